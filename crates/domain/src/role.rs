@@ -1,0 +1,191 @@
+//! Staff roles and the one authorisation rule.
+//!
+//! Every back-office route asks [`Grants::allows`]; no handler decides access on its own.
+//! A role is granted *in an organisation* and reaches that organisation and everything below
+//! it, so an administrator of 乌恰县人民政府 may act for 县财政局 but not for another county.
+
+use serde::Serialize;
+
+use crate::DomainError;
+
+/// A staff role (岗位角色).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 编辑: drafts records, attaches files, keeps lists current.
+    Editor,
+    /// 审核: reviews before anything goes out (先审查后公开); never the author.
+    Reviewer,
+    /// 办理: answers applications and messages within their clocks.
+    Handler,
+    /// 政务公开办: the openness office; supervises, assigns, watches deadlines.
+    Supervisor,
+    /// 管理员: manages organisations, accounts and site settings.
+    Admin,
+}
+
+impl Role {
+    /// All roles, in the order they are listed to people.
+    pub const ALL: [Role; 5] = [
+        Role::Editor,
+        Role::Reviewer,
+        Role::Handler,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+
+    /// Stable code as stored and typed on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Reviewer => "reviewer",
+            Self::Handler => "handler",
+            Self::Supervisor => "supervisor",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Chinese label shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Editor => "编辑",
+            Self::Reviewer => "审核",
+            Self::Handler => "办理",
+            Self::Supervisor => "政务公开办",
+            Self::Admin => "管理员",
+        }
+    }
+
+    /// Parses a code (`editor`) or a Chinese label (`编辑`).
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == raw || r.label() == raw)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "role",
+                    format!(
+                        "未知的角色“{raw}”，可用角色：editor（编辑）、reviewer（审核）、handler（办理）、supervisor（政务公开办）、admin（管理员）"
+                    ),
+                )
+            })
+    }
+
+    /// Whether this role carries `permission`. The single table of who may do what.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission as P;
+        match permission {
+            P::EnterBackOffice => true,
+            P::DraftRecords => matches!(self, Self::Editor | Self::Admin),
+            P::ReviewRecords => matches!(self, Self::Reviewer | Self::Supervisor | Self::Admin),
+            P::HandleCases => matches!(self, Self::Handler | Self::Supervisor | Self::Admin),
+            P::Supervise => matches!(self, Self::Supervisor | Self::Admin),
+            P::ViewAudit => matches!(self, Self::Supervisor | Self::Admin),
+            P::ManageOrganisations | P::ManageUsers | P::ManageSite => matches!(self, Self::Admin),
+        }
+    }
+}
+
+/// Something a staff member may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Open the back office at all.
+    EnterBackOffice,
+    /// Draft and submit records.
+    DraftRecords,
+    /// Review and publish records.
+    ReviewRecords,
+    /// Handle applications and messages.
+    HandleCases,
+    /// Supervise (督办) and watch deadlines across departments.
+    Supervise,
+    /// Read the audit log.
+    ViewAudit,
+    /// Add and change organisations.
+    ManageOrganisations,
+    /// Add, change and disable staff accounts.
+    ManageUsers,
+    /// Change site settings.
+    ManageSite,
+}
+
+impl Permission {
+    /// Chinese description used in "you may not do this" messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EnterBackOffice => "进入管理后台",
+            Self::DraftRecords => "起草信息",
+            Self::ReviewRecords => "审核发布信息",
+            Self::HandleCases => "办理申请和留言",
+            Self::Supervise => "督查督办",
+            Self::ViewAudit => "查看审计日志",
+            Self::ManageOrganisations => "管理机构",
+            Self::ManageUsers => "管理用户",
+            Self::ManageSite => "管理站点设置",
+        }
+    }
+}
+
+/// One role granted in one organisation (identified by its database id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    /// The role.
+    pub role: Role,
+    /// The organisation it is granted in.
+    pub org_id: i64,
+}
+
+/// All grants of one staff member.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Grants(pub Vec<Grant>);
+
+impl Grants {
+    /// Whether some grant carries `permission` for an object of the organisation whose
+    /// chain from itself up to its root is `org_chain` (itself first). With an empty chain the
+    /// question is "anywhere", as for opening a page that lists only what the user may see.
+    pub fn allows(&self, permission: Permission, org_chain: &[i64]) -> bool {
+        self.0.iter().any(|g| {
+            g.role.allows(permission) && (org_chain.is_empty() || org_chain.contains(&g.org_id))
+        })
+    }
+
+    /// Whether any grant is of `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.0.iter().any(|g| g.role == role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_from_code_and_label() {
+        assert_eq!(Role::parse("editor"), Ok(Role::Editor));
+        assert_eq!(Role::parse("政务公开办"), Ok(Role::Supervisor));
+        assert!(Role::parse("boss").is_err());
+    }
+
+    #[test]
+    fn an_editor_cannot_manage_users() {
+        assert!(!Role::Editor.allows(Permission::ManageUsers));
+        assert!(Role::Admin.allows(Permission::ManageUsers));
+        assert!(!Role::Reviewer.allows(Permission::DraftRecords));
+    }
+
+    #[test]
+    fn a_grant_reaches_down_the_tree_but_not_across() {
+        let county = 1;
+        let finance = 2;
+        let other_county = 9;
+        let grants = Grants(vec![Grant {
+            role: Role::Admin,
+            org_id: county,
+        }]);
+        assert!(grants.allows(Permission::ManageUsers, &[finance, county]));
+        assert!(!grants.allows(Permission::ManageUsers, &[other_county]));
+        assert!(grants.allows(Permission::ManageUsers, &[]));
+    }
+}

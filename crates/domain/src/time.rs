@@ -1,0 +1,74 @@
+//! Beijing time and the one timestamp format used in storage.
+//!
+//! Instants are stored in UTC; every date a citizen or a deadline sees is in Beijing time
+//! (UTC+8, also the official time in Xinjiang). A form sent at 23:30 Beijing time was received
+//! that Beijing day.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+
+/// The UTC+8 offset (checked at compile time).
+pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// The UTC+8 offset.
+pub fn beijing() -> FixedOffset {
+    BEIJING
+}
+
+/// The instant in Beijing time.
+pub fn to_beijing(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&beijing())
+}
+
+/// The Beijing calendar date of an instant.
+pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
+    to_beijing(t).date_naive()
+}
+
+/// How times are shown on pages: `YYYY-MM-DD HH:MM` in Beijing time (national site rules).
+pub fn display_minute(t: DateTime<Utc>) -> String {
+    to_beijing(t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The storage form: RFC 3339 UTC with microseconds and `Z`, fixed width, so text order is
+/// time order on both engines.
+pub fn storage_timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Parses a storage timestamp back.
+pub fn parse_storage_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_evening_in_beijing_is_the_same_day() {
+        // 2026-11-25 23:30 Beijing = 15:30 UTC.
+        let t = DateTime::parse_from_rfc3339("2026-11-25T15:30:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        assert_eq!(beijing_date(t).to_string(), "2026-11-25");
+        // 00:30 Beijing on the 26th is still the 25th in UTC.
+        let t = DateTime::parse_from_rfc3339("2026-11-25T16:30:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        assert_eq!(beijing_date(t).to_string(), "2026-11-26");
+        assert_eq!(display_minute(t), "2026-11-26 00:30");
+    }
+
+    #[test]
+    fn storage_timestamps_round_trip_and_sort() {
+        let a = DateTime::<Utc>::from_timestamp(1_800_000_000, 5_000).unwrap_or_default();
+        let b = DateTime::<Utc>::from_timestamp(1_800_000_001, 0).unwrap_or_default();
+        let (sa, sb) = (storage_timestamp(a), storage_timestamp(b));
+        assert_eq!(sa.len(), sb.len());
+        assert!(sa < sb);
+        assert_eq!(parse_storage_timestamp(&sa), Some(a));
+    }
+}

@@ -1,0 +1,134 @@
+//! Staff account inputs: user names and passwords.
+
+use serde::Serialize;
+
+use crate::DomainError;
+
+/// A login name: 3–32 characters of lower-case ASCII letters, digits, `_`, `.` and `-`,
+/// starting with a letter. Typed names are lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    /// Parses and normalises a typed login name.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let name = raw.trim().to_ascii_lowercase();
+        let valid_chars = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+        let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        if !(3..=32).contains(&name.len()) || !valid_chars || !starts_with_letter {
+            return Err(DomainError::invalid(
+                "username",
+                "用户名应为 3 至 32 位，以英文字母开头，只含小写字母、数字、下划线、点和连字符",
+            ));
+        }
+        Ok(Self(name))
+    }
+
+    /// The name as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new password that satisfies the site's policy: at least 10 characters and at least
+/// three of: lower-case, upper-case, digits, other characters (等保 二级 practice).
+/// Deliberately not `Debug`-printable in clear.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    /// Minimum length in characters.
+    pub const MIN_LEN: usize = 10;
+
+    /// Checks a proposed password against the policy.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        if raw.chars().count() < Self::MIN_LEN {
+            return Err(DomainError::invalid(
+                "password",
+                format!("密码至少需要 {} 位", Self::MIN_LEN),
+            ));
+        }
+        if raw.chars().count() > 128 {
+            return Err(DomainError::invalid("password", "密码不能超过 128 位"));
+        }
+        let classes = [
+            raw.chars().any(|c| c.is_ascii_lowercase()),
+            raw.chars().any(|c| c.is_ascii_uppercase()),
+            raw.chars().any(|c| c.is_ascii_digit()),
+            raw.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ];
+        if classes.iter().filter(|&&x| x).count() < 3 {
+            return Err(DomainError::invalid(
+                "password",
+                "密码需包含小写字母、大写字母、数字、符号中的至少三类",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The clear text, for hashing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's display name (姓名), 1–32 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Parses a display name.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let name = raw.trim();
+        let n = name.chars().count();
+        if !(1..=32).contains(&n) || name.chars().any(char::is_control) {
+            return Err(DomainError::invalid("display_name", "姓名应为 1 至 32 个字"));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// The name as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(Username::parse("Editor01").is_ok());
+        assert!(Username::parse("1abc").is_err());
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("张三").is_err());
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(NewPassword::parse("Short1!").is_err());
+        assert!(NewPassword::parse("alllowercaseletters").is_err());
+        assert!(NewPassword::parse("Wuqia-2026-demo").is_ok());
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("Wuqia-2026-demo")),
+            "Ok(NewPassword(***))"
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! The append-only, hash-chained audit log.
+//!
+//! [`append`] runs inside the transaction of the change it records, so a change and its audit
+//! entry commit or fail together. [`verify`] walks the whole chain and names the first broken
+//! link. Nothing in the program updates or deletes audit rows.
+
+use gongkai_domain::audit::{AuditEntry, ChainBreak, ChainVerifier, GENESIS_HASH, chain_hash};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Actor, Engine, Result, Store, StoreError, Tx, now, ts};
+
+/// What is being recorded, besides who and when.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    /// Stable dotted action code, e.g. `org.create`.
+    pub action: &'a str,
+    /// Kind of object, e.g. `organisation`.
+    pub object_type: &'a str,
+    /// The object's identifier.
+    pub object_id: String,
+    /// Extra detail (no secrets).
+    pub detail: serde_json::Value,
+}
+
+/// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.
+pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'_>) -> Result<i64> {
+    if engine == Engine::Postgres {
+        // Serialise appenders so the chain never forks; released at commit or rollback.
+        sqlx::query("SELECT pg_advisory_xact_lock(730002)")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (prev_seq, prev_hash) = match last {
+        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
+        None => (0, GENESIS_HASH.to_owned()),
+    };
+    let seq = prev_seq + 1;
+    let at = ts(now());
+    let detail = change.detail.to_string();
+    let hash = chain_hash(
+        &prev_hash,
+        seq,
+        &at,
+        &actor.name,
+        change.action,
+        change.object_type,
+        &change.object_id,
+        &detail,
+        &actor.ip,
+    );
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(seq)
+    .bind(at)
+    .bind(&actor.name)
+    .bind(change.action)
+    .bind(change.object_type)
+    .bind(&change.object_id)
+    .bind(detail)
+    .bind(&actor.ip)
+    .bind(prev_hash)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(seq)
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        object_type: row.try_get("object_type")?,
+        object_id: row.try_get("object_id")?,
+        detail: row.try_get("detail")?,
+        ip: row.try_get("ip")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+const COLUMNS: &str = "seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash";
+
+/// Outcome of verifying the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every entry checks; the number of entries.
+    Intact(i64),
+    /// The first break.
+    Broken(ChainBreak),
+}
+
+/// Verifies the whole chain, reading it in pages.
+pub async fn verify(store: &Store) -> Result<Verification> {
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0_i64;
+    loop {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"
+        )))
+        .bind(after)
+        .fetch_all(store.pool())
+        .await?;
+        if rows.is_empty() {
+            return Ok(Verification::Intact(verifier.verified()));
+        }
+        for row in &rows {
+            let entry = entry_from_row(row)?;
+            if let Err(brk) = verifier.check(&entry) {
+                return Ok(Verification::Broken(brk));
+            }
+            after = entry.seq;
+        }
+    }
+}
+
+/// The most recent entries, newest first, optionally for one object.
+pub async fn recent(store: &Store, limit: i64, object: Option<(&str, &str)>) -> Result<Vec<AuditEntry>> {
+    let rows = match object {
+        Some((kind, id)) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3"
+            )))
+            .bind(kind)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(store.pool())
+            .await?
+        }
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT $1"
+            )))
+            .bind(limit)
+            .fetch_all(store.pool())
+            .await?
+        }
+    };
+    rows.iter().map(entry_from_row).collect()
+}
+
+/// Appends in its own transaction: for events that change nothing else (a failed login).
+pub async fn record(store: &Store, actor: &Actor, change: Change<'_>) -> Result<i64> {
+    let mut tx = store.begin_write().await?;
+    let seq = append(&mut tx, store.engine(), actor, change).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+impl From<ChainBreak> for StoreError {
+    fn from(b: ChainBreak) -> Self {
+        StoreError::Corrupt(b.to_string())
+    }
+}

@@ -1,0 +1,79 @@
+//! The store's one error type.
+
+use gongkai_domain::DomainError;
+
+/// Everything that can go wrong in persistence.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names an engine gongkai does not support.
+    #[error("不支持的数据库地址“{scheme}:”：请使用 sqlite:// 或 postgres://")]
+    UnsupportedUrl {
+        /// The scheme that was given.
+        scheme: String,
+    },
+    /// The URL could not be parsed.
+    #[error("数据库地址格式错误：{reason}")]
+    BadUrl {
+        /// Parser's reason.
+        reason: String,
+    },
+    /// The database could not be reached or opened.
+    #[error("无法连接数据库（{engine}）：{reason}")]
+    Connect {
+        /// Engine name.
+        engine: &'static str,
+        /// Driver's reason.
+        reason: String,
+    },
+    /// The schema in the database is newer than this program.
+    #[error("数据库结构版本 {found} 高于本程序支持的版本 {supported}，请升级 gongkai 后再运行")]
+    SchemaTooNew {
+        /// Version found in the database.
+        found: i64,
+        /// Newest version this program knows.
+        supported: i64,
+    },
+    /// Something looked up does not exist.
+    #[error("未找到{what}")]
+    NotFound {
+        /// What was looked for, in Chinese (e.g. `机构“WQX999”`).
+        what: String,
+    },
+    /// A uniqueness or state rule refused the change.
+    #[error("{0}")]
+    Conflict(String),
+    /// Input broke a domain rule.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Hashing a password failed.
+    #[error("密码处理失败")]
+    Password,
+    /// Stored data could not be read back (corrupt row).
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+    /// Any other database error.
+    #[error("数据库错误：{0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Stable snake_case code for APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnsupportedUrl { .. } | Self::BadUrl { .. } => "bad_database_url",
+            Self::Connect { .. } => "database_unavailable",
+            Self::SchemaTooNew { .. } => "schema_too_new",
+            Self::NotFound { .. } => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::Domain(e) => e.code(),
+            Self::Password => "password_error",
+            Self::Corrupt(_) => "corrupt_data",
+            Self::Database(_) => "database_error",
+        }
+    }
+
+    /// Whether the error is a unique-constraint violation (same on both engines).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}

@@ -1,0 +1,53 @@
+//! The change feed: an ordered list of "object X changed" rows written in the same
+//! transaction as the change. Derived data (the search index, page caches) follows it on every
+//! node and can always be rebuilt, so it is never the source of truth.
+
+use sqlx::Row;
+
+use crate::{Result, Store, Tx, now, ts};
+
+/// One change as read back from the feed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FeedItem {
+    /// Position in the feed; readers remember the last one they processed.
+    pub id: i64,
+    /// Kind of object.
+    pub object_type: String,
+    /// Its identifier.
+    pub object_id: String,
+    /// `created`, `updated`, `deleted` …
+    pub change: String,
+}
+
+/// Emits a change inside `tx`.
+pub async fn emit(tx: &mut Tx, object_type: &str, object_id: &str, change: &str) -> Result<()> {
+    sqlx::query("INSERT INTO change_feed (at, object_type, object_id, change) VALUES ($1, $2, $3, $4)")
+        .bind(ts(now()))
+        .bind(object_type)
+        .bind(object_id)
+        .bind(change)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Reads up to `limit` changes after position `after`.
+pub async fn since(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedItem>> {
+    let rows = sqlx::query(
+        "SELECT id, object_type, object_id, change FROM change_feed WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FeedItem {
+                id: r.try_get("id")?,
+                object_type: r.try_get("object_type")?,
+                object_id: r.try_get("object_id")?,
+                change: r.try_get("change")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,220 @@
+//! Persistence for gongkai on SQLite and PostgreSQL.
+//!
+//! One [`Store`] wraps an `sqlx` `AnyPool`; the same SQL text serves both engines (`$1`
+//! placeholders work on SQLite too) and the schema keeps to portable types. Where the dialects
+//! really differ (identity columns, write locks) the difference is written once, here or in
+//! [`migrate`]. Every state change goes through a [`WriteTx`] and appends to the hash-chained
+//! audit log in the same transaction.
+
+pub mod audit;
+mod error;
+pub mod feed;
+pub mod migrate;
+pub mod orgs;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use error::StoreError;
+
+/// Result alias for the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A transaction on either engine.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// The embedded default: one file under the data folder.
+    Sqlite,
+    /// A shared server for deployments with several nodes.
+    Postgres,
+}
+
+impl Engine {
+    /// Name as reported by `/healthz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+
+    /// Picks the engine from a URL's scheme, refusing anything else with a clear message.
+    pub fn from_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl {
+                scheme: url.split(':').next().unwrap_or_default().to_owned(),
+            })
+        }
+    }
+}
+
+/// Who caused a change, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// User name, `system`, `cli` or `public`.
+    pub name: String,
+    /// Client address, empty for the command line.
+    pub ip: String,
+}
+
+impl Actor {
+    /// An actor for a signed-in staff member at an address.
+    pub fn user(name: impl Into<String>, ip: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ip: ip.into(),
+        }
+    }
+
+    /// The command line, naming the operating-system user when known.
+    pub fn cli() -> Self {
+        let who = std::env::var("USER").unwrap_or_default();
+        Self {
+            name: if who.is_empty() { "cli".into() } else { format!("cli:{who}") },
+            ip: String::new(),
+        }
+    }
+
+    /// The program itself (demo loader, scheduled work).
+    pub fn system() -> Self {
+        Self {
+            name: "system".into(),
+            ip: String::new(),
+        }
+    }
+}
+
+/// The database seam: a pool and the engine behind it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+/// The SQLite URL for the database file inside a data folder.
+pub fn sqlite_url_for_dir(dir: &Path) -> String {
+    let path = dir.join("gongkai.db");
+    let mut encoded = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => encoded.push_str("%25"),
+            '?' => encoded.push_str("%3F"),
+            '#' => encoded.push_str("%23"),
+            c => encoded.push(c),
+        }
+    }
+    format!("sqlite://{encoded}?mode=rwc")
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`), without migrating.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let options = AnyConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
+            reason: e.to_string(),
+        })?;
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        if engine == Engine::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL for concurrent readers; FULL sync so a committed receipt survives a crash.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Connect {
+                engine: engine.name(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self { pool, engine })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Self> {
+        let store = Self::connect(url).await?;
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// The engine in use.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The pool, for read queries in repositories.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads before it writes never fails half-way with a
+    /// stale snapshot; on PostgreSQL the audit append serialises on an advisory lock.
+    pub async fn begin_write(&self) -> Result<Tx> {
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// Whether the database holds no organisations yet (a fresh install).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The current instant as the store writes it.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Formats an instant for storage.
+pub fn ts(t: DateTime<Utc>) -> String {
+    gongkai_domain::time::storage_timestamp(t)
+}

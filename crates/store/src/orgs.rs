@@ -1,0 +1,208 @@
+//! Organisations: a tree of governments, departments and townships.
+
+use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Actor, Result, Store, StoreError, audit, now, ts};
+
+/// An organisation as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    /// Database id.
+    pub id: i64,
+    /// Organ code (机构代码), e.g. `WQX001`.
+    pub code: String,
+    /// Full name, e.g. 乌恰县财政局.
+    pub name: String,
+    /// Short name for tight places, e.g. 县财政局.
+    pub short_name: String,
+    /// `government`, `department` or `township`.
+    pub kind: String,
+    /// Parent's id; `None` for a site's root government.
+    pub parent_id: Option<i64>,
+    /// Parent's organ code.
+    pub parent_code: Option<String>,
+}
+
+/// What is needed to add an organisation.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// Organ code.
+    pub code: OrgCode,
+    /// Full name.
+    pub name: OrgName,
+    /// Short name; the full name when absent.
+    pub short_name: Option<OrgName>,
+    /// Kind; inferred when absent.
+    pub kind: Option<OrgKind>,
+    /// Parent's organ code; `None` makes a new site.
+    pub parent: Option<OrgCode>,
+}
+
+const SELECT: &str = "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code
+    FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
+
+fn from_row(row: &AnyRow) -> Result<Organisation> {
+    Ok(Organisation {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        short_name: row.try_get("short_name")?,
+        kind: row.try_get("kind")?,
+        parent_id: row.try_get("parent_id")?,
+        parent_code: row.try_get("parent_code")?,
+    })
+}
+
+/// Adds an organisation, audited; refuses a taken code or an unknown parent.
+pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
+    let mut tx = store.begin_write().await?;
+    let parent_id: Option<i64> = match &new.parent {
+        Some(code) => Some(
+            sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: format!("上级机构“{code}”"),
+                })?,
+        ),
+        None => None,
+    };
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
+        .bind(new.code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "机构代码“{}”已被使用，请换一个代码",
+            new.code
+        )));
+    }
+    let kind = new
+        .kind
+        .unwrap_or_else(|| OrgKind::infer(&new.name, parent_id.is_some()));
+    let short = new.short_name.as_ref().unwrap_or(&new.name);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO organisations (code, name, short_name, kind, parent_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.code.as_str())
+    .bind(new.name.as_str())
+    .bind(short.as_str())
+    .bind(kind.code())
+    .bind(parent_id)
+    .bind(ts(now()))
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "org.create",
+            object_type: "organisation",
+            object_id: new.code.to_string(),
+            detail: serde_json::json!({
+                "name": new.name.as_str(),
+                "short_name": short.as_str(),
+                "kind": kind.code(),
+                "parent": new.parent.as_ref().map(|p| p.to_string()),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    by_id(store, id).await
+}
+
+/// All organisations, roots first, then by tree position.
+pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.id")))
+        .fetch_all(store.pool())
+        .await?;
+    let all: Vec<Organisation> = rows.iter().map(from_row).collect::<Result<_>>()?;
+    Ok(tree_order(all))
+}
+
+/// Orders organisations depth-first: each parent followed by its children.
+fn tree_order(all: Vec<Organisation>) -> Vec<Organisation> {
+    fn visit(parent: Option<i64>, all: &[Organisation], out: &mut Vec<Organisation>) {
+        for o in all.iter().filter(|o| o.parent_id == parent) {
+            out.push(o.clone());
+            visit(Some(o.id), all, out);
+        }
+    }
+    let mut out = Vec::with_capacity(all.len());
+    visit(None, &all, &mut out);
+    out
+}
+
+/// One organisation by id.
+pub async fn by_id(store: &Store, id: i64) -> Result<Organisation> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {id} 的机构"),
+        })?;
+    from_row(&row)
+}
+
+/// One organisation by organ code.
+pub async fn by_code(store: &Store, code: &OrgCode) -> Result<Organisation> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.code = $1")))
+        .bind(code.as_str())
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("机构“{code}”"),
+        })?;
+    from_row(&row)
+}
+
+/// The chain of ids from `id` up to its root, itself first (for authorisation).
+pub async fn chain(store: &Store, id: i64) -> Result<Vec<i64>> {
+    let mut out = vec![id];
+    let mut current = id;
+    // A tree is shallow (county → department → office); the bound guards against a cycle.
+    for _ in 0..16 {
+        let parent: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1")
+                .bind(current)
+                .fetch_optional(store.pool())
+                .await?;
+        match parent.flatten() {
+            Some(p) => {
+                out.push(p);
+                current = p;
+            }
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The root organisations: one per site of the deployment.
+pub async fn sites(store: &Store) -> Result<Vec<Organisation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE o.parent_id IS NULL ORDER BY o.id"
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Direct children of an organisation.
+pub async fn children(store: &Store, id: i64) -> Result<Vec<Organisation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE o.parent_id = $1 ORDER BY o.sort_order, o.id"
+    )))
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}

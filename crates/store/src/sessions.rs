@@ -1,0 +1,115 @@
+//! Staff sessions stored in the database, so every node of a deployment shares them.
+//!
+//! The cookie carries a random token; the table keeps only its SHA-256, so a leaked database
+//! copy does not hand out live sessions. Sessions end after two idle hours or twelve hours in all.
+
+use chrono::Duration;
+use gongkai_domain::time::parse_storage_timestamp;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::users::{self, Staff};
+use crate::{Actor, Result, Store, audit, now, ts};
+
+/// Idle time after which a session ends.
+pub const IDLE: Duration = Duration::hours(2);
+/// Longest life of a session.
+pub const ABSOLUTE: Duration = Duration::hours(12);
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh random token (256 bits, hex).
+pub fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Opens a session for `staff` and returns the token for the cookie. Audited as a login.
+pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
+    let token = random_token();
+    let at = now();
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip)
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(hash_token(&token))
+    .bind(staff.id)
+    .bind(ts(at))
+    .bind(ts(at + ABSOLUTE))
+    .bind(ip)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(ts(at))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user(&staff.username, ip),
+        audit::Change {
+            action: "user.login",
+            object_type: "user",
+            object_id: staff.username.clone(),
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The staff member behind a token, if the session is live and the account enabled.
+pub async fn lookup(store: &Store, token: &str) -> Result<Option<Staff>> {
+    let row = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .fetch_optional(store.pool())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let at = now();
+    let last_seen = parse_storage_timestamp(&row.try_get::<String, _>("last_seen_at")?);
+    let expires = parse_storage_timestamp(&row.try_get::<String, _>("expires_at")?);
+    let (Some(last_seen), Some(expires)) = (last_seen, expires) else {
+        return Ok(None);
+    };
+    if at > expires || at - last_seen > IDLE {
+        return Ok(None);
+    }
+    if at - last_seen > Duration::minutes(1) {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(ts(at))
+            .bind(hash_token(token))
+            .execute(store.pool())
+            .await?;
+    }
+    let staff = users::by_id(store, row.try_get("user_id")?).await?;
+    Ok((!staff.disabled).then_some(staff))
+}
+
+/// Ends a session (logout), audited.
+pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user(&staff.username, ip),
+        audit::Change {
+            action: "user.logout",
+            object_type: "user",
+            object_id: staff.username.clone(),
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! Site settings as key/value text (site name, 网站标识码, ICP备案号 …), with defaults.
+
+use crate::{Actor, Result, Store, audit};
+
+/// Reads a setting, or `None` when unset.
+pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+/// Writes a setting, audited.
+pub async fn set(store: &Store, actor: &Actor, key: &str, value: &str) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "setting.set",
+            object_type: "setting",
+            object_id: key.to_owned(),
+            detail: serde_json::json!({ "value": value }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

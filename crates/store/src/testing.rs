@@ -1,0 +1,101 @@
+//! Throwaway databases for tests, on both engines (feature `testing`).
+//!
+//! SQLite gets a fresh folder under the system temp directory; PostgreSQL gets a fresh database
+//! named by UUID on the server at `GONGKAI_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`), dropped again when the handle is dropped.
+//! PostgreSQL is never skipped silently: if it cannot be reached the test fails.
+
+use std::path::PathBuf;
+
+use sqlx::{Connection, Executor};
+
+use crate::{Engine, sqlite_url_for_dir};
+
+/// The admin URL of the test PostgreSQL server.
+pub fn pg_admin_url() -> String {
+    std::env::var("GONGKAI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database that exists for one test.
+#[derive(Debug)]
+pub struct TestDb {
+    /// Engine of the database.
+    pub engine: Engine,
+    /// URL to pass to `Store::open` or `--database-url`.
+    pub url: String,
+    /// A fresh data folder (also holds the SQLite file).
+    pub dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// Creates a fresh database on `engine`.
+    pub async fn new(engine: Engine) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("gongkai-test-{id}"));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            panic!("cannot create {}: {e}", dir.display());
+        }
+        match engine {
+            Engine::Sqlite => Self {
+                engine,
+                url: sqlite_url_for_dir(&dir),
+                dir,
+                pg_name: None,
+            },
+            Engine::Postgres => {
+                sqlx::any::install_default_drivers();
+                let admin = pg_admin_url();
+                let name = format!("gongkai_test_{id}");
+                let mut conn = match sqlx::AnyConnection::connect(&admin).await {
+                    Ok(c) => c,
+                    Err(e) => panic!(
+                        "PostgreSQL for tests is not reachable at {admin}: {e}. Start it or set GONGKAI_TEST_PG_URL."
+                    ),
+                };
+                if let Err(e) = conn
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                {
+                    panic!("cannot create test database {name}: {e}");
+                }
+                let _ = conn.close().await;
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+                Self {
+                    engine,
+                    url: format!("{base}/{name}"),
+                    dir,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async code paths; use a short-lived runtime on its own thread.
+            let admin = pg_admin_url();
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+                        let _ = conn
+                            .execute(sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Both engines, for tests that run once per engine.
+pub const ENGINES: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
