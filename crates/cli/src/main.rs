@@ -1,1 +1,575 @@
-fn main() {}
+//! `gongkai`: one binary for the portal, the back office, the API and the command line.
+
+mod config;
+mod demo;
+mod error;
+mod serve;
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand};
+use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
+use gongkai_domain::role::Role;
+use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_store::audit::{self, Verification};
+use gongkai_store::{Actor, Store, orgs, settings, users};
+use rand::Rng;
+
+pub use error::CliError;
+
+use crate::config::{Config, FlagOverrides};
+
+/// gongkai（公开）：县级政务公开平台——门户网站、管理后台、依申请公开、政民互动与统计报告，一个程序全部包含。
+#[derive(Debug, Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about,
+    after_help = "示例：\n  gongkai serve --demo            以演示数据启动门户（http://127.0.0.1:8080/）\n  gongkai org list --json         以 JSON 列出全部机构\n  gongkai audit verify            校验审计日志哈希链\n\n配置优先级：命令行参数 > GONGKAI_* 环境变量 > gongkai.toml > 默认值。"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Args)]
+struct Global {
+    /// 数据文件夹（内置数据库、附件、索引），默认 ./gongkai-data
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// 数据库地址，如 postgres://用户@主机/库名；不填则使用数据文件夹中的 SQLite
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// 配置文件路径，默认读取当前目录下的 gongkai.toml（如存在）
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// 日志格式：text 或 json
+    #[arg(long, global = true, value_name = "FORMAT")]
+    log_format: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动门户网站与管理后台
+    Serve(ServeArgs),
+    /// 创建数据文件夹和空数据库（已存在时只做升级）
+    Init,
+    /// 管理机构（政府、部门、乡镇）
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// 管理工作人员账号
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 审计日志：校验与查看
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// 站点设置（网站名称、主办单位、网站标识码、备案号等）
+    #[command(subcommand)]
+    Site(SiteCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// 监听地址，默认 127.0.0.1:8080
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// 数据库为空时载入演示数据（乌恰县人民政府及其部门、乡镇和演示账号）
+    #[arg(long)]
+    demo: bool,
+    /// 主题文件夹：其中 templates/ 与 static/ 下的文件覆盖内置模板和样式
+    #[arg(long, value_name = "DIR")]
+    theme: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// 添加机构
+    Add {
+        /// 机构代码（用于索引号），如 WQX021
+        #[arg(long)]
+        code: String,
+        /// 机构全称
+        #[arg(long)]
+        name: String,
+        /// 上级机构代码；不填则作为新的站点（本级政府）
+        #[arg(long)]
+        parent: Option<String>,
+        /// 简称，默认与全称相同
+        #[arg(long)]
+        short_name: Option<String>,
+        /// 机构类型：government、department 或 township，默认自动判断
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// 列出全部机构
+    List {
+        /// 以 JSON 数组输出：[{code, name, parent}]
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// 添加工作人员账号（不指定密码时自动生成并显示）
+    Add {
+        /// 用户名
+        #[arg(long)]
+        username: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 所属机构代码
+        #[arg(long)]
+        org: String,
+        /// 角色，可重复：editor 编辑、reviewer 审核、handler 办理、supervisor 政务公开办、admin 管理员
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// 从标准输入读取密码（一行）
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 重设密码（不指定时自动生成并显示），并使该账号已登录的会话失效
+    Passwd {
+        /// 用户名
+        username: String,
+        /// 从标准输入读取密码（一行）
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 停用账号
+    Disable {
+        /// 用户名
+        username: String,
+    },
+    /// 启用账号
+    Enable {
+        /// 用户名
+        username: String,
+    },
+    /// 列出账号
+    List {
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// 校验哈希链，报告第一处断裂
+    Verify,
+    /// 显示最近的审计记录
+    Log {
+        /// 条数
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SiteCommand {
+    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url
+    Set {
+        /// 设置项
+        key: String,
+        /// 值
+        value: String,
+    },
+    /// 显示站点信息
+    Show,
+}
+
+/// One line for a command-line usage error, in Chinese.
+fn usage_error_line(err: &clap::Error) -> String {
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        _ => String::new(),
+    };
+    let value = match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let hint = "运行 gongkai --help 查看用法。";
+    match err.kind() {
+        ErrorKind::UnknownArgument => format!("错误：未知的参数“{arg}”。{hint}"),
+        ErrorKind::InvalidSubcommand => format!("错误：未知的子命令“{arg}”。{hint}"),
+        ErrorKind::MissingRequiredArgument => format!("错误：缺少必需的参数 {arg}。{hint}"),
+        ErrorKind::MissingSubcommand => format!("错误：缺少子命令。{hint}"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("错误：参数 {arg} 的值“{value}”无效。{hint}")
+        }
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => {
+            format!("错误：参数 {arg} 的值个数不正确。{hint}")
+        }
+        ErrorKind::ArgumentConflict => format!("错误：参数 {arg} 不能同时使用。{hint}"),
+        _ => {
+            let first = err.to_string();
+            let line = first
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ");
+            format!("错误：{line}。{hint}")
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    ExitCode::from(2)
+                }
+                _ => {
+                    eprintln!("{}", usage_error_line(&e));
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if serving {
+        "info,sqlx=warn,tower_http=info"
+    } else {
+        "warn,sqlx=error"
+    };
+    let filter = EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Makes sure the data folder exists and is writable.
+fn ensure_data_dir(config: &Config) -> Result<(), CliError> {
+    let dir = &config.data;
+    let err = |reason: String| CliError::DataDir {
+        path: dir.display().to_string(),
+        reason,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(err("该路径不是文件夹".into()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| err(io_reason(&e)))?;
+    let probe = dir.join(".gongkai-write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| err(io_reason(&e)))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "没有读写权限".into(),
+        std::io::ErrorKind::NotADirectory => "路径中有一段不是文件夹".into(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "文件系统为只读".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Opens (and migrates) the configured database, creating the data folder for SQLite.
+pub(crate) async fn open_store(config: &Config) -> Result<Store, CliError> {
+    if config.uses_embedded_database() {
+        ensure_data_dir(config)?;
+    }
+    Ok(Store::open(&config.database_url()).await?)
+}
+
+/// A random password that satisfies the policy, for accounts created without one.
+pub(crate) fn generate_password() -> String {
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    let body: String = (0..10)
+        .map(|_| LOWER[rng.random_range(0..LOWER.len())] as char)
+        .collect();
+    format!("Gk{body}-{:04}", rng.random_range(0..10_000))
+}
+
+/// Reads a password from standard input or generates one (returned to print).
+fn password_from(stdin: bool) -> Result<(NewPassword, Option<String>), CliError> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let pw = NewPassword::parse(line.trim_end_matches(['\r', '\n']))?;
+        Ok((pw, None))
+    } else {
+        let generated = generate_password();
+        Ok((NewPassword::parse(&generated)?, Some(generated)))
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let (listen, theme) = match &cli.command {
+        Command::Serve(a) => (a.listen.clone(), a.theme.clone()),
+        _ => (None, None),
+    };
+    let config = Config::load(
+        cli.global.config.as_deref(),
+        FlagOverrides {
+            data: cli.global.data,
+            database_url: cli.global.database_url,
+            listen,
+            theme,
+            log_format: cli.global.log_format,
+        },
+    )?;
+    init_logging(&config, matches!(cli.command, Command::Serve(_)));
+    match cli.command {
+        Command::Serve(args) => serve::run(config, args.demo).await,
+        Command::Init => {
+            let store = open_store(&config).await?;
+            let empty = store.is_empty().await?;
+            println!(
+                "数据库已就绪（{}，结构版本 {}）：{}",
+                store.engine().name(),
+                gongkai_store::migrate::latest_version(),
+                config::redact_url(&config.database_url())
+            );
+            if empty {
+                println!("数据库为空。下一步：gongkai org add --code 代码 --name 本级政府名称");
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Org(cmd) => org_command(&open_store(&config).await?, cmd).await,
+        Command::User(cmd) => user_command(&open_store(&config).await?, cmd).await,
+        Command::Audit(cmd) => audit_command(&open_store(&config).await?, cmd).await,
+        Command::Site(cmd) => site_command(&open_store(&config).await?, cmd).await,
+    }
+}
+
+async fn org_command(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
+    match cmd {
+        OrgCommand::Add {
+            code,
+            name,
+            parent,
+            short_name,
+            kind,
+        } => {
+            let new = orgs::NewOrganisation {
+                code: OrgCode::parse(&code)?,
+                name: OrgName::parse(&name)?,
+                short_name: short_name.as_deref().map(OrgName::parse).transpose()?,
+                kind: kind.as_deref().map(OrgKind::parse).transpose()?,
+                parent: parent.as_deref().map(OrgCode::parse).transpose()?,
+            };
+            let org = orgs::create(store, &Actor::cli(), new).await?;
+            println!("已添加机构：{}（{}）", org.name, org.code);
+        }
+        OrgCommand::List { json } => {
+            let list = orgs::list(store).await?;
+            if json {
+                let out: Vec<_> = list
+                    .iter()
+                    .map(|o| serde_json::json!({ "code": o.code, "name": o.name, "parent": o.parent_code }))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
+                );
+            } else if list.is_empty() {
+                println!("尚无机构。使用 gongkai org add 添加。");
+            } else {
+                for o in list {
+                    let indent = if o.parent_id.is_some() { "  " } else { "" };
+                    println!("{indent}{}\t{}", o.code, o.name);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
+    let actor = Actor::cli();
+    match cmd {
+        UserCommand::Add {
+            username,
+            name,
+            org,
+            roles,
+            password_stdin,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            let username = Username::parse(&username)?;
+            let display_name = DisplayName::parse(&name)?;
+            let org = OrgCode::parse(&org)?;
+            let (password, generated) = password_from(password_stdin)?;
+            let staff = users::create(
+                store,
+                &actor,
+                users::NewStaff {
+                    username,
+                    display_name,
+                    org,
+                    roles,
+                    password,
+                },
+            )
+            .await?;
+            println!(
+                "已添加账号：{}（{}，{}，{}）",
+                staff.username,
+                staff.display_name,
+                staff.org_name,
+                staff.role_labels().join("、")
+            );
+            if let Some(pw) = generated {
+                println!("初始密码：{pw}（请登录后尽快修改）");
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let username = Username::parse(&username)?;
+            let (password, generated) = password_from(password_stdin)?;
+            users::set_password(store, &actor, &username, &password).await?;
+            println!("已重设 {username} 的密码，其已登录的会话均已退出。");
+            if let Some(pw) = generated {
+                println!("新密码：{pw}");
+            }
+        }
+        UserCommand::Disable { username } => {
+            let username = Username::parse(&username)?;
+            users::set_disabled(store, &actor, &username, true).await?;
+            println!("已停用账号 {username}。");
+        }
+        UserCommand::Enable { username } => {
+            let username = Username::parse(&username)?;
+            users::set_disabled(store, &actor, &username, false).await?;
+            println!("已启用账号 {username}。");
+        }
+        UserCommand::List { json } => {
+            let list = users::list(store).await?;
+            if json {
+                let out: Vec<_> = list
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "username": u.username, "name": u.display_name, "org": u.org_code,
+                            "roles": u.grants.0.iter().map(|g| g.role.code()).collect::<Vec<_>>(),
+                            "disabled": u.disabled,
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
+                );
+            } else {
+                for u in list {
+                    let status = if u.disabled { "（已停用）" } else { "" };
+                    println!(
+                        "{}\t{}\t{}\t{}{status}",
+                        u.username,
+                        u.display_name,
+                        u.org_name,
+                        u.role_labels().join("、")
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn audit_command(store: &Store, cmd: AuditCommand) -> Result<(), CliError> {
+    match cmd {
+        AuditCommand::Verify => match audit::verify(store).await? {
+            Verification::Intact(n) => {
+                println!("审计日志完整：共 {n} 条记录，哈希链校验通过。");
+                Ok(())
+            }
+            Verification::Broken(b) => Err(CliError::AuditBroken(b.to_string())),
+        },
+        AuditCommand::Log { limit } => {
+            for e in audit::recent(store, limit.clamp(1, 10_000), None).await? {
+                let at = gongkai_domain::time::parse_storage_timestamp(&e.at)
+                    .map(gongkai_domain::time::display_minute)
+                    .unwrap_or(e.at);
+                let ip = if e.ip.is_empty() {
+                    "-".to_owned()
+                } else {
+                    e.ip
+                };
+                println!(
+                    "{}\t{at}\t{}\t{}\t{}:{}\t{ip}",
+                    e.seq, e.actor, e.action, e.object_type, e.object_id
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
+    let keys = gongkai_web::public::SITE_SETTING_KEYS;
+    match cmd {
+        SiteCommand::Set { key, value } => {
+            if !keys.contains(&key.as_str()) {
+                return Err(CliError::Config(format!(
+                    "未知的站点设置“{key}”，可用：{}",
+                    keys.join("、")
+                )));
+            }
+            settings::set(store, &Actor::cli(), &key, &value).await?;
+            println!("已设置 {key}。");
+        }
+        SiteCommand::Show => {
+            for key in keys {
+                let v = settings::get(store, key)
+                    .await?
+                    .unwrap_or_else(|| "（未设置）".into());
+                println!("{key}\t{v}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -163,7 +163,9 @@ impl ChainVerifier {
 }
 
 /// Verifies a whole chain held in memory.
-pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>) -> Result<i64, ChainBreak> {
+pub fn verify_chain<'a>(
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+) -> Result<i64, ChainBreak> {
     let mut v = ChainVerifier::default();
     for e in entries {
         v.check(e)?;
@@ -180,7 +182,17 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let at = format!("2026-11-25T08:00:0{seq}.000000Z");
-                let hash = chain_hash(&prev, seq, &at, "admin", "org.create", "organisation", "1", "{}", "");
+                let hash = chain_hash(
+                    &prev,
+                    seq,
+                    &at,
+                    "admin",
+                    "org.create",
+                    "organisation",
+                    "1",
+                    "{}",
+                    "",
+                );
                 let e = AuditEntry {
                     seq,
                     at,
@@ -223,6 +235,12 @@ mod tests {
     fn a_deletion_is_a_gap() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(verify_chain(&c), Err(ChainBreak::Gap { expected: 2, found: 3 }));
+        assert_eq!(
+            verify_chain(&c),
+            Err(ChainBreak::Gap {
+                expected: 2,
+                found: 3
+            })
+        );
     }
 }

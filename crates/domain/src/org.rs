@@ -129,7 +129,10 @@ impl OrgKind {
             return Self::Government;
         }
         let n = name.as_str();
-        if n.ends_with('乡') || n.ends_with('镇') || n.ends_with("乡人民政府") || n.ends_with("镇人民政府")
+        if n.ends_with('乡')
+            || n.ends_with('镇')
+            || n.ends_with("乡人民政府")
+            || n.ends_with("镇人民政府")
         {
             Self::Township
         } else {

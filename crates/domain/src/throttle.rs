@@ -101,8 +101,14 @@ mod tests {
     fn five_failures_lock_an_account_and_the_lock_expires() {
         let p = LoginPolicy::default();
         let fails: Vec<_> = (0..5).map(at).collect();
-        assert_eq!(p.locked_until(ThrottleScope::Account, &fails[..4], at(4)), None);
-        assert_eq!(p.locked_until(ThrottleScope::Account, &fails, at(5)), Some(at(19)));
+        assert_eq!(
+            p.locked_until(ThrottleScope::Account, &fails[..4], at(4)),
+            None
+        );
+        assert_eq!(
+            p.locked_until(ThrottleScope::Account, &fails, at(5)),
+            Some(at(19))
+        );
         assert_eq!(p.locked_until(ThrottleScope::Account, &fails, at(19)), None);
     }
 
@@ -119,6 +125,9 @@ mod tests {
         let fails: Vec<_> = (0..10).map(at).collect();
         assert_eq!(p.locked_until(ThrottleScope::Address, &fails, at(10)), None);
         let fails: Vec<_> = (0..20).map(|i| at(0) + Duration::seconds(i * 30)).collect();
-        assert!(p.locked_until(ThrottleScope::Address, &fails, at(10)).is_some());
+        assert!(
+            p.locked_until(ThrottleScope::Address, &fails, at(10))
+                .is_some()
+        );
     }
 }

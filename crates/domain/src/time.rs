@@ -40,7 +40,9 @@ pub fn storage_timestamp(t: DateTime<Utc>) -> String {
 
 /// Parses a storage timestamp back.
 pub fn parse_storage_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

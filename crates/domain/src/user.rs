@@ -98,7 +98,10 @@ impl DisplayName {
         let name = raw.trim();
         let n = name.chars().count();
         if !(1..=32).contains(&n) || name.chars().any(char::is_control) {
-            return Err(DomainError::invalid("display_name", "姓名应为 1 至 32 个字"));
+            return Err(DomainError::invalid(
+                "display_name",
+                "姓名应为 1 至 32 个字",
+            ));
         }
         Ok(Self(name.to_owned()))
     }

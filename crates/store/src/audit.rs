@@ -35,7 +35,10 @@ pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'
         .fetch_optional(&mut **tx)
         .await?;
     let (prev_seq, prev_hash) = match last {
-        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
+        Some(row) => (
+            row.try_get::<i64, _>("seq")?,
+            row.try_get::<String, _>("hash")?,
+        ),
         None => (0, GENESIS_HASH.to_owned()),
     };
     let seq = prev_seq + 1;
@@ -122,7 +125,11 @@ pub async fn verify(store: &Store) -> Result<Verification> {
 }
 
 /// The most recent entries, newest first, optionally for one object.
-pub async fn recent(store: &Store, limit: i64, object: Option<(&str, &str)>) -> Result<Vec<AuditEntry>> {
+pub async fn recent(
+    store: &Store,
+    limit: i64,
+    object: Option<(&str, &str)>,
+) -> Result<Vec<AuditEntry>> {
     let rows = match object {
         Some((kind, id)) => {
             sqlx::query(sqlx::AssertSqlSafe(format!(

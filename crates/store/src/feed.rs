@@ -21,13 +21,15 @@ pub struct FeedItem {
 
 /// Emits a change inside `tx`.
 pub async fn emit(tx: &mut Tx, object_type: &str, object_id: &str, change: &str) -> Result<()> {
-    sqlx::query("INSERT INTO change_feed (at, object_type, object_id, change) VALUES ($1, $2, $3, $4)")
-        .bind(ts(now()))
-        .bind(object_type)
-        .bind(object_id)
-        .bind(change)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO change_feed (at, object_type, object_id, change) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(ts(now()))
+    .bind(object_type)
+    .bind(object_id)
+    .bind(change)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

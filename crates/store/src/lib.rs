@@ -13,9 +13,9 @@ pub mod migrate;
 pub mod orgs;
 pub mod sessions;
 pub mod settings;
-pub mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod users;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 pub use error::StoreError;
 
@@ -88,7 +88,11 @@ impl Actor {
     pub fn cli() -> Self {
         let who = std::env::var("USER").unwrap_or_default();
         Self {
-            name: if who.is_empty() { "cli".into() } else { format!("cli:{who}") },
+            name: if who.is_empty() {
+                "cli".into()
+            } else {
+                format!("cli:{who}")
+            },
             ip: String::new(),
         }
     }
@@ -151,13 +155,24 @@ impl Store {
                 })
             });
         }
-        let pool = pool
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Connect {
-                engine: engine.name(),
-                reason: e.to_string(),
-            })?;
+        let connect_error = |e: sqlx::Error| StoreError::Connect {
+            engine: engine.name(),
+            reason: describe_connect_error(&e),
+        };
+        // One direct connection first: the pool would retry until its timeout and then only
+        // say "timed out", hiding the real cause (refused, unknown database, bad password).
+        let probe = tokio::time::timeout(
+            Duration::from_secs(10),
+            sqlx::AnyConnection::connect_with(&options),
+        )
+        .await
+        .map_err(|_| StoreError::Connect {
+            engine: engine.name(),
+            reason: "连接超时（10 秒）".into(),
+        })?
+        .map_err(connect_error)?;
+        let _ = probe.close().await;
+        let pool = pool.connect_with(options).await.map_err(connect_error)?;
         Ok(Self { pool, engine })
     }
 
@@ -207,6 +222,21 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A connection failure in words an operator can act on.
+fn describe_connect_error(e: &sqlx::Error) -> String {
+    if let sqlx::Error::Io(io) = e {
+        return match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => {
+                "连接被拒绝（数据库服务未启动或地址、端口有误）".into()
+            }
+            std::io::ErrorKind::NotFound => "找不到数据库文件或主机".into(),
+            std::io::ErrorKind::PermissionDenied => "没有访问权限".into(),
+            _ => io.to_string(),
+        };
+    }
+    e.to_string()
 }
 
 /// The current instant as the store writes it.

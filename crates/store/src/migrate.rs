@@ -59,12 +59,14 @@ pub async fn run(store: &Store) -> Result<Vec<i64>> {
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         tx.execute(sqlx::AssertSqlSafe(dialect(sql, store.engine())))
             .await?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(*version)
-            .bind(*name)
-            .bind(ts(now()))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(*version)
+        .bind(*name)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
         tracing::info!(version, name, "applied migration");
         applied.push(*version);
     }

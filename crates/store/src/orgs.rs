@@ -41,7 +41,8 @@ pub struct NewOrganisation {
     pub parent: Option<OrgCode>,
 }
 
-const SELECT: &str = "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code
+const SELECT: &str =
+    "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code
     FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
 fn from_row(row: &AnyRow) -> Result<Organisation> {

@@ -66,10 +66,11 @@ pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
 
 /// The staff member behind a token, if the session is live and the account enabled.
 pub async fn lookup(store: &Store, token: &str) -> Result<Option<Staff>> {
-    let row = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
-        .bind(hash_token(token))
-        .fetch_optional(store.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(token))
+            .fetch_optional(store.pool())
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let at = now();
     let last_seen = parse_storage_timestamp(&row.try_get::<String, _>("last_seen_at")?);

@@ -4,10 +4,12 @@ use crate::{Actor, Result, Store, audit};
 
 /// Reads a setting, or `None` when unset.
 pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?,
+    )
 }
 
 /// Writes a setting, audited.

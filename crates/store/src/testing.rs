@@ -13,7 +13,8 @@ use crate::{Engine, sqlite_url_for_dir};
 
 /// The admin URL of the test PostgreSQL server.
 pub fn pg_admin_url() -> String {
-    std::env::var("GONGKAI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("GONGKAI_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A database that exists for one test.
@@ -60,7 +61,10 @@ impl TestDb {
                     panic!("cannot create test database {name}: {e}");
                 }
                 let _ = conn.close().await;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(b, _)| b)
+                    .to_owned();
                 Self {
                     engine,
                     url: format!("{base}/{name}"),
@@ -79,7 +83,10 @@ impl Drop for TestDb {
             // Drop runs outside async code paths; use a short-lived runtime on its own thread.
             let admin = pg_admin_url();
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
                     return;
                 };
                 rt.block_on(async move {

@@ -165,7 +165,8 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Staff> {
         .map(|r| {
             let role: String = r.try_get("role")?;
             Ok(Grant {
-                role: Role::parse(&role).map_err(|_| StoreError::Corrupt(format!("未知角色 {role}")))?,
+                role: Role::parse(&role)
+                    .map_err(|_| StoreError::Corrupt(format!("未知角色 {role}")))?,
                 org_id: r.try_get("org_id")?,
             })
         })
@@ -205,7 +206,12 @@ pub async fn list(store: &Store) -> Result<Vec<Staff>> {
 }
 
 /// Sets a new password and ends the account's sessions, audited.
-pub async fn set_password(store: &Store, actor: &Actor, username: &Username, password: &NewPassword) -> Result<()> {
+pub async fn set_password(
+    store: &Store,
+    actor: &Actor,
+    username: &Username,
+    password: &NewPassword,
+) -> Result<()> {
     let id = id_of(store, username).await?;
     let hash = hash_password(password).await?;
     let mut tx = store.begin_write().await?;
@@ -236,7 +242,12 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &Username, pas
 }
 
 /// Disables or re-enables an account; disabling ends its sessions. Audited.
-pub async fn set_disabled(store: &Store, actor: &Actor, username: &Username, disabled: bool) -> Result<()> {
+pub async fn set_disabled(
+    store: &Store,
+    actor: &Actor,
+    username: &Username,
+    disabled: bool,
+) -> Result<()> {
     let id = id_of(store, username).await?;
     let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
@@ -255,7 +266,11 @@ pub async fn set_disabled(store: &Store, actor: &Actor, username: &Username, dis
         store.engine(),
         actor,
         audit::Change {
-            action: if disabled { "user.disable" } else { "user.enable" },
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
             object_type: "user",
             object_id: username.to_string(),
             detail: serde_json::json!({}),
@@ -279,13 +294,21 @@ pub enum LoginOutcome {
     Disabled,
 }
 
-async fn failures_since(store: &Store, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
-    let rows: Vec<String> = sqlx::query_scalar("SELECT at FROM login_failures WHERE scope_key = $1 AND at > $2")
-        .bind(key)
-        .bind(ts(since))
-        .fetch_all(store.pool())
-        .await?;
-    Ok(rows.iter().filter_map(|s| parse_storage_timestamp(s)).collect())
+async fn failures_since(
+    store: &Store,
+    key: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>> {
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT at FROM login_failures WHERE scope_key = $1 AND at > $2")
+            .bind(key)
+            .bind(ts(since))
+            .fetch_all(store.pool())
+            .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|s| parse_storage_timestamp(s))
+        .collect())
 }
 
 async fn lock_state(
@@ -316,8 +339,14 @@ pub async fn authenticate(
 ) -> Result<LoginOutcome> {
     let name = username.trim().to_ascii_lowercase();
     let keys = [
-        (ThrottleScope::Account, format!("{}{name}", ThrottleScope::Account.prefix())),
-        (ThrottleScope::Address, format!("{}{ip}", ThrottleScope::Address.prefix())),
+        (
+            ThrottleScope::Account,
+            format!("{}{name}", ThrottleScope::Account.prefix()),
+        ),
+        (
+            ThrottleScope::Address,
+            format!("{}{ip}", ThrottleScope::Address.prefix()),
+        ),
     ];
     let at = now();
     if let Some(until) = lock_state(store, policy, &keys, at).await? {
@@ -338,7 +367,14 @@ pub async fn authenticate(
         None => (None, DUMMY.to_owned(), false),
     };
     let ok = verify_password(password, &hash).await && id.is_some();
-    let actor = Actor::user(if name.is_empty() { "-".to_owned() } else { name.clone() }, ip);
+    let actor = Actor::user(
+        if name.is_empty() {
+            "-".to_owned()
+        } else {
+            name.clone()
+        },
+        ip,
+    );
     match (ok, id) {
         (true, Some(id)) if !disabled => {
             sqlx::query("DELETE FROM login_failures WHERE scope_key = $1")

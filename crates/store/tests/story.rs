@@ -93,7 +93,10 @@ async fn story(engine: Engine) {
         list.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(),
         ["WQX001", "WQX003"]
     );
-    assert_eq!(orgs::chain(&store, finance.id).await.ok(), Some(vec![finance.id, county.id]));
+    assert_eq!(
+        orgs::chain(&store, finance.id).await.ok(),
+        Some(vec![finance.id, county.id])
+    );
 
     // Accounts and roles.
     let editor = users::create(
@@ -109,7 +112,11 @@ async fn story(engine: Engine) {
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(editor.grants.allows(Permission::DraftRecords, &[finance.id, county.id]));
+    assert!(
+        editor
+            .grants
+            .allows(Permission::DraftRecords, &[finance.id, county.id])
+    );
     assert!(!editor.grants.allows(Permission::ManageUsers, &[]));
 
     // Login: success, failure, lockout after five failures.
@@ -123,33 +130,54 @@ async fn story(engine: Engine) {
     let fifth = users::authenticate(&store, &policy, "editor", "wrong", "10.0.0.1").await;
     assert!(matches!(fifth, Ok(LoginOutcome::Locked(_))));
     // Even the right password is refused while locked.
-    let locked = users::authenticate(&store, &policy, "editor", "Editor-2026-pass", "10.0.0.2").await;
+    let locked =
+        users::authenticate(&store, &policy, "editor", "Editor-2026-pass", "10.0.0.2").await;
     assert!(matches!(locked, Ok(LoginOutcome::Locked(_))));
 
     // Sessions are shared through the database.
-    let token = sessions::create(&store, &editor, "10.0.0.1").await.unwrap_or_default();
+    let token = sessions::create(&store, &editor, "10.0.0.1")
+        .await
+        .unwrap_or_default();
     let again = open(&db).await; // a second "node"
     let seen = sessions::lookup(&again, &token).await.ok().flatten();
     assert_eq!(seen.map(|s| s.username), Some("editor".to_owned()));
-    assert_eq!(sessions::lookup(&again, "not-a-token").await.ok().flatten(), None);
+    assert_eq!(
+        sessions::lookup(&again, "not-a-token").await.ok().flatten(),
+        None
+    );
 
     // Disabling ends sessions.
     let uname = Username::parse("editor").unwrap_or_else(|e| panic!("{e}"));
-    users::set_disabled(&store, &admin, &uname, true).await.unwrap_or_else(|e| panic!("{e}"));
+    users::set_disabled(&store, &admin, &uname, true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sessions::lookup(&store, &token).await.ok().flatten(), None);
 
-    settings::set(&store, &admin, "site_name", "乌恰县人民政府").await.unwrap_or_else(|e| panic!("{e}"));
+    settings::set(&store, &admin, "site_name", "乌恰县人民政府")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        settings::get(&store, "site_name").await.ok().flatten().as_deref(),
+        settings::get(&store, "site_name")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
         Some("乌恰县人民政府")
     );
 
     let mut tx = store.begin_write().await.unwrap_or_else(|e| panic!("{e}"));
-    feed::emit(&mut tx, "record", "WQX001-2018-000060", "created").await.unwrap_or_else(|e| panic!("{e}"));
+    feed::emit(&mut tx, "record", "WQX001-2018-000060", "created")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
     let items = feed::since(&store, 0, 10).await.unwrap_or_default();
     assert_eq!(items.len(), 1);
-    assert!(feed::since(&store, items[0].id, 10).await.unwrap_or_default().is_empty());
+    assert!(
+        feed::since(&store, items[0].id, 10)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
 
     // The audit chain is intact, then tampering is caught at the edited row.
     let n = match audit::verify(&store).await {
@@ -178,7 +206,10 @@ async fn storage_story_on_both_engines() {
 
 #[tokio::test]
 async fn an_unknown_url_scheme_is_refused_clearly() {
-    let err = Store::connect("mysql://localhost/x").await.err().map(|e| e.to_string());
+    let err = Store::connect("mysql://localhost/x")
+        .await
+        .err()
+        .map(|e| e.to_string());
     assert!(err.is_some_and(|e| e.contains("不支持的数据库地址")));
 }
 
@@ -197,6 +228,9 @@ async fn concurrent_audited_writes_keep_one_chain() {
         for t in tasks {
             assert!(matches!(t.await, Ok(Ok(()))));
         }
-        assert_eq!(audit::verify(&store).await.ok(), Some(Verification::Intact(16)));
+        assert_eq!(
+            audit::verify(&store).await.ok(),
+            Some(Verification::Intact(16))
+        );
     }
 }

@@ -1,1 +1,37 @@
-//! placeholder
+//! The HTTP face of gongkai: the public portal, the staff back office and the JSON API.
+//!
+//! [`router::build`] is the one route table. Handlers are thin: they parse input, call one
+//! store or domain operation and render a template. Cross-cutting rules each live in one
+//! module: [`auth`] (who may do what), [`csrf`] (form protection), [`error`] (status codes and
+//! the Chinese error page), [`templates`] (embedded templates overridable by a theme folder).
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod client_ip;
+pub mod csrf;
+pub mod error;
+pub mod public;
+pub mod router;
+pub mod state;
+pub mod templates;
+
+pub use error::WebError;
+pub use router::build as router;
+pub use state::{AppState, WebConfig};
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// Serves `state` on an already bound listener until `shutdown` resolves, then drains
+/// in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,99 @@
+//! `gongkai serve`: open the database, optionally load the demo, listen, and shut down
+//! gracefully on SIGTERM or Ctrl-C.
+
+use gongkai_domain::user::NewPassword;
+use gongkai_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, redact_url};
+use crate::{CliError, demo, generate_password, open_store};
+
+fn bind_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "地址已被占用（可能已有其他程序在使用该端口），请用 --listen 指定其他端口".into()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "没有权限使用该端口（1024 以下的端口需要管理员权限）".into()
+        }
+        std::io::ErrorKind::AddrNotAvailable => "本机没有这个地址".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Runs the server until a shutdown signal arrives.
+pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
+    let addr = config.listen_addr()?;
+    let store = open_store(&config).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::Listen {
+            addr: addr.to_string(),
+            reason: bind_reason(&e),
+        })?;
+    if demo_requested {
+        if store.is_empty().await? {
+            let password = match std::env::var("GONGKAI_DEMO_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => generate_password(),
+            };
+            let parsed = NewPassword::parse(&password)?;
+            let accounts = demo::load(&store, &parsed).await?;
+            println!(
+                "已载入演示数据：乌恰县人民政府及其 {} 个部门、{} 个乡镇。",
+                demo::DEPARTMENTS.len(),
+                demo::TOWNSHIPS.len()
+            );
+            println!("演示账号（密码均为 {password}）：");
+            for a in accounts {
+                println!("  {:<16} {}（{}）", a.username, a.role, a.org);
+            }
+        } else {
+            println!("数据库中已有数据，--demo 未做任何更改。");
+        }
+    }
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            theme: config.theme.clone(),
+            max_body_bytes: config.max_body_bytes,
+            trust_proxy: config.trust_proxy,
+            secure_cookies: config.secure_cookies,
+        },
+    )?;
+    let local = listener.local_addr()?;
+    println!(
+        "gongkai {} 已启动：http://{local}/ （数据库：{}，{}）",
+        env!("CARGO_PKG_VERSION"),
+        store.engine().name(),
+        redact_url(&config.database_url())
+    );
+    println!("管理后台：http://{local}/admin   按 Ctrl+C 停止。");
+    tracing::info!(%local, engine = store.engine().name(), "listening");
+    gongkai_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    println!("gongkai 已停止。");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

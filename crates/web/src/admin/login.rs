@@ -1,0 +1,173 @@
+//! `GET/POST /admin/login` and `POST /admin/logout`.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_store::sessions;
+use gongkai_store::users::{self, LoginOutcome};
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::auth::{CurrentStaff, SESSION_COOKIE, session_token};
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::PageCtx;
+
+/// Where to go after login.
+#[derive(Debug, Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only back-office paths are followed after login.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin")
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.starts_with("/admin/login")
+    {
+        next
+    } else {
+        "/admin"
+    }
+}
+
+/// Shows the login form (or goes straight to the dashboard when already signed in).
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: Option<CurrentStaff>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    if staff.is_some() {
+        return Ok(Redirect::to(safe_next(&q.next)).into_response());
+    }
+    state
+        .page(
+            &ctx,
+            "admin/login.html",
+            context! { next => safe_next(&q.next), username => "" },
+        )
+        .await
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Checks the credentials, opens a session and sets its cookie.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = safe_next(&f.next).to_owned();
+    let again = |status: StatusCode, message: String| {
+        let state = state.clone();
+        let ctx = ctx.clone();
+        let username = f.username.clone();
+        let next = next.clone();
+        async move {
+            state
+                .page_with_status(
+                    &ctx,
+                    status,
+                    "admin/login.html",
+                    context! { next => next, username => username, error => message },
+                )
+                .await
+        }
+    };
+    if f.username.trim().is_empty() || f.password.is_empty() {
+        return again(StatusCode::BAD_REQUEST, "请输入用户名和密码".into()).await;
+    }
+    match users::authenticate(
+        &state.store,
+        &state.login_policy,
+        &f.username,
+        &f.password,
+        &ip,
+    )
+    .await?
+    {
+        LoginOutcome::Success(staff) => {
+            let token = sessions::create(&state.store, &staff, &ip).await?;
+            let secure = if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie =
+                format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
+            let mut resp = Redirect::to(&next).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        LoginOutcome::BadCredentials => {
+            again(
+                StatusCode::UNAUTHORIZED,
+                "用户名或密码不正确，请重新输入".into(),
+            )
+            .await
+        }
+        LoginOutcome::Disabled => {
+            again(StatusCode::FORBIDDEN, "该账号已停用，请联系管理员".into()).await
+        }
+        LoginOutcome::Locked(until) => {
+            let minutes = (until - chrono::Utc::now()).num_minutes().max(1);
+            let msg = format!(
+                "登录失败次数过多，账号已被暂时锁定，请于 {} 后再试（约 {minutes} 分钟）",
+                gongkai_domain::time::display_minute(until)
+            );
+            let mut resp = again(StatusCode::TOO_MANY_REQUESTS, msg).await?;
+            if let Ok(v) = HeaderValue::from_str(&(minutes * 60).to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(resp)
+        }
+    }
+}
+
+/// Ends the session and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Option<CurrentStaff>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let (Some(CurrentStaff(staff)), Some(token)) = (staff, session_token(&headers)) {
+        sessions::end(&state.store, &token, &staff, &ip).await?;
+    }
+    let mut resp = Redirect::to("/admin/login").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("gk_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_in_the_back_office() {
+        assert_eq!(safe_next("/admin/users"), "/admin/users");
+        assert_eq!(safe_next("https://evil.example"), "/admin");
+        assert_eq!(safe_next("//evil.example/admin"), "/admin");
+        assert_eq!(safe_next("/admin/login"), "/admin");
+    }
+}

@@ -1,0 +1,19 @@
+//! The staff back office. Every route here is registered through the router's `guarded`
+//! helper except the login form itself.
+
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+pub mod orgs;
+pub mod users;
+
+use std::collections::BTreeMap;
+
+/// Field name → Chinese message, for forms shown again with their errors.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// Records a domain parse failure against its field.
+pub fn field_error(errors: &mut FieldErrors, err: gongkai_domain::DomainError) {
+    let gongkai_domain::DomainError::Invalid { field, message } = err;
+    errors.insert(field, message);
+}

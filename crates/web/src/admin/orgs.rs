@@ -1,0 +1,126 @@
+//! `GET/POST /admin/orgs`: the organisation tree and the form to add one.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
+use gongkai_store::orgs::{self, NewOrganisation};
+use gongkai_store::{Actor, StoreError};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{FieldErrors, field_error};
+use crate::WebError;
+use crate::auth::CurrentStaff;
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// The add form, as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct OrgForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    short_name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent: String,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: &OrgForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let list = orgs::list(&state.store).await?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/orgs.html",
+            context! { orgs => ser(&list), form => ser(form), errors => ser(errors) },
+        )
+        .await
+}
+
+/// Lists organisations with an empty add form.
+pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    render(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        &OrgForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// Adds an organisation, or shows the form again with what was typed and what is wrong.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, WebError> {
+    let mut errors = FieldErrors::new();
+    let code = OrgCode::parse(&form.code)
+        .map_err(|e| field_error(&mut errors, e))
+        .ok();
+    let name = OrgName::parse(&form.name)
+        .map_err(|e| field_error(&mut errors, e))
+        .ok();
+    let short_name = if form.short_name.trim().is_empty() {
+        None
+    } else {
+        OrgName::parse(&form.short_name)
+            .map_err(|e| {
+                errors.insert("short_name", e.to_string().replace("机构名称", "简称"));
+            })
+            .ok()
+    };
+    let kind = if form.kind.trim().is_empty() {
+        None
+    } else {
+        OrgKind::parse(&form.kind)
+            .map_err(|e| field_error(&mut errors, e))
+            .ok()
+    };
+    let parent = if form.parent.trim().is_empty() {
+        None
+    } else {
+        OrgCode::parse(&form.parent)
+            .map_err(|e| {
+                errors.insert("parent", e.to_string());
+            })
+            .ok()
+    };
+    if let (true, Some(code), Some(name)) = (errors.is_empty(), code, name) {
+        let actor = Actor::user(&staff.username, &ip);
+        let new = NewOrganisation {
+            code,
+            name,
+            short_name,
+            kind,
+            parent,
+        };
+        match orgs::create(&state.store, &actor, new).await {
+            Ok(_) => return Ok(Redirect::to("/admin/orgs").into_response()),
+            Err(StoreError::Conflict(msg)) => {
+                errors.insert("code", msg);
+            }
+            Err(StoreError::NotFound { what }) => {
+                errors.insert("parent", format!("未找到{what}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    render(&state, &ctx, StatusCode::BAD_REQUEST, &form, &errors).await
+}

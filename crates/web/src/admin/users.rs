@@ -1,0 +1,225 @@
+//! `/admin/users`: staff accounts: list, add, disable or enable, reset a password.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::role::Role;
+use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_store::users::{self, NewStaff};
+use gongkai_store::{Actor, StoreError};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{FieldErrors, field_error};
+use crate::WebError;
+use crate::auth::CurrentStaff;
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// The add form, as typed. Roles arrive as repeated `roles` fields.
+#[derive(Debug, Default, Serialize, Clone)]
+pub struct UserForm {
+    username: String,
+    display_name: String,
+    org: String,
+    roles: Vec<String>,
+}
+
+fn role_choices() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: &UserForm,
+    errors: &FieldErrors,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let list = users::list(&state.store).await?;
+    let orgs = gongkai_store::orgs::list(&state.store).await?;
+    let rows: Vec<_> = list
+        .iter()
+        .map(|u| {
+            context! {
+                username => &u.username, display_name => &u.display_name, org_name => &u.org_name,
+                roles => u.role_labels(), disabled => u.disabled,
+            }
+        })
+        .collect();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/users.html",
+            context! { users => rows, orgs => ser(&orgs), roles => ser(&role_choices()), form => ser(form), errors => ser(errors), notice => notice },
+        )
+        .await
+}
+
+/// Lists accounts with an empty add form.
+pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    render(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        &UserForm::default(),
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+/// Parses the urlencoded body by hand because `roles` repeats.
+fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// Adds an account, or shows the form again with what was typed and what is wrong.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let pairs = parse_pairs(&body);
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = UserForm {
+        username: field("username"),
+        display_name: field("display_name"),
+        org: field("org"),
+        roles: pairs
+            .iter()
+            .filter(|(k, _)| k == "roles")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    let mut errors = FieldErrors::new();
+    let username = Username::parse(&form.username)
+        .map_err(|e| field_error(&mut errors, e))
+        .ok();
+    let display_name = DisplayName::parse(&form.display_name)
+        .map_err(|e| field_error(&mut errors, e))
+        .ok();
+    let org = OrgCode::parse(&form.org)
+        .map_err(|_| {
+            errors.insert("org", "请选择所属机构".into());
+        })
+        .ok();
+    let roles: Vec<Role> = form
+        .roles
+        .iter()
+        .filter_map(|r| Role::parse(r).ok())
+        .collect();
+    if roles.is_empty() {
+        errors.insert("roles", "请至少选择一个角色".into());
+    }
+    let password = NewPassword::parse(&field("password"))
+        .map_err(|e| field_error(&mut errors, e))
+        .ok();
+    if let (true, Some(username), Some(display_name), Some(org), Some(password)) =
+        (errors.is_empty(), username, display_name, org, password)
+    {
+        let actor = Actor::user(&staff.username, &ip);
+        let new = NewStaff {
+            username,
+            display_name,
+            org,
+            roles,
+            password,
+        };
+        match users::create(&state.store, &actor, new).await {
+            Ok(_) => return Ok(Redirect::to("/admin/users").into_response()),
+            Err(StoreError::Conflict(msg)) => {
+                errors.insert("username", msg);
+            }
+            Err(StoreError::NotFound { what }) => {
+                errors.insert("org", format!("未找到{what}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    render(&state, &ctx, StatusCode::BAD_REQUEST, &form, &errors, None).await
+}
+
+/// Status form: `disabled=1` disables, `disabled=0` enables.
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    disabled: String,
+}
+
+/// Disables or enables an account. An administrator cannot disable their own account.
+pub async fn set_status(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(username): Path<String>,
+    axum::Form(f): axum::Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let username = Username::parse(&username)?;
+    let disable = f.disabled == "1";
+    if disable && username.as_str() == staff.username {
+        return Err(WebError::Conflict("不能停用自己的账号".into()));
+    }
+    users::set_disabled(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        &username,
+        disable,
+    )
+    .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// Password reset form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets a new password for an account and ends its sessions.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(username): Path<String>,
+    axum::Form(f): axum::Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let username = Username::parse(&username)?;
+    match NewPassword::parse(&f.password) {
+        Ok(pw) => {
+            users::set_password(
+                &state.store,
+                &Actor::user(&staff.username, &ip),
+                &username,
+                &pw,
+            )
+            .await?;
+            render(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                &UserForm::default(),
+                &FieldErrors::new(),
+                Some(format!(
+                    "已为用户“{username}”设置新密码，其已登录的会话均已退出。"
+                )),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,4 @@
+//! The JSON API under `/api/v1` and the health check.
+
+pub mod health;
+pub mod orgs;

@@ -1,0 +1,114 @@
+//! Who is signed in, and the one place that decides what they may do.
+//!
+//! [`load_staff`] resolves the session cookie on back-office routes. Every back-office route is
+//! registered through [`crate::router`]'s `guarded` helper, which puts [`authorize`] in front of
+//! it with the route's [`Permission`]; the decision itself is [`check`], which asks the domain's
+//! role table. Handlers never test roles themselves.
+
+use axum::extract::{OptionalFromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use gongkai_domain::role::Permission;
+use gongkai_store::sessions;
+use gongkai_store::users::Staff;
+
+use crate::WebError;
+use crate::csrf::cookie;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "gk_session";
+
+/// The signed-in staff member, placed in request extensions by [`load_staff`].
+#[derive(Debug, Clone)]
+pub struct CurrentStaff(pub Staff);
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentStaff {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentStaff>().cloned())
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentStaff {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentStaff>()
+            .cloned()
+            .ok_or(WebError::Unauthenticated)
+    }
+}
+
+/// The raw session token of the request, if any.
+pub fn session_token(parts_headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(parts_headers, SESSION_COOKIE).filter(|t| t.len() == 64)
+}
+
+/// Middleware: looks up the session cookie and, when it is live, adds [`CurrentStaff`].
+pub async fn load_staff(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, WebError> {
+    if let Some(token) = session_token(req.headers())
+        && let Some(staff) = sessions::lookup(&state.store, &token).await?
+    {
+        req.extensions_mut().insert(CurrentStaff(staff));
+    }
+    Ok(next.run(req).await)
+}
+
+/// The authorisation decision: may `staff` do `permission` at all?
+pub fn check(staff: &Staff, permission: Permission) -> Result<(), WebError> {
+    if staff.grants.allows(permission, &[]) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(permission.label()))
+    }
+}
+
+/// The authorisation decision for an object of an organisation whose chain up to its root is
+/// `org_chain` (itself first).
+pub fn check_in(staff: &Staff, permission: Permission, org_chain: &[i64]) -> Result<(), WebError> {
+    if !org_chain.is_empty() && staff.grants.allows(permission, org_chain) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(permission.label()))
+    }
+}
+
+/// Route middleware: requires a signed-in staff member holding the route's permission.
+pub async fn authorize(
+    State(permission): State<Permission>,
+    req: Request,
+    next: Next,
+) -> Result<Response, WebError> {
+    let staff = req
+        .extensions()
+        .get::<CurrentStaff>()
+        .ok_or(WebError::Unauthenticated)?;
+    check(&staff.0, permission)?;
+    Ok(next.run(req).await)
+}
+
+/// What the signed-in member may do, for showing only the links that work.
+pub fn capabilities(staff: &Staff) -> std::collections::BTreeMap<&'static str, bool> {
+    [
+        ("draft", Permission::DraftRecords),
+        ("review", Permission::ReviewRecords),
+        ("handle", Permission::HandleCases),
+        ("supervise", Permission::Supervise),
+        ("audit", Permission::ViewAudit),
+        ("orgs", Permission::ManageOrganisations),
+        ("users", Permission::ManageUsers),
+        ("site", Permission::ManageSite),
+    ]
+    .into_iter()
+    .map(|(k, p)| (k, staff.grants.allows(p, &[])))
+    .collect()
+}

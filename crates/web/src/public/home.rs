@@ -1,0 +1,28 @@
+//! `GET /`: the portal's home page.
+
+use axum::extract::State;
+use axum::response::Response;
+use minijinja::context;
+
+use crate::WebError;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// Shows the home page with the site's organisations.
+pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let sites = gongkai_store::orgs::sites(&state.store).await?;
+    let (departments, townships) = match sites.first() {
+        Some(root) => {
+            let children = gongkai_store::orgs::children(&state.store, root.id).await?;
+            children.into_iter().partition(|o| o.kind != "township")
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    state
+        .page(
+            &ctx,
+            "home.html",
+            context! { departments => ser(&departments), townships => ser(&townships), installed => !sites.is_empty() },
+        )
+        .await
+}

@@ -1,0 +1,64 @@
+//! `GET /mode?care=1&back=/path`: switches the elder-friendly mode (关怀版) on or off.
+//!
+//! A plain link, so it works without JavaScript; the choice is remembered in a cookie for a year.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::state::AppState;
+use crate::templates::CARE_COOKIE;
+
+/// Query of the switch.
+#[derive(Debug, Deserialize)]
+pub struct ModeQuery {
+    /// `1` for the elder-friendly mode, anything else for the standard one.
+    #[serde(default)]
+    care: String,
+    /// Where to go back to (a local path).
+    #[serde(default)]
+    back: String,
+}
+
+/// Only local paths are followed, never another site.
+fn safe_back(back: &str) -> &str {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
+        back
+    } else {
+        "/"
+    }
+}
+
+/// Sets the cookie and returns to the page.
+pub async fn switch(State(state): State<AppState>, Query(q): Query<ModeQuery>) -> Response {
+    let on = q.care == "1";
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = if on {
+        format!("{CARE_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Lax{secure}")
+    } else {
+        format!("{CARE_COOKIE}=0; Path=/; Max-Age=31536000; SameSite=Lax{secure}")
+    };
+    let mut resp = Redirect::to(safe_back(&q.back)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_back("/jigou"), "/jigou");
+        assert_eq!(safe_back("//evil.example"), "/");
+        assert_eq!(safe_back("https://evil.example"), "/");
+        assert_eq!(safe_back("/\\evil"), "/");
+    }
+}

@@ -1,0 +1,104 @@
+//! The one route table. A URL leads straight to its handler from here.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use gongkai_domain::role::Permission;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+use crate::{admin, api, auth, csrf, error, public};
+
+/// A back-office route that requires `permission`; every staff route goes through this.
+fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.route_layer(from_fn_with_state(permission, auth::authorize))
+}
+
+/// Builds the application with all routes and middleware.
+pub fn build(state: AppState) -> Router {
+    let public = Router::new()
+        .route("/", get(public::home::show))
+        .route("/jigou", get(public::orgs::show))
+        .route("/mode", get(public::mode::switch))
+        .route("/static/{name}", get(public::assets::serve))
+        .route("/favicon.ico", get(public::assets::favicon))
+        .route("/robots.txt", get(public::assets::robots));
+
+    let staff = Router::new()
+        .route(
+            "/admin/login",
+            get(admin::login::form).post(admin::login::submit),
+        )
+        .route("/admin/logout", post(admin::login::logout))
+        .route(
+            "/admin",
+            guarded(Permission::EnterBackOffice, get(admin::dashboard::show)),
+        )
+        .route(
+            "/admin/orgs",
+            guarded(
+                Permission::ManageOrganisations,
+                get(admin::orgs::list).post(admin::orgs::create),
+            ),
+        )
+        .route(
+            "/admin/users",
+            guarded(
+                Permission::ManageUsers,
+                get(admin::users::list).post(admin::users::create),
+            ),
+        )
+        .route(
+            "/admin/users/{username}/status",
+            guarded(Permission::ManageUsers, post(admin::users::set_status)),
+        )
+        .route(
+            "/admin/users/{username}/password",
+            guarded(Permission::ManageUsers, post(admin::users::reset_password)),
+        )
+        .route(
+            "/admin/audit",
+            guarded(Permission::ViewAudit, get(admin::audit::show)),
+        )
+        .layer(from_fn_with_state(state.clone(), auth::load_staff));
+
+    let api = Router::new()
+        .route("/healthz", get(api::health::show))
+        .route("/api/v1/organisations", get(api::orgs::list));
+
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .merge(public)
+        .merge(staff)
+        .merge(api)
+        .fallback(public::not_found)
+        .layer(from_fn_with_state(state.clone(), csrf::guard))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(from_fn_with_state(state.clone(), error::render_errors))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            ),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,296 @@
+//! Templates and static assets: compiled into the binary, overridable by a theme folder.
+//!
+//! A theme folder (`--theme DIR`) may hold `templates/<name>` and `static/<name>` files; any
+//! file found there wins over the embedded one, so a county can change its header, colours or
+//! wording without recompiling. Theme templates are re-read when they change.
+
+use std::path::{Path, PathBuf};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use minijinja::{Environment, Value, context};
+
+use crate::WebError;
+use crate::csrf::CsrfToken;
+use crate::state::AppState;
+
+/// `(name, source)` of every embedded template.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("orgs.html", include_str!("../templates/orgs.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    (
+        "admin/base.html",
+        include_str!("../templates/admin/base.html"),
+    ),
+    (
+        "admin/login.html",
+        include_str!("../templates/admin/login.html"),
+    ),
+    (
+        "admin/dashboard.html",
+        include_str!("../templates/admin/dashboard.html"),
+    ),
+    (
+        "admin/orgs.html",
+        include_str!("../templates/admin/orgs.html"),
+    ),
+    (
+        "admin/users.html",
+        include_str!("../templates/admin/users.html"),
+    ),
+    (
+        "admin/audit.html",
+        include_str!("../templates/admin/audit.html"),
+    ),
+];
+
+/// `(name, content type, bytes)` of every embedded static asset.
+const STATIC: &[(&str, &str, &[u8])] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/site.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    ),
+];
+
+/// The template environment.
+pub struct Templates {
+    env: Environment<'static>,
+    theme: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("theme", &self.theme)
+            .finish()
+    }
+}
+
+fn theme_file(theme: Option<&Path>, kind: &str, name: &str) -> Option<PathBuf> {
+    // Names come from code, but refuse anything that could leave the theme folder anyway.
+    if name.contains("..") || name.starts_with('/') {
+        return None;
+    }
+    let path = theme?.join(kind).join(name);
+    path.is_file().then_some(path)
+}
+
+impl Templates {
+    /// Builds the environment; every template is parsed once so a broken theme fails at start.
+    pub fn new(theme: Option<PathBuf>) -> Result<Self, WebError> {
+        let mut env = Environment::new();
+        let loader_theme = theme.clone();
+        env.set_loader(move |name| {
+            if let Some(path) = theme_file(loader_theme.as_deref(), "templates", name) {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("无法读取主题模板 {}: {e}", path.display()),
+                    )
+                });
+            }
+            Ok(TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, src)| (*src).to_owned()))
+        });
+        env.add_filter("mask_id", mask_middle);
+        let templates = Self { env, theme };
+        for (name, _) in TEMPLATES {
+            templates.env.get_template(name)?;
+        }
+        Ok(templates)
+    }
+
+    /// Renders a template with a context.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, WebError> {
+        Ok(self.env.get_template(name)?.render(ctx)?)
+    }
+
+    /// A static asset by name: theme file first, then embedded.
+    pub fn asset(&self, name: &str) -> Option<(String, Vec<u8>)> {
+        let content_type = STATIC
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, ct, _)| (*ct).to_owned());
+        if let Some(path) = theme_file(self.theme.as_deref(), "static", name) {
+            let ct = content_type.unwrap_or_else(|| guess_type(name).to_owned());
+            return std::fs::read(path).ok().map(|b| (ct, b));
+        }
+        STATIC
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, ct, bytes)| ((*ct).to_owned(), bytes.to_vec()))
+    }
+}
+
+fn guess_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Template filter: keeps the first 3 and last 4 characters, masks the rest.
+fn mask_middle(s: String) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..3].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - 7));
+    out.extend(&chars[chars.len() - 4..]);
+    out
+}
+
+/// Turns any serialisable value into a template value.
+pub fn ser<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// Name of the cookie that remembers the elder-friendly mode (关怀版).
+pub const CARE_COOKIE: &str = "gk_care";
+
+/// Whether the request asks for the elder-friendly mode.
+pub fn care_mode_from_headers(headers: &HeaderMap) -> bool {
+    crate::csrf::cookie(headers, CARE_COOKIE).is_some_and(|v| v == "1")
+}
+
+/// What every page needs to know about the request: the elder-friendly flag, the CSRF token
+/// for forms, the current path (for the mode switch) and the signed-in staff member, if any.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// Elder-friendly mode.
+    pub care: bool,
+    /// Token to put in forms.
+    pub csrf_token: String,
+    /// Path and query of the current page.
+    pub path: String,
+    /// The signed-in staff member, when the route is a back-office one.
+    pub staff: Option<gongkai_store::users::Staff>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let staff = parts
+            .extensions
+            .get::<crate::auth::CurrentStaff>()
+            .map(|c| c.0.clone());
+        Ok(Self {
+            care: care_mode_from_headers(&parts.headers),
+            csrf_token: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+            staff,
+        })
+    }
+}
+
+impl AppState {
+    /// Renders a full page: the common context (site, mode, CSRF token, staff) plus `extra`.
+    pub async fn page(
+        &self,
+        ctx: &PageCtx,
+        name: &str,
+        extra: Value,
+    ) -> Result<axum::response::Response, WebError> {
+        self.page_with_status(ctx, axum::http::StatusCode::OK, name, extra)
+            .await
+    }
+
+    /// Renders a full page with a status other than 200 (a form shown again with errors).
+    pub async fn page_with_status(
+        &self,
+        ctx: &PageCtx,
+        status: axum::http::StatusCode,
+        name: &str,
+        extra: Value,
+    ) -> Result<axum::response::Response, WebError> {
+        use axum::response::IntoResponse;
+        let staff = ctx.staff.as_ref().map(|s| {
+            context! {
+                username => &s.username,
+                display_name => &s.display_name,
+                org_name => &s.org_name,
+                org_code => &s.org_code,
+                roles => s.role_labels(),
+                can => ser(&crate::auth::capabilities(s)),
+            }
+        });
+        let base = context! {
+            site => ser(&crate::public::site_context(self).await),
+            care => ctx.care,
+            csrf_token => &ctx.csrf_token,
+            current_path => &ctx.path,
+            staff => staff,
+        };
+        let html = self.render_template(name, context! { ..extra, ..base })?;
+        Ok((
+            status,
+            [(header::CACHE_CONTROL, "no-cache")],
+            axum::response::Html(html),
+        )
+            .into_response())
+    }
+
+    /// Renders a template with an explicit context.
+    pub fn render_template(&self, name: &str, ctx: Value) -> Result<String, WebError> {
+        self.templates.render(name, ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_template_parses() {
+        assert!(Templates::new(None).is_ok());
+    }
+
+    #[test]
+    fn masking_keeps_three_and_four() {
+        assert_eq!(
+            mask_middle("65302119900101123X".into()),
+            "653***********123X"
+        );
+        assert_eq!(mask_middle("123".into()), "***");
+    }
+
+    #[test]
+    fn a_theme_overrides_a_template() {
+        let dir = std::env::temp_dir().join(format!("gk-theme-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(dir.join("templates"));
+        let _ = std::fs::write(dir.join("templates/error.html"), "THEMED {{ status }}");
+        let t = Templates::new(Some(dir.clone())).unwrap_or_else(|e| panic!("{e}"));
+        let out = t
+            .render("error.html", context! { status => 404 })
+            .unwrap_or_default();
+        assert_eq!(out, "THEMED 404");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
