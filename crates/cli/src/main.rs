@@ -5,7 +5,7 @@ mod demo;
 mod error;
 mod serve;
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -275,6 +275,7 @@ fn init_logging(config: &Config, serving: bool) {
     let filter = EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()

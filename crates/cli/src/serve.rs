@@ -24,13 +24,14 @@ fn bind_reason(e: &std::io::Error) -> String {
 /// Runs the server until a shutdown signal arrives.
 pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
     let addr = config.listen_addr()?;
-    let store = open_store(&config).await?;
+    // Bind first: a taken port is reported before anything touches the database.
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Listen {
             addr: addr.to_string(),
             reason: bind_reason(&e),
         })?;
+    let store = open_store(&config).await?;
     if demo_requested {
         if store.is_empty().await? {
             let password = match std::env::var("GONGKAI_DEMO_PASSWORD") {

@@ -6,6 +6,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use gongkai_domain::role::Permission;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -99,6 +100,7 @@ pub fn build(state: AppState) -> Router {
                  frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
             ),
         ))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,0 +1,403 @@
+//! The `gongkai` binary as an operator uses it: subcommands on both engines, the server
+//! process with demo data, graceful shutdown, and one clear line for every kind of bad input.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use gongkai_store::testing::{ENGINES, TestDb};
+use gongkai_store::{Engine, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
+
+fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `gongkai` with the test database selected the way an operator would.
+fn gongkai(db: &TestDb, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("GONGKAI_DATABASE_URL")
+        .env_remove("GONGKAI_DATA");
+    match db.engine {
+        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
+        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
+    };
+    must(cmd.args(args).current_dir(&db.dir).output())
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A bad-input failure: non-zero exit, exactly one line on stderr, no panic.
+fn assert_one_clear_line(o: &Output, expect: &str) {
+    assert!(!o.status.success(), "should fail: {}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(expect), "expected {expect:?} in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[tokio::test]
+async fn organisations_are_managed_from_the_command_line_on_both_engines() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let init = gongkai(&db, &["init"]);
+        assert!(init.status.success(), "{}", stderr(&init));
+        assert!(stdout(&init).contains("数据库为空"));
+
+        let add = gongkai(
+            &db,
+            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
+        );
+        assert!(add.status.success(), "{}", stderr(&add));
+        let add = gongkai(
+            &db,
+            &[
+                "org",
+                "add",
+                "--code",
+                "WQX004",
+                "--name",
+                "乌恰县财政局",
+                "--parent",
+                "wqx001",
+            ],
+        );
+        assert!(add.status.success(), "{}", stderr(&add));
+
+        let list = gongkai(&db, &["org", "list", "--json"]);
+        let json: serde_json::Value = must(serde_json::from_slice(&list.stdout));
+        assert_eq!(
+            json,
+            serde_json::json!([
+                { "code": "WQX001", "name": "乌恰县人民政府", "parent": null },
+                { "code": "WQX004", "name": "乌恰县财政局", "parent": "WQX001" },
+            ])
+        );
+
+        assert_one_clear_line(
+            &gongkai(
+                &db,
+                &[
+                    "org", "add", "--code", "WQX009", "--name", "无主", "--parent", "NOPE",
+                ],
+            ),
+            "未找到上级机构“NOPE”",
+        );
+        assert_one_clear_line(
+            &gongkai(&db, &["org", "add", "--code", "WQX001", "--name", "重复"]),
+            "已被使用",
+        );
+
+        let user = gongkai(
+            &db,
+            &[
+                "user",
+                "add",
+                "--username",
+                "cz-editor",
+                "--name",
+                "财政编辑",
+                "--org",
+                "WQX004",
+                "--role",
+                "editor",
+            ],
+        );
+        assert!(user.status.success(), "{}", stderr(&user));
+        assert!(
+            stdout(&user).contains("初始密码："),
+            "a generated password is shown once"
+        );
+        assert!(
+            gongkai(&db, &["user", "disable", "cz-editor"])
+                .status
+                .success()
+        );
+        let users = gongkai(&db, &["user", "list", "--json"]);
+        let users: serde_json::Value = must(serde_json::from_slice(&users.stdout));
+        assert_eq!(users[0]["disabled"], true);
+        assert_one_clear_line(
+            &gongkai(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "--username",
+                    "x1y",
+                    "--name",
+                    "某",
+                    "--org",
+                    "WQX004",
+                    "--role",
+                    "boss",
+                ],
+            ),
+            "未知的角色",
+        );
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_catches_a_row_edited_behind_the_programs_back() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        for (code, name) in [
+            ("WQX001", "乌恰县人民政府"),
+            ("WQX002", "乌恰县人民政府办公室"),
+        ] {
+            assert!(
+                gongkai(&db, &["org", "add", "--code", code, "--name", name])
+                    .status
+                    .success()
+            );
+        }
+        let ok = gongkai(&db, &["audit", "verify"]);
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        assert!(stdout(&ok).contains("共 2 条记录"));
+
+        let store = must(Store::connect(&db.url).await);
+        must(
+            sqlx::query("UPDATE audit_log SET detail = '{\"name\":\"篡改\"}' WHERE seq = 1")
+                .execute(store.pool())
+                .await,
+        );
+        store.close().await;
+        assert_one_clear_line(&gongkai(&db, &["audit", "verify"]), "第 1 条审计记录");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_one_clear_line_and_a_non_zero_exit() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let o = gongkai(&db, &["--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_one_clear_line(&o, "未知的参数“--no-such-flag”");
+
+    let file = db.dir.join("not-a-folder");
+    must(std::fs::write(&file, "x"));
+    let o = must(
+        Command::new(BIN)
+            .arg("--data")
+            .arg(&file)
+            .arg("init")
+            .output(),
+    );
+    assert_one_clear_line(&o, "该路径不是文件夹");
+
+    let o = must(
+        Command::new(BIN)
+            .args(["--database-url", "mysql://localhost/x", "org", "list"])
+            .output(),
+    );
+    assert_one_clear_line(&o, "不支持的数据库地址");
+    let o = must(
+        Command::new(BIN)
+            .args([
+                "--database-url",
+                "postgres://postgres@127.0.0.1:1/none",
+                "org",
+                "list",
+            ])
+            .output(),
+    );
+    assert_one_clear_line(&o, "连接被拒绝");
+
+    let o = gongkai(&db, &["serve", "--listen", "not-an-address"]);
+    assert_one_clear_line(&o, "监听地址");
+
+    let taken = must(std::net::TcpListener::bind("127.0.0.1:0"));
+    let addr = must(taken.local_addr()).to_string();
+    let o = gongkai(&db, &["serve", "--listen", &addr]);
+    assert_one_clear_line(&o, "地址已被占用");
+}
+
+#[test]
+fn help_is_in_chinese() {
+    let o = must(Command::new(BIN).arg("--help").output());
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("启动门户网站与管理后台") && out.contains("--database-url"),
+        "{out}"
+    );
+}
+
+/// A running `gongkai serve` process whose stdout is read line by line.
+struct Server {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    url: String,
+    printed: Vec<String>,
+}
+
+impl Server {
+    fn start(db: &TestDb, extra: &[&str]) -> Self {
+        let mut cmd = Command::new(BIN);
+        match db.engine {
+            Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
+            Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
+        };
+        let mut child = must(
+            cmd.args(["serve", "--listen", "127.0.0.1:0"])
+                .args(extra)
+                .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
+                .current_dir(&db.dir)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn(),
+        );
+        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut printed = Vec::new();
+        let url = loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("server did not start; printed: {printed:?}"));
+            printed.push(line.clone());
+            if let Some(rest) = line.split("已启动：").nth(1) {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('/')
+                    .to_owned();
+            }
+        };
+        Self {
+            child,
+            lines,
+            url,
+            printed,
+        }
+    }
+
+    /// Sends SIGTERM and returns whether the process exited cleanly, with what it printed last.
+    fn terminate(mut self) -> (bool, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let status = self.child.wait();
+        let rest: Vec<String> = self.lines.try_iter().collect();
+        (status.map(|s| s.success()).unwrap_or(false), rest)
+    }
+}
+
+#[tokio::test]
+async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let server = Server::start(&db, &["--demo"]);
+        let printed = server.printed.join("\n");
+        assert!(printed.contains("已载入演示数据"), "{printed}");
+        for account in [
+            "demo-editor",
+            "demo-reviewer",
+            "demo-handler",
+            "demo-supervisor",
+            "demo-admin",
+        ] {
+            assert!(printed.contains(account), "{account} in {printed}");
+        }
+        let health: serde_json::Value = must(
+            must(reqwest::get(format!("{}/healthz", server.url)).await)
+                .json()
+                .await,
+        );
+        assert_eq!(health["database"], engine.name());
+        let home = must(
+            must(reqwest::get(format!("{}/", server.url)).await)
+                .text()
+                .await,
+        );
+        for dept in [
+            "乌恰县财政局",
+            "乌恰县审计局",
+            "乌恰县市场监督管理局",
+            "吉根乡",
+        ] {
+            assert!(home.contains(dept), "{dept}");
+        }
+        let (clean, last) = server.terminate();
+        assert!(clean, "exit 0 on SIGTERM");
+        assert!(last.iter().any(|l| l.contains("已停止")), "{last:?}");
+
+        // Demo again on a database that has data: nothing changes, and it says so.
+        let again = Server::start(&db, &["--demo"]);
+        assert!(
+            again
+                .printed
+                .iter()
+                .any(|l| l.contains("--demo 未做任何更改")),
+            "{:?}",
+            again.printed
+        );
+        let orgs: serde_json::Value = must(
+            must(reqwest::get(format!("{}/api/v1/organisations", again.url)).await)
+                .json()
+                .await,
+        );
+        assert_eq!(
+            orgs.as_array().map(Vec::len),
+            Some(31),
+            "1 county + 19 departments + 11 townships"
+        );
+        let _ = again.terminate();
+    }
+}
+
+#[tokio::test]
+async fn configuration_comes_from_the_environment_and_a_file() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let data = db.dir.join("from-env");
+    let o = must(
+        Command::new(BIN)
+            .args([
+                "org",
+                "add",
+                "--code",
+                "ENV01",
+                "--name",
+                "环境变量县人民政府",
+            ])
+            .env("GONGKAI_DATA", &data)
+            .current_dir(&db.dir)
+            .output(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        data.join("gongkai.db").is_file(),
+        "GONGKAI_DATA chose the folder"
+    );
+
+    let from_file = db.dir.join("from-file");
+    must(std::fs::write(
+        db.dir.join("gongkai.toml"),
+        format!("data = \"{}\"\n", from_file.display()),
+    ));
+    let o = must(
+        Command::new(BIN)
+            .args(["init"])
+            .env_remove("GONGKAI_DATA")
+            .current_dir(&db.dir)
+            .output(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        from_file.join("gongkai.db").is_file(),
+        "gongkai.toml chose the folder"
+    );
+}

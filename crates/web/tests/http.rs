@@ -1,0 +1,534 @@
+//! The web layer over real HTTP: the server runs on a random port against a throwaway
+//! database, once on SQLite and once on PostgreSQL, and the tests speak HTTP to it.
+
+use std::net::SocketAddr;
+
+use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::role::Role;
+use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_store::audit::{self, Verification};
+use gongkai_store::testing::{ENGINES, TestDb};
+use gongkai_store::{Actor, Engine, Store, orgs, users};
+use gongkai_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+const PASSWORD: &str = "Test-2026-pass";
+
+struct App {
+    base: String,
+    store: Store,
+    _db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn add_user(store: &Store, name: &str, org: &str, role: Role) {
+    must(
+        users::create(
+            store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse(name)),
+                display_name: must(DisplayName::parse(name)),
+                org: must(OrgCode::parse(org)),
+                roles: vec![role],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
+}
+
+/// Starts the real server on a random port with a county, a department and two accounts.
+async fn spawn_app(engine: Engine) -> App {
+    let db = TestDb::new(engine).await;
+    let store = must(Store::open(&db.url).await);
+    for (code, name, parent) in [
+        ("WQX001", "乌恰县人民政府", None),
+        ("WQX004", "乌恰县财政局", Some("WQX001")),
+    ] {
+        must(
+            orgs::create(
+                &store,
+                &Actor::system(),
+                orgs::NewOrganisation {
+                    code: must(OrgCode::parse(code)),
+                    name: must(OrgName::parse(name)),
+                    short_name: None,
+                    kind: None,
+                    parent: parent.map(|p| must(OrgCode::parse(p))),
+                },
+            )
+            .await,
+        );
+    }
+    add_user(&store, "admin", "WQX001", Role::Admin).await;
+    add_user(&store, "editor", "WQX004", Role::Editor).await;
+    let state = must(AppState::new(store.clone(), WebConfig::default()));
+    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let addr: SocketAddr = must(listener.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(gongkai_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    App {
+        base: format!("http://{addr}"),
+        store,
+        _db: db,
+        shutdown: Some(tx),
+    }
+}
+
+fn client() -> reqwest::Client {
+    must(
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build(),
+    )
+}
+
+/// The CSRF token in the hidden field of the page at `path`.
+async fn token(c: &reqwest::Client, app: &App, path: &str) -> String {
+    let html = must(
+        must(c.get(format!("{}{path}", app.base)).send().await)
+            .text()
+            .await,
+    );
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no csrf field on {path}"));
+    html[start..start + 64].to_owned()
+}
+
+async fn login(c: &reqwest::Client, app: &App, user: &str, password: &str) -> reqwest::Response {
+    let t = token(c, app, "/admin/login").await;
+    must(
+        c.post(format!("{}/admin/login", app.base))
+            .form(&[
+                ("username", user),
+                ("password", password),
+                ("csrf_token", &t),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await,
+    )
+}
+
+#[tokio::test]
+async fn healthz_names_the_engine() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let r = must(reqwest::get(format!("{}/healthz", app.base)).await);
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: serde_json::Value = must(r.json().await);
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["database"], engine.name());
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    }
+}
+
+#[tokio::test]
+async fn staff_log_in_see_their_dashboard_and_log_out() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let r = must(c.get(format!("{}/admin", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/admin/login?next=/admin");
+
+        let r = login(&c, &app, "admin", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert_eq!(r.headers()["location"], "/admin");
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("gk_session="))
+            .map(str::to_owned)
+            .unwrap_or_default();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+
+        let html = must(
+            must(c.get(format!("{}/admin", app.base)).send().await)
+                .text()
+                .await,
+        );
+        assert!(
+            html.contains("乌恰县人民政府") && html.contains("管理员"),
+            "{html}"
+        );
+        assert!(html.contains("lang=\"zh-CN\""));
+
+        let t = token(&c, &app, "/admin").await;
+        let r = must(
+            c.post(format!("{}/admin/logout", app.base))
+                .form(&[("csrf_token", t)])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = must(c.get(format!("{}/admin", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "session ended on logout");
+
+        // The login and logout are in the audit log with the client's address, and the chain holds.
+        let entries = must(audit::recent(&app.store, 50, None).await);
+        let login_entry = entries
+            .iter()
+            .find(|e| e.action == "user.login")
+            .map(|e| e.ip.clone());
+        assert_eq!(login_entry.as_deref(), Some("127.0.0.1"));
+        assert!(entries.iter().any(|e| e.action == "user.logout"));
+        assert!(matches!(
+            must(audit::verify(&app.store).await),
+            Verification::Intact(_)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn forms_without_the_right_token_or_from_another_origin_are_refused() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let _ = token(&c, &app, "/admin/login").await; // the cookie is set
+        let url = format!("{}/admin/login", app.base);
+        let none = must(
+            c.post(&url)
+                .form(&[("username", "admin"), ("password", PASSWORD)])
+                .send()
+                .await,
+        );
+        assert_eq!(none.status(), StatusCode::FORBIDDEN);
+        let body = must(none.text().await);
+        assert!(body.contains("页面已过期"), "{body}");
+
+        let wrong = "0".repeat(64);
+        let r = must(
+            c.post(&url)
+                .form(&[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &wrong),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        let t = token(&c, &app, "/admin/login").await;
+        let r = must(
+            c.post(&url)
+                .header("origin", "https://evil.example")
+                .form(&[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &t),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        // A fresh client with no cookie at all cannot post either.
+        let r = must(
+            client()
+                .post(&url)
+                .form(&[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &t),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        for _ in 0..4 {
+            let r = login(&c, &app, "admin", "wrong-password").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            let html = must(r.text().await);
+            assert!(html.contains("用户名或密码不正确"));
+            assert!(html.contains("value=\"admin\""), "the typed name is kept");
+        }
+        let r = login(&c, &app, "admin", "wrong-password").await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(must(r.text().await).contains("锁定"));
+        let r = login(&c, &app, "admin", PASSWORD).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "locked even with the right password"
+        );
+        // Another account from another client is not affected by this account's lock.
+        let r = login(&client(), &app, "editor", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn an_editor_cannot_reach_admin_pages() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        assert_eq!(
+            login(&c, &app, "editor", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let dash = must(
+            must(c.get(format!("{}/admin", app.base)).send().await)
+                .text()
+                .await,
+        );
+        assert!(dash.contains("编辑"));
+        assert!(
+            !dash.contains("href=\"/admin/users\""),
+            "no link to what the editor cannot open"
+        );
+        for path in ["/admin/users", "/admin/orgs", "/admin/audit"] {
+            let r = must(c.get(format!("{}{path}", app.base)).send().await);
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+            assert!(must(r.text().await).contains("您没有"), "{path}");
+        }
+        let t = token(&c, &app, "/admin").await;
+        let r = must(
+            c.post(format!("{}/admin/orgs", app.base))
+                .form(&[("code", "WQX099"), ("name", "越权机构"), ("csrf_token", &t)])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(
+            orgs::by_code(&app.store, &must(OrgCode::parse("WQX099")))
+                .await
+                .is_err(),
+            "the refused form created nothing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_back_office_page_needs_a_session() {
+    let app = spawn_app(Engine::Sqlite).await;
+    for path in ["/admin", "/admin/orgs", "/admin/users", "/admin/audit"] {
+        let r = must(client().get(format!("{}{path}", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("/admin/login?next="),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_admin_adds_an_organisation_and_bad_input_keeps_what_was_typed() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        assert_eq!(
+            login(&c, &app, "admin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let t = token(&c, &app, "/admin/orgs").await;
+        let url = format!("{}/admin/orgs", app.base);
+        let r = must(
+            c.post(&url)
+                .form(&[
+                    ("code", "WQX021"),
+                    ("name", "乌恰县统计局"),
+                    ("parent", "WQX001"),
+                    ("csrf_token", &t),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let org = must(orgs::by_code(&app.store, &must(OrgCode::parse("WQX021"))).await);
+        assert_eq!(org.parent_code.as_deref(), Some("WQX001"));
+        assert_eq!(org.kind, "department");
+
+        let r = must(
+            c.post(&url)
+                .form(&[
+                    ("code", "坏代码"),
+                    ("name", "乌恰县档案局"),
+                    ("csrf_token", &t),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(html.contains("机构代码只能包含"), "{html}");
+        assert!(html.contains("value=\"乌恰县档案局\""), "typed name kept");
+        assert!(
+            html.contains("aria-describedby=\"e-code"),
+            "error tied to its field"
+        );
+
+        let r = must(
+            c.post(&url)
+                .form(&[("code", "WQX021"), ("name", "重复的局"), ("csrf_token", &t)])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("已被使用"));
+    }
+}
+
+#[tokio::test]
+async fn an_admin_manages_accounts_over_http() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let admin = client();
+        assert_eq!(
+            login(&admin, &app, "admin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let t = token(&admin, &app, "/admin/users").await;
+        let r = must(
+            admin
+                .post(format!("{}/admin/users", app.base))
+                .form(&[
+                    ("username", "reviewer1"),
+                    ("display_name", "审核员甲"),
+                    ("org", "WQX004"),
+                    ("roles", "reviewer"),
+                    ("roles", "handler"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &t),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let user = must(users::list(&app.store).await)
+            .into_iter()
+            .find(|u| u.username == "reviewer1");
+        assert_eq!(user.map(|u| u.role_labels()), Some(vec!["审核", "办理"]));
+
+        // The new account can log in; once disabled its session stops working.
+        let reviewer = client();
+        assert_eq!(
+            login(&reviewer, &app, "reviewer1", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = must(
+            admin
+                .post(format!("{}/admin/users/reviewer1/status", app.base))
+                .form(&[("disabled", "1"), ("csrf_token", &t)])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = must(reviewer.get(format!("{}/admin", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            login(&client(), &app, "reviewer1", PASSWORD).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413_and_unknown_pages_a_chinese_404() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    let t = token(&c, &app, "/admin/login").await;
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = must(
+        c.post(format!("{}/admin/login", app.base))
+            .form(&[("username", big.as_str()), ("csrf_token", &t)])
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(must(r.text().await).contains("提交的内容过大"));
+
+    let r = must(c.get(format!("{}/no/such/page", app.base)).send().await);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let html = must(r.text().await);
+    assert!(html.contains("页面不存在") && html.contains("lang=\"zh-CN\""));
+
+    let r = must(c.get(format!("{}/api/v1/nothing", app.base)).send().await);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = must(r.json().await);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn public_pages_render_and_the_elder_mode_is_remembered() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    let home = must(
+        must(c.get(format!("{}/", app.base)).send().await)
+            .text()
+            .await,
+    );
+    assert!(home.contains("乌恰县财政局") && home.contains("跳到主要内容"));
+    assert!(!home.contains("class=\"care\""));
+    let jigou = must(
+        must(c.get(format!("{}/jigou", app.base)).send().await)
+            .text()
+            .await,
+    );
+    assert!(jigou.contains("WQX004"));
+
+    let r = must(
+        c.get(format!("{}/mode?care=1&back=/jigou", app.base))
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/jigou");
+    let jigou = must(
+        must(c.get(format!("{}/jigou", app.base)).send().await)
+            .text()
+            .await,
+    );
+    assert!(jigou.contains("<html lang=\"zh-CN\" class=\"care\">"));
+    assert!(jigou.contains("切换到标准版"));
+
+    let api: serde_json::Value = must(
+        must(
+            c.get(format!("{}/api/v1/organisations", app.base))
+                .send()
+                .await,
+        )
+        .json()
+        .await,
+    );
+    assert_eq!(api[1]["code"], "WQX004");
+    assert_eq!(api[1]["parent"], "WQX001");
+}

@@ -1,0 +1,78 @@
+'use strict';
+// Starts `gongkai serve --demo` on a random port with a fresh data folder, and stops it.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const DEMO_PASSWORD = process.env.GONGKAI_DEMO_PASSWORD || 'Demo-2026-wuqia';
+const STARTED = /已启动：(http:\/\/[^\s/]+\/)/;
+
+function binaryPath() {
+  const bin = process.env.GONGKAI_BIN || path.join(ROOT, 'target', 'debug', 'gongkai');
+  const abs = path.resolve(bin);
+  if (!fs.existsSync(abs)) {
+    throw new Error(`gongkai binary not found at ${abs}; build it (cargo build -p gongkai) or set GONGKAI_BIN`);
+  }
+  return abs;
+}
+
+/**
+ * Start a server. Resolves to { url, origin, dataDir, output(), stop() }.
+ * `url` ends with a slash (http://127.0.0.1:PORT/); `origin` has none.
+ */
+async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-browser-'));
+  const child = spawn(
+    binaryPath(),
+    ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0', ...extraArgs],
+    {
+      cwd: dataDir, // so no stray gongkai.toml from the repo is picked up
+      env: { ...process.env, GONGKAI_DEMO_PASSWORD: DEMO_PASSWORD, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { err += d; });
+
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gongkai did not print its URL within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
+    }, timeoutMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(STARTED);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`gongkai exited early (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
+
+  let exited = false;
+  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = true; resolve({ code, signal }); }));
+
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    output: () => ({ stdout: out, stderr: err }),
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 10_000);
+        await exitPromise;
+        clearTimeout(t);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { startServer, DEMO_PASSWORD, ROOT };

@@ -1,0 +1,111 @@
+'use strict';
+// Every page type in the catalogue (lib/site.js PAGES), in both the normal and the elder-friendly
+// mode, at desktop width and at 360 px: the right page with lang="zh-CN", zero axe-core WCAG 2.1
+// A/AA violations, no horizontal scrolling, no request leaving the test server; screenshots are
+// saved, and the served HTML of every page type passes the Nu HTML Checker.
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startServer, ROOT } = require('../lib/server');
+const { launchBrowser, newContext, DESKTOP, NARROW } = require('../lib/browser');
+const site = require('../lib/site');
+const checks = require('../lib/checks');
+
+const VIEWPORTS = [
+  { name: 'desktop', size: DESKTOP },
+  { name: '360px', size: NARROW },
+];
+
+let server;
+let browser;
+const htmlDir = path.join(checks.ARTIFACTS, 'html');
+const shotDir = path.join(checks.ARTIFACTS, 'screenshots');
+const docsDir = path.join(ROOT, 'docs', 'screenshots');
+const savedHtml = [];
+const axeSummary = [];
+
+before(async () => {
+  fs.rmSync(htmlDir, { recursive: true, force: true });
+  checks.artifactDir('html');
+  checks.artifactDir('screenshots');
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+  if (axeSummary.length) console.log(`axe summary: ${axeSummary.join('; ')}`);
+});
+
+for (const mode of site.MODES) {
+  for (const vp of VIEWPORTS) {
+    describe(`page types, ${mode} mode, ${vp.name}`, () => {
+      let context;
+      let page;
+      let violationsTotal = 0;
+      let pagesChecked = 0;
+
+      before(async () => {
+        context = await newContext(browser, { server, care: mode === 'care', viewport: vp.size });
+        page = await context.newPage();
+      });
+      after(async () => {
+        axeSummary.push(`${mode}/${vp.name}: ${pagesChecked} pages, ${violationsTotal} violations`);
+        if (context) await context.close();
+      });
+
+      for (const entry of site.PAGES) {
+        it(entry.name, async () => {
+          const requestsBefore = context.requests.length;
+          const { response, html } = await site.openCataloguePage(page, entry);
+          const problems = await site.checkIdentity(page, entry, response, mode);
+
+          const violations = await checks.axeViolations(page);
+          violationsTotal += violations.length;
+          pagesChecked += 1;
+          if (violations.length) {
+            problems.push(`axe-core: ${violations.length} WCAG 2.1 A/AA violation(s):\n${checks.formatAxe(violations)}`);
+          }
+
+          const o = await site.horizontalOverflow(page);
+          if (o.scrollWidth > vp.size.width + 1) {
+            problems.push(`horizontal scrolling at ${vp.size.width} px: scrollWidth ${o.scrollWidth} (clientWidth ${o.clientWidth})`);
+          }
+
+          const external = site.externalRequests(context.requests.slice(requestsBefore), server.origin);
+          if (external.length) problems.push(`requests left the test server: ${external.join(', ')}`);
+
+          if (vp.name === 'desktop') {
+            const file = path.join(htmlDir, `${entry.name}-${mode}.html`);
+            fs.writeFileSync(file, html);
+            savedHtml.push(file);
+          }
+          if (entry.screenshot) {
+            const base = `${entry.name}-${mode}${vp.name === 'desktop' ? '' : `-${vp.name}`}`;
+            const shot = path.join(shotDir, `${base}.png`);
+            await page.screenshot({ path: shot, fullPage: true });
+            if (vp.name === 'desktop' && (entry.docs || []).includes(base)) {
+              fs.mkdirSync(docsDir, { recursive: true });
+              fs.copyFileSync(shot, path.join(docsDir, `${base}.png`));
+            }
+          }
+
+          assert.deepEqual(problems, [], `${entry.name} (${mode}, ${vp.name}) at ${page.url()}:\n${problems.join('\n')}`);
+        });
+      }
+    });
+  }
+}
+
+describe('Nu HTML Checker', () => {
+  it('the served HTML of every page type in both modes has zero errors', { timeout: 180_000 }, async () => {
+    assert.equal(savedHtml.length, site.PAGES.length * site.MODES.length,
+      'every page type should have been saved in both modes (see the failures above)');
+    const errors = await checks.vnuErrors(savedHtml);
+    console.log(`vnu: ${savedHtml.length} documents checked (${site.PAGES.map((p) => p.name).join(', ')} × ${site.MODES.join('/')}), ${errors.length} errors`);
+    assert.equal(errors.length, 0, `Nu HTML Checker errors:\n${checks.formatVnu(errors)}`);
+  });
+});
