@@ -11,7 +11,8 @@
 //   expectText  text the page must show (guards against checking the wrong page)
 //   open        optional async (page) => Response, for pages reached by submitting a form
 //   screenshot  true to save full-page screenshots of it in both modes
-//   docs        screenshot file names (`<name>-<mode>.png`) also copied to docs/screenshots/
+//   docs        { '<name>-<mode>': 'file.png' }: desktop screenshots also copied to docs/screenshots/
+//               (the README shows them; copied only when the page passed every check)
 //   sizeBudget  bytes, compressed HTML+CSS+JS (default 100 KB)
 const assert = require('node:assert/strict');
 const { DEMO_PASSWORD } = require('./server');
@@ -38,10 +39,10 @@ async function login(page, username, password = DEMO_PASSWORD) {
 }
 
 const PAGES = [
-  { name: 'home', path: '/', expectText: '政府部门', screenshot: true, docs: ['home-normal', 'home-care'] },
+  { name: 'home', path: '/', expectText: '政府部门', screenshot: true, docs: { 'home-normal': 'home.png', 'home-care': 'home-care.png' } },
   { name: 'jigou', path: '/jigou', expectText: '乌恰县财政局', screenshot: true },
   { name: 'not-found', path: '/no-such-page/at-all', status: 404, expectText: '页面不存在' },
-  { name: 'login', path: '/admin/login', expectText: '工作人员登录', screenshot: true, docs: ['login-normal'] },
+  { name: 'login', path: '/admin/login', expectText: '工作人员登录', screenshot: true, docs: { 'login-normal': 'login.png' } },
   {
     name: 'login-error',
     path: '/admin/login',
@@ -53,7 +54,7 @@ const PAGES = [
       return fillLogin(page, 'no-such-user', 'not-the-password');
     },
   },
-  { name: 'dashboard', path: '/admin', login: 'demo-admin', expectText: '乌恰县人民政府', screenshot: true, docs: ['dashboard-normal'] },
+  { name: 'dashboard', path: '/admin', login: 'demo-admin', expectText: '乌恰县人民政府', screenshot: true, docs: { 'dashboard-normal': 'dashboard.png' } },
   { name: 'orgs', path: '/admin/orgs', login: 'demo-admin', expectText: '添加机构' },
   {
     name: 'orgs-invalid',

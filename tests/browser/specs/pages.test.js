@@ -1,8 +1,9 @@
 'use strict';
 // Every page type in the catalogue (lib/site.js PAGES), in both the normal and the elder-friendly
 // mode, at desktop width and at 360 px: the right page with lang="zh-CN", zero axe-core WCAG 2.1
-// A/AA violations, no horizontal scrolling, no request leaving the test server; screenshots are
-// saved, and the served HTML of every page type passes the Nu HTML Checker.
+// A/AA violations, no horizontal scrolling, no request leaving the test server, the first Tab on a
+// visible skip link; screenshots are saved, and the served HTML of every page type passes the
+// Nu HTML Checker.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -12,6 +13,7 @@ const { startServer, ROOT } = require('../lib/server');
 const { launchBrowser, newContext, DESKTOP, NARROW } = require('../lib/browser');
 const site = require('../lib/site');
 const checks = require('../lib/checks');
+const { focused, describeFocus } = require('../lib/keyboard');
 
 const VIEWPORTS = [
   { name: 'desktop', size: DESKTOP },
@@ -87,10 +89,19 @@ for (const mode of site.MODES) {
             const base = `${entry.name}-${mode}${vp.name === 'desktop' ? '' : `-${vp.name}`}`;
             const shot = path.join(shotDir, `${base}.png`);
             await page.screenshot({ path: shot, fullPage: true });
-            if (vp.name === 'desktop' && (entry.docs || []).includes(base)) {
+            // Only a page that passed every check is published as a README picture.
+            const docsName = vp.name === 'desktop' && entry.docs && entry.docs[base];
+            if (docsName && problems.length === 0) {
               fs.mkdirSync(docsDir, { recursive: true });
-              fs.copyFileSync(shot, path.join(docsDir, `${base}.png`));
+              fs.copyFileSync(shot, path.join(docsDir, docsName));
             }
+          }
+
+          // Keyboard: the first Tab on every page lands on a visible skip link with a focus indicator.
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (f.text !== '跳到主要内容' || !f.visibleFocus || !f.onScreen) {
+            problems.push(`first Tab should focus the visible skip link with a focus indicator; got ${describeFocus(f)} (outline ${f.outline}; box-shadow ${f.boxShadow}; on screen ${f.onScreen})`);
           }
 
           assert.ok(problems.length === 0, `${entry.name} (${mode}, ${vp.name}) at ${page.url()}:\n${problems.join('\n')}`);

@@ -1,0 +1,55 @@
+'use strict';
+// Keyboard-only helpers: move focus with Tab, describe the focused element, and check that
+// focus is visible wherever it lands.
+
+/** Describe document.activeElement, including whether a focus indicator is drawn. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', text: '', visibleFocus: false, onScreen: false };
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      type: el.getAttribute('type') || '',
+      text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 60),
+      label: label ? label.textContent.replace('*', '').trim() : '',
+      href: el.getAttribute('href') || '',
+      focusVisible: el.matches(':focus-visible'),
+      visibleFocus: Boolean(outline || shadow),
+      outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`,
+      boxShadow: cs.boxShadow,
+      onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.left < window.innerWidth
+        && r.bottom > 0 && r.top < window.innerHeight,
+    };
+  });
+}
+
+function describeFocus(f) {
+  return `<${f.tag}${f.id ? `#${f.id}` : ''}> "${f.label || f.text}"`;
+}
+
+/**
+ * Press Tab until `match(focusInfo)` is true (at most `max` presses). Every element focused on the
+ * way must show a focus indicator and be on screen; violations are pushed to `problems`.
+ */
+async function tabTo(page, match, { max = 60, problems = [], shift = false } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(shift ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    seen.push(describeFocus(f));
+    if (f.tag !== 'body') {
+      if (!f.visibleFocus) problems.push(`no visible focus indicator on ${describeFocus(f)} (outline ${f.outline}; box-shadow ${f.boxShadow})`);
+      if (!f.onScreen) problems.push(`focused element off screen: ${describeFocus(f)}`);
+    }
+    if (match(f)) return f;
+  }
+  throw new Error(`Tab never reached the wanted element after ${max} presses; focus went: ${seen.join(' → ')}`);
+}
+
+module.exports = { focused, tabTo, describeFocus };
