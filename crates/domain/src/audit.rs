@@ -36,7 +36,10 @@ pub struct AuditEntry {
 }
 
 /// Computes the hash of an entry from its fields and the previous hash.
-#[expect(clippy::too_many_arguments, reason = "each field of the entry is hashed; a struct would only rename them")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each field of the entry is hashed; a struct would only rename them"
+)]
 pub fn chain_hash(
     prev_hash: &str,
     seq: i64,
