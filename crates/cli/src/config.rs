@@ -31,6 +31,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Largest accepted attachment, in bytes (default 50 MB).
+    pub max_upload_bytes: usize,
+    /// Accept ZIP archives as attachments.
+    pub allow_zip: bool,
 }
 
 impl Default for Config {
@@ -44,6 +48,8 @@ impl Default for Config {
             trust_proxy: false,
             secure_cookies: false,
             log_format: "text".into(),
+            max_upload_bytes: 50 * 1024 * 1024,
+            allow_zip: false,
         }
     }
 }
@@ -62,6 +68,8 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("secure_cookies", &self.secure_cookies)
             .field("log_format", &self.log_format)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("allow_zip", &self.allow_zip)
             .finish()
     }
 }
@@ -96,6 +104,8 @@ const ENV_KEYS: &[&str] = &[
     "trust_proxy",
     "secure_cookies",
     "log_format",
+    "max_upload_bytes",
+    "allow_zip",
 ];
 
 impl Config {

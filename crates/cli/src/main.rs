@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod error;
+mod import;
 mod serve;
 
 use std::io::{BufRead, IsTerminal};
@@ -72,6 +73,36 @@ enum Command {
     /// 站点设置（网站名称、主办单位、网站标识码、备案号等）
     #[command(subcommand)]
     Site(SiteCommand),
+    /// 导入既有网站已发布的信息（.jsonl、.jsonl.gz、.csv），作为已发布的主动公开信息
+    Import(ImportArgs),
+    /// 网站自查：对全部已发布信息（含附件）重新进行内容审查，按机构列出发现
+    Scan {
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// 发布机构代码
+    #[arg(long)]
+    org: String,
+    /// 来源名称，与每行的 id 组成去重键（默认取文件名）
+    #[arg(long)]
+    source: Option<String>,
+    /// 没有 kind 字段的行的信息类别，如 law、policy、notice
+    #[arg(long, default_value = "other")]
+    kind: String,
+    /// 没有 column 字段的行的栏目代码，如 flfg、zd、tzgg（默认按类别）
+    #[arg(long)]
+    column: Option<String>,
+    /// 字段映射，可重复：源字段=目标字段（目标：id、title、date、doc_number、body、summary、theme、source、keywords、genre、index_no、written_on、kind、column、ignore）
+    #[arg(long = "map", value_name = "源=目标")]
+    map: Vec<String>,
+    /// 要导入的文件
+    file: PathBuf,
 }
 
 /// Options of `serve`.
@@ -378,6 +409,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(cmd) => user_command(&open_store(&config).await?, cmd).await,
         Command::Audit(cmd) => audit_command(&open_store(&config).await?, cmd).await,
         Command::Site(cmd) => site_command(&open_store(&config).await?, cmd).await,
+        Command::Import(args) => import_command(&open_store(&config).await?, args).await,
+        Command::Scan { json } => scan_command(&open_store(&config).await?, json).await,
     }
 }
 
@@ -569,6 +602,98 @@ async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
                     .await?
                     .unwrap_or_else(|| "（未设置）".into());
                 println!("{key}\t{v}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn default_column(kind: gongkai_domain::record::RecordKind) -> &'static str {
+    use gongkai_domain::record::RecordKind as K;
+    match kind {
+        K::Policy | K::Normative => "gfxwj",
+        K::Interpretation => "zcjd",
+        K::Notice => "tzgg",
+        K::News => "gzdt",
+        K::Plan => "ghjh",
+        K::Statistics => "tjxx",
+        K::Budget => "czyjs",
+        K::Law => "flfg",
+        K::Audit | K::Personnel | K::Other => "qtfd",
+    }
+}
+
+async fn import_command(store: &Store, args: ImportArgs) -> Result<(), CliError> {
+    let org = orgs::by_code(store, &OrgCode::parse(&args.org)?).await?;
+    let kind = gongkai_domain::record::RecordKind::parse(&args.kind)?;
+    let source = args.source.clone().unwrap_or_else(|| {
+        let name = args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        name.split('.').next().unwrap_or("import").to_owned()
+    });
+    let column = args
+        .column
+        .clone()
+        .unwrap_or_else(|| default_column(kind).to_owned());
+    let opts = import::ImportOptions::new(&source, kind, &column).with_mappings(&args.map)?;
+    let rows = import::read_rows(&args.file)?;
+    let bar = indicatif::ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} 行  {per_sec}  预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let report = import::import_rows(store, &Actor::cli(), org.id, rows, &opts, |done| {
+        bar.set_position(done as u64)
+    })
+    .await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64().max(0.001);
+    println!(
+        "导入完成：共 {} 行，新增 {} 条，已存在未变 {} 条，拒绝 {} 行；用时 {secs:.1} 秒（{:.0} 行/秒）。",
+        report.rows,
+        report.created,
+        report.unchanged,
+        report.rejected.len(),
+        report.rows as f64 / secs
+    );
+    if report.undated > 0 {
+        println!("其中 {} 行没有日期，已按今天的日期发布。", report.undated);
+    }
+    for r in report.rejected.iter().take(50) {
+        println!("  第 {} 行：{}", r.line, r.reason);
+    }
+    if report.rejected.len() > 50 {
+        println!("  ……另有 {} 行被拒绝。", report.rejected.len() - 50);
+    }
+    Ok(())
+}
+
+async fn scan_command(store: &Store, json: bool) -> Result<(), CliError> {
+    let report = gongkai_store::screening::scan_published(store).await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into())
+        );
+        return Ok(());
+    }
+    let total: usize = report.organisations.iter().map(|o| o.total).sum();
+    println!(
+        "已审查 {} 条已发布信息，发现 {total} 处疑似问题。",
+        report.scanned
+    );
+    for o in &report.organisations {
+        println!("{}（{} 处）", o.org_name, o.total);
+        for r in &o.records {
+            println!("  {} {}", r.index_no, r.title);
+            for f in &r.findings {
+                println!("    [{}] {}：{}", f.label(), f.location, f.context);
             }
         }
     }

@@ -39,11 +39,20 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
                 _ => generate_password(),
             };
             let parsed = NewPassword::parse(&password)?;
-            let accounts = demo::load(&store, &parsed).await?;
+            let (accounts, content) = demo::load(&store, &parsed).await?;
             println!(
                 "已载入演示数据：乌恰县人民政府及其 {} 个部门、{} 个乡镇。",
                 demo::DEPARTMENTS.len(),
                 demo::TOWNSHIPS.len()
+            );
+            println!(
+                "已发布演示信息 {} 条{}。",
+                content.published,
+                if content.corpus {
+                    "（含语料库中的真实法规文本）"
+                } else {
+                    "（未找到语料库 ../shared/corpus，仅载入示例信息；可用 GONGKAI_DEMO_CORPUS 指定）"
+                }
             );
             println!("演示账号（密码均为 {password}）：");
             for a in accounts {
@@ -60,6 +69,9 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             max_body_bytes: config.max_body_bytes,
             trust_proxy: config.trust_proxy,
             secure_cookies: config.secure_cookies,
+            data_dir: config.data.clone(),
+            max_upload_bytes: config.max_upload_bytes,
+            allow_zip: config.allow_zip,
         },
     )?;
     let local = listener.local_addr()?;

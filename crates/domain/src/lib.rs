@@ -6,9 +6,14 @@
 //! Every other crate depends on it; it depends on none of them.
 
 pub mod audit;
+pub mod calendar;
+pub mod catalogue;
 pub mod error;
+pub mod index_no;
 pub mod org;
+pub mod record;
 pub mod role;
+pub mod screening;
 pub mod throttle;
 pub mod time;
 pub mod user;

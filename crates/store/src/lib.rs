@@ -6,13 +6,18 @@
 //! [`migrate`]. Every state change goes through a [`WriteTx`] and appends to the hash-chained
 //! audit log in the same transaction.
 
+pub mod attachments;
 pub mod audit;
 mod error;
 pub mod feed;
+pub mod guides;
 pub mod migrate;
 pub mod orgs;
+pub mod records;
+pub mod screening;
 pub mod sessions;
 pub mod settings;
+pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

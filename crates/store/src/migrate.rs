@@ -10,11 +10,14 @@ use sqlx::Executor;
 use crate::{Engine, Result, Store, StoreError, now, ts};
 
 /// `(version, name, sql)` of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (2, "records", include_str!("../migrations/0002_records.sql")),
+];
 
 /// The newest schema version this program knows.
 pub fn latest_version() -> i64 {

@@ -123,7 +123,13 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     }
     let mut resp = next.run(Request::from_parts(parts, body)).await;
-    if existing.is_none() {
+    // Only pages get the cookie: static files and feeds may sit in shared caches.
+    let is_page = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if existing.is_none() && is_page {
         let secure = if state.config.secure_cookies {
             "; Secure"
         } else {

@@ -27,7 +27,17 @@ pub fn build(state: AppState) -> Router {
         .route("/mode", get(public::mode::switch))
         .route("/static/{name}", get(public::assets::serve))
         .route("/favicon.ico", get(public::assets::favicon))
-        .route("/robots.txt", get(public::assets::robots));
+        .route("/robots.txt", get(public::assets::robots))
+        .route("/xxgk/", get(public::xxgk::index))
+        .route("/xxgk", get(public::xxgk::index))
+        .route("/xxgk/list", get(public::xxgk::list))
+        .route("/xxgk/lanmu/{slug}", get(public::xxgk::column))
+        .route("/xxgk/zhinan/{code}", get(public::xxgk::guide))
+        .route("/xxgk/{*index_no}", get(public::xxgk::record))
+        .route("/files/{id}/{name}", get(public::files::download))
+        .route("/feeds/lanmu/{file}", get(public::feeds::column))
+        .route("/feeds/org/{file}", get(public::feeds::organisation))
+        .route("/sitemap.xml", get(public::feeds::sitemap));
 
     let staff = Router::new()
         .route(
@@ -65,11 +75,66 @@ pub fn build(state: AppState) -> Router {
             "/admin/audit",
             guarded(Permission::ViewAudit, get(admin::audit::show)),
         )
+        .route(
+            "/admin/records",
+            guarded(Permission::EnterBackOffice, get(admin::records::list)),
+        )
+        .route(
+            "/admin/records/new",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::records::new_form).post(admin::records::create),
+            ),
+        )
+        .route(
+            "/admin/records/{id}",
+            guarded(
+                Permission::EnterBackOffice,
+                get(admin::records::show).post(admin::records::update),
+            ),
+        )
+        .route(
+            "/admin/records/{id}/edit",
+            guarded(Permission::DraftRecords, get(admin::records::edit_form)),
+        )
+        .route(
+            "/admin/records/{id}/submit",
+            guarded(Permission::DraftRecords, post(admin::records::submit)),
+        )
+        .route(
+            "/admin/records/{id}/review",
+            guarded(Permission::ReviewRecords, post(admin::records::review)),
+        )
+        .route(
+            "/admin/records/{id}/revise",
+            guarded(Permission::DraftRecords, post(admin::records::revise)),
+        )
+        .route(
+            "/admin/records/{id}/withdraw",
+            guarded(Permission::ReviewRecords, post(admin::records::withdraw)),
+        )
+        .route(
+            "/admin/records/{id}/validity",
+            guarded(Permission::DraftRecords, post(admin::records::set_validity)),
+        )
+        .route(
+            "/admin/records/{id}/attachments",
+            guarded(Permission::DraftRecords, post(admin::records::upload)).layer(
+                DefaultBodyLimit::max(state.config.max_upload_bytes + 64 * 1024),
+            ),
+        )
+        .route(
+            "/admin/scan",
+            guarded(Permission::ReviewRecords, get(admin::records::scan_all)),
+        )
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 
     let api = Router::new()
         .route("/healthz", get(api::health::show))
-        .route("/api/v1/organisations", get(api::orgs::list));
+        .route("/api/v1/organisations", get(api::orgs::list))
+        .route("/api/v1/openapi.json", get(api::records::openapi))
+        .route("/api/v1/records", get(api::records::list))
+        .route("/api/v1/records/{*index_no}", get(api::records::show));
 
     let max_body = state.config.max_body_bytes;
     Router::new()
@@ -79,7 +144,11 @@ pub fn build(state: AppState) -> Router {
         .fallback(public::not_found)
         .layer(from_fn_with_state(state.clone(), csrf::guard))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // The hard limit allows an attachment upload; every extractor is held to `max_body`
+        // by `DefaultBodyLimit` except the upload route, which sets its own.
+        .layer(RequestBodyLimitLayer::new(
+            max_body.max(state.config.max_upload_bytes + 64 * 1024),
+        ))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

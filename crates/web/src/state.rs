@@ -19,6 +19,12 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// The data folder (attachments live in `files/` under it).
+    pub data_dir: PathBuf,
+    /// Largest accepted attachment, in bytes.
+    pub max_upload_bytes: usize,
+    /// Whether ZIP archives may be attached.
+    pub allow_zip: bool,
 }
 
 impl Default for WebConfig {
@@ -28,6 +34,9 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             trust_proxy: false,
             secure_cookies: false,
+            data_dir: PathBuf::from("gongkai-data"),
+            max_upload_bytes: 50 * 1024 * 1024,
+            allow_zip: false,
         }
     }
 }

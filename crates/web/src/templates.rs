@@ -46,6 +46,44 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/audit.html",
         include_str!("../templates/admin/audit.html"),
     ),
+    (
+        "admin/records.html",
+        include_str!("../templates/admin/records.html"),
+    ),
+    (
+        "admin/record.html",
+        include_str!("../templates/admin/record.html"),
+    ),
+    (
+        "admin/record_form.html",
+        include_str!("../templates/admin/record_form.html"),
+    ),
+    (
+        "admin/scan.html",
+        include_str!("../templates/admin/scan.html"),
+    ),
+    (
+        "xxgk/_list.html",
+        include_str!("../templates/xxgk/_list.html"),
+    ),
+    (
+        "xxgk/index.html",
+        include_str!("../templates/xxgk/index.html"),
+    ),
+    (
+        "xxgk/list.html",
+        include_str!("../templates/xxgk/list.html"),
+    ),
+    (
+        "xxgk/record.html",
+        include_str!("../templates/xxgk/record.html"),
+    ),
+    (
+        "xxgk/guide.html",
+        include_str!("../templates/xxgk/guide.html"),
+    ),
+    ("feed.xml", include_str!("../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.
@@ -105,6 +143,7 @@ impl Templates {
                 .map(|(_, src)| (*src).to_owned()))
         });
         env.add_filter("mask_id", mask_middle);
+        env.set_formatter(escape_without_slash);
         let templates = Self { env, theme };
         for (name, _) in TEMPLATES {
             templates.env.get_template(name)?;
@@ -145,6 +184,36 @@ fn guess_type(name: &str) -> &'static str {
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
+}
+
+/// Output escaping: the engine's HTML escaping, except that `/` stays `/` (it needs no escaping
+/// in text or quoted attributes), so URLs in pages, feeds and sitemaps read as they are.
+fn escape_without_slash(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::None)
+        || value.is_safe()
+        || value.is_undefined()
+        || value.is_none()
+    {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#x27;"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_str(&escaped)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
 }
 
 /// Template filter: keeps the first 3 and last 4 characters, masks the rest.

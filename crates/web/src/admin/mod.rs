@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod login;
 pub mod orgs;
+pub mod records;
 pub mod users;
 
 use std::collections::BTreeMap;

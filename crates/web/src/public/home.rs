@@ -18,11 +18,29 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
         }
         None => (Vec::new(), Vec::new()),
     };
+    let latest = match sites.first() {
+        Some(root) => {
+            let filter = gongkai_store::records::PublicFilter {
+                site_id: Some(root.id),
+                ..Default::default()
+            };
+            gongkai_store::records::list_public(&state.store, &filter, chrono::Utc::now(), 1, 8)
+                .await?
+                .0
+                .into_iter()
+                .map(super::xxgk::line)
+                .collect()
+        }
+        None => Vec::new(),
+    };
     state
         .page(
             &ctx,
             "home.html",
-            context! { departments => ser(&departments), townships => ser(&townships), installed => !sites.is_empty() },
+            context! {
+                departments => ser(&departments), townships => ser(&townships), installed => !sites.is_empty(),
+                latest => ser(&latest),
+            },
         )
         .await
 }

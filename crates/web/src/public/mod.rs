@@ -1,9 +1,12 @@
 //! The public portal.
 
 pub mod assets;
+pub mod feeds;
+pub mod files;
 pub mod home;
 pub mod mode;
 pub mod orgs;
+pub mod xxgk;
 
 use gongkai_store::{orgs as org_store, settings};
 use serde::Serialize;

@@ -1,0 +1,279 @@
+//! Safe reading of ZIP containers (OOXML, OFD): limits on entries and unpacked bytes, so that a
+//! small upload cannot unpack into gigabytes ("zip bomb") or millions of entries.
+
+use std::io::{Cursor, Read};
+
+use crate::ContentError;
+
+/// Limits applied while unpacking ZIP-based documents (DOCX, XLSX, PPTX, OFD).
+///
+/// Why: an attachment of a few megabytes can declare, or really contain, gigabytes of
+/// compressed data. Reading stops with [`ContentError::TooLarge`] before a limit is passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes read out of one archive, all entries together (default 200 MiB).
+    pub max_unpacked_bytes: u64,
+    /// Most entries an archive may list (default 10,000).
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_unpacked_bytes: 200 * 1024 * 1024,
+            max_entries: 10_000,
+        }
+    }
+}
+
+impl Limits {
+    fn bytes_exceeded(&self) -> ContentError {
+        ContentError::TooLarge {
+            limit: human_bytes(self.max_unpacked_bytes),
+        }
+    }
+}
+
+/// `209715200` → `"200 MB"`; small values in KB or bytes.
+fn human_bytes(n: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if n >= MB {
+        format!("{} MB", n / MB)
+    } else if n >= 1024 {
+        format!("{} KB", n / 1024)
+    } else {
+        format!("{n} 字节")
+    }
+}
+
+/// A ZIP archive being read under [`Limits`]; every byte read is counted.
+pub(crate) struct Zip<'a> {
+    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
+    label: &'static str,
+    limits: Limits,
+    used: u64,
+}
+
+impl<'a> Zip<'a> {
+    /// Opens the archive, checking the entry count and the declared unpacked size.
+    /// `label` names the document type in error messages.
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        label: &'static str,
+        limits: Limits,
+    ) -> Result<Self, ContentError> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ContentError::malformed(label, e))?;
+        if archive.len() > limits.max_entries {
+            return Err(ContentError::TooLarge {
+                limit: format!("{} 个文件条目", limits.max_entries),
+            });
+        }
+        let mut declared: u64 = 0;
+        for i in 0..archive.len() {
+            let entry = archive
+                .by_index_raw(i)
+                .map_err(|e| ContentError::malformed(label, e))?;
+            declared = declared.saturating_add(entry.size());
+        }
+        if declared > limits.max_unpacked_bytes {
+            return Err(limits.bytes_exceeded());
+        }
+        Ok(Self {
+            archive,
+            label,
+            limits,
+            used: 0,
+        })
+    }
+
+    /// Names of all entries, in archive order.
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.archive
+            .file_names()
+            .filter_map(Result::ok)
+            .map(|n| n.into_owned())
+            .collect()
+    }
+
+    /// True if an entry with exactly this name exists.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.archive.index_for_name(name).is_some()
+    }
+
+    /// Reads one entry, counting its real unpacked size against the budget
+    /// (declared sizes can lie). `None` if there is no such entry.
+    pub(crate) fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, ContentError> {
+        let Some(index) = self.archive.index_for_name(name) else {
+            return Ok(None);
+        };
+        self.read_index(index).map(Some)
+    }
+
+    /// Reads one entry as text (UTF-8; invalid sequences are replaced).
+    pub(crate) fn read_string(&mut self, name: &str) -> Result<Option<String>, ContentError> {
+        Ok(self
+            .read(name)?
+            .map(|bytes| match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }))
+    }
+
+    fn read_index(&mut self, index: usize) -> Result<Vec<u8>, ContentError> {
+        let label = self.label;
+        let remaining = self.limits.max_unpacked_bytes.saturating_sub(self.used);
+        let mut entry = self.archive.by_index(index).map_err(|e| match e {
+            zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
+                ContentError::Encrypted { kind: label }
+            }
+            zip::result::ZipError::InvalidPassword => ContentError::Encrypted { kind: label },
+            e => ContentError::malformed(label, e),
+        })?;
+        if entry.encrypted() {
+            return Err(ContentError::Encrypted { kind: label });
+        }
+        let mut buf = Vec::with_capacity(usize::try_from(entry.size().min(remaining)).unwrap_or(0));
+        (&mut entry)
+            .take(remaining.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| ContentError::malformed(label, e))?;
+        let read = buf.len() as u64;
+        if read > remaining {
+            return Err(self.limits.bytes_exceeded());
+        }
+        self.used += read;
+        Ok(buf)
+    }
+
+    /// Unpacks every entry once, without keeping it, to prove the real unpacked size is within
+    /// the budget before handing the archive to a library that reads it on its own (calamine).
+    pub(crate) fn verify_all(&mut self) -> Result<(), ContentError> {
+        let label = self.label;
+        for index in 0..self.archive.len() {
+            let remaining = self.limits.max_unpacked_bytes.saturating_sub(self.used);
+            let mut entry = self
+                .archive
+                .by_index(index)
+                .map_err(|e| ContentError::malformed(label, e))?;
+            if entry.encrypted() {
+                return Err(ContentError::Encrypted { kind: label });
+            }
+            let read = std::io::copy(
+                &mut (&mut entry).take(remaining.saturating_add(1)),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| ContentError::malformed(label, e))?;
+            if read > remaining {
+                return Err(self.limits.bytes_exceeded());
+            }
+            self.used += read;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, SimpleFileOptions::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            w.write_all(data).unwrap_or_else(|e| panic!("{e}"));
+        }
+        w.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
+    }
+
+    #[test]
+    fn reads_entries_within_budget() {
+        let bytes = zip_of(&[("a.xml", b"<a/>"), ("b.txt", "中文".as_bytes())]);
+        let mut zip =
+            Zip::open(&bytes, "ZIP 压缩包", Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(zip.names(), ["a.xml", "b.txt"]);
+        assert!(zip.contains("a.xml") && !zip.contains("c"));
+        assert_eq!(
+            zip.read_string("b.txt").ok().flatten().as_deref(),
+            Some("中文")
+        );
+        assert_eq!(zip.read("missing").ok(), Some(None));
+        assert!(zip.verify_all().is_ok());
+    }
+
+    #[test]
+    fn refuses_too_many_entries_and_too_many_bytes() {
+        let bytes = zip_of(&[("a", b"1"), ("b", b"2"), ("c", b"3")]);
+        let limits = Limits {
+            max_entries: 2,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            Zip::open(&bytes, "ZIP 压缩包", limits).err(),
+            Some(ContentError::TooLarge { .. })
+        ));
+
+        let zeros = vec![0u8; 64 * 1024];
+        let bytes = zip_of(&[("a", &zeros), ("b", &zeros)]);
+        let limits = Limits {
+            max_unpacked_bytes: 100 * 1024,
+            ..Limits::default()
+        };
+        let err = Zip::open(&bytes, "ZIP 压缩包", limits).err();
+        assert!(
+            matches!(&err, Some(ContentError::TooLarge { limit }) if limit == "100 KB"),
+            "{err:?}"
+        );
+    }
+
+    /// A bomb that lies about its size in the headers is still stopped by counting real bytes.
+    #[test]
+    fn lying_size_headers_do_not_pass() {
+        let zeros = vec![0u8; 300 * 1024];
+        let mut bytes = zip_of(&[("a", &zeros)]);
+        // Patch every copy of the declared uncompressed size (local header, central directory)
+        // down to 10 bytes.
+        let declared = (zeros.len() as u32).to_le_bytes();
+        let mut patched = 0;
+        for i in 0..bytes.len().saturating_sub(4) {
+            if bytes[i..i + 4] == declared {
+                bytes[i..i + 4].copy_from_slice(&10u32.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert!(patched >= 2, "sizes found: {patched}");
+        let limits = Limits {
+            max_unpacked_bytes: 100 * 1024,
+            ..Limits::default()
+        };
+        match Zip::open(&bytes, "ZIP 压缩包", limits) {
+            Err(_) => {}
+            Ok(mut zip) => {
+                assert!(zip.read("a").is_err());
+                let mut zip =
+                    Zip::open(&bytes, "ZIP 压缩包", limits).unwrap_or_else(|e| panic!("{e}"));
+                assert!(zip.verify_all().is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        for bytes in [&b"PK\x03\x04garbage"[..], b"", b"not a zip at all"] {
+            assert!(matches!(
+                Zip::open(bytes, "ZIP 压缩包", Limits::default()).err(),
+                Some(ContentError::Malformed { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(200 * 1024 * 1024), "200 MB");
+        assert_eq!(human_bytes(2048), "2 KB");
+        assert_eq!(human_bytes(12), "12 字节");
+    }
+}

@@ -1,0 +1,462 @@
+//! Records of proactive disclosure (主动公开): kinds, catalogue metadata, validity, the review
+//! workflow and the disclosure attribute decided at review.
+//!
+//! The workflow is 草稿 → 待审核 → 已发布 (now or at a set time) → 已撤回; a rejected submission
+//! goes back to 草稿. The reviewer is never the author (先审查后公开, 谁公开谁负责). Only records
+//! whose reviewer chose 主动公开 become public. [`RecordStatus::apply`] is the one place the
+//! transitions are decided.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::DomainError;
+
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Stable code as stored.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Chinese label shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Parses a stored code or a Chinese label.
+            pub fn parse(raw: &str) -> Result<Self, DomainError> {
+                let raw = raw.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == raw || v.label() == raw)
+                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// What kind of information a record is; decides default columns and page layout.
+    RecordKind {
+        /// 政策文件.
+        Policy => ("policy", "政策文件"),
+        /// 规范性文件.
+        Normative => ("normative", "规范性文件"),
+        /// 政策解读 (links to the policy it explains).
+        Interpretation => ("interpretation", "政策解读"),
+        /// 通知公告.
+        Notice => ("notice", "通知公告"),
+        /// 工作动态.
+        News => ("news", "工作动态"),
+        /// 规划计划.
+        Plan => ("plan", "规划计划"),
+        /// 统计信息.
+        Statistics => ("statistics", "统计信息"),
+        /// 财政预决算.
+        Budget => ("budget", "财政预决算"),
+        /// 审计结果.
+        Audit => ("audit", "审计结果"),
+        /// 人事信息.
+        Personnel => ("personnel", "人事信息"),
+        /// 法律法规 (imported reference texts).
+        Law => ("law", "法律法规"),
+        /// 其他.
+        Other => ("other", "其他"),
+    }
+}
+
+labelled_enum! {
+    /// 有效性 of a record.
+    Validity {
+        /// 有效.
+        Valid => ("valid", "有效"),
+        /// 失效 (expired).
+        Expired => ("expired", "失效"),
+        /// 废止 (repealed).
+        Repealed => ("repealed", "废止"),
+    }
+}
+
+labelled_enum! {
+    /// How the interpretation is presented (国办发〔2016〕19号 practice).
+    InterpretationForm {
+        /// 文字解读.
+        Text => ("text", "文字解读"),
+        /// 图文解读.
+        Graphic => ("graphic", "图文解读"),
+        /// 音视频解读.
+        Video => ("video", "音视频解读"),
+    }
+}
+
+labelled_enum! {
+    /// The disclosure attribute the reviewer records (第十三–十六条).
+    Disclosure {
+        /// 主动公开: published on the portal.
+        Proactive => ("proactive", "主动公开"),
+        /// 依申请公开: released only on application.
+        OnRequest => ("on_request", "依申请公开"),
+        /// 不予公开: withheld, with its legal ground.
+        Withheld => ("withheld", "不予公开"),
+    }
+}
+
+labelled_enum! {
+    /// The legal ground for 不予公开 (第十四–十六条).
+    ExemptionGround {
+        /// 第十四条: 国家秘密.
+        StateSecret => ("art14_secret", "第十四条 依法确定为国家秘密"),
+        /// 第十四条: 法律、行政法规禁止公开.
+        ProhibitedByLaw => ("art14_law", "第十四条 法律、行政法规禁止公开"),
+        /// 第十四条: 危及国家安全、公共安全、经济安全、社会稳定.
+        Security => ("art14_security", "第十四条 公开后可能危及国家安全、公共安全、经济安全、社会稳定"),
+        /// 第十五条: 商业秘密、个人隐私.
+        ThirdParty => ("art15_third_party", "第十五条 涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害"),
+        /// 第十六条第一款: 内部事务信息.
+        InternalAffairs => ("art16_internal", "第十六条 人事管理、后勤管理、内部工作流程等内部事务信息"),
+        /// 第十六条第二款: 过程性信息.
+        ProcessInformation => ("art16_process", "第十六条 讨论记录、过程稿、磋商信函、请示报告等过程性信息"),
+        /// 第十六条第二款: 行政执法案卷.
+        EnforcementFile => ("art16_enforcement", "第十六条 行政执法案卷信息"),
+    }
+}
+
+labelled_enum! {
+    /// Where a record is in its life.
+    RecordStatus {
+        /// 草稿: the author is working on it.
+        Draft => ("draft", "草稿"),
+        /// 待审核: submitted, waiting for a reviewer.
+        Pending => ("pending", "待审核"),
+        /// 已发布: approved; public from its publication time if 主动公开.
+        Published => ("published", "已发布"),
+        /// 已撤回: withdrawn with a public reason; the page stays, marked.
+        Withdrawn => ("withdrawn", "已撤回"),
+    }
+}
+
+/// Something a member of staff does to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordAction {
+    /// The author edits a draft.
+    Edit,
+    /// The author submits for review.
+    Submit,
+    /// A reviewer sends it back to the author.
+    Reject,
+    /// A reviewer approves and publishes (now or at a set time).
+    Approve,
+    /// Published content is corrected by a new revision.
+    Revise,
+    /// Published content is withdrawn.
+    Withdraw,
+}
+
+impl RecordAction {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Edit => "修改",
+            Self::Submit => "提交审核",
+            Self::Reject => "退回修改",
+            Self::Approve => "审核通过并发布",
+            Self::Revise => "发布更正",
+            Self::Withdraw => "撤回",
+        }
+    }
+}
+
+impl RecordStatus {
+    /// The status after `action`, or why it is refused. `by_author` says whether the person
+    /// acting wrote the record: a reviewer can never be the author.
+    pub fn apply(self, action: RecordAction, by_author: bool) -> Result<RecordStatus, DomainError> {
+        use RecordAction as A;
+        use RecordStatus as S;
+        let refuse = |msg: &str| Err(DomainError::invalid("status", msg.to_owned()));
+        match (self, action) {
+            (S::Draft, A::Edit) => Ok(S::Draft),
+            (S::Draft, A::Submit) => Ok(S::Pending),
+            (S::Pending, A::Reject | A::Approve) if by_author => {
+                refuse("审核人不能审核自己起草的信息，请由其他审核人员审核（先审查后公开）")
+            }
+            (S::Pending, A::Reject) => Ok(S::Draft),
+            (S::Pending, A::Approve) => Ok(S::Published),
+            (S::Published, A::Revise) => Ok(S::Published),
+            (S::Published, A::Withdraw) => Ok(S::Withdrawn),
+            (S::Draft, A::Approve) => refuse("信息尚未提交审核，不能发布"),
+            (S::Pending, A::Edit) => refuse("信息正在审核中，不能修改；如需修改请由审核人员退回"),
+            (S::Withdrawn, _) => refuse("信息已撤回，不能再做此操作"),
+            (from, action) => Err(DomainError::invalid(
+                "status",
+                format!("“{}”状态的信息不能“{}”", from.label(), action.label()),
+            )),
+        }
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date typed by a person.
+pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::invalid(field, "日期格式应为 YYYY-MM-DD，例如 2026-11-25"))
+}
+
+/// The catalogue metadata of a record as entered by staff, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordMeta {
+    /// 名称.
+    pub title: String,
+    /// Kind.
+    pub kind: RecordKind,
+    /// 文号 (may be empty).
+    pub doc_number: String,
+    /// 成文日期.
+    pub written_on: Option<NaiveDate>,
+    /// 主题分类 code (e.g. `综合政务\政务公开`).
+    pub theme: String,
+    /// 体裁 / 公文种类.
+    pub genre: String,
+    /// 主题词, separated by spaces.
+    pub keywords: String,
+    /// 来源.
+    pub source: String,
+    /// 内容概述.
+    pub summary: String,
+    /// 有效性.
+    pub validity: Validity,
+}
+
+/// 公文种类 (中办发〔2012〕14号 第八条), offered as 体裁 choices.
+pub const GENRES: &[&str] = &[
+    "决议",
+    "决定",
+    "命令（令）",
+    "公报",
+    "公告",
+    "通告",
+    "意见",
+    "通知",
+    "通报",
+    "报告",
+    "请示",
+    "批复",
+    "议案",
+    "函",
+    "纪要",
+];
+
+/// Raw metadata as typed in a form.
+#[derive(Debug, Clone, Default)]
+pub struct RecordInput<'a> {
+    /// 名称.
+    pub title: &'a str,
+    /// Kind code or label.
+    pub kind: &'a str,
+    /// 文号.
+    pub doc_number: &'a str,
+    /// 成文日期 `YYYY-MM-DD`.
+    pub written_on: &'a str,
+    /// 主题分类.
+    pub theme: &'a str,
+    /// 体裁.
+    pub genre: &'a str,
+    /// 主题词.
+    pub keywords: &'a str,
+    /// 来源.
+    pub source: &'a str,
+    /// 内容概述.
+    pub summary: &'a str,
+    /// 有效性 code or label; empty means 有效.
+    pub validity: &'a str,
+}
+
+impl RecordMeta {
+    /// Validates typed metadata; `today` is the Beijing date (成文日期 cannot be after it).
+    /// Returns every problem at once, keyed by field, so a form can show them all.
+    pub fn parse(input: &RecordInput<'_>, today: NaiveDate) -> Result<Self, Vec<DomainError>> {
+        let mut errors = Vec::new();
+        let title = input.title.trim();
+        let title_len = title.chars().count();
+        if title_len == 0 {
+            errors.push(DomainError::invalid("title", "请填写名称"));
+        } else if title_len > 200 {
+            errors.push(DomainError::invalid("title", "名称不能超过 200 个字"));
+        }
+        let kind = RecordKind::parse(input.kind)
+            .map_err(|_| errors.push(DomainError::invalid("kind", "请选择信息类别")))
+            .ok();
+        let doc_number = normalise_doc_number(input.doc_number);
+        if doc_number.chars().count() > 64 {
+            errors.push(DomainError::invalid("doc_number", "文号不能超过 64 个字"));
+        }
+        let written_on = if input.written_on.trim().is_empty() {
+            None
+        } else {
+            match parse_date("written_on", input.written_on) {
+                Ok(d) if d > today => {
+                    errors.push(DomainError::invalid("written_on", "成文日期不能晚于今天"));
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        };
+        let validity = if input.validity.trim().is_empty() {
+            Some(Validity::Valid)
+        } else {
+            Validity::parse(input.validity)
+                .map_err(|_| errors.push(DomainError::invalid("validity", "请选择有效性")))
+                .ok()
+        };
+        for (field, value, max) in [
+            ("theme", input.theme, 64),
+            ("genre", input.genre, 32),
+            ("keywords", input.keywords, 200),
+            ("source", input.source, 100),
+            ("summary", input.summary, 1000),
+        ] {
+            if value.trim().chars().count() > max {
+                errors.push(DomainError::invalid(field, format!("不能超过 {max} 个字")));
+            }
+        }
+        match (kind, validity) {
+            (Some(kind), Some(validity)) if errors.is_empty() => Ok(Self {
+                title: title.to_owned(),
+                kind,
+                doc_number,
+                written_on,
+                theme: input.theme.trim().to_owned(),
+                genre: input.genre.trim().to_owned(),
+                keywords: input
+                    .keywords
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                source: input.source.trim().to_owned(),
+                summary: input.summary.trim().to_owned(),
+                validity,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Normalises a 文号 for comparison and display: trims, turns half-width brackets and the
+/// common look-alikes into 〔〕, and treats an empty placeholder (`〔〕号`) as no number.
+pub fn normalise_doc_number(raw: &str) -> String {
+    let s: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '[' | '［' | '【' | '(' | '（' => '〔',
+            ']' | '］' | '】' | ')' | '）' => '〕',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if s.chars().all(|c| matches!(c, '〔' | '〕' | '号')) {
+        String::new()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_reviewer_is_never_the_author() {
+        assert!(
+            RecordStatus::Pending
+                .apply(RecordAction::Approve, true)
+                .is_err()
+        );
+        assert_eq!(
+            RecordStatus::Pending.apply(RecordAction::Approve, false),
+            Ok(RecordStatus::Published)
+        );
+        assert!(
+            RecordStatus::Draft
+                .apply(RecordAction::Approve, false)
+                .is_err(),
+            "no publishing without review"
+        );
+        assert_eq!(
+            RecordStatus::Pending.apply(RecordAction::Reject, false),
+            Ok(RecordStatus::Draft)
+        );
+        assert_eq!(
+            RecordStatus::Published.apply(RecordAction::Withdraw, false),
+            Ok(RecordStatus::Withdrawn)
+        );
+        assert!(
+            RecordStatus::Withdrawn
+                .apply(RecordAction::Revise, false)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn metadata_is_checked_all_at_once() {
+        let input = RecordInput {
+            title: "",
+            kind: "nonsense",
+            written_on: "2099-01-01",
+            ..RecordInput::default()
+        };
+        let errors = RecordMeta::parse(&input, today()).err().unwrap_or_default();
+        let fields: Vec<_> = errors
+            .iter()
+            .map(|e| match e {
+                DomainError::Invalid { field, .. } => *field,
+            })
+            .collect();
+        assert_eq!(fields, ["title", "kind", "written_on"]);
+    }
+
+    #[test]
+    fn good_metadata_parses() {
+        let input = RecordInput {
+            title: " 乌恰县2017年政府政务公开实施方案 ",
+            kind: "政策文件",
+            doc_number: "乌政发[2018]12号",
+            written_on: "2018-05-20",
+            keywords: "政务公开  实施方案",
+            ..RecordInput::default()
+        };
+        let meta = RecordMeta::parse(&input, today()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(meta.title, "乌恰县2017年政府政务公开实施方案");
+        assert_eq!(meta.doc_number, "乌政发〔2018〕12号");
+        assert_eq!(meta.keywords, "政务公开 实施方案");
+        assert_eq!(meta.validity, Validity::Valid);
+    }
+
+    #[test]
+    fn empty_doc_number_placeholders_mean_none() {
+        assert_eq!(normalise_doc_number("〔〕号"), "");
+        assert_eq!(
+            normalise_doc_number(" 国办发（2019）54号 "),
+            "国办发〔2019〕54号"
+        );
+    }
+}

@@ -1,0 +1,457 @@
+//! Content screening before anything goes out (先审查后公开): personal data, secret markings
+//! and the site's negative list, found in titles, bodies and attachment text.
+//!
+//! What is looked for, and why each check is shaped as it is:
+//! - 18-digit resident ID numbers with a valid GB 11643 checksum (last digit `X` allowed) and a
+//!   plausible birth date; 15-digit first-generation IDs with a plausible date;
+//! - mobile numbers: 11 digits `1[3-9]…`, also written in 3-4-4 groups;
+//! - bank card numbers: 16–19 digits (also in groups of four) passing the Luhn check;
+//! - secret markings as they appear on classified documents (`机密★`, `秘密★1年`,
+//!   `密级：绝密`, or the word alone on a line) and the handling phrases 内部资料, 内部使用,
+//!   不得外传 anywhere — the bare words 国家秘密 or 商业秘密 inside a law's text are not markings;
+//! - every term of the site's negative list, with its category.
+//!
+//! Digit runs are only matched whole (a match never starts or ends inside a longer number).
+//! The module is pure: callers pass text and the negative list and show the findings.
+
+use serde::Serialize;
+
+/// What kind of problem a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// 18-digit resident ID number.
+    IdCard,
+    /// 15-digit first-generation ID number.
+    OldIdCard,
+    /// Mobile phone number.
+    Mobile,
+    /// Bank card number.
+    BankCard,
+    /// Secret marking or handling restriction.
+    SecretMarking,
+    /// A term of the site's negative list.
+    NegativeTerm,
+}
+
+impl FindingKind {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::IdCard => "身份证号码",
+            Self::OldIdCard => "15 位身份证号码",
+            Self::Mobile => "手机号码",
+            Self::BankCard => "银行卡号",
+            Self::SecretMarking => "涉密标志",
+            Self::NegativeTerm => "负面清单词语",
+        }
+    }
+}
+
+/// A term of the negative list and its category (e.g. 敏感表述, 过时名称).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NegativeTerm {
+    /// The term.
+    pub term: String,
+    /// Its category.
+    pub category: String,
+}
+
+/// One thing found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Kind.
+    pub kind: FindingKind,
+    /// Where: 标题, 正文, or 附件“name”.
+    pub location: String,
+    /// The matched text, masked for personal data (first 3 and last 4 characters kept).
+    pub matched: String,
+    /// Character offset of the match in the scanned text.
+    pub offset: usize,
+    /// The text around the match (masked the same way), for the reviewer.
+    pub context: String,
+    /// Category of a negative-list term.
+    pub category: Option<String>,
+}
+
+impl Finding {
+    /// Chinese label of the kind.
+    pub fn label(&self) -> &'static str {
+        self.kind.label()
+    }
+}
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// Whether an 18-character ID number has a valid checksum and birth date.
+pub fn valid_id18(id: &str) -> bool {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() != 18 || !chars[..17].iter().all(char::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let expected = ID_CHECK[(sum % 11) as usize];
+    let last = chars[17].to_ascii_uppercase();
+    let date: String = chars[6..14].iter().collect();
+    last == expected && chars[0] != '0' && plausible_date(&date, true)
+}
+
+fn plausible_date(yyyymmdd: &str, four_digit_year: bool) -> bool {
+    let (y, rest) = if four_digit_year {
+        (
+            yyyymmdd.get(..4).and_then(|y| y.parse::<i32>().ok()),
+            yyyymmdd.get(4..),
+        )
+    } else {
+        (
+            yyyymmdd
+                .get(..2)
+                .and_then(|y| y.parse::<i32>().ok())
+                .map(|y| 1900 + y),
+            yyyymmdd.get(2..),
+        )
+    };
+    let (Some(y), Some(rest)) = (y, rest) else {
+        return false;
+    };
+    let m = rest.get(..2).and_then(|m| m.parse::<u32>().ok());
+    let d = rest.get(2..4).and_then(|d| d.parse::<u32>().ok());
+    match (m, d) {
+        (Some(m), Some(d)) => {
+            (1900..=2100).contains(&y) && chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// The Luhn check used by bank card numbers.
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.chars().rev().enumerate() {
+        let Some(mut d) = c.to_digit(10) else {
+            return false;
+        };
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    !digits.is_empty() && sum % 10 == 0
+}
+
+fn mask(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 7 {
+        return s.to_owned();
+    }
+    let mut out: String = chars[..3].iter().collect();
+    out.extend(std::iter::repeat_n('*', chars.len() - 7));
+    out.extend(&chars[chars.len() - 4..]);
+    out
+}
+
+/// A run of digits found in text, possibly with group separators.
+struct DigitRun {
+    /// Char offset of the first character.
+    start: usize,
+    /// Char length including separators.
+    len: usize,
+    /// The digits (and a trailing X for ID numbers).
+    digits: String,
+}
+
+/// Splits text into maximal runs of digits; a single space or hyphen between digit groups
+/// continues the run (numbers are often written 139-1234-5678 or 6222 0212 …). A trailing
+/// `X`/`x` is kept for ID numbers.
+fn digit_runs(chars: &[char]) -> Vec<DigitRun> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                digits.push(c);
+                i += 1;
+            } else if (c == ' ' || c == '-')
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                && !digits.is_empty()
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if digits.len() == 17 && chars.get(i).is_some_and(|c| *c == 'X' || *c == 'x') {
+            digits.push('X');
+            i += 1;
+        }
+        runs.push(DigitRun {
+            start,
+            len: i - start,
+            digits,
+        });
+    }
+    runs
+}
+
+fn context_of(chars: &[char], start: usize, len: usize, masked: &str) -> String {
+    let from = start.saturating_sub(12);
+    let to = (start + len + 12).min(chars.len());
+    let before: String = chars[from..start].iter().collect();
+    let after: String = chars[start + len..to].iter().collect();
+    format!(
+        "{}{before}【{masked}】{after}{}",
+        if from > 0 { "…" } else { "" },
+        if to < chars.len() { "…" } else { "" }
+    )
+    .replace(['\n', '\r'], " ")
+}
+
+fn is_group_mobile(raw: &str) -> bool {
+    let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
+    groups == [11] || groups == [3, 4, 4]
+}
+
+fn is_group_card(raw: &str) -> bool {
+    let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
+    groups.len() == 1 || groups[..groups.len() - 1].iter().all(|g| *g == 4)
+}
+
+/// The markings: a classification word followed by ★ (or * / ☆), after 密级, or alone on a line.
+fn secret_markings(chars: &[char], text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for word in ["绝密", "机密", "秘密"] {
+        for (byte, _) in text.match_indices(word) {
+            let start = text[..byte].chars().count();
+            let end = start + 2;
+            let mut j = end;
+            while chars.get(j).is_some_and(|c| *c == ' ' || *c == '\u{3000}') {
+                j += 1;
+            }
+            let starred = chars
+                .get(j)
+                .is_some_and(|c| matches!(c, '★' | '☆' | '*' | '＊'));
+            let before: String = chars[start.saturating_sub(4)..start].iter().collect();
+            let after_level = before.contains("密级");
+            let line_start = chars[..start]
+                .iter()
+                .rev()
+                .take_while(|c| **c != '\n')
+                .all(|c| c.is_whitespace());
+            let line_end = chars[end..]
+                .iter()
+                .take_while(|c| **c != '\n')
+                .all(|c| c.is_whitespace());
+            if starred || after_level || (line_start && line_end) {
+                let mut len = j - start;
+                if starred {
+                    len += 1;
+                    // Include a period such as "★1年" or "★长期".
+                    while chars
+                        .get(start + len)
+                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '年' | '长' | '期'))
+                    {
+                        len += 1;
+                    }
+                } else {
+                    len = 2;
+                }
+                out.push((start, len));
+            }
+        }
+    }
+    for phrase in ["内部资料", "内部使用", "不得外传"] {
+        for (byte, _) in text.match_indices(phrase) {
+            out.push((text[..byte].chars().count(), phrase.chars().count()));
+        }
+    }
+    out
+}
+
+/// Scans one text; `location` names where it came from (标题, 正文, 附件“…”).
+pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut push = |kind, start: usize, len: usize, shown: String, category: Option<String>| {
+        out.push(Finding {
+            kind,
+            location: location.to_owned(),
+            context: context_of(&chars, start, len, &shown),
+            matched: shown,
+            offset: start,
+            category,
+        });
+    };
+    for run in digit_runs(&chars) {
+        let raw: String = chars[run.start..run.start + run.len].iter().collect();
+        let d = &run.digits;
+        if d.len() == 18 && !raw.contains([' ', '-']) && valid_id18(d) {
+            push(FindingKind::IdCard, run.start, run.len, mask(d), None);
+        } else if d.len() == 15
+            && !raw.contains([' ', '-'])
+            && matches!(d.as_bytes()[0], b'1'..=b'8')
+            && plausible_date(&d[6..12], false)
+        {
+            push(FindingKind::OldIdCard, run.start, run.len, mask(d), None);
+        } else if d.len() == 11
+            && d.starts_with('1')
+            && matches!(d.as_bytes()[1], b'3'..=b'9')
+            && is_group_mobile(&raw)
+        {
+            push(FindingKind::Mobile, run.start, run.len, mask(d), None);
+        } else if (16..=19).contains(&d.len())
+            && matches!(d.as_bytes()[0], b'3'..=b'6')
+            && is_group_card(&raw)
+            && luhn(d)
+        {
+            push(FindingKind::BankCard, run.start, run.len, mask(d), None);
+        }
+    }
+    for (start, len) in secret_markings(&chars, text) {
+        let shown: String = chars[start..start + len].iter().collect();
+        push(FindingKind::SecretMarking, start, len, shown, None);
+    }
+    for n in negatives.iter().filter(|n| !n.term.trim().is_empty()) {
+        for (byte, _) in text.match_indices(n.term.as_str()) {
+            let start = text[..byte].chars().count();
+            push(
+                FindingKind::NegativeTerm,
+                start,
+                n.term.chars().count(),
+                n.term.clone(),
+                Some(n.category.clone()),
+            );
+        }
+    }
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out
+}
+
+/// Scans several named parts (title, body, each attachment) and returns all findings.
+pub fn scan_parts<'a>(
+    parts: impl IntoIterator<Item = (&'a str, &'a str)>,
+    negatives: &[NegativeTerm],
+) -> Vec<Finding> {
+    parts
+        .into_iter()
+        .flat_map(|(loc, text)| scan(loc, text, negatives))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds(text: &str) -> Vec<FindingKind> {
+        scan("正文", text, &[])
+            .into_iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    #[test]
+    fn id_numbers_need_a_valid_checksum() {
+        assert!(valid_id18("11010519491231002X"));
+        assert!(valid_id18("11010519491231002x"));
+        assert!(!valid_id18("110105194912310021"));
+        assert_eq!(
+            kinds("申请人身份证号11010519491231002X，住址"),
+            [FindingKind::IdCard]
+        );
+        assert!(
+            kinds("编号110105194912310021").is_empty(),
+            "wrong checksum is not an ID"
+        );
+        assert!(
+            kinds("1110105194912310021X").is_empty(),
+            "inside a longer number"
+        );
+    }
+
+    #[test]
+    fn old_ids_mobiles_and_cards() {
+        assert_eq!(kinds("旧证 110105491231002 有效"), [FindingKind::OldIdCard]);
+        assert_eq!(kinds("电话13912345678"), [FindingKind::Mobile]);
+        assert_eq!(kinds("电话 139-1234-5678。"), [FindingKind::Mobile]);
+        assert!(
+            kinds("电话 12912345678").is_empty(),
+            "12x is not a mobile prefix"
+        );
+        assert_eq!(
+            kinds("卡号 6222 0212 3456 7890 127"),
+            Vec::<FindingKind>::new(),
+            "fails Luhn"
+        );
+        assert_eq!(kinds("卡号 4111 1111 1111 1111"), [FindingKind::BankCard]);
+        assert_eq!(kinds("卡号6217002870000000008"), [FindingKind::BankCard]);
+    }
+
+    #[test]
+    fn markings_not_mentions() {
+        assert_eq!(
+            kinds("机密★1年\n关于……的通知"),
+            [FindingKind::SecretMarking]
+        );
+        assert_eq!(kinds("密级：秘密"), [FindingKind::SecretMarking]);
+        assert_eq!(kinds("绝密\n正文"), [FindingKind::SecretMarking]);
+        assert!(kinds("不得泄露国家秘密和商业秘密。").is_empty());
+        assert_eq!(
+            kinds("本材料为内部资料，不得外传"),
+            [FindingKind::SecretMarking, FindingKind::SecretMarking]
+        );
+    }
+
+    #[test]
+    fn findings_are_masked_and_located() {
+        let f = scan("附件“名单.docx”", "联系人：张三，手机13912345678。", &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].matched, "139****5678");
+        assert_eq!(f[0].location, "附件“名单.docx”");
+        assert!(f[0].context.contains("【139****5678】"), "{}", f[0].context);
+        assert!(!f[0].context.contains("13912345678"));
+    }
+
+    #[test]
+    fn the_negative_list_is_searched() {
+        let neg = [NegativeTerm {
+            term: "县扶贫办".into(),
+            category: "过时机构名称".into(),
+        }];
+        let f = scan("标题", "县扶贫办关于……", &neg);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].category.as_deref(), Some("过时机构名称"));
+    }
+
+    proptest! {
+        #[test]
+        fn scanning_never_panics(s in "\\PC{0,200}") {
+            let _ = scan("正文", &s, &[NegativeTerm { term: "测试".into(), category: "c".into() }]);
+        }
+
+        #[test]
+        fn a_valid_id_is_always_found(body in 0u64..10_000_000_000_000_000u64) {
+            // Build a valid 18-digit ID from area 110105, birth 19900101 and a 3-digit sequence.
+            let seq = body % 1000;
+            let base = format!("11010519900101{seq:03}");
+            let sum: u32 = base.chars().zip(ID_WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+            let id = format!("{base}{}", ID_CHECK[(sum % 11) as usize]);
+            let text = format!("号码：{id}。");
+            prop_assert!(scan("正文", &text, &[]).iter().any(|f| f.kind == FindingKind::IdCard));
+        }
+    }
+}

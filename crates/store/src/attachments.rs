@@ -1,0 +1,157 @@
+//! Attachments of records: metadata in the database, bytes content-addressed by SHA-256 in the
+//! data folder (`files/ab/abcdef…`), so the same file uploaded twice is stored once.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
+
+/// An attachment as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// Database id.
+    pub id: i64,
+    /// The record it belongs to.
+    pub record_id: i64,
+    /// SHA-256 of the bytes (hex).
+    pub sha256: String,
+    /// Original file name, as offered on download.
+    pub file_name: String,
+    /// Detected type code.
+    pub kind: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Extracted text (for screening and search).
+    pub text: String,
+}
+
+/// Where the bytes of `sha256` live under `data_dir`.
+pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
+    let prefix = sha256.get(..2).unwrap_or("00");
+    data_dir.join("files").join(prefix).join(sha256)
+}
+
+/// Writes bytes to the content-addressed folder (atomically, fsync'd) and returns the hash.
+pub async fn store_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
+    let sha = hex::encode(Sha256::digest(bytes));
+    let path = blob_path(data_dir, &sha);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(sha);
+    }
+    let io = |e: std::io::Error| StoreError::Conflict(format!("无法保存附件：{e}"));
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    }
+    let tmp = path.with_extension("part");
+    let data = bytes.to_vec();
+    let tmp2 = tmp.clone();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp2)?;
+        f.write_all(&data)?;
+        f.sync_all()
+    })
+    .await
+    .map_err(|e| StoreError::Conflict(format!("无法保存附件：{e}")))?
+    .map_err(io)?;
+    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+    Ok(sha)
+}
+
+/// Reads the bytes of an attachment.
+pub async fn read_blob(data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
+    tokio::fs::read(blob_path(data_dir, sha256))
+        .await
+        .map_err(|_| StoreError::NotFound {
+            what: "附件文件".into(),
+        })
+}
+
+/// Metadata of a new attachment.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// SHA-256 from [`store_blob`].
+    pub sha256: String,
+    /// Original name.
+    pub file_name: String,
+    /// Detected type code.
+    pub kind: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Extracted text.
+    pub text: String,
+}
+
+/// Adds an attachment to a record, audited.
+pub async fn add(
+    store: &Store,
+    actor: &Actor,
+    record_id: i64,
+    new: &NewAttachment,
+) -> Result<Attachment> {
+    let mut tx = store.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(record_id)
+    .bind(&new.sha256)
+    .bind(&new.file_name)
+    .bind(&new.kind)
+    .bind(new.size_bytes)
+    .bind(&new.text)
+    .bind(ts(now()))
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "attachment.add",
+            object_type: "record",
+            object_id: record_id.to_string(),
+            detail: serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256, "size": new.size_bytes }),
+        },
+    )
+    .await?;
+    feed::emit(&mut tx, "record", &record_id.to_string(), "attachment.add").await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Attachment> {
+    Ok(Attachment {
+        id: r.try_get("id")?,
+        record_id: r.try_get("record_id")?,
+        sha256: r.try_get("sha256")?,
+        file_name: r.try_get("file_name")?,
+        kind: r.try_get("kind")?,
+        size_bytes: r.try_get("size_bytes")?,
+        text: r.try_get("text")?,
+    })
+}
+
+/// One attachment.
+pub async fn get(store: &Store, id: i64) -> Result<Attachment> {
+    let row = sqlx::query("SELECT * FROM attachments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "附件".into(),
+        })?;
+    from_row(&row)
+}
+
+/// Attachments of a record, in upload order.
+pub async fn list(store: &Store, record_id: i64) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query("SELECT * FROM attachments WHERE record_id = $1 ORDER BY id")
+        .bind(record_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,0 +1,1116 @@
+//! Records of proactive disclosure: drafts, review, publication with index numbers,
+//! revisions, withdrawal, public listings and import.
+//!
+//! Every change runs in one write transaction that also appends to the audit log and emits a
+//! `record` row on the change feed (for the search index and page caches). The transitions
+//! themselves are decided by `gongkai_domain::record::RecordStatus::apply`.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_domain::index_no::{IndexFormat, IndexNo};
+use gongkai_domain::record::{
+    Disclosure, ExemptionGround, InterpretationForm, RecordAction, RecordMeta, RecordStatus,
+    Validity,
+};
+use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql::Sql;
+use crate::{Actor, Engine, Result, Store, StoreError, Tx, audit, feed, now, orgs, settings, ts};
+
+/// A record as stored, with its organisation's names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// Database id.
+    pub id: i64,
+    /// The site (root organisation) it belongs to.
+    pub site_id: i64,
+    /// Publishing organisation (发布机构).
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// Its organ code.
+    pub org_code: String,
+    /// Kind code.
+    pub kind: String,
+    /// Status code.
+    pub status: String,
+    /// 索引号, once approved.
+    pub index_no: Option<String>,
+    /// 名称.
+    pub title: String,
+    /// 文号.
+    pub doc_number: String,
+    /// 成文日期.
+    pub written_on: Option<String>,
+    /// Publication instant (storage timestamp).
+    pub published_at: Option<String>,
+    /// 主题分类.
+    pub theme: String,
+    /// 体裁.
+    pub genre: String,
+    /// 主题词.
+    pub keywords: String,
+    /// 来源.
+    pub source: String,
+    /// 内容概述.
+    pub summary: String,
+    /// 有效性 code.
+    pub validity: String,
+    /// When 有效性 last changed (YYYY-MM-DD).
+    pub validity_changed_on: Option<String>,
+    /// The record that replaces this one.
+    pub superseded_by: Option<i64>,
+    /// Disclosure attribute code (empty until review).
+    pub disclosure: String,
+    /// Exemption ground code for 不予公开.
+    pub exemption: String,
+    /// 公开方式.
+    pub disclosure_method: String,
+    /// Sanitised body HTML.
+    pub body_html: String,
+    /// Plain text of the body.
+    pub body_text: String,
+    /// The policy an interpretation explains.
+    pub interprets_id: Option<i64>,
+    /// 图文解读 / 文字解读 code.
+    pub interpretation_form: String,
+    /// Author's user id (none for imports).
+    pub author_id: Option<i64>,
+    /// Reviewer's user id.
+    pub reviewer_id: Option<i64>,
+    /// Justification written when approving despite screening findings.
+    pub screening_note: String,
+    /// Public reason for withdrawal.
+    pub withdrawn_reason: String,
+    /// Public note of the latest correction.
+    pub change_note: String,
+    /// Import key (`<source>:<id>`).
+    pub source_key: Option<String>,
+    /// Revision number, 1 for the first publication.
+    pub revision: i64,
+    /// Created (storage timestamp).
+    pub created_at: String,
+    /// Last changed (storage timestamp).
+    pub updated_at: String,
+    /// Column slugs.
+    pub columns: Vec<String>,
+}
+
+impl Record {
+    /// Whether the public may see the record's page at `at`.
+    pub fn is_public(&self, at: DateTime<Utc>) -> bool {
+        matches!(self.status.as_str(), "published" | "withdrawn")
+            && self.disclosure == Disclosure::Proactive.code()
+            && self
+                .published_at
+                .as_deref()
+                .and_then(parse_storage_timestamp)
+                .is_some_and(|p| p <= at)
+    }
+
+    /// The parsed status.
+    pub fn status(&self) -> Result<RecordStatus> {
+        RecordStatus::parse(&self.status)
+            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
+    }
+}
+
+const SELECT: &str = "SELECT r.*, o.name AS org_name, o.code AS org_code FROM records r JOIN organisations o ON o.id = r.org_id";
+
+fn from_row(row: &AnyRow) -> Result<Record> {
+    Ok(Record {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        org_id: row.try_get("org_id")?,
+        org_name: row.try_get("org_name")?,
+        org_code: row.try_get("org_code")?,
+        kind: row.try_get("kind")?,
+        status: row.try_get("status")?,
+        index_no: row.try_get("index_no")?,
+        title: row.try_get("title")?,
+        doc_number: row.try_get("doc_number")?,
+        written_on: row.try_get("written_on")?,
+        published_at: row.try_get("published_at")?,
+        theme: row.try_get("theme")?,
+        genre: row.try_get("genre")?,
+        keywords: row.try_get("keywords")?,
+        source: row.try_get("source")?,
+        summary: row.try_get("summary")?,
+        validity: row.try_get("validity")?,
+        validity_changed_on: row.try_get("validity_changed_on")?,
+        superseded_by: row.try_get("superseded_by")?,
+        disclosure: row.try_get("disclosure")?,
+        exemption: row.try_get("exemption")?,
+        disclosure_method: row.try_get("disclosure_method")?,
+        body_html: row.try_get("body_html")?,
+        body_text: row.try_get("body_text")?,
+        interprets_id: row.try_get("interprets_id")?,
+        interpretation_form: row.try_get("interpretation_form")?,
+        author_id: row.try_get("author_id")?,
+        reviewer_id: row.try_get("reviewer_id")?,
+        screening_note: row.try_get("screening_note")?,
+        withdrawn_reason: row.try_get("withdrawn_reason")?,
+        change_note: row.try_get("change_note")?,
+        source_key: row.try_get("source_key")?,
+        revision: row.try_get("revision")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        columns: Vec::new(),
+    })
+}
+
+async fn load_columns(store: &Store, record: &mut Record) -> Result<()> {
+    record.columns = sqlx::query_scalar(
+        "SELECT column_slug FROM record_columns WHERE record_id = $1 ORDER BY column_slug",
+    )
+    .bind(record.id)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// One record by id.
+pub async fn get(store: &Store, id: i64) -> Result<Record> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {id} 的信息"),
+        })?;
+    let mut r = from_row(&row)?;
+    load_columns(store, &mut r).await?;
+    Ok(r)
+}
+
+/// One record by index number.
+pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.index_no = $1"
+    )))
+    .bind(index_no.as_str())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: format!("索引号为 {index_no} 的信息"),
+    })?;
+    let mut r = from_row(&row)?;
+    load_columns(store, &mut r).await?;
+    Ok(r)
+}
+
+/// The body and metadata of a draft or a revision.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Validated catalogue metadata.
+    pub meta: RecordMeta,
+    /// Sanitised body HTML.
+    pub body_html: String,
+    /// Plain text of the body.
+    pub body_text: String,
+    /// Columns (slugs) the record appears in.
+    pub columns: Vec<String>,
+    /// For an interpretation: the policy it explains.
+    pub interprets_id: Option<i64>,
+    /// For an interpretation: its form.
+    pub interpretation_form: Option<InterpretationForm>,
+}
+
+async fn doc_number_taken(
+    tx: &mut Tx,
+    org_id: i64,
+    doc_number: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    if doc_number.is_empty() {
+        return Ok(false);
+    }
+    let other: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM records WHERE org_id = $1 AND doc_number = $2 AND id <> $3 AND status <> 'withdrawn' LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(doc_number)
+    .bind(except.unwrap_or(-1))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(other.is_some())
+}
+
+async fn set_columns(tx: &mut Tx, id: i64, columns: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM record_columns WHERE record_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let mut cols = columns.to_vec();
+    cols.sort();
+    cols.dedup();
+    for c in cols {
+        sqlx::query("INSERT INTO record_columns (record_id, column_slug) VALUES ($1, $2)")
+            .bind(id)
+            .bind(c)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn log(
+    tx: &mut Tx,
+    engine: Engine,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        engine,
+        actor,
+        audit::Change {
+            action,
+            object_type: "record",
+            object_id: id.to_string(),
+            detail,
+        },
+    )
+    .await?;
+    feed::emit(tx, "record", &id.to_string(), action).await
+}
+
+/// Creates a draft by `author_id` for organisation `org_id`. A 文号 already used by another
+/// record of the same organisation is refused.
+pub async fn create_draft(
+    store: &Store,
+    actor: &Actor,
+    author_id: i64,
+    org_id: i64,
+    content: &Content,
+) -> Result<Record> {
+    let chain = orgs::chain(store, org_id).await?;
+    let site_id = *chain.last().unwrap_or(&org_id);
+    let mut tx = store.begin_write().await?;
+    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, None).await? {
+        return Err(StoreError::Conflict(format!(
+            "文号“{}”已被本机构的其他信息使用，请核对",
+            content.meta.doc_number
+        )));
+    }
+    let at = ts(now());
+    let m = &content.meta;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO records (site_id, org_id, kind, status, title, doc_number, written_on, theme, genre, keywords,
+            source, summary, validity, body_html, body_text, interprets_id, interpretation_form, author_id,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+         RETURNING id",
+    )
+    .bind(site_id)
+    .bind(org_id)
+    .bind(m.kind.code())
+    .bind(&m.title)
+    .bind(&m.doc_number)
+    .bind(m.written_on.map(|d| d.to_string()))
+    .bind(&m.theme)
+    .bind(&m.genre)
+    .bind(&m.keywords)
+    .bind(&m.source)
+    .bind(&m.summary)
+    .bind(m.validity.code())
+    .bind(&content.body_html)
+    .bind(&content.body_text)
+    .bind(content.interprets_id)
+    .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
+    .bind(author_id)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    set_columns(&mut tx, id, &content.columns).await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.create",
+        id,
+        serde_json::json!({ "title": m.title }),
+    )
+    .await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+async fn load_for_action(tx: &mut Tx, id: i64) -> Result<(RecordStatus, Option<i64>, i64)> {
+    let row = sqlx::query("SELECT status, author_id, org_id FROM records WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {id} 的信息"),
+        })?;
+    let status: String = row.try_get("status")?;
+    let status = RecordStatus::parse(&status)
+        .map_err(|_| StoreError::Corrupt(format!("未知状态 {status}")))?;
+    Ok((status, row.try_get("author_id")?, row.try_get("org_id")?))
+}
+
+/// Changes a draft's content (only the author's drafts).
+pub async fn update_draft(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    content: &Content,
+) -> Result<Record> {
+    let mut tx = store.begin_write().await?;
+    let (status, author, org_id) = load_for_action(&mut tx, id).await?;
+    status.apply(RecordAction::Edit, author == Some(user_id))?;
+    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
+        return Err(StoreError::Conflict(format!(
+            "文号“{}”已被本机构的其他信息使用，请核对",
+            content.meta.doc_number
+        )));
+    }
+    let m = &content.meta;
+    sqlx::query(
+        "UPDATE records SET kind = $1, title = $2, doc_number = $3, written_on = $4, theme = $5, genre = $6,
+            keywords = $7, source = $8, summary = $9, validity = $10, body_html = $11, body_text = $12,
+            interprets_id = $13, interpretation_form = $14, updated_at = $15 WHERE id = $16",
+    )
+    .bind(m.kind.code())
+    .bind(&m.title)
+    .bind(&m.doc_number)
+    .bind(m.written_on.map(|d| d.to_string()))
+    .bind(&m.theme)
+    .bind(&m.genre)
+    .bind(&m.keywords)
+    .bind(&m.source)
+    .bind(&m.summary)
+    .bind(m.validity.code())
+    .bind(&content.body_html)
+    .bind(&content.body_text)
+    .bind(content.interprets_id)
+    .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    set_columns(&mut tx, id, &content.columns).await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.edit",
+        id,
+        serde_json::json!({ "title": m.title }),
+    )
+    .await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+/// Moves a record from one status to the next through the domain's transition rule.
+async fn transition(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    action: RecordAction,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let (status, author, _) = load_for_action(&mut tx, id).await?;
+    let next = status.apply(action, author == Some(user_id))?;
+    sqlx::query("UPDATE records SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(next.code())
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let code = match action {
+        RecordAction::Submit => "record.submit",
+        RecordAction::Reject => "record.reject",
+        _ => "record.transition",
+    };
+    log(&mut tx, store.engine(), actor, code, id, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The author submits a draft for review; `findings` is the number of screening findings.
+pub async fn submit(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    findings: usize,
+) -> Result<()> {
+    transition(
+        store,
+        actor,
+        user_id,
+        id,
+        RecordAction::Submit,
+        serde_json::json!({ "screening_findings": findings }),
+    )
+    .await
+}
+
+/// A reviewer sends a submission back with a reason.
+pub async fn reject(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    transition(
+        store,
+        actor,
+        user_id,
+        id,
+        RecordAction::Reject,
+        serde_json::json!({ "reason": reason }),
+    )
+    .await
+}
+
+/// What the reviewer decides at approval.
+#[derive(Debug, Clone)]
+pub struct Approval {
+    /// 主动公开 / 依申请公开 / 不予公开.
+    pub disclosure: Disclosure,
+    /// Required for 不予公开.
+    pub exemption: Option<ExemptionGround>,
+    /// When it becomes public (now or later).
+    pub publish_at: DateTime<Utc>,
+    /// Written justification when screening found something (audited).
+    pub screening_note: String,
+    /// Number of screening findings at approval.
+    pub findings: usize,
+}
+
+/// The index number format of a site (setting `index_format.<site code>`, then `index_format`).
+pub async fn index_format(store: &Store, site_code: &str) -> Result<IndexFormat> {
+    let v = match settings::get(store, &format!("index_format.{site_code}")).await? {
+        Some(v) => Some(v),
+        None => settings::get(store, "index_format").await?,
+    };
+    Ok(IndexFormat::parse(v.as_deref().unwrap_or("local"))?)
+}
+
+/// Hands out the next serial for an organisation and year inside `tx`.
+async fn next_serial(tx: &mut Tx, org_id: i64, year: i32) -> Result<i64> {
+    sqlx::query("INSERT INTO index_serials (org_id, year, last_serial) VALUES ($1, $2, 0) ON CONFLICT (org_id, year) DO NOTHING")
+        .bind(org_id)
+        .bind(i64::from(year))
+        .execute(&mut **tx)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "UPDATE index_serials SET last_serial = last_serial + 1 WHERE org_id = $1 AND year = $2 RETURNING last_serial",
+    )
+    .bind(org_id)
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Records that `serial` is used (an imported number) so it is never handed out again.
+async fn reserve_serial(tx: &mut Tx, org_id: i64, year: i32, serial: i64) -> Result<()> {
+    sqlx::query("INSERT INTO index_serials (org_id, year, last_serial) VALUES ($1, $2, 0) ON CONFLICT (org_id, year) DO NOTHING")
+        .bind(org_id)
+        .bind(i64::from(year))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE index_serials SET last_serial = CASE WHEN last_serial < $3 THEN $3 ELSE last_serial END
+         WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(i64::from(year))
+    .bind(serial)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The organ code and index format for numbers of `org_id` (read before a write transaction
+/// starts, so the transaction never waits for a second pool connection).
+async fn numbering(store: &Store, org_id: i64) -> Result<(String, IndexFormat)> {
+    let org = orgs::by_id(store, org_id).await?;
+    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let site = orgs::by_id(store, site_id).await?;
+    Ok((org.code, index_format(store, &site.code).await?))
+}
+
+/// A reviewer (never the author) approves: records the disclosure attribute, assigns the index
+/// number and publishes at `publish_at`. Returns the index number.
+pub async fn approve(
+    store: &Store,
+    actor: &Actor,
+    reviewer_id: i64,
+    id: i64,
+    approval: &Approval,
+) -> Result<IndexNo> {
+    if approval.disclosure == Disclosure::Withheld && approval.exemption.is_none() {
+        return Err(StoreError::Conflict(
+            "选择“不予公开”时必须注明法定依据（第十四至十六条）".into(),
+        ));
+    }
+    if approval.findings > 0 && approval.screening_note.trim().chars().count() < 5 {
+        return Err(StoreError::Conflict(
+            "内容审查发现疑似敏感信息，如确认可以发布，请填写书面说明（不少于 5 个字）".into(),
+        ));
+    }
+    let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM records WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {id} 的信息"),
+        })?;
+    let (organ_code, format) = numbering(store, org_id).await?;
+    let mut tx = store.begin_write().await?;
+    let (status, author, _) = load_for_action(&mut tx, id).await?;
+    status.apply(RecordAction::Approve, author == Some(reviewer_id))?;
+    let year = beijing_date(approval.publish_at).year();
+    let serial = next_serial(&mut tx, org_id, year).await?;
+    let index_no = format.format(&organ_code, year, serial)?;
+    sqlx::query(
+        "UPDATE records SET status = 'published', index_no = $1, published_at = $2, disclosure = $3, exemption = $4,
+            reviewer_id = $5, screening_note = $6, updated_at = $7 WHERE id = $8",
+    )
+    .bind(index_no.as_str())
+    .bind(ts(approval.publish_at))
+    .bind(approval.disclosure.code())
+    .bind(approval.exemption.map(|e| e.code()).unwrap_or_default())
+    .bind(reviewer_id)
+    .bind(approval.screening_note.trim())
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.approve",
+        id,
+        serde_json::json!({
+            "index_no": index_no.as_str(),
+            "disclosure": approval.disclosure.code(),
+            "exemption": approval.exemption.map(|e| e.code()),
+            "publish_at": ts(approval.publish_at),
+            "screening_findings": approval.findings,
+            "screening_note": approval.screening_note.trim(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(index_no)
+}
+
+/// Corrects a published record with a new revision and a public change note; the previous
+/// title and body are kept in the history.
+pub async fn revise(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    content: &Content,
+    change_note: &str,
+) -> Result<Record> {
+    if change_note.trim().is_empty() {
+        return Err(StoreError::Conflict(
+            "请填写更正说明，说明本次修改了什么".into(),
+        ));
+    }
+    let mut tx = store.begin_write().await?;
+    let (status, author, org_id) = load_for_action(&mut tx, id).await?;
+    status.apply(RecordAction::Revise, author == Some(user_id))?;
+    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
+        return Err(StoreError::Conflict(format!(
+            "文号“{}”已被本机构的其他信息使用，请核对",
+            content.meta.doc_number
+        )));
+    }
+    let old =
+        sqlx::query("SELECT revision, title, body_html, change_note FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let revision: i64 = old.try_get("revision")?;
+    sqlx::query(
+        "INSERT INTO record_revisions (record_id, revision, title, body_html, change_note, replaced_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(revision)
+    .bind(old.try_get::<String, _>("title")?)
+    .bind(old.try_get::<String, _>("body_html")?)
+    .bind(old.try_get::<String, _>("change_note")?)
+    .bind(ts(now()))
+    .execute(&mut *tx)
+    .await?;
+    let m = &content.meta;
+    sqlx::query(
+        "UPDATE records SET title = $1, doc_number = $2, written_on = $3, theme = $4, genre = $5, keywords = $6,
+            source = $7, summary = $8, validity = $9, body_html = $10, body_text = $11, change_note = $12,
+            revision = revision + 1, updated_at = $13 WHERE id = $14",
+    )
+    .bind(&m.title)
+    .bind(&m.doc_number)
+    .bind(m.written_on.map(|d| d.to_string()))
+    .bind(&m.theme)
+    .bind(&m.genre)
+    .bind(&m.keywords)
+    .bind(&m.source)
+    .bind(&m.summary)
+    .bind(m.validity.code())
+    .bind(&content.body_html)
+    .bind(&content.body_text)
+    .bind(change_note.trim())
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    set_columns(&mut tx, id, &content.columns).await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.revise",
+        id,
+        serde_json::json!({ "revision": revision + 1, "change_note": change_note.trim() }),
+    )
+    .await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+/// Withdraws a published record with a public reason; its page stays, marked.
+pub async fn withdraw(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    if reason.trim().chars().count() < 2 {
+        return Err(StoreError::Conflict(
+            "请填写撤回原因，该原因将在页面上公开".into(),
+        ));
+    }
+    let mut tx = store.begin_write().await?;
+    let (status, author, _) = load_for_action(&mut tx, id).await?;
+    status.apply(RecordAction::Withdraw, author == Some(user_id))?;
+    sqlx::query("UPDATE records SET status = 'withdrawn', withdrawn_reason = $1, updated_at = $2 WHERE id = $3")
+        .bind(reason.trim())
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.withdraw",
+        id,
+        serde_json::json!({ "reason": reason.trim() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes 有效性 (失效 / 废止 with the date and, optionally, the record that replaces it).
+pub async fn set_validity(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    validity: Validity,
+    on: NaiveDate,
+    superseded_by: Option<i64>,
+) -> Result<()> {
+    if superseded_by == Some(id) {
+        return Err(StoreError::Conflict("信息不能被自身替代".into()));
+    }
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE records SET validity = $1, validity_changed_on = $2, superseded_by = $3, updated_at = $4 WHERE id = $5")
+        .bind(validity.code())
+        .bind(on.to_string())
+        .bind(superseded_by)
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    log(
+        &mut tx,
+        store.engine(),
+        actor,
+        "record.validity",
+        id,
+        serde_json::json!({ "validity": validity.code(), "on": on.to_string(), "superseded_by": superseded_by }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Earlier revisions of a record, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// Revision number.
+    pub revision: i64,
+    /// Title at that revision.
+    pub title: String,
+    /// Its change note.
+    pub change_note: String,
+    /// When it was replaced.
+    pub replaced_at: String,
+}
+
+/// The history of a record.
+pub async fn revisions(store: &Store, id: i64) -> Result<Vec<Revision>> {
+    let rows = sqlx::query(
+        "SELECT revision, title, change_note, replaced_at FROM record_revisions WHERE record_id = $1 ORDER BY revision DESC",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Revision {
+                revision: r.try_get("revision")?,
+                title: r.try_get("title")?,
+                change_note: r.try_get("change_note")?,
+                replaced_at: r.try_get("replaced_at")?,
+            })
+        })
+        .collect()
+}
+
+/// What a public listing filters on. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    /// Site (root organisation) id.
+    pub site_id: Option<i64>,
+    /// Column slug, including its sub-columns when it has any.
+    pub columns: Vec<String>,
+    /// Publishing organisation id.
+    pub org_id: Option<i64>,
+    /// Theme code or prefix (a top category includes its sub-categories).
+    pub theme: Option<String>,
+    /// Year of publication (Beijing time).
+    pub year: Option<i32>,
+    /// Kind code.
+    pub kind: Option<String>,
+}
+
+fn push_public_conditions(q: &mut Sql, f: &PublicFilter, at: &str) {
+    q.push(" WHERE r.status = 'published' AND r.disclosure = 'proactive' AND r.published_at <= ")
+        .text(at);
+    if let Some(site) = f.site_id {
+        q.push(" AND r.site_id = ").int(site);
+    }
+    if let Some(org) = f.org_id {
+        q.push(" AND r.org_id = ").int(org);
+    }
+    if let Some(kind) = &f.kind {
+        q.push(" AND r.kind = ").text(kind.as_str());
+    }
+    if let Some(theme) = &f.theme {
+        q.push(" AND (r.theme = ").text(theme.as_str());
+        // A top category includes its sub-categories (`综合政务\\…`). `!` is the LIKE escape so
+        // that the `\\` separator is literal on both engines.
+        let escaped = theme
+            .replace('!', "!!")
+            .replace('%', "!%")
+            .replace('_', "!_");
+        q.push(" OR r.theme LIKE ")
+            .text(format!("{escaped}\\%"))
+            .push(" ESCAPE '!'");
+        q.push(")");
+    }
+    if let Some(year) = f.year {
+        // Beijing year: the UTC instants from Dec 31 16:00 of the year before.
+        q.push(" AND r.published_at >= ")
+            .text(format!("{:04}-12-31T16:00:00.000000Z", year - 1));
+        q.push(" AND r.published_at < ")
+            .text(format!("{year:04}-12-31T16:00:00.000000Z"));
+    }
+    if !f.columns.is_empty() {
+        q.push(" AND EXISTS (SELECT 1 FROM record_columns c WHERE c.record_id = r.id AND c.column_slug IN ")
+            .text_list(f.columns.iter().cloned())
+            .push(")");
+    }
+}
+
+/// A line in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Database id.
+    pub id: i64,
+    /// 索引号.
+    pub index_no: String,
+    /// 名称.
+    pub title: String,
+    /// 文号.
+    pub doc_number: String,
+    /// 发布机构.
+    pub org_name: String,
+    /// Publication instant (storage timestamp).
+    pub published_at: String,
+    /// Kind code.
+    pub kind: String,
+    /// 有效性 code.
+    pub validity: String,
+    /// 主题分类.
+    pub theme: String,
+    /// 内容概述 or the start of the body.
+    pub summary: String,
+}
+
+/// Public records matching `filter`, newest first; returns one page and the total.
+pub async fn list_public(
+    store: &Store,
+    filter: &PublicFilter,
+    at: DateTime<Utc>,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Summary>, i64)> {
+    let at = ts(at);
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM records r");
+    push_public_conditions(&mut count, filter, &at);
+    let total: i64 = count.query().fetch_one(store.pool()).await?.try_get("n")?;
+    let mut q = Sql::new(
+        "SELECT r.id, r.index_no, r.title, r.doc_number, o.name AS org_name, r.published_at, r.kind, r.validity,
+                r.theme, r.summary, SUBSTR(r.body_text, 1, 120) AS excerpt
+         FROM records r JOIN organisations o ON o.id = r.org_id",
+    );
+    push_public_conditions(&mut q, filter, &at);
+    let per_page = per_page.clamp(1, 100);
+    q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
+        .int(per_page)
+        .push(" OFFSET ")
+        .int((page.max(1) - 1) * per_page);
+    let rows = q.query().fetch_all(store.pool()).await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            let summary: String = r.try_get("summary")?;
+            let excerpt: String = r.try_get("excerpt")?;
+            Ok(Summary {
+                id: r.try_get("id")?,
+                index_no: r
+                    .try_get::<Option<String>, _>("index_no")?
+                    .unwrap_or_default(),
+                title: r.try_get("title")?,
+                doc_number: r.try_get("doc_number")?,
+                org_name: r.try_get("org_name")?,
+                published_at: r
+                    .try_get::<Option<String>, _>("published_at")?
+                    .unwrap_or_default(),
+                kind: r.try_get("kind")?,
+                validity: r.try_get("validity")?,
+                theme: r.try_get("theme")?,
+                summary: if summary.is_empty() { excerpt } else { summary },
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((items, total))
+}
+
+/// Years in which a site published something, newest first (for the year filter).
+pub async fn public_years(store: &Store, site_id: i64, at: DateTime<Utc>) -> Result<Vec<i32>> {
+    let stamps: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT SUBSTR(published_at, 1, 4) FROM records
+         WHERE site_id = $1 AND status = 'published' AND disclosure = 'proactive' AND published_at <= $2",
+    )
+    .bind(site_id)
+    .bind(ts(at))
+    .fetch_all(store.pool())
+    .await?;
+    let mut years: Vec<i32> = stamps.iter().filter_map(|s| s.parse().ok()).collect();
+    // A record published in the last hours of 31 December UTC belongs to the next Beijing year.
+    let extra: Vec<i32> = years.iter().map(|y| y + 1).collect();
+    years.extend(extra);
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let mut out = Vec::new();
+    for y in years {
+        let f = PublicFilter {
+            site_id: Some(site_id),
+            year: Some(y),
+            ..PublicFilter::default()
+        };
+        if list_public(store, &f, at, 1, 1).await?.1 > 0 {
+            out.push(y);
+        }
+    }
+    Ok(out)
+}
+
+/// Public interpretations of a policy.
+pub async fn interpretations(
+    store: &Store,
+    policy_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<Record>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.interprets_id = $1 AND r.status = 'published' AND r.disclosure = 'proactive'
+         AND r.published_at <= $2 ORDER BY r.published_at"
+    )))
+    .bind(policy_id)
+    .bind(ts(at))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Records in the given organisations with one of the statuses, newest change first (staff lists).
+pub async fn list_for_staff(
+    store: &Store,
+    org_ids: &[i64],
+    statuses: &[RecordStatus],
+    limit: i64,
+) -> Result<Vec<Record>> {
+    if org_ids.is_empty() || statuses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(format!("{SELECT} WHERE r.org_id IN "));
+    q.int_list(org_ids.iter().copied())
+        .push(" AND r.status IN ")
+        .text_list(statuses.iter().map(|s| s.code()))
+        .push(" ORDER BY r.updated_at DESC LIMIT ")
+        .int(limit);
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A published record coming from another system (an existing site's content).
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Stable key `<source>:<id>`; a second import with the same key changes nothing.
+    pub source_key: String,
+    /// Metadata.
+    pub meta: RecordMeta,
+    /// Sanitised body HTML.
+    pub body_html: String,
+    /// Plain text.
+    pub body_text: String,
+    /// Original publication instant.
+    pub published_at: DateTime<Utc>,
+    /// Columns.
+    pub columns: Vec<String>,
+    /// The original index number, kept when given (its serial is then reserved).
+    pub index_no: Option<IndexNo>,
+}
+
+/// What an import did with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new published record.
+    Created,
+    /// Already imported earlier: nothing changed.
+    Unchanged,
+}
+
+/// Imports a batch of published 主动公开 records for `org_id` in one transaction; rows whose
+/// key was imported before are skipped. Returns the outcome per row.
+pub async fn import_batch(
+    store: &Store,
+    actor: &Actor,
+    org_id: i64,
+    rows: &[Imported],
+) -> Result<Vec<ImportOutcome>> {
+    let org = orgs::by_id(store, org_id).await?;
+    let chain = orgs::chain(store, org_id).await?;
+    let site_id = *chain.last().unwrap_or(&org_id);
+    let site = orgs::by_id(store, site_id).await?;
+    let format = index_format(store, &site.code).await?;
+    let mut tx = store.begin_write().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let at = ts(now());
+    for row in rows {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM records WHERE source_key = $1")
+                .bind(&row.source_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_some() {
+            out.push(ImportOutcome::Unchanged);
+            continue;
+        }
+        let year = beijing_date(row.published_at).year();
+        let index_no = match &row.index_no {
+            Some(n) => {
+                let serial = n
+                    .as_str()
+                    .rsplit(['-', '/'])
+                    .next()
+                    .and_then(|s| s.parse::<i64>().ok());
+                if let (Some(serial), Some(y)) = (serial, n.year()) {
+                    reserve_serial(&mut tx, org_id, y, serial).await?;
+                }
+                n.clone()
+            }
+            None => format.format(&org.code, year, next_serial(&mut tx, org_id, year).await?)?,
+        };
+        let m = &row.meta;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO records (site_id, org_id, kind, status, index_no, title, doc_number, written_on, published_at,
+                theme, genre, keywords, source, summary, validity, disclosure, body_html, body_text, source_key,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'proactive', $15, $16, $17, $18, $18)
+             RETURNING id",
+        )
+        .bind(site_id)
+        .bind(org_id)
+        .bind(m.kind.code())
+        .bind(index_no.as_str())
+        .bind(&m.title)
+        .bind(&m.doc_number)
+        .bind(m.written_on.map(|d| d.to_string()))
+        .bind(ts(row.published_at))
+        .bind(&m.theme)
+        .bind(&m.genre)
+        .bind(&m.keywords)
+        .bind(&m.source)
+        .bind(&m.summary)
+        .bind(m.validity.code())
+        .bind(&row.body_html)
+        .bind(&row.body_text)
+        .bind(&row.source_key)
+        .bind(&at)
+        .fetch_one(&mut *tx)
+        .await?;
+        set_columns(&mut tx, id, &row.columns).await?;
+        feed::emit(&mut tx, "record", &id.to_string(), "record.import").await?;
+        out.push(ImportOutcome::Created);
+    }
+    let created = out.iter().filter(|o| **o == ImportOutcome::Created).count();
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "record.import",
+            object_type: "organisation",
+            object_id: org.code.clone(),
+            detail: serde_json::json!({ "rows": rows.len(), "created": created }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Number of public records of a site (for the home page and health of the catalogue).
+pub async fn count_public(store: &Store, site_id: i64, at: DateTime<Utc>) -> Result<i64> {
+    let f = PublicFilter {
+        site_id: Some(site_id),
+        ..PublicFilter::default()
+    };
+    Ok(list_public(store, &f, at, 1, 1).await?.1)
+}

@@ -1,0 +1,120 @@
+//! Dynamic SQL for both engines.
+//!
+//! sqlx's `QueryBuilder` writes `?` placeholders for the `Any` driver, which PostgreSQL
+//! rejects. [`Sql`] numbers its placeholders `$1, $2, …` (accepted by SQLite too) and binds
+//! the values in order, so a filter built at run time is one text for both engines.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL text with numbered placeholders and their values.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    /// Starts with fixed SQL text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends fixed SQL text (never user input).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn placeholder(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends a placeholder bound to an integer.
+    pub fn int(&mut self, value: i64) -> &mut Self {
+        self.placeholder(Arg::Int(value))
+    }
+
+    /// Appends a placeholder bound to text.
+    pub fn text(&mut self, value: impl Into<String>) -> &mut Self {
+        self.placeholder(Arg::Text(value.into()))
+    }
+
+    /// Appends `(…, …)` with one text placeholder per value.
+    pub fn text_list<I: IntoIterator<Item = S>, S: Into<String>>(
+        &mut self,
+        values: I,
+    ) -> &mut Self {
+        self.text.push('(');
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.text(v);
+        }
+        self.text.push(')');
+        self
+    }
+
+    /// Appends `(…, …)` with one integer placeholder per value.
+    pub fn int_list<I: IntoIterator<Item = i64>>(&mut self, values: I) -> &mut Self {
+        self.text.push('(');
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.int(v);
+        }
+        self.text.push(')');
+        self
+    }
+
+    /// The query with every value bound.
+    pub fn query(&self) -> Query<'_, sqlx::Any, AnyArguments> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.text.clone()));
+        for a in &self.args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+
+    /// The text, for tests.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut s = Sql::new("SELECT 1 FROM t WHERE a = ");
+        s.int(1)
+            .push(" AND b IN ")
+            .text_list(["x", "y"])
+            .push(" AND c = ")
+            .text("z");
+        assert_eq!(
+            s.as_str(),
+            "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $4"
+        );
+    }
+}

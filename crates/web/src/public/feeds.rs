@@ -1,0 +1,170 @@
+//! Atom feeds per column and per organisation, and `sitemap.xml`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use gongkai_domain::catalogue;
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::time::parse_storage_timestamp;
+use gongkai_store::orgs;
+use gongkai_store::records::{self, PublicFilter};
+use minijinja::context;
+
+use super::xxgk::{primary_site, record_url};
+use crate::WebError;
+use crate::state::AppState;
+
+/// The absolute base URL of the request (for feed ids and sitemap locations).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|s| *s == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+fn rfc3339(stamp: &str) -> String {
+    parse_storage_timestamp(stamp)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+async fn feed(
+    state: &AppState,
+    headers: &HeaderMap,
+    filter: PublicFilter,
+    title: String,
+    self_path: String,
+    alternate: String,
+) -> Result<Response, WebError> {
+    let (items, _) = records::list_public(&state.store, &filter, Utc::now(), 1, 50).await?;
+    let updated = items
+        .first()
+        .map(|i| rfc3339(&i.published_at))
+        .unwrap_or_else(|| Utc::now().to_rfc3339());
+    let entries: Vec<_> = items
+        .iter()
+        .map(|i| {
+            context! {
+                title => &i.title, url => record_url(&i.index_no), updated => rfc3339(&i.published_at),
+                org_name => &i.org_name, summary => &i.summary,
+            }
+        })
+        .collect();
+    let site = super::site_context(state).await;
+    let xml = state.render_template(
+        "feed.xml",
+        context! {
+            title => title, base => base_url(headers), self_path => self_path, alternate => alternate,
+            updated => updated, author => site.name, entries => entries,
+        },
+    )?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+/// `GET /feeds/lanmu/{slug}.xml`.
+pub async fn column(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let slug = file.strip_suffix(".xml").unwrap_or(&file);
+    let col = catalogue::column(slug).ok_or_else(|| WebError::NotFound("该栏目不存在".into()))?;
+    let site = primary_site(&state)
+        .await?
+        .ok_or_else(|| WebError::NotFound("站点尚未初始化".into()))?;
+    let filter = PublicFilter {
+        site_id: Some(site.id),
+        columns: std::iter::once(col.slug.to_owned())
+            .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
+            .collect(),
+        ..PublicFilter::default()
+    };
+    feed(
+        &state,
+        &headers,
+        filter,
+        format!("{} - {}", col.name, site.name),
+        format!("/feeds/lanmu/{}.xml", col.slug),
+        format!("/xxgk/lanmu/{}", col.slug),
+    )
+    .await
+}
+
+/// `GET /feeds/org/{code}.xml`.
+pub async fn organisation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let raw = file.strip_suffix(".xml").unwrap_or(&file);
+    let code = OrgCode::parse(raw).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let org = orgs::by_code(&state.store, &code).await?;
+    let filter = PublicFilter {
+        org_id: Some(org.id),
+        ..PublicFilter::default()
+    };
+    feed(
+        &state,
+        &headers,
+        filter,
+        format!("{} 公开信息", org.name),
+        format!("/feeds/org/{}.xml", org.code),
+        format!("/xxgk/list?org={}", org.code),
+    )
+    .await
+}
+
+/// `GET /sitemap.xml`: the section's pages and every public record.
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let mut urls = vec![
+        context! { loc => "/" },
+        context! { loc => "/xxgk/" },
+        context! { loc => "/jigou" },
+    ];
+    for c in catalogue::COLUMNS {
+        urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });
+    }
+    if let Some(site) = primary_site(&state).await? {
+        let filter = PublicFilter {
+            site_id: Some(site.id),
+            ..PublicFilter::default()
+        };
+        let mut page = 1;
+        loop {
+            let (items, total) =
+                records::list_public(&state.store, &filter, Utc::now(), page, 100).await?;
+            for i in &items {
+                let lastmod = parse_storage_timestamp(&i.published_at)
+                    .map(|t| gongkai_domain::time::beijing_date(t).to_string());
+                urls.push(context! { loc => record_url(&i.index_no), lastmod => lastmod });
+            }
+            if items.is_empty() || page * 100 >= total || page >= 500 {
+                break;
+            }
+            page += 1;
+        }
+    }
+    let xml = state.render_template(
+        "sitemap.xml",
+        context! { base => base_url(&headers), urls => urls },
+    )?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}

@@ -1,0 +1,456 @@
+//! The 政务公开 section: the section index, listings by column, organisation, theme and year,
+//! the record page at `/xxgk/<索引号>`, and each organisation's 政府信息公开指南.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use gongkai_domain::catalogue;
+use gongkai_domain::index_no::IndexNo;
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::record::{InterpretationForm, RecordKind, Validity};
+use gongkai_domain::time::{display_minute, parse_storage_timestamp};
+use gongkai_store::records::{self, PublicFilter, Record, Summary};
+use gongkai_store::{attachments, guides, orgs};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use crate::WebError;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// Records per listing page.
+pub const PER_PAGE: i64 = 20;
+
+/// Listing filters as query parameters (all optional).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ListQuery {
+    /// Column slug.
+    #[serde(default)]
+    pub column: String,
+    /// Organ code.
+    #[serde(default)]
+    pub org: String,
+    /// Theme code.
+    #[serde(default)]
+    pub theme: String,
+    /// Year.
+    #[serde(default)]
+    pub year: String,
+    /// Kind code.
+    #[serde(default)]
+    pub kind: String,
+    /// Page number, from 1.
+    #[serde(default)]
+    pub page: String,
+}
+
+/// A listing line ready for a template.
+#[derive(Debug, Serialize)]
+pub struct Line {
+    index_no: String,
+    url: String,
+    title: String,
+    doc_number: String,
+    org_name: String,
+    date: String,
+    kind: String,
+    validity: String,
+    summary: String,
+}
+
+/// The URL of a record page.
+pub fn record_url(index_no: &str) -> String {
+    format!("/xxgk/{index_no}")
+}
+
+/// Shows a storage timestamp as Beijing `YYYY-MM-DD`.
+pub fn date_of(stamp: &str) -> String {
+    parse_storage_timestamp(stamp)
+        .map(|t| gongkai_domain::time::beijing_date(t).to_string())
+        .unwrap_or_default()
+}
+
+/// A summary as a listing line.
+pub fn line(s: Summary) -> Line {
+    Line {
+        url: record_url(&s.index_no),
+        date: date_of(&s.published_at),
+        kind: RecordKind::parse(&s.kind)
+            .map(|k| k.label())
+            .unwrap_or_default()
+            .to_owned(),
+        validity: Validity::parse(&s.validity)
+            .map(|v| v.label())
+            .unwrap_or_default()
+            .to_owned(),
+        summary: s.summary.chars().take(90).collect(),
+        index_no: s.index_no,
+        title: s.title,
+        doc_number: s.doc_number,
+        org_name: s.org_name,
+    }
+}
+
+/// The root organisation whose portal this is (the first site).
+pub async fn primary_site(state: &AppState) -> Result<Option<orgs::Organisation>, WebError> {
+    Ok(orgs::sites(&state.store).await?.into_iter().next())
+}
+
+/// Resolves listing filters; unknown values are reported, not ignored silently.
+async fn resolve_filter(
+    state: &AppState,
+    q: &ListQuery,
+    site_id: i64,
+) -> Result<(PublicFilter, i64), WebError> {
+    let mut f = PublicFilter {
+        site_id: Some(site_id),
+        ..PublicFilter::default()
+    };
+    if !q.column.is_empty() {
+        let col = catalogue::column(&q.column)
+            .ok_or_else(|| WebError::NotFound("该栏目不存在".into()))?;
+        f.columns = std::iter::once(col.slug.to_owned())
+            .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
+            .collect();
+    }
+    if !q.org.is_empty() {
+        let code = OrgCode::parse(&q.org).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+        f.org_id = Some(orgs::by_code(&state.store, &code).await?.id);
+    }
+    if !q.theme.is_empty() {
+        f.theme = Some(q.theme.clone());
+    }
+    if !q.year.is_empty() {
+        f.year = Some(
+            q.year
+                .parse()
+                .map_err(|_| WebError::BadRequest("年份格式不正确".into()))?,
+        );
+    }
+    if !q.kind.is_empty() {
+        f.kind = Some(
+            RecordKind::parse(&q.kind)
+                .map_err(|_| WebError::BadRequest("信息类别不正确".into()))?
+                .code()
+                .to_owned(),
+        );
+    }
+    let page = if q.page.is_empty() {
+        1
+    } else {
+        q.page
+            .parse::<i64>()
+            .map_err(|_| WebError::BadRequest("页码格式不正确".into()))?
+            .max(1)
+    };
+    Ok((f, page))
+}
+
+/// Page links: `(number, url)` plus previous/next.
+fn pagination(q: &ListQuery, base: &str, page: i64, total: i64) -> Value {
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let url = |p: i64| {
+        let mut qq = q.clone();
+        qq.page = p.to_string();
+        let query = serde_urlencoded::to_string(&qq).unwrap_or_default();
+        let query: Vec<&str> = query.split('&').filter(|kv| !kv.ends_with('=')).collect();
+        format!("{base}?{}", query.join("&"))
+    };
+    let window: Vec<(i64, String)> = (1..=pages)
+        .filter(|p| *p == 1 || *p == pages || (*p - page).abs() <= 2)
+        .map(|p| (p, url(p)))
+        .collect();
+    context! {
+        page => page, pages => pages, total => total,
+        prev => (page > 1).then(|| url(page - 1)),
+        next => (page < pages).then(|| url(page + 1)),
+        window => ser(&window),
+    }
+}
+
+/// `GET /xxgk/`: the section index: required columns, statutory sub-columns, latest records.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let Some(site) = primary_site(&state).await? else {
+        return state
+            .page(&ctx, "xxgk/index.html", context! { empty => true })
+            .await;
+    };
+    let now = Utc::now();
+    let filter = PublicFilter {
+        site_id: Some(site.id),
+        ..PublicFilter::default()
+    };
+    let (latest, total) = records::list_public(&state.store, &filter, now, 1, 10).await?;
+    let roots: Vec<_> = catalogue::roots().collect();
+    let statutory: Vec<_> = catalogue::children(catalogue::STATUTORY).collect();
+    let orgs_list = orgs::list(&state.store).await?;
+    let years = records::public_years(&state.store, site.id, now).await?;
+    state
+        .page(
+            &ctx,
+            "xxgk/index.html",
+            context! {
+                site_org => ser(&site), latest => ser(&latest.into_iter().map(line).collect::<Vec<_>>()), total => total,
+                roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years,
+                themes => ser(&gongkai_domain::catalogue::default_themes().into_iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
+            },
+        )
+        .await
+}
+
+/// `GET /xxgk/list?column=&org=&theme=&year=&kind=&page=`: a filtered listing.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let Some(site) = primary_site(&state).await? else {
+        return Err(WebError::NotFound("站点尚未初始化".into()));
+    };
+    let (filter, page) = resolve_filter(&state, &q, site.id).await?;
+    let (items, total) =
+        records::list_public(&state.store, &filter, Utc::now(), page, PER_PAGE).await?;
+    if page > 1 && items.is_empty() {
+        return Err(WebError::NotFound("没有这一页".into()));
+    }
+    let column = catalogue::column(&q.column);
+    let org_name = match filter.org_id {
+        Some(id) => Some(orgs::by_id(&state.store, id).await?.name),
+        None => None,
+    };
+    let mut heading: Vec<String> = Vec::new();
+    if let Some(c) = column {
+        heading.push(c.name.to_owned());
+    }
+    if let Some(n) = &org_name {
+        heading.push(n.clone());
+    }
+    if !q.theme.is_empty() {
+        heading.push(format!("主题：{}", q.theme.replace('\\', " › ")));
+    }
+    if !q.year.is_empty() {
+        heading.push(format!("{} 年", q.year));
+    }
+    if let Some(k) = &filter.kind {
+        heading.push(
+            RecordKind::parse(k)
+                .map(|k| k.label())
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let title = if heading.is_empty() {
+        "全部信息".to_owned()
+    } else {
+        heading.join(" · ")
+    };
+    let sub_columns: Vec<_> = column
+        .map(|c| catalogue::children(c.slug).collect())
+        .unwrap_or_default();
+    state
+        .page(
+            &ctx,
+            "xxgk/list.html",
+            context! {
+                heading => title, items => ser(&items.into_iter().map(line).collect::<Vec<_>>()),
+                pagination => pagination(&q, "/xxgk/list", page, total), query => ser(&q),
+                column => ser(&column), sub_columns => ser(&sub_columns),
+                feed => column.map(|c| format!("/feeds/lanmu/{}.xml", c.slug))
+                    .or_else(|| (!q.org.is_empty()).then(|| format!("/feeds/org/{}.xml", q.org.to_ascii_uppercase()))),
+            },
+        )
+        .await
+}
+
+/// `GET /xxgk/lanmu/{slug}`: a column's listing (same as the filtered list).
+pub async fn column(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(mut q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    q.column = slug;
+    list(State(state), ctx, Query(q)).await
+}
+
+fn meta_rows(r: &Record, superseded: Option<&Record>) -> Value {
+    let validity = Validity::parse(&r.validity)
+        .map(|v| v.label())
+        .unwrap_or("有效");
+    context! {
+        index_no => r.index_no.clone().unwrap_or_default(),
+        theme => r.theme.replace('\\', " › "),
+        org_name => &r.org_name,
+        published => r.published_at.as_deref().and_then(parse_storage_timestamp).map(display_minute).unwrap_or_default(),
+        title => &r.title,
+        doc_number => &r.doc_number,
+        validity => validity,
+        validity_code => &r.validity,
+        validity_changed_on => &r.validity_changed_on,
+        source => if r.source.is_empty() { r.org_name.clone() } else { r.source.clone() },
+        written_on => &r.written_on,
+        keywords => &r.keywords,
+        genre => &r.genre,
+        disclosure_method => &r.disclosure_method,
+        kind => RecordKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
+        superseded_url => superseded.and_then(|s| s.index_no.as_deref().map(record_url)),
+        superseded_title => superseded.map(|s| s.title.clone()),
+    }
+}
+
+/// A weak validator for a record page: changes with its content, revision and the page mode.
+fn etag(r: &Record, care: bool) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(r.id.to_be_bytes());
+    h.update(r.revision.to_be_bytes());
+    h.update(r.updated_at.as_bytes());
+    h.update([u8::from(care)]);
+    format!("W/\"{}\"", &hex::encode(h.finalize())[..20])
+}
+
+/// `GET /xxgk/{索引号}`: the record page with its metadata table, body, attachments and
+/// interpretations; a 失效/废止 record says so at the top and links its successor.
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let not_found = || WebError::NotFound("未找到该信息，可能尚未公开或索引号有误。".into());
+    let index_no = IndexNo::parse(&raw).map_err(|_| not_found())?;
+    let r = match records::by_index_no(&state.store, &index_no).await {
+        Ok(r) => r,
+        Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let now = Utc::now();
+    if !r.is_public(now) {
+        return Err(not_found());
+    }
+    let tag = etag(&r, ctx.care);
+    let last_modified = parse_storage_timestamp(&r.updated_at)
+        .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(tag.as_str())
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    let superseded = match r.superseded_by {
+        Some(id) => records::get(&state.store, id)
+            .await
+            .ok()
+            .filter(|s| s.is_public(now)),
+        None => None,
+    };
+    let interpretations: Vec<Value> = records::interpretations(&state.store, r.id, now)
+        .await?
+        .into_iter()
+        .map(|i| {
+            context! {
+                title => i.title, url => i.index_no.as_deref().map(record_url),
+                form => InterpretationForm::parse(&i.interpretation_form).map(|f| f.label()).unwrap_or("文字解读"),
+                date => i.published_at.as_deref().map(date_of),
+            }
+        })
+        .collect();
+    let policy = match r.interprets_id {
+        Some(id) => records::get(&state.store, id)
+            .await
+            .ok()
+            .filter(|p| p.is_public(now)),
+        None => None,
+    };
+    let files: Vec<Value> = attachments::list(&state.store, r.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            context! {
+                name => &a.file_name, url => format!("/files/{}/{}", a.id, crate::error::urlencode(&a.file_name)),
+                kind => file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
+                size => human_size(a.size_bytes),
+            }
+        })
+        .collect();
+    let revisions = records::revisions(&state.store, r.id).await?;
+    let columns: Vec<_> = r
+        .columns
+        .iter()
+        .filter_map(|c| catalogue::column(c))
+        .collect();
+    let mut resp = state
+        .page(
+            &ctx,
+            "xxgk/record.html",
+            context! {
+                r => context! {
+                    title => &r.title, body_html => Value::from_safe_string(r.body_html.clone()),
+                    status => &r.status, withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
+                    revision => r.revision, summary => &r.summary,
+                },
+                meta => meta_rows(&r, superseded.as_ref()),
+                interpretations => interpretations,
+                policy => policy.map(|p| context! { title => p.title, url => p.index_no.as_deref().map(record_url) }),
+                files => files,
+                revisions => ser(&revisions),
+                columns => ser(&columns),
+            },
+        )
+        .await?;
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Some(lm) = last_modified.and_then(|s| HeaderValue::from_str(&s).ok()) {
+        h.insert(header::LAST_MODIFIED, lm);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    Ok(resp)
+}
+
+/// The attachment type stored as its extension code (`pdf`, `docx` …).
+pub fn file_kind(code: &str) -> Option<gongkai_content::FileKind> {
+    gongkai_content::FileKind::ALL
+        .into_iter()
+        .find(|k| k.extension() == code)
+}
+
+/// Bytes as people read them.
+pub fn human_size(bytes: i64) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / 1024.0 / 1024.0)
+    } else if b >= 1024.0 {
+        format!("{:.0} KB", b / 1024.0)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
+/// `GET /xxgk/zhinan/{code}`: an organisation's 政府信息公开指南 with the contact fields of 第十二条.
+pub async fn guide(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let code = OrgCode::parse(&code).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let org = orgs::by_code(&state.store, &code).await?;
+    let guide = guides::get(&state.store, org.id).await?;
+    state
+        .page(
+            &ctx,
+            "xxgk/guide.html",
+            context! {
+                org => ser(&org),
+                guide => guide.as_ref().map(|g| context! {
+                    body_html => Value::from_safe_string(g.body_html.clone()),
+                    office_name => &g.office_name, address => &g.address, hours => &g.hours, phone => &g.phone,
+                    fax => &g.fax, email => &g.email, postcode => &g.postcode, updated => date_of(&g.updated_at),
+                }),
+            },
+        )
+        .await
+}

@@ -1,0 +1,894 @@
+//! Proactive disclosure end to end over HTTP, on both engines: an editor's record goes through
+//! a different reviewer to the public page; bad input is refused with the form kept; screening
+//! finds personal data planted in DOCX and PDF attachments; the public listings, feeds, sitemap
+//! and JSON API show what is published and nothing else.
+
+use std::net::SocketAddr;
+
+use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::role::Role;
+use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_store::testing::{ENGINES, TestDb};
+use gongkai_store::{Actor, Engine, Store, orgs, users};
+use gongkai_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+const PASSWORD: &str = "Test-2026-pass";
+
+struct App {
+    base: String,
+    store: Store,
+    db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn spawn_app(engine: Engine, max_upload: usize) -> App {
+    let db = TestDb::new(engine).await;
+    let store = must(Store::open(&db.url).await);
+    for (code, name, parent) in [
+        ("WQX001", "乌恰县人民政府", None),
+        ("WQX004", "乌恰县财政局", Some("WQX001")),
+    ] {
+        must(
+            orgs::create(
+                &store,
+                &Actor::system(),
+                orgs::NewOrganisation {
+                    code: must(OrgCode::parse(code)),
+                    name: must(OrgName::parse(name)),
+                    short_name: None,
+                    kind: None,
+                    parent: parent.map(|p| must(OrgCode::parse(p))),
+                },
+            )
+            .await,
+        );
+    }
+    for (name, role) in [
+        ("editor", Role::Editor),
+        ("editor2", Role::Editor),
+        ("reviewer", Role::Reviewer),
+    ] {
+        must(
+            users::create(
+                &store,
+                &Actor::system(),
+                users::NewStaff {
+                    username: must(Username::parse(name)),
+                    display_name: must(DisplayName::parse(name)),
+                    org: must(OrgCode::parse("WQX004")),
+                    roles: vec![role],
+                    password: must(NewPassword::parse(PASSWORD)),
+                },
+            )
+            .await,
+        );
+    }
+    // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
+    must(
+        users::create(
+            &store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse("both")),
+                display_name: must(DisplayName::parse("both")),
+                org: must(OrgCode::parse("WQX004")),
+                roles: vec![Role::Editor, Role::Reviewer],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
+    let config = WebConfig {
+        data_dir: db.dir.clone(),
+        max_upload_bytes: max_upload,
+        ..WebConfig::default()
+    };
+    let state = must(AppState::new(store.clone(), config));
+    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let addr: SocketAddr = must(listener.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(gongkai_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    App {
+        base: format!("http://{addr}"),
+        store,
+        db,
+        shutdown: Some(tx),
+    }
+}
+
+struct Session {
+    c: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Session {
+    async fn login(app: &App, user: &str) -> Self {
+        let c = must(
+            reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build(),
+        );
+        let mut s = Self {
+            c,
+            base: app.base.clone(),
+            token: String::new(),
+        };
+        s.token = s.token_from("/admin/login").await;
+        let r = must(
+            s.c.post(format!("{}/admin/login", s.base))
+                .form(&[
+                    ("username", user),
+                    ("password", PASSWORD),
+                    ("csrf_token", &s.token),
+                    ("next", "/admin"),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login {user}");
+        s
+    }
+
+    async fn token_from(&self, path: &str) -> String {
+        let html = self.get_text(path).await;
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html
+            .find(marker)
+            .map(|i| i + marker.len())
+            .unwrap_or_else(|| panic!("no token on {path}"));
+        html[start..start + 64].to_owned()
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        must(self.c.get(format!("{}{path}", self.base)).send().await)
+    }
+
+    async fn get_text(&self, path: &str) -> String {
+        must(self.get(path).await.text().await)
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &self.token));
+        must(
+            self.c
+                .post(format!("{}{path}", self.base))
+                .form(&form)
+                .send()
+                .await,
+        )
+    }
+
+    async fn upload(&self, id: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        must(
+            self.c
+                .post(format!(
+                    "{}/admin/records/{id}/attachments?csrf_token={}",
+                    self.base, self.token
+                ))
+                .multipart(form)
+                .send()
+                .await,
+        )
+    }
+}
+
+fn record_id(resp: &reqwest::Response) -> i64 {
+    let loc = resp.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    must(loc.trim_start_matches("/admin/records/").parse::<i64>())
+}
+
+async fn draft(s: &Session, title: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    let mut fields = vec![
+        ("title", title),
+        ("kind", "notice"),
+        ("org", "WQX004"),
+        ("written_on", "2026-11-20"),
+        ("theme", "综合政务\\政务公开"),
+        (
+            "body",
+            "<p class=MsoNormal style='margin:0'>为做好政务公开工作，现通知如下。<o:p></o:p></p><script>alert(1)</script>",
+        ),
+        ("columns", "tzgg"),
+    ];
+    for (k, v) in extra {
+        match fields.iter_mut().find(|(name, _)| name == k) {
+            Some(slot) => slot.1 = v,
+            None => fields.push((k, v)),
+        }
+    }
+    s.post("/admin/records/new", &fields).await
+}
+
+#[tokio::test]
+async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_page() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let r = draft(
+            &editor,
+            "关于做好2026年政务公开工作的通知",
+            &[("doc_number", "乌财发[2026]7号")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let id = record_id(&r);
+
+        // Not public yet; publishing without review is refused.
+        let reviewer = Session::login(&app, "reviewer").await;
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("尚未提交审核"));
+
+        assert_eq!(
+            editor
+                .post(&format!("/admin/records/{id}/submit"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        let index_no = rec.index_no.clone().unwrap_or_default();
+        assert!(index_no.starts_with("WQX004-2026-"), "{index_no}");
+        assert_eq!(rec.doc_number, "乌财发〔2026〕7号");
+        assert!(
+            !rec.body_html.contains("script") && !rec.body_html.contains("Mso"),
+            "{}",
+            rec.body_html
+        );
+
+        let public = reqwest::Client::new();
+        let page = must(
+            public
+                .get(format!("{}/xxgk/{index_no}", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(page.status(), StatusCode::OK);
+        let etag = page.headers()["etag"]
+            .to_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(page.headers().contains_key("last-modified"));
+        let html = must(page.text().await);
+        for expected in [
+            "索引号",
+            &index_no,
+            "主题分类",
+            "综合政务 › 政务公开",
+            "发布机构",
+            "乌恰县财政局",
+            "发布日期",
+            "名称",
+            "文号",
+            "乌财发〔2026〕7号",
+            "有效性",
+            "有效",
+            "来源",
+        ] {
+            assert!(html.contains(expected), "{expected} in record page");
+        }
+        let order: Vec<usize> = [
+            "索引号",
+            "主题分类",
+            "发布机构",
+            "发布日期",
+            "名称",
+            "文号",
+            "有效性",
+            "来源",
+        ]
+        .iter()
+        .map(|h| html.find(&format!(">{h}<")).unwrap_or(usize::MAX))
+        .collect();
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "metadata in the county's order: {order:?}"
+        );
+        let not_modified = must(
+            public
+                .get(format!("{}/xxgk/{index_no}", app.base))
+                .header("if-none-match", &etag)
+                .send()
+                .await,
+        );
+        assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+
+        // Listed in its column, its organisation's feed, the sitemap and the API.
+        let list = must(
+            must(
+                public
+                    .get(format!("{}/xxgk/lanmu/tzgg", app.base))
+                    .send()
+                    .await,
+            )
+            .text()
+            .await,
+        );
+        assert!(list.contains("关于做好2026年政务公开工作的通知"), "{list}");
+        let feed = must(
+            must(
+                public
+                    .get(format!("{}/feeds/org/WQX004.xml", app.base))
+                    .send()
+                    .await,
+            )
+            .text()
+            .await,
+        );
+        assert!(feed.contains("<feed") && feed.contains(&index_no));
+        let sitemap = must(
+            must(public.get(format!("{}/sitemap.xml", app.base)).send().await)
+                .text()
+                .await,
+        );
+        assert!(sitemap.contains(&format!("/xxgk/{index_no}")));
+        let api: serde_json::Value = must(
+            must(
+                public
+                    .get(format!("{}/api/v1/records?org=WQX004", app.base))
+                    .send()
+                    .await,
+            )
+            .json()
+            .await,
+        );
+        assert_eq!(api["total"], 1);
+        assert_eq!(api["items"][0]["index_no"], index_no.as_str());
+        let one: serde_json::Value = must(
+            must(
+                public
+                    .get(format!("{}/api/v1/records/{index_no}", app.base))
+                    .send()
+                    .await,
+            )
+            .json()
+            .await,
+        );
+        assert_eq!(one["doc_number"], "乌财发〔2026〕7号");
+        let openapi: serde_json::Value = must(
+            must(
+                public
+                    .get(format!("{}/api/v1/openapi.json", app.base))
+                    .send()
+                    .await,
+            )
+            .json()
+            .await,
+        );
+        assert!(openapi["paths"]["/api/v1/records"].is_object());
+
+        // Every step is in the audit log, and the chain holds.
+        let entries = must(
+            gongkai_store::audit::recent(&app.store, 100, Some(("record", &id.to_string()))).await,
+        );
+        let actions: Vec<_> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["record.create", "record.submit", "record.approve"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_author_is_never_the_reviewer() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let both = Session::login(&app, "both").await;
+    let id = record_id(&draft(&both, "自审测试", &[]).await);
+    assert_eq!(
+        both.post(&format!("/admin/records/{id}/submit"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = both
+        .post(
+            &format!("/admin/records/{id}/review"),
+            &[("decision", "approve"), ("disclosure", "proactive")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(must(r.text().await).contains("审核人不能审核自己起草的信息"));
+    let rec = must(gongkai_store::records::get(&app.store, id).await);
+    assert_eq!(rec.status, "pending");
+}
+
+#[tokio::test]
+async fn bad_metadata_is_refused_with_the_form_kept() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let r = editor
+            .post(
+                "/admin/records/new",
+                &[
+                    ("title", ""),
+                    ("kind", "notice"),
+                    ("org", "WQX004"),
+                    ("written_on", "2099-01-01"),
+                    ("body", "正文保留"),
+                    ("columns", "tzgg"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(html.contains("请填写名称") && html.contains("成文日期不能晚于今天"));
+        assert!(html.contains("正文保留"), "typed body kept");
+
+        assert_eq!(
+            draft(&editor, "第一份", &[("doc_number", "乌财发〔2026〕9号")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = draft(&editor, "第二份", &[("doc_number", "乌财发(2026)9号")]).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(html.contains("已被本机构的其他信息使用") && html.contains("第二份"));
+    }
+}
+
+#[tokio::test]
+async fn screening_finds_personal_data_in_docx_and_pdf_attachments_and_approval_needs_a_reason() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "附件审查测试", &[]).await);
+        for (name, bytes) in [
+            ("名单.docx", gongkai_content::fixtures::docx()),
+            ("报告.pdf", gongkai_content::fixtures::pdf()),
+        ] {
+            let r = editor.upload(id, name, bytes).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+        }
+        // A renamed executable and a ZIP are refused by content.
+        let r = editor
+            .upload(id, "报告.pdf", gongkai_content::fixtures::exe())
+            .await;
+        assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let r = editor
+            .upload(id, "材料.zip", gongkai_content::fixtures::plain_zip())
+            .await;
+        assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(must(r.text().await).contains("不接受压缩包"));
+
+        let page = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            page.contains("附件“名单.docx”"),
+            "finding located in the DOCX"
+        );
+        assert!(
+            page.contains("附件“报告.pdf”"),
+            "finding located in the PDF"
+        );
+        assert!(
+            page.contains("139****5678") || page.contains("身份证号码"),
+            "{page}"
+        );
+
+        assert_eq!(
+            editor
+                .post(&format!("/admin/records/{id}/submit"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let reviewer = Session::login(&app, "reviewer").await;
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("书面说明"));
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[
+                    ("decision", "approve"),
+                    ("disclosure", "proactive"),
+                    ("screening_note", "号码为单位公开的办公电话，已核实"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let entries = must(
+            gongkai_store::audit::recent(&app.store, 10, Some(("record", &id.to_string()))).await,
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "record.approve" && e.detail.contains("已核实"))
+        );
+
+        // The attachment downloads with its original name from the public page.
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        let page = must(
+            must(
+                reqwest::get(format!(
+                    "{}/xxgk/{}",
+                    app.base,
+                    rec.index_no.unwrap_or_default()
+                ))
+                .await,
+            )
+            .text()
+            .await,
+        );
+        let start = page
+            .find("/files/")
+            .unwrap_or_else(|| panic!("no attachment link"));
+        let href: String = page[start..].chars().take_while(|c| *c != '"').collect();
+        let file = must(reqwest::get(format!("{}{href}", app.base)).await);
+        assert_eq!(file.status(), StatusCode::OK);
+        assert!(
+            file.headers()["content-disposition"]
+                .to_str()
+                .unwrap_or_default()
+                .contains("filename*=UTF-8''")
+        );
+        assert!(app.db.dir.join("files").is_dir());
+    }
+}
+
+#[tokio::test]
+async fn an_attachment_over_the_limit_is_refused() {
+    let app = spawn_app(Engine::Sqlite, 64 * 1024).await;
+    let editor = Session::login(&app, "editor").await;
+    let id = record_id(&draft(&editor, "大附件", &[]).await);
+    let mut big = gongkai_content::fixtures::pdf();
+    big.extend(std::iter::repeat_n(b' ', 200 * 1024));
+    let r = editor.upload(id, "大文件.pdf", big).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(must(r.text().await).contains("附件不能超过"));
+}
+
+#[tokio::test]
+async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_pages() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let publish = |title: &'static str, extra: Vec<(&'static str, String)>| {
+            let editor = &editor;
+            let reviewer = &reviewer;
+            let store = app.store.clone();
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = draft(editor, title, &fields).await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+                let id = record_id(&r);
+                assert_eq!(
+                    editor
+                        .post(&format!("/admin/records/{id}/submit"), &[])
+                        .await
+                        .status(),
+                    StatusCode::SEE_OTHER
+                );
+                let r = reviewer
+                    .post(
+                        &format!("/admin/records/{id}/review"),
+                        &[("decision", "approve"), ("disclosure", "proactive")],
+                    )
+                    .await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+                must(gongkai_store::records::get(&store, id).await)
+            }
+        };
+        let policy = publish(
+            "乌恰县财政资金管理办法",
+            vec![("kind", "policy".into()), ("columns", "gfxwj".into())],
+        )
+        .await;
+        let policy_no = policy.index_no.clone().unwrap_or_default();
+        let interp = publish(
+            "财政资金管理办法解读",
+            vec![
+                ("kind", "interpretation".into()),
+                ("interprets", policy_no.clone()),
+                ("interpretation_form", "graphic".into()),
+            ],
+        )
+        .await;
+        let page = must(
+            must(reqwest::get(format!("{}/xxgk/{policy_no}", app.base)).await)
+                .text()
+                .await,
+        );
+        assert!(
+            page.contains("政策解读")
+                && page.contains("财政资金管理办法解读")
+                && page.contains("图文解读")
+        );
+        let ipage = must(
+            must(
+                reqwest::get(format!(
+                    "{}/xxgk/{}",
+                    app.base,
+                    interp.index_no.unwrap_or_default()
+                ))
+                .await,
+            )
+            .text()
+            .await,
+        );
+        assert!(ipage.contains("本文解读") && ipage.contains(&policy_no));
+
+        // Repealed and replaced: the old page says so at the top and links its successor.
+        let newer = publish(
+            "乌恰县财政资金管理办法（2026年修订）",
+            vec![("kind", "policy".into())],
+        )
+        .await;
+        let newer_no = newer.index_no.unwrap_or_default();
+        let r = editor
+            .post(
+                &format!("/admin/records/{}/validity", policy.id),
+                &[
+                    ("validity", "repealed"),
+                    ("on", "2026-11-01"),
+                    ("superseded_by", &newer_no),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = must(
+            must(reqwest::get(format!("{}/xxgk/{policy_no}", app.base)).await)
+                .text()
+                .await,
+        );
+        let alert = page.find("本文件已废止").unwrap_or(usize::MAX);
+        assert!(
+            alert < page.find("<article").unwrap_or(0),
+            "said at the top"
+        );
+        assert!(page.contains(&format!("/xxgk/{newer_no}")));
+
+        // A correction keeps the history and shows its note.
+        let r = editor
+            .post(
+                &format!("/admin/records/{}/revise", newer.id),
+                &[
+                    ("title", "乌恰县财政资金管理办法（2026年修订）"),
+                    ("kind", "policy"),
+                    ("written_on", "2026-11-20"),
+                    ("body", "更正后的正文"),
+                    ("columns", "tzgg"),
+                    ("change_note", "更正第三条中的错别字"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = must(
+            must(reqwest::get(format!("{}/xxgk/{newer_no}", app.base)).await)
+                .text()
+                .await,
+        );
+        assert!(
+            page.contains("更正第三条中的错别字")
+                && page.contains("第 2 版")
+                && page.contains("更正后的正文")
+        );
+
+        // Withdrawn: the page stays, marked with the public reason; lists drop it.
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{}/withdraw", newer.id),
+                &[("reason", "内容已合并至新文件")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = must(
+            must(reqwest::get(format!("{}/xxgk/{newer_no}", app.base)).await)
+                .text()
+                .await,
+        );
+        assert!(page.contains("本信息已撤回") && page.contains("内容已合并至新文件"));
+        let list: serde_json::Value = must(
+            must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
+                .json()
+                .await,
+        );
+        assert_eq!(list["total"], 2);
+    }
+}
+
+#[tokio::test]
+async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let editor = Session::login(&app, "editor").await;
+    let reviewer = Session::login(&app, "reviewer").await;
+    let mut ids = Vec::new();
+    for (title, fields) in [
+        (
+            "依申请公开的信息",
+            vec![("decision", "approve"), ("disclosure", "on_request")],
+        ),
+        (
+            "不予公开的信息",
+            vec![
+                ("decision", "approve"),
+                ("disclosure", "withheld"),
+                ("exemption", "art16_process"),
+            ],
+        ),
+        (
+            "定时发布的信息",
+            vec![
+                ("decision", "approve"),
+                ("disclosure", "proactive"),
+                ("publish_at", "2099-01-01T09:00"),
+            ],
+        ),
+    ] {
+        let id = record_id(&draft(&editor, title, &[]).await);
+        assert_eq!(
+            editor
+                .post(&format!("/admin/records/{id}/submit"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = reviewer
+            .post(&format!("/admin/records/{id}/review"), &fields)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+        ids.push(id);
+    }
+    // 不予公开 without a ground is refused.
+    let id = record_id(&draft(&editor, "缺少依据", &[]).await);
+    assert_eq!(
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = reviewer
+        .post(
+            &format!("/admin/records/{id}/review"),
+            &[("decision", "approve"), ("disclosure", "withheld")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    let list: serde_json::Value = must(
+        must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
+            .json()
+            .await,
+    );
+    assert_eq!(list["total"], 0, "none of them is public now");
+    for id in ids {
+        let r = must(gongkai_store::records::get(&app.store, id).await);
+        let page = must(
+            reqwest::get(format!(
+                "{}/xxgk/{}",
+                app.base,
+                r.index_no.unwrap_or_default()
+            ))
+            .await,
+        );
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_publication_never_repeats_an_index_number() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let store = app.store.clone();
+        let editor = must(users::list(&store).await)
+            .into_iter()
+            .find(|u| u.username == "editor")
+            .map(|u| u.id)
+            .unwrap_or_default();
+        let reviewer = must(users::list(&store).await)
+            .into_iter()
+            .find(|u| u.username == "reviewer")
+            .map(|u| u.id)
+            .unwrap_or_default();
+        let org = must(orgs::by_code(&store, &must(OrgCode::parse("WQX004"))).await).id;
+        let mut ids = Vec::new();
+        for i in 0..24 {
+            let content = gongkai_store::records::Content {
+                meta: must(
+                    gongkai_domain::record::RecordMeta::parse(
+                        &gongkai_domain::record::RecordInput {
+                            title: &format!("并发发布 {i}"),
+                            kind: "notice",
+                            ..Default::default()
+                        },
+                        chrono::Utc::now().date_naive(),
+                    )
+                    .map_err(|e| format!("{e:?}")),
+                ),
+                body_html: "<p>正文</p>".into(),
+                body_text: "正文".into(),
+                columns: vec!["tzgg".into()],
+                interprets_id: None,
+                interpretation_form: None,
+            };
+            let r = must(
+                gongkai_store::records::create_draft(
+                    &store,
+                    &Actor::system(),
+                    editor,
+                    org,
+                    &content,
+                )
+                .await,
+            );
+            must(gongkai_store::records::submit(&store, &Actor::system(), editor, r.id, 0).await);
+            ids.push(r.id);
+        }
+        let tasks: Vec<_> = ids
+            .into_iter()
+            .map(|id| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let approval = gongkai_store::records::Approval {
+                        disclosure: gongkai_domain::record::Disclosure::Proactive,
+                        exemption: None,
+                        publish_at: chrono::Utc::now(),
+                        screening_note: String::new(),
+                        findings: 0,
+                    };
+                    gongkai_store::records::approve(
+                        &store,
+                        &Actor::system(),
+                        reviewer,
+                        id,
+                        &approval,
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(must(must(t.await)).to_string());
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 24, "{engine:?}: {numbers:?}");
+        assert!(numbers.iter().any(|n| n.ends_with("-000024")));
+    }
+}
