@@ -209,12 +209,10 @@ fn to_import(
     if body.trim().is_empty() {
         return Err("正文为空".into());
     }
-    let date = match f
+    let date_text = f
         .get("date")
-        .copied()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
+        .map(|d| gongkai_domain::record::to_half_width(d.trim()));
+    let date = match date_text.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => Some(
             NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d")
                 .map_err(|_| format!("日期“{d}”格式应为 YYYY-MM-DD"))?,
@@ -226,8 +224,10 @@ fn to_import(
     }
     let written = f
         .get("written_on")
-        .copied()
-        .unwrap_or_else(|| f.get("date").copied().unwrap_or_default());
+        .map(|w| gongkai_domain::record::to_half_width(w.trim()))
+        .or(date_text)
+        .unwrap_or_default();
+    let written = written.as_str();
     let kind = f.get("kind").copied().unwrap_or(opts.kind.code());
     let input = RecordInput {
         title: f.get("title").copied().unwrap_or_default(),

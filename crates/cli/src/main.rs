@@ -101,6 +101,9 @@ struct ImportArgs {
     /// 字段映射，可重复：源字段=目标字段（目标：id、title、date、doc_number、body、summary、theme、source、keywords、genre、index_no、written_on、kind、column、ignore）
     #[arg(long = "map", value_name = "源=目标")]
     map: Vec<String>,
+    /// 每个事务写入的行数（默认 200）
+    #[arg(long, default_value_t = 200, hide = true)]
+    batch_size: usize,
     /// 要导入的文件
     file: PathBuf,
 }
@@ -638,7 +641,8 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<(), CliError>
         .column
         .clone()
         .unwrap_or_else(|| default_column(kind).to_owned());
-    let opts = import::ImportOptions::new(&source, kind, &column).with_mappings(&args.map)?;
+    let mut opts = import::ImportOptions::new(&source, kind, &column).with_mappings(&args.map)?;
+    opts.batch_size = args.batch_size.max(1);
     let rows = import::read_rows(&args.file)?;
     let bar = indicatif::ProgressBar::new(rows.len() as u64);
     bar.set_style(

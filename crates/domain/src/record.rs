@@ -207,9 +207,21 @@ impl RecordStatus {
     }
 }
 
-/// Parses a `YYYY-MM-DD` date typed by a person.
+/// Turns full-width ASCII forms (`２０２６－０１`, `ＡＢＣ`) and the ideographic space into their
+/// ordinary forms, as pasted text from Chinese input methods often carries them.
+pub fn to_half_width(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Parses a `YYYY-MM-DD` date typed by a person (full-width digits accepted).
 pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+    NaiveDate::parse_from_str(to_half_width(raw).trim(), "%Y-%m-%d")
         .map_err(|_| DomainError::invalid(field, "日期格式应为 YYYY-MM-DD，例如 2026-11-25"))
 }
 
@@ -449,6 +461,15 @@ mod tests {
         assert_eq!(meta.doc_number, "乌政发〔2018〕12号");
         assert_eq!(meta.keywords, "政务公开 实施方案");
         assert_eq!(meta.validity, Validity::Valid);
+    }
+
+    #[test]
+    fn full_width_dates_parse() {
+        assert_eq!(
+            parse_date("d", "２００２-06-29").map(|d| d.to_string()),
+            Ok("2002-06-29".into())
+        );
+        assert_eq!(to_half_width("ＡＢＣ１２３　"), "ABC123 ");
     }
 
     #[test]

@@ -8,6 +8,11 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DEMO_PASSWORD = process.env.GONGKAI_DEMO_PASSWORD || 'Demo-2026-wuqia';
 const STARTED = /已启动：(http:\/\/[^\s/]+\/)/;
+// The demo publishes a few hundred real texts from the shared corpus when it finds it; the suite
+// points it there explicitly because the server runs in a temp dir. In CI the repository is
+// cloned with `shared/` beside it, so the corpus is <repo>/../shared/corpus/laws.jsonl.gz.
+const CORPUS = process.env.GONGKAI_DEMO_CORPUS
+  || path.resolve(ROOT, '..', 'shared', 'corpus', 'laws.jsonl.gz');
 
 function binaryPath() {
   const bin = process.env.GONGKAI_BIN || path.join(ROOT, 'target', 'debug', 'gongkai');
@@ -29,7 +34,12 @@ async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
     ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0', ...extraArgs],
     {
       cwd: dataDir, // so no stray gongkai.toml from the repo is picked up
-      env: { ...process.env, GONGKAI_DEMO_PASSWORD: DEMO_PASSWORD, NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        GONGKAI_DEMO_PASSWORD: DEMO_PASSWORD,
+        NO_COLOR: '1',
+        ...(fs.existsSync(CORPUS) ? { GONGKAI_DEMO_CORPUS: CORPUS } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -60,6 +70,8 @@ async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
 
   return {
     url,
+    // Whether the demo loaded the corpus (long listings with pagination depend on it).
+    corpus: /含语料库/.test(out),
     origin: new URL(url).origin,
     dataDir,
     output: () => ({ stdout: out, stderr: err }),
@@ -75,4 +87,4 @@ async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
   };
 }
 
-module.exports = { startServer, DEMO_PASSWORD, ROOT };
+module.exports = { startServer, DEMO_PASSWORD, ROOT, CORPUS };
