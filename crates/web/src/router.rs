@@ -127,6 +127,20 @@ pub fn build(state: AppState) -> Router {
             "/admin/scan",
             guarded(Permission::ReviewRecords, get(admin::records::scan_all)),
         )
+        .route(
+            "/admin/guides/{code}",
+            guarded(
+                Permission::Supervise,
+                get(admin::catalogue::guide_form).post(admin::catalogue::guide_save),
+            ),
+        )
+        .route(
+            "/admin/negative",
+            guarded(
+                Permission::Supervise,
+                get(admin::catalogue::negative).post(admin::catalogue::negative_add),
+            ),
+        )
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 
     let api = Router::new()

@@ -84,6 +84,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("feed.xml", include_str!("../templates/feed.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    (
+        "admin/guide.html",
+        include_str!("../templates/admin/guide.html"),
+    ),
+    (
+        "admin/negative.html",
+        include_str!("../templates/admin/negative.html"),
+    ),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.

@@ -77,6 +77,20 @@ async fn spawn_app(engine: Engine, max_upload: usize) -> App {
             .await,
         );
     }
+    must(
+        users::create(
+            &store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse("office")),
+                display_name: must(DisplayName::parse("公开办")),
+                org: must(OrgCode::parse("WQX001")),
+                roles: vec![Role::Supervisor],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
     // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
     must(
         users::create(
@@ -890,5 +904,75 @@ async fn concurrent_publication_never_repeats_an_index_number() {
         numbers.dedup();
         assert_eq!(numbers.len(), 24, "{engine:?}: {numbers:?}");
         assert!(numbers.iter().any(|n| n.ends_with("-000024")));
+    }
+}
+
+#[tokio::test]
+async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Session::login(&app, "office").await;
+        let r = office
+            .post(
+                "/admin/guides/WQX004",
+                &[
+                    ("body", "一、主动公开\n\n本机关主动公开的政府信息……"),
+                    ("office_name", "乌恰县财政局办公室"),
+                    ("address", "乌恰县某路1号"),
+                    ("hours", "工作日 10:00—19:30"),
+                    ("phone", "0908-1234567"),
+                    ("email", "czj@example.invalid"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = must(
+            must(reqwest::get(format!("{}/xxgk/zhinan/WQX004", app.base)).await)
+                .text()
+                .await,
+        );
+        assert!(
+            page.contains("乌恰县财政局办公室")
+                && page.contains("0908-1234567")
+                && page.contains("办公时间")
+        );
+        let r = office
+            .post(
+                "/admin/guides/WQX004",
+                &[("body", ""), ("email", "not-an-email")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(html.contains("请填写指南正文") && html.contains("电子邮箱格式不正确"));
+
+        assert_eq!(
+            office
+                .post(
+                    "/admin/negative",
+                    &[("term", "县扶贫办"), ("category", "过时机构名称")]
+                )
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let dup = office
+            .post(
+                "/admin/negative",
+                &[("term", "县扶贫办"), ("category", "过时机构名称")],
+            )
+            .await;
+        assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
+        let editor = Session::login(&app, "editor").await;
+        assert_eq!(
+            editor.get("/admin/negative").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let id = record_id(&draft(&editor, "县扶贫办工作动态", &[]).await);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            view.contains("负面清单词语") && view.contains("过时机构名称"),
+            "{view}"
+        );
     }
 }

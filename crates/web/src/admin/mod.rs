@@ -2,6 +2,7 @@
 //! helper except the login form itself.
 
 pub mod audit;
+pub mod catalogue;
 pub mod dashboard;
 pub mod login;
 pub mod orgs;

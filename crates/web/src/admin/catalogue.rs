@@ -1,0 +1,240 @@
+//! `/admin/guides/{code}` (each organisation's 政府信息公开指南) and `/admin/negative` (the
+//! site's negative list for screening): the openness office's catalogue tools.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::role::Permission;
+use gongkai_store::guides::{self, Guide};
+use gongkai_store::{Actor, StoreError, orgs};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// The guide form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct GuideForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    office_name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    fax: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    postcode: String,
+}
+
+async fn org_in_scope(
+    state: &AppState,
+    staff: &gongkai_store::users::Staff,
+    code: &str,
+) -> Result<orgs::Organisation, WebError> {
+    let code = OrgCode::parse(code).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let org = orgs::by_code(&state.store, &code).await?;
+    let chain = orgs::chain(&state.store, org.id).await?;
+    check_in(staff, Permission::Supervise, &chain)?;
+    Ok(org)
+}
+
+/// `GET /admin/guides/{code}`: the guide form for one organisation.
+pub async fn guide_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let org = org_in_scope(&state, &staff, &code).await?;
+    let g = guides::get(&state.store, org.id).await?.unwrap_or_default();
+    let form = GuideForm {
+        body: g.body_html,
+        office_name: g.office_name,
+        address: g.address,
+        hours: g.hours,
+        phone: g.phone,
+        fax: g.fax,
+        email: g.email,
+        postcode: g.postcode,
+    };
+    let all = orgs::list(&state.store).await?;
+    state
+        .page(
+            &ctx,
+            "admin/guide.html",
+            context! { org => ser(&org), form => ser(&form), errors => ser(&FieldErrors::new()), orgs => ser(&all) },
+        )
+        .await
+}
+
+/// `POST /admin/guides/{code}`: saves the guide (sanitised), audited.
+pub async fn guide_save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+    Form(form): Form<GuideForm>,
+) -> Result<Response, WebError> {
+    let org = org_in_scope(&state, &staff, &code).await?;
+    let mut errors = FieldErrors::new();
+    let body_html = gongkai_content::sanitize_html(&form.body);
+    if gongkai_content::html_to_text(&body_html).trim().is_empty() {
+        errors.insert(
+            "body",
+            "请填写指南正文（信息分类、编排体系、获取方式等）".into(),
+        );
+    }
+    for (field, value, max) in [
+        ("office_name", &form.office_name, 64),
+        ("address", &form.address, 128),
+        ("hours", &form.hours, 128),
+        ("phone", &form.phone, 64),
+        ("fax", &form.fax, 64),
+        ("email", &form.email, 128),
+        ("postcode", &form.postcode, 16),
+    ] {
+        if value.chars().count() > max {
+            errors.insert(field, format!("不能超过 {max} 个字"));
+        }
+    }
+    if !form.email.trim().is_empty() && !form.email.contains('@') {
+        errors.insert("email", "电子邮箱格式不正确".into());
+    }
+    if errors.is_empty() {
+        let g = Guide {
+            org_id: org.id,
+            body_html,
+            office_name: form.office_name.trim().to_owned(),
+            address: form.address.trim().to_owned(),
+            hours: form.hours.trim().to_owned(),
+            phone: form.phone.trim().to_owned(),
+            fax: form.fax.trim().to_owned(),
+            email: form.email.trim().to_owned(),
+            postcode: form.postcode.trim().to_owned(),
+            updated_at: String::new(),
+        };
+        guides::save(&state.store, &Actor::user(&staff.username, &ip), &g).await?;
+        return Ok(Redirect::to(&format!("/xxgk/zhinan/{}", org.code)).into_response());
+    }
+    let all = orgs::list(&state.store).await?;
+    state
+        .page_with_status(
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "admin/guide.html",
+            context! { org => ser(&org), form => ser(&form), errors => ser(&errors), orgs => ser(&all) },
+        )
+        .await
+}
+
+/// The negative-list form.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct TermForm {
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    category: String,
+}
+
+async fn render_negative(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &gongkai_store::users::Staff,
+    status: StatusCode,
+    form: &TermForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let site = site_of(state, staff).await?;
+    let terms = gongkai_store::screening::negative_terms(&state.store, site.id).await?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/negative.html",
+            context! { site => ser(&site), terms => ser(&terms), form => ser(form), errors => ser(errors) },
+        )
+        .await
+}
+
+/// The site (root organisation) of the staff member's home organisation.
+async fn site_of(
+    state: &AppState,
+    staff: &gongkai_store::users::Staff,
+) -> Result<orgs::Organisation, WebError> {
+    let chain = orgs::chain(&state.store, staff.org_id).await?;
+    let root = *chain.last().unwrap_or(&staff.org_id);
+    Ok(orgs::by_id(&state.store, root).await?)
+}
+
+/// `GET /admin/negative`: the site's negative list.
+pub async fn negative(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    render_negative(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::OK,
+        &TermForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /admin/negative`: adds a term, audited.
+pub async fn negative_add(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<TermForm>,
+) -> Result<Response, WebError> {
+    let site = site_of(&state, &staff).await?;
+    let mut errors = FieldErrors::new();
+    if form.category.trim().is_empty() {
+        errors.insert("category", "请填写类别，如 敏感表述、过时机构名称".into());
+    }
+    if errors.is_empty() {
+        match gongkai_store::screening::add_negative_term(
+            &state.store,
+            &Actor::user(&staff.username, &ip),
+            site.id,
+            &form.term,
+            &form.category,
+        )
+        .await
+        {
+            Ok(()) => return Ok(Redirect::to("/admin/negative").into_response()),
+            Err(StoreError::Conflict(msg)) => {
+                errors.insert("term", msg);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    render_negative(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::BAD_REQUEST,
+        &form,
+        &errors,
+    )
+    .await
+}
