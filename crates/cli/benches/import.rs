@@ -12,7 +12,10 @@ use gongkai_store::Engine;
 use gongkai_store::testing::TestDb;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
-const LAWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/laws.jsonl.gz");
+const LAWS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/laws.jsonl.gz"
+);
 const DOCS: f64 = 3471.0;
 
 fn run(db: &TestDb, batch: &str) -> f64 {
@@ -36,11 +39,24 @@ fn run(db: &TestDb, batch: &str) -> f64 {
     target(&mut cmd);
     let started = Instant::now();
     let out = cmd
-        .args(["import", "--org", "WQX001", "--kind", "law", "--batch-size", batch, LAWS])
+        .args([
+            "import",
+            "--org",
+            "WQX001",
+            "--kind",
+            "law",
+            "--batch-size",
+            batch,
+            LAWS,
+        ])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let secs = started.elapsed().as_secs_f64();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("新增 3471 条"));
     secs
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Accept ZIP archives as attachments.
     pub allow_zip: bool,
+    /// Outgoing mail (`[smtp]` table); without a host no mail is sent.
+    pub smtp: gongkai_web::notify::SmtpConfig,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             log_format: "text".into(),
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
+            smtp: gongkai_web::notify::SmtpConfig::default(),
         }
     }
 }
@@ -70,6 +73,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("allow_zip", &self.allow_zip)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }

@@ -75,6 +75,12 @@ enum Command {
     Site(SiteCommand),
     /// 导入既有网站已发布的信息（.jsonl、.jsonl.gz、.csv），作为已发布的主动公开信息
     Import(ImportArgs),
+    /// 工作日日历：计算期限、查询是否工作日、导入节假日安排
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// 通知：发送到期提醒邮件
+    #[command(subcommand)]
+    Notify(NotifyCommand),
     /// 网站自查：对全部已发布信息（含附件）重新进行内容审查，按机构列出发现
     Scan {
         /// 以 JSON 输出
@@ -194,6 +200,51 @@ enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 设置接收通知的电子邮箱
+    Email {
+        /// 用户名
+        username: String,
+        /// 电子邮箱（空字符串清除）
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// 计算期限：从起始日（第 0 天）起算 N 个工作日后的日期
+    Due {
+        /// 起始日 YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// 工作日数
+        #[arg(long)]
+        working_days: u32,
+        /// 地区代码（计入该地区的节假日，如 XJ）
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// 查询某日是否为工作日（输出 yes 或 no）
+    IsWorkingDay {
+        /// 日期 YYYY-MM-DD
+        date: String,
+        /// 地区代码
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// 导入一年的节假日安排（holiday-cn 格式的 JSON），并重新计算未办结申请的期限
+    Import {
+        /// JSON 文件
+        file: PathBuf,
+        /// 地区代码（不填为全国安排）
+        #[arg(long)]
+        region: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotifyCommand {
+    /// 向办理人员发送即将到期和已超期申请的提醒邮件
+    Digest,
 }
 
 #[derive(Debug, Subcommand)]
@@ -414,6 +465,20 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Site(cmd) => site_command(&open_store(&config).await?, cmd).await,
         Command::Import(args) => import_command(&open_store(&config).await?, args).await,
         Command::Scan { json } => scan_command(&open_store(&config).await?, json).await,
+        Command::Calendar(cmd) => calendar_command(&open_store(&config).await?, cmd).await,
+        Command::Notify(NotifyCommand::Digest) => {
+            let store = open_store(&config).await?;
+            let state = gongkai_web::AppState::new(
+                store,
+                gongkai_web::WebConfig {
+                    smtp: config.smtp.clone(),
+                    ..gongkai_web::WebConfig::default()
+                },
+            )?;
+            let sent = gongkai_web::notify::due_soon_digest(&state).await?;
+            println!("已发送到期提醒邮件 {sent} 封。");
+            Ok(())
+        }
     }
 }
 
@@ -522,6 +587,11 @@ async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
             let username = Username::parse(&username)?;
             users::set_disabled(store, &actor, &username, false).await?;
             println!("已启用账号 {username}。");
+        }
+        UserCommand::Email { username, email } => {
+            let username = Username::parse(&username)?;
+            users::set_email(store, &actor, &username, &email).await?;
+            println!("已设置 {username} 的电子邮箱。");
         }
         UserCommand::List { json } => {
             let list = users::list(store).await?;
@@ -699,6 +769,60 @@ async fn scan_command(store: &Store, json: bool) -> Result<(), CliError> {
             for f in &r.findings {
                 println!("    [{}] {}：{}", f.label(), f.location, f.context);
             }
+        }
+    }
+    Ok(())
+}
+
+fn region_arg(raw: Option<&str>) -> Result<Option<gongkai_domain::calendar::RegionCode>, CliError> {
+    raw.map(|r| {
+        gongkai_domain::calendar::RegionCode::parse(r).map_err(|e| CliError::Config(e.to_string()))
+    })
+    .transpose()
+}
+
+async fn calendar_command(store: &Store, cmd: CalendarCommand) -> Result<(), CliError> {
+    use gongkai_domain::calendar::parse_date;
+    let cal = gongkai_store::calendar::load(store).await?;
+    let err = |e: gongkai_domain::calendar::CalendarError| CliError::Config(e.to_string());
+    match cmd {
+        CalendarCommand::Due {
+            from,
+            working_days,
+            region,
+        } => {
+            let from = parse_date(&from).map_err(err)?;
+            let region = region_arg(region.as_deref())?;
+            println!(
+                "{}",
+                cal.due_date(from, working_days, region.as_ref())
+                    .map_err(err)?
+            );
+        }
+        CalendarCommand::IsWorkingDay { date, region } => {
+            let date = parse_date(&date).map_err(err)?;
+            let region = region_arg(region.as_deref())?;
+            println!(
+                "{}",
+                if cal.is_working_day(date, region.as_ref()).map_err(err)? {
+                    "yes"
+                } else {
+                    "no"
+                }
+            );
+        }
+        CalendarCommand::Import { file, region } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::Config(format!("无法读取 {}：{e}", file.display())))?;
+            let region = region_arg(region.as_deref())?;
+            let replaced =
+                gongkai_store::calendar::import_year(store, &Actor::cli(), region.as_ref(), &text)
+                    .await?;
+            let changed = gongkai_store::applications::recompute_open(store, &Actor::cli()).await?;
+            println!(
+                "已{}日历数据；{changed} 件未办结申请的答复期限随之更新。",
+                if replaced { "替换" } else { "导入" }
+            );
         }
     }
     Ok(())

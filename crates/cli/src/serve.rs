@@ -72,6 +72,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             data_dir: config.data.clone(),
             max_upload_bytes: config.max_upload_bytes,
             allow_zip: config.allow_zip,
+            smtp: config.smtp.clone(),
         },
     )?;
     let local = listener.local_addr()?;

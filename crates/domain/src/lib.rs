@@ -5,6 +5,7 @@
 //! the audit hash chain, the login throttling policy and Beijing-time helpers.
 //! Every other crate depends on it; it depends on none of them.
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;

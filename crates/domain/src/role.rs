@@ -20,17 +20,20 @@ pub enum Role {
     Handler,
     /// 政务公开办: the openness office; supervises, assigns, watches deadlines.
     Supervisor,
+    /// 公开办负责人: the head of the disclosure office; approves extensions (第三十三条).
+    OfficeHead,
     /// 管理员: manages organisations, accounts and site settings.
     Admin,
 }
 
 impl Role {
     /// All roles, in the order they are listed to people.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Editor,
         Role::Reviewer,
         Role::Handler,
         Role::Supervisor,
+        Role::OfficeHead,
         Role::Admin,
     ];
 
@@ -41,6 +44,7 @@ impl Role {
             Self::Reviewer => "reviewer",
             Self::Handler => "handler",
             Self::Supervisor => "supervisor",
+            Self::OfficeHead => "office_head",
             Self::Admin => "admin",
         }
     }
@@ -52,6 +56,7 @@ impl Role {
             Self::Reviewer => "审核",
             Self::Handler => "办理",
             Self::Supervisor => "政务公开办",
+            Self::OfficeHead => "公开办负责人",
             Self::Admin => "管理员",
         }
     }
@@ -66,7 +71,7 @@ impl Role {
                 DomainError::invalid(
                     "role",
                     format!(
-                        "未知的角色“{raw}”，可用角色：editor（编辑）、reviewer（审核）、handler（办理）、supervisor（政务公开办）、admin（管理员）"
+                        "未知的角色“{raw}”，可用角色：editor（编辑）、reviewer（审核）、handler（办理）、supervisor（政务公开办）、office_head（公开办负责人）、admin（管理员）"
                     ),
                 )
             })
@@ -79,7 +84,11 @@ impl Role {
             P::EnterBackOffice => true,
             P::DraftRecords => matches!(self, Self::Editor | Self::Admin),
             P::ReviewRecords => matches!(self, Self::Reviewer | Self::Supervisor | Self::Admin),
-            P::HandleCases => matches!(self, Self::Handler | Self::Supervisor | Self::Admin),
+            P::HandleCases => matches!(
+                self,
+                Self::Handler | Self::Supervisor | Self::OfficeHead | Self::Admin
+            ),
+            P::ApproveExtensions => matches!(self, Self::OfficeHead),
             P::Supervise => matches!(self, Self::Supervisor | Self::Admin),
             P::ViewAudit => matches!(self, Self::Supervisor | Self::Admin),
             P::ManageOrganisations | P::ManageUsers | P::ManageSite => matches!(self, Self::Admin),
@@ -101,6 +110,8 @@ pub enum Permission {
     HandleCases,
     /// Supervise (督办) and watch deadlines across departments.
     Supervise,
+    /// Approve extending an application's time limit (第三十三条: the office head only).
+    ApproveExtensions,
     /// Read the audit log.
     ViewAudit,
     /// Add and change organisations.
@@ -120,6 +131,7 @@ impl Permission {
             Self::ReviewRecords => "审核发布信息",
             Self::HandleCases => "办理申请和留言",
             Self::Supervise => "督查督办",
+            Self::ApproveExtensions => "批准延期答复",
             Self::ViewAudit => "查看审计日志",
             Self::ManageOrganisations => "管理机构",
             Self::ManageUsers => "管理用户",

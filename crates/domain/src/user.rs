@@ -112,6 +112,23 @@ impl DisplayName {
     }
 }
 
+/// Whether an e-mail address is plausible: one `@`, a non-empty local part, a domain with a
+/// dot, no spaces. (Delivery is the real test; this catches typing mistakes.)
+pub fn valid_email(raw: &str) -> bool {
+    let s = raw.trim();
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +139,14 @@ mod tests {
         assert!(Username::parse("1abc").is_err());
         assert!(Username::parse("ab").is_err());
         assert!(Username::parse("张三").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(valid_email("gongkai@example.gov.cn"));
+        assert!(!valid_email("no-at.example.cn"));
+        assert!(!valid_email("a@b"));
+        assert!(!valid_email("a b@example.cn"));
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! [`migrate`]. Every state change goes through a [`WriteTx`] and appends to the hash-chained
 //! audit log in the same transaction.
 
+pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 mod error;
 pub mod feed;
 pub mod guides;
@@ -20,6 +22,7 @@ pub mod settings;
 pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
 pub mod users;
 
 use std::path::Path;

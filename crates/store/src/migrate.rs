@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_foundation.sql"),
     ),
     (2, "records", include_str!("../migrations/0002_records.sql")),
+    (
+        3,
+        "applications",
+        include_str!("../migrations/0003_applications.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -30,6 +30,8 @@ pub struct Staff {
     pub org_name: String,
     /// Whether the account is disabled.
     pub disabled: bool,
+    /// E-mail for notifications (may be empty).
+    pub email: String,
     /// Roles and where they apply.
     pub grants: Grants,
 }
@@ -61,7 +63,12 @@ pub struct NewStaff {
 
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
 pub async fn hash_password(password: &NewPassword) -> Result<String> {
-    let clear = password.expose().to_owned();
+    hash_secret(password.expose()).await
+}
+
+/// Hashes any secret (a password, an applicant's query password) with argon2id.
+pub(crate) async fn hash_secret(secret: &str) -> Result<String> {
+    let clear = secret.to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(clear.as_bytes())
@@ -72,7 +79,7 @@ pub async fn hash_password(password: &NewPassword) -> Result<String> {
     .map_err(|_| StoreError::Password)?
 }
 
-async fn verify_password(clear: &str, hash: &str) -> bool {
+pub(crate) async fn verify_password(clear: &str, hash: &str) -> bool {
     let clear = clear.to_owned();
     let hash = hash.to_owned();
     tokio::task::spawn_blocking(move || {
@@ -148,7 +155,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
 /// Loads an account with its organisation and grants.
 pub async fn by_id(store: &Store, id: i64) -> Result<Staff> {
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.org_id, u.disabled, o.code AS org_code, o.name AS org_name
+        "SELECT u.id, u.username, u.display_name, u.org_id, u.disabled, u.email, o.code AS org_code, o.name AS org_name
          FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(id)
@@ -179,6 +186,7 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Staff> {
         org_code: row.try_get("org_code")?,
         org_name: row.try_get("org_name")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        email: row.try_get("email")?,
         grants: Grants(grants),
     })
 }
@@ -430,4 +438,38 @@ pub async fn authenticate(
             }
         }
     }
+}
+
+/// Sets the e-mail address notifications go to, audited.
+pub async fn set_email(
+    store: &Store,
+    actor: &Actor,
+    username: &Username,
+    email: &str,
+) -> Result<()> {
+    let email = email.trim();
+    if !email.is_empty() && !gongkai_domain::user::valid_email(email) {
+        return Err(StoreError::Conflict("电子邮箱格式不正确".into()));
+    }
+    let id = id_of(store, username).await?;
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "user.email",
+            object_type: "user",
+            object_id: username.to_string(),
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

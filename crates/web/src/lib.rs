@@ -11,6 +11,8 @@ pub mod auth;
 pub mod client_ip;
 pub mod csrf;
 pub mod error;
+pub mod letters;
+pub mod notify;
 pub mod public;
 pub mod router;
 pub mod state;

@@ -37,7 +37,18 @@ pub fn build(state: AppState) -> Router {
         .route("/files/{id}/{name}", get(public::files::download))
         .route("/feeds/lanmu/{file}", get(public::feeds::column))
         .route("/feeds/org/{file}", get(public::feeds::organisation))
-        .route("/sitemap.xml", get(public::feeds::sitemap));
+        .route("/sitemap.xml", get(public::feeds::sitemap))
+        .route("/ysqgk/", get(public::ysqgk::index))
+        .route("/ysqgk", get(public::ysqgk::index))
+        .route(
+            "/ysqgk/apply",
+            get(public::ysqgk::form).post(public::ysqgk::submit),
+        )
+        .route(
+            "/ysqgk/status",
+            get(public::ysqgk::status_form).post(public::ysqgk::status_lookup),
+        )
+        .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf));
 
     let staff = Router::new()
         .route(
@@ -141,6 +152,39 @@ pub fn build(state: AppState) -> Router {
                 get(admin::catalogue::negative).post(admin::catalogue::negative_add),
             ),
         )
+        .route(
+            "/admin/applications",
+            guarded(Permission::HandleCases, get(admin::applications::list)),
+        )
+        .route(
+            "/admin/applications/{id}",
+            guarded(Permission::HandleCases, get(admin::applications::show)),
+        )
+        .route(
+            "/admin/applications/{id}/events",
+            guarded(Permission::HandleCases, post(admin::applications::event)),
+        )
+        .route(
+            "/admin/applications/{id}/reply-draft",
+            guarded(
+                Permission::HandleCases,
+                get(admin::applications::reply_draft),
+            ),
+        )
+        .route(
+            "/admin/applications/{id}/letters/{file}",
+            guarded(
+                Permission::HandleCases,
+                get(admin::applications::letter_pdf),
+            ),
+        )
+        .route(
+            "/admin/applications/{id}/proactive",
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::propose_proactive),
+            ),
+        )
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 
     let api = Router::new()
@@ -148,7 +192,8 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/organisations", get(api::orgs::list))
         .route("/api/v1/openapi.json", get(api::records::openapi))
         .route("/api/v1/records", get(api::records::list))
-        .route("/api/v1/records/{*index_no}", get(api::records::show));
+        .route("/api/v1/records/{*index_no}", get(api::records::show))
+        .route("/api/v1/applications", post(api::applications::create));
 
     let max_body = state.config.max_body_bytes;
     Router::new()

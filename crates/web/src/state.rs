@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Whether ZIP archives may be attached.
     pub allow_zip: bool,
+    /// SMTP settings for notifications (empty host: none sent).
+    pub smtp: crate::notify::SmtpConfig,
 }
 
 impl Default for WebConfig {
@@ -37,6 +39,7 @@ impl Default for WebConfig {
             data_dir: PathBuf::from("gongkai-data"),
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
+            smtp: crate::notify::SmtpConfig::default(),
         }
     }
 }
@@ -52,17 +55,32 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Login throttling policy.
     pub login_policy: LoginPolicy,
+    /// Outgoing mail, when SMTP is configured.
+    pub mailer: Option<crate::notify::Mailer>,
+    /// A CJK font for PDF letters, when one is installed.
+    pub fonts: Option<Arc<gongkai_export::Fonts>>,
 }
 
 impl AppState {
     /// Builds the state; fails if a theme template does not parse.
     pub fn new(store: Store, config: WebConfig) -> Result<Self, crate::WebError> {
         let templates = Templates::new(config.theme.clone())?;
+        let mailer = crate::notify::Mailer::from_config(&config.smtp)
+            .map_err(crate::WebError::BadRequest)?;
+        let fonts = match gongkai_export::Fonts::system() {
+            Ok(f) => Some(Arc::new(f)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no CJK font: PDF letters are unavailable");
+                None
+            }
+        };
         Ok(Self {
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),
             login_policy: LoginPolicy::default(),
+            mailer,
+            fonts,
         })
     }
 }

@@ -92,6 +92,34 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/negative.html",
         include_str!("../templates/admin/negative.html"),
     ),
+    (
+        "ysqgk/index.html",
+        include_str!("../templates/ysqgk/index.html"),
+    ),
+    (
+        "ysqgk/apply.html",
+        include_str!("../templates/ysqgk/apply.html"),
+    ),
+    (
+        "ysqgk/receipt.html",
+        include_str!("../templates/ysqgk/receipt.html"),
+    ),
+    (
+        "ysqgk/status.html",
+        include_str!("../templates/ysqgk/status.html"),
+    ),
+    (
+        "ysqgk/status_result.html",
+        include_str!("../templates/ysqgk/status_result.html"),
+    ),
+    (
+        "admin/applications.html",
+        include_str!("../templates/admin/applications.html"),
+    ),
+    (
+        "admin/application.html",
+        include_str!("../templates/admin/application.html"),
+    ),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.

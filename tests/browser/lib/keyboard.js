@@ -11,11 +11,13 @@ async function focused(page) {
     const r = el.getBoundingClientRect();
     const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
     const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-    const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+    // The field's own label: label[for] or a wrapping <label> (check boxes and radio buttons).
+    const label = (el.labels && el.labels[0]) || (el.id ? document.querySelector(`label[for="${el.id}"]`) : null);
     return {
       tag: el.tagName.toLowerCase(),
       id: el.id,
       type: el.getAttribute('type') || '',
+      checked: Boolean(el.checked),
       text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 60),
       label: label ? label.textContent.replace('*', '').trim() : '',
       href: el.getAttribute('href') || '',
@@ -52,4 +54,10 @@ async function tabTo(page, match, { max = 60, problems = [], shift = false } = {
   throw new Error(`Tab never reached the wanted element after ${max} presses; focus went: ${seen.join(' → ')}`);
 }
 
-module.exports = { focused, tabTo, describeFocus };
+/** Press a key that navigates (Enter on a link, Space on a submit button) and wait for the new page. */
+async function pressAndNavigate(page, key) {
+  const [resp] = await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+  return resp;
+}
+
+module.exports = { focused, tabTo, describeFocus, pressAndNavigate };

@@ -30,10 +30,10 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 after(() => {
   if (!rows.length) return;
   console.log('transferred size (Accept-Encoding: gzip; budget HTML+CSS+JS < 100 KB per page):');
-  console.log('| page | HTML | CSS | JS | HTML+CSS+JS | other (icons) |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| page | address | HTML | CSS | JS | HTML+CSS+JS | other (icons) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.html} B (${r.htmlEnc}) | ${r.css} B | ${r.js} B | ${r.total} B = ${kb(r.total)} | ${r.other} B |`);
+    console.log(`| ${r.name} | \`${decodeURIComponent(r.path)}\` | ${r.html} B (${r.htmlEnc}) | ${r.css} B | ${r.js} B | ${r.total} B = ${kb(r.total)} | ${r.other} B |`);
   }
 });
 
@@ -43,15 +43,16 @@ describe('transferred size', () => {
       const context = await newContext(env.browser, { server: env.server });
       try {
         const page = await context.newPage();
-        if (entry.login) await site.login(page, entry.login);
+        await site.signInFor(page, entry);
+        const path = await site.entryPath(page, entry);
         const resources = [];
         page.on('request', (r) => resources.push({ url: r.url(), type: r.resourceType() }));
-        const resp = await page.goto(entry.path, { waitUntil: 'networkidle' });
+        const resp = await page.goto(path, { waitUntil: 'networkidle' });
         assert.equal(resp.status(), entry.status || 200);
         const cookie = (await context.cookies(env.server.url)).map((c) => `${c.name}=${c.value}`).join('; ');
 
         const sums = { html: 0, css: 0, js: 0, other: 0 };
-        const doc = await transferred(new URL(entry.path, env.server.url).href, cookie);
+        const doc = await transferred(new URL(path, env.server.url).href, cookie);
         assert.equal(doc.status, entry.status || 200, 'the fetched document is the same page');
         sums.html = doc.bytes;
         const seen = new Set();
@@ -65,7 +66,7 @@ describe('transferred size', () => {
         }
         const total = sums.html + sums.css + sums.js;
         const budget = entry.sizeBudget || site.DEFAULT_SIZE_BUDGET;
-        rows.push({ name: entry.name, ...sums, total, htmlEnc: doc.encoding });
+        rows.push({ name: entry.name, path, ...sums, total, htmlEnc: doc.encoding });
         console.log(`size ${entry.name}: HTML ${sums.html} B + CSS ${sums.css} B + JS ${sums.js} B = ${total} B (${kb(total)}), other ${sums.other} B, budget ${kb(budget)}`);
         assert.ok(sums.css > 0, 'the stylesheet was counted');
         assert.ok(total < budget, `${entry.name}: ${total} B transferred is over the ${budget} B budget`);

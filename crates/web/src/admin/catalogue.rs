@@ -112,7 +112,7 @@ pub async fn guide_save(
             errors.insert(field, format!("不能超过 {max} 个字"));
         }
     }
-    if !form.email.trim().is_empty() && !form.email.contains('@') {
+    if !form.email.trim().is_empty() && !gongkai_domain::user::valid_email(&form.email) {
         errors.insert("email", "电子邮箱格式不正确".into());
     }
     if errors.is_empty() {

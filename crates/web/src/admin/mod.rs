@@ -1,6 +1,7 @@
 //! The staff back office. Every route here is registered through the router's `guarded`
 //! helper except the login form itself.
 
+pub mod applications;
 pub mod audit;
 pub mod catalogue;
 pub mod dashboard;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1` and the health check.
 
+pub mod applications;
 pub mod health;
 pub mod orgs;
 pub mod records;

@@ -7,6 +7,7 @@ pub mod home;
 pub mod mode;
 pub mod orgs;
 pub mod xxgk;
+pub mod ysqgk;
 
 use gongkai_store::{orgs as org_store, settings};
 use serde::Serialize;

@@ -1,0 +1,848 @@
+//! Disclosure on application (依申请公开): applicants, what they ask for, the lawful outcomes as
+//! the annual report counts them, the clock events and the rules that govern them, and fees.
+//!
+//! Every rule about an application lives here; the store records events and the web shows
+//! them. Deadlines come from [`crate::calendar`]: [`clock_of`] turns recorded events into a
+//! [`Clock`] whose reckoning both dates and explains the due date.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::calendar::{
+    CONSULTATION_WORKING_DAYS, CORRECTION_NOTICE_WORKING_DAYS, Calendar, CalendarError, Clock,
+    PauseReason, RegionCode,
+};
+
+macro_rules! coded {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Stable code as stored.
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            /// The official Chinese label.
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            /// Parses a code or a label.
+            pub fn parse(raw: &str) -> Result<Self, DomainError> {
+                let raw = raw.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == raw || v.label() == raw)
+                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
+            }
+        }
+    };
+}
+
+coded! {
+    /// Who applies, exactly as the annual report counts applicants.
+    ApplicantKind {
+        /// 自然人.
+        Natural => ("natural", "自然人"),
+        /// 法人或其他组织 — 商业企业.
+        Commercial => ("commercial", "商业企业"),
+        /// 法人或其他组织 — 科研机构.
+        Research => ("research", "科研机构"),
+        /// 法人或其他组织 — 社会公益组织.
+        PublicInterest => ("public_interest", "社会公益组织"),
+        /// 法人或其他组织 — 法律服务机构.
+        LegalServices => ("legal_services", "法律服务机构"),
+        /// 法人或其他组织 — 其他.
+        OtherOrganisation => ("other_org", "其他"),
+    }
+}
+
+impl ApplicantKind {
+    /// Whether the applicant is a 法人或其他组织 (needs a 统一社会信用代码 and a contact person).
+    pub fn is_organisation(self) -> bool {
+        self != Self::Natural
+    }
+}
+
+coded! {
+    /// How the applicant wants to receive the information (第二十九条 形式要求).
+    DeliveryForm {
+        /// 纸质邮寄.
+        Post => ("post", "纸质邮寄"),
+        /// 电子邮件.
+        Email => ("email", "电子邮件"),
+        /// 网站下载.
+        Download => ("download", "网站下载"),
+        /// 当面领取.
+        Collect => ("collect", "当面领取"),
+        /// 现场查阅.
+        Inspect => ("inspect", "现场查阅"),
+    }
+}
+
+coded! {
+    /// The lawful outcomes (第三十六–三十九条), labels verbatim from the annual report format.
+    Outcome {
+        /// （一）予以公开.
+        Disclosed => ("1", "予以公开"),
+        /// （二）部分公开.
+        PartlyDisclosed => ("2", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        /// （三）1.
+        StateSecret => ("3-1", "属于国家秘密"),
+        /// （三）2.
+        ProhibitedByLaw => ("3-2", "其他法律行政法规禁止公开"),
+        /// （三）3.
+        Security => ("3-3", "危及“三安全一稳定”"),
+        /// （三）4.
+        ThirdPartyRights => ("3-4", "保护第三方合法权益"),
+        /// （三）5.
+        InternalAffairs => ("3-5", "属于三类内部事务信息"),
+        /// （三）6.
+        ProcessInformation => ("3-6", "属于四类过程性信息"),
+        /// （三）7.
+        EnforcementFile => ("3-7", "属于行政执法案卷"),
+        /// （三）8.
+        AdministrativeQuery => ("3-8", "属于行政查询事项"),
+        /// （四）1.
+        NotHeld => ("4-1", "本机关不掌握相关政府信息"),
+        /// （四）2.
+        NeedsCreating => ("4-2", "没有现成信息需要另行制作"),
+        /// （四）3.
+        StillUnclear => ("4-3", "补正后申请内容仍不明确"),
+        /// （五）1.
+        Petition => ("5-1", "信访举报投诉类申请"),
+        /// （五）2.
+        Repeated => ("5-2", "重复申请"),
+        /// （五）3.
+        Publication => ("5-3", "要求提供公开出版物"),
+        /// （五）4.
+        Excessive => ("5-4", "无正当理由大量反复申请"),
+        /// （五）5.
+        Confirmation => ("5-5", "要求行政机关确认或重新出具已获取信息"),
+        /// （六）1.
+        NoCorrection => ("6-1", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        /// （六）2.
+        FeeNotPaid => ("6-2", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        /// （六）3.
+        OtherHandling => ("6-3", "其他"),
+    }
+}
+
+impl Outcome {
+    /// The group heading of the annual report, e.g. `（三）不予公开`.
+    pub fn group(self) -> &'static str {
+        match self.code().as_bytes().first() {
+            Some(b'1') => "（一）予以公开",
+            Some(b'2') => "（二）部分公开",
+            Some(b'3') => "（三）不予公开",
+            Some(b'4') => "（四）无法提供",
+            Some(b'5') => "（五）不予处理",
+            _ => "（六）其他处理",
+        }
+    }
+
+    /// The legal ground cited in the reply letter.
+    pub fn legal_ground(self) -> &'static str {
+        use Outcome as O;
+        match self {
+            O::Disclosed => "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
+            O::PartlyDisclosed => "《中华人民共和国政府信息公开条例》第三十七条",
+            O::StateSecret | O::ProhibitedByLaw | O::Security => {
+                "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项"
+            }
+            O::ThirdPartyRights => {
+                "《中华人民共和国政府信息公开条例》第十五条、第三十六条第（三）项"
+            }
+            O::InternalAffairs | O::ProcessInformation | O::EnforcementFile => {
+                "《中华人民共和国政府信息公开条例》第十六条、第三十六条第（三）项"
+            }
+            O::AdministrativeQuery => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+            O::NotHeld => "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
+            O::NeedsCreating => "《中华人民共和国政府信息公开条例》第三十八条",
+            O::StillUnclear => "《中华人民共和国政府信息公开条例》第三十条",
+            O::Petition => "《中华人民共和国政府信息公开条例》第三十九条第一款",
+            O::Repeated => "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+            O::Publication => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+            O::Excessive => "《中华人民共和国政府信息公开条例》第三十五条",
+            O::Confirmation => "《中华人民共和国政府信息公开条例》第三十九条第二款",
+            O::NoCorrection => "《中华人民共和国政府信息公开条例》第三十条",
+            O::FeeNotPaid => "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
+            O::OtherHandling => "《中华人民共和国政府信息公开条例》",
+        }
+    }
+}
+
+coded! {
+    /// Where an application is.
+    ApplicationStatus {
+        /// 已收到: stored, receipt shown, not yet registered by staff.
+        Received => ("received", "已收到"),
+        /// 办理中: registered and being handled.
+        InProgress => ("in_progress", "办理中"),
+        /// 待补正: waiting for the applicant's correction.
+        AwaitingCorrection => ("awaiting_correction", "待补正"),
+        /// 征求意见中: a third party or another agency is consulted.
+        Consulting => ("consulting", "征求意见中"),
+        /// 待缴费: a fee notice was sent.
+        AwaitingFee => ("awaiting_fee", "待缴费"),
+        /// 已答复: closed with an outcome.
+        Replied => ("replied", "已答复"),
+    }
+}
+
+/// Something that happened to an application, as recorded. Dates are Beijing dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClockEvent {
+    /// Staff registered the application (登记).
+    Registered {
+        /// When.
+        on: NaiveDate,
+    },
+    /// A correction notice (补正告知) was sent, with the date by which to correct.
+    CorrectionRequested {
+        /// When sent.
+        on: NaiveDate,
+        /// Last day for the correction.
+        deadline: NaiveDate,
+        /// What is to be corrected.
+        what: String,
+    },
+    /// The corrected application arrived: the 20-day limit runs again in full from here.
+    CorrectionReceived {
+        /// When.
+        on: NaiveDate,
+    },
+    /// A third party is consulted (第三十二条); the clock stops.
+    ThirdPartyConsultation {
+        /// When sent.
+        on: NaiveDate,
+        /// Who.
+        party: String,
+    },
+    /// The third party answered; the clock runs again the next day.
+    ThirdPartyAnswered {
+        /// When.
+        on: NaiveDate,
+    },
+    /// Another agency is consulted (第三十四条); the clock stops; silence for 15 working
+    /// days counts as consent.
+    AgencyConsultation {
+        /// When sent.
+        on: NaiveDate,
+        /// Which agency.
+        agency: String,
+    },
+    /// The agency answered.
+    AgencyAnswered {
+        /// When.
+        on: NaiveDate,
+    },
+    /// The limit was extended by the head of the office (第三十三条).
+    Extended {
+        /// Working days added.
+        working_days: u32,
+        /// When approved.
+        on: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+    /// A fee notice was sent; the time until payment is not counted.
+    FeeNotice {
+        /// When sent.
+        on: NaiveDate,
+        /// Amount in yuan.
+        amount_yuan: i64,
+        /// How it was computed.
+        basis: String,
+    },
+    /// The fee was paid.
+    FeePaid {
+        /// When.
+        on: NaiveDate,
+    },
+    /// Transferred to the responsible organisation (its code).
+    Transferred {
+        /// When.
+        on: NaiveDate,
+        /// Organ code of the receiving organisation.
+        to: String,
+    },
+    /// Answered with an outcome.
+    Replied {
+        /// When.
+        on: NaiveDate,
+        /// Outcome.
+        outcome: Outcome,
+    },
+}
+
+impl ClockEvent {
+    /// The Chinese name of the event.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Registered { .. } => "登记",
+            Self::CorrectionRequested { .. } => "补正告知",
+            Self::CorrectionReceived { .. } => "收到补正",
+            Self::ThirdPartyConsultation { .. } => "征求第三方意见",
+            Self::ThirdPartyAnswered { .. } => "第三方答复",
+            Self::AgencyConsultation { .. } => "征求其他机关意见",
+            Self::AgencyAnswered { .. } => "其他机关答复",
+            Self::Extended { .. } => "延期答复",
+            Self::FeeNotice { .. } => "收费通知",
+            Self::FeePaid { .. } => "已缴费",
+            Self::Transferred { .. } => "转送",
+            Self::Replied { .. } => "答复",
+        }
+    }
+
+    /// The day it happened.
+    pub fn on(&self) -> NaiveDate {
+        match self {
+            Self::Registered { on }
+            | Self::CorrectionRequested { on, .. }
+            | Self::CorrectionReceived { on }
+            | Self::ThirdPartyConsultation { on, .. }
+            | Self::ThirdPartyAnswered { on }
+            | Self::AgencyConsultation { on, .. }
+            | Self::AgencyAnswered { on }
+            | Self::Extended { on, .. }
+            | Self::FeeNotice { on, .. }
+            | Self::FeePaid { on }
+            | Self::Transferred { on, .. }
+            | Self::Replied { on, .. } => *on,
+        }
+    }
+}
+
+/// Builds the statutory clock from the received date and the recorded events. An agency
+/// consultation without an answer ends by itself after 15 working days (silence = consent).
+pub fn clock_of(
+    received: NaiveDate,
+    events: &[ClockEvent],
+    region: Option<RegionCode>,
+    calendar: &Calendar,
+) -> Result<Clock, CalendarError> {
+    let mut clock = Clock::application(received);
+    if let Some(r) = region {
+        clock = clock.with_region(r);
+    }
+    let mut open: Option<(PauseReason, NaiveDate)> = None;
+    let close =
+        |clock: Clock, open: &mut Option<(PauseReason, NaiveDate)>, last: NaiveDate| match open
+            .take()
+        {
+            Some((reason, first)) => clock.with_pause(reason, first, Some(last)),
+            None => clock,
+        };
+    for e in events {
+        match e {
+            ClockEvent::CorrectionRequested { on, .. } => {
+                open = Some((PauseReason::AwaitingCorrection, following(*on)));
+            }
+            ClockEvent::CorrectionReceived { on } => {
+                open = None;
+                clock = clock.with_restart(*on);
+            }
+            ClockEvent::ThirdPartyConsultation { on, .. } => {
+                open = Some((PauseReason::ThirdPartyConsultation, following(*on)))
+            }
+            ClockEvent::AgencyConsultation { on, .. } => {
+                open = Some((PauseReason::OtherAgencyConsultation, following(*on)))
+            }
+            ClockEvent::FeeNotice { on, .. } => {
+                open = Some((PauseReason::AwaitingCorrection, following(*on)))
+            }
+            ClockEvent::ThirdPartyAnswered { on }
+            | ClockEvent::AgencyAnswered { on }
+            | ClockEvent::FeePaid { on } => {
+                clock = close(clock, &mut open, *on);
+            }
+            ClockEvent::Extended {
+                working_days, on, ..
+            } => clock = clock.with_extension(*working_days, *on),
+            ClockEvent::Registered { .. }
+            | ClockEvent::Transferred { .. }
+            | ClockEvent::Replied { .. } => {}
+        }
+    }
+    if let Some((reason, first)) = open {
+        let last = if reason == PauseReason::OtherAgencyConsultation {
+            // Silence for 15 working days counts as consent: the pause ends then.
+            let sent = first.pred_opt().unwrap_or(first);
+            Some(calendar.due_date(sent, CONSULTATION_WORKING_DAYS, clock.region.as_ref())?)
+        } else {
+            None
+        };
+        clock = clock.with_pause(reason, first, last);
+    }
+    Ok(clock)
+}
+
+fn following(d: NaiveDate) -> NaiveDate {
+    d.succ_opt().unwrap_or(d)
+}
+
+/// The status an application is in after `event`, or why the event is refused now.
+/// `received` and `calendar` serve the 7-working-day rule for correction notices.
+pub fn apply(
+    status: ApplicationStatus,
+    received: NaiveDate,
+    events: &[ClockEvent],
+    event: &ClockEvent,
+    calendar: &Calendar,
+) -> Result<ApplicationStatus, DomainError> {
+    use ApplicationStatus as S;
+    use ClockEvent as E;
+    let refuse = |msg: String| Err(DomainError::invalid("event", msg));
+    if status == S::Replied {
+        return refuse("该申请已答复办结，不能再办理".into());
+    }
+    if event.on() < received {
+        return refuse("办理日期不能早于收到申请的日期".into());
+    }
+    if let Some(last) = events.last()
+        && event.on() < last.on()
+    {
+        return refuse(format!(
+            "办理日期不能早于上一步“{}”的日期 {}",
+            last.label(),
+            last.on()
+        ));
+    }
+    match (status, event) {
+        (S::Received, E::Registered { .. }) => Ok(S::InProgress),
+        (S::Received, _) => refuse("请先登记该申请".into()),
+        (_, E::Registered { .. }) => refuse("该申请已登记".into()),
+        (S::InProgress, E::CorrectionRequested { on, deadline, what }) => {
+            if events
+                .iter()
+                .any(|e| matches!(e, E::CorrectionRequested { .. }))
+            {
+                return refuse("补正只能要求一次（第三十条）".into());
+            }
+            let used = calendar
+                .working_days_between(received, *on, None)
+                .map_err(cal)?;
+            if used > i64::from(CORRECTION_NOTICE_WORKING_DAYS) {
+                return refuse(format!(
+                    "补正告知应在收到申请之日起 {CORRECTION_NOTICE_WORKING_DAYS} 个工作日内发出（第三十条），现已过 {used} 个工作日"
+                ));
+            }
+            if deadline <= on {
+                return refuse("补正期限应晚于告知日期".into());
+            }
+            if what.trim().is_empty() {
+                return refuse("请写明需要补正的事项".into());
+            }
+            Ok(S::AwaitingCorrection)
+        }
+        (S::AwaitingCorrection, E::CorrectionReceived { .. }) => Ok(S::InProgress),
+        (S::InProgress, E::ThirdPartyConsultation { party, .. })
+        | (S::InProgress, E::AgencyConsultation { agency: party, .. }) => {
+            if party.trim().is_empty() {
+                return refuse("请写明征求意见的对象".into());
+            }
+            Ok(S::Consulting)
+        }
+        (S::Consulting, E::ThirdPartyAnswered { .. }) => match events.iter().rev().find(|e| {
+            matches!(
+                e,
+                E::ThirdPartyConsultation { .. } | E::AgencyConsultation { .. }
+            )
+        }) {
+            Some(E::ThirdPartyConsultation { .. }) => Ok(S::InProgress),
+            _ => refuse("当前征求的是其他机关的意见".into()),
+        },
+        (S::Consulting, E::AgencyAnswered { .. }) => match events.iter().rev().find(|e| {
+            matches!(
+                e,
+                E::ThirdPartyConsultation { .. } | E::AgencyConsultation { .. }
+            )
+        }) {
+            Some(E::AgencyConsultation { .. }) => Ok(S::InProgress),
+            _ => refuse("当前征求的是第三方的意见".into()),
+        },
+        (
+            S::InProgress,
+            E::Extended {
+                working_days,
+                reason,
+                ..
+            },
+        ) => {
+            let used: u32 = events
+                .iter()
+                .filter_map(|e| match e {
+                    E::Extended { working_days, .. } => Some(*working_days),
+                    _ => None,
+                })
+                .sum();
+            if *working_days == 0
+                || used + working_days > crate::calendar::MAX_EXTENSION_WORKING_DAYS
+            {
+                return refuse(format!(
+                    "延长答复期限最长不得超过 {} 个工作日（第三十三条），已延长 {used} 个工作日",
+                    crate::calendar::MAX_EXTENSION_WORKING_DAYS
+                ));
+            }
+            if reason.trim().is_empty() {
+                return refuse("请写明延期理由，该理由将告知申请人".into());
+            }
+            Ok(S::InProgress)
+        }
+        (S::InProgress, E::FeeNotice { amount_yuan, .. }) => {
+            if *amount_yuan <= 0 {
+                return refuse("按规定不收费的申请不能发出收费通知".into());
+            }
+            Ok(S::AwaitingFee)
+        }
+        (S::AwaitingFee, E::FeePaid { .. }) => Ok(S::InProgress),
+        (S::InProgress, E::Transferred { to, .. }) => {
+            if to.trim().is_empty() {
+                return refuse("请选择负责公开该信息的机构".into());
+            }
+            Ok(S::Replied)
+        }
+        (
+            S::AwaitingCorrection,
+            E::Replied {
+                outcome: Outcome::NoCorrection | Outcome::StillUnclear,
+                ..
+            },
+        )
+        | (
+            S::AwaitingFee,
+            E::Replied {
+                outcome: Outcome::FeeNotPaid,
+                ..
+            },
+        ) => Ok(S::Replied),
+        (S::InProgress, E::Replied { outcome, .. }) => {
+            if matches!(outcome, Outcome::NoCorrection) {
+                return refuse("申请人未被要求补正，不能以“逾期不补正”办结".into());
+            }
+            if matches!(outcome, Outcome::FeeNotPaid) {
+                return refuse("未发出收费通知，不能以“逾期未缴费”办结".into());
+            }
+            Ok(S::Replied)
+        }
+        (status, event) => refuse(format!("“{}”状态下不能“{}”", status.label(), event.label())),
+    }
+}
+
+fn cal(e: CalendarError) -> DomainError {
+    DomainError::invalid("calendar", e.to_string())
+}
+
+/// How a fee is computed for one application (国办函〔2020〕109号): by piece or by volume,
+/// never both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum FeeBasis {
+    /// By piece: this is the applicant's `nth` application to the office this calendar month.
+    Piece {
+        /// 1-based position in the month.
+        nth: u32,
+    },
+    /// By volume: pages provided.
+    Volume {
+        /// Pages.
+        pages: u32,
+    },
+}
+
+/// The fee in yuan and how it was computed.
+pub fn fee(basis: FeeBasis) -> (i64, String) {
+    match basis {
+        FeeBasis::Piece { nth } => {
+            let yuan = match nth {
+                0..=10 => 0,
+                11..=30 => 100,
+                n => 100 * (2 + i64::from((n - 31) / 10)),
+            };
+            (yuan, format!("按件计收：本月第 {nth} 件申请，{yuan} 元"))
+        }
+        FeeBasis::Volume { pages } => {
+            let p = i64::from(pages);
+            let band = |from: i64, to: i64| (p.min(to) - from + 1).max(0);
+            let yuan = band(31, 100) * 10 + band(101, 200) * 20 + band(201, i64::MAX) * 40;
+            (
+                yuan,
+                format!(
+                    "按量计收：共 {pages} 页（1–30 页免费，31–100 页每页 10 元，101–200 页每页 20 元，201 页起每页 40 元），{yuan} 元"
+                ),
+            )
+        }
+    }
+}
+
+/// How alike two requests are: Jaccard similarity of their character bigrams (0.0–1.0),
+/// ignoring punctuation and spaces. Used to spot the same information asked for again.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    fn grams(s: &str) -> std::collections::HashSet<(char, char)> {
+        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        chars.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+    let (ga, gb) = (grams(a), grams(b));
+    if ga.is_empty() || gb.is_empty() {
+        return 0.0;
+    }
+    let inter = ga.intersection(&gb).count();
+    inter as f64 / (ga.len() + gb.len() - inter) as f64
+}
+
+/// 统一社会信用代码 (GB 32100-2015): 18 characters with a checksum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CreditCode(String);
+
+impl CreditCode {
+    /// Parses and checks a credit code.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+        const WEIGHTS: [u32; 17] = [
+            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+        ];
+        let code = crate::record::to_half_width(raw)
+            .trim()
+            .to_ascii_uppercase();
+        let bad =
+            || DomainError::invalid("credit_code", "统一社会信用代码应为 18 位，且校验位正确");
+        let values: Vec<u32> = code
+            .chars()
+            .map(|c| CHARS.find(c).map(|i| i as u32))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(bad)?;
+        if values.len() != 18 {
+            return Err(bad());
+        }
+        let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+        let check = (31 - sum % 31) % 31;
+        if values[17] != check {
+            return Err(bad());
+        }
+        Ok(Self(code))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A resident ID number (18 digits, checksum, plausible birth date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct IdCardNo(String);
+
+impl IdCardNo {
+    /// Parses and checks an ID number.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let id = crate::record::to_half_width(raw)
+            .trim()
+            .to_ascii_uppercase();
+        if crate::screening::valid_id18(&id) {
+            Ok(Self(id))
+        } else {
+            Err(DomainError::invalid(
+                "id_number",
+                "身份证号码不正确，请核对（18 位，末位校验码可能为 X）",
+            ))
+        }
+    }
+
+    /// The number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Masked for staff lists: first 3 and last 4 kept.
+    pub fn masked(&self) -> String {
+        format!("{}***********{}", &self.0[..3], &self.0[14..])
+    }
+}
+
+/// A contact phone: an 11-digit mobile or a landline with area code (digits, `-`, spaces).
+pub fn parse_phone(raw: &str) -> Result<String, DomainError> {
+    let p = crate::record::to_half_width(raw).trim().to_owned();
+    let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+    let only_allowed = p
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ' || c == '+');
+    let mobile = digits.len() == 11 && digits.starts_with('1');
+    let landline = (10..=12).contains(&digits.len()) && digits.starts_with('0');
+    if only_allowed && (mobile || landline) {
+        Ok(p)
+    } else {
+        Err(DomainError::invalid(
+            "phone",
+            "联系电话应为 11 位手机号码或带区号的固定电话",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn outcome_labels_are_the_report_labels() {
+        assert_eq!(Outcome::ALL.len(), 21);
+        assert_eq!(
+            Outcome::parse("3-6").map(|o| o.label()),
+            Ok("属于四类过程性信息")
+        );
+        assert_eq!(Outcome::FeeNotPaid.group(), "（六）其他处理");
+        assert_eq!(ApplicantKind::ALL.len(), 6);
+    }
+
+    #[test]
+    fn fees_follow_the_2020_rules() {
+        assert_eq!(fee(FeeBasis::Volume { pages: 150 }).0, 1_700);
+        assert_eq!(fee(FeeBasis::Volume { pages: 30 }).0, 0);
+        assert_eq!(
+            fee(FeeBasis::Volume { pages: 250 }).0,
+            700 + 2_000 + 50 * 40
+        );
+        assert_eq!(fee(FeeBasis::Piece { nth: 10 }).0, 0);
+        assert_eq!(fee(FeeBasis::Piece { nth: 11 }).0, 100);
+        assert_eq!(fee(FeeBasis::Piece { nth: 30 }).0, 100);
+        assert_eq!(fee(FeeBasis::Piece { nth: 31 }).0, 200);
+        assert_eq!(fee(FeeBasis::Piece { nth: 41 }).0, 300);
+    }
+
+    #[test]
+    fn correction_is_asked_once_within_seven_working_days() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let late = ClockEvent::CorrectionRequested {
+            on: d("2026-11-12"),
+            deadline: d("2026-11-30"),
+            what: "写明文号".into(),
+        };
+        assert!(apply(ApplicationStatus::InProgress, received, &[], &late, &cal).is_err());
+        let ok = ClockEvent::CorrectionRequested {
+            on: d("2026-11-10"),
+            deadline: d("2026-11-30"),
+            what: "写明文号".into(),
+        };
+        assert_eq!(
+            apply(ApplicationStatus::InProgress, received, &[], &ok, &cal),
+            Ok(ApplicationStatus::AwaitingCorrection)
+        );
+    }
+
+    #[test]
+    fn a_correction_restarts_and_consultation_pauses_the_clock() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let plain = clock_of(received, &[], None, &cal)
+            .and_then(|c| c.reckon(&cal))
+            .ok()
+            .and_then(|r| r.due_date());
+        assert_eq!(plain, Some(d("2026-11-30")));
+        let events = [
+            ClockEvent::CorrectionRequested {
+                on: d("2026-11-04"),
+                deadline: d("2026-11-20"),
+                what: "x".into(),
+            },
+            ClockEvent::CorrectionReceived {
+                on: d("2026-11-09"),
+            },
+        ];
+        let due = clock_of(received, &events, None, &cal)
+            .and_then(|c| c.reckon(&cal))
+            .ok()
+            .and_then(|r| r.due_date());
+        assert_eq!(due, Some(d("2026-12-07")), "20 working days from 11-09");
+        // Agency silence: the pause ends after 15 working days by itself.
+        let events = [ClockEvent::AgencyConsultation {
+            on: d("2026-11-03"),
+            agency: "县财政局".into(),
+        }];
+        let due = clock_of(received, &events, None, &cal)
+            .and_then(|c| c.reckon(&cal))
+            .ok()
+            .and_then(|r| r.due_date());
+        assert!(due.is_some_and(|d2| d2 > d("2026-12-15")), "{due:?}");
+    }
+
+    #[test]
+    fn extensions_are_capped_and_outcomes_match_the_state() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let ext = |n| ClockEvent::Extended {
+            working_days: n,
+            on: d("2026-11-20"),
+            reason: "需要调取档案".into(),
+        };
+        assert!(apply(ApplicationStatus::InProgress, received, &[], &ext(21), &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[ext(15)],
+                &ext(6),
+                &cal
+            )
+            .is_err()
+        );
+        assert!(
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[ext(15)],
+                &ext(5),
+                &cal
+            )
+            .is_ok()
+        );
+        let lapse = ClockEvent::Replied {
+            on: d("2026-11-25"),
+            outcome: Outcome::NoCorrection,
+        };
+        assert!(apply(ApplicationStatus::InProgress, received, &[], &lapse, &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::AwaitingCorrection,
+                received,
+                &[],
+                &lapse,
+                &cal
+            )
+            .is_ok()
+        );
+        let early = ClockEvent::Registered {
+            on: d("2026-11-01"),
+        };
+        assert!(apply(ApplicationStatus::Received, received, &[], &early, &cal).is_err());
+    }
+
+    #[test]
+    fn identity_numbers_and_codes_are_checked() {
+        assert!(IdCardNo::parse("11010519491231002X").is_ok());
+        assert!(IdCardNo::parse("110105194912310021").is_err());
+        assert_eq!(
+            IdCardNo::parse("11010519491231002x").map(|i| i.masked()),
+            Ok("110***********002X".into())
+        );
+        assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+        assert!(CreditCode::parse("91350100M000100Y44").is_err());
+        assert!(parse_phone("13912345678").is_ok());
+        assert!(parse_phone("0908-1234567").is_ok());
+        assert!(parse_phone("12345").is_err());
+    }
+
+    #[test]
+    fn similar_requests_are_spotted() {
+        let a = "申请公开2025年乌恰县财政局部门预算执行情况";
+        let b = "请公开乌恰县财政局2025年部门预算执行情况";
+        assert!(similarity(a, b) > 0.5, "{}", similarity(a, b));
+        assert!(similarity(a, "申请公开某村土地征收补偿标准") < 0.3);
+    }
+}

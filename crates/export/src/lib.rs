@@ -1,0 +1,22 @@
+//! Printable documents for gongkai: official letters as PDF.
+//!
+//! - [`Letter`] and [`render_letter_pdf`]: 答复书, 告知书 and other notices on A4, laid out in
+//!   the spirit of GB/T 9704-2012 (党政机关公文格式), with page numbers and page breaks.
+//! - [`Fonts`]: the CJK font the documents are set in, found among Debian's font packages
+//!   ([`Fonts::system`]) or given as bytes; embedded as a subset so every PDF shows correctly
+//!   anywhere and its text can be copied and read aloud.
+//! - [`wrap_cjk`]: the Chinese line breaker (禁则: no closing punctuation at the start of a
+//!   line, no opening punctuation at its end), a pure function.
+//!
+//! The heavy PDF library lives in this leaf crate so the rest of the workspace rebuilds fast.
+//! The crate reads font files and nothing else: no database, no network.
+
+mod error;
+mod fonts;
+mod letter;
+mod wrap;
+
+pub use error::ExportError;
+pub use fonts::{CANDIDATE_FONTS, Fonts, SYSTEM_FONT_DIRS};
+pub use letter::{Letter, render_letter_pdf};
+pub use wrap::{is_closing, is_opening, wrap_cjk};

@@ -1,0 +1,849 @@
+//! The index: schema, writing (upsert, delete, commit), reading (search, exact lookup).
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery,
+    Query as TantivyQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
+};
+
+use crate::error::SearchError;
+use crate::facets::{FacetCollector, Facets, ORG_SEPARATOR};
+use crate::normalize::lookup_key;
+use crate::query::{MAX_DEPTH, ParsedQuery, Query, Scope, Sort};
+use crate::snippet::{highlight_all, lead, snippet};
+use crate::tokenize::{BIGRAM, GramTokenizer, JIEBA, JiebaTokenizer, UNIGRAM, jieba_spans};
+
+/// Identifies this crate's index layout inside the commit payload; an index written by another
+/// layout version is rebuilt (it is derived data) instead of being misread.
+const LAYOUT: &str = "gongkai-search/1";
+/// Weight of a jieba word found in the title relative to one found in the body.
+const TITLE_BOOST: f32 = 3.0;
+/// Score added per query term that the title contains exactly.
+const TITLE_EXACT_BONUS: f32 = 4.0;
+/// Most jieba words used for ranking.
+const MAX_RANKING_WORDS: usize = 24;
+
+/// A document to index. The search index is derived data: the store hands these over (at
+/// publication, on revision, on a full reindex) and can rebuild the index from them at any time.
+///
+/// Text fields may be empty when the document has no such value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doc {
+    /// Unique key: the 索引号 of a record (e.g. `WQX001-2018-000060`), or another unique id for
+    /// other content types. Upserting the same id replaces the document.
+    pub id: String,
+    /// 名称 (title). Searched, weighted for ranking, shown.
+    pub title: String,
+    /// Body as plain text (the web layer turns sanitised HTML into text first).
+    pub body: String,
+    /// Text extracted from the attachments, searched like the body.
+    pub attachments_text: String,
+    /// 文号, e.g. `国办发〔2019〕54号`: searched as text and looked up exactly.
+    pub doc_number: String,
+    /// 发布机构 code, e.g. `WQX001` (filter and facet value).
+    pub org_code: String,
+    /// 发布机构 name (facet label, shown in hits).
+    pub org_name: String,
+    /// 主题分类 as a `/`-separated path, e.g. `综合政务/政务公开`; the facet counts the top level.
+    pub theme: String,
+    /// 体裁分类 (公告, 通知, …).
+    pub kind: String,
+    /// 有效性 (有效, 失效, 废止).
+    pub validity: String,
+    /// 发布日期 as unix seconds (UTC); sorts "newest first".
+    pub published_at: i64,
+    /// Year for the year filter and facet (the Beijing-time year of publication).
+    pub year: Option<i32>,
+    /// Link to the document's page, e.g. `/xxgk/WQX001-2018-000060`.
+    pub url: String,
+    /// `record` for 主动公开 records; later content types add their own (`reply`, `dataset`, …).
+    pub content_type: String,
+}
+
+/// One hit of a search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The document's id (索引号 for records).
+    pub id: String,
+    /// The title as indexed.
+    pub title: String,
+    /// The title, HTML-escaped, with the matched text wrapped in `<mark>`.
+    pub title_html: String,
+    /// Link to the document's page.
+    pub url: String,
+    /// 发布机构 code.
+    pub org_code: String,
+    /// 发布机构 name.
+    pub org_name: String,
+    /// 文号 (may be empty).
+    pub doc_number: String,
+    /// Content type (`record`, …).
+    pub content_type: String,
+    /// 发布日期, unix seconds.
+    pub published_at: i64,
+    /// About 120 characters of the body (or attachment text) around the best match,
+    /// HTML-escaped, matches wrapped in `<mark>`; the beginning of the body when the match is
+    /// elsewhere (title, 文号).
+    pub snippet_html: String,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+}
+
+/// The answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    /// Exact number of matching documents (all pages).
+    pub total: usize,
+    /// The hits of the requested page.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all matching documents (empty when the query asked for none).
+    pub facets: Facets,
+    /// How the query text was read (terms, exclusions, whether it was cut).
+    pub parsed: ParsedQuery,
+    /// The page returned (1-based, after clamping).
+    pub page: usize,
+    /// The page size used (after clamping).
+    pub per_page: usize,
+}
+
+/// How [`SearchIndex::open`] found the directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenState {
+    /// There was no index: an empty one was created. Catch up from the start of the feed.
+    Created,
+    /// An index of this layout was opened; catch up from [`SearchIndex::last_applied_feed_id`].
+    Opened,
+    /// The index was unreadable or of another layout and was replaced by an empty one; the
+    /// reason says why. Catch up from the start of the feed.
+    Rebuilt(String),
+}
+
+/// Tuning of the writer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Indexing threads (each builds its own segments).
+    pub writer_threads: usize,
+    /// Memory the writer may use before it flushes a segment, all threads together (bytes).
+    /// At least 15 MB per thread.
+    pub writer_memory: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(4);
+        Self {
+            writer_threads: threads,
+            writer_memory: 64_000_000 * threads,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    keys: Field,
+    title: Field,
+    body: Field,
+    grams: Field,
+    chars: Field,
+    title_grams: Field,
+    title_chars: Field,
+    doc_number: Field,
+    org_code: Field,
+    org_name: Field,
+    theme: Field,
+    kind: Field,
+    validity: Field,
+    year: Field,
+    content_type: Field,
+    published_at: Field,
+    url: Field,
+    facet_org: Field,
+    facet_theme: Field,
+    facet_kind: Field,
+    facet_year: Field,
+    facet_validity: Field,
+    facet_type: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let jieba = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JIEBA)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let grams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAM)
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let chars = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(UNIGRAM)
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        keys: b.add_text_field("keys", STRING),
+        title: b.add_text_field("title", jieba(true)),
+        body: b.add_text_field("body", jieba(true)),
+        grams: b.add_text_field("grams", grams.clone()),
+        chars: b.add_text_field("chars", chars.clone()),
+        title_grams: b.add_text_field("title_grams", grams),
+        title_chars: b.add_text_field("title_chars", chars),
+        doc_number: b.add_text_field("doc_number", STORED),
+        org_code: b.add_text_field("org_code", STRING | STORED),
+        org_name: b.add_text_field("org_name", STORED),
+        theme: b.add_facet_field("theme", FacetOptions::default()),
+        kind: b.add_text_field("kind", STRING),
+        validity: b.add_text_field("validity", STRING),
+        year: b.add_text_field("year", STRING),
+        content_type: b.add_text_field("content_type", STRING | STORED),
+        published_at: b.add_i64_field("published_at", INDEXED | FAST | STORED),
+        url: b.add_text_field("url", STORED),
+        facet_org: b.add_text_field("facet_org", STRING | FAST),
+        facet_theme: b.add_text_field("facet_theme", STRING | FAST),
+        facet_kind: b.add_text_field("facet_kind", STRING | FAST),
+        facet_year: b.add_text_field("facet_year", STRING | FAST),
+        facet_validity: b.add_text_field("facet_validity", STRING | FAST),
+        facet_type: b.add_text_field("facet_type", STRING | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Splits a theme path into its non-empty segments.
+fn theme_segments(theme: &str) -> Vec<&str> {
+    theme
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A full-text index of gongkai's public content.
+///
+/// Thread-safe: share it behind an `Arc`. Searches run concurrently on a consistent snapshot;
+/// writes (`upsert`, `delete`, `commit`) are serialised by an internal lock and become visible
+/// to searches when [`commit`](Self::commit) returns.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<Option<IndexWriter>>,
+    /// Feed position to record with the next commit (initially the committed one).
+    feed_id: Mutex<Option<i64>>,
+    options: Options,
+    state: OpenState,
+    dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("state", &self.state)
+            .field("docs", &self.doc_count())
+            .finish_non_exhaustive()
+    }
+}
+
+fn register_tokenizers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(BIGRAM, GramTokenizer::bigrams());
+    tokenizers.register(UNIGRAM, GramTokenizer::unigrams());
+    tokenizers.register(JIEBA, JiebaTokenizer);
+}
+
+fn payload(feed_id: Option<i64>) -> String {
+    match feed_id {
+        Some(n) => format!("{LAYOUT} feed={n}"),
+        None => LAYOUT.to_owned(),
+    }
+}
+
+/// Reads a commit payload: `None` when it is not this layout's, else the recorded feed id.
+fn parse_payload(payload: Option<&str>) -> Option<Option<i64>> {
+    let rest = payload?.strip_prefix(LAYOUT)?;
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let n = rest.strip_prefix(" feed=")?.parse().ok()?;
+    Some(Some(n))
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` with default [`Options`], creating it when missing and
+    /// replacing it when it is unreadable or of another layout (see [`OpenState`]).
+    ///
+    /// `dir` belongs to the index: it is created if needed, and when the index is rebuilt its
+    /// content is deleted — but only if it holds a tantivy `meta.json`; a non-empty directory
+    /// without one is refused.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, SearchError> {
+        Self::open_with(dir, Options::default())
+    }
+
+    /// [`open`](Self::open) with explicit writer options (e.g. a larger memory budget for a
+    /// full reindex).
+    pub fn open_with(dir: impl AsRef<Path>, options: Options) -> Result<Self, SearchError> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::directory(dir, e))?;
+        let has_meta = dir.join("meta.json").exists();
+        if !has_meta {
+            let mut entries = std::fs::read_dir(dir).map_err(|e| SearchError::directory(dir, e))?;
+            if entries.next().is_some() {
+                return Err(SearchError::directory(
+                    dir,
+                    std::io::Error::other("目录非空且不是搜索索引，拒绝覆盖"),
+                ));
+            }
+            let index = Self::create_in(dir)?;
+            return Self::from_index(index, options, OpenState::Created, Some(dir));
+        }
+        let reason = match Index::open_in_dir(dir) {
+            Ok(index) => {
+                let (schema, _) = schema();
+                let payload = index.load_metas().map(|m| m.payload);
+                match payload {
+                    Ok(p) if index.schema() == schema && parse_payload(p.as_deref()).is_some() => {
+                        return Self::from_index(index, options, OpenState::Opened, Some(dir));
+                    }
+                    Ok(p) => format!("索引版本不符（{}）", p.unwrap_or_default()),
+                    Err(e) => format!("索引元数据不可读：{e}"),
+                }
+            }
+            Err(e) => format!("索引不可读：{e}"),
+        };
+        std::fs::remove_dir_all(dir).map_err(|e| SearchError::directory(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::directory(dir, e))?;
+        let index = Self::create_in(dir)?;
+        Self::from_index(index, options, OpenState::Rebuilt(reason), Some(dir))
+    }
+
+    /// An index held in memory only (tests, benchmarks, a throwaway node).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        Self::in_memory_with(Options::default())
+    }
+
+    /// [`in_memory`](Self::in_memory) with explicit writer options.
+    pub fn in_memory_with(options: Options) -> Result<Self, SearchError> {
+        let (schema, _) = schema();
+        let index = Index::builder()
+            .schema(schema)
+            .settings(IndexSettings::default())
+            .create_in_ram()?;
+        Self::from_index(index, options, OpenState::Created, None)
+    }
+
+    fn create_in(dir: &Path) -> Result<Index, SearchError> {
+        let (schema, _) = schema();
+        Ok(Index::builder()
+            .schema(schema)
+            .settings(IndexSettings::default())
+            .create_in_dir(dir)?)
+    }
+
+    fn from_index(
+        index: Index,
+        options: Options,
+        state: OpenState,
+        dir: Option<&Path>,
+    ) -> Result<Self, SearchError> {
+        register_tokenizers(&index);
+        let (_, fields) = schema();
+        let committed = parse_payload(index.load_metas()?.payload.as_deref()).flatten();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = Self {
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(None),
+            feed_id: Mutex::new(committed),
+            options,
+            state,
+            dir: dir.map(Path::to_path_buf),
+        };
+        if this.state != OpenState::Opened {
+            // Stamp the new index with the layout so a later open recognises it.
+            this.commit()?;
+        }
+        Ok(this)
+    }
+
+    /// How the directory was found when the index was opened.
+    #[must_use]
+    pub fn open_state(&self) -> &OpenState {
+        &self.state
+    }
+
+    /// The directory of the index (`None` in memory).
+    #[must_use]
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>, SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::WriterPoisoned)?;
+        if guard.is_none() {
+            let threads = self.options.writer_threads.max(1);
+            let memory = self.options.writer_memory.max(15_000_000 * threads);
+            *guard = Some(self.index.writer_with_num_threads(threads, memory)?);
+        }
+        Ok(guard)
+    }
+
+    fn to_document(&self, doc: &Doc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::new();
+        d.add_text(f.id, &doc.id);
+        d.add_text(f.keys, lookup_key(&doc.id));
+        if !doc.doc_number.trim().is_empty() {
+            d.add_text(f.keys, lookup_key(&doc.doc_number));
+        }
+        d.add_text(f.title, &doc.title);
+        d.add_text(f.body, &doc.body);
+        if !doc.attachments_text.is_empty() {
+            d.add_text(f.body, &doc.attachments_text);
+        }
+        // Separate values: tantivy leaves a position gap between them, so no phrase spans two.
+        for part in [&doc.title, &doc.body, &doc.attachments_text, &doc.doc_number] {
+            if !part.is_empty() {
+                d.add_text(f.grams, part);
+                d.add_text(f.chars, part);
+            }
+        }
+        d.add_text(f.title_grams, &doc.title);
+        d.add_text(f.title_chars, &doc.title);
+        d.add_text(f.doc_number, &doc.doc_number);
+        d.add_text(f.org_code, &doc.org_code);
+        d.add_text(f.org_name, &doc.org_name);
+        let segments = theme_segments(&doc.theme);
+        if !segments.is_empty() {
+            d.add_facet(f.theme, Facet::from_path(segments.iter().copied()));
+        }
+        d.add_text(f.kind, &doc.kind);
+        d.add_text(f.validity, &doc.validity);
+        let year = doc.year.map(|y| y.to_string()).unwrap_or_default();
+        d.add_text(f.year, &year);
+        d.add_text(f.content_type, &doc.content_type);
+        d.add_i64(f.published_at, doc.published_at);
+        d.add_text(f.url, &doc.url);
+        d.add_text(
+            f.facet_org,
+            if doc.org_code.is_empty() {
+                String::new()
+            } else {
+                format!("{}{ORG_SEPARATOR}{}", doc.org_code, doc.org_name)
+            },
+        );
+        d.add_text(
+            f.facet_theme,
+            segments.first().copied().unwrap_or_default(),
+        );
+        d.add_text(f.facet_kind, &doc.kind);
+        d.add_text(f.facet_year, &year);
+        d.add_text(f.facet_validity, &doc.validity);
+        d.add_text(f.facet_type, &doc.content_type);
+        d
+    }
+
+    /// Adds documents, replacing any indexed document with the same id. Visible to searches
+    /// after the next [`commit`](Self::commit). Returns how many documents were staged.
+    pub fn upsert<'a>(&self, docs: impl IntoIterator<Item = &'a Doc>) -> Result<usize, SearchError> {
+        let guard = self.writer()?;
+        let writer = guard.as_ref().ok_or(SearchError::WriterPoisoned)?;
+        let mut n = 0;
+        for doc in docs {
+            if doc.id.trim().is_empty() {
+                return Err(SearchError::InvalidDocument("索引号为空".to_owned()));
+            }
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            writer.add_document(self.to_document(doc))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Removes the document with this id (withdrawn, deleted). Visible after the next commit.
+    /// Removing an id that is not indexed is not an error.
+    pub fn delete(&self, id: &str) -> Result<(), SearchError> {
+        let guard = self.writer()?;
+        let writer = guard.as_ref().ok_or(SearchError::WriterPoisoned)?;
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+        Ok(())
+    }
+
+    /// Removes every document (before a full reindex into the same directory). Visible after
+    /// the next commit; the recorded feed position is cleared with it.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let guard = self.writer()?;
+        let writer = guard.as_ref().ok_or(SearchError::WriterPoisoned)?;
+        writer.delete_all_documents()?;
+        *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)? = None;
+        Ok(())
+    }
+
+    /// Records the change-feed position that the staged changes bring the index up to. It is
+    /// written by the next [`commit`](Self::commit), atomically with those changes.
+    pub fn set_last_applied_feed_id(&self, feed_id: i64) -> Result<(), SearchError> {
+        *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)? = Some(feed_id);
+        Ok(())
+    }
+
+    /// The change-feed position recorded by the last commit (`None`: nothing applied yet, catch
+    /// up from the beginning).
+    pub fn last_applied_feed_id(&self) -> Result<Option<i64>, SearchError> {
+        Ok(parse_payload(self.index.load_metas()?.payload.as_deref()).flatten())
+    }
+
+    /// Makes every staged change durable (fsync) and visible to searches, together with the feed
+    /// position set by [`set_last_applied_feed_id`](Self::set_last_applied_feed_id).
+    /// Typically a few milliseconds plus the time to flush what was staged.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        let feed_id = *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)?;
+        {
+            let mut guard = self.writer()?;
+            let writer = guard.as_mut().ok_or(SearchError::WriterPoisoned)?;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload(feed_id));
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Waits until background segment merges are done and releases the writer (its threads and
+    /// memory); the next write opens a new one. Call after a bulk load for a compact index.
+    pub fn wait_for_merges(&self) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)?
+            .take();
+        if let Some(writer) = writer {
+            writer.wait_merging_threads()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Re-reads the committed state (only needed if another process wrote the directory).
+    pub fn refresh(&self) -> Result<(), SearchError> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// Number of documents visible to searches.
+    #[must_use]
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Bytes the index occupies on disk (0 in memory).
+    #[must_use]
+    pub fn size_on_disk(&self) -> u64 {
+        let Some(dir) = &self.dir else {
+            return 0;
+        };
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.metadata().ok())
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// The id of the one document whose 文号 or 索引号 is exactly `text` (after normalisation:
+    /// full-width forms, bracket variants 〔〕[]【】(), case and spaces do not matter), so the
+    /// search page can jump straight to it. `None` if no document or several documents match.
+    pub fn exact_lookup(&self, text: &str) -> Result<Option<String>, SearchError> {
+        let key = lookup_key(text);
+        if key.chars().count() < 4 || key.chars().count() > 128 {
+            return Ok(None);
+        }
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.keys, &key),
+            IndexRecordOption::Basic,
+        );
+        let (count, top) = searcher.search(
+            &query,
+            &(Count, TopDocs::with_limit(1).order_by_score()),
+        )?;
+        if count != 1 {
+            return Ok(None);
+        }
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        Ok(doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned))
+    }
+
+    /// The query that matches the documents containing `term` (normalised) exactly.
+    ///
+    /// One character: the unigram field. Two: one bigram. More: a phrase of bigrams at their
+    /// offsets; bigrams starting at 0, 2, 4, … (plus the last one when the length is odd) cover
+    /// every character, so the phrase matches exactly where the string occurs.
+    fn exact(&self, term: &str, scope: Scope) -> Box<dyn TantivyQuery> {
+        let (grams, chars) = match scope {
+            Scope::All => (self.fields.grams, self.fields.chars),
+            Scope::Title => (self.fields.title_grams, self.fields.title_chars),
+        };
+        let cs: Vec<char> = term.chars().collect();
+        let n = cs.len();
+        let bigram = |i: usize| -> Term {
+            let s: String = cs[i..i + 2].iter().collect();
+            Term::from_field_text(grams, &s)
+        };
+        match n {
+            0 => Box::new(EmptyQuery),
+            1 => Box::new(TermQuery::new(
+                Term::from_field_text(chars, term),
+                IndexRecordOption::Basic,
+            )),
+            2 => Box::new(TermQuery::new(bigram(0), IndexRecordOption::Basic)),
+            _ => {
+                let mut starts: Vec<usize> = (0..n - 1).step_by(2).collect();
+                if n % 2 == 1 {
+                    starts.push(n - 2);
+                }
+                Box::new(PhraseQuery::new_with_offset(
+                    starts.into_iter().map(|i| (i, bigram(i))).collect(),
+                ))
+            }
+        }
+    }
+
+    fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let filters = &query.filters;
+        let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        let term = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(v) = &filters.org {
+            out.push(term(f.org_code, v.trim()));
+        }
+        if let Some(v) = &filters.kind {
+            out.push(term(f.kind, v.trim()));
+        }
+        if let Some(v) = &filters.validity {
+            out.push(term(f.validity, v.trim()));
+        }
+        if let Some(v) = &filters.content_type {
+            out.push(term(f.content_type, v.trim()));
+        }
+        if let Some(y) = filters.year {
+            out.push(term(f.year, &y.to_string()));
+        }
+        if let Some(theme) = &filters.theme {
+            let segments = theme_segments(theme);
+            if !segments.is_empty() {
+                out.push(Box::new(TermQuery::new(
+                    Term::from_facet(f.theme, &Facet::from_path(segments)),
+                    IndexRecordOption::Basic,
+                )));
+            }
+        }
+        if filters.published_from.is_some() || filters.published_to.is_some() {
+            let bound = |v: Option<i64>| match v {
+                Some(v) => Bound::Included(Term::from_field_i64(f.published_at, v)),
+                None => Bound::Unbounded,
+            };
+            out.push(Box::new(RangeQuery::new(
+                bound(filters.published_from),
+                bound(filters.published_to),
+            )));
+        }
+        out
+    }
+
+    fn build_query(&self, query: &Query, parsed: &ParsedQuery) -> Box<dyn TantivyQuery> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for term in &parsed.terms {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(self.exact(term, query.scope), 0.0)),
+            ));
+        }
+        if parsed.terms.is_empty() {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
+        }
+        for term in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.exact(term, query.scope)));
+        }
+        for filter in self.filters(query) {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        if query.sort == Sort::Relevance && !parsed.terms.is_empty() {
+            let mut words: Vec<&str> = Vec::new();
+            for term in &parsed.terms {
+                for (a, b) in jieba_spans(term) {
+                    let w = &term[a..b];
+                    if !words.contains(&w) && words.len() < MAX_RANKING_WORDS {
+                        words.push(w);
+                    }
+                }
+            }
+            for w in words {
+                let title = TermQuery::new(
+                    Term::from_field_text(self.fields.title, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.body, w),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                ));
+            }
+            if query.scope == Scope::All {
+                for term in &parsed.terms {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(
+                            self.exact(term, Scope::Title),
+                            TITLE_EXACT_BONUS,
+                        )),
+                    ));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Runs a query: exact total, the requested page of hits with highlighted snippets, facet
+    /// counts. Any text is accepted; see [`Query`] for the syntax and [`ParsedQuery`] for how
+    /// odd input is read. Errors only come from the index itself.
+    pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
+        let parsed = ParsedQuery::parse(&query.text);
+        let (offset, per_page) = query.window();
+        let mut results = Results {
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+            parsed,
+            page: offset / per_page + 1,
+            per_page,
+        };
+        if results.parsed.nothing_searchable {
+            return Ok(results);
+        }
+        let searcher = self.reader.searcher();
+        let tq = self.build_query(query, &results.parsed);
+        let by_date = query.sort == Sort::DateDesc || results.parsed.terms.is_empty();
+        let want_hits = offset + per_page <= MAX_DEPTH;
+        let facets = query.facets.then_some(FacetCollector);
+        let top: Vec<(f32, DocAddress)>;
+        if by_date {
+            let top_c = want_hits.then(|| {
+                TopDocs::with_limit(per_page)
+                    .and_offset(offset)
+                    .order_by_fast_field::<i64>("published_at", Order::Desc)
+            });
+            let (total, hits, facets) = searcher.search(&tq, &(Count, top_c, facets))?;
+            results.total = total;
+            results.facets = facets.unwrap_or_default();
+            top = hits
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect();
+        } else {
+            let top_c = want_hits.then(|| {
+                TopDocs::with_limit(per_page)
+                    .and_offset(offset)
+                    .order_by_score()
+            });
+            let (total, hits, facets) = searcher.search(&tq, &(Count, top_c, facets))?;
+            results.total = total;
+            results.facets = facets.unwrap_or_default();
+            top = hits.unwrap_or_default();
+        }
+        for (score, address) in top {
+            results.hits.push(self.hit(&searcher, address, score, &results.parsed.terms)?);
+        }
+        Ok(results)
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        terms: &[String],
+    ) -> Result<Hit, SearchError> {
+        let f = &self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let title = text(f.title);
+        let mut snippet_html = None;
+        let mut first_body = None;
+        for value in doc.get_all(f.body) {
+            let Some(body) = value.as_str() else { continue };
+            if first_body.is_none() {
+                first_body = Some(body);
+            }
+            if let Some(s) = snippet(body, terms) {
+                snippet_html = Some(s);
+                break;
+            }
+        }
+        let snippet_html = snippet_html.unwrap_or_else(|| lead(first_body.unwrap_or_default()));
+        Ok(Hit {
+            id: text(f.id),
+            title_html: highlight_all(&title, terms),
+            title,
+            url: text(f.url),
+            org_code: text(f.org_code),
+            org_name: text(f.org_name),
+            doc_number: text(f.doc_number),
+            content_type: text(f.content_type),
+            published_at: doc
+                .get_first(f.published_at)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default(),
+            snippet_html,
+            score,
+        })
+    }
+}

@@ -1,0 +1,814 @@
+//! Applications for disclosure (依申请公开): submission with a durable receipt, lookup by
+//! tracking code and secret, clock events through the domain's rules, due dates recomputed
+//! from the calendar in force, letters, and similar requests.
+//!
+//! Personal data stays in this table and its pages; audit entries name the application by its
+//! tracking code, never the applicant.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_domain::application::{
+    self as rules, ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, Outcome,
+};
+use gongkai_domain::calendar::{Calendar, Reckoning, RegionCode};
+use gongkai_domain::time::beijing_date;
+use rand::Rng;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql::Sql;
+use crate::users::{hash_secret, verify_password};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts};
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Application {
+    /// Database id.
+    pub id: i64,
+    /// Tracking code given to the applicant (查询码).
+    pub tracking_code: String,
+    /// Site id.
+    pub site_id: i64,
+    /// Addressed organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// Its organ code.
+    pub org_code: String,
+    /// Applicant kind code.
+    pub applicant_kind: String,
+    /// Applicant's name (person or organisation).
+    pub name: String,
+    /// ID number (natural persons).
+    pub id_number: String,
+    /// 统一社会信用代码 (organisations).
+    pub credit_code: String,
+    /// Contact person (organisations).
+    pub contact_person: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Postal address.
+    pub address: String,
+    /// Postcode.
+    pub postcode: String,
+    /// What information is asked for.
+    pub description: String,
+    /// 文号 or title of the information, if known.
+    pub doc_hint: String,
+    /// Delivery form code.
+    pub delivery: String,
+    /// Status code.
+    pub status: String,
+    /// Day of receipt (Beijing).
+    pub received_on: String,
+    /// Instant of receipt.
+    pub received_at: String,
+    /// Current due date, when the clock runs.
+    pub due_on: Option<String>,
+    /// Outcome code once replied.
+    pub outcome: String,
+    /// Day of the reply.
+    pub replied_on: Option<String>,
+    /// A draft record created to publish this information proactively.
+    pub proactive_record_id: Option<i64>,
+}
+
+impl Application {
+    /// The status parsed.
+    pub fn status(&self) -> Result<ApplicationStatus> {
+        ApplicationStatus::parse(&self.status)
+            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
+    }
+
+    /// The receipt day parsed.
+    pub fn received(&self) -> Result<NaiveDate> {
+        NaiveDate::parse_from_str(&self.received_on, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt("收到日期无效".into()))
+    }
+}
+
+const SELECT: &str = "SELECT a.*, o.name AS org_name, o.code AS org_code FROM applications a JOIN organisations o ON o.id = a.org_id";
+
+fn from_row(r: &AnyRow) -> Result<Application> {
+    Ok(Application {
+        id: r.try_get("id")?,
+        tracking_code: r.try_get("tracking_code")?,
+        site_id: r.try_get("site_id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_code: r.try_get("org_code")?,
+        applicant_kind: r.try_get("applicant_kind")?,
+        name: r.try_get("name")?,
+        id_number: r.try_get("id_number")?,
+        credit_code: r.try_get("credit_code")?,
+        contact_person: r.try_get("contact_person")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        address: r.try_get("address")?,
+        postcode: r.try_get("postcode")?,
+        description: r.try_get("description")?,
+        doc_hint: r.try_get("doc_hint")?,
+        delivery: r.try_get("delivery")?,
+        status: r.try_get("status")?,
+        received_on: r.try_get("received_on")?,
+        received_at: r.try_get("received_at")?,
+        due_on: r.try_get("due_on")?,
+        outcome: r.try_get("outcome")?,
+        replied_on: r.try_get("replied_on")?,
+        proactive_record_id: r.try_get("proactive_record_id")?,
+    })
+}
+
+/// A validated application as submitted.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    /// Idempotency key from the form (a second submission with it returns the first receipt).
+    pub submission_key: String,
+    /// Addressed organisation.
+    pub org_id: i64,
+    /// Applicant kind.
+    pub applicant_kind: ApplicantKind,
+    /// Name.
+    pub name: String,
+    /// ID number (natural person).
+    pub id_number: String,
+    /// Credit code (organisation).
+    pub credit_code: String,
+    /// Contact person (organisation).
+    pub contact_person: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Address.
+    pub address: String,
+    /// Postcode.
+    pub postcode: String,
+    /// The information asked for.
+    pub description: String,
+    /// 文号 or title.
+    pub doc_hint: String,
+    /// Delivery form.
+    pub delivery: DeliveryForm,
+    /// The applicant's query password (hashed before storing).
+    pub secret: String,
+}
+
+/// What the applicant is shown once the application is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// Tracking code.
+    pub tracking_code: String,
+    /// Day of receipt.
+    pub received_on: String,
+    /// Due date.
+    pub due_on: Option<String>,
+    /// Whether this is an earlier receipt returned for a repeated submission.
+    pub repeated: bool,
+}
+
+/// A site's region for regional holidays (setting `region.<site code>`, then `region`).
+pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<RegionCode>> {
+    let v = match settings::get(store, &format!("region.{site_code}")).await? {
+        Some(v) => Some(v),
+        None => settings::get(store, "region").await?,
+    };
+    Ok(v.filter(|s| !s.trim().is_empty())
+        .and_then(|s| RegionCode::parse(&s).ok()))
+}
+
+fn tracking_code() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..8)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect();
+    format!("YS{tail}")
+}
+
+/// The reckoning of an application's clock with the calendar in force.
+pub fn reckon(
+    app: &Application,
+    events: &[ClockEvent],
+    cal: &Calendar,
+    region: Option<RegionCode>,
+) -> Result<Reckoning> {
+    let clock = rules::clock_of(app.received()?, events, region, cal)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    clock
+        .reckon(cal)
+        .map_err(|e| StoreError::Conflict(e.to_string()))
+}
+
+/// Stores an application and returns the receipt. The row is committed (fsync'd on SQLite
+/// with `synchronous = FULL`) before this returns, so a receipt shown is never lost.
+pub async fn submit(
+    store: &Store,
+    new: &NewApplication,
+    received_at: DateTime<Utc>,
+    ip: &str,
+) -> Result<Receipt> {
+    if let Some(r) = sqlx::query(
+        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
+    )
+    .bind(&new.submission_key)
+    .fetch_optional(store.pool())
+    .await?
+    {
+        return Ok(Receipt {
+            tracking_code: r.try_get("tracking_code")?,
+            received_on: r.try_get("received_on")?,
+            due_on: r.try_get("due_on")?,
+            repeated: true,
+        });
+    }
+    let chain = orgs::chain(store, new.org_id).await?;
+    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let site = orgs::by_id(store, site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    let cal = calendar::load(store).await?;
+    let received_on = beijing_date(received_at);
+    let due = rules::clock_of(received_on, &[], region, &cal)
+        .and_then(|c| c.reckon(&cal))
+        .map_err(|e| StoreError::Conflict(e.to_string()))?
+        .due_date()
+        .map(|d| d.to_string());
+    let secret_hash = hash_secret(&new.secret).await?;
+    let mut tx = store.begin_write().await?;
+    let mut code = tracking_code();
+    while sqlx::query_scalar::<_, i64>("SELECT id FROM applications WHERE tracking_code = $1")
+        .bind(&code)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some()
+    {
+        code = tracking_code();
+    }
+    let at = ts(now());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
+            id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
+            status, received_on, received_at, due_on, ip, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $19, $20, $21, $22, $22)
+         RETURNING id",
+    )
+    .bind(&code)
+    .bind(secret_hash)
+    .bind(&new.submission_key)
+    .bind(site_id)
+    .bind(new.org_id)
+    .bind(new.applicant_kind.code())
+    .bind(&new.name)
+    .bind(&new.id_number)
+    .bind(&new.credit_code)
+    .bind(&new.contact_person)
+    .bind(&new.phone)
+    .bind(&new.email)
+    .bind(&new.address)
+    .bind(&new.postcode)
+    .bind(&new.description)
+    .bind(&new.doc_hint)
+    .bind(new.delivery.code())
+    .bind(received_on.to_string())
+    .bind(ts(received_at))
+    .bind(due.clone())
+    .bind(ip)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user("public", ip),
+        audit::Change {
+            action: "application.submit",
+            object_type: "application",
+            object_id: code.clone(),
+            detail: serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }),
+        },
+    )
+    .await?;
+    feed::emit(
+        &mut tx,
+        "application",
+        &id.to_string(),
+        "application.submit",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        tracking_code: code,
+        received_on: received_on.to_string(),
+        due_on: due,
+        repeated: false,
+    })
+}
+
+/// The application for a tracking code and secret; `None` when either is wrong (the caller
+/// gives the same answer for both, and throttles).
+pub async fn lookup(
+    store: &Store,
+    tracking_code: &str,
+    secret: &str,
+) -> Result<Option<Application>> {
+    let code = tracking_code.trim().to_ascii_uppercase();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE a.tracking_code = $1"
+    )))
+    .bind(&code)
+    .fetch_optional(store.pool())
+    .await?;
+    // Verify against a fixed hash when the code is unknown, so timing does not reveal codes.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
+    let hash = match &row {
+        Some(r) => r.try_get::<String, _>("secret_hash")?,
+        None => DUMMY.to_owned(),
+    };
+    let ok = verify_password(secret, &hash).await;
+    match (ok, row) {
+        (true, Some(r)) => Ok(Some(from_row(&r)?)),
+        _ => Ok(None),
+    }
+}
+
+/// One application by id.
+pub async fn get(store: &Store, id: i64) -> Result<Application> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "该申请".into(),
+        })?;
+    from_row(&row)
+}
+
+/// One application by tracking code.
+pub async fn by_tracking_code(store: &Store, code: &str) -> Result<Application> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE a.tracking_code = $1"
+    )))
+    .bind(code.trim().to_ascii_uppercase())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "该申请".into(),
+    })?;
+    from_row(&row)
+}
+
+/// Applications addressed to the given organisations, open ones first by due date.
+pub async fn list_for_orgs(
+    store: &Store,
+    org_ids: &[i64],
+    include_closed: bool,
+) -> Result<Vec<Application>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(format!("{SELECT} WHERE a.org_id IN "));
+    q.int_list(org_ids.iter().copied());
+    if !include_closed {
+        q.push(" AND a.status <> 'replied'");
+    }
+    q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A recorded event with who recorded it and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedEvent {
+    /// The event.
+    pub event: ClockEvent,
+    /// Who.
+    pub actor: String,
+    /// When (storage timestamp).
+    pub at: String,
+}
+
+/// The events of an application in order.
+pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent>> {
+    let rows = sqlx::query("SELECT event, actor, created_at FROM application_events WHERE application_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let text: String = r.try_get("event")?;
+            Ok(RecordedEvent {
+                event: serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A letter sent to the applicant (补正告知书, 延期答复告知书, 收费通知书, 答复书 …).
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// Database id.
+    pub id: i64,
+    /// Kind code (`correction`, `extension`, `fee`, `transfer`, `reply`).
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Body text (paragraphs separated by blank lines).
+    pub body: String,
+    /// When (storage timestamp).
+    pub created_at: String,
+}
+
+/// Letters of an application in order.
+pub async fn letters(store: &Store, id: i64) -> Result<Vec<Letter>> {
+    let rows = sqlx::query("SELECT id, kind, title, body, created_at FROM application_letters WHERE application_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Letter {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                title: r.try_get("title")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A letter to send with an event: `(kind, title, body)`.
+pub type NewLetter = (String, String, String);
+
+async fn recompute_in(
+    tx: &mut Tx,
+    app: &Application,
+    events: &[ClockEvent],
+    cal: &Calendar,
+    region: Option<RegionCode>,
+) -> Result<Option<String>> {
+    let due = if app.status == "replied" {
+        app.due_on.clone()
+    } else {
+        reckon(app, events, cal, region)?
+            .due_date()
+            .map(|d| d.to_string())
+    };
+    sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
+        .bind(due.clone())
+        .bind(ts(now()))
+        .bind(app.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(due)
+}
+
+/// Records a clock event after the domain's rules allow it, recomputes the due date, stores an
+/// accompanying letter, and audits — all in one transaction.
+pub async fn record_event(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    event: &ClockEvent,
+    letter: Option<NewLetter>,
+) -> Result<Application> {
+    let app = get(store, id).await?;
+    let site = orgs::by_id(store, app.site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    let cal = calendar::load(store).await?;
+    let mut tx = store.begin_write().await?;
+    // Re-read inside the transaction: another member of staff may have acted meanwhile.
+    let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let status =
+        ApplicationStatus::parse(&status).map_err(|_| StoreError::Corrupt(status.clone()))?;
+    let texts: Vec<String> = sqlx::query_scalar(
+        "SELECT event FROM application_events WHERE application_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut events: Vec<ClockEvent> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect::<Result<_>>()?;
+    let next = rules::apply(status, app.received()?, &events, event, &cal)?;
+    let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("INSERT INTO application_events (application_id, event, actor, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(&json)
+        .bind(&actor.name)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    events.push(event.clone());
+    let (outcome, replied_on) = match event {
+        ClockEvent::Replied { outcome, on } => (outcome.code().to_owned(), Some(on.to_string())),
+        ClockEvent::Transferred { on, .. } => {
+            (Outcome::NotHeld.code().to_owned(), Some(on.to_string()))
+        }
+        _ => (app.outcome.clone(), app.replied_on.clone()),
+    };
+    sqlx::query("UPDATE applications SET status = $1, outcome = $2, replied_on = $3 WHERE id = $4")
+        .bind(next.code())
+        .bind(&outcome)
+        .bind(replied_on)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let mut updated = app.clone();
+    updated.status = next.code().to_owned();
+    recompute_in(&mut tx, &updated, &events, &cal, region).await?;
+    if let Some((kind, title, body)) = &letter {
+        sqlx::query("INSERT INTO application_letters (application_id, kind, title, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(kind)
+            .bind(title)
+            .bind(body)
+            .bind(ts(now()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "application.event",
+            object_type: "application",
+            object_id: app.tracking_code.clone(),
+            detail: serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) }),
+        },
+    )
+    .await?;
+    feed::emit(&mut tx, "application", &id.to_string(), "application.event").await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+/// Recomputes the due date of every open application with the calendar in force (after
+/// calendar data changed); audited with the number changed.
+pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
+    let cal = calendar::load(store).await?;
+    let open: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM applications WHERE status <> 'replied'")
+            .fetch_all(store.pool())
+            .await?;
+    let mut changed = Vec::new();
+    for id in open {
+        let app = get(store, id).await?;
+        let site = orgs::by_id(store, app.site_id).await?;
+        let region = region_of_site(store, &site.code).await?;
+        let evs: Vec<ClockEvent> = events(store, id)
+            .await?
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        let due = reckon(&app, &evs, &cal, region)?
+            .due_date()
+            .map(|d| d.to_string());
+        if due != app.due_on {
+            changed.push((id, app.tracking_code.clone(), app.due_on.clone(), due));
+        }
+    }
+    let mut tx = store.begin_write().await?;
+    for (id, _, _, due) in &changed {
+        sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
+            .bind(due.clone())
+            .bind(ts(now()))
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "application.recompute_due",
+            object_type: "calendar",
+            object_id: "open_applications".into(),
+            detail: serde_json::json!({
+                "changed": changed.iter().map(|(_, code, from, to)| serde_json::json!({"code": code, "from": from, "to": to})).collect::<Vec<_>>(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed.len())
+}
+
+/// Other applications to the same organisation asking for similar information
+/// (similarity ≥ 0.5), most similar first — candidates for proactive disclosure (第四十四条).
+pub async fn similar(store: &Store, app: &Application) -> Result<Vec<(Application, f64)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE a.org_id = $1 AND a.id <> $2 ORDER BY a.id DESC LIMIT 2000"
+    )))
+    .bind(app.org_id)
+    .bind(app.id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out: Vec<(Application, f64)> = rows
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .map(|other| {
+            let s = rules::similarity(
+                &format!("{} {}", app.description, app.doc_hint),
+                &format!("{} {}", other.description, other.doc_hint),
+            );
+            (other, s)
+        })
+        .filter(|(_, s)| *s >= 0.5)
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(out)
+}
+
+/// Links applications to the draft record created to publish their information proactively.
+pub async fn link_proactive(
+    store: &Store,
+    actor: &Actor,
+    ids: &[i64],
+    record_id: i64,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    for id in ids {
+        sqlx::query("UPDATE applications SET proactive_record_id = $1 WHERE id = $2")
+            .bind(record_id)
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "application.propose_proactive",
+            object_type: "record",
+            object_id: record_id.to_string(),
+            detail: serde_json::json!({ "applications": ids }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many applications this applicant (same name and ID or credit code) addressed to the
+/// organisation in the calendar month of `on`, including this one — for fees by piece.
+pub async fn nth_this_month(store: &Store, app: &Application, on: NaiveDate) -> Result<u32> {
+    let start = NaiveDate::from_ymd_opt(on.year(), on.month(), 1).unwrap_or(on);
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND name = $2 AND id_number = $3 AND credit_code = $4
+         AND received_on >= $5 AND received_on <= $6",
+    )
+    .bind(app.org_id)
+    .bind(&app.name)
+    .bind(&app.id_number)
+    .bind(&app.credit_code)
+    .bind(start.to_string())
+    .bind(on.to_string())
+    .fetch_one(store.pool())
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Records that a member of staff opened an applicant's personal data (个人信息保护法).
+pub async fn log_access(store: &Store, actor: &Actor, app: &Application) -> Result<()> {
+    audit::record(
+        store,
+        actor,
+        audit::Change {
+            action: "application.view",
+            object_type: "application",
+            object_id: app.tracking_code.clone(),
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Opens a one-hour session for an applicant who proved the tracking code and secret, so the
+/// status page can offer letter downloads without asking again. Returns the cookie token.
+pub async fn open_applicant_session(store: &Store, app: &Application) -> Result<String> {
+    let token = crate::sessions::random_token();
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let at = now();
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM applicant_sessions WHERE expires_at < $1")
+        .bind(ts(at))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO applicant_sessions (token_hash, application_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(hash)
+        .bind(app.id)
+        .bind(ts(at + chrono::Duration::hours(1)))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The application an applicant session belongs to, while it is live.
+pub async fn applicant_session(store: &Store, token: &str) -> Result<Option<Application>> {
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT application_id FROM applicant_sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(hash)
+    .bind(ts(now()))
+    .fetch_optional(store.pool())
+    .await?;
+    match id {
+        Some(id) => Ok(Some(get(store, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Forwards a transferred application to the responsible organisation: a new application
+/// there with the same content and secret, received today, linked by its submission key.
+pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result<Receipt> {
+    let secret_hash: String =
+        sqlx::query_scalar("SELECT secret_hash FROM applications WHERE id = $1")
+            .bind(app.id)
+            .fetch_one(store.pool())
+            .await?;
+    let chain = orgs::chain(store, to_org_id).await?;
+    let site_id = *chain.last().unwrap_or(&to_org_id);
+    let site = orgs::by_id(store, site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    let cal = calendar::load(store).await?;
+    let at = now();
+    let received_on = beijing_date(at);
+    let due = rules::clock_of(received_on, &[], region, &cal)
+        .and_then(|c| c.reckon(&cal))
+        .map_err(|e| StoreError::Conflict(e.to_string()))?
+        .due_date()
+        .map(|d| d.to_string());
+    let key = format!("forward:{}", app.tracking_code);
+    let mut tx = store.begin_write().await?;
+    if let Some(code) = sqlx::query_scalar::<_, String>(
+        "SELECT tracking_code FROM applications WHERE submission_key = $1",
+    )
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        return Ok(Receipt {
+            tracking_code: code,
+            received_on: received_on.to_string(),
+            due_on: due,
+            repeated: true,
+        });
+    }
+    let code = tracking_code();
+    sqlx::query(
+        "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
+            id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
+            status, received_on, received_at, due_on, ip, created_at, updated_at)
+         SELECT $1, $2, $3, $4, $5, applicant_kind, name, id_number, credit_code, contact_person, phone, email, address,
+            postcode, description, doc_hint, delivery, 'received', $6, $7, $8, ip, $7, $7
+         FROM applications WHERE id = $9",
+    )
+    .bind(&code)
+    .bind(secret_hash)
+    .bind(&key)
+    .bind(site_id)
+    .bind(to_org_id)
+    .bind(received_on.to_string())
+    .bind(ts(at))
+    .bind(due.clone())
+    .bind(app.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::system(),
+        audit::Change {
+            action: "application.forward",
+            object_type: "application",
+            object_id: code.clone(),
+            detail: serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        tracking_code: code,
+        received_on: received_on.to_string(),
+        due_on: due,
+        repeated: false,
+    })
+}

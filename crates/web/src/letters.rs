@@ -1,0 +1,229 @@
+//! The letters an office sends an applicant: the reply (答复书) per outcome, the correction
+//! notice (补正告知书), the extension notice (延期答复告知书), the fee notice (收费通知书) and
+//! the transfer notice. Each is prefilled from the outcome's legal ground and the applicant's
+//! rights of review and litigation; staff may edit the text before sending, and the stored text
+//! is what the applicant sees and downloads as PDF.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::application::{DeliveryForm, Outcome};
+use gongkai_store::applications::{Application, Letter};
+
+use crate::WebError;
+use crate::state::AppState;
+
+/// Chinese date as letters write it: `2026年11月25日`.
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn addressee(app: &Application) -> String {
+    format!("{}：", app.name)
+}
+
+fn rights(org_name: &str) -> String {
+    format!(
+        "如对本答复不服，可以自收到本答复之日起六十日内向{org_name}的上一级行政机关或者本级人民政府申请行政复议，也可以自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"
+    )
+}
+
+/// The reply letter for an outcome; `extra` is added as the office's own explanation.
+pub fn reply(app: &Application, outcome: Outcome, on: NaiveDate, extra: &str) -> (String, String) {
+    use Outcome as O;
+    let delivery = DeliveryForm::parse(&app.delivery)
+        .map(|d| d.label())
+        .unwrap_or("您选择的方式");
+    let decision = match outcome {
+        O::Disclosed => format!("经审查，您申请获取的政府信息属于公开范围，本机关予以公开，现按“{delivery}”方式提供。"),
+        O::PartlyDisclosed => "经审查，您申请获取的政府信息中含有依法不应当公开的内容，本机关对能够区分处理的部分予以提供，对不应当公开的部分作了区分处理。".into(),
+        O::StateSecret
+        | O::ProhibitedByLaw
+        | O::Security
+        | O::ThirdPartyRights
+        | O::InternalAffairs
+        | O::ProcessInformation
+        | O::EnforcementFile
+        | O::AdministrativeQuery => format!("经审查，您申请获取的政府信息{}，本机关不予公开。", outcome.label()),
+        O::NotHeld => "经检索查找，本机关未制作或者获取您申请的政府信息，该政府信息不存在。".into(),
+        O::NeedsCreating => "您申请获取的信息需要本机关对现有政府信息进行加工、分析后另行制作，本机关不予提供。".into(),
+        O::StillUnclear => "您补正后的申请内容仍不明确，本机关无法确定您所需要的政府信息，无法提供。".into(),
+        O::Petition => "您提出的申请属于信访、投诉、举报等事项，不属于政府信息公开申请，请通过相应渠道提出。".into(),
+        O::Repeated => "您提出的申请属于重复申请，本机关此前已作出答复，不再重复处理。".into(),
+        O::Publication => "您申请获取的是公开出版物，可以通过公开渠道获取，本机关不予处理。".into(),
+        O::Excessive => "您在一定期限内申请的数量、频次明显超过合理范围，且未能说明理由或者理由不合理，本机关不予处理。".into(),
+        O::Confirmation => "您要求本机关确认或者重新出具已获取的信息，不属于政府信息公开申请，本机关不予处理。".into(),
+        O::NoCorrection => "本机关已向您发出补正告知，您无正当理由逾期未补正，视为放弃申请，本机关不再处理您的政府信息公开申请。".into(),
+        O::FeeNotPaid => "本机关已向您发出收费通知，您逾期未按收费通知的要求缴纳费用，本机关不再处理您的政府信息公开申请。".into(),
+        O::OtherHandling => "本机关对您的申请作如下处理：".into(),
+    };
+    let mut paras = vec![
+        addressee(app),
+        format!(
+            "本机关于{}收到您提出的政府信息公开申请（查询码 {}），您申请获取：“{}”。",
+            chinese_date(app.received().unwrap_or(on)),
+            app.tracking_code,
+            app.description
+        ),
+        decision,
+    ];
+    if !extra.trim().is_empty() {
+        paras.push(extra.trim().to_owned());
+    }
+    paras.push(format!("依据：{}。", outcome.legal_ground()));
+    paras.push(rights(&app.org_name));
+    paras.push(format!("{}\n{}", app.org_name, chinese_date(on)));
+    ("政府信息公开申请答复书".into(), paras.join("\n\n"))
+}
+
+/// The correction notice (第三十条).
+pub fn correction(
+    app: &Application,
+    on: NaiveDate,
+    deadline: NaiveDate,
+    what: &str,
+) -> (String, String) {
+    let paras = [
+        addressee(app),
+        format!(
+            "本机关于{}收到您提出的政府信息公开申请（查询码 {}）。经审查，您的申请内容不够明确，请于{}前补正以下内容：",
+            chinese_date(app.received().unwrap_or(on)),
+            app.tracking_code,
+            chinese_date(deadline)
+        ),
+        what.trim().to_owned(),
+        "答复期限自本机关收到补正后的申请之日起重新计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。".into(),
+        "依据：《中华人民共和国政府信息公开条例》第三十条。".into(),
+        format!("{}\n{}", app.org_name, chinese_date(on)),
+    ];
+    ("政府信息公开申请补正告知书".into(), paras.join("\n\n"))
+}
+
+/// The extension notice (第三十三条).
+pub fn extension(
+    app: &Application,
+    on: NaiveDate,
+    days: u32,
+    reason: &str,
+    due: Option<NaiveDate>,
+) -> (String, String) {
+    let due = due.map(chinese_date).unwrap_or_else(|| "另行告知".into());
+    let paras = [
+        addressee(app),
+        format!(
+            "您于{}提出的政府信息公开申请（查询码 {}），因{}，不能在规定期限内答复。经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日，延长后的答复期限为{due}。",
+            chinese_date(app.received().unwrap_or(on)),
+            app.tracking_code,
+            reason.trim().trim_end_matches('。')
+        ),
+        "依据：《中华人民共和国政府信息公开条例》第三十三条第二款。".into(),
+        format!("{}\n{}", app.org_name, chinese_date(on)),
+    ];
+    ("政府信息公开申请延期答复告知书".into(), paras.join("\n\n"))
+}
+
+/// The fee notice (国办函〔2020〕109号).
+pub fn fee(app: &Application, on: NaiveDate, amount: i64, basis: &str) -> (String, String) {
+    let paras = [
+        addressee(app),
+        format!(
+            "您提出的政府信息公开申请（查询码 {}）申请数量、频次明显超过合理范围，依据《政府信息公开信息处理费管理办法》，本机关收取信息处理费 {amount} 元。计收方式：{basis}。",
+            app.tracking_code
+        ),
+        "请自收到本通知之日起 20 个工作日内缴纳。自发出收费通知之日起至缴纳费用之日止的时间不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该申请。".into(),
+        format!("{}\n{}", app.org_name, chinese_date(on)),
+    ];
+    (
+        "政府信息公开信息处理费收费通知书".into(),
+        paras.join("\n\n"),
+    )
+}
+
+/// The transfer notice (第三十六条第（五）项).
+pub fn transfer(
+    app: &Application,
+    on: NaiveDate,
+    to_name: &str,
+    to_contact: &str,
+) -> (String, String) {
+    let contact = if to_contact.trim().is_empty() {
+        String::new()
+    } else {
+        format!("（联系方式：{}）", to_contact.trim())
+    };
+    let paras = [
+        addressee(app),
+        format!(
+            "您于{}提出的政府信息公开申请（查询码 {}）所申请的信息不属于本机关负责公开的范围。经确认，该政府信息由{to_name}负责公开{contact}，本机关已将您的申请转送该机关，您也可以直接向该机关提出申请。",
+            chinese_date(app.received().unwrap_or(on)),
+            app.tracking_code
+        ),
+        "依据：《中华人民共和国政府信息公开条例》第三十六条第（五）项。".into(),
+        rights(&app.org_name),
+        format!("{}\n{}", app.org_name, chinese_date(on)),
+    ];
+    ("政府信息公开申请告知书".into(), paras.join("\n\n"))
+}
+
+/// Splits a stored letter into the parts the PDF layout needs.
+fn to_export(letter: &Letter, app: &Application) -> gongkai_export::Letter {
+    let mut paras: Vec<String> = letter
+        .body
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let addressee = if paras.first().is_some_and(|p| p.ends_with('：')) {
+        paras.remove(0)
+    } else {
+        format!("{}：", app.name)
+    };
+    let (signature_org, date) = match paras.last().and_then(|p| p.split_once('\n')) {
+        Some((org, date)) => {
+            let out = (org.to_owned(), date.to_owned());
+            paras.pop();
+            out
+        }
+        None => (app.org_name.clone(), String::new()),
+    };
+    gongkai_export::Letter {
+        title: letter.title.clone(),
+        reference: Some(format!("查询码：{}", app.tracking_code)),
+        addressee,
+        paragraphs: paras,
+        signature_org,
+        date,
+        footer_note: None,
+    }
+}
+
+/// Renders a stored letter as a PDF download.
+pub async fn pdf_response(
+    state: &AppState,
+    app: &Application,
+    letter: &Letter,
+) -> Result<Response, WebError> {
+    let doc = to_export(letter, app);
+    let fonts = state.fonts.clone().ok_or_else(|| {
+        WebError::Conflict(
+            "服务器未安装中文字体，暂不能生成 PDF（请管理员安装 fonts-wqy-microhei）".into(),
+        )
+    })?;
+    let bytes =
+        tokio::task::spawn_blocking(move || gongkai_export::render_letter_pdf(&doc, &fonts))
+            .await
+            .map_err(|_| WebError::Conflict("生成 PDF 失败".into()))?
+            .map_err(|e| WebError::Conflict(e.to_string()))?;
+    let name = format!("{}-{}.pdf", app.tracking_code, letter.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

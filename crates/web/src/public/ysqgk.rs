@@ -1,0 +1,441 @@
+//! 依申请公开 for the public: the application form, the receipt, the status lookup and letter
+//! downloads. The same validation serves `POST /api/v1/applications`.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{Duration, Utc};
+use gongkai_domain::application::{
+    ApplicantKind, ApplicationStatus, CreditCode, DeliveryForm, IdCardNo, Outcome, parse_phone,
+};
+use gongkai_domain::time::{display_minute, parse_storage_timestamp};
+use gongkai_store::applications::{self, Application, NewApplication, Receipt};
+use gongkai_store::{orgs, throttle};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use crate::WebError;
+use crate::admin::FieldErrors;
+use crate::client_ip::ClientIp;
+use crate::csrf::cookie;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// Applications one address may submit per hour.
+pub const SUBMISSIONS_PER_HOUR: i64 = 20;
+/// Wrong tracking code / secret pairs one address may try per 15 minutes.
+pub const LOOKUP_FAILURES: i64 = 10;
+/// Cookie of an applicant's status session.
+pub const APPLICANT_COOKIE: &str = "gk_ysq";
+
+/// The application form as typed (also the JSON body of the API).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ApplyForm {
+    /// Idempotency key of the form (repeated submissions return the first receipt).
+    #[serde(default)]
+    pub submission_key: String,
+    /// Organ code of the addressed organisation.
+    #[serde(default)]
+    pub org: String,
+    /// Applicant kind code.
+    #[serde(default)]
+    pub applicant_kind: String,
+    /// Name of the person or organisation.
+    #[serde(default)]
+    pub name: String,
+    /// ID number (natural persons).
+    #[serde(default)]
+    pub id_number: String,
+    /// 统一社会信用代码 (organisations).
+    #[serde(default)]
+    pub credit_code: String,
+    /// Contact person (organisations).
+    #[serde(default)]
+    pub contact_person: String,
+    /// Contact phone.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail (needed for delivery by e-mail).
+    #[serde(default)]
+    pub email: String,
+    /// Postal address (needed for delivery by post).
+    #[serde(default)]
+    pub address: String,
+    /// Postcode.
+    #[serde(default)]
+    pub postcode: String,
+    /// The information asked for (名称、文号或特征性描述).
+    #[serde(default)]
+    pub description: String,
+    /// Title or 文号, if known.
+    #[serde(default)]
+    pub doc_hint: String,
+    /// Delivery form code.
+    #[serde(default)]
+    pub delivery: String,
+    /// Query password the applicant sets.
+    #[serde(default)]
+    pub secret: String,
+    /// The same password again (forms only).
+    #[serde(default)]
+    pub secret_again: String,
+}
+
+fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(field, format!("不能超过 {max} 个字"));
+    }
+}
+
+/// Validates an application (the three parts of 第二十九条 and the rest); all problems at once.
+pub async fn validate(
+    state: &AppState,
+    f: &ApplyForm,
+) -> Result<Result<NewApplication, FieldErrors>, WebError> {
+    let mut e = FieldErrors::new();
+    let org = match gongkai_domain::org::OrgCode::parse(&f.org) {
+        Ok(code) => match orgs::by_code(&state.store, &code).await {
+            Ok(o) => Some(o),
+            Err(gongkai_store::StoreError::NotFound { .. }) => None,
+            Err(err) => return Err(err.into()),
+        },
+        Err(_) => None,
+    };
+    if org.is_none() {
+        e.insert("org", "请选择受理机关".into());
+    }
+    let kind = ApplicantKind::parse(&f.applicant_kind).ok();
+    if kind.is_none() {
+        e.insert("applicant_kind", "请选择申请人类型".into());
+    }
+    if f.name.trim().is_empty() {
+        e.insert("name", "请填写申请人姓名或名称".into());
+    }
+    too_long(&mut e, "name", &f.name, 100);
+    let mut id_number = String::new();
+    let mut credit_code = String::new();
+    match kind {
+        Some(ApplicantKind::Natural) => match IdCardNo::parse(&f.id_number) {
+            Ok(id) => id_number = id.as_str().to_owned(),
+            Err(err) => {
+                e.insert("id_number", err.to_string());
+            }
+        },
+        Some(_) => {
+            match CreditCode::parse(&f.credit_code) {
+                Ok(c) => credit_code = c.as_str().to_owned(),
+                Err(err) => {
+                    e.insert("credit_code", err.to_string());
+                }
+            }
+            if f.contact_person.trim().is_empty() {
+                e.insert("contact_person", "请填写联系人".into());
+            }
+        }
+        None => {}
+    }
+    too_long(&mut e, "contact_person", &f.contact_person, 50);
+    let phone = parse_phone(&f.phone)
+        .map_err(|err| e.insert("phone", err.to_string()))
+        .ok();
+    if !f.email.trim().is_empty() && !gongkai_domain::user::valid_email(&f.email) {
+        e.insert("email", "电子邮箱格式不正确".into());
+    }
+    too_long(&mut e, "email", &f.email, 100);
+    too_long(&mut e, "address", &f.address, 200);
+    too_long(&mut e, "postcode", &f.postcode, 10);
+    if f.description.trim().chars().count() < 5 {
+        e.insert(
+            "description",
+            "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）".into(),
+        );
+    }
+    too_long(&mut e, "description", &f.description, 5000);
+    too_long(&mut e, "doc_hint", &f.doc_hint, 200);
+    let delivery = DeliveryForm::parse(&f.delivery).ok();
+    if delivery.is_none() {
+        e.insert("delivery", "请选择获取信息的方式".into());
+    }
+    if delivery == Some(DeliveryForm::Email) && f.email.trim().is_empty() {
+        e.insert("email", "选择电子邮件方式时请填写电子邮箱".into());
+    }
+    if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
+        e.insert("address", "选择邮寄方式时请填写通讯地址".into());
+    }
+    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
+        e.insert(
+            "secret",
+            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度".into(),
+        );
+    } else if f.secret != f.secret_again {
+        e.insert("secret_again", "两次输入的查询密码不一致".into());
+    }
+    let key = f.submission_key.trim();
+    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        key.to_owned()
+    } else {
+        gongkai_store::sessions::random_token()
+    };
+    Ok(match (e.is_empty(), org, kind, phone, delivery) {
+        (true, Some(org), Some(kind), Some(phone), Some(delivery)) => Ok(NewApplication {
+            submission_key: key,
+            org_id: org.id,
+            applicant_kind: kind,
+            name: f.name.trim().to_owned(),
+            id_number,
+            credit_code,
+            contact_person: f.contact_person.trim().to_owned(),
+            phone,
+            email: f.email.trim().to_owned(),
+            address: f.address.trim().to_owned(),
+            postcode: f.postcode.trim().to_owned(),
+            description: f.description.trim().to_owned(),
+            doc_hint: f.doc_hint.trim().to_owned(),
+            delivery,
+            secret: f.secret.clone(),
+        }),
+        _ => Err(e),
+    })
+}
+
+/// Counts a submission from an address; refuses a burst.
+pub async fn allow_submission(state: &AppState, ip: &str) -> Result<(), WebError> {
+    if throttle::hit(
+        &state.store,
+        &format!("apply:{ip}"),
+        SUBMISSIONS_PER_HOUR,
+        Duration::hours(1),
+    )
+    .await?
+    {
+        Ok(())
+    } else {
+        Err(WebError::TooManyRequests(format!(
+            "同一网络地址一小时内最多提交 {SUBMISSIONS_PER_HOUR} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"
+        )))
+    }
+}
+
+fn choices() -> Value {
+    let kinds: Vec<_> = ApplicantKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    let deliveries: Vec<_> = DeliveryForm::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    context! { kinds => ser(&kinds), deliveries => ser(&deliveries) }
+}
+
+async fn render_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: &ApplyForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let all = orgs::list(&state.store).await?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "ysqgk/apply.html",
+            context! { form => ser(form), errors => ser(errors), orgs => ser(&all), choices => choices() },
+        )
+        .await
+}
+
+/// `GET /ysqgk/`: how to apply.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    state.page(&ctx, "ysqgk/index.html", context! {}).await
+}
+
+/// `GET /ysqgk/apply`.
+pub async fn form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let form = ApplyForm {
+        submission_key: gongkai_store::sessions::random_token(),
+        applicant_kind: ApplicantKind::Natural.code().into(),
+        delivery: DeliveryForm::Email.code().into(),
+        ..ApplyForm::default()
+    };
+    render_form(&state, &ctx, StatusCode::OK, &form, &FieldErrors::new()).await
+}
+
+fn receipt_view(r: &Receipt, org_name: &str) -> Value {
+    context! {
+        tracking_code => &r.tracking_code, received_on => &r.received_on, due_on => &r.due_on,
+        repeated => r.repeated, org_name => org_name,
+    }
+}
+
+/// `POST /ysqgk/apply`: stores the application and shows the receipt.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(mut f): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    match validate(&state, &f).await? {
+        Ok(new) => {
+            allow_submission(&state, &ip).await?;
+            let org = orgs::by_id(&state.store, new.org_id).await?;
+            let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
+            if !receipt.repeated
+                && let Ok(app) =
+                    applications::by_tracking_code(&state.store, &receipt.tracking_code).await
+            {
+                crate::notify::application_received(&state, &app).await;
+            }
+            state
+                .page_with_status(
+                    &ctx,
+                    StatusCode::CREATED,
+                    "ysqgk/receipt.html",
+                    context! { r => receipt_view(&receipt, &org.name) },
+                )
+                .await
+        }
+        Err(errors) => {
+            f.secret.clear();
+            f.secret_again.clear();
+            render_form(&state, &ctx, StatusCode::BAD_REQUEST, &f, &errors).await
+        }
+    }
+}
+
+/// The status lookup form.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    tracking_code: String,
+    #[serde(default)]
+    secret: String,
+}
+
+/// `GET /ysqgk/status`: the lookup form, or the status when an applicant session is open.
+pub async fn status_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(token) = cookie(&headers, APPLICANT_COOKIE)
+        && let Some(app) = applications::applicant_session(&state.store, &token).await?
+    {
+        return status_page(&state, &ctx, &app).await;
+    }
+    state
+        .page(&ctx, "ysqgk/status.html", context! { tracking_code => "" })
+        .await
+}
+
+/// `POST /ysqgk/status`: checks the code and secret (the same answer for a wrong code and a
+/// wrong secret, and throttled) and shows that application's status only.
+pub async fn status_lookup(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let key = format!("lookup-fail:{ip}");
+    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
+        return Err(WebError::TooManyRequests(
+            "查询失败次数过多，请 15 分钟后再试。".into(),
+        ));
+    }
+    match applications::lookup(&state.store, &f.tracking_code, &f.secret).await? {
+        Some(app) => {
+            let token = applications::open_applicant_session(&state.store, &app).await?;
+            let mut resp = status_page(&state, &ctx, &app).await?;
+            let secure = if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{APPLICANT_COOKIE}={token}; Path=/ysqgk; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+            )) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        None => {
+            throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
+            state
+                .page_with_status(
+                    &ctx,
+                    StatusCode::NOT_FOUND,
+                    "ysqgk/status.html",
+                    context! { tracking_code => f.tracking_code, error => "查询码或查询密码不正确，请核对后重试。" },
+                )
+                .await
+        }
+    }
+}
+
+/// What an applicant sees about their application (no staff notes, no other applications).
+async fn status_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    app: &Application,
+) -> Result<Response, WebError> {
+    let events: Vec<Value> = applications::events(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|e| context! { label => e.event.label(), on => e.event.on().to_string() })
+        .collect();
+    let letters: Vec<Value> = applications::letters(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            context! {
+                id => l.id, title => l.title, body => l.body,
+                at => parse_storage_timestamp(&l.created_at).map(display_minute),
+            }
+        })
+        .collect();
+    let status = ApplicationStatus::parse(&app.status)
+        .map(|s| s.label())
+        .unwrap_or_default();
+    let outcome = Outcome::parse(&app.outcome)
+        .ok()
+        .map(|o| format!("{} {}", o.group(), o.label()));
+    state
+        .page(
+            ctx,
+            "ysqgk/status_result.html",
+            context! {
+                a => context! {
+                    tracking_code => &app.tracking_code, org_name => &app.org_name, status => status,
+                    received_on => &app.received_on, due_on => &app.due_on, outcome => outcome,
+                    description => &app.description,
+                },
+                events => events, letters => letters,
+            },
+        )
+        .await
+}
+
+/// `GET /ysqgk/letters/{id}.pdf`: a letter as PDF, for the applicant whose session is open.
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let not_found = || WebError::NotFound("请先在“办理进度查询”中输入查询码和查询密码".into());
+    let id: i64 = file
+        .trim_end_matches(".pdf")
+        .parse()
+        .map_err(|_| not_found())?;
+    let token = cookie(&headers, APPLICANT_COOKIE).ok_or_else(not_found)?;
+    let app = applications::applicant_session(&state.store, &token)
+        .await?
+        .ok_or_else(not_found)?;
+    let letter = applications::letters(&state.store, app.id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(not_found)?;
+    crate::letters::pdf_response(&state, &app, &letter).await
+}
