@@ -331,8 +331,9 @@ pub fn clock_of(
         |clock: Clock, open: &mut Option<(PauseReason, NaiveDate)>, last: NaiveDate| match open
             .take()
         {
-            Some((reason, first)) => clock.with_pause(reason, first, Some(last)),
-            None => clock,
+            // A pause starts the day after the event; answered the same day, nothing paused.
+            Some((reason, first)) if last >= first => clock.with_pause(reason, first, Some(last)),
+            _ => clock,
         };
     for e in events {
         match e {

@@ -230,11 +230,15 @@ pub async fn submit(
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;
     let received_on = beijing_date(received_at);
-    let due = rules::clock_of(received_on, &[], region, &cal)
-        .and_then(|c| c.reckon(&cal))
-        .map_err(|e| StoreError::Conflict(e.to_string()))?
-        .due_date()
-        .map(|d| d.to_string());
+    // A receipt must never fail for want of calendar data: without it the due date is shown
+    // as "另行告知" and staff see why on the application's page.
+    let due = match rules::clock_of(received_on, &[], region, &cal).and_then(|c| c.reckon(&cal)) {
+        Ok(r) => r.due_date().map(|d| d.to_string()),
+        Err(e) => {
+            tracing::warn!(error = %e, "due date not computed at submission");
+            None
+        }
+    };
     let secret_hash = hash_secret(&new.secret).await?;
     let mut tx = store.begin_write().await?;
     let mut code = tracking_code();
@@ -455,9 +459,15 @@ async fn recompute_in(
     let due = if app.status == "replied" {
         app.due_on.clone()
     } else {
-        reckon(app, events, cal, region)?
-            .due_date()
-            .map(|d| d.to_string())
+        // What happened is recorded even when the calendar cannot date the deadline (a year
+        // without data): the due date is then unknown, and the page says why.
+        match reckon(app, events, cal, region) {
+            Ok(r) => r.due_date().map(|d| d.to_string()),
+            Err(e) => {
+                tracing::warn!(error = %e, code = %app.tracking_code, "due date not computed");
+                None
+            }
+        }
     };
     sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
         .bind(due.clone())
@@ -571,8 +581,9 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
             .into_iter()
             .map(|e| e.event)
             .collect();
-        let due = reckon(&app, &evs, &cal, region)?
-            .due_date()
+        let due = reckon(&app, &evs, &cal, region)
+            .ok()
+            .and_then(|r| r.due_date())
             .map(|d| d.to_string());
         if due != app.due_on {
             changed.push((id, app.tracking_code.clone(), app.due_on.clone(), due));
@@ -753,8 +764,8 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     let received_on = beijing_date(at);
     let due = rules::clock_of(received_on, &[], region, &cal)
         .and_then(|c| c.reckon(&cal))
-        .map_err(|e| StoreError::Conflict(e.to_string()))?
-        .due_date()
+        .ok()
+        .and_then(|r| r.due_date())
         .map(|d| d.to_string());
     let key = format!("forward:{}", app.tracking_code);
     let mut tx = store.begin_write().await?;

@@ -1,0 +1,686 @@
+//! Disclosure on application over HTTP, on both engines: the public form and receipt, the
+//! status lookup, every clock event and every outcome through the staff workbench, letters,
+//! masking and logging of personal data, rate limits, deadlines that follow calendar changes.
+
+mod support;
+
+use chrono::{Duration, Utc};
+use gongkai_domain::application::{ApplicantKind, DeliveryForm, Outcome};
+use gongkai_store::applications::{self, NewApplication};
+use gongkai_store::testing::ENGINES;
+use gongkai_store::{Actor, Engine, orgs};
+use reqwest::StatusCode;
+use support::{App, Session, must, spawn_app};
+
+const ID: &str = "11010519491231002X";
+
+fn body(description: &str) -> serde_json::Value {
+    serde_json::json!({
+        "org": "WQX004", "applicant_kind": "natural", "name": "张三", "id_number": ID,
+        "phone": "13912345678", "email": "zhangsan@example.com",
+        "description": description, "delivery": "email", "secret": "chaxun-123",
+    })
+}
+
+/// Stores an application directly (the HTTP form is rate-limited per address).
+async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, String) {
+    let org = must(
+        orgs::by_code(
+            &app.store,
+            &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+        )
+        .await,
+    );
+    let new = NewApplication {
+        submission_key: gongkai_store::sessions::random_token(),
+        org_id: org.id,
+        applicant_kind: ApplicantKind::Natural,
+        name: "李四".into(),
+        id_number: ID.into(),
+        credit_code: String::new(),
+        contact_person: String::new(),
+        phone: "13912345678".into(),
+        email: String::new(),
+        address: String::new(),
+        postcode: String::new(),
+        description: description.into(),
+        doc_hint: String::new(),
+        delivery: DeliveryForm::Download,
+        secret: "chaxun-123".into(),
+    };
+    let r = must(
+        applications::submit(
+            &app.store,
+            &new,
+            Utc::now() - Duration::days(received_days_ago),
+            "10.0.0.9",
+        )
+        .await,
+    );
+    let a = must(applications::by_tracking_code(&app.store, &r.tracking_code).await);
+    (a.id, r.tracking_code)
+}
+
+async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+    s.post(&format!("/admin/applications/{id}/events"), fields)
+        .await
+}
+
+async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
+    let a = must(applications::get(&app.store, id).await);
+    (a.status, a.outcome, a.due_on)
+}
+
+#[tokio::test]
+async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let citizen = Session::anonymous(&app).await;
+        let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
+        let fields = [
+            ("submission_key", key.as_str()),
+            ("org", "WQX004"),
+            ("applicant_kind", "natural"),
+            ("name", "张三"),
+            ("id_number", ID),
+            ("phone", "13912345678"),
+            ("email", "zhangsan@example.com"),
+            ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
+            ("delivery", "email"),
+            ("secret", "chaxun-123"),
+            ("secret_again", "chaxun-123"),
+        ];
+        let r = citizen.post("/ysqgk/apply", &fields).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        let html = must(r.text().await);
+        let code = html
+            .split("class=\"code\">")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            code.starts_with("YS") && html.contains("答复期限"),
+            "{html}"
+        );
+        // Submitting the same form again returns the same receipt, nothing doubled.
+        let again = must(citizen.post("/ysqgk/apply", &fields).await.text().await);
+        assert!(again.contains(&code) && again.contains("此前已经提交"));
+
+        // Bad input: refused clearly, nothing stored.
+        let before = must(
+            applications::list_for_orgs(
+                &app.store,
+                &[must(applications::by_tracking_code(&app.store, &code).await).org_id],
+                true,
+            )
+            .await,
+        )
+        .len();
+        let mut bad = fields.to_vec();
+        bad[0] = ("submission_key", "");
+        bad[4] = ("id_number", "110105194912310021");
+        bad[1] = ("org", "NOPE");
+        let r = citizen.post("/ysqgk/apply", &bad).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(
+            html.contains("身份证号码不正确")
+                && html.contains("请选择受理机关")
+                && html.contains("申请公开2025年")
+        );
+        assert!(
+            !html.contains("chaxun-123"),
+            "the secret is not echoed back"
+        );
+        let after = must(
+            applications::list_for_orgs(
+                &app.store,
+                &[must(applications::by_tracking_code(&app.store, &code).await).org_id],
+                true,
+            )
+            .await,
+        )
+        .len();
+        assert_eq!(before, after);
+
+        // Status: right secret shows it; a wrong secret and an unknown code get the same answer.
+        let r = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", &code), ("secret", "chaxun-123")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = must(r.text().await);
+        assert!(
+            page.contains(&code) && page.contains("已收到") && !page.contains(ID),
+            "{page}"
+        );
+        let wrong = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", &code), ("secret", "wrong-secret")],
+            )
+            .await;
+        let unknown = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", "YSNOSUCH1"), ("secret", "chaxun-123")],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let (w, u) = (must(wrong.text().await), must(unknown.text().await));
+        assert!(w.contains("查询码或查询密码不正确") && u.contains("查询码或查询密码不正确"));
+
+        // The JSON API answers 201 with the receipt.
+        let r = must(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/applications", app.base))
+                .json(&body("申请公开乌恰县2025年低保资金发放情况"))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let json: serde_json::Value = must(r.json().await);
+        assert!(
+            json["tracking_code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("YS"))
+        );
+        assert!(json["due_on"].as_str().is_some());
+        let r = must(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/applications", app.base))
+                .json(&serde_json::json!({"org": "WQX004"}))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let json: serde_json::Value = must(r.json().await);
+        assert!(json["error"]["fields"]["name"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn every_clock_event_and_every_outcome_through_the_workbench() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let office = Session::login(&app, "office").await;
+
+        // 补正: asked once, the clock restarts from the corrected application.
+        let (a, _) = stored(&app, "申请公开某项目批复文件", 2).await;
+        assert_eq!(
+            act(&handler, a, &[("kind", "reply"), ("outcome", "1")])
+                .await
+                .status(),
+            StatusCode::CONFLICT,
+            "register first"
+        );
+        assert_eq!(
+            act(&handler, a, &[("kind", "register")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let due_before = status_of(&app, a).await.2;
+        assert_eq!(
+            act(
+                &handler,
+                a,
+                &[("kind", "correction"), ("what", "请写明项目名称和年份")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, a).await.0, "awaiting_correction");
+        assert_eq!(
+            status_of(&app, a).await.2,
+            None,
+            "the clock stands still while waiting"
+        );
+        assert_eq!(
+            act(&handler, a, &[("kind", "correction_received")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let due_after = status_of(&app, a).await.2;
+        assert!(due_after > due_before, "{due_before:?} → {due_after:?}");
+        let r = act(&handler, a, &[("kind", "correction"), ("what", "再次补正")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("补正只能要求一次"));
+        assert_eq!(
+            act(&handler, a, &[("kind", "reply"), ("outcome", "1")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, a).await.0, "replied");
+        let letters = must(applications::letters(&app.store, a).await);
+        assert_eq!(
+            letters.iter().map(|l| l.kind.as_str()).collect::<Vec<_>>(),
+            ["correction", "reply"]
+        );
+        assert!(
+            letters[1].body.contains("行政复议")
+                && letters[1].body.contains("行政诉讼")
+                && letters[1].body.contains("第三十六条")
+        );
+
+        // 补正 too late: more than 7 working days after receipt.
+        let (late, _) = stored(&app, "申请公开某会议纪要", 20).await;
+        act(&handler, late, &[("kind", "register")]).await;
+        let r = act(
+            &handler,
+            late,
+            &[("kind", "correction"), ("what", "写明文号")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("7 个工作日内"));
+
+        // No correction in time → （六）1.
+        let (b, _) = stored(&app, "申请公开某文件", 1).await;
+        act(&handler, b, &[("kind", "register")]).await;
+        act(&handler, b, &[("kind", "correction"), ("what", "写明文号")]).await;
+        assert_eq!(
+            act(&handler, b, &[("kind", "reply"), ("outcome", "6-1")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, b).await.1, "6-1");
+
+        // Consultations stop the clock and resume it.
+        let (c, _) = stored(&app, "申请公开某企业的行政许可材料", 1).await;
+        act(&handler, c, &[("kind", "register")]).await;
+        assert_eq!(
+            act(
+                &handler,
+                c,
+                &[("kind", "third_party"), ("party", "某某有限公司")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, c).await.0, "consulting");
+        assert_eq!(
+            act(&handler, c, &[("kind", "agency_answered")])
+                .await
+                .status(),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            act(&handler, c, &[("kind", "third_party_answered")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(
+                &handler,
+                c,
+                &[("kind", "agency"), ("party", "乌恰县人民政府办公室")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        let paused = status_of(&app, c).await.2;
+        assert!(
+            paused.is_some(),
+            "agency silence ends the pause by itself, so a due date shows"
+        );
+        assert_eq!(
+            act(&handler, c, &[("kind", "agency_answered")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(&handler, c, &[("kind", "reply"), ("outcome", "3-4")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // Extension: only the head of the office; at most 20 working days in all.
+        let (d, _) = stored(&app, "申请公开某年度统计资料", 1).await;
+        act(&handler, d, &[("kind", "register")]).await;
+        assert_eq!(
+            act(
+                &handler,
+                d,
+                &[
+                    ("kind", "extend"),
+                    ("days", "10"),
+                    ("reason", "需要调取档案")
+                ]
+            )
+            .await
+            .status(),
+            StatusCode::FORBIDDEN
+        );
+        let before = status_of(&app, d).await.2;
+        assert_eq!(
+            act(
+                &office,
+                d,
+                &[
+                    ("kind", "extend"),
+                    ("days", "15"),
+                    ("reason", "需要调取档案")
+                ]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert!(status_of(&app, d).await.2 > before);
+        let r = act(
+            &office,
+            d,
+            &[("kind", "extend"), ("days", "6"), ("reason", "仍需时间")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("最长不得超过 20 个工作日"));
+        assert!(
+            must(applications::letters(&app.store, d).await)
+                .iter()
+                .any(|l| l.title.contains("延期答复告知书"))
+        );
+        let page = handler.get_text(&format!("/admin/applications/{d}")).await;
+        assert!(
+            page.contains("期限是如何计算的") && page.contains("延长"),
+            "explained"
+        );
+
+        // Fees: by volume 150 pages = 1,700 元; paid → answered; unpaid → （六）2.
+        let (e, _) = stored(&app, "申请复制全部档案", 1).await;
+        act(&handler, e, &[("kind", "register")]).await;
+        assert_eq!(
+            act(
+                &handler,
+                e,
+                &[("kind", "fee"), ("fee_by", "volume"), ("pages", "150")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        let fee_letter = must(applications::letters(&app.store, e).await)
+            .pop()
+            .map(|l| l.body)
+            .unwrap_or_default();
+        assert!(fee_letter.contains("1700 元"), "{fee_letter}");
+        assert_eq!(
+            act(&handler, e, &[("kind", "fee_paid")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(&handler, e, &[("kind", "reply"), ("outcome", "2")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let (f, _) = stored(&app, "申请复制全部档案二", 1).await;
+        act(&handler, f, &[("kind", "register")]).await;
+        act(
+            &handler,
+            f,
+            &[("kind", "fee"), ("fee_by", "volume"), ("pages", "40")],
+        )
+        .await;
+        assert_eq!(
+            act(&handler, f, &[("kind", "reply"), ("outcome", "6-2")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // Transfer: answered here, forwarded to the responsible organisation.
+        let (g, code) = stored(&app, "申请公开县政府常务会议决定", 1).await;
+        act(&handler, g, &[("kind", "register")]).await;
+        assert_eq!(
+            act(&handler, g, &[("kind", "transfer"), ("to", "WQX001")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            status_of(&app, g).await,
+            ("replied".into(), "4-1".into(), status_of(&app, g).await.2)
+        );
+        let county = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX001")),
+            )
+            .await,
+        );
+        let forwarded = must(applications::list_for_orgs(&app.store, &[county.id], true).await);
+        assert_eq!(forwarded.len(), 1);
+        assert_ne!(forwarded[0].tracking_code, code);
+
+        // Every other outcome, exactly as the annual report counts them.
+        for outcome in Outcome::ALL
+            .iter()
+            .filter(|o| !matches!(o.code(), "6-1" | "6-2"))
+        {
+            let (h, _) = stored(&app, &format!("结果测试 {}", outcome.code()), 1).await;
+            act(&handler, h, &[("kind", "register")]).await;
+            let r = act(
+                &handler,
+                h,
+                &[("kind", "reply"), ("outcome", outcome.code())],
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", outcome.label());
+            let (status, code, _) = status_of(&app, h).await;
+            assert_eq!(
+                (status.as_str(), code.as_str()),
+                ("replied", outcome.code())
+            );
+            let letter = must(applications::letters(&app.store, h).await)
+                .pop()
+                .map(|l| l.body)
+                .unwrap_or_default();
+            assert!(letter.contains(outcome.legal_ground()), "{letter}");
+        }
+
+        // Every step is audited and the chain holds.
+        let entries = must(gongkai_store::audit::recent(&app.store, 1000, None).await);
+        assert!(
+            entries
+                .iter()
+                .filter(|e| e.action == "application.event")
+                .count()
+                >= 40
+        );
+        assert!(matches!(
+            must(gongkai_store::audit::verify(&app.store).await),
+            gongkai_store::audit::Verification::Intact(_)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn staff_lists_mask_personal_data_mark_deadlines_and_log_access() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let (overdue, _) = stored(&app, "早就该答复的申请", 40).await;
+    let (_fresh, _) = stored(&app, "刚收到的申请", 0).await;
+    let handler = Session::login(&app, "handler").await;
+    let list = handler.get_text("/admin/applications").await;
+    assert!(
+        list.contains("110***********002X") && !list.contains(ID),
+        "masked in lists"
+    );
+    assert!(list.contains("已超期"), "{list}");
+    let before = must(gongkai_store::audit::recent(&app.store, 100, None).await)
+        .iter()
+        .filter(|e| e.action == "application.view")
+        .count();
+    let detail = handler
+        .get_text(&format!("/admin/applications/{overdue}"))
+        .await;
+    assert!(detail.contains(ID), "the handler sees the full number");
+    let after = must(gongkai_store::audit::recent(&app.store, 100, None).await)
+        .iter()
+        .filter(|e| e.action == "application.view")
+        .count();
+    assert_eq!(after, before + 1, "access to personal data is logged");
+    // An editor cannot open the workbench.
+    let editor = Session::login(&app, "editor").await;
+    assert_eq!(
+        editor.get("/admin/applications").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn bursts_and_guessing_are_throttled_with_clear_messages() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let c = reqwest::Client::new();
+    let mut created = 0;
+    let mut limited = 0;
+    for i in 0..30 {
+        let r = must(
+            c.post(format!("{}/api/v1/applications", app.base))
+                .json(&body(&format!("申请公开第 {i} 份文件的内容")))
+                .send()
+                .await,
+        );
+        match r.status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                limited += 1;
+                let json: serde_json::Value = must(r.json().await);
+                assert!(
+                    json["error"]["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("一小时内最多")
+                );
+            }
+            s => panic!("unexpected {s}"),
+        }
+    }
+    assert_eq!((created, limited), (20, 10));
+    let citizen = Session::anonymous(&app).await;
+    for _ in 0..10 {
+        let r = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", "YSGUESS01"), ("secret", "nope-nope")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    let r = citizen
+        .post(
+            "/ysqgk/status",
+            &[("tracking_code", "YSGUESS01"), ("secret", "nope-nope")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(must(r.text().await).contains("查询失败次数过多"));
+}
+
+#[tokio::test]
+async fn a_regional_holiday_moves_open_deadlines_and_is_audited() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        must(gongkai_store::settings::set(&app.store, &Actor::system(), "region", "XJ").await);
+        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
+        let this_year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
+        for y in [this_year, this_year + 1] {
+            let empty = format!("{{\"year\": {y}, \"days\": []}}");
+            must(
+                gongkai_store::calendar::import_year(
+                    &app.store,
+                    &Actor::system(),
+                    Some(&region),
+                    &empty,
+                )
+                .await,
+            );
+        }
+        let (id, _) = stored(&app, "申请公开某事项", 0).await;
+        let before = status_of(&app, id).await.2.unwrap_or_default();
+        let due = must(chrono::NaiveDate::parse_from_str(&before, "%Y-%m-%d"));
+        let year = chrono::Datelike::year(&due);
+        let yesterday = due - Duration::days(1);
+        let holiday = if chrono::Datelike::weekday(&yesterday).number_from_monday() <= 5 {
+            yesterday
+        } else {
+            due
+        };
+        let json = format!(
+            "{{\"year\": {year}, \"days\": [{{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]}}"
+        );
+        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
+        must(
+            gongkai_store::calendar::import_year(
+                &app.store,
+                &Actor::system(),
+                Some(&region),
+                &json,
+            )
+            .await,
+        );
+        let changed = must(applications::recompute_open(&app.store, &Actor::system()).await);
+        assert_eq!(changed, 1);
+        let after = status_of(&app, id).await.2.unwrap_or_default();
+        assert!(after > before, "{before} → {after}");
+        let entries = must(gongkai_store::audit::recent(&app.store, 20, None).await);
+        assert!(entries.iter().any(|e| e.action == "calendar.import"));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "application.recompute_due" && e.detail.contains(&after))
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeated_requests_become_a_proactive_draft_and_letters_download_as_pdf() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let (first, _) = stored(&app, "申请公开2025年乌恰县财政局部门预算执行情况", 3).await;
+    let (_second, _) = stored(&app, "请公开乌恰县财政局2025年部门预算执行情况", 2).await;
+    let handler = Session::login(&app, "handler").await;
+    let page = handler
+        .get_text(&format!("/admin/applications/{first}"))
+        .await;
+    assert!(page.contains("相似申请"), "{page}");
+    let r = handler
+        .post(&format!("/admin/applications/{first}/proactive"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a = must(applications::get(&app.store, first).await);
+    let record = must(
+        gongkai_store::records::get(&app.store, a.proactive_record_id.unwrap_or_default()).await,
+    );
+    assert_eq!(record.status, "draft");
+    assert!(record.body_text.contains("第四十四条"));
+
+    act(&handler, first, &[("kind", "register")]).await;
+    act(&handler, first, &[("kind", "reply"), ("outcome", "1")]).await;
+    let letter = must(applications::letters(&app.store, first).await)
+        .pop()
+        .map(|l| l.id)
+        .unwrap_or_default();
+    let r = handler
+        .get(&format!("/admin/applications/{first}/letters/{letter}.pdf"))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "a CJK font is installed by scripts/test"
+    );
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(must(r.bytes().await).starts_with(b"%PDF"));
+}

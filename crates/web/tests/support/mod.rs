@@ -1,0 +1,252 @@
+//! Shared fixtures for the web crate's HTTP tests: a real server on a random port against a
+//! throwaway database with a county, a department and staff in every role, and a signed-in
+//! HTTP session that carries the CSRF token.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::role::Role;
+use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_store::testing::TestDb;
+use gongkai_store::{Actor, Engine, Store, orgs, users};
+use gongkai_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+pub const PASSWORD: &str = "Test-2026-pass";
+
+pub struct App {
+    pub base: String,
+    pub store: Store,
+    pub db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
+    let db = TestDb::new(engine).await;
+    let store = must(Store::open(&db.url).await);
+    for (code, name, parent) in [
+        ("WQX001", "乌恰县人民政府", None),
+        ("WQX004", "乌恰县财政局", Some("WQX001")),
+    ] {
+        must(
+            orgs::create(
+                &store,
+                &Actor::system(),
+                orgs::NewOrganisation {
+                    code: must(OrgCode::parse(code)),
+                    name: must(OrgName::parse(name)),
+                    short_name: None,
+                    kind: None,
+                    parent: parent.map(|p| must(OrgCode::parse(p))),
+                },
+            )
+            .await,
+        );
+    }
+    for (name, role) in [
+        ("editor", Role::Editor),
+        ("editor2", Role::Editor),
+        ("reviewer", Role::Reviewer),
+        ("handler", Role::Handler),
+    ] {
+        must(
+            users::create(
+                &store,
+                &Actor::system(),
+                users::NewStaff {
+                    username: must(Username::parse(name)),
+                    display_name: must(DisplayName::parse(name)),
+                    org: must(OrgCode::parse("WQX004")),
+                    roles: vec![role],
+                    password: must(NewPassword::parse(PASSWORD)),
+                },
+            )
+            .await,
+        );
+    }
+    must(
+        users::create(
+            &store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse("office")),
+                display_name: must(DisplayName::parse("公开办")),
+                org: must(OrgCode::parse("WQX001")),
+                roles: vec![Role::Supervisor, Role::OfficeHead],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
+    // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
+    must(
+        users::create(
+            &store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse("both")),
+                display_name: must(DisplayName::parse("both")),
+                org: must(OrgCode::parse("WQX004")),
+                roles: vec![Role::Editor, Role::Reviewer],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
+    // Test fixture, not official data: deadlines of applications received in late 2026 run
+    // into 2027, whose schedule the State Council had not published when this was written.
+    must(
+        gongkai_store::calendar::import_year(
+            &store,
+            &Actor::system(),
+            None,
+            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+        )
+        .await,
+    );
+    let config = WebConfig {
+        data_dir: db.dir.clone(),
+        max_upload_bytes: max_upload,
+        ..WebConfig::default()
+    };
+    let state = must(AppState::new(store.clone(), config));
+    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let addr: SocketAddr = must(listener.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(gongkai_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    App {
+        base: format!("http://{addr}"),
+        store,
+        db,
+        shutdown: Some(tx),
+    }
+}
+
+pub struct Session {
+    pub c: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Session {
+    pub async fn login(app: &App, user: &str) -> Self {
+        let c = must(
+            reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build(),
+        );
+        let mut s = Self {
+            c,
+            base: app.base.clone(),
+            token: String::new(),
+        };
+        s.token = s.token_from("/admin/login").await;
+        let r = must(
+            s.c.post(format!("{}/admin/login", s.base))
+                .form(&[
+                    ("username", user),
+                    ("password", PASSWORD),
+                    ("csrf_token", &s.token),
+                    ("next", "/admin"),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login {user}");
+        s
+    }
+
+    /// A visitor without an account, with the CSRF cookie and token of the home page.
+    pub async fn anonymous(app: &App) -> Self {
+        let c = must(
+            reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build(),
+        );
+        let mut s = Self {
+            c,
+            base: app.base.clone(),
+            token: String::new(),
+        };
+        s.token = s.token_from("/admin/login").await;
+        s
+    }
+
+    /// The value of a hidden field on a page.
+    pub async fn field_from(&self, path: &str, name: &str) -> String {
+        let html = self.get_text(path).await;
+        let marker = format!("name=\"{name}\" value=\"");
+        html.find(&marker)
+            .map(|i| {
+                html[i + marker.len()..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn token_from(&self, path: &str) -> String {
+        let html = self.get_text(path).await;
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html
+            .find(marker)
+            .map(|i| i + marker.len())
+            .unwrap_or_else(|| panic!("no token on {path}"));
+        html[start..start + 64].to_owned()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        must(self.c.get(format!("{}{path}", self.base)).send().await)
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        must(self.get(path).await.text().await)
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &self.token));
+        must(
+            self.c
+                .post(format!("{}{path}", self.base))
+                .form(&form)
+                .send()
+                .await,
+        )
+    }
+
+    pub async fn upload(&self, id: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        must(
+            self.c
+                .post(format!(
+                    "{}/admin/records/{id}/attachments?csrf_token={}",
+                    self.base, self.token
+                ))
+                .multipart(form)
+                .send()
+                .await,
+        )
+    }
+}
