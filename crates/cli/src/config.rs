@@ -37,6 +37,8 @@ pub struct Config {
     pub allow_zip: bool,
     /// Outgoing mail (`[smtp]` table); without a host no mail is sent.
     pub smtp: gongkai_web::notify::SmtpConfig,
+    /// Applications one client address may submit per hour (public form and API).
+    pub submissions_per_hour: i64,
 }
 
 impl Default for Config {
@@ -53,6 +55,7 @@ impl Default for Config {
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
             smtp: gongkai_web::notify::SmtpConfig::default(),
+            submissions_per_hour: 20,
         }
     }
 }
@@ -74,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("allow_zip", &self.allow_zip)
             .field("smtp", &self.smtp)
+            .field("submissions_per_hour", &self.submissions_per_hour)
             .finish()
     }
 }
@@ -110,6 +114,7 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "max_upload_bytes",
     "allow_zip",
+    "submissions_per_hour",
 ];
 
 impl Config {

@@ -73,6 +73,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             max_upload_bytes: config.max_upload_bytes,
             allow_zip: config.allow_zip,
             smtp: config.smtp.clone(),
+            submissions_per_hour: config.submissions_per_hour,
         },
     )?;
     let local = listener.local_addr()?;

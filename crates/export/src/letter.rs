@@ -331,13 +331,14 @@ fn layout(blocks: &[Block], metrics: &Metrics<'_>) -> Vec<Line> {
             (Some(Kind::Title | Kind::Reference), Kind::Addressee | Kind::Paragraph) => {
                 lines.push(Line::blank(PITCH, false));
             }
+            // Two blank lines: the seal's top comes within a line of the body (GB/T 9704
+            // §7.3.5.1), with the seal line and date in its lower half.
             (Some(_), Kind::Signature) => lines.push(Line::blank(PITCH * 2.0, true)),
-            (Some(Kind::Paragraph | Kind::Addressee | Kind::Title), Kind::Date)
-            | (Some(Kind::Title), Kind::Reference) => {}
             _ => {}
         }
         let mut add = |text: String, x: f32, style: Style, justify: Option<f32>, height: f32| {
-            let keep = matches!(block.kind, Kind::Signature | Kind::Date | Kind::Note);
+            // The note stays with the date above it.
+            let keep = block.kind == Kind::Note;
             lines.push(Line {
                 block: Some(bi),
                 text,
@@ -434,7 +435,7 @@ fn lines_for_signature(
     }
     if let Some(bi) = sig_block {
         for text in &blocks[bi].texts {
-            for l in wrap_cjk(&text.clone(), |_| TEXT_W, |c| advance(c, body, metrics)) {
+            for l in wrap_cjk(text, |_| TEXT_W, |c| advance(c, body, metrics)) {
                 let w = width(&l, body, metrics);
                 let x = (centre - w / 2.0).min(right - w).max(LEFT);
                 out.push(Line {

@@ -150,4 +150,3 @@ fn the_font_is_embedded_as_a_subset_and_the_pdf_is_tagged() {
     // A subset of a multi-megabyte font: the whole letter stays small.
     assert!(pdf.len() < 300_000, "{} bytes", pdf.len());
 }
-

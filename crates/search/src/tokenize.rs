@@ -24,7 +24,8 @@ pub(crate) const JIEBA: &str = "gk_jieba";
 /// Positions count normalised characters, a whitespace run counting as one character, so the
 /// bigram at position p is made of characters p and p+1. Bigrams containing the (collapsed)
 /// space are emitted too, which keeps quoted phrases with spaces exact. [`PART_SEPARATOR`] ends
-/// a part: no bigram spans it.
+/// a part: no bigram spans it, and it takes a position of its own so that a phrase whose bigrams
+/// are two positions apart cannot bridge it either.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GramTokenizer {
     bigrams: bool,
@@ -48,7 +49,10 @@ impl Tokenizer for GramTokenizer {
             chars: text.char_indices(),
             bigrams: self.bigrams,
             prev: None,
-            next_position: 0,
+            // Positions start at 1, not 0: tantivy places the next value of the field one
+            // position after the last token of the previous one, and a phrase that skips every
+            // other bigram must not bridge that single-position gap.
+            next_position: 1,
             token: Token::default(),
         }
     }
@@ -197,7 +201,7 @@ mod tests {
     #[test]
     fn bigrams_carry_character_positions() {
         let got = tokens(GramTokenizer::bigrams(), "食品安全Ａ");
-        let want = [("食品", 0), ("品安", 1), ("安全", 2), ("全a", 3)];
+        let want = [("食品", 1), ("品安", 2), ("安全", 3), ("全a", 4)];
         assert_eq!(
             got,
             want.iter()
@@ -212,14 +216,14 @@ mod tests {
         let got = tokens(GramTokenizer::bigrams(), &text);
         let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(texts, ["食品", "品 ", " 安", "全法"]);
-        assert_eq!(got[2].1, 2);
+        assert_eq!(got[2].1, 3);
         assert!(got[3].1 > got[2].1 + 1, "a gap after the separator");
     }
 
     #[test]
     fn unigrams_skip_spaces() {
         let got = tokens(GramTokenizer::unigrams(), "a 食");
-        assert_eq!(got, [("a".to_owned(), 0), ("食".to_owned(), 2)]);
+        assert_eq!(got, [("a".to_owned(), 1), ("食".to_owned(), 3)]);
     }
 
     #[test]

@@ -174,4 +174,36 @@ fn syntax_is_exact_too() {
     assert!(total(f, "\"第一章 总则\"") > 1_000);
     // Exclusion only: everything else.
     assert_eq!(total(f, "-消防"), truth(f, &[], &["消防"]));
+    // Excluding phrases (longer than one bigram).
+    assert_eq!(total(f, "消防 -食品安全"), truth(f, &["消防"], &["食品安全"]));
+    assert_eq!(total(f, "-信息公开 -\"人民代表大会\""), truth(f, &[], &["信息公开", "人民代表大会"]));
+}
+
+#[test]
+fn strings_across_title_and_body_do_not_match() {
+    // The end of a title followed by the start of its body is not text of the document: the
+    // index must not join the two (nor body and 文号), whatever the length of the string.
+    let f = fixture();
+    let mut rng = common::Rng(0x6b61_6973_6869);
+    let mut checked = 0;
+    while checked < 60 {
+        let (title, body) = &f.originals[rng.below(f.originals.len())];
+        let t: Vec<char> = title.chars().collect();
+        let b: Vec<char> = body.trim_start_matches(['#', ' ']).chars().collect();
+        let (tl, bl) = (1 + rng.below(3), 1 + rng.below(3));
+        if t.len() < tl || b.len() < bl {
+            continue;
+        }
+        let q: String = t[t.len() - tl..].iter().chain(&b[..bl]).collect();
+        let n = normalize(&q);
+        if q.chars().any(char::is_whitespace)
+            || !q.chars().any(char::is_alphanumeric)
+            || n.contains('"')
+            || n.starts_with('-')
+        {
+            continue;
+        }
+        assert_eq!(total(f, &q), truth(f, &[&n], &[]), "{q}");
+        checked += 1;
+    }
 }

@@ -840,7 +840,9 @@ fn push_public_conditions(q: &mut Sql, f: &PublicFilter, at: &str) {
             .text(format!("{year:04}-12-31T16:00:00.000000Z"));
     }
     if !f.columns.is_empty() {
-        q.push(" AND EXISTS (SELECT 1 FROM record_columns c WHERE c.record_id = r.id AND c.column_slug IN ")
+        // An uncorrelated IN-subquery: the correlated EXISTS form met a planner path in the
+        // bundled SQLite that skipped a row between LIMIT/OFFSET pages.
+        q.push(" AND r.id IN (SELECT c.record_id FROM record_columns c WHERE c.column_slug IN ")
             .text_list(f.columns.iter().cloned())
             .push(")");
     }

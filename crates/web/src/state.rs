@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub allow_zip: bool,
     /// SMTP settings for notifications (empty host: none sent).
     pub smtp: crate::notify::SmtpConfig,
+    /// Applications one client address may submit per hour.
+    pub submissions_per_hour: i64,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
             smtp: crate::notify::SmtpConfig::default(),
+            submissions_per_hour: 20,
         }
     }
 }

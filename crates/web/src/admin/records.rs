@@ -54,8 +54,8 @@ pub struct RecordForm {
     validity: String,
     #[serde(default)]
     body: String,
-    /// Comma-free list of column slugs, repeated field.
-    #[serde(skip)]
+    /// Column slugs (a repeated form field, read by `from_pairs`).
+    #[serde(default)]
     columns: Vec<String>,
     #[serde(default)]
     interprets: String,

@@ -22,8 +22,6 @@ use crate::csrf::cookie;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
 
-/// Applications one address may submit per hour.
-pub const SUBMISSIONS_PER_HOUR: i64 = 20;
 /// Wrong tracking code / secret pairs one address may try per 15 minutes.
 pub const LOOKUP_FAILURES: i64 = 10;
 /// Cookie of an applicant's status session.
@@ -201,10 +199,11 @@ pub async fn validate(
 
 /// Counts a submission from an address; refuses a burst.
 pub async fn allow_submission(state: &AppState, ip: &str) -> Result<(), WebError> {
+    let limit = state.config.submissions_per_hour;
     if throttle::hit(
         &state.store,
         &format!("apply:{ip}"),
-        SUBMISSIONS_PER_HOUR,
+        limit,
         Duration::hours(1),
     )
     .await?
@@ -212,7 +211,7 @@ pub async fn allow_submission(state: &AppState, ip: &str) -> Result<(), WebError
         Ok(())
     } else {
         Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {SUBMISSIONS_PER_HOUR} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"
+            "同一网络地址一小时内最多提交 {limit} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"
         )))
     }
 }
