@@ -401,3 +401,93 @@ async fn configuration_comes_from_the_environment_and_a_file() {
         "gongkai.toml chose the folder"
     );
 }
+
+#[tokio::test]
+async fn the_calendar_answers_from_the_command_line() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let due = gongkai(
+        &db,
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2026-09-30",
+            "--working-days",
+            "1",
+        ],
+    );
+    assert!(due.status.success(), "{}", stderr(&due));
+    assert_eq!(
+        stdout(&due).trim(),
+        "2026-10-08",
+        "the first working day after National Day"
+    );
+    let make_up = gongkai(&db, &["calendar", "is-working-day", "2026-10-10"]);
+    assert_eq!(
+        stdout(&make_up).trim(),
+        "yes",
+        "a Saturday made a working day (调休)"
+    );
+    let holiday = gongkai(&db, &["calendar", "is-working-day", "2026-10-05"]);
+    assert_eq!(stdout(&holiday).trim(), "no");
+    assert_one_clear_line(
+        &gongkai(&db, &["calendar", "is-working-day", "2031-01-06"]),
+        "尚无 2031 年",
+    );
+
+    // A regional holiday an administrator imports moves the due date for that region only.
+    let file = db.dir.join("xj-2026.json");
+    must(std::fs::write(
+        &file,
+        r#"{"year": 2026, "days": [{"name": "古尔邦节", "date": "2026-05-27", "isOffDay": true}]}"#,
+    ));
+    let import = gongkai(
+        &db,
+        &[
+            "calendar",
+            "import",
+            "--region",
+            "XJ",
+            file.to_str().unwrap_or_default(),
+        ],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+    assert!(stdout(&import).contains("已导入日历数据"));
+    let national = gongkai(
+        &db,
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2026-05-26",
+            "--working-days",
+            "1",
+        ],
+    );
+    let regional = gongkai(
+        &db,
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2026-05-26",
+            "--working-days",
+            "1",
+            "--region",
+            "XJ",
+        ],
+    );
+    assert_eq!(stdout(&national).trim(), "2026-05-27");
+    assert_eq!(stdout(&regional).trim(), "2026-05-28");
+    let bad = db.dir.join("bad.json");
+    must(std::fs::write(
+        &bad,
+        "{\"year\": 2026, \"days\": [{\"date\": \"2026-13-01\"}]}",
+    ));
+    let o = gongkai(
+        &db,
+        &["calendar", "import", bad.to_str().unwrap_or_default()],
+    );
+    assert!(!o.status.success());
+    assert_eq!(stderr(&o).trim_end().lines().count(), 1, "{}", stderr(&o));
+}

@@ -185,6 +185,13 @@ pub fn build(state: AppState) -> Router {
                 post(admin::applications::propose_proactive),
             ),
         )
+        .route(
+            "/admin/calendar",
+            guarded(
+                Permission::ManageSite,
+                get(admin::calendar::show).post(admin::calendar::import),
+            ),
+        )
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 
     let api = Router::new()

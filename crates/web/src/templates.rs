@@ -120,6 +120,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/application.html",
         include_str!("../templates/admin/application.html"),
     ),
+    (
+        "admin/calendar.html",
+        include_str!("../templates/admin/calendar.html"),
+    ),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.

@@ -684,3 +684,39 @@ async fn repeated_requests_become_a_proactive_draft_and_letters_download_as_pdf(
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(must(r.bytes().await).starts_with(b"%PDF"));
 }
+
+#[tokio::test]
+async fn an_administrator_adds_calendar_data_in_the_back_office() {
+    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
+    let admin = Session::login(&app, "admin").await;
+    let page = admin.get_text("/admin/calendar").await;
+    assert!(
+        page.contains("内置全国节假日安排：2007 年至 2027 年"),
+        "{page}"
+    );
+    let r = admin
+        .post(
+            "/admin/calendar",
+            &[("region", "XJ"), ("json", r#"{"year": 2026, "days": [{"name": "肉孜节", "date": "2026-03-20", "isOffDay": true}]}"#)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(admin.get_text("/admin/calendar").await.contains("地区 XJ"));
+    let r = admin
+        .post(
+            "/admin/calendar",
+            &[("json", "{\"year\": 2026, \"days\": [}")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = must(r.text().await);
+    assert!(
+        html.contains("imp-error") && html.contains("2026"),
+        "the form keeps what was typed"
+    );
+    let handler = Session::login(&app, "handler").await;
+    assert_eq!(
+        handler.get("/admin/calendar").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -21,6 +21,7 @@ pub struct App {
     pub base: String,
     pub store: Store,
     pub db: TestDb,
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -37,6 +38,11 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 }
 
 pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
+    spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
+}
+
+/// Starts the app with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig)) -> App {
     let db = TestDb::new(engine).await;
     let store = must(Store::open(&db.url).await);
     for (code, name, parent) in [
@@ -93,6 +99,20 @@ pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
         )
         .await,
     );
+    must(
+        users::create(
+            &store,
+            &Actor::system(),
+            users::NewStaff {
+                username: must(Username::parse("admin")),
+                display_name: must(DisplayName::parse("管理员")),
+                org: must(OrgCode::parse("WQX001")),
+                roles: vec![Role::Admin],
+                password: must(NewPassword::parse(PASSWORD)),
+            },
+        )
+        .await,
+    );
     // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
     must(
         users::create(
@@ -119,20 +139,21 @@ pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
         )
         .await,
     );
-    let config = WebConfig {
+    let mut config = WebConfig {
         data_dir: db.dir.clone(),
-        max_upload_bytes: max_upload,
         ..WebConfig::default()
     };
+    adjust(&mut config);
     let state = must(AppState::new(store.clone(), config));
     let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
     let addr: SocketAddr = must(listener.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gongkai_web::serve(listener, state, async {
+    tokio::spawn(gongkai_web::serve(listener, state.clone(), async {
         let _ = rx.await;
     }));
     App {
         base: format!("http://{addr}"),
+        state,
         store,
         db,
         shutdown: Some(tx),
