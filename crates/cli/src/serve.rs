@@ -54,6 +54,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
                     "（未找到语料库 ../shared/corpus，仅载入示例信息；可用 GONGKAI_DEMO_CORPUS 指定）"
                 }
             );
+            println!("已载入演示依申请公开申请 5 件（申请人查询密码均为 demo-chaxun）。");
             println!("演示账号（密码均为 {password}）：");
             for a in accounts {
                 println!("  {:<16} {}（{}）", a.username, a.role, a.org);
