@@ -568,6 +568,7 @@ pub async fn load_applications(store: &Store) -> Result<usize, CliError> {
             doc_hint: String::new(),
             delivery: DeliveryForm::Download,
             secret: "demo-chaxun".into(),
+            files: Vec::new(),
         };
         let received = Utc::now() - Duration::days(days_ago);
         let receipt = applications::submit(store, &new, received, "").await?;

@@ -154,6 +154,42 @@ pub struct NewApplication {
     pub delivery: DeliveryForm,
     /// The applicant's query password (hashed before storing).
     pub secret: String,
+    /// Attached proof (ID copy, business licence), already stored as blobs.
+    pub files: Vec<AttachedFile>,
+}
+
+/// A file attached to an application (bytes already stored by SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachedFile {
+    /// Database id (0 before storing).
+    pub id: i64,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Original name.
+    pub file_name: String,
+    /// Type code (extension).
+    pub kind: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+}
+
+/// Files attached to an application.
+pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
+    let rows = sqlx::query("SELECT id, sha256, file_name, kind, size_bytes FROM application_files WHERE application_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AttachedFile {
+                id: r.try_get("id")?,
+                sha256: r.try_get("sha256")?,
+                file_name: r.try_get("file_name")?,
+                kind: r.try_get("kind")?,
+                size_bytes: r.try_get("size_bytes")?,
+            })
+        })
+        .collect()
 }
 
 /// What the applicant is shown once the application is stored.
@@ -282,6 +318,20 @@ pub async fn submit(
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
+    for f in &new.files {
+        sqlx::query(
+            "INSERT INTO application_files (application_id, sha256, file_name, kind, size_bytes, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&f.sha256)
+        .bind(&f.file_name)
+        .bind(&f.kind)
+        .bind(f.size_bytes)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    }
     audit::append(
         &mut tx,
         store.engine(),

@@ -42,7 +42,11 @@ pub fn build(state: AppState) -> Router {
         .route("/ysqgk", get(public::ysqgk::index))
         .route(
             "/ysqgk/apply",
-            get(public::ysqgk::form).post(public::ysqgk::submit),
+            get(public::ysqgk::form)
+                .post(public::ysqgk::submit)
+                .layer(DefaultBodyLimit::max(
+                    state.config.max_upload_bytes * public::ysqgk::MAX_PROOF_FILES + 1024 * 1024,
+                )),
         )
         .route(
             "/ysqgk/status",
@@ -183,6 +187,13 @@ pub fn build(state: AppState) -> Router {
             guarded(
                 Permission::HandleCases,
                 post(admin::applications::propose_proactive),
+            ),
+        )
+        .route(
+            "/admin/applications/{id}/files/{file}",
+            guarded(
+                Permission::HandleCases,
+                get(admin::applications::proof_file),
             ),
         )
         .route(

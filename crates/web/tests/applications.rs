@@ -47,6 +47,7 @@ async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, S
         doc_hint: String::new(),
         delivery: DeliveryForm::Download,
         secret: "chaxun-123".into(),
+        files: Vec::new(),
     };
     let r = must(
         applications::submit(
@@ -90,7 +91,14 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             ("secret", "chaxun-123"),
             ("secret_again", "chaxun-123"),
         ];
-        let r = citizen.post("/ysqgk/apply", &fields).await;
+        let proof = gongkai_content::fixtures::pdf();
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &fields,
+                vec![("proof", "身份证.pdf", proof)],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
         let html = must(r.text().await);
         let code = html
@@ -103,8 +111,36 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             code.starts_with("YS") && html.contains("答复期限"),
             "{html}"
         );
+        let stored_app = must(applications::by_tracking_code(&app.store, &code).await);
+        let proof = must(applications::files(&app.store, stored_app.id).await);
+        assert_eq!(
+            proof
+                .iter()
+                .map(|f| f.file_name.as_str())
+                .collect::<Vec<_>>(),
+            ["身份证.pdf"]
+        );
+        let handler = Session::login(&app, "admin").await;
+        let detail = handler
+            .get_text(&format!("/admin/applications/{}", stored_app.id))
+            .await;
+        assert!(detail.contains("身份证.pdf"));
+        let file = handler
+            .get(&format!(
+                "/admin/applications/{}/files/{}",
+                stored_app.id, proof[0].id
+            ))
+            .await;
+        assert_eq!(file.status(), StatusCode::OK);
+        assert!(must(file.bytes().await).starts_with(b"%PDF"));
         // Submitting the same form again returns the same receipt, nothing doubled.
-        let again = must(citizen.post("/ysqgk/apply", &fields).await.text().await);
+        let again = must(
+            citizen
+                .post_multipart("/ysqgk/apply", &fields, vec![])
+                .await
+                .text()
+                .await,
+        );
         assert!(again.contains(&code) && again.contains("此前已经提交"));
 
         // Bad input: refused clearly, nothing stored.
@@ -121,7 +157,13 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
         bad[0] = ("submission_key", "");
         bad[4] = ("id_number", "110105194912310021");
         bad[1] = ("org", "NOPE");
-        let r = citizen.post("/ysqgk/apply", &bad).await;
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &bad,
+                vec![("proof", "证明.pdf", gongkai_content::fixtures::exe())],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         let html = must(r.text().await);
         assert!(

@@ -216,6 +216,7 @@ async fn applicants_and_handlers_are_notified_by_mail() {
         doc_hint: String::new(),
         delivery: gongkai_domain::application::DeliveryForm::Download,
         secret: "chaxun-123".into(),
+        files: Vec::new(),
     };
     let late = must(
         gongkai_store::applications::submit(

@@ -163,6 +163,11 @@ async fn render(
     let nth = applications::nth_this_month(&state.store, app, today)
         .await
         .unwrap_or(1);
+    let proof: Vec<Value> = applications::files(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|f| context! { id => f.id, name => f.file_name, size => crate::public::xxgk::human_size(f.size_bytes) })
+        .collect();
     state
         .page_with_status(
             ctx,
@@ -177,7 +182,7 @@ async fn render(
                 explanation => explanation, history => history, letters => letters, similar => similar,
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
-                piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth,
+                piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof,
             },
         )
         .await
@@ -508,4 +513,38 @@ pub async fn propose_proactive(
     ids.extend(similar.iter().map(|(a, _)| a.id));
     applications::link_proactive(&state.store, &actor, &ids, record.id).await?;
     Ok(Redirect::to(&format!("/admin/records/{}", record.id)).into_response())
+}
+
+/// `GET /admin/applications/{id}/files/{file}`: a proof file the applicant attached (access
+/// to it is logged like access to the application).
+pub async fn proof_file(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let f = applications::files(&state.store, id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == file)
+        .ok_or_else(|| WebError::NotFound("文件不存在".into()))?;
+    applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
+    let bytes = gongkai_store::attachments::read_blob(&state.config.data_dir, &f.sha256).await?;
+    let mime =
+        crate::public::xxgk::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename*=UTF-8''{}",
+                    crate::error::urlencode(&f.file_name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

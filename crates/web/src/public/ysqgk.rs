@@ -2,7 +2,7 @@
 //! downloads. The same validation serves `POST /api/v1/applications`.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{Duration, Utc};
@@ -10,7 +10,7 @@ use gongkai_domain::application::{
     ApplicantKind, ApplicationStatus, CreditCode, DeliveryForm, IdCardNo, Outcome, parse_phone,
 };
 use gongkai_domain::time::{display_minute, parse_storage_timestamp};
-use gongkai_store::applications::{self, Application, NewApplication, Receipt};
+use gongkai_store::applications::{self, Application, AttachedFile, NewApplication, Receipt};
 use gongkai_store::{orgs, throttle};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
@@ -192,6 +192,7 @@ pub async fn validate(
             doc_hint: f.doc_hint.trim().to_owned(),
             delivery,
             secret: f.secret.clone(),
+            files: Vec::new(),
         }),
         _ => Err(e),
     })
@@ -269,14 +270,95 @@ fn receipt_view(r: &Receipt, org_name: &str) -> Value {
     }
 }
 
-/// `POST /ysqgk/apply`: stores the application and shows the receipt.
+/// Most proof files one application may carry.
+pub const MAX_PROOF_FILES: usize = 3;
+
+/// Reads the multipart form: its text fields and the proof files (type checked by content:
+/// PDF, images, Word; stored by hash before the application is committed).
+async fn read_multipart(
+    state: &AppState,
+    mut mp: Multipart,
+) -> Result<(ApplyForm, Vec<AttachedFile>, Option<String>), WebError> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut files = Vec::new();
+    let mut file_error = None;
+    let bad = |_| WebError::BadRequest("提交的数据不完整，请重试".into());
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "proof" {
+            let file_name = field.file_name().unwrap_or_default().trim().to_owned();
+            let bytes = field.bytes().await.map_err(bad)?;
+            if bytes.is_empty() && file_name.is_empty() {
+                continue;
+            }
+            if files.len() >= MAX_PROOF_FILES {
+                file_error = Some(format!("最多上传 {MAX_PROOF_FILES} 个证明文件"));
+                continue;
+            }
+            if bytes.len() > state.config.max_upload_bytes {
+                file_error = Some(format!(
+                    "证明文件不能超过 {}",
+                    crate::public::xxgk::human_size(state.config.max_upload_bytes as i64)
+                ));
+                continue;
+            }
+            match gongkai_content::sniff(&bytes, &file_name) {
+                Ok(kind) if !kind.is_archive() => {
+                    let sha256 =
+                        gongkai_store::attachments::store_blob(&state.config.data_dir, &bytes)
+                            .await?;
+                    files.push(AttachedFile {
+                        id: 0,
+                        sha256,
+                        file_name,
+                        kind: kind.extension().to_owned(),
+                        size_bytes: bytes.len() as i64,
+                    });
+                }
+                Ok(_) => {
+                    file_error = Some("证明文件不接受压缩包，请上传 PDF、图片或 Word 文档".into())
+                }
+                Err(e) => file_error = Some(e.to_string()),
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            fields.push((name, value));
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
+    let form: ApplyForm = serde_urlencoded::from_str(&encoded)
+        .map_err(|_| WebError::BadRequest("提交的数据格式不正确".into()))?;
+    Ok((form, files, file_error))
+}
+
+/// `POST /ysqgk/apply` (multipart, CSRF token in the action's query string): stores the
+/// application with its proof files and shows the receipt.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     ClientIp(ip): ClientIp,
-    Form(mut f): Form<ApplyForm>,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
-    match validate(&state, &f).await? {
+    let (mut f, files, file_error) = read_multipart(&state, multipart).await?;
+    let validated = validate(&state, &f).await?;
+    let result = match (validated, file_error) {
+        (Ok(mut new), None) => {
+            new.files = files;
+            Ok(new)
+        }
+        (Ok(_), Some(e)) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("proof", e);
+            Err(errors)
+        }
+        (Err(mut errors), e) => {
+            if let Some(e) = e {
+                errors.insert("proof", e);
+            }
+            Err(errors)
+        }
+    };
+    match result {
         Ok(new) => {
             allow_submission(&state, &ip).await?;
             let org = orgs::by_id(&state.store, new.org_id).await?;

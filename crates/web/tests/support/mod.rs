@@ -212,6 +212,34 @@ impl Session {
         s
     }
 
+    /// Posts a multipart form (the CSRF token goes in the query string) with text fields and
+    /// `(field, file name, bytes)` files.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, &str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            form = form.part(
+                field.to_string(),
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        must(
+            self.c
+                .post(format!("{}{path}{sep}csrf_token={}", self.base, self.token))
+                .multipart(form)
+                .send()
+                .await,
+        )
+    }
+
     /// The value of a hidden field on a page.
     pub async fn field_from(&self, path: &str, name: &str) -> String {
         let html = self.get_text(path).await;
