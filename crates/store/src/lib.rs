@@ -22,6 +22,7 @@ pub mod settings;
 pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod themes;
 pub mod throttle;
 pub mod users;
 

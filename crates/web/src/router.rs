@@ -197,6 +197,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/themes",
+            guarded(
+                Permission::Supervise,
+                get(admin::catalogue::themes).post(admin::catalogue::themes_change),
+            ),
+        )
+        .route(
             "/admin/calendar",
             guarded(
                 Permission::ManageSite,

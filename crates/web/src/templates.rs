@@ -124,6 +124,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/calendar.html",
         include_str!("../templates/admin/calendar.html"),
     ),
+    (
+        "admin/themes.html",
+        include_str!("../templates/admin/themes.html"),
+    ),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.

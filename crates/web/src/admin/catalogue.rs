@@ -238,3 +238,81 @@ pub async fn negative_add(
     )
     .await
 }
+
+/// The theme forms: add (`name`, optional `parent`) or rename (`code`, `name`).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ThemeForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn render_themes(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &gongkai_store::users::Staff,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let site = site_of(state, staff).await?;
+    let themes = gongkai_store::themes::list(&state.store, site.id).await?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/themes.html",
+            context! { site => ser(&site), themes => ser(&themes), error => error },
+        )
+        .await
+}
+
+/// `GET /admin/themes`: the site's theme tree (主题分类).
+pub async fn themes(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    render_themes(&state, &ctx, &staff, StatusCode::OK, None).await
+}
+
+/// `POST /admin/themes`: adds or renames a theme for the site, audited.
+pub async fn themes_change(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<ThemeForm>,
+) -> Result<Response, WebError> {
+    let site = site_of(&state, &staff).await?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = if f.action == "rename" {
+        gongkai_store::themes::rename(&state.store, &actor, site.id, &f.code, &f.name).await
+    } else {
+        let parent = Some(f.parent.trim()).filter(|p| !p.is_empty());
+        gongkai_store::themes::add(&state.store, &actor, site.id, &f.name, parent)
+            .await
+            .map(|_| ())
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/admin/themes").into_response()),
+        Err(StoreError::Conflict(msg)) => {
+            render_themes(&state, &ctx, &staff, StatusCode::BAD_REQUEST, Some(msg)).await
+        }
+        Err(StoreError::NotFound { what }) => {
+            render_themes(
+                &state,
+                &ctx,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                Some(format!("未找到{what}")),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

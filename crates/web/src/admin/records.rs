@@ -219,7 +219,7 @@ async fn content_from_form(
     })
 }
 
-fn choices() -> Value {
+fn choices(themes: &[catalogue::Theme]) -> Value {
     let kinds: Vec<_> = RecordKind::ALL
         .iter()
         .map(|k| (k.code(), k.label()))
@@ -244,9 +244,9 @@ fn choices() -> Value {
         .iter()
         .map(|c| (c.slug, c.name, c.parent.is_some()))
         .collect();
-    let themes: Vec<_> = catalogue::default_themes()
-        .into_iter()
-        .map(|t| (t.code, t.parent.is_some()))
+    let themes: Vec<_> = themes
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone(), t.parent.is_some()))
         .collect();
     context! {
         kinds => ser(&kinds), validities => ser(&validities), forms => ser(&forms), grounds => ser(&grounds),
@@ -334,7 +334,7 @@ async fn render_form(
             status,
             "admin/record_form.html",
             context! {
-                form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(),
+                form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(&site_themes(state, staff.org_id).await?),
                 action => target.action, heading => target.heading,
                 revising => target.action.ends_with("/revise"),
             },
@@ -527,7 +527,7 @@ async fn show_record(
                 author_waiting => is_author && r.status == "pending",
                 can_manage_published => (can_draft || can_review) && r.status == "published",
                 public_url => r.index_no.as_deref().map(crate::public::xxgk::record_url),
-                choices => choices(),
+                choices => choices(&site_themes(state, r.org_id).await?),
                 now_local => Utc::now().with_timezone(&beijing()).format("%Y-%m-%dT%H:%M").to_string(),
             },
         )
@@ -1057,4 +1057,11 @@ pub async fn scan_all(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
     state
         .page(&ctx, "admin/scan.html", context! { report => ser(&report) })
         .await
+}
+
+/// The theme tree of the site an organisation belongs to.
+pub async fn site_themes(state: &AppState, org_id: i64) -> Result<Vec<catalogue::Theme>, WebError> {
+    let chain = orgs::chain(&state.store, org_id).await?;
+    let site = *chain.last().unwrap_or(&org_id);
+    Ok(gongkai_store::themes::list(&state.store, site).await?)
 }

@@ -193,7 +193,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             context! {
                 site_org => ser(&site), latest => ser(&latest.into_iter().map(line).collect::<Vec<_>>()), total => total,
                 roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years,
-                themes => ser(&gongkai_domain::catalogue::default_themes().into_iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
+                themes => ser(&gongkai_store::themes::list(&state.store, site.id).await?.into_iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
             },
         )
         .await
