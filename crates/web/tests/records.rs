@@ -767,7 +767,47 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
             )
             .await;
         assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
+        // Themes: the site extends and renames the shipped tree; the record form offers them.
+        let r = office
+            .post(
+                "/admin/themes",
+                &[
+                    ("action", "add"),
+                    ("name", "乡村振兴"),
+                    ("parent", "民政、扶贫、救灾"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = office
+            .post(
+                "/admin/themes",
+                &[
+                    ("action", "rename"),
+                    ("code", "民政、扶贫、救灾\\扶贫"),
+                    ("name", "脱贫攻坚"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = office
+            .post(
+                "/admin/themes",
+                &[
+                    ("action", "add"),
+                    ("name", "乡村振兴"),
+                    ("parent", "民政、扶贫、救灾"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("已存在"));
         let editor = Session::login(&app, "editor").await;
+        let form = editor.get_text("/admin/records/new").await;
+        assert!(
+            form.contains("value=\"民政、扶贫、救灾\\乡村振兴\"") && form.contains("脱贫攻坚"),
+            "site themes offered"
+        );
         assert_eq!(
             editor.get("/admin/negative").await.status(),
             StatusCode::FORBIDDEN
