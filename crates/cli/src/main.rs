@@ -81,6 +81,8 @@ enum Command {
     /// 通知：发送到期提醒邮件
     #[command(subcommand)]
     Notify(NotifyCommand),
+    /// 重建站内搜索索引（索引是派生数据，可随时从数据库重建）
+    Reindex,
     /// 网站自查：对全部已发布信息（含附件）重新进行内容审查，按机构列出发现
     Scan {
         /// 以 JSON 输出
@@ -465,6 +467,31 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Site(cmd) => site_command(&open_store(&config).await?, cmd).await,
         Command::Import(args) => import_command(&open_store(&config).await?, args).await,
         Command::Scan { json } => scan_command(&open_store(&config).await?, json).await,
+        Command::Reindex => {
+            let store = open_store(&config).await?;
+            ensure_data_dir(&config)?;
+            let index = gongkai_search::SearchIndex::open(config.data.join("search-index"))
+                .map_err(|e| CliError::Config(format!("无法打开搜索索引：{e}")))?;
+            let total = gongkai_store::records::searchable_ids(&store, 0, i64::MAX)
+                .await?
+                .len();
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} 条  {per_sec}  预计剩余 {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let done = gongkai_web::search::rebuild(&store, &index, |n| bar.set_position(n as u64))
+                .await?;
+            bar.finish_and_clear();
+            println!(
+                "搜索索引已重建：{done} 条信息，用时 {:.1} 秒。",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Calendar(cmd) => calendar_command(&open_store(&config).await?, cmd).await,
         Command::Notify(NotifyCommand::Digest) => {
             let store = open_store(&config).await?;

@@ -75,6 +75,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             allow_zip: config.allow_zip,
             smtp: config.smtp.clone(),
             submissions_per_hour: config.submissions_per_hour,
+            search_dir: Some(config.data.join("search-index")),
         },
     )?;
     let local = listener.local_addr()?;

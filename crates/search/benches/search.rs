@@ -270,17 +270,18 @@ fn fts_where(parsed: &ParsedQuery) -> (String, Vec<String>, bool) {
     (clauses.join(" AND "), params, has_match)
 }
 
-fn fts5(
-    docs: &[Doc],
-    path: &Path,
-    queries: &[(String, &'static str)],
-    rounds: usize,
-) -> Figures {
+fn fts5(docs: &[Doc], path: &Path, queries: &[(String, &'static str)], rounds: usize) -> Figures {
     let _ = std::fs::remove_file(path);
     // Same normalised text as ours sees, prepared before the clock starts.
     let normalised: Vec<[String; 3]> = docs
         .iter()
-        .map(|d| [normalize(&d.title), normalize(&d.body), normalize(&d.doc_number)])
+        .map(|d| {
+            [
+                normalize(&d.title),
+                normalize(&d.body),
+                normalize(&d.doc_number),
+            ]
+        })
         .collect();
     let t = Instant::now();
     let mut conn = Connection::open(path).unwrap_or_else(|e| die(e));
@@ -372,12 +373,7 @@ struct Row {
     by_class: Vec<(&'static str, f64)>,
 }
 
-fn row(
-    engine: &'static str,
-    docs: &[Doc],
-    f: &Figures,
-    queries: &[(String, &'static str)],
-) -> Row {
+fn row(engine: &'static str, docs: &[Doc], f: &Figures, queries: &[(String, &'static str)]) -> Row {
     let mb = text_bytes(docs) as f64 / 1e6;
     let mut all: Vec<Duration> = f.latencies.iter().map(|(_, d)| *d).collect();
     all.sort_unstable();
@@ -432,13 +428,18 @@ fn main() {
     let queries = query_mix(&corpus);
     let mut sets: Vec<(String, Vec<Doc>)> = vec![("corpus".to_owned(), corpus.clone())];
     if n_synthetic > 0 {
-        sets.push((format!("synthetic {n_synthetic}"), synthetic(&corpus, n_synthetic)));
+        sets.push((
+            format!("synthetic {n_synthetic}"),
+            synthetic(&corpus, n_synthetic),
+        ));
     }
     println!(
         "machine: {} cores (available_parallelism), {}",
         std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get),
         cpu_model()
     );
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average at start: {}", load().trim());
     println!(
         "query mix: {} queries ({} rounds after a warm-up), page of 10 hits with snippets",
         queries.len(),
@@ -447,7 +448,10 @@ fn main() {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for (name, docs) in &sets {
-        eprintln!("[{:>6.1}s] {name}: gongkai-search …", started.elapsed().as_secs_f64());
+        eprintln!(
+            "[{:>6.1}s] {name}: gongkai-search …",
+            started.elapsed().as_secs_f64()
+        );
         let dir = temp_path("tantivy");
         let page = ours(docs, &dir, &queries, rounds, true);
         let api = {
@@ -470,7 +474,10 @@ fn main() {
             }
         };
         let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("[{:>6.1}s] {name}: FTS5 trigram …", started.elapsed().as_secs_f64());
+        eprintln!(
+            "[{:>6.1}s] {name}: FTS5 trigram …",
+            started.elapsed().as_secs_f64()
+        );
         let db = temp_path("fts5.db");
         let fts = fts5(docs, &db, &queries, rounds);
         let _ = std::fs::remove_file(&db);
@@ -549,5 +556,6 @@ fn main() {
         "FTS5: terms of 3+ characters use the trigram index (MATCH \"…\"); 1–2 character terms \
          cannot, and use LIKE '%…%' on every column: a full scan of the table."
     );
+    println!("load average at end: {}", load().trim());
     println!("total run time {:.0} s", started.elapsed().as_secs_f64());
 }

@@ -77,7 +77,11 @@ impl Collector for FacetCollector {
                 counts,
             });
         }
-        Ok(SegmentFacets { columns })
+        Ok(SegmentFacets {
+            columns,
+            buffer: Vec::with_capacity(BLOCK),
+            values: vec![None; BLOCK],
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -116,7 +120,10 @@ fn plain(v: &str) -> (String, String) {
     (v.to_owned(), v.to_owned())
 }
 
-fn sorted(counts: HashMap<String, u64>, split: impl Fn(&str) -> (String, String)) -> Vec<FacetCount> {
+fn sorted(
+    counts: HashMap<String, u64>,
+    split: impl Fn(&str) -> (String, String),
+) -> Vec<FacetCount> {
     let mut out: Vec<FacetCount> = counts
         .into_iter()
         .filter(|(v, _)| !v.is_empty())
@@ -139,26 +146,58 @@ struct SegmentColumn {
     counts: Vec<u32>,
 }
 
+/// Documents whose facet values are read together (batched column reads are much cheaper
+/// than one read per document and column).
+const BLOCK: usize = 64;
+
 /// Per-segment part of [`FacetCollector`]: counts by term ordinal, resolved to strings once.
 pub(crate) struct SegmentFacets {
     columns: Vec<SegmentColumn>,
+    buffer: Vec<DocId>,
+    values: Vec<Option<u64>>,
+}
+
+impl SegmentFacets {
+    fn count_block(&mut self, docs: &[DocId]) {
+        let values = &mut self.values[..docs.len()];
+        for c in &mut self.columns {
+            let Some(ords) = &c.ords else { continue };
+            values.fill(None);
+            ords.first_vals(docs, values);
+            for ord in values.iter().flatten() {
+                if let Some(slot) = c.counts.get_mut(*ord as usize) {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let docs = std::mem::take(&mut self.buffer);
+        self.count_block(&docs);
+        self.buffer = docs;
+        self.buffer.clear();
+    }
 }
 
 impl SegmentCollector for SegmentFacets {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for c in &mut self.columns {
-            if let Some(ords) = &c.ords
-                && let Some(ord) = ords.first(doc)
-                && let Some(slot) = c.counts.get_mut(ord as usize)
-            {
-                *slot += 1;
-            }
+        self.buffer.push(doc);
+        if self.buffer.len() == BLOCK {
+            self.flush();
         }
     }
 
-    fn harvest(self) -> Counts {
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for chunk in docs.chunks(BLOCK) {
+            self.count_block(chunk);
+        }
+    }
+
+    fn harvest(mut self) -> Counts {
+        self.flush();
         let mut out: Counts = Default::default();
         for (into, c) in out.iter_mut().zip(self.columns) {
             let Some(column) = c.column else {

@@ -22,6 +22,7 @@ use crate::error::SearchError;
 use crate::facets::{FacetCollector, Facets, ORG_SEPARATOR};
 use crate::normalize::lookup_key;
 use crate::query::{MAX_DEPTH, ParsedQuery, Query, Scope, Sort};
+use crate::rank::RankedQuery;
 use crate::snippet::{highlight_all, lead, snippet};
 use crate::tokenize::{BIGRAM, GramTokenizer, JIEBA, JiebaTokenizer, UNIGRAM, jieba_spans};
 
@@ -158,10 +159,11 @@ struct Fields {
     keys: Field,
     title: Field,
     body: Field,
-    grams: Field,
-    chars: Field,
-    title_grams: Field,
-    title_chars: Field,
+    /// Match fields over title, body, attachments and 文号: single characters (no positions) and
+    /// bigrams with positions.
+    grams: [Field; 2],
+    /// The same over the title alone.
+    title_grams: [Field; 2],
     doc_number: Field,
     org_code: Field,
     org_name: Field,
@@ -190,27 +192,29 @@ fn schema() -> (Schema, Fields) {
         );
         if stored { o.set_stored() } else { o }
     };
-    let grams = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(BIGRAM)
-            .set_fieldnorms(false)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let chars = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(UNIGRAM)
-            .set_fieldnorms(false)
-            .set_index_option(IndexRecordOption::Basic),
-    );
+    let gram = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_fieldnorms(false)
+                .set_index_option(record),
+        )
+    };
+    let bigrams = gram(BIGRAM, IndexRecordOption::WithFreqsAndPositions);
+    let unigrams = gram(UNIGRAM, IndexRecordOption::Basic);
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         keys: b.add_text_field("keys", STRING),
         title: b.add_text_field("title", jieba(true)),
         body: b.add_text_field("body", jieba(true)),
-        grams: b.add_text_field("grams", grams.clone()),
-        chars: b.add_text_field("chars", chars.clone()),
-        title_grams: b.add_text_field("title_grams", grams),
-        title_chars: b.add_text_field("title_chars", chars),
+        grams: [
+            b.add_text_field("chars", unigrams.clone()),
+            b.add_text_field("bigrams", bigrams.clone()),
+        ],
+        title_grams: [
+            b.add_text_field("title_chars", unigrams),
+            b.add_text_field("title_bigrams", bigrams),
+        ],
         doc_number: b.add_text_field("doc_number", STORED),
         org_code: b.add_text_field("org_code", STRING | STORED),
         org_name: b.add_text_field("org_name", STORED),
@@ -269,8 +273,8 @@ impl std::fmt::Debug for SearchIndex {
 
 fn register_tokenizers(index: &Index) {
     let tokenizers = index.tokenizers();
-    tokenizers.register(BIGRAM, GramTokenizer::bigrams());
-    tokenizers.register(UNIGRAM, GramTokenizer::unigrams());
+    tokenizers.register(BIGRAM, GramTokenizer::new(2));
+    tokenizers.register(UNIGRAM, GramTokenizer::new(1));
     tokenizers.register(JIEBA, JiebaTokenizer);
 }
 
@@ -405,7 +409,10 @@ impl SearchIndex {
     }
 
     fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>, SearchError> {
-        let mut guard = self.writer.lock().map_err(|_| SearchError::WriterPoisoned)?;
+        let mut guard = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)?;
         if guard.is_none() {
             let threads = self.options.writer_threads.max(1);
             let memory = self.options.writer_memory.max(15_000_000 * threads);
@@ -428,14 +435,21 @@ impl SearchIndex {
             d.add_text(f.body, &doc.attachments_text);
         }
         // Separate values: tantivy leaves a position gap between them, so no phrase spans two.
-        for part in [&doc.title, &doc.body, &doc.attachments_text, &doc.doc_number] {
+        for part in [
+            &doc.title,
+            &doc.body,
+            &doc.attachments_text,
+            &doc.doc_number,
+        ] {
             if !part.is_empty() {
-                d.add_text(f.grams, part);
-                d.add_text(f.chars, part);
+                for field in f.grams {
+                    d.add_text(field, part);
+                }
             }
         }
-        d.add_text(f.title_grams, &doc.title);
-        d.add_text(f.title_chars, &doc.title);
+        for field in f.title_grams {
+            d.add_text(field, &doc.title);
+        }
         d.add_text(f.doc_number, &doc.doc_number);
         d.add_text(f.org_code, &doc.org_code);
         d.add_text(f.org_name, &doc.org_name);
@@ -458,10 +472,7 @@ impl SearchIndex {
                 format!("{}{ORG_SEPARATOR}{}", doc.org_code, doc.org_name)
             },
         );
-        d.add_text(
-            f.facet_theme,
-            segments.first().copied().unwrap_or_default(),
-        );
+        d.add_text(f.facet_theme, segments.first().copied().unwrap_or_default());
         d.add_text(f.facet_kind, &doc.kind);
         d.add_text(f.facet_year, &year);
         d.add_text(f.facet_validity, &doc.validity);
@@ -471,7 +482,10 @@ impl SearchIndex {
 
     /// Adds documents, replacing any indexed document with the same id. Visible to searches
     /// after the next [`commit`](Self::commit). Returns how many documents were staged.
-    pub fn upsert<'a>(&self, docs: impl IntoIterator<Item = &'a Doc>) -> Result<usize, SearchError> {
+    pub fn upsert<'a>(
+        &self,
+        docs: impl IntoIterator<Item = &'a Doc>,
+    ) -> Result<usize, SearchError> {
         let guard = self.writer()?;
         let writer = guard.as_ref().ok_or(SearchError::WriterPoisoned)?;
         let mut n = 0;
@@ -501,14 +515,20 @@ impl SearchIndex {
         let guard = self.writer()?;
         let writer = guard.as_ref().ok_or(SearchError::WriterPoisoned)?;
         writer.delete_all_documents()?;
-        *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)? = None;
+        *self
+            .feed_id
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)? = None;
         Ok(())
     }
 
     /// Records the change-feed position that the staged changes bring the index up to. It is
     /// written by the next [`commit`](Self::commit), atomically with those changes.
     pub fn set_last_applied_feed_id(&self, feed_id: i64) -> Result<(), SearchError> {
-        *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)? = Some(feed_id);
+        *self
+            .feed_id
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)? = Some(feed_id);
         Ok(())
     }
 
@@ -522,7 +542,10 @@ impl SearchIndex {
     /// position set by [`set_last_applied_feed_id`](Self::set_last_applied_feed_id).
     /// Typically a few milliseconds plus the time to flush what was staged.
     pub fn commit(&self) -> Result<(), SearchError> {
-        let feed_id = *self.feed_id.lock().map_err(|_| SearchError::WriterPoisoned)?;
+        let feed_id = *self
+            .feed_id
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)?;
         {
             let mut guard = self.writer()?;
             let writer = guard.as_mut().ok_or(SearchError::WriterPoisoned)?;
@@ -591,10 +614,8 @@ impl SearchIndex {
             Term::from_field_text(self.fields.keys, &key),
             IndexRecordOption::Basic,
         );
-        let (count, top) = searcher.search(
-            &query,
-            &(Count, TopDocs::with_limit(1).order_by_score()),
-        )?;
+        let (count, top) =
+            searcher.search(&query, &(Count, TopDocs::with_limit(1).order_by_score()))?;
         if count != 1 {
             return Ok(None);
         }
@@ -610,37 +631,82 @@ impl SearchIndex {
 
     /// The query that matches the documents containing `term` (normalised) exactly.
     ///
-    /// One character: the unigram field. Two: one bigram. More: a phrase of bigrams at their
-    /// offsets; bigrams starting at 0, 2, 4, … (plus the last one when the length is odd) cover
-    /// every character, so the phrase matches exactly where the string occurs.
-    fn exact(&self, term: &str, scope: Scope) -> Box<dyn TantivyQuery> {
-        let (grams, chars) = match scope {
-            Scope::All => (self.fields.grams, self.fields.chars),
-            Scope::Title => (self.fields.title_grams, self.fields.title_chars),
+    /// One character: the unigram field; two: one bigram. More: a phrase of bigrams at their
+    /// offsets. Any chain of bigrams that starts at 0, ends at n − 2 and advances by one or two
+    /// covers every character, so the phrase matches exactly where the string occurs; the chain
+    /// chosen is the one whose positions are cheapest to read (fewest position bytes in the
+    /// index), plus the rarest bigram of the string, which keeps the candidate documents few.
+    /// A bigram absent from the index means no document can match.
+    fn exact(&self, searcher: &Searcher, term: &str, scope: Scope) -> Box<dyn TantivyQuery> {
+        let [chars, bigrams] = match scope {
+            Scope::All => self.fields.grams,
+            Scope::Title => self.fields.title_grams,
         };
         let cs: Vec<char> = term.chars().collect();
         let n = cs.len();
-        let bigram = |i: usize| -> Term {
+        let term_at = |i: usize| -> Term {
             let s: String = cs[i..i + 2].iter().collect();
-            Term::from_field_text(grams, &s)
+            Term::from_field_text(bigrams, &s)
         };
         match n {
-            0 => Box::new(EmptyQuery),
-            1 => Box::new(TermQuery::new(
-                Term::from_field_text(chars, term),
-                IndexRecordOption::Basic,
-            )),
-            2 => Box::new(TermQuery::new(bigram(0), IndexRecordOption::Basic)),
-            _ => {
-                let mut starts: Vec<usize> = (0..n - 1).step_by(2).collect();
-                if n % 2 == 1 {
-                    starts.push(n - 2);
+            0 => return Box::new(EmptyQuery),
+            1 => {
+                return Box::new(TermQuery::new(
+                    Term::from_field_text(chars, term),
+                    IndexRecordOption::Basic,
+                ));
+            }
+            2 => return Box::new(TermQuery::new(term_at(0), IndexRecordOption::Basic)),
+            _ => {}
+        }
+        let terms: Vec<Term> = (0..n - 1).map(term_at).collect();
+        // (position bytes, documents) of each bigram over all segments.
+        let mut costs: Vec<(u64, u64)> = vec![(0, 0); terms.len()];
+        for reader in searcher.segment_readers() {
+            let Ok(inverted) = reader.inverted_index(bigrams) else {
+                continue;
+            };
+            for (cost, t) in costs.iter_mut().zip(&terms) {
+                if let Ok(Some(info)) = inverted.get_term_info(t) {
+                    cost.0 += info.positions_range.len() as u64;
+                    cost.1 += u64::from(info.doc_freq);
                 }
-                Box::new(PhraseQuery::new_with_offset(
-                    starts.into_iter().map(|i| (i, bigram(i))).collect(),
-                ))
             }
         }
+        if costs.iter().any(|&(_, docs)| docs == 0) {
+            return Box::new(EmptyQuery);
+        }
+        // Cheapest chain 0 → n−2 with steps of 1 or 2; a fixed cost per term favours short chains.
+        const PER_TERM: u64 = 256;
+        let m = terms.len();
+        let mut best: Vec<(u64, usize)> = vec![(u64::MAX, usize::MAX); m];
+        best[0] = (costs[0].0 + PER_TERM, usize::MAX);
+        for i in 1..m {
+            let from = (i.saturating_sub(2)..i)
+                .filter(|&j| best[j].0 != u64::MAX)
+                .min_by_key(|&j| best[j].0);
+            if let Some(j) = from {
+                best[i] = (best[j].0 + costs[i].0 + PER_TERM, j);
+            }
+        }
+        let mut starts = Vec::new();
+        let mut at = m - 1;
+        loop {
+            starts.push(at);
+            match best[at].1 {
+                usize::MAX => break,
+                prev => at = prev,
+            }
+        }
+        if let Some(rarest) = (0..m).min_by_key(|&i| costs[i].1)
+            && !starts.contains(&rarest)
+        {
+            starts.push(rarest);
+        }
+        starts.sort_unstable();
+        Box::new(PhraseQuery::new_with_offset(
+            starts.into_iter().map(|i| (i, terms[i].clone())).collect(),
+        ))
     }
 
     fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
@@ -690,27 +756,31 @@ impl SearchIndex {
         out
     }
 
-    fn build_query(&self, query: &Query, parsed: &ParsedQuery) -> Box<dyn TantivyQuery> {
+    fn build_query(
+        &self,
+        searcher: &Searcher,
+        query: &Query,
+        parsed: &ParsedQuery,
+    ) -> Box<dyn TantivyQuery> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for term in &parsed.terms {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(self.exact(term, query.scope), 0.0)),
-            ));
+            clauses.push((Occur::Must, self.exact(searcher, term, query.scope)));
         }
         if parsed.terms.is_empty() {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
+            clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         for term in &parsed.excluded {
-            clauses.push((Occur::MustNot, self.exact(term, query.scope)));
+            clauses.push((Occur::MustNot, self.exact(searcher, term, query.scope)));
         }
         for filter in self.filters(query) {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+            clauses.push((Occur::Must, filter));
         }
+        let matching: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(clauses));
+        let mut ranking: Vec<Box<dyn TantivyQuery>> = Vec::new();
         if query.sort == Sort::Relevance && !parsed.terms.is_empty() {
             let mut words: Vec<&str> = Vec::new();
             for term in &parsed.terms {
-                for (a, b) in jieba_spans(term) {
+                for (a, b) in jieba_spans(term, false) {
                     let w = &term[a..b];
                     if !words.contains(&w) && words.len() < MAX_RANKING_WORDS {
                         words.push(w);
@@ -722,28 +792,22 @@ impl SearchIndex {
                     Term::from_field_text(self.fields.title, w),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST))));
-                clauses.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.body, w),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                ));
+                ranking.push(Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)));
+                ranking.push(Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.body, w),
+                    IndexRecordOption::WithFreqs,
+                )));
             }
             if query.scope == Scope::All {
                 for term in &parsed.terms {
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(
-                            self.exact(term, Scope::Title),
-                            TITLE_EXACT_BONUS,
-                        )),
-                    ));
+                    ranking.push(Box::new(ConstScoreQuery::new(
+                        self.exact(searcher, term, Scope::Title),
+                        TITLE_EXACT_BONUS,
+                    )));
                 }
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(RankedQuery { matching, ranking })
     }
 
     /// Runs a query: exact total, the requested page of hits with highlighted snippets, facet
@@ -764,7 +828,7 @@ impl SearchIndex {
             return Ok(results);
         }
         let searcher = self.reader.searcher();
-        let tq = self.build_query(query, &results.parsed);
+        let tq = self.build_query(&searcher, query, &results.parsed);
         let by_date = query.sort == Sort::DateDesc || results.parsed.terms.is_empty();
         let want_hits = offset + per_page <= MAX_DEPTH;
         let facets = query.facets.then_some(FacetCollector);
@@ -795,7 +859,9 @@ impl SearchIndex {
             top = hits.unwrap_or_default();
         }
         for (score, address) in top {
-            results.hits.push(self.hit(&searcher, address, score, &results.parsed.terms)?);
+            results
+                .hits
+                .push(self.hit(&searcher, address, score, &results.parsed.terms)?);
         }
         Ok(results)
     }

@@ -7,12 +7,39 @@
 //! 食品安全 query would miss it), and n-gram indexes without positions over-match. This crate
 //! keeps both concerns apart:
 //!
-//! - **matching** uses overlapping character bigrams with real positions (and single characters
-//!   for one-character queries) over the [normalised](normalize()) text: a term of n ≥ 3
-//!   characters becomes a phrase of bigrams, which matches exactly the documents containing the
-//!   string — Chinese, ASCII, digits and punctuation alike (国办发〔2019〕54号, 2019, 12345);
+//! - **matching** uses overlapping character bigrams with real positions (plus single
+//!   characters for one-character queries) over the [normalised](normalize()) text: a term of
+//!   n ≥ 3 characters becomes a phrase of bigrams, which matches exactly the documents containing
+//!   the string — Chinese, ASCII, digits and punctuation alike (国办发〔2019〕54号, 2019, 12345);
 //! - **ranking** uses BM25 over jieba words (title weighted ×3) plus a bonus when the title
 //!   contains the term exactly.
+//!
+//! # For the integrator
+//!
+//! - **Directory**: [`SearchIndex::open`] owns its directory (tantivy's `meta.json`, segment
+//!   files, a writer lock file). A missing directory is created; one holding an index of another
+//!   layout, or an unreadable one, is emptied and recreated ([`OpenState::Rebuilt`]); a non-empty
+//!   directory that is not an index is refused. Each node keeps its own directory and follows
+//!   the change feed itself.
+//! - **Writes**: [`upsert`](SearchIndex::upsert) (replace by id), [`delete`](SearchIndex::delete),
+//!   [`clear`](SearchIndex::clear) stage changes; [`commit`](SearchIndex::commit) makes them
+//!   durable and visible to searches before it returns, together with the feed position set by
+//!   [`set_last_applied_feed_id`](SearchIndex::set_last_applied_feed_id) (stored in tantivy's
+//!   commit payload, so documents and position can never disagree). After a crash the index is
+//!   at its last commit: re-apply the feed from [`last_applied_feed_id`](SearchIndex::last_applied_feed_id)
+//!   (`None`: from the start, or do a full reindex). Upserts are idempotent, so applying an entry
+//!   twice is harmless.
+//! - **Threads**: `SearchIndex` is `Send + Sync`; share it in an `Arc`. Searches run in
+//!   parallel on a consistent snapshot; writes are serialised internally. Only one process may
+//!   write a directory (tantivy's lock; the writer is opened on the first write). Calls block:
+//!   from async code use `spawn_blocking` for commits and bulk upserts (a search takes about a
+//!   millisecond and can run inline).
+//! - **Memory**: the writer buffers up to [`Options::writer_memory`] (default 64 MB per thread)
+//!   before flushing a segment; [`SearchIndex::wait_for_merges`] releases it. The jieba
+//!   dictionary (about 30 MB) is loaded once per process, on first use. Index files are
+//!   memory-mapped: the OS page cache holds what is hot.
+//! - **Bulk reindex**: [`Options`] with a larger budget (e.g. 1 GB), upsert in chunks, one
+//!   commit, then [`wait_for_merges`](SearchIndex::wait_for_merges).
 //!
 //! # Use
 //!
@@ -42,6 +69,7 @@ mod facets;
 mod index;
 mod normalize;
 mod query;
+mod rank;
 mod snippet;
 mod tokenize;
 

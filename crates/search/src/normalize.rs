@@ -39,7 +39,9 @@ pub fn normalize_char(c: char) -> Option<char> {
     let c = match c {
         '〔' | '【' | '〖' | '﹝' | '〘' | '⟦' => '[',
         '〕' | '】' | '〗' | '﹞' | '〙' | '⟧' => ']',
-        '“' | '”' | '„' | '‟' | '「' | '」' | '〝' | '〞' | '〟' | '«' | '»' | '﹁' | '﹂' => '"',
+        '“' | '”' | '„' | '‟' | '「' | '」' | '〝' | '〞' | '〟' | '«' | '»' | '﹁' | '﹂' => {
+            '"'
+        }
         '‘' | '’' | '‚' | '‛' | '『' | '』' | '﹃' | '﹄' => '\'',
         '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' => '-',
         '・' | '‧' | '•' | '∙' => '·',
@@ -176,10 +178,17 @@ mod tests {
     #[test]
     fn document_number_brackets_are_one_family() {
         let canonical = normalize("国办发〔2019〕54号");
-        for variant in ["国办发[2019]54号", "国办发【2019】54号", "国办发［２０１９］５４号"] {
+        for variant in [
+            "国办发[2019]54号",
+            "国办发【2019】54号",
+            "国办发［２０１９］５４号",
+        ] {
             assert_eq!(normalize(variant), canonical, "{variant}");
         }
-        assert_eq!(lookup_key("国办发(2019) 54号"), lookup_key("国办发〔2019〕54号"));
+        assert_eq!(
+            lookup_key("国办发(2019) 54号"),
+            lookup_key("国办发〔2019〕54号")
+        );
     }
 
     #[test]
@@ -187,7 +196,10 @@ mod tests {
         assert_eq!(normalize("“食品”「安全」"), "\"食品\"\"安全\"");
         assert_eq!(normalize("‘a’『b』"), "'a''b'");
         assert_eq!(normalize("a — b"), "a - b");
-        assert_eq!(normalize("第一条\u{3000}\u{3000}为了\n\n规范"), "第一条 为了 规范");
+        assert_eq!(
+            normalize("第一条\u{3000}\u{3000}为了\n\n规范"),
+            "第一条 为了 规范"
+        );
         assert_eq!(normalize("食品\u{200B}安全"), "食品安全");
     }
 
@@ -196,7 +208,10 @@ mod tests {
         let original = "Ａ  食品\u{200B}安全";
         let m = Mapped::new(original);
         assert_eq!(m.text, "a 食品安全");
-        let start = m.text.find("食品安全").unwrap_or_else(|| panic!("not found"));
+        let start = m
+            .text
+            .find("食品安全")
+            .unwrap_or_else(|| panic!("not found"));
         let (from, to) = m.original_range(start, start + "食品安全".len());
         assert_eq!(&original[from..to], "食品\u{200B}安全");
     }

@@ -228,7 +228,10 @@ mod tests {
         let p = ParsedQuery::parse("食品安全  \"信息 公开\" -消防 -\"安全 生产\" ＡＢＣ");
         assert_eq!(
             terms(&p),
-            (vec!["食品安全", "信息 公开", "abc"], vec!["消防", "安全 生产"])
+            (
+                vec!["食品安全", "信息 公开", "abc"],
+                vec!["消防", "安全 生产"]
+            )
         );
         assert!(!p.truncated && !p.nothing_searchable);
     }
@@ -259,7 +262,10 @@ mod tests {
         let p = ParsedQuery::parse(&long);
         assert!(p.truncated);
         assert_eq!(p.terms[0].chars().count(), MAX_QUERY_CHARS);
-        let many = (0..40).map(|i| format!("词{i}")).collect::<Vec<_>>().join(" ");
+        let many = (0..40)
+            .map(|i| format!("词{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let p = ParsedQuery::parse(&many);
         assert!(p.truncated && p.terms.len() == MAX_TERMS);
     }

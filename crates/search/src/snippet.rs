@@ -95,12 +95,19 @@ const SCAN_CHUNK: usize = 8_192;
 
 /// Byte offset `n` characters before `at` (or 0).
 fn back(text: &str, at: usize, n: usize) -> usize {
-    text[..at].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Byte offset `n` characters after `at` (or the end).
 fn forward(text: &str, at: usize, n: usize) -> usize {
-    text[at..].char_indices().nth(n).map_or(text.len(), |(i, _)| at + i)
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
 }
 
 /// Where the first match of any term starts: a literal search first (the normalised term occurs
@@ -158,8 +165,10 @@ pub(crate) fn snippet(original: &str, terms: &[String]) -> Option<String> {
         let start_char = char_at(a).saturating_sub(LEAD_CHARS);
         let end_char = (start_char + SNIPPET_CHARS).min(last);
         let (from, to) = (bounds[start_char], bounds[end_char]);
-        let inside: Vec<&(usize, usize)> =
-            marks.iter().filter(|&&(x, y)| x >= from && y <= to).collect();
+        let inside: Vec<&(usize, usize)> = marks
+            .iter()
+            .filter(|&&(x, y)| x >= from && y <= to)
+            .collect();
         let window_text = Mapped::new(&region[from..to]).text;
         let distinct = terms
             .iter()
@@ -207,7 +216,10 @@ mod tests {
     #[test]
     fn marks_matches_and_escapes_the_rest() {
         let s = highlight_all("<b>食品安全</b> & ＡＢＣ", &t(&["食品", "abc"]));
-        assert_eq!(s, "&lt;b&gt;<mark>食品</mark>安全&lt;/b&gt; &amp; <mark>ＡＢＣ</mark>");
+        assert_eq!(
+            s,
+            "&lt;b&gt;<mark>食品</mark>安全&lt;/b&gt; &amp; <mark>ＡＢＣ</mark>"
+        );
     }
 
     #[test]

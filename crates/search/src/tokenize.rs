@@ -1,9 +1,10 @@
-//! The three tokenizers the index registers.
+//! The tokenizers the index registers.
 //!
-//! - [`GramTokenizer`] in bigram mode: overlapping character bigrams of the normalised text,
-//!   each at the position of its first character. A string of n ≥ 2 characters occurs in the text
-//!   exactly when its bigrams occur at consecutive positions, which is what a phrase query checks.
-//! - [`GramTokenizer`] in unigram mode: every character, for one-character queries.
+//! - [`GramTokenizer`] with n = 2: overlapping character bigrams of the normalised text, each at
+//!   the position of its first character. A string of n ≥ 3 characters occurs in the text exactly
+//!   when its bigrams occur at the matching positions, which is what a phrase query checks.
+//! - [`GramTokenizer`] with n = 1: single characters (no positions needed), for one-character
+//!   queries.
 //! - [`JiebaTokenizer`]: jieba words (search mode) of the normalised text, for BM25 ranking only.
 
 use std::sync::OnceLock;
@@ -19,25 +20,28 @@ pub(crate) const UNIGRAM: &str = "gk_unigram";
 /// Name under which the jieba tokenizer is registered.
 pub(crate) const JIEBA: &str = "gk_jieba";
 
-/// Character n-gram tokenizer (n = 1 or 2) over the normalised text.
+/// Positions left free before the first token of a value, and taken by a [`PART_SEPARATOR`].
+///
+/// A phrase query uses bigrams up to two positions apart (trigrams, were they used, three). tantivy places the
+/// next value of a field one position after the last token of the previous value; starting each
+/// value (and each part) [`GAP`] positions later keeps any two grams from different parts more
+/// than three positions apart, so no phrase can bridge them.
+pub(crate) const GAP: usize = 4;
+
+/// Character n-gram tokenizer (n = 1, 2 or 3) over the normalised text.
 ///
 /// Positions count normalised characters, a whitespace run counting as one character, so the
-/// bigram at position p is made of characters p and p+1. Bigrams containing the (collapsed)
-/// space are emitted too, which keeps quoted phrases with spaces exact. [`PART_SEPARATOR`] ends
-/// a part: no bigram spans it, and it takes a position of its own so that a phrase whose bigrams
-/// are two positions apart cannot bridge it either.
+/// n-gram at position p is made of characters p … p+n−1. Grams containing the (collapsed) space
+/// are emitted too, which keeps quoted phrases with spaces exact; single spaces are not emitted
+/// as unigrams. No gram spans a [`PART_SEPARATOR`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GramTokenizer {
-    bigrams: bool,
+    n: usize,
 }
 
 impl GramTokenizer {
-    pub(crate) const fn bigrams() -> Self {
-        Self { bigrams: true }
-    }
-
-    pub(crate) const fn unigrams() -> Self {
-        Self { bigrams: false }
+    pub(crate) const fn new(n: usize) -> Self {
+        Self { n }
     }
 }
 
@@ -47,12 +51,10 @@ impl Tokenizer for GramTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream<'a> {
         GramStream {
             chars: text.char_indices(),
-            bigrams: self.bigrams,
-            prev: None,
-            // Positions start at 1, not 0: tantivy places the next value of the field one
-            // position after the last token of the previous one, and a phrase that skips every
-            // other bigram must not bridge that single-position gap.
-            next_position: 1,
+            n: self.n.clamp(1, 3),
+            window: [(' ', 0); 3],
+            len: 0,
+            next_position: GAP,
             token: Token::default(),
         }
     }
@@ -61,9 +63,10 @@ impl Tokenizer for GramTokenizer {
 /// Token stream of [`GramTokenizer`].
 pub(crate) struct GramStream<'a> {
     chars: std::str::CharIndices<'a>,
-    bigrams: bool,
-    /// The previous normalised character, its byte offset and position.
-    prev: Option<(char, usize)>,
+    n: usize,
+    /// The last (up to n) normalised characters with their byte offsets, oldest first.
+    window: [(char, usize); 3],
+    len: usize,
     next_position: usize,
     token: Token,
 }
@@ -72,38 +75,35 @@ impl TokenStream for GramStream<'_> {
     fn advance(&mut self) -> bool {
         for (offset, raw) in self.chars.by_ref() {
             if raw == PART_SEPARATOR {
-                self.prev = None;
-                self.next_position += 1;
+                self.len = 0;
+                self.next_position += GAP;
                 continue;
             }
             let Some(c) = normalize_char(raw) else {
                 continue;
             };
-            if c == ' ' && matches!(self.prev, Some((' ', _))) {
+            if c == ' ' && self.len > 0 && self.window[self.len - 1].0 == ' ' {
                 continue;
             }
             let position = self.next_position;
             self.next_position += 1;
-            let prev = self.prev.replace((c, offset));
-            let end = offset + raw.len_utf8();
-            if self.bigrams {
-                if let Some((p, p_offset)) = prev {
-                    self.token.text.clear();
-                    self.token.text.push(p);
-                    self.token.text.push(c);
-                    self.token.position = position - 1;
-                    self.token.offset_from = p_offset;
-                    self.token.offset_to = end;
-                    return true;
-                }
-            } else if c != ' ' {
-                self.token.text.clear();
-                self.token.text.push(c);
-                self.token.position = position;
-                self.token.offset_from = offset;
-                self.token.offset_to = end;
-                return true;
+            if self.len == self.n {
+                self.window.copy_within(1..self.n, 0);
+                self.len -= 1;
             }
+            self.window[self.len] = (c, offset);
+            self.len += 1;
+            if self.len < self.n || (self.n == 1 && c == ' ') {
+                continue;
+            }
+            self.token.text.clear();
+            for &(ch, _) in &self.window[..self.n] {
+                self.token.text.push(ch);
+            }
+            self.token.position = position + 1 - self.n;
+            self.token.offset_from = self.window[0].1;
+            self.token.offset_to = offset + raw.len_utf8();
+            return true;
         }
         false
     }
@@ -123,11 +123,17 @@ pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA_INSTANCE.get_or_init(jieba_rs::Jieba::new)
 }
 
-/// Splits normalised text into jieba words (search mode, which also yields the shorter words
-/// inside long ones), dropping whitespace and punctuation. Yields byte ranges into `normalised`.
-pub(crate) fn jieba_spans(normalised: &str) -> Vec<(usize, usize)> {
-    jieba()
-        .cut_for_search(normalised, true)
+/// Splits normalised text into jieba words, dropping whitespace and punctuation, as byte ranges
+/// into `normalised`. Search mode (`for_index`) also yields the shorter words inside long ones,
+/// so that a document is found by either; a query is cut in the default mode, into the fewest
+/// and most specific words.
+pub(crate) fn jieba_spans(normalised: &str, for_index: bool) -> Vec<(usize, usize)> {
+    let tokens = if for_index {
+        jieba().cut_for_search(normalised, true)
+    } else {
+        jieba().cut(normalised, true)
+    };
+    tokens
         .into_iter()
         .filter(|t| t.word.chars().any(char::is_alphanumeric))
         .map(|t| (t.byte_start, t.byte_end))
@@ -143,7 +149,7 @@ impl Tokenizer for JiebaTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaStream {
         let text = normalize(text);
-        let spans = jieba_spans(&text);
+        let spans = jieba_spans(&text, true);
         JiebaStream {
             text,
             spans,
@@ -167,7 +173,9 @@ impl TokenStream for JiebaStream {
             return false;
         };
         self.token.text.clear();
-        self.token.text.push_str(self.text.get(from..to).unwrap_or_default());
+        self.token
+            .text
+            .push_str(self.text.get(from..to).unwrap_or_default());
         self.token.position = self.next;
         self.token.offset_from = from;
         self.token.offset_to = to;
@@ -199,31 +207,37 @@ mod tests {
     }
 
     #[test]
-    fn bigrams_carry_character_positions() {
-        let got = tokens(GramTokenizer::bigrams(), "食品安全Ａ");
-        let want = [("食品", 1), ("品安", 2), ("安全", 3), ("全a", 4)];
-        assert_eq!(
-            got,
-            want.iter()
-                .map(|&(t, p)| (t.to_owned(), p))
-                .collect::<Vec<_>>()
-        );
+    fn grams_carry_character_positions() {
+        let got = tokens(GramTokenizer::new(2), "食品安全Ａ");
+        let want = [("食品", 0), ("品安", 1), ("安全", 2), ("全a", 3)];
+        let want: Vec<(String, usize)> =
+            want.iter().map(|&(t, p)| (t.to_owned(), p + GAP)).collect();
+        assert_eq!(got, want);
+        let got = tokens(GramTokenizer::new(3), "食品安全");
+        let want = [("食品安", 0), ("品安全", 1)];
+        let want: Vec<(String, usize)> =
+            want.iter().map(|&(t, p)| (t.to_owned(), p + GAP)).collect();
+        assert_eq!(got, want);
+        assert!(tokens(GramTokenizer::new(3), "食品").is_empty());
     }
 
     #[test]
     fn whitespace_runs_count_once_and_parts_do_not_join() {
         let text = format!("食品  安{PART_SEPARATOR}全法");
-        let got = tokens(GramTokenizer::bigrams(), &text);
+        let got = tokens(GramTokenizer::new(2), &text);
         let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(texts, ["食品", "品 ", " 安", "全法"]);
-        assert_eq!(got[2].1, 3);
-        assert!(got[3].1 > got[2].1 + 1, "a gap after the separator");
+        assert_eq!(got[2].1, GAP + 2);
+        assert!(got[3].1 > got[2].1 + 3, "a gap after the separator");
+        let got = tokens(GramTokenizer::new(3), &text);
+        let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["食品 ", "品 安"]);
     }
 
     #[test]
     fn unigrams_skip_spaces() {
-        let got = tokens(GramTokenizer::unigrams(), "a 食");
-        assert_eq!(got, [("a".to_owned(), 1), ("食".to_owned(), 3)]);
+        let got = tokens(GramTokenizer::new(1), "a 食");
+        assert_eq!(got, [("a".to_owned(), GAP), ("食".to_owned(), GAP + 2)]);
     }
 
     #[test]

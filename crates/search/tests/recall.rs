@@ -30,7 +30,13 @@ fn fixture() -> &'static Fixture {
         assert_eq!(index.doc_count(), docs.len() as u64);
         let texts = docs
             .iter()
-            .map(|d| [normalize(&d.title), normalize(&d.body), normalize(&d.doc_number)])
+            .map(|d| {
+                [
+                    normalize(&d.title),
+                    normalize(&d.body),
+                    normalize(&d.doc_number),
+                ]
+            })
             .collect();
         let originals = docs.into_iter().map(|d| (d.title, d.body)).collect();
         Fixture {
@@ -108,7 +114,12 @@ fn random_corpus_substrings_are_all_found() {
             failures.push(format!("{q:?}: search {got}, substring {want}"));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Every length from 2 to 8 is represented.
     assert!(lengths[2..=8].iter().all(|&n| n >= 20), "{lengths:?}");
 }
@@ -175,8 +186,14 @@ fn syntax_is_exact_too() {
     // Exclusion only: everything else.
     assert_eq!(total(f, "-消防"), truth(f, &[], &["消防"]));
     // Excluding phrases (longer than one bigram).
-    assert_eq!(total(f, "消防 -食品安全"), truth(f, &["消防"], &["食品安全"]));
-    assert_eq!(total(f, "-信息公开 -\"人民代表大会\""), truth(f, &[], &["信息公开", "人民代表大会"]));
+    assert_eq!(
+        total(f, "消防 -食品安全"),
+        truth(f, &["消防"], &["食品安全"])
+    );
+    assert_eq!(
+        total(f, "-信息公开 -\"人民代表大会\""),
+        truth(f, &[], &["信息公开", "人民代表大会"])
+    );
 }
 
 #[test]

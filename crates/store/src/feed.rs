@@ -53,3 +53,11 @@ pub async fn since(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedItem
         })
         .collect()
 }
+
+/// The position of the newest change (0 when the feed is empty).
+pub async fn latest(store: &Store) -> Result<i64> {
+    let n: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM change_feed")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(n.unwrap_or(0))
+}

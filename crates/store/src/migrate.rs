@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "applications",
         include_str!("../migrations/0003_applications.sql"),
     ),
+    (4, "search", include_str!("../migrations/0004_search.sql")),
 ];
 
 /// The newest schema version this program knows.

@@ -1116,3 +1116,38 @@ pub async fn count_public(store: &Store, site_id: i64, at: DateTime<Utc>) -> Res
     };
     Ok(list_public(store, &f, at, 1, 1).await?.1)
 }
+
+/// Ids of every record the search index should hold (published 主动公开, including those
+/// scheduled for later: the search filters by publication time), in id order after `after`.
+pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM records WHERE status = 'published' AND disclosure = 'proactive' AND id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// Counts a search query for 热门搜索 (normalised by the caller, at most 50 characters).
+pub async fn count_search(store: &Store, query: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO search_queries (query, hits, last_at) VALUES ($1, 1, $2)
+         ON CONFLICT (query) DO UPDATE SET hits = search_queries.hits + 1, last_at = excluded.last_at",
+    )
+    .bind(query)
+    .bind(ts(now()))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// The most searched queries that found something, most frequent first.
+pub async fn popular_searches(store: &Store, limit: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT query FROM search_queries ORDER BY hits DESC, last_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}

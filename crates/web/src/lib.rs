@@ -15,6 +15,7 @@ pub mod letters;
 pub mod notify;
 pub mod public;
 pub mod router;
+pub mod search;
 pub mod state;
 pub mod templates;
 
@@ -32,8 +33,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if let Some(index) = state.search.clone() {
+        // Each node keeps its own index in step with the shared change feed.
+        tokio::spawn(search::follow(
+            state.store.clone(),
+            index,
+            std::time::Duration::from_millis(300),
+            stop_rx,
+        ));
+    }
     let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
         .await
 }

@@ -52,7 +52,9 @@ pub fn build(state: AppState) -> Router {
             "/ysqgk/status",
             get(public::ysqgk::status_form).post(public::ysqgk::status_lookup),
         )
-        .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf));
+        .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf))
+        .route("/search", get(public::search::page))
+        .route("/search/advanced", get(public::search::advanced));
 
     let staff = Router::new()
         .route(
@@ -218,7 +220,8 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::records::openapi))
         .route("/api/v1/records", get(api::records::list))
         .route("/api/v1/records/{*index_no}", get(api::records::show))
-        .route("/api/v1/applications", post(api::applications::create));
+        .route("/api/v1/applications", post(api::applications::create))
+        .route("/api/v1/search", get(public::search::api));
 
     let max_body = state.config.max_body_bytes;
     Router::new()

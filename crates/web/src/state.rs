@@ -29,6 +29,8 @@ pub struct WebConfig {
     pub smtp: crate::notify::SmtpConfig,
     /// Applications one client address may submit per hour.
     pub submissions_per_hour: i64,
+    /// Folder of the search index; `None` keeps it in memory (tests, or rebuilt at each start).
+    pub search_dir: Option<PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -43,6 +45,7 @@ impl Default for WebConfig {
             allow_zip: false,
             smtp: crate::notify::SmtpConfig::default(),
             submissions_per_hour: 20,
+            search_dir: None,
         }
     }
 }
@@ -62,6 +65,8 @@ pub struct AppState {
     pub mailer: Option<crate::notify::Mailer>,
     /// A CJK font for PDF letters, when one is installed.
     pub fonts: Option<Arc<gongkai_export::Fonts>>,
+    /// The site search index (derived data, follows the change feed).
+    pub search: Option<Arc<gongkai_search::SearchIndex>>,
 }
 
 impl AppState {
@@ -77,7 +82,16 @@ impl AppState {
                 None
             }
         };
+        let search = match &config.search_dir {
+            Some(dir) => gongkai_search::SearchIndex::open(dir),
+            None => gongkai_search::SearchIndex::in_memory(),
+        }
+        .map_err(|e| crate::WebError::Conflict(format!("无法打开搜索索引：{e}")))?;
+        if let gongkai_search::OpenState::Rebuilt(why) = search.open_state() {
+            tracing::warn!(reason = %why, "search index was unreadable and starts empty; it catches up from the change feed");
+        }
         Ok(Self {
+            search: Some(Arc::new(search)),
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),

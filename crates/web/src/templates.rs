@@ -128,6 +128,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/themes.html",
         include_str!("../templates/admin/themes.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
+    (
+        "search_advanced.html",
+        include_str!("../templates/search_advanced.html"),
+    ),
 ];
 
 /// `(name, content type, bytes)` of every embedded static asset.

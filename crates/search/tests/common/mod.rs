@@ -80,11 +80,19 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 pub fn to_doc(n: usize, law: &Law) -> Doc {
     let parts: Vec<i64> = law.date.split('-').filter_map(|p| p.parse().ok()).collect();
     let (year, published_at) = match parts.as_slice() {
-        [y, m, d] => (Some(*y as i32), days_from_civil(*y, *m, *d) * 86_400 - 8 * 3_600),
+        [y, m, d] => (
+            Some(*y as i32),
+            days_from_civil(*y, *m, *d) * 86_400 - 8 * 3_600,
+        ),
         _ => (None, 0),
     };
     let (org_code, org_name) = ORGS[n % ORGS.len()];
-    let kind = law.category.rsplit('/').next().unwrap_or_default().to_owned();
+    let kind = law
+        .category
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let theme = match law.category.strip_prefix("DLC/") {
         Some(rest) => format!("地方法规/{rest}"),
         None => law.category.clone(),
@@ -115,7 +123,11 @@ pub fn to_doc(n: usize, law: &Law) -> Doc {
 
 /// The corpus as [`Doc`]s.
 pub fn corpus_docs() -> Vec<Doc> {
-    laws().iter().enumerate().map(|(n, l)| to_doc(n, l)).collect()
+    laws()
+        .iter()
+        .enumerate()
+        .map(|(n, l)| to_doc(n, l))
+        .collect()
 }
 
 /// SplitMix64: a tiny seeded generator, so the random query set is the same on every run.

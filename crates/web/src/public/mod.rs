@@ -6,6 +6,7 @@ pub mod files;
 pub mod home;
 pub mod mode;
 pub mod orgs;
+pub mod search;
 pub mod xxgk;
 pub mod ysqgk;
 

@@ -1,0 +1,265 @@
+//! `GET /search`: site search (快速定位和精准查询) with filters as query parameters, an
+//! advanced form, 热门搜索, and a typed 文号 or 索引号 jumping straight to its record; and
+//! `GET /api/v1/search` as JSON. Works without JavaScript.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_search::{Filters, Scope, Sort};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::WebError;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// The search form's parameters (all optional).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct SearchParams {
+    /// Query text.
+    #[serde(default)]
+    pub q: String,
+    /// Organ code.
+    #[serde(default)]
+    pub org: String,
+    /// Top-level theme.
+    #[serde(default)]
+    pub theme: String,
+    /// Kind label.
+    #[serde(default)]
+    pub kind: String,
+    /// Year.
+    #[serde(default)]
+    pub year: String,
+    /// Validity label.
+    #[serde(default)]
+    pub validity: String,
+    /// `date` for newest first.
+    #[serde(default)]
+    pub sort: String,
+    /// `title` to search titles only.
+    #[serde(default)]
+    pub scope: String,
+    /// Page from 1.
+    #[serde(default)]
+    pub page: String,
+    /// Hits per page (API).
+    #[serde(default)]
+    pub per_page: String,
+    /// `1` to show results even when the text is an exact 文号 or 索引号.
+    #[serde(default)]
+    pub nojump: String,
+}
+
+fn query_of(p: &SearchParams, facets: bool) -> gongkai_search::Query {
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    gongkai_search::Query {
+        text: p.q.chars().take(gongkai_search::MAX_QUERY_CHARS).collect(),
+        filters: Filters {
+            org: some(&p.org).map(|o| o.to_ascii_uppercase()),
+            theme: some(&p.theme),
+            kind: some(&p.kind),
+            year: p.year.trim().parse().ok(),
+            validity: some(&p.validity),
+            content_type: None,
+            published_from: None,
+            // Scheduled records are indexed ahead of time; only what is public shows.
+            published_to: Some(Utc::now().timestamp()),
+        },
+        sort: if p.sort == "date" {
+            Sort::DateDesc
+        } else {
+            Sort::Relevance
+        },
+        scope: if p.scope == "title" {
+            Scope::Title
+        } else {
+            Scope::All
+        },
+        page: p.page.trim().parse().unwrap_or(1),
+        per_page: p.per_page.trim().parse().unwrap_or(10),
+        facets,
+    }
+}
+
+fn index(state: &AppState) -> Result<&gongkai_search::SearchIndex, WebError> {
+    state
+        .search
+        .as_deref()
+        .ok_or_else(|| WebError::Conflict("站内搜索暂不可用".into()))
+}
+
+/// Runs a query; a failure inside the index is logged and answered as "nothing found", so a
+/// visitor never sees an error trace for what they typed.
+fn run(idx: &gongkai_search::SearchIndex, q: &gongkai_search::Query) -> gongkai_search::Results {
+    idx.search(q).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "search failed");
+        gongkai_search::Results {
+            total: 0,
+            hits: Vec::new(),
+            facets: gongkai_search::Facets::default(),
+            parsed: gongkai_search::ParsedQuery::default(),
+            page: 1,
+            per_page: q.per_page.clamp(1, gongkai_search::MAX_PER_PAGE),
+        }
+    })
+}
+
+fn date_of(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| gongkai_domain::time::beijing_date(t).to_string())
+        .unwrap_or_default()
+}
+
+/// Records a query for 热门搜索 when it found something (short, trimmed queries only).
+async fn remember(state: &AppState, q: &str, total: usize) {
+    let q = q.trim();
+    if total > 0 && !q.is_empty() && q.chars().count() <= 20 {
+        let _ = gongkai_store::records::count_search(&state.store, q).await;
+    }
+}
+
+/// `GET /search`.
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let idx = index(&state)?;
+    if !p.q.trim().is_empty()
+        && p.nojump != "1"
+        && p.page.is_empty()
+        && let Ok(Some(id)) = idx.exact_lookup(&p.q)
+    {
+        return Ok(Redirect::to(&crate::public::xxgk::record_url(&id)).into_response());
+    }
+    let results = if p.q.trim().is_empty()
+        && p.org.is_empty()
+        && p.theme.is_empty()
+        && p.kind.is_empty()
+        && p.year.is_empty()
+    {
+        None
+    } else {
+        Some(run(idx, &query_of(&p, true)))
+    };
+    if let Some(r) = &results {
+        remember(&state, &p.q, r.total).await;
+    }
+    let popular = gongkai_store::records::popular_searches(&state.store, 10).await?;
+    let view = results.as_ref().map(|r| {
+        let pages = r.total.div_ceil(r.per_page).max(1);
+        let link = |page: usize| {
+            let mut q = p.clone();
+            q.page = page.to_string();
+            q.nojump = "1".into();
+            let s = serde_urlencoded::to_string(&q).unwrap_or_default();
+            format!("/search?{}", s.split('&').filter(|kv| !kv.ends_with('=')).collect::<Vec<_>>().join("&"))
+        };
+        let facet = |f: &Vec<gongkai_search::FacetCount>, key: &str| -> Vec<Value> {
+            f.iter()
+                .map(|c| {
+                    let mut q = p.clone();
+                    q.page.clear();
+                    q.nojump = "1".into();
+                    match key {
+                        "org" => q.org.clone_from(&c.value),
+                        "theme" => q.theme.clone_from(&c.value),
+                        "kind" => q.kind.clone_from(&c.value),
+                        "year" => q.year.clone_from(&c.value),
+                        _ => q.validity.clone_from(&c.value),
+                    }
+                    let s = serde_urlencoded::to_string(&q).unwrap_or_default();
+                    let url = format!("/search?{}", s.split('&').filter(|kv| !kv.ends_with('=')).collect::<Vec<_>>().join("&"));
+                    context! { label => &c.label, count => c.count, url => url }
+                })
+                .collect()
+        };
+        context! {
+            total => r.total, page => r.page, pages => pages,
+            prev => (r.page > 1).then(|| link(r.page - 1)), next => (r.page < pages).then(|| link(r.page + 1)),
+            hits => r.hits.iter().map(|h| context! {
+                title_html => Value::from_safe_string(h.title_html.clone()),
+                snippet_html => Value::from_safe_string(h.snippet_html.clone()),
+                url => &h.url, org_name => &h.org_name, doc_number => &h.doc_number, date => date_of(h.published_at),
+            }).collect::<Vec<_>>(),
+            facets => context! {
+                org => facet(&r.facets.org, "org"), theme => facet(&r.facets.theme, "theme"),
+                kind => facet(&r.facets.kind, "kind"), year => facet(&r.facets.year, "year"),
+                validity => facet(&r.facets.validity, "validity"),
+            },
+            cut => r.parsed.truncated,
+        }
+    });
+    let filtered = !(p.org.is_empty()
+        && p.theme.is_empty()
+        && p.kind.is_empty()
+        && p.year.is_empty()
+        && p.validity.is_empty());
+    let mut unfiltered = p.clone();
+    unfiltered.org.clear();
+    unfiltered.theme.clear();
+    unfiltered.kind.clear();
+    unfiltered.year.clear();
+    unfiltered.validity.clear();
+    unfiltered.page.clear();
+    unfiltered.nojump = "1".into();
+    state
+        .page(
+            &ctx,
+            "search.html",
+            context! {
+                p => ser(&p), r => view, popular => popular, filtered => filtered,
+                unfiltered_url => format!("/search?q={}&nojump=1", crate::error::urlencode(&unfiltered.q)),
+            },
+        )
+        .await
+}
+
+/// `GET /search/advanced`: the advanced search form.
+pub async fn advanced(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let orgs = gongkai_store::orgs::list(&state.store).await?;
+    let site = crate::public::xxgk::primary_site(&state).await?;
+    let themes = match &site {
+        Some(s) => gongkai_store::themes::list(&state.store, s.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.parent.is_none())
+            .collect(),
+        None => Vec::new(),
+    };
+    let kinds: Vec<&str> = gongkai_domain::record::RecordKind::ALL
+        .iter()
+        .map(|k| k.label())
+        .collect();
+    state
+        .page(
+            &ctx,
+            "search_advanced.html",
+            context! { orgs => ser(&orgs), themes => ser(&themes), kinds => kinds },
+        )
+        .await
+}
+
+/// `GET /api/v1/search?q=…&page=…&per_page=…` (and the page's filters).
+pub async fn api(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let idx = index(&state)?;
+    let r = run(idx, &query_of(&p, false));
+    remember(&state, &p.q, r.total).await;
+    let hits: Vec<_> = r
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "index_no": h.id, "title": h.title, "url": h.url, "organisation": h.org_name,
+                "published_at": date_of(h.published_at), "snippet": h.snippet_html,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "query": p.q, "total": r.total, "page": r.page, "per_page": r.per_page, "hits": hits })).into_response())
+}

@@ -1,0 +1,202 @@
+//! Site search over HTTP, on both engines: what is published is found within a second (the
+//! index follows the change feed), withdrawn records disappear, a typed 索引号 or 文号 jumps to
+//! its record, odd input gets a normal page, and the JSON API answers with hits.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use gongkai_store::testing::ENGINES;
+use reqwest::StatusCode;
+use support::{Session, must, spawn_app};
+
+async fn api_total(base: &str, q: &str) -> u64 {
+    let url = format!(
+        "{base}/api/v1/search?q={}",
+        gongkai_web::error::urlencode(q)
+    );
+    let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
+    v["total"].as_u64().unwrap_or(0)
+}
+
+/// Waits until the API reports `want` hits for `q`; returns how long it took.
+async fn until_total(base: &str, q: &str, want: u64) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        if api_total(base, q).await == want {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("search for {q} never reached {want}");
+}
+
+#[tokio::test]
+async fn published_records_are_found_within_a_second_and_withdrawn_ones_go() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let r = editor
+            .post(
+                "/admin/records/new",
+                &[
+                    ("title", "关于开展食品安全法宣传周活动的通知"),
+                    ("kind", "notice"),
+                    ("org", "WQX004"),
+                    ("doc_number", "乌财发〔2026〕21号"),
+                    (
+                        "body",
+                        "为贯彻落实食品安全法，定于下月开展宣传周活动。咨询电话由各乡镇公布。",
+                    ),
+                    ("columns", "tzgg"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id: i64 = must(
+            r.headers()["location"]
+                .to_str()
+                .unwrap_or_default()
+                .trim_start_matches("/admin/records/")
+                .parse(),
+        );
+        assert_eq!(
+            editor
+                .post(&format!("/admin/records/{id}/submit"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(api_total(&app.base, "食品安全").await, 0, "not public yet");
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let took = until_total(&app.base, "食品安全", 1).await;
+        assert!(
+            took < Duration::from_secs(1),
+            "{engine:?}: found after {took:?}"
+        );
+
+        // A two-character word inside a longer word is found (exact substring, not segmentation).
+        assert_eq!(api_total(&app.base, "安全法").await, 1);
+        assert_eq!(api_total(&app.base, "宣传周 -食品").await, 0);
+        let v: serde_json::Value = must(
+            must(
+                reqwest::get(format!(
+                    "{}/api/v1/search?q=%E9%A3%9F%E5%93%81%E5%AE%89%E5%85%A8",
+                    app.base
+                ))
+                .await,
+            )
+            .json()
+            .await,
+        );
+        let hit = &v["hits"][0];
+        assert_eq!(hit["organisation"], "乌恰县财政局");
+        assert!(
+            hit["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("/xxgk/WQX004-"))
+        );
+        assert!(
+            hit["snippet"]
+                .as_str()
+                .is_some_and(|s| s.contains("<mark>"))
+        );
+
+        // A typed 索引号 or 文号 jumps to the record.
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        let index_no = rec.index_no.unwrap_or_default();
+        let client = must(
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build(),
+        );
+        for typed in [index_no.as_str(), "乌财发〔2026〕21号"] {
+            let r = must(
+                client
+                    .get(format!(
+                        "{}/search?q={}",
+                        app.base,
+                        gongkai_web::error::urlencode(typed)
+                    ))
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{typed}");
+            assert_eq!(
+                r.headers()["location"],
+                format!("/xxgk/{index_no}").as_str()
+            );
+        }
+
+        // Withdrawn: gone from search within a second.
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/withdraw"),
+                &[("reason", "活动取消")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let took = until_total(&app.base, "食品安全", 0).await;
+        assert!(
+            took < Duration::from_secs(1),
+            "{engine:?}: still found after {took:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results() {
+    let app = spawn_app(gongkai_store::Engine::Sqlite, 1024 * 1024).await;
+    let long = "政".repeat(2000);
+    for q in [
+        "",
+        "\"未闭合的引号",
+        "！！！。。。",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        long.as_str(),
+    ] {
+        let url = format!("{}/search?q={}", app.base, gongkai_web::error::urlencode(q));
+        let r = must(reqwest::get(url).await);
+        assert_eq!(r.status(), StatusCode::OK, "{q:.20}");
+        let html = must(r.text().await);
+        assert!(
+            !html.contains("<script>alert(1)</script>"),
+            "echoed escaped"
+        );
+        assert!(
+            !html.contains("panicked") && !html.contains("Error"),
+            "{html:.300}"
+        );
+        let api = must(
+            reqwest::get(format!(
+                "{}/api/v1/search?q={}",
+                app.base,
+                gongkai_web::error::urlencode(q)
+            ))
+            .await,
+        );
+        assert_eq!(api.status(), StatusCode::OK);
+        let v: serde_json::Value = must(api.json().await);
+        assert!(v["total"].is_u64());
+    }
+    let html = must(
+        must(
+            reqwest::get(format!(
+                "{}/search?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D&nojump=1",
+                app.base
+            ))
+            .await,
+        )
+        .text()
+        .await,
+    );
+    assert!(html.contains("没有找到相关信息") && html.contains("浏览政务公开栏目"));
+}
