@@ -140,6 +140,15 @@ impl Outcome {
         }
     }
 
+    /// How the outcome is shown: the group heading, then the item (the first two outcomes are
+    /// their own group, so the heading alone says it).
+    pub fn display(self) -> String {
+        match self {
+            Self::Disclosed | Self::PartlyDisclosed => self.group().to_owned(),
+            _ => format!("{} {}", self.group(), self.label()),
+        }
+    }
+
     /// The legal ground cited in the reply letter.
     pub fn legal_ground(self) -> &'static str {
         use Outcome as O;

@@ -12,7 +12,15 @@
 //   login       a demo account to sign in as first (the context stays signed in)
 //   status      expected HTTP status of the page (default 200)
 //   expectText  text (or array of texts) the page must show (guards against checking the wrong page)
-//   open        optional async (page) => Response, for pages reached by submitting a form
+//   open        optional async (page, path) => Response, for pages reached by submitting a form
+//               (path: the resolved address when the entry also has `resolve`)
+//   dropCookies  cookie names to delete from the context before opening (e.g. the applicant
+//               session gk_ysq, which turns /ysqgk/status into the status page)
+//   check       optional async (page) => [problem, …], a page-specific check run with the others
+//   states      optional [{ name, run: async (page) => void }]: after the checks of the page as
+//               served, each state is applied in turn (e.g. every <details> opened) and axe and
+//               the 360 px overflow check run again (and a screenshot `<name>-<file>-<mode>.png`
+//               is saved when the state has `file` and the entry `screenshot`)
 //   screenshot  true to save full-page screenshots of it in both modes
 //   docs        { '<name>-<mode>': 'file.png' }: desktop screenshots also copied to docs/screenshots/
 //               (the README shows them; copied only when the page passed every check)
@@ -20,6 +28,7 @@
 const assert = require('node:assert/strict');
 const { DEMO_PASSWORD } = require('./server');
 const rec = require('./records');
+const ysq = require('./applications');
 
 const DEFAULT_SIZE_BUDGET = 100 * 1024;
 
@@ -160,7 +169,113 @@ const PAGES = [
     screenshot: true,
   },
   { name: 'admin-scan', path: '/admin/scan', login: 'demo-reviewer', expectText: ['网站自查', '已发布信息'] },
+
+  // Disclosure on application (依申请公开): the public side.
+  { name: 'ysqgk-index', path: '/ysqgk/', expectText: ['依申请公开', '在线申请', '办理进度查询', '20 个工作日'], screenshot: true },
+  {
+    name: 'ysqgk-apply',
+    path: '/ysqgk/apply',
+    expectText: ['政府信息公开申请', '受理机关', '申请人信息', '所需信息', '获取信息的方式', '查询密码', '提交申请'],
+    screenshot: true,
+  },
+  {
+    // The form sent with wrong data (and a program as the proof file): every field error is on
+    // the page, tied to its field.
+    name: 'ysqgk-apply-invalid',
+    path: '/ysqgk/apply',
+    status: 400,
+    expectText: ['申请尚未提交', '请选择受理机关', '两次输入的查询密码不一致'],
+    open: async (page) => {
+      await page.goto('/ysqgk/apply');
+      await page.getByLabel('姓名或名称').fill('测试申请人');
+      await page.getByLabel('身份证号码（自然人填写）').fill('110105194912310021'); // wrong check digit
+      await page.getByLabel('联系电话').fill('12345');
+      await page.getByLabel('所需政府信息的内容描述').fill('文件');
+      await page.getByLabel('设置查询密码').fill('chaxun-2026');
+      await page.getByLabel('再次输入查询密码').fill('chaxun-2027');
+      await page.getByLabel('身份证明（可选）').setInputFiles(ysq.BAD_PROOF);
+      return ysq.submit(page, '提交申请');
+    },
+    check: ysq.errorsTiedToFields,
+    screenshot: true,
+  },
+  {
+    name: 'ysqgk-receipt',
+    path: '/ysqgk/apply',
+    status: 201,
+    expectText: ['申请已收到', '查询码', '受理机关', '收到日期', '答复期限', ysq.ORG.name],
+    open: async (page) => {
+      await page.goto('/ysqgk/apply');
+      await ysq.fillApplyForm(page, { description: ysq.uniqueDescription('政府工作报告起草说明（页面检查用）') });
+      return ysq.submit(page, '提交申请');
+    },
+    screenshot: true,
+  },
+  { name: 'ysqgk-status', path: '/ysqgk/status', dropCookies: ['gk_ysq'], expectText: ['办理进度查询', '查询码', '查询密码'] },
+  {
+    name: 'ysqgk-status-error',
+    path: '/ysqgk/status',
+    status: 404,
+    dropCookies: ['gk_ysq'],
+    expectText: [ysq.LOOKUP_ERROR],
+    open: (page) => ysq.lookUp(page, 'NOSUCHCODE', 'not-the-secret'),
+  },
+  {
+    // An application answered through the staff forms (补正告知书 and 答复书), looked up with its
+    // tracking code and secret.
+    name: 'ysqgk-status-result',
+    path: '/ysqgk/status',
+    expectText: ['办理进度', '已答复', '（一）予以公开', '办理过程', '补正告知', '收到补正', '告知书和答复书', '补正告知书', '政府信息公开申请答复书', '下载 PDF'],
+    open: async (page) => {
+      const a = await ysq.answeredApplication(page);
+      return ysq.lookUp(page, a.trackingCode, a.secret);
+    },
+    screenshot: true,
+  },
+
+  // Disclosure on application: the staff workbench.
+  {
+    name: 'admin-applications',
+    path: '/admin/applications',
+    login: ysq.HANDLER,
+    expectText: ['依申请公开', '按答复期限排序', '已超期', ysq.APPLICANT.idMasked],
+    screenshot: true,
+  },
+  {
+    // A registered application seen by a 公开办负责人 (so the 延期答复 form is there too): every
+    // clock-event form, checked with the <details> closed as served and then all opened.
+    name: 'admin-application',
+    path: '/admin/applications/<registered application>',
+    login: 'test-office-head',
+    resolve: async (page) => {
+      const r = await ysq.applyThroughApi(page.request, { description: ysq.uniqueDescription('城乡低保资金发放情况（页面检查用，已登记）') });
+      const p = await ysq.openFromQueue(page, r.tracking_code);
+      await ysq.register(page);
+      return p;
+    },
+    expectText: ['办理中', '期限是如何计算的', '补正告知', '征求第三方意见', '征求其他机关意见', '延期答复', '收费通知', '转送', '答复类型', '办理记录'],
+    states: [{
+      name: 'every <details> opened',
+      file: 'details-open',
+      run: async (page) => {
+        for (const summary of await page.locator('main details > summary').all()) {
+          if (!(await summary.evaluate((el) => el.parentElement.open))) await summary.click();
+        }
+        assert.equal(await page.locator('details:not([open])').count(), 0, 'every <details> is open');
+      },
+    }],
+    screenshot: true,
+  },
+  { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
 ];
+
+/**
+ * Accounts the suite adds itself through 用户管理 (as demo-admin, once per server) before signing
+ * in with them: the demo has no 公开办负责人, the only role that may extend a deadline.
+ */
+const SUITE_ACCOUNTS = {
+  'test-office-head': { displayName: '测试公开办负责人', org: 'WQX002', role: '公开办负责人' },
+};
 
 /** The draft the page checks look at (never submitted, so every spec's server can reuse it). */
 const PAGE_DRAFT = {
@@ -176,13 +291,29 @@ const PAGE_DRAFT = {
 const MODES = ['normal', 'care'];
 
 /**
+ * The catalogue entries to check: all of them, or those named in GONGKAI_PAGES (comma-separated),
+ * for iterating on a few page types (`GONGKAI_PAGES=ysqgk-apply,admin-application bash run.sh
+ * specs/pages.test.js`).
+ */
+function selectedPages() {
+  const only = (process.env.GONGKAI_PAGES || '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (!only.length) return PAGES;
+  const unknown = only.filter((n) => !PAGES.some((p) => p.name === n));
+  if (unknown.length) throw new Error(`GONGKAI_PAGES names unknown page types: ${unknown.join(', ')}`);
+  return PAGES.filter((p) => only.includes(p.name));
+}
+
+/**
  * Open one catalogue page in `page`, signing in first when needed (once per context).
  * Returns { response, html } where html is the body exactly as served.
  */
 async function openCataloguePage(page, entry) {
   await signInFor(page, entry);
   const path = await entryPath(page, entry);
-  const response = entry.open ? await entry.open(page) : await page.goto(path);
+  if (entry.dropCookies) {
+    for (const name of entry.dropCookies) await page.context().clearCookies({ name });
+  }
+  const response = entry.open ? await entry.open(page, path) : await page.goto(path);
   assert.ok(response, `${entry.name}: no navigation response`);
   const html = await response.text();
   return { response, html, path };
@@ -197,8 +328,44 @@ async function signInFor(page, entry) {
   const context = page.context();
   if (!entry.login || context.signedInAs === entry.login) return;
   if (context.signedInAs) await context.clearCookies({ name: /^(?!gk_care$)/ });
+  await ensureAccount(page, entry.login);
   await login(page, entry.login);
   context.signedInAs = entry.login;
+}
+
+const accountsMade = new Map();
+/** Create `username` when it is one of SUITE_ACCOUNTS and does not exist on this server yet. */
+async function ensureAccount(page, username) {
+  const spec = SUITE_ACCOUNTS[username];
+  if (!spec) return;
+  const origin = new URL((await page.request.get('/healthz')).url()).origin;
+  const key = `${origin} ${username}`;
+  if (!accountsMade.has(key)) {
+    accountsMade.set(key, (async () => {
+      const { newContext } = require('./browser');
+      const context = await newContext(page.context().browser(), { server: { url: `${origin}/` } });
+      try {
+        const admin = await context.newPage();
+        await login(admin, 'demo-admin');
+        await admin.goto('/admin/users');
+        await admin.getByLabel('用户名').fill(username);
+        await admin.getByLabel(/^姓名/).fill(spec.displayName);
+        await admin.getByLabel('所属机构').selectOption(spec.org);
+        await admin.getByRole('group', { name: /角色/ }).getByLabel(spec.role, { exact: true }).check();
+        await admin.getByLabel('初始密码').fill(DEMO_PASSWORD);
+        const [resp] = await Promise.all([
+          admin.waitForNavigation(),
+          admin.getByRole('button', { name: '添加', exact: true }).click(),
+        ]);
+        assert.ok(resp.status() < 400, `adding ${username}: ${resp.status()}\n${await admin.locator('main').innerText()}`);
+        const row = admin.getByRole('table', { name: /工作人员账号/ }).getByRole('row').filter({ hasText: username });
+        assert.equal(await row.count(), 1, `${username} is listed after 添加`);
+      } finally {
+        await context.close();
+      }
+    })());
+  }
+  await accountsMade.get(key);
 }
 
 /** The address to open for a catalogue entry (resolved, and cached per server, when it has `resolve`). */
@@ -246,6 +413,6 @@ function externalRequests(requests, origin) {
 }
 
 module.exports = {
-  PAGES, MODES, DEFAULT_SIZE_BUDGET, PAGE_DRAFT,
-  login, fillLogin, openCataloguePage, signInFor, entryPath, checkIdentity, horizontalOverflow, externalRequests,
+  PAGES, MODES, DEFAULT_SIZE_BUDGET, PAGE_DRAFT, SUITE_ACCOUNTS, selectedPages,
+  login, ensureAccount, fillLogin, openCataloguePage, signInFor, entryPath, checkIdentity, horizontalOverflow, externalRequests,
 };

@@ -59,7 +59,7 @@ for (const mode of site.MODES) {
         if (context) await context.close();
       });
 
-      for (const entry of site.PAGES) {
+      for (const entry of site.selectedPages()) {
         it(entry.name, async () => {
           const requestsBefore = context.requests.length;
           const { response, html } = await site.openCataloguePage(page, entry);
@@ -76,6 +76,8 @@ for (const mode of site.MODES) {
           if (o.scrollWidth > vp.size.width + 1) {
             problems.push(`horizontal scrolling at ${vp.size.width} px: scrollWidth ${o.scrollWidth} (clientWidth ${o.clientWidth})`);
           }
+
+          if (entry.check) problems.push(...await entry.check(page));
 
           const external = site.externalRequests(context.requests.slice(requestsBefore), server.origin);
           if (external.length) problems.push(`requests left the test server: ${external.join(', ')}`);
@@ -104,6 +106,25 @@ for (const mode of site.MODES) {
             problems.push(`first Tab should focus the visible skip link with a focus indicator; got ${describeFocus(f)} (outline ${f.outline}; box-shadow ${f.boxShadow}; on screen ${f.onScreen})`);
           }
 
+          // Further states of the same page (e.g. every <details> opened): axe, overflow and the
+          // screenshot again.
+          for (const state of entry.states || []) {
+            await state.run(page);
+            const more = await checks.axeViolations(page);
+            violationsTotal += more.length;
+            if (more.length) {
+              problems.push(`axe-core, ${state.name}: ${more.length} WCAG 2.1 A/AA violation(s):\n${checks.formatAxe(more)}`);
+            }
+            const o2 = await site.horizontalOverflow(page);
+            if (o2.scrollWidth > vp.size.width + 1) {
+              problems.push(`${state.name}: horizontal scrolling at ${vp.size.width} px: scrollWidth ${o2.scrollWidth}`);
+            }
+            if (entry.screenshot && state.file) {
+              const shot = path.join(shotDir, `${entry.name}-${state.file}-${mode}${vp.name === 'desktop' ? '' : `-${vp.name}`}.png`);
+              await page.screenshot({ path: shot, fullPage: true });
+            }
+          }
+
           assert.ok(problems.length === 0, `${entry.name} (${mode}, ${vp.name}) at ${page.url()}:\n${problems.join('\n')}`);
         });
       }
@@ -122,7 +143,7 @@ describe('Nu HTML Checker', () => {
     }
     console.log(`vnu: ${savedHtml.length} documents checked, ${errors.length} errors: ${[...perFile].map(([f, n]) => `${f} ${n}`).join(', ')}`);
     assert.equal(errors.length, 0, `Nu HTML Checker errors:\n${checks.formatVnu(errors)}`);
-    assert.equal(savedHtml.length, site.PAGES.length * site.MODES.length,
+    assert.equal(savedHtml.length, site.selectedPages().length * site.MODES.length,
       'every page type should have been saved in both modes (see the failures above)');
   });
 });

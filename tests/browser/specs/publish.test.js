@@ -103,10 +103,8 @@ describe('staff journey: draft, attach, submit, review, publish', () => {
     }
   });
 
-  // Known bug (reported, not a test failure until fixed): RecordForm.columns is #[serde(skip)] in
-  // crates/web/src/admin/records.rs, so the form template never sees the chosen columns: the edit
-  // form of a draft, and the form shown again after a validation error, have no column ticked.
-  it('the edit form of a draft keeps its two columns ticked', { todo: 'app bug: columns are not passed to the record form template' }, async () => {
+  // Was a known bug (the form template never saw the chosen columns), fixed in 5b93ea3.
+  it('the edit form of a draft keeps its two columns ticked', async () => {
     assert.ok(adminPath, 'the draft was created by the previous test');
     const context = await newContext(env.browser, { server: env.server });
     try {

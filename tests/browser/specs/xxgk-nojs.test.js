@@ -91,11 +91,9 @@ describe('政务公开 with JavaScript disabled', () => {
     }
   });
 
-  // Known bug (reported): on /xxgk/lanmu/fdzdgknr (the parent column, filtered with its 16
-  // sub-column slugs) pages 2, 3, … start one record early, so the last record of page 1 is
-  // listed again at the top of page 2 (the JSON API with column=fdzdgknr does the same whenever
-  // per_page >= 18). Single columns (tzgg, flfg) and the unfiltered listing paginate correctly.
-  it('consecutive pages of 法定主动公开内容 do not repeat a record', { todo: 'app bug: page 2 repeats the last record of page 1' }, async () => {
+  // Was a known bug (page 2 of the parent column repeated the last record of page 1), fixed in
+  // 5b93ea3.
+  it('consecutive pages of 法定主动公开内容 do not repeat a record', async () => {
     const context = await newContext(env.browser, { server: env.server, javaScriptEnabled: false });
     try {
       const page = await context.newPage();

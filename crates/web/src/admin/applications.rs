@@ -153,7 +153,7 @@ async fn render(
     let today = beijing_date(Utc::now());
     let outcomes: Vec<_> = Outcome::ALL
         .iter()
-        .map(|o| (o.code(), o.group(), o.label()))
+        .map(|o| (o.code(), o.display()))
         .collect();
     let other_orgs: Vec<_> = orgs::list(&state.store)
         .await?
@@ -178,7 +178,7 @@ async fn render(
                 kind => ApplicantKind::parse(&app.applicant_kind).map(|k| k.label()).unwrap_or_default(),
                 delivery => DeliveryForm::parse(&app.delivery).map(|d| d.label()).unwrap_or_default(),
                 status_label => ApplicationStatus::parse(&app.status).map(|s| s.label()).unwrap_or_default(),
-                outcome => Outcome::parse(&app.outcome).ok().map(|o| format!("{} {}", o.group(), o.label())),
+                outcome => Outcome::parse(&app.outcome).ok().map(Outcome::display),
                 explanation => explanation, history => history, letters => letters, similar => similar,
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),

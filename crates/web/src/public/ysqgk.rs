@@ -481,7 +481,7 @@ async fn status_page(
         .unwrap_or_default();
     let outcome = Outcome::parse(&app.outcome)
         .ok()
-        .map(|o| format!("{} {}", o.group(), o.label()));
+        .map(Outcome::display);
     state
         .page(
             ctx,
