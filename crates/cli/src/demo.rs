@@ -59,7 +59,12 @@ pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ("demo-reviewer", "演示审核", "WQX004", Role::Reviewer),
     ("demo-handler", "演示办理", "WQX002", Role::Handler),
     ("demo-supervisor", "演示公开办", "WQX002", Role::Supervisor),
-    ("demo-office-head", "演示公开办负责人", "WQX002", Role::OfficeHead),
+    (
+        "demo-office-head",
+        "演示公开办负责人",
+        "WQX002",
+        Role::OfficeHead,
+    ),
     ("demo-admin", "演示管理员", "WQX001", Role::Admin),
 ];
 

@@ -479,9 +479,7 @@ async fn status_page(
     let status = ApplicationStatus::parse(&app.status)
         .map(|s| s.label())
         .unwrap_or_default();
-    let outcome = Outcome::parse(&app.outcome)
-        .ok()
-        .map(Outcome::display);
+    let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
     state
         .page(
             ctx,
