@@ -830,7 +830,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let tq = self.build_query(&searcher, query, &results.parsed);
         let by_date = query.sort == Sort::DateDesc || results.parsed.terms.is_empty();
-        let want_hits = offset + per_page <= MAX_DEPTH;
+        let want_hits = offset.saturating_add(per_page) <= MAX_DEPTH;
         let facets = query.facets.then_some(FacetCollector);
         let top: Vec<(f32, DocAddress)>;
         if by_date {

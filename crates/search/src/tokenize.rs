@@ -32,8 +32,8 @@ pub(crate) const GAP: usize = 4;
 ///
 /// Positions count normalised characters, a whitespace run counting as one character, so the
 /// n-gram at position p is made of characters p … p+n−1. Grams containing the (collapsed) space
-/// are emitted too, which keeps quoted phrases with spaces exact; single spaces are not emitted
-/// as unigrams. No gram spans a [`PART_SEPARATOR`].
+/// are emitted too, which keeps quoted phrases with spaces exact; spaces are not emitted as
+/// unigrams, and a unigram is emitted once per value. No gram spans a [`PART_SEPARATOR`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GramTokenizer {
     n: usize,
@@ -56,6 +56,38 @@ impl Tokenizer for GramTokenizer {
             len: 0,
             next_position: GAP,
             token: Token::default(),
+            seen: (self.n == 1).then(Seen::default),
+        }
+    }
+}
+
+/// The characters a unigram stream has already emitted: the unigram field records documents
+/// only (no positions), so each character is indexed once per value, which spares the indexer
+/// most of its work on that field.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// One bit per Basic Multilingual Plane character, allocated on first use.
+    bmp: Vec<u64>,
+    other: Vec<char>,
+}
+
+impl Seen {
+    /// Records `c`; true if it was new.
+    fn insert(&mut self, c: char) -> bool {
+        let code = c as usize;
+        if code < 0x1_0000 {
+            if self.bmp.is_empty() {
+                self.bmp = vec![0; 0x1_0000 / 64];
+            }
+            let (word, bit) = (code / 64, 1u64 << (code % 64));
+            let new = self.bmp[word] & bit == 0;
+            self.bmp[word] |= bit;
+            new
+        } else if self.other.contains(&c) {
+            false
+        } else {
+            self.other.push(c);
+            true
         }
     }
 }
@@ -69,6 +101,8 @@ pub(crate) struct GramStream<'a> {
     len: usize,
     next_position: usize,
     token: Token,
+    /// For unigrams: characters already emitted.
+    seen: Option<Seen>,
 }
 
 impl TokenStream for GramStream<'_> {
@@ -94,6 +128,11 @@ impl TokenStream for GramStream<'_> {
             self.window[self.len] = (c, offset);
             self.len += 1;
             if self.len < self.n || (self.n == 1 && c == ' ') {
+                continue;
+            }
+            if let Some(seen) = &mut self.seen
+                && !seen.insert(c)
+            {
                 continue;
             }
             self.token.text.clear();
@@ -235,9 +274,11 @@ mod tests {
     }
 
     #[test]
-    fn unigrams_skip_spaces() {
-        let got = tokens(GramTokenizer::new(1), "a 食");
-        assert_eq!(got, [("a".to_owned(), GAP), ("食".to_owned(), GAP + 2)]);
+    fn unigrams_skip_spaces_and_repeats() {
+        let got = tokens(GramTokenizer::new(1), "a 食A食😀😀");
+        let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["a", "食", "😀"]);
+        assert_eq!(got[1].1, GAP + 2);
     }
 
     #[test]

@@ -421,6 +421,15 @@ fn sorting_and_pages() {
         },
     );
     assert_eq!((deep.total, deep.hits.len()), (25, 0));
+    let deepest = search(
+        &index,
+        Query {
+            page: usize::MAX,
+            per_page: usize::MAX,
+            ..Query::new("政务公开")
+        },
+    );
+    assert_eq!((deepest.total, deepest.hits.len()), (25, 0));
     // per_page is clamped.
     let big = search(
         &index,
