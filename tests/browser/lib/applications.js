@@ -202,7 +202,7 @@ async function correctionReceived(page) {
 async function reply(page, outcome = '予以公开') {
   const select = page.getByLabel('答复类型', { exact: true });
   const option = await select.locator('option').evaluateAll((opts, want) => {
-    const o = opts.find((x) => x.textContent.trim().split(/\s+/).pop() === want);
+    const o = opts.find((x) => x.textContent.trim().replace(/^（[一二三四五六]）/, '').split(/\s+/).pop() === want);
     return o ? o.textContent : null;
   }, outcome);
   assert.ok(option, `答复类型 offers ${outcome}`);
