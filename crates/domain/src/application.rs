@@ -14,29 +14,6 @@ use crate::calendar::{
     PauseReason, RegionCode,
 };
 
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// Stable code as stored.
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            /// The official Chinese label.
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            /// Parses a code or a label.
-            pub fn parse(raw: &str) -> Result<Self, DomainError> {
-                let raw = raw.trim();
-                Self::ALL.iter().copied().find(|v| v.code() == raw || v.label() == raw)
-                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
-            }
-        }
-    };
-}
 
 coded! {
     /// Who applies, exactly as the annual report counts applicants.

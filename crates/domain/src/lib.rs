@@ -5,12 +5,38 @@
 //! the audit hash chain, the login throttling policy and Beijing-time helpers.
 //! Every other crate depends on it; it depends on none of them.
 
+/// Declares a closed set of values with a stable stored code and an official Chinese label.
+macro_rules! coded {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Stable code as stored.
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            /// The official Chinese label.
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            /// Parses a code or a label.
+            pub fn parse(raw: &str) -> Result<Self, DomainError> {
+                let raw = raw.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == raw || v.label() == raw)
+                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
+            }
+        }
+    };
+}
+
 pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod error;
 pub mod index_no;
+pub mod message;
 pub mod org;
 pub mod record;
 pub mod role;

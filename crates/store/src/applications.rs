@@ -11,7 +11,6 @@ use gongkai_domain::application::{
 };
 use gongkai_domain::calendar::{Calendar, Reckoning, RegionCode};
 use gongkai_domain::time::beijing_date;
-use rand::Rng;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -19,6 +18,10 @@ use sqlx::any::AnyRow;
 use crate::sql::Sql;
 use crate::users::{hash_secret, verify_password};
 use crate::{Actor, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts};
+
+/// A fixed hash verified against when a tracking code is unknown, so timing does not reveal
+/// which codes exist.
+pub(crate) const DUMMY_SECRET_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,15 +218,6 @@ pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<Reg
         .and_then(|s| RegionCode::parse(&s).ok()))
 }
 
-fn tracking_code() -> String {
-    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    let tail: String = (0..8)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect();
-    format!("YS{tail}")
-}
-
 /// The reckoning of an application's clock with the calendar in force.
 pub fn reckon(
     app: &Application,
@@ -277,14 +271,14 @@ pub async fn submit(
     };
     let secret_hash = hash_secret(&new.secret).await?;
     let mut tx = store.begin_write().await?;
-    let mut code = tracking_code();
+    let mut code = crate::tracking_code("YS");
     while sqlx::query_scalar::<_, i64>("SELECT id FROM applications WHERE tracking_code = $1")
         .bind(&code)
         .fetch_optional(&mut *tx)
         .await?
         .is_some()
     {
-        code = tracking_code();
+        code = crate::tracking_code("YS");
     }
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -374,11 +368,9 @@ pub async fn lookup(
     .bind(&code)
     .fetch_optional(store.pool())
     .await?;
-    // Verify against a fixed hash when the code is unknown, so timing does not reveal codes.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
     let hash = match &row {
         Some(r) => r.try_get::<String, _>("secret_hash")?,
-        None => DUMMY.to_owned(),
+        None => DUMMY_SECRET_HASH.to_owned(),
     };
     let ok = verify_password(secret, &hash).await;
     match (ok, row) {
@@ -763,35 +755,14 @@ pub async fn log_access(store: &Store, actor: &Actor, app: &Application) -> Resu
 /// Opens a one-hour session for an applicant who proved the tracking code and secret, so the
 /// status page can offer letter downloads without asking again. Returns the cookie token.
 pub async fn open_applicant_session(store: &Store, app: &Application) -> Result<String> {
-    let token = crate::sessions::random_token();
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
-    let at = now();
-    let mut tx = store.begin_write().await?;
-    sqlx::query("DELETE FROM applicant_sessions WHERE expires_at < $1")
-        .bind(ts(at))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO applicant_sessions (token_hash, application_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(hash)
-        .bind(app.id)
-        .bind(ts(at + chrono::Duration::hours(1)))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(token)
+    crate::sessions::open_public(store, "applicant_sessions", "application_id", app.id).await
 }
 
 /// The application an applicant session belongs to, while it is live.
 pub async fn applicant_session(store: &Store, token: &str) -> Result<Option<Application>> {
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT application_id FROM applicant_sessions WHERE token_hash = $1 AND expires_at > $2",
-    )
-    .bind(hash)
-    .bind(ts(now()))
-    .fetch_optional(store.pool())
-    .await?;
-    match id {
+    match crate::sessions::public_owner(store, "applicant_sessions", "application_id", token)
+        .await?
+    {
         Some(id) => Ok(Some(get(store, id).await?)),
         None => Ok(None),
     }
@@ -833,7 +804,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
             repeated: true,
         });
     }
-    let code = tracking_code();
+    let code = crate::tracking_code("YS");
     sqlx::query(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,

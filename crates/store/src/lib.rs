@@ -13,6 +13,7 @@ pub mod calendar;
 mod error;
 pub mod feed;
 pub mod guides;
+pub mod messages;
 pub mod migrate;
 pub mod orgs;
 pub mod records;
@@ -246,6 +247,18 @@ fn describe_connect_error(e: &sqlx::Error) -> String {
         };
     }
     e.to_string()
+}
+
+/// A fresh public tracking code: `prefix` and eight characters that cannot be misread
+/// (no 0/O, 1/I).
+pub(crate) fn tracking_code(prefix: &str) -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..8)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect();
+    format!("{prefix}{tail}")
 }
 
 /// The current instant as the store writes it.

@@ -114,3 +114,51 @@ pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<
     tx.commit().await?;
     Ok(())
 }
+
+/// Opens a one-hour session for a member of the public who proved a tracking code and secret
+/// (an applicant, a message writer) in `table`, keyed by `column` = `id`. Returns the token
+/// for the cookie; only its hash is stored.
+pub(crate) async fn open_public(
+    store: &Store,
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+) -> Result<String> {
+    let token = random_token();
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let at = crate::now();
+    let mut tx = store.begin_write().await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE expires_at < $1"
+    )))
+    .bind(crate::ts(at))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {table} (token_hash, {column}, expires_at) VALUES ($1, $2, $3)"
+    )))
+    .bind(hash)
+    .bind(id)
+    .bind(crate::ts(at + chrono::Duration::hours(1)))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The id a live public session of `table` belongs to.
+pub(crate) async fn public_owner(
+    store: &Store,
+    table: &'static str,
+    column: &'static str,
+    token: &str,
+) -> Result<Option<i64>> {
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {column} FROM {table} WHERE token_hash = $1 AND expires_at > $2"
+    )))
+    .bind(hash)
+    .bind(crate::ts(crate::now()))
+    .fetch_optional(store.pool())
+    .await?)
+}

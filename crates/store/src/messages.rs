@@ -1,0 +1,798 @@
+//! Messages of the public (政民互动): submission with a durable receipt, the spam rules
+//! (duplicates, blocked words), handling steps judged by the domain's rules, the writer's
+//! rating and the rectification it may open, the public 留言选登 list and statistics rows.
+//!
+//! Nothing is deleted: refused, held and hidden messages stay with their reasons. Audit entries
+//! name a message by its tracking code, never its writer.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gongkai_domain::calendar::{Calendar, RegionCode};
+use gongkai_domain::message::{
+    self as rules, MessageEvent, MessageFacts, MessageKind, MessageStatus, Rating, Rectification,
+    StatRow,
+};
+use gongkai_domain::time::beijing_date;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::applications::{AttachedFile, region_of_site};
+use crate::sql::Sql;
+use crate::users::{hash_secret, verify_password};
+use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
+
+/// Site setting: blocked words, one per line; a message containing one is held for review.
+pub const BLOCKED_WORDS_KEY: &str = "hudong.blocked_words";
+/// Days within which identical content counts as a duplicate.
+pub const DUPLICATE_WINDOW_DAYS: i64 = 30;
+
+/// A message as stored, with the names of its organisations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// Row id (also the public page's number).
+    pub id: i64,
+    /// Tracking code given to the writer.
+    pub tracking_code: String,
+    /// The site (top-level government).
+    pub site_id: i64,
+    /// Addressed organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// `head` for the 县长信箱, empty otherwise.
+    pub mailbox: String,
+    /// Department it is assigned to.
+    pub handler_org_id: Option<i64>,
+    /// Its name.
+    pub handler_org_name: Option<String>,
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Content (plain text).
+    pub content: String,
+    /// Writer's name (never public).
+    pub writer_name: String,
+    /// Phone (never public).
+    pub phone: String,
+    /// E-mail (never public).
+    pub email: String,
+    /// Whether the writer allows publication.
+    pub allow_publish: bool,
+    /// Status code.
+    pub status: String,
+    /// Day received.
+    pub received_on: String,
+    /// Instant received.
+    pub received_at: String,
+    /// Reply due date.
+    pub due_on: Option<String>,
+    /// Day last assigned.
+    pub assigned_on: Option<String>,
+    /// Number of 督办 so far.
+    pub supervision_level: i64,
+    /// The reply (drafted or sent).
+    pub reply_text: String,
+    /// Who wrote the reply.
+    pub reply_author: String,
+    /// The organisation that replied.
+    pub reply_org_name: Option<String>,
+    /// Day the reply went out.
+    pub replied_on: Option<String>,
+    /// Whether it shows in 留言选登.
+    pub published: bool,
+    /// Why it was hidden from the public list, if it was.
+    pub hidden_reason: String,
+    /// Why it was held for review at submission, if it was.
+    pub held_reason: String,
+    /// Why it was not accepted, if it was not.
+    pub not_accepted_reason: String,
+    /// Rating code, or empty.
+    pub rating: String,
+    /// The writer's comment with the rating.
+    pub rating_comment: String,
+    /// Day rated.
+    pub rated_on: Option<String>,
+    /// Rectification due date (after a bad rating).
+    pub rectify_due_on: Option<String>,
+    /// What the department did.
+    pub rectify_outcome: String,
+    /// Day it reported done.
+    pub rectify_done_on: Option<String>,
+    /// Day the openness office checked it.
+    pub rectify_checked_on: Option<String>,
+}
+
+fn date(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>> {
+    raw.map(|s| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt(format!("{field}: {s}")))
+    })
+    .transpose()
+}
+
+impl Message {
+    /// The status as the domain knows it.
+    pub fn status(&self) -> Result<MessageStatus> {
+        MessageStatus::parse(&self.status).map_err(|_| StoreError::Corrupt(self.status.clone()))
+    }
+
+    /// The kind as the domain knows it.
+    pub fn kind(&self) -> Result<MessageKind> {
+        MessageKind::parse(&self.kind).map_err(|_| StoreError::Corrupt(self.kind.clone()))
+    }
+
+    /// Day received.
+    pub fn received(&self) -> Result<NaiveDate> {
+        date("received_on", Some(&self.received_on))?
+            .ok_or_else(|| StoreError::Corrupt("received_on".into()))
+    }
+
+    /// Reply due date.
+    pub fn due(&self) -> Result<Option<NaiveDate>> {
+        date("due_on", self.due_on.as_deref())
+    }
+
+    /// Day replied.
+    pub fn replied(&self) -> Result<Option<NaiveDate>> {
+        date("replied_on", self.replied_on.as_deref())
+    }
+
+    /// The rating, once given.
+    pub fn rating(&self) -> Option<Rating> {
+        Rating::parse(&self.rating).ok()
+    }
+
+    /// The rectification, once a bad rating opened it.
+    pub fn rectification(&self) -> Result<Option<Rectification>> {
+        Ok(match date("rectify_due_on", self.rectify_due_on.as_deref())? {
+            Some(due_on) => Some(Rectification {
+                due_on,
+                outcome: self.rectify_outcome.clone(),
+                done_on: date("rectify_done_on", self.rectify_done_on.as_deref())?,
+                checked_on: date("rectify_checked_on", self.rectify_checked_on.as_deref())?,
+            }),
+            None => None,
+        })
+    }
+
+    /// What the domain's rules need to judge the next step.
+    pub fn facts(&self) -> Result<MessageFacts> {
+        Ok(MessageFacts {
+            status: self.status()?,
+            assigned_on: date("assigned_on", self.assigned_on.as_deref())?,
+            has_department: self.handler_org_id.is_some(),
+            hidden: !self.hidden_reason.is_empty(),
+            rating: self.rating(),
+            rectification: self.rectification()?,
+        })
+    }
+
+    /// The organisation answering: the assigned department, else the addressed one.
+    pub fn answering_org_name(&self) -> &str {
+        self.reply_org_name
+            .as_deref()
+            .or(self.handler_org_name.as_deref())
+            .unwrap_or(&self.org_name)
+    }
+}
+
+const SELECT: &str = "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
+    FROM messages m JOIN organisations o ON o.id = m.org_id
+    LEFT JOIN organisations h ON h.id = m.handler_org_id
+    LEFT JOIN organisations r ON r.id = m.reply_org_id";
+
+fn from_row(r: &AnyRow) -> Result<Message> {
+    let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
+    Ok(Message {
+        id: r.try_get("id")?,
+        tracking_code: r.try_get("tracking_code")?,
+        site_id: r.try_get("site_id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        mailbox: r.try_get("mailbox")?,
+        handler_org_id: r.try_get("handler_org_id")?,
+        handler_org_name: r.try_get("handler_org_name")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        content: r.try_get("content")?,
+        writer_name: r.try_get("writer_name")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        allow_publish: flag("allow_publish")?,
+        status: r.try_get("status")?,
+        received_on: r.try_get("received_on")?,
+        received_at: r.try_get("received_at")?,
+        due_on: r.try_get("due_on")?,
+        assigned_on: r.try_get("assigned_on")?,
+        supervision_level: r.try_get("supervision_level")?,
+        reply_text: r.try_get("reply_text")?,
+        reply_author: r.try_get("reply_author")?,
+        reply_org_name: r.try_get("reply_org_name")?,
+        replied_on: r.try_get("replied_on")?,
+        published: flag("published")?,
+        hidden_reason: r.try_get("hidden_reason")?,
+        held_reason: r.try_get("held_reason")?,
+        not_accepted_reason: r.try_get("not_accepted_reason")?,
+        rating: r.try_get("rating")?,
+        rating_comment: r.try_get("rating_comment")?,
+        rated_on: r.try_get("rated_on")?,
+        rectify_due_on: r.try_get("rectify_due_on")?,
+        rectify_outcome: r.try_get("rectify_outcome")?,
+        rectify_done_on: r.try_get("rectify_done_on")?,
+        rectify_checked_on: r.try_get("rectify_checked_on")?,
+    })
+}
+
+/// A validated message as submitted.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Idempotency key of the form.
+    pub submission_key: String,
+    /// Addressed organisation (the site itself for the 县长信箱).
+    pub org_id: i64,
+    /// Whether it is addressed to the 县长信箱.
+    pub to_head_mailbox: bool,
+    /// The validated content.
+    pub message: rules::ValidMessage,
+    /// Whether the writer allows publication.
+    pub allow_publish: bool,
+    /// Query password.
+    pub secret: String,
+    /// Attachments, already stored as blobs.
+    pub files: Vec<AttachedFile>,
+}
+
+/// What the writer is told on submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// Tracking code.
+    pub tracking_code: String,
+    /// Day received.
+    pub received_on: String,
+    /// Reply due date (`None` when the calendar has no data for it).
+    pub due_on: Option<String>,
+    /// Working days allowed.
+    pub limit_working_days: u32,
+    /// The organisation it went to.
+    pub org_name: String,
+    /// Why it is held for review, if it is.
+    pub held_reason: String,
+    /// Whether this is a repeated submission of the same form.
+    pub repeated: bool,
+}
+
+/// The reply limit in working days for a kind: the site setting, else the spec's default.
+pub async fn limit_for(store: &Store, kind: MessageKind) -> Result<u32> {
+    Ok(settings::get(store, &kind.limit_setting_key())
+        .await?
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|d: &u32| (1..=60).contains(d))
+        .unwrap_or_else(|| kind.default_limit_working_days()))
+}
+
+/// The region of a site's calendar and the calendar in force.
+async fn calendar_of(store: &Store, site_id: i64) -> Result<(Calendar, Option<RegionCode>)> {
+    let site = orgs::by_id(store, site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    Ok((calendar::load(store).await?, region))
+}
+
+/// Stores a message durably and returns the receipt. A repeated form returns the first
+/// receipt; identical content from the same phone within [`DUPLICATE_WINDOW_DAYS`] is refused;
+/// identical content from someone else, or a blocked word, holds it for review.
+pub async fn submit(
+    store: &Store,
+    new: &NewMessage,
+    received_at: DateTime<Utc>,
+    ip: &str,
+) -> Result<Receipt> {
+    if let Some(r) = sqlx::query("SELECT tracking_code FROM messages WHERE submission_key = $1")
+        .bind(&new.submission_key)
+        .fetch_optional(store.pool())
+        .await?
+    {
+        let m = by_tracking_code(store, &r.try_get::<String, _>("tracking_code")?).await?;
+        let limit = limit_for(store, m.kind()?).await?;
+        return Ok(receipt_of(&m, limit, true));
+    }
+    let v = &new.message;
+    let chain = orgs::chain(store, new.org_id).await?;
+    let site_id = *chain.last().unwrap_or(&new.org_id);
+    // 县长信箱 and 政务公开投诉 go to the government itself (its openness office).
+    let org_id = if new.to_head_mailbox || v.kind.goes_to_openness_office() {
+        site_id
+    } else {
+        new.org_id
+    };
+    let fingerprint = rules::content_fingerprint(&v.content);
+    let since = ts(received_at - Duration::days(DUPLICATE_WINDOW_DAYS));
+    let duplicates = sqlx::query(
+        "SELECT tracking_code, phone FROM messages WHERE fingerprint = $1 AND received_at > $2",
+    )
+    .bind(&fingerprint)
+    .bind(&since)
+    .fetch_all(store.pool())
+    .await?;
+    for d in &duplicates {
+        if d.try_get::<String, _>("phone")? == v.phone {
+            return Err(StoreError::Conflict(format!(
+                "您在 {DUPLICATE_WINDOW_DAYS} 日内已提交过内容相同的留言（查询码 {}），请勿重复提交；可凭查询码查询办理进度。",
+                d.try_get::<String, _>("tracking_code")?
+            )));
+        }
+    }
+    let mut held = Vec::new();
+    if !duplicates.is_empty() {
+        held.push("与近期其他留言内容相同".to_owned());
+    }
+    let list = settings::get(store, BLOCKED_WORDS_KEY)
+        .await?
+        .unwrap_or_default();
+    let words = rules::blocked_words_in(&format!("{}\n{}", v.title, v.content), &list);
+    if !words.is_empty() {
+        held.push(format!("含有需人工审核的词语：{}", words.join("、")));
+    }
+    let held_reason = held.join("；");
+    let limit = limit_for(store, v.kind).await?;
+    let (cal, region) = calendar_of(store, site_id).await?;
+    let received_on = beijing_date(received_at);
+    // A receipt never fails for want of calendar data: the due date then reads "另行告知".
+    let due = match rules::reply_due(received_on, limit, &cal, region.as_ref()) {
+        Ok(d) => Some(d.to_string()),
+        Err(e) => {
+            tracing::warn!(error = %e, "message due date not computed at submission");
+            None
+        }
+    };
+    let secret_hash = hash_secret(&new.secret).await?;
+    let mut tx = store.begin_write().await?;
+    let mut code = crate::tracking_code("LY");
+    while sqlx::query_scalar::<_, i64>("SELECT id FROM messages WHERE tracking_code = $1")
+        .bind(&code)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some()
+    {
+        code = crate::tracking_code("LY");
+    }
+    let at = ts(now());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (tracking_code, secret_hash, submission_key, site_id, org_id, mailbox, kind, title,
+            content, writer_name, phone, email, allow_publish, status, received_on, received_at, due_on,
+            held_reason, fingerprint, ip, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $17, $18, $19, $20, $20)
+         RETURNING id",
+    )
+    .bind(&code)
+    .bind(secret_hash)
+    .bind(&new.submission_key)
+    .bind(site_id)
+    .bind(org_id)
+    .bind(if new.to_head_mailbox { "head" } else { "" })
+    .bind(v.kind.code())
+    .bind(&v.title)
+    .bind(&v.content)
+    .bind(&v.name)
+    .bind(&v.phone)
+    .bind(&v.email)
+    .bind(i64::from(new.allow_publish))
+    .bind(received_on.to_string())
+    .bind(ts(received_at))
+    .bind(&due)
+    .bind(&held_reason)
+    .bind(&fingerprint)
+    .bind(ip)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for f in &new.files {
+        sqlx::query(
+            "INSERT INTO message_files (message_id, sha256, file_name, kind, size_bytes, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&f.sha256)
+        .bind(&f.file_name)
+        .bind(&f.kind)
+        .bind(f.size_bytes)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user("public", ip),
+        audit::Change {
+            action: "message.submit",
+            object_type: "message",
+            object_id: code.clone(),
+            detail: serde_json::json!({ "org_id": org_id, "kind": v.kind.code(), "held": held_reason }),
+        },
+    )
+    .await?;
+    feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
+    tx.commit().await?;
+    let m = get(store, id).await?;
+    Ok(receipt_of(&m, limit, false))
+}
+
+fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
+    Receipt {
+        tracking_code: m.tracking_code.clone(),
+        received_on: m.received_on.clone(),
+        due_on: m.due_on.clone(),
+        limit_working_days: limit,
+        org_name: if m.mailbox == "head" {
+            "县长信箱".into()
+        } else {
+            m.org_name.clone()
+        },
+        held_reason: m.held_reason.clone(),
+        repeated,
+    }
+}
+
+/// The message for a tracking code and secret; `None` when either is wrong.
+pub async fn lookup(store: &Store, tracking_code: &str, secret: &str) -> Result<Option<Message>> {
+    let code = tracking_code.trim().to_ascii_uppercase();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.tracking_code = $1"
+    )))
+    .bind(&code)
+    .fetch_optional(store.pool())
+    .await?;
+    let hash = match &row {
+        Some(r) => r.try_get::<String, _>("secret_hash")?,
+        None => crate::applications::DUMMY_SECRET_HASH.to_owned(),
+    };
+    let ok = verify_password(secret, &hash).await;
+    match (ok, row) {
+        (true, Some(r)) => Ok(Some(from_row(&r)?)),
+        _ => Ok(None),
+    }
+}
+
+/// One message by id.
+pub async fn get(store: &Store, id: i64) -> Result<Message> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "该留言".into(),
+        })?;
+    from_row(&row)
+}
+
+/// One message by tracking code.
+pub async fn by_tracking_code(store: &Store, code: &str) -> Result<Message> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.tracking_code = $1"
+    )))
+    .bind(code.trim().to_ascii_uppercase())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "该留言".into(),
+    })?;
+    from_row(&row)
+}
+
+/// Messages addressed or assigned to the given organisations, open ones first by due date.
+pub async fn list_for_orgs(
+    store: &Store,
+    org_ids: &[i64],
+    include_closed: bool,
+) -> Result<Vec<Message>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE (m.org_id IN ")
+        .int_list(org_ids.iter().copied())
+        .push(" OR m.handler_org_id IN ")
+        .int_list(org_ids.iter().copied())
+        .push(")");
+    if !include_closed {
+        q.push(" AND m.status NOT IN ('replied', 'closed', 'not_accepted')");
+    }
+    q.push(" ORDER BY m.due_on IS NULL, m.due_on, m.id");
+    q.query()
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// A handling step as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedEvent {
+    /// The step.
+    pub event: MessageEvent,
+    /// Who took it.
+    pub actor: String,
+    /// When (storage timestamp).
+    pub at: String,
+}
+
+/// The handling steps of a message in order.
+pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent>> {
+    let rows = sqlx::query(
+        "SELECT event, actor, created_at FROM message_events WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let text: String = r.try_get("event")?;
+            Ok(RecordedEvent {
+                event: serde_json::from_str(&text)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The attachments of a message.
+pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
+    let rows = sqlx::query(
+        "SELECT id, sha256, file_name, kind, size_bytes FROM message_files WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AttachedFile {
+                id: r.try_get("id")?,
+                sha256: r.try_get("sha256")?,
+                file_name: r.try_get("file_name")?,
+                kind: r.try_get("kind")?,
+                size_bytes: r.try_get("size_bytes")?,
+            })
+        })
+        .collect()
+}
+
+/// Records one handling step taken on `today`, judged by the domain's rules inside the write
+/// transaction (another member of staff may have acted meanwhile); audited with its actor.
+pub async fn record_event(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    event: &MessageEvent,
+    today: NaiveDate,
+) -> Result<Message> {
+    let before = get(store, id).await?;
+    let (cal, region) = calendar_of(store, before.site_id).await?;
+    if let MessageEvent::Assign { org_id, .. } = event {
+        let chain = orgs::chain(store, *org_id).await?;
+        if chain.last() != Some(&before.site_id) {
+            return Err(StoreError::Conflict(
+                "只能交办给本级政府及其所属单位".into(),
+            ));
+        }
+    }
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let m = from_row(&row)?;
+    let outcome = rules::apply(&m.facts()?, event, today, &cal, region.as_ref())?;
+    if let MessageEvent::ApproveReply { .. } = event {
+        rules::ensure_distinct_reviewer(&m.reply_author, &actor.name)?;
+    }
+    let day = today.to_string();
+    let mut q = Sql::new("UPDATE messages SET status = ");
+    q.text(outcome.status.code());
+    q.push(", updated_at = ").text(ts(now()));
+    if outcome.escalates {
+        q.push(", supervision_level = supervision_level + 1");
+    }
+    match event {
+        MessageEvent::NotAccept { reason } => {
+            q.push(", not_accepted_reason = ").text(reason.trim());
+        }
+        MessageEvent::Assign { org_id, .. } => {
+            q.push(", handler_org_id = ").int(*org_id);
+            q.push(", assigned_on = ").text(day.as_str());
+        }
+        MessageEvent::Return { .. } => {
+            q.push(", handler_org_id = NULL");
+        }
+        MessageEvent::DraftReply { text } => {
+            q.push(", reply_text = ").text(text.trim());
+            q.push(", reply_author = ").text(actor.name.as_str());
+            q.push(", reply_org_id = ")
+                .int(m.handler_org_id.unwrap_or(m.org_id));
+        }
+        MessageEvent::ApproveReply { publish } => {
+            q.push(", replied_on = ").text(day.as_str());
+            q.push(", published = ")
+                .int(i64::from(*publish && m.allow_publish));
+        }
+        MessageEvent::RectifyDone { outcome } => {
+            q.push(", rectify_outcome = ").text(outcome.trim());
+            q.push(", rectify_done_on = ").text(day.as_str());
+        }
+        MessageEvent::RectifyCheck { .. } => {
+            q.push(", rectify_checked_on = ").text(day.as_str());
+        }
+        MessageEvent::Hide { reason } => {
+            q.push(", hidden_reason = ").text(reason.trim());
+        }
+        _ => {}
+    }
+    q.push(" WHERE id = ").int(id);
+    q.query().execute(&mut *tx).await?;
+    let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO message_events (message_id, event, actor, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&json)
+    .bind(&actor.name)
+    .bind(ts(now()))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "message.event",
+            object_type: "message",
+            object_id: m.tracking_code.clone(),
+            detail: serde_json::json!({ "event": event.code(), "status": outcome.status.code() }),
+        },
+    )
+    .await?;
+    feed::emit(&mut tx, "message", &id.to_string(), "message.event").await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+/// Records the writer's rating (once, after a reply); a bad one opens a rectification due
+/// in [`rules::RECTIFY_WORKING_DAYS`] working days. Audited as the public.
+pub async fn rate(
+    store: &Store,
+    id: i64,
+    rating: Rating,
+    comment: &str,
+    today: NaiveDate,
+    ip: &str,
+) -> Result<Message> {
+    let before = get(store, id).await?;
+    let (cal, region) = calendar_of(store, before.site_id).await?;
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let m = from_row(&row)?;
+    let rectification = rules::rate(&m.facts()?, rating, comment, today, &cal, region.as_ref())?;
+    sqlx::query(
+        "UPDATE messages SET rating = $1, rating_comment = $2, rated_on = $3, rectify_due_on = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(rating.code())
+    .bind(comment.trim())
+    .bind(today.to_string())
+    .bind(rectification.as_ref().map(|r| r.due_on.to_string()))
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user("public", ip),
+        audit::Change {
+            action: "message.rate",
+            object_type: "message",
+            object_id: m.tracking_code.clone(),
+            detail: serde_json::json!({ "rating": rating.code(), "rectify": rectification.is_some() }),
+        },
+    )
+    .await?;
+    feed::emit(&mut tx, "message", &id.to_string(), "message.rate").await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+const PUBLIC_WHERE: &str = " WHERE m.site_id = $1 AND m.published = 1 AND m.allow_publish = 1
+    AND m.hidden_reason = '' AND m.status IN ('replied', 'closed')";
+
+/// One page of the public 留言选登 list of a site (newest answers first) and the total.
+pub async fn public_list(
+    store: &Store,
+    site_id: i64,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Message>, i64)> {
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM messages m{PUBLIC_WHERE}"
+    )))
+    .bind(site_id)
+    .fetch_one(store.pool())
+    .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{PUBLIC_WHERE} ORDER BY m.replied_on DESC, m.id DESC LIMIT $2 OFFSET $3"
+    )))
+    .bind(site_id)
+    .bind(per_page)
+    .bind((page.max(1) - 1) * per_page)
+    .fetch_all(store.pool())
+    .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// A published exchange by id; `NotFound` for anything not on the public list.
+pub async fn public_get(store: &Store, site_id: i64, id: i64) -> Result<Message> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{PUBLIC_WHERE} AND m.id = $2"
+    )))
+    .bind(site_id)
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "该留言（可能未公开或不存在）".into(),
+    })?;
+    from_row(&row)
+}
+
+/// Every message of a site received in `[from, to]`, as the statistics count them (accepted
+/// ones: refusals are not counted as received business).
+pub async fn stat_rows(
+    store: &Store,
+    site_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<StatRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.site_id = $1 AND m.received_on >= $2 AND m.received_on <= $3
+           AND m.status <> 'not_accepted' ORDER BY m.id"
+    )))
+    .bind(site_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let m = from_row(r)?;
+            Ok(StatRow {
+                org: if m.mailbox == "head" && m.handler_org_name.is_none() {
+                    "县长信箱".into()
+                } else {
+                    m.answering_org_name().to_owned()
+                },
+                received: m.received()?,
+                replied: m.replied()?,
+                due: m.due()?,
+                rating: m.rating(),
+            })
+        })
+        .collect()
+}
+
+/// Opens a one-hour session for a writer who proved the tracking code and secret, so the
+/// tracking page can take a rating without asking again. Returns the cookie token.
+pub async fn open_writer_session(store: &Store, m: &Message) -> Result<String> {
+    crate::sessions::open_public(store, "message_sessions", "message_id", m.id).await
+}
+
+/// The message a writer session belongs to, while it is live.
+pub async fn writer_session(store: &Store, token: &str) -> Result<Option<Message>> {
+    match crate::sessions::public_owner(store, "message_sessions", "message_id", token).await? {
+        Some(id) => Ok(Some(get(store, id).await?)),
+        None => Ok(None),
+    }
+}
