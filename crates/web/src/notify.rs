@@ -5,7 +5,9 @@
 //! happened is the database, not the mailbox.
 
 use gongkai_domain::application::ClockEvent;
+use gongkai_domain::message::MessageEvent;
 use gongkai_store::applications::Application;
+use gongkai_store::messages::Message as StoredMessage;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
@@ -170,6 +172,121 @@ pub async fn application_event(state: &AppState, app: &Application, event: &Cloc
     .await;
 }
 
+/// Tells the writer that the message was received (when an e-mail address was given).
+pub async fn message_received(state: &AppState, m: &StoredMessage) {
+    let held = if m.held_reason.is_empty() {
+        String::new()
+    } else {
+        "\n您的留言需经人工审核后受理。".to_owned()
+    };
+    let body = format!(
+        "您好：\n\n您的留言《{}》已于{}收到。\n查询码：{}\n答复期限：{}{held}\n\n请使用查询码和您设置的查询密码在网站“政民互动 — 留言查询”中查看办理情况并评价。\n\n本邮件由系统自动发送，请勿回复。",
+        m.title,
+        m.received_on,
+        m.tracking_code,
+        m.due_on.as_deref().unwrap_or("另行告知")
+    );
+    send_logged(
+        state,
+        &m.email,
+        &format!("留言已收到（{}）", m.tracking_code),
+        &body,
+    )
+    .await;
+}
+
+/// Staff with `permission` in organisation `org_id` who have an e-mail address; with
+/// `departments_only`, those who also lack [`Permission::Supervise`] there (the department's
+/// own handlers rather than the openness office above them).
+async fn staff_for(
+    state: &AppState,
+    org_id: i64,
+    permission: gongkai_domain::role::Permission,
+    departments_only: bool,
+) -> Vec<gongkai_store::users::Staff> {
+    use gongkai_domain::role::Permission;
+    let Ok(chain) = gongkai_store::orgs::chain(&state.store, org_id).await else {
+        return Vec::new();
+    };
+    let Ok(all) = gongkai_store::users::list(&state.store).await else {
+        return Vec::new();
+    };
+    all.into_iter()
+        .filter(|s| !s.disabled && !s.email.is_empty())
+        .filter(|s| s.grants.allows(permission, &chain))
+        .filter(|s| !departments_only || !s.grants.allows(Permission::Supervise, &chain))
+        .collect()
+}
+
+/// Tells those concerned about a handling step: the department when a message is assigned to
+/// it, the writer when it is refused or answered or a rectification is reported.
+pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageEvent) {
+    use gongkai_domain::role::Permission;
+    match event {
+        MessageEvent::Assign { org_id, org_name } => {
+            let body = format!(
+                "您好：\n\n政务公开办已将留言《{}》（查询码 {}）交办{}，答复期限 {}。\n如不属于本单位职责，请在 2 个工作日内退回。\n\n请登录管理后台“政民互动”办理。",
+                m.title,
+                m.tracking_code,
+                org_name,
+                m.due_on.as_deref().unwrap_or("另行告知")
+            );
+            for s in staff_for(state, *org_id, Permission::HandleCases, true).await {
+                send_logged(state, &s.email, &format!("交办留言（{}）", m.tracking_code), &body)
+                    .await;
+            }
+        }
+        MessageEvent::ApproveReply { .. } => {
+            let body = format!(
+                "您好：\n\n您的留言《{}》已由{}答复：\n\n{}\n\n欢迎在网站“政民互动 — 留言查询”中对答复进行评价（查询码 {}）。",
+                m.title,
+                m.answering_org_name(),
+                m.reply_text,
+                m.tracking_code
+            );
+            send_logged(state, &m.email, &format!("留言答复（{}）", m.tracking_code), &body)
+                .await;
+        }
+        MessageEvent::NotAccept { reason } => {
+            let body = format!(
+                "您好：\n\n您的留言《{}》（查询码 {}）不予受理，理由：{}",
+                m.title, m.tracking_code, reason
+            );
+            send_logged(state, &m.email, &format!("留言办理结果（{}）", m.tracking_code), &body)
+                .await;
+        }
+        MessageEvent::RectifyDone { outcome } => {
+            let body = format!(
+                "您好：\n\n针对您对留言《{}》答复的评价，承办单位已完成整改：\n\n{}",
+                m.title, outcome
+            );
+            send_logged(state, &m.email, &format!("整改情况（{}）", m.tracking_code), &body)
+                .await;
+        }
+        _ => {}
+    }
+}
+
+/// Tells the answering department and the openness office about a bad rating and its
+/// rectification deadline.
+pub async fn bad_rating(state: &AppState, m: &StoredMessage) {
+    use gongkai_domain::role::Permission;
+    let org_id = m.handler_org_id.unwrap_or(m.org_id);
+    let body = format!(
+        "您好：\n\n留言《{}》（查询码 {}）的答复收到“{}”评价，请于 {} 前完成整改并在管理后台登记整改情况。",
+        m.title,
+        m.tracking_code,
+        m.rating().map(|r| r.label()).unwrap_or_default(),
+        m.rectify_due_on.as_deref().unwrap_or("")
+    );
+    let mut sent = std::collections::BTreeSet::new();
+    for s in staff_for(state, org_id, Permission::HandleCases, false).await {
+        if sent.insert(s.email.clone()) {
+            send_logged(state, &s.email, &format!("差评整改（{}）", m.tracking_code), &body).await;
+        }
+    }
+}
+
 /// Sends each handler the open applications of their organisations that are overdue or due
 /// within three working days. Returns the number of messages sent.
 pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError> {
@@ -213,18 +330,32 @@ pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError>
                 ));
             }
         }
+        for m in gongkai_store::messages::list_for_orgs(&state.store, &ids, false).await? {
+            let (Ok(st), Ok(received), Ok(due)) = (m.status(), m.received(), m.due()) else {
+                continue;
+            };
+            if let Some(w) = gongkai_domain::message::watch(st, received, due, today) {
+                lines.push(format!(
+                    "留言 {} {} 答复期限 {}（{}）",
+                    m.tracking_code,
+                    m.answering_org_name(),
+                    m.due_on.as_deref().unwrap_or("未定"),
+                    w.label()
+                ));
+            }
+        }
         if lines.is_empty() {
             continue;
         }
         let body = format!(
-            "{}，您好：\n\n以下依申请公开事项即将到期或已超期，请及时办理：\n\n{}\n",
+            "{}，您好：\n\n以下依申请公开事项和留言即将到期或已超期，请及时办理：\n\n{}\n",
             member.display_name,
             lines.join("\n")
         );
         match mailer
             .send(
                 &member.email,
-                &format!("依申请公开到期提醒（{} 件）", lines.len()),
+                &format!("到期提醒（{} 件）", lines.len()),
                 &body,
             )
             .await

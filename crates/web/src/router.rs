@@ -53,6 +53,23 @@ pub fn build(state: AppState) -> Router {
             get(public::ysqgk::status_form).post(public::ysqgk::status_lookup),
         )
         .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf))
+        .route("/hudong/", get(public::hudong::index))
+        .route("/hudong", get(public::hudong::index))
+        .route(
+            "/hudong/write",
+            get(public::hudong::form)
+                .post(public::hudong::submit)
+                .layer(DefaultBodyLimit::max(
+                    state.config.max_upload_bytes * public::hudong::MAX_FILES + 1024 * 1024,
+                )),
+        )
+        .route(
+            "/hudong/status",
+            get(public::hudong::status_form).post(public::hudong::status_lookup),
+        )
+        .route("/hudong/rate", post(public::hudong::rate))
+        .route("/hudong/stats", get(public::hudong::stats))
+        .route("/hudong/{id}", get(public::hudong::show))
         .route("/search", get(public::search::page))
         .route("/search/advanced", get(public::search::advanced));
 
@@ -199,6 +216,29 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/messages",
+            guarded(Permission::HandleCases, get(admin::messages::list)),
+        )
+        .route(
+            "/admin/messages/settings",
+            guarded(
+                Permission::Supervise,
+                get(admin::messages::settings_form).post(admin::messages::settings_save),
+            ),
+        )
+        .route(
+            "/admin/messages/{id}",
+            guarded(Permission::HandleCases, get(admin::messages::show)),
+        )
+        .route(
+            "/admin/messages/{id}/events",
+            guarded(Permission::HandleCases, post(admin::messages::event)),
+        )
+        .route(
+            "/admin/messages/{id}/files/{file}",
+            guarded(Permission::HandleCases, get(admin::messages::file)),
+        )
+        .route(
             "/admin/themes",
             guarded(
                 Permission::Supervise,
@@ -221,6 +261,7 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/records", get(api::records::list))
         .route("/api/v1/records/{*index_no}", get(api::records::show))
         .route("/api/v1/applications", post(api::applications::create))
+        .route("/api/v1/messages", post(api::messages::create))
         .route("/api/v1/search", get(public::search::api));
 
     let max_body = state.config.max_body_bytes;

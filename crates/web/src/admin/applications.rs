@@ -530,21 +530,5 @@ pub async fn proof_file(
         .find(|f| f.id == file)
         .ok_or_else(|| WebError::NotFound("文件不存在".into()))?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
-    let bytes = gongkai_store::attachments::read_blob(&state.config.data_dir, &f.sha256).await?;
-    let mime =
-        crate::public::xxgk::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, mime.to_owned()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename*=UTF-8''{}",
-                    crate::error::urlencode(&f.file_name)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::public::files::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }

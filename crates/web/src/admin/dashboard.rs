@@ -5,18 +5,28 @@ use axum::response::Response;
 use minijinja::context;
 
 use crate::WebError;
+use crate::auth::CurrentStaff;
 use crate::state::AppState;
 use crate::templates::PageCtx;
 
 /// Shows who is signed in, for which organisation and in which roles, with the site's counts.
-pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?.len();
     let users = gongkai_store::users::list(&state.store).await?.len();
+    let (messages_overdue, messages_near_line) =
+        crate::admin::messages::watch_counts(&state, &staff).await?;
     state
         .page(
             &ctx,
             "admin/dashboard.html",
-            context! { org_count => orgs, user_count => users },
+            context! {
+                org_count => orgs, user_count => users,
+                messages_overdue => messages_overdue, messages_near_line => messages_near_line,
+            },
         )
         .await
 }

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod dashboard;
 pub mod login;
+pub mod messages;
 pub mod orgs;
 pub mod records;
 pub mod users;

@@ -2,5 +2,6 @@
 
 pub mod applications;
 pub mod health;
+pub mod messages;
 pub mod orgs;
 pub mod records;

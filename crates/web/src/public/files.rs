@@ -42,14 +42,30 @@ pub async fn download(
     if !record.is_public(Utc::now()) {
         return Err(not_found());
     }
-    let bytes = attachments::read_blob(&state.config.data_dir, &a.sha256).await?;
+    let mut resp = send_blob(&state, &a.sha256, &a.kind, &a.file_name).await?;
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(resp)
+}
+
+/// A stored blob as a download with its original file name and the type of its stored kind
+/// (not cached: callers that serve public files add their own caching).
+pub async fn send_blob(
+    state: &AppState,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+) -> Result<Response, WebError> {
+    let bytes = attachments::read_blob(&state.config.data_dir, sha256).await?;
     let mime =
-        crate::public::xxgk::file_kind(&a.kind).map_or("application/octet-stream", |k| k.mime());
+        crate::public::xxgk::file_kind(kind).map_or("application/octet-stream", |k| k.mime());
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition(&a.file_name)),
-            (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition(file_name)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )

@@ -273,62 +273,13 @@ fn receipt_view(r: &Receipt, org_name: &str) -> Value {
 /// Most proof files one application may carry.
 pub const MAX_PROOF_FILES: usize = 3;
 
-/// Reads the multipart form: its text fields and the proof files (type checked by content:
-/// PDF, images, Word; stored by hash before the application is committed).
+/// Reads the multipart form: its text fields and the proof files (PDF, images, Word).
 async fn read_multipart(
     state: &AppState,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<(ApplyForm, Vec<AttachedFile>, Option<String>), WebError> {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut files = Vec::new();
-    let mut file_error = None;
-    let bad = |_| WebError::BadRequest("提交的数据不完整，请重试".into());
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "proof" {
-            let file_name = field.file_name().unwrap_or_default().trim().to_owned();
-            let bytes = field.bytes().await.map_err(bad)?;
-            if bytes.is_empty() && file_name.is_empty() {
-                continue;
-            }
-            if files.len() >= MAX_PROOF_FILES {
-                file_error = Some(format!("最多上传 {MAX_PROOF_FILES} 个证明文件"));
-                continue;
-            }
-            if bytes.len() > state.config.max_upload_bytes {
-                file_error = Some(format!(
-                    "证明文件不能超过 {}",
-                    crate::public::xxgk::human_size(state.config.max_upload_bytes as i64)
-                ));
-                continue;
-            }
-            match gongkai_content::sniff(&bytes, &file_name) {
-                Ok(kind) if !kind.is_archive() => {
-                    let sha256 =
-                        gongkai_store::attachments::store_blob(&state.config.data_dir, &bytes)
-                            .await?;
-                    files.push(AttachedFile {
-                        id: 0,
-                        sha256,
-                        file_name,
-                        kind: kind.extension().to_owned(),
-                        size_bytes: bytes.len() as i64,
-                    });
-                }
-                Ok(_) => {
-                    file_error = Some("证明文件不接受压缩包，请上传 PDF、图片或 Word 文档".into())
-                }
-                Err(e) => file_error = Some(e.to_string()),
-            }
-        } else {
-            let value = field.text().await.map_err(bad)?;
-            fields.push((name, value));
-        }
-    }
-    let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
-    let form: ApplyForm = serde_urlencoded::from_str(&encoded)
-        .map_err(|_| WebError::BadRequest("提交的数据格式不正确".into()))?;
-    Ok((form, files, file_error))
+    let upload = super::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件").await?;
+    Ok((upload.form, upload.files, upload.file_error))
 }
 
 /// `POST /ysqgk/apply` (multipart, CSRF token in the action's query string): stores the

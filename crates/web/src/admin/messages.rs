@@ -1,0 +1,391 @@
+//! `/admin/messages`: the staff side of 政民互动 — the queue by due date, the watch list of
+//! everything overdue or near the three-month line, each message with its steps as audited
+//! actions (受理, 交办, 退回, 办理, 答复 and its review, 督办, 办结, 回访, 整改), and the settings
+//! (time limits per kind, blocked words).
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::message::{self as rules, MessageEvent, MessageKind, Watch};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
+use gongkai_store::messages::{self, BLOCKED_WORDS_KEY, Message};
+use gongkai_store::users::Staff;
+use gongkai_store::{Actor, StoreError, orgs, settings};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// Organisations in which `staff` may handle messages.
+async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError> {
+    let mut out = Vec::new();
+    for o in orgs::list(&state.store).await? {
+        let chain = orgs::chain(&state.store, o.id).await?;
+        if staff.grants.allows(Permission::HandleCases, &chain) {
+            out.push(o.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The list view's filter.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    view: String,
+}
+
+fn row(m: &Message, today: chrono::NaiveDate) -> Value {
+    let status = m.status().ok();
+    let watch = match (status, m.received(), m.due()) {
+        (Some(s), Ok(r), Ok(d)) => rules::watch(s, r, d, today),
+        _ => None,
+    };
+    context! {
+        id => m.id, tracking_code => &m.tracking_code, title => &m.title,
+        kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+        to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
+        department => &m.handler_org_name,
+        status => status.map(|s| s.label()).unwrap_or_default(),
+        received_on => &m.received_on, due_on => &m.due_on,
+        line_on => m.received().ok().map(|r| rules::inspection_line(r).to_string()),
+        watch => watch.map(Watch::label), grave => matches!(watch, Some(Watch::PastLine | Watch::NearLine)),
+        held => &m.held_reason, level => m.supervision_level,
+        rectify => m.rectify_due_on.is_some() && m.rectify_checked_on.is_none(),
+        rectify_due_on => &m.rectify_due_on,
+    }
+}
+
+/// `GET /admin/messages?view=open|watch|rectify|all`: open messages first by due date; the
+/// watch list holds every open message overdue or within a month of the three-month line.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let ids = scope_ids(&state, &staff).await?;
+    let today = beijing_date(Utc::now());
+    let view = match q.view.as_str() {
+        "watch" | "rectify" | "all" => q.view.as_str(),
+        _ => "open",
+    };
+    let all = messages::list_for_orgs(&state.store, &ids, view != "open").await?;
+    let rows: Vec<Value> = all
+        .iter()
+        .filter(|m| match view {
+            "watch" => matches!(
+                (m.status(), m.received(), m.due()),
+                (Ok(s), Ok(r), Ok(d)) if rules::watch(s, r, d, today).is_some()
+            ),
+            "rectify" => m.rectify_due_on.is_some() && m.rectify_checked_on.is_none(),
+            _ => true,
+        })
+        .map(|m| row(m, today))
+        .collect();
+    state
+        .page(
+            &ctx,
+            "admin/messages.html",
+            context! { rows => rows, view => view },
+        )
+        .await
+}
+
+async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Message, WebError> {
+    let m = messages::get(&state.store, id).await?;
+    let mut allowed = false;
+    for org in [Some(m.org_id), m.handler_org_id].into_iter().flatten() {
+        let chain = orgs::chain(&state.store, org).await?;
+        allowed |= staff.grants.allows(Permission::HandleCases, &chain);
+    }
+    if !allowed {
+        return Err(WebError::Forbidden(Permission::HandleCases.label()));
+    }
+    Ok(m)
+}
+
+/// `GET /admin/messages/{id}`: the message, its files and steps, and the actions its state allows.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let m = load(&state, &staff, id).await?;
+    render(&state, &ctx, &staff, &m, StatusCode::OK, None).await
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    m: &Message,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let steps: Vec<Value> = messages::events(&state.store, m.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let detail = match &e.event {
+                MessageEvent::NotAccept { reason }
+                | MessageEvent::Return { reason }
+                | MessageEvent::SendBackReply { reason }
+                | MessageEvent::Hide { reason } => reason.clone(),
+                MessageEvent::Assign { org_name, .. } => format!("交办{org_name}"),
+                MessageEvent::Progress { note }
+                | MessageEvent::Supervise { note }
+                | MessageEvent::FollowUp { note }
+                | MessageEvent::RectifyCheck { note } => note.clone(),
+                MessageEvent::RectifyDone { outcome } => outcome.clone(),
+                MessageEvent::ApproveReply { publish } => {
+                    if *publish { "同意公开" } else { "不公开" }.to_owned()
+                }
+                MessageEvent::DraftReply { .. } | MessageEvent::Accept | MessageEvent::Close => {
+                    String::new()
+                }
+            };
+            context! {
+                label => e.event.label(), actor => e.actor, detail => detail,
+                at => parse_storage_timestamp(&e.at).map(display_minute),
+            }
+        })
+        .collect();
+    let files: Vec<Value> = messages::files(&state.store, m.id)
+        .await?
+        .into_iter()
+        .map(|f| context! { id => f.id, name => f.file_name, size => crate::public::xxgk::human_size(f.size_bytes) })
+        .collect();
+    let site_chain = orgs::chain(&state.store, m.site_id).await?;
+    let can_supervise = staff.grants.allows(Permission::Supervise, &site_chain);
+    let departments: Vec<_> = orgs::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != m.site_id)
+        .collect();
+    let today = beijing_date(Utc::now());
+    let st = m.status()?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/message.html",
+            context! {
+                m => ser(m), error => error, steps => steps, files => files,
+                status => st.code(), status_label => st.label(),
+                kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+                to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
+                line_on => rules::inspection_line(m.received()?).to_string(),
+                watch => rules::watch(st, m.received()?, m.due()?, today).map(Watch::label),
+                rating => m.rating().map(|r| r.label()),
+                can_supervise => can_supervise, departments => ser(&departments),
+                own_reply => m.reply_author == staff.username,
+                is_open => st.is_open(),
+            },
+        )
+        .await
+}
+
+/// The event form: `kind` chooses the step; the other fields as it needs.
+#[derive(Debug, Default, Deserialize)]
+pub struct EventForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    publish: String,
+}
+
+/// `POST /admin/messages/{id}/events`: one handling step (audited); review, supervision and
+/// the rectification check belong to the openness office.
+pub async fn event(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<EventForm>,
+) -> Result<Response, WebError> {
+    let m = load(&state, &staff, id).await?;
+    let text = f.text.trim().to_owned();
+    let event = match f.kind.as_str() {
+        "accept" => MessageEvent::Accept,
+        "not_accept" => MessageEvent::NotAccept { reason: text },
+        "assign" => {
+            let code = gongkai_domain::org::OrgCode::parse(&f.to)
+                .map_err(|_| WebError::BadRequest("请选择交办单位".into()))?;
+            let org = orgs::by_code(&state.store, &code).await?;
+            MessageEvent::Assign {
+                org_id: org.id,
+                org_name: org.name,
+            }
+        }
+        "return" => MessageEvent::Return { reason: text },
+        "progress" => MessageEvent::Progress { note: text },
+        "draft_reply" => MessageEvent::DraftReply { text },
+        "approve_reply" => MessageEvent::ApproveReply {
+            publish: f.publish == "1",
+        },
+        "send_back_reply" => MessageEvent::SendBackReply { reason: text },
+        "supervise" => MessageEvent::Supervise { note: text },
+        "close" => MessageEvent::Close,
+        "follow_up" => MessageEvent::FollowUp { note: text },
+        "rectify_done" => MessageEvent::RectifyDone { outcome: text },
+        "rectify_check" => MessageEvent::RectifyCheck { note: text },
+        "hide" => MessageEvent::Hide { reason: text },
+        _ => return Err(WebError::BadRequest("未知的办理操作".into())),
+    };
+    if event.needs_supervisor() {
+        check_in(
+            &staff,
+            Permission::Supervise,
+            &orgs::chain(&state.store, m.site_id).await?,
+        )?;
+    }
+    let today = beijing_date(Utc::now());
+    match messages::record_event(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        &event,
+        today,
+    )
+    .await
+    {
+        Ok(updated) => {
+            crate::notify::message_event(&state, &updated, &event).await;
+            Ok(Redirect::to(&format!("/admin/messages/{id}")).into_response())
+        }
+        Err(StoreError::Domain(e)) => {
+            render(&state, &ctx, &staff, &m, StatusCode::CONFLICT, Some(e.to_string())).await
+        }
+        Err(StoreError::Conflict(e)) => {
+            render(&state, &ctx, &staff, &m, StatusCode::CONFLICT, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /admin/messages/{id}/files/{file}`: an attachment, for staff who may handle it.
+pub async fn file(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let m = load(&state, &staff, id).await?;
+    let f = messages::files(&state.store, m.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == file)
+        .ok_or_else(|| WebError::NotFound("未找到该附件".into()))?;
+    crate::public::files::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
+}
+
+/// `GET /admin/messages/settings`: time limits per kind and the blocked words.
+pub async fn settings_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+) -> Result<Response, WebError> {
+    settings_page(&state, &ctx, StatusCode::OK, None, None).await
+}
+
+async fn settings_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    error: Option<String>,
+    saved: Option<&str>,
+) -> Result<Response, WebError> {
+    let mut limits = Vec::new();
+    for k in MessageKind::ALL {
+        limits.push(context! {
+            code => k.code(), label => k.label(), default => k.default_limit_working_days(),
+            value => messages::limit_for(&state.store, *k).await?,
+        });
+    }
+    let words = settings::get(&state.store, BLOCKED_WORDS_KEY)
+        .await?
+        .unwrap_or_default();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/message_settings.html",
+            context! { limits => limits, words => words, error => error, saved => saved },
+        )
+        .await
+}
+
+/// `POST /admin/messages/settings`: every `limit_<kind>` (1–60 working days) and `words`.
+pub async fn settings_save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&staff.username, &ip);
+    let mut limits = Vec::new();
+    for k in MessageKind::ALL {
+        let key = format!("limit_{}", k.code());
+        if let Some((_, v)) = f.iter().find(|(name, _)| *name == key) {
+            match v.trim().parse::<u32>() {
+                Ok(days) if (1..=60).contains(&days) => limits.push((*k, days)),
+                _ => {
+                    return settings_page(
+                        &state,
+                        &ctx,
+                        StatusCode::BAD_REQUEST,
+                        Some(format!(
+                            "“{}”的办理时限应为 1 至 60 个工作日",
+                            k.label()
+                        )),
+                        None,
+                    )
+                    .await;
+                }
+            }
+        }
+    }
+    for (k, days) in limits {
+        settings::set(&state.store, &actor, &k.limit_setting_key(), &days.to_string()).await?;
+    }
+    if let Some((_, words)) = f.iter().find(|(name, _)| name == "words") {
+        let cleaned: Vec<&str> = words
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        settings::set(&state.store, &actor, BLOCKED_WORDS_KEY, &cleaned.join("\n")).await?;
+    }
+    settings_page(&state, &ctx, StatusCode::OK, None, Some("设置已保存")).await
+}
+
+/// Open messages of `staff`'s organisations by watch reason, for the dashboard.
+pub async fn watch_counts(state: &AppState, staff: &Staff) -> Result<(usize, usize), WebError> {
+    let ids = scope_ids(state, staff).await?;
+    let today = beijing_date(Utc::now());
+    let mut overdue = 0;
+    let mut line = 0;
+    for m in messages::list_for_orgs(&state.store, &ids, false).await? {
+        if let (Ok(s), Ok(r), Ok(d)) = (m.status(), m.received(), m.due()) {
+            match rules::watch(s, r, d, today) {
+                Some(Watch::Overdue) => overdue += 1,
+                Some(Watch::NearLine | Watch::PastLine) => line += 1,
+                None => {}
+            }
+        }
+    }
+    Ok((overdue, line))
+}

@@ -1,0 +1,695 @@
+//! 政民互动 for the public: the message form and receipt, the tracking page with the rating
+//! (and what became of a bad rating), the 留言选登 list of published exchanges with personal
+//! data masked, and the statistics with a chart drawn on the server. The same validation
+//! serves `POST /api/v1/messages`.
+
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use gongkai_domain::message::{
+    self as rules, MessageKind, MessageStatus, NewMessageInput, Rating, StatCell, Stats,
+};
+use gongkai_domain::time::beijing_date;
+use gongkai_store::messages::{self, Message, NewMessage, Receipt};
+use gongkai_store::{calendar, orgs, throttle};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use crate::WebError;
+use crate::admin::FieldErrors;
+use crate::client_ip::ClientIp;
+use crate::csrf::cookie;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// Cookie of a writer's tracking session.
+pub const WRITER_COOKIE: &str = "gk_ly";
+/// Most attachments one message may carry.
+pub const MAX_FILES: usize = 3;
+/// Messages one phone number may send per day.
+pub const PER_CONTACT_PER_DAY: i64 = 5;
+/// Wrong tracking code / secret pairs one address may try per 15 minutes.
+pub const LOOKUP_FAILURES: i64 = 10;
+/// Exchanges per page of 留言选登.
+pub const PER_PAGE: i64 = 20;
+/// The value of the "to" field that addresses the 县长信箱.
+pub const HEAD_MAILBOX: &str = "head";
+
+/// The message form as typed (also the JSON body of the API).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct WriteForm {
+    /// Idempotency key (a repeated submission returns the first receipt).
+    #[serde(default)]
+    pub submission_key: String,
+    /// `head` for the 县长信箱, else the organ code of the addressed organisation.
+    #[serde(default)]
+    pub to: String,
+    /// Kind code or label.
+    #[serde(default)]
+    pub kind: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Content.
+    #[serde(default)]
+    pub content: String,
+    /// Writer's name.
+    #[serde(default)]
+    pub name: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail (optional; replies are also sent there).
+    #[serde(default)]
+    pub email: String,
+    /// `1` (or `true`) when the writer allows the exchange to be published.
+    #[serde(default)]
+    pub allow_publish: String,
+    /// Query password the writer sets.
+    #[serde(default)]
+    pub secret: String,
+    /// The same password again (forms only).
+    #[serde(default)]
+    pub secret_again: String,
+}
+
+impl WriteForm {
+    fn allows_publication(&self) -> bool {
+        matches!(self.allow_publish.trim(), "1" | "true" | "on" | "yes")
+    }
+}
+
+/// The site messages go to: the first top-level government (multi-site hosts map later).
+async fn site(state: &AppState) -> Result<orgs::Organisation, WebError> {
+    orgs::sites(&state.store)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| WebError::NotFound("本站尚未设置机构".into()))
+}
+
+/// Validates a message; every problem at once, by field.
+pub async fn validate(
+    state: &AppState,
+    f: &WriteForm,
+) -> Result<Result<NewMessage, FieldErrors>, WebError> {
+    let mut e = FieldErrors::new();
+    let input = NewMessageInput {
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        content: f.content.clone(),
+        name: f.name.clone(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+    };
+    let valid = input
+        .validate()
+        .map_err(|errors| {
+            for (field, message) in errors {
+                e.insert(field, message);
+            }
+        })
+        .ok();
+    let to = f.to.trim();
+    let head = to == HEAD_MAILBOX;
+    let org = if head {
+        Some(site(state).await?)
+    } else {
+        match gongkai_domain::org::OrgCode::parse(to) {
+            Ok(code) => match orgs::by_code(&state.store, &code).await {
+                Ok(o) => Some(o),
+                Err(gongkai_store::StoreError::NotFound { .. }) => None,
+                Err(err) => return Err(err.into()),
+            },
+            Err(_) => None,
+        }
+    };
+    if org.is_none() {
+        e.insert("to", "请选择留言对象".into());
+    }
+    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
+        e.insert(
+            "secret",
+            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度和评价".into(),
+        );
+    } else if f.secret != f.secret_again {
+        e.insert("secret_again", "两次输入的查询密码不一致".into());
+    }
+    let key = f.submission_key.trim();
+    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        key.to_owned()
+    } else {
+        gongkai_store::sessions::random_token()
+    };
+    Ok(match (e.is_empty(), org, valid) {
+        (true, Some(org), Some(message)) => Ok(NewMessage {
+            submission_key: key,
+            org_id: org.id,
+            to_head_mailbox: head,
+            message,
+            allow_publish: f.allows_publication(),
+            secret: f.secret.clone(),
+            files: Vec::new(),
+        }),
+        _ => Err(e),
+    })
+}
+
+/// Counts a message from an address and from a phone; refuses a burst with a clear message.
+pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result<(), WebError> {
+    let limit = state.config.submissions_per_hour;
+    if !throttle::hit(
+        &state.store,
+        &format!("message:{ip}"),
+        limit,
+        Duration::hours(1),
+    )
+    .await?
+    {
+        return Err(WebError::TooManyRequests(format!(
+            "同一网络地址一小时内最多提交 {limit} 条留言，请稍后再试。"
+        )));
+    }
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if !throttle::hit(
+        &state.store,
+        &format!("message-contact:{digits}"),
+        PER_CONTACT_PER_DAY.max(limit / 10),
+        Duration::days(1),
+    )
+    .await?
+    {
+        return Err(WebError::TooManyRequests(format!(
+            "同一联系电话一天内最多提交 {} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。",
+            PER_CONTACT_PER_DAY.max(limit / 10)
+        )));
+    }
+    Ok(())
+}
+
+/// Stores a validated message and sends the notifications; the one path for form and API.
+pub async fn store(state: &AppState, new: &NewMessage, ip: &str) -> Result<Receipt, WebError> {
+    allow_submission(state, ip, &new.message.phone).await?;
+    let receipt = messages::submit(&state.store, new, Utc::now(), ip).await?;
+    if !receipt.repeated
+        && let Ok(m) = messages::by_tracking_code(&state.store, &receipt.tracking_code).await
+    {
+        crate::notify::message_received(state, &m).await;
+    }
+    Ok(receipt)
+}
+
+fn kinds() -> Value {
+    let kinds: Vec<_> = MessageKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label(), k.default_limit_working_days()))
+        .collect();
+    ser(&kinds)
+}
+
+async fn render_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: &WriteForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let all = orgs::list(&state.store).await?;
+    let mut limits = Vec::new();
+    for k in MessageKind::ALL {
+        limits.push((k.label(), messages::limit_for(&state.store, *k).await?));
+    }
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "hudong/write.html",
+            context! {
+                form => ser(form), errors => ser(errors), orgs => ser(&all), kinds => kinds(),
+                limits => ser(&limits), max_files => MAX_FILES,
+            },
+        )
+        .await
+}
+
+/// `GET /hudong/write`.
+pub async fn form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let form = WriteForm {
+        submission_key: gongkai_store::sessions::random_token(),
+        to: HEAD_MAILBOX.into(),
+        kind: MessageKind::Consult.code().into(),
+        ..WriteForm::default()
+    };
+    render_form(&state, &ctx, StatusCode::OK, &form, &FieldErrors::new()).await
+}
+
+/// `POST /hudong/write` (multipart, CSRF token in the action's query string).
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let upload =
+        super::read_form_with_files::<WriteForm>(&state, multipart, "attachment", MAX_FILES, "附件")
+            .await?;
+    let mut f = upload.form;
+    let result = match (validate(&state, &f).await?, upload.file_error) {
+        (Ok(new), None) => Ok(new),
+        (Ok(_), Some(e)) => Err(FieldErrors::from([("attachment", e)])),
+        (Err(mut errors), e) => {
+            if let Some(e) = e {
+                errors.insert("attachment", e);
+            }
+            Err(errors)
+        }
+    };
+    match result {
+        Ok(mut new) => {
+            new.files = upload.files;
+            match store(&state, &new, &ip).await {
+                Ok(receipt) => {
+                    state
+                        .page_with_status(
+                            &ctx,
+                            StatusCode::CREATED,
+                            "hudong/receipt.html",
+                            context! { r => ser(&receipt) },
+                        )
+                        .await
+                }
+                Err(WebError::Store(gongkai_store::StoreError::Conflict(message))) => {
+                    let mut errors = FieldErrors::new();
+                    errors.insert("content", message);
+                    f.secret.clear();
+                    f.secret_again.clear();
+                    render_form(&state, &ctx, StatusCode::CONFLICT, &f, &errors).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Err(errors) => {
+            f.secret.clear();
+            f.secret_again.clear();
+            render_form(&state, &ctx, StatusCode::BAD_REQUEST, &f, &errors).await
+        }
+    }
+}
+
+/// A page number from the query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// The public view of an exchange: personal data masked in title, message and reply.
+fn public_view(m: &Message) -> Value {
+    let names = [m.writer_name.as_str()];
+    let mask = |t: &str| rules::mask_personal(t, &names);
+    let kind = MessageKind::parse(&m.kind)
+        .map(|k| k.label())
+        .unwrap_or_default();
+    let checked = m.rectify_checked_on.is_some();
+    context! {
+        id => m.id, title => mask(&m.title), content => mask(&m.content), kind => kind,
+        writer => "某某",
+        to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
+        department => m.answering_org_name(), received_on => &m.received_on,
+        replied_on => &m.replied_on, reply => mask(&m.reply_text),
+        rating => m.rating().map(Rating::label),
+        rectify_outcome => if checked { Some(mask(&m.rectify_outcome)) } else { None },
+        rectify_checked_on => &m.rectify_checked_on,
+    }
+}
+
+/// `GET /hudong/`: 留言选登, newest answers first.
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let site = site(&state).await?;
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let items: Vec<Value> = items.iter().map(public_view).collect();
+    state
+        .page(
+            &ctx,
+            "hudong/index.html",
+            context! { items => items, total => total, page => page, pages => pages },
+        )
+        .await
+}
+
+/// `GET /hudong/{id}`: one published exchange.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| WebError::NotFound("您访问的留言不存在或未公开".into()))?;
+    let site = site(&state).await?;
+    let m = messages::public_get(&state.store, site.id, id)
+        .await
+        .map_err(|e| match e {
+            gongkai_store::StoreError::NotFound { .. } => {
+                WebError::NotFound("您访问的留言不存在或未公开".into())
+            }
+            e => e.into(),
+        })?;
+    state
+        .page(&ctx, "hudong/show.html", context! { m => public_view(&m) })
+        .await
+}
+
+/// The tracking lookup form.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    tracking_code: String,
+    #[serde(default)]
+    secret: String,
+}
+
+/// `GET /hudong/status`: the lookup form, or the message when a writer session is open.
+pub async fn status_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(m) = writer_of(&state, &headers).await? {
+        return status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await;
+    }
+    state
+        .page(&ctx, "hudong/status.html", context! { tracking_code => "" })
+        .await
+}
+
+async fn writer_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Message>, WebError> {
+    match cookie(headers, WRITER_COOKIE) {
+        Some(token) => Ok(messages::writer_session(&state.store, &token).await?),
+        None => Ok(None),
+    }
+}
+
+/// `POST /hudong/status`: checks the code and secret (one answer for either being wrong,
+/// throttled) and shows that message only.
+pub async fn status_lookup(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let key = format!("message-lookup-fail:{ip}");
+    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
+        return Err(WebError::TooManyRequests(
+            "查询失败次数过多，请 15 分钟后再试。".into(),
+        ));
+    }
+    match messages::lookup(&state.store, &f.tracking_code, &f.secret).await? {
+        Some(m) => {
+            let token = messages::open_writer_session(&state.store, &m).await?;
+            let mut resp =
+                status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await?;
+            let secure = if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{WRITER_COOKIE}={token}; Path=/hudong; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+            )) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        None => {
+            throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
+            state
+                .page_with_status(
+                    &ctx,
+                    StatusCode::NOT_FOUND,
+                    "hudong/status.html",
+                    context! { tracking_code => f.tracking_code, error => "查询码或查询密码不正确，请核对后重试。" },
+                )
+                .await
+        }
+    }
+}
+
+/// What the writer sees: their own message unmasked, the steps (without staff names), the
+/// reply once reviewed, the rating form, and what became of a bad rating.
+async fn status_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    m: &Message,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let steps: Vec<Value> = messages::events(&state.store, m.id)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            !matches!(
+                e.event,
+                rules::MessageEvent::DraftReply { .. }
+                    | rules::MessageEvent::SendBackReply { .. }
+                    | rules::MessageEvent::Hide { .. }
+            )
+        })
+        .map(|e| {
+            context! {
+                label => e.event.label(),
+                at => gongkai_domain::time::parse_storage_timestamp(&e.at).map(gongkai_domain::time::display_minute),
+            }
+        })
+        .collect();
+    let st = m.status()?;
+    let answered = st.is_answered();
+    let ratings: Vec<_> = Rating::ALL.iter().map(|r| (r.code(), r.label())).collect();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "hudong/status_result.html",
+            context! {
+                m => context! {
+                    tracking_code => &m.tracking_code, title => &m.title, content => &m.content,
+                    kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+                    status => if st == MessageStatus::ReplyReview { MessageStatus::Assigned.label() } else { st.label() },
+                    to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
+                    department => m.answering_org_name(),
+                    received_on => &m.received_on, due_on => &m.due_on, replied_on => &m.replied_on,
+                    reply => if answered { Some(&m.reply_text) } else { None },
+                    not_accepted_reason => &m.not_accepted_reason,
+                    rating => m.rating().map(Rating::label), rating_comment => &m.rating_comment,
+                    rectify_due_on => &m.rectify_due_on, rectify_outcome => &m.rectify_outcome,
+                    rectify_done_on => &m.rectify_done_on, rectify_checked_on => &m.rectify_checked_on,
+                    can_rate => answered && m.rating.is_empty(),
+                    published => m.published && m.hidden_reason.is_empty(), id => m.id,
+                },
+                steps => steps, ratings => ser(&ratings), errors => ser(&errors),
+            },
+        )
+        .await
+}
+
+/// The rating form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /hudong/rate`: the writer whose session is open rates the reply (once).
+pub async fn rate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<RateForm>,
+) -> Result<Response, WebError> {
+    let m = writer_of(&state, &headers).await?.ok_or_else(|| {
+        WebError::NotFound("请先在“留言查询”中输入查询码和查询密码，再进行评价".into())
+    })?;
+    let Ok(rating) = Rating::parse(&f.rating) else {
+        let mut errors = FieldErrors::new();
+        errors.insert("rating", "请选择评价等级".into());
+        return status_page(&state, &ctx, &m, errors, StatusCode::BAD_REQUEST).await;
+    };
+    let today = beijing_date(Utc::now());
+    match messages::rate(&state.store, m.id, rating, &f.comment, today, &ip).await {
+        Ok(m) => {
+            if m.rectify_due_on.is_some() {
+                crate::notify::bad_rating(&state, &m).await;
+            }
+            status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await
+        }
+        Err(gongkai_store::StoreError::Domain(e)) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("rating", e.to_string());
+            status_page(&state, &ctx, &m, errors, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The statistics period from the query string (`months`, default 12).
+#[derive(Debug, Default, Deserialize)]
+pub struct StatsQuery {
+    #[serde(default)]
+    months: Option<String>,
+}
+
+fn cell_view(name: &str, c: &StatCell) -> Value {
+    context! {
+        name => name, received => c.received, answered => c.answered, on_time => c.on_time,
+        on_time_percent => c.on_time_percent(), average_days => c.average_working_days(),
+        rated => c.rated, satisfaction => c.satisfaction_percent(),
+    }
+}
+
+/// A bar chart (received vs answered by month) as inline SVG text, drawn on the server so it
+/// shows without JavaScript; the table beside it carries the same numbers for screen readers.
+pub fn chart_svg(stats: &Stats) -> String {
+    let months: Vec<(&String, &StatCell)> = stats.by_month.iter().collect();
+    let width = 640.0_f64;
+    let height = 220.0_f64;
+    let left = 36.0;
+    let bottom = 28.0;
+    let top = 12.0;
+    let max = months
+        .iter()
+        .map(|(_, c)| c.received)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let plot_w = width - left - 8.0;
+    let plot_h = height - top - bottom;
+    let slot = plot_w / months.len().max(1) as f64;
+    let bar = (slot / 2.0 - 2.0).clamp(2.0, 18.0);
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" aria-labelledby="chart-title"><title id="chart-title">各月收到和答复的留言数量（柱形图，数据见下表）</title>"#
+    );
+    svg.push_str(&format!(
+        r##"<line x1="{left}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555"/>"##,
+        y = top + plot_h,
+        x2 = width - 8.0
+    ));
+    svg.push_str(&format!(
+        r##"<text x="{x}" y="{y}" font-size="11" text-anchor="end" fill="#333">{max}</text>"##,
+        x = left - 4.0,
+        y = top + 10.0
+    ));
+    for (i, (month, c)) in months.iter().enumerate() {
+        let x = left + slot * i as f64 + slot / 2.0 - bar;
+        for (k, (value, colour)) in [(c.received, "#1f5fa8"), (c.answered, "#2e7d32")]
+            .into_iter()
+            .enumerate()
+        {
+            let h = plot_h * f64::from(value) / f64::from(max);
+            svg.push_str(&format!(
+                r#"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="{colour}"/>"#,
+                x + k as f64 * (bar + 1.0),
+                top + plot_h - h
+            ));
+        }
+        svg.push_str(&format!(
+            r##"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" fill="#333">{}</text>"##,
+            x + bar,
+            height - 10.0,
+            month.get(5..).unwrap_or(month)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// `GET /hudong/stats`: by department and by month over the last `months` months.
+pub async fn stats(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, WebError> {
+    let site = site(&state).await?;
+    let months: u32 = q
+        .months
+        .as_deref()
+        .and_then(|m| m.trim().parse().ok())
+        .unwrap_or(12)
+        .clamp(1, 60);
+    let today = beijing_date(Utc::now());
+    let first_of_month = today.with_day(1).unwrap_or(today);
+    let from = first_of_month
+        .checked_sub_months(Months::new(months - 1))
+        .unwrap_or(NaiveDate::MIN);
+    let rows = messages::stat_rows(&state.store, site.id, from, today).await?;
+    let cal = calendar::load(&state.store).await?;
+    let region = gongkai_store::applications::region_of_site(&state.store, &site.code).await?;
+    let stats = rules::aggregate(&rows, &cal, region.as_ref());
+    let by_org: Vec<Value> = stats
+        .by_org
+        .iter()
+        .map(|(name, c)| cell_view(name, c))
+        .collect();
+    let by_month: Vec<Value> = stats
+        .by_month
+        .iter()
+        .map(|(name, c)| cell_view(name, c))
+        .collect();
+    state
+        .page(
+            &ctx,
+            "hudong/stats.html",
+            context! {
+                by_org => by_org, by_month => by_month, total => cell_view("合计", &stats.total),
+                chart => Value::from_safe_string(chart_svg(&stats)), months => months,
+                from => from.to_string(), to => today.to_string(),
+            },
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_has_a_bar_pair_per_month_and_a_text_alternative() {
+        let mut stats = Stats::default();
+        stats.by_month.insert(
+            "2026-01".into(),
+            StatCell {
+                received: 4,
+                answered: 3,
+                ..StatCell::default()
+            },
+        );
+        stats.by_month.insert(
+            "2026-02".into(),
+            StatCell {
+                received: 2,
+                answered: 2,
+                ..StatCell::default()
+            },
+        );
+        let svg = chart_svg(&stats);
+        assert_eq!(svg.matches("<rect").count(), 4);
+        assert!(svg.contains("<title id=\"chart-title\">"));
+        assert!(svg.contains(">01<") && svg.contains(">02<"));
+        assert!(chart_svg(&Stats::default()).starts_with("<svg"));
+    }
+}
