@@ -14,7 +14,6 @@ use crate::calendar::{
     PauseReason, RegionCode,
 };
 
-
 coded! {
     /// Who applies, exactly as the annual report counts applicants.
     ApplicantKind {

@@ -260,9 +260,9 @@ impl MessageEvent {
     /// The free text the step carries, if any.
     fn text(&self) -> Option<(&'static str, &str)> {
         match self {
-            Self::NotAccept { reason } | Self::Return { reason } | Self::SendBackReply { reason } => {
-                Some(("理由", reason))
-            }
+            Self::NotAccept { reason }
+            | Self::Return { reason }
+            | Self::SendBackReply { reason } => Some(("理由", reason)),
             Self::Hide { reason } => Some(("理由", reason)),
             Self::Progress { note }
             | Self::Supervise { note }
@@ -347,12 +347,7 @@ pub fn apply(
     use MessageStatus as S;
     require_text(event)?;
     let status = facts.status;
-    let stay = |escalates| {
-        Ok(Outcome {
-            status,
-            escalates,
-        })
-    };
+    let stay = |escalates| Ok(Outcome { status, escalates });
     let to = |status| {
         Ok(Outcome {
             status,
@@ -417,10 +412,7 @@ pub fn apply(
             if status.is_open() {
                 stay(true)
             } else {
-                Err(refuse(format!(
-                    "当前状态为“{}”，无需督办",
-                    status.label()
-                )))
+                Err(refuse(format!("当前状态为“{}”，无需督办", status.label())))
             }
         }
         E::Close => match status {
@@ -744,7 +736,10 @@ fn is_digitish(c: char) -> bool {
 
 /// Keeps the first three and last two digits of a number, masks the digits between.
 fn mask_keep_ends(run: &str) -> String {
-    let total = run.chars().filter(|c| !matches!(c, '-' | ' ' | '－')).count();
+    let total = run
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '－'))
+        .count();
     let mut seen = 0;
     run.chars()
         .map(|c| {
@@ -752,7 +747,11 @@ fn mask_keep_ends(run: &str) -> String {
                 return c;
             }
             seen += 1;
-            if seen <= 3 || seen + 2 > total { c } else { '*' }
+            if seen <= 3 || seen + 2 > total {
+                c
+            } else {
+                '*'
+            }
         })
         .collect()
 }
@@ -841,8 +840,9 @@ impl StatCell {
 
     /// Average working days from receipt to answer, one decimal; `None` with no answers.
     pub fn average_working_days(&self) -> Option<f64> {
-        (self.answered > 0)
-            .then(|| (self.working_days_sum as f64 / f64::from(self.answered) * 10.0).round() / 10.0)
+        (self.answered > 0).then(|| {
+            (self.working_days_sum as f64 / f64::from(self.answered) * 10.0).round() / 10.0
+        })
     }
 
     /// Share of answers given on time, in percent.
@@ -1006,8 +1006,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.to_string(), "没有待审核的答复");
-        let err = apply(&facts(MessageStatus::Received), &MessageEvent::Close, today, &c, None)
-            .unwrap_err();
+        let err = apply(
+            &facts(MessageStatus::Received),
+            &MessageEvent::Close,
+            today,
+            &c,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "答复之后才能办结");
         let err = apply(
             &facts(MessageStatus::Assigned),
@@ -1027,9 +1033,11 @@ mod tests {
         let note = MessageEvent::Supervise {
             note: "请于3日内答复".into(),
         };
-        assert!(apply(&facts(MessageStatus::Assigned), &note, today, &c, None)
-            .unwrap()
-            .escalates);
+        assert!(
+            apply(&facts(MessageStatus::Assigned), &note, today, &c, None)
+                .unwrap()
+                .escalates
+        );
         assert!(apply(&facts(MessageStatus::Closed), &note, today, &c, None).is_err());
     }
 
@@ -1056,11 +1064,26 @@ mod tests {
     fn rating_comes_after_a_reply_once_and_a_bad_one_opens_rectification() {
         let c = cal();
         let today = d("2026-03-02");
-        let err = rate(&facts(MessageStatus::Assigned), Rating::Satisfied, "", today, &c, None)
-            .unwrap_err();
+        let err = rate(
+            &facts(MessageStatus::Assigned),
+            Rating::Satisfied,
+            "",
+            today,
+            &c,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "收到答复之后才能评价");
         assert_eq!(
-            rate(&facts(MessageStatus::Replied), Rating::Basic, "", today, &c, None).unwrap(),
+            rate(
+                &facts(MessageStatus::Replied),
+                Rating::Basic,
+                "",
+                today,
+                &c,
+                None
+            )
+            .unwrap(),
             None
         );
         let r = rate(
@@ -1094,7 +1117,9 @@ mod tests {
             checked_on: None,
         });
         assert!(apply(&f, &MessageEvent::Close, today, &c, None).is_err());
-        let check = MessageEvent::RectifyCheck { note: "已核实".into() };
+        let check = MessageEvent::RectifyCheck {
+            note: "已核实".into(),
+        };
         assert_eq!(
             apply(&f, &check, today, &c, None).unwrap_err().to_string(),
             "承办单位尚未登记整改情况"
@@ -1111,7 +1136,9 @@ mod tests {
             r.checked_on = Some(today);
         }
         assert_eq!(
-            apply(&f, &MessageEvent::Close, today, &c, None).unwrap().status,
+            apply(&f, &MessageEvent::Close, today, &c, None)
+                .unwrap()
+                .status,
             MessageStatus::Closed
         );
     }
@@ -1129,7 +1156,12 @@ mod tests {
         assert_eq!(inspection_line(d("2026-11-30")), d("2027-02-28"));
         let received = d("2026-01-05");
         assert_eq!(
-            watch(MessageStatus::Assigned, received, Some(d("2026-01-26")), d("2026-01-27")),
+            watch(
+                MessageStatus::Assigned,
+                received,
+                Some(d("2026-01-26")),
+                d("2026-01-27")
+            ),
             Some(Watch::Overdue)
         );
         assert_eq!(
@@ -1159,7 +1191,10 @@ mod tests {
         .validate()
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["kind", "title", "content", "name", "phone", "email"]);
+        assert_eq!(
+            fields,
+            ["kind", "title", "content", "name", "phone", "email"]
+        );
         let ok = NewMessageInput {
             kind: "建议".into(),
             title: " 关于增设公交站点的建议 ".into(),

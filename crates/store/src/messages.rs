@@ -145,15 +145,17 @@ impl Message {
 
     /// The rectification, once a bad rating opened it.
     pub fn rectification(&self) -> Result<Option<Rectification>> {
-        Ok(match date("rectify_due_on", self.rectify_due_on.as_deref())? {
-            Some(due_on) => Some(Rectification {
-                due_on,
-                outcome: self.rectify_outcome.clone(),
-                done_on: date("rectify_done_on", self.rectify_done_on.as_deref())?,
-                checked_on: date("rectify_checked_on", self.rectify_checked_on.as_deref())?,
-            }),
-            None => None,
-        })
+        Ok(
+            match date("rectify_due_on", self.rectify_due_on.as_deref())? {
+                Some(due_on) => Some(Rectification {
+                    due_on,
+                    outcome: self.rectify_outcome.clone(),
+                    done_on: date("rectify_done_on", self.rectify_done_on.as_deref())?,
+                    checked_on: date("rectify_checked_on", self.rectify_checked_on.as_deref())?,
+                }),
+                None => None,
+            },
+        )
     }
 
     /// What the domain's rules need to judge the next step.
@@ -177,7 +179,8 @@ impl Message {
     }
 }
 
-const SELECT: &str = "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
+const SELECT: &str =
+    "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
     FROM messages m JOIN organisations o ON o.id = m.org_id
     LEFT JOIN organisations h ON h.id = m.handler_org_id
     LEFT JOIN organisations r ON r.id = m.reply_org_id";

@@ -23,7 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_applications.sql"),
     ),
     (4, "search", include_str!("../migrations/0004_search.sql")),
-    (5, "messages", include_str!("../migrations/0005_messages.sql")),
+    (
+        5,
+        "messages",
+        include_str!("../migrations/0005_messages.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

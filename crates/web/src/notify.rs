@@ -232,8 +232,13 @@ pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageE
                 m.due_on.as_deref().unwrap_or("另行告知")
             );
             for s in staff_for(state, *org_id, Permission::HandleCases, true).await {
-                send_logged(state, &s.email, &format!("交办留言（{}）", m.tracking_code), &body)
-                    .await;
+                send_logged(
+                    state,
+                    &s.email,
+                    &format!("交办留言（{}）", m.tracking_code),
+                    &body,
+                )
+                .await;
             }
         }
         MessageEvent::ApproveReply { .. } => {
@@ -244,24 +249,39 @@ pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageE
                 m.reply_text,
                 m.tracking_code
             );
-            send_logged(state, &m.email, &format!("留言答复（{}）", m.tracking_code), &body)
-                .await;
+            send_logged(
+                state,
+                &m.email,
+                &format!("留言答复（{}）", m.tracking_code),
+                &body,
+            )
+            .await;
         }
         MessageEvent::NotAccept { reason } => {
             let body = format!(
                 "您好：\n\n您的留言《{}》（查询码 {}）不予受理，理由：{}",
                 m.title, m.tracking_code, reason
             );
-            send_logged(state, &m.email, &format!("留言办理结果（{}）", m.tracking_code), &body)
-                .await;
+            send_logged(
+                state,
+                &m.email,
+                &format!("留言办理结果（{}）", m.tracking_code),
+                &body,
+            )
+            .await;
         }
         MessageEvent::RectifyDone { outcome } => {
             let body = format!(
                 "您好：\n\n针对您对留言《{}》答复的评价，承办单位已完成整改：\n\n{}",
                 m.title, outcome
             );
-            send_logged(state, &m.email, &format!("整改情况（{}）", m.tracking_code), &body)
-                .await;
+            send_logged(
+                state,
+                &m.email,
+                &format!("整改情况（{}）", m.tracking_code),
+                &body,
+            )
+            .await;
         }
         _ => {}
     }
@@ -282,7 +302,13 @@ pub async fn bad_rating(state: &AppState, m: &StoredMessage) {
     let mut sent = std::collections::BTreeSet::new();
     for s in staff_for(state, org_id, Permission::HandleCases, false).await {
         if sent.insert(s.email.clone()) {
-            send_logged(state, &s.email, &format!("差评整改（{}）", m.tracking_code), &body).await;
+            send_logged(
+                state,
+                &s.email,
+                &format!("差评整改（{}）", m.tracking_code),
+                &body,
+            )
+            .await;
         }
     }
 }

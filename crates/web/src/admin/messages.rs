@@ -146,9 +146,12 @@ async fn render(
                 | MessageEvent::FollowUp { note }
                 | MessageEvent::RectifyCheck { note } => note.clone(),
                 MessageEvent::RectifyDone { outcome } => outcome.clone(),
-                MessageEvent::ApproveReply { publish } => {
-                    if *publish { "同意公开" } else { "不公开" }.to_owned()
+                MessageEvent::ApproveReply { publish } => if *publish {
+                    "同意公开"
+                } else {
+                    "不公开"
                 }
+                .to_owned(),
                 MessageEvent::DraftReply { .. } | MessageEvent::Accept | MessageEvent::Close => {
                     String::new()
                 }
@@ -268,7 +271,15 @@ pub async fn event(
             Ok(Redirect::to(&format!("/admin/messages/{id}")).into_response())
         }
         Err(StoreError::Domain(e)) => {
-            render(&state, &ctx, &staff, &m, StatusCode::CONFLICT, Some(e.to_string())).await
+            render(
+                &state,
+                &ctx,
+                &staff,
+                &m,
+                StatusCode::CONFLICT,
+                Some(e.to_string()),
+            )
+            .await
         }
         Err(StoreError::Conflict(e)) => {
             render(&state, &ctx, &staff, &m, StatusCode::CONFLICT, Some(e)).await
@@ -347,10 +358,7 @@ pub async fn settings_save(
                         &state,
                         &ctx,
                         StatusCode::BAD_REQUEST,
-                        Some(format!(
-                            "“{}”的办理时限应为 1 至 60 个工作日",
-                            k.label()
-                        )),
+                        Some(format!("“{}”的办理时限应为 1 至 60 个工作日", k.label())),
                         None,
                     )
                     .await;
@@ -359,7 +367,13 @@ pub async fn settings_save(
         }
     }
     for (k, days) in limits {
-        settings::set(&state.store, &actor, &k.limit_setting_key(), &days.to_string()).await?;
+        settings::set(
+            &state.store,
+            &actor,
+            &k.limit_setting_key(),
+            &days.to_string(),
+        )
+        .await?;
     }
     if let Some((_, words)) = f.iter().find(|(name, _)| name == "words") {
         let cleaned: Vec<&str> = words

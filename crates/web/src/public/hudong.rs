@@ -176,14 +176,13 @@ pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result
     if !throttle::hit(
         &state.store,
         &format!("message-contact:{digits}"),
-        PER_CONTACT_PER_DAY.max(limit / 10),
+        PER_CONTACT_PER_DAY,
         Duration::days(1),
     )
     .await?
     {
         return Err(WebError::TooManyRequests(format!(
-            "同一联系电话一天内最多提交 {} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。",
-            PER_CONTACT_PER_DAY.max(limit / 10)
+            "同一联系电话一天内最多提交 {PER_CONTACT_PER_DAY} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。"
         )));
     }
     Ok(())
@@ -252,9 +251,14 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let upload =
-        super::read_form_with_files::<WriteForm>(&state, multipart, "attachment", MAX_FILES, "附件")
-            .await?;
+    let upload = super::read_form_with_files::<WriteForm>(
+        &state,
+        multipart,
+        "attachment",
+        MAX_FILES,
+        "附件",
+    )
+    .await?;
     let mut f = upload.form;
     let result = match (validate(&state, &f).await?, upload.file_error) {
         (Ok(new), None) => Ok(new),

@@ -155,11 +155,7 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
                     size_bytes: bytes.len() as i64,
                 });
             }
-            Ok(_) => {
-                file_error = Some(format!(
-                    "{what}不接受压缩包，请上传 PDF、图片或 Word 文档"
-                ))
-            }
+            Ok(_) => file_error = Some(format!("{what}不接受压缩包，请上传 PDF、图片或 Word 文档")),
             Err(e) => file_error = Some(e.to_string()),
         }
     }

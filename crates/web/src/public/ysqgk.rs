@@ -278,7 +278,8 @@ async fn read_multipart(
     state: &AppState,
     mp: Multipart,
 ) -> Result<(ApplyForm, Vec<AttachedFile>, Option<String>), WebError> {
-    let upload = super::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件").await?;
+    let upload =
+        super::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件").await?;
     Ok((upload.form, upload.files, upload.file_error))
 }
 

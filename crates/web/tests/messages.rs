@@ -1,0 +1,779 @@
+//! 政民互动 over HTTP, on both engines: the public form and API, every handling state
+//! (受理, 交办, 退回 and 改派, 办理, 答复 with review, 督办, 办结, 回访), a bad rating and its
+//! rectification, the public list that never shows planted personal data, the watch list,
+//! statistics, spam rules and refusals of bad input.
+
+mod support;
+
+use chrono::{Duration, Utc};
+use gongkai_domain::message::{MessageEvent, NewMessageInput};
+use gongkai_domain::time::beijing_date;
+use gongkai_store::messages::{self, NewMessage};
+use gongkai_store::testing::ENGINES;
+use gongkai_store::{Actor, orgs};
+use reqwest::StatusCode;
+use support::{App, Session, must, spawn_app, spawn_app_with};
+
+/// Personal data planted in the message and the reply; none may reach a public page.
+const NAME: &str = "欧阳春晓";
+const PHONE: &str = "13987654321";
+const ID_NO: &str = "11010519491231002X";
+const EMAIL: &str = "ouyang.cx@example.com";
+
+fn tracking_code(html: &str) -> String {
+    let start = must(
+        html.find("<strong class=\"code\">")
+            .ok_or("no tracking code on the receipt"),
+    ) + "<strong class=\"code\">".len();
+    html[start..start + 10].to_owned()
+}
+
+async fn write(s: &Session, fields: &[(&str, &str)]) -> reqwest::Response {
+    let key = gongkai_store::sessions::random_token();
+    let mut all = vec![
+        ("submission_key", key.as_str()),
+        ("secret", "chaxun-456"),
+        ("secret_again", "chaxun-456"),
+    ];
+    all.extend_from_slice(fields);
+    s.post_multipart("/hudong/write", &all, Vec::new()).await
+}
+
+/// Stores a message directly, received `days_ago` days ago (the public form is rate-limited
+/// and dates itself today).
+async fn stored(app: &App, title: &str, days_ago: i64) -> i64 {
+    let county = must(
+        orgs::by_code(
+            &app.store,
+            &must(gongkai_domain::org::OrgCode::parse("WQX001")),
+        )
+        .await,
+    );
+    let valid = must(
+        NewMessageInput {
+            kind: "consult".into(),
+            title: title.into(),
+            content: format!("{title}，请予答复。"),
+            name: "李四".into(),
+            phone: "13800000000".into(),
+            email: String::new(),
+        }
+        .validate()
+        .map_err(|e| format!("{e:?}")),
+    );
+    let r = must(
+        messages::submit(
+            &app.store,
+            &NewMessage {
+                submission_key: gongkai_store::sessions::random_token(),
+                org_id: county.id,
+                to_head_mailbox: true,
+                message: valid,
+                allow_publish: true,
+                secret: "chaxun-456".into(),
+                files: Vec::new(),
+            },
+            Utc::now() - Duration::days(days_ago),
+            "10.0.0.9",
+        )
+        .await,
+    );
+    must(messages::by_tracking_code(&app.store, &r.tracking_code).await).id
+}
+
+async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+    s.post(&format!("/admin/messages/{id}/events"), fields)
+        .await
+}
+
+async fn status_of(app: &App, id: i64) -> String {
+    must(messages::get(&app.store, id).await).status
+}
+
+#[tokio::test]
+async fn a_message_goes_through_every_state_and_the_public_never_sees_personal_data() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let citizen = Session::anonymous(&app).await;
+        let content = format!(
+            "我叫{NAME}，身份证号{ID_NO}，电话{PHONE}，邮箱{EMAIL}。小区门口路灯损坏已一个月，夜间出行很不安全，请尽快维修。"
+        );
+        let r = citizen
+            .post_multipart(
+                "/hudong/write",
+                &[
+                    ("submission_key", &gongkai_store::sessions::random_token()),
+                    ("to", "head"),
+                    ("kind", "complaint"),
+                    ("title", "小区门口路灯损坏"),
+                    ("content", &content),
+                    ("name", NAME),
+                    ("phone", PHONE),
+                    ("email", EMAIL),
+                    ("allow_publish", "1"),
+                    ("secret", "chaxun-456"),
+                    ("secret_again", "chaxun-456"),
+                ],
+                vec![(
+                    "attachment",
+                    "现场照片.png",
+                    gongkai_content::fixtures::png(),
+                )],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        let html = must(r.text().await);
+        assert!(
+            html.contains("县长信箱") && html.contains("15 个工作日"),
+            "{html}"
+        );
+        let code = tracking_code(&html);
+        let m = must(messages::by_tracking_code(&app.store, &code).await);
+        let id = m.id;
+        assert_eq!(m.status, "received");
+        assert_eq!(must(messages::files(&app.store, id).await).len(), 1);
+        let expected_due = must(
+            gongkai_store::calendar::load(&app.store)
+                .await
+                .map(|c| c.due_date(beijing_date(Utc::now()), 15, None)),
+        );
+        assert_eq!(m.due_on, Some(must(expected_due).to_string()));
+
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        // The department handler does not see a message still at the 县长信箱.
+        assert_eq!(
+            handler.get(&format!("/admin/messages/{id}")).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        // 受理, 交办 to 县财政局.
+        assert_eq!(
+            act(&office, id, &[("kind", "accept")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(&office, id, &[("kind", "assign"), ("to", "WQX004")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, id).await, "assigned");
+        // The department returns it as misrouted (转办), without a reason first.
+        let r = act(&handler, id, &[("kind", "return")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("请填写理由"));
+        assert_eq!(
+            act(
+                &handler,
+                id,
+                &[("kind", "return"), ("text", "路灯由住建部门负责")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, id).await, "returned");
+        // The office assigns it again; the handler records work and drafts the reply.
+        act(&office, id, &[("kind", "assign"), ("to", "WQX004")]).await;
+        act(
+            &handler,
+            id,
+            &[("kind", "progress"), ("text", "已联系供电公司现场查看")],
+        )
+        .await;
+        let reply = format!("{NAME}您好：路灯已于本周修复。如有问题请拨打{PHONE}联系您本人核实。");
+        assert_eq!(
+            act(&handler, id, &[("kind", "draft_reply"), ("text", &reply)])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, id).await, "reply_review");
+        // A reply is never published without review: the handler cannot approve it.
+        assert_eq!(
+            act(&handler, id, &[("kind", "approve_reply"), ("publish", "1")])
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        // Until the reviewed reply goes out, nothing is public.
+        let anon = Session::anonymous(&app).await;
+        assert_eq!(
+            anon.get(&format!("/hudong/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        // 督办 raises the level; then the office approves and publishes.
+        act(
+            &office,
+            id,
+            &[("kind", "supervise"), ("text", "请加快办理")],
+        )
+        .await;
+        assert_eq!(
+            must(messages::get(&app.store, id).await).supervision_level,
+            1
+        );
+        assert_eq!(
+            act(&office, id, &[("kind", "approve_reply"), ("publish", "1")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let m = must(messages::get(&app.store, id).await);
+        assert_eq!((m.status.as_str(), m.published), ("replied", true));
+
+        // The public list and page show the exchange with every piece of personal data masked.
+        let mut public = String::new();
+        for path in ["/hudong/", &format!("/hudong/{id}"), "/hudong/stats", "/"] {
+            let r = anon.get(path).await;
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            public.push_str(&must(r.text().await));
+        }
+        assert!(public.contains("小区门口路灯损坏"));
+        assert!(public.contains("路灯已于本周修复"));
+        assert!(
+            public.contains("乌恰县财政局"),
+            "the answering department is named"
+        );
+        for planted in [NAME, PHONE, ID_NO, EMAIL, "4931231", "87654"] {
+            assert!(!public.contains(planted), "{planted} leaked on {engine:?}");
+        }
+        assert!(public.contains("某某"));
+
+        // The writer looks it up and rates it badly: a rectification opens.
+        let writer = Session::anonymous(&app).await;
+        let r = writer
+            .post(
+                "/hudong/status",
+                &[
+                    ("tracking_code", &code.to_lowercase()),
+                    ("secret", "wrong-one"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let r = writer
+            .post(
+                "/hudong/status",
+                &[("tracking_code", &code), ("secret", "chaxun-456")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = must(r.text().await);
+        assert!(html.contains("路灯已于本周修复") && html.contains("评价答复"));
+        let r = writer
+            .post(
+                "/hudong/rate",
+                &[("rating", "unsatisfied"), ("comment", "晚上仍然不亮")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = must(r.text().await);
+        assert!(html.contains("整改期限"), "{html}");
+        let m = must(messages::get(&app.store, id).await);
+        let rated = beijing_date(Utc::now());
+        let due =
+            must(must(gongkai_store::calendar::load(&app.store).await).due_date(rated, 15, None));
+        assert_eq!(m.rectify_due_on, Some(due.to_string()));
+        // Rating twice is refused.
+        let r = writer
+            .post("/hudong/rate", &[("rating", "satisfied")])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("不能重复评价"));
+        // It cannot be closed before the rectification is checked.
+        let r = act(&office, id, &[("kind", "close")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("整改"));
+        // The office watch view lists the open rectification.
+        assert!(
+            office
+                .get_text("/admin/messages?view=rectify")
+                .await
+                .contains(&code)
+        );
+        // The office cannot check it before the department reports it done.
+        assert_eq!(
+            act(
+                &office,
+                id,
+                &[("kind", "rectify_check"), ("text", "已核查")]
+            )
+            .await
+            .status(),
+            StatusCode::CONFLICT
+        );
+        act(
+            &handler,
+            id,
+            &[
+                ("kind", "rectify_done"),
+                ("text", "已更换灯具并夜间复查，路灯正常。"),
+            ],
+        )
+        .await;
+        // The department may not check its own rectification.
+        assert_eq!(
+            act(
+                &handler,
+                id,
+                &[("kind", "rectify_check"), ("text", "已核查")]
+            )
+            .await
+            .status(),
+            StatusCode::FORBIDDEN
+        );
+        act(
+            &office,
+            id,
+            &[("kind", "rectify_check"), ("text", "已回访核实")],
+        )
+        .await;
+        assert_eq!(
+            act(&office, id, &[("kind", "close")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        act(
+            &office,
+            id,
+            &[("kind", "follow_up"), ("text", "电话回访，群众满意")],
+        )
+        .await;
+        assert_eq!(status_of(&app, id).await, "closed");
+        // The writer sees the outcome; the public page shows it too (rectified, checked).
+        let html = writer.get_text("/hudong/status").await;
+        assert!(
+            html.contains("已更换灯具") && html.contains("已办结"),
+            "{html}"
+        );
+        let html = anon.get_text(&format!("/hudong/{id}")).await;
+        assert!(html.contains("整改情况") && html.contains("已更换灯具"));
+
+        // Every step is recorded with its actor, in order.
+        let steps: Vec<(String, String)> = must(messages::events(&app.store, id).await)
+            .into_iter()
+            .map(|e| (e.event.code().to_owned(), e.actor))
+            .collect();
+        let codes: Vec<&str> = steps.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "accept",
+                "assign",
+                "return",
+                "assign",
+                "progress",
+                "draft_reply",
+                "supervise",
+                "approve_reply",
+                "rectify_done",
+                "rectify_check",
+                "close",
+                "follow_up"
+            ]
+        );
+        assert_eq!(steps[2].1, "handler");
+        assert_eq!(steps[7].1, "office");
+        let audit = office.get_text("/admin/audit").await;
+        assert!(audit.contains("message.event") && audit.contains(&code));
+    }
+}
+
+#[tokio::test]
+async fn the_api_takes_a_message_and_refuses_bad_input_in_chinese() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let c = reqwest::Client::new();
+        let r = must(
+            c.post(format!("{}/api/v1/messages", app.base))
+                .json(&serde_json::json!({
+                    "to": "WQX004", "kind": "建议", "title": "建议公开专项资金使用情况",
+                    "content": "建议按季度公开专项资金的使用情况。", "name": "王五",
+                    "phone": "13911112222", "secret": "chaxun-789",
+                }))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        let json: serde_json::Value = must(r.json().await);
+        assert!(
+            json["tracking_code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("LY"))
+        );
+        assert_eq!(
+            json["limit_working_days"], 7,
+            "proposals are answered in 7 working days"
+        );
+        assert_eq!(json["organisation"], "乌恰县财政局");
+        // Empty fields: every problem at once, by field, in Chinese.
+        let r = must(
+            c.post(format!("{}/api/v1/messages", app.base))
+                .json(&serde_json::json!({ "to": "WQX999", "kind": "x" }))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let json: serde_json::Value = must(r.json().await);
+        for field in ["to", "kind", "title", "content", "name", "phone", "secret"] {
+            assert!(
+                json["error"]["fields"][field].is_string(),
+                "{field}: {json}"
+            );
+        }
+        assert_eq!(json["error"]["fields"]["title"], "请填写标题");
+
+        let citizen = Session::anonymous(&app).await;
+        // Oversized content.
+        let long = "长".repeat(5001);
+        let r = write(
+            &citizen,
+            &[
+                ("to", "head"),
+                ("kind", "consult"),
+                ("title", "标题"),
+                ("content", &long),
+                ("name", "王五"),
+                ("phone", "13911112222"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let html = must(r.text().await);
+        assert!(html.contains("不能超过 5000 个字"));
+        assert!(html.contains("aria-describedby=\"h-content e-content\""));
+        // HTML and script in content are kept as text and shown as text.
+        let script = "<script>alert('x')</script><b>路面</b>塌陷，请尽快处理。";
+        let r = write(
+            &citizen,
+            &[
+                ("to", "head"),
+                ("kind", "help"),
+                ("title", "<i>路面塌陷</i>"),
+                ("content", script),
+                ("name", "王五"),
+                ("phone", "13911113333"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let code = tracking_code(&must(r.text().await));
+        let r = citizen
+            .post(
+                "/hudong/status",
+                &[("tracking_code", &code), ("secret", "chaxun-456")],
+            )
+            .await;
+        let html = must(r.text().await);
+        assert!(html.contains("&lt;script&gt;alert("), "{html}");
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("<i>路面塌陷</i>"));
+        // Rating before a reply.
+        let r = citizen
+            .post("/hudong/rate", &[("rating", "satisfied")])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("收到答复之后才能评价"));
+        // Rating without a session.
+        let stranger = Session::anonymous(&app).await;
+        assert_eq!(
+            stranger
+                .post("/hudong/rate", &[("rating", "satisfied")])
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        // A reply approved by its own author is refused.
+        let m = must(messages::by_tracking_code(&app.store, &code).await);
+        let office = Session::login(&app, "office").await;
+        act(&office, m.id, &[("kind", "accept")]).await;
+        act(
+            &office,
+            m.id,
+            &[("kind", "draft_reply"), ("text", "已转交属地乡镇处理。")],
+        )
+        .await;
+        let r = act(
+            &office,
+            m.id,
+            &[("kind", "approve_reply"), ("publish", "1")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("拟写人以外的人员审核"));
+        assert_eq!(status_of(&app, m.id).await, "reply_review");
+        // Unknown step.
+        assert_eq!(
+            act(&office, m.id, &[("kind", "delete")]).await.status(),
+            StatusCode::BAD_REQUEST
+        );
+        // Staff without the handling permission are turned away.
+        let editor = Session::login(&app, "editor").await;
+        assert_eq!(
+            editor.get("/admin/messages").await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn spam_is_refused_or_held_never_silently_dropped() {
+    for engine in ENGINES {
+        let app = spawn_app_with(engine, |c| c.submissions_per_hour = 1000).await;
+        let citizen = Session::anonymous(&app).await;
+        let base = [
+            ("to", "head"),
+            ("kind", "consult"),
+            ("title", "供暖时间咨询"),
+            ("name", "赵六"),
+        ];
+        fn with<'a>(
+            base: &[(&'a str, &'a str)],
+            content: &'a str,
+            phone: &'a str,
+        ) -> Vec<(&'a str, &'a str)> {
+            let mut f = base.to_vec();
+            f.push(("content", content));
+            f.push(("phone", phone));
+            f
+        }
+        let fields = |content, phone| with(&base, content, phone);
+        let r = write(
+            &citizen,
+            &fields("请问今年城区集中供暖从哪天开始？", "13922223333"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        // The same content (spacing and punctuation aside) from the same phone: refused, saying why.
+        let r = write(
+            &citizen,
+            &fields("请问 今年城区集中供暖从哪天开始", "13922223333"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("请勿重复提交"));
+        // From someone else: accepted but held for review.
+        let r = write(
+            &citizen,
+            &fields("请问今年城区集中供暖从哪天开始？", "13944445555"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let code = tracking_code(&must(r.text().await));
+        let held = must(messages::by_tracking_code(&app.store, &code).await);
+        assert!(held.held_reason.contains("内容相同"));
+        // A blocked word holds a message for review instead of rejecting it.
+        let office = Session::login(&app, "office").await;
+        let r = office
+            .post(
+                "/admin/messages/settings",
+                &[("words", "代办证件\n  \n刷单"), ("limit_suggest", "10")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = write(&citizen, &fields("低价代办证件，请联系", "13966667777")).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let html = must(r.text().await);
+        assert!(html.contains("需经工作人员审核"));
+        let m = must(messages::by_tracking_code(&app.store, &tracking_code(&html)).await);
+        assert!(m.held_reason.contains("代办证件"));
+        assert!(office.get_text("/admin/messages").await.contains("待审核"));
+        // Refused and held messages stay (nothing is deleted).
+        act(
+            &office,
+            m.id,
+            &[("kind", "not_accept"), ("text", "商业广告")],
+        )
+        .await;
+        let m = must(messages::get(&app.store, m.id).await);
+        assert_eq!(
+            (m.status.as_str(), m.not_accepted_reason.as_str()),
+            ("not_accepted", "商业广告")
+        );
+        // The changed limit applies to new proposals.
+        let mut f = base.to_vec();
+        f[1] = ("kind", "suggest");
+        f.push(("content", "建议延长供暖期到四月中旬。"));
+        f.push(("phone", "13988889999"));
+        let html = must(write(&citizen, &f).await.text().await);
+        assert!(html.contains("10 个工作日"), "{html}");
+        // A bad limit is refused with a message.
+        let r = office
+            .post("/admin/messages/settings", &[("limit_consult", "0")])
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("1 至 60 个工作日"));
+        // Per contact: a phone number may send only so many a day.
+        let mut last = StatusCode::CREATED;
+        for i in 0..10 {
+            let content = format!("第{i}条不同的留言内容，测试用。");
+            last = write(&citizen, &with(&base, &content, "13900001111"))
+                .await
+                .status();
+            if last == StatusCode::TOO_MANY_REQUESTS {
+                break;
+            }
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+#[tokio::test]
+async fn overdue_and_three_month_messages_are_watched_and_returns_close_after_two_days() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let near = stored(&app, "临近三个月的留言", 70).await;
+        let past = stored(&app, "超过三个月的留言", 100).await;
+        let overdue = stored(&app, "超过答复期限的留言", 30).await;
+        let fresh = stored(&app, "刚收到的留言", 0).await;
+        let office = Session::login(&app, "office").await;
+        let html = office.get_text("/admin/messages?view=watch").await;
+        for (id, mark) in [
+            (near, "临近三个月时限"),
+            (past, "已超过三个月未答复"),
+            (overdue, "已超期"),
+        ] {
+            let code = must(messages::get(&app.store, id).await).tracking_code;
+            let row = must(
+                html.split("<tr")
+                    .find(|r| r.contains(&code))
+                    .ok_or("row missing from the watch list"),
+            );
+            assert!(row.contains(mark), "{mark} in {row}");
+        }
+        let fresh_code = must(messages::get(&app.store, fresh).await).tracking_code;
+        assert!(!html.contains(&fresh_code));
+        let dash = office.get_text("/admin").await;
+        assert!(dash.contains("2 件留言临近或超过三个月未答复"), "{dash}");
+        assert!(dash.contains("1 件留言已超过答复期限"));
+
+        // Time injected: assigned ten days ago, the department can no longer return it.
+        let county_actor = Actor::user("office", "");
+        let finance = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        let ten_days_ago = beijing_date(Utc::now() - Duration::days(10));
+        must(
+            messages::record_event(
+                &app.store,
+                &county_actor,
+                overdue,
+                &MessageEvent::Accept,
+                ten_days_ago,
+            )
+            .await,
+        );
+        must(
+            messages::record_event(
+                &app.store,
+                &county_actor,
+                overdue,
+                &MessageEvent::Assign {
+                    org_id: finance.id,
+                    org_name: finance.name.clone(),
+                },
+                ten_days_ago,
+            )
+            .await,
+        );
+        let handler = Session::login(&app, "handler").await;
+        let r = act(
+            &handler,
+            overdue,
+            &[("kind", "return"), ("text", "不属于本单位")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("不能再退回"));
+        // The department now sees it in its own queue.
+        assert!(
+            handler
+                .get_text("/admin/messages")
+                .await
+                .contains("超过答复期限的留言")
+        );
+    }
+}
+
+#[tokio::test]
+async fn statistics_count_by_department_and_month() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Actor::user("office", "");
+        let reviewer = Actor::user("office2", "");
+        let finance = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        let today = beijing_date(Utc::now());
+        for (i, days_ago) in [3_i64, 2, 1].into_iter().enumerate() {
+            let id = stored(&app, &format!("统计用留言{i}"), days_ago).await;
+            for e in [
+                MessageEvent::Accept,
+                MessageEvent::Assign {
+                    org_id: finance.id,
+                    org_name: finance.name.clone(),
+                },
+            ] {
+                must(messages::record_event(&app.store, &office, id, &e, today).await);
+            }
+            if i < 2 {
+                must(
+                    messages::record_event(
+                        &app.store,
+                        &office,
+                        id,
+                        &MessageEvent::DraftReply {
+                            text: "答复".into(),
+                        },
+                        today,
+                    )
+                    .await,
+                );
+                must(
+                    messages::record_event(
+                        &app.store,
+                        &reviewer,
+                        id,
+                        &MessageEvent::ApproveReply { publish: true },
+                        today,
+                    )
+                    .await,
+                );
+                let rating = if i == 0 {
+                    gongkai_domain::message::Rating::Satisfied
+                } else {
+                    gongkai_domain::message::Rating::VeryUnsatisfied
+                };
+                must(messages::rate(&app.store, id, rating, "", today, "").await);
+            }
+        }
+        let html = Session::anonymous(&app)
+            .await
+            .get_text("/hudong/stats")
+            .await;
+        let row = must(
+            html.split("<tr>")
+                .find(|r| r.contains("<th scope=\"row\">乌恰县财政局</th>"))
+                .ok_or("finance row"),
+        );
+        let cells: Vec<&str> = row
+            .split("<td>")
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap_or_default())
+            .collect();
+        assert_eq!(&cells[..4], ["3", "2", "2", "100%"], "{row}");
+        assert!(
+            row.contains("50%"),
+            "satisfaction of two ratings, one bad: {row}"
+        );
+        assert!(html.contains("<svg") && html.contains("chart-title"));
+    }
+}
