@@ -910,7 +910,29 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    /// Test shorthand: the value of an accepted step, or the message of a refused one.
+    trait Judged<T> {
+        fn must(self) -> T;
+        fn refused(self) -> String;
+    }
+
+    impl<T: std::fmt::Debug, E: std::fmt::Display> Judged<T> for Result<T, E> {
+        fn must(self) -> T {
+            match self {
+                Ok(v) => v,
+                Err(e) => panic!("refused: {e}"),
+            }
+        }
+
+        fn refused(self) -> String {
+            match self {
+                Ok(v) => panic!("expected a refusal, got {v:?}"),
+                Err(e) => e.to_string(),
+            }
+        }
     }
 
     fn facts(status: MessageStatus) -> MessageFacts {
@@ -966,7 +988,7 @@ mod tests {
                 MessageStatus::Closed,
             ),
         ] {
-            let out = apply(&f, &event, today, &c, None).unwrap();
+            let out = apply(&f, &event, today, &c, None).must();
             assert_eq!(out.status, want, "{event:?}");
             f.status = out.status;
             if matches!(event, MessageEvent::Assign { .. }) {
@@ -986,10 +1008,10 @@ mod tests {
             reason: "不属于本单位职责".into(),
         };
         assert_eq!(
-            apply(&f, &ret, d("2026-03-10"), &c, None).unwrap().status,
+            apply(&f, &ret, d("2026-03-10"), &c, None).must().status,
             MessageStatus::Returned
         );
-        let err = apply(&f, &ret, d("2026-03-11"), &c, None).unwrap_err();
+        let err = apply(&f, &ret, d("2026-03-11"), &c, None).refused();
         assert!(err.to_string().contains("2 个工作日"), "{err}");
     }
 
@@ -1004,7 +1026,7 @@ mod tests {
             &c,
             None,
         )
-        .unwrap_err();
+        .refused();
         assert_eq!(err.to_string(), "没有待审核的答复");
         let err = apply(
             &facts(MessageStatus::Received),
@@ -1013,7 +1035,7 @@ mod tests {
             &c,
             None,
         )
-        .unwrap_err();
+        .refused();
         assert_eq!(err.to_string(), "答复之后才能办结");
         let err = apply(
             &facts(MessageStatus::Assigned),
@@ -1022,7 +1044,7 @@ mod tests {
             &c,
             None,
         )
-        .unwrap_err();
+        .refused();
         assert_eq!(err.to_string(), "请填写理由");
     }
 
@@ -1035,7 +1057,7 @@ mod tests {
         };
         assert!(
             apply(&facts(MessageStatus::Assigned), &note, today, &c, None)
-                .unwrap()
+                .must()
                 .escalates
         );
         assert!(apply(&facts(MessageStatus::Closed), &note, today, &c, None).is_err());
@@ -1050,12 +1072,12 @@ mod tests {
         };
         let mut f = facts(MessageStatus::ReplyReview);
         assert_eq!(
-            apply(&f, &back, today, &c, None).unwrap().status,
+            apply(&f, &back, today, &c, None).must().status,
             MessageStatus::Accepted
         );
         f.has_department = true;
         assert_eq!(
-            apply(&f, &back, today, &c, None).unwrap().status,
+            apply(&f, &back, today, &c, None).must().status,
             MessageStatus::Assigned
         );
     }
@@ -1072,7 +1094,7 @@ mod tests {
             &c,
             None,
         )
-        .unwrap_err();
+        .refused();
         assert_eq!(err.to_string(), "收到答复之后才能评价");
         assert_eq!(
             rate(
@@ -1083,10 +1105,10 @@ mod tests {
                 &c,
                 None
             )
-            .unwrap(),
+            .must(),
             None
         );
-        let r = rate(
+        let Some(r) = rate(
             &facts(MessageStatus::Replied),
             Rating::VeryUnsatisfied,
             "没有解决",
@@ -1094,13 +1116,14 @@ mod tests {
             &c,
             None,
         )
-        .unwrap()
-        .unwrap();
+        .must() else {
+            panic!("a bad rating opens a rectification");
+        };
         // 15 working days after Monday 2026-03-02 is Monday 2026-03-23.
         assert_eq!(r.due_on, d("2026-03-23"));
         let mut f = facts(MessageStatus::Replied);
         f.rating = Some(Rating::Satisfied);
-        let err = rate(&f, Rating::Satisfied, "", today, &c, None).unwrap_err();
+        let err = rate(&f, Rating::Satisfied, "", today, &c, None).refused();
         assert!(err.to_string().contains("不能重复评价"));
     }
 
@@ -1121,23 +1144,23 @@ mod tests {
             note: "已核实".into(),
         };
         assert_eq!(
-            apply(&f, &check, today, &c, None).unwrap_err().to_string(),
+            apply(&f, &check, today, &c, None).refused().to_string(),
             "承办单位尚未登记整改情况"
         );
         let done = MessageEvent::RectifyDone {
             outcome: "已重新答复".into(),
         };
-        apply(&f, &done, today, &c, None).unwrap();
+        apply(&f, &done, today, &c, None).must();
         if let Some(r) = f.rectification.as_mut() {
             r.done_on = Some(today);
         }
-        apply(&f, &check, today, &c, None).unwrap();
+        apply(&f, &check, today, &c, None).must();
         if let Some(r) = f.rectification.as_mut() {
             r.checked_on = Some(today);
         }
         assert_eq!(
             apply(&f, &MessageEvent::Close, today, &c, None)
-                .unwrap()
+                .must()
                 .status,
             MessageStatus::Closed
         );
@@ -1149,7 +1172,7 @@ mod tests {
         assert_eq!(MessageKind::Suggest.default_limit_working_days(), 7);
         assert_eq!(MessageKind::Complaint.default_limit_working_days(), 15);
         assert_eq!(
-            reply_due(d("2026-09-30"), 7, &c, None).unwrap(),
+            reply_due(d("2026-09-30"), 7, &c, None).must(),
             d("2026-10-15"),
             "the National Day holiday does not count"
         );
@@ -1189,7 +1212,8 @@ mod tests {
             email: "not-mail".into(),
         }
         .validate()
-        .unwrap_err();
+        .err()
+        .unwrap_or_default();
         let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(
             fields,
@@ -1204,7 +1228,8 @@ mod tests {
             email: "".into(),
         }
         .validate()
-        .unwrap();
+        .map_err(|e| format!("{e:?}"))
+        .must();
         assert_eq!(ok.kind, MessageKind::Suggest);
         assert_eq!(ok.title, "关于增设公交站点的建议");
     }
