@@ -170,6 +170,15 @@ impl Message {
         })
     }
 
+    /// Whether the exchange is on the public 留言选登 list (the same conditions as
+    /// [`public_list`]).
+    pub fn is_public(&self) -> bool {
+        self.published
+            && self.allow_publish
+            && self.hidden_reason.is_empty()
+            && matches!(self.status.as_str(), "replied" | "closed")
+    }
+
     /// The organisation answering: the assigned department, else the addressed one.
     pub fn answering_org_name(&self) -> &str {
         self.reply_org_name
@@ -749,6 +758,18 @@ pub async fn public_get(store: &Store, site_id: i64, id: i64) -> Result<Message>
         what: "该留言（可能未公开或不存在）".into(),
     })?;
     from_row(&row)
+}
+
+/// Ids of public exchanges (all sites) after `after`, in order, for rebuilding the search index.
+pub async fn public_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT m.id FROM messages m WHERE m.id > $1 AND m.published = 1 AND m.allow_publish = 1
+           AND m.hidden_reason = '' AND m.status IN ('replied', 'closed') ORDER BY m.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
 }
 
 /// Every message of a site received in `[from, to]`, as the statistics count them (accepted

@@ -9,6 +9,7 @@ use std::time::Duration;
 use gongkai_domain::record::{RecordKind, Validity};
 use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
 use gongkai_search::{Doc, SearchIndex};
+use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
 use gongkai_store::{Store, attachments, feed, records};
 
@@ -54,6 +55,59 @@ pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, WebError> {
     })
 }
 
+/// The search id of a published exchange (records use their 索引号).
+fn message_doc_id(id: i64) -> String {
+    format!("message:{id}")
+}
+
+/// The search document of a published 政民互动 exchange: title, message and reply, with
+/// personal data masked exactly as on its public page.
+pub fn doc_of_message(m: &Message) -> Doc {
+    use crate::public::hudong::masked;
+    let replied = m
+        .replied_on
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    Doc {
+        id: message_doc_id(m.id),
+        title: masked(m, &m.title),
+        body: format!("{}\n{}", masked(m, &m.content), masked(m, &m.reply_text)),
+        attachments_text: String::new(),
+        doc_number: String::new(),
+        org_code: String::new(),
+        org_name: m.answering_org_name().to_owned(),
+        theme: String::new(),
+        kind: "政民互动".into(),
+        validity: String::new(),
+        published_at: replied
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|t| {
+                t.and_local_timezone(gongkai_domain::time::beijing())
+                    .single()
+            })
+            .map_or(0, |t| t.timestamp()),
+        year: replied.map(|d| chrono::Datelike::year(&d)),
+        url: format!("/hudong/{}", m.id),
+        content_type: "message".into(),
+    }
+}
+
+/// Applies one message's current state: indexed while it is on the public list, removed
+/// otherwise (hidden, or never published).
+async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
+    let m = match messages::get(store, id).await {
+        Ok(m) => m,
+        Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if m.is_public() {
+        index.upsert(&[doc_of_message(&m)]).map_err(search_error)?;
+    } else {
+        index.delete(&message_doc_id(id)).map_err(search_error)?;
+    }
+    Ok(())
+}
+
 /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
 /// search only shows what is already public), removed otherwise.
 async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
@@ -87,15 +141,19 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebEr
         let Some(last) = items.last().map(|i| i.id) else {
             break;
         };
-        let mut ids: Vec<i64> = items
+        // Each object once per batch, in its current state; other object types are not indexed.
+        let mut changed: Vec<(&str, i64)> = items
             .iter()
-            .filter(|i| i.object_type == "record")
-            .filter_map(|i| i.object_id.parse().ok())
+            .filter_map(|i| Some((i.object_type.as_str(), i.object_id.parse().ok()?)))
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
-            apply_record(store, index, id).await?;
+        changed.sort_unstable();
+        changed.dedup();
+        for (object_type, id) in changed {
+            match object_type {
+                "record" => apply_record(store, index, id).await?,
+                "message" => apply_message(store, index, id).await?,
+                _ => {}
+            }
         }
         applied += items.len();
         index.set_last_applied_feed_id(last).map_err(search_error)?;
@@ -105,7 +163,8 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebEr
     Ok(applied)
 }
 
-/// Rebuilds the index from the records; `progress` is told how many records are done.
+/// Rebuilds the index from the records and the published exchanges; `progress` is told how
+/// many documents are done.
 pub async fn rebuild(
     store: &Store,
     index: &SearchIndex,
@@ -124,6 +183,21 @@ pub async fn rebuild(
         for id in ids {
             let r = records::get(store, id).await?;
             docs.push(doc_of(store, &r).await?);
+        }
+        index.upsert(&docs).map_err(search_error)?;
+        done += docs.len();
+        progress(done);
+        after = last;
+    }
+    let mut after = 0;
+    loop {
+        let ids = messages::public_ids(store, after, 500).await?;
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in ids {
+            docs.push(doc_of_message(&messages::get(store, id).await?));
         }
         index.upsert(&docs).map_err(search_error)?;
         done += docs.len();

@@ -407,9 +407,13 @@ async fn the_api_takes_a_message_and_refuses_bad_input_in_chinese() {
         );
         assert_eq!(json["organisation"], "乌恰县财政局");
         let spec: serde_json::Value = must(
-            must(c.get(format!("{}/api/v1/openapi.json", app.base)).send().await)
-                .json()
-                .await,
+            must(
+                c.get(format!("{}/api/v1/openapi.json", app.base))
+                    .send()
+                    .await,
+            )
+            .json()
+            .await,
         );
         assert!(spec["paths"]["/api/v1/messages"]["post"].is_object());
         // Empty fields: every problem at once, by field, in Chinese.
@@ -781,5 +785,65 @@ async fn statistics_count_by_department_and_month() {
             "satisfaction of two ratings, one bad: {row}"
         );
         assert!(html.contains("<svg") && html.contains("chart-title"));
+    }
+}
+
+async fn search_total(base: &str, q: &str) -> (u64, String) {
+    let url = format!(
+        "{base}/api/v1/search?q={}",
+        gongkai_web::error::urlencode(q)
+    );
+    let text = must(must(reqwest::get(url).await).text().await);
+    let v: serde_json::Value = must(serde_json::from_str(&text));
+    (v["total"].as_u64().unwrap_or(0), text)
+}
+
+/// Waits until the site search reports `want` hits for `q`; returns the last answer.
+async fn until_found(base: &str, q: &str, want: u64) -> String {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        let (total, text) = search_total(base, q).await;
+        if total == want {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("search for {q} never reached {want}");
+}
+
+#[tokio::test]
+async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        let id = stored(&app, "牧区饮水安全工程进度咨询", 3).await;
+        act(&office, id, &[("kind", "accept")]).await;
+        act(&office, id, &[("kind", "assign"), ("to", "WQX004")]).await;
+        let reply = "李四您好：牧区饮水安全工程已完成管网铺设，联系电话13800000000。";
+        act(&handler, id, &[("kind", "draft_reply"), ("text", reply)]).await;
+        // Not public yet: not searchable.
+        assert_eq!(search_total(&app.base, "管网铺设").await.0, 0);
+        act(&office, id, &[("kind", "approve_reply"), ("publish", "1")]).await;
+        let text = until_found(&app.base, "管网铺设", 1).await;
+        assert!(text.contains(&format!("/hudong/{id}")), "{text}");
+        assert!(text.contains("\"type\":\"message\""), "{text}");
+        assert!(
+            !text.contains("李四") && !text.contains("13800000000"),
+            "{text}"
+        );
+        // The writer's name is not searchable either.
+        assert_eq!(search_total(&app.base, "李四").await.0, 0);
+        // Hidden from the public list: gone from the search too.
+        act(&office, id, &[("kind", "hide"), ("text", "涉及他人隐私")]).await;
+        until_found(&app.base, "管网铺设", 0).await;
+        assert_eq!(
+            Session::anonymous(&app)
+                .await
+                .get(&format!("/hudong/{id}"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
     }
 }

@@ -309,10 +309,15 @@ pub struct PageQuery {
     page: Option<String>,
 }
 
+/// Masks the writer's name and every phone, ID number and e-mail address: the one function
+/// through which a message's text reaches anything public (pages, search).
+pub fn masked(m: &Message, text: &str) -> String {
+    rules::mask_personal(text, &[m.writer_name.as_str()])
+}
+
 /// The public view of an exchange: personal data masked in title, message and reply.
 fn public_view(m: &Message) -> Value {
-    let names = [m.writer_name.as_str()];
-    let mask = |t: &str| rules::mask_personal(t, &names);
+    let mask = |t: &str| masked(m, t);
     let kind = MessageKind::parse(&m.kind)
         .map(|k| k.label())
         .unwrap_or_default();

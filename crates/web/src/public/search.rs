@@ -256,7 +256,10 @@ pub async fn api(
         .iter()
         .map(|h| {
             json!({
-                "index_no": h.id, "title": h.title, "url": h.url, "organisation": h.org_name,
+                // Only records have an 索引号; other content types (政民互动 …) give null.
+                "index_no": (h.content_type == "record").then_some(&h.id),
+                "type": h.content_type,
+                "title": h.title, "url": h.url, "organisation": h.org_name,
                 "published_at": date_of(h.published_at), "snippet": h.snippet_html,
             })
         })
