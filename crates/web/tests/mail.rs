@@ -237,3 +237,111 @@ async fn applicants_and_handlers_are_notified_by_mail() {
         "{digest}"
     );
 }
+
+#[tokio::test]
+async fn writers_and_departments_are_notified_about_messages() {
+    let sink = start_sink();
+    let port = sink.port;
+    let app = spawn_app_with(Engine::Sqlite, |c| {
+        c.smtp.host = "127.0.0.1".into();
+        c.smtp.port = port;
+        c.smtp.from = "乌恰县人民政府办公室 <gongkai@example.gov.cn>".into();
+        c.smtp.security = "none".into();
+    })
+    .await;
+    must(
+        users::set_email(
+            &app.store,
+            &Actor::system(),
+            &must(Username::parse("handler")),
+            "handler@example.gov.cn",
+        )
+        .await,
+    );
+    let r = must(
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/messages", app.base))
+            .json(&serde_json::json!({
+                "to": "head", "kind": "help", "title": "冬季供暖不热",
+                "content": "小区暖气一直不热，家中有老人，请协调解决。", "name": "王五",
+                "phone": "13955556666", "email": "wangwu@example.com", "secret": "chaxun-123",
+            }))
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let code = must(r.json::<serde_json::Value>().await)["tracking_code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let receipt = sink.wait_for("留言已收到").await;
+    assert!(
+        receipt.starts_with("wangwu@example.com|") && receipt.contains(&code),
+        "{receipt}"
+    );
+    let id = must(gongkai_store::messages::by_tracking_code(&app.store, &code).await).id;
+    let office = Session::login(&app, "office").await;
+    let handler = Session::login(&app, "handler").await;
+    let path = format!("/admin/messages/{id}/events");
+    office.post(&path, &[("kind", "accept")]).await;
+    office
+        .post(&path, &[("kind", "assign"), ("to", "WQX004")])
+        .await;
+    // The department's handler (not the office above it) is told of the assignment.
+    let assigned = sink.wait_for("交办留言").await;
+    assert!(
+        assigned.starts_with("handler@example.gov.cn|") && assigned.contains("2 个工作日内退回"),
+        "{assigned}"
+    );
+    handler
+        .post(
+            &path,
+            &[
+                ("kind", "draft_reply"),
+                ("text", "已协调供热公司上门检修。"),
+            ],
+        )
+        .await;
+    office
+        .post(&path, &[("kind", "approve_reply"), ("publish", "1")])
+        .await;
+    let reply = sink.wait_for("留言答复").await;
+    assert!(
+        reply.starts_with("wangwu@example.com|") && reply.contains("已协调供热公司上门检修"),
+        "{reply}"
+    );
+    // A bad rating goes to the department with the rectification deadline.
+    let writer = Session::anonymous(&app).await;
+    writer
+        .post(
+            "/hudong/status",
+            &[("tracking_code", &code), ("secret", "chaxun-123")],
+        )
+        .await;
+    assert_eq!(
+        writer
+            .post("/hudong/rate", &[("rating", "very_unsatisfied")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let bad = sink.wait_for("差评整改").await;
+    assert!(
+        bad.starts_with("handler@example.gov.cn|") && bad.contains("非常不满意"),
+        "{bad}"
+    );
+    handler
+        .post(
+            &path,
+            &[
+                ("kind", "rectify_done"),
+                ("text", "已更换供暖阀门，室温达标。"),
+            ],
+        )
+        .await;
+    let fixed = sink.wait_for("室温达标").await;
+    assert!(
+        fixed.starts_with("wangwu@example.com|整改情况"),
+        "{fixed}"
+    );
+}
