@@ -241,6 +241,29 @@ pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageE
                 .await;
             }
         }
+        MessageEvent::Supervise { note } => {
+            // Each 督办 raises the level; from the second one the heads of the openness office
+            // are copied (escalation).
+            let level = m.supervision_level;
+            let body = format!(
+                "您好：\n\n留言《{}》（查询码 {}）第 {level} 次督办：{note}\n答复期限：{}。\n\n请登录管理后台“政民互动”尽快办理。",
+                m.title,
+                m.tracking_code,
+                m.due_on.as_deref().unwrap_or("另行告知")
+            );
+            let subject = format!("留言督办（第 {level} 次，{}）", m.tracking_code);
+            let org_id = m.handler_org_id.unwrap_or(m.org_id);
+            let mut to = staff_for(state, org_id, Permission::HandleCases, true).await;
+            if level >= 2 {
+                to.extend(staff_for(state, m.site_id, Permission::ApproveExtensions, false).await);
+            }
+            let mut sent = std::collections::BTreeSet::new();
+            for s in to {
+                if sent.insert(s.email.clone()) {
+                    send_logged(state, &s.email, &subject, &body).await;
+                }
+            }
+        }
         MessageEvent::ApproveReply { .. } => {
             let body = format!(
                 "您好：\n\n您的留言《{}》已由{}答复：\n\n{}\n\n欢迎在网站“政民互动 — 留言查询”中对答复进行评价（查询码 {}）。",

@@ -293,6 +293,18 @@ async fn writers_and_departments_are_notified_about_messages() {
         assigned.starts_with("handler@example.gov.cn|") && assigned.contains("2 个工作日内退回"),
         "{assigned}"
     );
+    office
+        .post(
+            &path,
+            &[("kind", "supervise"), ("text", "请今日内联系留言人")],
+        )
+        .await;
+    let supervised = sink.wait_for("第 1 次督办").await;
+    assert!(
+        supervised.starts_with("handler@example.gov.cn|")
+            && supervised.contains("请今日内联系留言人"),
+        "{supervised}"
+    );
     handler
         .post(
             &path,
@@ -340,8 +352,5 @@ async fn writers_and_departments_are_notified_about_messages() {
         )
         .await;
     let fixed = sink.wait_for("室温达标").await;
-    assert!(
-        fixed.starts_with("wangwu@example.com|整改情况"),
-        "{fixed}"
-    );
+    assert!(fixed.starts_with("wangwu@example.com|整改情况"), "{fixed}");
 }
