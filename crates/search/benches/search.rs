@@ -186,6 +186,7 @@ fn ours(
     let options = Options {
         writer_threads: 2,
         writer_memory: 1_000_000_000,
+        search_threads: env_usize("GONGKAI_BENCH_SEARCH_THREADS", 2),
     };
     let t = Instant::now();
     let index = SearchIndex::open_with(dir, options).unwrap_or_else(|e| die(e));

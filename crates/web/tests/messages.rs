@@ -230,6 +230,10 @@ async fn a_message_goes_through_every_state_and_the_public_never_sees_personal_d
             public.push_str(&must(r.text().await));
         }
         assert!(public.contains("小区门口路灯损坏"));
+        assert!(
+            anon.get_text("/").await.contains(&format!("/hudong/{id}")),
+            "the home page lists the latest answered exchanges"
+        );
         assert!(public.contains("路灯已于本周修复"));
         assert!(
             public.contains("乌恰县财政局"),

@@ -33,13 +33,27 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
         }
         None => Vec::new(),
     };
+    let exchanges: Vec<minijinja::Value> = match sites.first() {
+        Some(root) => gongkai_store::messages::public_list(&state.store, root.id, 1, 5)
+            .await?
+            .0
+            .iter()
+            .map(|m| {
+                context! {
+                    id => m.id, title => super::hudong::masked(m, &m.title),
+                    department => m.answering_org_name(), replied_on => &m.replied_on,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     state
         .page(
             &ctx,
             "home.html",
             context! {
                 departments => ser(&departments), townships => ser(&townships), installed => !sites.is_empty(),
-                latest => ser(&latest),
+                latest => ser(&latest), exchanges => exchanges,
             },
         )
         .await
