@@ -684,7 +684,33 @@ pub fn mask_personal(text: &str, names: &[&str]) -> String {
     mask_emails(&mask_digit_runs(&out))
 }
 
-/// Masks runs of digits that are phone or ID numbers (full-width digits too).
+/// Words that announce a contact number: after them even a short local number is masked.
+const CONTACT_WORDS: [&str; 8] = [
+    "电话",
+    "手机",
+    "座机",
+    "联系方式",
+    "号码",
+    "微信",
+    "QQ",
+    "qq",
+];
+
+/// Whether a run of digits (separators aside) has the shape of personal data: a mobile number
+/// (11 digits from 1), a landline with its area code (10–12 digits from 0), an ID-card number
+/// (15 digits, or 17 and a check digit) or a bank card (16–19 digits); or any number of five
+/// digits or more right after a word like 电话 or 微信. Dates (2026-12-17), amounts, years
+/// and 文号 keep their digits.
+fn looks_personal(digits: usize, first: char, after_contact_word: bool) -> bool {
+    let first = to_half_width(&first.to_string());
+    (digits == 11 && first == "1")
+        || ((10..=12).contains(&digits) && first == "0")
+        || digits == 15
+        || (16..=19).contains(&digits)
+        || (after_contact_word && digits >= 5)
+}
+
+/// Masks runs of digits that are phone, ID or card numbers (full-width digits too).
 fn mask_digit_runs(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -695,8 +721,8 @@ fn mask_digit_runs(text: &str) -> String {
             i += 1;
             continue;
         }
-        // A run of digits, allowing one '-' or space inside (0998-1234567, 138 1234 5678) and
-        // a closing X of an ID number.
+        // A run of digits, allowing single '-' or spaces inside (0998-1234567, 138 1234 5678)
+        // and the closing X of an ID number.
         let start = i;
         let mut digits = 0;
         let mut j = i;
@@ -720,7 +746,9 @@ fn mask_digit_runs(text: &str) -> String {
             }
         }
         let run: String = chars[start..j].iter().collect();
-        if digits >= 7 {
+        let before: String = chars[start.saturating_sub(8)..start].iter().collect();
+        let after_contact_word = CONTACT_WORDS.iter().any(|w| before.contains(w));
+        if looks_personal(digits, chars[start], after_contact_word) {
             out.push_str(&mask_keep_ends(&run));
         } else {
             out.push_str(&run);
@@ -1236,7 +1264,7 @@ mod tests {
 
     #[test]
     fn personal_data_is_masked() {
-        let text = "我是张三，电话13812345678，座机0908-4567890，身份证65302219800101123X，邮箱zhangsan@example.com，卡号6222021234567890123。";
+        let text = "我是张三，电话13812345678，座机0908-4567890，身份证65302219800101123X，邮箱zhangsan@example.com，卡号6222021234567890123，办公室电话：4567891。";
         let masked = mask_personal(text, &["张三"]);
         for secret in [
             "张三",
@@ -1246,13 +1274,14 @@ mod tests {
             "65302219800101123X",
             "zhangsan@example.com",
             "6222021234567890123",
+            "4567891",
         ] {
             assert!(!masked.contains(secret), "{secret} left in {masked}");
         }
         assert!(masked.contains("某某"));
         assert!(masked.contains("138******78"), "{masked}");
         // Ordinary numbers stay: years, amounts, 文号.
-        let plain = "2026年投入资金300万元，依据国办发〔2019〕54号。";
+        let plain = "2026年投入资金12500000元，依据国办发〔2019〕54号，将于2026-12-17前修复，编号 2026 12 17。";
         assert_eq!(mask_personal(plain, &["李四"]), plain);
         // Full-width digits are digits too.
         assert!(!mask_personal("电话１３８１２３４５６７８", &[]).contains("１２３４５６"));

@@ -146,6 +146,14 @@ async fn a_message_goes_through_every_state_and_the_public_never_sees_personal_d
             handler.get(&format!("/admin/messages/{id}")).await.status(),
             StatusCode::FORBIDDEN
         );
+        // The staff page shows the message and its forms post to it.
+        let page = office.get_text(&format!("/admin/messages/{id}")).await;
+        assert!(page.contains("<h1>小区门口路灯损坏</h1>"), "{page}");
+        assert!(page.contains(&format!("action=\"/admin/messages/{id}/events\"")));
+        assert!(
+            page.contains(&code) && page.contains(NAME),
+            "staff see the writer"
+        );
         // 受理, 交办 to 县财政局.
         assert_eq!(
             act(&office, id, &[("kind", "accept")]).await.status(),

@@ -277,6 +277,6 @@ function errorsTiedToFields(page) {
 module.exports = {
   ORG, HANDLER, APPLICANT, LOOKUP_ERROR, proofPdf, BAD_PROOF, uniqueDescription, apiBody, applyThroughApi, fillApplyForm,
   applyThroughForm, receipt, lookUp, statusFacts, submit, staffLogin, openFromQueue, staffStatus,
-  register, openDetails, requestCorrection, correctionReceived, reply, handleWithLetters,
+  sendEvent, register, openDetails, requestCorrection, correctionReceived, reply, handleWithLetters,
   answeredApplication, errorsTiedToFields,
 };

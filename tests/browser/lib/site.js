@@ -29,8 +29,12 @@ const assert = require('node:assert/strict');
 const { DEMO_PASSWORD } = require('./server');
 const rec = require('./records');
 const ysq = require('./applications');
+const ly = require('./messages');
 
 const DEFAULT_SIZE_BUDGET = 100 * 1024;
+
+/** The title of the message the admin-message page type shows (one is written per server). */
+const ADMIN_MESSAGE_TITLE = '县城夜市摊位申请咨询（页面检查用）';
 
 /** Submit the login form with the given credentials (the page must be on /admin/login). */
 async function fillLogin(page, username, password) {
@@ -41,6 +45,14 @@ async function fillLogin(page, username, password) {
     page.getByRole('button', { name: '登录' }).click(),
   ]);
   return response;
+}
+
+/** Open every <details> of <main> by clicking its summary, as a person would. */
+async function openEveryDetails(page) {
+  for (const summary of await page.locator('main details > summary').all()) {
+    if (!(await summary.evaluate((el) => el.parentElement.open))) await summary.click();
+  }
+  assert.equal(await page.locator('details:not([open])').count(), 0, 'every <details> is open');
 }
 
 /** Log in through the real form, as a person would. Returns the final navigation response. */
@@ -265,6 +277,151 @@ const PAGES = [
       },
     }],
     screenshot: true,
+  },
+  // Public messages (政民互动): the public side.
+  {
+    name: 'hudong-index',
+    path: '/hudong/',
+    expectText: ['政民互动', '我要写信', '留言查询和评价', '办理情况统计', '留言选登', '个人信息已隐去', ly.DEMO_EXCHANGE.title],
+    screenshot: true,
+  },
+  {
+    // A published exchange of the demo whose bad rating was rectified and checked: the message,
+    // the reply and 整改情况, the writer shown as 某某.
+    name: 'hudong-show',
+    path: '/hudong/<published exchange>',
+    resolve: (page) => ly.publicPath(page, ly.DEMO_EXCHANGE.title),
+    expectText: [ly.DEMO_EXCHANGE.title, '留言人', '某某', '留言内容', '答复内容', '整改情况', '返回留言选登'],
+    screenshot: true,
+  },
+  {
+    name: 'hudong-write',
+    path: '/hudong/write',
+    expectText: ['我要写信', '留言对象', '县长信箱', '留言类型', '政务公开投诉', '附件（可选）', '联系方式（不公开）', '同意在“留言选登”中公开', '查询密码', '提交留言'],
+    screenshot: true,
+  },
+  {
+    // The form sent as served (县长信箱 and 咨询 preselected, nothing typed): every field error
+    // is on the page, tied to its field.
+    name: 'hudong-write-invalid',
+    path: '/hudong/write',
+    status: 400,
+    expectText: ['留言尚未提交', '请填写标题', '请填写留言内容', '请填写姓名', '联系电话应为', '查询密码应为 6 至 64 位'],
+    open: async (page) => {
+      await page.goto('/hudong/write');
+      return ysq.submit(page, '提交留言');
+    },
+    check: ysq.errorsTiedToFields,
+    screenshot: true,
+  },
+  {
+    name: 'hudong-receipt',
+    path: '/hudong/write',
+    status: 201,
+    expectText: ['留言已收到', '查询码', '留言对象', '收到日期', '答复期限', '个工作日', '留言查询'],
+    open: async (page) => {
+      await page.goto('/hudong/write');
+      await ly.fillWriteForm(page, {
+        title: '县城公共厕所开放时间咨询（页面检查用）',
+        content: ly.uniqueContent('请问县城公共厕所夜间是否开放？'),
+        phone: ly.uniquePhone(),
+        files: [ly.photo()],
+      });
+      return ysq.submit(page, '提交留言');
+    },
+    screenshot: true,
+  },
+  { name: 'hudong-status', path: '/hudong/status', dropCookies: [ly.WRITER_COOKIE], expectText: ['留言查询', '查询码', '查询密码'] },
+  {
+    name: 'hudong-status-error',
+    path: '/hudong/status',
+    status: 404,
+    dropCookies: [ly.WRITER_COOKIE],
+    expectText: [ly.LOOKUP_ERROR],
+    open: (page) => ly.lookUp(page, 'LYNOSUCHCODE', 'not-the-secret'),
+  },
+  {
+    // A demo message answered and not rated yet, looked up with its tracking code (read from the
+    // staff list) and demo-chaxun: the reply, the steps and the rating form.
+    name: 'hudong-status-result',
+    path: '/hudong/status',
+    dropCookies: [ly.WRITER_COOKIE],
+    expectText: ['留言办理情况', ly.DEMO_REPLIED.pages, '已答复', '答复内容', '办理过程', '审核通过并答复', '评价答复', '非常满意', '非常不满意', '评价意见（可选）', '提交评价'],
+    open: async (page) => {
+      const m = await ly.demoMessage(page, ly.DEMO_REPLIED.pages);
+      return ly.lookUp(page, m.trackingCode, m.secret);
+    },
+    screenshot: true,
+  },
+  {
+    name: 'hudong-stats',
+    path: '/hudong/stats',
+    expectText: ['留言办理情况统计', '统计期间', '按时答复率', '满意率', '按月统计', '各月留言办理情况', '按答复单位统计', '各单位留言办理情况', '近 12 个月'],
+    screenshot: true,
+  },
+
+  // Public messages: the staff workbench.
+  {
+    name: 'admin-messages',
+    path: '/admin/messages',
+    login: ly.SUPERVISOR,
+    expectText: ['政民互动', '待办留言', '超期和临近三个月时限', '差评整改', '全部留言', '办理时限和审核词语', '按答复期限排序'],
+    screenshot: true,
+  },
+  {
+    // The watch list: the demo has open messages past their due date.
+    name: 'admin-messages-watch',
+    path: '/admin/messages?view=watch',
+    login: ly.SUPERVISOR,
+    expectText: ['超期和临近三个月时限', '已超期'],
+  },
+  {
+    // A new message to the 县长信箱 seen by demo-supervisor (政务公开办): 受理 and the folded forms
+    // 交办承办单位, 不予受理, 督办; checked as served and again with every <details> opened. Two
+    // demo messages in later states follow as further states of the page type: a reply awaiting
+    // review (审核通过并答复, 退回修改, 督办) and a bad rating being rectified (办结, 回访, 登记整改完成,
+    // 不予公开展示), each with every <details> opened.
+    name: 'admin-message',
+    path: '/admin/messages/<new message>',
+    login: ly.SUPERVISOR,
+    resolve: async (page) => {
+      const r = await ly.writeThroughApi(page.request, {
+        title: ADMIN_MESSAGE_TITLE,
+        content: ly.uniqueContent('请问县城夜市摊位如何申请，需要哪些材料？'),
+      });
+      return ly.openFromQueue(page, r.tracking_code);
+    },
+    expectText: [ADMIN_MESSAGE_TITLE, '待受理', '县长信箱', '三个月时限', '留言内容', '办理', '受理', '交办承办单位', '不予受理', '督办', '办理记录'],
+    states: [
+      { name: 'every <details> opened', file: 'details-open', run: openEveryDetails },
+      {
+        name: 'a reply awaiting review (demo), every <details> opened',
+        file: 'review',
+        run: async (page) => {
+          await ly.openDemoMessage(page, ly.DEMO_STAFF.review);
+          assert.equal(await ly.staffStatus(page), '答复待审核');
+          assert.equal(await page.getByRole('button', { name: '审核通过并答复' }).count(), 1, 'the review form is there');
+          await openEveryDetails(page);
+        },
+      },
+      {
+        name: 'a bad rating being rectified (demo), every <details> opened',
+        file: 'rectify',
+        run: async (page) => {
+          await ly.openDemoMessage(page, ly.DEMO_STAFF.rectify);
+          assert.equal(await ly.staffStatus(page), '已答复');
+          assert.equal(await page.getByRole('button', { name: '登记整改完成' }).count(), 1, 'the rectification form is there');
+          await openEveryDetails(page);
+        },
+      },
+    ],
+    screenshot: true,
+  },
+  {
+    name: 'admin-message-settings',
+    path: '/admin/messages/settings',
+    login: ly.SUPERVISOR,
+    expectText: ['办理时限和审核词语', '答复时限（工作日，1 至 60）', '咨询', '建议', '需人工审核的词语', '保存'],
   },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
 ];

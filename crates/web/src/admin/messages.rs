@@ -182,7 +182,7 @@ async fn render(
             status,
             "admin/message.html",
             context! {
-                m => ser(m), error => error, steps => steps, files => files,
+                msg => ser(m), error => error, steps => steps, files => files,
                 status => st.code(), status_label => st.label(),
                 kind => m.kind().map(|k| k.label()).unwrap_or_default(),
                 to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
