@@ -32,6 +32,24 @@ pub fn display_minute(t: DateTime<Utc>) -> String {
     to_beijing(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Parses a Beijing wall-clock time as typed in forms (`YYYY-MM-DDTHH:MM` from a
+/// `datetime-local` field, or `YYYY-MM-DD HH:MM`, seconds optional) into an instant.
+pub fn parse_beijing_minute(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim().replace('T', " ");
+    let naive = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S"))
+        .ok()?;
+    naive
+        .and_local_timezone(beijing())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// How a `datetime-local` field shows an instant: `YYYY-MM-DDTHH:MM` in Beijing time.
+pub fn form_minute(t: DateTime<Utc>) -> String {
+    to_beijing(t).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 /// The storage form: RFC 3339 UTC with microseconds and `Z`, fixed width, so text order is
 /// time order on both engines.
 pub fn storage_timestamp(t: DateTime<Utc>) -> String {
@@ -62,6 +80,10 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(beijing_date(t).to_string(), "2026-11-26");
         assert_eq!(display_minute(t), "2026-11-26 00:30");
+        assert_eq!(parse_beijing_minute("2026-11-26T00:30"), Some(t));
+        assert_eq!(parse_beijing_minute("2026-11-26 00:30:00"), Some(t));
+        assert_eq!(form_minute(t), "2026-11-26T00:30");
+        assert_eq!(parse_beijing_minute("明天"), None);
     }
 
     #[test]
