@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "messages",
         include_str!("../migrations/0005_messages.sql"),
     ),
+    (
+        6,
+        "consultations",
+        include_str!("../migrations/0006_consultations.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -1,0 +1,804 @@
+//! Consultations on draft decisions (征求意见): drafts, their attachments, the state changes
+//! decided by `gongkai_domain::consultation::apply`, public comments with pre-moderation and
+//! tracking codes, and the per-comment feedback report.
+//!
+//! Every change runs in one write transaction with its audit entry; changes the public can see
+//! also emit a `consultation` row on the change feed so the search index follows. Commenters'
+//! names and contacts stay in this table and are never shown publicly.
+
+use chrono::{DateTime, Utc};
+use gongkai_domain::consultation::{
+    self as rules, Adoption, ConsultationAction, ConsultationStatus, FeedbackRow, Moderation,
+    Period,
+};
+use gongkai_domain::time::parse_storage_timestamp;
+use rand::Rng;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::applications::AttachedFile;
+use crate::sql::Sql;
+use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, orgs, ts};
+
+/// A consultation as stored, with its organisation's names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consultation {
+    /// Database id.
+    pub id: i64,
+    /// The site it belongs to.
+    pub site_id: i64,
+    /// The drafting organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// Its organ code.
+    pub org_code: String,
+    /// Title of the draft (…（征求意见稿）).
+    pub title: String,
+    /// The draft's full text, article by article.
+    pub draft_text: String,
+    /// 起草说明: background.
+    pub background: String,
+    /// 起草说明: basis.
+    pub basis: String,
+    /// 起草说明: main content.
+    pub main_content: String,
+    /// Other ways to send comments (post, e-mail, phone).
+    pub contact: String,
+    /// Start of the period (storage timestamp).
+    pub opens_at: String,
+    /// End of the period (storage timestamp).
+    pub closes_at: String,
+    /// Public reason for a period shorter than 30 days.
+    pub short_reason: String,
+    /// Status code.
+    pub status: String,
+    /// The feedback report's introduction.
+    pub feedback_summary: String,
+    /// The final decision's record, once linked.
+    pub decision_record_id: Option<i64>,
+    /// Author's user id.
+    pub author_id: Option<i64>,
+    /// When it was opened.
+    pub opened_at: Option<String>,
+    /// When it was closed.
+    pub closed_at: Option<String>,
+    /// When the feedback was published.
+    pub feedback_at: Option<String>,
+    /// Created (storage timestamp).
+    pub created_at: String,
+}
+
+impl Consultation {
+    /// The stored status.
+    pub fn status(&self) -> Result<ConsultationStatus> {
+        ConsultationStatus::parse(&self.status)
+            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
+    }
+
+    /// The comment period.
+    pub fn period(&self) -> Result<Period> {
+        let parse = |s: &str| {
+            parse_storage_timestamp(s).ok_or_else(|| StoreError::Corrupt("时间格式无效".into()))
+        };
+        Ok(Period {
+            opens_at: parse(&self.opens_at)?,
+            closes_at: parse(&self.closes_at)?,
+            short_reason: self.short_reason.clone(),
+        })
+    }
+
+    /// Whether the public may see it at `at` (not a draft, and its opening time has come).
+    pub fn is_public(&self, at: DateTime<Utc>) -> bool {
+        self.status != ConsultationStatus::Draft.code()
+            && parse_storage_timestamp(&self.opens_at).is_some_and(|o| o <= at)
+    }
+}
+
+const SELECT: &str = "SELECT c.*, o.name AS org_name, o.code AS org_code FROM consultations c JOIN organisations o ON o.id = c.org_id";
+
+fn from_row(r: &AnyRow) -> Result<Consultation> {
+    Ok(Consultation {
+        id: r.try_get("id")?,
+        site_id: r.try_get("site_id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_code: r.try_get("org_code")?,
+        title: r.try_get("title")?,
+        draft_text: r.try_get("draft_text")?,
+        background: r.try_get("background")?,
+        basis: r.try_get("basis")?,
+        main_content: r.try_get("main_content")?,
+        contact: r.try_get("contact")?,
+        opens_at: r.try_get("opens_at")?,
+        closes_at: r.try_get("closes_at")?,
+        short_reason: r.try_get("short_reason")?,
+        status: r.try_get("status")?,
+        feedback_summary: r.try_get("feedback_summary")?,
+        decision_record_id: r.try_get("decision_record_id")?,
+        author_id: r.try_get("author_id")?,
+        opened_at: r.try_get("opened_at")?,
+        closed_at: r.try_get("closed_at")?,
+        feedback_at: r.try_get("feedback_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A draft as typed by staff, already checked.
+#[derive(Debug, Clone)]
+pub struct NewConsultation {
+    /// Drafting organisation.
+    pub org_id: i64,
+    /// Title.
+    pub title: String,
+    /// The draft's text.
+    pub draft_text: String,
+    /// 起草说明: background.
+    pub background: String,
+    /// 起草说明: basis.
+    pub basis: String,
+    /// 起草说明: main content.
+    pub main_content: String,
+    /// Other ways to comment.
+    pub contact: String,
+    /// The period (checked by `Period::parse`).
+    pub period: Period,
+}
+
+/// Creates a draft (草稿), audited.
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    author_id: Option<i64>,
+    new: &NewConsultation,
+) -> Result<i64> {
+    let chain = orgs::chain(store, new.org_id).await?;
+    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let mut tx = store.begin_write().await?;
+    let at = ts(now());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO consultations (site_id, org_id, title, draft_text, background, basis, main_content, contact,
+            opens_at, closes_at, short_reason, status, author_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13, $13) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(new.org_id)
+    .bind(&new.title)
+    .bind(&new.draft_text)
+    .bind(&new.background)
+    .bind(&new.basis)
+    .bind(&new.main_content)
+    .bind(&new.contact)
+    .bind(ts(new.period.opens_at))
+    .bind(ts(new.period.closes_at))
+    .bind(&new.period.short_reason)
+    .bind(author_id)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "consultation.create",
+            object_type: "consultation",
+            object_id: id.to_string(),
+            detail: serde_json::json!({ "title": new.title, "org_id": new.org_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a draft's text and period (drafts only), audited.
+pub async fn update_draft(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    new: &NewConsultation,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let status = status_in(&mut tx, id).await?;
+    if status != ConsultationStatus::Draft {
+        return Err(StoreError::Conflict(
+            "已发布的征求意见不能再修改草稿内容".into(),
+        ));
+    }
+    sqlx::query(
+        "UPDATE consultations SET org_id = $1, title = $2, draft_text = $3, background = $4, basis = $5,
+            main_content = $6, contact = $7, opens_at = $8, closes_at = $9, short_reason = $10, updated_at = $11
+         WHERE id = $12",
+    )
+    .bind(new.org_id)
+    .bind(&new.title)
+    .bind(&new.draft_text)
+    .bind(&new.background)
+    .bind(&new.basis)
+    .bind(&new.main_content)
+    .bind(&new.contact)
+    .bind(ts(new.period.opens_at))
+    .bind(ts(new.period.closes_at))
+    .bind(&new.period.short_reason)
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "consultation.update",
+            object_type: "consultation",
+            object_id: id.to_string(),
+            detail: serde_json::json!({ "title": new.title }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
+    let s: String = sqlx::query_scalar("SELECT status FROM consultations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "该征求意见".into(),
+        })?;
+    ConsultationStatus::parse(&s).map_err(|_| StoreError::Corrupt(s))
+}
+
+/// One consultation.
+pub async fn get(store: &Store, id: i64) -> Result<Consultation> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "该征求意见".into(),
+        })?;
+    from_row(&row)
+}
+
+/// Consultations of the given organisations, newest first (staff).
+pub async fn list_for_orgs(store: &Store, org_ids: &[i64]) -> Result<Vec<Consultation>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(format!("{SELECT} WHERE c.org_id IN "));
+    q.int_list(org_ids.iter().copied());
+    q.push(" ORDER BY c.id DESC LIMIT 500");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Public consultations of a site at `at` (not drafts, opening time passed), newest first.
+pub async fn list_public(
+    store: &Store,
+    site_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<Consultation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.site_id = $1 AND c.status <> 'draft' AND c.opens_at <= $2 ORDER BY c.opens_at DESC, c.id DESC LIMIT 500"
+    )))
+    .bind(site_id)
+    .bind(ts(at))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Ids of consultations that may be public (not drafts), after `after` (for reindexing).
+pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM consultations WHERE id > $1 AND status <> 'draft' ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// The consultation whose final decision is `record_id`, if any.
+pub async fn by_decision_record(store: &Store, record_id: i64) -> Result<Option<Consultation>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.decision_record_id = $1 AND c.status = 'feedback' ORDER BY c.id LIMIT 1"
+    )))
+    .bind(record_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+async fn audit_and_feed(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action,
+            object_type: "consultation",
+            object_id: id.to_string(),
+            detail,
+        },
+    )
+    .await?;
+    feed::emit(tx, "consultation", &id.to_string(), action).await
+}
+
+/// Opens or closes a consultation at `now` when the domain's rules allow it; audited.
+pub async fn transition(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    action: ConsultationAction,
+    now_at: DateTime<Utc>,
+) -> Result<ConsultationStatus> {
+    if action == ConsultationAction::PublishFeedback {
+        return Err(StoreError::Conflict(
+            "发布反馈报告须同时提交每条意见的采纳情况".into(),
+        ));
+    }
+    let c = get(store, id).await?;
+    let mut tx = store.begin_write().await?;
+    let status = status_in(&mut tx, id).await?;
+    let next = rules::apply(status, &c.period()?, action, now_at)?;
+    let column = match action {
+        ConsultationAction::Open => "opened_at",
+        _ => "closed_at",
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE consultations SET status = $1, {column} = $2, updated_at = $2 WHERE id = $3"
+    )))
+    .bind(next.code())
+    .bind(ts(now_at))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    audit_and_feed(
+        &mut tx,
+        store,
+        actor,
+        id,
+        &format!("consultation.{}", action.code()),
+        serde_json::json!({ "from": status.code(), "to": next.code() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// Adds an attachment (bytes already stored by hash) to a draft, audited.
+pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -> Result<i64> {
+    let mut tx = store.begin_write().await?;
+    if status_in(&mut tx, id).await? != ConsultationStatus::Draft {
+        return Err(StoreError::Conflict(
+            "已发布的征求意见不能再添加附件".into(),
+        ));
+    }
+    let fid: i64 = sqlx::query_scalar(
+        "INSERT INTO consultation_files (consultation_id, sha256, file_name, kind, size_bytes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(&f.sha256)
+    .bind(&f.file_name)
+    .bind(&f.kind)
+    .bind(f.size_bytes)
+    .bind(ts(now()))
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "consultation.attach",
+            object_type: "consultation",
+            object_id: id.to_string(),
+            detail: serde_json::json!({ "file_name": f.file_name, "sha256": f.sha256 }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(fid)
+}
+
+/// Attachments of a consultation in upload order.
+pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
+    let rows = sqlx::query("SELECT id, sha256, file_name, kind, size_bytes FROM consultation_files WHERE consultation_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AttachedFile {
+                id: r.try_get("id")?,
+                sha256: r.try_get("sha256")?,
+                file_name: r.try_get("file_name")?,
+                kind: r.try_get("kind")?,
+                size_bytes: r.try_get("size_bytes")?,
+            })
+        })
+        .collect()
+}
+
+/// One attachment and the consultation it belongs to.
+pub async fn file(store: &Store, file_id: i64) -> Result<(i64, AttachedFile)> {
+    let r = sqlx::query("SELECT id, consultation_id, sha256, file_name, kind, size_bytes FROM consultation_files WHERE id = $1")
+        .bind(file_id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
+    Ok((
+        r.try_get("consultation_id")?,
+        AttachedFile {
+            id: r.try_get("id")?,
+            sha256: r.try_get("sha256")?,
+            file_name: r.try_get("file_name")?,
+            kind: r.try_get("kind")?,
+            size_bytes: r.try_get("size_bytes")?,
+        },
+    ))
+}
+
+/// A comment as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    /// Database id (its number in the feedback report).
+    pub id: i64,
+    /// The consultation.
+    pub consultation_id: i64,
+    /// Tracking code given to the commenter.
+    pub tracking_code: String,
+    /// The article commented on (0 = the draft as a whole).
+    pub article_no: i64,
+    /// The comment.
+    pub body: String,
+    /// Name (optional; never shown publicly).
+    pub name: String,
+    /// Contact (optional; never shown publicly).
+    pub contact: String,
+    /// Moderation code.
+    pub moderation: String,
+    /// Why it was not published.
+    pub reject_reason: String,
+    /// Adoption code once decided.
+    pub adoption: String,
+    /// Why.
+    pub adoption_reason: String,
+    /// When it was sent (storage timestamp).
+    pub created_at: String,
+}
+
+fn comment_from_row(r: &AnyRow) -> Result<Comment> {
+    Ok(Comment {
+        id: r.try_get("id")?,
+        consultation_id: r.try_get("consultation_id")?,
+        tracking_code: r.try_get("tracking_code")?,
+        article_no: r.try_get("article_no")?,
+        body: r.try_get("body")?,
+        name: r.try_get("name")?,
+        contact: r.try_get("contact")?,
+        moderation: r.try_get("moderation")?,
+        reject_reason: r.try_get("reject_reason")?,
+        adoption: r.try_get("adoption")?,
+        adoption_reason: r.try_get("adoption_reason")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A comment as sent by a member of the public.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    /// Idempotency key of the form.
+    pub submission_key: String,
+    /// Article number (0 = the whole draft).
+    pub article: u32,
+    /// The comment.
+    pub body: String,
+    /// Name (optional).
+    pub name: String,
+    /// Contact (optional).
+    pub contact: String,
+}
+
+/// What the commenter is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentReceipt {
+    /// Tracking code.
+    pub tracking_code: String,
+    /// Whether this repeats an earlier submission of the same form.
+    pub repeated: bool,
+}
+
+fn tracking_code() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..8)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect();
+    format!("ZJ{tail}")
+}
+
+/// Stores a comment sent at `now` if the consultation accepts comments then; it waits for
+/// moderation. Committed before the receipt is returned.
+pub async fn comment(
+    store: &Store,
+    id: i64,
+    new: &NewComment,
+    now_at: DateTime<Utc>,
+    ip: &str,
+) -> Result<CommentReceipt> {
+    if let Some(code) = sqlx::query_scalar::<_, String>(
+        "SELECT tracking_code FROM consultation_comments WHERE submission_key = $1",
+    )
+    .bind(&new.submission_key)
+    .fetch_optional(store.pool())
+    .await?
+    {
+        return Ok(CommentReceipt {
+            tracking_code: code,
+            repeated: true,
+        });
+    }
+    let c = get(store, id).await?;
+    let units = rules::split_articles(&c.draft_text);
+    let body = rules::check_comment(&new.body, new.article, &rules::article_numbers(&units))?;
+    let mut tx = store.begin_write().await?;
+    let status = status_in(&mut tx, id).await?;
+    rules::check_comment_allowed(status, &c.period()?, now_at)?;
+    let mut code = tracking_code();
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM consultation_comments WHERE tracking_code = $1",
+    )
+    .bind(&code)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some()
+    {
+        code = tracking_code();
+    }
+    sqlx::query(
+        "INSERT INTO consultation_comments (consultation_id, tracking_code, submission_key, article_no, body, name,
+            contact, moderation, ip, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+    )
+    .bind(id)
+    .bind(&code)
+    .bind(&new.submission_key)
+    .bind(i64::from(new.article))
+    .bind(&body)
+    .bind(new.name.trim())
+    .bind(new.contact.trim())
+    .bind(ip)
+    .bind(ts(now_at))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        &Actor::user("public", ip),
+        audit::Change {
+            action: "consultation.comment",
+            object_type: "consultation",
+            object_id: id.to_string(),
+            detail: serde_json::json!({ "tracking_code": code, "article": new.article }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CommentReceipt {
+        tracking_code: code,
+        repeated: false,
+    })
+}
+
+/// Every comment of a consultation in the order received.
+pub async fn comments(store: &Store, id: i64) -> Result<Vec<Comment>> {
+    let rows = sqlx::query(
+        "SELECT * FROM consultation_comments WHERE consultation_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(comment_from_row).collect()
+}
+
+/// A comment by its tracking code.
+pub async fn comment_by_code(store: &Store, code: &str) -> Result<Option<Comment>> {
+    let row = sqlx::query("SELECT * FROM consultation_comments WHERE tracking_code = $1")
+        .bind(code.trim().to_ascii_uppercase())
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(comment_from_row).transpose()
+}
+
+/// Publishes or rejects a comment (a rejection keeps its reason), audited.
+pub async fn moderate(
+    store: &Store,
+    actor: &Actor,
+    consultation_id: i64,
+    comment_id: i64,
+    decision: Moderation,
+    reason: &str,
+) -> Result<()> {
+    let reason = rules::check_moderation(decision, reason)?;
+    let mut tx = store.begin_write().await?;
+    let status = status_in(&mut tx, consultation_id).await?;
+    if status == ConsultationStatus::FeedbackPublished {
+        return Err(StoreError::Conflict(
+            "反馈报告已发布，不能再改变意见的审核结果".into(),
+        ));
+    }
+    let n = sqlx::query(
+        "UPDATE consultation_comments SET moderation = $1, reject_reason = $2, moderated_by = $3, moderated_at = $4
+         WHERE id = $5 AND consultation_id = $6",
+    )
+    .bind(decision.code())
+    .bind(if decision == Moderation::Rejected { reason.as_str() } else { "" })
+    .bind(&actor.name)
+    .bind(ts(now()))
+    .bind(comment_id)
+    .bind(consultation_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "该意见".into(),
+        });
+    }
+    audit_and_feed(
+        &mut tx,
+        store,
+        actor,
+        consultation_id,
+        "consultation.moderate",
+        serde_json::json!({ "comment": comment_id, "decision": decision.code(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes the feedback: each row's decision and reason onto its comments. With `publish`, the
+/// report must answer every published comment (`check_feedback`), no comment may still wait
+/// for moderation, and the consultation moves to 已反馈 — all in one transaction, audited.
+pub async fn save_feedback(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    summary: &str,
+    rows: &[FeedbackRow],
+    publish: bool,
+    now_at: DateTime<Utc>,
+) -> Result<()> {
+    let c = get(store, id).await?;
+    let mut tx = store.begin_write().await?;
+    let status = status_in(&mut tx, id).await?;
+    if status != ConsultationStatus::Closed {
+        return Err(StoreError::Conflict(format!(
+            "“{}”状态下不能填写反馈，请在征集截止后填写",
+            status.effective(c.period()?.closes_at, now_at).label()
+        )));
+    }
+    let all: Vec<(i64, String)> = sqlx::query(
+        "SELECT id, moderation FROM consultation_comments WHERE consultation_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("moderation")?)))
+    .collect::<Result<_>>()?;
+    let published: Vec<i64> = all
+        .iter()
+        .filter(|(_, m)| m == Moderation::Approved.code())
+        .map(|(i, _)| *i)
+        .collect();
+    if publish {
+        let pending = all
+            .iter()
+            .filter(|(_, m)| m == Moderation::Pending.code())
+            .count();
+        if pending > 0 {
+            return Err(StoreError::Conflict(format!(
+                "尚有 {pending} 条意见未审核，请先审核全部意见再发布反馈报告"
+            )));
+        }
+        rules::check_feedback(&published, rows)?;
+    }
+    for row in rows {
+        for cid in &row.comment_ids {
+            if !published.contains(cid) {
+                return Err(StoreError::Conflict(format!(
+                    "编号 {cid} 的意见不在已公开的意见之中"
+                )));
+            }
+            sqlx::query(
+                "UPDATE consultation_comments SET adoption = $1, adoption_reason = $2 WHERE id = $3",
+            )
+            .bind(row.adoption.map(Adoption::code).unwrap_or_default())
+            .bind(row.reason.trim())
+            .bind(cid)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let next = if publish {
+        rules::apply(
+            status,
+            &c.period()?,
+            ConsultationAction::PublishFeedback,
+            now_at,
+        )?
+    } else {
+        status
+    };
+    sqlx::query(
+        "UPDATE consultations SET feedback_summary = $1, status = $2, feedback_at = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(summary.trim())
+    .bind(next.code())
+    .bind(publish.then(|| ts(now_at)))
+    .bind(ts(now()))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    audit_and_feed(
+        &mut tx,
+        store,
+        actor,
+        id,
+        if publish {
+            "consultation.publish_feedback"
+        } else {
+            "consultation.save_feedback"
+        },
+        serde_json::json!({ "rows": rows.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links the final decision's record (a published 主动公开 record), audited.
+pub async fn link_decision(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    record_id: Option<i64>,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    status_in(&mut tx, id).await?;
+    sqlx::query("UPDATE consultations SET decision_record_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(record_id)
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit_and_feed(
+        &mut tx,
+        store,
+        actor,
+        id,
+        "consultation.link_decision",
+        serde_json::json!({ "record_id": record_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
