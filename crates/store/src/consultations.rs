@@ -608,12 +608,11 @@ pub async fn comment(
 
 /// Every comment of a consultation in the order received.
 pub async fn comments(store: &Store, id: i64) -> Result<Vec<Comment>> {
-    let rows = sqlx::query(
-        "SELECT * FROM consultation_comments WHERE consultation_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
+    let rows =
+        sqlx::query("SELECT * FROM consultation_comments WHERE consultation_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(store.pool())
+            .await?;
     rows.iter().map(comment_from_row).collect()
 }
 

@@ -61,7 +61,8 @@ impl OpinionEvent {
     }
 }
 
-const SELECT: &str = "SELECT e.*, o.name AS org_name FROM opinion_events e JOIN organisations o ON o.id = e.org_id";
+const SELECT: &str =
+    "SELECT e.*, o.name AS org_name FROM opinion_events e JOIN organisations o ON o.id = e.org_id";
 
 fn from_row(r: &AnyRow) -> Result<OpinionEvent> {
     Ok(OpinionEvent {
@@ -174,7 +175,9 @@ pub async fn list_for_orgs(
     if !include_closed {
         q.push(" AND e.status = 'open'");
     }
-    q.push(" ORDER BY CASE WHEN e.status = 'open' THEN 0 ELSE 1 END, e.first_seen_at, e.id LIMIT 500");
+    q.push(
+        " ORDER BY CASE WHEN e.status = 'open' THEN 0 ELSE 1 END, e.first_seen_at, e.id LIMIT 500",
+    );
     let rows = q.query().fetch_all(store.pool()).await?;
     rows.iter().map(from_row).collect()
 }

@@ -70,6 +70,14 @@ pub fn build(state: AppState) -> Router {
         .route("/hudong/rate", post(public::hudong::rate))
         .route("/hudong/stats", get(public::hudong::stats))
         .route("/hudong/{id}", get(public::hudong::show))
+        .route("/zhengji/", get(public::zhengji::index))
+        .route("/zhengji", get(public::zhengji::index))
+        .route("/zhengji/chaxun", get(public::zhengji::lookup))
+        .route("/zhengji/files/{id}/{name}", get(public::zhengji::file))
+        .route("/zhengji/{id}", get(public::zhengji::show))
+        .route("/zhengji/{id}/comment", post(public::zhengji::comment))
+        .route("/zhengji/{id}/feedback", get(public::zhengji::feedback))
+        .route("/feeds/zhengji.xml", get(public::zhengji::atom))
         .route("/search", get(public::search::page))
         .route("/search/advanced", get(public::search::advanced));
 
@@ -251,6 +259,85 @@ pub fn build(state: AppState) -> Router {
                 Permission::ManageSite,
                 get(admin::calendar::show).post(admin::calendar::import),
             ),
+        )
+        .route(
+            "/admin/zhengji",
+            guarded(Permission::EnterBackOffice, get(admin::consultations::list)),
+        )
+        .route(
+            "/admin/zhengji/new",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::consultations::new_form).post(admin::consultations::create),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}",
+            guarded(Permission::EnterBackOffice, get(admin::consultations::show)),
+        )
+        .route(
+            "/admin/zhengji/{id}/edit",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::consultations::edit_form).post(admin::consultations::update),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}/attachments",
+            guarded(Permission::DraftRecords, post(admin::consultations::upload)).layer(
+                DefaultBodyLimit::max(state.config.max_upload_bytes + 64 * 1024),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}/status",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::consultations::change_status),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}/comments/{comment}",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::consultations::moderate),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}/feedback",
+            guarded(
+                Permission::ReviewRecords,
+                get(admin::consultations::feedback_form).post(admin::consultations::feedback_save),
+            ),
+        )
+        .route(
+            "/admin/zhengji/{id}/decision",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::consultations::link_decision),
+            ),
+        )
+        .route(
+            "/admin/yuqing",
+            guarded(Permission::Supervise, get(admin::opinions::list)),
+        )
+        .route(
+            "/admin/yuqing/new",
+            guarded(
+                Permission::Supervise,
+                get(admin::opinions::new_form).post(admin::opinions::create),
+            ),
+        )
+        .route(
+            "/admin/yuqing/{id}",
+            guarded(Permission::Supervise, get(admin::opinions::show)),
+        )
+        .route(
+            "/admin/yuqing/{id}/responses",
+            guarded(Permission::Supervise, post(admin::opinions::respond)),
+        )
+        .route(
+            "/admin/yuqing/{id}/close",
+            guarded(Permission::Supervise, post(admin::opinions::close)),
         )
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use gongkai_domain::record::{RecordKind, Validity};
 use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
 use gongkai_search::{Doc, SearchIndex};
+use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
 use gongkai_store::{Store, attachments, feed, records};
@@ -108,6 +109,70 @@ async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<()
     Ok(())
 }
 
+/// The search key of a consultation (records use their 索引号).
+pub fn consultation_key(id: i64) -> String {
+    format!("zhengji-{id}")
+}
+
+/// The page of a search document, from its key: a consultation's `/zhengji/…`, an exchange's
+/// `/hudong/…` or a record's `/xxgk/…`.
+pub fn url_of(key: &str) -> String {
+    if let Some(id) = key.strip_prefix("zhengji-") {
+        crate::public::zhengji::url(id.parse().unwrap_or_default())
+    } else if let Some(id) = key.strip_prefix("message:") {
+        format!("/hudong/{id}")
+    } else {
+        crate::public::xxgk::record_url(key)
+    }
+}
+
+/// The search document of a consultation: its title, 起草说明, draft text and, once
+/// published, the feedback summary. Dated by its opening time, so it shows only from then.
+pub fn consultation_doc(c: &Consultation) -> Doc {
+    let opens = parse_storage_timestamp(&c.opens_at);
+    Doc {
+        id: consultation_key(c.id),
+        title: c.title.clone(),
+        body: [
+            c.background.as_str(),
+            c.basis.as_str(),
+            c.main_content.as_str(),
+            c.draft_text.as_str(),
+            c.feedback_summary.as_str(),
+        ]
+        .join("\n"),
+        attachments_text: String::new(),
+        doc_number: String::new(),
+        org_code: c.org_code.clone(),
+        org_name: c.org_name.clone(),
+        theme: String::new(),
+        kind: "征求意见".into(),
+        validity: String::new(),
+        published_at: opens.map_or(0, |t| t.timestamp()),
+        year: opens.map(|t| chrono::Datelike::year(&beijing_date(t))),
+        url: crate::public::zhengji::url(c.id),
+        content_type: "consultation".into(),
+    }
+}
+
+/// Applies one consultation's current state: indexed once published (open, closed or with
+/// feedback), removed while a draft.
+async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
+    let c = match consultations::get(store, id).await {
+        Ok(c) => c,
+        Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if c.status == "draft" {
+        index.delete(&consultation_key(id)).map_err(search_error)?;
+    } else {
+        index
+            .upsert(&[consultation_doc(&c)])
+            .map_err(search_error)?;
+    }
+    Ok(())
+}
+
 /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
 /// search only shows what is already public), removed otherwise.
 async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
@@ -152,6 +217,7 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebEr
             match object_type {
                 "record" => apply_record(store, index, id).await?,
                 "message" => apply_message(store, index, id).await?,
+                "consultation" => apply_consultation(store, index, id).await?,
                 _ => {}
             }
         }
@@ -163,7 +229,7 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebEr
     Ok(applied)
 }
 
-/// Rebuilds the index from the records and the published exchanges; `progress` is told how
+/// Rebuilds the index from the records, the published exchanges and the public consultations; `progress` is told how
 /// many documents are done.
 pub async fn rebuild(
     store: &Store,
@@ -198,6 +264,21 @@ pub async fn rebuild(
         let mut docs = Vec::with_capacity(ids.len());
         for id in ids {
             docs.push(doc_of_message(&messages::get(store, id).await?));
+        }
+        index.upsert(&docs).map_err(search_error)?;
+        done += docs.len();
+        progress(done);
+        after = last;
+    }
+    let mut after = 0;
+    loop {
+        let ids = consultations::searchable_ids(store, after, 500).await?;
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in ids {
+            docs.push(consultation_doc(&consultations::get(store, id).await?));
         }
         index.upsert(&docs).map_err(search_error)?;
         done += docs.len();

@@ -172,6 +172,54 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/themes.html",
         include_str!("../templates/admin/themes.html"),
     ),
+    (
+        "zhengji/index.html",
+        include_str!("../templates/zhengji/index.html"),
+    ),
+    (
+        "zhengji/show.html",
+        include_str!("../templates/zhengji/show.html"),
+    ),
+    (
+        "zhengji/receipt.html",
+        include_str!("../templates/zhengji/receipt.html"),
+    ),
+    (
+        "zhengji/lookup.html",
+        include_str!("../templates/zhengji/lookup.html"),
+    ),
+    (
+        "zhengji/feedback.html",
+        include_str!("../templates/zhengji/feedback.html"),
+    ),
+    (
+        "admin/consultations.html",
+        include_str!("../templates/admin/consultations.html"),
+    ),
+    (
+        "admin/consultation.html",
+        include_str!("../templates/admin/consultation.html"),
+    ),
+    (
+        "admin/consultation_form.html",
+        include_str!("../templates/admin/consultation_form.html"),
+    ),
+    (
+        "admin/consultation_feedback.html",
+        include_str!("../templates/admin/consultation_feedback.html"),
+    ),
+    (
+        "admin/opinions.html",
+        include_str!("../templates/admin/opinions.html"),
+    ),
+    (
+        "admin/opinion.html",
+        include_str!("../templates/admin/opinion.html"),
+    ),
+    (
+        "admin/opinion_form.html",
+        include_str!("../templates/admin/opinion_form.html"),
+    ),
     ("search.html", include_str!("../templates/search.html")),
     (
         "search_advanced.html",
@@ -236,6 +284,7 @@ impl Templates {
                 .map(|(_, src)| (*src).to_owned()))
         });
         env.add_filter("mask_id", mask_middle);
+        env.add_filter("paragraphs", paragraphs);
         env.set_formatter(escape_without_slash);
         let templates = Self { env, theme };
         for (name, _) in TEMPLATES {
@@ -307,6 +356,14 @@ fn escape_without_slash(
     }
     out.write_str(&escaped)
         .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// Template filter: the non-empty lines of a plain text, trimmed, for one `<p>` each.
+fn paragraphs(s: String) -> Vec<String> {
+    s.lines()
+        .map(|l| l.trim_matches([' ', '\u{3000}', '\t']).to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// Template filter: keeps the first 3 and last 4 characters, masks the rest.

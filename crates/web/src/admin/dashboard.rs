@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use gongkai_domain::role::Permission;
 use minijinja::context;
 
 use crate::WebError;
@@ -19,6 +20,11 @@ pub async fn show(
     let users = gongkai_store::users::list(&state.store).await?.len();
     let (messages_overdue, messages_near_line) =
         crate::admin::messages::watch_counts(&state, &staff).await?;
+    let opinion_alerts = if staff.grants.allows(Permission::Supervise, &[]) {
+        super::opinions::needing_attention(&state, &staff).await?
+    } else {
+        Vec::new()
+    };
     state
         .page(
             &ctx,
@@ -26,6 +32,7 @@ pub async fn show(
             context! {
                 org_count => orgs, user_count => users,
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
+                opinion_alerts => opinion_alerts,
             },
         )
         .await

@@ -16,7 +16,7 @@ use crate::WebError;
 use crate::state::AppState;
 
 /// The absolute base URL of the request (for feed ids and sitemap locations).
-fn base_url(headers: &HeaderMap) -> String {
+pub fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -134,6 +134,7 @@ pub async fn sitemap(
         context! { loc => "/" },
         context! { loc => "/xxgk/" },
         context! { loc => "/jigou" },
+        context! { loc => "/zhengji/" },
     ];
     for c in catalogue::COLUMNS {
         urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });

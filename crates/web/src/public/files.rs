@@ -10,7 +10,7 @@ use crate::WebError;
 use crate::state::AppState;
 
 /// RFC 5987 encoding of a file name for `Content-Disposition`.
-fn disposition(name: &str) -> String {
+pub fn disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {

@@ -10,6 +10,7 @@ pub mod orgs;
 pub mod search;
 pub mod xxgk;
 pub mod ysqgk;
+pub mod zhengji;
 
 use axum::extract::Multipart;
 use gongkai_store::applications::AttachedFile;

@@ -300,10 +300,11 @@ fn meta_rows(r: &Record, superseded: Option<&Record>) -> Value {
 }
 
 /// A weak validator for a record page: changes with its content, revision and the page mode.
-fn etag(r: &Record, care: bool) -> String {
+fn etag(r: &Record, care: bool, consultation: Option<i64>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(r.id.to_be_bytes());
+    h.update(consultation.unwrap_or(0).to_be_bytes());
     h.update(r.revision.to_be_bytes());
     h.update(r.updated_at.as_bytes());
     h.update([u8::from(care)]);
@@ -329,7 +330,9 @@ pub async fn record(
     if !r.is_public(now) {
         return Err(not_found());
     }
-    let tag = etag(&r, ctx.care);
+    // The consultation whose feedback report names this record as its final decision.
+    let consultation = gongkai_store::consultations::by_decision_record(&state.store, r.id).await?;
+    let tag = etag(&r, ctx.care, consultation.as_ref().map(|c| c.id));
     let last_modified = parse_storage_timestamp(&r.updated_at)
         .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
     if headers
@@ -395,6 +398,10 @@ pub async fn record(
                 interpretations => interpretations,
                 policy => policy.map(|p| context! { title => p.title, url => p.index_no.as_deref().map(record_url) }),
                 files => files,
+                consultation => consultation.map(|c| context! {
+                    title => c.title, url => crate::public::zhengji::url(c.id),
+                    feedback_url => format!("/zhengji/{}/feedback", c.id),
+                }),
                 revisions => ser(&revisions),
                 columns => ser(&columns),
             },

@@ -1,0 +1,401 @@
+//! `/admin/yuqing`: public-opinion events (政务舆情) for the openness office — registration,
+//! the clocks (5 h / 24 h for 特别重大 and 重大, 48 h for the others) as they stand now, the
+//! timeline of responses (each may link a published record), closing with an evaluation.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use gongkai_domain::index_no::IndexNo;
+use gongkai_domain::opinion::{self as rules, Clock, ResponseKind, Severity};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::{
+    display_minute, form_minute, parse_beijing_minute, parse_storage_timestamp,
+};
+use gongkai_store::opinions::{self, NewEvent, NewResponse, OpinionEvent};
+use gongkai_store::users::Staff;
+use gongkai_store::{Actor, StoreError, orgs, records};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+use super::consultations::scope;
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+fn minute(stamp: &str) -> String {
+    parse_storage_timestamp(stamp)
+        .map(display_minute)
+        .unwrap_or_default()
+}
+
+/// How a clock is shown.
+pub fn clock_view(c: &Clock) -> Value {
+    let running = c.met_at.is_none();
+    context! {
+        label => c.kind.label(), due_at => display_minute(c.due_at),
+        met_at => c.met_at.map(display_minute), state => c.state.label(), state_code => c.state.code(),
+        attention => c.state.needs_attention(),
+        left => running.then(|| rules::describe_left(c.minutes_left)),
+    }
+}
+
+/// An event with its clocks at `now`, for lists and the dashboard.
+pub async fn event_view(
+    state: &AppState,
+    e: &OpinionEvent,
+    now: DateTime<Utc>,
+) -> Result<(Value, rules::ClockState), WebError> {
+    let clocks = opinions::clocks_of(&state.store, e, now).await?;
+    let worst = rules::worst(&clocks);
+    let open = e.status == rules::OpinionStatus::Open.code();
+    Ok((
+        context! {
+            id => e.id, title => &e.title, org_name => &e.org_name, source => &e.source,
+            severity => e.severity().map(|s| s.label()).unwrap_or_default(),
+            first_seen => minute(&e.first_seen_at),
+            status => rules::OpinionStatus::parse(&e.status).map(|s| s.label()).unwrap_or_default(),
+            open => open, worst => worst.label(), worst_code => worst.code(),
+            attention => open && worst.needs_attention(),
+            clocks => clocks.iter().map(clock_view).collect::<Vec<_>>(),
+        },
+        worst,
+    ))
+}
+
+async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError> {
+    Ok(scope(state, staff, Permission::Supervise)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect())
+}
+
+/// Open events whose clocks need attention now (overdue or due soon), worst first.
+pub async fn needing_attention(state: &AppState, staff: &Staff) -> Result<Vec<Value>, WebError> {
+    let now = Utc::now();
+    let ids = scope_ids(state, staff).await?;
+    let mut out = Vec::new();
+    for e in opinions::list_for_orgs(&state.store, &ids, false).await? {
+        let (view, worst) = event_view(state, &e, now).await?;
+        if worst.needs_attention() {
+            out.push((worst, view));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// `GET /admin/yuqing`: open events first, with their clocks.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let ids = scope_ids(&state, &staff).await?;
+    let mut rows = Vec::new();
+    for e in opinions::list_for_orgs(&state.store, &ids, true).await? {
+        rows.push(event_view(&state, &e, now).await?.0);
+    }
+    state
+        .page(&ctx, "admin/opinions.html", context! { rows => rows })
+        .await
+}
+
+/// The registration form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct EventForm {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    first_seen_at: String,
+    #[serde(default)]
+    severity: String,
+}
+
+async fn render_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    status: StatusCode,
+    form: &EventForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let all = orgs::list(&state.store).await?;
+    let allowed = scope(state, staff, Permission::Supervise).await?;
+    let choices: Vec<_> = Severity::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    let orgs: Vec<_> = all
+        .into_iter()
+        .filter(|o| allowed.iter().any(|a| a.id == o.id))
+        .collect();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/opinion_form.html",
+            context! { form => ser(form), errors => ser(errors), orgs => ser(&orgs), severities => ser(&choices) },
+        )
+        .await
+}
+
+/// `GET /admin/yuqing/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    let form = EventForm {
+        org: staff.org_code.clone(),
+        first_seen_at: form_minute(Utc::now()),
+        severity: Severity::General.code().into(),
+        ..EventForm::default()
+    };
+    render_form(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /admin/yuqing/new`: registers the event; its clocks start at the first-seen time.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<EventForm>,
+) -> Result<Response, WebError> {
+    let mut errors = FieldErrors::new();
+    let org = scope(&state, &staff, Permission::Supervise)
+        .await?
+        .into_iter()
+        .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
+    if org.is_none() {
+        errors.insert("org", "请选择责任单位".into());
+    }
+    let severity = Severity::parse(&f.severity).ok();
+    if severity.is_none() {
+        errors.insert("severity", "请选择舆情级别".into());
+    }
+    let first_seen = parse_beijing_minute(&f.first_seen_at);
+    if first_seen.is_none() {
+        errors.insert(
+            "first_seen_at",
+            "请填写首次发现时间（年-月-日 时:分）".into(),
+        );
+    }
+    let now = Utc::now();
+    if let (Some(t), true) = (first_seen, errors.is_empty())
+        && let Err(e) = rules::check_registration(&f.title, &f.source, &f.summary, t, now)
+    {
+        super::field_error(&mut errors, e);
+    }
+    match (errors.is_empty(), org, severity, first_seen) {
+        (true, Some(org), Some(severity), Some(first_seen)) => {
+            let new = NewEvent {
+                org_id: org.id,
+                title: f.title.clone(),
+                source: f.source.clone(),
+                summary: f.summary.clone(),
+                first_seen,
+                severity,
+            };
+            let id =
+                opinions::register(&state.store, &Actor::user(&staff.username, &ip), &new, now)
+                    .await?;
+            Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response())
+        }
+        _ => render_form(&state, &ctx, &staff, StatusCode::BAD_REQUEST, &f, &errors).await,
+    }
+}
+
+async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<OpinionEvent, WebError> {
+    let e = opinions::get(&state.store, id).await?;
+    let chain = orgs::chain(&state.store, e.org_id).await?;
+    check_in(staff, Permission::Supervise, &chain)?;
+    Ok(e)
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    e: &OpinionEvent,
+    status: StatusCode,
+    errors: &FieldErrors,
+    typed: Option<&ResponseForm>,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let (view, _) = event_view(state, e, now).await?;
+    let mut timeline = Vec::new();
+    for r in opinions::responses(&state.store, e.id).await? {
+        let record = match r.record_id {
+            Some(rid) => records::get(&state.store, rid).await.ok().and_then(|rec| {
+                rec.index_no.as_deref().map(|i| {
+                    context! { title => rec.title.clone(), url => crate::public::xxgk::record_url(i) }
+                })
+            }),
+            None => None,
+        };
+        timeline.push(context! {
+            kind => ResponseKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
+            at => minute(&r.at), note => &r.note, actor => &r.actor, record => record,
+        });
+    }
+    let kinds: Vec<_> = ResponseKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    let default_form = ResponseForm {
+        at: form_minute(now),
+        kind: ResponseKind::Authoritative.code().into(),
+        ..ResponseForm::default()
+    };
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/opinion.html",
+            context! {
+                e => view, summary => &e.summary, evaluation => &e.evaluation,
+                closed_at => e.closed_at.as_deref().map(minute), registered_by => &e.registered_by,
+                timeline => timeline, kinds => ser(&kinds), errors => ser(errors),
+                form => ser(typed.unwrap_or(&default_form)),
+            },
+        )
+        .await
+}
+
+/// `GET /admin/yuqing/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let e = load(&state, &staff, id).await?;
+    render(&state, &ctx, &e, StatusCode::OK, &FieldErrors::new(), None).await
+}
+
+/// The response form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct ResponseForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    index_no: String,
+}
+
+/// `POST /admin/yuqing/{id}/responses`: adds a response to the timeline.
+pub async fn respond(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<ResponseForm>,
+) -> Result<Response, WebError> {
+    let e = load(&state, &staff, id).await?;
+    let mut errors = FieldErrors::new();
+    let kind = ResponseKind::parse(&f.kind).ok();
+    if kind.is_none() {
+        errors.insert("kind", "请选择回应方式".into());
+    }
+    let at = parse_beijing_minute(&f.at);
+    if at.is_none() {
+        errors.insert("at", "请填写回应时间（年-月-日 时:分）".into());
+    }
+    let mut record_id = None;
+    if !f.index_no.trim().is_empty() {
+        let found = match IndexNo::parse(&f.index_no) {
+            Ok(no) => match records::by_index_no(&state.store, &no).await {
+                Ok(r) if r.is_public(Utc::now()) => Some(r.id),
+                Ok(_) | Err(StoreError::NotFound { .. }) => None,
+                Err(err) => return Err(err.into()),
+            },
+            Err(_) => None,
+        };
+        if found.is_none() {
+            errors.insert("index_no", "未找到该索引号对应的已公开信息".into());
+        }
+        record_id = found;
+    }
+    if let (true, Some(kind), Some(at)) = (errors.is_empty(), kind, at) {
+        let new = NewResponse {
+            kind,
+            at,
+            note: f.note.clone(),
+            record_id,
+        };
+        match opinions::respond(
+            &state.store,
+            &Actor::user(&staff.username, &ip),
+            id,
+            &new,
+            Utc::now(),
+        )
+        .await
+        {
+            Ok(()) => return Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
+            Err(StoreError::Domain(err)) => super::field_error(&mut errors, err),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    render(&state, &ctx, &e, StatusCode::BAD_REQUEST, &errors, Some(&f)).await
+}
+
+/// The closing form.
+#[derive(Debug, Default, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    evaluation: String,
+}
+
+/// `POST /admin/yuqing/{id}/close`: closes the event with its evaluation note.
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, WebError> {
+    let e = load(&state, &staff, id).await?;
+    match opinions::close(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        &f.evaluation,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
+        Err(StoreError::Domain(err)) => {
+            let mut errors = FieldErrors::new();
+            super::field_error(&mut errors, err);
+            render(&state, &ctx, &e, StatusCode::BAD_REQUEST, &errors, None).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

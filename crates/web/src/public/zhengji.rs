@@ -1,0 +1,538 @@
+//! 征求意见 for the public under `/zhengji/`: open and closed consultations, the draft read
+//! article by article with per-article counts and published comments, the comment form with
+//! its tracking code, the feedback report with one row per opinion, the comment lookup,
+//! attachments and the Atom feed of new consultations.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use gongkai_domain::consultation::{
+    self as rules, Adoption, ConsultationStatus, Moderation, UnitKind,
+};
+use gongkai_domain::time::{display_minute, parse_storage_timestamp};
+use gongkai_store::consultations::{self, Comment, Consultation, NewComment};
+use gongkai_store::{StoreError, attachments, records, throttle};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use crate::WebError;
+use crate::admin::FieldErrors;
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
+use crate::templates::{PageCtx, ser};
+
+/// The public address of a consultation.
+pub fn url(id: i64) -> String {
+    format!("/zhengji/{id}")
+}
+
+fn minute(stamp: &str) -> String {
+    parse_storage_timestamp(stamp)
+        .map(display_minute)
+        .unwrap_or_default()
+}
+
+fn not_found() -> WebError {
+    WebError::NotFound("未找到该征求意见，可能尚未发布或地址有误。".into())
+}
+
+/// A consultation the public may see now, or 404.
+async fn load_public(
+    state: &AppState,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Consultation, WebError> {
+    match consultations::get(&state.store, id).await {
+        Ok(c) if c.is_public(now) => Ok(c),
+        Ok(_) | Err(StoreError::NotFound { .. }) => Err(not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The status the public sees at `now`.
+pub fn effective_status(c: &Consultation, now: DateTime<Utc>) -> ConsultationStatus {
+    match (c.status(), c.period()) {
+        (Ok(s), Ok(p)) => s.effective(p.closes_at, now),
+        _ => ConsultationStatus::Draft,
+    }
+}
+
+/// A line of the consultation list.
+pub fn summary_view(c: &Consultation, comments: &[Comment], now: DateTime<Utc>) -> Value {
+    let status = effective_status(c, now);
+    let days_left = c
+        .period()
+        .ok()
+        .map(|p| (p.closes_at - now).num_days())
+        .filter(|_| status == ConsultationStatus::Open);
+    context! {
+        id => c.id, url => url(c.id), title => &c.title, org_name => &c.org_name,
+        status => status.label(), status_code => status.code(),
+        opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at), days_left => days_left,
+        received => comments.iter().filter(|m| m.moderation != Moderation::Rejected.code()).count(),
+        published => comments.iter().filter(|m| m.moderation == Moderation::Approved.code()).count(),
+    }
+}
+
+/// `GET /zhengji/`: open consultations, then closed ones with their feedback reports.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let mut open = Vec::new();
+    let mut closed = Vec::new();
+    if let Some(site) = super::xxgk::primary_site(&state).await? {
+        for c in consultations::list_public(&state.store, site.id, now).await? {
+            let comments = consultations::comments(&state.store, c.id).await?;
+            let view = summary_view(&c, &comments, now);
+            if effective_status(&c, now) == ConsultationStatus::Open {
+                open.push(view);
+            } else {
+                closed.push(view);
+            }
+        }
+    }
+    state
+        .page(
+            &ctx,
+            "zhengji/index.html",
+            context! { open => open, closed => closed },
+        )
+        .await
+}
+
+/// The comment form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct CommentForm {
+    /// Idempotency key.
+    #[serde(default)]
+    pub submission_key: String,
+    /// Article number, `0` for the whole draft.
+    #[serde(default)]
+    pub article: String,
+    /// The comment.
+    #[serde(default)]
+    pub body: String,
+    /// Name (optional).
+    #[serde(default)]
+    pub name: String,
+    /// Contact (optional).
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// Which article a link asked to comment on.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    article: String,
+}
+
+async fn render_show(
+    state: &AppState,
+    ctx: &PageCtx,
+    c: &Consultation,
+    status_code: StatusCode,
+    form: &CommentForm,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let status = effective_status(c, now);
+    let comments = consultations::comments(&state.store, c.id).await?;
+    let received = |n: i64| {
+        comments
+            .iter()
+            .filter(|m| m.article_no == n && m.moderation != Moderation::Rejected.code())
+            .count()
+    };
+    let published = |n: i64| -> Vec<Value> {
+        comments
+            .iter()
+            .filter(|m| m.article_no == n && m.moderation == Moderation::Approved.code())
+            .map(|m| context! { id => m.id, body => &m.body, at => minute(&m.created_at) })
+            .collect()
+    };
+    let units = rules::split_articles(&c.draft_text);
+    let unit_views: Vec<Value> = units
+        .iter()
+        .map(|u| {
+            let kind = match u.kind {
+                UnitKind::Preamble => "preamble",
+                UnitKind::Chapter => "chapter",
+                UnitKind::Article => "article",
+            };
+            let n = i64::from(u.number);
+            let is_article = u.kind == UnitKind::Article;
+            context! {
+                kind => kind, number => u.number, label => &u.label,
+                paragraphs => u.text.lines().map(str::to_owned).collect::<Vec<_>>(),
+                received => if is_article { received(n) } else { 0 },
+                comments => if is_article { published(n) } else { Vec::new() },
+            }
+        })
+        .collect();
+    let articles: Vec<Value> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Article)
+        .map(|u| context! { number => u.number, label => &u.label })
+        .collect();
+    let files: Vec<Value> = consultations::files(&state.store, c.id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            context! {
+                name => &f.file_name, url => format!("/zhengji/files/{}/{}", f.id, crate::error::urlencode(&f.file_name)),
+                size => super::xxgk::human_size(f.size_bytes),
+            }
+        })
+        .collect();
+    let period = c.period()?;
+    state
+        .page_with_status(
+            ctx,
+            status_code,
+            "zhengji/show.html",
+            context! {
+                c => context! {
+                    id => c.id, title => &c.title, org_name => &c.org_name, background => &c.background,
+                    basis => &c.basis, main_content => &c.main_content, contact => &c.contact,
+                    opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
+                    days => period.days(), short => period.is_short(), short_reason => &c.short_reason,
+                    status => status.label(), status_code => status.code(),
+                    open => status == ConsultationStatus::Open,
+                    feedback => status == ConsultationStatus::FeedbackPublished,
+                },
+                units => unit_views, articles => articles, files => files,
+                whole_received => received(0), whole_comments => published(0),
+                total_received => comments.iter().filter(|m| m.moderation != Moderation::Rejected.code()).count(),
+                form => ser(form), errors => ser(errors),
+            },
+        )
+        .await
+}
+
+/// `GET /zhengji/{id}`: the consultation, article by article, with the comment form while open.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    let c = load_public(&state, id, Utc::now()).await?;
+    let form = CommentForm {
+        submission_key: gongkai_store::sessions::random_token(),
+        article: if q.article.trim().is_empty() {
+            "0".into()
+        } else {
+            q.article.trim().to_owned()
+        },
+        ..CommentForm::default()
+    };
+    render_show(&state, &ctx, &c, StatusCode::OK, &form, &FieldErrors::new()).await
+}
+
+/// `POST /zhengji/{id}/comment`: checks the comment, refuses one after closing, stores it for
+/// moderation and shows the tracking code.
+pub async fn comment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let c = load_public(&state, id, now).await?;
+    let mut errors = FieldErrors::new();
+    let article: u32 = match f.article.trim().parse() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.insert("article", "请选择意见针对的条款".into());
+            0
+        }
+    };
+    let units = rules::split_articles(&c.draft_text);
+    if let Err(e) = rules::check_comment(&f.body, article, &rules::article_numbers(&units)) {
+        crate::admin::field_error(&mut errors, e);
+    }
+    if f.name.chars().count() > 50 {
+        errors.insert("name", "姓名不能超过 50 个字".into());
+    }
+    if f.contact.chars().count() > 100 {
+        errors.insert("contact", "联系方式不能超过 100 个字".into());
+    }
+    // A comment after closing is refused whatever else is wrong with it.
+    if let Err(e) = rules::check_comment_allowed(c.status()?, &c.period()?, now) {
+        errors.clear();
+        crate::admin::field_error(&mut errors, e);
+    }
+    if !errors.is_empty() {
+        return render_show(&state, &ctx, &c, StatusCode::BAD_REQUEST, &f, &errors).await;
+    }
+    let limit = state.config.submissions_per_hour;
+    if !throttle::hit(
+        &state.store,
+        &format!("comment:{ip}"),
+        limit,
+        Duration::hours(1),
+    )
+    .await?
+    {
+        return Err(WebError::TooManyRequests(format!(
+            "同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"
+        )));
+    }
+    let key = f.submission_key.trim();
+    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        key.to_owned()
+    } else {
+        gongkai_store::sessions::random_token()
+    };
+    let new = NewComment {
+        submission_key: key,
+        article,
+        body: f.body.clone(),
+        name: f.name.clone(),
+        contact: f.contact.clone(),
+    };
+    let receipt = consultations::comment(&state.store, id, &new, now, &ip).await?;
+    let label = units
+        .iter()
+        .find(|u| u.kind == UnitKind::Article && u.number == article)
+        .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
+    state
+        .page_with_status(
+            &ctx,
+            StatusCode::CREATED,
+            "zhengji/receipt.html",
+            context! {
+                c => context! { id => c.id, title => &c.title, closes_at => minute(&c.closes_at) },
+                code => receipt.tracking_code, repeated => receipt.repeated, article => label,
+            },
+        )
+        .await
+}
+
+/// The feedback rows of a consultation: identical published comments grouped, each group
+/// with its decision.
+pub fn feedback_rows(units: &[rules::Unit], comments: &[Comment]) -> Vec<Value> {
+    let published: Vec<&Comment> = comments
+        .iter()
+        .filter(|m| m.moderation == Moderation::Approved.code())
+        .collect();
+    let keyed: Vec<(i64, u32, String)> = published
+        .iter()
+        .map(|m| {
+            (
+                m.id,
+                u32::try_from(m.article_no).unwrap_or(0),
+                m.body.clone(),
+            )
+        })
+        .collect();
+    rules::group_identical(&keyed)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, ids)| {
+            let first = published.iter().find(|m| Some(&m.id) == ids.first())?;
+            let article = units
+                .iter()
+                .find(|u| u.kind == UnitKind::Article && i64::from(u.number) == first.article_no)
+                .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
+            Some(context! {
+                n => i + 1, ids => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+                count => ids.len(), article => article, body => &first.body,
+                adoption => Adoption::parse(&first.adoption).map(|a| a.label()).unwrap_or_default(),
+                adoption_code => &first.adoption, reason => &first.adoption_reason,
+            })
+        })
+        .collect()
+}
+
+/// `GET /zhengji/{id}/feedback`: the published feedback report.
+pub async fn feedback(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let c = load_public(&state, id, now).await?;
+    if c.status()? != ConsultationStatus::FeedbackPublished {
+        return Err(WebError::NotFound("该征求意见的反馈报告尚未发布。".into()));
+    }
+    let comments = consultations::comments(&state.store, c.id).await?;
+    let units = rules::split_articles(&c.draft_text);
+    let decisions: Vec<Adoption> = comments
+        .iter()
+        .filter(|m| m.moderation == Moderation::Approved.code())
+        .filter_map(|m| Adoption::parse(&m.adoption).ok())
+        .collect();
+    let (adopted, partly, not_adopted) = rules::totals(&decisions);
+    let decision = match c.decision_record_id {
+        Some(rid) => records::get(&state.store, rid)
+            .await
+            .ok()
+            .filter(|r| r.is_public(now))
+            .and_then(|r| {
+                r.index_no.as_deref().map(
+                    |i| context! { title => r.title.clone(), url => super::xxgk::record_url(i) },
+                )
+            }),
+        None => None,
+    };
+    state
+        .page(
+            &ctx,
+            "zhengji/feedback.html",
+            context! {
+                c => context! {
+                    id => c.id, title => &c.title, org_name => &c.org_name, summary => &c.feedback_summary,
+                    opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
+                    feedback_at => c.feedback_at.as_deref().map(minute),
+                },
+                rows => feedback_rows(&units, &comments),
+                totals => context! {
+                    received => comments.len(), published => decisions.len(),
+                    rejected => comments.iter().filter(|m| m.moderation == Moderation::Rejected.code()).count(),
+                    adopted => adopted, partly => partly, not_adopted => not_adopted,
+                },
+                decision => decision,
+            },
+        )
+        .await
+}
+
+/// The comment lookup's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// Wrong tracking codes one address may try per 15 minutes.
+pub const LOOKUP_FAILURES: i64 = 20;
+
+/// `GET /zhengji/chaxun?code=…`: what became of a comment (moderation, reason, adoption).
+pub async fn lookup(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<LookupQuery>,
+) -> Result<Response, WebError> {
+    let code = q.code.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return state
+            .page(&ctx, "zhengji/lookup.html", context! { code => "" })
+            .await;
+    }
+    let key = format!("zhengji-lookup-fail:{ip}");
+    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
+        return Err(WebError::TooManyRequests(
+            "查询失败次数过多，请 15 分钟后再试。".into(),
+        ));
+    }
+    let Some(m) = consultations::comment_by_code(&state.store, &code).await? else {
+        throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
+        return state
+            .page_with_status(
+                &ctx,
+                StatusCode::NOT_FOUND,
+                "zhengji/lookup.html",
+                context! { code => code, error => "未找到该查询码对应的意见，请核对后重试。" },
+            )
+            .await;
+    };
+    let c = consultations::get(&state.store, m.consultation_id).await?;
+    let units = rules::split_articles(&c.draft_text);
+    let article = units
+        .iter()
+        .find(|u| u.kind == UnitKind::Article && i64::from(u.number) == m.article_no)
+        .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
+    let feedback_out = c.status == ConsultationStatus::FeedbackPublished.code();
+    state
+        .page(
+            &ctx,
+            "zhengji/lookup.html",
+            context! {
+                code => code,
+                m => context! {
+                    title => &c.title, url => url(c.id), article => article, body => &m.body,
+                    at => minute(&m.created_at),
+                    moderation => Moderation::parse(&m.moderation).map(|s| s.label()).unwrap_or_default(),
+                    rejected => m.moderation == Moderation::Rejected.code(), reason => &m.reject_reason,
+                    adoption => if feedback_out { Adoption::parse(&m.adoption).map(|a| a.label()).ok() } else { None },
+                    adoption_reason => &m.adoption_reason, feedback_url => feedback_out.then(|| format!("/zhengji/{}/feedback", c.id)),
+                },
+            },
+        )
+        .await
+}
+
+/// `GET /zhengji/files/{id}/{name}`: an attachment of a public consultation.
+pub async fn file(
+    State(state): State<AppState>,
+    Path((id, _name)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let gone = || WebError::NotFound("附件不存在或尚未公开".into());
+    let (cid, f) = consultations::file(&state.store, id)
+        .await
+        .map_err(|_| gone())?;
+    load_public(&state, cid, Utc::now())
+        .await
+        .map_err(|_| gone())?;
+    let bytes = attachments::read_blob(&state.config.data_dir, &f.sha256).await?;
+    let mime = super::xxgk::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                super::files::disposition(&f.file_name),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /feeds/zhengji.xml`: new consultations as Atom.
+pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let site = super::xxgk::primary_site(&state).await?;
+    let list = match &site {
+        Some(s) => consultations::list_public(&state.store, s.id, now).await?,
+        None => Vec::new(),
+    };
+    let rfc = |s: &str| {
+        parse_storage_timestamp(s)
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default()
+    };
+    let entries: Vec<Value> = list
+        .iter()
+        .take(50)
+        .map(|c| {
+            context! {
+                title => &c.title, url => url(c.id), updated => rfc(&c.opens_at), org_name => &c.org_name,
+                summary => format!("征求意见时间：{} 至 {}。{}", minute(&c.opens_at), minute(&c.closes_at), c.background.chars().take(200).collect::<String>()),
+            }
+        })
+        .collect();
+    let updated = list
+        .first()
+        .map(|c| rfc(&c.opens_at))
+        .unwrap_or_else(|| now.to_rfc3339());
+    let site_name = super::site_context(&state).await.name;
+    let xml = state.render_template(
+        "feed.xml",
+        context! {
+            title => format!("征求意见 - {site_name}"), base => super::feeds::base_url(&headers),
+            self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
+            updated => updated, author => site_name, entries => entries,
+        },
+    )?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
