@@ -160,6 +160,8 @@ pub async fn load(
     let content = load_content(store, (editor, reviewer)).await?;
     load_applications(store).await?;
     load_messages(store).await?;
+    load_consultations(store).await?;
+    load_opinion_events(store).await?;
     Ok((out, content))
 }
 
@@ -1086,4 +1088,279 @@ pub async fn load_messages(store: &Store) -> Result<usize, CliError> {
         }
     }
     Ok(n)
+}
+
+/// Two consultations: one open with comments (published and waiting for moderation), one closed
+/// with its feedback report published and linked to the policy it became. Times are planted
+/// through the store's `now` arguments, so the states are reached by the real rules.
+pub async fn load_consultations(store: &Store) -> Result<usize, CliError> {
+    use chrono::{Duration, TimeZone, Utc};
+    use gongkai_domain::consultation::{
+        Adoption, ConsultationAction, FeedbackRow, Moderation, Period,
+    };
+    use gongkai_domain::time::beijing;
+    use gongkai_store::consultations::{self, NewComment, NewConsultation};
+
+    let editor = Actor::user("demo-editor", "");
+    let reviewer = Actor::user("demo-reviewer", "");
+    let finance = orgs::by_code(store, &OrgCode::parse("WQX004")?).await?;
+    let housing = orgs::by_code(store, &OrgCode::parse("WQX015")?).await?;
+    let at = |y: i32, m: u32, d: u32, h: u32| {
+        beijing()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(Utc::now)
+    };
+    let comment = |key: &str, article: u32, body: &str| NewComment {
+        submission_key: format!("demo-comment-{key}"),
+        article,
+        body: body.into(),
+        name: String::new(),
+        contact: String::new(),
+    };
+
+    // Closed, with feedback: the draft of the policy the demo publishes in March 2026.
+    let (opens, closes) = (at(2026, 1, 5, 10), at(2026, 2, 5, 10));
+    let closed = consultations::create(
+        store,
+        &editor,
+        None,
+        &NewConsultation {
+            org_id: finance.id,
+            title: "乌恰县县级财政专项资金管理办法（征求意见稿）".into(),
+            draft_text: "为进一步规范财政资金管理，提高资金使用效益，结合我县实际，制定本办法。\n第一条　本办法适用于县级财政专项资金的分配、使用和监督。\n第二条　专项资金实行预算管理，按照公开、公平、公正的原则分配。\n第三条　资金分配结果应当公开，接受社会监督。\n第四条　本办法自发布之日起施行。".into(),
+            background: "县级财政专项资金规模逐年增加，分配和监督的规则散见于多个文件，需要统一规范。".into(),
+            basis: "《中华人民共和国预算法》《中华人民共和国政府信息公开条例》。".into(),
+            main_content: "明确专项资金的适用范围、分配原则和公开要求。".into(),
+            contact: "信函请寄乌恰县财政局预算股。".into(),
+            period: Period::parse(opens, closes, "")?,
+        },
+    )
+    .await?;
+    consultations::transition(store, &reviewer, closed, ConsultationAction::Open, opens).await?;
+    let texts = [
+        ("c1", 3, "建议明确公开的具体栏目和时限。"),
+        ("c2", 3, "建议明确公开的具体栏目和时限"),
+        ("c3", 2, "建议对乡镇使用的专项资金也作出规定。"),
+        ("c4", 0, "希望尽快出台。"),
+        ("c5", 1, "此处广告内容已隐去"),
+    ];
+    for (i, (key, article, body)) in texts.iter().enumerate() {
+        let when = opens + Duration::days(2 + i as i64);
+        consultations::comment(store, closed, &comment(key, *article, body), when, "").await?;
+    }
+    let ids: Vec<i64> = consultations::comments(store, closed)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        let (decision, reason) = if n == 4 {
+            (Moderation::Rejected, "含有商业广告")
+        } else {
+            (Moderation::Approved, "")
+        };
+        consultations::moderate(store, &reviewer, closed, *id, decision, reason).await?;
+    }
+    consultations::transition(store, &reviewer, closed, ConsultationAction::Close, closes).await?;
+    let row = |ids: Vec<i64>, a: Adoption, r: &str| FeedbackRow {
+        comment_ids: ids,
+        adoption: Some(a),
+        reason: r.into(),
+    };
+    let rows = [
+        row(
+            ids[..2].to_vec(),
+            Adoption::Adopted,
+            "已在第三条中明确在县人民政府门户网站政务公开栏目公开。",
+        ),
+        row(
+            vec![ids[2]],
+            Adoption::PartlyAdopted,
+            "乡镇使用的专项资金纳入本办法适用范围，具体管理另行规定。",
+        ),
+        row(
+            vec![ids[3]],
+            Adoption::NotAdopted,
+            "属于工作建议，不涉及条文修改，将按程序加快办理。",
+        ),
+    ];
+    consultations::save_feedback(
+        store,
+        &reviewer,
+        closed,
+        "本次征求意见共收到意见 5 条，经审核公开 4 条。逐条采纳情况如下。",
+        &rows,
+        true,
+        at(2026, 2, 20, 10),
+    )
+    .await?;
+    let filter = gongkai_store::records::PublicFilter {
+        org_id: Some(finance.id),
+        kind: Some(gongkai_domain::record::RecordKind::Normative.code().into()),
+        ..Default::default()
+    };
+    let (found, _) =
+        gongkai_store::records::list_public(store, &filter, Utc::now(), 1, 100).await?;
+    let policy = found
+        .iter()
+        .find(|r| r.title == "乌恰县县级财政专项资金管理办法")
+        .map(|r| r.id);
+    if policy.is_some() {
+        consultations::link_decision(store, &reviewer, closed, policy).await?;
+    }
+
+    // Open: a draft read article by article, with comments published and one waiting.
+    let now = Utc::now();
+    let opens = now - Duration::days(5);
+    let open = consultations::create(
+        store,
+        &editor,
+        None,
+        &NewConsultation {
+            org_id: housing.id,
+            title: "乌恰县城市绿化管理办法（征求意见稿）".into(),
+            draft_text: "乌恰县城市绿化管理办法（征求意见稿）\n第一章　总则\n第一条　为了加强城市绿化管理，改善生态环境，制定本办法。\n第二条　本办法适用于县城规划区内城市绿化的规划、建设、保护和管理。\n第三条　县住房和城乡建设局是本县城市绿化行政主管部门。\n第二章　规划和建设\n第四条　城市绿地率不低于百分之三十五。\n第五条　新建居住区绿地面积不得低于用地总面积的百分之三十。\n第三章　附则\n第六条　本办法自发布之日起施行。".into(),
+            background: "县城绿地总量不足、分布不均，部分绿地被占用，亟需制定管理办法。".into(),
+            basis: "《城市绿化条例》《新疆维吾尔自治区城市绿化管理条例》。".into(),
+            main_content: "共三章六条，明确管理职责、绿地率指标和建设要求。".into(),
+            contact: "信函请寄乌恰县住房和城乡建设局，电子邮件请在信封注明“绿化办法意见”。".into(),
+            period: Period::parse(opens, Period::default_closing(opens), "")?,
+        },
+    )
+    .await?;
+    consultations::transition(store, &reviewer, open, ConsultationAction::Open, opens).await?;
+    for (i, (key, article, body)) in [
+        ("o1", 4u32, "建议将绿地率目标分年度落实。"),
+        ("o2", 5, "老旧小区改造也应当适用本条。"),
+        ("o3", 0, "支持出台，建议增加公众参与绿化管护的内容。"),
+        ("o4", 2, "建议把各乡镇政府所在地也纳入适用范围。"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let when = opens + Duration::days(1) + Duration::hours(i as i64);
+        consultations::comment(store, open, &comment(key, *article, body), when, "").await?;
+    }
+    for c in consultations::comments(store, open).await?.iter().take(3) {
+        consultations::moderate(store, &reviewer, open, c.id, Moderation::Approved, "").await?;
+    }
+    Ok(2)
+}
+
+/// A few public-opinion events (the county government office responsible): one 重大 with its 5-hour clock met and the press conference
+/// still to come, one overdue, one due soon, one closed with its evaluation.
+pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
+    use chrono::{Duration, Utc};
+    use gongkai_domain::opinion::{ResponseKind, Severity};
+    use gongkai_store::opinions::{self, NewEvent, NewResponse};
+
+    let office = Actor::user("demo-supervisor", "");
+    let now = Utc::now();
+    // The county government office answers for these in the demo, so that the demo
+    // supervisor (granted there) sees them; grants reach down the tree, not across.
+    let office_org = orgs::by_code(store, &OrgCode::parse("WQX002")?).await?;
+    let (housing, market, transport) = (&office_org, &office_org, &office_org);
+    let event =
+        |org_id: i64, title: &str, source: &str, summary: &str, hours_ago: i64, severity| {
+            NewEvent {
+                org_id,
+                title: title.into(),
+                source: source.into(),
+                summary: summary.into(),
+                first_seen: now - Duration::hours(hours_ago),
+                severity,
+            }
+        };
+    let heating = opinions::register(
+        store,
+        &office,
+        &event(
+            housing.id,
+            "城区部分小区供暖温度不达标",
+            "本地网络论坛",
+            "多名网民反映城区部分小区室温低于 18 摄氏度。",
+            10,
+            Severity::Major,
+        ),
+        now,
+    )
+    .await?;
+    opinions::respond(
+        store,
+        &office,
+        heating,
+        &NewResponse {
+            kind: ResponseKind::Statement,
+            at: now - Duration::hours(7),
+            note: "县住建局发布供暖情况通报，说明原因和整改时限。".into(),
+            record_id: None,
+        },
+        now,
+    )
+    .await?;
+    opinions::register(
+        store,
+        &office,
+        &event(
+            market.id,
+            "网传农贸市场销售过期食品",
+            "短视频平台",
+            "一段视频称某农贸市场销售过期食品，转发量较大。",
+            7,
+            Severity::Major,
+        ),
+        now,
+    )
+    .await?;
+    opinions::register(
+        store,
+        &office,
+        &event(
+            transport.id,
+            "县城公交线路调整引发讨论",
+            "政务微博留言",
+            "群众对 3 路公交线路调整有不同意见。",
+            40,
+            Severity::General,
+        ),
+        now,
+    )
+    .await?;
+    let closed = opinions::register(
+        store,
+        &office,
+        &event(
+            transport.id,
+            "国道临时封闭通行信息不清",
+            "新闻客户端",
+            "网民反映国道临时封闭的绕行信息发布不及时。",
+            120,
+            Severity::Large,
+        ),
+        now,
+    )
+    .await?;
+    opinions::respond(
+        store,
+        &office,
+        closed,
+        &NewResponse {
+            kind: ResponseKind::Other,
+            at: now - Duration::hours(100),
+            note: "县交通运输局通过政务新媒体发布绕行路线。".into(),
+            record_id: None,
+        },
+        now,
+    )
+    .await?;
+    opinions::close(
+        store,
+        &office,
+        closed,
+        "20 小时内回应，绕行信息发布后相关讨论明显减少；今后封闭前提前发布通告。",
+    )
+    .await?;
+    Ok(4)
 }

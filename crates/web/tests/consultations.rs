@@ -308,6 +308,25 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
 
         // Searchable and in the feed while open.
         until_found(&app.base, "城市绿化管理办法").await;
+        let v: serde_json::Value = must(
+            must(
+                reqwest::get(format!(
+                    "{}/api/v1/search?q={}",
+                    app.base,
+                    gongkai_web::error::urlencode("城市绿化管理办法")
+                ))
+                .await,
+            )
+            .json()
+            .await,
+        );
+        assert_eq!(v["hits"][0]["type"], "consultation");
+        assert_eq!(v["hits"][0]["url"], format!("/zhengji/{id}"));
+        let html = anon.get_text("/search?q=%E7%BB%BF%E5%9C%B0%E7%8E%87").await;
+        assert!(
+            html.contains(&format!("/zhengji/{id}")),
+            "the site search page finds it"
+        );
         let feed = anon.get_text("/feeds/zhengji.xml").await;
         assert!(
             feed.contains("乌恰县城市绿化管理办法") && feed.contains(&format!("/zhengji/{id}"))
