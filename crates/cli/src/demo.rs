@@ -1104,7 +1104,6 @@ pub async fn load_consultations(store: &Store) -> Result<usize, CliError> {
     let editor = Actor::user("demo-editor", "");
     let reviewer = Actor::user("demo-reviewer", "");
     let finance = orgs::by_code(store, &OrgCode::parse("WQX004")?).await?;
-    let housing = orgs::by_code(store, &OrgCode::parse("WQX015")?).await?;
     let at = |y: i32, m: u32, d: u32, h: u32| {
         beijing()
             .with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -1219,23 +1218,27 @@ pub async fn load_consultations(store: &Store) -> Result<usize, CliError> {
         &editor,
         None,
         &NewConsultation {
-            org_id: housing.id,
-            title: "乌恰县城市绿化管理办法（征求意见稿）".into(),
-            draft_text: "乌恰县城市绿化管理办法（征求意见稿）\n第一章　总则\n第一条　为了加强城市绿化管理，改善生态环境，制定本办法。\n第二条　本办法适用于县城规划区内城市绿化的规划、建设、保护和管理。\n第三条　县住房和城乡建设局是本县城市绿化行政主管部门。\n第二章　规划和建设\n第四条　城市绿地率不低于百分之三十五。\n第五条　新建居住区绿地面积不得低于用地总面积的百分之三十。\n第三章　附则\n第六条　本办法自发布之日起施行。".into(),
-            background: "县城绿地总量不足、分布不均，部分绿地被占用，亟需制定管理办法。".into(),
-            basis: "《城市绿化条例》《新疆维吾尔自治区城市绿化管理条例》。".into(),
-            main_content: "共三章六条，明确管理职责、绿地率指标和建设要求。".into(),
-            contact: "信函请寄乌恰县住房和城乡建设局，电子邮件请在信封注明“绿化办法意见”。".into(),
+            org_id: finance.id,
+            title: "乌恰县惠民惠农财政补贴资金“一卡通”管理办法（征求意见稿）".into(),
+            draft_text: "乌恰县惠民惠农财政补贴资金“一卡通”管理办法（征求意见稿）\n第一章　总则\n第一条　为了规范惠民惠农财政补贴资金“一卡通”发放管理，保障群众及时足额领取补贴，制定本办法。\n第二条　本办法适用于通过“一卡通”发放的各类惠民惠农财政补贴资金。\n第三条　县财政局负责“一卡通”发放的统筹管理，各主管部门负责补贴对象的审核。\n第二章　发放和公开\n第四条　补贴资金原则上在审核确认后十五日内发放到位。\n第五条　补贴政策、发放对象和标准应当在村（社区）和县人民政府门户网站公开，个人身份证号码等信息应当隐去。\n第三章　附则\n第六条　本办法自发布之日起施行。".into(),
+            background: "我县惠民惠农补贴项目多、发放渠道分散，群众反映查询不便、到账时间不一，需要统一规范。".into(),
+            basis: "《中华人民共和国预算法》《关于进一步加强惠民惠农财政补贴资金“一卡通”管理的指导意见》。".into(),
+            main_content: "共三章六条，明确管理职责、发放时限和公开要求。".into(),
+            contact: "信函请寄乌恰县财政局农业农村股，信封上请注明“一卡通办法意见”。".into(),
             period: Period::parse(opens, Period::default_closing(opens), "")?,
         },
     )
     .await?;
     consultations::transition(store, &reviewer, open, ConsultationAction::Open, opens).await?;
     for (i, (key, article, body)) in [
-        ("o1", 4u32, "建议将绿地率目标分年度落实。"),
-        ("o2", 5, "老旧小区改造也应当适用本条。"),
-        ("o3", 0, "支持出台，建议增加公众参与绿化管护的内容。"),
-        ("o4", 2, "建议把各乡镇政府所在地也纳入适用范围。"),
+        (
+            "o1",
+            4u32,
+            "建议写明超过十五日未发放的，群众可以向哪个部门反映。",
+        ),
+        ("o2", 5, "建议同时公开咨询电话和投诉渠道。"),
+        ("o3", 0, "支持出台，建议为行动不便的老年人提供代办服务。"),
+        ("o4", 2, "建议附上适用的补贴项目清单。"),
     ]
     .iter()
     .enumerate()
@@ -1261,7 +1264,6 @@ pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
     // The county government office answers for these in the demo, so that the demo
     // supervisor (granted there) sees them; grants reach down the tree, not across.
     let office_org = orgs::by_code(store, &OrgCode::parse("WQX002")?).await?;
-    let (housing, market, transport) = (&office_org, &office_org, &office_org);
     let event =
         |org_id: i64, title: &str, source: &str, summary: &str, hours_ago: i64, severity| {
             NewEvent {
@@ -1277,7 +1279,7 @@ pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
         store,
         &office,
         &event(
-            housing.id,
+            office_org.id,
             "城区部分小区供暖温度不达标",
             "本地网络论坛",
             "多名网民反映城区部分小区室温低于 18 摄氏度。",
@@ -1304,7 +1306,7 @@ pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
         store,
         &office,
         &event(
-            market.id,
+            office_org.id,
             "网传农贸市场销售过期食品",
             "短视频平台",
             "一段视频称某农贸市场销售过期食品，转发量较大。",
@@ -1318,7 +1320,7 @@ pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
         store,
         &office,
         &event(
-            transport.id,
+            office_org.id,
             "县城公交线路调整引发讨论",
             "政务微博留言",
             "群众对 3 路公交线路调整有不同意见。",
@@ -1332,7 +1334,7 @@ pub async fn load_opinion_events(store: &Store) -> Result<usize, CliError> {
         store,
         &office,
         &event(
-            transport.id,
+            office_org.id,
             "国道临时封闭通行信息不清",
             "新闻客户端",
             "网民反映国道临时封闭的绕行信息发布不及时。",

@@ -30,6 +30,7 @@ const { DEMO_PASSWORD } = require('./server');
 const rec = require('./records');
 const ysq = require('./applications');
 const ly = require('./messages');
+const zj = require('./zhengji');
 
 const DEFAULT_SIZE_BUDGET = 100 * 1024;
 
@@ -424,6 +425,87 @@ const PAGES = [
     expectText: ['办理时限和审核词语', '答复时限（工作日，1 至 60）', '咨询', '建议', '需人工审核的词语', '保存'],
   },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
+
+  // 征求意见: the public side.
+  { name: 'zhengji-index', path: '/zhengji/', expectText: ['征求意见', '正在征求意见', '已结束的征求意见', zj.DEMO.open.title, zj.DEMO.closed.title], screenshot: true },
+  {
+    // The open consultation read article by article, with the published comments opened too.
+    name: 'zhengji-open',
+    path: '/zhengji/<open consultation>',
+    resolve: (page) => zj.pathOf(page, 'open'),
+    expectText: ['起草说明', '草案全文（共 6 条）', '第一章', '对本条的意见', '提出意见', '提交意见'],
+    states: [{
+      name: 'every <details> opened',
+      file: 'details-open',
+      run: async (page) => {
+        for (const summary of await page.locator('main details > summary').all()) {
+          if (!(await summary.evaluate((el) => el.parentElement.open))) await summary.click();
+        }
+        assert.equal(await page.locator('details:not([open])').count(), 0, 'every <details> is open');
+      },
+    }],
+    screenshot: true,
+  },
+  {
+    // The comment form sent empty: the error is on the page and tied to the field.
+    name: 'zhengji-comment-invalid',
+    path: '/zhengji/<open consultation>',
+    resolve: (page) => zj.pathOf(page, 'open'),
+    status: 400,
+    expectText: ['意见尚未提交', '请填写您的意见或建议'],
+    open: async (page, path) => {
+      await page.goto(path);
+      return zj.comment(page, { body: '' });
+    },
+  },
+  {
+    name: 'zhengji-receipt',
+    path: '/zhengji/<open consultation>',
+    resolve: (page) => zj.pathOf(page, 'open'),
+    status: 201,
+    expectText: ['意见已收到', '查询码', '第四条'],
+    open: async (page, path) => {
+      await page.goto(path);
+      return zj.comment(page, { article: '第四条', body: zj.uniqueComment('建议写明发放进度的查询方式（页面检查用）') });
+    },
+  },
+  {
+    name: 'zhengji-feedback',
+    path: '/zhengji/<closed consultation>/feedback',
+    resolve: async (page) => `${await zj.pathOf(page, 'closed')}/feedback`,
+    expectText: ['征求意见采纳情况的反馈', '总体情况', '逐条意见采纳情况', '部分采纳', zj.DEMO.closed.decision],
+    screenshot: true,
+  },
+  { name: 'zhengji-lookup', path: '/zhengji/chaxun', expectText: ['意见查询', '查询码'] },
+  { name: 'zhengji-lookup-missing', path: '/zhengji/chaxun?code=ZJNOSUCH', status: 404, expectText: ['未找到该查询码对应的意见'] },
+
+  // 征求意见 and 政务舆情: the staff side.
+  { name: 'admin-consultation-new', path: '/admin/zhengji/new', login: 'demo-editor', expectText: ['起草征求意见', '征求意见期限', '保存草稿'] },
+  {
+    name: 'admin-consultation',
+    path: '/admin/zhengji/<open consultation>',
+    login: 'demo-reviewer',
+    resolve: async (page) => `/admin${await zj.pathOf(page, 'open')}`,
+    expectText: ['收到的意见', '不予公开的理由', '通过并公开', '关联决策文件'],
+    screenshot: true,
+  },
+  {
+    name: 'admin-opinions',
+    path: '/admin/yuqing',
+    login: 'demo-supervisor',
+    expectText: ['政务舆情', '登记舆情', '已超期', '即将到期', '已办结'],
+    screenshot: true,
+  },
+  {
+    name: 'admin-opinion',
+    path: '/admin/yuqing/<major event>',
+    login: 'demo-supervisor',
+    resolve: async (page) => {
+      await page.goto('/admin/yuqing');
+      return page.getByRole('link', { name: '城区部分小区供暖温度不达标' }).getAttribute('href');
+    },
+    expectText: ['回应时限', '5 小时内发布权威信息', '24 小时内召开新闻发布会', '回应记录', '登记回应', '处置评估意见'],
+  },
 ];
 
 /**
