@@ -479,7 +479,7 @@ pub async fn change_status(
     after(&state, &ctx, &staff, id, r).await
 }
 
-/// Most attachments one consultation may carry per upload.
+/// Longest attachment file name kept (characters).
 const MAX_FILE_NAME: usize = 200;
 
 /// `POST /admin/zhengji/{id}/attachments?csrf_token=…` (multipart): adds an attachment to a draft.

@@ -86,7 +86,7 @@ pub async fn needing_attention(state: &AppState, staff: &Staff) -> Result<Vec<Va
             out.push((worst, view));
         }
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|b| std::cmp::Reverse(b.0));
     Ok(out.into_iter().map(|(_, v)| v).collect())
 }
 

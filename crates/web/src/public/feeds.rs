@@ -140,6 +140,11 @@ pub async fn sitemap(
         urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });
     }
     if let Some(site) = primary_site(&state).await? {
+        for c in
+            gongkai_store::consultations::list_public(&state.store, site.id, Utc::now()).await?
+        {
+            urls.push(context! { loc => super::zhengji::url(c.id) });
+        }
         let filter = PublicFilter {
             site_id: Some(site.id),
             ..PublicFilter::default()
