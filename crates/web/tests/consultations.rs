@@ -394,6 +394,29 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         };
         let (g1, g2, g3) = (ids(1), ids(2), ids(3));
         assert!(g1.contains(',') && !g2.is_empty() && !g3.is_empty());
+        // Decisions can be kept half-way (暂存) without publishing anything.
+        let r = reviewer
+            .post(
+                &format!("/admin/zhengji/{id}/feedback"),
+                &[
+                    ("ids_1", g1.as_str()),
+                    ("adoption_1", "adopted"),
+                    ("reason_1", "暂存的理由"),
+                    ("intent", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            reviewer
+                .get_text(&format!("/admin/zhengji/{id}/feedback"))
+                .await
+                .contains("暂存的理由")
+        );
+        assert_eq!(
+            must(consultations::get(&app.store, id).await).status,
+            "closed"
+        );
         let incomplete = [
             ("summary", "共收到意见 5 条。"),
             ("ids_1", g1.as_str()),
