@@ -15,6 +15,9 @@
 //! answer terms shorter than 3 characters: for those the baseline uses `LIKE '%…%'` on every
 //! column, a full scan of the table, which is the only exact way SQLite has.
 //!
+//! `GONGKAI_BENCH_SEARCH_THREADS` (default 2) sets the threads one query may use (segments
+//! searched in parallel); 1 measures the single-threaded search.
+//!
 //! Run with `cargo bench -p gongkai-search`.
 
 #[path = "../tests/common/mod.rs"]

@@ -33,7 +33,9 @@
 //!   parallel on a consistent snapshot; writes are serialised internally. Only one process may
 //!   write a directory (tantivy's lock; the writer is opened on the first write). Calls block:
 //!   from async code use `spawn_blocking` for commits and bulk upserts (a search takes about a
-//!   millisecond and can run inline).
+//!   millisecond and can run inline). One search also spreads over the index's segments on
+//!   [`Options::search_threads`] threads (default: the cores, up to 4): at 100,000 documents on
+//!   two cores this cut p99 from 14 ms to 7.7 ms and p50 from 1.12 ms to 0.93 ms in the benchmark.
 //! - **Memory**: the writer buffers up to [`Options::writer_memory`] (default 64 MB per thread)
 //!   before flushing a segment; [`SearchIndex::wait_for_merges`] releases it. The jieba
 //!   dictionary (about 30 MB) is loaded once per process, on first use. Index files are

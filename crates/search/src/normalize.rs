@@ -14,7 +14,7 @@ pub(crate) const PART_SEPARATOR: char = '\u{1E}';
 /// - full-width ASCII (`ＡＢＣ１２３（）`) becomes half-width (`abc123()`), the ideographic
 ///   space and every other whitespace become `' '`;
 /// - the bracket family used in 文号 (`〔〕［］【】〖〗﹝﹞`) becomes `[` `]`, so 国办发〔2019〕54号,
-///   国办发[2019]54号 and 国办发【2019】54号 are the same text;
+///   `国办发[2019]54号` and 国办发【2019】54号 are the same text;
 /// - double quotes (`“”„「」〝〞`) become `"` and single quotes (`‘’『』`) become `'` (the
 ///   simplified and the traditional conventions), dash variants become `-`, middle dots `·`;
 /// - letters are lower-cased.
