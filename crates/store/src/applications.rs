@@ -16,12 +16,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::users::{hash_secret, verify_password};
+use crate::users::hash_secret;
 use crate::{Actor, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts};
-
-/// A fixed hash verified against when a tracking code is unknown, so timing does not reveal
-/// which codes exist.
-pub(crate) const DUMMY_SECRET_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -368,15 +364,10 @@ pub async fn lookup(
     .bind(&code)
     .fetch_optional(store.pool())
     .await?;
-    let hash = match &row {
-        Some(r) => r.try_get::<String, _>("secret_hash")?,
-        None => DUMMY_SECRET_HASH.to_owned(),
-    };
-    let ok = verify_password(secret, &hash).await;
-    match (ok, row) {
-        (true, Some(r)) => Ok(Some(from_row(&r)?)),
-        _ => Ok(None),
-    }
+    crate::users::row_if_secret_matches(row, secret)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
 }
 
 /// One application by id.

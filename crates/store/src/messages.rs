@@ -18,7 +18,7 @@ use sqlx::any::AnyRow;
 
 use crate::applications::{AttachedFile, region_of_site};
 use crate::sql::Sql;
-use crate::users::{hash_secret, verify_password};
+use crate::users::hash_secret;
 use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
 
 /// Site setting: blocked words, one per line; a message containing one is held for review.
@@ -455,15 +455,10 @@ pub async fn lookup(store: &Store, tracking_code: &str, secret: &str) -> Result<
     .bind(&code)
     .fetch_optional(store.pool())
     .await?;
-    let hash = match &row {
-        Some(r) => r.try_get::<String, _>("secret_hash")?,
-        None => crate::applications::DUMMY_SECRET_HASH.to_owned(),
-    };
-    let ok = verify_password(secret, &hash).await;
-    match (ok, row) {
-        (true, Some(r)) => Ok(Some(from_row(&r)?)),
-        _ => Ok(None),
-    }
+    crate::users::row_if_secret_matches(row, secret)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
 }
 
 /// One message by id.

@@ -79,6 +79,27 @@ pub(crate) async fn hash_secret(secret: &str) -> Result<String> {
     .map_err(|_| StoreError::Password)?
 }
 
+/// A fixed hash verified against when a tracking code is unknown, so timing does not reveal
+/// which codes exist.
+const DUMMY_SECRET_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
+
+/// The row of a public lookup (an application, a message) if its `secret_hash` column matches
+/// `secret`; `None` for a wrong secret and, after the same work, for a missing row.
+pub(crate) async fn row_if_secret_matches(
+    row: Option<sqlx::any::AnyRow>,
+    secret: &str,
+) -> Result<Option<sqlx::any::AnyRow>> {
+    let hash = match &row {
+        Some(r) => r.try_get::<String, _>("secret_hash")?,
+        None => DUMMY_SECRET_HASH.to_owned(),
+    };
+    Ok(if verify_password(secret, &hash).await {
+        row
+    } else {
+        None
+    })
+}
+
 pub(crate) async fn verify_password(clear: &str, hash: &str) -> bool {
     let clear = clear.to_owned();
     let hash = hash.to_owned();

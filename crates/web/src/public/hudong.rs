@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
 use gongkai_domain::message::{
@@ -431,14 +431,8 @@ pub async fn status_lookup(
             let token = messages::open_writer_session(&state.store, &m).await?;
             let mut resp =
                 status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await?;
-            let secure = if state.config.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{WRITER_COOKIE}={token}; Path=/hudong; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
-            )) {
+            if let Some(v) = super::public_session_cookie(&state, WRITER_COOKIE, "/hudong", &token)
+            {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
             Ok(resp)

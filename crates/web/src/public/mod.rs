@@ -169,3 +169,22 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
         file_error,
     })
 }
+
+/// The `Set-Cookie` value of a one-hour public session (an applicant's, a writer's) limited to
+/// `path`, HttpOnly and SameSite=Strict, Secure when the site says so.
+pub fn public_session_cookie(
+    state: &AppState,
+    name: &str,
+    path: &str,
+    token: &str,
+) -> Option<axum::http::HeaderValue> {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    axum::http::HeaderValue::from_str(&format!(
+        "{name}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .ok()
+}

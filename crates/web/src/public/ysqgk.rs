@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use gongkai_domain::application::{
@@ -381,14 +381,9 @@ pub async fn status_lookup(
         Some(app) => {
             let token = applications::open_applicant_session(&state.store, &app).await?;
             let mut resp = status_page(&state, &ctx, &app).await?;
-            let secure = if state.config.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{APPLICANT_COOKIE}={token}; Path=/ysqgk; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
-            )) {
+            if let Some(v) =
+                super::public_session_cookie(&state, APPLICANT_COOKIE, "/ysqgk", &token)
+            {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
             Ok(resp)
