@@ -240,6 +240,7 @@ fn to_import(
         source: f.get("source").copied().unwrap_or_default(),
         summary: f.get("summary").copied().unwrap_or_default(),
         validity: "",
+        disclosure_method: f.get("disclosure_method").copied().unwrap_or_default(),
     };
     let meta = RecordMeta::parse(&input, today).map_err(|errs| {
         errs.iter()
@@ -303,6 +304,8 @@ pub async fn import_rows(
         ..ImportReport::default()
     };
     let mut batch: Vec<Imported> = Vec::new();
+    // The source line of each row in `batch`, to report a row the store refuses.
+    let mut lines: Vec<usize> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut done = 0;
     let flush = |batch: &mut Vec<Imported>| {
@@ -327,30 +330,35 @@ pub async fn import_rows(
                 }
                 report.undated += usize::from(undated);
                 batch.push(imp);
+                lines.push(line);
             }
             Err(reason) => report.rejected.push(Rejected { line, reason }),
         }
         if batch.len() >= opts.batch_size {
             let (outcomes, n) = flush(&mut batch).await?;
-            count(&mut report, &outcomes);
+            count(&mut report, &outcomes, &std::mem::take(&mut lines));
             done += n;
             progress(done);
         }
     }
     if !batch.is_empty() {
         let (outcomes, n) = flush(&mut batch).await?;
-        count(&mut report, &outcomes);
+        count(&mut report, &outcomes, &lines);
         done += n;
         progress(done);
     }
     Ok(report)
 }
 
-fn count(report: &mut ImportReport, outcomes: &[ImportOutcome]) {
-    for o in outcomes {
+fn count(report: &mut ImportReport, outcomes: &[ImportOutcome], lines: &[usize]) {
+    for (o, line) in outcomes.iter().zip(lines) {
         match o {
             ImportOutcome::Created => report.created += 1,
             ImportOutcome::Unchanged => report.unchanged += 1,
+            ImportOutcome::Refused(reason) => report.rejected.push(Rejected {
+                line: *line,
+                reason: reason.clone(),
+            }),
         }
     }
 }

@@ -110,6 +110,25 @@ pub struct Theme {
     pub parent: Option<String>,
 }
 
+/// How a 主题分类 code reads on a page: each level by its current name (a site may rename
+/// a theme; the code stays), joined by ›. Unknown levels show as stored.
+pub fn theme_label(themes: &[Theme], code: &str) -> String {
+    let mut prefix = String::new();
+    let mut parts = Vec::new();
+    for part in code.split('\\').filter(|p| !p.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push('\\');
+        }
+        prefix.push_str(part);
+        let name = themes
+            .iter()
+            .find(|t| t.code == prefix)
+            .map_or(part, |t| t.name.as_str());
+        parts.push(name.to_owned());
+    }
+    parts.join(" › ")
+}
+
 /// The built-in theme tree, parsed from the shipped gov.cn list.
 pub fn default_themes() -> Vec<Theme> {
     parse_themes(include_str!("../data/themes.txt"))
@@ -179,5 +198,22 @@ mod tests {
                 .iter()
                 .any(|t| t.code == "其他" && t.parent.is_none())
         );
+    }
+
+    #[test]
+    fn a_renamed_theme_reads_by_its_new_name() {
+        let mut themes = default_themes();
+        let code = themes
+            .iter()
+            .find(|t| t.parent.is_some())
+            .map(|t| t.code.clone())
+            .unwrap_or_default();
+        let parent = code.split('\\').next().unwrap_or_default().to_owned();
+        assert_eq!(theme_label(&themes, &code), code.replace('\\', " › "));
+        if let Some(t) = themes.iter_mut().find(|t| t.code == code) {
+            t.name = "新名称".into();
+        }
+        assert_eq!(theme_label(&themes, &code), format!("{parent} › 新名称"));
+        assert_eq!(theme_label(&themes, "未知\\子类"), "未知 › 子类");
     }
 }

@@ -187,6 +187,9 @@ impl RecordStatus {
         use RecordStatus as S;
         let refuse = |msg: &str| Err(DomainError::invalid("status", msg.to_owned()));
         match (self, action) {
+            (S::Draft, A::Edit | A::Submit) if !by_author => {
+                refuse("草稿只能由起草人修改、上传附件或提交审核，以免审核人审核自己改过的内容")
+            }
             (S::Draft, A::Edit) => Ok(S::Draft),
             (S::Draft, A::Submit) => Ok(S::Pending),
             (S::Pending, A::Reject | A::Approve) if by_author => {
@@ -248,6 +251,51 @@ pub struct RecordMeta {
     pub summary: String,
     /// 有效性.
     pub validity: Validity,
+    /// 公开方式: the channels it is published through, joined with 、 (at least 政府网站).
+    pub disclosure_method: String,
+}
+
+/// 公开方式 choices: the channels of 第二十三条 and 第二十四条 through which a county discloses.
+pub const DISCLOSURE_METHODS: &[&str] = &[
+    "政府网站",
+    "政府公报",
+    "政务新媒体",
+    "新闻发布会",
+    "广播电视",
+    "报刊",
+    "政务服务中心",
+    "公共查阅点",
+    "信息公告栏",
+    "电子信息屏",
+];
+
+/// The default 公开方式: every record on this platform is on the government website.
+pub const DEFAULT_DISCLOSURE_METHOD: &str = "政府网站";
+
+/// Parses 公开方式 typed as choices joined by 、 or commas; keeps the order of
+/// [`DISCLOSURE_METHODS`], drops repeats, and falls back to 政府网站 when empty.
+pub fn parse_disclosure_method(raw: &str) -> Result<String, DomainError> {
+    let chosen: Vec<&str> = raw
+        .split(['、', ',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Some(unknown) = chosen.iter().find(|c| !DISCLOSURE_METHODS.contains(c)) {
+        return Err(DomainError::invalid(
+            "disclosure_method",
+            format!("无法识别公开方式“{unknown}”"),
+        ));
+    }
+    let methods: Vec<&str> = DISCLOSURE_METHODS
+        .iter()
+        .copied()
+        .filter(|m| chosen.contains(m))
+        .collect();
+    Ok(if methods.is_empty() {
+        DEFAULT_DISCLOSURE_METHOD.to_owned()
+    } else {
+        methods.join("、")
+    })
 }
 
 /// 公文种类 (中办发〔2012〕14号 第八条), offered as 体裁 choices.
@@ -292,6 +340,8 @@ pub struct RecordInput<'a> {
     pub summary: &'a str,
     /// 有效性 code or label; empty means 有效.
     pub validity: &'a str,
+    /// 公开方式, choices joined by 、; empty means 政府网站.
+    pub disclosure_method: &'a str,
 }
 
 impl RecordMeta {
@@ -346,23 +396,29 @@ impl RecordMeta {
                 errors.push(DomainError::invalid(field, format!("不能超过 {max} 个字")));
             }
         }
-        match (kind, validity) {
-            (Some(kind), Some(validity)) if errors.is_empty() => Ok(Self {
-                title: title.to_owned(),
-                kind,
-                doc_number,
-                written_on,
-                theme: input.theme.trim().to_owned(),
-                genre: input.genre.trim().to_owned(),
-                keywords: input
-                    .keywords
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                source: input.source.trim().to_owned(),
-                summary: input.summary.trim().to_owned(),
-                validity,
-            }),
+        let disclosure_method = parse_disclosure_method(input.disclosure_method)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (kind, validity, disclosure_method) {
+            (Some(kind), Some(validity), Some(disclosure_method)) if errors.is_empty() => {
+                Ok(Self {
+                    title: title.to_owned(),
+                    kind,
+                    doc_number,
+                    written_on,
+                    theme: input.theme.trim().to_owned(),
+                    genre: input.genre.trim().to_owned(),
+                    keywords: input
+                        .keywords
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    source: input.source.trim().to_owned(),
+                    summary: input.summary.trim().to_owned(),
+                    validity,
+                    disclosure_method,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -426,6 +482,31 @@ mod tests {
                 .apply(RecordAction::Revise, false)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn disclosure_methods_are_known_ordered_and_default_to_the_website() {
+        assert_eq!(parse_disclosure_method(""), Ok("政府网站".to_owned()));
+        assert_eq!(
+            parse_disclosure_method("政府公报、政府网站，政府公报"),
+            Ok("政府网站、政府公报".to_owned())
+        );
+        assert!(parse_disclosure_method("飞鸽传书").is_err());
+    }
+
+    #[test]
+    fn only_the_author_edits_or_submits_a_draft() {
+        // Otherwise a colleague with both roles could rewrite a draft and then approve it.
+        for action in [RecordAction::Edit, RecordAction::Submit] {
+            assert!(
+                RecordStatus::Draft.apply(action, false).is_err(),
+                "{action:?}"
+            );
+            assert!(
+                RecordStatus::Draft.apply(action, true).is_ok(),
+                "{action:?}"
+            );
+        }
     }
 
     #[test]

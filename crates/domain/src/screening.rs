@@ -62,6 +62,8 @@ pub struct NegativeTerm {
 pub struct Finding {
     /// Kind.
     pub kind: FindingKind,
+    /// Chinese label of the kind, for pages and reports.
+    pub label: &'static str,
     /// Where: 标题, 正文, or 附件“name”.
     pub location: String,
     /// The matched text, masked for personal data (first 3 and last 4 characters kept).
@@ -286,16 +288,18 @@ fn secret_markings(chars: &[char], text: &str) -> Vec<(usize, usize)> {
 pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Finding> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut push = |kind, start: usize, len: usize, shown: String, category: Option<String>| {
-        out.push(Finding {
-            kind,
-            location: location.to_owned(),
-            context: context_of(&chars, start, len, &shown),
-            matched: shown,
-            offset: start,
-            category,
-        });
-    };
+    let mut push =
+        |kind: FindingKind, start: usize, len: usize, shown: String, category: Option<String>| {
+            out.push(Finding {
+                label: kind.label(),
+                kind,
+                location: location.to_owned(),
+                context: context_of(&chars, start, len, &shown),
+                matched: shown,
+                offset: start,
+                category,
+            });
+        };
     for run in digit_runs(&chars) {
         let raw: String = chars[run.start..run.start + run.len].iter().collect();
         let d = &run.digits;
@@ -341,6 +345,23 @@ pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Findi
     out
 }
 
+/// The fewest characters a written justification must have.
+pub const MIN_JUSTIFICATION_CHARS: usize = 5;
+
+/// Content with findings may only go out with a written justification (先审查后公开): at
+/// approval and at a correction of published content alike. The note is audited by the caller.
+pub fn require_justification(findings: usize, note: &str) -> Result<(), crate::DomainError> {
+    if findings > 0 && note.trim().chars().count() < MIN_JUSTIFICATION_CHARS {
+        return Err(crate::DomainError::invalid(
+            "screening_note",
+            format!(
+                "内容审查发现 {findings} 处疑似敏感信息，如确认可以公开，请填写书面说明（不少于 {MIN_JUSTIFICATION_CHARS} 个字）"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Scans several named parts (title, body, each attachment) and returns all findings.
 pub fn scan_parts<'a>(
     parts: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -362,6 +383,20 @@ mod tests {
             .into_iter()
             .map(|f| f.kind)
             .collect()
+    }
+
+    #[test]
+    fn findings_carry_their_chinese_label() {
+        let found = scan("正文", "旧证 110105491231002 在此", &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].label, "15 位身份证号码");
+    }
+
+    #[test]
+    fn findings_need_a_written_justification() {
+        assert!(require_justification(0, "").is_ok());
+        assert!(require_justification(2, "可以").is_err());
+        assert!(require_justification(2, "已核实为公开电话").is_ok());
     }
 
     #[test]

@@ -7,6 +7,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use gongkai_domain::record::RecordAction;
+
 use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
 
 /// An attachment as stored.
@@ -85,14 +87,18 @@ pub struct NewAttachment {
     pub text: String,
 }
 
-/// Adds an attachment to a record, audited.
+/// Adds an attachment to a draft, audited. Only the draft's author may (the same rule as
+/// editing it: a reviewer must never approve content they changed).
 pub async fn add(
     store: &Store,
     actor: &Actor,
+    user_id: i64,
     record_id: i64,
     new: &NewAttachment,
 ) -> Result<Attachment> {
     let mut tx = store.begin_write().await?;
+    let (status, author, _) = crate::records::load_for_action(&mut tx, record_id).await?;
+    status.apply(RecordAction::Edit, author == Some(user_id))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -121,6 +127,56 @@ pub async fn add(
     feed::emit(&mut tx, "record", &record_id.to_string(), "attachment.add").await?;
     tx.commit().await?;
     get(store, id).await
+}
+
+/// Removes an attachment from a draft (say, one the screening found personal data in), audited.
+/// The bytes stay in the content-addressed folder: another record may share them.
+pub async fn remove(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    record_id: i64,
+    attachment_id: i64,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let (status, author, _) = crate::records::load_for_action(&mut tx, record_id).await?;
+    status.apply(RecordAction::Edit, author == Some(user_id))?;
+    let file_name: Option<String> =
+        sqlx::query_scalar("SELECT file_name FROM attachments WHERE id = $1 AND record_id = $2")
+            .bind(attachment_id)
+            .bind(record_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(file_name) = file_name else {
+        return Err(StoreError::NotFound {
+            what: "该附件".into(),
+        });
+    };
+    sqlx::query("DELETE FROM attachments WHERE id = $1")
+        .bind(attachment_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        store.engine(),
+        actor,
+        audit::Change {
+            action: "attachment.remove",
+            object_type: "record",
+            object_id: record_id.to_string(),
+            detail: serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }),
+        },
+    )
+    .await?;
+    feed::emit(
+        &mut tx,
+        "record",
+        &record_id.to_string(),
+        "attachment.remove",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Attachment> {

@@ -302,8 +302,8 @@ pub async fn create_draft(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO records (site_id, org_id, kind, status, title, doc_number, written_on, theme, genre, keywords,
             source, summary, validity, body_html, body_text, interprets_id, interpretation_form, author_id,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+            created_at, updated_at, disclosure_method)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)
          RETURNING id",
     )
     .bind(site_id)
@@ -324,6 +324,7 @@ pub async fn create_draft(
     .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
     .bind(author_id)
     .bind(at)
+    .bind(&m.disclosure_method)
     .fetch_one(&mut *tx)
     .await?;
     set_columns(&mut tx, id, &content.columns).await?;
@@ -340,7 +341,12 @@ pub async fn create_draft(
     get(store, id).await
 }
 
-async fn load_for_action(tx: &mut Tx, id: i64) -> Result<(RecordStatus, Option<i64>, i64)> {
+/// The status, author and organisation of a record, read inside the write transaction so the
+/// domain's transition rule is judged on what the transaction will change.
+pub(crate) async fn load_for_action(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<(RecordStatus, Option<i64>, i64)> {
     let row = sqlx::query("SELECT status, author_id, org_id FROM records WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -375,7 +381,8 @@ pub async fn update_draft(
     sqlx::query(
         "UPDATE records SET kind = $1, title = $2, doc_number = $3, written_on = $4, theme = $5, genre = $6,
             keywords = $7, source = $8, summary = $9, validity = $10, body_html = $11, body_text = $12,
-            interprets_id = $13, interpretation_form = $14, updated_at = $15 WHERE id = $16",
+            interprets_id = $13, interpretation_form = $14, updated_at = $15, disclosure_method = $17
+         WHERE id = $16",
     )
     .bind(m.kind.code())
     .bind(&m.title)
@@ -393,6 +400,7 @@ pub async fn update_draft(
     .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
     .bind(ts(now()))
     .bind(id)
+    .bind(&m.disclosure_method)
     .execute(&mut *tx)
     .await?;
     set_columns(&mut tx, id, &content.columns).await?;
@@ -557,11 +565,7 @@ pub async fn approve(
             "选择“不予公开”时必须注明法定依据（第十四至十六条）".into(),
         ));
     }
-    if approval.findings > 0 && approval.screening_note.trim().chars().count() < 5 {
-        return Err(StoreError::Conflict(
-            "内容审查发现疑似敏感信息，如确认可以发布，请填写书面说明（不少于 5 个字）".into(),
-        ));
-    }
+    gongkai_domain::screening::require_justification(approval.findings, &approval.screening_note)?;
     let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM records WHERE id = $1")
         .bind(id)
         .fetch_optional(store.pool())
@@ -610,16 +614,37 @@ pub async fn approve(
     Ok(index_no)
 }
 
+/// A correction of published content: the new content, its public change note, and the
+/// screening of the new content with the written justification when it found something.
+#[derive(Debug, Clone, Copy)]
+pub struct Correction<'a> {
+    /// The corrected content.
+    pub content: &'a Content,
+    /// 更正说明, shown on the public page.
+    pub change_note: &'a str,
+    /// How many screening findings the corrected content has.
+    pub findings: usize,
+    /// The justification for publishing despite findings (audited).
+    pub screening_note: &'a str,
+}
+
 /// Corrects a published record with a new revision and a public change note; the previous
-/// title and body are kept in the history.
+/// title and body are kept in the history. Content that screening flagged needs a written
+/// justification, as at approval.
 pub async fn revise(
     store: &Store,
     actor: &Actor,
     user_id: i64,
     id: i64,
-    content: &Content,
-    change_note: &str,
+    correction: &Correction<'_>,
 ) -> Result<Record> {
+    let Correction {
+        content,
+        change_note,
+        findings,
+        screening_note,
+    } = *correction;
+    gongkai_domain::screening::require_justification(findings, screening_note)?;
     if change_note.trim().is_empty() {
         return Err(StoreError::Conflict(
             "请填写更正说明，说明本次修改了什么".into(),
@@ -656,7 +681,7 @@ pub async fn revise(
     sqlx::query(
         "UPDATE records SET title = $1, doc_number = $2, written_on = $3, theme = $4, genre = $5, keywords = $6,
             source = $7, summary = $8, validity = $9, body_html = $10, body_text = $11, change_note = $12,
-            revision = revision + 1, updated_at = $13 WHERE id = $14",
+            revision = revision + 1, updated_at = $13, disclosure_method = $15 WHERE id = $14",
     )
     .bind(&m.title)
     .bind(&m.doc_number)
@@ -672,6 +697,7 @@ pub async fn revise(
     .bind(change_note.trim())
     .bind(ts(now()))
     .bind(id)
+    .bind(&m.disclosure_method)
     .execute(&mut *tx)
     .await?;
     set_columns(&mut tx, id, &content.columns).await?;
@@ -681,7 +707,12 @@ pub async fn revise(
         actor,
         "record.revise",
         id,
-        serde_json::json!({ "revision": revision + 1, "change_note": change_note.trim() }),
+        serde_json::json!({
+            "revision": revision + 1,
+            "change_note": change_note.trim(),
+            "screening_findings": findings,
+            "screening_note": screening_note.trim(),
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -1010,12 +1041,15 @@ pub struct Imported {
 }
 
 /// What an import did with one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
     /// A new published record.
     Created,
     /// Already imported earlier: nothing changed.
     Unchanged,
+    /// Refused, with the reason (say, its 索引号 belongs to another record); the rest of the
+    /// batch goes on.
+    Refused(String),
 }
 
 /// Imports a batch of published 主动公开 records for `org_id` in one transaction; rows whose
@@ -1045,6 +1079,20 @@ pub async fn import_batch(
             continue;
         }
         let year = beijing_date(row.published_at).year();
+        if let Some(n) = &row.index_no {
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM records WHERE index_no = $1")
+                    .bind(n.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if taken.is_some() {
+                out.push(ImportOutcome::Refused(format!(
+                    "索引号 {} 已被其他信息使用（索引号一经分配不再重复使用）",
+                    n.as_str()
+                )));
+                continue;
+            }
+        }
         let index_no = match &row.index_no {
             Some(n) => {
                 let serial = n
@@ -1063,8 +1111,8 @@ pub async fn import_batch(
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO records (site_id, org_id, kind, status, index_no, title, doc_number, written_on, published_at,
                 theme, genre, keywords, source, summary, validity, disclosure, body_html, body_text, source_key,
-                created_at, updated_at)
-             VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'proactive', $15, $16, $17, $18, $18)
+                created_at, updated_at, disclosure_method)
+             VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'proactive', $15, $16, $17, $18, $18, $19)
              RETURNING id",
         )
         .bind(site_id)
@@ -1085,6 +1133,7 @@ pub async fn import_batch(
         .bind(&row.body_text)
         .bind(&row.source_key)
         .bind(&at)
+        .bind(&m.disclosure_method)
         .fetch_one(&mut *tx)
         .await?;
         set_columns(&mut tx, id, &row.columns).await?;

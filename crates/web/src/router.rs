@@ -166,6 +166,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/records/{id}/attachments/{attachment}/delete",
+            guarded(
+                Permission::DraftRecords,
+                post(admin::records::remove_attachment),
+            ),
+        )
+        .route(
             "/admin/scan",
             guarded(Permission::ReviewRecords, get(admin::records::scan_all)),
         )

@@ -7,7 +7,7 @@ mod support;
 
 use gongkai_domain::org::OrgCode;
 use gongkai_store::testing::ENGINES;
-use gongkai_store::{Actor, Engine, orgs, users};
+use gongkai_store::{Actor, orgs, users};
 use reqwest::StatusCode;
 use support::{Session, must, spawn_app};
 
@@ -33,6 +33,10 @@ async fn draft(s: &Session, title: &str, extra: &[(&str, &str)]) -> reqwest::Res
         ("columns", "tzgg"),
     ];
     for (k, v) in extra {
+        if *k == "disclosure_method" {
+            fields.push((k, v));
+            continue;
+        }
         match fields.iter_mut().find(|(name, _)| name == k) {
             Some(slot) => slot.1 = v,
             None => fields.push((k, v)),
@@ -223,27 +227,323 @@ async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_pag
     }
 }
 
-#[tokio::test]
-async fn the_author_is_never_the_reviewer() {
-    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
-    let both = Session::login(&app, "both").await;
-    let id = record_id(&draft(&both, "自审测试", &[]).await);
+/// Drafts, submits and approves a record over HTTP; returns it as stored.
+async fn publish_via(
+    app: &support::App,
+    editor: &Session,
+    reviewer: &Session,
+    title: &str,
+    extra: Vec<(&'static str, String)>,
+) -> gongkai_store::records::Record {
+    let fields: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = draft(editor, title, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+    let id = record_id(&r);
     assert_eq!(
-        both.post(&format!("/admin/records/{id}/submit"), &[])
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
-    let r = both
+    let r = reviewer
         .post(
             &format!("/admin/records/{id}/review"),
-            &[("decision", "approve"), ("disclosure", "proactive")],
+            &[
+                ("decision", "approve"),
+                ("disclosure", "proactive"),
+                ("screening_note", "已逐项核实，可以公开"),
+            ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(must(r.text().await).contains("审核人不能审核自己起草的信息"));
-    let rec = must(gongkai_store::records::get(&app.store, id).await);
-    assert_eq!(rec.status, "pending");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+    must(gongkai_store::records::get(&app.store, id).await)
+}
+
+#[tokio::test]
+async fn record_pages_revalidate_when_what_they_show_changes() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let policy = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "乌恰县政务公开工作规范",
+            vec![
+                ("kind", "policy".into()),
+                ("disclosure_method", "政府网站".into()),
+                ("disclosure_method", "政府公报".into()),
+            ],
+        )
+        .await;
+        let no = policy.index_no.clone().unwrap_or_default();
+        let url = format!("{}/xxgk/{no}", app.base);
+        let client = reqwest::Client::new();
+        let first = must(client.get(&url).send().await);
+        let etag = first.headers()["etag"].clone();
+        let last_modified = first.headers()["last-modified"].clone();
+        let html = must(first.text().await);
+        assert!(html.contains("公开方式") && html.contains("政府网站、政府公报"));
+        for (name, value) in [
+            ("if-none-match", &etag),
+            ("if-modified-since", &last_modified),
+        ] {
+            let r = must(client.get(&url).header(name, value).send().await);
+            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{name}");
+        }
+
+        // An interpretation goes public: the policy page changes, so a cached copy is stale.
+        publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "乌恰县政务公开工作规范解读",
+            vec![
+                ("kind", "interpretation".into()),
+                ("interprets", no.clone()),
+            ],
+        )
+        .await;
+        let r = must(client.get(&url).header("if-none-match", &etag).send().await);
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}: stale 304");
+        assert!(must(r.text().await).contains("乌恰县政务公开工作规范解读"));
+
+        let api: serde_json::Value = must(
+            must(
+                client
+                    .get(format!("{}/api/v1/records/{no}", app.base))
+                    .send()
+                    .await,
+            )
+            .json()
+            .await,
+        );
+        assert_eq!(api["disclosure_method"], "政府网站、政府公报");
+        assert_eq!(api["theme_name"], "综合政务 › 政务公开");
+    }
+}
+
+#[tokio::test]
+async fn the_author_is_never_the_reviewer() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let both = Session::login(&app, "both").await;
+        let id = record_id(&draft(&both, "自审测试", &[]).await);
+        assert_eq!(
+            both.post(&format!("/admin/records/{id}/submit"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = both
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("审核人不能审核自己起草的信息"));
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.status, "pending");
+
+        // Nor can a colleague with both roles rewrite someone else's draft and then approve
+        // it: only the author edits, adds attachments to or submits a draft.
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "他人草稿", &[]).await);
+        let r = draft(&both, "他人草稿", &[("body", "被改写的正文")]).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "a new draft of one's own is fine"
+        );
+        let r = both
+            .post(
+                &format!("/admin/records/{id}"),
+                &[
+                    ("title", "被改写"),
+                    ("kind", "notice"),
+                    ("body", "被改写的正文"),
+                    ("columns", "tzgg"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine:?}");
+        assert!(must(r.text().await).contains("只能由起草人"));
+        let r = both
+            .upload(id, "说明.docx", gongkai_content::fixtures::docx())
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let r = both.post(&format!("/admin/records/{id}/submit"), &[]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(
+            (rec.status.as_str(), rec.title.as_str()),
+            ("draft", "他人草稿")
+        );
+        assert!(must(gongkai_store::attachments::list(&app.store, id).await).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_author_removes_an_attachment_the_screening_flagged() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "附件删除测试", &[]).await);
+        let r = editor
+            .upload(id, "名单.docx", gongkai_content::fixtures::docx())
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let files = must(gongkai_store::attachments::list(&app.store, id).await);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("附件“名单.docx”") && view.contains("身份证号码"));
+
+        // Someone else cannot remove it; the author can, and the finding goes with it.
+        let both = Session::login(&app, "both").await;
+        let path = format!("/admin/records/{id}/attachments/{}/delete", files[0].id);
+        assert_eq!(both.post(&path, &[]).await.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            editor.post(&path, &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert!(must(gongkai_store::attachments::list(&app.store, id).await).is_empty());
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            view.contains("内容审查（0 处）") && view.contains("删除附件"),
+            "{view}"
+        );
+        let audit = must(
+            gongkai_store::audit::recent(&app.store, 20, Some(("record", &id.to_string()))).await,
+        );
+        assert!(audit.iter().any(|e| e.action == "attachment.remove"));
+    }
+}
+
+#[tokio::test]
+async fn a_correction_is_screened_and_needs_a_justification() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let id = record_id(&draft(&editor, "更正审查测试", &[]).await);
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let fields = |note: &'static str| {
+            vec![
+                ("title", "更正审查测试"),
+                ("kind", "notice"),
+                ("theme", "综合政务\\政务公开"),
+                ("body", "联系人手机 13912345678，请来电。"),
+                ("columns", "tzgg"),
+                ("change_note", "补充联系方式"),
+                ("screening_note", note),
+            ]
+        };
+        let r = editor
+            .post(&format!("/admin/records/{id}/revise"), &fields(""))
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let html = must(r.text().await);
+        assert!(
+            html.contains("手机号码") && html.contains("书面说明"),
+            "{html}"
+        );
+        assert!(
+            html.contains("补充联系方式"),
+            "the form keeps what was typed"
+        );
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.revision, 1, "nothing published");
+
+        let r = editor
+            .post(
+                &format!("/admin/records/{id}/revise"),
+                &fields("该号码为单位公开值班电话"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.revision, 2);
+        let audit = must(
+            gongkai_store::audit::recent(&app.store, 20, Some(("record", &id.to_string()))).await,
+        );
+        let revise = audit.iter().find(|e| e.action == "record.revise");
+        assert!(
+            revise.is_some_and(|e| e.detail.to_string().contains("单位公开值班电话")),
+            "the justification is audited"
+        );
+        // 网站自查 lists the published finding under its organisation, masked.
+        let scan = reviewer.get_text("/admin/scan").await;
+        assert!(
+            scan.contains("乌恰县财政局（1 处）")
+                && scan.contains("手机号码")
+                && scan.contains("139****5678")
+                && !scan.contains("13912345678"),
+            "{scan}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_review_keeps_what_the_reviewer_typed() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let id =
+            record_id(&draft(&editor, "审核表单保留", &[("body", "联系电话 13912345678")]).await);
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        let path = format!("/admin/records/{id}/review");
+        // 不予公开 without its legal ground: the page again, with the choices kept.
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("decision", "approve"),
+                    ("disclosure", "withheld"),
+                    ("publish_at", "2099-01-01T09:00"),
+                    ("screening_note", "经核实号码为办公电话"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let html = must(r.text().await);
+        assert!(html.contains("法定依据") && html.contains("<h1>审核表单保留</h1>"));
+        assert!(
+            html.contains("value=\"withheld\" checked")
+                && html.contains("2099-01-01T09:00")
+                && html.contains("经核实号码为办公电话"),
+            "{html}"
+        );
+        // A publication time in the past would backdate publication.
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("decision", "approve"),
+                    ("disclosure", "proactive"),
+                    ("publish_at", "2020-01-01T09:00"),
+                    ("screening_note", "经核实号码为办公电话"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("发布时间不能早于现在"));
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.status, "pending");
+    }
 }
 
 #[tokio::test]
@@ -388,14 +688,17 @@ async fn screening_finds_personal_data_in_docx_and_pdf_attachments_and_approval_
 
 #[tokio::test]
 async fn an_attachment_over_the_limit_is_refused() {
-    let app = spawn_app(Engine::Sqlite, 64 * 1024).await;
-    let editor = Session::login(&app, "editor").await;
-    let id = record_id(&draft(&editor, "大附件", &[]).await);
-    let mut big = gongkai_content::fixtures::pdf();
-    big.extend(std::iter::repeat_n(b' ', 200 * 1024));
-    let r = editor.upload(id, "大文件.pdf", big).await;
-    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(must(r.text().await).contains("附件不能超过"));
+    for engine in ENGINES {
+        let app = spawn_app(engine, 64 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "大附件", &[]).await);
+        let mut big = gongkai_content::fixtures::pdf();
+        big.extend(std::iter::repeat_n(b' ', 200 * 1024));
+        let r = editor.upload(id, "大文件.pdf", big).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(must(r.text().await).contains("附件不能超过"));
+        assert!(must(gongkai_store::attachments::list(&app.store, id).await).is_empty());
+    }
 }
 
 #[tokio::test]
@@ -405,31 +708,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
         let editor = Session::login(&app, "editor").await;
         let reviewer = Session::login(&app, "reviewer").await;
         let publish = |title: &'static str, extra: Vec<(&'static str, String)>| {
-            let editor = &editor;
-            let reviewer = &reviewer;
-            let store = app.store.clone();
-            async move {
-                let fields: Vec<(&str, &str)> =
-                    extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let r = draft(editor, title, &fields).await;
-                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
-                let id = record_id(&r);
-                assert_eq!(
-                    editor
-                        .post(&format!("/admin/records/{id}/submit"), &[])
-                        .await
-                        .status(),
-                    StatusCode::SEE_OTHER
-                );
-                let r = reviewer
-                    .post(
-                        &format!("/admin/records/{id}/review"),
-                        &[("decision", "approve"), ("disclosure", "proactive")],
-                    )
-                    .await;
-                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
-                must(gongkai_store::records::get(&store, id).await)
-            }
+            publish_via(&app, &editor, &reviewer, title, extra)
         };
         let policy = publish(
             "乌恰县财政资金管理办法",
@@ -551,33 +830,49 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
 
 #[tokio::test]
 async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
-    let app = spawn_app(Engine::Sqlite, 1024 * 1024).await;
-    let editor = Session::login(&app, "editor").await;
-    let reviewer = Session::login(&app, "reviewer").await;
-    let mut ids = Vec::new();
-    for (title, fields) in [
-        (
-            "依申请公开的信息",
-            vec![("decision", "approve"), ("disclosure", "on_request")],
-        ),
-        (
-            "不予公开的信息",
-            vec![
-                ("decision", "approve"),
-                ("disclosure", "withheld"),
-                ("exemption", "art16_process"),
-            ],
-        ),
-        (
-            "定时发布的信息",
-            vec![
-                ("decision", "approve"),
-                ("disclosure", "proactive"),
-                ("publish_at", "2099-01-01T09:00"),
-            ],
-        ),
-    ] {
-        let id = record_id(&draft(&editor, title, &[]).await);
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let mut ids = Vec::new();
+        for (title, fields) in [
+            (
+                "依申请公开的信息",
+                vec![("decision", "approve"), ("disclosure", "on_request")],
+            ),
+            (
+                "不予公开的信息",
+                vec![
+                    ("decision", "approve"),
+                    ("disclosure", "withheld"),
+                    ("exemption", "art16_process"),
+                ],
+            ),
+            (
+                "定时发布的信息",
+                vec![
+                    ("decision", "approve"),
+                    ("disclosure", "proactive"),
+                    ("publish_at", "2099-01-01T09:00"),
+                ],
+            ),
+        ] {
+            let id = record_id(&draft(&editor, title, &[]).await);
+            assert_eq!(
+                editor
+                    .post(&format!("/admin/records/{id}/submit"), &[])
+                    .await
+                    .status(),
+                StatusCode::SEE_OTHER
+            );
+            let r = reviewer
+                .post(&format!("/admin/records/{id}/review"), &fields)
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+            ids.push(id);
+        }
+        // 不予公开 without a ground is refused.
+        let id = record_id(&draft(&editor, "缺少依据", &[]).await);
         assert_eq!(
             editor
                 .post(&format!("/admin/records/{id}/submit"), &[])
@@ -586,45 +881,40 @@ async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
             StatusCode::SEE_OTHER
         );
         let r = reviewer
-            .post(&format!("/admin/records/{id}/review"), &fields)
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "withheld")],
+            )
             .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
-        ids.push(id);
-    }
-    // 不予公开 without a ground is refused.
-    let id = record_id(&draft(&editor, "缺少依据", &[]).await);
-    assert_eq!(
-        editor
-            .post(&format!("/admin/records/{id}/submit"), &[])
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    let r = reviewer
-        .post(
-            &format!("/admin/records/{id}/review"),
-            &[("decision", "approve"), ("disclosure", "withheld")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("请选择法定依据"));
 
-    let list: serde_json::Value = must(
-        must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
-            .json()
-            .await,
-    );
-    assert_eq!(list["total"], 0, "none of them is public now");
-    for id in ids {
-        let r = must(gongkai_store::records::get(&app.store, id).await);
-        let page = must(
-            reqwest::get(format!(
-                "{}/xxgk/{}",
-                app.base,
-                r.index_no.unwrap_or_default()
-            ))
-            .await,
+        let list: serde_json::Value = must(
+            must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
+                .json()
+                .await,
         );
-        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        assert_eq!(list["total"], 0, "none of them is public now");
+        for id in &ids {
+            let r = must(gongkai_store::records::get(&app.store, *id).await);
+            let page = must(
+                reqwest::get(format!(
+                    "{}/xxgk/{}",
+                    app.base,
+                    r.index_no.unwrap_or_default()
+                ))
+                .await,
+            );
+            assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        }
+        // The scheduled one goes public at its time, not a moment before.
+        let scheduled = must(gongkai_store::records::get(&app.store, ids[2]).await);
+        let at = must(chrono::DateTime::parse_from_rfc3339(
+            "2099-01-01T09:00:00+08:00",
+        ))
+        .with_timezone(&chrono::Utc);
+        assert!(!scheduled.is_public(at - chrono::Duration::seconds(1)));
+        assert!(scheduled.is_public(at), "{engine:?}");
     }
 }
 
@@ -818,5 +1108,33 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
             view.contains("负面清单词语") && view.contains("过时机构名称"),
             "{view}"
         );
+
+        // The public page reads a renamed theme by its new name; a theme outside the tree
+        // is refused.
+        let reviewer = Session::login(&app, "reviewer").await;
+        let r = draft(&editor, "主题不在目录中", &[("theme", "自创主题")]).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("请从列表中选择主题分类"));
+        let rec = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "易地扶贫搬迁工作进展",
+            vec![("theme", "民政、扶贫、救灾\\扶贫".into())],
+        )
+        .await;
+        let page = must(
+            must(
+                reqwest::get(format!(
+                    "{}/xxgk/{}",
+                    app.base,
+                    rec.index_no.unwrap_or_default()
+                ))
+                .await,
+            )
+            .text()
+            .await,
+        );
+        assert!(page.contains("民政、扶贫、救灾 › 脱贫攻坚"), "{engine:?}");
     }
 }

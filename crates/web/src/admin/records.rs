@@ -63,6 +63,12 @@ pub struct RecordForm {
     interpretation_form: String,
     #[serde(default)]
     change_note: String,
+    /// 公开方式 choices (a repeated form field).
+    #[serde(default)]
+    disclosure_method: Vec<String>,
+    /// The written justification for publishing a correction that screening flagged.
+    #[serde(default)]
+    screening_note: String,
 }
 
 impl RecordForm {
@@ -95,6 +101,12 @@ impl RecordForm {
             interprets: get("interprets"),
             interpretation_form: get("interpretation_form"),
             change_note: get("change_note"),
+            disclosure_method: pairs
+                .iter()
+                .filter(|(k, _)| k == "disclosure_method")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            screening_note: get("screening_note"),
         }
     }
 
@@ -116,6 +128,8 @@ impl RecordForm {
             interprets: interprets.unwrap_or_default(),
             interpretation_form: r.interpretation_form.clone(),
             change_note: String::new(),
+            disclosure_method: r.disclosure_method.split('、').map(str::to_owned).collect(),
+            screening_note: String::new(),
         }
     }
 }
@@ -142,13 +156,16 @@ async fn scope(
     Ok(out)
 }
 
-/// Validates the form into content, collecting field errors.
+/// Validates the form into content, collecting field errors. `themes` is the site's theme
+/// tree: a 主题分类 must be one of it.
 async fn content_from_form(
     state: &AppState,
     form: &RecordForm,
+    themes: &[catalogue::Theme],
     errors: &mut FieldErrors,
 ) -> Result<Option<Content>, WebError> {
     let today = beijing_date(Utc::now());
+    let disclosure_method = form.disclosure_method.join("、");
     let input = RecordInput {
         title: &form.title,
         kind: &form.kind,
@@ -160,6 +177,7 @@ async fn content_from_form(
         source: &form.source,
         summary: &form.summary,
         validity: &form.validity,
+        disclosure_method: &disclosure_method,
     };
     let meta = match RecordMeta::parse(&input, today) {
         Ok(m) => Some(m),
@@ -170,6 +188,10 @@ async fn content_from_form(
             None
         }
     };
+    let theme = form.theme.trim();
+    if !theme.is_empty() && !themes.iter().any(|t| t.code == theme) {
+        errors.insert("theme", "请从列表中选择主题分类".into());
+    }
     let body_html = gongkai_content::sanitize_html(&form.body);
     let body_text = gongkai_content::html_to_text(&body_html);
     if body_text.trim().is_empty() {
@@ -244,6 +266,7 @@ fn choices(themes: &[catalogue::Theme]) -> Value {
         .iter()
         .map(|c| (c.slug, c.name, c.parent.is_some()))
         .collect();
+    let methods = gongkai_domain::record::DISCLOSURE_METHODS;
     let themes: Vec<_> = themes
         .iter()
         .map(|t| (t.code.clone(), t.name.clone(), t.parent.is_some()))
@@ -251,6 +274,7 @@ fn choices(themes: &[catalogue::Theme]) -> Value {
     context! {
         kinds => ser(&kinds), validities => ser(&validities), forms => ser(&forms), grounds => ser(&grounds),
         disclosures => ser(&disclosures), columns => ser(&columns), themes => ser(&themes), genres => ser(GENRES),
+        methods => ser(methods),
     }
 }
 
@@ -327,6 +351,21 @@ async fn render_form(
     errors: &FieldErrors,
     target: FormTarget<'_>,
 ) -> Result<Response, WebError> {
+    render_form_with_findings(state, ctx, staff, status, form, errors, target, &[]).await
+}
+
+/// The record form, with the screening findings of a correction that needs a justification.
+#[allow(clippy::too_many_arguments)]
+async fn render_form_with_findings(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    status: StatusCode,
+    form: &RecordForm,
+    errors: &FieldErrors,
+    target: FormTarget<'_>,
+    findings: &[Finding],
+) -> Result<Response, WebError> {
     let orgs_list = scope(state, staff, Permission::DraftRecords).await?;
     state
         .page_with_status(
@@ -336,7 +375,7 @@ async fn render_form(
             context! {
                 form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(&site_themes(state, staff.org_id).await?),
                 action => target.action, heading => target.heading,
-                revising => target.action.ends_with("/revise"),
+                revising => target.action.ends_with("/revise"), findings => ser(findings),
             },
         )
         .await
@@ -352,6 +391,7 @@ pub async fn new_form(
         org: staff.org_code.clone(),
         kind: RecordKind::Notice.code().into(),
         validity: Validity::Valid.code().into(),
+        disclosure_method: vec![gongkai_domain::record::DEFAULT_DISCLOSURE_METHOD.into()],
         ..RecordForm::default()
     };
     render_form(
@@ -396,7 +436,8 @@ pub async fn create(
     let form = RecordForm::from_pairs(&parse_pairs(&body));
     let mut errors = FieldErrors::new();
     let org_id = org_for_form(&state, &staff, &form, &mut errors).await?;
-    let content = content_from_form(&state, &form, &mut errors).await?;
+    let themes = site_themes(&state, org_id.unwrap_or(staff.org_id)).await?;
+    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
     if let (Some(org_id), Some(content)) = (org_id, content) {
         match records::create_draft(
             &state.store,
@@ -439,14 +480,23 @@ async fn negatives(
 
 /// Screening findings of a record: title, body and every attachment's text.
 pub async fn findings_of(state: &AppState, r: &Record) -> Result<Vec<Finding>, WebError> {
+    content_findings(state, r, &r.title, &r.body_text).await
+}
+
+/// Screening findings of a title and body about to replace `r`'s, with `r`'s attachments.
+async fn content_findings(
+    state: &AppState,
+    r: &Record,
+    title: &str,
+    body_text: &str,
+) -> Result<Vec<Finding>, WebError> {
     let negs = negatives(state, r.site_id).await?;
     let files = attachments::list(&state.store, r.id).await?;
     let names: Vec<String> = files
         .iter()
         .map(|a| format!("附件“{}”", a.file_name))
         .collect();
-    let mut parts: Vec<(&str, &str)> =
-        vec![("标题", r.title.as_str()), ("正文", r.body_text.as_str())];
+    let mut parts: Vec<(&str, &str)> = vec![("标题", title), ("正文", body_text)];
     for (a, name) in files.iter().zip(&names) {
         parts.push((name.as_str(), a.text.as_str()));
     }
@@ -488,6 +538,35 @@ async fn show_record(
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, WebError> {
+    let page = RecordPage {
+        status,
+        error,
+        review: None,
+    };
+    show_record_page(state, ctx, staff, r, chain, page).await
+}
+
+/// How a record page is answered: its status, an error to show, and a refused review form
+/// to show again as typed.
+struct RecordPage<'a> {
+    status: StatusCode,
+    error: Option<String>,
+    review: Option<&'a ReviewForm>,
+}
+
+async fn show_record_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    r: &Record,
+    chain: &[i64],
+    page: RecordPage<'_>,
+) -> Result<Response, WebError> {
+    let RecordPage {
+        status,
+        error,
+        review,
+    } = page;
     let findings = findings_of(state, r).await?;
     let is_author = r.author_id == Some(staff.id);
     let can_draft = staff.grants.allows(Permission::DraftRecords, chain);
@@ -497,7 +576,7 @@ async fn show_record(
         .into_iter()
         .map(|a| {
             context! {
-                name => a.file_name, size => crate::public::xxgk::human_size(a.size_bytes),
+                id => a.id, name => a.file_name, size => crate::public::xxgk::human_size(a.size_bytes),
                 kind => crate::public::xxgk::file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
             }
         })
@@ -521,6 +600,10 @@ async fn show_record(
                 body_html => Value::from_safe_string(r.body_html.clone()),
                 kind => RecordKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
                 findings => ser(&findings), files => files, history => history, error => error,
+                review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
+                    decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
+                    publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
+                })),
                 is_author => is_author, can_edit => can_draft && is_author && r.status == "draft",
                 can_submit => can_draft && r.status == "draft",
                 can_review => can_review && !is_author && r.status == "pending",
@@ -547,7 +630,8 @@ pub async fn update(
     check_in(&staff, Permission::DraftRecords, &chain)?;
     let form = RecordForm::from_pairs(&parse_pairs(&body));
     let mut errors = FieldErrors::new();
-    let content = content_from_form(&state, &form, &mut errors).await?;
+    let themes = site_themes(&state, r.org_id).await?;
+    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
     if let Some(content) = content {
         match records::update_draft(
             &state.store,
@@ -562,6 +646,7 @@ pub async fn update(
             Err(StoreError::Conflict(msg)) => {
                 errors.insert("doc_number", msg);
             }
+            Err(StoreError::Domain(e)) => return Err(WebError::Conflict(e.to_string())),
             Err(e) => return Err(e.into()),
         }
     }
@@ -652,8 +737,8 @@ pub async fn submit(
     }
 }
 
-/// The reviewer's decision form.
-#[derive(Debug, Deserialize)]
+/// The reviewer's decision form, shown again as typed when it is refused.
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ReviewForm {
     #[serde(default)]
     decision: String,
@@ -669,18 +754,63 @@ pub struct ReviewForm {
     reason: String,
 }
 
-/// Parses `YYYY-MM-DDTHH:MM` in Beijing time; empty means now.
-fn publish_time(raw: &str) -> Result<DateTime<Utc>, WebError> {
+/// How far in the past a typed publication time may lie (the form has minute precision and
+/// the reviewer may take a moment to press the button); earlier would backdate publication.
+const PUBLISH_TIME_SLACK_MINUTES: i64 = 5;
+
+/// Parses `YYYY-MM-DDTHH:MM` in Beijing time; empty means now. A time in the past is refused:
+/// publication is never backdated.
+fn publish_time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if raw.trim().is_empty() {
-        return Ok(Utc::now());
+        return Ok(now);
     }
     let naive = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| WebError::BadRequest("发布时间格式应为 YYYY-MM-DD HH:MM".into()))?;
-    beijing()
+        .map_err(|_| "发布时间格式应为 YYYY-MM-DD HH:MM".to_owned())?;
+    let at = beijing()
         .from_local_datetime(&naive)
         .single()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| WebError::BadRequest("发布时间无效".into()))
+        .ok_or_else(|| "发布时间无效".to_owned())?;
+    if at < now - chrono::Duration::minutes(PUBLISH_TIME_SLACK_MINUTES) {
+        return Err("发布时间不能早于现在；立即发布请不填发布时间".into());
+    }
+    Ok(at.max(now))
+}
+
+/// The approval a review form asks for, or why the form is refused.
+async fn approval_from(
+    state: &AppState,
+    r: &Record,
+    f: &ReviewForm,
+) -> Result<Result<Approval, String>, WebError> {
+    // Screening runs again at approval: the content may have changed since submission.
+    let findings = findings_of(state, r).await?;
+    let Ok(disclosure) = Disclosure::parse(&f.disclosure) else {
+        return Ok(Err("请选择公开属性".into()));
+    };
+    let exemption = if disclosure == Disclosure::Withheld {
+        match ExemptionGround::parse(&f.exemption) {
+            Ok(g) => Some(g),
+            Err(_) => {
+                return Ok(Err(
+                    "选择“不予公开”时请选择法定依据（第十四至十六条）".into()
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let publish_at = match publish_time(&f.publish_at, Utc::now()) {
+        Ok(t) => t,
+        Err(msg) => return Ok(Err(msg)),
+    };
+    Ok(Ok(Approval {
+        disclosure,
+        exemption,
+        publish_at,
+        screening_note: f.screening_note.clone(),
+        findings: findings.len(),
+    }))
 }
 
 /// `POST /admin/records/{id}/review`: approve (with the disclosure attribute) or send back.
@@ -702,57 +832,32 @@ pub async fn review(
             records::reject(&state.store, &actor, staff.id, id, f.reason.trim()).await
         }
     } else {
-        // Screening runs again at approval: the content may have changed since submission.
-        let findings = findings_of(&state, &r).await?;
-        let disclosure = Disclosure::parse(&f.disclosure)
-            .map_err(|_| WebError::BadRequest("请选择公开属性".into()))?;
-        let exemption = if disclosure == Disclosure::Withheld {
-            Some(
-                ExemptionGround::parse(&f.exemption)
-                    .map_err(|_| WebError::BadRequest("选择不予公开时请选择法定依据".into()))?,
-            )
-        } else {
-            None
-        };
-        let approval = Approval {
-            disclosure,
-            exemption,
-            publish_at: publish_time(&f.publish_at)?,
-            screening_note: f.screening_note.clone(),
-            findings: findings.len(),
-        };
-        records::approve(&state.store, &actor, staff.id, id, &approval)
-            .await
-            .map(|_| ())
+        match approval_from(&state, &r, &f).await? {
+            Ok(approval) => records::approve(&state.store, &actor, staff.id, id, &approval)
+                .await
+                .map(|_| ()),
+            Err(msg) => {
+                let page = RecordPage {
+                    status: StatusCode::BAD_REQUEST,
+                    error: Some(msg),
+                    review: Some(&f),
+                };
+                return show_record_page(&state, &ctx, &staff, &r, &chain, page).await;
+            }
+        }
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(StoreError::Conflict(msg)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let msg = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
+        Err(StoreError::Domain(e)) => e.to_string(),
+        Err(StoreError::Conflict(msg)) => msg,
+        Err(e) => return Err(e.into()),
+    };
+    let page = RecordPage {
+        status: StatusCode::CONFLICT,
+        error: Some(msg),
+        review: Some(&f),
+    };
+    show_record_page(&state, &ctx, &staff, &r, &chain, page).await
 }
 
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note.
@@ -772,15 +877,25 @@ pub async fn revise(
     if form.change_note.trim().is_empty() {
         errors.insert("change_note", "请填写更正说明，该说明将在页面上公开".into());
     }
-    let content = content_from_form(&state, &form, &mut errors).await?;
+    let themes = site_themes(&state, r.org_id).await?;
+    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
+    // A correction goes straight to the public page, so it is screened like a submission:
+    // findings need a written justification, which is audited with the revision.
+    let mut findings = Vec::new();
     if let (true, Some(content)) = (errors.is_empty(), content) {
+        findings = content_findings(&state, &r, &content.meta.title, &content.body_text).await?;
+        let correction = records::Correction {
+            content: &content,
+            change_note: &form.change_note,
+            findings: findings.len(),
+            screening_note: &form.screening_note,
+        };
         match records::revise(
             &state.store,
             &Actor::user(&staff.username, &ip),
             staff.id,
             id,
-            &content,
-            &form.change_note,
+            &correction,
         )
         .await
         {
@@ -788,11 +903,12 @@ pub async fn revise(
             Err(StoreError::Conflict(msg)) => {
                 errors.insert("doc_number", msg);
             }
+            Err(StoreError::Domain(e)) => super::field_error(&mut errors, e),
             Err(e) => return Err(e.into()),
         }
     }
     let action = format!("/admin/records/{id}/revise");
-    render_form(
+    render_form_with_findings(
         &state,
         &ctx,
         &staff,
@@ -803,6 +919,7 @@ pub async fn revise(
             action: &action,
             heading: "发布更正",
         },
+        &findings,
     )
     .await
 }
@@ -1035,9 +1152,10 @@ pub async fn upload(
         .unwrap_or_default()
     };
     let sha = attachments::store_blob(&state.config.data_dir, &bytes).await?;
-    attachments::add(
+    let added = attachments::add(
         &state.store,
         &Actor::user(&staff.username, &ip),
+        staff.id,
         id,
         &attachments::NewAttachment {
             sha256: sha,
@@ -1047,8 +1165,55 @@ pub async fn upload(
             text,
         },
     )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/records/{id}")).into_response())
+    .await;
+    match added {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
+        Err(StoreError::Domain(e)) => {
+            let msg = e.to_string();
+            show_record(
+                &state,
+                &ctx,
+                &staff,
+                &r,
+                &chain,
+                StatusCode::CONFLICT,
+                Some(msg),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/records/{id}/attachments/{attachment}/delete`: the author removes an
+/// attachment from a draft (say, one the screening found personal data in), audited.
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    match attachments::remove(&state.store, &actor, staff.id, id, attachment).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
+        Err(StoreError::Domain(e)) => {
+            let msg = e.to_string();
+            show_record(
+                &state,
+                &ctx,
+                &staff,
+                &r,
+                &chain,
+                StatusCode::CONFLICT,
+                Some(msg),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.
@@ -1078,6 +1243,7 @@ fn action_label(code: &str) -> &str {
         "record.withdraw" => "撤回",
         "record.validity" => "更新有效性",
         "attachment.add" => "上传附件",
+        "attachment.remove" => "删除附件",
         other => other,
     }
 }

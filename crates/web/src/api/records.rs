@@ -152,19 +152,23 @@ pub async fn show(
         .into_iter()
         .map(|i| json!({ "index_no": i.index_no, "title": i.title, "form": i.interpretation_form }))
         .collect();
+    // Only a successor the public can open is named.
     let superseded_by = match r.superseded_by {
         Some(id) => records::get(&state.store, id)
             .await
             .ok()
+            .filter(|s| s.is_public(now))
             .and_then(|s| s.index_no),
         None => None,
     };
+    let themes = gongkai_store::themes::list(&state.store, r.site_id).await?;
+    let theme_name = gongkai_domain::catalogue::theme_label(&themes, &r.theme);
     Ok(Json(json!({
         "index_no": r.index_no, "title": r.title, "doc_number": r.doc_number, "organisation": r.org_name,
         "organisation_code": r.org_code, "published_at": r.published_at.as_deref().map(rfc3339),
-        "written_on": r.written_on, "theme": r.theme, "kind": r.kind, "genre": r.genre, "keywords": r.keywords,
+        "written_on": r.written_on, "theme": r.theme, "theme_name": theme_name, "kind": r.kind, "genre": r.genre, "keywords": r.keywords,
         "source": r.source, "summary": r.summary, "validity": r.validity, "validity_changed_on": r.validity_changed_on,
-        "superseded_by": superseded_by, "status": r.status, "withdrawn_reason": r.withdrawn_reason,
+        "superseded_by": superseded_by, "disclosure_method": r.disclosure_method, "status": r.status, "withdrawn_reason": r.withdrawn_reason,
         "revision": r.revision, "change_note": r.change_note, "columns": r.columns,
         "body_html": r.body_html, "body_text": r.body_text, "attachments": files,
         "interpretations": interpretations, "url": r.index_no.as_deref().map(record_url),

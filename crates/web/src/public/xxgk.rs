@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use gongkai_domain::catalogue;
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::org::OrgCode;
@@ -227,7 +227,11 @@ pub async fn list(
         heading.push(n.clone());
     }
     if !q.theme.is_empty() {
-        heading.push(format!("主题：{}", q.theme.replace('\\', " › ")));
+        let themes = gongkai_store::themes::list(&state.store, site.id).await?;
+        heading.push(format!(
+            "主题：{}",
+            catalogue::theme_label(&themes, &q.theme)
+        ));
     }
     if !q.year.is_empty() {
         heading.push(format!("{} 年", q.year));
@@ -274,13 +278,13 @@ pub async fn column(
     list(State(state), ctx, Query(q)).await
 }
 
-fn meta_rows(r: &Record, superseded: Option<&Record>) -> Value {
+fn meta_rows(r: &Record, theme: &str, superseded: Option<&Record>) -> Value {
     let validity = Validity::parse(&r.validity)
         .map(|v| v.label())
         .unwrap_or("有效");
     context! {
         index_no => r.index_no.clone().unwrap_or_default(),
-        theme => r.theme.replace('\\', " › "),
+        theme => theme,
         org_name => &r.org_name,
         published => r.published_at.as_deref().and_then(parse_storage_timestamp).map(display_minute).unwrap_or_default(),
         title => &r.title,
@@ -299,16 +303,70 @@ fn meta_rows(r: &Record, superseded: Option<&Record>) -> Value {
     }
 }
 
-/// A weak validator for a record page: changes with its content, revision and the page mode.
-fn etag(r: &Record, care: bool, consultation: Option<i64>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(r.id.to_be_bytes());
-    h.update(consultation.unwrap_or(0).to_be_bytes());
-    h.update(r.revision.to_be_bytes());
-    h.update(r.updated_at.as_bytes());
-    h.update([u8::from(care)]);
-    format!("W/\"{}\"", &hex::encode(h.finalize())[..20])
+/// What a record page shows besides the record itself: when any of it changes, so must the
+/// page's validators, or a browser would keep a stale page after a 304.
+struct PageSources<'a> {
+    record: &'a Record,
+    related: Vec<&'a Record>,
+    consultation: Option<(i64, &'a str)>,
+    theme: &'a str,
+    care: bool,
+}
+
+impl PageSources<'_> {
+    /// A weak validator over the record, every related record shown (interpretations, the
+    /// policy interpreted, the successor), the consultation link, the theme's name and the
+    /// page mode.
+    fn etag(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for r in std::iter::once(self.record).chain(self.related.iter().copied()) {
+            h.update(r.id.to_be_bytes());
+            h.update(r.revision.to_be_bytes());
+            h.update(r.updated_at.as_bytes());
+            h.update(r.published_at.as_deref().unwrap_or_default().as_bytes());
+            h.update([0]);
+        }
+        if let Some((id, updated)) = self.consultation {
+            h.update(id.to_be_bytes());
+            h.update(updated.as_bytes());
+        }
+        h.update(self.theme.as_bytes());
+        h.update([u8::from(self.care)]);
+        format!("W/\"{}\"", &hex::encode(h.finalize())[..20])
+    }
+
+    /// The latest change among the record and what it shows: its update time or, for a
+    /// scheduled record, the moment it went public.
+    fn last_modified(&self) -> Option<DateTime<Utc>> {
+        std::iter::once(self.record)
+            .chain(self.related.iter().copied())
+            .flat_map(|r| [Some(r.updated_at.as_str()), r.published_at.as_deref()])
+            .flatten()
+            .chain(self.consultation.map(|(_, updated)| updated))
+            .filter_map(parse_storage_timestamp)
+            .filter(|t| *t <= Utc::now())
+            .max()
+    }
+}
+
+/// Whether the client's cached copy is still current: `If-None-Match` decides when sent,
+/// otherwise `If-Modified-Since` (HTTP dates have whole seconds).
+fn not_modified(headers: &HeaderMap, etag: &str, last_modified: Option<DateTime<Utc>>) -> bool {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return tags.split(',').any(|t| t.trim() == etag || t.trim() == "*");
+    }
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+    match (since, last_modified) {
+        (Some(since), Some(lm)) => lm.timestamp() <= since.timestamp(),
+        _ => false,
+    }
 }
 
 /// `GET /xxgk/{索引号}`: the record page with its metadata table, body, attachments and
@@ -332,16 +390,6 @@ pub async fn record(
     }
     // The consultation whose feedback report names this record as its final decision.
     let consultation = gongkai_store::consultations::by_decision_record(&state.store, r.id).await?;
-    let tag = etag(&r, ctx.care, consultation.as_ref().map(|c| c.id));
-    let last_modified = parse_storage_timestamp(&r.updated_at)
-        .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(tag.as_str())
-    {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
     let superseded = match r.superseded_by {
         Some(id) => records::get(&state.store, id)
             .await
@@ -349,17 +397,7 @@ pub async fn record(
             .filter(|s| s.is_public(now)),
         None => None,
     };
-    let interpretations: Vec<Value> = records::interpretations(&state.store, r.id, now)
-        .await?
-        .into_iter()
-        .map(|i| {
-            context! {
-                title => i.title, url => i.index_no.as_deref().map(record_url),
-                form => InterpretationForm::parse(&i.interpretation_form).map(|f| f.label()).unwrap_or("文字解读"),
-                date => i.published_at.as_deref().map(date_of),
-            }
-        })
-        .collect();
+    let interpreting = records::interpretations(&state.store, r.id, now).await?;
     let policy = match r.interprets_id {
         Some(id) => records::get(&state.store, id)
             .await
@@ -367,6 +405,41 @@ pub async fn record(
             .filter(|p| p.is_public(now)),
         None => None,
     };
+    let themes = gongkai_store::themes::list(&state.store, r.site_id).await?;
+    let theme = catalogue::theme_label(&themes, &r.theme);
+    let sources = PageSources {
+        record: &r,
+        related: interpreting
+            .iter()
+            .chain(superseded.as_ref())
+            .chain(policy.as_ref())
+            .collect(),
+        consultation: consultation
+            .as_ref()
+            .map(|c| (c.id, c.feedback_at.as_deref().unwrap_or(&c.created_at))),
+        theme: &theme,
+        care: ctx.care,
+    };
+    let tag = sources.etag();
+    let modified = sources.last_modified();
+    let last_modified = modified.map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if not_modified(&headers, &tag, modified) {
+        let mut resp = (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
+        if let Some(lm) = last_modified.and_then(|s| HeaderValue::from_str(&s).ok()) {
+            resp.headers_mut().insert(header::LAST_MODIFIED, lm);
+        }
+        return Ok(resp);
+    }
+    let interpretations: Vec<Value> = interpreting
+        .iter()
+        .map(|i| {
+            context! {
+                title => &i.title, url => i.index_no.as_deref().map(record_url),
+                form => InterpretationForm::parse(&i.interpretation_form).map(|f| f.label()).unwrap_or("文字解读"),
+                date => i.published_at.as_deref().map(date_of),
+            }
+        })
+        .collect();
     let files: Vec<Value> = attachments::list(&state.store, r.id)
         .await?
         .into_iter()
@@ -394,9 +467,9 @@ pub async fn record(
                     status => &r.status, withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
                     revision => r.revision, summary => &r.summary,
                 },
-                meta => meta_rows(&r, superseded.as_ref()),
+                meta => meta_rows(&r, &theme, superseded.as_ref()),
                 interpretations => interpretations,
-                policy => policy.map(|p| context! { title => p.title, url => p.index_no.as_deref().map(record_url) }),
+                policy => policy.as_ref().map(|p| context! { title => &p.title, url => p.index_no.as_deref().map(record_url) }),
                 files => files,
                 consultation => consultation.map(|c| context! {
                     title => c.title, url => crate::public::zhengji::url(c.id),
