@@ -145,6 +145,111 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
     }
 }
 
+/// Runs `gongkai` with `input` on standard input.
+fn gongkai_with_stdin(db: &TestDb, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("GONGKAI_DATABASE_URL")
+        .env_remove("GONGKAI_DATA");
+    match db.engine {
+        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
+        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
+    };
+    let mut child = must(
+        cmd.args(args)
+            .current_dir(&db.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn(),
+    );
+    if let Some(mut stdin) = child.stdin.take() {
+        must(stdin.write_all(input.as_bytes()));
+    }
+    must(child.wait_with_output())
+}
+
+#[tokio::test]
+async fn passwords_are_reset_and_accounts_disabled_and_enabled_from_the_command_line() {
+    use gongkai_store::users::{self, LoginOutcome};
+    let policy = gongkai_domain::throttle::LoginPolicy::default();
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        assert!(gongkai(&db, &["init"]).status.success());
+        let org = gongkai(
+            &db,
+            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
+        );
+        assert!(org.status.success(), "{}", stderr(&org));
+        let add = gongkai_with_stdin(
+            &db,
+            &[
+                "user",
+                "add",
+                "--username",
+                "kefu",
+                "--name",
+                "客服",
+                "--org",
+                "WQX001",
+                "--role",
+                "handler",
+                "--password-stdin",
+            ],
+            "Chushi-Mima-2026\n",
+        );
+        assert!(add.status.success(), "{}", stderr(&add));
+        assert!(
+            !stdout(&add).contains("初始密码"),
+            "a typed password is never echoed"
+        );
+
+        let reset = gongkai_with_stdin(
+            &db,
+            &["user", "passwd", "kefu", "--password-stdin"],
+            "Xin-Mima-2026-11\n",
+        );
+        assert!(reset.status.success(), "{}", stderr(&reset));
+        assert!(stdout(&reset).contains("已重设"));
+        let generated = gongkai(&db, &["user", "passwd", "kefu"]);
+        let shown = stdout(&generated);
+        let new_password = shown
+            .lines()
+            .find_map(|l| l.strip_prefix("新密码："))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        assert!(new_password.len() >= 12, "{shown}");
+
+        let store = must(Store::connect(&db.url).await);
+        let login = |password: String| {
+            let store = store.clone();
+            async move {
+                must(users::authenticate(&store, &policy, "kefu", &password, "127.0.0.1").await)
+            }
+        };
+        assert!(matches!(
+            login("Xin-Mima-2026-11".into()).await,
+            LoginOutcome::BadCredentials
+        ));
+        assert!(matches!(
+            login(new_password.clone()).await,
+            LoginOutcome::Success(_)
+        ));
+        assert!(gongkai(&db, &["user", "disable", "kefu"]).status.success());
+        assert!(matches!(
+            login(new_password.clone()).await,
+            LoginOutcome::Disabled
+        ));
+        assert!(gongkai(&db, &["user", "enable", "kefu"]).status.success());
+        assert!(matches!(
+            login(new_password).await,
+            LoginOutcome::Success(_)
+        ));
+        assert_one_clear_line(&gongkai(&db, &["user", "passwd", "nobody"]), "");
+    }
+}
+
 #[tokio::test]
 async fn audit_verify_catches_a_row_edited_behind_the_programs_back() {
     for engine in ENGINES {

@@ -183,6 +183,35 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
         assert!(out(&bad).contains("未知的目标字段“titel”"));
         let missing = gongkai(&db, &["import", "--org", "WQX001", "/no/such/file.jsonl"]);
         assert!(!missing.status.success() && out(&missing).contains("无法打开"));
+
+        // An 索引号 is never used twice: the row that repeats one is refused, the rest of
+        // the batch still goes in.
+        let jsonl = db.dir.join("numbered.jsonl");
+        must(std::fs::write(
+            &jsonl,
+            concat!(
+                r#"{"id":"a","title":"乌恰县政务公开实施方案","date":"2018-05-22","body":"正文一","index_no":"WQX001-2018-000060"}"#,
+                "\n",
+                r#"{"id":"b","title":"另一份文件","date":"2018-06-01","body":"正文二","index_no":"WQX001-2018-000060"}"#,
+                "\n",
+                r#"{"id":"c","title":"没有索引号的文件","date":"2018-07-01","body":"正文三"}"#,
+                "\n",
+            ),
+        ));
+        let o = gongkai(&db, &["import", "--org", "WQX001", jsonl.to_str().unwrap_or_default()]);
+        let text = out(&o);
+        assert!(o.status.success(), "{text}");
+        assert!(
+            text.contains("新增 2 条")
+                && text.contains("拒绝 1 行")
+                && text.contains("第 2 行：索引号 WQX001-2018-000060 已被其他信息使用"),
+            "{engine:?}: {text}"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM records WHERE index_no = 'WQX001-2018-000061'").await,
+            1,
+            "the next number follows the imported one"
+        );
     }
 }
 

@@ -53,6 +53,14 @@ async fn add_user(store: &Store, name: &str, org: &str, role: Role) {
 
 /// Starts the real server on a random port with a county, a department and two accounts.
 async fn spawn_app(engine: Engine) -> App {
+    spawn_app_with_policy(engine, gongkai_domain::throttle::LoginPolicy::default()).await
+}
+
+/// Starts the app with a login throttling policy of the test's choosing.
+async fn spawn_app_with_policy(
+    engine: Engine,
+    policy: gongkai_domain::throttle::LoginPolicy,
+) -> App {
     let db = TestDb::new(engine).await;
     let store = must(Store::open(&db.url).await);
     for (code, name, parent) in [
@@ -76,7 +84,8 @@ async fn spawn_app(engine: Engine) -> App {
     }
     add_user(&store, "admin", "WQX001", Role::Admin).await;
     add_user(&store, "editor", "WQX004", Role::Editor).await;
-    let state = must(AppState::new(store.clone(), WebConfig::default()));
+    let mut state = must(AppState::new(store.clone(), WebConfig::default()));
+    state.login_policy = policy;
     let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
     let addr: SocketAddr = must(listener.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -210,6 +219,23 @@ async fn forms_without_the_right_token_or_from_another_origin_are_refused() {
     for engine in ENGINES {
         let app = spawn_app(engine).await;
         let c = client();
+        // The citizens' forms are protected the same way as the staff's.
+        for path in [
+            "/ysqgk/apply",
+            "/hudong/write",
+            "/ysqgk/status",
+            "/hudong/status",
+            "/hudong/rate",
+            "/zhengji/1/comment",
+        ] {
+            let r = must(
+                c.post(format!("{}{path}", app.base))
+                    .form(&[("title", "无令牌")])
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+        }
         let _ = token(&c, &app, "/admin/login").await; // the cookie is set
         let url = format!("{}/admin/login", app.base);
         let none = must(
@@ -290,6 +316,104 @@ async fn repeated_failures_lock_the_account() {
         // Another account from another client is not affected by this account's lock.
         let r = login(&client(), &app, "editor", PASSWORD).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn a_lockout_expires_on_its_own() {
+    let policy = gongkai_domain::throttle::LoginPolicy {
+        max_account_failures: 2,
+        lockout: chrono::Duration::seconds(2),
+        ..gongkai_domain::throttle::LoginPolicy::default()
+    };
+    for engine in ENGINES {
+        let app = spawn_app_with_policy(engine, policy).await;
+        let c = client();
+        assert_eq!(
+            login(&c, &app, "admin", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            login(&c, &app, "admin", "wrong-password").await.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            login(&c, &app, "admin", PASSWORD).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{engine:?}: locked"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        assert_eq!(
+            login(&c, &app, "admin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER,
+            "{engine:?}: the lock has expired"
+        );
+    }
+}
+
+/// Every back-office path the router registers, with sample values for its parameters.
+fn staff_paths() -> Vec<String> {
+    let source = include_str!("../src/router.rs");
+    let mut paths: Vec<String> = source
+        .split('"')
+        .filter(|s| s.starts_with("/admin"))
+        .map(|p| {
+            p.split('/')
+                .map(|part| match part {
+                    "{code}" => "WQX004",
+                    p if p.starts_with('{') => "1",
+                    p => p,
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+#[tokio::test]
+async fn every_staff_route_answers_strangers_with_the_login_page() {
+    let paths = staff_paths();
+    assert!(paths.len() > 40, "{paths:?}");
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        for path in paths
+            .iter()
+            .filter(|p| !p.starts_with("/admin/login") && !p.starts_with("/admin/logout"))
+        {
+            let url = format!("{}{path}", app.base);
+            let r = must(client().get(&url).send().await);
+            let status = r.status();
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                (status == StatusCode::SEE_OTHER && location.starts_with("/admin/login"))
+                    || status == StatusCode::METHOD_NOT_ALLOWED,
+                "{engine:?} GET {path}: {status} {location}"
+            );
+            // A stranger's post never changes anything: refused by the CSRF check or the login.
+            let r = must(client().post(&url).form(&[("x", "1")]).send().await);
+            assert!(
+                matches!(
+                    r.status(),
+                    StatusCode::FORBIDDEN | StatusCode::SEE_OTHER | StatusCode::METHOD_NOT_ALLOWED
+                ),
+                "{engine:?} POST {path}: {}",
+                r.status()
+            );
+        }
+        let log = must(audit::recent(&app.store, 1000, None).await);
+        assert!(
+            log.iter()
+                .all(|e| e.action.starts_with("org.") || e.action.starts_with("user.")),
+            "a stranger changed nothing"
+        );
     }
 }
 
