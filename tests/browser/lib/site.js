@@ -31,6 +31,7 @@ const rec = require('./records');
 const ysq = require('./applications');
 const ly = require('./messages');
 const zj = require('./zhengji');
+const search = require('./search');
 
 const DEFAULT_SIZE_BUDGET = 100 * 1024;
 
@@ -153,6 +154,32 @@ const PAGES = [
     expectText: ['本文件已废止', '现行文件'],
   },
   { name: 'xxgk-guide', path: '/xxgk/zhinan/WQX001', expectText: ['乌恰县人民政府政府信息公开指南', '政府信息公开工作机构'] },
+
+  // Site search (站内搜索): the header box of every page leads to /search.
+  { name: 'search', path: '/search', expectText: ['站内搜索', '搜索内容', '高级搜索', '输入文号或索引号可直接打开该文件'] },
+  {
+    // Results: the count, facets, highlighted titles and snippets, pagination.
+    name: 'search-results',
+    path: `/search?q=${encodeURIComponent(search.WORD)}`,
+    // The index catches up with the demo data in the background after the server starts.
+    resolve: async (page) => { await search.indexed(page); return `/search?q=${encodeURIComponent(search.WORD)}`; },
+    expectText: ['共找到', '第 1 /', '发布机构', '年份', search.ORG.name, '下一页', '按时间排序'],
+    check: search.highlightedHits,
+    screenshot: true,
+  },
+  {
+    // Nothing found, with a filter: the advice and the link without the filter (and 热门搜索 once a
+    // search found something).
+    name: 'search-empty',
+    path: `/search?q=${search.NOTHING}&org=${search.ORG.code}&nojump=1`,
+    expectText: ['共找到 0 条结果', '没有找到相关信息', '去掉筛选条件重新搜索', '浏览政务公开栏目', '申请政府信息公开'],
+  },
+  {
+    name: 'search-advanced',
+    path: '/search/advanced',
+    expectText: ['高级搜索', '包含以下内容', '搜索范围', '仅标题', '发布机构', '主题分类', '信息类别', '年份', '有效性', '按时间'],
+    screenshot: true,
+  },
 
   // Proactive disclosure: the back office.
   { name: 'admin-records', path: '/admin/records?status=pending', login: 'demo-editor', expectText: ['待审核', rec.DEMO.pending.title] },
