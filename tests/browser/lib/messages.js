@@ -284,8 +284,15 @@ async function asStaff(browser, baseURL, username, steps) {
   }
 }
 
-/** Demo messages that were answered and not rated yet (their status pages offer the rating form). */
-const DEMO_REPLIED = { pages: '冬季供暖不热求助', journey: '政府采购供应商注册咨询' };
+/**
+ * Demo messages that were answered and not rated yet (their status pages offer the rating form):
+ * one for the page checks, one for the rating journey, one per mode for the keyboard-only rating.
+ */
+const DEMO_REPLIED = {
+  pages: '冬季供暖不热求助',
+  journey: '政府采购供应商注册咨询',
+  keyboard: { normal: '建议在旅游景区增设无障碍设施', care: '出租车不打表议价' },
+};
 
 /**
  * Demo messages whose staff pages show the later forms (seen by demo-supervisor): a reply drafted

@@ -31,8 +31,12 @@ const rec = require('./records');
 const ysq = require('./applications');
 const ly = require('./messages');
 const zj = require('./zhengji');
+const search = require('./search');
 
 const DEFAULT_SIZE_BUDGET = 100 * 1024;
+
+/** The unknown account the login-locked page type locks (so no demo account is ever locked). */
+const LOCKED_USER = 'no-such-user-locked';
 
 /** The title of the message the admin-message page type shows (one is written per server). */
 const ADMIN_MESSAGE_TITLE = '县城夜市摊位申请咨询（页面检查用）';
@@ -80,6 +84,32 @@ const PAGES = [
       return fillLogin(page, 'no-such-user', 'not-the-password');
     },
   },
+  {
+    // Five wrong passwords for one (unknown) account lock it for 15 minutes: 429 with the time the
+    // lock ends. Later opens get the locked page at once (no further failures are counted, so the
+    // address, which locks after 20 failures, stays well clear).
+    name: 'login-locked',
+    path: '/admin/login',
+    status: 429,
+    expectText: ['登录失败次数过多，账号已被暂时锁定', '后再试'],
+    open: async (page) => {
+      for (let i = 0; i < 6; i += 1) {
+        await page.goto('/admin/login');
+        const response = await fillLogin(page, LOCKED_USER, 'not-the-password');
+        if (response.status() === 429) return response;
+        assert.equal(response.status(), 401, `wrong password ${i + 1}`);
+      }
+      throw new Error(`${LOCKED_USER} is not locked after 6 wrong passwords`);
+    },
+    check: async (page) => {
+      const problems = [];
+      for (const field of ['#f-username', '#f-password']) {
+        const describedBy = (await page.locator(field).getAttribute('aria-describedby')) || '';
+        if (!describedBy.split(/\s+/).includes('login-error')) problems.push(`${field} aria-describedby="${describedBy}" does not name the alert`);
+      }
+      return problems;
+    },
+  },
   { name: 'dashboard', path: '/admin', login: 'demo-admin', expectText: '乌恰县人民政府', screenshot: true, docs: { 'dashboard-normal': 'dashboard.png' } },
   { name: 'orgs', path: '/admin/orgs', login: 'demo-admin', expectText: '添加机构' },
   {
@@ -115,6 +145,14 @@ const PAGES = [
     },
   },
   { name: 'audit', path: '/admin/audit', login: 'demo-admin', expectText: '哈希链校验' },
+  {
+    // A signed-in member without the permission: the Chinese 403 page (demo-editor on 用户管理).
+    name: 'forbidden',
+    path: '/admin/users',
+    login: 'demo-editor',
+    status: 403,
+    expectText: ['无法访问', '错误代码：403', '返回首页'],
+  },
 
   // Proactive disclosure (政务公开): the public section.
   {
@@ -154,6 +192,32 @@ const PAGES = [
   },
   { name: 'xxgk-guide', path: '/xxgk/zhinan/WQX001', expectText: ['乌恰县人民政府政府信息公开指南', '政府信息公开工作机构'] },
 
+  // Site search (站内搜索): the header box of every page leads to /search.
+  { name: 'search', path: '/search', expectText: ['站内搜索', '搜索内容', '高级搜索', '输入文号或索引号可直接打开该文件'] },
+  {
+    // Results: the count, facets, highlighted titles and snippets, pagination.
+    name: 'search-results',
+    path: `/search?q=${encodeURIComponent(search.WORD)}`,
+    // The index catches up with the demo data in the background after the server starts.
+    resolve: async (page) => { await search.indexed(page); return `/search?q=${encodeURIComponent(search.WORD)}`; },
+    expectText: ['共找到', '第 1 /', '发布机构', '年份', search.ORG.name, '下一页', '按时间排序'],
+    check: search.highlightedHits,
+    screenshot: true,
+  },
+  {
+    // Nothing found, with a filter: the advice and the link without the filter (and 热门搜索 once a
+    // search found something).
+    name: 'search-empty',
+    path: `/search?q=${search.NOTHING}&org=${search.ORG.code}&nojump=1`,
+    expectText: ['共找到 0 条结果', '没有找到相关信息', '去掉筛选条件重新搜索', '浏览政务公开栏目', '申请政府信息公开'],
+  },
+  {
+    name: 'search-advanced',
+    path: '/search/advanced',
+    expectText: ['高级搜索', '包含以下内容', '搜索范围', '仅标题', '发布机构', '主题分类', '信息类别', '年份', '有效性', '按时间'],
+    screenshot: true,
+  },
+
   // Proactive disclosure: the back office.
   { name: 'admin-records', path: '/admin/records?status=pending', login: 'demo-editor', expectText: ['待审核', rec.DEMO.pending.title] },
   { name: 'admin-record-new', path: '/admin/records/new', login: 'demo-editor', expectText: ['起草信息', '所属栏目', '保存草稿'] },
@@ -182,6 +246,15 @@ const PAGES = [
     screenshot: true,
   },
   { name: 'admin-scan', path: '/admin/scan', login: 'demo-reviewer', expectText: ['网站自查', '已发布信息'] },
+  // The catalogue settings of 政务公开办 (demo-supervisor, WQX001).
+  {
+    name: 'admin-guide',
+    path: '/admin/guides/WQX001',
+    login: 'demo-supervisor',
+    expectText: ['乌恰县人民政府政府信息公开指南', '查看公开页面', '指南正文', '政府信息公开工作机构'],
+  },
+  { name: 'admin-themes', path: '/admin/themes', login: 'demo-supervisor', expectText: ['主题分类', '增加主题', '上级主题', '主题更名', '新名称'] },
+  { name: 'admin-negative', path: '/admin/negative', login: 'demo-supervisor', expectText: ['负面清单', '当前词语（共', '添加词语', '类别'] },
 
   // Disclosure on application (依申请公开): the public side.
   { name: 'ysqgk-index', path: '/ysqgk/', expectText: ['依申请公开', '在线申请', '办理进度查询', '20 个工作日'], screenshot: true },
@@ -480,7 +553,25 @@ const PAGES = [
   { name: 'zhengji-lookup-missing', path: '/zhengji/chaxun?code=ZJNOSUCH', status: 404, expectText: ['未找到该查询码对应的意见'] },
 
   // 征求意见 and 政务舆情: the staff side.
+  {
+    name: 'admin-consultations',
+    path: '/admin/zhengji',
+    login: 'demo-editor',
+    expectText: ['起草征求意见', '征求意见（', '草案名称', zj.DEMO.open.title, zj.DEMO.closed.title],
+  },
   { name: 'admin-consultation-new', path: '/admin/zhengji/new', login: 'demo-editor', expectText: ['起草征求意见', '征求意见期限', '保存草稿'] },
+  {
+    // A draft consultation (drafted through the form once per server) in its edit form.
+    name: 'admin-consultation-edit',
+    path: '/admin/zhengji/<draft>/edit',
+    login: 'demo-editor',
+    resolve: async (page) => `${await zj.draftPath(page)}/edit`,
+    expectText: ['起草征求意见', '草案全文', '征求意见期限', '保存草稿'],
+    check: async (page) => {
+      const title = await page.getByLabel('草案名称').inputValue();
+      return title === zj.PAGE_DRAFT.title ? [] : [`草案名称 is "${title}", not the draft's`];
+    },
+  },
   {
     name: 'admin-consultation',
     path: '/admin/zhengji/<open consultation>',
@@ -488,6 +579,14 @@ const PAGES = [
     resolve: async (page) => `/admin${await zj.pathOf(page, 'open')}`,
     expectText: ['收到的意见', '不予公开的理由', '通过并公开', '关联决策文件'],
     screenshot: true,
+  },
+  {
+    // The closed demo consultation's feedback editor: one fieldset per group of identical comments.
+    name: 'admin-consultation-feedback',
+    path: '/admin/zhengji/<closed consultation>/feedback',
+    login: 'demo-reviewer',
+    resolve: async (page) => `/admin${await zj.pathOf(page, 'closed')}/feedback`,
+    expectText: ['意见采纳情况反馈：', zj.DEMO.closed.title, '反馈说明', '第 1 条意见', '采纳情况', '理由'],
   },
   {
     name: 'admin-opinions',
@@ -505,6 +604,12 @@ const PAGES = [
       return page.getByRole('link', { name: '城区部分小区供暖温度不达标' }).getAttribute('href');
     },
     expectText: ['回应时限', '5 小时内发布权威信息', '24 小时内召开新闻发布会', '回应记录', '登记回应', '处置评估意见'],
+  },
+  {
+    name: 'admin-opinion-new',
+    path: '/admin/yuqing/new',
+    login: 'demo-supervisor',
+    expectText: ['登记舆情', '舆情名称', '来源', '摘要', '首次发现时间（北京时间）', '级别'],
   },
 ];
 

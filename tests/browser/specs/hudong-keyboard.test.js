@@ -5,8 +5,11 @@
 // with ArrowDown (乌恰县人民政府办公室) → 留言类型: the checked 咨询, ArrowRight checks 建议 → 标题,
 // 留言内容 → the photo chosen with Space on the file field → 姓名, 联系电话, 电子邮箱 → Space ticks
 // 同意公开 → both passwords → 提交留言 (Enter) → the receipt → 留言查询 → code and password → 查询
-// (Space) → 待受理, with what was chosen. Every element focused on the way must show a focus
-// indicator and be on screen.
+// (Space) → 待受理, with what was chosen. Rating a reply the same way: home → 政民互动 → skip link →
+// 留言查询和评价 → the code and password of an answered demo message (demo-chaxun) → 查询 (Space) →
+// Tab to the rating group, Space checks 非常满意, ArrowDown moves on (满意 in normal mode, 不满意 in
+// care mode) → the comment → 提交评价 (Enter) → 您的评价 with what was chosen, no second rating form.
+// Every element focused on the way must show a focus indicator and be on screen.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
@@ -123,6 +126,63 @@ for (const mode of MODES) {
         assert.equal(facts['留言类型'], '建议', 'the kind chosen with the arrow key');
         assert.equal(facts['留言对象'], ly.OFFICE.name, 'the organisation chosen with the arrow key');
         assert.ok((await page.getByRole('region', { name: '留言内容' }).innerText()).includes(content), 'the typed text');
+        assert.deepEqual(problems, [], `focus problems:\n${problems.join('\n')}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('look up an answered message and rate the reply, without a mouse', async () => {
+      const title = ly.DEMO_REPLIED.keyboard[mode];
+      // Normal mode: 满意 (one ArrowDown); care mode: 不满意 (three), which opens a rectification.
+      const [rating, downs] = mode === 'care' ? ['不满意', 3] : ['满意', 1];
+      const comment = mode === 'care' ? '答复只说会转交，没有说明何时处理。' : '答复及时，说明清楚。';
+      const context = await newContext(env.browser, { server: env.server, care: mode === 'care' });
+      const problems = [];
+      try {
+        const page = await context.newPage();
+        const m = await ly.demoMessage(page, title);
+        await page.goto('/');
+        await tabTo(page, (f) => f.tag === 'a' && f.text === '政民互动', { problems, max: 12 });
+        await pressAndNavigate(page, 'Enter');
+        assert.equal(pathOf(page), '/hudong/');
+        await page.keyboard.press('Tab');
+        assert.equal((await focused(page)).text, '跳到主要内容');
+        await page.keyboard.press('Enter');
+        await tabTo(page, (f) => f.tag === 'a' && f.text === '留言查询和评价', { problems, max: 6 });
+        await pressAndNavigate(page, 'Enter');
+        assert.equal(pathOf(page), '/hudong/status');
+
+        await typeInto(page, '查询码', m.trackingCode, problems, 30);
+        await typeInto(page, '查询密码', m.secret, problems, 1);
+        assert.equal((await tabTo(page, (f) => f.tag === 'button', { problems, max: 1 })).text, '查询');
+        const found = await pressAndNavigate(page, 'Space');
+        assert.equal(found.status(), 200);
+        const before = await ly.facts(page);
+        assert.equal(before['标题'], title);
+        assert.equal(before['当前状态'], '已答复');
+
+        // The rating group: nothing checked, so Tab lands on the first radio; Space checks it and
+        // ArrowDown moves the choice on.
+        const first = await tabTo(page, (f) => f.type === 'radio', { problems, max: 60 });
+        assert.equal(first.label, '非常满意', describeFocus(first));
+        assert.equal(first.checked, false, 'no rating chosen as served');
+        await page.keyboard.press('Space');
+        assert.equal((await focused(page)).checked, true, 'Space checks 非常满意');
+        for (let i = 0; i < downs; i += 1) await page.keyboard.press('ArrowDown');
+        const chosen = await focused(page);
+        assert.equal(chosen.label, rating, describeFocus(chosen));
+        assert.equal(chosen.checked, true, `ArrowDown checks ${rating}`);
+
+        // Tab leaves the group for the comment, then the button.
+        await typeInto(page, '评价意见（可选）', comment, problems, 1);
+        assert.equal((await tabTo(page, (f) => f.tag === 'button', { problems, max: 1 })).text, '提交评价');
+        const rated = await pressAndNavigate(page, 'Enter');
+        assert.equal(rated.status(), 200, `Enter on 提交评价:\n${await page.locator('main').innerText()}`);
+        const yours = await page.getByRole('region', { name: '您的评价' }).innerText();
+        assert.ok(yours.includes(`${rating}：${comment}`), `您的评价 shows the rating and comment:\n${yours}`);
+        if (mode === 'care') assert.match(yours, /整改期限为 \d{4}-\d{2}-\d{2}/, 'a bad rating opens a rectification');
+        assert.equal(await page.getByRole('region', { name: '评价答复' }).count(), 0, 'no second rating form');
         assert.deepEqual(problems, [], `focus problems:\n${problems.join('\n')}`);
       } finally {
         await context.close();
