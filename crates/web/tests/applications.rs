@@ -762,3 +762,57 @@ async fn an_administrator_adds_calendar_data_in_the_back_office() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_concurrent_burst_from_one_address_never_passes_the_limit() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let c = reqwest::Client::new();
+        let tasks: Vec<_> = (0..100)
+            .map(|i| {
+                let c = c.clone();
+                let url = format!("{}/api/v1/applications", app.base);
+                tokio::spawn(async move {
+                    let r = must(
+                        c.post(url)
+                            .json(&body(&format!("申请公开第 {i} 份文件的内容")))
+                            .send()
+                            .await,
+                    );
+                    let status = r.status();
+                    let json: serde_json::Value = must(r.json().await);
+                    (status, json)
+                })
+            })
+            .collect();
+        let (mut created, mut limited) = (0, 0);
+        for t in tasks {
+            let (status, json) = must(t.await);
+            match status {
+                StatusCode::CREATED => created += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    limited += 1;
+                    assert!(
+                        json["error"]["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("一小时内最多提交 20 件申请")),
+                        "{json}"
+                    );
+                }
+                s => panic!("{engine:?}: unexpected {s}: {json}"),
+            }
+        }
+        assert_eq!((created, limited), (20, 80), "{engine:?}");
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            20
+        );
+    }
+}
