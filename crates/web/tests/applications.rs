@@ -816,3 +816,86 @@ async fn a_concurrent_burst_from_one_address_never_passes_the_limit() {
         );
     }
 }
+
+#[tokio::test]
+async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    for engine in ENGINES {
+        // The production upload limit (50 MB), so the 20 MB field reaches the form reader.
+        let app = spawn_app(engine, 50 * 1024 * 1024).await;
+        let huge = "申".repeat(7 * 1024 * 1024); // 21 MB of UTF-8
+        let count = |app: &App| {
+            let store = app.store.clone();
+            async move {
+                let org = must(
+                    orgs::by_code(&store, &must(gongkai_domain::org::OrgCode::parse("WQX004")))
+                        .await,
+                );
+                must(applications::list_for_orgs(&store, &[org.id], true).await).len()
+            }
+        };
+        // The form: refused, with the proof file not written either.
+        let citizen = Session::anonymous(&app).await;
+        let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
+        let fields = [
+            ("submission_key", key.as_str()),
+            ("org", "WQX004"),
+            ("applicant_kind", "natural"),
+            ("name", "张三"),
+            ("id_number", ID),
+            ("phone", "13912345678"),
+            ("email", "zhangsan@example.com"),
+            ("description", huge.as_str()),
+            ("delivery", "email"),
+            ("secret", "chaxun-123"),
+            ("secret_again", "chaxun-123"),
+        ];
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &fields,
+                vec![("proof", "身份证.pdf", gongkai_content::fixtures::pdf())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{engine:?}");
+        assert!(must(r.text().await).contains("填写的内容过长"));
+        assert_eq!(count(&app).await, 0);
+        let blob = gongkai_store::attachments::blob_path(
+            &app.db.dir,
+            &gongkai_store::attachments::sha256_hex(&gongkai_content::fixtures::pdf()),
+        );
+        assert!(!blob.exists(), "no proof file left behind");
+        // A form refused for its fields leaves no file behind either.
+        let mut bad = fields.to_vec();
+        bad[7] = ("description", "短");
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &bad,
+                vec![("proof", "身份证.pdf", gongkai_content::fixtures::pdf())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(!blob.exists(), "no proof file left behind");
+        // The API: refused before it is read in full.
+        let mut json = body("x");
+        json["description"] = serde_json::Value::String(huge.clone());
+        let r = must(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/applications", app.base))
+                .json(&json)
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let answer: serde_json::Value = must(r.json().await);
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("提交的内容过大")),
+            "{answer}"
+        );
+        assert_eq!(count(&app).await, 0);
+        let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
+        assert!(!entries.iter().any(|e| e.action == "application.submit"));
+    }
+}
