@@ -542,7 +542,14 @@ pub async fn record_event(
         .iter()
         .map(|t| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(e.to_string())))
         .collect::<Result<_>>()?;
-    let next = rules::apply(status, app.received()?, &events, event, &cal)?;
+    let next = rules::apply(
+        status,
+        app.received()?,
+        &events,
+        event,
+        &cal,
+        region.as_ref(),
+    )?;
     let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query("INSERT INTO application_events (application_id, event, actor, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id)
@@ -708,20 +715,24 @@ pub async fn link_proactive(
     Ok(())
 }
 
-/// How many applications this applicant (same name and ID or credit code) addressed to the
-/// organisation in the calendar month of `on`, including this one — for fees by piece.
-pub async fn nth_this_month(store: &Store, app: &Application, on: NaiveDate) -> Result<u32> {
-    let start = NaiveDate::from_ymd_opt(on.year(), on.month(), 1).unwrap_or(on);
+/// This application's position among those the applicant (same name and ID or credit code)
+/// addressed to the organisation in the calendar month it was received (1 = the first) — for
+/// fees by piece, which count the applicant's applications per month (国办函〔2020〕109号).
+/// Applications received later that month do not move an earlier one's position.
+pub async fn nth_this_month(store: &Store, app: &Application) -> Result<u32> {
+    let received = app.received()?;
+    let start = NaiveDate::from_ymd_opt(received.year(), received.month(), 1).unwrap_or(received);
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND name = $2 AND id_number = $3 AND credit_code = $4
-         AND received_on >= $5 AND received_on <= $6",
+         AND received_on >= $5 AND (received_at < $6 OR (received_at = $6 AND id <= $7))",
     )
     .bind(app.org_id)
     .bind(&app.name)
     .bind(&app.id_number)
     .bind(&app.credit_code)
     .bind(start.to_string())
-    .bind(on.to_string())
+    .bind(&app.received_at)
+    .bind(app.id)
     .fetch_one(store.pool())
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))

@@ -123,14 +123,24 @@ pub fn extension(
 }
 
 /// The fee notice (国办函〔2020〕109号).
-pub fn fee(app: &Application, on: NaiveDate, amount: i64, basis: &str) -> (String, String) {
+pub fn fee(
+    app: &Application,
+    on: NaiveDate,
+    amount: i64,
+    basis: &str,
+    pay_by: NaiveDate,
+) -> (String, String) {
     let paras = [
         addressee(app),
         format!(
             "您提出的政府信息公开申请（查询码 {}）申请数量、频次明显超过合理范围，依据《政府信息公开信息处理费管理办法》，本机关收取信息处理费 {amount} 元。计收方式：{basis}。",
             app.tracking_code
         ),
-        "请自收到本通知之日起 20 个工作日内缴纳。自发出收费通知之日起至缴纳费用之日止的时间不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该申请。".into(),
+        format!(
+            "请自收到本通知之日起 {} 个工作日内，即{}前缴纳。自发出收费通知之日起至缴纳费用之日止的时间不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该申请。",
+            gongkai_domain::application::FEE_PAYMENT_WORKING_DAYS,
+            chinese_date(pay_by)
+        ),
         format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
     (

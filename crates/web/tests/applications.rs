@@ -67,6 +67,11 @@ async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response
         .await
 }
 
+async fn received_on(app: &App, id: i64) -> chrono::NaiveDate {
+    let a = must(applications::get(&app.store, id).await);
+    must(a.received())
+}
+
 async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
     let a = must(applications::get(&app.store, id).await);
     (a.status, a.outcome, a.due_on)
@@ -323,10 +328,35 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         assert!(must(r.text().await).contains("7 个工作日内"));
 
-        // No correction in time → （六）1.
-        let (b, _) = stored(&app, "申请公开某文件", 1).await;
-        act(&handler, b, &[("kind", "register")]).await;
-        act(&handler, b, &[("kind", "correction"), ("what", "写明文号")]).await;
+        // No correction in time → （六）1, but only once the correction period has passed.
+        let (b, _) = stored(&app, "申请公开某文件", 30).await;
+        let recv = received_on(&app, b).await;
+        let deadline = (recv + Duration::days(3)).to_string();
+        act(
+            &handler,
+            b,
+            &[("kind", "register"), ("on", &recv.to_string())],
+        )
+        .await;
+        act(
+            &handler,
+            b,
+            &[
+                ("kind", "correction"),
+                ("what", "写明文号"),
+                ("on", &recv.to_string()),
+                ("deadline", &deadline),
+            ],
+        )
+        .await;
+        let r = act(
+            &handler,
+            b,
+            &[("kind", "reply"), ("outcome", "6-1"), ("on", &deadline)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("期限届满前不能以“逾期不补正”办结"));
         assert_eq!(
             act(&handler, b, &[("kind", "reply"), ("outcome", "6-1")])
                 .await
@@ -334,6 +364,65 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
             StatusCode::SEE_OTHER
         );
         assert_eq!(status_of(&app, b).await.1, "6-1");
+
+        // （四）3 only after a correction was asked for and received.
+        let (u, _) = stored(&app, "申请公开某些东西", 1).await;
+        act(&handler, u, &[("kind", "register")]).await;
+        let r = act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("收到补正后答复"));
+        act(&handler, u, &[("kind", "correction"), ("what", "写明名称")]).await;
+        assert_eq!(
+            act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")])
+                .await
+                .status(),
+            StatusCode::CONFLICT,
+            "not before the correction arrives"
+        );
+        act(&handler, u, &[("kind", "correction_received")]).await;
+        assert_eq!(
+            act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // A third party that stays silent past its 15 working days no longer holds the
+        // application: the page says so and the office replies without an answer.
+        let (t, _) = stored(&app, "申请公开某企业的环评材料", 40).await;
+        let recv = received_on(&app, t).await;
+        let sent = recv + Duration::days(1);
+        act(
+            &handler,
+            t,
+            &[("kind", "register"), ("on", &recv.to_string())],
+        )
+        .await;
+        act(
+            &handler,
+            t,
+            &[
+                ("kind", "third_party"),
+                ("party", "某某有限公司"),
+                ("on", &sent.to_string()),
+            ],
+        )
+        .await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let until = must(cal.due_date(sent, 15, None)).to_string();
+        let page = handler.get_text(&format!("/admin/applications/{t}")).await;
+        assert!(
+            page.contains(&format!("对方应于 <strong>{until}</strong> 前提出意见"))
+                && page.contains("第三方逾期未提出意见"),
+            "{page}"
+        );
+        assert!(status_of(&app, t).await.2.is_some(), "the clock runs again");
+        assert_eq!(
+            act(&handler, t, &[("kind", "reply"), ("outcome", "1")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
 
         // Consultations stop the clock and resume it.
         let (c, _) = stored(&app, "申请公开某企业的行政许可材料", 1).await;
@@ -469,14 +558,37 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
                 .status(),
             StatusCode::SEE_OTHER
         );
-        let (f, _) = stored(&app, "申请复制全部档案二", 1).await;
-        act(&handler, f, &[("kind", "register")]).await;
+        let (f, _) = stored(&app, "申请复制全部档案二", 40).await;
+        let recv = received_on(&app, f).await;
         act(
             &handler,
             f,
-            &[("kind", "fee"), ("fee_by", "volume"), ("pages", "40")],
+            &[("kind", "register"), ("on", &recv.to_string())],
         )
         .await;
+        act(
+            &handler,
+            f,
+            &[
+                ("kind", "fee"),
+                ("fee_by", "volume"),
+                ("pages", "40"),
+                ("on", &recv.to_string()),
+            ],
+        )
+        .await;
+        let r = act(
+            &handler,
+            f,
+            &[
+                ("kind", "reply"),
+                ("outcome", "6-2"),
+                ("on", &(recv + Duration::days(1)).to_string()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("期限届满前不能以“逾期未缴费”办结"));
         assert_eq!(
             act(&handler, f, &[("kind", "reply"), ("outcome", "6-2")])
                 .await
@@ -511,7 +623,7 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         // Every other outcome, exactly as the annual report counts them.
         for outcome in Outcome::ALL
             .iter()
-            .filter(|o| !matches!(o.code(), "6-1" | "6-2"))
+            .filter(|o| !matches!(o.code(), "4-3" | "6-1" | "6-2"))
         {
             let (h, _) = stored(&app, &format!("结果测试 {}", outcome.code()), 1).await;
             act(&handler, h, &[("kind", "register")]).await;
@@ -897,5 +1009,80 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
         assert_eq!(count(&app).await, 0);
         let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
         assert!(!entries.iter().any(|e| e.action == "application.submit"));
+    }
+}
+
+#[tokio::test]
+async fn fees_by_piece_count_the_applicants_month_and_wait_for_payment() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let mut ids = Vec::new();
+        for i in 1..=11 {
+            ids.push(stored(&app, &format!("本月第 {i} 件申请的内容"), 0).await.0);
+        }
+        // The tenth of the month is free: no fee notice can be sent.
+        let tenth = ids[9];
+        act(&handler, tenth, &[("kind", "register")]).await;
+        let r = act(&handler, tenth, &[("kind", "fee"), ("fee_by", "piece")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine:?}");
+        assert!(must(r.text().await).contains("按规定不收费"));
+        // The eleventh costs 100 元, with a stored payment deadline in the letter.
+        let eleventh = ids[10];
+        act(&handler, eleventh, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{eleventh}"))
+            .await;
+        assert!(page.contains("本月第 11 件，100 元"), "{page}");
+        let r = act(&handler, eleventh, &[("kind", "fee"), ("fee_by", "piece")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, eleventh).await.0, "awaiting_fee");
+        assert_eq!(status_of(&app, eleventh).await.2, None, "paused");
+        let events = must(applications::events(&app.store, eleventh).await);
+        let pay_by = events.iter().find_map(|e| match &e.event {
+            gongkai_domain::application::ClockEvent::FeeNotice {
+                pay_by,
+                amount_yuan,
+                ..
+            } => {
+                assert_eq!(*amount_yuan, 100);
+                *pay_by
+            }
+            _ => None,
+        });
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let today = gongkai_domain::time::beijing_date(Utc::now());
+        assert_eq!(pay_by, Some(must(cal.due_date(today, 20, None))));
+        let letter = must(applications::letters(&app.store, eleventh).await)
+            .pop()
+            .map(|l| l.body)
+            .unwrap_or_default();
+        let pay_by = pay_by.unwrap_or_default();
+        assert!(
+            letter.contains("100 元")
+                && letter.contains("本月第 11 件")
+                && letter.contains(&format!(
+                    "{}年{}月{}日前缴纳",
+                    chrono::Datelike::year(&pay_by),
+                    chrono::Datelike::month(&pay_by),
+                    chrono::Datelike::day(&pay_by)
+                )),
+            "{letter}"
+        );
+        let page = handler
+            .get_text(&format!("/admin/applications/{eleventh}"))
+            .await;
+        assert!(page.contains("等待申请人缴纳信息处理费"), "{page}");
+        // Not before the payment deadline.
+        let r = act(&handler, eleventh, &[("kind", "reply"), ("outcome", "6-2")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            act(&handler, eleventh, &[("kind", "fee_paid")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, eleventh).await.0, "in_progress");
+        assert!(status_of(&app, eleventh).await.2.is_some());
     }
 }

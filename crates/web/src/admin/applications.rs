@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::application::{
-    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome, fee,
+    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome,
+    effective_status, fee, open_consultation, payment_deadline,
 };
-use gongkai_domain::calendar::Calendar;
+use gongkai_domain::calendar::{Calendar, PauseReason};
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
@@ -126,6 +127,19 @@ async fn render(
     let region = applications::region_of_site(&state.store, &site.code).await?;
     let recorded = applications::events(&state.store, app.id).await?;
     let events: Vec<ClockEvent> = recorded.iter().map(|e| e.event.clone()).collect();
+    let today = beijing_date(Utc::now());
+    // Who is being consulted and until when (15 working days, 第三十二条 / 第三十四条); once
+    // that has passed the office acts without waiting (`acting` is then 办理中).
+    let consultation = match ApplicationStatus::parse(&app.status) {
+        Ok(ApplicationStatus::Consulting) => {
+            open_consultation(&events, &cal, region.as_ref()).unwrap_or_default()
+        }
+        _ => None,
+    };
+    let acting = ApplicationStatus::parse(&app.status)
+        .ok()
+        .and_then(|s| effective_status(s, &events, today, &cal, region.as_ref()).ok())
+        .map_or_else(|| app.status.clone(), |s| s.code().to_owned());
     let explanation = match applications::reckon(app, &events, &cal, region) {
         Ok(r) => r.describe_zh(),
         Err(e) => vec![e.to_string()],
@@ -150,7 +164,6 @@ async fn render(
         .into_iter()
         .map(|(a, s)| context! { id => a.id, tracking_code => a.tracking_code, description => a.description, score => format!("{:.0}%", s * 100.0) })
         .collect();
-    let today = beijing_date(Utc::now());
     let outcomes: Vec<_> = Outcome::ALL
         .iter()
         .map(|o| (o.code(), o.display()))
@@ -160,7 +173,7 @@ async fn render(
         .into_iter()
         .filter(|o| o.id != app.org_id)
         .collect();
-    let nth = applications::nth_this_month(&state.store, app, today)
+    let nth = applications::nth_this_month(&state.store, app)
         .await
         .unwrap_or(1);
     let proof: Vec<Value> = applications::files(&state.store, app.id)
@@ -183,6 +196,11 @@ async fn render(
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
                 piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof,
+                acting => acting,
+                consultation => consultation.map(|(reason, until)| context! {
+                    who => reason.label_zh(), until => until.to_string(), lapsed => today > until,
+                    third_party => reason == PauseReason::ThirdPartyConsultation,
+                }),
             },
         )
         .await
@@ -316,16 +334,21 @@ pub async fn event(
                     }
                 } else {
                     FeeBasis::Piece {
-                        nth: applications::nth_this_month(&state.store, &app, on).await?,
+                        nth: applications::nth_this_month(&state.store, &app).await?,
                     }
                 };
                 let (amount, basis_text) = fee(basis);
-                let (t, b) = letters::fee(&app, on, amount, &basis_text);
+                let site = orgs::by_id(&state.store, app.site_id).await?;
+                let region = applications::region_of_site(&state.store, &site.code).await?;
+                let pay_by = payment_deadline(on, &cal, region.as_ref())
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let (t, b) = letters::fee(&app, on, amount, &basis_text, pay_by);
                 Ok((
                     ClockEvent::FeeNotice {
                         on,
                         amount_yuan: amount,
                         basis: basis_text,
+                        pay_by: Some(pay_by),
                     },
                     Some(("fee".into(), t, b)),
                 ))
