@@ -410,7 +410,9 @@ pub async fn list_for_orgs(
     if !include_closed {
         q.push(" AND a.status <> 'replied'");
     }
-    q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
+    // Paused rows (no due date) after dated ones on both engines: SQLite sorts NULL first,
+    // PostgreSQL last, so the order is spelled out.
+    q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
     let rows = q.query().fetch_all(store.pool()).await?;
     rows.iter().map(from_row).collect()
 }

@@ -1086,3 +1086,56 @@ async fn fees_by_piece_count_the_applicants_month_and_wait_for_payment() {
         assert!(status_of(&app, eleventh).await.2.is_some());
     }
 }
+
+#[tokio::test]
+async fn the_queue_sorts_by_due_date_on_both_engines_and_marks_near_and_overdue() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let now = Utc::now();
+        let today = gongkai_domain::time::beijing_date(now);
+        // Received so long ago that 1–3 working days are left.
+        let near_days = (15..40)
+            .find(|days| {
+                let received = gongkai_domain::time::beijing_date(now - Duration::days(*days));
+                cal.due_date(received, 20, None)
+                    .and_then(|due| cal.working_days_between(today, due, None))
+                    .is_ok_and(|left| (1..=3).contains(&left))
+            })
+            .unwrap_or_else(|| panic!("no near-due day"));
+        let (paused, paused_code) = stored(&app, "等待补正的申请", 1).await;
+        act(&handler, paused, &[("kind", "register")]).await;
+        act(
+            &handler,
+            paused,
+            &[("kind", "correction"), ("what", "写明文号")],
+        )
+        .await;
+        assert_eq!(status_of(&app, paused).await.2, None);
+        let (_, fresh) = stored(&app, "刚收到的申请", 0).await;
+        let (_, near) = stored(&app, "快到期的申请", near_days).await;
+        let (_, overdue) = stored(&app, "早就该答复的申请", 60).await;
+        let list = handler.get_text("/admin/applications").await;
+        let at = |code: &str| list.find(code).unwrap_or(usize::MAX);
+        assert!(
+            at(&overdue) < at(&near) && at(&near) < at(&fresh) && at(&fresh) < at(&paused_code),
+            "{engine:?}: overdue, near, fresh, then paused: {list}"
+        );
+        let row = |code: &str| {
+            list[at(code)..]
+                .split("</tr>")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(row(&near).contains("即将到期（剩"), "{}", row(&near));
+        assert!(row(&overdue).contains("已超期"), "{}", row(&overdue));
+        assert!(
+            !row(&fresh).contains("即将到期") && !row(&fresh).contains("已超期"),
+            "{}",
+            row(&fresh)
+        );
+        assert!(row(&paused_code).contains("计时中止"));
+    }
+}

@@ -11,7 +11,7 @@ use gongkai_domain::application::{
     ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome,
     effective_status, fee, open_consultation, payment_deadline,
 };
-use gongkai_domain::calendar::{Calendar, PauseReason};
+use gongkai_domain::calendar::{Calendar, PauseReason, RegionCode};
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
@@ -42,10 +42,16 @@ async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError
     Ok(out)
 }
 
-/// Working days from today to the due date (negative when overdue).
-fn days_left(cal: &Calendar, today: NaiveDate, due: Option<&str>) -> Option<i64> {
+/// Working days from today to the due date (negative when overdue), counting the site's
+/// regional holidays too.
+fn days_left(
+    cal: &Calendar,
+    today: NaiveDate,
+    due: Option<&str>,
+    region: Option<&RegionCode>,
+) -> Option<i64> {
     let due = NaiveDate::parse_from_str(due?, "%Y-%m-%d").ok()?;
-    cal.working_days_between(today, due, None).ok()
+    cal.working_days_between(today, due, region).ok()
 }
 
 fn mask_id(app: &Application) -> String {
@@ -67,11 +73,17 @@ pub async fn list(
     let ids = scope_ids(&state, &staff).await?;
     let cal = calendar::load(&state.store).await?;
     let today = beijing_date(Utc::now());
+    let mut regions: std::collections::HashMap<i64, Option<RegionCode>> = Default::default();
+    for site in orgs::sites(&state.store).await? {
+        let region = applications::region_of_site(&state.store, &site.code).await?;
+        regions.insert(site.id, region);
+    }
     let rows: Vec<Value> = applications::list_for_orgs(&state.store, &ids, true)
         .await?
         .into_iter()
         .map(|a| {
-            let left = if a.status == "replied" { None } else { days_left(&cal, today, a.due_on.as_deref()) };
+            let region = regions.get(&a.site_id).and_then(Option::as_ref);
+            let left = if a.status == "replied" { None } else { days_left(&cal, today, a.due_on.as_deref(), region) };
             let paused = a.status != "replied" && a.due_on.is_none();
             context! {
                 id => a.id, tracking_code => &a.tracking_code, org_name => &a.org_name,
