@@ -214,6 +214,44 @@ pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<Reg
         .and_then(|s| RegionCode::parse(&s).ok()))
 }
 
+/// The setting key naming a site's region (`None`: the default for every site).
+pub fn region_key(site_code: Option<&str>) -> String {
+    site_code.map_or_else(|| "region".to_owned(), |c| format!("region.{c}"))
+}
+
+/// Sets (`Some`) or clears (`None`) the region whose holidays count for a site's deadlines
+/// (`site_code` `None`: the default for every site without its own). A region is accepted only
+/// when the calendar holds data for it, so a typo can never silently drop the regional
+/// holidays. The change is audited (`setting.set`), then every open deadline is recomputed
+/// (audited as `application.recompute_due`). Returns how many deadlines changed.
+pub async fn set_site_region(
+    store: &Store,
+    actor: &Actor,
+    site_code: Option<&str>,
+    region: Option<&RegionCode>,
+) -> Result<usize> {
+    if let Some(code) = site_code {
+        let org_code = gongkai_domain::org::OrgCode::parse(code)?;
+        let org = orgs::by_code(store, &org_code).await?;
+        if org.parent_id.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "“{code}”不是站点（顶层机构），地区只能按站点设置"
+            )));
+        }
+    }
+    if let Some(r) = region {
+        let cal = calendar::load(store).await?;
+        if !cal.regions().any(|known| known == r) {
+            return Err(StoreError::Conflict(format!(
+                "日历中没有地区“{r}”的节假日数据，请先在工作日日历中导入该地区的安排"
+            )));
+        }
+    }
+    let value = region.map(RegionCode::as_str).unwrap_or_default();
+    settings::set(store, actor, &region_key(site_code), value).await?;
+    recompute_open(store, actor).await
+}
+
 /// The reckoning of an application's clock with the calendar in force.
 pub fn reckon(
     app: &Application,

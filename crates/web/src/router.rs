@@ -261,6 +261,10 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/calendar/region",
+            guarded(Permission::ManageSite, post(admin::calendar::set_region)),
+        )
+        .route(
             "/admin/zhengji",
             guarded(Permission::EnterBackOffice, get(admin::consultations::list)),
         )

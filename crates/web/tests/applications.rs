@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use gongkai_domain::application::{ApplicantKind, DeliveryForm, Outcome};
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::testing::ENGINES;
-use gongkai_store::{Actor, Engine, orgs};
+use gongkai_store::{Engine, orgs};
 use reqwest::StatusCode;
 use support::{App, Session, must, spawn_app};
 
@@ -748,55 +748,93 @@ async fn bursts_and_guessing_are_throttled_with_clear_messages() {
 async fn a_regional_holiday_moves_open_deadlines_and_is_audited() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        must(gongkai_store::settings::set(&app.store, &Actor::system(), "region", "XJ").await);
-        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
-        let this_year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
-        for y in [this_year, this_year + 1] {
-            let empty = format!("{{\"year\": {y}, \"days\": []}}");
-            must(
-                gongkai_store::calendar::import_year(
-                    &app.store,
-                    &Actor::system(),
-                    Some(&region),
-                    &empty,
-                )
-                .await,
-            );
-        }
+        let admin = Session::login(&app, "admin").await;
         let (id, _) = stored(&app, "申请公开某事项", 0).await;
         let before = status_of(&app, id).await.2.unwrap_or_default();
         let due = must(chrono::NaiveDate::parse_from_str(&before, "%Y-%m-%d"));
-        let year = chrono::Datelike::year(&due);
         let yesterday = due - Duration::days(1);
         let holiday = if chrono::Datelike::weekday(&yesterday).number_from_monday() <= 5 {
             yesterday
         } else {
             due
         };
-        let json = format!(
-            "{{\"year\": {year}, \"days\": [{{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]}}"
-        );
-        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
-        must(
-            gongkai_store::calendar::import_year(
-                &app.store,
-                &Actor::system(),
-                Some(&region),
-                &json,
+        // A region without calendar data cannot be chosen: its holidays would silently vanish.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "XJ")],
             )
-            .await,
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("没有地区“XJ”的节假日数据"));
+        // The office imports Xinjiang's days in the back office (this year and next).
+        let this_year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
+        for y in [this_year, this_year + 1] {
+            let days = if chrono::Datelike::year(&holiday) == y {
+                format!("[{{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]")
+            } else {
+                "[]".to_owned()
+            };
+            let json = format!("{{\"year\": {y}, \"days\": {days}}}");
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(
+            status_of(&app, id).await.2.unwrap_or_default(),
+            before,
+            "no region chosen yet: national days only"
         );
-        let changed = must(applications::recompute_open(&app.store, &Actor::system()).await);
-        assert_eq!(changed, 1);
+        // Choosing the site's region moves the open deadline, audited.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "xj")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let after = status_of(&app, id).await.2.unwrap_or_default();
         assert!(after > before, "{before} → {after}");
+        let page = admin.get_text("/admin/calendar").await;
+        assert!(
+            page.contains("<option value=\"XJ\" selected>"),
+            "the page shows the site's region"
+        );
         let entries = must(gongkai_store::audit::recent(&app.store, 20, None).await);
         assert!(entries.iter().any(|e| e.action == "calendar.import"));
         assert!(
             entries
                 .iter()
+                .any(|e| e.action == "setting.set" && e.object_id == "region.WQX001")
+        );
+        assert!(
+            entries
+                .iter()
                 .any(|e| e.action == "application.recompute_due" && e.detail.contains(&after))
         );
+        let detail = admin.get_text(&format!("/admin/applications/{id}")).await;
+        assert!(
+            detail.contains("古尔邦节放假（地方节假日，XJ）"),
+            "{detail}"
+        );
+        // Clearing it brings the national deadline back.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, id).await.2.unwrap_or_default(), before);
+        // A department is not a site.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX004"), ("region", "XJ")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
 }
 
