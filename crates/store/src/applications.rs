@@ -266,6 +266,25 @@ pub fn reckon(
         .map_err(|e| StoreError::Conflict(e.to_string()))
 }
 
+/// How an application's due date was computed, as Chinese sentences (start, skipped weekends
+/// and holidays, pauses, restart, extensions, result) — for every page that shows the date. A
+/// deadline the calendar cannot date yet is explained by the calendar's own message.
+pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
+    let cal = calendar::load(store).await?;
+    let site = orgs::by_id(store, app.site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    let evs: Vec<ClockEvent> = events(store, app.id)
+        .await?
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    Ok(match reckon(app, &evs, &cal, region) {
+        Ok(r) => r.describe_zh(),
+        Err(StoreError::Conflict(msg)) => vec![msg],
+        Err(e) => return Err(e),
+    })
+}
+
 /// Stores an application and returns the receipt. The row is committed (fsync'd on SQLite
 /// with `synchronous = FULL`) before this returns, so a receipt shown is never lost.
 pub async fn submit(

@@ -116,6 +116,13 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             code.starts_with("YS") && html.contains("答复期限"),
             "{html}"
         );
+        // The receipt explains how its due date was computed.
+        assert!(
+            html.contains("<summary>期限是如何计算的</summary>")
+                && html.contains("收到申请：")
+                && html.contains("期限：20 个工作日。"),
+            "{html}"
+        );
         let stored_app = must(applications::by_tracking_code(&app.store, &code).await);
         let proof = must(applications::files(&app.store, stored_app.id).await);
         assert_eq!(
@@ -203,6 +210,12 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
         assert!(
             page.contains(&code) && page.contains("已收到") && !page.contains(ID),
             "{page}"
+        );
+        let due = stored_app.due_on.clone().unwrap_or_default();
+        assert!(
+            page.contains("<summary>期限是如何计算的</summary>")
+                && page.contains(&format!("答复期限：{due}")),
+            "the status page explains the deadline: {page}"
         );
         let wrong = citizen
             .post(

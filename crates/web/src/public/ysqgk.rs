@@ -314,18 +314,17 @@ pub async fn submit(
             new.files = super::store_files(&state, files).await?;
             let org = orgs::by_id(&state.store, new.org_id).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
-            if !receipt.repeated
-                && let Ok(app) =
-                    applications::by_tracking_code(&state.store, &receipt.tracking_code).await
-            {
+            let app = applications::by_tracking_code(&state.store, &receipt.tracking_code).await?;
+            if !receipt.repeated {
                 crate::notify::application_received(&state, &app).await;
             }
+            let explanation = applications::explain(&state.store, &app).await?;
             state
                 .page_with_status(
                     &ctx,
                     StatusCode::CREATED,
                     "ysqgk/receipt.html",
-                    context! { r => receipt_view(&receipt, &org.name) },
+                    context! { r => receipt_view(&receipt, &org.name), explanation => explanation },
                 )
                 .await
         }
@@ -426,6 +425,11 @@ async fn status_page(
         .map(|s| s.label())
         .unwrap_or_default();
     let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
+    let explanation = if app.status == ApplicationStatus::Replied.code() {
+        Vec::new()
+    } else {
+        applications::explain(&state.store, app).await?
+    };
     state
         .page(
             ctx,
@@ -436,7 +440,7 @@ async fn status_page(
                     received_on => &app.received_on, due_on => &app.due_on, outcome => outcome,
                     description => &app.description,
                 },
-                events => events, letters => letters,
+                events => events, letters => letters, explanation => explanation,
             },
         )
         .await
