@@ -261,6 +261,17 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/letter-templates",
+            guarded(Permission::Supervise, get(admin::letter_templates::list)),
+        )
+        .route(
+            "/admin/letter-templates/{outcome}",
+            guarded(
+                Permission::Supervise,
+                get(admin::letter_templates::edit).post(admin::letter_templates::save),
+            ),
+        )
+        .route(
             "/admin/calendar/region",
             guarded(Permission::ManageSite, post(admin::calendar::set_region)),
         )

@@ -1190,3 +1190,113 @@ async fn the_queue_sorts_by_due_date_on_both_engines_and_marks_near_and_overdue(
         assert!(row(&paused_code).contains("计时中止"));
     }
 }
+
+#[tokio::test]
+async fn reply_letters_follow_the_offices_templates_and_what_staff_send() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        let list = office.get_text("/admin/letter-templates").await;
+        assert!(
+            list.contains("（一）予以公开") && list.contains("内置文本"),
+            "{list}"
+        );
+        assert_eq!(
+            handler.get("/admin/letter-templates").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let edit = office.get_text("/admin/letter-templates/1").await;
+        assert!(
+            edit.contains("{获取方式}") && edit.contains("{救济途径}"),
+            "built-in text and the placeholders: {edit}"
+        );
+        let r = office
+            .post(
+                "/admin/letter-templates/1",
+                &[("template", "{申请人}：\n\n{不存在}")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("未知的占位符“{不存在}”"));
+        let template = "{申请人}：\r\n\r\n经研究，同意公开，特此答复（查询码 {查询码}）。\n\n依据：{法律依据}。\n\n{救济途径}\n\n{机关}\n{日期}";
+        let r = office
+            .post("/admin/letter-templates/1", &[("template", template)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            office
+                .get_text("/admin/letter-templates")
+                .await
+                .contains("已修改")
+        );
+
+        // The next draft follows the edited template, without JavaScript.
+        let (id, code) = stored(&app, "申请公开某项目的批复文件", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{id}?draft=1"))
+            .await;
+        let expected = format!("李四：\n\n经研究，同意公开，特此答复（查询码 {code}）。");
+        assert!(page.contains(&expected), "{page}");
+        assert!(page.contains("<option value=\"1\" selected>"));
+        // What staff send is what is stored, shown and printed.
+        let sent = format!(
+            "李四：\n\n经办理人员修改：现将您申请的批复文件随函提供（查询码 {code}）。\n\n依据：{}。\n\n乌恰县财政局\n2026年11月30日",
+            Outcome::Disclosed.legal_ground()
+        );
+        let r = act(
+            &handler,
+            id,
+            &[("kind", "reply"), ("outcome", "1"), ("letter", &sent)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let letter = must(applications::letters(&app.store, id).await)
+            .pop()
+            .unwrap_or_else(|| panic!("no letter"));
+        assert_eq!(letter.body, sent);
+        let citizen = Session::anonymous(&app).await;
+        let status = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", &code), ("secret", "chaxun-123")],
+            )
+            .await;
+        let status = must(status.text().await);
+        assert!(
+            status.contains("经办理人员修改：现将您申请的批复文件随函提供"),
+            "{status}"
+        );
+        let pdf = citizen
+            .get(&format!("/ysqgk/letters/{}.pdf", letter.id))
+            .await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert!(must(pdf.bytes().await).starts_with(b"%PDF"));
+
+        // Back to the built-in text.
+        let r = office
+            .post(
+                "/admin/letter-templates/1",
+                &[("template", ""), ("reset", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (other, _) = stored(&app, "申请公开另一份批复文件", 1).await;
+        act(&handler, other, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{other}?draft=1"))
+            .await;
+        assert!(
+            page.contains("本机关予以公开，现按“网站下载”方式提供"),
+            "{page}"
+        );
+        let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "setting.set"
+                    && e.object_id == "letter_template.WQX001.reply.1")
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! computed, every clock event as an audited action, the reply letter, similar requests.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
@@ -113,17 +113,37 @@ async fn load(
     Ok(app)
 }
 
-/// `GET /admin/applications/{id}`: everything about one application (access is audited).
+/// The query of the application page: `draft` names an outcome whose reply letter is
+/// generated into the reply form (a plain GET form, so it works without JavaScript).
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    draft: String,
+}
+
+/// `GET /admin/applications/{id}[?draft=<outcome>]`: everything about one application (access
+/// is audited); with `draft`, the reply form comes filled with that outcome's letter.
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
-    render(&state, &ctx, &staff, &app, StatusCode::OK, None).await
+    let draft = match q.draft.trim() {
+        "" => None,
+        code => {
+            let outcome =
+                Outcome::parse(code).map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
+            let body =
+                letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
+            Some((outcome, body))
+        }
+    };
+    render_with(&state, &ctx, &staff, &app, StatusCode::OK, None, draft).await
 }
 
 async fn render(
@@ -133,6 +153,18 @@ async fn render(
     app: &Application,
     status: StatusCode,
     error: Option<String>,
+) -> Result<Response, WebError> {
+    render_with(state, ctx, staff, app, status, error, None).await
+}
+
+async fn render_with(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    app: &Application,
+    status: StatusCode,
+    error: Option<String>,
+    draft: Option<(Outcome, String)>,
 ) -> Result<Response, WebError> {
     let cal = calendar::load(&state.store).await?;
     let site = orgs::by_id(&state.store, app.site_id).await?;
@@ -209,6 +241,8 @@ async fn render(
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
                 piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof,
                 acting => acting,
+                draft_outcome => draft.as_ref().map(|(o, _)| o.code()),
+                draft_letter => draft.map(|(_, body)| body),
                 consultation => consultation.map(|(reason, until)| context! {
                     who => reason.label_zh(), until => until.to_string(), lapsed => today > until,
                     third_party => reason == PauseReason::ThirdPartyConsultation,
@@ -387,13 +421,13 @@ pub async fn event(
                 let outcome = Outcome::parse(&f.outcome)
                     .map_err(|_| WebError::BadRequest("请选择答复类型".into()))?;
                 let body = if f.letter.trim().is_empty() {
-                    letters::reply(&app, outcome, on, "").1
+                    letters::reply_draft(&state, &app, outcome, on).await?
                 } else {
-                    f.letter.trim().to_owned()
+                    f.letter.trim().replace("\r\n", "\n")
                 };
                 Ok((
                     ClockEvent::Replied { on, outcome },
-                    Some(("reply".into(), "政府信息公开申请答复书".into(), body)),
+                    Some(("reply".into(), letters::REPLY_TITLE.into(), body)),
                 ))
             }
             _ => Err(WebError::BadRequest("未知的办理操作".into())),
@@ -467,7 +501,7 @@ pub async fn reply_draft(
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
     let outcome = Outcome::parse(q.get("outcome").map(String::as_str).unwrap_or("1"))
         .map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
-    let (_, body) = letters::reply(&app, outcome, beijing_date(Utc::now()), "");
+    let body = letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
