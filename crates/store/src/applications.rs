@@ -285,6 +285,25 @@ pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
     })
 }
 
+/// The receipt of an application already stored under a form's submission key.
+async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<Receipt>> {
+    let row = sqlx::query(
+        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
+    )
+    .bind(submission_key)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| {
+        Ok(Receipt {
+            tracking_code: r.try_get("tracking_code")?,
+            received_on: r.try_get("received_on")?,
+            due_on: r.try_get("due_on")?,
+            repeated: true,
+        })
+    })
+    .transpose()
+}
+
 /// Stores an application and returns the receipt. The row is committed (fsync'd on SQLite
 /// with `synchronous = FULL`) before this returns, so a receipt shown is never lost.
 pub async fn submit(
@@ -293,19 +312,8 @@ pub async fn submit(
     received_at: DateTime<Utc>,
     ip: &str,
 ) -> Result<Receipt> {
-    if let Some(r) = sqlx::query(
-        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
-    )
-    .bind(&new.submission_key)
-    .fetch_optional(store.pool())
-    .await?
-    {
-        return Ok(Receipt {
-            tracking_code: r.try_get("tracking_code")?,
-            received_on: r.try_get("received_on")?,
-            due_on: r.try_get("due_on")?,
-            repeated: true,
-        });
+    if let Some(r) = earlier_receipt(store, &new.submission_key).await? {
+        return Ok(r);
     }
     let chain = orgs::chain(store, new.org_id).await?;
     let site_id = *chain.last().unwrap_or(&new.org_id);
@@ -334,7 +342,7 @@ pub async fn submit(
         code = crate::tracking_code("YS");
     }
     let at = ts(now());
-    let id: i64 = sqlx::query_scalar(
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
             status, received_on, received_at, due_on, ip, created_at, updated_at)
@@ -364,7 +372,19 @@ pub async fn submit(
     .bind(ip)
     .bind(at)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) => {
+            // The same form sent twice at once: the other request stored it first (the
+            // submission key is unique), and its receipt is this one's too.
+            let _ = tx.rollback().await;
+            return match earlier_receipt(store, &new.submission_key).await? {
+                Some(r) => Ok(r),
+                None => Err(e.into()),
+            };
+        }
+    };
     for f in &new.files {
         sqlx::query(
             "INSERT INTO application_files (application_id, sha256, file_name, kind, size_bytes, created_at)

@@ -1300,3 +1300,49 @@ async fn reply_letters_follow_the_offices_templates_and_what_staff_send() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_same_form_sent_twice_at_once_is_stored_once() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let key = "ab".repeat(32);
+        let mut json = body("申请公开乌恰县2025年低保资金发放情况");
+        json["submission_key"] = serde_json::Value::String(key);
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let url = format!("{}/api/v1/applications", app.base);
+                let json = json.clone();
+                tokio::spawn(async move {
+                    let r = must(reqwest::Client::new().post(url).json(&json).send().await);
+                    let status = r.status();
+                    let answer: serde_json::Value = must(r.json().await);
+                    (status, answer)
+                })
+            })
+            .collect();
+        let mut codes = Vec::new();
+        for t in tasks {
+            let (status, answer) = must(t.await);
+            assert_eq!(status, StatusCode::CREATED, "{engine:?}: {answer}");
+            codes.push(
+                answer["tracking_code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        codes.dedup();
+        assert_eq!(codes.len(), 1, "one receipt for one form: {codes:?}");
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            1
+        );
+    }
+}
