@@ -17,7 +17,9 @@ use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
 use crate::users::hash_secret;
-use crate::{Actor, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts};
+use crate::{
+    Actor, Engine, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts,
+};
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -604,8 +606,14 @@ pub async fn record_event(
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;
     let mut tx = store.begin_write().await?;
-    // Re-read inside the transaction: another member of staff may have acted meanwhile.
-    let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+    // Re-read inside the transaction: another member of staff may have acted meanwhile. On
+    // PostgreSQL the row is locked until commit, so two simultaneous steps are judged one after
+    // the other (SQLite's BEGIN IMMEDIATE already admits one writer at a time).
+    let read_status = match store.engine() {
+        Engine::Postgres => "SELECT status FROM applications WHERE id = $1 FOR UPDATE",
+        Engine::Sqlite => "SELECT status FROM applications WHERE id = $1",
+    };
+    let status: String = sqlx::query_scalar(read_status)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

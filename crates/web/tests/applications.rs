@@ -1346,3 +1346,44 @@ async fn the_same_form_sent_twice_at_once_is_stored_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn simultaneous_replies_are_judged_one_after_the_other() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let (id, _) = stored(&app, "申请公开某项目的批复文件", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let tasks: Vec<_> = (0..30)
+            .map(|_| {
+                let c = handler.c.clone();
+                let url = format!("{}/admin/applications/{id}/events", handler.base);
+                let token = handler.token.clone();
+                tokio::spawn(async move {
+                    must(
+                        c.post(url)
+                            .form(&[("kind", "reply"), ("outcome", "1"), ("csrf_token", &token)])
+                            .send()
+                            .await,
+                    )
+                    .status()
+                })
+            })
+            .collect();
+        let mut answered = 0;
+        for t in tasks {
+            match must(t.await) {
+                StatusCode::SEE_OTHER => answered += 1,
+                StatusCode::CONFLICT => {}
+                s => panic!("{engine:?}: unexpected {s}"),
+            }
+        }
+        assert_eq!(answered, 1, "{engine:?}");
+        let replies = must(applications::events(&app.store, id).await)
+            .iter()
+            .filter(|e| e.event.label() == "答复")
+            .count();
+        assert_eq!(replies, 1);
+        assert_eq!(must(applications::letters(&app.store, id).await).len(), 1);
+    }
+}
