@@ -831,6 +831,21 @@ async fn a_regional_holiday_moves_open_deadlines_and_is_audited() {
             detail.contains("古尔邦节放假（地方节假日，XJ）"),
             "{detail}"
         );
+        // With the region chosen, importing more of its days in the back office moves the
+        // deadline again (the import recomputes open deadlines).
+        let earlier = holiday - Duration::days(7);
+        if chrono::Datelike::year(&earlier) == chrono::Datelike::year(&holiday) {
+            let json = format!(
+                "{{\"year\": {}, \"days\": [{{\"name\": \"肉孜节\", \"date\": \"{earlier}\", \"isOffDay\": true}}, {{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]}}",
+                chrono::Datelike::year(&holiday)
+            );
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let again = status_of(&app, id).await.2.unwrap_or_default();
+            assert!(again > after, "{after} → {again}");
+        }
         // Clearing it brings the national deadline back.
         let r = admin
             .post(
