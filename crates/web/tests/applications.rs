@@ -1402,3 +1402,94 @@ async fn simultaneous_replies_are_judged_one_after_the_other() {
         assert_eq!(must(applications::letters(&app.store, id).await).len(), 1);
     }
 }
+
+#[tokio::test]
+async fn organisations_apply_and_every_missing_part_is_named() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let api = |json: serde_json::Value| {
+            let url = format!("{}/api/v1/applications", app.base);
+            async move {
+                let r = must(reqwest::Client::new().post(url).json(&json).send().await);
+                let status = r.status();
+                let answer: serde_json::Value = must(r.json().await);
+                (status, answer)
+            }
+        };
+        // The form offers every applicant kind the annual report counts.
+        let form = Session::anonymous(&app)
+            .await
+            .get_text("/ysqgk/apply")
+            .await;
+        for kind in gongkai_domain::application::ApplicantKind::ALL {
+            assert!(form.contains(kind.label()), "{}", kind.label());
+        }
+        // A company: credit code with its checksum and a contact person.
+        let company = serde_json::json!({
+            "org": "WQX004", "applicant_kind": "commercial", "name": "乌恰某某贸易有限公司",
+            "credit_code": "91350100M000100Y43", "contact_person": "王五",
+            "phone": "0908-1234567", "description": "申请公开2025年招商引资优惠政策文件",
+            "delivery": "download", "secret": "chaxun-456",
+        });
+        let (status, answer) = api(company.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{engine:?}: {answer}");
+        let code = answer["tracking_code"].as_str().unwrap_or_default();
+        let stored = must(applications::by_tracking_code(&app.store, code).await);
+        assert_eq!(
+            (stored.applicant_kind.as_str(), stored.credit_code.as_str()),
+            ("commercial", "91350100M000100Y43")
+        );
+        let mut bad = company.clone();
+        bad["credit_code"] = "91350100M000100Y44".into();
+        bad["contact_person"] = "".into();
+        let (status, answer) = api(bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let fields = &answer["error"]["fields"];
+        assert!(
+            fields["credit_code"]
+                .as_str()
+                .is_some_and(|m| m.contains("校验位"))
+                && fields["contact_person"].is_string(),
+            "{answer}"
+        );
+        // Each part of 第二十九条 is named when missing, and the delivery form's own needs.
+        let (status, answer) = api(serde_json::json!({
+            "org": "WQX004", "applicant_kind": "natural", "name": "张三", "id_number": ID,
+            "phone": "12345", "description": "文件", "delivery": "", "secret": "chaxun-123",
+        }))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let fields = &answer["error"]["fields"];
+        for field in ["phone", "description", "delivery"] {
+            assert!(fields[field].is_string(), "{field}: {answer}");
+        }
+        for (delivery, field, message) in [
+            ("email", "email", "请填写电子邮箱"),
+            ("post", "address", "请填写通讯地址"),
+        ] {
+            let mut json = body("申请公开某某文件的全文");
+            json["email"] = "".into();
+            json["delivery"] = delivery.into();
+            let (status, answer) = api(json).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(
+                answer["error"]["fields"][field]
+                    .as_str()
+                    .is_some_and(|m| m.contains(message)),
+                "{answer}"
+            );
+        }
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            1,
+            "only the valid application is stored"
+        );
+    }
+}
