@@ -1203,6 +1203,12 @@ async fn the_queue_sorts_by_due_date_on_both_engines_and_marks_near_and_overdue(
             row(&fresh)
         );
         assert!(row(&paused_code).contains("计时中止"));
+        // Each open row links to how its deadline was computed.
+        assert!(
+            row(&paused_code).contains(&format!("/admin/applications/{paused}#clock-title")),
+            "{}",
+            row(&paused_code)
+        );
     }
 }
 

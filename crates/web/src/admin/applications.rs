@@ -92,6 +92,7 @@ pub async fn list(
                 description => a.description.chars().take(40).collect::<String>(),
                 status => ApplicationStatus::parse(&a.status).map(|s| s.label()).unwrap_or_default(),
                 received_on => &a.received_on, due_on => &a.due_on, left => left, paused => paused,
+                status_code => &a.status,
                 overdue => left.is_some_and(|l| l < 0), near => left.is_some_and(|l| (0..=NEAR_DUE_WORKING_DAYS).contains(&l)),
             }
         })
