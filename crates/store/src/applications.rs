@@ -216,6 +216,17 @@ pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<Reg
         .and_then(|s| RegionCode::parse(&s).ok()))
 }
 
+/// Each site's region (by the site's organisation id), for pages that date many applications.
+pub async fn site_regions(
+    store: &Store,
+) -> Result<std::collections::HashMap<i64, Option<RegionCode>>> {
+    let mut out = std::collections::HashMap::new();
+    for site in orgs::sites(store).await? {
+        out.insert(site.id, region_of_site(store, &site.code).await?);
+    }
+    Ok(out)
+}
+
 /// The setting key naming a site's region (`None`: the default for every site).
 pub fn region_key(site_code: Option<&str>) -> String {
     site_code.map_or_else(|| "region".to_owned(), |c| format!("region.{c}"))

@@ -1499,3 +1499,65 @@ async fn organisations_apply_and_every_missing_part_is_named() {
         );
     }
 }
+
+#[tokio::test]
+async fn near_due_marks_count_the_sites_regional_holidays() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let admin = Session::login(&app, "admin").await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let now = Utc::now();
+        let today = gongkai_domain::time::beijing_date(now);
+        // The next two national working days become XJ holidays.
+        let mut holidays = Vec::new();
+        let mut day = today;
+        while holidays.len() < 2 {
+            day += Duration::days(1);
+            if must(cal.is_working_day(day, None)) {
+                holidays.push(day);
+            }
+        }
+        let this_year = chrono::Datelike::year(&today);
+        for y in [this_year, this_year + 1] {
+            let days: Vec<String> = holidays
+                .iter()
+                .filter(|d| chrono::Datelike::year(*d) == y)
+                .map(|d| {
+                    format!("{{\"name\": \"古尔邦节\", \"date\": \"{d}\", \"isOffDay\": true}}")
+                })
+                .collect();
+            let json = format!("{{\"year\": {y}, \"days\": [{}]}}", days.join(", "));
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "XJ")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let xj = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
+        // Two or three working days left in XJ: four or five by national days alone.
+        let days_ago = (10..40)
+            .find(|days| {
+                let received = gongkai_domain::time::beijing_date(now - Duration::days(*days));
+                cal.due_date(received, 20, Some(&xj))
+                    .and_then(|due| cal.working_days_between(today, due, Some(&xj)))
+                    .is_ok_and(|left| (2..=3).contains(&left))
+            })
+            .unwrap_or_else(|| panic!("no near-due day"));
+        let (_, code) = stored(&app, "地方节假日前快到期的申请", days_ago).await;
+        let handler = Session::login(&app, "handler").await;
+        let list = handler.get_text("/admin/applications").await;
+        let row = list[list.find(&code).unwrap_or(0)..]
+            .split("</tr>")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(row.contains("即将到期（剩"), "{engine:?}: {row}");
+    }
+}

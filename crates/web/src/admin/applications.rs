@@ -44,7 +44,7 @@ async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError
 
 /// Working days from today to the due date (negative when overdue), counting the site's
 /// regional holidays too.
-fn days_left(
+pub fn days_left(
     cal: &Calendar,
     today: NaiveDate,
     due: Option<&str>,
@@ -73,11 +73,7 @@ pub async fn list(
     let ids = scope_ids(&state, &staff).await?;
     let cal = calendar::load(&state.store).await?;
     let today = beijing_date(Utc::now());
-    let mut regions: std::collections::HashMap<i64, Option<RegionCode>> = Default::default();
-    for site in orgs::sites(&state.store).await? {
-        let region = applications::region_of_site(&state.store, &site.code).await?;
-        regions.insert(site.id, region);
-    }
+    let regions = applications::site_regions(&state.store).await?;
     let rows: Vec<Value> = applications::list_for_orgs(&state.store, &ids, true)
         .await?
         .into_iter()
