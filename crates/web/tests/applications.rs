@@ -1293,7 +1293,18 @@ async fn reply_letters_follow_the_offices_templates_and_what_staff_send() {
             .get(&format!("/ysqgk/letters/{}.pdf", letter.id))
             .await;
         assert_eq!(pdf.status(), StatusCode::OK);
-        assert!(must(pdf.bytes().await).starts_with(b"%PDF"));
+        let bytes = must(pdf.bytes().await);
+        assert!(bytes.starts_with(b"%PDF"));
+        let printed = must(gongkai_content::extract_text(
+            gongkai_content::FileKind::Pdf,
+            &bytes,
+        ))
+        .split_whitespace()
+        .collect::<String>();
+        assert!(
+            printed.contains("经办理人员修改：现将您申请的批复文件随函提供"),
+            "the PDF prints what was sent: {printed}"
+        );
 
         // Back to the built-in text.
         let r = office
