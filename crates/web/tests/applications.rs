@@ -370,6 +370,17 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         .await;
         assert_eq!(r.status(), StatusCode::CONFLICT);
         assert!(must(r.text().await).contains("期限届满前不能以“逾期不补正”办结"));
+        // A step cannot be dated in the future to get past a deadline.
+        let tomorrow =
+            (gongkai_domain::time::beijing_date(Utc::now()) + Duration::days(1)).to_string();
+        let r = act(
+            &handler,
+            b,
+            &[("kind", "reply"), ("outcome", "6-1"), ("on", &tomorrow)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("晚于今天"));
         assert_eq!(
             act(&handler, b, &[("kind", "reply"), ("outcome", "6-1")])
                 .await

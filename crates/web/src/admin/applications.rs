@@ -278,12 +278,20 @@ pub struct EventForm {
     letter: String,
 }
 
+/// The day a step happened: today when not given, never later than today (the rules that wait
+/// for a deadline — （六）1, （六）2, a consultation's 15 days — judge by this date).
 fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
+    let today = beijing_date(Utc::now());
     if raw.trim().is_empty() {
-        Ok(beijing_date(Utc::now()))
-    } else {
-        Ok(gongkai_domain::record::parse_date("on", raw)?)
+        return Ok(today);
     }
+    let on = gongkai_domain::record::parse_date("on", raw)?;
+    if on > today {
+        return Err(WebError::BadRequest(format!(
+            "办理日期 {on} 晚于今天，请填写实际办理的日期"
+        )));
+    }
+    Ok(on)
 }
 
 /// `POST /admin/applications/{id}/events`: records one clock event (audited), with its letter.
