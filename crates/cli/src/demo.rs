@@ -617,7 +617,7 @@ pub async fn load_applications(store: &Store) -> Result<usize, CliError> {
             }
             "replied" => {
                 let on = received_on + Duration::days(7);
-                let (title, body) = gongkai_web::letters::reply(&app, Outcome::Disclosed, on, "");
+                let (title, body) = gongkai_web::letters::reply(&app, Outcome::Disclosed, on);
                 let letter = ("reply".to_owned(), title, body);
                 applications::record_event(
                     store,

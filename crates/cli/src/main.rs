@@ -263,7 +263,8 @@ enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 enum SiteCommand {
-    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url
+    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url；
+    /// region 或 region.<站点机构代码>：适用地方节假日的地区（须已导入该地区的日历数据）
     Set {
         /// 设置项
         key: String,
@@ -686,10 +687,31 @@ async fn audit_command(store: &Store, cmd: AuditCommand) -> Result<(), CliError>
 async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
     let keys = gongkai_web::public::SITE_SETTING_KEYS;
     match cmd {
+        SiteCommand::Set { key, value } if key == "region" || key.starts_with("region.") => {
+            // The region whose holidays count: checked against the calendar, then every
+            // open deadline is recomputed (both audited).
+            let site = key.strip_prefix("region.");
+            let region = if value.trim().is_empty() {
+                None
+            } else {
+                Some(
+                    gongkai_domain::calendar::RegionCode::parse(&value)
+                        .map_err(|e| CliError::Config(e.to_string()))?,
+                )
+            };
+            let changed = gongkai_store::applications::set_site_region(
+                store,
+                &Actor::cli(),
+                site,
+                region.as_ref(),
+            )
+            .await?;
+            println!("已设置 {key}，重新计算了 {changed} 件申请的答复期限。");
+        }
         SiteCommand::Set { key, value } => {
             if !keys.contains(&key.as_str()) {
                 return Err(CliError::Config(format!(
-                    "未知的站点设置“{key}”，可用：{}",
+                    "未知的站点设置“{key}”，可用：{}、region、region.<站点机构代码>",
                     keys.join("、")
                 )));
             }
@@ -702,6 +724,16 @@ async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
                     .await?
                     .unwrap_or_else(|| "（未设置）".into());
                 println!("{key}\t{v}");
+            }
+            let default = settings::get(store, "region")
+                .await?
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "（未设置，仅全国节假日）".into());
+            println!("region\t{default}");
+            for site in orgs::sites(store).await? {
+                if let Some(v) = settings::get(store, &format!("region.{}", site.code)).await? {
+                    println!("region.{}\t{v}", site.code);
+                }
             }
         }
     }

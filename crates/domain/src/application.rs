@@ -239,6 +239,10 @@ pub enum ClockEvent {
         amount_yuan: i64,
         /// How it was computed.
         basis: String,
+        /// Last day to pay ([`payment_deadline`]); absent only in notices recorded before the
+        /// deadline was stored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pay_by: Option<NaiveDate>,
     },
     /// The fee was paid.
     FeePaid {
@@ -299,8 +303,88 @@ impl ClockEvent {
     }
 }
 
-/// Builds the statutory clock from the received date and the recorded events. An agency
-/// consultation without an answer ends by itself after 15 working days (silence = consent).
+/// Working days the applicant has to pay a fee after the notice (《政府信息公开信息处理费管理办法》
+/// 国办函〔2020〕109号: 自收到收费通知之日起 20 个工作日内).
+pub const FEE_PAYMENT_WORKING_DAYS: u32 = 20;
+
+/// The last day to pay a fee noticed on `on`: [`FEE_PAYMENT_WORKING_DAYS`] working days later.
+pub fn payment_deadline(
+    on: NaiveDate,
+    calendar: &Calendar,
+    region: Option<&RegionCode>,
+) -> Result<NaiveDate, CalendarError> {
+    calendar.due_date(on, FEE_PAYMENT_WORKING_DAYS, region)
+}
+
+/// The consultation still waiting for an answer, if any: who is consulted and the last day of
+/// their 15 working days (第三十二条 for a third party, 第三十四条 for another agency). After
+/// that day the pause ends by itself: an agency's silence counts as consent, and without a third
+/// party's opinion the office decides by itself whether to disclose.
+pub fn open_consultation(
+    events: &[ClockEvent],
+    calendar: &Calendar,
+    region: Option<&RegionCode>,
+) -> Result<Option<(PauseReason, NaiveDate)>, CalendarError> {
+    let mut open = None;
+    for e in events {
+        match e {
+            ClockEvent::ThirdPartyConsultation { on, .. } => {
+                open = Some((PauseReason::ThirdPartyConsultation, *on))
+            }
+            ClockEvent::AgencyConsultation { on, .. } => {
+                open = Some((PauseReason::OtherAgencyConsultation, *on))
+            }
+            ClockEvent::ThirdPartyAnswered { .. }
+            | ClockEvent::AgencyAnswered { .. }
+            | ClockEvent::Replied { .. }
+            | ClockEvent::Transferred { .. } => open = None,
+            _ => {}
+        }
+    }
+    open.map(|(reason, sent)| {
+        calendar
+            .due_date(sent, CONSULTATION_WORKING_DAYS, region)
+            .map(|last| (reason, last))
+    })
+    .transpose()
+}
+
+/// A pause that has begun: why, its first day, and the last day it may last (consultations end
+/// after 15 working days whether answered or not).
+struct OpenPause {
+    reason: PauseReason,
+    first: NaiveDate,
+    cap: Option<NaiveDate>,
+}
+
+impl OpenPause {
+    fn starting(reason: PauseReason, sent: NaiveDate, cap: Option<NaiveDate>) -> Self {
+        Self {
+            reason,
+            first: following(sent),
+            cap,
+        }
+    }
+
+    /// The pause closed on `last` (or at its cap, if earlier).
+    fn close(self, clock: Clock, last: NaiveDate) -> Clock {
+        let last = self.cap.map_or(last, |cap| cap.min(last));
+        if last >= self.first {
+            clock.with_pause(self.reason, self.first, Some(last))
+        } else {
+            // Answered the day it was sent (or capped before it began): nothing paused.
+            clock
+        }
+    }
+}
+
+/// Builds the statutory clock from the received date and the recorded events.
+///
+/// A consultation (third party, 第三十二条; other agency, 第三十四条) stops the clock from the
+/// day after it is sent until the answer, but never beyond the 15 working days the consulted
+/// party has: an answer recorded later does not hold the clock back longer, and without an
+/// answer the clock runs again by itself after those days. Waiting for a correction or for a
+/// fee payment stops the clock until it arrives.
 pub fn clock_of(
     received: NaiveDate,
     events: &[ClockEvent],
@@ -311,55 +395,60 @@ pub fn clock_of(
     if let Some(r) = region {
         clock = clock.with_region(r);
     }
-    let mut open: Option<(PauseReason, NaiveDate)> = None;
-    let close =
-        |clock: Clock, open: &mut Option<(PauseReason, NaiveDate)>, last: NaiveDate| match open
-            .take()
-        {
-            // A pause starts the day after the event; answered the same day, nothing paused.
-            Some((reason, first)) if last >= first => clock.with_pause(reason, first, Some(last)),
-            _ => clock,
-        };
+    let region = clock.region.clone();
+    let consultation_cap =
+        |sent: NaiveDate| calendar.due_date(sent, CONSULTATION_WORKING_DAYS, region.as_ref());
+    let mut open: Option<OpenPause> = None;
     for e in events {
-        match e {
-            ClockEvent::CorrectionRequested { on, .. } => {
-                open = Some((PauseReason::AwaitingCorrection, following(*on)));
+        // A new pause first ends one still running (a lapsed consultation).
+        let starts = match e {
+            ClockEvent::CorrectionRequested { on, .. } => Some(OpenPause::starting(
+                PauseReason::AwaitingCorrection,
+                *on,
+                None,
+            )),
+            ClockEvent::ThirdPartyConsultation { on, .. } => Some(OpenPause::starting(
+                PauseReason::ThirdPartyConsultation,
+                *on,
+                Some(consultation_cap(*on)?),
+            )),
+            ClockEvent::AgencyConsultation { on, .. } => Some(OpenPause::starting(
+                PauseReason::OtherAgencyConsultation,
+                *on,
+                Some(consultation_cap(*on)?),
+            )),
+            ClockEvent::FeeNotice { on, .. } => {
+                Some(OpenPause::starting(PauseReason::AwaitingFee, *on, None))
             }
+            _ => None,
+        };
+        if let Some(next) = starts {
+            if let Some(previous) = open.take() {
+                clock = previous.close(clock, e.on());
+            }
+            open = Some(next);
+            continue;
+        }
+        match e {
             ClockEvent::CorrectionReceived { on } => {
                 open = None;
                 clock = clock.with_restart(*on);
             }
-            ClockEvent::ThirdPartyConsultation { on, .. } => {
-                open = Some((PauseReason::ThirdPartyConsultation, following(*on)))
-            }
-            ClockEvent::AgencyConsultation { on, .. } => {
-                open = Some((PauseReason::OtherAgencyConsultation, following(*on)))
-            }
-            ClockEvent::FeeNotice { on, .. } => {
-                open = Some((PauseReason::AwaitingCorrection, following(*on)))
-            }
             ClockEvent::ThirdPartyAnswered { on }
             | ClockEvent::AgencyAnswered { on }
             | ClockEvent::FeePaid { on } => {
-                clock = close(clock, &mut open, *on);
+                if let Some(pause) = open.take() {
+                    clock = pause.close(clock, *on);
+                }
             }
             ClockEvent::Extended {
                 working_days, on, ..
             } => clock = clock.with_extension(*working_days, *on),
-            ClockEvent::Registered { .. }
-            | ClockEvent::Transferred { .. }
-            | ClockEvent::Replied { .. } => {}
+            _ => {}
         }
     }
-    if let Some((reason, first)) = open {
-        let last = if reason == PauseReason::OtherAgencyConsultation {
-            // Silence for 15 working days counts as consent: the pause ends then.
-            let sent = first.pred_opt().unwrap_or(first);
-            Some(calendar.due_date(sent, CONSULTATION_WORKING_DAYS, clock.region.as_ref())?)
-        } else {
-            None
-        };
-        clock = clock.with_pause(reason, first, last);
+    if let Some(pause) = open {
+        clock = clock.with_pause(pause.reason, pause.first, pause.cap);
     }
     Ok(clock)
 }
@@ -368,18 +457,50 @@ fn following(d: NaiveDate) -> NaiveDate {
     d.succ_opt().unwrap_or(d)
 }
 
+/// The status that governs what may happen on `on`: a consultation whose 15 working days
+/// have passed without an answer no longer holds the application, so it is handled as 办理中
+/// (an agency's silence counts as consent, 第三十四条; without a third party's opinion the
+/// office decides, 第三十二条).
+pub fn effective_status(
+    status: ApplicationStatus,
+    events: &[ClockEvent],
+    on: NaiveDate,
+    calendar: &Calendar,
+    region: Option<&RegionCode>,
+) -> Result<ApplicationStatus, CalendarError> {
+    if status != ApplicationStatus::Consulting {
+        return Ok(status);
+    }
+    Ok(match open_consultation(events, calendar, region)? {
+        Some((_, last)) if on > last => ApplicationStatus::InProgress,
+        _ => status,
+    })
+}
+
 /// The status an application is in after `event`, or why the event is refused now.
-/// `received` and `calendar` serve the 7-working-day rule for correction notices.
+/// `received`, `calendar` and `region` serve the working-day rules (the 7 days for a
+/// correction notice, the consulted party's 15 days).
 pub fn apply(
     status: ApplicationStatus,
     received: NaiveDate,
     events: &[ClockEvent],
     event: &ClockEvent,
     calendar: &Calendar,
+    region: Option<&RegionCode>,
 ) -> Result<ApplicationStatus, DomainError> {
     use ApplicationStatus as S;
     use ClockEvent as E;
     let refuse = |msg: String| Err(DomainError::invalid("event", msg));
+    // A late answer to a lapsed consultation is still recorded; anything else is judged by the
+    // status in force once the consulted party's days have passed.
+    let status = if matches!(
+        event,
+        E::ThirdPartyAnswered { .. } | E::AgencyAnswered { .. }
+    ) {
+        status
+    } else {
+        effective_status(status, events, event.on(), calendar, region).map_err(cal)?
+    };
     if status == S::Replied {
         return refuse("该申请已答复办结，不能再办理".into());
     }
@@ -407,7 +528,7 @@ pub fn apply(
                 return refuse("补正只能要求一次（第三十条）".into());
             }
             let used = calendar
-                .working_days_between(received, *on, None)
+                .working_days_between(received, *on, region)
                 .map_err(cal)?;
             if used > i64::from(CORRECTION_NOTICE_WORKING_DAYS) {
                 return refuse(format!(
@@ -476,9 +597,20 @@ pub fn apply(
             }
             Ok(S::InProgress)
         }
-        (S::InProgress, E::FeeNotice { amount_yuan, .. }) => {
+        (
+            S::InProgress,
+            E::FeeNotice {
+                on,
+                amount_yuan,
+                pay_by,
+                ..
+            },
+        ) => {
             if *amount_yuan <= 0 {
                 return refuse("按规定不收费的申请不能发出收费通知".into());
+            }
+            if pay_by.is_none_or(|d| d <= *on) {
+                return refuse("收费通知应载明缴费期限".into());
             }
             Ok(S::AwaitingFee)
         }
@@ -492,23 +624,70 @@ pub fn apply(
         (
             S::AwaitingCorrection,
             E::Replied {
-                outcome: Outcome::NoCorrection | Outcome::StillUnclear,
+                on,
+                outcome: Outcome::NoCorrection,
+            },
+        ) => {
+            let deadline = events.iter().rev().find_map(|e| match e {
+                E::CorrectionRequested { deadline, .. } => Some(*deadline),
+                _ => None,
+            });
+            match deadline {
+                Some(d) if *on <= d => refuse(format!(
+                    "补正期限至 {d} 止，期限届满前不能以“逾期不补正”办结（第三十条）"
+                )),
+                _ => Ok(S::Replied),
+            }
+        }
+        (
+            S::AwaitingCorrection,
+            E::Replied {
+                outcome: Outcome::StillUnclear,
                 ..
             },
-        )
-        | (
+        ) => refuse("尚未收到补正，“补正后申请内容仍不明确”须在收到补正后答复".into()),
+        (
             S::AwaitingFee,
             E::Replied {
+                on,
                 outcome: Outcome::FeeNotPaid,
-                ..
             },
-        ) => Ok(S::Replied),
+        ) => {
+            let pay_by = events.iter().rev().find_map(|e| match e {
+                E::FeeNotice { pay_by, .. } => Some(*pay_by),
+                _ => None,
+            });
+            match pay_by.flatten() {
+                Some(d) if *on <= d => refuse(format!(
+                    "缴费期限至 {d} 止，期限届满前不能以“逾期未缴费”办结"
+                )),
+                _ => Ok(S::Replied),
+            }
+        }
+        (S::Consulting, E::Replied { .. } | E::Transferred { .. }) => {
+            match open_consultation(events, calendar, region).map_err(cal)? {
+                Some((reason, last)) => refuse(format!(
+                    "正在{}，请在对方答复后，或对方的 {CONSULTATION_WORKING_DAYS} 个工作日期满（{last}）后再办理",
+                    reason.label_zh()
+                )),
+                None => refuse("请先登记征求意见的答复".into()),
+            }
+        }
         (S::InProgress, E::Replied { outcome, .. }) => {
             if matches!(outcome, Outcome::NoCorrection) {
                 return refuse("申请人未被要求补正，不能以“逾期不补正”办结".into());
             }
             if matches!(outcome, Outcome::FeeNotPaid) {
                 return refuse("未发出收费通知，不能以“逾期未缴费”办结".into());
+            }
+            if matches!(outcome, Outcome::StillUnclear)
+                && !events
+                    .iter()
+                    .any(|e| matches!(e, E::CorrectionReceived { .. }))
+            {
+                return refuse(
+                    "“补正后申请内容仍不明确”只能在要求补正并收到补正后答复（第三十条）".into(),
+                );
             }
             Ok(S::Replied)
         }
@@ -710,14 +889,31 @@ mod tests {
             deadline: d("2026-11-30"),
             what: "写明文号".into(),
         };
-        assert!(apply(ApplicationStatus::InProgress, received, &[], &late, &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[],
+                &late,
+                &cal,
+                None
+            )
+            .is_err()
+        );
         let ok = ClockEvent::CorrectionRequested {
             on: d("2026-11-10"),
             deadline: d("2026-11-30"),
             what: "写明文号".into(),
         };
         assert_eq!(
-            apply(ApplicationStatus::InProgress, received, &[], &ok, &cal),
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[],
+                &ok,
+                &cal,
+                None
+            ),
             Ok(ApplicationStatus::AwaitingCorrection)
         );
     }
@@ -746,16 +942,206 @@ mod tests {
             .ok()
             .and_then(|r| r.due_date());
         assert_eq!(due, Some(d("2026-12-07")), "20 working days from 11-09");
-        // Agency silence: the pause ends after 15 working days by itself.
-        let events = [ClockEvent::AgencyConsultation {
-            on: d("2026-11-03"),
-            agency: "县财政局".into(),
-        }];
-        let due = clock_of(received, &events, None, &cal)
+    }
+
+    fn due_of(received: NaiveDate, events: &[ClockEvent]) -> Option<NaiveDate> {
+        let cal = Calendar::national();
+        clock_of(received, events, None, &cal)
             .and_then(|c| c.reckon(&cal))
             .ok()
-            .and_then(|r| r.due_date());
-        assert!(due.is_some_and(|d2| d2 > d("2026-12-15")), "{due:?}");
+            .and_then(|r| r.due_date())
+    }
+
+    #[test]
+    fn a_consultation_pauses_the_clock_for_at_most_fifteen_working_days() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let agency = ClockEvent::AgencyConsultation {
+            on: d("2026-11-03"),
+            agency: "县财政局".into(),
+        };
+        let third = ClockEvent::ThirdPartyConsultation {
+            on: d("2026-11-03"),
+            party: "某某有限公司".into(),
+        };
+        // Sent on Tuesday 11-03 (day 1 counted); the 15 working days end on 11-24.
+        assert_eq!(
+            open_consultation(std::slice::from_ref(&agency), &cal, None),
+            Ok(Some((
+                PauseReason::OtherAgencyConsultation,
+                d("2026-11-24")
+            )))
+        );
+        assert_eq!(
+            open_consultation(std::slice::from_ref(&third), &cal, None),
+            Ok(Some((PauseReason::ThirdPartyConsultation, d("2026-11-24"))))
+        );
+        // Silence: paused 11-04 … 11-24, the other 19 days run from 11-25.
+        assert_eq!(
+            due_of(received, std::slice::from_ref(&agency)),
+            Some(d("2026-12-21"))
+        );
+        assert_eq!(
+            due_of(received, std::slice::from_ref(&third)),
+            Some(d("2026-12-21"))
+        );
+        // An answer on 11-10 ends the pause then: 5 working days not counted.
+        let early = [
+            agency.clone(),
+            ClockEvent::AgencyAnswered {
+                on: d("2026-11-10"),
+            },
+        ];
+        assert_eq!(due_of(received, &early), Some(d("2026-12-07")));
+        // An answer recorded after the 15 days holds nothing back beyond them.
+        for late in [
+            [
+                agency.clone(),
+                ClockEvent::AgencyAnswered {
+                    on: d("2026-12-01"),
+                },
+            ],
+            [
+                third.clone(),
+                ClockEvent::ThirdPartyAnswered {
+                    on: d("2026-12-01"),
+                },
+            ],
+        ] {
+            assert_eq!(due_of(received, &late), Some(d("2026-12-21")));
+        }
+        // Before the 15 days pass the application waits; after them staff may act without an
+        // answer (silence = consent for an agency; the office decides without a third party).
+        for consult in [&agency, &third] {
+            let events = [ClockEvent::Registered { on: received }, consult.clone()];
+            let reply = |on: &str| ClockEvent::Replied {
+                on: d(on),
+                outcome: Outcome::Disclosed,
+            };
+            let s = ApplicationStatus::Consulting;
+            let early = apply(s, received, &events, &reply("2026-11-24"), &cal, None);
+            assert!(
+                early
+                    .as_ref()
+                    .is_err_and(|e| e.to_string().contains("2026-11-24")),
+                "{early:?}"
+            );
+            assert_eq!(
+                apply(s, received, &events, &reply("2026-11-25"), &cal, None),
+                Ok(ApplicationStatus::Replied)
+            );
+            let extend = ClockEvent::Extended {
+                working_days: 5,
+                on: d("2026-11-25"),
+                reason: "需要汇总".into(),
+            };
+            assert_eq!(
+                apply(s, received, &events, &extend, &cal, None),
+                Ok(ApplicationStatus::InProgress)
+            );
+            assert_eq!(
+                effective_status(s, &events, d("2026-11-25"), &cal, None),
+                Ok(ApplicationStatus::InProgress)
+            );
+            assert_eq!(
+                effective_status(s, &events, d("2026-11-24"), &cal, None),
+                Ok(ApplicationStatus::Consulting)
+            );
+        }
+        // A late answer is still recorded.
+        let late_answer = ClockEvent::ThirdPartyAnswered {
+            on: d("2026-12-01"),
+        };
+        assert_eq!(
+            apply(
+                ApplicationStatus::Consulting,
+                received,
+                std::slice::from_ref(&third),
+                &late_answer,
+                &cal,
+                None
+            ),
+            Ok(ApplicationStatus::InProgress)
+        );
+    }
+
+    #[test]
+    fn lapse_outcomes_wait_for_their_deadlines() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let reply = |on: &str, outcome| ClockEvent::Replied { on: d(on), outcome };
+        // （六）1 only once the correction period has passed.
+        let asked = [ClockEvent::CorrectionRequested {
+            on: d("2026-11-04"),
+            deadline: d("2026-11-20"),
+            what: "写明文号".into(),
+        }];
+        let s = ApplicationStatus::AwaitingCorrection;
+        let no_correction = |on| reply(on, Outcome::NoCorrection);
+        let early = apply(
+            s,
+            received,
+            &asked,
+            &no_correction("2026-11-20"),
+            &cal,
+            None,
+        );
+        assert!(early.is_err_and(|e| e.to_string().contains("2026-11-20")));
+        assert_eq!(
+            apply(
+                s,
+                received,
+                &asked,
+                &no_correction("2026-11-23"),
+                &cal,
+                None
+            ),
+            Ok(ApplicationStatus::Replied)
+        );
+        // （四）3 only after a correction was asked for and received.
+        let unclear = reply("2026-11-23", Outcome::StillUnclear);
+        assert!(apply(s, received, &asked, &unclear, &cal, None).is_err());
+        let ip = ApplicationStatus::InProgress;
+        assert!(apply(ip, received, &[], &unclear, &cal, None).is_err());
+        let mut corrected = asked.to_vec();
+        corrected.push(ClockEvent::CorrectionReceived {
+            on: d("2026-11-10"),
+        });
+        assert_eq!(
+            apply(ip, received, &corrected, &unclear, &cal, None),
+            Ok(ApplicationStatus::Replied)
+        );
+        // （六）2 only once the 20 working days to pay have passed; the notice carries them.
+        let pay_by = payment_deadline(d("2026-11-05"), &cal, None);
+        assert_eq!(pay_by, Ok(d("2026-12-03")));
+        let notice = |pay_by| ClockEvent::FeeNotice {
+            on: d("2026-11-05"),
+            amount_yuan: 100,
+            basis: "按件".into(),
+            pay_by,
+        };
+        assert_eq!(
+            apply(ip, received, &[], &notice(pay_by.clone().ok()), &cal, None),
+            Ok(ApplicationStatus::AwaitingFee)
+        );
+        assert!(apply(ip, received, &[], &notice(None), &cal, None).is_err());
+        let noticed = [notice(pay_by.ok())];
+        let f = ApplicationStatus::AwaitingFee;
+        let unpaid = |on| reply(on, Outcome::FeeNotPaid);
+        assert!(apply(f, received, &noticed, &unpaid("2026-12-03"), &cal, None).is_err());
+        assert_eq!(
+            apply(f, received, &noticed, &unpaid("2026-12-04"), &cal, None),
+            Ok(ApplicationStatus::Replied)
+        );
+        // The wait for payment is explained as such, not as a correction.
+        let lines = clock_of(received, &noticed, None, &cal)
+            .and_then(|c| c.reckon(&cal))
+            .map(|r| r.describe_zh().join("\n"))
+            .unwrap_or_default();
+        assert!(
+            lines.contains("等待申请人缴纳信息处理费") && !lines.contains("补正"),
+            "{lines}"
+        );
     }
 
     #[test]
@@ -767,14 +1153,25 @@ mod tests {
             on: d("2026-11-20"),
             reason: "需要调取档案".into(),
         };
-        assert!(apply(ApplicationStatus::InProgress, received, &[], &ext(21), &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[],
+                &ext(21),
+                &cal,
+                None
+            )
+            .is_err()
+        );
         assert!(
             apply(
                 ApplicationStatus::InProgress,
                 received,
                 &[ext(15)],
                 &ext(6),
-                &cal
+                &cal,
+                None
             )
             .is_err()
         );
@@ -784,7 +1181,8 @@ mod tests {
                 received,
                 &[ext(15)],
                 &ext(5),
-                &cal
+                &cal,
+                None
             )
             .is_ok()
         );
@@ -792,21 +1190,42 @@ mod tests {
             on: d("2026-11-25"),
             outcome: Outcome::NoCorrection,
         };
-        assert!(apply(ApplicationStatus::InProgress, received, &[], &lapse, &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::InProgress,
+                received,
+                &[],
+                &lapse,
+                &cal,
+                None
+            )
+            .is_err()
+        );
         assert!(
             apply(
                 ApplicationStatus::AwaitingCorrection,
                 received,
                 &[],
                 &lapse,
-                &cal
+                &cal,
+                None
             )
             .is_ok()
         );
         let early = ClockEvent::Registered {
             on: d("2026-11-01"),
         };
-        assert!(apply(ApplicationStatus::Received, received, &[], &early, &cal).is_err());
+        assert!(
+            apply(
+                ApplicationStatus::Received,
+                received,
+                &[],
+                &early,
+                &cal,
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

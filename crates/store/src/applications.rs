@@ -17,7 +17,9 @@ use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
 use crate::users::hash_secret;
-use crate::{Actor, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts};
+use crate::{
+    Actor, Engine, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts,
+};
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,6 +216,55 @@ pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<Reg
         .and_then(|s| RegionCode::parse(&s).ok()))
 }
 
+/// Each site's region (by the site's organisation id), for pages that date many applications.
+pub async fn site_regions(
+    store: &Store,
+) -> Result<std::collections::HashMap<i64, Option<RegionCode>>> {
+    let mut out = std::collections::HashMap::new();
+    for site in orgs::sites(store).await? {
+        out.insert(site.id, region_of_site(store, &site.code).await?);
+    }
+    Ok(out)
+}
+
+/// The setting key naming a site's region (`None`: the default for every site).
+pub fn region_key(site_code: Option<&str>) -> String {
+    site_code.map_or_else(|| "region".to_owned(), |c| format!("region.{c}"))
+}
+
+/// Sets (`Some`) or clears (`None`) the region whose holidays count for a site's deadlines
+/// (`site_code` `None`: the default for every site without its own). A region is accepted only
+/// when the calendar holds data for it, so a typo can never silently drop the regional
+/// holidays. The change is audited (`setting.set`), then every open deadline is recomputed
+/// (audited as `application.recompute_due`). Returns how many deadlines changed.
+pub async fn set_site_region(
+    store: &Store,
+    actor: &Actor,
+    site_code: Option<&str>,
+    region: Option<&RegionCode>,
+) -> Result<usize> {
+    if let Some(code) = site_code {
+        let org_code = gongkai_domain::org::OrgCode::parse(code)?;
+        let org = orgs::by_code(store, &org_code).await?;
+        if org.parent_id.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "“{code}”不是站点（顶层机构），地区只能按站点设置"
+            )));
+        }
+    }
+    if let Some(r) = region {
+        let cal = calendar::load(store).await?;
+        if !cal.regions().any(|known| known == r) {
+            return Err(StoreError::Conflict(format!(
+                "日历中没有地区“{r}”的节假日数据，请先在工作日日历中导入该地区的安排"
+            )));
+        }
+    }
+    let value = region.map(RegionCode::as_str).unwrap_or_default();
+    settings::set(store, actor, &region_key(site_code), value).await?;
+    recompute_open(store, actor).await
+}
+
 /// The reckoning of an application's clock with the calendar in force.
 pub fn reckon(
     app: &Application,
@@ -228,6 +279,44 @@ pub fn reckon(
         .map_err(|e| StoreError::Conflict(e.to_string()))
 }
 
+/// How an application's due date was computed, as Chinese sentences (start, skipped weekends
+/// and holidays, pauses, restart, extensions, result) — for every page that shows the date. A
+/// deadline the calendar cannot date yet is explained by the calendar's own message.
+pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
+    let cal = calendar::load(store).await?;
+    let site = orgs::by_id(store, app.site_id).await?;
+    let region = region_of_site(store, &site.code).await?;
+    let evs: Vec<ClockEvent> = events(store, app.id)
+        .await?
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    Ok(match reckon(app, &evs, &cal, region) {
+        Ok(r) => r.describe_zh(),
+        Err(StoreError::Conflict(msg)) => vec![msg],
+        Err(e) => return Err(e),
+    })
+}
+
+/// The receipt of an application already stored under a form's submission key.
+async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<Receipt>> {
+    let row = sqlx::query(
+        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
+    )
+    .bind(submission_key)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| {
+        Ok(Receipt {
+            tracking_code: r.try_get("tracking_code")?,
+            received_on: r.try_get("received_on")?,
+            due_on: r.try_get("due_on")?,
+            repeated: true,
+        })
+    })
+    .transpose()
+}
+
 /// Stores an application and returns the receipt. The row is committed (fsync'd on SQLite
 /// with `synchronous = FULL`) before this returns, so a receipt shown is never lost.
 pub async fn submit(
@@ -236,19 +325,8 @@ pub async fn submit(
     received_at: DateTime<Utc>,
     ip: &str,
 ) -> Result<Receipt> {
-    if let Some(r) = sqlx::query(
-        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
-    )
-    .bind(&new.submission_key)
-    .fetch_optional(store.pool())
-    .await?
-    {
-        return Ok(Receipt {
-            tracking_code: r.try_get("tracking_code")?,
-            received_on: r.try_get("received_on")?,
-            due_on: r.try_get("due_on")?,
-            repeated: true,
-        });
+    if let Some(r) = earlier_receipt(store, &new.submission_key).await? {
+        return Ok(r);
     }
     let chain = orgs::chain(store, new.org_id).await?;
     let site_id = *chain.last().unwrap_or(&new.org_id);
@@ -277,7 +355,7 @@ pub async fn submit(
         code = crate::tracking_code("YS");
     }
     let at = ts(now());
-    let id: i64 = sqlx::query_scalar(
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
             status, received_on, received_at, due_on, ip, created_at, updated_at)
@@ -307,7 +385,19 @@ pub async fn submit(
     .bind(ip)
     .bind(at)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) => {
+            // The same form sent twice at once: the other request stored it first (the
+            // submission key is unique), and its receipt is this one's too.
+            let _ = tx.rollback().await;
+            return match earlier_receipt(store, &new.submission_key).await? {
+                Some(r) => Ok(r),
+                None => Err(e.into()),
+            };
+        }
+    };
     for f in &new.files {
         sqlx::query(
             "INSERT INTO application_files (application_id, sha256, file_name, kind, size_bytes, created_at)
@@ -410,7 +500,9 @@ pub async fn list_for_orgs(
     if !include_closed {
         q.push(" AND a.status <> 'replied'");
     }
-    q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
+    // Paused rows (no due date) after dated ones on both engines: SQLite sorts NULL first,
+    // PostgreSQL last, so the order is spelled out.
+    q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
     let rows = q.query().fetch_all(store.pool()).await?;
     rows.iter().map(from_row).collect()
 }
@@ -525,8 +617,14 @@ pub async fn record_event(
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;
     let mut tx = store.begin_write().await?;
-    // Re-read inside the transaction: another member of staff may have acted meanwhile.
-    let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+    // Re-read inside the transaction: another member of staff may have acted meanwhile. On
+    // PostgreSQL the row is locked until commit, so two simultaneous steps are judged one after
+    // the other (SQLite's BEGIN IMMEDIATE already admits one writer at a time).
+    let read_status = match store.engine() {
+        Engine::Postgres => "SELECT status FROM applications WHERE id = $1 FOR UPDATE",
+        Engine::Sqlite => "SELECT status FROM applications WHERE id = $1",
+    };
+    let status: String = sqlx::query_scalar(read_status)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
@@ -542,7 +640,14 @@ pub async fn record_event(
         .iter()
         .map(|t| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(e.to_string())))
         .collect::<Result<_>>()?;
-    let next = rules::apply(status, app.received()?, &events, event, &cal)?;
+    let next = rules::apply(
+        status,
+        app.received()?,
+        &events,
+        event,
+        &cal,
+        region.as_ref(),
+    )?;
     let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query("INSERT INTO application_events (application_id, event, actor, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id)
@@ -708,20 +813,24 @@ pub async fn link_proactive(
     Ok(())
 }
 
-/// How many applications this applicant (same name and ID or credit code) addressed to the
-/// organisation in the calendar month of `on`, including this one — for fees by piece.
-pub async fn nth_this_month(store: &Store, app: &Application, on: NaiveDate) -> Result<u32> {
-    let start = NaiveDate::from_ymd_opt(on.year(), on.month(), 1).unwrap_or(on);
+/// This application's position among those the applicant (same name and ID or credit code)
+/// addressed to the organisation in the calendar month it was received (1 = the first) — for
+/// fees by piece, which count the applicant's applications per month (国办函〔2020〕109号).
+/// Applications received later that month do not move an earlier one's position.
+pub async fn nth_this_month(store: &Store, app: &Application) -> Result<u32> {
+    let received = app.received()?;
+    let start = NaiveDate::from_ymd_opt(received.year(), received.month(), 1).unwrap_or(received);
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND name = $2 AND id_number = $3 AND credit_code = $4
-         AND received_on >= $5 AND received_on <= $6",
+         AND received_on >= $5 AND (received_at < $6 OR (received_at = $6 AND id <= $7))",
     )
     .bind(app.org_id)
     .bind(&app.name)
     .bind(&app.id_number)
     .bind(&app.credit_code)
     .bind(start.to_string())
-    .bind(on.to_string())
+    .bind(&app.received_at)
+    .bind(app.id)
     .fetch_one(store.pool())
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))

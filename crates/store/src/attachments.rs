@@ -36,9 +36,14 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("files").join(prefix).join(sha256)
 }
 
+/// The hex SHA-256 of bytes: the name a blob is stored under.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// Writes bytes to the content-addressed folder (atomically, fsync'd) and returns the hash.
 pub async fn store_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
-    let sha = hex::encode(Sha256::digest(bytes));
+    let sha = sha256_hex(bytes);
     let path = blob_path(data_dir, &sha);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(sha);

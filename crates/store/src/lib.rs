@@ -166,6 +166,15 @@ impl Store {
                     Ok(())
                 })
             });
+        } else {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // A commit returns only once it is on disk, whatever the server's default:
+                    // the receipt shown to an applicant must survive a crash.
+                    conn.execute("SET synchronous_commit = on").await?;
+                    Ok(())
+                })
+            });
         }
         let connect_error = |e: sqlx::Error| StoreError::Connect {
             engine: engine.name(),

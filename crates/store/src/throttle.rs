@@ -3,13 +3,37 @@
 
 use chrono::Duration;
 
-use crate::{Result, Store, now, ts};
+use crate::{Engine, Result, Store, now, ts};
+
+/// The advisory-lock key of a scope on PostgreSQL: FNV-1a of the text, so every node takes
+/// the same lock for the same scope. Different scopes may share a key now and then; that only
+/// serialises two unrelated counters for a moment.
+fn lock_key(scope: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in scope.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
 
 /// Records one use of `key` if fewer than `limit` uses happened within `window`; returns
 /// whether this use is allowed.
+///
+/// Counting and recording happen in one write transaction that is serialised per scope:
+/// SQLite's `BEGIN IMMEDIATE` (one writer at a time) and, on PostgreSQL, a transaction-scoped
+/// advisory lock on the scope taken before counting — so a concurrent burst from one address
+/// can never pass the limit, on one node or several.
 pub async fn hit(store: &Store, key: &str, limit: i64, window: Duration) -> Result<bool> {
-    let at = now();
     let mut tx = store.begin_write().await?;
+    if store.engine() == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(lock_key(key))
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The time is read once the lock is held, so counts and rows follow the order of the lock.
+    let at = now();
     let used: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM form_submissions WHERE scope_key = $1 AND at > $2",
     )
@@ -44,4 +68,15 @@ pub async fn count(store: &Store, key: &str, window: Duration) -> Result<i64> {
         .fetch_one(store.pool())
         .await?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_key;
+
+    #[test]
+    fn lock_keys_are_stable_and_differ_per_scope() {
+        assert_eq!(lock_key("apply:10.0.0.1"), lock_key("apply:10.0.0.1"));
+        assert_ne!(lock_key("apply:10.0.0.1"), lock_key("apply:10.0.0.2"));
+    }
 }

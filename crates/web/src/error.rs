@@ -39,6 +39,9 @@ pub enum WebError {
     /// Too many attempts (429).
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request is larger than the form allows (413).
+    #[error("{0}")]
+    TooLarge(String),
     /// A template failed to render (500).
     #[error("页面渲染失败")]
     Template(#[from] minijinja::Error),
@@ -63,6 +66,7 @@ impl WebError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Store(e) => match e {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -83,6 +87,7 @@ impl WebError {
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooLarge(_) => "payload_too_large",
             Self::Template(_) => "template_error",
             Self::Store(e) => e.code(),
         }

@@ -28,14 +28,30 @@ fn rights(org_name: &str) -> String {
     )
 }
 
-/// The reply letter for an outcome; `extra` is added as the office's own explanation.
-pub fn reply(app: &Application, outcome: Outcome, on: NaiveDate, extra: &str) -> (String, String) {
+/// The placeholders a reply template may use, with what each stands for. `{名称}` in a
+/// template is replaced by the value; any other `{…}` is refused when the template is saved.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("申请人", "申请人姓名或名称"),
+    ("收到日期", "收到申请的日期，如 2026年11月2日"),
+    ("查询码", "申请的查询码"),
+    ("申请内容", "申请人所需信息的描述"),
+    ("获取方式", "申请人选择的获取方式，如 电子邮件"),
+    ("答复类型", "答复类型，即年度报告的统计项"),
+    ("法律依据", "该答复类型的法律依据"),
+    ("救济途径", "申请行政复议、提起行政诉讼的权利告知"),
+    ("机关", "答复机关名称（落款）"),
+    ("日期", "答复日期（落款）"),
+];
+
+/// Longest reply template an office may store, in characters.
+pub const MAX_TEMPLATE_CHARS: usize = 10_000;
+
+/// The built-in reply template for an outcome: the decision, the legal ground, the
+/// applicant's rights of review and litigation, and the seal line, with placeholders.
+pub fn default_reply_template(outcome: Outcome) -> String {
     use Outcome as O;
-    let delivery = DeliveryForm::parse(&app.delivery)
-        .map(|d| d.label())
-        .unwrap_or("您选择的方式");
     let decision = match outcome {
-        O::Disclosed => format!("经审查，您申请获取的政府信息属于公开范围，本机关予以公开，现按“{delivery}”方式提供。"),
+        O::Disclosed => "经审查，您申请获取的政府信息属于公开范围，本机关予以公开，现按“{获取方式}”方式提供。".to_owned(),
         O::PartlyDisclosed => "经审查，您申请获取的政府信息中含有依法不应当公开的内容，本机关对能够区分处理的部分予以提供，对不应当公开的部分作了区分处理。".into(),
         O::StateSecret
         | O::ProhibitedByLaw
@@ -57,23 +73,127 @@ pub fn reply(app: &Application, outcome: Outcome, on: NaiveDate, extra: &str) ->
         O::FeeNotPaid => "本机关已向您发出收费通知，您逾期未按收费通知的要求缴纳费用，本机关不再处理您的政府信息公开申请。".into(),
         O::OtherHandling => "本机关对您的申请作如下处理：".into(),
     };
-    let mut paras = vec![
-        addressee(app),
-        format!(
-            "本机关于{}收到您提出的政府信息公开申请（查询码 {}），您申请获取：“{}”。",
-            chinese_date(app.received().unwrap_or(on)),
-            app.tracking_code,
-            app.description
-        ),
+    [
+        "{申请人}：".to_owned(),
+        "本机关于{收到日期}收到您提出的政府信息公开申请（查询码 {查询码}），您申请获取：“{申请内容}”。".into(),
         decision,
-    ];
-    if !extra.trim().is_empty() {
-        paras.push(extra.trim().to_owned());
+        "依据：{法律依据}。".into(),
+        "{救济途径}".into(),
+        "{机关}\n{日期}".into(),
+    ]
+    .join("\n\n")
+}
+
+/// Checks a template an office wants to store: not empty, not too long, and every `{…}` one
+/// of [`PLACEHOLDERS`]. The message says what is wrong, in Chinese.
+pub fn check_template(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("模板不能为空；如需恢复内置文本，请选择“恢复内置文本”".into());
     }
-    paras.push(format!("依据：{}。", outcome.legal_ground()));
-    paras.push(rights(&app.org_name));
-    paras.push(format!("{}\n{}", app.org_name, chinese_date(on)));
-    ("政府信息公开申请答复书".into(), paras.join("\n\n"))
+    if text.chars().count() > MAX_TEMPLATE_CHARS {
+        return Err(format!("模板不能超过 {MAX_TEMPLATE_CHARS} 个字"));
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err("模板中有未闭合的“{”".into());
+        };
+        let name = &after[..close];
+        if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) {
+            return Err(format!("未知的占位符“{{{name}}}”"));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+/// Fills a reply template for an application, an outcome and the reply date.
+pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: NaiveDate) -> String {
+    let delivery = DeliveryForm::parse(&app.delivery)
+        .map(|d| d.label())
+        .unwrap_or("您选择的方式");
+    let values: [(&str, String); 10] = [
+        ("申请人", app.name.clone()),
+        ("收到日期", chinese_date(app.received().unwrap_or(on))),
+        ("查询码", app.tracking_code.clone()),
+        ("申请内容", app.description.clone()),
+        ("获取方式", delivery.to_owned()),
+        ("答复类型", outcome.display()),
+        ("法律依据", outcome.legal_ground().to_owned()),
+        ("救济途径", rights(&app.org_name)),
+        ("机关", app.org_name.clone()),
+        ("日期", chinese_date(on)),
+    ];
+    // One pass, so a value that happens to contain "{…}" is never replaced again.
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| {
+            values
+                .iter()
+                .find(|(name, _)| *name == &after[..close])
+                .map(|(_, v)| (close, v))
+        }) {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The title of every reply letter.
+pub const REPLY_TITLE: &str = "政府信息公开申请答复书";
+
+/// The reply letter for an outcome from the built-in template: `(title, body)`.
+pub fn reply(app: &Application, outcome: Outcome, on: NaiveDate) -> (String, String) {
+    (
+        REPLY_TITLE.into(),
+        render_reply(&default_reply_template(outcome), app, outcome, on),
+    )
+}
+
+/// The settings key of a site's reply template for an outcome.
+pub fn template_key(site_code: &str, outcome: Outcome) -> String {
+    format!("letter_template.{site_code}.reply.{}", outcome.code())
+}
+
+/// The reply template an office stored for its site and an outcome, if any (an empty value
+/// means the built-in text).
+pub async fn stored_template(
+    state: &AppState,
+    site_code: &str,
+    outcome: Outcome,
+) -> Result<Option<String>, WebError> {
+    Ok(
+        gongkai_store::settings::get(&state.store, &template_key(site_code, outcome))
+            .await?
+            .filter(|t| !t.trim().is_empty()),
+    )
+}
+
+/// The reply draft for an application: the site's template for the outcome, or the built-in
+/// one, filled in.
+pub async fn reply_draft(
+    state: &AppState,
+    app: &Application,
+    outcome: Outcome,
+    on: NaiveDate,
+) -> Result<String, WebError> {
+    let site = gongkai_store::orgs::by_id(&state.store, app.site_id).await?;
+    let template = stored_template(state, &site.code, outcome)
+        .await?
+        .unwrap_or_else(|| default_reply_template(outcome));
+    Ok(render_reply(&template, app, outcome, on))
 }
 
 /// The correction notice (第三十条).
@@ -123,14 +243,24 @@ pub fn extension(
 }
 
 /// The fee notice (国办函〔2020〕109号).
-pub fn fee(app: &Application, on: NaiveDate, amount: i64, basis: &str) -> (String, String) {
+pub fn fee(
+    app: &Application,
+    on: NaiveDate,
+    amount: i64,
+    basis: &str,
+    pay_by: NaiveDate,
+) -> (String, String) {
     let paras = [
         addressee(app),
         format!(
             "您提出的政府信息公开申请（查询码 {}）申请数量、频次明显超过合理范围，依据《政府信息公开信息处理费管理办法》，本机关收取信息处理费 {amount} 元。计收方式：{basis}。",
             app.tracking_code
         ),
-        "请自收到本通知之日起 20 个工作日内缴纳。自发出收费通知之日起至缴纳费用之日止的时间不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该申请。".into(),
+        format!(
+            "请自收到本通知之日起 {} 个工作日内，即{}前缴纳。自发出收费通知之日起至缴纳费用之日止的时间不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该申请。",
+            gongkai_domain::application::FEE_PAYMENT_WORKING_DAYS,
+            chinese_date(pay_by)
+        ),
         format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
     (

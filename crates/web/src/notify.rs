@@ -346,6 +346,7 @@ pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError>
         return Ok(0);
     };
     let cal = gongkai_store::calendar::load(&state.store).await?;
+    let regions = gongkai_store::applications::site_regions(&state.store).await?;
     let today = beijing_date(Utc::now());
     let staff = gongkai_store::users::list(&state.store).await?;
     let mut sent = 0;
@@ -359,14 +360,14 @@ pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError>
         }
         let mut lines = Vec::new();
         for a in gongkai_store::applications::list_for_orgs(&state.store, &ids, false).await? {
-            let Some(due) = a
-                .due_on
-                .as_deref()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            let region = regions.get(&a.site_id).and_then(Option::as_ref);
+            // The same count as the queue's marks, regional holidays included.
+            let Some(left) =
+                crate::admin::applications::days_left(&cal, today, a.due_on.as_deref(), region)
             else {
                 continue;
             };
-            let left = cal.working_days_between(today, due, None).unwrap_or(0);
+            let due = a.due_on.as_deref().unwrap_or_default();
             if left <= crate::admin::applications::NEAR_DUE_WORKING_DAYS {
                 let mark = if left < 0 {
                     format!("已超期 {} 个工作日", -left)

@@ -268,6 +268,21 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/letter-templates",
+            guarded(Permission::Supervise, get(admin::letter_templates::list)),
+        )
+        .route(
+            "/admin/letter-templates/{outcome}",
+            guarded(
+                Permission::Supervise,
+                get(admin::letter_templates::edit).post(admin::letter_templates::save),
+            ),
+        )
+        .route(
+            "/admin/calendar/region",
+            guarded(Permission::ManageSite, post(admin::calendar::set_region)),
+        )
+        .route(
             "/admin/zhengji",
             guarded(Permission::EnterBackOffice, get(admin::consultations::list)),
         )

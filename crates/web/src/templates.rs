@@ -169,6 +169,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/calendar.html"),
     ),
     (
+        "admin/letter_templates.html",
+        include_str!("../templates/admin/letter_templates.html"),
+    ),
+    (
+        "admin/letter_template.html",
+        include_str!("../templates/admin/letter_template.html"),
+    ),
+    (
         "admin/themes.html",
         include_str!("../templates/admin/themes.html"),
     ),

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use gongkai_domain::application::{ApplicantKind, DeliveryForm, Outcome};
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::testing::ENGINES;
-use gongkai_store::{Actor, Engine, orgs};
+use gongkai_store::{Engine, orgs};
 use reqwest::StatusCode;
 use support::{App, Session, must, spawn_app};
 
@@ -67,6 +67,11 @@ async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response
         .await
 }
 
+async fn received_on(app: &App, id: i64) -> chrono::NaiveDate {
+    let a = must(applications::get(&app.store, id).await);
+    must(a.received())
+}
+
 async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
     let a = must(applications::get(&app.store, id).await);
     (a.status, a.outcome, a.due_on)
@@ -109,6 +114,13 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             .to_owned();
         assert!(
             code.starts_with("YS") && html.contains("答复期限"),
+            "{html}"
+        );
+        // The receipt explains how its due date was computed.
+        assert!(
+            html.contains("<summary>期限是如何计算的</summary>")
+                && html.contains("收到申请：")
+                && html.contains("期限：20 个工作日。"),
             "{html}"
         );
         let stored_app = must(applications::by_tracking_code(&app.store, &code).await);
@@ -198,6 +210,12 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
         assert!(
             page.contains(&code) && page.contains("已收到") && !page.contains(ID),
             "{page}"
+        );
+        let due = stored_app.due_on.clone().unwrap_or_default();
+        assert!(
+            page.contains("<summary>期限是如何计算的</summary>")
+                && page.contains(&format!("答复期限：{due}")),
+            "the status page explains the deadline: {page}"
         );
         let wrong = citizen
             .post(
@@ -323,10 +341,46 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         assert!(must(r.text().await).contains("7 个工作日内"));
 
-        // No correction in time → （六）1.
-        let (b, _) = stored(&app, "申请公开某文件", 1).await;
-        act(&handler, b, &[("kind", "register")]).await;
-        act(&handler, b, &[("kind", "correction"), ("what", "写明文号")]).await;
+        // No correction in time → （六）1, but only once the correction period has passed.
+        let (b, _) = stored(&app, "申请公开某文件", 30).await;
+        let recv = received_on(&app, b).await;
+        let deadline = (recv + Duration::days(3)).to_string();
+        act(
+            &handler,
+            b,
+            &[("kind", "register"), ("on", &recv.to_string())],
+        )
+        .await;
+        act(
+            &handler,
+            b,
+            &[
+                ("kind", "correction"),
+                ("what", "写明文号"),
+                ("on", &recv.to_string()),
+                ("deadline", &deadline),
+            ],
+        )
+        .await;
+        let r = act(
+            &handler,
+            b,
+            &[("kind", "reply"), ("outcome", "6-1"), ("on", &deadline)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("期限届满前不能以“逾期不补正”办结"));
+        // A step cannot be dated in the future to get past a deadline.
+        let tomorrow =
+            (gongkai_domain::time::beijing_date(Utc::now()) + Duration::days(1)).to_string();
+        let r = act(
+            &handler,
+            b,
+            &[("kind", "reply"), ("outcome", "6-1"), ("on", &tomorrow)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("晚于今天"));
         assert_eq!(
             act(&handler, b, &[("kind", "reply"), ("outcome", "6-1")])
                 .await
@@ -334,6 +388,65 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
             StatusCode::SEE_OTHER
         );
         assert_eq!(status_of(&app, b).await.1, "6-1");
+
+        // （四）3 only after a correction was asked for and received.
+        let (u, _) = stored(&app, "申请公开某些东西", 1).await;
+        act(&handler, u, &[("kind", "register")]).await;
+        let r = act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("收到补正后答复"));
+        act(&handler, u, &[("kind", "correction"), ("what", "写明名称")]).await;
+        assert_eq!(
+            act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")])
+                .await
+                .status(),
+            StatusCode::CONFLICT,
+            "not before the correction arrives"
+        );
+        act(&handler, u, &[("kind", "correction_received")]).await;
+        assert_eq!(
+            act(&handler, u, &[("kind", "reply"), ("outcome", "4-3")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // A third party that stays silent past its 15 working days no longer holds the
+        // application: the page says so and the office replies without an answer.
+        let (t, _) = stored(&app, "申请公开某企业的环评材料", 40).await;
+        let recv = received_on(&app, t).await;
+        let sent = recv + Duration::days(1);
+        act(
+            &handler,
+            t,
+            &[("kind", "register"), ("on", &recv.to_string())],
+        )
+        .await;
+        act(
+            &handler,
+            t,
+            &[
+                ("kind", "third_party"),
+                ("party", "某某有限公司"),
+                ("on", &sent.to_string()),
+            ],
+        )
+        .await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let until = must(cal.due_date(sent, 15, None)).to_string();
+        let page = handler.get_text(&format!("/admin/applications/{t}")).await;
+        assert!(
+            page.contains(&format!("对方应于 <strong>{until}</strong> 前提出意见"))
+                && page.contains("第三方逾期未提出意见"),
+            "{page}"
+        );
+        assert!(status_of(&app, t).await.2.is_some(), "the clock runs again");
+        assert_eq!(
+            act(&handler, t, &[("kind", "reply"), ("outcome", "1")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
 
         // Consultations stop the clock and resume it.
         let (c, _) = stored(&app, "申请公开某企业的行政许可材料", 1).await;
@@ -469,14 +582,37 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
                 .status(),
             StatusCode::SEE_OTHER
         );
-        let (f, _) = stored(&app, "申请复制全部档案二", 1).await;
-        act(&handler, f, &[("kind", "register")]).await;
+        let (f, _) = stored(&app, "申请复制全部档案二", 40).await;
+        let recv = received_on(&app, f).await;
         act(
             &handler,
             f,
-            &[("kind", "fee"), ("fee_by", "volume"), ("pages", "40")],
+            &[("kind", "register"), ("on", &recv.to_string())],
         )
         .await;
+        act(
+            &handler,
+            f,
+            &[
+                ("kind", "fee"),
+                ("fee_by", "volume"),
+                ("pages", "40"),
+                ("on", &recv.to_string()),
+            ],
+        )
+        .await;
+        let r = act(
+            &handler,
+            f,
+            &[
+                ("kind", "reply"),
+                ("outcome", "6-2"),
+                ("on", &(recv + Duration::days(1)).to_string()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("期限届满前不能以“逾期未缴费”办结"));
         assert_eq!(
             act(&handler, f, &[("kind", "reply"), ("outcome", "6-2")])
                 .await
@@ -511,7 +647,7 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         // Every other outcome, exactly as the annual report counts them.
         for outcome in Outcome::ALL
             .iter()
-            .filter(|o| !matches!(o.code(), "6-1" | "6-2"))
+            .filter(|o| !matches!(o.code(), "4-3" | "6-1" | "6-2"))
         {
             let (h, _) = stored(&app, &format!("结果测试 {}", outcome.code()), 1).await;
             act(&handler, h, &[("kind", "register")]).await;
@@ -636,55 +772,108 @@ async fn bursts_and_guessing_are_throttled_with_clear_messages() {
 async fn a_regional_holiday_moves_open_deadlines_and_is_audited() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        must(gongkai_store::settings::set(&app.store, &Actor::system(), "region", "XJ").await);
-        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
-        let this_year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
-        for y in [this_year, this_year + 1] {
-            let empty = format!("{{\"year\": {y}, \"days\": []}}");
-            must(
-                gongkai_store::calendar::import_year(
-                    &app.store,
-                    &Actor::system(),
-                    Some(&region),
-                    &empty,
-                )
-                .await,
-            );
-        }
+        let admin = Session::login(&app, "admin").await;
         let (id, _) = stored(&app, "申请公开某事项", 0).await;
         let before = status_of(&app, id).await.2.unwrap_or_default();
         let due = must(chrono::NaiveDate::parse_from_str(&before, "%Y-%m-%d"));
-        let year = chrono::Datelike::year(&due);
         let yesterday = due - Duration::days(1);
         let holiday = if chrono::Datelike::weekday(&yesterday).number_from_monday() <= 5 {
             yesterday
         } else {
             due
         };
-        let json = format!(
-            "{{\"year\": {year}, \"days\": [{{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]}}"
-        );
-        let region = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
-        must(
-            gongkai_store::calendar::import_year(
-                &app.store,
-                &Actor::system(),
-                Some(&region),
-                &json,
+        // A region without calendar data cannot be chosen: its holidays would silently vanish.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "XJ")],
             )
-            .await,
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("没有地区“XJ”的节假日数据"));
+        // The office imports Xinjiang's days in the back office (this year and next).
+        let this_year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
+        for y in [this_year, this_year + 1] {
+            let days = if chrono::Datelike::year(&holiday) == y {
+                format!("[{{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]")
+            } else {
+                "[]".to_owned()
+            };
+            let json = format!("{{\"year\": {y}, \"days\": {days}}}");
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(
+            status_of(&app, id).await.2.unwrap_or_default(),
+            before,
+            "no region chosen yet: national days only"
         );
-        let changed = must(applications::recompute_open(&app.store, &Actor::system()).await);
-        assert_eq!(changed, 1);
+        // Choosing the site's region moves the open deadline, audited.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "xj")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let after = status_of(&app, id).await.2.unwrap_or_default();
         assert!(after > before, "{before} → {after}");
+        let page = admin.get_text("/admin/calendar").await;
+        assert!(
+            page.contains("<option value=\"XJ\" selected>"),
+            "the page shows the site's region"
+        );
         let entries = must(gongkai_store::audit::recent(&app.store, 20, None).await);
         assert!(entries.iter().any(|e| e.action == "calendar.import"));
         assert!(
             entries
                 .iter()
+                .any(|e| e.action == "setting.set" && e.object_id == "region.WQX001")
+        );
+        assert!(
+            entries
+                .iter()
                 .any(|e| e.action == "application.recompute_due" && e.detail.contains(&after))
         );
+        let detail = admin.get_text(&format!("/admin/applications/{id}")).await;
+        assert!(
+            detail.contains("古尔邦节放假（地方节假日，XJ）"),
+            "{detail}"
+        );
+        // With the region chosen, importing more of its days in the back office moves the
+        // deadline again (the import recomputes open deadlines).
+        let earlier = holiday - Duration::days(7);
+        if chrono::Datelike::year(&earlier) == chrono::Datelike::year(&holiday) {
+            let json = format!(
+                "{{\"year\": {}, \"days\": [{{\"name\": \"肉孜节\", \"date\": \"{earlier}\", \"isOffDay\": true}}, {{\"name\": \"古尔邦节\", \"date\": \"{holiday}\", \"isOffDay\": true}}]}}",
+                chrono::Datelike::year(&holiday)
+            );
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let again = status_of(&app, id).await.2.unwrap_or_default();
+            assert!(again > after, "{after} → {again}");
+        }
+        // Clearing it brings the national deadline back.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, id).await.2.unwrap_or_default(), before);
+        // A department is not a site.
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX004"), ("region", "XJ")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
 }
 
@@ -761,4 +950,636 @@ async fn an_administrator_adds_calendar_data_in_the_back_office() {
         handler.get("/admin/calendar").await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn a_concurrent_burst_from_one_address_never_passes_the_limit() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let c = reqwest::Client::new();
+        let tasks: Vec<_> = (0..100)
+            .map(|i| {
+                let c = c.clone();
+                let url = format!("{}/api/v1/applications", app.base);
+                tokio::spawn(async move {
+                    let r = must(
+                        c.post(url)
+                            .json(&body(&format!("申请公开第 {i} 份文件的内容")))
+                            .send()
+                            .await,
+                    );
+                    let status = r.status();
+                    let json: serde_json::Value = must(r.json().await);
+                    (status, json)
+                })
+            })
+            .collect();
+        let (mut created, mut limited) = (0, 0);
+        for t in tasks {
+            let (status, json) = must(t.await);
+            match status {
+                StatusCode::CREATED => created += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    limited += 1;
+                    assert!(
+                        json["error"]["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("一小时内最多提交 20 件申请")),
+                        "{json}"
+                    );
+                }
+                s => panic!("{engine:?}: unexpected {s}: {json}"),
+            }
+        }
+        assert_eq!((created, limited), (20, 80), "{engine:?}");
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            20
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    for engine in ENGINES {
+        // The production upload limit (50 MB), so the 20 MB field reaches the form reader.
+        let app = spawn_app(engine, 50 * 1024 * 1024).await;
+        let huge = "申".repeat(7 * 1024 * 1024); // 21 MB of UTF-8
+        let count = |app: &App| {
+            let store = app.store.clone();
+            async move {
+                let org = must(
+                    orgs::by_code(&store, &must(gongkai_domain::org::OrgCode::parse("WQX004")))
+                        .await,
+                );
+                must(applications::list_for_orgs(&store, &[org.id], true).await).len()
+            }
+        };
+        // The form: refused, with the proof file not written either.
+        let citizen = Session::anonymous(&app).await;
+        let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
+        let fields = [
+            ("submission_key", key.as_str()),
+            ("org", "WQX004"),
+            ("applicant_kind", "natural"),
+            ("name", "张三"),
+            ("id_number", ID),
+            ("phone", "13912345678"),
+            ("email", "zhangsan@example.com"),
+            ("description", huge.as_str()),
+            ("delivery", "email"),
+            ("secret", "chaxun-123"),
+            ("secret_again", "chaxun-123"),
+        ];
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &fields,
+                vec![("proof", "身份证.pdf", gongkai_content::fixtures::pdf())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{engine:?}");
+        assert!(must(r.text().await).contains("填写的内容过长"));
+        assert_eq!(count(&app).await, 0);
+        let blob = gongkai_store::attachments::blob_path(
+            &app.db.dir,
+            &gongkai_store::attachments::sha256_hex(&gongkai_content::fixtures::pdf()),
+        );
+        assert!(!blob.exists(), "no proof file left behind");
+        // A form refused for its fields leaves no file behind either.
+        let mut bad = fields.to_vec();
+        bad[7] = ("description", "短");
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/apply",
+                &bad,
+                vec![("proof", "身份证.pdf", gongkai_content::fixtures::pdf())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(!blob.exists(), "no proof file left behind");
+        // The API: refused before it is read in full.
+        let mut json = body("x");
+        json["description"] = serde_json::Value::String(huge.clone());
+        let r = must(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/applications", app.base))
+                .json(&json)
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let answer: serde_json::Value = must(r.json().await);
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("提交的内容过大")),
+            "{answer}"
+        );
+        assert_eq!(count(&app).await, 0);
+        let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
+        assert!(!entries.iter().any(|e| e.action == "application.submit"));
+    }
+}
+
+#[tokio::test]
+async fn fees_by_piece_count_the_applicants_month_and_wait_for_payment() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let mut ids = Vec::new();
+        for i in 1..=11 {
+            ids.push(stored(&app, &format!("本月第 {i} 件申请的内容"), 0).await.0);
+        }
+        // The tenth of the month is free: no fee notice can be sent.
+        let tenth = ids[9];
+        act(&handler, tenth, &[("kind", "register")]).await;
+        let r = act(&handler, tenth, &[("kind", "fee"), ("fee_by", "piece")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine:?}");
+        assert!(must(r.text().await).contains("按规定不收费"));
+        // The eleventh costs 100 元, with a stored payment deadline in the letter.
+        let eleventh = ids[10];
+        act(&handler, eleventh, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{eleventh}"))
+            .await;
+        assert!(page.contains("本月第 11 件，100 元"), "{page}");
+        let r = act(&handler, eleventh, &[("kind", "fee"), ("fee_by", "piece")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, eleventh).await.0, "awaiting_fee");
+        assert_eq!(status_of(&app, eleventh).await.2, None, "paused");
+        let events = must(applications::events(&app.store, eleventh).await);
+        let pay_by = events.iter().find_map(|e| match &e.event {
+            gongkai_domain::application::ClockEvent::FeeNotice {
+                pay_by,
+                amount_yuan,
+                ..
+            } => {
+                assert_eq!(*amount_yuan, 100);
+                *pay_by
+            }
+            _ => None,
+        });
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let today = gongkai_domain::time::beijing_date(Utc::now());
+        assert_eq!(pay_by, Some(must(cal.due_date(today, 20, None))));
+        let letter = must(applications::letters(&app.store, eleventh).await)
+            .pop()
+            .map(|l| l.body)
+            .unwrap_or_default();
+        let pay_by = pay_by.unwrap_or_default();
+        assert!(
+            letter.contains("100 元")
+                && letter.contains("本月第 11 件")
+                && letter.contains(&format!(
+                    "{}年{}月{}日前缴纳",
+                    chrono::Datelike::year(&pay_by),
+                    chrono::Datelike::month(&pay_by),
+                    chrono::Datelike::day(&pay_by)
+                )),
+            "{letter}"
+        );
+        let page = handler
+            .get_text(&format!("/admin/applications/{eleventh}"))
+            .await;
+        assert!(page.contains("等待申请人缴纳信息处理费"), "{page}");
+        // Not before the payment deadline.
+        let r = act(&handler, eleventh, &[("kind", "reply"), ("outcome", "6-2")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            act(&handler, eleventh, &[("kind", "fee_paid")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(status_of(&app, eleventh).await.0, "in_progress");
+        assert!(status_of(&app, eleventh).await.2.is_some());
+    }
+}
+
+#[tokio::test]
+async fn the_queue_sorts_by_due_date_on_both_engines_and_marks_near_and_overdue() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let now = Utc::now();
+        let today = gongkai_domain::time::beijing_date(now);
+        // Received so long ago that 1–3 working days are left.
+        let near_days = (15..40)
+            .find(|days| {
+                let received = gongkai_domain::time::beijing_date(now - Duration::days(*days));
+                cal.due_date(received, 20, None)
+                    .and_then(|due| cal.working_days_between(today, due, None))
+                    .is_ok_and(|left| (1..=3).contains(&left))
+            })
+            .unwrap_or_else(|| panic!("no near-due day"));
+        let (paused, paused_code) = stored(&app, "等待补正的申请", 1).await;
+        act(&handler, paused, &[("kind", "register")]).await;
+        act(
+            &handler,
+            paused,
+            &[("kind", "correction"), ("what", "写明文号")],
+        )
+        .await;
+        assert_eq!(status_of(&app, paused).await.2, None);
+        let (_, fresh) = stored(&app, "刚收到的申请", 0).await;
+        let (_, near) = stored(&app, "快到期的申请", near_days).await;
+        let (_, overdue) = stored(&app, "早就该答复的申请", 60).await;
+        let list = handler.get_text("/admin/applications").await;
+        let at = |code: &str| list.find(code).unwrap_or(usize::MAX);
+        assert!(
+            at(&overdue) < at(&near) && at(&near) < at(&fresh) && at(&fresh) < at(&paused_code),
+            "{engine:?}: overdue, near, fresh, then paused: {list}"
+        );
+        let row = |code: &str| {
+            list[at(code)..]
+                .split("</tr>")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(row(&near).contains("即将到期（剩"), "{}", row(&near));
+        assert!(row(&overdue).contains("已超期"), "{}", row(&overdue));
+        assert!(
+            !row(&fresh).contains("即将到期") && !row(&fresh).contains("已超期"),
+            "{}",
+            row(&fresh)
+        );
+        assert!(row(&paused_code).contains("计时中止"));
+        // Each open row links to how its deadline was computed.
+        assert!(
+            row(&paused_code).contains(&format!("/admin/applications/{paused}#clock-title")),
+            "{}",
+            row(&paused_code)
+        );
+    }
+}
+
+#[tokio::test]
+async fn reply_letters_follow_the_offices_templates_and_what_staff_send() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        let list = office.get_text("/admin/letter-templates").await;
+        assert!(
+            list.contains("（一）予以公开") && list.contains("内置文本"),
+            "{list}"
+        );
+        assert_eq!(
+            handler.get("/admin/letter-templates").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let edit = office.get_text("/admin/letter-templates/1").await;
+        assert!(
+            edit.contains("{获取方式}") && edit.contains("{救济途径}"),
+            "built-in text and the placeholders: {edit}"
+        );
+        let r = office
+            .post(
+                "/admin/letter-templates/1",
+                &[("template", "{申请人}：\n\n{不存在}")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("未知的占位符“{不存在}”"));
+        let template = "{申请人}：\r\n\r\n经研究，同意公开，特此答复（查询码 {查询码}）。\n\n依据：{法律依据}。\n\n{救济途径}\n\n{机关}\n{日期}";
+        let r = office
+            .post("/admin/letter-templates/1", &[("template", template)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            office
+                .get_text("/admin/letter-templates")
+                .await
+                .contains("已修改")
+        );
+
+        // The next draft follows the edited template, without JavaScript.
+        let (id, code) = stored(&app, "申请公开某项目的批复文件", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{id}?draft=1"))
+            .await;
+        let expected = format!("李四：\n\n经研究，同意公开，特此答复（查询码 {code}）。");
+        assert!(page.contains(&expected), "{page}");
+        assert!(page.contains("<option value=\"1\" selected>"));
+        // What staff send is what is stored, shown and printed.
+        let sent = format!(
+            "李四：\n\n经办理人员修改：现将您申请的批复文件随函提供（查询码 {code}）。\n\n依据：{}。\n\n乌恰县财政局\n2026年11月30日",
+            Outcome::Disclosed.legal_ground()
+        );
+        let r = act(
+            &handler,
+            id,
+            &[("kind", "reply"), ("outcome", "1"), ("letter", &sent)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let letter = must(applications::letters(&app.store, id).await)
+            .pop()
+            .unwrap_or_else(|| panic!("no letter"));
+        assert_eq!(letter.body, sent);
+        let citizen = Session::anonymous(&app).await;
+        let status = citizen
+            .post(
+                "/ysqgk/status",
+                &[("tracking_code", &code), ("secret", "chaxun-123")],
+            )
+            .await;
+        let status = must(status.text().await);
+        assert!(
+            status.contains("经办理人员修改：现将您申请的批复文件随函提供"),
+            "{status}"
+        );
+        let pdf = citizen
+            .get(&format!("/ysqgk/letters/{}.pdf", letter.id))
+            .await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        let bytes = must(pdf.bytes().await);
+        assert!(bytes.starts_with(b"%PDF"));
+        let printed = must(gongkai_content::extract_text(
+            gongkai_content::FileKind::Pdf,
+            &bytes,
+        ))
+        .split_whitespace()
+        .collect::<String>();
+        assert!(
+            printed.contains("经办理人员修改：现将您申请的批复文件随函提供"),
+            "the PDF prints what was sent: {printed}"
+        );
+
+        // Back to the built-in text.
+        let r = office
+            .post(
+                "/admin/letter-templates/1",
+                &[("template", ""), ("reset", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (other, _) = stored(&app, "申请公开另一份批复文件", 1).await;
+        act(&handler, other, &[("kind", "register")]).await;
+        let page = handler
+            .get_text(&format!("/admin/applications/{other}?draft=1"))
+            .await;
+        assert!(
+            page.contains("本机关予以公开，现按“网站下载”方式提供"),
+            "{page}"
+        );
+        let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "setting.set"
+                    && e.object_id == "letter_template.WQX001.reply.1")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_same_form_sent_twice_at_once_is_stored_once() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let key = "ab".repeat(32);
+        let mut json = body("申请公开乌恰县2025年低保资金发放情况");
+        json["submission_key"] = serde_json::Value::String(key);
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let url = format!("{}/api/v1/applications", app.base);
+                let json = json.clone();
+                tokio::spawn(async move {
+                    let r = must(reqwest::Client::new().post(url).json(&json).send().await);
+                    let status = r.status();
+                    let answer: serde_json::Value = must(r.json().await);
+                    (status, answer)
+                })
+            })
+            .collect();
+        let mut codes = Vec::new();
+        for t in tasks {
+            let (status, answer) = must(t.await);
+            assert_eq!(status, StatusCode::CREATED, "{engine:?}: {answer}");
+            codes.push(
+                answer["tracking_code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        codes.dedup();
+        assert_eq!(codes.len(), 1, "one receipt for one form: {codes:?}");
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn simultaneous_replies_are_judged_one_after_the_other() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let (id, _) = stored(&app, "申请公开某项目的批复文件", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let tasks: Vec<_> = (0..30)
+            .map(|_| {
+                let c = handler.c.clone();
+                let url = format!("{}/admin/applications/{id}/events", handler.base);
+                let token = handler.token.clone();
+                tokio::spawn(async move {
+                    must(
+                        c.post(url)
+                            .form(&[("kind", "reply"), ("outcome", "1"), ("csrf_token", &token)])
+                            .send()
+                            .await,
+                    )
+                    .status()
+                })
+            })
+            .collect();
+        let mut answered = 0;
+        for t in tasks {
+            match must(t.await) {
+                StatusCode::SEE_OTHER => answered += 1,
+                StatusCode::CONFLICT => {}
+                s => panic!("{engine:?}: unexpected {s}"),
+            }
+        }
+        assert_eq!(answered, 1, "{engine:?}");
+        let replies = must(applications::events(&app.store, id).await)
+            .iter()
+            .filter(|e| e.event.label() == "答复")
+            .count();
+        assert_eq!(replies, 1);
+        assert_eq!(must(applications::letters(&app.store, id).await).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn organisations_apply_and_every_missing_part_is_named() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let api = |json: serde_json::Value| {
+            let url = format!("{}/api/v1/applications", app.base);
+            async move {
+                let r = must(reqwest::Client::new().post(url).json(&json).send().await);
+                let status = r.status();
+                let answer: serde_json::Value = must(r.json().await);
+                (status, answer)
+            }
+        };
+        // The form offers every applicant kind the annual report counts.
+        let form = Session::anonymous(&app)
+            .await
+            .get_text("/ysqgk/apply")
+            .await;
+        for kind in gongkai_domain::application::ApplicantKind::ALL {
+            assert!(form.contains(kind.label()), "{}", kind.label());
+        }
+        // A company: credit code with its checksum and a contact person.
+        let company = serde_json::json!({
+            "org": "WQX004", "applicant_kind": "commercial", "name": "乌恰某某贸易有限公司",
+            "credit_code": "91350100M000100Y43", "contact_person": "王五",
+            "phone": "0908-1234567", "description": "申请公开2025年招商引资优惠政策文件",
+            "delivery": "download", "secret": "chaxun-456",
+        });
+        let (status, answer) = api(company.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{engine:?}: {answer}");
+        let code = answer["tracking_code"].as_str().unwrap_or_default();
+        let stored = must(applications::by_tracking_code(&app.store, code).await);
+        assert_eq!(
+            (stored.applicant_kind.as_str(), stored.credit_code.as_str()),
+            ("commercial", "91350100M000100Y43")
+        );
+        let mut bad = company.clone();
+        bad["credit_code"] = "91350100M000100Y44".into();
+        bad["contact_person"] = "".into();
+        let (status, answer) = api(bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let fields = &answer["error"]["fields"];
+        assert!(
+            fields["credit_code"]
+                .as_str()
+                .is_some_and(|m| m.contains("校验位"))
+                && fields["contact_person"].is_string(),
+            "{answer}"
+        );
+        // Each part of 第二十九条 is named when missing, and the delivery form's own needs.
+        let (status, answer) = api(serde_json::json!({
+            "org": "WQX004", "applicant_kind": "natural", "name": "张三", "id_number": ID,
+            "phone": "12345", "description": "文件", "delivery": "", "secret": "chaxun-123",
+        }))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let fields = &answer["error"]["fields"];
+        for field in ["phone", "description", "delivery"] {
+            assert!(fields[field].is_string(), "{field}: {answer}");
+        }
+        for (delivery, field, message) in [
+            ("email", "email", "请填写电子邮箱"),
+            ("post", "address", "请填写通讯地址"),
+        ] {
+            let mut json = body("申请公开某某文件的全文");
+            json["email"] = "".into();
+            json["delivery"] = delivery.into();
+            let (status, answer) = api(json).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(
+                answer["error"]["fields"][field]
+                    .as_str()
+                    .is_some_and(|m| m.contains(message)),
+                "{answer}"
+            );
+        }
+        let org = must(
+            orgs::by_code(
+                &app.store,
+                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
+            )
+            .await,
+        );
+        assert_eq!(
+            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            1,
+            "only the valid application is stored"
+        );
+    }
+}
+
+#[tokio::test]
+async fn near_due_marks_count_the_sites_regional_holidays() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let admin = Session::login(&app, "admin").await;
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let now = Utc::now();
+        let today = gongkai_domain::time::beijing_date(now);
+        // The next two national working days become XJ holidays.
+        let mut holidays = Vec::new();
+        let mut day = today;
+        while holidays.len() < 2 {
+            day += Duration::days(1);
+            if must(cal.is_working_day(day, None)) {
+                holidays.push(day);
+            }
+        }
+        let this_year = chrono::Datelike::year(&today);
+        for y in [this_year, this_year + 1] {
+            let days: Vec<String> = holidays
+                .iter()
+                .filter(|d| chrono::Datelike::year(*d) == y)
+                .map(|d| {
+                    format!("{{\"name\": \"古尔邦节\", \"date\": \"{d}\", \"isOffDay\": true}}")
+                })
+                .collect();
+            let json = format!("{{\"year\": {y}, \"days\": [{}]}}", days.join(", "));
+            let r = admin
+                .post("/admin/calendar", &[("region", "XJ"), ("json", &json)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        let r = admin
+            .post(
+                "/admin/calendar/region",
+                &[("site", "WQX001"), ("region", "XJ")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let xj = must(gongkai_domain::calendar::RegionCode::parse("XJ"));
+        // Two or three working days left in XJ: four or five by national days alone.
+        let days_ago = (10..40)
+            .find(|days| {
+                let received = gongkai_domain::time::beijing_date(now - Duration::days(*days));
+                cal.due_date(received, 20, Some(&xj))
+                    .and_then(|due| cal.working_days_between(today, due, Some(&xj)))
+                    .is_ok_and(|left| (2..=3).contains(&left))
+            })
+            .unwrap_or_else(|| panic!("no near-due day"));
+        let (_, code) = stored(&app, "地方节假日前快到期的申请", days_ago).await;
+        let handler = Session::login(&app, "handler").await;
+        let list = handler.get_text("/admin/applications").await;
+        let row = list[list.find(&code).unwrap_or(0)..]
+            .split("</tr>")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(row.contains("即将到期（剩"), "{engine:?}: {row}");
+    }
 }

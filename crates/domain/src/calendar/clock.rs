@@ -31,6 +31,8 @@ pub enum PauseReason {
     OtherAgencyConsultation,
     /// Waiting for the applicant's correction (等待补正, 第三十条).
     AwaitingCorrection,
+    /// Waiting for the applicant to pay the information-processing fee (国办函〔2020〕109号).
+    AwaitingFee,
 }
 
 impl PauseReason {
@@ -40,6 +42,7 @@ impl PauseReason {
             Self::ThirdPartyConsultation => "征求第三方意见",
             Self::OtherAgencyConsultation => "征求其他机关意见",
             Self::AwaitingCorrection => "等待申请人补正",
+            Self::AwaitingFee => "等待申请人缴纳信息处理费",
         }
     }
 }

@@ -3,14 +3,15 @@
 //! computed, every clock event as an audited action, the reply letter, similar requests.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::application::{
-    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome, fee,
+    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome,
+    effective_status, fee, open_consultation, payment_deadline,
 };
-use gongkai_domain::calendar::Calendar;
+use gongkai_domain::calendar::{Calendar, PauseReason, RegionCode};
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
@@ -41,10 +42,16 @@ async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError
     Ok(out)
 }
 
-/// Working days from today to the due date (negative when overdue).
-fn days_left(cal: &Calendar, today: NaiveDate, due: Option<&str>) -> Option<i64> {
+/// Working days from today to the due date (negative when overdue), counting the site's
+/// regional holidays too.
+pub fn days_left(
+    cal: &Calendar,
+    today: NaiveDate,
+    due: Option<&str>,
+    region: Option<&RegionCode>,
+) -> Option<i64> {
     let due = NaiveDate::parse_from_str(due?, "%Y-%m-%d").ok()?;
-    cal.working_days_between(today, due, None).ok()
+    cal.working_days_between(today, due, region).ok()
 }
 
 fn mask_id(app: &Application) -> String {
@@ -66,11 +73,13 @@ pub async fn list(
     let ids = scope_ids(&state, &staff).await?;
     let cal = calendar::load(&state.store).await?;
     let today = beijing_date(Utc::now());
+    let regions = applications::site_regions(&state.store).await?;
     let rows: Vec<Value> = applications::list_for_orgs(&state.store, &ids, true)
         .await?
         .into_iter()
         .map(|a| {
-            let left = if a.status == "replied" { None } else { days_left(&cal, today, a.due_on.as_deref()) };
+            let region = regions.get(&a.site_id).and_then(Option::as_ref);
+            let left = if a.status == "replied" { None } else { days_left(&cal, today, a.due_on.as_deref(), region) };
             let paused = a.status != "replied" && a.due_on.is_none();
             context! {
                 id => a.id, tracking_code => &a.tracking_code, org_name => &a.org_name,
@@ -79,6 +88,7 @@ pub async fn list(
                 description => a.description.chars().take(40).collect::<String>(),
                 status => ApplicationStatus::parse(&a.status).map(|s| s.label()).unwrap_or_default(),
                 received_on => &a.received_on, due_on => &a.due_on, left => left, paused => paused,
+                status_code => &a.status,
                 overdue => left.is_some_and(|l| l < 0), near => left.is_some_and(|l| (0..=NEAR_DUE_WORKING_DAYS).contains(&l)),
             }
         })
@@ -100,17 +110,37 @@ async fn load(
     Ok(app)
 }
 
-/// `GET /admin/applications/{id}`: everything about one application (access is audited).
+/// The query of the application page: `draft` names an outcome whose reply letter is
+/// generated into the reply form (a plain GET form, so it works without JavaScript).
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    draft: String,
+}
+
+/// `GET /admin/applications/{id}[?draft=<outcome>]`: everything about one application (access
+/// is audited); with `draft`, the reply form comes filled with that outcome's letter.
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
-    render(&state, &ctx, &staff, &app, StatusCode::OK, None).await
+    let draft = match q.draft.trim() {
+        "" => None,
+        code => {
+            let outcome =
+                Outcome::parse(code).map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
+            let body =
+                letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
+            Some((outcome, body))
+        }
+    };
+    render_with(&state, &ctx, &staff, &app, StatusCode::OK, None, draft).await
 }
 
 async fn render(
@@ -121,11 +151,36 @@ async fn render(
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, WebError> {
+    render_with(state, ctx, staff, app, status, error, None).await
+}
+
+async fn render_with(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    app: &Application,
+    status: StatusCode,
+    error: Option<String>,
+    draft: Option<(Outcome, String)>,
+) -> Result<Response, WebError> {
     let cal = calendar::load(&state.store).await?;
     let site = orgs::by_id(&state.store, app.site_id).await?;
     let region = applications::region_of_site(&state.store, &site.code).await?;
     let recorded = applications::events(&state.store, app.id).await?;
     let events: Vec<ClockEvent> = recorded.iter().map(|e| e.event.clone()).collect();
+    let today = beijing_date(Utc::now());
+    // Who is being consulted and until when (15 working days, 第三十二条 / 第三十四条); once
+    // that has passed the office acts without waiting (`acting` is then 办理中).
+    let consultation = match ApplicationStatus::parse(&app.status) {
+        Ok(ApplicationStatus::Consulting) => {
+            open_consultation(&events, &cal, region.as_ref()).unwrap_or_default()
+        }
+        _ => None,
+    };
+    let acting = ApplicationStatus::parse(&app.status)
+        .ok()
+        .and_then(|s| effective_status(s, &events, today, &cal, region.as_ref()).ok())
+        .map_or_else(|| app.status.clone(), |s| s.code().to_owned());
     let explanation = match applications::reckon(app, &events, &cal, region) {
         Ok(r) => r.describe_zh(),
         Err(e) => vec![e.to_string()],
@@ -150,7 +205,6 @@ async fn render(
         .into_iter()
         .map(|(a, s)| context! { id => a.id, tracking_code => a.tracking_code, description => a.description, score => format!("{:.0}%", s * 100.0) })
         .collect();
-    let today = beijing_date(Utc::now());
     let outcomes: Vec<_> = Outcome::ALL
         .iter()
         .map(|o| (o.code(), o.display()))
@@ -160,7 +214,7 @@ async fn render(
         .into_iter()
         .filter(|o| o.id != app.org_id)
         .collect();
-    let nth = applications::nth_this_month(&state.store, app, today)
+    let nth = applications::nth_this_month(&state.store, app)
         .await
         .unwrap_or(1);
     let proof: Vec<Value> = applications::files(&state.store, app.id)
@@ -183,6 +237,13 @@ async fn render(
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
                 piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof,
+                acting => acting,
+                draft_outcome => draft.as_ref().map(|(o, _)| o.code()),
+                draft_letter => draft.map(|(_, body)| body),
+                consultation => consultation.map(|(reason, until)| context! {
+                    who => reason.label_zh(), until => until.to_string(), lapsed => today > until,
+                    third_party => reason == PauseReason::ThirdPartyConsultation,
+                }),
             },
         )
         .await
@@ -217,12 +278,20 @@ pub struct EventForm {
     letter: String,
 }
 
+/// The day a step happened: today when not given, never later than today (the rules that wait
+/// for a deadline — （六）1, （六）2, a consultation's 15 days — judge by this date).
 fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
+    let today = beijing_date(Utc::now());
     if raw.trim().is_empty() {
-        Ok(beijing_date(Utc::now()))
-    } else {
-        Ok(gongkai_domain::record::parse_date("on", raw)?)
+        return Ok(today);
     }
+    let on = gongkai_domain::record::parse_date("on", raw)?;
+    if on > today {
+        return Err(WebError::BadRequest(format!(
+            "办理日期 {on} 晚于今天，请填写实际办理的日期"
+        )));
+    }
+    Ok(on)
 }
 
 /// `POST /admin/applications/{id}/events`: records one clock event (audited), with its letter.
@@ -316,16 +385,21 @@ pub async fn event(
                     }
                 } else {
                     FeeBasis::Piece {
-                        nth: applications::nth_this_month(&state.store, &app, on).await?,
+                        nth: applications::nth_this_month(&state.store, &app).await?,
                     }
                 };
                 let (amount, basis_text) = fee(basis);
-                let (t, b) = letters::fee(&app, on, amount, &basis_text);
+                let site = orgs::by_id(&state.store, app.site_id).await?;
+                let region = applications::region_of_site(&state.store, &site.code).await?;
+                let pay_by = payment_deadline(on, &cal, region.as_ref())
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let (t, b) = letters::fee(&app, on, amount, &basis_text, pay_by);
                 Ok((
                     ClockEvent::FeeNotice {
                         on,
                         amount_yuan: amount,
                         basis: basis_text,
+                        pay_by: Some(pay_by),
                     },
                     Some(("fee".into(), t, b)),
                 ))
@@ -352,13 +426,13 @@ pub async fn event(
                 let outcome = Outcome::parse(&f.outcome)
                     .map_err(|_| WebError::BadRequest("请选择答复类型".into()))?;
                 let body = if f.letter.trim().is_empty() {
-                    letters::reply(&app, outcome, on, "").1
+                    letters::reply_draft(&state, &app, outcome, on).await?
                 } else {
-                    f.letter.trim().to_owned()
+                    f.letter.trim().replace("\r\n", "\n")
                 };
                 Ok((
                     ClockEvent::Replied { on, outcome },
-                    Some(("reply".into(), "政府信息公开申请答复书".into(), body)),
+                    Some(("reply".into(), letters::REPLY_TITLE.into(), body)),
                 ))
             }
             _ => Err(WebError::BadRequest("未知的办理操作".into())),
@@ -432,7 +506,7 @@ pub async fn reply_draft(
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
     let outcome = Outcome::parse(q.get("outcome").map(String::as_str).unwrap_or("1"))
         .map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
-    let (_, body) = letters::reply(&app, outcome, beijing_date(Utc::now()), "");
+    let body = letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

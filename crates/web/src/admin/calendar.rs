@@ -1,13 +1,14 @@
 //! `/admin/calendar`: the working-day calendar in force — shipped national years, years and
-//! regional holidays an administrator added — and the form to add a year. Adding data
-//! recomputes the due date of every open application, audited.
+//! regional holidays an administrator added — the form to add a year, and each site's region
+//! (whose holidays, such as Xinjiang's 肉孜节 and 古尔邦节, count towards its deadlines). Adding
+//! data or changing a region recomputes the due date of every open application, audited.
 
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use gongkai_store::{Actor, StoreError, applications, calendar};
+use gongkai_store::{Actor, StoreError, applications, calendar, orgs};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -33,10 +34,20 @@ async fn render(
     error: Option<String>,
     json: &str,
     region: &str,
+    region_error: Option<String>,
 ) -> Result<Response, WebError> {
     let cal = calendar::load(&state.store).await?;
     let years: Vec<i32> = cal.years().collect();
     let stored = calendar::stored_years(&state.store).await?;
+    let regions: Vec<String> = cal.regions().map(|r| r.as_str().to_owned()).collect();
+    let mut sites = Vec::new();
+    for site in orgs::sites(&state.store).await? {
+        let region = applications::region_of_site(&state.store, &site.code).await?;
+        sites.push(context! {
+            code => site.code, name => site.name,
+            region => region.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        });
+    }
     state
         .page_with_status(
             ctx,
@@ -45,6 +56,7 @@ async fn render(
             context! {
                 first => years.first(), last => years.last(), stored => ser(&stored), error => error,
                 json => json, region => region, missing => next_year_missing(state).await?,
+                regions => regions, sites => sites, region_error => region_error,
             },
         )
         .await
@@ -52,7 +64,7 @@ async fn render(
 
 /// `GET /admin/calendar`.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    render(&state, &ctx, StatusCode::OK, None, "", "").await
+    render(&state, &ctx, StatusCode::OK, None, "", "", None).await
 }
 
 /// The import form.
@@ -85,6 +97,7 @@ pub async fn import(
                     Some(e.to_string()),
                     &f.json,
                     &f.region,
+                    None,
                 )
                 .await;
             }
@@ -104,9 +117,59 @@ pub async fn import(
                 Some(msg),
                 &f.json,
                 &f.region,
+                None,
             )
             .await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The region form: a site and its region code (empty: national holidays only).
+#[derive(Debug, Deserialize)]
+pub struct RegionForm {
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    region: String,
+}
+
+/// `POST /admin/calendar/region`: sets the region whose holidays count for a site (only a
+/// region the calendar has data for), audited, then recomputes open deadlines.
+pub async fn set_region(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<RegionForm>,
+) -> Result<Response, WebError> {
+    let refuse = |msg: String| {
+        render(
+            &state,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            None,
+            "",
+            "",
+            Some(msg),
+        )
+    };
+    let region = if f.region.trim().is_empty() {
+        None
+    } else {
+        match gongkai_domain::calendar::RegionCode::parse(&f.region) {
+            Ok(r) => Some(r),
+            Err(e) => return refuse(e.to_string()).await,
+        }
+    };
+    let actor = Actor::user(&staff.username, &ip);
+    match applications::set_site_region(&state.store, &actor, Some(f.site.trim()), region.as_ref())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/calendar").into_response()),
+        Err(StoreError::Conflict(msg)) => refuse(msg).await,
+        Err(StoreError::NotFound { .. }) => refuse("请选择站点".into()).await,
+        Err(StoreError::Domain(e)) => refuse(e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }

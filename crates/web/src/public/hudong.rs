@@ -272,7 +272,7 @@ pub async fn submit(
     };
     match result {
         Ok(mut new) => {
-            new.files = upload.files;
+            new.files = super::store_files(&state, upload.files).await?;
             match store(&state, &new, &ip).await {
                 Ok(receipt) => {
                     state

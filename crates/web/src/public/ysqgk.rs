@@ -10,7 +10,7 @@ use gongkai_domain::application::{
     ApplicantKind, ApplicationStatus, CreditCode, DeliveryForm, IdCardNo, Outcome, parse_phone,
 };
 use gongkai_domain::time::{display_minute, parse_storage_timestamp};
-use gongkai_store::applications::{self, Application, AttachedFile, NewApplication, Receipt};
+use gongkai_store::applications::{self, Application, NewApplication, Receipt};
 use gongkai_store::{orgs, throttle};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
@@ -277,7 +277,7 @@ pub const MAX_PROOF_FILES: usize = 3;
 async fn read_multipart(
     state: &AppState,
     mp: Multipart,
-) -> Result<(ApplyForm, Vec<AttachedFile>, Option<String>), WebError> {
+) -> Result<(ApplyForm, Vec<super::PendingFile>, Option<String>), WebError> {
     let upload =
         super::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件").await?;
     Ok((upload.form, upload.files, upload.file_error))
@@ -294,10 +294,7 @@ pub async fn submit(
     let (mut f, files, file_error) = read_multipart(&state, multipart).await?;
     let validated = validate(&state, &f).await?;
     let result = match (validated, file_error) {
-        (Ok(mut new), None) => {
-            new.files = files;
-            Ok(new)
-        }
+        (Ok(new), None) => Ok(new),
         (Ok(_), Some(e)) => {
             let mut errors = FieldErrors::new();
             errors.insert("proof", e);
@@ -311,22 +308,23 @@ pub async fn submit(
         }
     };
     match result {
-        Ok(new) => {
+        Ok(mut new) => {
             allow_submission(&state, &ip).await?;
+            // Only now, with the form valid and within the limit, are the files written.
+            new.files = super::store_files(&state, files).await?;
             let org = orgs::by_id(&state.store, new.org_id).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
-            if !receipt.repeated
-                && let Ok(app) =
-                    applications::by_tracking_code(&state.store, &receipt.tracking_code).await
-            {
+            let app = applications::by_tracking_code(&state.store, &receipt.tracking_code).await?;
+            if !receipt.repeated {
                 crate::notify::application_received(&state, &app).await;
             }
+            let explanation = applications::explain(&state.store, &app).await?;
             state
                 .page_with_status(
                     &ctx,
                     StatusCode::CREATED,
                     "ysqgk/receipt.html",
-                    context! { r => receipt_view(&receipt, &org.name) },
+                    context! { r => receipt_view(&receipt, &org.name), explanation => explanation },
                 )
                 .await
         }
@@ -427,6 +425,11 @@ async fn status_page(
         .map(|s| s.label())
         .unwrap_or_default();
     let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
+    let explanation = if app.status == ApplicationStatus::Replied.code() {
+        Vec::new()
+    } else {
+        applications::explain(&state.store, app).await?
+    };
     state
         .page(
             ctx,
@@ -437,7 +440,7 @@ async fn status_page(
                     received_on => &app.received_on, due_on => &app.due_on, outcome => outcome,
                     description => &app.description,
                 },
-                events => events, letters => letters,
+                events => events, letters => letters, explanation => explanation,
             },
         )
         .await
