@@ -198,7 +198,15 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
                 "\n",
             ),
         ));
-        let o = gongkai(&db, &["import", "--org", "WQX001", jsonl.to_str().unwrap_or_default()]);
+        let o = gongkai(
+            &db,
+            &[
+                "import",
+                "--org",
+                "WQX001",
+                jsonl.to_str().unwrap_or_default(),
+            ],
+        );
         let text = out(&o);
         assert!(o.status.success(), "{text}");
         assert!(
@@ -208,7 +216,11 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
             "{engine:?}: {text}"
         );
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM records WHERE index_no = 'WQX001-2018-000061'").await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM records WHERE index_no = 'WQX001-2018-000061'"
+            )
+            .await,
             1,
             "the next number follows the imported one"
         );
