@@ -498,6 +498,9 @@ const PAGES = [
     expectText: ['办理时限和审核词语', '答复时限（工作日，1 至 60）', '咨询', '建议', '需人工审核的词语', '保存'],
   },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
+  // Reply-letter templates the openness office edits (per site, per outcome).
+  { name: 'admin-letter-templates', path: '/admin/letter-templates', login: 'demo-supervisor', expectText: ['答复书模板', '答复类型', '属于国家秘密', '编辑'] },
+  { name: 'admin-letter-template', path: '/admin/letter-templates/3-1', login: 'demo-supervisor', expectText: ['答复书模板：', '属于国家秘密'] },
 
   // 征求意见: the public side.
   { name: 'zhengji-index', path: '/zhengji/', expectText: ['征求意见', '正在征求意见', '已结束的征求意见', zj.DEMO.open.title, zj.DEMO.closed.title], screenshot: true },
