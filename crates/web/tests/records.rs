@@ -1138,3 +1138,75 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
         assert!(page.contains("民政、扶贫、救灾 › 脱贫攻坚"), "{engine:?}");
     }
 }
+
+#[tokio::test]
+async fn the_national_format_column_feeds_filters_and_pages_agree() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        must(
+            gongkai_store::settings::set(&app.store, &Actor::system(), "index_format", "national")
+                .await,
+        );
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let notice = publish_via(&app, &editor, &reviewer, "国家格式索引号的通知", vec![]).await;
+        let policy = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "国家格式索引号的政策",
+            vec![("kind", "policy".into()), ("columns", "gfxwj".into())],
+        )
+        .await;
+        let no = notice.index_no.clone().unwrap_or_default();
+        assert!(
+            no.starts_with("WQX004/") && no.len() == "WQX004/2026-00001".len(),
+            "{engine:?}: {no}"
+        );
+        // A number with a slash is one stable URL on the page, the API, the feed and the sitemap.
+        let base = app.base.as_str();
+        let get = |path: String| async move {
+            let r = must(reqwest::get(format!("{base}{path}")).await);
+            (r.status(), must(r.text().await))
+        };
+        let (status, page) = get(format!("/xxgk/{no}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("国家格式索引号的通知") && page.contains(&no));
+        let (status, api) = get(format!("/api/v1/records/{no}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(api.contains(&format!("\"index_no\":\"{no}\"")), "{api}");
+        let (_, feed) = get("/feeds/lanmu/tzgg.xml".into()).await;
+        assert!(
+            feed.contains("<feed") && feed.contains("国家格式索引号的通知"),
+            "the column's Atom feed: {feed}"
+        );
+        assert!(!feed.contains("国家格式索引号的政策"), "only its column");
+        let (_, sitemap) = get("/sitemap.xml".into()).await;
+        assert!(sitemap.contains(&format!("/xxgk/{no}")));
+        let (_, home) = get("/".into()).await;
+        assert!(home.contains("国家格式索引号的通知"), "latest records on the home page");
+
+        // API filters and pages.
+        let json = |path: &'static str| async move {
+            let r = must(reqwest::get(format!("{base}{path}")).await);
+            (r.status(), must(r.json::<serde_json::Value>().await))
+        };
+        let (_, by_kind) = json("/api/v1/records?kind=policy").await;
+        assert_eq!(by_kind["total"], 1);
+        assert_eq!(by_kind["items"][0]["title"], "国家格式索引号的政策");
+        let (_, by_column) = json("/api/v1/records?column=tzgg").await;
+        assert_eq!(by_column["total"], 1);
+        let (_, by_theme) = json("/api/v1/records?theme=综合政务").await;
+        assert_eq!(by_theme["total"], 2, "a top theme covers its sub-themes");
+        let (_, by_other_theme) = json("/api/v1/records?theme=国防").await;
+        assert_eq!(by_other_theme["total"], 0);
+        let (_, page2) = json("/api/v1/records?per_page=1&page=2").await;
+        assert_eq!((page2["total"].as_i64(), page2["items"].as_array().map(Vec::len)), (Some(2), Some(1)));
+        let (status, bad) = json("/api/v1/records?year=今年").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(bad.to_string().contains("四位年份"));
+        let (status, _) = json("/api/v1/records/WQX004/2026-99999").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_ne!(policy.index_no, notice.index_no);
+    }
+}

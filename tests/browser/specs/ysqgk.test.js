@@ -188,8 +188,8 @@ describe('依申请公开: staff handle the application, the citizen sees the an
         .map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [])[0]).filter(Boolean);
       assert.deepEqual(dues, [...dues].sort(), `queue by due date: ${dues.join(', ')}`);
 
-      const href = await row.getByRole('link', { name: trackingCode }).getAttribute('href');
-      await follow(page, row.getByRole('link', { name: trackingCode }), href);
+      const href = await row.getByRole('link', { name: trackingCode, exact: true }).getAttribute('href');
+      await follow(page, row.getByRole('link', { name: trackingCode, exact: true }), href);
       const adminPath = pathOf(page);
       await page.getByRole('heading', { level: 1, name: `申请 ${trackingCode}` }).waitFor();
       assert.equal(await ysq.staffStatus(page), '已收到');
