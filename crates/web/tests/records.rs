@@ -1184,7 +1184,10 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
         let (_, sitemap) = get("/sitemap.xml".into()).await;
         assert!(sitemap.contains(&format!("/xxgk/{no}")));
         let (_, home) = get("/".into()).await;
-        assert!(home.contains("国家格式索引号的通知"), "latest records on the home page");
+        assert!(
+            home.contains("国家格式索引号的通知"),
+            "latest records on the home page"
+        );
 
         // API filters and pages.
         let json = |path: &'static str| async move {
@@ -1201,7 +1204,13 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
         let (_, by_other_theme) = json("/api/v1/records?theme=国防").await;
         assert_eq!(by_other_theme["total"], 0);
         let (_, page2) = json("/api/v1/records?per_page=1&page=2").await;
-        assert_eq!((page2["total"].as_i64(), page2["items"].as_array().map(Vec::len)), (Some(2), Some(1)));
+        assert_eq!(
+            (
+                page2["total"].as_i64(),
+                page2["items"].as_array().map(Vec::len)
+            ),
+            (Some(2), Some(1))
+        );
         let (status, bad) = json("/api/v1/records?year=今年").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(bad.to_string().contains("四位年份"));
