@@ -546,6 +546,27 @@ async fn show_record(
     show_record_page(state, ctx, staff, r, chain, page).await
 }
 
+/// Answers a step on a record: back to the record when it succeeded, otherwise the record page
+/// saying why — 409 for a workflow rule, `refused` for input the store turned down.
+#[allow(clippy::too_many_arguments)]
+async fn after_step(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    r: &Record,
+    chain: &[i64],
+    result: Result<(), StoreError>,
+    refused: StatusCode,
+) -> Result<Response, WebError> {
+    let (status, msg) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{}", r.id)).into_response()),
+        Err(StoreError::Domain(e)) => (StatusCode::CONFLICT, e.to_string()),
+        Err(StoreError::Conflict(msg)) => (refused, msg),
+        Err(e) => return Err(e.into()),
+    };
+    show_record(state, ctx, staff, r, chain, status, Some(msg)).await
+}
+
 /// How a record page is answered: its status, an error to show, and a refused review form
 /// to show again as typed.
 struct RecordPage<'a> {
@@ -711,30 +732,18 @@ pub async fn submit(
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
     let findings = findings_of(&state, &r).await?;
-    match records::submit(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        staff.id,
-        id,
-        findings.len(),
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::submit(&state.store, &actor, staff.id, id, findings.len()).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::CONFLICT,
     )
     .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The reviewer's decision form, shown again as typed when it is refused.
@@ -942,42 +951,18 @@ pub async fn withdraw(
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::ReviewRecords, &chain)?;
-    match records::withdraw(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        staff.id,
-        id,
-        &f.reason,
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::withdraw(&state.store, &actor, staff.id, id, &f.reason).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::BAD_REQUEST,
     )
     .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Conflict(msg)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::BAD_REQUEST,
-                Some(msg),
-            )
-            .await
-        }
-        Err(StoreError::Domain(e)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// Validity form.
@@ -1015,31 +1000,18 @@ pub async fn set_validity(
         let no = gongkai_domain::index_no::IndexNo::parse(&f.superseded_by)?;
         Some(records::by_index_no(&state.store, &no).await?.id)
     };
-    match records::set_validity(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        validity,
-        on,
-        superseded_by,
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::set_validity(&state.store, &actor, id, validity, on, superseded_by).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::BAD_REQUEST,
     )
     .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Conflict(msg)) => {
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::BAD_REQUEST,
-                Some(msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// `POST /admin/records/{id}/attachments?csrf_token=…` (multipart): uploads one file,
@@ -1165,24 +1137,18 @@ pub async fn upload(
             text,
         },
     )
-    .await;
-    match added {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => {
-            let msg = e.to_string();
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await
+    .map(|_| ());
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        added,
+        StatusCode::CONFLICT,
+    )
+    .await
 }
 
 /// `POST /admin/records/{id}/attachments/{attachment}/delete`: the author removes an
@@ -1197,23 +1163,17 @@ pub async fn remove_attachment(
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
     let actor = Actor::user(&staff.username, &ip);
-    match attachments::remove(&state.store, &actor, staff.id, id, attachment).await {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => {
-            let msg = e.to_string();
-            show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::CONFLICT,
-                Some(msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = attachments::remove(&state.store, &actor, staff.id, id, attachment).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::CONFLICT,
+    )
+    .await
 }
 
 /// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.
