@@ -30,7 +30,7 @@ pub struct Config {
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
     /// `text` or `json` log lines.
-    pub log_format: String,
+    pub log_format: LogFormat,
     /// Largest accepted attachment, in bytes (default 50 MB).
     pub max_upload_bytes: usize,
     /// Accept ZIP archives as attachments.
@@ -51,7 +51,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             trust_proxy: false,
             secure_cookies: false,
-            log_format: "text".into(),
+            log_format: LogFormat::Text,
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
             smtp: gongkai_web::notify::SmtpConfig::default(),
@@ -82,6 +82,17 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// How log lines are written to standard error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
 /// Values given as flags; only those present override the other sources.
 #[derive(Debug, Default, Serialize)]
 pub struct FlagOverrides {
@@ -99,7 +110,7 @@ pub struct FlagOverrides {
     pub theme: Option<PathBuf>,
     /// `--log-format`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_format: Option<String>,
+    pub log_format: Option<LogFormat>,
 }
 
 /// Environment variables read (each as `GONGKAI_<NAME>`).

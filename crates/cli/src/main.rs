@@ -21,7 +21,7 @@ use rand::Rng;
 
 pub use error::CliError;
 
-use crate::config::{Config, FlagOverrides};
+use crate::config::{Config, FlagOverrides, LogFormat};
 
 /// gongkai（公开）：县级政务公开平台——门户网站、管理后台、依申请公开、政民互动与统计报告，一个程序全部包含。
 #[derive(Debug, Parser)]
@@ -51,8 +51,8 @@ struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     /// 日志格式：text 或 json
-    #[arg(long, global = true, value_name = "FORMAT")]
-    log_format: Option<String>,
+    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -365,7 +365,7 @@ fn init_logging(config: &Config, serving: bool) {
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    let _ = if config.log_format == "json" {
+    let _ = if config.log_format == LogFormat::Json {
         builder.json().try_init()
     } else {
         builder.try_init()
@@ -394,7 +394,8 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "没有读写权限".into(),
         std::io::ErrorKind::NotADirectory => "路径中有一段不是文件夹".into(),
         std::io::ErrorKind::ReadOnlyFilesystem => "文件系统为只读".into(),
-        _ => e.to_string(),
+        std::io::ErrorKind::NotFound => "无法在该位置新建文件夹".into(),
+        _ => format!("无法新建或写入（{e}）"),
     }
 }
 

@@ -23,6 +23,7 @@ fn bind_reason(e: &std::io::Error) -> String {
 
 /// Runs the server until a shutdown signal arrives.
 pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
+    let shutdown = shutdown_signal()?;
     let addr = config.listen_addr()?;
     // Bind first: a taken port is reported before anything touches the database.
     let listener = TcpListener::bind(addr)
@@ -87,30 +88,34 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
     );
     println!("管理后台：http://{local}/admin   按 Ctrl+C 停止。");
     tracing::info!(%local, engine = store.engine().name(), "listening");
-    gongkai_web::serve(listener, state, shutdown_signal()).await?;
+    gongkai_web::serve(listener, state, shutdown).await?;
     store.close().await;
     println!("gongkai 已停止。");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers the shutdown signals (SIGTERM, and SIGINT for Ctrl+C) at once and returns the
+/// future that ends when one arrives. Registering before the server announces itself means a
+/// signal sent right after "已启动" still stops it gracefully instead of killing it.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            tracing::info!("shutting down");
+        })
     }
-    tracing::info!("shutting down");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+    }
 }

@@ -315,6 +315,29 @@ async fn bad_input_gets_one_clear_line_and_a_non_zero_exit() {
     );
     assert_one_clear_line(&o, "连接被拒绝");
 
+    // A folder that cannot be created (nothing may be made under /proc, not even by root).
+    let o = must(
+        Command::new(BIN)
+            .args(["--data", "/proc/gongkai-data", "init"])
+            .output(),
+    );
+    assert_one_clear_line(
+        &o,
+        "无法使用数据文件夹 /proc/gongkai-data：无法在该位置新建文件夹",
+    );
+
+    let o = gongkai(&db, &["--log-format", "xml", "org", "list"]);
+    assert_one_clear_line(&o, "的值“xml”无效");
+    let o = must(
+        Command::new(BIN)
+            .args(["--data"])
+            .arg(&db.dir)
+            .args(["org", "list"])
+            .env("GONGKAI_LOG_FORMAT", "xml")
+            .output(),
+    );
+    assert_one_clear_line(&o, "配置有误");
+
     let o = gongkai(&db, &["serve", "--listen", "not-an-address"]);
     assert_one_clear_line(&o, "监听地址");
 
@@ -335,12 +358,14 @@ fn help_is_in_chinese() {
     );
 }
 
-/// A running `gongkai serve` process whose stdout is read line by line.
+/// A running `gongkai serve` process whose stdout is read line by line; its stderr (the log)
+/// goes to a file in the test's folder.
 struct Server {
     child: Child,
     lines: mpsc::Receiver<String>,
     url: String,
     printed: Vec<String>,
+    log: std::path::PathBuf,
 }
 
 impl Server {
@@ -350,13 +375,15 @@ impl Server {
             Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
             Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
         };
+        let log = db.dir.join("serve-stderr.log");
         let mut child = must(
             cmd.args(["serve", "--listen", "127.0.0.1:0"])
                 .args(extra)
                 .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
+                .env_remove("GONGKAI_LOG")
                 .current_dir(&db.dir)
                 .stdout(Stdio::piped())
-                .stderr(Stdio::null())
+                .stderr(must(std::fs::File::create(&log)))
                 .spawn(),
         );
         let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
@@ -388,13 +415,22 @@ impl Server {
             lines,
             url,
             printed,
+            log,
         }
     }
 
     /// Sends SIGTERM and returns whether the process exited cleanly, with what it printed last.
-    fn terminate(mut self) -> (bool, Vec<String>) {
+    fn terminate(self) -> (bool, Vec<String>) {
+        self.stop_with("TERM")
+    }
+
+    /// Sends the named signal and returns whether the process exited cleanly, with what it
+    /// printed last.
+    fn stop_with(mut self, signal: &str) -> (bool, Vec<String>) {
         let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = Command::new("kill")
+            .args([format!("-{signal}"), pid])
+            .status();
         let status = self.child.wait();
         let rest: Vec<String> = self.lines.try_iter().collect();
         (status.map(|s| s.success()).unwrap_or(false), rest)
@@ -462,6 +498,135 @@ async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
         );
         let _ = again.terminate();
     }
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_the_server_gracefully_and_json_logs_are_one_object_per_line() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let server = Server::start(&db, &["--log-format", "json"]);
+    let health = must(reqwest::get(format!("{}/healthz", server.url)).await);
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    let log_file = server.log.clone();
+    let (clean, last) = server.stop_with("INT");
+    assert!(clean, "exit 0 on SIGINT (Ctrl+C)");
+    assert!(last.iter().any(|l| l.contains("已停止")), "{last:?}");
+
+    let log = must(std::fs::read_to_string(&log_file));
+    let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "the server logged something");
+    for line in &lines {
+        let entry: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        assert!(entry["level"].is_string(), "{line}");
+        assert!(entry["timestamp"].is_string(), "{line}");
+        assert!(entry["fields"].is_object(), "{line}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("\"listening\"")),
+        "the start is logged: {log}"
+    );
+}
+
+#[tokio::test]
+async fn without_any_configuration_the_defaults_apply() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let home = db.dir.join("fresh");
+    must(std::fs::create_dir_all(&home));
+    let bare = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).current_dir(&home);
+        for key in [
+            "GONGKAI_DATA",
+            "GONGKAI_DATABASE_URL",
+            "GONGKAI_LISTEN",
+            "GONGKAI_THEME",
+            "GONGKAI_LOG",
+        ] {
+            cmd.env_remove(key);
+        }
+        cmd
+    };
+    let o = must(bare(&["init"]).output());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        home.join("gongkai-data").join("gongkai.db").is_file(),
+        "the data folder defaults to ./gongkai-data"
+    );
+
+    // `serve` listens on 127.0.0.1:8080: it either starts there or, when something else
+    // already holds that port on this machine, says so naming that address.
+    let mut child = must(
+        bare(&["serve"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn(),
+    );
+    let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    // The reader stays open until the process ends: it prints 已停止 on its way out.
+    let mut lines = BufReader::new(out).lines().map_while(Result::ok);
+    let started = lines.by_ref().find(|line| line.contains("已启动"));
+    match started {
+        Some(line) => {
+            assert!(line.contains("http://127.0.0.1:8080/"), "{line}");
+            assert!(line.contains("gongkai-data"), "{line}");
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            assert!(lines.any(|l| l.contains("已停止")));
+            let status = must(child.wait());
+            assert!(status.success());
+        }
+        None => {
+            let o = must(child.wait_with_output());
+            assert_one_clear_line(&o, "127.0.0.1:8080");
+            assert!(stderr(&o).contains("地址已被占用"), "{}", stderr(&o));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_theme_folder_overrides_templates_and_static_files() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let theme = db.dir.join("theme");
+    must(std::fs::create_dir_all(theme.join("templates")));
+    must(std::fs::create_dir_all(theme.join("static")));
+    must(std::fs::write(
+        theme.join("templates").join("home.html"),
+        "<!doctype html><html lang=\"zh-CN\"><title>首页</title><p>本县自定义首页</p></html>",
+    ));
+    must(std::fs::write(
+        theme.join("static").join("site.css"),
+        "body { color: #123456 }",
+    ));
+    let theme_arg = theme.display().to_string();
+    let server = Server::start(&db, &["--theme", &theme_arg]);
+    let get = |path: &str| {
+        let url = format!("{}{path}", server.url);
+        async move { must(must(reqwest::get(url).await).text().await) }
+    };
+    assert!(get("/").await.contains("本县自定义首页"), "theme template");
+    assert_eq!(get("/static/site.css").await, "body { color: #123456 }");
+    // A static file is read from the theme folder on every request: a change shows at once.
+    must(std::fs::write(
+        theme.join("static").join("site.css"),
+        "body { color: #654321 }",
+    ));
+    assert_eq!(get("/static/site.css").await, "body { color: #654321 }");
+    // Pages the theme leaves alone are the embedded ones.
+    assert!(get("/admin/login").await.contains("登录"));
+    let _ = server.terminate();
+
+    // A broken theme template stops the start with one clear line, naming the template.
+    must(std::fs::write(
+        theme.join("templates").join("home.html"),
+        "{% if %}",
+    ));
+    let o = gongkai(
+        &db,
+        &["serve", "--listen", "127.0.0.1:0", "--theme", &theme_arg],
+    );
+    assert!(!o.status.success());
+    assert_one_clear_line(&o, "主题模板 home.html 有误");
 }
 
 #[tokio::test]

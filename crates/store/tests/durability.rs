@@ -2,7 +2,8 @@
 //! is `synchronous = FULL` (with WAL, NORMAL would lose the last commits on power loss); on
 //! PostgreSQL, `synchronous_commit = on`, set on every connection whatever the server's default
 //! (the server's own `fsync` is the operator's to keep on). The crash test (`crates/cli/tests/crash.rs`) kills the
-//! process, which would pass without either; this checks the settings themselves.
+//! process, which would pass without either; this checks the settings themselves, and on SQLite
+//! the others every connection needs (WAL, foreign keys enforced, a busy timeout).
 
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
@@ -46,6 +47,19 @@ async fn every_connection_commits_durably() {
                             .await,
                     );
                     assert_eq!(mode, "wal");
+                    let foreign_keys: i64 = must(
+                        sqlx::query_scalar("PRAGMA foreign_keys")
+                            .fetch_one(&mut *conn)
+                            .await,
+                    );
+                    assert_eq!(foreign_keys, 1, "PRAGMA foreign_keys = ON");
+                    // A writer waits for another one instead of failing at once with SQLITE_BUSY.
+                    let busy: i64 = must(
+                        sqlx::query_scalar("PRAGMA busy_timeout")
+                            .fetch_one(&mut *conn)
+                            .await,
+                    );
+                    assert!(busy >= 5000, "PRAGMA busy_timeout = {busy} ms");
                 }
                 Engine::Postgres => {
                     let commit: String = must(

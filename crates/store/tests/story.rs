@@ -119,6 +119,28 @@ async fn story(engine: Engine) {
     );
     assert!(!editor.grants.allows(Permission::ManageUsers, &[]));
 
+    // Failures from one address lock that address for every account, whichever names were
+    // tried; the same account from another address is not affected.
+    let strict = LoginPolicy {
+        max_address_failures: 3,
+        ..LoginPolicy::default()
+    };
+    for guess in ["guess-1", "guess-2"] {
+        let r = users::authenticate(&store, &strict, guess, "wrong", "10.0.0.9").await;
+        assert_eq!(r.ok(), Some(LoginOutcome::BadCredentials), "{guess}");
+    }
+    let third = users::authenticate(&store, &strict, "guess-3", "wrong", "10.0.0.9").await;
+    assert!(matches!(third, Ok(LoginOutcome::Locked(_))));
+    let from_there =
+        users::authenticate(&store, &strict, "editor", "Editor-2026-pass", "10.0.0.9").await;
+    assert!(
+        matches!(from_there, Ok(LoginOutcome::Locked(_))),
+        "the address is locked even for the right password"
+    );
+    let elsewhere =
+        users::authenticate(&store, &strict, "editor", "Editor-2026-pass", "10.0.0.8").await;
+    assert!(matches!(elsewhere, Ok(LoginOutcome::Success(_))));
+
     // Login: success, failure, lockout after five failures.
     let policy = LoginPolicy::default();
     let ok = users::authenticate(&store, &policy, "Editor", "Editor-2026-pass", "10.0.0.1").await;

@@ -43,8 +43,16 @@ pub enum WebError {
     #[error("{0}")]
     TooLarge(String),
     /// A template failed to render (500).
-    #[error("页面渲染失败")]
+    #[error("页面渲染失败：{0}")]
     Template(#[from] minijinja::Error),
+    /// A theme's template does not parse: the server does not start with it.
+    #[error("主题模板 {name} 有误，请修改后重新启动：{reason}")]
+    Theme {
+        /// The template's name, as under the theme's `templates/` folder.
+        name: String,
+        /// What the template engine reported.
+        reason: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -67,7 +75,7 @@ impl WebError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Template(_) | Self::Theme { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Store(e) => match e {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 StoreError::Conflict(_) => StatusCode::CONFLICT,
@@ -89,6 +97,7 @@ impl WebError {
             Self::TooManyRequests(_) => "too_many_requests",
             Self::TooLarge(_) => "payload_too_large",
             Self::Template(_) => "template_error",
+            Self::Theme { .. } => "theme_error",
             Self::Store(e) => e.code(),
         }
     }

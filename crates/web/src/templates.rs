@@ -2,7 +2,9 @@
 //!
 //! A theme folder (`--theme DIR`) may hold `templates/<name>` and `static/<name>` files; any
 //! file found there wins over the embedded one, so a county can change its header, colours or
-//! wording without recompiling. Theme templates are re-read when they change.
+//! wording without recompiling. Theme templates are read and parsed when the server starts (a
+//! restart applies a change, and a broken template stops the start); theme static files are
+//! read on every request.
 
 use std::path::{Path, PathBuf};
 
@@ -296,7 +298,13 @@ impl Templates {
         env.set_formatter(escape_without_slash);
         let templates = Self { env, theme };
         for (name, _) in TEMPLATES {
-            templates.env.get_template(name)?;
+            templates
+                .env
+                .get_template(name)
+                .map_err(|e| WebError::Theme {
+                    name: (*name).to_owned(),
+                    reason: e.to_string(),
+                })?;
         }
         Ok(templates)
     }
