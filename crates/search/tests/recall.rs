@@ -6,7 +6,7 @@
 //! includes it; the README's title+body counts (信息公开 132, 食品安全 90, 消防 504) are asserted
 //! as well.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

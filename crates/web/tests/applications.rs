@@ -2,7 +2,7 @@
 //! status lookup, every clock event and every outcome through the staff workbench, letters,
 //! masking and logging of personal data, rate limits, deadlines that follow calendar changes.
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, Utc};
 use gongkai_domain::application::{ApplicantKind, DeliveryForm, Outcome};

@@ -3,7 +3,7 @@
 //! ways, search and the feed; opinion events through both clocks with overdue and due-soon
 //! cases on the supervisor's dashboard. Time is injected by planting instants in the past.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration as StdDuration, Instant};
 

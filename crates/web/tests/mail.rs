@@ -2,7 +2,7 @@
 //! child process on a free local port): the receipt, the correction notice, the extension, the
 //! reply, and the due-soon digest to handlers.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! rectification, the public list that never shows planted personal data, the watch list,
 //! statistics, spam rules and refusals of bad input.
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, Utc};
 use gongkai_domain::message::{MessageEvent, NewMessageInput};

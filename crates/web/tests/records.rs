@@ -3,7 +3,7 @@
 //! finds personal data planted in DOCX and PDF attachments; the public listings, feeds, sitemap
 //! and JSON API show what is published and nothing else.
 
-mod support;
+use crate::support;
 
 use gongkai_domain::org::OrgCode;
 use gongkai_store::testing::ENGINES;

@@ -2,7 +2,7 @@
 //! index follows the change feed), withdrawn records disappear, a typed 索引号 or 文号 jumps to
 //! its record, odd input gets a normal page, and the JSON API answers with hits.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

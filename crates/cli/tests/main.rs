@@ -1,0 +1,9 @@
+//! The `gongkai` binary as an operator runs it: subcommands, the server process, import, crash safety.
+//!
+//! One test binary per crate: each file below is a module, so the suite links once instead of
+//! once per file (linking dominates a clean test build on two cores).
+
+mod calendar_region;
+mod cli;
+mod crash;
+mod import;

@@ -1,0 +1,8 @@
+//! The storage contract on SQLite and PostgreSQL.
+//!
+//! One test binary per crate: each file below is a module, so the suite links once instead of
+//! once per file (linking dominates a clean test build on two cores).
+
+mod durability;
+mod listing;
+mod story;

@@ -1,0 +1,14 @@
+//! Back-office and portal journeys over real HTTP, on SQLite and PostgreSQL.
+//!
+//! One test binary per crate: each file below is a module, so the suite links once instead of
+//! once per file (linking dominates a clean test build on two cores).
+
+mod support;
+
+mod applications;
+mod consultations;
+mod http;
+mod mail;
+mod messages;
+mod records;
+mod search;
