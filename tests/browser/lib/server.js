@@ -14,6 +14,15 @@ const STARTED = /已启动：(http:\/\/[^\s/]+\/)/;
 const CORPUS = process.env.GONGKAI_DEMO_CORPUS
   || path.resolve(ROOT, '..', 'shared', 'corpus', 'laws.jsonl.gz');
 
+// run.sh loads the demo once per suite run into GONGKAI_DEMO_TEMPLATE (lib/demo-template.js): every
+// spec file's server then starts from a copy of that folder instead of loading the demo again (a
+// few seconds of CPU each, twenty-odd times). Without it, each server loads the demo itself.
+const TEMPLATE = process.env.GONGKAI_DEMO_TEMPLATE || '';
+/** What the template's own server printed (the demo's summary), kept beside the folder. */
+function templateOutput() {
+  return TEMPLATE ? fs.readFileSync(path.join(TEMPLATE, '..', 'serve.out'), 'utf8') : '';
+}
+
 function binaryPath() {
   const bin = process.env.GONGKAI_BIN || path.join(ROOT, 'target', 'debug', 'gongkai');
   const abs = path.resolve(bin);
@@ -25,10 +34,14 @@ function binaryPath() {
 
 /**
  * Start a server. Resolves to { url, origin, dataDir, output(), stop() }.
+ * Options: `keepData` leaves the data folder in place after stop(); `fromTemplate: false` loads
+ * the demo even when a template folder is set.
  * `url` ends with a slash (http://127.0.0.1:PORT/); `origin` has none.
  */
-async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
+async function startServer({ timeoutMs = 60_000, extraArgs = [], keepData = false, fromTemplate = true } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-browser-'));
+  const copied = fromTemplate && TEMPLATE !== '';
+  if (copied) fs.cpSync(TEMPLATE, dataDir, { recursive: true });
   const child = spawn(
     binaryPath(),
     ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0', ...extraArgs],
@@ -74,7 +87,7 @@ async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
   return {
     url,
     // Whether the demo loaded the corpus (long listings with pagination depend on it).
-    corpus: /含语料库/.test(out),
+    corpus: /含语料库/.test(copied ? templateOutput() : out),
     origin: new URL(url).origin,
     dataDir,
     output: () => ({ stdout: out, stderr: err }),
@@ -85,7 +98,7 @@ async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
         await exitPromise;
         clearTimeout(t);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

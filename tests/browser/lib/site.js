@@ -640,7 +640,7 @@ const MODES = ['normal', 'care'];
 /**
  * The catalogue entries to check: all of them, or those named in GONGKAI_PAGES (comma-separated),
  * for iterating on a few page types (`GONGKAI_PAGES=ysqgk-apply,admin-application bash run.sh
- * specs/pages.test.js`).
+ * specs/pages-normal-desktop.test.js`).
  */
 function selectedPages() {
   const only = (process.env.GONGKAI_PAGES || '').split(',').map((x) => x.trim()).filter(Boolean);
