@@ -187,6 +187,28 @@ pub async fn chain(store: &Store, id: i64) -> Result<Vec<i64>> {
     Ok(out)
 }
 
+/// The chain of ids from `id` up to its root, itself first, read from an already loaded list
+/// (so a page deciding scope for every organisation asks the database once, not per row).
+pub fn chain_within(all: &[Organisation], id: i64) -> Vec<i64> {
+    let mut out = vec![id];
+    let mut current = id;
+    // The same bound as [`chain`]: a tree is shallow, and a cycle must not loop for ever.
+    for _ in 0..16 {
+        match all
+            .iter()
+            .find(|o| o.id == current)
+            .and_then(|o| o.parent_id)
+        {
+            Some(p) => {
+                out.push(p);
+                current = p;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// The root organisations: one per site of the deployment.
 pub async fn sites(store: &Store) -> Result<Vec<Organisation>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -222,6 +222,11 @@ async fn id_of(store: &Store, username: &Username) -> Result<i64> {
         })
 }
 
+/// One account by its login name.
+pub async fn by_username(store: &Store, username: &Username) -> Result<Staff> {
+    by_id(store, id_of(store, username).await?).await
+}
+
 /// Every account, in creation order.
 pub async fn list(store: &Store) -> Result<Vec<Staff>> {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")

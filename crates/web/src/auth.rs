@@ -10,8 +10,8 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use gongkai_domain::role::Permission;
-use gongkai_store::sessions;
 use gongkai_store::users::Staff;
+use gongkai_store::{orgs, sessions};
 
 use crate::WebError;
 use crate::csrf::cookie;
@@ -80,6 +80,50 @@ pub fn check_in(staff: &Staff, permission: Permission, org_chain: &[i64]) -> Res
     } else {
         Err(WebError::Forbidden(permission.label()))
     }
+}
+
+/// Every organisation in which `staff` holds `permission`: each grant's organisation and
+/// everything below it. In a deployment shared by several sites (集约化), this is what keeps one
+/// county's staff inside their own tree; lists and choices in the back office are cut to it.
+pub async fn scope(
+    state: &AppState,
+    staff: &Staff,
+    permission: Permission,
+) -> Result<Vec<orgs::Organisation>, WebError> {
+    let all = orgs::list(&state.store).await?;
+    Ok(all
+        .iter()
+        .filter(|o| {
+            staff
+                .grants
+                .allows(permission, &orgs::chain_within(&all, o.id))
+        })
+        .cloned()
+        .collect())
+}
+
+/// The ids of [`scope`].
+pub async fn scope_ids(
+    state: &AppState,
+    staff: &Staff,
+    permission: Permission,
+) -> Result<Vec<i64>, WebError> {
+    Ok(scope(state, staff, permission)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect())
+}
+
+/// Requires `permission` for an object of the organisation `org_id` (looked up to its root).
+pub async fn check_org(
+    state: &AppState,
+    staff: &Staff,
+    permission: Permission,
+    org_id: i64,
+) -> Result<(), WebError> {
+    let chain = orgs::chain(&state.store, org_id).await?;
+    check_in(staff, permission, &chain)
 }
 
 /// Route middleware: requires a signed-in staff member holding the route's permission.

@@ -351,6 +351,184 @@ async fn a_lockout_expires_on_its_own() {
     }
 }
 
+#[tokio::test]
+async fn two_sites_share_a_deployment_and_each_administrator_stays_in_their_own() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        // A second county on the same deployment (集约化), with its own department and staff.
+        for (code, name, parent) in [
+            ("ATS001", "阿图什市人民政府", None),
+            ("ATS004", "阿图什市财政局", Some("ATS001")),
+        ] {
+            must(
+                orgs::create(
+                    &app.store,
+                    &Actor::system(),
+                    orgs::NewOrganisation {
+                        code: must(OrgCode::parse(code)),
+                        name: must(OrgName::parse(name)),
+                        short_name: None,
+                        kind: None,
+                        parent: parent.map(|p| must(OrgCode::parse(p))),
+                    },
+                )
+                .await,
+            );
+        }
+        add_user(&app.store, "ats-admin", "ATS001", Role::Admin).await;
+        add_user(&app.store, "ats-editor", "ATS004", Role::Editor).await;
+        let sites: Vec<String> = must(orgs::sites(&app.store).await)
+            .into_iter()
+            .map(|o| o.code)
+            .collect();
+        assert_eq!(sites, ["WQX001", "ATS001"], "{engine:?}: two sites");
+
+        let c = client();
+        assert_eq!(
+            login(&c, &app, "ats-admin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let page = |path: &'static str| {
+            let c = c.clone();
+            let url = format!("{}{path}", app.base);
+            async move { must(must(c.get(url).send().await).text().await) }
+        };
+        let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
+            let c = c.clone();
+            let app_base = app.base.clone();
+            async move {
+                let html = must(
+                    must(c.get(format!("{app_base}/admin/users")).send().await)
+                        .text()
+                        .await,
+                );
+                let marker = "name=\"csrf_token\" value=\"";
+                let at = html.find(marker).map(|i| i + marker.len()).unwrap_or(0);
+                let token = html[at..at + 64].to_owned();
+                let mut form: Vec<(&str, &str)> = fields;
+                form.push(("csrf_token", &token));
+                must(c.post(format!("{app_base}{path}")).form(&form).send().await)
+            }
+        };
+
+        // Accounts: only the administrator's own county is listed or offered.
+        let users_page = page("/admin/users").await;
+        assert!(users_page.contains("<td>ats-editor</td>"), "{engine:?}");
+        assert!(
+            !users_page.contains("<td>editor</td>"),
+            "{engine:?}: the other county's account is not listed"
+        );
+        assert!(
+            !users_page.contains("乌恰县财政局"),
+            "{engine:?}: nor its organisations offered"
+        );
+        let r = post(
+            "/admin/users",
+            vec![
+                ("username", "intruder"),
+                ("display_name", "越权账号"),
+                ("org", "WQX004"),
+                ("roles", "editor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("只能在您所管理的机构中添加账号"));
+        let intruder = must(Username::parse("intruder"));
+        assert!(
+            users::by_username(&app.store, &intruder).await.is_err(),
+            "{engine:?}: not created"
+        );
+        for (path, fields) in [
+            ("/admin/users/admin/status", vec![("disabled", "1")]),
+            (
+                "/admin/users/admin/password",
+                vec![("password", "Taken-Over-2026")],
+            ),
+        ] {
+            let r = post(path, fields).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine:?}: {path}");
+        }
+        assert_eq!(
+            login(&client(), &app, "admin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER,
+            "{engine:?}: the other county's administrator is untouched"
+        );
+        let r = post(
+            "/admin/users",
+            vec![
+                ("username", "ats-handler"),
+                ("display_name", "阿图什办理员"),
+                ("org", "ATS004"),
+                ("roles", "handler"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}: own county");
+
+        // Organisations: the same, and a new site is the operator's to add (gongkai org add).
+        let orgs_page = page("/admin/orgs").await;
+        assert!(
+            orgs_page.contains("ATS004") && !orgs_page.contains("WQX004"),
+            "{engine:?}"
+        );
+        for (fields, refusal) in [
+            (
+                vec![("code", "WQX099"), ("name", "越权局"), ("parent", "WQX001")],
+                "只能在您所管理的机构下添加",
+            ),
+            (
+                vec![
+                    ("code", "NEW001"),
+                    ("name", "新站点人民政府"),
+                    ("parent", ""),
+                ],
+                "请选择上级机构",
+            ),
+        ] {
+            let r = post("/admin/orgs", fields).await;
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+            assert!(
+                must(r.text().await).contains(refusal),
+                "{engine:?}: {refusal}"
+            );
+        }
+        let r = post(
+            "/admin/orgs",
+            vec![
+                ("code", "ATS099"),
+                ("name", "阿图什市测试局"),
+                ("parent", "ATS001"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}: own county");
+        let codes: Vec<String> = must(orgs::list(&app.store).await)
+            .into_iter()
+            .map(|o| o.code)
+            .collect();
+        assert!(codes.contains(&"ATS099".to_owned()) && !codes.contains(&"WQX099".to_owned()));
+
+        // The site's region (whose holidays count): only the administrator's own site.
+        let calendar = page("/admin/calendar").await;
+        assert!(calendar.contains("value=\"ATS001\"") && !calendar.contains("value=\"WQX001\""));
+        let r = post(
+            "/admin/calendar/region",
+            vec![("site", "WQX001"), ("region", "XJ")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("请选择您所管理的站点"));
+        let region = must(gongkai_store::applications::region_of_site(&app.store, "WQX001").await);
+        assert!(
+            region.is_none(),
+            "{engine:?}: the other site's region is unchanged"
+        );
+    }
+}
+
 /// Every back-office path the router registers, with sample values for its parameters.
 fn staff_paths() -> Vec<String> {
     let source = include_str!("../src/router.rs");
@@ -522,7 +700,12 @@ async fn an_admin_adds_an_organisation_and_bad_input_keeps_what_was_typed() {
 
         let r = must(
             c.post(&url)
-                .form(&[("code", "WQX021"), ("name", "重复的局"), ("csrf_token", &t)])
+                .form(&[
+                    ("code", "WQX021"),
+                    ("name", "重复的局"),
+                    ("parent", "WQX001"),
+                    ("csrf_token", &t),
+                ])
                 .send()
                 .await,
         );

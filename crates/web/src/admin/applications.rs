@@ -22,7 +22,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
+use crate::auth::{CurrentStaff, check_in, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::letters;
 use crate::state::AppState;
@@ -30,17 +30,6 @@ use crate::templates::{PageCtx, ser};
 
 /// Working days left at which an application is marked near-due.
 pub const NEAR_DUE_WORKING_DAYS: i64 = 3;
-
-async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError> {
-    let mut out = Vec::new();
-    for o in orgs::list(&state.store).await? {
-        let chain = orgs::chain(&state.store, o.id).await?;
-        if staff.grants.allows(Permission::HandleCases, &chain) {
-            out.push(o.id);
-        }
-    }
-    Ok(out)
-}
 
 /// Working days from today to the due date (negative when overdue), counting the site's
 /// regional holidays too.
@@ -70,7 +59,7 @@ pub async fn list(
     ctx: PageCtx,
     CurrentStaff(staff): CurrentStaff,
 ) -> Result<Response, WebError> {
-    let ids = scope_ids(&state, &staff).await?;
+    let ids = scope_ids(&state, &staff, Permission::HandleCases).await?;
     let cal = calendar::load(&state.store).await?;
     let today = beijing_date(Utc::now());
     let regions = applications::site_regions(&state.store).await?;

@@ -8,12 +8,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
+use gongkai_domain::role::Permission;
 use gongkai_store::{Actor, StoreError, applications, calendar, orgs};
 use minijinja::context;
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, scope, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -40,8 +41,17 @@ async fn render(
     let years: Vec<i32> = cal.years().collect();
     let stored = calendar::stored_years(&state.store).await?;
     let regions: Vec<String> = cal.regions().map(|r| r.as_str().to_owned()).collect();
+    // Only the sites this administrator manages (a deployment may host several counties).
+    let managed = match &ctx.staff {
+        Some(staff) => scope_ids(state, staff, Permission::ManageSite).await?,
+        None => Vec::new(),
+    };
     let mut sites = Vec::new();
-    for site in orgs::sites(&state.store).await? {
+    for site in orgs::sites(&state.store)
+        .await?
+        .into_iter()
+        .filter(|s| managed.contains(&s.id))
+    {
         let region = applications::region_of_site(&state.store, &site.code).await?;
         sites.push(context! {
             code => site.code, name => site.name,
@@ -162,6 +172,13 @@ pub async fn set_region(
             Err(e) => return refuse(e.to_string()).await,
         }
     };
+    let managed = scope(&state, &staff, Permission::ManageSite).await?;
+    if !managed
+        .iter()
+        .any(|o| o.parent_id.is_none() && o.code.eq_ignore_ascii_case(f.site.trim()))
+    {
+        return refuse("请选择您所管理的站点".into()).await;
+    }
     let actor = Actor::user(&staff.username, &ip);
     match applications::set_site_region(&state.store, &actor, Some(f.site.trim()), region.as_ref())
         .await

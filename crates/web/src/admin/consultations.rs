@@ -25,27 +25,11 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
+use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
 use crate::public::zhengji::{effective_status, feedback_rows};
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
-
-/// Organisations in which `staff` holds `permission`.
-pub async fn scope(
-    state: &AppState,
-    staff: &Staff,
-    permission: Permission,
-) -> Result<Vec<orgs::Organisation>, WebError> {
-    let mut out = Vec::new();
-    for o in orgs::list(&state.store).await? {
-        let chain = orgs::chain(&state.store, o.id).await?;
-        if staff.grants.allows(permission, &chain) {
-            out.push(o);
-        }
-    }
-    Ok(out)
-}
 
 fn minute(stamp: &str) -> String {
     parse_storage_timestamp(stamp)

@@ -18,22 +18,10 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
+use crate::auth::{CurrentStaff, check_in, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
-
-/// Organisations in which `staff` may handle messages.
-async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError> {
-    let mut out = Vec::new();
-    for o in orgs::list(&state.store).await? {
-        let chain = orgs::chain(&state.store, o.id).await?;
-        if staff.grants.allows(Permission::HandleCases, &chain) {
-            out.push(o.id);
-        }
-    }
-    Ok(out)
-}
 
 /// The list view's filter.
 #[derive(Debug, Default, Deserialize)]
@@ -71,7 +59,7 @@ pub async fn list(
     CurrentStaff(staff): CurrentStaff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let ids = scope_ids(&state, &staff).await?;
+    let ids = scope_ids(&state, &staff, Permission::HandleCases).await?;
     let today = beijing_date(Utc::now());
     let view = match q.view.as_str() {
         "watch" | "rectify" | "all" => q.view.as_str(),
@@ -169,10 +157,12 @@ async fn render(
         .collect();
     let site_chain = orgs::chain(&state.store, m.site_id).await?;
     let can_supervise = staff.grants.allows(Permission::Supervise, &site_chain);
-    let departments: Vec<_> = orgs::list(&state.store)
-        .await?
-        .into_iter()
-        .filter(|o| o.id != m.site_id)
+    // Only the message's own site's organisations can take it (the store refuses others).
+    let all = orgs::list(&state.store).await?;
+    let departments: Vec<_> = all
+        .iter()
+        .filter(|o| o.id != m.site_id && orgs::chain_within(&all, o.id).last() == Some(&m.site_id))
+        .cloned()
         .collect();
     let today = beijing_date(Utc::now());
     let st = m.status()?;
@@ -388,7 +378,7 @@ pub async fn settings_save(
 
 /// Open messages of `staff`'s organisations by watch reason, for the dashboard.
 pub async fn watch_counts(state: &AppState, staff: &Staff) -> Result<(usize, usize), WebError> {
-    let ids = scope_ids(state, staff).await?;
+    let ids = scope_ids(state, staff, Permission::HandleCases).await?;
     let today = beijing_date(Utc::now());
     let mut overdue = 0;
     let mut line = 0;

@@ -20,9 +20,8 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
-use super::consultations::scope;
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
+use crate::auth::{CurrentStaff, check_in, scope, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -67,18 +66,10 @@ pub async fn event_view(
     ))
 }
 
-async fn scope_ids(state: &AppState, staff: &Staff) -> Result<Vec<i64>, WebError> {
-    Ok(scope(state, staff, Permission::Supervise)
-        .await?
-        .iter()
-        .map(|o| o.id)
-        .collect())
-}
-
 /// Open events whose clocks need attention now (overdue or due soon), worst first.
 pub async fn needing_attention(state: &AppState, staff: &Staff) -> Result<Vec<Value>, WebError> {
     let now = Utc::now();
-    let ids = scope_ids(state, staff).await?;
+    let ids = scope_ids(state, staff, Permission::Supervise).await?;
     let mut out = Vec::new();
     for e in opinions::list_for_orgs(&state.store, &ids, false).await? {
         let (view, worst) = event_view(state, &e, now).await?;
@@ -97,7 +88,7 @@ pub async fn list(
     CurrentStaff(staff): CurrentStaff,
 ) -> Result<Response, WebError> {
     let now = Utc::now();
-    let ids = scope_ids(&state, &staff).await?;
+    let ids = scope_ids(&state, &staff, Permission::Supervise).await?;
     let mut rows = Vec::new();
     for e in opinions::list_for_orgs(&state.store, &ids, true).await? {
         rows.push(event_view(&state, &e, now).await?.0);

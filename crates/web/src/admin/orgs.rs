@@ -5,14 +5,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
+use gongkai_domain::role::Permission;
 use gongkai_store::orgs::{self, NewOrganisation};
+use gongkai_store::users::Staff;
 use gongkai_store::{Actor, StoreError};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{FieldErrors, field_error};
 use crate::WebError;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -32,14 +34,17 @@ pub struct OrgForm {
     parent: String,
 }
 
+/// The page: the organisations the administrator manages (in a deployment shared by several
+/// sites, only their own site's tree), which are also the parents the add form offers.
 async fn render(
     state: &AppState,
     ctx: &PageCtx,
+    staff: &Staff,
     status: StatusCode,
     form: &OrgForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let list = orgs::list(&state.store).await?;
+    let list = scope(state, staff, Permission::ManageOrganisations).await?;
     state
         .page_with_status(
             ctx,
@@ -51,10 +56,15 @@ async fn render(
 }
 
 /// Lists organisations with an empty add form.
-pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
     render(
         &state,
         &ctx,
+        &staff,
         StatusCode::OK,
         &OrgForm::default(),
         &FieldErrors::new(),
@@ -93,7 +103,10 @@ pub async fn create(
             .map_err(|e| field_error(&mut errors, e))
             .ok()
     };
+    // A new organisation goes under one the administrator manages; a new site (a top-level
+    // government) is the operator's to add, from the command line.
     let parent = if form.parent.trim().is_empty() {
+        errors.insert("parent", "请选择上级机构".into());
         None
     } else {
         OrgCode::parse(&form.parent)
@@ -102,6 +115,12 @@ pub async fn create(
             })
             .ok()
     };
+    if let Some(code) = &parent {
+        let managed = scope(&state, &staff, Permission::ManageOrganisations).await?;
+        if !managed.iter().any(|o| o.code == code.as_str()) {
+            errors.insert("parent", "只能在您所管理的机构下添加".into());
+        }
+    }
     if let (true, Some(code), Some(name)) = (errors.is_empty(), code, name) {
         let actor = Actor::user(&staff.username, &ip);
         let new = NewOrganisation {
@@ -122,5 +141,13 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    render(&state, &ctx, StatusCode::BAD_REQUEST, &form, &errors).await
+    render(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::BAD_REQUEST,
+        &form,
+        &errors,
+    )
+    .await
 }

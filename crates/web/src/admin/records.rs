@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
+use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -136,24 +136,6 @@ impl RecordForm {
 
 fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
-}
-
-/// Organisations (ids) the staff member may act for with `permission`: each grant's
-/// organisation and everything below it.
-async fn scope(
-    state: &AppState,
-    staff: &Staff,
-    permission: Permission,
-) -> Result<Vec<orgs::Organisation>, WebError> {
-    let all = orgs::list(&state.store).await?;
-    let mut out = Vec::new();
-    for o in all {
-        let chain = orgs::chain(&state.store, o.id).await?;
-        if staff.grants.allows(permission, &chain) {
-            out.push(o);
-        }
-    }
-    Ok(out)
 }
 
 /// Validates the form into content, collecting field errors. `themes` is the site's theme

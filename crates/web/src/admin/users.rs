@@ -4,16 +4,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::org::OrgCode;
-use gongkai_domain::role::Role;
+use gongkai_domain::role::{Permission, Role};
 use gongkai_domain::user::{DisplayName, NewPassword, Username};
-use gongkai_store::users::{self, NewStaff};
+use gongkai_store::users::{self, NewStaff, Staff};
 use gongkai_store::{Actor, StoreError};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{FieldErrors, field_error};
 use crate::WebError;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, check_org, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -31,18 +31,22 @@ fn role_choices() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
 }
 
+/// The page: the accounts of the organisations the administrator manages (in a deployment shared
+/// by several sites, only their own site's), and the add form offering only those organisations.
 async fn render(
     state: &AppState,
     ctx: &PageCtx,
+    staff: &Staff,
     status: StatusCode,
     form: &UserForm,
     errors: &FieldErrors,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
+    let orgs = scope(state, staff, Permission::ManageUsers).await?;
     let list = users::list(&state.store).await?;
-    let orgs = gongkai_store::orgs::list(&state.store).await?;
     let rows: Vec<_> = list
         .iter()
+        .filter(|u| orgs.iter().any(|o| o.id == u.org_id))
         .map(|u| {
             context! {
                 username => &u.username, display_name => &u.display_name, org_name => &u.org_name,
@@ -61,10 +65,15 @@ async fn render(
 }
 
 /// Lists accounts with an empty add form.
-pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
     render(
         &state,
         &ctx,
+        &staff,
         StatusCode::OK,
         &UserForm::default(),
         &FieldErrors::new(),
@@ -116,6 +125,12 @@ pub async fn create(
             errors.insert("org", "请选择所属机构".into());
         })
         .ok();
+    if let Some(code) = &org {
+        let managed = scope(&state, &staff, Permission::ManageUsers).await?;
+        if !managed.iter().any(|o| o.code == code.as_str()) {
+            errors.insert("org", "只能在您所管理的机构中添加账号".into());
+        }
+    }
     let roles: Vec<Role> = form
         .roles
         .iter()
@@ -149,7 +164,16 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    render(&state, &ctx, StatusCode::BAD_REQUEST, &form, &errors, None).await
+    render(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::BAD_REQUEST,
+        &form,
+        &errors,
+        None,
+    )
+    .await
 }
 
 /// Status form: `disabled=1` disables, `disabled=0` enables.
@@ -168,6 +192,8 @@ pub async fn set_status(
     axum::Form(f): axum::Form<StatusForm>,
 ) -> Result<Response, WebError> {
     let username = Username::parse(&username)?;
+    let target = users::by_username(&state.store, &username).await?;
+    check_org(&state, &staff, Permission::ManageUsers, target.org_id).await?;
     let disable = f.disabled == "1";
     if disable && username.as_str() == staff.username {
         return Err(WebError::Conflict("不能停用自己的账号".into()));
@@ -199,6 +225,8 @@ pub async fn reset_password(
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let username = Username::parse(&username)?;
+    let target = users::by_username(&state.store, &username).await?;
+    check_org(&state, &staff, Permission::ManageUsers, target.org_id).await?;
     match NewPassword::parse(&f.password) {
         Ok(pw) => {
             users::set_password(
@@ -211,6 +239,7 @@ pub async fn reset_password(
             render(
                 &state,
                 &ctx,
+                &staff,
                 StatusCode::OK,
                 &UserForm::default(),
                 &FieldErrors::new(),
