@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Role;
 use gongkai_domain::user::{DisplayName, NewPassword, Username};
 use gongkai_store::audit::{self, Verification};
@@ -12,6 +12,8 @@ use gongkai_store::{Actor, Engine, Store, orgs, users};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
+
+use crate::support::add_orgs;
 
 const PASSWORD: &str = "Test-2026-pass";
 
@@ -63,25 +65,14 @@ async fn spawn_app_with_policy(
 ) -> App {
     let db = TestDb::new(engine).await;
     let store = must(Store::open(&db.url).await);
-    for (code, name, parent) in [
-        ("WQX001", "乌恰县人民政府", None),
-        ("WQX004", "乌恰县财政局", Some("WQX001")),
-    ] {
-        must(
-            orgs::create(
-                &store,
-                &Actor::system(),
-                orgs::NewOrganisation {
-                    code: must(OrgCode::parse(code)),
-                    name: must(OrgName::parse(name)),
-                    short_name: None,
-                    kind: None,
-                    parent: parent.map(|p| must(OrgCode::parse(p))),
-                },
-            )
-            .await,
-        );
-    }
+    add_orgs(
+        &store,
+        &[
+            ("WQX001", "乌恰县人民政府", None),
+            ("WQX004", "乌恰县财政局", Some("WQX001")),
+        ],
+    )
+    .await;
     add_user(&store, "admin", "WQX001", Role::Admin).await;
     add_user(&store, "editor", "WQX004", Role::Editor).await;
     let mut state = must(AppState::new(store.clone(), WebConfig::default()));
@@ -356,25 +347,14 @@ async fn two_sites_share_a_deployment_and_each_administrator_stays_in_their_own(
     for engine in ENGINES {
         let app = spawn_app(engine).await;
         // A second county on the same deployment (集约化), with its own department and staff.
-        for (code, name, parent) in [
-            ("ATS001", "阿图什市人民政府", None),
-            ("ATS004", "阿图什市财政局", Some("ATS001")),
-        ] {
-            must(
-                orgs::create(
-                    &app.store,
-                    &Actor::system(),
-                    orgs::NewOrganisation {
-                        code: must(OrgCode::parse(code)),
-                        name: must(OrgName::parse(name)),
-                        short_name: None,
-                        kind: None,
-                        parent: parent.map(|p| must(OrgCode::parse(p))),
-                    },
-                )
-                .await,
-            );
-        }
+        add_orgs(
+            &app.store,
+            &[
+                ("ATS001", "阿图什市人民政府", None),
+                ("ATS004", "阿图什市财政局", Some("ATS001")),
+            ],
+        )
+        .await;
         add_user(&app.store, "ats-admin", "ATS001", Role::Admin).await;
         add_user(&app.store, "ats-editor", "ATS004", Role::Editor).await;
         let sites: Vec<String> = must(orgs::sites(&app.store).await)

@@ -37,21 +37,12 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
-    spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
-}
-
-/// Starts the app with a configuration adjusted by `adjust`.
-pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig)) -> App {
-    let db = TestDb::new(engine).await;
-    let store = must(Store::open(&db.url).await);
-    for (code, name, parent) in [
-        ("WQX001", "乌恰县人民政府", None),
-        ("WQX004", "乌恰县财政局", Some("WQX001")),
-    ] {
+/// Creates organisations `(code, name, parent code)` in order, as the command line would.
+pub async fn add_orgs(store: &Store, list: &[(&str, &str, Option<&str>)]) {
+    for (code, name, parent) in list {
         must(
             orgs::create(
-                &store,
+                store,
                 &Actor::system(),
                 orgs::NewOrganisation {
                     code: must(OrgCode::parse(code)),
@@ -64,6 +55,24 @@ pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig))
             .await,
         );
     }
+}
+
+pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
+    spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
+}
+
+/// Starts the app with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig)) -> App {
+    let db = TestDb::new(engine).await;
+    let store = must(Store::open(&db.url).await);
+    add_orgs(
+        &store,
+        &[
+            ("WQX001", "乌恰县人民政府", None),
+            ("WQX004", "乌恰县财政局", Some("WQX001")),
+        ],
+    )
+    .await;
     for (name, role) in [
         ("editor", Role::Editor),
         ("editor2", Role::Editor),
