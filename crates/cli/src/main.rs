@@ -1,5 +1,15 @@
 //! `gongkai`: one binary for the portal, the back office, the API and the command line.
 
+/// Prints a line to standard output, ignoring a reader that has gone away (`gongkai audit show |
+/// head`) or a closed stdout under a service manager, where `println!` would panic: the command,
+/// or the server, carries on.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod config;
 mod demo;
 mod error;
@@ -451,14 +461,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Init => {
             let store = open_store(&config).await?;
             let empty = store.is_empty().await?;
-            println!(
+            say!(
                 "数据库已就绪（{}，结构版本 {}）：{}",
                 store.engine().name(),
                 gongkai_store::migrate::latest_version(),
                 config::redact_url(&config.database_url())
             );
             if empty {
-                println!("数据库为空。下一步：gongkai org add --code 代码 --name 本级政府名称");
+                say!("数据库为空。下一步：gongkai org add --code 代码 --name 本级政府名称");
             }
             store.close().await;
             Ok(())
@@ -488,7 +498,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let done = gongkai_web::search::rebuild(&store, &index, |n| bar.set_position(n as u64))
                 .await?;
             bar.finish_and_clear();
-            println!(
+            say!(
                 "搜索索引已重建：{done} 条信息，用时 {:.1} 秒。",
                 started.elapsed().as_secs_f64()
             );
@@ -505,7 +515,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 },
             )?;
             let sent = gongkai_web::notify::due_soon_digest(&state).await?;
-            println!("已发送到期提醒邮件 {sent} 封。");
+            say!("已发送到期提醒邮件 {sent} 封。");
             Ok(())
         }
     }
@@ -528,7 +538,7 @@ async fn org_command(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
                 parent: parent.as_deref().map(OrgCode::parse).transpose()?,
             };
             let org = orgs::create(store, &Actor::cli(), new).await?;
-            println!("已添加机构：{}（{}）", org.name, org.code);
+            say!("已添加机构：{}（{}）", org.name, org.code);
         }
         OrgCommand::List { json } => {
             let list = orgs::list(store).await?;
@@ -537,16 +547,16 @@ async fn org_command(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
                     .iter()
                     .map(|o| serde_json::json!({ "code": o.code, "name": o.name, "parent": o.parent_code }))
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
                 );
             } else if list.is_empty() {
-                println!("尚无机构。使用 gongkai org add 添加。");
+                say!("尚无机构。使用 gongkai org add 添加。");
             } else {
                 for o in list {
                     let indent = if o.parent_id.is_some() { "  " } else { "" };
-                    println!("{indent}{}\t{}", o.code, o.name);
+                    say!("{indent}{}\t{}", o.code, o.name);
                 }
             }
         }
@@ -584,7 +594,7 @@ async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
                 },
             )
             .await?;
-            println!(
+            say!(
                 "已添加账号：{}（{}，{}，{}）",
                 staff.username,
                 staff.display_name,
@@ -592,7 +602,7 @@ async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
                 staff.role_labels().join("、")
             );
             if let Some(pw) = generated {
-                println!("初始密码：{pw}（请登录后尽快修改）");
+                say!("初始密码：{pw}（请登录后尽快修改）");
             }
         }
         UserCommand::Passwd {
@@ -602,25 +612,25 @@ async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
             let username = Username::parse(&username)?;
             let (password, generated) = password_from(password_stdin)?;
             users::set_password(store, &actor, &username, &password).await?;
-            println!("已重设 {username} 的密码，其已登录的会话均已退出。");
+            say!("已重设 {username} 的密码，其已登录的会话均已退出。");
             if let Some(pw) = generated {
-                println!("新密码：{pw}");
+                say!("新密码：{pw}");
             }
         }
         UserCommand::Disable { username } => {
             let username = Username::parse(&username)?;
             users::set_disabled(store, &actor, &username, true).await?;
-            println!("已停用账号 {username}。");
+            say!("已停用账号 {username}。");
         }
         UserCommand::Enable { username } => {
             let username = Username::parse(&username)?;
             users::set_disabled(store, &actor, &username, false).await?;
-            println!("已启用账号 {username}。");
+            say!("已启用账号 {username}。");
         }
         UserCommand::Email { username, email } => {
             let username = Username::parse(&username)?;
             users::set_email(store, &actor, &username, &email).await?;
-            println!("已设置 {username} 的电子邮箱。");
+            say!("已设置 {username} 的电子邮箱。");
         }
         UserCommand::List { json } => {
             let list = users::list(store).await?;
@@ -635,14 +645,14 @@ async fn user_command(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
                 );
             } else {
                 for u in list {
                     let status = if u.disabled { "（已停用）" } else { "" };
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}{status}",
                         u.username,
                         u.display_name,
@@ -660,7 +670,7 @@ async fn audit_command(store: &Store, cmd: AuditCommand) -> Result<(), CliError>
     match cmd {
         AuditCommand::Verify => match audit::verify(store).await? {
             Verification::Intact(n) => {
-                println!("审计日志完整：共 {n} 条记录，哈希链校验通过。");
+                say!("审计日志完整：共 {n} 条记录，哈希链校验通过。");
                 Ok(())
             }
             Verification::Broken(b) => Err(CliError::AuditBroken(b.to_string())),
@@ -675,9 +685,13 @@ async fn audit_command(store: &Store, cmd: AuditCommand) -> Result<(), CliError>
                 } else {
                     e.ip
                 };
-                println!(
+                say!(
                     "{}\t{at}\t{}\t{}\t{}:{}\t{ip}",
-                    e.seq, e.actor, e.action, e.object_type, e.object_id
+                    e.seq,
+                    e.actor,
+                    e.action,
+                    e.object_type,
+                    e.object_id
                 );
             }
             Ok(())
@@ -707,7 +721,7 @@ async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
                 region.as_ref(),
             )
             .await?;
-            println!("已设置 {key}，重新计算了 {changed} 件申请的答复期限。");
+            say!("已设置 {key}，重新计算了 {changed} 件申请的答复期限。");
         }
         SiteCommand::Set { key, value } => {
             if !keys.contains(&key.as_str()) {
@@ -717,23 +731,23 @@ async fn site_command(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
                 )));
             }
             settings::set(store, &Actor::cli(), &key, &value).await?;
-            println!("已设置 {key}。");
+            say!("已设置 {key}。");
         }
         SiteCommand::Show => {
             for key in keys {
                 let v = settings::get(store, key)
                     .await?
                     .unwrap_or_else(|| "（未设置）".into());
-                println!("{key}\t{v}");
+                say!("{key}\t{v}");
             }
             let default = settings::get(store, "region")
                 .await?
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| "（未设置，仅全国节假日）".into());
-            println!("region\t{default}");
+            say!("region\t{default}");
             for site in orgs::sites(store).await? {
                 if let Some(v) = settings::get(store, &format!("region.{}", site.code)).await? {
-                    println!("region.{}\t{v}", site.code);
+                    say!("region.{}\t{v}", site.code);
                 }
             }
         }
@@ -788,7 +802,7 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<(), CliError>
     .await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64().max(0.001);
-    println!(
+    say!(
         "导入完成：共 {} 行，新增 {} 条，已存在未变 {} 条，拒绝 {} 行；用时 {secs:.1} 秒（{:.0} 行/秒）。",
         report.rows,
         report.created,
@@ -797,13 +811,13 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<(), CliError>
         report.rows as f64 / secs
     );
     if report.undated > 0 {
-        println!("其中 {} 行没有日期，已按今天的日期发布。", report.undated);
+        say!("其中 {} 行没有日期，已按今天的日期发布。", report.undated);
     }
     for r in report.rejected.iter().take(50) {
-        println!("  第 {} 行：{}", r.line, r.reason);
+        say!("  第 {} 行：{}", r.line, r.reason);
     }
     if report.rejected.len() > 50 {
-        println!("  ……另有 {} 行被拒绝。", report.rejected.len() - 50);
+        say!("  ……另有 {} 行被拒绝。", report.rejected.len() - 50);
     }
     Ok(())
 }
@@ -811,23 +825,23 @@ async fn import_command(store: &Store, args: ImportArgs) -> Result<(), CliError>
 async fn scan_command(store: &Store, json: bool) -> Result<(), CliError> {
     let report = gongkai_store::screening::scan_published(store).await?;
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into())
         );
         return Ok(());
     }
     let total: usize = report.organisations.iter().map(|o| o.total).sum();
-    println!(
+    say!(
         "已审查 {} 条已发布信息，发现 {total} 处疑似问题。",
         report.scanned
     );
     for o in &report.organisations {
-        println!("{}（{} 处）", o.org_name, o.total);
+        say!("{}（{} 处）", o.org_name, o.total);
         for r in &o.records {
-            println!("  {} {}", r.index_no, r.title);
+            say!("  {} {}", r.index_no, r.title);
             for f in &r.findings {
-                println!("    [{}] {}：{}", f.label(), f.location, f.context);
+                say!("    [{}] {}：{}", f.label(), f.location, f.context);
             }
         }
     }
@@ -853,7 +867,7 @@ async fn calendar_command(store: &Store, cmd: CalendarCommand) -> Result<(), Cli
         } => {
             let from = parse_date(&from).map_err(err)?;
             let region = region_arg(region.as_deref())?;
-            println!(
+            say!(
                 "{}",
                 cal.due_date(from, working_days, region.as_ref())
                     .map_err(err)?
@@ -862,7 +876,7 @@ async fn calendar_command(store: &Store, cmd: CalendarCommand) -> Result<(), Cli
         CalendarCommand::IsWorkingDay { date, region } => {
             let date = parse_date(&date).map_err(err)?;
             let region = region_arg(region.as_deref())?;
-            println!(
+            say!(
                 "{}",
                 if cal.is_working_day(date, region.as_ref()).map_err(err)? {
                     "yes"
@@ -879,7 +893,7 @@ async fn calendar_command(store: &Store, cmd: CalendarCommand) -> Result<(), Cli
                 gongkai_store::calendar::import_year(store, &Actor::cli(), region.as_ref(), &text)
                     .await?;
             let changed = gongkai_store::applications::recompute_open(store, &Actor::cli()).await?;
-            println!(
+            say!(
                 "已{}日历数据；{changed} 件未办结申请的答复期限随之更新。",
                 if replaced { "替换" } else { "导入" }
             );

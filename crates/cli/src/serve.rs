@@ -41,12 +41,12 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             };
             let parsed = NewPassword::parse(&password)?;
             let (accounts, content) = demo::load(&store, &parsed).await?;
-            println!(
+            say!(
                 "已载入演示数据：乌恰县人民政府及其 {} 个部门、{} 个乡镇。",
                 demo::DEPARTMENTS.len(),
                 demo::TOWNSHIPS.len()
             );
-            println!(
+            say!(
                 "已发布演示信息 {} 条{}。",
                 content.published,
                 if content.corpus {
@@ -55,13 +55,13 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
                     "（未找到语料库 ../shared/corpus，仅载入示例信息；可用 GONGKAI_DEMO_CORPUS 指定）"
                 }
             );
-            println!("已载入演示依申请公开申请 5 件（申请人查询密码均为 demo-chaxun）。");
-            println!("演示账号（密码均为 {password}）：");
+            say!("已载入演示依申请公开申请 5 件（申请人查询密码均为 demo-chaxun）。");
+            say!("演示账号（密码均为 {password}）：");
             for a in accounts {
-                println!("  {:<16} {}（{}）", a.username, a.role, a.org);
+                say!("  {:<16} {}（{}）", a.username, a.role, a.org);
             }
         } else {
-            println!("数据库中已有数据，--demo 未做任何更改。");
+            say!("数据库中已有数据，--demo 未做任何更改。");
         }
     }
     let state = AppState::new(
@@ -80,17 +80,17 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
         },
     )?;
     let local = listener.local_addr()?;
-    println!(
+    say!(
         "gongkai {} 已启动：http://{local}/ （数据库：{}，{}）",
         env!("CARGO_PKG_VERSION"),
         store.engine().name(),
         redact_url(&config.database_url())
     );
-    println!("管理后台：http://{local}/admin   按 Ctrl+C 停止。");
+    say!("管理后台：http://{local}/admin   按 Ctrl+C 停止。");
     tracing::info!(%local, engine = store.engine().name(), "listening");
     gongkai_web::serve(listener, state, shutdown).await?;
     store.close().await;
-    println!("gongkai 已停止。");
+    say!("gongkai 已停止。");
     Ok(())
 }
 

@@ -347,6 +347,30 @@ async fn bad_input_gets_one_clear_line_and_a_non_zero_exit() {
     assert_one_clear_line(&o, "地址已被占用");
 }
 
+#[tokio::test]
+async fn a_reader_that_goes_away_is_not_a_panic() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let o = gongkai(
+        &db,
+        &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // `gongkai org list | head -0`: the pipe's reading end is closed before anything is written.
+    let mut child = must(
+        Command::new(BIN)
+            .arg("--data")
+            .arg(&db.dir)
+            .args(["org", "list"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn(),
+    );
+    drop(child.stdout.take());
+    let o = must(child.wait_with_output());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
 #[test]
 fn help_is_in_chinese() {
     let o = must(Command::new(BIN).arg("--help").output());
