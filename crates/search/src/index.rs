@@ -568,14 +568,16 @@ impl SearchIndex {
     /// Waits until background segment merges are done and releases the writer (its threads and
     /// memory); the next write opens a new one. Call after a bulk load for a compact index.
     pub fn wait_for_merges(&self) -> Result<(), SearchError> {
-        let writer = self
+        // The lock is held until the old writer is gone: a write meanwhile waits for it instead
+        // of failing to open a second writer on the index.
+        let mut guard = self
             .writer
             .lock()
-            .map_err(|_| SearchError::WriterPoisoned)?
-            .take();
-        if let Some(writer) = writer {
+            .map_err(|_| SearchError::WriterPoisoned)?;
+        if let Some(writer) = guard.take() {
             writer.wait_merging_threads()?;
         }
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }
