@@ -2,31 +2,14 @@
 //! refused until its days are imported, then setting it moves open deadlines (audited); a new
 //! national year imported from a file is answered by `calendar is-working-day`.
 
-use std::process::{Command, Output};
-
 use chrono::{Datelike, Duration, Utc};
 use gongkai_domain::application::{ApplicantKind, DeliveryForm};
 use gongkai_domain::org::OrgCode;
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Engine, Store, audit, orgs};
+use gongkai_store::{Store, audit, orgs};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
-
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn gongkai(db: &TestDb, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.env_remove("GONGKAI_DATABASE_URL")
-        .env_remove("GONGKAI_DATA");
-    match db.engine {
-        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-    };
-    must(cmd.args(args).current_dir(&db.dir).output())
-}
+use crate::support::{gongkai, must};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -9,31 +9,7 @@ use std::time::Duration;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
-
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Runs `gongkai` with the test database selected the way an operator would.
-fn gongkai(db: &TestDb, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.env_remove("GONGKAI_DATABASE_URL")
-        .env_remove("GONGKAI_DATA");
-    match db.engine {
-        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-    };
-    must(cmd.args(args).current_dir(&db.dir).output())
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{BIN, gongkai, must, stderr, stdout};
 
 /// A bad-input failure: non-zero exit, exactly one line on stderr, no panic.
 fn assert_one_clear_line(o: &Output, expect: &str) {
@@ -456,7 +432,11 @@ impl Server {
             .args([format!("-{signal}"), pid])
             .status();
         let status = self.child.wait();
-        let rest: Vec<String> = self.lines.try_iter().collect();
+        // The reader thread may still hold the last lines: take them until it sees the end.
+        let mut rest = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
+            rest.push(line);
+        }
         (status.map(|s| s.success()).unwrap_or(false), rest)
     }
 }

@@ -10,11 +10,7 @@ use std::time::Duration;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store, applications};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
-
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{BIN, must};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_receipt_survives_sigkill() {

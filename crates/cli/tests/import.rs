@@ -2,29 +2,17 @@
 //! published 主动公开 record, a re-run creates nothing, other field names map with `--map`,
 //! and refused rows are reported with their reasons. Also `gongkai scan` (网站自查).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
+use crate::support::{gongkai, must};
+
 const LAWS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/corpus/laws.jsonl.gz"
 );
-
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn gongkai(db: &TestDb, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    match db.engine {
-        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-    };
-    must(cmd.args(args).current_dir(&db.dir).output())
-}
 
 fn out(o: &Output) -> String {
     format!(
