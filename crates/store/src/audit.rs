@@ -25,12 +25,8 @@ pub struct Change<'a> {
 
 /// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.
 pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'_>) -> Result<i64> {
-    if engine == Engine::Postgres {
-        // Serialise appenders so the chain never forks; released at commit or rollback.
-        sqlx::query("SELECT pg_advisory_xact_lock(730002)")
-            .execute(&mut **tx)
-            .await?;
-    }
+    // Appenders one at a time, so the chain never forks.
+    crate::serialise(tx, engine, crate::LOCK_AUDIT).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
         .await?;

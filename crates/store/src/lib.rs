@@ -45,6 +45,25 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// A transaction on either engine.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// The lock key of schema migrations (see [`serialise`]).
+pub(crate) const LOCK_MIGRATIONS: i64 = 730_001;
+/// The lock key of audit appends (see [`serialise`]).
+pub(crate) const LOCK_AUDIT: i64 = 730_002;
+
+/// Makes writers that take the same `key` run one after the other until `tx` ends, on every
+/// node: a transaction-scoped advisory lock on PostgreSQL, released at commit or rollback. On
+/// SQLite a write transaction (`BEGIN IMMEDIATE`, [`Store::begin_write`]) already admits one
+/// writer at a time, so nothing more is taken.
+pub(crate) async fn serialise(tx: &mut Tx, engine: Engine, key: i64) -> Result<()> {
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

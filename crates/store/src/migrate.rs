@@ -51,11 +51,7 @@ fn dialect(sql: &str, engine: Engine) -> String {
 /// Brings the schema up to date; returns the versions applied now.
 pub async fn run(store: &Store) -> Result<Vec<i64>> {
     let mut tx = store.begin_write().await?;
-    if store.engine() == Engine::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(730001)")
-            .execute(&mut *tx)
-            .await?;
-    }
+    crate::serialise(&mut tx, store.engine(), crate::LOCK_MIGRATIONS).await?;
     tx.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::{Engine, Result, Store, now, ts};
+use crate::{Result, Store, now, ts};
 
 /// The advisory-lock key of a scope on PostgreSQL: FNV-1a of the text, so every node takes
 /// the same lock for the same scope. Different scopes may share a key now and then; that only
@@ -26,12 +26,7 @@ fn lock_key(scope: &str) -> i64 {
 /// can never pass the limit, on one node or several.
 pub async fn hit(store: &Store, key: &str, limit: i64, window: Duration) -> Result<bool> {
     let mut tx = store.begin_write().await?;
-    if store.engine() == Engine::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(lock_key(key))
-            .execute(&mut *tx)
-            .await?;
-    }
+    crate::serialise(&mut tx, store.engine(), lock_key(key)).await?;
     // The time is read once the lock is held, so counts and rows follow the order of the lock.
     let at = now();
     let used: i64 = sqlx::query_scalar(
