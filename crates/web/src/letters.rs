@@ -93,19 +93,50 @@ pub fn check_template(text: &str) -> Result<(), String> {
     if text.chars().count() > MAX_TEMPLATE_CHARS {
         return Err(format!("模板不能超过 {MAX_TEMPLATE_CHARS} 个字"));
     }
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return Err("模板中有未闭合的“{”".into());
-        };
-        let name = &after[..close];
-        if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) {
-            return Err(format!("未知的占位符“{{{name}}}”"));
+    for piece in pieces(text) {
+        match piece {
+            Piece::Placeholder(name) if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) => {
+                return Err(format!("未知的占位符“{{{name}}}”"));
+            }
+            Piece::Unclosed(_) => return Err("模板中有未闭合的“{”".into()),
+            _ => {}
         }
-        rest = &after[close + 1..];
     }
     Ok(())
+}
+
+/// A part of a template: plain text, a `{名称}`, or a `{` never closed (with the rest).
+enum Piece<'a> {
+    Text(&'a str),
+    Placeholder(&'a str),
+    Unclosed(&'a str),
+}
+
+/// Splits a template into its parts, in order: the one reading of the placeholder syntax,
+/// shared by the check on saving and the filling of a letter.
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push(Piece::Text(&rest[..open]));
+        }
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                out.push(Piece::Placeholder(&after[..close]));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push(Piece::Unclosed(&rest[open..]));
+                rest = "";
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
 }
 
 /// Fills a reply template for an application, an outcome and the reply date.
@@ -125,29 +156,22 @@ pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: Nai
         ("机关", app.org_name.clone()),
         ("日期", chinese_date(on)),
     ];
-    // One pass, so a value that happens to contain "{…}" is never replaced again.
+    // One pass, so a value that happens to contain "{…}" is never replaced again; anything
+    // that is not a known placeholder stays as written.
     let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| {
-            values
-                .iter()
-                .find(|(name, _)| *name == &after[..close])
-                .map(|(_, v)| (close, v))
-        }) {
-            Some((close, value)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
+    for piece in pieces(template) {
+        match piece {
+            Piece::Text(text) | Piece::Unclosed(text) => out.push_str(text),
+            Piece::Placeholder(name) => match values.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => out.push_str(value),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
         }
     }
-    out.push_str(rest);
     out
 }
 
@@ -356,4 +380,34 @@ pub async fn pdf_response(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_checked_by_the_same_reading_that_fills_them() {
+        assert_eq!(check_template("{申请人}：您好。{日期}"), Ok(()));
+        assert_eq!(
+            check_template("{申请人}：{姓名}"),
+            Err("未知的占位符“{姓名}”".to_owned())
+        );
+        assert_eq!(
+            check_template("{申请人}：{日期"),
+            Err("模板中有未闭合的“{”".to_owned())
+        );
+        for outcome in Outcome::ALL {
+            assert_eq!(check_template(&default_reply_template(*outcome)), Ok(()));
+        }
+        let parts: Vec<String> = pieces("甲{申请人}乙{未知}丙{")
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => format!("T:{t}"),
+                Piece::Placeholder(n) => format!("P:{n}"),
+                Piece::Unclosed(t) => format!("U:{t}"),
+            })
+            .collect();
+        assert_eq!(parts, ["T:甲", "P:申请人", "T:乙", "P:未知", "T:丙", "U:{"]);
+    }
 }
