@@ -1,6 +1,7 @@
 'use strict';
 // Keyboard-only helpers: move focus with Tab, describe the focused element, and check that
 // focus is visible wherever it lands.
+const assert = require('node:assert/strict');
 
 /** Describe document.activeElement, including whether a focus indicator is drawn. */
 async function focused(page) {
@@ -60,4 +61,11 @@ async function pressAndNavigate(page, key) {
   return resp;
 }
 
-module.exports = { focused, tabTo, describeFocus, pressAndNavigate };
+/** Tab to the field labelled `label` (at most `max` presses) and type `text` into it. */
+async function typeInto(page, label, text, problems, max = 3) {
+  const f = await tabTo(page, (x) => x.label === label, { problems, max });
+  assert.ok(['input', 'textarea'].includes(f.tag), `${label}: ${describeFocus(f)}`);
+  await page.keyboard.type(text);
+}
+
+module.exports = { focused, tabTo, describeFocus, pressAndNavigate, typeInto };

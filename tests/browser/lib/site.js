@@ -759,7 +759,10 @@ function externalRequests(requests, origin) {
   });
 }
 
+/** The path of the page's current address. */
+const pathOf = (page) => new URL(page.url()).pathname;
+
 module.exports = {
-  PAGES, MODES, DEFAULT_SIZE_BUDGET, PAGE_DRAFT, SUITE_ACCOUNTS, selectedPages,
+  pathOf, PAGES, MODES, DEFAULT_SIZE_BUDGET, PAGE_DRAFT, SUITE_ACCOUNTS, selectedPages,
   login, ensureAccount, fillLogin, openCataloguePage, signInFor, entryPath, checkIdentity, horizontalOverflow, externalRequests,
 };

@@ -14,14 +14,13 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { externalRequests } = require('../lib/site');
+const { externalRequests, pathOf } = require('../lib/site');
 const ysq = require('../lib/applications');
 const ly = require('../lib/messages');
 const { attachmentName } = require('../lib/records');
 
 const env = useSuite();
 
-const pathOf = (page) => new URL(page.url()).pathname;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Click a link and wait until the URL's path is `pathname`. */

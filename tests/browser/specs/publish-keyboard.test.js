@@ -9,12 +9,10 @@ const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
 const { DEMO_PASSWORD } = require('../lib/server');
-const { MODES } = require('../lib/site');
+const { MODES, pathOf } = require('../lib/site');
 const { focused, tabTo, describeFocus, pressAndNavigate } = require('../lib/keyboard');
 
 const env = useSuite();
-
-const pathOf = (page) => new URL(page.url()).pathname;
 
 /** From the login page: skip link, 用户名, 密码, Space on 登录. */
 async function keyboardLogin(page, username, problems) {

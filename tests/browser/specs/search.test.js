@@ -10,7 +10,7 @@ const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { MODES, externalRequests } = require('../lib/site');
+const { MODES, externalRequests, pathOf } = require('../lib/site');
 const { focused, tabTo, describeFocus, pressAndNavigate } = require('../lib/keyboard');
 const rec = require('../lib/records');
 const search = require('../lib/search');
@@ -18,7 +18,6 @@ const search = require('../lib/search');
 const env = useSuite();
 const { WORD, ORG, NOTHING } = search;
 
-const pathOf = (page) => new URL(page.url()).pathname;
 const param = (page, name) => new URL(page.url()).searchParams.get(name);
 
 /** Click a link and wait for the page it leads to. */

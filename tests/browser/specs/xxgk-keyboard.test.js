@@ -10,14 +10,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { MODES, externalRequests } = require('../lib/site');
+const { MODES, externalRequests, pathOf } = require('../lib/site');
 const { focused, tabTo, pressAndNavigate } = require('../lib/keyboard');
 const rec = require('../lib/records');
 const { publishThroughUi } = require('../lib/workflow');
 
 const env = useSuite();
 
-const pathOf = (page) => new URL(page.url()).pathname;
 const COLUMN = '财政预算、决算信息';
 
 describe('政务公开 keyboard only', () => {

@@ -8,20 +8,11 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { MODES } = require('../lib/site');
-const { focused, tabTo, describeFocus, pressAndNavigate } = require('../lib/keyboard');
+const { MODES, pathOf } = require('../lib/site');
+const { focused, tabTo, describeFocus, pressAndNavigate, typeInto } = require('../lib/keyboard');
 const ysq = require('../lib/applications');
 
 const env = useSuite();
-
-const pathOf = (page) => new URL(page.url()).pathname;
-
-/** Tab to the field labelled `label` (at most `max` presses) and type `text` into it. */
-async function typeInto(page, label, text, problems, max = 3) {
-  const f = await tabTo(page, (x) => x.label === label, { problems, max });
-  assert.ok(['input', 'textarea'].includes(f.tag), `${label}: ${describeFocus(f)}`);
-  await page.keyboard.type(text);
-}
 
 for (const mode of MODES) {
   describe(`依申请公开 keyboard only, ${mode} mode`, () => {

@@ -11,13 +11,11 @@ const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
 const { DEMO_PASSWORD } = require('../lib/server');
-const { externalRequests } = require('../lib/site');
+const { externalRequests, pathOf } = require('../lib/site');
 const ysq = require('../lib/applications');
 const { attachmentName } = require('../lib/records');
 
 const env = useSuite();
-
-const pathOf = (page) => new URL(page.url()).pathname;
 
 /** Click a link and wait until the URL's path is `pathname`. */
 async function follow(page, link, pathname) {

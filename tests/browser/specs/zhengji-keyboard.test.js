@@ -9,20 +9,11 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { MODES, externalRequests } = require('../lib/site');
-const { focused, tabTo, describeFocus, pressAndNavigate } = require('../lib/keyboard');
+const { MODES, externalRequests, pathOf } = require('../lib/site');
+const { focused, tabTo, describeFocus, pressAndNavigate, typeInto } = require('../lib/keyboard');
 const zj = require('../lib/zhengji');
 
 const env = useSuite();
-
-const pathOf = (page) => new URL(page.url()).pathname;
-
-/** Tab to the field labelled `label` (at most `max` presses) and type `text` into it. */
-async function typeInto(page, label, text, problems, max = 3) {
-  const f = await tabTo(page, (x) => x.label === label, { problems, max });
-  assert.ok(['input', 'textarea'].includes(f.tag), `${label}: ${describeFocus(f)}`);
-  await page.keyboard.type(text);
-}
 
 for (const mode of MODES) {
   describe(`征求意见 keyboard only, ${mode} mode`, () => {

@@ -8,12 +8,10 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { useSuite } = require('../lib/suite');
 const { newContext } = require('../lib/browser');
-const { login } = require('../lib/site');
+const { login, pathOf } = require('../lib/site');
 const zj = require('../lib/zhengji');
 
 const env = useSuite();
-
-const pathOf = (page) => new URL(page.url()).pathname;
 
 async function follow(page, link, pathname) {
   await Promise.all([page.waitForURL((u) => u.pathname === pathname), link.click()]);
