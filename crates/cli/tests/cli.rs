@@ -9,7 +9,7 @@ use std::time::Duration;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-use crate::support::{BIN, gongkai, must, stderr, stdout};
+use crate::support::{BIN, command, gongkai, must, stderr, stdout};
 
 /// A bad-input failure: non-zero exit, exactly one line on stderr, no panic.
 fn assert_one_clear_line(o: &Output, expect: &str) {
@@ -124,16 +124,9 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
 /// Runs `gongkai` with `input` on standard input.
 fn gongkai_with_stdin(db: &TestDb, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut cmd = Command::new(BIN);
-    cmd.env_remove("GONGKAI_DATABASE_URL")
-        .env_remove("GONGKAI_DATA");
-    match db.engine {
-        Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-    };
     let mut child = must(
-        cmd.args(args)
-            .current_dir(&db.dir)
+        command(db)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -370,18 +363,13 @@ struct Server {
 
 impl Server {
     fn start(db: &TestDb, extra: &[&str]) -> Self {
-        let mut cmd = Command::new(BIN);
-        match db.engine {
-            Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-            Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-        };
         let log = db.dir.join("serve-stderr.log");
         let mut child = must(
-            cmd.args(["serve", "--listen", "127.0.0.1:0"])
+            command(db)
+                .args(["serve", "--listen", "127.0.0.1:0"])
                 .args(extra)
                 .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
                 .env_remove("GONGKAI_LOG")
-                .current_dir(&db.dir)
                 .stdout(Stdio::piped())
                 .stderr(must(std::fs::File::create(&log)))
                 .spawn(),

@@ -18,14 +18,21 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 /// SQLite, `--database-url` for PostgreSQL), ignoring any `GONGKAI_DATA`/`GONGKAI_DATABASE_URL`
 /// of the environment.
 pub fn gongkai(db: &TestDb, args: &[&str]) -> Output {
+    must(command(db).args(args).output())
+}
+
+/// `gongkai` pointed at the test database (see [`gongkai`]), run in the test's folder, for
+/// callers that need more than the output (standard input, a long-running server).
+pub fn command(db: &TestDb) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("GONGKAI_DATABASE_URL")
-        .env_remove("GONGKAI_DATA");
+        .env_remove("GONGKAI_DATA")
+        .current_dir(&db.dir);
     match db.engine {
         Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
         Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
     };
-    must(cmd.args(args).current_dir(&db.dir).output())
+    cmd
 }
 
 /// What a command printed on standard output.

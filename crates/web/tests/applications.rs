@@ -22,18 +22,22 @@ fn body(description: &str) -> serde_json::Value {
     })
 }
 
+/// The id of the organisation with `code`.
+async fn org_id(app: &App, code: &str) -> i64 {
+    must(orgs::by_code(&app.store, &must(gongkai_domain::org::OrgCode::parse(code))).await).id
+}
+
+/// How many applications are stored for the organisation with `code`, closed ones included.
+async fn applications_of(app: &App, code: &str) -> usize {
+    let id = org_id(app, code).await;
+    must(applications::list_for_orgs(&app.store, &[id], true).await).len()
+}
+
 /// Stores an application directly (the HTTP form is rate-limited per address).
 async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, String) {
-    let org = must(
-        orgs::by_code(
-            &app.store,
-            &must(gongkai_domain::org::OrgCode::parse("WQX004")),
-        )
-        .await,
-    );
     let new = NewApplication {
         submission_key: gongkai_store::sessions::random_token(),
-        org_id: org.id,
+        org_id: org_id(app, "WQX004").await,
         applicant_kind: ApplicantKind::Natural,
         name: "李四".into(),
         id_number: ID.into(),
@@ -633,14 +637,8 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
             status_of(&app, g).await,
             ("replied".into(), "4-1".into(), status_of(&app, g).await.2)
         );
-        let county = must(
-            orgs::by_code(
-                &app.store,
-                &must(gongkai_domain::org::OrgCode::parse("WQX001")),
-            )
-            .await,
-        );
-        let forwarded = must(applications::list_for_orgs(&app.store, &[county.id], true).await);
+        let county = org_id(&app, "WQX001").await;
+        let forwarded = must(applications::list_for_orgs(&app.store, &[county], true).await);
         assert_eq!(forwarded.len(), 1);
         assert_ne!(forwarded[0].tracking_code, code);
 
@@ -992,17 +990,7 @@ async fn a_concurrent_burst_from_one_address_never_passes_the_limit() {
             }
         }
         assert_eq!((created, limited), (20, 80), "{engine:?}");
-        let org = must(
-            orgs::by_code(
-                &app.store,
-                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
-            )
-            .await,
-        );
-        assert_eq!(
-            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
-            20
-        );
+        assert_eq!(applications_of(&app, "WQX004").await, 20);
     }
 }
 
@@ -1012,16 +1000,7 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
         // The production upload limit (50 MB), so the 20 MB field reaches the form reader.
         let app = spawn_app(engine, 50 * 1024 * 1024).await;
         let huge = "申".repeat(7 * 1024 * 1024); // 21 MB of UTF-8
-        let count = |app: &App| {
-            let store = app.store.clone();
-            async move {
-                let org = must(
-                    orgs::by_code(&store, &must(gongkai_domain::org::OrgCode::parse("WQX004")))
-                        .await,
-                );
-                must(applications::list_for_orgs(&store, &[org.id], true).await).len()
-            }
-        };
+
         // The form: refused, with the proof file not written either.
         let citizen = Session::anonymous(&app).await;
         let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
@@ -1047,7 +1026,7 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
             .await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{engine:?}");
         assert!(must(r.text().await).contains("填写的内容过长"));
-        assert_eq!(count(&app).await, 0);
+        assert_eq!(applications_of(&app, "WQX004").await, 0);
         let blob = gongkai_store::attachments::blob_path(
             &app.db.dir,
             &gongkai_store::attachments::sha256_hex(&gongkai_content::fixtures::pdf()),
@@ -1083,7 +1062,7 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
                 .is_some_and(|m| m.contains("提交的内容过大")),
             "{answer}"
         );
-        assert_eq!(count(&app).await, 0);
+        assert_eq!(applications_of(&app, "WQX004").await, 0);
         let entries = must(gongkai_store::audit::recent(&app.store, 50, None).await);
         assert!(!entries.iter().any(|e| e.action == "application.submit"));
     }
@@ -1376,17 +1355,7 @@ async fn the_same_form_sent_twice_at_once_is_stored_once() {
         }
         codes.dedup();
         assert_eq!(codes.len(), 1, "one receipt for one form: {codes:?}");
-        let org = must(
-            orgs::by_code(
-                &app.store,
-                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
-            )
-            .await,
-        );
-        assert_eq!(
-            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
-            1
-        );
+        assert_eq!(applications_of(&app, "WQX004").await, 1);
     }
 }
 
@@ -1507,15 +1476,8 @@ async fn organisations_apply_and_every_missing_part_is_named() {
                 "{answer}"
             );
         }
-        let org = must(
-            orgs::by_code(
-                &app.store,
-                &must(gongkai_domain::org::OrgCode::parse("WQX004")),
-            )
-            .await,
-        );
         assert_eq!(
-            must(applications::list_for_orgs(&app.store, &[org.id], true).await).len(),
+            applications_of(&app, "WQX004").await,
             1,
             "only the valid application is stored"
         );
