@@ -14,10 +14,17 @@ use crate::DomainError;
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
+        }
+
+        /// Serialises as the stored code, so templates and the API see exactly what the
+        /// database holds.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
         }
 
         impl $name {
@@ -207,6 +214,59 @@ impl RecordStatus {
                 format!("“{}”状态的信息不能“{}”", from.label(), action.label()),
             )),
         }
+    }
+}
+
+/// Where the public may meet a record: the one definition of "what the public may see".
+///
+/// [`Visibility::admits`] decides it for a record in memory, and the store writes the same
+/// definition as SQL (`gongkai_store::records::push_visibility`), so the record page, every
+/// listing and count, the feeds, the sitemap and the search follower cannot drift apart. A test in
+/// the store runs every combination of status, disclosure and publication time through both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility {
+    /// The statuses that qualify.
+    pub statuses: &'static [RecordStatus],
+    /// Whether the publication time must have passed by the moment asked about.
+    pub timed: bool,
+}
+
+impl Visibility {
+    /// Only records the reviewer marked 主动公开 are ever public.
+    pub const DISCLOSURE: Disclosure = Disclosure::Proactive;
+
+    /// In listings, counts, year filters, interpretations, feeds and the sitemap: published and
+    /// due.
+    pub const LISTED: Self = Self {
+        statuses: &[RecordStatus::Published],
+        timed: true,
+    };
+
+    /// The record's own page and its files: a withdrawn record keeps its page, marked with the
+    /// public reason for withdrawal, so links in circulation do not break silently.
+    pub const PAGE: Self = Self {
+        statuses: &[RecordStatus::Published, RecordStatus::Withdrawn],
+        timed: true,
+    };
+
+    /// Held by the search index: published, scheduled ones included ahead of time (the search
+    /// filters hits by publication time, so a scheduled record is found from its minute on).
+    pub const SEARCHABLE: Self = Self {
+        statuses: &[RecordStatus::Published],
+        timed: false,
+    };
+
+    /// Whether a record with these facts is visible at `at`.
+    pub fn admits(
+        &self,
+        status: RecordStatus,
+        disclosure: Option<Disclosure>,
+        published_at: Option<chrono::DateTime<chrono::Utc>>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        self.statuses.contains(&status)
+            && disclosure == Some(Self::DISCLOSURE)
+            && (!self.timed || published_at.is_some_and(|p| p <= at))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+mod column;
 pub mod consultations;
 mod error;
 pub mod feed;

@@ -8,16 +8,18 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::index_no::{IndexFormat, IndexNo};
 use gongkai_domain::record::{
-    Disclosure, ExemptionGround, InterpretationForm, RecordAction, RecordMeta, RecordStatus,
-    Validity,
+    Disclosure, ExemptionGround, InterpretationForm, RecordAction, RecordKind, RecordMeta,
+    RecordStatus, Validity, Visibility,
 };
-use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
+use gongkai_domain::time::beijing_date;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
-use crate::{Actor, Engine, Result, Store, StoreError, Tx, audit, feed, now, orgs, settings, ts};
+use crate::{
+    Actor, Engine, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, settings, ts,
+};
 
 /// A record as stored, with its organisation's names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,10 +34,10 @@ pub struct Record {
     pub org_name: String,
     /// Its organ code.
     pub org_code: String,
-    /// Kind code.
-    pub kind: String,
-    /// Status code.
-    pub status: String,
+    /// Kind.
+    pub kind: RecordKind,
+    /// Where it is in its life.
+    pub status: RecordStatus,
     /// 索引号, once approved.
     pub index_no: Option<String>,
     /// 名称.
@@ -43,9 +45,10 @@ pub struct Record {
     /// 文号.
     pub doc_number: String,
     /// 成文日期.
-    pub written_on: Option<String>,
-    /// Publication instant (storage timestamp).
-    pub published_at: Option<String>,
+    pub written_on: Option<NaiveDate>,
+    /// Publication instant (serialised in the storage format).
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
+    pub published_at: Option<DateTime<Utc>>,
     /// 主题分类.
     pub theme: String,
     /// 体裁.
@@ -56,16 +59,16 @@ pub struct Record {
     pub source: String,
     /// 内容概述.
     pub summary: String,
-    /// 有效性 code.
-    pub validity: String,
-    /// When 有效性 last changed (YYYY-MM-DD).
-    pub validity_changed_on: Option<String>,
+    /// 有效性.
+    pub validity: Validity,
+    /// When 有效性 last changed.
+    pub validity_changed_on: Option<NaiveDate>,
     /// The record that replaces this one.
     pub superseded_by: Option<i64>,
-    /// Disclosure attribute code (empty until review).
-    pub disclosure: String,
-    /// Exemption ground code for 不予公开.
-    pub exemption: String,
+    /// Disclosure attribute (none until review).
+    pub disclosure: Option<Disclosure>,
+    /// Exemption ground for 不予公开.
+    pub exemption: Option<ExemptionGround>,
     /// 公开方式.
     pub disclosure_method: String,
     /// Sanitised body HTML.
@@ -74,8 +77,8 @@ pub struct Record {
     pub body_text: String,
     /// The policy an interpretation explains.
     pub interprets_id: Option<i64>,
-    /// 图文解读 / 文字解读 code.
-    pub interpretation_form: String,
+    /// 图文解读 / 文字解读 (interpretations only).
+    pub interpretation_form: Option<InterpretationForm>,
     /// Author's user id (none for imports).
     pub author_id: Option<i64>,
     /// Reviewer's user id.
@@ -99,21 +102,14 @@ pub struct Record {
 }
 
 impl Record {
-    /// Whether the public may see the record's page at `at`.
-    pub fn is_public(&self, at: DateTime<Utc>) -> bool {
-        matches!(self.status.as_str(), "published" | "withdrawn")
-            && self.disclosure == Disclosure::Proactive.code()
-            && self
-                .published_at
-                .as_deref()
-                .and_then(parse_storage_timestamp)
-                .is_some_and(|p| p <= at)
+    /// Whether `visibility` admits the record at `at` (see [`Visibility`]).
+    pub fn visible(&self, visibility: Visibility, at: DateTime<Utc>) -> bool {
+        visibility.admits(self.status, self.disclosure, self.published_at, at)
     }
 
-    /// The parsed status.
-    pub fn status(&self) -> Result<RecordStatus> {
-        RecordStatus::parse(&self.status)
-            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
+    /// Whether the public may see the record's page at `at` (a withdrawn record keeps its page).
+    pub fn is_public(&self, at: DateTime<Utc>) -> bool {
+        self.visible(Visibility::PAGE, at)
     }
 }
 
@@ -126,28 +122,32 @@ fn from_row(row: &AnyRow) -> Result<Record> {
         org_id: row.try_get("org_id")?,
         org_name: row.try_get("org_name")?,
         org_code: row.try_get("org_code")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
+        kind: column::code(row, "kind", RecordKind::parse)?,
+        status: column::code(row, "status", RecordStatus::parse)?,
         index_no: row.try_get("index_no")?,
         title: row.try_get("title")?,
         doc_number: row.try_get("doc_number")?,
-        written_on: row.try_get("written_on")?,
-        published_at: row.try_get("published_at")?,
+        written_on: column::opt_date(row, "written_on")?,
+        published_at: column::opt_timestamp(row, "published_at")?,
         theme: row.try_get("theme")?,
         genre: row.try_get("genre")?,
         keywords: row.try_get("keywords")?,
         source: row.try_get("source")?,
         summary: row.try_get("summary")?,
-        validity: row.try_get("validity")?,
-        validity_changed_on: row.try_get("validity_changed_on")?,
+        validity: column::code(row, "validity", Validity::parse)?,
+        validity_changed_on: column::opt_date(row, "validity_changed_on")?,
         superseded_by: row.try_get("superseded_by")?,
-        disclosure: row.try_get("disclosure")?,
-        exemption: row.try_get("exemption")?,
+        disclosure: column::opt_code(row, "disclosure", Disclosure::parse)?,
+        exemption: column::opt_code(row, "exemption", ExemptionGround::parse)?,
         disclosure_method: row.try_get("disclosure_method")?,
         body_html: row.try_get("body_html")?,
         body_text: row.try_get("body_text")?,
         interprets_id: row.try_get("interprets_id")?,
-        interpretation_form: row.try_get("interpretation_form")?,
+        interpretation_form: column::opt_code(
+            row,
+            "interpretation_form",
+            InterpretationForm::parse,
+        )?,
         author_id: row.try_get("author_id")?,
         reviewer_id: row.try_get("reviewer_id")?,
         screening_note: row.try_get("screening_note")?,
@@ -838,9 +838,22 @@ pub struct PublicFilter {
     pub kind: Option<String>,
 }
 
-fn push_public_conditions(q: &mut Sql, f: &PublicFilter, at: &str) {
-    q.push(" WHERE r.status = 'published' AND r.disclosure = 'proactive' AND r.published_at <= ")
-        .text(at);
+/// Appends `visibility` as SQL over the records aliased `r` (starting with ` AND `): the same
+/// definition [`Visibility::admits`] applies in memory.
+pub fn push_visibility(q: &mut Sql, visibility: Visibility, at: DateTime<Utc>) {
+    q.push(" AND r.status IN ")
+        .text_list(visibility.statuses.iter().map(|s| s.code()))
+        .push(" AND r.disclosure = ")
+        .text(Visibility::DISCLOSURE.code());
+    if visibility.timed {
+        q.push(" AND r.published_at IS NOT NULL AND r.published_at <= ")
+            .text(ts(at));
+    }
+}
+
+fn push_public_conditions(q: &mut Sql, f: &PublicFilter, at: DateTime<Utc>) {
+    q.push(" WHERE 1 = 1");
+    push_visibility(q, Visibility::LISTED, at);
     if let Some(site) = f.site_id {
         q.push(" AND r.site_id = ").int(site);
     }
@@ -892,12 +905,13 @@ pub struct Summary {
     pub doc_number: String,
     /// 发布机构.
     pub org_name: String,
-    /// Publication instant (storage timestamp).
-    pub published_at: String,
-    /// Kind code.
-    pub kind: String,
-    /// 有效性 code.
-    pub validity: String,
+    /// Publication instant (serialised in the storage format).
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub published_at: DateTime<Utc>,
+    /// Kind.
+    pub kind: RecordKind,
+    /// 有效性.
+    pub validity: Validity,
     /// 主题分类.
     pub theme: String,
     /// 内容概述 or the start of the body.
@@ -912,16 +926,15 @@ pub async fn list_public(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Summary>, i64)> {
-    let at = ts(at);
     let mut count = Sql::new("SELECT COUNT(*) AS n FROM records r");
-    push_public_conditions(&mut count, filter, &at);
+    push_public_conditions(&mut count, filter, at);
     let total: i64 = count.query().fetch_one(store.pool()).await?.try_get("n")?;
     let mut q = Sql::new(
         "SELECT r.id, r.index_no, r.title, r.doc_number, o.name AS org_name, r.published_at, r.kind, r.validity,
                 r.theme, r.summary, SUBSTR(r.body_text, 1, 120) AS excerpt
          FROM records r JOIN organisations o ON o.id = r.org_id",
     );
-    push_public_conditions(&mut q, filter, &at);
+    push_public_conditions(&mut q, filter, at);
     let per_page = per_page.clamp(1, 100);
     q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
         .int(per_page)
@@ -941,11 +954,11 @@ pub async fn list_public(
                 title: r.try_get("title")?,
                 doc_number: r.try_get("doc_number")?,
                 org_name: r.try_get("org_name")?,
-                published_at: r
-                    .try_get::<Option<String>, _>("published_at")?
-                    .unwrap_or_default(),
-                kind: r.try_get("kind")?,
-                validity: r.try_get("validity")?,
+                published_at: column::opt_timestamp(r, "published_at")?.ok_or_else(|| {
+                    StoreError::Corrupt("published_at：公开信息缺少发布时间".into())
+                })?,
+                kind: column::code(r, "kind", RecordKind::parse)?,
+                validity: column::code(r, "validity", Validity::parse)?,
                 theme: r.try_get("theme")?,
                 summary: if summary.is_empty() { excerpt } else { summary },
             })
@@ -956,14 +969,18 @@ pub async fn list_public(
 
 /// Years in which a site published something, newest first (for the year filter).
 pub async fn public_years(store: &Store, site_id: i64, at: DateTime<Utc>) -> Result<Vec<i32>> {
-    let stamps: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT SUBSTR(published_at, 1, 4) FROM records
-         WHERE site_id = $1 AND status = 'published' AND disclosure = 'proactive' AND published_at <= $2",
-    )
-    .bind(site_id)
-    .bind(ts(at))
-    .fetch_all(store.pool())
-    .await?;
+    let mut q = Sql::new(
+        "SELECT DISTINCT SUBSTR(r.published_at, 1, 4) AS y FROM records r WHERE r.site_id = ",
+    );
+    q.int(site_id);
+    push_visibility(&mut q, Visibility::LISTED, at);
+    let stamps: Vec<String> = q
+        .query()
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("y"))
+        .collect::<Result<_, _>>()?;
     let mut years: Vec<i32> = stamps.iter().filter_map(|s| s.parse().ok()).collect();
     // A record published in the last hours of 31 December UTC belongs to the next Beijing year.
     let extra: Vec<i32> = years.iter().map(|y| y + 1).collect();
@@ -990,14 +1007,11 @@ pub async fn interpretations(
     policy_id: i64,
     at: DateTime<Utc>,
 ) -> Result<Vec<Record>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE r.interprets_id = $1 AND r.status = 'published' AND r.disclosure = 'proactive'
-         AND r.published_at <= $2 ORDER BY r.published_at"
-    )))
-    .bind(policy_id)
-    .bind(ts(at))
-    .fetch_all(store.pool())
-    .await?;
+    let mut q = Sql::new(format!("{SELECT} WHERE r.interprets_id = "));
+    q.int(policy_id);
+    push_visibility(&mut q, Visibility::LISTED, at);
+    q.push(" ORDER BY r.published_at");
+    let rows = q.query().fetch_all(store.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -1169,13 +1183,16 @@ pub async fn count_public(store: &Store, site_id: i64, at: DateTime<Utc>) -> Res
 /// Ids of every record the search index should hold (published 主动公开, including those
 /// scheduled for later: the search filters by publication time), in id order after `after`.
 pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM records WHERE status = 'published' AND disclosure = 'proactive' AND id > $1 ORDER BY id LIMIT $2",
-    )
-    .bind(after)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?)
+    let mut q = Sql::new("SELECT r.id FROM records r WHERE r.id > ");
+    q.int(after);
+    push_visibility(&mut q, Visibility::SEARCHABLE, now());
+    q.push(" ORDER BY r.id LIMIT ").int(limit);
+    q.query()
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get("id")?))
+        .collect()
 }
 
 /// Counts a search query for 热门搜索 (normalised by the caller, at most 50 characters).

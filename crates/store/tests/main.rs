@@ -6,3 +6,4 @@
 mod durability;
 mod listing;
 mod story;
+mod visibility;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use gongkai_domain::record::{RecordKind, Validity};
+use gongkai_domain::record::Visibility;
 use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
 use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
@@ -23,7 +23,7 @@ fn search_error(e: gongkai_search::SearchError) -> WebError {
 /// The search document of a record (all its text, attachments included).
 pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, WebError> {
     let files = attachments::list(store, r.id).await?;
-    let published = r.published_at.as_deref().and_then(parse_storage_timestamp);
+    let published = r.published_at;
     Ok(Doc {
         id: r.index_no.clone().unwrap_or_default(),
         title: r.title.clone(),
@@ -37,14 +37,8 @@ pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, WebError> {
         org_code: r.org_code.clone(),
         org_name: r.org_name.clone(),
         theme: r.theme.replace('\\', "/"),
-        kind: RecordKind::parse(&r.kind)
-            .map(|k| k.label())
-            .unwrap_or_default()
-            .to_owned(),
-        validity: Validity::parse(&r.validity)
-            .map(|v| v.label())
-            .unwrap_or_default()
-            .to_owned(),
+        kind: r.kind.label().to_owned(),
+        validity: r.validity.label().to_owned(),
         published_at: published.map_or(0, |t| t.timestamp()),
         year: published.map(|t| chrono::Datelike::year(&beijing_date(t))),
         url: r
@@ -184,7 +178,7 @@ async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(),
     let Some(index_no) = r.index_no.clone() else {
         return Ok(());
     };
-    if r.status == "published" && r.disclosure == "proactive" {
+    if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
         index
             .upsert(&[doc_of(store, &r).await?])
             .map_err(search_error)?;

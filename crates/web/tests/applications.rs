@@ -893,7 +893,7 @@ async fn repeated_requests_become_a_proactive_draft_and_letters_download_as_pdf(
     let record = must(
         gongkai_store::records::get(&app.store, a.proactive_record_id.unwrap_or_default()).await,
     );
-    assert_eq!(record.status, "draft");
+    assert_eq!(record.status.code(), "draft");
     assert!(record.body_text.contains("第四十四条"));
 
     act(&handler, first, &[("kind", "register")]).await;

@@ -346,7 +346,7 @@ async fn the_author_is_never_the_reviewer() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         assert!(must(r.text().await).contains("审核人不能审核自己起草的信息"));
         let rec = must(gongkai_store::records::get(&app.store, id).await);
-        assert_eq!(rec.status, "pending");
+        assert_eq!(rec.status.code(), "pending");
 
         // Nor can a colleague with both roles rewrite someone else's draft and then approve
         // it: only the author edits, adds attachments to or submits a draft.
@@ -379,7 +379,7 @@ async fn the_author_is_never_the_reviewer() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let rec = must(gongkai_store::records::get(&app.store, id).await);
         assert_eq!(
-            (rec.status.as_str(), rec.title.as_str()),
+            (rec.status.code(), rec.title.as_str()),
             ("draft", "他人草稿")
         );
         assert!(must(gongkai_store::attachments::list(&app.store, id).await).is_empty());
@@ -542,7 +542,7 @@ async fn a_refused_review_keeps_what_the_reviewer_typed() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert!(must(r.text().await).contains("发布时间不能早于现在"));
         let rec = must(gongkai_store::records::get(&app.store, id).await);
-        assert_eq!(rec.status, "pending");
+        assert_eq!(rec.status.code(), "pending");
     }
 }
 

@@ -113,20 +113,23 @@ impl RecordForm {
     fn from_record(r: &Record, org_code: &str, interprets: Option<String>) -> Self {
         Self {
             title: r.title.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind.code().to_owned(),
             org: org_code.to_owned(),
             doc_number: r.doc_number.clone(),
-            written_on: r.written_on.clone().unwrap_or_default(),
+            written_on: r.written_on.map(|d| d.to_string()).unwrap_or_default(),
             theme: r.theme.clone(),
             genre: r.genre.clone(),
             keywords: r.keywords.clone(),
             source: r.source.clone(),
             summary: r.summary.clone(),
-            validity: r.validity.clone(),
+            validity: r.validity.code().to_owned(),
             body: r.body_html.clone(),
             columns: r.columns.clone(),
             interprets: interprets.unwrap_or_default(),
-            interpretation_form: r.interpretation_form.clone(),
+            interpretation_form: r
+                .interpretation_form
+                .map(|f| f.code().to_owned())
+                .unwrap_or_default(),
             change_note: String::new(),
             disclosure_method: r.disclosure_method.split('、').map(str::to_owned).collect(),
             screening_note: String::new(),
@@ -196,7 +199,7 @@ async fn content_from_form(
     {
         match gongkai_domain::index_no::IndexNo::parse(&form.interprets) {
             Ok(no) => match records::by_index_no(&state.store, &no).await {
-                Ok(p) if p.status == "published" => interprets_id = Some(p.id),
+                Ok(p) if p.status == RecordStatus::Published => interprets_id = Some(p.id),
                 _ => {
                     errors.insert("interprets", "未找到该索引号对应的已发布政策文件".into());
                 }
@@ -300,7 +303,7 @@ pub async fn list(
         .map(|r| {
             context! {
                 id => r.id, title => r.title, org_name => r.org_name, index_no => r.index_no,
-                kind => RecordKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
+                kind => r.kind.label(),
                 updated => parse_storage_timestamp(&r.updated_at).map(display_minute),
             }
         })
@@ -590,9 +593,7 @@ async fn show_record_page(
         .into_iter()
         .map(|e| context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => action_label(&e.action) })
         .collect();
-    let status_label = RecordStatus::parse(&r.status)
-        .map(|s| s.label())
-        .unwrap_or_default();
+    let status_label = r.status.label();
     state
         .page_with_status(
             ctx,
@@ -601,17 +602,17 @@ async fn show_record_page(
             context! {
                 r => ser(r), status_label => status_label,
                 body_html => Value::from_safe_string(r.body_html.clone()),
-                kind => RecordKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
+                kind => r.kind.label(),
                 findings => ser(&findings), files => files, history => history, error => error,
                 review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
                     decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
                     publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
                 })),
-                is_author => is_author, can_edit => can_draft && is_author && r.status == "draft",
-                can_submit => can_draft && r.status == "draft",
-                can_review => can_review && !is_author && r.status == "pending",
-                author_waiting => is_author && r.status == "pending",
-                can_manage_published => (can_draft || can_review) && r.status == "published",
+                is_author => is_author, can_edit => can_draft && is_author && r.status == RecordStatus::Draft,
+                can_submit => can_draft && r.status == RecordStatus::Draft,
+                can_review => can_review && !is_author && r.status == RecordStatus::Pending,
+                author_waiting => is_author && r.status == RecordStatus::Pending,
+                can_manage_published => (can_draft || can_review) && r.status == RecordStatus::Published,
                 public_url => r.index_no.as_deref().map(crate::public::xxgk::record_url),
                 choices => choices(&site_themes(state, r.org_id).await?),
                 now_local => Utc::now().with_timezone(&beijing()).format("%Y-%m-%dT%H:%M").to_string(),
@@ -683,7 +684,7 @@ pub async fn edit_form(
         None => None,
     };
     let form = RecordForm::from_record(&r, &r.org_code, interprets);
-    let (action, heading) = if r.status == "published" {
+    let (action, heading) = if r.status == RecordStatus::Published {
         (format!("/admin/records/{id}/revise"), "发布更正")
     } else {
         (format!("/admin/records/{id}"), "修改草稿")
@@ -1008,7 +1009,7 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
-    if r.status != "draft" {
+    if r.status != RecordStatus::Draft {
         return show_record(
             &state,
             &ctx,

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::Utc;
 use gongkai_domain::index_no::IndexNo;
-use gongkai_domain::time::parse_storage_timestamp;
 use gongkai_store::records::{self, PublicFilter};
 use gongkai_store::{attachments, orgs};
 use serde::{Deserialize, Serialize};
@@ -37,10 +36,8 @@ pub struct Item {
     url: String,
 }
 
-fn rfc3339(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(|t| gongkai_domain::time::to_beijing(t).to_rfc3339())
-        .unwrap_or_default()
+fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
+    gongkai_domain::time::to_beijing(t).to_rfc3339()
 }
 
 /// Lists public records with filters and pagination.
@@ -108,13 +105,13 @@ pub async fn list(
         .into_iter()
         .map(|s| Item {
             url: record_url(&s.index_no),
-            published_at: rfc3339(&s.published_at),
+            published_at: beijing_rfc3339(s.published_at),
             index_no: s.index_no,
             title: s.title,
             doc_number: s.doc_number,
             organisation: s.org_name,
-            kind: s.kind,
-            validity: s.validity,
+            kind: s.kind.code().to_owned(),
+            validity: s.validity.code().to_owned(),
             theme: s.theme,
         })
         .collect();
@@ -150,7 +147,7 @@ pub async fn show(
     let interpretations: Vec<Value> = records::interpretations(&state.store, r.id, now)
         .await?
         .into_iter()
-        .map(|i| json!({ "index_no": i.index_no, "title": i.title, "form": i.interpretation_form }))
+        .map(|i| json!({ "index_no": i.index_no, "title": i.title, "form": i.interpretation_form.map(|f| f.code()).unwrap_or_default() }))
         .collect();
     // Only a successor the public can open is named.
     let superseded_by = match r.superseded_by {
@@ -165,7 +162,7 @@ pub async fn show(
     let theme_name = gongkai_domain::catalogue::theme_label(&themes, &r.theme);
     Ok(Json(json!({
         "index_no": r.index_no, "title": r.title, "doc_number": r.doc_number, "organisation": r.org_name,
-        "organisation_code": r.org_code, "published_at": r.published_at.as_deref().map(rfc3339),
+        "organisation_code": r.org_code, "published_at": r.published_at.map(beijing_rfc3339),
         "written_on": r.written_on, "theme": r.theme, "theme_name": theme_name, "kind": r.kind, "genre": r.genre, "keywords": r.keywords,
         "source": r.source, "summary": r.summary, "validity": r.validity, "validity_changed_on": r.validity_changed_on,
         "superseded_by": superseded_by, "disclosure_method": r.disclosure_method, "status": r.status, "withdrawn_reason": r.withdrawn_reason,

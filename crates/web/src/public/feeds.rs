@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gongkai_domain::catalogue;
 use gongkai_domain::org::OrgCode;
-use gongkai_domain::time::parse_storage_timestamp;
 use gongkai_store::orgs;
 use gongkai_store::records::{self, PublicFilter};
 use minijinja::context;
@@ -29,12 +28,6 @@ pub fn base_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-fn rfc3339(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
-}
-
 async fn feed(
     state: &AppState,
     headers: &HeaderMap,
@@ -46,13 +39,13 @@ async fn feed(
     let (items, _) = records::list_public(&state.store, &filter, Utc::now(), 1, 50).await?;
     let updated = items
         .first()
-        .map(|i| rfc3339(&i.published_at))
+        .map(|i| i.published_at.to_rfc3339())
         .unwrap_or_else(|| Utc::now().to_rfc3339());
     let entries: Vec<_> = items
         .iter()
         .map(|i| {
             context! {
-                title => &i.title, url => record_url(&i.index_no), updated => rfc3339(&i.published_at),
+                title => &i.title, url => record_url(&i.index_no), updated => i.published_at.to_rfc3339(),
                 org_name => &i.org_name, summary => &i.summary,
             }
         })
@@ -154,8 +147,7 @@ pub async fn sitemap(
             let (items, total) =
                 records::list_public(&state.store, &filter, Utc::now(), page, 100).await?;
             for i in &items {
-                let lastmod = parse_storage_timestamp(&i.published_at)
-                    .map(|t| gongkai_domain::time::beijing_date(t).to_string());
+                let lastmod = gongkai_domain::time::beijing_date(i.published_at).to_string();
                 urls.push(context! { loc => record_url(&i.index_no), lastmod => lastmod });
             }
             if items.is_empty() || page * 100 >= total || page >= 500 {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use gongkai_domain::catalogue;
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::org::OrgCode;
-use gongkai_domain::record::{InterpretationForm, RecordKind, Validity};
-use gongkai_domain::time::{display_minute, parse_storage_timestamp};
+use gongkai_domain::record::{InterpretationForm, RecordKind};
+use gongkai_domain::time::{display_minute, parse_storage_timestamp, storage_timestamp};
 use gongkai_store::records::{self, PublicFilter, Record, Summary};
 use gongkai_store::{attachments, guides, orgs};
 use minijinja::{Value, context};
@@ -67,23 +67,22 @@ pub fn record_url(index_no: &str) -> String {
 /// Shows a storage timestamp as Beijing `YYYY-MM-DD`.
 pub fn date_of(stamp: &str) -> String {
     parse_storage_timestamp(stamp)
-        .map(|t| gongkai_domain::time::beijing_date(t).to_string())
+        .map(day_of)
         .unwrap_or_default()
+}
+
+/// Shows an instant as its Beijing date, `YYYY-MM-DD`.
+pub fn day_of(t: DateTime<Utc>) -> String {
+    gongkai_domain::time::beijing_date(t).to_string()
 }
 
 /// A summary as a listing line.
 pub fn line(s: Summary) -> Line {
     Line {
         url: record_url(&s.index_no),
-        date: date_of(&s.published_at),
-        kind: RecordKind::parse(&s.kind)
-            .map(|k| k.label())
-            .unwrap_or_default()
-            .to_owned(),
-        validity: Validity::parse(&s.validity)
-            .map(|v| v.label())
-            .unwrap_or_default()
-            .to_owned(),
+        date: day_of(s.published_at),
+        kind: s.kind.label().to_owned(),
+        validity: s.validity.label().to_owned(),
         summary: s.summary.chars().take(90).collect(),
         index_no: s.index_no,
         title: s.title,
@@ -279,25 +278,22 @@ pub async fn column(
 }
 
 fn meta_rows(r: &Record, theme: &str, superseded: Option<&Record>) -> Value {
-    let validity = Validity::parse(&r.validity)
-        .map(|v| v.label())
-        .unwrap_or("有效");
     context! {
         index_no => r.index_no.clone().unwrap_or_default(),
         theme => theme,
         org_name => &r.org_name,
-        published => r.published_at.as_deref().and_then(parse_storage_timestamp).map(display_minute).unwrap_or_default(),
+        published => r.published_at.map(display_minute).unwrap_or_default(),
         title => &r.title,
         doc_number => &r.doc_number,
-        validity => validity,
-        validity_code => &r.validity,
-        validity_changed_on => &r.validity_changed_on,
+        validity => r.validity.label(),
+        validity_code => r.validity.code(),
+        validity_changed_on => r.validity_changed_on.map(|d| d.to_string()),
         source => if r.source.is_empty() { r.org_name.clone() } else { r.source.clone() },
-        written_on => &r.written_on,
+        written_on => r.written_on.map(|d| d.to_string()),
         keywords => &r.keywords,
         genre => &r.genre,
         disclosure_method => &r.disclosure_method,
-        kind => RecordKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
+        kind => r.kind.label(),
         superseded_url => superseded.and_then(|s| s.index_no.as_deref().map(record_url)),
         superseded_title => superseded.map(|s| s.title.clone()),
     }
@@ -324,7 +320,12 @@ impl PageSources<'_> {
             h.update(r.id.to_be_bytes());
             h.update(r.revision.to_be_bytes());
             h.update(r.updated_at.as_bytes());
-            h.update(r.published_at.as_deref().unwrap_or_default().as_bytes());
+            h.update(
+                r.published_at
+                    .map(storage_timestamp)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
             h.update([0]);
         }
         if let Some((id, updated)) = self.consultation {
@@ -341,10 +342,12 @@ impl PageSources<'_> {
     fn last_modified(&self) -> Option<DateTime<Utc>> {
         std::iter::once(self.record)
             .chain(self.related.iter().copied())
-            .flat_map(|r| [Some(r.updated_at.as_str()), r.published_at.as_deref()])
+            .flat_map(|r| [parse_storage_timestamp(&r.updated_at), r.published_at])
             .flatten()
-            .chain(self.consultation.map(|(_, updated)| updated))
-            .filter_map(parse_storage_timestamp)
+            .chain(
+                self.consultation
+                    .and_then(|(_, updated)| parse_storage_timestamp(updated)),
+            )
             .filter(|t| *t <= Utc::now())
             .max()
     }
@@ -435,8 +438,8 @@ pub async fn record(
         .map(|i| {
             context! {
                 title => &i.title, url => i.index_no.as_deref().map(record_url),
-                form => InterpretationForm::parse(&i.interpretation_form).map(|f| f.label()).unwrap_or("文字解读"),
-                date => i.published_at.as_deref().map(date_of),
+                form => i.interpretation_form.map_or("文字解读", InterpretationForm::label),
+                date => i.published_at.map(day_of),
             }
         })
         .collect();
@@ -464,7 +467,7 @@ pub async fn record(
             context! {
                 r => context! {
                     title => &r.title, body_html => Value::from_safe_string(r.body_html.clone()),
-                    status => &r.status, withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
+                    status => r.status.code(), withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
                     revision => r.revision, summary => &r.summary,
                 },
                 meta => meta_rows(&r, &theme, superseded.as_ref()),

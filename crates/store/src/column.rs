@@ -1,0 +1,81 @@
+//! Typed reading of columns at the store boundary: codes become domain enums and stored text
+//! becomes dates and instants once, when a row is read, so nothing above the store compares
+//! status strings. A value the domain does not know is [`StoreError::Corrupt`], naming the
+//! column and the value.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::DomainError;
+use gongkai_domain::time::{parse_storage_timestamp, storage_timestamp};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, StoreError};
+
+fn corrupt(column: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{column}：无法识别“{value}”"))
+}
+
+/// A code column parsed by the domain's `parse`.
+pub(crate) fn code<T>(
+    row: &AnyRow,
+    column: &str,
+    parse: fn(&str) -> Result<T, DomainError>,
+) -> Result<T> {
+    let raw: String = row.try_get(column)?;
+    parse(&raw).map_err(|_| corrupt(column, &raw))
+}
+
+/// A code column where the empty string (or NULL) means "not decided yet".
+pub(crate) fn opt_code<T>(
+    row: &AnyRow,
+    column: &str,
+    parse: fn(&str) -> Result<T, DomainError>,
+) -> Result<Option<T>> {
+    let raw: Option<String> = row.try_get(column)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse(v).map(Some).map_err(|_| corrupt(column, v)),
+    }
+}
+
+/// A `YYYY-MM-DD` column that may be NULL or empty.
+pub(crate) fn opt_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
+    let raw: Option<String> = row.try_get(column)?;
+    match raw.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| corrupt(column, v)),
+    }
+}
+
+/// A storage-timestamp column (RFC 3339 UTC) that may be NULL or empty.
+pub(crate) fn opt_timestamp(row: &AnyRow, column: &str) -> Result<Option<DateTime<Utc>>> {
+    let raw: Option<String> = row.try_get(column)?;
+    match raw.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => parse_storage_timestamp(v)
+            .map(Some)
+            .ok_or_else(|| corrupt(column, v)),
+    }
+}
+
+/// Serialises an optional instant in the storage format, as the text column held it, so
+/// templates and JSON see the same value they saw before the column was typed.
+pub(crate) fn ser_opt_timestamp<S: serde::Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&storage_timestamp(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serialises an instant in the storage format.
+pub(crate) fn ser_timestamp<S: serde::Serializer>(
+    t: &DateTime<Utc>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&storage_timestamp(*t))
+}
