@@ -1,13 +1,32 @@
 //! `gongkai serve`: open the database, optionally load the demo, listen, and shut down
 //! gracefully on SIGTERM or Ctrl-C.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use gongkai_domain::user::NewPassword;
 use gongkai_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 
+use crate::commands::{generate_password, open_store};
 use crate::config::{Config, redact_url};
-use crate::{CliError, demo, generate_password, open_store};
+use crate::{CliError, demo};
 
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址，默认 127.0.0.1:8080
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// 数据库为空时载入演示数据（乌恰县人民政府及其部门、乡镇和演示账号）
+    #[arg(long)]
+    pub demo: bool,
+    /// 主题文件夹：其中 templates/ 与 static/ 下的文件覆盖内置模板和样式
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+}
+
+/// Why the listen address could not be bound, in Chinese, with what to do.
 fn bind_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::AddrInUse => {

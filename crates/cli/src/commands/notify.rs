@@ -1,0 +1,33 @@
+//! `gongkai notify`: mail sent on demand, such as the digest of applications coming due.
+
+use clap::Subcommand;
+
+use crate::CliError;
+use crate::commands::open_store;
+use crate::config::Config;
+
+/// The `notify` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// 向办理人员发送即将到期和已超期申请的提醒邮件
+    Digest,
+}
+
+/// Runs one `notify` subcommand.
+pub async fn run(config: &Config, cmd: NotifyCommand) -> Result<(), CliError> {
+    match cmd {
+        NotifyCommand::Digest => {
+            let store = open_store(config).await?;
+            let state = gongkai_web::AppState::new(
+                store,
+                gongkai_web::WebConfig {
+                    smtp: config.smtp.clone(),
+                    ..gongkai_web::WebConfig::default()
+                },
+            )?;
+            let sent = gongkai_web::notify::due_soon_digest(&state).await?;
+            say!("已发送到期提醒邮件 {sent} 封。");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! `gongkai site`: the site's settings (name, host organisation, codes, the holiday region).
+
+use clap::Subcommand;
+use gongkai_store::{Actor, Store, orgs, settings};
+
+use crate::CliError;
+use crate::commands::region_arg;
+
+/// The `site` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url；
+    /// region 或 region.<站点机构代码>：适用地方节假日的地区（须已导入该地区的日历数据）
+    Set {
+        /// 设置项
+        key: String,
+        /// 值
+        value: String,
+    },
+    /// 显示站点信息
+    Show,
+}
+
+/// Runs one `site` subcommand.
+pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
+    let keys = gongkai_web::public::SITE_SETTING_KEYS;
+    match cmd {
+        SiteCommand::Set { key, value } if key == "region" || key.starts_with("region.") => {
+            // The region whose holidays count: checked against the calendar, then every
+            // open deadline is recomputed (both audited).
+            let site = key.strip_prefix("region.");
+            let region = region_arg(Some(value.as_str()).filter(|v| !v.trim().is_empty()))?;
+            let changed = gongkai_store::applications::set_site_region(
+                store,
+                &Actor::cli(),
+                site,
+                region.as_ref(),
+            )
+            .await?;
+            say!("已设置 {key}，重新计算了 {changed} 件申请的答复期限。");
+        }
+        SiteCommand::Set { key, value } => {
+            if !keys.contains(&key.as_str()) {
+                return Err(CliError::Config(format!(
+                    "未知的站点设置“{key}”，可用：{}、region、region.<站点机构代码>",
+                    keys.join("、")
+                )));
+            }
+            settings::set(store, &Actor::cli(), &key, &value).await?;
+            say!("已设置 {key}。");
+        }
+        SiteCommand::Show => {
+            for key in keys {
+                let v = settings::get(store, key)
+                    .await?
+                    .unwrap_or_else(|| "（未设置）".into());
+                say!("{key}\t{v}");
+            }
+            let default = settings::get(store, "region")
+                .await?
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "（未设置，仅全国节假日）".into());
+            say!("region\t{default}");
+            for site in orgs::sites(store).await? {
+                if let Some(v) = settings::get(store, &format!("region.{}", site.code)).await? {
+                    say!("region.{}\t{v}", site.code);
+                }
+            }
+        }
+    }
+    Ok(())
+}
