@@ -1,0 +1,58 @@
+//! Demo data for `gongkai serve --demo`: 乌恰县人民政府 with the departments named in the county
+//! plan and its townships, one account per role and the site footer (`sites`), then published
+//! records and the corpus (`records`), applications for disclosure (`applications`), messages
+//! (`messages`), consultations (`consultations`) and public-opinion events (`opinions`). Every
+//! part goes through the store's real use cases, so the states it shows are reached by the rules.
+
+mod applications;
+mod consultations;
+mod messages;
+mod opinions;
+mod records;
+mod sites;
+
+use chrono::{DateTime, TimeZone, Utc};
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::time::beijing;
+use gongkai_domain::user::NewPassword;
+use gongkai_store::orgs::{self, Organisation};
+use gongkai_store::{Actor, Store};
+
+pub use records::DemoContent;
+pub use sites::{DEPARTMENTS, DemoAccount, TOWNSHIPS};
+
+use crate::CliError;
+
+/// Loads the demo into an empty database, part by part in dependency order; `password` is used
+/// for every demo account.
+pub async fn load(
+    store: &Store,
+    password: &NewPassword,
+) -> Result<(Vec<DemoAccount>, DemoContent), CliError> {
+    let staff = sites::load(store, password).await?;
+    let content = records::load(store, &staff).await?;
+    applications::load(store).await?;
+    messages::load(store).await?;
+    consultations::load(store).await?;
+    opinions::load(store).await?;
+    Ok((staff.accounts, content))
+}
+
+/// A Beijing wall-clock minute as UTC: demo dates are written as the county reads them.
+fn beijing_at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    beijing()
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(Utc::now)
+}
+
+/// The demo organisation with `code`.
+async fn org(store: &Store, code: &str) -> Result<Organisation, CliError> {
+    Ok(orgs::by_code(store, &OrgCode::parse(code)?).await?)
+}
+
+/// A demo account acting from the command line (no address).
+fn user(username: &str) -> Actor {
+    Actor::user(username, "")
+}
