@@ -51,6 +51,9 @@ pub struct ImportOptions {
     pub mapping: HashMap<String, String>,
     /// Rows per transaction.
     pub batch_size: usize,
+    /// The written justification for publishing rows that screening flags (`--allow-findings`);
+    /// without it such rows are refused and listed with their findings.
+    pub allow_findings: Option<String>,
 }
 
 impl ImportOptions {
@@ -62,6 +65,7 @@ impl ImportOptions {
             column: column.to_owned(),
             mapping: HashMap::new(),
             batch_size: 200,
+            allow_findings: None,
         }
     }
 
@@ -311,7 +315,7 @@ pub async fn import_rows(
     let flush = |batch: &mut Vec<Imported>| {
         let batch = std::mem::take(batch);
         async move {
-            records::import_batch(store, actor, org_id, &batch)
+            records::import_batch(store, actor, org_id, &batch, opts.allow_findings.as_deref())
                 .await
                 .map(|o| (o, batch.len()))
         }

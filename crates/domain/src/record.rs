@@ -270,6 +270,38 @@ impl Visibility {
     }
 }
 
+/// How far in the past a typed publication time may lie (the form has minute precision and
+/// the reviewer may take a moment to press the button); earlier would backdate publication.
+pub const PUBLISH_TIME_SLACK_MINUTES: i64 = 5;
+
+/// The publication instant a reviewer asks for: `YYYY-MM-DDTHH:MM` in Beijing time, empty for
+/// now. Publication is never backdated: a time more than a few minutes past is refused, and a
+/// time within them means now.
+pub fn publish_time(
+    raw: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
+    use chrono::TimeZone;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(now);
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .map_err(|_| DomainError::invalid("publish_at", "发布时间格式应为 YYYY-MM-DD HH:MM"))?;
+    let at = crate::time::beijing()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| DomainError::invalid("publish_at", "发布时间无效"))?;
+    if at < now - chrono::Duration::minutes(PUBLISH_TIME_SLACK_MINUTES) {
+        return Err(DomainError::invalid(
+            "publish_at",
+            "发布时间不能早于现在；立即发布请不填发布时间",
+        ));
+    }
+    Ok(at.max(now))
+}
+
 /// Turns full-width ASCII forms (`２０２６－０１`, `ＡＢＣ`) and the ideographic space into their
 /// ordinary forms, as pasted text from Chinese input methods often carries them.
 pub fn to_half_width(raw: &str) -> String {
@@ -506,6 +538,23 @@ pub fn normalise_doc_number(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn publication_is_never_backdated() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap();
+        assert_eq!(publish_time("", now), Ok(now));
+        // 10:00 Beijing is 02:00 UTC: now.
+        assert_eq!(publish_time("2026-03-01T10:00", now), Ok(now));
+        // Three minutes ago is within the slack and means now.
+        assert_eq!(publish_time("2026-03-01T09:57", now), Ok(now));
+        assert!(publish_time("2026-03-01T09:50", now).is_err());
+        assert_eq!(
+            publish_time("2026-03-02T08:30", now),
+            Ok(chrono::Utc.with_ymd_and_hms(2026, 3, 2, 0, 30, 0).unwrap())
+        );
+        assert!(publish_time("2026-13-01T08:30", now).is_err());
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {

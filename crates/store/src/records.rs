@@ -18,7 +18,8 @@ use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
 use crate::{
-    Actor, Engine, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, settings, ts,
+    Actor, Engine, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, screening,
+    settings, ts,
 };
 
 /// A record as stored, with its organisation's names.
@@ -424,11 +425,16 @@ async fn transition(
     user_id: i64,
     id: i64,
     action: RecordAction,
-    detail: serde_json::Value,
+    mut detail: serde_json::Value,
 ) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let (status, author, _) = load_for_action(&mut tx, id).await?;
     let next = status.apply(action, author == Some(user_id))?;
+    if action == RecordAction::Submit {
+        // The reviewer sees the findings on the record page; the audit notes how many there were.
+        let findings = screening::record_findings_on(&mut tx, id, None).await?;
+        detail["screening_findings"] = findings.len().into();
+    }
     sqlx::query("UPDATE records SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(next.code())
         .bind(ts(now()))
@@ -445,21 +451,16 @@ async fn transition(
     Ok(())
 }
 
-/// The author submits a draft for review; `findings` is the number of screening findings.
-pub async fn submit(
-    store: &Store,
-    actor: &Actor,
-    user_id: i64,
-    id: i64,
-    findings: usize,
-) -> Result<()> {
+/// The author submits a draft for review; screening runs over it and the audit entry notes
+/// how many findings it had.
+pub async fn submit(store: &Store, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
     transition(
         store,
         actor,
         user_id,
         id,
         RecordAction::Submit,
-        serde_json::json!({ "screening_findings": findings }),
+        serde_json::json!({}),
     )
     .await
 }
@@ -494,8 +495,6 @@ pub struct Approval {
     pub publish_at: DateTime<Utc>,
     /// Written justification when screening found something (audited).
     pub screening_note: String,
-    /// Number of screening findings at approval.
-    pub findings: usize,
 }
 
 /// The index number format of a site (setting `index_format.<site code>`, then `index_format`).
@@ -565,7 +564,6 @@ pub async fn approve(
             "选择“不予公开”时必须注明法定依据（第十四至十六条）".into(),
         ));
     }
-    gongkai_domain::screening::require_justification(approval.findings, &approval.screening_note)?;
     let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM records WHERE id = $1")
         .bind(id)
         .fetch_optional(store.pool())
@@ -577,6 +575,12 @@ pub async fn approve(
     let mut tx = store.begin_write().await?;
     let (status, author, _) = load_for_action(&mut tx, id).await?;
     status.apply(RecordAction::Approve, author == Some(reviewer_id))?;
+    // Screened again here: the content or its attachments may have changed since submission,
+    // and what is screened must be exactly what is published.
+    let findings = screening::record_findings_on(&mut tx, id, None)
+        .await?
+        .len();
+    gongkai_domain::screening::require_justification(findings, &approval.screening_note)?;
     let year = beijing_date(approval.publish_at).year();
     let serial = next_serial(&mut tx, org_id, year).await?;
     let index_no = format.format(&organ_code, year, serial)?;
@@ -605,7 +609,7 @@ pub async fn approve(
             "disclosure": approval.disclosure.code(),
             "exemption": approval.exemption.map(|e| e.code()),
             "publish_at": ts(approval.publish_at),
-            "screening_findings": approval.findings,
+            "screening_findings": findings,
             "screening_note": approval.screening_note.trim(),
         }),
     )
@@ -622,8 +626,6 @@ pub struct Correction<'a> {
     pub content: &'a Content,
     /// 更正说明, shown on the public page.
     pub change_note: &'a str,
-    /// How many screening findings the corrected content has.
-    pub findings: usize,
     /// The justification for publishing despite findings (audited).
     pub screening_note: &'a str,
 }
@@ -641,18 +643,23 @@ pub async fn revise(
     let Correction {
         content,
         change_note,
-        findings,
         screening_note,
     } = *correction;
+    let mut tx = store.begin_write().await?;
+    let (status, author, org_id) = load_for_action(&mut tx, id).await?;
+    status.apply(RecordAction::Revise, author == Some(user_id))?;
+    // A correction goes straight to the public page: the corrected text is screened with the
+    // record's attachments, inside this transaction, and findings need a written justification.
+    let findings =
+        screening::record_findings_on(&mut tx, id, Some((&content.meta.title, &content.body_text)))
+            .await?
+            .len();
     gongkai_domain::screening::require_justification(findings, screening_note)?;
     if change_note.trim().is_empty() {
         return Err(StoreError::Conflict(
             "请填写更正说明，说明本次修改了什么".into(),
         ));
     }
-    let mut tx = store.begin_write().await?;
-    let (status, author, org_id) = load_for_action(&mut tx, id).await?;
-    status.apply(RecordAction::Revise, author == Some(user_id))?;
     if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
         return Err(StoreError::Conflict(format!(
             "文号“{}”已被本机构的其他信息使用，请核对",
@@ -1067,20 +1074,26 @@ pub enum ImportOutcome {
 }
 
 /// Imports a batch of published 主动公开 records for `org_id` in one transaction; rows whose
-/// key was imported before are skipped. Returns the outcome per row.
+/// key was imported before are skipped. Each new row is screened like any submission (title and
+/// body against the domain's rules and the site's negative list): a row with findings is refused
+/// with them listed, unless `allow_findings` gives the written justification to publish anyway
+/// (audited with the batch). Returns the outcome per row.
 pub async fn import_batch(
     store: &Store,
     actor: &Actor,
     org_id: i64,
     rows: &[Imported],
+    allow_findings: Option<&str>,
 ) -> Result<Vec<ImportOutcome>> {
     let org = orgs::by_id(store, org_id).await?;
     let chain = orgs::chain(store, org_id).await?;
     let site_id = *chain.last().unwrap_or(&org_id);
     let site = orgs::by_id(store, site_id).await?;
     let format = index_format(store, &site.code).await?;
+    let negatives = screening::negative_terms(store, site_id).await?;
     let mut tx = store.begin_write().await?;
     let mut out = Vec::with_capacity(rows.len());
+    let mut published_with_findings = 0usize;
     let at = ts(now());
     for row in rows {
         let exists: Option<i64> =
@@ -1091,6 +1104,31 @@ pub async fn import_batch(
         if exists.is_some() {
             out.push(ImportOutcome::Unchanged);
             continue;
+        }
+        let findings = gongkai_domain::screening::scan_parts(
+            [
+                ("标题", row.meta.title.as_str()),
+                ("正文", row.body_text.as_str()),
+            ],
+            &negatives,
+        );
+        if !findings.is_empty() {
+            let refusal = match allow_findings {
+                None => Some(format!(
+                    "内容审查发现疑似敏感信息：{}；请核对后修改，或确认可以公开时以 --allow-findings 写明理由",
+                    describe_findings(&findings)
+                )),
+                Some(reason) => {
+                    gongkai_domain::screening::require_justification(findings.len(), reason)
+                        .err()
+                        .map(|e| e.to_string())
+                }
+            };
+            if let Some(reason) = refusal {
+                out.push(ImportOutcome::Refused(reason));
+                continue;
+            }
+            published_with_findings += 1;
         }
         let year = beijing_date(row.published_at).year();
         if let Some(n) = &row.index_no {
@@ -1163,12 +1201,36 @@ pub async fn import_batch(
             action: "record.import",
             object_type: "organisation",
             object_id: org.code.clone(),
-            detail: serde_json::json!({ "rows": rows.len(), "created": created }),
+            detail: serde_json::json!({
+                "rows": rows.len(),
+                "created": created,
+                "published_with_findings": published_with_findings,
+                "screening_note": allow_findings.map(str::trim),
+            }),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// The findings of a refused row, in a line: where, what, and the matched text as screening
+/// shows it (masked).
+fn describe_findings(findings: &[gongkai_domain::screening::Finding]) -> String {
+    const SHOWN: usize = 5;
+    let mut distinct: Vec<String> = Vec::new();
+    for f in findings {
+        let line = format!("{}{}“{}”", f.location, f.label, f.matched);
+        if !distinct.contains(&line) {
+            distinct.push(line);
+        }
+    }
+    let more = distinct.len() > SHOWN;
+    distinct.truncate(SHOWN);
+    if more || findings.len() > distinct.len() {
+        distinct.push(format!("共 {} 处", findings.len()));
+    }
+    distinct.join("，")
 }
 
 /// Number of public records of a site (for the home page and health of the catalogue).

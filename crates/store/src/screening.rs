@@ -11,10 +11,18 @@ use crate::{Actor, Result, Store, StoreError, audit, now, ts};
 
 /// The negative list of a site.
 pub async fn negative_terms(store: &Store, site_id: i64) -> Result<Vec<NegativeTerm>> {
+    let mut conn = store.pool().acquire().await?;
+    negative_terms_on(&mut conn, site_id).await
+}
+
+async fn negative_terms_on(
+    conn: &mut sqlx::AnyConnection,
+    site_id: i64,
+) -> Result<Vec<NegativeTerm>> {
     let rows =
         sqlx::query("SELECT term, category FROM negative_terms WHERE site_id = $1 ORDER BY id")
             .bind(site_id)
-            .fetch_all(store.pool())
+            .fetch_all(&mut *conn)
             .await?;
     rows.iter()
         .map(|r| {
@@ -24,6 +32,55 @@ pub async fn negative_terms(store: &Store, site_id: i64) -> Result<Vec<NegativeT
             })
         })
         .collect()
+}
+
+/// What a record's content is screened for before the public sees it: the title and body
+/// (the record's own, or a correction's `replacement`), the text of every attachment, against
+/// the site's negative list. Read on `conn` — inside the write transaction that publishes, so
+/// what is screened is exactly what is published and no caller's count is trusted.
+pub(crate) async fn record_findings_on(
+    conn: &mut sqlx::AnyConnection,
+    record_id: i64,
+    replacement: Option<(&str, &str)>,
+) -> Result<Vec<Finding>> {
+    let row = sqlx::query("SELECT site_id, title, body_text FROM records WHERE id = $1")
+        .bind(record_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {record_id} 的信息"),
+        })?;
+    let site_id: i64 = row.try_get("site_id")?;
+    let (title, body): (String, String) = match replacement {
+        Some((t, b)) => (t.to_owned(), b.to_owned()),
+        None => (row.try_get("title")?, row.try_get("body_text")?),
+    };
+    let files =
+        sqlx::query("SELECT file_name, text FROM attachments WHERE record_id = $1 ORDER BY id")
+            .bind(record_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let negatives = negative_terms_on(conn, site_id).await?;
+    let mut parts: Vec<(String, String)> = vec![("标题".into(), title), ("正文".into(), body)];
+    for f in &files {
+        let name: String = f.try_get("file_name")?;
+        parts.push((format!("附件“{name}”"), f.try_get("text")?));
+    }
+    Ok(screening::scan_parts(
+        parts.iter().map(|(l, t)| (l.as_str(), t.as_str())),
+        &negatives,
+    ))
+}
+
+/// The screening findings of a record's content (see [`record_findings_on`]), for the pages
+/// that show them before a step is taken.
+pub async fn record_findings(
+    store: &Store,
+    record_id: i64,
+    replacement: Option<(&str, &str)>,
+) -> Result<Vec<Finding>> {
+    let mut conn = store.pool().acquire().await?;
+    record_findings_on(&mut conn, record_id, replacement).await
 }
 
 /// Adds a term to a site's negative list, audited.

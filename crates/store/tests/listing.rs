@@ -63,7 +63,7 @@ async fn pages_cover_every_record_once() {
                 index_no: None,
             })
             .collect();
-        must(records::import_batch(&store, &Actor::system(), org.id, &rows).await);
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
         let filter = PublicFilter {
             site_id: Some(org.id),
             columns: std::iter::once(gongkai_domain::catalogue::STATUTORY.to_owned())

@@ -75,7 +75,7 @@ async fn memory_and_sql_agree_on_every_state() {
                 index_no: None,
             })
             .collect();
-        must(records::import_batch(&store, &Actor::system(), org.id, &rows).await);
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
         let ids: Vec<i64> = must(
             sqlx::query_scalar("SELECT id FROM records ORDER BY id")
                 .fetch_all(store.pool())

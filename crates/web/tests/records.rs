@@ -964,7 +964,7 @@ async fn concurrent_publication_never_repeats_an_index_number() {
                 )
                 .await,
             );
-            must(gongkai_store::records::submit(&store, &Actor::system(), editor, r.id, 0).await);
+            must(gongkai_store::records::submit(&store, &Actor::system(), editor, r.id).await);
             ids.push(r.id);
         }
         let tasks: Vec<_> = ids
@@ -977,7 +977,6 @@ async fn concurrent_publication_never_repeats_an_index_number() {
                         exemption: None,
                         publish_at: chrono::Utc::now(),
                         screening_note: String::new(),
-                        findings: 0,
                     };
                     gongkai_store::records::approve(
                         &store,

@@ -32,6 +32,9 @@ pub struct ImportArgs {
     /// 每个事务写入的行数（默认 200）
     #[arg(long, default_value_t = 200, hide = true)]
     batch_size: usize,
+    /// 内容审查发现疑似敏感信息（身份证号、手机号、涉密标志、负面清单等）的行默认不导入；确认可以公开时，用此项写明理由（不少于 10 个字，记入审计日志）
+    #[arg(long, value_name = "理由")]
+    allow_findings: Option<String>,
     /// 要导入的文件
     file: PathBuf,
 }
@@ -70,6 +73,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| default_column(kind).to_owned());
     let mut opts = import::ImportOptions::new(&source, kind, &column).with_mappings(&args.map)?;
     opts.batch_size = args.batch_size.max(1);
+    opts.allow_findings = args.allow_findings.clone();
     let rows = import::read_rows(&args.file)?;
     let bar = progress_bar(rows.len(), "行");
     let started = std::time::Instant::now();

@@ -5,14 +5,14 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use gongkai_domain::catalogue;
 use gongkai_domain::record::{
     Disclosure, ExemptionGround, GENRES, InterpretationForm, RecordInput, RecordKind, RecordMeta,
     RecordStatus, Validity,
 };
 use gongkai_domain::role::Permission;
-use gongkai_domain::screening::{self, Finding};
+use gongkai_domain::screening::Finding;
 use gongkai_domain::time::{beijing, beijing_date, display_minute, parse_storage_timestamp};
 use gongkai_store::records::{self, Approval, Content, Record};
 use gongkai_store::users::Staff;
@@ -455,37 +455,10 @@ pub async fn create(
     .await
 }
 
-/// The negative list of a record's site.
-async fn negatives(
-    state: &AppState,
-    site_id: i64,
-) -> Result<Vec<screening::NegativeTerm>, WebError> {
-    Ok(gongkai_store::screening::negative_terms(&state.store, site_id).await?)
-}
-
-/// Screening findings of a record: title, body and every attachment's text.
+/// Screening findings of a record (title, body, every attachment), as the store screens it
+/// when the record is submitted, approved or corrected.
 pub async fn findings_of(state: &AppState, r: &Record) -> Result<Vec<Finding>, WebError> {
-    content_findings(state, r, &r.title, &r.body_text).await
-}
-
-/// Screening findings of a title and body about to replace `r`'s, with `r`'s attachments.
-async fn content_findings(
-    state: &AppState,
-    r: &Record,
-    title: &str,
-    body_text: &str,
-) -> Result<Vec<Finding>, WebError> {
-    let negs = negatives(state, r.site_id).await?;
-    let files = attachments::list(&state.store, r.id).await?;
-    let names: Vec<String> = files
-        .iter()
-        .map(|a| format!("附件“{}”", a.file_name))
-        .collect();
-    let mut parts: Vec<(&str, &str)> = vec![("标题", title), ("正文", body_text)];
-    for (a, name) in files.iter().zip(&names) {
-        parts.push((name.as_str(), a.text.as_str()));
-    }
-    Ok(screening::scan_parts(parts, &negs))
+    Ok(gongkai_store::screening::record_findings(&state.store, r.id, None).await?)
 }
 
 async fn load_visible(
@@ -714,9 +687,8 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
-    let findings = findings_of(&state, &r).await?;
     let actor = Actor::user(&staff.username, &ip);
-    let result = records::submit(&state.store, &actor, staff.id, id, findings.len()).await;
+    let result = records::submit(&state.store, &actor, staff.id, id).await;
     after_step(
         &state,
         &ctx,
@@ -746,63 +718,26 @@ pub struct ReviewForm {
     reason: String,
 }
 
-/// How far in the past a typed publication time may lie (the form has minute precision and
-/// the reviewer may take a moment to press the button); earlier would backdate publication.
-const PUBLISH_TIME_SLACK_MINUTES: i64 = 5;
-
-/// Parses `YYYY-MM-DDTHH:MM` in Beijing time; empty means now. A time in the past is refused:
-/// publication is never backdated.
-fn publish_time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    if raw.trim().is_empty() {
-        return Ok(now);
-    }
-    let naive = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| "发布时间格式应为 YYYY-MM-DD HH:MM".to_owned())?;
-    let at = beijing()
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| "发布时间无效".to_owned())?;
-    if at < now - chrono::Duration::minutes(PUBLISH_TIME_SLACK_MINUTES) {
-        return Err("发布时间不能早于现在；立即发布请不填发布时间".into());
-    }
-    Ok(at.max(now))
-}
-
 /// The approval a review form asks for, or why the form is refused.
-async fn approval_from(
-    state: &AppState,
-    r: &Record,
-    f: &ReviewForm,
-) -> Result<Result<Approval, String>, WebError> {
-    // Screening runs again at approval: the content may have changed since submission.
-    let findings = findings_of(state, r).await?;
+fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
     let Ok(disclosure) = Disclosure::parse(&f.disclosure) else {
-        return Ok(Err("请选择公开属性".into()));
+        return Err("请选择公开属性".into());
     };
     let exemption = if disclosure == Disclosure::Withheld {
-        match ExemptionGround::parse(&f.exemption) {
-            Ok(g) => Some(g),
-            Err(_) => {
-                return Ok(Err(
-                    "选择“不予公开”时请选择法定依据（第十四至十六条）".into()
-                ));
-            }
-        }
+        let ground = ExemptionGround::parse(&f.exemption)
+            .map_err(|_| "选择“不予公开”时请选择法定依据（第十四至十六条）".to_owned())?;
+        Some(ground)
     } else {
         None
     };
-    let publish_at = match publish_time(&f.publish_at, Utc::now()) {
-        Ok(t) => t,
-        Err(msg) => return Ok(Err(msg)),
-    };
-    Ok(Ok(Approval {
+    let publish_at = gongkai_domain::record::publish_time(&f.publish_at, Utc::now())
+        .map_err(|e| e.to_string())?;
+    Ok(Approval {
         disclosure,
         exemption,
         publish_at,
         screening_note: f.screening_note.clone(),
-        findings: findings.len(),
-    }))
+    })
 }
 
 /// `POST /admin/records/{id}/review`: approve (with the disclosure attribute) or send back.
@@ -824,7 +759,7 @@ pub async fn review(
             records::reject(&state.store, &actor, staff.id, id, f.reason.trim()).await
         }
     } else {
-        match approval_from(&state, &r, &f).await? {
+        match approval_from(&f) {
             Ok(approval) => records::approve(&state.store, &actor, staff.id, id, &approval)
                 .await
                 .map(|_| ()),
@@ -875,11 +810,15 @@ pub async fn revise(
     // findings need a written justification, which is audited with the revision.
     let mut findings = Vec::new();
     if let (true, Some(content)) = (errors.is_empty(), content) {
-        findings = content_findings(&state, &r, &content.meta.title, &content.body_text).await?;
+        findings = gongkai_store::screening::record_findings(
+            &state.store,
+            r.id,
+            Some((&content.meta.title, &content.body_text)),
+        )
+        .await?;
         let correction = records::Correction {
             content: &content,
             change_note: &form.change_note,
-            findings: findings.len(),
             screening_note: &form.screening_note,
         };
         match records::revise(
