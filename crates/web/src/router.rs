@@ -366,7 +366,7 @@ pub fn build(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(api::health::show))
         .route("/api/v1/organisations", get(api::orgs::list))
-        .route("/api/v1/openapi.json", get(api::records::openapi))
+        .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/records", get(api::records::list))
         .route("/api/v1/records/{*index_no}", get(api::records::show))
         .route("/api/v1/applications", post(api::applications::create))

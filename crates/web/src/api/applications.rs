@@ -6,14 +6,44 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gongkai_store::applications;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::WebError;
+use crate::api::envelope::{SubmitRefusal, invalid_input};
 use crate::client_ip::ClientIp;
 use crate::public::ysqgk::{ApplyForm, allow_submission, validate};
 use crate::state::AppState;
 
+// Fields in the alphabetical order the API has always written them.
+/// The receipt for an application.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationReceipt {
+    /// Reply due date (none when the calendar has no data for it yet).
+    #[schema(format = Date)]
+    due_on: Option<String>,
+    /// Day of receipt.
+    #[schema(format = Date)]
+    received_on: String,
+    /// Whether the same form was sent before; this is its first receipt.
+    repeated: bool,
+    /// Where the applicant follows the application with the tracking code and password.
+    #[schema(example = "/ysqgk/status")]
+    status_url: &'static str,
+    /// Tracking code.
+    tracking_code: String,
+}
+
 /// Stores a valid application; a field error answers 400 with every problem by field.
+#[utoipa::path(
+    post, path = "/api/v1/applications", operation_id = "submit_application",
+    tag = "依申请公开", summary = "提交政府信息公开申请",
+    request_body = ApplyForm,
+    responses(
+        (status = 201, description = "已收到", body = ApplicationReceipt),
+        SubmitRefusal,
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -25,26 +55,23 @@ pub async fn create(
             allow_submission(&state, &ip).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
             if !receipt.repeated
-                && let Ok(app) = applications::by_tracking_code(&state.store, &receipt.tracking_code).await
+                && let Ok(app) =
+                    applications::by_tracking_code(&state.store, &receipt.tracking_code).await
             {
                 crate::notify::application_received(&state, &app).await;
             }
             Ok((
                 StatusCode::CREATED,
-                Json(json!({
-                    "tracking_code": receipt.tracking_code,
-                    "received_on": receipt.received_on,
-                    "due_on": receipt.due_on,
-                    "repeated": receipt.repeated,
-                    "status_url": "/ysqgk/status",
-                })),
+                Json(ApplicationReceipt {
+                    due_on: receipt.due_on,
+                    received_on: receipt.received_on,
+                    repeated: receipt.repeated,
+                    status_url: "/ysqgk/status",
+                    tracking_code: receipt.tracking_code,
+                }),
             )
                 .into_response())
         }
-        Err(errors) => Ok((
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "error": { "code": "invalid_input", "message": "申请内容有误", "fields": errors } })),
-        )
-            .into_response()),
+        Err(errors) => Ok(invalid_input("申请内容有误", errors)),
     }
 }

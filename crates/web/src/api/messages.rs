@@ -4,15 +4,54 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::WebError;
+use crate::api::envelope::{ErrorBody, SubmitRefusal, invalid_input};
 use crate::client_ip::ClientIp;
 use crate::public::hudong::{WriteForm, store, validate};
 use crate::state::AppState;
 
+// Fields in the alphabetical order the API has always written them.
+/// The receipt for a message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageReceipt {
+    /// Reply due date (none when the calendar has no data for it yet).
+    #[schema(format = Date)]
+    due_on: Option<String>,
+    /// Whether the message waits for review before it is handled (identical to another
+    /// writer's message, or a word that needs review).
+    held_for_review: bool,
+    /// Working days the organisation has to reply.
+    limit_working_days: u32,
+    /// The organisation the message went to.
+    organisation: String,
+    /// Day of receipt.
+    #[schema(format = Date)]
+    received_on: String,
+    /// Whether the same form was sent before; this is its first receipt.
+    repeated: bool,
+    /// Where the writer follows the message with the tracking code and password.
+    #[schema(example = "/hudong/status")]
+    status_url: &'static str,
+    /// Tracking code.
+    tracking_code: String,
+}
+
 /// Stores a valid message; field errors answer 400 with every problem by field, a duplicate
 /// 409, a burst 429.
+#[utoipa::path(
+    post, path = "/api/v1/messages", operation_id = "submit_message",
+    tag = "政民互动", summary = "提交政民互动留言",
+    description = "写信给县长信箱（to = head）或某一机构（机构代码）。同一联系电话每天最多 5 条；同一电话 30 日内内容相同的留言不予重复受理（409）；与他人内容相同或含有需审核词语的留言转人工审核（held_for_review）。",
+    request_body = WriteForm,
+    responses(
+        (status = 201, description = "已收到", body = MessageReceipt),
+        (status = 409, description = "重复提交", body = ErrorBody),
+        SubmitRefusal,
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -24,23 +63,19 @@ pub async fn create(
             let r = store(&state, &new, &ip).await?;
             Ok((
                 StatusCode::CREATED,
-                Json(json!({
-                    "tracking_code": r.tracking_code,
-                    "received_on": r.received_on,
-                    "due_on": r.due_on,
-                    "limit_working_days": r.limit_working_days,
-                    "organisation": r.org_name,
-                    "held_for_review": !r.held_reason.is_empty(),
-                    "repeated": r.repeated,
-                    "status_url": "/hudong/status",
-                })),
+                Json(MessageReceipt {
+                    due_on: r.due_on,
+                    held_for_review: !r.held_reason.is_empty(),
+                    limit_working_days: r.limit_working_days,
+                    organisation: r.org_name,
+                    received_on: r.received_on,
+                    repeated: r.repeated,
+                    status_url: "/hudong/status",
+                    tracking_code: r.tracking_code,
+                }),
             )
                 .into_response())
         }
-        Err(errors) => Ok((
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "error": { "code": "invalid_input", "message": "留言内容有误", "fields": errors } })),
-        )
-            .into_response()),
+        Err(errors) => Ok(invalid_input("留言内容有误", errors)),
     }
 }

@@ -3,26 +3,36 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::WebError;
 use crate::state::AppState;
 
 /// One organisation as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Organisation)]
 pub struct OrgOut {
     /// Organ code.
+    #[schema(example = "WQX004")]
     pub code: String,
     /// Full name.
+    #[schema(example = "乌恰县财政局")]
     pub name: String,
     /// Short name.
     pub short_name: String,
     /// `government`, `department` or `township`.
+    #[schema(example = "department")]
     pub kind: String,
     /// Parent's organ code.
     pub parent: Option<String>,
 }
 
 /// Lists all organisations.
+#[utoipa::path(
+    get, path = "/api/v1/organisations", operation_id = "list_organisations",
+    tag = "机构", summary = "机构列表",
+    responses((status = 200, description = "全部机构", body = [OrgOut]))
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OrgOut>>, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?;
     Ok(Json(

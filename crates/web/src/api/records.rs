@@ -2,38 +2,145 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use gongkai_domain::index_no::IndexNo;
 use gongkai_store::records::{self, PublicFilter};
 use gongkai_store::{attachments, orgs};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
-use crate::public::xxgk::{ListQuery, primary_site, record_url};
+use crate::api::envelope::ErrorBody;
+use crate::public::xxgk::{primary_site, record_url};
 use crate::state::AppState;
 
-/// Query of the list endpoint: the public listing's filters plus `per_page` (1–100, default 20).
-#[derive(Debug, Default, Deserialize)]
+/// Query of the list endpoint: the public listing's filters and pagination (all optional).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApiListQuery {
-    #[serde(flatten)]
-    filters: ListQuery,
+    /// Column slug with the columns below it, e.g. `zd`, `fdzdgknr`, `tjxx`.
     #[serde(default)]
+    column: String,
+    /// Organ code of the publishing organisation.
+    #[serde(default)]
+    org: String,
+    /// Theme code, e.g. `综合政务` or `综合政务\政务公开`.
+    #[serde(default)]
+    theme: String,
+    /// Year of publication (Beijing time).
+    #[serde(default)]
+    #[param(value_type = Option<i32>, example = 2026)]
+    year: String,
+    /// Kind code, e.g. `policy`, `notice`.
+    #[serde(default)]
+    kind: String,
+    /// Page number, from 1.
+    #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1, default = 1)]
+    page: String,
+    /// Records per page, 1–100.
+    #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
     per_page: String,
 }
 
+// Fields in the alphabetical order the API has always written them.
+/// One page of public records.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordPage {
+    /// The records on this page, newest first.
+    items: Vec<Item>,
+    /// This page's number.
+    page: i64,
+    /// Records per page.
+    per_page: i64,
+    /// Public records matching the filters.
+    total: i64,
+}
+
+// Fields in the alphabetical order the API has always written them.
 /// One line of the list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RecordItem)]
 pub struct Item {
-    index_no: String,
-    title: String,
     doc_number: String,
-    organisation: String,
-    published_at: String,
+    index_no: String,
     kind: String,
-    validity: String,
+    organisation: String,
+    /// Publication time, RFC 3339 in Beijing time.
+    #[schema(format = DateTime)]
+    published_at: String,
     theme: String,
+    title: String,
     url: String,
+    validity: String,
+}
+
+// Fields in the alphabetical order the API has always written them.
+/// One public record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Record)]
+pub struct RecordOut {
+    attachments: Vec<AttachmentOut>,
+    body_html: String,
+    body_text: String,
+    change_note: String,
+    /// Column slugs.
+    columns: Vec<String>,
+    /// 公开方式, joined by 、.
+    disclosure_method: String,
+    doc_number: String,
+    genre: String,
+    index_no: Option<String>,
+    /// Published interpretations of this record.
+    interpretations: Vec<InterpretationOut>,
+    keywords: String,
+    kind: &'static str,
+    organisation: String,
+    organisation_code: String,
+    /// Publication time, RFC 3339 in Beijing time.
+    #[schema(format = DateTime)]
+    published_at: Option<String>,
+    revision: i64,
+    source: String,
+    status: &'static str,
+    summary: String,
+    /// 索引号 of the public record that replaces this one.
+    superseded_by: Option<String>,
+    /// 主题分类 code.
+    theme: String,
+    /// 主题分类 as shown, by current names.
+    theme_name: String,
+    title: String,
+    url: Option<String>,
+    validity: &'static str,
+    #[schema(value_type = Option<String>, format = Date)]
+    validity_changed_on: Option<NaiveDate>,
+    withdrawn_reason: String,
+    /// 成文日期.
+    #[schema(value_type = Option<String>, format = Date)]
+    written_on: Option<NaiveDate>,
+}
+
+/// An attachment of a record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Attachment)]
+pub struct AttachmentOut {
+    file_name: String,
+    kind: String,
+    sha256: String,
+    size_bytes: i64,
+    url: String,
+}
+
+/// A published interpretation of a record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Interpretation)]
+pub struct InterpretationOut {
+    /// 图文解读 / 文字解读 code.
+    form: &'static str,
+    index_no: Option<String>,
+    title: String,
 }
 
 fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
@@ -41,14 +148,27 @@ fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
 }
 
 /// Lists public records with filters and pagination.
+#[utoipa::path(
+    get, path = "/api/v1/records", operation_id = "list_records",
+    tag = "政府信息公开", summary = "公开信息列表",
+    params(ApiListQuery),
+    responses(
+        (status = 200, description = "一页公开信息", body = RecordPage),
+        (status = 400, description = "参数错误", body = ErrorBody),
+        (status = 404, description = "发布机构不存在", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ApiListQuery>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<RecordPage>, WebError> {
     let Some(site) = primary_site(&state).await? else {
-        return Ok(Json(
-            json!({ "total": 0, "page": 1, "per_page": 20, "items": [] }),
-        ));
+        return Ok(Json(RecordPage {
+            items: Vec::new(),
+            page: 1,
+            per_page: 20,
+            total: 0,
+        }));
     };
     let per_page = if q.per_page.is_empty() {
         20
@@ -58,43 +178,42 @@ pub async fn list(
             .map_err(|_| WebError::BadRequest("per_page 应为 1 至 100 的整数".into()))?
             .clamp(1, 100)
     };
-    let f = &q.filters;
     let mut filter = PublicFilter {
         site_id: Some(site.id),
         ..PublicFilter::default()
     };
-    if !f.column.is_empty() {
-        let col = gongkai_domain::catalogue::column(&f.column)
+    if !q.column.is_empty() {
+        let col = gongkai_domain::catalogue::column(&q.column)
             .ok_or_else(|| WebError::BadRequest("未知的栏目".into()))?;
         filter.columns = std::iter::once(col.slug.to_owned())
             .chain(gongkai_domain::catalogue::children(col.slug).map(|c| c.slug.to_owned()))
             .collect();
     }
-    if !f.org.is_empty() {
-        let code = gongkai_domain::org::OrgCode::parse(&f.org)?;
+    if !q.org.is_empty() {
+        let code = gongkai_domain::org::OrgCode::parse(&q.org)?;
         filter.org_id = Some(orgs::by_code(&state.store, &code).await?.id);
     }
-    if !f.theme.is_empty() {
-        filter.theme = Some(f.theme.clone());
+    if !q.theme.is_empty() {
+        filter.theme = Some(q.theme.clone());
     }
-    if !f.year.is_empty() {
+    if !q.year.is_empty() {
         filter.year = Some(
-            f.year
+            q.year
                 .parse()
                 .map_err(|_| WebError::BadRequest("year 应为四位年份".into()))?,
         );
     }
-    if !f.kind.is_empty() {
+    if !q.kind.is_empty() {
         filter.kind = Some(
-            gongkai_domain::record::RecordKind::parse(&f.kind)?
+            gongkai_domain::record::RecordKind::parse(&q.kind)?
                 .code()
                 .to_owned(),
         );
     }
-    let page = if f.page.is_empty() {
+    let page = if q.page.is_empty() {
         1
     } else {
-        f.page
+        q.page
             .parse::<i64>()
             .map_err(|_| WebError::BadRequest("page 应为正整数".into()))?
             .max(1)
@@ -115,16 +234,28 @@ pub async fn list(
             theme: s.theme,
         })
         .collect();
-    Ok(Json(
-        json!({ "total": total, "page": page, "per_page": per_page, "items": items }),
-    ))
+    Ok(Json(RecordPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// One public record with its metadata, body, attachments and interpretations.
+#[utoipa::path(
+    get, path = "/api/v1/records/{index_no}", operation_id = "get_record",
+    tag = "政府信息公开", summary = "按索引号获取一条公开信息",
+    params(("index_no" = String, Path, description = "索引号，如 WQX001-2018-000060 或 K45899617/2026-00221")),
+    responses(
+        (status = 200, description = "信息详情", body = RecordOut),
+        (status = 404, description = "不存在或未公开", body = ErrorBody),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<RecordOut>, WebError> {
     let not_found = || WebError::NotFound("未找到该信息".into());
     let no = IndexNo::parse(&raw).map_err(|_| not_found())?;
     let r = records::by_index_no(&state.store, &no)
@@ -134,20 +265,25 @@ pub async fn show(
     if !r.is_public(now) {
         return Err(not_found());
     }
-    let files: Vec<Value> = attachments::list(&state.store, r.id)
+    let attachments = attachments::list(&state.store, r.id)
         .await?
         .into_iter()
-        .map(|a| {
-            json!({
-                "file_name": a.file_name, "kind": a.kind, "size_bytes": a.size_bytes, "sha256": a.sha256,
-                "url": format!("/files/{}/{}", a.id, crate::error::urlencode(&a.file_name)),
-            })
+        .map(|a| AttachmentOut {
+            url: format!("/files/{}/{}", a.id, crate::error::urlencode(&a.file_name)),
+            file_name: a.file_name,
+            kind: a.kind,
+            sha256: a.sha256,
+            size_bytes: a.size_bytes,
         })
         .collect();
-    let interpretations: Vec<Value> = records::interpretations(&state.store, r.id, now)
+    let interpretations = records::interpretations(&state.store, r.id, now)
         .await?
         .into_iter()
-        .map(|i| json!({ "index_no": i.index_no, "title": i.title, "form": i.interpretation_form.map(|f| f.code()).unwrap_or_default() }))
+        .map(|i| InterpretationOut {
+            form: i.interpretation_form.map(|f| f.code()).unwrap_or_default(),
+            index_no: i.index_no,
+            title: i.title,
+        })
         .collect();
     // Only a successor the public can open is named.
     let superseded_by = match r.superseded_by {
@@ -160,22 +296,34 @@ pub async fn show(
     };
     let themes = gongkai_store::themes::list(&state.store, r.site_id).await?;
     let theme_name = gongkai_domain::catalogue::theme_label(&themes, &r.theme);
-    Ok(Json(json!({
-        "index_no": r.index_no, "title": r.title, "doc_number": r.doc_number, "organisation": r.org_name,
-        "organisation_code": r.org_code, "published_at": r.published_at.map(beijing_rfc3339),
-        "written_on": r.written_on, "theme": r.theme, "theme_name": theme_name, "kind": r.kind, "genre": r.genre, "keywords": r.keywords,
-        "source": r.source, "summary": r.summary, "validity": r.validity, "validity_changed_on": r.validity_changed_on,
-        "superseded_by": superseded_by, "disclosure_method": r.disclosure_method, "status": r.status, "withdrawn_reason": r.withdrawn_reason,
-        "revision": r.revision, "change_note": r.change_note, "columns": r.columns,
-        "body_html": r.body_html, "body_text": r.body_text, "attachments": files,
-        "interpretations": interpretations, "url": r.index_no.as_deref().map(record_url),
-    })))
-}
-
-/// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the API.
-pub async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
-    )
+    Ok(Json(RecordOut {
+        attachments,
+        body_html: r.body_html,
+        body_text: r.body_text,
+        change_note: r.change_note,
+        columns: r.columns,
+        disclosure_method: r.disclosure_method,
+        doc_number: r.doc_number,
+        genre: r.genre,
+        interpretations,
+        keywords: r.keywords,
+        kind: r.kind.code(),
+        organisation: r.org_name,
+        organisation_code: r.org_code,
+        published_at: r.published_at.map(beijing_rfc3339),
+        revision: r.revision,
+        source: r.source,
+        status: r.status.code(),
+        summary: r.summary,
+        superseded_by,
+        theme: r.theme,
+        theme_name,
+        title: r.title,
+        url: r.index_no.as_deref().map(record_url),
+        index_no: r.index_no,
+        validity: r.validity.code(),
+        validity_changed_on: r.validity_changed_on,
+        withdrawn_reason: r.withdrawn_reason,
+        written_on: r.written_on,
+    }))
 }

@@ -38,28 +38,34 @@ pub const PER_PAGE: i64 = 20;
 pub const HEAD_MAILBOX: &str = "head";
 
 /// The message form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
 pub struct WriteForm {
     /// Idempotency key (a repeated submission returns the first receipt).
     #[serde(default)]
     pub submission_key: String,
     /// `head` for the 县长信箱, else the organ code of the addressed organisation.
     #[serde(default)]
+    #[schema(required)]
     pub to: String,
     /// Kind code or label.
     #[serde(default)]
+    #[schema(required)]
     pub kind: String,
     /// Title.
     #[serde(default)]
+    #[schema(required)]
     pub title: String,
     /// Content.
     #[serde(default)]
+    #[schema(required)]
     pub content: String,
     /// Writer's name.
     #[serde(default)]
+    #[schema(required)]
     pub name: String,
     /// Phone.
     #[serde(default)]
+    #[schema(required)]
     pub phone: String,
     /// E-mail (optional; replies are also sent there).
     #[serde(default)]
@@ -69,9 +75,11 @@ pub struct WriteForm {
     pub allow_publish: String,
     /// Query password the writer sets.
     #[serde(default)]
+    #[schema(required)]
     pub secret: String,
     /// The same password again (forms only).
     #[serde(default)]
+    #[schema(ignore)]
     pub secret_again: String,
 }
 

@@ -9,16 +9,19 @@ use chrono::Utc;
 use gongkai_search::{Filters, Scope, Sort};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
+use crate::api::envelope::ErrorBody;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
 
 /// The search form's parameters (all optional).
-#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[derive(Debug, Default, Deserialize, Serialize, Clone, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Query text.
+    /// Query text: words separated by spaces must all occur, `"…"` is a phrase, `-word`
+    /// excludes.
     #[serde(default)]
     pub q: String,
     /// Organ code.
@@ -32,6 +35,7 @@ pub struct SearchParams {
     pub kind: String,
     /// Year.
     #[serde(default)]
+    #[param(value_type = Option<i32>)]
     pub year: String,
     /// Validity label.
     #[serde(default)]
@@ -44,12 +48,15 @@ pub struct SearchParams {
     pub scope: String,
     /// Page from 1.
     #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1, default = 1)]
     pub page: String,
     /// Hits per page (API).
     #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10)]
     pub per_page: String,
-    /// `1` to show results even when the text is an exact 文号 or 索引号.
+    /// `1` to show results even when the text is an exact 文号 or 索引号 (pages only).
     #[serde(default)]
+    #[param(ignore)]
     pub nojump: String,
 }
 
@@ -243,26 +250,81 @@ pub async fn advanced(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         .await
 }
 
+// Fields in the alphabetical order the API has always written them.
+/// One page of search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// The hits on this page, best first (or newest first with `sort=date`).
+    hits: Vec<SearchHit>,
+    /// This page's number.
+    page: usize,
+    /// Hits per page.
+    per_page: usize,
+    /// The query text as given.
+    query: String,
+    /// Hits in all.
+    total: usize,
+}
+
+// Fields in the alphabetical order the API has always written them.
+/// One search hit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// The record's 索引号; null for other content types.
+    index_no: Option<String>,
+    /// Publishing organisation.
+    organisation: String,
+    /// Day of publication (Beijing time).
+    #[schema(format = Date)]
+    published_at: String,
+    /// Matching text with the matches in `<mark>`.
+    snippet: String,
+    /// Title.
+    title: String,
+    /// `record` (公开信息), `message` (政民互动) or `consultation` (征求意见).
+    #[serde(rename = "type")]
+    #[schema(example = "record")]
+    content_type: String,
+    /// Page of the hit on this site.
+    url: String,
+}
+
 /// `GET /api/v1/search?q=…&page=…&per_page=…` (and the page's filters).
+#[utoipa::path(
+    get, path = "/api/v1/search", operation_id = "search",
+    tag = "站内搜索", summary = "站内搜索",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "搜索结果", body = SearchResults),
+        (status = 409, description = "站内搜索暂不可用", body = ErrorBody),
+    )
+)]
 pub async fn api(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
-) -> Result<Response, WebError> {
+) -> Result<Json<SearchResults>, WebError> {
     let idx = index(&state)?;
     let r = run(idx, &query_of(&p, false));
     remember(&state, &p.q, r.total).await;
-    let hits: Vec<_> = r
+    let hits = r
         .hits
-        .iter()
-        .map(|h| {
-            json!({
-                // Only records have an 索引号; other content types (政民互动 …) give null.
-                "index_no": (h.content_type == "record").then_some(&h.id),
-                "type": h.content_type,
-                "title": h.title, "url": h.url, "organisation": h.org_name,
-                "published_at": date_of(h.published_at), "snippet": h.snippet_html,
-            })
+        .into_iter()
+        .map(|h| SearchHit {
+            // Only records have an 索引号; other content types (政民互动 …) give null.
+            index_no: (h.content_type == "record").then_some(h.id),
+            organisation: h.org_name,
+            published_at: date_of(h.published_at),
+            snippet: h.snippet_html,
+            title: h.title,
+            content_type: h.content_type,
+            url: h.url,
         })
         .collect();
-    Ok(Json(json!({ "query": p.q, "total": r.total, "page": r.page, "per_page": r.per_page, "hits": hits })).into_response())
+    Ok(Json(SearchResults {
+        hits,
+        page: r.page,
+        per_page: r.per_page,
+        query: p.q,
+        total: r.total,
+    }))
 }

@@ -28,19 +28,22 @@ pub const LOOKUP_FAILURES: i64 = 10;
 pub const APPLICANT_COOKIE: &str = "gk_ysq";
 
 /// The application form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
 pub struct ApplyForm {
     /// Idempotency key of the form (repeated submissions return the first receipt).
     #[serde(default)]
     pub submission_key: String,
     /// Organ code of the addressed organisation.
     #[serde(default)]
+    #[schema(required)]
     pub org: String,
     /// Applicant kind code.
     #[serde(default)]
+    #[schema(required)]
     pub applicant_kind: String,
     /// Name of the person or organisation.
     #[serde(default)]
+    #[schema(required)]
     pub name: String,
     /// ID number (natural persons).
     #[serde(default)]
@@ -53,6 +56,7 @@ pub struct ApplyForm {
     pub contact_person: String,
     /// Contact phone.
     #[serde(default)]
+    #[schema(required)]
     pub phone: String,
     /// E-mail (needed for delivery by e-mail).
     #[serde(default)]
@@ -65,18 +69,22 @@ pub struct ApplyForm {
     pub postcode: String,
     /// The information asked for (名称、文号或特征性描述).
     #[serde(default)]
+    #[schema(required)]
     pub description: String,
     /// Title or 文号, if known.
     #[serde(default)]
     pub doc_hint: String,
     /// Delivery form code.
     #[serde(default)]
+    #[schema(required)]
     pub delivery: String,
     /// Query password the applicant sets.
     #[serde(default)]
+    #[schema(required)]
     pub secret: String,
     /// The same password again (forms only).
     #[serde(default)]
+    #[schema(ignore)]
     pub secret_again: String,
 }
 
