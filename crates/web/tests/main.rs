@@ -10,5 +10,6 @@ mod consultations;
 mod http;
 mod mail;
 mod messages;
+mod openapi;
 mod records;
 mod search;
