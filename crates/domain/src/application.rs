@@ -303,6 +303,23 @@ impl ClockEvent {
     }
 }
 
+/// Working days left at which an application is marked near-due (queue marks and the daily
+/// digest use the same line).
+pub const NEAR_DUE_WORKING_DAYS: i64 = 3;
+
+/// Working days from `today` to the stored due date `due` (`YYYY-MM-DD`; negative when overdue),
+/// counting the site's regional holidays too; `None` when there is no date or the calendar
+/// cannot count it.
+pub fn days_left(
+    cal: &Calendar,
+    today: NaiveDate,
+    due: Option<&str>,
+    region: Option<&RegionCode>,
+) -> Option<i64> {
+    let due = NaiveDate::parse_from_str(due?, "%Y-%m-%d").ok()?;
+    cal.working_days_between(today, due, region).ok()
+}
+
 /// Working days the applicant has to pay a fee after the notice (《政府信息公开信息处理费管理办法》
 /// 国办函〔2020〕109号: 自收到收费通知之日起 20 个工作日内).
 pub const FEE_PAYMENT_WORKING_DAYS: u32 = 20;

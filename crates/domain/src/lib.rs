@@ -40,11 +40,13 @@ pub mod index_no;
 pub mod message;
 pub mod opinion;
 pub mod org;
+pub mod outbox;
 pub mod record;
 pub mod role;
 pub mod screening;
 pub mod throttle;
 pub mod time;
+pub mod urls;
 pub mod user;
 
 pub use error::DomainError;

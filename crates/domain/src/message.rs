@@ -668,6 +668,12 @@ pub fn blocked_words_in(text: &str, list: &str) -> Vec<String> {
         .collect()
 }
 
+/// A message's text as the public sees it (its page, the list, the search index): the writer's
+/// name and all other personal data masked by [`mask_personal`].
+pub fn mask_public(text: &str, writer_name: &str) -> String {
+    mask_personal(text, &[writer_name])
+}
+
 /// Masks personal data for public pages: the writer's name (and any other given names) as
 /// 某某, mobile and landline numbers, ID-card numbers, long digit runs (bank cards) and
 /// e-mail addresses.

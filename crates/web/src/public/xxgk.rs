@@ -61,7 +61,7 @@ pub struct Line {
 
 /// The URL of a record page.
 pub fn record_url(index_no: &str) -> String {
-    format!("/xxgk/{index_no}")
+    gongkai_domain::urls::record(index_no)
 }
 
 /// Shows a storage timestamp as Beijing `YYYY-MM-DD`.

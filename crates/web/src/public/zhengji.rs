@@ -25,7 +25,7 @@ use crate::templates::{PageCtx, ser};
 
 /// The public address of a consultation.
 pub fn url(id: i64) -> String {
-    format!("/zhengji/{id}")
+    gongkai_domain::urls::consultation(id)
 }
 
 fn minute(stamp: &str) -> String {
