@@ -431,6 +431,7 @@ pub async fn submit(
         "application.submit",
     )
     .await?;
+    crate::outbox::application_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
     Ok(Receipt {
         tracking_code: code,
@@ -697,6 +698,7 @@ pub async fn record_event(
     )
     .await?;
     feed::emit(&mut tx, "application", &id.to_string(), "application.event").await?;
+    crate::outbox::application_event(store, &mut tx, &app, event).await?;
     tx.commit().await?;
     get(store, id).await
 }

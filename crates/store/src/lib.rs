@@ -19,6 +19,8 @@ pub mod messages;
 pub mod migrate;
 pub mod opinions;
 pub mod orgs;
+pub mod outbox;
+pub mod publication;
 pub mod records;
 pub mod screening;
 pub mod sessions;
@@ -143,6 +145,8 @@ impl Actor {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// Whether events write mail to the outbox (only when mail can be sent: SMTP configured).
+    outbox: bool,
 }
 
 /// The SQLite URL for the database file inside a data folder.
@@ -214,7 +218,11 @@ impl Store {
         .map_err(connect_error)?;
         let _ = probe.close().await;
         let pool = pool.connect_with(options).await.map_err(connect_error)?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            outbox: false,
+        })
     }
 
     /// Connects and brings the schema up to date.
@@ -227,6 +235,18 @@ impl Store {
     /// The engine in use.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// This store with events writing their mail to the outbox (`on`) or writing none — the
+    /// latter when no SMTP server is configured, as then nothing could be sent.
+    pub fn with_outbox(mut self, on: bool) -> Self {
+        self.outbox = on;
+        self
+    }
+
+    /// Whether events write their mail to the outbox (see [`Store::with_outbox`]).
+    pub fn outbox_enabled(&self) -> bool {
+        self.outbox
     }
 
     /// The pool, for read queries in repositories.

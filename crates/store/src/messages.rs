@@ -425,6 +425,7 @@ pub async fn submit(
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
+    crate::outbox::message_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
     let m = get(store, id).await?;
     Ok(receipt_of(&m, limit, false))
@@ -470,6 +471,15 @@ pub async fn get(store: &Store, id: i64) -> Result<Message> {
         .ok_or_else(|| StoreError::NotFound {
             what: "该留言".into(),
         })?;
+    from_row(&row)
+}
+
+/// One message by id as the write transaction `tx` sees it.
+pub(crate) async fn get_in(tx: &mut crate::Tx, id: i64) -> Result<Message> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     from_row(&row)
 }
 
@@ -662,6 +672,7 @@ pub async fn record_event(
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.event").await?;
+    crate::outbox::message_event(store, &mut tx, id, event).await?;
     tx.commit().await?;
     get(store, id).await
 }
@@ -709,6 +720,9 @@ pub async fn rate(
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.rate").await?;
+    if rectification.is_some() {
+        crate::outbox::bad_rating(store, &mut tx, id).await?;
+    }
     tx.commit().await?;
     get(store, id).await
 }

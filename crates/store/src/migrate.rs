@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "consultations",
         include_str!("../migrations/0006_consultations.sql"),
     ),
+    (7, "outbox", include_str!("../migrations/0007_outbox.sql")),
 ];
 
 /// The newest schema version this program knows.

@@ -586,7 +586,8 @@ pub async fn approve(
     let index_no = format.format(&organ_code, year, serial)?;
     sqlx::query(
         "UPDATE records SET status = 'published', index_no = $1, published_at = $2, disclosure = $3, exemption = $4,
-            reviewer_id = $5, screening_note = $6, updated_at = $7 WHERE id = $8",
+            reviewer_id = $5, screening_note = $6, updated_at = $7,
+            publication_announced = CASE WHEN $2 > $7 THEN 0 ELSE 1 END WHERE id = $8",
     )
     .bind(index_no.as_str())
     .bind(ts(approval.publish_at))
