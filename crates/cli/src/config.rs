@@ -36,7 +36,7 @@ pub struct Config {
     /// Accept ZIP archives as attachments.
     pub allow_zip: bool,
     /// Outgoing mail (`[smtp]` table); without a host no mail is sent.
-    pub smtp: gongkai_web::notify::SmtpConfig,
+    pub smtp: gongkai_jobs::SmtpConfig,
     /// Applications one client address may submit per hour (public form and API).
     pub submissions_per_hour: i64,
 }
@@ -54,7 +54,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
-            smtp: gongkai_web::notify::SmtpConfig::default(),
+            smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,
         }
     }

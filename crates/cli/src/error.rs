@@ -34,6 +34,9 @@ pub enum CliError {
     /// The web layer could not start.
     #[error("{0}")]
     Web(#[from] gongkai_web::WebError),
+    /// Background work (search index, mail).
+    #[error(transparent)]
+    Jobs(#[from] gongkai_jobs::JobsError),
     /// Reading input or writing output failed.
     #[error("读写失败：{0}")]
     Io(#[from] std::io::Error),

@@ -6,22 +6,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use gongkai_domain::message::mask_public;
 use gongkai_domain::record::Visibility;
 use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
+use gongkai_domain::urls;
 use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
 use gongkai_store::{Store, attachments, feed, records};
 
-use crate::WebError;
-
-fn search_error(e: gongkai_search::SearchError) -> WebError {
-    WebError::Conflict(format!("搜索索引出错：{e}"))
-}
+use crate::JobsError;
 
 /// The search document of a record (all its text, attachments included).
-pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, WebError> {
+pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, JobsError> {
     let files = attachments::list(store, r.id).await?;
     let published = r.published_at;
     Ok(Doc {
@@ -41,11 +39,7 @@ pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, WebError> {
         validity: r.validity.label().to_owned(),
         published_at: published.map_or(0, |t| t.timestamp()),
         year: published.map(|t| chrono::Datelike::year(&beijing_date(t))),
-        url: r
-            .index_no
-            .as_deref()
-            .map(crate::public::xxgk::record_url)
-            .unwrap_or_default(),
+        url: r.index_no.as_deref().map(urls::record).unwrap_or_default(),
         content_type: "record".into(),
     })
 }
@@ -58,15 +52,15 @@ fn message_doc_id(id: i64) -> String {
 /// The search document of a published 政民互动 exchange: title, message and reply, with
 /// personal data masked exactly as on its public page.
 pub fn doc_of_message(m: &Message) -> Doc {
-    use crate::public::hudong::masked;
+    let masked = |text: &str| mask_public(text, &m.writer_name);
     let replied = m
         .replied_on
         .as_deref()
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     Doc {
         id: message_doc_id(m.id),
-        title: masked(m, &m.title),
-        body: format!("{}\n{}", masked(m, &m.content), masked(m, &m.reply_text)),
+        title: masked(&m.title),
+        body: format!("{}\n{}", masked(&m.content), masked(&m.reply_text)),
         attachments_text: String::new(),
         doc_number: String::new(),
         org_code: String::new(),
@@ -82,23 +76,23 @@ pub fn doc_of_message(m: &Message) -> Doc {
             })
             .map_or(0, |t| t.timestamp()),
         year: replied.map(|d| chrono::Datelike::year(&d)),
-        url: format!("/hudong/{}", m.id),
+        url: urls::message(m.id),
         content_type: "message".into(),
     }
 }
 
 /// Applies one message's current state: indexed while it is on the public list, removed
 /// otherwise (hidden, or never published).
-async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
+async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
     let m = match messages::get(store, id).await {
         Ok(m) => m,
         Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
     if m.is_public() {
-        index.upsert(&[doc_of_message(&m)]).map_err(search_error)?;
+        index.upsert(&[doc_of_message(&m)])?;
     } else {
-        index.delete(&message_doc_id(id)).map_err(search_error)?;
+        index.delete(&message_doc_id(id))?;
     }
     Ok(())
 }
@@ -112,11 +106,11 @@ pub fn consultation_key(id: i64) -> String {
 /// `/hudong/…` or a record's `/xxgk/…`.
 pub fn url_of(key: &str) -> String {
     if let Some(id) = key.strip_prefix("zhengji-") {
-        crate::public::zhengji::url(id.parse().unwrap_or_default())
+        urls::consultation(id.parse().unwrap_or_default())
     } else if let Some(id) = key.strip_prefix("message:") {
-        format!("/hudong/{id}")
+        urls::message(id.parse().unwrap_or_default())
     } else {
-        crate::public::xxgk::record_url(key)
+        urls::record(key)
     }
 }
 
@@ -144,32 +138,30 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
         validity: String::new(),
         published_at: opens.map_or(0, |t| t.timestamp()),
         year: opens.map(|t| chrono::Datelike::year(&beijing_date(t))),
-        url: crate::public::zhengji::url(c.id),
+        url: urls::consultation(c.id),
         content_type: "consultation".into(),
     }
 }
 
 /// Applies one consultation's current state: indexed once published (open, closed or with
 /// feedback), removed while a draft.
-async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
+async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
     let c = match consultations::get(store, id).await {
         Ok(c) => c,
         Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
     if c.status == "draft" {
-        index.delete(&consultation_key(id)).map_err(search_error)?;
+        index.delete(&consultation_key(id))?;
     } else {
-        index
-            .upsert(&[consultation_doc(&c)])
-            .map_err(search_error)?;
+        index.upsert(&[consultation_doc(&c)])?;
     }
     Ok(())
 }
 
 /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
 /// search only shows what is already public), removed otherwise.
-async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), WebError> {
+async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
     let r = match records::get(store, id).await {
         Ok(r) => r,
         Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
@@ -179,21 +171,16 @@ async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(),
         return Ok(());
     };
     if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
-        index
-            .upsert(&[doc_of(store, &r).await?])
-            .map_err(search_error)?;
+        index.upsert(&[doc_of(store, &r).await?])?;
     } else {
-        index.delete(&index_no).map_err(search_error)?;
+        index.delete(&index_no)?;
     }
     Ok(())
 }
 
 /// Applies every change after the index's last applied position; returns how many changes.
-pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebError> {
-    let mut after = index
-        .last_applied_feed_id()
-        .map_err(search_error)?
-        .unwrap_or(0);
+pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsError> {
+    let mut after = index.last_applied_feed_id()?.unwrap_or(0);
     let mut applied = 0;
     loop {
         let items = feed::since(store, after, 500).await?;
@@ -216,11 +203,37 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, WebEr
             }
         }
         applied += items.len();
-        index.set_last_applied_feed_id(last).map_err(search_error)?;
-        index.commit().map_err(search_error)?;
+        index.set_last_applied_feed_id(last)?;
+        index.commit()?;
         after = last;
     }
     Ok(applied)
+}
+
+/// Adds every document of one kind, a page of ids at a time (`ids_after` lists the ids after
+/// a given one), counting them into `done` and telling `progress`.
+async fn add_all(
+    index: &SearchIndex,
+    ids_after: impl AsyncFn(i64) -> Result<Vec<i64>, JobsError>,
+    doc: impl AsyncFn(i64) -> Result<Doc, JobsError>,
+    done: &mut usize,
+    progress: &mut impl FnMut(usize),
+) -> Result<(), JobsError> {
+    let mut after = 0;
+    loop {
+        let ids = ids_after(after).await?;
+        let Some(last) = ids.last().copied() else {
+            return Ok(());
+        };
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in ids {
+            docs.push(doc(id).await?);
+        }
+        index.upsert(&docs)?;
+        *done += docs.len();
+        progress(*done);
+        after = last;
+    }
 }
 
 /// Rebuilds the index from the records, the published exchanges and the public consultations; `progress` is told how
@@ -229,60 +242,36 @@ pub async fn rebuild(
     store: &Store,
     index: &SearchIndex,
     mut progress: impl FnMut(usize),
-) -> Result<usize, WebError> {
+) -> Result<usize, JobsError> {
     let position = feed::latest(store).await?;
-    index.clear().map_err(search_error)?;
-    let mut after = 0;
+    index.clear()?;
     let mut done = 0;
-    loop {
-        let ids = records::searchable_ids(store, after, 500).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        let mut docs = Vec::with_capacity(ids.len());
-        for id in ids {
-            let r = records::get(store, id).await?;
-            docs.push(doc_of(store, &r).await?);
-        }
-        index.upsert(&docs).map_err(search_error)?;
-        done += docs.len();
-        progress(done);
-        after = last;
-    }
-    let mut after = 0;
-    loop {
-        let ids = messages::public_ids(store, after, 500).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        let mut docs = Vec::with_capacity(ids.len());
-        for id in ids {
-            docs.push(doc_of_message(&messages::get(store, id).await?));
-        }
-        index.upsert(&docs).map_err(search_error)?;
-        done += docs.len();
-        progress(done);
-        after = last;
-    }
-    let mut after = 0;
-    loop {
-        let ids = consultations::searchable_ids(store, after, 500).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        let mut docs = Vec::with_capacity(ids.len());
-        for id in ids {
-            docs.push(consultation_doc(&consultations::get(store, id).await?));
-        }
-        index.upsert(&docs).map_err(search_error)?;
-        done += docs.len();
-        progress(done);
-        after = last;
-    }
-    index
-        .set_last_applied_feed_id(position)
-        .map_err(search_error)?;
-    index.commit().map_err(search_error)?;
+    add_all(
+        index,
+        async |after| Ok(records::searchable_ids(store, after, 500).await?),
+        async |id| doc_of(store, &records::get(store, id).await?).await,
+        &mut done,
+        &mut progress,
+    )
+    .await?;
+    add_all(
+        index,
+        async |after| Ok(messages::public_ids(store, after, 500).await?),
+        async |id| Ok(doc_of_message(&messages::get(store, id).await?)),
+        &mut done,
+        &mut progress,
+    )
+    .await?;
+    add_all(
+        index,
+        async |after| Ok(consultations::searchable_ids(store, after, 500).await?),
+        async |id| Ok(consultation_doc(&consultations::get(store, id).await?)),
+        &mut done,
+        &mut progress,
+    )
+    .await?;
+    index.set_last_applied_feed_id(position)?;
+    index.commit()?;
     // Changes made while rebuilding are applied too.
     catch_up(store, index).await?;
     Ok(done)
@@ -293,15 +282,16 @@ pub async fn follow(
     store: Store,
     index: Arc<SearchIndex>,
     every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    loop {
-        if let Err(e) = catch_up(&store, &index).await {
-            tracing::warn!(error = %e, "search index not updated");
+    crate::every(every, stop, move || {
+        let (store, index) = (store.clone(), index.clone());
+        async move {
+            catch_up(&store, &index)
+                .await
+                .map(|_| ())
+                .map_err(|e| ("search index not updated", e))
         }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = stop.changed() => return,
-        }
-    }
+    })
+    .await;
 }

@@ -12,10 +12,8 @@ pub mod client_ip;
 pub mod csrf;
 pub mod error;
 pub mod letters;
-pub mod notify;
 pub mod public;
 pub mod router;
-pub mod search;
 pub mod state;
 pub mod templates;
 
@@ -27,22 +25,20 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 /// Serves `state` on an already bound listener until `shutdown` resolves, then drains
-/// in-flight requests.
+/// in-flight requests. The background work (`gongkai_jobs`: search follower, mail sender,
+/// scheduled publication) runs beside it and stops with it.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    if let Some(index) = state.search.clone() {
-        // Each node keeps its own index in step with the shared change feed.
-        tokio::spawn(search::follow(
-            state.store.clone(),
-            index,
-            std::time::Duration::from_millis(300),
-            stop_rx,
-        ));
-    }
+    gongkai_jobs::spawn(
+        state.store.clone(),
+        state.search.clone(),
+        state.mailer.clone(),
+        stop_rx,
+    );
     let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

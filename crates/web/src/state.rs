@@ -26,7 +26,7 @@ pub struct WebConfig {
     /// Whether ZIP archives may be attached.
     pub allow_zip: bool,
     /// SMTP settings for notifications (empty host: none sent).
-    pub smtp: crate::notify::SmtpConfig,
+    pub smtp: gongkai_jobs::SmtpConfig,
     /// Applications one client address may submit per hour.
     pub submissions_per_hour: i64,
     /// Folder of the search index; `None` keeps it in memory (tests, or rebuilt at each start).
@@ -43,7 +43,7 @@ impl Default for WebConfig {
             data_dir: PathBuf::from("gongkai-data"),
             max_upload_bytes: 50 * 1024 * 1024,
             allow_zip: false,
-            smtp: crate::notify::SmtpConfig::default(),
+            smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,
             search_dir: None,
         }
@@ -61,8 +61,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Login throttling policy.
     pub login_policy: LoginPolicy,
-    /// Outgoing mail, when SMTP is configured.
-    pub mailer: Option<crate::notify::Mailer>,
+    /// Outgoing mail, when SMTP is configured (used by the background sender; requests only
+    /// write to the outbox).
+    pub mailer: Option<gongkai_jobs::Mailer>,
     /// A CJK font for PDF letters, when one is installed.
     pub fonts: Option<Arc<gongkai_export::Fonts>>,
     /// The site search index (derived data, follows the change feed).
@@ -73,8 +74,10 @@ impl AppState {
     /// Builds the state; fails if a theme template does not parse.
     pub fn new(store: Store, config: WebConfig) -> Result<Self, crate::WebError> {
         let templates = Templates::new(config.theme.clone())?;
-        let mailer = crate::notify::Mailer::from_config(&config.smtp)
-            .map_err(crate::WebError::BadRequest)?;
+        let mailer = gongkai_jobs::Mailer::from_config(&config.smtp)
+            .map_err(|e| crate::WebError::BadRequest(e.to_string()))?;
+        // Events write their mail to the outbox only when it can be sent.
+        let store = store.with_outbox(mailer.is_some());
         let fonts = match gongkai_export::Fonts::system() {
             Ok(f) => Some(Arc::new(f)),
             Err(e) => {

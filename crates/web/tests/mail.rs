@@ -1,110 +1,34 @@
-//! E-mail notifications against a real SMTP server process (Debian's python3-aiosmtpd, run as a
-//! child process on a free local port): the receipt, the correction notice, the extension, the
-//! reply, and the due-soon digest to handlers.
+//! E-mail notifications against a real SMTP server process (`gongkai_jobs::testing`): the
+//! receipt, the correction notice, the extension, the reply, and the due-soon digest to
+//! handlers; a receipt that never waits for a stalled mail server; failed mail in the back
+//! office.
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gongkai_domain::user::Username;
+use gongkai_jobs::testing::{SmtpSink, StalledSmtp};
+use gongkai_store::testing::ENGINES;
 use gongkai_store::{Actor, Engine, users};
+use gongkai_web::WebConfig;
 use reqwest::StatusCode;
-use support::{Session, must, spawn_app_with};
+use support::{App, Session, must, spawn_app_with};
 
-/// A tiny SMTP sink: prints one decoded line per message.
-const SERVER: &str = r#"
-import email, sys, time
-from email import policy
-from aiosmtpd.controller import Controller
-class Sink:
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=policy.default)
-        body = msg.get_content().replace("\n", " ")
-        print("MAIL|" + ",".join(envelope.rcpt_tos) + "|" + str(msg["subject"]) + "|" + body, flush=True)
-        return "250 OK"
-c = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
-c.start()
-print("READY", flush=True)
-while True:
-    time.sleep(3600)
-"#;
-
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    mails: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sink() -> SmtpSink {
-    let port = must(must(std::net::TcpListener::bind("127.0.0.1:0")).local_addr()).port();
-    let mut child = Command::new("/usr/bin/python3")
-        .args(["-c", SERVER, &port.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start the SMTP sink (install python3-aiosmtpd): {e}"));
-    let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let sink = mails.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if line == "READY" {
-                let _ = ready_tx.send(());
-            } else if let Some(m) = line.strip_prefix("MAIL|")
-                && let Ok(mut v) = sink.lock()
-            {
-                v.push(m.to_owned());
-            }
-        }
-    });
-    ready_rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("the SMTP sink did not start (is python3-aiosmtpd installed?)"));
-    SmtpSink { child, port, mails }
-}
-
-impl SmtpSink {
-    async fn wait_for(&self, needle: &str) -> String {
-        for _ in 0..100 {
-            if let Some(m) = self
-                .mails
-                .lock()
-                .ok()
-                .and_then(|v| v.iter().find(|m| m.contains(needle)).cloned())
-            {
-                return m;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "no mail containing {needle:?}; got {:?}",
-            self.mails.lock().map(|v| v.clone()).unwrap_or_default()
-        );
+/// Mail goes to the SMTP server on `port` of this host.
+fn smtp_on(port: u16) -> impl FnOnce(&mut WebConfig) {
+    move |c| {
+        c.smtp.host = "127.0.0.1".into();
+        c.smtp.port = port;
+        c.smtp.from = "乌恰县人民政府办公室 <gongkai@example.gov.cn>".into();
+        c.smtp.security = "none".into();
     }
 }
 
 #[tokio::test]
 async fn applicants_and_handlers_are_notified_by_mail() {
-    let sink = start_sink();
-    let port = sink.port;
-    let app = spawn_app_with(Engine::Sqlite, |c| {
-        c.smtp.host = "127.0.0.1".into();
-        c.smtp.port = port;
-        c.smtp.from = "乌恰县人民政府办公室 <gongkai@example.gov.cn>".into();
-        c.smtp.security = "none".into();
-    })
-    .await;
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(Engine::Sqlite, smtp_on(sink.port)).await;
     let r = must(
         reqwest::Client::new()
             .post(format!("{}/api/v1/applications", app.base))
@@ -227,7 +151,14 @@ async fn applicants_and_handlers_are_notified_by_mail() {
         )
         .await,
     );
-    let sent = must(gongkai_web::notify::due_soon_digest(&app.state).await);
+    let sent = must(
+        gongkai_jobs::digest::due_soon_digest(
+            &app.store,
+            app.state.mailer.as_ref(),
+            chrono::Utc::now(),
+        )
+        .await,
+    );
     assert!(sent >= 1);
     let digest = sink.wait_for("到期提醒").await;
     assert!(
@@ -240,15 +171,8 @@ async fn applicants_and_handlers_are_notified_by_mail() {
 
 #[tokio::test]
 async fn writers_and_departments_are_notified_about_messages() {
-    let sink = start_sink();
-    let port = sink.port;
-    let app = spawn_app_with(Engine::Sqlite, |c| {
-        c.smtp.host = "127.0.0.1".into();
-        c.smtp.port = port;
-        c.smtp.from = "乌恰县人民政府办公室 <gongkai@example.gov.cn>".into();
-        c.smtp.security = "none".into();
-    })
-    .await;
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(Engine::Sqlite, smtp_on(sink.port)).await;
     must(
         users::set_email(
             &app.store,
@@ -353,4 +277,146 @@ async fn writers_and_departments_are_notified_about_messages() {
         .await;
     let fixed = sink.wait_for("室温达标").await;
     assert!(fixed.starts_with("wangwu@example.com|整改情况"), "{fixed}");
+}
+
+/// The mail of the sites in the test app that has not gone out.
+async fn unsent(app: &App) -> Vec<gongkai_store::outbox::OutboxMail> {
+    let site = must(
+        gongkai_store::orgs::by_code(
+            &app.store,
+            &must(gongkai_domain::org::OrgCode::parse("WQX001")),
+        )
+        .await,
+    );
+    must(gongkai_store::outbox::unsent(&app.store, &[site.id]).await)
+}
+
+/// Waits (up to 15 s) until the unsent mail satisfies `ok`, and returns it.
+async fn wait_for_outbox(
+    app: &App,
+    what: &str,
+    ok: impl Fn(&[gongkai_store::outbox::OutboxMail]) -> bool,
+) -> Vec<gongkai_store::outbox::OutboxMail> {
+    for _ in 0..300 {
+        let rows = unsent(app).await;
+        if ok(&rows) {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("outbox never showed {what}: {:?}", unsent(app).await);
+}
+
+/// Makes every waiting mail due now, as if its backoff had passed.
+async fn backoff_passed(app: &App) {
+    must(
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE status = 'pending'")
+            .bind(gongkai_store::ts(
+                chrono::Utc::now() - chrono::Duration::days(1),
+            ))
+            .execute(app.store.pool())
+            .await,
+    );
+}
+
+/// An application through the JSON API; returns its tracking code.
+async fn apply_by_api(app: &App, email: &str) -> String {
+    let r = must(
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/applications", app.base))
+            .json(&serde_json::json!({
+                "org": "WQX004", "applicant_kind": "natural", "name": "张三", "id_number": "11010519491231002X",
+                "phone": "13912345678", "email": email,
+                "description": "申请公开2025年乌恰县财政局部门预算执行情况", "delivery": "email", "secret": "chaxun-123",
+            }))
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    must(r.json::<serde_json::Value>().await)["tracking_code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_receipt_does_not_wait_for_a_stalled_mail_server() {
+    for engine in ENGINES {
+        let stalled = StalledSmtp::start().await;
+        let port = stalled.port;
+        let app = spawn_app_with(engine, smtp_on(port)).await;
+
+        // The form: the receipt comes back at once although the mail server never answers.
+        let citizen = Session::anonymous(&app).await;
+        let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
+        let fields = [
+            ("submission_key", key.as_str()),
+            ("org", "WQX004"),
+            ("applicant_kind", "natural"),
+            ("name", "张三"),
+            ("id_number", "11010519491231002X"),
+            ("phone", "13912345678"),
+            ("email", "zhangsan@example.com"),
+            ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
+            ("delivery", "email"),
+            ("secret", "chaxun-123"),
+            ("secret_again", "chaxun-123"),
+        ];
+        let started = Instant::now();
+        let r = citizen
+            .post_multipart("/ysqgk/apply", &fields, vec![])
+            .await;
+        let took = started.elapsed();
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        assert!(
+            took < Duration::from_secs(1),
+            "{engine:?}: form took {took:?}"
+        );
+        let html = must(r.text().await);
+        let by_form = html
+            .split("class=\"code\">")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(by_form.starts_with("YS"), "{html}");
+
+        // The JSON API, the same.
+        let started = Instant::now();
+        let by_api = apply_by_api(&app, "lisi@example.com").await;
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(1),
+            "{engine:?}: API took {took:?}"
+        );
+
+        // Meanwhile the sender is stuck at the stalled server, off the request.
+        for _ in 0..200 {
+            if stalled.accepted() > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(stalled.accepted() > 0, "{engine:?}: the sender never tried");
+        assert_eq!(unsent(&app).await.len(), 2);
+        // The server goes away: both attempts fail and wait for their retry.
+        stalled.stop().await;
+        let rows = wait_for_outbox(&app, "two failed attempts", |rows| {
+            rows.len() == 2 && rows.iter().all(|m| m.attempts == 1)
+        })
+        .await;
+        assert!(rows.iter().all(|m| !m.last_error.is_empty()), "{rows:?}");
+
+        // A working server on the same port: once the retry is due, both receipts go out.
+        let sink = SmtpSink::start_on(port);
+        backoff_passed(&app).await;
+        let first = sink.wait_for(&by_form).await;
+        assert!(
+            first.starts_with("zhangsan@example.com|政府信息公开申请已收到"),
+            "{first}"
+        );
+        let second = sink.wait_for(&by_api).await;
+        assert!(second.starts_with("lisi@example.com|"), "{second}");
+        wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;
+    }
 }

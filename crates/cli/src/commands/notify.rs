@@ -18,14 +18,10 @@ pub async fn run(config: &Config, cmd: NotifyCommand) -> Result<(), CliError> {
     match cmd {
         NotifyCommand::Digest => {
             let store = open_store(config).await?;
-            let state = gongkai_web::AppState::new(
-                store,
-                gongkai_web::WebConfig {
-                    smtp: config.smtp.clone(),
-                    ..gongkai_web::WebConfig::default()
-                },
-            )?;
-            let sent = gongkai_web::notify::due_soon_digest(&state).await?;
+            let mailer = gongkai_jobs::Mailer::from_config(&config.smtp)?;
+            let sent =
+                gongkai_jobs::digest::due_soon_digest(&store, mailer.as_ref(), chrono::Utc::now())
+                    .await?;
             say!("已发送到期提醒邮件 {sent} 封。");
             Ok(())
         }

@@ -15,7 +15,8 @@ pub async fn run(config: &Config) -> Result<(), CliError> {
         .len();
     let bar = progress_bar(total, "条");
     let started = std::time::Instant::now();
-    let done = gongkai_web::search::rebuild(&store, &index, |n| bar.set_position(n as u64)).await?;
+    let done =
+        gongkai_jobs::search::rebuild(&store, &index, |n| bar.set_position(n as u64)).await?;
     bar.finish_and_clear();
     say!(
         "搜索索引已重建：{done} 条信息，用时 {:.1} 秒。",

@@ -11,7 +11,7 @@ use gongkai_domain::application::{
     ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome,
     effective_status, fee, open_consultation, payment_deadline,
 };
-use gongkai_domain::calendar::{Calendar, PauseReason, RegionCode};
+use gongkai_domain::calendar::PauseReason;
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
@@ -28,20 +28,7 @@ use crate::letters;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
 
-/// Working days left at which an application is marked near-due.
-pub const NEAR_DUE_WORKING_DAYS: i64 = 3;
-
-/// Working days from today to the due date (negative when overdue), counting the site's
-/// regional holidays too.
-pub fn days_left(
-    cal: &Calendar,
-    today: NaiveDate,
-    due: Option<&str>,
-    region: Option<&RegionCode>,
-) -> Option<i64> {
-    let due = NaiveDate::parse_from_str(due?, "%Y-%m-%d").ok()?;
-    cal.working_days_between(today, due, region).ok()
-}
+pub use gongkai_domain::application::{NEAR_DUE_WORKING_DAYS, days_left};
 
 fn mask_id(app: &Application) -> String {
     if !app.id_number.is_empty() {
@@ -455,7 +442,6 @@ pub async fn event(
             if let ClockEvent::Transferred { to, .. } = &event {
                 forward(&state, &updated, to).await?;
             }
-            crate::notify::application_event(&state, &updated, &event).await;
             Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
         }
         Err(StoreError::Domain(e)) => {

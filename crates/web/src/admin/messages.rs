@@ -256,10 +256,7 @@ pub async fn event(
     )
     .await
     {
-        Ok(updated) => {
-            crate::notify::message_event(&state, &updated, &event).await;
-            Ok(Redirect::to(&format!("/admin/messages/{id}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/admin/messages/{id}")).into_response()),
         Err(StoreError::Domain(e)) => {
             render(
                 &state,

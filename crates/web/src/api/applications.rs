@@ -54,12 +54,6 @@ pub async fn create(
         Ok(new) => {
             allow_submission(&state, &ip).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
-            if !receipt.repeated
-                && let Ok(app) =
-                    applications::by_tracking_code(&state.store, &receipt.tracking_code).await
-            {
-                crate::notify::application_received(&state, &app).await;
-            }
             Ok((
                 StatusCode::CREATED,
                 Json(ApplicationReceipt {

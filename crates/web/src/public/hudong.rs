@@ -196,16 +196,11 @@ pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result
     Ok(())
 }
 
-/// Stores a validated message and sends the notifications; the one path for form and API.
+/// Stores a validated message (its receipt mail goes to the outbox in the same transaction);
+/// the one path for form and API.
 pub async fn store(state: &AppState, new: &NewMessage, ip: &str) -> Result<Receipt, WebError> {
     allow_submission(state, ip, &new.message.phone).await?;
-    let receipt = messages::submit(&state.store, new, Utc::now(), ip).await?;
-    if !receipt.repeated
-        && let Ok(m) = messages::by_tracking_code(&state.store, &receipt.tracking_code).await
-    {
-        crate::notify::message_received(state, &m).await;
-    }
-    Ok(receipt)
+    Ok(messages::submit(&state.store, new, Utc::now(), ip).await?)
 }
 
 fn kinds() -> Value {
@@ -320,7 +315,7 @@ pub struct PageQuery {
 /// Masks the writer's name and every phone, ID number and e-mail address: the one function
 /// through which a message's text reaches anything public (pages, search).
 pub fn masked(m: &Message, text: &str) -> String {
-    rules::mask_personal(text, &[m.writer_name.as_str()])
+    rules::mask_public(text, &m.writer_name)
 }
 
 /// The public view of an exchange: personal data masked in title, message and reply.
@@ -543,12 +538,7 @@ pub async fn rate(
     };
     let today = beijing_date(Utc::now());
     match messages::rate(&state.store, m.id, rating, &f.comment, today, &ip).await {
-        Ok(m) => {
-            if m.rectify_due_on.is_some() {
-                crate::notify::bad_rating(&state, &m).await;
-            }
-            status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await
-        }
+        Ok(m) => status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await,
         Err(gongkai_store::StoreError::Domain(e)) => {
             let mut errors = FieldErrors::new();
             errors.insert("rating", e.to_string());

@@ -140,7 +140,7 @@ pub async fn page(
         && p.page.is_empty()
         && let Ok(Some(id)) = idx.exact_lookup(&p.q)
     {
-        return Ok(Redirect::to(&crate::search::url_of(&id)).into_response());
+        return Ok(Redirect::to(&gongkai_jobs::search::url_of(&id)).into_response());
     }
     let results = if p.q.trim().is_empty()
         && p.org.is_empty()

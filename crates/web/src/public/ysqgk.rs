@@ -323,9 +323,6 @@ pub async fn submit(
             let org = orgs::by_id(&state.store, new.org_id).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
             let app = applications::by_tracking_code(&state.store, &receipt.tracking_code).await?;
-            if !receipt.repeated {
-                crate::notify::application_received(&state, &app).await;
-            }
             let explanation = applications::explain(&state.store, &app).await?;
             state
                 .page_with_status(

@@ -1,0 +1,95 @@
+//! Work of gongkai that is not HTTP, run beside the server on every node: the search follower
+//! ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
+//! ([`schedule`]) and the daily due-soon digest ([`digest`]). Requests only write to the
+//! database (the change feed, the outbox); these loops do the slow work afterwards, so a
+//! citizen's request never waits for a mail server.
+//!
+//! [`spawn`] starts the loops; `web::serve` calls it, and `gongkai reindex` / `gongkai notify
+//! digest` use the modules directly.
+
+pub mod digest;
+mod error;
+pub mod mail;
+pub mod outbox;
+pub mod schedule;
+pub mod search;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use gongkai_search::SearchIndex;
+use gongkai_store::Store;
+use tokio::sync::watch;
+
+pub use error::JobsError;
+pub use mail::{Mailer, SmtpConfig};
+
+/// How often the search follower reads the change feed.
+pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
+/// How often the sender looks for due mail.
+pub const MAIL_EVERY: Duration = Duration::from_secs(1);
+/// How often scheduled publications are checked.
+pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
+
+/// Starts the background loops until `stop` turns true (or its sender is dropped): the search
+/// follower when there is an index, the mail sender when there is a mailer, and scheduled
+/// publication always.
+pub fn spawn(
+    store: Store,
+    index: Option<Arc<SearchIndex>>,
+    mailer: Option<Mailer>,
+    stop: watch::Receiver<bool>,
+) {
+    if let Some(index) = index {
+        // Each node keeps its own index in step with the shared change feed.
+        tokio::spawn(search::follow(
+            store.clone(),
+            index,
+            SEARCH_EVERY,
+            stop.clone(),
+        ));
+    }
+    if let Some(mailer) = mailer {
+        let sender = outbox::Sender::new(store.clone(), mailer);
+        tokio::spawn(every(MAIL_EVERY, stop.clone(), move || {
+            let sender = sender.clone();
+            async move {
+                sender
+                    .send_due(chrono::Utc::now())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| ("outbox not sent", e))
+            }
+        }));
+    }
+    tokio::spawn(every(SCHEDULE_EVERY, stop, move || {
+        let store = store.clone();
+        async move {
+            schedule::publish_due(&store, chrono::Utc::now())
+                .await
+                .map(|_| ())
+                .map_err(|e| ("scheduled publications not announced", e))
+        }
+    }));
+}
+
+/// Runs `work` every `period` until `stop` changes; a failure is logged and tried again next
+/// time.
+async fn every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, work: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<(), (&'static str, JobsError)>>,
+{
+    loop {
+        if let Err((what, e)) = work().await {
+            tracing::warn!(error = %e, "{what}");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
