@@ -279,6 +279,14 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/outbox",
+            guarded(Permission::Supervise, get(admin::outbox::list)),
+        )
+        .route(
+            "/admin/outbox/{id}/resend",
+            guarded(Permission::Supervise, post(admin::outbox::resend)),
+        )
+        .route(
             "/admin/calendar/region",
             guarded(Permission::ManageSite, post(admin::calendar::set_region)),
         )

@@ -175,6 +175,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/letter_templates.html"),
     ),
     (
+        "admin/outbox.html",
+        include_str!("../templates/admin/outbox.html"),
+    ),
+    (
         "admin/letter_template.html",
         include_str!("../templates/admin/letter_template.html"),
     ),

@@ -8,7 +8,7 @@ use crate::support;
 use std::time::{Duration, Instant};
 
 use gongkai_domain::user::Username;
-use gongkai_jobs::testing::{SmtpSink, StalledSmtp};
+use gongkai_jobs::testing::{SmtpSink, StalledSmtp, free_port};
 use gongkai_store::testing::ENGINES;
 use gongkai_store::{Actor, Engine, users};
 use gongkai_web::WebConfig;
@@ -418,5 +418,82 @@ async fn the_receipt_does_not_wait_for_a_stalled_mail_server() {
         let second = sink.wait_for(&by_api).await;
         assert!(second.starts_with("lisi@example.com|"), "{second}");
         wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;
+    }
+}
+
+#[tokio::test]
+async fn failed_mail_shows_in_the_back_office_and_is_sent_again() {
+    for engine in ENGINES {
+        // Nothing listens on this port yet: every attempt fails at once.
+        let port = free_port();
+        let app = spawn_app_with(engine, smtp_on(port)).await;
+        let code = apply_by_api(&app, "zhangsan@example.com").await;
+        let rows = wait_for_outbox(&app, "a first failed attempt", |rows| {
+            rows.iter().any(|m| m.attempts == 1)
+        })
+        .await;
+        let id = rows[0].id;
+        assert_eq!(rows[0].status.code(), "pending", "{engine:?}");
+        let next = gongkai_domain::time::parse_storage_timestamp(&rows[0].next_attempt_at)
+            .unwrap_or_else(|| panic!("no next attempt"));
+        assert!(next > chrono::Utc::now() + chrono::Duration::seconds(30));
+        // Every retry fails too, until the mail is given up after the sixth attempt.
+        for attempt in 2..=6 {
+            backoff_passed(&app).await;
+            wait_for_outbox(&app, "one more attempt", |rows| {
+                rows.iter().any(|m| m.attempts == attempt)
+            })
+            .await;
+        }
+        let rows = unsent(&app).await;
+        assert_eq!(rows[0].status.code(), "failed", "{engine:?}: {rows:?}");
+
+        // The openness office sees it with its error; a department's handler may not look.
+        let handler = Session::login(&app, "handler").await;
+        assert_eq!(
+            handler.get("/admin/outbox").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let office = Session::login(&app, "office").await;
+        let page = office.get_text("/admin/outbox").await;
+        assert!(
+            page.contains("发送失败")
+                && page.contains(&format!("政府信息公开申请已收到（{code}）"))
+                && page.contains(&rows[0].last_error)
+                && page.contains("重新发送"),
+            "{page}"
+        );
+        assert!(
+            office
+                .get_text("/admin")
+                .await
+                .contains("href=\"/admin/outbox\"")
+        );
+
+        // 重新发送 puts it back in line (audited); with a server there now, it goes out.
+        let sink = SmtpSink::start_on(port);
+        let r = office
+            .post(&format!("/admin/outbox/{id}/resend"), &[])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let audit = office.get_text("/admin/audit").await;
+        assert!(audit.contains("outbox.resend"), "{engine:?}");
+        let mail = sink.wait_for(&code).await;
+        assert!(mail.starts_with("zhangsan@example.com|"), "{mail}");
+        wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;
+        assert!(
+            office
+                .get_text("/admin/outbox")
+                .await
+                .contains("所有通知邮件均已发出")
+        );
+        // A mail that is not failed cannot be sent again.
+        assert_eq!(
+            office
+                .post(&format!("/admin/outbox/{id}/resend"), &[])
+                .await
+                .status(),
+            StatusCode::CONFLICT
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod login;
 pub mod messages;
 pub mod opinions;
 pub mod orgs;
+pub mod outbox;
 pub mod records;
 pub mod users;
 
