@@ -5,19 +5,28 @@
 //! `publication_announced` flag, and only by the transaction that changed it.
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::record::Visibility;
+use sqlx::Row;
 
-use crate::{Result, Store, feed, ts};
+use crate::records::push_visibility;
+use crate::sql::Sql;
+use crate::{Result, Store, feed};
 
-/// Announces every record whose scheduled publication time is at or before `now` and that was
-/// not announced yet; returns how many this call announced.
+/// Announces every record that the public may see at `now` (`Visibility::LISTED`: published,
+/// 主动公开, its time passed) and that was not announced yet; returns how many this call
+/// announced.
 pub async fn announce_due(store: &Store, now: DateTime<Utc>) -> Result<usize> {
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM records WHERE publication_announced = 0 AND status = 'published'
-         AND published_at <= $1 ORDER BY published_at, id LIMIT 500",
-    )
-    .bind(ts(now))
-    .fetch_all(store.pool())
-    .await?;
+    // Records that the one visibility rule lists at `now` and that were not announced yet.
+    let mut q = Sql::new("SELECT r.id FROM records r WHERE r.publication_announced = 0");
+    push_visibility(&mut q, Visibility::LISTED, now);
+    q.push(" ORDER BY r.published_at, r.id LIMIT 500");
+    let due: Vec<i64> = q
+        .query()
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<std::result::Result<_, _>>()?;
     let mut announced = 0;
     for id in due {
         let mut tx = store.begin_write().await?;
