@@ -84,15 +84,27 @@ pub fn doc_of_message(m: &Message) -> Doc {
 /// Applies one message's current state: indexed while it is on the public list, removed
 /// otherwise (hidden, or never published).
 async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
-    let m = match messages::get(store, id).await {
-        Ok(m) => m,
-        Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    let Some(m) = existing(messages::get(store, id).await)? else {
+        return Ok(());
     };
-    if m.is_public() {
-        index.upsert(&[doc_of_message(&m)])?;
-    } else {
-        index.delete(&message_doc_id(id))?;
+    let doc = m.is_public().then(|| doc_of_message(&m));
+    upsert_or_delete(index, &message_doc_id(id), doc)
+}
+
+/// The object read, or `None` when it no longer exists (nothing to apply).
+fn existing<T>(read: Result<T, gongkai_store::StoreError>) -> Result<Option<T>, JobsError> {
+    match read {
+        Ok(v) => Ok(Some(v)),
+        Err(gongkai_store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Indexes `doc`, or removes the document `key` when there is none to index.
+fn upsert_or_delete(index: &SearchIndex, key: &str, doc: Option<Doc>) -> Result<(), JobsError> {
+    match doc {
+        Some(doc) => index.upsert(&[doc]).map(drop)?,
+        None => index.delete(key)?,
     }
     Ok(())
 }
@@ -146,36 +158,28 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
 /// Applies one consultation's current state: indexed once published (open, closed or with
 /// feedback), removed while a draft.
 async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
-    let c = match consultations::get(store, id).await {
-        Ok(c) => c,
-        Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    let Some(c) = existing(consultations::get(store, id).await)? else {
+        return Ok(());
     };
-    if c.status == "draft" {
-        index.delete(&consultation_key(id))?;
-    } else {
-        index.upsert(&[consultation_doc(&c)])?;
-    }
-    Ok(())
+    let doc = (c.status != "draft").then(|| consultation_doc(&c));
+    upsert_or_delete(index, &consultation_key(id), doc)
 }
 
 /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
 /// search only shows what is already public), removed otherwise.
 async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
-    let r = match records::get(store, id).await {
-        Ok(r) => r,
-        Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    let Some(r) = existing(records::get(store, id).await)? else {
+        return Ok(());
     };
     let Some(index_no) = r.index_no.clone() else {
         return Ok(());
     };
-    if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
-        index.upsert(&[doc_of(store, &r).await?])?;
+    let doc = if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
+        Some(doc_of(store, &r).await?)
     } else {
-        index.delete(&index_no)?;
-    }
-    Ok(())
+        None
+    };
+    upsert_or_delete(index, &index_no, doc)
 }
 
 /// Applies every change after the index's last applied position; returns how many changes.
@@ -210,24 +214,52 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsE
     Ok(applied)
 }
 
-/// Adds every document of one kind, a page of ids at a time (`ids_after` lists the ids after
-/// a given one), counting them into `done` and telling `progress`.
+/// What the index holds: records, published exchanges and public consultations.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Record,
+    Message,
+    Consultation,
+}
+
+impl Kind {
+    /// Up to 500 ids of this kind that belong in the index, after `after`.
+    async fn ids_after(self, store: &Store, after: i64) -> Result<Vec<i64>, JobsError> {
+        Ok(match self {
+            Self::Record => records::searchable_ids(store, after, 500).await?,
+            Self::Message => messages::public_ids(store, after, 500).await?,
+            Self::Consultation => consultations::searchable_ids(store, after, 500).await?,
+        })
+    }
+
+    /// The search document of the object `id` of this kind.
+    async fn doc(self, store: &Store, id: i64) -> Result<Doc, JobsError> {
+        match self {
+            Self::Record => doc_of(store, &records::get(store, id).await?).await,
+            Self::Message => Ok(doc_of_message(&messages::get(store, id).await?)),
+            Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
+        }
+    }
+}
+
+/// Adds every document of one kind, a page of ids at a time, counting them into `done` and
+/// telling `progress`.
 async fn add_all(
+    store: &Store,
     index: &SearchIndex,
-    ids_after: impl AsyncFn(i64) -> Result<Vec<i64>, JobsError>,
-    doc: impl AsyncFn(i64) -> Result<Doc, JobsError>,
+    kind: Kind,
     done: &mut usize,
     progress: &mut impl FnMut(usize),
 ) -> Result<(), JobsError> {
     let mut after = 0;
     loop {
-        let ids = ids_after(after).await?;
+        let ids = kind.ids_after(store, after).await?;
         let Some(last) = ids.last().copied() else {
             return Ok(());
         };
         let mut docs = Vec::with_capacity(ids.len());
         for id in ids {
-            docs.push(doc(id).await?);
+            docs.push(kind.doc(store, id).await?);
         }
         index.upsert(&docs)?;
         *done += docs.len();
@@ -246,30 +278,9 @@ pub async fn rebuild(
     let position = feed::latest(store).await?;
     index.clear()?;
     let mut done = 0;
-    add_all(
-        index,
-        async |after| Ok(records::searchable_ids(store, after, 500).await?),
-        async |id| doc_of(store, &records::get(store, id).await?).await,
-        &mut done,
-        &mut progress,
-    )
-    .await?;
-    add_all(
-        index,
-        async |after| Ok(messages::public_ids(store, after, 500).await?),
-        async |id| Ok(doc_of_message(&messages::get(store, id).await?)),
-        &mut done,
-        &mut progress,
-    )
-    .await?;
-    add_all(
-        index,
-        async |after| Ok(consultations::searchable_ids(store, after, 500).await?),
-        async |id| Ok(consultation_doc(&consultations::get(store, id).await?)),
-        &mut done,
-        &mut progress,
-    )
-    .await?;
+    for kind in [Kind::Record, Kind::Message, Kind::Consultation] {
+        add_all(store, index, kind, &mut done, &mut progress).await?;
+    }
     index.set_last_applied_feed_id(position)?;
     index.commit()?;
     // Changes made while rebuilding are applied too.

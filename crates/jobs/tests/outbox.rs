@@ -36,6 +36,15 @@ async fn unsent(s: &Setup) -> Vec<OutboxMail> {
     must(outbox::unsent(&s.store, &[site(s).await]).await)
 }
 
+/// A round that sent, will retry and gave up on so many mails.
+fn round(sent: usize, retrying: usize, failed: usize) -> Round {
+    Round {
+        sent,
+        retrying,
+        failed,
+    }
+}
+
 fn at(stamp: &str) -> DateTime<Utc> {
     parse_storage_timestamp(stamp).unwrap_or_else(|| panic!("bad timestamp {stamp}"))
 }
@@ -54,14 +63,7 @@ async fn a_failing_server_is_retried_with_backoff_then_given_up_and_sent_again()
         // Nothing listens on this port: every attempt fails at once.
         let sender = Sender::new(s.store.clone(), mailer(free_port()));
         let t0 = Utc::now();
-        let round = must(sender.send_due(t0).await);
-        assert_eq!(
-            round,
-            Round {
-                retrying: 1,
-                ..Round::default()
-            }
-        );
+        assert_eq!(must(sender.send_due(t0).await), round(0, 1, 0));
         let after_first = must(outbox::get(&s.store, mail.id).await);
         assert_eq!(after_first.status, MailStatus::Pending, "{engine:?}");
         assert_eq!(after_first.attempts, 1);
@@ -78,13 +80,7 @@ async fn a_failing_server_is_retried_with_backoff_then_given_up_and_sent_again()
         let mut current = after_first;
         for minutes in [5, 30, 120, 720] {
             let now = at(&current.next_attempt_at);
-            assert_eq!(
-                must(sender.send_due(now).await),
-                Round {
-                    retrying: 1,
-                    ..Round::default()
-                }
-            );
+            assert_eq!(must(sender.send_due(now).await), round(0, 1, 0));
             current = must(outbox::get(&s.store, mail.id).await);
             assert_eq!(
                 at(&current.next_attempt_at) - now,
@@ -94,13 +90,7 @@ async fn a_failing_server_is_retried_with_backoff_then_given_up_and_sent_again()
         }
         // The sixth failure gives up.
         let now = at(&current.next_attempt_at);
-        assert_eq!(
-            must(sender.send_due(now).await),
-            Round {
-                failed: 1,
-                ..Round::default()
-            }
-        );
+        assert_eq!(must(sender.send_due(now).await), round(0, 0, 1));
         let failed = must(outbox::get(&s.store, mail.id).await);
         assert_eq!((failed.status, failed.attempts), (MailStatus::Failed, 6));
         assert!(!failed.last_error.is_empty());
@@ -124,13 +114,7 @@ async fn a_failing_server_is_retried_with_backoff_then_given_up_and_sent_again()
         assert_eq!((again.status, again.attempts), (MailStatus::Pending, 0));
         let sink = SmtpSink::start();
         let sender = Sender::new(s.store.clone(), mailer(sink.port));
-        assert_eq!(
-            must(sender.send_due(Utc::now()).await),
-            Round {
-                sent: 1,
-                ..Round::default()
-            }
-        );
+        assert_eq!(must(sender.send_due(Utc::now()).await), round(1, 0, 0));
         let received = sink.wait_for(&code).await;
         assert!(received.starts_with("zhangsan@example.com|政府信息公开申请已收到"));
         let sent = must(outbox::get(&s.store, mail.id).await);

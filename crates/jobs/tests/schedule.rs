@@ -10,20 +10,17 @@ use gongkai_store::{Actor, Store, feed, records};
 use crate::support::{Setup, must, setup};
 
 async fn approved(s: &Setup, title: &str, publish_at: chrono::DateTime<Utc>) -> i64 {
+    let input = RecordInput {
+        title,
+        kind: "notice",
+        ..Default::default()
+    };
+    let meta = RecordMeta::parse(&input, Utc::now().date_naive()).map_err(|e| format!("{e:?}"));
+    let (body_html, body_text) = ("<p>正文</p>".to_owned(), "正文".to_owned());
     let content = records::Content {
-        meta: must(
-            RecordMeta::parse(
-                &RecordInput {
-                    title,
-                    kind: "notice",
-                    ..Default::default()
-                },
-                Utc::now().date_naive(),
-            )
-            .map_err(|e| format!("{e:?}")),
-        ),
-        body_html: "<p>正文</p>".into(),
-        body_text: "正文".into(),
+        meta: must(meta),
+        body_html,
+        body_text,
         columns: vec!["tzgg".into()],
         interprets_id: None,
         interpretation_form: None,

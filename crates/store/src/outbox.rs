@@ -165,14 +165,8 @@ pub(crate) async fn application_event(
         &letter.try_get::<String, _>("body")?,
         &app.tracking_code,
     );
-    enqueue(
-        tx,
-        app.site_id,
-        &app.tracking_code,
-        &content,
-        [app.email.as_str()],
-    )
-    .await
+    let to = [app.email.as_str()];
+    enqueue(tx, app.site_id, &app.tracking_code, &content, to).await
 }
 
 /// The receipt of the message `id`, just inserted in `tx` (when the writer gave an address).
@@ -182,14 +176,8 @@ pub(crate) async fn message_submitted(store: &Store, tx: &mut Tx, id: i64) -> Re
     }
     let m = messages::get_in(tx, id).await?;
     let content = compose::message_received(&m);
-    enqueue(
-        tx,
-        m.site_id,
-        &m.tracking_code,
-        &content,
-        [m.email.as_str()],
-    )
-    .await
+    let to = [m.email.as_str()];
+    enqueue(tx, m.site_id, &m.tracking_code, &content, to).await
 }
 
 /// The mails of a handling step of the message `id` (its state after the step, as `tx` sees
@@ -205,6 +193,24 @@ pub(crate) async fn message_event(
         return Ok(());
     }
     let m = messages::get_in(tx, id).await?;
+    // Steps the writer is told about.
+    let to_writer = match event {
+        MessageEvent::ApproveReply { .. } => Some(compose::message_replied(&m)),
+        MessageEvent::NotAccept { reason } => Some(compose::message_not_accepted(&m, reason)),
+        MessageEvent::RectifyDone { outcome } => Some(compose::message_rectified(&m, outcome)),
+        _ => None,
+    };
+    if let Some(content) = to_writer {
+        return enqueue(
+            tx,
+            m.site_id,
+            &m.tracking_code,
+            &content,
+            [m.email.as_str()],
+        )
+        .await;
+    }
+    // Steps the department is told about.
     let (content, recipients) = match event {
         MessageEvent::Assign { org_id, org_name } => (
             compose::message_assigned(&m, org_name),
@@ -218,25 +224,10 @@ pub(crate) async fn message_event(
             }
             (compose::message_supervised(&m, note), distinct(to))
         }
-        MessageEvent::ApproveReply { .. } => (compose::message_replied(&m), vec![m.email.clone()]),
-        MessageEvent::NotAccept { reason } => (
-            compose::message_not_accepted(&m, reason),
-            vec![m.email.clone()],
-        ),
-        MessageEvent::RectifyDone { outcome } => (
-            compose::message_rectified(&m, outcome),
-            vec![m.email.clone()],
-        ),
         _ => return Ok(()),
     };
-    enqueue(
-        tx,
-        m.site_id,
-        &m.tracking_code,
-        &content,
-        recipients.iter().map(String::as_str),
-    )
-    .await
+    let recipients = recipients.iter().map(String::as_str);
+    enqueue(tx, m.site_id, &m.tracking_code, &content, recipients).await
 }
 
 /// A bad rating of the message `id` (its rectification deadline set in `tx`), to the answering
@@ -462,26 +453,21 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
             row.status.label()
         )));
     }
+    let change = audit::Change {
+        action: "outbox.resend",
+        object_type: "outbox",
+        object_id: id.to_string(),
+        detail: serde_json::json!({ "topic": row.topic, "attempts": row.attempts }),
+    };
     sqlx::query(
         "UPDATE outbox SET status = $1, attempts = 0, next_attempt_at = $2, claim = '' WHERE id = $3",
     )
     .bind(MailStatus::Pending.code())
     .bind(ts(now()))
     .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    audit::append(
-        &mut tx,
-        store.engine(),
-        actor,
-        audit::Change {
-            action: "outbox.resend",
-            object_type: "outbox",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "topic": row.topic, "attempts": row.attempts }),
-        },
-    )
-    .await?;
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, store.engine(), actor, change).await?;
     tx.commit().await?;
     Ok(())
 }

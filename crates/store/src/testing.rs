@@ -106,3 +106,52 @@ impl Drop for TestDb {
 
 /// Both engines, for tests that run once per engine.
 pub const ENGINES: [Engine; 2] = [Engine::Sqlite, Engine::Postgres];
+
+/// Creates organisations `(code, name, parent code)` in order, as the command line would.
+pub async fn add_orgs(store: &crate::Store, list: &[(&str, &str, Option<&str>)]) {
+    use gongkai_domain::org::{OrgCode, OrgName};
+    let code = |c: &str| OrgCode::parse(c).unwrap_or_else(|e| panic!("{e}"));
+    for (c, name, parent) in list {
+        let new = crate::orgs::NewOrganisation {
+            code: code(c),
+            name: OrgName::parse(name).unwrap_or_else(|e| panic!("{e}")),
+            short_name: None,
+            kind: None,
+            parent: parent.map(code),
+        };
+        crate::orgs::create(store, &crate::Actor::system(), new)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// The password of every account [`add_staff`] creates.
+pub const STAFF_PASSWORD: &str = "Test-2026-pass";
+
+/// Creates an account `name` shown as `display_name` in the organisation `org` with `roles`
+/// and the password [`STAFF_PASSWORD`]; returns its id.
+pub async fn add_staff(
+    store: &crate::Store,
+    name: &str,
+    display_name: &str,
+    org: &str,
+    roles: Vec<gongkai_domain::role::Role>,
+) -> i64 {
+    use gongkai_domain::org::OrgCode;
+    use gongkai_domain::user::{DisplayName, NewPassword, Username};
+    let username = Username::parse(name).unwrap_or_else(|e| panic!("{e}"));
+    let new = crate::users::NewStaff {
+        username: username.clone(),
+        display_name: DisplayName::parse(display_name).unwrap_or_else(|e| panic!("{e}")),
+        org: OrgCode::parse(org).unwrap_or_else(|e| panic!("{e}")),
+        roles,
+        password: NewPassword::parse(STAFF_PASSWORD).unwrap_or_else(|e| panic!("{e}")),
+    };
+    crate::users::create(store, &crate::Actor::system(), new)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    crate::users::by_username(store, &username)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id
+}

@@ -1,11 +1,10 @@
 //! A throwaway database with a county, a department and two members of staff.
 
 use gongkai_domain::application::{ApplicantKind, DeliveryForm};
-use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Role;
-use gongkai_domain::user::{DisplayName, NewPassword, Username};
-use gongkai_store::testing::TestDb;
-use gongkai_store::{Actor, Engine, Store, applications, orgs, users};
+use gongkai_store::testing::{TestDb, add_orgs, add_staff};
+use gongkai_store::{Engine, Store, applications, orgs};
 
 pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
@@ -24,50 +23,27 @@ pub struct Setup {
 pub async fn setup(engine: Engine) -> Setup {
     let db = TestDb::new(engine).await;
     let store = must(Store::open(&db.url).await).with_outbox(true);
-    for (code, name, parent) in [
+    let county = [
         ("WQX001", "乌恰县人民政府", None),
         ("WQX004", "乌恰县财政局", Some("WQX001")),
-    ] {
-        must(
-            orgs::create(
-                &store,
-                &Actor::system(),
-                orgs::NewOrganisation {
-                    code: must(OrgCode::parse(code)),
-                    name: must(OrgName::parse(name)),
-                    short_name: None,
-                    kind: None,
-                    parent: parent.map(|p| must(OrgCode::parse(p))),
-                },
-            )
-            .await,
-        );
-    }
-    let mut ids = Vec::new();
-    for (name, role) in [("editor", Role::Editor), ("reviewer", Role::Reviewer)] {
-        must(
-            users::create(
-                &store,
-                &Actor::system(),
-                users::NewStaff {
-                    username: must(Username::parse(name)),
-                    display_name: must(DisplayName::parse(name)),
-                    org: must(OrgCode::parse("WQX004")),
-                    roles: vec![role],
-                    password: must(NewPassword::parse("Test-2026-pass")),
-                },
-            )
-            .await,
-        );
-        ids.push(must(users::by_username(&store, &must(Username::parse(name))).await).id);
-    }
+    ];
+    add_orgs(&store, &county).await;
+    let editor_id = add_staff(&store, "editor", "editor", "WQX004", vec![Role::Editor]).await;
+    let reviewer_id = add_staff(
+        &store,
+        "reviewer",
+        "reviewer",
+        "WQX004",
+        vec![Role::Reviewer],
+    )
+    .await;
     let org_id = must(orgs::by_code(&store, &must(OrgCode::parse("WQX004"))).await).id;
     Setup {
         db,
         store,
         org_id,
-        editor_id: ids[0],
-        reviewer_id: ids[1],
+        editor_id,
+        reviewer_id,
     }
 }
 

@@ -6,16 +6,14 @@
 
 use std::net::SocketAddr;
 
-use gongkai_domain::org::{OrgCode, OrgName};
 use gongkai_domain::role::Role;
-use gongkai_domain::user::{DisplayName, NewPassword, Username};
-use gongkai_store::testing::TestDb;
-use gongkai_store::{Actor, Engine, Store, orgs, users};
+use gongkai_store::testing::{TestDb, add_staff};
+use gongkai_store::{Actor, Engine, Store};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-pub const PASSWORD: &str = "Test-2026-pass";
+pub const PASSWORD: &str = gongkai_store::testing::STAFF_PASSWORD;
 
 pub struct App {
     pub base: String,
@@ -37,25 +35,7 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Creates organisations `(code, name, parent code)` in order, as the command line would.
-pub async fn add_orgs(store: &Store, list: &[(&str, &str, Option<&str>)]) {
-    for (code, name, parent) in list {
-        must(
-            orgs::create(
-                store,
-                &Actor::system(),
-                orgs::NewOrganisation {
-                    code: must(OrgCode::parse(code)),
-                    name: must(OrgName::parse(name)),
-                    short_name: None,
-                    kind: None,
-                    parent: parent.map(|p| must(OrgCode::parse(p))),
-                },
-            )
-            .await,
-        );
-    }
-}
+pub use gongkai_store::testing::add_orgs;
 
 pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
     spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
@@ -73,70 +53,23 @@ pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig))
         ],
     )
     .await;
-    for (name, role) in [
-        ("editor", Role::Editor),
-        ("editor2", Role::Editor),
-        ("reviewer", Role::Reviewer),
-        ("handler", Role::Handler),
+    for (name, display_name, org, roles) in [
+        ("editor", "editor", "WQX004", vec![Role::Editor]),
+        ("editor2", "editor2", "WQX004", vec![Role::Editor]),
+        ("reviewer", "reviewer", "WQX004", vec![Role::Reviewer]),
+        ("handler", "handler", "WQX004", vec![Role::Handler]),
+        (
+            "office",
+            "公开办",
+            "WQX001",
+            vec![Role::Supervisor, Role::OfficeHead],
+        ),
+        ("admin", "管理员", "WQX001", vec![Role::Admin]),
+        // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
+        ("both", "both", "WQX004", vec![Role::Editor, Role::Reviewer]),
     ] {
-        must(
-            users::create(
-                &store,
-                &Actor::system(),
-                users::NewStaff {
-                    username: must(Username::parse(name)),
-                    display_name: must(DisplayName::parse(name)),
-                    org: must(OrgCode::parse("WQX004")),
-                    roles: vec![role],
-                    password: must(NewPassword::parse(PASSWORD)),
-                },
-            )
-            .await,
-        );
+        add_staff(&store, name, display_name, org, roles).await;
     }
-    must(
-        users::create(
-            &store,
-            &Actor::system(),
-            users::NewStaff {
-                username: must(Username::parse("office")),
-                display_name: must(DisplayName::parse("公开办")),
-                org: must(OrgCode::parse("WQX001")),
-                roles: vec![Role::Supervisor, Role::OfficeHead],
-                password: must(NewPassword::parse(PASSWORD)),
-            },
-        )
-        .await,
-    );
-    must(
-        users::create(
-            &store,
-            &Actor::system(),
-            users::NewStaff {
-                username: must(Username::parse("admin")),
-                display_name: must(DisplayName::parse("管理员")),
-                org: must(OrgCode::parse("WQX001")),
-                roles: vec![Role::Admin],
-                password: must(NewPassword::parse(PASSWORD)),
-            },
-        )
-        .await,
-    );
-    // A reviewer who is also an editor, to prove the author-is-never-reviewer rule.
-    must(
-        users::create(
-            &store,
-            &Actor::system(),
-            users::NewStaff {
-                username: must(Username::parse("both")),
-                display_name: must(DisplayName::parse("both")),
-                org: must(OrgCode::parse("WQX004")),
-                roles: vec![Role::Editor, Role::Reviewer],
-                password: must(NewPassword::parse(PASSWORD)),
-            },
-        )
-        .await,
-    );
     // Test fixture, not official data: deadlines of applications received in late 2026 run
     // into 2027, whose schedule the State Council had not published when this was written.
     must(
