@@ -132,7 +132,8 @@ pub async fn application_received(state: &AppState, app: &Application) {
         app.org_name,
         app.received_on,
         app.tracking_code,
-        app.due_on.as_deref().unwrap_or("另行告知")
+        app.due_on
+            .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
     );
     send_logged(
         state,
@@ -184,7 +185,8 @@ pub async fn message_received(state: &AppState, m: &StoredMessage) {
         m.title,
         m.received_on,
         m.tracking_code,
-        m.due_on.as_deref().unwrap_or("另行告知")
+        m.due_on
+            .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
     );
     send_logged(
         state,
@@ -229,7 +231,8 @@ pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageE
                 m.title,
                 m.tracking_code,
                 org_name,
-                m.due_on.as_deref().unwrap_or("另行告知")
+                m.due_on
+                    .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
             );
             for s in staff_for(state, *org_id, Permission::HandleCases, true).await {
                 send_logged(
@@ -249,7 +252,8 @@ pub async fn message_event(state: &AppState, m: &StoredMessage, event: &MessageE
                 "您好：\n\n留言《{}》（查询码 {}）第 {level} 次督办：{note}\n答复期限：{}。\n\n请登录管理后台“政民互动”尽快办理。",
                 m.title,
                 m.tracking_code,
-                m.due_on.as_deref().unwrap_or("另行告知")
+                m.due_on
+                    .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
             );
             let subject = format!("留言督办（第 {level} 次，{}）", m.tracking_code);
             let org_id = m.handler_org_id.unwrap_or(m.org_id);
@@ -320,7 +324,7 @@ pub async fn bad_rating(state: &AppState, m: &StoredMessage) {
         m.title,
         m.tracking_code,
         m.rating().map(|r| r.label()).unwrap_or_default(),
-        m.rectify_due_on.as_deref().unwrap_or("")
+        m.rectify_due_on.map(|d| d.to_string()).unwrap_or_default()
     );
     let mut sent = std::collections::BTreeSet::new();
     for s in staff_for(state, org_id, Permission::HandleCases, false).await {
@@ -362,12 +366,11 @@ pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError>
         for a in gongkai_store::applications::list_for_orgs(&state.store, &ids, false).await? {
             let region = regions.get(&a.site_id).and_then(Option::as_ref);
             // The same count as the queue's marks, regional holidays included.
-            let Some(left) =
-                crate::admin::applications::days_left(&cal, today, a.due_on.as_deref(), region)
+            let Some(left) = crate::admin::applications::days_left(&cal, today, a.due_on, region)
             else {
                 continue;
             };
-            let due = a.due_on.as_deref().unwrap_or_default();
+            let due = a.due_on.map(|d| d.to_string()).unwrap_or_default();
             if left <= crate::admin::applications::NEAR_DUE_WORKING_DAYS {
                 let mark = if left < 0 {
                     format!("已超期 {} 个工作日", -left)
@@ -381,15 +384,15 @@ pub async fn due_soon_digest(state: &AppState) -> Result<usize, crate::WebError>
             }
         }
         for m in gongkai_store::messages::list_for_orgs(&state.store, &ids, false).await? {
-            let (Ok(st), Ok(received), Ok(due)) = (m.status(), m.received(), m.due()) else {
-                continue;
-            };
-            if let Some(w) = gongkai_domain::message::watch(st, received, due, today) {
+            if let Some(w) =
+                gongkai_domain::message::watch(m.status, m.received_on, m.due_on, today)
+            {
                 lines.push(format!(
                     "留言 {} {} 答复期限 {}（{}）",
                     m.tracking_code,
                     m.answering_org_name(),
-                    m.due_on.as_deref().unwrap_or("未定"),
+                    m.due_on
+                        .map_or_else(|| "未定".to_owned(), |d| d.to_string()),
                     w.label()
                 ));
             }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use gongkai_domain::consultation::ConsultationStatus;
 use gongkai_domain::record::Visibility;
 use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
 use gongkai_search::{Doc, SearchIndex};
@@ -59,10 +60,7 @@ fn message_doc_id(id: i64) -> String {
 /// personal data masked exactly as on its public page.
 pub fn doc_of_message(m: &Message) -> Doc {
     use crate::public::hudong::masked;
-    let replied = m
-        .replied_on
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let replied = m.replied_on;
     Doc {
         id: message_doc_id(m.id),
         title: masked(m, &m.title),
@@ -123,7 +121,6 @@ pub fn url_of(key: &str) -> String {
 /// The search document of a consultation: its title, 起草说明, draft text and, once
 /// published, the feedback summary. Dated by its opening time, so it shows only from then.
 pub fn consultation_doc(c: &Consultation) -> Doc {
-    let opens = parse_storage_timestamp(&c.opens_at);
     Doc {
         id: consultation_key(c.id),
         title: c.title.clone(),
@@ -142,8 +139,8 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
         theme: String::new(),
         kind: "征求意见".into(),
         validity: String::new(),
-        published_at: opens.map_or(0, |t| t.timestamp()),
-        year: opens.map(|t| chrono::Datelike::year(&beijing_date(t))),
+        published_at: c.opens_at.timestamp(),
+        year: Some(chrono::Datelike::year(&beijing_date(c.opens_at))),
         url: crate::public::zhengji::url(c.id),
         content_type: "consultation".into(),
     }
@@ -157,7 +154,7 @@ async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Resu
         Err(gongkai_store::StoreError::NotFound { .. }) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    if c.status == "draft" {
+    if c.status == ConsultationStatus::Draft {
         index.delete(&consultation_key(id)).map_err(search_error)?;
     } else {
         index

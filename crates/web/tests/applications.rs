@@ -73,12 +73,16 @@ async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response
 
 async fn received_on(app: &App, id: i64) -> chrono::NaiveDate {
     let a = must(applications::get(&app.store, id).await);
-    must(a.received())
+    a.received_on
 }
 
 async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
     let a = must(applications::get(&app.store, id).await);
-    (a.status, a.outcome, a.due_on)
+    (
+        a.status.code().to_owned(),
+        a.outcome,
+        a.due_on.map(|d| d.to_string()),
+    )
 }
 
 #[tokio::test]
