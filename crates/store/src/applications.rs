@@ -16,6 +16,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
+use crate::column;
 use crate::sql::Sql;
 use crate::users::hash_secret;
 use crate::{
@@ -62,12 +63,12 @@ pub struct Application {
     /// Delivery form code.
     pub delivery: String,
     /// Status.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub status: ApplicationStatus,
     /// Day of receipt (Beijing).
     pub received_on: NaiveDate,
     /// Instant of receipt.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub received_at: DateTime<Utc>,
     /// Current due date, when the clock runs.
     pub due_on: Option<NaiveDate>,
@@ -86,14 +87,10 @@ pub const EVENTS: ChildTable = ChildTable::new("application_events", "applicatio
 /// Applicants' status sessions.
 pub const SESSIONS: ChildTable = ChildTable::new("applicant_sessions", "application_id");
 
+const SELECT: &str = "SELECT a.*, o.name AS org_name, o.code AS org_code FROM applications a JOIN organisations o ON o.id = a.org_id";
+
 impl Case for Application {
-    const TABLE: CaseTable = CaseTable {
-        table: "applications",
-        select: "SELECT a.*, o.name AS org_name, o.code AS org_code FROM applications a JOIN organisations o ON o.id = a.org_id",
-        alias: "a",
-        what: "该申请",
-        code_prefix: "YS",
-    };
+    const TABLE: CaseTable = CaseTable::new("applications", "a", SELECT, "该申请", "YS");
 
     fn from_row(r: &AnyRow) -> Result<Self> {
         from_row(r)
@@ -103,8 +100,6 @@ impl Case for Application {
         self.id
     }
 }
-
-const SELECT: &str = Application::TABLE.select;
 
 fn from_row(r: &AnyRow) -> Result<Application> {
     Ok(Application {
@@ -126,12 +121,12 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         description: r.try_get("description")?,
         doc_hint: r.try_get("doc_hint")?,
         delivery: r.try_get("delivery")?,
-        status: cases::code(r, "status")?,
-        received_on: cases::date(r, "received_on")?,
-        received_at: cases::instant(r, "received_at")?,
-        due_on: cases::opt_date(r, "due_on")?,
+        status: column::code(r, "status", ApplicationStatus::parse)?,
+        received_on: column::date(r, "received_on")?,
+        received_at: column::timestamp(r, "received_at")?,
+        due_on: column::opt_date(r, "due_on")?,
         outcome: r.try_get("outcome")?,
-        replied_on: cases::opt_date(r, "replied_on")?,
+        replied_on: column::opt_date(r, "replied_on")?,
         proactive_record_id: r.try_get("proactive_record_id")?,
     })
 }
@@ -294,8 +289,8 @@ async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<R
     row.map(|r| {
         Ok(Receipt {
             tracking_code: r.try_get("tracking_code")?,
-            received_on: cases::date(&r, "received_on")?,
-            due_on: cases::opt_date(&r, "due_on")?,
+            received_on: column::date(&r, "received_on")?,
+            due_on: column::opt_date(&r, "due_on")?,
             repeated: true,
         })
     })
@@ -404,16 +399,6 @@ pub async fn submit(
         due_on: due,
         repeated: false,
     })
-}
-
-/// The application for a tracking code and secret; `None` when either is wrong (the caller
-/// gives the same answer for both, and throttles).
-pub async fn lookup(
-    store: &Store,
-    tracking_code: &str,
-    secret: &str,
-) -> Result<Option<Application>> {
-    cases::lookup(store, tracking_code, secret).await
 }
 
 /// One application by id.
@@ -543,7 +528,7 @@ pub async fn record_event(
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let status: ApplicationStatus = cases::code(&row, "status")?;
+    let status: ApplicationStatus = column::code(&row, "status", ApplicationStatus::parse)?;
     let mut events: Vec<ClockEvent> = cases::events_in(&mut tx, &EVENTS, id).await?;
     let next = rules::apply(
         status,

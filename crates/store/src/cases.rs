@@ -10,15 +10,13 @@
 //! [`CaseTable`] or [`ChildTable`]: `&'static str`s written in the code, never user input, so
 //! the SQL put together from them stays safe.
 //!
-//! Rows parse into typed state here too ([`code`], [`date`], [`instant`]): a stored value the
-//! domain does not know is [`StoreError::Corrupt`] when the row is read, and the serialisers
-//! ([`as_code`], [`as_storage`]) give templates the same strings the columns hold.
+//! Each case type reads its row into typed state with `crate::column` (domain enums, dates,
+//! instants): a stored value the domain does not know is [`StoreError::Corrupt`] when the row
+//! is read.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::DomainError;
-use gongkai_domain::time::parse_storage_timestamp;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -37,6 +35,26 @@ pub struct CaseTable {
     pub what: &'static str,
     /// The tracking code's prefix (`YS`).
     pub code_prefix: &'static str,
+}
+
+impl CaseTable {
+    /// The case type stored in `table`, read by `select` (the table aliased `alias`), called
+    /// `what` when missing, its tracking codes starting with `code_prefix`.
+    pub const fn new(
+        table: &'static str,
+        alias: &'static str,
+        select: &'static str,
+        what: &'static str,
+        code_prefix: &'static str,
+    ) -> Self {
+        Self {
+            table,
+            select,
+            alias,
+            what,
+            code_prefix,
+        }
+    }
 }
 
 /// A table of rows that belong to one case (files, events, sessions): its name and the column
@@ -90,6 +108,25 @@ pub async fn get<C: Case>(store: &Store, id: i64) -> Result<C> {
         .await?
         .ok_or_else(not_found::<C>)?;
     C::from_row(&row)
+}
+
+/// A coded column of one row of `table` (a status), read inside a write transaction so the
+/// next step is judged on what is really stored; `NotFound` (as `what`) when there is no row.
+pub async fn code_in<T>(
+    tx: &mut Tx,
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+    what: &str,
+    parse: fn(&str) -> std::result::Result<T, gongkai_domain::DomainError>,
+) -> Result<T> {
+    let sql = format!("SELECT {column} FROM {table} WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: what.into() })?;
+    crate::column::code(&row, column, parse)
 }
 
 /// One case by id inside a write transaction (re-read after another member of staff may have
@@ -201,15 +238,21 @@ fn file_from_row(r: &AnyRow) -> Result<AttachedFile> {
     })
 }
 
+/// The rows of a child table query (`sql`, whose `$1` is the case's id) for one case.
+async fn rows_of(store: &Store, sql: String, owner_id: i64) -> Result<Vec<AnyRow>> {
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(owner_id)
+        .fetch_all(store.pool())
+        .await?)
+}
+
 /// The files of one case in upload order.
 pub async fn files(store: &Store, files: &ChildTable, owner_id: i64) -> Result<Vec<AttachedFile>> {
     let sql = format!(
         "SELECT id, sha256, file_name, kind, size_bytes FROM {} WHERE {} = $1 ORDER BY id",
         files.table, files.owner
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(owner_id)
-        .fetch_all(store.pool())
+    rows_of(store, sql, owner_id)
         .await?
         .iter()
         .map(file_from_row)
@@ -264,7 +307,7 @@ pub struct RecordedEvent<E> {
     /// Who recorded it.
     pub actor: String,
     /// When.
-    #[serde(serialize_with = "as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub at: DateTime<Utc>,
 }
 
@@ -287,7 +330,7 @@ fn recorded_from_row<E: DeserializeOwned>(r: &AnyRow) -> Result<RecordedEvent<E>
     Ok(RecordedEvent {
         event: event_of(&r.try_get::<String, _>("event")?)?,
         actor: r.try_get("actor")?,
-        at: instant(r, "created_at")?,
+        at: crate::column::timestamp(r, "created_at")?,
     })
 }
 
@@ -297,9 +340,7 @@ pub async fn events<E: DeserializeOwned>(
     events: &ChildTable,
     owner_id: i64,
 ) -> Result<Vec<RecordedEvent<E>>> {
-    sqlx::query(sqlx::AssertSqlSafe(events_sql(events)))
-        .bind(owner_id)
-        .fetch_all(store.pool())
+    rows_of(store, events_sql(events), owner_id)
         .await?
         .iter()
         .map(recorded_from_row)
@@ -360,103 +401,5 @@ pub async fn session_case<C: Case>(
     match crate::sessions::public_owner(store, sessions.table, sessions.owner, token).await? {
         Some(id) => Ok(Some(get(store, id).await?)),
         None => Ok(None),
-    }
-}
-
-/// A domain value stored as its code (statuses, kinds, severities).
-pub trait Coded: Copy + Sized {
-    /// The stored code.
-    fn code(self) -> &'static str;
-    /// Reads a stored code.
-    fn parse(raw: &str) -> std::result::Result<Self, DomainError>;
-}
-
-macro_rules! coded {
-    ($($t:ty),+ $(,)?) => {$(
-        impl Coded for $t {
-            fn code(self) -> &'static str {
-                <$t>::code(self)
-            }
-            fn parse(raw: &str) -> std::result::Result<Self, DomainError> {
-                <$t>::parse(raw)
-            }
-        }
-    )+};
-}
-
-coded!(
-    gongkai_domain::application::ApplicationStatus,
-    gongkai_domain::message::MessageStatus,
-    gongkai_domain::message::MessageKind,
-    gongkai_domain::consultation::ConsultationStatus,
-    gongkai_domain::consultation::Moderation,
-    gongkai_domain::opinion::Severity,
-    gongkai_domain::opinion::OpinionStatus,
-    gongkai_domain::opinion::ResponseKind,
-);
-
-fn corrupt(column: &str, raw: &str) -> StoreError {
-    StoreError::Corrupt(format!("{column}：“{raw}”"))
-}
-
-/// A coded column read into its domain type; an unknown code is `Corrupt`.
-pub fn code<T: Coded>(row: &AnyRow, column: &str) -> Result<T> {
-    let raw: String = row.try_get(column)?;
-    T::parse(&raw).map_err(|_| corrupt(column, &raw))
-}
-
-fn parse_date(column: &str, raw: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| corrupt(column, raw))
-}
-
-fn parse_instant(column: &str, raw: &str) -> Result<DateTime<Utc>> {
-    parse_storage_timestamp(raw).ok_or_else(|| corrupt(column, raw))
-}
-
-/// A `YYYY-MM-DD` column.
-pub fn date(row: &AnyRow, column: &str) -> Result<NaiveDate> {
-    parse_date(column, &row.try_get::<String, _>(column)?)
-}
-
-/// A nullable `YYYY-MM-DD` column.
-pub fn opt_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|raw| parse_date(column, &raw))
-        .transpose()
-}
-
-/// A storage-timestamp column (RFC 3339 UTC).
-pub fn instant(row: &AnyRow, column: &str) -> Result<DateTime<Utc>> {
-    parse_instant(column, &row.try_get::<String, _>(column)?)
-}
-
-/// A nullable storage-timestamp column.
-pub fn opt_instant(row: &AnyRow, column: &str) -> Result<Option<DateTime<Utc>>> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|raw| parse_instant(column, &raw))
-        .transpose()
-}
-
-/// Serialises a coded value as its stored code (what templates and the API have always seen).
-pub fn as_code<T: Coded, S: Serializer>(value: &T, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(value.code())
-}
-
-/// Serialises an instant in the storage format (fixed-width RFC 3339 UTC).
-pub fn as_storage<S: Serializer>(
-    value: &DateTime<Utc>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(&ts(*value))
-}
-
-/// Serialises an optional instant in the storage format, `null` when absent.
-pub fn as_opt_storage<S: Serializer>(
-    value: &Option<DateTime<Utc>>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => s.serialize_str(&ts(*v)),
-        None => s.serialize_none(),
     }
 }

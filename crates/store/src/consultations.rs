@@ -16,6 +16,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable};
+use crate::column;
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, orgs, ts};
 
@@ -45,15 +46,15 @@ pub struct Consultation {
     /// Other ways to send comments (post, e-mail, phone).
     pub contact: String,
     /// Start of the period.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub opens_at: DateTime<Utc>,
     /// End of the period.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub closes_at: DateTime<Utc>,
     /// Public reason for a period shorter than 30 days.
     pub short_reason: String,
     /// Status.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub status: ConsultationStatus,
     /// The feedback report's introduction.
     pub feedback_summary: String,
@@ -62,16 +63,16 @@ pub struct Consultation {
     /// Author's user id.
     pub author_id: Option<i64>,
     /// When it was opened.
-    #[serde(serialize_with = "cases::as_opt_storage")]
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
     pub opened_at: Option<DateTime<Utc>>,
     /// When it was closed.
-    #[serde(serialize_with = "cases::as_opt_storage")]
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
     pub closed_at: Option<DateTime<Utc>>,
     /// When the feedback was published.
-    #[serde(serialize_with = "cases::as_opt_storage")]
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
     pub feedback_at: Option<DateTime<Utc>>,
     /// Created.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -115,17 +116,17 @@ fn from_row(r: &AnyRow) -> Result<Consultation> {
         basis: r.try_get("basis")?,
         main_content: r.try_get("main_content")?,
         contact: r.try_get("contact")?,
-        opens_at: cases::instant(r, "opens_at")?,
-        closes_at: cases::instant(r, "closes_at")?,
+        opens_at: column::timestamp(r, "opens_at")?,
+        closes_at: column::timestamp(r, "closes_at")?,
         short_reason: r.try_get("short_reason")?,
-        status: cases::code(r, "status")?,
+        status: column::code(r, "status", ConsultationStatus::parse)?,
         feedback_summary: r.try_get("feedback_summary")?,
         decision_record_id: r.try_get("decision_record_id")?,
         author_id: r.try_get("author_id")?,
-        opened_at: cases::opt_instant(r, "opened_at")?,
-        closed_at: cases::opt_instant(r, "closed_at")?,
-        feedback_at: cases::opt_instant(r, "feedback_at")?,
-        created_at: cases::instant(r, "created_at")?,
+        opened_at: column::opt_timestamp(r, "opened_at")?,
+        closed_at: column::opt_timestamp(r, "closed_at")?,
+        feedback_at: column::opt_timestamp(r, "feedback_at")?,
+        created_at: column::timestamp(r, "created_at")?,
     })
 }
 
@@ -247,14 +248,8 @@ pub async fn update_draft(
 }
 
 async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
-    let row = sqlx::query("SELECT status FROM consultations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该征求意见".into(),
-        })?;
-    cases::code(&row, "status")
+    let parse = ConsultationStatus::parse;
+    cases::code_in(tx, "consultations", "status", id, "该征求意见", parse).await
 }
 
 /// One consultation.
@@ -437,7 +432,7 @@ pub struct Comment {
     /// Contact (optional; never shown publicly).
     pub contact: String,
     /// Moderation.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub moderation: Moderation,
     /// Why it was not published.
     pub reject_reason: String,
@@ -446,18 +441,18 @@ pub struct Comment {
     /// Why.
     pub adoption_reason: String,
     /// When it was sent.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub created_at: DateTime<Utc>,
 }
 
 impl Case for Comment {
-    const TABLE: CaseTable = CaseTable {
-        table: "consultation_comments",
-        select: "SELECT k.* FROM consultation_comments k",
-        alias: "k",
-        what: "该意见",
-        code_prefix: "ZJ",
-    };
+    const TABLE: CaseTable = CaseTable::new(
+        "consultation_comments",
+        "k",
+        "SELECT k.* FROM consultation_comments k",
+        "该意见",
+        "ZJ",
+    );
 
     fn from_row(r: &AnyRow) -> Result<Self> {
         comment_from_row(r)
@@ -477,11 +472,11 @@ fn comment_from_row(r: &AnyRow) -> Result<Comment> {
         body: r.try_get("body")?,
         name: r.try_get("name")?,
         contact: r.try_get("contact")?,
-        moderation: cases::code(r, "moderation")?,
+        moderation: column::code(r, "moderation", Moderation::parse)?,
         reject_reason: r.try_get("reject_reason")?,
         adoption: r.try_get("adoption")?,
         adoption_reason: r.try_get("adoption_reason")?,
-        created_at: cases::instant(r, "created_at")?,
+        created_at: column::timestamp(r, "created_at")?,
     })
 }
 
@@ -663,7 +658,12 @@ pub async fn save_feedback(
     .fetch_all(&mut *tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("id")?, cases::code(r, "moderation")?)))
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            column::code(r, "moderation", Moderation::parse)?,
+        ))
+    })
     .collect::<Result<_>>()?;
     let published: Vec<i64> = all
         .iter()

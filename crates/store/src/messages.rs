@@ -18,6 +18,7 @@ use sqlx::any::AnyRow;
 
 use crate::applications::region_of_site;
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
+use crate::column;
 use crate::sql::Sql;
 use crate::users::hash_secret;
 use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
@@ -47,7 +48,7 @@ pub struct Message {
     /// Its name.
     pub handler_org_name: Option<String>,
     /// Kind.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub kind: MessageKind,
     /// Title.
     pub title: String,
@@ -62,12 +63,12 @@ pub struct Message {
     /// Whether the writer allows publication.
     pub allow_publish: bool,
     /// Status.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub status: MessageStatus,
     /// Day received.
     pub received_on: NaiveDate,
     /// Instant received.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub received_at: DateTime<Utc>,
     /// Reply due date.
     pub due_on: Option<NaiveDate>,
@@ -160,18 +161,14 @@ pub const EVENTS: ChildTable = ChildTable::new("message_events", "message_id");
 /// Writers' status sessions.
 pub const SESSIONS: ChildTable = ChildTable::new("message_sessions", "message_id");
 
+const SELECT: &str =
+    "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
+    FROM messages m JOIN organisations o ON o.id = m.org_id
+    LEFT JOIN organisations h ON h.id = m.handler_org_id
+    LEFT JOIN organisations r ON r.id = m.reply_org_id";
+
 impl Case for Message {
-    const TABLE: CaseTable = CaseTable {
-        table: "messages",
-        select:
-            "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
-            FROM messages m JOIN organisations o ON o.id = m.org_id
-            LEFT JOIN organisations h ON h.id = m.handler_org_id
-            LEFT JOIN organisations r ON r.id = m.reply_org_id",
-        alias: "m",
-        what: "该留言",
-        code_prefix: "LY",
-    };
+    const TABLE: CaseTable = CaseTable::new("messages", "m", SELECT, "该留言", "LY");
 
     fn from_row(r: &AnyRow) -> Result<Self> {
         from_row(r)
@@ -181,8 +178,6 @@ impl Case for Message {
         self.id
     }
 }
-
-const SELECT: &str = Message::TABLE.select;
 
 fn from_row(r: &AnyRow) -> Result<Message> {
     let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
@@ -195,34 +190,34 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         mailbox: r.try_get("mailbox")?,
         handler_org_id: r.try_get("handler_org_id")?,
         handler_org_name: r.try_get("handler_org_name")?,
-        kind: cases::code(r, "kind")?,
+        kind: column::code(r, "kind", MessageKind::parse)?,
         title: r.try_get("title")?,
         content: r.try_get("content")?,
         writer_name: r.try_get("writer_name")?,
         phone: r.try_get("phone")?,
         email: r.try_get("email")?,
         allow_publish: flag("allow_publish")?,
-        status: cases::code(r, "status")?,
-        received_on: cases::date(r, "received_on")?,
-        received_at: cases::instant(r, "received_at")?,
-        due_on: cases::opt_date(r, "due_on")?,
-        assigned_on: cases::opt_date(r, "assigned_on")?,
+        status: column::code(r, "status", MessageStatus::parse)?,
+        received_on: column::date(r, "received_on")?,
+        received_at: column::timestamp(r, "received_at")?,
+        due_on: column::opt_date(r, "due_on")?,
+        assigned_on: column::opt_date(r, "assigned_on")?,
         supervision_level: r.try_get("supervision_level")?,
         reply_text: r.try_get("reply_text")?,
         reply_author: r.try_get("reply_author")?,
         reply_org_name: r.try_get("reply_org_name")?,
-        replied_on: cases::opt_date(r, "replied_on")?,
+        replied_on: column::opt_date(r, "replied_on")?,
         published: flag("published")?,
         hidden_reason: r.try_get("hidden_reason")?,
         held_reason: r.try_get("held_reason")?,
         not_accepted_reason: r.try_get("not_accepted_reason")?,
         rating: r.try_get("rating")?,
         rating_comment: r.try_get("rating_comment")?,
-        rated_on: cases::opt_date(r, "rated_on")?,
-        rectify_due_on: cases::opt_date(r, "rectify_due_on")?,
+        rated_on: column::opt_date(r, "rated_on")?,
+        rectify_due_on: column::opt_date(r, "rectify_due_on")?,
         rectify_outcome: r.try_get("rectify_outcome")?,
-        rectify_done_on: cases::opt_date(r, "rectify_done_on")?,
-        rectify_checked_on: cases::opt_date(r, "rectify_checked_on")?,
+        rectify_done_on: column::opt_date(r, "rectify_done_on")?,
+        rectify_checked_on: column::opt_date(r, "rectify_checked_on")?,
     })
 }
 
@@ -415,11 +410,6 @@ fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
         held_reason: m.held_reason.clone(),
         repeated,
     }
-}
-
-/// The message for a tracking code and secret; `None` when either is wrong.
-pub async fn lookup(store: &Store, tracking_code: &str, secret: &str) -> Result<Option<Message>> {
-    cases::lookup(store, tracking_code, secret).await
 }
 
 /// One message by id.

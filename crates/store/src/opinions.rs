@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::cases;
+use crate::column;
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError, Tx, audit, now, orgs, ts};
 
@@ -30,20 +30,20 @@ pub struct OpinionEvent {
     /// What is being said.
     pub summary: String,
     /// First seen.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub first_seen_at: DateTime<Utc>,
     /// Severity.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub severity: Severity,
     /// Status.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub status: OpinionStatus,
     /// Evaluation written when closing.
     pub evaluation: String,
     /// Who registered it.
     pub registered_by: String,
     /// When it was closed.
-    #[serde(serialize_with = "cases::as_opt_storage")]
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -59,12 +59,12 @@ fn from_row(r: &AnyRow) -> Result<OpinionEvent> {
         title: r.try_get("title")?,
         source: r.try_get("source")?,
         summary: r.try_get("summary")?,
-        first_seen_at: cases::instant(r, "first_seen_at")?,
-        severity: cases::code(r, "severity")?,
-        status: cases::code(r, "status")?,
+        first_seen_at: column::timestamp(r, "first_seen_at")?,
+        severity: column::code(r, "severity", Severity::parse)?,
+        status: column::code(r, "status", OpinionStatus::parse)?,
         evaluation: r.try_get("evaluation")?,
         registered_by: r.try_get("registered_by")?,
-        closed_at: cases::opt_instant(r, "closed_at")?,
+        closed_at: column::opt_timestamp(r, "closed_at")?,
     })
 }
 
@@ -174,10 +174,10 @@ pub struct RecordedResponse {
     /// Database id.
     pub id: i64,
     /// Kind.
-    #[serde(serialize_with = "cases::as_code")]
+    #[serde(serialize_with = "crate::column::ser_code")]
     pub kind: ResponseKind,
     /// When it was made.
-    #[serde(serialize_with = "cases::as_storage")]
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub at: DateTime<Utc>,
     /// What was said or done.
     pub note: String,
@@ -209,8 +209,8 @@ pub async fn responses(store: &Store, id: i64) -> Result<Vec<RecordedResponse>> 
         .map(|r| {
             Ok(RecordedResponse {
                 id: r.try_get("id")?,
-                kind: cases::code(r, "kind")?,
-                at: cases::instant(r, "at")?,
+                kind: column::code(r, "kind", ResponseKind::parse)?,
+                at: column::timestamp(r, "at")?,
                 note: r.try_get("note")?,
                 record_id: r.try_get("record_id")?,
                 actor: r.try_get("actor")?,
@@ -294,14 +294,15 @@ pub async fn respond(
 
 /// The stored status of an event, read inside a write transaction.
 async fn status_in(tx: &mut Tx, id: i64) -> Result<OpinionStatus> {
-    let row = sqlx::query("SELECT status FROM opinion_events WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该舆情".into(),
-        })?;
-    cases::code(&row, "status")
+    crate::cases::code_in(
+        tx,
+        "opinion_events",
+        "status",
+        id,
+        "该舆情",
+        OpinionStatus::parse,
+    )
+    .await
 }
 
 /// Closes an event with its evaluation note, audited.

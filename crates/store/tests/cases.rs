@@ -7,15 +7,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use gongkai_domain::application::{ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm};
-use gongkai_domain::org::{OrgCode, OrgName};
 use gongkai_store::applications::{self, Application, NewApplication};
 use gongkai_store::cases::{self, AttachedFile, CODE_ATTEMPTS, Case};
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store, StoreError, consultations, messages, opinions, orgs};
+use gongkai_store::{Actor, Store, StoreError, consultations, messages, opinions};
 
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{county, must};
 
 const SECRET: &str = "chaxun-123";
 
@@ -23,20 +20,7 @@ const SECRET: &str = "chaxun-123";
 /// and tracking code.
 async fn store_with_application(db: &TestDb) -> (Store, i64, String) {
     let store = must(Store::open(&db.url).await);
-    let org = must(
-        orgs::create(
-            &store,
-            &Actor::system(),
-            orgs::NewOrganisation {
-                code: must(OrgCode::parse("WQX001")),
-                name: must(OrgName::parse("乌恰县人民政府")),
-                short_name: None,
-                kind: None,
-                parent: None,
-            },
-        )
-        .await,
-    );
+    let org = county(&store).await;
     let receipt = must(
         applications::submit(
             &store,
@@ -139,7 +123,7 @@ async fn lookup_needs_the_right_code_and_secret_and_does_the_same_work_without_t
         assert_eq!(found.map(|a| a.id), Some(id), "{engine:?}");
         // Typed back in lower case with blanks around it: still found.
         let typed = format!("  {}  ", code.to_ascii_lowercase());
-        let found = must(applications::lookup(&store, &typed, SECRET).await);
+        let found = must(cases::lookup::<Application>(&store, &typed, SECRET).await);
         assert_eq!(found.map(|a| a.id), Some(id), "{engine:?}");
 
         // A wrong secret and an unknown code get the same answer…
@@ -229,7 +213,7 @@ async fn a_stored_value_the_domain_does_not_know_is_corrupt_when_read() {
             applications::by_tracking_code(&store, &code)
                 .await
                 .map(|_| ()),
-            applications::lookup(&store, &code, SECRET)
+            cases::lookup::<Application>(&store, &code, SECRET)
                 .await
                 .map(|_| ()),
         ] {

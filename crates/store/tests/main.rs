@@ -7,4 +7,5 @@ mod cases;
 mod durability;
 mod listing;
 mod story;
+mod support;
 mod visibility;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use gongkai_domain::consultation::ConsultationStatus;
 use gongkai_domain::record::Visibility;
-use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
+use gongkai_domain::time::beijing_date;
 use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};

@@ -219,7 +219,7 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             page.contains(&code) && page.contains("已收到") && !page.contains(ID),
             "{page}"
         );
-        let due = stored_app.due_on.clone().unwrap_or_default();
+        let due = stored_app.due_on.map(|d| d.to_string()).unwrap_or_default();
         assert!(
             page.contains("<summary>期限是如何计算的</summary>")
                 && page.contains(&format!("答复期限：{due}")),
