@@ -133,20 +133,8 @@ pub async fn validate(
     if org.is_none() {
         e.insert("to", "请选择留言对象".into());
     }
-    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
-        e.insert(
-            "secret",
-            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度和评价".into(),
-        );
-    } else if f.secret != f.secret_again {
-        e.insert("secret_again", "两次输入的查询密码不一致".into());
-    }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度和评价");
+    let key = cases::submission_key(&f.submission_key);
     Ok(match (e.is_empty(), org, valid) {
         (true, Some(org), Some(message)) => Ok(NewMessage {
             submission_key: key,

@@ -163,20 +163,8 @@ pub async fn validate(
     if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
         e.insert("address", "选择邮寄方式时请填写通讯地址".into());
     }
-    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
-        e.insert(
-            "secret",
-            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度".into(),
-        );
-    } else if f.secret != f.secret_again {
-        e.insert("secret_again", "两次输入的查询密码不一致".into());
-    }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度");
+    let key = cases::submission_key(&f.submission_key);
     Ok(match (e.is_empty(), org, kind, phone, delivery) {
         (true, Some(org), Some(kind), Some(phone), Some(delivery)) => Ok(NewApplication {
             submission_key: key,

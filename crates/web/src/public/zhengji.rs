@@ -265,12 +265,7 @@ pub async fn comment(
             "同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"
         )));
     }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    let key = crate::cases::submission_key(&f.submission_key);
     let new = NewComment {
         submission_key: key,
         article,
