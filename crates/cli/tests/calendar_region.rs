@@ -79,7 +79,7 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
             )
             .await,
         );
-        let before = receipt.due_on.clone().unwrap_or_default();
+        let before = receipt.due_on.map(|d| d.to_string()).unwrap_or_default();
         let due = must(chrono::NaiveDate::parse_from_str(&before, "%Y-%m-%d"));
         let holiday = if (due - Duration::days(1)).weekday().number_from_monday() <= 5 {
             due - Duration::days(1)
@@ -118,6 +118,7 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
         assert!(show.contains("region.WQX001\tXJ"), "{show}");
         let after = must(applications::by_tracking_code(&store, &receipt.tracking_code).await)
             .due_on
+            .map(|d| d.to_string())
             .unwrap_or_default();
         assert!(after > before, "{before} → {after}");
         let entries = must(audit::recent(&store, 20, None).await);

@@ -313,11 +313,10 @@ pub const NEAR_DUE_WORKING_DAYS: i64 = 3;
 pub fn days_left(
     cal: &Calendar,
     today: NaiveDate,
-    due: Option<&str>,
+    due: Option<NaiveDate>,
     region: Option<&RegionCode>,
 ) -> Option<i64> {
-    let due = NaiveDate::parse_from_str(due?, "%Y-%m-%d").ok()?;
-    cal.working_days_between(today, due, region).ok()
+    cal.working_days_between(today, due?, region).ok()
 }
 
 /// Working days the applicant has to pay a fee after the notice (《政府信息公开信息处理费管理办法》

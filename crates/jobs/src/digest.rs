@@ -39,10 +39,10 @@ pub async fn due_soon_digest(
         for a in applications::list_for_orgs(store, &ids, false).await? {
             let region = regions.get(&a.site_id).and_then(Option::as_ref);
             // The same count as the queue's marks, regional holidays included.
-            let Some(left) = days_left(&cal, today, a.due_on.as_deref(), region) else {
+            let Some(left) = days_left(&cal, today, a.due_on, region) else {
                 continue;
             };
-            let due = a.due_on.as_deref().unwrap_or_default();
+            let due = a.due_on.map(|d| d.to_string()).unwrap_or_default();
             if left <= NEAR_DUE_WORKING_DAYS {
                 let mark = if left < 0 {
                     format!("已超期 {} 个工作日", -left)
@@ -56,15 +56,15 @@ pub async fn due_soon_digest(
             }
         }
         for m in messages::list_for_orgs(store, &ids, false).await? {
-            let (Ok(st), Ok(received), Ok(due)) = (m.status(), m.received(), m.due()) else {
-                continue;
-            };
-            if let Some(w) = gongkai_domain::message::watch(st, received, due, today) {
+            if let Some(w) =
+                gongkai_domain::message::watch(m.status, m.received_on, m.due_on, today)
+            {
                 lines.push(format!(
                     "留言 {} {} 答复期限 {}（{}）",
                     m.tracking_code,
                     m.answering_org_name(),
-                    m.due_on.as_deref().unwrap_or("未定"),
+                    m.due_on
+                        .map_or_else(|| "未定".to_owned(), |d| d.to_string()),
                     w.label()
                 ));
             }

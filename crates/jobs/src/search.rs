@@ -6,9 +6,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use gongkai_domain::consultation::ConsultationStatus;
 use gongkai_domain::message::mask_public;
 use gongkai_domain::record::Visibility;
-use gongkai_domain::time::{beijing_date, parse_storage_timestamp};
+use gongkai_domain::time::beijing_date;
 use gongkai_domain::urls;
 use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
@@ -53,10 +54,7 @@ fn message_doc_id(id: i64) -> String {
 /// personal data masked exactly as on its public page.
 pub fn doc_of_message(m: &Message) -> Doc {
     let masked = |text: &str| mask_public(text, &m.writer_name);
-    let replied = m
-        .replied_on
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let replied = m.replied_on;
     Doc {
         id: message_doc_id(m.id),
         title: masked(&m.title),
@@ -129,7 +127,6 @@ pub fn url_of(key: &str) -> String {
 /// The search document of a consultation: its title, 起草说明, draft text and, once
 /// published, the feedback summary. Dated by its opening time, so it shows only from then.
 pub fn consultation_doc(c: &Consultation) -> Doc {
-    let opens = parse_storage_timestamp(&c.opens_at);
     Doc {
         id: consultation_key(c.id),
         title: c.title.clone(),
@@ -148,8 +145,8 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
         theme: String::new(),
         kind: "征求意见".into(),
         validity: String::new(),
-        published_at: opens.map_or(0, |t| t.timestamp()),
-        year: opens.map(|t| chrono::Datelike::year(&beijing_date(t))),
+        published_at: c.opens_at.timestamp(),
+        year: Some(chrono::Datelike::year(&beijing_date(c.opens_at))),
         url: urls::consultation(c.id),
         content_type: "consultation".into(),
     }
@@ -161,7 +158,7 @@ async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Resu
     let Some(c) = existing(consultations::get(store, id).await)? else {
         return Ok(());
     };
-    let doc = (c.status != "draft").then(|| consultation_doc(&c));
+    let doc = (c.status != ConsultationStatus::Draft).then(|| consultation_doc(&c));
     upsert_or_delete(index, &consultation_key(id), doc)
 }
 

@@ -15,6 +15,8 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
+use crate::column;
 use crate::sql::Sql;
 use crate::users::hash_secret;
 use crate::{
@@ -60,37 +62,44 @@ pub struct Application {
     pub doc_hint: String,
     /// Delivery form code.
     pub delivery: String,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub status: ApplicationStatus,
     /// Day of receipt (Beijing).
-    pub received_on: String,
+    pub received_on: NaiveDate,
     /// Instant of receipt.
-    pub received_at: String,
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub received_at: DateTime<Utc>,
     /// Current due date, when the clock runs.
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Outcome code once replied.
     pub outcome: String,
     /// Day of the reply.
-    pub replied_on: Option<String>,
+    pub replied_on: Option<NaiveDate>,
     /// A draft record created to publish this information proactively.
     pub proactive_record_id: Option<i64>,
 }
 
-impl Application {
-    /// The status parsed.
-    pub fn status(&self) -> Result<ApplicationStatus> {
-        ApplicationStatus::parse(&self.status)
-            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
-    }
-
-    /// The receipt day parsed.
-    pub fn received(&self) -> Result<NaiveDate> {
-        NaiveDate::parse_from_str(&self.received_on, "%Y-%m-%d")
-            .map_err(|_| StoreError::Corrupt("收到日期无效".into()))
-    }
-}
+/// The application's files (proof of identity, business licence).
+pub const FILES: ChildTable = ChildTable::new("application_files", "application_id");
+/// The application's clock events.
+pub const EVENTS: ChildTable = ChildTable::new("application_events", "application_id");
+/// Applicants' status sessions.
+pub const SESSIONS: ChildTable = ChildTable::new("applicant_sessions", "application_id");
 
 const SELECT: &str = "SELECT a.*, o.name AS org_name, o.code AS org_code FROM applications a JOIN organisations o ON o.id = a.org_id";
+
+impl Case for Application {
+    const TABLE: CaseTable = CaseTable::new("applications", "a", SELECT, "该申请", "YS");
+
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        from_row(r)
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
 
 fn from_row(r: &AnyRow) -> Result<Application> {
     Ok(Application {
@@ -112,12 +121,12 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         description: r.try_get("description")?,
         doc_hint: r.try_get("doc_hint")?,
         delivery: r.try_get("delivery")?,
-        status: r.try_get("status")?,
-        received_on: r.try_get("received_on")?,
-        received_at: r.try_get("received_at")?,
-        due_on: r.try_get("due_on")?,
+        status: column::code(r, "status", ApplicationStatus::parse)?,
+        received_on: column::date(r, "received_on")?,
+        received_at: column::timestamp(r, "received_at")?,
+        due_on: column::opt_date(r, "due_on")?,
         outcome: r.try_get("outcome")?,
-        replied_on: r.try_get("replied_on")?,
+        replied_on: column::opt_date(r, "replied_on")?,
         proactive_record_id: r.try_get("proactive_record_id")?,
     })
 }
@@ -159,38 +168,9 @@ pub struct NewApplication {
     pub files: Vec<AttachedFile>,
 }
 
-/// A file attached to an application (bytes already stored by SHA-256).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttachedFile {
-    /// Database id (0 before storing).
-    pub id: i64,
-    /// SHA-256 of the bytes.
-    pub sha256: String,
-    /// Original name.
-    pub file_name: String,
-    /// Type code (extension).
-    pub kind: String,
-    /// Size in bytes.
-    pub size_bytes: i64,
-}
-
 /// Files attached to an application.
 pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
-    let rows = sqlx::query("SELECT id, sha256, file_name, kind, size_bytes FROM application_files WHERE application_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AttachedFile {
-                id: r.try_get("id")?,
-                sha256: r.try_get("sha256")?,
-                file_name: r.try_get("file_name")?,
-                kind: r.try_get("kind")?,
-                size_bytes: r.try_get("size_bytes")?,
-            })
-        })
-        .collect()
+    cases::files(store, &FILES, id).await
 }
 
 /// What the applicant is shown once the application is stored.
@@ -199,9 +179,9 @@ pub struct Receipt {
     /// Tracking code.
     pub tracking_code: String,
     /// Day of receipt.
-    pub received_on: String,
+    pub received_on: NaiveDate,
     /// Due date.
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Whether this is an earlier receipt returned for a repeated submission.
     pub repeated: bool,
 }
@@ -272,7 +252,7 @@ pub fn reckon(
     cal: &Calendar,
     region: Option<RegionCode>,
 ) -> Result<Reckoning> {
-    let clock = rules::clock_of(app.received()?, events, region, cal)
+    let clock = rules::clock_of(app.received_on, events, region, cal)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
     clock
         .reckon(cal)
@@ -309,8 +289,8 @@ async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<R
     row.map(|r| {
         Ok(Receipt {
             tracking_code: r.try_get("tracking_code")?,
-            received_on: r.try_get("received_on")?,
-            due_on: r.try_get("due_on")?,
+            received_on: column::date(&r, "received_on")?,
+            due_on: column::opt_date(&r, "due_on")?,
             repeated: true,
         })
     })
@@ -337,7 +317,7 @@ pub async fn submit(
     // A receipt must never fail for want of calendar data: without it the due date is shown
     // as "另行告知" and staff see why on the application's page.
     let due = match rules::clock_of(received_on, &[], region, &cal).and_then(|c| c.reckon(&cal)) {
-        Ok(r) => r.due_date().map(|d| d.to_string()),
+        Ok(r) => r.due_date(),
         Err(e) => {
             tracing::warn!(error = %e, "due date not computed at submission");
             None
@@ -345,15 +325,7 @@ pub async fn submit(
     };
     let secret_hash = hash_secret(&new.secret).await?;
     let mut tx = store.begin_write().await?;
-    let mut code = crate::tracking_code("YS");
-    while sqlx::query_scalar::<_, i64>("SELECT id FROM applications WHERE tracking_code = $1")
-        .bind(&code)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some()
-    {
-        code = crate::tracking_code("YS");
-    }
+    let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
     let at = ts(now());
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
@@ -381,7 +353,7 @@ pub async fn submit(
     .bind(new.delivery.code())
     .bind(received_on.to_string())
     .bind(ts(received_at))
-    .bind(due.clone())
+    .bind(due.map(|d| d.to_string()))
     .bind(ip)
     .bind(at)
     .fetch_one(&mut *tx)
@@ -399,18 +371,7 @@ pub async fn submit(
         }
     };
     for f in &new.files {
-        sqlx::query(
-            "INSERT INTO application_files (application_id, sha256, file_name, kind, size_bytes, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(&f.sha256)
-        .bind(&f.file_name)
-        .bind(&f.kind)
-        .bind(f.size_bytes)
-        .bind(ts(now()))
-        .execute(&mut *tx)
-        .await?;
+        cases::add_file(&mut tx, &FILES, id, f).await?;
     }
     audit::append(
         &mut tx,
@@ -435,56 +396,20 @@ pub async fn submit(
     tx.commit().await?;
     Ok(Receipt {
         tracking_code: code,
-        received_on: received_on.to_string(),
+        received_on,
         due_on: due,
         repeated: false,
     })
 }
 
-/// The application for a tracking code and secret; `None` when either is wrong (the caller
-/// gives the same answer for both, and throttles).
-pub async fn lookup(
-    store: &Store,
-    tracking_code: &str,
-    secret: &str,
-) -> Result<Option<Application>> {
-    let code = tracking_code.trim().to_ascii_uppercase();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE a.tracking_code = $1"
-    )))
-    .bind(&code)
-    .fetch_optional(store.pool())
-    .await?;
-    crate::users::row_if_secret_matches(row, secret)
-        .await?
-        .map(|r| from_row(&r))
-        .transpose()
-}
-
 /// One application by id.
 pub async fn get(store: &Store, id: i64) -> Result<Application> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该申请".into(),
-        })?;
-    from_row(&row)
+    cases::get(store, id).await
 }
 
 /// One application by tracking code.
 pub async fn by_tracking_code(store: &Store, code: &str) -> Result<Application> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE a.tracking_code = $1"
-    )))
-    .bind(code.trim().to_ascii_uppercase())
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: "该申请".into(),
-    })?;
-    from_row(&row)
+    cases::by_tracking_code(store, code).await
 }
 
 /// Applications addressed to the given organisations, open ones first by due date.
@@ -508,34 +433,9 @@ pub async fn list_for_orgs(
     rows.iter().map(from_row).collect()
 }
 
-/// A recorded event with who recorded it and when.
-#[derive(Debug, Clone, Serialize)]
-pub struct RecordedEvent {
-    /// The event.
-    pub event: ClockEvent,
-    /// Who.
-    pub actor: String,
-    /// When (storage timestamp).
-    pub at: String,
-}
-
 /// The events of an application in order.
-pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent>> {
-    let rows = sqlx::query("SELECT event, actor, created_at FROM application_events WHERE application_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let text: String = r.try_get("event")?;
-            Ok(RecordedEvent {
-                event: serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                actor: r.try_get("actor")?,
-                at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent<ClockEvent>>> {
+    cases::events(store, &EVENTS, id).await
 }
 
 /// A letter sent to the applicant (补正告知书, 延期答复告知书, 收费通知书, 答复书 …).
@@ -581,14 +481,14 @@ async fn recompute_in(
     events: &[ClockEvent],
     cal: &Calendar,
     region: Option<RegionCode>,
-) -> Result<Option<String>> {
-    let due = if app.status == "replied" {
-        app.due_on.clone()
+) -> Result<Option<NaiveDate>> {
+    let due = if app.status == ApplicationStatus::Replied {
+        app.due_on
     } else {
         // What happened is recorded even when the calendar cannot date the deadline (a year
         // without data): the due date is then unknown, and the page says why.
         match reckon(app, events, cal, region) {
-            Ok(r) => r.due_date().map(|d| d.to_string()),
+            Ok(r) => r.due_date(),
             Err(e) => {
                 tracing::warn!(error = %e, code = %app.tracking_code, "due date not computed");
                 None
@@ -596,7 +496,7 @@ async fn recompute_in(
         }
     };
     sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
-        .bind(due.clone())
+        .bind(due.map(|d| d.to_string()))
         .bind(ts(now()))
         .bind(app.id)
         .execute(&mut **tx)
@@ -625,55 +525,36 @@ pub async fn record_event(
         Engine::Postgres => "SELECT status FROM applications WHERE id = $1 FOR UPDATE",
         Engine::Sqlite => "SELECT status FROM applications WHERE id = $1",
     };
-    let status: String = sqlx::query_scalar(read_status)
+    let row = sqlx::query(read_status)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let status =
-        ApplicationStatus::parse(&status).map_err(|_| StoreError::Corrupt(status.clone()))?;
-    let texts: Vec<String> = sqlx::query_scalar(
-        "SELECT event FROM application_events WHERE application_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut events: Vec<ClockEvent> = texts
-        .iter()
-        .map(|t| serde_json::from_str(t).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .collect::<Result<_>>()?;
+    let status: ApplicationStatus = column::code(&row, "status", ApplicationStatus::parse)?;
+    let mut events: Vec<ClockEvent> = cases::events_in(&mut tx, &EVENTS, id).await?;
     let next = rules::apply(
         status,
-        app.received()?,
+        app.received_on,
         &events,
         event,
         &cal,
         region.as_ref(),
     )?;
-    let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query("INSERT INTO application_events (application_id, event, actor, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(&json)
-        .bind(&actor.name)
-        .bind(ts(now()))
-        .execute(&mut *tx)
-        .await?;
+    cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
     events.push(event.clone());
     let (outcome, replied_on) = match event {
-        ClockEvent::Replied { outcome, on } => (outcome.code().to_owned(), Some(on.to_string())),
-        ClockEvent::Transferred { on, .. } => {
-            (Outcome::NotHeld.code().to_owned(), Some(on.to_string()))
-        }
-        _ => (app.outcome.clone(), app.replied_on.clone()),
+        ClockEvent::Replied { outcome, on } => (outcome.code().to_owned(), Some(*on)),
+        ClockEvent::Transferred { on, .. } => (Outcome::NotHeld.code().to_owned(), Some(*on)),
+        _ => (app.outcome.clone(), app.replied_on),
     };
     sqlx::query("UPDATE applications SET status = $1, outcome = $2, replied_on = $3 WHERE id = $4")
         .bind(next.code())
         .bind(&outcome)
-        .bind(replied_on)
+        .bind(replied_on.map(|d| d.to_string()))
         .bind(id)
         .execute(&mut *tx)
         .await?;
     let mut updated = app.clone();
-    updated.status = next.code().to_owned();
+    updated.status = next;
     recompute_in(&mut tx, &updated, &events, &cal, region).await?;
     if let Some((kind, title, body)) = &letter {
         sqlx::query("INSERT INTO application_letters (application_id, kind, title, body, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -723,16 +604,15 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
             .collect();
         let due = reckon(&app, &evs, &cal, region)
             .ok()
-            .and_then(|r| r.due_date())
-            .map(|d| d.to_string());
+            .and_then(|r| r.due_date());
         if due != app.due_on {
-            changed.push((id, app.tracking_code.clone(), app.due_on.clone(), due));
+            changed.push((id, app.tracking_code.clone(), app.due_on, due));
         }
     }
     let mut tx = store.begin_write().await?;
     for (id, _, _, due) in &changed {
         sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
-            .bind(due.clone())
+            .bind(due.map(|d| d.to_string()))
             .bind(ts(now()))
             .bind(*id)
             .execute(&mut *tx)
@@ -820,7 +700,7 @@ pub async fn link_proactive(
 /// fees by piece, which count the applicant's applications per month (国办函〔2020〕109号).
 /// Applications received later that month do not move an earlier one's position.
 pub async fn nth_this_month(store: &Store, app: &Application) -> Result<u32> {
-    let received = app.received()?;
+    let received = app.received_on;
     let start = NaiveDate::from_ymd_opt(received.year(), received.month(), 1).unwrap_or(received);
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND name = $2 AND id_number = $3 AND credit_code = $4
@@ -831,7 +711,7 @@ pub async fn nth_this_month(store: &Store, app: &Application) -> Result<u32> {
     .bind(&app.id_number)
     .bind(&app.credit_code)
     .bind(start.to_string())
-    .bind(&app.received_at)
+    .bind(ts(app.received_at))
     .bind(app.id)
     .fetch_one(store.pool())
     .await?;
@@ -854,22 +734,6 @@ pub async fn log_access(store: &Store, actor: &Actor, app: &Application) -> Resu
     Ok(())
 }
 
-/// Opens a one-hour session for an applicant who proved the tracking code and secret, so the
-/// status page can offer letter downloads without asking again. Returns the cookie token.
-pub async fn open_applicant_session(store: &Store, app: &Application) -> Result<String> {
-    crate::sessions::open_public(store, "applicant_sessions", "application_id", app.id).await
-}
-
-/// The application an applicant session belongs to, while it is live.
-pub async fn applicant_session(store: &Store, token: &str) -> Result<Option<Application>> {
-    match crate::sessions::public_owner(store, "applicant_sessions", "application_id", token)
-        .await?
-    {
-        Some(id) => Ok(Some(get(store, id).await?)),
-        None => Ok(None),
-    }
-}
-
 /// Forwards a transferred application to the responsible organisation: a new application
 /// there with the same content and secret, received today, linked by its submission key.
 pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result<Receipt> {
@@ -888,8 +752,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     let due = rules::clock_of(received_on, &[], region, &cal)
         .and_then(|c| c.reckon(&cal))
         .ok()
-        .and_then(|r| r.due_date())
-        .map(|d| d.to_string());
+        .and_then(|r| r.due_date());
     let key = format!("forward:{}", app.tracking_code);
     let mut tx = store.begin_write().await?;
     if let Some(code) = sqlx::query_scalar::<_, String>(
@@ -901,12 +764,12 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     {
         return Ok(Receipt {
             tracking_code: code,
-            received_on: received_on.to_string(),
+            received_on,
             due_on: due,
             repeated: true,
         });
     }
-    let code = crate::tracking_code("YS");
+    let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
     sqlx::query(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
@@ -922,7 +785,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     .bind(to_org_id)
     .bind(received_on.to_string())
     .bind(ts(at))
-    .bind(due.clone())
+    .bind(due.map(|d| d.to_string()))
     .bind(app.id)
     .execute(&mut *tx)
     .await?;
@@ -941,7 +804,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     tx.commit().await?;
     Ok(Receipt {
         tracking_code: code,
-        received_on: received_on.to_string(),
+        received_on,
         due_on: due,
         repeated: false,
     })

@@ -38,6 +38,11 @@ pub(crate) fn opt_code<T>(
     }
 }
 
+/// A `YYYY-MM-DD` column that must hold a date.
+pub(crate) fn date(row: &AnyRow, column: &str) -> Result<NaiveDate> {
+    opt_date(row, column)?.ok_or_else(|| corrupt(column, ""))
+}
+
 /// A `YYYY-MM-DD` column that may be NULL or empty.
 pub(crate) fn opt_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
     let raw: Option<String> = row.try_get(column)?;
@@ -47,6 +52,11 @@ pub(crate) fn opt_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> 
             .map(Some)
             .map_err(|_| corrupt(column, v)),
     }
+}
+
+/// A storage-timestamp column (RFC 3339 UTC) that must hold an instant.
+pub(crate) fn timestamp(row: &AnyRow, column: &str) -> Result<DateTime<Utc>> {
+    opt_timestamp(row, column)?.ok_or_else(|| corrupt(column, ""))
 }
 
 /// A storage-timestamp column (RFC 3339 UTC) that may be NULL or empty.
@@ -78,4 +88,40 @@ pub(crate) fn ser_timestamp<S: serde::Serializer>(
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&storage_timestamp(*t))
+}
+
+/// A domain value stored as its code (statuses, kinds, severities), for [`ser_code`].
+pub(crate) trait Coded: Copy {
+    /// The stored code.
+    fn stored(self) -> &'static str;
+}
+
+macro_rules! coded {
+    ($($t:ty),+ $(,)?) => {$(
+        impl Coded for $t {
+            fn stored(self) -> &'static str {
+                self.code()
+            }
+        }
+    )+};
+}
+
+coded!(
+    gongkai_domain::application::ApplicationStatus,
+    gongkai_domain::message::MessageStatus,
+    gongkai_domain::message::MessageKind,
+    gongkai_domain::consultation::ConsultationStatus,
+    gongkai_domain::consultation::Moderation,
+    gongkai_domain::opinion::Severity,
+    gongkai_domain::opinion::OpinionStatus,
+    gongkai_domain::opinion::ResponseKind,
+);
+
+/// Serialises a domain value as its stored code, so templates and JSON see the same string
+/// the column held (the enums' own serde names are not always their codes).
+pub(crate) fn ser_code<T: Coded, S: serde::Serializer>(
+    value: &T,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(value.stored())
 }

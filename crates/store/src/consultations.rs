@@ -11,13 +11,12 @@ use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationAction, ConsultationStatus, FeedbackRow, Moderation,
     Period,
 };
-use gongkai_domain::time::parse_storage_timestamp;
-use rand::Rng;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::applications::AttachedFile;
+use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable};
+use crate::column;
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, orgs, ts};
 
@@ -46,14 +45,17 @@ pub struct Consultation {
     pub main_content: String,
     /// Other ways to send comments (post, e-mail, phone).
     pub contact: String,
-    /// Start of the period (storage timestamp).
-    pub opens_at: String,
-    /// End of the period (storage timestamp).
-    pub closes_at: String,
+    /// Start of the period.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub opens_at: DateTime<Utc>,
+    /// End of the period.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub closes_at: DateTime<Utc>,
     /// Public reason for a period shorter than 30 days.
     pub short_reason: String,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub status: ConsultationStatus,
     /// The feedback report's introduction.
     pub feedback_summary: String,
     /// The final decision's record, once linked.
@@ -61,40 +63,43 @@ pub struct Consultation {
     /// Author's user id.
     pub author_id: Option<i64>,
     /// When it was opened.
-    pub opened_at: Option<String>,
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
+    pub opened_at: Option<DateTime<Utc>>,
     /// When it was closed.
-    pub closed_at: Option<String>,
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
+    pub closed_at: Option<DateTime<Utc>>,
     /// When the feedback was published.
-    pub feedback_at: Option<String>,
-    /// Created (storage timestamp).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
+    pub feedback_at: Option<DateTime<Utc>>,
+    /// Created.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub created_at: DateTime<Utc>,
 }
 
 impl Consultation {
-    /// The stored status.
-    pub fn status(&self) -> Result<ConsultationStatus> {
-        ConsultationStatus::parse(&self.status)
-            .map_err(|_| StoreError::Corrupt(format!("未知状态 {}", self.status)))
-    }
-
     /// The comment period.
-    pub fn period(&self) -> Result<Period> {
-        let parse = |s: &str| {
-            parse_storage_timestamp(s).ok_or_else(|| StoreError::Corrupt("时间格式无效".into()))
-        };
-        Ok(Period {
-            opens_at: parse(&self.opens_at)?,
-            closes_at: parse(&self.closes_at)?,
+    pub fn period(&self) -> Period {
+        Period {
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
             short_reason: self.short_reason.clone(),
-        })
+        }
     }
 
     /// Whether the public may see it at `at` (not a draft, and its opening time has come).
     pub fn is_public(&self, at: DateTime<Utc>) -> bool {
-        self.status != ConsultationStatus::Draft.code()
-            && parse_storage_timestamp(&self.opens_at).is_some_and(|o| o <= at)
+        self.status != ConsultationStatus::Draft && self.opens_at <= at
+    }
+
+    /// The status the public sees at `at` (an open consultation past its closing time reads
+    /// as closed).
+    pub fn effective_status(&self, at: DateTime<Utc>) -> ConsultationStatus {
+        self.status.effective(self.closes_at, at)
     }
 }
+
+/// A consultation's attachments.
+pub const FILES: ChildTable = ChildTable::new("consultation_files", "consultation_id");
 
 const SELECT: &str = "SELECT c.*, o.name AS org_name, o.code AS org_code FROM consultations c JOIN organisations o ON o.id = c.org_id";
 
@@ -111,17 +116,17 @@ fn from_row(r: &AnyRow) -> Result<Consultation> {
         basis: r.try_get("basis")?,
         main_content: r.try_get("main_content")?,
         contact: r.try_get("contact")?,
-        opens_at: r.try_get("opens_at")?,
-        closes_at: r.try_get("closes_at")?,
+        opens_at: column::timestamp(r, "opens_at")?,
+        closes_at: column::timestamp(r, "closes_at")?,
         short_reason: r.try_get("short_reason")?,
-        status: r.try_get("status")?,
+        status: column::code(r, "status", ConsultationStatus::parse)?,
         feedback_summary: r.try_get("feedback_summary")?,
         decision_record_id: r.try_get("decision_record_id")?,
         author_id: r.try_get("author_id")?,
-        opened_at: r.try_get("opened_at")?,
-        closed_at: r.try_get("closed_at")?,
-        feedback_at: r.try_get("feedback_at")?,
-        created_at: r.try_get("created_at")?,
+        opened_at: column::opt_timestamp(r, "opened_at")?,
+        closed_at: column::opt_timestamp(r, "closed_at")?,
+        feedback_at: column::opt_timestamp(r, "feedback_at")?,
+        created_at: column::timestamp(r, "created_at")?,
     })
 }
 
@@ -243,14 +248,8 @@ pub async fn update_draft(
 }
 
 async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
-    let s: String = sqlx::query_scalar("SELECT status FROM consultations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该征求意见".into(),
-        })?;
-    ConsultationStatus::parse(&s).map_err(|_| StoreError::Corrupt(s))
+    let parse = ConsultationStatus::parse;
+    cases::code_in(tx, "consultations", "status", id, "该征求意见", parse).await
 }
 
 /// One consultation.
@@ -354,7 +353,7 @@ pub async fn transition(
     let c = get(store, id).await?;
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, id).await?;
-    let next = rules::apply(status, &c.period()?, action, now_at)?;
+    let next = rules::apply(status, &c.period(), action, now_at)?;
     let column = match action {
         ConsultationAction::Open => "opened_at",
         _ => "closed_at",
@@ -388,18 +387,7 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
             "已发布的征求意见不能再添加附件".into(),
         ));
     }
-    let fid: i64 = sqlx::query_scalar(
-        "INSERT INTO consultation_files (consultation_id, sha256, file_name, kind, size_bytes, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(id)
-    .bind(&f.sha256)
-    .bind(&f.file_name)
-    .bind(&f.kind)
-    .bind(f.size_bytes)
-    .bind(ts(now()))
-    .fetch_one(&mut *tx)
-    .await?;
+    let fid = cases::add_file(&mut tx, &FILES, id, f).await?;
     audit::append(
         &mut tx,
         store.engine(),
@@ -418,40 +406,12 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
 
 /// Attachments of a consultation in upload order.
 pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
-    let rows = sqlx::query("SELECT id, sha256, file_name, kind, size_bytes FROM consultation_files WHERE consultation_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AttachedFile {
-                id: r.try_get("id")?,
-                sha256: r.try_get("sha256")?,
-                file_name: r.try_get("file_name")?,
-                kind: r.try_get("kind")?,
-                size_bytes: r.try_get("size_bytes")?,
-            })
-        })
-        .collect()
+    cases::files(store, &FILES, id).await
 }
 
 /// One attachment and the consultation it belongs to.
 pub async fn file(store: &Store, file_id: i64) -> Result<(i64, AttachedFile)> {
-    let r = sqlx::query("SELECT id, consultation_id, sha256, file_name, kind, size_bytes FROM consultation_files WHERE id = $1")
-        .bind(file_id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
-    Ok((
-        r.try_get("consultation_id")?,
-        AttachedFile {
-            id: r.try_get("id")?,
-            sha256: r.try_get("sha256")?,
-            file_name: r.try_get("file_name")?,
-            kind: r.try_get("kind")?,
-            size_bytes: r.try_get("size_bytes")?,
-        },
-    ))
+    cases::file(store, &FILES, file_id).await
 }
 
 /// A comment as stored.
@@ -471,16 +431,36 @@ pub struct Comment {
     pub name: String,
     /// Contact (optional; never shown publicly).
     pub contact: String,
-    /// Moderation code.
-    pub moderation: String,
+    /// Moderation.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub moderation: Moderation,
     /// Why it was not published.
     pub reject_reason: String,
     /// Adoption code once decided.
     pub adoption: String,
     /// Why.
     pub adoption_reason: String,
-    /// When it was sent (storage timestamp).
-    pub created_at: String,
+    /// When it was sent.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub created_at: DateTime<Utc>,
+}
+
+impl Case for Comment {
+    const TABLE: CaseTable = CaseTable::new(
+        "consultation_comments",
+        "k",
+        "SELECT k.* FROM consultation_comments k",
+        "该意见",
+        "ZJ",
+    );
+
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        comment_from_row(r)
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
 }
 
 fn comment_from_row(r: &AnyRow) -> Result<Comment> {
@@ -492,11 +472,11 @@ fn comment_from_row(r: &AnyRow) -> Result<Comment> {
         body: r.try_get("body")?,
         name: r.try_get("name")?,
         contact: r.try_get("contact")?,
-        moderation: r.try_get("moderation")?,
+        moderation: column::code(r, "moderation", Moderation::parse)?,
         reject_reason: r.try_get("reject_reason")?,
         adoption: r.try_get("adoption")?,
         adoption_reason: r.try_get("adoption_reason")?,
-        created_at: r.try_get("created_at")?,
+        created_at: column::timestamp(r, "created_at")?,
     })
 }
 
@@ -522,15 +502,6 @@ pub struct CommentReceipt {
     pub tracking_code: String,
     /// Whether this repeats an earlier submission of the same form.
     pub repeated: bool,
-}
-
-fn tracking_code() -> String {
-    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    let tail: String = (0..8)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect();
-    format!("ZJ{tail}")
 }
 
 /// Stores a comment sent at `now` if the consultation accepts comments then; it waits for
@@ -559,18 +530,8 @@ pub async fn comment(
     let body = rules::check_comment(&new.body, new.article, &rules::article_numbers(&units))?;
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, id).await?;
-    rules::check_comment_allowed(status, &c.period()?, now_at)?;
-    let mut code = tracking_code();
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM consultation_comments WHERE tracking_code = $1",
-    )
-    .bind(&code)
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some()
-    {
-        code = tracking_code();
-    }
+    rules::check_comment_allowed(status, &c.period(), now_at)?;
+    let code = cases::new_tracking_code(&mut tx, &Comment::TABLE).await?;
     sqlx::query(
         "INSERT INTO consultation_comments (consultation_id, tracking_code, submission_key, article_no, body, name,
             contact, moderation, ip, created_at)
@@ -618,11 +579,7 @@ pub async fn comments(store: &Store, id: i64) -> Result<Vec<Comment>> {
 
 /// A comment by its tracking code.
 pub async fn comment_by_code(store: &Store, code: &str) -> Result<Option<Comment>> {
-    let row = sqlx::query("SELECT * FROM consultation_comments WHERE tracking_code = $1")
-        .bind(code.trim().to_ascii_uppercase())
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref().map(comment_from_row).transpose()
+    cases::find_by_code(store, code).await
 }
 
 /// Publishes or rejects a comment (a rejection keeps its reason), audited.
@@ -691,27 +648,32 @@ pub async fn save_feedback(
     if status != ConsultationStatus::Closed {
         return Err(StoreError::Conflict(format!(
             "“{}”状态下不能填写反馈，请在征集截止后填写",
-            status.effective(c.period()?.closes_at, now_at).label()
+            c.effective_status(now_at).label()
         )));
     }
-    let all: Vec<(i64, String)> = sqlx::query(
+    let all: Vec<(i64, Moderation)> = sqlx::query(
         "SELECT id, moderation FROM consultation_comments WHERE consultation_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut *tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("moderation")?)))
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            column::code(r, "moderation", Moderation::parse)?,
+        ))
+    })
     .collect::<Result<_>>()?;
     let published: Vec<i64> = all
         .iter()
-        .filter(|(_, m)| m == Moderation::Approved.code())
+        .filter(|(_, m)| *m == Moderation::Approved)
         .map(|(i, _)| *i)
         .collect();
     if publish {
         let pending = all
             .iter()
-            .filter(|(_, m)| m == Moderation::Pending.code())
+            .filter(|(_, m)| *m == Moderation::Pending)
             .count();
         if pending > 0 {
             return Err(StoreError::Conflict(format!(
@@ -740,7 +702,7 @@ pub async fn save_feedback(
     let next = if publish {
         rules::apply(
             status,
-            &c.period()?,
+            &c.period(),
             ConsultationAction::PublishFeedback,
             now_at,
         )?

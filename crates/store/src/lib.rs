@@ -10,6 +10,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 mod column;
 pub mod consultations;
 mod error;

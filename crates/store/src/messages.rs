@@ -16,7 +16,9 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::applications::{AttachedFile, region_of_site};
+use crate::applications::region_of_site;
+use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
+use crate::column;
 use crate::sql::Sql;
 use crate::users::hash_secret;
 use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
@@ -45,8 +47,9 @@ pub struct Message {
     pub handler_org_id: Option<i64>,
     /// Its name.
     pub handler_org_name: Option<String>,
-    /// Kind code.
-    pub kind: String,
+    /// Kind.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub kind: MessageKind,
     /// Title.
     pub title: String,
     /// Content (plain text).
@@ -59,16 +62,18 @@ pub struct Message {
     pub email: String,
     /// Whether the writer allows publication.
     pub allow_publish: bool,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub status: MessageStatus,
     /// Day received.
-    pub received_on: String,
+    pub received_on: NaiveDate,
     /// Instant received.
-    pub received_at: String,
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub received_at: DateTime<Utc>,
     /// Reply due date.
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Day last assigned.
-    pub assigned_on: Option<String>,
+    pub assigned_on: Option<NaiveDate>,
     /// Number of 督办 so far.
     pub supervision_level: i64,
     /// The reply (drafted or sent).
@@ -78,7 +83,7 @@ pub struct Message {
     /// The organisation that replied.
     pub reply_org_name: Option<String>,
     /// Day the reply went out.
-    pub replied_on: Option<String>,
+    pub replied_on: Option<NaiveDate>,
     /// Whether it shows in 留言选登.
     pub published: bool,
     /// Why it was hidden from the public list, if it was.
@@ -92,82 +97,43 @@ pub struct Message {
     /// The writer's comment with the rating.
     pub rating_comment: String,
     /// Day rated.
-    pub rated_on: Option<String>,
+    pub rated_on: Option<NaiveDate>,
     /// Rectification due date (after a bad rating).
-    pub rectify_due_on: Option<String>,
+    pub rectify_due_on: Option<NaiveDate>,
     /// What the department did.
     pub rectify_outcome: String,
     /// Day it reported done.
-    pub rectify_done_on: Option<String>,
+    pub rectify_done_on: Option<NaiveDate>,
     /// Day the openness office checked it.
-    pub rectify_checked_on: Option<String>,
-}
-
-fn date(field: &str, raw: Option<&str>) -> Result<Option<NaiveDate>> {
-    raw.map(|s| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| StoreError::Corrupt(format!("{field}: {s}")))
-    })
-    .transpose()
+    pub rectify_checked_on: Option<NaiveDate>,
 }
 
 impl Message {
-    /// The status as the domain knows it.
-    pub fn status(&self) -> Result<MessageStatus> {
-        MessageStatus::parse(&self.status).map_err(|_| StoreError::Corrupt(self.status.clone()))
-    }
-
-    /// The kind as the domain knows it.
-    pub fn kind(&self) -> Result<MessageKind> {
-        MessageKind::parse(&self.kind).map_err(|_| StoreError::Corrupt(self.kind.clone()))
-    }
-
-    /// Day received.
-    pub fn received(&self) -> Result<NaiveDate> {
-        date("received_on", Some(&self.received_on))?
-            .ok_or_else(|| StoreError::Corrupt("received_on".into()))
-    }
-
-    /// Reply due date.
-    pub fn due(&self) -> Result<Option<NaiveDate>> {
-        date("due_on", self.due_on.as_deref())
-    }
-
-    /// Day replied.
-    pub fn replied(&self) -> Result<Option<NaiveDate>> {
-        date("replied_on", self.replied_on.as_deref())
-    }
-
     /// The rating, once given.
     pub fn rating(&self) -> Option<Rating> {
         Rating::parse(&self.rating).ok()
     }
 
     /// The rectification, once a bad rating opened it.
-    pub fn rectification(&self) -> Result<Option<Rectification>> {
-        Ok(
-            match date("rectify_due_on", self.rectify_due_on.as_deref())? {
-                Some(due_on) => Some(Rectification {
-                    due_on,
-                    outcome: self.rectify_outcome.clone(),
-                    done_on: date("rectify_done_on", self.rectify_done_on.as_deref())?,
-                    checked_on: date("rectify_checked_on", self.rectify_checked_on.as_deref())?,
-                }),
-                None => None,
-            },
-        )
+    pub fn rectification(&self) -> Option<Rectification> {
+        self.rectify_due_on.map(|due_on| Rectification {
+            due_on,
+            outcome: self.rectify_outcome.clone(),
+            done_on: self.rectify_done_on,
+            checked_on: self.rectify_checked_on,
+        })
     }
 
     /// What the domain's rules need to judge the next step.
-    pub fn facts(&self) -> Result<MessageFacts> {
-        Ok(MessageFacts {
-            status: self.status()?,
-            assigned_on: date("assigned_on", self.assigned_on.as_deref())?,
+    pub fn facts(&self) -> MessageFacts {
+        MessageFacts {
+            status: self.status,
+            assigned_on: self.assigned_on,
             has_department: self.handler_org_id.is_some(),
             hidden: !self.hidden_reason.is_empty(),
             rating: self.rating(),
-            rectification: self.rectification()?,
-        })
+            rectification: self.rectification(),
+        }
     }
 
     /// Whether the exchange is on the public 留言选登 list (the same conditions as
@@ -176,7 +142,7 @@ impl Message {
         self.published
             && self.allow_publish
             && self.hidden_reason.is_empty()
-            && matches!(self.status.as_str(), "replied" | "closed")
+            && matches!(self.status, MessageStatus::Replied | MessageStatus::Closed)
     }
 
     /// The organisation answering: the assigned department, else the addressed one.
@@ -188,11 +154,30 @@ impl Message {
     }
 }
 
+/// A message's attachments.
+pub const FILES: ChildTable = ChildTable::new("message_files", "message_id");
+/// A message's handling steps.
+pub const EVENTS: ChildTable = ChildTable::new("message_events", "message_id");
+/// Writers' status sessions.
+pub const SESSIONS: ChildTable = ChildTable::new("message_sessions", "message_id");
+
 const SELECT: &str =
     "SELECT m.*, o.name AS org_name, h.name AS handler_org_name, r.name AS reply_org_name
     FROM messages m JOIN organisations o ON o.id = m.org_id
     LEFT JOIN organisations h ON h.id = m.handler_org_id
     LEFT JOIN organisations r ON r.id = m.reply_org_id";
+
+impl Case for Message {
+    const TABLE: CaseTable = CaseTable::new("messages", "m", SELECT, "该留言", "LY");
+
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        from_row(r)
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
 
 fn from_row(r: &AnyRow) -> Result<Message> {
     let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
@@ -205,34 +190,34 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         mailbox: r.try_get("mailbox")?,
         handler_org_id: r.try_get("handler_org_id")?,
         handler_org_name: r.try_get("handler_org_name")?,
-        kind: r.try_get("kind")?,
+        kind: column::code(r, "kind", MessageKind::parse)?,
         title: r.try_get("title")?,
         content: r.try_get("content")?,
         writer_name: r.try_get("writer_name")?,
         phone: r.try_get("phone")?,
         email: r.try_get("email")?,
         allow_publish: flag("allow_publish")?,
-        status: r.try_get("status")?,
-        received_on: r.try_get("received_on")?,
-        received_at: r.try_get("received_at")?,
-        due_on: r.try_get("due_on")?,
-        assigned_on: r.try_get("assigned_on")?,
+        status: column::code(r, "status", MessageStatus::parse)?,
+        received_on: column::date(r, "received_on")?,
+        received_at: column::timestamp(r, "received_at")?,
+        due_on: column::opt_date(r, "due_on")?,
+        assigned_on: column::opt_date(r, "assigned_on")?,
         supervision_level: r.try_get("supervision_level")?,
         reply_text: r.try_get("reply_text")?,
         reply_author: r.try_get("reply_author")?,
         reply_org_name: r.try_get("reply_org_name")?,
-        replied_on: r.try_get("replied_on")?,
+        replied_on: column::opt_date(r, "replied_on")?,
         published: flag("published")?,
         hidden_reason: r.try_get("hidden_reason")?,
         held_reason: r.try_get("held_reason")?,
         not_accepted_reason: r.try_get("not_accepted_reason")?,
         rating: r.try_get("rating")?,
         rating_comment: r.try_get("rating_comment")?,
-        rated_on: r.try_get("rated_on")?,
-        rectify_due_on: r.try_get("rectify_due_on")?,
+        rated_on: column::opt_date(r, "rated_on")?,
+        rectify_due_on: column::opt_date(r, "rectify_due_on")?,
         rectify_outcome: r.try_get("rectify_outcome")?,
-        rectify_done_on: r.try_get("rectify_done_on")?,
-        rectify_checked_on: r.try_get("rectify_checked_on")?,
+        rectify_done_on: column::opt_date(r, "rectify_done_on")?,
+        rectify_checked_on: column::opt_date(r, "rectify_checked_on")?,
     })
 }
 
@@ -261,9 +246,9 @@ pub struct Receipt {
     /// Tracking code.
     pub tracking_code: String,
     /// Day received.
-    pub received_on: String,
+    pub received_on: NaiveDate,
     /// Reply due date (`None` when the calendar has no data for it).
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Working days allowed.
     pub limit_working_days: u32,
     /// The organisation it went to.
@@ -305,7 +290,7 @@ pub async fn submit(
         .await?
     {
         let m = by_tracking_code(store, &r.try_get::<String, _>("tracking_code")?).await?;
-        let limit = limit_for(store, m.kind()?).await?;
+        let limit = limit_for(store, m.kind).await?;
         return Ok(receipt_of(&m, limit, true));
     }
     let v = &new.message;
@@ -351,7 +336,7 @@ pub async fn submit(
     let received_on = beijing_date(received_at);
     // A receipt never fails for want of calendar data: the due date then reads "另行告知".
     let due = match rules::reply_due(received_on, limit, &cal, region.as_ref()) {
-        Ok(d) => Some(d.to_string()),
+        Ok(d) => Some(d),
         Err(e) => {
             tracing::warn!(error = %e, "message due date not computed at submission");
             None
@@ -359,15 +344,7 @@ pub async fn submit(
     };
     let secret_hash = hash_secret(&new.secret).await?;
     let mut tx = store.begin_write().await?;
-    let mut code = crate::tracking_code("LY");
-    while sqlx::query_scalar::<_, i64>("SELECT id FROM messages WHERE tracking_code = $1")
-        .bind(&code)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some()
-    {
-        code = crate::tracking_code("LY");
-    }
+    let code = cases::new_tracking_code(&mut tx, &Message::TABLE).await?;
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (tracking_code, secret_hash, submission_key, site_id, org_id, mailbox, kind, title,
@@ -391,7 +368,7 @@ pub async fn submit(
     .bind(i64::from(new.allow_publish))
     .bind(received_on.to_string())
     .bind(ts(received_at))
-    .bind(&due)
+    .bind(due.map(|d| d.to_string()))
     .bind(&held_reason)
     .bind(&fingerprint)
     .bind(ip)
@@ -399,18 +376,7 @@ pub async fn submit(
     .fetch_one(&mut *tx)
     .await?;
     for f in &new.files {
-        sqlx::query(
-            "INSERT INTO message_files (message_id, sha256, file_name, kind, size_bytes, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(&f.sha256)
-        .bind(&f.file_name)
-        .bind(&f.kind)
-        .bind(f.size_bytes)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        cases::add_file(&mut tx, &FILES, id, f).await?;
     }
     audit::append(
         &mut tx,
@@ -434,8 +400,8 @@ pub async fn submit(
 fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
     Receipt {
         tracking_code: m.tracking_code.clone(),
-        received_on: m.received_on.clone(),
-        due_on: m.due_on.clone(),
+        received_on: m.received_on,
+        due_on: m.due_on,
         limit_working_days: limit,
         org_name: if m.mailbox == "head" {
             "县长信箱".into()
@@ -447,31 +413,9 @@ fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
     }
 }
 
-/// The message for a tracking code and secret; `None` when either is wrong.
-pub async fn lookup(store: &Store, tracking_code: &str, secret: &str) -> Result<Option<Message>> {
-    let code = tracking_code.trim().to_ascii_uppercase();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE m.tracking_code = $1"
-    )))
-    .bind(&code)
-    .fetch_optional(store.pool())
-    .await?;
-    crate::users::row_if_secret_matches(row, secret)
-        .await?
-        .map(|r| from_row(&r))
-        .transpose()
-}
-
 /// One message by id.
 pub async fn get(store: &Store, id: i64) -> Result<Message> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该留言".into(),
-        })?;
-    from_row(&row)
+    cases::get(store, id).await
 }
 
 /// One message by id as the write transaction `tx` sees it.
@@ -485,16 +429,7 @@ pub(crate) async fn get_in(tx: &mut crate::Tx, id: i64) -> Result<Message> {
 
 /// One message by tracking code.
 pub async fn by_tracking_code(store: &Store, code: &str) -> Result<Message> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE m.tracking_code = $1"
-    )))
-    .bind(code.trim().to_ascii_uppercase())
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: "该留言".into(),
-    })?;
-    from_row(&row)
+    cases::by_tracking_code(store, code).await
 }
 
 /// Messages addressed or assigned to the given organisations, open ones first by due date.
@@ -524,57 +459,14 @@ pub async fn list_for_orgs(
         .collect()
 }
 
-/// A handling step as recorded.
-#[derive(Debug, Clone, Serialize)]
-pub struct RecordedEvent {
-    /// The step.
-    pub event: MessageEvent,
-    /// Who took it.
-    pub actor: String,
-    /// When (storage timestamp).
-    pub at: String,
-}
-
 /// The handling steps of a message in order.
-pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent>> {
-    let rows = sqlx::query(
-        "SELECT event, actor, created_at FROM message_events WHERE message_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let text: String = r.try_get("event")?;
-            Ok(RecordedEvent {
-                event: serde_json::from_str(&text)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                actor: r.try_get("actor")?,
-                at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+pub async fn events(store: &Store, id: i64) -> Result<Vec<RecordedEvent<MessageEvent>>> {
+    cases::events(store, &EVENTS, id).await
 }
 
 /// The attachments of a message.
 pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
-    let rows = sqlx::query(
-        "SELECT id, sha256, file_name, kind, size_bytes FROM message_files WHERE message_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AttachedFile {
-                id: r.try_get("id")?,
-                sha256: r.try_get("sha256")?,
-                file_name: r.try_get("file_name")?,
-                kind: r.try_get("kind")?,
-                size_bytes: r.try_get("size_bytes")?,
-            })
-        })
-        .collect()
+    cases::files(store, &FILES, id).await
 }
 
 /// Records one handling step taken on `today`, judged by the domain's rules inside the write
@@ -597,12 +489,8 @@ pub async fn record_event(
         }
     }
     let mut tx = store.begin_write().await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let m = from_row(&row)?;
-    let outcome = rules::apply(&m.facts()?, event, today, &cal, region.as_ref())?;
+    let m: Message = cases::get_in(&mut tx, id).await?;
+    let outcome = rules::apply(&m.facts(), event, today, &cal, region.as_ref())?;
     if let MessageEvent::ApproveReply { .. } = event {
         rules::ensure_distinct_reviewer(&m.reply_author, &actor.name)?;
     }
@@ -649,16 +537,7 @@ pub async fn record_event(
     }
     q.push(" WHERE id = ").int(id);
     q.query().execute(&mut *tx).await?;
-    let json = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO message_events (message_id, event, actor, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(&json)
-    .bind(&actor.name)
-    .bind(ts(now()))
-    .execute(&mut *tx)
-    .await?;
+    cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
     audit::append(
         &mut tx,
         store.engine(),
@@ -690,12 +569,8 @@ pub async fn rate(
     let before = get(store, id).await?;
     let (cal, region) = calendar_of(store, before.site_id).await?;
     let mut tx = store.begin_write().await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let m = from_row(&row)?;
-    let rectification = rules::rate(&m.facts()?, rating, comment, today, &cal, region.as_ref())?;
+    let m: Message = cases::get_in(&mut tx, id).await?;
+    let rectification = rules::rate(&m.facts(), rating, comment, today, &cal, region.as_ref())?;
     sqlx::query(
         "UPDATE messages SET rating = $1, rating_comment = $2, rated_on = $3, rectify_due_on = $4, updated_at = $5 WHERE id = $6",
     )
@@ -807,25 +682,11 @@ pub async fn stat_rows(
                 } else {
                     m.answering_org_name().to_owned()
                 },
-                received: m.received()?,
-                replied: m.replied()?,
-                due: m.due()?,
+                received: m.received_on,
+                replied: m.replied_on,
+                due: m.due_on,
                 rating: m.rating(),
             })
         })
         .collect()
-}
-
-/// Opens a one-hour session for a writer who proved the tracking code and secret, so the
-/// tracking page can take a rating without asking again. Returns the cookie token.
-pub async fn open_writer_session(store: &Store, m: &Message) -> Result<String> {
-    crate::sessions::open_public(store, "message_sessions", "message_id", m.id).await
-}
-
-/// The message a writer session belongs to, while it is live.
-pub async fn writer_session(store: &Store, token: &str) -> Result<Option<Message>> {
-    match crate::sessions::public_owner(store, "message_sessions", "message_id", token).await? {
-        Some(id) => Ok(Some(get(store, id).await?)),
-        None => Ok(None),
-    }
 }

@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use gongkai_domain::opinion::{self as rules, OpinionStatus, Response, ResponseKind, Severity};
-use gongkai_domain::time::parse_storage_timestamp;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::column;
 use crate::sql::Sql;
-use crate::{Actor, Result, Store, StoreError, audit, now, orgs, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, now, orgs, ts};
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,36 +29,22 @@ pub struct OpinionEvent {
     pub source: String,
     /// What is being said.
     pub summary: String,
-    /// First seen (storage timestamp).
-    pub first_seen_at: String,
-    /// Severity code.
-    pub severity: String,
-    /// Status code.
-    pub status: String,
+    /// First seen.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub first_seen_at: DateTime<Utc>,
+    /// Severity.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub severity: Severity,
+    /// Status.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub status: OpinionStatus,
     /// Evaluation written when closing.
     pub evaluation: String,
     /// Who registered it.
     pub registered_by: String,
     /// When it was closed.
-    pub closed_at: Option<String>,
-}
-
-impl OpinionEvent {
-    /// The severity parsed.
-    pub fn severity(&self) -> Result<Severity> {
-        Severity::parse(&self.severity).map_err(|_| StoreError::Corrupt(self.severity.clone()))
-    }
-
-    /// The status parsed.
-    pub fn status(&self) -> Result<OpinionStatus> {
-        OpinionStatus::parse(&self.status).map_err(|_| StoreError::Corrupt(self.status.clone()))
-    }
-
-    /// The first-seen instant.
-    pub fn first_seen(&self) -> Result<DateTime<Utc>> {
-        parse_storage_timestamp(&self.first_seen_at)
-            .ok_or_else(|| StoreError::Corrupt("首次发现时间无效".into()))
-    }
+    #[serde(serialize_with = "crate::column::ser_opt_timestamp")]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str =
@@ -73,12 +59,12 @@ fn from_row(r: &AnyRow) -> Result<OpinionEvent> {
         title: r.try_get("title")?,
         source: r.try_get("source")?,
         summary: r.try_get("summary")?,
-        first_seen_at: r.try_get("first_seen_at")?,
-        severity: r.try_get("severity")?,
-        status: r.try_get("status")?,
+        first_seen_at: column::timestamp(r, "first_seen_at")?,
+        severity: column::code(r, "severity", Severity::parse)?,
+        status: column::code(r, "status", OpinionStatus::parse)?,
         evaluation: r.try_get("evaluation")?,
         registered_by: r.try_get("registered_by")?,
-        closed_at: r.try_get("closed_at")?,
+        closed_at: column::opt_timestamp(r, "closed_at")?,
     })
 }
 
@@ -187,10 +173,12 @@ pub async fn list_for_orgs(
 pub struct RecordedResponse {
     /// Database id.
     pub id: i64,
-    /// Kind code.
-    pub kind: String,
-    /// When it was made (storage timestamp).
-    pub at: String,
+    /// Kind.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub kind: ResponseKind,
+    /// When it was made.
+    #[serde(serialize_with = "crate::column::ser_timestamp")]
+    pub at: DateTime<Utc>,
     /// What was said or done.
     pub note: String,
     /// The published record it links (e.g. the 新闻发布会 transcript).
@@ -201,11 +189,11 @@ pub struct RecordedResponse {
 
 impl RecordedResponse {
     /// As the clocks need it.
-    pub fn as_response(&self) -> Option<Response> {
-        Some(Response {
-            kind: ResponseKind::parse(&self.kind).ok()?,
-            at: parse_storage_timestamp(&self.at)?,
-        })
+    pub fn as_response(&self) -> Response {
+        Response {
+            kind: self.kind,
+            at: self.at,
+        }
     }
 }
 
@@ -221,8 +209,8 @@ pub async fn responses(store: &Store, id: i64) -> Result<Vec<RecordedResponse>> 
         .map(|r| {
             Ok(RecordedResponse {
                 id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                at: r.try_get("at")?,
+                kind: column::code(r, "kind", ResponseKind::parse)?,
+                at: column::timestamp(r, "at")?,
                 note: r.try_get("note")?,
                 record_id: r.try_get("record_id")?,
                 actor: r.try_get("actor")?,
@@ -240,9 +228,9 @@ pub async fn clocks_of(
     let rs: Vec<Response> = responses(store, e.id)
         .await?
         .iter()
-        .filter_map(RecordedResponse::as_response)
+        .map(RecordedResponse::as_response)
         .collect();
-    Ok(rules::clocks(e.severity()?, e.first_seen()?, &rs, now_at))
+    Ok(rules::clocks(e.severity, e.first_seen_at, &rs, now_at))
 }
 
 /// A response as typed.
@@ -268,12 +256,8 @@ pub async fn respond(
 ) -> Result<()> {
     let e = get(store, id).await?;
     let mut tx = store.begin_write().await?;
-    let status: String = sqlx::query_scalar("SELECT status FROM opinion_events WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let status = OpinionStatus::parse(&status).map_err(|_| StoreError::Corrupt(status))?;
-    rules::check_response(status, e.first_seen()?, new.at, &new.note, now_at)?;
+    let status = status_in(&mut tx, id).await?;
+    rules::check_response(status, e.first_seen_at, new.at, &new.note, now_at)?;
     sqlx::query(
         "INSERT INTO opinion_responses (event_id, kind, at, note, record_id, actor, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -308,17 +292,23 @@ pub async fn respond(
     Ok(())
 }
 
+/// The stored status of an event, read inside a write transaction.
+async fn status_in(tx: &mut Tx, id: i64) -> Result<OpinionStatus> {
+    crate::cases::code_in(
+        tx,
+        "opinion_events",
+        "status",
+        id,
+        "该舆情",
+        OpinionStatus::parse,
+    )
+    .await
+}
+
 /// Closes an event with its evaluation note, audited.
 pub async fn close(store: &Store, actor: &Actor, id: i64, evaluation: &str) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    let status: String = sqlx::query_scalar("SELECT status FROM opinion_events WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该舆情".into(),
-        })?;
-    let status = OpinionStatus::parse(&status).map_err(|_| StoreError::Corrupt(status))?;
+    let status = status_in(&mut tx, id).await?;
     let note = rules::check_close(status, evaluation)?;
     let at = ts(now());
     sqlx::query(

@@ -3,35 +3,19 @@
 //! the demo data, where one SQL form once skipped a row between pages on the bundled SQLite.)
 
 use chrono::{Duration, Utc};
-use gongkai_domain::org::{OrgCode, OrgName};
 use gongkai_domain::record::{RecordInput, RecordMeta};
 use gongkai_store::records::{self, Imported, PublicFilter};
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store, orgs};
+use gongkai_store::{Actor, Store};
 
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{county, must};
 
 #[tokio::test]
 async fn pages_cover_every_record_once() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
         let store = must(Store::open(&db.url).await);
-        let org = must(
-            orgs::create(
-                &store,
-                &Actor::system(),
-                orgs::NewOrganisation {
-                    code: must(OrgCode::parse("WQX001")),
-                    name: must(OrgName::parse("乌恰县人民政府")),
-                    short_name: None,
-                    kind: None,
-                    parent: None,
-                },
-            )
-            .await,
-        );
+        let org = county(&store).await;
         let statutory: Vec<String> =
             gongkai_domain::catalogue::children(gongkai_domain::catalogue::STATUTORY)
                 .map(|c| c.slug.to_owned())

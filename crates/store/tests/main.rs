@@ -3,7 +3,9 @@
 //! One test binary per crate: each file below is a module, so the suite links once instead of
 //! once per file (linking dominates a clean test build on two cores).
 
+mod cases;
 mod durability;
 mod listing;
 mod story;
+mod support;
 mod visibility;

@@ -6,37 +6,21 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
-use gongkai_domain::org::{OrgCode, OrgName};
 use gongkai_domain::record::{Disclosure, RecordInput, RecordMeta, RecordStatus, Visibility};
 use gongkai_store::records::{self, Imported, PublicFilter};
 use gongkai_store::sql::Sql;
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store, orgs};
-use sqlx::Row;
+use gongkai_store::{Actor, Store};
 
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{county, must};
+use sqlx::Row;
 
 #[tokio::test]
 async fn memory_and_sql_agree_on_every_state() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
         let store = must(Store::open(&db.url).await);
-        let org = must(
-            orgs::create(
-                &store,
-                &Actor::system(),
-                orgs::NewOrganisation {
-                    code: must(OrgCode::parse("WQX001")),
-                    name: must(OrgName::parse("乌恰县人民政府")),
-                    short_name: None,
-                    kind: None,
-                    parent: None,
-                },
-            )
-            .await,
-        );
+        let org = county(&store).await;
         let now = Utc::now();
         let disclosures: Vec<Option<Disclosure>> = std::iter::once(None)
             .chain(Disclosure::ALL.iter().copied().map(Some))

@@ -146,7 +146,7 @@ pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: Nai
         .unwrap_or("您选择的方式");
     let values: [(&str, String); 10] = [
         ("申请人", app.name.clone()),
-        ("收到日期", chinese_date(app.received().unwrap_or(on))),
+        ("收到日期", chinese_date(app.received_on)),
         ("查询码", app.tracking_code.clone()),
         ("申请内容", app.description.clone()),
         ("获取方式", delivery.to_owned()),
@@ -231,7 +231,7 @@ pub fn correction(
         addressee(app),
         format!(
             "本机关于{}收到您提出的政府信息公开申请（查询码 {}）。经审查，您的申请内容不够明确，请于{}前补正以下内容：",
-            chinese_date(app.received().unwrap_or(on)),
+            chinese_date(app.received_on),
             app.tracking_code,
             chinese_date(deadline)
         ),
@@ -256,7 +256,7 @@ pub fn extension(
         addressee(app),
         format!(
             "您于{}提出的政府信息公开申请（查询码 {}），因{}，不能在规定期限内答复。经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日，延长后的答复期限为{due}。",
-            chinese_date(app.received().unwrap_or(on)),
+            chinese_date(app.received_on),
             app.tracking_code,
             reason.trim().trim_end_matches('。')
         ),
@@ -309,7 +309,7 @@ pub fn transfer(
         addressee(app),
         format!(
             "您于{}提出的政府信息公开申请（查询码 {}）所申请的信息不属于本机关负责公开的范围。经确认，该政府信息由{to_name}负责公开{contact}，本机关已将您的申请转送该机关，您也可以直接向该机关提出申请。",
-            chinese_date(app.received().unwrap_or(on)),
+            chinese_date(app.received_on),
             app.tracking_code
         ),
         "依据：《中华人民共和国政府信息公开条例》第三十六条第（五）项。".into(),

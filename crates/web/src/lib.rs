@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cases;
 pub mod client_ip;
 pub mod csrf;
 pub mod error;

@@ -6,13 +6,15 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use gongkai_domain::role::Permission;
+use gongkai_store::applications::Application;
+use gongkai_store::messages::Message;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{admin, api, auth, csrf, error, public};
+use crate::{admin, api, auth, cases, csrf, error, public};
 
 /// A back-office route that requires `permission`; every staff route goes through this.
 fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
@@ -50,7 +52,7 @@ pub fn build(state: AppState) -> Router {
         )
         .route(
             "/ysqgk/status",
-            get(public::ysqgk::status_form).post(public::ysqgk::status_lookup),
+            get(cases::status_form::<Application>).post(cases::status_lookup::<Application>),
         )
         .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf))
         .route("/hudong/", get(public::hudong::index))
@@ -65,7 +67,7 @@ pub fn build(state: AppState) -> Router {
         )
         .route(
             "/hudong/status",
-            get(public::hudong::status_form).post(public::hudong::status_lookup),
+            get(cases::status_form::<Message>).post(cases::status_lookup::<Message>),
         )
         .route("/hudong/rate", post(public::hudong::rate))
         .route("/hudong/stats", get(public::hudong::stats))

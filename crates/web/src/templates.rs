@@ -63,6 +63,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/message_settings.html",
         include_str!("../templates/admin/message_settings.html"),
     ),
+    (
+        "cases/lookup.html",
+        include_str!("../templates/cases/lookup.html"),
+    ),
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("home.html", include_str!("../templates/home.html")),

@@ -414,7 +414,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
                 .contains("暂存的理由")
         );
         assert_eq!(
-            must(consultations::get(&app.store, id).await).status,
+            must(consultations::get(&app.store, id).await).status.code(),
             "closed"
         );
         let incomplete = [
@@ -455,7 +455,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
         let c = must(consultations::get(&app.store, id).await);
-        assert_eq!(c.status, "feedback");
+        assert_eq!(c.status.code(), "feedback");
 
         let report = anon.get_text(&format!("/zhengji/{id}/feedback")).await;
         assert!(

@@ -39,8 +39,9 @@ pub fn application_letter(title: &str, body: &str, tracking_code: &str) -> Conte
     }
 }
 
-fn due(m: &Message) -> &str {
-    m.due_on.as_deref().unwrap_or("另行告知")
+fn due(m: &Message) -> String {
+    m.due_on
+        .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
 }
 
 /// The receipt of a message, to its writer.
@@ -135,7 +136,7 @@ pub fn bad_rating(m: &Message) -> Content {
             m.title,
             m.tracking_code,
             m.rating().map(|r| r.label()).unwrap_or_default(),
-            m.rectify_due_on.as_deref().unwrap_or("")
+            m.rectify_due_on.map(|d| d.to_string()).unwrap_or_default()
         ),
     }
 }

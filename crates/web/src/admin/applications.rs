@@ -55,16 +55,17 @@ pub async fn list(
         .into_iter()
         .map(|a| {
             let region = regions.get(&a.site_id).and_then(Option::as_ref);
-            let left = if a.status == "replied" { None } else { days_left(&cal, today, a.due_on.as_deref(), region) };
-            let paused = a.status != "replied" && a.due_on.is_none();
+            let replied = a.status == ApplicationStatus::Replied;
+            let left = if replied { None } else { days_left(&cal, today, a.due_on, region) };
+            let paused = !replied && a.due_on.is_none();
             context! {
                 id => a.id, tracking_code => &a.tracking_code, org_name => &a.org_name,
                 applicant => &a.name, id_masked => mask_id(&a),
                 kind => ApplicantKind::parse(&a.applicant_kind).map(|k| k.label()).unwrap_or_default(),
                 description => a.description.chars().take(40).collect::<String>(),
-                status => ApplicationStatus::parse(&a.status).map(|s| s.label()).unwrap_or_default(),
-                received_on => &a.received_on, due_on => &a.due_on, left => left, paused => paused,
-                status_code => &a.status,
+                status => a.status.label(),
+                received_on => ser(&a.received_on), due_on => ser(&a.due_on), left => left, paused => paused,
+                status_code => a.status.code(),
                 overdue => left.is_some_and(|l| l < 0), near => left.is_some_and(|l| (0..=NEAR_DUE_WORKING_DAYS).contains(&l)),
             }
         })
@@ -147,16 +148,15 @@ async fn render_with(
     let today = beijing_date(Utc::now());
     // Who is being consulted and until when (15 working days, 第三十二条 / 第三十四条); once
     // that has passed the office acts without waiting (`acting` is then 办理中).
-    let consultation = match ApplicationStatus::parse(&app.status) {
-        Ok(ApplicationStatus::Consulting) => {
+    let consultation = match app.status {
+        ApplicationStatus::Consulting => {
             open_consultation(&events, &cal, region.as_ref()).unwrap_or_default()
         }
         _ => None,
     };
-    let acting = ApplicationStatus::parse(&app.status)
-        .ok()
-        .and_then(|s| effective_status(s, &events, today, &cal, region.as_ref()).ok())
-        .map_or_else(|| app.status.clone(), |s| s.code().to_owned());
+    let acting = effective_status(app.status, &events, today, &cal, region.as_ref())
+        .unwrap_or(app.status)
+        .code();
     let explanation = match applications::reckon(app, &events, &cal, region) {
         Ok(r) => r.describe_zh(),
         Err(e) => vec![e.to_string()],
@@ -166,7 +166,7 @@ async fn render_with(
         .map(|e| {
             context! {
                 label => e.event.label(), on => e.event.on().to_string(), actor => &e.actor,
-                at => parse_storage_timestamp(&e.at).map(display_minute),
+                at => display_minute(e.at),
                 detail => serde_json::to_string(&e.event).unwrap_or_default(),
             }
         })
@@ -207,7 +207,7 @@ async fn render_with(
                 a => ser(app), error => error,
                 kind => ApplicantKind::parse(&app.applicant_kind).map(|k| k.label()).unwrap_or_default(),
                 delivery => DeliveryForm::parse(&app.delivery).map(|d| d.label()).unwrap_or_default(),
-                status_label => ApplicationStatus::parse(&app.status).map(|s| s.label()).unwrap_or_default(),
+                status_label => app.status.label(),
                 outcome => Outcome::parse(&app.outcome).ok().map(Outcome::display),
                 explanation => explanation, history => history, letters => letters, similar => similar,
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),

@@ -13,10 +13,8 @@ use gongkai_domain::consultation::{
 };
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::role::Permission;
-use gongkai_domain::time::{
-    display_minute, form_minute, parse_beijing_minute, parse_storage_timestamp,
-};
-use gongkai_store::applications::AttachedFile;
+use gongkai_domain::time::{display_minute, form_minute, parse_beijing_minute};
+use gongkai_store::cases::AttachedFile;
 use gongkai_store::consultations::{self, Consultation, NewConsultation};
 use gongkai_store::users::Staff;
 use gongkai_store::{Actor, StoreError, orgs, records};
@@ -27,15 +25,9 @@ use super::FieldErrors;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
-use crate::public::zhengji::{effective_status, feedback_rows};
+use crate::public::zhengji::feedback_rows;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
-
-fn minute(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(display_minute)
-        .unwrap_or_default()
-}
 
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
 pub async fn list(
@@ -61,12 +53,12 @@ pub async fn list(
         let comments = consultations::comments(&state.store, c.id).await?;
         let pending = comments
             .iter()
-            .filter(|m| m.moderation == Moderation::Pending.code())
+            .filter(|m| m.moderation == Moderation::Pending)
             .count();
         rows.push(context! {
             id => c.id, title => &c.title, org_name => &c.org_name,
-            status => effective_status(&c, now).label(),
-            opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
+            status => c.effective_status(now).label(),
+            opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
             comments => comments.len(), pending => pending,
         });
     }
@@ -270,11 +262,6 @@ pub async fn edit_form(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let c = load(&state, &staff, id, Permission::DraftRecords).await?;
-    let to_form = |s: &str| {
-        parse_storage_timestamp(s)
-            .map(form_minute)
-            .unwrap_or_default()
-    };
     let form = DraftForm {
         org: c.org_code.clone(),
         title: c.title.clone(),
@@ -283,8 +270,8 @@ pub async fn edit_form(
         basis: c.basis.clone(),
         main_content: c.main_content.clone(),
         contact: c.contact.clone(),
-        opens_at: to_form(&c.opens_at),
-        closes_at: to_form(&c.closes_at),
+        opens_at: form_minute(c.opens_at),
+        closes_at: form_minute(c.closes_at),
         short_reason: c.short_reason.clone(),
     };
     let action = format!("/admin/zhengji/{id}/edit");
@@ -355,9 +342,9 @@ async fn render(
         .map(|m| {
             context! {
                 id => m.id, code => &m.tracking_code, article => label_of(m.article_no), body => &m.body,
-                name => &m.name, contact => &m.contact, at => minute(&m.created_at),
-                moderation => Moderation::parse(&m.moderation).map(|s| s.label()).unwrap_or_default(),
-                pending => m.moderation == Moderation::Pending.code(), reason => &m.reject_reason,
+                name => &m.name, contact => &m.contact, at => display_minute(m.created_at),
+                moderation => m.moderation.label(),
+                pending => m.moderation == Moderation::Pending, reason => &m.reject_reason,
                 adoption => Adoption::parse(&m.adoption).map(|a| a.label()).unwrap_or_default(),
             }
         })
@@ -373,8 +360,8 @@ async fn render(
         }),
         None => None,
     };
-    let stored = c.status()?;
-    let period = c.period()?;
+    let stored = c.status;
+    let period = c.period();
     state
         .page_with_status(
             ctx,
@@ -382,8 +369,8 @@ async fn render(
             "admin/consultation.html",
             context! {
                 c => ser(c), error => error, files => files, comments => comments, decision => decision,
-                status => effective_status(c, now).label(), stored => stored.code(),
-                opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
+                status => c.effective_status(now).label(), stored => stored.code(),
+                opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
                 days => period.days(), short => period.is_short(),
                 articles => rules::article_numbers(&units).len(),
                 period_over => now >= period.closes_at,
@@ -615,7 +602,7 @@ async fn render_feedback(
     }
     let pending = comments
         .iter()
-        .filter(|m| m.moderation == Moderation::Pending.code())
+        .filter(|m| m.moderation == Moderation::Pending)
         .count();
     let choices: Vec<_> = Adoption::ALL
         .iter()
@@ -628,7 +615,7 @@ async fn render_feedback(
             "admin/consultation_feedback.html",
             context! {
                 c => ser(c), rows => rows, choices => ser(&choices), error => error, summary => summary,
-                pending => pending, stored => &c.status,
+                pending => pending, stored => c.status.code(),
             },
         )
         .await
@@ -726,7 +713,7 @@ pub async fn link_decision(
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
     let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
-    if c.status == ConsultationStatus::Draft.code() {
+    if c.status == ConsultationStatus::Draft {
         return after(
             &state,
             &ctx,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use gongkai_domain::message::{self as rules, MessageEvent, MessageKind, Watch};
 use gongkai_domain::role::Permission;
-use gongkai_domain::time::{beijing_date, display_minute, parse_storage_timestamp};
+use gongkai_domain::time::{beijing_date, display_minute};
 use gongkai_store::messages::{self, BLOCKED_WORDS_KEY, Message};
 use gongkai_store::users::Staff;
 use gongkai_store::{Actor, StoreError, orgs, settings};
@@ -31,23 +31,19 @@ pub struct ListQuery {
 }
 
 fn row(m: &Message, today: chrono::NaiveDate) -> Value {
-    let status = m.status().ok();
-    let watch = match (status, m.received(), m.due()) {
-        (Some(s), Ok(r), Ok(d)) => rules::watch(s, r, d, today),
-        _ => None,
-    };
+    let watch = rules::watch(m.status, m.received_on, m.due_on, today);
     context! {
         id => m.id, tracking_code => &m.tracking_code, title => &m.title,
-        kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+        kind => m.kind.label(),
         to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
         department => &m.handler_org_name,
-        status => status.map(|s| s.label()).unwrap_or_default(),
-        received_on => &m.received_on, due_on => &m.due_on,
-        line_on => m.received().ok().map(|r| rules::inspection_line(r).to_string()),
+        status => m.status.label(),
+        received_on => ser(&m.received_on), due_on => ser(&m.due_on),
+        line_on => rules::inspection_line(m.received_on).to_string(),
         watch => watch.map(Watch::label), grave => matches!(watch, Some(Watch::PastLine | Watch::NearLine)),
         held => &m.held_reason, level => m.supervision_level,
         rectify => m.rectify_due_on.is_some() && m.rectify_checked_on.is_none(),
-        rectify_due_on => &m.rectify_due_on,
+        rectify_due_on => ser(&m.rectify_due_on),
     }
 }
 
@@ -69,10 +65,7 @@ pub async fn list(
     let rows: Vec<Value> = all
         .iter()
         .filter(|m| match view {
-            "watch" => matches!(
-                (m.status(), m.received(), m.due()),
-                (Ok(s), Ok(r), Ok(d)) if rules::watch(s, r, d, today).is_some()
-            ),
+            "watch" => rules::watch(m.status, m.received_on, m.due_on, today).is_some(),
             "rectify" => m.rectify_due_on.is_some() && m.rectify_checked_on.is_none(),
             _ => true,
         })
@@ -146,7 +139,7 @@ async fn render(
             };
             context! {
                 label => e.event.label(), actor => e.actor, detail => detail,
-                at => parse_storage_timestamp(&e.at).map(display_minute),
+                at => display_minute(e.at),
             }
         })
         .collect();
@@ -165,7 +158,7 @@ async fn render(
         .cloned()
         .collect();
     let today = beijing_date(Utc::now());
-    let st = m.status()?;
+    let st = m.status;
     state
         .page_with_status(
             ctx,
@@ -174,10 +167,10 @@ async fn render(
             context! {
                 msg => ser(m), error => error, steps => steps, files => files,
                 status => st.code(), status_label => st.label(),
-                kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+                kind => m.kind.label(),
                 to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
-                line_on => rules::inspection_line(m.received()?).to_string(),
-                watch => rules::watch(st, m.received()?, m.due()?, today).map(Watch::label),
+                line_on => rules::inspection_line(m.received_on).to_string(),
+                watch => rules::watch(st, m.received_on, m.due_on, today).map(Watch::label),
                 rating => m.rating().map(|r| r.label()),
                 can_supervise => can_supervise, departments => ser(&departments),
                 own_reply => m.reply_author == staff.username,
@@ -380,12 +373,10 @@ pub async fn watch_counts(state: &AppState, staff: &Staff) -> Result<(usize, usi
     let mut overdue = 0;
     let mut line = 0;
     for m in messages::list_for_orgs(&state.store, &ids, false).await? {
-        if let (Ok(s), Ok(r), Ok(d)) = (m.status(), m.received(), m.due()) {
-            match rules::watch(s, r, d, today) {
-                Some(Watch::Overdue) => overdue += 1,
-                Some(Watch::NearLine | Watch::PastLine) => line += 1,
-                None => {}
-            }
+        match rules::watch(m.status, m.received_on, m.due_on, today) {
+            Some(Watch::Overdue) => overdue += 1,
+            Some(Watch::NearLine | Watch::PastLine) => line += 1,
+            None => {}
         }
     }
     Ok((overdue, line))

@@ -10,9 +10,7 @@ use chrono::{DateTime, Utc};
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::opinion::{self as rules, Clock, ResponseKind, Severity};
 use gongkai_domain::role::Permission;
-use gongkai_domain::time::{
-    display_minute, form_minute, parse_beijing_minute, parse_storage_timestamp,
-};
+use gongkai_domain::time::{display_minute, form_minute, parse_beijing_minute};
 use gongkai_store::opinions::{self, NewEvent, NewResponse, OpinionEvent};
 use gongkai_store::users::Staff;
 use gongkai_store::{Actor, StoreError, orgs, records};
@@ -25,12 +23,6 @@ use crate::auth::{CurrentStaff, check_in, scope, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
-
-fn minute(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(display_minute)
-        .unwrap_or_default()
-}
 
 /// How a clock is shown.
 pub fn clock_view(c: &Clock) -> Value {
@@ -51,13 +43,13 @@ pub async fn event_view(
 ) -> Result<(Value, rules::ClockState), WebError> {
     let clocks = opinions::clocks_of(&state.store, e, now).await?;
     let worst = rules::worst(&clocks);
-    let open = e.status == rules::OpinionStatus::Open.code();
+    let open = e.status == rules::OpinionStatus::Open;
     Ok((
         context! {
             id => e.id, title => &e.title, org_name => &e.org_name, source => &e.source,
-            severity => e.severity().map(|s| s.label()).unwrap_or_default(),
-            first_seen => minute(&e.first_seen_at),
-            status => rules::OpinionStatus::parse(&e.status).map(|s| s.label()).unwrap_or_default(),
+            severity => e.severity.label(),
+            first_seen => display_minute(e.first_seen_at),
+            status => e.status.label(),
             open => open, worst => worst.label(), worst_code => worst.code(),
             attention => open && worst.needs_attention(),
             clocks => clocks.iter().map(clock_view).collect::<Vec<_>>(),
@@ -246,8 +238,8 @@ async fn render(
             None => None,
         };
         timeline.push(context! {
-            kind => ResponseKind::parse(&r.kind).map(|k| k.label()).unwrap_or_default(),
-            at => minute(&r.at), note => &r.note, actor => &r.actor, record => record,
+            kind => r.kind.label(),
+            at => display_minute(r.at), note => &r.note, actor => &r.actor, record => record,
         });
     }
     let kinds: Vec<_> = ResponseKind::ALL
@@ -266,7 +258,7 @@ async fn render(
             "admin/opinion.html",
             context! {
                 e => view, summary => &e.summary, evaluation => &e.evaluation,
-                closed_at => e.closed_at.as_deref().map(minute), registered_by => &e.registered_by,
+                closed_at => e.closed_at.map(display_minute), registered_by => &e.registered_by,
                 timeline => timeline, kinds => ser(&kinds), errors => ser(errors),
                 form => ser(typed.unwrap_or(&default_form)),
             },

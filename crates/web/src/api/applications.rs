@@ -57,8 +57,8 @@ pub async fn create(
             Ok((
                 StatusCode::CREATED,
                 Json(ApplicationReceipt {
-                    due_on: receipt.due_on,
-                    received_on: receipt.received_on,
+                    due_on: receipt.due_on.map(|d| d.to_string()),
+                    received_on: receipt.received_on.to_string(),
                     repeated: receipt.repeated,
                     status_url: "/ysqgk/status",
                     tracking_code: receipt.tracking_code,

@@ -64,11 +64,11 @@ pub async fn create(
             Ok((
                 StatusCode::CREATED,
                 Json(MessageReceipt {
-                    due_on: r.due_on,
+                    due_on: r.due_on.map(|d| d.to_string()),
                     held_for_review: !r.held_reason.is_empty(),
                     limit_working_days: r.limit_working_days,
                     organisation: r.org_name,
-                    received_on: r.received_on,
+                    received_on: r.received_on.to_string(),
                     repeated: r.repeated,
                     status_url: "/hudong/status",
                     tracking_code: r.tracking_code,

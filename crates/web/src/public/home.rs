@@ -41,7 +41,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
             .map(|m| {
                 context! {
                     id => m.id, title => super::hudong::masked(m, &m.title),
-                    department => m.answering_org_name(), replied_on => &m.replied_on,
+                    department => m.answering_org_name(), replied_on => ser(&m.replied_on),
                 }
             })
             .collect(),

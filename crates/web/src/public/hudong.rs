@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
 use gongkai_domain::message::{
@@ -19,19 +19,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::admin::FieldErrors;
+use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
-use crate::csrf::cookie;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
 
-/// Cookie of a writer's tracking session.
-pub const WRITER_COOKIE: &str = "gk_ly";
 /// Most attachments one message may carry.
 pub const MAX_FILES: usize = 3;
 /// Messages one phone number may send per day.
 pub const PER_CONTACT_PER_DAY: i64 = 5;
-/// Wrong tracking code / secret pairs one address may try per 15 minutes.
-pub const LOOKUP_FAILURES: i64 = 10;
 /// Exchanges per page of 留言选登.
 pub const PER_PAGE: i64 = 20;
 /// The value of the "to" field that addresses the 县长信箱.
@@ -137,20 +133,8 @@ pub async fn validate(
     if org.is_none() {
         e.insert("to", "请选择留言对象".into());
     }
-    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
-        e.insert(
-            "secret",
-            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度和评价".into(),
-        );
-    } else if f.secret != f.secret_again {
-        e.insert("secret_again", "两次输入的查询密码不一致".into());
-    }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度和评价");
+    let key = cases::submission_key(&f.submission_key);
     Ok(match (e.is_empty(), org, valid) {
         (true, Some(org), Some(message)) => Ok(NewMessage {
             submission_key: key,
@@ -321,19 +305,17 @@ pub fn masked(m: &Message, text: &str) -> String {
 /// The public view of an exchange: personal data masked in title, message and reply.
 fn public_view(m: &Message) -> Value {
     let mask = |t: &str| masked(m, t);
-    let kind = MessageKind::parse(&m.kind)
-        .map(|k| k.label())
-        .unwrap_or_default();
+    let kind = m.kind.label();
     let checked = m.rectify_checked_on.is_some();
     context! {
         id => m.id, title => mask(&m.title), content => mask(&m.content), kind => kind,
         writer => "某某",
         to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
-        department => m.answering_org_name(), received_on => &m.received_on,
-        replied_on => &m.replied_on, reply => mask(&m.reply_text),
+        department => m.answering_org_name(), received_on => ser(&m.received_on),
+        replied_on => ser(&m.replied_on), reply => mask(&m.reply_text),
         rating => m.rating().map(Rating::label),
         rectify_outcome => if checked { Some(mask(&m.rectify_outcome)) } else { None },
-        rectify_checked_on => &m.rectify_checked_on,
+        rectify_checked_on => ser(&m.rectify_checked_on),
     }
 }
 
@@ -385,72 +367,11 @@ pub async fn show(
         .await
 }
 
-/// The tracking lookup form.
-#[derive(Debug, Default, Deserialize)]
-pub struct StatusForm {
-    #[serde(default)]
-    tracking_code: String,
-    #[serde(default)]
-    secret: String,
-}
+impl StatusDesk for Message {
+    const DESK: Desk = Desk::new(messages::SESSIONS, "hudong", "gk_ly", "message-lookup-fail");
 
-/// `GET /hudong/status`: the lookup form, or the message when a writer session is open.
-pub async fn status_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
-    if let Some(m) = writer_of(&state, &headers).await? {
-        return status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await;
-    }
-    state
-        .page(&ctx, "hudong/status.html", context! { tracking_code => "" })
-        .await
-}
-
-async fn writer_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Message>, WebError> {
-    match cookie(headers, WRITER_COOKIE) {
-        Some(token) => Ok(messages::writer_session(&state.store, &token).await?),
-        None => Ok(None),
-    }
-}
-
-/// `POST /hudong/status`: checks the code and secret (one answer for either being wrong,
-/// throttled) and shows that message only.
-pub async fn status_lookup(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    ClientIp(ip): ClientIp,
-    Form(f): Form<StatusForm>,
-) -> Result<Response, WebError> {
-    let key = format!("message-lookup-fail:{ip}");
-    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
-        return Err(WebError::TooManyRequests(
-            "查询失败次数过多，请 15 分钟后再试。".into(),
-        ));
-    }
-    match messages::lookup(&state.store, &f.tracking_code, &f.secret).await? {
-        Some(m) => {
-            let token = messages::open_writer_session(&state.store, &m).await?;
-            let mut resp =
-                status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await?;
-            if let Some(v) = super::public_session_cookie(&state, WRITER_COOKIE, "/hudong", &token)
-            {
-                resp.headers_mut().append(header::SET_COOKIE, v);
-            }
-            Ok(resp)
-        }
-        None => {
-            throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
-            state
-                .page_with_status(
-                    &ctx,
-                    StatusCode::NOT_FOUND,
-                    "hudong/status.html",
-                    context! { tracking_code => f.tracking_code, error => "查询码或查询密码不正确，请核对后重试。" },
-                )
-                .await
-        }
+    async fn status_page(state: &AppState, ctx: &PageCtx, m: &Self) -> Result<Response, WebError> {
+        status_page(state, ctx, m, FieldErrors::new(), StatusCode::OK).await
     }
 }
 
@@ -477,11 +398,11 @@ async fn status_page(
         .map(|e| {
             context! {
                 label => e.event.label(),
-                at => gongkai_domain::time::parse_storage_timestamp(&e.at).map(gongkai_domain::time::display_minute),
+                at => gongkai_domain::time::display_minute(e.at),
             }
         })
         .collect();
-    let st = m.status()?;
+    let st = m.status;
     let answered = st.is_answered();
     let ratings: Vec<_> = Rating::ALL.iter().map(|r| (r.code(), r.label())).collect();
     state
@@ -492,16 +413,18 @@ async fn status_page(
             context! {
                 m => context! {
                     tracking_code => &m.tracking_code, title => &m.title, content => &m.content,
-                    kind => m.kind().map(|k| k.label()).unwrap_or_default(),
+                    kind => m.kind.label(),
                     status => if st == MessageStatus::ReplyReview { MessageStatus::Assigned.label() } else { st.label() },
                     to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
                     department => m.answering_org_name(),
-                    received_on => &m.received_on, due_on => &m.due_on, replied_on => &m.replied_on,
+                    received_on => ser(&m.received_on), due_on => ser(&m.due_on),
+                    replied_on => ser(&m.replied_on),
                     reply => if answered { Some(&m.reply_text) } else { None },
                     not_accepted_reason => &m.not_accepted_reason,
                     rating => m.rating().map(Rating::label), rating_comment => &m.rating_comment,
-                    rectify_due_on => &m.rectify_due_on, rectify_outcome => &m.rectify_outcome,
-                    rectify_done_on => &m.rectify_done_on, rectify_checked_on => &m.rectify_checked_on,
+                    rectify_due_on => ser(&m.rectify_due_on), rectify_outcome => &m.rectify_outcome,
+                    rectify_done_on => ser(&m.rectify_done_on),
+                    rectify_checked_on => ser(&m.rectify_checked_on),
                     can_rate => answered && m.rating.is_empty(),
                     published => m.published && m.hidden_reason.is_empty(), id => m.id,
                 },
@@ -528,9 +451,11 @@ pub async fn rate(
     ClientIp(ip): ClientIp,
     Form(f): Form<RateForm>,
 ) -> Result<Response, WebError> {
-    let m = writer_of(&state, &headers).await?.ok_or_else(|| {
-        WebError::NotFound("请先在“留言查询”中输入查询码和查询密码，再进行评价".into())
-    })?;
+    let m = cases::session_case::<Message>(&state, &headers)
+        .await?
+        .ok_or_else(|| {
+            WebError::NotFound("请先在“留言查询”中输入查询码和查询密码，再进行评价".into())
+        })?;
     let Ok(rating) = Rating::parse(&f.rating) else {
         let mut errors = FieldErrors::new();
         errors.insert("rating", "请选择评价等级".into());

@@ -13,7 +13,7 @@ pub mod ysqgk;
 pub mod zhengji;
 
 use axum::extract::Multipart;
-use gongkai_store::applications::AttachedFile;
+use gongkai_store::cases::AttachedFile;
 use gongkai_store::{orgs as org_store, settings};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -223,23 +223,4 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
         files,
         file_error,
     })
-}
-
-/// The `Set-Cookie` value of a one-hour public session (an applicant's, a writer's) limited to
-/// `path`, HttpOnly and SameSite=Strict, Secure when the site says so.
-pub fn public_session_cookie(
-    state: &AppState,
-    name: &str,
-    path: &str,
-    token: &str,
-) -> Option<axum::http::HeaderValue> {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    axum::http::HeaderValue::from_str(&format!(
-        "{name}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
-    ))
-    .ok()
 }

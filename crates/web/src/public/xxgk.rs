@@ -393,6 +393,12 @@ pub async fn record(
     }
     // The consultation whose feedback report names this record as its final decision.
     let consultation = gongkai_store::consultations::by_decision_record(&state.store, r.id).await?;
+    let consultation_updated = consultation.as_ref().map(|c| {
+        (
+            c.id,
+            gongkai_store::ts(c.feedback_at.unwrap_or(c.created_at)),
+        )
+    });
     let superseded = match r.superseded_by {
         Some(id) => records::get(&state.store, id)
             .await
@@ -417,9 +423,9 @@ pub async fn record(
             .chain(superseded.as_ref())
             .chain(policy.as_ref())
             .collect(),
-        consultation: consultation
+        consultation: consultation_updated
             .as_ref()
-            .map(|c| (c.id, c.feedback_at.as_deref().unwrap_or(&c.created_at))),
+            .map(|(id, at)| (*id, at.as_str())),
         theme: &theme,
         care: ctx.care,
     };

@@ -1,9 +1,8 @@
 //! 依申请公开 for the public: the application form, the receipt, the status lookup and letter
 //! downloads. The same validation serves `POST /api/v1/applications`.
 
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use gongkai_domain::application::{
@@ -17,15 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::admin::FieldErrors;
+use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
-use crate::csrf::cookie;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
-
-/// Wrong tracking code / secret pairs one address may try per 15 minutes.
-pub const LOOKUP_FAILURES: i64 = 10;
-/// Cookie of an applicant's status session.
-pub const APPLICANT_COOKIE: &str = "gk_ysq";
 
 /// The application form as typed (also the JSON body of the API).
 #[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
@@ -169,20 +163,8 @@ pub async fn validate(
     if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
         e.insert("address", "选择邮寄方式时请填写通讯地址".into());
     }
-    if f.secret.chars().count() < 6 || f.secret.chars().count() > 64 {
-        e.insert(
-            "secret",
-            "查询密码应为 6 至 64 位，请牢记，用于查询办理进度".into(),
-        );
-    } else if f.secret != f.secret_again {
-        e.insert("secret_again", "两次输入的查询密码不一致".into());
-    }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度");
+    let key = cases::submission_key(&f.submission_key);
     Ok(match (e.is_empty(), org, kind, phone, delivery) {
         (true, Some(org), Some(kind), Some(phone), Some(delivery)) => Ok(NewApplication {
             submission_key: key,
@@ -273,7 +255,7 @@ pub async fn form(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
 
 fn receipt_view(r: &Receipt, org_name: &str) -> Value {
     context! {
-        tracking_code => &r.tracking_code, received_on => &r.received_on, due_on => &r.due_on,
+        tracking_code => &r.tracking_code, received_on => ser(&r.received_on), due_on => ser(&r.due_on),
         repeated => r.repeated, org_name => org_name,
     }
 }
@@ -341,114 +323,51 @@ pub async fn submit(
     }
 }
 
-/// The status lookup form.
-#[derive(Debug, Default, Deserialize)]
-pub struct StatusForm {
-    #[serde(default)]
-    tracking_code: String,
-    #[serde(default)]
-    secret: String,
-}
+impl StatusDesk for Application {
+    const DESK: Desk = Desk::new(applications::SESSIONS, "ysqgk", "gk_ysq", "lookup-fail");
 
-/// `GET /ysqgk/status`: the lookup form, or the status when an applicant session is open.
-pub async fn status_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
-    if let Some(token) = cookie(&headers, APPLICANT_COOKIE)
-        && let Some(app) = applications::applicant_session(&state.store, &token).await?
-    {
-        return status_page(&state, &ctx, &app).await;
-    }
-    state
-        .page(&ctx, "ysqgk/status.html", context! { tracking_code => "" })
-        .await
-}
-
-/// `POST /ysqgk/status`: checks the code and secret (the same answer for a wrong code and a
-/// wrong secret, and throttled) and shows that application's status only.
-pub async fn status_lookup(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    ClientIp(ip): ClientIp,
-    Form(f): Form<StatusForm>,
-) -> Result<Response, WebError> {
-    let key = format!("lookup-fail:{ip}");
-    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
-        return Err(WebError::TooManyRequests(
-            "查询失败次数过多，请 15 分钟后再试。".into(),
-        ));
-    }
-    match applications::lookup(&state.store, &f.tracking_code, &f.secret).await? {
-        Some(app) => {
-            let token = applications::open_applicant_session(&state.store, &app).await?;
-            let mut resp = status_page(&state, &ctx, &app).await?;
-            if let Some(v) =
-                super::public_session_cookie(&state, APPLICANT_COOKIE, "/ysqgk", &token)
-            {
-                resp.headers_mut().append(header::SET_COOKIE, v);
-            }
-            Ok(resp)
-        }
-        None => {
-            throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
-            state
-                .page_with_status(
-                    &ctx,
-                    StatusCode::NOT_FOUND,
-                    "ysqgk/status.html",
-                    context! { tracking_code => f.tracking_code, error => "查询码或查询密码不正确，请核对后重试。" },
-                )
-                .await
-        }
-    }
-}
-
-/// What an applicant sees about their application (no staff notes, no other applications).
-async fn status_page(
-    state: &AppState,
-    ctx: &PageCtx,
-    app: &Application,
-) -> Result<Response, WebError> {
-    let events: Vec<Value> = applications::events(&state.store, app.id)
-        .await?
-        .into_iter()
-        .map(|e| context! { label => e.event.label(), on => e.event.on().to_string() })
-        .collect();
-    let letters: Vec<Value> = applications::letters(&state.store, app.id)
-        .await?
-        .into_iter()
-        .map(|l| {
-            context! {
-                id => l.id, title => l.title, body => l.body,
-                at => parse_storage_timestamp(&l.created_at).map(display_minute),
-            }
-        })
-        .collect();
-    let status = ApplicationStatus::parse(&app.status)
-        .map(|s| s.label())
-        .unwrap_or_default();
-    let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
-    let explanation = if app.status == ApplicationStatus::Replied.code() {
-        Vec::new()
-    } else {
-        applications::explain(&state.store, app).await?
-    };
-    state
-        .page(
-            ctx,
-            "ysqgk/status_result.html",
-            context! {
-                a => context! {
-                    tracking_code => &app.tracking_code, org_name => &app.org_name, status => status,
-                    received_on => &app.received_on, due_on => &app.due_on, outcome => outcome,
-                    description => &app.description,
+    /// What an applicant sees about their application (no staff notes, no other applications).
+    async fn status_page(
+        state: &AppState,
+        ctx: &PageCtx,
+        app: &Self,
+    ) -> Result<Response, WebError> {
+        let events: Vec<Value> = applications::events(&state.store, app.id)
+            .await?
+            .into_iter()
+            .map(|e| context! { label => e.event.label(), on => e.event.on().to_string() })
+            .collect();
+        let letters: Vec<Value> = applications::letters(&state.store, app.id)
+            .await?
+            .into_iter()
+            .map(|l| {
+                context! {
+                    id => l.id, title => l.title, body => l.body,
+                    at => parse_storage_timestamp(&l.created_at).map(display_minute),
+                }
+            })
+            .collect();
+        let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
+        let explanation = if app.status == ApplicationStatus::Replied {
+            Vec::new()
+        } else {
+            applications::explain(&state.store, app).await?
+        };
+        state
+            .page(
+                ctx,
+                "ysqgk/status_result.html",
+                context! {
+                    a => context! {
+                        tracking_code => &app.tracking_code, org_name => &app.org_name,
+                        status => app.status.label(), received_on => ser(&app.received_on),
+                        due_on => ser(&app.due_on), outcome => outcome, description => &app.description,
+                    },
+                    events => events, letters => letters, explanation => explanation,
                 },
-                events => events, letters => letters, explanation => explanation,
-            },
-        )
-        .await
+            )
+            .await
+    }
 }
 
 /// `GET /ysqgk/letters/{id}.pdf`: a letter as PDF, for the applicant whose session is open.
@@ -462,8 +381,7 @@ pub async fn letter_pdf(
         .trim_end_matches(".pdf")
         .parse()
         .map_err(|_| not_found())?;
-    let token = cookie(&headers, APPLICANT_COOKIE).ok_or_else(not_found)?;
-    let app = applications::applicant_session(&state.store, &token)
+    let app = cases::session_case::<Application>(&state, &headers)
         .await?
         .ok_or_else(not_found)?;
     let letter = applications::letters(&state.store, app.id)

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, Moderation, UnitKind,
 };
-use gongkai_domain::time::{display_minute, parse_storage_timestamp};
+use gongkai_domain::time::display_minute;
 use gongkai_store::consultations::{self, Comment, Consultation, NewComment};
 use gongkai_store::{StoreError, attachments, records, throttle};
 use minijinja::{Value, context};
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::admin::FieldErrors;
+use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
@@ -26,12 +27,6 @@ use crate::templates::{PageCtx, ser};
 /// The public address of a consultation.
 pub fn url(id: i64) -> String {
     gongkai_domain::urls::consultation(id)
-}
-
-fn minute(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(display_minute)
-        .unwrap_or_default()
 }
 
 fn not_found() -> WebError {
@@ -51,28 +46,17 @@ async fn load_public(
     }
 }
 
-/// The status the public sees at `now`.
-pub fn effective_status(c: &Consultation, now: DateTime<Utc>) -> ConsultationStatus {
-    match (c.status(), c.period()) {
-        (Ok(s), Ok(p)) => s.effective(p.closes_at, now),
-        _ => ConsultationStatus::Draft,
-    }
-}
-
 /// A line of the consultation list.
 pub fn summary_view(c: &Consultation, comments: &[Comment], now: DateTime<Utc>) -> Value {
-    let status = effective_status(c, now);
-    let days_left = c
-        .period()
-        .ok()
-        .map(|p| (p.closes_at - now).num_days())
-        .filter(|_| status == ConsultationStatus::Open);
+    let status = c.effective_status(now);
+    let days_left = (status == ConsultationStatus::Open).then(|| (c.closes_at - now).num_days());
     context! {
         id => c.id, url => url(c.id), title => &c.title, org_name => &c.org_name,
         status => status.label(), status_code => status.code(),
-        opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at), days_left => days_left,
-        received => comments.iter().filter(|m| m.moderation != Moderation::Rejected.code()).count(),
-        published => comments.iter().filter(|m| m.moderation == Moderation::Approved.code()).count(),
+        opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
+        days_left => days_left,
+        received => comments.iter().filter(|m| m.moderation != Moderation::Rejected).count(),
+        published => comments.iter().filter(|m| m.moderation == Moderation::Approved).count(),
     }
 }
 
@@ -85,7 +69,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
         for c in consultations::list_public(&state.store, site.id, now).await? {
             let comments = consultations::comments(&state.store, c.id).await?;
             let view = summary_view(&c, &comments, now);
-            if effective_status(&c, now) == ConsultationStatus::Open {
+            if c.effective_status(now) == ConsultationStatus::Open {
                 open.push(view);
             } else {
                 closed.push(view);
@@ -137,19 +121,19 @@ async fn render_show(
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
     let now = Utc::now();
-    let status = effective_status(c, now);
+    let status = c.effective_status(now);
     let comments = consultations::comments(&state.store, c.id).await?;
     let received = |n: i64| {
         comments
             .iter()
-            .filter(|m| m.article_no == n && m.moderation != Moderation::Rejected.code())
+            .filter(|m| m.article_no == n && m.moderation != Moderation::Rejected)
             .count()
     };
     let published = |n: i64| -> Vec<Value> {
         comments
             .iter()
-            .filter(|m| m.article_no == n && m.moderation == Moderation::Approved.code())
-            .map(|m| context! { id => m.id, body => &m.body, at => minute(&m.created_at) })
+            .filter(|m| m.article_no == n && m.moderation == Moderation::Approved)
+            .map(|m| context! { id => m.id, body => &m.body, at => display_minute(m.created_at) })
             .collect()
     };
     let units = rules::split_articles(&c.draft_text);
@@ -186,7 +170,7 @@ async fn render_show(
             }
         })
         .collect();
-    let period = c.period()?;
+    let period = c.period();
     state
         .page_with_status(
             ctx,
@@ -196,7 +180,7 @@ async fn render_show(
                 c => context! {
                     id => c.id, title => &c.title, org_name => &c.org_name, background => &c.background,
                     basis => &c.basis, main_content => &c.main_content, contact => &c.contact,
-                    opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
+                    opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
                     days => period.days(), short => period.is_short(), short_reason => &c.short_reason,
                     status => status.label(), status_code => status.code(),
                     open => status == ConsultationStatus::Open,
@@ -204,7 +188,7 @@ async fn render_show(
                 },
                 units => unit_views, articles => articles, files => files,
                 whole_received => received(0), whole_comments => published(0),
-                total_received => comments.iter().filter(|m| m.moderation != Moderation::Rejected.code()).count(),
+                total_received => comments.iter().filter(|m| m.moderation != Moderation::Rejected).count(),
                 form => ser(form), errors => ser(errors),
             },
         )
@@ -261,7 +245,7 @@ pub async fn comment(
         errors.insert("contact", "联系方式不能超过 100 个字".into());
     }
     // A comment after closing is refused whatever else is wrong with it.
-    if let Err(e) = rules::check_comment_allowed(c.status()?, &c.period()?, now) {
+    if let Err(e) = rules::check_comment_allowed(c.status, &c.period(), now) {
         errors.clear();
         crate::admin::field_error(&mut errors, e);
     }
@@ -281,12 +265,7 @@ pub async fn comment(
             "同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"
         )));
     }
-    let key = f.submission_key.trim();
-    let key = if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    };
+    let key = crate::cases::submission_key(&f.submission_key);
     let new = NewComment {
         submission_key: key,
         article,
@@ -305,7 +284,7 @@ pub async fn comment(
             StatusCode::CREATED,
             "zhengji/receipt.html",
             context! {
-                c => context! { id => c.id, title => &c.title, closes_at => minute(&c.closes_at) },
+                c => context! { id => c.id, title => &c.title, closes_at => display_minute(c.closes_at) },
                 code => receipt.tracking_code, repeated => receipt.repeated, article => label,
             },
         )
@@ -317,7 +296,7 @@ pub async fn comment(
 pub fn feedback_rows(units: &[rules::Unit], comments: &[Comment]) -> Vec<Value> {
     let published: Vec<&Comment> = comments
         .iter()
-        .filter(|m| m.moderation == Moderation::Approved.code())
+        .filter(|m| m.moderation == Moderation::Approved)
         .collect();
     let keyed: Vec<(i64, u32, String)> = published
         .iter()
@@ -356,14 +335,14 @@ pub async fn feedback(
 ) -> Result<Response, WebError> {
     let now = Utc::now();
     let c = load_public(&state, id, now).await?;
-    if c.status()? != ConsultationStatus::FeedbackPublished {
+    if c.status != ConsultationStatus::FeedbackPublished {
         return Err(WebError::NotFound("该征求意见的反馈报告尚未发布。".into()));
     }
     let comments = consultations::comments(&state.store, c.id).await?;
     let units = rules::split_articles(&c.draft_text);
     let decisions: Vec<Adoption> = comments
         .iter()
-        .filter(|m| m.moderation == Moderation::Approved.code())
+        .filter(|m| m.moderation == Moderation::Approved)
         .filter_map(|m| Adoption::parse(&m.adoption).ok())
         .collect();
     let (adopted, partly, not_adopted) = rules::totals(&decisions);
@@ -386,13 +365,13 @@ pub async fn feedback(
             context! {
                 c => context! {
                     id => c.id, title => &c.title, org_name => &c.org_name, summary => &c.feedback_summary,
-                    opens_at => minute(&c.opens_at), closes_at => minute(&c.closes_at),
-                    feedback_at => c.feedback_at.as_deref().map(minute),
+                    opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
+                    feedback_at => c.feedback_at.map(display_minute),
                 },
                 rows => feedback_rows(&units, &comments),
                 totals => context! {
                     received => comments.len(), published => decisions.len(),
-                    rejected => comments.iter().filter(|m| m.moderation == Moderation::Rejected.code()).count(),
+                    rejected => comments.iter().filter(|m| m.moderation == Moderation::Rejected).count(),
                     adopted => adopted, partly => partly, not_adopted => not_adopted,
                 },
                 decision => decision,
@@ -408,8 +387,12 @@ pub struct LookupQuery {
     code: String,
 }
 
-/// Wrong tracking codes one address may try per 15 minutes.
-pub const LOOKUP_FAILURES: i64 = 20;
+/// Wrong tracking codes one address may try per 15 minutes (a comment has no query password,
+/// so a code alone shows it; the codes are long enough that guessing one is hopeless).
+const LOOKUP: LookupThrottle = LookupThrottle {
+    scope: "zhengji-lookup-fail",
+    failures: 20,
+};
 
 /// `GET /zhengji/chaxun?code=…`: what became of a comment (moderation, reason, adoption).
 pub async fn lookup(
@@ -424,14 +407,9 @@ pub async fn lookup(
             .page(&ctx, "zhengji/lookup.html", context! { code => "" })
             .await;
     }
-    let key = format!("zhengji-lookup-fail:{ip}");
-    if throttle::count(&state.store, &key, Duration::minutes(15)).await? >= LOOKUP_FAILURES {
-        return Err(WebError::TooManyRequests(
-            "查询失败次数过多，请 15 分钟后再试。".into(),
-        ));
-    }
+    LOOKUP.check(&state, &ip).await?;
     let Some(m) = consultations::comment_by_code(&state.store, &code).await? else {
-        throttle::hit(&state.store, &key, i64::MAX, Duration::minutes(15)).await?;
+        LOOKUP.failed(&state, &ip).await?;
         return state
             .page_with_status(
                 &ctx,
@@ -447,7 +425,7 @@ pub async fn lookup(
         .iter()
         .find(|u| u.kind == UnitKind::Article && i64::from(u.number) == m.article_no)
         .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
-    let feedback_out = c.status == ConsultationStatus::FeedbackPublished.code();
+    let feedback_out = c.status == ConsultationStatus::FeedbackPublished;
     state
         .page(
             &ctx,
@@ -456,9 +434,9 @@ pub async fn lookup(
                 code => code,
                 m => context! {
                     title => &c.title, url => url(c.id), article => article, body => &m.body,
-                    at => minute(&m.created_at),
-                    moderation => Moderation::parse(&m.moderation).map(|s| s.label()).unwrap_or_default(),
-                    rejected => m.moderation == Moderation::Rejected.code(), reason => &m.reject_reason,
+                    at => display_minute(m.created_at),
+                    moderation => m.moderation.label(),
+                    rejected => m.moderation == Moderation::Rejected, reason => &m.reject_reason,
                     adoption => if feedback_out { Adoption::parse(&m.adoption).map(|a| a.label()).ok() } else { None },
                     adoption_reason => &m.adoption_reason, feedback_url => feedback_out.then(|| format!("/zhengji/{}/feedback", c.id)),
                 },
@@ -502,24 +480,19 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         Some(s) => consultations::list_public(&state.store, s.id, now).await?,
         None => Vec::new(),
     };
-    let rfc = |s: &str| {
-        parse_storage_timestamp(s)
-            .map(|t| t.to_rfc3339())
-            .unwrap_or_default()
-    };
     let entries: Vec<Value> = list
         .iter()
         .take(50)
         .map(|c| {
             context! {
-                title => &c.title, url => url(c.id), updated => rfc(&c.opens_at), org_name => &c.org_name,
-                summary => format!("征求意见时间：{} 至 {}。{}", minute(&c.opens_at), minute(&c.closes_at), c.background.chars().take(200).collect::<String>()),
+                title => &c.title, url => url(c.id), updated => c.opens_at.to_rfc3339(), org_name => &c.org_name,
+                summary => format!("征求意见时间：{} 至 {}。{}", display_minute(c.opens_at), display_minute(c.closes_at), c.background.chars().take(200).collect::<String>()),
             }
         })
         .collect();
     let updated = list
         .first()
-        .map(|c| rfc(&c.opens_at))
+        .map(|c| c.opens_at.to_rfc3339())
         .unwrap_or_else(|| now.to_rfc3339());
     let site_name = super::site_context(&state).await.name;
     let xml = state.render_template(

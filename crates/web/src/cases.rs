@@ -1,0 +1,242 @@
+//! The public side of the case kernel (`gongkai_store::cases`): looking a case up with its
+//! tracking code and query password, throttled per address; the one-hour status session and
+//! its cookie; and the case behind that cookie for the status page and what it offers
+//! (letter downloads, the rating).
+//!
+//! A case type with a status page implements [`StatusDesk`] — where its sessions live, its
+//! cookie, its lookup template, its throttle and how its status page renders — and the router
+//! serves [`status_form`] and [`status_lookup`] for it.
+
+use std::future::Future;
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::Duration;
+use gongkai_store::cases::{self, Case, ChildTable};
+use gongkai_store::throttle;
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::admin::FieldErrors;
+use crate::client_ip::ClientIp;
+use crate::csrf::cookie;
+use crate::state::AppState;
+use crate::templates::PageCtx;
+
+/// How long failed lookups are counted.
+const FAILURE_WINDOW: Duration = Duration::minutes(15);
+
+/// Wrong tracking code / secret pairs one address may try per 15 minutes.
+pub const LOOKUP_FAILURES: i64 = 10;
+
+/// The limit on failed lookups from one address: `failures` per 15 minutes, counted under
+/// `scope` (each case type counts its own).
+#[derive(Debug, Clone, Copy)]
+pub struct LookupThrottle {
+    /// Counter scope, e.g. `lookup-fail`.
+    pub scope: &'static str,
+    /// Failures allowed per 15 minutes.
+    pub failures: i64,
+}
+
+impl LookupThrottle {
+    fn key(&self, ip: &str) -> String {
+        format!("{}:{ip}", self.scope)
+    }
+
+    /// Refuses the lookup when the address already failed too often.
+    pub async fn check(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
+        if throttle::count(&state.store, &self.key(ip), FAILURE_WINDOW).await? >= self.failures {
+            return Err(WebError::TooManyRequests(
+                "查询失败次数过多，请 15 分钟后再试。".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts a failed lookup.
+    pub async fn failed(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
+        throttle::hit(&state.store, &self.key(ip), i64::MAX, FAILURE_WINDOW).await?;
+        Ok(())
+    }
+}
+
+/// Where a case type's status pages live: its section of the site (`ysqgk`: the pages under
+/// `/ysqgk/`, the lookup form `ysqgk/status.html` posting to `/ysqgk/status`), its status
+/// sessions, the session cookie and the failed-lookup throttle.
+#[derive(Debug, Clone, Copy)]
+pub struct Desk {
+    /// Its status sessions in the store.
+    pub sessions: ChildTable,
+    /// The section: the first segment of its addresses and the folder of its templates.
+    pub section: &'static str,
+    /// The session cookie's name.
+    pub cookie: &'static str,
+    /// The limit on failed lookups.
+    pub throttle: LookupThrottle,
+}
+
+impl Desk {
+    /// A desk with the usual limit of [`LOOKUP_FAILURES`] failed lookups counted under
+    /// `fail_scope`.
+    pub const fn new(
+        sessions: ChildTable,
+        section: &'static str,
+        cookie: &'static str,
+        fail_scope: &'static str,
+    ) -> Self {
+        Self {
+            sessions,
+            section,
+            cookie,
+            throttle: LookupThrottle {
+                scope: fail_scope,
+                failures: LOOKUP_FAILURES,
+            },
+        }
+    }
+
+    fn lookup_template(&self) -> String {
+        format!("{}/status.html", self.section)
+    }
+
+    fn lookup_page(&self, tracking_code: &str, error: Option<&str>) -> minijinja::Value {
+        context! {
+            tracking_code => tracking_code, error => error,
+            action => format!("/{}/status", self.section),
+        }
+    }
+}
+
+/// A case type the public follows on a status page.
+pub trait StatusDesk: Case + Sync {
+    /// Where its status pages live.
+    const DESK: Desk;
+
+    /// The status page of one case, for the person who proved its code and secret.
+    fn status_page(
+        state: &AppState,
+        ctx: &PageCtx,
+        case: &Self,
+    ) -> impl Future<Output = Result<Response, WebError>> + Send;
+}
+
+/// The lookup form: tracking code and query password.
+#[derive(Debug, Default, Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    tracking_code: String,
+    #[serde(default)]
+    secret: String,
+}
+
+/// The query password every case form asks for: 6 to 64 characters, typed twice alike.
+/// `purpose` ends the hint, e.g. `查询办理进度`.
+pub fn check_secret(errors: &mut FieldErrors, secret: &str, again: &str, purpose: &str) {
+    let n = secret.chars().count();
+    if !(6..=64).contains(&n) {
+        errors.insert(
+            "secret",
+            format!("查询密码应为 6 至 64 位，请牢记，用于{purpose}"),
+        );
+    } else if secret != again {
+        errors.insert("secret_again", "两次输入的查询密码不一致".into());
+    }
+}
+
+/// A case form's idempotency key: the 64 hex digits the form carried (so a repeated
+/// submission returns the first receipt), or a fresh key when it carried none.
+pub fn submission_key(raw: &str) -> String {
+    let key = raw.trim();
+    if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        key.to_owned()
+    } else {
+        gongkai_store::sessions::random_token()
+    }
+}
+
+/// The `Set-Cookie` value of a one-hour status session limited to `path`, HttpOnly and
+/// SameSite=Strict, Secure when the site says so.
+pub fn session_cookie(
+    state: &AppState,
+    name: &str,
+    path: &str,
+    token: &str,
+) -> Option<HeaderValue> {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .ok()
+}
+
+/// The case whose status session the request's cookie carries, while the session is live.
+pub async fn session_case<C: StatusDesk>(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<C>, WebError> {
+    match cookie(headers, C::DESK.cookie) {
+        Some(token) => Ok(cases::session_case(&state.store, &C::DESK.sessions, &token).await?),
+        None => Ok(None),
+    }
+}
+
+/// `GET` on a status address: the lookup form, or the status page when a session is open.
+pub async fn status_form<C: StatusDesk>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(case) = session_case::<C>(&state, &headers).await? {
+        return C::status_page(&state, &ctx, &case).await;
+    }
+    let desk = C::DESK;
+    state
+        .page(&ctx, &desk.lookup_template(), desk.lookup_page("", None))
+        .await
+}
+
+/// `POST` on a status address: checks the code and secret (one answer for a wrong code and a
+/// wrong secret, throttled per address), opens a status session and shows that case only.
+pub async fn status_lookup<C: StatusDesk>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<LookupForm>,
+) -> Result<Response, WebError> {
+    let desk = C::DESK;
+    desk.throttle.check(&state, &ip).await?;
+    match cases::lookup::<C>(&state.store, &f.tracking_code, &f.secret).await? {
+        Some(case) => {
+            let id = case.id();
+            let token = cases::open_session(&state.store, &desk.sessions, id).await?;
+            let mut resp = C::status_page(&state, &ctx, &case).await?;
+            let path = format!("/{}", desk.section);
+            if let Some(v) = session_cookie(&state, desk.cookie, &path, &token) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        None => {
+            desk.throttle.failed(&state, &ip).await?;
+            state
+                .page_with_status(
+                    &ctx,
+                    StatusCode::NOT_FOUND,
+                    &desk.lookup_template(),
+                    desk.lookup_page(
+                        &f.tracking_code,
+                        Some("查询码或查询密码不正确，请核对后重试。"),
+                    ),
+                )
+                .await
+        }
+    }
+}
