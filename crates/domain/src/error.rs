@@ -1,4 +1,9 @@
-//! The domain's one error type.
+//! The domain's one error type, and the field-by-field form of it that forms show.
+
+use std::collections::BTreeMap;
+
+/// Field name → Chinese message: every problem of a form at once, shown beside its field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
 
 /// A rule of the domain was broken by some input.
 ///
@@ -31,4 +36,10 @@ impl DomainError {
             Self::Invalid { .. } => "invalid_input",
         }
     }
+}
+
+/// Records a domain rule's refusal against the field it names.
+pub fn record_field_error(errors: &mut FieldErrors, err: DomainError) {
+    let DomainError::Invalid { field, message } = err;
+    errors.insert(field, message);
 }

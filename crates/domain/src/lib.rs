@@ -49,4 +49,4 @@ pub mod time;
 pub mod urls;
 pub mod user;
 
-pub use error::DomainError;
+pub use error::{DomainError, FieldErrors};

@@ -20,11 +20,11 @@ use minijinja::context;
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::admin::FieldErrors;
 use crate::client_ip::ClientIp;
 use crate::csrf::cookie;
 use crate::state::AppState;
 use crate::templates::PageCtx;
+use gongkai_domain::FieldErrors;
 
 /// How long failed lookups are counted.
 const FAILURE_WINDOW: Duration = Duration::minutes(15);

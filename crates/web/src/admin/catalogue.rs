@@ -12,12 +12,12 @@ use gongkai_store::{Actor, StoreError, orgs};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// The guide form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]

@@ -21,13 +21,13 @@ use gongkai_store::{Actor, StoreError, orgs, records};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
 use crate::public::zhengji::feedback_rows;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
 pub async fn list(
@@ -184,7 +184,7 @@ async fn parse_form(
     }
     let period = match (opens, closes) {
         (Some(o), Some(c)) => Period::parse(o, c, &f.short_reason)
-            .map_err(|err| super::field_error(&mut e, err))
+            .map_err(|err| gongkai_domain::error::record_field_error(&mut e, err))
             .ok(),
         _ => None,
     };

@@ -15,14 +15,3 @@ pub mod orgs;
 pub mod outbox;
 pub mod records;
 pub mod users;
-
-use std::collections::BTreeMap;
-
-/// Field name → Chinese message, for forms shown again with their errors.
-pub type FieldErrors = BTreeMap<&'static str, String>;
-
-/// Records a domain parse failure against its field.
-pub fn field_error(errors: &mut FieldErrors, err: gongkai_domain::DomainError) {
-    let gongkai_domain::DomainError::Invalid { field, message } = err;
-    errors.insert(field, message);
-}

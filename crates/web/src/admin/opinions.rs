@@ -17,12 +17,12 @@ use gongkai_store::{Actor, StoreError, orgs, records};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// How a clock is shown.
 pub fn clock_view(c: &Clock) -> Value {
@@ -189,7 +189,7 @@ pub async fn create(
     if let (Some(t), true) = (first_seen, errors.is_empty())
         && let Err(e) = rules::check_registration(&f.title, &f.source, &f.summary, t, now)
     {
-        super::field_error(&mut errors, e);
+        gongkai_domain::error::record_field_error(&mut errors, e);
     }
     match (errors.is_empty(), org, severity, first_seen) {
         (true, Some(org), Some(severity), Some(first_seen)) => {
@@ -341,7 +341,9 @@ pub async fn respond(
         .await
         {
             Ok(()) => return Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
-            Err(StoreError::Domain(err)) => super::field_error(&mut errors, err),
+            Err(StoreError::Domain(err)) => {
+                gongkai_domain::error::record_field_error(&mut errors, err)
+            }
             Err(err) => return Err(err.into()),
         }
     }
@@ -376,7 +378,7 @@ pub async fn close(
         Ok(()) => Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
         Err(StoreError::Domain(err)) => {
             let mut errors = FieldErrors::new();
-            super::field_error(&mut errors, err);
+            gongkai_domain::error::record_field_error(&mut errors, err);
             render(&state, &ctx, &e, StatusCode::BAD_REQUEST, &errors, None).await
         }
         Err(err) => Err(err.into()),

@@ -12,12 +12,13 @@ use gongkai_store::{Actor, StoreError};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{FieldErrors, field_error};
 use crate::WebError;
 use crate::auth::{CurrentStaff, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
+use gongkai_domain::error::record_field_error;
 
 /// The add form, as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -82,10 +83,10 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let mut errors = FieldErrors::new();
     let code = OrgCode::parse(&form.code)
-        .map_err(|e| field_error(&mut errors, e))
+        .map_err(|e| record_field_error(&mut errors, e))
         .ok();
     let name = OrgName::parse(&form.name)
-        .map_err(|e| field_error(&mut errors, e))
+        .map_err(|e| record_field_error(&mut errors, e))
         .ok();
     let short_name = if form.short_name.trim().is_empty() {
         None
@@ -100,7 +101,7 @@ pub async fn create(
         None
     } else {
         OrgKind::parse(&form.kind)
-            .map_err(|e| field_error(&mut errors, e))
+            .map_err(|e| record_field_error(&mut errors, e))
             .ok()
     };
     // A new organisation goes under one the administrator manages; a new site (a top-level

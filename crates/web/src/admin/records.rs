@@ -20,12 +20,12 @@ use gongkai_store::{Actor, StoreError, attachments, orgs};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// The record form as typed, so it can be shown again with its errors.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -168,7 +168,7 @@ async fn content_from_form(
         Ok(m) => Some(m),
         Err(errs) => {
             for e in errs {
-                super::field_error(errors, e);
+                gongkai_domain::error::record_field_error(errors, e);
             }
             None
         }
@@ -834,7 +834,7 @@ pub async fn revise(
             Err(StoreError::Conflict(msg)) => {
                 errors.insert("doc_number", msg);
             }
-            Err(StoreError::Domain(e)) => super::field_error(&mut errors, e),
+            Err(StoreError::Domain(e)) => gongkai_domain::error::record_field_error(&mut errors, e),
             Err(e) => return Err(e.into()),
         }
     }

@@ -11,12 +11,13 @@ use gongkai_store::{Actor, StoreError};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{FieldErrors, field_error};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_org, scope};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
+use gongkai_domain::error::record_field_error;
 
 /// The add form, as typed. Roles arrive as repeated `roles` fields.
 #[derive(Debug, Default, Serialize, Clone)]
@@ -115,10 +116,10 @@ pub async fn create(
     };
     let mut errors = FieldErrors::new();
     let username = Username::parse(&form.username)
-        .map_err(|e| field_error(&mut errors, e))
+        .map_err(|e| record_field_error(&mut errors, e))
         .ok();
     let display_name = DisplayName::parse(&form.display_name)
-        .map_err(|e| field_error(&mut errors, e))
+        .map_err(|e| record_field_error(&mut errors, e))
         .ok();
     let org = OrgCode::parse(&form.org)
         .map_err(|_| {
@@ -140,7 +141,7 @@ pub async fn create(
         errors.insert("roles", "请至少选择一个角色".into());
     }
     let password = NewPassword::parse(&field("password"))
-        .map_err(|e| field_error(&mut errors, e))
+        .map_err(|e| record_field_error(&mut errors, e))
         .ok();
     if let (true, Some(username), Some(display_name), Some(org), Some(password)) =
         (errors.is_empty(), username, display_name, org, password)

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::admin::FieldErrors;
+use gongkai_domain::FieldErrors;
 
 /// An error answer.
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,11 +18,11 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::admin::FieldErrors;
 use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// Most attachments one message may carry.
 pub const MAX_FILES: usize = 3;

@@ -15,11 +15,11 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::admin::FieldErrors;
 use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// The application form as typed (also the JSON body of the API).
 #[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]

@@ -18,11 +18,11 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::admin::FieldErrors;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use crate::templates::{PageCtx, ser};
+use gongkai_domain::FieldErrors;
 
 /// The public address of a consultation.
 pub fn url(id: i64) -> String {
@@ -236,7 +236,7 @@ pub async fn comment(
     };
     let units = rules::split_articles(&c.draft_text);
     if let Err(e) = rules::check_comment(&f.body, article, &rules::article_numbers(&units)) {
-        crate::admin::field_error(&mut errors, e);
+        gongkai_domain::error::record_field_error(&mut errors, e);
     }
     if f.name.chars().count() > 50 {
         errors.insert("name", "姓名不能超过 50 个字".into());
@@ -247,7 +247,7 @@ pub async fn comment(
     // A comment after closing is refused whatever else is wrong with it.
     if let Err(e) = rules::check_comment_allowed(c.status, &c.period(), now) {
         errors.clear();
-        crate::admin::field_error(&mut errors, e);
+        gongkai_domain::error::record_field_error(&mut errors, e);
     }
     if !errors.is_empty() {
         return render_show(&state, &ctx, &c, StatusCode::BAD_REQUEST, &f, &errors).await;
