@@ -22,8 +22,8 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::client_ip::ClientIp;
 use crate::csrf::cookie;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::PageCtx;
 use gongkai_domain::FieldErrors;
 
 /// How long failed lookups are counted.

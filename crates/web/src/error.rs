@@ -160,7 +160,7 @@ fn default_message(status: StatusCode) -> Option<(&'static str, &'static str)> {
 /// Renders error responses: Chinese HTML page, or JSON under `/api/`.
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let care = crate::templates::care_mode_from_headers(req.headers());
+    let care = crate::page::care_mode_from_headers(req.headers());
     let path = req.uri().path().to_owned();
     let resp = next.run(req).await;
     let status = resp.status();
@@ -184,7 +184,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         }
     };
     if status == StatusCode::UNAUTHORIZED && !is_api {
-        let next = urlencode(&path);
+        let next = crate::view::urls::urlencode(&path);
         return axum::response::Redirect::to(&format!("/admin/login?next={next}")).into_response();
     }
     if is_api {
@@ -199,7 +199,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
                 status => status.as_u16(),
                 message => info.message,
                 care => care,
-                site => crate::templates::ser(&crate::public::site_context(&state).await),
+                site => crate::templates::ser(&crate::site::site_context(&state).await),
             },
         )
         .unwrap_or_else(|_| {
@@ -220,18 +220,4 @@ fn has_own_body(resp: &Response) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"))
-}
-
-/// Percent-encodes a path for use in a query string.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char);
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -3,7 +3,12 @@
 //! [`router::build`] is the one route table. Handlers are thin: they parse input, call one
 //! store or domain operation and render a template. Cross-cutting rules each live in one
 //! module: [`auth`] (who may do what), [`csrf`] (form protection), [`error`] (status codes and
-//! the Chinese error page), [`templates`] (embedded templates overridable by a theme folder).
+//! the Chinese error page), [`templates`] (embedded templates overridable by a theme folder),
+//! [`page`] (the common page context), [`site`] (header and footer), [`view`] (addresses,
+//! formatting, masking), [`forms`] (reading forms and answering a step), [`download`] (sending
+//! stored files). Handler files (`public::*`, `admin::*`, `api::*`) import these shared
+//! modules rather than one another's helpers, so the crate's imports form a tree
+//! (`tests/module_graph.rs`).
 
 pub mod admin;
 pub mod api;
@@ -11,12 +16,17 @@ pub mod auth;
 pub mod cases;
 pub mod client_ip;
 pub mod csrf;
+pub mod download;
 pub mod error;
+pub mod forms;
 pub mod letters;
+pub mod page;
 pub mod public;
 pub mod router;
+pub mod site;
 pub mod state;
 pub mod templates;
+pub mod view;
 
 pub use error::WebError;
 pub use router::build as router;

@@ -8,14 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
-use minijinja::{Environment, Value, context};
+use minijinja::{Environment, Value};
 
 use crate::WebError;
-use crate::csrf::CsrfToken;
-use crate::state::AppState;
 
 /// `(name, source)` of every embedded template.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -407,108 +402,10 @@ pub fn ser<T: serde::Serialize + ?Sized>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-/// Name of the cookie that remembers the elder-friendly mode (关怀版).
-pub const CARE_COOKIE: &str = "gk_care";
-
-/// Whether the request asks for the elder-friendly mode.
-pub fn care_mode_from_headers(headers: &HeaderMap) -> bool {
-    crate::csrf::cookie(headers, CARE_COOKIE).is_some_and(|v| v == "1")
-}
-
-/// What every page needs to know about the request: the elder-friendly flag, the CSRF token
-/// for forms, the current path (for the mode switch) and the signed-in staff member, if any.
-#[derive(Debug, Clone)]
-pub struct PageCtx {
-    /// Elder-friendly mode.
-    pub care: bool,
-    /// Token to put in forms.
-    pub csrf_token: String,
-    /// Path and query of the current page.
-    pub path: String,
-    /// The signed-in staff member, when the route is a back-office one.
-    pub staff: Option<gongkai_store::users::Staff>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let staff = parts
-            .extensions
-            .get::<crate::auth::CurrentStaff>()
-            .map(|c| c.0.clone());
-        Ok(Self {
-            care: care_mode_from_headers(&parts.headers),
-            csrf_token: parts
-                .extensions
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
-            path: parts
-                .uri
-                .path_and_query()
-                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
-            staff,
-        })
-    }
-}
-
-impl AppState {
-    /// Renders a full page: the common context (site, mode, CSRF token, staff) plus `extra`.
-    pub async fn page(
-        &self,
-        ctx: &PageCtx,
-        name: &str,
-        extra: Value,
-    ) -> Result<axum::response::Response, WebError> {
-        self.page_with_status(ctx, axum::http::StatusCode::OK, name, extra)
-            .await
-    }
-
-    /// Renders a full page with a status other than 200 (a form shown again with errors).
-    pub async fn page_with_status(
-        &self,
-        ctx: &PageCtx,
-        status: axum::http::StatusCode,
-        name: &str,
-        extra: Value,
-    ) -> Result<axum::response::Response, WebError> {
-        use axum::response::IntoResponse;
-        let staff = ctx.staff.as_ref().map(|s| {
-            context! {
-                username => &s.username,
-                display_name => &s.display_name,
-                org_name => &s.org_name,
-                org_code => &s.org_code,
-                roles => s.role_labels(),
-                can => ser(&crate::auth::capabilities(s)),
-            }
-        });
-        let base = context! {
-            site => ser(&crate::public::site_context(self).await),
-            care => ctx.care,
-            csrf_token => &ctx.csrf_token,
-            current_path => &ctx.path,
-            staff => staff,
-        };
-        let html = self.render_template(name, context! { ..extra, ..base })?;
-        Ok((
-            status,
-            [(header::CACHE_CONTROL, "no-cache")],
-            axum::response::Html(html),
-        )
-            .into_response())
-    }
-
-    /// Renders a template with an explicit context.
-    pub fn render_template(&self, name: &str, ctx: Value) -> Result<String, WebError> {
-        self.templates.render(name, ctx)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use minijinja::context;
 
     #[test]
     fn every_embedded_template_parses() {

@@ -93,7 +93,7 @@ async fn comment(app: &App, id: i64, article: &str, body: &str) -> reqwest::Resp
 async fn search_total(base: &str, q: &str) -> u64 {
     let url = format!(
         "{base}/api/v1/search?q={}",
-        gongkai_web::error::urlencode(q)
+        gongkai_web::view::urls::urlencode(q)
     );
     let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
     v["total"].as_u64().unwrap_or(0)
@@ -313,7 +313,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
                 reqwest::get(format!(
                     "{}/api/v1/search?q={}",
                     app.base,
-                    gongkai_web::error::urlencode("城市绿化管理办法")
+                    gongkai_web::view::urls::urlencode("城市绿化管理办法")
                 ))
                 .await,
             )

@@ -10,6 +10,7 @@ mod consultations;
 mod http;
 mod mail;
 mod messages;
+mod module_graph;
 mod openapi;
 mod records;
 mod search;

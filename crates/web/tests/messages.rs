@@ -802,7 +802,7 @@ async fn statistics_count_by_department_and_month() {
 async fn search_total(base: &str, q: &str) -> (u64, String) {
     let url = format!(
         "{base}/api/v1/search?q={}",
-        gongkai_web::error::urlencode(q)
+        gongkai_web::view::urls::urlencode(q)
     );
     let text = must(must(reqwest::get(url).await).text().await);
     let v: serde_json::Value = must(serde_json::from_str(&text));

@@ -13,7 +13,7 @@ use support::{Session, must, spawn_app};
 async fn api_total(base: &str, q: &str) -> u64 {
     let url = format!(
         "{base}/api/v1/search?q={}",
-        gongkai_web::error::urlencode(q)
+        gongkai_web::view::urls::urlencode(q)
     );
     let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
     v["total"].as_u64().unwrap_or(0)
@@ -123,7 +123,7 @@ async fn published_records_are_found_within_a_second_and_withdrawn_ones_go() {
                     .get(format!(
                         "{}/search?q={}",
                         app.base,
-                        gongkai_web::error::urlencode(typed)
+                        gongkai_web::view::urls::urlencode(typed)
                     ))
                     .send()
                     .await,
@@ -163,7 +163,11 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
         "<script>alert(1)</script>",
         long.as_str(),
     ] {
-        let url = format!("{}/search?q={}", app.base, gongkai_web::error::urlencode(q));
+        let url = format!(
+            "{}/search?q={}",
+            app.base,
+            gongkai_web::view::urls::urlencode(q)
+        );
         let r = must(reqwest::get(url).await);
         assert_eq!(r.status(), StatusCode::OK, "{q:.20}");
         let html = must(r.text().await);
@@ -179,7 +183,7 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
             reqwest::get(format!(
                 "{}/api/v1/search?q={}",
                 app.base,
-                gongkai_web::error::urlencode(q)
+                gongkai_web::view::urls::urlencode(q)
             ))
             .await,
         );

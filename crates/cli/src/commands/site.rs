@@ -23,7 +23,7 @@ pub enum SiteCommand {
 
 /// Runs one `site` subcommand.
 pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
-    let keys = gongkai_web::public::SITE_SETTING_KEYS;
+    let keys = gongkai_web::site::SITE_SETTING_KEYS;
     match cmd {
         SiteCommand::Set { key, value } if key == "region" || key.starts_with("region.") => {
             // The region whose holidays count: checked against the calendar, then every

@@ -25,8 +25,9 @@ use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope_ids};
 use crate::client_ip::ClientIp;
 use crate::letters;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 pub use gongkai_domain::application::{NEAR_DUE_WORKING_DAYS, days_left};
 
@@ -196,7 +197,7 @@ async fn render_with(
     let proof: Vec<Value> = applications::files(&state.store, app.id)
         .await?
         .into_iter()
-        .map(|f| context! { id => f.id, name => f.file_name, size => crate::public::xxgk::human_size(f.size_bytes) })
+        .map(|f| context! { id => f.id, name => f.file_name, size => crate::view::format::human_size(f.size_bytes) })
         .collect();
     state
         .page_with_status(
@@ -579,5 +580,5 @@ pub async fn proof_file(
         .find(|f| f.id == file)
         .ok_or_else(|| WebError::NotFound("文件不存在".into()))?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
-    crate::public::files::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
+    crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }

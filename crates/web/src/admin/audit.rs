@@ -6,8 +6,8 @@ use gongkai_store::audit::{self, Verification};
 use minijinja::context;
 
 use crate::WebError;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::PageCtx;
 
 /// Verifies the chain and lists the 200 newest entries.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {

@@ -16,8 +16,9 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::auth::{CurrentStaff, scope, scope_ids};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// Whether next year's national schedule is missing while we are in its run-up (October on):
 /// deadlines that cross New Year cannot be computed until an administrator adds it.

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// The guide form as typed.

@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::public::zhengji::feedback_rows;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
@@ -352,7 +353,7 @@ async fn render(
     let files: Vec<Value> = consultations::files(&state.store, c.id)
         .await?
         .into_iter()
-        .map(|f| context! { name => f.file_name, size => crate::public::xxgk::human_size(f.size_bytes) })
+        .map(|f| context! { name => f.file_name, size => crate::view::format::human_size(f.size_bytes) })
         .collect();
     let decision = match c.decision_record_id {
         Some(rid) => records::get(&state.store, rid).await.ok().map(|r| {
@@ -376,7 +377,7 @@ async fn render(
                 period_over => now >= period.closes_at,
                 can_draft => staff.grants.allows(Permission::DraftRecords, &chain),
                 can_review => staff.grants.allows(Permission::ReviewRecords, &chain),
-                public_url => stored.is_public().then(|| crate::public::zhengji::url(c.id)),
+                public_url => stored.is_public().then(|| crate::view::urls::consultation_url(c.id)),
             },
         )
         .await
@@ -497,7 +498,7 @@ pub async fn upload(
             id,
             Err(StoreError::Conflict(format!(
                 "附件不能超过 {}",
-                crate::public::xxgk::human_size(state.config.max_upload_bytes as i64)
+                crate::view::format::human_size(state.config.max_upload_bytes as i64)
             ))),
         )
         .await;

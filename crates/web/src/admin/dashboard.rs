@@ -7,8 +7,8 @@ use minijinja::context;
 
 use crate::WebError;
 use crate::auth::CurrentStaff;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::PageCtx;
 
 /// Shows who is signed in, for which organisation and in which roles, with the site's counts.
 pub async fn show(

@@ -18,8 +18,9 @@ use crate::WebError;
 use crate::auth::{CurrentStaff, check_in};
 use crate::client_ip::ClientIp;
 use crate::letters;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// The site (top organisation) whose templates this member of staff edits: their own.
 async fn site_of(state: &AppState, staff: &Staff) -> Result<orgs::Organisation, WebError> {

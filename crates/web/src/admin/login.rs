@@ -12,8 +12,8 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::auth::{CurrentStaff, SESSION_COOKIE, session_token};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::PageCtx;
 
 /// Where to go after login.
 #[derive(Debug, Deserialize, Default)]

@@ -20,8 +20,9 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope_ids};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// The list view's filter.
 #[derive(Debug, Default, Deserialize)]
@@ -146,7 +147,7 @@ async fn render(
     let files: Vec<Value> = messages::files(&state.store, m.id)
         .await?
         .into_iter()
-        .map(|f| context! { id => f.id, name => f.file_name, size => crate::public::xxgk::human_size(f.size_bytes) })
+        .map(|f| context! { id => f.id, name => f.file_name, size => crate::view::format::human_size(f.size_bytes) })
         .collect();
     let site_chain = orgs::chain(&state.store, m.site_id).await?;
     let can_supervise = staff.grants.allows(Permission::Supervise, &site_chain);
@@ -280,7 +281,7 @@ pub async fn file(
         .into_iter()
         .find(|f| f.id == file)
         .ok_or_else(|| WebError::NotFound("未找到该附件".into()))?;
-    crate::public::files::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
+    crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }
 
 /// `GET /admin/messages/settings`: time limits per kind and the blocked words.

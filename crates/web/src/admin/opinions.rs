@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope, scope_ids};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// How a clock is shown.
@@ -232,7 +233,7 @@ async fn render(
         let record = match r.record_id {
             Some(rid) => records::get(&state.store, rid).await.ok().and_then(|rec| {
                 rec.index_no.as_deref().map(|i| {
-                    context! { title => rec.title.clone(), url => crate::public::xxgk::record_url(i) }
+                    context! { title => rec.title.clone(), url => crate::view::urls::record_url(i) }
                 })
             }),
             None => None,

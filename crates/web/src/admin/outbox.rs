@@ -14,8 +14,8 @@ use minijinja::context;
 use crate::WebError;
 use crate::auth::{CurrentStaff, scope_ids};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::PageCtx;
 
 /// `GET /admin/outbox`: failed and waiting mail of the sites in the staff member's scope.
 pub async fn list(

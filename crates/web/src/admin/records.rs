@@ -23,8 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// The record form as typed, so it can be shown again with its errors.
@@ -555,8 +556,8 @@ async fn show_record_page(
         .into_iter()
         .map(|a| {
             context! {
-                id => a.id, name => a.file_name, size => crate::public::xxgk::human_size(a.size_bytes),
-                kind => crate::public::xxgk::file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
+                id => a.id, name => a.file_name, size => crate::view::format::human_size(a.size_bytes),
+                kind => crate::download::file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
             }
         })
         .collect();
@@ -586,7 +587,7 @@ async fn show_record_page(
                 can_review => can_review && !is_author && r.status == RecordStatus::Pending,
                 author_waiting => is_author && r.status == RecordStatus::Pending,
                 can_manage_published => (can_draft || can_review) && r.status == RecordStatus::Published,
-                public_url => r.index_no.as_deref().map(crate::public::xxgk::record_url),
+                public_url => r.index_no.as_deref().map(crate::view::urls::record_url),
                 choices => choices(&site_themes(state, r.org_id).await?),
                 now_local => Utc::now().with_timezone(&beijing()).format("%Y-%m-%dT%H:%M").to_string(),
             },
@@ -980,7 +981,7 @@ pub async fn upload(
             if bytes.len() + chunk.len() > limit {
                 let msg = format!(
                     "附件不能超过 {}",
-                    crate::public::xxgk::human_size(limit as i64)
+                    crate::view::format::human_size(limit as i64)
                 );
                 return show_record(
                     &state,

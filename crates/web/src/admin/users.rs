@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_org, scope};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::error::record_field_error;
 

@@ -11,8 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
 use crate::api::envelope::ErrorBody;
-use crate::public::xxgk::{primary_site, record_url};
+use crate::site::primary_site;
 use crate::state::AppState;
+use crate::view::urls::record_url;
 
 /// Query of the list endpoint: the public listing's filters and pagination (all optional).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -269,7 +270,7 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|a| AttachmentOut {
-            url: format!("/files/{}/{}", a.id, crate::error::urlencode(&a.file_name)),
+            url: crate::view::urls::attachment_url(a.id, &a.file_name),
             file_name: a.file_name,
             kind: a.kind,
             sha256: a.sha256,

@@ -10,23 +10,10 @@ use gongkai_store::orgs;
 use gongkai_store::records::{self, PublicFilter};
 use minijinja::context;
 
-use super::xxgk::{primary_site, record_url};
 use crate::WebError;
+use crate::site::{base_url, primary_site};
 use crate::state::AppState;
-
-/// The absolute base URL of the request (for feed ids and sitemap locations).
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|s| *s == "https")
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
+use crate::view::urls::record_url;
 
 async fn feed(
     state: &AppState,
@@ -50,7 +37,7 @@ async fn feed(
             }
         })
         .collect();
-    let site = super::site_context(state).await;
+    let site = crate::site::site_context(state).await;
     let xml = state.render_template(
         "feed.xml",
         context! {
@@ -136,7 +123,7 @@ pub async fn sitemap(
         for c in
             gongkai_store::consultations::list_public(&state.store, site.id, Utc::now()).await?
         {
-            urls.push(context! { loc => super::zhengji::url(c.id) });
+            urls.push(context! { loc => crate::view::urls::consultation_url(c.id) });
         }
         let filter = PublicFilter {
             site_id: Some(site.id),

@@ -2,30 +2,13 @@
 
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_store::{attachments, records};
 
 use crate::WebError;
+use crate::download::send_blob;
 use crate::state::AppState;
-
-/// RFC 5987 encoding of a file name for `Content-Disposition`.
-pub fn disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        crate::error::urlencode(name).replace('/', "%2F")
-    )
-}
 
 /// Serves the bytes if the attachment's record is public.
 pub async fn download(
@@ -48,26 +31,4 @@ pub async fn download(
         header::HeaderValue::from_static("public, max-age=86400"),
     );
     Ok(resp)
-}
-
-/// A stored blob as a download with its original file name and the type of its stored kind
-/// (not cached: callers that serve public files add their own caching).
-pub async fn send_blob(
-    state: &AppState,
-    sha256: &str,
-    kind: &str,
-    file_name: &str,
-) -> Result<Response, WebError> {
-    let bytes = attachments::read_blob(&state.config.data_dir, sha256).await?;
-    let mime =
-        crate::public::xxgk::file_kind(kind).map_or("application/octet-stream", |k| k.mime());
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition(file_name)),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
 }

@@ -5,8 +5,9 @@ use axum::response::Response;
 use minijinja::context;
 
 use crate::WebError;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// Shows the home page with the site's organisations.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
@@ -40,7 +41,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
             .iter()
             .map(|m| {
                 context! {
-                    id => m.id, title => super::hudong::masked(m, &m.title),
+                    id => m.id, title => crate::view::privacy::masked(m, &m.title),
                     department => m.answering_org_name(), replied_on => ser(&m.replied_on),
                 }
             })

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// Most attachments one message may carry.
@@ -238,7 +239,7 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let upload = super::read_form_with_files::<WriteForm>(
+    let upload = crate::forms::upload::read_form_with_files::<WriteForm>(
         &state,
         multipart,
         "attachment",
@@ -259,7 +260,7 @@ pub async fn submit(
     };
     match result {
         Ok(mut new) => {
-            new.files = super::store_files(&state, upload.files).await?;
+            new.files = crate::forms::upload::store_files(&state, upload.files).await?;
             match store(&state, &new, &ip).await {
                 Ok(receipt) => {
                     state
@@ -296,15 +297,9 @@ pub struct PageQuery {
     page: Option<String>,
 }
 
-/// Masks the writer's name and every phone, ID number and e-mail address: the one function
-/// through which a message's text reaches anything public (pages, search).
-pub fn masked(m: &Message, text: &str) -> String {
-    rules::mask_public(text, &m.writer_name)
-}
-
 /// The public view of an exchange: personal data masked in title, message and reply.
 fn public_view(m: &Message) -> Value {
-    let mask = |t: &str| masked(m, t);
+    let mask = |t: &str| crate::view::privacy::masked(m, t);
     let kind = m.kind.label();
     let checked = m.rectify_checked_on.is_some();
     context! {

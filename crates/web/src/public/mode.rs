@@ -7,8 +7,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::page::CARE_COOKIE;
 use crate::state::AppState;
-use crate::templates::CARE_COOKIE;
 
 /// Query of the switch.
 #[derive(Debug, Deserialize)]

@@ -5,8 +5,9 @@ use axum::response::Response;
 use minijinja::context;
 
 use crate::WebError;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// Lists every organisation as a tree.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {

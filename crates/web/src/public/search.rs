@@ -13,8 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
 use crate::api::envelope::ErrorBody;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 
 /// The search form's parameters (all optional).
 #[derive(Debug, Default, Deserialize, Serialize, Clone, IntoParams)]
@@ -219,7 +220,7 @@ pub async fn page(
             "search.html",
             context! {
                 p => ser(&p), r => view, popular => popular, filtered => filtered,
-                unfiltered_url => format!("/search?q={}&nojump=1", crate::error::urlencode(&unfiltered.q)),
+                unfiltered_url => format!("/search?q={}&nojump=1", crate::view::urls::urlencode(&unfiltered.q)),
             },
         )
         .await
@@ -228,7 +229,7 @@ pub async fn page(
 /// `GET /search/advanced`: the advanced search form.
 pub async fn advanced(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?;
-    let site = crate::public::xxgk::primary_site(&state).await?;
+    let site = crate::site::primary_site(&state).await?;
     let themes = match &site {
         Some(s) => gongkai_store::themes::list(&state.store, s.id)
             .await?

@@ -16,8 +16,13 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
+use crate::download::file_kind;
+use crate::page::PageCtx;
+use crate::site::primary_site;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
+use crate::view::format::{date_of, day_of, human_size};
+use crate::view::urls::record_url;
 
 /// Records per listing page.
 pub const PER_PAGE: i64 = 20;
@@ -59,23 +64,6 @@ pub struct Line {
     summary: String,
 }
 
-/// The URL of a record page.
-pub fn record_url(index_no: &str) -> String {
-    gongkai_domain::urls::record(index_no)
-}
-
-/// Shows a storage timestamp as Beijing `YYYY-MM-DD`.
-pub fn date_of(stamp: &str) -> String {
-    parse_storage_timestamp(stamp)
-        .map(day_of)
-        .unwrap_or_default()
-}
-
-/// Shows an instant as its Beijing date, `YYYY-MM-DD`.
-pub fn day_of(t: DateTime<Utc>) -> String {
-    gongkai_domain::time::beijing_date(t).to_string()
-}
-
 /// A summary as a listing line.
 pub fn line(s: Summary) -> Line {
     Line {
@@ -89,11 +77,6 @@ pub fn line(s: Summary) -> Line {
         doc_number: s.doc_number,
         org_name: s.org_name,
     }
-}
-
-/// The root organisation whose portal this is (the first site).
-pub async fn primary_site(state: &AppState) -> Result<Option<orgs::Organisation>, WebError> {
-    Ok(orgs::sites(&state.store).await?.into_iter().next())
 }
 
 /// Resolves listing filters; unknown values are reported, not ignored silently.
@@ -454,7 +437,7 @@ pub async fn record(
         .into_iter()
         .map(|a| {
             context! {
-                name => &a.file_name, url => format!("/files/{}/{}", a.id, crate::error::urlencode(&a.file_name)),
+                name => &a.file_name, url => crate::view::urls::attachment_url(a.id, &a.file_name),
                 kind => file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
                 size => human_size(a.size_bytes),
             }
@@ -481,7 +464,7 @@ pub async fn record(
                 policy => policy.as_ref().map(|p| context! { title => &p.title, url => p.index_no.as_deref().map(record_url) }),
                 files => files,
                 consultation => consultation.map(|c| context! {
-                    title => c.title, url => crate::public::zhengji::url(c.id),
+                    title => c.title, url => crate::view::urls::consultation_url(c.id),
                     feedback_url => format!("/zhengji/{}/feedback", c.id),
                 }),
                 revisions => ser(&revisions),
@@ -498,25 +481,6 @@ pub async fn record(
     }
     h.insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(resp)
-}
-
-/// The attachment type stored as its extension code (`pdf`, `docx` …).
-pub fn file_kind(code: &str) -> Option<gongkai_content::FileKind> {
-    gongkai_content::FileKind::ALL
-        .into_iter()
-        .find(|k| k.extension() == code)
-}
-
-/// Bytes as people read them.
-pub fn human_size(bytes: i64) -> String {
-    let b = bytes as f64;
-    if b >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", b / 1024.0 / 1024.0)
-    } else if b >= 1024.0 {
-        format!("{:.0} KB", b / 1024.0)
-    } else {
-        format!("{bytes} 字节")
-    }
 }
 
 /// `GET /xxgk/zhinan/{code}`: an organisation's 政府信息公开指南 with the contact fields of 第十二条.

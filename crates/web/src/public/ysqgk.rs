@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// The application form as typed (also the JSON body of the API).
@@ -267,9 +268,17 @@ pub const MAX_PROOF_FILES: usize = 3;
 async fn read_multipart(
     state: &AppState,
     mp: Multipart,
-) -> Result<(ApplyForm, Vec<super::PendingFile>, Option<String>), WebError> {
+) -> Result<
+    (
+        ApplyForm,
+        Vec<crate::forms::upload::PendingFile>,
+        Option<String>,
+    ),
+    WebError,
+> {
     let upload =
-        super::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件").await?;
+        crate::forms::upload::read_form_with_files(state, mp, "proof", MAX_PROOF_FILES, "证明文件")
+            .await?;
     Ok((upload.form, upload.files, upload.file_error))
 }
 
@@ -301,7 +310,7 @@ pub async fn submit(
         Ok(mut new) => {
             allow_submission(&state, &ip).await?;
             // Only now, with the form valid and within the limit, are the files written.
-            new.files = super::store_files(&state, files).await?;
+            new.files = crate::forms::upload::store_files(&state, files).await?;
             let org = orgs::by_id(&state.store, new.org_id).await?;
             let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
             let app = applications::by_tracking_code(&state.store, &receipt.tracking_code).await?;

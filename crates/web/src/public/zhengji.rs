@@ -20,14 +20,11 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
 use crate::state::AppState;
-use crate::templates::{PageCtx, ser};
+use crate::templates::ser;
+use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
-
-/// The public address of a consultation.
-pub fn url(id: i64) -> String {
-    gongkai_domain::urls::consultation(id)
-}
 
 fn not_found() -> WebError {
     WebError::NotFound("未找到该征求意见，可能尚未发布或地址有误。".into())
@@ -51,7 +48,7 @@ pub fn summary_view(c: &Consultation, comments: &[Comment], now: DateTime<Utc>) 
     let status = c.effective_status(now);
     let days_left = (status == ConsultationStatus::Open).then(|| (c.closes_at - now).num_days());
     context! {
-        id => c.id, url => url(c.id), title => &c.title, org_name => &c.org_name,
+        id => c.id, url => consultation_url(c.id), title => &c.title, org_name => &c.org_name,
         status => status.label(), status_code => status.code(),
         opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
         days_left => days_left,
@@ -65,7 +62,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
     let now = Utc::now();
     let mut open = Vec::new();
     let mut closed = Vec::new();
-    if let Some(site) = super::xxgk::primary_site(&state).await? {
+    if let Some(site) = crate::site::primary_site(&state).await? {
         for c in consultations::list_public(&state.store, site.id, now).await? {
             let comments = consultations::comments(&state.store, c.id).await?;
             let view = summary_view(&c, &comments, now);
@@ -165,8 +162,8 @@ async fn render_show(
         .into_iter()
         .map(|f| {
             context! {
-                name => &f.file_name, url => format!("/zhengji/files/{}/{}", f.id, crate::error::urlencode(&f.file_name)),
-                size => super::xxgk::human_size(f.size_bytes),
+                name => &f.file_name, url => format!("/zhengji/files/{}/{}", f.id, crate::view::urls::urlencode(&f.file_name)),
+                size => crate::view::format::human_size(f.size_bytes),
             }
         })
         .collect();
@@ -353,7 +350,7 @@ pub async fn feedback(
             .filter(|r| r.is_public(now))
             .and_then(|r| {
                 r.index_no.as_deref().map(
-                    |i| context! { title => r.title.clone(), url => super::xxgk::record_url(i) },
+                    |i| context! { title => r.title.clone(), url => crate::view::urls::record_url(i) },
                 )
             }),
         None => None,
@@ -433,7 +430,7 @@ pub async fn lookup(
             context! {
                 code => code,
                 m => context! {
-                    title => &c.title, url => url(c.id), article => article, body => &m.body,
+                    title => &c.title, url => consultation_url(c.id), article => article, body => &m.body,
                     at => display_minute(m.created_at),
                     moderation => m.moderation.label(),
                     rejected => m.moderation == Moderation::Rejected, reason => &m.reject_reason,
@@ -458,13 +455,13 @@ pub async fn file(
         .await
         .map_err(|_| gone())?;
     let bytes = attachments::read_blob(&state.config.data_dir, &f.sha256).await?;
-    let mime = super::xxgk::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
+    let mime = crate::download::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                super::files::disposition(&f.file_name),
+                crate::download::disposition(&f.file_name),
             ),
         ],
         bytes,
@@ -475,7 +472,7 @@ pub async fn file(
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
 pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     let now = Utc::now();
-    let site = super::xxgk::primary_site(&state).await?;
+    let site = crate::site::primary_site(&state).await?;
     let list = match &site {
         Some(s) => consultations::list_public(&state.store, s.id, now).await?,
         None => Vec::new(),
@@ -485,7 +482,7 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .take(50)
         .map(|c| {
             context! {
-                title => &c.title, url => url(c.id), updated => c.opens_at.to_rfc3339(), org_name => &c.org_name,
+                title => &c.title, url => consultation_url(c.id), updated => c.opens_at.to_rfc3339(), org_name => &c.org_name,
                 summary => format!("征求意见时间：{} 至 {}。{}", display_minute(c.opens_at), display_minute(c.closes_at), c.background.chars().take(200).collect::<String>()),
             }
         })
@@ -494,11 +491,11 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .first()
         .map(|c| c.opens_at.to_rfc3339())
         .unwrap_or_else(|| now.to_rfc3339());
-    let site_name = super::site_context(&state).await.name;
+    let site_name = crate::site::site_context(&state).await.name;
     let xml = state.render_template(
         "feed.xml",
         context! {
-            title => format!("征求意见 - {site_name}"), base => super::feeds::base_url(&headers),
+            title => format!("征求意见 - {site_name}"), base => crate::site::base_url(&headers),
             self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
             updated => updated, author => site_name, entries => entries,
         },

@@ -1,0 +1,56 @@
+//! Sending stored files: the type of a stored kind, the `Content-Disposition` with the original
+//! name, and the bytes from the blob store.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use gongkai_store::attachments;
+
+use crate::WebError;
+use crate::state::AppState;
+use crate::view::urls::urlencode;
+
+/// The attachment type stored as its extension code (`pdf`, `docx` …).
+pub fn file_kind(code: &str) -> Option<gongkai_content::FileKind> {
+    gongkai_content::FileKind::ALL
+        .into_iter()
+        .find(|k| k.extension() == code)
+}
+
+/// RFC 5987 encoding of a file name for `Content-Disposition`.
+pub fn disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencode(name).replace('/', "%2F")
+    )
+}
+
+/// A stored blob as a download with its original file name and the type of its stored kind
+/// (not cached: callers that serve public files add their own caching).
+pub async fn send_blob(
+    state: &AppState,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+) -> Result<Response, WebError> {
+    let bytes = attachments::read_blob(&state.config.data_dir, sha256).await?;
+    let mime = file_kind(kind).map_or("application/octet-stream", |k| k.mime());
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition(file_name)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,3 @@
+//! Forms: reading them (with files) and answering a submitted step.
+
+pub mod upload;

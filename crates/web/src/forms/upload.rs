@@ -1,0 +1,139 @@
+//! Public multipart forms with attached files: text fields bounded in size, files checked by
+//! content and held in memory until the rest of the form is valid.
+
+use axum::extract::Multipart;
+use gongkai_store::cases::AttachedFile;
+use serde::de::DeserializeOwned;
+
+use crate::WebError;
+use crate::state::AppState;
+use crate::view::format::human_size;
+
+/// A public multipart form as read: its text fields, the accepted files, and what was wrong
+/// with a refused file.
+pub struct Upload<T> {
+    /// The text fields.
+    pub form: T,
+    /// Files accepted, not yet stored: [`store_files`] writes them once the form is valid, so a
+    /// refused form leaves nothing behind.
+    pub files: Vec<PendingFile>,
+    /// Why a file was refused, for the form to show beside the file field.
+    pub file_error: Option<String>,
+}
+
+/// A file that passed the checks, held in memory until the form is accepted.
+#[derive(Debug)]
+pub struct PendingFile {
+    /// What will be recorded (its sha256 is already computed).
+    pub file: AttachedFile,
+    bytes: axum::body::Bytes,
+}
+
+/// Writes accepted files to the blob store (content-addressed, fsync'd) and returns their
+/// records; called only after the rest of the form was validated.
+pub async fn store_files(
+    state: &AppState,
+    files: Vec<PendingFile>,
+) -> Result<Vec<AttachedFile>, WebError> {
+    let mut out = Vec::with_capacity(files.len());
+    for pending in files {
+        let sha256 =
+            gongkai_store::attachments::store_blob(&state.config.data_dir, &pending.bytes).await?;
+        out.push(AttachedFile {
+            sha256,
+            ..pending.file
+        });
+    }
+    Ok(out)
+}
+
+/// The most bytes one text field of a public form may carry (the longest field, a
+/// description of 5 000 characters, is about 15 KB in UTF-8).
+pub const MAX_TEXT_FIELD_BYTES: usize = 64 * 1024;
+
+/// Reads a public multipart form whose files arrive in `file_field` (at most `max_files`).
+/// Files are type-checked by content (PDF, images, Word/Excel; archives refused) and held to
+/// the configured size limit; they are stored only by [`store_files`]. A text field larger than
+/// [`MAX_TEXT_FIELD_BYTES`] refuses the whole form (413) without keeping it in memory.
+pub async fn read_form_with_files<T: DeserializeOwned>(
+    state: &AppState,
+    mut mp: Multipart,
+    file_field: &str,
+    max_files: usize,
+    what: &str,
+) -> Result<Upload<T>, WebError> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut files = Vec::new();
+    let mut file_error = None;
+    let mut oversized = false;
+    let bad = |_| WebError::BadRequest("提交的数据不完整，请重试".into());
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != file_field {
+            // Read the text chunk by chunk; past the cap, the rest is read and dropped so the
+            // client still gets the answer.
+            let mut buf: Vec<u8> = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if !oversized && buf.len() + chunk.len() <= MAX_TEXT_FIELD_BYTES {
+                    buf.extend_from_slice(&chunk);
+                } else {
+                    oversized = true;
+                    buf.clear();
+                }
+            }
+            if !oversized {
+                let value = String::from_utf8(buf)
+                    .map_err(|_| WebError::BadRequest("提交的文字编码不正确，请重试".into()))?;
+                fields.push((name, value));
+            }
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or_default().trim().to_owned();
+        let bytes = field.bytes().await.map_err(bad)?;
+        if bytes.is_empty() && file_name.is_empty() {
+            continue;
+        }
+        if files.len() >= max_files {
+            file_error = Some(format!("最多上传 {max_files} 个{what}"));
+            continue;
+        }
+        if bytes.len() > state.config.max_upload_bytes {
+            file_error = Some(format!(
+                "{what}不能超过 {}",
+                human_size(state.config.max_upload_bytes as i64)
+            ));
+            continue;
+        }
+        match gongkai_content::sniff(&bytes, &file_name) {
+            Ok(kind) if !kind.is_archive() => {
+                let sha256 = gongkai_store::attachments::sha256_hex(&bytes);
+                files.push(PendingFile {
+                    file: AttachedFile {
+                        id: 0,
+                        sha256,
+                        file_name,
+                        kind: kind.extension().to_owned(),
+                        size_bytes: bytes.len() as i64,
+                    },
+                    bytes,
+                });
+            }
+            Ok(_) => file_error = Some(format!("{what}不接受压缩包，请上传 PDF、图片或 Word 文档")),
+            Err(e) => file_error = Some(e.to_string()),
+        }
+    }
+    if oversized {
+        return Err(WebError::TooLarge(format!(
+            "填写的内容过长（单项不能超过 {} KB），申请未保存。请精简后重新提交。",
+            MAX_TEXT_FIELD_BYTES / 1024
+        )));
+    }
+    let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
+    let form: T = serde_urlencoded::from_str(&encoded)
+        .map_err(|_| WebError::BadRequest("提交的数据格式不正确".into()))?;
+    Ok(Upload {
+        form,
+        files,
+        file_error,
+    })
+}
