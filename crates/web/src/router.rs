@@ -127,51 +127,73 @@ pub fn build(state: AppState) -> Router {
             "/admin/records/new",
             guarded(
                 Permission::DraftRecords,
-                get(admin::records::new_form).post(admin::records::create),
+                get(admin::records::form::new_form).post(admin::records::form::create),
             ),
         )
         .route(
             "/admin/records/{id}",
             guarded(
                 Permission::EnterBackOffice,
-                get(admin::records::show).post(admin::records::update),
+                get(admin::records::show).post(admin::records::form::update),
             ),
         )
         .route(
             "/admin/records/{id}/edit",
-            guarded(Permission::DraftRecords, get(admin::records::edit_form)),
+            guarded(
+                Permission::DraftRecords,
+                get(admin::records::form::edit_form),
+            ),
         )
         .route(
             "/admin/records/{id}/submit",
-            guarded(Permission::DraftRecords, post(admin::records::submit)),
+            guarded(
+                Permission::DraftRecords,
+                post(admin::records::workflow::submit),
+            ),
         )
         .route(
             "/admin/records/{id}/review",
-            guarded(Permission::ReviewRecords, post(admin::records::review)),
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::records::workflow::review),
+            ),
         )
         .route(
             "/admin/records/{id}/revise",
-            guarded(Permission::DraftRecords, post(admin::records::revise)),
+            guarded(
+                Permission::DraftRecords,
+                post(admin::records::workflow::revise),
+            ),
         )
         .route(
             "/admin/records/{id}/withdraw",
-            guarded(Permission::ReviewRecords, post(admin::records::withdraw)),
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::records::workflow::withdraw),
+            ),
         )
         .route(
             "/admin/records/{id}/validity",
-            guarded(Permission::DraftRecords, post(admin::records::set_validity)),
+            guarded(
+                Permission::DraftRecords,
+                post(admin::records::workflow::set_validity),
+            ),
         )
         .route(
             "/admin/records/{id}/attachments",
-            guarded(Permission::DraftRecords, post(admin::records::upload)).layer(
-                DefaultBodyLimit::max(state.config.max_upload_bytes + 64 * 1024),
-            ),
+            guarded(
+                Permission::DraftRecords,
+                post(admin::records::files::upload),
+            )
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 64 * 1024,
+            )),
         )
         .route(
             "/admin/records/{id}/attachments/{attachment}/delete",
             guarded(
                 Permission::DraftRecords,
-                post(admin::records::remove_attachment),
+                post(admin::records::files::remove_attachment),
             ),
         )
         .route(
@@ -202,27 +224,30 @@ pub fn build(state: AppState) -> Router {
         )
         .route(
             "/admin/applications/{id}/events",
-            guarded(Permission::HandleCases, post(admin::applications::event)),
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::events::event),
+            ),
         )
         .route(
             "/admin/applications/{id}/reply-draft",
             guarded(
                 Permission::HandleCases,
-                get(admin::applications::reply_draft),
+                get(admin::applications::replies::reply_draft),
             ),
         )
         .route(
             "/admin/applications/{id}/letters/{file}",
             guarded(
                 Permission::HandleCases,
-                get(admin::applications::letter_pdf),
+                get(admin::applications::replies::letter_pdf),
             ),
         )
         .route(
             "/admin/applications/{id}/proactive",
             guarded(
                 Permission::HandleCases,
-                post(admin::applications::propose_proactive),
+                post(admin::applications::replies::propose_proactive),
             ),
         )
         .route(
@@ -300,7 +325,8 @@ pub fn build(state: AppState) -> Router {
             "/admin/zhengji/new",
             guarded(
                 Permission::DraftRecords,
-                get(admin::consultations::new_form).post(admin::consultations::create),
+                get(admin::consultations::draft::new_form)
+                    .post(admin::consultations::draft::create),
             ),
         )
         .route(
@@ -311,14 +337,19 @@ pub fn build(state: AppState) -> Router {
             "/admin/zhengji/{id}/edit",
             guarded(
                 Permission::DraftRecords,
-                get(admin::consultations::edit_form).post(admin::consultations::update),
+                get(admin::consultations::draft::edit_form)
+                    .post(admin::consultations::draft::update),
             ),
         )
         .route(
             "/admin/zhengji/{id}/attachments",
-            guarded(Permission::DraftRecords, post(admin::consultations::upload)).layer(
-                DefaultBodyLimit::max(state.config.max_upload_bytes + 64 * 1024),
-            ),
+            guarded(
+                Permission::DraftRecords,
+                post(admin::consultations::draft::upload),
+            )
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 64 * 1024,
+            )),
         )
         .route(
             "/admin/zhengji/{id}/status",
@@ -331,21 +362,22 @@ pub fn build(state: AppState) -> Router {
             "/admin/zhengji/{id}/comments/{comment}",
             guarded(
                 Permission::ReviewRecords,
-                post(admin::consultations::moderate),
+                post(admin::consultations::feedback::moderate),
             ),
         )
         .route(
             "/admin/zhengji/{id}/feedback",
             guarded(
                 Permission::ReviewRecords,
-                get(admin::consultations::feedback_form).post(admin::consultations::feedback_save),
+                get(admin::consultations::feedback::feedback_form)
+                    .post(admin::consultations::feedback::feedback_save),
             ),
         )
         .route(
             "/admin/zhengji/{id}/decision",
             guarded(
                 Permission::ReviewRecords,
-                post(admin::consultations::link_decision),
+                post(admin::consultations::feedback::link_decision),
             ),
         )
         .route(

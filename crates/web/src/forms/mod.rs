@@ -1,3 +1,3 @@
-//! Forms: reading them (with files) and answering a submitted step.
+//! Forms: reading public multipart forms with their files.
 
 pub mod upload;

@@ -1,0 +1,266 @@
+//! The steps of handling an application (受理、补正、延期、转办、答复 …) as one form of events.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use gongkai_domain::application::{ClockEvent, FeeBasis, Outcome, fee, payment_deadline};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::beijing_date;
+use gongkai_store::applications::{self, Application};
+use gongkai_store::{Actor, StoreError, calendar, orgs};
+use serde::Deserialize;
+
+use super::{load, render};
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::letters;
+use crate::page::PageCtx;
+use crate::state::AppState;
+
+/// The event form: `kind` chooses the event; the other fields as it needs.
+#[derive(Debug, Default, Deserialize)]
+pub struct EventForm {
+    #[serde(default)]
+    pub(super) kind: String,
+    #[serde(default)]
+    pub(super) on: String,
+    #[serde(default)]
+    pub(super) deadline: String,
+    #[serde(default)]
+    pub(super) what: String,
+    #[serde(default)]
+    pub(super) party: String,
+    #[serde(default)]
+    pub(super) days: String,
+    #[serde(default)]
+    pub(super) reason: String,
+    #[serde(default)]
+    pub(super) fee_by: String,
+    #[serde(default)]
+    pub(super) pages: String,
+    #[serde(default)]
+    pub(super) to: String,
+    #[serde(default)]
+    pub(super) outcome: String,
+    #[serde(default)]
+    pub(super) letter: String,
+}
+
+/// The day a step happened: today when not given, never later than today (the rules that wait
+/// for a deadline — （六）1, （六）2, a consultation's 15 days — judge by this date).
+pub(super) fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
+    let today = beijing_date(Utc::now());
+    if raw.trim().is_empty() {
+        return Ok(today);
+    }
+    let on = gongkai_domain::record::parse_date("on", raw)?;
+    if on > today {
+        return Err(WebError::BadRequest(format!(
+            "办理日期 {on} 晚于今天，请填写实际办理的日期"
+        )));
+    }
+    Ok(on)
+}
+
+/// `POST /admin/applications/{id}/events`: records one clock event (audited), with its letter.
+pub async fn event(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<EventForm>,
+) -> Result<Response, WebError> {
+    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let on = date_or_today(&f.on)?;
+    let cal = calendar::load(&state.store).await?;
+    let built: Result<(ClockEvent, Option<applications::NewLetter>), WebError> =
+        match f.kind.as_str() {
+            "register" => Ok((ClockEvent::Registered { on }, None)),
+            "correction" => {
+                let deadline = if f.deadline.trim().is_empty() {
+                    cal.due_date(on, 15, None)
+                        .map_err(|e| WebError::BadRequest(e.to_string()))?
+                } else {
+                    gongkai_domain::record::parse_date("deadline", &f.deadline)?
+                };
+                let (t, b) = letters::correction(&app, on, deadline, &f.what);
+                Ok((
+                    ClockEvent::CorrectionRequested {
+                        on,
+                        deadline,
+                        what: f.what.trim().to_owned(),
+                    },
+                    Some(("correction".into(), t, b)),
+                ))
+            }
+            "correction_received" => Ok((ClockEvent::CorrectionReceived { on }, None)),
+            "third_party" => Ok((
+                ClockEvent::ThirdPartyConsultation {
+                    on,
+                    party: f.party.trim().to_owned(),
+                },
+                None,
+            )),
+            "third_party_answered" => Ok((ClockEvent::ThirdPartyAnswered { on }, None)),
+            "agency" => Ok((
+                ClockEvent::AgencyConsultation {
+                    on,
+                    agency: f.party.trim().to_owned(),
+                },
+                None,
+            )),
+            "agency_answered" => Ok((ClockEvent::AgencyAnswered { on }, None)),
+            "extend" => {
+                // Only the head of the disclosure office may extend (第三十三条); one place decides.
+                check_in(
+                    &staff,
+                    Permission::ApproveExtensions,
+                    &orgs::chain(&state.store, app.org_id).await?,
+                )?;
+                let days: u32 = f
+                    .days
+                    .trim()
+                    .parse()
+                    .map_err(|_| WebError::BadRequest("请填写延长的工作日数".into()))?;
+                let e = ClockEvent::Extended {
+                    working_days: days,
+                    on,
+                    reason: f.reason.trim().to_owned(),
+                };
+                let mut evs: Vec<ClockEvent> = applications::events(&state.store, id)
+                    .await?
+                    .into_iter()
+                    .map(|e| e.event)
+                    .collect();
+                evs.push(e.clone());
+                let site = orgs::by_id(&state.store, app.site_id).await?;
+                let region = applications::region_of_site(&state.store, &site.code).await?;
+                let due = applications::reckon(&app, &evs, &cal, region)
+                    .ok()
+                    .and_then(|r| r.due_date());
+                let (t, b) = letters::extension(&app, on, days, &f.reason, due);
+                Ok((e, Some(("extension".into(), t, b))))
+            }
+            "fee" => {
+                let basis = if f.fee_by == "volume" {
+                    FeeBasis::Volume {
+                        pages: f
+                            .pages
+                            .trim()
+                            .parse()
+                            .map_err(|_| WebError::BadRequest("请填写页数".into()))?,
+                    }
+                } else {
+                    FeeBasis::Piece {
+                        nth: applications::nth_this_month(&state.store, &app).await?,
+                    }
+                };
+                let (amount, basis_text) = fee(basis);
+                let site = orgs::by_id(&state.store, app.site_id).await?;
+                let region = applications::region_of_site(&state.store, &site.code).await?;
+                let pay_by = payment_deadline(on, &cal, region.as_ref())
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let (t, b) = letters::fee(&app, on, amount, &basis_text, pay_by);
+                Ok((
+                    ClockEvent::FeeNotice {
+                        on,
+                        amount_yuan: amount,
+                        basis: basis_text,
+                        pay_by: Some(pay_by),
+                    },
+                    Some(("fee".into(), t, b)),
+                ))
+            }
+            "fee_paid" => Ok((ClockEvent::FeePaid { on }, None)),
+            "transfer" => {
+                let code = gongkai_domain::org::OrgCode::parse(&f.to)
+                    .map_err(|_| WebError::BadRequest("请选择负责公开该信息的机构".into()))?;
+                let to = orgs::by_code(&state.store, &code).await?;
+                let guide = gongkai_store::guides::get(&state.store, to.id).await?;
+                let contact = guide
+                    .map(|g| format!("{} {}", g.phone, g.address))
+                    .unwrap_or_default();
+                let (t, b) = letters::transfer(&app, on, &to.name, &contact);
+                Ok((
+                    ClockEvent::Transferred {
+                        on,
+                        to: to.code.clone(),
+                    },
+                    Some(("transfer".into(), t, b)),
+                ))
+            }
+            "reply" => {
+                let outcome = Outcome::parse(&f.outcome)
+                    .map_err(|_| WebError::BadRequest("请选择答复类型".into()))?;
+                let body = if f.letter.trim().is_empty() {
+                    letters::reply_draft(&state, &app, outcome, on).await?
+                } else {
+                    f.letter.trim().replace("\r\n", "\n")
+                };
+                Ok((
+                    ClockEvent::Replied { on, outcome },
+                    Some(("reply".into(), letters::REPLY_TITLE.into(), body)),
+                ))
+            }
+            _ => Err(WebError::BadRequest("未知的办理操作".into())),
+        };
+    let (event, letter) = match built {
+        Ok(x) => x,
+        Err(e @ WebError::Forbidden(_)) => return Err(e),
+        Err(e) => {
+            return render(
+                &state,
+                &ctx,
+                &staff,
+                &app,
+                StatusCode::BAD_REQUEST,
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    match applications::record_event(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        &event,
+        letter,
+    )
+    .await
+    {
+        Ok(updated) => {
+            // A transfer forwards the application to the responsible organisation.
+            if let ClockEvent::Transferred { to, .. } = &event {
+                forward(&state, &updated, to).await?;
+            }
+            Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
+        }
+        Err(StoreError::Domain(e)) => {
+            render(
+                &state,
+                &ctx,
+                &staff,
+                &app,
+                StatusCode::CONFLICT,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(StoreError::Conflict(msg)) => {
+            render(&state, &ctx, &staff, &app, StatusCode::CONFLICT, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates the forwarded application at the receiving organisation, received today.
+pub(super) async fn forward(state: &AppState, app: &Application, to: &str) -> Result<(), WebError> {
+    let code = gongkai_domain::org::OrgCode::parse(to)?;
+    let org = orgs::by_code(&state.store, &code).await?;
+    gongkai_store::applications::forward(&state.store, app, org.id).await?;
+    Ok(())
+}

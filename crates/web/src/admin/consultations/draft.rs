@@ -1,0 +1,350 @@
+//! Drafting a consultation: the form (new and edit), its validation, saving it, and the
+//! draft's files.
+
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::consultation::{self as rules, Period};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::{form_minute, parse_beijing_minute};
+use gongkai_store::cases::AttachedFile;
+use gongkai_store::consultations::{self, NewConsultation};
+use gongkai_store::users::Staff;
+use gongkai_store::{Actor, StoreError};
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use super::{after, load};
+use crate::WebError;
+use crate::auth::{CurrentStaff, scope};
+use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
+use crate::state::AppState;
+use crate::templates::ser;
+use gongkai_domain::FieldErrors;
+
+/// The draft form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct DraftForm {
+    #[serde(default)]
+    pub(super) org: String,
+    #[serde(default)]
+    pub(super) title: String,
+    #[serde(default)]
+    pub(super) draft_text: String,
+    #[serde(default)]
+    pub(super) background: String,
+    #[serde(default)]
+    pub(super) basis: String,
+    #[serde(default)]
+    pub(super) main_content: String,
+    #[serde(default)]
+    pub(super) contact: String,
+    #[serde(default)]
+    pub(super) opens_at: String,
+    #[serde(default)]
+    pub(super) closes_at: String,
+    #[serde(default)]
+    pub(super) short_reason: String,
+}
+
+pub(super) async fn render_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    status: StatusCode,
+    form: &DraftForm,
+    errors: &FieldErrors,
+    action: &str,
+) -> Result<Response, WebError> {
+    let orgs = scope(state, staff, Permission::DraftRecords).await?;
+    let preview: Vec<Value> = rules::split_articles(&form.draft_text)
+        .iter()
+        .filter(|u| u.kind == rules::UnitKind::Article)
+        .map(|u| context! { label => &u.label })
+        .collect();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/consultation_form.html",
+            context! {
+                form => ser(form), errors => ser(errors), orgs => ser(&orgs), action => action,
+                min_days => rules::MIN_PERIOD_DAYS, articles => preview,
+            },
+        )
+        .await
+}
+
+/// `GET /admin/zhengji/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let form = DraftForm {
+        org: staff.org_code.clone(),
+        opens_at: form_minute(now),
+        closes_at: form_minute(Period::default_closing(now)),
+        ..DraftForm::default()
+    };
+    render_form(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+        "/admin/zhengji/new",
+    )
+    .await
+}
+
+pub(super) async fn parse_form(
+    state: &AppState,
+    staff: &Staff,
+    f: &DraftForm,
+) -> Result<Result<NewConsultation, FieldErrors>, WebError> {
+    let mut e = FieldErrors::new();
+    let org = scope(state, staff, Permission::DraftRecords)
+        .await?
+        .into_iter()
+        .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
+    if org.is_none() {
+        e.insert("org", "请选择您有权起草的机构".into());
+    }
+    let title = f.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        e.insert("title", "请填写草案名称（不超过 200 个字）".into());
+    }
+    if f.draft_text.trim().chars().count() < 10 {
+        e.insert("draft_text", "请填写草案全文".into());
+    }
+    if f.background.trim().is_empty() {
+        e.insert("background", "请填写起草背景".into());
+    }
+    if f.basis.trim().is_empty() {
+        e.insert("basis", "请填写起草依据".into());
+    }
+    if f.main_content.trim().is_empty() {
+        e.insert("main_content", "请填写主要内容".into());
+    }
+    let opens = parse_beijing_minute(&f.opens_at);
+    if opens.is_none() {
+        e.insert("opens_at", "请填写开始时间（年-月-日 时:分）".into());
+    }
+    let closes = parse_beijing_minute(&f.closes_at);
+    if closes.is_none() {
+        e.insert("closes_at", "请填写截止时间（年-月-日 时:分）".into());
+    }
+    let period = match (opens, closes) {
+        (Some(o), Some(c)) => Period::parse(o, c, &f.short_reason)
+            .map_err(|err| gongkai_domain::error::record_field_error(&mut e, err))
+            .ok(),
+        _ => None,
+    };
+    Ok(match (e.is_empty(), org, period) {
+        (true, Some(org), Some(period)) => Ok(NewConsultation {
+            org_id: org.id,
+            title: title.to_owned(),
+            draft_text: f.draft_text.trim().to_owned(),
+            background: f.background.trim().to_owned(),
+            basis: f.basis.trim().to_owned(),
+            main_content: f.main_content.trim().to_owned(),
+            contact: f.contact.trim().to_owned(),
+            period,
+        }),
+        _ => Err(e),
+    })
+}
+
+/// `POST /admin/zhengji/new`: creates the draft.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<DraftForm>,
+) -> Result<Response, WebError> {
+    match parse_form(&state, &staff, &f).await? {
+        Ok(new) => {
+            let id = consultations::create(
+                &state.store,
+                &Actor::user(&staff.username, &ip),
+                Some(staff.id),
+                &new,
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response())
+        }
+        Err(errors) => {
+            render_form(
+                &state,
+                &ctx,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                &f,
+                &errors,
+                "/admin/zhengji/new",
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /admin/zhengji/{id}/edit`: the draft form filled in (drafts only).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let c = load(&state, &staff, id, Permission::DraftRecords).await?;
+    let form = DraftForm {
+        org: c.org_code.clone(),
+        title: c.title.clone(),
+        draft_text: c.draft_text.clone(),
+        background: c.background.clone(),
+        basis: c.basis.clone(),
+        main_content: c.main_content.clone(),
+        contact: c.contact.clone(),
+        opens_at: form_minute(c.opens_at),
+        closes_at: form_minute(c.closes_at),
+        short_reason: c.short_reason.clone(),
+    };
+    let action = format!("/admin/zhengji/{id}/edit");
+    render_form(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+        &action,
+    )
+    .await
+}
+
+/// `POST /admin/zhengji/{id}/edit`: saves the draft.
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<DraftForm>,
+) -> Result<Response, WebError> {
+    load(&state, &staff, id, Permission::DraftRecords).await?;
+    match parse_form(&state, &staff, &f).await? {
+        Ok(new) => {
+            consultations::update_draft(&state.store, &Actor::user(&staff.username, &ip), id, &new)
+                .await?;
+            Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response())
+        }
+        Err(errors) => {
+            let action = format!("/admin/zhengji/{id}/edit");
+            render_form(
+                &state,
+                &ctx,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                &f,
+                &errors,
+                &action,
+            )
+            .await
+        }
+    }
+}
+
+/// Longest attachment file name kept (characters).
+pub(super) const MAX_FILE_NAME: usize = 200;
+
+/// `POST /admin/zhengji/{id}/attachments?csrf_token=…` (multipart): adds an attachment to a draft.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    load(&state, &staff, id, Permission::DraftRecords).await?;
+    let bad = |_| WebError::BadRequest("上传的数据不完整，请重试".into());
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name: String = field
+            .file_name()
+            .unwrap_or("附件")
+            .trim()
+            .chars()
+            .take(MAX_FILE_NAME)
+            .collect();
+        let bytes = field.bytes().await.map_err(bad)?;
+        file = Some((name, bytes));
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return after(
+            &state,
+            &ctx,
+            &staff,
+            id,
+            Err(StoreError::Conflict("请选择要上传的文件".into())),
+        )
+        .await;
+    };
+    if bytes.len() > state.config.max_upload_bytes {
+        return after(
+            &state,
+            &ctx,
+            &staff,
+            id,
+            Err(StoreError::Conflict(format!(
+                "附件不能超过 {}",
+                crate::view::format::human_size(state.config.max_upload_bytes as i64)
+            ))),
+        )
+        .await;
+    }
+    let kind = match gongkai_content::sniff(&bytes, &name) {
+        Ok(k) if !k.is_archive() || state.config.allow_zip => k,
+        Ok(_) => {
+            return after(
+                &state,
+                &ctx,
+                &staff,
+                id,
+                Err(StoreError::Conflict("不接受压缩包".into())),
+            )
+            .await;
+        }
+        Err(e) => {
+            return after(
+                &state,
+                &ctx,
+                &staff,
+                id,
+                Err(StoreError::Conflict(e.to_string())),
+            )
+            .await;
+        }
+    };
+    let sha256 = gongkai_store::attachments::store_blob(&state.config.data_dir, &bytes).await?;
+    let f = AttachedFile {
+        id: 0,
+        sha256,
+        file_name: name,
+        kind: kind.extension().to_owned(),
+        size_bytes: bytes.len() as i64,
+    };
+    let r = consultations::add_file(&state.store, &Actor::user(&staff.username, &ip), id, &f)
+        .await
+        .map(|_| ());
+    after(&state, &ctx, &staff, id, r).await
+}

@@ -1,0 +1,236 @@
+//! After a consultation: moderating comments, the feedback report (反馈意见采纳情况) and the
+//! link to the decision that was adopted.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::consultation::{
+    self as rules, Adoption, ConsultationStatus, FeedbackRow, Moderation,
+};
+use gongkai_domain::index_no::IndexNo;
+use gongkai_domain::role::Permission;
+use gongkai_store::consultations::{self, Consultation};
+use gongkai_store::{Actor, StoreError, records};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{after, load};
+use crate::WebError;
+use crate::auth::CurrentStaff;
+use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
+use crate::public::zhengji::feedback_rows;
+use crate::state::AppState;
+use crate::templates::ser;
+
+/// The moderation form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ModerationForm {
+    #[serde(default)]
+    pub(super) decision: String,
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+/// `POST /admin/zhengji/{id}/comments/{comment}`: publish or reject a comment.
+pub async fn moderate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path((id, comment)): Path<(i64, i64)>,
+    Form(f): Form<ModerationForm>,
+) -> Result<Response, WebError> {
+    load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let decision = Moderation::parse(&f.decision).unwrap_or(Moderation::Pending);
+    let r = consultations::moderate(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        comment,
+        decision,
+        &f.reason,
+    )
+    .await;
+    after(&state, &ctx, &staff, id, r).await
+}
+
+pub(super) async fn render_feedback(
+    state: &AppState,
+    ctx: &PageCtx,
+    c: &Consultation,
+    status: StatusCode,
+    typed: Option<&[(String, String)]>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let comments = consultations::comments(&state.store, c.id).await?;
+    let units = rules::split_articles(&c.draft_text);
+    let mut rows = feedback_rows(&units, &comments);
+    let mut summary = c.feedback_summary.clone();
+    if let Some(pairs) = typed {
+        let get = |k: String| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        summary = get("summary".into());
+        rows = rows
+            .into_iter()
+            .map(|r| {
+                let n = r.get_attr("n").map(|v| v.to_string()).unwrap_or_default();
+                context! { adoption_code => get(format!("adoption_{n}")), reason => get(format!("reason_{n}")), ..r }
+            })
+            .collect();
+    }
+    let pending = comments
+        .iter()
+        .filter(|m| m.moderation == Moderation::Pending)
+        .count();
+    let choices: Vec<_> = Adoption::ALL
+        .iter()
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/consultation_feedback.html",
+            context! {
+                c => ser(c), rows => rows, choices => ser(&choices), error => error, summary => summary,
+                pending => pending, stored => c.status.code(),
+            },
+        )
+        .await
+}
+
+/// `GET /admin/zhengji/{id}/feedback`: the feedback editor (one row per group of identical comments).
+pub async fn feedback_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
+    render_feedback(&state, &ctx, &c, StatusCode::OK, None, None).await
+}
+
+/// `POST /admin/zhengji/{id}/feedback`: saves the decisions; with `intent=publish` the report
+/// must answer every comment and is then published.
+pub async fn feedback_save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for (name, value) in &pairs {
+        let Some(n) = name.strip_prefix("ids_") else {
+            continue;
+        };
+        let comment_ids: Vec<i64> = value
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        let adoption = Adoption::parse(get(&format!("adoption_{n}"))).ok();
+        rows.push(FeedbackRow {
+            comment_ids,
+            adoption,
+            reason: get(&format!("reason_{n}")).to_owned(),
+        });
+    }
+    let publish = get("intent") == "publish";
+    match consultations::save_feedback(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        get("summary"),
+        &rows,
+        publish,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) if publish => Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/admin/zhengji/{id}/feedback")).into_response()),
+        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
+            render_feedback(
+                &state,
+                &ctx,
+                &c,
+                StatusCode::BAD_REQUEST,
+                Some(&pairs),
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The decision-record form.
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub(super) index_no: String,
+}
+
+/// `POST /admin/zhengji/{id}/decision`: links the final decision by its 索引号 (a published
+/// 主动公开 record); an empty field removes the link.
+pub async fn link_decision(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
+    if c.status == ConsultationStatus::Draft {
+        return after(
+            &state,
+            &ctx,
+            &staff,
+            id,
+            Err(StoreError::Conflict("草稿不能关联决策文件".into())),
+        )
+        .await;
+    }
+    let record_id = if f.index_no.trim().is_empty() {
+        None
+    } else {
+        let refuse =
+            || StoreError::Conflict(format!("未找到索引号为“{}”的已公开信息", f.index_no.trim()));
+        let Ok(no) = IndexNo::parse(&f.index_no) else {
+            return after(&state, &ctx, &staff, id, Err(refuse())).await;
+        };
+        match records::by_index_no(&state.store, &no).await {
+            Ok(r) if r.is_public(Utc::now()) => Some(r.id),
+            Ok(_) | Err(StoreError::NotFound { .. }) => {
+                return after(&state, &ctx, &staff, id, Err(refuse())).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let r = consultations::link_decision(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        record_id,
+    )
+    .await;
+    after(&state, &ctx, &staff, id, r).await
+}

@@ -1,0 +1,213 @@
+//! `/admin/zhengji`: consultations for staff — editors draft (text, 起草说明, attachments,
+//! period); reviewers open and close them, moderate comments (先审后发, reasons kept), write
+//! the per-comment feedback, publish the report and link the final decision's record.
+
+pub mod draft;
+pub mod feedback;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::consultation::{self as rules, Adoption, ConsultationAction, Moderation};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::display_minute;
+use gongkai_store::consultations::{self, Consultation};
+use gongkai_store::users::Staff;
+use gongkai_store::{Actor, StoreError, orgs, records};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in, scope};
+use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
+use crate::state::AppState;
+use crate::templates::ser;
+
+/// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Response, WebError> {
+    let mut ids: Vec<i64> = scope(&state, &staff, Permission::DraftRecords)
+        .await?
+        .iter()
+        .chain(
+            scope(&state, &staff, Permission::ReviewRecords)
+                .await?
+                .iter(),
+        )
+        .map(|o| o.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for c in consultations::list_for_orgs(&state.store, &ids).await? {
+        let comments = consultations::comments(&state.store, c.id).await?;
+        let pending = comments
+            .iter()
+            .filter(|m| m.moderation == Moderation::Pending)
+            .count();
+        rows.push(context! {
+            id => c.id, title => &c.title, org_name => &c.org_name,
+            status => c.effective_status(now).label(),
+            opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
+            comments => comments.len(), pending => pending,
+        });
+    }
+    state
+        .page(&ctx, "admin/consultations.html", context! { rows => rows })
+        .await
+}
+
+async fn load(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    permission: Permission,
+) -> Result<Consultation, WebError> {
+    let c = consultations::get(&state.store, id).await?;
+    let chain = orgs::chain(&state.store, c.org_id).await?;
+    if !(staff.grants.allows(Permission::DraftRecords, &chain)
+        || staff.grants.allows(Permission::ReviewRecords, &chain))
+    {
+        return Err(WebError::Forbidden(permission.label()));
+    }
+    check_in(staff, permission, &chain)?;
+    Ok(c)
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    c: &Consultation,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    let chain = orgs::chain(&state.store, c.org_id).await?;
+    let units = rules::split_articles(&c.draft_text);
+    let label_of = |n: i64| {
+        units
+            .iter()
+            .find(|u| u.kind == rules::UnitKind::Article && i64::from(u.number) == n)
+            .map_or_else(|| "全文".to_owned(), |u| u.label.clone())
+    };
+    let comments: Vec<Value> = consultations::comments(&state.store, c.id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            context! {
+                id => m.id, code => &m.tracking_code, article => label_of(m.article_no), body => &m.body,
+                name => &m.name, contact => &m.contact, at => display_minute(m.created_at),
+                moderation => m.moderation.label(),
+                pending => m.moderation == Moderation::Pending, reason => &m.reject_reason,
+                adoption => Adoption::parse(&m.adoption).map(|a| a.label()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let files: Vec<Value> = consultations::files(&state.store, c.id)
+        .await?
+        .into_iter()
+        .map(|f| context! { name => f.file_name, size => crate::view::format::human_size(f.size_bytes) })
+        .collect();
+    let decision = match c.decision_record_id {
+        Some(rid) => records::get(&state.store, rid).await.ok().map(|r| {
+            context! { public => r.is_public(now), title => r.title, index_no => r.index_no }
+        }),
+        None => None,
+    };
+    let stored = c.status;
+    let period = c.period();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/consultation.html",
+            context! {
+                c => ser(c), error => error, files => files, comments => comments, decision => decision,
+                status => c.effective_status(now).label(), stored => stored.code(),
+                opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
+                days => period.days(), short => period.is_short(),
+                articles => rules::article_numbers(&units).len(),
+                period_over => now >= period.closes_at,
+                can_draft => staff.grants.allows(Permission::DraftRecords, &chain),
+                can_review => staff.grants.allows(Permission::ReviewRecords, &chain),
+                public_url => stored.is_public().then(|| crate::view::urls::consultation_url(c.id)),
+            },
+        )
+        .await
+}
+
+/// `GET /admin/zhengji/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let c = load(&state, &staff, id, Permission::EnterBackOffice).await?;
+    render(&state, &ctx, &staff, &c, StatusCode::OK, None).await
+}
+
+/// Re-renders the page with a refusal, or redirects back after success.
+async fn after(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    id: i64,
+    result: Result<(), StoreError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response()),
+        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
+            let status = if matches!(e, StoreError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let c = consultations::get(&state.store, id).await?;
+            render(state, ctx, staff, &c, status, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The state-change form.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /admin/zhengji/{id}/status`: open (发布) or close (截止) the consultation.
+pub async fn change_status(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let action = match f.action.as_str() {
+        "open" => ConsultationAction::Open,
+        "close" => ConsultationAction::Close,
+        _ => return Err(WebError::BadRequest("未知的操作".into())),
+    };
+    let r = consultations::transition(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        id,
+        action,
+        Utc::now(),
+    )
+    .await
+    .map(|_| ());
+    after(&state, &ctx, &staff, id, r).await
+}

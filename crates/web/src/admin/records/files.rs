@@ -1,0 +1,177 @@
+//! A record's attachments: upload (type-checked by content, size-limited) and removal.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongkai_domain::record::RecordStatus;
+use gongkai_domain::role::Permission;
+use gongkai_store::{Actor, attachments};
+
+use super::{after_step, load_visible, show_record};
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
+use crate::state::AppState;
+
+/// `POST /admin/records/{id}/attachments?csrf_token=…` (multipart): uploads one file,
+/// checks its type by content and its size, stores it by hash and extracts its text.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    if r.status != RecordStatus::Draft {
+        return show_record(
+            &state,
+            &ctx,
+            &staff,
+            &r,
+            &chain,
+            StatusCode::CONFLICT,
+            Some("只能为草稿添加附件".into()),
+        )
+        .await;
+    }
+    let limit = state.config.max_upload_bytes;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest("上传的数据不完整，请重试".into()))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("附件").trim().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|_| WebError::BadRequest("上传的数据不完整，请重试".into()))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                let msg = format!(
+                    "附件不能超过 {}",
+                    crate::view::format::human_size(limit as i64)
+                );
+                return show_record(
+                    &state,
+                    &ctx,
+                    &staff,
+                    &r,
+                    &chain,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Some(msg),
+                )
+                .await;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((name, bytes));
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return show_record(
+            &state,
+            &ctx,
+            &staff,
+            &r,
+            &chain,
+            StatusCode::BAD_REQUEST,
+            Some("请选择要上传的文件".into()),
+        )
+        .await;
+    };
+    let kind = match gongkai_content::sniff(&bytes, &name) {
+        Ok(k) if k.is_archive() && !state.config.allow_zip => {
+            let msg = "不接受压缩包（ZIP）附件，请直接上传文档".to_owned();
+            return show_record(
+                &state,
+                &ctx,
+                &staff,
+                &r,
+                &chain,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some(msg),
+            )
+            .await;
+        }
+        Ok(k) => k,
+        Err(e) => {
+            return show_record(
+                &state,
+                &ctx,
+                &staff,
+                &r,
+                &chain,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    let text = {
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || {
+            gongkai_content::extract_text(kind, &bytes).unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default()
+    };
+    let sha = attachments::store_blob(&state.config.data_dir, &bytes).await?;
+    let added = attachments::add(
+        &state.store,
+        &Actor::user(&staff.username, &ip),
+        staff.id,
+        id,
+        &attachments::NewAttachment {
+            sha256: sha,
+            file_name: name,
+            kind: kind.extension().to_owned(),
+            size_bytes: bytes.len() as i64,
+            text,
+        },
+    )
+    .await
+    .map(|_| ());
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        added,
+        StatusCode::CONFLICT,
+    )
+    .await
+}
+
+/// `POST /admin/records/{id}/attachments/{attachment}/delete`: the author removes an
+/// attachment from a draft (say, one the screening found personal data in), audited.
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = attachments::remove(&state.store, &actor, staff.id, id, attachment).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::CONFLICT,
+    )
+    .await
+}

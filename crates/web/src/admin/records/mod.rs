@@ -1,0 +1,258 @@
+//! `/admin/records`: drafting, submitting, reviewing, publishing, correcting and withdrawing
+//! records, with content screening shown to the reviewer.
+
+pub mod files;
+pub mod form;
+pub mod workflow;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::catalogue;
+use gongkai_domain::record::RecordStatus;
+use gongkai_domain::role::Permission;
+use gongkai_domain::screening::Finding;
+use gongkai_domain::time::{beijing, display_minute, parse_storage_timestamp};
+use gongkai_store::records::{self, Record};
+use gongkai_store::users::Staff;
+use gongkai_store::{StoreError, attachments, orgs};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::auth::{CurrentStaff, scope};
+use crate::page::PageCtx;
+use crate::state::AppState;
+use crate::templates::ser;
+use form::choices;
+use workflow::ReviewForm;
+
+/// Query of the list page.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// `GET /admin/records?status=`: records of the organisations the staff member works for.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let status = RecordStatus::parse(&q.status).unwrap_or(
+        if staff.grants.allows(Permission::ReviewRecords, &[]) {
+            RecordStatus::Pending
+        } else {
+            RecordStatus::Draft
+        },
+    );
+    let mut ids: Vec<i64> = scope(&state, &staff, Permission::DraftRecords)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    ids.extend(
+        scope(&state, &staff, Permission::ReviewRecords)
+            .await?
+            .iter()
+            .map(|o| o.id),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<Value> = records::list_for_staff(&state.store, &ids, &[status], 200)
+        .await?
+        .into_iter()
+        .map(|r| {
+            context! {
+                id => r.id, title => r.title, org_name => r.org_name, index_no => r.index_no,
+                kind => r.kind.label(),
+                updated => parse_storage_timestamp(&r.updated_at).map(display_minute),
+            }
+        })
+        .collect();
+    let tabs: Vec<_> = RecordStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    state
+        .page(
+            &ctx,
+            "admin/records.html",
+            context! { rows => rows, status => status.code(), status_label => status.label(), tabs => ser(&tabs) },
+        )
+        .await
+}
+
+/// Screening findings of a record (title, body, every attachment), as the store screens it
+/// when the record is submitted, approved or corrected.
+pub async fn findings_of(state: &AppState, r: &Record) -> Result<Vec<Finding>, WebError> {
+    Ok(gongkai_store::screening::record_findings(&state.store, r.id, None).await?)
+}
+
+async fn load_visible(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> Result<(Record, Vec<i64>), WebError> {
+    let r = records::get(&state.store, id).await?;
+    let chain = orgs::chain(&state.store, r.org_id).await?;
+    if !(staff.grants.allows(Permission::DraftRecords, &chain)
+        || staff.grants.allows(Permission::ReviewRecords, &chain))
+    {
+        return Err(WebError::Forbidden("查看该信息"));
+    }
+    Ok((r, chain))
+}
+
+/// `GET /admin/records/{id}`: the record with the actions its status and the viewer allow.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    show_record(&state, &ctx, &staff, &r, &chain, StatusCode::OK, None).await
+}
+
+async fn show_record(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    r: &Record,
+    chain: &[i64],
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let page = RecordPage {
+        status,
+        error,
+        review: None,
+    };
+    show_record_page(state, ctx, staff, r, chain, page).await
+}
+
+/// Answers a step on a record: back to the record when it succeeded, otherwise the record page
+/// saying why — 409 for a workflow rule, `refused` for input the store turned down.
+#[allow(clippy::too_many_arguments)]
+async fn after_step(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    r: &Record,
+    chain: &[i64],
+    result: Result<(), StoreError>,
+    refused: StatusCode,
+) -> Result<Response, WebError> {
+    let (status, msg) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{}", r.id)).into_response()),
+        Err(StoreError::Domain(e)) => (StatusCode::CONFLICT, e.to_string()),
+        Err(StoreError::Conflict(msg)) => (refused, msg),
+        Err(e) => return Err(e.into()),
+    };
+    show_record(state, ctx, staff, r, chain, status, Some(msg)).await
+}
+
+/// How a record page is answered: its status, an error to show, and a refused review form
+/// to show again as typed.
+struct RecordPage<'a> {
+    status: StatusCode,
+    error: Option<String>,
+    review: Option<&'a ReviewForm>,
+}
+
+async fn show_record_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &Staff,
+    r: &Record,
+    chain: &[i64],
+    page: RecordPage<'_>,
+) -> Result<Response, WebError> {
+    let RecordPage {
+        status,
+        error,
+        review,
+    } = page;
+    let findings = findings_of(state, r).await?;
+    let is_author = r.author_id == Some(staff.id);
+    let can_draft = staff.grants.allows(Permission::DraftRecords, chain);
+    let can_review = staff.grants.allows(Permission::ReviewRecords, chain);
+    let files: Vec<Value> = attachments::list(&state.store, r.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            context! {
+                id => a.id, name => a.file_name, size => crate::view::format::human_size(a.size_bytes),
+                kind => crate::download::file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
+            }
+        })
+        .collect();
+    let audit =
+        gongkai_store::audit::recent(&state.store, 50, Some(("record", &r.id.to_string()))).await?;
+    let history: Vec<Value> = audit
+        .into_iter()
+        .map(|e| context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => action_label(&e.action) })
+        .collect();
+    let status_label = r.status.label();
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "admin/record.html",
+            context! {
+                r => ser(r), status_label => status_label,
+                body_html => Value::from_safe_string(r.body_html.clone()),
+                kind => r.kind.label(),
+                findings => ser(&findings), files => files, history => history, error => error,
+                review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
+                    decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
+                    publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
+                })),
+                is_author => is_author, can_edit => can_draft && is_author && r.status == RecordStatus::Draft,
+                can_submit => can_draft && r.status == RecordStatus::Draft,
+                can_review => can_review && !is_author && r.status == RecordStatus::Pending,
+                author_waiting => is_author && r.status == RecordStatus::Pending,
+                can_manage_published => (can_draft || can_review) && r.status == RecordStatus::Published,
+                public_url => r.index_no.as_deref().map(crate::view::urls::record_url),
+                choices => choices(&site_themes(state, r.org_id).await?),
+                now_local => Utc::now().with_timezone(&beijing()).format("%Y-%m-%dT%H:%M").to_string(),
+            },
+        )
+        .await
+}
+
+/// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.
+pub async fn scan_all(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let report = gongkai_store::screening::scan_published(&state.store).await?;
+    state
+        .page(&ctx, "admin/scan.html", context! { report => ser(&report) })
+        .await
+}
+
+/// The theme tree of the site an organisation belongs to.
+pub async fn site_themes(state: &AppState, org_id: i64) -> Result<Vec<catalogue::Theme>, WebError> {
+    let chain = orgs::chain(&state.store, org_id).await?;
+    let site = *chain.last().unwrap_or(&org_id);
+    Ok(gongkai_store::themes::list(&state.store, site).await?)
+}
+
+/// The Chinese name of an audited record action, for the record's history.
+fn action_label(code: &str) -> &str {
+    match code {
+        "record.create" => "起草",
+        "record.edit" => "修改草稿",
+        "record.submit" => "提交审核",
+        "record.reject" => "退回修改",
+        "record.approve" => "审核通过并发布",
+        "record.revise" => "发布更正",
+        "record.withdraw" => "撤回",
+        "record.validity" => "更新有效性",
+        "attachment.add" => "上传附件",
+        "attachment.remove" => "删除附件",
+        other => other,
+    }
+}

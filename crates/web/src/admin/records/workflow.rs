@@ -1,0 +1,284 @@
+//! A record's steps after drafting: submit for review, approve or reject, revise a published
+//! record, withdraw it, and set its validity.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use gongkai_domain::record::{Disclosure, ExemptionGround, Validity};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::beijing_date;
+use gongkai_store::records::{self, Approval};
+use gongkai_store::{Actor, StoreError};
+use serde::{Deserialize, Serialize};
+
+use super::form::{
+    FormTarget, RecordForm, content_from_form, parse_pairs, render_form_with_findings,
+};
+use super::{RecordPage, after_step, load_visible, show_record_page, site_themes};
+use crate::WebError;
+use crate::auth::{CurrentStaff, check_in};
+use crate::client_ip::ClientIp;
+use crate::page::PageCtx;
+use crate::state::AppState;
+use gongkai_domain::FieldErrors;
+
+/// `POST /admin/records/{id}/submit`: screening runs and the draft goes to review.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::submit(&state.store, &actor, staff.id, id).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::CONFLICT,
+    )
+    .await
+}
+
+/// The reviewer's decision form, shown again as typed when it is refused.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    pub(super) decision: String,
+    #[serde(default)]
+    pub(super) disclosure: String,
+    #[serde(default)]
+    pub(super) exemption: String,
+    #[serde(default)]
+    pub(super) publish_at: String,
+    #[serde(default)]
+    pub(super) screening_note: String,
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+/// The approval a review form asks for, or why the form is refused.
+pub(super) fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
+    let Ok(disclosure) = Disclosure::parse(&f.disclosure) else {
+        return Err("请选择公开属性".into());
+    };
+    let exemption = if disclosure == Disclosure::Withheld {
+        let ground = ExemptionGround::parse(&f.exemption)
+            .map_err(|_| "选择“不予公开”时请选择法定依据（第十四至十六条）".to_owned())?;
+        Some(ground)
+    } else {
+        None
+    };
+    let publish_at = gongkai_domain::record::publish_time(&f.publish_at, Utc::now())
+        .map_err(|e| e.to_string())?;
+    Ok(Approval {
+        disclosure,
+        exemption,
+        publish_at,
+        screening_note: f.screening_note.clone(),
+    })
+}
+
+/// `POST /admin/records/{id}/review`: approve (with the disclosure attribute) or send back.
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::ReviewRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = if f.decision == "reject" {
+        if f.reason.trim().is_empty() {
+            Err(StoreError::Conflict("退回时请填写退回原因".into()))
+        } else {
+            records::reject(&state.store, &actor, staff.id, id, f.reason.trim()).await
+        }
+    } else {
+        match approval_from(&f) {
+            Ok(approval) => records::approve(&state.store, &actor, staff.id, id, &approval)
+                .await
+                .map(|_| ()),
+            Err(msg) => {
+                let page = RecordPage {
+                    status: StatusCode::BAD_REQUEST,
+                    error: Some(msg),
+                    review: Some(&f),
+                };
+                return show_record_page(&state, &ctx, &staff, &r, &chain, page).await;
+            }
+        }
+    };
+    let msg = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
+        Err(StoreError::Domain(e)) => e.to_string(),
+        Err(StoreError::Conflict(msg)) => msg,
+        Err(e) => return Err(e.into()),
+    };
+    let page = RecordPage {
+        status: StatusCode::CONFLICT,
+        error: Some(msg),
+        review: Some(&f),
+    };
+    show_record_page(&state, &ctx, &staff, &r, &chain, page).await
+}
+
+/// `POST /admin/records/{id}/revise`: a correction of a published record with a change note.
+pub async fn revise(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let mut form = RecordForm::from_pairs(&parse_pairs(&body));
+    form.org = r.org_code.clone();
+    let mut errors = FieldErrors::new();
+    if form.change_note.trim().is_empty() {
+        errors.insert("change_note", "请填写更正说明，该说明将在页面上公开".into());
+    }
+    let themes = site_themes(&state, r.org_id).await?;
+    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
+    // A correction goes straight to the public page, so it is screened like a submission:
+    // findings need a written justification, which is audited with the revision.
+    let mut findings = Vec::new();
+    if let (true, Some(content)) = (errors.is_empty(), content) {
+        findings = gongkai_store::screening::record_findings(
+            &state.store,
+            r.id,
+            Some((&content.meta.title, &content.body_text)),
+        )
+        .await?;
+        let correction = records::Correction {
+            content: &content,
+            change_note: &form.change_note,
+            screening_note: &form.screening_note,
+        };
+        match records::revise(
+            &state.store,
+            &Actor::user(&staff.username, &ip),
+            staff.id,
+            id,
+            &correction,
+        )
+        .await
+        {
+            Ok(_) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
+            Err(StoreError::Conflict(msg)) => {
+                errors.insert("doc_number", msg);
+            }
+            Err(StoreError::Domain(e)) => gongkai_domain::error::record_field_error(&mut errors, e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let action = format!("/admin/records/{id}/revise");
+    render_form_with_findings(
+        &state,
+        &ctx,
+        &staff,
+        StatusCode::BAD_REQUEST,
+        &form,
+        &errors,
+        FormTarget {
+            action: &action,
+            heading: "发布更正",
+        },
+        &findings,
+    )
+    .await
+}
+
+/// Withdrawal form.
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+/// `POST /admin/records/{id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<WithdrawForm>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::ReviewRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::withdraw(&state.store, &actor, staff.id, id, &f.reason).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
+
+/// Validity form.
+#[derive(Debug, Deserialize)]
+pub struct ValidityForm {
+    #[serde(default)]
+    pub(super) validity: String,
+    #[serde(default)]
+    pub(super) on: String,
+    #[serde(default)]
+    pub(super) superseded_by: String,
+}
+
+/// `POST /admin/records/{id}/validity`: 失效 / 废止 with the date and the replacing record.
+pub async fn set_validity(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<ValidityForm>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let validity =
+        Validity::parse(&f.validity).map_err(|_| WebError::BadRequest("请选择有效性".into()))?;
+    let on = if f.on.trim().is_empty() {
+        beijing_date(Utc::now())
+    } else {
+        gongkai_domain::record::parse_date("on", &f.on)?
+    };
+    let superseded_by = if f.superseded_by.trim().is_empty() {
+        None
+    } else {
+        let no = gongkai_domain::index_no::IndexNo::parse(&f.superseded_by)?;
+        Some(records::by_index_no(&state.store, &no).await?.id)
+    };
+    let actor = Actor::user(&staff.username, &ip);
+    let result = records::set_validity(&state.store, &actor, id, validity, on, superseded_by).await;
+    after_step(
+        &state,
+        &ctx,
+        &staff,
+        &r,
+        &chain,
+        result,
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
