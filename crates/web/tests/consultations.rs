@@ -232,6 +232,25 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
                 && page.contains("起草说明.pdf")
         );
         assert!(page.contains("共 3 条"));
+        // The draft's file downloads with its type, its name and public caching.
+        let href = page
+            .split("href=\"")
+            .map(|h| h.split('"').next().unwrap_or(""))
+            .find(|h| h.starts_with("/zhengji/files/"))
+            .unwrap_or_else(|| panic!("no file link on the public page"))
+            .to_owned();
+        let r = anon.get(&href).await;
+        assert_eq!(r.status(), StatusCode::OK, "{href}");
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert_eq!(header("content-type"), "application/pdf");
+        assert!(header("content-disposition").contains("filename*=UTF-8''"));
+        assert_eq!(header("cache-control"), "public, max-age=86400");
 
         // Comments: on articles and on the whole; bad ones refused with the form kept.
         let mut codes = Vec::new();

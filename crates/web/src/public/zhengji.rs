@@ -13,7 +13,7 @@ use gongkai_domain::consultation::{
 };
 use gongkai_domain::time::display_minute;
 use gongkai_store::consultations::{self, Comment, Consultation, NewComment};
-use gongkai_store::{StoreError, attachments, records, throttle};
+use gongkai_store::{StoreError, records, throttle};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
@@ -454,19 +454,13 @@ pub async fn file(
     load_public(&state, cid, Utc::now())
         .await
         .map_err(|_| gone())?;
-    let bytes = attachments::read_blob(&state.config.data_dir, &f.sha256).await?;
-    let mime = crate::download::file_kind(&f.kind).map_or("application/octet-stream", |k| k.mime());
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::download::disposition(&f.file_name),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    // Public while the consultation is: cached like a public record's attachment.
+    let mut resp = crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await?;
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(resp)
 }
 
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
