@@ -5,7 +5,7 @@
 //! module: [`auth`] (who may do what), [`csrf`] (form protection), [`error`] (status codes and
 //! the Chinese error page), [`templates`] (embedded templates overridable by a theme folder),
 //! [`page`] (the common page context), [`site`] (header and footer), [`view`] (addresses,
-//! formatting, masking), [`forms`] (reading forms with files), [`download`] (sending
+//! formatting, masking), [`forms`] (reading forms with files, answering a step), [`download`] (sending
 //! stored files). Handler files (`public::*`, `admin::*`, `api::*`) import these shared
 //! modules rather than one another's helpers, so the crate's imports form a tree
 //! (`tests/module_graph.rs`).

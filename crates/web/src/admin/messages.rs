@@ -6,20 +6,21 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::message::{self as rules, MessageEvent, MessageKind, Watch};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute};
 use gongkai_store::messages::{self, BLOCKED_WORDS_KEY, Message};
 use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError, orgs, settings};
+use gongkai_store::{Actor, orgs, settings};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope_ids};
 use crate::client_ip::ClientIp;
+use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -241,32 +242,15 @@ pub async fn event(
         )?;
     }
     let today = beijing_date(Utc::now());
-    match messages::record_event(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        &event,
-        today,
+    let actor = Actor::user(&staff.username, &ip);
+    let recorded = messages::record_event(&state.store, &actor, id, &event, today).await;
+    respond_step(
+        recorded,
+        RefusalStatus::STEP,
+        |_| format!("/admin/messages/{id}"),
+        async |no| render(&state, &ctx, &staff, &m, no.status, Some(no.message)).await,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/messages/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => {
-            render(
-                &state,
-                &ctx,
-                &staff,
-                &m,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(StoreError::Conflict(e)) => {
-            render(&state, &ctx, &staff, &m, StatusCode::CONFLICT, Some(e)).await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// `GET /admin/messages/{id}/files/{file}`: an attachment, for staff who may handle it.

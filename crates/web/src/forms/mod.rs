@@ -1,3 +1,82 @@
-//! Forms: reading public multipart forms with their files.
+//! Forms: reading public multipart forms with their files, and the one answer to a submitted
+//! back-office step (redirect when done, the page again with the reason when refused).
 
 pub mod upload;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_store::StoreError;
+
+use crate::WebError;
+
+/// A step the rules refused: the reason in words staff can act on, and the status the page
+/// shown again answers with.
+#[derive(Debug)]
+pub struct Refusal {
+    /// 400 for a broken rule of a form, 409 for a step the current state does not allow.
+    pub status: StatusCode,
+    /// The Chinese reason, shown on the page.
+    pub message: String,
+}
+
+/// The statuses a refused step answers with: for a broken domain rule and for a conflict with
+/// the current state (the two differ between a form, 400, and a workflow step, 409).
+#[derive(Debug, Clone, Copy)]
+pub struct RefusalStatus {
+    /// When a domain rule refused the input.
+    pub rule: StatusCode,
+    /// When the store refused the change as conflicting with the current state.
+    pub conflict: StatusCode,
+}
+
+impl RefusalStatus {
+    /// A form: every refusal is 400.
+    pub const FORM: Self = Self {
+        rule: StatusCode::BAD_REQUEST,
+        conflict: StatusCode::BAD_REQUEST,
+    };
+    /// A workflow step: every refusal is 409.
+    pub const STEP: Self = Self {
+        rule: StatusCode::CONFLICT,
+        conflict: StatusCode::CONFLICT,
+    };
+    /// A form whose input may also conflict with the current state (400 / 409).
+    pub const FORM_OR_STATE: Self = Self {
+        rule: StatusCode::BAD_REQUEST,
+        conflict: StatusCode::CONFLICT,
+    };
+}
+
+/// Splits a step's result three ways: what it produced, a refusal to show on the page again,
+/// or a failure that ends the request with the error page.
+pub fn step<T>(
+    result: Result<T, StoreError>,
+    statuses: RefusalStatus,
+) -> Result<Result<T, Refusal>, WebError> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(StoreError::Domain(e)) => Ok(Err(Refusal {
+            status: statuses.rule,
+            message: e.to_string(),
+        })),
+        Err(StoreError::Conflict(message)) => Ok(Err(Refusal {
+            status: statuses.conflict,
+            message,
+        })),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The one answer to a back-office step: 303 to `done` when it succeeded (Post/Redirect/Get),
+/// the page again with the reason when the rules refused it, the error page otherwise.
+pub async fn respond_step<T>(
+    result: Result<T, StoreError>,
+    statuses: RefusalStatus,
+    done: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(Refusal) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match step(result, statuses)? {
+        Ok(value) => Ok(Redirect::to(&done(value)).into_response()),
+        Err(refusal) => again(refusal).await,
+    }
+}

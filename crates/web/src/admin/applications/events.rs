@@ -9,13 +9,14 @@ use gongkai_domain::application::{ClockEvent, FeeBasis, Outcome, fee, payment_de
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::beijing_date;
 use gongkai_store::applications::{self, Application};
-use gongkai_store::{Actor, StoreError, calendar, orgs};
+use gongkai_store::{Actor, calendar, orgs};
 use serde::Deserialize;
 
 use super::{load, render};
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in};
 use crate::client_ip::ClientIp;
+use crate::forms::{RefusalStatus, step};
 use crate::letters;
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -223,15 +224,9 @@ pub async fn event(
             .await;
         }
     };
-    match applications::record_event(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        &event,
-        letter,
-    )
-    .await
-    {
+    let actor = Actor::user(&staff.username, &ip);
+    let recorded = applications::record_event(&state.store, &actor, id, &event, letter).await;
+    match step(recorded, RefusalStatus::STEP)? {
         Ok(updated) => {
             // A transfer forwards the application to the responsible organisation.
             if let ClockEvent::Transferred { to, .. } = &event {
@@ -239,21 +234,7 @@ pub async fn event(
             }
             Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
         }
-        Err(StoreError::Domain(e)) => {
-            render(
-                &state,
-                &ctx,
-                &staff,
-                &app,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(StoreError::Conflict(msg)) => {
-            render(&state, &ctx, &staff, &app, StatusCode::CONFLICT, Some(msg)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(no) => render(&state, &ctx, &staff, &app, no.status, Some(no.message)).await,
     }
 }
 

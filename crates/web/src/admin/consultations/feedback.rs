@@ -4,7 +4,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, FeedbackRow, Moderation,
@@ -20,6 +20,7 @@ use super::{after, load};
 use crate::WebError;
 use crate::auth::CurrentStaff;
 use crate::client_ip::ClientIp;
+use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::public::zhengji::feedback_rows;
 use crate::state::AppState;
@@ -153,32 +154,25 @@ pub async fn feedback_save(
         });
     }
     let publish = get("intent") == "publish";
-    match consultations::save_feedback(
+    let actor = Actor::user(&staff.username, &ip);
+    let saved = consultations::save_feedback(
         &state.store,
-        &Actor::user(&staff.username, &ip),
+        &actor,
         id,
         get("summary"),
         &rows,
         publish,
         Utc::now(),
     )
+    .await;
+    let done = |()| match publish {
+        true => format!("/admin/zhengji/{id}"),
+        false => format!("/admin/zhengji/{id}/feedback"),
+    };
+    respond_step(saved, RefusalStatus::FORM, done, async |no| {
+        render_feedback(&state, &ctx, &c, no.status, Some(&pairs), Some(no.message)).await
+    })
     .await
-    {
-        Ok(()) if publish => Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response()),
-        Ok(()) => Ok(Redirect::to(&format!("/admin/zhengji/{id}/feedback")).into_response()),
-        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
-            render_feedback(
-                &state,
-                &ctx,
-                &c,
-                StatusCode::BAD_REQUEST,
-                Some(&pairs),
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The decision-record form.

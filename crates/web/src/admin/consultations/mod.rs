@@ -8,7 +8,7 @@ pub mod feedback;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::consultation::{self as rules, Adoption, ConsultationAction, Moderation};
 use gongkai_domain::role::Permission;
@@ -22,6 +22,7 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in, scope};
 use crate::client_ip::ClientIp;
+use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -163,19 +164,16 @@ async fn after(
     id: i64,
     result: Result<(), StoreError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response()),
-        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
-            let status = if matches!(e, StoreError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+    respond_step(
+        result,
+        RefusalStatus::FORM_OR_STATE,
+        |()| format!("/admin/zhengji/{id}"),
+        async |no| {
             let c = consultations::get(&state.store, id).await?;
-            render(state, ctx, staff, &c, status, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            render(state, ctx, staff, &c, no.status, Some(no.message)).await
+        },
+    )
+    .await
 }
 
 /// The state-change form.

@@ -7,7 +7,7 @@ pub mod workflow;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::catalogue;
 use gongkai_domain::record::RecordStatus;
@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use crate::WebError;
 use crate::auth::{CurrentStaff, scope};
+use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -147,13 +148,17 @@ async fn after_step(
     result: Result<(), StoreError>,
     refused: StatusCode,
 ) -> Result<Response, WebError> {
-    let (status, msg) = match result {
-        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{}", r.id)).into_response()),
-        Err(StoreError::Domain(e)) => (StatusCode::CONFLICT, e.to_string()),
-        Err(StoreError::Conflict(msg)) => (refused, msg),
-        Err(e) => return Err(e.into()),
+    let statuses = RefusalStatus {
+        rule: StatusCode::CONFLICT,
+        conflict: refused,
     };
-    show_record(state, ctx, staff, r, chain, status, Some(msg)).await
+    respond_step(
+        result,
+        statuses,
+        |()| format!("/admin/records/{}", r.id),
+        async |no| show_record(state, ctx, staff, r, chain, no.status, Some(no.message)).await,
+    )
+    .await
 }
 
 /// How a record page is answered: its status, an error to show, and a refused review form

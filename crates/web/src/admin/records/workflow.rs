@@ -20,6 +20,7 @@ use super::{RecordPage, after_step, load_visible, show_record_page, site_themes}
 use crate::WebError;
 use crate::auth::{CurrentStaff, check_in};
 use crate::client_ip::ClientIp;
+use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use gongkai_domain::FieldErrors;
@@ -120,18 +121,20 @@ pub async fn review(
             }
         }
     };
-    let msg = match result {
-        Ok(()) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-        Err(StoreError::Domain(e)) => e.to_string(),
-        Err(StoreError::Conflict(msg)) => msg,
-        Err(e) => return Err(e.into()),
-    };
-    let page = RecordPage {
-        status: StatusCode::CONFLICT,
-        error: Some(msg),
-        review: Some(&f),
-    };
-    show_record_page(&state, &ctx, &staff, &r, &chain, page).await
+    respond_step(
+        result,
+        RefusalStatus::STEP,
+        |()| format!("/admin/records/{id}"),
+        async |no| {
+            let page = RecordPage {
+                status: no.status,
+                error: Some(no.message),
+                review: Some(&f),
+            };
+            show_record_page(&state, &ctx, &staff, &r, &chain, page).await
+        },
+    )
+    .await
 }
 
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note.
