@@ -39,7 +39,8 @@ pub struct Application {
     /// Its organ code.
     pub org_code: String,
     /// Applicant kind code.
-    pub applicant_kind: String,
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub applicant_kind: ApplicantKind,
     /// Applicant's name (person or organisation).
     pub name: String,
     /// ID number (natural persons).
@@ -61,7 +62,8 @@ pub struct Application {
     /// 文号 or title of the information, if known.
     pub doc_hint: String,
     /// Delivery form code.
-    pub delivery: String,
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub delivery: DeliveryForm,
     /// Status.
     #[serde(serialize_with = "crate::column::ser_code")]
     pub status: ApplicationStatus,
@@ -73,7 +75,8 @@ pub struct Application {
     /// Current due date, when the clock runs.
     pub due_on: Option<NaiveDate>,
     /// Outcome code once replied.
-    pub outcome: String,
+    #[serde(serialize_with = "crate::column::ser_opt_code")]
+    pub outcome: Option<Outcome>,
     /// Day of the reply.
     pub replied_on: Option<NaiveDate>,
     /// A draft record created to publish this information proactively.
@@ -109,7 +112,7 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
         org_code: r.try_get("org_code")?,
-        applicant_kind: r.try_get("applicant_kind")?,
+        applicant_kind: column::code(r, "applicant_kind", ApplicantKind::parse)?,
         name: r.try_get("name")?,
         id_number: r.try_get("id_number")?,
         credit_code: r.try_get("credit_code")?,
@@ -120,12 +123,12 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         postcode: r.try_get("postcode")?,
         description: r.try_get("description")?,
         doc_hint: r.try_get("doc_hint")?,
-        delivery: r.try_get("delivery")?,
+        delivery: column::code(r, "delivery", DeliveryForm::parse)?,
         status: column::code(r, "status", ApplicationStatus::parse)?,
         received_on: column::date(r, "received_on")?,
         received_at: column::timestamp(r, "received_at")?,
         due_on: column::opt_date(r, "due_on")?,
-        outcome: r.try_get("outcome")?,
+        outcome: column::opt_code(r, "outcome", Outcome::parse)?,
         replied_on: column::opt_date(r, "replied_on")?,
         proactive_record_id: r.try_get("proactive_record_id")?,
     })
@@ -542,13 +545,13 @@ pub async fn record_event(
     cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
     events.push(event.clone());
     let (outcome, replied_on) = match event {
-        ClockEvent::Replied { outcome, on } => (outcome.code().to_owned(), Some(*on)),
-        ClockEvent::Transferred { on, .. } => (Outcome::NotHeld.code().to_owned(), Some(*on)),
-        _ => (app.outcome.clone(), app.replied_on),
+        ClockEvent::Replied { outcome, on } => (Some(*outcome), Some(*on)),
+        ClockEvent::Transferred { on, .. } => (Some(Outcome::NotHeld), Some(*on)),
+        _ => (app.outcome, app.replied_on),
     };
     sqlx::query("UPDATE applications SET status = $1, outcome = $2, replied_on = $3 WHERE id = $4")
         .bind(next.code())
-        .bind(&outcome)
+        .bind(outcome.map_or("", Outcome::code))
         .bind(replied_on.map(|d| d.to_string()))
         .bind(id)
         .execute(&mut *tx)

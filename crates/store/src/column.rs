@@ -115,6 +115,11 @@ coded!(
     gongkai_domain::opinion::Severity,
     gongkai_domain::opinion::OpinionStatus,
     gongkai_domain::opinion::ResponseKind,
+    gongkai_domain::application::ApplicantKind,
+    gongkai_domain::application::DeliveryForm,
+    gongkai_domain::application::Outcome,
+    gongkai_domain::message::Rating,
+    gongkai_domain::consultation::Adoption,
 );
 
 /// Serialises a domain value as its stored code, so templates and JSON see the same string
@@ -124,4 +129,12 @@ pub(crate) fn ser_code<T: Coded, S: serde::Serializer>(
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(value.stored())
+}
+
+/// Serialises a value not decided yet as the empty string, as the column holds it.
+pub(crate) fn ser_opt_code<T: Coded, S: serde::Serializer>(
+    value: &Option<T>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(value.map_or("", Coded::stored))
 }

@@ -437,7 +437,8 @@ pub struct Comment {
     /// Why it was not published.
     pub reject_reason: String,
     /// Adoption code once decided.
-    pub adoption: String,
+    #[serde(serialize_with = "crate::column::ser_opt_code")]
+    pub adoption: Option<Adoption>,
     /// Why.
     pub adoption_reason: String,
     /// When it was sent.
@@ -474,7 +475,7 @@ fn comment_from_row(r: &AnyRow) -> Result<Comment> {
         contact: r.try_get("contact")?,
         moderation: column::code(r, "moderation", Moderation::parse)?,
         reject_reason: r.try_get("reject_reason")?,
-        adoption: r.try_get("adoption")?,
+        adoption: column::opt_code(r, "adoption", Adoption::parse)?,
         adoption_reason: r.try_get("adoption_reason")?,
         created_at: column::timestamp(r, "created_at")?,
     })

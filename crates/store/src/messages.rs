@@ -92,8 +92,9 @@ pub struct Message {
     pub held_reason: String,
     /// Why it was not accepted, if it was not.
     pub not_accepted_reason: String,
-    /// Rating code, or empty.
-    pub rating: String,
+    /// The writer's rating, once given.
+    #[serde(serialize_with = "crate::column::ser_opt_code")]
+    pub rating: Option<Rating>,
     /// The writer's comment with the rating.
     pub rating_comment: String,
     /// Day rated.
@@ -109,11 +110,6 @@ pub struct Message {
 }
 
 impl Message {
-    /// The rating, once given.
-    pub fn rating(&self) -> Option<Rating> {
-        Rating::parse(&self.rating).ok()
-    }
-
     /// The rectification, once a bad rating opened it.
     pub fn rectification(&self) -> Option<Rectification> {
         self.rectify_due_on.map(|due_on| Rectification {
@@ -131,7 +127,7 @@ impl Message {
             assigned_on: self.assigned_on,
             has_department: self.handler_org_id.is_some(),
             hidden: !self.hidden_reason.is_empty(),
-            rating: self.rating(),
+            rating: self.rating,
             rectification: self.rectification(),
         }
     }
@@ -211,7 +207,7 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         hidden_reason: r.try_get("hidden_reason")?,
         held_reason: r.try_get("held_reason")?,
         not_accepted_reason: r.try_get("not_accepted_reason")?,
-        rating: r.try_get("rating")?,
+        rating: column::opt_code(r, "rating", Rating::parse)?,
         rating_comment: r.try_get("rating_comment")?,
         rated_on: column::opt_date(r, "rated_on")?,
         rectify_due_on: column::opt_date(r, "rectify_due_on")?,
@@ -685,7 +681,7 @@ pub async fn stat_rows(
                 received: m.received_on,
                 replied: m.replied_on,
                 due: m.due_on,
-                rating: m.rating(),
+                rating: m.rating,
             })
         })
         .collect()

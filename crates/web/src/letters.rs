@@ -7,7 +7,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use gongkai_domain::application::{DeliveryForm, Outcome};
+use gongkai_domain::application::Outcome;
 use gongkai_store::applications::{Application, Letter};
 
 use crate::WebError;
@@ -141,9 +141,7 @@ fn pieces(template: &str) -> Vec<Piece<'_>> {
 
 /// Fills a reply template for an application, an outcome and the reply date.
 pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: NaiveDate) -> String {
-    let delivery = DeliveryForm::parse(&app.delivery)
-        .map(|d| d.label())
-        .unwrap_or("您选择的方式");
+    let delivery = app.delivery.label();
     let values: [(&str, String); 10] = [
         ("申请人", app.name.clone()),
         ("收到日期", chinese_date(app.received_on)),

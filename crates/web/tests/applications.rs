@@ -80,7 +80,7 @@ async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
     let a = must(applications::get(&app.store, id).await);
     (
         a.status.code().to_owned(),
-        a.outcome,
+        a.outcome.map_or_else(String::new, |o| o.code().to_owned()),
         a.due_on.map(|d| d.to_string()),
     )
 }
@@ -1437,7 +1437,7 @@ async fn organisations_apply_and_every_missing_part_is_named() {
         let code = answer["tracking_code"].as_str().unwrap_or_default();
         let stored = must(applications::by_tracking_code(&app.store, code).await);
         assert_eq!(
-            (stored.applicant_kind.as_str(), stored.credit_code.as_str()),
+            (stored.applicant_kind.code(), stored.credit_code.as_str()),
             ("commercial", "91350100M000100Y43")
         );
         let mut bad = company.clone();

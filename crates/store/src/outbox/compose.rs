@@ -135,7 +135,7 @@ pub fn bad_rating(m: &Message) -> Content {
             "您好：\n\n留言《{}》（查询码 {}）的答复收到“{}”评价，请于 {} 前完成整改并在管理后台登记整改情况。",
             m.title,
             m.tracking_code,
-            m.rating().map(|r| r.label()).unwrap_or_default(),
+            m.rating.map(|r| r.label()).unwrap_or_default(),
             m.rectify_due_on.map(|d| d.to_string()).unwrap_or_default()
         ),
     }

@@ -173,7 +173,7 @@ async fn render(
                 to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
                 line_on => rules::inspection_line(m.received_on).to_string(),
                 watch => rules::watch(st, m.received_on, m.due_on, today).map(Watch::label),
-                rating => m.rating().map(|r| r.label()),
+                rating => m.rating.map(|r| r.label()),
                 can_supervise => can_supervise, departments => ser(&departments),
                 own_reply => m.reply_author == staff.username,
                 is_open => st.is_open(),

@@ -356,7 +356,7 @@ impl StatusDesk for Application {
                 }
             })
             .collect();
-        let outcome = Outcome::parse(&app.outcome).ok().map(Outcome::display);
+        let outcome = app.outcome.map(Outcome::display);
         let explanation = if app.status == ApplicationStatus::Replied {
             Vec::new()
         } else {

@@ -317,8 +317,8 @@ pub fn feedback_rows(units: &[rules::Unit], comments: &[Comment]) -> Vec<Value> 
             Some(context! {
                 n => i + 1, ids => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
                 count => ids.len(), article => article, body => &first.body,
-                adoption => Adoption::parse(&first.adoption).map(|a| a.label()).unwrap_or_default(),
-                adoption_code => &first.adoption, reason => &first.adoption_reason,
+                adoption => first.adoption.map(|a| a.label()).unwrap_or_default(),
+                adoption_code => first.adoption.map_or("", Adoption::code), reason => &first.adoption_reason,
             })
         })
         .collect()
@@ -340,7 +340,7 @@ pub async fn feedback(
     let decisions: Vec<Adoption> = comments
         .iter()
         .filter(|m| m.moderation == Moderation::Approved)
-        .filter_map(|m| Adoption::parse(&m.adoption).ok())
+        .filter_map(|m| m.adoption)
         .collect();
     let (adopted, partly, not_adopted) = rules::totals(&decisions);
     let decision = match c.decision_record_id {
@@ -434,7 +434,7 @@ pub async fn lookup(
                     at => display_minute(m.created_at),
                     moderation => m.moderation.label(),
                     rejected => m.moderation == Moderation::Rejected, reason => &m.reject_reason,
-                    adoption => if feedback_out { Adoption::parse(&m.adoption).map(|a| a.label()).ok() } else { None },
+                    adoption => if feedback_out { m.adoption.map(|a| a.label()) } else { None },
                     adoption_reason => &m.adoption_reason, feedback_url => feedback_out.then(|| format!("/zhengji/{}/feedback", c.id)),
                 },
             },

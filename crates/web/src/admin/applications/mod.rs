@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::application::{
-    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, FeeBasis, IdCardNo, Outcome,
-    effective_status, fee, open_consultation,
+    ApplicationStatus, ClockEvent, FeeBasis, IdCardNo, Outcome, effective_status, fee,
+    open_consultation,
 };
 use gongkai_domain::calendar::PauseReason;
 use gongkai_domain::role::Permission;
@@ -63,7 +63,7 @@ pub async fn list(
             context! {
                 id => a.id, tracking_code => &a.tracking_code, org_name => &a.org_name,
                 applicant => &a.name, id_masked => mask_id(&a),
-                kind => ApplicantKind::parse(&a.applicant_kind).map(|k| k.label()).unwrap_or_default(),
+                kind => a.applicant_kind.label(),
                 description => a.description.chars().take(40).collect::<String>(),
                 status => a.status.label(),
                 received_on => ser(&a.received_on), due_on => ser(&a.due_on), left => left, paused => paused,
@@ -207,10 +207,10 @@ async fn render_with(
             "admin/application.html",
             context! {
                 a => ser(app), error => error,
-                kind => ApplicantKind::parse(&app.applicant_kind).map(|k| k.label()).unwrap_or_default(),
-                delivery => DeliveryForm::parse(&app.delivery).map(|d| d.label()).unwrap_or_default(),
+                kind => app.applicant_kind.label(),
+                delivery => app.delivery.label(),
                 status_label => app.status.label(),
-                outcome => Outcome::parse(&app.outcome).ok().map(Outcome::display),
+                outcome => app.outcome.map(Outcome::display),
                 explanation => explanation, history => history, letters => letters, similar => similar,
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use gongkai_domain::consultation::{self as rules, Adoption, ConsultationAction, Moderation};
+use gongkai_domain::consultation::{self as rules, ConsultationAction, Moderation};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::display_minute;
 use gongkai_store::consultations::{self, Consultation};
@@ -108,7 +108,7 @@ async fn render(
                 name => &m.name, contact => &m.contact, at => display_minute(m.created_at),
                 moderation => m.moderation.label(),
                 pending => m.moderation == Moderation::Pending, reason => &m.reject_reason,
-                adoption => Adoption::parse(&m.adoption).map(|a| a.label()).unwrap_or_default(),
+                adoption => m.adoption.map(|a| a.label()).unwrap_or_default(),
             }
         })
         .collect();
