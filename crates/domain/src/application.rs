@@ -8,11 +8,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
 use crate::calendar::{
     CONSULTATION_WORKING_DAYS, CORRECTION_NOTICE_WORKING_DAYS, Calendar, CalendarError, Clock,
     PauseReason, RegionCode,
 };
+use crate::{DomainError, FieldErrors};
 
 coded! {
     /// Who applies, exactly as the annual report counts applicants.
@@ -862,6 +862,163 @@ pub fn parse_phone(raw: &str) -> Result<String, DomainError> {
     }
 }
 
+/// An application form as typed, before [`validate_form`] reads it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplicationInput<'a> {
+    /// Applicant kind code or label.
+    pub applicant_kind: &'a str,
+    /// Name of the person or organisation.
+    pub name: &'a str,
+    /// ID number, asked of natural persons.
+    pub id_number: &'a str,
+    /// 统一社会信用代码, asked of organisations.
+    pub credit_code: &'a str,
+    /// Contact person, asked of organisations.
+    pub contact_person: &'a str,
+    /// Contact phone.
+    pub phone: &'a str,
+    /// E-mail, required for delivery by e-mail.
+    pub email: &'a str,
+    /// Postal address, required for delivery by post.
+    pub address: &'a str,
+    /// Postcode.
+    pub postcode: &'a str,
+    /// 名称、文号或特征性描述 of the information.
+    pub description: &'a str,
+    /// Title or 文号 when the applicant knows it.
+    pub doc_hint: &'a str,
+    /// Delivery form code or label.
+    pub delivery: &'a str,
+}
+
+/// What [`validate_form`] accepted: kinds parsed, numbers checked and normalised, text trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidApplication {
+    /// Natural person, legal person or other organisation.
+    pub applicant_kind: ApplicantKind,
+    /// Trimmed name.
+    pub name: String,
+    /// Checked ID number (natural persons), else empty.
+    pub id_number: String,
+    /// Checked credit code (organisations), else empty.
+    pub credit_code: String,
+    /// Trimmed contact person.
+    pub contact_person: String,
+    /// Checked phone.
+    pub phone: String,
+    /// Trimmed e-mail, possibly empty.
+    pub email: String,
+    /// Trimmed postal address, possibly empty.
+    pub address: String,
+    /// Trimmed postcode, possibly empty.
+    pub postcode: String,
+    /// Trimmed description of the information asked for.
+    pub description: String,
+    /// Trimmed title or 文号 hint, possibly empty.
+    pub doc_hint: String,
+    /// How the applicant wants the information.
+    pub delivery: DeliveryForm,
+}
+
+// Longest name, contact person, e-mail, address, postcode, description and hint, in characters.
+const NAME_CHARS: usize = 100;
+const CONTACT_CHARS: usize = 50;
+const EMAIL_CHARS: usize = 100;
+const ADDRESS_CHARS: usize = 200;
+const POSTCODE_CHARS: usize = 10;
+const DESCRIPTION_CHARS: usize = 5000;
+const DOC_HINT_CHARS: usize = 200;
+// Shortest description of the information asked for, in characters.
+const MIN_DESCRIPTION_CHARS: usize = 5;
+
+fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(field, format!("不能超过 {max} 个字"));
+    }
+}
+
+/// Checks an application's fields (the three parts of 第二十九条 and the rest), every problem at
+/// once by field. Which organisation it is addressed to and the query password are checked by
+/// the caller: the first needs the store, the second is [`crate::case::check_secret`].
+pub fn validate_form(f: &ApplicationInput<'_>) -> Result<ValidApplication, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let kind = ApplicantKind::parse(f.applicant_kind).ok();
+    if kind.is_none() {
+        e.insert("applicant_kind", "请选择申请人类型".into());
+    }
+    if f.name.trim().is_empty() {
+        e.insert("name", "请填写申请人姓名或名称".into());
+    }
+    too_long(&mut e, "name", f.name, NAME_CHARS);
+    let mut id_number = String::new();
+    let mut credit_code = String::new();
+    match kind {
+        Some(ApplicantKind::Natural) => match IdCardNo::parse(f.id_number) {
+            Ok(id) => id_number = id.as_str().to_owned(),
+            Err(err) => {
+                e.insert("id_number", err.to_string());
+            }
+        },
+        Some(_) => {
+            match CreditCode::parse(f.credit_code) {
+                Ok(c) => credit_code = c.as_str().to_owned(),
+                Err(err) => {
+                    e.insert("credit_code", err.to_string());
+                }
+            }
+            if f.contact_person.trim().is_empty() {
+                e.insert("contact_person", "请填写联系人".into());
+            }
+        }
+        None => {}
+    }
+    too_long(&mut e, "contact_person", f.contact_person, CONTACT_CHARS);
+    let phone = parse_phone(f.phone)
+        .map_err(|err| e.insert("phone", err.to_string()))
+        .ok();
+    if !f.email.trim().is_empty() && !crate::user::valid_email(f.email) {
+        e.insert("email", "电子邮箱格式不正确".into());
+    }
+    too_long(&mut e, "email", f.email, EMAIL_CHARS);
+    too_long(&mut e, "address", f.address, ADDRESS_CHARS);
+    too_long(&mut e, "postcode", f.postcode, POSTCODE_CHARS);
+    if f.description.trim().chars().count() < MIN_DESCRIPTION_CHARS {
+        e.insert(
+            "description",
+            "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）".into(),
+        );
+    }
+    too_long(&mut e, "description", f.description, DESCRIPTION_CHARS);
+    too_long(&mut e, "doc_hint", f.doc_hint, DOC_HINT_CHARS);
+    let delivery = DeliveryForm::parse(f.delivery).ok();
+    if delivery.is_none() {
+        e.insert("delivery", "请选择获取信息的方式".into());
+    }
+    if delivery == Some(DeliveryForm::Email) && f.email.trim().is_empty() {
+        e.insert("email", "选择电子邮件方式时请填写电子邮箱".into());
+    }
+    if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
+        e.insert("address", "选择邮寄方式时请填写通讯地址".into());
+    }
+    match (e.is_empty(), kind, phone, delivery) {
+        (true, Some(applicant_kind), Some(phone), Some(delivery)) => Ok(ValidApplication {
+            applicant_kind,
+            name: f.name.trim().to_owned(),
+            id_number,
+            credit_code,
+            contact_person: f.contact_person.trim().to_owned(),
+            phone,
+            email: f.email.trim().to_owned(),
+            address: f.address.trim().to_owned(),
+            postcode: f.postcode.trim().to_owned(),
+            description: f.description.trim().to_owned(),
+            doc_hint: f.doc_hint.trim().to_owned(),
+            delivery,
+        }),
+        _ => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1265,5 +1422,116 @@ mod tests {
         let b = "请公开乌恰县财政局2025年部门预算执行情况";
         assert!(similarity(a, b) > 0.5, "{}", similarity(a, b));
         assert!(similarity(a, "申请公开某村土地征收补偿标准") < 0.3);
+    }
+    fn fields_refused(f: ApplicationInput<'_>) -> Vec<&'static str> {
+        validate_form(&f)
+            .err()
+            .map(|e| e.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// `base` with one field set to `value`.
+    fn with<'a>(base: ApplicationInput<'a>, field: &str, value: &'a str) -> ApplicationInput<'a> {
+        let mut input = base;
+        let slot = match field {
+            "applicant_kind" => &mut input.applicant_kind,
+            "name" => &mut input.name,
+            "id_number" => &mut input.id_number,
+            "credit_code" => &mut input.credit_code,
+            "contact_person" => &mut input.contact_person,
+            "phone" => &mut input.phone,
+            "email" => &mut input.email,
+            "address" => &mut input.address,
+            "postcode" => &mut input.postcode,
+            "description" => &mut input.description,
+            "doc_hint" => &mut input.doc_hint,
+            "delivery" => &mut input.delivery,
+            other => panic!("no field {other}"),
+        };
+        *slot = value;
+        input
+    }
+
+    #[test]
+    fn an_application_form_is_judged_field_by_field() {
+        let person = ApplicationInput {
+            applicant_kind: "natural",
+            name: " 李四 ",
+            id_number: "11010519491231002X",
+            phone: "13900000000",
+            description: " 申请公开某项目的批复文件 ",
+            delivery: "download",
+            ..ApplicationInput::default()
+        };
+        let ok = validate_form(&person).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(ok.applicant_kind, ApplicantKind::Natural);
+        assert_eq!(ok.name, "李四");
+        assert_eq!(ok.description, "申请公开某项目的批复文件");
+        assert_eq!(ok.delivery, DeliveryForm::Download);
+        let company = ApplicationInput {
+            applicant_kind: "commercial",
+            id_number: "",
+            credit_code: "91350100M000100Y43",
+            contact_person: "王五",
+            ..person
+        };
+        let ok = validate_form(&company).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            (ok.id_number.as_str(), ok.credit_code.as_str()),
+            ("", "91350100M000100Y43")
+        );
+
+        let long = |n: usize| "字".repeat(n);
+        let (l101, l51, l201, l11, l5001) = (long(101), long(51), long(201), long(11), long(5001));
+        let table: [(ApplicationInput<'_>, &str, &str, &[&str]); 18] = [
+            (person, "applicant_kind", "", &["applicant_kind"]),
+            (person, "name", "  ", &["name"]),
+            (person, "name", &l101, &["name"]),
+            (person, "id_number", "110105194912310021", &["id_number"]),
+            // An organisation is asked for its credit code and a contact person, not an ID.
+            (
+                company,
+                "credit_code",
+                "91350100M000100Y44",
+                &["credit_code"],
+            ),
+            (company, "contact_person", " ", &["contact_person"]),
+            (company, "contact_person", &l51, &["contact_person"]),
+            (person, "phone", "12345", &["phone"]),
+            (person, "email", "not-mail", &["email"]),
+            (person, "address", &l201, &["address"]),
+            (person, "postcode", &l11, &["postcode"]),
+            (person, "description", " 批复 ", &["description"]),
+            (person, "description", &l5001, &["description"]),
+            (person, "doc_hint", &l201, &["doc_hint"]),
+            (person, "delivery", "pigeon", &["delivery"]),
+            (person, "delivery", "email", &["email"]),
+            (person, "delivery", "post", &["address"]),
+            (person, "phone", "", &["phone"]),
+        ];
+        for (base, field, value, fields) in table {
+            let input = with(base, field, value);
+            assert_eq!(fields_refused(input), fields, "{field} = {value:?}");
+        }
+        let blank = ApplicationInput {
+            name: "",
+            phone: "",
+            description: "",
+            delivery: "",
+            ..person
+        };
+        assert_eq!(
+            fields_refused(blank),
+            ["delivery", "description", "name", "phone"]
+        );
+        let by_post = ApplicationInput {
+            delivery: "post",
+            ..person
+        };
+        let errors = validate_form(&by_post).err().unwrap_or_default();
+        assert_eq!(
+            errors.get("address").map(String::as_str),
+            Some("选择邮寄方式时请填写通讯地址")
+        );
     }
 }

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
+use crate::error::record_field_error;
+use crate::{DomainError, FieldErrors};
 
 /// The normal shortest comment period in days (第十五条: "一般不少于30日").
 pub const MIN_PERIOD_DAYS: i64 = 30;
@@ -231,6 +232,69 @@ pub fn check_comment(body: &str, article: u32, articles: &[u32]) -> Result<Strin
         ));
     }
     Ok(text.to_owned())
+}
+
+/// A comment as typed on the public form, before [`validate_comment`] reads it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommentInput<'a> {
+    /// Article number as typed, `0` for the whole draft.
+    pub article: &'a str,
+    /// The comment.
+    pub body: &'a str,
+    /// Name, optional.
+    pub name: &'a str,
+    /// Contact, optional.
+    pub contact: &'a str,
+}
+
+/// The longest name a commenter may give, in characters.
+pub const MAX_COMMENTER_NAME_CHARS: usize = 50;
+/// The longest contact a commenter may give, in characters.
+pub const MAX_COMMENTER_CONTACT_CHARS: usize = 100;
+
+/// Checks a public comment on a consultation whose draft has `articles`, in `status` and
+/// `period`, sent at `now`: every problem at once by field, except that a comment outside the
+/// period is refused for that alone. Returns the article the comment is on (0 = the whole draft).
+pub fn validate_comment(
+    f: &CommentInput<'_>,
+    articles: &[u32],
+    status: ConsultationStatus,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<u32, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let article: u32 = match f.article.trim().parse() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.insert("article", "请选择意见针对的条款".into());
+            0
+        }
+    };
+    if let Err(e) = check_comment(f.body, article, articles) {
+        record_field_error(&mut errors, e);
+    }
+    if f.name.chars().count() > MAX_COMMENTER_NAME_CHARS {
+        errors.insert(
+            "name",
+            format!("姓名不能超过 {MAX_COMMENTER_NAME_CHARS} 个字"),
+        );
+    }
+    if f.contact.chars().count() > MAX_COMMENTER_CONTACT_CHARS {
+        errors.insert(
+            "contact",
+            format!("联系方式不能超过 {MAX_COMMENTER_CONTACT_CHARS} 个字"),
+        );
+    }
+    // A comment after closing is refused whatever else is wrong with it.
+    if let Err(e) = check_comment_allowed(status, period, now) {
+        errors.clear();
+        record_field_error(&mut errors, e);
+    }
+    if errors.is_empty() {
+        Ok(article)
+    } else {
+        Err(errors)
+    }
 }
 
 coded! {
@@ -668,6 +732,71 @@ mod tests {
         assert!(check_moderation(Moderation::Rejected, "").is_err());
         assert!(check_moderation(Moderation::Rejected, "含有人身攻击").is_ok());
         assert!(check_moderation(Moderation::Approved, "").is_ok());
+    }
+
+    #[test]
+    fn a_public_comment_is_judged_field_by_field_and_refused_outside_the_period() {
+        use ConsultationStatus as S;
+        let p = Period::parse(t(0), t(24 * 30), "").unwrap_or_else(|e| panic!("{e}"));
+        let good = CommentInput {
+            article: "2",
+            body: "建议明确补贴标准",
+            name: "张三",
+            contact: "13800000000",
+        };
+        let judged = |f: CommentInput<'_>, status: S, at: DateTime<Utc>| {
+            validate_comment(&f, &[1, 2], status, &p, at)
+                .err()
+                .map(|e| e.keys().copied().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        assert_eq!(validate_comment(&good, &[1, 2], S::Open, &p, t(5)), Ok(2));
+        let whole = CommentInput {
+            article: " 0 ",
+            ..good
+        };
+        assert_eq!(validate_comment(&whole, &[1, 2], S::Open, &p, t(5)), Ok(0));
+        let long_name = "名".repeat(51);
+        let long_contact = "1".repeat(101);
+        let body = good.body;
+        // (article, body, name, contact) → the fields refused.
+        let table: [(&str, &str, &str, &str, &[&str]); 7] = [
+            ("", body, "", "", &["article"]),
+            ("第二条", body, "", "", &["article"]),
+            ("9", body, "", "", &["article"]),
+            ("2", " 好 ", "", "", &["body"]),
+            ("2", body, &long_name, "", &["name"]),
+            ("2", body, "", &long_contact, &["contact"]),
+            (
+                "x",
+                "",
+                &long_name,
+                &long_contact,
+                &["article", "body", "contact", "name"],
+            ),
+        ];
+        for (article, body, name, contact, fields) in table {
+            let f = CommentInput {
+                article,
+                body,
+                name,
+                contact,
+            };
+            assert_eq!(judged(f, S::Open, t(5)), fields, "{f:?}");
+        }
+        // Outside the period only that is said, whatever else is wrong.
+        let bad = CommentInput {
+            article: "x",
+            body: "",
+            name: &long_name,
+            contact: "",
+        };
+        for (status, at) in [(S::Open, t(24 * 30)), (S::Closed, t(5)), (S::Draft, t(5))] {
+            let errors = validate_comment(&bad, &[1, 2], status, &p, at).err();
+            let body = errors.as_ref().and_then(|e| e.get("body"));
+            assert_eq!(errors.as_ref().map(|e| e.len()), Some(1), "{status:?}");
+            assert!(body.is_some_and(|m| m.contains("截止")), "{body:?}");
+        }
     }
 
     #[test]

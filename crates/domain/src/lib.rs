@@ -33,6 +33,7 @@ macro_rules! coded {
 pub mod application;
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod catalogue;
 pub mod consultation;
 pub mod error;

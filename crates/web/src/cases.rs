@@ -24,7 +24,6 @@ use crate::client_ip::ClientIp;
 use crate::csrf::cookie;
 use crate::page::PageCtx;
 use crate::state::AppState;
-use gongkai_domain::FieldErrors;
 
 /// How long failed lookups are counted.
 const FAILURE_WINDOW: Duration = Duration::minutes(15);
@@ -131,31 +130,6 @@ pub struct LookupForm {
     tracking_code: String,
     #[serde(default)]
     secret: String,
-}
-
-/// The query password every case form asks for: 6 to 64 characters, typed twice alike.
-/// `purpose` ends the hint, e.g. `查询办理进度`.
-pub fn check_secret(errors: &mut FieldErrors, secret: &str, again: &str, purpose: &str) {
-    let n = secret.chars().count();
-    if !(6..=64).contains(&n) {
-        errors.insert(
-            "secret",
-            format!("查询密码应为 6 至 64 位，请牢记，用于{purpose}"),
-        );
-    } else if secret != again {
-        errors.insert("secret_again", "两次输入的查询密码不一致".into());
-    }
-}
-
-/// A case form's idempotency key: the 64 hex digits the form carried (so a repeated
-/// submission returns the first receipt), or a fresh key when it carried none.
-pub fn submission_key(raw: &str) -> String {
-    let key = raw.trim();
-    if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        key.to_owned()
-    } else {
-        gongkai_store::sessions::random_token()
-    }
 }
 
 /// The `Set-Cookie` value of a one-hour status session limited to `path`, HttpOnly and

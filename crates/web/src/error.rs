@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_domain::DomainError;
+use gongkai_service::ServiceError;
 use gongkai_store::StoreError;
 
 use crate::state::AppState;
@@ -61,6 +62,16 @@ pub enum WebError {
 impl From<DomainError> for WebError {
     fn from(e: DomainError) -> Self {
         Self::BadRequest(e.to_string())
+    }
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Throttled(message) => Self::TooManyRequests(message),
+            ServiceError::NoSite => Self::NotFound(e.to_string()),
+            ServiceError::Store(e) => Self::Store(e),
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use gongkai_domain::throttle::LoginPolicy;
+use gongkai_service::Intake;
 use gongkai_store::Store;
 
 use crate::templates::Templates;
@@ -102,5 +104,11 @@ impl AppState {
             mailer,
             fonts,
         })
+    }
+
+    /// A citizen submission from `ip` arriving at `now`, under the configured hourly limit:
+    /// what the `gongkai_service` use cases take.
+    pub fn intake<'a>(&'a self, ip: &'a str, now: DateTime<Utc>) -> Intake<'a> {
+        Intake::new(&self.store, ip, now, self.config.submissions_per_hour)
     }
 }

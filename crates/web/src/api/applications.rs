@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use gongkai_store::applications;
+use gongkai_service::Files;
+use gongkai_service::applications::{self as service, ApplyForm};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::WebError;
 use crate::api::envelope::{SubmitRefusal, invalid_input};
 use crate::client_ip::ClientIp;
-use crate::public::ysqgk::{ApplyForm, allow_submission, validate};
 use crate::state::AppState;
 
 // Fields in the alphabetical order the API has always written them.
@@ -50,10 +50,10 @@ pub async fn create(
     Json(mut form): Json<ApplyForm>,
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
-    match validate(&state, &form).await? {
-        Ok(new) => {
-            allow_submission(&state, &ip).await?;
-            let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
+    let intake = state.intake(&ip, Utc::now());
+    match service::submit(intake, &form, Files::none()).await? {
+        Ok(submitted) => {
+            let receipt = submitted.receipt;
             Ok((
                 StatusCode::CREATED,
                 Json(ApplicationReceipt {

@@ -4,13 +4,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use gongkai_service::Files;
+use gongkai_service::messages::{self as service, WriteForm};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::WebError;
 use crate::api::envelope::{ErrorBody, SubmitRefusal, invalid_input};
 use crate::client_ip::ClientIp;
-use crate::public::hudong::{WriteForm, store, validate};
 use crate::state::AppState;
 
 // Fields in the alphabetical order the API has always written them.
@@ -58,24 +60,22 @@ pub async fn create(
     Json(mut form): Json<WriteForm>,
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
-    match validate(&state, &form).await? {
-        Ok(new) => {
-            let r = store(&state, &new, &ip).await?;
-            Ok((
-                StatusCode::CREATED,
-                Json(MessageReceipt {
-                    due_on: r.due_on.map(|d| d.to_string()),
-                    held_for_review: !r.held_reason.is_empty(),
-                    limit_working_days: r.limit_working_days,
-                    organisation: r.org_name,
-                    received_on: r.received_on.to_string(),
-                    repeated: r.repeated,
-                    status_url: "/hudong/status",
-                    tracking_code: r.tracking_code,
-                }),
-            )
-                .into_response())
-        }
+    let intake = state.intake(&ip, Utc::now());
+    match service::submit(intake, &form, Files::none()).await? {
+        Ok(r) => Ok((
+            StatusCode::CREATED,
+            Json(MessageReceipt {
+                due_on: r.due_on.map(|d| d.to_string()),
+                held_for_review: !r.held_reason.is_empty(),
+                limit_working_days: r.limit_working_days,
+                organisation: r.org_name,
+                received_on: r.received_on.to_string(),
+                repeated: r.repeated,
+                status_url: "/hudong/status",
+                tracking_code: r.tracking_code,
+            }),
+        )
+            .into_response()),
         Err(errors) => Ok(invalid_input("留言内容有误", errors)),
     }
 }

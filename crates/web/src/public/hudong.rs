@@ -1,21 +1,21 @@
 //! 政民互动 for the public: the message form and receipt, the tracking page with the rating
 //! (and what became of a bad rating), the 留言选登 list of published exchanges with personal
-//! data masked, and the statistics with a chart drawn on the server. The same validation
-//! serves `POST /api/v1/messages`.
+//! data masked, and the statistics with a chart drawn on the server. The form and
+//! `POST /api/v1/messages` submit through the same use case, `gongkai_service::messages::submit`.
 
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
-use gongkai_domain::message::{
-    self as rules, MessageKind, MessageStatus, NewMessageInput, Rating, StatCell, Stats,
-};
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use gongkai_domain::message::{self as rules, MessageKind, MessageStatus, Rating, StatCell, Stats};
 use gongkai_domain::time::beijing_date;
-use gongkai_store::messages::{self, Message, NewMessage, Receipt};
-use gongkai_store::{calendar, orgs, throttle};
+use gongkai_service::Files;
+use gongkai_service::messages::{self as messages_service, HEAD_MAILBOX, WriteForm};
+use gongkai_store::messages::{self, Message};
+use gongkai_store::{calendar, orgs};
 use minijinja::{Value, context};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::WebError;
 use crate::cases::{self, Desk, StatusDesk};
@@ -27,165 +27,12 @@ use gongkai_domain::FieldErrors;
 
 /// Most attachments one message may carry.
 pub const MAX_FILES: usize = 3;
-/// Messages one phone number may send per day.
-pub const PER_CONTACT_PER_DAY: i64 = 5;
 /// Exchanges per page of 留言选登.
 pub const PER_PAGE: i64 = 20;
-/// The value of the "to" field that addresses the 县长信箱.
-pub const HEAD_MAILBOX: &str = "head";
-
-/// The message form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
-pub struct WriteForm {
-    /// Idempotency key (a repeated submission returns the first receipt).
-    #[serde(default)]
-    pub submission_key: String,
-    /// `head` for the 县长信箱, else the organ code of the addressed organisation.
-    #[serde(default)]
-    #[schema(required)]
-    pub to: String,
-    /// Kind code or label.
-    #[serde(default)]
-    #[schema(required)]
-    pub kind: String,
-    /// Title.
-    #[serde(default)]
-    #[schema(required)]
-    pub title: String,
-    /// Content.
-    #[serde(default)]
-    #[schema(required)]
-    pub content: String,
-    /// Writer's name.
-    #[serde(default)]
-    #[schema(required)]
-    pub name: String,
-    /// Phone.
-    #[serde(default)]
-    #[schema(required)]
-    pub phone: String,
-    /// E-mail (optional; replies are also sent there).
-    #[serde(default)]
-    pub email: String,
-    /// `1` (or `true`) when the writer allows the exchange to be published.
-    #[serde(default)]
-    pub allow_publish: String,
-    /// Query password the writer sets.
-    #[serde(default)]
-    #[schema(required)]
-    pub secret: String,
-    /// The same password again (forms only).
-    #[serde(default)]
-    #[schema(ignore)]
-    pub secret_again: String,
-}
-
-impl WriteForm {
-    fn allows_publication(&self) -> bool {
-        matches!(self.allow_publish.trim(), "1" | "true" | "on" | "yes")
-    }
-}
 
 /// The site messages go to: the first top-level government (multi-site hosts map later).
 async fn site(state: &AppState) -> Result<orgs::Organisation, WebError> {
-    orgs::sites(&state.store)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| WebError::NotFound("本站尚未设置机构".into()))
-}
-
-/// Validates a message; every problem at once, by field.
-pub async fn validate(
-    state: &AppState,
-    f: &WriteForm,
-) -> Result<Result<NewMessage, FieldErrors>, WebError> {
-    let mut e = FieldErrors::new();
-    let input = NewMessageInput {
-        kind: f.kind.clone(),
-        title: f.title.clone(),
-        content: f.content.clone(),
-        name: f.name.clone(),
-        phone: f.phone.clone(),
-        email: f.email.clone(),
-    };
-    let valid = input
-        .validate()
-        .map_err(|errors| {
-            for (field, message) in errors {
-                e.insert(field, message);
-            }
-        })
-        .ok();
-    let to = f.to.trim();
-    let head = to == HEAD_MAILBOX;
-    let org = if head {
-        Some(site(state).await?)
-    } else {
-        match gongkai_domain::org::OrgCode::parse(to) {
-            Ok(code) => match orgs::by_code(&state.store, &code).await {
-                Ok(o) => Some(o),
-                Err(gongkai_store::StoreError::NotFound { .. }) => None,
-                Err(err) => return Err(err.into()),
-            },
-            Err(_) => None,
-        }
-    };
-    if org.is_none() {
-        e.insert("to", "请选择留言对象".into());
-    }
-    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度和评价");
-    let key = cases::submission_key(&f.submission_key);
-    Ok(match (e.is_empty(), org, valid) {
-        (true, Some(org), Some(message)) => Ok(NewMessage {
-            submission_key: key,
-            org_id: org.id,
-            to_head_mailbox: head,
-            message,
-            allow_publish: f.allows_publication(),
-            secret: f.secret.clone(),
-            files: Vec::new(),
-        }),
-        _ => Err(e),
-    })
-}
-
-/// Counts a message from an address and from a phone; refuses a burst with a clear message.
-pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result<(), WebError> {
-    let limit = state.config.submissions_per_hour;
-    if !throttle::hit(
-        &state.store,
-        &format!("message:{ip}"),
-        limit,
-        Duration::hours(1),
-    )
-    .await?
-    {
-        return Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 条留言，请稍后再试。"
-        )));
-    }
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if !throttle::hit(
-        &state.store,
-        &format!("message-contact:{digits}"),
-        PER_CONTACT_PER_DAY,
-        Duration::days(1),
-    )
-    .await?
-    {
-        return Err(WebError::TooManyRequests(format!(
-            "同一联系电话一天内最多提交 {PER_CONTACT_PER_DAY} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。"
-        )));
-    }
-    Ok(())
-}
-
-/// Stores a validated message (its receipt mail goes to the outbox in the same transaction);
-/// the one path for form and API.
-pub async fn store(state: &AppState, new: &NewMessage, ip: &str) -> Result<Receipt, WebError> {
-    allow_submission(state, ip, &new.message.phone).await?;
-    Ok(messages::submit(&state.store, new, Utc::now(), ip).await?)
+    Ok(messages_service::site(&state.store).await?)
 }
 
 fn kinds() -> Value {
@@ -248,46 +95,32 @@ pub async fn submit(
     )
     .await?;
     let mut f = upload.form;
-    let result = match (validate(&state, &f).await?, upload.file_error) {
-        (Ok(new), None) => Ok(new),
-        (Ok(_), Some(e)) => Err(FieldErrors::from([("attachment", e)])),
-        (Err(mut errors), e) => {
-            if let Some(e) = e {
-                errors.insert("attachment", e);
-            }
-            Err(errors)
-        }
+    let files = Files {
+        write: || crate::forms::upload::store_files(&state, upload.files),
+        refused: upload.file_error,
     };
-    match result {
-        Ok(mut new) => {
-            new.files = crate::forms::upload::store_files(&state, upload.files).await?;
-            match store(&state, &new, &ip).await {
-                Ok(receipt) => {
-                    state
-                        .page_with_status(
-                            &ctx,
-                            StatusCode::CREATED,
-                            "hudong/receipt.html",
-                            context! { r => ser(&receipt) },
-                        )
-                        .await
-                }
-                Err(WebError::Store(gongkai_store::StoreError::Conflict(message))) => {
-                    let mut errors = FieldErrors::new();
-                    errors.insert("content", message);
-                    f.secret.clear();
-                    f.secret_again.clear();
-                    render_form(&state, &ctx, StatusCode::CONFLICT, &f, &errors).await
-                }
-                Err(e) => Err(e),
-            }
+    let intake = state.intake(&ip, Utc::now());
+    let (status, errors) = match messages_service::submit(intake, &f, files).await {
+        Ok(Ok(receipt)) => {
+            return state
+                .page_with_status(
+                    &ctx,
+                    StatusCode::CREATED,
+                    "hudong/receipt.html",
+                    context! { r => ser(&receipt) },
+                )
+                .await;
         }
-        Err(errors) => {
-            f.secret.clear();
-            f.secret_again.clear();
-            render_form(&state, &ctx, StatusCode::BAD_REQUEST, &f, &errors).await
-        }
-    }
+        Ok(Err(errors)) => (StatusCode::BAD_REQUEST, errors),
+        Err(WebError::Store(gongkai_store::StoreError::Conflict(message))) => (
+            StatusCode::CONFLICT,
+            FieldErrors::from([("content", message)]),
+        ),
+        Err(e) => return Err(e),
+    };
+    f.secret.clear();
+    f.secret_again.clear();
+    render_form(&state, &ctx, status, &f, &errors).await
 }
 
 /// A page number from the query string.

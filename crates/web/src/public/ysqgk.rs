@@ -1,18 +1,18 @@
 //! 依申请公开 for the public: the application form, the receipt, the status lookup and letter
-//! downloads. The same validation serves `POST /api/v1/applications`.
+//! downloads. The form and `POST /api/v1/applications` submit through the same use case,
+//! `gongkai_service::applications::submit`.
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::{Duration, Utc};
-use gongkai_domain::application::{
-    ApplicantKind, ApplicationStatus, CreditCode, DeliveryForm, IdCardNo, Outcome, parse_phone,
-};
+use chrono::Utc;
+use gongkai_domain::application::{ApplicantKind, ApplicationStatus, DeliveryForm, Outcome};
 use gongkai_domain::time::{display_minute, parse_storage_timestamp};
-use gongkai_store::applications::{self, Application, NewApplication, Receipt};
-use gongkai_store::{orgs, throttle};
+use gongkai_service::Files;
+use gongkai_service::applications::{self as service, ApplyForm};
+use gongkai_store::applications::{self, Application, Receipt};
+use gongkai_store::orgs;
 use minijinja::{Value, context};
-use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::cases::{self, Desk, StatusDesk};
@@ -21,192 +21,6 @@ use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
-
-/// The application form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
-pub struct ApplyForm {
-    /// Idempotency key of the form (repeated submissions return the first receipt).
-    #[serde(default)]
-    pub submission_key: String,
-    /// Organ code of the addressed organisation.
-    #[serde(default)]
-    #[schema(required)]
-    pub org: String,
-    /// Applicant kind code.
-    #[serde(default)]
-    #[schema(required)]
-    pub applicant_kind: String,
-    /// Name of the person or organisation.
-    #[serde(default)]
-    #[schema(required)]
-    pub name: String,
-    /// ID number (natural persons).
-    #[serde(default)]
-    pub id_number: String,
-    /// 统一社会信用代码 (organisations).
-    #[serde(default)]
-    pub credit_code: String,
-    /// Contact person (organisations).
-    #[serde(default)]
-    pub contact_person: String,
-    /// Contact phone.
-    #[serde(default)]
-    #[schema(required)]
-    pub phone: String,
-    /// E-mail (needed for delivery by e-mail).
-    #[serde(default)]
-    pub email: String,
-    /// Postal address (needed for delivery by post).
-    #[serde(default)]
-    pub address: String,
-    /// Postcode.
-    #[serde(default)]
-    pub postcode: String,
-    /// The information asked for (名称、文号或特征性描述).
-    #[serde(default)]
-    #[schema(required)]
-    pub description: String,
-    /// Title or 文号, if known.
-    #[serde(default)]
-    pub doc_hint: String,
-    /// Delivery form code.
-    #[serde(default)]
-    #[schema(required)]
-    pub delivery: String,
-    /// Query password the applicant sets.
-    #[serde(default)]
-    #[schema(required)]
-    pub secret: String,
-    /// The same password again (forms only).
-    #[serde(default)]
-    #[schema(ignore)]
-    pub secret_again: String,
-}
-
-fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.insert(field, format!("不能超过 {max} 个字"));
-    }
-}
-
-/// Validates an application (the three parts of 第二十九条 and the rest); all problems at once.
-pub async fn validate(
-    state: &AppState,
-    f: &ApplyForm,
-) -> Result<Result<NewApplication, FieldErrors>, WebError> {
-    let mut e = FieldErrors::new();
-    let org = match gongkai_domain::org::OrgCode::parse(&f.org) {
-        Ok(code) => match orgs::by_code(&state.store, &code).await {
-            Ok(o) => Some(o),
-            Err(gongkai_store::StoreError::NotFound { .. }) => None,
-            Err(err) => return Err(err.into()),
-        },
-        Err(_) => None,
-    };
-    if org.is_none() {
-        e.insert("org", "请选择受理机关".into());
-    }
-    let kind = ApplicantKind::parse(&f.applicant_kind).ok();
-    if kind.is_none() {
-        e.insert("applicant_kind", "请选择申请人类型".into());
-    }
-    if f.name.trim().is_empty() {
-        e.insert("name", "请填写申请人姓名或名称".into());
-    }
-    too_long(&mut e, "name", &f.name, 100);
-    let mut id_number = String::new();
-    let mut credit_code = String::new();
-    match kind {
-        Some(ApplicantKind::Natural) => match IdCardNo::parse(&f.id_number) {
-            Ok(id) => id_number = id.as_str().to_owned(),
-            Err(err) => {
-                e.insert("id_number", err.to_string());
-            }
-        },
-        Some(_) => {
-            match CreditCode::parse(&f.credit_code) {
-                Ok(c) => credit_code = c.as_str().to_owned(),
-                Err(err) => {
-                    e.insert("credit_code", err.to_string());
-                }
-            }
-            if f.contact_person.trim().is_empty() {
-                e.insert("contact_person", "请填写联系人".into());
-            }
-        }
-        None => {}
-    }
-    too_long(&mut e, "contact_person", &f.contact_person, 50);
-    let phone = parse_phone(&f.phone)
-        .map_err(|err| e.insert("phone", err.to_string()))
-        .ok();
-    if !f.email.trim().is_empty() && !gongkai_domain::user::valid_email(&f.email) {
-        e.insert("email", "电子邮箱格式不正确".into());
-    }
-    too_long(&mut e, "email", &f.email, 100);
-    too_long(&mut e, "address", &f.address, 200);
-    too_long(&mut e, "postcode", &f.postcode, 10);
-    if f.description.trim().chars().count() < 5 {
-        e.insert(
-            "description",
-            "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）".into(),
-        );
-    }
-    too_long(&mut e, "description", &f.description, 5000);
-    too_long(&mut e, "doc_hint", &f.doc_hint, 200);
-    let delivery = DeliveryForm::parse(&f.delivery).ok();
-    if delivery.is_none() {
-        e.insert("delivery", "请选择获取信息的方式".into());
-    }
-    if delivery == Some(DeliveryForm::Email) && f.email.trim().is_empty() {
-        e.insert("email", "选择电子邮件方式时请填写电子邮箱".into());
-    }
-    if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
-        e.insert("address", "选择邮寄方式时请填写通讯地址".into());
-    }
-    cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度");
-    let key = cases::submission_key(&f.submission_key);
-    Ok(match (e.is_empty(), org, kind, phone, delivery) {
-        (true, Some(org), Some(kind), Some(phone), Some(delivery)) => Ok(NewApplication {
-            submission_key: key,
-            org_id: org.id,
-            applicant_kind: kind,
-            name: f.name.trim().to_owned(),
-            id_number,
-            credit_code,
-            contact_person: f.contact_person.trim().to_owned(),
-            phone,
-            email: f.email.trim().to_owned(),
-            address: f.address.trim().to_owned(),
-            postcode: f.postcode.trim().to_owned(),
-            description: f.description.trim().to_owned(),
-            doc_hint: f.doc_hint.trim().to_owned(),
-            delivery,
-            secret: f.secret.clone(),
-            files: Vec::new(),
-        }),
-        _ => Err(e),
-    })
-}
-
-/// Counts a submission from an address; refuses a burst.
-pub async fn allow_submission(state: &AppState, ip: &str) -> Result<(), WebError> {
-    let limit = state.config.submissions_per_hour;
-    if throttle::hit(
-        &state.store,
-        &format!("apply:{ip}"),
-        limit,
-        Duration::hours(1),
-    )
-    .await?
-    {
-        Ok(())
-    } else {
-        Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"
-        )))
-    }
-}
 
 fn choices() -> Value {
     let kinds: Vec<_> = ApplicantKind::ALL
@@ -291,28 +105,14 @@ pub async fn submit(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let (mut f, files, file_error) = read_multipart(&state, multipart).await?;
-    let validated = validate(&state, &f).await?;
-    let result = match (validated, file_error) {
-        (Ok(new), None) => Ok(new),
-        (Ok(_), Some(e)) => {
-            let mut errors = FieldErrors::new();
-            errors.insert("proof", e);
-            Err(errors)
-        }
-        (Err(mut errors), e) => {
-            if let Some(e) = e {
-                errors.insert("proof", e);
-            }
-            Err(errors)
-        }
+    let files = Files {
+        write: || crate::forms::upload::store_files(&state, files),
+        refused: file_error,
     };
-    match result {
-        Ok(mut new) => {
-            allow_submission(&state, &ip).await?;
-            // Only now, with the form valid and within the limit, are the files written.
-            new.files = crate::forms::upload::store_files(&state, files).await?;
-            let org = orgs::by_id(&state.store, new.org_id).await?;
-            let receipt = applications::submit(&state.store, &new, Utc::now(), &ip).await?;
+    let intake = state.intake(&ip, Utc::now());
+    match service::submit(intake, &f, files).await? {
+        Ok(submitted) => {
+            let receipt = submitted.receipt;
             let app = applications::by_tracking_code(&state.store, &receipt.tracking_code).await?;
             let explanation = applications::explain(&state.store, &app).await?;
             state
@@ -320,7 +120,9 @@ pub async fn submit(
                     &ctx,
                     StatusCode::CREATED,
                     "ysqgk/receipt.html",
-                    context! { r => receipt_view(&receipt, &org.name), explanation => explanation },
+                    context! {
+                        r => receipt_view(&receipt, &submitted.org_name), explanation => explanation,
+                    },
                 )
                 .await
         }

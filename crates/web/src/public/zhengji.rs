@@ -7,15 +7,16 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, Moderation, UnitKind,
 };
 use gongkai_domain::time::display_minute;
-use gongkai_store::consultations::{self, Comment, Consultation, NewComment};
-use gongkai_store::{StoreError, records, throttle};
+use gongkai_service::comments::{self as service, CommentForm};
+use gongkai_store::consultations::{self, Comment, Consultation};
+use gongkai_store::{StoreError, records};
 use minijinja::{Value, context};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::WebError;
 use crate::cases::LookupThrottle;
@@ -80,26 +81,6 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             context! { open => open, closed => closed },
         )
         .await
-}
-
-/// The comment form as typed.
-#[derive(Debug, Default, Deserialize, Serialize, Clone)]
-pub struct CommentForm {
-    /// Idempotency key.
-    #[serde(default)]
-    pub submission_key: String,
-    /// Article number, `0` for the whole draft.
-    #[serde(default)]
-    pub article: String,
-    /// The comment.
-    #[serde(default)]
-    pub body: String,
-    /// Name (optional).
-    #[serde(default)]
-    pub name: String,
-    /// Contact (optional).
-    #[serde(default)]
-    pub contact: String,
 }
 
 /// Which article a link asked to comment on.
@@ -223,58 +204,13 @@ pub async fn comment(
 ) -> Result<Response, WebError> {
     let now = Utc::now();
     let c = load_public(&state, id, now).await?;
-    let mut errors = FieldErrors::new();
-    let article: u32 = match f.article.trim().parse() {
-        Ok(n) => n,
-        Err(_) => {
-            errors.insert("article", "请选择意见针对的条款".into());
-            0
+    let intake = state.intake(&ip, now);
+    let submitted = match service::submit(intake, &c, &f).await? {
+        Ok(submitted) => submitted,
+        Err(errors) => {
+            return render_show(&state, &ctx, &c, StatusCode::BAD_REQUEST, &f, &errors).await;
         }
     };
-    let units = rules::split_articles(&c.draft_text);
-    if let Err(e) = rules::check_comment(&f.body, article, &rules::article_numbers(&units)) {
-        gongkai_domain::error::record_field_error(&mut errors, e);
-    }
-    if f.name.chars().count() > 50 {
-        errors.insert("name", "姓名不能超过 50 个字".into());
-    }
-    if f.contact.chars().count() > 100 {
-        errors.insert("contact", "联系方式不能超过 100 个字".into());
-    }
-    // A comment after closing is refused whatever else is wrong with it.
-    if let Err(e) = rules::check_comment_allowed(c.status, &c.period(), now) {
-        errors.clear();
-        gongkai_domain::error::record_field_error(&mut errors, e);
-    }
-    if !errors.is_empty() {
-        return render_show(&state, &ctx, &c, StatusCode::BAD_REQUEST, &f, &errors).await;
-    }
-    let limit = state.config.submissions_per_hour;
-    if !throttle::hit(
-        &state.store,
-        &format!("comment:{ip}"),
-        limit,
-        Duration::hours(1),
-    )
-    .await?
-    {
-        return Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"
-        )));
-    }
-    let key = crate::cases::submission_key(&f.submission_key);
-    let new = NewComment {
-        submission_key: key,
-        article,
-        body: f.body.clone(),
-        name: f.name.clone(),
-        contact: f.contact.clone(),
-    };
-    let receipt = consultations::comment(&state.store, id, &new, now, &ip).await?;
-    let label = units
-        .iter()
-        .find(|u| u.kind == UnitKind::Article && u.number == article)
-        .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
     state
         .page_with_status(
             &ctx,
@@ -282,7 +218,8 @@ pub async fn comment(
             "zhengji/receipt.html",
             context! {
                 c => context! { id => c.id, title => &c.title, closes_at => display_minute(c.closes_at) },
-                code => receipt.tracking_code, repeated => receipt.repeated, article => label,
+                code => submitted.receipt.tracking_code, repeated => submitted.receipt.repeated,
+                article => submitted.article,
             },
         )
         .await

@@ -1,0 +1,134 @@
+//! Citizen submissions as use cases: submitting an application (依申请公开), writing a message
+//! (政民互动) and commenting on a consultation (征求意见).
+//!
+//! Each module has the form as typed and one `submit` call that validates it with the domain's
+//! rules (lookups such as "does this organisation exist" happen here), applies the public-form
+//! rate limits ([`gongkai_store::throttle`]), writes the accepted files and stores the case
+//! through the store, whose transaction also writes the audit entry, the change-feed row and
+//! the receipt mail. The HTML handlers, the JSON API and any other channel call the same
+//! function and only turn its outcome into a page, a redirect or a JSON body.
+//!
+//! A submission's outcome is `Ok(Ok(receipt))`, `Ok(Err(field errors))` (nothing was written),
+//! or `Err(ServiceError)` for the rest (throttled, store failure).
+
+pub mod applications;
+pub mod comments;
+mod error;
+pub mod messages;
+
+use std::future::{Future, Ready, ready};
+
+use chrono::{DateTime, Duration, Utc};
+use gongkai_domain::FieldErrors;
+use gongkai_domain::org::OrgCode;
+use gongkai_store::cases::AttachedFile;
+use gongkai_store::orgs::{self, Organisation};
+use gongkai_store::{Store, StoreError, throttle};
+
+pub use error::ServiceError;
+
+/// A submission's answer when it got past the service's other checks: what the citizen is
+/// told, or every problem with the form by field (and then nothing was written).
+pub type Outcome<T> = Result<T, FieldErrors>;
+
+/// Where a submission arrives: the store it goes to, the sender's network address, the time it
+/// arrived and how many submissions of one kind an address may make per hour.
+#[derive(Debug, Clone, Copy)]
+pub struct Intake<'a> {
+    /// The store the case is written to.
+    pub store: &'a Store,
+    /// The sender's network address (rate limits, audit).
+    pub ip: &'a str,
+    /// When the submission arrived.
+    pub now: DateTime<Utc>,
+    /// Submissions of one kind an address may make per hour.
+    pub per_hour: i64,
+}
+
+impl<'a> Intake<'a> {
+    /// A submission from `ip` arriving at `now` into `store`, under `per_hour` submissions of a
+    /// kind per address and hour.
+    pub fn new(store: &'a Store, ip: &'a str, now: DateTime<Utc>, per_hour: i64) -> Self {
+        Self {
+            store,
+            ip,
+            now,
+            per_hour,
+        }
+    }
+}
+
+/// The files that came with a form: the accepted ones, written by `write` only once the
+/// submission is valid and within the limits (so a refused submission leaves no file behind),
+/// and why a file was refused, which refuses the submission with that message beside the
+/// form's file field.
+pub struct Files<W> {
+    /// Writes the accepted files and returns their records.
+    pub write: W,
+    /// Why a file was refused, if one was.
+    pub refused: Option<String>,
+}
+
+/// How [`Files::none`] writes: nothing.
+pub type NoFiles = fn() -> Ready<Result<Vec<AttachedFile>, ServiceError>>;
+
+impl Files<NoFiles> {
+    /// No files (the JSON API, the command line).
+    pub fn none() -> Self {
+        Self {
+            write: || ready(Ok(Vec::new())),
+            refused: None,
+        }
+    }
+}
+
+impl<W, Fut, E> Files<W>
+where
+    W: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<AttachedFile>, E>>,
+{
+    /// Writes the files and returns their records.
+    async fn write(self) -> Result<Vec<AttachedFile>, E> {
+        (self.write)().await
+    }
+}
+
+/// A case form's idempotency key: the 64 hex digits the form carried (so a repeated
+/// submission returns the first receipt), or a fresh key when it carried none.
+pub fn submission_key(raw: &str) -> String {
+    let key = raw.trim();
+    if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        key.to_owned()
+    } else {
+        gongkai_store::sessions::random_token()
+    }
+}
+
+/// Counts one submission under `key`; more than `limit` within `window` is refused with the
+/// message `refusal` writes.
+async fn within_limit(
+    store: &Store,
+    key: &str,
+    limit: i64,
+    window: Duration,
+    refusal: impl FnOnce() -> String,
+) -> Result<(), ServiceError> {
+    if throttle::hit(store, key, limit, window).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Throttled(refusal()))
+    }
+}
+
+/// The organisation a form names by its organ code; `None` when the code is malformed or no
+/// organisation has it.
+async fn organisation(store: &Store, raw: &str) -> Result<Option<Organisation>, ServiceError> {
+    let Ok(code) = OrgCode::parse(raw) else {
+        return Ok(None);
+    };
+    match orgs::by_code(store, &code).await {
+        Ok(org) => Ok(Some(org)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}

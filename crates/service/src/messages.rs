@@ -1,0 +1,167 @@
+//! 政民互动: a message written on the public form, through the JSON API or any other channel,
+//! in one call ([`submit`]).
+
+use std::future::Future;
+
+use chrono::Duration;
+use gongkai_domain::FieldErrors;
+use gongkai_domain::case::check_secret;
+use gongkai_domain::message::NewMessageInput;
+use gongkai_store::Store;
+use gongkai_store::cases::AttachedFile;
+use gongkai_store::messages::{self, NewMessage, Receipt};
+use gongkai_store::orgs::{self, Organisation};
+use serde::{Deserialize, Serialize};
+
+use crate::{Files, Intake, Outcome, ServiceError};
+
+/// The value of the "to" field that addresses the 县长信箱.
+pub const HEAD_MAILBOX: &str = "head";
+/// Messages one phone number may send per day.
+pub const PER_CONTACT_PER_DAY: i64 = 5;
+
+/// The message form as typed (also the JSON body of the API).
+#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
+pub struct WriteForm {
+    /// Idempotency key (a repeated submission returns the first receipt).
+    #[serde(default)]
+    pub submission_key: String,
+    /// `head` for the 县长信箱, else the organ code of the addressed organisation.
+    #[serde(default)]
+    #[schema(required)]
+    pub to: String,
+    /// Kind code or label.
+    #[serde(default)]
+    #[schema(required)]
+    pub kind: String,
+    /// Title.
+    #[serde(default)]
+    #[schema(required)]
+    pub title: String,
+    /// Content.
+    #[serde(default)]
+    #[schema(required)]
+    pub content: String,
+    /// Writer's name.
+    #[serde(default)]
+    #[schema(required)]
+    pub name: String,
+    /// Phone.
+    #[serde(default)]
+    #[schema(required)]
+    pub phone: String,
+    /// E-mail (optional; replies are also sent there).
+    #[serde(default)]
+    pub email: String,
+    /// `1` (or `true`) when the writer allows the exchange to be published.
+    #[serde(default)]
+    pub allow_publish: String,
+    /// Query password the writer sets.
+    #[serde(default)]
+    #[schema(required)]
+    pub secret: String,
+    /// The same password again (forms only).
+    #[serde(default)]
+    #[schema(ignore)]
+    pub secret_again: String,
+}
+
+impl WriteForm {
+    /// Whether the writer allows the exchange to be published.
+    pub fn allows_publication(&self) -> bool {
+        matches!(self.allow_publish.trim(), "1" | "true" | "on" | "yes")
+    }
+}
+
+/// The site messages go to: the first top-level government (multi-site hosts map later).
+pub async fn site(store: &Store) -> Result<Organisation, ServiceError> {
+    orgs::sites(store)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NoSite)
+}
+
+/// Submits a message: checks every field at once (the domain's message rules, whom it is
+/// addressed to, the query password, a refused attachment), counts it against the address's
+/// hourly limit and the phone's daily one, writes the attachments and stores the message
+/// (idempotent on the form's submission key; identical content from the same phone is refused
+/// as `StoreError::Conflict`, identical content from others and blocked words are held for
+/// review; the audit entry, the change-feed row and the receipt mail are written in the same
+/// transaction). Field errors write nothing.
+pub async fn submit<W, Fut, E>(
+    intake: Intake<'_>,
+    form: &WriteForm,
+    files: Files<W>,
+) -> Result<Outcome<Receipt>, E>
+where
+    W: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<AttachedFile>, E>>,
+    E: From<ServiceError>,
+{
+    let mut errors = FieldErrors::new();
+    let input = NewMessageInput {
+        kind: form.kind.clone(),
+        title: form.title.clone(),
+        content: form.content.clone(),
+        name: form.name.clone(),
+        phone: form.phone.clone(),
+        email: form.email.clone(),
+    };
+    let valid = input.validate().map_err(|e| errors.extend(e)).ok();
+    let to = form.to.trim();
+    let head = to == HEAD_MAILBOX;
+    let org = if head {
+        Some(site(intake.store).await?)
+    } else {
+        crate::organisation(intake.store, to).await?
+    };
+    if org.is_none() {
+        errors.insert("to", "请选择留言对象".into());
+    }
+    check_secret(
+        &mut errors,
+        &form.secret,
+        &form.secret_again,
+        "查询办理进度和评价",
+    );
+    if let Some(refused) = &files.refused {
+        errors.insert("attachment", refused.clone());
+    }
+    let (Some(org), Some(message), true) = (org, valid, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let limit = intake.per_hour;
+    crate::within_limit(
+        intake.store,
+        &format!("message:{}", intake.ip),
+        limit,
+        Duration::hours(1),
+        || format!("同一网络地址一小时内最多提交 {limit} 条留言，请稍后再试。"),
+    )
+    .await?;
+    let digits: String = message.phone.chars().filter(char::is_ascii_digit).collect();
+    crate::within_limit(
+        intake.store,
+        &format!("message-contact:{digits}"),
+        PER_CONTACT_PER_DAY,
+        Duration::days(1),
+        || format!("同一联系电话一天内最多提交 {PER_CONTACT_PER_DAY} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。"),
+    )
+    .await?;
+    // Only now, with the form valid and within the limits, are the files written.
+    let files = files.write().await?;
+    let new = NewMessage {
+        submission_key: crate::submission_key(&form.submission_key),
+        org_id: org.id,
+        to_head_mailbox: head,
+        message,
+        allow_publish: form.allows_publication(),
+        secret: form.secret.clone(),
+        files,
+    };
+    let receipt = messages::submit(intake.store, &new, intake.now, intake.ip)
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(Ok(receipt))
+}

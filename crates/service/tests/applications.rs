@@ -1,0 +1,130 @@
+//! Submitting an application through `gongkai_service::applications::submit`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gongkai_service::applications::{self, ApplyForm};
+use gongkai_service::{Files, ServiceError};
+use gongkai_store::applications as stored;
+use gongkai_store::testing::{ENGINES, TestDb};
+
+use crate::support::{PER_HOUR, counted_files, county, intake, last_actions, must, written};
+
+fn form() -> ApplyForm {
+    ApplyForm {
+        org: "WQX002".into(),
+        applicant_kind: "natural".into(),
+        name: "李四".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13900000000".into(),
+        description: "申请公开某项目的批复文件".into(),
+        delivery: "download".into(),
+        secret: "chaxun-123".into(),
+        secret_again: "chaxun-123".into(),
+        ..ApplyForm::default()
+    }
+}
+
+#[tokio::test]
+async fn a_valid_application_is_stored_with_its_files_audit_and_feed() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let store = county(&db.url).await;
+        let before = written(&store).await;
+        let calls = AtomicUsize::new(0);
+        let submitted =
+            must(applications::submit(intake(&store), &form(), counted_files(&calls, None)).await);
+        let submitted = submitted.unwrap_or_else(|e| panic!("{engine:?}: {e:?}"));
+        assert_eq!(submitted.org_name, "乌恰县财政局", "{engine:?}");
+        assert!(!submitted.receipt.repeated, "{engine:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "{engine:?}");
+        let app = must(stored::by_tracking_code(&store, &submitted.receipt.tracking_code).await);
+        assert_eq!(app.name, "李四", "{engine:?}");
+        assert_eq!(
+            must(stored::files(&store, app.id).await).len(),
+            1,
+            "{engine:?}"
+        );
+        let after = written(&store).await;
+        assert_eq!(
+            (after.0 - before.0, after.1 - before.1),
+            (1, 1),
+            "{engine:?}"
+        );
+        assert_eq!(
+            last_actions(&store, 1).await,
+            ["application.submit"],
+            "{engine:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_application_writes_nothing() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let store = county(&db.url).await;
+        let before = written(&store).await;
+        let calls = AtomicUsize::new(0);
+        let bad = ApplyForm {
+            org: "WQX999".into(),
+            description: "批复".into(),
+            secret_again: "another".into(),
+            ..form()
+        };
+        let errors =
+            must(applications::submit(intake(&store), &bad, counted_files(&calls, None)).await);
+        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        assert_eq!(fields, ["description", "org", "secret_again"], "{engine:?}");
+        // A refused proof file refuses an otherwise valid form.
+        let refused = Some("最多上传 3 个证明文件".to_owned());
+        let errors = must(
+            applications::submit(intake(&store), &form(), counted_files(&calls, refused)).await,
+        );
+        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        assert_eq!(fields, ["proof"], "{engine:?}");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "{engine:?}: no file written"
+        );
+        assert_eq!(written(&store).await, before, "{engine:?}");
+        let key = format!("apply:{}", crate::support::IP);
+        let counted = gongkai_store::throttle::count(&store, &key, chrono::Duration::hours(1));
+        assert_eq!(
+            must(counted.await),
+            0,
+            "{engine:?}: refused forms are not counted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_address_is_refused_past_its_hourly_limit() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let store = county(&db.url).await;
+        for _ in 0..PER_HOUR {
+            let ok = must(applications::submit(intake(&store), &form(), Files::none()).await);
+            assert!(ok.is_ok(), "{engine:?}: {ok:?}");
+        }
+        let before = written(&store).await;
+        let calls = AtomicUsize::new(0);
+        let refused =
+            applications::submit(intake(&store), &form(), counted_files(&calls, None)).await;
+        match refused {
+            Err(ServiceError::Throttled(message)) => {
+                assert!(
+                    message.contains(&format!("最多提交 {PER_HOUR} 件申请")),
+                    "{message}"
+                );
+            }
+            other => panic!("{engine:?}: {other:?}"),
+        }
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "{engine:?}: no file written"
+        );
+        assert_eq!(written(&store).await, before, "{engine:?}");
+    }
+}
