@@ -7,6 +7,7 @@
 //! cookie, its lookup template, its throttle and how its status page renders — and the router
 //! serves [`status_form`] and [`status_lookup`] for it.
 
+use gongkai_domain::ErrorCode;
 use std::future::Future;
 
 use axum::Form;
@@ -51,7 +52,7 @@ impl LookupThrottle {
     pub async fn check(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
         if throttle::count(&state.store, &self.key(ip), FAILURE_WINDOW).await? >= self.failures {
             return Err(WebError::TooManyRequests(
-                "查询失败次数过多，请 15 分钟后再试。".into(),
+                ErrorCode::CaseLookupThrottled.into(),
             ));
         }
         Ok(())
@@ -140,10 +141,10 @@ pub fn check_secret(errors: &mut FieldErrors, secret: &str, again: &str, purpose
     if !(6..=64).contains(&n) {
         errors.insert(
             "secret",
-            format!("查询密码应为 6 至 64 位，请牢记，用于{purpose}"),
+            ErrorCode::CaseSecretInvalid.refusal(&[("purpose", &purpose)]),
         );
     } else if secret != again {
-        errors.insert("secret_again", "两次输入的查询密码不一致".into());
+        errors.insert("secret_again", ErrorCode::CaseSecretMismatch);
     }
 }
 

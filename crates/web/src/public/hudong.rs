@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::message::{
     self as rules, MessageKind, MessageStatus, NewMessageInput, Rating, StatCell, Stats,
 };
@@ -92,7 +93,7 @@ async fn site(state: &AppState) -> Result<orgs::Organisation, WebError> {
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| WebError::NotFound("本站尚未设置机构".into()))
+        .ok_or_else(|| WebError::NotFound(ErrorCode::SiteWithoutOrgs.into()))
 }
 
 /// Validates a message; every problem at once, by field.
@@ -132,7 +133,7 @@ pub async fn validate(
         }
     };
     if org.is_none() {
-        e.insert("to", "请选择留言对象".into());
+        e.insert("to", ErrorCode::MessageRecipientRequired);
     }
     cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度和评价");
     let key = cases::submission_key(&f.submission_key);
@@ -161,9 +162,9 @@ pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result
     )
     .await?
     {
-        return Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 条留言，请稍后再试。"
-        )));
+        return Err(WebError::TooManyRequests(
+            ErrorCode::MessageRateLimited.refusal(&[("limit", &limit)]),
+        ));
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if !throttle::hit(
@@ -174,9 +175,9 @@ pub async fn allow_submission(state: &AppState, ip: &str, phone: &str) -> Result
     )
     .await?
     {
-        return Err(WebError::TooManyRequests(format!(
-            "同一联系电话一天内最多提交 {PER_CONTACT_PER_DAY} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。"
-        )));
+        return Err(WebError::TooManyRequests(
+            ErrorCode::MessagePhoneRateLimited.refusal(&[("limit", &PER_CONTACT_PER_DAY)]),
+        ));
     }
     Ok(())
 }
@@ -347,13 +348,13 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let id: i64 = id
         .parse()
-        .map_err(|_| WebError::NotFound("您访问的留言不存在或未公开".into()))?;
+        .map_err(|_| WebError::NotFound(ErrorCode::MessageNotFound.into()))?;
     let site = site(&state).await?;
     let m = messages::public_get(&state.store, site.id, id)
         .await
         .map_err(|e| match e {
             gongkai_store::StoreError::NotFound { .. } => {
-                WebError::NotFound("您访问的留言不存在或未公开".into())
+                WebError::NotFound(ErrorCode::MessageNotFound.into())
             }
             e => e.into(),
         })?;
@@ -448,12 +449,10 @@ pub async fn rate(
 ) -> Result<Response, WebError> {
     let m = cases::session_case::<Message>(&state, &headers)
         .await?
-        .ok_or_else(|| {
-            WebError::NotFound("请先在“留言查询”中输入查询码和查询密码，再进行评价".into())
-        })?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::MessageRatingNeedsLookup.into()))?;
     let Ok(rating) = Rating::parse(&f.rating) else {
         let mut errors = FieldErrors::new();
-        errors.insert("rating", "请选择评价等级".into());
+        errors.insert("rating", ErrorCode::MessageRatingRequired);
         return status_page(&state, &ctx, &m, errors, StatusCode::BAD_REQUEST).await;
     };
     let today = beijing_date(Utc::now());
@@ -461,7 +460,7 @@ pub async fn rate(
         Ok(m) => status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await,
         Err(gongkai_store::StoreError::Domain(e)) => {
             let mut errors = FieldErrors::new();
-            errors.insert("rating", e.to_string());
+            errors.insert("rating", e);
             status_page(&state, &ctx, &m, errors, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),

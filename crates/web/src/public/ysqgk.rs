@@ -5,6 +5,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Duration, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{
     ApplicantKind, ApplicationStatus, CreditCode, DeliveryForm, IdCardNo, Outcome, parse_phone,
 };
@@ -85,7 +86,7 @@ pub struct ApplyForm {
 
 fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
     if value.chars().count() > max {
-        errors.insert(field, format!("不能超过 {max} 个字"));
+        errors.insert(field, ErrorCode::InputTooLong.refusal(&[("max", &max)]));
     }
 }
 
@@ -104,14 +105,17 @@ pub async fn validate(
         Err(_) => None,
     };
     if org.is_none() {
-        e.insert("org", "请选择受理机关".into());
+        e.insert("org", ErrorCode::ApplicationOrgRequired);
     }
     let kind = ApplicantKind::parse(&f.applicant_kind).ok();
     if kind.is_none() {
-        e.insert("applicant_kind", "请选择申请人类型".into());
+        e.insert(
+            "applicant_kind",
+            ErrorCode::ApplicationApplicantKindRequired,
+        );
     }
     if f.name.trim().is_empty() {
-        e.insert("name", "请填写申请人姓名或名称".into());
+        e.insert("name", ErrorCode::ApplicationNameRequired);
     }
     too_long(&mut e, "name", &f.name, 100);
     let mut id_number = String::new();
@@ -120,49 +124,49 @@ pub async fn validate(
         Some(ApplicantKind::Natural) => match IdCardNo::parse(&f.id_number) {
             Ok(id) => id_number = id.as_str().to_owned(),
             Err(err) => {
-                e.insert("id_number", err.to_string());
+                e.insert("id_number", err);
             }
         },
         Some(_) => {
             match CreditCode::parse(&f.credit_code) {
                 Ok(c) => credit_code = c.as_str().to_owned(),
                 Err(err) => {
-                    e.insert("credit_code", err.to_string());
+                    e.insert("credit_code", err);
                 }
             }
             if f.contact_person.trim().is_empty() {
-                e.insert("contact_person", "请填写联系人".into());
+                e.insert(
+                    "contact_person",
+                    ErrorCode::ApplicationContactPersonRequired,
+                );
             }
         }
         None => {}
     }
     too_long(&mut e, "contact_person", &f.contact_person, 50);
     let phone = parse_phone(&f.phone)
-        .map_err(|err| e.insert("phone", err.to_string()))
+        .map_err(|err| e.insert("phone", err))
         .ok();
     if !f.email.trim().is_empty() && !gongkai_domain::user::valid_email(&f.email) {
-        e.insert("email", "电子邮箱格式不正确".into());
+        e.insert("email", ErrorCode::ContactEmailInvalid);
     }
     too_long(&mut e, "email", &f.email, 100);
     too_long(&mut e, "address", &f.address, 200);
     too_long(&mut e, "postcode", &f.postcode, 10);
     if f.description.trim().chars().count() < 5 {
-        e.insert(
-            "description",
-            "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）".into(),
-        );
+        e.insert("description", ErrorCode::ApplicationDescriptionRequired);
     }
     too_long(&mut e, "description", &f.description, 5000);
     too_long(&mut e, "doc_hint", &f.doc_hint, 200);
     let delivery = DeliveryForm::parse(&f.delivery).ok();
     if delivery.is_none() {
-        e.insert("delivery", "请选择获取信息的方式".into());
+        e.insert("delivery", ErrorCode::ApplicationDeliveryRequired);
     }
     if delivery == Some(DeliveryForm::Email) && f.email.trim().is_empty() {
-        e.insert("email", "选择电子邮件方式时请填写电子邮箱".into());
+        e.insert("email", ErrorCode::ApplicationEmailRequired);
     }
     if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
-        e.insert("address", "选择邮寄方式时请填写通讯地址".into());
+        e.insert("address", ErrorCode::ApplicationAddressRequired);
     }
     cases::check_secret(&mut e, &f.secret, &f.secret_again, "查询办理进度");
     let key = cases::submission_key(&f.submission_key);
@@ -202,9 +206,9 @@ pub async fn allow_submission(state: &AppState, ip: &str) -> Result<(), WebError
     {
         Ok(())
     } else {
-        Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"
-        )))
+        Err(WebError::TooManyRequests(
+            ErrorCode::ApplicationRateLimited.refusal(&[("limit", &limit)]),
+        ))
     }
 }
 
@@ -272,7 +276,7 @@ async fn read_multipart(
     (
         ApplyForm,
         Vec<crate::forms::upload::PendingFile>,
-        Option<String>,
+        Option<gongkai_domain::Refusal>,
     ),
     WebError,
 > {
@@ -385,7 +389,7 @@ pub async fn letter_pdf(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound("请先在“办理进度查询”中输入查询码和查询密码".into());
+    let not_found = || WebError::NotFound(ErrorCode::ApplicationLetterNeedsLookup.into());
     let id: i64 = file
         .trim_end_matches(".pdf")
         .parse()

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, Moderation, UnitKind,
 };
@@ -27,7 +28,7 @@ use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
 
 fn not_found() -> WebError {
-    WebError::NotFound("未找到该征求意见，可能尚未发布或地址有误。".into())
+    WebError::NotFound(ErrorCode::ConsultationNotFound.into())
 }
 
 /// A consultation the public may see now, or 404.
@@ -227,7 +228,7 @@ pub async fn comment(
     let article: u32 = match f.article.trim().parse() {
         Ok(n) => n,
         Err(_) => {
-            errors.insert("article", "请选择意见针对的条款".into());
+            errors.insert("article", ErrorCode::CommentArticleRequired);
             0
         }
     };
@@ -236,10 +237,10 @@ pub async fn comment(
         gongkai_domain::error::record_field_error(&mut errors, e);
     }
     if f.name.chars().count() > 50 {
-        errors.insert("name", "姓名不能超过 50 个字".into());
+        errors.insert("name", ErrorCode::CommentNameTooLong);
     }
     if f.contact.chars().count() > 100 {
-        errors.insert("contact", "联系方式不能超过 100 个字".into());
+        errors.insert("contact", ErrorCode::CommentContactTooLong);
     }
     // A comment after closing is refused whatever else is wrong with it.
     if let Err(e) = rules::check_comment_allowed(c.status, &c.period(), now) {
@@ -258,9 +259,9 @@ pub async fn comment(
     )
     .await?
     {
-        return Err(WebError::TooManyRequests(format!(
-            "同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"
-        )));
+        return Err(WebError::TooManyRequests(
+            ErrorCode::CommentRateLimited.refusal(&[("limit", &limit)]),
+        ));
     }
     let key = crate::cases::submission_key(&f.submission_key);
     let new = NewComment {
@@ -333,7 +334,9 @@ pub async fn feedback(
     let now = Utc::now();
     let c = load_public(&state, id, now).await?;
     if c.status != ConsultationStatus::FeedbackPublished {
-        return Err(WebError::NotFound("该征求意见的反馈报告尚未发布。".into()));
+        return Err(WebError::NotFound(
+            ErrorCode::ConsultationFeedbackNotPublished.into(),
+        ));
     }
     let comments = consultations::comments(&state.store, c.id).await?;
     let units = rules::split_articles(&c.draft_text);
@@ -447,7 +450,7 @@ pub async fn file(
     State(state): State<AppState>,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let gone = || WebError::NotFound("附件不存在或尚未公开".into());
+    let gone = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let (cid, f) = consultations::file(&state.store, id)
         .await
         .map_err(|_| gone())?;
