@@ -12,7 +12,8 @@ use crate::calendar::{
     CONSULTATION_WORKING_DAYS, CORRECTION_NOTICE_WORKING_DAYS, Calendar, CalendarError, Clock,
     PauseReason, RegionCode,
 };
-use crate::{DomainError, FieldErrors};
+use crate::error::Arg;
+use crate::{DomainError, ErrorCode, FieldErrors};
 
 coded! {
     /// Who applies, exactly as the annual report counts applicants.
@@ -506,7 +507,7 @@ pub fn apply(
 ) -> Result<ApplicationStatus, DomainError> {
     use ApplicationStatus as S;
     use ClockEvent as E;
-    let refuse = |msg: String| Err(DomainError::invalid("event", msg));
+    let refuse = |code, args: &[Arg<'_>]| Err(DomainError::with("event", code, args));
     // A late answer to a lapsed consultation is still recorded; anything else is judged by the
     // status in force once the consulted party's days have passed.
     let status = if matches!(
@@ -518,44 +519,44 @@ pub fn apply(
         effective_status(status, events, event.on(), calendar, region).map_err(cal)?
     };
     if status == S::Replied {
-        return refuse("该申请已答复办结，不能再办理".into());
+        return refuse(ErrorCode::ApplicationAlreadyReplied, &[]);
     }
     if event.on() < received {
-        return refuse("办理日期不能早于收到申请的日期".into());
+        return refuse(ErrorCode::ApplicationDateBeforeReceipt, &[]);
     }
     if let Some(last) = events.last()
         && event.on() < last.on()
     {
-        return refuse(format!(
-            "办理日期不能早于上一步“{}”的日期 {}",
-            last.label(),
-            last.on()
-        ));
+        return refuse(
+            ErrorCode::ApplicationDateBeforeLastStep,
+            &[("step", &last.label()), ("date", &last.on())],
+        );
     }
     match (status, event) {
         (S::Received, E::Registered { .. }) => Ok(S::InProgress),
-        (S::Received, _) => refuse("请先登记该申请".into()),
-        (_, E::Registered { .. }) => refuse("该申请已登记".into()),
+        (S::Received, _) => refuse(ErrorCode::ApplicationNotRegistered, &[]),
+        (_, E::Registered { .. }) => refuse(ErrorCode::ApplicationAlreadyRegistered, &[]),
         (S::InProgress, E::CorrectionRequested { on, deadline, what }) => {
             if events
                 .iter()
                 .any(|e| matches!(e, E::CorrectionRequested { .. }))
             {
-                return refuse("补正只能要求一次（第三十条）".into());
+                return refuse(ErrorCode::ApplicationCorrectionOnce, &[]);
             }
             let used = calendar
                 .working_days_between(received, *on, region)
                 .map_err(cal)?;
             if used > i64::from(CORRECTION_NOTICE_WORKING_DAYS) {
-                return refuse(format!(
-                    "补正告知应在收到申请之日起 {CORRECTION_NOTICE_WORKING_DAYS} 个工作日内发出（第三十条），现已过 {used} 个工作日"
-                ));
+                return refuse(
+                    ErrorCode::ApplicationCorrectionWindowClosed,
+                    &[("days", &CORRECTION_NOTICE_WORKING_DAYS), ("used", &used)],
+                );
             }
             if deadline <= on {
-                return refuse("补正期限应晚于告知日期".into());
+                return refuse(ErrorCode::ApplicationCorrectionDeadlineEarly, &[]);
             }
             if what.trim().is_empty() {
-                return refuse("请写明需要补正的事项".into());
+                return refuse(ErrorCode::ApplicationCorrectionItemsRequired, &[]);
             }
             Ok(S::AwaitingCorrection)
         }
@@ -563,7 +564,7 @@ pub fn apply(
         (S::InProgress, E::ThirdPartyConsultation { party, .. })
         | (S::InProgress, E::AgencyConsultation { agency: party, .. }) => {
             if party.trim().is_empty() {
-                return refuse("请写明征求意见的对象".into());
+                return refuse(ErrorCode::ApplicationConsultedPartyRequired, &[]);
             }
             Ok(S::Consulting)
         }
@@ -574,7 +575,7 @@ pub fn apply(
             )
         }) {
             Some(E::ThirdPartyConsultation { .. }) => Ok(S::InProgress),
-            _ => refuse("当前征求的是其他机关的意见".into()),
+            _ => refuse(ErrorCode::ApplicationConsultingAgency, &[]),
         },
         (S::Consulting, E::AgencyAnswered { .. }) => match events.iter().rev().find(|e| {
             matches!(
@@ -583,7 +584,7 @@ pub fn apply(
             )
         }) {
             Some(E::AgencyConsultation { .. }) => Ok(S::InProgress),
-            _ => refuse("当前征求的是第三方的意见".into()),
+            _ => refuse(ErrorCode::ApplicationConsultingThirdParty, &[]),
         },
         (
             S::InProgress,
@@ -603,13 +604,16 @@ pub fn apply(
             if *working_days == 0
                 || used + working_days > crate::calendar::MAX_EXTENSION_WORKING_DAYS
             {
-                return refuse(format!(
-                    "延长答复期限最长不得超过 {} 个工作日（第三十三条），已延长 {used} 个工作日",
-                    crate::calendar::MAX_EXTENSION_WORKING_DAYS
-                ));
+                return refuse(
+                    ErrorCode::ApplicationExtensionTooLong,
+                    &[
+                        ("max", &crate::calendar::MAX_EXTENSION_WORKING_DAYS),
+                        ("used", &used),
+                    ],
+                );
             }
             if reason.trim().is_empty() {
-                return refuse("请写明延期理由，该理由将告知申请人".into());
+                return refuse(ErrorCode::ApplicationExtensionReasonRequired, &[]);
             }
             Ok(S::InProgress)
         }
@@ -623,17 +627,17 @@ pub fn apply(
             },
         ) => {
             if *amount_yuan <= 0 {
-                return refuse("按规定不收费的申请不能发出收费通知".into());
+                return refuse(ErrorCode::ApplicationFeeNotChargeable, &[]);
             }
             if pay_by.is_none_or(|d| d <= *on) {
-                return refuse("收费通知应载明缴费期限".into());
+                return refuse(ErrorCode::ApplicationFeeDeadlineRequired, &[]);
             }
             Ok(S::AwaitingFee)
         }
         (S::AwaitingFee, E::FeePaid { .. }) => Ok(S::InProgress),
         (S::InProgress, E::Transferred { to, .. }) => {
             if to.trim().is_empty() {
-                return refuse("请选择负责公开该信息的机构".into());
+                return refuse(ErrorCode::ApplicationTransferTargetRequired, &[]);
             }
             Ok(S::Replied)
         }
@@ -649,9 +653,10 @@ pub fn apply(
                 _ => None,
             });
             match deadline {
-                Some(d) if *on <= d => refuse(format!(
-                    "补正期限至 {d} 止，期限届满前不能以“逾期不补正”办结（第三十条）"
-                )),
+                Some(d) if *on <= d => refuse(
+                    ErrorCode::ApplicationCorrectionPeriodRunning,
+                    &[("deadline", &d)],
+                ),
                 _ => Ok(S::Replied),
             }
         }
@@ -661,7 +666,7 @@ pub fn apply(
                 outcome: Outcome::StillUnclear,
                 ..
             },
-        ) => refuse("尚未收到补正，“补正后申请内容仍不明确”须在收到补正后答复".into()),
+        ) => refuse(ErrorCode::ApplicationCorrectionNotReceived, &[]),
         (
             S::AwaitingFee,
             E::Replied {
@@ -674,45 +679,51 @@ pub fn apply(
                 _ => None,
             });
             match pay_by.flatten() {
-                Some(d) if *on <= d => refuse(format!(
-                    "缴费期限至 {d} 止，期限届满前不能以“逾期未缴费”办结"
-                )),
+                Some(d) if *on <= d => refuse(
+                    ErrorCode::ApplicationPaymentPeriodRunning,
+                    &[("deadline", &d)],
+                ),
                 _ => Ok(S::Replied),
             }
         }
         (S::Consulting, E::Replied { .. } | E::Transferred { .. }) => {
             match open_consultation(events, calendar, region).map_err(cal)? {
-                Some((reason, last)) => refuse(format!(
-                    "正在{}，请在对方答复后，或对方的 {CONSULTATION_WORKING_DAYS} 个工作日期满（{last}）后再办理",
-                    reason.label_zh()
-                )),
-                None => refuse("请先登记征求意见的答复".into()),
+                Some((reason, last)) => refuse(
+                    ErrorCode::ApplicationConsultationRunning,
+                    &[
+                        ("consultation", &reason.label_zh()),
+                        ("days", &CONSULTATION_WORKING_DAYS),
+                        ("last_day", &last),
+                    ],
+                ),
+                None => refuse(ErrorCode::ApplicationConsultationAnswerRequired, &[]),
             }
         }
         (S::InProgress, E::Replied { outcome, .. }) => {
             if matches!(outcome, Outcome::NoCorrection) {
-                return refuse("申请人未被要求补正，不能以“逾期不补正”办结".into());
+                return refuse(ErrorCode::ApplicationNoCorrectionRequested, &[]);
             }
             if matches!(outcome, Outcome::FeeNotPaid) {
-                return refuse("未发出收费通知，不能以“逾期未缴费”办结".into());
+                return refuse(ErrorCode::ApplicationNoFeeNotice, &[]);
             }
             if matches!(outcome, Outcome::StillUnclear)
                 && !events
                     .iter()
                     .any(|e| matches!(e, E::CorrectionReceived { .. }))
             {
-                return refuse(
-                    "“补正后申请内容仍不明确”只能在要求补正并收到补正后答复（第三十条）".into(),
-                );
+                return refuse(ErrorCode::ApplicationStillUnclearEarly, &[]);
             }
             Ok(S::Replied)
         }
-        (status, event) => refuse(format!("“{}”状态下不能“{}”", status.label(), event.label())),
+        (status, event) => refuse(
+            ErrorCode::ApplicationActionNotAllowed,
+            &[("status", &status.label()), ("event", &event.label())],
+        ),
     }
 }
 
 fn cal(e: CalendarError) -> DomainError {
-    DomainError::invalid("calendar", e.to_string())
+    e.refusal("calendar")
 }
 
 /// How a fee is computed for one application (国办函〔2020〕109号): by piece or by volume,
@@ -787,8 +798,7 @@ impl CreditCode {
         let code = crate::record::to_half_width(raw)
             .trim()
             .to_ascii_uppercase();
-        let bad =
-            || DomainError::invalid("credit_code", "统一社会信用代码应为 18 位，且校验位正确");
+        let bad = || DomainError::invalid("credit_code", ErrorCode::ContactCreditCodeInvalid);
         let values: Vec<u32> = code
             .chars()
             .map(|c| CHARS.find(c).map(|i| i as u32))
@@ -827,7 +837,7 @@ impl IdCardNo {
         } else {
             Err(DomainError::invalid(
                 "id_number",
-                "身份证号码不正确，请核对（18 位，末位校验码可能为 X）",
+                ErrorCode::ContactIdNumberInvalid,
             ))
         }
     }
@@ -857,7 +867,7 @@ pub fn parse_phone(raw: &str) -> Result<String, DomainError> {
     } else {
         Err(DomainError::invalid(
             "phone",
-            "联系电话应为 11 位手机号码或带区号的固定电话",
+            ErrorCode::ContactPhoneInvalid,
         ))
     }
 }
@@ -933,7 +943,7 @@ const MIN_DESCRIPTION_CHARS: usize = 5;
 
 fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
     if value.chars().count() > max {
-        errors.insert(field, format!("不能超过 {max} 个字"));
+        errors.insert(field, ErrorCode::InputTooLong.refusal(&[("max", &max)]));
     }
 }
 
@@ -944,10 +954,13 @@ pub fn validate_form(f: &ApplicationInput<'_>) -> Result<ValidApplication, Field
     let mut e = FieldErrors::new();
     let kind = ApplicantKind::parse(f.applicant_kind).ok();
     if kind.is_none() {
-        e.insert("applicant_kind", "请选择申请人类型".into());
+        e.insert(
+            "applicant_kind",
+            ErrorCode::ApplicationApplicantKindRequired,
+        );
     }
     if f.name.trim().is_empty() {
-        e.insert("name", "请填写申请人姓名或名称".into());
+        e.insert("name", ErrorCode::ApplicationNameRequired);
     }
     too_long(&mut e, "name", f.name, NAME_CHARS);
     let mut id_number = String::new();
@@ -956,49 +969,49 @@ pub fn validate_form(f: &ApplicationInput<'_>) -> Result<ValidApplication, Field
         Some(ApplicantKind::Natural) => match IdCardNo::parse(f.id_number) {
             Ok(id) => id_number = id.as_str().to_owned(),
             Err(err) => {
-                e.insert("id_number", err.to_string());
+                e.insert("id_number", err);
             }
         },
         Some(_) => {
             match CreditCode::parse(f.credit_code) {
                 Ok(c) => credit_code = c.as_str().to_owned(),
                 Err(err) => {
-                    e.insert("credit_code", err.to_string());
+                    e.insert("credit_code", err);
                 }
             }
             if f.contact_person.trim().is_empty() {
-                e.insert("contact_person", "请填写联系人".into());
+                e.insert(
+                    "contact_person",
+                    ErrorCode::ApplicationContactPersonRequired,
+                );
             }
         }
         None => {}
     }
     too_long(&mut e, "contact_person", f.contact_person, CONTACT_CHARS);
     let phone = parse_phone(f.phone)
-        .map_err(|err| e.insert("phone", err.to_string()))
+        .map_err(|err| e.insert("phone", err))
         .ok();
     if !f.email.trim().is_empty() && !crate::user::valid_email(f.email) {
-        e.insert("email", "电子邮箱格式不正确".into());
+        e.insert("email", ErrorCode::ContactEmailInvalid);
     }
     too_long(&mut e, "email", f.email, EMAIL_CHARS);
     too_long(&mut e, "address", f.address, ADDRESS_CHARS);
     too_long(&mut e, "postcode", f.postcode, POSTCODE_CHARS);
     if f.description.trim().chars().count() < MIN_DESCRIPTION_CHARS {
-        e.insert(
-            "description",
-            "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）".into(),
-        );
+        e.insert("description", ErrorCode::ApplicationDescriptionRequired);
     }
     too_long(&mut e, "description", f.description, DESCRIPTION_CHARS);
     too_long(&mut e, "doc_hint", f.doc_hint, DOC_HINT_CHARS);
     let delivery = DeliveryForm::parse(f.delivery).ok();
     if delivery.is_none() {
-        e.insert("delivery", "请选择获取信息的方式".into());
+        e.insert("delivery", ErrorCode::ApplicationDeliveryRequired);
     }
     if delivery == Some(DeliveryForm::Email) && f.email.trim().is_empty() {
-        e.insert("email", "选择电子邮件方式时请填写电子邮箱".into());
+        e.insert("email", ErrorCode::ApplicationEmailRequired);
     }
     if delivery == Some(DeliveryForm::Post) && f.address.trim().is_empty() {
-        e.insert("address", "选择邮寄方式时请填写通讯地址".into());
+        e.insert("address", ErrorCode::ApplicationAddressRequired);
     }
     match (e.is_empty(), kind, phone, delivery) {
         (true, Some(applicant_kind), Some(phone), Some(delivery)) => Ok(ValidApplication {
@@ -1426,7 +1439,7 @@ mod tests {
     fn fields_refused(f: ApplicationInput<'_>) -> Vec<&'static str> {
         validate_form(&f)
             .err()
-            .map(|e| e.keys().copied().collect())
+            .map(|e| e.fields().collect())
             .unwrap_or_default()
     }
 
@@ -1529,9 +1542,6 @@ mod tests {
             ..person
         };
         let errors = validate_form(&by_post).err().unwrap_or_default();
-        assert_eq!(
-            errors.get("address").map(String::as_str),
-            Some("选择邮寄方式时请填写通讯地址")
-        );
+        assert_eq!(errors.get("address"), Some("选择邮寄方式时请填写通讯地址"));
     }
 }

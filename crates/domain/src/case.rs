@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::FieldErrors;
+use crate::{ErrorCode, FieldErrors};
 
 /// How many characters a query password has.
 pub const SECRET_CHARS: RangeInclusive<usize> = 6..=64;
@@ -14,10 +14,10 @@ pub fn check_secret(errors: &mut FieldErrors, secret: &str, again: &str, purpose
     if !SECRET_CHARS.contains(&secret.chars().count()) {
         errors.insert(
             "secret",
-            format!("查询密码应为 6 至 64 位，请牢记，用于{purpose}"),
+            ErrorCode::CaseSecretInvalid.refusal(&[("purpose", &purpose)]),
         );
     } else if secret != again {
-        errors.insert("secret_again", "两次输入的查询密码不一致".into());
+        errors.insert("secret_again", ErrorCode::CaseSecretMismatch);
     }
 }
 
@@ -28,7 +28,7 @@ mod tests {
     fn judged(secret: &str, again: &str) -> Vec<&'static str> {
         let mut errors = FieldErrors::new();
         check_secret(&mut errors, secret, again, "查询办理进度");
-        errors.keys().copied().collect()
+        errors.fields().collect()
     }
 
     #[test]
@@ -51,7 +51,7 @@ mod tests {
         let mut errors = FieldErrors::new();
         check_secret(&mut errors, "123", "123", "查询办理进度和评价");
         assert_eq!(
-            errors.get("secret").map(String::as_str),
+            errors.get("secret"),
             Some("查询密码应为 6 至 64 位，请牢记，用于查询办理进度和评价")
         );
     }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::record_field_error;
-use crate::{DomainError, FieldErrors};
+use crate::{DomainError, ErrorCode, FieldErrors};
 
 /// The normal shortest comment period in days (第十五条: "一般不少于30日").
 pub const MIN_PERIOD_DAYS: i64 = 30;
@@ -101,22 +101,21 @@ impl Period {
         if closes_at <= opens_at {
             return Err(DomainError::invalid(
                 "closes_at",
-                "截止时间应晚于开始时间，请重新填写",
+                ErrorCode::ConsultationClosesBeforeOpening,
             ));
         }
         let reason = short_reason.trim();
         if closes_at - opens_at < Duration::days(MIN_PERIOD_DAYS) && reason.is_empty() {
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "short_reason",
-                format!(
-                    "征求意见期限一般不少于 {MIN_PERIOD_DAYS} 日；期限较短的，请说明理由，理由将向社会公开（《重大行政决策程序暂行条例》第十五条）"
-                ),
+                ErrorCode::ConsultationShortReasonRequired,
+                &[("min_days", &MIN_PERIOD_DAYS)],
             ));
         }
         if reason.chars().count() > 500 {
             return Err(DomainError::invalid(
                 "short_reason",
-                "理由不能超过 500 个字",
+                ErrorCode::ConsultationShortReasonTooLong,
             ));
         }
         Ok(Self {
@@ -156,29 +155,33 @@ pub fn apply(
 ) -> Result<ConsultationStatus, DomainError> {
     use ConsultationAction as A;
     use ConsultationStatus as S;
-    let refuse = |m: String| Err(DomainError::invalid("status", m));
+    let refuse =
+        |code, args: &[crate::error::Arg<'_>]| Err(DomainError::with("status", code, args));
     match (status, action) {
         (S::Draft, A::Open) => {
             if period.closes_at <= now {
-                return refuse(format!(
-                    "截止时间 {} 已过，请先修改征求意见期限",
-                    crate::time::display_minute(period.closes_at)
-                ));
+                return refuse(
+                    ErrorCode::ConsultationClosingTimePassed,
+                    &[("closes_at", &crate::time::display_minute(period.closes_at))],
+                );
             }
             Ok(S::Open)
         }
         (S::Open, A::Close) => {
             if now < period.closes_at {
-                return refuse(format!(
-                    "征求意见期限尚未届满（截止于 {}），不能提前截止",
-                    crate::time::display_minute(period.closes_at)
-                ));
+                return refuse(
+                    ErrorCode::ConsultationPeriodNotOver,
+                    &[("closes_at", &crate::time::display_minute(period.closes_at))],
+                );
             }
             Ok(S::Closed)
         }
         (S::Closed, A::PublishFeedback) => Ok(S::FeedbackPublished),
-        (S::Open, A::PublishFeedback) => refuse("请先截止征集，再发布反馈报告".into()),
-        (s, a) => refuse(format!("“{}”状态下不能“{}”", s.label(), a.label())),
+        (S::Open, A::PublishFeedback) => refuse(ErrorCode::ConsultationFeedbackBeforeClose, &[]),
+        (s, a) => refuse(
+            ErrorCode::ConsultationActionNotAllowed,
+            &[("status", &s.label()), ("action", &a.label())],
+        ),
     }
 }
 
@@ -189,21 +192,17 @@ pub fn check_comment_allowed(
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     if status != ConsultationStatus::Open || now >= period.closes_at {
-        return Err(DomainError::invalid(
+        return Err(DomainError::with(
             "body",
-            format!(
-                "征求意见已于 {} 截止，不再接收意见。感谢您的关注。",
-                crate::time::display_minute(period.closes_at)
-            ),
+            ErrorCode::CommentClosed,
+            &[("closes_at", &crate::time::display_minute(period.closes_at))],
         ));
     }
     if now < period.opens_at {
-        return Err(DomainError::invalid(
+        return Err(DomainError::with(
             "body",
-            format!(
-                "征求意见将于 {} 开始，届时欢迎提出意见",
-                crate::time::display_minute(period.opens_at)
-            ),
+            ErrorCode::CommentNotOpenYet,
+            &[("opens_at", &crate::time::display_minute(period.opens_at))],
         ));
     }
     Ok(())
@@ -217,18 +216,19 @@ pub const MAX_COMMENT_CHARS: usize = 3000;
 pub fn check_comment(body: &str, article: u32, articles: &[u32]) -> Result<String, DomainError> {
     let text = body.trim();
     if text.chars().count() < 2 {
-        return Err(DomainError::invalid("body", "请填写您的意见或建议"));
+        return Err(DomainError::invalid("body", ErrorCode::CommentBodyRequired));
     }
     if text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(DomainError::invalid(
+        return Err(DomainError::with(
             "body",
-            format!("意见不能超过 {MAX_COMMENT_CHARS} 个字"),
+            ErrorCode::CommentBodyTooLong,
+            &[("max", &MAX_COMMENT_CHARS)],
         ));
     }
     if article != 0 && !articles.contains(&article) {
         return Err(DomainError::invalid(
             "article",
-            "所选条款不存在，请重新选择",
+            ErrorCode::CommentArticleUnknown,
         ));
     }
     Ok(text.to_owned())
@@ -266,7 +266,7 @@ pub fn validate_comment(
     let article: u32 = match f.article.trim().parse() {
         Ok(n) => n,
         Err(_) => {
-            errors.insert("article", "请选择意见针对的条款".into());
+            errors.insert("article", ErrorCode::CommentArticleRequired);
             0
         }
     };
@@ -274,16 +274,10 @@ pub fn validate_comment(
         record_field_error(&mut errors, e);
     }
     if f.name.chars().count() > MAX_COMMENTER_NAME_CHARS {
-        errors.insert(
-            "name",
-            format!("姓名不能超过 {MAX_COMMENTER_NAME_CHARS} 个字"),
-        );
+        errors.insert("name", ErrorCode::CommentNameTooLong);
     }
     if f.contact.chars().count() > MAX_COMMENTER_CONTACT_CHARS {
-        errors.insert(
-            "contact",
-            format!("联系方式不能超过 {MAX_COMMENTER_CONTACT_CHARS} 个字"),
-        );
+        errors.insert("contact", ErrorCode::CommentContactTooLong);
     }
     // A comment after closing is refused whatever else is wrong with it.
     if let Err(e) = check_comment_allowed(status, period, now) {
@@ -313,10 +307,13 @@ coded! {
 pub fn check_moderation(decision: Moderation, reason: &str) -> Result<String, DomainError> {
     let reason = reason.trim();
     match decision {
-        Moderation::Pending => Err(DomainError::invalid("decision", "请选择通过或不通过")),
+        Moderation::Pending => Err(DomainError::invalid(
+            "decision",
+            ErrorCode::CommentDecisionRequired,
+        )),
         Moderation::Rejected if reason.is_empty() => Err(DomainError::invalid(
             "reason",
-            "不予公开的意见须写明理由，理由将告知提出意见的人",
+            ErrorCode::CommentRejectionReasonRequired,
         )),
         _ => Ok(reason.to_owned()),
     }
@@ -353,34 +350,35 @@ pub fn check_feedback(comments: &[i64], rows: &[FeedbackRow]) -> Result<(), Doma
     for row in rows {
         for id in &row.comment_ids {
             if !comments.contains(id) {
-                return Err(DomainError::invalid(
+                return Err(DomainError::with(
                     "feedback",
-                    format!("编号 {id} 的意见不属于本次征求意见"),
+                    ErrorCode::ConsultationFeedbackForeignComment,
+                    &[("id", id)],
                 ));
             }
             if decided.insert(*id, row.adoption.is_some()).is_some() {
-                return Err(DomainError::invalid(
+                return Err(DomainError::with(
                     "feedback",
-                    format!("编号 {id} 的意见重复作出了决定"),
+                    ErrorCode::ConsultationFeedbackDuplicate,
+                    &[("id", id)],
                 ));
             }
         }
         if row.adoption.is_some() && row.reason.trim().is_empty() {
             let first = row.comment_ids.first().copied().unwrap_or_default();
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "feedback",
-                format!("编号 {first} 的意见请写明采纳情况的理由"),
+                ErrorCode::ConsultationFeedbackReasonRequired,
+                &[("id", &first)],
             ));
         }
     }
     for (n, id) in comments.iter().enumerate() {
         if !decided.get(id).copied().unwrap_or(false) {
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "feedback",
-                format!(
-                    "反馈报告不完整：第 {} 条意见（编号 {id}）尚未作出采纳、部分采纳或不采纳的决定",
-                    n + 1
-                ),
+                ErrorCode::ConsultationFeedbackIncomplete,
+                &[("n", &(n + 1)), ("id", id)],
             ));
         }
     }
@@ -747,7 +745,7 @@ mod tests {
         let judged = |f: CommentInput<'_>, status: S, at: DateTime<Utc>| {
             validate_comment(&f, &[1, 2], status, &p, at)
                 .err()
-                .map(|e| e.keys().copied().collect::<Vec<_>>())
+                .map(|e| e.fields().collect::<Vec<_>>())
                 .unwrap_or_default()
         };
         assert_eq!(validate_comment(&good, &[1, 2], S::Open, &p, t(5)), Ok(2));

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 /// A site's index number format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -38,9 +38,10 @@ impl IndexFormat {
         match raw.trim() {
             "local" | "" => Ok(Self::Local),
             "national" => Ok(Self::National),
-            other => Err(DomainError::invalid(
+            other => Err(DomainError::with(
                 "index_format",
-                format!("未知的索引号格式“{other}”，应为 local 或 national"),
+                ErrorCode::IndexFormatUnknown,
+                &[("format", &other)],
             )),
         }
     }
@@ -56,12 +57,10 @@ impl IndexFormat {
     /// Formats an index number.
     pub fn format(self, organ_code: &str, year: i32, serial: i64) -> Result<IndexNo, DomainError> {
         if serial < 1 || serial > self.max_serial() {
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "index_no",
-                format!(
-                    "{year} 年的索引号流水号已用尽（上限 {}）",
-                    self.max_serial()
-                ),
+                ErrorCode::IndexSerialExhausted,
+                &[("year", &year), ("max", &self.max_serial())],
             ));
         }
         let s = match self {
@@ -81,7 +80,13 @@ impl IndexNo {
     /// Parses an index number typed or found in a URL (either format).
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim().to_ascii_uppercase();
-        let bad = || DomainError::invalid("index_no", format!("“{}”不是有效的索引号", raw.trim()));
+        let bad = || {
+            DomainError::with(
+                "index_no",
+                ErrorCode::IndexNumberInvalid,
+                &[("value", &raw.trim())],
+            )
+        };
         let code_ok = |c: &str| {
             (2..=32).contains(&c.len())
                 && c.chars()

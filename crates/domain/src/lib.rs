@@ -24,7 +24,7 @@ macro_rules! coded {
             pub fn parse(raw: &str) -> Result<Self, DomainError> {
                 let raw = raw.trim();
                 Self::ALL.iter().copied().find(|v| v.code() == raw || v.label() == raw)
-                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
+                    .ok_or_else(|| DomainError::with(stringify!($name), $crate::ErrorCode::ValueUnrecognised, &[("value", &raw)]))
             }
         }
     };
@@ -50,4 +50,4 @@ pub mod time;
 pub mod urls;
 pub mod user;
 
-pub use error::{DomainError, FieldErrors};
+pub use error::{DomainError, ErrorCode, FieldErrors, Refusal};

@@ -12,9 +12,9 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::DomainError;
 use crate::calendar::{Calendar, CalendarError, RegionCode};
 use crate::record::to_half_width;
+use crate::{DomainError, ErrorCode, Refusal};
 
 coded! {
     /// What the writer wants, as the form offers it.
@@ -314,20 +314,30 @@ pub struct Outcome {
     pub escalates: bool,
 }
 
-fn refuse(message: impl Into<String>) -> DomainError {
-    DomainError::invalid("event", message)
+fn refuse(code: ErrorCode) -> DomainError {
+    DomainError::invalid("event", code)
+}
+
+/// A step refused in the message's current `status`, which the wording names.
+fn refuse_in(code: ErrorCode, status: MessageStatus) -> DomainError {
+    DomainError::with("event", code, &[("status", &status.label())])
 }
 
 fn require_text(event: &MessageEvent) -> Result<(), DomainError> {
     if let Some((what, text)) = event.text() {
         let n = text.trim().chars().count();
         if n == 0 {
-            return Err(DomainError::invalid("text", format!("请填写{what}")));
+            return Err(DomainError::with(
+                "text",
+                ErrorCode::MessageTextRequired,
+                &[("what", &what)],
+            ));
         }
         if n > MAX_NOTE_CHARS {
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "text",
-                format!("{what}不能超过 {MAX_NOTE_CHARS} 个字"),
+                ErrorCode::MessageTextTooLong,
+                &[("what", &what), ("max", &MAX_NOTE_CHARS)],
             ));
         }
     }
@@ -357,91 +367,87 @@ pub fn apply(
     match event {
         E::Accept => match status {
             S::Received => to(S::Accepted),
-            _ => Err(refuse(format!("当前状态为“{}”，不能受理", status.label()))),
+            _ => Err(refuse_in(ErrorCode::MessageCannotAccept, status)),
         },
         E::NotAccept { .. } => match status {
             S::Received | S::Accepted | S::Returned => to(S::NotAccepted),
-            _ => Err(refuse(format!(
-                "当前状态为“{}”，不能作不予受理处理",
-                status.label()
-            ))),
+            _ => Err(refuse_in(ErrorCode::MessageCannotRefuse, status)),
         },
         E::Assign { .. } => match status {
             S::Received | S::Accepted | S::Returned => to(S::Assigned),
-            _ => Err(refuse(format!("当前状态为“{}”，不能交办", status.label()))),
+            _ => Err(refuse_in(ErrorCode::MessageCannotAssign, status)),
         },
         E::Return { .. } => {
             if status != S::Assigned {
-                return Err(refuse("只有办理中的留言可以退回"));
+                return Err(refuse(ErrorCode::MessageReturnNotAssigned));
             }
             let assigned = facts
                 .assigned_on
-                .ok_or_else(|| refuse("这条留言没有交办记录，不能退回"))?;
+                .ok_or_else(|| refuse(ErrorCode::MessageReturnWithoutAssignment))?;
             let passed = calendar
                 .working_days_between(assigned, today, region)
-                .map_err(|e| refuse(e.to_string()))?;
+                .map_err(|e| e.refusal("event"))?;
             if passed > i64::from(RETURN_WINDOW_WORKING_DAYS) {
-                return Err(refuse(format!(
-                    "交办已超过 {RETURN_WINDOW_WORKING_DAYS} 个工作日，不能再退回；请办理，或与政务公开办协商改派"
-                )));
+                return Err(DomainError::with(
+                    "event",
+                    ErrorCode::MessageReturnWindowPassed,
+                    &[("days", &RETURN_WINDOW_WORKING_DAYS)],
+                ));
             }
             to(S::Returned)
         }
         E::Progress { .. } => match status {
             S::Accepted | S::Assigned => stay(false),
-            _ => Err(refuse(format!(
-                "当前状态为“{}”，不能登记办理情况",
-                status.label()
-            ))),
+            _ => Err(refuse_in(ErrorCode::MessageCannotRecordProgress, status)),
         },
         E::DraftReply { .. } => match status {
             S::Accepted | S::Assigned => to(S::ReplyReview),
-            S::ReplyReview => Err(refuse("答复正在审核中，请等待审核结果")),
-            _ => Err(refuse(format!("当前状态为“{}”，不能答复", status.label()))),
+            S::ReplyReview => Err(refuse(ErrorCode::MessageReplyUnderReview)),
+            _ => Err(refuse_in(ErrorCode::MessageCannotReply, status)),
         },
         E::ApproveReply { .. } => match status {
             S::ReplyReview => to(S::Replied),
-            _ => Err(refuse("没有待审核的答复")),
+            _ => Err(refuse(ErrorCode::MessageNoReplyToReview)),
         },
         E::SendBackReply { .. } => match status {
             S::ReplyReview if facts.has_department => to(S::Assigned),
             S::ReplyReview => to(S::Accepted),
-            _ => Err(refuse("没有待审核的答复")),
+            _ => Err(refuse(ErrorCode::MessageNoReplyToReview)),
         },
         E::Supervise { .. } => {
             if status.is_open() {
                 stay(true)
             } else {
-                Err(refuse(format!("当前状态为“{}”，无需督办", status.label())))
+                Err(refuse_in(ErrorCode::MessageSupervisionNotNeeded, status))
             }
         }
         E::Close => match status {
             S::Replied => match &facts.rectification {
                 Some(r) if r.checked_on.is_none() => {
-                    Err(refuse("差评整改尚未完成核查，暂不能办结"))
+                    Err(refuse(ErrorCode::MessageRectificationUnchecked))
                 }
                 _ => to(S::Closed),
             },
-            _ => Err(refuse("答复之后才能办结")),
+            _ => Err(refuse(ErrorCode::MessageCloseBeforeReply)),
         },
         E::FollowUp { .. } => match status {
             S::Replied | S::Closed => stay(false),
-            _ => Err(refuse("答复之后才能回访")),
+            _ => Err(refuse(ErrorCode::MessageFollowUpBeforeReply)),
         },
         E::RectifyDone { .. } => match &facts.rectification {
             Some(r) if r.done_on.is_none() => stay(false),
-            Some(_) => Err(refuse("整改情况已经登记")),
-            None => Err(refuse("这条留言没有需要整改的差评")),
+            Some(_) => Err(refuse(ErrorCode::MessageRectificationRecorded)),
+            None => Err(refuse(ErrorCode::MessageNoRectification)),
         },
         E::RectifyCheck { .. } => match &facts.rectification {
             Some(r) if r.done_on.is_some() && r.checked_on.is_none() => stay(false),
-            Some(r) if r.done_on.is_none() => Err(refuse("承办单位尚未登记整改情况")),
-            Some(_) => Err(refuse("整改已经核查")),
-            None => Err(refuse("这条留言没有需要整改的差评")),
+            Some(r) if r.done_on.is_none() => Err(refuse(ErrorCode::MessageRectificationNotDone)),
+            Some(_) => Err(refuse(ErrorCode::MessageRectificationChecked)),
+            None => Err(refuse(ErrorCode::MessageNoRectification)),
         },
         E::Hide { .. } => {
             if facts.hidden {
-                Err(refuse("这条留言已经不予公开展示"))
+                Err(refuse(ErrorCode::MessageAlreadyHidden))
             } else {
                 stay(false)
             }
@@ -452,7 +458,7 @@ pub fn apply(
 /// The reviewer of a reply may not be the one who wrote it (先审查后公开).
 pub fn ensure_distinct_reviewer(author: &str, reviewer: &str) -> Result<(), DomainError> {
     if author == reviewer {
-        Err(refuse("答复须由拟写人以外的人员审核"))
+        Err(refuse(ErrorCode::MessageReplySelfReview))
     } else {
         Ok(())
     }
@@ -469,23 +475,29 @@ pub fn rate(
     region: Option<&RegionCode>,
 ) -> Result<Option<Rectification>, DomainError> {
     if !facts.status.is_answered() {
-        return Err(DomainError::invalid("rating", "收到答复之后才能评价"));
+        return Err(DomainError::invalid(
+            "rating",
+            ErrorCode::MessageRatingBeforeReply,
+        ));
     }
     if facts.rating.is_some() {
         return Err(DomainError::invalid(
             "rating",
-            "您已经评价过这条留言，不能重复评价",
+            ErrorCode::MessageAlreadyRated,
         ));
     }
     if comment.chars().count() > 500 {
-        return Err(DomainError::invalid("comment", "评价意见不能超过 500 个字"));
+        return Err(DomainError::invalid(
+            "comment",
+            ErrorCode::MessageRatingCommentTooLong,
+        ));
     }
     if !rating.is_bad() {
         return Ok(None);
     }
     let due_on = calendar
         .due_date(today, RECTIFY_WORKING_DAYS, region)
-        .map_err(|e| DomainError::invalid("rating", e.to_string()))?;
+        .map_err(|e| e.refusal("rating"))?;
     Ok(Some(Rectification {
         due_on,
         outcome: String::new(),
@@ -591,46 +603,52 @@ pub struct ValidMessage {
 }
 
 impl NewMessageInput {
-    /// Validates every field, collecting all problems as `(field, message)` pairs so a form
-    /// can show each beside its field.
-    pub fn validate(&self) -> Result<ValidMessage, Vec<(&'static str, String)>> {
-        let mut errors = Vec::new();
+    /// Validates every field, collecting all problems as `(field, refusal)` pairs in the
+    /// form's order so a form can show each beside its field.
+    pub fn validate(&self) -> Result<ValidMessage, Vec<(&'static str, Refusal)>> {
+        let mut errors: Vec<(&'static str, Refusal)> = Vec::new();
         let kind = MessageKind::parse(&self.kind)
-            .map_err(|_| errors.push(("kind", "请选择留言类型".to_owned())))
+            .map_err(|_| errors.push(("kind", ErrorCode::MessageKindRequired.into())))
             .ok();
         let title = self.title.trim().to_owned();
         let n = title.chars().count();
         if n == 0 {
-            errors.push(("title", "请填写标题".into()));
+            errors.push(("title", ErrorCode::MessageTitleRequired.into()));
         } else if n > MAX_TITLE_CHARS {
-            errors.push(("title", format!("标题不能超过 {MAX_TITLE_CHARS} 个字")));
+            errors.push((
+                "title",
+                ErrorCode::MessageTitleTooLong.refusal(&[("max", &MAX_TITLE_CHARS)]),
+            ));
         }
         let content = self.content.trim().to_owned();
         let n = content.chars().count();
         if n < MIN_CONTENT_CHARS {
             errors.push((
                 "content",
-                format!("请填写留言内容（至少 {MIN_CONTENT_CHARS} 个字）"),
+                ErrorCode::MessageContentTooShort.refusal(&[("min", &MIN_CONTENT_CHARS)]),
             ));
         } else if n > MAX_CONTENT_CHARS {
             errors.push((
                 "content",
-                format!("留言内容不能超过 {MAX_CONTENT_CHARS} 个字，当前 {n} 个字"),
+                ErrorCode::MessageContentTooLong.refusal(&[("max", &MAX_CONTENT_CHARS), ("n", &n)]),
             ));
         }
         let name = self.name.trim().to_owned();
         let n = name.chars().count();
         if n == 0 {
-            errors.push(("name", "请填写姓名".into()));
+            errors.push(("name", ErrorCode::MessageNameRequired.into()));
         } else if n > MAX_NAME_CHARS {
-            errors.push(("name", format!("姓名不能超过 {MAX_NAME_CHARS} 个字")));
+            errors.push((
+                "name",
+                ErrorCode::MessageNameTooLong.refusal(&[("max", &MAX_NAME_CHARS)]),
+            ));
         }
         let phone = crate::application::parse_phone(&self.phone)
-            .map_err(|e| errors.push(("phone", e.to_string())))
+            .map_err(|e| errors.push(("phone", e.into())))
             .ok();
         let email = self.email.trim().to_owned();
         if !email.is_empty() && !crate::user::valid_email(&email) {
-            errors.push(("email", "电子邮箱格式不正确".into()));
+            errors.push(("email", ErrorCode::ContactEmailInvalid.into()));
         }
         match (kind, phone) {
             (Some(kind), Some(phone)) if errors.is_empty() => Ok(ValidMessage {

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 /// Hours to authoritative information for 特别重大 / 重大 events.
 pub const AUTHORITATIVE_HOURS: i64 = 5;
@@ -268,22 +268,25 @@ pub fn check_registration(
     if title.trim().is_empty() || title.chars().count() > 200 {
         return Err(DomainError::invalid(
             "title",
-            "请填写舆情名称（不超过 200 个字）",
+            ErrorCode::OpinionTitleRequired,
         ));
     }
     if source.trim().is_empty() {
         return Err(DomainError::invalid(
             "source",
-            "请填写舆情来源（如网站、媒体、平台名称）",
+            ErrorCode::OpinionSourceRequired,
         ));
     }
     if summary.trim().is_empty() {
-        return Err(DomainError::invalid("summary", "请填写舆情摘要"));
+        return Err(DomainError::invalid(
+            "summary",
+            ErrorCode::OpinionSummaryRequired,
+        ));
     }
     if first_seen > now + Duration::minutes(5) {
         return Err(DomainError::invalid(
             "first_seen_at",
-            "首次发现时间不能晚于当前时间",
+            ErrorCode::OpinionFirstSeenFuture,
         ));
     }
     Ok(())
@@ -300,23 +303,24 @@ pub fn check_response(
     if status == OpinionStatus::Closed {
         return Err(DomainError::invalid(
             "status",
-            "该舆情已办结，不能再登记回应",
+            ErrorCode::OpinionClosedNoResponse,
         ));
     }
     if at < first_seen {
-        return Err(DomainError::invalid(
+        return Err(DomainError::with(
             "at",
-            format!(
-                "回应时间不能早于首次发现时间（{}）",
-                crate::time::display_minute(first_seen)
-            ),
+            ErrorCode::OpinionResponseBeforeFirstSeen,
+            &[("first_seen", &crate::time::display_minute(first_seen))],
         ));
     }
     if at > now + Duration::minutes(5) {
-        return Err(DomainError::invalid("at", "回应时间不能晚于当前时间"));
+        return Err(DomainError::invalid("at", ErrorCode::OpinionResponseFuture));
     }
     if note.trim().is_empty() {
-        return Err(DomainError::invalid("note", "请填写回应内容摘要"));
+        return Err(DomainError::invalid(
+            "note",
+            ErrorCode::OpinionResponseNoteRequired,
+        ));
     }
     Ok(())
 }
@@ -324,13 +328,16 @@ pub fn check_response(
 /// Checks closing an event: it must be open, and the evaluation note is required.
 pub fn check_close(status: OpinionStatus, evaluation: &str) -> Result<String, DomainError> {
     if status == OpinionStatus::Closed {
-        return Err(DomainError::invalid("status", "该舆情已办结"));
+        return Err(DomainError::invalid(
+            "status",
+            ErrorCode::OpinionAlreadyClosed,
+        ));
     }
     let note = evaluation.trim();
     if note.is_empty() {
         return Err(DomainError::invalid(
             "evaluation",
-            "办结前请填写处置评估意见（回应是否及时、效果如何、有何改进）",
+            ErrorCode::OpinionEvaluationRequired,
         ));
     }
     Ok(note.to_owned())

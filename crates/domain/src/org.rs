@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 /// An organ code (机构代码) such as `WQX001` or `K45899617`.
 ///
@@ -20,19 +20,13 @@ impl OrgCode {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let code = raw.trim().to_ascii_uppercase();
         if code.len() < 2 || code.len() > 32 {
-            return Err(DomainError::invalid(
-                "code",
-                "机构代码长度应为 2 至 32 个字符",
-            ));
+            return Err(DomainError::invalid("code", ErrorCode::OrgCodeLength));
         }
         if !code
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
         {
-            return Err(DomainError::invalid(
-                "code",
-                "机构代码只能包含英文字母、数字和连字符“-”",
-            ));
+            return Err(DomainError::invalid("code", ErrorCode::OrgCodeCharacters));
         }
         Ok(Self(code))
     }
@@ -60,13 +54,13 @@ impl OrgName {
         let name = raw.trim();
         let chars = name.chars().count();
         if !(2..=64).contains(&chars) {
-            return Err(DomainError::invalid(
-                "name",
-                "机构名称长度应为 2 至 64 个字",
-            ));
+            return Err(DomainError::invalid("name", ErrorCode::OrgNameLength));
         }
         if name.chars().any(char::is_control) {
-            return Err(DomainError::invalid("name", "机构名称不能包含控制字符"));
+            return Err(DomainError::invalid(
+                "name",
+                ErrorCode::OrgNameControlCharacters,
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -115,9 +109,10 @@ impl OrgKind {
             "government" | "人民政府" | "政府" => Ok(Self::Government),
             "department" | "政府部门" | "部门" => Ok(Self::Department),
             "township" | "乡镇" => Ok(Self::Township),
-            other => Err(DomainError::invalid(
+            other => Err(DomainError::with(
                 "kind",
-                format!("未知的机构类型“{other}”，应为 government、department 或 township"),
+                ErrorCode::OrgKindUnknown,
+                &[("kind", &other)],
             )),
         }
     }

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
@@ -48,7 +48,7 @@ macro_rules! labelled_enum {
                     .iter()
                     .copied()
                     .find(|v| v.code() == raw || v.label() == raw)
-                    .ok_or_else(|| DomainError::invalid(stringify!($name), format!("无法识别“{raw}”")))
+                    .ok_or_else(|| DomainError::with(stringify!($name), $crate::ErrorCode::ValueUnrecognised, &[("value", &raw)]))
             }
         }
     };
@@ -192,26 +192,27 @@ impl RecordStatus {
     pub fn apply(self, action: RecordAction, by_author: bool) -> Result<RecordStatus, DomainError> {
         use RecordAction as A;
         use RecordStatus as S;
-        let refuse = |msg: &str| Err(DomainError::invalid("status", msg.to_owned()));
+        let refuse = |code| Err(DomainError::invalid("status", code));
         match (self, action) {
             (S::Draft, A::Edit | A::Submit) if !by_author => {
-                refuse("草稿只能由起草人修改、上传附件或提交审核，以免审核人审核自己改过的内容")
+                refuse(ErrorCode::RecordDraftAuthorOnly)
             }
             (S::Draft, A::Edit) => Ok(S::Draft),
             (S::Draft, A::Submit) => Ok(S::Pending),
             (S::Pending, A::Reject | A::Approve) if by_author => {
-                refuse("审核人不能审核自己起草的信息，请由其他审核人员审核（先审查后公开）")
+                refuse(ErrorCode::RecordSelfReview)
             }
             (S::Pending, A::Reject) => Ok(S::Draft),
             (S::Pending, A::Approve) => Ok(S::Published),
             (S::Published, A::Revise) => Ok(S::Published),
             (S::Published, A::Withdraw) => Ok(S::Withdrawn),
-            (S::Draft, A::Approve) => refuse("信息尚未提交审核，不能发布"),
-            (S::Pending, A::Edit) => refuse("信息正在审核中，不能修改；如需修改请由审核人员退回"),
-            (S::Withdrawn, _) => refuse("信息已撤回，不能再做此操作"),
-            (from, action) => Err(DomainError::invalid(
+            (S::Draft, A::Approve) => refuse(ErrorCode::RecordNotSubmitted),
+            (S::Pending, A::Edit) => refuse(ErrorCode::RecordUnderReview),
+            (S::Withdrawn, _) => refuse(ErrorCode::RecordWithdrawn),
+            (from, action) => Err(DomainError::with(
                 "status",
-                format!("“{}”状态的信息不能“{}”", from.label(), action.label()),
+                ErrorCode::RecordActionNotAllowed,
+                &[("status", &from.label()), ("action", &action.label())],
             )),
         }
     }
@@ -287,16 +288,16 @@ pub fn publish_time(
         return Ok(now);
     }
     let naive = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
-        .map_err(|_| DomainError::invalid("publish_at", "发布时间格式应为 YYYY-MM-DD HH:MM"))?;
+        .map_err(|_| DomainError::invalid("publish_at", ErrorCode::RecordPublishTimeFormat))?;
     let at = crate::time::beijing()
         .from_local_datetime(&naive)
         .single()
         .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or_else(|| DomainError::invalid("publish_at", "发布时间无效"))?;
+        .ok_or_else(|| DomainError::invalid("publish_at", ErrorCode::RecordPublishTimeInvalid))?;
     if at < now - chrono::Duration::minutes(PUBLISH_TIME_SLACK_MINUTES) {
         return Err(DomainError::invalid(
             "publish_at",
-            "发布时间不能早于现在；立即发布请不填发布时间",
+            ErrorCode::RecordPublishTimePast,
         ));
     }
     Ok(at.max(now))
@@ -317,7 +318,7 @@ pub fn to_half_width(raw: &str) -> String {
 /// Parses a `YYYY-MM-DD` date typed by a person (full-width digits accepted).
 pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainError> {
     NaiveDate::parse_from_str(to_half_width(raw).trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::invalid(field, "日期格式应为 YYYY-MM-DD，例如 2026-11-25"))
+        .map_err(|_| DomainError::invalid(field, ErrorCode::DateFormat))
 }
 
 /// The catalogue metadata of a record as entered by staff, validated.
@@ -373,9 +374,10 @@ pub fn parse_disclosure_method(raw: &str) -> Result<String, DomainError> {
         .filter(|p| !p.is_empty())
         .collect();
     if let Some(unknown) = chosen.iter().find(|c| !DISCLOSURE_METHODS.contains(c)) {
-        return Err(DomainError::invalid(
+        return Err(DomainError::with(
             "disclosure_method",
-            format!("无法识别公开方式“{unknown}”"),
+            ErrorCode::RecordDisclosureMethodUnknown,
+            &[("method", unknown)],
         ));
     }
     let methods: Vec<&str> = DISCLOSURE_METHODS
@@ -444,23 +446,32 @@ impl RecordMeta {
         let title = input.title.trim();
         let title_len = title.chars().count();
         if title_len == 0 {
-            errors.push(DomainError::invalid("title", "请填写名称"));
+            errors.push(DomainError::invalid(
+                "title",
+                ErrorCode::RecordTitleRequired,
+            ));
         } else if title_len > 200 {
-            errors.push(DomainError::invalid("title", "名称不能超过 200 个字"));
+            errors.push(DomainError::invalid("title", ErrorCode::RecordTitleTooLong));
         }
         let kind = RecordKind::parse(input.kind)
-            .map_err(|_| errors.push(DomainError::invalid("kind", "请选择信息类别")))
+            .map_err(|_| errors.push(DomainError::invalid("kind", ErrorCode::RecordKindRequired)))
             .ok();
         let doc_number = normalise_doc_number(input.doc_number);
         if doc_number.chars().count() > 64 {
-            errors.push(DomainError::invalid("doc_number", "文号不能超过 64 个字"));
+            errors.push(DomainError::invalid(
+                "doc_number",
+                ErrorCode::RecordDocNumberTooLong,
+            ));
         }
         let written_on = if input.written_on.trim().is_empty() {
             None
         } else {
             match parse_date("written_on", input.written_on) {
                 Ok(d) if d > today => {
-                    errors.push(DomainError::invalid("written_on", "成文日期不能晚于今天"));
+                    errors.push(DomainError::invalid(
+                        "written_on",
+                        ErrorCode::RecordWrittenOnFuture,
+                    ));
                     None
                 }
                 Ok(d) => Some(d),
@@ -474,7 +485,12 @@ impl RecordMeta {
             Some(Validity::Valid)
         } else {
             Validity::parse(input.validity)
-                .map_err(|_| errors.push(DomainError::invalid("validity", "请选择有效性")))
+                .map_err(|_| {
+                    errors.push(DomainError::invalid(
+                        "validity",
+                        ErrorCode::RecordValidityRequired,
+                    ))
+                })
                 .ok()
         };
         for (field, value, max) in [
@@ -485,7 +501,11 @@ impl RecordMeta {
             ("summary", input.summary, 1000),
         ] {
             if value.trim().chars().count() > max {
-                errors.push(DomainError::invalid(field, format!("不能超过 {max} 个字")));
+                errors.push(DomainError::with(
+                    field,
+                    ErrorCode::InputTooLong,
+                    &[("max", &max)],
+                ));
             }
         }
         let disclosure_method = parse_disclosure_method(input.disclosure_method)

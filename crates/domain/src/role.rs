@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 /// A staff role (岗位角色).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -67,14 +67,7 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|r| r.code() == raw || r.label() == raw)
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "role",
-                    format!(
-                        "未知的角色“{raw}”，可用角色：editor（编辑）、reviewer（审核）、handler（办理）、supervisor（政务公开办）、office_head（公开办负责人）、admin（管理员）"
-                    ),
-                )
-            })
+            .ok_or_else(|| DomainError::with("role", ErrorCode::UserRoleUnknown, &[("role", &raw)]))
     }
 
     /// Whether this role carries `permission`. The single table of who may do what.

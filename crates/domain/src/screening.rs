@@ -352,11 +352,10 @@ pub const MIN_JUSTIFICATION_CHARS: usize = 5;
 /// approval and at a correction of published content alike. The note is audited by the caller.
 pub fn require_justification(findings: usize, note: &str) -> Result<(), crate::DomainError> {
     if findings > 0 && note.trim().chars().count() < MIN_JUSTIFICATION_CHARS {
-        return Err(crate::DomainError::invalid(
+        return Err(crate::DomainError::with(
             "screening_note",
-            format!(
-                "内容审查发现 {findings} 处疑似敏感信息，如确认可以公开，请填写书面说明（不少于 {MIN_JUSTIFICATION_CHARS} 个字）"
-            ),
+            crate::ErrorCode::ScreeningJustificationRequired,
+            &[("findings", &findings), ("min", &MIN_JUSTIFICATION_CHARS)],
         ));
     }
     Ok(())

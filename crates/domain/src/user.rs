@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::DomainError;
+use crate::{DomainError, ErrorCode};
 
 /// A login name: 3–32 characters of lower-case ASCII letters, digits, `_`, `.` and `-`,
 /// starting with a letter. Typed names are lower-cased.
@@ -21,7 +21,7 @@ impl Username {
         if !(3..=32).contains(&name.len()) || !valid_chars || !starts_with_letter {
             return Err(DomainError::invalid(
                 "username",
-                "用户名应为 3 至 32 位，以英文字母开头，只含小写字母、数字、下划线、点和连字符",
+                ErrorCode::UserUsernameInvalid,
             ));
         }
         Ok(Self(name))
@@ -58,13 +58,17 @@ impl NewPassword {
     /// Checks a proposed password against the policy.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         if raw.chars().count() < Self::MIN_LEN {
-            return Err(DomainError::invalid(
+            return Err(DomainError::with(
                 "password",
-                format!("密码至少需要 {} 位", Self::MIN_LEN),
+                ErrorCode::UserPasswordTooShort,
+                &[("min", &Self::MIN_LEN)],
             ));
         }
         if raw.chars().count() > 128 {
-            return Err(DomainError::invalid("password", "密码不能超过 128 位"));
+            return Err(DomainError::invalid(
+                "password",
+                ErrorCode::UserPasswordTooLong,
+            ));
         }
         let classes = [
             raw.chars().any(|c| c.is_ascii_lowercase()),
@@ -75,7 +79,7 @@ impl NewPassword {
         if classes.iter().filter(|&&x| x).count() < 3 {
             return Err(DomainError::invalid(
                 "password",
-                "密码需包含小写字母、大写字母、数字、符号中的至少三类",
+                ErrorCode::UserPasswordTooSimple,
             ));
         }
         Ok(Self(raw.to_owned()))
@@ -100,7 +104,7 @@ impl DisplayName {
         if !(1..=32).contains(&n) || name.chars().any(char::is_control) {
             return Err(DomainError::invalid(
                 "display_name",
-                "姓名应为 1 至 32 个字",
+                ErrorCode::UserDisplayNameInvalid,
             ));
         }
         Ok(Self(name.to_owned()))

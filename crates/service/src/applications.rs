@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use chrono::Duration;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::application::{ApplicationInput, validate_form};
 use gongkai_domain::case::check_secret;
@@ -121,7 +122,7 @@ where
     let mut errors = FieldErrors::new();
     let org = crate::organisation(intake.store, &form.org).await?;
     if org.is_none() {
-        errors.insert("org", "请选择受理机关".into());
+        errors.insert("org", ErrorCode::ApplicationOrgRequired);
     }
     let fields = validate_form(&form.input())
         .map_err(|e| errors.extend(e))
@@ -144,7 +145,7 @@ where
         &format!("apply:{}", intake.ip),
         limit,
         Duration::hours(1),
-        || format!("同一网络地址一小时内最多提交 {limit} 件申请，请稍后再试。如需大量申请，请与受理机关联系。"),
+        ErrorCode::ApplicationRateLimited,
     )
     .await?;
     // Only now, with the form valid and within the limit, are the files written.

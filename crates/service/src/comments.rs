@@ -1,6 +1,7 @@
 //! 征求意见: a comment on a consultation's draft, in one call ([`submit`]).
 
 use chrono::Duration;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, CommentInput, UnitKind};
 use gongkai_store::consultations::{self, CommentReceipt, Consultation, NewComment};
 use serde::{Deserialize, Serialize};
@@ -65,7 +66,7 @@ pub async fn submit(
         &format!("comment:{}", intake.ip),
         limit,
         Duration::hours(1),
-        || format!("同一网络地址一小时内最多提交 {limit} 条意见，请稍后再试。"),
+        ErrorCode::CommentRateLimited,
     )
     .await?;
     let new = NewComment {

@@ -1,6 +1,7 @@
 //! The service's one error type: what keeps a submission from being stored other than its
 //! fields (those come back as [`FieldErrors`](gongkai_domain::FieldErrors)).
 
+use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::StoreError;
 
 /// Why a submission was not stored although its fields may be fine.
@@ -9,9 +10,9 @@ pub enum ServiceError {
     /// Too many submissions from one address (or one phone); the Chinese message says which
     /// limit and what to do instead.
     #[error("{0}")]
-    Throttled(String),
+    Throttled(Refusal),
     /// No organisation is set up yet, so a message to the 县长信箱 has nowhere to go.
-    #[error("本站尚未设置机构")]
+    #[error("{}", ErrorCode::SiteWithoutOrgs.message())]
     NoSite,
     /// The store refused or failed (a duplicate message is `StoreError::Conflict`).
     #[error(transparent)]

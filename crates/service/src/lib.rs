@@ -19,8 +19,8 @@ pub mod messages;
 use std::future::{Future, Ready, ready};
 
 use chrono::{DateTime, Duration, Utc};
-use gongkai_domain::FieldErrors;
 use gongkai_domain::org::OrgCode;
+use gongkai_domain::{ErrorCode, FieldErrors, Refusal};
 use gongkai_store::cases::AttachedFile;
 use gongkai_store::orgs::{self, Organisation};
 use gongkai_store::{Store, StoreError, throttle};
@@ -66,7 +66,7 @@ pub struct Files<W> {
     /// Writes the accepted files and returns their records.
     pub write: W,
     /// Why a file was refused, if one was.
-    pub refused: Option<String>,
+    pub refused: Option<Refusal>,
 }
 
 /// How [`Files::none`] writes: nothing.
@@ -105,18 +105,20 @@ pub fn submission_key(raw: &str) -> String {
 }
 
 /// Counts one submission under `key`; more than `limit` within `window` is refused with the
-/// message `refusal` writes.
+/// `refusal` (a code of the table whose wording names the `{limit}`).
 async fn within_limit(
     store: &Store,
     key: &str,
     limit: i64,
     window: Duration,
-    refusal: impl FnOnce() -> String,
+    refusal: ErrorCode,
 ) -> Result<(), ServiceError> {
     if throttle::hit(store, key, limit, window).await? {
         Ok(())
     } else {
-        Err(ServiceError::Throttled(refusal()))
+        Err(ServiceError::Throttled(
+            refusal.refusal(&[("limit", &limit)]),
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use chrono::Duration;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::case::check_secret;
 use gongkai_domain::message::NewMessageInput;
@@ -108,7 +109,14 @@ where
         phone: form.phone.clone(),
         email: form.email.clone(),
     };
-    let valid = input.validate().map_err(|e| errors.extend(e)).ok();
+    let valid = input
+        .validate()
+        .map_err(|problems| {
+            for (field, refusal) in problems {
+                errors.insert(field, refusal);
+            }
+        })
+        .ok();
     let to = form.to.trim();
     let head = to == HEAD_MAILBOX;
     let org = if head {
@@ -117,7 +125,7 @@ where
         crate::organisation(intake.store, to).await?
     };
     if org.is_none() {
-        errors.insert("to", "请选择留言对象".into());
+        errors.insert("to", ErrorCode::MessageRecipientRequired);
     }
     check_secret(
         &mut errors,
@@ -137,7 +145,7 @@ where
         &format!("message:{}", intake.ip),
         limit,
         Duration::hours(1),
-        || format!("同一网络地址一小时内最多提交 {limit} 条留言，请稍后再试。"),
+        ErrorCode::MessageRateLimited,
     )
     .await?;
     let digits: String = message.phone.chars().filter(char::is_ascii_digit).collect();
@@ -146,7 +154,7 @@ where
         &format!("message-contact:{digits}"),
         PER_CONTACT_PER_DAY,
         Duration::days(1),
-        || format!("同一联系电话一天内最多提交 {PER_CONTACT_PER_DAY} 条留言；如有紧急事项，请拨打 12345 政务服务便民热线。"),
+        ErrorCode::MessagePhoneRateLimited,
     )
     .await?;
     // Only now, with the form valid and within the limits, are the files written.

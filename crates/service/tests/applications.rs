@@ -73,14 +73,14 @@ async fn an_invalid_application_writes_nothing() {
         };
         let errors =
             must(applications::submit(intake(&store), &bad, counted_files(&calls, None)).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
         assert_eq!(fields, ["description", "org", "secret_again"], "{engine:?}");
         // A refused proof file refuses an otherwise valid form.
         let refused = Some("最多上传 3 个证明文件".to_owned());
         let errors = must(
             applications::submit(intake(&store), &form(), counted_files(&calls, refused)).await,
         );
-        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
         assert_eq!(fields, ["proof"], "{engine:?}");
         assert_eq!(
             calls.load(Ordering::SeqCst),
@@ -114,7 +114,9 @@ async fn the_address_is_refused_past_its_hourly_limit() {
         match refused {
             Err(ServiceError::Throttled(message)) => {
                 assert!(
-                    message.contains(&format!("最多提交 {PER_HOUR} 件申请")),
+                    message
+                        .message
+                        .contains(&format!("最多提交 {PER_HOUR} 件申请")),
                     "{message}"
                 );
             }

@@ -90,7 +90,7 @@ async fn an_invalid_comment_writes_nothing() {
             ..form("9")
         };
         let errors = must(comments::submit(intake(&store), &c, &bad).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
         assert_eq!(fields, ["body"], "{engine:?}");
         // After closing only that is said.
         let late = gongkai_service::Intake {
@@ -123,7 +123,7 @@ async fn the_address_is_refused_past_its_hourly_limit() {
         }
         let refused = comments::submit(intake(&store), &c, &form("1")).await;
         match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.contains("条意见"), "{m}"),
+            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("条意见"), "{m}"),
             other => panic!("{engine:?}: {other:?}"),
         }
         let stored = must(consultations::comments(&store, c.id).await);

@@ -89,7 +89,7 @@ async fn an_invalid_message_writes_nothing() {
         let refused = Some("附件不接受压缩包，请上传 PDF、图片或 Word 文档".to_owned());
         let errors =
             must(messages::submit(intake(&store), &bad, counted_files(&calls, refused)).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().into_keys().collect();
+        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
         assert_eq!(
             fields,
             ["attachment", "kind", "phone", "secret", "to"],
@@ -115,7 +115,7 @@ async fn the_address_and_the_phone_are_refused_past_their_limits() {
         }
         let refused = messages::submit(intake(&store), &form(99), Files::none()).await;
         match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.contains("同一网络地址"), "{m}"),
+            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("同一网络地址"), "{m}"),
             other => panic!("{engine:?}: {other:?}"),
         }
         // From other addresses the phone's daily limit still holds.
@@ -130,7 +130,7 @@ async fn the_address_and_the_phone_are_refused_past_their_limits() {
         let before = written(&store).await;
         let refused = messages::submit(elsewhere, &form(100), Files::none()).await;
         match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.contains("同一联系电话"), "{m}"),
+            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("同一联系电话"), "{m}"),
             other => panic!("{engine:?}: {other:?}"),
         }
         assert_eq!(written(&store).await, before, "{engine:?}");

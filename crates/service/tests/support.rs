@@ -1,5 +1,6 @@
 //! Helpers shared by the service tests.
 
+use gongkai_domain::ErrorCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Utc;
@@ -68,6 +69,6 @@ pub fn counted_files(
                 size_bytes: 1024,
             }]))
         },
-        refused,
+        refused: refused.map(|reason| ErrorCode::AttachmentRefused.refusal(&[("reason", &reason)])),
     }
 }

@@ -6,6 +6,7 @@
 //! tracking code, never the applicant.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{
     self as rules, ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, Outcome,
 };
@@ -230,17 +231,19 @@ pub async fn set_site_region(
         let org_code = gongkai_domain::org::OrgCode::parse(code)?;
         let org = orgs::by_code(store, &org_code).await?;
         if org.parent_id.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "“{code}”不是站点（顶层机构），地区只能按站点设置"
-            )));
+            return Err(StoreError::conflict_with(
+                ErrorCode::ApplicationRegionSiteOnly,
+                &[("code", &code)],
+            ));
         }
     }
     if let Some(r) = region {
         let cal = calendar::load(store).await?;
         if !cal.regions().any(|known| known == r) {
-            return Err(StoreError::Conflict(format!(
-                "日历中没有地区“{r}”的节假日数据，请先在工作日日历中导入该地区的安排"
-            )));
+            return Err(StoreError::conflict_with(
+                ErrorCode::ApplicationRegionWithoutData,
+                &[("region", r)],
+            ));
         }
     }
     let value = region.map(RegionCode::as_str).unwrap_or_default();
@@ -255,11 +258,8 @@ pub fn reckon(
     cal: &Calendar,
     region: Option<RegionCode>,
 ) -> Result<Reckoning> {
-    let clock = rules::clock_of(app.received_on, events, region, cal)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    clock
-        .reckon(cal)
-        .map_err(|e| StoreError::Conflict(e.to_string()))
+    let clock = rules::clock_of(app.received_on, events, region, cal)?;
+    Ok(clock.reckon(cal)?)
 }
 
 /// How an application's due date was computed, as Chinese sentences (start, skipped weekends
@@ -276,7 +276,7 @@ pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
         .collect();
     Ok(match reckon(app, &evs, &cal, region) {
         Ok(r) => r.describe_zh(),
-        Err(StoreError::Conflict(msg)) => vec![msg],
+        Err(StoreError::Conflict(r)) => vec![r.message],
         Err(e) => return Err(e),
     })
 }

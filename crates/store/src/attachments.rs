@@ -1,6 +1,7 @@
 //! Attachments of records: metadata in the database, bytes content-addressed by SHA-256 in the
 //! data folder (`files/ab/abcdef…`), so the same file uploaded twice is stored once.
 
+use gongkai_domain::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -48,7 +49,9 @@ pub async fn store_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(sha);
     }
-    let io = |e: std::io::Error| StoreError::Conflict(format!("无法保存附件：{e}"));
+    let io = |e: std::io::Error| {
+        StoreError::conflict_with(ErrorCode::AttachmentNotSaved, &[("reason", &e)])
+    };
     if let Some(dir) = path.parent() {
         tokio::fs::create_dir_all(dir).await.map_err(io)?;
     }
@@ -62,7 +65,7 @@ pub async fn store_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
         f.sync_all()
     })
     .await
-    .map_err(|e| StoreError::Conflict(format!("无法保存附件：{e}")))?
+    .map_err(|e| StoreError::conflict_with(ErrorCode::AttachmentNotSaved, &[("reason", &e)]))?
     .map_err(io)?;
     tokio::fs::rename(&tmp, &path).await.map_err(io)?;
     Ok(sha)

@@ -43,13 +43,12 @@ pub async fn import_year(
     region: Option<&RegionCode>,
     json: &str,
 ) -> Result<bool> {
-    let year = YearSchedule::from_json(json).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let year = YearSchedule::from_json(json)?;
     let mut cal = load(store).await?;
     let replaced = match region {
         None => cal.insert_year(year.clone()),
         Some(r) => cal.insert_regional_year(r.clone(), year.clone()),
-    }
-    .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    }?;
     let scope = region.map_or(NATIONAL.to_owned(), |r| r.as_str().to_owned());
     let data = serde_json::to_string(&year).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut tx = store.begin_write().await?;

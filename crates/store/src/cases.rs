@@ -15,6 +15,7 @@
 //! is read.
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -202,9 +203,7 @@ pub async fn unique_code(
             return Ok(code);
         }
     }
-    Err(StoreError::Conflict(
-        "暂时无法生成查询码，请稍后重新提交".into(),
-    ))
+    Err(StoreError::conflict(ErrorCode::CaseCodeUnavailable))
 }
 
 /// A fresh tracking code for a case of `table`: its prefix and eight characters that cannot

@@ -7,6 +7,7 @@
 //! names and contacts stay in this table and are never shown publicly.
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationAction, ConsultationStatus, FeedbackRow, Moderation,
     Period,
@@ -208,8 +209,8 @@ pub async fn update_draft(
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, id).await?;
     if status != ConsultationStatus::Draft {
-        return Err(StoreError::Conflict(
-            "已发布的征求意见不能再修改草稿内容".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::ConsultationPublishedDraftLocked,
         ));
     }
     sqlx::query(
@@ -346,8 +347,8 @@ pub async fn transition(
     now_at: DateTime<Utc>,
 ) -> Result<ConsultationStatus> {
     if action == ConsultationAction::PublishFeedback {
-        return Err(StoreError::Conflict(
-            "发布反馈报告须同时提交每条意见的采纳情况".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::ConsultationFeedbackRowsRequired,
         ));
     }
     let c = get(store, id).await?;
@@ -383,8 +384,8 @@ pub async fn transition(
 pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -> Result<i64> {
     let mut tx = store.begin_write().await?;
     if status_in(&mut tx, id).await? != ConsultationStatus::Draft {
-        return Err(StoreError::Conflict(
-            "已发布的征求意见不能再添加附件".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::ConsultationPublishedAttachmentsLocked,
         ));
     }
     let fid = cases::add_file(&mut tx, &FILES, id, f).await?;
@@ -596,9 +597,7 @@ pub async fn moderate(
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, consultation_id).await?;
     if status == ConsultationStatus::FeedbackPublished {
-        return Err(StoreError::Conflict(
-            "反馈报告已发布，不能再改变意见的审核结果".into(),
-        ));
+        return Err(StoreError::conflict(ErrorCode::CommentFeedbackPublished));
     }
     let n = sqlx::query(
         "UPDATE consultation_comments SET moderation = $1, reject_reason = $2, moderated_by = $3, moderated_at = $4
@@ -647,10 +646,10 @@ pub async fn save_feedback(
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, id).await?;
     if status != ConsultationStatus::Closed {
-        return Err(StoreError::Conflict(format!(
-            "“{}”状态下不能填写反馈，请在征集截止后填写",
-            c.effective_status(now_at).label()
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::ConsultationFeedbackTooEarly,
+            &[("status", &c.effective_status(now_at).label())],
+        ));
     }
     let all: Vec<(i64, Moderation)> = sqlx::query(
         "SELECT id, moderation FROM consultation_comments WHERE consultation_id = $1 ORDER BY id",
@@ -677,18 +676,20 @@ pub async fn save_feedback(
             .filter(|(_, m)| *m == Moderation::Pending)
             .count();
         if pending > 0 {
-            return Err(StoreError::Conflict(format!(
-                "尚有 {pending} 条意见未审核，请先审核全部意见再发布反馈报告"
-            )));
+            return Err(StoreError::conflict_with(
+                ErrorCode::ConsultationCommentsPending,
+                &[("pending", &pending)],
+            ));
         }
         rules::check_feedback(&published, rows)?;
     }
     for row in rows {
         for cid in &row.comment_ids {
             if !published.contains(cid) {
-                return Err(StoreError::Conflict(format!(
-                    "编号 {cid} 的意见不在已公开的意见之中"
-                )));
+                return Err(StoreError::conflict_with(
+                    ErrorCode::ConsultationFeedbackUnpublishedComment,
+                    &[("id", &cid)],
+                ));
             }
             sqlx::query(
                 "UPDATE consultation_comments SET adoption = $1, adoption_reason = $2 WHERE id = $3",

@@ -1,6 +1,9 @@
 //! The store's one error type.
 
-use gongkai_domain::DomainError;
+use gongkai_domain::calendar::CalendarError;
+use gongkai_domain::error::Arg;
+use gongkai_domain::error::Refusal;
+use gongkai_domain::{DomainError, ErrorCode};
 
 /// Everything that can go wrong in persistence.
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +44,7 @@ pub enum StoreError {
     },
     /// A uniqueness or state rule refused the change.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     /// Input broke a domain rule.
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -56,15 +59,35 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+impl From<CalendarError> for StoreError {
+    fn from(e: CalendarError) -> Self {
+        Self::Conflict(Refusal {
+            code: e.error_code(),
+            message: e.to_string(),
+        })
+    }
+}
+
 impl StoreError {
-    /// Stable snake_case code for APIs.
+    /// A refusal whose wording has no values.
+    pub fn conflict(code: ErrorCode) -> Self {
+        Self::conflict_with(code, &[])
+    }
+
+    /// A refusal whose wording names values (`("code", &code)` fills `{code}`).
+    pub fn conflict_with(code: ErrorCode, args: &[Arg<'_>]) -> Self {
+        Self::Conflict(code.refusal(args))
+    }
+
+    /// Stable code for APIs: the dotted code of a refusal (`org.code_taken`), a coarse
+    /// snake_case one for infrastructure failures (`database_error`).
     pub fn code(&self) -> &'static str {
         match self {
             Self::UnsupportedUrl { .. } | Self::BadUrl { .. } => "bad_database_url",
             Self::Connect { .. } => "database_unavailable",
             Self::SchemaTooNew { .. } => "schema_too_new",
             Self::NotFound { .. } => "not_found",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict(r) => r.code.code(),
             Self::Domain(e) => e.code(),
             Self::Password => "password_error",
             Self::Corrupt(_) => "corrupt_data",

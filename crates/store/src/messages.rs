@@ -6,6 +6,7 @@
 //! name a message by its tracking code, never its writer.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::calendar::{Calendar, RegionCode};
 use gongkai_domain::message::{
     self as rules, MessageEvent, MessageFacts, MessageKind, MessageStatus, Rating, Rectification,
@@ -309,10 +310,13 @@ pub async fn submit(
     .await?;
     for d in &duplicates {
         if d.try_get::<String, _>("phone")? == v.phone {
-            return Err(StoreError::Conflict(format!(
-                "您在 {DUPLICATE_WINDOW_DAYS} 日内已提交过内容相同的留言（查询码 {}），请勿重复提交；可凭查询码查询办理进度。",
-                d.try_get::<String, _>("tracking_code")?
-            )));
+            return Err(StoreError::conflict_with(
+                ErrorCode::MessageDuplicate,
+                &[
+                    ("days", &DUPLICATE_WINDOW_DAYS),
+                    ("tracking_code", &d.try_get::<String, _>("tracking_code")?),
+                ],
+            ));
         }
     }
     let mut held = Vec::new();
@@ -479,9 +483,7 @@ pub async fn record_event(
     if let MessageEvent::Assign { org_id, .. } = event {
         let chain = orgs::chain(store, *org_id).await?;
         if chain.last() != Some(&before.site_id) {
-            return Err(StoreError::Conflict(
-                "只能交办给本级政府及其所属单位".into(),
-            ));
+            return Err(StoreError::conflict(ErrorCode::MessageAssigneeOutsideSite));
         }
     }
     let mut tx = store.begin_write().await?;

@@ -1,5 +1,6 @@
 //! Organisations: a tree of governments, departments and townships.
 
+use gongkai_domain::ErrorCode;
 use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
 use serde::Serialize;
 use sqlx::Row;
@@ -77,10 +78,10 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         .fetch_optional(&mut *tx)
         .await?;
     if taken.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "机构代码“{}”已被使用，请换一个代码",
-            new.code
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::OrgCodeTaken,
+            &[("code", &new.code)],
+        ));
     }
     let kind = new
         .kind

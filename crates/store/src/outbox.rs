@@ -12,6 +12,7 @@
 pub mod compose;
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::ClockEvent;
 use gongkai_domain::message::MessageEvent;
 use gongkai_domain::outbox::{self as rules, MailStatus};
@@ -448,10 +449,10 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
         });
     }
     if row.status != MailStatus::Failed {
-        return Err(StoreError::Conflict(format!(
-            "该邮件{}，无需重新发送",
-            row.status.label()
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::MailNothingToResend,
+            &[("status", &row.status.label())],
+        ));
     }
     let change = audit::Change {
         action: "outbox.resend",

@@ -6,6 +6,7 @@
 //! themselves are decided by `gongkai_domain::record::RecordStatus::apply`.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::index_no::{IndexFormat, IndexNo};
 use gongkai_domain::record::{
     Disclosure, ExemptionGround, InterpretationForm, RecordAction, RecordKind, RecordMeta,
@@ -293,10 +294,10 @@ pub async fn create_draft(
     let site_id = *chain.last().unwrap_or(&org_id);
     let mut tx = store.begin_write().await?;
     if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, None).await? {
-        return Err(StoreError::Conflict(format!(
-            "文号“{}”已被本机构的其他信息使用，请核对",
-            content.meta.doc_number
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::RecordDocNumberTaken,
+            &[("doc_number", &content.meta.doc_number)],
+        ));
     }
     let at = ts(now());
     let m = &content.meta;
@@ -373,10 +374,10 @@ pub async fn update_draft(
     let (status, author, org_id) = load_for_action(&mut tx, id).await?;
     status.apply(RecordAction::Edit, author == Some(user_id))?;
     if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
-        return Err(StoreError::Conflict(format!(
-            "文号“{}”已被本机构的其他信息使用，请核对",
-            content.meta.doc_number
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::RecordDocNumberTaken,
+            &[("doc_number", &content.meta.doc_number)],
+        ));
     }
     let m = &content.meta;
     sqlx::query(
@@ -560,8 +561,8 @@ pub async fn approve(
     approval: &Approval,
 ) -> Result<IndexNo> {
     if approval.disclosure == Disclosure::Withheld && approval.exemption.is_none() {
-        return Err(StoreError::Conflict(
-            "选择“不予公开”时必须注明法定依据（第十四至十六条）".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::RecordExemptionGroundRequired,
         ));
     }
     let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM records WHERE id = $1")
@@ -657,15 +658,15 @@ pub async fn revise(
             .len();
     gongkai_domain::screening::require_justification(findings, screening_note)?;
     if change_note.trim().is_empty() {
-        return Err(StoreError::Conflict(
-            "请填写更正说明，说明本次修改了什么".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::RecordCorrectionNoteRequired,
         ));
     }
     if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
-        return Err(StoreError::Conflict(format!(
-            "文号“{}”已被本机构的其他信息使用，请核对",
-            content.meta.doc_number
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::RecordDocNumberTaken,
+            &[("doc_number", &content.meta.doc_number)],
+        ));
     }
     let old =
         sqlx::query("SELECT revision, title, body_html, change_note FROM records WHERE id = $1")
@@ -736,8 +737,8 @@ pub async fn withdraw(
     reason: &str,
 ) -> Result<()> {
     if reason.trim().chars().count() < 2 {
-        return Err(StoreError::Conflict(
-            "请填写撤回原因，该原因将在页面上公开".into(),
+        return Err(StoreError::conflict(
+            ErrorCode::RecordWithdrawalReasonRequired,
         ));
     }
     let mut tx = store.begin_write().await?;
@@ -772,7 +773,7 @@ pub async fn set_validity(
     superseded_by: Option<i64>,
 ) -> Result<()> {
     if superseded_by == Some(id) {
-        return Err(StoreError::Conflict("信息不能被自身替代".into()));
+        return Err(StoreError::conflict(ErrorCode::RecordSupersededBySelf));
     }
     let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE records SET validity = $1, validity_changed_on = $2, superseded_by = $3, updated_at = $4 WHERE id = $5")

@@ -1,6 +1,7 @@
 //! The negative list (负面清单) a site maintains, and 网站自查: re-screening everything already
 //! published with the domain's screening rules, grouped by organisation.
 
+use gongkai_domain::ErrorCode;
 use std::collections::BTreeMap;
 
 use gongkai_domain::screening::{self, Finding, NegativeTerm};
@@ -93,7 +94,7 @@ pub async fn add_negative_term(
 ) -> Result<()> {
     let term = term.trim();
     if term.is_empty() || term.chars().count() > 50 {
-        return Err(StoreError::Conflict("词语长度应为 1 至 50 个字".into()));
+        return Err(StoreError::conflict(ErrorCode::ScreeningTermLength));
     }
     let mut tx = store.begin_write().await?;
     let exists: Option<i64> =
@@ -103,7 +104,10 @@ pub async fn add_negative_term(
             .fetch_optional(&mut *tx)
             .await?;
     if exists.is_some() {
-        return Err(StoreError::Conflict(format!("“{term}”已在负面清单中")));
+        return Err(StoreError::conflict_with(
+            ErrorCode::ScreeningTermTaken,
+            &[("term", &term)],
+        ));
     }
     sqlx::query(
         "INSERT INTO negative_terms (site_id, term, category, created_at) VALUES ($1, $2, $3, $4)",

@@ -1,6 +1,7 @@
 //! A site's theme tree (主题分类): the gov.cn tree shipped in the domain crate, extended or
 //! renamed per site by the openness office (rows in `themes`, keyed by the theme's code).
 
+use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue::{Theme, default_themes};
 use sqlx::Row;
 
@@ -48,25 +49,26 @@ pub async fn add(
 ) -> Result<Theme> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 30 || name.contains('\\') {
-        return Err(StoreError::Conflict(
-            "主题名称应为 1 至 30 个字，且不含“\\”".into(),
-        ));
+        return Err(StoreError::conflict(ErrorCode::ThemeNameInvalid));
     }
     let existing = list(store, site_id).await?;
     if let Some(p) = parent
         && !existing.iter().any(|t| t.code == p && t.parent.is_none())
     {
-        return Err(StoreError::Conflict(format!("上级主题“{p}”不存在")));
+        return Err(StoreError::conflict_with(
+            ErrorCode::ThemeParentMissing,
+            &[("parent", &p)],
+        ));
     }
     let code = match parent {
         Some(p) => format!("{p}\\{name}"),
         None => name.to_owned(),
     };
     if existing.iter().any(|t| t.code == code) {
-        return Err(StoreError::Conflict(format!(
-            "主题“{}”已存在",
-            code.replace('\\', " › ")
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::ThemeTaken,
+            &[("theme", &code.replace('\\', " › "))],
+        ));
     }
     let mut tx = store.begin_write().await?;
     sqlx::query("INSERT INTO themes (site_id, code, name, parent_code, sort_order) VALUES ($1, $2, $3, $4, 0)")
@@ -106,7 +108,7 @@ pub async fn rename(
 ) -> Result<()> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 30 {
-        return Err(StoreError::Conflict("主题名称应为 1 至 30 个字".into()));
+        return Err(StoreError::conflict(ErrorCode::ThemeNameLength));
     }
     let existing = list(store, site_id).await?;
     let theme = existing

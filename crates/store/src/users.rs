@@ -3,6 +3,7 @@
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::{Grant, Grants, Role};
 use gongkai_domain::throttle::{LoginPolicy, ThrottleScope};
@@ -115,7 +116,7 @@ pub(crate) async fn verify_password(clear: &str, hash: &str) -> bool {
 /// Adds an account with its roles, audited.
 pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff> {
     if new.roles.is_empty() {
-        return Err(StoreError::Conflict("请至少指定一个角色".into()));
+        return Err(StoreError::conflict(ErrorCode::UserRoleRequired));
     }
     let org = orgs::by_code(store, &new.org).await?;
     let hash = hash_password(&new.password).await?;
@@ -125,10 +126,10 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
         .fetch_optional(&mut *tx)
         .await?;
     if taken.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "用户名“{}”已被使用",
-            new.username
-        )));
+        return Err(StoreError::conflict_with(
+            ErrorCode::UserUsernameTaken,
+            &[("username", &new.username)],
+        ));
     }
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -475,7 +476,7 @@ pub async fn set_email(
 ) -> Result<()> {
     let email = email.trim();
     if !email.is_empty() && !gongkai_domain::user::valid_email(email) {
-        return Err(StoreError::Conflict("电子邮箱格式不正确".into()));
+        return Err(StoreError::conflict(ErrorCode::UserEmailInvalid));
     }
     let id = id_of(store, username).await?;
     let mut tx = store.begin_write().await?;

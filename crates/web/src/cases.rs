@@ -7,6 +7,7 @@
 //! cookie, its lookup template, its throttle and how its status page renders — and the router
 //! serves [`status_form`] and [`status_lookup`] for it.
 
+use gongkai_domain::ErrorCode;
 use std::future::Future;
 
 use axum::Form;
@@ -50,7 +51,7 @@ impl LookupThrottle {
     pub async fn check(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
         if throttle::count(&state.store, &self.key(ip), FAILURE_WINDOW).await? >= self.failures {
             return Err(WebError::TooManyRequests(
-                "查询失败次数过多，请 15 分钟后再试。".into(),
+                ErrorCode::CaseLookupThrottled.into(),
             ));
         }
         Ok(())

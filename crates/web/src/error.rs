@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use gongkai_domain::DomainError;
+use gongkai_domain::{DomainError, ErrorCode, Refusal};
 use gongkai_service::ServiceError;
 use gongkai_store::StoreError;
 
@@ -21,7 +21,7 @@ use crate::state::AppState;
 pub enum WebError {
     /// Input was refused (400).
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Refusal),
     /// Not signed in (redirects HTML requests to the login page).
     #[error("请先登录")]
     Unauthenticated,
@@ -33,16 +33,16 @@ pub enum WebError {
     Csrf,
     /// Nothing here (404).
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Refusal),
     /// The request conflicts with current state (409).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     /// Too many attempts (429).
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Refusal),
     /// The request is larger than the form allows (413).
     #[error("{0}")]
-    TooLarge(String),
+    TooLarge(Refusal),
     /// A template failed to render (500).
     #[error("页面渲染失败：{0}")]
     Template(#[from] minijinja::Error),
@@ -61,7 +61,7 @@ pub enum WebError {
 
 impl From<DomainError> for WebError {
     fn from(e: DomainError) -> Self {
-        Self::BadRequest(e.to_string())
+        Self::BadRequest(e.into())
     }
 }
 
@@ -69,7 +69,7 @@ impl From<ServiceError> for WebError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Throttled(message) => Self::TooManyRequests(message),
-            ServiceError::NoSite => Self::NotFound(e.to_string()),
+            ServiceError::NoSite => Self::NotFound(ErrorCode::SiteWithoutOrgs.into()),
             ServiceError::Store(e) => Self::Store(e),
         }
     }
@@ -96,17 +96,19 @@ impl WebError {
         }
     }
 
-    /// Stable snake_case code for API clients.
+    /// Stable code for API clients: a refusal's dotted code from the domain's table
+    /// (`org.code_taken`); a coarse snake_case one where the status says it all (`forbidden`,
+    /// `csrf_failed`, `database_error` …).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "bad_request",
+            Self::BadRequest(r)
+            | Self::NotFound(r)
+            | Self::Conflict(r)
+            | Self::TooManyRequests(r)
+            | Self::TooLarge(r) => r.code.code(),
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::Csrf => "csrf_failed",
-            Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
-            Self::TooManyRequests(_) => "too_many_requests",
-            Self::TooLarge(_) => "payload_too_large",
             Self::Template(_) => "template_error",
             Self::Theme { .. } => "theme_error",
             Self::Store(e) => e.code(),

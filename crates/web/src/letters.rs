@@ -7,6 +7,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::Outcome;
 use gongkai_store::applications::{Application, Letter};
 
@@ -356,16 +357,17 @@ pub async fn pdf_response(
     letter: &Letter,
 ) -> Result<Response, WebError> {
     let doc = to_export(letter, app);
-    let fonts = state.fonts.clone().ok_or_else(|| {
-        WebError::Conflict(
-            "服务器未安装中文字体，暂不能生成 PDF（请管理员安装 fonts-wqy-microhei）".into(),
-        )
-    })?;
+    let fonts = state
+        .fonts
+        .clone()
+        .ok_or_else(|| WebError::Conflict(ErrorCode::LetterFontMissing.into()))?;
     let bytes =
         tokio::task::spawn_blocking(move || gongkai_export::render_letter_pdf(&doc, &fonts))
             .await
-            .map_err(|_| WebError::Conflict("生成 PDF 失败".into()))?
-            .map_err(|e| WebError::Conflict(e.to_string()))?;
+            .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
+            .map_err(|e| {
+                WebError::Conflict(ErrorCode::LetterExportFailed.refusal(&[("reason", &e)]))
+            })?;
     let name = format!("{}-{}.pdf", app.tracking_code, letter.id);
     Ok((
         [

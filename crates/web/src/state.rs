@@ -1,5 +1,6 @@
 //! Shared application state handed to every handler.
 
+use gongkai_domain::ErrorCode;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -76,8 +77,9 @@ impl AppState {
     /// Builds the state; fails if a theme template does not parse.
     pub fn new(store: Store, config: WebConfig) -> Result<Self, crate::WebError> {
         let templates = Templates::new(config.theme.clone())?;
-        let mailer = gongkai_jobs::Mailer::from_config(&config.smtp)
-            .map_err(|e| crate::WebError::BadRequest(e.to_string()))?;
+        let mailer = gongkai_jobs::Mailer::from_config(&config.smtp).map_err(|e| {
+            crate::WebError::BadRequest(ErrorCode::MailConfigInvalid.refusal(&[("reason", &e)]))
+        })?;
         // Events write their mail to the outbox only when it can be sent.
         let store = store.with_outbox(mailer.is_some());
         let fonts = match gongkai_export::Fonts::system() {
@@ -91,7 +93,9 @@ impl AppState {
             Some(dir) => gongkai_search::SearchIndex::open(dir),
             None => gongkai_search::SearchIndex::in_memory(),
         }
-        .map_err(|e| crate::WebError::Conflict(format!("无法打开搜索索引：{e}")))?;
+        .map_err(|e| {
+            crate::WebError::Conflict(ErrorCode::SearchIndexUnreadable.refusal(&[("reason", &e)]))
+        })?;
         if let gongkai_search::OpenState::Rebuilt(why) = search.open_state() {
             tracing::warn!(reason = %why, "search index was unreadable and starts empty; it catches up from the change feed");
         }

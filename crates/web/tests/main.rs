@@ -7,6 +7,7 @@ mod support;
 
 mod applications;
 mod consultations;
+mod error_codes;
 mod http;
 mod mail;
 mod messages;

@@ -395,40 +395,40 @@ mod tests {
     #[test]
     fn malformed_imports_are_refused_with_a_reason() {
         let cases: [(&str, &str); 10] = [
-            ("not json", "calendar_malformed"),
-            (r#"{"days": []}"#, "calendar_malformed"),
+            ("not json", "calendar.malformed"),
+            (r#"{"days": []}"#, "calendar.malformed"),
             (
                 r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01"}]}"#,
-                "calendar_malformed",
+                "calendar.malformed",
             ),
             (
                 r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": "yes"}]}"#,
-                "calendar_malformed",
+                "calendar.malformed",
             ),
             (
                 r#"{"year": 99999999999, "days": []}"#,
-                "calendar_year_out_of_range",
+                "calendar.year_out_of_range",
             ),
             (
                 r#"{"year": 1999, "days": []}"#,
-                "calendar_year_out_of_range",
+                "calendar.year_out_of_range",
             ),
             (
                 r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": true}]}"#,
-                "calendar_invalid_date",
+                "calendar.invalid_date",
             ),
             (
                 r#"{"year": 2027, "days": [{"name": "元旦", "date": "2026-11-30", "isOffDay": true}]}"#,
-                "calendar_day_outside_year",
+                "calendar.day_outside_year",
             ),
             (
                 r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true},
                                        {"name": "新年", "date": "2027-01-01", "isOffDay": true}]}"#,
-                "calendar_duplicate_day",
+                "calendar.duplicate_day",
             ),
             (
                 r#"{"year": 2027, "days": [{"name": "  ", "date": "2027-01-01", "isOffDay": true}]}"#,
-                "calendar_missing_name",
+                "calendar.missing_name",
             ),
         ];
         for (text, code) in cases {
@@ -444,7 +444,7 @@ mod tests {
         );
         assert_eq!(
             YearSchedule::from_json(&text).map_err(|e| e.code()),
-            Err("calendar_name_too_long")
+            Err("calendar.name_too_long")
         );
     }
 

@@ -456,7 +456,7 @@ fn a_correction_restarts_the_limit_in_full() {
     let backwards = Clock::application(date("2026-09-15")).with_restart(date("2026-09-01"));
     assert_eq!(
         backwards.reckon(&national()).map_err(|e| e.code()),
-        Err("clock_restart_before_receipt")
+        Err("clock.restart_before_receipt")
     );
 }
 
@@ -496,7 +496,7 @@ fn extensions_add_working_days_up_to_the_maximum() {
     );
     assert_eq!(
         bad_pause.reckon(&calendar).map_err(|e| e.code()),
-        Err("clock_invalid_pause")
+        Err("clock.invalid_pause")
     );
 }
 

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::role::Permission;
 use gongkai_store::{Actor, StoreError, applications, calendar, orgs};
 use minijinja::context;
@@ -125,7 +126,7 @@ pub async fn import(
                 &state,
                 &ctx,
                 StatusCode::BAD_REQUEST,
-                Some(msg),
+                Some(msg.message),
                 &f.json,
                 &f.region,
                 None,
@@ -178,15 +179,15 @@ pub async fn set_region(
         .iter()
         .any(|o| o.parent_id.is_none() && o.code.eq_ignore_ascii_case(f.site.trim()))
     {
-        return refuse("请选择您所管理的站点".into()).await;
+        return refuse(ErrorCode::SiteOutOfScope.message()).await;
     }
     let actor = Actor::user(&staff.username, &ip);
     match applications::set_site_region(&state.store, &actor, Some(f.site.trim()), region.as_ref())
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/calendar").into_response()),
-        Err(StoreError::Conflict(msg)) => refuse(msg).await,
-        Err(StoreError::NotFound { .. }) => refuse("请选择站点".into()).await,
+        Err(StoreError::Conflict(r)) => refuse(r.message).await,
+        Err(StoreError::NotFound { .. }) => refuse(ErrorCode::SiteRequired.message()).await,
         Err(StoreError::Domain(e)) => refuse(e.to_string()).await,
         Err(e) => Err(e.into()),
     }

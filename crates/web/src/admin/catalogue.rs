@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Permission;
 use gongkai_store::guides::{self, Guide};
@@ -46,7 +47,8 @@ async fn org_in_scope(
     staff: &gongkai_store::users::Staff,
     code: &str,
 ) -> Result<orgs::Organisation, WebError> {
-    let code = OrgCode::parse(code).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let code =
+        OrgCode::parse(code).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
     let org = orgs::by_code(&state.store, &code).await?;
     let chain = orgs::chain(&state.store, org.id).await?;
     check_in(staff, Permission::Supervise, &chain)?;
@@ -95,10 +97,7 @@ pub async fn guide_save(
     let mut errors = FieldErrors::new();
     let body_html = gongkai_content::sanitize_html(&form.body);
     if gongkai_content::html_to_text(&body_html).trim().is_empty() {
-        errors.insert(
-            "body",
-            "请填写指南正文（信息分类、编排体系、获取方式等）".into(),
-        );
+        errors.insert("body", ErrorCode::GuideBodyRequired);
     }
     for (field, value, max) in [
         ("office_name", &form.office_name, 64),
@@ -110,11 +109,11 @@ pub async fn guide_save(
         ("postcode", &form.postcode, 16),
     ] {
         if value.chars().count() > max {
-            errors.insert(field, format!("不能超过 {max} 个字"));
+            errors.insert(field, ErrorCode::InputTooLong.refusal(&[("max", &max)]));
         }
     }
     if !form.email.trim().is_empty() && !gongkai_domain::user::valid_email(&form.email) {
-        errors.insert("email", "电子邮箱格式不正确".into());
+        errors.insert("email", ErrorCode::ContactEmailInvalid);
     }
     if errors.is_empty() {
         let g = Guide {
@@ -210,7 +209,7 @@ pub async fn negative_add(
     let site = site_of(&state, &staff).await?;
     let mut errors = FieldErrors::new();
     if form.category.trim().is_empty() {
-        errors.insert("category", "请填写类别，如 敏感表述、过时机构名称".into());
+        errors.insert("category", ErrorCode::ScreeningCategoryRequired);
     }
     if errors.is_empty() {
         match gongkai_store::screening::add_negative_term(
@@ -302,7 +301,14 @@ pub async fn themes_change(
     match result {
         Ok(()) => Ok(Redirect::to("/admin/themes").into_response()),
         Err(StoreError::Conflict(msg)) => {
-            render_themes(&state, &ctx, &staff, StatusCode::BAD_REQUEST, Some(msg)).await
+            render_themes(
+                &state,
+                &ctx,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                Some(msg.message),
+            )
+            .await
         }
         Err(StoreError::NotFound { what }) => {
             render_themes(

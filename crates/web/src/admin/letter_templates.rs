@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::Outcome;
 use gongkai_domain::role::Permission;
 use gongkai_store::users::Staff;
@@ -31,7 +32,7 @@ async fn site_of(state: &AppState, staff: &Staff) -> Result<orgs::Organisation, 
 }
 
 fn outcome_of(code: &str) -> Result<Outcome, WebError> {
-    Outcome::parse(code).map_err(|_| WebError::NotFound("没有这种答复类型".into()))
+    Outcome::parse(code).map_err(|_| WebError::NotFound(ErrorCode::LetterTemplateNotFound.into()))
 }
 
 /// `GET /admin/letter-templates`: every outcome with whether its template was edited.

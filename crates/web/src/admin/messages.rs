@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::message::{self as rules, MessageEvent, MessageKind, Watch};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute};
@@ -212,7 +213,7 @@ pub async fn event(
         "not_accept" => MessageEvent::NotAccept { reason: text },
         "assign" => {
             let code = gongkai_domain::org::OrgCode::parse(&f.to)
-                .map_err(|_| WebError::BadRequest("请选择交办单位".into()))?;
+                .map_err(|_| WebError::BadRequest(ErrorCode::MessageAssigneeRequired.into()))?;
             let org = orgs::by_code(&state.store, &code).await?;
             MessageEvent::Assign {
                 org_id: org.id,
@@ -232,7 +233,7 @@ pub async fn event(
         "rectify_done" => MessageEvent::RectifyDone { outcome: text },
         "rectify_check" => MessageEvent::RectifyCheck { note: text },
         "hide" => MessageEvent::Hide { reason: text },
-        _ => return Err(WebError::BadRequest("未知的办理操作".into())),
+        _ => return Err(WebError::BadRequest(ErrorCode::CaseStepUnknown.into())),
     };
     if event.needs_supervisor() {
         check_in(
@@ -264,7 +265,7 @@ pub async fn file(
         .await?
         .into_iter()
         .find(|f| f.id == file)
-        .ok_or_else(|| WebError::NotFound("未找到该附件".into()))?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::MessageFileNotFound.into()))?;
     crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }
 

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::opinion::{self as rules, Clock, ResponseKind, Severity};
 use gongkai_domain::role::Permission;
@@ -173,18 +174,15 @@ pub async fn create(
         .into_iter()
         .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
     if org.is_none() {
-        errors.insert("org", "请选择责任单位".into());
+        errors.insert("org", ErrorCode::OpinionOrgRequired);
     }
     let severity = Severity::parse(&f.severity).ok();
     if severity.is_none() {
-        errors.insert("severity", "请选择舆情级别".into());
+        errors.insert("severity", ErrorCode::OpinionSeverityRequired);
     }
     let first_seen = parse_beijing_minute(&f.first_seen_at);
     if first_seen.is_none() {
-        errors.insert(
-            "first_seen_at",
-            "请填写首次发现时间（年-月-日 时:分）".into(),
-        );
+        errors.insert("first_seen_at", ErrorCode::OpinionFirstSeenRequired);
     }
     let now = Utc::now();
     if let (Some(t), true) = (first_seen, errors.is_empty())
@@ -304,11 +302,11 @@ pub async fn respond(
     let mut errors = FieldErrors::new();
     let kind = ResponseKind::parse(&f.kind).ok();
     if kind.is_none() {
-        errors.insert("kind", "请选择回应方式".into());
+        errors.insert("kind", ErrorCode::OpinionResponseKindRequired);
     }
     let at = parse_beijing_minute(&f.at);
     if at.is_none() {
-        errors.insert("at", "请填写回应时间（年-月-日 时:分）".into());
+        errors.insert("at", ErrorCode::OpinionResponseTimeRequired);
     }
     let mut record_id = None;
     if !f.index_no.trim().is_empty() {
@@ -321,7 +319,7 @@ pub async fn respond(
             Err(_) => None,
         };
         if found.is_none() {
-            errors.insert("index_no", "未找到该索引号对应的已公开信息".into());
+            errors.insert("index_no", ErrorCode::OpinionRecordNotFound);
         }
         record_id = found;
     }

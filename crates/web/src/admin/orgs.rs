@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
 use gongkai_domain::role::Permission;
 use gongkai_store::orgs::{self, NewOrganisation};
@@ -94,7 +95,11 @@ pub async fn create(
     } else {
         OrgName::parse(&form.short_name)
             .map_err(|e| {
-                errors.insert("short_name", e.to_string().replace("机构名称", "简称"));
+                let code = match e.error_code() {
+                    ErrorCode::OrgNameControlCharacters => ErrorCode::OrgShortNameControlCharacters,
+                    _ => ErrorCode::OrgShortNameLength,
+                };
+                errors.insert("short_name", code);
             })
             .ok()
     };
@@ -108,19 +113,19 @@ pub async fn create(
     // A new organisation goes under one the administrator manages; a new site (a top-level
     // government) is the operator's to add, from the command line.
     let parent = if form.parent.trim().is_empty() {
-        errors.insert("parent", "请选择上级机构".into());
+        errors.insert("parent", ErrorCode::OrgParentRequired);
         None
     } else {
         OrgCode::parse(&form.parent)
             .map_err(|e| {
-                errors.insert("parent", e.to_string());
+                errors.insert("parent", e);
             })
             .ok()
     };
     if let Some(code) = &parent {
         let managed = scope(&state, &staff, Permission::ManageOrganisations).await?;
         if !managed.iter().any(|o| o.code == code.as_str()) {
-            errors.insert("parent", "只能在您所管理的机构下添加".into());
+            errors.insert("parent", ErrorCode::OrgParentOutOfScope);
         }
     }
     if let (true, Some(code), Some(name)) = (errors.is_empty(), code, name) {
@@ -138,7 +143,10 @@ pub async fn create(
                 errors.insert("code", msg);
             }
             Err(StoreError::NotFound { what }) => {
-                errors.insert("parent", format!("未找到{what}"));
+                errors.insert(
+                    "parent",
+                    ErrorCode::InputNotFound.refusal(&[("what", &what)]),
+                );
             }
             Err(e) => return Err(e.into()),
         }

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::{Permission, Role};
 use gongkai_domain::user::{DisplayName, NewPassword, Username};
@@ -124,13 +125,13 @@ pub async fn create(
         .ok();
     let org = OrgCode::parse(&form.org)
         .map_err(|_| {
-            errors.insert("org", "请选择所属机构".into());
+            errors.insert("org", ErrorCode::UserOrgRequired);
         })
         .ok();
     if let Some(code) = &org {
         let managed = scope(&state, &staff, Permission::ManageUsers).await?;
         if !managed.iter().any(|o| o.code == code.as_str()) {
-            errors.insert("org", "只能在您所管理的机构中添加账号".into());
+            errors.insert("org", ErrorCode::UserOrgOutOfScope);
         }
     }
     let roles: Vec<Role> = form
@@ -139,7 +140,7 @@ pub async fn create(
         .filter_map(|r| Role::parse(r).ok())
         .collect();
     if roles.is_empty() {
-        errors.insert("roles", "请至少选择一个角色".into());
+        errors.insert("roles", ErrorCode::UserRolesRequired);
     }
     let password = NewPassword::parse(&field("password"))
         .map_err(|e| record_field_error(&mut errors, e))
@@ -161,7 +162,7 @@ pub async fn create(
                 errors.insert("username", msg);
             }
             Err(StoreError::NotFound { what }) => {
-                errors.insert("org", format!("未找到{what}"));
+                errors.insert("org", ErrorCode::InputNotFound.refusal(&[("what", &what)]));
             }
             Err(e) => return Err(e.into()),
         }
@@ -198,7 +199,7 @@ pub async fn set_status(
     check_org(&state, &staff, Permission::ManageUsers, target.org_id).await?;
     let disable = f.disabled == "1";
     if disable && username.as_str() == staff.username {
-        return Err(WebError::Conflict("不能停用自己的账号".into()));
+        return Err(WebError::Conflict(ErrorCode::UserCannotDisableSelf.into()));
     }
     users::set_disabled(
         &state.store,

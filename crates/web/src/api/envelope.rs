@@ -1,4 +1,4 @@
-//! The body of every error under `/api/`: `{"error": {"code", "message", "fields"?}}`.
+//! The body of every error under `/api/`: `{"error": {"code", "message", "fields"?, "field_codes"?}}`.
 //!
 //! The [`render_errors`](crate::error::render_errors) middleware writes it for every failing
 //! request; the submit handlers write it themselves for field errors. The types here are what the
@@ -7,6 +7,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,11 +25,22 @@ pub struct ErrorBody {
 /// What went wrong, for programs and for people.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable snake_case code: `invalid_input` (with `fields`), `bad_request`, `not_found`,
-    /// `conflict`, `payload_too_large`, `too_many_requests` …
+    /// Stable code. A refused form answers `invalid_input` with every problem in `fields` and
+    /// each problem's own code in `field_codes`. A single refusal answers its own dotted code
+    /// `area.reason` (e.g. `org.code_taken`, `application.correction_window_closed`,
+    /// `message.duplicate`), written once with its Chinese wording in the domain's table
+    /// `gongkai_domain::ErrorCode`; codes are never renamed or reused. Failures the status says
+    /// all about keep a coarse snake_case code: `not_found`, `forbidden`, `unauthenticated`,
+    /// `csrf_failed`, `method_not_allowed`, `payload_too_large`, `unsupported_media_type`,
+    /// `bad_request`, `timeout`, `internal_error`, `database_error` ….
     #[schema(example = "invalid_input")]
     pub code: String,
-    /// Every problem by field name (only with `invalid_input`).
+    /// Each field's problem as its stable dotted code (only with `invalid_input`), e.g.
+    /// `{"phone": "contact.phone_invalid"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
+    pub field_codes: Option<BTreeMap<&'static str, &'static str>>,
+    /// Every problem by field name, in Chinese (only with `invalid_input`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub fields: Option<FieldErrors>,
@@ -59,6 +72,7 @@ pub fn invalid_input(message: &str, fields: FieldErrors) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {
             code: "invalid_input".to_owned(),
+            field_codes: Some(fields.codes()),
             fields: Some(fields),
             message: message.to_owned(),
         },

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::index_no::IndexNo;
 use gongkai_store::records::{self, PublicFilter};
 use gongkai_store::{attachments, orgs};
@@ -176,7 +177,7 @@ pub async fn list(
     } else {
         q.per_page
             .parse::<i64>()
-            .map_err(|_| WebError::BadRequest("per_page 应为 1 至 100 的整数".into()))?
+            .map_err(|_| WebError::BadRequest(ErrorCode::ApiPerPageInvalid.into()))?
             .clamp(1, 100)
     };
     let mut filter = PublicFilter {
@@ -185,7 +186,7 @@ pub async fn list(
     };
     if !q.column.is_empty() {
         let col = gongkai_domain::catalogue::column(&q.column)
-            .ok_or_else(|| WebError::BadRequest("未知的栏目".into()))?;
+            .ok_or_else(|| WebError::BadRequest(ErrorCode::ColumnUnknown.into()))?;
         filter.columns = std::iter::once(col.slug.to_owned())
             .chain(gongkai_domain::catalogue::children(col.slug).map(|c| c.slug.to_owned()))
             .collect();
@@ -201,7 +202,7 @@ pub async fn list(
         filter.year = Some(
             q.year
                 .parse()
-                .map_err(|_| WebError::BadRequest("year 应为四位年份".into()))?,
+                .map_err(|_| WebError::BadRequest(ErrorCode::ApiYearInvalid.into()))?,
         );
     }
     if !q.kind.is_empty() {
@@ -216,7 +217,7 @@ pub async fn list(
     } else {
         q.page
             .parse::<i64>()
-            .map_err(|_| WebError::BadRequest("page 应为正整数".into()))?
+            .map_err(|_| WebError::BadRequest(ErrorCode::ApiPageInvalid.into()))?
             .max(1)
     };
     let (items, total) =
@@ -257,7 +258,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(raw): Path<String>,
 ) -> Result<Json<RecordOut>, WebError> {
-    let not_found = || WebError::NotFound("未找到该信息".into());
+    let not_found = || WebError::NotFound(ErrorCode::ApiRecordNotFound.into());
     let no = IndexNo::parse(&raw).map_err(|_| not_found())?;
     let r = records::by_index_no(&state.store, &no)
         .await

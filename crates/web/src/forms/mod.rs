@@ -59,9 +59,9 @@ pub fn step<T>(
             status: statuses.rule,
             message: e.to_string(),
         })),
-        Err(StoreError::Conflict(message)) => Ok(Err(Refusal {
+        Err(StoreError::Conflict(refused)) => Ok(Err(Refusal {
             status: statuses.conflict,
-            message,
+            message: refused.message,
         })),
         Err(e) => Err(e.into()),
     }

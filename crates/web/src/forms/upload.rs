@@ -2,6 +2,7 @@
 //! content and held in memory until the rest of the form is valid.
 
 use axum::extract::Multipart;
+use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::cases::AttachedFile;
 use serde::de::DeserializeOwned;
 
@@ -18,7 +19,7 @@ pub struct Upload<T> {
     /// refused form leaves nothing behind.
     pub files: Vec<PendingFile>,
     /// Why a file was refused, for the form to show beside the file field.
-    pub file_error: Option<String>,
+    pub file_error: Option<Refusal>,
 }
 
 /// A file that passed the checks, held in memory until the form is accepted.
@@ -66,7 +67,7 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
     let mut files = Vec::new();
     let mut file_error = None;
     let mut oversized = false;
-    let bad = |_| WebError::BadRequest("提交的数据不完整，请重试".into());
+    let bad = |_| WebError::BadRequest(ErrorCode::FormIncomplete.into());
     while let Some(mut field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != file_field {
@@ -83,7 +84,7 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
             }
             if !oversized {
                 let value = String::from_utf8(buf)
-                    .map_err(|_| WebError::BadRequest("提交的文字编码不正确，请重试".into()))?;
+                    .map_err(|_| WebError::BadRequest(ErrorCode::FormEncodingInvalid.into()))?;
                 fields.push((name, value));
             }
             continue;
@@ -94,14 +95,15 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
             continue;
         }
         if files.len() >= max_files {
-            file_error = Some(format!("最多上传 {max_files} 个{what}"));
+            file_error =
+                Some(ErrorCode::UploadTooMany.refusal(&[("max", &max_files), ("what", &what)]));
             continue;
         }
         if bytes.len() > state.config.max_upload_bytes {
-            file_error = Some(format!(
-                "{what}不能超过 {}",
-                human_size(state.config.max_upload_bytes as i64)
-            ));
+            file_error = Some(ErrorCode::UploadFileTooLarge.refusal(&[
+                ("what", &what),
+                ("limit", &human_size(state.config.max_upload_bytes as i64)),
+            ]));
             continue;
         }
         match gongkai_content::sniff(&bytes, &file_name) {
@@ -118,19 +120,22 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
                     bytes,
                 });
             }
-            Ok(_) => file_error = Some(format!("{what}不接受压缩包，请上传 PDF、图片或 Word 文档")),
-            Err(e) => file_error = Some(e.to_string()),
+            Ok(_) => {
+                file_error = Some(ErrorCode::UploadArchiveNotAccepted.refusal(&[("what", &what)]));
+            }
+            Err(e) => {
+                file_error = Some(ErrorCode::AttachmentRefused.refusal(&[("reason", &e)]));
+            }
         }
     }
     if oversized {
-        return Err(WebError::TooLarge(format!(
-            "填写的内容过长（单项不能超过 {} KB），申请未保存。请精简后重新提交。",
-            MAX_TEXT_FIELD_BYTES / 1024
-        )));
+        return Err(WebError::TooLarge(
+            ErrorCode::FormFieldTooLarge.refusal(&[("kb", &(MAX_TEXT_FIELD_BYTES / 1024))]),
+        ));
     }
     let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
     let form: T = serde_urlencoded::from_str(&encoded)
-        .map_err(|_| WebError::BadRequest("提交的数据格式不正确".into()))?;
+        .map_err(|_| WebError::BadRequest(ErrorCode::FormMalformed.into()))?;
     Ok(Upload {
         form,
         files,

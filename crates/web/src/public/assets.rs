@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use gongkai_domain::ErrorCode;
 
 use crate::WebError;
 use crate::state::AppState;
@@ -15,7 +16,7 @@ pub async fn serve(
     let (content_type, bytes) = state
         .templates
         .asset(&name)
-        .ok_or_else(|| WebError::NotFound("文件不存在".into()))?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::FileNotFound.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
 use gongkai_domain::org::OrgCode;
 use gongkai_store::orgs;
@@ -59,10 +60,11 @@ pub async fn column(
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let slug = file.strip_suffix(".xml").unwrap_or(&file);
-    let col = catalogue::column(slug).ok_or_else(|| WebError::NotFound("该栏目不存在".into()))?;
+    let col = catalogue::column(slug)
+        .ok_or_else(|| WebError::NotFound(ErrorCode::ColumnNotFound.into()))?;
     let site = primary_site(&state)
         .await?
-        .ok_or_else(|| WebError::NotFound("站点尚未初始化".into()))?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::SiteNotInitialised.into()))?;
     let filter = PublicFilter {
         site_id: Some(site.id),
         columns: std::iter::once(col.slug.to_owned())
@@ -88,7 +90,8 @@ pub async fn organisation(
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let raw = file.strip_suffix(".xml").unwrap_or(&file);
-    let code = OrgCode::parse(raw).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let code =
+        OrgCode::parse(raw).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
     let org = orgs::by_code(&state.store, &code).await?;
     let filter = PublicFilter {
         org_id: Some(org.id),

@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_store::{attachments, records};
 
 use crate::WebError;
@@ -15,7 +16,7 @@ pub async fn download(
     State(state): State<AppState>,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound("附件不存在或尚未公开".into());
+    let not_found = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let a = attachments::get(&state.store, id)
         .await
         .map_err(|_| not_found())?;

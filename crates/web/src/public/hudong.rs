@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, Months, NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::message::{self as rules, MessageKind, MessageStatus, Rating, StatCell, Stats};
 use gongkai_domain::time::beijing_date;
 use gongkai_service::Files;
@@ -180,13 +181,13 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let id: i64 = id
         .parse()
-        .map_err(|_| WebError::NotFound("您访问的留言不存在或未公开".into()))?;
+        .map_err(|_| WebError::NotFound(ErrorCode::MessageNotFound.into()))?;
     let site = site(&state).await?;
     let m = messages::public_get(&state.store, site.id, id)
         .await
         .map_err(|e| match e {
             gongkai_store::StoreError::NotFound { .. } => {
-                WebError::NotFound("您访问的留言不存在或未公开".into())
+                WebError::NotFound(ErrorCode::MessageNotFound.into())
             }
             e => e.into(),
         })?;
@@ -281,12 +282,10 @@ pub async fn rate(
 ) -> Result<Response, WebError> {
     let m = cases::session_case::<Message>(&state, &headers)
         .await?
-        .ok_or_else(|| {
-            WebError::NotFound("请先在“留言查询”中输入查询码和查询密码，再进行评价".into())
-        })?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::MessageRatingNeedsLookup.into()))?;
     let Ok(rating) = Rating::parse(&f.rating) else {
         let mut errors = FieldErrors::new();
-        errors.insert("rating", "请选择评价等级".into());
+        errors.insert("rating", ErrorCode::MessageRatingRequired);
         return status_page(&state, &ctx, &m, errors, StatusCode::BAD_REQUEST).await;
     };
     let today = beijing_date(Utc::now());
@@ -294,7 +293,7 @@ pub async fn rate(
         Ok(m) => status_page(&state, &ctx, &m, FieldErrors::new(), StatusCode::OK).await,
         Err(gongkai_store::StoreError::Domain(e)) => {
             let mut errors = FieldErrors::new();
-            errors.insert("rating", e.to_string());
+            errors.insert("rating", e);
             status_page(&state, &ctx, &m, errors, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),

@@ -12,9 +12,8 @@ pub mod xxgk;
 pub mod ysqgk;
 pub mod zhengji;
 
-use crate::WebError;
-
-/// The fallback for unknown paths.
-pub async fn not_found() -> WebError {
-    WebError::NotFound("您访问的页面不存在，可能已被移动或删除。".into())
+/// The fallback for unknown paths: a bare 404, which `render_errors` answers with the Chinese
+/// page or the JSON body `not_found`, as for every other path nothing serves.
+pub async fn not_found() -> axum::http::StatusCode {
+    axum::http::StatusCode::NOT_FOUND
 }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_search::{Filters, Scope, Sort};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,7 @@ fn index(state: &AppState) -> Result<&gongkai_search::SearchIndex, WebError> {
     state
         .search
         .as_deref()
-        .ok_or_else(|| WebError::Conflict("站内搜索暂不可用".into()))
+        .ok_or_else(|| WebError::Conflict(ErrorCode::SearchUnavailable.into()))
 }
 
 /// Runs a query; a failure inside the index is logged and answered as "nothing found", so a

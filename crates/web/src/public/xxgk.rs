@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::org::OrgCode;
@@ -91,13 +92,14 @@ async fn resolve_filter(
     };
     if !q.column.is_empty() {
         let col = catalogue::column(&q.column)
-            .ok_or_else(|| WebError::NotFound("该栏目不存在".into()))?;
+            .ok_or_else(|| WebError::NotFound(ErrorCode::ColumnNotFound.into()))?;
         f.columns = std::iter::once(col.slug.to_owned())
             .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
             .collect();
     }
     if !q.org.is_empty() {
-        let code = OrgCode::parse(&q.org).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+        let code = OrgCode::parse(&q.org)
+            .map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
         f.org_id = Some(orgs::by_code(&state.store, &code).await?.id);
     }
     if !q.theme.is_empty() {
@@ -107,13 +109,13 @@ async fn resolve_filter(
         f.year = Some(
             q.year
                 .parse()
-                .map_err(|_| WebError::BadRequest("年份格式不正确".into()))?,
+                .map_err(|_| WebError::BadRequest(ErrorCode::PageYearInvalid.into()))?,
         );
     }
     if !q.kind.is_empty() {
         f.kind = Some(
             RecordKind::parse(&q.kind)
-                .map_err(|_| WebError::BadRequest("信息类别不正确".into()))?
+                .map_err(|_| WebError::BadRequest(ErrorCode::PageKindInvalid.into()))?
                 .code()
                 .to_owned(),
         );
@@ -123,7 +125,7 @@ async fn resolve_filter(
     } else {
         q.page
             .parse::<i64>()
-            .map_err(|_| WebError::BadRequest("页码格式不正确".into()))?
+            .map_err(|_| WebError::BadRequest(ErrorCode::PageNumberInvalid.into()))?
             .max(1)
     };
     Ok((f, page))
@@ -188,13 +190,13 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let Some(site) = primary_site(&state).await? else {
-        return Err(WebError::NotFound("站点尚未初始化".into()));
+        return Err(WebError::NotFound(ErrorCode::SiteNotInitialised.into()));
     };
     let (filter, page) = resolve_filter(&state, &q, site.id).await?;
     let (items, total) =
         records::list_public(&state.store, &filter, Utc::now(), page, PER_PAGE).await?;
     if page > 1 && items.is_empty() {
-        return Err(WebError::NotFound("没有这一页".into()));
+        return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
     }
     let column = catalogue::column(&q.column);
     let org_name = match filter.org_id {
@@ -363,7 +365,7 @@ pub async fn record(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound("未找到该信息，可能尚未公开或索引号有误。".into());
+    let not_found = || WebError::NotFound(ErrorCode::RecordNotFound.into());
     let index_no = IndexNo::parse(&raw).map_err(|_| not_found())?;
     let r = match records::by_index_no(&state.store, &index_no).await {
         Ok(r) => r,
@@ -489,7 +491,8 @@ pub async fn guide(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let code = OrgCode::parse(&code).map_err(|_| WebError::NotFound("该机构不存在".into()))?;
+    let code =
+        OrgCode::parse(&code).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
     let org = orgs::by_code(&state.store, &code).await?;
     let guide = guides::get(&state.store, org.id).await?;
     state

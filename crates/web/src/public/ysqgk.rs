@@ -6,6 +6,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{ApplicantKind, ApplicationStatus, DeliveryForm, Outcome};
 use gongkai_domain::time::{display_minute, parse_storage_timestamp};
 use gongkai_service::Files;
@@ -86,7 +87,7 @@ async fn read_multipart(
     (
         ApplyForm,
         Vec<crate::forms::upload::PendingFile>,
-        Option<String>,
+        Option<gongkai_domain::Refusal>,
     ),
     WebError,
 > {
@@ -187,7 +188,7 @@ pub async fn letter_pdf(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound("请先在“办理进度查询”中输入查询码和查询密码".into());
+    let not_found = || WebError::NotFound(ErrorCode::ApplicationLetterNeedsLookup.into());
     let id: i64 = file
         .trim_end_matches(".pdf")
         .parse()

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, Moderation, UnitKind,
 };
@@ -28,7 +29,7 @@ use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
 
 fn not_found() -> WebError {
-    WebError::NotFound("未找到该征求意见，可能尚未发布或地址有误。".into())
+    WebError::NotFound(ErrorCode::ConsultationNotFound.into())
 }
 
 /// A consultation the public may see now, or 404.
@@ -270,7 +271,9 @@ pub async fn feedback(
     let now = Utc::now();
     let c = load_public(&state, id, now).await?;
     if c.status != ConsultationStatus::FeedbackPublished {
-        return Err(WebError::NotFound("该征求意见的反馈报告尚未发布。".into()));
+        return Err(WebError::NotFound(
+            ErrorCode::ConsultationFeedbackNotPublished.into(),
+        ));
     }
     let comments = consultations::comments(&state.store, c.id).await?;
     let units = rules::split_articles(&c.draft_text);
@@ -384,7 +387,7 @@ pub async fn file(
     State(state): State<AppState>,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let gone = || WebError::NotFound("附件不存在或尚未公开".into());
+    let gone = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let (cid, f) = consultations::file(&state.store, id)
         .await
         .map_err(|_| gone())?;

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{ClockEvent, FeeBasis, Outcome, fee, payment_deadline};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::beijing_date;
@@ -59,9 +60,9 @@ pub(super) fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
     }
     let on = gongkai_domain::record::parse_date("on", raw)?;
     if on > today {
-        return Err(WebError::BadRequest(format!(
-            "办理日期 {on} 晚于今天，请填写实际办理的日期"
-        )));
+        return Err(WebError::BadRequest(
+            ErrorCode::ApplicationDateFuture.refusal(&[("on", &on)]),
+        ));
     }
     Ok(on)
 }
@@ -84,7 +85,7 @@ pub async fn event(
             "correction" => {
                 let deadline = if f.deadline.trim().is_empty() {
                     cal.due_date(on, 15, None)
-                        .map_err(|e| WebError::BadRequest(e.to_string()))?
+                        .map_err(|e| WebError::BadRequest(e.into()))?
                 } else {
                     gongkai_domain::record::parse_date("deadline", &f.deadline)?
                 };
@@ -122,11 +123,9 @@ pub async fn event(
                     Permission::ApproveExtensions,
                     &orgs::chain(&state.store, app.org_id).await?,
                 )?;
-                let days: u32 = f
-                    .days
-                    .trim()
-                    .parse()
-                    .map_err(|_| WebError::BadRequest("请填写延长的工作日数".into()))?;
+                let days: u32 = f.days.trim().parse().map_err(|_| {
+                    WebError::BadRequest(ErrorCode::ApplicationExtensionDaysRequired.into())
+                })?;
                 let e = ClockEvent::Extended {
                     working_days: days,
                     on,
@@ -149,11 +148,9 @@ pub async fn event(
             "fee" => {
                 let basis = if f.fee_by == "volume" {
                     FeeBasis::Volume {
-                        pages: f
-                            .pages
-                            .trim()
-                            .parse()
-                            .map_err(|_| WebError::BadRequest("请填写页数".into()))?,
+                        pages: f.pages.trim().parse().map_err(|_| {
+                            WebError::BadRequest(ErrorCode::ApplicationFeePagesRequired.into())
+                        })?,
                     }
                 } else {
                     FeeBasis::Piece {
@@ -164,7 +161,7 @@ pub async fn event(
                 let site = orgs::by_id(&state.store, app.site_id).await?;
                 let region = applications::region_of_site(&state.store, &site.code).await?;
                 let pay_by = payment_deadline(on, &cal, region.as_ref())
-                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                    .map_err(|e| WebError::BadRequest(e.into()))?;
                 let (t, b) = letters::fee(&app, on, amount, &basis_text, pay_by);
                 Ok((
                     ClockEvent::FeeNotice {
@@ -178,8 +175,9 @@ pub async fn event(
             }
             "fee_paid" => Ok((ClockEvent::FeePaid { on }, None)),
             "transfer" => {
-                let code = gongkai_domain::org::OrgCode::parse(&f.to)
-                    .map_err(|_| WebError::BadRequest("请选择负责公开该信息的机构".into()))?;
+                let code = gongkai_domain::org::OrgCode::parse(&f.to).map_err(|_| {
+                    WebError::BadRequest(ErrorCode::ApplicationTransferTargetRequired.into())
+                })?;
                 let to = orgs::by_code(&state.store, &code).await?;
                 let guide = gongkai_store::guides::get(&state.store, to.id).await?;
                 let contact = guide
@@ -195,8 +193,9 @@ pub async fn event(
                 ))
             }
             "reply" => {
-                let outcome = Outcome::parse(&f.outcome)
-                    .map_err(|_| WebError::BadRequest("请选择答复类型".into()))?;
+                let outcome = Outcome::parse(&f.outcome).map_err(|_| {
+                    WebError::BadRequest(ErrorCode::ApplicationOutcomeRequired.into())
+                })?;
                 let body = if f.letter.trim().is_empty() {
                     letters::reply_draft(&state, &app, outcome, on).await?
                 } else {
@@ -207,7 +206,7 @@ pub async fn event(
                     Some(("reply".into(), letters::REPLY_TITLE.into(), body)),
                 ))
             }
-            _ => Err(WebError::BadRequest("未知的办理操作".into())),
+            _ => Err(WebError::BadRequest(ErrorCode::CaseStepUnknown.into())),
         };
     let (event, letter) = match built {
         Ok(x) => x,

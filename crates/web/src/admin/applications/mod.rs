@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{
     ApplicationStatus, ClockEvent, FeeBasis, IdCardNo, Outcome, effective_status, fee,
     open_consultation,
@@ -112,8 +113,8 @@ pub async fn show(
     let draft = match q.draft.trim() {
         "" => None,
         code => {
-            let outcome =
-                Outcome::parse(code).map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
+            let outcome = Outcome::parse(code)
+                .map_err(|_| WebError::BadRequest(ErrorCode::ApplicationOutcomeUnknown.into()))?;
             let body =
                 letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
             Some((outcome, body))
@@ -240,7 +241,7 @@ pub async fn proof_file(
         .await?
         .into_iter()
         .find(|f| f.id == file)
-        .ok_or_else(|| WebError::NotFound("文件不存在".into()))?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::FileNotFound.into()))?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
     crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }

@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::application::Outcome;
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::role::Permission;
@@ -28,7 +29,7 @@ pub async fn reply_draft(
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
     let outcome = Outcome::parse(q.get("outcome").map(String::as_str).unwrap_or("1"))
-        .map_err(|_| WebError::BadRequest("未知的答复类型".into()))?;
+        .map_err(|_| WebError::BadRequest(ErrorCode::ApplicationOutcomeUnknown.into()))?;
     let body = letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
     Ok((
         [(
@@ -50,12 +51,12 @@ pub async fn letter_pdf(
     let lid: i64 = file
         .trim_end_matches(".pdf")
         .parse()
-        .map_err(|_| WebError::NotFound("文书不存在".into()))?;
+        .map_err(|_| WebError::NotFound(ErrorCode::LetterNotFound.into()))?;
     let letter = applications::letters(&state.store, id)
         .await?
         .into_iter()
         .find(|l| l.id == lid)
-        .ok_or_else(|| WebError::NotFound("文书不存在".into()))?;
+        .ok_or_else(|| WebError::NotFound(ErrorCode::LetterNotFound.into()))?;
     letters::pdf_response(&state, &app, &letter).await
 }
 
@@ -83,12 +84,16 @@ pub async fn propose_proactive(
         today,
     )
     .map_err(|e| {
-        WebError::BadRequest(
-            e.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("；"),
-        )
+        let message = e
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("；");
+        let code = e.first().map_or(
+            ErrorCode::RecordTitleRequired,
+            gongkai_domain::DomainError::error_code,
+        );
+        WebError::BadRequest(gongkai_domain::Refusal { code, message })
     })?;
     let body_text = format!(
         "本信息因多名申请人申请公开（{} 件），拟依据《中华人民共和国政府信息公开条例》第四十四条转为主动公开。\n\n申请内容：{}",

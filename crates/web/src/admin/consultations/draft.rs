@@ -6,6 +6,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, Period};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{form_minute, parse_beijing_minute};
@@ -114,31 +115,31 @@ pub(super) async fn parse_form(
         .into_iter()
         .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
     if org.is_none() {
-        e.insert("org", "请选择您有权起草的机构".into());
+        e.insert("org", ErrorCode::ConsultationOrgRequired);
     }
     let title = f.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        e.insert("title", "请填写草案名称（不超过 200 个字）".into());
+        e.insert("title", ErrorCode::ConsultationTitleRequired);
     }
     if f.draft_text.trim().chars().count() < 10 {
-        e.insert("draft_text", "请填写草案全文".into());
+        e.insert("draft_text", ErrorCode::ConsultationDraftRequired);
     }
     if f.background.trim().is_empty() {
-        e.insert("background", "请填写起草背景".into());
+        e.insert("background", ErrorCode::ConsultationBackgroundRequired);
     }
     if f.basis.trim().is_empty() {
-        e.insert("basis", "请填写起草依据".into());
+        e.insert("basis", ErrorCode::ConsultationBasisRequired);
     }
     if f.main_content.trim().is_empty() {
-        e.insert("main_content", "请填写主要内容".into());
+        e.insert("main_content", ErrorCode::ConsultationMainContentRequired);
     }
     let opens = parse_beijing_minute(&f.opens_at);
     if opens.is_none() {
-        e.insert("opens_at", "请填写开始时间（年-月-日 时:分）".into());
+        e.insert("opens_at", ErrorCode::ConsultationOpensAtRequired);
     }
     let closes = parse_beijing_minute(&f.closes_at);
     if closes.is_none() {
-        e.insert("closes_at", "请填写截止时间（年-月-日 时:分）".into());
+        e.insert("closes_at", ErrorCode::ConsultationClosesAtRequired);
     }
     let period = match (opens, closes) {
         (Some(o), Some(c)) => Period::parse(o, c, &f.short_reason)
@@ -273,7 +274,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     load(&state, &staff, id, Permission::DraftRecords).await?;
-    let bad = |_| WebError::BadRequest("上传的数据不完整，请重试".into());
+    let bad = |_| WebError::BadRequest(ErrorCode::UploadIncomplete.into());
     let mut file = None;
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
@@ -295,7 +296,7 @@ pub async fn upload(
             &ctx,
             &staff,
             id,
-            Err(StoreError::Conflict("请选择要上传的文件".into())),
+            Err(StoreError::conflict(ErrorCode::UploadFileRequired)),
         )
         .await;
     };
@@ -305,10 +306,13 @@ pub async fn upload(
             &ctx,
             &staff,
             id,
-            Err(StoreError::Conflict(format!(
-                "附件不能超过 {}",
-                crate::view::format::human_size(state.config.max_upload_bytes as i64)
-            ))),
+            Err(StoreError::conflict_with(
+                ErrorCode::UploadTooLarge,
+                &[(
+                    "limit",
+                    &crate::view::format::human_size(state.config.max_upload_bytes as i64),
+                )],
+            )),
         )
         .await;
     }
@@ -320,7 +324,7 @@ pub async fn upload(
                 &ctx,
                 &staff,
                 id,
-                Err(StoreError::Conflict("不接受压缩包".into())),
+                Err(StoreError::conflict(ErrorCode::UploadArchiveRefused)),
             )
             .await;
         }
@@ -330,7 +334,10 @@ pub async fn upload(
                 &ctx,
                 &staff,
                 id,
-                Err(StoreError::Conflict(e.to_string())),
+                Err(StoreError::conflict_with(
+                    ErrorCode::AttachmentRefused,
+                    &[("reason", &e)],
+                )),
             )
             .await;
         }

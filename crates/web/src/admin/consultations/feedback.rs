@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationStatus, FeedbackRow, Moderation,
 };
@@ -199,15 +200,19 @@ pub async fn link_decision(
             &ctx,
             &staff,
             id,
-            Err(StoreError::Conflict("草稿不能关联决策文件".into())),
+            Err(StoreError::conflict(ErrorCode::ConsultationDraftDecision)),
         )
         .await;
     }
     let record_id = if f.index_no.trim().is_empty() {
         None
     } else {
-        let refuse =
-            || StoreError::Conflict(format!("未找到索引号为“{}”的已公开信息", f.index_no.trim()));
+        let refuse = || {
+            StoreError::conflict_with(
+                ErrorCode::ConsultationDecisionRecordNotFound,
+                &[("index_no", &f.index_no.trim())],
+            )
+        };
         let Ok(no) = IndexNo::parse(&f.index_no) else {
             return after(&state, &ctx, &staff, id, Err(refuse())).await;
         };

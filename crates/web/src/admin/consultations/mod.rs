@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, ConsultationAction, Moderation};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::display_minute;
@@ -196,7 +197,11 @@ pub async fn change_status(
     let action = match f.action.as_str() {
         "open" => ConsultationAction::Open,
         "close" => ConsultationAction::Close,
-        _ => return Err(WebError::BadRequest("未知的操作".into())),
+        _ => {
+            return Err(WebError::BadRequest(
+                ErrorCode::ConsultationActionUnknown.into(),
+            ));
+        }
     };
     let r = consultations::transition(
         &state.store,

@@ -3,6 +3,7 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::record::RecordStatus;
 use gongkai_domain::role::Permission;
 use gongkai_store::{Actor, attachments};
@@ -43,7 +44,7 @@ pub async fn upload(
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|_| WebError::BadRequest("上传的数据不完整，请重试".into()))?
+        .map_err(|_| WebError::BadRequest(ErrorCode::UploadIncomplete.into()))?
     {
         if field.name() != Some("file") {
             continue;
@@ -53,13 +54,11 @@ pub async fn upload(
         while let Some(chunk) = field
             .chunk()
             .await
-            .map_err(|_| WebError::BadRequest("上传的数据不完整，请重试".into()))?
+            .map_err(|_| WebError::BadRequest(ErrorCode::UploadIncomplete.into()))?
         {
             if bytes.len() + chunk.len() > limit {
-                let msg = format!(
-                    "附件不能超过 {}",
-                    crate::view::format::human_size(limit as i64)
-                );
+                let msg = ErrorCode::UploadTooLarge
+                    .render(&[("limit", &crate::view::format::human_size(limit as i64))]);
                 return show_record(
                     &state,
                     &ctx,

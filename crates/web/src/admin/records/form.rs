@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
 use gongkai_domain::record::{
     Disclosure, ExemptionGround, GENRES, InterpretationForm, RecordInput, RecordKind, RecordMeta,
@@ -175,12 +176,12 @@ pub(super) async fn content_from_form(
     };
     let theme = form.theme.trim();
     if !theme.is_empty() && !themes.iter().any(|t| t.code == theme) {
-        errors.insert("theme", "请从列表中选择主题分类".into());
+        errors.insert("theme", ErrorCode::RecordThemeRequired);
     }
     let body_html = gongkai_content::sanitize_html(&form.body);
     let body_text = gongkai_content::html_to_text(&body_html);
     if body_text.trim().is_empty() {
-        errors.insert("body", "请填写正文".into());
+        errors.insert("body", ErrorCode::RecordBodyRequired);
     }
     let columns: Vec<String> = form
         .columns
@@ -189,7 +190,7 @@ pub(super) async fn content_from_form(
         .cloned()
         .collect();
     if columns.is_empty() {
-        errors.insert("columns", "请至少选择一个栏目".into());
+        errors.insert("columns", ErrorCode::RecordColumnsRequired);
     }
     let mut interprets_id = None;
     let mut interpretation_form = None;
@@ -201,11 +202,11 @@ pub(super) async fn content_from_form(
             Ok(no) => match records::by_index_no(&state.store, &no).await {
                 Ok(p) if p.status == RecordStatus::Published => interprets_id = Some(p.id),
                 _ => {
-                    errors.insert("interprets", "未找到该索引号对应的已发布政策文件".into());
+                    errors.insert("interprets", ErrorCode::RecordInterpretedNotFound);
                 }
             },
             Err(_) => {
-                errors.insert("interprets", "政策解读须填写所解读政策文件的索引号".into());
+                errors.insert("interprets", ErrorCode::RecordInterpretedRequired);
             }
         }
         interpretation_form = Some(
@@ -347,7 +348,7 @@ pub(super) async fn org_for_form(
         .iter()
         .find(|o| o.code.eq_ignore_ascii_case(form.org.trim()));
     if found.is_none() {
-        errors.insert("org", "请选择您有权发布信息的机构".into());
+        errors.insert("org", ErrorCode::RecordOrgRequired);
     }
     Ok(found.map(|o| o.id))
 }
@@ -426,7 +427,7 @@ pub async fn update(
             Err(StoreError::Conflict(msg)) => {
                 errors.insert("doc_number", msg);
             }
-            Err(StoreError::Domain(e)) => return Err(WebError::Conflict(e.to_string())),
+            Err(StoreError::Domain(e)) => return Err(WebError::Conflict(e.into())),
             Err(e) => return Err(e.into()),
         }
     }

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use gongkai_domain::ErrorCode;
 use gongkai_domain::record::{Disclosure, ExemptionGround, Validity};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::beijing_date;
@@ -102,7 +103,9 @@ pub async fn review(
     let actor = Actor::user(&staff.username, &ip);
     let result = if f.decision == "reject" {
         if f.reason.trim().is_empty() {
-            Err(StoreError::Conflict("退回时请填写退回原因".into()))
+            Err(StoreError::conflict(
+                ErrorCode::RecordRejectionReasonRequired,
+            ))
         } else {
             records::reject(&state.store, &actor, staff.id, id, f.reason.trim()).await
         }
@@ -152,7 +155,7 @@ pub async fn revise(
     form.org = r.org_code.clone();
     let mut errors = FieldErrors::new();
     if form.change_note.trim().is_empty() {
-        errors.insert("change_note", "请填写更正说明，该说明将在页面上公开".into());
+        errors.insert("change_note", ErrorCode::RecordChangeNoteRequired);
     }
     let themes = site_themes(&state, r.org_id).await?;
     let content = content_from_form(&state, &form, &themes, &mut errors).await?;
@@ -259,8 +262,8 @@ pub async fn set_validity(
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
-    let validity =
-        Validity::parse(&f.validity).map_err(|_| WebError::BadRequest("请选择有效性".into()))?;
+    let validity = Validity::parse(&f.validity)
+        .map_err(|_| WebError::BadRequest(ErrorCode::RecordValidityRequired.into()))?;
     let on = if f.on.trim().is_empty() {
         beijing_date(Utc::now())
     } else {
