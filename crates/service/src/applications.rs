@@ -3,7 +3,6 @@
 
 use std::future::Future;
 
-use chrono::Duration;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::application::{ApplicationInput, validate_form};
@@ -139,15 +138,9 @@ where
     let (Some(org), Some(v), true) = (org, fields, errors.is_empty()) else {
         return Ok(Err(errors));
     };
-    let limit = intake.per_hour;
-    crate::within_limit(
-        intake.store,
-        &format!("apply:{}", intake.ip),
-        limit,
-        Duration::hours(1),
-        ErrorCode::ApplicationRateLimited,
-    )
-    .await?;
+    intake
+        .within_hourly_limit("apply", ErrorCode::ApplicationRateLimited)
+        .await?;
     // Only now, with the form valid and within the limit, are the files written.
     let files = files.write().await?;
     let new = NewApplication {

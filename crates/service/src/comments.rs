@@ -1,6 +1,5 @@
 //! 征求意见: a comment on a consultation's draft, in one call ([`submit`]).
 
-use chrono::Duration;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, CommentInput, UnitKind};
 use gongkai_store::consultations::{self, CommentReceipt, Consultation, NewComment};
@@ -60,15 +59,9 @@ pub async fn submit(
             Ok(article) => article,
             Err(errors) => return Ok(Err(errors)),
         };
-    let limit = intake.per_hour;
-    crate::within_limit(
-        intake.store,
-        &format!("comment:{}", intake.ip),
-        limit,
-        Duration::hours(1),
-        ErrorCode::CommentRateLimited,
-    )
-    .await?;
+    intake
+        .within_hourly_limit("comment", ErrorCode::CommentRateLimited)
+        .await?;
     let new = NewComment {
         submission_key: crate::submission_key(&form.submission_key),
         article,

@@ -56,6 +56,23 @@ impl<'a> Intake<'a> {
             per_hour,
         }
     }
+
+    /// Counts this submission against the address's hourly limit for `kind` (the throttle key's
+    /// prefix); over the limit it is refused with `refusal`, whose wording names the `{limit}`.
+    async fn within_hourly_limit(
+        &self,
+        kind: &str,
+        refusal: ErrorCode,
+    ) -> Result<(), ServiceError> {
+        within_limit(
+            self.store,
+            &format!("{kind}:{}", self.ip),
+            self.per_hour,
+            Duration::hours(1),
+            refusal,
+        )
+        .await
+    }
 }
 
 /// The files that came with a form: the accepted ones, written by `write` only once the

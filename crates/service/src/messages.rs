@@ -139,15 +139,9 @@ where
     let (Some(org), Some(message), true) = (org, valid, errors.is_empty()) else {
         return Ok(Err(errors));
     };
-    let limit = intake.per_hour;
-    crate::within_limit(
-        intake.store,
-        &format!("message:{}", intake.ip),
-        limit,
-        Duration::hours(1),
-        ErrorCode::MessageRateLimited,
-    )
-    .await?;
+    intake
+        .within_hourly_limit("message", ErrorCode::MessageRateLimited)
+        .await?;
     let digits: String = message.phone.chars().filter(char::is_ascii_digit).collect();
     crate::within_limit(
         intake.store,
