@@ -589,6 +589,21 @@ error_codes! {
     RecordNotFound => ("record.not_found", "未找到该信息，可能尚未公开或索引号有误。"),
     RecordOrgRequired => ("record.org_required", "请选择您有权发布信息的机构"),
     RecordRejectionReasonRequired => ("record.rejection_reason_required", "退回时请填写退回原因"),
+    RecordAttachmentDraftOnly => ("record.attachment_draft_only", "只能为草稿添加附件"),
+    RecordZipRefused => ("record.zip_refused", "不接受压缩包（ZIP）附件，请直接上传文档"),
+    RecordDisclosureRequired => ("record.disclosure_required", "请选择公开属性"),
+    RecordExemptionGroundUnselected => (
+        "record.exemption_ground_unselected",
+        "选择“不予公开”时请选择法定依据（第十四至十六条）"
+    ),
+    LoginCredentialsRequired => ("login.credentials_required", "请输入用户名和密码"),
+    LoginBadCredentials => ("login.bad_credentials", "用户名或密码不正确，请重新输入"),
+    LoginAccountDisabled => ("login.account_disabled", "该账号已停用，请联系管理员"),
+    LoginLocked => (
+        "login.locked",
+        "登录失败次数过多，账号已被暂时锁定，请于 {until} 后再试（约 {minutes} 分钟）"
+    ),
+    MessageTimeLimitRange => ("message.time_limit_range", "“{kind}”的办理时限应为 1 至 60 个工作日"),
     RecordThemeRequired => ("record.theme_required", "请从列表中选择主题分类"),
     ScreeningCategoryRequired => ("screening.category_required", "请填写类别，如 敏感表述、过时机构名称"),
     SearchIndexUnreadable => ("search.index_unreadable", "无法打开搜索索引：{reason}"),

@@ -316,7 +316,7 @@ pub async fn themes_change(
                 &ctx,
                 &staff,
                 StatusCode::BAD_REQUEST,
-                Some(format!("未找到{what}")),
+                Some(ErrorCode::InputNotFound.render(&[("what", &what)])),
             )
             .await
         }

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
 use gongkai_store::sessions;
 use gongkai_store::users::{self, LoginOutcome};
 use minijinja::context;
@@ -90,7 +91,11 @@ pub async fn submit(
         }
     };
     if f.username.trim().is_empty() || f.password.is_empty() {
-        return again(StatusCode::BAD_REQUEST, "请输入用户名和密码".into()).await;
+        return again(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::LoginCredentialsRequired.message(),
+        )
+        .await;
     }
     match users::authenticate(
         &state.store,
@@ -119,19 +124,21 @@ pub async fn submit(
         LoginOutcome::BadCredentials => {
             again(
                 StatusCode::UNAUTHORIZED,
-                "用户名或密码不正确，请重新输入".into(),
+                ErrorCode::LoginBadCredentials.message(),
             )
             .await
         }
         LoginOutcome::Disabled => {
-            again(StatusCode::FORBIDDEN, "该账号已停用，请联系管理员".into()).await
+            again(
+                StatusCode::FORBIDDEN,
+                ErrorCode::LoginAccountDisabled.message(),
+            )
+            .await
         }
         LoginOutcome::Locked(until) => {
             let minutes = (until - chrono::Utc::now()).num_minutes().max(1);
-            let msg = format!(
-                "登录失败次数过多，账号已被暂时锁定，请于 {} 后再试（约 {minutes} 分钟）",
-                gongkai_domain::time::display_minute(until)
-            );
+            let until = gongkai_domain::time::display_minute(until);
+            let msg = ErrorCode::LoginLocked.render(&[("until", &until), ("minutes", &minutes)]);
             let mut resp = again(StatusCode::TOO_MANY_REQUESTS, msg).await?;
             if let Ok(v) = HeaderValue::from_str(&(minutes * 60).to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);

@@ -324,7 +324,7 @@ pub async fn settings_save(
                         &state,
                         &ctx,
                         StatusCode::BAD_REQUEST,
-                        Some(format!("“{}”的办理时限应为 1 至 60 个工作日", k.label())),
+                        Some(ErrorCode::MessageTimeLimitRange.render(&[("kind", &k.label())])),
                         None,
                     )
                     .await;

@@ -35,7 +35,7 @@ pub async fn upload(
             &r,
             &chain,
             StatusCode::CONFLICT,
-            Some("只能为草稿添加附件".into()),
+            Some(ErrorCode::RecordAttachmentDraftOnly.message()),
         )
         .await;
     }
@@ -82,13 +82,13 @@ pub async fn upload(
             &r,
             &chain,
             StatusCode::BAD_REQUEST,
-            Some("请选择要上传的文件".into()),
+            Some(ErrorCode::UploadFileRequired.message()),
         )
         .await;
     };
     let kind = match gongkai_content::sniff(&bytes, &name) {
         Ok(k) if k.is_archive() && !state.config.allow_zip => {
-            let msg = "不接受压缩包（ZIP）附件，请直接上传文档".to_owned();
+            let msg = ErrorCode::RecordZipRefused.message();
             return show_record(
                 &state,
                 &ctx,

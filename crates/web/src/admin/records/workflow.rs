@@ -70,11 +70,11 @@ pub struct ReviewForm {
 /// The approval a review form asks for, or why the form is refused.
 pub(super) fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
     let Ok(disclosure) = Disclosure::parse(&f.disclosure) else {
-        return Err("请选择公开属性".into());
+        return Err(ErrorCode::RecordDisclosureRequired.message());
     };
     let exemption = if disclosure == Disclosure::Withheld {
         let ground = ExemptionGround::parse(&f.exemption)
-            .map_err(|_| "选择“不予公开”时请选择法定依据（第十四至十六条）".to_owned())?;
+            .map_err(|_| ErrorCode::RecordExemptionGroundUnselected.message())?;
         Some(ground)
     } else {
         None
