@@ -12,7 +12,7 @@ use crate::WebError;
 /// A step the rules refused: the reason in words staff can act on, and the status the page
 /// shown again answers with.
 #[derive(Debug)]
-pub struct Refusal {
+pub struct RefusedStep {
     /// 400 for a broken rule of a form, 409 for a step the current state does not allow.
     pub status: StatusCode,
     /// The Chinese reason, shown on the page.
@@ -52,14 +52,14 @@ impl RefusalStatus {
 pub fn step<T>(
     result: Result<T, StoreError>,
     statuses: RefusalStatus,
-) -> Result<Result<T, Refusal>, WebError> {
+) -> Result<Result<T, RefusedStep>, WebError> {
     match result {
         Ok(value) => Ok(Ok(value)),
-        Err(StoreError::Domain(e)) => Ok(Err(Refusal {
+        Err(StoreError::Domain(e)) => Ok(Err(RefusedStep {
             status: statuses.rule,
             message: e.to_string(),
         })),
-        Err(StoreError::Conflict(refused)) => Ok(Err(Refusal {
+        Err(StoreError::Conflict(refused)) => Ok(Err(RefusedStep {
             status: statuses.conflict,
             message: refused.message,
         })),
@@ -73,7 +73,7 @@ pub async fn respond_step<T>(
     result: Result<T, StoreError>,
     statuses: RefusalStatus,
     done: impl FnOnce(T) -> String,
-    again: impl AsyncFnOnce(Refusal) -> Result<Response, WebError>,
+    again: impl AsyncFnOnce(RefusedStep) -> Result<Response, WebError>,
 ) -> Result<Response, WebError> {
     match step(result, statuses)? {
         Ok(value) => Ok(Redirect::to(&done(value)).into_response()),
