@@ -102,17 +102,11 @@ mod tests {
             "malformed_file"
         );
         assert_eq!(
-            ContentError::Encrypted {
-                kind: "Word 文档"
-            }
-            .code(),
+            ContentError::Encrypted { kind: "Word 文档" }.code(),
             "encrypted_file"
         );
         assert_eq!(
-            ContentError::TooLarge {
-                limit: "1 MB".into()
-            }
-            .code(),
+            ContentError::TooLarge { limit: "1 MB".into() }.code(),
             "too_large_unpacked"
         );
     }

@@ -46,10 +46,7 @@ mod tests {
         let r: Result<(), _> = guard("PDF 文档", || panic!("boom"));
         assert!(matches!(
             r,
-            Err(ContentError::Malformed {
-                kind: "PDF 文档",
-                ..
-            })
+            Err(ContentError::Malformed { kind: "PDF 文档", .. })
         ));
         assert_eq!(guard("PDF 文档", || Ok(1)), Ok(1));
     }

@@ -222,9 +222,7 @@ fn sniff_ole(bytes: &[u8]) -> Result<FileKind, ContentError> {
     } else if has("Workbook") || has("Book") {
         Ok(FileKind::Xls)
     } else if has("EncryptedPackage") {
-        Err(ContentError::Encrypted {
-            kind: "Office 文档",
-        })
+        Err(ContentError::Encrypted { kind: "Office 文档" })
     } else if has("PowerPoint Document") {
         Err(ContentError::unsupported(
             "PowerPoint 97-2003 演示文稿（.ppt）",

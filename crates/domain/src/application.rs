@@ -458,9 +458,9 @@ pub fn clock_of(
                     clock = pause.close(clock, *on);
                 }
             }
-            ClockEvent::Extended {
-                working_days, on, ..
-            } => clock = clock.with_extension(*working_days, *on),
+            ClockEvent::Extended { working_days, on, .. } => {
+                clock = clock.with_extension(*working_days, *on)
+            }
             _ => {}
         }
     }
@@ -586,14 +586,7 @@ pub fn apply(
             Some(E::AgencyConsultation { .. }) => Ok(S::InProgress),
             _ => refuse(ErrorCode::ApplicationConsultingThirdParty, &[]),
         },
-        (
-            S::InProgress,
-            E::Extended {
-                working_days,
-                reason,
-                ..
-            },
-        ) => {
+        (S::InProgress, E::Extended { working_days, reason, .. }) => {
             let used: u32 = events
                 .iter()
                 .filter_map(|e| match e {
@@ -620,10 +613,7 @@ pub fn apply(
         (
             S::InProgress,
             E::FeeNotice {
-                on,
-                amount_yuan,
-                pay_by,
-                ..
+                on, amount_yuan, pay_by, ..
             },
         ) => {
             if *amount_yuan <= 0 {
@@ -1119,9 +1109,7 @@ mod tests {
                 deadline: d("2026-11-20"),
                 what: "x".into(),
             },
-            ClockEvent::CorrectionReceived {
-                on: d("2026-11-09"),
-            },
+            ClockEvent::CorrectionReceived { on: d("2026-11-09") },
         ];
         let due = clock_of(received, &events, None, &cal)
             .and_then(|c| c.reckon(&cal))
@@ -1174,24 +1162,18 @@ mod tests {
         // An answer on 11-10 ends the pause then: 5 working days not counted.
         let early = [
             agency.clone(),
-            ClockEvent::AgencyAnswered {
-                on: d("2026-11-10"),
-            },
+            ClockEvent::AgencyAnswered { on: d("2026-11-10") },
         ];
         assert_eq!(due_of(received, &early), Some(d("2026-12-07")));
         // An answer recorded after the 15 days holds nothing back beyond them.
         for late in [
             [
                 agency.clone(),
-                ClockEvent::AgencyAnswered {
-                    on: d("2026-12-01"),
-                },
+                ClockEvent::AgencyAnswered { on: d("2026-12-01") },
             ],
             [
                 third.clone(),
-                ClockEvent::ThirdPartyAnswered {
-                    on: d("2026-12-01"),
-                },
+                ClockEvent::ThirdPartyAnswered { on: d("2026-12-01") },
             ],
         ] {
             assert_eq!(due_of(received, &late), Some(d("2026-12-21")));
@@ -1235,9 +1217,7 @@ mod tests {
             );
         }
         // A late answer is still recorded.
-        let late_answer = ClockEvent::ThirdPartyAnswered {
-            on: d("2026-12-01"),
-        };
+        let late_answer = ClockEvent::ThirdPartyAnswered { on: d("2026-12-01") };
         assert_eq!(
             apply(
                 ApplicationStatus::Consulting,
@@ -1290,9 +1270,7 @@ mod tests {
         let ip = ApplicationStatus::InProgress;
         assert!(apply(ip, received, &[], &unclear, &cal, None).is_err());
         let mut corrected = asked.to_vec();
-        corrected.push(ClockEvent::CorrectionReceived {
-            on: d("2026-11-10"),
-        });
+        corrected.push(ClockEvent::CorrectionReceived { on: d("2026-11-10") });
         assert_eq!(
             apply(ip, received, &corrected, &unclear, &cal, None),
             Ok(ApplicationStatus::Replied)
@@ -1398,9 +1376,7 @@ mod tests {
             )
             .is_ok()
         );
-        let early = ClockEvent::Registered {
-            on: d("2026-11-01"),
-        };
+        let early = ClockEvent::Registered { on: d("2026-11-01") };
         assert!(
             apply(
                 ApplicationStatus::Received,

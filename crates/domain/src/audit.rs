@@ -240,10 +240,7 @@ mod tests {
         c.remove(1);
         assert_eq!(
             verify_chain(&c),
-            Err(ChainBreak::Gap {
-                expected: 2,
-                found: 3
-            })
+            Err(ChainBreak::Gap { expected: 2, found: 3 })
         );
     }
 }

@@ -749,10 +749,7 @@ mod tests {
                 .unwrap_or_default()
         };
         assert_eq!(validate_comment(&good, &[1, 2], S::Open, &p, t(5)), Ok(2));
-        let whole = CommentInput {
-            article: " 0 ",
-            ..good
-        };
+        let whole = CommentInput { article: " 0 ", ..good };
         assert_eq!(validate_comment(&whole, &[1, 2], S::Open, &p, t(5)), Ok(0));
         let long_name = "名".repeat(51);
         let long_contact = "1".repeat(101);

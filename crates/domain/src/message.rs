@@ -358,12 +358,7 @@ pub fn apply(
     require_text(event)?;
     let status = facts.status;
     let stay = |escalates| Ok(Outcome { status, escalates });
-    let to = |status| {
-        Ok(Outcome {
-            status,
-            escalates: false,
-        })
-    };
+    let to = |status| Ok(Outcome { status, escalates: false });
     match event {
         E::Accept => match status {
             S::Received => to(S::Accepted),
@@ -1024,7 +1019,7 @@ mod tests {
             ),
             (
                 MessageEvent::DraftReply {
-                    text: "您好……".into(),
+                    text: "您好……".into()
                 },
                 MessageStatus::ReplyReview,
             ),
@@ -1034,9 +1029,7 @@ mod tests {
             ),
             (MessageEvent::Close, MessageStatus::Closed),
             (
-                MessageEvent::FollowUp {
-                    note: "满意".into(),
-                },
+                MessageEvent::FollowUp { note: "满意".into() },
                 MessageStatus::Closed,
             ),
         ] {
@@ -1192,9 +1185,7 @@ mod tests {
             checked_on: None,
         });
         assert!(apply(&f, &MessageEvent::Close, today, &c, None).is_err());
-        let check = MessageEvent::RectifyCheck {
-            note: "已核实".into(),
-        };
+        let check = MessageEvent::RectifyCheck { note: "已核实".into() };
         assert_eq!(
             apply(&f, &check, today, &c, None).refused().to_string(),
             "承办单位尚未登记整改情况"

@@ -218,10 +218,7 @@ fn check_text(blocks: &[Block], metrics: &Metrics<'_>) -> Result<(), ExportError
         .map(|t| t.chars().count())
         .sum();
     if chars > MAX_CHARS {
-        return Err(ExportError::TooLong {
-            chars,
-            limit: MAX_CHARS,
-        });
+        return Err(ExportError::TooLong { chars, limit: MAX_CHARS });
     }
     let mut missing = String::new();
     for c in blocks.iter().flat_map(|b| &b.texts).flat_map(|t| t.chars()) {

@@ -135,11 +135,7 @@ impl StalledSmtp {
                 }
             }
         });
-        Self {
-            port,
-            accepted,
-            task,
-        }
+        Self { port, accepted, task }
     }
 
     /// Connections accepted so far.

@@ -38,11 +38,7 @@ async fn unsent(s: &Setup) -> Vec<OutboxMail> {
 
 /// A round that sent, will retry and gave up on so many mails.
 fn round(sent: usize, retrying: usize, failed: usize) -> Round {
-    Round {
-        sent,
-        retrying,
-        failed,
-    }
+    Round { sent, retrying, failed }
 }
 
 fn at(stamp: &str) -> DateTime<Utc> {

@@ -202,10 +202,7 @@ fn ours(
     let size = index.size_on_disk();
     assert_eq!(index.doc_count(), docs.len() as u64);
     let (latencies, totals) = run_rounds(queries, rounds, |q| {
-        let query = Query {
-            facets,
-            ..Query::new(q)
-        };
+        let query = Query { facets, ..Query::new(q) };
         let r = index.search(&query).unwrap_or_else(|e| die(e));
         std::hint::black_box(&r.hits);
         r.total

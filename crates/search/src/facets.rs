@@ -71,11 +71,7 @@ impl Collector for FacetCollector {
             let column = fast.str(name)?;
             let counts = vec![0u32; column.as_ref().map_or(0, |c| c.num_terms())];
             let ords = column.as_ref().map(|c| c.ords().clone());
-            columns.push(SegmentColumn {
-                column,
-                ords,
-                counts,
-            });
+            columns.push(SegmentColumn { column, ords, counts });
         }
         Ok(SegmentFacets {
             columns,
@@ -129,11 +125,7 @@ fn sorted(
         .filter(|(v, _)| !v.is_empty())
         .map(|(v, count)| {
             let (value, label) = split(&v);
-            FacetCount {
-                value,
-                label,
-                count,
-            }
+            FacetCount { value, label, count }
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));

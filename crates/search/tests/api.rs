@@ -290,15 +290,7 @@ fn filters_and_facets() {
     assert_eq!(counts(&f.content_type), [("record".to_owned(), 5)]);
     assert_eq!(f.kind.len(), 5);
 
-    let with = |filters: Filters, t: &str| {
-        search(
-            &index,
-            Query {
-                filters,
-                ..Query::new(t)
-            },
-        )
-    };
+    let with = |filters: Filters, t: &str| search(&index, Query { filters, ..Query::new(t) });
     let r = with(
         Filters {
             org: Some("WQX006".into()),

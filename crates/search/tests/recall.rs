@@ -39,11 +39,7 @@ fn fixture() -> &'static Fixture {
             })
             .collect();
         let originals = docs.into_iter().map(|d| (d.title, d.body)).collect();
-        Fixture {
-            index,
-            texts,
-            originals,
-        }
+        Fixture { index, texts, originals }
     })
 }
 

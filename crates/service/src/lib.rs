@@ -49,12 +49,7 @@ impl<'a> Intake<'a> {
     /// A submission from `ip` arriving at `now` into `store`, under `per_hour` submissions of a
     /// kind per address and hour.
     pub fn new(store: &'a Store, ip: &'a str, now: DateTime<Utc>, per_hour: i64) -> Self {
-        Self {
-            store,
-            ip,
-            now,
-            per_hour,
-        }
+        Self { store, ip, now, per_hour }
     }
 
     /// Counts this submission against the address's hourly limit for `kind` (the throttle key's

@@ -76,7 +76,7 @@ pub async fn read_blob(data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
     tokio::fs::read(blob_path(data_dir, sha256))
         .await
         .map_err(|_| StoreError::NotFound {
-            what: "附件文件".into(),
+            what: "附件文件".into()
         })
 }
 
@@ -156,9 +156,7 @@ pub async fn remove(
             .fetch_optional(&mut *tx)
             .await?;
     let Some(file_name) = file_name else {
-        return Err(StoreError::NotFound {
-            what: "该附件".into(),
-        });
+        return Err(StoreError::NotFound { what: "该附件".into() });
     };
     sqlx::query("DELETE FROM attachments WHERE id = $1")
         .bind(attachment_id)
@@ -205,9 +203,7 @@ pub async fn get(store: &Store, id: i64) -> Result<Attachment> {
         .bind(id)
         .fetch_optional(store.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "附件".into(),
-        })?;
+        .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
     from_row(&row)
 }
 

@@ -268,9 +268,7 @@ pub async fn file(store: &Store, files: &ChildTable, file_id: i64) -> Result<(i6
         .bind(file_id)
         .fetch_optional(store.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "附件".into(),
-        })?;
+        .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
     Ok((r.try_get("owner_id")?, file_from_row(&r)?))
 }
 

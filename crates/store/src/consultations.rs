@@ -613,9 +613,7 @@ pub async fn moderate(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(StoreError::NotFound {
-            what: "该意见".into(),
-        });
+        return Err(StoreError::NotFound { what: "该意见".into() });
     }
     audit_and_feed(
         &mut tx,

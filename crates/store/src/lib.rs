@@ -170,9 +170,8 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
-        let options = AnyConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
-            reason: e.to_string(),
-        })?;
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl { reason: e.to_string() })?;
         let mut pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 Engine::Sqlite => 8,

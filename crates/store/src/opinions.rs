@@ -141,9 +141,7 @@ pub async fn get(store: &Store, id: i64) -> Result<OpinionEvent> {
         .bind(id)
         .fetch_optional(store.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该舆情".into(),
-        })?;
+        .ok_or_else(|| StoreError::NotFound { what: "该舆情".into() })?;
     from_row(&row)
 }
 

@@ -411,9 +411,7 @@ async fn by_id<'e>(
         .await?
         .map(|r| from_row(&r))
         .transpose()?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该邮件".into(),
-        })
+        .ok_or_else(|| StoreError::NotFound { what: "该邮件".into() })
 }
 
 /// One mail by id.
@@ -444,9 +442,7 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
     let mut tx = store.begin_write().await?;
     let row = by_id(&mut *tx, id).await?;
     if !site_ids.contains(&row.site_id) {
-        return Err(StoreError::NotFound {
-            what: "该邮件".into(),
-        });
+        return Err(StoreError::NotFound { what: "该邮件".into() });
     }
     if row.status != MailStatus::Failed {
         return Err(StoreError::conflict_with(

@@ -1100,11 +1100,7 @@ async fn fees_by_piece_count_the_applicants_month_and_wait_for_payment() {
         assert_eq!(status_of(&app, eleventh).await.2, None, "paused");
         let events = must(applications::events(&app.store, eleventh).await);
         let pay_by = events.iter().find_map(|e| match &e.event {
-            gongkai_domain::application::ClockEvent::FeeNotice {
-                pay_by,
-                amount_yuan,
-                ..
-            } => {
+            gongkai_domain::application::ClockEvent::FeeNotice { pay_by, amount_yuan, .. } => {
                 assert_eq!(*amount_yuan, 100);
                 *pay_by
             }

@@ -751,9 +751,7 @@ async fn statistics_count_by_department_and_month() {
                         &app.store,
                         &office,
                         id,
-                        &MessageEvent::DraftReply {
-                            text: "答复".into(),
-                        },
+                        &MessageEvent::DraftReply { text: "答复".into() },
                         today,
                     )
                     .await,

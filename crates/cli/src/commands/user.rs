@@ -120,10 +120,7 @@ pub async fn run(store: &Store, cmd: UserCommand) -> Result<(), CliError> {
                 say!("初始密码：{pw}（请登录后尽快修改）");
             }
         }
-        UserCommand::Passwd {
-            username,
-            password_stdin,
-        } => {
+        UserCommand::Passwd { username, password_stdin } => {
             let username = Username::parse(&username)?;
             let (password, generated) = password_from(password_stdin)?;
             users::set_password(store, &actor, &username, &password).await?;

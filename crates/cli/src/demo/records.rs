@@ -63,17 +63,11 @@ pub async fn load(store: &Store, staff: &DemoStaff) -> Result<DemoContent, CliEr
     save_guide(store, county.id).await?;
     let published = 3;
     let Some(path) = corpus_path() else {
-        return Ok(DemoContent {
-            published,
-            corpus: false,
-        });
+        return Ok(DemoContent { published, corpus: false });
     };
     let published = published + import_corpus(store, &path, today).await?;
     supersede_one_policy(store, today).await?;
-    Ok(DemoContent {
-        published,
-        corpus: true,
-    })
+    Ok(DemoContent { published, corpus: true })
 }
 
 /// Parsed metadata for a demo record; the demo's own data is expected to be valid.

@@ -438,8 +438,7 @@ impl Reckoning {
         lines.push(match &self.status {
             ClockStatus::Due { due_date } => format!("答复期限：{}。", day_zh(*due_date)),
             ClockStatus::Paused {
-                remaining_working_days,
-                ..
+                remaining_working_days, ..
             } => format!(
                 "目前暂停计时：已计 {} 个工作日，恢复计时后尚余 {} 个工作日。",
                 self.counted_working_days, remaining_working_days

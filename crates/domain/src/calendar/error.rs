@@ -174,17 +174,11 @@ impl CalendarError {
                 vec![("requested", v(requested)), ("max", v(max))],
             ),
             Self::EmptyExtension => (C::ClockEmptyExtension, Vec::new()),
-            Self::InvalidPause {
-                first_day,
-                last_day,
-            } => (
+            Self::InvalidPause { first_day, last_day } => (
                 C::ClockInvalidPause,
                 vec![("first_day", v(first_day)), ("last_day", v(last_day))],
             ),
-            Self::RestartBeforeReceipt {
-                received,
-                corrected,
-            } => (
+            Self::RestartBeforeReceipt { received, corrected } => (
                 C::ClockRestartBeforeReceipt,
                 vec![("received", v(received)), ("corrected", v(corrected))],
             ),

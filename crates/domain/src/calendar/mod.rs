@@ -210,9 +210,7 @@ impl Calendar {
         schedule: YearSchedule,
     ) -> Result<Option<YearSchedule>, CalendarError> {
         if !schedule.has_days_off() {
-            return Err(CalendarError::NoDaysOff {
-                year: schedule.year(),
-            });
+            return Err(CalendarError::NoDaysOff { year: schedule.year() });
         }
         self.national.insert(schedule)
     }
@@ -292,13 +290,9 @@ impl Calendar {
             }
         }
         Ok(match national {
-            Some(day) if day.is_off_day => DayKind::Holiday {
-                name: day.name.clone(),
-            },
+            Some(day) if day.is_off_day => DayKind::Holiday { name: day.name.clone() },
             // A working-day entry on a weekday changes nothing (2020-02-03 is one such entry).
-            Some(day) if is_weekend => DayKind::MakeUpWorkday {
-                name: day.name.clone(),
-            },
+            Some(day) if is_weekend => DayKind::MakeUpWorkday { name: day.name.clone() },
             _ if is_weekend => DayKind::Weekend,
             _ => DayKind::Workday,
         })

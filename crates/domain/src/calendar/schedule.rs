@@ -21,9 +21,7 @@ pub const MAX_NAME_CHARS: usize = 50;
 /// Stricter than chrono's parser, which would also take `2026-1-4`: data files and command
 /// lines should not depend on such leniency.
 pub fn parse_date(text: &str) -> Result<NaiveDate, CalendarError> {
-    let invalid = || CalendarError::InvalidDate {
-        value: text.to_owned(),
-    };
+    let invalid = || CalendarError::InvalidDate { value: text.to_owned() };
     let bytes = text.as_bytes();
     let shape_ok = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {
@@ -61,9 +59,7 @@ impl RegionCode {
         if valid {
             Ok(Self(code))
         } else {
-            Err(CalendarError::InvalidRegion {
-                value: text.to_owned(),
-            })
+            Err(CalendarError::InvalidRegion { value: text.to_owned() })
         }
     }
 
@@ -195,10 +191,7 @@ impl YearSchedule {
                 || (day.date.year() == year - 1
                     && day.date.month() == Month::December.number_from_month());
             if !belongs {
-                return Err(CalendarError::DayOutsideYear {
-                    year,
-                    date: day.date,
-                });
+                return Err(CalendarError::DayOutsideYear { year, date: day.date });
             }
             let name = day.name.trim();
             if name.is_empty() {
@@ -218,10 +211,7 @@ impl YearSchedule {
         }
         checked.sort_by_key(|day| day.date);
         if let Some(pair) = checked.windows(2).find(|pair| pair[0].date == pair[1].date) {
-            return Err(CalendarError::DuplicateDay {
-                year,
-                date: pair[0].date,
-            });
+            return Err(CalendarError::DuplicateDay { year, date: pair[0].date });
         }
         let papers = papers
             .into_iter()
@@ -239,10 +229,8 @@ impl YearSchedule {
     /// `{"year": 2027, "papers": ["https://…"], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}`
     /// (`papers` optional, other top-level keys such as `$schema` ignored).
     pub fn from_json(text: &str) -> Result<Self, CalendarError> {
-        let raw: RawYearSchedule =
-            serde_json::from_str(text).map_err(|e| CalendarError::Malformed {
-                detail: e.to_string(),
-            })?;
+        let raw: RawYearSchedule = serde_json::from_str(text)
+            .map_err(|e| CalendarError::Malformed { detail: e.to_string() })?;
         Self::try_from(raw)
     }
 
@@ -314,11 +302,7 @@ pub(super) fn parse_compact(text: &str) -> Result<Vec<YearSchedule>, CalendarErr
         let current = pending
             .as_mut()
             .ok_or_else(|| malformed(number, "日期行之前缺少 year 行"))?;
-        current.days.push(SpecialDay {
-            name,
-            date,
-            is_off_day,
-        });
+        current.days.push(SpecialDay { name, date, is_off_day });
     }
     if let Some(done) = pending.take() {
         schedules.push(YearSchedule::new(done.year, done.papers, done.days)?);

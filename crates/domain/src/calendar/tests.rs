@@ -322,9 +322,7 @@ fn a_region_without_data_for_the_year_is_refused() {
     let unknown = RegionCode::parse("XZ").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         calendar.is_working_day(date("2026-03-31"), Some(&unknown)),
-        Err(CalendarError::UnknownRegion {
-            region: "XZ".to_owned()
-        })
+        Err(CalendarError::UnknownRegion { region: "XZ".to_owned() })
     );
     // An empty regional year says "no regional holidays that year".
     let mut calendar = calendar;
@@ -482,10 +480,7 @@ fn extensions_add_working_days_up_to_the_maximum() {
     let too_long = twice.clone().with_extension(1, date("2026-10-21"));
     assert_eq!(
         too_long.reckon(&calendar),
-        Err(CalendarError::ExtensionTooLong {
-            requested: 21,
-            max: 20
-        })
+        Err(CalendarError::ExtensionTooLong { requested: 21, max: 20 })
     );
     let empty = Clock::application(date("2026-09-01")).with_extension(0, date("2026-09-25"));
     assert_eq!(empty.reckon(&calendar), Err(CalendarError::EmptyExtension));

@@ -115,11 +115,7 @@ impl DomainError {
     /// The same refusal said of another field.
     pub fn on(self, field: &'static str) -> Self {
         let Self::Invalid { code, message, .. } = self;
-        Self::Invalid {
-            field,
-            code,
-            message,
-        }
+        Self::Invalid { field, code, message }
     }
 
     /// Which rule refused the input.

@@ -3,6 +3,7 @@
 //! (whose holidays, such as Xinjiang's 肉孜节 and 古尔邦节, count towards its deadlines). Adding
 //! data or changing a region recomputes the due date of every open application, audited.
 
+use crate::admin::desk::Desk;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +16,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, scope, scope_ids};
-use crate::client_ip::ClientIp;
+use crate::auth::{scope, scope_ids};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -90,10 +90,7 @@ pub struct ImportForm {
 
 /// `POST /admin/calendar`: adds or replaces a year, then recomputes open deadlines.
 pub async fn import(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<ImportForm>,
 ) -> Result<Response, WebError> {
     let region = if f.region.trim().is_empty() {
@@ -149,10 +146,7 @@ pub struct RegionForm {
 /// `POST /admin/calendar/region`: sets the region whose holidays count for a site (only a
 /// region the calendar has data for), audited, then recomputes open deadlines.
 pub async fn set_region(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<RegionForm>,
 ) -> Result<Response, WebError> {
     let refuse = |msg: String| {

@@ -1,8 +1,9 @@
 //! `/admin/guides/{code}` (each organisation's 政府信息公开指南) and `/admin/negative` (the
 //! site's negative list for screening): the openness office's catalogue tools.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
@@ -14,8 +15,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
-use crate::client_ip::ClientIp;
+use crate::auth::check_in;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -57,9 +57,7 @@ async fn org_in_scope(
 
 /// `GET /admin/guides/{code}`: the guide form for one organisation.
 pub async fn guide_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let org = org_in_scope(&state, &staff, &code).await?;
@@ -86,10 +84,7 @@ pub async fn guide_form(
 
 /// `POST /admin/guides/{code}`: saves the guide (sanitised), audited.
 pub async fn guide_save(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(code): Path<String>,
     Form(form): Form<GuideForm>,
 ) -> Result<Response, WebError> {
@@ -182,11 +177,7 @@ async fn site_of(
 }
 
 /// `GET /admin/negative`: the site's negative list.
-pub async fn negative(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn negative(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     render_negative(
         &state,
         &ctx,
@@ -200,10 +191,7 @@ pub async fn negative(
 
 /// `POST /admin/negative`: adds a term, audited.
 pub async fn negative_add(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(form): Form<TermForm>,
 ) -> Result<Response, WebError> {
     let site = site_of(&state, &staff).await?;
@@ -272,20 +260,13 @@ async fn render_themes(
 }
 
 /// `GET /admin/themes`: the site's theme tree (主题分类).
-pub async fn themes(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn themes(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     render_themes(&state, &ctx, &staff, StatusCode::OK, None).await
 }
 
 /// `POST /admin/themes`: adds or renames a theme for the site, audited.
 pub async fn themes_change(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<ThemeForm>,
 ) -> Result<Response, WebError> {
     let site = site_of(&state, &staff).await?;

@@ -1,21 +1,14 @@
 //! `GET /admin`: the staff member's dashboard.
 
-use axum::extract::State;
+use crate::admin::desk::Desk;
 use axum::response::Response;
 use gongkai_domain::role::Permission;
 use minijinja::context;
 
 use crate::WebError;
-use crate::auth::CurrentStaff;
-use crate::page::PageCtx;
-use crate::state::AppState;
 
 /// Shows who is signed in, for which organisation and in which roles, with the site's counts.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?.len();
     let users = gongkai_store::users::list(&state.store).await?.len();
     let (messages_overdue, messages_near_line) =

@@ -3,8 +3,9 @@
 //! as `{申请人}` are filled in when a handler generates a draft. Saving an empty template (or
 //! 恢复内置文本) brings the built-in text back. Every change is audited as a setting.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
@@ -16,8 +17,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
-use crate::client_ip::ClientIp;
+use crate::auth::check_in;
 use crate::letters;
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -36,11 +36,7 @@ fn outcome_of(code: &str) -> Result<Outcome, WebError> {
 }
 
 /// `GET /admin/letter-templates`: every outcome with whether its template was edited.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let site = site_of(&state, &staff).await?;
     let mut rows = Vec::new();
     for o in Outcome::ALL {
@@ -93,9 +89,7 @@ async fn render_edit(
 
 /// `GET /admin/letter-templates/{outcome}`: the template in force (stored or built-in).
 pub async fn edit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let site = site_of(&state, &staff).await?;
@@ -117,10 +111,7 @@ pub struct TemplateForm {
 
 /// `POST /admin/letter-templates/{outcome}`: stores the template (checked) or resets it.
 pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(code): Path<String>,
     Form(f): Form<TemplateForm>,
 ) -> Result<Response, WebError> {

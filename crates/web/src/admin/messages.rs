@@ -3,6 +3,7 @@
 //! actions (受理, 交办, 退回, 办理, 答复 and its review, 督办, 办结, 回访, 整改), and the settings
 //! (time limits per kind, blocked words).
 
+use crate::admin::desk::Desk;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,8 +20,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in, scope_ids};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_in, scope_ids};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -53,9 +53,7 @@ fn row(m: &Message, today: chrono::NaiveDate) -> Value {
 /// `GET /admin/messages?view=open|watch|rectify|all`: open messages first by due date; the
 /// watch list holds every open message overdue or within a month of the three-month line.
 pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let ids = scope_ids(&state, &staff, Permission::HandleCases).await?;
@@ -98,9 +96,7 @@ async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Message, WebEr
 
 /// `GET /admin/messages/{id}`: the message, its files and steps, and the actions its state allows.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let m = load(&state, &staff, id).await?;
@@ -199,10 +195,7 @@ pub struct EventForm {
 /// `POST /admin/messages/{id}/events`: one handling step (audited); review, supervision and
 /// the rectification check belong to the openness office.
 pub async fn event(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<EventForm>,
 ) -> Result<Response, WebError> {
@@ -256,8 +249,7 @@ pub async fn event(
 
 /// `GET /admin/messages/{id}/files/{file}`: an attachment, for staff who may handle it.
 pub async fn file(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, staff, .. }: Desk,
     Path((id, file)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     let m = load(&state, &staff, id).await?;
@@ -306,10 +298,7 @@ async fn settings_page(
 
 /// `POST /admin/messages/settings`: every `limit_<kind>` (1–60 working days) and `words`.
 pub async fn settings_save(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let actor = Actor::user(&staff.username, &ip);

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod consultations;
 pub mod dashboard;
+pub mod desk;
 pub mod letter_templates;
 pub mod login;
 pub mod messages;

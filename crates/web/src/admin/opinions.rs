@@ -2,8 +2,9 @@
 //! the clocks (5 h / 24 h for 特别重大 and 重大, 48 h for the others) as they stand now, the
 //! timeline of responses (each may link a published record), closing with an evaluation.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -19,8 +20,7 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in, scope, scope_ids};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_in, scope, scope_ids};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -76,11 +76,7 @@ pub async fn needing_attention(state: &AppState, staff: &Staff) -> Result<Vec<Va
 }
 
 /// `GET /admin/yuqing`: open events first, with their clocks.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let now = Utc::now();
     let ids = scope_ids(&state, &staff, Permission::Supervise).await?;
     let mut rows = Vec::new();
@@ -138,11 +134,7 @@ async fn render_form(
 }
 
 /// `GET /admin/yuqing/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let form = EventForm {
         org: staff.org_code.clone(),
         first_seen_at: form_minute(Utc::now()),
@@ -162,10 +154,7 @@ pub async fn new_form(
 
 /// `POST /admin/yuqing/new`: registers the event; its clocks start at the first-seen time.
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<EventForm>,
 ) -> Result<Response, WebError> {
     let mut errors = FieldErrors::new();
@@ -267,9 +256,7 @@ async fn render(
 
 /// `GET /admin/yuqing/{id}`.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let e = load(&state, &staff, id).await?;
@@ -291,10 +278,7 @@ pub struct ResponseForm {
 
 /// `POST /admin/yuqing/{id}/responses`: adds a response to the timeline.
 pub async fn respond(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ResponseForm>,
 ) -> Result<Response, WebError> {
@@ -358,10 +342,7 @@ pub struct CloseForm {
 
 /// `POST /admin/yuqing/{id}/close`: closes the event with its evaluation note.
 pub async fn close(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, WebError> {

@@ -1,7 +1,7 @@
 //! `GET/POST /admin/orgs`: the organisation tree and the form to add one.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
@@ -14,8 +14,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, scope};
-use crate::client_ip::ClientIp;
+use crate::auth::scope;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -59,11 +58,7 @@ async fn render(
 }
 
 /// Lists organisations with an empty add form.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     render(
         &state,
         &ctx,
@@ -77,10 +72,7 @@ pub async fn list(
 
 /// Adds an organisation, or shows the form again with what was typed and what is wrong.
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(form): Form<OrgForm>,
 ) -> Result<Response, WebError> {
     let mut errors = FieldErrors::new();

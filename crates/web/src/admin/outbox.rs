@@ -3,7 +3,8 @@
 //! next attempt — and may send a failed mail again (重新发送, audited). Mail itself is sent by
 //! the background sender (`gongkai_jobs::outbox`).
 
-use axum::extract::{Path, State};
+use crate::admin::desk::Desk;
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::outbox::MailStatus;
 use gongkai_domain::role::Permission;
@@ -12,17 +13,10 @@ use gongkai_store::{Actor, outbox};
 use minijinja::context;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, scope_ids};
-use crate::client_ip::ClientIp;
-use crate::page::PageCtx;
-use crate::state::AppState;
+use crate::auth::scope_ids;
 
 /// `GET /admin/outbox`: failed and waiting mail of the sites in the staff member's scope.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let sites = scope_ids(&state, &staff, Permission::Supervise).await?;
     let mails: Vec<_> = outbox::unsent(&state.store, &sites)
         .await?
@@ -47,9 +41,7 @@ pub async fn list(
 
 /// `POST /admin/outbox/{id}/resend`: puts a failed mail back in line.
 pub async fn resend(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, staff, ip, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let sites = scope_ids(&state, &staff, Permission::Supervise).await?;

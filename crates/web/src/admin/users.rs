@@ -1,6 +1,7 @@
 //! `/admin/users`: staff accounts: list, add, disable or enable, reset a password.
 
-use axum::extract::{Path, State};
+use crate::admin::desk::Desk;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
@@ -13,8 +14,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_org, scope};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_org, scope};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -68,11 +68,7 @@ async fn render(
 }
 
 /// Lists accounts with an empty add form.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     render(
         &state,
         &ctx,
@@ -92,10 +88,7 @@ fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 /// Adds an account, or shows the form again with what was typed and what is wrong.
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
     let pairs = parse_pairs(&body);
@@ -188,9 +181,7 @@ pub struct StatusForm {
 
 /// Disables or enables an account. An administrator cannot disable their own account.
 pub async fn set_status(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, staff, ip, .. }: Desk,
     Path(username): Path<String>,
     axum::Form(f): axum::Form<StatusForm>,
 ) -> Result<Response, WebError> {
@@ -220,10 +211,7 @@ pub struct PasswordForm {
 
 /// Sets a new password for an account and ends its sessions.
 pub async fn reset_password(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(username): Path<String>,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> Result<Response, WebError> {

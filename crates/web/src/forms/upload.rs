@@ -40,10 +40,7 @@ pub async fn store_files(
     for pending in files {
         let sha256 =
             gongkai_store::attachments::store_blob(&state.config.data_dir, &pending.bytes).await?;
-        out.push(AttachedFile {
-            sha256,
-            ..pending.file
-        });
+        out.push(AttachedFile { sha256, ..pending.file });
     }
     Ok(out)
 }
@@ -136,9 +133,5 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
     let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
     let form: T = serde_urlencoded::from_str(&encoded)
         .map_err(|_| WebError::BadRequest(ErrorCode::FormMalformed.into()))?;
-    Ok(Upload {
-        form,
-        files,
-        file_error,
-    })
+    Ok(Upload { form, files, file_error })
 }

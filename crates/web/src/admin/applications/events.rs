@@ -1,7 +1,8 @@
 //! The steps of handling an application (受理、补正、延期、转办、答复 …) as one form of events.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
@@ -15,11 +16,9 @@ use serde::Deserialize;
 
 use super::{load, render};
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
-use crate::client_ip::ClientIp;
+use crate::auth::check_in;
 use crate::forms::{RefusalStatus, step};
 use crate::letters;
-use crate::page::PageCtx;
 use crate::state::AppState;
 
 /// The event form: `kind` chooses the event; the other fields as it needs.
@@ -69,10 +68,7 @@ pub(super) fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
 
 /// `POST /admin/applications/{id}/events`: records one clock event (audited), with its letter.
 pub async fn event(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<EventForm>,
 ) -> Result<Response, WebError> {
@@ -185,10 +181,7 @@ pub async fn event(
                     .unwrap_or_default();
                 let (t, b) = letters::transfer(&app, on, &to.name, &contact);
                 Ok((
-                    ClockEvent::Transferred {
-                        on,
-                        to: to.code.clone(),
-                    },
+                    ClockEvent::Transferred { on, to: to.code.clone() },
                     Some(("transfer".into(), t, b)),
                 ))
             }

@@ -5,7 +5,8 @@
 pub mod events;
 pub mod replies;
 
-use axum::extract::{Path, Query, State};
+use crate::admin::desk::Desk;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -24,8 +25,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in, scope_ids};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_in, scope_ids};
 use crate::letters;
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -44,11 +44,7 @@ fn mask_id(app: &Application) -> String {
 }
 
 /// `GET /admin/applications`: open applications first, by due date.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let ids = scope_ids(&state, &staff, Permission::HandleCases).await?;
     let cal = calendar::load(&state.store).await?;
     let today = beijing_date(Utc::now());
@@ -101,10 +97,7 @@ pub struct ShowQuery {
 /// `GET /admin/applications/{id}[?draft=<outcome>]`: everything about one application (access
 /// is audited); with `draft`, the reply form comes filled with that outcome's letter.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
@@ -231,9 +224,7 @@ async fn render_with(
 /// `GET /admin/applications/{id}/files/{file}`: a proof file the applicant attached (access
 /// to it is logged like access to the application).
 pub async fn proof_file(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, staff, ip, .. }: Desk,
     Path((id, file)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;

@@ -1,7 +1,8 @@
 //! What an application's handler drafts and sends: the reply letter as text and PDF, and the
 //! proposal to publish information asked for repeatedly (proactive disclosure).
 
-use axum::extract::{Path, State};
+use crate::admin::desk::Desk;
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
@@ -14,16 +15,12 @@ use gongkai_store::{Actor, records};
 
 use super::load;
 use crate::WebError;
-use crate::auth::CurrentStaff;
-use crate::client_ip::ClientIp;
 use crate::letters;
-use crate::state::AppState;
 
 /// `GET /admin/applications/{id}/reply-draft?outcome=…`: the prefilled reply letter for an
 /// outcome, as plain text for the reply form.
 pub async fn reply_draft(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, staff, .. }: Desk,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -43,8 +40,7 @@ pub async fn reply_draft(
 
 /// `GET /admin/applications/{id}/letters/{letter}.pdf`.
 pub async fn letter_pdf(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, staff, .. }: Desk,
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;
@@ -63,9 +59,7 @@ pub async fn letter_pdf(
 /// `POST /admin/applications/{id}/proactive`: proposes publishing the requested information
 /// proactively (第四十四条): a draft record linked to this and the similar applications.
 pub async fn propose_proactive(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, staff, ip, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let app = load(&state, &staff, id, Permission::HandleCases).await?;

@@ -1,8 +1,9 @@
 //! Drafting a consultation: the form (new and edit), its validation, saving it, and the
 //! draft's files.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -19,8 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{after, load};
 use crate::WebError;
-use crate::auth::{CurrentStaff, scope};
-use crate::client_ip::ClientIp;
+use crate::auth::scope;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -80,11 +80,7 @@ pub(super) async fn render_form(
 }
 
 /// `GET /admin/zhengji/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let now = Utc::now();
     let form = DraftForm {
         org: staff.org_code.clone(),
@@ -164,10 +160,7 @@ pub(super) async fn parse_form(
 
 /// `POST /admin/zhengji/new`: creates the draft.
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Form(f): Form<DraftForm>,
 ) -> Result<Response, WebError> {
     match parse_form(&state, &staff, &f).await? {
@@ -198,9 +191,7 @@ pub async fn create(
 
 /// `GET /admin/zhengji/{id}/edit`: the draft form filled in (drafts only).
 pub async fn edit_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let c = load(&state, &staff, id, Permission::DraftRecords).await?;
@@ -231,10 +222,7 @@ pub async fn edit_form(
 
 /// `POST /admin/zhengji/{id}/edit`: saves the draft.
 pub async fn update(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<DraftForm>,
 ) -> Result<Response, WebError> {
@@ -266,10 +254,7 @@ pub(super) const MAX_FILE_NAME: usize = 200;
 
 /// `POST /admin/zhengji/{id}/attachments?csrf_token=…` (multipart): adds an attachment to a draft.
 pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {

@@ -1,8 +1,9 @@
 //! After a consultation: moderating comments, the feedback report (反馈意见采纳情况) and the
 //! link to the decision that was adopted.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -19,8 +20,6 @@ use serde::Deserialize;
 
 use super::{after, load};
 use crate::WebError;
-use crate::auth::CurrentStaff;
-use crate::client_ip::ClientIp;
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::public::zhengji::feedback_rows;
@@ -38,10 +37,7 @@ pub struct ModerationForm {
 
 /// `POST /admin/zhengji/{id}/comments/{comment}`: publish or reject a comment.
 pub async fn moderate(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path((id, comment)): Path<(i64, i64)>,
     Form(f): Form<ModerationForm>,
 ) -> Result<Response, WebError> {
@@ -111,9 +107,7 @@ pub(super) async fn render_feedback(
 
 /// `GET /admin/zhengji/{id}/feedback`: the feedback editor (one row per group of identical comments).
 pub async fn feedback_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
@@ -123,10 +117,7 @@ pub async fn feedback_form(
 /// `POST /admin/zhengji/{id}/feedback`: saves the decisions; with `intent=publish` the report
 /// must answer every comment and is then published.
 pub async fn feedback_save(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -186,10 +177,7 @@ pub struct DecisionForm {
 /// `POST /admin/zhengji/{id}/decision`: links the final decision by its 索引号 (a published
 /// 主动公开 record); an empty field removes the link.
 pub async fn link_decision(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, WebError> {

@@ -5,8 +5,9 @@
 pub mod draft;
 pub mod feedback;
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -21,19 +22,14 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in, scope};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_in, scope};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let mut ids: Vec<i64> = scope(&state, &staff, Permission::DraftRecords)
         .await?
         .iter()
@@ -148,9 +144,7 @@ async fn render(
 
 /// `GET /admin/zhengji/{id}`.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let c = load(&state, &staff, id, Permission::EnterBackOffice).await?;
@@ -186,10 +180,7 @@ pub struct StatusForm {
 
 /// `POST /admin/zhengji/{id}/status`: open (发布) or close (截止) the consultation.
 pub async fn change_status(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, WebError> {

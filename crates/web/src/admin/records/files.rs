@@ -1,6 +1,7 @@
 //! A record's attachments: upload (type-checked by content, size-limited) and removal.
 
-use axum::extract::{Multipart, Path, State};
+use crate::admin::desk::Desk;
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::ErrorCode;
@@ -10,18 +11,12 @@ use gongkai_store::{Actor, attachments};
 
 use super::{after_step, load_visible, show_record};
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
-use crate::client_ip::ClientIp;
-use crate::page::PageCtx;
-use crate::state::AppState;
+use crate::auth::check_in;
 
 /// `POST /admin/records/{id}/attachments?csrf_token=…` (multipart): uploads one file,
 /// checks its type by content and its size, stores it by hash and extracts its text.
 pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
@@ -153,10 +148,7 @@ pub async fn upload(
 /// `POST /admin/records/{id}/attachments/{attachment}/delete`: the author removes an
 /// attachment from a draft (say, one the screening found personal data in), audited.
 pub async fn remove_attachment(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path((id, attachment)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;

@@ -1,6 +1,7 @@
 //! Drafting a record: the form (new and edit), its validation into content, and saving it.
 
-use axum::extract::{Path, State};
+use crate::admin::desk::Desk;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -21,8 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{load_visible, site_themes};
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in, scope};
-use crate::client_ip::ClientIp;
+use crate::auth::{check_in, scope};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -310,11 +310,7 @@ pub(super) async fn render_form_with_findings(
 }
 
 /// `GET /admin/records/new`.
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-) -> Result<Response, WebError> {
+pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let form = RecordForm {
         org: staff.org_code.clone(),
         kind: RecordKind::Notice.code().into(),
@@ -355,10 +351,7 @@ pub(super) async fn org_for_form(
 
 /// `POST /admin/records/new`: creates a draft.
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
     let form = RecordForm::from_pairs(&parse_pairs(&body));
@@ -400,10 +393,7 @@ pub async fn create(
 
 /// `POST /admin/records/{id}`: saves a draft.
 pub async fn update(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
@@ -449,9 +439,7 @@ pub async fn update(
 
 /// `GET /admin/records/{id}/edit`: the draft's form.
 pub async fn edit_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
@@ -473,10 +461,7 @@ pub async fn edit_form(
         StatusCode::OK,
         &form,
         &FieldErrors::new(),
-        FormTarget {
-            action: &action,
-            heading,
-        },
+        FormTarget { action: &action, heading },
     )
     .await
 }

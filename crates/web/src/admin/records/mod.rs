@@ -5,6 +5,7 @@ pub mod files;
 pub mod form;
 pub mod workflow;
 
+use crate::admin::desk::Desk;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -21,7 +22,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{CurrentStaff, scope};
+use crate::auth::scope;
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -38,9 +39,7 @@ pub struct ListQuery {
 
 /// `GET /admin/records?status=`: records of the organisations the staff member works for.
 pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let status = RecordStatus::parse(&q.status).unwrap_or(
@@ -110,9 +109,7 @@ async fn load_visible(
 
 /// `GET /admin/records/{id}`: the record with the actions its status and the viewer allow.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
+    Desk { state, ctx, staff, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
@@ -177,11 +174,7 @@ async fn show_record_page(
     chain: &[i64],
     page: RecordPage<'_>,
 ) -> Result<Response, WebError> {
-    let RecordPage {
-        status,
-        error,
-        review,
-    } = page;
+    let RecordPage { status, error, review } = page;
     let findings = findings_of(state, r).await?;
     let is_author = r.author_id == Some(staff.id);
     let can_draft = staff.grants.allows(Permission::DraftRecords, chain);

@@ -1,8 +1,9 @@
 //! A record's steps after drafting: submit for review, approve or reject, revise a published
 //! record, withdraw it, and set its validity.
 
+use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -19,19 +20,13 @@ use super::form::{
 };
 use super::{RecordPage, after_step, load_visible, show_record_page, site_themes};
 use crate::WebError;
-use crate::auth::{CurrentStaff, check_in};
-use crate::client_ip::ClientIp;
+use crate::auth::check_in;
 use crate::forms::{RefusalStatus, respond_step};
-use crate::page::PageCtx;
-use crate::state::AppState;
 use gongkai_domain::FieldErrors;
 
 /// `POST /admin/records/{id}/submit`: screening runs and the draft goes to review.
 pub async fn submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
@@ -91,10 +86,7 @@ pub(super) fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
 
 /// `POST /admin/records/{id}/review`: approve (with the disclosure attribute) or send back.
 pub async fn review(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, WebError> {
@@ -142,10 +134,7 @@ pub async fn review(
 
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note.
 pub async fn revise(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
@@ -217,10 +206,7 @@ pub struct WithdrawForm {
 
 /// `POST /admin/records/{id}/withdraw`.
 pub async fn withdraw(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<WithdrawForm>,
 ) -> Result<Response, WebError> {
@@ -253,10 +239,7 @@ pub struct ValidityForm {
 
 /// `POST /admin/records/{id}/validity`: 失效 / 废止 with the date and the replacing record.
 pub async fn set_validity(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ValidityForm>,
 ) -> Result<Response, WebError> {

@@ -1,0 +1,41 @@
+//! One extractor for what every back-office handler is given: the application state, the page
+//! context, the signed-in staff member and the address the request came from. Handlers destructure
+//! it in their signature (`Desk { state, ctx, staff, .. }: Desk`) instead of naming four extractors.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use gongkai_store::users::Staff;
+
+use crate::auth::CurrentStaff;
+use crate::client_ip::ClientIp;
+use crate::error::WebError;
+use crate::page::PageCtx;
+use crate::state::AppState;
+
+/// A back-office request: who is asking, from where, and the page they will see.
+pub struct Desk {
+    /// The shared application state (store, search, configuration).
+    pub state: AppState,
+    /// The page context (care mode, CSRF token, path).
+    pub ctx: PageCtx,
+    /// The signed-in staff member; a request without one is refused before the handler runs.
+    pub staff: Staff,
+    /// The client's address, for the audit log.
+    pub ip: String,
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let CurrentStaff(staff) = CurrentStaff::from_request_parts(parts, state).await?;
+        let Ok(ctx) = PageCtx::from_request_parts(parts, state).await;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        Ok(Self {
+            state: state.clone(),
+            ctx,
+            staff,
+            ip,
+        })
+    }
+}
