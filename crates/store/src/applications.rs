@@ -380,12 +380,9 @@ pub async fn submit(
         &mut tx,
         store.engine(),
         &Actor::user("public", ip),
-        audit::Change {
-            action: "application.submit",
-            object_type: "application",
-            object_id: code.clone(),
-            detail: serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }),
-        },
+        audit::Change::new("application.submit", "application", &code).with_detail(
+            serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }),
+        ),
     )
     .await?;
     feed::emit(
@@ -573,12 +570,7 @@ pub async fn record_event(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "application.event",
-            object_type: "application",
-            object_id: app.tracking_code.clone(),
-            detail: serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) }),
-        },
+        audit::Change::new("application.event", "application", &app.tracking_code).with_detail(serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) })),
     )
     .await?;
     feed::emit(&mut tx, "application", &id.to_string(), "application.event").await?;
@@ -625,14 +617,9 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "application.recompute_due",
-            object_type: "calendar",
-            object_id: "open_applications".into(),
-            detail: serde_json::json!({
+        audit::Change::new("application.recompute_due", "calendar", "open_applications").with_detail(serde_json::json!({
                 "changed": changed.iter().map(|(_, code, from, to)| serde_json::json!({"code": code, "from": from, "to": to})).collect::<Vec<_>>(),
-            }),
-        },
+            })),
     )
     .await?;
     tx.commit().await?;
@@ -686,12 +673,12 @@ pub async fn link_proactive(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "application.propose_proactive",
-            object_type: "record",
-            object_id: record_id.to_string(),
-            detail: serde_json::json!({ "applications": ids }),
-        },
+        audit::Change::new(
+            "application.propose_proactive",
+            "record",
+            record_id.to_string(),
+        )
+        .with_detail(serde_json::json!({ "applications": ids })),
     )
     .await?;
     tx.commit().await?;
@@ -726,12 +713,7 @@ pub async fn log_access(store: &Store, actor: &Actor, app: &Application) -> Resu
     audit::record(
         store,
         actor,
-        audit::Change {
-            action: "application.view",
-            object_type: "application",
-            object_id: app.tracking_code.clone(),
-            detail: serde_json::json!({}),
-        },
+        audit::Change::new("application.view", "application", &app.tracking_code),
     )
     .await?;
     Ok(())
@@ -796,12 +778,8 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
         &mut tx,
         store.engine(),
         &Actor::system(),
-        audit::Change {
-            action: "application.forward",
-            object_type: "application",
-            object_id: code.clone(),
-            detail: serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id }),
-        },
+        audit::Change::new("application.forward", "application", &code)
+            .with_detail(serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id })),
     )
     .await?;
     tx.commit().await?;

@@ -124,12 +124,7 @@ pub async fn add(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "attachment.add",
-            object_type: "record",
-            object_id: record_id.to_string(),
-            detail: serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256, "size": new.size_bytes }),
-        },
+        audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256, "size": new.size_bytes })),
     )
     .await?;
     feed::emit(&mut tx, "record", &record_id.to_string(), "attachment.add").await?;
@@ -166,12 +161,9 @@ pub async fn remove(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "attachment.remove",
-            object_type: "record",
-            object_id: record_id.to_string(),
-            detail: serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }),
-        },
+        audit::Change::new("attachment.remove", "record", record_id.to_string()).with_detail(
+            serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }),
+        ),
     )
     .await?;
     feed::emit(

@@ -23,6 +23,24 @@ pub struct Change<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Change<'a> {
+    /// A change with no detail: `action` on the object `object_type` / `object_id`.
+    pub fn new(action: &'a str, object_type: &'a str, object_id: impl Into<String>) -> Self {
+        Self {
+            action,
+            object_type,
+            object_id: object_id.into(),
+            detail: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// The same change with `detail` recorded beside it (no secrets).
+    #[must_use]
+    pub fn with_detail(self, detail: serde_json::Value) -> Self {
+        Self { detail, ..self }
+    }
+}
+
 /// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.
 pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'_>) -> Result<i64> {
     // Appenders one at a time, so the chain never forks.

@@ -66,15 +66,15 @@ pub async fn import_year(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "calendar.import",
-            object_type: "calendar",
-            object_id: format!("{scope}:{}", year.year()),
-            detail: serde_json::json!({
-                "days": year.days().len(),
-                "replaced": replaced.as_ref().map(|r| r.days().len()),
-            }),
-        },
+        audit::Change::new(
+            "calendar.import",
+            "calendar",
+            format!("{scope}:{}", year.year()),
+        )
+        .with_detail(serde_json::json!({
+            "days": year.days().len(),
+            "replaced": replaced.as_ref().map(|r| r.days().len()),
+        })),
     )
     .await?;
     tx.commit().await?;

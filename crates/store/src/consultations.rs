@@ -187,12 +187,8 @@ pub async fn create(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "consultation.create",
-            object_type: "consultation",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "title": new.title, "org_id": new.org_id }),
-        },
+        audit::Change::new("consultation.create", "consultation", id.to_string())
+            .with_detail(serde_json::json!({ "title": new.title, "org_id": new.org_id })),
     )
     .await?;
     tx.commit().await?;
@@ -236,12 +232,8 @@ pub async fn update_draft(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "consultation.update",
-            object_type: "consultation",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "title": new.title }),
-        },
+        audit::Change::new("consultation.update", "consultation", id.to_string())
+            .with_detail(serde_json::json!({ "title": new.title })),
     )
     .await?;
     tx.commit().await?;
@@ -327,12 +319,7 @@ async fn audit_and_feed(
         tx,
         store.engine(),
         actor,
-        audit::Change {
-            action,
-            object_type: "consultation",
-            object_id: id.to_string(),
-            detail,
-        },
+        audit::Change::new(action, "consultation", id.to_string()).with_detail(detail),
     )
     .await?;
     feed::emit(tx, "consultation", &id.to_string(), action).await
@@ -393,12 +380,8 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "consultation.attach",
-            object_type: "consultation",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "file_name": f.file_name, "sha256": f.sha256 }),
-        },
+        audit::Change::new("consultation.attach", "consultation", id.to_string())
+            .with_detail(serde_json::json!({ "file_name": f.file_name, "sha256": f.sha256 })),
     )
     .await?;
     tx.commit().await?;
@@ -554,12 +537,8 @@ pub async fn comment(
         &mut tx,
         store.engine(),
         &Actor::user("public", ip),
-        audit::Change {
-            action: "consultation.comment",
-            object_type: "consultation",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "tracking_code": code, "article": new.article }),
-        },
+        audit::Change::new("consultation.comment", "consultation", id.to_string())
+            .with_detail(serde_json::json!({ "tracking_code": code, "article": new.article })),
     )
     .await?;
     tx.commit().await?;

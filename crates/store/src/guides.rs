@@ -80,12 +80,8 @@ pub async fn save(store: &Store, actor: &Actor, guide: &Guide) -> Result<()> {
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "guide.save",
-            object_type: "organisation",
-            object_id: guide.org_id.to_string(),
-            detail: serde_json::json!({ "office_name": guide.office_name }),
-        },
+        audit::Change::new("guide.save", "organisation", guide.org_id.to_string())
+            .with_detail(serde_json::json!({ "office_name": guide.office_name })),
     )
     .await?;
     tx.commit().await?;

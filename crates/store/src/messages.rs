@@ -382,12 +382,9 @@ pub async fn submit(
         &mut tx,
         store.engine(),
         &Actor::user("public", ip),
-        audit::Change {
-            action: "message.submit",
-            object_type: "message",
-            object_id: code.clone(),
-            detail: serde_json::json!({ "org_id": org_id, "kind": v.kind.code(), "held": held_reason }),
-        },
+        audit::Change::new("message.submit", "message", &code).with_detail(
+            serde_json::json!({ "org_id": org_id, "kind": v.kind.code(), "held": held_reason }),
+        ),
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
@@ -540,12 +537,9 @@ pub async fn record_event(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "message.event",
-            object_type: "message",
-            object_id: m.tracking_code.clone(),
-            detail: serde_json::json!({ "event": event.code(), "status": outcome.status.code() }),
-        },
+        audit::Change::new("message.event", "message", &m.tracking_code).with_detail(
+            serde_json::json!({ "event": event.code(), "status": outcome.status.code() }),
+        ),
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.event").await?;
@@ -584,12 +578,9 @@ pub async fn rate(
         &mut tx,
         store.engine(),
         &Actor::user("public", ip),
-        audit::Change {
-            action: "message.rate",
-            object_type: "message",
-            object_id: m.tracking_code.clone(),
-            detail: serde_json::json!({ "rating": rating.code(), "rectify": rectification.is_some() }),
-        },
+        audit::Change::new("message.rate", "message", &m.tracking_code).with_detail(
+            serde_json::json!({ "rating": rating.code(), "rectify": rectification.is_some() }),
+        ),
     )
     .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.rate").await?;

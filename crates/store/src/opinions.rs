@@ -123,12 +123,9 @@ pub async fn register(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "opinion.register",
-            object_type: "opinion_event",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "severity": new.severity.code(), "org_id": new.org_id }),
-        },
+        audit::Change::new("opinion.register", "opinion_event", id.to_string()).with_detail(
+            serde_json::json!({ "severity": new.severity.code(), "org_id": new.org_id }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -278,12 +275,7 @@ pub async fn respond(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "opinion.respond",
-            object_type: "opinion_event",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "kind": new.kind.code(), "at": ts(new.at), "record_id": new.record_id }),
-        },
+        audit::Change::new("opinion.respond", "opinion_event", id.to_string()).with_detail(serde_json::json!({ "kind": new.kind.code(), "at": ts(new.at), "record_id": new.record_id })),
     )
     .await?;
     tx.commit().await?;
@@ -321,12 +313,8 @@ pub async fn close(store: &Store, actor: &Actor, id: i64, evaluation: &str) -> R
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "opinion.close",
-            object_type: "opinion_event",
-            object_id: id.to_string(),
-            detail: serde_json::json!({ "evaluation": note }),
-        },
+        audit::Change::new("opinion.close", "opinion_event", id.to_string())
+            .with_detail(serde_json::json!({ "evaluation": note })),
     )
     .await?;
     tx.commit().await?;

@@ -103,17 +103,14 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "org.create",
-            object_type: "organisation",
-            object_id: new.code.to_string(),
-            detail: serde_json::json!({
+        audit::Change::new("org.create", "organisation", new.code.to_string()).with_detail(
+            serde_json::json!({
                 "name": new.name.as_str(),
                 "short_name": short.as_str(),
                 "kind": kind.code(),
                 "parent": new.parent.as_ref().map(|p| p.to_string()),
             }),
-        },
+        ),
     )
     .await?;
     tx.commit().await?;

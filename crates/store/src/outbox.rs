@@ -450,12 +450,8 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
             &[("status", &row.status.label())],
         ));
     }
-    let change = audit::Change {
-        action: "outbox.resend",
-        object_type: "outbox",
-        object_id: id.to_string(),
-        detail: serde_json::json!({ "topic": row.topic, "attempts": row.attempts }),
-    };
+    let change = audit::Change::new("outbox.resend", "outbox", id.to_string())
+        .with_detail(serde_json::json!({ "topic": row.topic, "attempts": row.attempts }));
     sqlx::query(
         "UPDATE outbox SET status = $1, attempts = 0, next_attempt_at = $2, claim = '' WHERE id = $3",
     )

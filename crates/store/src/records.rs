@@ -270,12 +270,7 @@ async fn log(
         tx,
         engine,
         actor,
-        audit::Change {
-            action,
-            object_type: "record",
-            object_id: id.to_string(),
-            detail,
-        },
+        audit::Change::new(action, "record", id.to_string()).with_detail(detail),
     )
     .await?;
     feed::emit(tx, "record", &id.to_string(), action).await
@@ -1199,17 +1194,14 @@ pub async fn import_batch(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "record.import",
-            object_type: "organisation",
-            object_id: org.code.clone(),
-            detail: serde_json::json!({
+        audit::Change::new("record.import", "organisation", &org.code).with_detail(
+            serde_json::json!({
                 "rows": rows.len(),
                 "created": created,
                 "published_with_findings": published_with_findings,
                 "screening_note": allow_findings.map(str::trim),
             }),
-        },
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -122,12 +122,8 @@ pub async fn add_negative_term(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "negative_term.add",
-            object_type: "organisation",
-            object_id: site_id.to_string(),
-            detail: serde_json::json!({ "term": term, "category": category.trim() }),
-        },
+        audit::Change::new("negative_term.add", "organisation", site_id.to_string())
+            .with_detail(serde_json::json!({ "term": term, "category": category.trim() })),
     )
     .await?;
     tx.commit().await?;

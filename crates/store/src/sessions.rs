@@ -52,12 +52,7 @@ pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
         &mut tx,
         store.engine(),
         &Actor::user(&staff.username, ip),
-        audit::Change {
-            action: "user.login",
-            object_type: "user",
-            object_id: staff.username.clone(),
-            detail: serde_json::json!({}),
-        },
+        audit::Change::new("user.login", "user", &staff.username),
     )
     .await?;
     tx.commit().await?;
@@ -103,12 +98,7 @@ pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<
         &mut tx,
         store.engine(),
         &Actor::user(&staff.username, ip),
-        audit::Change {
-            action: "user.logout",
-            object_type: "user",
-            object_id: staff.username.clone(),
-            detail: serde_json::json!({}),
-        },
+        audit::Change::new("user.logout", "user", &staff.username),
     )
     .await?;
     tx.commit().await?;

@@ -27,12 +27,8 @@ pub async fn set(store: &Store, actor: &Actor, key: &str, value: &str) -> Result
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "setting.set",
-            object_type: "setting",
-            object_id: key.to_owned(),
-            detail: serde_json::json!({ "value": value }),
-        },
+        audit::Change::new("setting.set", "setting", key.to_owned())
+            .with_detail(serde_json::json!({ "value": value })),
     )
     .await?;
     tx.commit().await?;

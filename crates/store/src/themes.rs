@@ -82,12 +82,8 @@ pub async fn add(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "theme.add",
-            object_type: "organisation",
-            object_id: site_id.to_string(),
-            detail: serde_json::json!({ "code": code }),
-        },
+        audit::Change::new("theme.add", "organisation", site_id.to_string())
+            .with_detail(serde_json::json!({ "code": code })),
     )
     .await?;
     tx.commit().await?;
@@ -132,12 +128,8 @@ pub async fn rename(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "theme.rename",
-            object_type: "organisation",
-            object_id: site_id.to_string(),
-            detail: serde_json::json!({ "code": code, "name": name }),
-        },
+        audit::Change::new("theme.rename", "organisation", site_id.to_string())
+            .with_detail(serde_json::json!({ "code": code, "name": name })),
     )
     .await?;
     tx.commit().await?;

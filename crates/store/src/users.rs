@@ -158,16 +158,13 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "user.create",
-            object_type: "user",
-            object_id: new.username.to_string(),
-            detail: serde_json::json!({
+        audit::Change::new("user.create", "user", new.username.to_string()).with_detail(
+            serde_json::json!({
                 "display_name": new.display_name.as_str(),
                 "org": org.code,
                 "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
             }),
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -264,12 +261,7 @@ pub async fn set_password(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "user.password",
-            object_type: "user",
-            object_id: username.to_string(),
-            detail: serde_json::json!({}),
-        },
+        audit::Change::new("user.password", "user", username.to_string()),
     )
     .await?;
     tx.commit().await?;
@@ -300,16 +292,15 @@ pub async fn set_disabled(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: if disabled {
+        audit::Change::new(
+            if disabled {
                 "user.disable"
             } else {
                 "user.enable"
             },
-            object_type: "user",
-            object_id: username.to_string(),
-            detail: serde_json::json!({}),
-        },
+            "user",
+            username.to_string(),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -422,12 +413,8 @@ pub async fn authenticate(
             audit::record(
                 store,
                 &actor,
-                audit::Change {
-                    action: "user.login_refused",
-                    object_type: "user",
-                    object_id: name.clone(),
-                    detail: serde_json::json!({ "reason": "disabled" }),
-                },
+                audit::Change::new("user.login_refused", "user", &name)
+                    .with_detail(serde_json::json!({ "reason": "disabled" })),
             )
             .await?;
             Ok(LoginOutcome::Disabled)
@@ -450,12 +437,7 @@ pub async fn authenticate(
                 &mut tx,
                 store.engine(),
                 &actor,
-                audit::Change {
-                    action: "user.login_failed",
-                    object_type: "user",
-                    object_id: name.clone(),
-                    detail: serde_json::json!({}),
-                },
+                audit::Change::new("user.login_failed", "user", &name),
             )
             .await?;
             tx.commit().await?;
@@ -489,12 +471,7 @@ pub async fn set_email(
         &mut tx,
         store.engine(),
         actor,
-        audit::Change {
-            action: "user.email",
-            object_type: "user",
-            object_id: username.to_string(),
-            detail: serde_json::json!({}),
-        },
+        audit::Change::new("user.email", "user", username.to_string()),
     )
     .await?;
     tx.commit().await?;
