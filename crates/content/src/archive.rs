@@ -15,6 +15,15 @@ pub struct Limits {
     pub max_unpacked_bytes: u64,
     /// Most entries an archive may list (default 10,000).
     pub max_entries: usize,
+    /// Most bytes all streams of a PDF may inflate to together (default 16 MiB). Checked with a
+    /// constant-memory decoder before the PDF library sees the file, because that library keeps
+    /// about a hundred times the inflated size in memory.
+    pub max_pdf_inflated_bytes: u64,
+    /// Most streams a PDF may hold (default 20,000).
+    pub max_pdf_streams: usize,
+    /// Most bytes of extracted text (default 4 MiB): screening and search need no more, and a
+    /// longer text is refused rather than stored and re-read on every view.
+    pub max_text_bytes: usize,
 }
 
 impl Default for Limits {
@@ -22,6 +31,9 @@ impl Default for Limits {
         Self {
             max_unpacked_bytes: 200 * 1024 * 1024,
             max_entries: 10_000,
+            max_pdf_inflated_bytes: 16 * 1024 * 1024,
+            max_pdf_streams: 20_000,
+            max_text_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -35,7 +47,7 @@ impl Limits {
 }
 
 /// `209715200` → `"200 MB"`; small values in KB or bytes.
-fn human_bytes(n: u64) -> String {
+pub(crate) fn human_bytes(n: u64) -> String {
     const MB: u64 = 1024 * 1024;
     if n >= MB {
         format!("{} MB", n / MB)
@@ -133,14 +145,23 @@ impl<'a> Zip<'a> {
         if entry.encrypted() {
             return Err(ContentError::Encrypted { kind: label });
         }
-        let mut buf = Vec::with_capacity(usize::try_from(entry.size().min(remaining)).unwrap_or(0));
+        // One part is held in memory whole, so it may be at most eight times the text budget
+        // (markup around the words), whatever the archive's total budget allows.
+        let part_cap = (self.limits.max_text_bytes as u64).saturating_mul(8);
+        let cap = remaining.min(part_cap);
+        let mut buf = Vec::with_capacity(usize::try_from(entry.size().min(cap)).unwrap_or(0));
         (&mut entry)
-            .take(remaining.saturating_add(1))
+            .take(cap.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| ContentError::malformed(label, e))?;
         let read = buf.len() as u64;
         if read > remaining {
             return Err(self.limits.bytes_exceeded());
+        }
+        if read > part_cap {
+            return Err(ContentError::TextTooLarge {
+                limit: format!("单个部件超过 {}", human_bytes(part_cap)),
+            });
         }
         self.used += read;
         Ok(buf)

@@ -50,6 +50,15 @@ pub enum ContentError {
         /// The limit that was reached, in words (e.g. "200 MB", "10000 个条目").
         limit: String,
     },
+
+    /// Reading the text would pass a resource budget (inflated PDF streams, stream count,
+    /// extracted text length): the file is kept but its text is not extracted, and staff must
+    /// check it by eye. Same wording as the domain table's `attachment.text_too_large`.
+    #[error("附件内容过大，未能提取文字（{limit}）。")]
+    TextTooLarge {
+        /// The budget that was reached, in words (e.g. "16 MB 解压内容").
+        limit: String,
+    },
 }
 
 impl ContentError {
@@ -62,6 +71,7 @@ impl ContentError {
             Self::Malformed { .. } => "malformed_file",
             Self::Encrypted { .. } => "encrypted_file",
             Self::TooLarge { .. } => "too_large_unpacked",
+            Self::TextTooLarge { .. } => "attachment.text_too_large",
         }
     }
 

@@ -16,8 +16,10 @@ use crate::{ContentError, guard};
 /// effort) give their text; images and archives give an empty string. Broken or hostile files
 /// give an error and never a panic.
 ///
-/// ZIP-based formats are unpacked under [`Limits`]. PDF streams are decompressed by
-/// `pdf-extract` without such a cap and a hostile PDF can be slow: callers keep the upload size
+/// Every format is read under [`Limits`]: ZIP-based formats are unpacked with byte and entry
+/// budgets, a PDF's streams are inflated once with a constant-memory decoder and counted before
+/// the PDF library sees the file, and the extracted text is capped. Over a budget the answer is
+/// [`ContentError::TextTooLarge`] («附件内容过大，未能提取文字»). Callers keep the upload size
 /// limit in front of this and run it on a blocking thread (`tokio::task::spawn_blocking`).
 pub fn extract_text(kind: FileKind, bytes: &[u8]) -> Result<String, ContentError> {
     extract_text_with_limits(kind, bytes, Limits::default())
@@ -37,7 +39,7 @@ pub fn extract_text_with_limits(
     }
     let label = kind.label();
     let text = guard(label, || match kind {
-        FileKind::Pdf => pdf_text(bytes),
+        FileKind::Pdf => pdf_text(bytes, &limits),
         FileKind::Docx => crate::ooxml::docx_text(bytes, limits),
         FileKind::Pptx => crate::ooxml::pptx_text(bytes, limits),
         FileKind::Ofd => crate::ooxml::ofd_text(bytes, limits),
@@ -46,7 +48,26 @@ pub fn extract_text_with_limits(
         FileKind::Doc => crate::doc::doc_text(bytes),
         FileKind::Png | FileKind::Jpeg | FileKind::Gif | FileKind::Zip => Ok(String::new()),
     })?;
+    within_text_budget(&text, &limits)?;
     Ok(tidy(&text))
+}
+
+/// Refuses a text longer than [`Limits::max_text_bytes`]; extractors also call it between
+/// parts so that they stop early.
+pub(crate) fn within_text_budget(text: &str, limits: &Limits) -> Result<(), ContentError> {
+    if text.len() > limits.max_text_bytes {
+        return Err(text_too_large(limits));
+    }
+    Ok(())
+}
+
+fn text_too_large(limits: &Limits) -> ContentError {
+    ContentError::TextTooLarge {
+        limit: format!(
+            "文字超过 {}",
+            crate::archive::human_bytes(limits.max_text_bytes as u64)
+        ),
+    }
 }
 
 /// Trims line ends, drops blank lines and the replacement characters of unmappable glyphs.
@@ -65,8 +86,9 @@ fn tidy(text: &str) -> String {
     out
 }
 
-fn pdf_text(bytes: &[u8]) -> Result<String, ContentError> {
+fn pdf_text(bytes: &[u8], limits: &Limits) -> Result<String, ContentError> {
     let label = FileKind::Pdf.label();
+    crate::pdf_budget::check(bytes, limits)?;
     pdf_extract::extract_text_from_mem(bytes).map_err(|e| {
         let detail = e.to_string();
         if detail.contains("crypt") || detail.contains("password") {
@@ -87,6 +109,7 @@ fn xlsx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
     let mut out = String::new();
     for name in book.sheet_names() {
         let mut cells: Vec<((u32, u32), String)> = Vec::new();
+        let mut held = out.len();
         let mut reader = book
             .worksheet_cells_reader(&name)
             .map_err(|e| ContentError::malformed(label, e))?;
@@ -96,6 +119,10 @@ fn xlsx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
         {
             let text = cell_text(cell.get_value());
             if !text.is_empty() {
+                held = held.saturating_add(text.len() + 1);
+                if held > limits.max_text_bytes {
+                    return Err(text_too_large(&limits));
+                }
                 cells.push((cell.get_position(), text));
             }
         }

@@ -19,6 +19,7 @@ mod extract;
 pub mod fixtures;
 mod html;
 mod ooxml;
+mod pdf_budget;
 mod sniff;
 
 pub use archive::Limits;

@@ -41,6 +41,7 @@ pub(crate) fn docx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentE
         if let Some(xml) = zip.read_string(&part)? {
             markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
+            crate::extract::within_text_budget(&out, &limits)?;
         }
     }
     Ok(out)
@@ -58,6 +59,7 @@ pub(crate) fn pptx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentE
         if let Some(xml) = zip.read_string(&part)? {
             markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
+            crate::extract::within_text_budget(&out, &limits)?;
         }
     }
     Ok(out)
@@ -201,6 +203,7 @@ pub(crate) fn ofd_text(bytes: &[u8], limits: Limits) -> Result<String, ContentEr
         if let Some(xml) = zip.read_string(&page)? {
             ofd_page_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
+            crate::extract::within_text_budget(&out, &limits)?;
         }
     }
     Ok(out)

@@ -492,6 +492,7 @@ error_codes! {
     // Refusals worded by a leaf crate's own error type (content, export, jobs): the code is
     // stable, the wording is that crate's.
     AttachmentRefused => ("attachment.refused", "{reason}"),
+    AttachmentTextTooLarge => ("attachment.text_too_large", "附件内容过大，未能提取文字"),
     LetterExportFailed => ("letter.export_failed", "{reason}"),
     MailConfigInvalid => ("mail.config_invalid", "{reason}"),
     OrgShortNameLength => ("org.short_name_length", "简称长度应为 2 至 64 个字"),
