@@ -819,3 +819,51 @@ async fn public_pages_render_and_the_elder_mode_is_remembered() {
     assert_eq!(api[1]["code"], "WQX004");
     assert_eq!(api[1]["parent"], "WQX001");
 }
+
+#[tokio::test]
+async fn redirect_targets_never_leave_the_site_nor_fail() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    for back in [
+        "/%09/evil.example",
+        "/%0a",
+        "/%0d%0aSet-Cookie:x=1",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%2F%2Fevil.example",
+        "https://evil.example",
+    ] {
+        let r = must(
+            c.get(format!("{}/mode?care=1&back={back}", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(r.headers()["location"], "/", "{back}");
+    }
+
+    // A `next` with a newline or a tab after login goes to the dashboard, not to a 500.
+    let t = token(&c, &app, "/admin/login").await;
+    let r = must(
+        c.post(format!("{}/admin/login", app.base))
+            .form(&[
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("csrf_token", &t),
+                ("next", "/admin\n/evil"),
+            ])
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/admin");
+    for next in ["/admin%0a", "/admin%09/x", "/admin/%5C%5Cevil"] {
+        let r = must(
+            c.get(format!("{}/admin/login?next={next}", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.headers()["location"], "/admin", "{next}");
+    }
+}
