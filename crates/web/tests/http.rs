@@ -867,3 +867,24 @@ async fn redirect_targets_never_leave_the_site_nor_fail() {
         assert_eq!(r.headers()["location"], "/admin", "{next}");
     }
 }
+
+#[tokio::test]
+async fn staff_pages_and_a_citizens_own_status_are_never_stored() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    let r = login(&c, &app, "admin", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/login",
+        "/ysqgk/status",
+        "/hudong/status",
+    ] {
+        let r = must(c.get(format!("{}{path}", app.base)).send().await);
+        assert_eq!(r.headers()["cache-control"], "private, no-store", "{path}");
+    }
+    // Public pages without personal data may still be revalidated from the cache.
+    let r = must(c.get(format!("{}/jigou", app.base)).send().await);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+}
