@@ -888,3 +888,35 @@ async fn staff_pages_and_a_citizens_own_status_are_never_stored() {
     let r = must(c.get(format!("{}/jigou", app.base)).send().await);
     assert_eq!(r.headers()["cache-control"], "no-cache");
 }
+
+#[tokio::test]
+async fn huge_page_numbers_are_refused_on_both_engines() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        for path in ["/xxgk/list", "/hudong/"] {
+            let r = must(
+                c.get(format!("{}{path}?page=529937027478009920", app.base))
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?} {path}");
+            assert!(must(r.text().await).contains("页码超出范围"), "{engine:?} {path}");
+        }
+        let r = must(
+            c.get(format!("{}/api/v1/records?page=529937027478009920", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let body: serde_json::Value = must(r.json().await);
+        assert_eq!(body["error"]["code"], "page.number_too_large", "{engine:?}");
+        // The last allowed page is an empty answer, not an error.
+        let r = must(
+            c.get(format!("{}/api/v1/records?page=100000", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+    }
+}

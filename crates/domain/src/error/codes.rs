@@ -579,6 +579,7 @@ error_codes! {
     OrgParentRequired => ("org.parent_required", "请选择上级机构"),
     PageKindInvalid => ("page.kind_invalid", "信息类别不正确"),
     PageNumberInvalid => ("page.number_invalid", "页码格式不正确"),
+    PageNumberTooLarge => ("page.number_too_large", "页码超出范围"),
     PageOutOfRange => ("page.out_of_range", "没有这一页"),
     PageYearInvalid => ("page.year_invalid", "年份格式不正确"),
     RecordBodyRequired => ("record.body_required", "请填写正文"),
