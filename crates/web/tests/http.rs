@@ -901,12 +901,18 @@ async fn huge_page_numbers_are_refused_on_both_engines() {
                     .await,
             );
             assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?} {path}");
-            assert!(must(r.text().await).contains("页码超出范围"), "{engine:?} {path}");
+            assert!(
+                must(r.text().await).contains("页码超出范围"),
+                "{engine:?} {path}"
+            );
         }
         let r = must(
-            c.get(format!("{}/api/v1/records?page=529937027478009920", app.base))
-                .send()
-                .await,
+            c.get(format!(
+                "{}/api/v1/records?page=529937027478009920",
+                app.base
+            ))
+            .send()
+            .await,
         );
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         let body: serde_json::Value = must(r.json().await);
