@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{admin, api, auth, cases, csrf, error, public};
+use crate::{admin, api, auth, cases, csrf, edge, error, public};
 
 /// A back-office route that requires `permission`; every staff route goes through this.
 fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
@@ -441,6 +441,10 @@ pub fn build(state: AppState) -> Router {
         .merge(staff)
         .merge(api)
         .fallback(public::not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            edge::refuse_control_characters,
+        ))
         .layer(from_fn_with_state(state.clone(), csrf::guard))
         .layer(DefaultBodyLimit::max(max_body))
         // The hard limit allows an attachment upload; every extractor is held to `max_body`

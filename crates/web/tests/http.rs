@@ -926,3 +926,51 @@ async fn huge_page_numbers_are_refused_on_both_engines() {
         assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
     }
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_at_the_edge_on_both_engines() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let r = must(
+            c.post(format!("{}/api/v1/messages", app.base))
+                .header("content-type", "application/json")
+                .body(r#"{"title":"a\u0000b"}"#)
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let body: serde_json::Value = must(r.json().await);
+        assert_eq!(
+            body["error"]["code"], "input.control_character",
+            "{engine:?}"
+        );
+
+        let t = token(&c, &app, "/admin/login").await;
+        let r = must(
+            c.post(format!("{}/admin/login", app.base))
+                .form(&[
+                    ("username", "ad\0min"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &t),
+                    ("next", "/admin"),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("控制字符"), "{engine:?}");
+
+        for path in [
+            "/xxgk/list?theme=%00",
+            "/search?q=a%00b",
+            "/zhengji/chaxun?code=%00",
+        ] {
+            let r = must(c.get(format!("{}{path}", app.base)).send().await);
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?} {path}");
+        }
+        // Line breaks and tabs in text stay allowed.
+        let r = must(c.get(format!("{}/search?q=a%09b", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+    }
+}

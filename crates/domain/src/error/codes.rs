@@ -103,6 +103,7 @@ error_codes! {
     RecordWrittenOnFuture => ("record.written_on_future", "成文日期不能晚于今天"),
     RecordValidityRequired => ("record.validity_required", "请选择有效性"),
     InputTooLong => ("input.too_long", "不能超过 {max} 个字"),
+    InputControlCharacter => ("input.control_character", "提交的内容含有无法识别的控制字符，请删除后重试"),
     RecordDocNumberTaken => ("record.doc_number_taken", "文号“{doc_number}”已被本机构的其他信息使用，请核对"),
     RecordExemptionGroundRequired => (
         "record.exemption_ground_required",
