@@ -58,7 +58,7 @@ pub fn is_safe_local_path(target: &str) -> bool {
                 (Some(hi), Some(lo)) => hi * 16 + lo,
                 _ => return false,
             };
-            if decoded < 0x20 || decoded >= 0x7f || matches!(decoded, b'/' | b'\\' | b'%') {
+            if !(0x20..0x7f).contains(&decoded) || matches!(decoded, b'/' | b'\\' | b'%') {
                 return false;
             }
             i += 3;
