@@ -612,7 +612,7 @@ pub async fn public_list(
     )))
     .bind(site_id)
     .bind(per_page)
-    .bind((page.max(1) - 1) * per_page)
+    .bind(gongkai_domain::paging::offset(page, per_page).unwrap_or(i64::MAX))
     .fetch_all(store.pool())
     .await?;
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))

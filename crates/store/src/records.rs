@@ -943,7 +943,7 @@ pub async fn list_public(
     q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
         .int(per_page)
         .push(" OFFSET ")
-        .int((page.max(1) - 1) * per_page);
+        .int(gongkai_domain::paging::offset(page, per_page).unwrap_or(i64::MAX));
     let rows = q.query().fetch_all(store.pool()).await?;
     let items = rows
         .iter()

@@ -29,27 +29,57 @@ use crate::state::AppState;
 /// How long failed lookups are counted.
 const FAILURE_WINDOW: Duration = Duration::minutes(15);
 
-/// Wrong tracking code / secret pairs one address may try per 15 minutes.
+/// Wrong secrets one tracking code may be tried with per 15 minutes, from any addresses.
 pub const LOOKUP_FAILURES: i64 = 10;
 
-/// The limit on failed lookups from one address: `failures` per 15 minutes, counted under
-/// `scope` (each case type counts its own).
+/// Wrong tracking code / secret pairs one address may try per 15 minutes, whatever the codes:
+/// generous, since a whole office may sit behind one address, while the per-code limit
+/// guards each case's secret.
+pub const ADDRESS_LOOKUP_FAILURES: i64 = 50;
+
+/// Longest tracking code kept in a counter key (longer input is cut, so keys stay bounded).
+const MAX_CODE_IN_KEY: usize = 64;
+
+/// The limit on failed lookups: `failures` per 15 minutes from one address and, when
+/// `code_failures` is above 0, that many per tracking code from all addresses together, so one
+/// office's mistyping locks only the mistyped code and guessing one code's secret from many
+/// addresses still stops. Counted under `scope` (each case type counts its own).
 #[derive(Debug, Clone, Copy)]
 pub struct LookupThrottle {
     /// Counter scope, e.g. `lookup-fail`.
     pub scope: &'static str,
-    /// Failures allowed per 15 minutes.
+    /// Failures allowed per address per 15 minutes.
     pub failures: i64,
+    /// Failures allowed per tracking code per 15 minutes (0: not counted per code).
+    pub code_failures: i64,
 }
 
 impl LookupThrottle {
-    fn key(&self, ip: &str) -> String {
+    fn address_key(&self, ip: &str) -> String {
         format!("{}:{ip}", self.scope)
     }
 
-    /// Refuses the lookup when the address already failed too often.
-    pub async fn check(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
-        if throttle::count(&state.store, &self.key(ip), FAILURE_WINDOW).await? >= self.failures {
+    fn code_key(&self, code: &str) -> String {
+        let code: String = code
+            .trim()
+            .chars()
+            .take(MAX_CODE_IN_KEY)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        format!("{}:code:{code}", self.scope)
+    }
+
+    /// Refuses the lookup when the address or the tracking code already failed too often.
+    pub async fn check(&self, state: &AppState, ip: &str, code: &str) -> Result<(), WebError> {
+        let by_address =
+            throttle::count(&state.store, &self.address_key(ip), FAILURE_WINDOW).await?;
+        let by_code = if self.code_failures > 0 {
+            throttle::count(&state.store, &self.code_key(code), FAILURE_WINDOW).await?
+                >= self.code_failures
+        } else {
+            false
+        };
+        if by_address >= self.failures || by_code {
             return Err(WebError::TooManyRequests(
                 ErrorCode::CaseLookupThrottled.into(),
             ));
@@ -57,9 +87,18 @@ impl LookupThrottle {
         Ok(())
     }
 
-    /// Counts a failed lookup.
-    pub async fn failed(&self, state: &AppState, ip: &str) -> Result<(), WebError> {
-        throttle::hit(&state.store, &self.key(ip), i64::MAX, FAILURE_WINDOW).await?;
+    /// Counts a failed lookup against the address and the tracking code.
+    pub async fn failed(&self, state: &AppState, ip: &str, code: &str) -> Result<(), WebError> {
+        throttle::hit(
+            &state.store,
+            &self.address_key(ip),
+            i64::MAX,
+            FAILURE_WINDOW,
+        )
+        .await?;
+        if self.code_failures > 0 {
+            throttle::hit(&state.store, &self.code_key(code), i64::MAX, FAILURE_WINDOW).await?;
+        }
         Ok(())
     }
 }
@@ -80,8 +119,8 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// A desk with the usual limit of [`LOOKUP_FAILURES`] failed lookups counted under
-    /// `fail_scope`.
+    /// A desk with the usual limits of [`LOOKUP_FAILURES`] failed lookups per tracking code and
+    /// [`ADDRESS_LOOKUP_FAILURES`] per address, counted under `fail_scope`.
     pub const fn new(
         sessions: ChildTable,
         section: &'static str,
@@ -94,7 +133,8 @@ impl Desk {
             cookie,
             throttle: LookupThrottle {
                 scope: fail_scope,
-                failures: LOOKUP_FAILURES,
+                failures: ADDRESS_LOOKUP_FAILURES,
+                code_failures: LOOKUP_FAILURES,
             },
         }
     }
@@ -187,7 +227,7 @@ pub async fn status_lookup<C: StatusDesk>(
     Form(f): Form<LookupForm>,
 ) -> Result<Response, WebError> {
     let desk = C::DESK;
-    desk.throttle.check(&state, &ip).await?;
+    desk.throttle.check(&state, &ip, &f.tracking_code).await?;
     match cases::lookup::<C>(&state.store, &f.tracking_code, &f.secret).await? {
         Some(case) => {
             let id = case.id();
@@ -200,7 +240,7 @@ pub async fn status_lookup<C: StatusDesk>(
             Ok(resp)
         }
         None => {
-            desk.throttle.failed(&state, &ip).await?;
+            desk.throttle.failed(&state, &ip, &f.tracking_code).await?;
             state
                 .page_with_status(
                     &ctx,

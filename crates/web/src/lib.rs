@@ -17,6 +17,7 @@ pub mod cases;
 pub mod client_ip;
 pub mod csrf;
 pub mod download;
+pub mod edge;
 pub mod error;
 pub mod forms;
 pub mod letters;

@@ -14,11 +14,24 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{admin, api, auth, cases, csrf, error, public};
+use crate::{admin, api, auth, cases, csrf, edge, error, public};
 
 /// A back-office route that requires `permission`; every staff route goes through this.
 fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
     route.route_layer(from_fn_with_state(permission, auth::authorize))
+}
+
+/// A route whose answers hold personal data: browsers and proxies must not keep them.
+fn private(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.route_layer(private_layer())
+}
+
+/// The layer that marks answers `Cache-Control: private, no-store`, replacing any other value.
+fn private_layer() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(crate::download::PRIVATE_NO_STORE),
+    )
 }
 
 /// Builds the application with all routes and middleware.
@@ -52,9 +65,14 @@ pub fn build(state: AppState) -> Router {
         )
         .route(
             "/ysqgk/status",
-            get(cases::status_form::<Application>).post(cases::status_lookup::<Application>),
+            private(
+                get(cases::status_form::<Application>).post(cases::status_lookup::<Application>),
+            ),
         )
-        .route("/ysqgk/letters/{file}", get(public::ysqgk::letter_pdf))
+        .route(
+            "/ysqgk/letters/{file}",
+            private(get(public::ysqgk::letter_pdf)),
+        )
         .route("/hudong/", get(public::hudong::index))
         .route("/hudong", get(public::hudong::index))
         .route(
@@ -67,14 +85,14 @@ pub fn build(state: AppState) -> Router {
         )
         .route(
             "/hudong/status",
-            get(cases::status_form::<Message>).post(cases::status_lookup::<Message>),
+            private(get(cases::status_form::<Message>).post(cases::status_lookup::<Message>)),
         )
         .route("/hudong/rate", post(public::hudong::rate))
         .route("/hudong/stats", get(public::hudong::stats))
         .route("/hudong/{id}", get(public::hudong::show))
         .route("/zhengji/", get(public::zhengji::index))
         .route("/zhengji", get(public::zhengji::index))
-        .route("/zhengji/chaxun", get(public::zhengji::lookup))
+        .route("/zhengji/chaxun", private(get(public::zhengji::lookup)))
         .route("/zhengji/files/{id}/{name}", get(public::zhengji::file))
         .route("/zhengji/{id}", get(public::zhengji::show))
         .route("/zhengji/{id}/comment", post(public::zhengji::comment))
@@ -403,6 +421,8 @@ pub fn build(state: AppState) -> Router {
             "/admin/yuqing/{id}/close",
             guarded(Permission::Supervise, post(admin::opinions::close)),
         )
+        // Every staff page may show personal data (ID and phone numbers, letters).
+        .layer(private_layer())
         .layer(from_fn_with_state(state.clone(), auth::load_staff));
 
     let api = Router::new()
@@ -421,6 +441,10 @@ pub fn build(state: AppState) -> Router {
         .merge(staff)
         .merge(api)
         .fallback(public::not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            edge::refuse_control_characters,
+        ))
         .layer(from_fn_with_state(state.clone(), csrf::guard))
         .layer(DefaultBodyLimit::max(max_body))
         // The hard limit allows an attachment upload; every extractor is held to `max_body`

@@ -10,7 +10,7 @@ use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::testing::ENGINES;
 use gongkai_store::{Engine, orgs};
 use reqwest::StatusCode;
-use support::{App, Session, must, spawn_app};
+use support::{App, Session, must, spawn_app, spawn_app_with};
 
 const ID: &str = "11010519491231002X";
 
@@ -1543,5 +1543,67 @@ async fn near_due_marks_count_the_sites_regional_holidays() {
             .unwrap_or_default()
             .to_owned();
         assert!(row.contains("即将到期（剩"), "{engine:?}: {row}");
+    }
+}
+
+#[tokio::test]
+async fn a_mistyped_code_locks_only_that_code_and_guessing_from_many_addresses_locks_it() {
+    for engine in ENGINES {
+        let app = spawn_app_with(engine, |c| c.trust_proxy = true).await;
+        let (_, code_b) = stored(&app, "申请公开某事项", 0).await;
+        let citizen = Session::anonymous(&app).await;
+        let post = |code: String, secret: &'static str, from: &'static str| {
+            let form = vec![
+                ("tracking_code".to_owned(), code),
+                ("secret".to_owned(), secret.to_owned()),
+                ("csrf_token".to_owned(), citizen.token.clone()),
+            ];
+            let req = citizen
+                .c
+                .post(format!("{}/ysqgk/status", citizen.base))
+                .header("x-forwarded-for", from)
+                .form(&form);
+            async move { must(req.send().await).status() }
+        };
+        // One office address mistypes code A fifteen times: A is locked …
+        for _ in 0..15 {
+            post("YSMISTYPED1".into(), "nope-nope", "10.1.1.1").await;
+        }
+        assert_eq!(
+            post("YSMISTYPED1".into(), "nope-nope", "10.1.1.1").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{engine:?}"
+        );
+        // … but a colleague behind the same address still looks up code B.
+        assert_eq!(
+            post(code_b.clone(), "chaxun-123", "10.1.1.1").await,
+            StatusCode::OK,
+            "{engine:?}"
+        );
+        // Guessing B's secret from ten different addresses locks B for everyone.
+        const SPREAD: [&str; 10] = [
+            "10.2.0.1",
+            "10.2.0.2",
+            "10.2.0.3",
+            "10.2.0.4",
+            "10.2.0.5",
+            "10.2.0.6",
+            "10.2.0.7",
+            "10.2.0.8",
+            "10.2.0.9",
+            "10.2.0.10",
+        ];
+        for from in SPREAD {
+            assert_eq!(
+                post(code_b.clone(), "wrong-guess", from).await,
+                StatusCode::NOT_FOUND,
+                "{engine:?}"
+            );
+        }
+        assert_eq!(
+            post(code_b.clone(), "chaxun-123", "10.3.0.1").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{engine:?}"
+        );
     }
 }

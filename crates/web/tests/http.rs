@@ -819,3 +819,158 @@ async fn public_pages_render_and_the_elder_mode_is_remembered() {
     assert_eq!(api[1]["code"], "WQX004");
     assert_eq!(api[1]["parent"], "WQX001");
 }
+
+#[tokio::test]
+async fn redirect_targets_never_leave_the_site_nor_fail() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    for back in [
+        "/%09/evil.example",
+        "/%0a",
+        "/%0d%0aSet-Cookie:x=1",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%2F%2Fevil.example",
+        "https://evil.example",
+    ] {
+        let r = must(
+            c.get(format!("{}/mode?care=1&back={back}", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(r.headers()["location"], "/", "{back}");
+    }
+
+    // A `next` with a newline or a tab after login goes to the dashboard, not to a 500.
+    let t = token(&c, &app, "/admin/login").await;
+    let r = must(
+        c.post(format!("{}/admin/login", app.base))
+            .form(&[
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("csrf_token", &t),
+                ("next", "/admin\n/evil"),
+            ])
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/admin");
+    for next in ["/admin%0a", "/admin%09/x", "/admin/%5C%5Cevil"] {
+        let r = must(
+            c.get(format!("{}/admin/login?next={next}", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.headers()["location"], "/admin", "{next}");
+    }
+}
+
+#[tokio::test]
+async fn staff_pages_and_a_citizens_own_status_are_never_stored() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let c = client();
+    let r = login(&c, &app, "admin", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/login",
+        "/ysqgk/status",
+        "/hudong/status",
+    ] {
+        let r = must(c.get(format!("{}{path}", app.base)).send().await);
+        assert_eq!(r.headers()["cache-control"], "private, no-store", "{path}");
+    }
+    // Public pages without personal data may still be revalidated from the cache.
+    let r = must(c.get(format!("{}/jigou", app.base)).send().await);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn huge_page_numbers_are_refused_on_both_engines() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        for path in ["/xxgk/list", "/hudong/"] {
+            let r = must(
+                c.get(format!("{}{path}?page=529937027478009920", app.base))
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?} {path}");
+            assert!(
+                must(r.text().await).contains("页码超出范围"),
+                "{engine:?} {path}"
+            );
+        }
+        let r = must(
+            c.get(format!(
+                "{}/api/v1/records?page=529937027478009920",
+                app.base
+            ))
+            .send()
+            .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let body: serde_json::Value = must(r.json().await);
+        assert_eq!(body["error"]["code"], "page.number_too_large", "{engine:?}");
+        // The last allowed page is an empty answer, not an error.
+        let r = must(
+            c.get(format!("{}/api/v1/records?page=100000", app.base))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+    }
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_at_the_edge_on_both_engines() {
+    for engine in ENGINES {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let r = must(
+            c.post(format!("{}/api/v1/messages", app.base))
+                .header("content-type", "application/json")
+                .body(r#"{"title":"a\u0000b"}"#)
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let body: serde_json::Value = must(r.json().await);
+        assert_eq!(
+            body["error"]["code"], "input.control_character",
+            "{engine:?}"
+        );
+
+        let t = token(&c, &app, "/admin/login").await;
+        let r = must(
+            c.post(format!("{}/admin/login", app.base))
+                .form(&[
+                    ("username", "ad\0min"),
+                    ("password", PASSWORD),
+                    ("csrf_token", &t),
+                    ("next", "/admin"),
+                ])
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("控制字符"), "{engine:?}");
+
+        for path in [
+            "/xxgk/list?theme=%00",
+            "/search?q=a%00b",
+            "/zhengji/chaxun?code=%00",
+        ] {
+            let r = must(c.get(format!("{}{path}", app.base)).send().await);
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?} {path}");
+        }
+        // Line breaks and tabs in text stay allowed.
+        let r = must(c.get(format!("{}/search?q=a%09b", app.base)).send().await);
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+    }
+}

@@ -103,6 +103,7 @@ error_codes! {
     RecordWrittenOnFuture => ("record.written_on_future", "成文日期不能晚于今天"),
     RecordValidityRequired => ("record.validity_required", "请选择有效性"),
     InputTooLong => ("input.too_long", "不能超过 {max} 个字"),
+    InputControlCharacter => ("input.control_character", "提交的内容含有无法识别的控制字符，请删除后重试"),
     RecordDocNumberTaken => ("record.doc_number_taken", "文号“{doc_number}”已被本机构的其他信息使用，请核对"),
     RecordExemptionGroundRequired => (
         "record.exemption_ground_required",
@@ -580,6 +581,7 @@ error_codes! {
     OrgParentRequired => ("org.parent_required", "请选择上级机构"),
     PageKindInvalid => ("page.kind_invalid", "信息类别不正确"),
     PageNumberInvalid => ("page.number_invalid", "页码格式不正确"),
+    PageNumberTooLarge => ("page.number_too_large", "页码超出范围"),
     PageOutOfRange => ("page.out_of_range", "没有这一页"),
     PageYearInvalid => ("page.year_invalid", "年份格式不正确"),
     RecordBodyRequired => ("record.body_required", "请填写正文"),

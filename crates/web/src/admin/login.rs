@@ -26,8 +26,7 @@ pub struct NextQuery {
 /// Only back-office paths are followed after login.
 fn safe_next(next: &str) -> &str {
     if next.starts_with("/admin")
-        && !next.starts_with("//")
-        && !next.contains('\\')
+        && gongkai_domain::urls::is_safe_local_path(next)
         && !next.starts_with("/admin/login")
     {
         next
@@ -176,5 +175,6 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/admin");
         assert_eq!(safe_next("//evil.example/admin"), "/admin");
         assert_eq!(safe_next("/admin/login"), "/admin");
+        assert_eq!(safe_next("/admin\n/x"), "/admin");
     }
 }

@@ -212,14 +212,12 @@ pub async fn list(
                 .to_owned(),
         );
     }
-    let page = if q.page.is_empty() {
-        1
-    } else {
-        q.page
-            .parse::<i64>()
-            .map_err(|_| WebError::BadRequest(ErrorCode::ApiPageInvalid.into()))?
-            .max(1)
-    };
+    let page = gongkai_domain::paging::parse_page(&q.page).map_err(|e| {
+        WebError::BadRequest(match e {
+            gongkai_domain::paging::PageError::Invalid => ErrorCode::ApiPageInvalid.into(),
+            gongkai_domain::paging::PageError::TooLarge => e.code().into(),
+        })
+    })?;
     let (items, total) =
         records::list_public(&state.store, &filter, Utc::now(), page, per_page).await?;
     let items: Vec<Item> = items

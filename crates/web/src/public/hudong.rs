@@ -155,12 +155,8 @@ pub async fn index(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let site = site(&state).await?;
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
+    let page = gongkai_domain::paging::parse_page(q.page.as_deref().unwrap_or(""))
+        .map_err(|e| WebError::BadRequest(e.code().into()))?;
     let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let items: Vec<Value> = items.iter().map(public_view).collect();

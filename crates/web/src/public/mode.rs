@@ -23,11 +23,7 @@ pub struct ModeQuery {
 
 /// Only local paths are followed, never another site.
 fn safe_back(back: &str) -> &str {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
-        back
-    } else {
-        "/"
-    }
+    gongkai_domain::urls::safe_local_path(back, "/")
 }
 
 /// Sets the cookie and returns to the page.
@@ -60,5 +56,6 @@ mod tests {
         assert_eq!(safe_back("//evil.example"), "/");
         assert_eq!(safe_back("https://evil.example"), "/");
         assert_eq!(safe_back("/\\evil"), "/");
+        assert_eq!(safe_back("/\t/evil.example"), "/");
     }
 }

@@ -120,14 +120,8 @@ async fn resolve_filter(
                 .to_owned(),
         );
     }
-    let page = if q.page.is_empty() {
-        1
-    } else {
-        q.page
-            .parse::<i64>()
-            .map_err(|_| WebError::BadRequest(ErrorCode::PageNumberInvalid.into()))?
-            .max(1)
-    };
+    let page = gongkai_domain::paging::parse_page(&q.page)
+        .map_err(|e| WebError::BadRequest(e.code().into()))?;
     Ok((f, page))
 }
 

@@ -329,6 +329,7 @@ pub struct LookupQuery {
 const LOOKUP: LookupThrottle = LookupThrottle {
     scope: "zhengji-lookup-fail",
     failures: 20,
+    code_failures: 0,
 };
 
 /// `GET /zhengji/chaxun?code=…`: what became of a comment (moderation, reason, adoption).
@@ -344,9 +345,9 @@ pub async fn lookup(
             .page(&ctx, "zhengji/lookup.html", context! { code => "" })
             .await;
     }
-    LOOKUP.check(&state, &ip).await?;
+    LOOKUP.check(&state, &ip, &code).await?;
     let Some(m) = consultations::comment_by_code(&state.store, &code).await? else {
-        LOOKUP.failed(&state, &ip).await?;
+        LOOKUP.failed(&state, &ip, &code).await?;
         return state
             .page_with_status(
                 &ctx,
