@@ -42,6 +42,7 @@ pub mod message;
 pub mod opinion;
 pub mod org;
 pub mod outbox;
+pub mod pii;
 pub mod record;
 pub mod role;
 pub mod screening;
