@@ -43,6 +43,7 @@ pub mod opinion;
 pub mod org;
 pub mod outbox;
 pub mod paging;
+pub mod pii;
 pub mod record;
 pub mod role;
 pub mod screening;

@@ -688,8 +688,7 @@ pub fn mask_public(text: &str, writer_name: &str) -> String {
 }
 
 /// Masks personal data for public pages: the writer's name (and any other given names) as
-/// 某某, mobile and landline numbers, ID-card numbers, long digit runs (bank cards) and
-/// e-mail addresses.
+/// 某某, and every number and e-mail address the one detector finds ([`crate::pii`]).
 pub fn mask_personal(text: &str, names: &[&str]) -> String {
     let mut out = text.to_owned();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
@@ -700,147 +699,7 @@ pub fn mask_personal(text: &str, names: &[&str]) -> String {
             out = out.replace(half.as_str(), "某某");
         }
     }
-    mask_emails(&mask_digit_runs(&out))
-}
-
-/// Words that announce a contact number: after them even a short local number is masked.
-const CONTACT_WORDS: [&str; 8] = [
-    "电话",
-    "手机",
-    "座机",
-    "联系方式",
-    "号码",
-    "微信",
-    "QQ",
-    "qq",
-];
-
-/// Whether a run of digits (separators aside) has the shape of personal data: a mobile number
-/// (11 digits from 1), a landline with its area code (10–12 digits from 0), an ID-card number
-/// (15 digits, or 17 and a check digit) or a bank card (16–19 digits); or any number of five
-/// digits or more right after a word like 电话 or 微信. Dates (2026-12-17), amounts, years
-/// and 文号 keep their digits.
-fn looks_personal(digits: usize, first: char, after_contact_word: bool) -> bool {
-    let first = to_half_width(&first.to_string());
-    (digits == 11 && first == "1")
-        || ((10..=12).contains(&digits) && first == "0")
-        || digits == 15
-        || (16..=19).contains(&digits)
-        || (after_contact_word && digits >= 5)
-}
-
-/// Masks runs of digits that are phone, ID or card numbers (full-width digits too).
-fn mask_digit_runs(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_digitish(chars[i]) {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        // A run of digits, allowing single '-' or spaces inside (0998-1234567, 138 1234 5678)
-        // and the closing X of an ID number.
-        let start = i;
-        let mut digits = 0;
-        let mut j = i;
-        while j < chars.len() {
-            let c = chars[j];
-            if is_digitish(c) {
-                digits += 1;
-                j += 1;
-            } else if matches!(c, '-' | ' ' | '－')
-                && j + 1 < chars.len()
-                && is_digitish(chars[j + 1])
-                && digits > 0
-            {
-                j += 1;
-            } else if matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ') && digits == 17 {
-                digits += 1;
-                j += 1;
-                break;
-            } else {
-                break;
-            }
-        }
-        let run: String = chars[start..j].iter().collect();
-        let before: String = chars[start.saturating_sub(8)..start].iter().collect();
-        let after_contact_word = CONTACT_WORDS.iter().any(|w| before.contains(w));
-        if looks_personal(digits, chars[start], after_contact_word) {
-            out.push_str(&mask_keep_ends(&run));
-        } else {
-            out.push_str(&run);
-        }
-        i = j;
-    }
-    out
-}
-
-fn is_digitish(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c)
-}
-
-/// Keeps the first three and last two digits of a number, masks the digits between.
-fn mask_keep_ends(run: &str) -> String {
-    let total = run
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '－'))
-        .count();
-    let mut seen = 0;
-    run.chars()
-        .map(|c| {
-            if matches!(c, '-' | ' ' | '－') {
-                return c;
-            }
-            seen += 1;
-            if seen <= 3 || seen + 2 > total {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
-}
-
-/// Replaces e-mail addresses with a mask.
-fn mask_emails(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (k, word) in text.split(' ').enumerate() {
-        if k > 0 {
-            out.push(' ');
-        }
-        out.push_str(&mask_email_in(word));
-    }
-    out
-}
-
-fn mask_email_in(word: &str) -> String {
-    let Some(at) = word.find('@') else {
-        return word.to_owned();
-    };
-    let is_mail = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
-    let before = &word[..at];
-    let local_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_mail(*c))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let after = &word[at + 1..];
-    let domain_len = after
-        .char_indices()
-        .take_while(|(_, c)| is_mail(*c))
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    if local_start == at || domain_len == 0 || !after[..domain_len].contains('.') {
-        return word.to_owned();
-    }
-    format!(
-        "{}***@***{}",
-        &word[..local_start],
-        &word[at + 1 + domain_len..]
-    )
+    crate::pii::mask(&out)
 }
 
 /// One message as the statistics see it.

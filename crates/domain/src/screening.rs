@@ -11,10 +11,13 @@
 //!   不得外传 anywhere — the bare words 国家秘密 or 商业秘密 inside a law's text are not markings;
 //! - every term of the site's negative list, with its category.
 //!
-//! Digit runs are only matched whole (a match never starts or ends inside a longer number).
+//! Numbers and their written forms (+86 prefixes, separators, full-width digits) are found by
+//! the shared detector in [`crate::pii`]; a match never starts or ends inside a longer number.
 //! The module is pure: callers pass text and the negative list and show the findings.
 
 use serde::Serialize;
+
+use crate::pii::PiiKind;
 
 /// What kind of problem a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -160,56 +163,6 @@ fn mask(s: &str) -> String {
     out
 }
 
-/// A run of digits found in text, possibly with group separators.
-struct DigitRun {
-    /// Char offset of the first character.
-    start: usize,
-    /// Char length including separators.
-    len: usize,
-    /// The digits (and a trailing X for ID numbers).
-    digits: String,
-}
-
-/// Splits text into maximal runs of digits; a single space or hyphen between digit groups
-/// continues the run (numbers are often written 139-1234-5678 or 6222 0212 …). A trailing
-/// `X`/`x` is kept for ID numbers.
-fn digit_runs(chars: &[char]) -> Vec<DigitRun> {
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut digits = String::new();
-        while i < chars.len() {
-            let c = chars[i];
-            if c.is_ascii_digit() {
-                digits.push(c);
-                i += 1;
-            } else if (c == ' ' || c == '-')
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-                && !digits.is_empty()
-            {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        if digits.len() == 17 && chars.get(i).is_some_and(|c| *c == 'X' || *c == 'x') {
-            digits.push('X');
-            i += 1;
-        }
-        runs.push(DigitRun {
-            start,
-            len: i - start,
-            digits,
-        });
-    }
-    runs
-}
-
 fn context_of(chars: &[char], start: usize, len: usize, masked: &str) -> String {
     let from = start.saturating_sub(12);
     let to = (start + len + 12).min(chars.len());
@@ -221,16 +174,6 @@ fn context_of(chars: &[char], start: usize, len: usize, masked: &str) -> String 
         if to < chars.len() { "…" } else { "" }
     )
     .replace(['\n', '\r'], " ")
-}
-
-fn is_group_mobile(raw: &str) -> bool {
-    let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
-    groups == [11] || groups == [3, 4, 4]
-}
-
-fn is_group_card(raw: &str) -> bool {
-    let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
-    groups.len() == 1 || groups[..groups.len() - 1].iter().all(|g| *g == 4)
 }
 
 /// The markings: a classification word followed by ★ (or * / ☆), after 密级, or alone on a line.
@@ -300,30 +243,18 @@ pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Findi
                 category,
             });
         };
-    for run in digit_runs(&chars) {
-        let raw: String = chars[run.start..run.start + run.len].iter().collect();
-        let d = &run.digits;
-        if d.len() == 18 && !raw.contains([' ', '-']) && valid_id18(d) {
-            push(FindingKind::IdCard, run.start, run.len, mask(d), None);
-        } else if d.len() == 15
-            && !raw.contains([' ', '-'])
-            && matches!(d.as_bytes()[0], b'1'..=b'8')
-            && plausible_date(&d[6..12], false)
-        {
-            push(FindingKind::OldIdCard, run.start, run.len, mask(d), None);
-        } else if d.len() == 11
-            && d.starts_with('1')
-            && matches!(d.as_bytes()[1], b'3'..=b'9')
-            && is_group_mobile(&raw)
-        {
-            push(FindingKind::Mobile, run.start, run.len, mask(d), None);
-        } else if (16..=19).contains(&d.len())
-            && matches!(d.as_bytes()[0], b'3'..=b'6')
-            && is_group_card(&raw)
-            && luhn(d)
-        {
-            push(FindingKind::BankCard, run.start, run.len, mask(d), None);
-        }
+    // Candidates come from the one detector shared with public masking and the search index;
+    // screening then asks for the stronger evidence a reviewer needs (checksums, dates).
+    for p in crate::pii::detect(text) {
+        let d = &p.digits;
+        let kind = match p.kind {
+            PiiKind::IdCard if valid_id18(d) => FindingKind::IdCard,
+            PiiKind::OldIdCard if plausible_date(&d[6..12], false) => FindingKind::OldIdCard,
+            PiiKind::Mobile => FindingKind::Mobile,
+            PiiKind::BankCard if luhn(d) => FindingKind::BankCard,
+            _ => continue,
+        };
+        push(kind, p.start, p.len, mask(d), None);
     }
     for (start, len) in secret_markings(&chars, text) {
         let shown: String = chars[start..start + len].iter().collect();
@@ -422,6 +353,16 @@ mod tests {
         assert_eq!(kinds("旧证 110105491231002 有效"), [FindingKind::OldIdCard]);
         assert_eq!(kinds("电话13912345678"), [FindingKind::Mobile]);
         assert_eq!(kinds("电话 139-1234-5678。"), [FindingKind::Mobile]);
+        // The written forms the shared detector knows are screened too.
+        assert_eq!(kinds("电话 +86 139 1234 5678"), [FindingKind::Mobile]);
+        assert_eq!(
+            kinds("电话００８６-１３９.１２３４.５６７８"),
+            [FindingKind::Mobile]
+        );
+        assert_eq!(
+            kinds("身份证１１０１０５１９４９１２３１００２Ｘ"),
+            [FindingKind::IdCard]
+        );
         assert!(
             kinds("电话 12912345678").is_empty(),
             "12x is not a mobile prefix"

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use gongkai_domain::consultation::ConsultationStatus;
 use gongkai_domain::message::mask_public;
+use gongkai_domain::pii;
 use gongkai_domain::record::Visibility;
 use gongkai_domain::time::beijing_date;
 use gongkai_domain::urls;
@@ -25,13 +26,16 @@ pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, JobsError> {
     let published = r.published_at;
     Ok(Doc {
         id: r.index_no.clone().unwrap_or_default(),
-        title: r.title.clone(),
-        body: r.body_text.clone(),
-        attachments_text: files
-            .iter()
-            .map(|a| a.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        // The index never holds a raw personal number, even one a reviewer let through.
+        title: pii::mask(&r.title),
+        body: pii::mask(&r.body_text),
+        attachments_text: pii::mask(
+            &files
+                .iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         doc_number: r.doc_number.clone(),
         org_code: r.org_code.clone(),
         org_name: r.org_name.clone(),

@@ -856,3 +856,65 @@ async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
         );
     }
 }
+
+/// The written forms of personal numbers that came through unmasked before the one detector:
+/// international prefixes, unusual separators, full-width forms, bracketed area codes and
+/// internationalised e-mail addresses.
+const TRICKY: [(&str, &str); 7] = [
+    ("+86 139 8765 4321", "8765 4321"),
+    ("0086-139.8765.4321", "8765.4321"),
+    ("１３９８７６５４３２１", "８７６５４３"),
+    ("(0571) 8866 2211", "8866 22"),
+    ("（０５７１）８８６６ ２２１１", "８８６６"),
+    ("用户@例子.中国", "用户@例子.中国"),
+    ("139/8765/4321", "8765/4321"),
+];
+
+#[tokio::test]
+async fn tricky_personal_numbers_reach_no_public_page_snippet_or_search() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        let id = stored(&app, "草原防火隔离带建设咨询", 3).await;
+        act(&office, id, &[("kind", "accept")]).await;
+        act(&office, id, &[("kind", "assign"), ("to", "WQX004")]).await;
+        let numbers: Vec<&str> = TRICKY.iter().map(|(written, _)| *written).collect();
+        let reply = format!(
+            "您好：防火隔离带已开工，联系方式 {}。",
+            numbers.join("；或 ")
+        );
+        act(&handler, id, &[("kind", "draft_reply"), ("text", &reply)]).await;
+        act(&office, id, &[("kind", "approve_reply"), ("publish", "1")]).await;
+        let api = until_found(&app.base, "防火隔离带", 1).await;
+        let page = must(
+            Session::anonymous(&app)
+                .await
+                .get(&format!("/hudong/{id}"))
+                .await
+                .text()
+                .await,
+        );
+        let list = must(
+            Session::anonymous(&app)
+                .await
+                .get("/search?q=%E9%98%B2%E7%81%AB%E9%9A%94%E7%A6%BB%E5%B8%A6")
+                .await
+                .text()
+                .await,
+        );
+        assert!(page.contains("防火隔离带已开工"), "{page}");
+        for (written, secret) in TRICKY {
+            for (place, text) in [("page", &page), ("api", &api), ("snippets", &list)] {
+                assert!(
+                    !text.contains(secret),
+                    "{written} raw on the {place}: {text}"
+                );
+            }
+        }
+        // A partial digit run of the phone number finds nothing.
+        assert_eq!(search_total(&app.base, "87654321").await.0, 0);
+        assert_eq!(search_total(&app.base, "8765").await.0, 0);
+        assert_eq!(search_total(&app.base, "88662211").await.0, 0);
+    }
+}
