@@ -532,3 +532,49 @@ pub fn plain_zip() -> Vec<u8> {
         ("data/名单.csv", "姓名,电话\n张三,13912345678\n".as_bytes()),
     ])
 }
+
+/// Zlib-deflates `mb` megabytes of `fill` without ever holding them.
+pub fn deflated(mb: usize, fill: u8) -> Vec<u8> {
+    let chunk = vec![fill; 1024 * 1024];
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..mb {
+        e.write_all(&chunk).unwrap_or_else(|e| panic!("{e}"));
+    }
+    e.finish().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A one-page PDF whose content stream inflates to `mb` megabytes of spaces.
+pub fn pdf_bomb(mb: usize) -> Vec<u8> {
+    let stream = deflated(mb, b' ');
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let mut contents = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        stream.len()
+    )
+    .into_bytes();
+    contents.extend_from_slice(&stream);
+    contents.extend_from_slice(b"\nendstream");
+    let objects: [Vec<u8>; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>"
+            .to_vec(),
+        contents,
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    pdf
+}

@@ -691,6 +691,25 @@ async fn an_attachment_over_the_limit_is_refused() {
 }
 
 #[tokio::test]
+async fn an_attachment_whose_text_is_over_budget_is_kept_and_the_author_is_told_to_check_it() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "扫描件", &[]).await);
+        // A few kilobytes that would inflate to 20 MB: over the 16 MB extraction budget.
+        let r = editor
+            .upload(id, "扫描件.pdf", gongkai_content::fixtures::pdf_bomb(20))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = must(r.text().await);
+        assert!(page.contains("附件内容过大，未能提取文字"), "{page}");
+        assert!(page.contains("请人工核对"));
+        let files = must(gongkai_store::attachments::list(&app.store, id).await);
+        assert_eq!(files.len(), 1);
+    }
+}
+
+#[tokio::test]
 async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_pages() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;

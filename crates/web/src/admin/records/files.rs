@@ -109,13 +109,21 @@ pub async fn upload(
             .await;
         }
     };
-    let text = {
+    // A file whose text is over the extraction budget is kept, but the screening cannot read it:
+    // the page says so, instead of passing it silently as clean.
+    let extracted = {
         let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || {
-            gongkai_content::extract_text(kind, &bytes).unwrap_or_default()
-        })
-        .await
-        .unwrap_or_default()
+        tokio::task::spawn_blocking(move || gongkai_content::extract_text(kind, &bytes)).await
+    };
+    let (text, unread) = match extracted {
+        Ok(Ok(text)) => (text, None),
+        Ok(Err(e @ gongkai_content::ContentError::TextTooLarge { .. })) => (
+            String::new(),
+            Some(format!(
+                "附件已保存。{e}请人工核对其中是否含有个人信息等不宜公开的内容。"
+            )),
+        ),
+        _ => (String::new(), None),
     };
     let sha = attachments::store_blob(&state.config.data_dir, &bytes).await?;
     let added = attachments::add(
@@ -133,6 +141,18 @@ pub async fn upload(
     )
     .await
     .map(|_| ());
+    if let (Ok(()), Some(notice)) = (&added, unread) {
+        return show_record(
+            &state,
+            &ctx,
+            &staff,
+            &r,
+            &chain,
+            StatusCode::OK,
+            Some(notice),
+        )
+        .await;
+    }
     after_step(
         &state,
         &ctx,
