@@ -13,7 +13,8 @@ use crate::WebError;
 use crate::state::AppState;
 
 /// Whether a decoded byte is refused: C0 controls other than tab, LF and CR, and DEL.
-fn refused(b: u8) -> bool {
+/// Whether a byte is a control character the portal refuses in text (tab, CR and LF pass).
+pub fn is_refused_control(b: u8) -> bool {
     (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
 }
 
@@ -32,13 +33,13 @@ pub fn urlencoded_has_control(raw: &[u8]) -> bool {
                 raw.get(i + 2).and_then(|h| hex(*h)),
             )
         {
-            if refused(hi * 16 + lo) {
+            if is_refused_control(hi * 16 + lo) {
                 return true;
             }
             i += 3;
             continue;
         }
-        if refused(b) {
+        if is_refused_control(b) {
             return true;
         }
         i += 1;
@@ -51,7 +52,7 @@ pub fn json_has_control(raw: &[u8]) -> bool {
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
-        if refused(b) {
+        if is_refused_control(b) {
             return true;
         }
         if b == b'\\' {
@@ -61,7 +62,7 @@ pub fn json_has_control(raw: &[u8]) -> bool {
                         .and_then(|h| (*h as char).to_digit(16))
                         .map(|d| acc * 16 + d)
                 });
-                if code.is_some_and(|c| c <= 0x7f && refused(c as u8)) {
+                if code.is_some_and(|c| c <= 0x7f && is_refused_control(c as u8)) {
                     return true;
                 }
                 i += 6;

@@ -86,6 +86,50 @@ async fn status_of(app: &App, id: i64) -> (String, String, Option<String>) {
 }
 
 #[tokio::test]
+async fn public_forms_are_bounded_in_fields_total_text_and_control_characters() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let citizen = Session::anonymous(&app).await;
+        let before = applications_of(&app, "WQX004").await;
+        // Many small fields: refused once the count is passed.
+        let names: Vec<String> = (0..200).map(|i| format!("f{i}")).collect();
+        let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+        let r = citizen.post_multipart("/ysqgk/apply", &many, vec![]).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("提交的项目过多"));
+        // Fields each under the per-field cap that add up past the form's total.
+        let chunk = "说".repeat(20 * 1024);
+        let big: Vec<(&str, &str)> = names[..6]
+            .iter()
+            .map(|n| (n.as_str(), chunk.as_str()))
+            .collect();
+        let r = citizen.post_multipart("/ysqgk/apply", &big, vec![]).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(must(r.text().await).contains("合计过长"));
+        // A NUL in a multipart text field is refused as in every other form.
+        let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
+        let fields = [
+            ("submission_key", key.as_str()),
+            ("org", "WQX004"),
+            ("applicant_kind", "natural"),
+            ("name", "张\u{0}三"),
+            ("id_number", ID),
+            ("phone", "13912345678"),
+            ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
+            ("delivery", "email"),
+            ("secret", "chaxun-123"),
+            ("secret_again", "chaxun-123"),
+        ];
+        let r = citizen
+            .post_multipart("/ysqgk/apply", &fields, vec![])
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("控制字符"));
+        assert_eq!(applications_of(&app, "WQX004").await, before);
+    }
+}
+
+#[tokio::test]
 async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;

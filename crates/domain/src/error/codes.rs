@@ -555,6 +555,8 @@ error_codes! {
     FormEncodingInvalid => ("form.encoding_invalid", "提交的文字编码不正确，请重试"),
     FormFieldTooLarge => ("form.field_too_large", "填写的内容过长（单项不能超过 {kb} KB），申请未保存。请精简后重新提交。"),
     FormIncomplete => ("form.incomplete", "提交的数据不完整，请重试"),
+    FormTooLarge => ("form.too_large", "填写的内容合计过长（不能超过 {kb} KB），未保存。请精简后重新提交。"),
+    FormTooManyFields => ("form.too_many_fields", "提交的项目过多，未保存。请使用本页表单重新填写。"),
     FormMalformed => ("form.malformed", "提交的数据格式不正确"),
     GuideBodyRequired => ("guide.body_required", "请填写指南正文（信息分类、编排体系、获取方式等）"),
     InputNotFound => ("input.not_found", "未找到{what}"),

@@ -7,6 +7,7 @@ use gongkai_store::cases::AttachedFile;
 use serde::de::DeserializeOwned;
 
 use crate::WebError;
+use crate::edge::is_refused_control;
 use crate::state::AppState;
 use crate::view::format::human_size;
 
@@ -49,10 +50,21 @@ pub async fn store_files(
 /// description of 5 000 characters, is about 15 KB in UTF-8).
 pub const MAX_TEXT_FIELD_BYTES: usize = 64 * 1024;
 
+/// The most text fields a public form may carry (the longest form has about 25): past it the
+/// form is refused at once, before the rest of the body is read.
+pub const MAX_TEXT_FIELDS: usize = 64;
+
+/// The most bytes all text fields of one public form may carry together: past it the form is
+/// refused at once, so many fields each under [`MAX_TEXT_FIELD_BYTES`] cannot add up to megabytes.
+pub const MAX_FORM_TEXT_BYTES: usize = 256 * 1024;
+
 /// Reads a public multipart form whose files arrive in `file_field` (at most `max_files`).
 /// Files are type-checked by content (PDF, images, Word/Excel; archives refused) and held to
 /// the configured size limit; they are stored only by [`store_files`]. A text field larger than
-/// [`MAX_TEXT_FIELD_BYTES`] refuses the whole form (413) without keeping it in memory.
+/// [`MAX_TEXT_FIELD_BYTES`] refuses the whole form (413) at once, without reading the rest; more
+/// than [`MAX_TEXT_FIELDS`] fields (400) or [`MAX_FORM_TEXT_BYTES`] in all (413) refuse it at
+/// once, and a file past `max_files` is skipped unread. Control characters in text are refused
+/// (400), as the edge refuses them in other forms.
 pub async fn read_form_with_files<T: DeserializeOwned>(
     state: &AppState,
     mut mp: Multipart,
@@ -63,37 +75,54 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut files = Vec::new();
     let mut file_error = None;
-    let mut oversized = false;
+    let mut text_bytes = 0usize;
     let bad = |_| WebError::BadRequest(ErrorCode::FormIncomplete.into());
     while let Some(mut field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != file_field {
-            // Read the text chunk by chunk; past the cap, the rest is read and dropped so the
-            // client still gets the answer.
+            if fields.len() >= MAX_TEXT_FIELDS {
+                return Err(WebError::BadRequest(ErrorCode::FormTooManyFields.into()));
+            }
+            // Read the text chunk by chunk; past either cap the form is refused at once, and the
+            // rest of the body is never read.
             let mut buf: Vec<u8> = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if !oversized && buf.len() + chunk.len() <= MAX_TEXT_FIELD_BYTES {
-                    buf.extend_from_slice(&chunk);
-                } else {
-                    oversized = true;
-                    buf.clear();
+                if buf.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
+                    return Err(WebError::TooLarge(
+                        ErrorCode::FormFieldTooLarge
+                            .refusal(&[("kb", &(MAX_TEXT_FIELD_BYTES / 1024))]),
+                    ));
                 }
+                text_bytes += chunk.len();
+                if text_bytes > MAX_FORM_TEXT_BYTES {
+                    return Err(WebError::TooLarge(
+                        ErrorCode::FormTooLarge.refusal(&[("kb", &(MAX_FORM_TEXT_BYTES / 1024))]),
+                    ));
+                }
+                buf.extend_from_slice(&chunk);
             }
-            if !oversized {
-                let value = String::from_utf8(buf)
-                    .map_err(|_| WebError::BadRequest(ErrorCode::FormEncodingInvalid.into()))?;
-                fields.push((name, value));
+            if buf.iter().copied().any(is_refused_control) {
+                return Err(WebError::BadRequest(
+                    ErrorCode::InputControlCharacter.into(),
+                ));
             }
+            let value = String::from_utf8(buf)
+                .map_err(|_| WebError::BadRequest(ErrorCode::FormEncodingInvalid.into()))?;
+            fields.push((name, value));
             continue;
         }
         let file_name = field.file_name().unwrap_or_default().trim().to_owned();
-        let bytes = field.bytes().await.map_err(bad)?;
-        if bytes.is_empty() && file_name.is_empty() {
+        if files.len() >= max_files {
+            // Skipped unread (the parser passes over the rest of the part); an empty file input
+            // (no name) is no extra file.
+            if !file_name.is_empty() {
+                file_error =
+                    Some(ErrorCode::UploadTooMany.refusal(&[("max", &max_files), ("what", &what)]));
+            }
             continue;
         }
-        if files.len() >= max_files {
-            file_error =
-                Some(ErrorCode::UploadTooMany.refusal(&[("max", &max_files), ("what", &what)]));
+        let bytes = field.bytes().await.map_err(bad)?;
+        if bytes.is_empty() && file_name.is_empty() {
             continue;
         }
         if bytes.len() > state.config.max_upload_bytes {
@@ -124,11 +153,6 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
                 file_error = Some(ErrorCode::AttachmentRefused.refusal(&[("reason", &e)]));
             }
         }
-    }
-    if oversized {
-        return Err(WebError::TooLarge(
-            ErrorCode::FormFieldTooLarge.refusal(&[("kb", &(MAX_TEXT_FIELD_BYTES / 1024))]),
-        ));
     }
     let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
     let form: T = serde_urlencoded::from_str(&encoded)
