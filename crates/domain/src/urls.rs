@@ -51,12 +51,8 @@ pub fn is_safe_local_path(target: &str) -> bool {
             return false;
         }
         if b == b'%' {
-            let decoded = match (
-                bytes.get(i + 1).and_then(|h| hex(*h)),
-                bytes.get(i + 2).and_then(|h| hex(*h)),
-            ) {
-                (Some(hi), Some(lo)) => hi * 16 + lo,
-                _ => return false,
+            let Some(decoded) = percent_escape_at(bytes, i) else {
+                return false;
             };
             if !(0x20..0x7f).contains(&decoded) || matches!(decoded, b'/' | b'\\' | b'%') {
                 return false;
@@ -69,8 +65,14 @@ pub fn is_safe_local_path(target: &str) -> bool {
     true
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+/// The byte a well-formed `%XX` escape starting at `at` stands for; `None` when no such escape
+/// starts there. Shared by the redirect check here and the web edge's control-character check.
+pub fn percent_escape_at(bytes: &[u8], at: usize) -> Option<u8> {
+    if bytes.get(at) != Some(&b'%') {
+        return None;
+    }
+    let digit = |i: usize| bytes.get(i).and_then(|h| (*h as char).to_digit(16));
+    u8::try_from(digit(at + 1)? * 16 + digit(at + 2)?).ok()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::ErrorCode;
+use gongkai_domain::urls::percent_escape_at;
 
 use crate::WebError;
 use crate::state::AppState;
@@ -18,22 +19,13 @@ pub fn is_refused_control(b: u8) -> bool {
     (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
-}
-
 /// Whether url-encoded text (a query string or a form body) decodes to a refused byte.
 pub fn urlencoded_has_control(raw: &[u8]) -> bool {
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
-        if b == b'%'
-            && let (Some(hi), Some(lo)) = (
-                raw.get(i + 1).and_then(|h| hex(*h)),
-                raw.get(i + 2).and_then(|h| hex(*h)),
-            )
-        {
-            if is_refused_control(hi * 16 + lo) {
+        if let Some(decoded) = percent_escape_at(raw, i) {
+            if is_refused_control(decoded) {
                 return true;
             }
             i += 3;
