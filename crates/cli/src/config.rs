@@ -39,6 +39,12 @@ pub struct Config {
     pub smtp: gongkai_jobs::SmtpConfig,
     /// Applications one client address may submit per hour (public form and API).
     pub submissions_per_hour: i64,
+    /// The key sealing audit entries; by default `audit.key` in the data folder. Nodes sharing
+    /// one PostgreSQL database must share this file.
+    pub audit_key_file: Option<PathBuf>,
+    /// Where audit checkpoints are appended; by default `audit-checkpoints.log` in the data
+    /// folder. Best kept on other storage than the database (a mounted share, a log host).
+    pub audit_checkpoint_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -56,6 +62,8 @@ impl Default for Config {
             allow_zip: false,
             smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,
+            audit_key_file: None,
+            audit_checkpoint_file: None,
         }
     }
 }
@@ -78,6 +86,8 @@ impl std::fmt::Debug for Config {
             .field("allow_zip", &self.allow_zip)
             .field("smtp", &self.smtp)
             .field("submissions_per_hour", &self.submissions_per_hour)
+            .field("audit_key_file", &self.audit_key_file)
+            .field("audit_checkpoint_file", &self.audit_checkpoint_file)
             .finish()
     }
 }
@@ -126,6 +136,8 @@ const ENV_KEYS: &[&str] = &[
     "max_upload_bytes",
     "allow_zip",
     "submissions_per_hour",
+    "audit_key_file",
+    "audit_checkpoint_file",
 ];
 
 impl Config {
@@ -166,9 +178,18 @@ impl Config {
         }
     }
 
-    /// Whether the embedded database is used (so the data folder must exist before connecting).
-    pub fn uses_embedded_database(&self) -> bool {
-        self.database_url().starts_with("sqlite:")
+    /// The audit key file in use.
+    pub fn audit_key_file(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data.join("audit.key"))
+    }
+
+    /// The audit checkpoint file in use.
+    pub fn audit_checkpoint_file(&self) -> PathBuf {
+        self.audit_checkpoint_file
+            .clone()
+            .unwrap_or_else(|| self.data.join("audit-checkpoints.log"))
     }
 
     /// The listen address, parsed.

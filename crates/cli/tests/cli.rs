@@ -468,6 +468,38 @@ async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
         assert!(clean, "exit 0 on SIGTERM");
         assert!(last.iter().any(|l| l.contains("已停止")), "{last:?}");
 
+        // Every action the demo audited reads as Chinese in the back office.
+        let store = must(Store::connect(&db.url).await);
+        let actions: Vec<String> = must(
+            sqlx::query_scalar("SELECT DISTINCT action FROM audit_log")
+                .fetch_all(store.pool())
+                .await,
+        );
+        store.close().await;
+        assert!(actions.len() > 5, "{actions:?}");
+        for action in &actions {
+            assert_ne!(
+                gongkai_domain::audit::action_label(action),
+                action,
+                "{action} has no Chinese name"
+            );
+        }
+        // The server recorded a checkpoint of the audit chain when it started, and the
+        // sealed chain verifies against it.
+        let data = match engine {
+            Engine::Sqlite => db.dir.clone(),
+            Engine::Postgres => db.dir.join("gongkai-data"),
+        };
+        let checkpoints = must(std::fs::read_to_string(data.join("audit-checkpoints.log")));
+        assert_eq!(checkpoints.lines().count(), 1, "{checkpoints}");
+        let verified = gongkai(&db, &["audit", "verify"]);
+        assert!(verified.status.success(), "{}", stderr(&verified));
+        assert!(
+            stdout(&verified).contains("1 个检查点一致"),
+            "{}",
+            stdout(&verified)
+        );
+
         // Demo again on a database that has data: nothing changes, and it says so.
         let again = Server::start(&db, &["--demo"]);
         assert!(

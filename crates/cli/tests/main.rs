@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit_seal;
 mod calendar_region;
 mod cli;
 mod crash;

@@ -33,14 +33,17 @@ pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
 pub const MAIL_EVERY: Duration = Duration::from_secs(1);
 /// How often scheduled publications are checked.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
+/// How often the audit chain's head is appended to the checkpoint file (and once at start).
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Starts the background loops until `stop` turns true (or its sender is dropped): the search
-/// follower when there is an index, the mail sender when there is a mailer, and scheduled
-/// publication always.
+/// follower when there is an index, the mail sender when there is a mailer, the daily audit
+/// checkpoint when there is a checkpoint file, and scheduled publication always.
 pub fn spawn(
     store: Store,
     index: Option<Arc<SearchIndex>>,
     mailer: Option<Mailer>,
+    checkpoint_file: Option<std::path::PathBuf>,
     stop: watch::Receiver<bool>,
 ) {
     if let Some(index) = index {
@@ -62,6 +65,18 @@ pub fn spawn(
                     .await
                     .map(|_| ())
                     .map_err(|e| ("outbox not sent", e))
+            }
+        }));
+    }
+    if let Some(file) = checkpoint_file {
+        let store = store.clone();
+        tokio::spawn(every(CHECKPOINT_EVERY, stop.clone(), move || {
+            let (store, file) = (store.clone(), file.clone());
+            async move {
+                gongkai_store::audit::write_checkpoint(&store, &file)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| ("audit checkpoint not written", JobsError::from(e)))
             }
         }));
     }

@@ -378,7 +378,7 @@ pub async fn submit(
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user("public", ip),
         audit::Change::new("application.submit", "application", &code).with_detail(
             serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }),
@@ -568,7 +568,7 @@ pub async fn record_event(
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("application.event", "application", &app.tracking_code).with_detail(serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) })),
     )
@@ -615,7 +615,7 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("application.recompute_due", "calendar", "open_applications").with_detail(serde_json::json!({
                 "changed": changed.iter().map(|(_, code, from, to)| serde_json::json!({"code": code, "from": from, "to": to})).collect::<Vec<_>>(),
@@ -671,7 +671,7 @@ pub async fn link_proactive(
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new(
             "application.propose_proactive",
@@ -776,7 +776,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::system(),
         audit::Change::new("application.forward", "application", &code)
             .with_detail(serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id })),

@@ -122,7 +122,7 @@ pub async fn add(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256, "size": new.size_bytes })),
     )
@@ -159,7 +159,7 @@ pub async fn remove(
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("attachment.remove", "record", record_id.to_string()).with_detail(
             serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }),

@@ -3,12 +3,22 @@
 //! [`append`] runs inside the transaction of the change it records, so a change and its audit
 //! entry commit or fail together. [`verify`] walks the whole chain and names the first broken
 //! link. Nothing in the program updates or deletes audit rows.
+//!
+//! With an [`AuditKey`] (see [`Store::with_audit_key`]) every new entry is also sealed, and
+//! [`verify`] checks the seals; [`head`] and [`check_checkpoints`] compare the chain with heads
+//! recorded in a file outside the database. [`load_or_create_key`] keeps the key in the data
+//! folder.
 
-use gongkai_domain::audit::{AuditEntry, ChainBreak, ChainVerifier, GENESIS_HASH, chain_hash};
+use std::path::Path;
+
+use gongkai_domain::audit::{
+    AuditEntry, AuditKey, ChainBreak, ChainVerifier, Checkpoint, CheckpointBreak, GENESIS_HASH,
+    chain_hash,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Actor, Engine, Result, Store, StoreError, Tx, now, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, now, ts};
 
 /// What is being recorded, besides who and when.
 #[derive(Debug, Clone)]
@@ -42,9 +52,10 @@ impl<'a> Change<'a> {
 }
 
 /// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.
-pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'_>) -> Result<i64> {
+/// The entry is sealed when the store has an audit key.
+pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_>) -> Result<i64> {
     // Appenders one at a time, so the chain never forks.
-    crate::serialise(tx, engine, crate::LOCK_AUDIT).await?;
+    crate::serialise(tx, store.engine(), crate::LOCK_AUDIT).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
         .await?;
@@ -69,9 +80,13 @@ pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'
         &detail,
         &actor.ip,
     );
+    let mac = match store.audit_key() {
+        Some(key) if seq >= key.since() => key.seal(&hash),
+        _ => String::new(),
+    };
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(seq)
     .bind(at)
@@ -83,6 +98,7 @@ pub async fn append(tx: &mut Tx, engine: Engine, actor: &Actor, change: Change<'
     .bind(&actor.ip)
     .bind(prev_hash)
     .bind(hash)
+    .bind(mac)
     .execute(&mut **tx)
     .await?;
     Ok(seq)
@@ -100,10 +116,12 @@ fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
         ip: row.try_get("ip")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
+        mac: row.try_get("mac")?,
     })
 }
 
-const COLUMNS: &str = "seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash";
+const COLUMNS: &str =
+    "seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac";
 
 /// Outcome of verifying the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,9 +132,13 @@ pub enum Verification {
     Broken(ChainBreak),
 }
 
-/// Verifies the whole chain, reading it in pages.
+/// Verifies the whole chain, reading it in pages, and every entry's seal when the store has
+/// an audit key.
 pub async fn verify(store: &Store) -> Result<Verification> {
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = match store.audit_key() {
+        Some(key) => ChainVerifier::with_key(key.clone()),
+        None => ChainVerifier::default(),
+    };
     let mut after = 0_i64;
     loop {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -167,10 +189,96 @@ pub async fn recent(
     rows.iter().map(entry_from_row).collect()
 }
 
+/// The chain's head now: the last entry's sequence number and hash (`0` and the genesis hash
+/// for an empty log).
+pub async fn head(store: &Store) -> Result<Checkpoint> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(store.pool())
+        .await?;
+    let (seq, hash) = match row {
+        Some(row) => (row.try_get("seq")?, row.try_get("hash")?),
+        None => (0, GENESIS_HASH.to_owned()),
+    };
+    Ok(Checkpoint {
+        at: chrono::Utc::now().to_rfc3339(),
+        seq,
+        hash,
+    })
+}
+
+/// Appends the chain's head to the checkpoint file at `path` (created when missing) and
+/// returns it.
+pub async fn write_checkpoint(store: &Store, path: &Path) -> Result<Checkpoint> {
+    use std::io::Write;
+    let checkpoint = head(store).await?;
+    let io = |e: std::io::Error| StoreError::Io(format!("{}：{e}", path.display()));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io)?;
+    file.write_all(checkpoint.to_line().as_bytes())
+        .map_err(io)?;
+    file.sync_all().map_err(io)?;
+    Ok(checkpoint)
+}
+
+/// Compares the chain with every checkpoint in `checkpoints`.
+pub async fn check_checkpoints(
+    store: &Store,
+    checkpoints: &[Checkpoint],
+) -> Result<std::result::Result<(), CheckpointBreak>> {
+    let now = head(store).await?;
+    let mut hashes = std::collections::HashMap::new();
+    for c in checkpoints {
+        if c.seq > 0 && c.seq <= now.seq && !hashes.contains_key(&c.seq) {
+            let hash: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                    .bind(c.seq)
+                    .fetch_optional(store.pool())
+                    .await?;
+            hashes.insert(c.seq, hash);
+        }
+    }
+    Ok(gongkai_domain::audit::check_checkpoints(
+        checkpoints,
+        now.seq,
+        |seq| hashes.get(&seq).cloned().flatten(),
+    ))
+}
+
+/// Reads the audit key at `path`, or creates one (sealing from the next entry on) when there
+/// is none. The file is written readable by its owner only.
+pub async fn load_or_create_key(store: &Store, path: &Path) -> Result<AuditKey> {
+    let io = |e: std::io::Error| StoreError::Io(format!("{}：{e}", path.display()));
+    match std::fs::read_to_string(path) {
+        Ok(text) => AuditKey::from_file_text(&text)
+            .map_err(|e| StoreError::Corrupt(format!("{}：{e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = AuditKey::new(rand::random(), head(store).await?.seq + 1);
+            write_private(path, key.to_file_text().as_bytes()).map_err(io)?;
+            Ok(key)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Writes a new file that only its owner may read (a secret).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// Appends in its own transaction: for events that change nothing else (a failed login).
 pub async fn record(store: &Store, actor: &Actor, change: Change<'_>) -> Result<i64> {
     let mut tx = store.begin_write().await?;
-    let seq = append(&mut tx, store.engine(), actor, change).await?;
+    let seq = append(&mut tx, store, actor, change).await?;
     tx.commit().await?;
     Ok(seq)
 }

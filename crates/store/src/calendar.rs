@@ -64,7 +64,7 @@ pub async fn import_year(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new(
             "calendar.import",

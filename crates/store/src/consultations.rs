@@ -185,7 +185,7 @@ pub async fn create(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("consultation.create", "consultation", id.to_string())
             .with_detail(serde_json::json!({ "title": new.title, "org_id": new.org_id })),
@@ -230,7 +230,7 @@ pub async fn update_draft(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("consultation.update", "consultation", id.to_string())
             .with_detail(serde_json::json!({ "title": new.title })),
@@ -317,7 +317,7 @@ async fn audit_and_feed(
 ) -> Result<()> {
     audit::append(
         tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new(action, "consultation", id.to_string()).with_detail(detail),
     )
@@ -378,7 +378,7 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
     let fid = cases::add_file(&mut tx, &FILES, id, f).await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("consultation.attach", "consultation", id.to_string())
             .with_detail(serde_json::json!({ "file_name": f.file_name, "sha256": f.sha256 })),
@@ -535,7 +535,7 @@ pub async fn comment(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user("public", ip),
         audit::Change::new("consultation.comment", "consultation", id.to_string())
             .with_detail(serde_json::json!({ "tracking_code": code, "article": new.article })),

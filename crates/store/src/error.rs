@@ -54,6 +54,9 @@ pub enum StoreError {
     /// Stored data could not be read back (corrupt row).
     #[error("数据损坏：{0}")]
     Corrupt(String),
+    /// A file beside the database (the audit key, a checkpoint file) could not be read or written.
+    #[error("文件读写失败：{0}")]
+    Io(String),
     /// Any other database error.
     #[error("数据库错误：{0}")]
     Database(#[from] sqlx::Error),
@@ -91,6 +94,7 @@ impl StoreError {
             Self::Domain(e) => e.code(),
             Self::Password => "password_error",
             Self::Corrupt(_) => "corrupt_data",
+            Self::Io(_) => "io_error",
             Self::Database(_) => "database_error",
         }
     }

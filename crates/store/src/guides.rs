@@ -78,7 +78,7 @@ pub async fn save(store: &Store, actor: &Actor, guide: &Guide) -> Result<()> {
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("guide.save", "organisation", guide.org_id.to_string())
             .with_detail(serde_json::json!({ "office_name": guide.office_name })),

@@ -148,6 +148,8 @@ pub struct Store {
     engine: Engine,
     /// Whether events write mail to the outbox (only when mail can be sent: SMTP configured).
     outbox: bool,
+    /// The key that seals audit entries, when the deployment has one (kept outside the database).
+    audit_key: Option<std::sync::Arc<gongkai_domain::audit::AuditKey>>,
 }
 
 /// The SQLite URL for the database file inside a data folder.
@@ -222,6 +224,7 @@ impl Store {
             pool,
             engine,
             outbox: false,
+            audit_key: None,
         })
     }
 
@@ -242,6 +245,17 @@ impl Store {
     pub fn with_outbox(mut self, on: bool) -> Self {
         self.outbox = on;
         self
+    }
+
+    /// This store with new audit entries sealed under `key` (see [`audit::load_or_create_key`]).
+    pub fn with_audit_key(mut self, key: gongkai_domain::audit::AuditKey) -> Self {
+        self.audit_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    /// The key sealing audit entries, when there is one.
+    pub fn audit_key(&self) -> Option<&gongkai_domain::audit::AuditKey> {
+        self.audit_key.as_deref()
     }
 
     /// Whether events write their mail to the outbox (see [`Store::with_outbox`]).

@@ -380,7 +380,7 @@ pub async fn submit(
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user("public", ip),
         audit::Change::new("message.submit", "message", &code).with_detail(
             serde_json::json!({ "org_id": org_id, "kind": v.kind.code(), "held": held_reason }),
@@ -535,7 +535,7 @@ pub async fn record_event(
     cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("message.event", "message", &m.tracking_code).with_detail(
             serde_json::json!({ "event": event.code(), "status": outcome.status.code() }),
@@ -576,7 +576,7 @@ pub async fn rate(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user("public", ip),
         audit::Change::new("message.rate", "message", &m.tracking_code).with_detail(
             serde_json::json!({ "rating": rating.code(), "rectify": rectification.is_some() }),

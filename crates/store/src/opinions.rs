@@ -121,7 +121,7 @@ pub async fn register(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("opinion.register", "opinion_event", id.to_string()).with_detail(
             serde_json::json!({ "severity": new.severity.code(), "org_id": new.org_id }),
@@ -273,7 +273,7 @@ pub async fn respond(
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("opinion.respond", "opinion_event", id.to_string()).with_detail(serde_json::json!({ "kind": new.kind.code(), "at": ts(new.at), "record_id": new.record_id })),
     )
@@ -311,7 +311,7 @@ pub async fn close(store: &Store, actor: &Actor, id: i64, evaluation: &str) -> R
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("opinion.close", "opinion_event", id.to_string())
             .with_detail(serde_json::json!({ "evaluation": note })),

@@ -101,7 +101,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("org.create", "organisation", new.code.to_string()).with_detail(
             serde_json::json!({

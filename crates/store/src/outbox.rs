@@ -460,7 +460,7 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
     .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(&mut tx, store.engine(), actor, change).await?;
+    audit::append(&mut tx, store, actor, change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -19,8 +19,7 @@ use sqlx::any::AnyRow;
 
 use crate::sql::Sql;
 use crate::{
-    Actor, Engine, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, screening,
-    settings, ts,
+    Actor, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, screening, settings, ts,
 };
 
 /// A record as stored, with its organisation's names.
@@ -260,7 +259,7 @@ async fn set_columns(tx: &mut Tx, id: i64, columns: &[String]) -> Result<()> {
 
 async fn log(
     tx: &mut Tx,
-    engine: Engine,
+    store: &Store,
     actor: &Actor,
     action: &str,
     id: i64,
@@ -268,7 +267,7 @@ async fn log(
 ) -> Result<()> {
     audit::append(
         tx,
-        engine,
+        store,
         actor,
         audit::Change::new(action, "record", id.to_string()).with_detail(detail),
     )
@@ -327,7 +326,7 @@ pub async fn create_draft(
     set_columns(&mut tx, id, &content.columns).await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.create",
         id,
@@ -403,7 +402,7 @@ pub async fn update_draft(
     set_columns(&mut tx, id, &content.columns).await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.edit",
         id,
@@ -442,7 +441,7 @@ async fn transition(
         RecordAction::Reject => "record.reject",
         _ => "record.transition",
     };
-    log(&mut tx, store.engine(), actor, code, id, detail).await?;
+    log(&mut tx, store, actor, code, id, detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -597,7 +596,7 @@ pub async fn approve(
     .await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.approve",
         id,
@@ -707,7 +706,7 @@ pub async fn revise(
     set_columns(&mut tx, id, &content.columns).await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.revise",
         id,
@@ -747,7 +746,7 @@ pub async fn withdraw(
         .await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.withdraw",
         id,
@@ -781,7 +780,7 @@ pub async fn set_validity(
         .await?;
     log(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         "record.validity",
         id,
@@ -1192,7 +1191,7 @@ pub async fn import_batch(
     let created = out.iter().filter(|o| **o == ImportOutcome::Created).count();
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("record.import", "organisation", &org.code).with_detail(
             serde_json::json!({

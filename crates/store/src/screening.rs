@@ -120,7 +120,7 @@ pub async fn add_negative_term(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("negative_term.add", "organisation", site_id.to_string())
             .with_detail(serde_json::json!({ "term": term, "category": category.trim() })),

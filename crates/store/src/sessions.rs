@@ -50,7 +50,7 @@ pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user(&staff.username, ip),
         audit::Change::new("user.login", "user", &staff.username),
     )
@@ -96,7 +96,7 @@ pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         &Actor::user(&staff.username, ip),
         audit::Change::new("user.logout", "user", &staff.username),
     )

@@ -25,7 +25,7 @@ pub async fn set(store: &Store, actor: &Actor, key: &str, value: &str) -> Result
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("setting.set", "setting", key.to_owned())
             .with_detail(serde_json::json!({ "value": value })),

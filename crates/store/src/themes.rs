@@ -80,7 +80,7 @@ pub async fn add(
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("theme.add", "organisation", site_id.to_string())
             .with_detail(serde_json::json!({ "code": code })),
@@ -126,7 +126,7 @@ pub async fn rename(
     .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("theme.rename", "organisation", site_id.to_string())
             .with_detail(serde_json::json!({ "code": code, "name": name })),

@@ -156,7 +156,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("user.create", "user", new.username.to_string()).with_detail(
             serde_json::json!({
@@ -259,7 +259,7 @@ pub async fn set_password(
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("user.password", "user", username.to_string()),
     )
@@ -290,7 +290,7 @@ pub async fn set_disabled(
     }
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new(
             if disabled {
@@ -435,7 +435,7 @@ pub async fn authenticate(
                 .await?;
             audit::append(
                 &mut tx,
-                store.engine(),
+                store,
                 &actor,
                 audit::Change::new("user.login_failed", "user", &name),
             )
@@ -469,7 +469,7 @@ pub async fn set_email(
         .await?;
     audit::append(
         &mut tx,
-        store.engine(),
+        store,
         actor,
         audit::Change::new("user.email", "user", username.to_string()),
     )

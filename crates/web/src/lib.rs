@@ -49,6 +49,7 @@ pub async fn serve(
         state.store.clone(),
         state.search.clone(),
         state.mailer.clone(),
+        state.config.audit_checkpoint_file.clone(),
         stop_rx,
     );
     let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();

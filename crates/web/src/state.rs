@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub submissions_per_hour: i64,
     /// Folder of the search index; `None` keeps it in memory (tests, or rebuilt at each start).
     pub search_dir: Option<PathBuf>,
+    /// File the daily audit checkpoint is appended to; `None` writes none.
+    pub audit_checkpoint_file: Option<PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
             smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,
             search_dir: None,
+            audit_checkpoint_file: None,
         }
     }
 }

@@ -467,7 +467,7 @@ async fn failed_mail_shows_in_the_back_office_and_is_sent_again() {
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let audit = office.get_text("/admin/audit").await;
-        assert!(audit.contains("outbox.resend"), "{engine:?}");
+        assert!(audit.contains("重新发送邮件"), "{engine:?}");
         let mail = sink.wait_for(&code).await;
         assert!(mail.starts_with("zhangsan@example.com|"), "{mail}");
         wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;

@@ -396,7 +396,7 @@ async fn a_message_goes_through_every_state_and_the_public_never_sees_personal_d
         assert_eq!(steps[2].1, "handler");
         assert_eq!(steps[7].1, "office");
         let audit = office.get_text("/admin/audit").await;
-        assert!(audit.contains("message.event") && audit.contains(&code));
+        assert!(audit.contains("办理群众留言") && audit.contains(&code));
     }
 }
 

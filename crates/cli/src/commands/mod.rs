@@ -47,12 +47,13 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Opens (and migrates) the configured database, creating the data folder for SQLite.
+/// Opens (and migrates) the configured database, creating the data folder, with the audit key
+/// that seals new audit entries (created in the data folder on first use).
 pub(crate) async fn open_store(config: &Config) -> Result<Store, CliError> {
-    if config.uses_embedded_database() {
-        ensure_data_dir(config)?;
-    }
-    Ok(Store::open(&config.database_url()).await?)
+    ensure_data_dir(config)?;
+    let store = Store::open(&config.database_url()).await?;
+    let key = gongkai_store::audit::load_or_create_key(&store, &config.audit_key_file()).await?;
+    Ok(store.with_audit_key(key))
 }
 
 /// A progress bar over `total` items counted in `unit` (条, 行), with rate and time left.

@@ -96,6 +96,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             smtp: config.smtp.clone(),
             submissions_per_hour: config.submissions_per_hour,
             search_dir: Some(config.data.join("search-index")),
+            audit_checkpoint_file: Some(config.audit_checkpoint_file()),
         },
     )?;
     let local = listener.local_addr()?;

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use gongkai_domain::audit::{action_label, object_label};
 use gongkai_store::audit::{self, Verification};
 use minijinja::context;
 
@@ -9,7 +10,8 @@ use crate::WebError;
 use crate::page::PageCtx;
 use crate::state::AppState;
 
-/// Verifies the chain and lists the 200 newest entries.
+/// Verifies the chain (and the seals, under the deployment's key) and lists the 200 newest
+/// entries, their actions in Chinese.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
     let verification = audit::verify(&state.store).await?;
     let (intact, count, broken) = match verification {
@@ -23,8 +25,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
             let at = gongkai_domain::time::parse_storage_timestamp(&e.at)
                 .map(gongkai_domain::time::display_minute)
                 .unwrap_or(e.at.clone());
-            context! { seq => e.seq, at => at, actor => e.actor, action => e.action,
-            object_type => e.object_type, object_id => e.object_id, ip => e.ip, detail => e.detail }
+            context! { seq => e.seq, at => at, actor => e.actor,
+            action => action_label(&e.action), code => e.action,
+            object_type => object_label(&e.object_type), object_id => e.object_id, ip => e.ip,
+            detail => e.detail }
         })
         .collect();
     state

@@ -193,7 +193,7 @@ async fn show_record_page(
         gongkai_store::audit::recent(&state.store, 50, Some(("record", &r.id.to_string()))).await?;
     let history: Vec<Value> = audit
         .into_iter()
-        .map(|e| context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => action_label(&e.action) })
+        .map(|e| context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => gongkai_domain::audit::action_label(&e.action) })
         .collect();
     let status_label = r.status.label();
     state
@@ -236,21 +236,4 @@ pub async fn site_themes(state: &AppState, org_id: i64) -> Result<Vec<catalogue:
     let chain = orgs::chain(&state.store, org_id).await?;
     let site = *chain.last().unwrap_or(&org_id);
     Ok(gongkai_store::themes::list(&state.store, site).await?)
-}
-
-/// The Chinese name of an audited record action, for the record's history.
-fn action_label(code: &str) -> &str {
-    match code {
-        "record.create" => "起草",
-        "record.edit" => "修改草稿",
-        "record.submit" => "提交审核",
-        "record.reject" => "退回修改",
-        "record.approve" => "审核通过并发布",
-        "record.revise" => "发布更正",
-        "record.withdraw" => "撤回",
-        "record.validity" => "更新有效性",
-        "attachment.add" => "上传附件",
-        "attachment.remove" => "删除附件",
-        other => other,
-    }
 }
