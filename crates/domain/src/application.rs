@@ -5,7 +5,7 @@
 //! them. Deadlines come from [`crate::calendar`]: [`clock_of`] turns recorded events into a
 //! [`Clock`] whose reckoning both dates and explains the due date.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{
@@ -309,15 +309,22 @@ impl ClockEvent {
 pub const NEAR_DUE_WORKING_DAYS: i64 = 3;
 
 /// Working days from `today` to the stored due date `due` (`YYYY-MM-DD`; negative when overdue),
-/// counting the site's regional holidays too; `None` when there is no date or the calendar
-/// cannot count it.
+/// counting the site's regional holidays too; over a year without calendar data, counted on
+/// weekends alone like the provisional (暂定) due date itself. `None` when there is no date.
 pub fn days_left(
     cal: &Calendar,
     today: NaiveDate,
     due: Option<NaiveDate>,
     region: Option<&RegionCode>,
 ) -> Option<i64> {
-    cal.working_days_between(today, due?, region).ok()
+    let due = due?;
+    cal.working_days_between(today, due, region)
+        .ok()
+        .or_else(|| {
+            let years = today.min(due).year()..=today.max(due).year();
+            let (provisional, _) = cal.with_provisional_years(years, region);
+            provisional.working_days_between(today, due, region).ok()
+        })
 }
 
 /// Working days the applicant has to pay a fee after the notice (《政府信息公开信息处理费管理办法》

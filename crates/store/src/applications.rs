@@ -75,6 +75,8 @@ pub struct Application {
     pub received_at: DateTime<Utc>,
     /// Current due date, when the clock runs.
     pub due_on: Option<NaiveDate>,
+    /// Whether `due_on` was counted over a year without calendar data (暂定).
+    pub due_provisional: bool,
     /// Outcome code once replied.
     #[serde(serialize_with = "crate::column::ser_opt_code")]
     pub outcome: Option<Outcome>,
@@ -129,6 +131,7 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         received_on: column::date(r, "received_on")?,
         received_at: column::timestamp(r, "received_at")?,
         due_on: column::opt_date(r, "due_on")?,
+        due_provisional: column::flag(r, "due_provisional")?,
         outcome: column::opt_code(r, "outcome", Outcome::parse)?,
         replied_on: column::opt_date(r, "replied_on")?,
         proactive_record_id: r.try_get("proactive_record_id")?,
@@ -186,6 +189,8 @@ pub struct Receipt {
     pub received_on: NaiveDate,
     /// Due date.
     pub due_on: Option<NaiveDate>,
+    /// Whether the due date is provisional (暂定: a year without calendar data was counted).
+    pub due_provisional: bool,
     /// Whether this is an earlier receipt returned for a repeated submission.
     pub repeated: bool,
 }
@@ -251,7 +256,8 @@ pub async fn set_site_region(
     recompute_open(store, actor).await
 }
 
-/// The reckoning of an application's clock with the calendar in force.
+/// The reckoning of an application's clock with the calendar in force; a year without
+/// calendar data gives a provisional (暂定) date rather than none.
 pub fn reckon(
     app: &Application,
     events: &[ClockEvent],
@@ -259,7 +265,24 @@ pub fn reckon(
     region: Option<RegionCode>,
 ) -> Result<Reckoning> {
     let clock = rules::clock_of(app.received_on, events, region, cal)?;
-    Ok(clock.reckon(cal)?)
+    Ok(clock.reckon_provisional(cal)?)
+}
+
+/// The due date of a new application received on `received_on` (no events yet), and whether it
+/// is provisional. A receipt never fails for want of calendar data; should the clock still
+/// be refused, the date is unknown and staff see why on the application's page.
+fn first_due(
+    received_on: NaiveDate,
+    region: Option<RegionCode>,
+    cal: &Calendar,
+) -> (Option<NaiveDate>, bool) {
+    match rules::clock_of(received_on, &[], region, cal).and_then(|c| c.reckon_provisional(cal)) {
+        Ok(r) => (r.due_date(), r.is_provisional()),
+        Err(e) => {
+            tracing::warn!(error = %e, "due date not computed at submission");
+            (None, false)
+        }
+    }
 }
 
 /// How an application's due date was computed, as Chinese sentences (start, skipped weekends
@@ -284,7 +307,7 @@ pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
 /// The receipt of an application already stored under a form's submission key.
 async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<Receipt>> {
     let row = sqlx::query(
-        "SELECT tracking_code, received_on, due_on FROM applications WHERE submission_key = $1",
+        "SELECT tracking_code, received_on, due_on, due_provisional FROM applications WHERE submission_key = $1",
     )
     .bind(submission_key)
     .fetch_optional(store.pool())
@@ -294,6 +317,7 @@ async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<R
             tracking_code: r.try_get("tracking_code")?,
             received_on: column::date(&r, "received_on")?,
             due_on: column::opt_date(&r, "due_on")?,
+            due_provisional: column::flag(&r, "due_provisional")?,
             repeated: true,
         })
     })
@@ -317,15 +341,7 @@ pub async fn submit(
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;
     let received_on = beijing_date(received_at);
-    // A receipt must never fail for want of calendar data: without it the due date is shown
-    // as "另行告知" and staff see why on the application's page.
-    let due = match rules::clock_of(received_on, &[], region, &cal).and_then(|c| c.reckon(&cal)) {
-        Ok(r) => r.due_date(),
-        Err(e) => {
-            tracing::warn!(error = %e, "due date not computed at submission");
-            None
-        }
-    };
+    let (due, due_provisional) = first_due(received_on, region, &cal);
     let secret_hash = hash_secret(&new.secret).await?;
     let mut tx = store.begin_write().await?;
     let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
@@ -333,8 +349,8 @@ pub async fn submit(
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
-            status, received_on, received_at, due_on, ip, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $19, $20, $21, $22, $22)
+            status, received_on, received_at, due_on, ip, created_at, updated_at, due_provisional)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $19, $20, $21, $22, $22, $23)
          RETURNING id",
     )
     .bind(&code)
@@ -359,6 +375,7 @@ pub async fn submit(
     .bind(due.map(|d| d.to_string()))
     .bind(ip)
     .bind(at)
+    .bind(i64::from(due_provisional))
     .fetch_one(&mut *tx)
     .await;
     let id = match inserted {
@@ -398,6 +415,7 @@ pub async fn submit(
         tracking_code: code,
         received_on,
         due_on: due,
+        due_provisional,
         repeated: false,
     })
 }
@@ -482,25 +500,28 @@ async fn recompute_in(
     cal: &Calendar,
     region: Option<RegionCode>,
 ) -> Result<Option<NaiveDate>> {
-    let due = if app.status == ApplicationStatus::Replied {
-        app.due_on
+    let (due, provisional) = if app.status == ApplicationStatus::Replied {
+        (app.due_on, app.due_provisional)
     } else {
-        // What happened is recorded even when the calendar cannot date the deadline (a year
-        // without data): the due date is then unknown, and the page says why.
+        // What happened is recorded even when the calendar cannot date the deadline: the due
+        // date is then unknown, and the page says why.
         match reckon(app, events, cal, region) {
-            Ok(r) => r.due_date(),
+            Ok(r) => (r.due_date(), r.is_provisional()),
             Err(e) => {
                 tracing::warn!(error = %e, code = %app.tracking_code, "due date not computed");
-                None
+                (None, false)
             }
         }
     };
-    sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
-        .bind(due.map(|d| d.to_string()))
-        .bind(ts(now()))
-        .bind(app.id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE applications SET due_on = $1, due_provisional = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(due.map(|d| d.to_string()))
+    .bind(i64::from(provisional))
+    .bind(ts(now()))
+    .bind(app.id)
+    .execute(&mut **tx)
+    .await?;
     Ok(due)
 }
 
@@ -597,17 +618,19 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
             .into_iter()
             .map(|e| e.event)
             .collect();
-        let due = reckon(&app, &evs, &cal, region)
-            .ok()
-            .and_then(|r| r.due_date());
-        if due != app.due_on {
-            changed.push((id, app.tracking_code.clone(), app.due_on, due));
+        let (due, provisional) = reckon(&app, &evs, &cal, region)
+            .map_or((None, false), |r| (r.due_date(), r.is_provisional()));
+        if (due, provisional) != (app.due_on, app.due_provisional) {
+            changed.push((id, app.tracking_code.clone(), app.due_on, due, provisional));
         }
     }
     let mut tx = store.begin_write().await?;
-    for (id, _, _, due) in &changed {
-        sqlx::query("UPDATE applications SET due_on = $1, updated_at = $2 WHERE id = $3")
+    for (id, _, _, due, provisional) in &changed {
+        sqlx::query(
+            "UPDATE applications SET due_on = $1, due_provisional = $2, updated_at = $3 WHERE id = $4",
+        )
             .bind(due.map(|d| d.to_string()))
+            .bind(i64::from(*provisional))
             .bind(ts(now()))
             .bind(*id)
             .execute(&mut *tx)
@@ -618,7 +641,7 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
         store,
         actor,
         audit::Change::new("application.recompute_due", "calendar", "open_applications").with_detail(serde_json::json!({
-                "changed": changed.iter().map(|(_, code, from, to)| serde_json::json!({"code": code, "from": from, "to": to})).collect::<Vec<_>>(),
+                "changed": changed.iter().map(|(_, code, from, to, provisional)| serde_json::json!({"code": code, "from": from, "to": to, "provisional": provisional})).collect::<Vec<_>>(),
             })),
     )
     .await?;
@@ -734,10 +757,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     let cal = calendar::load(store).await?;
     let at = now();
     let received_on = beijing_date(at);
-    let due = rules::clock_of(received_on, &[], region, &cal)
-        .and_then(|c| c.reckon(&cal))
-        .ok()
-        .and_then(|r| r.due_date());
+    let (due, due_provisional) = first_due(received_on, region, &cal);
     let key = format!("forward:{}", app.tracking_code);
     let mut tx = store.begin_write().await?;
     if let Some(code) = sqlx::query_scalar::<_, String>(
@@ -751,6 +771,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
             tracking_code: code,
             received_on,
             due_on: due,
+            due_provisional,
             repeated: true,
         });
     }
@@ -758,9 +779,9 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     sqlx::query(
         "INSERT INTO applications (tracking_code, secret_hash, submission_key, site_id, org_id, applicant_kind, name,
             id_number, credit_code, contact_person, phone, email, address, postcode, description, doc_hint, delivery,
-            status, received_on, received_at, due_on, ip, created_at, updated_at)
+            status, received_on, received_at, due_on, ip, created_at, updated_at, due_provisional)
          SELECT $1, $2, $3, $4, $5, applicant_kind, name, id_number, credit_code, contact_person, phone, email, address,
-            postcode, description, doc_hint, delivery, 'received', $6, $7, $8, ip, $7, $7
+            postcode, description, doc_hint, delivery, 'received', $6, $7, $8, ip, $7, $7, $10
          FROM applications WHERE id = $9",
     )
     .bind(&code)
@@ -772,6 +793,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     .bind(ts(at))
     .bind(due.map(|d| d.to_string()))
     .bind(app.id)
+    .bind(i64::from(due_provisional))
     .execute(&mut *tx)
     .await?;
     audit::append(
@@ -787,6 +809,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
         tracking_code: code,
         received_on,
         due_on: due,
+        due_provisional,
         repeated: false,
     })
 }

@@ -39,6 +39,11 @@ pub(crate) fn opt_code<T>(
 }
 
 /// A `YYYY-MM-DD` column that must hold a date.
+/// A yes/no column, stored as `0`/`1` on both engines.
+pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
 pub(crate) fn date(row: &AnyRow, column: &str) -> Result<NaiveDate> {
     opt_date(row, column)?.ok_or_else(|| corrupt(column, ""))
 }

@@ -177,7 +177,6 @@ impl Case for Message {
 }
 
 fn from_row(r: &AnyRow) -> Result<Message> {
-    let flag = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? != 0) };
     Ok(Message {
         id: r.try_get("id")?,
         tracking_code: r.try_get("tracking_code")?,
@@ -193,7 +192,7 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         writer_name: r.try_get("writer_name")?,
         phone: r.try_get("phone")?,
         email: r.try_get("email")?,
-        allow_publish: flag("allow_publish")?,
+        allow_publish: column::flag(r, "allow_publish")?,
         status: column::code(r, "status", MessageStatus::parse)?,
         received_on: column::date(r, "received_on")?,
         received_at: column::timestamp(r, "received_at")?,
@@ -204,7 +203,7 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         reply_author: r.try_get("reply_author")?,
         reply_org_name: r.try_get("reply_org_name")?,
         replied_on: column::opt_date(r, "replied_on")?,
-        published: flag("published")?,
+        published: column::flag(r, "published")?,
         hidden_reason: r.try_get("hidden_reason")?,
         held_reason: r.try_get("held_reason")?,
         not_accepted_reason: r.try_get("not_accepted_reason")?,

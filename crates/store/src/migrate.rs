@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_seal",
         include_str!("../migrations/0008_audit_seal.sql"),
     ),
+    (
+        9,
+        "provisional_due",
+        include_str!("../migrations/0009_provisional_due.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

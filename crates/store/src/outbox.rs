@@ -115,18 +115,25 @@ pub(crate) async fn application_submitted(store: &Store, tx: &mut Tx, id: i64) -
         return Ok(());
     }
     let r = sqlx::query(
-        "SELECT a.site_id, a.tracking_code, a.email, a.received_on, a.due_on, o.name AS org_name
+        "SELECT a.site_id, a.tracking_code, a.email, a.received_on, a.due_on, a.due_provisional, o.name AS org_name
          FROM applications a JOIN organisations o ON o.id = a.org_id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_one(&mut **tx)
     .await?;
     let code: String = r.try_get("tracking_code")?;
+    let due = r.try_get::<Option<String>, _>("due_on")?.map(|d| {
+        if crate::column::flag(&r, "due_provisional").unwrap_or(false) {
+            format!("{d}（暂定：相关年度的节假日安排尚未发布，发布后据实重新计算）")
+        } else {
+            d
+        }
+    });
     let content = compose::application_received(
         &r.try_get::<String, _>("org_name")?,
         &r.try_get::<String, _>("received_on")?,
         &code,
-        r.try_get::<Option<String>, _>("due_on")?.as_deref(),
+        due.as_deref(),
     );
     let email: String = r.try_get("email")?;
     enqueue(tx, r.try_get("site_id")?, &code, &content, [email.as_str()]).await

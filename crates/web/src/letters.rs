@@ -248,9 +248,16 @@ pub fn extension(
     on: NaiveDate,
     days: u32,
     reason: &str,
-    due: Option<NaiveDate>,
+    due: Option<(NaiveDate, bool)>,
 ) -> (String, String) {
-    let due = due.map(chinese_date).unwrap_or_else(|| "另行告知".into());
+    let due = match due {
+        Some((date, false)) => chinese_date(date),
+        Some((date, true)) => format!(
+            "{}（暂定：相关年度的节假日安排尚未发布，暂按周六、周日休息推算，发布后据实重新计算）",
+            chinese_date(date)
+        ),
+        None => "另行告知".into(),
+    };
     let paras = [
         addressee(app),
         format!(

@@ -35,6 +35,16 @@ async fn applications_of(app: &App, code: &str) -> usize {
 
 /// Stores an application directly (the HTTP form is rate-limited per address).
 async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, String) {
+    stored_at(
+        app,
+        description,
+        Utc::now() - Duration::days(received_days_ago),
+    )
+    .await
+}
+
+/// Stores an application received at `at`.
+async fn stored_at(app: &App, description: &str, at: chrono::DateTime<Utc>) -> (i64, String) {
     let new = NewApplication {
         submission_key: gongkai_store::sessions::random_token(),
         org_id: org_id(app, "WQX004").await,
@@ -53,15 +63,7 @@ async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, S
         secret: "chaxun-123".into(),
         files: Vec::new(),
     };
-    let r = must(
-        applications::submit(
-            &app.store,
-            &new,
-            Utc::now() - Duration::days(received_days_ago),
-            "10.0.0.9",
-        )
-        .await,
-    );
+    let r = must(applications::submit(&app.store, &new, at, "10.0.0.9").await);
     let a = must(applications::by_tracking_code(&app.store, &r.tracking_code).await);
     (a.id, r.tracking_code)
 }
@@ -1648,6 +1650,96 @@ async fn a_mistyped_code_locks_only_that_code_and_guessing_from_many_addresses_l
             post(code_b.clone(), "chaxun-123", "10.3.0.1").await,
             StatusCode::TOO_MANY_REQUESTS,
             "{engine:?}"
+        );
+    }
+}
+
+/// December without next year's calendar: the deadline is a provisional date counted on
+/// weekends alone, labelled 暂定 on the status page and in the queue (not "另行告知" or no
+/// date), and importing the year recomputes it to the final date, audited.
+#[tokio::test]
+async fn a_year_without_calendar_data_gives_a_provisional_deadline_until_it_is_imported() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        // The test harness imports a 2027 fixture; this deployment has not had it yet.
+        must(
+            sqlx::query("DELETE FROM calendar_years WHERE year = 2027")
+                .execute(app.store.pool())
+                .await,
+        );
+        let received = must(
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 21)
+                .and_then(|d| d.and_hms_opt(2, 0, 0))
+                .ok_or("date"),
+        )
+        .and_utc();
+        let (id, code) = stored_at(&app, "申请公开某项目批复文件", received).await;
+        let a = must(applications::get(&app.store, id).await);
+        // 22–31 Dec: 8 working days; then 1 Jan (a Friday, no holiday known yet), the weekdays
+        // of 4–15 Jan and Monday 18 Jan make 20.
+        assert_eq!(
+            a.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-18")
+        );
+        assert!(a.due_provisional, "{engine:?}");
+
+        let citizen = Session::anonymous(&app).await;
+        let page = must(
+            citizen
+                .post(
+                    "/ysqgk/status",
+                    &[("tracking_code", &code), ("secret", "chaxun-123")],
+                )
+                .await
+                .text()
+                .await,
+        );
+        assert!(page.contains("2027-01-18（暂定）"), "{page}");
+        assert!(
+            page.contains("暂按周六、周日休息推算"),
+            "the explanation says why: {page}"
+        );
+        let handler = Session::login(&app, "handler").await;
+        let queue = handler.get_text("/admin/applications").await;
+        assert!(
+            queue.contains("2027-01-18") && queue.contains("暂定"),
+            "{queue}"
+        );
+
+        // The administrator imports 2027 (元旦 off): the date becomes final, a day later.
+        let admin = Session::login(&app, "admin").await;
+        let json =
+            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+        let r = admin
+            .post("/admin/calendar", &[("region", ""), ("json", json)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let a = must(applications::get(&app.store, id).await);
+        assert_eq!(
+            a.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-19")
+        );
+        assert!(!a.due_provisional);
+        let page = must(
+            citizen
+                .post(
+                    "/ysqgk/status",
+                    &[("tracking_code", &code), ("secret", "chaxun-123")],
+                )
+                .await
+                .text()
+                .await,
+        );
+        assert!(
+            page.contains("2027-01-19") && !page.contains("暂定"),
+            "{page}"
+        );
+        let audit = must(gongkai_store::audit::recent(&app.store, 5, None).await);
+        assert!(
+            audit.iter().any(|e| e.action == "application.recompute_due"
+                && e.detail.contains(&code)
+                && e.detail.contains("\"provisional\":false")),
+            "{audit:?}"
         );
     }
 }

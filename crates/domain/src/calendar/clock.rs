@@ -7,7 +7,7 @@
 //! (第三十三条). [`Clock`] holds those events as plain data and [`Clock::reckon`] turns them into
 //! a due date plus every fact needed to show how it was computed.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Calendar, CalendarError, DayKind, RegionCode, following_day, weekday_zh};
@@ -274,6 +274,7 @@ impl Clock {
             })
             .collect();
         Ok(Reckoning {
+            provisional_years: Vec::new(),
             received: self.received,
             restarted_on: self.restarted_on,
             counting_from,
@@ -287,6 +288,33 @@ impl Clock {
             pauses,
             extensions: self.extensions.clone(),
         })
+    }
+}
+
+impl Clock {
+    /// Like [`Clock::reckon`], but a year without calendar data (typically next year, before
+    /// its schedule is published) is counted with weekends as the only days off, and the result
+    /// is marked provisional (暂定, [`Reckoning::provisional_years`]). Every other refusal stands.
+    /// A receipt or letter may show such a date labelled 暂定; a script must not take it for a fact.
+    pub fn reckon_provisional(&self, calendar: &Calendar) -> Result<Reckoning, CalendarError> {
+        match self.reckon(calendar) {
+            Err(
+                CalendarError::YearNotCovered { .. } | CalendarError::RegionalYearNotCovered { .. },
+            ) => {
+                let start = self
+                    .restarted_on
+                    .unwrap_or(self.received)
+                    .max(self.received);
+                // A limit of at most 40 working days (plus pauses) ends within a few years.
+                let years = self.received.year()..=start.year().saturating_add(3);
+                let (provisional, filled) =
+                    calendar.with_provisional_years(years, self.region.as_ref());
+                let mut reckoning = self.reckon(&provisional)?;
+                reckoning.provisional_years = filled;
+                Ok(reckoning)
+            }
+            other => other,
+        }
     }
 }
 
@@ -338,6 +366,9 @@ pub struct PauseEffect {
 /// The result of [`Clock::reckon`]: the due date and everything that explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reckoning {
+    /// Years counted without calendar data, weekends being the only days off (see
+    /// [`Clock::reckon_provisional`]); empty when the date is final.
+    pub provisional_years: Vec<i32>,
     /// The day the application was received.
     pub received: NaiveDate,
     /// The day the corrected application arrived, if the clock restarted.
@@ -365,6 +396,11 @@ pub struct Reckoning {
 }
 
 impl Reckoning {
+    /// Whether the date was counted over a year without calendar data (暂定).
+    pub fn is_provisional(&self) -> bool {
+        !self.provisional_years.is_empty()
+    }
+
     /// The due date, or `None` while paused.
     pub fn due_date(&self) -> Option<NaiveDate> {
         match self.status {
@@ -435,7 +471,17 @@ impl Reckoning {
                 ),
             });
         }
+        if self.is_provisional() {
+            let years: Vec<String> = self.provisional_years.iter().map(i32::to_string).collect();
+            lines.push(format!(
+                "{} 年的节假日安排尚未导入，暂按周六、周日休息推算，日期为暂定；导入后将重新计算。",
+                years.join("、")
+            ));
+        }
         lines.push(match &self.status {
+            ClockStatus::Due { due_date } if self.is_provisional() => {
+                format!("答复期限（暂定）：{}。", day_zh(*due_date))
+            }
             ClockStatus::Due { due_date } => format!("答复期限：{}。", day_zh(*due_date)),
             ClockStatus::Paused {
                 remaining_working_days, ..

@@ -226,6 +226,56 @@ impl Calendar {
         self.regional.entry(region).or_default().insert(schedule)
     }
 
+    /// This calendar with each year in `years` that has no national data (and, for `region`, no
+    /// regional data) taken as having no holidays at all: Saturdays and Sundays off, every
+    /// other day a working day. Returns the years so filled, ascending.
+    ///
+    /// Only for a provisional (暂定) deadline while the State Council has not yet published a
+    /// year's schedule: never answer a question of fact with it.
+    pub fn with_provisional_years(
+        &self,
+        years: std::ops::RangeInclusive<i32>,
+        region: Option<&RegionCode>,
+    ) -> (Self, Vec<i32>) {
+        let mut out = self.clone();
+        let mut filled = Vec::new();
+        for year in years {
+            let Ok(empty) = YearSchedule::new(year, Vec::new(), Vec::new()) else {
+                continue;
+            };
+            let mut did = false;
+            if !out.national.years.contains_key(&year) && out.national.insert(empty.clone()).is_ok()
+            {
+                did = true;
+            }
+            if let Some(region) = region
+                && let Some(layer) = out.regional.get_mut(region)
+                && !layer.years.contains_key(&year)
+                && layer.insert(empty).is_ok()
+            {
+                did = true;
+            }
+            if did {
+                filled.push(year);
+            }
+        }
+        (out, filled)
+    }
+
+    /// The year whose national schedule staff should import now, if any: this year when it is
+    /// missing, and from 1 November (the schedule is usually published around then) next year
+    /// when it is missing. Until then deadlines over that year are only provisional (暂定).
+    pub fn year_to_import(&self, today: NaiveDate) -> Option<i32> {
+        let (this, next) = (today.year(), today.year().saturating_add(1));
+        if self.year(this).is_none() {
+            Some(this)
+        } else if today.month() >= 11 && self.year(next).is_none() {
+            Some(next)
+        } else {
+            None
+        }
+    }
+
     /// The years with national data, ascending.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.national.years.keys().copied()

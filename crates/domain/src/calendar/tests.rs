@@ -750,3 +750,64 @@ proptest! {
         prop_assert_eq!(reckoning.due_date(), expected);
     }
 }
+
+/// December 2026 with no 2027 data: the deadline is counted on weekends alone and marked
+/// provisional; the plain reckoning still refuses, and with 2027 imported the date is final.
+#[test]
+fn a_year_without_data_gives_a_provisional_date_counted_on_weekends_alone() {
+    let calendar = national();
+    let received = date("2026-12-15");
+    let clock = Clock::application(received);
+    assert!(
+        clock.reckon(&calendar).is_err(),
+        "the plain reckoning keeps refusing"
+    );
+    let r = clock
+        .reckon_provisional(&calendar)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.provisional_years, vec![2027, 2028, 2029]);
+    assert!(r.is_provisional());
+    // 16–31 Dec 2026 hold 12 working days; 8 more from Mon 4 Jan 2027 (1 Jan a Friday counts,
+    // as no holiday is known yet): 1, 4, 5, 6, 7, 8, 11, 12 January.
+    assert_eq!(r.due_date(), Some(date("2027-01-12")));
+    let text = r.describe_zh().join("\n");
+    assert!(text.contains("暂定"), "{text}");
+
+    // With 2027 published (元旦 on 1 January), the same clock is final and a day later.
+    let mut with_2027 = calendar.clone();
+    let schedule = YearSchedule::from_json(
+        r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    with_2027
+        .insert_year(schedule)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = clock
+        .reckon_provisional(&with_2027)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!r.is_provisional());
+    assert_eq!(r.due_date(), Some(date("2027-01-13")));
+}
+
+/// A provisional calendar never changes a year that has data.
+#[test]
+fn provisional_years_leave_known_years_alone() {
+    let calendar = national();
+    let (filled, years) = calendar.with_provisional_years(2025..=2027, None);
+    assert_eq!(years, vec![2027]);
+    assert_eq!(filled.year(2026), calendar.year(2026));
+    assert_eq!(
+        filled.day_kind(date("2026-10-01"), None),
+        calendar.day_kind(date("2026-10-01"), None)
+    );
+}
+
+/// The dashboard's warning: this year when missing; next year from 1 November.
+#[test]
+fn the_year_to_import_is_next_year_from_november() {
+    let calendar = national();
+    assert_eq!(calendar.year_to_import(date("2026-10-31")), None);
+    assert_eq!(calendar.year_to_import(date("2026-11-01")), Some(2027));
+    assert_eq!(calendar.year_to_import(date("2027-03-01")), Some(2027));
+    assert_eq!(calendar.year_to_import(date("2025-12-01")), None);
+}

@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::role::Permission;
 use gongkai_store::{Actor, StoreError, applications, calendar, orgs};
@@ -21,13 +20,12 @@ use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 
-/// Whether next year's national schedule is missing while we are in its run-up (October on):
-/// deadlines that cross New Year cannot be computed until an administrator adds it.
+/// The year whose national schedule should be imported now (see
+/// [`gongkai_domain::calendar::Calendar::year_to_import`]): until then deadlines over it are
+/// provisional.
 pub async fn next_year_missing(state: &AppState) -> Result<Option<i32>, WebError> {
     let today = gongkai_domain::time::beijing_date(chrono::Utc::now());
-    let next = today.year() + 1;
-    let cal = calendar::load(&state.store).await?;
-    Ok((today.month() >= 10 && cal.year(next).is_none()).then_some(next))
+    Ok(calendar::load(&state.store).await?.year_to_import(today))
 }
 
 async fn render(

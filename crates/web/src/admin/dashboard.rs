@@ -13,6 +13,14 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
     let users = gongkai_store::users::list(&state.store).await?.len();
     let (messages_overdue, messages_near_line) =
         crate::admin::messages::watch_counts(&state, &staff).await?;
+    // Administrators and the openness office (督办) are told when a year's holidays are missing.
+    let missing_year = if staff.grants.allows(Permission::ManageSite, &[])
+        || staff.grants.allows(Permission::Supervise, &[])
+    {
+        super::calendar::next_year_missing(&state).await?
+    } else {
+        None
+    };
     let opinion_alerts = if staff.grants.allows(Permission::Supervise, &[]) {
         super::opinions::needing_attention(&state, &staff).await?
     } else {
@@ -25,7 +33,7 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
             context! {
                 org_count => orgs, user_count => users,
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
-                opinion_alerts => opinion_alerts,
+                opinion_alerts => opinion_alerts, missing_year => missing_year,
             },
         )
         .await

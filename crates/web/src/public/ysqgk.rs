@@ -71,7 +71,7 @@ pub async fn form(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
 
 fn receipt_view(r: &Receipt, org_name: &str) -> Value {
     context! {
-        tracking_code => &r.tracking_code, received_on => ser(&r.received_on), due_on => ser(&r.due_on),
+        tracking_code => &r.tracking_code, received_on => ser(&r.received_on), due_on => ser(&r.due_on), due_provisional => r.due_provisional,
         repeated => r.repeated, org_name => org_name,
     }
 }
@@ -173,7 +173,7 @@ impl StatusDesk for Application {
                     a => context! {
                         tracking_code => &app.tracking_code, org_name => &app.org_name,
                         status => app.status.label(), received_on => ser(&app.received_on),
-                        due_on => ser(&app.due_on), outcome => outcome, description => &app.description,
+                        due_on => ser(&app.due_on), due_provisional => app.due_provisional, outcome => outcome, description => &app.description,
                     },
                     events => events, letters => letters, explanation => explanation,
                 },

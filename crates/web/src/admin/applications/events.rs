@@ -137,7 +137,7 @@ pub async fn event(
                 let region = applications::region_of_site(&state.store, &site.code).await?;
                 let due = applications::reckon(&app, &evs, &cal, region)
                     .ok()
-                    .and_then(|r| r.due_date());
+                    .and_then(|r| Some((r.due_date()?, r.is_provisional())));
                 let (t, b) = letters::extension(&app, on, days, &f.reason, due);
                 Ok((e, Some(("extension".into(), t, b))))
             }

@@ -63,7 +63,7 @@ pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
                 kind => a.applicant_kind.label(),
                 description => a.description.chars().take(40).collect::<String>(),
                 status => a.status.label(),
-                received_on => ser(&a.received_on), due_on => ser(&a.due_on), left => left, paused => paused,
+                received_on => ser(&a.received_on), due_on => ser(&a.due_on), due_provisional => a.due_provisional, left => left, paused => paused,
                 status_code => a.status.code(),
                 overdue => left.is_some_and(|l| l < 0), near => left.is_some_and(|l| (0..=NEAR_DUE_WORKING_DAYS).contains(&l)),
             }
