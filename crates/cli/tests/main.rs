@@ -5,6 +5,7 @@
 
 mod support;
 
+mod backup;
 mod calendar_region;
 mod cli;
 mod crash;
