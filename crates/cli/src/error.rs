@@ -48,6 +48,12 @@ pub enum CliError {
         /// Why, in Chinese.
         reason: String,
     },
+    /// There is no database where `backup` was pointed.
+    #[error("找不到数据库文件 {path}：请用 --data 指定门户使用的数据文件夹")]
+    NothingToBackUp {
+        /// The database file looked for.
+        path: String,
+    },
     /// A backup of one engine was to be restored into the other.
     #[error("该备份来自 {backup} 数据库，不能恢复到 {target} 数据库；请恢复到同类数据库")]
     RestoreEngine {

@@ -258,6 +258,23 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
             "the attachment's bytes came back"
         );
 
+        // The restored deployment takes new writes: its id sequences came back too.
+        let added = gongkai(
+            &target,
+            &[
+                "org",
+                "add",
+                "--code",
+                "WQX099",
+                "--name",
+                "乌恰县测试局",
+                "--parent",
+                "WQX001",
+            ],
+        );
+        assert!(added.status.success(), "{}", stderr(&added));
+        assert!(gongkai(&target, &["audit", "verify"]).status.success());
+
         // A second restore onto the now-filled target is refused, and --force overwrites.
         let again = gongkai(&target, &["restore", "--from", &to.to_string_lossy()]);
         assert!(!again.status.success());
@@ -332,6 +349,19 @@ async fn a_changed_or_incomplete_backup_is_refused_and_named() {
         "{}",
         stderr(&refused)
     );
+
+    // A folder without a deployment is not backed up as an empty one.
+    let nothing = TestDb::new(Engine::Sqlite).await;
+    let out = gongkai(
+        &nothing,
+        &["backup", "--to", &backups.join("x").to_string_lossy()],
+    );
+    assert!(
+        stderr(&out).contains("找不到数据库文件"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!nothing.dir.join("gongkai.db").exists());
 
     // A backup folder is never written over.
     let again = gongkai(&source, &["backup", "--to", &from]);

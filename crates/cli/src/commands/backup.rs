@@ -8,7 +8,7 @@ use gongkai_store::backup::{self, Manifest, ManifestFile};
 use gongkai_store::{Engine, Store};
 
 use crate::CliError;
-use crate::commands::{blocking, byte_bar, open_store, spinner};
+use crate::commands::{blocking, byte_bar, spinner};
 use crate::config::Config;
 
 /// Options of `backup`.
@@ -22,8 +22,20 @@ pub struct BackupArgs {
 /// Takes the backup into a new (or empty) folder; on failure the partial folder is removed.
 pub async fn run(config: &Config, args: BackupArgs) -> Result<(), CliError> {
     let dir = args.to;
+    let default_sqlite = config
+        .database_url
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty());
+    let db_file = config.data.join("gongkai.db");
+    if default_sqlite && !db_file.is_file() {
+        // Connecting would create an empty database and back that up: a wrong --data says so.
+        return Err(CliError::NothingToBackUp {
+            path: db_file.display().to_string(),
+        });
+    }
     prepare_target(&dir)?;
-    let store = open_store(config).await?;
+    // Connect without migrating: a backup changes nothing in the deployment.
+    let store = Store::connect(&config.database_url()).await?;
     let started = std::time::Instant::now();
     let result = take(config, &store, &dir).await;
     store.close().await;
@@ -93,7 +105,7 @@ async fn take(config: &Config, store: &Store, dir: &Path) -> Result<Manifest, Cl
             .map(|m| m.len())
             .unwrap_or(0);
         let total = snapshot_size + blobs.iter().map(|b| b.1).sum::<u64>();
-        let bar = byte_bar(total);
+        let bar = byte_bar(total).with_message("备份文件");
         let mut tick = |n: u64| bar.inc(n);
         let (size, sha256) = backup::hash_file(&target.join(snapshot_name), &mut tick)?;
         let mut files = vec![ManifestFile {
