@@ -175,6 +175,12 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         let (server, base) = serve_demo(&source);
         let blob = payload(300_000, 7);
         let sha = add_attachment(&source, &blob).await;
+        // A row whose file is gone from the data folder: the backup says so.
+        let lost = add_attachment(&source, b"lost").await;
+        must(std::fs::remove_file(attachments::blob_path(
+            &data_of(&source),
+            &lost,
+        )));
         let before = counts(&source.url).await;
         assert!(before.0 > 0 && before.1 > 0, "demo data: {before:?}");
 
@@ -194,6 +200,11 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         let accepted = must(writer.await);
         assert!(taken.status.success(), "{}", stderr(&taken));
         assert!(stdout(&taken).contains("备份完成"), "{}", stdout(&taken));
+        assert!(
+            stderr(&taken).contains("1 个附件文件不在数据文件夹") && stderr(&taken).contains(&lost),
+            "{}",
+            stderr(&taken)
+        );
         assert!(accepted > 0, "applications were accepted during the backup");
         let after = counts(&source.url).await;
         let source_audit = stdout(&gongkai(&source, &["audit", "verify"]));
@@ -236,7 +247,7 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         let (records, applications, bytes) = counts(&target.url).await;
         assert_eq!(records, before.0);
         assert_eq!(bytes, before.2);
-        assert!(bytes >= 300_000);
+        assert!(bytes >= 300_004);
         // One consistent moment between the start and the end of the backup.
         assert!(
             (before.1..=after.1).contains(&applications),

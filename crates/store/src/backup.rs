@@ -298,6 +298,22 @@ pub async fn schema_version(store: &Store) -> Result<i64> {
     Ok(v.unwrap_or(0))
 }
 
+/// The blobs the database refers to (attachments of records, applications, messages and
+/// consultations), as paths relative to the data folder like [`blobs`] gives them.
+pub async fn referenced_blobs(store: &Store) -> Result<Vec<String>> {
+    let shas: Vec<String> = sqlx::query_scalar(
+        "SELECT sha256 FROM attachments UNION SELECT sha256 FROM application_files
+         UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    Ok(shas
+        .into_iter()
+        .filter(|s| is_blob_name(s))
+        .map(|s| format!("files/{}/{s}", &s[..2]))
+        .collect())
+}
+
 /// How many tables the database holds (0 for a freshly created one).
 pub async fn table_count(store: &Store) -> Result<i64> {
     let sql = match store.engine() {

@@ -14,7 +14,7 @@ use crate::config::Config;
 /// Options of `backup`.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// 备份保存到的文件夹（不存在时自动新建；已存在时必须为空），如 /备份/gongkai-2026-12-03
+    /// 备份保存到的文件夹（不存在时自动新建；已存在时必须为空），如 /srv/backup/gongkai-2026-12-03
     #[arg(long, value_name = "DIR")]
     pub to: PathBuf,
 }
@@ -95,12 +95,27 @@ async fn take(config: &Config, store: &Store, dir: &Path) -> Result<Manifest, Cl
         }
     }
     wait.finish_and_clear();
+    // Read after the snapshot: a blob is written before the row naming it, so every blob listed
+    // here is on disk by the time the folder is listed below.
+    let referenced = backup::referenced_blobs(store).await?;
 
     let data = config.data.clone();
     let target = dir.to_path_buf();
     let snapshot_name = Manifest::snapshot_name(engine);
     let files = blocking(move || {
         let blobs = backup::blobs(&data)?;
+        let on_disk: std::collections::HashSet<&str> = blobs.iter().map(|b| b.0.as_str()).collect();
+        let missing: Vec<&String> = referenced
+            .iter()
+            .filter(|r| !on_disk.contains(r.as_str()))
+            .collect();
+        if let Some(first) = missing.first() {
+            eprintln!(
+                "警告：数据库引用的 {} 个附件文件不在数据文件夹 {} 中（如 {first}），备份中也没有它们；请检查 --data 是否为门户使用的数据文件夹。",
+                missing.len(),
+                data.display()
+            );
+        }
         let snapshot_size = std::fs::metadata(target.join(snapshot_name))
             .map(|m| m.len())
             .unwrap_or(0);

@@ -37,6 +37,13 @@ pub async fn run(config: &Config, args: RestoreArgs) -> Result<(), CliError> {
             target: engine.name(),
         });
     }
+    if engine == Engine::Sqlite && url != gongkai_store::sqlite_url_for_dir(&config.data) {
+        // The snapshot becomes the data folder's gongkai.db; another file would be left empty.
+        return Err(CliError::Config(format!(
+            "SQLite 备份只能恢复为数据文件夹中的 gongkai.db：请去掉 database_url 设置，用 --data 指定数据文件夹（当前为 {}）",
+            config::redact_url(&url)
+        )));
+    }
     let supported = gongkai_store::migrate::latest_version();
     if manifest.schema_version > supported {
         return Err(StoreError::SchemaTooNew {
