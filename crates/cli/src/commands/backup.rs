@@ -111,7 +111,8 @@ async fn take(config: &Config, store: &Store, dir: &Path) -> Result<Manifest, Cl
             .collect();
         if let Some(first) = missing.first() {
             eprintln!(
-                "警告：数据库引用的 {} 个附件文件不在数据文件夹 {} 中（如 {first}），备份中也没有它们；请检查 --data 是否为门户使用的数据文件夹。",
+                "警告：数据库引用的 {} 个附件文件不在数据文件夹 {} 中（如 {first}），\
+                 备份中也没有它们；请检查 --data 是否为门户使用的数据文件夹。",
                 missing.len(),
                 data.display()
             );
