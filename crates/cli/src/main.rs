@@ -26,10 +26,12 @@ use clap::{Args, Parser, Subcommand};
 pub use error::CliError;
 
 use crate::commands::audit::AuditCommand;
+use crate::commands::backup::BackupArgs;
 use crate::commands::calendar::CalendarCommand;
 use crate::commands::import::ImportArgs;
 use crate::commands::notify::NotifyCommand;
 use crate::commands::org::OrgCommand;
+use crate::commands::restore::RestoreArgs;
 use crate::commands::scan::ScanArgs;
 use crate::commands::serve::ServeArgs;
 use crate::commands::site::SiteCommand;
@@ -100,6 +102,10 @@ enum Command {
     Reindex,
     /// 网站自查：对全部已发布信息（含附件）重新进行内容审查，按机构列出发现
     Scan(ScanArgs),
+    /// 在线备份：数据库快照、全部附件和带 SHA-256 的清单，门户无需停止
+    Backup(BackupArgs),
+    /// 从备份恢复到空的数据库和数据文件夹（先校验清单中的哈希）
+    Restore(RestoreArgs),
 }
 
 /// One line for a command-line usage error, in Chinese.
@@ -231,5 +237,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Reindex => cmd::reindex::run(&config).await,
         Command::Calendar(c) => cmd::calendar::run(&open_store(&config).await?, c).await,
         Command::Notify(c) => cmd::notify::run(&config, c).await,
+        Command::Backup(args) => cmd::backup::run(&config, args).await,
+        Command::Restore(args) => cmd::restore::run(&config, args).await,
     }
 }

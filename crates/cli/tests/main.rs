@@ -1,4 +1,5 @@
-//! The `gongkai` binary as an operator runs it: subcommands, the server process, import, crash safety.
+//! The `gongkai` binary as an operator runs it: subcommands, the server process, import, crash safety,
+//! audit seals and checkpoints, backup and restore.
 //!
 //! One test binary per crate: each file below is a module, so the suite links once instead of
 //! once per file (linking dominates a clean test build on two cores).
@@ -6,6 +7,7 @@
 mod support;
 
 mod audit_seal;
+mod backup;
 mod calendar_region;
 mod cli;
 mod crash;

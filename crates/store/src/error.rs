@@ -60,6 +60,33 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误：{0}")]
     Database(#[from] sqlx::Error),
+    /// A PostgreSQL client tool (`pg_dump`, `pg_restore`) is missing or failed.
+    #[error("{tool} 无法完成：{reason}")]
+    BackupTool {
+        /// The program.
+        tool: &'static str,
+        /// Why, in Chinese, or the tool's own last lines.
+        reason: String,
+    },
+    /// A backup's `manifest.json` cannot be read or is not one this program wrote.
+    #[error("备份清单 manifest.json 无法使用：{0}")]
+    BackupManifest(String),
+    /// A file of a backup is missing or differs from its manifest.
+    #[error("备份中的文件 {path} {problem}，已拒绝恢复：备份可能被改动或不完整")]
+    BackupFile {
+        /// Path inside the backup folder.
+        path: String,
+        /// What is wrong, in Chinese.
+        problem: String,
+    },
+    /// Reading or writing a backup's files failed.
+    #[error("无法读写 {path}：{reason}")]
+    BackupIo {
+        /// The file or folder.
+        path: String,
+        /// Why, in Chinese.
+        reason: String,
+    },
 }
 
 impl From<CalendarError> for StoreError {
@@ -96,6 +123,10 @@ impl StoreError {
             Self::Corrupt(_) => "corrupt_data",
             Self::Io(_) => "io_error",
             Self::Database(_) => "database_error",
+            Self::BackupTool { .. } => "backup_tool_failed",
+            Self::BackupManifest(_) => "backup_manifest_unusable",
+            Self::BackupFile { .. } => "backup_file_mismatch",
+            Self::BackupIo { .. } => "backup_io_error",
         }
     }
 

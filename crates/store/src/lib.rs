@@ -9,6 +9,7 @@
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 mod column;
@@ -69,7 +70,7 @@ pub(crate) async fn serialise(tx: &mut Tx, engine: Engine, key: i64) -> Result<(
 }
 
 /// Which database engine a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// The embedded default: one file under the data folder.

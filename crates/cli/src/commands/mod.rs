@@ -2,12 +2,14 @@
 //! command shares (opening the store, progress bars, JSON output, passwords) live here, once.
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod import;
 pub mod init;
 pub mod notify;
 pub mod org;
 pub mod reindex;
+pub mod restore;
 pub mod scan;
 pub mod serve;
 pub mod site;
@@ -66,6 +68,46 @@ pub(crate) fn progress_bar(total: usize, unit: &str) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// A progress bar over `total` bytes on standard error, hidden when that is not a terminal
+/// (a cron job's log gets the summary line only).
+pub(crate) fn byte_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), draw_target());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} {bar:40} {binary_bytes}/{binary_total_bytes}  {binary_bytes_per_sec}  预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// A spinner with `message` for work of unknown length, hidden like [`byte_bar`].
+pub(crate) fn spinner(message: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(None, draw_target());
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Standard error when it is a terminal, nowhere otherwise.
+fn draw_target() -> indicatif::ProgressDrawTarget {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        indicatif::ProgressDrawTarget::stderr()
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    }
+}
+
+/// Runs blocking file or process work off the async runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, CliError> + Send + 'static,
+) -> Result<T, CliError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CliError::Interrupted(e.to_string()))?
 }
 
 /// Prints `value` as pretty JSON; `fallback` stands in should it not serialise.
