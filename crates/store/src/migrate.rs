@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_consultations.sql"),
     ),
     (7, "outbox", include_str!("../migrations/0007_outbox.sql")),
+    (
+        8,
+        "screening",
+        include_str!("../migrations/0008_screening.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -410,6 +410,61 @@ async fn the_author_removes_an_attachment_the_screening_flagged() {
     }
 }
 
+/// An attachment is screened once, when it is stored: viewing the draft reads the stored
+/// findings (they survive its text being emptied behind the store's back), and only a changed
+/// negative list screens it again.
+#[tokio::test]
+async fn attachment_findings_are_stored_and_not_screened_again_on_each_view() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "审查结果存储测试", &[]).await);
+        let r = editor
+            .upload(id, "名单.docx", gongkai_content::fixtures::docx())
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("附件“名单.docx”") && view.contains("身份证号码"));
+
+        must(
+            sqlx::query("UPDATE attachments SET text = '' WHERE record_id = $1")
+                .bind(id)
+                .execute(app.store.pool())
+                .await,
+        );
+        for _ in 0..2 {
+            let view = editor.get_text(&format!("/admin/records/{id}")).await;
+            assert!(
+                view.contains("身份证号码") && !view.contains("内容审查（0 处）"),
+                "the stored findings are shown, the text is not screened again: {engine:?}"
+            );
+        }
+
+        // A new term on the negative list makes the stored findings out of date: the attachment
+        // is screened once more (now against its emptied text) and the new findings are stored.
+        let site = must(orgs::by_code(&app.store, &must(OrgCode::parse("WQX001"))).await);
+        must(
+            gongkai_store::screening::add_negative_term(
+                &app.store,
+                &Actor::system(),
+                site.id,
+                "不存在的词语",
+                "敏感表述",
+            )
+            .await,
+        );
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("内容审查（0 处）"), "{view}");
+        let stored: String = must(
+            sqlx::query_scalar("SELECT findings FROM attachments WHERE record_id = $1")
+                .bind(id)
+                .fetch_one(app.store.pool())
+                .await,
+        );
+        assert_eq!(stored, "[]");
+    }
+}
+
 #[tokio::test]
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {
