@@ -153,7 +153,7 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             .post_multipart(
                 "/ysqgk/apply",
                 &fields,
-                vec![("proof", "身份证.pdf", proof)],
+                vec![("proof", "身份证\u{202E}fdp.exe.pdf", proof)],
             )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
@@ -182,13 +182,14 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
                 .iter()
                 .map(|f| f.file_name.as_str())
                 .collect::<Vec<_>>(),
-            ["身份证.pdf"]
+            ["身份证fdp.exe.pdf"],
+            "the right-to-left override is gone from the stored name"
         );
         let handler = Session::login(&app, "admin").await;
         let detail = handler
             .get_text(&format!("/admin/applications/{}", stored_app.id))
             .await;
-        assert!(detail.contains("身份证.pdf"));
+        assert!(detail.contains("身份证fdp.exe.pdf") && !detail.contains('\u{202E}'));
         let file = handler
             .get(&format!(
                 "/admin/applications/{}/files/{}",

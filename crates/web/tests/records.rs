@@ -465,6 +465,33 @@ async fn attachment_findings_are_stored_and_not_screened_again_on_each_view() {
     }
 }
 
+/// File names are cleaned when stored: a right-to-left override cannot make a PDF read as an
+/// executable on the staff page, and a 5,000-character name is cut to 120 keeping `.pdf`.
+#[tokio::test]
+async fn attachment_names_lose_bidi_controls_and_length_when_stored() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "文件名清理测试", &[]).await);
+        let long = format!("{}.pdf", "名".repeat(5000));
+        for name in ["invoice\u{202E}exe.pdf", long.as_str()] {
+            let r = editor
+                .upload(id, name, gongkai_content::fixtures::pdf())
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        }
+        let stored: Vec<String> = must(gongkai_store::attachments::list(&app.store, id).await)
+            .into_iter()
+            .map(|a| a.file_name)
+            .collect();
+        let cut = format!("{}.pdf", "名".repeat(116));
+        assert_eq!(stored, ["invoiceexe.pdf".to_owned(), cut.clone()]);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("invoiceexe.pdf") && view.contains(&cut));
+        assert!(!view.contains('\u{202E}') && !view.contains(&"名".repeat(117)));
+    }
+}
+
 #[tokio::test]
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {
