@@ -492,6 +492,49 @@ async fn attachment_names_lose_bidi_controls_and_length_when_stored() {
     }
 }
 
+/// An attachment with thousands of findings: the page counts them all but lists the first
+/// 200, so a view stays quick.
+#[tokio::test]
+async fn a_record_page_lists_at_most_200_findings_and_counts_the_rest() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "大量发现测试", &[]).await);
+        let author = must(
+            users::by_username(
+                &app.store,
+                &must(gongkai_domain::user::Username::parse("editor")),
+            )
+            .await,
+        );
+        let text = "联系电话 13912345678；".repeat(3000);
+        must(
+            gongkai_store::attachments::add(
+                &app.store,
+                &Actor::system(),
+                author.id,
+                id,
+                &gongkai_store::attachments::NewAttachment {
+                    sha256: "0".repeat(64),
+                    file_name: "通讯录.docx".into(),
+                    kind: "docx".into(),
+                    size_bytes: 1,
+                    text,
+                },
+            )
+            .await,
+        );
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("内容审查（3000 处）"), "{engine:?}");
+        assert_eq!(
+            view.matches("139****5678").count(),
+            200 * 2,
+            "matched and context"
+        );
+        assert!(view.contains("另有 2800 处未逐一列出"));
+    }
+}
+
 #[tokio::test]
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {
