@@ -2,6 +2,7 @@
 //! small upload cannot unpack into gigabytes ("zip bomb") or millions of entries.
 
 use std::io::{Cursor, Read};
+use std::time::{Duration, Instant};
 
 use crate::ContentError;
 
@@ -24,6 +25,10 @@ pub struct Limits {
     /// Most bytes of extracted text (default 4 MiB): screening and search need no more, and a
     /// longer text is refused rather than stored and re-read on every view.
     pub max_text_bytes: usize,
+    /// Most wall-clock time one file's extraction may take (default 10 s), checked inside the
+    /// inflating and unpacking loops; past it the file is kept unread like one over a byte
+    /// budget ([`ContentError::TextTooLarge`]).
+    pub max_time: Duration,
 }
 
 impl Default for Limits {
@@ -34,7 +39,40 @@ impl Default for Limits {
             max_pdf_inflated_bytes: 16 * 1024 * 1024,
             max_pdf_streams: 20_000,
             max_text_bytes: 4 * 1024 * 1024,
+            max_time: Duration::from_secs(10),
         }
+    }
+}
+
+/// When one file's extraction must stop, started from [`Limits::max_time`] as extraction
+/// begins and checked by every loop over untrusted input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Instant,
+    budget: Duration,
+}
+
+impl Deadline {
+    /// The deadline of an extraction starting now.
+    pub(crate) fn start(limits: &Limits) -> Self {
+        let now = Instant::now();
+        Self {
+            at: now.checked_add(limits.max_time).unwrap_or(now),
+            budget: limits.max_time,
+        }
+    }
+
+    /// Refuses to go on once the time is up.
+    pub(crate) fn check(&self) -> Result<(), ContentError> {
+        if Instant::now() < self.at {
+            return Ok(());
+        }
+        let limit = if self.budget >= Duration::from_secs(1) {
+            format!("处理时间超过 {} 秒", self.budget.as_secs())
+        } else {
+            format!("处理时间超过 {} 毫秒", self.budget.as_millis())
+        };
+        Err(ContentError::TextTooLarge { limit })
     }
 }
 
@@ -63,16 +101,18 @@ pub(crate) struct Zip<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
     label: &'static str,
     limits: Limits,
+    deadline: Deadline,
     used: u64,
 }
 
 impl<'a> Zip<'a> {
     /// Opens the archive, checking the entry count and the declared unpacked size.
-    /// `label` names the document type in error messages.
+    /// `label` names the document type in error messages; every read stops at `deadline`.
     pub(crate) fn open(
         bytes: &'a [u8],
         label: &'static str,
         limits: Limits,
+        deadline: Deadline,
     ) -> Result<Self, ContentError> {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| ContentError::malformed(label, e))?;
@@ -83,6 +123,7 @@ impl<'a> Zip<'a> {
         }
         let mut declared: u64 = 0;
         for i in 0..archive.len() {
+            deadline.check()?;
             let entry = archive
                 .by_index_raw(i)
                 .map_err(|e| ContentError::malformed(label, e))?;
@@ -95,6 +136,7 @@ impl<'a> Zip<'a> {
             archive,
             label,
             limits,
+            deadline,
             used: 0,
         })
     }
@@ -133,6 +175,7 @@ impl<'a> Zip<'a> {
     }
 
     fn read_index(&mut self, index: usize) -> Result<Vec<u8>, ContentError> {
+        self.deadline.check()?;
         let label = self.label;
         let remaining = self.limits.max_unpacked_bytes.saturating_sub(self.used);
         let mut entry = self.archive.by_index(index).map_err(|e| match e {
@@ -150,10 +193,12 @@ impl<'a> Zip<'a> {
         let part_cap = (self.limits.max_text_bytes as u64).saturating_mul(8);
         let cap = remaining.min(part_cap);
         let mut buf = Vec::with_capacity(usize::try_from(entry.size().min(cap)).unwrap_or(0));
-        (&mut entry)
-            .take(cap.saturating_add(1))
-            .read_to_end(&mut buf)
-            .map_err(|e| ContentError::malformed(label, e))?;
+        read_until(
+            &mut (&mut entry).take(cap.saturating_add(1)),
+            &mut buf,
+            &self.deadline,
+        )
+        .map_err(|e| e.for_label(label))?;
         let read = buf.len() as u64;
         if read > remaining {
             return Err(self.limits.bytes_exceeded());
@@ -180,17 +225,55 @@ impl<'a> Zip<'a> {
             if entry.encrypted() {
                 return Err(ContentError::Encrypted { kind: label });
             }
-            let read = std::io::copy(
+            let read = read_until(
                 &mut (&mut entry).take(remaining.saturating_add(1)),
                 &mut std::io::sink(),
+                &self.deadline,
             )
-            .map_err(|e| ContentError::malformed(label, e))?;
+            .map_err(|e| e.for_label(label))?;
             if read > remaining {
                 return Err(self.limits.bytes_exceeded());
             }
             self.used += read;
         }
         Ok(())
+    }
+}
+
+/// Why [`read_until`] stopped early.
+enum ReadStop {
+    Io(std::io::Error),
+    Time(ContentError),
+}
+
+impl ReadStop {
+    fn for_label(self, label: &'static str) -> ContentError {
+        match self {
+            Self::Io(e) => ContentError::malformed(label, e),
+            Self::Time(e) => e,
+        }
+    }
+}
+
+/// Copies `from` into `to` in 64 KB chunks, checking the deadline before each; returns the
+/// bytes copied.
+fn read_until(
+    from: &mut impl Read,
+    to: &mut impl std::io::Write,
+    deadline: &Deadline,
+) -> Result<u64, ReadStop> {
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        deadline.check().map_err(ReadStop::Time)?;
+        let n = match from.read(&mut chunk) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadStop::Io(e)),
+        };
+        to.write_all(&chunk[..n]).map_err(ReadStop::Io)?;
+        total += n as u64;
     }
 }
 
@@ -213,8 +296,13 @@ mod tests {
     #[test]
     fn reads_entries_within_budget() {
         let bytes = zip_of(&[("a.xml", b"<a/>"), ("b.txt", "中文".as_bytes())]);
-        let mut zip =
-            Zip::open(&bytes, "ZIP 压缩包", Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+        let mut zip = Zip::open(
+            &bytes,
+            "ZIP 压缩包",
+            Limits::default(),
+            Deadline::start(&Limits::default()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(zip.names(), ["a.xml", "b.txt"]);
         assert!(zip.contains("a.xml") && !zip.contains("c"));
         assert_eq!(
@@ -233,7 +321,7 @@ mod tests {
             ..Limits::default()
         };
         assert!(matches!(
-            Zip::open(&bytes, "ZIP 压缩包", limits).err(),
+            Zip::open(&bytes, "ZIP 压缩包", limits, Deadline::start(&limits)).err(),
             Some(ContentError::TooLarge { .. })
         ));
 
@@ -243,7 +331,7 @@ mod tests {
             max_unpacked_bytes: 100 * 1024,
             ..Limits::default()
         };
-        let err = Zip::open(&bytes, "ZIP 压缩包", limits).err();
+        let err = Zip::open(&bytes, "ZIP 压缩包", limits, Deadline::start(&limits)).err();
         assert!(
             matches!(&err, Some(ContentError::TooLarge { limit }) if limit == "100 KB"),
             "{err:?}"
@@ -270,12 +358,12 @@ mod tests {
             max_unpacked_bytes: 100 * 1024,
             ..Limits::default()
         };
-        match Zip::open(&bytes, "ZIP 压缩包", limits) {
+        match Zip::open(&bytes, "ZIP 压缩包", limits, Deadline::start(&limits)) {
             Err(_) => {}
             Ok(mut zip) => {
                 assert!(zip.read("a").is_err());
-                let mut zip =
-                    Zip::open(&bytes, "ZIP 压缩包", limits).unwrap_or_else(|e| panic!("{e}"));
+                let mut zip = Zip::open(&bytes, "ZIP 压缩包", limits, Deadline::start(&limits))
+                    .unwrap_or_else(|e| panic!("{e}"));
                 assert!(zip.verify_all().is_err());
             }
         }
@@ -285,7 +373,13 @@ mod tests {
     fn garbage_is_malformed() {
         for bytes in [&b"PK\x03\x04garbage"[..], b"", b"not a zip at all"] {
             assert!(matches!(
-                Zip::open(bytes, "ZIP 压缩包", Limits::default()).err(),
+                Zip::open(
+                    bytes,
+                    "ZIP 压缩包",
+                    Limits::default(),
+                    Deadline::start(&Limits::default())
+                )
+                .err(),
                 Some(ContentError::Malformed { .. })
             ));
         }

@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader};
 
-use crate::archive::{Limits, Zip};
+use crate::archive::{Deadline, Limits, Zip};
 use crate::sniff::FileKind;
 use crate::{ContentError, guard};
 
@@ -38,12 +38,13 @@ pub fn extract_text_with_limits(
         return Err(ContentError::Empty);
     }
     let label = kind.label();
+    let deadline = Deadline::start(&limits);
     let text = guard(label, || match kind {
-        FileKind::Pdf => pdf_text(bytes, &limits),
-        FileKind::Docx => crate::ooxml::docx_text(bytes, limits),
-        FileKind::Pptx => crate::ooxml::pptx_text(bytes, limits),
-        FileKind::Ofd => crate::ooxml::ofd_text(bytes, limits),
-        FileKind::Xlsx => xlsx_text(bytes, limits),
+        FileKind::Pdf => pdf_text(bytes, &limits, deadline),
+        FileKind::Docx => crate::ooxml::docx_text(bytes, limits, deadline),
+        FileKind::Pptx => crate::ooxml::pptx_text(bytes, limits, deadline),
+        FileKind::Ofd => crate::ooxml::ofd_text(bytes, limits, deadline),
+        FileKind::Xlsx => xlsx_text(bytes, limits, deadline),
         FileKind::Xls => xls_text(bytes),
         FileKind::Doc => crate::doc::doc_text(bytes),
         FileKind::Png | FileKind::Jpeg | FileKind::Gif | FileKind::Zip => Ok(String::new()),
@@ -86,24 +87,28 @@ fn tidy(text: &str) -> String {
     out
 }
 
-fn pdf_text(bytes: &[u8], limits: &Limits) -> Result<String, ContentError> {
+fn pdf_text(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<String, ContentError> {
     let label = FileKind::Pdf.label();
-    crate::pdf_budget::check(bytes, limits)?;
-    pdf_extract::extract_text_from_mem(bytes).map_err(|e| {
+    crate::pdf_budget::check(bytes, limits, &deadline)?;
+    // The PDF library cannot be interrupted; within the byte budget it finishes, and a text it
+    // took too long for is still refused, so the time budget means one thing for every format.
+    let text = pdf_extract::extract_text_from_mem(bytes).map_err(|e| {
         let detail = e.to_string();
         if detail.contains("crypt") || detail.contains("password") {
             ContentError::Encrypted { kind: label }
         } else {
             ContentError::malformed(label, detail)
         }
-    })
+    })?;
+    deadline.check()?;
+    Ok(text)
 }
 
 /// XLSX cells are streamed (not expanded into a dense grid), after the archive's real
 /// unpacked size has been checked, so a sheet declaring a million rows costs only its cells.
-fn xlsx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
+fn xlsx_text(bytes: &[u8], limits: Limits, deadline: Deadline) -> Result<String, ContentError> {
     let label = FileKind::Xlsx.label();
-    Zip::open(bytes, label, limits)?.verify_all()?;
+    Zip::open(bytes, label, limits, deadline)?.verify_all()?;
     let mut book: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ContentError::malformed(label, e))?;
     let mut out = String::new();
@@ -113,10 +118,15 @@ fn xlsx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
         let mut reader = book
             .worksheet_cells_reader(&name)
             .map_err(|e| ContentError::malformed(label, e))?;
+        let mut read = 0u32;
         while let Some(cell) = reader
             .next_cell()
             .map_err(|e| ContentError::malformed(label, e))?
         {
+            read = read.wrapping_add(1);
+            if read.is_multiple_of(4096) {
+                deadline.check()?;
+            }
             let text = cell_text(cell.get_value());
             if !text.is_empty() {
                 held = held.saturating_add(text.len() + 1);
@@ -383,6 +393,53 @@ mod tests {
             }
         }
         assert!(extract_text(FileKind::Docx, &bomb).is_ok());
+    }
+
+    /// Past the time budget, a PDF or ZIP-based file is refused with the same finding as one
+    /// over a byte budget, from inside the inflating loops: the budget is a parameter, so the
+    /// test waits milliseconds, not the default ten seconds.
+    #[test]
+    fn extraction_stops_at_the_time_budget() {
+        use std::time::{Duration, Instant};
+        let roomy = Limits {
+            max_pdf_inflated_bytes: 4 * 1024 * 1024,
+            max_unpacked_bytes: 4 * 1024 * 1024,
+            ..Limits::default()
+        };
+        let hurried = Limits {
+            max_pdf_inflated_bytes: 1 << 40,
+            max_unpacked_bytes: 1 << 40,
+            max_text_bytes: usize::MAX,
+            // Already past at the first check, so the test does not race the machine's speed.
+            max_time: Duration::ZERO,
+            ..Limits::default()
+        };
+        let pdf = fixtures::pdf_bomb(24);
+        let docx = fixtures::docx_with_padding(24 * 1024 * 1024);
+        for (kind, bytes, byte_budget) in [
+            (FileKind::Pdf, &pdf, "解压后 4 MB"),
+            (FileKind::Docx, &docx, "4 MB"),
+            (FileKind::Xlsx, &docx, "4 MB"),
+        ] {
+            // Under the default ten seconds the byte budget is what stops it ...
+            let err = extract_text_with_limits(kind, bytes, roomy).err();
+            assert!(
+                matches!(&err, Some(ContentError::TextTooLarge { limit } | ContentError::TooLarge { limit }) if limit == byte_budget),
+                "{kind:?}: {err:?}"
+            );
+            // ... and with no byte budget to speak of, the deadline stops it mid-stream.
+            let started = Instant::now();
+            let err = extract_text_with_limits(kind, bytes, hurried).err();
+            let took = started.elapsed();
+            match &err {
+                Some(e @ ContentError::TextTooLarge { limit }) => {
+                    assert!(limit.starts_with("处理时间超过"), "{limit}");
+                    assert!(e.to_string().starts_with("附件内容过大，未能提取文字"));
+                }
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            assert!(took < Duration::from_millis(500), "{kind:?} took {took:?}");
+        }
     }
 
     #[test]

@@ -5,14 +5,18 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesRef, Event};
 
 use crate::ContentError;
-use crate::archive::{Limits, Zip};
+use crate::archive::{Deadline, Limits, Zip};
 use crate::sniff::FileKind;
 
 /// Text of a DOCX: the body, then footnotes, endnotes, comments, headers and footers — every
 /// part a reader of the published file could see.
-pub(crate) fn docx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
+pub(crate) fn docx_text(
+    bytes: &[u8],
+    limits: Limits,
+    deadline: Deadline,
+) -> Result<String, ContentError> {
     let label = FileKind::Docx.label();
-    let mut zip = Zip::open(bytes, label, limits)?;
+    let mut zip = Zip::open(bytes, label, limits, deadline)?;
     let names = zip.names();
     let main = if zip.contains("word/document.xml") {
         "word/document.xml".to_owned()
@@ -42,15 +46,20 @@ pub(crate) fn docx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentE
             markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
             crate::extract::within_text_budget(&out, &limits)?;
+            deadline.check()?;
         }
     }
     Ok(out)
 }
 
 /// Text of a PPTX: the slides in order, then the speaker notes.
-pub(crate) fn pptx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
+pub(crate) fn pptx_text(
+    bytes: &[u8],
+    limits: Limits,
+    deadline: Deadline,
+) -> Result<String, ContentError> {
     let label = FileKind::Pptx.label();
-    let mut zip = Zip::open(bytes, label, limits)?;
+    let mut zip = Zip::open(bytes, label, limits, deadline)?;
     let names = zip.names();
     let mut parts = numbered(&names, "ppt/slides/slide", ".xml");
     parts.extend(numbered(&names, "ppt/notesSlides/notesSlide", ".xml"));
@@ -60,6 +69,7 @@ pub(crate) fn pptx_text(bytes: &[u8], limits: Limits) -> Result<String, ContentE
             markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
             crate::extract::within_text_budget(&out, &limits)?;
+            deadline.check()?;
         }
     }
     Ok(out)
@@ -182,9 +192,13 @@ fn trim_end_spaces(out: &mut String) {
 
 /// Text of an OFD: every page's `TextCode`s, in document and page order; text objects on the
 /// same baseline join into one line.
-pub(crate) fn ofd_text(bytes: &[u8], limits: Limits) -> Result<String, ContentError> {
+pub(crate) fn ofd_text(
+    bytes: &[u8],
+    limits: Limits,
+    deadline: Deadline,
+) -> Result<String, ContentError> {
     let label = FileKind::Ofd.label();
-    let mut zip = Zip::open(bytes, label, limits)?;
+    let mut zip = Zip::open(bytes, label, limits, deadline)?;
     let mut pages: Vec<String> = zip
         .names()
         .into_iter()
@@ -204,6 +218,7 @@ pub(crate) fn ofd_text(bytes: &[u8], limits: Limits) -> Result<String, ContentEr
             ofd_page_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
             crate::extract::within_text_budget(&out, &limits)?;
+            deadline.check()?;
         }
     }
     Ok(out)

@@ -9,20 +9,25 @@
 use std::io::Read;
 
 use crate::ContentError;
-use crate::archive::{Limits, human_bytes};
+use crate::archive::{Deadline, Limits, human_bytes};
 
 /// Checks the stream count and the total inflated size of all streams of a PDF.
 ///
 /// Every `stream` keyword starts a candidate: its data is inflated (zlib) until its end, an
 /// error, or the remaining budget is passed. Data that is not zlib counts as nothing, which is
 /// what the PDF library would make of it under FlateDecode too. The scan does not trust
-/// `/Length`, so a lying length cannot hide a stream.
-pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), ContentError> {
+/// `/Length`, so a lying length cannot hide a stream. The scan stops at `deadline`.
+pub(crate) fn check(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<(), ContentError> {
     let mut streams = 0usize;
     let mut inflated: u64 = 0;
     let mut chunk = vec![0u8; 64 * 1024];
     let mut at = 0usize;
     while let Some(found) = find(&bytes[at..], b"stream") {
+        deadline.check()?;
         let keyword = at + found;
         at = keyword + b"stream".len();
         if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
@@ -41,6 +46,7 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), ContentError> {
         let remaining = limits.max_pdf_inflated_bytes.saturating_sub(inflated);
         let mut decoder = flate2::read::ZlibDecoder::new(data).take(remaining.saturating_add(1));
         loop {
+            deadline.check()?;
             match decoder.read(&mut chunk) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => inflated += n as u64,
@@ -70,6 +76,10 @@ mod tests {
         e.finish().unwrap_or_else(|e| panic!("{e}"))
     }
 
+    fn check_now(pdf: &[u8], limits: &Limits) -> Result<(), ContentError> {
+        check(pdf, limits, &Deadline::start(limits))
+    }
+
     fn pdf_with(streams: &[Vec<u8>]) -> Vec<u8> {
         let mut pdf = b"%PDF-1.4\n".to_vec();
         for (i, s) in streams.iter().enumerate() {
@@ -95,11 +105,11 @@ mod tests {
         };
         let half = deflate(&vec![b'x'; 600 * 1024]);
         assert_eq!(
-            check(&pdf_with(std::slice::from_ref(&half)), &limits),
+            check_now(&pdf_with(std::slice::from_ref(&half)), &limits),
             Ok(())
         );
         assert_eq!(
-            check(&pdf_with(&[half.clone(), half]), &limits),
+            check_now(&pdf_with(&[half.clone(), half]), &limits),
             Err(ContentError::TextTooLarge {
                 limit: "解压后 1 MB".into()
             })
@@ -114,11 +124,11 @@ mod tests {
         };
         let small = deflate(b"BT ET");
         assert_eq!(
-            check(&pdf_with(&[small.clone(), small.clone()]), &limits),
+            check_now(&pdf_with(&[small.clone(), small.clone()]), &limits),
             Ok(())
         );
         assert!(matches!(
-            check(&pdf_with(&[small.clone(), small.clone(), small]), &limits),
+            check_now(&pdf_with(&[small.clone(), small.clone(), small]), &limits),
             Err(ContentError::TextTooLarge { .. })
         ));
     }

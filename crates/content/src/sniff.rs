@@ -3,7 +3,7 @@
 use std::io::Cursor;
 
 use crate::ContentError;
-use crate::archive::{Limits, Zip};
+use crate::archive::{Deadline, Limits, Zip};
 
 /// The kinds of attachment the platform recognises.
 ///
@@ -238,7 +238,8 @@ fn sniff_ole(bytes: &[u8]) -> Result<FileKind, ContentError> {
 fn sniff_zip(bytes: &[u8]) -> Result<FileKind, ContentError> {
     const LABEL: &str = "ZIP 压缩包";
     crate::guard(LABEL, || {
-        let mut zip = Zip::open(bytes, LABEL, Limits::default())?;
+        let limits = Limits::default();
+        let mut zip = Zip::open(bytes, LABEL, limits, Deadline::start(&limits))?;
         if let Some(types) = read_small(&mut zip, "[Content_Types].xml")?
             && let Some(kind) = ooxml_by_content_type(&types)?
         {

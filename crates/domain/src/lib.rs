@@ -37,6 +37,7 @@ pub mod case;
 pub mod catalogue;
 pub mod consultation;
 pub mod error;
+pub mod files;
 pub mod index_no;
 pub mod message;
 pub mod opinion;

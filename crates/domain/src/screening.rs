@@ -15,12 +15,12 @@
 //! the shared detector in [`crate::pii`]; a match never starts or ends inside a longer number.
 //! The module is pure: callers pass text and the negative list and show the findings.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::pii::PiiKind;
 
 /// What kind of problem a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// 18-digit resident ID number.

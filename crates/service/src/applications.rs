@@ -139,7 +139,7 @@ where
         return Ok(Err(errors));
     };
     intake
-        .within_hourly_limit("apply", ErrorCode::ApplicationRateLimited)
+        .within_hourly_limit(crate::Submission::Application)
         .await?;
     // Only now, with the form valid and within the limit, are the files written.
     let files = files.write().await?;

@@ -1,6 +1,5 @@
 //! 征求意见: a comment on a consultation's draft, in one call ([`submit`]).
 
-use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, CommentInput, UnitKind};
 use gongkai_store::consultations::{self, CommentReceipt, Consultation, NewComment};
 use serde::{Deserialize, Serialize};
@@ -60,7 +59,7 @@ pub async fn submit(
             Err(errors) => return Ok(Err(errors)),
         };
     intake
-        .within_hourly_limit("comment", ErrorCode::CommentRateLimited)
+        .within_hourly_limit(crate::Submission::Comment)
         .await?;
     let new = NewComment {
         submission_key: crate::submission_key(&form.submission_key),

@@ -52,21 +52,68 @@ impl<'a> Intake<'a> {
         Self { store, ip, now, per_hour }
     }
 
-    /// Counts this submission against the address's hourly limit for `kind` (the throttle key's
-    /// prefix); over the limit it is refused with `refusal`, whose wording names the `{limit}`.
-    async fn within_hourly_limit(
-        &self,
-        kind: &str,
-        refusal: ErrorCode,
-    ) -> Result<(), ServiceError> {
+    /// Counts this submission against the address's hourly limit for its kind; over the limit
+    /// it is refused with the kind's message, which names the limit.
+    async fn within_hourly_limit(&self, kind: Submission) -> Result<(), ServiceError> {
         within_limit(
             self.store,
-            &format!("{kind}:{}", self.ip),
+            &kind.key(self.ip),
             self.per_hour,
             Duration::hours(1),
-            refusal,
+            kind.refusal(),
         )
         .await
+    }
+
+    /// Refuses at once, counting nothing, when the address has already used up its hourly limit
+    /// for `kind`: read-only, so a form's body need not be read (or even received) for a client
+    /// that would be refused anyway. The counting check at submission still decides.
+    pub async fn refuse_if_throttled(&self, kind: Submission) -> Result<(), ServiceError> {
+        if throttle::used_up(
+            self.store,
+            &kind.key(self.ip),
+            self.per_hour,
+            Duration::hours(1),
+        )
+        .await?
+        {
+            return Err(ServiceError::Throttled(
+                kind.refusal().refusal(&[("limit", &self.per_hour)]),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A kind of public submission with an hourly limit per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    /// An application for disclosure (依申请公开).
+    Application,
+    /// A message to the mailbox (政民互动).
+    Message,
+    /// A comment on a consultation (征求意见).
+    Comment,
+}
+
+impl Submission {
+    /// The throttle key of this kind for an address.
+    fn key(self, ip: &str) -> String {
+        let prefix = match self {
+            Self::Application => "apply",
+            Self::Message => "message",
+            Self::Comment => "comment",
+        };
+        format!("{prefix}:{ip}")
+    }
+
+    /// The refusal over the limit (its wording names the `{limit}`).
+    fn refusal(self) -> ErrorCode {
+        match self {
+            Self::Application => ErrorCode::ApplicationRateLimited,
+            Self::Message => ErrorCode::MessageRateLimited,
+            Self::Comment => ErrorCode::CommentRateLimited,
+        }
     }
 }
 

@@ -140,7 +140,7 @@ where
         return Ok(Err(errors));
     };
     intake
-        .within_hourly_limit("message", ErrorCode::MessageRateLimited)
+        .within_hourly_limit(crate::Submission::Message)
         .await?;
     let digits: String = message.phone.chars().filter(char::is_ascii_digit).collect();
     crate::within_limit(

@@ -97,6 +97,10 @@ pub struct NewAttachment {
 
 /// Adds an attachment to a draft, audited. Only the draft's author may (the same rule as
 /// editing it: a reviewer must never approve content they changed).
+///
+/// The text is screened here, once, and the findings are stored with the attachment: the
+/// record's pages read them instead of screening megabytes of text on every view. The file
+/// name is cleaned ([`gongkai_domain::files::clean_file_name`]) before it is stored.
 pub async fn add(
     store: &Store,
     actor: &Actor,
@@ -104,19 +108,27 @@ pub async fn add(
     record_id: i64,
     new: &NewAttachment,
 ) -> Result<Attachment> {
+    let file_name = gongkai_domain::files::clean_file_name(&new.file_name);
+    let (negatives, screened_with) =
+        crate::screening::negative_list_of_record(store, record_id).await?;
+    let (_, findings) =
+        crate::screening::screen_attachment(file_name.clone(), new.text.clone(), negatives).await?;
     let mut tx = store.begin_write().await?;
     let (status, author, _) = crate::records::load_for_action(&mut tx, record_id).await?;
     status.apply(RecordAction::Edit, author == Some(user_id))?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, findings,
+            screened_with, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(record_id)
     .bind(&new.sha256)
-    .bind(&new.file_name)
+    .bind(&file_name)
     .bind(&new.kind)
     .bind(new.size_bytes)
     .bind(&new.text)
+    .bind(&findings)
+    .bind(&screened_with)
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
@@ -124,7 +136,7 @@ pub async fn add(
         &mut tx,
         store,
         actor,
-        audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256, "size": new.size_bytes })),
+        audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": file_name, "sha256": new.sha256, "size": new.size_bytes })),
     )
     .await?;
     feed::emit(&mut tx, "record", &record_id.to_string(), "attachment.add").await?;

@@ -272,7 +272,8 @@ pub async fn file(store: &Store, files: &ChildTable, file_id: i64) -> Result<(i6
     Ok((r.try_get("owner_id")?, file_from_row(&r)?))
 }
 
-/// Records a file of a case inside the caller's transaction; returns its id.
+/// Records a file of a case inside the caller's transaction; returns its id. The name is
+/// cleaned ([`gongkai_domain::files::clean_file_name`]) whatever channel it came through.
 pub async fn add_file(
     tx: &mut Tx,
     files: &ChildTable,
@@ -287,7 +288,7 @@ pub async fn add_file(
     Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(owner_id)
         .bind(&f.sha256)
-        .bind(&f.file_name)
+        .bind(gongkai_domain::files::clean_file_name(&f.file_name))
         .bind(&f.kind)
         .bind(f.size_bytes)
         .bind(ts(now()))

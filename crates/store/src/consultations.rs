@@ -380,8 +380,12 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
         &mut tx,
         store,
         actor,
-        audit::Change::new("consultation.attach", "consultation", id.to_string())
-            .with_detail(serde_json::json!({ "file_name": f.file_name, "sha256": f.sha256 })),
+        audit::Change::new("consultation.attach", "consultation", id.to_string()).with_detail(
+            serde_json::json!({
+                "file_name": gongkai_domain::files::clean_file_name(&f.file_name),
+                "sha256": f.sha256,
+            }),
+        ),
     )
     .await?;
     tx.commit().await?;

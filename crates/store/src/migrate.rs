@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "provisional_due",
         include_str!("../migrations/0009_provisional_due.sql"),
     ),
+    (
+        10,
+        "screening",
+        include_str!("../migrations/0010_screening.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -4,8 +4,8 @@
 use gongkai_domain::ErrorCode;
 use std::collections::BTreeMap;
 
-use gongkai_domain::screening::{self, Finding, NegativeTerm};
-use serde::Serialize;
+use gongkai_domain::screening::{self, Finding, FindingKind, NegativeTerm};
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::{Actor, Result, Store, StoreError, audit, now, ts};
@@ -39,11 +39,30 @@ async fn negative_terms_on(
 /// (the record's own, or a correction's `replacement`), the text of every attachment, against
 /// the site's negative list. Read on `conn` — inside the write transaction that publishes, so
 /// what is screened is exactly what is published and no caller's count is trusted.
+///
+/// An attachment's findings are the ones stored with it when it was added (see
+/// [`screen_attachment`]); only one screened against another negative list (or never) is
+/// screened again here, and its findings stored anew.
 pub(crate) async fn record_findings_on(
     conn: &mut sqlx::AnyConnection,
     record_id: i64,
     replacement: Option<(&str, &str)>,
 ) -> Result<Vec<Finding>> {
+    findings_on(conn, record_id, replacement, true)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("编号为 {record_id} 的信息的审查结果"),
+        })
+}
+
+/// [`record_findings_on`]; with `may_write` false, `None` when an attachment's stored findings
+/// are out of date (the caller then asks again inside a write transaction).
+async fn findings_on(
+    conn: &mut sqlx::AnyConnection,
+    record_id: i64,
+    replacement: Option<(&str, &str)>,
+    may_write: bool,
+) -> Result<Option<Vec<Finding>>> {
     let row = sqlx::query("SELECT site_id, title, body_text FROM records WHERE id = $1")
         .bind(record_id)
         .fetch_optional(&mut *conn)
@@ -56,32 +75,161 @@ pub(crate) async fn record_findings_on(
         Some((t, b)) => (t.to_owned(), b.to_owned()),
         None => (row.try_get("title")?, row.try_get("body_text")?),
     };
-    let files =
-        sqlx::query("SELECT file_name, text FROM attachments WHERE record_id = $1 ORDER BY id")
-            .bind(record_id)
-            .fetch_all(&mut *conn)
-            .await?;
     let negatives = negative_terms_on(conn, site_id).await?;
-    let mut parts: Vec<(String, String)> = vec![("标题".into(), title), ("正文".into(), body)];
-    for f in &files {
-        let name: String = f.try_get("file_name")?;
-        parts.push((format!("附件“{name}”"), f.try_get("text")?));
-    }
-    Ok(screening::scan_parts(
-        parts.iter().map(|(l, t)| (l.as_str(), t.as_str())),
+    let fingerprint = list_fingerprint(&negatives);
+    let files = sqlx::query(
+        "SELECT id, findings, screened_with FROM attachments WHERE record_id = $1 ORDER BY id",
+    )
+    .bind(record_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut findings = screening::scan_parts(
+        [("标题", title.as_str()), ("正文", body.as_str())],
         &negatives,
-    ))
+    );
+    for f in &files {
+        let stored: String = f.try_get("findings")?;
+        let screened_with: String = f.try_get("screened_with")?;
+        if screened_with == fingerprint
+            && let Some(found) = decode(&stored)
+        {
+            findings.extend(found);
+            continue;
+        }
+        if !may_write {
+            return Ok(None);
+        }
+        let id: i64 = f.try_get("id")?;
+        let again = sqlx::query("SELECT file_name, text FROM attachments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let (found, stored) = screen_attachment(
+            again.try_get("file_name")?,
+            again.try_get("text")?,
+            negatives.clone(),
+        )
+        .await?;
+        sqlx::query("UPDATE attachments SET findings = $1, screened_with = $2 WHERE id = $3")
+            .bind(&stored)
+            .bind(&fingerprint)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        findings.extend(found);
+    }
+    Ok(Some(findings))
 }
 
 /// The screening findings of a record's content (see [`record_findings_on`]), for the pages
-/// that show them before a step is taken.
+/// that show them before a step is taken. Reads the attachments' stored findings; only when
+/// one is out of date does it screen that one again, in a write transaction that stores them.
 pub async fn record_findings(
     store: &Store,
     record_id: i64,
     replacement: Option<(&str, &str)>,
 ) -> Result<Vec<Finding>> {
-    let mut conn = store.pool().acquire().await?;
-    record_findings_on(&mut conn, record_id, replacement).await
+    {
+        let mut conn = store.pool().acquire().await?;
+        if let Some(found) = findings_on(&mut conn, record_id, replacement, false).await? {
+            return Ok(found);
+        }
+    }
+    let mut tx = store.begin_write().await?;
+    let found = record_findings_on(&mut tx, record_id, replacement).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// The negative list of the site a record belongs to and its fingerprint, for screening an
+/// attachment as it is stored.
+pub(crate) async fn negative_list_of_record(
+    store: &Store,
+    record_id: i64,
+) -> Result<(Vec<NegativeTerm>, String)> {
+    let site_id: Option<i64> = sqlx::query_scalar("SELECT site_id FROM records WHERE id = $1")
+        .bind(record_id)
+        .fetch_optional(store.pool())
+        .await?;
+    let site_id = site_id.ok_or_else(|| StoreError::NotFound {
+        what: format!("编号为 {record_id} 的信息"),
+    })?;
+    let negatives = negative_terms(store, site_id).await?;
+    let fingerprint = list_fingerprint(&negatives);
+    Ok((negatives, fingerprint))
+}
+
+/// Which negative list findings were screened against: the SHA-256 of its terms and
+/// categories, so stored findings are known to be out of date once the list changes.
+pub(crate) fn list_fingerprint(negatives: &[NegativeTerm]) -> String {
+    let mut joined = String::new();
+    for n in negatives {
+        joined.push_str(&n.term);
+        joined.push('\t');
+        joined.push_str(&n.category);
+        joined.push('\n');
+    }
+    crate::attachments::sha256_hex(joined.as_bytes())
+}
+
+/// Screens an attachment's text (up to the extraction budget, megabytes) on a blocking thread,
+/// off the async runtime; returns the findings and their stored form (JSON).
+pub(crate) async fn screen_attachment(
+    file_name: String,
+    text: String,
+    negatives: Vec<NegativeTerm>,
+) -> Result<(Vec<Finding>, String)> {
+    let found = tokio::task::spawn_blocking(move || {
+        screening::scan(&format!("附件“{file_name}”"), &text, &negatives)
+    })
+    .await
+    .map_err(|e| StoreError::conflict_with(ErrorCode::AttachmentNotSaved, &[("reason", &e)]))?;
+    let stored = encode(&found);
+    Ok((found, stored))
+}
+
+/// A finding as stored in `attachments.findings` (the label follows from the kind).
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    kind: FindingKind,
+    location: String,
+    matched: String,
+    offset: usize,
+    context: String,
+    category: Option<String>,
+}
+
+fn encode(findings: &[Finding]) -> String {
+    let stored: Vec<StoredFinding> = findings
+        .iter()
+        .map(|f| StoredFinding {
+            kind: f.kind,
+            location: f.location.clone(),
+            matched: f.matched.clone(),
+            offset: f.offset,
+            context: f.context.clone(),
+            category: f.category.clone(),
+        })
+        .collect();
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+fn decode(stored: &str) -> Option<Vec<Finding>> {
+    let stored: Vec<StoredFinding> = serde_json::from_str(stored).ok()?;
+    Some(
+        stored
+            .into_iter()
+            .map(|f| Finding {
+                label: f.kind.label(),
+                kind: f.kind,
+                location: f.location,
+                matched: f.matched,
+                offset: f.offset,
+                context: f.context,
+                category: f.category,
+            })
+            .collect(),
+    )
 }
 
 /// Adds a term to a site's negative list, audited.

@@ -52,6 +52,12 @@ pub async fn hit(store: &Store, key: &str, limit: i64, window: Duration) -> Resu
     Ok(true)
 }
 
+/// Whether `key` already had `limit` uses within `window`, so that [`hit`] would refuse the
+/// next one (read-only: nothing is recorded).
+pub async fn used_up(store: &Store, key: &str, limit: i64, window: Duration) -> Result<bool> {
+    Ok(count(store, key, window).await? >= limit)
+}
+
 /// How many uses of `key` happened within `window` (without recording one).
 pub async fn count(store: &Store, key: &str, window: Duration) -> Result<i64> {
     Ok(

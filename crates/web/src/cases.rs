@@ -71,15 +71,38 @@ impl LookupThrottle {
 
     /// Refuses the lookup when the address or the tracking code already failed too often.
     pub async fn check(&self, state: &AppState, ip: &str, code: &str) -> Result<(), WebError> {
-        let by_address =
-            throttle::count(&state.store, &self.address_key(ip), FAILURE_WINDOW).await?;
-        let by_code = if self.code_failures > 0 {
-            throttle::count(&state.store, &self.code_key(code), FAILURE_WINDOW).await?
-                >= self.code_failures
-        } else {
-            false
-        };
-        if by_address >= self.failures || by_code {
+        self.refuse_if_address_locked(state, ip).await?;
+        if self.code_failures > 0
+            && throttle::used_up(
+                &state.store,
+                &self.code_key(code),
+                self.code_failures,
+                FAILURE_WINDOW,
+            )
+            .await?
+        {
+            return Err(WebError::TooManyRequests(
+                ErrorCode::CaseLookupThrottled.into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses any lookup from an address that already failed too often, whatever the code:
+    /// read-only, so it runs before the lookup form is read ([`crate::forms::gate`]).
+    pub async fn refuse_if_address_locked(
+        &self,
+        state: &AppState,
+        ip: &str,
+    ) -> Result<(), WebError> {
+        if throttle::used_up(
+            &state.store,
+            &self.address_key(ip),
+            self.failures,
+            FAILURE_WINDOW,
+        )
+        .await?
+        {
             return Err(WebError::TooManyRequests(
                 ErrorCode::CaseLookupThrottled.into(),
             ));

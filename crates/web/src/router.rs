@@ -446,6 +446,11 @@ pub fn build(state: AppState) -> Router {
             edge::refuse_control_characters,
         ))
         .layer(from_fn_with_state(state.clone(), csrf::guard))
+        // Before anything reads a body: a throttled address's public form is refused unread.
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::forms::gate::throttle_first,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         // The hard limit allows an attachment upload; every extractor is held to `max_body`
         // by `DefaultBodyLimit` except the upload route, which sets its own.

@@ -155,7 +155,7 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             .post_multipart(
                 "/ysqgk/apply",
                 &fields,
-                vec![("proof", "身份证.pdf", proof)],
+                vec![("proof", "身份证\u{202E}fdp.exe.pdf", proof)],
             )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
@@ -184,13 +184,14 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
                 .iter()
                 .map(|f| f.file_name.as_str())
                 .collect::<Vec<_>>(),
-            ["身份证.pdf"]
+            ["身份证fdp.exe.pdf"],
+            "the right-to-left override is gone from the stored name"
         );
         let handler = Session::login(&app, "admin").await;
         let detail = handler
             .get_text(&format!("/admin/applications/{}", stored_app.id))
             .await;
-        assert!(detail.contains("身份证.pdf"));
+        assert!(detail.contains("身份证fdp.exe.pdf") && !detail.contains('\u{202E}'));
         let file = handler
             .get(&format!(
                 "/admin/applications/{}/files/{}",
@@ -1741,5 +1742,105 @@ async fn a_year_without_calendar_data_gives_a_provisional_deadline_until_it_is_i
                 && e.detail.contains("\"provisional\":false")),
             "{audit:?}"
         );
+    }
+}
+
+/// Sends the head of a POST that declares `declared` body bytes, then only `first` of them, and
+/// returns the status line the server answers with while the rest of the body is still owed.
+/// Any answer at all proves the server did not wait for (read) the body.
+async fn answer_before_body(
+    app: &App,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    first: Vec<u8>,
+    declared: usize,
+) -> String {
+    use std::io::{Read, Write};
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: gk_csrf={token}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {declared}\r\n\r\n"
+    );
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut s = must(std::net::TcpStream::connect(&addr));
+        must(s.set_read_timeout(Some(std::time::Duration::from_secs(5))));
+        must(s.write_all(head.as_bytes()));
+        must(s.write_all(&first));
+        let mut buf = vec![0u8; 4096];
+        let n = s.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    });
+    let answer = must(answer.await);
+    answer
+        .lines()
+        .next()
+        .unwrap_or("no answer within 5 s")
+        .to_owned()
+}
+
+/// The rate limit comes before parsing: once an address has used up its hourly limit, a 48 MB
+/// multipart application from it is refused with 429 after 64 KB of it were sent (the server
+/// does not wait for the rest), and so is a large status lookup from an address that already
+/// failed too often.
+#[tokio::test]
+async fn a_throttled_address_is_refused_before_its_form_is_read() {
+    for engine in ENGINES {
+        let app = spawn_app_with(engine, |c| c.submissions_per_hour = 1).await;
+        let r = must(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/applications", app.base))
+                .json(&body("申请公开本县财政预算执行情况"))
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        let citizen = Session::anonymous(&app).await;
+        let declared = 48 * 1024 * 1024;
+        let mut first =
+            b"--gk\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n".to_vec();
+        first.resize(64 * 1024, b'a');
+        let status = answer_before_body(
+            &app,
+            &citizen.token,
+            &format!("/ysqgk/apply?csrf_token={}", citizen.token),
+            "multipart/form-data; boundary=gk",
+            first,
+            declared,
+        )
+        .await;
+        assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{engine:?}");
+        // A small form from the same address says why.
+        let r = citizen
+            .post_multipart("/ysqgk/apply", &[("name", "张三")], vec![])
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(must(r.text().await).contains("一小时内最多提交 1 件申请"));
+
+        // Lookups: an address that failed with fifty different codes is refused unread too.
+        for i in 0..50 {
+            let r = citizen
+                .post(
+                    "/ysqgk/status",
+                    &[
+                        ("tracking_code", &format!("YSGUESS{i:03}")),
+                        ("secret", "nope-nope"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{engine:?} {i}");
+        }
+        let mut first = format!("csrf_token={}&tracking_code=", citizen.token).into_bytes();
+        first.resize(64 * 1024, b'A');
+        let status = answer_before_body(
+            &app,
+            &citizen.token,
+            "/ysqgk/status",
+            "application/x-www-form-urlencoded",
+            first,
+            declared,
+        )
+        .await;
+        assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{engine:?}");
     }
 }

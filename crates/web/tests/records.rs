@@ -410,6 +410,131 @@ async fn the_author_removes_an_attachment_the_screening_flagged() {
     }
 }
 
+/// An attachment is screened once, when it is stored: viewing the draft reads the stored
+/// findings (they survive its text being emptied behind the store's back), and only a changed
+/// negative list screens it again.
+#[tokio::test]
+async fn attachment_findings_are_stored_and_not_screened_again_on_each_view() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "审查结果存储测试", &[]).await);
+        let r = editor
+            .upload(id, "名单.docx", gongkai_content::fixtures::docx())
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("附件“名单.docx”") && view.contains("身份证号码"));
+
+        must(
+            sqlx::query("UPDATE attachments SET text = '' WHERE record_id = $1")
+                .bind(id)
+                .execute(app.store.pool())
+                .await,
+        );
+        for _ in 0..2 {
+            let view = editor.get_text(&format!("/admin/records/{id}")).await;
+            assert!(
+                view.contains("身份证号码") && !view.contains("内容审查（0 处）"),
+                "the stored findings are shown, the text is not screened again: {engine:?}"
+            );
+        }
+
+        // A new term on the negative list makes the stored findings out of date: the attachment
+        // is screened once more (now against its emptied text) and the new findings are stored.
+        let site = must(orgs::by_code(&app.store, &must(OrgCode::parse("WQX001"))).await);
+        must(
+            gongkai_store::screening::add_negative_term(
+                &app.store,
+                &Actor::system(),
+                site.id,
+                "不存在的词语",
+                "敏感表述",
+            )
+            .await,
+        );
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("内容审查（0 处）"), "{view}");
+        let stored: String = must(
+            sqlx::query_scalar("SELECT findings FROM attachments WHERE record_id = $1")
+                .bind(id)
+                .fetch_one(app.store.pool())
+                .await,
+        );
+        assert_eq!(stored, "[]");
+    }
+}
+
+/// File names are cleaned when stored: a right-to-left override cannot make a PDF read as an
+/// executable on the staff page, and a 5,000-character name is cut to 120 keeping `.pdf`.
+#[tokio::test]
+async fn attachment_names_lose_bidi_controls_and_length_when_stored() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "文件名清理测试", &[]).await);
+        let long = format!("{}.pdf", "名".repeat(5000));
+        for name in ["invoice\u{202E}exe.pdf", long.as_str()] {
+            let r = editor
+                .upload(id, name, gongkai_content::fixtures::pdf())
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        }
+        let stored: Vec<String> = must(gongkai_store::attachments::list(&app.store, id).await)
+            .into_iter()
+            .map(|a| a.file_name)
+            .collect();
+        let cut = format!("{}.pdf", "名".repeat(116));
+        assert_eq!(stored, ["invoiceexe.pdf".to_owned(), cut.clone()]);
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("invoiceexe.pdf") && view.contains(&cut));
+        assert!(!view.contains('\u{202E}') && !view.contains(&"名".repeat(117)));
+    }
+}
+
+/// An attachment with thousands of findings: the page counts them all but lists the first
+/// 200, so a view stays quick.
+#[tokio::test]
+async fn a_record_page_lists_at_most_200_findings_and_counts_the_rest() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 5 * 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let id = record_id(&draft(&editor, "大量发现测试", &[]).await);
+        let author = must(
+            users::by_username(
+                &app.store,
+                &must(gongkai_domain::user::Username::parse("editor")),
+            )
+            .await,
+        );
+        let text = "联系电话 13912345678；".repeat(3000);
+        must(
+            gongkai_store::attachments::add(
+                &app.store,
+                &Actor::system(),
+                author.id,
+                id,
+                &gongkai_store::attachments::NewAttachment {
+                    sha256: "0".repeat(64),
+                    file_name: "通讯录.docx".into(),
+                    kind: "docx".into(),
+                    size_bytes: 1,
+                    text,
+                },
+            )
+            .await,
+        );
+        let view = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(view.contains("内容审查（3000 处）"), "{engine:?}");
+        assert_eq!(
+            view.matches("139****5678").count(),
+            200 * 2,
+            "matched and context"
+        );
+        assert!(view.contains("另有 2800 处未逐一列出"));
+    }
+}
+
 #[tokio::test]
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {

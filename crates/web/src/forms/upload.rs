@@ -111,20 +111,21 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
             fields.push((name, value));
             continue;
         }
-        let file_name = field.file_name().unwrap_or_default().trim().to_owned();
+        let raw_name = field.file_name().unwrap_or_default().trim().to_owned();
         if files.len() >= max_files {
             // Skipped unread (the parser passes over the rest of the part); an empty file input
             // (no name) is no extra file.
-            if !file_name.is_empty() {
+            if !raw_name.is_empty() {
                 file_error =
                     Some(ErrorCode::UploadTooMany.refusal(&[("max", &max_files), ("what", &what)]));
             }
             continue;
         }
         let bytes = field.bytes().await.map_err(bad)?;
-        if bytes.is_empty() && file_name.is_empty() {
+        if bytes.is_empty() && raw_name.is_empty() {
             continue;
         }
+        let file_name = gongkai_domain::files::clean_file_name(&raw_name);
         if bytes.len() > state.config.max_upload_bytes {
             file_error = Some(ErrorCode::UploadFileTooLarge.refusal(&[
                 ("what", &what),

@@ -249,9 +249,6 @@ pub async fn update(
     }
 }
 
-/// Longest attachment file name kept (characters).
-pub(super) const MAX_FILE_NAME: usize = 200;
-
 /// `POST /admin/zhengji/{id}/attachments?csrf_token=…` (multipart): adds an attachment to a draft.
 pub async fn upload(
     Desk { state, ctx, staff, ip }: Desk,
@@ -265,13 +262,7 @@ pub async fn upload(
         if field.name() != Some("file") {
             continue;
         }
-        let name: String = field
-            .file_name()
-            .unwrap_or("附件")
-            .trim()
-            .chars()
-            .take(MAX_FILE_NAME)
-            .collect();
+        let name = gongkai_domain::files::clean_file_name(field.file_name().unwrap_or("附件"));
         let bytes = field.bytes().await.map_err(bad)?;
         file = Some((name, bytes));
     }

@@ -44,7 +44,7 @@ pub async fn upload(
         if field.name() != Some("file") {
             continue;
         }
-        let name = field.file_name().unwrap_or("附件").trim().to_owned();
+        let name = gongkai_domain::files::clean_file_name(field.file_name().unwrap_or("附件"));
         let mut bytes = Vec::new();
         while let Some(chunk) = field
             .chunk()

@@ -86,6 +86,10 @@ pub async fn list(
         .await
 }
 
+/// The most findings listed one by one on a record page; past it the page says how many more
+/// there are (a list of tens of thousands would make every view slow and help no reviewer).
+pub const FINDINGS_LISTED: usize = 200;
+
 /// Screening findings of a record (title, body, every attachment), as the store screens it
 /// when the record is submitted, approved or corrected.
 pub async fn findings_of(state: &AppState, r: &Record) -> Result<Vec<Finding>, WebError> {
@@ -205,7 +209,8 @@ async fn show_record_page(
                 r => ser(r), status_label => status_label,
                 body_html => Value::from_safe_string(r.body_html.clone()),
                 kind => r.kind.label(),
-                findings => ser(&findings), files => files, history => history, error => error,
+                findings => ser(&findings[..findings.len().min(FINDINGS_LISTED)]),
+                findings_total => findings.len(), files => files, history => history, error => error,
                 review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
                     decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
                     publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
