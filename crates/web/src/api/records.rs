@@ -165,7 +165,7 @@ fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
     responses(
         (status = 200, description = "一页公开信息", body = RecordPage),
         QueryRefusal,
-        (status = 404, description = "org.not_found 等：发布机构不存在", body = ErrorBody),
+        (status = 404, description = "not_found：发布机构不存在", body = ErrorBody),
     )
 )]
 pub async fn list(
