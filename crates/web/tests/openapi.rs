@@ -367,3 +367,123 @@ async fn parameters_out_of_range_or_outside_their_set_answer_400_with_their_code
         }
     }
 }
+
+#[test]
+fn the_request_schemas_state_the_rules_the_handlers_enforce() {
+    let doc = must(serde_json::to_value(ApiDoc::openapi()));
+    let apply = &doc["paths"]["/api/v1/applications"]["post"];
+    let write = &doc["paths"]["/api/v1/messages"]["post"];
+    let Some(Example {
+        body: Some(application), ..
+    }) = example("submit_application", "")
+    else {
+        panic!("no application example");
+    };
+    let Some(Example { body: Some(message), .. }) = example("submit_message", "") else {
+        panic!("no message example");
+    };
+    assert_eq!(
+        check_request(&doc, apply, &application),
+        Vec::<String>::new()
+    );
+    assert_eq!(check_request(&doc, write, &message), Vec::<String>::new());
+    let with = |body: &Value, field: &str, value: Value| {
+        let mut body = body.clone();
+        body[field] = value;
+        body
+    };
+    let without = |body: &Value, field: &str| {
+        let mut body = body.clone();
+        body.as_object_mut().map(|o| o.remove(field));
+        body
+    };
+    // Each of these is refused by the handler with 400, so the document must not call it valid.
+    for (what, body) in [
+        (
+            "an ID number with a 31st of February",
+            with(&application, "id_number", json!("110105194902310021")),
+        ),
+        (
+            "a natural person without an ID number",
+            without(&application, "id_number"),
+        ),
+        (
+            "delivery by e-mail without an e-mail address",
+            without(&application, "email"),
+        ),
+        (
+            "delivery by post without an address",
+            with(&application, "delivery", json!("post")),
+        ),
+        (
+            "an organisation without a credit code",
+            with(&application, "applicant_kind", json!("commercial")),
+        ),
+        (
+            "a label for a code",
+            with(&application, "delivery", json!("电子邮件")),
+        ),
+        ("a short phone", with(&application, "phone", json!("123"))),
+        (
+            "a blank name",
+            with(&application, "name", json!(" \u{3000}")),
+        ),
+        (
+            "four characters of description",
+            with(&application, "description", json!("  专项资金\n")),
+        ),
+        (
+            "a NUL in a name",
+            with(&application, "name", json!("张\u{0}三")),
+        ),
+        (
+            "a five-character password",
+            with(&application, "secret", json!("12345")),
+        ),
+        ("an unknown field", with(&application, "extra", json!("x"))),
+    ] {
+        assert!(
+            !check_request(&doc, apply, &body).is_empty(),
+            "application with {what}"
+        );
+    }
+    for (what, body) in [
+        ("no recipient", without(&message, "to")),
+        ("an unknown kind", with(&message, "kind", json!("praise"))),
+        (
+            "a title of 101 characters",
+            with(&message, "title", json!("题".repeat(101))),
+        ),
+        (
+            "content of four characters",
+            with(&message, "content", json!("建议公开")),
+        ),
+        (
+            "a malformed e-mail",
+            with(&message, "email", json!("wang@localhost")),
+        ),
+    ] {
+        assert!(
+            !check_request(&doc, write, &body).is_empty(),
+            "message with {what}"
+        );
+    }
+    // And what the handler accepts beyond the example stays valid.
+    for body in [
+        with(&application, "phone", json!("0908-1234567")),
+        with(&application, "description", json!(" 五个字的描述 ")),
+        with(
+            &with(&application, "delivery", json!("post")),
+            "address",
+            json!("乌恰县人民路 1 号"),
+        ),
+    ] {
+        assert_eq!(
+            check_request(&doc, apply, &body),
+            Vec::<String>::new(),
+            "{body}"
+        );
+    }
+    let head = with(&message, "to", json!("head"));
+    assert_eq!(check_request(&doc, write, &head), Vec::<String>::new());
+}
