@@ -397,7 +397,9 @@ fn the_request_schemas_state_the_rules_the_handlers_enforce() {
         body.as_object_mut().map(|o| o.remove(field));
         body
     };
-    // Each of these is refused by the handler with 400, so the document must not call it valid.
+    // Each of these is refused by the handler with 400 (a label where a code goes and an unknown
+    // field are read or ignored, but the document promises codes and names every field), so the
+    // document must not call it valid.
     for (what, body) in [
         (
             "an ID number with a 31st of February",
