@@ -89,16 +89,19 @@ check() {
     --report junit --report-dir "$WORK/report-$engine")
 }
 
+# Both engines are checked even when the first fails, so one run shows every failure.
+status=0
 start_server sqlite
-check sqlite
+check sqlite || status=1
 stop_server
 
 if [ -n "${GONGKAI_TEST_PG_URL:-}" ]; then
   PG_DB="gongkai_api_$$"
   psql "$GONGKAI_TEST_PG_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
   start_server postgres --database-url "${GONGKAI_TEST_PG_URL%/*}/$PG_DB"
-  check postgres
+  check postgres || status=1
   stop_server
 else
   echo "api check: GONGKAI_TEST_PG_URL is not set, PostgreSQL not checked" >&2
 fi
+exit "$status"
