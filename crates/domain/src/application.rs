@@ -927,16 +927,22 @@ pub struct ValidApplication {
     pub delivery: DeliveryForm,
 }
 
-// Longest name, contact person, e-mail, address, postcode, description and hint, in characters.
-const NAME_CHARS: usize = 100;
-const CONTACT_CHARS: usize = 50;
-const EMAIL_CHARS: usize = 100;
-const ADDRESS_CHARS: usize = 200;
-const POSTCODE_CHARS: usize = 10;
-const DESCRIPTION_CHARS: usize = 5000;
-const DOC_HINT_CHARS: usize = 200;
-// Shortest description of the information asked for, in characters.
-const MIN_DESCRIPTION_CHARS: usize = 5;
+/// Longest applicant name, in characters.
+pub const NAME_CHARS: usize = 100;
+/// Longest contact person, in characters.
+pub const CONTACT_CHARS: usize = 50;
+/// Longest e-mail address, in characters.
+pub const EMAIL_CHARS: usize = 100;
+/// Longest postal address, in characters.
+pub const ADDRESS_CHARS: usize = 200;
+/// Longest postcode, in characters.
+pub const POSTCODE_CHARS: usize = 10;
+/// Longest description of the information asked for, in characters.
+pub const DESCRIPTION_CHARS: usize = 5000;
+/// Longest title or 文号 hint, in characters.
+pub const DOC_HINT_CHARS: usize = 200;
+/// Shortest description of the information asked for, in characters (trimmed).
+pub const MIN_DESCRIPTION_CHARS: usize = 5;
 
 fn too_long(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
     if value.chars().count() > max {

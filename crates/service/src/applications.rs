@@ -13,23 +13,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Files, Intake, Outcome, ServiceError};
 
-/// The application form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
+/// The application form as typed (also the JSON body of the API, documented by
+/// `gongkai_web::api::schemas::ApplicationRequest`).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
 pub struct ApplyForm {
     /// Idempotency key of the form (repeated submissions return the first receipt).
     #[serde(default)]
     pub submission_key: String,
     /// Organ code of the addressed organisation.
     #[serde(default)]
-    #[schema(required)]
     pub org: String,
     /// Applicant kind code.
     #[serde(default)]
-    #[schema(required)]
     pub applicant_kind: String,
     /// Name of the person or organisation.
     #[serde(default)]
-    #[schema(required)]
     pub name: String,
     /// ID number (natural persons).
     #[serde(default)]
@@ -42,7 +40,6 @@ pub struct ApplyForm {
     pub contact_person: String,
     /// Contact phone.
     #[serde(default)]
-    #[schema(required)]
     pub phone: String,
     /// E-mail (needed for delivery by e-mail).
     #[serde(default)]
@@ -55,22 +52,18 @@ pub struct ApplyForm {
     pub postcode: String,
     /// The information asked for (名称、文号或特征性描述).
     #[serde(default)]
-    #[schema(required)]
     pub description: String,
     /// Title or 文号, if known.
     #[serde(default)]
     pub doc_hint: String,
     /// Delivery form code.
     #[serde(default)]
-    #[schema(required)]
     pub delivery: String,
     /// Query password the applicant sets.
     #[serde(default)]
-    #[schema(required)]
     pub secret: String,
     /// The same password again (forms only).
     #[serde(default)]
-    #[schema(ignore)]
     pub secret_again: String,
 }
 

@@ -21,35 +21,30 @@ pub const HEAD_MAILBOX: &str = "head";
 /// Messages one phone number may send per day.
 pub const PER_CONTACT_PER_DAY: i64 = 5;
 
-/// The message form as typed (also the JSON body of the API).
-#[derive(Debug, Default, Deserialize, Serialize, Clone, utoipa::ToSchema)]
+/// The message form as typed (also the JSON body of the API, documented by
+/// `gongkai_web::api::schemas::MessageRequest`).
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
 pub struct WriteForm {
     /// Idempotency key (a repeated submission returns the first receipt).
     #[serde(default)]
     pub submission_key: String,
     /// `head` for the 县长信箱, else the organ code of the addressed organisation.
     #[serde(default)]
-    #[schema(required)]
     pub to: String,
     /// Kind code or label.
     #[serde(default)]
-    #[schema(required)]
     pub kind: String,
     /// Title.
     #[serde(default)]
-    #[schema(required)]
     pub title: String,
     /// Content.
     #[serde(default)]
-    #[schema(required)]
     pub content: String,
     /// Writer's name.
     #[serde(default)]
-    #[schema(required)]
     pub name: String,
     /// Phone.
     #[serde(default)]
-    #[schema(required)]
     pub phone: String,
     /// E-mail (optional; replies are also sent there).
     #[serde(default)]
@@ -59,11 +54,9 @@ pub struct WriteForm {
     pub allow_publish: String,
     /// Query password the writer sets.
     #[serde(default)]
-    #[schema(required)]
     pub secret: String,
     /// The same password again (forms only).
     #[serde(default)]
-    #[schema(ignore)]
     pub secret_again: String,
 }
 

@@ -507,9 +507,13 @@ error_codes! {
         "upload.archive_not_accepted",
         "{what}不接受压缩包，请上传 PDF、图片或 Word 文档"
     ),
+    ApiKindInvalid => ("api.kind_invalid", "kind 应为信息类别代码，如 policy、notice"),
     ApiPageInvalid => ("api.page_invalid", "page 应为正整数"),
     ApiPerPageInvalid => ("api.per_page_invalid", "per_page 应为 1 至 100 的整数"),
     ApiRecordNotFound => ("api.record_not_found", "未找到该信息"),
+    ApiScopeInvalid => ("api.scope_invalid", "scope 应为 all 或 title"),
+    ApiSortInvalid => ("api.sort_invalid", "sort 应为 relevance 或 date"),
+    ApiValidityInvalid => ("api.validity_invalid", "validity 应为 valid、expired 或 repealed"),
     ApiYearInvalid => ("api.year_invalid", "year 应为四位年份"),
     ApplicationAddressRequired => ("application.address_required", "选择邮寄方式时请填写通讯地址"),
     ApplicationApplicantKindRequired => ("application.applicant_kind_required", "请选择申请人类型"),

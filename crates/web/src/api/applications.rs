@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::WebError;
 use crate::api::envelope::{SubmitRefusal, invalid_input};
+use crate::api::schemas::ApplicationRequest;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 
@@ -38,7 +39,7 @@ pub struct ApplicationReceipt {
 #[utoipa::path(
     post, path = "/api/v1/applications", operation_id = "submit_application",
     tag = "依申请公开", summary = "提交政府信息公开申请",
-    request_body = ApplyForm,
+    request_body = ApplicationRequest,
     responses(
         (status = 201, description = "已收到", body = ApplicationReceipt),
         SubmitRefusal,

@@ -53,18 +53,48 @@ pub struct ErrorDetail {
 /// handlers answer through [`WebError`](crate::WebError) and [`invalid_input`]).
 #[derive(Debug, utoipa::IntoResponses)]
 pub enum SubmitRefusal {
-    /// Field errors, every problem by field.
-    #[response(status = 400, description = "内容有误（error.fields 按字段说明）")]
+    /// Field errors, every problem by field; or a body that is not JSON, or holds a control
+    /// character.
+    #[response(
+        status = 400,
+        description = "内容有误：invalid_input（error.fields 按字段说明，error.field_codes 为各字段的代码）；不是合法的 JSON 为 bad_request；含控制字符为 input.control_character"
+    )]
     Invalid(ErrorBody),
+    /// The request's `Origin` names another site, or the body is not sent as JSON.
+    #[response(
+        status = 403,
+        description = "csrf_failed：Origin 与本站不符，或请求体不是 application/json"
+    )]
+    Forbidden(ErrorBody),
     /// The body is larger than a form may be.
-    #[response(status = 413, description = "内容过大")]
+    #[response(status = 413, description = "payload_too_large：内容过大")]
     TooLarge(ErrorBody),
-    /// A field is not a string.
-    #[response(status = 422, description = "字段类型不符（各字段均为字符串）")]
+    /// The `Content-Type` names a JSON variant the server does not read.
+    #[response(
+        status = 415,
+        description = "unsupported_media_type：Content-Type 应为 application/json"
+    )]
+    WrongMediaType(ErrorBody),
+    /// A field is not a string, or the body is not an object.
+    #[response(
+        status = 422,
+        description = "bad_request：字段类型不符（请求体须为对象，各字段均为字符串）"
+    )]
     WrongType(ErrorBody),
     /// Too many submissions from one address or phone.
-    #[response(status = 429, description = "提交过于频繁")]
+    #[response(status = 429, description = "提交过于频繁（*.rate_limited）")]
     TooMany(ErrorBody),
+}
+
+/// The refusals every read operation with query parameters may answer with.
+#[derive(Debug, utoipa::IntoResponses)]
+pub enum QueryRefusal {
+    /// A parameter out of its range or set, or a control character in the query string.
+    #[response(
+        status = 400,
+        description = "参数错误，error.code 说明是哪一个：api.per_page_invalid、api.page_invalid、page.number_too_large、api.year_invalid、api.kind_invalid、api.validity_invalid、api.sort_invalid、api.scope_invalid、column.unknown、org.code_length、org.code_characters、input.control_character"
+    )]
+    Invalid(ErrorBody),
 }
 
 /// 400 `invalid_input` with every problem by field, as a submit handler answers a refused form.

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::WebError;
 use crate::api::envelope::{ErrorBody, SubmitRefusal, invalid_input};
+use crate::api::schemas::MessageRequest;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
 
@@ -47,10 +48,10 @@ pub struct MessageReceipt {
     post, path = "/api/v1/messages", operation_id = "submit_message",
     tag = "政民互动", summary = "提交政民互动留言",
     description = "写信给县长信箱（to = head）或某一机构（机构代码）。同一联系电话每天最多 5 条；同一电话 30 日内内容相同的留言不予重复受理（409）；与他人内容相同或含有需审核词语的留言转人工审核（held_for_review）。",
-    request_body = WriteForm,
+    request_body = MessageRequest,
     responses(
         (status = 201, description = "已收到", body = MessageReceipt),
-        (status = 409, description = "重复提交", body = ErrorBody),
+        (status = 409, description = "message.duplicate：同一电话 30 日内内容相同的留言", body = ErrorBody),
         SubmitRefusal,
     )
 )]

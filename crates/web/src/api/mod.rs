@@ -9,7 +9,9 @@ pub mod envelope;
 pub mod health;
 pub mod messages;
 pub mod orgs;
+pub mod params;
 pub mod records;
+pub mod schemas;
 
 use std::sync::LazyLock;
 
@@ -22,7 +24,7 @@ use utoipa::OpenApi;
     info(
         title = "gongkai 政务公开平台 API",
         version = "1",
-        description = "公开目录、站内搜索、机构、健康检查，以及依申请公开申请和政民互动留言的提交接口。时间为北京时间（RFC 3339，+08:00）。错误以 {\"error\": {\"code\", \"message\"}} 返回；内容有误时另有 fields 按字段说明。"
+        description = "读取公开目录、站内搜索和机构，并提交依申请公开申请和政民互动留言（两个 POST 接口写入数据，无需登录，按网络地址和联系电话限制频率）。时间为北京时间的 RFC 3339 时间（+08:00），日期为 YYYY-MM-DD。查询参数超出范围或不在列举值之内时答 400，不会被悄悄改为默认值。错误以 {\"error\": {\"code\", \"message\"}} 返回，code 为稳定代码；内容有误时另有 fields 和 field_codes 按字段说明。"
     ),
     paths(
         health::show,
@@ -32,7 +34,16 @@ use utoipa::OpenApi;
         crate::public::search::api,
         applications::create,
         messages::create,
-    )
+    ),
+    // The closed sets the query parameters refer to (hand-built from the domain's lists, so
+    // not collected from the handlers).
+    components(schemas(
+        schemas::ColumnSlug,
+        schemas::RecordKindCode,
+        schemas::SearchScope,
+        schemas::SearchSort,
+        schemas::ValidityCode,
+    ))
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::WebError;
+use crate::api::envelope::ErrorBody;
 use crate::state::AppState;
 
 /// One organisation as the API shows it.
@@ -31,7 +32,10 @@ pub struct OrgOut {
 #[utoipa::path(
     get, path = "/api/v1/organisations", operation_id = "list_organisations",
     tag = "机构", summary = "机构列表",
-    responses((status = 200, description = "全部机构", body = [OrgOut]))
+    responses(
+        (status = 200, description = "全部机构", body = [OrgOut]),
+        (status = 400, description = "input.control_character：查询字符串含控制字符", body = ErrorBody),
+    )
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OrgOut>>, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?;

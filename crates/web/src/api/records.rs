@@ -11,34 +11,42 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
-use crate::api::envelope::ErrorBody;
+use crate::api::envelope::{ErrorBody, QueryRefusal};
+use crate::api::params;
+use crate::api::schemas::{ColumnSlug, RecordKindCode};
 use crate::site::primary_site;
 use crate::state::AppState;
 use crate::view::urls::record_url;
 
 /// Query of the list endpoint: the public listing's filters and pagination (all optional).
+/// A value out of range or outside its set answers 400 with its own code (see
+/// [`params`](crate::api::params)).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApiListQuery {
-    /// Column slug with the columns below it, e.g. `zd`, `fdzdgknr`, `tjxx`.
+    /// Column slug; the columns below it are included.
     #[serde(default)]
+    #[param(value_type = Option<ColumnSlug>)]
     column: String,
-    /// Organ code of the publishing organisation.
+    /// Organ code of the publishing organisation (an unknown one answers 404).
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9-]{2,32}$", example = "WQX004")]
     org: String,
     /// Theme code, e.g. `综合政务` or `综合政务\政务公开`.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     theme: String,
-    /// Year of publication (Beijing time).
+    /// Year of publication (Beijing time), four digits.
     #[serde(default)]
-    #[param(value_type = Option<i32>, example = 2026)]
+    #[param(value_type = Option<i32>, minimum = 1000, maximum = 9999, example = 2026)]
     year: String,
     /// Kind code, e.g. `policy`, `notice`.
     #[serde(default)]
+    #[param(value_type = Option<RecordKindCode>)]
     kind: String,
     /// Page number, from 1.
     #[serde(default)]
-    #[param(value_type = Option<i64>, minimum = 1, default = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000, default = 1)]
     page: String,
     /// Records per page, 1–100.
     #[serde(default)]
@@ -156,32 +164,30 @@ fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
     params(ApiListQuery),
     responses(
         (status = 200, description = "一页公开信息", body = RecordPage),
-        (status = 400, description = "参数错误", body = ErrorBody),
-        (status = 404, description = "发布机构不存在", body = ErrorBody),
+        QueryRefusal,
+        (status = 404, description = "not_found：发布机构不存在", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<RecordPage>, WebError> {
+    let per_page = params::per_page(&q.per_page, 20)?;
+    let page = params::page(&q.page)?;
+    let year = params::year(&q.year)?;
+    let kind = params::record_kind(&q.kind)?;
     let Some(site) = primary_site(&state).await? else {
         return Ok(Json(RecordPage {
             items: Vec::new(),
-            page: 1,
-            per_page: 20,
+            page,
+            per_page,
             total: 0,
         }));
     };
-    let per_page = if q.per_page.is_empty() {
-        20
-    } else {
-        q.per_page
-            .parse::<i64>()
-            .map_err(|_| WebError::BadRequest(ErrorCode::ApiPerPageInvalid.into()))?
-            .clamp(1, 100)
-    };
     let mut filter = PublicFilter {
         site_id: Some(site.id),
+        year,
+        kind: kind.map(|k| k.code().to_owned()),
         ..PublicFilter::default()
     };
     if !q.column.is_empty() {
@@ -198,26 +204,6 @@ pub async fn list(
     if !q.theme.is_empty() {
         filter.theme = Some(q.theme.clone());
     }
-    if !q.year.is_empty() {
-        filter.year = Some(
-            q.year
-                .parse()
-                .map_err(|_| WebError::BadRequest(ErrorCode::ApiYearInvalid.into()))?,
-        );
-    }
-    if !q.kind.is_empty() {
-        filter.kind = Some(
-            gongkai_domain::record::RecordKind::parse(&q.kind)?
-                .code()
-                .to_owned(),
-        );
-    }
-    let page = gongkai_domain::paging::parse_page(&q.page).map_err(|e| {
-        WebError::BadRequest(match e {
-            gongkai_domain::paging::PageError::Invalid => ErrorCode::ApiPageInvalid.into(),
-            gongkai_domain::paging::PageError::TooLarge => e.code().into(),
-        })
-    })?;
     let (items, total) =
         records::list_public(&state.store, &filter, Utc::now(), page, per_page).await?;
     let items: Vec<Item> = items
@@ -249,7 +235,8 @@ pub async fn list(
     params(("index_no" = String, Path, description = "索引号，如 WQX001-2018-000060 或 K45899617/2026-00221")),
     responses(
         (status = 200, description = "信息详情", body = RecordOut),
-        (status = 404, description = "不存在或未公开", body = ErrorBody),
+        (status = 400, description = "input.control_character：查询字符串含控制字符", body = ErrorBody),
+        (status = 404, description = "api.record_not_found：不存在或未公开", body = ErrorBody),
     )
 )]
 pub async fn show(

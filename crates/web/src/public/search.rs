@@ -13,46 +13,58 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::WebError;
-use crate::api::envelope::ErrorBody;
+use crate::api::envelope::{ErrorBody, QueryRefusal};
+use crate::api::params;
+use crate::api::schemas::{RecordKindCode, SearchScope, SearchSort, ValidityCode};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 
-/// The search form's parameters (all optional).
+/// The search form's parameters (all optional). The page reads them leniently (labels as its
+/// facet links write them, bad numbers as defaults); the JSON API reads them strictly, codes
+/// only, and answers 400 for a value out of range or outside its set (see
+/// [`api::params`](crate::api::params)).
 #[derive(Debug, Default, Deserialize, Serialize, Clone, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Query text: words separated by spaces must all occur, `"…"` is a phrase, `-word`
-    /// excludes.
+    /// excludes. Only the first 256 characters are read.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     pub q: String,
-    /// Organ code.
+    /// Organ code of the publishing organisation.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9-]{2,32}$", example = "WQX004")]
     pub org: String,
-    /// Top-level theme.
+    /// Top-level theme, e.g. `综合政务`.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     pub theme: String,
-    /// Kind label.
+    /// Kind code of a record (only records match a kind).
     #[serde(default)]
+    #[param(value_type = Option<RecordKindCode>)]
     pub kind: String,
-    /// Year.
+    /// Year of publication (Beijing time), four digits.
     #[serde(default)]
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1000, maximum = 9999, example = 2026)]
     pub year: String,
-    /// Validity label.
+    /// Validity code of a record (only records match a validity).
     #[serde(default)]
+    #[param(value_type = Option<ValidityCode>)]
     pub validity: String,
-    /// `date` for newest first.
+    /// Order of the hits.
     #[serde(default)]
+    #[param(value_type = Option<SearchSort>)]
     pub sort: String,
-    /// `title` to search titles only.
+    /// Where the text must occur.
     #[serde(default)]
+    #[param(value_type = Option<SearchScope>)]
     pub scope: String,
     /// Page from 1.
     #[serde(default)]
-    #[param(value_type = Option<i64>, minimum = 1, default = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000, default = 1)]
     pub page: String,
-    /// Hits per page (API).
+    /// Hits per page.
     #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10)]
     pub per_page: String,
@@ -60,6 +72,32 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(ignore)]
     pub nojump: String,
+}
+
+/// The API's reading of the parameters: strict, codes only (the index holds labels).
+fn api_query(p: &SearchParams) -> Result<gongkai_search::Query, WebError> {
+    let per_page = params::per_page(&p.per_page, 10)?;
+    let page = params::page(&p.page)?;
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(gongkai_search::Query {
+        text: p.q.chars().take(gongkai_search::MAX_QUERY_CHARS).collect(),
+        filters: Filters {
+            org: some(&p.org).map(|o| o.to_ascii_uppercase()),
+            theme: some(&p.theme),
+            kind: params::record_kind(&p.kind)?.map(|k| k.label().to_owned()),
+            year: params::year(&p.year)?,
+            validity: params::validity(&p.validity)?.map(|v| v.label().to_owned()),
+            content_type: None,
+            published_from: None,
+            published_to: Some(Utc::now().timestamp()),
+        },
+        sort: params::sort(&p.sort)?,
+        scope: params::scope(&p.scope)?,
+        // Both are within 1..=100 and 1..=100_000 by now.
+        page: usize::try_from(page).unwrap_or(1),
+        per_page: usize::try_from(per_page).unwrap_or(10),
+        facets: false,
+    })
 }
 
 fn query_of(p: &SearchParams, facets: bool) -> gongkai_search::Query {
@@ -276,12 +314,13 @@ pub struct SearchHit {
     index_no: Option<String>,
     /// Publishing organisation.
     organisation: String,
-    /// Day of publication (Beijing time).
-    #[schema(format = Date)]
+    /// Publication time, RFC 3339 in Beijing time.
+    #[schema(format = DateTime)]
     published_at: String,
-    /// Matching text with the matches in `<mark>`.
+    /// An HTML fragment: the part of the text that matched, escaped, with each match in
+    /// `<mark>…</mark>`; insert as HTML.
     snippet: String,
-    /// Title.
+    /// Title as plain text (not escaped; escape it to show it in HTML).
     title: String,
     /// `record` (公开信息), `message` (政民互动) or `consultation` (征求意见).
     #[serde(rename = "type")]
@@ -298,15 +337,17 @@ pub struct SearchHit {
     params(SearchParams),
     responses(
         (status = 200, description = "搜索结果", body = SearchResults),
-        (status = 409, description = "站内搜索暂不可用", body = ErrorBody),
+        QueryRefusal,
+        (status = 409, description = "search.unavailable：站内搜索暂不可用", body = ErrorBody),
     )
 )]
 pub async fn api(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<SearchResults>, WebError> {
+    let query = api_query(&p)?;
     let idx = index(&state)?;
-    let r = run(idx, &query_of(&p, false));
+    let r = run(idx, &query);
     remember(&state, &p.q, r.total).await;
     let hits = r
         .hits
@@ -315,7 +356,9 @@ pub async fn api(
             // Only records have an 索引号; other content types (政民互动 …) give null.
             index_no: (h.content_type == "record").then_some(h.id),
             organisation: h.org_name,
-            published_at: date_of(h.published_at),
+            published_at: chrono::DateTime::from_timestamp(h.published_at, 0)
+                .map(|t| gongkai_domain::time::to_beijing(t).to_rfc3339())
+                .unwrap_or_default(),
             snippet: h.snippet_html,
             title: h.title,
             content_type: h.content_type,
