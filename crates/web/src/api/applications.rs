@@ -20,9 +20,12 @@ use crate::state::AppState;
 /// The receipt for an application.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationReceipt {
-    /// Reply due date (none when the calendar has no data for it yet).
+    /// Reply due date (none only while the clock cannot be counted at all).
     #[schema(format = Date)]
     due_on: Option<String>,
+    /// Whether `due_on` is provisional (暂定): counted over a year whose holiday schedule is not
+    /// yet published, with weekends as the only days off; recomputed when it is imported.
+    due_provisional: bool,
     /// Day of receipt.
     #[schema(format = Date)]
     received_on: String,
@@ -59,6 +62,7 @@ pub async fn create(
                 StatusCode::CREATED,
                 Json(ApplicationReceipt {
                     due_on: receipt.due_on.map(|d| d.to_string()),
+                    due_provisional: receipt.due_provisional,
                     received_on: receipt.received_on.to_string(),
                     repeated: receipt.repeated,
                     status_url: "/ysqgk/status",
