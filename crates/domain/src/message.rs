@@ -681,6 +681,22 @@ pub fn blocked_words_in(text: &str, list: &str) -> Vec<String> {
         .collect()
 }
 
+/// A head mailbox's name as a site may set it (县长信箱, 市长信箱, 区长信箱 …): 2 to 10
+/// characters ending in 信箱.
+pub fn mailbox_name(raw: &str) -> Result<String, DomainError> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    if (2..=10).contains(&len) && name.ends_with("信箱") && !name.chars().any(char::is_control) {
+        Ok(name.to_owned())
+    } else {
+        Err(DomainError::with(
+            "mailbox_name",
+            ErrorCode::MailboxNameInvalid,
+            &[],
+        ))
+    }
+}
+
 /// A message's text as the public sees it (its page, the list, the search index): the writer's
 /// name and all other personal data masked by [`mask_personal`].
 pub fn mask_public(text: &str, writer_name: &str) -> String {
@@ -1226,5 +1242,13 @@ mod tests {
             let masked = mask_personal(&format!("{before}{phone}{after}"), &[]);
             proptest::prop_assert!(!masked.contains(&phone), "{}", masked);
         }
+    }
+
+    #[test]
+    fn a_mailbox_name_ends_in_xinxiang() {
+        assert_eq!(mailbox_name(" 市长信箱 ").ok().as_deref(), Some("市长信箱"));
+        assert!(mailbox_name("市长").is_err());
+        assert!(mailbox_name("").is_err());
+        assert!(mailbox_name("这是一个非常非常长的名字的信箱").is_err());
     }
 }

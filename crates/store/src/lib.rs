@@ -17,6 +17,7 @@ pub mod consultations;
 mod error;
 pub mod feed;
 pub mod guides;
+pub mod mailbox;
 pub mod messages;
 pub mod migrate;
 pub mod opinions;

@@ -292,9 +292,13 @@ pub async fn submit(
     let v = &new.message;
     let chain = orgs::chain(store, new.org_id).await?;
     let site_id = *chain.last().unwrap_or(&new.org_id);
-    // 县长信箱 and 政务公开投诉 go to the government itself (its openness office).
-    let org_id = if new.to_head_mailbox || v.kind.goes_to_openness_office() {
+    // 政务公开投诉 goes to the government itself (its openness office); the head's mailbox
+    // to the organisation the site names as its handler (the government office by default).
+    let mailbox = crate::mailbox::of_site(store, site_id).await?;
+    let org_id = if v.kind.goes_to_openness_office() {
         site_id
+    } else if new.to_head_mailbox {
+        mailbox.handler_org_id
     } else {
         new.org_id
     };
@@ -390,7 +394,11 @@ pub async fn submit(
     crate::outbox::message_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
     let m = get(store, id).await?;
-    Ok(receipt_of(&m, limit, false))
+    let mut receipt = receipt_of(&m, limit, false);
+    if m.mailbox == "head" {
+        receipt.org_name = mailbox.name;
+    }
+    Ok(receipt)
 }
 
 fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
@@ -400,7 +408,7 @@ fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
         due_on: m.due_on,
         limit_working_days: limit,
         org_name: if m.mailbox == "head" {
-            "县长信箱".into()
+            crate::mailbox::DEFAULT_NAME.into()
         } else {
             m.org_name.clone()
         },

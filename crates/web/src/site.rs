@@ -28,6 +28,10 @@ pub struct SiteInfo {
     pub address: Option<String>,
     /// Where to report an error on the site (我为政府网站找错).
     pub error_report_url: String,
+    /// The head mailbox's name (县长信箱, 市长信箱 …).
+    pub mailbox_name: String,
+    /// The organisation that handles the head mailbox's letters.
+    pub mailbox_handler: String,
 }
 
 /// Setting keys the footer reads; admins change them with `gongkai site set` (later in the back office).
@@ -61,7 +65,24 @@ pub async fn site_context(state: &AppState) -> SiteInfo {
             .as_ref()
             .map_or_else(|| "政务公开平台".to_owned(), |r| r.name.clone()),
     };
+    let mailbox = match &root {
+        Some(r) => gongkai_store::mailbox::of_site(&state.store, r.id)
+            .await
+            .ok(),
+        None => None,
+    };
+    let (mailbox_name, mailbox_handler) = mailbox.map_or_else(
+        || {
+            (
+                gongkai_store::mailbox::DEFAULT_NAME.to_owned(),
+                name.clone(),
+            )
+        },
+        |m| (m.name, m.handler_org_name),
+    );
     SiteInfo {
+        mailbox_name,
+        mailbox_handler,
         host_org: get("host_org").await.unwrap_or_else(|| {
             root.as_ref()
                 .map_or_else(|| name.clone(), |r| format!("{}办公室", r.name))

@@ -918,3 +918,100 @@ async fn tricky_personal_numbers_reach_no_public_page_snippet_or_search() {
         assert_eq!(search_total(&app.base, "88662211").await.0, 0);
     }
 }
+
+/// The head mailbox reaches the organisation the site names as its handler (the government
+/// office), under the name the site gives it; before a handler is named, the county itself
+/// receives the letters as before.
+#[tokio::test]
+async fn letters_to_the_head_mailbox_reach_the_office_the_site_names() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        gongkai_store::testing::add_orgs(
+            &app.store,
+            &[("WQX002", "乌恰县人民政府办公室", Some("WQX001"))],
+        )
+        .await;
+        gongkai_store::testing::add_staff(
+            &app.store,
+            "bangongshi",
+            "办公室经办人",
+            "WQX002",
+            vec![gongkai_domain::role::Role::Handler],
+        )
+        .await;
+        let office = Session::login(&app, "bangongshi").await;
+        let before = stored(&app, "县长信箱来信在指定承办机构之前", 0).await;
+        assert!(
+            !office
+                .get_text("/admin/messages")
+                .await
+                .contains(&format!("/admin/messages/{before}\"")),
+            "no handler named yet: the county receives it"
+        );
+
+        // A mailbox name outside the rules, and an organisation of another tree, are refused.
+        let refused =
+            gongkai_store::mailbox::set_name(&app.store, &Actor::system(), Some("WQX001"), "市长")
+                .await;
+        assert_eq!(
+            refused.err().map(|e| e.code()),
+            Some("mailbox.name_invalid")
+        );
+        let unknown = gongkai_store::mailbox::set_handler(
+            &app.store,
+            &Actor::system(),
+            Some("WQX001"),
+            "WQX999",
+        )
+        .await;
+        assert!(unknown.is_err());
+        must(
+            gongkai_store::mailbox::set_handler(
+                &app.store,
+                &Actor::system(),
+                Some("WQX001"),
+                "WQX002",
+            )
+            .await,
+        );
+        must(
+            gongkai_store::mailbox::set_name(
+                &app.store,
+                &Actor::system(),
+                Some("WQX001"),
+                "市长信箱",
+            )
+            .await,
+        );
+
+        let citizen = Session::anonymous(&app).await;
+        let form = citizen.get_text("/hudong/write").await;
+        assert!(
+            form.contains(">市长信箱</option>") && form.contains("由乌恰县人民政府办公室承办"),
+            "{form}"
+        );
+        let r = write(
+            &citizen,
+            &[
+                ("to", "head"),
+                ("kind", "consult"),
+                ("title", "咨询市长信箱承办机构"),
+                ("content", "请问该事项由哪个部门办理？"),
+                ("name", "李四"),
+                ("phone", "13800000001"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+        let receipt = must(r.text().await);
+        assert!(receipt.contains("市长信箱"), "{receipt}");
+        let code = tracking_code(&receipt);
+        let m = must(messages::by_tracking_code(&app.store, &code).await);
+        let list = office.get_text("/admin/messages").await;
+        assert!(
+            list.contains(&format!("/admin/messages/{}\"", m.id)),
+            "the office sees it: {list}"
+        );
+        assert!(list.contains("市长信箱"), "{list}");
+    }
+}

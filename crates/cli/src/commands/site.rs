@@ -10,7 +10,9 @@ use crate::commands::region_arg;
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
     /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url；
-    /// region 或 region.<站点机构代码>：适用地方节假日的地区（须已导入该地区的日历数据）
+    /// region 或 region.<站点机构代码>：适用地方节假日的地区（须已导入该地区的日历数据）；
+    /// mailbox_org[.<站点机构代码>]：承办县长信箱来信的机构代码（如县政府办公室）；
+    /// mailbox_name[.<站点机构代码>]：信箱名称（县长信箱、市长信箱、区长信箱等）
     Set {
         /// 设置项
         key: String,
@@ -39,10 +41,20 @@ pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
             .await?;
             say!("已设置 {key}，重新计算了 {changed} 件申请的答复期限。");
         }
+        SiteCommand::Set { key, value } if key.split('.').next() == Some("mailbox_org") => {
+            let site = key.strip_prefix("mailbox_org.");
+            gongkai_store::mailbox::set_handler(store, &Actor::cli(), site, &value).await?;
+            say!("已设置 {key}：信箱来信今后由 {} 承办。", value.trim());
+        }
+        SiteCommand::Set { key, value } if key.split('.').next() == Some("mailbox_name") => {
+            let site = key.strip_prefix("mailbox_name.");
+            gongkai_store::mailbox::set_name(store, &Actor::cli(), site, &value).await?;
+            say!("已设置 {key}。");
+        }
         SiteCommand::Set { key, value } => {
             if !keys.contains(&key.as_str()) {
                 return Err(CliError::Config(format!(
-                    "未知的站点设置“{key}”，可用：{}、region、region.<站点机构代码>",
+                    "未知的站点设置“{key}”，可用：{}、region、mailbox_org、mailbox_name（后三项可加 .<站点机构代码>）",
                     keys.join("、")
                 )));
             }
@@ -65,6 +77,13 @@ pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
                 if let Some(v) = settings::get(store, &format!("region.{}", site.code)).await? {
                     say!("region.{}\t{v}", site.code);
                 }
+                let mailbox = gongkai_store::mailbox::of_site(store, site.id).await?;
+                say!(
+                    "mailbox.{}\t{}，由{}承办",
+                    site.code,
+                    mailbox.name,
+                    mailbox.handler_org_name
+                );
             }
         }
     }

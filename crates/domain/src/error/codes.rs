@@ -257,6 +257,8 @@ error_codes! {
     ),
 
     // 政民互动: messages, their handling steps and ratings.
+    MailboxNameInvalid => ("mailbox.name_invalid", "信箱名称应为 2 至 10 个字并以“信箱”结尾，如 县长信箱、市长信箱、区长信箱"),
+    MailboxOrgOutOfSite => ("mailbox.org_out_of_site", "承办机构须是该站点所属的机构"),
     MessageTextRequired => ("message.text_required", "请填写{what}"),
     MessageTextTooLong => ("message.text_too_long", "{what}不能超过 {max} 个字"),
     MessageCannotAccept => ("message.cannot_accept", "当前状态为“{status}”，不能受理"),

@@ -25,6 +25,7 @@ use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::mailbox::MailboxNames;
 
 /// The list view's filter.
 #[derive(Debug, Default, Deserialize)]
@@ -33,12 +34,12 @@ pub struct ListQuery {
     view: String,
 }
 
-fn row(m: &Message, today: chrono::NaiveDate) -> Value {
+fn row(m: &Message, today: chrono::NaiveDate, mailboxes: &MailboxNames) -> Value {
     let watch = rules::watch(m.status, m.received_on, m.due_on, today);
     context! {
         id => m.id, tracking_code => &m.tracking_code, title => &m.title,
         kind => m.kind.label(),
-        to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
+        to => mailboxes.addressee(m),
         department => &m.handler_org_name,
         status => m.status.label(),
         received_on => ser(&m.received_on), due_on => ser(&m.due_on),
@@ -63,6 +64,7 @@ pub async fn list(
         _ => "open",
     };
     let all = messages::list_for_orgs(&state.store, &ids, view != "open").await?;
+    let mailboxes = MailboxNames::load(&state, &all).await?;
     let rows: Vec<Value> = all
         .iter()
         .filter(|m| match view {
@@ -70,7 +72,7 @@ pub async fn list(
             "rectify" => m.rectify_due_on.is_some() && m.rectify_checked_on.is_none(),
             _ => true,
         })
-        .map(|m| row(m, today))
+        .map(|m| row(m, today, &mailboxes))
         .collect();
     state
         .page(
@@ -167,7 +169,7 @@ async fn render(
                 msg => ser(m), error => error, steps => steps, files => files,
                 status => st.code(), status_label => st.label(),
                 kind => m.kind.label(),
-                to => if m.mailbox == "head" { "县长信箱".to_owned() } else { m.org_name.clone() },
+                to => MailboxNames::load(state, [m]).await?.addressee(m),
                 line_on => rules::inspection_line(m.received_on).to_string(),
                 watch => rules::watch(st, m.received_on, m.due_on, today).map(Watch::label),
                 rating => m.rating.map(|r| r.label()),

@@ -24,6 +24,7 @@ use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::mailbox::MailboxNames;
 use gongkai_domain::FieldErrors;
 
 /// Most attachments one message may carry.
@@ -132,14 +133,14 @@ pub struct PageQuery {
 }
 
 /// The public view of an exchange: personal data masked in title, message and reply.
-fn public_view(m: &Message) -> Value {
+fn public_view(m: &Message, mailboxes: &MailboxNames) -> Value {
     let mask = |t: &str| crate::view::privacy::masked(m, t);
     let kind = m.kind.label();
     let checked = m.rectify_checked_on.is_some();
     context! {
         id => m.id, title => mask(&m.title), content => mask(&m.content), kind => kind,
         writer => "某某",
-        to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
+        to => mailboxes.addressee(m),
         department => m.answering_org_name(), received_on => ser(&m.received_on),
         replied_on => ser(&m.replied_on), reply => mask(&m.reply_text),
         rating => m.rating.map(Rating::label),
@@ -159,7 +160,8 @@ pub async fn index(
         .map_err(|e| WebError::BadRequest(e.code().into()))?;
     let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let items: Vec<Value> = items.iter().map(public_view).collect();
+    let mailboxes = MailboxNames::load(&state, &items).await?;
+    let items: Vec<Value> = items.iter().map(|m| public_view(m, &mailboxes)).collect();
     state
         .page(
             &ctx,
@@ -188,7 +190,11 @@ pub async fn show(
             e => e.into(),
         })?;
     state
-        .page(&ctx, "hudong/show.html", context! { m => public_view(&m) })
+        .page(
+            &ctx,
+            "hudong/show.html",
+            context! { m => public_view(&m, &MailboxNames::load(&state, [&m]).await?) },
+        )
         .await
 }
 
@@ -240,7 +246,7 @@ async fn status_page(
                     tracking_code => &m.tracking_code, title => &m.title, content => &m.content,
                     kind => m.kind.label(),
                     status => if st == MessageStatus::ReplyReview { MessageStatus::Assigned.label() } else { st.label() },
-                    to => if m.mailbox == HEAD_MAILBOX { "县长信箱".to_owned() } else { m.org_name.clone() },
+                    to => MailboxNames::load(state, [m]).await?.addressee(m),
                     department => m.answering_org_name(),
                     received_on => ser(&m.received_on), due_on => ser(&m.due_on),
                     replied_on => ser(&m.replied_on),

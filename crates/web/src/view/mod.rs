@@ -2,5 +2,6 @@
 //! addresses, formatting and masking of personal data.
 
 pub mod format;
+pub mod mailbox;
 pub mod privacy;
 pub mod urls;

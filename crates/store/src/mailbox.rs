@@ -1,0 +1,93 @@
+//! The head's mailbox of a site (县长信箱, 市长信箱, 区长信箱 …): its name and the organisation
+//! that handles what is written to it, usually the government office (县政府办公室).
+//!
+//! Settings `mailbox_name.<site code>` / `mailbox_name` and `mailbox_org.<site code>` /
+//! `mailbox_org` hold them; without a handler the site's own organisation receives the letters,
+//! as before, so nothing is ever lost.
+
+use gongkai_domain::error::ErrorCode;
+use gongkai_domain::org::OrgCode;
+
+use crate::{Actor, Result, Store, StoreError, orgs, settings};
+
+/// The mailbox's name when none is set.
+pub const DEFAULT_NAME: &str = "县长信箱";
+
+/// A site's head mailbox as it is configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadMailbox {
+    /// Its public name (县长信箱, 市长信箱 …).
+    pub name: String,
+    /// The organisation whose handlers receive its letters.
+    pub handler_org_id: i64,
+    /// That organisation's name, for "由…转交办理".
+    pub handler_org_name: String,
+}
+
+/// A setting for `site_code`, falling back to the deployment-wide key.
+async fn site_setting(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
+    let v = match settings::get(store, &format!("{key}.{site_code}")).await? {
+        Some(v) => Some(v),
+        None => settings::get(store, key).await?,
+    };
+    Ok(v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+/// The head mailbox of the site `site_id`. A handler that no longer belongs to the site (moved
+/// or removed) falls back to the site itself.
+pub async fn of_site(store: &Store, site_id: i64) -> Result<HeadMailbox> {
+    let site = orgs::by_id(store, site_id).await?;
+    let name = site_setting(store, "mailbox_name", site.code.as_str())
+        .await?
+        .unwrap_or_else(|| DEFAULT_NAME.to_owned());
+    let mut handler = site.clone();
+    if let Some(code) = site_setting(store, "mailbox_org", site.code.as_str()).await?
+        && let Ok(code) = OrgCode::parse(&code)
+        && let Ok(org) = orgs::by_code(store, &code).await
+        && orgs::chain(store, org.id).await?.last() == Some(&site_id)
+    {
+        handler = org;
+    }
+    Ok(HeadMailbox {
+        name,
+        handler_org_id: handler.id,
+        handler_org_name: handler.name,
+    })
+}
+
+/// Names the organisation that handles the head mailbox of `site_code` (every site when
+/// `None`): it must belong to that site. Audited as a setting.
+pub async fn set_handler(
+    store: &Store,
+    actor: &Actor,
+    site_code: Option<&str>,
+    org_code: &str,
+) -> Result<()> {
+    let code = OrgCode::parse(org_code.trim())?;
+    let org = orgs::by_code(store, &code).await?;
+    let root = *orgs::chain(store, org.id).await?.last().unwrap_or(&org.id);
+    if let Some(site_code) = site_code {
+        let site = orgs::by_code(store, &OrgCode::parse(site_code)?).await?;
+        if root != site.id {
+            return Err(StoreError::conflict(ErrorCode::MailboxOrgOutOfSite));
+        }
+    }
+    let key = site_code.map_or_else(|| "mailbox_org".to_owned(), |s| format!("mailbox_org.{s}"));
+    settings::set(store, actor, &key, code.as_str()).await
+}
+
+/// Names the head mailbox of `site_code` (every site when `None`), e.g. 市长信箱. Audited as a
+/// setting.
+pub async fn set_name(
+    store: &Store,
+    actor: &Actor,
+    site_code: Option<&str>,
+    name: &str,
+) -> Result<()> {
+    let name = gongkai_domain::message::mailbox_name(name)?;
+    let key = site_code.map_or_else(
+        || "mailbox_name".to_owned(),
+        |s| format!("mailbox_name.{s}"),
+    );
+    settings::set(store, actor, &key, &name).await
+}
