@@ -1038,6 +1038,62 @@ pub async fn list_for_staff(
     rows.iter().map(from_row).collect()
 }
 
+/// Why a draft was sent back, by whom and when: the reviewer's reason from the last 退回修改,
+/// shown to the author until the draft is submitted again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Returned {
+    /// The reviewer's reason.
+    pub reason: String,
+    /// Who returned it.
+    pub by: String,
+    /// When (storage timestamp).
+    pub at: String,
+}
+
+/// The return in force on record `id`: the last of its submissions and returns, when that is
+/// a return. (The audit log is the record of the workflow; this reads its newest step.)
+pub async fn returned(store: &Store, id: i64) -> Result<Option<Returned>> {
+    let row = sqlx::query(
+        "SELECT action, actor, at, detail FROM audit_log
+         WHERE object_type = 'record' AND object_id = $1
+           AND action IN ('record.submit', 'record.reject', 'record.approve')
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.try_get::<String, _>("action")? != "record.reject" {
+        return Ok(None);
+    }
+    let detail: serde_json::Value =
+        serde_json::from_str(&row.try_get::<String, _>("detail")?).unwrap_or_default();
+    Ok(Some(Returned {
+        reason: detail["reason"].as_str().unwrap_or_default().to_owned(),
+        by: row.try_get("actor")?,
+        at: row.try_get("at")?,
+    }))
+}
+
+/// The drafts of `author_id` that a reviewer sent back, with the return, newest change first
+/// (at most 50: a dashboard list).
+pub async fn returned_drafts_of(store: &Store, author_id: i64) -> Result<Vec<(Record, Returned)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.author_id = $1 AND r.status = 'draft' ORDER BY r.updated_at DESC LIMIT 50"
+    )))
+    .bind(author_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let r = from_row(row)?;
+        if let Some(back) = returned(store, r.id).await? {
+            out.push((r, back));
+        }
+    }
+    Ok(out)
+}
+
 /// A published record coming from another system (an existing site's content).
 #[derive(Debug, Clone)]
 pub struct Imported {

@@ -1351,3 +1351,58 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
         assert_ne!(policy.index_no, notice.index_no);
     }
 }
+
+/// A returned draft tells its author why: on the draft, in its history and on the author's
+/// dashboard; the reviewer's dashboard lists what waits for them; a new submission clears it.
+#[tokio::test]
+async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let id = record_id(&draft(&editor, "关于退回理由的测试通知", &[]).await);
+        let submit = editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        assert_eq!(submit.status(), StatusCode::SEE_OTHER);
+        let waiting = reviewer.get_text("/admin").await;
+        assert!(
+            waiting.contains("待我审核的信息") && waiting.contains("关于退回理由的测试通知"),
+            "{waiting}"
+        );
+        assert!(!editor.get_text("/admin").await.contains("待我审核的信息"));
+
+        let reason = "请补充政策依据和联系电话";
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "reject"), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let page = editor.get_text(&format!("/admin/records/{id}")).await;
+        assert!(page.contains("审核退回") && page.contains(reason), "{page}");
+        assert!(
+            page.contains(&format!("退回修改：{reason}")),
+            "the history says why: {page}"
+        );
+        let dashboard = editor.get_text("/admin").await;
+        assert!(
+            dashboard.contains("被退回修改的稿件") && dashboard.contains(reason),
+            "{dashboard}"
+        );
+
+        // Submitted again, the return is no longer in force.
+        let again = editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        assert_eq!(again.status(), StatusCode::SEE_OTHER);
+        assert!(!editor.get_text("/admin").await.contains("被退回修改的稿件"));
+        assert!(
+            !editor
+                .get_text(&format!("/admin/records/{id}"))
+                .await
+                .contains("审核退回")
+        );
+    }
+}

@@ -21,6 +21,31 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
     } else {
         None
     };
+    // The author's drafts a reviewer sent back, with the reason.
+    let returned: Vec<_> = if staff.grants.allows(Permission::DraftRecords, &[]) {
+        gongkai_store::records::returned_drafts_of(&state.store, staff.id)
+            .await?
+            .into_iter()
+            .map(|(r, back)| context! { id => r.id, title => r.title, reason => back.reason, by => back.by })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Submissions waiting for this reviewer (never their own: the author is never the reviewer).
+    let to_review: Vec<_> = {
+        let ids = crate::auth::scope_ids(&state, &staff, Permission::ReviewRecords).await?;
+        gongkai_store::records::list_for_staff(
+            &state.store,
+            &ids,
+            &[gongkai_domain::record::RecordStatus::Pending],
+            50,
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.author_id != Some(staff.id))
+        .map(|r| context! { id => r.id, title => r.title, org_name => r.org_name })
+        .collect()
+    };
     let opinion_alerts = if staff.grants.allows(Permission::Supervise, &[]) {
         super::opinions::needing_attention(&state, &staff).await?
     } else {
@@ -34,6 +59,7 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
                 org_count => orgs, user_count => users,
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
                 opinion_alerts => opinion_alerts, missing_year => missing_year,
+                returned => returned, to_review => to_review,
             },
         )
         .await

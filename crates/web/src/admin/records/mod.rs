@@ -197,8 +197,24 @@ async fn show_record_page(
         gongkai_store::audit::recent(&state.store, 50, Some(("record", &r.id.to_string()))).await?;
     let history: Vec<Value> = audit
         .into_iter()
-        .map(|e| context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => gongkai_domain::audit::action_label(&e.action) })
+        .map(|e| {
+            // A return's reason belongs in the history the author reads.
+            let reason = (e.action == "record.reject")
+                .then(|| serde_json::from_str::<serde_json::Value>(&e.detail).ok())
+                .flatten()
+                .and_then(|d| d["reason"].as_str().map(str::to_owned));
+            context! { at => parse_storage_timestamp(&e.at).map(display_minute), actor => e.actor, action => gongkai_domain::audit::action_label(&e.action), reason => reason }
+        })
         .collect();
+    let returned = match r.status {
+        RecordStatus::Draft => records::returned(&state.store, r.id).await?.map(|b| {
+            let at = parse_storage_timestamp(&b.at)
+                .map(display_minute)
+                .unwrap_or(b.at);
+            context! { reason => b.reason, by => b.by, at => at }
+        }),
+        _ => None,
+    };
     let status_label = r.status.label();
     state
         .page_with_status(
@@ -211,6 +227,7 @@ async fn show_record_page(
                 kind => r.kind.label(),
                 findings => ser(&findings[..findings.len().min(FINDINGS_LISTED)]),
                 findings_total => findings.len(), files => files, history => history, error => error,
+                returned => returned,
                 review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
                     decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
                     publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
