@@ -1844,3 +1844,26 @@ async fn a_throttled_address_is_refused_before_its_form_is_read() {
         assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{engine:?}");
     }
 }
+
+/// The handler's dashboard names what is late: an application weeks past its due date is
+/// listed with how late it is; one received today is not.
+#[tokio::test]
+async fn the_handlers_dashboard_lists_overdue_applications() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let (late, late_code) = stored(&app, "申请公开某超期事项", 45).await;
+        let (_, fresh_code) = stored(&app, "申请公开某新近事项", 0).await;
+        let handler = Session::login(&app, "handler").await;
+        let dashboard = handler.get_text("/admin").await;
+        assert!(
+            dashboard.contains(&format!("/admin/applications/{late}\""))
+                && dashboard.contains(&late_code),
+            "{dashboard}"
+        );
+        assert!(dashboard.contains("已超期"), "{dashboard}");
+        assert!(!dashboard.contains(&fresh_code), "{dashboard}");
+        // An editor handles no cases and is shown none.
+        let editor = Session::login(&app, "editor").await;
+        assert!(!editor.get_text("/admin").await.contains(&late_code));
+    }
+}

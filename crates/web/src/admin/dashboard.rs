@@ -11,6 +11,11 @@ use crate::WebError;
 pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let orgs = gongkai_store::orgs::list(&state.store).await?.len();
     let users = gongkai_store::users::list(&state.store).await?.len();
+    let applications_due: Vec<_> = super::applications::due_watch(&state, &staff)
+        .await?
+        .into_iter()
+        .map(|(code, id, left)| context! { code => code, id => id, left => left, overdue => left < 0 })
+        .collect();
     let (messages_overdue, messages_near_line) =
         crate::admin::messages::watch_counts(&state, &staff).await?;
     // Administrators and the openness office (督办) are told when a year's holidays are missing.
@@ -59,7 +64,7 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
                 org_count => orgs, user_count => users,
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
                 opinion_alerts => opinion_alerts, missing_year => missing_year,
-                returned => returned, to_review => to_review,
+                returned => returned, to_review => to_review, applications_due => applications_due,
             },
         )
         .await

@@ -43,6 +43,34 @@ fn mask_id(app: &Application) -> String {
     }
 }
 
+/// The open applications in this staff member's scope that are overdue or due within
+/// [`NEAR_DUE_WORKING_DAYS`] working days: `(tracking code, id, working days left)`, most urgent
+/// first — the dashboard's list.
+pub async fn due_watch(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<(String, i64, i64)>, WebError> {
+    let ids = scope_ids(state, staff, Permission::HandleCases).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cal = calendar::load(&state.store).await?;
+    let today = beijing_date(Utc::now());
+    let regions = applications::site_regions(&state.store).await?;
+    let mut out: Vec<(String, i64, i64)> = applications::list_for_orgs(&state.store, &ids, false)
+        .await?
+        .into_iter()
+        .filter(|a| a.status != ApplicationStatus::Replied)
+        .filter_map(|a| {
+            let region = regions.get(&a.site_id).and_then(Option::as_ref);
+            let left = days_left(&cal, today, a.due_on, region)?;
+            (left <= NEAR_DUE_WORKING_DAYS).then_some((a.tracking_code, a.id, left))
+        })
+        .collect();
+    out.sort_by_key(|(_, _, left)| *left);
+    Ok(out)
+}
+
 /// `GET /admin/applications`: open applications first, by due date.
 pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let ids = scope_ids(&state, &staff, Permission::HandleCases).await?;
