@@ -93,9 +93,9 @@ const DOCS: &[Doc] = &[
     ),
     (
         "WQX011",
-        "乌恰县市场监督管理局行政处罚决定信息公开（乌市监处罚〔2026〕8号）",
+        "乌恰县市场监督管理局行政处罚决定信息公开（乌市监处罚〔2026〕7号）",
         RecordKind::Other,
-        "乌市监处罚〔2026〕8号",
+        "乌市监处罚〔2026〕7号",
         (2026, 6, 18),
         "市场监管、安全生产监管\\食品药品监管",
         &["xzcf"],
@@ -229,7 +229,110 @@ fn imported(today: NaiveDate) -> Result<Vec<(&'static str, Imported)>, CliError>
     Ok(out)
 }
 
-/// Publishes the county documents and the two with attachments; returns how many were published.
+/// Who the generated permits and penalties concern: places, never people.
+const SUBJECTS: &[&str] = &[
+    "县城某餐饮店",
+    "康苏镇某便利店",
+    "吉根乡某商店",
+    "乌恰镇某药店",
+    "县城某超市",
+    "托云乡某牧家乐",
+];
+
+/// Violations of the generated penalties: (facts, legal basis, penalty).
+const VIOLATIONS: &[(&str, &str, &str)] = &[
+    (
+        "经营超过保质期的食品",
+        "《中华人民共和国食品安全法》第一百二十四条",
+        "没收违法经营的食品，并处罚款",
+    ),
+    (
+        "销售标签不符合规定的预包装食品",
+        "《中华人民共和国食品安全法》第一百二十五条",
+        "责令改正，给予警告",
+    ),
+    (
+        "未按规定建立并遵守食品进货查验记录制度",
+        "《中华人民共和国食品安全法》第一百二十六条",
+        "责令改正，给予警告",
+    ),
+    (
+        "未将营业执照置于主要经营场所醒目位置",
+        "《中华人民共和国市场主体登记管理条例》第四十八条",
+        "责令改正",
+    ),
+];
+
+/// How many permit and penalty decisions the demo publishes (双公示): enough that 法定主动公开内容
+/// runs to several pages, as a county's does.
+const DECISIONS: usize = 36;
+
+/// Permit and penalty decisions of the market regulator, every 15 days from January 2025 to
+/// June 2026, numbered from 1 in each year.
+fn decisions(today: NaiveDate) -> Result<Vec<(&'static str, Imported)>, CliError> {
+    let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or(today);
+    let mut out = Vec::with_capacity(DECISIONS);
+    let mut serials = std::collections::HashMap::new();
+    for i in 0..DECISIONS {
+        let date = (start + chrono::Duration::days(15 * i as i64)).min(today);
+        let subject = SUBJECTS[i % SUBJECTS.len()];
+        let serial = serials.entry((date.year(), i % 2)).or_insert(0);
+        *serial += 1;
+        let (title, doc, theme, column, body) = if i % 2 == 0 {
+            let doc = format!("乌市监食经许〔{}〕{serial}号", date.year());
+            (
+                format!("食品经营许可决定（{doc}）"),
+                doc,
+                "市场监管、安全生产监管\\食品药品监管",
+                "xzxk",
+                format!(
+                    "行政相对人：{subject}\n\n许可事项：食品经营许可（新办）\n\n许可决定：准予许可\n\n许可证有效期：五年\n\n许可机关：乌恰县市场监督管理局"
+                ),
+            )
+        } else {
+            let (facts, basis, penalty) = VIOLATIONS[(i / 2) % VIOLATIONS.len()];
+            let doc = format!("乌市监处罚〔{}〕{serial}号", date.year());
+            (
+                format!("行政处罚决定信息公开（{doc}）"),
+                doc,
+                "市场监管、安全生产监管\\工商",
+                "xzcf",
+                format!(
+                    "当事人：{subject}\n\n违法事实：经检查，当事人{facts}。\n\n处罚依据：{basis}。\n\n处罚内容：{penalty}。\n\n履行情况：当事人已履行完毕。\n\n处罚机关：乌恰县市场监督管理局"
+                ),
+            )
+        };
+        let c = content(
+            meta(
+                &title,
+                RecordKind::Other,
+                &doc,
+                &date.to_string(),
+                theme,
+                "",
+                today,
+            )?,
+            &body,
+            &[column],
+        );
+        out.push((
+            "WQX011",
+            Imported {
+                source_key: format!("demo:decision-{i}"),
+                meta: c.meta,
+                body_html: c.body_html,
+                body_text: c.body_text,
+                published_at: beijing_at(date.year(), date.month(), date.day(), 11, 0),
+                columns: c.columns,
+                index_no: None,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Publishes the county documents, the permit and penalty decisions and the two documents with
+/// attachments; returns how many were published.
 pub async fn load(
     store: &Store,
     staff: &DemoStaff,
@@ -238,7 +341,7 @@ pub async fn load(
 ) -> Result<usize, CliError> {
     let mut by_org: std::collections::BTreeMap<&str, Vec<Imported>> =
         std::collections::BTreeMap::new();
-    for (code, row) in imported(today)? {
+    for (code, row) in imported(today)?.into_iter().chain(decisions(today)?) {
         by_org.entry(code).or_default().push(row);
     }
     let mut published = 0;
@@ -264,6 +367,8 @@ struct Attached {
     column: &'static str,
     body: &'static str,
     file_name: &'static str,
+    /// The attachment's own text, one paragraph a line.
+    file_text: &'static str,
 }
 
 /// The 2025 final accounts with a PDF and the 2026 procurement catalogue with a DOCX, written
@@ -285,6 +390,7 @@ async fn with_attachments(
             column: "czyjs",
             body: "经县人民代表大会常务委员会批准，现将乌恰县2025年县级财政决算公开如下。\n\n一、一般公共预算收支决算情况\n\n二、政府性基金预算收支决算情况\n\n三、国有资本经营预算收支决算情况\n\n四、“三公”经费决算情况\n\n详细说明见附件。",
             file_name: "乌恰县2025年县级财政决算说明.pdf",
+            file_text: "一、一般公共预算收支决算情况\n2025年全县一般公共预算收入完成预算，支出重点保障教育、社会保障和就业、卫生健康、农林水等民生领域。\n二、政府性基金预算收支决算情况\n政府性基金收入主要为国有土地使用权出让收入，支出主要用于城乡社区建设。\n三、国有资本经营预算收支决算情况\n国有资本经营预算收支规模较小，按规定调入一般公共预算统筹使用。\n四、“三公”经费决算情况\n因公出国（境）费、公务用车购置及运行费、公务接待费均控制在预算以内。\n（本演示站点中的数据仅为示例。）",
         },
         Attached {
             title: "乌恰县2026年政府集中采购目录及采购限额标准",
@@ -295,6 +401,7 @@ async fn with_attachments(
             column: "zfcg",
             body: "各预算单位：\n\n为规范政府采购行为，现将我县2026年政府集中采购目录及采购限额标准印发给你们，请遵照执行。目录和标准见附件。\n\n集中采购目录以内的项目应当委托集中采购机构采购；目录以外、限额标准以上的项目依法实行分散采购。",
             file_name: "乌恰县2026年政府集中采购目录及采购限额标准.docx",
+            file_text: "一、集中采购机构采购项目\n（一）货物类：台式计算机、便携式计算机、打印设备、复印纸、办公家具、公务用车。\n（二）服务类：车辆维修保养及加油、机动车保险、物业管理、印刷服务。\n二、分散采购限额标准\n集中采购目录以外的货物、服务类项目单项或批量金额达到50万元以上，工程类项目达到60万元以上的，实行分散采购。\n三、公开招标数额标准\n货物、服务类项目单项或批量金额达到400万元以上的，应当公开招标。\n（本演示站点中的标准仅为示例，以自治区公布的标准为准。）",
         },
     ];
     let editor = user("demo-editor");
@@ -319,9 +426,9 @@ async fn with_attachments(
         );
         let bytes = if d.file_name.ends_with(".pdf") {
             // Without a CJK font the record is published without its PDF.
-            pdf(d.title, d.doc, d.body, date).unwrap_or_default()
+            pdf(d.file_name, d.file_text, date).unwrap_or_default()
         } else {
-            docx(d.title, d.body)?
+            docx(d.file_name, d.file_text)?
         };
         let draft = records::create_draft(store, &editor, staff.editor_id, finance.id, &c).await?;
         if !bytes.is_empty() {
@@ -370,8 +477,9 @@ async fn attach(
     Ok(())
 }
 
-/// The document as a PDF set in the system's CJK font; `None` when no such font is installed.
-fn pdf(title: &str, doc: &str, body: &str, date: NaiveDate) -> Option<Vec<u8>> {
+/// The attachment named `file_name` as a PDF set in the system's CJK font, titled after the
+/// file; `None` when no such font is installed.
+fn pdf(file_name: &str, body: &str, date: NaiveDate) -> Option<Vec<u8>> {
     let fonts = match gongkai_export::Fonts::system() {
         Ok(f) => f,
         Err(e) => {
@@ -380,8 +488,8 @@ fn pdf(title: &str, doc: &str, body: &str, date: NaiveDate) -> Option<Vec<u8>> {
         }
     };
     let letter = gongkai_export::Letter {
-        title: title.to_owned(),
-        reference: (!doc.is_empty()).then(|| doc.to_owned()),
+        title: stem(file_name).to_owned(),
+        reference: None,
         addressee: String::new(),
         paragraphs: body
             .split('\n')
@@ -398,8 +506,17 @@ fn pdf(title: &str, doc: &str, body: &str, date: NaiveDate) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// A minimal valid Word document: a title and one paragraph per line of `body`.
-fn docx(title: &str, body: &str) -> Result<Vec<u8>, CliError> {
+/// A file name without its extension: the title of a generated attachment.
+fn stem(file_name: &str) -> &str {
+    file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem)
+}
+
+/// A minimal valid Word document named `file_name`: its title, then one paragraph per line of
+/// `body`.
+fn docx(file_name: &str, body: &str) -> Result<Vec<u8>, CliError> {
+    let title = stem(file_name);
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -472,12 +589,12 @@ mod tests {
 
     #[test]
     fn the_generated_docx_is_read_back_as_word() {
-        let bytes = docx("标题", "第一段\n第二段").unwrap_or_default();
+        let bytes = docx("标题.docx", "第一段\n第二段").unwrap_or_default();
         let kind = gongkai_content::sniff(&bytes, "a.docx").ok();
         assert_eq!(kind, Some(gongkai_content::FileKind::Docx));
         let text = kind
             .and_then(|k| gongkai_content::extract_text(k, &bytes).ok())
             .unwrap_or_default();
-        assert!(text.contains("第二段"), "{text}");
+        assert!(text.contains("标题") && text.contains("第二段"), "{text}");
     }
 }
