@@ -172,14 +172,14 @@ const DOCS: &[Doc] = &[
         "根据审计法规定，县审计局对2025年度县级预算执行和其他财政收支情况进行了审计。\n\n一、县级财政管理审计情况：预算编制总体规范，执行进度有所加快。\n\n二、部门预算执行审计情况：部分单位存在结转资金未及时清理等问题。\n\n三、审计建议：加强预算绩效管理，严格落实过紧日子要求。\n\n审计发现的问题，有关单位正在整改，整改情况将向社会公告。",
     ),
     (
-        "WQX004",
-        "乌恰县县级财政专项资金管理暂行办法",
-        RecordKind::Normative,
-        "乌财发〔2025〕7号",
-        (2025, 3, 10),
-        "财政、金融、审计\\财政",
-        &["gfxwj"],
-        "第一条 为规范县级财政专项资金管理，制定本暂行办法。\n\n第二条 专项资金按照公开、公平、公正的原则分配。\n\n第三条 本暂行办法自发布之日起施行。",
+        "WQX010",
+        "乌恰县2025年高校毕业生就业创业扶持政策措施",
+        RecordKind::Policy,
+        "乌人社发〔2025〕9号",
+        (2025, 3, 28),
+        "劳动、人事、监察\\劳动就业",
+        &["msbz"],
+        "为促进高校毕业生等青年就业创业，结合我县实际，制定以下措施。\n\n一、对吸纳高校毕业生就业并缴纳社会保险的企业，按规定给予社会保险补贴。\n\n二、对首次创业的高校毕业生，按规定给予一次性创业补贴。\n\n三、本措施自印发之日起施行，有效期至2025年12月31日。",
     ),
     (
         "WQX002",
@@ -555,12 +555,13 @@ fn docx(file_name: &str, body: &str) -> Result<Vec<u8>, CliError> {
     Ok(writer.finish().map_err(zip_error)?.into_inner())
 }
 
-/// The 2025 暂行办法 repealed by the 2026 办法 that replaced it, to show 有效性 on the page.
+/// The 2025 employment measures repealed by the 2026 measures that replaced them, to show
+/// 有效性 on the page.
 pub async fn supersede(store: &Store, today: NaiveDate) -> Result<(), CliError> {
-    let normative = records::list_public(
+    let policies = records::list_public(
         store,
         &records::PublicFilter {
-            kind: Some(RecordKind::Normative.code().into()),
+            kind: Some(RecordKind::Policy.code().into()),
             ..records::PublicFilter::default()
         },
         chrono::Utc::now(),
@@ -569,7 +570,7 @@ pub async fn supersede(store: &Store, today: NaiveDate) -> Result<(), CliError> 
     )
     .await?
     .0;
-    if let [newer, older] = normative.as_slice() {
+    if let [newer, older] = policies.as_slice() {
         records::set_validity(
             store,
             &Actor::system(),
