@@ -353,16 +353,17 @@ fn help_is_in_chinese() {
 
 /// A running `gongkai serve` process whose stdout is read line by line; its stderr (the log)
 /// goes to a file in the test's folder.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     lines: mpsc::Receiver<String>,
-    url: String,
-    printed: Vec<String>,
+    pub(crate) url: String,
+    pub(crate) printed: Vec<String>,
     log: std::path::PathBuf,
 }
 
 impl Server {
-    fn start(db: &TestDb, extra: &[&str]) -> Self {
+    /// Starts `gongkai serve` on a free port with `extra` arguments and waits until it listens.
+    pub(crate) fn start(db: &TestDb, extra: &[&str]) -> Self {
         let log = db.dir.join("serve-stderr.log");
         let mut child = must(
             command(db)
@@ -408,7 +409,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and returns whether the process exited cleanly, with what it printed last.
-    fn terminate(self) -> (bool, Vec<String>) {
+    pub(crate) fn terminate(self) -> (bool, Vec<String>) {
         self.stop_with("TERM")
     }
 

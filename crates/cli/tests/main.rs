@@ -1,5 +1,5 @@
 //! The `gongkai` binary as an operator runs it: subcommands, the server process, import, crash safety,
-//! audit seals and checkpoints, backup and restore.
+//! audit seals and checkpoints, backup and restore, the demo county.
 //!
 //! One test binary per crate: each file below is a module, so the suite links once instead of
 //! once per file (linking dominates a clean test build on two cores).
@@ -11,4 +11,5 @@ mod backup;
 mod calendar_region;
 mod cli;
 mod crash;
+mod demo;
 mod import;

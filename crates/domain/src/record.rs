@@ -84,6 +84,14 @@ labelled_enum! {
     }
 }
 
+impl RecordKind {
+    /// Whether records of this kind are reprints (转载) of texts another authority made: a
+    /// county makes no laws, so a 法律法规 record is always republished, its 来源 the real issuer.
+    pub fn is_reprint(self) -> bool {
+        self == RecordKind::Law
+    }
+}
+
 labelled_enum! {
     /// 有效性 of a record.
     Validity {

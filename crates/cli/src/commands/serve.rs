@@ -59,7 +59,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
                 _ => generate_password(),
             };
             let parsed = NewPassword::parse(&password)?;
-            let (accounts, content) = demo::load(&store, &parsed).await?;
+            let (accounts, content) = demo::load(&store, &parsed, &config.data).await?;
             say!(
                 "已载入演示数据：乌恰县人民政府及其 {} 个部门、{} 个乡镇。",
                 demo::DEPARTMENTS.len(),

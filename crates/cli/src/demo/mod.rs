@@ -1,14 +1,17 @@
 //! Demo data for `gongkai serve --demo`: 乌恰县人民政府 with the departments named in the county
 //! plan and its townships, one account per role and the site footer (`sites`), then published
-//! records and the corpus (`records`), applications for disclosure (`applications`), messages
+//! records, the county's own documents with attachments (`records`, `county`), laws republished
+//! from the corpus (`reprints`), applications for disclosure (`applications`), messages
 //! (`messages`), consultations (`consultations`) and public-opinion events (`opinions`). Every
 //! part goes through the store's real use cases, so the states it shows are reached by the rules.
 
 mod applications;
 mod consultations;
+mod county;
 mod messages;
 mod opinions;
 mod records;
+mod reprints;
 mod sites;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -24,13 +27,14 @@ pub use sites::{DEPARTMENTS, DemoAccount, TOWNSHIPS};
 use crate::CliError;
 
 /// Loads the demo into an empty database, part by part in dependency order; `password` is used
-/// for every demo account.
+/// for every demo account, and generated attachments are stored under `data_dir`.
 pub async fn load(
     store: &Store,
     password: &NewPassword,
+    data_dir: &std::path::Path,
 ) -> Result<(Vec<DemoAccount>, DemoContent), CliError> {
     let staff = sites::load(store, password).await?;
-    let content = records::load(store, &staff).await?;
+    let content = records::load(store, &staff, data_dir).await?;
     applications::load(store).await?;
     messages::load(store).await?;
     consultations::load(store).await?;

@@ -1,47 +1,20 @@
 //! Published records: the seed document, a policy and its interpretation taken through review, a
-//! draft waiting for review, the county's guide, and a few hundred real texts from the corpus.
+//! draft waiting for review and the county's guide; then the county's own documents (`county`)
+//! and the laws it republishes (`reprints`).
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
-use gongkai_domain::record::{
-    Disclosure, InterpretationForm, RecordInput, RecordKind, RecordMeta, Validity,
-};
+use chrono::{NaiveDate, Utc};
+use gongkai_domain::record::{Disclosure, InterpretationForm, RecordInput, RecordKind, RecordMeta};
 use gongkai_domain::time::beijing_date;
 use gongkai_store::records::{self, Approval, Content, Imported};
 use gongkai_store::{Actor, Store};
 
-use super::sites::{COUNTY, DEPARTMENTS, DemoStaff};
+use super::sites::{COUNTY, DemoStaff};
 use super::{beijing_at, org, user};
 use crate::CliError;
-
-/// The written justification with which the demo publishes corpus texts that screening flags.
-const CORPUS_REASON: &str = "演示数据：国家法律法规的正式文本，已公开发布，经核对可以转载";
 
 /// The seed document's body: the county's 2017 implementation plan, the document this project
 /// comes from, published in the demo with its real metadata.
 const SEED_BODY: &str = include_str!("../../demo/seed-wqx001-2018-000060.txt");
-
-/// Where the demo looks for the corpus of real official texts (not shipped with the project).
-fn corpus_path() -> Option<std::path::PathBuf> {
-    let candidates = [
-        std::env::var("GONGKAI_DEMO_CORPUS")
-            .ok()
-            .map(std::path::PathBuf::from),
-        Some(std::path::PathBuf::from("../shared/corpus/laws.jsonl.gz")),
-        Some(std::path::PathBuf::from("shared/corpus/laws.jsonl.gz")),
-        Some(std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/laws.jsonl.gz"
-        ))),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
-/// A small deterministic hash for spreading demo documents.
-fn spread(key: &str) -> u64 {
-    key.bytes().fold(1469598103934665603_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(1099511628211)
-    })
-}
 
 /// What the content part of the demo loaded.
 #[derive(Debug, Default)]
@@ -53,25 +26,29 @@ pub struct DemoContent {
 }
 
 /// Publishes the seed document, a policy with its interpretation through the real workflow,
-/// a draft waiting for review, a guide, and (when the corpus is available) a few hundred real
-/// texts spread over departments, themes, kinds and years.
-pub async fn load(store: &Store, staff: &DemoStaff) -> Result<DemoContent, CliError> {
+/// a draft waiting for review, the guide, the county's own documents (two with generated
+/// attachments) and the laws it republishes (转载).
+pub async fn load(
+    store: &Store,
+    staff: &DemoStaff,
+    data_dir: &std::path::Path,
+) -> Result<DemoContent, CliError> {
     let today = beijing_date(Utc::now());
     let county = org(store, COUNTY.0).await?;
     publish_seed(store, county.id, today).await?;
     through_review(store, staff, today).await?;
     save_guide(store, county.id).await?;
-    let published = 3;
-    let Some(path) = corpus_path() else {
-        return Ok(DemoContent { published, corpus: false });
-    };
-    let published = published + import_corpus(store, &path, today).await?;
-    supersede_one_policy(store, today).await?;
-    Ok(DemoContent { published, corpus: true })
+    let own = super::county::load(store, staff, data_dir, today).await?;
+    super::county::supersede(store, today).await?;
+    let (reprints, corpus) = super::reprints::load(store, today).await?;
+    Ok(DemoContent {
+        published: 3 + own + reprints,
+        corpus,
+    })
 }
 
 /// Parsed metadata for a demo record; the demo's own data is expected to be valid.
-fn meta(
+pub(super) fn meta(
     title: &str,
     kind: RecordKind,
     doc: &str,
@@ -96,7 +73,7 @@ fn meta(
 }
 
 /// A record's content from its metadata, plain text and columns.
-fn content(meta: RecordMeta, text: &str, columns: &[&str]) -> Content {
+pub(super) fn content(meta: RecordMeta, text: &str, columns: &[&str]) -> Content {
     Content {
         meta,
         body_html: gongkai_content::text_to_html(text),
@@ -147,7 +124,7 @@ async fn submit_draft(
 }
 
 /// The demo reviewer approves record `id` for proactive publication at `publish_at`.
-async fn approve(
+pub(super) async fn approve(
     store: &Store,
     staff: &DemoStaff,
     id: i64,
@@ -233,15 +210,17 @@ async fn through_review(
     Ok(())
 }
 
+/// The text of the county's 政府信息公开指南.
+pub(super) const GUIDE_TEXT: &str = "一、主动公开\n\n（一）公开范围：本机关依照《中华人民共和国政府信息公开条例》第十九条、第二十条、第二十一条规定主动公开政府信息。\n\n（二）公开方式：主要通过乌恰县人民政府门户网站“政务公开”栏目公开，并辅以政府公报、新闻发布会、公共查阅点等方式。\n\n（三）公开时限：属于主动公开范围的政府信息，自形成或者变更之日起20个工作日内予以公开。\n\n二、依申请公开\n\n公民、法人或者其他组织可以通过门户网站在线申请、信函、当面提交等方式向本机关申请获取政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复。\n\n三、监督和救济\n\n公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。";
+
 /// The county's 政府信息公开指南.
 async fn save_guide(store: &Store, county_id: i64) -> Result<(), CliError> {
-    let guide_text = "一、主动公开\n\n（一）公开范围：本机关依照《中华人民共和国政府信息公开条例》第十九条、第二十条、第二十一条规定主动公开政府信息。\n\n（二）公开方式：主要通过乌恰县人民政府门户网站“政务公开”栏目公开，并辅以政府公报、新闻发布会、公共查阅点等方式。\n\n（三）公开时限：属于主动公开范围的政府信息，自形成或者变更之日起20个工作日内予以公开。\n\n二、依申请公开\n\n公民、法人或者其他组织可以通过门户网站在线申请、信函、当面提交等方式向本机关申请获取政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复。\n\n三、监督和救济\n\n公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。";
     gongkai_store::guides::save(
         store,
         &Actor::system(),
         &gongkai_store::guides::Guide {
             org_id: county_id,
-            body_html: gongkai_content::text_to_html(guide_text),
+            body_html: gongkai_content::text_to_html(GUIDE_TEXT),
             office_name: "乌恰县人民政府办公室（政务公开办公室）".into(),
             address: "新疆克孜勒苏柯尔克孜自治州乌恰县（演示地址）".into(),
             hours: "工作日 北京时间 10:00—14:00，16:00—19:30".into(),
@@ -253,128 +232,5 @@ async fn save_guide(store: &Store, county_id: i64) -> Result<(), CliError> {
         },
     )
     .await?;
-    Ok(())
-}
-
-/// Real texts from the corpus at `path`, spread over departments, themes, kinds and years;
-/// returns how many were published.
-async fn import_corpus(
-    store: &Store,
-    path: &std::path::Path,
-    today: NaiveDate,
-) -> Result<usize, CliError> {
-    let system = Actor::system();
-    let mut published = 0;
-    let rows = crate::import::read_rows(path)?;
-    let themes: Vec<String> = gongkai_domain::catalogue::default_themes()
-        .into_iter()
-        .filter(|t| t.parent.is_some())
-        .map(|t| t.code)
-        .collect();
-    let kinds = [
-        (RecordKind::Policy, "gfxwj"),
-        (RecordKind::Normative, "gfxwj"),
-        (RecordKind::Notice, "tzgg"),
-        (RecordKind::News, "gzdt"),
-        (RecordKind::Plan, "ghjh"),
-        (RecordKind::Statistics, "tjxx"),
-        (RecordKind::Budget, "czyjs"),
-        (RecordKind::Audit, "qtfd"),
-        (RecordKind::Law, "flfg"),
-    ];
-    let mut by_org: std::collections::BTreeMap<&str, Vec<Imported>> =
-        std::collections::BTreeMap::new();
-    let start = NaiveDate::from_ymd_opt(2019, 1, 2).unwrap_or(today);
-    let span = (today - start).num_days().max(1) as u64;
-    for row in rows.into_iter().flatten().step_by(11).take(320) {
-        let (Some(id), Some(title), Some(body)) =
-            (row.get("id"), row.get("title"), row.get("body"))
-        else {
-            continue;
-        };
-        let h = spread(id);
-        let (kind, column) = kinds[(h % kinds.len() as u64) as usize];
-        let department = DEPARTMENTS[((h >> 8) % DEPARTMENTS.len() as u64) as usize].0;
-        let theme = &themes[((h >> 16) % themes.len() as u64) as usize];
-        let day = start + Duration::days(((h >> 24) % span) as i64);
-        let doc = row
-            .get("doc_number")
-            .map(String::as_str)
-            .unwrap_or_default();
-        let Ok(m) = RecordMeta::parse(
-            &RecordInput {
-                title: title.as_str(),
-                kind: kind.code(),
-                doc_number: doc,
-                written_on: &day.to_string(),
-                theme,
-                keywords: row.get("category").map(String::as_str).unwrap_or_default(),
-                summary: row
-                    .get("issuer_line")
-                    .map(String::as_str)
-                    .unwrap_or_default(),
-                ..RecordInput::default()
-            },
-            today,
-        ) else {
-            continue;
-        };
-        let published_at = beijing_at(
-            day.year(),
-            day.month(),
-            day.day(),
-            9 + (h % 8) as u32,
-            (h % 60) as u32,
-        );
-        by_org.entry(department).or_default().push(Imported {
-            source_key: format!("demo-laws:{id}"),
-            meta: m,
-            body_html: gongkai_content::text_to_html(body),
-            body_text: body.clone(),
-            published_at,
-            columns: vec![column.to_owned()],
-            index_no: None,
-        });
-    }
-    for (code, batch) in by_org {
-        let department = org(store, code).await?;
-        // The corpus is national laws as published; some name secrecy levels in their text,
-        // which screening flags: the demo imports them with the reason an operator would give.
-        published +=
-            records::import_batch(store, &system, department.id, &batch, Some(CORPUS_REASON))
-                .await?
-                .iter()
-                .filter(|o| **o == records::ImportOutcome::Created)
-                .count();
-    }
-    Ok(published)
-}
-
-/// One superseded policy pointing at its successor, to show 有效性 on the page.
-async fn supersede_one_policy(store: &Store, today: NaiveDate) -> Result<(), CliError> {
-    let system = Actor::system();
-    let old = records::list_public(
-        store,
-        &records::PublicFilter {
-            kind: Some(RecordKind::Policy.code().into()),
-            ..records::PublicFilter::default()
-        },
-        Utc::now(),
-        1,
-        2,
-    )
-    .await?
-    .0;
-    if let [newer, older] = old.as_slice() {
-        records::set_validity(
-            store,
-            &system,
-            older.id,
-            Validity::Repealed,
-            today,
-            Some(newer.id),
-        )
-        .await?;
-    }
     Ok(())
 }

@@ -14,6 +14,9 @@ use crate::CliError;
 /// The county government: the root of the demo site.
 pub const COUNTY: (&str, &str, &str) = ("WQX001", "乌恰县人民政府", "县政府");
 
+/// The county government office: the openness office, and the publisher of reprinted laws.
+pub const COUNTY_OFFICE: &str = "WQX002";
+
 /// Departments named in the county plan: (organ code, full name, short name).
 pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("WQX002", "乌恰县人民政府办公室", "县政府办公室"),

@@ -273,6 +273,7 @@ fn meta_rows(r: &Record, theme: &str, superseded: Option<&Record>) -> Value {
         genre => &r.genre,
         disclosure_method => &r.disclosure_method,
         kind => r.kind.label(),
+        reprint => r.kind.is_reprint(),
         superseded_url => superseded.and_then(|s| s.index_no.as_deref().map(record_url)),
         superseded_title => superseded.map(|s| s.title.clone()),
     }

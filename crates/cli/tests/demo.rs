@@ -1,0 +1,144 @@
+//! `gongkai serve --demo` shows a believable county: every column has records, the newest
+//! items are the county's own documents, laws are reprints (转载) with their real issuer as
+//! 来源, and demo records carry a PDF and a DOCX that download.
+
+use gongkai_domain::catalogue::COLUMNS;
+use gongkai_store::testing::{ENGINES, TestDb};
+
+use crate::cli::Server;
+use crate::support::must;
+
+/// The issuers a reprinted law may name as 来源.
+const ISSUERS: &[&str] = &[
+    "全国人民代表大会常务委员会",
+    "全国人民代表大会",
+    "国务院、中央军事委员会",
+    "国务院",
+];
+
+/// GETs `url`, panicking on a status other than 200; returns the body.
+async fn page(url: &str) -> String {
+    let r = must(reqwest::get(url).await);
+    assert_eq!(r.status(), 200, "{url}");
+    must(r.text().await)
+}
+
+/// The record links (`/xxgk/WQX…`) in `html`, in order.
+fn record_links(html: &str) -> Vec<String> {
+    html.split("href=\"/xxgk/WQX")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|rest| format!("/xxgk/WQX{rest}"))
+        .collect()
+}
+
+/// The text of the metadata cell after the header `name` on a record page.
+fn meta_cell<'a>(html: &'a str, name: &str) -> &'a str {
+    html.split(&format!("<th scope=\"row\">{name}</th><td>"))
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .unwrap_or_default()
+}
+
+/// Whether the corpus the demo republishes laws from is where the demo finds it from here.
+fn corpus_found() -> bool {
+    std::env::var("GONGKAI_DEMO_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus/laws.jsonl.gz"
+            ))
+        })
+        .is_file()
+}
+
+#[tokio::test]
+async fn the_demo_is_a_believable_county_on_both_engines() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let server = Server::start(&db, &["--demo"]);
+        let url = server.url.clone();
+
+        // No column the county keeps is empty.
+        for column in COLUMNS {
+            let html = page(&format!("{url}/xxgk/lanmu/{}", column.slug)).await;
+            assert!(
+                !html.contains("class=\"empty\""),
+                "{} ({}) is empty",
+                column.name,
+                column.slug
+            );
+        }
+        let report = page(&format!("{url}/xxgk/lanmu/nb")).await;
+        assert!(
+            report.contains("乌恰县人民政府2025年政府信息公开工作年度报告"),
+            "{report}"
+        );
+
+        // The home page's newest items are county documents, not reprinted laws.
+        let home = page(&format!("{url}/")).await;
+        let latest = home
+            .split("id=\"latest-title\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_default();
+        let newest = record_links(latest);
+        assert!(newest.len() >= 5, "{latest}");
+        for link in &newest {
+            let html = page(&format!("{url}{link}")).await;
+            assert!(!html.contains("转载</span>"), "{link} is a reprint");
+        }
+
+        // Laws are reprints: real issuer as 来源, marked 转载, published by the county
+        // government office.
+        let laws = page(&format!("{url}/xxgk/lanmu/flfg")).await;
+        let links = record_links(&laws);
+        assert!(!links.is_empty(), "{laws}");
+        let mut sources = Vec::new();
+        for link in &links {
+            let html = page(&format!("{url}{link}")).await;
+            let source = meta_cell(&html, "来源");
+            assert!(
+                source.contains("<span class=\"tag\">转载</span>"),
+                "{link}: {source}"
+            );
+            assert!(
+                ISSUERS.iter().any(|i| source.starts_with(i)),
+                "{link}: {source}"
+            );
+            assert_eq!(
+                meta_cell(&html, "发布机构"),
+                "乌恰县人民政府办公室",
+                "{link}"
+            );
+            sources.push(source.to_owned());
+        }
+        if corpus_found() {
+            assert!(
+                sources
+                    .iter()
+                    .any(|s| s.starts_with("全国人民代表大会常务委员会 ")),
+                "{sources:?}"
+            );
+        }
+
+        // Demo records carry a generated PDF and DOCX that download.
+        let (mut pdf, mut docx) = (false, false);
+        for slug in ["czyjs", "zfcg"] {
+            for link in record_links(&page(&format!("{url}/xxgk/lanmu/{slug}")).await) {
+                let html = page(&format!("{url}{link}")).await;
+                for file in html.split("href=\"/files/").skip(1) {
+                    let path = file.split('"').next().unwrap_or_default();
+                    let r = must(reqwest::get(format!("{url}/files/{path}")).await);
+                    assert_eq!(r.status(), 200, "{path}");
+                    let bytes = must(r.bytes().await);
+                    pdf |= path.ends_with(".pdf") && bytes.starts_with(b"%PDF-");
+                    docx |= path.ends_with(".docx") && bytes.starts_with(b"PK");
+                }
+            }
+        }
+        assert!(pdf && docx, "pdf {pdf}, docx {docx}");
+        let _ = server.terminate();
+    }
+}
