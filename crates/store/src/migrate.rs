@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "provisional_due",
         include_str!("../migrations/0009_provisional_due.sql"),
     ),
+    (
+        11,
+        "comment_findings",
+        include_str!("../migrations/0011_comment_findings.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
