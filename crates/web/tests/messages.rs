@@ -927,8 +927,27 @@ async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
         must(
             gongkai_store::settings::set(&app.store, &Actor::cli(), "phone", "0908-4520000").await,
         );
-        let bureau = must(gongkai_domain::org::OrgCode::parse("WQX004"));
-        must(orgs::set_public_phone(&app.store, &Actor::cli(), &bureau, "（0908）452 1234").await);
+        let admin = Session::login(&app, "admin").await;
+        let r = admin
+            .post(
+                "/admin/orgs/WQX004/phone",
+                &[("public_phone", "（0908）452 1234")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert!(
+            admin
+                .get_text("/admin/orgs")
+                .await
+                .contains("（0908）452 1234")
+        );
+        let r = admin
+            .post(
+                "/admin/orgs/WQX004/phone",
+                &[("public_phone", &"1".repeat(65))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         let office = Session::login(&app, "office").await;
         let handler = Session::login(&app, "handler").await;
         let id = stored(&app, "冬季供暖时间咨询", 3).await;
