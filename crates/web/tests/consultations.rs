@@ -810,18 +810,30 @@ async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_whe
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         // The helper leaves the name 王五; the text repeats it with a mobile number.
-        let body = "我是王五，手机13912345678，建议在第二条中增加街心公园。";
+        // The ID number's checksum is wrong, but 身份证号 stands before it.
+        let body =
+            "我是王五，手机13912345678，身份证号110105194912310021，建议在第二条中增加街心公园。";
         let r = comment(&app, id, "2", body).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
 
         // Screened at submission: the moderator sees the finding before deciding.
         let stored = must(consultations::comments(&app.store, id).await);
         assert_eq!(stored.len(), 1);
-        assert_eq!(stored[0].findings.len(), 1, "{:?}", stored[0].findings);
-        assert_eq!(stored[0].findings[0].matched, "139****5678");
+        let found: Vec<(&str, &str)> = stored[0]
+            .findings
+            .iter()
+            .map(|f| (f.label.as_str(), f.matched.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("手机号码", "139****5678"),
+                ("身份证号码", "110***********0021")
+            ]
+        );
         let moderation = reviewer.get_text(&format!("/admin/zhengji/{id}")).await;
         assert!(
-            moderation.contains("内容审查发现 1 处")
+            moderation.contains("内容审查发现 2 处")
                 && moderation.contains("手机号码：139****5678"),
             "{engine:?}: {moderation}"
         );
@@ -843,6 +855,10 @@ async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_whe
         );
         assert!(page.contains("139******78"), "{page}");
         assert!(!page.contains("13912345678"), "raw number on {engine:?}");
+        assert!(
+            !page.contains("110105194912310021"),
+            "raw ID number on {engine:?}"
+        );
         assert!(!page.contains("王五"), "commenter's name on {engine:?}");
         // The commenter's own lookup shows the text masked the same way.
         let lookup = Session::anonymous(&app)
