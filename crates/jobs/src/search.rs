@@ -24,12 +24,15 @@ use crate::JobsError;
 pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, JobsError> {
     let files = attachments::list(store, r.id).await?;
     let published = r.published_at;
+    // The index never holds a raw personal number, even one a reviewer let through; the
+    // site's own public phones stay searchable as written.
+    let allowed = orgs::public_numbers(store, r.site_id).await?;
+    let mask = |text: &str| pii::mask_except(text, &allowed);
     Ok(Doc {
         id: r.index_no.clone().unwrap_or_default(),
-        // The index never holds a raw personal number, even one a reviewer let through.
-        title: pii::mask(&r.title),
-        body: pii::mask(&r.body_text),
-        attachments_text: pii::mask(
+        title: mask(&r.title),
+        body: mask(&r.body_text),
+        attachments_text: mask(
             &files
                 .iter()
                 .map(|a| a.text.as_str())
