@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, CalendarError, RegionCode};
+use crate::pii::PublicNumbers;
 use crate::record::to_half_width;
 use crate::{DomainError, ErrorCode, Refusal};
 
@@ -698,14 +699,16 @@ pub fn mailbox_name(raw: &str) -> Result<String, DomainError> {
 }
 
 /// A message's text as the public sees it (its page, the list, the search index): the writer's
-/// name and all other personal data masked by [`mask_personal`].
-pub fn mask_public(text: &str, writer_name: &str) -> String {
-    mask_personal(text, &[writer_name])
+/// name and all other personal data masked by [`mask_personal`]; the site's own public phone
+/// numbers (`allowed`) stay.
+pub fn mask_public(text: &str, writer_name: &str, allowed: &PublicNumbers) -> String {
+    mask_personal(text, &[writer_name], allowed)
 }
 
 /// Masks personal data for public pages: the writer's name (and any other given names) as
-/// 某某, and every number and e-mail address the one detector finds ([`crate::pii`]).
-pub fn mask_personal(text: &str, names: &[&str]) -> String {
+/// 某某, and every number and e-mail address the one detector finds ([`crate::pii`]) except
+/// the site's own public phone numbers. Used for 政民互动 messages and consultation comments.
+pub fn mask_personal(text: &str, names: &[&str], allowed: &PublicNumbers) -> String {
     let mut out = text.to_owned();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
         out = out.replace(name, "某某");
@@ -715,7 +718,7 @@ pub fn mask_personal(text: &str, names: &[&str]) -> String {
             out = out.replace(half.as_str(), "某某");
         }
     }
-    crate::pii::mask(&out)
+    crate::pii::mask_except(&out, allowed)
 }
 
 /// One message as the statistics see it.
@@ -1155,7 +1158,7 @@ mod tests {
     #[test]
     fn personal_data_is_masked() {
         let text = "我是张三，电话13812345678，座机0908-4567890，身份证65302219800101123X，邮箱zhangsan@example.com，卡号6222021234567890123，办公室电话：4567891。";
-        let masked = mask_personal(text, &["张三"]);
+        let masked = mask_personal(text, &["张三"], &PublicNumbers::default());
         for secret in [
             "张三",
             "13812345678",
@@ -1172,9 +1175,15 @@ mod tests {
         assert!(masked.contains("138******78"), "{masked}");
         // Ordinary numbers stay: years, amounts, 文号.
         let plain = "2026年投入资金12500000元，依据国办发〔2019〕54号，将于2026-12-17前修复，编号 2026 12 17。";
-        assert_eq!(mask_personal(plain, &["李四"]), plain);
+        assert_eq!(
+            mask_personal(plain, &["李四"], &PublicNumbers::default()),
+            plain
+        );
         // Full-width digits are digits too.
-        assert!(!mask_personal("电话１３８１２３４５６７８", &[]).contains("１２３４５６"));
+        assert!(
+            !mask_personal("电话１３８１２３４５６７８", &[], &PublicNumbers::default())
+                .contains("１２３４５６")
+        );
     }
 
     #[test]
@@ -1239,7 +1248,7 @@ mod tests {
             tail in 0u64..1_000_000_000,
         ) {
             let phone = format!("13{tail:09}");
-            let masked = mask_personal(&format!("{before}{phone}{after}"), &[]);
+            let masked = mask_personal(&format!("{before}{phone}{after}"), &[], &PublicNumbers::default());
             proptest::prop_assert!(!masked.contains(&phone), "{}", masked);
         }
     }

@@ -57,6 +57,22 @@ const CONTACT_WORDS: [&str; 8] = [
     "qq",
 ];
 
+/// Words that announce a resident ID number: an 18-character ID-shaped number near them is an
+/// ID number even when its checksum fails (a typo in an ID number is still personal data).
+pub const ID_WORDS: [&str; 4] = ["身份证", "证件号", "公民身份号码", "身份号码"];
+
+/// How many characters before a number an [`ID_WORDS`] word may stand.
+pub const ID_WORD_WINDOW: usize = 12;
+
+/// Whether an [`ID_WORDS`] word ends within [`ID_WORD_WINDOW`] characters before `start`.
+pub fn id_word_before(chars: &[char], start: usize) -> bool {
+    let start = start.min(chars.len());
+    let before: String = chars[start.saturating_sub(ID_WORD_WINDOW)..start]
+        .iter()
+        .collect();
+    ID_WORDS.iter().any(|w| before.contains(w))
+}
+
 /// The most groups one number may span (bounds the window search).
 const MAX_GROUPS: usize = 6;
 
@@ -115,9 +131,20 @@ fn groups(chars: &[char]) -> Vec<Group> {
     out
 }
 
-/// Classifies digits split in groups of the given sizes; `contact` when a contact word
-/// precedes, `plus` when a `+` announces an international prefix.
-fn classify(digits: &str, sizes: &[usize], contact: bool, plus: bool) -> Option<(PiiKind, String)> {
+/// What stands before a number.
+#[derive(Clone, Copy)]
+struct Before {
+    /// A contact word ([`CONTACT_WORDS`]).
+    contact: bool,
+    /// A `+` announcing an international prefix.
+    plus: bool,
+    /// An ID word ([`ID_WORDS`]).
+    id_word: bool,
+}
+
+/// Classifies digits split in groups of the given sizes, given what stands before them.
+fn classify(digits: &str, sizes: &[usize], at: Before) -> Option<(PiiKind, String)> {
+    let Before { contact, plus, id_word } = at;
     let grouped = sizes.len() > 1;
     let first = digits.as_bytes().first().copied().unwrap_or(b'0');
     let len = digits.len();
@@ -150,7 +177,7 @@ fn classify(digits: &str, sizes: &[usize], contact: bool, plus: bool) -> Option<
         return Some((PiiKind::Landline, digits.to_owned()));
     }
     let id_shape = !grouped || matches!(sizes, [6, 8, 4] | [6, 4, 4, 4] | [6, 8, 3]);
-    if len == 18 && (b'1'..=b'8').contains(&first) && id_shape {
+    if len == 18 && (id_word || ((b'1'..=b'8').contains(&first) && id_shape)) {
         return Some((PiiKind::IdCard, digits.to_owned()));
     }
     if len == 15 && (b'1'..=b'8').contains(&first) && (!grouped || sizes == [6, 6, 3]) {
@@ -199,10 +226,13 @@ fn numbers(chars: &[char]) -> Vec<Pii> {
         let before: String = chars[gs[i].start.saturating_sub(8)..gs[i].start]
             .iter()
             .collect();
-        let contact = CONTACT_WORDS.iter().any(|w| before.contains(w));
+        let at = Before {
+            contact: CONTACT_WORDS.iter().any(|w| before.contains(w)),
+            plus: gs[i].start > 0 && chars[gs[i].start - 1] == '+',
+            id_word: id_word_before(chars, gs[i].start),
+        };
         // Right after the tail of an earlier mask, a group does not start a number.
         let starts_ok = !gs[i].masked_before;
-        let plus = gs[i].start > 0 && chars[gs[i].start - 1] == '+';
         let mut best = None;
         if starts_ok {
             let mut digits = String::new();
@@ -228,7 +258,7 @@ fn numbers(chars: &[char]) -> Vec<Pii> {
                     {
                         *last += 1;
                     }
-                    if let Some((kind, shown)) = classify(&d, &s, contact, plus) {
+                    if let Some((kind, shown)) = classify(&d, &s, at) {
                         best = Some((j, end, kind, shown, s.len() > 1));
                     }
                 }
@@ -285,13 +315,69 @@ fn emails(chars: &[char]) -> Vec<Pii> {
     out
 }
 
+/// Phone numbers a site publishes as its own (an organisation's public contact phone, the
+/// footer phone, the numbers of its 政府信息公开指南): official, so never masked. Kept as
+/// digits without leading zeros, so `0908-4520000`, `(0908)4520000` and `+86 908 4520000` are
+/// one number. Only phone numbers are ever allowed: an ID or card number stays masked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicNumbers(std::collections::BTreeSet<String>);
+
+/// The digits that identify a phone number for [`PublicNumbers`], or `None` for other kinds.
+fn phone_key(p: &Pii) -> Option<String> {
+    matches!(
+        p.kind,
+        PiiKind::Mobile | PiiKind::Landline | PiiKind::ContactNumber
+    )
+    .then(|| p.digits.trim_start_matches('0').to_owned())
+    .filter(|k| k.len() >= 5)
+}
+
+impl PublicNumbers {
+    /// Every phone number in the given texts (a field holding just a number counts too).
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = std::collections::BTreeSet::new();
+        for text in texts {
+            let found = detect(text);
+            set.extend(found.iter().filter_map(phone_key));
+            let bare: String = text.chars().map(half_width).collect();
+            let bare = bare.trim();
+            if found.is_empty()
+                && !bare.is_empty()
+                && bare.chars().all(|c| c.is_ascii_digit() || is_sep(c))
+            {
+                let digits: String = bare.chars().filter(char::is_ascii_digit).collect();
+                let key = digits.trim_start_matches('0');
+                if key.len() >= 5 {
+                    set.insert(key.to_owned());
+                }
+            }
+        }
+        Self(set)
+    }
+
+    /// Whether a detected span is one of these numbers.
+    pub fn allows(&self, p: &Pii) -> bool {
+        phone_key(p).is_some_and(|k| self.0.contains(&k))
+    }
+
+    /// Whether no number is allowed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Masks every detected span: numbers keep their first three and last two digits (separators
 /// stay), e-mail addresses become `***@***`.
 pub fn mask(text: &str) -> String {
+    mask_except(text, &PublicNumbers::default())
+}
+
+/// [`mask`], except the site's own public phone numbers, which stay as written.
+pub fn mask_except(text: &str, allowed: &PublicNumbers) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for p in detect(text) {
+    for p in detect(text).into_iter().filter(|p| !allowed.allows(p)) {
         out.extend(&chars[at..p.start]);
         let span = &chars[p.start..p.start + p.len];
         if p.kind == PiiKind::Email {
@@ -367,6 +453,33 @@ mod tests {
         );
         assert_eq!(detect("11010519491231002X")[0].kind, PiiKind::IdCard);
         assert_eq!(mask("电话13812345678"), "电话138******78");
+    }
+
+    #[test]
+    fn an_id_word_makes_any_id_shaped_number_personal() {
+        // A wrong checksum, and a first digit no region code has: masked after the word.
+        let text = "身份证号：910105194912310021，请核对";
+        assert_eq!(detect(text)[0].kind, PiiKind::IdCard);
+        assert_eq!(mask(text), "身份证号：910*************21，请核对");
+        let text = "合同编号共计若干条款之外的910105194912310021";
+        assert_eq!(detect(text), []);
+        assert_eq!(mask(text), text);
+    }
+
+    #[test]
+    fn public_numbers_stay_and_personal_ones_go() {
+        let allowed = PublicNumbers::from_texts(["0908-4520000", "电话：（0908）452 0001"]);
+        let text = "请拨打县长热线0908-4520000或+86 908 4520001，张三手机13912345678";
+        let masked = mask_except(text, &allowed);
+        assert!(masked.contains("0908-4520000"), "{masked}");
+        assert!(masked.contains("+86 908 4520001"), "{masked}");
+        assert!(!masked.contains("13912345678"), "{masked}");
+        assert!(mask(text).contains("090*"), "without the list it is masked");
+        // Only phone numbers can be allowed: an ID number in the list is still masked.
+        let id = "11010519491231002X";
+        let allowed = PublicNumbers::from_texts([id]);
+        assert!(allowed.is_empty());
+        assert_ne!(mask_except(id, &allowed), id);
     }
 
     proptest! {

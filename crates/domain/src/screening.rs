@@ -3,7 +3,9 @@
 //!
 //! What is looked for, and why each check is shaped as it is:
 //! - 18-digit resident ID numbers with a valid GB 11643 checksum (last digit `X` allowed) and a
-//!   plausible birth date; 15-digit first-generation IDs with a plausible date;
+//!   plausible birth date, or any 18-character ID-shaped number right after a word such as
+//!   身份证号 or 证件号 (a mistyped ID number is still one); 15-digit first-generation IDs with a
+//!   plausible date;
 //! - mobile numbers: 11 digits `1[3-9]…`, also written in 3-4-4 groups;
 //! - bank card numbers: 16–19 digits (also in groups of four) passing the Luhn check;
 //! - secret markings as they appear on classified documents (`机密★`, `秘密★1年`,
@@ -248,7 +250,9 @@ pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Findi
     for p in crate::pii::detect(text) {
         let d = &p.digits;
         let kind = match p.kind {
-            PiiKind::IdCard if valid_id18(d) => FindingKind::IdCard,
+            PiiKind::IdCard if valid_id18(d) || crate::pii::id_word_before(&chars, p.start) => {
+                FindingKind::IdCard
+            }
             PiiKind::OldIdCard if plausible_date(&d[6..12], false) => FindingKind::OldIdCard,
             PiiKind::Mobile => FindingKind::Mobile,
             PiiKind::BankCard if luhn(d) => FindingKind::BankCard,
@@ -346,6 +350,21 @@ mod tests {
             kinds("1110105194912310021X").is_empty(),
             "inside a longer number"
         );
+    }
+
+    #[test]
+    fn an_id_word_makes_a_wrong_checksum_a_finding() {
+        for text in [
+            "申请人身份证号110105194912310021，住址",
+            "身份证：110105194912310021",
+            "证件号 110105194912310021",
+            "公民身份号码为 91010519491231002X。",
+        ] {
+            assert_eq!(kinds(text), [FindingKind::IdCard], "{text}");
+        }
+        // Far from the word (more than twelve characters), a wrong checksum stays quiet.
+        assert!(kinds("请携带身份证复印件一份。另，合同编号110105194912310021").is_empty());
+        assert!(kinds("身份证号码请见附件").is_empty(), "no number at all");
     }
 
     #[test]

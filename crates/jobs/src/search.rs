@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use gongkai_domain::consultation::ConsultationStatus;
 use gongkai_domain::message::mask_public;
-use gongkai_domain::pii;
+use gongkai_domain::pii::{self, PublicNumbers};
 use gongkai_domain::record::Visibility;
 use gongkai_domain::time::beijing_date;
 use gongkai_domain::urls;
@@ -16,7 +16,7 @@ use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
-use gongkai_store::{Store, attachments, feed, records};
+use gongkai_store::{Store, attachments, feed, orgs, records};
 
 use crate::JobsError;
 
@@ -24,12 +24,15 @@ use crate::JobsError;
 pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, JobsError> {
     let files = attachments::list(store, r.id).await?;
     let published = r.published_at;
+    // The index never holds a raw personal number, even one a reviewer let through; the
+    // site's own public phones stay searchable as written.
+    let allowed = orgs::public_numbers(store, r.site_id).await?;
+    let mask = |text: &str| pii::mask_except(text, &allowed);
     Ok(Doc {
         id: r.index_no.clone().unwrap_or_default(),
-        // The index never holds a raw personal number, even one a reviewer let through.
-        title: pii::mask(&r.title),
-        body: pii::mask(&r.body_text),
-        attachments_text: pii::mask(
+        title: mask(&r.title),
+        body: mask(&r.body_text),
+        attachments_text: mask(
             &files
                 .iter()
                 .map(|a| a.text.as_str())
@@ -55,9 +58,10 @@ fn message_doc_id(id: i64) -> String {
 }
 
 /// The search document of a published 政民互动 exchange: title, message and reply, with
-/// personal data masked exactly as on its public page.
-pub fn doc_of_message(m: &Message) -> Doc {
-    let masked = |text: &str| mask_public(text, &m.writer_name);
+/// personal data masked exactly as on its public page (the site's own public phone numbers,
+/// `allowed`, stay).
+pub fn doc_of_message(m: &Message, allowed: &PublicNumbers) -> Doc {
+    let masked = |text: &str| mask_public(text, &m.writer_name, allowed);
     let replied = m.replied_on;
     Doc {
         id: message_doc_id(m.id),
@@ -89,7 +93,13 @@ async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<()
     let Some(m) = existing(messages::get(store, id).await)? else {
         return Ok(());
     };
-    let doc = m.is_public().then(|| doc_of_message(&m));
+    let doc = match m.is_public() {
+        true => Some(doc_of_message(
+            &m,
+            &orgs::public_numbers(store, m.site_id).await?,
+        )),
+        false => None,
+    };
     upsert_or_delete(index, &message_doc_id(id), doc)
 }
 
@@ -237,7 +247,11 @@ impl Kind {
     async fn doc(self, store: &Store, id: i64) -> Result<Doc, JobsError> {
         match self {
             Self::Record => doc_of(store, &records::get(store, id).await?).await,
-            Self::Message => Ok(doc_of_message(&messages::get(store, id).await?)),
+            Self::Message => {
+                let m = messages::get(store, id).await?;
+                let allowed = orgs::public_numbers(store, m.site_id).await?;
+                Ok(doc_of_message(&m, &allowed))
+            }
             Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
         }
     }

@@ -12,7 +12,8 @@ use gongkai_domain::consultation::{
     self as rules, Adoption, ConsultationAction, ConsultationStatus, FeedbackRow, Moderation,
     Period,
 };
-use serde::Serialize;
+use gongkai_domain::screening::{self, Finding};
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -429,9 +430,33 @@ pub struct Comment {
     pub adoption: Option<Adoption>,
     /// Why.
     pub adoption_reason: String,
+    /// What screening found in the text when it was sent (for the moderator only).
+    pub findings: Vec<CommentFinding>,
     /// When it was sent.
     #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub created_at: DateTime<Utc>,
+}
+
+/// One screening finding in a comment, as stored and shown to the moderator (personal numbers
+/// already masked by screening).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentFinding {
+    /// Chinese label of the kind (手机号码, 身份证号码 …).
+    pub label: String,
+    /// The matched text, masked.
+    pub matched: String,
+    /// The text around it, masked the same way.
+    pub context: String,
+}
+
+impl From<&Finding> for CommentFinding {
+    fn from(f: &Finding) -> Self {
+        Self {
+            label: f.label.to_owned(),
+            matched: f.matched.clone(),
+            context: f.context.clone(),
+        }
+    }
 }
 
 impl Case for Comment {
@@ -465,6 +490,8 @@ fn comment_from_row(r: &AnyRow) -> Result<Comment> {
         reject_reason: r.try_get("reject_reason")?,
         adoption: column::opt_code(r, "adoption", Adoption::parse)?,
         adoption_reason: r.try_get("adoption_reason")?,
+        // Written by this program only; a value it cannot read shows no findings.
+        findings: serde_json::from_str(&r.try_get::<String, _>("findings")?).unwrap_or_default(),
         created_at: column::timestamp(r, "created_at")?,
     })
 }
@@ -494,7 +521,7 @@ pub struct CommentReceipt {
 }
 
 /// Stores a comment sent at `now` if the consultation accepts comments then; it waits for
-/// moderation. Committed before the receipt is returned.
+/// moderation with what screening found in its text. Committed before the receipt is returned.
 pub async fn comment(
     store: &Store,
     id: i64,
@@ -517,14 +544,21 @@ pub async fn comment(
     let c = get(store, id).await?;
     let units = rules::split_articles(&c.draft_text);
     let body = rules::check_comment(&new.body, new.article, &rules::article_numbers(&units))?;
+    // Screened as it arrives (personal data, secret markings, the site's negative list), so
+    // the moderator sees what needs care before publishing.
+    let negatives = crate::screening::negative_terms(store, c.site_id).await?;
+    let findings: Vec<CommentFinding> = screening::scan("意见", &body, &negatives)
+        .iter()
+        .map(CommentFinding::from)
+        .collect();
     let mut tx = store.begin_write().await?;
     let status = status_in(&mut tx, id).await?;
     rules::check_comment_allowed(status, &c.period(), now_at)?;
     let code = cases::new_tracking_code(&mut tx, &Comment::TABLE).await?;
     sqlx::query(
         "INSERT INTO consultation_comments (consultation_id, tracking_code, submission_key, article_no, body, name,
-            contact, moderation, ip, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+            contact, moderation, ip, created_at, findings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)",
     )
     .bind(id)
     .bind(&code)
@@ -535,14 +569,18 @@ pub async fn comment(
     .bind(new.contact.trim())
     .bind(ip)
     .bind(ts(now_at))
+    .bind(serde_json::to_string(&findings).map_err(|e| StoreError::Corrupt(e.to_string()))?)
     .execute(&mut *tx)
     .await?;
     audit::append(
         &mut tx,
         store,
         &Actor::user("public", ip),
-        audit::Change::new("consultation.comment", "consultation", id.to_string())
-            .with_detail(serde_json::json!({ "tracking_code": code, "article": new.article })),
+        audit::Change::new("consultation.comment", "consultation", id.to_string()).with_detail(
+            serde_json::json!({
+                "tracking_code": code, "article": new.article, "findings": findings.len(),
+            }),
+        ),
     )
     .await?;
     tx.commit().await?;

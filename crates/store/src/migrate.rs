@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screening",
         include_str!("../migrations/0010_screening.sql"),
     ),
+    (
+        11,
+        "comment_findings",
+        include_str!("../migrations/0011_comment_findings.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

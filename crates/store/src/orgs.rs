@@ -2,6 +2,7 @@
 
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
+use gongkai_domain::pii::PublicNumbers;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -25,6 +26,8 @@ pub struct Organisation {
     pub parent_id: Option<i64>,
     /// Parent's organ code.
     pub parent_code: Option<String>,
+    /// Public contact phone (对外联系电话): official, so never masked on public pages.
+    pub public_phone: String,
 }
 
 /// What is needed to add an organisation.
@@ -43,8 +46,8 @@ pub struct NewOrganisation {
 }
 
 const SELECT: &str =
-    "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code
-    FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
+    "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code,
+    o.public_phone FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
 fn from_row(row: &AnyRow) -> Result<Organisation> {
     Ok(Organisation {
@@ -55,6 +58,7 @@ fn from_row(row: &AnyRow) -> Result<Organisation> {
         kind: row.try_get("kind")?,
         parent_id: row.try_get("parent_id")?,
         parent_code: row.try_get("parent_code")?,
+        public_phone: row.try_get("public_phone")?,
     })
 }
 
@@ -226,4 +230,76 @@ pub async fn children(store: &Store, id: i64) -> Result<Vec<Organisation>> {
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// The most characters a public contact phone field may hold.
+pub const PUBLIC_PHONE_MAX_CHARS: usize = 64;
+
+/// Sets an organisation's public contact phone (empty clears it), audited; refuses a value
+/// longer than [`PUBLIC_PHONE_MAX_CHARS`] or one holding control characters.
+pub async fn set_public_phone(
+    store: &Store,
+    actor: &Actor,
+    code: &OrgCode,
+    phone: &str,
+) -> Result<()> {
+    let phone = phone.trim();
+    if phone.chars().count() > PUBLIC_PHONE_MAX_CHARS || phone.chars().any(char::is_control) {
+        return Err(StoreError::conflict(ErrorCode::OrgPublicPhoneInvalid));
+    }
+    let mut tx = store.begin_write().await?;
+    let n = sqlx::query("UPDATE organisations SET public_phone = $1 WHERE code = $2")
+        .bind(phone)
+        .bind(code.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: format!("机构“{code}”"),
+        });
+    }
+    audit::append(
+        &mut tx,
+        store,
+        actor,
+        audit::Change::new("org.public_phone", "organisation", code.to_string())
+            .with_detail(serde_json::json!({ "public_phone": phone })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The phone numbers a site publishes as its own, which public pages never mask: the footer
+/// phone (`phone` setting), the public contact phone of every organisation of the site, and
+/// the phone, fax and text of their 政府信息公开指南.
+pub async fn public_numbers(store: &Store, site_id: i64) -> Result<PublicNumbers> {
+    let all = list(store).await?;
+    let ours: Vec<i64> = all
+        .iter()
+        .filter(|o| chain_within(&all, o.id).last() == Some(&site_id))
+        .map(|o| o.id)
+        .collect();
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(phone) = crate::settings::get(store, "phone").await? {
+        texts.push(phone);
+    }
+    texts.extend(
+        all.iter()
+            .filter(|o| ours.contains(&o.id))
+            .map(|o| o.public_phone.clone()),
+    );
+    // One read for every guide: this runs for each document the search index takes.
+    let guides = sqlx::query("SELECT org_id, phone, fax, body_html FROM org_guides")
+        .fetch_all(store.pool())
+        .await?;
+    for g in &guides {
+        if ours.contains(&g.try_get::<i64, _>("org_id")?) {
+            for column in ["phone", "fax", "body_html"] {
+                texts.push(g.try_get(column)?);
+            }
+        }
+    }
+    Ok(PublicNumbers::from_texts(texts.iter().map(String::as_str)))
 }

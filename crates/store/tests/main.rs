@@ -6,6 +6,7 @@
 mod cases;
 mod durability;
 mod listing;
+mod public_numbers;
 mod story;
 mod support;
 mod visibility;

@@ -119,6 +119,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/orgs/{code}/phone",
+            guarded(
+                Permission::ManageOrganisations,
+                post(admin::orgs::set_public_phone),
+            ),
+        )
+        .route(
             "/admin/users",
             guarded(
                 Permission::ManageUsers,

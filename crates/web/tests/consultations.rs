@@ -782,3 +782,92 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_when_published() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let now = Utc::now();
+        let opens = form_minute(now - Duration::minutes(5));
+        let closes = form_minute(now + Duration::days(30));
+        let r = draft(
+            &editor,
+            "乌恰县城市绿化管理办法（征求意见稿）",
+            &opens,
+            &closes,
+            "",
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let id = id_from(&r, "/admin/zhengji/");
+        let r = reviewer
+            .post(
+                &format!("/admin/zhengji/{id}/status"),
+                &[("action", "open")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // The helper leaves the name 王五; the text repeats it with a mobile number.
+        // The ID number's checksum is wrong, but 身份证号 stands before it.
+        let body =
+            "我是王五，手机13912345678，身份证号110105194912310021，建议在第二条中增加街心公园。";
+        let r = comment(&app, id, "2", body).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
+
+        // Screened at submission: the moderator sees the finding before deciding.
+        let stored = must(consultations::comments(&app.store, id).await);
+        assert_eq!(stored.len(), 1);
+        let found: Vec<(&str, &str)> = stored[0]
+            .findings
+            .iter()
+            .map(|f| (f.label.as_str(), f.matched.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("手机号码", "139****5678"),
+                ("身份证号码", "110***********0021")
+            ]
+        );
+        let moderation = reviewer.get_text(&format!("/admin/zhengji/{id}")).await;
+        assert!(
+            moderation.contains("内容审查发现 2 处")
+                && moderation.contains("手机号码：139****5678"),
+            "{engine:?}: {moderation}"
+        );
+
+        let r = reviewer
+            .post(
+                &format!("/admin/zhengji/{id}/comments/{}", stored[0].id),
+                &[("decision", "approved"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let page = Session::anonymous(&app)
+            .await
+            .get_text(&format!("/zhengji/{id}"))
+            .await;
+        assert!(
+            page.contains("建议在第二条中增加街心公园"),
+            "{engine:?}: {page}"
+        );
+        assert!(page.contains("139******78"), "{page}");
+        assert!(!page.contains("13912345678"), "raw number on {engine:?}");
+        assert!(
+            !page.contains("110105194912310021"),
+            "raw ID number on {engine:?}"
+        );
+        assert!(!page.contains("王五"), "commenter's name on {engine:?}");
+        // The commenter's own lookup shows the text masked the same way.
+        let lookup = Session::anonymous(&app)
+            .await
+            .get_text(&format!("/zhengji/chaxun?code={}", stored[0].tracking_code))
+            .await;
+        assert!(
+            lookup.contains("139******78") && !lookup.contains("13912345678"),
+            "{lookup}"
+        );
+    }
+}

@@ -1015,3 +1015,68 @@ async fn letters_to_the_head_mailbox_reach_the_office_the_site_names() {
         assert!(list.contains("市长信箱"), "{list}");
     }
 }
+
+#[tokio::test]
+async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        // The county hotline is the site's footer phone; the bureau publishes its own number.
+        must(
+            gongkai_store::settings::set(&app.store, &Actor::cli(), "phone", "0908-4520000").await,
+        );
+        let admin = Session::login(&app, "admin").await;
+        let r = admin
+            .post(
+                "/admin/orgs/WQX004/phone",
+                &[("public_phone", "（0908）452 1234")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert!(
+            admin
+                .get_text("/admin/orgs")
+                .await
+                .contains("（0908）452 1234")
+        );
+        let r = admin
+            .post(
+                "/admin/orgs/WQX004/phone",
+                &[("public_phone", &"1".repeat(65))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let office = Session::login(&app, "office").await;
+        let handler = Session::login(&app, "handler").await;
+        let id = stored(&app, "冬季供暖时间咨询", 3).await;
+        act(&office, id, &[("kind", "accept")]).await;
+        act(&office, id, &[("kind", "assign"), ("to", "WQX004")]).await;
+        let reply = "您好：供暖已于本月开始。如有疑问请拨打县长热线0908-4520000或本局电话0908-4521234，\
+                     也可联系热力公司员工张先生，手机13987654321。";
+        act(&handler, id, &[("kind", "draft_reply"), ("text", reply)]).await;
+        act(&office, id, &[("kind", "approve_reply"), ("publish", "1")]).await;
+        let page = Session::anonymous(&app)
+            .await
+            .get_text(&format!("/hudong/{id}"))
+            .await;
+        assert!(page.contains("供暖已于本月开始"), "{engine:?}: {page}");
+        assert!(
+            page.contains("0908-4520000"),
+            "hotline masked on {engine:?}"
+        );
+        assert!(
+            page.contains("0908-4521234"),
+            "bureau phone masked on {engine:?}"
+        );
+        assert!(
+            !page.contains("13987654321"),
+            "private mobile raw on {engine:?}"
+        );
+        assert!(page.contains("139******21"), "{page}");
+        // The search index keeps them the same way.
+        let api = until_found(&app.base, "供暖已于本月开始", 1).await;
+        assert!(
+            api.contains("0908-4520000") && !api.contains("13987654321"),
+            "{api}"
+        );
+    }
+}

@@ -204,3 +204,56 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
     );
     assert!(html.contains("没有找到相关信息") && html.contains("浏览政务公开栏目"));
 }
+
+#[tokio::test]
+async fn a_records_official_hotline_stays_searchable_as_written() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        must(
+            gongkai_store::settings::set(
+                &app.store,
+                &gongkai_store::Actor::cli(),
+                "phone",
+                "0908-4520000",
+            )
+            .await,
+        );
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let r = editor
+            .post(
+                "/admin/records/new",
+                &[
+                    ("title", "关于冬季供暖保障工作的通知"),
+                    ("kind", "notice"),
+                    ("org", "WQX004"),
+                    ("body", "供暖期间如遇问题，请拨打县长热线0908-4520000。"),
+                    ("columns", "tzgg"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id = r.headers()["location"]
+            .to_str()
+            .unwrap_or_default()
+            .trim_start_matches("/admin/records/")
+            .to_owned();
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        reviewer
+            .post(
+                &format!("/admin/records/{id}/review"),
+                &[("decision", "approve"), ("disclosure", "proactive")],
+            )
+            .await;
+        until_total(&app.base, "供暖保障", 1).await;
+        let url = format!(
+            "{}/api/v1/search?q={}",
+            app.base,
+            gongkai_web::view::urls::urlencode("县长热线")
+        );
+        let body = must(must(reqwest::get(url).await).text().await);
+        assert!(body.contains("0908-4520000"), "{engine:?}: {body}");
+    }
+}

@@ -136,6 +136,8 @@ pub async fn load(store: &Store, password: &NewPassword) -> Result<DemoStaff, Cl
     ] {
         settings::set(store, &actor, key, value).await?;
     }
+    // Letters to the 县长信箱 go to the county government office, as its form says.
+    gongkai_store::mailbox::set_handler(store, &actor, Some(COUNTY.0), COUNTY_OFFICE).await?;
     let mut accounts = Vec::new();
     let mut ids = std::collections::HashMap::new();
     for (username, display, org_code, role) in ACCOUNTS {

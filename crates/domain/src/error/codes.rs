@@ -491,6 +491,7 @@ error_codes! {
     UserUsernameTaken => ("user.username_taken", "用户名“{username}”已被使用"),
     UserEmailInvalid => ("user.email_invalid", "电子邮箱格式不正确"),
     OrgCodeTaken => ("org.code_taken", "机构代码“{code}”已被使用，请换一个代码"),
+    OrgPublicPhoneInvalid => ("org.public_phone_invalid", "对外联系电话不能超过 64 个字，且不能包含控制字符"),
 
     // Refusals worded by a leaf crate's own error type (content, export, jobs): the code is
     // stable, the wording is that crate's.

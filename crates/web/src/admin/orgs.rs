@@ -1,7 +1,10 @@
-//! `GET/POST /admin/orgs`: the organisation tree and the form to add one.
+//! `GET/POST /admin/orgs`: the organisation tree and the form to add one;
+//! `POST /admin/orgs/{code}/phone`: an organisation's public contact phone (never masked on
+//! public pages).
 
 use crate::admin::desk::Desk;
 use axum::Form;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
@@ -152,4 +155,45 @@ pub async fn create(
         &errors,
     )
     .await
+}
+
+/// The public contact phone form.
+#[derive(Debug, Default, Deserialize)]
+pub struct PhoneForm {
+    #[serde(default)]
+    public_phone: String,
+}
+
+/// Sets the public contact phone of an organisation the administrator manages; public pages
+/// never mask it. A refused value shows the page again with the reason.
+pub async fn set_public_phone(
+    Desk { state, ctx, staff, ip }: Desk,
+    Path(code): Path<String>,
+    Form(form): Form<PhoneForm>,
+) -> Result<Response, WebError> {
+    let managed = scope(&state, &staff, Permission::ManageOrganisations).await?;
+    let code = OrgCode::parse(&code).map_err(|_| {
+        WebError::NotFound(ErrorCode::InputNotFound.refusal(&[("what", &"该机构")]))
+    })?;
+    if !managed.iter().any(|o| o.code == code.as_str()) {
+        return Err(WebError::Forbidden(Permission::ManageOrganisations.label()));
+    }
+    let actor = Actor::user(&staff.username, &ip);
+    match orgs::set_public_phone(&state.store, &actor, &code, &form.public_phone).await {
+        Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
+        Err(StoreError::Conflict(msg)) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("public_phone", msg);
+            render(
+                &state,
+                &ctx,
+                &staff,
+                StatusCode::BAD_REQUEST,
+                &OrgForm::default(),
+                &errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -35,17 +35,20 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
         None => Vec::new(),
     };
     let exchanges: Vec<minijinja::Value> = match sites.first() {
-        Some(root) => gongkai_store::messages::public_list(&state.store, root.id, 1, 5)
-            .await?
-            .0
-            .iter()
-            .map(|m| {
-                context! {
-                    id => m.id, title => crate::view::privacy::masked(m, &m.title),
-                    department => m.answering_org_name(), replied_on => ser(&m.replied_on),
-                }
-            })
-            .collect(),
+        Some(root) => {
+            let allowed = crate::view::privacy::public_numbers(&state, root.id).await?;
+            gongkai_store::messages::public_list(&state.store, root.id, 1, 5)
+                .await?
+                .0
+                .iter()
+                .map(|m| {
+                    context! {
+                        id => m.id, title => crate::view::privacy::masked(m, &m.title, &allowed),
+                        department => m.answering_org_name(), replied_on => ser(&m.replied_on),
+                    }
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     state

@@ -10,6 +10,7 @@ use axum::response::Response;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::message::{self as rules, MessageKind, MessageStatus, Rating, StatCell, Stats};
+use gongkai_domain::pii::PublicNumbers;
 use gongkai_domain::time::beijing_date;
 use gongkai_service::Files;
 use gongkai_service::messages::{self as messages_service, HEAD_MAILBOX, WriteForm};
@@ -132,9 +133,10 @@ pub struct PageQuery {
     page: Option<String>,
 }
 
-/// The public view of an exchange: personal data masked in title, message and reply.
-fn public_view(m: &Message, mailboxes: &MailboxNames) -> Value {
-    let mask = |t: &str| crate::view::privacy::masked(m, t);
+/// The public view of an exchange: personal data masked in title, message and reply (the
+/// site's own public phone numbers, `allowed`, stay).
+fn public_view(m: &Message, allowed: &PublicNumbers, mailboxes: &MailboxNames) -> Value {
+    let mask = |t: &str| crate::view::privacy::masked(m, t, allowed);
     let kind = m.kind.label();
     let checked = m.rectify_checked_on.is_some();
     context! {
@@ -160,8 +162,12 @@ pub async fn index(
         .map_err(|e| WebError::BadRequest(e.code().into()))?;
     let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let allowed = crate::view::privacy::public_numbers(&state, site.id).await?;
     let mailboxes = MailboxNames::load(&state, &items).await?;
-    let items: Vec<Value> = items.iter().map(|m| public_view(m, &mailboxes)).collect();
+    let items: Vec<Value> = items
+        .iter()
+        .map(|m| public_view(m, &allowed, &mailboxes))
+        .collect();
     state
         .page(
             &ctx,
@@ -189,11 +195,12 @@ pub async fn show(
             }
             e => e.into(),
         })?;
+    let allowed = crate::view::privacy::public_numbers(&state, site.id).await?;
     state
         .page(
             &ctx,
             "hudong/show.html",
-            context! { m => public_view(&m, &MailboxNames::load(&state, [&m]).await?) },
+            context! { m => public_view(&m, &allowed, &MailboxNames::load(&state, [&m]).await?) },
         )
         .await
 }

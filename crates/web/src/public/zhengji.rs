@@ -25,8 +25,10 @@ use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::privacy::{masked_comment, public_numbers};
 use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
+use gongkai_domain::pii::PublicNumbers;
 
 fn not_found() -> WebError {
     WebError::NotFound(ErrorCode::ConsultationNotFound.into())
@@ -102,6 +104,7 @@ async fn render_show(
     let now = Utc::now();
     let status = c.effective_status(now);
     let comments = consultations::comments(&state.store, c.id).await?;
+    let allowed = public_numbers(state, c.site_id).await?;
     let received = |n: i64| {
         comments
             .iter()
@@ -112,7 +115,7 @@ async fn render_show(
         comments
             .iter()
             .filter(|m| m.article_no == n && m.moderation == Moderation::Approved)
-            .map(|m| context! { id => m.id, body => &m.body, at => display_minute(m.created_at) })
+            .map(|m| context! { id => m.id, body => masked_comment(m, &allowed), at => display_minute(m.created_at) })
             .collect()
     };
     let units = rules::split_articles(&c.draft_text);
@@ -227,8 +230,12 @@ pub async fn comment(
 }
 
 /// The feedback rows of a consultation: identical published comments grouped, each group
-/// with its decision.
-pub fn feedback_rows(units: &[rules::Unit], comments: &[Comment]) -> Vec<Value> {
+/// with its decision, each text masked as on the consultation's page.
+pub fn feedback_rows(
+    units: &[rules::Unit],
+    comments: &[Comment],
+    allowed: &PublicNumbers,
+) -> Vec<Value> {
     let published: Vec<&Comment> = comments
         .iter()
         .filter(|m| m.moderation == Moderation::Approved)
@@ -254,7 +261,7 @@ pub fn feedback_rows(units: &[rules::Unit], comments: &[Comment]) -> Vec<Value> 
                 .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
             Some(context! {
                 n => i + 1, ids => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
-                count => ids.len(), article => article, body => &first.body,
+                count => ids.len(), article => article, body => masked_comment(first, allowed),
                 adoption => first.adoption.map(|a| a.label()).unwrap_or_default(),
                 adoption_code => first.adoption.map_or("", Adoption::code), reason => &first.adoption_reason,
             })
@@ -276,6 +283,7 @@ pub async fn feedback(
         ));
     }
     let comments = consultations::comments(&state.store, c.id).await?;
+    let allowed = public_numbers(&state, c.site_id).await?;
     let units = rules::split_articles(&c.draft_text);
     let decisions: Vec<Adoption> = comments
         .iter()
@@ -305,7 +313,7 @@ pub async fn feedback(
                     opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
                     feedback_at => c.feedback_at.map(display_minute),
                 },
-                rows => feedback_rows(&units, &comments),
+                rows => feedback_rows(&units, &comments, &allowed),
                 totals => context! {
                     received => comments.len(), published => decisions.len(),
                     rejected => comments.iter().filter(|m| m.moderation == Moderation::Rejected).count(),
@@ -364,6 +372,7 @@ pub async fn lookup(
         .find(|u| u.kind == UnitKind::Article && i64::from(u.number) == m.article_no)
         .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
     let feedback_out = c.status == ConsultationStatus::FeedbackPublished;
+    let allowed = public_numbers(&state, c.site_id).await?;
     state
         .page(
             &ctx,
@@ -371,7 +380,8 @@ pub async fn lookup(
             context! {
                 code => code,
                 m => context! {
-                    title => &c.title, url => consultation_url(c.id), article => article, body => &m.body,
+                    title => &c.title, url => consultation_url(c.id), article => article,
+                    body => masked_comment(&m, &allowed),
                     at => display_minute(m.created_at),
                     moderation => m.moderation.label(),
                     rejected => m.moderation == Moderation::Rejected, reason => &m.reject_reason,

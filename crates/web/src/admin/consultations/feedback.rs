@@ -65,7 +65,8 @@ pub(super) async fn render_feedback(
 ) -> Result<Response, WebError> {
     let comments = consultations::comments(&state.store, c.id).await?;
     let units = rules::split_articles(&c.draft_text);
-    let mut rows = feedback_rows(&units, &comments);
+    let allowed = crate::view::privacy::public_numbers(state, c.site_id).await?;
+    let mut rows = feedback_rows(&units, &comments, &allowed);
     let mut summary = c.feedback_summary.clone();
     if let Some(pairs) = typed {
         let get = |k: String| {

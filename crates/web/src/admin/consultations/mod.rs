@@ -106,6 +106,7 @@ async fn render(
                 moderation => m.moderation.label(),
                 pending => m.moderation == Moderation::Pending, reason => &m.reject_reason,
                 adoption => m.adoption.map(|a| a.label()).unwrap_or_default(),
+                findings => ser(&m.findings),
             }
         })
         .collect();
