@@ -831,6 +831,13 @@ async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_whe
                 ("身份证号码", "110***********0021")
             ]
         );
+        // The reviewer's dashboard names the consultation with a comment waiting.
+        let dashboard = reviewer.get_text("/admin").await;
+        assert!(
+            dashboard.contains("待审核的征集意见")
+                && dashboard.contains(&format!("/admin/zhengji/{id}\"")),
+            "{engine:?}: {dashboard}"
+        );
         let moderation = reviewer.get_text(&format!("/admin/zhengji/{id}")).await;
         assert!(
             moderation.contains("内容审查发现 2 处")

@@ -51,6 +51,11 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
         .map(|r| context! { id => r.id, title => r.title, org_name => r.org_name })
         .collect()
     };
+    let to_moderate: Vec<_> = super::consultations::to_moderate(&state, &staff)
+        .await?
+        .into_iter()
+        .map(|(id, title, waiting)| context! { id => id, title => title, waiting => waiting })
+        .collect();
     let opinion_alerts = if staff.grants.allows(Permission::Supervise, &[]) {
         super::opinions::needing_attention(&state, &staff).await?
     } else {
@@ -65,6 +70,7 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
                 opinion_alerts => opinion_alerts, missing_year => missing_year,
                 returned => returned, to_review => to_review, applications_due => applications_due,
+                to_moderate => to_moderate,
             },
         )
         .await

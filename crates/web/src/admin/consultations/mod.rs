@@ -28,6 +28,31 @@ use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 
+/// The consultations with comments waiting for this reviewer's moderation (先审后发):
+/// `(id, title, comments waiting)` — the dashboard's list.
+pub async fn to_moderate(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<(i64, String, usize)>, WebError> {
+    let ids: Vec<i64> = scope(state, staff, Permission::ReviewRecords)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let mut out = Vec::new();
+    for c in consultations::list_for_orgs(&state.store, &ids).await? {
+        let waiting = consultations::comments(&state.store, c.id)
+            .await?
+            .iter()
+            .filter(|m| m.moderation == Moderation::Pending)
+            .count();
+        if waiting > 0 {
+            out.push((c.id, c.title, waiting));
+        }
+    }
+    Ok(out)
+}
+
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
 pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
     let mut ids: Vec<i64> = scope(&state, &staff, Permission::DraftRecords)
