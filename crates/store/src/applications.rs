@@ -393,15 +393,10 @@ pub async fn submit(
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user("public", ip),
-        audit::Change::new("application.submit", "application", &code).with_detail(
-            serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }),
-        ),
-    )
-    .await?;
+    audit::Change::new("application.submit", "application", &code)
+        .with_detail(serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }))
+        .append(&mut tx, store, &Actor::user("public", ip))
+        .await?;
     feed::emit(
         &mut tx,
         "application",
@@ -587,13 +582,7 @@ pub async fn record_event(
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("application.event", "application", &app.tracking_code).with_detail(serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) })),
-    )
-    .await?;
+    audit::Change::new("application.event", "application", &app.tracking_code).with_detail(serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) })).append(&mut tx, store, actor).await?;
     feed::emit(&mut tx, "application", &id.to_string(), "application.event").await?;
     crate::outbox::application_event(store, &mut tx, &app, event).await?;
     tx.commit().await?;
@@ -636,16 +625,9 @@ pub async fn recompute_open(store: &Store, actor: &Actor) -> Result<usize> {
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("application.recompute_due", "calendar", "open_applications").with_detail(serde_json::json!({
+    audit::Change::new("application.recompute_due", "calendar", "open_applications").with_detail(serde_json::json!({
                 "changed": changed.iter().map(|(_, code, from, to, provisional)| serde_json::json!({"code": code, "from": from, "to": to, "provisional": provisional})).collect::<Vec<_>>(),
-            })),
-    )
-    .await?;
-    tx.commit().await?;
+            })).commit(tx, store, actor).await?;
     Ok(changed.len())
 }
 
@@ -692,20 +674,14 @@ pub async fn link_proactive(
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new(
-            "application.propose_proactive",
-            "record",
-            record_id.to_string(),
-        )
-        .with_detail(serde_json::json!({ "applications": ids })),
+    audit::Change::new(
+        "application.propose_proactive",
+        "record",
+        record_id.to_string(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .with_detail(serde_json::json!({ "applications": ids }))
+    .commit(tx, store, actor)
+    .await
 }
 
 /// This application's position among those the applicant (same name and ID or credit code)
@@ -796,15 +772,10 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
     .bind(i64::from(due_provisional))
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::system(),
-        audit::Change::new("application.forward", "application", &code)
-            .with_detail(serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id })),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("application.forward", "application", &code)
+        .with_detail(serde_json::json!({ "from": app.tracking_code, "to_org": to_org_id }))
+        .commit(tx, store, &Actor::system())
+        .await?;
     Ok(Receipt {
         tracking_code: code,
         received_on,

@@ -132,13 +132,7 @@ pub async fn add(
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": file_name, "sha256": new.sha256, "size": new.size_bytes })),
-    )
-    .await?;
+    audit::Change::new("attachment.add", "record", record_id.to_string()).with_detail(serde_json::json!({ "file_name": file_name, "sha256": new.sha256, "size": new.size_bytes })).append(&mut tx, store, actor).await?;
     feed::emit(&mut tx, "record", &record_id.to_string(), "attachment.add").await?;
     tx.commit().await?;
     get(store, id).await
@@ -169,15 +163,10 @@ pub async fn remove(
         .bind(attachment_id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("attachment.remove", "record", record_id.to_string()).with_detail(
-            serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }),
-        ),
-    )
-    .await?;
+    audit::Change::new("attachment.remove", "record", record_id.to_string())
+        .with_detail(serde_json::json!({ "file_name": file_name, "attachment_id": attachment_id }))
+        .append(&mut tx, store, actor)
+        .await?;
     feed::emit(
         &mut tx,
         "record",

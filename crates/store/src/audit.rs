@@ -49,6 +49,19 @@ impl<'a> Change<'a> {
     pub fn with_detail(self, detail: serde_json::Value) -> Self {
         Self { detail, ..self }
     }
+
+    /// Records this change by `actor` inside `tx` (see [`append`]); returns its sequence number.
+    pub async fn append(self, tx: &mut Tx, store: &Store, actor: &Actor) -> Result<i64> {
+        append(tx, store, actor, self).await
+    }
+
+    /// Records this change by `actor` and commits `tx`: the last step of most writes, so the
+    /// change and its audit entry land together.
+    pub async fn commit(self, mut tx: Tx, store: &Store, actor: &Actor) -> Result<()> {
+        append(&mut tx, store, actor, self).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.

@@ -62,22 +62,17 @@ pub async fn import_year(
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new(
-            "calendar.import",
-            "calendar",
-            format!("{scope}:{}", year.year()),
-        )
-        .with_detail(serde_json::json!({
-            "days": year.days().len(),
-            "replaced": replaced.as_ref().map(|r| r.days().len()),
-        })),
+    audit::Change::new(
+        "calendar.import",
+        "calendar",
+        format!("{scope}:{}", year.year()),
     )
+    .with_detail(serde_json::json!({
+        "days": year.days().len(),
+        "replaced": replaced.as_ref().map(|r| r.days().len()),
+    }))
+    .commit(tx, store, actor)
     .await?;
-    tx.commit().await?;
     Ok(replaced.is_some())
 }
 

@@ -184,15 +184,10 @@ pub async fn create(
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("consultation.create", "consultation", id.to_string())
-            .with_detail(serde_json::json!({ "title": new.title, "org_id": new.org_id })),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("consultation.create", "consultation", id.to_string())
+        .with_detail(serde_json::json!({ "title": new.title, "org_id": new.org_id }))
+        .commit(tx, store, actor)
+        .await?;
     Ok(id)
 }
 
@@ -229,16 +224,10 @@ pub async fn update_draft(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("consultation.update", "consultation", id.to_string())
-            .with_detail(serde_json::json!({ "title": new.title })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("consultation.update", "consultation", id.to_string())
+        .with_detail(serde_json::json!({ "title": new.title }))
+        .commit(tx, store, actor)
+        .await
 }
 
 async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
@@ -316,13 +305,10 @@ async fn audit_and_feed(
     action: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    audit::append(
-        tx,
-        store,
-        actor,
-        audit::Change::new(action, "consultation", id.to_string()).with_detail(detail),
-    )
-    .await?;
+    audit::Change::new(action, "consultation", id.to_string())
+        .with_detail(detail)
+        .append(tx, store, actor)
+        .await?;
     feed::emit(tx, "consultation", &id.to_string(), action).await
 }
 
@@ -377,19 +363,13 @@ pub async fn add_file(store: &Store, actor: &Actor, id: i64, f: &AttachedFile) -
         ));
     }
     let fid = cases::add_file(&mut tx, &FILES, id, f).await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("consultation.attach", "consultation", id.to_string()).with_detail(
-            serde_json::json!({
-                "file_name": gongkai_domain::files::clean_file_name(&f.file_name),
-                "sha256": f.sha256,
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("consultation.attach", "consultation", id.to_string())
+        .with_detail(serde_json::json!({
+            "file_name": gongkai_domain::files::clean_file_name(&f.file_name),
+            "sha256": f.sha256,
+        }))
+        .commit(tx, store, actor)
+        .await?;
     Ok(fid)
 }
 
@@ -572,18 +552,12 @@ pub async fn comment(
     .bind(serde_json::to_string(&findings).map_err(|e| StoreError::Corrupt(e.to_string()))?)
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user("public", ip),
-        audit::Change::new("consultation.comment", "consultation", id.to_string()).with_detail(
-            serde_json::json!({
-                "tracking_code": code, "article": new.article, "findings": findings.len(),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("consultation.comment", "consultation", id.to_string())
+        .with_detail(serde_json::json!({
+            "tracking_code": code, "article": new.article, "findings": findings.len(),
+        }))
+        .commit(tx, store, &Actor::user("public", ip))
+        .await?;
     Ok(CommentReceipt {
         tracking_code: code,
         repeated: false,

@@ -76,14 +76,8 @@ pub async fn save(store: &Store, actor: &Actor, guide: &Guide) -> Result<()> {
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("guide.save", "organisation", guide.org_id.to_string())
-            .with_detail(serde_json::json!({ "office_name": guide.office_name })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("guide.save", "organisation", guide.org_id.to_string())
+        .with_detail(serde_json::json!({ "office_name": guide.office_name }))
+        .commit(tx, store, actor)
+        .await
 }

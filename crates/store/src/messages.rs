@@ -381,15 +381,12 @@ pub async fn submit(
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user("public", ip),
-        audit::Change::new("message.submit", "message", &code).with_detail(
+    audit::Change::new("message.submit", "message", &code)
+        .with_detail(
             serde_json::json!({ "org_id": org_id, "kind": v.kind.code(), "held": held_reason }),
-        ),
-    )
-    .await?;
+        )
+        .append(&mut tx, store, &Actor::user("public", ip))
+        .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
     crate::outbox::message_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
@@ -540,15 +537,10 @@ pub async fn record_event(
     q.push(" WHERE id = ").int(id);
     q.query().execute(&mut *tx).await?;
     cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("message.event", "message", &m.tracking_code).with_detail(
-            serde_json::json!({ "event": event.code(), "status": outcome.status.code() }),
-        ),
-    )
-    .await?;
+    audit::Change::new("message.event", "message", &m.tracking_code)
+        .with_detail(serde_json::json!({ "event": event.code(), "status": outcome.status.code() }))
+        .append(&mut tx, store, actor)
+        .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.event").await?;
     crate::outbox::message_event(store, &mut tx, id, event).await?;
     tx.commit().await?;
@@ -581,15 +573,12 @@ pub async fn rate(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user("public", ip),
-        audit::Change::new("message.rate", "message", &m.tracking_code).with_detail(
+    audit::Change::new("message.rate", "message", &m.tracking_code)
+        .with_detail(
             serde_json::json!({ "rating": rating.code(), "rectify": rectification.is_some() }),
-        ),
-    )
-    .await?;
+        )
+        .append(&mut tx, store, &Actor::user("public", ip))
+        .await?;
     feed::emit(&mut tx, "message", &id.to_string(), "message.rate").await?;
     if rectification.is_some() {
         crate::outbox::bad_rating(store, &mut tx, id).await?;

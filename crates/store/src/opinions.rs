@@ -119,16 +119,10 @@ pub async fn register(
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("opinion.register", "opinion_event", id.to_string()).with_detail(
-            serde_json::json!({ "severity": new.severity.code(), "org_id": new.org_id }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("opinion.register", "opinion_event", id.to_string())
+        .with_detail(serde_json::json!({ "severity": new.severity.code(), "org_id": new.org_id }))
+        .commit(tx, store, actor)
+        .await?;
     Ok(id)
 }
 
@@ -271,15 +265,7 @@ pub async fn respond(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("opinion.respond", "opinion_event", id.to_string()).with_detail(serde_json::json!({ "kind": new.kind.code(), "at": ts(new.at), "record_id": new.record_id })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("opinion.respond", "opinion_event", id.to_string()).with_detail(serde_json::json!({ "kind": new.kind.code(), "at": ts(new.at), "record_id": new.record_id })).commit(tx, store, actor).await
 }
 
 /// The stored status of an event, read inside a write transaction.
@@ -309,14 +295,8 @@ pub async fn close(store: &Store, actor: &Actor, id: i64, evaluation: &str) -> R
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("opinion.close", "opinion_event", id.to_string())
-            .with_detail(serde_json::json!({ "evaluation": note })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("opinion.close", "opinion_event", id.to_string())
+        .with_detail(serde_json::json!({ "evaluation": note }))
+        .commit(tx, store, actor)
+        .await
 }

@@ -103,21 +103,15 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("org.create", "organisation", new.code.to_string()).with_detail(
-            serde_json::json!({
-                "name": new.name.as_str(),
-                "short_name": short.as_str(),
-                "kind": kind.code(),
-                "parent": new.parent.as_ref().map(|p| p.to_string()),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("org.create", "organisation", new.code.to_string())
+        .with_detail(serde_json::json!({
+            "name": new.name.as_str(),
+            "short_name": short.as_str(),
+            "kind": kind.code(),
+            "parent": new.parent.as_ref().map(|p| p.to_string()),
+        }))
+        .commit(tx, store, actor)
+        .await?;
     by_id(store, id).await
 }
 
@@ -259,16 +253,10 @@ pub async fn set_public_phone(
             what: format!("机构“{code}”"),
         });
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("org.public_phone", "organisation", code.to_string())
-            .with_detail(serde_json::json!({ "public_phone": phone })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("org.public_phone", "organisation", code.to_string())
+        .with_detail(serde_json::json!({ "public_phone": phone }))
+        .commit(tx, store, actor)
+        .await
 }
 
 /// The phone numbers a site publishes as its own, which public pages never mask: the footer

@@ -467,7 +467,5 @@ pub async fn resend(store: &Store, actor: &Actor, id: i64, site_ids: &[i64]) -> 
     .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(&mut tx, store, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    change.commit(tx, store, actor).await
 }

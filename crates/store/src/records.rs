@@ -265,13 +265,10 @@ async fn log(
     id: i64,
     detail: serde_json::Value,
 ) -> Result<()> {
-    audit::append(
-        tx,
-        store,
-        actor,
-        audit::Change::new(action, "record", id.to_string()).with_detail(detail),
-    )
-    .await?;
+    audit::Change::new(action, "record", id.to_string())
+        .with_detail(detail)
+        .append(tx, store, actor)
+        .await?;
     feed::emit(tx, "record", &id.to_string(), action).await
 }
 
@@ -1245,21 +1242,15 @@ pub async fn import_batch(
         out.push(ImportOutcome::Created);
     }
     let created = out.iter().filter(|o| **o == ImportOutcome::Created).count();
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("record.import", "organisation", &org.code).with_detail(
-            serde_json::json!({
-                "rows": rows.len(),
-                "created": created,
-                "published_with_findings": published_with_findings,
-                "screening_note": allow_findings.map(str::trim),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("record.import", "organisation", &org.code)
+        .with_detail(serde_json::json!({
+            "rows": rows.len(),
+            "created": created,
+            "published_with_findings": published_with_findings,
+            "screening_note": allow_findings.map(str::trim),
+        }))
+        .commit(tx, store, actor)
+        .await?;
     Ok(out)
 }
 

@@ -266,16 +266,10 @@ pub async fn add_negative_term(
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("negative_term.add", "organisation", site_id.to_string())
-            .with_detail(serde_json::json!({ "term": term, "category": category.trim() })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("negative_term.add", "organisation", site_id.to_string())
+        .with_detail(serde_json::json!({ "term": term, "category": category.trim() }))
+        .commit(tx, store, actor)
+        .await
 }
 
 /// Findings of one published record.

@@ -48,14 +48,9 @@ pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
         .bind(ts(at))
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user(&staff.username, ip),
-        audit::Change::new("user.login", "user", &staff.username),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("user.login", "user", &staff.username)
+        .commit(tx, store, &Actor::user(&staff.username, ip))
+        .await?;
     Ok(token)
 }
 
@@ -94,14 +89,9 @@ pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<
         .bind(hash_token(token))
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        &Actor::user(&staff.username, ip),
-        audit::Change::new("user.logout", "user", &staff.username),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("user.logout", "user", &staff.username)
+        .commit(tx, store, &Actor::user(&staff.username, ip))
+        .await?;
     Ok(())
 }
 

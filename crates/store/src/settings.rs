@@ -23,14 +23,8 @@ pub async fn set(store: &Store, actor: &Actor, key: &str, value: &str) -> Result
     .bind(value)
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("setting.set", "setting", key.to_owned())
-            .with_detail(serde_json::json!({ "value": value })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("setting.set", "setting", key.to_owned())
+        .with_detail(serde_json::json!({ "value": value }))
+        .commit(tx, store, actor)
+        .await
 }

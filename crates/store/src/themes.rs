@@ -78,15 +78,10 @@ pub async fn add(
         .bind(parent)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("theme.add", "organisation", site_id.to_string())
-            .with_detail(serde_json::json!({ "code": code })),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("theme.add", "organisation", site_id.to_string())
+        .with_detail(serde_json::json!({ "code": code }))
+        .commit(tx, store, actor)
+        .await?;
     Ok(Theme {
         code,
         name: name.to_owned(),
@@ -124,14 +119,8 @@ pub async fn rename(
     .bind(theme.parent.clone())
     .execute(&mut *tx)
     .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("theme.rename", "organisation", site_id.to_string())
-            .with_detail(serde_json::json!({ "code": code, "name": name })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("theme.rename", "organisation", site_id.to_string())
+        .with_detail(serde_json::json!({ "code": code, "name": name }))
+        .commit(tx, store, actor)
+        .await
 }

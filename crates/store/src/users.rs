@@ -154,20 +154,14 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("user.create", "user", new.username.to_string()).with_detail(
-            serde_json::json!({
-                "display_name": new.display_name.as_str(),
-                "org": org.code,
-                "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::Change::new("user.create", "user", new.username.to_string())
+        .with_detail(serde_json::json!({
+            "display_name": new.display_name.as_str(),
+            "org": org.code,
+            "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        }))
+        .commit(tx, store, actor)
+        .await?;
     by_id(store, id).await
 }
 
@@ -257,15 +251,9 @@ pub async fn set_password(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("user.password", "user", username.to_string()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("user.password", "user", username.to_string())
+        .commit(tx, store, actor)
+        .await
 }
 
 /// Disables or re-enables an account; disabling ends its sessions. Audited.
@@ -288,23 +276,17 @@ pub async fn set_disabled(
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new(
-            if disabled {
-                "user.disable"
-            } else {
-                "user.enable"
-            },
-            "user",
-            username.to_string(),
-        ),
+    audit::Change::new(
+        if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
+        "user",
+        username.to_string(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .commit(tx, store, actor)
+    .await
 }
 
 /// The result of a login attempt.
@@ -433,14 +415,9 @@ pub async fn authenticate(
                 .bind(ts(at - chrono::Duration::days(1)))
                 .execute(&mut *tx)
                 .await?;
-            audit::append(
-                &mut tx,
-                store,
-                &actor,
-                audit::Change::new("user.login_failed", "user", &name),
-            )
-            .await?;
-            tx.commit().await?;
+            audit::Change::new("user.login_failed", "user", &name)
+                .commit(tx, store, &actor)
+                .await?;
             match lock_state(store, policy, &keys, at).await? {
                 Some(until) => Ok(LoginOutcome::Locked(until)),
                 None => Ok(LoginOutcome::BadCredentials),
@@ -467,13 +444,7 @@ pub async fn set_email(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        store,
-        actor,
-        audit::Change::new("user.email", "user", username.to_string()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit::Change::new("user.email", "user", username.to_string())
+        .commit(tx, store, actor)
+        .await
 }
