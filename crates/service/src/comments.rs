@@ -8,21 +8,17 @@ use crate::{Intake, Outcome, ServiceError};
 
 /// The comment form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct CommentForm {
     /// Idempotency key.
-    #[serde(default)]
     pub submission_key: String,
     /// Article number, `0` for the whole draft.
-    #[serde(default)]
     pub article: String,
     /// The comment.
-    #[serde(default)]
     pub body: String,
     /// Name (optional).
-    #[serde(default)]
     pub name: String,
     /// Contact (optional).
-    #[serde(default)]
     pub contact: String,
 }
 

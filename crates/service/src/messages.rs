@@ -24,39 +24,29 @@ pub const PER_CONTACT_PER_DAY: i64 = 5;
 /// The message form as typed (also the JSON body of the API, documented by
 /// `gongkai_web::api::schemas::MessageRequest`).
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct WriteForm {
     /// Idempotency key (a repeated submission returns the first receipt).
-    #[serde(default)]
     pub submission_key: String,
     /// `head` for the 县长信箱, else the organ code of the addressed organisation.
-    #[serde(default)]
     pub to: String,
     /// Kind code or label.
-    #[serde(default)]
     pub kind: String,
     /// Title.
-    #[serde(default)]
     pub title: String,
     /// Content.
-    #[serde(default)]
     pub content: String,
     /// Writer's name.
-    #[serde(default)]
     pub name: String,
     /// Phone.
-    #[serde(default)]
     pub phone: String,
     /// E-mail (optional; replies are also sent there).
-    #[serde(default)]
     pub email: String,
     /// `1` (or `true`) when the writer allows the exchange to be published.
-    #[serde(default)]
     pub allow_publish: String,
     /// Query password the writer sets.
-    #[serde(default)]
     pub secret: String,
     /// The same password again (forms only).
-    #[serde(default)]
     pub secret_again: String,
 }
 

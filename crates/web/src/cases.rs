@@ -189,10 +189,9 @@ pub trait StatusDesk: Case + Sync {
 
 /// The lookup form: tracking code and query password.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LookupForm {
-    #[serde(default)]
     tracking_code: String,
-    #[serde(default)]
     secret: String,
 }
 

@@ -78,11 +78,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
 }
 
 /// The import form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ImportForm {
-    #[serde(default)]
     json: String,
-    #[serde(default)]
     region: String,
 }
 
@@ -133,11 +132,10 @@ pub async fn import(
 }
 
 /// The region form: a site and its region code (empty: national holidays only).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RegionForm {
-    #[serde(default)]
     site: String,
-    #[serde(default)]
     region: String,
 }
 

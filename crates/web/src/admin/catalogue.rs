@@ -23,22 +23,15 @@ use gongkai_domain::FieldErrors;
 
 /// The guide form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct GuideForm {
-    #[serde(default)]
     body: String,
-    #[serde(default)]
     office_name: String,
-    #[serde(default)]
     address: String,
-    #[serde(default)]
     hours: String,
-    #[serde(default)]
     phone: String,
-    #[serde(default)]
     fax: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     postcode: String,
 }
 
@@ -139,10 +132,9 @@ pub async fn guide_save(
 
 /// The negative-list form.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct TermForm {
-    #[serde(default)]
     term: String,
-    #[serde(default)]
     category: String,
 }
 
@@ -229,14 +221,11 @@ pub async fn negative_add(
 
 /// The theme forms: add (`name`, optional `parent`) or rename (`code`, `name`).
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct ThemeForm {
-    #[serde(default)]
     action: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     parent: String,
-    #[serde(default)]
     code: String,
 }
 

@@ -101,11 +101,10 @@ pub async fn edit(
 }
 
 /// The edit form: the template, and `reset` to go back to the built-in text.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TemplateForm {
-    #[serde(default)]
     template: String,
-    #[serde(default)]
     reset: String,
 }
 

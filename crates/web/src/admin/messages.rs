@@ -183,14 +183,11 @@ async fn render(
 
 /// The event form: `kind` chooses the step; the other fields as it needs.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct EventForm {
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     to: String,
-    #[serde(default)]
     publish: String,
 }
 

@@ -90,18 +90,13 @@ pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
 
 /// The registration form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct EventForm {
-    #[serde(default)]
     org: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     source: String,
-    #[serde(default)]
     summary: String,
-    #[serde(default)]
     first_seen_at: String,
-    #[serde(default)]
     severity: String,
 }
 
@@ -265,14 +260,11 @@ pub async fn show(
 
 /// The response form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct ResponseForm {
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     at: String,
-    #[serde(default)]
     note: String,
-    #[serde(default)]
     index_no: String,
 }
 

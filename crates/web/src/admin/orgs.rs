@@ -26,16 +26,12 @@ use gongkai_domain::error::record_field_error;
 
 /// The add form, as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct OrgForm {
-    #[serde(default)]
     code: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     short_name: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     parent: String,
 }
 

@@ -23,33 +23,27 @@ use crate::view::urls::record_url;
 /// [`params`](crate::api::params)).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(default)]
 pub struct ApiListQuery {
     /// Column slug; the columns below it are included.
-    #[serde(default)]
     #[param(value_type = Option<ColumnSlug>)]
     column: String,
     /// Organ code of the publishing organisation (an unknown one answers 404).
-    #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9-]{2,32}$", example = "WQX004")]
     org: String,
     /// Theme code, e.g. `综合政务` or `综合政务\政务公开`.
-    #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     theme: String,
     /// Year of publication (Beijing time), four digits.
-    #[serde(default)]
     #[param(value_type = Option<i32>, minimum = 1000, maximum = 9999, example = 2026)]
     year: String,
     /// Kind code, e.g. `policy`, `notice`.
-    #[serde(default)]
     #[param(value_type = Option<RecordKindCode>)]
     kind: String,
     /// Page number, from 1.
-    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100000, default = 1)]
     page: String,
     /// Records per page, 1–100.
-    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
     per_page: String,
 }

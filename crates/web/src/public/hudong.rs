@@ -274,10 +274,9 @@ async fn status_page(
 
 /// The rating form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RateForm {
-    #[serde(default)]
     rating: String,
-    #[serde(default)]
     comment: String,
 }
 

@@ -11,13 +11,12 @@ use crate::page::CARE_COOKIE;
 use crate::state::AppState;
 
 /// Query of the switch.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ModeQuery {
     /// `1` for the elder-friendly mode, anything else for the standard one.
-    #[serde(default)]
     care: String,
     /// Where to go back to (a local path).
-    #[serde(default)]
     back: String,
 }
 

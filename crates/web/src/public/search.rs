@@ -26,50 +26,40 @@ use crate::templates::ser;
 /// [`api::params`](crate::api::params)).
 #[derive(Debug, Default, Deserialize, Serialize, Clone, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(default)]
 pub struct SearchParams {
     /// Query text: words separated by spaces must all occur, `"…"` is a phrase, `-word`
     /// excludes. Only the first 256 characters are read.
-    #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     pub q: String,
     /// Organ code of the publishing organisation.
-    #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^[A-Za-z0-9-]{2,32}$", example = "WQX004")]
     pub org: String,
     /// Top-level theme, e.g. `综合政务`.
-    #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$")]
     pub theme: String,
     /// Kind code of a record (only records match a kind).
-    #[serde(default)]
     #[param(value_type = Option<RecordKindCode>)]
     pub kind: String,
     /// Year of publication (Beijing time), four digits.
-    #[serde(default)]
     #[param(value_type = Option<i32>, minimum = 1000, maximum = 9999, example = 2026)]
     pub year: String,
     /// Validity code of a record (only records match a validity).
-    #[serde(default)]
     #[param(value_type = Option<ValidityCode>)]
     pub validity: String,
     /// Order of the hits.
-    #[serde(default)]
     #[param(value_type = Option<SearchSort>)]
     pub sort: String,
     /// Where the text must occur.
-    #[serde(default)]
     #[param(value_type = Option<SearchScope>)]
     pub scope: String,
     /// Page from 1.
-    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100000, default = 1)]
     pub page: String,
     /// Hits per page.
-    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10)]
     pub per_page: String,
     /// `1` to show results even when the text is an exact 文号 or 索引号 (pages only).
-    #[serde(default)]
     #[param(ignore)]
     pub nojump: String,
 }

@@ -30,24 +30,19 @@ pub const PER_PAGE: i64 = 20;
 
 /// Listing filters as query parameters (all optional).
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct ListQuery {
     /// Column slug.
-    #[serde(default)]
     pub column: String,
     /// Organ code.
-    #[serde(default)]
     pub org: String,
     /// Theme code.
-    #[serde(default)]
     pub theme: String,
     /// Year.
-    #[serde(default)]
     pub year: String,
     /// Kind code.
-    #[serde(default)]
     pub kind: String,
     /// Page number, from 1.
-    #[serde(default)]
     pub page: String,
 }
 

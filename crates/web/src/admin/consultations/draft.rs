@@ -28,26 +28,17 @@ use gongkai_domain::FieldErrors;
 
 /// The draft form as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct DraftForm {
-    #[serde(default)]
     pub(super) org: String,
-    #[serde(default)]
     pub(super) title: String,
-    #[serde(default)]
     pub(super) draft_text: String,
-    #[serde(default)]
     pub(super) background: String,
-    #[serde(default)]
     pub(super) basis: String,
-    #[serde(default)]
     pub(super) main_content: String,
-    #[serde(default)]
     pub(super) contact: String,
-    #[serde(default)]
     pub(super) opens_at: String,
-    #[serde(default)]
     pub(super) closes_at: String,
-    #[serde(default)]
     pub(super) short_reason: String,
 }
 

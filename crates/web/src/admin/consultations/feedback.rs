@@ -28,10 +28,9 @@ use crate::templates::ser;
 
 /// The moderation form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ModerationForm {
-    #[serde(default)]
     pub(super) decision: String,
-    #[serde(default)]
     pub(super) reason: String,
 }
 
