@@ -197,11 +197,8 @@ pub struct Receipt {
 
 /// A site's region for regional holidays (setting `region.<site code>`, then `region`).
 pub async fn region_of_site(store: &Store, site_code: &str) -> Result<Option<RegionCode>> {
-    let v = match settings::get(store, &format!("region.{site_code}")).await? {
-        Some(v) => Some(v),
-        None => settings::get(store, "region").await?,
-    };
-    Ok(v.filter(|s| !s.trim().is_empty())
+    Ok(settings::for_site(store, "region", site_code)
+        .await?
         .and_then(|s| RegionCode::parse(&s).ok()))
 }
 
@@ -218,7 +215,7 @@ pub async fn site_regions(
 
 /// The setting key naming a site's region (`None`: the default for every site).
 pub fn region_key(site_code: Option<&str>) -> String {
-    site_code.map_or_else(|| "region".to_owned(), |c| format!("region.{c}"))
+    settings::site_key("region", site_code)
 }
 
 /// Sets (`Some`) or clears (`None`) the region whose holidays count for a site's deadlines

@@ -259,6 +259,36 @@ pub async fn list_for_orgs(store: &Store, org_ids: &[i64]) -> Result<Vec<Consult
     rows.iter().map(from_row).collect()
 }
 
+/// How many comments each of the consultations `ids` has, and how many of those wait for
+/// moderation: `id → (all, waiting)`, in one query (lists and dashboards).
+pub async fn comment_counts(
+    store: &Store,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (usize, usize)>> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new(format!(
+        "SELECT consultation_id, COUNT(*) AS total, \
+         SUM(CASE WHEN moderation = '{}' THEN 1 ELSE 0 END) AS waiting \
+         FROM consultation_comments WHERE consultation_id IN ",
+        Moderation::Pending.code()
+    ));
+    q.int_list(ids.iter().copied());
+    q.push(" GROUP BY consultation_id");
+    for row in q.query().fetch_all(store.pool()).await? {
+        let count = |name: &str| -> Result<usize> {
+            Ok(usize::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
+        };
+        out.insert(
+            row.try_get("consultation_id")?,
+            (count("total")?, count("waiting")?),
+        );
+    }
+    Ok(out)
+}
+
 /// Public consultations of a site at `at` (not drafts, opening time passed), newest first.
 pub async fn list_public(
     store: &Store,

@@ -24,24 +24,15 @@ pub struct HeadMailbox {
     pub handler_org_name: String,
 }
 
-/// A setting for `site_code`, falling back to the deployment-wide key.
-async fn site_setting(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
-    let v = match settings::get(store, &format!("{key}.{site_code}")).await? {
-        Some(v) => Some(v),
-        None => settings::get(store, key).await?,
-    };
-    Ok(v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
-}
-
 /// The head mailbox of the site `site_id`. A handler that no longer belongs to the site (moved
 /// or removed) falls back to the site itself.
 pub async fn of_site(store: &Store, site_id: i64) -> Result<HeadMailbox> {
     let site = orgs::by_id(store, site_id).await?;
-    let name = site_setting(store, "mailbox_name", site.code.as_str())
+    let name = settings::for_site(store, "mailbox_name", site.code.as_str())
         .await?
         .unwrap_or_else(|| DEFAULT_NAME.to_owned());
     let mut handler = site.clone();
-    if let Some(code) = site_setting(store, "mailbox_org", site.code.as_str()).await?
+    if let Some(code) = settings::for_site(store, "mailbox_org", site.code.as_str()).await?
         && let Ok(code) = OrgCode::parse(&code)
         && let Ok(org) = orgs::by_code(store, &code).await
         && orgs::chain(store, org.id).await?.last() == Some(&site_id)
@@ -72,7 +63,7 @@ pub async fn set_handler(
             return Err(StoreError::conflict(ErrorCode::MailboxOrgOutOfSite));
         }
     }
-    let key = site_code.map_or_else(|| "mailbox_org".to_owned(), |s| format!("mailbox_org.{s}"));
+    let key = settings::site_key("mailbox_org", site_code);
     settings::set(store, actor, &key, code.as_str()).await
 }
 
@@ -85,9 +76,6 @@ pub async fn set_name(
     name: &str,
 ) -> Result<()> {
     let name = gongkai_domain::message::mailbox_name(name)?;
-    let key = site_code.map_or_else(
-        || "mailbox_name".to_owned(),
-        |s| format!("mailbox_name.{s}"),
-    );
+    let key = settings::site_key("mailbox_name", site_code);
     settings::set(store, actor, &key, &name).await
 }

@@ -491,10 +491,7 @@ pub struct Approval {
 
 /// The index number format of a site (setting `index_format.<site code>`, then `index_format`).
 pub async fn index_format(store: &Store, site_code: &str) -> Result<IndexFormat> {
-    let v = match settings::get(store, &format!("index_format.{site_code}")).await? {
-        Some(v) => Some(v),
-        None => settings::get(store, "index_format").await?,
-    };
+    let v = settings::for_site(store, "index_format", site_code).await?;
     Ok(IndexFormat::parse(v.as_deref().unwrap_or("local"))?)
 }
 

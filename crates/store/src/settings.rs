@@ -12,6 +12,21 @@ pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
     )
 }
 
+/// The key of a per-site setting: `key.<site code>` for one site, `key` for every site.
+pub fn site_key(key: &str, site_code: Option<&str>) -> String {
+    site_code.map_or_else(|| key.to_owned(), |code| format!("{key}.{code}"))
+}
+
+/// A setting of the site `site_code`, falling back to the deployment-wide `key`; trimmed, and
+/// `None` when unset or blank. The one rule for every per-site setting.
+pub async fn for_site(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
+    let v = match get(store, &site_key(key, Some(site_code))).await? {
+        Some(v) => Some(v),
+        None => get(store, key).await?,
+    };
+    Ok(v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
 /// Writes a setting, audited.
 pub async fn set(store: &Store, actor: &Actor, key: &str, value: &str) -> Result<()> {
     let mut tx = store.begin_write().await?;

@@ -39,18 +39,16 @@ pub async fn to_moderate(
         .iter()
         .map(|o| o.id)
         .collect();
-    let mut out = Vec::new();
-    for c in consultations::list_for_orgs(&state.store, &ids).await? {
-        let waiting = consultations::comments(&state.store, c.id)
-            .await?
-            .iter()
-            .filter(|m| m.moderation == Moderation::Pending)
-            .count();
-        if waiting > 0 {
-            out.push((c.id, c.title, waiting));
-        }
-    }
-    Ok(out)
+    let list = consultations::list_for_orgs(&state.store, &ids).await?;
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let counts = consultations::comment_counts(&state.store, &ids).await?;
+    Ok(list
+        .into_iter()
+        .filter_map(|c| {
+            let waiting = counts.get(&c.id).map_or(0, |&(_, waiting)| waiting);
+            (waiting > 0).then_some((c.id, c.title, waiting))
+        })
+        .collect())
 }
 
 /// `GET /admin/zhengji`: the consultations of the organisations the member drafts or reviews for.
@@ -68,18 +66,17 @@ pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
     ids.sort_unstable();
     ids.dedup();
     let now = Utc::now();
+    let list = consultations::list_for_orgs(&state.store, &ids).await?;
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let counts = consultations::comment_counts(&state.store, &ids).await?;
     let mut rows = Vec::new();
-    for c in consultations::list_for_orgs(&state.store, &ids).await? {
-        let comments = consultations::comments(&state.store, c.id).await?;
-        let pending = comments
-            .iter()
-            .filter(|m| m.moderation == Moderation::Pending)
-            .count();
+    for c in list {
+        let (comments, pending) = counts.get(&c.id).copied().unwrap_or_default();
         rows.push(context! {
             id => c.id, title => &c.title, org_name => &c.org_name,
             status => c.effective_status(now).label(),
             opens_at => display_minute(c.opens_at), closes_at => display_minute(c.closes_at),
-            comments => comments.len(), pending => pending,
+            comments => comments, pending => pending,
         });
     }
     state
