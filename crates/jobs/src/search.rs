@@ -3,6 +3,7 @@
 //! last applied position; [`rebuild`] starts over from the records. Each node runs
 //! [`follow`] for its own index, so every node sees every change.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,14 +21,31 @@ use gongkai_store::{Store, attachments, feed, orgs, records};
 
 use crate::JobsError;
 
-/// The search document of a record (all its text, attachments included).
-pub async fn doc_of(store: &Store, r: &Record) -> Result<Doc, JobsError> {
+/// Each site's public phone numbers, read once per pass over the feed or the store: they are
+/// the same for every document of a site, and reading them costs three queries.
+#[derive(Default)]
+struct NumbersBySite(HashMap<i64, Arc<PublicNumbers>>);
+
+impl NumbersBySite {
+    /// The public numbers of the site `site_id`, read on first use.
+    async fn of(&mut self, store: &Store, site_id: i64) -> Result<Arc<PublicNumbers>, JobsError> {
+        if let Some(numbers) = self.0.get(&site_id) {
+            return Ok(numbers.clone());
+        }
+        let numbers = Arc::new(orgs::public_numbers(store, site_id).await?);
+        self.0.insert(site_id, numbers.clone());
+        Ok(numbers)
+    }
+}
+
+/// The search document of a record (all its text, attachments included), with personal
+/// numbers masked except the site's public ones, `allowed`.
+pub async fn doc_of(store: &Store, r: &Record, allowed: &PublicNumbers) -> Result<Doc, JobsError> {
     let files = attachments::list(store, r.id).await?;
     let published = r.published_at;
     // The index never holds a raw personal number, even one a reviewer let through; the
     // site's own public phones stay searchable as written.
-    let allowed = orgs::public_numbers(store, r.site_id).await?;
-    let mask = |text: &str| pii::mask_except(text, &allowed);
+    let mask = |text: &str| pii::mask_except(text, allowed);
     Ok(Doc {
         id: r.index_no.clone().unwrap_or_default(),
         title: mask(&r.title),
@@ -89,15 +107,17 @@ pub fn doc_of_message(m: &Message, allowed: &PublicNumbers) -> Doc {
 
 /// Applies one message's current state: indexed while it is on the public list, removed
 /// otherwise (hidden, or never published).
-async fn apply_message(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
+async fn apply_message(
+    store: &Store,
+    index: &SearchIndex,
+    numbers: &mut NumbersBySite,
+    id: i64,
+) -> Result<(), JobsError> {
     let Some(m) = existing(messages::get(store, id).await)? else {
         return Ok(());
     };
     let doc = match m.is_public() {
-        true => Some(doc_of_message(
-            &m,
-            &orgs::public_numbers(store, m.site_id).await?,
-        )),
+        true => Some(doc_of_message(&m, &*numbers.of(store, m.site_id).await?)),
         false => None,
     };
     upsert_or_delete(index, &message_doc_id(id), doc)
@@ -178,7 +198,12 @@ async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Resu
 
 /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
 /// search only shows what is already public), removed otherwise.
-async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
+async fn apply_record(
+    store: &Store,
+    index: &SearchIndex,
+    numbers: &mut NumbersBySite,
+    id: i64,
+) -> Result<(), JobsError> {
     let Some(r) = existing(records::get(store, id).await)? else {
         return Ok(());
     };
@@ -186,7 +211,7 @@ async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(),
         return Ok(());
     };
     let doc = if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
-        Some(doc_of(store, &r).await?)
+        Some(doc_of(store, &r, &*numbers.of(store, r.site_id).await?).await?)
     } else {
         None
     };
@@ -197,6 +222,7 @@ async fn apply_record(store: &Store, index: &SearchIndex, id: i64) -> Result<(),
 pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsError> {
     let mut after = index.last_applied_feed_id()?.unwrap_or(0);
     let mut applied = 0;
+    let mut numbers = NumbersBySite::default();
     loop {
         let items = feed::since(store, after, 500).await?;
         let Some(last) = items.last().map(|i| i.id) else {
@@ -211,8 +237,8 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsE
         changed.dedup();
         for (object_type, id) in changed {
             match object_type {
-                "record" => apply_record(store, index, id).await?,
-                "message" => apply_message(store, index, id).await?,
+                "record" => apply_record(store, index, &mut numbers, id).await?,
+                "message" => apply_message(store, index, &mut numbers, id).await?,
                 "consultation" => apply_consultation(store, index, id).await?,
                 _ => {}
             }
@@ -244,13 +270,20 @@ impl Kind {
     }
 
     /// The search document of the object `id` of this kind.
-    async fn doc(self, store: &Store, id: i64) -> Result<Doc, JobsError> {
+    async fn doc(
+        self,
+        store: &Store,
+        numbers: &mut NumbersBySite,
+        id: i64,
+    ) -> Result<Doc, JobsError> {
         match self {
-            Self::Record => doc_of(store, &records::get(store, id).await?).await,
+            Self::Record => {
+                let r = records::get(store, id).await?;
+                doc_of(store, &r, &*numbers.of(store, r.site_id).await?).await
+            }
             Self::Message => {
                 let m = messages::get(store, id).await?;
-                let allowed = orgs::public_numbers(store, m.site_id).await?;
-                Ok(doc_of_message(&m, &allowed))
+                Ok(doc_of_message(&m, &*numbers.of(store, m.site_id).await?))
             }
             Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
         }
@@ -267,6 +300,7 @@ async fn add_all(
     progress: &mut impl FnMut(usize),
 ) -> Result<(), JobsError> {
     let mut after = 0;
+    let mut numbers = NumbersBySite::default();
     loop {
         let ids = kind.ids_after(store, after).await?;
         let Some(last) = ids.last().copied() else {
@@ -274,7 +308,7 @@ async fn add_all(
         };
         let mut docs = Vec::with_capacity(ids.len());
         for id in ids {
-            docs.push(kind.doc(store, id).await?);
+            docs.push(kind.doc(store, &mut numbers, id).await?);
         }
         index.upsert(&docs)?;
         *done += docs.len();
