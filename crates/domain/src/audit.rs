@@ -467,6 +467,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("application.event", "办理公开申请"),
     ("application.forward", "转办公开申请"),
     ("application.recompute_due", "重算答复期限"),
+    ("message.recompute_due", "重算留言答复期限"),
     ("application.propose_proactive", "建议转为主动公开"),
     ("message.submit", "收到群众留言"),
     ("message.event", "办理群众留言"),

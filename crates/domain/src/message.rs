@@ -502,14 +502,17 @@ pub fn rate(
     }))
 }
 
-/// The reply due date: `limit` working days after the day the message was received.
+/// The reply due date: `limit` working days after the day the message was received, and
+/// whether it is provisional (暂定: a year on the way has no calendar data yet, see
+/// [`Calendar::due_date_or_provisional`]). A citizen is never told "另行告知" for want of next
+/// year's schedule.
 pub fn reply_due(
     received: NaiveDate,
     limit: u32,
     calendar: &Calendar,
     region: Option<&RegionCode>,
-) -> Result<NaiveDate, CalendarError> {
-    calendar.due_date(received, limit, region)
+) -> Result<(NaiveDate, bool), CalendarError> {
+    calendar.due_date_or_provisional(received, limit, region)
 }
 
 /// The three-month line of the national floor for a message received on `received`.
@@ -1094,7 +1097,7 @@ mod tests {
         assert_eq!(MessageKind::Complaint.default_limit_working_days(), 15);
         assert_eq!(
             reply_due(d("2026-09-30"), 7, &c, None).must(),
-            d("2026-10-15"),
+            (d("2026-10-15"), false),
             "the National Day holiday does not count"
         );
         assert_eq!(inspection_line(d("2026-11-30")), d("2027-02-28"));

@@ -91,3 +91,21 @@ pub async fn stored_years(store: &Store) -> Result<Vec<(String, i64, usize)>> {
         })
         .collect()
 }
+
+/// How many open deadlines importing calendar data changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recomputed {
+    /// Applications (依申请公开) whose due date changed.
+    pub applications: usize,
+    /// Messages (政民互动) whose provisional or missing due date changed.
+    pub messages: usize,
+}
+
+/// Counts open deadlines again after calendar data changed: every open application, and every
+/// open message whose date was provisional (暂定) or missing. Each kind is audited.
+pub async fn recompute_deadlines(store: &Store, actor: &Actor) -> Result<Recomputed> {
+    Ok(Recomputed {
+        applications: crate::applications::recompute_open(store, actor).await?,
+        messages: crate::messages::recompute_provisional(store, actor).await?,
+    })
+}

@@ -73,6 +73,9 @@ pub struct Message {
     pub received_at: DateTime<Utc>,
     /// Reply due date.
     pub due_on: Option<NaiveDate>,
+    /// Whether `due_on` is provisional (暂定): counted over a year without calendar data, until
+    /// that year is imported and the date recomputed.
+    pub due_provisional: bool,
     /// Day last assigned.
     pub assigned_on: Option<NaiveDate>,
     /// Number of 督办 so far.
@@ -197,6 +200,7 @@ fn from_row(r: &AnyRow) -> Result<Message> {
         received_on: column::date(r, "received_on")?,
         received_at: column::timestamp(r, "received_at")?,
         due_on: column::opt_date(r, "due_on")?,
+        due_provisional: column::flag(r, "due_provisional")?,
         assigned_on: column::opt_date(r, "assigned_on")?,
         supervision_level: r.try_get("supervision_level")?,
         reply_text: r.try_get("reply_text")?,
@@ -243,8 +247,10 @@ pub struct Receipt {
     pub tracking_code: String,
     /// Day received.
     pub received_on: NaiveDate,
-    /// Reply due date (`None` when the calendar has no data for it).
+    /// Reply due date (`None` only when it could not be counted at all).
     pub due_on: Option<NaiveDate>,
+    /// Whether `due_on` is provisional (暂定, a year on the way has no calendar data yet).
+    pub due_provisional: bool,
     /// Working days allowed.
     pub limit_working_days: u32,
     /// The organisation it went to.
@@ -269,6 +275,54 @@ async fn calendar_of(store: &Store, site_id: i64) -> Result<(Calendar, Option<Re
     let site = orgs::by_id(store, site_id).await?;
     let region = region_of_site(store, &site.code).await?;
     Ok((calendar::load(store).await?, region))
+}
+
+/// Counts again the reply due date of every open message whose date is provisional (暂定) or
+/// missing, with the calendar in force (after calendar data changed); audited with what
+/// changed. A final date told to the writer never moves. Returns how many dates changed.
+pub async fn recompute_provisional(store: &Store, actor: &Actor) -> Result<usize> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.due_on IS NULL OR m.due_provisional = 1 ORDER BY m.id LIMIT 10000"
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    let mut changed = Vec::new();
+    for row in &rows {
+        let m = from_row(row)?;
+        if !m.status.is_open() {
+            continue;
+        }
+        let limit = limit_for(store, m.kind).await?;
+        let (cal, region) = calendar_of(store, m.site_id).await?;
+        let (due, provisional) = rules::reply_due(m.received_on, limit, &cal, region.as_ref())
+            .map_or((None, false), |(d, p)| (Some(d), p));
+        if (due, provisional) != (m.due_on, m.due_provisional) {
+            changed.push((m.id, m.tracking_code, m.due_on, due, provisional));
+        }
+    }
+    let mut tx = store.begin_write().await?;
+    for (id, _, _, due, provisional) in &changed {
+        sqlx::query(
+            "UPDATE messages SET due_on = $1, due_provisional = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(due.map(|d| d.to_string()))
+        .bind(i64::from(*provisional))
+        .bind(ts(now()))
+        .bind(*id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let detail: Vec<_> = changed
+        .iter()
+        .map(|(_, code, from, to, provisional)| {
+            serde_json::json!({ "code": code, "from": from, "to": to, "provisional": provisional })
+        })
+        .collect();
+    audit::Change::new("message.recompute_due", "calendar", "open_messages")
+        .with_detail(serde_json::json!({ "changed": detail }))
+        .commit(tx, store, actor)
+        .await?;
+    Ok(changed.len())
 }
 
 /// Stores a message durably and returns the receipt. A repeated form returns the first
@@ -337,12 +391,13 @@ pub async fn submit(
     let limit = limit_for(store, v.kind).await?;
     let (cal, region) = calendar_of(store, site_id).await?;
     let received_on = beijing_date(received_at);
-    // A receipt never fails for want of calendar data: the due date then reads "另行告知".
-    let due = match rules::reply_due(received_on, limit, &cal, region.as_ref()) {
-        Ok(d) => Some(d),
+    // A receipt never fails for want of calendar data: a year without data gives a
+    // provisional (暂定) date, and anything else no date ("另行告知").
+    let (due, due_provisional) = match rules::reply_due(received_on, limit, &cal, region.as_ref()) {
+        Ok((d, provisional)) => (Some(d), provisional),
         Err(e) => {
             tracing::warn!(error = %e, "message due date not computed at submission");
-            None
+            (None, false)
         }
     };
     let secret_hash = hash_secret(&new.secret).await?;
@@ -352,8 +407,8 @@ pub async fn submit(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (tracking_code, secret_hash, submission_key, site_id, org_id, mailbox, kind, title,
             content, writer_name, phone, email, allow_publish, status, received_on, received_at, due_on,
-            held_reason, fingerprint, ip, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $17, $18, $19, $20, $20)
+            held_reason, fingerprint, ip, created_at, updated_at, due_provisional)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $17, $18, $19, $20, $20, $21)
          RETURNING id",
     )
     .bind(&code)
@@ -376,6 +431,7 @@ pub async fn submit(
     .bind(&fingerprint)
     .bind(ip)
     .bind(&at)
+    .bind(i64::from(due_provisional))
     .fetch_one(&mut *tx)
     .await?;
     for f in &new.files {
@@ -403,6 +459,7 @@ fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {
         tracking_code: m.tracking_code.clone(),
         received_on: m.received_on,
         due_on: m.due_on,
+        due_provisional: m.due_provisional,
         limit_working_days: limit,
         org_name: if m.mailbox == "head" {
             crate::mailbox::DEFAULT_NAME.into()

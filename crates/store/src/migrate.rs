@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "comment_findings",
         include_str!("../migrations/0011_comment_findings.sql"),
     ),
+    (
+        15,
+        "message_provisional_due",
+        include_str!("../migrations/0015_message_provisional_due.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

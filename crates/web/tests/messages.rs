@@ -42,6 +42,13 @@ async fn write(s: &Session, fields: &[(&str, &str)]) -> reqwest::Response {
 /// Stores a message directly, received `days_ago` days ago (the public form is rate-limited
 /// and dates itself today).
 async fn stored(app: &App, title: &str, days_ago: i64) -> i64 {
+    stored_at(app, title, Utc::now() - Duration::days(days_ago))
+        .await
+        .0
+}
+
+/// Stores a message directly, received at `at`; its id and tracking code.
+async fn stored_at(app: &App, title: &str, at: chrono::DateTime<Utc>) -> (i64, String) {
     let county = must(
         orgs::by_code(
             &app.store,
@@ -73,12 +80,13 @@ async fn stored(app: &App, title: &str, days_ago: i64) -> i64 {
                 secret: "chaxun-456".into(),
                 files: Vec::new(),
             },
-            Utc::now() - Duration::days(days_ago),
+            at,
             "10.0.0.9",
         )
         .await,
     );
-    must(messages::by_tracking_code(&app.store, &r.tracking_code).await).id
+    let id = must(messages::by_tracking_code(&app.store, &r.tracking_code).await).id;
+    (id, r.tracking_code)
 }
 
 async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -1077,6 +1085,73 @@ async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
         assert!(
             api.contains("0908-4520000") && !api.contains("13987654321"),
             "{api}"
+        );
+    }
+}
+
+/// December without next year's calendar: a message's reply date is a provisional date
+/// counted on weekends alone, labelled 暂定 for the writer and in the queue (not "另行告知"),
+/// and importing the year counts it again to the final date, audited.
+#[tokio::test]
+async fn a_message_over_a_year_without_calendar_data_gets_a_provisional_date_until_it_is_imported()
+{
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        // The test harness imports a 2027 fixture; this deployment has not had it yet.
+        must(
+            sqlx::query("DELETE FROM calendar_years WHERE year = 2027")
+                .execute(app.store.pool())
+                .await,
+        );
+        let received = must(
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 28)
+                .and_then(|d| d.and_hms_opt(2, 0, 0))
+                .ok_or("date"),
+        )
+        .and_utc();
+        let (id, code) = stored_at(&app, "年底咨询供暖补贴", received).await;
+        let m = must(messages::get(&app.store, id).await);
+        // A 咨询 has 15 working days: 29–31 Dec, then 1 Jan (a Friday, no holiday known yet),
+        // the weekdays of 4–15 Jan and Monday 18 Jan.
+        assert_eq!(
+            m.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-18"),
+            "{engine:?}"
+        );
+        assert!(m.due_provisional, "{engine:?}");
+        let writer = Session::anonymous(&app).await;
+        let lookup = [("tracking_code", code.as_str()), ("secret", "chaxun-456")];
+        let page = must(writer.post("/hudong/status", &lookup).await.text().await);
+        assert!(page.contains("2027-01-18（暂定）"), "{page}");
+        let office = Session::login(&app, "office").await;
+        let queue = office.get_text("/admin/messages").await;
+        assert!(queue.contains("2027-01-18（暂定）"), "{queue}");
+
+        // The administrator imports 2027 (元旦 off): the date becomes final, a day later.
+        let admin = Session::login(&app, "admin").await;
+        let json =
+            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+        let r = admin
+            .post("/admin/calendar", &[("region", ""), ("json", json)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let m = must(messages::get(&app.store, id).await);
+        assert_eq!(
+            m.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-19")
+        );
+        assert!(!m.due_provisional);
+        let page = must(writer.post("/hudong/status", &lookup).await.text().await);
+        assert!(
+            page.contains("2027-01-19") && !page.contains("暂定"),
+            "{page}"
+        );
+        let audit = must(gongkai_store::audit::recent(&app.store, 5, None).await);
+        assert!(
+            audit.iter().any(|e| e.action == "message.recompute_due"
+                && e.detail.contains(&code)
+                && e.detail.contains("\"provisional\":false")),
+            "{audit:?}"
         );
     }
 }

@@ -79,10 +79,13 @@ pub async fn run(store: &Store, cmd: CalendarCommand) -> Result<(), CliError> {
             let replaced =
                 gongkai_store::calendar::import_year(store, &Actor::cli(), region.as_ref(), &text)
                     .await?;
-            let changed = gongkai_store::applications::recompute_open(store, &Actor::cli()).await?;
+            let changed =
+                gongkai_store::calendar::recompute_deadlines(store, &Actor::cli()).await?;
             say!(
-                "已{}日历数据；{changed} 件未办结申请的答复期限随之更新。",
-                if replaced { "替换" } else { "导入" }
+                "已{}日历数据；{} 件未办结申请、{} 件留言的答复期限随之更新。",
+                if replaced { "替换" } else { "导入" },
+                changed.applications,
+                changed.messages
             );
         }
     }

@@ -305,8 +305,7 @@ impl Clock {
                     .restarted_on
                     .unwrap_or(self.received)
                     .max(self.received);
-                // A limit of at most 40 working days (plus pauses) ends within a few years.
-                let years = self.received.year()..=start.year().saturating_add(3);
+                let years = self.received.year()..=*Calendar::provisional_span(start).end();
                 let (provisional, filled) =
                     calendar.with_provisional_years(years, self.region.as_ref());
                 let mut reckoning = self.reckon(&provisional)?;

@@ -389,6 +389,34 @@ impl Calendar {
         Ok(day)
     }
 
+    /// Like [`Calendar::due_date`], but a year on the way without data (typically next year,
+    /// before its schedule is published) counts weekends as its only days off, and the answer
+    /// is marked provisional (暂定): `(date, provisional)`. Every other refusal stands.
+    pub fn due_date_or_provisional(
+        &self,
+        start: NaiveDate,
+        working_days: u32,
+        region: Option<&RegionCode>,
+    ) -> Result<(NaiveDate, bool), CalendarError> {
+        match self.due_date(start, working_days, region) {
+            Ok(date) => Ok((date, false)),
+            Err(
+                CalendarError::YearNotCovered { .. } | CalendarError::RegionalYearNotCovered { .. },
+            ) => {
+                let (filled, _) =
+                    self.with_provisional_years(Self::provisional_span(start), region);
+                Ok((filled.due_date(start, working_days, region)?, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The years a provisional deadline counted from `start` may cross: a limit of a few dozen
+    /// working days (plus pauses) ends within three years.
+    pub fn provisional_span(start: NaiveDate) -> std::ops::RangeInclusive<i32> {
+        start.year()..=start.year().saturating_add(3)
+    }
+
     /// The number of working days in `(from, to]`; negative (the count of `(to, from]`) when
     /// `to` comes first, so "working days left" turns negative once a deadline has passed.
     pub fn working_days_between(

@@ -811,3 +811,21 @@ fn the_year_to_import_is_next_year_from_november() {
     assert_eq!(calendar.year_to_import(date("2027-03-01")), Some(2027));
     assert_eq!(calendar.year_to_import(date("2025-12-01")), None);
 }
+
+/// A plain due date over a year without data is provisional (weekends only), and final once
+/// the year is known; a date within known years is never provisional.
+#[test]
+fn a_due_date_over_a_missing_year_is_provisional() {
+    let calendar = national();
+    let must = |r: Result<(NaiveDate, bool), CalendarError>| r.unwrap_or_else(|e| panic!("{e}"));
+    // 29–31 Dec make 3; Friday 1 Jan 2027 counts while 2027 is unknown; 4–8 Jan make 9.
+    assert_eq!(
+        must(calendar.due_date_or_provisional(date("2026-12-28"), 9, None)),
+        (date("2027-01-08"), true)
+    );
+    assert!(calendar.due_date(date("2026-12-28"), 9, None).is_err());
+    assert_eq!(
+        must(calendar.due_date_or_provisional(date("2026-09-30"), 7, None)),
+        (date("2026-10-15"), false)
+    );
+}

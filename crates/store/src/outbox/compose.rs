@@ -40,8 +40,11 @@ pub fn application_letter(title: &str, body: &str, tracking_code: &str) -> Conte
 }
 
 fn due(m: &Message) -> String {
-    m.due_on
-        .map_or_else(|| "另行告知".to_owned(), |d| d.to_string())
+    match (m.due_on, m.due_provisional) {
+        (Some(d), true) => format!("{d}（暂定）"),
+        (Some(d), false) => d.to_string(),
+        (None, _) => "另行告知".to_owned(),
+    }
 }
 
 /// The receipt of a message, to its writer.

@@ -112,7 +112,7 @@ pub async fn import(
     let actor = Actor::user(&staff.username, &ip);
     match calendar::import_year(&state.store, &actor, region.as_ref(), &f.json).await {
         Ok(_) => {
-            applications::recompute_open(&state.store, &actor).await?;
+            calendar::recompute_deadlines(&state.store, &actor).await?;
             Ok(Redirect::to("/admin/calendar").into_response())
         }
         Err(StoreError::Conflict(msg)) => {

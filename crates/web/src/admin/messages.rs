@@ -43,6 +43,7 @@ fn row(m: &Message, today: chrono::NaiveDate, mailboxes: &MailboxNames) -> Value
         department => &m.handler_org_name,
         status => m.status.label(),
         received_on => ser(&m.received_on), due_on => ser(&m.due_on),
+        due_provisional => m.due_provisional,
         line_on => rules::inspection_line(m.received_on).to_string(),
         watch => watch.map(Watch::label), grave => matches!(watch, Some(Watch::PastLine | Watch::NearLine)),
         held => &m.held_reason, level => m.supervision_level,

@@ -20,9 +20,13 @@ use crate::state::AppState;
 /// The receipt for a message.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageReceipt {
-    /// Reply due date (none when the calendar has no data for it yet).
+    /// Reply due date (none only when it cannot be counted at all; over a year without
+    /// calendar data it is provisional, see `due_provisional`).
     #[schema(format = Date)]
     due_on: Option<String>,
+    /// Whether `due_on` is provisional (暂定): counted over a year whose holiday schedule is not
+    /// yet published, weekends as the only days off; recomputed when it is imported.
+    due_provisional: bool,
     /// Whether the message waits for review before it is handled (identical to another
     /// writer's message, or a word that needs review).
     held_for_review: bool,
@@ -67,6 +71,7 @@ pub async fn create(
             StatusCode::CREATED,
             Json(MessageReceipt {
                 due_on: r.due_on.map(|d| d.to_string()),
+                due_provisional: r.due_provisional,
                 held_for_review: !r.held_reason.is_empty(),
                 limit_working_days: r.limit_working_days,
                 organisation: r.org_name,

@@ -256,6 +256,7 @@ async fn status_page(
                     to => MailboxNames::load(state, [m]).await?.addressee(m),
                     department => m.answering_org_name(),
                     received_on => ser(&m.received_on), due_on => ser(&m.due_on),
+                    due_provisional => m.due_provisional,
                     replied_on => ser(&m.replied_on),
                     reply => if answered { Some(&m.reply_text) } else { None },
                     not_accepted_reason => &m.not_accepted_reason,
