@@ -7,7 +7,7 @@ use std::process::Output;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-use crate::support::{gongkai, must};
+use crate::support::{add_county, gongkai, must};
 
 const LAWS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -37,14 +37,7 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 async fn the_whole_laws_corpus_imports_once_on_both_engines() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(
-            gongkai(
-                &db,
-                &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-            )
-            .status
-            .success()
-        );
+        add_county(&db);
         // National laws name secrecy levels in their text (保守国家秘密法 …), which screening
         // flags like any other submission: the operator imports them with a written reason.
         let o = gongkai(
@@ -106,14 +99,7 @@ async fn the_whole_laws_corpus_imports_once_on_both_engines() {
 async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(
-            gongkai(
-                &db,
-                &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-            )
-            .status
-            .success()
-        );
+        add_county(&db);
         let csv = db.dir.join("old-site.csv");
         must(std::fs::write(
             &csv,
@@ -232,14 +218,7 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
 #[tokio::test]
 async fn scan_lists_planted_personal_data_by_organisation() {
     let db = TestDb::new(Engine::Sqlite).await;
-    assert!(
-        gongkai(
-            &db,
-            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-        )
-        .status
-        .success()
-    );
+    add_county(&db);
     let file = db.dir.join("rows.jsonl");
     must(std::fs::write(
         &file,
