@@ -18,6 +18,16 @@ fn add_orgs(db: &TestDb, codes: std::ops::Range<u32>) {
     }
 }
 
+/// Adds the organisations `codes` (see [`add_orgs`]); returns the path of the checkpoint file
+/// the test then keeps.
+fn audited_orgs(db: &TestDb, codes: std::ops::Range<u32>) -> String {
+    add_orgs(db, codes);
+    db.dir
+        .join("checkpoints.log")
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Runs `audit verify` with the checkpoint file, returning whether it passed and what it said.
 fn verify(db: &TestDb, checkpoints: &str) -> (bool, String) {
     let o = gongkai(db, &["audit", "verify", "--checkpoint", checkpoints]);
@@ -28,9 +38,7 @@ fn verify(db: &TestDb, checkpoints: &str) -> (bool, String) {
 async fn a_removed_tail_is_caught_by_the_checkpoint_file() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        let file = db.dir.join("checkpoints.log");
-        let file = file.to_string_lossy();
-        add_orgs(&db, 1..4);
+        let file = audited_orgs(&db, 1..4);
         let o = succeeds(&db, &["audit", "checkpoint", "--file", &file]);
         assert!(
             stdout(&o).starts_with("3\t"),
@@ -62,9 +70,7 @@ async fn a_removed_tail_is_caught_by_the_checkpoint_file() {
 async fn a_rewritten_and_rehashed_chain_is_caught_by_the_seal_and_the_checkpoint() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        let file = db.dir.join("checkpoints.log");
-        let file = file.to_string_lossy();
-        add_orgs(&db, 1..6);
+        let file = audited_orgs(&db, 1..6);
         succeeds(&db, &["audit", "checkpoint", "--file", &file]);
 
         // Entry 2 rewritten, and it and every later hash recomputed, as an intruder with the

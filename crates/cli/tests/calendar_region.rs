@@ -3,9 +3,8 @@
 //! national year imported from a file is answered by `calendar is-working-day`.
 
 use chrono::{Datelike, Duration, Utc};
-use gongkai_domain::application::{ApplicantKind, DeliveryForm};
 use gongkai_domain::org::OrgCode;
-use gongkai_store::applications::{self, NewApplication};
+use gongkai_store::applications;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Store, audit, orgs};
 
@@ -51,24 +50,7 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
         let receipt = must(
             applications::submit(
                 &store,
-                &NewApplication {
-                    submission_key: gongkai_store::sessions::random_token(),
-                    org_id: org.id,
-                    applicant_kind: ApplicantKind::Natural,
-                    name: "李四".into(),
-                    id_number: "11010519491231002X".into(),
-                    credit_code: String::new(),
-                    contact_person: String::new(),
-                    phone: "13912345678".into(),
-                    email: String::new(),
-                    address: String::new(),
-                    postcode: String::new(),
-                    description: "申请公开某项目的批复文件".into(),
-                    doc_hint: String::new(),
-                    delivery: DeliveryForm::Download,
-                    secret: "chaxun-123".into(),
-                    files: Vec::new(),
-                },
+                &gongkai_store::testing::application(org.id, "申请公开某项目的批复文件"),
                 Utc::now(),
                 "",
             )
@@ -112,16 +94,13 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
             .unwrap_or_default();
         assert!(after > before, "{before} → {after}");
         let entries = must(audit::recent(&store, 20, None).await);
-        assert!(
-            entries
-                .iter()
-                .any(|e| e.action == "setting.set" && e.object_id == "region.WQX001")
-        );
-        assert!(
-            entries
-                .iter()
-                .any(|e| e.action == "application.recompute_due" && e.detail.contains(&after))
-        );
+        let audited = |action: &str, about: &dyn Fn(&gongkai_domain::audit::AuditEntry) -> bool| {
+            entries.iter().any(|e| e.action == action && about(e))
+        };
+        assert!(audited("setting.set", &|e| e.object_id == "region.WQX001"));
+        assert!(audited("application.recompute_due", &|e| e
+            .detail
+            .contains(&after)));
 
         // A national year that is not shipped: answered once imported.
         let o = gongkai(&db, &["calendar", "is-working-day", "2031-01-06"]);

@@ -8,8 +8,8 @@ use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
 use crate::support::{
-    BIN, Server, add_county, assert_says, command, data_of, execute, gongkai, must, stderr, stdout,
-    succeeds,
+    BIN, Server, add_county, assert_says, assert_says_all, command, data_of, execute, gongkai,
+    must, stderr, stdout, succeeds,
 };
 
 /// A bad-input failure: non-zero exit, exactly one line on stderr, no panic.
@@ -19,6 +19,13 @@ fn assert_one_clear_line(o: &Output, expect: &str) {
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     assert!(err.contains(expect), "expected {expect:?} in {err:?}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Asserts that the command succeeded and its database is in `folder` (`why` says who chose it).
+#[track_caller]
+fn assert_database_in(o: &Output, folder: &std::path::Path, why: &str) {
+    assert!(o.status.success(), "{}", stderr(o));
+    assert!(folder.join("gongkai.db").is_file(), "{why}");
 }
 
 #[tokio::test]
@@ -69,7 +76,7 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
             "已被使用",
         );
 
-        let user = gongkai(
+        let user = succeeds(
             &db,
             &[
                 "user",
@@ -84,7 +91,6 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
                 "editor",
             ],
         );
-        assert!(user.status.success(), "{}", stderr(&user));
         assert!(
             stdout(&user).contains("初始密码："),
             "a generated password is shown once"
@@ -219,7 +225,14 @@ async fn audit_verify_catches_a_row_edited_behind_the_programs_back() {
         add_county(&db);
         succeeds(
             &db,
-            &["org", "add", "--code", "WQX002", "--name", "乌恰县人民政府办公室"],
+            &[
+                "org",
+                "add",
+                "--code",
+                "WQX002",
+                "--name",
+                "乌恰县人民政府办公室",
+            ],
         );
         let ok = succeeds(&db, &["audit", "verify"]);
         assert!(stdout(&ok).contains("共 2 条记录"));
@@ -359,14 +372,15 @@ async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
                 .text()
                 .await,
         );
-        for dept in [
-            "乌恰县财政局",
-            "乌恰县审计局",
-            "乌恰县市场监督管理局",
-            "吉根乡",
-        ] {
-            assert!(home.contains(dept), "{dept}");
-        }
+        assert_says_all(
+            &home,
+            &[
+                "乌恰县财政局",
+                "乌恰县审计局",
+                "乌恰县市场监督管理局",
+                "吉根乡",
+            ],
+        );
         let (clean, last) = server.terminate();
         assert!(clean, "exit 0 on SIGTERM");
         assert!(last.iter().any(|l| l.contains("已停止")), "{last:?}");
@@ -572,11 +586,7 @@ async fn configuration_comes_from_the_environment_and_a_file() {
             .current_dir(&db.dir)
             .output(),
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        data.join("gongkai.db").is_file(),
-        "GONGKAI_DATA chose the folder"
-    );
+    assert_database_in(&o, &data, "GONGKAI_DATA chose the folder");
 
     let from_file = db.dir.join("from-file");
     must(std::fs::write(
@@ -590,11 +600,7 @@ async fn configuration_comes_from_the_environment_and_a_file() {
             .current_dir(&db.dir)
             .output(),
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        from_file.join("gongkai.db").is_file(),
-        "gongkai.toml chose the folder"
-    );
+    assert_database_in(&o, &from_file, "gongkai.toml chose the folder");
 }
 
 #[tokio::test]
@@ -648,30 +654,16 @@ async fn the_calendar_answers_from_the_command_line() {
     );
     assert!(import.status.success(), "{}", stderr(&import));
     assert!(stdout(&import).contains("已导入日历数据"));
-    let national = gongkai(
-        &db,
-        &[
-            "calendar",
-            "due",
-            "--from",
-            "2026-05-26",
-            "--working-days",
-            "1",
-        ],
-    );
-    let regional = gongkai(
-        &db,
-        &[
-            "calendar",
-            "due",
-            "--from",
-            "2026-05-26",
-            "--working-days",
-            "1",
-            "--region",
-            "XJ",
-        ],
-    );
+    let due = [
+        "calendar",
+        "due",
+        "--from",
+        "2026-05-26",
+        "--working-days",
+        "1",
+    ];
+    let national = gongkai(&db, &due);
+    let regional = gongkai(&db, &[&due[..], &["--region", "XJ"]].concat());
     assert_eq!(stdout(&national).trim(), "2026-05-27");
     assert_eq!(stdout(&regional).trim(), "2026-05-28");
     let bad = db.dir.join("bad.json");

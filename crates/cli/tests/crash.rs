@@ -15,7 +15,6 @@ async fn every_receipt_survives_sigkill() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
         let server = Server::start_with_env(&db, &["--demo"], LOAD_TEST_ENV);
-        let base = server.url.clone();
         let receipts: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
         let client = must(
             reqwest::Client::builder()
@@ -24,14 +23,19 @@ async fn every_receipt_survives_sigkill() {
         );
         let mut tasks = Vec::new();
         for worker in 0..50 {
-            let (client, base, receipts) = (client.clone(), base.clone(), receipts.clone());
+            let (client, base, receipts) = (client.clone(), server.url.clone(), receipts.clone());
             tasks.push(tokio::spawn(async move {
                 for n in 0..200 {
                     let body = application_body(
                         &format!("申请人{worker}"),
                         &format!("压力测试申请 {worker}-{n}：申请公开某项政府信息"),
                     );
-                    match client.post(format!("{base}/api/v1/applications")).json(&body).send().await {
+                    match client
+                        .post(format!("{base}/api/v1/applications"))
+                        .json(&body)
+                        .send()
+                        .await
+                    {
                         Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
                             if let Ok(v) = r.json::<serde_json::Value>().await
                                 && let Some(code) = v["tracking_code"].as_str()

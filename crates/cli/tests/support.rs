@@ -70,6 +70,14 @@ pub fn assert_says(text: &str, needle: &str) {
     assert!(text.contains(needle), "{needle:?} in {text}");
 }
 
+/// Asserts that `text` contains every one of `needles`, naming the first one missing.
+#[track_caller]
+pub fn assert_says_all(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert_says(text, needle);
+    }
+}
+
 /// The data folder the binary uses for `db` (for PostgreSQL the default one in its folder).
 pub fn data_of(db: &TestDb) -> PathBuf {
     match db.engine {
@@ -192,4 +200,3 @@ impl Server {
         (status.map(|s| s.success()).unwrap_or(false), rest)
     }
 }
-
