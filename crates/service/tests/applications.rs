@@ -2,13 +2,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gongkai_service::applications::{self, ApplyForm};
 use gongkai_service::Files;
+use gongkai_service::applications::{self, ApplyForm};
 use gongkai_store::applications as stored;
-use gongkai_store::testing::ENGINES;
 
 use crate::support::{
-    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, county_on,
+    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, counties,
     intake, must, refused_fields, written,
 };
 
@@ -29,8 +28,7 @@ fn form() -> ApplyForm {
 
 #[tokio::test]
 async fn a_valid_application_is_stored_with_its_files_audit_and_feed() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let submitted =
@@ -52,8 +50,7 @@ async fn a_valid_application_is_stored_with_its_files_audit_and_feed() {
 
 #[tokio::test]
 async fn an_invalid_application_writes_nothing() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let bad = ApplyForm {
@@ -88,8 +85,7 @@ async fn an_invalid_application_writes_nothing() {
 
 #[tokio::test]
 async fn the_address_is_refused_past_its_hourly_limit() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         for _ in 0..PER_HOUR {
             let ok = must(applications::submit(intake(&store), &form(), Files::none()).await);
             assert!(ok.is_ok(), "{engine:?}: {ok:?}");

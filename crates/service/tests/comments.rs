@@ -4,11 +4,10 @@ use chrono::{Duration, Utc};
 use gongkai_domain::consultation::{ConsultationAction, Period};
 use gongkai_service::comments::{self, CommentForm};
 use gongkai_store::consultations::{self, Consultation, NewConsultation};
-use gongkai_store::testing::ENGINES;
 use gongkai_store::{Actor, Store, orgs};
 
 use crate::support::{
-    PER_HOUR, assert_throttled, county_on, last_actions, intake, must, refused_fields, written,
+    PER_HOUR, assert_throttled, counties, intake, last_actions, must, refused_fields, written,
 };
 
 const DRAFT: &str = "第一章 总则\n第一条 为了规范补贴发放，制定本办法。\n第二条 本办法适用于本县。";
@@ -52,8 +51,7 @@ fn form(article: &str) -> CommentForm {
 
 #[tokio::test]
 async fn a_valid_comment_is_stored_for_moderation_and_audited() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         let before = written(&store).await;
         let submitted = must(comments::submit(intake(&store), &c, &form("2")).await);
@@ -80,8 +78,7 @@ async fn a_valid_comment_is_stored_for_moderation_and_audited() {
 
 #[tokio::test]
 async fn an_invalid_comment_writes_nothing() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         let before = written(&store).await;
         let bad = CommentForm {
@@ -111,8 +108,7 @@ async fn an_invalid_comment_writes_nothing() {
 
 #[tokio::test]
 async fn the_address_is_refused_past_its_hourly_limit() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         for _ in 0..PER_HOUR {
             let ok = must(comments::submit(intake(&store), &c, &form("1")).await);

@@ -6,10 +6,9 @@ use chrono::Utc;
 use gongkai_service::messages::{self, HEAD_MAILBOX, PER_CONTACT_PER_DAY, WriteForm};
 use gongkai_service::{Files, Intake, ServiceError};
 use gongkai_store::StoreError;
-use gongkai_store::testing::ENGINES;
 
 use crate::support::{
-    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, county_on,
+    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, counties,
     intake, must, refused_fields, written,
 };
 
@@ -30,8 +29,7 @@ fn form(n: usize) -> WriteForm {
 
 #[tokio::test]
 async fn a_valid_message_is_stored_with_its_audit_and_feed() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let receipt =
@@ -66,8 +64,7 @@ async fn a_valid_message_is_stored_with_its_audit_and_feed() {
 
 #[tokio::test]
 async fn an_invalid_message_writes_nothing() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let bad = WriteForm {
@@ -91,8 +88,7 @@ async fn an_invalid_message_writes_nothing() {
 
 #[tokio::test]
 async fn the_address_and_the_phone_are_refused_past_their_limits() {
-    for engine in ENGINES {
-        let (_db, store) = county_on(engine).await;
+    for (engine, _db, store) in counties().await {
         for n in 0..PER_HOUR as usize {
             let ok = must(messages::submit(intake(&store), &form(n), Files::none()).await);
             assert!(ok.is_ok(), "{engine:?}: {ok:?}");

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::Utc;
 use gongkai_service::{Files, Intake, ServiceError};
 use gongkai_store::cases::AttachedFile;
-use gongkai_store::testing::{TestDb, add_orgs};
+use gongkai_store::testing::{ENGINES, TestDb, add_orgs};
 use gongkai_store::{Engine, Store, audit, feed};
 
 /// The address every test submits from.
@@ -33,12 +33,16 @@ pub async fn county(url: &str) -> Store {
     store
 }
 
-/// A fresh database on `engine` holding [`county`]; keep the [`TestDb`] alive while the store
-/// is used.
-pub async fn county_on(engine: Engine) -> (TestDb, Store) {
-    let db = TestDb::new(engine).await;
-    let store = county(&db.url).await;
-    (db, store)
+/// A fresh database holding [`county`] on each engine, with the engine; keep the [`TestDb`]
+/// alive while its store is used.
+pub async fn counties() -> Vec<(Engine, TestDb, Store)> {
+    let mut all = Vec::new();
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let store = county(&db.url).await;
+        all.push((engine, db, store));
+    }
+    all
 }
 
 /// A submission from [`IP`] now, under [`PER_HOUR`].
