@@ -821,7 +821,7 @@ async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
         assert_eq!(support::search_total(&app.base, "李四").await.0, 0);
         // Hidden from the public list: gone from the search too.
         act(&office, id, &[("kind", "hide"), ("text", "涉及他人隐私")]).await;
-        support::until_found(&app.base, "管网铺设", 0).await.1;
+        support::until_found(&app.base, "管网铺设", 0).await;
         assert_eq!(
             Session::anonymous(&app)
                 .await

@@ -190,7 +190,7 @@ async fn a_records_official_hotline_stays_searchable_as_written() {
             vec![body],
         )
         .await;
-        support::until_found(&app.base, "供暖保障", 1).await.0;
+        support::until_found(&app.base, "供暖保障", 1).await;
         let url = format!(
             "{}/api/v1/search?q={}",
             app.base,
