@@ -12,8 +12,7 @@ use gongkai_store::{Engine, Store, attachments};
 
 use crate::support::{
     LOAD_TEST_ENV, Server, add_county, application_body, assert_says, command, data_of, gongkai,
-    must, stderr,
-    stdout, succeeds,
+    must, stderr, stdout, succeeds,
 };
 
 /// A folder removed when the test ends.
