@@ -7,25 +7,25 @@ use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Store, audit};
 use sqlx::Row;
 
-use crate::support::{gongkai, must, stderr, stdout};
+use crate::support::{data_of, execute, gongkai, must, stderr, stdout, succeeds};
 
 /// Adds organisations through the command line, each one audited.
 fn add_orgs(db: &TestDb, codes: std::ops::Range<u32>) {
     for n in codes {
         let code = format!("WQX{n:03}");
-        let o = gongkai(
-            db,
-            &[
-                "org",
-                "add",
-                "--code",
-                &code,
-                "--name",
-                &format!("乌恰县测试局{n}"),
-            ],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
+        let name = format!("乌恰县测试局{n}");
+        succeeds(db, &["org", "add", "--code", &code, "--name", &name]);
     }
+}
+
+/// Adds the organisations `codes` (see [`add_orgs`]); returns the path of the checkpoint file
+/// the test then keeps.
+fn audited_orgs(db: &TestDb, codes: std::ops::Range<u32>) -> String {
+    add_orgs(db, codes);
+    db.dir
+        .join("checkpoints.log")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Runs `audit verify` with the checkpoint file, returning whether it passed and what it said.
@@ -38,34 +38,21 @@ fn verify(db: &TestDb, checkpoints: &str) -> (bool, String) {
 async fn a_removed_tail_is_caught_by_the_checkpoint_file() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        let file = db.dir.join("checkpoints.log");
-        let file = file.to_string_lossy();
-        add_orgs(&db, 1..4);
-        let o = gongkai(&db, &["audit", "checkpoint", "--file", &file]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        let file = audited_orgs(&db, 1..4);
+        let o = succeeds(&db, &["audit", "checkpoint", "--file", &file]);
         assert!(
             stdout(&o).starts_with("3\t"),
             "prints the head: {}",
             stdout(&o)
         );
         add_orgs(&db, 4..7);
-        assert!(
-            gongkai(&db, &["audit", "checkpoint", "--file", &file])
-                .status
-                .success()
-        );
+        succeeds(&db, &["audit", "checkpoint", "--file", &file]);
         let (ok, said) = verify(&db, &file);
         assert!(ok, "{said}");
         assert!(said.contains("2 个检查点一致"), "{said}");
 
         // The last two entries deleted: what remains is a valid chain with valid seals.
-        let store = must(Store::connect(&db.url).await);
-        must(
-            sqlx::query("DELETE FROM audit_log WHERE seq > 4")
-                .execute(store.pool())
-                .await,
-        );
-        store.close().await;
+        execute(&db, "DELETE FROM audit_log WHERE seq > 4").await;
         let plain = gongkai(&db, &["audit", "verify"]);
         let (ok, said) = verify(&db, &file);
         assert!(!ok, "a cut tail must fail: {said}");
@@ -83,14 +70,8 @@ async fn a_removed_tail_is_caught_by_the_checkpoint_file() {
 async fn a_rewritten_and_rehashed_chain_is_caught_by_the_seal_and_the_checkpoint() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        let file = db.dir.join("checkpoints.log");
-        let file = file.to_string_lossy();
-        add_orgs(&db, 1..6);
-        assert!(
-            gongkai(&db, &["audit", "checkpoint", "--file", &file])
-                .status
-                .success()
-        );
+        let file = audited_orgs(&db, 1..6);
+        succeeds(&db, &["audit", "checkpoint", "--file", &file]);
 
         // Entry 2 rewritten, and it and every later hash recomputed, as an intruder with the
         // database but without the key would.
@@ -153,10 +134,7 @@ async fn a_rewritten_and_rehashed_chain_is_caught_by_the_seal_and_the_checkpoint
         assert!(said.contains("第 2 条审计记录的密钥签名不符"), "{said}");
 
         // Even with the seal gone from the picture (a new key file), the checkpoint catches it.
-        let key = match engine {
-            gongkai_store::Engine::Sqlite => db.dir.join("audit.key"),
-            gongkai_store::Engine::Postgres => db.dir.join("gongkai-data").join("audit.key"),
-        };
+        let key = data_of(&db).join("audit.key");
         assert!(key.is_file(), "the key lives in the data folder");
         must(std::fs::remove_file(&key));
         let (ok, said) = verify(&db, &file);

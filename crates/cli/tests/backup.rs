@@ -2,9 +2,7 @@
 //! applications, restored into an empty one with an intact audit chain, the same data and the
 //! same attachment bytes, on both engines; and a backup that was changed is refused.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -12,15 +10,10 @@ use std::time::Duration;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store, attachments};
 
-use crate::support::{command, gongkai, must, stderr, stdout};
-
-/// The data folder the binary uses for `db` (for PostgreSQL the default one in its folder).
-fn data_of(db: &TestDb) -> PathBuf {
-    match db.engine {
-        Engine::Sqlite => db.dir.clone(),
-        Engine::Postgres => db.dir.join("gongkai-data"),
-    }
-}
+use crate::support::{
+    LOAD_TEST_ENV, Server, add_county, application_body, assert_says, command, data_of, gongkai,
+    must, stderr, stdout, succeeds,
+};
 
 /// A folder removed when the test ends.
 struct TempDir(PathBuf);
@@ -40,46 +33,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// `gongkai serve --demo` on `db`, with its base URL.
-fn serve_demo(db: &TestDb) -> (Child, String) {
-    let mut child = must(
-        command(db)
-            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-            .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
-            .env("GONGKAI_DEMO_CORPUS", "/nonexistent")
-            .env("GONGKAI_SUBMISSIONS_PER_HOUR", "1000000")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn(),
-    );
-    let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mut lines = BufReader::new(out).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("server did not start"));
-        if let Some(rest) = line.split("已启动：").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .to_owned();
-        }
-    };
-    // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
-    (child, url)
-}
-
-fn stop(mut child: Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
 }
 
 /// Records, applications and attachment bytes of the database at `url`.
@@ -149,12 +102,10 @@ async fn keep_applying(base: String, stop: Arc<AtomicBool>) -> usize {
     let mut n = 0;
     while !stop.load(Ordering::Relaxed) {
         n += 1;
-        let body = serde_json::json!({
-            "org": "WQX004", "applicant_kind": "natural", "name": "备份测试申请人",
-            "id_number": "11010519491231002X", "phone": "13912345678",
-            "description": format!("备份期间提交的申请 {n}：申请公开某项政府信息"),
-            "delivery": "download", "secret": "chaxun-123",
-        });
+        let body = application_body(
+            "备份测试申请人",
+            &format!("备份期间提交的申请 {n}：申请公开某项政府信息"),
+        );
         if let Ok(r) = client
             .post(format!("{base}/api/v1/applications"))
             .json(&body)
@@ -172,7 +123,8 @@ async fn keep_applying(base: String, stop: Arc<AtomicBool>) -> usize {
 async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engines() {
     for engine in ENGINES {
         let source = TestDb::new(engine).await;
-        let (server, base) = serve_demo(&source);
+        let server = Server::start_with_env(&source, &["--demo"], LOAD_TEST_ENV);
+        let base = server.url.clone();
         let blob = payload(300_000, 7);
         let sha = add_attachment(&source, &blob).await;
         // A row whose file is gone from the data folder: the backup says so.
@@ -199,7 +151,7 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         stop_flag.store(true, Ordering::Relaxed);
         let accepted = must(writer.await);
         assert!(taken.status.success(), "{}", stderr(&taken));
-        assert!(stdout(&taken).contains("备份完成"), "{}", stdout(&taken));
+        assert_says(&stdout(&taken), "备份完成");
         assert!(
             stderr(&taken).contains("1 个附件文件不在数据文件夹") && stderr(&taken).contains(&lost),
             "{}",
@@ -208,7 +160,7 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         assert!(accepted > 0, "applications were accepted during the backup");
         let after = counts(&source.url).await;
         let source_audit = stdout(&gongkai(&source, &["audit", "verify"]));
-        stop(server);
+        let _ = server.terminate();
 
         let manifest: serde_json::Value = must(serde_json::from_slice(&must(std::fs::read(
             to.join("manifest.json"),
@@ -228,40 +180,16 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         );
 
         let target = TestDb::new(engine).await;
-        let restored = gongkai(&target, &["restore", "--from", &to.to_string_lossy()]);
-        assert!(restored.status.success(), "{}", stderr(&restored));
-        assert!(
-            stdout(&restored).contains("已恢复"),
-            "{}",
-            stdout(&restored)
-        );
-        assert!(
-            stdout(&restored).contains("搜索索引已重建"),
-            "{}",
-            stdout(&restored)
-        );
+        let restored = succeeds(&target, &["restore", "--from", &to.to_string_lossy()]);
+        assert_says(&stdout(&restored), "已恢复");
+        assert_says(&stdout(&restored), "搜索索引已重建");
 
-        let verify = gongkai(&target, &["audit", "verify"]);
-        assert!(verify.status.success(), "{}", stderr(&verify));
+        let verify = succeeds(&target, &["audit", "verify"]);
         // The audit key came back with the data, so the restored chain's seals are checked
         // (not only entries written after a new key), and so did the checkpoints.
-        assert!(
-            stdout(&verify).contains("哈希链与密钥签名校验通过"),
-            "{}",
-            stdout(&verify)
-        );
-        assert!(
-            stdout(&verify).contains("个检查点一致"),
-            "{}",
-            stdout(&verify)
-        );
-        let key_of = |db: &TestDb| {
-            let data = match db.engine {
-                Engine::Sqlite => db.dir.clone(),
-                Engine::Postgres => db.dir.join("gongkai-data"),
-            };
-            must(std::fs::read_to_string(data.join("audit.key")))
-        };
+        assert_says(&stdout(&verify), "哈希链与密钥签名校验通过");
+        assert_says(&stdout(&verify), "个检查点一致");
+        let key_of = |db: &TestDb| must(std::fs::read_to_string(data_of(db).join("audit.key")));
         assert_eq!(key_of(&target), key_of(&source), "the same audit key");
         let (records, applications, bytes) = counts(&target.url).await;
         assert_eq!(records, before.0);
@@ -327,15 +255,10 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
 /// A small SQLite deployment with one attachment, backed up; returns the backup folder and the
 /// attachment's path inside it.
 async fn small_backup(db: &TestDb, dir: &Path) -> String {
-    assert!(gongkai(db, &["init"]).status.success());
-    let add = gongkai(
-        db,
-        &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
-    );
-    assert!(add.status.success(), "{}", stderr(&add));
+    succeeds(db, &["init"]);
+    add_county(db);
     let sha = must(attachments::store_blob(&data_of(db), &payload(5_000, 3)).await);
-    let taken = gongkai(db, &["backup", "--to", &dir.to_string_lossy()]);
-    assert!(taken.status.success(), "{}", stderr(&taken));
+    succeeds(db, &["backup", "--to", &dir.to_string_lossy()]);
     format!("files/{}/{sha}", &sha[..2])
 }
 

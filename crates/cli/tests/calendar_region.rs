@@ -3,13 +3,12 @@
 //! national year imported from a file is answered by `calendar is-working-day`.
 
 use chrono::{Datelike, Duration, Utc};
-use gongkai_domain::application::{ApplicantKind, DeliveryForm};
 use gongkai_domain::org::OrgCode;
-use gongkai_store::applications::{self, NewApplication};
+use gongkai_store::applications;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Store, audit, orgs};
 
-use crate::support::{gongkai, must};
+use crate::support::{add_county, assert_says, gongkai, must, succeeds};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -24,20 +23,15 @@ fn import(db: &TestDb, name: &str, json: &str, region: Option<&str>) {
         args.extend(["--region", r]);
     }
     args.push(&path);
-    let o = gongkai(db, &args);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    succeeds(db, &args);
 }
 
 #[tokio::test]
 async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(gongkai(&db, &["init"]).status.success());
-        let add = gongkai(
-            &db,
-            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
-        );
-        assert!(add.status.success(), "{}", text(&add.stderr));
+        succeeds(&db, &["init"]);
+        add_county(&db);
         // Deadlines of late-year applications run into next year: a test fixture for it.
         let this_year = gongkai_domain::time::beijing_date(Utc::now()).year();
         let next = this_year + 1;
@@ -56,24 +50,7 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
         let receipt = must(
             applications::submit(
                 &store,
-                &NewApplication {
-                    submission_key: gongkai_store::sessions::random_token(),
-                    org_id: org.id,
-                    applicant_kind: ApplicantKind::Natural,
-                    name: "李四".into(),
-                    id_number: "11010519491231002X".into(),
-                    credit_code: String::new(),
-                    contact_person: String::new(),
-                    phone: "13912345678".into(),
-                    email: String::new(),
-                    address: String::new(),
-                    postcode: String::new(),
-                    description: "申请公开某项目的批复文件".into(),
-                    doc_hint: String::new(),
-                    delivery: DeliveryForm::Download,
-                    secret: "chaxun-123".into(),
-                    files: Vec::new(),
-                },
+                &gongkai_store::testing::application(org.id, "申请公开某项目的批复文件"),
                 Utc::now(),
                 "",
             )
@@ -107,13 +84,8 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
                 Some("XJ"),
             );
         }
-        let o = gongkai(&db, &["site", "set", "region.WQX001", "XJ"]);
-        assert!(o.status.success(), "{}", text(&o.stderr));
-        assert!(
-            text(&o.stdout).contains("重新计算了 1 件"),
-            "{}",
-            text(&o.stdout)
-        );
+        let o = succeeds(&db, &["site", "set", "region.WQX001", "XJ"]);
+        assert_says(&text(&o.stdout), "重新计算了 1 件");
         let show = text(&gongkai(&db, &["site", "show"]).stdout);
         assert!(show.contains("region.WQX001\tXJ"), "{show}");
         let after = must(applications::by_tracking_code(&store, &receipt.tracking_code).await)
@@ -122,16 +94,13 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
             .unwrap_or_default();
         assert!(after > before, "{before} → {after}");
         let entries = must(audit::recent(&store, 20, None).await);
-        assert!(
-            entries
-                .iter()
-                .any(|e| e.action == "setting.set" && e.object_id == "region.WQX001")
-        );
-        assert!(
-            entries
-                .iter()
-                .any(|e| e.action == "application.recompute_due" && e.detail.contains(&after))
-        );
+        let audited = |action: &str, about: &dyn Fn(&gongkai_domain::audit::AuditEntry) -> bool| {
+            entries.iter().any(|e| e.action == action && about(e))
+        };
+        assert!(audited("setting.set", &|e| e.object_id == "region.WQX001"));
+        assert!(audited("application.recompute_due", &|e| e
+            .detail
+            .contains(&after)));
 
         // A national year that is not shipped: answered once imported.
         let o = gongkai(&db, &["calendar", "is-working-day", "2031-01-06"]);
@@ -142,8 +111,7 @@ async fn a_sites_region_is_set_from_the_command_line_and_moves_open_deadlines() 
             r#"{"year": 2031, "days": [{"name": "元旦", "date": "2031-01-01", "isOffDay": true}]}"#,
             None,
         );
-        let o = gongkai(&db, &["calendar", "is-working-day", "2031-01-06"]);
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        let o = succeeds(&db, &["calendar", "is-working-day", "2031-01-06"]);
         assert_eq!(text(&o.stdout).trim(), "yes");
         let o = gongkai(&db, &["calendar", "is-working-day", "2031-01-01"]);
         assert_eq!(text(&o.stdout).trim(), "no");

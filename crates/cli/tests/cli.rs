@@ -2,14 +2,15 @@
 //! process with demo data, graceful shutdown, and one clear line for every kind of bad input.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Output, Stdio};
 
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-use crate::support::{BIN, command, gongkai, must, stderr, stdout};
+use crate::support::{
+    BIN, Server, add_county, assert_says, assert_says_all, command, data_of, execute, gongkai,
+    must, stderr, stdout, succeeds,
+};
 
 /// A bad-input failure: non-zero exit, exactly one line on stderr, no panic.
 fn assert_one_clear_line(o: &Output, expect: &str) {
@@ -20,6 +21,13 @@ fn assert_one_clear_line(o: &Output, expect: &str) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// Asserts that the command succeeded and its database is in `folder` (`why` says who chose it).
+#[track_caller]
+fn assert_database_in(o: &Output, folder: &std::path::Path, why: &str) {
+    assert!(o.status.success(), "{}", stderr(o));
+    assert!(folder.join("gongkai.db").is_file(), "{why}");
+}
+
 #[tokio::test]
 async fn organisations_are_managed_from_the_command_line_on_both_engines() {
     for engine in ENGINES {
@@ -28,11 +36,7 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
         assert!(init.status.success(), "{}", stderr(&init));
         assert!(stdout(&init).contains("数据库为空"));
 
-        let add = gongkai(
-            &db,
-            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
-        );
-        assert!(add.status.success(), "{}", stderr(&add));
+        add_county(&db);
         let add = gongkai(
             &db,
             &[
@@ -72,7 +76,7 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
             "已被使用",
         );
 
-        let user = gongkai(
+        let user = succeeds(
             &db,
             &[
                 "user",
@@ -87,7 +91,6 @@ async fn organisations_are_managed_from_the_command_line_on_both_engines() {
                 "editor",
             ],
         );
-        assert!(user.status.success(), "{}", stderr(&user));
         assert!(
             stdout(&user).contains("初始密码："),
             "a generated password is shown once"
@@ -144,12 +147,8 @@ async fn passwords_are_reset_and_accounts_disabled_and_enabled_from_the_command_
     let policy = gongkai_domain::throttle::LoginPolicy::default();
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(gongkai(&db, &["init"]).status.success());
-        let org = gongkai(
-            &db,
-            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
-        );
-        assert!(org.status.success(), "{}", stderr(&org));
+        succeeds(&db, &["init"]);
+        add_county(&db);
         let add = gongkai_with_stdin(
             &db,
             &[
@@ -179,7 +178,7 @@ async fn passwords_are_reset_and_accounts_disabled_and_enabled_from_the_command_
             "Xin-Mima-2026-11\n",
         );
         assert!(reset.status.success(), "{}", stderr(&reset));
-        assert!(stdout(&reset).contains("已重设"));
+        assert_says(&stdout(&reset), "已重设");
         let generated = gongkai(&db, &["user", "passwd", "kefu"]);
         let shown = stdout(&generated);
         let new_password = shown
@@ -223,27 +222,26 @@ async fn passwords_are_reset_and_accounts_disabled_and_enabled_from_the_command_
 async fn audit_verify_catches_a_row_edited_behind_the_programs_back() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        for (code, name) in [
-            ("WQX001", "乌恰县人民政府"),
-            ("WQX002", "乌恰县人民政府办公室"),
-        ] {
-            assert!(
-                gongkai(&db, &["org", "add", "--code", code, "--name", name])
-                    .status
-                    .success()
-            );
-        }
-        let ok = gongkai(&db, &["audit", "verify"]);
-        assert!(ok.status.success(), "{}", stderr(&ok));
+        add_county(&db);
+        succeeds(
+            &db,
+            &[
+                "org",
+                "add",
+                "--code",
+                "WQX002",
+                "--name",
+                "乌恰县人民政府办公室",
+            ],
+        );
+        let ok = succeeds(&db, &["audit", "verify"]);
         assert!(stdout(&ok).contains("共 2 条记录"));
 
-        let store = must(Store::connect(&db.url).await);
-        must(
-            sqlx::query("UPDATE audit_log SET detail = '{\"name\":\"篡改\"}' WHERE seq = 1")
-                .execute(store.pool())
-                .await,
-        );
-        store.close().await;
+        execute(
+            &db,
+            "UPDATE audit_log SET detail = '{\"name\":\"篡改\"}' WHERE seq = 1",
+        )
+        .await;
         assert_one_clear_line(&gongkai(&db, &["audit", "verify"]), "第 1 条审计记录");
     }
 }
@@ -319,11 +317,7 @@ async fn bad_input_gets_one_clear_line_and_a_non_zero_exit() {
 #[tokio::test]
 async fn a_reader_that_goes_away_is_not_a_panic() {
     let db = TestDb::new(Engine::Sqlite).await;
-    let o = gongkai(
-        &db,
-        &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    add_county(&db);
     // `gongkai org list | head -0`: the pipe's reading end is closed before anything is written.
     let mut child = must(
         Command::new(BIN)
@@ -349,85 +343,6 @@ fn help_is_in_chinese() {
         out.contains("启动门户网站与管理后台") && out.contains("--database-url"),
         "{out}"
     );
-}
-
-/// A running `gongkai serve` process whose stdout is read line by line; its stderr (the log)
-/// goes to a file in the test's folder.
-pub(crate) struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    pub(crate) url: String,
-    pub(crate) printed: Vec<String>,
-    log: std::path::PathBuf,
-}
-
-impl Server {
-    /// Starts `gongkai serve` on a free port with `extra` arguments and waits until it listens.
-    pub(crate) fn start(db: &TestDb, extra: &[&str]) -> Self {
-        let log = db.dir.join("serve-stderr.log");
-        let mut child = must(
-            command(db)
-                .args(["serve", "--listen", "127.0.0.1:0"])
-                .args(extra)
-                .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
-                .env_remove("GONGKAI_LOG")
-                .stdout(Stdio::piped())
-                .stderr(must(std::fs::File::create(&log)))
-                .spawn(),
-        );
-        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut printed = Vec::new();
-        let url = loop {
-            let line = lines
-                .recv_timeout(Duration::from_secs(60))
-                .unwrap_or_else(|_| panic!("server did not start; printed: {printed:?}"));
-            printed.push(line.clone());
-            if let Some(rest) = line.split("已启动：").nth(1) {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/')
-                    .to_owned();
-            }
-        };
-        Self {
-            child,
-            lines,
-            url,
-            printed,
-            log,
-        }
-    }
-
-    /// Sends SIGTERM and returns whether the process exited cleanly, with what it printed last.
-    pub(crate) fn terminate(self) -> (bool, Vec<String>) {
-        self.stop_with("TERM")
-    }
-
-    /// Sends the named signal and returns whether the process exited cleanly, with what it
-    /// printed last.
-    fn stop_with(mut self, signal: &str) -> (bool, Vec<String>) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill")
-            .args([format!("-{signal}"), pid])
-            .status();
-        let status = self.child.wait();
-        // The reader thread may still hold the last lines: take them until it sees the end.
-        let mut rest = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
-            rest.push(line);
-        }
-        (status.map(|s| s.success()).unwrap_or(false), rest)
-    }
 }
 
 #[tokio::test]
@@ -457,14 +372,15 @@ async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
                 .text()
                 .await,
         );
-        for dept in [
-            "乌恰县财政局",
-            "乌恰县审计局",
-            "乌恰县市场监督管理局",
-            "吉根乡",
-        ] {
-            assert!(home.contains(dept), "{dept}");
-        }
+        assert_says_all(
+            &home,
+            &[
+                "乌恰县财政局",
+                "乌恰县审计局",
+                "乌恰县市场监督管理局",
+                "吉根乡",
+            ],
+        );
         let (clean, last) = server.terminate();
         assert!(clean, "exit 0 on SIGTERM");
         assert!(last.iter().any(|l| l.contains("已停止")), "{last:?}");
@@ -487,11 +403,9 @@ async fn serve_demo_loads_once_answers_healthz_and_stops_gracefully() {
         }
         // The server recorded a checkpoint of the audit chain when it started, and the
         // sealed chain verifies against it.
-        let data = match engine {
-            Engine::Sqlite => db.dir.clone(),
-            Engine::Postgres => db.dir.join("gongkai-data"),
-        };
-        let checkpoints = must(std::fs::read_to_string(data.join("audit-checkpoints.log")));
+        let checkpoints = must(std::fs::read_to_string(
+            data_of(&db).join("audit-checkpoints.log"),
+        ));
         assert_eq!(checkpoints.lines().count(), 1, "{checkpoints}");
         let verified = gongkai(&db, &["audit", "verify"]);
         assert!(verified.status.success(), "{}", stderr(&verified));
@@ -672,11 +586,7 @@ async fn configuration_comes_from_the_environment_and_a_file() {
             .current_dir(&db.dir)
             .output(),
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        data.join("gongkai.db").is_file(),
-        "GONGKAI_DATA chose the folder"
-    );
+    assert_database_in(&o, &data, "GONGKAI_DATA chose the folder");
 
     let from_file = db.dir.join("from-file");
     must(std::fs::write(
@@ -690,11 +600,7 @@ async fn configuration_comes_from_the_environment_and_a_file() {
             .current_dir(&db.dir)
             .output(),
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        from_file.join("gongkai.db").is_file(),
-        "gongkai.toml chose the folder"
-    );
+    assert_database_in(&o, &from_file, "gongkai.toml chose the folder");
 }
 
 #[tokio::test]
@@ -748,30 +654,16 @@ async fn the_calendar_answers_from_the_command_line() {
     );
     assert!(import.status.success(), "{}", stderr(&import));
     assert!(stdout(&import).contains("已导入日历数据"));
-    let national = gongkai(
-        &db,
-        &[
-            "calendar",
-            "due",
-            "--from",
-            "2026-05-26",
-            "--working-days",
-            "1",
-        ],
-    );
-    let regional = gongkai(
-        &db,
-        &[
-            "calendar",
-            "due",
-            "--from",
-            "2026-05-26",
-            "--working-days",
-            "1",
-            "--region",
-            "XJ",
-        ],
-    );
+    let due = [
+        "calendar",
+        "due",
+        "--from",
+        "2026-05-26",
+        "--working-days",
+        "1",
+    ];
+    let national = gongkai(&db, &due);
+    let regional = gongkai(&db, &[&due[..], &["--region", "XJ"]].concat());
     assert_eq!(stdout(&national).trim(), "2026-05-27");
     assert_eq!(stdout(&regional).trim(), "2026-05-28");
     let bad = db.dir.join("bad.json");

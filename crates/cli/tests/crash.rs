@@ -2,50 +2,19 @@
 //! SIGKILL while 50 clients submit applications, and every receipt that was returned is found
 //! after restart, on both engines.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Engine, Store, applications};
+use gongkai_store::{Store, applications};
 
-use crate::support::{BIN, must};
+use crate::support::{LOAD_TEST_ENV, Server, application_body, must};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_receipt_survives_sigkill() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        let mut cmd = Command::new(BIN);
-        match engine {
-            Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-            Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
-        };
-        let mut child = must(
-            cmd.args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-                .env("GONGKAI_DEMO_CORPUS", "/nonexistent")
-                .env("GONGKAI_SUBMISSIONS_PER_HOUR", "1000000")
-                .current_dir(&db.dir)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn(),
-        );
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .and_then(Result::ok)
-                .unwrap_or_else(|| panic!("server did not start"));
-            if let Some(rest) = line.split("已启动：").nth(1) {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/')
-                    .to_owned();
-            }
-        };
+        let server = Server::start_with_env(&db, &["--demo"], LOAD_TEST_ENV);
         let receipts: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
         let client = must(
             reqwest::Client::builder()
@@ -54,16 +23,19 @@ async fn every_receipt_survives_sigkill() {
         );
         let mut tasks = Vec::new();
         for worker in 0..50 {
-            let (client, base, receipts) = (client.clone(), base.clone(), receipts.clone());
+            let (client, base, receipts) = (client.clone(), server.url.clone(), receipts.clone());
             tasks.push(tokio::spawn(async move {
                 for n in 0..200 {
-                    let body = serde_json::json!({
-                        "org": "WQX004", "applicant_kind": "natural", "name": format!("申请人{worker}"),
-                        "id_number": "11010519491231002X", "phone": "13912345678",
-                        "description": format!("压力测试申请 {worker}-{n}：申请公开某项政府信息"),
-                        "delivery": "download", "secret": "chaxun-123",
-                    });
-                    match client.post(format!("{base}/api/v1/applications")).json(&body).send().await {
+                    let body = application_body(
+                        &format!("申请人{worker}"),
+                        &format!("压力测试申请 {worker}-{n}：申请公开某项政府信息"),
+                    );
+                    match client
+                        .post(format!("{base}/api/v1/applications"))
+                        .json(&body)
+                        .send()
+                        .await
+                    {
                         Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
                             if let Ok(v) = r.json::<serde_json::Value>().await
                                 && let Some(code) = v["tracking_code"].as_str()
@@ -85,12 +57,7 @@ async fn every_receipt_survives_sigkill() {
                 break;
             }
         }
-        must(
-            Command::new("kill")
-                .args(["-KILL", &child.id().to_string()])
-                .status(),
-        );
-        let _ = child.wait();
+        let _ = server.stop_with("KILL");
         for t in tasks {
             let _ = t.await;
         }

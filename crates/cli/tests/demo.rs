@@ -5,8 +5,7 @@
 use gongkai_domain::catalogue::COLUMNS;
 use gongkai_store::testing::{ENGINES, TestDb};
 
-use crate::cli::Server;
-use crate::support::must;
+use crate::support::{Server, must};
 
 /// The issuers a reprinted law may name as 来源.
 const ISSUERS: &[&str] = &[

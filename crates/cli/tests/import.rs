@@ -7,7 +7,7 @@ use std::process::Output;
 use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Engine, Store};
 
-use crate::support::{gongkai, must};
+use crate::support::{add_county, assert_says_all, gongkai, must};
 
 const LAWS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -20,6 +20,19 @@ fn out(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
+}
+
+/// `gongkai import --org WQX001` (into the county) with `args`.
+fn import_county(db: &TestDb, args: &[&str]) -> Output {
+    gongkai(db, &[&["import", "--org", "WQX001"][..], args].concat())
+}
+
+/// What a successful command printed (standard output and error); fails the test with it if
+/// the command failed.
+fn succeeded(o: &Output) -> String {
+    let text = out(o);
+    assert!(o.status.success(), "{text}");
+    text
 }
 
 async fn count(db: &TestDb, sql: &str) -> i64 {
@@ -37,22 +50,12 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 async fn the_whole_laws_corpus_imports_once_on_both_engines() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(
-            gongkai(
-                &db,
-                &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-            )
-            .status
-            .success()
-        );
+        add_county(&db);
         // National laws name secrecy levels in their text (保守国家秘密法 …), which screening
         // flags like any other submission: the operator imports them with a written reason.
-        let o = gongkai(
+        let o = import_county(
             &db,
             &[
-                "import",
-                "--org",
-                "WQX001",
                 "--kind",
                 "law",
                 "--allow-findings",
@@ -90,7 +93,7 @@ async fn the_whole_laws_corpus_imports_once_on_both_engines() {
             "the import is audited"
         );
         // Idempotent: a second run creates nothing.
-        let o = gongkai(&db, &["import", "--org", "WQX001", "--kind", "law", LAWS]);
+        let o = import_county(&db, &["--kind", "law", LAWS]);
         assert!(
             out(&o).contains("新增 0 条，已存在未变 3471 条"),
             "{}",
@@ -106,14 +109,7 @@ async fn the_whole_laws_corpus_imports_once_on_both_engines() {
 async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
     for engine in ENGINES {
         let db = TestDb::new(engine).await;
-        assert!(
-            gongkai(
-                &db,
-                &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-            )
-            .status
-            .success()
-        );
+        add_county(&db);
         let csv = db.dir.join("old-site.csv");
         must(std::fs::write(
             &csv,
@@ -124,12 +120,9 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
              4,没有正文,2024-03-03,,\n\
              1,重复编号,2024-03-04,与第一行重复,\n",
         ));
-        let o = gongkai(
+        let o = import_county(
             &db,
             &[
-                "import",
-                "--org",
-                "WQX001",
                 "--kind",
                 "notice",
                 "--source",
@@ -147,20 +140,18 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
                 csv.to_str().unwrap_or_default(),
             ],
         );
-        let text = out(&o);
-        assert!(o.status.success(), "{text}");
+        let text = succeeded(&o);
         assert!(
             text.contains("新增 1 条") && text.contains("拒绝 4 行"),
             "{text}"
         );
-        for reason in [
+        let reasons = [
             "第 2 行：请填写名称",
             "第 3 行：发布日期晚于今天",
             "第 4 行：正文为空",
             "第 5 行：与前面的行 id 重复",
-        ] {
-            assert!(text.contains(reason), "{reason} in {text}");
-        }
+        ];
+        assert_says_all(&text, &reasons);
         assert_eq!(
             count(
                 &db,
@@ -170,20 +161,13 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
             1
         );
 
-        let bad = gongkai(
+        let bad = import_county(
             &db,
-            &[
-                "import",
-                "--org",
-                "WQX001",
-                "--map",
-                "标题=titel",
-                csv.to_str().unwrap_or_default(),
-            ],
+            &["--map", "标题=titel", csv.to_str().unwrap_or_default()],
         );
         assert!(!bad.status.success());
         assert!(out(&bad).contains("未知的目标字段“titel”"));
-        let missing = gongkai(&db, &["import", "--org", "WQX001", "/no/such/file.jsonl"]);
+        let missing = import_county(&db, &["/no/such/file.jsonl"]);
         assert!(!missing.status.success() && out(&missing).contains("无法打开"));
 
         // An 索引号 is never used twice: the row that repeats one is refused, the rest of
@@ -200,23 +184,14 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
                 "\n",
             ),
         ));
-        let o = gongkai(
-            &db,
-            &[
-                "import",
-                "--org",
-                "WQX001",
-                jsonl.to_str().unwrap_or_default(),
-            ],
-        );
-        let text = out(&o);
-        assert!(o.status.success(), "{text}");
-        assert!(
-            text.contains("新增 2 条")
-                && text.contains("拒绝 1 行")
-                && text.contains("第 2 行：索引号 WQX001-2018-000060 已被其他信息使用"),
-            "{engine:?}: {text}"
-        );
+        let o = import_county(&db, &[jsonl.to_str().unwrap_or_default()]);
+        let text = succeeded(&o);
+        let said = [
+            "新增 2 条",
+            "拒绝 1 行",
+            "第 2 行：索引号 WQX001-2018-000060 已被其他信息使用",
+        ];
+        assert_says_all(&text, &said);
         assert_eq!(
             count(
                 &db,
@@ -232,14 +207,7 @@ async fn csv_with_other_field_names_maps_and_reports_refused_rows() {
 #[tokio::test]
 async fn scan_lists_planted_personal_data_by_organisation() {
     let db = TestDb::new(Engine::Sqlite).await;
-    assert!(
-        gongkai(
-            &db,
-            &["org", "add", "--code", "WQX001", "--name", "乌恰县人民政府"]
-        )
-        .status
-        .success()
-    );
+    add_county(&db);
     let file = db.dir.join("rows.jsonl");
     must(std::fs::write(
         &file,
@@ -249,9 +217,8 @@ async fn scan_lists_planted_personal_data_by_organisation() {
     let path = file.to_str().unwrap_or_default();
     // Imports are screened like any submission: the row with an ID number and a mobile number
     // is refused and listed with its findings (masked); the clean row is imported.
-    let o = gongkai(&db, &["import", "--org", "WQX001", path]);
-    let text = out(&o);
-    assert!(o.status.success(), "{text}");
+    let o = import_county(&db, &[path]);
+    let text = succeeded(&o);
     assert!(
         text.contains("新增 1 条") && text.contains("拒绝 1 行"),
         "{text}"
@@ -266,17 +233,7 @@ async fn scan_lists_planted_personal_data_by_organisation() {
         "the refusal says how to go on: {text}"
     );
     // A justification too short to mean anything is refused like at review.
-    let o = gongkai(
-        &db,
-        &[
-            "import",
-            "--org",
-            "WQX001",
-            "--allow-findings",
-            "可以",
-            path,
-        ],
-    );
+    let o = import_county(&db, &["--allow-findings", "可以", path]);
     let text = out(&o);
     assert!(
         text.contains("新增 0 条") && text.contains("书面说明"),
@@ -284,17 +241,7 @@ async fn scan_lists_planted_personal_data_by_organisation() {
     );
     // With a written reason the row is published, and the reason is audited.
     let reason = "历史数据迁移：原网站已公开的公示名单，经办公室核对后按原样导入";
-    let o = gongkai(
-        &db,
-        &[
-            "import",
-            "--org",
-            "WQX001",
-            "--allow-findings",
-            reason,
-            path,
-        ],
-    );
+    let o = import_county(&db, &["--allow-findings", reason, path]);
     let text = out(&o);
     assert!(o.status.success() && text.contains("新增 1 条"), "{text}");
     assert_eq!(
@@ -306,16 +253,18 @@ async fn scan_lists_planted_personal_data_by_organisation() {
         1
     );
     let o = gongkai(&db, &["scan"]);
-    let text = out(&o);
-    assert!(o.status.success(), "{text}");
+    let text = succeeded(&o);
     assert!(
         text.contains("已审查 2 条已发布信息，发现 2 处疑似问题"),
         "{text}"
     );
-    assert!(
-        text.contains("乌恰县人民政府（2 处）")
-            && text.contains("110***********002X")
-            && text.contains("139****5678")
+    assert_says_all(
+        &text,
+        &[
+            "乌恰县人民政府（2 处）",
+            "110***********002X",
+            "139****5678",
+        ],
     );
     assert!(
         !text.contains("11010519491231002X"),

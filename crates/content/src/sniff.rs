@@ -405,17 +405,21 @@ mod tests {
 
     #[test]
     fn documents_and_images_by_content() {
-        assert_eq!(kind(&fixtures::pdf(), "政务公开.pdf"), FileKind::Pdf);
-        assert_eq!(kind(&fixtures::docx(), "通知.docx"), FileKind::Docx);
-        assert_eq!(kind(&fixtures::xlsx(), "名单.xlsx"), FileKind::Xlsx);
-        assert_eq!(kind(&fixtures::pptx(), "汇报.pptx"), FileKind::Pptx);
-        assert_eq!(kind(&fixtures::ofd(), "公文.ofd"), FileKind::Ofd);
-        assert_eq!(kind(&fixtures::doc(), "旧通知.doc"), FileKind::Doc);
-        assert_eq!(kind(&fixtures::xls_like_ole(), "旧表.xls"), FileKind::Xls);
-        assert_eq!(kind(&fixtures::png(), "图.png"), FileKind::Png);
-        assert_eq!(kind(&fixtures::jpeg(), "照片.JPG"), FileKind::Jpeg);
-        assert_eq!(kind(&fixtures::gif(), "动图.gif"), FileKind::Gif);
-        assert_eq!(kind(&fixtures::plain_zip(), "材料.zip"), FileKind::Zip);
+        for (bytes, name, expected) in [
+            (fixtures::pdf(), "政务公开.pdf", FileKind::Pdf),
+            (fixtures::docx(), "通知.docx", FileKind::Docx),
+            (fixtures::xlsx(), "名单.xlsx", FileKind::Xlsx),
+            (fixtures::pptx(), "汇报.pptx", FileKind::Pptx),
+            (fixtures::ofd(), "公文.ofd", FileKind::Ofd),
+            (fixtures::doc(), "旧通知.doc", FileKind::Doc),
+            (fixtures::xls_like_ole(), "旧表.xls", FileKind::Xls),
+            (fixtures::png(), "图.png", FileKind::Png),
+            (fixtures::jpeg(), "照片.JPG", FileKind::Jpeg),
+            (fixtures::gif(), "动图.gif", FileKind::Gif),
+            (fixtures::plain_zip(), "材料.zip", FileKind::Zip),
+        ] {
+            assert_eq!(kind(&bytes, name), expected, "{name}");
+        }
     }
 
     #[test]

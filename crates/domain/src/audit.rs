@@ -564,6 +564,11 @@ mod tests {
         c
     }
 
+    /// What [`verify_sealed`] answers when entry `seq` has no valid seal.
+    fn seal_broken(seq: i64) -> Result<i64, ChainBreak> {
+        Err(ChainBreak::SealBroken { seq })
+    }
+
     fn verify_sealed(c: &[AuditEntry], key: &AuditKey) -> Result<i64, ChainBreak> {
         let mut v = ChainVerifier::with_key(key.clone());
         for e in c {
@@ -590,10 +595,7 @@ mod tests {
         let mut c = sealed(6, &key);
         rewrite_and_rehash(&mut c, 2);
         assert_eq!(verify_chain(&c), Ok(6));
-        assert_eq!(
-            verify_sealed(&c, &key),
-            Err(ChainBreak::SealBroken { seq: 3 })
-        );
+        assert_eq!(verify_sealed(&c, &key), seal_broken(3));
     }
 
     #[test]
@@ -605,15 +607,9 @@ mod tests {
         }
         assert_eq!(verify_sealed(&c, &key), Ok(5));
         c[3].mac.clear();
-        assert_eq!(
-            verify_sealed(&c, &key),
-            Err(ChainBreak::SealBroken { seq: 4 })
-        );
+        assert_eq!(verify_sealed(&c, &key), seal_broken(4));
         let other = AuditKey::new([8; 32], 3);
-        assert_eq!(
-            verify_sealed(&c, &other),
-            Err(ChainBreak::SealBroken { seq: 3 })
-        );
+        assert_eq!(verify_sealed(&c, &other), seal_broken(3));
     }
 
     #[test]

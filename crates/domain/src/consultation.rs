@@ -621,9 +621,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn t(h: i64) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp(1_800_000_000 + h * 3600, 0).unwrap_or_default()
-    }
+    use crate::time::testing::hours as t;
 
     #[test]
     fn numerals_read_and_write() {

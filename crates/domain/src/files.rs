@@ -48,14 +48,15 @@ mod tests {
 
     #[test]
     fn bidi_and_control_characters_go() {
-        assert_eq!(clean_file_name("invoice\u{202E}exe.pdf"), "invoiceexe.pdf");
-        assert_eq!(clean_file_name("a\u{2066}b\u{200F}\n.docx"), "ab.docx");
-        assert_eq!(
-            clean_file_name("x\u{061C}\u{200E}\u{2069}y\u{0007}.pdf"),
-            "xy.pdf"
-        );
-        assert_eq!(clean_file_name(" 通知.pdf "), "通知.pdf");
-        assert_eq!(clean_file_name("\u{202E}\u{0000}"), "附件");
+        for (given, clean) in [
+            ("invoice\u{202E}exe.pdf", "invoiceexe.pdf"),
+            ("a\u{2066}b\u{200F}\n.docx", "ab.docx"),
+            ("x\u{061C}\u{200E}\u{2069}y\u{0007}.pdf", "xy.pdf"),
+            (" 通知.pdf ", "通知.pdf"),
+            ("\u{202E}\u{0000}", "附件"),
+        ] {
+            assert_eq!(clean_file_name(given), clean, "{given:?}");
+        }
     }
 
     #[test]

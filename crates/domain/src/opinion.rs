@@ -348,7 +348,7 @@ mod tests {
     use super::*;
 
     fn t(h: i64, m: i64) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp(1_800_000_000 + h * 3600 + m * 60, 0).unwrap_or_default()
+        crate::time::testing::minutes(h * 60 + m)
     }
 
     fn states(c: &[Clock]) -> Vec<(ClockKind, ClockState)> {

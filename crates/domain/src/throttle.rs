@@ -93,9 +93,7 @@ impl LoginPolicy {
 mod tests {
     use super::*;
 
-    fn at(min: i64) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp(1_800_000_000 + min * 60, 0).unwrap_or_default()
-    }
+    use crate::time::testing::minutes as at;
 
     #[test]
     fn five_failures_lock_an_account_and_the_lock_expires() {

@@ -63,6 +63,22 @@ pub fn parse_storage_timestamp(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Instants for the crate's unit tests: offsets from one fixed moment (2027-01-15 08:00 UTC).
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, Utc};
+
+    /// The fixed moment plus `minutes`.
+    pub(crate) fn minutes(minutes: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_800_000_000 + minutes * 60, 0).unwrap_or_default()
+    }
+
+    /// The fixed moment plus `hours`.
+    pub(crate) fn hours(hours: i64) -> DateTime<Utc> {
+        minutes(hours * 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,6 +278,13 @@ mod tests {
         assert_eq!(wrap("一二三四", 4.0), ["一二三四"]);
     }
 
+    /// Asserts that every line of `text` wrapped at 4.0 is non-empty and passes `ok`.
+    fn assert_every_line(text: &str, ok: impl Fn(&str) -> bool) {
+        for line in wrap(text, 4.0) {
+            assert!(!line.is_empty() && ok(&line), "{text:?} → line {line:?}");
+        }
+    }
+
     #[test]
     fn closing_punctuation_never_begins_a_line() {
         // "。" would start line 2: "四" moves down with it (推出).
@@ -286,23 +293,17 @@ mod tests {
         assert_eq!(wrap("一二三四。”五", 4.0), ["一二三", "四。”五"]);
         for mark in "，。、；：？！）》」』】".chars() {
             let text = format!("一二三四{mark}五六七八");
-            for line in wrap(&text, 4.0) {
-                let first = line.chars().next().unwrap_or_else(|| panic!("empty line"));
-                assert!(!is_closing(first), "{text:?} → line {line:?}");
-            }
+            assert_every_line(&text, |line| !line.starts_with(is_closing));
         }
     }
 
     #[test]
     fn opening_punctuation_never_ends_a_line() {
-        assert_eq!(wrap("一二三《四五》", 4.0), ["一二三", "《四五》"]);
         for mark in "（《「『【".chars() {
             let text = format!("一二三{mark}四五六");
-            for line in wrap(&text, 4.0) {
-                let last = line.chars().last().unwrap_or_else(|| panic!("empty line"));
-                assert!(!is_opening(last), "{text:?} → line {line:?}");
-            }
+            assert_every_line(&text, |line| !line.ends_with(is_opening));
         }
+        assert_eq!(wrap("一二三《四五》", 4.0), ["一二三", "《四五》"]);
     }
 
     #[test]

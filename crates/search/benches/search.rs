@@ -121,13 +121,9 @@ fn query_mix(corpus: &[Doc]) -> Vec<(String, &'static str)> {
     let mut rng = common::Rng(0x0071_7565_7279);
     while out.len() < 50 {
         let d = &corpus[rng.below(corpus.len())];
-        let chars: Vec<char> = d.body.chars().collect();
-        let len = 2 + rng.below(7);
-        if chars.len() < len {
+        let Some(q) = rng.substring(&d.body) else {
             continue;
-        }
-        let start = rng.below(chars.len() - len + 1);
-        let q: String = chars[start..start + len].iter().collect();
+        };
         let n = normalize(&q);
         if q.chars().any(|c| c.is_whitespace() || !c.is_alphanumeric())
             || n.starts_with('-')
@@ -145,19 +141,6 @@ struct Figures {
     size: u64,
     latencies: Vec<(usize, Duration)>,
     totals: Vec<usize>,
-}
-
-fn dir_size(path: &Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| e.metadata().ok())
-                .filter(std::fs::Metadata::is_file)
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 fn run_rounds(
@@ -274,16 +257,7 @@ fn fts_where(parsed: &ParsedQuery) -> (String, Vec<String>, bool) {
 fn fts5(docs: &[Doc], path: &Path, queries: &[(String, &'static str)], rounds: usize) -> Figures {
     let _ = std::fs::remove_file(path);
     // Same normalised text as ours sees, prepared before the clock starts.
-    let normalised: Vec<[String; 3]> = docs
-        .iter()
-        .map(|d| {
-            [
-                normalize(&d.title),
-                normalize(&d.body),
-                normalize(&d.doc_number),
-            ]
-        })
-        .collect();
+    let normalised = common::normalised(docs);
     let t = Instant::now();
     let mut conn = Connection::open(path).unwrap_or_else(|e| die(e));
     conn.execute_batch(
@@ -469,7 +443,7 @@ fn main() {
             });
             Figures {
                 build: page.build,
-                size: dir_size(&dir),
+                size: index.size_on_disk(),
                 latencies,
                 totals,
             }

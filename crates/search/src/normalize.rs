@@ -170,9 +170,13 @@ mod tests {
 
     #[test]
     fn full_width_becomes_half_width_and_lower_case() {
-        assert_eq!(normalize("ＡＢＣ１２３（）"), "abc123()");
-        assert_eq!(normalize("ABC Def"), "abc def");
-        assert_eq!(normalize("ＧＢ／Ｔ　３７６６８"), "gb/t 37668");
+        for (text, normal) in [
+            ("ＡＢＣ１２３（）", "abc123()"),
+            ("ABC Def", "abc def"),
+            ("ＧＢ／Ｔ　３７６６８", "gb/t 37668"),
+        ] {
+            assert_eq!(normalize(text), normal, "{text}");
+        }
     }
 
     #[test]

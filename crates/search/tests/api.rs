@@ -437,30 +437,13 @@ fn sorting_and_pages() {
 #[test]
 fn title_scope() {
     let index = index_with(&sample());
-    let r = search(
-        &index,
-        Query {
+    for (q, total) in [("食品安全", 2), ("县", 2), ("12345", 0)] {
+        let query = Query {
             scope: Scope::Title,
-            ..Query::new("食品安全")
-        },
-    );
-    assert_eq!(r.total, 2);
-    let r = search(
-        &index,
-        Query {
-            scope: Scope::Title,
-            ..Query::new("县")
-        },
-    );
-    assert_eq!(r.total, 2);
-    let r = search(
-        &index,
-        Query {
-            scope: Scope::Title,
-            ..Query::new("12345")
-        },
-    );
-    assert_eq!(r.total, 0);
+            ..Query::new(q)
+        };
+        assert_eq!(search(&index, query).total, total, "{q}");
+    }
 }
 
 #[test]

@@ -28,16 +28,7 @@ fn fixture() -> &'static Fixture {
         index.upsert(&docs).unwrap_or_else(|e| panic!("{e}"));
         index.commit().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(index.doc_count(), docs.len() as u64);
-        let texts = docs
-            .iter()
-            .map(|d| {
-                [
-                    normalize(&d.title),
-                    normalize(&d.body),
-                    normalize(&d.doc_number),
-                ]
-            })
-            .collect();
+        let texts = common::normalised(&docs);
         let originals = docs.into_iter().map(|d| (d.title, d.body)).collect();
         Fixture { index, texts, originals }
     })
@@ -72,13 +63,9 @@ fn random_queries(f: &Fixture, count: usize) -> Vec<String> {
     while out.len() < count {
         let (title, body) = &f.originals[rng.below(f.originals.len())];
         let source = if rng.below(10) == 0 { title } else { body };
-        let chars: Vec<char> = source.chars().collect();
-        let len = 2 + rng.below(7);
-        if chars.len() < len {
+        let Some(candidate) = rng.substring(source) else {
             continue;
-        }
-        let start = rng.below(chars.len() - len + 1);
-        let candidate: String = chars[start..start + len].iter().collect();
+        };
         let n = normalize(&candidate);
         // Whitespace separates terms and `"`/leading `-` are query syntax: such strings are
         // not single-substring queries. Punctuation-only strings are ignored by design.

@@ -2,12 +2,14 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use gongkai_service::Files;
 use gongkai_service::applications::{self, ApplyForm};
-use gongkai_service::{Files, ServiceError};
 use gongkai_store::applications as stored;
-use gongkai_store::testing::{ENGINES, TestDb};
 
-use crate::support::{PER_HOUR, counted_files, county, intake, last_actions, must, written};
+use crate::support::{
+    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, counties,
+    intake, must, refused_fields, written,
+};
 
 fn form() -> ApplyForm {
     ApplyForm {
@@ -26,9 +28,7 @@ fn form() -> ApplyForm {
 
 #[tokio::test]
 async fn a_valid_application_is_stored_with_its_files_audit_and_feed() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let submitted =
@@ -44,25 +44,13 @@ async fn a_valid_application_is_stored_with_its_files_audit_and_feed() {
             1,
             "{engine:?}"
         );
-        let after = written(&store).await;
-        assert_eq!(
-            (after.0 - before.0, after.1 - before.1),
-            (1, 1),
-            "{engine:?}"
-        );
-        assert_eq!(
-            last_actions(&store, 1).await,
-            ["application.submit"],
-            "{engine:?}"
-        );
+        assert_wrote(&store, before, (1, 1), "application.submit", engine).await;
     }
 }
 
 #[tokio::test]
 async fn an_invalid_application_writes_nothing() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let bad = ApplyForm {
@@ -73,21 +61,18 @@ async fn an_invalid_application_writes_nothing() {
         };
         let errors =
             must(applications::submit(intake(&store), &bad, counted_files(&calls, None)).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
-        assert_eq!(fields, ["description", "org", "secret_again"], "{engine:?}");
+        assert_eq!(
+            refused_fields(errors),
+            ["description", "org", "secret_again"],
+            "{engine:?}"
+        );
         // A refused proof file refuses an otherwise valid form.
         let refused = Some("最多上传 3 个证明文件".to_owned());
         let errors = must(
             applications::submit(intake(&store), &form(), counted_files(&calls, refused)).await,
         );
-        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
-        assert_eq!(fields, ["proof"], "{engine:?}");
-        assert_eq!(
-            calls.load(Ordering::SeqCst),
-            0,
-            "{engine:?}: no file written"
-        );
-        assert_eq!(written(&store).await, before, "{engine:?}");
+        assert_eq!(refused_fields(errors), ["proof"], "{engine:?}");
+        assert_wrote_nothing(&store, before, &calls, engine).await;
         let key = format!("apply:{}", crate::support::IP);
         let counted = gongkai_store::throttle::count(&store, &key, chrono::Duration::hours(1));
         assert_eq!(
@@ -100,9 +85,7 @@ async fn an_invalid_application_writes_nothing() {
 
 #[tokio::test]
 async fn the_address_is_refused_past_its_hourly_limit() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         for _ in 0..PER_HOUR {
             let ok = must(applications::submit(intake(&store), &form(), Files::none()).await);
             assert!(ok.is_ok(), "{engine:?}: {ok:?}");
@@ -111,22 +94,7 @@ async fn the_address_is_refused_past_its_hourly_limit() {
         let calls = AtomicUsize::new(0);
         let refused =
             applications::submit(intake(&store), &form(), counted_files(&calls, None)).await;
-        match refused {
-            Err(ServiceError::Throttled(message)) => {
-                assert!(
-                    message
-                        .message
-                        .contains(&format!("最多提交 {PER_HOUR} 件申请")),
-                    "{message}"
-                );
-            }
-            other => panic!("{engine:?}: {other:?}"),
-        }
-        assert_eq!(
-            calls.load(Ordering::SeqCst),
-            0,
-            "{engine:?}: no file written"
-        );
-        assert_eq!(written(&store).await, before, "{engine:?}");
+        assert_throttled(refused, &format!("最多提交 {PER_HOUR} 件申请"), engine);
+        assert_wrote_nothing(&store, before, &calls, engine).await;
     }
 }

@@ -2,13 +2,13 @@
 
 use chrono::{Duration, Utc};
 use gongkai_domain::consultation::{ConsultationAction, Period};
-use gongkai_service::ServiceError;
 use gongkai_service::comments::{self, CommentForm};
 use gongkai_store::consultations::{self, Consultation, NewConsultation};
-use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::{Actor, Store, orgs};
 
-use crate::support::{PER_HOUR, county, intake, last_actions, must, written};
+use crate::support::{
+    PER_HOUR, assert_throttled, counties, intake, last_actions, must, refused_fields, written,
+};
 
 const DRAFT: &str = "第一章 总则\n第一条 为了规范补贴发放，制定本办法。\n第二条 本办法适用于本县。";
 
@@ -51,9 +51,7 @@ fn form(article: &str) -> CommentForm {
 
 #[tokio::test]
 async fn a_valid_comment_is_stored_for_moderation_and_audited() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         let before = written(&store).await;
         let submitted = must(comments::submit(intake(&store), &c, &form("2")).await);
@@ -80,9 +78,7 @@ async fn a_valid_comment_is_stored_for_moderation_and_audited() {
 
 #[tokio::test]
 async fn an_invalid_comment_writes_nothing() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         let before = written(&store).await;
         let bad = CommentForm {
@@ -90,8 +86,7 @@ async fn an_invalid_comment_writes_nothing() {
             ..form("9")
         };
         let errors = must(comments::submit(intake(&store), &c, &bad).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
-        assert_eq!(fields, ["body"], "{engine:?}");
+        assert_eq!(refused_fields(errors), ["body"], "{engine:?}");
         // After closing only that is said.
         let late = gongkai_service::Intake {
             now: c.closes_at,
@@ -113,19 +108,14 @@ async fn an_invalid_comment_writes_nothing() {
 
 #[tokio::test]
 async fn the_address_is_refused_past_its_hourly_limit() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let c = open_consultation(&store).await;
         for _ in 0..PER_HOUR {
             let ok = must(comments::submit(intake(&store), &c, &form("1")).await);
             assert!(ok.is_ok(), "{engine:?}: {ok:?}");
         }
         let refused = comments::submit(intake(&store), &c, &form("1")).await;
-        match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("条意见"), "{m}"),
-            other => panic!("{engine:?}: {other:?}"),
-        }
+        assert_throttled(refused, "条意见", engine);
         let stored = must(consultations::comments(&store, c.id).await);
         assert_eq!(stored.len() as i64, PER_HOUR, "{engine:?}");
     }

@@ -6,9 +6,11 @@ use chrono::Utc;
 use gongkai_service::messages::{self, HEAD_MAILBOX, PER_CONTACT_PER_DAY, WriteForm};
 use gongkai_service::{Files, Intake, ServiceError};
 use gongkai_store::StoreError;
-use gongkai_store::testing::{ENGINES, TestDb};
 
-use crate::support::{PER_HOUR, counted_files, county, intake, last_actions, must, written};
+use crate::support::{
+    PER_HOUR, assert_throttled, assert_wrote, assert_wrote_nothing, counted_files, counties,
+    intake, must, refused_fields, written,
+};
 
 fn form(n: usize) -> WriteForm {
     WriteForm {
@@ -27,9 +29,7 @@ fn form(n: usize) -> WriteForm {
 
 #[tokio::test]
 async fn a_valid_message_is_stored_with_its_audit_and_feed() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let receipt =
@@ -44,17 +44,7 @@ async fn a_valid_message_is_stored_with_its_audit_and_feed() {
             "{engine:?}"
         );
         assert_eq!(calls.load(Ordering::SeqCst), 1, "{engine:?}");
-        let after = written(&store).await;
-        assert_eq!(
-            (after.0 - before.0, after.1 - before.1),
-            (1, 1),
-            "{engine:?}"
-        );
-        assert_eq!(
-            last_actions(&store, 1).await,
-            ["message.submit"],
-            "{engine:?}"
-        );
+        assert_wrote(&store, before, (1, 1), "message.submit", engine).await;
         // To an office by its organ code.
         let office = WriteForm {
             to: "WQX002".into(),
@@ -74,9 +64,7 @@ async fn a_valid_message_is_stored_with_its_audit_and_feed() {
 
 #[tokio::test]
 async fn an_invalid_message_writes_nothing() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         let before = written(&store).await;
         let calls = AtomicUsize::new(0);
         let bad = WriteForm {
@@ -89,35 +77,24 @@ async fn an_invalid_message_writes_nothing() {
         let refused = Some("附件不接受压缩包，请上传 PDF、图片或 Word 文档".to_owned());
         let errors =
             must(messages::submit(intake(&store), &bad, counted_files(&calls, refused)).await);
-        let fields: Vec<_> = errors.err().unwrap_or_default().fields().collect();
         assert_eq!(
-            fields,
+            refused_fields(errors),
             ["attachment", "kind", "phone", "secret", "to"],
             "{engine:?}"
         );
-        assert_eq!(
-            calls.load(Ordering::SeqCst),
-            0,
-            "{engine:?}: no file written"
-        );
-        assert_eq!(written(&store).await, before, "{engine:?}");
+        assert_wrote_nothing(&store, before, &calls, engine).await;
     }
 }
 
 #[tokio::test]
 async fn the_address_and_the_phone_are_refused_past_their_limits() {
-    for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = county(&db.url).await;
+    for (engine, _db, store) in counties().await {
         for n in 0..PER_HOUR as usize {
             let ok = must(messages::submit(intake(&store), &form(n), Files::none()).await);
             assert!(ok.is_ok(), "{engine:?}: {ok:?}");
         }
         let refused = messages::submit(intake(&store), &form(99), Files::none()).await;
-        match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("同一网络地址"), "{m}"),
-            other => panic!("{engine:?}: {other:?}"),
-        }
+        assert_throttled(refused, "同一网络地址", engine);
         // From other addresses the phone's daily limit still holds.
         let sent = PER_HOUR as usize;
         for n in sent..PER_CONTACT_PER_DAY as usize {
@@ -129,10 +106,7 @@ async fn the_address_and_the_phone_are_refused_past_their_limits() {
         let elsewhere = Intake::new(&store, "10.0.2.1", Utc::now(), PER_HOUR);
         let before = written(&store).await;
         let refused = messages::submit(elsewhere, &form(100), Files::none()).await;
-        match refused {
-            Err(ServiceError::Throttled(m)) => assert!(m.message.contains("同一联系电话"), "{m}"),
-            other => panic!("{engine:?}: {other:?}"),
-        }
+        assert_throttled(refused, "同一联系电话", engine);
         assert_eq!(written(&store).await, before, "{engine:?}");
     }
 }

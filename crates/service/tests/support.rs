@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::Utc;
 use gongkai_service::{Files, Intake, ServiceError};
 use gongkai_store::cases::AttachedFile;
-use gongkai_store::testing::add_orgs;
-use gongkai_store::{Store, audit, feed};
+use gongkai_store::testing::{ENGINES, TestDb, add_orgs};
+use gongkai_store::{Engine, Store, audit, feed};
 
 /// The address every test submits from.
 pub const IP: &str = "10.0.0.7";
@@ -31,6 +31,18 @@ pub async fn county(url: &str) -> Store {
     )
     .await;
     store
+}
+
+/// A fresh database holding [`county`] on each engine, with the engine; keep the [`TestDb`]
+/// alive while its store is used.
+pub async fn counties() -> Vec<(Engine, TestDb, Store)> {
+    let mut all = Vec::new();
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let store = county(&db.url).await;
+        all.push((engine, db, store));
+    }
+    all
 }
 
 /// A submission from [`IP`] now, under [`PER_HOUR`].
@@ -70,5 +82,56 @@ pub fn counted_files(
             }]))
         },
         refused: refused.map(|reason| ErrorCode::AttachmentRefused.refusal(&[("reason", &reason)])),
+    }
+}
+
+/// Asserts that since `before` (from [`written`]) exactly `audits` audit entries and `feeds`
+/// change-feed rows were written, the newest audit entry being `action`.
+pub async fn assert_wrote(
+    store: &Store,
+    before: (usize, usize),
+    (audits, feeds): (usize, usize),
+    action: &str,
+    engine: Engine,
+) {
+    let after = written(store).await;
+    assert_eq!(
+        (after.0 - before.0, after.1 - before.1),
+        (audits, feeds),
+        "{engine:?}"
+    );
+    assert_eq!(last_actions(store, 1).await, [action], "{engine:?}");
+}
+
+/// Asserts that a refused submission wrote no file and nothing to the audit log or the feed.
+pub async fn assert_wrote_nothing(
+    store: &Store,
+    before: (usize, usize),
+    calls: &AtomicUsize,
+    engine: Engine,
+) {
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "{engine:?}: no file written"
+    );
+    assert_eq!(written(store).await, before, "{engine:?}");
+}
+
+/// The names of the fields a validation refused, in order (none when it passed).
+pub fn refused_fields<T>(result: Result<T, gongkai_domain::FieldErrors>) -> Vec<&'static str> {
+    result.err().unwrap_or_default().fields().collect()
+}
+
+/// Asserts that `result` was refused by the submission limit with a message containing `says`.
+#[track_caller]
+pub fn assert_throttled<T: std::fmt::Debug>(
+    result: Result<T, ServiceError>,
+    says: &str,
+    engine: Engine,
+) {
+    match result {
+        Err(ServiceError::Throttled(m)) => assert!(m.message.contains(says), "{m}"),
+        other => panic!("{engine:?}: {other:?}"),
     }
 }

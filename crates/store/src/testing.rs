@@ -155,3 +155,29 @@ pub async fn add_staff(
         .unwrap_or_else(|e| panic!("{e}"))
         .id
 }
+
+/// An application from 李四 (a natural person with a valid ID number and mobile) to
+/// organisation `org_id` asking for `description`, by download, with the secret `chaxun-123`
+/// and no files; a test changes what it needs with `..application(..)`.
+pub fn application(org_id: i64, description: &str) -> crate::applications::NewApplication {
+    use gongkai_domain::application::{ApplicantKind, DeliveryForm};
+    crate::applications::NewApplication {
+        submission_key: crate::sessions::random_token(),
+        org_id,
+        applicant_kind: ApplicantKind::Natural,
+        name: "李四".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13912345678".into(),
+        description: description.into(),
+        delivery: DeliveryForm::Download,
+        secret: "chaxun-123".into(),
+        // What an application may leave empty.
+        credit_code: String::new(),
+        contact_person: String::new(),
+        email: String::new(),
+        address: String::new(),
+        postcode: String::new(),
+        doc_hint: String::new(),
+        files: Vec::new(),
+    }
+}

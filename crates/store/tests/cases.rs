@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use gongkai_domain::application::{ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm};
+use gongkai_domain::application::{ApplicationStatus, ClockEvent};
 use gongkai_store::applications::{self, Application, NewApplication};
 use gongkai_store::cases::{self, AttachedFile, CODE_ATTEMPTS, Case};
 use gongkai_store::testing::{ENGINES, TestDb};
@@ -25,20 +25,7 @@ async fn store_with_application(db: &TestDb) -> (Store, i64, String) {
         applications::submit(
             &store,
             &NewApplication {
-                submission_key: gongkai_store::sessions::random_token(),
-                org_id: org.id,
-                applicant_kind: ApplicantKind::Natural,
-                name: "李四".into(),
-                id_number: "11010519491231002X".into(),
-                credit_code: String::new(),
-                contact_person: String::new(),
                 phone: "13900000000".into(),
-                email: String::new(),
-                address: String::new(),
-                postcode: String::new(),
-                description: "申请公开某项目的批复文件".into(),
-                doc_hint: String::new(),
-                delivery: DeliveryForm::Download,
                 secret: SECRET.into(),
                 files: vec![AttachedFile {
                     id: 0,
@@ -47,6 +34,7 @@ async fn store_with_application(db: &TestDb) -> (Store, i64, String) {
                     kind: "pdf".into(),
                     size_bytes: 1024,
                 }],
+                ..gongkai_store::testing::application(org.id, "申请公开某项目的批复文件")
             },
             Utc::now(),
             "10.0.0.1",

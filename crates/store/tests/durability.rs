@@ -12,6 +12,14 @@ fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The single value `sql` (a PRAGMA or a `current_setting`) answers on this connection.
+async fn setting<T>(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, sql: &'static str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+{
+    must(sqlx::query_scalar(sql).fetch_one(&mut **conn).await)
+}
+
 #[tokio::test]
 async fn every_connection_commits_durably() {
     for engine in ENGINES {
@@ -35,38 +43,19 @@ async fn every_connection_commits_durably() {
             let mut conn = must(store.pool().acquire().await);
             match engine {
                 Engine::Sqlite => {
-                    let level: i64 = must(
-                        sqlx::query_scalar("PRAGMA synchronous")
-                            .fetch_one(&mut *conn)
-                            .await,
-                    );
+                    let level: i64 = setting(&mut conn, "PRAGMA synchronous").await;
                     assert_eq!(level, 2, "PRAGMA synchronous = FULL");
-                    let mode: String = must(
-                        sqlx::query_scalar("PRAGMA journal_mode")
-                            .fetch_one(&mut *conn)
-                            .await,
-                    );
+                    let mode: String = setting(&mut conn, "PRAGMA journal_mode").await;
                     assert_eq!(mode, "wal");
-                    let foreign_keys: i64 = must(
-                        sqlx::query_scalar("PRAGMA foreign_keys")
-                            .fetch_one(&mut *conn)
-                            .await,
-                    );
+                    let foreign_keys: i64 = setting(&mut conn, "PRAGMA foreign_keys").await;
                     assert_eq!(foreign_keys, 1, "PRAGMA foreign_keys = ON");
                     // A writer waits for another one instead of failing at once with SQLITE_BUSY.
-                    let busy: i64 = must(
-                        sqlx::query_scalar("PRAGMA busy_timeout")
-                            .fetch_one(&mut *conn)
-                            .await,
-                    );
+                    let busy: i64 = setting(&mut conn, "PRAGMA busy_timeout").await;
                     assert!(busy >= 5000, "PRAGMA busy_timeout = {busy} ms");
                 }
                 Engine::Postgres => {
-                    let commit: String = must(
-                        sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
-                            .fetch_one(&mut *conn)
-                            .await,
-                    );
+                    let commit: String =
+                        setting(&mut conn, "SELECT current_setting('synchronous_commit')").await;
                     assert_eq!(commit, "on", "synchronous_commit");
                 }
             }

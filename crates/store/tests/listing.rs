@@ -3,48 +3,34 @@
 //! the demo data, where one SQL form once skipped a row between pages on the bundled SQLite.)
 
 use chrono::{Duration, Utc};
-use gongkai_domain::record::{RecordInput, RecordMeta};
+use gongkai_store::Actor;
 use gongkai_store::records::{self, Imported, PublicFilter};
-use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store};
+use gongkai_store::testing::ENGINES;
 
-use crate::support::{county, must};
+use crate::support::{county_on, must, notice};
 
 #[tokio::test]
 async fn pages_cover_every_record_once() {
     for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = must(Store::open(&db.url).await);
-        let org = county(&store).await;
+        let (_db, store, org) = county_on(engine).await;
         let statutory: Vec<String> =
             gongkai_domain::catalogue::children(gongkai_domain::catalogue::STATUTORY)
                 .map(|c| c.slug.to_owned())
                 .collect();
         let rows: Vec<Imported> = (0..300)
-            .map(|i| Imported {
-                source_key: format!("t:{i}"),
-                meta: must(
-                    RecordMeta::parse(
-                        &RecordInput {
-                            title: &format!("第 {i} 条"),
-                            kind: "notice",
-                            ..RecordInput::default()
-                        },
-                        Utc::now().date_naive(),
-                    )
-                    .map_err(|e| format!("{e:?}")),
-                ),
-                body_html: "<p>正文</p>".into(),
-                body_text: "正文".into(),
+            .map(|i| {
+                let column = gongkai_domain::catalogue::COLUMNS
+                    [(i as usize * 7) % gongkai_domain::catalogue::COLUMNS.len()]
+                .slug
+                .to_owned();
                 // Some records share a publication time, to exercise the tie-break too.
-                published_at: Utc::now() - Duration::hours((i * 37) % 1000 / 3),
-                columns: vec![
-                    gongkai_domain::catalogue::COLUMNS
-                        [(i as usize * 7) % gongkai_domain::catalogue::COLUMNS.len()]
-                    .slug
-                    .to_owned(),
-                ],
-                index_no: None,
+                let published_at = Utc::now() - Duration::hours((i * 37) % 1000 / 3);
+                notice(
+                    format!("t:{i}"),
+                    &format!("第 {i} 条"),
+                    published_at,
+                    vec![column],
+                )
             })
             .collect();
         must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);

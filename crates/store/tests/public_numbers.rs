@@ -2,12 +2,12 @@
 //! public contact phone and its 政府信息公开指南 are gathered for masking to leave alone; another
 //! site's numbers and private numbers are not.
 
-use gongkai_domain::org::{OrgCode, OrgName};
+use gongkai_domain::org::OrgCode;
 use gongkai_domain::pii;
-use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store, StoreError, guides, orgs, settings};
+use gongkai_store::testing::ENGINES;
+use gongkai_store::{Actor, StoreError, guides, orgs, settings};
 
-use crate::support::{county, must};
+use crate::support::{county_on, must, new_org};
 
 fn code(c: &str) -> OrgCode {
     must(OrgCode::parse(c))
@@ -16,20 +16,12 @@ fn code(c: &str) -> OrgCode {
 #[tokio::test]
 async fn a_sites_official_numbers_are_gathered_and_nothing_else() {
     for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = must(Store::open(&db.url).await);
-        let site = county(&store).await;
+        let (_db, store, site) = county_on(engine).await;
         let other = must(
             orgs::create(
                 &store,
                 &Actor::system(),
-                orgs::NewOrganisation {
-                    code: code("ATS001"),
-                    name: must(OrgName::parse("阿图什市人民政府")),
-                    short_name: None,
-                    kind: None,
-                    parent: None,
-                },
+                new_org("ATS001", "阿图什市人民政府", None),
             )
             .await,
         );
@@ -64,14 +56,12 @@ async fn a_sites_official_numbers_are_gathered_and_nothing_else() {
                 "{engine:?}: {kept} masked in {masked}"
             );
         }
-        assert!(
-            !masked.contains("0908-4529999"),
-            "{engine:?}: another site's number"
-        );
-        assert!(
-            !masked.contains("13912345678"),
-            "{engine:?}: a private mobile"
-        );
+        for (number, what) in [
+            ("0908-4529999", "another site's number"),
+            ("13912345678", "a private mobile"),
+        ] {
+            assert!(!masked.contains(number), "{engine:?}: {what}");
+        }
         assert!(!must(orgs::public_numbers(&store, other.id).await).is_empty());
 
         // Refused: a value too long for a phone field, and an unknown organisation.

@@ -9,6 +9,8 @@ use gongkai_store::testing::{ENGINES, TestDb};
 use gongkai_store::users::{LoginOutcome, NewStaff};
 use gongkai_store::{Actor, Engine, Store, feed, migrate, orgs, sessions, settings, users};
 
+use crate::support::new_org;
+
 fn code(s: &str) -> OrgCode {
     OrgCode::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -34,11 +36,8 @@ async fn story(engine: Engine) {
         &store,
         &admin,
         orgs::NewOrganisation {
-            code: code("WQX001"),
-            name: name("乌恰县人民政府"),
             short_name: Some(name("县政府")),
-            kind: None,
-            parent: None,
+            ..new_org("WQX001", "乌恰县人民政府", None)
         },
     )
     .await
@@ -47,13 +46,7 @@ async fn story(engine: Engine) {
     let finance = orgs::create(
         &store,
         &admin,
-        orgs::NewOrganisation {
-            code: code("wqx003"),
-            name: name("乌恰县财政局"),
-            short_name: None,
-            kind: None,
-            parent: Some(code("WQX001")),
-        },
+        new_org("wqx003", "乌恰县财政局", Some("WQX001")),
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
@@ -61,31 +54,9 @@ async fn story(engine: Engine) {
     assert_eq!(finance.kind, "department");
 
     // A taken code and an unknown parent are refused with Chinese messages.
-    let dup = orgs::create(
-        &store,
-        &admin,
-        orgs::NewOrganisation {
-            code: code("WQX003"),
-            name: name("重复机构"),
-            short_name: None,
-            kind: None,
-            parent: None,
-        },
-    )
-    .await;
+    let dup = orgs::create(&store, &admin, new_org("WQX003", "重复机构", None)).await;
     assert!(dup.is_err_and(|e| e.to_string().contains("已被使用")));
-    let orphan = orgs::create(
-        &store,
-        &admin,
-        orgs::NewOrganisation {
-            code: code("X1"),
-            name: name("无主机构"),
-            short_name: None,
-            kind: None,
-            parent: Some(code("NOPE")),
-        },
-    )
-    .await;
+    let orphan = orgs::create(&store, &admin, new_org("X1", "无主机构", Some("NOPE"))).await;
     assert!(orphan.is_err_and(|e| e.to_string().contains("上级机构")));
 
     let list = orgs::list(&store).await.unwrap_or_default();

@@ -6,21 +6,19 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
-use gongkai_domain::record::{Disclosure, RecordInput, RecordMeta, RecordStatus, Visibility};
+use gongkai_domain::record::{Disclosure, RecordStatus, Visibility};
+use gongkai_store::Actor;
 use gongkai_store::records::{self, Imported, PublicFilter};
 use gongkai_store::sql::Sql;
-use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Store};
+use gongkai_store::testing::ENGINES;
 
-use crate::support::{county, must};
+use crate::support::{county_on, must, notice};
 use sqlx::Row;
 
 #[tokio::test]
 async fn memory_and_sql_agree_on_every_state() {
     for engine in ENGINES {
-        let db = TestDb::new(engine).await;
-        let store = must(Store::open(&db.url).await);
-        let org = county(&store).await;
+        let (_db, store, org) = county_on(engine).await;
         let now = Utc::now();
         let disclosures: Vec<Option<Disclosure>> = std::iter::once(None)
             .chain(Disclosure::ALL.iter().copied().map(Some))
@@ -39,24 +37,14 @@ async fn memory_and_sql_agree_on_every_state() {
             }
         }
         let rows: Vec<Imported> = (0..combos.len())
-            .map(|i| Imported {
-                source_key: format!("v:{i}"),
-                meta: must(
-                    RecordMeta::parse(
-                        &RecordInput {
-                            title: &format!("组合 {i}"),
-                            kind: "notice",
-                            ..RecordInput::default()
-                        },
-                        now.date_naive(),
-                    )
-                    .map_err(|e| format!("{e:?}")),
-                ),
-                body_html: "<p>正文</p>".into(),
-                body_text: "正文".into(),
-                published_at: now - Duration::days(10),
-                columns: Vec::new(),
-                index_no: None,
+            .map(|i| {
+                let published_at = now - Duration::days(10);
+                notice(
+                    format!("v:{i}"),
+                    &format!("组合 {i}"),
+                    published_at,
+                    Vec::new(),
+                )
             })
             .collect();
         must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);

@@ -5,7 +5,7 @@
 use crate::support;
 
 use chrono::{Duration, Utc};
-use gongkai_domain::application::{ApplicantKind, DeliveryForm, Outcome};
+use gongkai_domain::application::Outcome;
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::testing::ENGINES;
 use gongkai_store::{Engine, orgs};
@@ -46,22 +46,8 @@ async fn stored(app: &App, description: &str, received_days_ago: i64) -> (i64, S
 /// Stores an application received at `at`.
 async fn stored_at(app: &App, description: &str, at: chrono::DateTime<Utc>) -> (i64, String) {
     let new = NewApplication {
-        submission_key: gongkai_store::sessions::random_token(),
-        org_id: org_id(app, "WQX004").await,
-        applicant_kind: ApplicantKind::Natural,
-        name: "李四".into(),
         id_number: ID.into(),
-        credit_code: String::new(),
-        contact_person: String::new(),
-        phone: "13912345678".into(),
-        email: String::new(),
-        address: String::new(),
-        postcode: String::new(),
-        description: description.into(),
-        doc_hint: String::new(),
-        delivery: DeliveryForm::Download,
-        secret: "chaxun-123".into(),
-        files: Vec::new(),
+        ..gongkai_store::testing::application(org_id(app, "WQX004").await, description)
     };
     let r = must(applications::submit(&app.store, &new, at, "10.0.0.9").await);
     let a = must(applications::by_tracking_code(&app.store, &r.tracking_code).await);
@@ -160,12 +146,7 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
         let html = must(r.text().await);
-        let code = html
-            .split("class=\"code\">")
-            .nth(1)
-            .and_then(|t| t.split('<').next())
-            .unwrap_or_default()
-            .to_owned();
+        let code = support::code_in(&html);
         assert!(
             code.starts_with("YS") && html.contains("答复期限"),
             "{html}"
@@ -233,15 +214,11 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
             .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         let html = must(r.text().await);
-        assert!(
-            html.contains("身份证号码不正确")
-                && html.contains("请选择受理机关")
-                && html.contains("申请公开2025年")
+        support::assert_has_all(
+            &html,
+            &["身份证号码不正确", "请选择受理机关", "申请公开2025年"],
         );
-        assert!(
-            !html.contains("chaxun-123"),
-            "the secret is not echoed back"
-        );
+        support::assert_lacks(&html, "chaxun-123", "the secret is not echoed back");
         let after = must(
             applications::list_for_orgs(
                 &app.store,

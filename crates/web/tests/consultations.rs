@@ -37,14 +37,6 @@ async fn text(r: reqwest::Response) -> String {
     must(r.text().await)
 }
 
-fn code_in(html: &str) -> String {
-    html.split("class=\"code\">")
-        .nth(1)
-        .and_then(|t| t.split('<').next())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 async fn draft(
     editor: &Session,
     title: &str,
@@ -111,44 +103,20 @@ async fn until_found(base: &str, q: &str) {
 }
 
 /// Publishes a 主动公开 record through the back office; returns its 索引号.
-async fn published_record(editor: &Session, reviewer: &Session, title: &str) -> String {
-    let r = editor
-        .post(
-            "/admin/records/new",
-            &[
-                ("title", title),
-                ("kind", "notice"),
-                ("org", "WQX004"),
-                ("body", "经县人民政府同意，现予印发，请认真贯彻执行。"),
-                ("columns", "tzgg"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let id = id_from(&r, "/admin/records/");
-    editor
-        .post(&format!("/admin/records/{id}/submit"), &[])
-        .await;
-    let r = reviewer
-        .post(
-            &format!("/admin/records/{id}/review"),
-            &[("decision", "approve"), ("disclosure", "proactive")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = editor.get_text(&format!("/admin/records/{id}")).await;
-    let start = html
-        .find("WQX004-")
-        .unwrap_or_else(|| panic!("no index number"));
-    html[start..start + 18].to_owned()
+async fn published_record(app: &App, editor: &Session, reviewer: &Session, title: &str) -> String {
+    let body = (
+        "body",
+        "经县人民政府同意，现予印发，请认真贯彻执行。".to_owned(),
+    );
+    let record = support::records::publish_via(app, editor, reviewer, title, vec![body]).await;
+    record.index_no.unwrap_or_default()
 }
 
 #[tokio::test]
 async fn a_consultation_runs_from_draft_to_published_feedback() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let now = Utc::now();
         let opens = form_minute(now - Duration::minutes(5));
         let closes = form_minute(now + Duration::days(30));
@@ -207,12 +175,11 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         // Editors draft; only reviewers open.
         assert_eq!(
             editor
-                .post(
+                .post_status(
                     &format!("/admin/zhengji/{id}/status"),
                     &[("action", "open")]
                 )
-                .await
-                .status(),
+                .await,
             StatusCode::FORBIDDEN
         );
         let r = reviewer
@@ -263,7 +230,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         ] {
             let r = comment(&app, id, article, body).await;
             assert_eq!(r.status(), StatusCode::CREATED, "{engine:?} {body}");
-            let code = code_in(&text(r).await);
+            let code = support::code_in(&text(r).await);
             assert!(code.starts_with("ZJ"), "{code}");
             codes.push(code);
         }
@@ -277,10 +244,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         // Pre-moderation: counted, not shown, until approved.
         let page = anon.get_text(&format!("/zhengji/{id}")).await;
         assert!(page.contains("对本条的意见：2 条"), "per-article count");
-        assert!(
-            !page.contains("建议写明绿地率目标"),
-            "not shown before moderation"
-        );
+        support::assert_lacks(&page, "建议写明绿地率目标", "not shown before moderation");
         assert!(!page.contains("13912345678") && !page.contains("王五"));
         let comments = must(consultations::comments(&app.store, id).await);
         assert_eq!(comments.len(), 5);
@@ -400,17 +364,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
             .get_text(&format!("/admin/zhengji/{id}/feedback"))
             .await;
         assert!(form.contains("相同意见 2 条"));
-        let ids = |n: usize| {
-            let marker = format!("name=\"ids_{n}\" value=\"");
-            form.find(&marker)
-                .map(|i| {
-                    form[i + marker.len()..]
-                        .chars()
-                        .take_while(|c| *c != '"')
-                        .collect::<String>()
-                })
-                .unwrap_or_default()
-        };
+        let ids = |n: usize| support::hidden_value(&form, &format!("ids_{n}"));
         let (g1, g2, g3) = (ids(1), ids(2), ids(3));
         assert!(g1.contains(',') && !g2.is_empty() && !g3.is_empty());
         // Decisions can be kept half-way (暂存) without publishing anything.
@@ -477,12 +431,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         assert_eq!(c.status.code(), "feedback");
 
         let report = anon.get_text(&format!("/zhengji/{id}/feedback")).await;
-        assert!(
-            report.contains("采纳 2 条")
-                && report.contains("部分采纳 1 条")
-                && report.contains("不采纳 1 条"),
-            "{report}"
-        );
+        support::assert_has_all(&report, &["采纳 2 条", "部分采纳 1 条", "不采纳 1 条"]);
         assert!(
             report.contains("共收到意见 5 条，经审核公开 4 条") && report.contains("相同意见 2 条")
         );
@@ -495,7 +444,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         assert!(list.contains(&format!("/zhengji/{id}/feedback")));
 
         // The final decision, once published, is linked both ways.
-        let index_no = published_record(&editor, &reviewer, "乌恰县城市绿化管理办法").await;
+        let index_no = published_record(&app, &editor, &reviewer, "乌恰县城市绿化管理办法").await;
         let r = reviewer
             .post(
                 &format!("/admin/zhengji/{id}/decision"),
@@ -542,8 +491,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
 async fn a_short_period_shows_its_reason_and_drafts_stay_private() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let now = Utc::now();
         let r = draft(
             &editor,
@@ -638,15 +586,11 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
         );
         let board = office.get_text("/admin").await;
         assert!(board.contains("舆情回应提醒"), "{engine:?}");
-        assert!(
-            board.contains("城区供暖不足引发关注")
-                && board.contains("菜市场价格投诉")
-                && board.contains("山洪灾害网传伤亡")
+        support::assert_has_all(
+            &board,
+            &["城区供暖不足引发关注", "菜市场价格投诉", "山洪灾害网传伤亡"],
         );
-        assert!(
-            !board.contains("学校午餐质量"),
-            "a running clock does not alarm"
-        );
+        support::assert_lacks(&board, "学校午餐质量", "a running clock does not alarm");
         assert!(board.contains("已超期") && board.contains("即将到期"));
 
         // Bad input: a response before the first-seen time.
@@ -700,9 +644,8 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
             .await;
         assert!(page.contains("按时完成") && page.contains("即将到期"));
         // A press conference with its transcript (a published record) meets the second clock.
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
-        let transcript = published_record(&editor, &reviewer, "山洪灾害新闻发布会实录").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let transcript = published_record(&app, &editor, &reviewer, "山洪灾害新闻发布会实录").await;
         let r = office
             .post(
                 &format!("/admin/yuqing/{extraordinary}/responses"),
@@ -760,9 +703,10 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
             "no responses after closing"
         );
         let board = office.get_text("/admin").await;
-        assert!(
-            !board.contains("菜市场价格投诉"),
-            "closed events leave the dashboard"
+        support::assert_lacks(
+            &board,
+            "菜市场价格投诉",
+            "closed events leave the dashboard",
         );
         let list = office.get_text("/admin/yuqing").await;
         assert!(list.contains("已办结") && list.contains("学校午餐质量"));
@@ -787,8 +731,7 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
 async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_when_published() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let now = Utc::now();
         let opens = form_minute(now - Duration::minutes(5));
         let closes = form_minute(now + Duration::days(30));

@@ -1,56 +1,20 @@
 //! The web layer over real HTTP: the server runs on a random port against a throwaway
 //! database, once on SQLite and once on PostgreSQL, and the tests speak HTTP to it.
 
-use std::net::SocketAddr;
-
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Role;
-use gongkai_domain::user::{DisplayName, NewPassword, Username};
+use gongkai_domain::user::Username;
 use gongkai_store::audit::{self, Verification};
-use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Actor, Engine, Store, orgs, users};
+use gongkai_store::testing::{ENGINES, add_staff};
+use gongkai_store::{Engine, Store, orgs, users};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-use crate::support::add_orgs;
-
-const PASSWORD: &str = "Test-2026-pass";
-
-struct App {
-    base: String,
-    store: Store,
-    _db: TestDb,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{self, App, PASSWORD, add_orgs, must};
 
 async fn add_user(store: &Store, name: &str, org: &str, role: Role) {
-    must(
-        users::create(
-            store,
-            &Actor::system(),
-            users::NewStaff {
-                username: must(Username::parse(name)),
-                display_name: must(DisplayName::parse(name)),
-                org: must(OrgCode::parse(org)),
-                roles: vec![role],
-                password: must(NewPassword::parse(PASSWORD)),
-            },
-        )
-        .await,
-    );
+    add_staff(store, name, name, org, vec![role]).await;
 }
 
 /// Starts the real server on a random port with a county, a department and two accounts.
@@ -63,32 +27,12 @@ async fn spawn_app_with_policy(
     engine: Engine,
     policy: gongkai_domain::throttle::LoginPolicy,
 ) -> App {
-    let db = TestDb::new(engine).await;
-    let store = must(Store::open(&db.url).await);
-    add_orgs(
-        &store,
-        &[
-            ("WQX001", "乌恰县人民政府", None),
-            ("WQX004", "乌恰县财政局", Some("WQX001")),
-        ],
-    )
-    .await;
+    let (db, store) = support::county_db(engine).await;
     add_user(&store, "admin", "WQX001", Role::Admin).await;
     add_user(&store, "editor", "WQX004", Role::Editor).await;
     let mut state = must(AppState::new(store.clone(), WebConfig::default()));
     state.login_policy = policy;
-    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
-    let addr: SocketAddr = must(listener.local_addr());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gongkai_web::serve(listener, state, async {
-        let _ = rx.await;
-    }));
-    App {
-        base: format!("http://{addr}"),
-        store,
-        _db: db,
-        shutdown: Some(tx),
-    }
+    support::serve(db, store, state).await
 }
 
 fn client() -> reqwest::Client {
@@ -107,12 +51,7 @@ async fn token(c: &reqwest::Client, app: &App, path: &str) -> String {
             .text()
             .await,
     );
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html
-        .find(marker)
-        .map(|i| i + marker.len())
-        .unwrap_or_else(|| panic!("no csrf field on {path}"));
-    html[start..start + 64].to_owned()
+    support::csrf_token(&html, path)
 }
 
 async fn login(c: &reqwest::Client, app: &App, user: &str, password: &str) -> reqwest::Response {

@@ -46,9 +46,8 @@ async fn applicants_and_handlers_are_notified_by_mail() {
     );
     assert_eq!(
         handler
-            .post(&path, &[("kind", "correction"), ("what", "请写明预算科目")])
-            .await
-            .status(),
+            .post_status(&path, &[("kind", "correction"), ("what", "请写明预算科目")])
+            .await,
         StatusCode::SEE_OTHER
     );
     let notice = sink.wait_for("补正告知书").await;
@@ -58,14 +57,13 @@ async fn applicants_and_handlers_are_notified_by_mail() {
     );
     assert_eq!(
         handler
-            .post(&path, &[("kind", "correction_received")])
-            .await
-            .status(),
+            .post_status(&path, &[("kind", "correction_received")])
+            .await,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
         office
-            .post(
+            .post_status(
                 &path,
                 &[
                     ("kind", "extend"),
@@ -73,17 +71,15 @@ async fn applicants_and_handlers_are_notified_by_mail() {
                     ("reason", "需要汇总多个科室的数据")
                 ]
             )
-            .await
-            .status(),
+            .await,
         StatusCode::SEE_OTHER
     );
     let ext = sink.wait_for("延期答复告知书").await;
     assert!(ext.contains("延长 10 个工作日"), "{ext}");
     assert_eq!(
         handler
-            .post(&path, &[("kind", "reply"), ("outcome", "1")])
-            .await
-            .status(),
+            .post_status(&path, &[("kind", "reply"), ("outcome", "1")])
+            .await,
         StatusCode::SEE_OTHER
     );
     let reply = sink.wait_for("政府信息公开申请答复书").await;
@@ -109,24 +105,7 @@ async fn applicants_and_handlers_are_notified_by_mail() {
         )
         .await,
     );
-    let late = gongkai_store::applications::NewApplication {
-        submission_key: gongkai_store::sessions::random_token(),
-        org_id: org.id,
-        applicant_kind: gongkai_domain::application::ApplicantKind::Natural,
-        name: "李四".into(),
-        id_number: "11010519491231002X".into(),
-        credit_code: String::new(),
-        contact_person: String::new(),
-        phone: "13912345678".into(),
-        email: String::new(),
-        address: String::new(),
-        postcode: String::new(),
-        description: "很久以前的申请".into(),
-        doc_hint: String::new(),
-        delivery: gongkai_domain::application::DeliveryForm::Download,
-        secret: "chaxun-123".into(),
-        files: Vec::new(),
-    };
+    let late = gongkai_store::testing::application(org.id, "很久以前的申请");
     let late = must(
         gongkai_store::applications::submit(
             &app.store,
@@ -241,9 +220,8 @@ async fn writers_and_departments_are_notified_about_messages() {
         .await;
     assert_eq!(
         writer
-            .post("/hudong/rate", &[("rating", "very_unsatisfied")])
-            .await
-            .status(),
+            .post_status("/hudong/rate", &[("rating", "very_unsatisfied")])
+            .await,
         StatusCode::OK
     );
     let bad = sink.wait_for("差评整改").await;
@@ -363,12 +341,7 @@ async fn the_receipt_does_not_wait_for_a_stalled_mail_server() {
             "{engine:?}: form took {took:?}"
         );
         let html = must(r.text().await);
-        let by_form = html
-            .split("class=\"code\">")
-            .nth(1)
-            .and_then(|t| t.split('<').next())
-            .unwrap_or_default()
-            .to_owned();
+        let by_form = support::code_in(&html);
         assert!(by_form.starts_with("YS"), "{html}");
 
         // The JSON API, the same.

@@ -507,9 +507,8 @@ async fn the_api_takes_a_message_and_refuses_bad_input_in_chinese() {
         let stranger = Session::anonymous(&app).await;
         assert_eq!(
             stranger
-                .post("/hudong/rate", &[("rating", "satisfied")])
-                .await
-                .status(),
+                .post_status("/hudong/rate", &[("rating", "satisfied")])
+                .await,
             StatusCode::NOT_FOUND
         );
         // A reply approved by its own author is refused.
@@ -805,29 +804,6 @@ async fn statistics_count_by_department_and_month() {
     }
 }
 
-async fn search_total(base: &str, q: &str) -> (u64, String) {
-    let url = format!(
-        "{base}/api/v1/search?q={}",
-        gongkai_web::view::urls::urlencode(q)
-    );
-    let text = must(must(reqwest::get(url).await).text().await);
-    let v: serde_json::Value = must(serde_json::from_str(&text));
-    (v["total"].as_u64().unwrap_or(0), text)
-}
-
-/// Waits until the site search reports `want` hits for `q`; returns the last answer.
-async fn until_found(base: &str, q: &str, want: u64) -> String {
-    let started = std::time::Instant::now();
-    while started.elapsed() < std::time::Duration::from_secs(5) {
-        let (total, text) = search_total(base, q).await;
-        if total == want {
-            return text;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("search for {q} never reached {want}");
-}
-
 #[tokio::test]
 async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
     for engine in ENGINES {
@@ -840,9 +816,9 @@ async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
         let reply = "李四您好：牧区饮水安全工程已完成管网铺设，联系电话13800000000。";
         act(&handler, id, &[("kind", "draft_reply"), ("text", reply)]).await;
         // Not public yet: not searchable.
-        assert_eq!(search_total(&app.base, "管网铺设").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "管网铺设").await.0, 0);
         act(&office, id, &[("kind", "approve_reply"), ("publish", "1")]).await;
-        let text = until_found(&app.base, "管网铺设", 1).await;
+        let text = support::until_found(&app.base, "管网铺设", 1).await.1;
         assert!(text.contains(&format!("/hudong/{id}")), "{text}");
         assert!(text.contains("\"type\":\"message\""), "{text}");
         assert!(
@@ -850,16 +826,15 @@ async fn published_exchanges_are_searchable_masked_and_leave_when_hidden() {
             "{text}"
         );
         // The writer's name is not searchable either.
-        assert_eq!(search_total(&app.base, "李四").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "李四").await.0, 0);
         // Hidden from the public list: gone from the search too.
         act(&office, id, &[("kind", "hide"), ("text", "涉及他人隐私")]).await;
-        until_found(&app.base, "管网铺设", 0).await;
+        support::until_found(&app.base, "管网铺设", 0).await;
         assert_eq!(
             Session::anonymous(&app)
                 .await
-                .get(&format!("/hudong/{id}"))
-                .await
-                .status(),
+                .get_status(&format!("/hudong/{id}"))
+                .await,
             StatusCode::NOT_FOUND
         );
     }
@@ -894,7 +869,7 @@ async fn tricky_personal_numbers_reach_no_public_page_snippet_or_search() {
         );
         act(&handler, id, &[("kind", "draft_reply"), ("text", &reply)]).await;
         act(&office, id, &[("kind", "approve_reply"), ("publish", "1")]).await;
-        let api = until_found(&app.base, "防火隔离带", 1).await;
+        let api = support::until_found(&app.base, "防火隔离带", 1).await.1;
         let page = must(
             Session::anonymous(&app)
                 .await
@@ -921,9 +896,9 @@ async fn tricky_personal_numbers_reach_no_public_page_snippet_or_search() {
             }
         }
         // A partial digit run of the phone number finds nothing.
-        assert_eq!(search_total(&app.base, "87654321").await.0, 0);
-        assert_eq!(search_total(&app.base, "8765").await.0, 0);
-        assert_eq!(search_total(&app.base, "88662211").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "87654321").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "8765").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "88662211").await.0, 0);
     }
 }
 
@@ -1081,7 +1056,9 @@ async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
         );
         assert!(page.contains("139******21"), "{page}");
         // The search index keeps them the same way.
-        let api = until_found(&app.base, "供暖已于本月开始", 1).await;
+        let api = support::until_found(&app.base, "供暖已于本月开始", 1)
+            .await
+            .1;
         assert!(
             api.contains("0908-4520000") && !api.contains("13987654321"),
             "{api}"

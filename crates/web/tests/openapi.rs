@@ -160,7 +160,7 @@ async fn call(
 async fn published(app: &App) -> String {
     let editor = Session::login(app, "editor").await;
     let reviewer = Session::login(app, "reviewer").await;
-    let policy = crate::records::publish_via(
+    let policy = crate::support::records::publish_via(
         app,
         &editor,
         &reviewer,
@@ -169,7 +169,7 @@ async fn published(app: &App) -> String {
     )
     .await;
     let index_no = policy.index_no.unwrap_or_default();
-    crate::records::publish_via(
+    crate::support::records::publish_via(
         app,
         &editor,
         &reviewer,

@@ -9,41 +9,8 @@ use gongkai_domain::org::OrgCode;
 use gongkai_store::testing::ENGINES;
 use gongkai_store::{Actor, orgs, users};
 use reqwest::StatusCode;
+use support::records::{draft, publish_via, record_id};
 use support::{Session, must, spawn_app};
-
-fn record_id(resp: &reqwest::Response) -> i64 {
-    let loc = resp.headers()["location"]
-        .to_str()
-        .unwrap_or_default()
-        .to_owned();
-    must(loc.trim_start_matches("/admin/records/").parse::<i64>())
-}
-
-async fn draft(s: &Session, title: &str, extra: &[(&str, &str)]) -> reqwest::Response {
-    let mut fields = vec![
-        ("title", title),
-        ("kind", "notice"),
-        ("org", "WQX004"),
-        ("written_on", "2026-11-20"),
-        ("theme", "综合政务\\政务公开"),
-        (
-            "body",
-            "<p class=MsoNormal style='margin:0'>为做好政务公开工作，现通知如下。<o:p></o:p></p><script>alert(1)</script>",
-        ),
-        ("columns", "tzgg"),
-    ];
-    for (k, v) in extra {
-        if *k == "disclosure_method" {
-            fields.push((k, v));
-            continue;
-        }
-        match fields.iter_mut().find(|(name, _)| name == k) {
-            Some(slot) => slot.1 = v,
-            None => fields.push((k, v)),
-        }
-    }
-    s.post("/admin/records/new", &fields).await
-}
 
 #[tokio::test]
 async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_page() {
@@ -72,9 +39,8 @@ async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_pag
 
         assert_eq!(
             editor
-                .post(&format!("/admin/records/{id}/submit"), &[])
-                .await
-                .status(),
+                .post_status(&format!("/admin/records/{id}/submit"), &[])
+                .await,
             StatusCode::SEE_OTHER
         );
         let r = reviewer
@@ -216,45 +182,11 @@ async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_pag
     }
 }
 
-/// Drafts, submits and approves a record over HTTP; returns it as stored.
-pub(crate) async fn publish_via(
-    app: &support::App,
-    editor: &Session,
-    reviewer: &Session,
-    title: &str,
-    extra: Vec<(&'static str, String)>,
-) -> gongkai_store::records::Record {
-    let fields: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = draft(editor, title, &fields).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
-    let id = record_id(&r);
-    assert_eq!(
-        editor
-            .post(&format!("/admin/records/{id}/submit"), &[])
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    let r = reviewer
-        .post(
-            &format!("/admin/records/{id}/review"),
-            &[
-                ("decision", "approve"),
-                ("disclosure", "proactive"),
-                ("screening_note", "已逐项核实，可以公开"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
-    must(gongkai_store::records::get(&app.store, id).await)
-}
-
 #[tokio::test]
 async fn record_pages_revalidate_when_what_they_show_changes() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let policy = publish_via(
             &app,
             &editor,
@@ -539,8 +471,7 @@ async fn a_record_page_lists_at_most_200_findings_and_counts_the_rest() {
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let id = record_id(&draft(&editor, "更正审查测试", &[]).await);
         editor
             .post(&format!("/admin/records/{id}/submit"), &[])
@@ -612,8 +543,7 @@ async fn a_correction_is_screened_and_needs_a_justification() {
 async fn a_refused_review_keeps_what_the_reviewer_typed() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let id =
             record_id(&draft(&editor, "审核表单保留", &[("body", "联系电话 13912345678")]).await);
         editor
@@ -736,9 +666,8 @@ async fn screening_finds_personal_data_in_docx_and_pdf_attachments_and_approval_
 
         assert_eq!(
             editor
-                .post(&format!("/admin/records/{id}/submit"), &[])
-                .await
-                .status(),
+                .post_status(&format!("/admin/records/{id}/submit"), &[])
+                .await,
             StatusCode::SEE_OTHER
         );
         let reviewer = Session::login(&app, "reviewer").await;
@@ -838,8 +767,7 @@ async fn an_attachment_whose_text_is_over_budget_is_kept_and_the_author_is_told_
 async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_pages() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let publish = |title: &'static str, extra: Vec<(&'static str, String)>| {
             publish_via(&app, &editor, &reviewer, title, extra)
         };
@@ -965,8 +893,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
 async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let mut ids = Vec::new();
         for (title, fields) in [
             (
@@ -993,9 +920,8 @@ async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
             let id = record_id(&draft(&editor, title, &[]).await);
             assert_eq!(
                 editor
-                    .post(&format!("/admin/records/{id}/submit"), &[])
-                    .await
-                    .status(),
+                    .post_status(&format!("/admin/records/{id}/submit"), &[])
+                    .await,
                 StatusCode::SEE_OTHER
             );
             let r = reviewer
@@ -1008,9 +934,8 @@ async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
         let id = record_id(&draft(&editor, "缺少依据", &[]).await);
         assert_eq!(
             editor
-                .post(&format!("/admin/records/{id}/submit"), &[])
-                .await
-                .status(),
+                .post_status(&format!("/admin/records/{id}/submit"), &[])
+                .await,
             StatusCode::SEE_OTHER
         );
         let r = reviewer
@@ -1174,12 +1099,11 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
 
         assert_eq!(
             office
-                .post(
+                .post_status(
                     "/admin/negative",
                     &[("term", "县扶贫办"), ("category", "过时机构名称")]
                 )
-                .await
-                .status(),
+                .await,
             StatusCode::SEE_OTHER
         );
         let dup = office
@@ -1279,8 +1203,7 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
             gongkai_store::settings::set(&app.store, &Actor::system(), "index_format", "national")
                 .await,
         );
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let notice = publish_via(&app, &editor, &reviewer, "国家格式索引号的通知", vec![]).await;
         let policy = publish_via(
             &app,
@@ -1358,8 +1281,7 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
 async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let id = record_id(&draft(&editor, "关于退回理由的测试通知", &[]).await);
         let submit = editor
             .post(&format!("/admin/records/{id}/submit"), &[])

@@ -4,87 +4,49 @@
 
 use crate::support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gongkai_store::testing::ENGINES;
 use reqwest::StatusCode;
+use support::records::{approve, draft, publish_via, record_id, submit};
 use support::{Session, must, spawn_app};
-
-async fn api_total(base: &str, q: &str) -> u64 {
-    let url = format!(
-        "{base}/api/v1/search?q={}",
-        gongkai_web::view::urls::urlencode(q)
-    );
-    let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
-    v["total"].as_u64().unwrap_or(0)
-}
-
-/// Waits until the API reports `want` hits for `q`; returns how long it took.
-async fn until_total(base: &str, q: &str, want: u64) -> Duration {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(5) {
-        if api_total(base, q).await == want {
-            return started.elapsed();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("search for {q} never reached {want}");
-}
 
 #[tokio::test]
 async fn published_records_are_found_within_a_second_and_withdrawn_ones_go() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
         let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
-        let r = editor
-            .post(
-                "/admin/records/new",
-                &[
-                    ("title", "关于开展食品安全法宣传周活动的通知"),
-                    ("kind", "notice"),
-                    ("org", "WQX004"),
-                    ("doc_number", "乌财发〔2026〕21号"),
-                    (
-                        "body",
-                        "为贯彻落实食品安全法，定于下月开展宣传周活动。咨询电话由各乡镇公布。",
-                    ),
-                    ("columns", "tzgg"),
-                ],
-            )
-            .await;
+        let r = draft(
+            &editor,
+            "关于开展食品安全法宣传周活动的通知",
+            &[
+                ("doc_number", "乌财发〔2026〕21号"),
+                (
+                    "body",
+                    "为贯彻落实食品安全法，定于下月开展宣传周活动。咨询电话由各乡镇公布。",
+                ),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let id: i64 = must(
-            r.headers()["location"]
-                .to_str()
-                .unwrap_or_default()
-                .trim_start_matches("/admin/records/")
-                .parse(),
-        );
+        let id = record_id(&r);
+        submit(&editor, id).await;
         assert_eq!(
-            editor
-                .post(&format!("/admin/records/{id}/submit"), &[])
-                .await
-                .status(),
-            StatusCode::SEE_OTHER
+            support::search_total(&app.base, "食品安全").await.0,
+            0,
+            "not public yet"
         );
-        assert_eq!(api_total(&app.base, "食品安全").await, 0, "not public yet");
-        let r = reviewer
-            .post(
-                &format!("/admin/records/{id}/review"),
-                &[("decision", "approve"), ("disclosure", "proactive")],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let took = until_total(&app.base, "食品安全", 1).await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        approve(&reviewer, id).await;
+        let took = support::until_found(&app.base, "食品安全", 1).await.0;
         assert!(
             took < Duration::from_secs(1),
             "{engine:?}: found after {took:?}"
         );
 
         // A two-character word inside a longer word is found (exact substring, not segmentation).
-        assert_eq!(api_total(&app.base, "安全法").await, 1);
-        assert_eq!(api_total(&app.base, "宣传周 -食品").await, 0);
+        assert_eq!(support::search_total(&app.base, "安全法").await.0, 1);
+        assert_eq!(support::search_total(&app.base, "宣传周 -食品").await.0, 0);
         let v: serde_json::Value = must(
             must(
                 reqwest::get(format!(
@@ -143,7 +105,7 @@ async fn published_records_are_found_within_a_second_and_withdrawn_ones_go() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let took = until_total(&app.base, "食品安全", 0).await;
+        let took = support::until_found(&app.base, "食品安全", 0).await.0;
         assert!(
             took < Duration::from_secs(1),
             "{engine:?}: still found after {took:?}"
@@ -171,10 +133,7 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
         let r = must(reqwest::get(url).await);
         assert_eq!(r.status(), StatusCode::OK, "{q:.20}");
         let html = must(r.text().await);
-        assert!(
-            !html.contains("<script>alert(1)</script>"),
-            "echoed escaped"
-        );
+        support::assert_lacks(&html, "<script>alert(1)</script>", "echoed escaped");
         assert!(
             !html.contains("panicked") && !html.contains("Error"),
             "{html:.300}"
@@ -218,36 +177,20 @@ async fn a_records_official_hotline_stays_searchable_as_written() {
             )
             .await,
         );
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
-        let r = editor
-            .post(
-                "/admin/records/new",
-                &[
-                    ("title", "关于冬季供暖保障工作的通知"),
-                    ("kind", "notice"),
-                    ("org", "WQX004"),
-                    ("body", "供暖期间如遇问题，请拨打县长热线0908-4520000。"),
-                    ("columns", "tzgg"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let id = r.headers()["location"]
-            .to_str()
-            .unwrap_or_default()
-            .trim_start_matches("/admin/records/")
-            .to_owned();
-        editor
-            .post(&format!("/admin/records/{id}/submit"), &[])
-            .await;
-        reviewer
-            .post(
-                &format!("/admin/records/{id}/review"),
-                &[("decision", "approve"), ("disclosure", "proactive")],
-            )
-            .await;
-        until_total(&app.base, "供暖保障", 1).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let body = (
+            "body",
+            "供暖期间如遇问题，请拨打县长热线0908-4520000。".to_owned(),
+        );
+        publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "关于冬季供暖保障工作的通知",
+            vec![body],
+        )
+        .await;
+        support::until_found(&app.base, "供暖保障", 1).await;
         let url = format!(
             "{}/api/v1/search?q={}",
             app.base,

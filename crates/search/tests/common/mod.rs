@@ -147,4 +147,30 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
+
+    /// A run of 2 to 8 characters of `text` at a random place (the length is drawn first, then
+    /// the start); `None` when `text` is shorter than the length drawn.
+    pub fn substring(&mut self, text: &str) -> Option<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let len = 2 + self.below(7);
+        if chars.len() < len {
+            return None;
+        }
+        let start = self.below(chars.len() - len + 1);
+        Some(chars[start..start + len].iter().collect())
+    }
+}
+
+/// Title, body and 文号 of each document as the index sees them ([`gongkai_search::normalize`]),
+/// for the brute-force truth and the FTS5 comparison.
+pub fn normalised(docs: &[Doc]) -> Vec<[String; 3]> {
+    docs.iter()
+        .map(|d| {
+            [
+                gongkai_search::normalize(&d.title),
+                gongkai_search::normalize(&d.body),
+                gongkai_search::normalize(&d.doc_number),
+            ]
+        })
+        .collect()
 }

@@ -169,10 +169,14 @@ mod tests {
 
     #[test]
     fn next_stays_in_the_back_office() {
-        assert_eq!(safe_next("/admin/users"), "/admin/users");
-        assert_eq!(safe_next("https://evil.example"), "/admin");
-        assert_eq!(safe_next("//evil.example/admin"), "/admin");
-        assert_eq!(safe_next("/admin/login"), "/admin");
-        assert_eq!(safe_next("/admin\n/x"), "/admin");
+        for (next, goes_to) in [
+            ("/admin/users", "/admin/users"),
+            ("https://evil.example", "/admin"),
+            ("//evil.example/admin", "/admin"),
+            ("/admin/login", "/admin"),
+            ("/admin\n/x", "/admin"),
+        ] {
+            assert_eq!(safe_next(next), goes_to, "{next:?}");
+        }
     }
 }

@@ -6,6 +6,8 @@
 
 use std::net::SocketAddr;
 
+pub mod records;
+
 use gongkai_domain::role::Role;
 use gongkai_store::testing::{TestDb, add_staff};
 use gongkai_store::{Actor, Engine, Store};
@@ -41,8 +43,8 @@ pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
     spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
 }
 
-/// Starts the app with a configuration adjusted by `adjust`.
-pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig)) -> App {
+/// A fresh database on `engine` with the county (WQX001) and its finance bureau (WQX004).
+pub async fn county_db(engine: Engine) -> (TestDb, Store) {
     let db = TestDb::new(engine).await;
     let store = must(Store::open(&db.url).await);
     add_orgs(
@@ -53,6 +55,29 @@ pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig))
         ],
     )
     .await;
+    (db, store)
+}
+
+/// Serves `state` on a random local port until the returned [`App`] is dropped.
+pub async fn serve(db: TestDb, store: Store, state: AppState) -> App {
+    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let addr: SocketAddr = must(listener.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(gongkai_web::serve(listener, state.clone(), async {
+        let _ = rx.await;
+    }));
+    App {
+        base: format!("http://{addr}"),
+        state,
+        store,
+        db,
+        shutdown: Some(tx),
+    }
+}
+
+/// Starts the app with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig)) -> App {
+    let (db, store) = county_db(engine).await;
     for (name, display_name, org, roles) in [
         ("editor", "editor", "WQX004", vec![Role::Editor]),
         ("editor2", "editor2", "WQX004", vec![Role::Editor]),
@@ -87,19 +112,7 @@ pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut WebConfig))
     };
     adjust(&mut config);
     let state = must(AppState::new(store.clone(), config));
-    let listener = must(tokio::net::TcpListener::bind("127.0.0.1:0").await);
-    let addr: SocketAddr = must(listener.local_addr());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gongkai_web::serve(listener, state.clone(), async {
-        let _ = rx.await;
-    }));
-    App {
-        base: format!("http://{addr}"),
-        state,
-        store,
-        db,
-        shutdown: Some(tx),
-    }
+    serve(db, store, state).await
 }
 
 pub struct Session {
@@ -108,20 +121,18 @@ pub struct Session {
     pub token: String,
 }
 
+/// An editor and a reviewer of the finance bureau, signed in (the two people every record
+/// needs: the author never reviews).
+pub async fn editor_and_reviewer(app: &App) -> (Session, Session) {
+    (
+        Session::login(app, "editor").await,
+        Session::login(app, "reviewer").await,
+    )
+}
+
 impl Session {
     pub async fn login(app: &App, user: &str) -> Self {
-        let c = must(
-            reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(Policy::none())
-                .build(),
-        );
-        let mut s = Self {
-            c,
-            base: app.base.clone(),
-            token: String::new(),
-        };
-        s.token = s.token_from("/admin/login").await;
+        let s = Self::anonymous(app).await;
         let r = must(
             s.c.post(format!("{}/admin/login", s.base))
                 .form(&[
@@ -184,26 +195,11 @@ impl Session {
 
     /// The value of a hidden field on a page.
     pub async fn field_from(&self, path: &str, name: &str) -> String {
-        let html = self.get_text(path).await;
-        let marker = format!("name=\"{name}\" value=\"");
-        html.find(&marker)
-            .map(|i| {
-                html[i + marker.len()..]
-                    .chars()
-                    .take_while(|c| *c != '"')
-                    .collect()
-            })
-            .unwrap_or_default()
+        hidden_value(&self.get_text(path).await, name)
     }
 
     pub async fn token_from(&self, path: &str) -> String {
-        let html = self.get_text(path).await;
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = html
-            .find(marker)
-            .map(|i| i + marker.len())
-            .unwrap_or_else(|| panic!("no token on {path}"));
-        html[start..start + 64].to_owned()
+        csrf_token(&self.get_text(path).await, path)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -212,6 +208,16 @@ impl Session {
 
     pub async fn get_text(&self, path: &str) -> String {
         must(self.get(path).await.text().await)
+    }
+
+    /// The status code of the page at `path`.
+    pub async fn get_status(&self, path: &str) -> StatusCode {
+        self.get(path).await.status()
+    }
+
+    /// The status code [`Session::post`] of `fields` to `path` answers with.
+    pub async fn post_status(&self, path: &str, fields: &[(&str, &str)]) -> StatusCode {
+        self.post(path, fields).await.status()
     }
 
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -240,4 +246,75 @@ impl Session {
                 .await,
         )
     }
+}
+
+/// The value of the form field `name` in `html` (empty when there is none).
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.find(&marker)
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The number of hits the JSON search API reports for `q`, with the whole answer.
+pub async fn search_total(base: &str, q: &str) -> (u64, String) {
+    let url = format!(
+        "{base}/api/v1/search?q={}",
+        gongkai_web::view::urls::urlencode(q)
+    );
+    let text = must(must(reqwest::get(url).await).text().await);
+    let v: serde_json::Value = must(serde_json::from_str(&text));
+    (v["total"].as_u64().unwrap_or(0), text)
+}
+
+/// Waits (up to five seconds) until the search API reports `want` hits for `q`; returns how
+/// long it took and the last answer.
+pub async fn until_found(base: &str, q: &str, want: u64) -> (std::time::Duration, String) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        let (total, text) = search_total(base, q).await;
+        if total == want {
+            return (started.elapsed(), text);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("search for {q} never reached {want}");
+}
+
+/// The CSRF token in the hidden field of `html`, the page at `path`.
+pub fn csrf_token(html: &str, path: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no csrf field on {path}"));
+    html[start..start + 64].to_owned()
+}
+
+/// Asserts that `text` contains every one of `needles`, naming the first one missing.
+#[track_caller]
+pub fn assert_has_all(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{needle:?} missing in {text}");
+    }
+}
+
+/// Asserts that `text` does not contain `needle`; `why` says why it must not.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str, why: &str) {
+    assert!(!text.contains(needle), "{why}: {needle:?} in {text}");
+}
+
+/// The tracking code a receipt page shows (empty when there is none).
+pub fn code_in(html: &str) -> String {
+    html.split("class=\"code\">")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .unwrap_or_default()
+        .to_owned()
 }
