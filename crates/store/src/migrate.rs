@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "comment_findings",
         include_str!("../migrations/0011_comment_findings.sql"),
     ),
+    (
+        13,
+        "reply_files",
+        include_str!("../migrations/0013_reply_files.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
