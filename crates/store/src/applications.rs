@@ -187,15 +187,6 @@ pub async fn reply_files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
     cases::files(store, &REPLY_FILES, id).await
 }
 
-/// A site setting `key.<site code>`, falling back to the deployment-wide `key`; blank is unset.
-async fn site_setting(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
-    let v = match settings::get(store, &format!("{key}.{site_code}")).await? {
-        Some(v) => Some(v),
-        None => settings::get(store, key).await?,
-    };
-    Ok(v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
-}
-
 /// The one body that hears a 行政复议 against the acts of organisation `org_id`
 /// ([`gongkai_domain::org::reviewing_body`]): from its kind, its site's government, the
 /// government one level up (setting `upper_government.<site code>` / `upper_government`,
@@ -206,7 +197,7 @@ pub async fn reviewing_body(store: &Store, org_id: i64) -> Result<String> {
     let kind = gongkai_domain::org::OrgKind::parse(&org.kind)?;
     let root = *orgs::chain(store, org.id).await?.last().unwrap_or(&org.id);
     let site = orgs::by_id(store, root).await?;
-    let upper = site_setting(store, "upper_government", &site.code).await?;
+    let upper = crate::mailbox::site_setting(store, "upper_government", &site.code).await?;
     let superior = settings::get(store, &format!("review_body.{}", org.code))
         .await?
         .filter(|s| !s.trim().is_empty());

@@ -24,8 +24,12 @@ pub struct HeadMailbox {
     pub handler_org_name: String,
 }
 
-/// A setting for `site_code`, falling back to the deployment-wide key.
-async fn site_setting(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
+/// A setting for `site_code`, falling back to the deployment-wide key; blank is unset.
+pub(crate) async fn site_setting(
+    store: &Store,
+    key: &str,
+    site_code: &str,
+) -> Result<Option<String>> {
     let v = match settings::get(store, &format!("{key}.{site_code}")).await? {
         Some(v) => Some(v),
         None => settings::get(store, key).await?,

@@ -171,7 +171,7 @@ async fn record(
         "extend" => {
             // Only the head of the disclosure office may extend (第三十三条); one place decides.
             check_in(
-                &staff,
+                staff,
                 Permission::ApproveExtensions,
                 &orgs::chain(&state.store, app.org_id).await?,
             )?;
@@ -235,7 +235,7 @@ async fn record(
             let contact = guide
                 .map(|g| format!("{} {}", g.phone, g.address))
                 .unwrap_or_default();
-            let reviewer = letters::reviewing_body(&state, &app).await?;
+            let reviewer = letters::reviewing_body(state, &app).await?;
             let (t, b) = letters::transfer(&app, on, &to.name, &contact, &reviewer);
             Ok((
                 ClockEvent::Transferred { on, to: to.code.clone() },
@@ -246,7 +246,7 @@ async fn record(
             let outcome = Outcome::parse(&f.outcome)
                 .map_err(|_| WebError::BadRequest(ErrorCode::ApplicationOutcomeRequired.into()))?;
             let body = if f.letter.trim().is_empty() {
-                letters::reply_draft(&state, &app, outcome, on).await?
+                letters::reply_draft(state, &app, outcome, on).await?
             } else {
                 f.letter.trim().replace("\r\n", "\n")
             };
@@ -264,7 +264,7 @@ async fn record(
         Err(e @ WebError::Forbidden(_)) => return Err(e),
         Err(e) => {
             return render(
-                &state,
+                state,
                 ctx,
                 staff,
                 &app,
@@ -282,11 +282,11 @@ async fn record(
         Ok(updated) => {
             // A transfer forwards the application to the responsible organisation.
             if let ClockEvent::Transferred { to, .. } = &event {
-                forward(&state, &updated, to).await?;
+                forward(state, &updated, to).await?;
             }
             Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
         }
-        Err(no) => render(&state, ctx, staff, &app, no.status, Some(no.message)).await,
+        Err(no) => render(state, ctx, staff, &app, no.status, Some(no.message)).await,
     }
 }
 
