@@ -193,10 +193,15 @@ pub enum ClockEvent {
         /// What is to be corrected.
         what: String,
     },
-    /// The corrected application arrived: the 20-day limit runs again in full from here.
+    /// The corrected application arrived: the 20-day limit runs again in full from here,
+    /// whether staff recorded it from the counter or the applicant answered online.
     CorrectionReceived {
         /// When.
         on: NaiveDate,
+        /// What the applicant sent online from the status page; absent for a correction
+        /// received at the counter (recorded by staff).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<CorrectionAnswer>,
     },
     /// A third party is consulted (第三十二条); the clock stops.
     ThirdPartyConsultation {
@@ -266,13 +271,65 @@ pub enum ClockEvent {
     },
 }
 
+/// Longest online correction (补正) text, in characters.
+pub const MAX_CORRECTION_CHARS: usize = 5_000;
+
+/// What an applicant sends online in answer to a correction notice (补正): the corrected or
+/// completed description and the names of the files that came with it (the files themselves
+/// are kept with the application's other files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionAnswer {
+    /// The text as written.
+    pub text: String,
+    /// Names of the attached files, in upload order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+}
+
+/// Judges an online answer to the correction notice among `events`, sent on `on`: the text is
+/// required and bounded, and the notice's period must not have passed (第三十条: no
+/// correction in time means the application is treated as abandoned). A correction received
+/// at the counter is not judged here: staff may accept one late for a 正当理由.
+pub fn check_correction_answer(
+    events: &[ClockEvent],
+    on: NaiveDate,
+    answer: &CorrectionAnswer,
+) -> Result<(), DomainError> {
+    let refuse = |code, args: &[Arg<'_>]| Err(DomainError::with("text", code, args));
+    let deadline = events.iter().rev().find_map(|e| match e {
+        ClockEvent::CorrectionRequested { deadline, .. } => Some(*deadline),
+        _ => None,
+    });
+    let Some(deadline) = deadline else {
+        return refuse(ErrorCode::ApplicationNoCorrectionRequested, &[]);
+    };
+    if on > deadline {
+        return refuse(
+            ErrorCode::ApplicationCorrectionPeriodOver,
+            &[("deadline", &deadline)],
+        );
+    }
+    let chars = answer.text.trim().chars().count();
+    if chars == 0 {
+        return refuse(ErrorCode::ApplicationCorrectionTextRequired, &[]);
+    }
+    if chars > MAX_CORRECTION_CHARS {
+        return refuse(
+            ErrorCode::ApplicationCorrectionTextTooLong,
+            &[("max", &MAX_CORRECTION_CHARS)],
+        );
+    }
+    Ok(())
+}
+
 impl ClockEvent {
     /// The Chinese name of the event.
     pub fn label(&self) -> &'static str {
         match self {
             Self::Registered { .. } => "登记",
             Self::CorrectionRequested { .. } => "补正告知",
-            Self::CorrectionReceived { .. } => "收到补正",
+            Self::CorrectionReceived { answer: None, .. } => "收到补正",
+            Self::CorrectionReceived { answer: Some(_), .. } => "申请人在线补正",
             Self::ThirdPartyConsultation { .. } => "征求第三方意见",
             Self::ThirdPartyAnswered { .. } => "第三方答复",
             Self::AgencyConsultation { .. } => "征求其他机关意见",
@@ -290,7 +347,7 @@ impl ClockEvent {
         match self {
             Self::Registered { on }
             | Self::CorrectionRequested { on, .. }
-            | Self::CorrectionReceived { on }
+            | Self::CorrectionReceived { on, .. }
             | Self::ThirdPartyConsultation { on, .. }
             | Self::ThirdPartyAnswered { on }
             | Self::AgencyConsultation { on, .. }
@@ -454,7 +511,7 @@ pub fn clock_of(
             continue;
         }
         match e {
-            ClockEvent::CorrectionReceived { on } => {
+            ClockEvent::CorrectionReceived { on, .. } => {
                 open = None;
                 clock = clock.with_restart(*on);
             }
@@ -567,7 +624,12 @@ pub fn apply(
             }
             Ok(S::AwaitingCorrection)
         }
-        (S::AwaitingCorrection, E::CorrectionReceived { .. }) => Ok(S::InProgress),
+        (S::AwaitingCorrection, E::CorrectionReceived { on, answer }) => {
+            if let Some(answer) = answer {
+                check_correction_answer(events, *on, answer)?;
+            }
+            Ok(S::InProgress)
+        }
         (S::InProgress, E::ThirdPartyConsultation { party, .. })
         | (S::InProgress, E::AgencyConsultation { agency: party, .. }) => {
             if party.trim().is_empty() {
@@ -1122,7 +1184,10 @@ mod tests {
                 deadline: d("2026-11-20"),
                 what: "x".into(),
             },
-            ClockEvent::CorrectionReceived { on: d("2026-11-09") },
+            ClockEvent::CorrectionReceived {
+                on: d("2026-11-09"),
+                answer: None,
+            },
         ];
         let due = clock_of(received, &events, None, &cal)
             .and_then(|c| c.reckon(&cal))
@@ -1245,6 +1310,64 @@ mod tests {
     }
 
     #[test]
+    fn an_online_correction_restarts_the_clock_like_one_at_the_counter_until_the_deadline() {
+        let cal = Calendar::national();
+        let received = d("2026-11-02");
+        let asked = [ClockEvent::CorrectionRequested {
+            on: d("2026-11-04"),
+            deadline: d("2026-11-20"),
+            what: "写明文号".into(),
+        }];
+        let s = ApplicationStatus::AwaitingCorrection;
+        let online = |on: &str, text: &str| ClockEvent::CorrectionReceived {
+            on: d(on),
+            answer: Some(CorrectionAnswer {
+                text: text.into(),
+                files: vec!["批复.pdf".into()],
+            }),
+        };
+        assert_eq!(
+            apply(
+                s,
+                received,
+                &asked,
+                &online("2026-11-20", "文号为乌财发〔2026〕3号"),
+                &cal,
+                None
+            ),
+            Ok(ApplicationStatus::InProgress)
+        );
+        let late = apply(
+            s,
+            received,
+            &asked,
+            &online("2026-11-23", "文号"),
+            &cal,
+            None,
+        );
+        assert!(late.is_err_and(|e| e.error_code() == ErrorCode::ApplicationCorrectionPeriodOver));
+        let empty = apply(s, received, &asked, &online("2026-11-10", "  "), &cal, None);
+        assert!(
+            empty.is_err_and(|e| e.error_code() == ErrorCode::ApplicationCorrectionTextRequired)
+        );
+        // The same restart as a correction recorded at the counter: one rule.
+        let due = |e: ClockEvent| {
+            let mut events = asked.to_vec();
+            events.push(e);
+            clock_of(received, &events, None, &cal)
+                .and_then(|c| c.reckon(&cal))
+                .ok()
+                .and_then(|r| r.due_date())
+        };
+        let counter = due(ClockEvent::CorrectionReceived {
+            on: d("2026-11-10"),
+            answer: None,
+        });
+        assert_eq!(counter, due(online("2026-11-10", "文号")));
+        assert_eq!(counter, Some(d("2026-12-08")));
+    }
+
+    #[test]
     fn lapse_outcomes_wait_for_their_deadlines() {
         let cal = Calendar::national();
         let received = d("2026-11-02");
@@ -1283,7 +1406,10 @@ mod tests {
         let ip = ApplicationStatus::InProgress;
         assert!(apply(ip, received, &[], &unclear, &cal, None).is_err());
         let mut corrected = asked.to_vec();
-        corrected.push(ClockEvent::CorrectionReceived { on: d("2026-11-10") });
+        corrected.push(ClockEvent::CorrectionReceived {
+            on: d("2026-11-10"),
+            answer: None,
+        });
         assert_eq!(
             apply(ip, received, &corrected, &unclear, &cal, None),
             Ok(ApplicationStatus::Replied)

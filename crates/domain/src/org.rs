@@ -82,6 +82,9 @@ pub enum OrgKind {
     Department,
     /// A township or town government (乡镇人民政府).
     Township,
+    /// A vertically managed office (海关、金融、外汇管理、税务、国家安全机关 in the county):
+    /// reviewed by its own organ one level up, not by the county government.
+    Vertical,
 }
 
 impl OrgKind {
@@ -91,6 +94,7 @@ impl OrgKind {
             Self::Government => "government",
             Self::Department => "department",
             Self::Township => "township",
+            Self::Vertical => "vertical",
         }
     }
 
@@ -100,6 +104,7 @@ impl OrgKind {
             Self::Government => "人民政府",
             Self::Department => "政府部门",
             Self::Township => "乡镇",
+            Self::Vertical => "垂直管理机关",
         }
     }
 
@@ -109,6 +114,7 @@ impl OrgKind {
             "government" | "人民政府" | "政府" => Ok(Self::Government),
             "department" | "政府部门" | "部门" => Ok(Self::Department),
             "township" | "乡镇" => Ok(Self::Township),
+            "vertical" | "垂直管理机关" | "垂直管理" => Ok(Self::Vertical),
             other => Err(DomainError::with(
                 "kind",
                 ErrorCode::OrgKindUnknown,
@@ -132,6 +138,41 @@ impl OrgKind {
             Self::Township
         } else {
             Self::Department
+        }
+    }
+}
+
+/// Who reviews an organisation's acts (行政复议机关), by the revised 行政复议法 (in force
+/// 2024-01-01): the names the region gives. Missing names fall back to a description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewRegion<'a> {
+    /// The county (or city, district) government the organisation belongs to, e.g.
+    /// 乌恰县人民政府: the site's root government.
+    pub government: &'a str,
+    /// The government one level up, e.g. 克孜勒苏柯尔克孜自治州人民政府 (a site setting).
+    pub upper_government: Option<&'a str>,
+    /// For a vertically managed office: its own organ one level up (an organisation setting).
+    pub superior_organ: Option<&'a str>,
+}
+
+/// The one body that hears an application for 行政复议 against an act of an organisation of
+/// `kind` (行政复议法 第二十四条, 第二十七条): a county department's or a township's act goes
+/// to the county government; the county government's own act to the government one level
+/// up; a vertically managed office's act to its organ one level up. The letter names this
+/// body, no longer "上一级主管部门或者本级人民政府".
+pub fn reviewing_body(kind: OrgKind, region: &ReviewRegion<'_>) -> String {
+    let named = |n: Option<&str>| {
+        n.map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+    };
+    match kind {
+        OrgKind::Department | OrgKind::Township => region.government.trim().to_owned(),
+        OrgKind::Government => {
+            named(region.upper_government).unwrap_or_else(|| "上一级人民政府".to_owned())
+        }
+        OrgKind::Vertical => {
+            named(region.superior_organ).unwrap_or_else(|| "上一级主管部门".to_owned())
         }
     }
 }
@@ -163,5 +204,43 @@ mod tests {
         assert_eq!(OrgKind::infer(&town, true), OrgKind::Township);
         assert_eq!(OrgKind::infer(&dept, true), OrgKind::Department);
         assert_eq!(OrgKind::infer(&dept, false), OrgKind::Government);
+    }
+
+    #[test]
+    fn the_reviewing_body_follows_the_revised_law() {
+        let region = ReviewRegion {
+            government: "乌恰县人民政府",
+            upper_government: Some("克孜勒苏柯尔克孜自治州人民政府"),
+            superior_organ: Some("国家税务总局克孜勒苏柯尔克孜自治州税务局"),
+        };
+        assert_eq!(
+            reviewing_body(OrgKind::Department, &region),
+            "乌恰县人民政府"
+        );
+        assert_eq!(reviewing_body(OrgKind::Township, &region), "乌恰县人民政府");
+        assert_eq!(
+            reviewing_body(OrgKind::Government, &region),
+            "克孜勒苏柯尔克孜自治州人民政府"
+        );
+        assert_eq!(
+            reviewing_body(OrgKind::Vertical, &region),
+            "国家税务总局克孜勒苏柯尔克孜自治州税务局"
+        );
+        let bare = ReviewRegion {
+            government: "乌恰县人民政府",
+            upper_government: Some("  "),
+            superior_organ: None,
+        };
+        assert_eq!(reviewing_body(OrgKind::Government, &bare), "上一级人民政府");
+        assert_eq!(reviewing_body(OrgKind::Vertical, &bare), "上一级主管部门");
+        for kind in [
+            OrgKind::Department,
+            OrgKind::Government,
+            OrgKind::Township,
+            OrgKind::Vertical,
+        ] {
+            assert!(!reviewing_body(kind, &region).contains("或者"));
+            assert_eq!(OrgKind::parse(kind.code()), Ok(kind));
+        }
     }
 }

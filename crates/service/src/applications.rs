@@ -1,14 +1,19 @@
 //! 依申请公开: an application submitted from the public form, the JSON API or any other
-//! channel, in one call ([`submit`]).
+//! channel, in one call ([`submit`]); the applicant's online answer to a correction notice
+//! ([`answer_correction`]).
 
 use std::future::Future;
 
-use gongkai_domain::ErrorCode;
-use gongkai_domain::FieldErrors;
-use gongkai_domain::application::{ApplicationInput, validate_form};
+use gongkai_domain::application::{
+    ApplicationInput, ApplicationStatus, ClockEvent, CorrectionAnswer, check_correction_answer,
+    validate_form,
+};
 use gongkai_domain::case::check_secret;
-use gongkai_store::applications::{self, NewApplication, Receipt};
+use gongkai_domain::time::beijing_date;
+use gongkai_domain::{ErrorCode, FieldErrors, Refusal};
+use gongkai_store::applications::{self, Application, NewApplication, Receipt};
 use gongkai_store::cases::AttachedFile;
+use gongkai_store::{Actor, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::{Files, Intake, Outcome, ServiceError};
@@ -161,4 +166,69 @@ where
         receipt,
         org_name: org.name,
     }))
+}
+
+/// The online answer to a correction notice (补正) as typed on the status page.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct CorrectionForm {
+    /// The corrected or completed description of the information asked for.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// Records the applicant's online answer to the correction notice of `app` (text and files):
+/// the same `CorrectionReceived` event staff record for a correction handed in at the
+/// counter, so the 20 working days run again from today by the same rule, with the answer
+/// kept on the application for its handler. Refused — with nothing written and nothing
+/// counted — when no correction is awaited, a file was refused, the text is missing or too
+/// long, or the notice's period has passed (a stable code and a Chinese message); otherwise
+/// counted against the address's hourly limit for applications before the files are written.
+pub async fn answer_correction<W, Fut, E>(
+    intake: Intake<'_>,
+    app: &Application,
+    form: &CorrectionForm,
+    files: Files<W>,
+) -> Result<Result<Application, Refusal>, E>
+where
+    W: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<AttachedFile>, E>>,
+    E: From<ServiceError>,
+{
+    if app.status != ApplicationStatus::AwaitingCorrection {
+        return Ok(Err(ErrorCode::ApplicationCorrectionNotAwaited.into()));
+    }
+    if let Some(refused) = files.refused {
+        return Ok(Err(refused));
+    }
+    let on = beijing_date(intake.now);
+    let mut answer = CorrectionAnswer {
+        text: form.text.trim().replace("\r\n", "\n"),
+        files: Vec::new(),
+    };
+    let events: Vec<ClockEvent> = applications::events(intake.store, app.id)
+        .await
+        .map_err(ServiceError::from)?
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    // Judged before anything is written; the store judges again, by the same rule, inside
+    // its transaction.
+    if let Err(e) = check_correction_answer(&events, on, &answer) {
+        return Ok(Err(e.into()));
+    }
+    intake
+        .within_hourly_limit(crate::Submission::Application)
+        .await?;
+    let files = (files.write)().await?;
+    answer.files = files.iter().map(|f| f.file_name.clone()).collect();
+    let event = ClockEvent::CorrectionReceived { on, answer: Some(answer) };
+    let actor = Actor::user("public", intake.ip);
+    match applications::record_event_with_files(intake.store, &actor, app.id, &event, None, &files)
+        .await
+    {
+        Ok(updated) => Ok(Ok(updated)),
+        Err(StoreError::Domain(e)) => Ok(Err(e.into())),
+        Err(StoreError::Conflict(refused)) => Ok(Err(refused)),
+        Err(e) => Err(ServiceError::from(e).into()),
+    }
 }

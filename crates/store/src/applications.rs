@@ -92,6 +92,8 @@ pub const FILES: ChildTable = ChildTable::new("application_files", "application_
 pub const EVENTS: ChildTable = ChildTable::new("application_events", "application_id");
 /// Applicants' status sessions.
 pub const SESSIONS: ChildTable = ChildTable::new("applicant_sessions", "application_id");
+/// The files released with the reply (the information disclosed), for the applicant only.
+pub const REPLY_FILES: ChildTable = ChildTable::new("application_reply_files", "application_id");
 
 const SELECT: &str = "SELECT a.*, o.name AS org_name, o.code AS org_code FROM applications a JOIN organisations o ON o.id = a.org_id";
 
@@ -175,9 +177,38 @@ pub struct NewApplication {
     pub files: Vec<AttachedFile>,
 }
 
-/// Files attached to an application.
+/// Files attached to an application by the applicant (proofs, files of an online 补正).
 pub async fn files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
     cases::files(store, &FILES, id).await
+}
+
+/// Files the office released with its reply (the information disclosed).
+pub async fn reply_files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
+    cases::files(store, &REPLY_FILES, id).await
+}
+
+/// The one body that hears a 行政复议 against the acts of organisation `org_id`
+/// ([`gongkai_domain::org::reviewing_body`]): from its kind, its site's government, the
+/// government one level up (setting `upper_government.<site code>` / `upper_government`,
+/// e.g. 克孜勒苏柯尔克孜自治州人民政府) and, for a vertically managed office, its organ one
+/// level up (setting `review_body.<org code>`).
+pub async fn reviewing_body(store: &Store, org_id: i64) -> Result<String> {
+    let org = orgs::by_id(store, org_id).await?;
+    let kind = gongkai_domain::org::OrgKind::parse(&org.kind)?;
+    let root = *orgs::chain(store, org.id).await?.last().unwrap_or(&org.id);
+    let site = orgs::by_id(store, root).await?;
+    let upper = settings::for_site(store, "upper_government", &site.code).await?;
+    let superior = settings::get(store, &format!("review_body.{}", org.code))
+        .await?
+        .filter(|s| !s.trim().is_empty());
+    Ok(gongkai_domain::org::reviewing_body(
+        kind,
+        &gongkai_domain::org::ReviewRegion {
+            government: &site.name,
+            upper_government: upper.as_deref(),
+            superior_organ: superior.as_deref(),
+        },
+    ))
 }
 
 /// What the applicant is shown once the application is stored.
@@ -526,6 +557,20 @@ pub async fn record_event(
     event: &ClockEvent,
     letter: Option<NewLetter>,
 ) -> Result<Application> {
+    record_event_with_files(store, actor, id, event, letter, &[]).await
+}
+
+/// [`record_event`] with files (already stored as blobs) recorded in the same transaction: with
+/// a reply they are the released information ([`REPLY_FILES`]); with any other event (an online
+/// 补正) they are the applicant's ([`FILES`]). The audit entry names them.
+pub async fn record_event_with_files(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    event: &ClockEvent,
+    letter: Option<NewLetter>,
+    files: &[AttachedFile],
+) -> Result<Application> {
     let app = get(store, id).await?;
     let site = orgs::by_id(store, app.site_id).await?;
     let region = region_of_site(store, &site.code).await?;
@@ -553,6 +598,13 @@ pub async fn record_event(
         region.as_ref(),
     )?;
     cases::append_event(&mut tx, &EVENTS, id, event, &actor.name).await?;
+    let table = match event {
+        ClockEvent::Replied { .. } => &REPLY_FILES,
+        _ => &FILES,
+    };
+    for f in files {
+        cases::add_file(&mut tx, table, id, f).await?;
+    }
     events.push(event.clone());
     let (outcome, replied_on) = match event {
         ClockEvent::Replied { outcome, on } => (Some(*outcome), Some(*on)),
@@ -579,11 +631,27 @@ pub async fn record_event(
             .execute(&mut *tx)
             .await?;
     }
-    audit::Change::new("application.event", "application", &app.tracking_code).with_detail(serde_json::json!({ "event": event, "status": next.code(), "letter": letter.as_ref().map(|l| &l.0) })).append(&mut tx, store, actor).await?;
+    audit::Change::new("application.event", "application", &app.tracking_code)
+        .with_detail(serde_json::json!({
+            "event": audited(event), "status": next.code(), "letter": letter.as_ref().map(|l| &l.0),
+            "files": files.iter().map(|f| &f.file_name).collect::<Vec<_>>(),
+        }))
+        .append(&mut tx, store, actor)
+        .await?;
     feed::emit(&mut tx, "application", &id.to_string(), "application.event").await?;
     crate::outbox::application_event(store, &mut tx, &app, event).await?;
     tx.commit().await?;
     get(store, id).await
+}
+
+/// The event as the audit log keeps it: an online 补正's text is the applicant's own words and
+/// may carry personal data, so only its length is kept (the text stays on the application).
+fn audited(event: &ClockEvent) -> ClockEvent {
+    let mut kept = event.clone();
+    if let ClockEvent::CorrectionReceived { answer: Some(answer), .. } = &mut kept {
+        answer.text = format!("（{} 字）", answer.text.chars().count());
+    }
+    kept
 }
 
 /// Recomputes the due date of every open application with the calendar in force (after

@@ -308,11 +308,12 @@ pub async fn schema_version(store: &Store) -> Result<i64> {
     Ok(v.unwrap_or(0))
 }
 
-/// The blobs the database refers to (attachments of records, applications, messages and
-/// consultations), as paths relative to the data folder like [`blobs`] gives them.
+/// The blobs the database refers to (attachments of records, applications and their replies,
+/// messages and consultations), as paths relative to the data folder like [`blobs`] gives them.
 pub async fn referenced_blobs(store: &Store) -> Result<Vec<String>> {
     let shas: Vec<String> = sqlx::query_scalar(
         "SELECT sha256 FROM attachments UNION SELECT sha256 FROM application_files
+         UNION SELECT sha256 FROM application_reply_files
          UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files",
     )
     .fetch_all(store.pool())

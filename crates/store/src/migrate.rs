@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_comment_findings.sql"),
     ),
     (
+        13,
+        "reply_files",
+        include_str!("../migrations/0013_reply_files.sql"),
+    ),
+    (
         15,
         "message_provisional_due",
         include_str!("../migrations/0015_message_provisional_due.sql"),

@@ -23,10 +23,39 @@ fn addressee(app: &Application) -> String {
     format!("{}：", app.name)
 }
 
-fn rights(org_name: &str) -> String {
+/// The applicant's remedies (第五十一条): 行政复议 within sixty days before the one body that
+/// hears it (`reviewer`, from [`reviewing_body`]; 行政复议法 第二十条、第二十四条), or 行政诉讼
+/// within six months (行政诉讼法 第四十六条).
+fn rights(reviewer: &str) -> String {
     format!(
-        "如对本答复不服，可以自收到本答复之日起六十日内向{org_name}的上一级行政机关或者本级人民政府申请行政复议，也可以自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"
+        "如对本答复不服，可以自收到本答复之日起六十日内向{reviewer}申请行政复议，也可以自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"
     )
+}
+
+/// The body that hears a 行政复议 against the acts of the organisation an application is
+/// addressed to: the domain's rule (`gongkai_domain::org::reviewing_body`) over the stored
+/// organisation and site settings.
+pub async fn reviewing_body(state: &AppState, app: &Application) -> Result<String, WebError> {
+    Ok(gongkai_store::applications::reviewing_body(&state.store, app.org_id).await?)
+}
+
+/// A letter body with the list of the files released with it (附件), before the seal line
+/// (the last paragraph) so the PDF keeps its signature at the end; unchanged without files.
+pub fn with_attachments(body: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return body.to_owned();
+    }
+    let list = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{}. {n}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let attachments = format!("附件：\n{list}");
+    match body.rsplit_once("\n\n") {
+        Some((main, seal)) if seal.contains('\n') => format!("{main}\n\n{attachments}\n\n{seal}"),
+        _ => format!("{body}\n\n{attachments}"),
+    }
 }
 
 /// The placeholders a reply template may use, with what each stands for. `{名称}` in a
@@ -140,8 +169,15 @@ fn pieces(template: &str) -> Vec<Piece<'_>> {
     out
 }
 
-/// Fills a reply template for an application, an outcome and the reply date.
-pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: NaiveDate) -> String {
+/// Fills a reply template for an application, an outcome and the reply date; `reviewer` is the
+/// body that hears a 行政复议 ([`reviewing_body`]).
+pub fn render_reply(
+    template: &str,
+    app: &Application,
+    outcome: Outcome,
+    on: NaiveDate,
+    reviewer: &str,
+) -> String {
     let delivery = app.delivery.label();
     let values: [(&str, String); 10] = [
         ("申请人", app.name.clone()),
@@ -151,7 +187,7 @@ pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: Nai
         ("获取方式", delivery.to_owned()),
         ("答复类型", outcome.display()),
         ("法律依据", outcome.legal_ground().to_owned()),
-        ("救济途径", rights(&app.org_name)),
+        ("救济途径", rights(reviewer)),
         ("机关", app.org_name.clone()),
         ("日期", chinese_date(on)),
     ];
@@ -177,11 +213,17 @@ pub fn render_reply(template: &str, app: &Application, outcome: Outcome, on: Nai
 /// The title of every reply letter.
 pub const REPLY_TITLE: &str = "政府信息公开申请答复书";
 
-/// The reply letter for an outcome from the built-in template: `(title, body)`.
-pub fn reply(app: &Application, outcome: Outcome, on: NaiveDate) -> (String, String) {
+/// The reply letter for an outcome from the built-in template: `(title, body)`; `reviewer`
+/// as for [`render_reply`].
+pub fn reply(
+    app: &Application,
+    outcome: Outcome,
+    on: NaiveDate,
+    reviewer: &str,
+) -> (String, String) {
     (
         REPLY_TITLE.into(),
-        render_reply(&default_reply_template(outcome), app, outcome, on),
+        render_reply(&default_reply_template(outcome), app, outcome, on, reviewer),
     )
 }
 
@@ -216,7 +258,8 @@ pub async fn reply_draft(
     let template = stored_template(state, &site.code, outcome)
         .await?
         .unwrap_or_else(|| default_reply_template(outcome));
-    Ok(render_reply(&template, app, outcome, on))
+    let reviewer = reviewing_body(state, app).await?;
+    Ok(render_reply(&template, app, outcome, on, &reviewer))
 }
 
 /// The correction notice (第三十条).
@@ -299,12 +342,13 @@ pub fn fee(
     )
 }
 
-/// The transfer notice (第三十六条第（五）项).
+/// The transfer notice (第三十六条第（五）项); `reviewer` as for [`render_reply`].
 pub fn transfer(
     app: &Application,
     on: NaiveDate,
     to_name: &str,
     to_contact: &str,
+    reviewer: &str,
 ) -> (String, String) {
     let contact = if to_contact.trim().is_empty() {
         String::new()
@@ -319,7 +363,7 @@ pub fn transfer(
             app.tracking_code
         ),
         "依据：《中华人民共和国政府信息公开条例》第三十六条第（五）项。".into(),
-        rights(&app.org_name),
+        rights(reviewer),
         format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
     ("政府信息公开申请告知书".into(), paras.join("\n\n"))
@@ -416,5 +460,19 @@ mod tests {
             })
             .collect();
         assert_eq!(parts, ["T:甲", "P:申请人", "T:乙", "P:未知", "T:丙", "U:{"]);
+    }
+
+    #[test]
+    fn released_files_are_listed_before_the_seal_line() {
+        let body = "张三：\n\n予以公开。\n\n乌恰县财政局\n2026年12月3日";
+        assert_eq!(with_attachments(body, &[]), body);
+        assert_eq!(
+            with_attachments(body, &["预算.pdf".into(), "说明.docx".into()]),
+            "张三：\n\n予以公开。\n\n附件：\n1. 预算.pdf\n2. 说明.docx\n\n乌恰县财政局\n2026年12月3日"
+        );
+        assert_eq!(
+            with_attachments("予以公开。", &["a.pdf".into()]),
+            "予以公开。\n\n附件：\n1. a.pdf"
+        );
     }
 }

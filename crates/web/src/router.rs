@@ -73,6 +73,16 @@ pub fn build(state: AppState) -> Router {
             "/ysqgk/letters/{file}",
             private(get(public::ysqgk::letter_pdf)),
         )
+        .route(
+            "/ysqgk/files/{file}/{name}",
+            private(get(public::ysqgk::released_file)),
+        )
+        .route(
+            "/ysqgk/correction",
+            private(post(public::ysqgk::correction)).layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes * public::ysqgk::MAX_CORRECTION_FILES + 1024 * 1024,
+            )),
+        )
         .route("/hudong/", get(public::hudong::index))
         .route("/hudong", get(public::hudong::index))
         .route(
@@ -253,6 +263,17 @@ pub fn build(state: AppState) -> Router {
                 Permission::HandleCases,
                 post(admin::applications::events::event),
             ),
+        )
+        .route(
+            "/admin/applications/{id}/reply",
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::events::reply),
+            )
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes * admin::applications::events::MAX_REPLY_FILES
+                    + 1024 * 1024,
+            )),
         )
         .route(
             "/admin/applications/{id}/reply-draft",

@@ -44,6 +44,8 @@ pub const SITE_SETTING_KEYS: &[&str] = &[
     "phone",
     "address",
     "error_report_url",
+    // The government one level up, which hears 行政复议 against the county government's acts.
+    "upper_government",
 ];
 
 /// Loads the site information; falls back to sensible defaults so a page always renders.

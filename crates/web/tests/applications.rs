@@ -1844,3 +1844,239 @@ async fn the_handlers_dashboard_lists_overdue_applications() {
         assert!(!editor.get_text("/admin").await.contains(&late_code));
     }
 }
+
+/// Stores an application addressed to the organisation `org`, received a day ago.
+async fn stored_for(app: &App, org: &str, description: &str) -> (i64, String) {
+    let (id, code) = stored(app, description, 1).await;
+    let org_id = org_id(app, org).await;
+    if org != "WQX004" {
+        let moved = sqlx::query("UPDATE applications SET org_id = $1 WHERE id = $2")
+            .bind(org_id)
+            .bind(id)
+            .execute(app.store.pool())
+            .await;
+        must(moved);
+    }
+    (id, code)
+}
+
+/// The body of the application's latest letter.
+async fn last_letter(app: &App, id: i64) -> String {
+    must(applications::letters(&app.store, id).await)
+        .pop()
+        .map(|l| l.body)
+        .unwrap_or_default()
+}
+
+/// A visitor who looked up `code` with the test secret (the status session is open).
+async fn looked_up(app: &App, code: &str) -> (Session, String) {
+    let citizen = Session::anonymous(app).await;
+    let r = citizen
+        .post(
+            "/ysqgk/status",
+            &[("tracking_code", code), ("secret", "chaxun-123")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = must(r.text().await);
+    (citizen, page)
+}
+
+#[tokio::test]
+async fn a_disclosed_reply_carries_files_that_only_its_applicant_downloads() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let (id, code) = stored(&app, "申请公开某项目的批复文件", 1).await;
+        let (_, other_code) = stored(&app, "申请公开另一项目的批复文件", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let pdf = gongkai_content::fixtures::pdf();
+        let r = handler
+            .post_multipart(
+                &format!("/admin/applications/{id}/reply"),
+                &[("kind", "reply"), ("outcome", "1")],
+                vec![("files", "项目批复.pdf", pdf.clone())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert_eq!(status_of(&app, id).await.0, "replied");
+        let letter = last_letter(&app, id).await;
+        assert!(letter.contains("附件：\n1. 项目批复.pdf"), "{letter}");
+        let released = must(applications::reply_files(&app.store, id).await);
+        assert_eq!(released.len(), 1);
+        let url = format!("/ysqgk/files/{}/x.pdf", released[0].id);
+        // Nobody without the lookup gets it.
+        let stranger = Session::anonymous(&app).await;
+        assert_eq!(stranger.get(&url).await.status(), StatusCode::NOT_FOUND);
+        // Another application's applicant does not either.
+        let (other, _) = looked_up(&app, &other_code).await;
+        assert_eq!(other.get(&url).await.status(), StatusCode::NOT_FOUND);
+        // The applicant sees it on the status page and downloads the very bytes.
+        let (citizen, page) = looked_up(&app, &code).await;
+        assert!(
+            page.contains("答复附件")
+                && page.contains("项目批复.pdf")
+                && page.contains(&format!("/ysqgk/files/{}/", released[0].id)),
+            "{page}"
+        );
+        let r = citizen.get(&url).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(must(r.bytes().await).to_vec(), pdf);
+        // The handler sees what was released.
+        let detail = handler.get_text(&format!("/admin/applications/{id}")).await;
+        assert!(detail.contains("答复附件") && detail.contains("项目批复.pdf"));
+    }
+}
+
+#[tokio::test]
+async fn the_applicant_answers_a_correction_online_and_the_clock_runs_again() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let handler = Session::login(&app, "handler").await;
+        let (id, code) = stored(&app, "申请公开某项补贴的发放情况", 1).await;
+        act(&handler, id, &[("kind", "register")]).await;
+        let r = act(
+            &handler,
+            id,
+            &[
+                ("kind", "correction"),
+                ("what", "请写明补贴项目名称和发放年度"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, id).await.0, "awaiting_correction");
+        let (citizen, page) = looked_up(&app, &code).await;
+        assert!(
+            page.contains("在线补正") && page.contains("请写明补贴项目名称和发放年度"),
+            "{page}"
+        );
+        let pdf = gongkai_content::fixtures::pdf();
+        let r = citizen
+            .post_multipart(
+                "/ysqgk/correction",
+                &[("text", "补贴项目为2025年耕地地力保护补贴")],
+                vec![("files", "补充说明.pdf", pdf)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+        let page = must(r.text().await);
+        assert!(page.contains("补正已提交"), "{page}");
+        // The 20 working days run again from today, as for a correction at the counter.
+        let today = gongkai_domain::time::beijing_date(Utc::now());
+        let cal = must(gongkai_store::calendar::load(&app.store).await);
+        let expected = must(cal.due_date(today, 20, None));
+        let (status, _, due) = status_of(&app, id).await;
+        assert_eq!(status, "in_progress");
+        assert_eq!(due, Some(expected.to_string()));
+        // The handler reads the answer and its file on the application page.
+        let detail = handler.get_text(&format!("/admin/applications/{id}")).await;
+        assert!(
+            detail.contains("申请人在线补正")
+                && detail.contains("补贴项目为2025年耕地地力保护补贴")
+                && detail.contains("补充说明.pdf"),
+            "{detail}"
+        );
+        let events = must(applications::events(&app.store, id).await);
+        assert!(events.iter().any(|e| e.event.label() == "申请人在线补正"));
+        let entries =
+            must(gongkai_store::audit::recent(&app.store, 100, Some(("application", &code))).await);
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "application.event" && e.detail.contains("补充说明.pdf")),
+            "{entries:?}"
+        );
+        // Once answered, the form is gone and a second answer is refused.
+        let r = citizen
+            .post_multipart("/ysqgk/correction", &[("text", "再次补正")], vec![])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("application.correction_not_awaited"));
+
+        // After the notice's period the answer is refused with the reason and its code.
+        let (late, late_code) = stored(&app, "申请公开某项目的验收报告", 30).await;
+        let received = received_on(&app, late).await;
+        let on = (received + Duration::days(1)).to_string();
+        let deadline = (received + Duration::days(5)).to_string();
+        act(
+            &handler,
+            late,
+            &[("kind", "register"), ("on", &received.to_string())],
+        )
+        .await;
+        let r = act(
+            &handler,
+            late,
+            &[
+                ("kind", "correction"),
+                ("on", &on),
+                ("deadline", &deadline),
+                ("what", "请写明项目名称"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (citizen, _) = looked_up(&app, &late_code).await;
+        let r = citizen
+            .post_multipart("/ysqgk/correction", &[("text", "项目为某道路工程")], vec![])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let page = must(r.text().await);
+        assert!(
+            page.contains("补正期限已于") && page.contains("application.correction_period_over"),
+            "{page}"
+        );
+        assert_eq!(status_of(&app, late).await.0, "awaiting_correction");
+        // Without a lookup there is nothing to answer.
+        let stranger = Session::anonymous(&app).await;
+        let r = stranger
+            .post_multipart("/ysqgk/correction", &[("text", "补正")], vec![])
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn reply_letters_name_the_one_body_that_hears_a_review() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        must(
+            gongkai_store::settings::set(
+                &app.store,
+                &gongkai_store::Actor::system(),
+                "upper_government",
+                "克孜勒苏柯尔克孜自治州人民政府",
+            )
+            .await,
+        );
+        let admin = Session::login(&app, "admin").await;
+        // A county department's act: the county government.
+        let (dept, _) = stored_for(&app, "WQX004", "申请公开财政局某项目资料").await;
+        act(&admin, dept, &[("kind", "register")]).await;
+        act(&admin, dept, &[("kind", "reply"), ("outcome", "1")]).await;
+        let letter = last_letter(&app, dept).await;
+        assert!(
+            letter.contains("六十日内向乌恰县人民政府申请行政复议"),
+            "{letter}"
+        );
+        assert!(!letter.contains("上一级行政机关或者"), "{letter}");
+        // The county government's own act: the government one level up.
+        let (county, _) = stored_for(&app, "WQX001", "申请公开县政府某项决定").await;
+        act(&admin, county, &[("kind", "register")]).await;
+        let draft = admin
+            .get_text(&format!("/admin/applications/{county}?draft=1"))
+            .await;
+        assert!(
+            draft.contains("向克孜勒苏柯尔克孜自治州人民政府申请行政复议"),
+            "{draft}"
+        );
+        act(&admin, county, &[("kind", "reply"), ("outcome", "1")]).await;
+        let letter = last_letter(&app, county).await;
+        assert!(
+            letter.contains("六十日内向克孜勒苏柯尔克孜自治州人民政府申请行政复议")
+                && !letter.contains("或者本级人民政府"),
+            "{letter}"
+        );
+    }
+}

@@ -51,10 +51,18 @@ pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
             gongkai_store::mailbox::set_name(store, &Actor::cli(), site, &value).await?;
             say!("已设置 {key}。");
         }
+        SiteCommand::Set { key, value }
+            if key.starts_with("upper_government.") || key.starts_with("review_body.") =>
+        {
+            // Who hears 行政复议: the upper government of one site, or the organ one level up
+            // of a vertically managed office (by its organ code).
+            settings::set(store, &Actor::cli(), &key, value.trim()).await?;
+            say!("已设置 {key}。");
+        }
         SiteCommand::Set { key, value } => {
             if !keys.contains(&key.as_str()) {
                 return Err(CliError::Config(format!(
-                    "未知的站点设置“{key}”，可用：{}、region、mailbox_org、mailbox_name（后三项可加 .<站点机构代码>）",
+                    "未知的站点设置“{key}”，可用：{}、region、mailbox_org、mailbox_name、upper_government（后四项可加 .<站点机构代码>）、review_body.<垂直管理机关代码>",
                     keys.join("、")
                 )));
             }

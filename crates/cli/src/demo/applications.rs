@@ -114,7 +114,10 @@ pub async fn load(store: &Store) -> Result<usize, CliError> {
             }
             "replied" => {
                 let on = received_on + Duration::days(7);
-                let (title, body) = gongkai_web::letters::reply(&app, Outcome::Disclosed, on);
+                let reviewer =
+                    gongkai_store::applications::reviewing_body(store, app.org_id).await?;
+                let (title, body) =
+                    gongkai_web::letters::reply(&app, Outcome::Disclosed, on, &reviewer);
                 let event = ClockEvent::Replied {
                     on,
                     outcome: Outcome::Disclosed,

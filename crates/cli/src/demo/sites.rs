@@ -133,6 +133,8 @@ pub async fn load(store: &Store, password: &NewPassword) -> Result<DemoStaff, Cl
         ("site_code", "（演示站点，未登记）"),
         ("icp", "（演示站点，未备案）"),
         ("address", "新疆克孜勒苏柯尔克孜自治州乌恰县"),
+        // Hears 行政复议 against the county government's own acts (行政复议法 第二十四条).
+        ("upper_government", "克孜勒苏柯尔克孜自治州人民政府"),
     ] {
         settings::set(store, &actor, key, value).await?;
     }

@@ -215,6 +215,22 @@ error_codes! {
         "application.correction_period_running",
         "补正期限至 {deadline} 止，期限届满前不能以“逾期不补正”办结（第三十条）"
     ),
+    ApplicationCorrectionPeriodOver => (
+        "application.correction_period_over",
+        "补正期限已于 {deadline} 届满，不能再在线提交补正；如有正当理由，请与受理机关联系（第三十条）"
+    ),
+    ApplicationCorrectionTextRequired => (
+        "application.correction_text_required",
+        "请填写补正内容"
+    ),
+    ApplicationCorrectionTextTooLong => (
+        "application.correction_text_too_long",
+        "补正内容不能超过 {max} 个字"
+    ),
+    ApplicationCorrectionNotAwaited => (
+        "application.correction_not_awaited",
+        "该申请目前不需要补正"
+    ),
     ApplicationCorrectionNotReceived => (
         "application.correction_not_received",
         "尚未收到补正，“补正后申请内容仍不明确”须在收到补正后答复"

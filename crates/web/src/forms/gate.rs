@@ -34,7 +34,9 @@ enum Gate {
 /// `router.rs` names the same paths).
 fn gate_of(path: &str) -> Option<Gate> {
     Some(match path {
-        "/ysqgk/apply" | "/api/v1/applications" => Gate::Submission(Submission::Application),
+        "/ysqgk/apply" | "/ysqgk/correction" | "/api/v1/applications" => {
+            Gate::Submission(Submission::Application)
+        }
         "/hudong/write" | "/api/v1/messages" => Gate::Submission(Submission::Message),
         "/ysqgk/status" => Gate::Lookup(Application::DESK.throttle),
         "/hudong/status" => Gate::Lookup(Message::DESK.throttle),
@@ -87,6 +89,7 @@ mod tests {
     fn the_public_forms_are_gated_and_nothing_else() {
         for path in [
             "/ysqgk/apply",
+            "/ysqgk/correction",
             "/hudong/write",
             "/zhengji/12/comment",
             "/ysqgk/status",

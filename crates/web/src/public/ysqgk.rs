@@ -1,13 +1,16 @@
-//! 依申请公开 for the public: the application form, the receipt, the status lookup and letter
-//! downloads. The form and `POST /api/v1/applications` submit through the same use case,
-//! `gongkai_service::applications::submit`.
+//! 依申请公开 for the public: the application form, the receipt, the status lookup, letter
+//! and released-file downloads, and the online answer to a correction notice (补正). The form
+//! and `POST /api/v1/applications` submit through the same use case,
+//! `gongkai_service::applications::submit`; the 补正 through `answer_correction`.
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
-use gongkai_domain::application::{ApplicantKind, ApplicationStatus, DeliveryForm, Outcome};
+use gongkai_domain::application::{
+    ApplicantKind, ApplicationStatus, ClockEvent, DeliveryForm, MAX_CORRECTION_CHARS, Outcome,
+};
 use gongkai_domain::time::{display_minute, parse_storage_timestamp};
 use gongkai_service::Files;
 use gongkai_service::applications::{self as service, ApplyForm};
@@ -144,42 +147,187 @@ impl StatusDesk for Application {
         ctx: &PageCtx,
         app: &Self,
     ) -> Result<Response, WebError> {
-        let events: Vec<Value> = applications::events(&state.store, app.id)
+        status_page_with(state, ctx, app, StatusCode::OK, Notice::None).await
+    }
+}
+
+/// A line above the status page after the applicant sent something from it.
+enum Notice {
+    /// Nothing to say.
+    None,
+    /// What was sent is recorded.
+    Done(&'static str),
+    /// Why it was refused (the form keeps the text).
+    Refused(gongkai_domain::Refusal, String),
+}
+
+/// The status page of `app` with an HTTP status and a notice.
+async fn status_page_with(
+    state: &AppState,
+    ctx: &PageCtx,
+    app: &Application,
+    status: StatusCode,
+    notice: Notice,
+) -> Result<Response, WebError> {
+    let events: Vec<Value> = applications::events(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|e| context! { label => e.event.label(), on => e.event.on().to_string() })
+        .collect();
+    let letters: Vec<Value> = applications::letters(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            context! {
+                id => l.id, title => l.title, body => l.body,
+                at => parse_storage_timestamp(&l.created_at).map(display_minute),
+            }
+        })
+        .collect();
+    let released: Vec<Value> = applications::reply_files(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            context! {
+                id => f.id, name => f.file_name,
+                size => crate::view::format::human_size(f.size_bytes),
+            }
+        })
+        .collect();
+    let outcome = app.outcome.map(Outcome::display);
+    let explanation = if app.status == ApplicationStatus::Replied {
+        Vec::new()
+    } else {
+        applications::explain(&state.store, app).await?
+    };
+    let (done, error, text) = match notice {
+        Notice::None => (None, None, String::new()),
+        Notice::Done(m) => (Some(m), None, String::new()),
+        Notice::Refused(r, text) => (
+            None,
+            Some(context! { code => r.code.code(), message => r.message }),
+            text,
+        ),
+    };
+    let correction = if app.status == ApplicationStatus::AwaitingCorrection {
+        let deadline = applications::events(&state.store, app.id)
             .await?
             .into_iter()
-            .map(|e| context! { label => e.event.label(), on => e.event.on().to_string() })
-            .collect();
-        let letters: Vec<Value> = applications::letters(&state.store, app.id)
-            .await?
-            .into_iter()
-            .map(|l| {
-                context! {
-                    id => l.id, title => l.title, body => l.body,
-                    at => parse_storage_timestamp(&l.created_at).map(display_minute),
-                }
-            })
-            .collect();
-        let outcome = app.outcome.map(Outcome::display);
-        let explanation = if app.status == ApplicationStatus::Replied {
-            Vec::new()
-        } else {
-            applications::explain(&state.store, app).await?
-        };
-        state
-            .page(
-                ctx,
-                "ysqgk/status_result.html",
-                context! {
-                    a => context! {
-                        tracking_code => &app.tracking_code, org_name => &app.org_name,
-                        status => app.status.label(), received_on => ser(&app.received_on),
-                        due_on => ser(&app.due_on), due_provisional => app.due_provisional, outcome => outcome, description => &app.description,
-                    },
-                    events => events, letters => letters, explanation => explanation,
+            .rev()
+            .find_map(|e| match e.event {
+                ClockEvent::CorrectionRequested { deadline, what, .. } => Some((deadline, what)),
+                _ => None,
+            });
+        deadline.map(|(deadline, what)| {
+            context! {
+                deadline => deadline.to_string(), what => what, text => text,
+                max_files => MAX_CORRECTION_FILES, max_chars => MAX_CORRECTION_CHARS,
+            }
+        })
+    } else {
+        None
+    };
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "ysqgk/status_result.html",
+            context! {
+                a => context! {
+                    tracking_code => &app.tracking_code, org_name => &app.org_name,
+                    status => app.status.label(), received_on => ser(&app.received_on),
+                    due_on => ser(&app.due_on), due_provisional => app.due_provisional, outcome => outcome, description => &app.description,
                 },
+                events => events, letters => letters, explanation => explanation,
+                released => released, correction => correction, done => done, error => error,
+            },
+        )
+        .await
+}
+
+/// Most files one online 补正 may carry.
+pub const MAX_CORRECTION_FILES: usize = 3;
+
+/// The refusal for a download or a 补正 without a live status session.
+fn needs_lookup() -> WebError {
+    WebError::NotFound(ErrorCode::ApplicationLetterNeedsLookup.into())
+}
+
+/// `POST /ysqgk/correction?csrf_token=…` (multipart: `text`, files in `files`): the
+/// applicant's online answer to the correction notice, for the application whose status
+/// session is open. Recorded as the application's 补正 (the clock runs again from today);
+/// refused with the reason on the status page once the notice's period has passed.
+pub async fn correction(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let app = cases::session_case::<Application>(&state, &headers)
+        .await?
+        .ok_or_else(needs_lookup)?;
+    let upload = crate::forms::upload::read_form_with_files::<service::CorrectionForm>(
+        &state,
+        multipart,
+        "files",
+        MAX_CORRECTION_FILES,
+        "补正材料",
+    )
+    .await?;
+    let form = upload.form;
+    let files = Files {
+        write: || crate::forms::upload::store_files(&state, upload.files),
+        refused: upload.file_error,
+    };
+    let intake = state.intake(&ip, Utc::now());
+    match service::answer_correction(intake, &app, &form, files).await? {
+        Ok(updated) => {
+            status_page_with(
+                &state,
+                &ctx,
+                &updated,
+                StatusCode::OK,
+                Notice::Done("补正已提交，答复期限自今日起重新计算。"),
             )
             .await
+        }
+        Err(refused) => {
+            let status = if refused.code == ErrorCode::ApplicationCorrectionPeriodOver
+                || refused.code == ErrorCode::ApplicationCorrectionNotAwaited
+            {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            status_page_with(
+                &state,
+                &ctx,
+                &app,
+                status,
+                Notice::Refused(refused, form.text),
+            )
+            .await
+        }
     }
+}
+
+/// `GET /ysqgk/files/{id}/{name}`: a file released with the reply, for the applicant whose
+/// status session is open; any other visitor, or another application's session, gets 404.
+pub async fn released_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((file, _name)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let app = cases::session_case::<Application>(&state, &headers)
+        .await?
+        .ok_or_else(needs_lookup)?;
+    let f = applications::reply_files(&state.store, app.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == file)
+        .ok_or_else(|| WebError::NotFound(ErrorCode::FileNotFound.into()))?;
+    crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }
 
 /// `GET /ysqgk/letters/{id}.pdf`: a letter as PDF, for the applicant whose session is open.
@@ -188,7 +336,7 @@ pub async fn letter_pdf(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound(ErrorCode::ApplicationLetterNeedsLookup.into());
+    let not_found = needs_lookup;
     let id: i64 = file
         .trim_end_matches(".pdf")
         .parse()

@@ -188,10 +188,18 @@ async fn render_with(
     let history: Vec<Value> = recorded
         .iter()
         .map(|e| {
+            // What the applicant sent with an online 补正, shown in full to the handler.
+            let answer = match &e.event {
+                ClockEvent::CorrectionReceived { answer: Some(a), .. } => {
+                    Some(context! { text => &a.text, files => &a.files })
+                }
+                _ => None,
+            };
             context! {
                 label => e.event.label(), on => e.event.on().to_string(), actor => &e.actor,
                 at => display_minute(e.at),
                 detail => serde_json::to_string(&e.event).unwrap_or_default(),
+                answer => answer,
             }
         })
         .collect();
@@ -217,10 +225,16 @@ async fn render_with(
     let nth = applications::nth_this_month(&state.store, app)
         .await
         .unwrap_or(1);
+    let file_view = |f: gongkai_store::cases::AttachedFile| context! { id => f.id, name => f.file_name, size => crate::view::format::human_size(f.size_bytes) };
     let proof: Vec<Value> = applications::files(&state.store, app.id)
         .await?
         .into_iter()
-        .map(|f| context! { id => f.id, name => f.file_name, size => crate::view::format::human_size(f.size_bytes) })
+        .map(file_view)
+        .collect();
+    let released: Vec<Value> = applications::reply_files(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(file_view)
         .collect();
     state
         .page_with_status(
@@ -236,7 +250,7 @@ async fn render_with(
                 explanation => explanation, history => history, letters => letters, similar => similar,
                 outcomes => ser(&outcomes), other_orgs => ser(&other_orgs), today => today.to_string(),
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
-                piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof,
+                piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof, released => released,
                 acting => acting,
                 draft_outcome => draft.as_ref().map(|(o, _)| o.code()),
                 draft_letter => draft.map(|(_, body)| body),
