@@ -13,6 +13,7 @@ pub mod backup;
 pub mod calendar;
 pub mod cases;
 mod column;
+pub mod corrections;
 pub mod consultations;
 mod error;
 pub mod feed;

@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "comment_findings",
         include_str!("../migrations/0011_comment_findings.sql"),
     ),
+    (
+        12,
+        "record_corrections",
+        include_str!("../migrations/0012_record_corrections.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
