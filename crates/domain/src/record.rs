@@ -646,7 +646,10 @@ mod tests {
 
     #[test]
     fn a_correction_is_reviewed_by_someone_other_than_its_author() {
-        for action in [RecordAction::ApproveCorrection, RecordAction::ReturnCorrection] {
+        for action in [
+            RecordAction::ApproveCorrection,
+            RecordAction::ReturnCorrection,
+        ] {
             assert!(
                 RecordStatus::Published.apply(action, true).is_err(),
                 "{action:?}: the correction's author may not judge it"
@@ -656,7 +659,11 @@ mod tests {
                 Ok(RecordStatus::Published),
                 "{action:?}"
             );
-            for from in [RecordStatus::Draft, RecordStatus::Pending, RecordStatus::Withdrawn] {
+            for from in [
+                RecordStatus::Draft,
+                RecordStatus::Pending,
+                RecordStatus::Withdrawn,
+            ] {
                 assert!(from.apply(action, false).is_err(), "{from:?} {action:?}");
             }
         }

@@ -382,14 +382,20 @@ pub fn require_justification(
         return Err(crate::DomainError::with(
             "secret_ground",
             crate::ErrorCode::ScreeningSecretGroundRequired,
-            &[("marking", &marking.matched), ("min", &MIN_JUSTIFICATION_CHARS)],
+            &[
+                ("marking", &marking.matched),
+                ("min", &MIN_JUSTIFICATION_CHARS),
+            ],
         ));
     }
     if !findings.is_empty() && note_len < MIN_JUSTIFICATION_CHARS {
         return Err(crate::DomainError::with(
             "screening_note",
             crate::ErrorCode::ScreeningJustificationRequired,
-            &[("findings", &findings.len()), ("min", &MIN_JUSTIFICATION_CHARS)],
+            &[
+                ("findings", &findings.len()),
+                ("min", &MIN_JUSTIFICATION_CHARS),
+            ],
         ));
     }
     Ok(())
@@ -459,7 +465,10 @@ mod tests {
             },
         );
         let message = refused.map_err(|e| e.to_string()).err().unwrap_or_default();
-        assert!(message.contains("秘密★1年") && message.contains("法定依据"), "{message}");
+        assert!(
+            message.contains("秘密★1年") && message.contains("法定依据"),
+            "{message}"
+        );
         // A ground without the written evidence is not enough either.
         assert!(!justified(&found, "", Some(SecretGround::Declassified)));
         assert!(justified(
@@ -468,7 +477,10 @@ mod tests {
             Some(SecretGround::Declassified)
         ));
         // Grounds are parsed by code or label, never from free text.
-        assert_eq!(SecretGround::parse("mismarked"), Some(SecretGround::Mismarked));
+        assert_eq!(
+            SecretGround::parse("mismarked"),
+            Some(SecretGround::Mismarked)
+        );
         assert_eq!(
             SecretGround::parse(SecretGround::Quoted.label()),
             Some(SecretGround::Quoted)

@@ -507,9 +507,10 @@ impl Approval {
 
 /// How a chosen secret-marking ground is audited: its code, its wording and its legal basis.
 pub(crate) fn secret_ground_detail(ground: Option<SecretGround>) -> serde_json::Value {
-    ground.map_or(serde_json::Value::Null, |g| {
-        serde_json::json!({ "code": g.code(), "label": g.label(), "basis": g.basis() })
-    })
+    ground.map_or(
+        serde_json::Value::Null,
+        |g| serde_json::json!({ "code": g.code(), "label": g.label(), "basis": g.basis() }),
+    )
 }
 
 /// The index number format of a site (setting `index_format.<site code>`, then `index_format`).

@@ -1558,7 +1558,8 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
         );
         let dash = both.get_text("/admin").await;
         assert!(
-            dash.contains("更正：关于调整县城公交线路的通知") && dash.contains("请写明新站点的启用日期"),
+            dash.contains("更正：关于调整县城公交线路的通知")
+                && dash.contains("请写明新站点的启用日期"),
             "{dash}"
         );
         // The form opens on the returned correction, not on the public text.
@@ -1574,7 +1575,12 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert!(!both.get_text("/admin").await.contains("请写明新站点的启用日期"));
+        assert!(
+            !both
+                .get_text("/admin")
+                .await
+                .contains("请写明新站点的启用日期")
+        );
         let page = must(must(reqwest::get(&public).await).text().await);
         assert!(!page.contains("玉其塔什"), "still waiting");
 

@@ -455,7 +455,8 @@ pub async fn edit_form(
         }
         _ => None,
     };
-    let mut form = RecordForm::from_record(returned.as_ref().unwrap_or(&r), &r.org_code, interprets);
+    let mut form =
+        RecordForm::from_record(returned.as_ref().unwrap_or(&r), &r.org_code, interprets);
     if let Some(c) = &returned {
         form.change_note = c.change_note.clone();
     }

@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::catalogue;
+use gongkai_domain::record::CorrectionStatus;
 use gongkai_domain::record::RecordStatus;
 use gongkai_domain::role::Permission;
-use gongkai_domain::record::CorrectionStatus;
 use gongkai_domain::screening::{Finding, FindingKind, SecretGround};
 use gongkai_domain::time::{beijing, display_minute, parse_storage_timestamp};
 use gongkai_store::records::{self, Record};
@@ -284,7 +284,9 @@ async fn show_record_page(
 
 /// Whether screening found a secret marking, for which the reviewer must choose a legal ground.
 fn secret_marked(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.kind == FindingKind::SecretMarking)
+    findings
+        .iter()
+        .any(|f| f.kind == FindingKind::SecretMarking)
 }
 
 /// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.
