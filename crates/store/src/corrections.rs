@@ -8,9 +8,8 @@
 //! ([`RecordAction::ApproveCorrection`], [`RecordAction::ReturnCorrection`]); what a flagged
 //! correction needs is decided by `gongkai_domain::screening::require_justification`.
 
-use chrono::NaiveDate;
 use gongkai_domain::ErrorCode;
-use gongkai_domain::record::{CorrectionStatus, RecordAction, RecordMeta, Validity};
+use gongkai_domain::record::{CorrectionStatus, RecordAction, RecordKind, RecordMeta, Validity};
 use gongkai_domain::screening::Justification;
 use serde::Serialize;
 use sqlx::Row;
@@ -28,26 +27,8 @@ pub struct Correction {
     pub record_id: i64,
     /// Pending or returned.
     pub status: CorrectionStatus,
-    /// Corrected 名称.
-    pub title: String,
-    /// Corrected 文号.
-    pub doc_number: String,
-    /// Corrected 成文日期.
-    pub written_on: Option<NaiveDate>,
-    /// Corrected 主题分类.
-    pub theme: String,
-    /// Corrected 体裁.
-    pub genre: String,
-    /// Corrected 主题词.
-    pub keywords: String,
-    /// Corrected 来源.
-    pub source: String,
-    /// Corrected 内容概述.
-    pub summary: String,
-    /// Corrected 有效性.
-    pub validity: Validity,
-    /// Corrected 公开方式.
-    pub disclosure_method: String,
+    /// Corrected catalogue metadata (the kind is the record's: it is not corrected).
+    pub meta: RecordMeta,
     /// Corrected body, sanitised HTML.
     pub body_html: String,
     /// Corrected body, plain text (what screening reads).
@@ -77,19 +58,7 @@ impl Correction {
     /// what an interpretation explains are not corrected).
     pub fn content(&self, record: &Record) -> Content {
         Content {
-            meta: RecordMeta {
-                title: self.title.clone(),
-                kind: record.kind,
-                doc_number: self.doc_number.clone(),
-                written_on: self.written_on,
-                theme: self.theme.clone(),
-                genre: self.genre.clone(),
-                keywords: self.keywords.clone(),
-                source: self.source.clone(),
-                summary: self.summary.clone(),
-                validity: self.validity,
-                disclosure_method: self.disclosure_method.clone(),
-            },
+            meta: self.meta.clone(),
             body_html: self.body_html.clone(),
             body_text: self.body_text.clone(),
             columns: self.columns.clone(),
@@ -100,24 +69,40 @@ impl Correction {
 
     /// `record` as it will read once the correction is approved (for the correction form).
     pub fn applied_to(&self, record: &Record) -> Record {
-        let mut r = record.clone();
-        r.title = self.title.clone();
-        r.doc_number = self.doc_number.clone();
-        r.written_on = self.written_on;
-        r.theme = self.theme.clone();
-        r.genre = self.genre.clone();
-        r.keywords = self.keywords.clone();
-        r.source = self.source.clone();
-        r.summary = self.summary.clone();
-        r.validity = self.validity;
-        r.disclosure_method = self.disclosure_method.clone();
-        r.body_html = self.body_html.clone();
-        r.body_text = self.body_text.clone();
-        r.columns = self.columns.clone();
-        r.change_note = self.change_note.clone();
-        r
+        let RecordMeta {
+            title,
+            kind: _,
+            doc_number,
+            written_on,
+            theme,
+            genre,
+            keywords,
+            source,
+            summary,
+            validity,
+            disclosure_method,
+        } = self.meta.clone();
+        Record {
+            title,
+            doc_number,
+            written_on,
+            theme,
+            genre,
+            keywords,
+            source,
+            summary,
+            validity,
+            disclosure_method,
+            body_html: self.body_html.clone(),
+            body_text: self.body_text.clone(),
+            columns: self.columns.clone(),
+            change_note: self.change_note.clone(),
+            ..record.clone()
+        }
     }
 }
+
+const SELECT: &str = "SELECT c.*, r.kind AS record_kind FROM record_corrections c JOIN records r ON r.id = c.record_id";
 
 fn from_row(row: &AnyRow) -> Result<Correction> {
     let columns: String = row.try_get("column_slugs")?;
@@ -125,16 +110,19 @@ fn from_row(row: &AnyRow) -> Result<Correction> {
         id: row.try_get("id")?,
         record_id: row.try_get("record_id")?,
         status: column::code(row, "status", CorrectionStatus::parse)?,
-        title: row.try_get("title")?,
-        doc_number: row.try_get("doc_number")?,
-        written_on: column::opt_date(row, "written_on")?,
-        theme: row.try_get("theme")?,
-        genre: row.try_get("genre")?,
-        keywords: row.try_get("keywords")?,
-        source: row.try_get("source")?,
-        summary: row.try_get("summary")?,
-        validity: column::code(row, "validity", Validity::parse)?,
-        disclosure_method: row.try_get("disclosure_method")?,
+        meta: RecordMeta {
+            title: row.try_get("title")?,
+            kind: column::code(row, "record_kind", RecordKind::parse)?,
+            doc_number: row.try_get("doc_number")?,
+            written_on: column::opt_date(row, "written_on")?,
+            theme: row.try_get("theme")?,
+            genre: row.try_get("genre")?,
+            keywords: row.try_get("keywords")?,
+            source: row.try_get("source")?,
+            summary: row.try_get("summary")?,
+            validity: column::code(row, "validity", Validity::parse)?,
+            disclosure_method: row.try_get("disclosure_method")?,
+        },
         body_html: row.try_get("body_html")?,
         body_text: row.try_get("body_text")?,
         columns: columns
@@ -155,23 +143,27 @@ fn from_row(row: &AnyRow) -> Result<Correction> {
 
 /// The open correction of record `record_id`, if any.
 pub async fn open_of(store: &Store, record_id: i64) -> Result<Option<Correction>> {
-    sqlx::query("SELECT * FROM record_corrections WHERE record_id = $1")
-        .bind(record_id)
-        .fetch_optional(store.pool())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.record_id = $1"
+    )))
+    .bind(record_id)
+    .fetch_optional(store.pool())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 async fn open_on(tx: &mut Tx, record_id: i64) -> Result<Option<Correction>> {
-    sqlx::query("SELECT * FROM record_corrections WHERE record_id = $1")
-        .bind(record_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.record_id = $1"
+    )))
+    .bind(record_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 async fn pending_on(tx: &mut Tx, record_id: i64) -> Result<Correction> {
@@ -296,7 +288,7 @@ pub async fn approve(
     let findings = screening::record_findings_on(
         &mut tx,
         record_id,
-        Some((&correction.title, &correction.body_text)),
+        Some((&correction.meta.title, &correction.body_text)),
     )
     .await?;
     gongkai_domain::screening::require_justification(&findings, justification)?;
@@ -375,10 +367,9 @@ pub async fn return_to_author(
 /// The corrections of `author_id` a reviewer sent back, with their records, newest return first
 /// (at most 50: a dashboard list).
 pub async fn returned_of(store: &Store, author_id: i64) -> Result<Vec<(Record, Correction)>> {
-    let rows = sqlx::query(
-        "SELECT * FROM record_corrections WHERE author_id = $1 AND status = 'returned'
-         ORDER BY returned_at DESC LIMIT 50",
-    )
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.author_id = $1 AND c.status = 'returned' ORDER BY c.returned_at DESC LIMIT 50"
+    )))
     .bind(author_id)
     .fetch_all(store.pool())
     .await?;

@@ -1152,15 +1152,9 @@ pub async fn import_batch(
                     "内容审查发现疑似敏感信息：{}；请核对后修改，或确认可以公开时以 --allow-findings 写明理由",
                     describe_findings(&findings)
                 )),
-                Some(reason) => gongkai_domain::screening::require_justification(
-                    &findings,
-                    Justification {
-                        note: reason,
-                        secret_ground: None,
-                    },
-                )
-                .err()
-                .map(|e| e.to_string()),
+                Some(reason) => gongkai_domain::screening::require_note(findings.len(), reason)
+                    .err()
+                    .map(|e| e.to_string()),
             };
             if let Some(reason) = refusal {
                 out.push(ImportOutcome::Refused(reason));

@@ -226,7 +226,7 @@ async fn show_record_page(
             gongkai_store::screening::record_findings(
                 &state.store,
                 r.id,
-                Some((&c.title, &c.body_text)),
+                Some((&c.meta.title, &c.body_text)),
             )
             .await?
         }
@@ -243,7 +243,7 @@ async fn show_record_page(
             status_label => c.status.label(), own => c.author_id == staff.id,
             submitted => shown(&c.submitted_at),
             returned_at => c.returned_at.as_deref().map(shown),
-            title_changed => c.title != r.title,
+            title_changed => c.meta.title != r.title,
             body_html => Value::from_safe_string(c.body_html.clone()),
             findings => ser(&correction_findings[..correction_findings.len().min(FINDINGS_LISTED)]),
             findings_total => correction_findings.len(),

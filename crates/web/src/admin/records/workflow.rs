@@ -132,17 +132,30 @@ pub async fn review(
             }
         }
     };
+    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
+}
+
+/// Answers a reviewer's decision: back to the record when it was taken, otherwise the record
+/// page again with the reason and the review form as typed.
+async fn answer_review(
+    state: &crate::state::AppState,
+    ctx: &crate::page::PageCtx,
+    staff: &gongkai_store::users::Staff,
+    (r, chain): (&records::Record, &[i64]),
+    result: Result<(), StoreError>,
+    f: &ReviewForm,
+) -> Result<Response, WebError> {
     respond_step(
         result,
         RefusalStatus::STEP,
-        |()| format!("/admin/records/{id}"),
+        |()| format!("/admin/records/{}", r.id),
         async |no| {
             let page = RecordPage {
                 status: no.status,
                 error: Some(no.message),
-                review: Some(&f),
+                review: Some(f),
             };
-            show_record_page(&state, &ctx, &staff, &r, &chain, page).await
+            show_record_page(state, ctx, staff, r, chain, page).await
         },
     )
     .await
@@ -166,20 +179,7 @@ pub async fn review_correction(
             .await
             .map(|_| ())
     };
-    respond_step(
-        result,
-        RefusalStatus::STEP,
-        |()| format!("/admin/records/{id}"),
-        async |no| {
-            let page = RecordPage {
-                status: no.status,
-                error: Some(no.message),
-                review: Some(&f),
-            };
-            show_record_page(&state, &ctx, &staff, &r, &chain, page).await
-        },
-    )
-    .await
+    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
 }
 
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note,
