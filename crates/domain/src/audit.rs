@@ -456,6 +456,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("record.reject", "退回修改"),
     ("record.approve", "审核通过并发布"),
     ("record.revise", "发布更正"),
+    ("record.correction.submit", "提交更正"),
+    ("record.correction.return", "退回更正"),
     ("record.withdraw", "撤回"),
     ("record.validity", "更新有效性"),
     ("record.transition", "变更状态"),

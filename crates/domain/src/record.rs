@@ -174,8 +174,12 @@ pub enum RecordAction {
     Reject,
     /// A reviewer approves and publishes (now or at a set time).
     Approve,
-    /// Published content is corrected by a new revision.
+    /// A correction of published content is saved for review (a draft of the next revision).
     Revise,
+    /// A reviewer other than the correction's author approves it: the new revision goes public.
+    ApproveCorrection,
+    /// A reviewer other than the correction's author returns it with a reason.
+    ReturnCorrection,
     /// Published content is withdrawn.
     Withdraw,
 }
@@ -188,7 +192,9 @@ impl RecordAction {
             Self::Submit => "提交审核",
             Self::Reject => "退回修改",
             Self::Approve => "审核通过并发布",
-            Self::Revise => "发布更正",
+            Self::Revise => "提交更正",
+            Self::ApproveCorrection => "审核通过更正",
+            Self::ReturnCorrection => "退回更正",
             Self::Withdraw => "撤回",
         }
     }
@@ -196,7 +202,9 @@ impl RecordAction {
 
 impl RecordStatus {
     /// The status after `action`, or why it is refused. `by_author` says whether the person
-    /// acting wrote the record: a reviewer can never be the author.
+    /// acting wrote what is judged: the record for the draft steps, the correction for
+    /// [`RecordAction::ApproveCorrection`] and [`RecordAction::ReturnCorrection`]. A reviewer can
+    /// never be that author (先审查后公开 applies to every change the public sees).
     pub fn apply(self, action: RecordAction, by_author: bool) -> Result<RecordStatus, DomainError> {
         use RecordAction as A;
         use RecordStatus as S;
@@ -213,6 +221,10 @@ impl RecordStatus {
             (S::Pending, A::Reject) => Ok(S::Draft),
             (S::Pending, A::Approve) => Ok(S::Published),
             (S::Published, A::Revise) => Ok(S::Published),
+            (S::Published, A::ApproveCorrection | A::ReturnCorrection) if by_author => {
+                refuse(ErrorCode::RecordCorrectionSelfReview)
+            }
+            (S::Published, A::ApproveCorrection | A::ReturnCorrection) => Ok(S::Published),
             (S::Published, A::Withdraw) => Ok(S::Withdrawn),
             (S::Draft, A::Approve) => refuse(ErrorCode::RecordNotSubmitted),
             (S::Pending, A::Edit) => refuse(ErrorCode::RecordUnderReview),
@@ -223,6 +235,17 @@ impl RecordStatus {
                 &[("status", &from.label()), ("action", &action.label())],
             )),
         }
+    }
+}
+
+labelled_enum! {
+    /// Where a correction of a published record is: waiting for a reviewer, or sent back to its
+    /// author with a reason. An approved correction becomes the record's next revision.
+    CorrectionStatus {
+        /// 更正待审核.
+        Pending => ("pending", "更正待审核"),
+        /// 更正已退回: the author may change it and submit it again.
+        Returned => ("returned", "更正已退回"),
     }
 }
 
@@ -618,6 +641,36 @@ mod tests {
             RecordStatus::Withdrawn
                 .apply(RecordAction::Revise, false)
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_correction_is_reviewed_by_someone_other_than_its_author() {
+        for action in [
+            RecordAction::ApproveCorrection,
+            RecordAction::ReturnCorrection,
+        ] {
+            assert!(
+                RecordStatus::Published.apply(action, true).is_err(),
+                "{action:?}: the correction's author may not judge it"
+            );
+            assert_eq!(
+                RecordStatus::Published.apply(action, false),
+                Ok(RecordStatus::Published),
+                "{action:?}"
+            );
+            for from in [
+                RecordStatus::Draft,
+                RecordStatus::Pending,
+                RecordStatus::Withdrawn,
+            ] {
+                assert!(from.apply(action, false).is_err(), "{from:?} {action:?}");
+            }
+        }
+        assert_eq!(
+            RecordStatus::Published.apply(RecordAction::Revise, true),
+            Ok(RecordStatus::Published),
+            "anyone who drafts may propose a correction"
         );
     }
 

@@ -283,9 +283,119 @@ pub fn scan(location: &str, text: &str, negatives: &[NegativeTerm]) -> Vec<Findi
 /// The fewest characters a written justification must have.
 pub const MIN_JUSTIFICATION_CHARS: usize = 5;
 
-/// Content with findings may only go out with a written justification (先审查后公开): at
-/// approval and at a correction of published content alike. The note is audited by the caller.
-pub fn require_justification(findings: usize, note: &str) -> Result<(), crate::DomainError> {
+/// Why content bearing a secret marking (密级标志 such as 秘密★, 机密★, 绝密★, or a 内部
+/// handling phrase) may still be published: the legal grounds a reviewer chooses from.
+///
+/// A classified document is never published (《政府信息公开条例》第十四条); before publication
+/// the office checks content against 《中华人民共和国保守国家秘密法》 (条例第十七条, 保密审查).
+/// So a marking found by screening is only passed when the reviewer states which of these holds
+/// and writes the evidence (the declassification notice's number, who confirmed the error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretGround {
+    /// 已依法定程序解密 (保守国家秘密法 on declassification; the notice is cited).
+    Declassified,
+    /// 误标: the marking was set in error and 保密审查 found nothing secret.
+    Mismarked,
+    /// The words are a quoted title or text inside a public document, not this document's
+    /// marking.
+    Quoted,
+    /// 内部资料 / 内部使用 handling notes the issuing office has lifted.
+    ReleasedByIssuer,
+}
+
+impl SecretGround {
+    /// Every ground, in display order.
+    pub const ALL: &'static [SecretGround] = &[
+        Self::Declassified,
+        Self::Mismarked,
+        Self::Quoted,
+        Self::ReleasedByIssuer,
+    ];
+
+    /// Stable code as audited and submitted by forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Declassified => "declassified",
+            Self::Mismarked => "mismarked",
+            Self::Quoted => "quoted",
+            Self::ReleasedByIssuer => "released_by_issuer",
+        }
+    }
+
+    /// The ground as the reviewer chooses it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Declassified => "已依法定程序解密（请在说明中写明解密通知或文件的编号）",
+            Self::Mismarked => "标志为误标，内容不涉密（已经保密审查确认）",
+            Self::Quoted => "属于公开文件中引用的标题或文字，并非本信息的密级标志",
+            Self::ReleasedByIssuer => "“内部资料”等限制标注已由制发机关书面确认撤销",
+        }
+    }
+
+    /// The legal basis the ground rests on, for the audit log and the form's hint.
+    pub fn basis(self) -> &'static str {
+        match self {
+            Self::Declassified => "《中华人民共和国保守国家秘密法》关于国家秘密解密的规定",
+            Self::Mismarked | Self::Quoted => {
+                "《中华人民共和国政府信息公开条例》第十七条（公开前的保密审查）"
+            }
+            Self::ReleasedByIssuer => {
+                "《中华人民共和国政府信息公开条例》第十七条（不能确定的，报有关主管部门确定）"
+            }
+        }
+    }
+
+    /// Parses a code or a label; `None` for anything else (an empty choice included).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|g| g.code() == raw || g.label() == raw)
+    }
+}
+
+/// What a reviewer writes to publish content that screening flagged: the note, and for a
+/// secret marking the legal ground chosen from [`SecretGround`]. Both are audited by the caller.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Justification<'a> {
+    /// The written justification.
+    pub note: &'a str,
+    /// The legal ground for publishing despite a secret marking.
+    pub secret_ground: Option<SecretGround>,
+}
+
+/// Content with findings may only go out with a written justification (先审查后公开), and
+/// content with a secret marking only with a legal ground chosen from [`SecretGround`] as well:
+/// at approval of a draft and of a correction alike. This is the one place the rule lives.
+pub fn require_justification(
+    findings: &[Finding],
+    justification: Justification<'_>,
+) -> Result<(), crate::DomainError> {
+    let note_len = justification.note.trim().chars().count();
+    if let Some(marking) = findings
+        .iter()
+        .find(|f| f.kind == FindingKind::SecretMarking)
+        && (justification.secret_ground.is_none() || note_len < MIN_JUSTIFICATION_CHARS)
+    {
+        return Err(crate::DomainError::with(
+            "secret_ground",
+            crate::ErrorCode::ScreeningSecretGroundRequired,
+            &[
+                ("marking", &marking.matched),
+                ("min", &MIN_JUSTIFICATION_CHARS),
+            ],
+        ));
+    }
+    require_note(findings.len(), justification.note)
+}
+
+/// The written-justification half of [`require_justification`]: `findings` findings need a note
+/// of at least [`MIN_JUSTIFICATION_CHARS`] characters. Used alone only by `gongkai import`
+/// (republishing what an existing site already published), whose command line offers no legal
+/// ground to choose yet.
+pub fn require_note(findings: usize, note: &str) -> Result<(), crate::DomainError> {
     if findings > 0 && note.trim().chars().count() < MIN_JUSTIFICATION_CHARS {
         return Err(crate::DomainError::with(
             "screening_note",
@@ -326,11 +436,62 @@ mod tests {
         assert_eq!(found[0].label, "15 位身份证号码");
     }
 
+    fn justified(findings: &[Finding], note: &str, ground: Option<SecretGround>) -> bool {
+        require_justification(
+            findings,
+            Justification {
+                note,
+                secret_ground: ground,
+            },
+        )
+        .is_ok()
+    }
+
     #[test]
     fn findings_need_a_written_justification() {
-        assert!(require_justification(0, "").is_ok());
-        assert!(require_justification(2, "可以").is_err());
-        assert!(require_justification(2, "已核实为公开电话").is_ok());
+        let two = scan("正文", "电话13912345678，又13912345679", &[]);
+        assert_eq!(two.len(), 2);
+        assert!(justified(&[], "", None));
+        assert!(!justified(&two, "可以", None));
+        assert!(justified(&two, "已核实为公开电话", None));
+    }
+
+    #[test]
+    fn a_secret_marking_needs_a_legal_ground_and_text() {
+        let found = scan("正文", "秘密★1年\n关于……的通知", &[]);
+        assert_eq!(found[0].kind, FindingKind::SecretMarking);
+        // Five characters of anything no longer pass a 秘密★ marking.
+        assert!(!justified(&found, "可以公开了", None));
+        let refused = require_justification(
+            &found,
+            Justification {
+                note: "可以公开了",
+                secret_ground: None,
+            },
+        );
+        let message = refused.map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(
+            message.contains("秘密★1年") && message.contains("法定依据"),
+            "{message}"
+        );
+        // A ground without the written evidence is not enough either.
+        assert!(!justified(&found, "", Some(SecretGround::Declassified)));
+        assert!(justified(
+            &found,
+            "已依乌保密〔2026〕3号通知解密",
+            Some(SecretGround::Declassified)
+        ));
+        // Grounds are parsed by code or label, never from free text.
+        assert_eq!(
+            SecretGround::parse("mismarked"),
+            Some(SecretGround::Mismarked)
+        );
+        assert_eq!(
+            SecretGround::parse(SecretGround::Quoted.label()),
+            Some(SecretGround::Quoted)
+        );
+        assert_eq!(SecretGround::parse("随便"), None);
+        assert!(SecretGround::ALL.iter().all(|g| !g.basis().is_empty()));
     }
 
     #[test]

@@ -34,6 +34,7 @@ async fn approved(s: &Setup, title: &str, publish_at: chrono::DateTime<Utc>) -> 
         exemption: None,
         publish_at,
         screening_note: String::new(),
+        secret_ground: None,
     };
     must(records::approve(&s.store, &Actor::system(), s.reviewer_id, r.id, &approval).await);
     r.id

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod cases;
 mod column;
 pub mod consultations;
+pub mod corrections;
 mod error;
 pub mod feed;
 pub mod guides;

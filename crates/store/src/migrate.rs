@@ -55,14 +55,19 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_comment_findings.sql"),
     ),
     (
+        12,
+        "record_corrections",
+        include_str!("../migrations/0012_record_corrections.sql"),
+    ),
+    (
         13,
         "reply_files",
         include_str!("../migrations/0013_reply_files.sql"),
     ),
     (
-        15,
+        14,
         "message_provisional_due",
-        include_str!("../migrations/0015_message_provisional_due.sql"),
+        include_str!("../migrations/0014_message_provisional_due.sql"),
     ),
 ];
 

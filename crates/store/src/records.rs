@@ -12,6 +12,7 @@ use gongkai_domain::record::{
     Disclosure, ExemptionGround, InterpretationForm, RecordAction, RecordKind, RecordMeta,
     RecordStatus, Validity, Visibility,
 };
+use gongkai_domain::screening::{Justification, SecretGround};
 use gongkai_domain::time::beijing_date;
 use serde::Serialize;
 use sqlx::Row;
@@ -219,7 +220,7 @@ pub struct Content {
     pub interpretation_form: Option<InterpretationForm>,
 }
 
-async fn doc_number_taken(
+pub(crate) async fn doc_number_taken(
     tx: &mut Tx,
     org_id: i64,
     doc_number: &str,
@@ -487,6 +488,26 @@ pub struct Approval {
     pub publish_at: DateTime<Utc>,
     /// Written justification when screening found something (audited).
     pub screening_note: String,
+    /// The legal ground chosen when screening found a secret marking (audited).
+    pub secret_ground: Option<SecretGround>,
+}
+
+impl Approval {
+    /// The reviewer's justification as screening judges it.
+    pub fn justification(&self) -> Justification<'_> {
+        Justification {
+            note: &self.screening_note,
+            secret_ground: self.secret_ground,
+        }
+    }
+}
+
+/// How a chosen secret-marking ground is audited: its code, its wording and its legal basis.
+pub(crate) fn secret_ground_detail(ground: Option<SecretGround>) -> serde_json::Value {
+    ground.map_or(
+        serde_json::Value::Null,
+        |g| serde_json::json!({ "code": g.code(), "label": g.label(), "basis": g.basis() }),
+    )
 }
 
 /// The index number format of a site (setting `index_format.<site code>`, then `index_format`).
@@ -566,10 +587,9 @@ pub async fn approve(
     status.apply(RecordAction::Approve, author == Some(reviewer_id))?;
     // Screened again here: the content or its attachments may have changed since submission,
     // and what is screened must be exactly what is published.
-    let findings = screening::record_findings_on(&mut tx, id, None)
-        .await?
-        .len();
-    gongkai_domain::screening::require_justification(findings, &approval.screening_note)?;
+    let found = screening::record_findings_on(&mut tx, id, None).await?;
+    gongkai_domain::screening::require_justification(&found, approval.justification())?;
+    let findings = found.len();
     let year = beijing_date(approval.publish_at).year();
     let serial = next_serial(&mut tx, org_id, year).await?;
     let index_no = format.format(&organ_code, year, serial)?;
@@ -601,6 +621,7 @@ pub async fn approve(
             "publish_at": ts(approval.publish_at),
             "screening_findings": findings,
             "screening_note": approval.screening_note.trim(),
+            "secret_ground": secret_ground_detail(approval.secret_ground),
         }),
     )
     .await?;
@@ -608,49 +629,22 @@ pub async fn approve(
     Ok(index_no)
 }
 
-/// A correction of published content: the new content, its public change note, and the
-/// screening of the new content with the written justification when it found something.
-#[derive(Debug, Clone, Copy)]
-pub struct Correction<'a> {
-    /// The corrected content.
-    pub content: &'a Content,
-    /// 更正说明, shown on the public page.
-    pub change_note: &'a str,
-    /// The justification for publishing despite findings (audited).
-    pub screening_note: &'a str,
-}
-
-/// Corrects a published record with a new revision and a public change note; the previous
-/// title and body are kept in the history. Content that screening flagged needs a written
-/// justification, as at approval.
-pub async fn revise(
+/// Replaces a published record's content with an approved correction inside `tx`: the
+/// previous title and body go to the history (`record_revisions`), the revision number rises,
+/// the change note becomes public, and the change is audited (with `detail`) and emitted on the
+/// feed so the search index and page caches follow. Returns the new revision number. The
+/// caller has judged the correction (see `crate::corrections::approve`).
+pub(crate) async fn apply_correction(
+    tx: &mut Tx,
     store: &Store,
     actor: &Actor,
-    user_id: i64,
     id: i64,
-    correction: &Correction<'_>,
-) -> Result<Record> {
-    let Correction {
-        content,
-        change_note,
-        screening_note,
-    } = *correction;
-    let mut tx = store.begin_write().await?;
-    let (status, author, org_id) = load_for_action(&mut tx, id).await?;
-    status.apply(RecordAction::Revise, author == Some(user_id))?;
-    // A correction goes straight to the public page: the corrected text is screened with the
-    // record's attachments, inside this transaction, and findings need a written justification.
-    let findings =
-        screening::record_findings_on(&mut tx, id, Some((&content.meta.title, &content.body_text)))
-            .await?
-            .len();
-    gongkai_domain::screening::require_justification(findings, screening_note)?;
-    if change_note.trim().is_empty() {
-        return Err(StoreError::conflict(
-            ErrorCode::RecordCorrectionNoteRequired,
-        ));
-    }
-    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
+    content: &Content,
+    change_note: &str,
+    mut detail: serde_json::Value,
+) -> Result<i64> {
+    let (_, _, org_id) = load_for_action(tx, id).await?;
+    if doc_number_taken(tx, org_id, &content.meta.doc_number, Some(id)).await? {
         return Err(StoreError::conflict_with(
             ErrorCode::RecordDocNumberTaken,
             &[("doc_number", &content.meta.doc_number)],
@@ -659,7 +653,7 @@ pub async fn revise(
     let old =
         sqlx::query("SELECT revision, title, body_html, change_note FROM records WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     let revision: i64 = old.try_get("revision")?;
     sqlx::query(
@@ -672,7 +666,7 @@ pub async fn revise(
     .bind(old.try_get::<String, _>("body_html")?)
     .bind(old.try_get::<String, _>("change_note")?)
     .bind(ts(now()))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let m = &content.meta;
     sqlx::query(
@@ -695,25 +689,13 @@ pub async fn revise(
     .bind(ts(now()))
     .bind(id)
     .bind(&m.disclosure_method)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    set_columns(&mut tx, id, &content.columns).await?;
-    log(
-        &mut tx,
-        store,
-        actor,
-        "record.revise",
-        id,
-        serde_json::json!({
-            "revision": revision + 1,
-            "change_note": change_note.trim(),
-            "screening_findings": findings,
-            "screening_note": screening_note.trim(),
-        }),
-    )
-    .await?;
-    tx.commit().await?;
-    get(store, id).await
+    set_columns(tx, id, &content.columns).await?;
+    detail["revision"] = (revision + 1).into();
+    detail["change_note"] = change_note.trim().into();
+    log(tx, store, actor, "record.revise", id, detail).await?;
+    Ok(revision + 1)
 }
 
 /// Withdraws a published record with a public reason; its page stays, marked.
@@ -1164,11 +1146,9 @@ pub async fn import_batch(
                     "内容审查发现疑似敏感信息：{}；请核对后修改，或确认可以公开时以 --allow-findings 写明理由",
                     describe_findings(&findings)
                 )),
-                Some(reason) => {
-                    gongkai_domain::screening::require_justification(findings.len(), reason)
-                        .err()
-                        .map(|e| e.to_string())
-                }
+                Some(reason) => gongkai_domain::screening::require_note(findings.len(), reason)
+                    .err()
+                    .map(|e| e.to_string()),
             };
             if let Some(reason) = refusal {
                 out.push(ImportOutcome::Refused(reason));

@@ -194,6 +194,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/records/{id}/correction",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::records::workflow::review_correction),
+            ),
+        )
+        .route(
             "/admin/records/{id}/revise",
             guarded(
                 Permission::DraftRecords,

@@ -483,37 +483,53 @@ async fn a_correction_is_screened_and_needs_a_justification() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let fields = |note: &'static str| {
-            vec![
-                ("title", "更正审查测试"),
-                ("kind", "notice"),
-                ("theme", "综合政务\\政务公开"),
-                ("body", "联系人手机 13912345678，请来电。"),
-                ("columns", "tzgg"),
-                ("change_note", "补充联系方式"),
-                ("screening_note", note),
-            ]
-        };
+        let fields = vec![
+            ("title", "更正审查测试"),
+            ("kind", "notice"),
+            ("theme", "综合政务\\政务公开"),
+            ("body", "联系人手机 13912345678，请来电。"),
+            ("columns", "tzgg"),
+            ("change_note", "补充联系方式"),
+        ];
+        // Without a change note the form comes back as typed.
         let r = editor
-            .post(&format!("/admin/records/{id}/revise"), &fields(""))
+            .post(
+                &format!("/admin/records/{id}/revise"),
+                &fields[..fields.len() - 1],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         let html = must(r.text().await);
         assert!(
-            html.contains("手机号码") && html.contains("书面说明"),
-            "{html}"
+            html.contains("请填写更正说明") && html.contains("联系人手机"),
+            "the form keeps what was typed: {html}"
         );
-        assert!(
-            html.contains("补充联系方式"),
-            "the form keeps what was typed"
-        );
+        // Submitted: screened, waiting for review, nothing published yet.
+        let r = editor
+            .post(&format!("/admin/records/{id}/revise"), &fields)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let rec = must(gongkai_store::records::get(&app.store, id).await);
         assert_eq!(rec.revision, 1, "nothing published");
-
-        let r = editor
+        let view = reviewer.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            view.contains("更正待审核") && view.contains("更正内容审查（1 处）"),
+            "{view}"
+        );
+        // The reviewer's approval needs a written justification for the findings.
+        let path = format!("/admin/records/{id}/correction");
+        let r = reviewer.post(&path, &[("decision", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("书面说明"));
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.revision, 1, "nothing published");
+        let r = reviewer
             .post(
-                &format!("/admin/records/{id}/revise"),
-                &fields("该号码为单位公开值班电话"),
+                &path,
+                &[
+                    ("decision", "approve"),
+                    ("screening_note", "该号码为单位公开值班电话"),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -686,6 +702,8 @@ async fn screening_finds_personal_data_in_docx_and_pdf_attachments_and_approval_
                     ("decision", "approve"),
                     ("disclosure", "proactive"),
                     ("screening_note", "号码为单位公开的办公电话，已核实"),
+                    // The fixtures carry a planted 内部资料 marking: it needs its legal ground.
+                    ("secret_ground", "released_by_issuer"),
                 ],
             )
             .await;
@@ -852,6 +870,14 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
                     ("columns", "tzgg"),
                     ("change_note", "更正第三条中的错别字"),
                 ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // A correction is published once another reviewer approves it.
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{}/correction", newer.id),
+                &[("decision", "approve")],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -1035,6 +1061,7 @@ async fn concurrent_publication_never_repeats_an_index_number() {
                         exemption: None,
                         publish_at: chrono::Utc::now(),
                         screening_note: String::new(),
+                        secret_ground: None,
                     };
                     gongkai_store::records::approve(
                         &store,
@@ -1325,6 +1352,261 @@ async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
                 .get_text(&format!("/admin/records/{id}"))
                 .await
                 .contains("审核退回")
+        );
+    }
+}
+
+/// How many search hits the public JSON API reports for `q`.
+async fn search_total(base: &str, q: &str) -> u64 {
+    let url = format!(
+        "{base}/api/v1/search?q={}",
+        gongkai_web::view::urls::urlencode(q)
+    );
+    let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
+    v["total"].as_u64().unwrap_or(0)
+}
+
+/// Waits (at most five seconds) until the search reports `want` hits for `q`.
+async fn until_search_total(base: &str, q: &str, want: u64) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        if search_total(base, q).await == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("search for {q} never reached {want}");
+}
+
+#[tokio::test]
+async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        // `both` drafts and reviews: the correction's author, who must not judge it.
+        let both = Session::login(&app, "both").await;
+        let rec = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "关于调整县城公交线路的通知",
+            vec![("body", "原定线路经过人民广场。".into())],
+        )
+        .await;
+        let id = rec.id;
+        let no = rec.index_no.clone().unwrap_or_default();
+        let public = format!("{}/xxgk/{no}", app.base);
+        until_search_total(&app.base, "人民广场", 1).await;
+
+        let correction = |body: &'static str| {
+            vec![
+                ("title", "关于调整县城公交线路的通知（更正）"),
+                ("kind", "notice"),
+                ("written_on", "2026-11-20"),
+                ("theme", "综合政务\\政务公开"),
+                ("body", body),
+                ("columns", "tzgg"),
+                ("change_note", "更正线路经过的站点"),
+            ]
+        };
+        let r = both
+            .post(
+                &format!("/admin/records/{id}/revise"),
+                &correction("线路改经玉其塔什草原站。"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+
+        // The public page and the search keep the published text while it waits.
+        let page = must(must(reqwest::get(&public).await).text().await);
+        assert!(
+            page.contains("原定线路经过人民广场") && !page.contains("玉其塔什"),
+            "{page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(search_total(&app.base, "玉其塔什").await, 0);
+        assert_eq!(search_total(&app.base, "人民广场").await, 1);
+        let staff_view = reviewer.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            staff_view.contains("更正待审核")
+                && staff_view.contains("更正前后对照")
+                && staff_view.contains("关于调整县城公交线路的通知（更正）")
+                && staff_view.contains("线路改经玉其塔什草原站"),
+            "{staff_view}"
+        );
+
+        // One correction at a time.
+        let r = editor
+            .post(
+                &format!("/admin/records/{id}/revise"),
+                &correction("另一项更正。"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(must(r.text().await).contains("已有一项更正"));
+
+        // Its author may not approve it, with or without the reviewer role.
+        let path = format!("/admin/records/{id}/correction");
+        let r = editor.post(&path, &[("decision", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = both.post(&path, &[("decision", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("更正须由更正人以外的审核人员审核"));
+        let r = both
+            .post(&path, &[("decision", "return"), ("reason", "自己退回")])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+
+        // Returned with a reason: the author reads it on the record and the dashboard.
+        let r = reviewer
+            .post(&path, &[("decision", "return"), ("reason", "")])
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(must(r.text().await).contains("退回更正时请填写退回原因"));
+        let r = reviewer
+            .post(
+                &path,
+                &[("decision", "return"), ("reason", "请写明新站点的启用日期")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let view = both.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            view.contains("更正已退回")
+                && view.contains("请写明新站点的启用日期")
+                && view.contains("修改更正并重新提交"),
+            "{view}"
+        );
+        let dash = both.get_text("/admin").await;
+        assert!(
+            dash.contains("更正：关于调整县城公交线路的通知")
+                && dash.contains("请写明新站点的启用日期"),
+            "{dash}"
+        );
+        // The form opens on the returned correction, not on the public text.
+        let form = both.get_text(&format!("/admin/records/{id}/edit")).await;
+        assert!(
+            form.contains("玉其塔什") && form.contains("更正线路经过的站点"),
+            "{form}"
+        );
+        let r = both
+            .post(
+                &format!("/admin/records/{id}/revise"),
+                &correction("线路自12月1日起改经玉其塔什草原站。"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            !both
+                .get_text("/admin")
+                .await
+                .contains("请写明新站点的启用日期")
+        );
+        let page = must(must(reqwest::get(&public).await).text().await);
+        assert!(!page.contains("玉其塔什"), "still waiting");
+
+        // Another reviewer approves: the public page, its history and the search follow.
+        let r = reviewer.post(&path, &[("decision", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = must(must(reqwest::get(&public).await).text().await);
+        assert!(
+            page.contains("线路自12月1日起改经玉其塔什草原站")
+                && page.contains("更正线路经过的站点")
+                && page.contains("第 2 版")
+                && !page.contains("原定线路经过人民广场"),
+            "{page}"
+        );
+        until_search_total(&app.base, "玉其塔什", 1).await;
+        until_search_total(&app.base, "人民广场", 0).await;
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.revision, 2);
+        assert_eq!(rec.title, "关于调整县城公交线路的通知（更正）");
+        let audit = must(
+            gongkai_store::audit::recent(&app.store, 30, Some(("record", &id.to_string()))).await,
+        );
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        for expected in [
+            "record.correction.submit",
+            "record.correction.return",
+            "record.revise",
+        ] {
+            assert!(actions.contains(&expected), "{expected}: {actions:?}");
+        }
+        assert!(
+            must(gongkai_store::corrections::open_of(&app.store, id).await).is_none(),
+            "the correction became the revision"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_secret_marked_draft_needs_a_legal_ground_not_five_characters() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let id = record_id(
+            &draft(
+                &editor,
+                "关于调整办公用房的通知",
+                &[("body", "<p>秘密★1年</p><p>关于调整办公用房的通知。</p>")],
+            )
+            .await,
+        );
+        editor
+            .post(&format!("/admin/records/{id}/submit"), &[])
+            .await;
+        let view = reviewer.get_text(&format!("/admin/records/{id}")).await;
+        assert!(
+            view.contains("涉密标志") && view.contains("name=\"secret_ground\""),
+            "the reviewer is asked for the legal ground: {view}"
+        );
+        let path = format!("/admin/records/{id}/review");
+        let approve = |note: &'static str, ground: &'static str| {
+            vec![
+                ("decision", "approve"),
+                ("disclosure", "proactive"),
+                ("screening_note", note),
+                ("secret_ground", ground),
+            ]
+        };
+        // Five characters of anything no longer pass a 秘密★ marking.
+        let r = reviewer.post(&path, &approve("可以公开了", "")).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine:?}");
+        let html = must(r.text().await);
+        assert!(
+            html.contains("密级标志") && html.contains("法定依据") && html.contains("秘密★1年"),
+            "{html}"
+        );
+        assert!(html.contains("可以公开了"), "the form keeps what was typed");
+        // A ground typed by hand is not one of the grounds.
+        let r = reviewer
+            .post(&path, &approve("可以公开了", "我认为可以"))
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(rec.status.code(), "pending");
+
+        let r = reviewer
+            .post(
+                &path,
+                &approve("已依乌保密〔2026〕3号通知解密", "declassified"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let audit = must(
+            gongkai_store::audit::recent(&app.store, 20, Some(("record", &id.to_string()))).await,
+        );
+        let approved = audit.iter().find(|e| e.action == "record.approve");
+        assert!(
+            approved.is_some_and(|e| {
+                let d = e.detail.to_string();
+                d.contains("declassified")
+                    && d.contains("保守国家秘密法")
+                    && d.contains("乌保密〔2026〕3号")
+            }),
+            "the ground and its text are audited: {approved:?}"
         );
     }
 }

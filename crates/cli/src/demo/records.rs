@@ -135,6 +135,7 @@ pub(super) async fn approve(
         exemption: None,
         publish_at,
         screening_note: String::new(),
+        secret_ground: None,
     };
     records::approve(
         store,

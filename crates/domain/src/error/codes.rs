@@ -118,6 +118,19 @@ error_codes! {
         "请填写撤回原因，该原因将在页面上公开"
     ),
     RecordSupersededBySelf => ("record.superseded_by_self", "信息不能被自身替代"),
+    RecordCorrectionSelfReview => (
+        "record.correction_self_review",
+        "更正须由更正人以外的审核人员审核，您不能审核自己提交的更正（先审查后公开）"
+    ),
+    RecordCorrectionPending => (
+        "record.correction_pending",
+        "该信息已有一项更正正在审核或待修改（{author} 提交），请待其审核完成后再提交新的更正"
+    ),
+    RecordCorrectionMissing => ("record.correction_missing", "该信息没有待审核的更正"),
+    RecordCorrectionReturnReasonRequired => (
+        "record.correction_return_reason_required",
+        "退回更正时请填写退回原因"
+    ),
     AttachmentNotSaved => ("attachment.not_saved", "无法保存附件：{reason}"),
 
     // Index numbers (索引号).
@@ -141,6 +154,10 @@ error_codes! {
     ScreeningJustificationRequired => (
         "screening.justification_required",
         "内容审查发现 {findings} 处疑似敏感信息，如确认可以公开，请填写书面说明（不少于 {min} 个字）"
+    ),
+    ScreeningSecretGroundRequired => (
+        "screening.secret_ground_required",
+        "内容含有密级标志（{marking}），须经保密审查：请从列表中选择可以公开的法定依据，并填写书面说明（不少于 {min} 个字）"
     ),
 
     // Contact details on public forms.

@@ -26,13 +26,17 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
     } else {
         None
     };
-    // The author's drafts a reviewer sent back, with the reason.
+    // The author's drafts and corrections a reviewer sent back, with the reason.
     let returned: Vec<_> = if staff.grants.allows(Permission::DraftRecords, &[]) {
-        gongkai_store::records::returned_drafts_of(&state.store, staff.id)
+        let drafts = gongkai_store::records::returned_drafts_of(&state.store, staff.id)
             .await?
             .into_iter()
-            .map(|(r, back)| context! { id => r.id, title => r.title, reason => back.reason, by => back.by })
-            .collect()
+            .map(|(r, back)| context! { id => r.id, title => r.title, reason => back.reason, by => back.by });
+        let corrections = gongkai_store::corrections::returned_of(&state.store, staff.id)
+            .await?
+            .into_iter()
+            .map(|(r, c)| context! { id => r.id, title => r.title, reason => c.return_reason, by => c.reviewer_name, correction => true });
+        drafts.chain(corrections).collect()
     } else {
         Vec::new()
     };

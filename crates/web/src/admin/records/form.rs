@@ -448,9 +448,20 @@ pub async fn edit_form(
         Some(pid) => records::get(&state.store, pid).await?.index_no,
         None => None,
     };
-    let form = RecordForm::from_record(&r, &r.org_code, interprets);
+    // A returned correction is changed where it stands, not started again from the public text.
+    let returned = match gongkai_store::corrections::open_of(&state.store, id).await? {
+        Some(c) if r.status == RecordStatus::Published && c.author_id == staff.id => {
+            Some(c.applied_to(&r))
+        }
+        _ => None,
+    };
+    let mut form =
+        RecordForm::from_record(returned.as_ref().unwrap_or(&r), &r.org_code, interprets);
+    if let Some(c) = &returned {
+        form.change_note = c.change_note.clone();
+    }
     let (action, heading) = if r.status == RecordStatus::Published {
-        (format!("/admin/records/{id}/revise"), "发布更正")
+        (format!("/admin/records/{id}/revise"), "提交更正")
     } else {
         (format!("/admin/records/{id}"), "修改草稿")
     };

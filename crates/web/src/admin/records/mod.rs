@@ -1,5 +1,5 @@
-//! `/admin/records`: drafting, submitting, reviewing, publishing, correcting and withdrawing
-//! records, with content screening shown to the reviewer.
+//! `/admin/records`: drafting, submitting, reviewing, publishing, correcting (a correction is
+//! reviewed like a draft) and withdrawing records, with content screening shown to the reviewer.
 
 pub mod files;
 pub mod form;
@@ -11,13 +11,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::catalogue;
+use gongkai_domain::record::CorrectionStatus;
 use gongkai_domain::record::RecordStatus;
 use gongkai_domain::role::Permission;
-use gongkai_domain::screening::Finding;
+use gongkai_domain::screening::{Finding, FindingKind, SecretGround};
 use gongkai_domain::time::{beijing, display_minute, parse_storage_timestamp};
 use gongkai_store::records::{self, Record};
 use gongkai_store::users::Staff;
-use gongkai_store::{StoreError, attachments, orgs};
+use gongkai_store::{StoreError, attachments, corrections, orgs};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
@@ -216,6 +217,44 @@ async fn show_record_page(
         _ => None,
     };
     let status_label = r.status.label();
+    let correction = match r.status {
+        RecordStatus::Published => corrections::open_of(&state.store, r.id).await?,
+        _ => None,
+    };
+    let correction_findings = match &correction {
+        Some(c) => {
+            gongkai_store::screening::record_findings(
+                &state.store,
+                r.id,
+                Some((&c.meta.title, &c.body_text)),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let correction_view = correction.as_ref().map(|c| {
+        let shown = |at: &str| {
+            parse_storage_timestamp(at)
+                .map(display_minute)
+                .unwrap_or_else(|| at.to_owned())
+        };
+        context! {
+            c => ser(c), pending => c.status == CorrectionStatus::Pending,
+            status_label => c.status.label(), own => c.author_id == staff.id,
+            submitted => shown(&c.submitted_at),
+            returned_at => c.returned_at.as_deref().map(shown),
+            title_changed => c.meta.title != r.title,
+            body_html => Value::from_safe_string(c.body_html.clone()),
+            findings => ser(&correction_findings[..correction_findings.len().min(FINDINGS_LISTED)]),
+            findings_total => correction_findings.len(),
+            secret_marked => secret_marked(&correction_findings),
+            can_review => can_review && c.status == CorrectionStatus::Pending && c.author_id != staff.id,
+        }
+    });
+    let grounds: Vec<_> = SecretGround::ALL
+        .iter()
+        .map(|g| (g.code(), g.label(), g.basis()))
+        .collect();
     state
         .page_with_status(
             ctx,
@@ -227,11 +266,9 @@ async fn show_record_page(
                 kind => r.kind.label(),
                 findings => ser(&findings[..findings.len().min(FINDINGS_LISTED)]),
                 findings_total => findings.len(), files => files, history => history, error => error,
-                returned => returned,
-                review => ser(&review.map_or_else(ReviewForm::default, |f| ReviewForm {
-                    decision: f.decision.clone(), disclosure: f.disclosure.clone(), exemption: f.exemption.clone(),
-                    publish_at: f.publish_at.clone(), screening_note: f.screening_note.clone(), reason: f.reason.clone(),
-                })),
+                returned => returned, correction => correction_view,
+                secret_marked => secret_marked(&findings), secret_grounds => ser(&grounds),
+                review => ser(&review.cloned().unwrap_or_default()),
                 is_author => is_author, can_edit => can_draft && is_author && r.status == RecordStatus::Draft,
                 can_submit => can_draft && r.status == RecordStatus::Draft,
                 can_review => can_review && !is_author && r.status == RecordStatus::Pending,
@@ -243,6 +280,13 @@ async fn show_record_page(
             },
         )
         .await
+}
+
+/// Whether screening found a secret marking, for which the reviewer must choose a legal ground.
+fn secret_marked(findings: &[Finding]) -> bool {
+    findings
+        .iter()
+        .any(|f| f.kind == FindingKind::SecretMarking)
 }
 
 /// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.

@@ -1,5 +1,6 @@
-//! A record's steps after drafting: submit for review, approve or reject, revise a published
-//! record, withdraw it, and set its validity.
+//! A record's steps after drafting: submit for review, approve or reject, submit a correction of
+//! a published record and have another reviewer approve or return it, withdraw it, and set its
+//! validity.
 
 use crate::admin::desk::Desk;
 use axum::Form;
@@ -10,9 +11,10 @@ use chrono::Utc;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::record::{Disclosure, ExemptionGround, Validity};
 use gongkai_domain::role::Permission;
+use gongkai_domain::screening::{Justification, SecretGround};
 use gongkai_domain::time::beijing_date;
 use gongkai_store::records::{self, Approval};
-use gongkai_store::{Actor, StoreError};
+use gongkai_store::{Actor, StoreError, corrections};
 use serde::{Deserialize, Serialize};
 
 use super::form::{
@@ -46,7 +48,7 @@ pub async fn submit(
 }
 
 /// The reviewer's decision form, shown again as typed when it is refused.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ReviewForm {
     #[serde(default)]
     pub(super) decision: String,
@@ -59,7 +61,20 @@ pub struct ReviewForm {
     #[serde(default)]
     pub(super) screening_note: String,
     #[serde(default)]
+    pub(super) secret_ground: String,
+    #[serde(default)]
     pub(super) reason: String,
+}
+
+impl ReviewForm {
+    /// The reviewer's justification for publishing flagged content; an unknown or empty ground
+    /// is no ground (the domain then refuses content with a secret marking).
+    fn justification(&self) -> Justification<'_> {
+        Justification {
+            note: &self.screening_note,
+            secret_ground: SecretGround::parse(&self.secret_ground),
+        }
+    }
 }
 
 /// The approval a review form asks for, or why the form is refused.
@@ -81,6 +96,7 @@ pub(super) fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
         exemption,
         publish_at,
         screening_note: f.screening_note.clone(),
+        secret_ground: f.justification().secret_ground,
     })
 }
 
@@ -116,23 +132,58 @@ pub async fn review(
             }
         }
     };
+    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
+}
+
+/// Answers a reviewer's decision: back to the record when it was taken, otherwise the record
+/// page again with the reason and the review form as typed.
+async fn answer_review(
+    state: &crate::state::AppState,
+    ctx: &crate::page::PageCtx,
+    staff: &gongkai_store::users::Staff,
+    (r, chain): (&records::Record, &[i64]),
+    result: Result<(), StoreError>,
+    f: &ReviewForm,
+) -> Result<Response, WebError> {
     respond_step(
         result,
         RefusalStatus::STEP,
-        |()| format!("/admin/records/{id}"),
+        |()| format!("/admin/records/{}", r.id),
         async |no| {
             let page = RecordPage {
                 status: no.status,
                 error: Some(no.message),
-                review: Some(&f),
+                review: Some(f),
             };
-            show_record_page(&state, &ctx, &staff, &r, &chain, page).await
+            show_record_page(state, ctx, staff, r, chain, page).await
         },
     )
     .await
 }
 
-/// `POST /admin/records/{id}/revise`: a correction of a published record with a change note.
+/// `POST /admin/records/{id}/correction`: a reviewer who is not the correction's author approves
+/// the pending correction (with the justification screening asks for) or returns it with a
+/// reason.
+pub async fn review_correction(
+    Desk { state, ctx, staff, ip }: Desk,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    let (r, chain) = load_visible(&state, &staff, id).await?;
+    check_in(&staff, Permission::ReviewRecords, &chain)?;
+    let actor = Actor::user(&staff.username, &ip);
+    let result = if f.decision == "return" {
+        corrections::return_to_author(&state.store, &actor, staff.id, id, &f.reason).await
+    } else {
+        corrections::approve(&state.store, &actor, staff.id, id, f.justification())
+            .await
+            .map(|_| ())
+    };
+    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
+}
+
+/// `POST /admin/records/{id}/revise`: a correction of a published record with a change note,
+/// saved for review; the public text stays as it is until another reviewer approves it.
 pub async fn revise(
     Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
@@ -148,8 +199,7 @@ pub async fn revise(
     }
     let themes = site_themes(&state, r.org_id).await?;
     let content = content_from_form(&state, &form, &themes, &mut errors).await?;
-    // A correction goes straight to the public page, so it is screened like a submission:
-    // findings need a written justification, which is audited with the revision.
+    // Screened at submission: the editor sees the findings the reviewer will be shown.
     let mut findings = Vec::new();
     if let (true, Some(content)) = (errors.is_empty(), content) {
         findings = gongkai_store::screening::record_findings(
@@ -158,23 +208,24 @@ pub async fn revise(
             Some((&content.meta.title, &content.body_text)),
         )
         .await?;
-        let correction = records::Correction {
-            content: &content,
-            change_note: &form.change_note,
-            screening_note: &form.screening_note,
-        };
-        match records::revise(
+        match corrections::submit(
             &state.store,
             &Actor::user(&staff.username, &ip),
             staff.id,
             id,
-            &correction,
+            &content,
+            &form.change_note,
         )
         .await
         {
             Ok(_) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("doc_number", msg);
+            Err(StoreError::Conflict(refusal)) => {
+                let field = if refusal.code == ErrorCode::RecordDocNumberTaken {
+                    "doc_number"
+                } else {
+                    "change_note"
+                };
+                errors.insert(field, refusal);
             }
             Err(StoreError::Domain(e)) => gongkai_domain::error::record_field_error(&mut errors, e),
             Err(e) => return Err(e.into()),
@@ -190,7 +241,7 @@ pub async fn revise(
         &errors,
         FormTarget {
             action: &action,
-            heading: "发布更正",
+            heading: "提交更正",
         },
         &findings,
     )
