@@ -252,7 +252,7 @@ fn to_import(
             .collect::<Vec<_>>()
             .join("；")
     })?;
-    let looks_html = body.trim_start().starts_with('<');
+    let looks_html = gongkai_content::looks_like_html(body);
     let body_html = if looks_html {
         gongkai_content::sanitize_html(body)
     } else {

@@ -51,6 +51,16 @@ pub enum ContentError {
         limit: String,
     },
 
+    /// A body import received a file that is not an OOXML Word document (a binary `.doc`, an
+    /// old-format `.wps`, a PDF …): `what` names it, `how` says where to save it as `.docx`.
+    #[error("暂不能读取此 {what}，请{how}另存为 .docx 后上传。")]
+    NotDocx {
+        /// What the file is, in Chinese (e.g. "WPS 文件").
+        what: String,
+        /// Where to convert it (e.g. "在 WPS 中").
+        how: &'static str,
+    },
+
     /// Reading the text would pass a resource budget (inflated PDF streams, stream count,
     /// extracted text length): the file is kept but its text is not extracted, and staff must
     /// check it by eye. Same wording as the domain table's `attachment.text_too_large`.
@@ -72,6 +82,7 @@ impl ContentError {
             Self::Encrypted { .. } => "encrypted_file",
             Self::TooLarge { .. } => "too_large_unpacked",
             Self::TextTooLarge { .. } => "attachment.text_too_large",
+            Self::NotDocx { .. } => "body_not_docx",
         }
     }
 

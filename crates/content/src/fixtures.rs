@@ -158,6 +158,72 @@ pub fn docx_with_padding(padding: usize) -> Vec<u8> {
     zip_of(&entries)
 }
 
+/// A Word document to import as a record body: a 红头 line and a 文号 when given, a level-1
+/// and a level-2 heading (WPS-style ids `1` and `2`), two paragraphs (one with a bold run and
+/// one with a tracked deletion), a numbered list of two items, a bulleted item and a 2×2 table.
+pub fn body_docx(red_head: Option<(&str, &str)>) -> Vec<u8> {
+    let styled = |style: &str, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}</w:p>"#,
+            run(text)
+        )
+    };
+    let numbered = |num: u32, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="ListParagraph"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{}</w:p>"#,
+            run(text)
+        )
+    };
+    let simple_cell = |text: &str| cell(&paragraph(&run(text)));
+    let mut body = String::new();
+    if let Some((head, number)) = red_head {
+        body.push_str(&paragraph(&format!(
+            r#"<w:r><w:rPr><w:b/><w:color w:val="FF0000"/></w:rPr><w:t>{}</w:t></w:r>"#,
+            xml_escape(head)
+        )));
+        body.push_str(&paragraph(&run(&xml_escape(number))));
+    }
+    body.push_str(&styled("1", "一、总体要求"));
+    body.push_str(&styled("2", "（一）工作目标"));
+    body.push_str(&paragraph(
+        &(run("第一段正文。")
+            + r#"<w:del w:id="1" w:author="县政府办"><w:r><w:delText>删除的旧文字</w:delText></w:r></w:del>"#),
+    ));
+    body.push_str(&paragraph(
+        &(run("第二段") + r#"<w:r><w:rPr><w:b/></w:rPr><w:t>加粗</w:t></w:r>"# + &run("正文。")),
+    ));
+    body.push_str(&numbered(1, "完善制度"));
+    body.push_str(&numbered(1, "加强监督"));
+    body.push_str(&numbered(2, "要点甲"));
+    body.push_str(&format!(
+        r#"<w:tbl><w:tblPr><w:tblStyle w:val="a3"/></w:tblPr><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>"#,
+        simple_cell("项目"),
+        simple_cell("金额"),
+        simple_cell("培训"),
+        simple_cell("1200"),
+    ));
+    body.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>"#);
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {W_NS}><w:body>{body}</w:body></w:document>"#
+    );
+    let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="2"><w:name w:val="标题 2"/></w:style><w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/></w:style></w:styles>"#;
+    let numbering = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    zip_of(&[
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+    ])
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -200,7 +200,7 @@ fn strip_clipboard_header(input: &str) -> &str {
 
 /// True for characters of East Asian scripts and full-width punctuation, between which a line
 /// break in the source is not a word space (CSS Text 3, segment break transformation).
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{2E80}'..='\u{9FFF}'
         | '\u{F900}'..='\u{FAFF}'
@@ -456,6 +456,61 @@ impl TextBuilder {
     }
 }
 
+/// The one decision on what a member of staff typed, pasted or uploaded as a body: HTML
+/// (see [`looks_like_html`]) is sanitised by [`sanitize_html`]; plain text becomes paragraphs,
+/// one per line — a blank line or a single line break (LF, CRLF or CR) ends a paragraph, as
+/// the county's notices (`一、… 二、… 三、…`) are typed one item per line.
+///
+/// Why: a plain textarea (the form without JavaScript, an importer, a pasted text) must not
+/// turn a structured notice into one run of text, and every entry point must decide alike.
+pub fn body_html(input: &str) -> String {
+    if looks_like_html(input) {
+        sanitize_html(input)
+    } else {
+        convert_text(input, LineBreak::Paragraph)
+    }
+}
+
+/// True when `input` carries HTML markup: an element tag (`<p>`, `</div>`, `<br/>`,
+/// `<o:p>`), a comment or doctype (`<!--`, `<!DOCTYPE`), or the Windows clipboard header of a
+/// raw Word paste. A lone `<` in text (`年龄<18岁`, `a < b`) is not markup.
+pub fn looks_like_html(input: &str) -> bool {
+    let trimmed = input.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with("Version:") && trimmed.contains("StartHTML:") {
+        return true;
+    }
+    let mut rest = input;
+    while let Some(at) = rest.find('<') {
+        let after = &rest[at + 1..];
+        let tag = after.strip_prefix('/').unwrap_or(after);
+        let name_len = tag
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-'))
+            .unwrap_or(tag.len());
+        let starts_with_letter = tag.starts_with(|c: char| c.is_ascii_alphabetic());
+        let name_ends_tag =
+            tag[name_len..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/');
+        if (starts_with_letter && name_ends_tag && tag[name_len..].contains('>'))
+            || after.starts_with("!--")
+            || after
+                .get(..8)
+                .is_some_and(|d| d.eq_ignore_ascii_case("!doctype"))
+        {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// What a single line break inside a block of text means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LineBreak {
+    /// A `<br>` inside the paragraph (imported Markdown-ish documents, reply letters).
+    Break,
+    /// A new paragraph (text typed by staff).
+    Paragraph,
+}
+
 /// Converts a plain-text or Markdown-ish document into an HTML body.
 ///
 /// Why: the corpora and older sites being imported deliver bodies as text. Blocks are separated
@@ -466,6 +521,11 @@ impl TextBuilder {
 /// comment (`<!-- TABLE -->`) are dropped. All text is escaped, so the result needs no further
 /// sanitising.
 pub fn text_to_html(text: &str) -> String {
+    convert_text(text, LineBreak::Break)
+}
+
+/// [`text_to_html`] with single line breaks read as `breaks` says.
+fn convert_text(text: &str, breaks: LineBreak) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut html = String::with_capacity(text.len() + text.len() / 4);
     let mut block: Vec<&str> = Vec::new();
@@ -476,7 +536,7 @@ pub fn text_to_html(text: &str) -> String {
         }
         if trimmed.is_empty() {
             if !block.is_empty() {
-                push_block(&mut html, &block);
+                push_block(&mut html, &block, breaks);
                 block.clear();
             }
         } else {
@@ -488,7 +548,7 @@ pub fn text_to_html(text: &str) -> String {
 }
 
 /// Writes one blank-line-separated block of [`text_to_html`].
-fn push_block(html: &mut String, lines: &[&str]) {
+fn push_block(html: &mut String, lines: &[&str], breaks: LineBreak) {
     if lines.len() >= 2 && lines.iter().all(|l| l.trim_start().starts_with('|')) {
         push_table(html, lines);
         return;
@@ -500,6 +560,9 @@ fn push_block(html: &mut String, lines: &[&str]) {
             html.push_str(&format!("<h{level}>{}</h{level}>\n", escape(heading)));
         } else {
             paragraph.push(line);
+            if breaks == LineBreak::Paragraph {
+                flush_paragraph(html, &mut paragraph);
+            }
         }
     }
     flush_paragraph(html, &mut paragraph);
@@ -568,7 +631,7 @@ fn push_table(html: &mut String, lines: &[&str]) {
 /// Escapes text for HTML element content (never used for attributes) exactly as the
 /// sanitiser's serialiser does (`&`, `<`, `>`, no-break space), so a converted body is already
 /// canonical: sanitising it changes nothing.
-fn escape(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape(s: &str) -> Cow<'_, str> {
     if !s.contains(['&', '<', '>', '\u{a0}']) {
         return Cow::Borrowed(s);
     }
@@ -832,5 +895,42 @@ mod tests {
             html_to_text(&html),
             "第一章 总则\n第一条 为了规范<b>口岸</b>开放。\n甲\t乙\n1\t2"
         );
+    }
+
+    #[test]
+    fn plain_text_bodies_become_paragraphs_one_per_line() {
+        assert_eq!(
+            body_html("第一段。\r\n\r\n第二段。"),
+            "<p>第一段。</p>\n<p>第二段。</p>"
+        );
+        assert_eq!(
+            body_html("第一段。\n\n第二段。"),
+            body_html("第一段。\r\n\r\n第二段。")
+        );
+        assert_eq!(
+            body_html("一、总体要求\n二、主要任务\r\n三、保障措施"),
+            "<p>一、总体要求</p>\n<p>二、主要任务</p>\n<p>三、保障措施</p>"
+        );
+        assert_eq!(
+            body_html("年龄<18岁 & a < b"),
+            "<p>年龄&lt;18岁 &amp; a &lt; b</p>"
+        );
+        assert_eq!(body_html("  \r\n "), "");
+    }
+
+    #[test]
+    fn html_bodies_stay_html_and_are_sanitised() {
+        assert_eq!(
+            body_html("<p>第一段</p><script>alert(1)</script>"),
+            "<p>第一段</p>"
+        );
+        assert!(body_html(WORD_PASTE).contains("<table>"));
+        assert!(looks_like_html("正文<br/>第二行"));
+        assert!(looks_like_html("<o:p></o:p>"));
+        assert!(looks_like_html("<!-- 注释 -->"));
+        assert!(looks_like_html("Version:0.9\r\nStartHTML:0000000105\r\n"));
+        assert!(!looks_like_html("年龄<18岁"));
+        assert!(!looks_like_html("a <b 没有结束"));
+        assert!(!looks_like_html("《条例》<第三条>"));
     }
 }

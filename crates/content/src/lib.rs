@@ -2,7 +2,10 @@
 //! rest of the workspace recompiles fast.
 //!
 //! - [`sanitize_html`], [`html_to_text`], [`text_to_html`]: the one rich-text policy for record
-//!   bodies, including the clean-up of HTML pasted from Word or WPS.
+//!   bodies, including the clean-up of HTML pasted from Word or WPS; [`body_html`]: the one
+//!   decision whether a typed body is HTML or plain text (which becomes paragraphs).
+//! - [`docx_to_html`]: a Word document uploaded as a body (headings, lists, tables, bold; the
+//!   红头 and 文号 recognised).
 //! - [`sniff`] and [`FileKind`]: attachment types decided by content, not by name.
 //! - [`extract_text`]: the text of PDF, Word, Excel, PowerPoint and OFD attachments for
 //!   screening and search, with zip-bomb [`Limits`].
@@ -13,6 +16,7 @@
 
 mod archive;
 mod doc;
+mod docx_html;
 mod error;
 mod extract;
 #[cfg(any(test, feature = "fixtures"))]
@@ -23,9 +27,10 @@ mod pdf_budget;
 mod sniff;
 
 pub use archive::Limits;
+pub use docx_html::{DocxBody, docx_to_html, docx_to_html_with_limits};
 pub use error::ContentError;
 pub use extract::{extract_text, extract_text_with_limits};
-pub use html::{html_to_text, sanitize_html, text_to_html};
+pub use html::{body_html, html_to_text, looks_like_html, sanitize_html, text_to_html};
 pub use sniff::{FileKind, sniff};
 
 /// Runs a parser of untrusted bytes, turning a panic inside a third-party library into

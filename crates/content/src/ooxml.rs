@@ -94,7 +94,7 @@ fn numbered(names: &[String], prefix: &str, suffix: &str) -> Vec<String> {
 }
 
 /// Resolves `&amp;`-style references that quick-xml reports as separate events.
-fn push_reference(r: &BytesRef<'_>, out: &mut String) {
+pub(crate) fn push_reference(r: &BytesRef<'_>, out: &mut String) {
     if let Ok(Some(c)) = r.resolve_char_ref() {
         out.push(c);
         return;
@@ -259,7 +259,8 @@ fn ofd_page_text(xml: &str, out: &mut String) -> Result<(), quick_xml::Error> {
     }
 }
 
-fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+/// The value of the attribute with local name `name`, normalised.
+pub(crate) fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .filter_map(Result::ok)
         .find(|a| a.key.local_name().as_ref() == name)

@@ -163,14 +163,21 @@ pub fn build(state: AppState) -> Router {
             guarded(
                 Permission::DraftRecords,
                 get(admin::records::form::new_form).post(admin::records::form::create),
-            ),
+            )
+            // The form may carry a Word file as the body (multipart), as large as an attachment.
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 64 * 1024,
+            )),
         )
         .route(
             "/admin/records/{id}",
             guarded(
                 Permission::EnterBackOffice,
                 get(admin::records::show).post(admin::records::form::update),
-            ),
+            )
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 64 * 1024,
+            )),
         )
         .route(
             "/admin/records/{id}/edit",

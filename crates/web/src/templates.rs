@@ -248,6 +248,11 @@ const STATIC: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/site.css"),
     ),
     (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/editor.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../static/favicon.svg"),

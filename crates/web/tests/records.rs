@@ -1610,3 +1610,177 @@ async fn a_secret_marked_draft_needs_a_legal_ground_not_five_characters() {
         );
     }
 }
+
+/// The body of a public record page: what its `<div class="body">` holds.
+async fn public_body(app: &support::App, index_no: &str) -> String {
+    let page = must(
+        must(reqwest::get(format!("{}/xxgk/{index_no}", app.base)).await)
+            .text()
+            .await,
+    );
+    let start = page
+        .find("<div class=\"body\">")
+        .unwrap_or_else(|| panic!("no body on the page: {page}"));
+    let rest = &page[start..];
+    let end = rest.find("</article>").unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+/// Submits a draft and has another reviewer approve it; returns it as stored.
+async fn submit_and_approve(
+    app: &support::App,
+    editor: &Session,
+    reviewer: &Session,
+    id: i64,
+) -> gongkai_store::records::Record {
+    let r = editor
+        .post(&format!("/admin/records/{id}/submit"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = reviewer
+        .post(
+            &format!("/admin/records/{id}/review"),
+            &[
+                ("decision", "approve"),
+                ("disclosure", "proactive"),
+                ("screening_note", "已逐项核实，可以公开"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    must(gongkai_store::records::get(&app.store, id).await)
+}
+
+#[tokio::test]
+async fn a_plain_text_body_keeps_its_paragraphs_on_the_public_page() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        for (title, body, paragraphs) in [
+            (
+                "两段的通知",
+                "第一段。\r\n\r\n第二段。",
+                vec!["<p>第一段。</p>", "<p>第二段。</p>"],
+            ),
+            (
+                "三项的通知",
+                "一、总体要求。\n二、主要任务。\n三、保障措施。",
+                vec![
+                    "<p>一、总体要求。</p>",
+                    "<p>二、主要任务。</p>",
+                    "<p>三、保障措施。</p>",
+                ],
+            ),
+        ] {
+            let r = publish_via(
+                &app,
+                &editor,
+                &reviewer,
+                title,
+                vec![("body", body.to_owned())],
+            )
+            .await;
+            let no = r
+                .index_no
+                .unwrap_or_else(|| panic!("{title} not published"));
+            let html = public_body(&app, &no).await;
+            assert_eq!(
+                html.matches("<p>").count(),
+                paragraphs.len(),
+                "{engine:?}: {html}"
+            );
+            for p in paragraphs {
+                assert!(html.contains(p), "{engine:?}: {p} in {html}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_word_file_as_the_body_keeps_its_structure_and_fills_the_doc_number() {
+    let fields = [
+        ("kind", "notice"),
+        ("org", "WQX004"),
+        ("written_on", "2026-11-20"),
+        ("theme", "综合政务\\政务公开"),
+        ("columns", "tzgg"),
+        ("body", ""),
+    ];
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let editor = Session::login(&app, "editor").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+        let plain = [fields.as_slice(), &[("title", "以 Word 文件导入的通知")]].concat();
+        let r = editor
+            .post_multipart(
+                "/admin/records/new",
+                &plain,
+                vec![(
+                    "body_file",
+                    "通知.docx",
+                    gongkai_content::fixtures::body_docx(None),
+                )],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let stored = submit_and_approve(&app, &editor, &reviewer, record_id(&r)).await;
+        let no = stored.index_no.unwrap_or_else(|| panic!("not published"));
+        let html = public_body(&app, &no).await;
+        for part in [
+            "<h2>一、总体要求</h2>",
+            "<h3>（一）工作目标</h3>",
+            "<p>第一段正文。</p>",
+            "<p>第二段<strong>加粗</strong>正文。</p>",
+            "<ol><li>完善制度</li><li>加强监督</li></ol>",
+            "<td>项目</td><td>金额</td>",
+        ] {
+            assert!(html.contains(part), "{engine:?}: {part} in {html}");
+        }
+
+        let headed = [
+            fields.as_slice(),
+            &[("title", "红头文件"), ("doc_number", "")],
+        ]
+        .concat();
+        let r = editor
+            .post_multipart(
+                "/admin/records/new",
+                &headed,
+                vec![(
+                    "body_file",
+                    "红头.docx",
+                    gongkai_content::fixtures::body_docx(Some((
+                        "乌恰县人民政府文件",
+                        "乌政发〔2025〕12号",
+                    ))),
+                )],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let stored = must(gongkai_store::records::get(&app.store, record_id(&r)).await);
+        assert_eq!(stored.doc_number, "乌政发〔2025〕12号");
+        assert!(
+            !stored.body_html.contains("人民政府文件"),
+            "{}",
+            stored.body_html
+        );
+
+        // An old-format WPS file is refused with the way out, and the form is kept.
+        let wps = [fields.as_slice(), &[("title", "旧版 WPS")]].concat();
+        let r = editor
+            .post_multipart(
+                "/admin/records/new",
+                &wps,
+                vec![("body_file", "通知.wps", gongkai_content::fixtures::doc())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        let page = must(r.text().await);
+        assert!(
+            page.contains("暂不能读取此 WPS 文件，请在 WPS 中另存为 .docx 后上传"),
+            "{page}"
+        );
+        assert!(page.contains("旧版 WPS"));
+    }
+}

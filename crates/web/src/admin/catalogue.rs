@@ -83,7 +83,7 @@ pub async fn guide_save(
 ) -> Result<Response, WebError> {
     let org = org_in_scope(&state, &staff, &code).await?;
     let mut errors = FieldErrors::new();
-    let body_html = gongkai_content::sanitize_html(&form.body);
+    let body_html = gongkai_content::body_html(&form.body);
     if gongkai_content::html_to_text(&body_html).trim().is_empty() {
         errors.insert("body", ErrorCode::GuideBodyRequired);
     }

@@ -1,8 +1,8 @@
 //! Drafting a record: the form (new and edit), its validation into content, and saving it.
 
 use crate::admin::desk::Desk;
-use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Path, Request};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
@@ -142,6 +142,118 @@ pub(super) fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
+/// The multipart field of the record form that carries a Word file to import as the body.
+const BODY_FILE: &str = "body_file";
+
+/// The record form as posted: URL-encoded, or multipart (with the `?csrf_token=` in the
+/// address) when the browser sends the 以 Word 文件导入正文 field along.
+pub(super) struct Posted {
+    pairs: Vec<(String, String)>,
+    /// The Word file chosen as the body, with its (cleaned) name, if one was chosen.
+    body_file: Option<(String, Vec<u8>)>,
+    /// Why the file could not be taken (too large, cut off).
+    file_error: Option<gongkai_domain::error::Refusal>,
+}
+
+impl Posted {
+    /// Reads the request body: a URL-encoded form within the ordinary body limit, or a
+    /// multipart form whose file may be as large as an attachment.
+    pub(super) async fn read(state: &AppState, request: Request) -> Result<Self, WebError> {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let bytes = axum::body::to_bytes(request.into_body(), state.config.max_body_bytes)
+                .await
+                .map_err(|_| WebError::BadRequest(ErrorCode::UploadIncomplete.into()))?;
+            return Ok(Self {
+                pairs: parse_pairs(&bytes),
+                body_file: None,
+                file_error: None,
+            });
+        }
+        let incomplete = |_| WebError::BadRequest(ErrorCode::UploadIncomplete.into());
+        let mut form = Multipart::from_request(request, state)
+            .await
+            .map_err(|_| WebError::BadRequest(ErrorCode::FormMalformed.into()))?;
+        let mut posted = Self {
+            pairs: Vec::new(),
+            body_file: None,
+            file_error: None,
+        };
+        let limit = state.config.max_upload_bytes;
+        let mut text_bytes = 0usize;
+        while let Some(mut field) = form.next_field().await.map_err(incomplete)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == BODY_FILE {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(incomplete)? {
+                    if bytes.len() + chunk.len() > limit {
+                        posted.file_error =
+                            Some(ErrorCode::UploadTooLarge.refusal(&[(
+                                "limit",
+                                &crate::view::format::human_size(limit as i64),
+                            )]));
+                        bytes.clear();
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if !bytes.is_empty() {
+                    let file_name = gongkai_domain::files::clean_file_name(&file_name);
+                    posted.body_file = Some((file_name, bytes));
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(incomplete)?;
+            text_bytes += value.len();
+            if text_bytes > state.config.max_body_bytes {
+                return Err(WebError::BadRequest(ErrorCode::FormMalformed.into()));
+            }
+            posted.pairs.push((name, value));
+        }
+        Ok(posted)
+    }
+
+    /// The form as typed, with the Word file (if any) converted into its body: the converted
+    /// body replaces what was typed, and the document's 文号 fills an empty 文号 field. A file
+    /// that cannot be read is a refusal on the body field.
+    pub(super) async fn into_form(self, errors: &mut FieldErrors) -> RecordForm {
+        let mut form = RecordForm::from_pairs(&self.pairs);
+        if let Some(refusal) = self.file_error {
+            errors.insert("body", refusal);
+        }
+        let Some((name, bytes)) = self.body_file else {
+            return form;
+        };
+        let converted =
+            tokio::task::spawn_blocking(move || gongkai_content::docx_to_html(&bytes, &name)).await;
+        match converted {
+            Ok(Ok(doc)) => {
+                form.body = doc.html;
+                if form.doc_number.trim().is_empty()
+                    && let Some(number) = doc.doc_number
+                {
+                    form.doc_number = number;
+                }
+            }
+            Ok(Err(e)) => {
+                errors.insert(
+                    "body",
+                    ErrorCode::AttachmentRefused.refusal(&[("reason", &e.to_string())]),
+                );
+            }
+            Err(_) => {
+                errors.insert("body", ErrorCode::UploadIncomplete);
+            }
+        }
+        form
+    }
+}
+
 /// Validates the form into content, collecting field errors. `themes` is the site's theme
 /// tree: a 主题分类 must be one of it.
 pub(super) async fn content_from_form(
@@ -178,9 +290,10 @@ pub(super) async fn content_from_form(
     if !theme.is_empty() && !themes.iter().any(|t| t.code == theme) {
         errors.insert("theme", ErrorCode::RecordThemeRequired);
     }
-    let body_html = gongkai_content::sanitize_html(&form.body);
+    let body_html = gongkai_content::body_html(&form.body);
     let body_text = gongkai_content::html_to_text(&body_html);
-    if body_text.trim().is_empty() {
+    // A Word file that could not be read has already said why the body is missing.
+    if body_text.trim().is_empty() && errors.get("body").is_none() {
         errors.insert("body", ErrorCode::RecordBodyRequired);
     }
     let columns: Vec<String> = form
@@ -349,13 +462,17 @@ pub(super) async fn org_for_form(
     Ok(found.map(|o| o.id))
 }
 
-/// `POST /admin/records/new`: creates a draft.
+/// `POST /admin/records/new`: creates a draft (URL-encoded, or multipart with a Word file as
+/// the body).
 pub async fn create(
     Desk { state, ctx, staff, ip }: Desk,
-    body: axum::body::Bytes,
+    request: Request,
 ) -> Result<Response, WebError> {
-    let form = RecordForm::from_pairs(&parse_pairs(&body));
     let mut errors = FieldErrors::new();
+    let form = Posted::read(&state, request)
+        .await?
+        .into_form(&mut errors)
+        .await;
     let org_id = org_for_form(&state, &staff, &form, &mut errors).await?;
     let themes = site_themes(&state, org_id.unwrap_or(staff.org_id)).await?;
     let content = content_from_form(&state, &form, &themes, &mut errors).await?;
@@ -391,16 +508,20 @@ pub async fn create(
     .await
 }
 
-/// `POST /admin/records/{id}`: saves a draft.
+/// `POST /admin/records/{id}`: saves a draft (URL-encoded, or multipart with a Word file as
+/// the body).
 pub async fn update(
     Desk { state, ctx, staff, ip }: Desk,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    request: Request,
 ) -> Result<Response, WebError> {
     let (r, chain) = load_visible(&state, &staff, id).await?;
     check_in(&staff, Permission::DraftRecords, &chain)?;
-    let form = RecordForm::from_pairs(&parse_pairs(&body));
     let mut errors = FieldErrors::new();
+    let form = Posted::read(&state, request)
+        .await?
+        .into_form(&mut errors)
+        .await;
     let themes = site_themes(&state, r.org_id).await?;
     let content = content_from_form(&state, &form, &themes, &mut errors).await?;
     if let Some(content) = content {
