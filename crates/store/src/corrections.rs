@@ -371,3 +371,29 @@ pub async fn returned_of(store: &Store, author_id: i64) -> Result<Vec<(Record, C
     }
     Ok(out)
 }
+
+/// The corrections waiting for review of records of the organisations `org_ids`, except those
+/// `reviewer_id` wrote (an author never reviews their own), oldest first, with their records
+/// (at most 50: a dashboard list).
+pub async fn pending_for(
+    store: &Store,
+    org_ids: &[i64],
+    reviewer_id: i64,
+) -> Result<Vec<(Record, Correction)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = crate::sql::Sql::new(format!(
+        "{SELECT} WHERE c.status = 'pending' AND r.org_id IN "
+    ));
+    q.int_list(org_ids.iter().copied());
+    q.push(" AND c.author_id <> ").int(reviewer_id);
+    q.push(" ORDER BY c.id LIMIT 50");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let c = from_row(row)?;
+        out.push((records::get(store, c.record_id).await?, c));
+    }
+    Ok(out)
+}

@@ -1435,6 +1435,14 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
                 && staff_view.contains("线路改经玉其塔什草原站"),
             "{staff_view}"
         );
+        // The reviewer's dashboard lists it among what waits for them.
+        let dashboard = reviewer.get_text("/admin").await;
+        assert!(
+            dashboard.contains("待我审核")
+                && dashboard.contains(&format!("/admin/records/{id}"))
+                && dashboard.contains("更正</span>"),
+            "{dashboard}"
+        );
 
         // One correction at a time.
         let r = editor

@@ -40,10 +40,11 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
     } else {
         Vec::new()
     };
-    // Submissions waiting for this reviewer (never their own: the author is never the reviewer).
+    // Submissions and corrections waiting for this reviewer (never their own: the author is
+    // never the reviewer).
     let to_review: Vec<_> = {
         let ids = crate::auth::scope_ids(&state, &staff, Permission::ReviewRecords).await?;
-        gongkai_store::records::list_for_staff(
+        let drafts = gongkai_store::records::list_for_staff(
             &state.store,
             &ids,
             &[gongkai_domain::record::RecordStatus::Pending],
@@ -52,8 +53,12 @@ pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
         .await?
         .into_iter()
         .filter(|r| r.author_id != Some(staff.id))
-        .map(|r| context! { id => r.id, title => r.title, org_name => r.org_name })
-        .collect()
+        .map(|r| context! { id => r.id, title => r.title, org_name => r.org_name });
+        let corrections = gongkai_store::corrections::pending_for(&state.store, &ids, staff.id)
+            .await?
+            .into_iter()
+            .map(|(r, _)| context! { id => r.id, title => r.title, org_name => r.org_name, correction => true });
+        drafts.chain(corrections).collect()
     };
     let to_moderate: Vec<_> = super::consultations::to_moderate(&state, &staff)
         .await?
