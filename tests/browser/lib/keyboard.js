@@ -12,10 +12,14 @@ async function focused(page) {
     const r = el.getBoundingClientRect();
     const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
     const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-    // The field's own label: label[for] or a wrapping <label> (check boxes and radio buttons).
-    const label = (el.labels && el.labels[0]) || (el.id ? document.querySelector(`label[for="${el.id}"]`) : null);
+    // The field's own label: label[for], a wrapping <label> (check boxes and radio buttons), or
+    // aria-labelledby (the rich-text editor's editing area).
+    const labelledBy = el.getAttribute('aria-labelledby');
+    const label = (el.labels && el.labels[0]) || (el.id ? document.querySelector(`label[for="${el.id}"]`) : null)
+      || (labelledBy ? document.getElementById(labelledBy) : null);
     return {
       tag: el.tagName.toLowerCase(),
+      role: el.getAttribute('role') || '',
       id: el.id,
       type: el.getAttribute('type') || '',
       checked: Boolean(el.checked),

@@ -72,7 +72,8 @@ for (const mode of MODES) {
         assert.equal(await page.locator('#f-kind').inputValue(), 'notice');
         await tabTo(page, (f) => f.label === '文号', { problems, max: 3 });
         await page.keyboard.type(`乌财办〔2026〕${mode === 'care' ? 32 : 31}号`);
-        await tabTo(page, (f) => f.tag === 'textarea' && f.label === '正文', { problems });
+        // The body is the rich-text editor's editing area (a textarea without JavaScript).
+        await tabTo(page, (f) => (f.tag === 'textarea' || f.role === 'textbox') && f.label === '正文', { problems });
         await page.keyboard.type('各乡镇人民政府，县直各部门：\n\n本通知全程使用键盘起草、提交和审核。\n\n乌恰县财政局');
         for (const column of ['财政预算、决算信息', '通知公告']) {
           const box = await tabTo(page, (f) => f.type === 'checkbox' && f.label === column, { problems });

@@ -115,7 +115,7 @@ for (const mode of MODES) {
           const text = await sp.locator('main').innerText();
           assert.match(text, /获取方式\s*网站下载/, 'delivery 网站下载');
           assert.ok(text.includes(A.idNumber) && text.includes(A.name) && text.includes(A.phone), 'the typed applicant details');
-          assert.match(text, new RegExp(`身份证明\\s*${proof.name}`), 'the proof file chosen with Space');
+          assert.match(text, new RegExp(`申请人提交的材料\\s*${proof.name}`), 'the proof file chosen with Space');
         } finally {
           await staff.close();
         }
