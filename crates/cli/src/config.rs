@@ -45,6 +45,8 @@ pub struct Config {
     /// Where audit checkpoints are appended; by default `audit-checkpoints.log` in the data
     /// folder. Best kept on other storage than the database (a mounted share, a log host).
     pub audit_checkpoint_file: Option<PathBuf>,
+    /// Memory for the cache of rendered public pages, in bytes (default 64 MiB; 0 turns it off).
+    pub page_cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
             submissions_per_hour: 20,
             audit_key_file: None,
             audit_checkpoint_file: None,
+            page_cache_bytes: gongkai_web::cache::DEFAULT_BUDGET,
         }
     }
 }
@@ -88,6 +91,7 @@ impl std::fmt::Debug for Config {
             .field("submissions_per_hour", &self.submissions_per_hour)
             .field("audit_key_file", &self.audit_key_file)
             .field("audit_checkpoint_file", &self.audit_checkpoint_file)
+            .field("page_cache_bytes", &self.page_cache_bytes)
             .finish()
     }
 }
@@ -138,6 +142,7 @@ const ENV_KEYS: &[&str] = &[
     "submissions_per_hour",
     "audit_key_file",
     "audit_checkpoint_file",
+    "page_cache_bytes",
 ];
 
 impl Config {

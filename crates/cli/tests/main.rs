@@ -13,3 +13,4 @@ mod cli;
 mod crash;
 mod demo;
 mod import;
+mod two_nodes;

@@ -1,7 +1,7 @@
 //! Protection of every state-changing form against cross-site request forgery.
 //!
-//! Double-submit token: each visitor gets a random `gk_csrf` cookie (HttpOnly, SameSite=Strict);
-//! every form carries the same value in a hidden `csrf_token` field (multipart forms put it in
+//! Double-submit token: a visitor gets a random `gk_csrf` cookie (HttpOnly, SameSite=Strict) with
+//! the first page that carries a form; every form carries the same value in a hidden `csrf_token` field (multipart forms put it in
 //! the action's query string). [`guard`] refuses any unsafe request whose token does not match,
 //! and any request whose `Origin` names another host. JSON API calls are exempt: browsers
 //! cannot send `application/json` cross-site without a CORS preflight, which we never grant.
@@ -24,6 +24,11 @@ pub const FIELD: &str = "csrf_token";
 /// The token for the current visitor, available to handlers as a request extension.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
+
+/// Marks an answer that carries the visitor's token (a page with a form): it belongs to that
+/// visitor alone, so the page cache never keeps it (`crate::cache`).
+#[derive(Debug, Clone, Copy)]
+pub struct PerVisitor;
 
 /// Reads a cookie from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -122,26 +127,42 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             }
         }
     }
-    let mut resp = next.run(Request::from_parts(parts, body)).await;
-    // Only pages get the cookie: static files and feeds may sit in shared caches.
+    let resp = next.run(Request::from_parts(parts, body)).await;
     let is_page = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
-    if existing.is_none() && is_page {
-        let secure = if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
-        )) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
+    if !is_page {
+        return resp;
+    }
+    // A page that carries the token is this visitor's alone; only such a page (a form) needs the
+    // cookie, so pages without forms set none and may be shared by every visitor and cache.
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "page body unreadable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let carries = bytes.windows(token.len()).any(|w| w == token.as_bytes());
+    if carries {
+        parts.extensions.insert(PerVisitor);
+        if existing.is_none() {
+            let secure = if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
+            )) {
+                parts.headers.append(header::SET_COOKIE, v);
+            }
         }
     }
-    resp
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[cfg(test)]

@@ -6,13 +6,14 @@
 //! the Chinese error page), [`templates`] (embedded templates overridable by a theme folder),
 //! [`page`] (the common page context), [`site`] (header and footer), [`view`] (addresses,
 //! formatting, masking), [`forms`] (reading forms with files, answering a step), [`download`] (sending
-//! stored files). Handler files (`public::*`, `admin::*`, `api::*`) import these shared
+//! stored files), [`cache`] (rendered public pages kept in memory). Handler files (`public::*`, `admin::*`, `api::*`) import these shared
 //! modules rather than one another's helpers, so the crate's imports form a tree
 //! (`tests/module_graph.rs`).
 
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod cases;
 pub mod client_ip;
 pub mod csrf;
@@ -38,13 +39,18 @@ use std::net::SocketAddr;
 
 /// Serves `state` on an already bound listener until `shutdown` resolves, then drains
 /// in-flight requests. The background work (`gongkai_jobs`: search follower, mail sender,
-/// scheduled publication) runs beside it and stops with it.
+/// scheduled publication; the page cache's feed follower) runs beside it and stops with it.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(cache::follow(
+        state.store.clone(),
+        state.cache.clone(),
+        stop_rx.clone(),
+    ));
     gongkai_jobs::spawn(
         state.store.clone(),
         state.search.clone(),

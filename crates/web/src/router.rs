@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{admin, api, auth, cases, csrf, edge, error, public};
+use crate::{admin, api, auth, cache, cases, csrf, edge, error, public};
 
 /// A back-office route that requires `permission`; every staff route goes through this.
 fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
@@ -469,6 +469,7 @@ pub fn build(state: AppState) -> Router {
 
     let api = Router::new()
         .route("/healthz", get(api::health::show))
+        .route("/metrics", get(cache::http::metrics))
         .route("/api/v1/organisations", get(api::orgs::list))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/records", get(api::records::list))
@@ -519,6 +520,9 @@ pub fn build(state: AppState) -> Router {
                  frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
             ),
         ))
+        // Inside compression: a kept page is answered already compressed, everything else is
+        // compressed on the way out as before.
+        .layer(from_fn_with_state(state.clone(), cache::http::layer))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub search_dir: Option<PathBuf>,
     /// File the daily audit checkpoint is appended to; `None` writes none.
     pub audit_checkpoint_file: Option<PathBuf>,
+    /// Memory for the cache of rendered public pages, in bytes; 0 turns it off.
+    pub page_cache_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -52,6 +54,7 @@ impl Default for WebConfig {
             submissions_per_hour: 20,
             search_dir: None,
             audit_checkpoint_file: None,
+            page_cache_bytes: crate::cache::DEFAULT_BUDGET,
         }
     }
 }
@@ -74,6 +77,8 @@ pub struct AppState {
     pub fonts: Option<Arc<gongkai_export::Fonts>>,
     /// The site search index (derived data, follows the change feed).
     pub search: Option<Arc<gongkai_search::SearchIndex>>,
+    /// Rendered public pages (derived data, cleared by the change feed).
+    pub cache: Arc<crate::cache::PageCache>,
 }
 
 impl AppState {
@@ -104,6 +109,7 @@ impl AppState {
         }
         Ok(Self {
             search: Some(Arc::new(search)),
+            cache: Arc::new(crate::cache::PageCache::new(config.page_cache_bytes)),
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),

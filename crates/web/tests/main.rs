@@ -6,6 +6,7 @@
 mod support;
 
 mod applications;
+mod cache;
 mod consultations;
 mod error_codes;
 mod http;

@@ -97,6 +97,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             submissions_per_hour: config.submissions_per_hour,
             search_dir: Some(config.data.join("search-index")),
             audit_checkpoint_file: Some(config.audit_checkpoint_file()),
+            page_cache_bytes: config.page_cache_bytes,
         },
     )?;
     let local = listener.local_addr()?;

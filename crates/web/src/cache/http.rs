@@ -1,0 +1,163 @@
+//! The page cache as middleware: answers kept pages, keeps new ones, and after every unsafe
+//! request reads the feed so this node's own change shows at once; and `GET /metrics`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::{Body, HttpBody, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::{Coding, Entry, NEVER, PageCache};
+use crate::state::AppState;
+
+/// Cookies that may come with a request answered from the cache; any other cookie (a staff or a
+/// status session) sends the request past it.
+const SHARED_COOKIES: &[&str] = &[crate::csrf::COOKIE, crate::page::CARE_COOKIE];
+/// The key of a request the cache may answer, or `None` to send it past the cache.
+fn key_of(cache: &PageCache, req: &Request) -> Option<String> {
+    if cache.budget == 0 || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let path = req.uri().path();
+    if NEVER.iter().any(|p| path.starts_with(p)) {
+        return None;
+    }
+    let headers = req.headers();
+    if headers.contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let personal = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter(|kv| !kv.trim().is_empty())
+        .any(|kv| {
+            let name = kv.split_once('=').map_or(kv, |(k, _)| k).trim();
+            !SHARED_COOKIES.contains(&name)
+        });
+    if personal {
+        return None;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https");
+    let care = crate::page::care_mode_from_headers(headers);
+    let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+    Some(format!(
+        "{host} {} {} {target}",
+        u8::from(https),
+        u8::from(care)
+    ))
+}
+
+/// Whether an answer may be kept and shared with every visitor.
+fn storable(resp: &Response, max: usize) -> bool {
+    let h = resp.headers();
+    let shared = h
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .all(|v| {
+            let v = v.to_ascii_lowercase();
+            !v.contains("no-store") && !v.contains("private")
+        });
+    let kind = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let text = [
+        "text/html",
+        "application/xml",
+        "text/xml",
+        "application/atom+xml",
+    ]
+    .iter()
+    .any(|t| kind.starts_with(t));
+    resp.status() == StatusCode::OK
+        && shared
+        && text
+        && !h.contains_key(header::SET_COOKIE)
+        && !h.contains_key(header::CONTENT_ENCODING)
+        && resp.extensions().get::<crate::csrf::PerVisitor>().is_none()
+        && resp
+            .body()
+            .size_hint()
+            .upper()
+            .is_some_and(|n| n as usize <= max)
+}
+
+/// The middleware: answers kept pages, keeps new ones, and after every unsafe request reads the
+/// feed so this node's own change shows at once.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let cache = &state.cache;
+    let Some(key) = key_of(cache, &req) else {
+        let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let resp = next.run(req).await;
+        if unsafe_method {
+            cache.catch_up(&state.store).await;
+        }
+        return resp;
+    };
+    let coding = Coding::chosen(req.headers());
+    if let Some(entry) = cache.get(&key) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        return entry.answer(coding, req.headers());
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let generation = cache.generation();
+    let validators = req.headers().clone();
+    // Render the whole page (a HEAD is rendered as a GET; the server drops the body) and
+    // unconditionally, so what is kept is the full answer.
+    *req.method_mut() = Method::GET;
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let resp = next.run(req).await;
+    if !storable(&resp, cache.max_entry()) {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let body = match to_bytes(body, cache.max_entry()).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "page cache: body unreadable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let key_len = key.len();
+    let (headers, kept) = (parts.headers.clone(), body.clone());
+    match tokio::task::spawn_blocking(move || Entry::new(key_len, headers, kept)).await {
+        Ok(Ok(entry)) => {
+            let entry = Arc::new(entry);
+            cache.put(key, entry.clone(), generation);
+            entry.answer(coding, &validators)
+        }
+        failed => {
+            tracing::warn!(?failed, "page cache: compression failed; answered uncached");
+            Response::from_parts(parts, Body::from(body))
+        }
+    }
+}
+
+/// `GET /metrics`: the page cache's counters as Prometheus text.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        state.cache.metrics(),
+    )
+        .into_response()
+}

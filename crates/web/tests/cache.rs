@@ -1,0 +1,268 @@
+//! The cache of rendered public pages over real HTTP, on both engines: a second visit is
+//! answered from memory with the same bytes (gzip and brotli decode to the page), validators
+//! answer 304, a publication, a correction and a withdrawal each change the kept record page and
+//! list at once, no kept page carries another visitor's CSRF token, and staff go past the cache.
+
+use std::io::Read;
+
+use crate::support;
+
+use gongkai_store::testing::ENGINES;
+use reqwest::{StatusCode, header};
+use support::records::publish_via;
+use support::{App, Session, must, spawn_app};
+
+/// A counter or gauge from `/metrics`.
+async fn metric(app: &App, name: &str) -> u64 {
+    let text = must(
+        must(reqwest::get(format!("{}/metrics", app.base)).await)
+            .text()
+            .await,
+    );
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// A visitor without cookies asking in `encoding`; the raw answer.
+async fn get_raw(app: &App, path: &str, encoding: &str) -> reqwest::Response {
+    let c = reqwest::Client::new();
+    must(
+        c.get(format!("{}{path}", app.base))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+            .await,
+    )
+}
+
+async fn page(app: &App, path: &str) -> String {
+    must(get_raw(app, path, "identity").await.text().await)
+}
+
+fn header_of(r: &reqwest::Response, name: header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let rec = publish_via(&app, &editor, &reviewer, "缓存测试通知", vec![]).await;
+        let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
+
+        let hits = metric(&app, "gongkai_page_cache_hits_total").await;
+        let first = get_raw(&app, &path, "identity").await;
+        assert_eq!(first.status(), StatusCode::OK, "{engine:?}");
+        assert!(
+            first.headers().get(header::SET_COOKIE).is_none(),
+            "no form, no cookie"
+        );
+        let etag = header_of(&first, header::ETAG);
+        assert!(
+            etag.starts_with('"') && !etag.starts_with("W/"),
+            "strong: {etag}"
+        );
+        assert_eq!(
+            header_of(&first, header::CACHE_CONTROL),
+            "public, max-age=1, must-revalidate"
+        );
+        assert!(header_of(&first, header::VARY).contains("accept-encoding"));
+        assert!(!header_of(&first, header::LAST_MODIFIED).is_empty());
+        assert!(!header_of(&first, header::CONTENT_SECURITY_POLICY).is_empty());
+        let body = must(first.bytes().await);
+        assert!(String::from_utf8_lossy(&body).contains("缓存测试通知"));
+
+        let second = get_raw(&app, &path, "identity").await;
+        assert_eq!(header_of(&second, header::ETAG), etag);
+        assert_eq!(must(second.bytes().await), body, "the same bytes");
+        assert_eq!(
+            metric(&app, "gongkai_page_cache_hits_total").await,
+            hits + 1,
+            "{engine:?}: the second visit is a hit"
+        );
+
+        let gz = get_raw(&app, &path, "gzip").await;
+        assert_eq!(header_of(&gz, header::CONTENT_ENCODING), "gzip");
+        let mut unzipped = Vec::new();
+        must(flate2::read::GzDecoder::new(&must(gz.bytes().await)[..]).read_to_end(&mut unzipped));
+        assert_eq!(unzipped, body);
+
+        let br = get_raw(&app, &path, "gzip, deflate, br").await;
+        assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
+        let br_tag = header_of(&br, header::ETAG);
+        assert_ne!(br_tag, etag, "each encoding has its own strong tag");
+        let mut unbrotli = Vec::new();
+        must(
+            brotli::Decompressor::new(&must(br.bytes().await)[..], 4096).read_to_end(&mut unbrotli),
+        );
+        assert_eq!(unbrotli, body);
+
+        let c = reqwest::Client::new();
+        for tag in [&etag, &br_tag] {
+            let r = must(
+                c.get(format!("{}{path}", app.base))
+                    .header(header::IF_NONE_MATCH, tag.as_str())
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{engine:?} {tag}");
+            assert!(must(r.bytes().await).is_empty());
+        }
+        let r = must(
+            c.get(format!("{}{path}", app.base))
+                .header(header::IF_NONE_MATCH, "\"something-else\"")
+                .send()
+                .await,
+        );
+        assert_eq!(r.status(), StatusCode::OK);
+
+        // The display mode is part of the key.
+        let care = must(
+            c.get(format!("{}{path}", app.base))
+                .header(header::COOKIE, "gk_care=1")
+                .send()
+                .await,
+        );
+        assert_ne!(
+            header_of(&care, header::ETAG),
+            etag,
+            "关怀模式 is another page"
+        );
+    }
+}
+
+#[tokio::test]
+async fn publication_correction_and_withdrawal_change_the_kept_pages_at_once() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let first = publish_via(&app, &editor, &reviewer, "第一份缓存通知", vec![]).await;
+        let path = format!("/xxgk/{}", first.index_no.clone().unwrap_or_default());
+        for p in ["/xxgk/list", "/", path.as_str()] {
+            page(&app, p).await;
+            page(&app, p).await;
+        }
+        let hits = metric(&app, "gongkai_page_cache_hits_total").await;
+        assert!(hits >= 3, "{engine:?}: the pages are kept ({hits} hits)");
+
+        // A publication shows on the kept list at once.
+        publish_via(&app, &editor, &reviewer, "第二份缓存通知", vec![]).await;
+        let list = page(&app, "/xxgk/list").await;
+        assert!(list.contains("第二份缓存通知"), "{engine:?}: {list}");
+
+        // A correction, once its reviewer approves it, shows on the kept record page and list.
+        let fields = [
+            ("title", "第一份缓存通知（更正）"),
+            ("kind", "notice"),
+            ("theme", "综合政务\\政务公开"),
+            ("body", "更正后的正文。"),
+            ("columns", "tzgg"),
+            ("change_note", "更正标题"),
+        ];
+        page(&app, &path).await;
+        let r = editor
+            .post(&format!("/admin/records/{}/revise", first.id), &fields)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{}/correction", first.id),
+                &[("decision", "approve")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let shown = page(&app, &path).await;
+        assert!(
+            shown.contains("第一份缓存通知（更正）") && shown.contains("更正后的正文"),
+            "{engine:?}: {shown}"
+        );
+        assert!(
+            page(&app, "/xxgk/list")
+                .await
+                .contains("第一份缓存通知（更正）")
+        );
+
+        // A withdrawal marks the kept page and drops the record from the kept list at once.
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{}/withdraw", first.id),
+                &[("reason", "缓存撤回测试")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let shown = page(&app, &path).await;
+        assert!(shown.contains("本信息已撤回"), "{engine:?}: {shown}");
+        let list = page(&app, "/xxgk/list").await;
+        assert!(
+            !list.contains("第一份缓存通知") && list.contains("第二份缓存通知"),
+            "{engine:?}: {list}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_kept_page_carries_another_visitors_token_and_staff_go_past() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let rec = publish_via(&app, &editor, &reviewer, "令牌测试通知", vec![]).await;
+        let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
+        let (a, b) = (
+            Session::anonymous(&app).await,
+            Session::anonymous(&app).await,
+        );
+        assert_ne!(a.token, b.token);
+        for p in [
+            "/",
+            path.as_str(),
+            "/xxgk/list",
+            "/ysqgk/apply",
+            "/hudong/write",
+        ] {
+            let seen_by_a = a.get_text(p).await;
+            let seen_by_b = b.get_text(p).await;
+            assert!(
+                !seen_by_b.contains(&a.token) && !seen_by_a.contains(&b.token),
+                "{engine:?}: {p} carries another visitor's token"
+            );
+        }
+        // A form page is the visitor's own: never kept, and it sets the cookie for a new visitor.
+        let misses = metric(&app, "gongkai_page_cache_misses_total").await;
+        let hits = metric(&app, "gongkai_page_cache_hits_total").await;
+        let form = get_raw(&app, "/ysqgk/apply", "identity").await;
+        assert!(header_of(&form, header::SET_COOKIE).starts_with("gk_csrf="));
+        assert!(header_of(&form, header::CACHE_CONTROL).contains("no-cache"));
+        assert_eq!(
+            metric(&app, "gongkai_page_cache_hits_total").await,
+            hits,
+            "{engine:?}: a form is never answered from memory"
+        );
+        assert_eq!(
+            metric(&app, "gongkai_page_cache_misses_total").await,
+            misses + 1
+        );
+
+        // Staff (a session cookie) go past the cache both ways.
+        let (hits, misses) = (
+            metric(&app, "gongkai_page_cache_hits_total").await,
+            metric(&app, "gongkai_page_cache_misses_total").await,
+        );
+        for _ in 0..2 {
+            let r = editor.get(&path).await;
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+        assert_eq!(
+            (
+                metric(&app, "gongkai_page_cache_hits_total").await,
+                metric(&app, "gongkai_page_cache_misses_total").await
+            ),
+            (hits, misses),
+            "{engine:?}: staff requests bypass the cache"
+        );
+    }
+}
