@@ -30,45 +30,28 @@ use gongkai_domain::FieldErrors;
 
 /// The record form as typed, so it can be shown again with its errors.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct RecordForm {
-    #[serde(default)]
     pub(super) title: String,
-    #[serde(default)]
     pub(super) kind: String,
-    #[serde(default)]
     pub(super) org: String,
-    #[serde(default)]
     pub(super) doc_number: String,
-    #[serde(default)]
     pub(super) written_on: String,
-    #[serde(default)]
     pub(super) theme: String,
-    #[serde(default)]
     pub(super) genre: String,
-    #[serde(default)]
     pub(super) keywords: String,
-    #[serde(default)]
     pub(super) source: String,
-    #[serde(default)]
     pub(super) summary: String,
-    #[serde(default)]
     pub(super) validity: String,
-    #[serde(default)]
     pub(super) body: String,
     /// Column slugs (a repeated form field, read by `from_pairs`).
-    #[serde(default)]
     pub(super) columns: Vec<String>,
-    #[serde(default)]
     pub(super) interprets: String,
-    #[serde(default)]
     pub(super) interpretation_form: String,
-    #[serde(default)]
     pub(super) change_note: String,
     /// 公开方式 choices (a repeated form field).
-    #[serde(default)]
     pub(super) disclosure_method: Vec<String>,
     /// The written justification for publishing a correction that screening flagged.
-    #[serde(default)]
     pub(super) screening_note: String,
 }
 

@@ -36,20 +36,14 @@ pub async fn submit(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebErro
 
 /// The reviewer's decision form, shown again as typed when it is refused.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     pub(super) decision: String,
-    #[serde(default)]
     pub(super) disclosure: String,
-    #[serde(default)]
     pub(super) exemption: String,
-    #[serde(default)]
     pub(super) publish_at: String,
-    #[serde(default)]
     pub(super) screening_note: String,
-    #[serde(default)]
     pub(super) secret_ground: String,
-    #[serde(default)]
     pub(super) reason: String,
 }
 
@@ -221,9 +215,9 @@ pub async fn revise(
 }
 
 /// Withdrawal form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct WithdrawForm {
-    #[serde(default)]
     pub(super) reason: String,
 }
 
@@ -241,13 +235,11 @@ pub async fn withdraw(
 }
 
 /// Validity form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ValidityForm {
-    #[serde(default)]
     pub(super) validity: String,
-    #[serde(default)]
     pub(super) on: String,
-    #[serde(default)]
     pub(super) superseded_by: String,
 }
 
