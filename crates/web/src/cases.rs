@@ -29,6 +29,16 @@ use crate::state::AppState;
 /// How long failed lookups are counted.
 const FAILURE_WINDOW: Duration = Duration::minutes(15);
 
+/// Refuses a lookup (429) when `key` has failed `limit` times within [`FAILURE_WINDOW`].
+async fn refuse_if_used_up(state: &AppState, key: &str, limit: i64) -> Result<(), WebError> {
+    if throttle::used_up(&state.store, key, limit, FAILURE_WINDOW).await? {
+        return Err(WebError::TooManyRequests(
+            ErrorCode::CaseLookupThrottled.into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Wrong secrets one tracking code may be tried with per 15 minutes, from any addresses.
 pub const LOOKUP_FAILURES: i64 = 10;
 
@@ -72,18 +82,8 @@ impl LookupThrottle {
     /// Refuses the lookup when the address or the tracking code already failed too often.
     pub async fn check(&self, state: &AppState, ip: &str, code: &str) -> Result<(), WebError> {
         self.refuse_if_address_locked(state, ip).await?;
-        if self.code_failures > 0
-            && throttle::used_up(
-                &state.store,
-                &self.code_key(code),
-                self.code_failures,
-                FAILURE_WINDOW,
-            )
-            .await?
-        {
-            return Err(WebError::TooManyRequests(
-                ErrorCode::CaseLookupThrottled.into(),
-            ));
+        if self.code_failures > 0 {
+            refuse_if_used_up(state, &self.code_key(code), self.code_failures).await?;
         }
         Ok(())
     }
@@ -95,19 +95,7 @@ impl LookupThrottle {
         state: &AppState,
         ip: &str,
     ) -> Result<(), WebError> {
-        if throttle::used_up(
-            &state.store,
-            &self.address_key(ip),
-            self.failures,
-            FAILURE_WINDOW,
-        )
-        .await?
-        {
-            return Err(WebError::TooManyRequests(
-                ErrorCode::CaseLookupThrottled.into(),
-            ));
-        }
-        Ok(())
+        refuse_if_used_up(state, &self.address_key(ip), self.failures).await
     }
 
     /// Counts a failed lookup against the address and the tracking code.

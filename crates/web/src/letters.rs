@@ -23,6 +23,20 @@ fn addressee(app: &Application) -> String {
     format!("{}：", app.name)
 }
 
+/// A notice to the applicant, titled `title`: the addressee, the `body` paragraphs, then the
+/// office's name and the date `on`, paragraphs apart.
+fn notice<const N: usize>(
+    title: &str,
+    app: &Application,
+    on: NaiveDate,
+    body: [String; N],
+) -> (String, String) {
+    let mut paras = vec![addressee(app)];
+    paras.extend(body);
+    paras.push(format!("{}\n{}", app.org_name, chinese_date(on)));
+    (title.to_owned(), paras.join("\n\n"))
+}
+
 /// The applicant's remedies (第五十一条): 行政复议 within sixty days before the one body that
 /// hears it (`reviewer`, from [`reviewing_body`]; 行政复议法 第二十条、第二十四条), or 行政诉讼
 /// within six months (行政诉讼法 第四十六条).
@@ -269,8 +283,7 @@ pub fn correction(
     deadline: NaiveDate,
     what: &str,
 ) -> (String, String) {
-    let paras = [
-        addressee(app),
+    let body = [
         format!(
             "本机关于{}收到您提出的政府信息公开申请（查询码 {}）。经审查，您的申请内容不够明确，请于{}前补正以下内容：",
             chinese_date(app.received_on),
@@ -280,9 +293,8 @@ pub fn correction(
         what.trim().to_owned(),
         "答复期限自本机关收到补正后的申请之日起重新计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。".into(),
         "依据：《中华人民共和国政府信息公开条例》第三十条。".into(),
-        format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
-    ("政府信息公开申请补正告知书".into(), paras.join("\n\n"))
+    notice("政府信息公开申请补正告知书", app, on, body)
 }
 
 /// The extension notice (第三十三条).
@@ -301,8 +313,7 @@ pub fn extension(
         ),
         None => "另行告知".into(),
     };
-    let paras = [
-        addressee(app),
+    let body = [
         format!(
             "您于{}提出的政府信息公开申请（查询码 {}），因{}，不能在规定期限内答复。经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日，延长后的答复期限为{due}。",
             chinese_date(app.received_on),
@@ -310,9 +321,8 @@ pub fn extension(
             reason.trim().trim_end_matches('。')
         ),
         "依据：《中华人民共和国政府信息公开条例》第三十三条第二款。".into(),
-        format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
-    ("政府信息公开申请延期答复告知书".into(), paras.join("\n\n"))
+    notice("政府信息公开申请延期答复告知书", app, on, body)
 }
 
 /// The fee notice (国办函〔2020〕109号).
@@ -323,8 +333,7 @@ pub fn fee(
     basis: &str,
     pay_by: NaiveDate,
 ) -> (String, String) {
-    let paras = [
-        addressee(app),
+    let body = [
         format!(
             "您提出的政府信息公开申请（查询码 {}）申请数量、频次明显超过合理范围，依据《政府信息公开信息处理费管理办法》，本机关收取信息处理费 {amount} 元。计收方式：{basis}。",
             app.tracking_code
@@ -334,12 +343,8 @@ pub fn fee(
             gongkai_domain::application::FEE_PAYMENT_WORKING_DAYS,
             chinese_date(pay_by)
         ),
-        format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
-    (
-        "政府信息公开信息处理费收费通知书".into(),
-        paras.join("\n\n"),
-    )
+    notice("政府信息公开信息处理费收费通知书", app, on, body)
 }
 
 /// The transfer notice (第三十六条第（五）项); `reviewer` as for [`render_reply`].
@@ -355,8 +360,7 @@ pub fn transfer(
     } else {
         format!("（联系方式：{}）", to_contact.trim())
     };
-    let paras = [
-        addressee(app),
+    let body = [
         format!(
             "您于{}提出的政府信息公开申请（查询码 {}）所申请的信息不属于本机关负责公开的范围。经确认，该政府信息由{to_name}负责公开{contact}，本机关已将您的申请转送该机关，您也可以直接向该机关提出申请。",
             chinese_date(app.received_on),
@@ -364,9 +368,8 @@ pub fn transfer(
         ),
         "依据：《中华人民共和国政府信息公开条例》第三十六条第（五）项。".into(),
         rights(reviewer),
-        format!("{}\n{}", app.org_name, chinese_date(on)),
     ];
-    ("政府信息公开申请告知书".into(), paras.join("\n\n"))
+    notice("政府信息公开申请告知书", app, on, body)
 }
 
 /// Splits a stored letter into the parts the PDF layout needs.

@@ -85,48 +85,34 @@ pub struct ImportForm {
     region: String,
 }
 
+/// The region a form names: none when the field is empty, or why the code is refused.
+fn region_of(
+    raw: &str,
+) -> Result<Option<gongkai_domain::calendar::RegionCode>, gongkai_domain::calendar::CalendarError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    gongkai_domain::calendar::RegionCode::parse(raw).map(Some)
+}
+
 /// `POST /admin/calendar`: adds or replaces a year, then recomputes open deadlines.
-pub async fn import(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(f): Form<ImportForm>,
-) -> Result<Response, WebError> {
-    let region = if f.region.trim().is_empty() {
-        None
-    } else {
-        match gongkai_domain::calendar::RegionCode::parse(&f.region) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                return render(
-                    &state,
-                    &ctx,
-                    StatusCode::BAD_REQUEST,
-                    Some(e.to_string()),
-                    &f.json,
-                    &f.region,
-                    None,
-                )
-                .await;
-            }
-        }
+pub async fn import(desk: Desk, Form(f): Form<ImportForm>) -> Result<Response, WebError> {
+    let Desk { state, ctx, .. } = &desk;
+    let refuse = |msg: String| {
+        let status = StatusCode::BAD_REQUEST;
+        render(state, ctx, status, Some(msg), &f.json, &f.region, None)
     };
-    let actor = Actor::user(&staff.username, &ip);
+    let region = match region_of(&f.region) {
+        Ok(region) => region,
+        Err(e) => return refuse(e.to_string()).await,
+    };
+    let actor = desk.actor();
     match calendar::import_year(&state.store, &actor, region.as_ref(), &f.json).await {
         Ok(_) => {
             calendar::recompute_deadlines(&state.store, &actor).await?;
             Ok(Redirect::to("/admin/calendar").into_response())
         }
-        Err(StoreError::Conflict(msg)) => {
-            render(
-                &state,
-                &ctx,
-                StatusCode::BAD_REQUEST,
-                Some(msg.message),
-                &f.json,
-                &f.region,
-                None,
-            )
-            .await
-        }
+        Err(StoreError::Conflict(msg)) => refuse(msg.message).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -146,23 +132,12 @@ pub async fn set_region(
     Form(f): Form<RegionForm>,
 ) -> Result<Response, WebError> {
     let refuse = |msg: String| {
-        render(
-            &state,
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            None,
-            "",
-            "",
-            Some(msg),
-        )
+        let status = StatusCode::BAD_REQUEST;
+        render(&state, &ctx, status, None, "", "", Some(msg))
     };
-    let region = if f.region.trim().is_empty() {
-        None
-    } else {
-        match gongkai_domain::calendar::RegionCode::parse(&f.region) {
-            Ok(r) => Some(r),
-            Err(e) => return refuse(e.to_string()).await,
-        }
+    let region = match region_of(&f.region) {
+        Ok(region) => region,
+        Err(e) => return refuse(e.to_string()).await,
     };
     let managed = scope(&state, &staff, Permission::ManageSite).await?;
     if !managed

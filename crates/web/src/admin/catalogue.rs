@@ -10,13 +10,13 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Permission;
 use gongkai_store::guides::{self, Guide};
-use gongkai_store::{Actor, StoreError, orgs};
+use gongkai_store::{StoreError, orgs};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::auth::check_in;
-use crate::page::PageCtx;
+use crate::forms::{FieldRefusals, saved};
 use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
@@ -48,12 +48,29 @@ async fn org_in_scope(
     Ok(org)
 }
 
-/// `GET /admin/guides/{code}`: the guide form for one organisation.
-pub async fn guide_form(
-    Desk { state, ctx, staff, .. }: Desk,
-    Path(code): Path<String>,
+/// The guide page of `org`: the form as typed (or stored) with what is wrong with it.
+async fn render_guide(
+    desk: &Desk,
+    status: StatusCode,
+    org: &orgs::Organisation,
+    form: &GuideForm,
+    errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let org = org_in_scope(&state, &staff, &code).await?;
+    let all = orgs::list(&desk.state.store).await?;
+    desk.state
+        .page_with_status(
+            &desk.ctx,
+            status,
+            "admin/guide.html",
+            context! { org => ser(org), form => ser(form), errors => ser(errors), orgs => ser(&all) },
+        )
+        .await
+}
+
+/// `GET /admin/guides/{code}`: the guide form for one organisation.
+pub async fn guide_form(desk: Desk, Path(code): Path<String>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
+    let org = org_in_scope(state, staff, &code).await?;
     let g = guides::get(&state.store, org.id).await?.unwrap_or_default();
     let form = GuideForm {
         body: g.body_html,
@@ -65,23 +82,17 @@ pub async fn guide_form(
         email: g.email,
         postcode: g.postcode,
     };
-    let all = orgs::list(&state.store).await?;
-    state
-        .page(
-            &ctx,
-            "admin/guide.html",
-            context! { org => ser(&org), form => ser(&form), errors => ser(&FieldErrors::new()), orgs => ser(&all) },
-        )
-        .await
+    render_guide(&desk, StatusCode::OK, &org, &form, &FieldErrors::new()).await
 }
 
 /// `POST /admin/guides/{code}`: saves the guide (sanitised), audited.
 pub async fn guide_save(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(code): Path<String>,
     Form(form): Form<GuideForm>,
 ) -> Result<Response, WebError> {
-    let org = org_in_scope(&state, &staff, &code).await?;
+    let Desk { state, staff, .. } = &desk;
+    let org = org_in_scope(state, staff, &code).await?;
     let mut errors = FieldErrors::new();
     let body_html = gongkai_content::body_html(&form.body);
     if gongkai_content::html_to_text(&body_html).trim().is_empty() {
@@ -116,18 +127,10 @@ pub async fn guide_save(
             postcode: form.postcode.trim().to_owned(),
             updated_at: String::new(),
         };
-        guides::save(&state.store, &Actor::user(&staff.username, &ip), &g).await?;
+        guides::save(&state.store, &desk.actor(), &g).await?;
         return Ok(Redirect::to(&format!("/xxgk/zhinan/{}", org.code)).into_response());
     }
-    let all = orgs::list(&state.store).await?;
-    state
-        .page_with_status(
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            "admin/guide.html",
-            context! { org => ser(&org), form => ser(&form), errors => ser(&errors), orgs => ser(&all) },
-        )
-        .await
+    render_guide(&desk, StatusCode::BAD_REQUEST, &org, &form, &errors).await
 }
 
 /// The negative-list form.
@@ -139,13 +142,12 @@ pub struct TermForm {
 }
 
 async fn render_negative(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &gongkai_store::users::Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &TermForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let site = site_of(state, staff).await?;
     let terms = gongkai_store::screening::negative_terms(&state.store, site.id).await?;
     state
@@ -169,54 +171,34 @@ async fn site_of(
 }
 
 /// `GET /admin/negative`: the site's negative list.
-pub async fn negative(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
-    render_negative(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &TermForm::default(),
-        &FieldErrors::new(),
-    )
-    .await
+pub async fn negative(desk: Desk) -> Result<Response, WebError> {
+    let errors = FieldErrors::new();
+    render_negative(&desk, StatusCode::OK, &TermForm::default(), &errors).await
 }
 
 /// `POST /admin/negative`: adds a term, audited.
-pub async fn negative_add(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(form): Form<TermForm>,
-) -> Result<Response, WebError> {
-    let site = site_of(&state, &staff).await?;
+pub async fn negative_add(desk: Desk, Form(form): Form<TermForm>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
+    let site = site_of(state, staff).await?;
     let mut errors = FieldErrors::new();
     if form.category.trim().is_empty() {
         errors.insert("category", ErrorCode::ScreeningCategoryRequired);
     }
     if errors.is_empty() {
-        match gongkai_store::screening::add_negative_term(
+        let (term, category) = (&form.term, &form.category);
+        let added = gongkai_store::screening::add_negative_term(
             &state.store,
-            &Actor::user(&staff.username, &ip),
+            &desk.actor(),
             site.id,
-            &form.term,
-            &form.category,
+            term,
+            category,
         )
-        .await
-        {
-            Ok(()) => return Ok(Redirect::to("/admin/negative").into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("term", msg);
-            }
-            Err(e) => return Err(e.into()),
+        .await;
+        if saved(added, &mut errors, FieldRefusals::conflict("term"))?.is_some() {
+            return Ok(Redirect::to("/admin/negative").into_response());
         }
     }
-    render_negative(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::BAD_REQUEST,
-        &form,
-        &errors,
-    )
-    .await
+    render_negative(&desk, StatusCode::BAD_REQUEST, &form, &errors).await
 }
 
 /// The theme forms: add (`name`, optional `parent`) or rename (`code`, `name`).
@@ -230,12 +212,11 @@ pub struct ThemeForm {
 }
 
 async fn render_themes(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &gongkai_store::users::Staff,
+    desk: &Desk,
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let site = site_of(state, staff).await?;
     let themes = gongkai_store::themes::list(&state.store, site.id).await?;
     state
@@ -249,17 +230,15 @@ async fn render_themes(
 }
 
 /// `GET /admin/themes`: the site's theme tree (主题分类).
-pub async fn themes(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
-    render_themes(&state, &ctx, &staff, StatusCode::OK, None).await
+pub async fn themes(desk: Desk) -> Result<Response, WebError> {
+    render_themes(&desk, StatusCode::OK, None).await
 }
 
 /// `POST /admin/themes`: adds or renames a theme for the site, audited.
-pub async fn themes_change(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(f): Form<ThemeForm>,
-) -> Result<Response, WebError> {
-    let site = site_of(&state, &staff).await?;
-    let actor = Actor::user(&staff.username, &ip);
+pub async fn themes_change(desk: Desk, Form(f): Form<ThemeForm>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
+    let site = site_of(state, staff).await?;
+    let actor = desk.actor();
     let result = if f.action == "rename" {
         gongkai_store::themes::rename(&state.store, &actor, site.id, &f.code, &f.name).await
     } else {
@@ -268,28 +247,11 @@ pub async fn themes_change(
             .await
             .map(|_| ())
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/admin/themes").into_response()),
-        Err(StoreError::Conflict(msg)) => {
-            render_themes(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                Some(msg.message),
-            )
-            .await
-        }
-        Err(StoreError::NotFound { what }) => {
-            render_themes(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                Some(ErrorCode::InputNotFound.render(&[("what", &what)])),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let refused = match result {
+        Ok(()) => return Ok(Redirect::to("/admin/themes").into_response()),
+        Err(StoreError::Conflict(refused)) => refused.message,
+        Err(StoreError::NotFound { what }) => ErrorCode::InputNotFound.render(&[("what", &what)]),
+        Err(e) => return Err(e.into()),
+    };
+    render_themes(&desk, StatusCode::BAD_REQUEST, Some(refused)).await
 }

@@ -4,6 +4,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use gongkai_store::Actor;
 use gongkai_store::users::Staff;
 
 use crate::auth::CurrentStaff;
@@ -37,5 +38,12 @@ impl FromRequestParts<AppState> for Desk {
             staff,
             ip,
         })
+    }
+}
+
+impl Desk {
+    /// The signed-in staff member at the request's address, as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::user(&self.staff.username, &self.ip)
     }
 }

@@ -15,12 +15,13 @@ use gongkai_domain::role::Permission;
 use gongkai_domain::time::{display_minute, form_minute, parse_beijing_minute};
 use gongkai_store::opinions::{self, NewEvent, NewResponse, OpinionEvent};
 use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError, orgs, records};
+use gongkai_store::{StoreError, orgs, records};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::auth::{check_in, scope, scope_ids};
+use crate::forms::{FieldRefusals, saved};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
@@ -101,13 +102,12 @@ pub struct EventForm {
 }
 
 async fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &EventForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let all = orgs::list(&state.store).await?;
     let allowed = scope(state, staff, Permission::Supervise).await?;
     let choices: Vec<_> = Severity::ALL
@@ -129,31 +129,21 @@ async fn render_form(
 }
 
 /// `GET /admin/yuqing/new`.
-pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
+pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
     let form = EventForm {
-        org: staff.org_code.clone(),
+        org: desk.staff.org_code.clone(),
         first_seen_at: form_minute(Utc::now()),
         severity: Severity::General.code().into(),
         ..EventForm::default()
     };
-    render_form(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-    )
-    .await
+    render_form(&desk, StatusCode::OK, &form, &FieldErrors::new()).await
 }
 
 /// `POST /admin/yuqing/new`: registers the event; its clocks start at the first-seen time.
-pub async fn create(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(f): Form<EventForm>,
-) -> Result<Response, WebError> {
+pub async fn create(desk: Desk, Form(f): Form<EventForm>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
     let mut errors = FieldErrors::new();
-    let org = scope(&state, &staff, Permission::Supervise)
+    let org = scope(state, staff, Permission::Supervise)
         .await?
         .into_iter()
         .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
@@ -184,12 +174,10 @@ pub async fn create(
                 first_seen,
                 severity,
             };
-            let id =
-                opinions::register(&state.store, &Actor::user(&staff.username, &ip), &new, now)
-                    .await?;
+            let id = opinions::register(&state.store, &desk.actor(), &new, now).await?;
             Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response())
         }
-        _ => render_form(&state, &ctx, &staff, StatusCode::BAD_REQUEST, &f, &errors).await,
+        _ => render_form(&desk, StatusCode::BAD_REQUEST, &f, &errors).await,
     }
 }
 
@@ -270,11 +258,12 @@ pub struct ResponseForm {
 
 /// `POST /admin/yuqing/{id}/responses`: adds a response to the timeline.
 pub async fn respond(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ResponseForm>,
 ) -> Result<Response, WebError> {
-    let e = load(&state, &staff, id).await?;
+    let Desk { state, ctx, staff, .. } = &desk;
+    let e = load(state, staff, id).await?;
     let mut errors = FieldErrors::new();
     let kind = ResponseKind::parse(&f.kind).ok();
     if kind.is_none() {
@@ -306,23 +295,12 @@ pub async fn respond(
             note: f.note.clone(),
             record_id,
         };
-        match opinions::respond(
-            &state.store,
-            &Actor::user(&staff.username, &ip),
-            id,
-            &new,
-            Utc::now(),
-        )
-        .await
-        {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
-            Err(StoreError::Domain(err)) => {
-                gongkai_domain::error::record_field_error(&mut errors, err)
-            }
-            Err(err) => return Err(err.into()),
+        let added = opinions::respond(&state.store, &desk.actor(), id, &new, Utc::now()).await;
+        if saved(added, &mut errors, FieldRefusals::rules())?.is_some() {
+            return Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response());
         }
     }
-    render(&state, &ctx, &e, StatusCode::BAD_REQUEST, &errors, Some(&f)).await
+    render(state, ctx, &e, StatusCode::BAD_REQUEST, &errors, Some(&f)).await
 }
 
 /// The closing form.
@@ -334,25 +312,16 @@ pub struct CloseForm {
 
 /// `POST /admin/yuqing/{id}/close`: closes the event with its evaluation note.
 pub async fn close(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, WebError> {
-    let e = load(&state, &staff, id).await?;
-    match opinions::close(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        &f.evaluation,
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response()),
-        Err(StoreError::Domain(err)) => {
-            let mut errors = FieldErrors::new();
-            gongkai_domain::error::record_field_error(&mut errors, err);
-            render(&state, &ctx, &e, StatusCode::BAD_REQUEST, &errors, None).await
-        }
-        Err(err) => Err(err.into()),
+    let Desk { state, ctx, staff, .. } = &desk;
+    let e = load(state, staff, id).await?;
+    let closed = opinions::close(&state.store, &desk.actor(), id, &f.evaluation).await;
+    let mut errors = FieldErrors::new();
+    if saved(closed, &mut errors, FieldRefusals::rules())?.is_some() {
+        return Ok(Redirect::to(&format!("/admin/yuqing/{id}")).into_response());
     }
+    render(state, ctx, &e, StatusCode::BAD_REQUEST, &errors, None).await
 }

@@ -11,15 +11,12 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
 use gongkai_domain::role::Permission;
 use gongkai_store::orgs::{self, NewOrganisation};
-use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::auth::scope;
-use crate::page::PageCtx;
-use crate::state::AppState;
+use crate::forms::{FieldRefusals, saved};
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::error::record_field_error;
@@ -38,13 +35,12 @@ pub struct OrgForm {
 /// The page: the organisations the administrator manages (in a deployment shared by several
 /// sites, only their own site's tree), which are also the parents the add form offers.
 async fn render(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &OrgForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let list = scope(state, staff, Permission::ManageOrganisations).await?;
     state
         .page_with_status(
@@ -57,23 +53,14 @@ async fn render(
 }
 
 /// Lists organisations with an empty add form.
-pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
-    render(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &OrgForm::default(),
-        &FieldErrors::new(),
-    )
-    .await
+pub async fn list(desk: Desk) -> Result<Response, WebError> {
+    let errors = FieldErrors::new();
+    render(&desk, StatusCode::OK, &OrgForm::default(), &errors).await
 }
 
 /// Adds an organisation, or shows the form again with what was typed and what is wrong.
-pub async fn create(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(form): Form<OrgForm>,
-) -> Result<Response, WebError> {
+pub async fn create(desk: Desk, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
     let mut errors = FieldErrors::new();
     let code = OrgCode::parse(&form.code)
         .map_err(|e| record_field_error(&mut errors, e))
@@ -114,13 +101,12 @@ pub async fn create(
             .ok()
     };
     if let Some(code) = &parent {
-        let managed = scope(&state, &staff, Permission::ManageOrganisations).await?;
+        let managed = scope(state, staff, Permission::ManageOrganisations).await?;
         if !managed.iter().any(|o| o.code == code.as_str()) {
             errors.insert("parent", ErrorCode::OrgParentOutOfScope);
         }
     }
     if let (true, Some(code), Some(name)) = (errors.is_empty(), code, name) {
-        let actor = Actor::user(&staff.username, &ip);
         let new = NewOrganisation {
             code,
             name,
@@ -128,29 +114,13 @@ pub async fn create(
             kind,
             parent,
         };
-        match orgs::create(&state.store, &actor, new).await {
-            Ok(_) => return Ok(Redirect::to("/admin/orgs").into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("code", msg);
-            }
-            Err(StoreError::NotFound { what }) => {
-                errors.insert(
-                    "parent",
-                    ErrorCode::InputNotFound.refusal(&[("what", &what)]),
-                );
-            }
-            Err(e) => return Err(e.into()),
+        let created = orgs::create(&state.store, &desk.actor(), new).await;
+        let refusals = FieldRefusals::conflict("code").missing("parent");
+        if saved(created, &mut errors, refusals)?.is_some() {
+            return Ok(Redirect::to("/admin/orgs").into_response());
         }
     }
-    render(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::BAD_REQUEST,
-        &form,
-        &errors,
-    )
-    .await
+    render(&desk, StatusCode::BAD_REQUEST, &form, &errors).await
 }
 
 /// The public contact phone form.
@@ -163,33 +133,23 @@ pub struct PhoneForm {
 /// Sets the public contact phone of an organisation the administrator manages; public pages
 /// never mask it. A refused value shows the page again with the reason.
 pub async fn set_public_phone(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(code): Path<String>,
     Form(form): Form<PhoneForm>,
 ) -> Result<Response, WebError> {
-    let managed = scope(&state, &staff, Permission::ManageOrganisations).await?;
+    let Desk { state, staff, .. } = &desk;
+    let managed = scope(state, staff, Permission::ManageOrganisations).await?;
     let code = OrgCode::parse(&code).map_err(|_| {
         WebError::NotFound(ErrorCode::InputNotFound.refusal(&[("what", &"该机构")]))
     })?;
     if !managed.iter().any(|o| o.code == code.as_str()) {
         return Err(WebError::Forbidden(Permission::ManageOrganisations.label()));
     }
-    let actor = Actor::user(&staff.username, &ip);
-    match orgs::set_public_phone(&state.store, &actor, &code, &form.public_phone).await {
-        Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
-        Err(StoreError::Conflict(msg)) => {
-            let mut errors = FieldErrors::new();
-            errors.insert("public_phone", msg);
-            render(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                &OrgForm::default(),
-                &errors,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+    let phone = &form.public_phone;
+    let set = orgs::set_public_phone(&state.store, &desk.actor(), &code, phone).await;
+    let mut errors = FieldErrors::new();
+    if saved(set, &mut errors, FieldRefusals::conflict("public_phone"))?.is_some() {
+        return Ok(Redirect::to("/admin/orgs").into_response());
     }
+    render(&desk, StatusCode::BAD_REQUEST, &OrgForm::default(), &errors).await
 }

@@ -8,15 +8,14 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::{Permission, Role};
 use gongkai_domain::user::{DisplayName, NewPassword, Username};
-use gongkai_store::users::{self, NewStaff, Staff};
-use gongkai_store::{Actor, StoreError};
+use gongkai_store::Actor;
+use gongkai_store::users::{self, NewStaff};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::auth::{check_org, scope};
-use crate::page::PageCtx;
-use crate::state::AppState;
+use crate::forms::{FieldRefusals, saved};
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 use gongkai_domain::error::record_field_error;
@@ -37,14 +36,13 @@ fn role_choices() -> Vec<(&'static str, &'static str)> {
 /// The page: the accounts of the organisations the administrator manages (in a deployment shared
 /// by several sites, only their own site's), and the add form offering only those organisations.
 async fn render(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &UserForm,
     errors: &FieldErrors,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let orgs = scope(state, staff, Permission::ManageUsers).await?;
     let list = users::list(&state.store).await?;
     let rows: Vec<_> = list
@@ -68,17 +66,9 @@ async fn render(
 }
 
 /// Lists accounts with an empty add form.
-pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
-    render(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &UserForm::default(),
-        &FieldErrors::new(),
-        None,
-    )
-    .await
+pub async fn list(desk: Desk) -> Result<Response, WebError> {
+    let errors = FieldErrors::new();
+    render(&desk, StatusCode::OK, &UserForm::default(), &errors, None).await
 }
 
 /// Parses the urlencoded body by hand because `roles` repeats.
@@ -87,10 +77,8 @@ fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
 }
 
 /// Adds an account, or shows the form again with what was typed and what is wrong.
-pub async fn create(
-    Desk { state, ctx, staff, ip }: Desk,
-    body: axum::body::Bytes,
-) -> Result<Response, WebError> {
+pub async fn create(desk: Desk, body: axum::body::Bytes) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
     let pairs = parse_pairs(&body);
     let field = |name: &str| {
         pairs
@@ -122,7 +110,7 @@ pub async fn create(
         })
         .ok();
     if let Some(code) = &org {
-        let managed = scope(&state, &staff, Permission::ManageUsers).await?;
+        let managed = scope(state, staff, Permission::ManageUsers).await?;
         if !managed.iter().any(|o| o.code == code.as_str()) {
             errors.insert("org", ErrorCode::UserOrgOutOfScope);
         }
@@ -141,7 +129,6 @@ pub async fn create(
     if let (true, Some(username), Some(display_name), Some(org), Some(password)) =
         (errors.is_empty(), username, display_name, org, password)
     {
-        let actor = Actor::user(&staff.username, &ip);
         let new = NewStaff {
             username,
             display_name,
@@ -149,27 +136,13 @@ pub async fn create(
             roles,
             password,
         };
-        match users::create(&state.store, &actor, new).await {
-            Ok(_) => return Ok(Redirect::to("/admin/users").into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("username", msg);
-            }
-            Err(StoreError::NotFound { what }) => {
-                errors.insert("org", ErrorCode::InputNotFound.refusal(&[("what", &what)]));
-            }
-            Err(e) => return Err(e.into()),
+        let created = users::create(&state.store, &desk.actor(), new).await;
+        let refusals = FieldRefusals::conflict("username").missing("org");
+        if saved(created, &mut errors, refusals)?.is_some() {
+            return Ok(Redirect::to("/admin/users").into_response());
         }
     }
-    render(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::BAD_REQUEST,
-        &form,
-        &errors,
-        None,
-    )
-    .await
+    render(&desk, StatusCode::BAD_REQUEST, &form, &errors, None).await
 }
 
 /// Status form: `disabled=1` disables, `disabled=0` enables.
@@ -211,35 +184,24 @@ pub struct PasswordForm {
 
 /// Sets a new password for an account and ends its sessions.
 pub async fn reset_password(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(username): Path<String>,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
     let username = Username::parse(&username)?;
     let target = users::by_username(&state.store, &username).await?;
-    check_org(&state, &staff, Permission::ManageUsers, target.org_id).await?;
-    match NewPassword::parse(&f.password) {
-        Ok(pw) => {
-            users::set_password(
-                &state.store,
-                &Actor::user(&staff.username, &ip),
-                &username,
-                &pw,
-            )
-            .await?;
-            render(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::OK,
-                &UserForm::default(),
-                &FieldErrors::new(),
-                Some(format!(
-                    "已为用户“{username}”设置新密码，其已登录的会话均已退出。"
-                )),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    check_org(state, staff, Permission::ManageUsers, target.org_id).await?;
+    let password = NewPassword::parse(&f.password)?;
+    users::set_password(&state.store, &desk.actor(), &username, &password).await?;
+    let notice = format!("已为用户“{username}”设置新密码，其已登录的会话均已退出。");
+    let errors = FieldErrors::new();
+    render(
+        &desk,
+        StatusCode::OK,
+        &UserForm::default(),
+        &errors,
+        Some(notice),
+    )
+    .await
 }

@@ -2,8 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_service::Files;
 use gongkai_service::applications::{self as service, ApplyForm};
@@ -11,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::WebError;
-use crate::api::envelope::{SubmitRefusal, invalid_input};
+use crate::api::envelope::{SubmitRefusal, created};
 use crate::api::schemas::ApplicationRequest;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
@@ -55,22 +54,16 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
     let intake = state.intake(&ip, Utc::now());
-    match service::submit(intake, &form, Files::none()).await? {
-        Ok(submitted) => {
-            let receipt = submitted.receipt;
-            Ok((
-                StatusCode::CREATED,
-                Json(ApplicationReceipt {
-                    due_on: receipt.due_on.map(|d| d.to_string()),
-                    due_provisional: receipt.due_provisional,
-                    received_on: receipt.received_on.to_string(),
-                    repeated: receipt.repeated,
-                    status_url: "/ysqgk/status",
-                    tracking_code: receipt.tracking_code,
-                }),
-            )
-                .into_response())
+    let outcome = service::submit(intake, &form, Files::none()).await?;
+    Ok(created(outcome, "申请内容有误", |submitted| {
+        let receipt = submitted.receipt;
+        ApplicationReceipt {
+            due_on: receipt.due_on.map(|d| d.to_string()),
+            due_provisional: receipt.due_provisional,
+            received_on: receipt.received_on.to_string(),
+            repeated: receipt.repeated,
+            status_url: "/ysqgk/status",
+            tracking_code: receipt.tracking_code,
         }
-        Err(errors) => Ok(invalid_input("申请内容有误", errors)),
-    }
+    }))
 }

@@ -97,6 +97,19 @@ pub enum QueryRefusal {
     Invalid(ErrorBody),
 }
 
+/// The one answer to a form sent as JSON: 201 with the receipt `receipt` makes of what was
+/// stored, or 400 `invalid_input` (`refused` says what) with every problem by field.
+pub fn created<T, R: Serialize>(
+    outcome: Result<T, FieldErrors>,
+    refused: &str,
+    receipt: impl FnOnce(T) -> R,
+) -> Response {
+    match outcome {
+        Ok(stored) => (StatusCode::CREATED, Json(receipt(stored))).into_response(),
+        Err(errors) => invalid_input(refused, errors),
+    }
+}
+
 /// 400 `invalid_input` with every problem by field, as a submit handler answers a refused form.
 pub fn invalid_input(message: &str, fields: FieldErrors) -> Response {
     let body = ErrorBody {

@@ -2,8 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_service::Files;
 use gongkai_service::messages::{self as service, WriteForm};
@@ -11,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::WebError;
-use crate::api::envelope::{ErrorBody, SubmitRefusal, invalid_input};
+use crate::api::envelope::{ErrorBody, SubmitRefusal, created};
 use crate::api::schemas::MessageRequest;
 use crate::client_ip::ClientIp;
 use crate::state::AppState;
@@ -66,22 +65,16 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
     let intake = state.intake(&ip, Utc::now());
-    match service::submit(intake, &form, Files::none()).await? {
-        Ok(r) => Ok((
-            StatusCode::CREATED,
-            Json(MessageReceipt {
-                due_on: r.due_on.map(|d| d.to_string()),
-                due_provisional: r.due_provisional,
-                held_for_review: !r.held_reason.is_empty(),
-                limit_working_days: r.limit_working_days,
-                organisation: r.org_name,
-                received_on: r.received_on.to_string(),
-                repeated: r.repeated,
-                status_url: "/hudong/status",
-                tracking_code: r.tracking_code,
-            }),
-        )
-            .into_response()),
-        Err(errors) => Ok(invalid_input("留言内容有误", errors)),
-    }
+    let outcome = service::submit(intake, &form, Files::none()).await?;
+    Ok(created(outcome, "留言内容有误", |r| MessageReceipt {
+        due_on: r.due_on.map(|d| d.to_string()),
+        due_provisional: r.due_provisional,
+        held_for_review: !r.held_reason.is_empty(),
+        limit_working_days: r.limit_working_days,
+        organisation: r.org_name,
+        received_on: r.received_on.to_string(),
+        repeated: r.repeated,
+        status_url: "/hudong/status",
+        tracking_code: r.tracking_code,
+    }))
 }

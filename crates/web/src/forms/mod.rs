@@ -6,6 +6,8 @@ pub mod upload;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::error::record_field_error;
+use gongkai_domain::{ErrorCode, FieldErrors};
 use gongkai_store::StoreError;
 
 use crate::WebError;
@@ -80,4 +82,65 @@ pub async fn respond_step<T>(
         Ok(value) => Ok(Redirect::to(&done(value)).into_response()),
         Err(refusal) => again(refusal).await,
     }
+}
+
+/// Which store refusals of a form's save are shown on the form again, and on which field; any
+/// other failure ends the request with the error page.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FieldRefusals {
+    conflict: Option<&'static str>,
+    missing: Option<&'static str>,
+    rules: bool,
+}
+
+impl FieldRefusals {
+    /// A conflict with stored data (a taken code or number) is shown on `field`.
+    pub fn conflict(field: &'static str) -> Self {
+        Self {
+            conflict: Some(field),
+            ..Self::default()
+        }
+    }
+
+    /// A domain rule's refusal is shown on the field it names.
+    pub fn rules() -> Self {
+        Self {
+            rules: true,
+            ..Self::default()
+        }
+    }
+
+    /// A referent the store did not find is shown on `field`.
+    pub fn missing(self, field: &'static str) -> Self {
+        Self {
+            missing: Some(field),
+            ..self
+        }
+    }
+}
+
+/// The one answer to a form's save: `Some(value)` when it was saved; a refusal `on` names goes
+/// into `errors` (and the caller shows the form again); any other failure is the error page.
+pub fn saved<T>(
+    result: Result<T, StoreError>,
+    errors: &mut FieldErrors,
+    on: FieldRefusals,
+) -> Result<Option<T>, WebError> {
+    match (result, on) {
+        (Ok(value), _) => return Ok(Some(value)),
+        (
+            Err(StoreError::Conflict(refusal)),
+            FieldRefusals {
+                conflict: Some(field), ..
+            },
+        ) => errors.insert(field, refusal),
+        (Err(StoreError::NotFound { what }), FieldRefusals { missing: Some(field), .. }) => {
+            errors.insert(field, ErrorCode::InputNotFound.refusal(&[("what", &what)]))
+        }
+        (Err(StoreError::Domain(e)), FieldRefusals { rules: true, .. }) => {
+            record_field_error(errors, e)
+        }
+        (Err(e), _) => return Err(e.into()),
+    }
+    Ok(None)
 }

@@ -12,8 +12,7 @@ use gongkai_domain::role::Permission;
 use gongkai_domain::time::beijing_date;
 use gongkai_store::applications::{self, Application};
 use gongkai_store::cases::AttachedFile;
-use gongkai_store::users::Staff;
-use gongkai_store::{Actor, calendar, orgs};
+use gongkai_store::{calendar, orgs};
 use serde::Deserialize;
 
 use super::{load, render};
@@ -21,35 +20,23 @@ use crate::WebError;
 use crate::auth::check_in;
 use crate::forms::{RefusalStatus, step};
 use crate::letters;
-use crate::page::PageCtx;
 use crate::state::AppState;
 
 /// The event form: `kind` chooses the event; the other fields as it needs.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct EventForm {
-    #[serde(default)]
     pub(super) kind: String,
-    #[serde(default)]
     pub(super) on: String,
-    #[serde(default)]
     pub(super) deadline: String,
-    #[serde(default)]
     pub(super) what: String,
-    #[serde(default)]
     pub(super) party: String,
-    #[serde(default)]
     pub(super) days: String,
-    #[serde(default)]
     pub(super) reason: String,
-    #[serde(default)]
     pub(super) fee_by: String,
-    #[serde(default)]
     pub(super) pages: String,
-    #[serde(default)]
     pub(super) to: String,
-    #[serde(default)]
     pub(super) outcome: String,
-    #[serde(default)]
     pub(super) letter: String,
 }
 
@@ -71,12 +58,12 @@ pub(super) fn date_or_today(raw: &str) -> Result<NaiveDate, WebError> {
 
 /// `POST /admin/applications/{id}/events`: records one clock event (audited), with its letter.
 pub async fn event(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<EventForm>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
-    record(&state, &ctx, &staff, &ip, app, f, Vec::new()).await
+    let app = load(&desk.state, &desk.staff, id, Permission::HandleCases).await?;
+    record(&desk, app, f, Vec::new()).await
 }
 
 /// Most files one reply may release.
@@ -86,13 +73,14 @@ pub const MAX_REPLY_FILES: usize = 10;
 /// releases (the information disclosed), checked by content and size like every upload; the
 /// letter lists them by name and the applicant downloads them from the status page.
 pub async fn reply(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let state = &desk.state;
+    let app = load(state, &desk.staff, id, Permission::HandleCases).await?;
     let upload = crate::forms::upload::read_form_with_files::<EventForm>(
-        &state,
+        state,
         multipart,
         "files",
         MAX_REPLY_FILES,
@@ -100,35 +88,27 @@ pub async fn reply(
     )
     .await?;
     if let Some(refused) = upload.file_error {
-        return render(
-            &state,
-            &ctx,
-            &staff,
-            &app,
-            StatusCode::BAD_REQUEST,
-            Some(refused.message),
-        )
-        .await;
+        return render(&desk, &app, StatusCode::BAD_REQUEST, Some(refused.message)).await;
     }
     let mut f = upload.form;
     f.kind = "reply".into();
-    let files = crate::forms::upload::store_files(&state, upload.files).await?;
-    record(&state, &ctx, &staff, &ip, app, f, files).await
+    let files = crate::forms::upload::store_files(state, upload.files).await?;
+    record(&desk, app, f, files).await
 }
 
 /// Builds the event the form asks for, with its letter, and records it with `files`.
 async fn record(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
-    ip: &str,
+    desk: &Desk,
     app: Application,
     f: EventForm,
     files: Vec<AttachedFile>,
 ) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = desk;
     let id = app.id;
     let on = date_or_today(&f.on)?;
     let cal = calendar::load(&state.store).await?;
+    // The party a consultation asks (a third party or another agency).
+    let party = f.party.trim().to_owned();
     let built: Result<(ClockEvent, Option<applications::NewLetter>), WebError> = match f
         .kind
         .as_str()
@@ -152,21 +132,9 @@ async fn record(
             ))
         }
         "correction_received" => Ok((ClockEvent::CorrectionReceived { on, answer: None }, None)),
-        "third_party" => Ok((
-            ClockEvent::ThirdPartyConsultation {
-                on,
-                party: f.party.trim().to_owned(),
-            },
-            None,
-        )),
+        "third_party" => Ok((ClockEvent::ThirdPartyConsultation { on, party }, None)),
         "third_party_answered" => Ok((ClockEvent::ThirdPartyAnswered { on }, None)),
-        "agency" => Ok((
-            ClockEvent::AgencyConsultation {
-                on,
-                agency: f.party.trim().to_owned(),
-            },
-            None,
-        )),
+        "agency" => Ok((ClockEvent::AgencyConsultation { on, agency: party }, None)),
         "agency_answered" => Ok((ClockEvent::AgencyAnswered { on }, None)),
         "extend" => {
             // Only the head of the disclosure office may extend (第三十三条); one place decides.
@@ -263,18 +231,10 @@ async fn record(
         Ok(x) => x,
         Err(e @ WebError::Forbidden(_)) => return Err(e),
         Err(e) => {
-            return render(
-                state,
-                ctx,
-                staff,
-                &app,
-                StatusCode::BAD_REQUEST,
-                Some(e.to_string()),
-            )
-            .await;
+            return render(desk, &app, StatusCode::BAD_REQUEST, Some(e.to_string())).await;
         }
     };
-    let actor = Actor::user(&staff.username, ip);
+    let actor = desk.actor();
     let recorded =
         applications::record_event_with_files(&state.store, &actor, id, &event, letter, &files)
             .await;
@@ -286,7 +246,7 @@ async fn record(
             }
             Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
         }
-        Err(no) => render(state, ctx, staff, &app, no.status, Some(no.message)).await,
+        Err(no) => render(desk, &app, no.status, Some(no.message)).await,
     }
 }
 

@@ -145,13 +145,12 @@ pub async fn show(
 }
 
 async fn render(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     app: &Application,
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     render_with(state, ctx, staff, app, status, error, None).await
 }
 

@@ -11,17 +11,16 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{self as rules, Period};
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{form_minute, parse_beijing_minute};
+use gongkai_store::StoreError;
 use gongkai_store::cases::AttachedFile;
 use gongkai_store::consultations::{self, NewConsultation};
 use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use super::{after, load};
 use crate::WebError;
 use crate::auth::scope;
-use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
@@ -43,14 +42,13 @@ pub struct DraftForm {
 }
 
 pub(super) async fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &DraftForm,
     errors: &FieldErrors,
     action: &str,
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let orgs = scope(state, staff, Permission::DraftRecords).await?;
     let preview: Vec<Value> = rules::split_articles(&form.draft_text)
         .iter()
@@ -71,25 +69,20 @@ pub(super) async fn render_form(
 }
 
 /// `GET /admin/zhengji/new`.
-pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
+pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
     let now = Utc::now();
     let form = DraftForm {
-        org: staff.org_code.clone(),
+        org: desk.staff.org_code.clone(),
         opens_at: form_minute(now),
         closes_at: form_minute(Period::default_closing(now)),
         ..DraftForm::default()
     };
-    render_form(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-        "/admin/zhengji/new",
-    )
-    .await
+    let errors = FieldErrors::new();
+    render_form(&desk, StatusCode::OK, &form, &errors, NEW_DRAFT).await
 }
+
+/// Where the form of a new consultation posts.
+const NEW_DRAFT: &str = "/admin/zhengji/new";
 
 pub(super) async fn parse_form(
     state: &AppState,
@@ -150,42 +143,21 @@ pub(super) async fn parse_form(
 }
 
 /// `POST /admin/zhengji/new`: creates the draft.
-pub async fn create(
-    Desk { state, ctx, staff, ip }: Desk,
-    Form(f): Form<DraftForm>,
-) -> Result<Response, WebError> {
-    match parse_form(&state, &staff, &f).await? {
+pub async fn create(desk: Desk, Form(f): Form<DraftForm>) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
+    match parse_form(state, staff, &f).await? {
         Ok(new) => {
-            let id = consultations::create(
-                &state.store,
-                &Actor::user(&staff.username, &ip),
-                Some(staff.id),
-                &new,
-            )
-            .await?;
+            let author = Some(staff.id);
+            let id = consultations::create(&state.store, &desk.actor(), author, &new).await?;
             Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response())
         }
-        Err(errors) => {
-            render_form(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                &f,
-                &errors,
-                "/admin/zhengji/new",
-            )
-            .await
-        }
+        Err(errors) => render_form(&desk, StatusCode::BAD_REQUEST, &f, &errors, NEW_DRAFT).await,
     }
 }
 
 /// `GET /admin/zhengji/{id}/edit`: the draft form filled in (drafts only).
-pub async fn edit_form(
-    Desk { state, ctx, staff, .. }: Desk,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let c = load(&state, &staff, id, Permission::DraftRecords).await?;
+pub async fn edit_form(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let c = load(&desk.state, &desk.staff, id, Permission::DraftRecords).await?;
     let form = DraftForm {
         org: c.org_code.clone(),
         title: c.title.clone(),
@@ -199,54 +171,38 @@ pub async fn edit_form(
         short_reason: c.short_reason.clone(),
     };
     let action = format!("/admin/zhengji/{id}/edit");
-    render_form(
-        &state,
-        &ctx,
-        &staff,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-        &action,
-    )
-    .await
+    render_form(&desk, StatusCode::OK, &form, &FieldErrors::new(), &action).await
 }
 
 /// `POST /admin/zhengji/{id}/edit`: saves the draft.
 pub async fn update(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<DraftForm>,
 ) -> Result<Response, WebError> {
-    load(&state, &staff, id, Permission::DraftRecords).await?;
-    match parse_form(&state, &staff, &f).await? {
+    let Desk { state, staff, .. } = &desk;
+    load(state, staff, id, Permission::DraftRecords).await?;
+    match parse_form(state, staff, &f).await? {
         Ok(new) => {
-            consultations::update_draft(&state.store, &Actor::user(&staff.username, &ip), id, &new)
-                .await?;
+            consultations::update_draft(&state.store, &desk.actor(), id, &new).await?;
             Ok(Redirect::to(&format!("/admin/zhengji/{id}")).into_response())
         }
         Err(errors) => {
             let action = format!("/admin/zhengji/{id}/edit");
-            render_form(
-                &state,
-                &ctx,
-                &staff,
-                StatusCode::BAD_REQUEST,
-                &f,
-                &errors,
-                &action,
-            )
-            .await
+            render_form(&desk, StatusCode::BAD_REQUEST, &f, &errors, &action).await
         }
     }
 }
 
 /// `POST /admin/zhengji/{id}/attachments?csrf_token=…` (multipart): adds an attachment to a draft.
 pub async fn upload(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    load(&state, &staff, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &desk;
+    load(state, staff, id, Permission::DraftRecords).await?;
+    let refuse = |refusal: StoreError| after(&desk, id, Err(refusal));
     let bad = |_| WebError::BadRequest(ErrorCode::UploadIncomplete.into());
     let mut file = None;
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -258,55 +214,21 @@ pub async fn upload(
         file = Some((name, bytes));
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return after(
-            &state,
-            &ctx,
-            &staff,
-            id,
-            Err(StoreError::conflict(ErrorCode::UploadFileRequired)),
-        )
-        .await;
+        return refuse(StoreError::conflict(ErrorCode::UploadFileRequired)).await;
     };
-    if bytes.len() > state.config.max_upload_bytes {
-        return after(
-            &state,
-            &ctx,
-            &staff,
-            id,
-            Err(StoreError::conflict_with(
-                ErrorCode::UploadTooLarge,
-                &[(
-                    "limit",
-                    &crate::view::format::human_size(state.config.max_upload_bytes as i64),
-                )],
-            )),
-        )
-        .await;
+    let limit = state.config.max_upload_bytes;
+    if bytes.len() > limit {
+        let limit = crate::view::format::human_size(limit as i64);
+        let too_large = StoreError::conflict_with(ErrorCode::UploadTooLarge, &[("limit", &limit)]);
+        return refuse(too_large).await;
     }
     let kind = match gongkai_content::sniff(&bytes, &name) {
         Ok(k) if !k.is_archive() || state.config.allow_zip => k,
-        Ok(_) => {
-            return after(
-                &state,
-                &ctx,
-                &staff,
-                id,
-                Err(StoreError::conflict(ErrorCode::UploadArchiveRefused)),
-            )
-            .await;
-        }
+        Ok(_) => return refuse(StoreError::conflict(ErrorCode::UploadArchiveRefused)).await,
         Err(e) => {
-            return after(
-                &state,
-                &ctx,
-                &staff,
-                id,
-                Err(StoreError::conflict_with(
-                    ErrorCode::AttachmentRefused,
-                    &[("reason", &e)],
-                )),
-            )
-            .await;
+            let refused =
+                StoreError::conflict_with(ErrorCode::AttachmentRefused, &[("reason", &e)]);
+            return refuse(refused).await;
         }
     };
     let sha256 = gongkai_store::attachments::store_blob(&state.config.data_dir, &bytes).await?;
@@ -317,8 +239,8 @@ pub async fn upload(
         kind: kind.extension().to_owned(),
         size_bytes: bytes.len() as i64,
     };
-    let r = consultations::add_file(&state.store, &Actor::user(&staff.username, &ip), id, &f)
+    let r = consultations::add_file(&state.store, &desk.actor(), id, &f)
         .await
         .map(|_| ());
-    after(&state, &ctx, &staff, id, r).await
+    after(&desk, id, r).await
 }

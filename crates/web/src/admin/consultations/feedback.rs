@@ -14,7 +14,7 @@ use gongkai_domain::consultation::{
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::role::Permission;
 use gongkai_store::consultations::{self, Consultation};
-use gongkai_store::{Actor, StoreError, records};
+use gongkai_store::{StoreError, records};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -36,22 +36,16 @@ pub struct ModerationForm {
 
 /// `POST /admin/zhengji/{id}/comments/{comment}`: publish or reject a comment.
 pub async fn moderate(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path((id, comment)): Path<(i64, i64)>,
     Form(f): Form<ModerationForm>,
 ) -> Result<Response, WebError> {
-    load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let Desk { state, staff, .. } = &desk;
+    load(state, staff, id, Permission::ReviewRecords).await?;
     let decision = Moderation::parse(&f.decision).unwrap_or(Moderation::Pending);
-    let r = consultations::moderate(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        comment,
-        decision,
-        &f.reason,
-    )
-    .await;
-    after(&state, &ctx, &staff, id, r).await
+    let actor = desk.actor();
+    let r = consultations::moderate(&state.store, &actor, id, comment, decision, &f.reason).await;
+    after(&desk, id, r).await
 }
 
 pub(super) async fn render_feedback(
@@ -117,11 +111,12 @@ pub async fn feedback_form(
 /// `POST /admin/zhengji/{id}/feedback`: saves the decisions; with `intent=publish` the report
 /// must answer every comment and is then published.
 pub async fn feedback_save(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let Desk { state, ctx, staff, .. } = &desk;
+    let c = load(state, staff, id, Permission::ReviewRecords).await?;
     let get = |k: &str| {
         pairs
             .iter()
@@ -146,7 +141,7 @@ pub async fn feedback_save(
         });
     }
     let publish = get("intent") == "publish";
-    let actor = Actor::user(&staff.username, &ip);
+    let actor = desk.actor();
     let saved = consultations::save_feedback(
         &state.store,
         &actor,
@@ -162,7 +157,7 @@ pub async fn feedback_save(
         false => format!("/admin/zhengji/{id}/feedback"),
     };
     respond_step(saved, RefusalStatus::FORM, done, async |no| {
-        render_feedback(&state, &ctx, &c, no.status, Some(&pairs), Some(no.message)).await
+        render_feedback(state, ctx, &c, no.status, Some(&pairs), Some(no.message)).await
     })
     .await
 }
@@ -177,47 +172,35 @@ pub struct DecisionForm {
 /// `POST /admin/zhengji/{id}/decision`: links the final decision by its 索引号 (a published
 /// 主动公开 record); an empty field removes the link.
 pub async fn link_decision(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
-    let c = load(&state, &staff, id, Permission::ReviewRecords).await?;
+    let Desk { state, staff, .. } = &desk;
+    let c = load(state, staff, id, Permission::ReviewRecords).await?;
     if c.status == ConsultationStatus::Draft {
-        return after(
-            &state,
-            &ctx,
-            &staff,
-            id,
-            Err(StoreError::conflict(ErrorCode::ConsultationDraftDecision)),
-        )
-        .await;
+        let refused = StoreError::conflict(ErrorCode::ConsultationDraftDecision);
+        return after(&desk, id, Err(refused)).await;
     }
     let record_id = if f.index_no.trim().is_empty() {
         None
     } else {
-        let refuse = || {
-            StoreError::conflict_with(
+        let not_found = || {
+            let refused = StoreError::conflict_with(
                 ErrorCode::ConsultationDecisionRecordNotFound,
                 &[("index_no", &f.index_no.trim())],
-            )
+            );
+            after(&desk, id, Err(refused))
         };
         let Ok(no) = IndexNo::parse(&f.index_no) else {
-            return after(&state, &ctx, &staff, id, Err(refuse())).await;
+            return not_found().await;
         };
         match records::by_index_no(&state.store, &no).await {
             Ok(r) if r.is_public(Utc::now()) => Some(r.id),
-            Ok(_) | Err(StoreError::NotFound { .. }) => {
-                return after(&state, &ctx, &staff, id, Err(refuse())).await;
-            }
+            Ok(_) | Err(StoreError::NotFound { .. }) => return not_found().await,
             Err(e) => return Err(e.into()),
         }
     };
-    let r = consultations::link_decision(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        record_id,
-    )
-    .await;
-    after(&state, &ctx, &staff, id, r).await
+    let r = consultations::link_decision(&state.store, &desk.actor(), id, record_id).await;
+    after(&desk, id, r).await
 }

@@ -17,7 +17,7 @@ use gongkai_domain::role::Permission;
 use gongkai_domain::time::display_minute;
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError, orgs, records};
+use gongkai_store::{StoreError, orgs, records};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
@@ -175,13 +175,8 @@ pub async fn show(
 }
 
 /// Re-renders the page with a refusal, or redirects back after success.
-async fn after(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
-    id: i64,
-    result: Result<(), StoreError>,
-) -> Result<Response, WebError> {
+async fn after(desk: &Desk, id: i64, result: Result<(), StoreError>) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     respond_step(
         result,
         RefusalStatus::FORM_OR_STATE,
@@ -203,11 +198,11 @@ pub struct StatusForm {
 
 /// `POST /admin/zhengji/{id}/status`: open (发布) or close (截止) the consultation.
 pub async fn change_status(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, WebError> {
-    load(&state, &staff, id, Permission::ReviewRecords).await?;
+    load(&desk.state, &desk.staff, id, Permission::ReviewRecords).await?;
     let action = match f.action.as_str() {
         "open" => ConsultationAction::Open,
         "close" => ConsultationAction::Close,
@@ -217,14 +212,8 @@ pub async fn change_status(
             ));
         }
     };
-    let r = consultations::transition(
-        &state.store,
-        &Actor::user(&staff.username, &ip),
-        id,
-        action,
-        Utc::now(),
-    )
-    .await
-    .map(|_| ());
-    after(&state, &ctx, &staff, id, r).await
+    let r = consultations::transition(&desk.state.store, &desk.actor(), id, action, Utc::now())
+        .await
+        .map(|_| ());
+    after(&desk, id, r).await
 }

@@ -7,32 +7,27 @@ use axum::response::Response;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::record::RecordStatus;
 use gongkai_domain::role::Permission;
-use gongkai_store::{Actor, attachments};
+use gongkai_store::attachments;
 
-use super::{after_step, load_visible, show_record};
+use super::OnRecord;
 use crate::WebError;
-use crate::auth::check_in;
 
 /// `POST /admin/records/{id}/attachments?csrf_token=…` (multipart): uploads one file,
 /// checks its type by content and its size, stores it by hash and extracts its text.
 pub async fn upload(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
-    if r.status != RecordStatus::Draft {
-        return show_record(
-            &state,
-            &ctx,
-            &staff,
-            &r,
-            &chain,
-            StatusCode::CONFLICT,
-            Some(ErrorCode::RecordAttachmentDraftOnly.message()),
-        )
-        .await;
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    if rec.r.status != RecordStatus::Draft {
+        return rec
+            .show(
+                StatusCode::CONFLICT,
+                Some(ErrorCode::RecordAttachmentDraftOnly.message()),
+            )
+            .await;
     }
     let limit = state.config.max_upload_bytes;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -54,59 +49,32 @@ pub async fn upload(
             if bytes.len() + chunk.len() > limit {
                 let msg = ErrorCode::UploadTooLarge
                     .render(&[("limit", &crate::view::format::human_size(limit as i64))]);
-                return show_record(
-                    &state,
-                    &ctx,
-                    &staff,
-                    &r,
-                    &chain,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    Some(msg),
-                )
-                .await;
+                return rec.show(StatusCode::PAYLOAD_TOO_LARGE, Some(msg)).await;
             }
             bytes.extend_from_slice(&chunk);
         }
         file = Some((name, bytes));
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return show_record(
-            &state,
-            &ctx,
-            &staff,
-            &r,
-            &chain,
-            StatusCode::BAD_REQUEST,
-            Some(ErrorCode::UploadFileRequired.message()),
-        )
-        .await;
+        return rec
+            .show(
+                StatusCode::BAD_REQUEST,
+                Some(ErrorCode::UploadFileRequired.message()),
+            )
+            .await;
     };
     let kind = match gongkai_content::sniff(&bytes, &name) {
         Ok(k) if k.is_archive() && !state.config.allow_zip => {
             let msg = ErrorCode::RecordZipRefused.message();
-            return show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Some(msg),
-            )
-            .await;
+            return rec
+                .show(StatusCode::UNSUPPORTED_MEDIA_TYPE, Some(msg))
+                .await;
         }
         Ok(k) => k,
         Err(e) => {
-            return show_record(
-                &state,
-                &ctx,
-                &staff,
-                &r,
-                &chain,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Some(e.to_string()),
-            )
-            .await;
+            return rec
+                .show(StatusCode::UNSUPPORTED_MEDIA_TYPE, Some(e.to_string()))
+                .await;
         }
     };
     // A file whose text is over the extraction budget is kept, but the screening cannot read it:
@@ -128,7 +96,7 @@ pub async fn upload(
     let sha = attachments::store_blob(&state.config.data_dir, &bytes).await?;
     let added = attachments::add(
         &state.store,
-        &Actor::user(&staff.username, &ip),
+        &rec.desk.actor(),
         staff.id,
         id,
         &attachments::NewAttachment {
@@ -142,47 +110,20 @@ pub async fn upload(
     .await
     .map(|_| ());
     if let (Ok(()), Some(notice)) = (&added, unread) {
-        return show_record(
-            &state,
-            &ctx,
-            &staff,
-            &r,
-            &chain,
-            StatusCode::OK,
-            Some(notice),
-        )
-        .await;
+        return rec.show(StatusCode::OK, Some(notice)).await;
     }
-    after_step(
-        &state,
-        &ctx,
-        &staff,
-        &r,
-        &chain,
-        added,
-        StatusCode::CONFLICT,
-    )
-    .await
+    rec.after(added, StatusCode::CONFLICT).await
 }
 
 /// `POST /admin/records/{id}/attachments/{attachment}/delete`: the author removes an
 /// attachment from a draft (say, one the screening found personal data in), audited.
 pub async fn remove_attachment(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path((id, attachment)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
-    let actor = Actor::user(&staff.username, &ip);
-    let result = attachments::remove(&state.store, &actor, staff.id, id, attachment).await;
-    after_step(
-        &state,
-        &ctx,
-        &staff,
-        &r,
-        &chain,
-        result,
-        StatusCode::CONFLICT,
-    )
-    .await
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let result =
+        attachments::remove(&state.store, &rec.desk.actor(), staff.id, id, attachment).await;
+    rec.after(result, StatusCode::CONFLICT).await
 }

@@ -14,61 +14,44 @@ use gongkai_domain::record::{
 use gongkai_domain::role::Permission;
 use gongkai_domain::screening::Finding;
 use gongkai_domain::time::beijing_date;
+use gongkai_store::StoreError;
 use gongkai_store::records::{self, Content, Record};
 use gongkai_store::users::Staff;
-use gongkai_store::{Actor, StoreError};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
-use super::{load_visible, site_themes};
+use super::{OnRecord, site_themes};
 use crate::WebError;
-use crate::auth::{check_in, scope};
-use crate::page::PageCtx;
+use crate::auth::scope;
+use crate::forms::{FieldRefusals, saved};
 use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
 /// The record form as typed, so it can be shown again with its errors.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[serde(default)]
 pub struct RecordForm {
-    #[serde(default)]
     pub(super) title: String,
-    #[serde(default)]
     pub(super) kind: String,
-    #[serde(default)]
     pub(super) org: String,
-    #[serde(default)]
     pub(super) doc_number: String,
-    #[serde(default)]
     pub(super) written_on: String,
-    #[serde(default)]
     pub(super) theme: String,
-    #[serde(default)]
     pub(super) genre: String,
-    #[serde(default)]
     pub(super) keywords: String,
-    #[serde(default)]
     pub(super) source: String,
-    #[serde(default)]
     pub(super) summary: String,
-    #[serde(default)]
     pub(super) validity: String,
-    #[serde(default)]
     pub(super) body: String,
     /// Column slugs (a repeated form field, read by `from_pairs`).
-    #[serde(default)]
     pub(super) columns: Vec<String>,
-    #[serde(default)]
     pub(super) interprets: String,
-    #[serde(default)]
     pub(super) interpretation_form: String,
-    #[serde(default)]
     pub(super) change_note: String,
     /// 公开方式 choices (a repeated form field).
-    #[serde(default)]
     pub(super) disclosure_method: Vec<String>,
     /// The written justification for publishing a correction that screening flagged.
-    #[serde(default)]
     pub(super) screening_note: String,
 }
 
@@ -378,35 +361,57 @@ pub(super) fn choices(themes: &[catalogue::Theme]) -> Value {
 }
 
 /// Where a record form posts and what it is called.
-pub(super) struct FormTarget<'a> {
-    pub(super) action: &'a str,
-    pub(super) heading: &'a str,
+pub(super) struct FormTarget {
+    action: String,
+    heading: &'static str,
+}
+
+impl FormTarget {
+    /// The form of a new draft.
+    fn new_draft() -> Self {
+        Self {
+            action: "/admin/records/new".into(),
+            heading: "起草信息",
+        }
+    }
+
+    /// The form of the draft `id`.
+    fn draft(id: i64) -> Self {
+        Self {
+            action: format!("/admin/records/{id}"),
+            heading: "修改草稿",
+        }
+    }
+
+    /// The form of a correction of the published record `id`.
+    pub(super) fn correction(id: i64) -> Self {
+        Self {
+            action: format!("/admin/records/{id}/revise"),
+            heading: "提交更正",
+        }
+    }
 }
 
 pub(super) async fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &RecordForm,
     errors: &FieldErrors,
-    target: FormTarget<'_>,
+    target: FormTarget,
 ) -> Result<Response, WebError> {
-    render_form_with_findings(state, ctx, staff, status, form, errors, target, &[]).await
+    render_form_with_findings(desk, status, form, errors, target, &[]).await
 }
 
 /// The record form, with the screening findings of a correction that needs a justification.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn render_form_with_findings(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
+    desk: &Desk,
     status: StatusCode,
     form: &RecordForm,
     errors: &FieldErrors,
-    target: FormTarget<'_>,
+    target: FormTarget,
     findings: &[Finding],
 ) -> Result<Response, WebError> {
+    let Desk { state, ctx, staff, .. } = desk;
     let orgs_list = scope(state, staff, Permission::DraftRecords).await?;
     state
         .page_with_status(
@@ -415,7 +420,7 @@ pub(super) async fn render_form_with_findings(
             "admin/record_form.html",
             context! {
                 form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(&site_themes(state, staff.org_id).await?),
-                action => target.action, heading => target.heading,
+                action => &target.action, heading => target.heading,
                 revising => target.action.ends_with("/revise"), findings => ser(findings),
             },
         )
@@ -423,25 +428,21 @@ pub(super) async fn render_form_with_findings(
 }
 
 /// `GET /admin/records/new`.
-pub async fn new_form(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
+pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
     let form = RecordForm {
-        org: staff.org_code.clone(),
+        org: desk.staff.org_code.clone(),
         kind: RecordKind::Notice.code().into(),
         validity: Validity::Valid.code().into(),
         disclosure_method: vec![gongkai_domain::record::DEFAULT_DISCLOSURE_METHOD.into()],
         ..RecordForm::default()
     };
+    let errors = FieldErrors::new();
     render_form(
-        &state,
-        &ctx,
-        &staff,
+        &desk,
         StatusCode::OK,
         &form,
-        &FieldErrors::new(),
-        FormTarget {
-            action: "/admin/records/new",
-            heading: "起草信息",
-        },
+        &errors,
+        FormTarget::new_draft(),
     )
     .await
 }
@@ -464,46 +465,29 @@ pub(super) async fn org_for_form(
 
 /// `POST /admin/records/new`: creates a draft (URL-encoded, or multipart with a Word file as
 /// the body).
-pub async fn create(
-    Desk { state, ctx, staff, ip }: Desk,
-    request: Request,
-) -> Result<Response, WebError> {
+pub async fn create(desk: Desk, request: Request) -> Result<Response, WebError> {
+    let Desk { state, staff, .. } = &desk;
     let mut errors = FieldErrors::new();
-    let form = Posted::read(&state, request)
+    let form = Posted::read(state, request)
         .await?
         .into_form(&mut errors)
         .await;
-    let org_id = org_for_form(&state, &staff, &form, &mut errors).await?;
-    let themes = site_themes(&state, org_id.unwrap_or(staff.org_id)).await?;
-    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
+    let org_id = org_for_form(state, staff, &form, &mut errors).await?;
+    let themes = site_themes(state, org_id.unwrap_or(staff.org_id)).await?;
+    let content = content_from_form(state, &form, &themes, &mut errors).await?;
     if let (Some(org_id), Some(content)) = (org_id, content) {
-        match records::create_draft(
-            &state.store,
-            &Actor::user(&staff.username, &ip),
-            staff.id,
-            org_id,
-            &content,
-        )
-        .await
-        {
-            Ok(r) => return Ok(Redirect::to(&format!("/admin/records/{}", r.id)).into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("doc_number", msg);
-            }
-            Err(e) => return Err(e.into()),
+        let actor = desk.actor();
+        let created = records::create_draft(&state.store, &actor, staff.id, org_id, &content).await;
+        if let Some(r) = saved(created, &mut errors, FieldRefusals::conflict("doc_number"))? {
+            return Ok(Redirect::to(&format!("/admin/records/{}", r.id)).into_response());
         }
     }
     render_form(
-        &state,
-        &ctx,
-        &staff,
+        &desk,
         StatusCode::BAD_REQUEST,
         &form,
         &errors,
-        FormTarget {
-            action: "/admin/records/new",
-            heading: "起草信息",
-        },
+        FormTarget::new_draft(),
     )
     .await
 }
@@ -511,60 +495,44 @@ pub async fn create(
 /// `POST /admin/records/{id}`: saves a draft (URL-encoded, or multipart with a Word file as
 /// the body).
 pub async fn update(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
     let mut errors = FieldErrors::new();
-    let form = Posted::read(&state, request)
+    let form = Posted::read(state, request)
         .await?
         .into_form(&mut errors)
         .await;
-    let themes = site_themes(&state, r.org_id).await?;
-    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
+    let themes = site_themes(state, rec.r.org_id).await?;
+    let content = content_from_form(state, &form, &themes, &mut errors).await?;
     if let Some(content) = content {
-        match records::update_draft(
-            &state.store,
-            &Actor::user(&staff.username, &ip),
-            staff.id,
-            r.id,
-            &content,
-        )
-        .await
-        {
-            Ok(_) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
-            Err(StoreError::Conflict(msg)) => {
-                errors.insert("doc_number", msg);
-            }
-            Err(StoreError::Domain(e)) => return Err(WebError::Conflict(e.into())),
-            Err(e) => return Err(e.into()),
+        let actor = rec.desk.actor();
+        let updated =
+            match records::update_draft(&state.store, &actor, staff.id, id, &content).await {
+                Err(StoreError::Domain(e)) => return Err(WebError::Conflict(e.into())),
+                other => other,
+            };
+        if saved(updated, &mut errors, FieldRefusals::conflict("doc_number"))?.is_some() {
+            return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response());
         }
     }
-    let action = format!("/admin/records/{id}");
     render_form(
-        &state,
-        &ctx,
-        &staff,
+        &rec.desk,
         StatusCode::BAD_REQUEST,
         &form,
         &errors,
-        FormTarget {
-            action: &action,
-            heading: "修改草稿",
-        },
+        FormTarget::draft(id),
     )
     .await
 }
 
 /// `GET /admin/records/{id}/edit`: the draft's form.
-pub async fn edit_form(
-    Desk { state, ctx, staff, .. }: Desk,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
+pub async fn edit_form(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let (r, state, staff) = (&rec.r, &rec.desk.state, &rec.desk.staff);
     let interprets = match r.interprets_id {
         Some(pid) => records::get(&state.store, pid).await?.index_no,
         None => None,
@@ -572,28 +540,25 @@ pub async fn edit_form(
     // A returned correction is changed where it stands, not started again from the public text.
     let returned = match gongkai_store::corrections::open_of(&state.store, id).await? {
         Some(c) if r.status == RecordStatus::Published && c.author_id == staff.id => {
-            Some(c.applied_to(&r))
+            Some(c.applied_to(r))
         }
         _ => None,
     };
-    let mut form =
-        RecordForm::from_record(returned.as_ref().unwrap_or(&r), &r.org_code, interprets);
+    let mut form = RecordForm::from_record(returned.as_ref().unwrap_or(r), &r.org_code, interprets);
     if let Some(c) = &returned {
         form.change_note = c.change_note.clone();
     }
-    let (action, heading) = if r.status == RecordStatus::Published {
-        (format!("/admin/records/{id}/revise"), "提交更正")
+    let target = if r.status == RecordStatus::Published {
+        FormTarget::correction(id)
     } else {
-        (format!("/admin/records/{id}"), "修改草稿")
+        FormTarget::draft(id)
     };
     render_form(
-        &state,
-        &ctx,
-        &staff,
+        &rec.desk,
         StatusCode::OK,
         &form,
         &FieldErrors::new(),
-        FormTarget { action: &action, heading },
+        target,
     )
     .await
 }

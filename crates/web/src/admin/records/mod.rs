@@ -23,7 +23,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::scope;
+use crate::auth::{check_in, scope};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -112,55 +112,69 @@ async fn load_visible(
     Ok((r, chain))
 }
 
+/// A record a back-office handler acts on: the request's desk, the record and the chain of its
+/// organisation, loaded once and checked for what the step needs.
+struct OnRecord {
+    desk: Desk,
+    r: Record,
+    chain: Vec<i64>,
+}
+
+impl OnRecord {
+    /// The record, if the staff member may see it (drafts or reviews in its organisation).
+    async fn visible(desk: Desk, id: i64) -> Result<Self, WebError> {
+        let (r, chain) = load_visible(&desk.state, &desk.staff, id).await?;
+        Ok(Self { desk, r, chain })
+    }
+
+    /// The record, if the staff member holds `permission` in its organisation.
+    async fn open(desk: Desk, id: i64, permission: Permission) -> Result<Self, WebError> {
+        let rec = Self::visible(desk, id).await?;
+        check_in(&rec.desk.staff, permission, &rec.chain)?;
+        Ok(rec)
+    }
+
+    /// The record page with `error` said on it, answering with `status`.
+    async fn show(&self, status: StatusCode, error: Option<String>) -> Result<Response, WebError> {
+        let page = RecordPage {
+            status,
+            error,
+            review: None,
+        };
+        self.page(page).await
+    }
+
+    /// Answers a step on the record: back to the record when it succeeded, otherwise the record
+    /// page saying why — 409 for a workflow rule, `refused` for input the store turned down.
+    async fn after(
+        &self,
+        result: Result<(), StoreError>,
+        refused: StatusCode,
+    ) -> Result<Response, WebError> {
+        let statuses = RefusalStatus {
+            rule: StatusCode::CONFLICT,
+            conflict: refused,
+        };
+        respond_step(
+            result,
+            statuses,
+            |()| format!("/admin/records/{}", self.r.id),
+            async |no| self.show(no.status, Some(no.message)).await,
+        )
+        .await
+    }
+
+    /// The record page as `page` asks for it.
+    async fn page(&self, page: RecordPage<'_>) -> Result<Response, WebError> {
+        let Desk { state, ctx, staff, .. } = &self.desk;
+        show_record_page(state, ctx, staff, &self.r, &self.chain, page).await
+    }
+}
+
 /// `GET /admin/records/{id}`: the record with the actions its status and the viewer allow.
-pub async fn show(
-    Desk { state, ctx, staff, .. }: Desk,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    show_record(&state, &ctx, &staff, &r, &chain, StatusCode::OK, None).await
-}
-
-async fn show_record(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
-    r: &Record,
-    chain: &[i64],
-    status: StatusCode,
-    error: Option<String>,
-) -> Result<Response, WebError> {
-    let page = RecordPage {
-        status,
-        error,
-        review: None,
-    };
-    show_record_page(state, ctx, staff, r, chain, page).await
-}
-
-/// Answers a step on a record: back to the record when it succeeded, otherwise the record page
-/// saying why — 409 for a workflow rule, `refused` for input the store turned down.
-#[allow(clippy::too_many_arguments)]
-async fn after_step(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &Staff,
-    r: &Record,
-    chain: &[i64],
-    result: Result<(), StoreError>,
-    refused: StatusCode,
-) -> Result<Response, WebError> {
-    let statuses = RefusalStatus {
-        rule: StatusCode::CONFLICT,
-        conflict: refused,
-    };
-    respond_step(
-        result,
-        statuses,
-        |()| format!("/admin/records/{}", r.id),
-        async |no| show_record(state, ctx, staff, r, chain, no.status, Some(no.message)).await,
-    )
-    .await
+pub async fn show(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let rec = OnRecord::visible(desk, id).await?;
+    rec.show(StatusCode::OK, None).await
 }
 
 /// How a record page is answered: its status, an error to show, and a refused review form

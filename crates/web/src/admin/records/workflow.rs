@@ -14,55 +14,36 @@ use gongkai_domain::role::Permission;
 use gongkai_domain::screening::{Justification, SecretGround};
 use gongkai_domain::time::beijing_date;
 use gongkai_store::records::{self, Approval};
-use gongkai_store::{Actor, StoreError, corrections};
+use gongkai_store::{StoreError, corrections};
 use serde::{Deserialize, Serialize};
 
 use super::form::{
     FormTarget, RecordForm, content_from_form, parse_pairs, render_form_with_findings,
 };
-use super::{RecordPage, after_step, load_visible, show_record_page, site_themes};
+use super::{OnRecord, RecordPage, site_themes};
 use crate::WebError;
-use crate::auth::check_in;
 use crate::forms::{RefusalStatus, respond_step};
 use gongkai_domain::FieldErrors;
 
 /// `POST /admin/records/{id}/submit`: screening runs and the draft goes to review.
-pub async fn submit(
-    Desk { state, ctx, staff, ip }: Desk,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
-    let actor = Actor::user(&staff.username, &ip);
+pub async fn submit(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let actor = rec.desk.actor();
     let result = records::submit(&state.store, &actor, staff.id, id).await;
-    after_step(
-        &state,
-        &ctx,
-        &staff,
-        &r,
-        &chain,
-        result,
-        StatusCode::CONFLICT,
-    )
-    .await
+    rec.after(result, StatusCode::CONFLICT).await
 }
 
 /// The reviewer's decision form, shown again as typed when it is refused.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     pub(super) decision: String,
-    #[serde(default)]
     pub(super) disclosure: String,
-    #[serde(default)]
     pub(super) exemption: String,
-    #[serde(default)]
     pub(super) publish_at: String,
-    #[serde(default)]
     pub(super) screening_note: String,
-    #[serde(default)]
     pub(super) secret_ground: String,
-    #[serde(default)]
     pub(super) reason: String,
 }
 
@@ -102,13 +83,13 @@ pub(super) fn approval_from(f: &ReviewForm) -> Result<Approval, String> {
 
 /// `POST /admin/records/{id}/review`: approve (with the disclosure attribute) or send back.
 pub async fn review(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::ReviewRecords, &chain)?;
-    let actor = Actor::user(&staff.username, &ip);
+    let rec = OnRecord::open(desk, id, Permission::ReviewRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let actor = rec.desk.actor();
     let result = if f.decision == "reject" {
         if f.reason.trim().is_empty() {
             Err(StoreError::conflict(
@@ -128,34 +109,31 @@ pub async fn review(
                     error: Some(msg),
                     review: Some(&f),
                 };
-                return show_record_page(&state, &ctx, &staff, &r, &chain, page).await;
+                return rec.page(page).await;
             }
         }
     };
-    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
+    answer_review(&rec, result, &f).await
 }
 
 /// Answers a reviewer's decision: back to the record when it was taken, otherwise the record
 /// page again with the reason and the review form as typed.
 async fn answer_review(
-    state: &crate::state::AppState,
-    ctx: &crate::page::PageCtx,
-    staff: &gongkai_store::users::Staff,
-    (r, chain): (&records::Record, &[i64]),
+    rec: &OnRecord,
     result: Result<(), StoreError>,
     f: &ReviewForm,
 ) -> Result<Response, WebError> {
     respond_step(
         result,
         RefusalStatus::STEP,
-        |()| format!("/admin/records/{}", r.id),
+        |()| format!("/admin/records/{}", rec.r.id),
         async |no| {
             let page = RecordPage {
                 status: no.status,
                 error: Some(no.message),
                 review: Some(f),
             };
-            show_record_page(state, ctx, staff, r, chain, page).await
+            rec.page(page).await
         },
     )
     .await
@@ -165,13 +143,13 @@ async fn answer_review(
 /// the pending correction (with the justification screening asks for) or returns it with a
 /// reason.
 pub async fn review_correction(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::ReviewRecords, &chain)?;
-    let actor = Actor::user(&staff.username, &ip);
+    let rec = OnRecord::open(desk, id, Permission::ReviewRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let actor = rec.desk.actor();
     let result = if f.decision == "return" {
         corrections::return_to_author(&state.store, &actor, staff.id, id, &f.reason).await
     } else {
@@ -179,45 +157,38 @@ pub async fn review_correction(
             .await
             .map(|_| ())
     };
-    answer_review(&state, &ctx, &staff, (&r, &chain), result, &f).await
+    answer_review(&rec, result, &f).await
 }
 
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note,
 /// saved for review; the public text stays as it is until another reviewer approves it.
 pub async fn revise(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
     let mut form = RecordForm::from_pairs(&parse_pairs(&body));
-    form.org = r.org_code.clone();
+    form.org = rec.r.org_code.clone();
     let mut errors = FieldErrors::new();
     if form.change_note.trim().is_empty() {
         errors.insert("change_note", ErrorCode::RecordChangeNoteRequired);
     }
-    let themes = site_themes(&state, r.org_id).await?;
-    let content = content_from_form(&state, &form, &themes, &mut errors).await?;
+    let themes = site_themes(state, rec.r.org_id).await?;
+    let content = content_from_form(state, &form, &themes, &mut errors).await?;
     // Screened at submission: the editor sees the findings the reviewer will be shown.
     let mut findings = Vec::new();
     if let (true, Some(content)) = (errors.is_empty(), content) {
         findings = gongkai_store::screening::record_findings(
             &state.store,
-            r.id,
+            id,
             Some((&content.meta.title, &content.body_text)),
         )
         .await?;
-        match corrections::submit(
-            &state.store,
-            &Actor::user(&staff.username, &ip),
-            staff.id,
-            id,
-            &content,
-            &form.change_note,
-        )
-        .await
-        {
+        let actor = rec.desk.actor();
+        let note = &form.change_note;
+        match corrections::submit(&state.store, &actor, staff.id, id, &content, note).await {
             Ok(_) => return Ok(Redirect::to(&format!("/admin/records/{id}")).into_response()),
             Err(StoreError::Conflict(refusal)) => {
                 let field = if refusal.code == ErrorCode::RecordDocNumberTaken {
@@ -231,71 +202,55 @@ pub async fn revise(
             Err(e) => return Err(e.into()),
         }
     }
-    let action = format!("/admin/records/{id}/revise");
+    let target = FormTarget::correction(id);
     render_form_with_findings(
-        &state,
-        &ctx,
-        &staff,
+        &rec.desk,
         StatusCode::BAD_REQUEST,
         &form,
         &errors,
-        FormTarget {
-            action: &action,
-            heading: "提交更正",
-        },
+        target,
         &findings,
     )
     .await
 }
 
 /// Withdrawal form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct WithdrawForm {
-    #[serde(default)]
     pub(super) reason: String,
 }
 
 /// `POST /admin/records/{id}/withdraw`.
 pub async fn withdraw(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<WithdrawForm>,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::ReviewRecords, &chain)?;
-    let actor = Actor::user(&staff.username, &ip);
+    let rec = OnRecord::open(desk, id, Permission::ReviewRecords).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let actor = rec.desk.actor();
     let result = records::withdraw(&state.store, &actor, staff.id, id, &f.reason).await;
-    after_step(
-        &state,
-        &ctx,
-        &staff,
-        &r,
-        &chain,
-        result,
-        StatusCode::BAD_REQUEST,
-    )
-    .await
+    rec.after(result, StatusCode::BAD_REQUEST).await
 }
 
 /// Validity form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ValidityForm {
-    #[serde(default)]
     pub(super) validity: String,
-    #[serde(default)]
     pub(super) on: String,
-    #[serde(default)]
     pub(super) superseded_by: String,
 }
 
 /// `POST /admin/records/{id}/validity`: 失效 / 废止 with the date and the replacing record.
 pub async fn set_validity(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Path(id): Path<i64>,
     Form(f): Form<ValidityForm>,
 ) -> Result<Response, WebError> {
-    let (r, chain) = load_visible(&state, &staff, id).await?;
-    check_in(&staff, Permission::DraftRecords, &chain)?;
+    let rec = OnRecord::open(desk, id, Permission::DraftRecords).await?;
+    let state = &rec.desk.state;
     let validity = Validity::parse(&f.validity)
         .map_err(|_| WebError::BadRequest(ErrorCode::RecordValidityRequired.into()))?;
     let on = if f.on.trim().is_empty() {
@@ -309,16 +264,7 @@ pub async fn set_validity(
         let no = gongkai_domain::index_no::IndexNo::parse(&f.superseded_by)?;
         Some(records::by_index_no(&state.store, &no).await?.id)
     };
-    let actor = Actor::user(&staff.username, &ip);
+    let actor = rec.desk.actor();
     let result = records::set_validity(&state.store, &actor, id, validity, on, superseded_by).await;
-    after_step(
-        &state,
-        &ctx,
-        &staff,
-        &r,
-        &chain,
-        result,
-        StatusCode::BAD_REQUEST,
-    )
-    .await
+    rec.after(result, StatusCode::BAD_REQUEST).await
 }
