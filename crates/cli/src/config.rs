@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 use crate::CliError;
 
 /// The effective configuration of one run.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Data folder: the SQLite database, attachments, the search index.
     pub data: PathBuf,
     /// `postgres://…` or `sqlite://…`; when absent, SQLite in the data folder.
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     /// Address to listen on.
     pub listen: String,
     /// Theme folder overriding templates and static files.
@@ -71,28 +71,28 @@ impl Default for Config {
     }
 }
 
-impl std::fmt::Debug for Config {
+/// A database URL as configured; it prints (`Debug`) with its password hidden.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl std::ops::Deref for DatabaseUrl {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("data", &self.data)
-            .field(
-                "database_url",
-                &self.database_url.as_deref().map(redact_url),
-            )
-            .field("listen", &self.listen)
-            .field("theme", &self.theme)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("trust_proxy", &self.trust_proxy)
-            .field("secure_cookies", &self.secure_cookies)
-            .field("log_format", &self.log_format)
-            .field("max_upload_bytes", &self.max_upload_bytes)
-            .field("allow_zip", &self.allow_zip)
-            .field("smtp", &self.smtp)
-            .field("submissions_per_hour", &self.submissions_per_hour)
-            .field("audit_key_file", &self.audit_key_file)
-            .field("audit_checkpoint_file", &self.audit_checkpoint_file)
-            .field("page_cache_bytes", &self.page_cache_bytes)
-            .finish()
+        std::fmt::Debug::fmt(&redact_url(&self.0), f)
     }
 }
 

@@ -13,7 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::archive::{Deadline, Limits, Zip};
 use crate::html::escape;
-use crate::ooxml::{attribute, push_reference};
+use crate::ooxml::{SkipDepth, attribute, push_reference};
 use crate::sniff::{FileKind, sniff};
 use crate::{ContentError, guard, sanitize_html};
 
@@ -311,7 +311,7 @@ impl Walker<'_> {
         let mut in_run_props = false;
         let mut bold = false;
         let mut in_text = false;
-        let mut skip = 0usize;
+        let mut skip = SkipDepth::default();
         let mut size = 0usize;
         let mut events = 0usize;
         loop {
@@ -333,10 +333,7 @@ impl Walker<'_> {
             match &event {
                 Event::Start(e) | Event::Empty(e) => {
                     let empty = matches!(event, Event::Empty(_));
-                    if skip > 0 {
-                        if !empty {
-                            skip += 1;
-                        }
+                    if skip.inside_at_start(empty) {
                         continue;
                     }
                     match e.local_name().as_ref() {
@@ -344,7 +341,7 @@ impl Walker<'_> {
                         | "pict"
                             if !empty =>
                         {
-                            skip = 1;
+                            skip.enter();
                         }
                         "p" => {
                             para = Some(Para::default());
@@ -414,8 +411,7 @@ impl Walker<'_> {
                     }
                 }
                 Event::End(e) => {
-                    if skip > 0 {
-                        skip -= 1;
+                    if skip.inside_at_end() {
                         continue;
                     }
                     match e.local_name().as_ref() {
@@ -447,13 +443,13 @@ impl Walker<'_> {
                         _ => {}
                     }
                 }
-                Event::Text(t) if in_text && skip == 0 => {
+                Event::Text(t) if in_text && !skip.active() => {
                     push(&mut para, &t.xml10_content(), bold);
                 }
-                Event::CData(t) if in_text && skip == 0 => {
+                Event::CData(t) if in_text && !skip.active() => {
                     push(&mut para, &t.xml10_content(), bold);
                 }
-                Event::GeneralRef(r) if in_text && skip == 0 => {
+                Event::GeneralRef(r) if in_text && !skip.active() => {
                     let mut s = String::new();
                     push_reference(r, &mut s);
                     push(&mut para, &s, bold);

@@ -41,9 +41,9 @@ pub fn extract_text_with_limits(
     let deadline = Deadline::start(&limits);
     let text = guard(label, || match kind {
         FileKind::Pdf => pdf_text(bytes, &limits, deadline),
-        FileKind::Docx => crate::ooxml::docx_text(bytes, limits, deadline),
-        FileKind::Pptx => crate::ooxml::pptx_text(bytes, limits, deadline),
-        FileKind::Ofd => crate::ooxml::ofd_text(bytes, limits, deadline),
+        FileKind::Docx | FileKind::Pptx | FileKind::Ofd => {
+            crate::ooxml::package_text(kind, bytes, limits, deadline)
+        }
         FileKind::Xlsx => xlsx_text(bytes, limits, deadline),
         FileKind::Xls => xls_text(bytes),
         FileKind::Doc => crate::doc::doc_text(bytes),

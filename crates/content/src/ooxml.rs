@@ -8,15 +8,30 @@ use crate::ContentError;
 use crate::archive::{Deadline, Limits, Zip};
 use crate::sniff::FileKind;
 
-/// Text of a DOCX: the body, then footnotes, endnotes, comments, headers and footers — every
-/// part a reader of the published file could see.
-pub(crate) fn docx_text(
+/// Reads one part's XML, appending its text.
+type PartText = fn(&str, &mut String) -> Result<(), quick_xml::Error>;
+
+/// Text of an XML-in-ZIP document: a DOCX, a PPTX or (any other kind) an OFD. Each kind names
+/// its parts in reading order; their texts follow one another, a line each.
+pub(crate) fn package_text(
+    kind: FileKind,
     bytes: &[u8],
     limits: Limits,
     deadline: Deadline,
 ) -> Result<String, ContentError> {
-    let label = FileKind::Docx.label();
+    let label = kind.label();
     let mut zip = Zip::open(bytes, label, limits, deadline)?;
+    let (parts, text_of): (Vec<String>, PartText) = match kind {
+        FileKind::Docx => (docx_parts(&zip, label)?, markup_text),
+        FileKind::Pptx => (pptx_parts(&zip), markup_text),
+        _ => (ofd_pages(&zip), ofd_page_text),
+    };
+    parts_text(&mut zip, parts, text_of, label, limits, deadline)
+}
+
+/// The parts of a DOCX: the body, then footnotes, endnotes, comments, headers and footers —
+/// every part a reader of the published file could see.
+fn docx_parts(zip: &Zip, label: &'static str) -> Result<Vec<String>, ContentError> {
     let names = zip.names();
     let main = if zip.contains("word/document.xml") {
         "word/document.xml".to_owned()
@@ -40,33 +55,31 @@ pub(crate) fn docx_text(
     for prefix in ["word/header", "word/footer"] {
         parts.extend(numbered(&names, prefix, ".xml"));
     }
-    let mut out = String::new();
-    for part in parts {
-        if let Some(xml) = zip.read_string(&part)? {
-            markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
-            out.push('\n');
-            crate::extract::within_text_budget(&out, &limits)?;
-            deadline.check()?;
-        }
-    }
-    Ok(out)
+    Ok(parts)
 }
 
-/// Text of a PPTX: the slides in order, then the speaker notes.
-pub(crate) fn pptx_text(
-    bytes: &[u8],
-    limits: Limits,
-    deadline: Deadline,
-) -> Result<String, ContentError> {
-    let label = FileKind::Pptx.label();
-    let mut zip = Zip::open(bytes, label, limits, deadline)?;
+/// The parts of a PPTX: the slides in order, then the speaker notes.
+fn pptx_parts(zip: &Zip) -> Vec<String> {
     let names = zip.names();
     let mut parts = numbered(&names, "ppt/slides/slide", ".xml");
     parts.extend(numbered(&names, "ppt/notesSlides/notesSlide", ".xml"));
+    parts
+}
+
+/// The text of the named parts in order (a missing one is passed over), each read by `text_of`
+/// and ended by a line break, within the text budget and the deadline.
+fn parts_text(
+    zip: &mut Zip,
+    parts: Vec<String>,
+    text_of: PartText,
+    label: &'static str,
+    limits: Limits,
+    deadline: Deadline,
+) -> Result<String, ContentError> {
     let mut out = String::new();
     for part in parts {
         if let Some(xml) = zip.read_string(&part)? {
-            markup_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
+            text_of(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
             out.push('\n');
             crate::extract::within_text_budget(&out, &limits)?;
             deadline.check()?;
@@ -117,7 +130,7 @@ pub(crate) fn push_reference(r: &BytesRef<'_>, out: &mut String) {
 pub(crate) fn markup_text(xml: &str, out: &mut String) -> Result<(), quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut in_text = 0usize;
-    let mut skip = 0usize;
+    let mut skip = SkipDepth::default();
     let mut cells = 0usize;
     loop {
         let event = reader.read_event()?;
@@ -126,14 +139,11 @@ pub(crate) fn markup_text(xml: &str, out: &mut String) -> Result<(), quick_xml::
                 let empty = matches!(event, Event::Empty(_));
                 let name = e.local_name();
                 let name = name.as_ref();
-                if skip > 0 {
-                    if !empty {
-                        skip += 1;
-                    }
+                if skip.inside_at_start(empty) {
                     continue;
                 }
                 match name {
-                    "Fallback" | "instrText" | "tabs" | "rPr" | "pPr" if !empty => skip = 1,
+                    "Fallback" | "instrText" | "tabs" | "rPr" | "pPr" if !empty => skip.enter(),
                     "t" | "delText" if !empty => in_text += 1,
                     "tab" => out.push('\t'),
                     "br" | "cr" => out.push(if cells > 0 { ' ' } else { '\n' }),
@@ -144,8 +154,7 @@ pub(crate) fn markup_text(xml: &str, out: &mut String) -> Result<(), quick_xml::
                 }
             }
             Event::End(e) => {
-                if skip > 0 {
-                    skip -= 1;
+                if skip.inside_at_end() {
                     continue;
                 }
                 match e.local_name().as_ref() {
@@ -165,12 +174,43 @@ pub(crate) fn markup_text(xml: &str, out: &mut String) -> Result<(), quick_xml::
                     _ => {}
                 }
             }
-            Event::Text(t) if in_text > 0 && skip == 0 => out.push_str(&t.xml10_content()),
-            Event::CData(t) if in_text > 0 && skip == 0 => out.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if in_text > 0 && skip == 0 => push_reference(r, out),
+            Event::Text(t) if in_text > 0 && !skip.active() => out.push_str(&t.xml10_content()),
+            Event::CData(t) if in_text > 0 && !skip.active() => out.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if in_text > 0 && !skip.active() => push_reference(r, out),
             Event::Eof => return Ok(()),
             _ => {}
         }
+    }
+}
+
+/// How deep a walker is inside an element it skips with all its content (`0`: not skipping).
+#[derive(Default)]
+pub(crate) struct SkipDepth(usize);
+
+impl SkipDepth {
+    /// Starts skipping at the element just opened.
+    pub(crate) fn enter(&mut self) {
+        self.0 = 1;
+    }
+
+    /// Whether content is being skipped now.
+    pub(crate) fn active(&self) -> bool {
+        self.0 > 0
+    }
+
+    /// At a start (or empty) tag: whether it lies inside the skipped element, counting it if so.
+    pub(crate) fn inside_at_start(&mut self, empty: bool) -> bool {
+        if self.0 > 0 && !empty {
+            self.0 += 1;
+        }
+        self.0 > 0
+    }
+
+    /// At an end tag: whether it closes an element inside the skipped one (or that one itself).
+    pub(crate) fn inside_at_end(&mut self) -> bool {
+        let inside = self.0 > 0;
+        self.0 = self.0.saturating_sub(1);
+        inside
     }
 }
 
@@ -190,15 +230,8 @@ fn trim_end_spaces(out: &mut String) {
     }
 }
 
-/// Text of an OFD: every page's `TextCode`s, in document and page order; text objects on the
-/// same baseline join into one line.
-pub(crate) fn ofd_text(
-    bytes: &[u8],
-    limits: Limits,
-    deadline: Deadline,
-) -> Result<String, ContentError> {
-    let label = FileKind::Ofd.label();
-    let mut zip = Zip::open(bytes, label, limits, deadline)?;
+/// The pages of an OFD in document and page order (their text: [`ofd_page_text`]).
+fn ofd_pages(zip: &Zip) -> Vec<String> {
     let mut pages: Vec<String> = zip
         .names()
         .into_iter()
@@ -212,18 +245,10 @@ pub(crate) fn ofd_text(
             .collect();
         (numbers, n.clone())
     });
-    let mut out = String::new();
-    for page in pages {
-        if let Some(xml) = zip.read_string(&page)? {
-            ofd_page_text(&xml, &mut out).map_err(|e| ContentError::malformed(label, e))?;
-            out.push('\n');
-            crate::extract::within_text_budget(&out, &limits)?;
-            deadline.check()?;
-        }
-    }
-    Ok(out)
+    pages
 }
 
+/// Appends an OFD page's `TextCode`s; text objects on the same baseline join into one line.
 fn ofd_page_text(xml: &str, out: &mut String) -> Result<(), quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut object_y = 0.0f64;

@@ -873,12 +873,9 @@ impl CreditCode {
         }
         Ok(Self(code))
     }
-
-    /// The code.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_newtype!(CreditCode, "The code.");
 
 /// A resident ID number (18 digits, checksum, plausible birth date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -901,16 +898,13 @@ impl IdCardNo {
         }
     }
 
-    /// The number.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// Masked for staff lists: first 3 and last 4 kept.
     pub fn masked(&self) -> String {
         format!("{}***********{}", &self.0[..3], &self.0[14..])
     }
 }
+
+text_newtype!(IdCardNo, "The number.");
 
 /// A contact phone: an 11-digit mobile or a landline with area code (digits, `-`, spaces).
 pub fn parse_phone(raw: &str) -> Result<String, DomainError> {

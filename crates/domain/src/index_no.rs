@@ -112,11 +112,6 @@ impl IndexNo {
         }
     }
 
-    /// The number as shown and used in URLs.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The year part.
     pub fn year(&self) -> Option<i32> {
         let tail = self.0.rsplit_once('/').map_or(self.0.as_str(), |(_, t)| t);
@@ -129,11 +124,7 @@ impl IndexNo {
     }
 }
 
-impl std::fmt::Display for IndexNo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(IndexNo, "The number as shown and used in URLs.", Display);
 
 #[cfg(test)]
 mod tests {

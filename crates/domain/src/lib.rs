@@ -30,6 +30,28 @@ macro_rules! coded {
     };
 }
 
+/// The text accessor of a newtype over a checked `String`: `as_str` (documented by the given
+/// line) and, with `Display`, printing the text as it is.
+macro_rules! text_newtype {
+    ($name:ident, $doc:literal) => {
+        impl $name {
+            #[doc = $doc]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+    ($name:ident, $doc:literal, Display) => {
+        text_newtype!($name, $doc);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 pub mod application;
 pub mod audit;
 pub mod calendar;

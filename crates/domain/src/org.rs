@@ -30,18 +30,9 @@ impl OrgCode {
         }
         Ok(Self(code))
     }
-
-    /// The code as stored and shown.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::fmt::Display for OrgCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(OrgCode, "The code as stored and shown.", Display);
 
 /// The full name of an organisation, e.g. 乌恰县财政局.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,12 +55,9 @@ impl OrgName {
         }
         Ok(Self(name.to_owned()))
     }
-
-    /// The name as stored and shown.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_newtype!(OrgName, "The name as stored and shown.");
 
 /// What kind of body an organisation is; decides which disclosure duties apply later
 /// (第二十一条 lists extra items for county governments and for townships).

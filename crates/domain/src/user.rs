@@ -26,18 +26,9 @@ impl Username {
         }
         Ok(Self(name))
     }
-
-    /// The name as stored.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::fmt::Display for Username {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(Username, "The name as stored.", Display);
 
 /// A new password that satisfies the site's policy: at least 10 characters and at least
 /// three of: lower-case, upper-case, digits, other characters (等保 二级 practice).
@@ -109,12 +100,9 @@ impl DisplayName {
         }
         Ok(Self(name.to_owned()))
     }
-
-    /// The name as stored.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_newtype!(DisplayName, "The name as stored.");
 
 /// Whether an e-mail address is plausible: one `@`, a non-empty local part, a domain with a
 /// dot, no spaces. (Delivery is the real test; this catches typing mistakes.)

@@ -105,22 +105,68 @@ pub fn doc_of_message(m: &Message, allowed: &PublicNumbers) -> Doc {
     }
 }
 
-/// Applies one message's current state: indexed while it is on the public list, removed
-/// otherwise (hidden, or never published).
-async fn apply_message(
-    store: &Store,
-    index: &SearchIndex,
-    numbers: &mut NumbersBySite,
-    id: i64,
-) -> Result<(), JobsError> {
-    let Some(m) = existing(messages::get(store, id).await)? else {
-        return Ok(());
-    };
-    let doc = match m.is_public() {
-        true => Some(doc_of_message(&m, &*numbers.of(store, m.site_id).await?)),
-        false => None,
-    };
-    upsert_or_delete(index, &message_doc_id(id), doc)
+/// One pass of changes from the feed into the index: what each change needs to be applied.
+struct Pass<'a> {
+    store: &'a Store,
+    index: &'a SearchIndex,
+    numbers: NumbersBySite,
+}
+
+impl Pass<'_> {
+    /// Applies the current state of the object `object_type` `id`; other object types are not
+    /// indexed.
+    async fn apply(&mut self, object_type: &str, id: i64) -> Result<(), JobsError> {
+        match object_type {
+            "record" => self.record(id).await,
+            "message" => self.message(id).await,
+            "consultation" => self.consultation(id).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies one record's current state: indexed when published 主动公开 (scheduled ones too —
+    /// the search only shows what is already public), removed otherwise.
+    async fn record(&mut self, id: i64) -> Result<(), JobsError> {
+        let Some(r) = existing(records::get(self.store, id).await)? else {
+            return Ok(());
+        };
+        let Some(index_no) = r.index_no.clone() else {
+            return Ok(());
+        };
+        let doc = if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
+            let allowed = self.numbers.of(self.store, r.site_id).await?;
+            Some(doc_of(self.store, &r, &allowed).await?)
+        } else {
+            None
+        };
+        upsert_or_delete(self.index, &index_no, doc)
+    }
+
+    /// Applies one message's current state: indexed while it is on the public list, removed
+    /// otherwise (hidden, or never published).
+    async fn message(&mut self, id: i64) -> Result<(), JobsError> {
+        let Some(m) = existing(messages::get(self.store, id).await)? else {
+            return Ok(());
+        };
+        let doc = match m.is_public() {
+            true => Some(doc_of_message(
+                &m,
+                &*self.numbers.of(self.store, m.site_id).await?,
+            )),
+            false => None,
+        };
+        upsert_or_delete(self.index, &message_doc_id(id), doc)
+    }
+
+    /// Applies one consultation's current state: indexed once published (open, closed or with
+    /// feedback), removed while a draft.
+    async fn consultation(&self, id: i64) -> Result<(), JobsError> {
+        let Some(c) = existing(consultations::get(self.store, id).await)? else {
+            return Ok(());
+        };
+        let doc = (c.status != ConsultationStatus::Draft).then(|| consultation_doc(&c));
+        upsert_or_delete(self.index, &consultation_key(id), doc)
+    }
 }
 
 /// The object read, or `None` when it no longer exists (nothing to apply).
@@ -186,43 +232,15 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
     }
 }
 
-/// Applies one consultation's current state: indexed once published (open, closed or with
-/// feedback), removed while a draft.
-async fn apply_consultation(store: &Store, index: &SearchIndex, id: i64) -> Result<(), JobsError> {
-    let Some(c) = existing(consultations::get(store, id).await)? else {
-        return Ok(());
-    };
-    let doc = (c.status != ConsultationStatus::Draft).then(|| consultation_doc(&c));
-    upsert_or_delete(index, &consultation_key(id), doc)
-}
-
-/// Applies one record's current state: indexed when published 主动公开 (scheduled ones too — the
-/// search only shows what is already public), removed otherwise.
-async fn apply_record(
-    store: &Store,
-    index: &SearchIndex,
-    numbers: &mut NumbersBySite,
-    id: i64,
-) -> Result<(), JobsError> {
-    let Some(r) = existing(records::get(store, id).await)? else {
-        return Ok(());
-    };
-    let Some(index_no) = r.index_no.clone() else {
-        return Ok(());
-    };
-    let doc = if r.visible(Visibility::SEARCHABLE, chrono::Utc::now()) {
-        Some(doc_of(store, &r, &*numbers.of(store, r.site_id).await?).await?)
-    } else {
-        None
-    };
-    upsert_or_delete(index, &index_no, doc)
-}
-
 /// Applies every change after the index's last applied position; returns how many changes.
 pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsError> {
     let mut after = index.last_applied_feed_id()?.unwrap_or(0);
     let mut applied = 0;
-    let mut numbers = NumbersBySite::default();
+    let mut pass = Pass {
+        store,
+        index,
+        numbers: NumbersBySite::default(),
+    };
     loop {
         let items = feed::since(store, after, 500).await?;
         let Some(last) = items.last().map(|i| i.id) else {
@@ -236,12 +254,7 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsE
         changed.sort_unstable();
         changed.dedup();
         for (object_type, id) in changed {
-            match object_type {
-                "record" => apply_record(store, index, &mut numbers, id).await?,
-                "message" => apply_message(store, index, &mut numbers, id).await?,
-                "consultation" => apply_consultation(store, index, id).await?,
-                _ => {}
-            }
+            pass.apply(object_type, id).await?;
         }
         applied += items.len();
         index.set_last_applied_feed_id(last)?;

@@ -77,19 +77,21 @@ pub fn normalize_char(c: char) -> Option<char> {
 #[must_use]
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut last_space = false;
-    for c in text.chars().filter_map(normalize_char) {
-        if c == ' ' {
-            if last_space {
-                continue;
-            }
-            last_space = true;
-        } else {
-            last_space = false;
-        }
-        out.push(c);
-    }
+    out.extend(normalized_chars(text).map(|(_, c)| c));
     out
+}
+
+/// The characters of [`normalize`]'s result, each with the byte offset of the original character
+/// it stands for: [`normalize_char`] applied to every character, runs of whitespace folded into
+/// one space.
+fn normalized_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut last_space = false;
+    text.char_indices().filter_map(move |(i, raw)| {
+        let c = normalize_char(raw)?;
+        let repeated_space = c == ' ' && last_space;
+        last_space = c == ' ';
+        (!repeated_space).then_some((i, c))
+    })
 }
 
 /// The key under which a 文号 or 索引号 is looked up exactly: normalised, with whitespace removed
@@ -124,19 +126,7 @@ impl Mapped {
     pub fn new(original: &str) -> Self {
         let mut text = String::with_capacity(original.len());
         let mut starts = Vec::with_capacity(original.len() / 2);
-        let mut last_space = false;
-        for (i, raw) in original.char_indices() {
-            let Some(c) = normalize_char(raw) else {
-                continue;
-            };
-            if c == ' ' {
-                if last_space {
-                    continue;
-                }
-                last_space = true;
-            } else {
-                last_space = false;
-            }
+        for (i, c) in normalized_chars(original) {
             starts.push((text.len(), i));
             text.push(c);
         }

@@ -23,6 +23,33 @@ fn body(description: &str) -> serde_json::Value {
 }
 
 /// The id of the organisation with `code`.
+/// The application form a citizen sends from the page (its `key`): a natural person asks the
+/// finance bureau (WQX004) for its budget, by e-mail; `changes` replace fields by name, and a
+/// change to `None` leaves the field out.
+fn apply_form<'a>(key: &'a str, changes: &[(&str, Option<&'a str>)]) -> Vec<(&'a str, &'a str)> {
+    [
+        ("submission_key", key),
+        ("org", "WQX004"),
+        ("applicant_kind", "natural"),
+        ("name", "张三"),
+        ("id_number", ID),
+        ("phone", "13912345678"),
+        ("email", "zhangsan@example.com"),
+        ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
+        ("delivery", "email"),
+        ("secret", "chaxun-123"),
+        ("secret_again", "chaxun-123"),
+    ]
+    .into_iter()
+    .filter_map(
+        |(name, value)| match changes.iter().find(|(changed, _)| *changed == name) {
+            Some((_, changed)) => changed.map(|v| (name, v)),
+            None => Some((name, value)),
+        },
+    )
+    .collect()
+}
+
 async fn org_id(app: &App, code: &str) -> i64 {
     must(orgs::by_code(&app.store, &must(gongkai_domain::org::OrgCode::parse(code))).await).id
 }
@@ -96,18 +123,7 @@ async fn public_forms_are_bounded_in_fields_total_text_and_control_characters() 
         assert!(must(r.text().await).contains("合计过长"));
         // A NUL in a multipart text field is refused as in every other form.
         let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
-        let fields = [
-            ("submission_key", key.as_str()),
-            ("org", "WQX004"),
-            ("applicant_kind", "natural"),
-            ("name", "张\u{0}三"),
-            ("id_number", ID),
-            ("phone", "13912345678"),
-            ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
-            ("delivery", "email"),
-            ("secret", "chaxun-123"),
-            ("secret_again", "chaxun-123"),
-        ];
+        let fields = apply_form(&key, &[("name", Some("张\u{0}三")), ("email", None)]);
         let r = citizen
             .post_multipart("/ysqgk/apply", &fields, vec![])
             .await;
@@ -123,19 +139,7 @@ async fn a_citizen_applies_gets_a_receipt_and_follows_the_status() {
         let app = spawn_app(engine, 1024 * 1024).await;
         let citizen = Session::anonymous(&app).await;
         let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
-        let fields = [
-            ("submission_key", key.as_str()),
-            ("org", "WQX004"),
-            ("applicant_kind", "natural"),
-            ("name", "张三"),
-            ("id_number", ID),
-            ("phone", "13912345678"),
-            ("email", "zhangsan@example.com"),
-            ("description", "申请公开2025年乌恰县财政局部门预算执行情况"),
-            ("delivery", "email"),
-            ("secret", "chaxun-123"),
-            ("secret_again", "chaxun-123"),
-        ];
+        let fields = apply_form(&key, &[]);
         let proof = gongkai_content::fixtures::pdf();
         let r = citizen
             .post_multipart(
@@ -1032,19 +1036,7 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
         // The form: refused, with the proof file not written either.
         let citizen = Session::anonymous(&app).await;
         let key = citizen.field_from("/ysqgk/apply", "submission_key").await;
-        let fields = [
-            ("submission_key", key.as_str()),
-            ("org", "WQX004"),
-            ("applicant_kind", "natural"),
-            ("name", "张三"),
-            ("id_number", ID),
-            ("phone", "13912345678"),
-            ("email", "zhangsan@example.com"),
-            ("description", huge.as_str()),
-            ("delivery", "email"),
-            ("secret", "chaxun-123"),
-            ("secret_again", "chaxun-123"),
-        ];
+        let fields = apply_form(&key, &[("description", Some(huge.as_str()))]);
         let r = citizen
             .post_multipart(
                 "/ysqgk/apply",
@@ -1061,8 +1053,7 @@ async fn oversized_text_is_refused_with_a_clear_message_and_nothing_is_stored() 
         );
         assert!(!blob.exists(), "no proof file left behind");
         // A form refused for its fields leaves no file behind either.
-        let mut bad = fields.to_vec();
-        bad[7] = ("description", "短");
+        let bad = apply_form(&key, &[("description", Some("短"))]);
         let r = citizen
             .post_multipart(
                 "/ysqgk/apply",
@@ -1638,19 +1629,8 @@ async fn a_mistyped_code_locks_only_that_code_and_guessing_from_many_addresses_l
 #[tokio::test]
 async fn a_year_without_calendar_data_gives_a_provisional_deadline_until_it_is_imported() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        // The test harness imports a 2027 fixture; this deployment has not had it yet.
-        must(
-            sqlx::query("DELETE FROM calendar_years WHERE year = 2027")
-                .execute(app.store.pool())
-                .await,
-        );
-        let received = must(
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 21)
-                .and_then(|d| d.and_hms_opt(2, 0, 0))
-                .ok_or("date"),
-        )
-        .and_utc();
+        let app = support::spawn_app_without_2027(engine).await;
+        let received = support::utc_at(2026, 12, 21, 2);
         let (id, code) = stored_at(&app, "申请公开某项目批复文件", received).await;
         let a = must(applications::get(&app.store, id).await);
         // 22–31 Dec: 8 working days; then 1 Jan (a Friday, no holiday known yet), the weekdays
@@ -1685,13 +1665,7 @@ async fn a_year_without_calendar_data_gives_a_provisional_deadline_until_it_is_i
         );
 
         // The administrator imports 2027 (元旦 off): the date becomes final, a day later.
-        let admin = Session::login(&app, "admin").await;
-        let json =
-            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
-        let r = admin
-            .post("/admin/calendar", &[("region", ""), ("json", json)])
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        support::import_2027_new_year(&app).await;
         let a = must(applications::get(&app.store, id).await);
         assert_eq!(
             a.due_on.map(|d| d.to_string()).as_deref(),
@@ -1712,13 +1686,7 @@ async fn a_year_without_calendar_data_gives_a_provisional_deadline_until_it_is_i
             page.contains("2027-01-19") && !page.contains("暂定"),
             "{page}"
         );
-        let audit = must(gongkai_store::audit::recent(&app.store, 5, None).await);
-        assert!(
-            audit.iter().any(|e| e.action == "application.recompute_due"
-                && e.detail.contains(&code)
-                && e.detail.contains("\"provisional\":false")),
-            "{audit:?}"
-        );
+        support::assert_recomputed_final(&app, "application.recompute_due", &code).await;
     }
 }
 
@@ -2041,15 +2009,12 @@ async fn the_applicant_answers_a_correction_online_and_the_clock_runs_again() {
 async fn reply_letters_name_the_one_body_that_hears_a_review() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        must(
-            gongkai_store::settings::set(
-                &app.store,
-                &gongkai_store::Actor::system(),
-                "upper_government",
-                "克孜勒苏柯尔克孜自治州人民政府",
-            )
-            .await,
-        );
+        app.set_setting(
+            &gongkai_store::Actor::system(),
+            "upper_government",
+            "克孜勒苏柯尔克孜自治州人民政府",
+        )
+        .await;
         let admin = Session::login(&app, "admin").await;
         // A county department's act: the county government.
         let (dept, _) = stored_for(&app, "WQX004", "申请公开财政局某项目资料").await;

@@ -5,8 +5,6 @@
 
 use crate::support;
 
-use std::time::{Duration as StdDuration, Instant};
-
 use chrono::{Duration, Utc};
 use gongkai_domain::time::form_minute;
 use gongkai_store::testing::ENGINES;
@@ -80,26 +78,6 @@ async fn comment(app: &App, id: i64, article: &str, body: &str) -> reqwest::Resp
             ],
         )
         .await
-}
-
-async fn search_total(base: &str, q: &str) -> u64 {
-    let url = format!(
-        "{base}/api/v1/search?q={}",
-        gongkai_web::view::urls::urlencode(q)
-    );
-    let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
-    v["total"].as_u64().unwrap_or(0)
-}
-
-async fn until_found(base: &str, q: &str) {
-    let started = Instant::now();
-    while started.elapsed() < StdDuration::from_secs(5) {
-        if search_total(base, q).await == 1 {
-            return;
-        }
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
-    panic!("{q} never found");
 }
 
 /// Publishes a 主动公开 record through the back office; returns its 索引号.
@@ -290,7 +268,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
         );
 
         // Searchable and in the feed while open.
-        until_found(&app.base, "城市绿化管理办法").await;
+        support::until_found(&app.base, "城市绿化管理办法", 1).await;
         let v: serde_json::Value = must(
             must(
                 reqwest::get(format!(

@@ -25,16 +25,54 @@ fn smtp_on(port: u16) -> impl FnOnce(&mut WebConfig) {
     }
 }
 
+/// The handler's address, as a mail to them starts (see [`mailed`]).
+const TO_HANDLER: &str = "handler@example.gov.cn|";
+/// The message writer's address, as a mail to them starts.
+const TO_WRITER: &str = "wangwu@example.com|";
+
+/// Waits for the mail that mentions `subject`, checks that it goes to `to` (its text starts
+/// with it) and says each of `says`.
+async fn mailed(sink: &SmtpSink, subject: &str, to: &str, says: &[&str]) {
+    let mail = sink.wait_for(subject).await;
+    assert!(
+        mail.starts_with(to) && says.iter().all(|s| mail.contains(s)),
+        "{mail}"
+    );
+}
+
+/// Gives the handler account an e-mail address.
+async fn handler_gets_mail(app: &App) {
+    must(
+        users::set_email(
+            &app.store,
+            &Actor::system(),
+            &must(Username::parse("handler")),
+            "handler@example.gov.cn",
+        )
+        .await,
+    );
+}
+
+/// The organisation with `code`.
+async fn org(app: &App, code: &str) -> gongkai_store::orgs::Organisation {
+    must(
+        gongkai_store::orgs::by_code(&app.store, &must(gongkai_domain::org::OrgCode::parse(code)))
+            .await,
+    )
+}
+
 #[tokio::test]
 async fn applicants_and_handlers_are_notified_by_mail() {
     let sink = SmtpSink::start();
     let app = spawn_app_with(Engine::Sqlite, smtp_on(sink.port)).await;
     let code = apply_by_api(&app, "zhangsan@example.com").await;
-    let receipt = sink.wait_for("政府信息公开申请已收到").await;
-    assert!(
-        receipt.starts_with("zhangsan@example.com|") && receipt.contains(&code),
-        "{receipt}"
-    );
+    mailed(
+        &sink,
+        "政府信息公开申请已收到",
+        "zhangsan@example.com|",
+        &[&code],
+    )
+    .await;
 
     let id = must(gongkai_store::applications::by_tracking_code(&app.store, &code).await).id;
     let handler = Session::login(&app, "handler").await;
@@ -50,11 +88,7 @@ async fn applicants_and_handlers_are_notified_by_mail() {
             .await,
         StatusCode::SEE_OTHER
     );
-    let notice = sink.wait_for("补正告知书").await;
-    assert!(
-        notice.contains("请写明预算科目") && notice.contains("第三十条"),
-        "{notice}"
-    );
+    mailed(&sink, "补正告知书", "", &["请写明预算科目", "第三十条"]).await;
     assert_eq!(
         handler
             .post_status(&path, &[("kind", "correction_received")])
@@ -74,37 +108,18 @@ async fn applicants_and_handlers_are_notified_by_mail() {
             .await,
         StatusCode::SEE_OTHER
     );
-    let ext = sink.wait_for("延期答复告知书").await;
-    assert!(ext.contains("延长 10 个工作日"), "{ext}");
+    mailed(&sink, "延期答复告知书", "", &["延长 10 个工作日"]).await;
     assert_eq!(
         handler
             .post_status(&path, &[("kind", "reply"), ("outcome", "1")])
             .await,
         StatusCode::SEE_OTHER
     );
-    let reply = sink.wait_for("政府信息公开申请答复书").await;
-    assert!(
-        reply.contains("行政复议") && reply.contains(&code),
-        "{reply}"
-    );
+    mailed(&sink, "政府信息公开申请答复书", "", &["行政复议", &code]).await;
 
     // The digest goes to handlers with an e-mail address, listing overdue applications.
-    must(
-        users::set_email(
-            &app.store,
-            &Actor::system(),
-            &must(Username::parse("handler")),
-            "handler@example.gov.cn",
-        )
-        .await,
-    );
-    let org = must(
-        gongkai_store::orgs::by_code(
-            &app.store,
-            &must(gongkai_domain::org::OrgCode::parse("WQX004")),
-        )
-        .await,
-    );
+    handler_gets_mail(&app).await;
+    let org = org(&app, "WQX004").await;
     let late = gongkai_store::testing::application(org.id, "很久以前的申请");
     let late = must(
         gongkai_store::applications::submit(
@@ -124,28 +139,20 @@ async fn applicants_and_handlers_are_notified_by_mail() {
         .await,
     );
     assert!(sent >= 1);
-    let digest = sink.wait_for("到期提醒").await;
-    assert!(
-        digest.starts_with("handler@example.gov.cn|")
-            && digest.contains(&late.tracking_code)
-            && digest.contains("已超期"),
-        "{digest}"
-    );
+    mailed(
+        &sink,
+        "到期提醒",
+        TO_HANDLER,
+        &[&late.tracking_code, "已超期"],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn writers_and_departments_are_notified_about_messages() {
     let sink = SmtpSink::start();
     let app = spawn_app_with(Engine::Sqlite, smtp_on(sink.port)).await;
-    must(
-        users::set_email(
-            &app.store,
-            &Actor::system(),
-            &must(Username::parse("handler")),
-            "handler@example.gov.cn",
-        )
-        .await,
-    );
+    handler_gets_mail(&app).await;
     let r = must(
         reqwest::Client::new()
             .post(format!("{}/api/v1/messages", app.base))
@@ -162,11 +169,7 @@ async fn writers_and_departments_are_notified_about_messages() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let receipt = sink.wait_for("留言已收到").await;
-    assert!(
-        receipt.starts_with("wangwu@example.com|") && receipt.contains(&code),
-        "{receipt}"
-    );
+    mailed(&sink, "留言已收到", TO_WRITER, &[&code]).await;
     let id = must(gongkai_store::messages::by_tracking_code(&app.store, &code).await).id;
     let office = Session::login(&app, "office").await;
     let handler = Session::login(&app, "handler").await;
@@ -176,23 +179,14 @@ async fn writers_and_departments_are_notified_about_messages() {
         .post(&path, &[("kind", "assign"), ("to", "WQX004")])
         .await;
     // The department's handler (not the office above it) is told of the assignment.
-    let assigned = sink.wait_for("交办留言").await;
-    assert!(
-        assigned.starts_with("handler@example.gov.cn|") && assigned.contains("2 个工作日内退回"),
-        "{assigned}"
-    );
+    mailed(&sink, "交办留言", TO_HANDLER, &["2 个工作日内退回"]).await;
     office
         .post(
             &path,
             &[("kind", "supervise"), ("text", "请今日内联系留言人")],
         )
         .await;
-    let supervised = sink.wait_for("第 1 次督办").await;
-    assert!(
-        supervised.starts_with("handler@example.gov.cn|")
-            && supervised.contains("请今日内联系留言人"),
-        "{supervised}"
-    );
+    mailed(&sink, "第 1 次督办", TO_HANDLER, &["请今日内联系留言人"]).await;
     handler
         .post(
             &path,
@@ -205,11 +199,7 @@ async fn writers_and_departments_are_notified_about_messages() {
     office
         .post(&path, &[("kind", "approve_reply"), ("publish", "1")])
         .await;
-    let reply = sink.wait_for("留言答复").await;
-    assert!(
-        reply.starts_with("wangwu@example.com|") && reply.contains("已协调供热公司上门检修"),
-        "{reply}"
-    );
+    mailed(&sink, "留言答复", TO_WRITER, &["已协调供热公司上门检修"]).await;
     // A bad rating goes to the department with the rectification deadline.
     let writer = Session::anonymous(&app).await;
     writer
@@ -224,11 +214,7 @@ async fn writers_and_departments_are_notified_about_messages() {
             .await,
         StatusCode::OK
     );
-    let bad = sink.wait_for("差评整改").await;
-    assert!(
-        bad.starts_with("handler@example.gov.cn|") && bad.contains("非常不满意"),
-        "{bad}"
-    );
+    mailed(&sink, "差评整改", TO_HANDLER, &["非常不满意"]).await;
     handler
         .post(
             &path,
@@ -238,19 +224,12 @@ async fn writers_and_departments_are_notified_about_messages() {
             ],
         )
         .await;
-    let fixed = sink.wait_for("室温达标").await;
-    assert!(fixed.starts_with("wangwu@example.com|整改情况"), "{fixed}");
+    mailed(&sink, "室温达标", &format!("{TO_WRITER}整改情况"), &[]).await;
 }
 
 /// The mail of the sites in the test app that has not gone out.
 async fn unsent(app: &App) -> Vec<gongkai_store::outbox::OutboxMail> {
-    let site = must(
-        gongkai_store::orgs::by_code(
-            &app.store,
-            &must(gongkai_domain::org::OrgCode::parse("WQX001")),
-        )
-        .await,
-    );
+    let site = org(app, "WQX001").await;
     must(gongkai_store::outbox::unsent(&app.store, &[site.id]).await)
 }
 
@@ -373,13 +352,14 @@ async fn the_receipt_does_not_wait_for_a_stalled_mail_server() {
         // A working server on the same port: once the retry is due, both receipts go out.
         let sink = SmtpSink::start_on(port);
         backoff_passed(&app).await;
-        let first = sink.wait_for(&by_form).await;
-        assert!(
-            first.starts_with("zhangsan@example.com|政府信息公开申请已收到"),
-            "{first}"
-        );
-        let second = sink.wait_for(&by_api).await;
-        assert!(second.starts_with("lisi@example.com|"), "{second}");
+        mailed(
+            &sink,
+            &by_form,
+            "zhangsan@example.com|政府信息公开申请已收到",
+            &[],
+        )
+        .await;
+        mailed(&sink, &by_api, "lisi@example.com|", &[]).await;
         wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;
     }
 }
@@ -441,8 +421,7 @@ async fn failed_mail_shows_in_the_back_office_and_is_sent_again() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let audit = office.get_text("/admin/audit").await;
         assert!(audit.contains("重新发送邮件"), "{engine:?}");
-        let mail = sink.wait_for(&code).await;
-        assert!(mail.starts_with("zhangsan@example.com|"), "{mail}");
+        mailed(&sink, &code, "zhangsan@example.com|", &[]).await;
         wait_for_outbox(&app, "nothing left", <[_]>::is_empty).await;
         assert!(
             office

@@ -1004,9 +1004,8 @@ async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
         // The county hotline is the site's footer phone; the bureau publishes its own number.
-        must(
-            gongkai_store::settings::set(&app.store, &Actor::cli(), "phone", "0908-4520000").await,
-        );
+        app.set_setting(&Actor::cli(), "phone", "0908-4520000")
+            .await;
         let admin = Session::login(&app, "admin").await;
         let r = admin
             .post(
@@ -1073,19 +1072,8 @@ async fn official_phone_numbers_stay_while_a_private_mobile_is_masked() {
 async fn a_message_over_a_year_without_calendar_data_gets_a_provisional_date_until_it_is_imported()
 {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        // The test harness imports a 2027 fixture; this deployment has not had it yet.
-        must(
-            sqlx::query("DELETE FROM calendar_years WHERE year = 2027")
-                .execute(app.store.pool())
-                .await,
-        );
-        let received = must(
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 28)
-                .and_then(|d| d.and_hms_opt(2, 0, 0))
-                .ok_or("date"),
-        )
-        .and_utc();
+        let app = support::spawn_app_without_2027(engine).await;
+        let received = support::utc_at(2026, 12, 28, 2);
         let (id, code) = stored_at(&app, "年底咨询供暖补贴", received).await;
         let m = must(messages::get(&app.store, id).await);
         // A 咨询 has 15 working days: 29–31 Dec, then 1 Jan (a Friday, no holiday known yet),
@@ -1105,13 +1093,7 @@ async fn a_message_over_a_year_without_calendar_data_gets_a_provisional_date_unt
         assert!(queue.contains("2027-01-18（暂定）"), "{queue}");
 
         // The administrator imports 2027 (元旦 off): the date becomes final, a day later.
-        let admin = Session::login(&app, "admin").await;
-        let json =
-            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
-        let r = admin
-            .post("/admin/calendar", &[("region", ""), ("json", json)])
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        support::import_2027_new_year(&app).await;
         let m = must(messages::get(&app.store, id).await);
         assert_eq!(
             m.due_on.map(|d| d.to_string()).as_deref(),
@@ -1123,12 +1105,6 @@ async fn a_message_over_a_year_without_calendar_data_gets_a_provisional_date_unt
             page.contains("2027-01-19") && !page.contains("暂定"),
             "{page}"
         );
-        let audit = must(gongkai_store::audit::recent(&app.store, 5, None).await);
-        assert!(
-            audit.iter().any(|e| e.action == "message.recompute_due"
-                && e.detail.contains(&code)
-                && e.detail.contains("\"provisional\":false")),
-            "{audit:?}"
-        );
+        support::assert_recomputed_final(&app, "message.recompute_due", &code).await;
     }
 }

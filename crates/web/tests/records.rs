@@ -1226,10 +1226,8 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
 async fn the_national_format_column_feeds_filters_and_pages_agree() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        must(
-            gongkai_store::settings::set(&app.store, &Actor::system(), "index_format", "national")
-                .await,
-        );
+        app.set_setting(&Actor::system(), "index_format", "national")
+            .await;
         let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let notice = publish_via(&app, &editor, &reviewer, "国家格式索引号的通知", vec![]).await;
         let policy = publish_via(
@@ -1356,28 +1354,6 @@ async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
     }
 }
 
-/// How many search hits the public JSON API reports for `q`.
-async fn search_total(base: &str, q: &str) -> u64 {
-    let url = format!(
-        "{base}/api/v1/search?q={}",
-        gongkai_web::view::urls::urlencode(q)
-    );
-    let v: serde_json::Value = must(must(reqwest::get(url).await).json().await);
-    v["total"].as_u64().unwrap_or(0)
-}
-
-/// Waits (at most five seconds) until the search reports `want` hits for `q`.
-async fn until_search_total(base: &str, q: &str, want: u64) {
-    let started = std::time::Instant::now();
-    while started.elapsed() < std::time::Duration::from_secs(5) {
-        if search_total(base, q).await == want {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("search for {q} never reached {want}");
-}
-
 #[tokio::test]
 async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
     for engine in ENGINES {
@@ -1397,7 +1373,7 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
         let id = rec.id;
         let no = rec.index_no.clone().unwrap_or_default();
         let public = format!("{}/xxgk/{no}", app.base);
-        until_search_total(&app.base, "人民广场", 1).await;
+        support::until_found(&app.base, "人民广场", 1).await;
 
         let correction = |body: &'static str| {
             vec![
@@ -1425,8 +1401,8 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
             "{page}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        assert_eq!(search_total(&app.base, "玉其塔什").await, 0);
-        assert_eq!(search_total(&app.base, "人民广场").await, 1);
+        assert_eq!(support::search_total(&app.base, "玉其塔什").await.0, 0);
+        assert_eq!(support::search_total(&app.base, "人民广场").await.0, 1);
         let staff_view = reviewer.get_text(&format!("/admin/records/{id}")).await;
         assert!(
             staff_view.contains("更正待审核")
@@ -1525,8 +1501,8 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
                 && !page.contains("原定线路经过人民广场"),
             "{page}"
         );
-        until_search_total(&app.base, "玉其塔什", 1).await;
-        until_search_total(&app.base, "人民广场", 0).await;
+        support::until_found(&app.base, "玉其塔什", 1).await;
+        support::until_found(&app.base, "人民广场", 0).await;
         let rec = must(gongkai_store::records::get(&app.store, id).await);
         assert_eq!(rec.revision, 2);
         assert_eq!(rec.title, "关于调整县城公交线路的通知（更正）");

@@ -168,15 +168,8 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
 async fn a_records_official_hotline_stays_searchable_as_written() {
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
-        must(
-            gongkai_store::settings::set(
-                &app.store,
-                &gongkai_store::Actor::cli(),
-                "phone",
-                "0908-4520000",
-            )
-            .await,
-        );
+        app.set_setting(&gongkai_store::Actor::cli(), "phone", "0908-4520000")
+            .await;
         let (editor, reviewer) = support::editor_and_reviewer(&app).await;
         let body = (
             "body",

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::record::{RecordKind, Validity};
-use gongkai_store::records::{self, Imported};
+use gongkai_store::records::{self, Content, Imported};
 use gongkai_store::{Actor, Store, attachments};
 
 use super::records::{approve, content, meta};
@@ -203,6 +203,20 @@ const DOCS: &[Doc] = &[
     ),
 ];
 
+/// A demo record to import under `source_key`: its content, published on `date` at
+/// `(hour, minute)` Beijing time.
+fn dated(source_key: String, c: Content, date: NaiveDate, (hour, minute): (u32, u32)) -> Imported {
+    Imported {
+        source_key,
+        meta: c.meta,
+        body_html: c.body_html,
+        body_text: c.body_text,
+        published_at: beijing_at(date.year(), date.month(), date.day(), hour, minute),
+        columns: c.columns,
+        index_no: None,
+    }
+}
+
 /// Parsed county documents, grouped by publishing organisation, ready to import.
 fn imported(today: NaiveDate) -> Result<Vec<(&'static str, Imported)>, CliError> {
     let mut out = Vec::with_capacity(DOCS.len());
@@ -213,18 +227,7 @@ fn imported(today: NaiveDate) -> Result<Vec<(&'static str, Imported)>, CliError>
             body,
             columns,
         );
-        out.push((
-            code,
-            Imported {
-                source_key: format!("demo:county-{n}"),
-                meta: c.meta,
-                body_html: c.body_html,
-                body_text: c.body_text,
-                published_at: beijing_at(date.year(), date.month(), date.day(), 16, 30),
-                columns: c.columns,
-                index_no: None,
-            },
-        ));
+        out.push((code, dated(format!("demo:county-{n}"), c, date, (16, 30))));
     }
     Ok(out)
 }
@@ -317,15 +320,7 @@ fn decisions(today: NaiveDate) -> Result<Vec<(&'static str, Imported)>, CliError
         );
         out.push((
             "WQX011",
-            Imported {
-                source_key: format!("demo:decision-{i}"),
-                meta: c.meta,
-                body_html: c.body_html,
-                body_text: c.body_text,
-                published_at: beijing_at(date.year(), date.month(), date.day(), 11, 0),
-                columns: c.columns,
-                index_no: None,
-            },
+            dated(format!("demo:decision-{i}"), c, date, (11, 0)),
         ));
     }
     Ok(out)

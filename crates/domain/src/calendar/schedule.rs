@@ -1,7 +1,6 @@
 //! Calendar data: one year's special days, the region codes they may belong to, and the two
 //! text forms they are read from (holiday-cn JSON for imports, the compact embedded form).
 
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, Month, NaiveDate};
@@ -62,18 +61,9 @@ impl RegionCode {
             Err(CalendarError::InvalidRegion { value: text.to_owned() })
         }
     }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for RegionCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(RegionCode, "The code as text.", Display);
 
 impl FromStr for RegionCode {
     type Err = CalendarError;

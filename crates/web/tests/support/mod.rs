@@ -39,8 +39,64 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 
 pub use gongkai_store::testing::add_orgs;
 
+impl App {
+    /// Stores the site setting `key` as `actor` would.
+    pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) {
+        must(gongkai_store::settings::set(&self.store, actor, key, value).await);
+    }
+}
+
 pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
     spawn_app_with(engine, |c| c.max_upload_bytes = max_upload).await
+}
+
+/// A test app whose calendar has no data for 2027 yet (the harness imports a 2027 fixture;
+/// this deployment has not had it), so deadlines across the new year are provisional.
+pub async fn spawn_app_without_2027(engine: Engine) -> App {
+    let app = spawn_app(engine, 1024 * 1024).await;
+    must(
+        sqlx::query("DELETE FROM calendar_years WHERE year = 2027")
+            .execute(app.store.pool())
+            .await,
+    );
+    app
+}
+
+/// The instant `hour`:00 UTC on the given day.
+pub fn utc_at(year: i32, month: u32, day: u32, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    must(
+        chrono::NaiveDate::from_ymd_opt(year, month, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .ok_or("date"),
+    )
+    .and_utc()
+}
+
+/// The administrator imports 2027 with 元旦 (1 January) off, through the calendar page.
+pub async fn import_2027_new_year(app: &App) {
+    let admin = Session::login(app, "admin").await;
+    let json =
+        r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+    let r = admin
+        .post("/admin/calendar", &[("region", ""), ("json", json)])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        app.store.engine()
+    );
+}
+
+/// Asserts that a recent audit entry `action` recorded the case `code`'s deadline as final.
+pub async fn assert_recomputed_final(app: &App, action: &str, code: &str) {
+    let audit = must(gongkai_store::audit::recent(&app.store, 5, None).await);
+    assert!(
+        audit.iter().any(|e| e.action == action
+            && e.detail.contains(code)
+            && e.detail.contains("\"provisional\":false")),
+        "{audit:?}"
+    );
 }
 
 /// A fresh database on `engine` with the county (WQX001) and its finance bureau (WQX004).
