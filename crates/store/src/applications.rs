@@ -14,11 +14,10 @@ use gongkai_domain::calendar::{Calendar, Reckoning, RegionCode};
 use gongkai_domain::time::beijing_date;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
 use crate::column;
-use crate::sql::Sql;
+use crate::sql::{self, FromRow, Sql};
 use crate::users::hash_secret;
 use crate::{
     Actor, Engine, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts,
@@ -100,45 +99,15 @@ const SELECT: &str = "SELECT a.*, o.name AS org_name, o.code AS org_code FROM ap
 impl Case for Application {
     const TABLE: CaseTable = CaseTable::new("applications", "a", SELECT, "该申请", "YS");
 
-    fn from_row(r: &AnyRow) -> Result<Self> {
-        from_row(r)
-    }
-
     fn id(&self) -> i64 {
         self.id
     }
 }
 
-fn from_row(r: &AnyRow) -> Result<Application> {
-    Ok(Application {
-        id: r.try_get("id")?,
-        tracking_code: r.try_get("tracking_code")?,
-        site_id: r.try_get("site_id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_code: r.try_get("org_code")?,
-        applicant_kind: column::code(r, "applicant_kind", ApplicantKind::parse)?,
-        name: r.try_get("name")?,
-        id_number: r.try_get("id_number")?,
-        credit_code: r.try_get("credit_code")?,
-        contact_person: r.try_get("contact_person")?,
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        address: r.try_get("address")?,
-        postcode: r.try_get("postcode")?,
-        description: r.try_get("description")?,
-        doc_hint: r.try_get("doc_hint")?,
-        delivery: column::code(r, "delivery", DeliveryForm::parse)?,
-        status: column::code(r, "status", ApplicationStatus::parse)?,
-        received_on: column::date(r, "received_on")?,
-        received_at: column::timestamp(r, "received_at")?,
-        due_on: column::opt_date(r, "due_on")?,
-        due_provisional: column::flag(r, "due_provisional")?,
-        outcome: column::opt_code(r, "outcome", Outcome::parse)?,
-        replied_on: column::opt_date(r, "replied_on")?,
-        proactive_record_id: r.try_get("proactive_record_id")?,
-    })
-}
+column::from_row!(Application => id, tracking_code, site_id, org_id, org_name, org_code,
+    applicant_kind, name, id_number, credit_code, contact_person, phone, email, address, postcode,
+    description, doc_hint, delivery, status, received_on, received_at, due_on, due_provisional,
+    outcome, replied_on, proactive_record_id);
 
 /// A validated application as submitted.
 #[derive(Debug, Clone)]
@@ -470,8 +439,7 @@ pub async fn list_for_orgs(
     // Paused rows (no due date) after dated ones on both engines: SQLite sorts NULL first,
     // PostgreSQL last, so the order is spelled out.
     q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all(q.query(), store.pool()).await
 }
 
 /// The events of an application in order.
@@ -494,23 +462,14 @@ pub struct Letter {
     pub created_at: String,
 }
 
+column::from_row!(Letter => id, kind, title, body, created_at);
+
 /// Letters of an application in order.
 pub async fn letters(store: &Store, id: i64) -> Result<Vec<Letter>> {
-    let rows = sqlx::query("SELECT id, kind, title, body, created_at FROM application_letters WHERE application_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Letter {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                title: r.try_get("title")?,
-                body: r.try_get("body")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    let q = sqlx::query(
+        "SELECT id, kind, title, body, created_at FROM application_letters WHERE application_id = $1 ORDER BY id",
+    );
+    sql::all(q.bind(id), store.pool()).await
 }
 
 /// A letter to send with an event: `(kind, title, body)`.
@@ -708,7 +667,7 @@ pub async fn similar(store: &Store, app: &Application) -> Result<Vec<(Applicatio
     .await?;
     let mut out: Vec<(Application, f64)> = rows
         .iter()
-        .map(from_row)
+        .map(Application::from_row)
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .map(|other| {

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use gongkai_domain::record::RecordAction;
 
+use crate::column;
+use crate::sql;
 use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
 
 /// An attachment as stored.
@@ -178,33 +179,23 @@ pub async fn remove(
     Ok(())
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Attachment> {
-    Ok(Attachment {
-        id: r.try_get("id")?,
-        record_id: r.try_get("record_id")?,
-        sha256: r.try_get("sha256")?,
-        file_name: r.try_get("file_name")?,
-        kind: r.try_get("kind")?,
-        size_bytes: r.try_get("size_bytes")?,
-        text: r.try_get("text")?,
-    })
-}
+column::from_row!(Attachment => id, record_id, sha256, file_name, kind, size_bytes, text);
 
 /// One attachment.
 pub async fn get(store: &Store, id: i64) -> Result<Attachment> {
-    let row = sqlx::query("SELECT * FROM attachments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
-    from_row(&row)
+    sql::optional(
+        sqlx::query("SELECT * FROM attachments WHERE id = $1").bind(id),
+        store.pool(),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound { what: "附件".into() })
 }
 
 /// Attachments of a record, in upload order.
 pub async fn list(store: &Store, record_id: i64) -> Result<Vec<Attachment>> {
-    let rows = sqlx::query("SELECT * FROM attachments WHERE record_id = $1 ORDER BY id")
-        .bind(record_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
+    sql::all(
+        sqlx::query("SELECT * FROM attachments WHERE record_id = $1 ORDER BY id").bind(record_id),
+        store.pool(),
+    )
+    .await
 }

@@ -16,8 +16,9 @@ use gongkai_domain::audit::{
     chain_hash,
 };
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use crate::column;
+use crate::sql::FromRow;
 use crate::{Actor, Result, Store, StoreError, Tx, now, ts};
 
 /// What is being recorded, besides who and when.
@@ -117,21 +118,8 @@ pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_
     Ok(seq)
 }
 
-fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        object_type: row.try_get("object_type")?,
-        object_id: row.try_get("object_id")?,
-        detail: row.try_get("detail")?,
-        ip: row.try_get("ip")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-        mac: row.try_get("mac")?,
-    })
-}
+column::from_row!(AuditEntry => seq, at, actor, action, object_type, object_id, detail, ip,
+    prev_hash, hash, mac);
 
 const COLUMNS: &str =
     "seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac";
@@ -164,7 +152,7 @@ pub async fn verify(store: &Store) -> Result<Verification> {
             return Ok(Verification::Intact(verifier.verified()));
         }
         for row in &rows {
-            let entry = entry_from_row(row)?;
+            let entry = AuditEntry::from_row(row)?;
             if let Err(brk) = verifier.check(&entry) {
                 return Ok(Verification::Broken(brk));
             }
@@ -199,7 +187,7 @@ pub async fn recent(
             .await?
         }
     };
-    rows.iter().map(entry_from_row).collect()
+    rows.iter().map(AuditEntry::from_row).collect()
 }
 
 /// The chain's head now: the last entry's sequence number and hash (`0` and the genesis hash

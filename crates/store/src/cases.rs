@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::sql::{self, Bound, FromRow};
 use crate::{Result, Store, StoreError, Tx, now, ts};
 
 /// Where a case type lives: its table and how a full row of it is read.
@@ -75,12 +76,10 @@ impl ChildTable {
     }
 }
 
-/// A case type: where it lives and how its row is read.
-pub trait Case: Sized + Send + Unpin + 'static {
+/// A case type: where it lives; its row (one of [`CaseTable::select`]) is read by [`FromRow`].
+pub trait Case: FromRow + Send + Unpin + 'static {
     /// Its table.
     const TABLE: CaseTable;
-    /// Reads one row of [`CaseTable::select`] into typed state.
-    fn from_row(row: &AnyRow) -> Result<Self>;
     /// Its database id.
     fn id(&self) -> i64;
 }
@@ -101,14 +100,15 @@ pub fn normalise_code(code: &str) -> String {
     code.trim().to_ascii_uppercase()
 }
 
+fn by_id<C: Case>(id: i64) -> Bound<'static> {
+    sqlx::query(sqlx::AssertSqlSafe(select_where::<C>("id = $1"))).bind(id)
+}
+
 /// One case by id.
 pub async fn get<C: Case>(store: &Store, id: i64) -> Result<C> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(select_where::<C>("id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
+    sql::optional(by_id::<C>(id), store.pool())
         .await?
-        .ok_or_else(not_found::<C>)?;
-    C::from_row(&row)
+        .ok_or_else(not_found::<C>)
 }
 
 /// A coded column of one row of `table` (a status), read inside a write transaction so the
@@ -133,12 +133,9 @@ pub async fn code_in<T>(
 /// One case by id inside a write transaction (re-read after another member of staff may have
 /// acted).
 pub async fn get_in<C: Case>(tx: &mut Tx, id: i64) -> Result<C> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(select_where::<C>("id = $1")))
-        .bind(id)
-        .fetch_optional(&mut **tx)
+    sql::optional(by_id::<C>(id), &mut **tx)
         .await?
-        .ok_or_else(not_found::<C>)?;
-    C::from_row(&row)
+        .ok_or_else(not_found::<C>)
 }
 
 async fn row_by_code<C: Case>(store: &Store, code: &str) -> Result<Option<AnyRow>> {
@@ -227,22 +224,15 @@ pub struct AttachedFile {
     pub size_bytes: i64,
 }
 
-fn file_from_row(r: &AnyRow) -> Result<AttachedFile> {
-    Ok(AttachedFile {
-        id: r.try_get("id")?,
-        sha256: r.try_get("sha256")?,
-        file_name: r.try_get("file_name")?,
-        kind: r.try_get("kind")?,
-        size_bytes: r.try_get("size_bytes")?,
-    })
-}
+crate::column::from_row!(AttachedFile => id, sha256, file_name, kind, size_bytes);
 
 /// The rows of a child table query (`sql`, whose `$1` is the case's id) for one case.
-async fn rows_of(store: &Store, sql: String, owner_id: i64) -> Result<Vec<AnyRow>> {
-    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(owner_id)
-        .fetch_all(store.pool())
-        .await?)
+async fn rows_of<T: FromRow>(store: &Store, sql: String, owner_id: i64) -> Result<Vec<T>> {
+    sql::all(
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner_id),
+        store.pool(),
+    )
+    .await
 }
 
 /// The files of one case in upload order.
@@ -251,11 +241,7 @@ pub async fn files(store: &Store, files: &ChildTable, owner_id: i64) -> Result<V
         "SELECT id, sha256, file_name, kind, size_bytes FROM {} WHERE {} = $1 ORDER BY id",
         files.table, files.owner
     );
-    rows_of(store, sql, owner_id)
-        .await?
-        .iter()
-        .map(file_from_row)
-        .collect()
+    rows_of(store, sql, owner_id).await
 }
 
 /// One file by its own id, with the id of the case it belongs to.
@@ -269,7 +255,7 @@ pub async fn file(store: &Store, files: &ChildTable, file_id: i64) -> Result<(i6
         .fetch_optional(store.pool())
         .await?
         .ok_or_else(|| StoreError::NotFound { what: "附件".into() })?;
-    Ok((r.try_get("owner_id")?, file_from_row(&r)?))
+    Ok((r.try_get("owner_id")?, AttachedFile::from_row(&r)?))
 }
 
 /// Records a file of a case inside the caller's transaction; returns its id. The name is
@@ -324,12 +310,14 @@ fn events_sql(events: &ChildTable) -> String {
     )
 }
 
-fn recorded_from_row<E: DeserializeOwned>(r: &AnyRow) -> Result<RecordedEvent<E>> {
-    Ok(RecordedEvent {
-        event: event_of(&r.try_get::<String, _>("event")?)?,
-        actor: r.try_get("actor")?,
-        at: crate::column::timestamp(r, "created_at")?,
-    })
+impl<E: DeserializeOwned> FromRow for RecordedEvent<E> {
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        Ok(RecordedEvent {
+            event: event_of(&r.try_get::<String, _>("event")?)?,
+            actor: r.try_get("actor")?,
+            at: crate::column::timestamp(r, "created_at")?,
+        })
+    }
 }
 
 /// The timeline of one case in the order recorded.
@@ -338,11 +326,7 @@ pub async fn events<E: DeserializeOwned>(
     events: &ChildTable,
     owner_id: i64,
 ) -> Result<Vec<RecordedEvent<E>>> {
-    rows_of(store, events_sql(events), owner_id)
-        .await?
-        .iter()
-        .map(recorded_from_row)
-        .collect()
+    rows_of(store, events_sql(events), owner_id).await
 }
 
 /// The timeline's events inside a write transaction (to judge the next step on what is

@@ -75,6 +75,104 @@ pub(crate) fn opt_timestamp(row: &AnyRow, column: &str) -> Result<Option<DateTim
     }
 }
 
+/// A field read from the column of a row that bears its name: plain values as stored, codes
+/// as domain enums, text as dates and instants, `0`/`1` as yes/no. One reader per type, so a
+/// row type lists its fields once (see [`from_row!`]).
+pub(crate) trait Column: Sized {
+    /// The value of `column` in `row`.
+    fn read(row: &AnyRow, column: &str) -> Result<Self>;
+}
+
+/// Implements [`Column`] for each type by a function of the row and the column's name.
+macro_rules! column_reader {
+    ($($t:ty => $read:expr),+ $(,)?) => {$(
+        impl Column for $t {
+            fn read(row: &AnyRow, column: &str) -> Result<Self> {
+                $read(row, column)
+            }
+        }
+    )+};
+}
+
+/// A value as the driver decodes it.
+fn as_is<'r, T>(row: &'r AnyRow, column: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    Ok(row.try_get(column)?)
+}
+
+column_reader!(
+    i64 => as_is,
+    String => as_is,
+    Option<i64> => as_is,
+    Option<String> => as_is,
+    bool => flag,
+    NaiveDate => date,
+    Option<NaiveDate> => opt_date,
+    DateTime<Utc> => timestamp,
+    Option<DateTime<Utc>> => opt_timestamp,
+);
+
+/// Domain enums stored as their codes: read, the value must be one the domain knows (as an
+/// `Option` the empty string means "not decided yet", see [`opt_code`]); written out, the code.
+macro_rules! code_column {
+    ($($t:ty),+ $(,)?) => {
+        $(impl Coded for $t {
+            fn stored(self) -> &'static str {
+                self.code()
+            }
+        })+
+        column_reader!($(
+            $t => |row, column| code(row, column, <$t>::parse),
+            Option<$t> => |row, column| opt_code(row, column, <$t>::parse),
+        )+);
+    };
+}
+
+code_column!(
+    gongkai_domain::application::ApplicantKind,
+    gongkai_domain::application::ApplicationStatus,
+    gongkai_domain::application::DeliveryForm,
+    gongkai_domain::application::Outcome,
+    gongkai_domain::consultation::Adoption,
+    gongkai_domain::consultation::ConsultationStatus,
+    gongkai_domain::consultation::Moderation,
+    gongkai_domain::message::MessageKind,
+    gongkai_domain::message::MessageStatus,
+    gongkai_domain::message::Rating,
+    gongkai_domain::opinion::OpinionStatus,
+    gongkai_domain::opinion::ResponseKind,
+    gongkai_domain::opinion::Severity,
+    gongkai_domain::record::CorrectionStatus,
+    gongkai_domain::record::Disclosure,
+    gongkai_domain::record::ExemptionGround,
+    gongkai_domain::record::InterpretationForm,
+    gongkai_domain::record::RecordKind,
+    gongkai_domain::record::RecordStatus,
+    gongkai_domain::record::Validity,
+);
+
+/// Implements [`FromRow`](crate::sql::FromRow) for a struct whose fields are each read from the
+/// column of the same name ([`Column`]); fields after `;` are given by expressions instead,
+/// which may read the row by the name given in brackets (`Type(row) => …`).
+macro_rules! from_row {
+    ($t:ident => $($rest:tt)+) => {
+        $crate::column::from_row!($t(row) => $($rest)+);
+    };
+    ($t:ident($row:ident) => $($field:ident),+ $(,)? $(; $($extra:ident: $value:expr),+ $(,)?)?) => {
+        impl $crate::sql::FromRow for $t {
+            fn from_row($row: &sqlx::any::AnyRow) -> $crate::Result<Self> {
+                Ok(Self {
+                    $($field: $crate::column::Column::read($row, stringify!($field))?,)+
+                    $($($extra: $value,)+)?
+                })
+            }
+        }
+    };
+}
+pub(crate) use from_row;
+
 /// Serialises an optional instant in the storage format, as the text column held it, so
 /// templates and JSON see the same value they saw before the column was typed.
 pub(crate) fn ser_opt_timestamp<S: serde::Serializer>(
@@ -100,32 +198,6 @@ pub(crate) trait Coded: Copy {
     /// The stored code.
     fn stored(self) -> &'static str;
 }
-
-macro_rules! coded {
-    ($($t:ty),+ $(,)?) => {$(
-        impl Coded for $t {
-            fn stored(self) -> &'static str {
-                self.code()
-            }
-        }
-    )+};
-}
-
-coded!(
-    gongkai_domain::application::ApplicationStatus,
-    gongkai_domain::message::MessageStatus,
-    gongkai_domain::message::MessageKind,
-    gongkai_domain::consultation::ConsultationStatus,
-    gongkai_domain::consultation::Moderation,
-    gongkai_domain::opinion::Severity,
-    gongkai_domain::opinion::OpinionStatus,
-    gongkai_domain::opinion::ResponseKind,
-    gongkai_domain::application::ApplicantKind,
-    gongkai_domain::application::DeliveryForm,
-    gongkai_domain::application::Outcome,
-    gongkai_domain::message::Rating,
-    gongkai_domain::consultation::Adoption,
-);
 
 /// Serialises a domain value as its stored code, so templates and JSON see the same string
 /// the column held (the enums' own serde names are not always their codes).

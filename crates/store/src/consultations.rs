@@ -15,11 +15,10 @@ use gongkai_domain::consultation::{
 use gongkai_domain::screening::{self, Finding};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable};
 use crate::column;
-use crate::sql::Sql;
+use crate::sql::{self, Sql};
 use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, orgs, ts};
 
 /// A consultation as stored, with its organisation's names.
@@ -105,32 +104,10 @@ pub const FILES: ChildTable = ChildTable::new("consultation_files", "consultatio
 
 const SELECT: &str = "SELECT c.*, o.name AS org_name, o.code AS org_code FROM consultations c JOIN organisations o ON o.id = c.org_id";
 
-fn from_row(r: &AnyRow) -> Result<Consultation> {
-    Ok(Consultation {
-        id: r.try_get("id")?,
-        site_id: r.try_get("site_id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_code: r.try_get("org_code")?,
-        title: r.try_get("title")?,
-        draft_text: r.try_get("draft_text")?,
-        background: r.try_get("background")?,
-        basis: r.try_get("basis")?,
-        main_content: r.try_get("main_content")?,
-        contact: r.try_get("contact")?,
-        opens_at: column::timestamp(r, "opens_at")?,
-        closes_at: column::timestamp(r, "closes_at")?,
-        short_reason: r.try_get("short_reason")?,
-        status: column::code(r, "status", ConsultationStatus::parse)?,
-        feedback_summary: r.try_get("feedback_summary")?,
-        decision_record_id: r.try_get("decision_record_id")?,
-        author_id: r.try_get("author_id")?,
-        opened_at: column::opt_timestamp(r, "opened_at")?,
-        closed_at: column::opt_timestamp(r, "closed_at")?,
-        feedback_at: column::opt_timestamp(r, "feedback_at")?,
-        created_at: column::timestamp(r, "created_at")?,
-    })
-}
+column::from_row!(Consultation => id, site_id, org_id, org_name, org_code, title, draft_text,
+    background, basis, main_content, contact, opens_at, closes_at, short_reason, status,
+    feedback_summary, decision_record_id, author_id, opened_at, closed_at, feedback_at,
+    created_at);
 
 /// A draft as typed by staff, already checked.
 #[derive(Debug, Clone)]
@@ -237,14 +214,14 @@ async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
 
 /// One consultation.
 pub async fn get(store: &Store, id: i64) -> Result<Consultation> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "该征求意见".into(),
-        })?;
-    from_row(&row)
+    sql::optional(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = $1"))).bind(id),
+        store.pool(),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "该征求意见".into(),
+    })
 }
 
 /// Consultations of the given organisations, newest first (staff).
@@ -255,8 +232,7 @@ pub async fn list_for_orgs(store: &Store, org_ids: &[i64]) -> Result<Vec<Consult
     let mut q = Sql::new(format!("{SELECT} WHERE c.org_id IN "));
     q.int_list(org_ids.iter().copied());
     q.push(" ORDER BY c.id DESC LIMIT 500");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all(q.query(), store.pool()).await
 }
 
 /// How many comments each of the consultations `ids` has, and how many of those wait for
@@ -295,14 +271,12 @@ pub async fn list_public(
     site_id: i64,
     at: DateTime<Utc>,
 ) -> Result<Vec<Consultation>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.site_id = $1 AND c.status <> 'draft' AND c.opens_at <= $2 ORDER BY c.opens_at DESC, c.id DESC LIMIT 500"
     )))
     .bind(site_id)
-    .bind(ts(at))
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(from_row).collect()
+    .bind(ts(at));
+    sql::all(q, store.pool()).await
 }
 
 /// Ids of consultations that may be public (not drafts), after `after` (for reindexing).
@@ -318,13 +292,11 @@ pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec
 
 /// The consultation whose final decision is `record_id`, if any.
 pub async fn by_decision_record(store: &Store, record_id: i64) -> Result<Option<Consultation>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.decision_record_id = $1 AND c.status = 'feedback' ORDER BY c.id LIMIT 1"
     )))
-    .bind(record_id)
-    .fetch_optional(store.pool())
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    .bind(record_id);
+    sql::optional(q, store.pool()).await
 }
 
 async fn audit_and_feed(
@@ -478,33 +450,15 @@ impl Case for Comment {
         "ZJ",
     );
 
-    fn from_row(r: &AnyRow) -> Result<Self> {
-        comment_from_row(r)
-    }
-
     fn id(&self) -> i64 {
         self.id
     }
 }
 
-fn comment_from_row(r: &AnyRow) -> Result<Comment> {
-    Ok(Comment {
-        id: r.try_get("id")?,
-        consultation_id: r.try_get("consultation_id")?,
-        tracking_code: r.try_get("tracking_code")?,
-        article_no: r.try_get("article_no")?,
-        body: r.try_get("body")?,
-        name: r.try_get("name")?,
-        contact: r.try_get("contact")?,
-        moderation: column::code(r, "moderation", Moderation::parse)?,
-        reject_reason: r.try_get("reject_reason")?,
-        adoption: column::opt_code(r, "adoption", Adoption::parse)?,
-        adoption_reason: r.try_get("adoption_reason")?,
-        // Written by this program only; a value it cannot read shows no findings.
-        findings: serde_json::from_str(&r.try_get::<String, _>("findings")?).unwrap_or_default(),
-        created_at: column::timestamp(r, "created_at")?,
-    })
-}
+// Written by this program only; a value it cannot read shows no findings.
+column::from_row!(Comment(r) => id, consultation_id, tracking_code, article_no, body, name,
+    contact, moderation, reject_reason, adoption, adoption_reason, created_at;
+    findings: serde_json::from_str(&r.try_get::<String, _>("findings")?).unwrap_or_default());
 
 /// A comment as sent by a member of the public.
 #[derive(Debug, Clone)]
@@ -596,12 +550,12 @@ pub async fn comment(
 
 /// Every comment of a consultation in the order received.
 pub async fn comments(store: &Store, id: i64) -> Result<Vec<Comment>> {
-    let rows =
+    sql::all(
         sqlx::query("SELECT * FROM consultation_comments WHERE consultation_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(store.pool())
-            .await?;
-    rows.iter().map(comment_from_row).collect()
+            .bind(id),
+        store.pool(),
+    )
+    .await
 }
 
 /// A comment by its tracking code.

@@ -9,13 +9,14 @@
 //! correction needs is decided by `gongkai_domain::screening::require_justification`.
 
 use gongkai_domain::ErrorCode;
-use gongkai_domain::record::{CorrectionStatus, RecordAction, RecordKind, RecordMeta, Validity};
+use gongkai_domain::record::{CorrectionStatus, RecordAction, RecordMeta};
 use gongkai_domain::screening::Justification;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::records::{self, Content, Record};
+use crate::sql::{self, Sql};
 use crate::{Actor, Result, Store, StoreError, Tx, audit, column, now, screening, ts};
 
 /// An open correction of a published record: pending review, or returned to its author.
@@ -102,68 +103,41 @@ impl Correction {
     }
 }
 
-const SELECT: &str = "SELECT c.*, r.kind AS record_kind FROM record_corrections c JOIN records r ON r.id = c.record_id";
+const SELECT: &str =
+    "SELECT c.*, r.kind AS kind FROM record_corrections c JOIN records r ON r.id = c.record_id";
 
-fn from_row(row: &AnyRow) -> Result<Correction> {
-    let columns: String = row.try_get("column_slugs")?;
-    Ok(Correction {
-        id: row.try_get("id")?,
-        record_id: row.try_get("record_id")?,
-        status: column::code(row, "status", CorrectionStatus::parse)?,
-        meta: RecordMeta {
-            title: row.try_get("title")?,
-            kind: column::code(row, "record_kind", RecordKind::parse)?,
-            doc_number: row.try_get("doc_number")?,
-            written_on: column::opt_date(row, "written_on")?,
-            theme: row.try_get("theme")?,
-            genre: row.try_get("genre")?,
-            keywords: row.try_get("keywords")?,
-            source: row.try_get("source")?,
-            summary: row.try_get("summary")?,
-            validity: column::code(row, "validity", Validity::parse)?,
-            disclosure_method: row.try_get("disclosure_method")?,
-        },
-        body_html: row.try_get("body_html")?,
-        body_text: row.try_get("body_text")?,
-        columns: columns
-            .split('\n')
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        change_note: row.try_get("change_note")?,
-        author_id: row.try_get("author_id")?,
-        author_name: row.try_get("author_name")?,
-        submitted_at: row.try_get("submitted_at")?,
-        screening_findings: row.try_get("screening_findings")?,
-        reviewer_name: row.try_get("reviewer_name")?,
-        returned_at: row.try_get("returned_at")?,
-        return_reason: row.try_get("return_reason")?,
-    })
+// The kind is the record's (a correction does not change it); the rest is the correction's.
+column::from_row!(RecordMeta => title, kind, doc_number, written_on, theme, genre, keywords, source,
+    summary, validity, disclosure_method);
+
+column::from_row!(Correction(row) => id, record_id, status, body_html, body_text, change_note,
+    author_id, author_name, submitted_at, screening_findings, reviewer_name, returned_at,
+    return_reason; meta: RecordMeta::from_row(row)?, columns: column_slugs(row)?);
+
+/// The corrected columns, stored one slug a line.
+fn column_slugs(row: &AnyRow) -> Result<Vec<String>> {
+    let slugs: String = row.try_get("column_slugs")?;
+    Ok(slugs
+        .split('\n')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+fn open_query(record_id: i64) -> sql::Bound<'static> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.record_id = $1"
+    )))
+    .bind(record_id)
 }
 
 /// The open correction of record `record_id`, if any.
 pub async fn open_of(store: &Store, record_id: i64) -> Result<Option<Correction>> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.record_id = $1"
-    )))
-    .bind(record_id)
-    .fetch_optional(store.pool())
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
+    sql::optional(open_query(record_id), store.pool()).await
 }
 
 async fn open_on(tx: &mut Tx, record_id: i64) -> Result<Option<Correction>> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.record_id = $1"
-    )))
-    .bind(record_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
+    sql::optional(open_query(record_id), &mut **tx).await
 }
 
 async fn pending_on(tx: &mut Tx, record_id: i64) -> Result<Correction> {
@@ -203,12 +177,7 @@ pub async fn submit(
         ));
     }
     let m = &content.meta;
-    if records::doc_number_taken(&mut tx, org_id, &m.doc_number, Some(record_id)).await? {
-        return Err(StoreError::conflict_with(
-            ErrorCode::RecordDocNumberTaken,
-            &[("doc_number", &m.doc_number)],
-        ));
-    }
+    records::check_doc_number(&mut tx, org_id, &m.doc_number, Some(record_id)).await?;
     let findings =
         screening::record_findings_on(&mut tx, record_id, Some((&m.title, &content.body_text)))
             .await?
@@ -220,33 +189,22 @@ pub async fn submit(
     let mut columns = content.columns.clone();
     columns.sort();
     columns.dedup();
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO record_corrections (record_id, status, title, doc_number, written_on, theme, genre, keywords,
             source, summary, validity, disclosure_method, body_html, body_text, column_slugs, change_note,
             author_id, author_name, submitted_at, screening_findings)
          VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
-    .bind(record_id)
-    .bind(&m.title)
-    .bind(&m.doc_number)
-    .bind(m.written_on.map(|d| d.to_string()))
-    .bind(&m.theme)
-    .bind(&m.genre)
-    .bind(&m.keywords)
-    .bind(&m.source)
-    .bind(&m.summary)
-    .bind(m.validity.code())
-    .bind(&m.disclosure_method)
-    .bind(&content.body_html)
-    .bind(&content.body_text)
-    .bind(columns.join("\n"))
-    .bind(change_note.trim())
-    .bind(user_id)
-    .bind(&actor.name)
-    .bind(ts(now()))
-    .bind(i64::try_from(findings).unwrap_or(i64::MAX))
-    .execute(&mut *tx)
-    .await?;
+    .bind(record_id);
+    records::bind_content(insert, m, &content.body_html, &content.body_text)
+        .bind(columns.join("\n"))
+        .bind(change_note.trim())
+        .bind(user_id)
+        .bind(&actor.name)
+        .bind(ts(now()))
+        .bind(i64::try_from(findings).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
     audit::Change::new("record.correction.submit", "record", record_id.to_string())
         .with_detail(serde_json::json!({
             "title": m.title,
@@ -355,21 +313,25 @@ pub async fn return_to_author(
     Ok(())
 }
 
-/// The corrections of `author_id` a reviewer sent back, with their records, newest return first
-/// (at most 50: a dashboard list).
-pub async fn returned_of(store: &Store, author_id: i64) -> Result<Vec<(Record, Correction)>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.author_id = $1 AND c.status = 'returned' ORDER BY c.returned_at DESC LIMIT 50"
-    )))
-    .bind(author_id)
-    .fetch_all(store.pool())
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let c = from_row(row)?;
+/// Each correction with the record it corrects.
+async fn with_records(
+    store: &Store,
+    corrections: Vec<Correction>,
+) -> Result<Vec<(Record, Correction)>> {
+    let mut out = Vec::with_capacity(corrections.len());
+    for c in corrections {
         out.push((records::get(store, c.record_id).await?, c));
     }
     Ok(out)
+}
+
+/// The corrections of `author_id` a reviewer sent back, with their records, newest return first
+/// (at most 50: a dashboard list).
+pub async fn returned_of(store: &Store, author_id: i64) -> Result<Vec<(Record, Correction)>> {
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.author_id = $1 AND c.status = 'returned' ORDER BY c.returned_at DESC LIMIT 50"
+    )));
+    with_records(store, sql::all(q.bind(author_id), store.pool()).await?).await
 }
 
 /// The corrections waiting for review of records of the organisations `org_ids`, except those
@@ -383,17 +345,11 @@ pub async fn pending_for(
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = crate::sql::Sql::new(format!(
+    let mut q = Sql::new(format!(
         "{SELECT} WHERE c.status = 'pending' AND r.org_id IN "
     ));
     q.int_list(org_ids.iter().copied());
     q.push(" AND c.author_id <> ").int(reviewer_id);
     q.push(" ORDER BY c.id LIMIT 50");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let c = from_row(row)?;
-        out.push((records::get(store, c.record_id).await?, c));
-    }
-    Ok(out)
+    with_records(store, sql::all(q.query(), store.pool()).await?).await
 }

@@ -15,12 +15,11 @@ use gongkai_domain::message::{
 use gongkai_domain::time::beijing_date;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::applications::region_of_site;
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
 use crate::column;
-use crate::sql::Sql;
+use crate::sql::{self, FromRow, Sql};
 use crate::users::hash_secret;
 use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
 
@@ -170,56 +169,17 @@ const SELECT: &str =
 impl Case for Message {
     const TABLE: CaseTable = CaseTable::new("messages", "m", SELECT, "该留言", "LY");
 
-    fn from_row(r: &AnyRow) -> Result<Self> {
-        from_row(r)
-    }
-
     fn id(&self) -> i64 {
         self.id
     }
 }
 
-fn from_row(r: &AnyRow) -> Result<Message> {
-    Ok(Message {
-        id: r.try_get("id")?,
-        tracking_code: r.try_get("tracking_code")?,
-        site_id: r.try_get("site_id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        mailbox: r.try_get("mailbox")?,
-        handler_org_id: r.try_get("handler_org_id")?,
-        handler_org_name: r.try_get("handler_org_name")?,
-        kind: column::code(r, "kind", MessageKind::parse)?,
-        title: r.try_get("title")?,
-        content: r.try_get("content")?,
-        writer_name: r.try_get("writer_name")?,
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        allow_publish: column::flag(r, "allow_publish")?,
-        status: column::code(r, "status", MessageStatus::parse)?,
-        received_on: column::date(r, "received_on")?,
-        received_at: column::timestamp(r, "received_at")?,
-        due_on: column::opt_date(r, "due_on")?,
-        due_provisional: column::flag(r, "due_provisional")?,
-        assigned_on: column::opt_date(r, "assigned_on")?,
-        supervision_level: r.try_get("supervision_level")?,
-        reply_text: r.try_get("reply_text")?,
-        reply_author: r.try_get("reply_author")?,
-        reply_org_name: r.try_get("reply_org_name")?,
-        replied_on: column::opt_date(r, "replied_on")?,
-        published: column::flag(r, "published")?,
-        hidden_reason: r.try_get("hidden_reason")?,
-        held_reason: r.try_get("held_reason")?,
-        not_accepted_reason: r.try_get("not_accepted_reason")?,
-        rating: column::opt_code(r, "rating", Rating::parse)?,
-        rating_comment: r.try_get("rating_comment")?,
-        rated_on: column::opt_date(r, "rated_on")?,
-        rectify_due_on: column::opt_date(r, "rectify_due_on")?,
-        rectify_outcome: r.try_get("rectify_outcome")?,
-        rectify_done_on: column::opt_date(r, "rectify_done_on")?,
-        rectify_checked_on: column::opt_date(r, "rectify_checked_on")?,
-    })
-}
+column::from_row!(Message => id, tracking_code, site_id, org_id, org_name, mailbox, handler_org_id,
+    handler_org_name, kind, title, content, writer_name, phone, email, allow_publish, status,
+    received_on, received_at, due_on, due_provisional, assigned_on, supervision_level, reply_text,
+    reply_author, reply_org_name, replied_on, published, hidden_reason, held_reason,
+    not_accepted_reason, rating, rating_comment, rated_on, rectify_due_on, rectify_outcome,
+    rectify_done_on, rectify_checked_on);
 
 /// A validated message as submitted.
 #[derive(Debug, Clone)]
@@ -288,7 +248,7 @@ pub async fn recompute_provisional(store: &Store, actor: &Actor) -> Result<usize
     .await?;
     let mut changed = Vec::new();
     for row in &rows {
-        let m = from_row(row)?;
+        let m = Message::from_row(row)?;
         if !m.status.is_open() {
             continue;
         }
@@ -482,7 +442,7 @@ pub(crate) async fn get_in(tx: &mut crate::Tx, id: i64) -> Result<Message> {
         .bind(id)
         .fetch_one(&mut **tx)
         .await?;
-    from_row(&row)
+    Message::from_row(&row)
 }
 
 /// One message by tracking code.
@@ -513,7 +473,7 @@ pub async fn list_for_orgs(
         .fetch_all(store.pool())
         .await?
         .iter()
-        .map(from_row)
+        .map(Message::from_row)
         .collect()
 }
 
@@ -668,22 +628,26 @@ pub async fn public_list(
     .bind(gongkai_domain::paging::offset(page, per_page).unwrap_or(i64::MAX))
     .fetch_all(store.pool())
     .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    Ok((
+        rows.iter().map(Message::from_row).collect::<Result<_>>()?,
+        total,
+    ))
 }
 
 /// A published exchange by id; `NotFound` for anything not on the public list.
 pub async fn public_get(store: &Store, site_id: i64, id: i64) -> Result<Message> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT}{PUBLIC_WHERE} AND m.id = $2"
-    )))
-    .bind(site_id)
-    .bind(id)
-    .fetch_optional(store.pool())
+    sql::optional(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT}{PUBLIC_WHERE} AND m.id = $2"
+        )))
+        .bind(site_id)
+        .bind(id),
+        store.pool(),
+    )
     .await?
     .ok_or_else(|| StoreError::NotFound {
         what: "该留言（可能未公开或不存在）".into(),
-    })?;
-    from_row(&row)
+    })
 }
 
 /// Ids of public exchanges (all sites) after `after`, in order, for rebuilding the search index.
@@ -717,7 +681,7 @@ pub async fn stat_rows(
     .await?;
     rows.iter()
         .map(|r| {
-            let m = from_row(r)?;
+            let m = Message::from_row(r)?;
             Ok(StatRow {
                 org: if m.mailbox == "head" && m.handler_org_name.is_none() {
                     "县长信箱".into()

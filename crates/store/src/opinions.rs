@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use gongkai_domain::opinion::{self as rules, OpinionStatus, Response, ResponseKind, Severity};
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::column;
-use crate::sql::Sql;
+use crate::sql::{self, Sql};
 use crate::{Actor, Result, Store, StoreError, Tx, audit, now, orgs, ts};
 
 /// An event as stored.
@@ -50,23 +49,8 @@ pub struct OpinionEvent {
 const SELECT: &str =
     "SELECT e.*, o.name AS org_name FROM opinion_events e JOIN organisations o ON o.id = e.org_id";
 
-fn from_row(r: &AnyRow) -> Result<OpinionEvent> {
-    Ok(OpinionEvent {
-        id: r.try_get("id")?,
-        site_id: r.try_get("site_id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        title: r.try_get("title")?,
-        source: r.try_get("source")?,
-        summary: r.try_get("summary")?,
-        first_seen_at: column::timestamp(r, "first_seen_at")?,
-        severity: column::code(r, "severity", Severity::parse)?,
-        status: column::code(r, "status", OpinionStatus::parse)?,
-        evaluation: r.try_get("evaluation")?,
-        registered_by: r.try_get("registered_by")?,
-        closed_at: column::opt_timestamp(r, "closed_at")?,
-    })
-}
+column::from_row!(OpinionEvent => id, site_id, org_id, org_name, title, source, summary,
+    first_seen_at, severity, status, evaluation, registered_by, closed_at);
 
 /// A new event, as typed.
 #[derive(Debug, Clone)]
@@ -128,12 +112,12 @@ pub async fn register(
 
 /// One event.
 pub async fn get(store: &Store, id: i64) -> Result<OpinionEvent> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound { what: "该舆情".into() })?;
-    from_row(&row)
+    sql::optional(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1"))).bind(id),
+        store.pool(),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound { what: "该舆情".into() })
 }
 
 /// Events of the given organisations: open ones first, oldest first.
@@ -153,8 +137,7 @@ pub async fn list_for_orgs(
     q.push(
         " ORDER BY CASE WHEN e.status = 'open' THEN 0 ELSE 1 END, e.first_seen_at, e.id LIMIT 500",
     );
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all(q.query(), store.pool()).await
 }
 
 /// A recorded response.

@@ -5,8 +5,9 @@ use gongkai_domain::org::{OrgCode, OrgKind, OrgName};
 use gongkai_domain::pii::PublicNumbers;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use crate::column;
+use crate::sql::{self, FromRow};
 use crate::{Actor, Result, Store, StoreError, audit, now, ts};
 
 /// An organisation as stored.
@@ -49,18 +50,8 @@ const SELECT: &str =
     "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code,
     o.public_phone FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
-fn from_row(row: &AnyRow) -> Result<Organisation> {
-    Ok(Organisation {
-        id: row.try_get("id")?,
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        short_name: row.try_get("short_name")?,
-        kind: row.try_get("kind")?,
-        parent_id: row.try_get("parent_id")?,
-        parent_code: row.try_get("parent_code")?,
-        public_phone: row.try_get("public_phone")?,
-    })
-}
+column::from_row!(Organisation => id, code, name, short_name, kind, parent_id, parent_code,
+    public_phone);
 
 /// Adds an organisation, audited; refuses a taken code or an unknown parent.
 pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
@@ -120,7 +111,10 @@ pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.id")))
         .fetch_all(store.pool())
         .await?;
-    let all: Vec<Organisation> = rows.iter().map(from_row).collect::<Result<_>>()?;
+    let all: Vec<Organisation> = rows
+        .iter()
+        .map(Organisation::from_row)
+        .collect::<Result<_>>()?;
     Ok(tree_order(all))
 }
 
@@ -139,26 +133,26 @@ fn tree_order(all: Vec<Organisation>) -> Vec<Organisation> {
 
 /// One organisation by id.
 pub async fn by_id(store: &Store, id: i64) -> Result<Organisation> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("编号为 {id} 的机构"),
-        })?;
-    from_row(&row)
+    sql::optional(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.id = $1"))).bind(id),
+        store.pool(),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: format!("编号为 {id} 的机构"),
+    })
 }
 
 /// One organisation by organ code.
 pub async fn by_code(store: &Store, code: &OrgCode) -> Result<Organisation> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.code = $1")))
-        .bind(code.as_str())
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("机构“{code}”"),
-        })?;
-    from_row(&row)
+    sql::optional(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.code = $1"))).bind(code.as_str()),
+        store.pool(),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: format!("机构“{code}”"),
+    })
 }
 
 /// The chain of ids from `id` up to its root, itself first (for authorisation).
@@ -207,23 +201,25 @@ pub fn chain_within(all: &[Organisation], id: i64) -> Vec<i64> {
 
 /// The root organisations: one per site of the deployment.
 pub async fn sites(store: &Store) -> Result<Vec<Organisation>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE o.parent_id IS NULL ORDER BY o.id"
-    )))
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(from_row).collect()
+    sql::all(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE o.parent_id IS NULL ORDER BY o.id"
+        ))),
+        store.pool(),
+    )
+    .await
 }
 
 /// Direct children of an organisation.
 pub async fn children(store: &Store, id: i64) -> Result<Vec<Organisation>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE o.parent_id = $1 ORDER BY o.sort_order, o.id"
-    )))
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(from_row).collect()
+    sql::all(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE o.parent_id = $1 ORDER BY o.sort_order, o.id"
+        )))
+        .bind(id),
+        store.pool(),
+    )
+    .await
 }
 
 /// The most characters a public contact phone field may hold.

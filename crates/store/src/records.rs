@@ -16,9 +16,8 @@ use gongkai_domain::screening::{Justification, SecretGround};
 use gongkai_domain::time::beijing_date;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use crate::sql::Sql;
+use crate::sql::{self, Sql};
 use crate::{
     Actor, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, screening, settings, ts,
 };
@@ -117,51 +116,11 @@ impl Record {
 
 const SELECT: &str = "SELECT r.*, o.name AS org_name, o.code AS org_code FROM records r JOIN organisations o ON o.id = r.org_id";
 
-fn from_row(row: &AnyRow) -> Result<Record> {
-    Ok(Record {
-        id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        org_id: row.try_get("org_id")?,
-        org_name: row.try_get("org_name")?,
-        org_code: row.try_get("org_code")?,
-        kind: column::code(row, "kind", RecordKind::parse)?,
-        status: column::code(row, "status", RecordStatus::parse)?,
-        index_no: row.try_get("index_no")?,
-        title: row.try_get("title")?,
-        doc_number: row.try_get("doc_number")?,
-        written_on: column::opt_date(row, "written_on")?,
-        published_at: column::opt_timestamp(row, "published_at")?,
-        theme: row.try_get("theme")?,
-        genre: row.try_get("genre")?,
-        keywords: row.try_get("keywords")?,
-        source: row.try_get("source")?,
-        summary: row.try_get("summary")?,
-        validity: column::code(row, "validity", Validity::parse)?,
-        validity_changed_on: column::opt_date(row, "validity_changed_on")?,
-        superseded_by: row.try_get("superseded_by")?,
-        disclosure: column::opt_code(row, "disclosure", Disclosure::parse)?,
-        exemption: column::opt_code(row, "exemption", ExemptionGround::parse)?,
-        disclosure_method: row.try_get("disclosure_method")?,
-        body_html: row.try_get("body_html")?,
-        body_text: row.try_get("body_text")?,
-        interprets_id: row.try_get("interprets_id")?,
-        interpretation_form: column::opt_code(
-            row,
-            "interpretation_form",
-            InterpretationForm::parse,
-        )?,
-        author_id: row.try_get("author_id")?,
-        reviewer_id: row.try_get("reviewer_id")?,
-        screening_note: row.try_get("screening_note")?,
-        withdrawn_reason: row.try_get("withdrawn_reason")?,
-        change_note: row.try_get("change_note")?,
-        source_key: row.try_get("source_key")?,
-        revision: row.try_get("revision")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        columns: Vec::new(),
-    })
-}
+column::from_row!(Record => id, site_id, org_id, org_name, org_code, kind, status, index_no, title,
+    doc_number, written_on, published_at, theme, genre, keywords, source, summary, validity,
+    validity_changed_on, superseded_by, disclosure, exemption, disclosure_method, body_html,
+    body_text, interprets_id, interpretation_form, author_id, reviewer_id, screening_note,
+    withdrawn_reason, change_note, source_key, revision, created_at, updated_at; columns: Vec::new());
 
 async fn load_columns(store: &Store, record: &mut Record) -> Result<()> {
     record.columns = sqlx::query_scalar(
@@ -173,34 +132,28 @@ async fn load_columns(store: &Store, record: &mut Record) -> Result<()> {
     Ok(())
 }
 
-/// One record by id.
-pub async fn get(store: &Store, id: i64) -> Result<Record> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
+/// The record `condition` (on `r`, with `$1`) picks out, with its columns; `NotFound` as `what`.
+async fn one_where<'q, V>(store: &Store, condition: &str, value: V, what: String) -> Result<Record>
+where
+    V: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE {condition}"))).bind(value);
+    let mut r: Record = sql::optional(q, store.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("编号为 {id} 的信息"),
-        })?;
-    let mut r = from_row(&row)?;
+        .ok_or(StoreError::NotFound { what })?;
     load_columns(store, &mut r).await?;
     Ok(r)
 }
 
+/// One record by id.
+pub async fn get(store: &Store, id: i64) -> Result<Record> {
+    one_where(store, "r.id = $1", id, format!("编号为 {id} 的信息")).await
+}
+
 /// One record by index number.
 pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE r.index_no = $1"
-    )))
-    .bind(index_no.as_str())
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: format!("索引号为 {index_no} 的信息"),
-    })?;
-    let mut r = from_row(&row)?;
-    load_columns(store, &mut r).await?;
-    Ok(r)
+    let what = format!("索引号为 {index_no} 的信息");
+    one_where(store, "r.index_no = $1", index_no.as_str(), what).await
 }
 
 /// The body and metadata of a draft or a revision.
@@ -220,14 +173,16 @@ pub struct Content {
     pub interpretation_form: Option<InterpretationForm>,
 }
 
-pub(crate) async fn doc_number_taken(
+/// Refuses a 文号 another record of the organisation (other than `except`, not withdrawn)
+/// already uses.
+pub(crate) async fn check_doc_number(
     tx: &mut Tx,
     org_id: i64,
     doc_number: &str,
     except: Option<i64>,
-) -> Result<bool> {
+) -> Result<()> {
     if doc_number.is_empty() {
-        return Ok(false);
+        return Ok(());
     }
     let other: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM records WHERE org_id = $1 AND doc_number = $2 AND id <> $3 AND status <> 'withdrawn' LIMIT 1",
@@ -237,7 +192,36 @@ pub(crate) async fn doc_number_taken(
     .bind(except.unwrap_or(-1))
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(other.is_some())
+    match other {
+        Some(_) => Err(StoreError::conflict_with(
+            ErrorCode::RecordDocNumberTaken,
+            &[("doc_number", &doc_number)],
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Binds the catalogue metadata and the body, in this order: 名称, 文号, 成文日期, 主题分类,
+/// 体裁, 主题词, 来源, 内容概述, 有效性, 公开方式, body HTML, body text (twelve placeholders;
+/// records and their corrections store the same columns).
+pub(crate) fn bind_content<'q>(
+    q: sql::Bound<'q>,
+    m: &'q RecordMeta,
+    body_html: &'q str,
+    body_text: &'q str,
+) -> sql::Bound<'q> {
+    q.bind(&m.title)
+        .bind(&m.doc_number)
+        .bind(m.written_on.map(|d| d.to_string()))
+        .bind(&m.theme)
+        .bind(&m.genre)
+        .bind(&m.keywords)
+        .bind(&m.source)
+        .bind(&m.summary)
+        .bind(m.validity.code())
+        .bind(&m.disclosure_method)
+        .bind(body_html)
+        .bind(body_text)
 }
 
 async fn set_columns(tx: &mut Tx, id: i64, columns: &[String]) -> Result<()> {
@@ -285,42 +269,32 @@ pub async fn create_draft(
     let chain = orgs::chain(store, org_id).await?;
     let site_id = *chain.last().unwrap_or(&org_id);
     let mut tx = store.begin_write().await?;
-    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, None).await? {
-        return Err(StoreError::conflict_with(
-            ErrorCode::RecordDocNumberTaken,
-            &[("doc_number", &content.meta.doc_number)],
-        ));
-    }
+    check_doc_number(&mut tx, org_id, &content.meta.doc_number, None).await?;
     let at = ts(now());
     let m = &content.meta;
-    let id: i64 = sqlx::query_scalar(
+    let insert = sqlx::query(
         "INSERT INTO records (site_id, org_id, kind, status, title, doc_number, written_on, theme, genre, keywords,
-            source, summary, validity, body_html, body_text, interprets_id, interpretation_form, author_id,
-            created_at, updated_at, disclosure_method)
-         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)
+            source, summary, validity, disclosure_method, body_html, body_text, interprets_id, interpretation_form,
+            author_id, created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
          RETURNING id",
     )
     .bind(site_id)
     .bind(org_id)
-    .bind(m.kind.code())
-    .bind(&m.title)
-    .bind(&m.doc_number)
-    .bind(m.written_on.map(|d| d.to_string()))
-    .bind(&m.theme)
-    .bind(&m.genre)
-    .bind(&m.keywords)
-    .bind(&m.source)
-    .bind(&m.summary)
-    .bind(m.validity.code())
-    .bind(&content.body_html)
-    .bind(&content.body_text)
-    .bind(content.interprets_id)
-    .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
-    .bind(author_id)
-    .bind(at)
-    .bind(&m.disclosure_method)
-    .fetch_one(&mut *tx)
-    .await?;
+    .bind(m.kind.code());
+    let id: i64 = bind_content(insert, m, &content.body_html, &content.body_text)
+        .bind(content.interprets_id)
+        .bind(
+            content
+                .interpretation_form
+                .map(|f| f.code())
+                .unwrap_or_default(),
+        )
+        .bind(author_id)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
     set_columns(&mut tx, id, &content.columns).await?;
     log(
         &mut tx,
@@ -365,38 +339,27 @@ pub async fn update_draft(
     let mut tx = store.begin_write().await?;
     let (status, author, org_id) = load_for_action(&mut tx, id).await?;
     status.apply(RecordAction::Edit, author == Some(user_id))?;
-    if doc_number_taken(&mut tx, org_id, &content.meta.doc_number, Some(id)).await? {
-        return Err(StoreError::conflict_with(
-            ErrorCode::RecordDocNumberTaken,
-            &[("doc_number", &content.meta.doc_number)],
-        ));
-    }
+    check_doc_number(&mut tx, org_id, &content.meta.doc_number, Some(id)).await?;
     let m = &content.meta;
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE records SET kind = $1, title = $2, doc_number = $3, written_on = $4, theme = $5, genre = $6,
-            keywords = $7, source = $8, summary = $9, validity = $10, body_html = $11, body_text = $12,
-            interprets_id = $13, interpretation_form = $14, updated_at = $15, disclosure_method = $17
-         WHERE id = $16",
+            keywords = $7, source = $8, summary = $9, validity = $10, disclosure_method = $11, body_html = $12,
+            body_text = $13, interprets_id = $14, interpretation_form = $15, updated_at = $16
+         WHERE id = $17",
     )
-    .bind(m.kind.code())
-    .bind(&m.title)
-    .bind(&m.doc_number)
-    .bind(m.written_on.map(|d| d.to_string()))
-    .bind(&m.theme)
-    .bind(&m.genre)
-    .bind(&m.keywords)
-    .bind(&m.source)
-    .bind(&m.summary)
-    .bind(m.validity.code())
-    .bind(&content.body_html)
-    .bind(&content.body_text)
-    .bind(content.interprets_id)
-    .bind(content.interpretation_form.map(|f| f.code()).unwrap_or_default())
-    .bind(ts(now()))
-    .bind(id)
-    .bind(&m.disclosure_method)
-    .execute(&mut *tx)
-    .await?;
+    .bind(m.kind.code());
+    bind_content(update, m, &content.body_html, &content.body_text)
+        .bind(content.interprets_id)
+        .bind(
+            content
+                .interpretation_form
+                .map(|f| f.code())
+                .unwrap_or_default(),
+        )
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     set_columns(&mut tx, id, &content.columns).await?;
     log(
         &mut tx,
@@ -644,12 +607,7 @@ pub(crate) async fn apply_correction(
     mut detail: serde_json::Value,
 ) -> Result<i64> {
     let (_, _, org_id) = load_for_action(tx, id).await?;
-    if doc_number_taken(tx, org_id, &content.meta.doc_number, Some(id)).await? {
-        return Err(StoreError::conflict_with(
-            ErrorCode::RecordDocNumberTaken,
-            &[("doc_number", &content.meta.doc_number)],
-        ));
-    }
+    check_doc_number(tx, org_id, &content.meta.doc_number, Some(id)).await?;
     let old =
         sqlx::query("SELECT revision, title, body_html, change_note FROM records WHERE id = $1")
             .bind(id)
@@ -669,28 +627,17 @@ pub(crate) async fn apply_correction(
     .execute(&mut **tx)
     .await?;
     let m = &content.meta;
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE records SET title = $1, doc_number = $2, written_on = $3, theme = $4, genre = $5, keywords = $6,
-            source = $7, summary = $8, validity = $9, body_html = $10, body_text = $11, change_note = $12,
-            revision = revision + 1, updated_at = $13, disclosure_method = $15 WHERE id = $14",
-    )
-    .bind(&m.title)
-    .bind(&m.doc_number)
-    .bind(m.written_on.map(|d| d.to_string()))
-    .bind(&m.theme)
-    .bind(&m.genre)
-    .bind(&m.keywords)
-    .bind(&m.source)
-    .bind(&m.summary)
-    .bind(m.validity.code())
-    .bind(&content.body_html)
-    .bind(&content.body_text)
-    .bind(change_note.trim())
-    .bind(ts(now()))
-    .bind(id)
-    .bind(&m.disclosure_method)
-    .execute(&mut **tx)
-    .await?;
+            source = $7, summary = $8, validity = $9, disclosure_method = $10, body_html = $11, body_text = $12,
+            change_note = $13, revision = revision + 1, updated_at = $14 WHERE id = $15",
+    );
+    bind_content(update, m, &content.body_html, &content.body_text)
+        .bind(change_note.trim())
+        .bind(ts(now()))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     set_columns(tx, id, &content.columns).await?;
     detail["revision"] = (revision + 1).into();
     detail["change_note"] = change_note.trim().into();
@@ -780,24 +727,14 @@ pub struct Revision {
     pub replaced_at: String,
 }
 
+column::from_row!(Revision => revision, title, change_note, replaced_at);
+
 /// The history of a record.
 pub async fn revisions(store: &Store, id: i64) -> Result<Vec<Revision>> {
-    let rows = sqlx::query(
+    let q = sqlx::query(
         "SELECT revision, title, change_note, replaced_at FROM record_revisions WHERE record_id = $1 ORDER BY revision DESC",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Revision {
-                revision: r.try_get("revision")?,
-                title: r.try_get("title")?,
-                change_note: r.try_get("change_note")?,
-                replaced_at: r.try_get("replaced_at")?,
-            })
-        })
-        .collect()
+    );
+    sql::all(q.bind(id), store.pool()).await
 }
 
 /// What a public listing filters on. Empty fields do not filter.
@@ -990,8 +927,7 @@ pub async fn interpretations(
     q.int(policy_id);
     push_visibility(&mut q, Visibility::LISTED, at);
     q.push(" ORDER BY r.published_at");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all(q.query(), store.pool()).await
 }
 
 /// Records in the given organisations with one of the statuses, newest change first (staff lists).
@@ -1010,8 +946,7 @@ pub async fn list_for_staff(
         .text_list(statuses.iter().map(|s| s.code()))
         .push(" ORDER BY r.updated_at DESC LIMIT ")
         .int(limit);
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all(q.query(), store.pool()).await
 }
 
 /// Why a draft was sent back, by whom and when: the reviewer's reason from the last 退回修改,
@@ -1054,15 +989,16 @@ pub async fn returned(store: &Store, id: i64) -> Result<Option<Returned>> {
 /// The drafts of `author_id` that a reviewer sent back, with the return, newest change first
 /// (at most 50: a dashboard list).
 pub async fn returned_drafts_of(store: &Store, author_id: i64) -> Result<Vec<(Record, Returned)>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE r.author_id = $1 AND r.status = 'draft' ORDER BY r.updated_at DESC LIMIT 50"
-    )))
-    .bind(author_id)
-    .fetch_all(store.pool())
+    let drafts: Vec<Record> = sql::all(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE r.author_id = $1 AND r.status = 'draft' ORDER BY r.updated_at DESC LIMIT 50"
+        )))
+        .bind(author_id),
+        store.pool(),
+    )
     .await?;
     let mut out = Vec::new();
-    for row in &rows {
-        let r = from_row(row)?;
+    for r in drafts {
         if let Some(back) = returned(store, r.id).await? {
             out.push((r, back));
         }
@@ -1186,34 +1122,24 @@ pub async fn import_batch(
             None => format.format(&org.code, year, next_serial(&mut tx, org_id, year).await?)?,
         };
         let m = &row.meta;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO records (site_id, org_id, kind, status, index_no, title, doc_number, written_on, published_at,
-                theme, genre, keywords, source, summary, validity, disclosure, body_html, body_text, source_key,
-                created_at, updated_at, disclosure_method)
-             VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'proactive', $15, $16, $17, $18, $18, $19)
+        let insert = sqlx::query(
+            "INSERT INTO records (site_id, org_id, kind, status, index_no, published_at, title, doc_number, written_on,
+                theme, genre, keywords, source, summary, validity, disclosure_method, body_html, body_text, disclosure,
+                source_key, created_at, updated_at)
+             VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'proactive', $18, $19, $19)
              RETURNING id",
         )
         .bind(site_id)
         .bind(org_id)
         .bind(m.kind.code())
         .bind(index_no.as_str())
-        .bind(&m.title)
-        .bind(&m.doc_number)
-        .bind(m.written_on.map(|d| d.to_string()))
-        .bind(ts(row.published_at))
-        .bind(&m.theme)
-        .bind(&m.genre)
-        .bind(&m.keywords)
-        .bind(&m.source)
-        .bind(&m.summary)
-        .bind(m.validity.code())
-        .bind(&row.body_html)
-        .bind(&row.body_text)
-        .bind(&row.source_key)
-        .bind(&at)
-        .bind(&m.disclosure_method)
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(ts(row.published_at));
+        let id: i64 = bind_content(insert, m, &row.body_html, &row.body_text)
+            .bind(&row.source_key)
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         set_columns(&mut tx, id, &row.columns).await?;
         feed::emit(&mut tx, "record", &id.to_string(), "record.import").await?;
         out.push(ImportOutcome::Created);

@@ -4,8 +4,42 @@
 //! rejects. [`Sql`] numbers its placeholders `$1, $2, …` (accepted by SQLite too) and binds
 //! the values in order, so a filter built at run time is one text for both engines.
 
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::{Any, Executor};
+
+use crate::Result;
+
+/// A type read from one result row: a case type, a listing line (most implement it with the
+/// crate's `from_row!`, which reads each field from the column of its name).
+pub trait FromRow: Sized {
+    /// Reads `row`.
+    fn from_row(row: &AnyRow) -> Result<Self>;
+}
+
+/// A statement with its values bound (`sqlx::query(…).bind(…)`, [`Sql::query`]).
+pub(crate) type Bound<'q> = Query<'q, Any, AnyArguments>;
+
+/// Every row of `query`, each read as a `T`.
+pub(crate) async fn all<'c, T: FromRow>(
+    query: Bound<'_>,
+    on: impl Executor<'c, Database = Any>,
+) -> Result<Vec<T>> {
+    query.fetch_all(on).await?.iter().map(T::from_row).collect()
+}
+
+/// The row of `query`, if there is one, read as a `T`.
+pub(crate) async fn optional<'c, T: FromRow>(
+    query: Bound<'_>,
+    on: impl Executor<'c, Database = Any>,
+) -> Result<Option<T>> {
+    query
+        .fetch_optional(on)
+        .await?
+        .as_ref()
+        .map(T::from_row)
+        .transpose()
+}
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
