@@ -1,6 +1,7 @@
 //! Work of gongkai that is not HTTP, run beside the server on every node: the search follower
 //! ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
-//! ([`schedule`]) and the daily due-soon digest ([`digest`]). Requests only write to the
+//! ([`schedule`]), the daily due-soon digest ([`digest`]) and the hashing of sealed query
+//! passwords (`store::secrets::hash_sealed`). Requests only write to the
 //! database (the change feed, the outbox); these loops do the slow work afterwards, so a
 //! citizen's request never waits for a mail server.
 //!
@@ -33,6 +34,10 @@ pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
 pub const MAIL_EVERY: Duration = Duration::from_secs(1);
 /// How often scheduled publications are checked.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
+/// How often sealed query passwords are looked for and hashed (see `store::secrets`).
+pub const HASH_SEALED_EVERY: Duration = Duration::from_secs(1);
+/// How many sealed query passwords one pass hashes per table (one at a time, on one core).
+pub const HASH_SEALED_BATCH: i64 = 64;
 /// How often the audit chain's head is appended to the checkpoint file (and once at start).
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -77,6 +82,19 @@ pub fn spawn(
                     .await
                     .map(|_| ())
                     .map_err(|e| ("audit checkpoint not written", JobsError::from(e)))
+            }
+        }));
+    }
+    if store.audit_key().is_some() {
+        // Submissions store query passwords sealed; they are hashed here, off the request.
+        let store = store.clone();
+        tokio::spawn(every(HASH_SEALED_EVERY, stop.clone(), move || {
+            let store = store.clone();
+            async move {
+                gongkai_store::secrets::hash_sealed(&store, HASH_SEALED_BATCH)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| ("sealed query passwords not hashed", JobsError::from(e)))
             }
         }));
     }

@@ -18,9 +18,9 @@ use sqlx::Row;
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
 use crate::column;
 use crate::sql::{self, FromRow, Sql};
-use crate::users::hash_secret;
 use crate::{
-    Actor, Engine, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, settings, ts,
+    Actor, Engine, Result, Store, StoreError, Tx, audit, calendar, feed, now, orgs, secrets,
+    settings, ts,
 };
 
 /// An application as stored.
@@ -339,7 +339,7 @@ pub async fn submit(
     let cal = calendar::load(store).await?;
     let received_on = beijing_date(received_at);
     let (due, due_provisional) = first_due(received_on, region, &cal);
-    let secret_hash = hash_secret(&new.secret).await?;
+    let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
     let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
     let at = ts(now());

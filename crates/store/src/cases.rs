@@ -2,7 +2,7 @@
 //! messages, 征求意见 comments, and the next one.
 //!
 //! A case is a row the public files and later follows with a tracking code (查询码), perhaps
-//! with a query password (argon2-hashed in `secret_hash`). Each case type's repository keeps
+//! with a query password (argon2-hashed in `secret_hash`, see [`crate::secrets`]). Each case type's repository keeps
 //! its own columns and rules; this module keeps, once, the tracking code with its bounded
 //! retry, reading a case by id or by code, the lookup by code and secret that does the same
 //! work whether the code exists or not, attached files, event timelines and the one-hour status
@@ -168,7 +168,7 @@ pub async fn by_tracking_code<C: Case>(store: &Store, code: &str) -> Result<C> {
 /// throttles).
 pub async fn lookup<C: Case>(store: &Store, code: &str, secret: &str) -> Result<Option<C>> {
     let row = row_by_code::<C>(store, code).await?;
-    crate::users::row_if_secret_matches(row, secret)
+    crate::secrets::row_if_matches(store, row, secret)
         .await?
         .as_ref()
         .map(C::from_row)

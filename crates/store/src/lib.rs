@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod publication;
 pub mod records;
 pub mod screening;
+pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod sql;

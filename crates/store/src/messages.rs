@@ -20,8 +20,9 @@ use crate::applications::region_of_site;
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
 use crate::column;
 use crate::sql::{self, FromRow, Sql};
-use crate::users::hash_secret;
-use crate::{Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, settings, ts};
+use crate::{
+    Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, secrets, settings, ts,
+};
 
 /// Site setting: blocked words, one per line; a message containing one is held for review.
 pub const BLOCKED_WORDS_KEY: &str = "hudong.blocked_words";
@@ -360,7 +361,7 @@ pub async fn submit(
             (None, false)
         }
     };
-    let secret_hash = hash_secret(&new.secret).await?;
+    let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
     let code = cases::new_tracking_code(&mut tx, &Message::TABLE).await?;
     let at = ts(now());

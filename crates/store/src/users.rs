@@ -1,7 +1,6 @@
 //! Staff accounts: creation, passwords (argon2), roles scoped to organisations, login with
 //! throttling.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
@@ -12,7 +11,7 @@ use gongkai_domain::user::{DisplayName, NewPassword, Username};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit, now, orgs, ts};
+use crate::{Actor, Result, Store, StoreError, audit, now, orgs, secrets, ts};
 
 /// A staff member as the back office sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,53 +63,7 @@ pub struct NewStaff {
 
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
 pub async fn hash_password(password: &NewPassword) -> Result<String> {
-    hash_secret(password.expose()).await
-}
-
-/// Hashes any secret (a password, an applicant's query password) with argon2id.
-pub(crate) async fn hash_secret(secret: &str) -> Result<String> {
-    let clear = secret.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(clear.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|_| StoreError::Password)
-    })
-    .await
-    .map_err(|_| StoreError::Password)?
-}
-
-/// A fixed hash verified against when a tracking code is unknown, so timing does not reveal
-/// which codes exist.
-const DUMMY_SECRET_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
-
-/// The row of a public lookup (an application, a message) if its `secret_hash` column matches
-/// `secret`; `None` for a wrong secret and, after the same work, for a missing row.
-pub(crate) async fn row_if_secret_matches(
-    row: Option<sqlx::any::AnyRow>,
-    secret: &str,
-) -> Result<Option<sqlx::any::AnyRow>> {
-    let hash = match &row {
-        Some(r) => r.try_get::<String, _>("secret_hash")?,
-        None => DUMMY_SECRET_HASH.to_owned(),
-    };
-    Ok(if verify_password(secret, &hash).await {
-        row
-    } else {
-        None
-    })
-}
-
-pub(crate) async fn verify_password(clear: &str, hash: &str) -> bool {
-    let clear = clear.to_owned();
-    let hash = hash.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(clear.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
+    secrets::hash(password.expose()).await
 }
 
 /// Adds an account with its roles, audited.
@@ -365,16 +318,15 @@ pub async fn authenticate(
         .fetch_optional(store.pool())
         .await?;
     // Verify against a fixed hash when the user is unknown, so timing does not reveal names.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3vZr0N3pEV0lpr3mkf7XbRh9pR1PU1zSxCKiFI3U2Qw";
     let (id, hash, disabled) = match &row {
         Some(r) => (
             Some(r.try_get::<i64, _>("id")?),
             r.try_get::<String, _>("password_hash")?,
             r.try_get::<i64, _>("disabled")? != 0,
         ),
-        None => (None, DUMMY.to_owned(), false),
+        None => (None, secrets::DUMMY_SECRET_HASH.to_owned(), false),
     };
-    let ok = verify_password(password, &hash).await && id.is_some();
+    let ok = secrets::verify_hash(password, &hash).await && id.is_some();
     let actor = Actor::user(
         if name.is_empty() {
             "-".to_owned()
