@@ -1,7 +1,7 @@
 //! Work of gongkai that is not HTTP, run beside the server on every node: the search follower
 //! ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
-//! ([`schedule`]), the daily due-soon digest ([`digest`]) and the hashing of sealed query
-//! passwords (`store::secrets::hash_sealed`). Requests only write to the
+//! ([`schedule`]), the daily due-soon digest ([`digest`]), the hashing of sealed query
+//! passwords (`store::secrets::hash_sealed`) and the hourly pruning of expired rate-limit counts. Requests only write to the
 //! database (the change feed, the outbox); these loops do the slow work afterwards, so a
 //! citizen's request never waits for a mail server.
 //!
@@ -38,6 +38,8 @@ pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
 pub const HASH_SEALED_EVERY: Duration = Duration::from_secs(1);
 /// How many sealed query passwords one pass hashes per table (one at a time, on one core).
 pub const HASH_SEALED_BATCH: i64 = 64;
+/// How often expired rate-limit counts are deleted (`store::throttle::prune`).
+pub const PRUNE_THROTTLE_EVERY: Duration = Duration::from_secs(60 * 60);
 /// How often the audit chain's head is appended to the checkpoint file (and once at start).
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -95,6 +97,18 @@ pub fn spawn(
                     .await
                     .map(|_| ())
                     .map_err(|e| ("sealed query passwords not hashed", JobsError::from(e)))
+            }
+        }));
+    }
+    {
+        let store = store.clone();
+        tokio::spawn(every(PRUNE_THROTTLE_EVERY, stop.clone(), move || {
+            let store = store.clone();
+            async move {
+                gongkai_store::throttle::prune(&store)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| ("expired rate-limit counts not deleted", JobsError::from(e)))
             }
         }));
     }

@@ -44,12 +44,27 @@ pub async fn hit(store: &Store, key: &str, limit: i64, window: Duration) -> Resu
         .bind(ts(at))
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM form_submissions WHERE at < $1")
-        .bind(ts(at - Duration::days(2)))
+    // This scope's expired uses go now (by the index); other scopes' in [`prune`].
+    sqlx::query("DELETE FROM form_submissions WHERE scope_key = $1 AND at < $2")
+        .bind(key)
+        .bind(ts(at - KEPT))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// How long a recorded use is kept: longer than any window a limit counts over.
+pub const KEPT: Duration = Duration::days(2);
+
+/// Deletes every recorded use older than [`KEPT`], whatever its scope; returns how many. Run
+/// now and then by the background jobs, so a submission never scans the whole table.
+pub async fn prune(store: &Store) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM form_submissions WHERE at < $1")
+        .bind(ts(now() - KEPT))
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Whether `key` already had `limit` uses within `window`, so that [`hit`] would refuse the

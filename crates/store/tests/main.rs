@@ -10,4 +10,5 @@ mod public_numbers;
 mod secrets;
 mod story;
 mod support;
+mod throttle;
 mod visibility;
