@@ -377,6 +377,10 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/report/{year}/xlsx",
+            guarded(Permission::Supervise, get(admin::report::workbook)),
+        )
+        .route(
             "/admin/report/{year}/publish",
             guarded(Permission::Supervise, post(admin::report::publish)),
         )

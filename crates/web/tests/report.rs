@@ -142,6 +142,22 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         let table = section3(&page);
         insta::assert_snapshot!("report_section3_2025", table);
 
+        // The workbook of the same tables.
+        let xlsx = office.get("/admin/report/2025/xlsx?org=WQX001").await;
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        assert_eq!(
+            xlsx.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("private, no-store")
+        );
+        let bytes = must(xlsx.bytes().await);
+        assert!(bytes.starts_with(b"PK"), "{engine:?}: a workbook (ZIP)");
+        assert_eq!(
+            handler.get_status("/admin/report/2025/xlsx").await,
+            StatusCode::FORBIDDEN
+        );
+
         // Section 四 with a total that is not the sum of its results: saved, shown beside the
         // cell, and publication refused with the identity's code.
         let fields = [

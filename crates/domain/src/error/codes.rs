@@ -679,6 +679,7 @@ error_codes! {
     ReportNumberInvalid => ("report.number_invalid", "“{field}”应填写不小于 0 的整数"),
     ReportSourceRequired => ("report.source_required", "请注明“{field}”的数据来源"),
     ReportTextTooLong => ("report.text_too_long", "“{field}”不能超过 {max} 个字"),
+    ReportExportFailed => ("report.export_failed", "{reason}"),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

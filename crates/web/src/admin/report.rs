@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
@@ -29,6 +29,7 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::admin::desk::Desk;
 use crate::auth::{check_org, scope};
+use crate::download::{PRIVATE_NO_STORE, disposition};
 use crate::templates::ser;
 
 /// Which organisation's report (`?org=CODE`; the member of staff's own by default).
@@ -153,6 +154,40 @@ pub async fn publish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /admin/report/{year}/xlsx`: the report's tables as an Excel workbook in the official
+/// layout (section 三 as published, or as counted now for a draft).
+pub async fn workbook(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, WebError> {
+    let org = org_of(&desk, &q).await?;
+    let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
+    let title = format!("{}{year}年政府信息公开工作年度报告", org.name);
+    let bytes = gongkai_export::annual_report_xlsx(
+        &title,
+        &r.entries.proactive,
+        &r.table,
+        &r.entries.review,
+    )
+    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&format!("{title}.xlsx")),
+            ),
+            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 fn page_url(org: &Organisation, year: i32) -> String {
