@@ -182,6 +182,56 @@ async fn status_in(tx: &mut crate::Tx, org_id: i64, year: i32) -> Result<Option<
     )
 }
 
+/// Opens the draft of an organisation's report of `year` inside the write transaction: creates
+/// it with `entries` (or empty ones) if there is none, replaces its entries when `entries` is
+/// given; refused once the report is published.
+async fn write_draft(
+    tx: &mut crate::Tx,
+    org_id: i64,
+    year: i32,
+    entries: Option<&HandEntries>,
+    at: &str,
+) -> Result<()> {
+    let json = entries
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(json_err)?;
+    match status_in(tx, org_id, year).await?.as_deref() {
+        Some("published") => Err(StoreError::conflict(ErrorCode::ReportAlreadyPublished)),
+        Some(_) => {
+            if let Some(json) = json {
+                sqlx::query(
+                    "UPDATE annual_reports SET entries = $1, updated_at = $2 WHERE org_id = $3 AND year = $4",
+                )
+                .bind(json)
+                .bind(at)
+                .bind(org_id)
+                .bind(i64::from(year))
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+        None => {
+            let json = match json {
+                Some(j) => j,
+                None => serde_json::to_string(&HandEntries::default()).map_err(json_err)?,
+            };
+            sqlx::query(
+                "INSERT INTO annual_reports (org_id, year, entries, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(org_id)
+            .bind(i64::from(year))
+            .bind(json)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+    }
+}
+
 /// Saves what staff entered for an organisation's report of `year` (creating the draft),
 /// audited; refused once the report is published.
 pub async fn save_entries(
@@ -192,35 +242,8 @@ pub async fn save_entries(
     entries: &HandEntries,
 ) -> Result<()> {
     let org = orgs::by_id(store, org_id).await?;
-    let json = serde_json::to_string(entries).map_err(json_err)?;
     let mut tx = store.begin_write().await?;
-    let at = ts(now());
-    match status_in(&mut tx, org_id, year).await?.as_deref() {
-        Some("published") => return Err(StoreError::conflict(ErrorCode::ReportAlreadyPublished)),
-        Some(_) => {
-            sqlx::query(
-                "UPDATE annual_reports SET entries = $1, updated_at = $2 WHERE org_id = $3 AND year = $4",
-            )
-            .bind(&json)
-            .bind(&at)
-            .bind(org_id)
-            .bind(i64::from(year))
-            .execute(&mut *tx)
-            .await?;
-        }
-        None => {
-            sqlx::query(
-                "INSERT INTO annual_reports (org_id, year, entries, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(org_id)
-            .bind(i64::from(year))
-            .bind(&json)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
+    write_draft(&mut tx, org_id, year, Some(entries), &ts(now())).await?;
     audit::Change::new(
         "report.save",
         "annual_report",
@@ -245,23 +268,7 @@ pub async fn publish(
     let json = serde_json::to_string(table).map_err(json_err)?;
     let mut tx = store.begin_write().await?;
     let at = ts(now());
-    match status_in(&mut tx, org_id, year).await?.as_deref() {
-        Some("published") => return Err(StoreError::conflict(ErrorCode::ReportAlreadyPublished)),
-        Some(_) => {}
-        None => {
-            let empty = serde_json::to_string(&HandEntries::default()).map_err(json_err)?;
-            sqlx::query(
-                "INSERT INTO annual_reports (org_id, year, entries, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(org_id)
-            .bind(i64::from(year))
-            .bind(empty)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
+    write_draft(&mut tx, org_id, year, None, &at).await?;
     sqlx::query(
         "UPDATE annual_reports SET status = 'published', applications = $1, late_reason = $2,
             published_at = $3, published_by = $4, updated_at = $3 WHERE org_id = $5 AND year = $6",

@@ -78,14 +78,19 @@ pub async fn years(desk: Desk, Query(q): Query<OrgQuery>) -> Result<Response, We
         .await
 }
 
+/// The report of `year` of the query's organisation, opened.
+async fn opened(desk: &Desk, year: i32, q: &OrgQuery) -> Result<Report, WebError> {
+    let org = org_of(desk, q).await?;
+    Ok(usecase::open(&desk.state.store, org.id, year, today()).await?)
+}
+
 /// `GET /admin/report/{year}`: the report page.
 pub async fn show(
     desk: Desk,
     Path(year): Path<i32>,
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, WebError> {
-    let org = org_of(&desk, &q).await?;
-    let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
+    let r = opened(&desk, year, &q).await?;
     render(&desk, StatusCode::OK, &r, None, &FieldErrors::new(), None).await
 }
 
@@ -163,9 +168,8 @@ pub async fn workbook(
     Path(year): Path<i32>,
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, WebError> {
-    let org = org_of(&desk, &q).await?;
-    let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
-    let title = format!("{}{year}年政府信息公开工作年度报告", org.name);
+    let r = opened(&desk, year, &q).await?;
+    let title = format!("{}{year}年政府信息公开工作年度报告", r.org.name);
     let bytes = gongkai_export::annual_report_xlsx(
         &title,
         &r.entries.proactive,
