@@ -439,6 +439,7 @@ pub fn object_label(kind: &str) -> &str {
         "setting" => "站点设置",
         "calendar" => "节假日安排",
         "outbox" => "待发邮件",
+        "annual_report" => "年度报告",
         other => other,
     }
 }
@@ -459,6 +460,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("theme.add", "新增主题分类"),
     ("theme.rename", "重命名主题分类"),
     ("guide.save", "保存公开指南"),
+    ("report.save", "保存年度报告草稿"),
+    ("report.publish", "发布年度报告"),
     ("negative_term.add", "新增负面清单词语"),
     ("calendar.import", "导入节假日安排"),
     ("outbox.resend", "重新发送邮件"),

@@ -68,6 +68,7 @@ pub mod outbox;
 pub mod paging;
 pub mod pii;
 pub mod record;
+pub mod report;
 pub mod role;
 pub mod screening;
 pub mod throttle;

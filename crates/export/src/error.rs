@@ -54,6 +54,10 @@ pub enum ExportError {
         limit: usize,
     },
 
+    /// The Excel library refused to write the workbook (a bug, not a user error).
+    #[error("生成 Excel 工作簿失败：{0}")]
+    Xlsx(String),
+
     /// The PDF library refused to write the document (a bug, not a user error).
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),

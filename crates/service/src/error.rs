@@ -14,6 +14,10 @@ pub enum ServiceError {
     /// No organisation is set up yet, so a message to the 县长信箱 has nowhere to go.
     #[error("{}", ErrorCode::SiteWithoutOrgs.message())]
     NoSite,
+    /// A rule refused the step (an annual report whose identities fail, or that is late without
+    /// a reason); the refusal carries its stable code and Chinese message.
+    #[error("{0}")]
+    Refused(Refusal),
     /// The store refused or failed (a duplicate message is `StoreError::Conflict`).
     #[error(transparent)]
     Store(#[from] StoreError),

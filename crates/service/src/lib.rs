@@ -1,5 +1,6 @@
 //! Citizen submissions as use cases: submitting an application (依申请公开), writing a message
-//! (政民互动) and commenting on a consultation (征求意见).
+//! (政民互动) and commenting on a consultation (征求意见); and the annual report (年度报告):
+//! opening, saving and publishing it ([`reports`]).
 //!
 //! Each module has the form as typed and one `submit` call that validates it with the domain's
 //! rules (lookups such as "does this organisation exist" happen here), applies the public-form
@@ -15,6 +16,7 @@ pub mod applications;
 pub mod comments;
 mod error;
 pub mod messages;
+pub mod reports;
 
 use std::future::{Future, Ready, ready};
 

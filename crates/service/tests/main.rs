@@ -7,4 +7,5 @@
 mod applications;
 mod comments;
 mod messages;
+mod reports;
 mod support;

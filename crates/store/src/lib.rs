@@ -26,6 +26,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod publication;
 pub mod records;
+pub mod reports;
 pub mod screening;
 pub mod secrets;
 pub mod sessions;

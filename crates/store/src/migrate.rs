@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "message_provisional_due",
         include_str!("../migrations/0014_message_provisional_due.sql"),
     ),
+    (
+        15,
+        "annual_reports",
+        include_str!("../migrations/0015_annual_reports.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

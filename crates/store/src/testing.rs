@@ -181,3 +181,23 @@ pub fn application(org_id: i64, description: &str) -> crate::applications::NewAp
         files: Vec::new(),
     }
 }
+
+/// Marks the application `tracking_code` replied on `on` with `outcome`, as if staff had
+/// answered then (tests plant past replies this way instead of walking the clock).
+pub async fn plant_reply(
+    store: &crate::Store,
+    tracking_code: &str,
+    outcome: gongkai_domain::application::Outcome,
+    on: chrono::NaiveDate,
+) {
+    sqlx::query(
+        "UPDATE applications SET status = 'replied', outcome = $1, replied_on = $2
+         WHERE tracking_code = $3",
+    )
+    .bind(outcome.code())
+    .bind(on.to_string())
+    .bind(tracking_code)
+    .execute(store.pool())
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}

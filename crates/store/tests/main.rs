@@ -7,6 +7,7 @@ mod cases;
 mod durability;
 mod listing;
 mod public_numbers;
+mod reports;
 mod secrets;
 mod story;
 mod support;

@@ -70,6 +70,10 @@ impl From<ServiceError> for WebError {
         match e {
             ServiceError::Throttled(message) => Self::TooManyRequests(message),
             ServiceError::NoSite => Self::NotFound(ErrorCode::SiteWithoutOrgs.into()),
+            ServiceError::Refused(r) if r.code == ErrorCode::ReportYearOutOfRange => {
+                Self::NotFound(r)
+            }
+            ServiceError::Refused(r) => Self::Conflict(r),
             ServiceError::Store(e) => Self::Store(e),
         }
     }

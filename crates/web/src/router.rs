@@ -366,6 +366,25 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/report",
+            guarded(Permission::Supervise, get(admin::report::years)),
+        )
+        .route(
+            "/admin/report/{year}",
+            guarded(
+                Permission::Supervise,
+                get(admin::report::show).post(admin::report::save),
+            ),
+        )
+        .route(
+            "/admin/report/{year}/xlsx",
+            guarded(Permission::Supervise, get(admin::report::workbook)),
+        )
+        .route(
+            "/admin/report/{year}/publish",
+            guarded(Permission::Supervise, post(admin::report::publish)),
+        )
+        .route(
             "/admin/outbox",
             guarded(Permission::Supervise, get(admin::outbox::list)),
         )

@@ -67,6 +67,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/calendar.html",
     "admin/letter_templates.html",
     "admin/outbox.html",
+    "admin/report.html",
+    "admin/report_years.html",
     "admin/letter_template.html",
     "admin/themes.html",
     "zhengji/index.html",

@@ -15,4 +15,5 @@ mod messages;
 mod module_graph;
 mod openapi;
 mod records;
+mod report;
 mod search;

@@ -664,6 +664,22 @@ error_codes! {
     UserOrgOutOfScope => ("user.org_out_of_scope", "只能在您所管理的机构中添加账号"),
     UserOrgRequired => ("user.org_required", "请选择所属机构"),
     UserRolesRequired => ("user.roles_required", "请至少选择一个角色"),
+
+    // The statutory annual report (年度报告).
+    ReportIdentityBroken => (
+        "report.identity_broken",
+        "年度报告有 {count} 处数据不符合勾稽关系，请按表格旁的提示核对后再发布"
+    ),
+    ReportLateReasonRequired => (
+        "report.late_reason_required",
+        "本年度报告已超过法定发布时限（{due}），请填写逾期发布的原因"
+    ),
+    ReportAlreadyPublished => ("report.already_published", "该年度报告已发布，不能再修改"),
+    ReportYearOutOfRange => ("report.year_out_of_range", "年度应为 2021 年至 {max} 年"),
+    ReportNumberInvalid => ("report.number_invalid", "“{field}”应填写不小于 0 的整数"),
+    ReportSourceRequired => ("report.source_required", "请注明“{field}”的数据来源"),
+    ReportTextTooLong => ("report.text_too_long", "“{field}”不能超过 {max} 个字"),
+    ReportExportFailed => ("report.export_failed", "{reason}"),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

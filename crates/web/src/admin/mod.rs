@@ -15,4 +15,5 @@ pub mod opinions;
 pub mod orgs;
 pub mod outbox;
 pub mod records;
+pub mod report;
 pub mod users;

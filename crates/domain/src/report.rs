@@ -1,0 +1,1341 @@
+//! The statutory annual report (政府信息公开工作年度报告) in the 2021 national format
+//! (国办公开办函〔2021〕30号): its sections, the tables of sections 二, 三 and 四 with their labels
+//! verbatim, how section 三 is counted from applications, and the identities (勾稽关系) every
+//! table must satisfy before the report may be published.
+//!
+//! A violated identity is data ([`Violation`]): the cell it concerns, what the identity asks
+//! for and what the table holds, so a page can show it beside the cell.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::application::{ApplicantKind, Outcome};
+use crate::org::OrgKind;
+
+/// The six section titles, in order.
+pub const SECTION_TITLES: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+/// The note in the top-left cell of the section 三 table, verbatim.
+pub const SECTION3_NOTE: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+
+/// The header of the applicant columns (the first header row).
+pub const APPLICANT_HEADER: &str = "申请人情况";
+/// The header over the five organisation kinds.
+pub const ORGANISATION_HEADER: &str = "法人或其他组织";
+/// The label of the total column.
+pub const TOTAL_LABEL: &str = "总计";
+/// The label spanning every outcome row.
+pub const OUTCOMES_LABEL: &str = "三、本年度办理结果";
+
+/// The first year the 2021 format applies to; reports for earlier years keep the 2019 format.
+pub const FORMAT_2021_FROM: i32 = 2021;
+
+/// A column of the section 三 table: one of the six applicant kinds, or the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "column", content = "kind")]
+pub enum Column {
+    /// One applicant kind.
+    Kind(ApplicantKind),
+    /// 总计 (the sum of the six kinds).
+    Total,
+}
+
+impl Column {
+    /// The seven columns in the format's order.
+    pub const ALL: [Column; 7] = [
+        Column::Kind(ApplicantKind::Natural),
+        Column::Kind(ApplicantKind::Commercial),
+        Column::Kind(ApplicantKind::Research),
+        Column::Kind(ApplicantKind::PublicInterest),
+        Column::Kind(ApplicantKind::LegalServices),
+        Column::Kind(ApplicantKind::OtherOrganisation),
+        Column::Total,
+    ];
+
+    /// Position in [`Column::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Column::Kind(k) => ApplicantKind::ALL.iter().position(|x| *x == k).unwrap_or(0),
+            Column::Total => 6,
+        }
+    }
+
+    /// The column's label as the format prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Kind(k) => k.label(),
+            Column::Total => TOTAL_LABEL,
+        }
+    }
+
+    /// A stable code (`natural`, …, `total`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Column::Kind(k) => k.code(),
+            Column::Total => "total",
+        }
+    }
+}
+
+/// A row of the section 三 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "row", content = "outcome")]
+pub enum Row {
+    /// 一、本年新收政府信息公开申请数量.
+    New,
+    /// 二、上年结转政府信息公开申请数量.
+    CarriedIn,
+    /// One outcome of 三、本年度办理结果.
+    Outcome(Outcome),
+    /// （七）总计.
+    Total,
+    /// 四、结转下年度继续办理.
+    CarriedOut,
+}
+
+/// The number of rows of the section 三 table.
+pub const ROWS: usize = 4 + Outcome::ALL.len();
+
+impl Row {
+    /// Every row in the format's order.
+    pub fn all() -> impl Iterator<Item = Row> {
+        [Row::New, Row::CarriedIn]
+            .into_iter()
+            .chain(Outcome::ALL.iter().copied().map(Row::Outcome))
+            .chain([Row::Total, Row::CarriedOut])
+    }
+
+    /// Position in [`Row::all`].
+    pub fn index(self) -> usize {
+        match self {
+            Row::New => 0,
+            Row::CarriedIn => 1,
+            Row::Outcome(o) => 2 + Outcome::ALL.iter().position(|x| *x == o).unwrap_or(0),
+            Row::Total => 2 + Outcome::ALL.len(),
+            Row::CarriedOut => 3 + Outcome::ALL.len(),
+        }
+    }
+
+    /// The row's own label, verbatim (an outcome's item label, e.g. `1.属于国家秘密`; the
+    /// first two outcomes are their own group).
+    pub fn label(self) -> String {
+        match self {
+            Row::New => "一、本年新收政府信息公开申请数量".to_owned(),
+            Row::CarriedIn => "二、上年结转政府信息公开申请数量".to_owned(),
+            Row::Outcome(Outcome::Disclosed) => "（一）予以公开".to_owned(),
+            Row::Outcome(Outcome::PartlyDisclosed) => {
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）".to_owned()
+            }
+            Row::Outcome(o) => format!("{}.{}", item_number(o), o.label()),
+            Row::Total => "（七）总计".to_owned(),
+            Row::CarriedOut => "四、结转下年度继续办理".to_owned(),
+        }
+    }
+
+    /// A stable code for forms and anchors (`new`, `carried_in`, `o3-1`, `total`, `carried_out`).
+    pub fn code(self) -> String {
+        match self {
+            Row::New => "new".to_owned(),
+            Row::CarriedIn => "carried_in".to_owned(),
+            Row::Outcome(o) => format!("o{}", o.code()),
+            Row::Total => "total".to_owned(),
+            Row::CarriedOut => "carried_out".to_owned(),
+        }
+    }
+}
+
+/// The item number of an outcome inside its group (`3-2` → 2).
+fn item_number(o: Outcome) -> &'static str {
+    o.code().split('-').nth(1).unwrap_or("")
+}
+
+/// The outcome groups (（三） to （六）) whose items are rows below a group heading, with the
+/// heading and the items in order: the heading cell spans its items.
+pub fn outcome_groups() -> Vec<(&'static str, Vec<Outcome>)> {
+    let mut groups: Vec<(&'static str, Vec<Outcome>)> = Vec::new();
+    for &o in Outcome::ALL {
+        if matches!(o, Outcome::Disclosed | Outcome::PartlyDisclosed) {
+            continue;
+        }
+        match groups.last_mut() {
+            Some((g, items)) if *g == o.group() => items.push(o),
+            _ => groups.push((o.group(), vec![o])),
+        }
+    }
+    groups
+}
+
+/// A header cell of the section 三 table as the format draws it: its text and how many rows and
+/// columns it spans (the page's `rowspan`/`colspan`, the workbook's merged range).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadCell {
+    /// The text, verbatim.
+    pub text: String,
+    /// Rows spanned (at least 1).
+    pub rowspan: u32,
+    /// Columns spanned (at least 1).
+    pub colspan: u32,
+}
+
+impl HeadCell {
+    fn new(text: impl Into<String>, rowspan: u32, colspan: u32) -> Self {
+        Self {
+            text: text.into(),
+            rowspan,
+            colspan,
+        }
+    }
+}
+
+/// The number of label columns left of the counts in the section 三 table.
+pub const LABEL_COLUMNS: u32 = 3;
+
+/// The three header rows of the section 三 table: the note over the label columns, 申请人情况
+/// over the seven counts, 法人或其他组织 over the five organisation kinds.
+pub fn section3_header() -> [Vec<HeadCell>; 3] {
+    let mut second = vec![HeadCell::new(ApplicantKind::Natural.label(), 2, 1)];
+    second.push(HeadCell::new(ORGANISATION_HEADER, 1, 5));
+    second.push(HeadCell::new(TOTAL_LABEL, 2, 1));
+    let third = ApplicantKind::ALL
+        .iter()
+        .filter(|k| k.is_organisation())
+        .map(|k| HeadCell::new(k.label(), 1, 1))
+        .collect();
+    [
+        vec![
+            HeadCell::new(SECTION3_NOTE, 3, LABEL_COLUMNS),
+            HeadCell::new(APPLICANT_HEADER, 1, 7),
+        ],
+        second,
+        third,
+    ]
+}
+
+/// Each row of the section 三 table with the label cells that start on it: 一, 二, （七） and 四
+/// span the three label columns; 三、本年度办理结果 spans every outcome row and （七）; a group
+/// heading (（三）…（六）) spans its items.
+pub fn section3_layout() -> Vec<(Row, Vec<HeadCell>)> {
+    let outcome_rows = u32::try_from(Outcome::ALL.len()).unwrap_or(0) + 1;
+    let mut out = vec![
+        (Row::New, vec![HeadCell::new(Row::New.label(), 1, 3)]),
+        (
+            Row::CarriedIn,
+            vec![HeadCell::new(Row::CarriedIn.label(), 1, 3)],
+        ),
+    ];
+    for (i, o) in [Outcome::Disclosed, Outcome::PartlyDisclosed]
+        .into_iter()
+        .enumerate()
+    {
+        let mut heads = Vec::new();
+        if i == 0 {
+            heads.push(HeadCell::new(OUTCOMES_LABEL, outcome_rows, 1));
+        }
+        heads.push(HeadCell::new(Row::Outcome(o).label(), 1, 2));
+        out.push((Row::Outcome(o), heads));
+    }
+    for (group, items) in outcome_groups() {
+        let span = u32::try_from(items.len()).unwrap_or(1);
+        for (i, o) in items.into_iter().enumerate() {
+            let mut heads = Vec::new();
+            if i == 0 {
+                heads.push(HeadCell::new(group, span, 1));
+            }
+            heads.push(HeadCell::new(Row::Outcome(o).label(), 1, 1));
+            out.push((Row::Outcome(o), heads));
+        }
+    }
+    out.push((Row::Total, vec![HeadCell::new(Row::Total.label(), 1, 2)]));
+    out.push((
+        Row::CarriedOut,
+        vec![HeadCell::new(Row::CarriedOut.label(), 1, 3)],
+    ));
+    out
+}
+
+/// One cell of the section 三 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cell {
+    /// The row.
+    pub row: Row,
+    /// The column.
+    pub column: Column,
+}
+
+/// The section 三 table: every cell a count, the total row and column included (a table typed
+/// in or imported may hold totals that do not add up; [`ApplicationsTable::violations`] says so).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationsTable {
+    cells: Vec<[u64; 7]>,
+}
+
+impl Default for ApplicationsTable {
+    fn default() -> Self {
+        Self {
+            cells: vec![[0; 7]; ROWS],
+        }
+    }
+}
+
+/// What the report needs to know of one application to count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationFacts {
+    /// Who applied.
+    pub kind: ApplicantKind,
+    /// The Beijing date it was received.
+    pub received_on: NaiveDate,
+    /// The Beijing date of the reply and its outcome, once replied.
+    pub reply: Option<(NaiveDate, Outcome)>,
+}
+
+/// Where an application stands in a report year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Counted in 一 (received within the year).
+    pub new: bool,
+    /// Counted in 二 (received before the year and still open on 31 December of the year before).
+    pub carried_in: bool,
+    /// Counted in 三 under this outcome (replied within the year).
+    pub outcome: Option<Outcome>,
+    /// Counted in 四 (received by 31 December and still open then).
+    pub carried_out: bool,
+}
+
+impl ApplicationFacts {
+    /// Where the application counts in `year`'s report: 一 by the received date, 二 if it was
+    /// open at the end of the year before, 三 by the reply date within the year, 四 if it is open
+    /// at the end of the year. A reply dated before the receipt is read as on the received date.
+    pub fn placement(&self, year: i32) -> Placement {
+        let received = self.received_on.year();
+        let reply = self
+            .reply
+            .map(|(on, o)| (on.max(self.received_on).year(), o));
+        let open_at_end_of = |y: i32| received <= y && reply.is_none_or(|(r, _)| r > y);
+        Placement {
+            new: received == year,
+            carried_in: received < year && open_at_end_of(year - 1),
+            outcome: reply.and_then(|(r, o)| (r == year).then_some(o)),
+            carried_out: open_at_end_of(year),
+        }
+    }
+}
+
+impl ApplicationsTable {
+    /// The table of `year` counted from applications; totals are the sums.
+    pub fn count<'a>(year: i32, apps: impl IntoIterator<Item = &'a ApplicationFacts>) -> Self {
+        let mut t = Self::default();
+        for app in apps {
+            let p = app.placement(year);
+            let col = Column::Kind(app.kind);
+            if p.new {
+                t.add(Row::New, col, 1);
+            }
+            if p.carried_in {
+                t.add(Row::CarriedIn, col, 1);
+            }
+            if let Some(o) = p.outcome {
+                t.add(Row::Outcome(o), col, 1);
+            }
+            if p.carried_out {
+                t.add(Row::CarriedOut, col, 1);
+            }
+        }
+        t.fill_totals();
+        t
+    }
+
+    /// One cell.
+    pub fn get(&self, row: Row, column: Column) -> u64 {
+        self.cells.get(row.index()).map_or(0, |r| r[column.index()])
+    }
+
+    /// Sets one cell.
+    pub fn set(&mut self, row: Row, column: Column, value: u64) {
+        if let Some(r) = self.cells.get_mut(row.index()) {
+            r[column.index()] = value;
+        }
+    }
+
+    fn add(&mut self, row: Row, column: Column, n: u64) {
+        let v = self.get(row, column).saturating_add(n);
+        self.set(row, column, v);
+    }
+
+    /// Fills the total row and the total column with the sums of what they total.
+    pub fn fill_totals(&mut self) {
+        for kind in ApplicantKind::ALL {
+            let col = Column::Kind(*kind);
+            let sum = Outcome::ALL
+                .iter()
+                .map(|o| self.get(Row::Outcome(*o), col))
+                .fold(0u64, u64::saturating_add);
+            self.set(Row::Total, col, sum);
+        }
+        for row in Row::all() {
+            let sum = kinds_sum(self, row);
+            self.set(row, Column::Total, sum);
+        }
+    }
+
+    /// The rows with their seven cells, in the format's order.
+    pub fn rows(&self) -> impl Iterator<Item = (Row, [u64; 7])> + '_ {
+        Row::all().map(|r| (r, self.cells.get(r.index()).copied().unwrap_or([0; 7])))
+    }
+
+    /// Every identity the table breaks: per column 一 + 二 = （七）总计 + 四 (shown at 四),
+    /// （七）总计 = the sum of the outcome rows (shown at （七）), and per row 总计 = the sum of the
+    /// six kinds (shown at the row's 总计 cell).
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for column in Column::ALL {
+            let outcomes = Outcome::ALL
+                .iter()
+                .map(|o| self.get(Row::Outcome(*o), column))
+                .fold(0u64, u64::saturating_add);
+            let total = self.get(Row::Total, column);
+            if total != outcomes {
+                out.push(Violation::new(
+                    Row::Total,
+                    column,
+                    Identity::OutcomeTotal,
+                    outcomes,
+                    total,
+                ));
+            }
+            let carried_out = self.get(Row::CarriedOut, column);
+            let expected = (self.get(Row::New, column) + self.get(Row::CarriedIn, column))
+                .saturating_sub(total);
+            let balanced = self.get(Row::New, column) + self.get(Row::CarriedIn, column)
+                == total.saturating_add(carried_out);
+            if !balanced {
+                out.push(Violation::new(
+                    Row::CarriedOut,
+                    column,
+                    Identity::ColumnBalance,
+                    expected,
+                    carried_out,
+                ));
+            }
+        }
+        for row in Row::all() {
+            let sum = kinds_sum(self, row);
+            let total = self.get(row, Column::Total);
+            if sum != total {
+                out.push(Violation::new(
+                    row,
+                    Column::Total,
+                    Identity::KindsTotal,
+                    sum,
+                    total,
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn kinds_sum(t: &ApplicationsTable, row: Row) -> u64 {
+    ApplicantKind::ALL
+        .iter()
+        .map(|k| t.get(row, Column::Kind(*k)))
+        .fold(0u64, u64::saturating_add)
+}
+
+/// Which identity (勾稽关系) a cell breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// Section 三, per column: 一 + 二 = （七）总计 + 四.
+    ColumnBalance,
+    /// Section 三: （七）总计 = the sum of every outcome row.
+    OutcomeTotal,
+    /// Section 三: 总计 = the sum of the six applicant kinds.
+    KindsTotal,
+    /// Section 二: 现行有效件数 = last year's + 本年制发件数 − 本年废止件数.
+    InForceCarried,
+    /// Section 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+    GroupTotal,
+}
+
+impl Identity {
+    /// What the identity says, in Chinese, for the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Identity::ColumnBalance => "第一项加第二项之和应等于第三项（七）总计加第四项之和",
+            Identity::OutcomeTotal => "（七）总计应等于本年度各项办理结果之和",
+            Identity::KindsTotal => "总计应等于六类申请人之和",
+            Identity::InForceCarried => {
+                "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数"
+            }
+            Identity::GroupTotal => "总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
+        }
+    }
+}
+
+/// Where a violation is shown: a cell of section 三, or a named cell of section 二 or 四
+/// (`rules.in_force`, `review.total`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "section")]
+pub enum Place {
+    /// A cell of the section 三 table.
+    Applications {
+        /// The cell.
+        cell: Cell,
+    },
+    /// A cell of section 二, by its field name.
+    Proactive {
+        /// The field, e.g. `rules.in_force`.
+        field: String,
+    },
+    /// A cell of section 四, by its field name.
+    ReviewLitigation {
+        /// The field, e.g. `review.total`.
+        field: String,
+    },
+}
+
+/// One broken identity: where, which, what the identity asks for and what the table holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// The cell beside which the page shows it.
+    pub place: Place,
+    /// The identity.
+    pub identity: Identity,
+    /// The value the identity asks for.
+    pub expected: i64,
+    /// The value the table holds.
+    pub found: i64,
+}
+
+impl Violation {
+    fn new(row: Row, column: Column, identity: Identity, expected: u64, found: u64) -> Self {
+        Self {
+            place: Place::Applications {
+                cell: Cell { row, column },
+            },
+            identity,
+            expected: i64::try_from(expected).unwrap_or(i64::MAX),
+            found: i64::try_from(found).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// The Chinese line the page shows, e.g. `总计应等于六类申请人之和（应为 3，现为 2）`.
+    pub fn message(&self) -> String {
+        format!(
+            "{}（应为 {}，现为 {}）",
+            self.identity.label(),
+            self.expected,
+            self.found
+        )
+    }
+
+    /// A stable key for the place (`三:new:total`, `二:rules.in_force`, `四:review.total`), so a
+    /// page finds the violations of a cell.
+    pub fn key(&self) -> String {
+        match &self.place {
+            Place::Applications { cell } => {
+                format!("三:{}:{}", cell.row.code(), cell.column.code())
+            }
+            Place::Proactive { field } => format!("二:{field}"),
+            Place::ReviewLitigation { field } => format!("四:{field}"),
+        }
+    }
+}
+
+/// A number entered by hand, with where it comes from (a register, another office's figures …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    /// The number (for fees, in yuan).
+    pub value: i64,
+    /// Its source, as staff typed it.
+    pub source: String,
+}
+
+/// A 第二十条第（一）项 row: documents made, repealed and in force.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRow {
+    /// 本年制发件数.
+    pub made: Figure,
+    /// 本年废止件数.
+    pub repealed: Figure,
+    /// 现行有效件数.
+    pub in_force: Figure,
+}
+
+/// The section 二 tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProactiveTables {
+    /// 规章.
+    pub rules: DocumentRow,
+    /// 行政规范性文件.
+    pub normative: DocumentRow,
+    /// 行政许可: 本年处理决定数量.
+    pub licensing: Figure,
+    /// 行政处罚: 本年处理决定数量.
+    pub penalties: Figure,
+    /// 行政强制: 本年处理决定数量.
+    pub coercion: Figure,
+    /// 行政事业性收费: 本年收费金额, in yuan (shown in 万元).
+    pub fees_yuan: Figure,
+}
+
+/// The labels of section 二, verbatim: each table's heading, its column headers and its rows.
+pub const SECTION2_TABLES: [(&str, &[&str], &[&str]); 4] = [
+    (
+        "第二十条第（一）项",
+        &["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        &["规章", "行政规范性文件"],
+    ),
+    (
+        "第二十条第（五）项",
+        &["信息内容", "本年处理决定数量"],
+        &["行政许可"],
+    ),
+    (
+        "第二十条第（六）项",
+        &["信息内容", "本年处理决定数量"],
+        &["行政处罚", "行政强制"],
+    ),
+    (
+        "第二十条第（八）项",
+        &["信息内容", "本年收费金额（单位：万元）"],
+        &["行政事业性收费"],
+    ),
+];
+
+impl ProactiveTables {
+    /// Every figure by its field name (`rules.made`, …, `fees_yuan`), in the format's order.
+    pub fn fields(&self) -> [(&'static str, &Figure); 10] {
+        [
+            ("rules.made", &self.rules.made),
+            ("rules.repealed", &self.rules.repealed),
+            ("rules.in_force", &self.rules.in_force),
+            ("normative.made", &self.normative.made),
+            ("normative.repealed", &self.normative.repealed),
+            ("normative.in_force", &self.normative.in_force),
+            ("licensing", &self.licensing),
+            ("penalties", &self.penalties),
+            ("coercion", &self.coercion),
+            ("fees_yuan", &self.fees_yuan),
+        ]
+    }
+
+    /// The figure of a field name, to fill from a form.
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut Figure> {
+        Some(match name {
+            "rules.made" => &mut self.rules.made,
+            "rules.repealed" => &mut self.rules.repealed,
+            "rules.in_force" => &mut self.rules.in_force,
+            "normative.made" => &mut self.normative.made,
+            "normative.repealed" => &mut self.normative.repealed,
+            "normative.in_force" => &mut self.normative.in_force,
+            "licensing" => &mut self.licensing,
+            "penalties" => &mut self.penalties,
+            "coercion" => &mut self.coercion,
+            "fees_yuan" => &mut self.fees_yuan,
+            _ => return None,
+        })
+    }
+
+    /// The 现行有效 identity against last year's tables (none when there is no report for last
+    /// year: nothing to carry over).
+    pub fn violations(&self, last_year: Option<&ProactiveTables>) -> Vec<Violation> {
+        let Some(last) = last_year else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, this, before) in [
+            ("rules.in_force", &self.rules, &last.rules),
+            ("normative.in_force", &self.normative, &last.normative),
+        ] {
+            let expected = before.in_force.value + this.made.value - this.repealed.value;
+            if this.in_force.value != expected {
+                out.push(Violation {
+                    place: Place::Proactive { field: name.to_owned() },
+                    identity: Identity::InForceCarried,
+                    expected,
+                    found: this.in_force.value,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Formats yuan as 万元 with four decimals (`12345` → `1.2345`).
+pub fn wan_yuan(yuan: i64) -> String {
+    let sign = if yuan < 0 { "-" } else { "" };
+    let y = yuan.unsigned_abs();
+    format!("{sign}{}.{:04}", y / 10_000, y % 10_000)
+}
+
+/// One group of five numbers of section 四.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultGroup {
+    /// 结果维持.
+    pub upheld: i64,
+    /// 结果纠正.
+    pub corrected: i64,
+    /// 其他结果.
+    pub other: i64,
+    /// 尚未审结.
+    pub pending: i64,
+    /// 总计.
+    pub total: i64,
+}
+
+impl ResultGroup {
+    /// The five numbers in the format's order.
+    pub fn values(&self) -> [i64; 5] {
+        [
+            self.upheld,
+            self.corrected,
+            self.other,
+            self.pending,
+            self.total,
+        ]
+    }
+}
+
+/// The five column labels of each group of section 四.
+pub const RESULT_LABELS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+/// The field names of each group's five numbers.
+pub const RESULT_FIELDS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// The section 四 row: 15 numbers, with the source of the hand entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewLitigation {
+    /// 行政复议.
+    pub review: ResultGroup,
+    /// 行政诉讼 — 未经复议直接起诉.
+    pub direct_suit: ResultGroup,
+    /// 行政诉讼 — 复议后起诉.
+    pub suit_after_review: ResultGroup,
+    /// Where the numbers come from.
+    pub source: String,
+}
+
+/// The header of section 四: the two top groups, and the three groups' own names.
+pub const SECTION4_GROUPS: [(&str, &str); 3] = [
+    ("review", "行政复议"),
+    ("direct_suit", "未经复议直接起诉"),
+    ("suit_after_review", "复议后起诉"),
+];
+/// The label over the two litigation groups.
+pub const LITIGATION_LABEL: &str = "行政诉讼";
+
+impl ReviewLitigation {
+    /// The 15 numbers in the format's order.
+    pub fn values(&self) -> [i64; 15] {
+        let mut out = [0; 15];
+        for (i, g) in self.groups().iter().enumerate() {
+            out[i * 5..i * 5 + 5].copy_from_slice(&g.values());
+        }
+        out
+    }
+
+    /// The three groups in order.
+    pub fn groups(&self) -> [ResultGroup; 3] {
+        [self.review, self.direct_suit, self.suit_after_review]
+    }
+
+    /// Sets the numbers from the 15 in the format's order.
+    pub fn set_values(&mut self, v: [i64; 15]) {
+        let group = |i: usize| ResultGroup {
+            upheld: v[i],
+            corrected: v[i + 1],
+            other: v[i + 2],
+            pending: v[i + 3],
+            total: v[i + 4],
+        };
+        self.review = group(0);
+        self.direct_suit = group(5);
+        self.suit_after_review = group(10);
+    }
+
+    /// Each group's 总计 against the sum of its four results.
+    pub fn violations(&self) -> Vec<Violation> {
+        SECTION4_GROUPS
+            .iter()
+            .zip(self.groups())
+            .filter_map(|((name, _), g)| {
+                let expected = g.upheld + g.corrected + g.other + g.pending;
+                (expected != g.total).then(|| Violation {
+                    place: Place::ReviewLitigation {
+                        field: format!("{name}.total"),
+                    },
+                    identity: Identity::GroupTotal,
+                    expected,
+                    found: g.total,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The prose sections: 一 (总体情况), 五 (存在的主要问题及改进情况) and 六 (其他需要报告的事项).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prose {
+    /// 一、总体情况.
+    pub overview: String,
+    /// 五、存在的主要问题及改进情况.
+    pub problems: String,
+    /// 六、其他需要报告的事项 (信息处理费 and anything else).
+    pub other_matters: String,
+}
+
+/// The most characters a prose section may hold.
+pub const PROSE_MAX_CHARS: usize = 20_000;
+/// The most characters a source note may hold.
+pub const SOURCE_MAX_CHARS: usize = 200;
+/// The largest number a cell may hold.
+pub const FIGURE_MAX: i64 = 1_000_000_000_000;
+
+/// Everything staff enter by hand: sections 一, 五 and 六 as prose, section 二 and section 四
+/// as figures, each with its source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandEntries {
+    /// Sections 一, 五, 六.
+    pub prose: Prose,
+    /// Section 二.
+    pub proactive: ProactiveTables,
+    /// Section 四.
+    pub review: ReviewLitigation,
+}
+
+/// The form field names of section 二's figures (the source of each is the same name with
+/// `.source`), in the order of [`ProactiveTables::fields`].
+pub const PROACTIVE_FIELDS: [(&str, &str, &str); 10] = [
+    ("rules.made", "rules.made.source", "规章 本年制发件数"),
+    (
+        "rules.repealed",
+        "rules.repealed.source",
+        "规章 本年废止件数",
+    ),
+    (
+        "rules.in_force",
+        "rules.in_force.source",
+        "规章 现行有效件数",
+    ),
+    (
+        "normative.made",
+        "normative.made.source",
+        "行政规范性文件 本年制发件数",
+    ),
+    (
+        "normative.repealed",
+        "normative.repealed.source",
+        "行政规范性文件 本年废止件数",
+    ),
+    (
+        "normative.in_force",
+        "normative.in_force.source",
+        "行政规范性文件 现行有效件数",
+    ),
+    ("licensing", "licensing.source", "行政许可 本年处理决定数量"),
+    ("penalties", "penalties.source", "行政处罚 本年处理决定数量"),
+    ("coercion", "coercion.source", "行政强制 本年处理决定数量"),
+    (
+        "fees_yuan",
+        "fees_yuan.source",
+        "行政事业性收费 本年收费金额（元）",
+    ),
+];
+
+/// The form field names of section 四's 15 numbers, in the format's order.
+pub const REVIEW_FIELDS: [&str; 15] = [
+    "review.upheld",
+    "review.corrected",
+    "review.other",
+    "review.pending",
+    "review.total",
+    "direct_suit.upheld",
+    "direct_suit.corrected",
+    "direct_suit.other",
+    "direct_suit.pending",
+    "direct_suit.total",
+    "suit_after_review.upheld",
+    "suit_after_review.corrected",
+    "suit_after_review.other",
+    "suit_after_review.pending",
+    "suit_after_review.total",
+];
+/// The form field of section 四's source.
+pub const REVIEW_SOURCE_FIELD: &str = "review.source";
+
+fn number(
+    raw: Option<&str>,
+    field: &'static str,
+    label: &str,
+    errors: &mut crate::FieldErrors,
+) -> i64 {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return 0;
+    }
+    match raw.parse::<i64>() {
+        Ok(n) if (0..=FIGURE_MAX).contains(&n) => n,
+        _ => {
+            errors.insert(
+                field,
+                crate::ErrorCode::ReportNumberInvalid.refusal(&[("field", &label)]),
+            );
+            0
+        }
+    }
+}
+
+fn text(
+    raw: Option<&str>,
+    field: &'static str,
+    label: &str,
+    max: usize,
+    errors: &mut crate::FieldErrors,
+) -> String {
+    let t = raw.unwrap_or("").trim().replace("\r\n", "\n");
+    if t.chars().count() > max {
+        errors.insert(
+            field,
+            crate::ErrorCode::ReportTextTooLong.refusal(&[("field", &label), ("max", &max)]),
+        );
+    }
+    t
+}
+
+impl HandEntries {
+    /// Reads the hand entries from a form (`get` answers a field's raw text): every number a
+    /// whole number from 0, every non-zero figure with its source, prose within
+    /// [`PROSE_MAX_CHARS`]. All problems at once, by field.
+    pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::new();
+        let mut out = HandEntries::default();
+        for (field, source_field, label) in PROACTIVE_FIELDS {
+            let value = number(get(field), field, label, &mut errors);
+            let source = text(
+                get(source_field),
+                source_field,
+                label,
+                SOURCE_MAX_CHARS,
+                &mut errors,
+            );
+            if value != 0 && source.is_empty() {
+                errors.insert(
+                    source_field,
+                    crate::ErrorCode::ReportSourceRequired.refusal(&[("field", &label)]),
+                );
+            }
+            if let Some(figure) = out.proactive.field_mut(field) {
+                *figure = Figure { value, source };
+            }
+        }
+        let mut values = [0i64; 15];
+        for (i, field) in REVIEW_FIELDS.iter().enumerate() {
+            let group = SECTION4_GROUPS[i / 5].1;
+            let label = format!("{group} {}", RESULT_LABELS[i % 5]);
+            values[i] = number(get(field), field, &label, &mut errors);
+        }
+        out.review.set_values(values);
+        out.review.source = text(
+            get(REVIEW_SOURCE_FIELD),
+            REVIEW_SOURCE_FIELD,
+            "行政复议、行政诉讼情况",
+            SOURCE_MAX_CHARS,
+            &mut errors,
+        );
+        if values.iter().any(|v| *v != 0) && out.review.source.is_empty() {
+            errors.insert(
+                REVIEW_SOURCE_FIELD,
+                crate::ErrorCode::ReportSourceRequired
+                    .refusal(&[("field", &"行政复议、行政诉讼情况")]),
+            );
+        }
+        out.prose = Prose {
+            overview: text(
+                get("overview"),
+                "overview",
+                "总体情况",
+                PROSE_MAX_CHARS,
+                &mut errors,
+            ),
+            problems: text(
+                get("problems"),
+                "problems",
+                "存在的主要问题及改进情况",
+                PROSE_MAX_CHARS,
+                &mut errors,
+            ),
+            other_matters: text(
+                get("other_matters"),
+                "other_matters",
+                "其他需要报告的事项",
+                PROSE_MAX_CHARS,
+                &mut errors,
+            ),
+        };
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Every identity a report breaks: section 三's table, section 二 against last year's, section
+/// 四's totals.
+pub fn violations(
+    table: &ApplicationsTable,
+    entries: &HandEntries,
+    last_year: Option<&ProactiveTables>,
+) -> Vec<Violation> {
+    let mut out = table.violations();
+    out.extend(entries.proactive.violations(last_year));
+    out.extend(entries.review.violations());
+    out
+}
+
+/// The day by which an organisation's report for `year` is due (第四十九条): a government's by
+/// 31 March, every other office's by 31 January of the following year.
+pub fn due_on(kind: OrgKind, year: i32) -> Option<NaiveDate> {
+    let month = if kind == OrgKind::Government { 3 } else { 1 };
+    NaiveDate::from_ymd_opt(year + 1, month, 31)
+}
+
+/// Whether publishing on `today` is late and so needs a recorded reason.
+pub fn is_late(kind: OrgKind, year: i32, today: NaiveDate) -> bool {
+    due_on(kind, year).is_some_and(|due| today > due)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn app(
+        kind: ApplicantKind,
+        received: &str,
+        reply: Option<(&str, Outcome)>,
+    ) -> ApplicationFacts {
+        ApplicationFacts {
+            kind,
+            received_on: d(received),
+            reply: reply.map(|(on, o)| (d(on), o)),
+        }
+    }
+
+    #[test]
+    fn rows_follow_the_format_verbatim() {
+        let labels: Vec<String> = Row::all().map(Row::label).collect();
+        assert_eq!(labels.len(), ROWS);
+        assert_eq!(labels[0], "一、本年新收政府信息公开申请数量");
+        assert_eq!(labels[1], "二、上年结转政府信息公开申请数量");
+        assert_eq!(labels[2], "（一）予以公开");
+        assert_eq!(
+            labels[3],
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+        );
+        assert_eq!(labels[4], "1.属于国家秘密");
+        assert_eq!(labels[6], "3.危及“三安全一稳定”");
+        assert_eq!(labels[12], "1.本机关不掌握相关政府信息");
+        assert_eq!(
+            labels[20],
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+        );
+        assert_eq!(labels[22], "3.其他");
+        assert_eq!(labels[23], "（七）总计");
+        assert_eq!(labels[24], "四、结转下年度继续办理");
+        for (i, r) in Row::all().enumerate() {
+            assert_eq!(r.index(), i);
+        }
+        let groups: Vec<_> = outcome_groups()
+            .iter()
+            .map(|(g, i)| (*g, i.len()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("（三）不予公开", 8),
+                ("（四）无法提供", 3),
+                ("（五）不予处理", 5),
+                ("（六）其他处理", 3)
+            ]
+        );
+        let cols: Vec<_> = Column::ALL.iter().map(|c| c.label()).collect();
+        assert_eq!(
+            cols,
+            [
+                "自然人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他",
+                "总计"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_layout_spans_like_the_format() {
+        let layout = section3_layout();
+        assert_eq!(layout.len(), ROWS);
+        for (i, (row, _)) in layout.iter().enumerate() {
+            assert_eq!(row.index(), i);
+        }
+        // Every row's label cells cover the three label columns once the spans above are
+        // counted: a grid walk finds no gap and no overlap.
+        let mut taken = [[false; 3]; ROWS];
+        for (r, (_, heads)) in layout.iter().enumerate() {
+            let mut col = 0;
+            for h in heads {
+                while col < 3 && taken[r][col] {
+                    col += 1;
+                }
+                for dr in 0..h.rowspan as usize {
+                    for dc in 0..h.colspan as usize {
+                        assert!(!taken[r + dr][col + dc], "overlap at {r},{col}");
+                        taken[r + dr][col + dc] = true;
+                    }
+                }
+                col += h.colspan as usize;
+            }
+        }
+        assert!(taken.iter().all(|r| r.iter().all(|t| *t)));
+        assert_eq!(layout[2].1[0].text, "三、本年度办理结果");
+        assert_eq!(layout[2].1[0].rowspan, 22);
+        assert_eq!(layout[4].1[0].text, "（三）不予公开");
+        assert_eq!(layout[4].1[0].rowspan, 8);
+        let header = section3_header();
+        assert_eq!(header[0][0].text, SECTION3_NOTE);
+        assert_eq!(header[2].len(), 5);
+    }
+
+    #[test]
+    fn counts_by_received_and_reply_dates() {
+        use ApplicantKind as K;
+        let apps = [
+            // Received and replied in 2025.
+            app(
+                K::Natural,
+                "2025-03-01",
+                Some(("2025-03-20", Outcome::Disclosed)),
+            ),
+            // Received 2024, open at its end, replied in 2025.
+            app(
+                K::Commercial,
+                "2024-12-30",
+                Some(("2025-01-10", Outcome::NotHeld)),
+            ),
+            // Received 2024 and replied 2024: not in 2025's table.
+            app(
+                K::Natural,
+                "2024-05-01",
+                Some(("2024-05-10", Outcome::Disclosed)),
+            ),
+            // Received 2025, replied 2026: carried out.
+            app(
+                K::Research,
+                "2025-12-31",
+                Some(("2026-01-05", Outcome::Repeated)),
+            ),
+            // Received 2025, still open.
+            app(K::Natural, "2025-11-01", None),
+            // Received 2026: not counted.
+            app(K::Natural, "2026-01-01", None),
+        ];
+        let t = ApplicationsTable::count(2025, &apps);
+        assert_eq!(t.get(Row::New, Column::Total), 3);
+        assert_eq!(t.get(Row::New, Column::Kind(K::Natural)), 2);
+        assert_eq!(t.get(Row::CarriedIn, Column::Kind(K::Commercial)), 1);
+        assert_eq!(t.get(Row::CarriedIn, Column::Total), 1);
+        assert_eq!(t.get(Row::Outcome(Outcome::Disclosed), Column::Total), 1);
+        assert_eq!(
+            t.get(Row::Outcome(Outcome::NotHeld), Column::Kind(K::Commercial)),
+            1
+        );
+        assert_eq!(t.get(Row::Total, Column::Total), 2);
+        assert_eq!(t.get(Row::CarriedOut, Column::Total), 2);
+        assert_eq!(t.get(Row::CarriedOut, Column::Kind(K::Research)), 1);
+        assert!(t.violations().is_empty());
+        // Next year's 上年结转 is this year's 结转下年度.
+        let next = ApplicationsTable::count(2026, &apps);
+        for c in Column::ALL {
+            assert_eq!(next.get(Row::CarriedIn, c), t.get(Row::CarriedOut, c));
+        }
+    }
+
+    #[test]
+    fn each_broken_identity_is_reported_at_its_cell() {
+        use ApplicantKind as K;
+        let mut t = ApplicationsTable::count(
+            2025,
+            &[app(
+                K::Natural,
+                "2025-03-01",
+                Some(("2025-03-02", Outcome::Disclosed)),
+            )],
+        );
+        assert!(t.violations().is_empty());
+        // A typed carried-out count that breaks the column's balance.
+        t.set(Row::CarriedOut, Column::Kind(K::Natural), 1);
+        t.set(Row::CarriedOut, Column::Total, 1);
+        let v = t.violations();
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].identity, Identity::ColumnBalance);
+        assert_eq!(v[0].key(), "三:carried_out:natural");
+        assert_eq!(v[0].expected, 0);
+        assert_eq!(v[0].found, 1);
+        assert_eq!(v[1].key(), "三:carried_out:total");
+        assert_eq!(
+            v[0].message(),
+            "第一项加第二项之和应等于第三项（七）总计加第四项之和（应为 0，现为 1）"
+        );
+        // A total column that is not the sum of the kinds.
+        let mut t = ApplicationsTable::default();
+        t.set(Row::New, Column::Total, 2);
+        let keys: Vec<_> = t.violations().iter().map(Violation::key).collect();
+        assert!(keys.contains(&"三:new:total".to_owned()), "{keys:?}");
+        // A （七）总计 that is not the sum of the outcomes.
+        let mut t = ApplicationsTable::default();
+        t.set(
+            Row::Outcome(Outcome::Repeated),
+            Column::Kind(K::Research),
+            1,
+        );
+        let v = t.violations();
+        assert!(
+            v.iter()
+                .any(|v| v.identity == Identity::OutcomeTotal && v.key() == "三:total:research")
+        );
+    }
+
+    #[test]
+    fn in_force_is_carried_over_from_last_year() {
+        let mut last = ProactiveTables::default();
+        last.normative.in_force.value = 10;
+        let mut this = ProactiveTables::default();
+        this.normative.made.value = 3;
+        this.normative.repealed.value = 1;
+        this.normative.in_force.value = 12;
+        assert!(this.violations(Some(&last)).is_empty());
+        assert!(this.violations(None).is_empty());
+        this.normative.in_force.value = 13;
+        let v = this.violations(Some(&last));
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].key(), "二:normative.in_force");
+        assert_eq!((v[0].expected, v[0].found), (12, 13));
+    }
+
+    #[test]
+    fn section_four_groups_add_up() {
+        let mut r = ReviewLitigation::default();
+        let mut v = [0; 15];
+        v[0] = 1;
+        v[3] = 1;
+        v[4] = 2;
+        r.set_values(v);
+        assert_eq!(r.values(), v);
+        assert!(r.violations().is_empty());
+        v[9] = 1;
+        r.set_values(v);
+        let bad = r.violations();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].key(), "四:direct_suit.total");
+    }
+
+    #[test]
+    fn due_dates_and_lateness() {
+        assert_eq!(due_on(OrgKind::Department, 2025), Some(d("2026-01-31")));
+        assert_eq!(due_on(OrgKind::Government, 2025), Some(d("2026-03-31")));
+        assert!(!is_late(OrgKind::Government, 2025, d("2026-03-31")));
+        assert!(is_late(OrgKind::Government, 2025, d("2026-04-01")));
+        assert!(is_late(OrgKind::Department, 2025, d("2026-02-01")));
+        assert_eq!(wan_yuan(12_345), "1.2345");
+        assert_eq!(wan_yuan(50), "0.0050");
+    }
+
+    #[test]
+    fn hand_entries_need_numbers_and_sources() {
+        let form = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+        };
+        let ok = HandEntries::parse(form(&[
+            ("normative.made", "3"),
+            ("normative.made.source", "县司法局备案登记"),
+            ("review.upheld", "1"),
+            ("review.total", "1"),
+            ("review.source", "县司法局复议台账"),
+            ("overview", "  本年度……  "),
+        ]))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(ok.proactive.normative.made.value, 3);
+        assert_eq!(ok.proactive.normative.made.source, "县司法局备案登记");
+        assert_eq!(ok.review.review.total, 1);
+        assert_eq!(ok.prose.overview, "本年度……");
+        let bad = HandEntries::parse(form(&[
+            ("licensing", "2"),
+            ("penalties", "-1"),
+            ("coercion", "x"),
+            ("review.pending", "1"),
+        ]))
+        .err()
+        .unwrap_or_else(|| panic!("refused"));
+        assert_eq!(
+            bad.codes().into_iter().collect::<Vec<_>>(),
+            [
+                ("coercion", "report.number_invalid"),
+                ("licensing.source", "report.source_required"),
+                ("penalties", "report.number_invalid"),
+                ("review.source", "report.source_required"),
+            ]
+        );
+        assert_eq!(
+            bad.get("licensing.source"),
+            Some("请注明“行政许可 本年处理决定数量”的数据来源")
+        );
+    }
+
+    fn facts() -> impl Strategy<Value = ApplicationFacts> {
+        (
+            0usize..6,
+            0i64..(365 * 4),
+            proptest::option::of((0i64..400, 0usize..Outcome::ALL.len())),
+        )
+            .prop_map(|(k, day, reply)| {
+                let received_on = d("2023-01-01") + chrono::Duration::days(day);
+                ApplicationFacts {
+                    kind: ApplicantKind::ALL[k],
+                    received_on,
+                    reply: reply.map(|(after, o)| {
+                        (received_on + chrono::Duration::days(after), Outcome::ALL[o])
+                    }),
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_counted_table_satisfies_every_identity(
+            apps in proptest::collection::vec(facts(), 0..60),
+            year in 2023i32..2027,
+        ) {
+            let t = ApplicationsTable::count(year, &apps);
+            prop_assert!(t.violations().is_empty(), "{:?}", t.violations());
+            let next = ApplicationsTable::count(year + 1, &apps);
+            for c in Column::ALL {
+                prop_assert_eq!(next.get(Row::CarriedIn, c), t.get(Row::CarriedOut, c));
+            }
+        }
+    }
+}

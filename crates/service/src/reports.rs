@@ -1,0 +1,222 @@
+//! The statutory annual report (年度报告) as use cases: open the draft of an organisation's
+//! report for a year (section 三 counted from the applications of the organisation and every
+//! organisation below it, so the county government's report aggregates its departments; the
+//! hand entries; every broken identity), save the hand entries, and publish.
+//!
+//! Publication is refused while an identity fails (`report.identity_broken`) and, after the
+//! report's due date (第四十九条: a government's by 31 March, every other office's by 31 January),
+//! without a recorded reason (`report.late_reason_required`). A published report keeps section 三
+//! as it was counted then.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_domain::org::OrgKind;
+use gongkai_domain::report::{
+    self, ApplicationsTable, FORMAT_2021_FROM, HandEntries, ProactiveTables, Violation,
+};
+use gongkai_domain::{ErrorCode, Refusal};
+use gongkai_store::orgs::{self, Organisation};
+use gongkai_store::{Actor, Store, reports};
+use serde::Serialize;
+
+use crate::{Outcome, ServiceError};
+
+/// The most characters a late-publication reason may hold.
+pub const LATE_REASON_MAX_CHARS: usize = 500;
+
+/// An organisation's report of a year as the back office shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The organisation.
+    pub org: Organisation,
+    /// The report year.
+    pub year: i32,
+    /// How many organisations section 三 counts (the organisation and those below it).
+    pub orgs_counted: usize,
+    /// Section 三: as published, or counted now for a draft.
+    pub table: ApplicationsTable,
+    /// What staff entered.
+    pub entries: HandEntries,
+    /// Last year's section 二, which 现行有效 carries over from (none without a saved report).
+    pub last_year: Option<ProactiveTables>,
+    /// Every broken identity, each with its cell.
+    pub violations: Vec<Violation>,
+    /// The day the report is due.
+    pub due_on: Option<NaiveDate>,
+    /// Whether publishing today is late (and so needs a reason).
+    pub overdue: bool,
+    /// When it was published, if it was.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Who published it.
+    pub published_by: String,
+    /// Why it was published late (empty when on time).
+    pub late_reason: String,
+}
+
+impl Report {
+    /// Whether it is published.
+    pub fn is_published(&self) -> bool {
+        self.published_at.is_some()
+    }
+}
+
+/// One year of the list of reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearEntry {
+    /// The year.
+    pub year: i32,
+    /// Whether a draft was saved.
+    pub saved: bool,
+    /// Whether it is published.
+    pub published: bool,
+    /// The day it is due.
+    pub due_on: Option<NaiveDate>,
+}
+
+/// The kind of organisation the due date depends on: a site's root or a government is a
+/// government, every other office is a department.
+fn kind_of(org: &Organisation) -> OrgKind {
+    if org.parent_id.is_none() || org.kind == OrgKind::Government.code() {
+        OrgKind::Government
+    } else {
+        OrgKind::Department
+    }
+}
+
+fn check_year(year: i32, today: NaiveDate) -> Result<(), ServiceError> {
+    if (FORMAT_2021_FROM..=today.year()).contains(&year) {
+        Ok(())
+    } else {
+        Err(ServiceError::Refused(
+            ErrorCode::ReportYearOutOfRange.refusal(&[("max", &today.year())]),
+        ))
+    }
+}
+
+/// The years an organisation can report on (2021, the first year of the 2021 format, to this
+/// year), newest first, with what is saved.
+pub async fn years(
+    store: &Store,
+    org_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<YearEntry>, ServiceError> {
+    let org = orgs::by_id(store, org_id).await?;
+    let saved = reports::years(store, org_id).await?;
+    Ok((FORMAT_2021_FROM..=today.year())
+        .rev()
+        .map(|year| {
+            let stored = saved.iter().find(|(y, _)| *y == year);
+            YearEntry {
+                year,
+                saved: stored.is_some(),
+                published: stored.is_some_and(|(_, p)| *p),
+                due_on: report::due_on(kind_of(&org), year),
+            }
+        })
+        .collect())
+}
+
+/// The report of an organisation and year: the published one, or the draft with section 三
+/// counted now, and every broken identity.
+pub async fn open(
+    store: &Store,
+    org_id: i64,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Report, ServiceError> {
+    check_year(year, today)?;
+    let org = orgs::by_id(store, org_id).await?;
+    let stored = reports::get(store, org_id, year).await?;
+    let last_year = reports::get(store, org_id, year - 1)
+        .await?
+        .map(|r| r.entries.proactive);
+    let counted = reports::subtree(store, org_id).await?;
+    let table = match stored.as_ref().and_then(|r| r.published_table.clone()) {
+        Some(t) => t,
+        None => reports::count_applications(store, &counted, year).await?,
+    };
+    let entries = stored
+        .as_ref()
+        .map(|r| r.entries.clone())
+        .unwrap_or_default();
+    let violations = report::violations(&table, &entries, last_year.as_ref());
+    let kind = kind_of(&org);
+    Ok(Report {
+        year,
+        orgs_counted: counted.len(),
+        table,
+        entries,
+        last_year,
+        violations,
+        due_on: report::due_on(kind, year),
+        overdue: report::is_late(kind, year, today),
+        published_at: stored.as_ref().and_then(|r| r.published_at),
+        published_by: stored
+            .as_ref()
+            .map(|r| r.published_by.clone())
+            .unwrap_or_default(),
+        late_reason: stored.map(|r| r.late_reason).unwrap_or_default(),
+        org,
+    })
+}
+
+/// Saves the hand entries read from a form (`get` answers a field's raw text); the form's
+/// problems come back by field and nothing is saved. Refused once published.
+pub async fn save<'a>(
+    store: &Store,
+    actor: &Actor,
+    org_id: i64,
+    year: i32,
+    today: NaiveDate,
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> Result<Outcome<Report>, ServiceError> {
+    check_year(year, today)?;
+    let entries = match HandEntries::parse(get) {
+        Ok(e) => e,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    reports::save_entries(store, actor, org_id, year, &entries).await?;
+    Ok(Ok(open(store, org_id, year, today).await?))
+}
+
+/// Publishes the report: refused while an identity fails, and after the due date without a
+/// reason (`late_reason`, at most [`LATE_REASON_MAX_CHARS`]).
+pub async fn publish(
+    store: &Store,
+    actor: &Actor,
+    org_id: i64,
+    year: i32,
+    today: NaiveDate,
+    late_reason: &str,
+) -> Result<Report, ServiceError> {
+    let draft = open(store, org_id, year, today).await?;
+    if draft.is_published() {
+        return Err(refused(ErrorCode::ReportAlreadyPublished.into()));
+    }
+    if !draft.violations.is_empty() {
+        return Err(refused(
+            ErrorCode::ReportIdentityBroken.refusal(&[("count", &draft.violations.len())]),
+        ));
+    }
+    let reason = late_reason.trim();
+    if draft.overdue {
+        let due = draft.due_on.map(|d| d.to_string()).unwrap_or_default();
+        if reason.is_empty() {
+            return Err(refused(
+                ErrorCode::ReportLateReasonRequired.refusal(&[("due", &due)]),
+            ));
+        }
+        if reason.chars().count() > LATE_REASON_MAX_CHARS {
+            return Err(refused(ErrorCode::ReportTextTooLong.refusal(&[
+                ("field", &"逾期发布原因"),
+                ("max", &LATE_REASON_MAX_CHARS),
+            ])));
+        }
+    }
+    let reason = if draft.overdue { reason } else { "" };
+    reports::publish(store, actor, org_id, year, &draft.table, reason).await?;
+    open(store, org_id, year, today).await
+}
+
+fn refused(r: Refusal) -> ServiceError {
+    ServiceError::Refused(r)
+}

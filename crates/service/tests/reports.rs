@@ -1,0 +1,168 @@
+//! The annual report's use cases on both engines: the county's draft aggregates its offices'
+//! applications, hand entries are read from a form with their sources, publication is refused
+//! while an identity fails and, after the due date, without a reason; a published report keeps
+//! section 三 as it was counted.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use gongkai_domain::ErrorCode;
+use gongkai_domain::application::Outcome;
+use gongkai_domain::report::{Column, Row};
+use gongkai_service::{ServiceError, reports};
+use gongkai_store::testing::{application, plant_reply};
+use gongkai_store::{Actor, Store, applications, orgs};
+
+use crate::support::{counties, must};
+
+fn day(s: &str) -> NaiveDate {
+    must(NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+}
+
+async fn org_id(store: &Store, code: &str) -> i64 {
+    let code = must(gongkai_domain::org::OrgCode::parse(code));
+    must(orgs::by_code(store, &code).await).id
+}
+
+/// An application to `org` received on `received` (noon Beijing time), replied with `reply`.
+async fn applied(store: &Store, org: i64, received: &str, reply: Option<(&str, Outcome)>) {
+    let at = day(received)
+        .and_hms_opt(4, 0, 0)
+        .map(|t| Utc.from_utc_datetime(&t));
+    let at = at.unwrap_or_else(|| panic!("a valid time"));
+    let r =
+        must(applications::submit(store, &application(org, "申请公开预算"), at, "10.0.0.7").await);
+    if let Some((on, outcome)) = reply {
+        plant_reply(store, &r.tracking_code, outcome, day(on)).await;
+    }
+}
+
+fn refusal_code(r: Result<reports::Report, ServiceError>) -> ErrorCode {
+    match r {
+        Err(ServiceError::Refused(r)) => r.code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_county_report_is_counted_checked_and_published_once() {
+    for (engine, _db, store) in counties().await {
+        let county = org_id(&store, "WQX001").await;
+        let finance = org_id(&store, "WQX002").await;
+        applied(
+            &store,
+            county,
+            "2025-02-01",
+            Some(("2025-02-10", Outcome::Disclosed)),
+        )
+        .await;
+        applied(
+            &store,
+            finance,
+            "2024-12-20",
+            Some(("2025-01-08", Outcome::NotHeld)),
+        )
+        .await;
+        applied(&store, finance, "2025-12-25", None).await;
+        let actor = Actor::user("demo-supervisor", "10.0.0.7");
+        let today = day("2026-03-01");
+
+        let draft = must(reports::open(&store, county, 2025, today).await);
+        assert_eq!(draft.orgs_counted, 2, "{engine:?}");
+        assert_eq!(draft.table.get(Row::New, Column::Total), 2, "{engine:?}");
+        assert_eq!(draft.table.get(Row::CarriedIn, Column::Total), 1);
+        assert_eq!(draft.table.get(Row::Total, Column::Total), 2);
+        assert_eq!(draft.table.get(Row::CarriedOut, Column::Total), 1);
+        assert!(
+            draft.violations.is_empty(),
+            "{engine:?}: {:?}",
+            draft.violations
+        );
+        let dept = must(reports::open(&store, finance, 2025, today).await);
+        assert_eq!(dept.table.get(Row::New, Column::Total), 1, "{engine:?}");
+        assert!(
+            dept.overdue,
+            "{engine:?}: a department's report was due on 31 January"
+        );
+
+        // A form with a figure without its source is refused by field, nothing saved.
+        let bad = [("licensing", "3")];
+        let answer = must(
+            reports::save(&store, &actor, county, 2025, today, |k| {
+                bad.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+            })
+            .await,
+        );
+        let errors = answer
+            .err()
+            .unwrap_or_else(|| panic!("{engine:?}: refused"));
+        assert_eq!(
+            errors.codes().get("licensing.source"),
+            Some(&"report.source_required")
+        );
+
+        // Section 四 whose total is not the sum of its results blocks publication.
+        let form = [
+            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
+            ("review.upheld", "1"),
+            ("review.total", "2"),
+            ("review.source", "县司法局行政复议台账"),
+        ];
+        let get = |k: &str| form.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+        let saved = must(reports::save(&store, &actor, county, 2025, today, get).await)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(saved.entries.review.review.total, 2);
+        let keys: Vec<_> = saved.violations.iter().map(|v| v.key()).collect();
+        assert_eq!(keys, ["四:review.total"], "{engine:?}");
+        let refused = reports::publish(&store, &actor, county, 2025, today, "").await;
+        assert_eq!(
+            refusal_code(refused),
+            ErrorCode::ReportIdentityBroken,
+            "{engine:?}"
+        );
+
+        let fixed = [
+            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
+            ("review.upheld", "1"),
+            ("review.total", "1"),
+            ("review.source", "县司法局行政复议台账"),
+        ];
+        let get = |k: &str| fixed.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+        let saved = must(reports::save(&store, &actor, county, 2025, today, get).await)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(saved.violations.is_empty(), "{engine:?}");
+
+        // After 31 March the county's report needs a reason.
+        let late = day("2026-04-02");
+        let refused = reports::publish(&store, &actor, county, 2025, late, "  ").await;
+        assert_eq!(
+            refusal_code(refused),
+            ErrorCode::ReportLateReasonRequired,
+            "{engine:?}"
+        );
+        let published = must(
+            reports::publish(&store, &actor, county, 2025, late, "等待县司法局复议数据").await,
+        );
+        assert!(published.is_published());
+        assert_eq!(published.late_reason, "等待县司法局复议数据");
+
+        // Section 三 stays as published when later replies change the count.
+        applied(
+            &store,
+            finance,
+            "2025-06-01",
+            Some(("2025-06-20", Outcome::Repeated)),
+        )
+        .await;
+        let reopened = must(reports::open(&store, county, 2025, late).await);
+        assert_eq!(reopened.table, published.table, "{engine:?}");
+        assert_eq!(reopened.table.get(Row::New, Column::Total), 2);
+        let again = reports::publish(&store, &actor, county, 2025, late, "再次").await;
+        assert_eq!(refusal_code(again), ErrorCode::ReportAlreadyPublished);
+
+        // The list of years, and a year the 2021 format does not cover.
+        let years = must(reports::years(&store, county, late).await);
+        assert_eq!(years.first().map(|y| y.year), Some(2026));
+        assert!(years.iter().any(|y| y.year == 2025 && y.published));
+        let too_early = reports::open(&store, county, 2020, late).await;
+        assert_eq!(refusal_code(too_early), ErrorCode::ReportYearOutOfRange);
+    }
+}

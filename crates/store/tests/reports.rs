@@ -1,0 +1,257 @@
+//! The annual report's section 三 counted from the applications table on both engines, compared
+//! with a count made here, independently, from the rows; and the stored report's hand entries
+//! and publication.
+
+use chrono::{DateTime, TimeZone, Utc};
+use gongkai_domain::ErrorCode;
+use gongkai_domain::application::{ApplicantKind, Outcome};
+use gongkai_domain::report::{ApplicationsTable, Column, HandEntries, Row};
+use gongkai_store::testing::{ENGINES, add_orgs, application, plant_reply};
+use gongkai_store::{Actor, StoreError, applications, reports};
+use sqlx::Row as _;
+
+use crate::support::{county_on, must};
+
+/// A small deterministic generator, so the data set is varied but the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Received at `hour` UTC on `day` days after 2024-12-01 (16:00 UTC and later is the next
+/// Beijing day, so the year's edges are crossed both ways).
+fn instant(day: u64, hour: u32) -> DateTime<Utc> {
+    let base = Utc.with_ymd_and_hms(2024, 12, 1, 0, 0, 0).single();
+    let base = base.unwrap_or_else(|| panic!("a valid instant"));
+    base + chrono::Duration::days(i64::try_from(day).unwrap_or(0))
+        + chrono::Duration::hours(i64::from(hour))
+}
+
+/// Section 三 of `year` counted from the raw rows, the way a clerk would with a list: by the
+/// received date's year, the reply date's year and whether it was open on 31 December.
+fn count_by_hand(
+    rows: &[(String, String, Option<String>, String)],
+    year: i32,
+) -> ApplicationsTable {
+    let y = |d: &str| d[..4].parse::<i32>().unwrap_or(0);
+    let mut t = ApplicationsTable::default();
+    for (kind, received, replied, outcome) in rows {
+        let col = Column::Kind(must(ApplicantKind::parse(kind)));
+        let r = y(received);
+        let replied_year = replied.as_deref().map(y);
+        let bump = |t: &mut ApplicationsTable, row: Row| t.set(row, col, t.get(row, col) + 1);
+        if r == year {
+            bump(&mut t, Row::New);
+        }
+        if r < year && replied_year.is_none_or(|ry| ry >= year) {
+            bump(&mut t, Row::CarriedIn);
+        }
+        if replied_year == Some(year) {
+            bump(&mut t, Row::Outcome(must(Outcome::parse(outcome))));
+        }
+        if r <= year && replied_year.is_none_or(|ry| ry > year) {
+            bump(&mut t, Row::CarriedOut);
+        }
+    }
+    t.fill_totals();
+    t
+}
+
+#[tokio::test]
+async fn section_three_equals_an_independent_count_of_the_rows() {
+    for engine in ENGINES {
+        let (_db, store, county) = county_on(engine).await;
+        add_orgs(
+            &store,
+            &[
+                ("WQX004", "乌恰县财政局", Some("WQX001")),
+                ("WQX005", "乌恰县教育局", Some("WQX001")),
+                ("WQX0051", "乌恰县教育局招生办", Some("WQX005")),
+                ("ATS001", "阿图什市人民政府", None),
+            ],
+        )
+        .await;
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM organisations ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(|r| r.get::<i64, _>("id"))
+            .collect();
+        let mut rng = Lcg(7);
+        for i in 0..120 {
+            let org_id = ids[usize::try_from(rng.next(5)).unwrap_or(0)];
+            let received_at = instant(rng.next(800), u32::try_from(rng.next(24)).unwrap_or(0));
+            let new = applications::NewApplication {
+                applicant_kind: ApplicantKind::ALL[usize::try_from(rng.next(6)).unwrap_or(0)],
+                ..application(org_id, &format!("申请公开第 {i} 项信息"))
+            };
+            let receipt = must(applications::submit(&store, &new, received_at, "127.0.0.1").await);
+            // Two in three are answered, 0 to 60 days after receipt, with any outcome.
+            if rng.next(3) > 0 {
+                let received_on = gongkai_domain::time::beijing_date(received_at);
+                let replied_on =
+                    received_on + chrono::Duration::days(i64::try_from(rng.next(60)).unwrap_or(0));
+                let outcome = Outcome::ALL[usize::try_from(rng.next(21)).unwrap_or(0)];
+                plant_reply(&store, &receipt.tracking_code, outcome, replied_on).await;
+            }
+        }
+
+        let subtree = must(reports::subtree(&store, county.id).await);
+        assert_eq!(
+            subtree.len(),
+            4,
+            "{engine:?}: the county and its three offices"
+        );
+        let rows_of = |org_ids: Vec<i64>| {
+            let store = store.clone();
+            async move {
+                let all = sqlx::query(
+                    "SELECT org_id, applicant_kind, received_on, replied_on, outcome FROM applications",
+                )
+                .fetch_all(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+                all.iter()
+                    .filter(|r| org_ids.contains(&r.get::<i64, _>("org_id")))
+                    .map(|r| {
+                        (
+                            r.get::<String, _>("applicant_kind"),
+                            r.get::<String, _>("received_on"),
+                            r.get::<Option<String>, _>("replied_on"),
+                            r.get::<String, _>("outcome"),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        let county_rows = rows_of(subtree.clone()).await;
+        let education = vec![ids[2], ids[3]];
+        let education_rows = rows_of(education.clone()).await;
+        for year in 2024..=2027 {
+            let counted = must(reports::count_applications(&store, &subtree, year).await);
+            assert_eq!(
+                counted,
+                count_by_hand(&county_rows, year),
+                "{engine:?} {year}"
+            );
+            assert!(counted.violations().is_empty(), "{engine:?} {year}");
+            let dept = must(reports::count_applications(&store, &education, year).await);
+            assert_eq!(
+                dept,
+                count_by_hand(&education_rows, year),
+                "{engine:?} {year}"
+            );
+        }
+        let t2025 = must(reports::count_applications(&store, &subtree, 2025).await);
+        assert!(
+            t2025.get(Row::New, Column::Total) > 20,
+            "{engine:?}: a real data set"
+        );
+        assert!(t2025.get(Row::CarriedIn, Column::Total) > 0, "{engine:?}");
+        assert!(t2025.get(Row::CarriedOut, Column::Total) > 0, "{engine:?}");
+        let t2026 = must(reports::count_applications(&store, &subtree, 2026).await);
+        for c in Column::ALL {
+            assert_eq!(t2026.get(Row::CarriedIn, c), t2025.get(Row::CarriedOut, c));
+        }
+        // Another site's applications never count in this county's report.
+        let other = must(reports::count_applications(&store, &[ids[4]], 2025).await);
+        let all_sites = must(reports::count_applications(&store, &ids, 2025).await);
+        assert_eq!(
+            all_sites.get(Row::New, Column::Total),
+            t2025.get(Row::New, Column::Total) + other.get(Row::New, Column::Total)
+        );
+    }
+}
+
+#[tokio::test]
+async fn received_in_the_last_beijing_evening_of_the_year_counts_in_the_next_year() {
+    for engine in ENGINES {
+        let (_db, store, county) = county_on(engine).await;
+        // 2025-12-31 16:30 UTC is 2026-01-01 00:30 in Beijing.
+        let at = Utc.with_ymd_and_hms(2025, 12, 31, 16, 30, 0).single();
+        let at = at.unwrap_or_else(|| panic!("a valid instant"));
+        must(
+            applications::submit(
+                &store,
+                &application(county.id, "跨年的申请"),
+                at,
+                "127.0.0.1",
+            )
+            .await,
+        );
+        let t2025 = must(reports::count_applications(&store, &[county.id], 2025).await);
+        let t2026 = must(reports::count_applications(&store, &[county.id], 2026).await);
+        assert_eq!(t2025.get(Row::New, Column::Total), 0, "{engine:?}");
+        assert_eq!(t2026.get(Row::New, Column::Total), 1, "{engine:?}");
+    }
+}
+
+#[tokio::test]
+async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
+    for engine in ENGINES {
+        let (_db, store, county) = county_on(engine).await;
+        let actor = Actor::cli();
+        assert!(must(reports::get(&store, county.id, 2025).await).is_none());
+        let mut entries = HandEntries::default();
+        entries.prose.overview = "本年度，县政府坚持以公开为常态。".into();
+        entries.proactive.normative.made.value = 4;
+        entries.proactive.normative.made.source = "县司法局备案登记".into();
+        must(reports::save_entries(&store, &actor, county.id, 2025, &entries).await);
+        entries.proactive.licensing.value = 12;
+        entries.proactive.licensing.source = "县政务服务中心".into();
+        must(reports::save_entries(&store, &actor, county.id, 2025, &entries).await);
+        let saved = must(reports::get(&store, county.id, 2025).await);
+        let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
+        assert_eq!(saved.entries, entries);
+        assert!(!saved.is_published());
+        assert_eq!(
+            must(reports::years(&store, county.id).await),
+            [(2025, false)]
+        );
+
+        let table = ApplicationsTable::default();
+        must(reports::publish(&store, &actor, county.id, 2025, &table, "").await);
+        let published = must(reports::get(&store, county.id, 2025).await);
+        let published = published.unwrap_or_else(|| panic!("{engine:?}: published"));
+        assert_eq!(published.published_table, Some(table));
+        assert_eq!(published.published_by, "cli");
+        assert_eq!(
+            must(reports::years(&store, county.id).await),
+            [(2025, true)]
+        );
+        for refused in [
+            reports::save_entries(&store, &actor, county.id, 2025, &entries).await,
+            reports::publish(
+                &store,
+                &actor,
+                county.id,
+                2025,
+                &ApplicationsTable::default(),
+                "",
+            )
+            .await,
+        ] {
+            match refused {
+                Err(StoreError::Conflict(r)) => {
+                    assert_eq!(r.code, ErrorCode::ReportAlreadyPublished)
+                }
+                other => panic!("{engine:?}: {other:?}"),
+            }
+        }
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('report.save', 'report.publish')",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(audited, 3, "{engine:?}");
+    }
+}

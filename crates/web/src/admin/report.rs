@@ -1,0 +1,313 @@
+//! `/admin/report`: the statutory annual report (政府信息公开工作年度报告) in the back office — the
+//! list of years, and each year's report with section 三 counted from the applications, the hand
+//! entries of sections 一, 二, 四, 五 and 六, every broken identity beside its cell, and the
+//! publish button. The openness office (`Permission::Supervise`) works on the report of an
+//! organisation in its scope (`?org=CODE`, by default its own). The rules are the use cases'
+//! (`gongkai_service::reports`); this file only shows them.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::ErrorCode;
+use gongkai_domain::org::OrgCode;
+use gongkai_domain::report::{
+    self, Column, FORMAT_2021_FROM, HandEntries, PROACTIVE_FIELDS, RESULT_LABELS, REVIEW_FIELDS,
+    REVIEW_SOURCE_FIELD, SECTION2_TABLES, SECTION4_GROUPS, Violation,
+};
+use gongkai_domain::role::Permission;
+use gongkai_domain::time::{beijing_date, display_minute};
+use gongkai_domain::{FieldErrors, Refusal};
+use gongkai_service::ServiceError;
+use gongkai_service::reports::{self as usecase, Report};
+use gongkai_store::orgs::{self, Organisation};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use crate::WebError;
+use crate::admin::desk::Desk;
+use crate::auth::{check_org, scope};
+use crate::download::{PRIVATE_NO_STORE, disposition};
+use crate::templates::ser;
+
+/// Which organisation's report (`?org=CODE`; the member of staff's own by default).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OrgQuery {
+    org: String,
+}
+
+/// The publish form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PublishForm {
+    late_reason: String,
+}
+
+fn today() -> chrono::NaiveDate {
+    beijing_date(chrono::Utc::now())
+}
+
+/// The organisation of the query, within the staff member's scope.
+async fn org_of(desk: &Desk, q: &OrgQuery) -> Result<Organisation, WebError> {
+    let Desk { state, staff, .. } = desk;
+    let org = if q.org.trim().is_empty() {
+        orgs::by_id(&state.store, staff.org_id).await?
+    } else {
+        let code = OrgCode::parse(&q.org)
+            .map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
+        orgs::by_code(&state.store, &code).await?
+    };
+    check_org(state, staff, Permission::Supervise, org.id).await?;
+    Ok(org)
+}
+
+/// `GET /admin/report`: the years an organisation reports on, with their state and due date.
+pub async fn years(desk: Desk, Query(q): Query<OrgQuery>) -> Result<Response, WebError> {
+    let org = org_of(&desk, &q).await?;
+    let years = usecase::years(&desk.state.store, org.id, today()).await?;
+    let orgs = scope(&desk.state, &desk.staff, Permission::Supervise).await?;
+    desk.state
+        .page(
+            &desk.ctx,
+            "admin/report_years.html",
+            context! { org => ser(&org), years => ser(&years), orgs => ser(&orgs) },
+        )
+        .await
+}
+
+/// The report of `year` of the query's organisation, opened.
+async fn opened(desk: &Desk, year: i32, q: &OrgQuery) -> Result<Report, WebError> {
+    let org = org_of(desk, q).await?;
+    Ok(usecase::open(&desk.state.store, org.id, year, today()).await?)
+}
+
+/// `GET /admin/report/{year}`: the report page.
+pub async fn show(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, WebError> {
+    let r = opened(&desk, year, &q).await?;
+    render(&desk, StatusCode::OK, &r, None, &FieldErrors::new(), None).await
+}
+
+/// `POST /admin/report/{year}`: saves the hand entries; a form with problems is shown again
+/// with what was typed.
+pub async fn save(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let org = org_of(&desk, &q).await?;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let answer =
+        usecase::save(&desk.state.store, &desk.actor(), org.id, year, today(), get).await?;
+    match answer {
+        Ok(_) => Ok(Redirect::to(&page_url(&org, year)).into_response()),
+        Err(errors) => {
+            let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
+            let typed: BTreeMap<String, String> = fields.into_iter().collect();
+            render(
+                &desk,
+                StatusCode::BAD_REQUEST,
+                &r,
+                Some(typed),
+                &errors,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /admin/report/{year}/publish`: publishes the report, or shows it again with why not
+/// (an identity fails; late without a reason).
+pub async fn publish(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, WebError> {
+    let org = org_of(&desk, &q).await?;
+    let store = &desk.state.store;
+    let answer = usecase::publish(
+        store,
+        &desk.actor(),
+        org.id,
+        year,
+        today(),
+        &form.late_reason,
+    )
+    .await;
+    match answer {
+        Ok(_) => Ok(Redirect::to(&page_url(&org, year)).into_response()),
+        Err(ServiceError::Refused(refusal)) => {
+            let r = usecase::open(store, org.id, year, today()).await?;
+            render(
+                &desk,
+                StatusCode::CONFLICT,
+                &r,
+                None,
+                &FieldErrors::new(),
+                Some(refusal),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /admin/report/{year}/xlsx`: the report's tables as an Excel workbook in the official
+/// layout (section 三 as published, or as counted now for a draft).
+pub async fn workbook(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, WebError> {
+    let r = opened(&desk, year, &q).await?;
+    let title = format!("{}{year}年政府信息公开工作年度报告", r.org.name);
+    let bytes = gongkai_export::annual_report_xlsx(
+        &title,
+        &r.entries.proactive,
+        &r.table,
+        &r.entries.review,
+    )
+    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&format!("{title}.xlsx")),
+            ),
+            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn page_url(org: &Organisation, year: i32) -> String {
+    format!("/admin/report/{year}?org={}", org.code)
+}
+
+/// The messages of the violations at `key`, joined.
+fn notes_at(violations: &[Violation], key: &str) -> Vec<String> {
+    violations
+        .iter()
+        .filter(|v| v.key() == key)
+        .map(Violation::message)
+        .collect()
+}
+
+/// The section 三 table as the template draws it: the header rows and, per row, the label cells
+/// that start on it and the seven counts, each with the broken identities at that cell.
+pub fn section3_view(table: &report::ApplicationsTable, violations: &[Violation]) -> Value {
+    let rows: Vec<Value> = report::section3_layout()
+        .into_iter()
+        .map(|(row, heads)| {
+            let cells: Vec<Value> = Column::ALL
+                .iter()
+                .map(|c| {
+                    let key = format!("三:{}:{}", row.code(), c.code());
+                    context! { value => table.get(row, *c), notes => notes_at(violations, &key), id => format!("c-{}-{}", row.code(), c.code()) }
+                })
+                .collect();
+            context! { code => row.code(), heads => ser(&heads), cells => cells }
+        })
+        .collect();
+    context! { header => ser(&report::section3_header()), rows => rows }
+}
+
+/// Every hand-entered field's text: as typed when the form is shown again, else as stored.
+fn field_values(
+    entries: &HandEntries,
+    typed: Option<BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    for ((field, source_field, _), (_, figure)) in
+        PROACTIVE_FIELDS.iter().zip(entries.proactive.fields())
+    {
+        values.insert((*field).to_owned(), figure.value.to_string());
+        values.insert((*source_field).to_owned(), figure.source.clone());
+    }
+    for (field, value) in REVIEW_FIELDS.iter().zip(entries.review.values()) {
+        values.insert((*field).to_owned(), value.to_string());
+    }
+    values.insert(
+        REVIEW_SOURCE_FIELD.to_owned(),
+        entries.review.source.clone(),
+    );
+    values.insert("overview".to_owned(), entries.prose.overview.clone());
+    values.insert("problems".to_owned(), entries.prose.problems.clone());
+    values.insert(
+        "other_matters".to_owned(),
+        entries.prose.other_matters.clone(),
+    );
+    if let Some(typed) = typed {
+        for (k, v) in typed {
+            if values.contains_key(&k) {
+                values.insert(k, v);
+            }
+        }
+    }
+    values
+}
+
+async fn render(
+    desk: &Desk,
+    status: StatusCode,
+    r: &Report,
+    typed: Option<BTreeMap<String, String>>,
+    errors: &FieldErrors,
+    refusal: Option<Refusal>,
+) -> Result<Response, WebError> {
+    let notes: BTreeMap<String, Vec<String>> = r
+        .violations
+        .iter()
+        .filter(|v| !v.key().starts_with("三:"))
+        .map(|v| (v.key(), notes_at(&r.violations, &v.key())))
+        .collect();
+    let section2: Vec<Value> = SECTION2_TABLES
+        .iter()
+        .map(|(heading, columns, rows)| context! { heading => *heading, columns => ser(columns), rows => ser(rows) })
+        .collect();
+    let page = context! {
+        org => ser(&r.org),
+        year => r.year,
+        url => page_url(&r.org, r.year),
+        titles => report::SECTION_TITLES,
+        section3 => section3_view(&r.table, &r.violations),
+        section2 => section2,
+        proactive_fields => ser(&PROACTIVE_FIELDS.iter().map(|(f, s, l)| (f, s, l)).collect::<Vec<_>>()),
+        groups => ser(&SECTION4_GROUPS),
+        litigation_label => report::LITIGATION_LABEL,
+        result_labels => RESULT_LABELS,
+        review_fields => REVIEW_FIELDS,
+        review_source_field => REVIEW_SOURCE_FIELD,
+        fees_wan_yuan => report::wan_yuan(r.entries.proactive.fees_yuan.value),
+        values => ser(&field_values(&r.entries, typed)),
+        notes => ser(&notes),
+        violations => r.violations.iter().map(|v| context! { key => v.key(), message => v.message() }).collect::<Vec<_>>(),
+        errors => ser(errors),
+        refusal => refusal.map(|x| x.message),
+        published => r.is_published(),
+        published_at => r.published_at.map(display_minute),
+        published_by => &r.published_by,
+        late_reason => &r.late_reason,
+        due_on => r.due_on.map(|d| d.to_string()),
+        overdue => r.overdue,
+        orgs_counted => r.orgs_counted,
+        first_year => FORMAT_2021_FROM,
+    };
+    desk.state
+        .page_with_status(&desk.ctx, status, "admin/report.html", page)
+        .await
+}

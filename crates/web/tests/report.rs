@@ -1,0 +1,218 @@
+//! The annual report in the back office over HTTP, on both engines: only the openness office
+//! opens it; section 三 is a real table counted from the applications (snapshot of a fixed data
+//! set); a broken identity is shown beside its cell and refuses publication; a late report needs
+//! its reason; a published report is read-only.
+
+use chrono::NaiveDate;
+use gongkai_domain::application::{ApplicantKind, Outcome};
+use gongkai_store::testing::{ENGINES, application, plant_reply};
+use gongkai_store::{applications, orgs};
+use reqwest::StatusCode;
+
+use crate::support::{App, Session, assert_has_all, must, spawn_app, utc_at};
+
+async fn org_id(app: &App, code: &str) -> i64 {
+    let code = must(gongkai_domain::org::OrgCode::parse(code));
+    must(orgs::by_code(&app.store, &code).await).id
+}
+
+/// An application to plant: organisation, applicant, received (y, m, d), reply.
+type Planted<'a> = (
+    i64,
+    ApplicantKind,
+    (i32, u32, u32),
+    Option<(&'a str, Outcome)>,
+);
+
+/// A fixed data set: applications to the county and its finance bureau across 2024–2026.
+async fn applications_of_2025(app: &App) {
+    let county = org_id(app, "WQX001").await;
+    let finance = org_id(app, "WQX004").await;
+    let day = |s: &str| must(NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+    let set: [Planted; 8] = [
+        (
+            county,
+            ApplicantKind::Natural,
+            (2025, 2, 3),
+            Some(("2025-02-20", Outcome::Disclosed)),
+        ),
+        (
+            county,
+            ApplicantKind::Natural,
+            (2025, 5, 6),
+            Some(("2025-05-30", Outcome::PartlyDisclosed)),
+        ),
+        (
+            county,
+            ApplicantKind::Commercial,
+            (2025, 7, 1),
+            Some(("2025-07-15", Outcome::ThirdPartyRights)),
+        ),
+        (
+            finance,
+            ApplicantKind::Natural,
+            (2024, 12, 20),
+            Some(("2025-01-10", Outcome::NotHeld)),
+        ),
+        (
+            finance,
+            ApplicantKind::LegalServices,
+            (2025, 9, 9),
+            Some(("2025-09-20", Outcome::Repeated)),
+        ),
+        (
+            finance,
+            ApplicantKind::Research,
+            (2025, 12, 28),
+            Some(("2026-01-12", Outcome::Disclosed)),
+        ),
+        (finance, ApplicantKind::Natural, (2025, 12, 30), None),
+        (
+            county,
+            ApplicantKind::Natural,
+            (2024, 3, 1),
+            Some(("2024-03-20", Outcome::Disclosed)),
+        ),
+    ];
+    for (org, kind, (y, m, d), reply) in set {
+        let new = applications::NewApplication {
+            applicant_kind: kind,
+            ..application(org, "申请公开本单位年度预算")
+        };
+        let at = utc_at(y, m, d, 2);
+        let r = must(applications::submit(&app.store, &new, at, "10.0.0.9").await);
+        if let Some((on, outcome)) = reply {
+            plant_reply(&app.store, &r.tracking_code, outcome, day(on)).await;
+        }
+    }
+}
+
+/// The section 三 table of a report page, as sent.
+fn section3(html: &str) -> String {
+    let start = html.find("<table class=\"data report-table\" id=\"section3\">");
+    let start = start.unwrap_or_else(|| panic!("no section 三 table in {html}"));
+    let end = html[start..]
+        .find("</table>")
+        .map(|e| start + e + "</table>".len());
+    html[start..end.unwrap_or(html.len())].to_owned()
+}
+
+#[tokio::test]
+async fn the_openness_office_checks_and_publishes_the_annual_report() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        applications_of_2025(&app).await;
+
+        let handler = Session::login(&app, "handler").await;
+        assert_eq!(
+            handler.get_status("/admin/report").await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            handler.get_status("/admin/report/2025").await,
+            StatusCode::FORBIDDEN
+        );
+
+        let office = Session::login(&app, "office").await;
+        let list = office.get_text("/admin/report").await;
+        assert_has_all(
+            &list,
+            &[
+                "政府信息公开工作年度报告",
+                "/admin/report/2025?org=WQX001",
+                "2026-03-31",
+            ],
+        );
+        assert_eq!(
+            office.get_status("/admin/report/2020").await,
+            StatusCode::NOT_FOUND
+        );
+
+        let url = "/admin/report/2025?org=WQX001";
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "一、总体情况",
+                "二、主动公开政府信息情况",
+                "四、政府信息公开行政复议、行政诉讼情况",
+                "及下属 1 个机构",
+            ],
+        );
+        let table = section3(&page);
+        insta::assert_snapshot!("report_section3_2025", table);
+
+        // The workbook of the same tables.
+        let xlsx = office.get("/admin/report/2025/xlsx?org=WQX001").await;
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        assert_eq!(
+            xlsx.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("private, no-store")
+        );
+        let bytes = must(xlsx.bytes().await);
+        assert!(bytes.starts_with(b"PK"), "{engine:?}: a workbook (ZIP)");
+        assert_eq!(
+            handler.get_status("/admin/report/2025/xlsx").await,
+            StatusCode::FORBIDDEN
+        );
+
+        // Section 四 with a total that is not the sum of its results: saved, shown beside the
+        // cell, and publication refused with the identity's code.
+        let fields = [
+            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
+            ("review.upheld", "1"),
+            ("review.total", "2"),
+            ("review.source", "县司法局行政复议台账"),
+            ("normative.made", "4"),
+            ("normative.made.source", "县司法局规范性文件备案登记"),
+        ];
+        assert_eq!(
+            office.post_status(url, &fields).await,
+            StatusCode::SEE_OTHER
+        );
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "总计应等于结果维持、结果纠正、其他结果、尚未审结之和（应为 1，现为 2）",
+                "县司法局规范性文件备案登记",
+            ],
+        );
+        let publish = "/admin/report/2025/publish?org=WQX001";
+        let refused = office.post(publish, &[]).await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT, "{engine:?}");
+        let text = must(refused.text().await);
+        assert!(text.contains("年度报告有 1 处数据不符合勾稽关系"), "{text}");
+
+        // A figure without a source is refused on its field, and what was typed is kept.
+        let bad = office.post(url, &[("licensing", "7")]).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let text = must(bad.text().await);
+        assert_has_all(
+            &text,
+            &["请注明“行政许可 本年处理决定数量”的数据来源", "value=\"7\""],
+        );
+
+        let fixed = [
+            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
+            ("review.upheld", "1"),
+            ("review.total", "1"),
+            ("review.source", "县司法局行政复议台账"),
+        ];
+        assert_eq!(office.post_status(url, &fixed).await, StatusCode::SEE_OTHER);
+        // The county's 2025 report was due on 2026-03-31: a reason is required.
+        let late = office.post(publish, &[("late_reason", "")]).await;
+        assert_eq!(late.status(), StatusCode::CONFLICT);
+        assert!(must(late.text().await).contains("已超过法定发布时限（2026-03-31）"));
+        let done = office
+            .post(publish, &[("late_reason", "等待复议数据核实")])
+            .await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let page = office.get_text(url).await;
+        assert_has_all(&page, &["已发布", "逾期发布原因：等待复议数据核实"]);
+        assert!(!page.contains("发布年度报告</button>"));
+        assert_eq!(office.post_status(url, &fixed).await, StatusCode::CONFLICT);
+    }
+}
