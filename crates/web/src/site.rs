@@ -48,62 +48,126 @@ pub const SITE_SETTING_KEYS: &[&str] = &[
     "upper_government",
 ];
 
-/// Loads the site information; falls back to sensible defaults so a page always renders.
-pub async fn site_context(state: &AppState) -> SiteInfo {
-    let get = |key: &'static str| async move {
-        settings::get(&state.store, key)
-            .await
-            .ok()
-            .flatten()
-            .filter(|v| !v.trim().is_empty())
-    };
-    let root = orgs::sites(&state.store)
+/// Which site a page speaks for. Public pages show the first site today; when a request's host
+/// names its site, its organisation id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SiteKey {
+    /// The first site (an organisation without a parent).
+    Primary,
+    /// The site whose root organisation has this id.
+    Site(i64),
+}
+
+/// What every page of one site shows about it, computed once and kept per site until the change
+/// feed moves (settings, organisations and themes write feed rows): see [`crate::cache::memo`].
+#[derive(Debug, Clone)]
+pub struct SiteContext {
+    /// The header and footer.
+    pub info: std::sync::Arc<SiteInfo>,
+    /// `info` as the templates read it.
+    pub value: minijinja::Value,
+    /// The site's root organisation, when the deployment has one.
+    pub org: Option<orgs::Organisation>,
+}
+
+/// The kept contexts of this node, one per site.
+pub type SiteContexts = crate::cache::memo::Memo<SiteKey, SiteContext>;
+
+/// Sites whose context a node keeps at once (more are loaded again as they come).
+pub const MAX_KEPT_SITES: usize = 1024;
+
+/// The context of the site `key`, from memory unless the change feed moved since it was
+/// computed.
+pub async fn try_context_of(
+    state: &AppState,
+    key: SiteKey,
+) -> Result<SiteContext, gongkai_store::StoreError> {
+    let generation = state.cache.generation();
+    state
+        .sites
+        .get_or_load(key, generation, load(state, key))
         .await
-        .ok()
-        .and_then(|s| s.into_iter().next());
-    let name = match get("site_name").await {
-        Some(n) => n,
-        None => root
-            .as_ref()
-            .map_or_else(|| "政务公开平台".to_owned(), |r| r.name.clone()),
+}
+
+/// [`try_context_of`], or defaults when the database cannot be read (logged, not kept), so
+/// a page always renders.
+pub async fn context_of(state: &AppState, key: SiteKey) -> SiteContext {
+    try_context_of(state, key).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "site context unreadable; defaults shown");
+        let info = SiteInfo {
+            name: "政务公开平台".to_owned(),
+            host_org: "政务公开平台".to_owned(),
+            error_report_url: DEFAULT_ERROR_REPORT_URL.to_owned(),
+            mailbox_name: gongkai_store::mailbox::DEFAULT_NAME.to_owned(),
+            mailbox_handler: "政务公开平台".to_owned(),
+            ..SiteInfo::default()
+        };
+        SiteContext {
+            value: crate::templates::ser(&info),
+            info: std::sync::Arc::new(info),
+            org: None,
+        }
+    })
+}
+
+/// The site information of the page being served (today: the first site).
+pub async fn site_context(state: &AppState) -> SiteInfo {
+    (*context_of(state, SiteKey::Primary).await.info).clone()
+}
+
+/// Where 我为政府网站找错 leads unless the `error_report_url` setting says otherwise.
+const DEFAULT_ERROR_REPORT_URL: &str = "https://zfwzzc.www.gov.cn/";
+
+/// Reads the site's settings and organisation: one read of the settings table, one of the
+/// root organisation, and the head mailbox.
+async fn load(state: &AppState, key: SiteKey) -> Result<SiteContext, gongkai_store::StoreError> {
+    let store = &state.store;
+    let root = match key {
+        SiteKey::Primary => orgs::sites(store).await?.into_iter().next(),
+        SiteKey::Site(id) => Some(orgs::by_id(store, id).await?),
     };
-    let mailbox = match &root {
-        Some(r) => gongkai_store::mailbox::of_site(&state.store, r.id)
-            .await
-            .ok(),
-        None => None,
+    let values = settings::many(store, SITE_SETTING_KEYS).await?;
+    let get = |key: &str| values.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    let name = get("site_name").unwrap_or_else(|| {
+        root.as_ref()
+            .map_or_else(|| "政务公开平台".to_owned(), |r| r.name.clone())
+    });
+    let (mailbox_name, mailbox_handler) = match &root {
+        Some(r) => {
+            let m = gongkai_store::mailbox::of_site(store, r.id).await?;
+            (m.name, m.handler_org_name)
+        }
+        None => (
+            gongkai_store::mailbox::DEFAULT_NAME.to_owned(),
+            name.clone(),
+        ),
     };
-    let (mailbox_name, mailbox_handler) = mailbox.map_or_else(
-        || {
-            (
-                gongkai_store::mailbox::DEFAULT_NAME.to_owned(),
-                name.clone(),
-            )
-        },
-        |m| (m.name, m.handler_org_name),
-    );
-    SiteInfo {
+    let info = SiteInfo {
         mailbox_name,
         mailbox_handler,
-        host_org: get("host_org").await.unwrap_or_else(|| {
+        host_org: get("host_org").unwrap_or_else(|| {
             root.as_ref()
                 .map_or_else(|| name.clone(), |r| format!("{}办公室", r.name))
         }),
-        site_code: get("site_code").await,
-        icp: get("icp").await,
-        psb: get("psb").await,
-        phone: get("phone").await,
-        address: get("address").await,
+        site_code: get("site_code"),
+        icp: get("icp"),
+        psb: get("psb"),
+        phone: get("phone"),
+        address: get("address"),
         error_report_url: get("error_report_url")
-            .await
-            .unwrap_or_else(|| "https://zfwzzc.www.gov.cn/".to_owned()),
+            .unwrap_or_else(|| DEFAULT_ERROR_REPORT_URL.to_owned()),
         name,
-    }
+    };
+    Ok(SiteContext {
+        value: crate::templates::ser(&info),
+        info: std::sync::Arc::new(info),
+        org: root,
+    })
 }
 
-/// The root organisation whose portal this is (the first site).
+/// The root organisation whose portal this is (the first site), from the kept context.
 pub async fn primary_site(state: &AppState) -> Result<Option<orgs::Organisation>, WebError> {
-    Ok(orgs::sites(&state.store).await?.into_iter().next())
+    Ok(try_context_of(state, SiteKey::Primary).await?.org)
 }
 
 /// The absolute base URL of the request (for feed ids and sitemap locations).

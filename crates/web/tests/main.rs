@@ -16,3 +16,4 @@ mod module_graph;
 mod openapi;
 mod records;
 mod search;
+mod speed;
