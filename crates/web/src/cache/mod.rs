@@ -410,16 +410,25 @@ impl PageCache {
 
 /// Follows the change feed on this node: any new row clears the cache, so a change made on
 /// another node shows here within [`FOLLOW_EVERY`]. Stops when `stop` turns true.
-pub async fn follow(
-    store: Store,
-    cache: Arc<PageCache>,
+pub async fn follow(store: Store, cache: Arc<PageCache>, stop: tokio::sync::watch::Receiver<bool>) {
+    every(FOLLOW_EVERY, stop, || cache.catch_up(&store)).await;
+}
+
+/// Runs `work` at once and then every `period` (a late run delays the next) until `stop` turns
+/// true or its sender is gone.
+pub(crate) async fn every<F, Fut>(
+    period: Duration,
     mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    let mut tick = tokio::time::interval(FOLLOW_EVERY);
+    mut work: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = tick.tick() => cache.catch_up(&store).await,
+            _ = tick.tick() => work().await,
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     break;

@@ -101,23 +101,14 @@ impl PopularSearches {
 pub async fn flush(
     store: Store,
     popular: Arc<PopularSearches>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let mut tick = tokio::time::interval(FLUSH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    break;
-                }
-            }
-        }
+    crate::cache::every(FLUSH_EVERY, stop, || async {
         if let Err(e) = popular.write(&store).await {
             tracing::warn!(error = %e, "热门搜索: counts not written; kept for the next try");
         }
-    }
+    })
+    .await;
     if let Err(e) = popular.write(&store).await {
         tracing::warn!(error = %e, "热门搜索: counts lost at shutdown");
     }
