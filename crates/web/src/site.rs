@@ -68,6 +68,8 @@ pub struct SiteContext {
     pub value: minijinja::Value,
     /// The site's root organisation, when the deployment has one.
     pub org: Option<orgs::Organisation>,
+    /// The site's theme tree (主题分类) as renamed and extended (empty without a site).
+    pub themes: std::sync::Arc<Vec<gongkai_domain::catalogue::Theme>>,
 }
 
 /// The kept contexts of this node, one per site.
@@ -106,6 +108,7 @@ pub async fn context_of(state: &AppState, key: SiteKey) -> SiteContext {
             value: crate::templates::ser(&info),
             info: std::sync::Arc::new(info),
             org: None,
+            themes: std::sync::Arc::default(),
         }
     })
 }
@@ -119,7 +122,7 @@ pub async fn site_context(state: &AppState) -> SiteInfo {
 const DEFAULT_ERROR_REPORT_URL: &str = "https://zfwzzc.www.gov.cn/";
 
 /// Reads the site's settings and organisation: one read of the settings table, one of the
-/// root organisation, and the head mailbox.
+/// root organisation, its themes and the head mailbox.
 async fn load(state: &AppState, key: SiteKey) -> Result<SiteContext, gongkai_store::StoreError> {
     let store = &state.store;
     let root = match key {
@@ -158,11 +161,24 @@ async fn load(state: &AppState, key: SiteKey) -> Result<SiteContext, gongkai_sto
             .unwrap_or_else(|| DEFAULT_ERROR_REPORT_URL.to_owned()),
         name,
     };
+    let themes = match &root {
+        Some(r) => gongkai_store::themes::list(store, r.id).await?,
+        None => Vec::new(),
+    };
     Ok(SiteContext {
         value: crate::templates::ser(&info),
         info: std::sync::Arc::new(info),
         org: root,
+        themes: std::sync::Arc::new(themes),
     })
+}
+
+/// The theme tree of the site `site_id`, from the kept context.
+pub async fn themes_of(
+    state: &AppState,
+    site_id: i64,
+) -> Result<std::sync::Arc<Vec<gongkai_domain::catalogue::Theme>>, WebError> {
+    Ok(try_context_of(state, SiteKey::Site(site_id)).await?.themes)
 }
 
 /// The root organisation whose portal this is (the first site), from the kept context.

@@ -57,6 +57,30 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
         }
         assert!(app.state.sites.loads() > loads, "{engine:?}: loaded again");
 
+        // A renamed theme is a feed row too: record pages and lists name it within a second.
+        let code = must(gongkai_domain::org::OrgCode::parse("WQX001"));
+        let site = must(gongkai_store::orgs::by_code(&app.store, &code).await);
+        let theme = must(gongkai_web::site::themes_of(&app.state, site.id).await)[0].clone();
+        must(
+            gongkai_store::themes::rename(
+                &app.store,
+                &Actor::cli(),
+                site.id,
+                &theme.code,
+                "改名主题",
+            )
+            .await,
+        );
+        let started = Instant::now();
+        while must(gongkai_web::site::themes_of(&app.state, site.id).await)[0].name != "改名主题"
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{engine:?}: the old theme name is still kept"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
         // A change made through this node (the back office) shows on the very next page.
         let admin = support::Session::login(&app, "admin").await;
         let r = admin

@@ -170,7 +170,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             context! {
                 site_org => ser(&site), latest => ser(&latest.into_iter().map(line).collect::<Vec<_>>()), total => total,
                 roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years,
-                themes => ser(&gongkai_store::themes::list(&state.store, site.id).await?.into_iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
+                themes => ser(&crate::site::themes_of(&state, site.id).await?.iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
             },
         )
         .await
@@ -200,7 +200,7 @@ pub async fn list(
         heading.push(n.clone());
     }
     if !q.theme.is_empty() {
-        let themes = gongkai_store::themes::list(&state.store, site.id).await?;
+        let themes = crate::site::themes_of(&state, site.id).await?;
         heading.push(format!(
             "主题：{}",
             catalogue::theme_label(&themes, &q.theme)
@@ -389,7 +389,7 @@ pub async fn record(
             .filter(|p| p.is_public(now)),
         None => None,
     };
-    let themes = gongkai_store::themes::list(&state.store, r.site_id).await?;
+    let themes = crate::site::themes_of(&state, r.site_id).await?;
     let theme = catalogue::theme_label(&themes, &r.theme);
     let sources = PageSources {
         record: &r,
