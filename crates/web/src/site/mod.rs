@@ -3,36 +3,13 @@
 
 use axum::http::{HeaderMap, header};
 use gongkai_store::{orgs, settings};
-use serde::Serialize;
+
+pub mod kept;
+
+pub use kept::{MAX_KEPT_SITES, SiteContext, SiteContexts, SiteInfo, SiteKey};
 
 use crate::WebError;
 use crate::state::AppState;
-
-/// What every public page shows about the site (header and the footer a Chinese government
-/// site must carry: 主办单位, contact, 网站标识码, ICP备案号, 公安备案号, 找错 entry).
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct SiteInfo {
-    /// Site name, normally the root government's name.
-    pub name: String,
-    /// 主办单位.
-    pub host_org: String,
-    /// 网站标识码.
-    pub site_code: Option<String>,
-    /// ICP备案号.
-    pub icp: Option<String>,
-    /// 公安机关备案号.
-    pub psb: Option<String>,
-    /// Contact phone.
-    pub phone: Option<String>,
-    /// Postal address.
-    pub address: Option<String>,
-    /// Where to report an error on the site (我为政府网站找错).
-    pub error_report_url: String,
-    /// The head mailbox's name (县长信箱, 市长信箱 …).
-    pub mailbox_name: String,
-    /// The organisation that handles the head mailbox's letters.
-    pub mailbox_handler: String,
-}
 
 /// Setting keys the footer reads; admins change them with `gongkai site set` (later in the back office).
 pub const SITE_SETTING_KEYS: &[&str] = &[
@@ -47,36 +24,6 @@ pub const SITE_SETTING_KEYS: &[&str] = &[
     // The government one level up, which hears 行政复议 against the county government's acts.
     "upper_government",
 ];
-
-/// Which site a page speaks for. Public pages show the first site today; when a request's host
-/// names its site, its organisation id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SiteKey {
-    /// The first site (an organisation without a parent).
-    Primary,
-    /// The site whose root organisation has this id.
-    Site(i64),
-}
-
-/// What every page of one site shows about it, computed once and kept per site until the change
-/// feed moves (settings, organisations and themes write feed rows): see [`crate::cache::memo`].
-#[derive(Debug, Clone)]
-pub struct SiteContext {
-    /// The header and footer.
-    pub info: std::sync::Arc<SiteInfo>,
-    /// `info` as the templates read it.
-    pub value: minijinja::Value,
-    /// The site's root organisation, when the deployment has one.
-    pub org: Option<orgs::Organisation>,
-    /// The site's theme tree (主题分类) as renamed and extended (empty without a site).
-    pub themes: std::sync::Arc<Vec<gongkai_domain::catalogue::Theme>>,
-}
-
-/// The kept contexts of this node, one per site.
-pub type SiteContexts = crate::cache::memo::Memo<SiteKey, SiteContext>;
-
-/// Sites whose context a node keeps at once (more are loaded again as they come).
-pub const MAX_KEPT_SITES: usize = 1024;
 
 /// The context of the site `key`, from memory unless the change feed moved since it was
 /// computed.
