@@ -122,6 +122,9 @@ fn first_match(original: &str, terms: &[String]) -> Option<usize> {
     if literal.is_some() {
         return literal;
     }
+    if terms.iter().all(|t| surely_absent(original, t)) {
+        return None;
+    }
     let overlap = terms.iter().map(|t| t.chars().count()).max().unwrap_or(0) * 2;
     let mut from = 0;
     let mut scanned = 0;
@@ -139,6 +142,27 @@ fn first_match(original: &str, terms: &[String]) -> Option<usize> {
         scanned += SCAN_CHUNK;
     }
     None
+}
+
+/// Whether a CJK ideograph, which normalises to itself and is what no other character
+/// normalises to.
+fn ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Whether the normalised `term` certainly does not occur in the normalised `original`, decided
+/// without normalising it: some run of ideographs of the term is missing from the original, and
+/// the original has no character that normalisation drops (which could join two parts of such a
+/// run). A hit that matched in its title or an attachment then costs two scans of its body, not
+/// its normalisation.
+fn surely_absent(original: &str, term: &str) -> bool {
+    let mut runs = term
+        .split(|c: char| !ideograph(c))
+        .filter(|r| !r.is_empty());
+    runs.any(|run| !original.contains(run))
+        && original
+            .chars()
+            .all(|c| crate::normalize::normalize_char(c).is_some())
 }
 
 /// A window of about [`SNIPPET_CHARS`] characters of `original` around the best cluster of
@@ -236,6 +260,22 @@ mod tests {
         assert!(s.contains("<mark>食品安全</mark>"));
         assert!(s.chars().count() < SNIPPET_CHARS + 20);
         assert!(snippet(&text, &t(&["消防"])).is_none());
+    }
+
+    #[test]
+    fn a_term_is_surely_absent_only_when_normalisation_cannot_make_it() {
+        assert!(surely_absent("关于供暖保障的通知", "食品安全"));
+        assert!(!surely_absent("关于食品安全的通知", "食品安全"));
+        // A zero-width space is dropped, so the run may form in the normalised text.
+        assert!(!surely_absent("食\u{200B}品安全", "食品安全"));
+        assert_eq!(
+            snippet("食\u{200B}品安全", &t(&["食品安全"])).as_deref(),
+            Some("<mark>食\u{200B}品安全</mark>")
+        );
+        // Without ideographs nothing is decided here.
+        assert!(!surely_absent("ＡＢＣ", "abc"));
+        assert!(snippet("第ＡＢＣ号", &t(&["abc"])).is_some());
+        assert!(snippet("关于供暖保障的通知", &t(&["食品安全"])).is_none());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::column;
 use crate::sql::{self, FromRow};
-use crate::{Actor, Result, Store, StoreError, audit, now, ts};
+use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
 
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,6 +94,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
+    feed::emit(&mut tx, "organisation", new.code.as_str(), "created").await?;
     audit::Change::new("org.create", "organisation", new.code.to_string())
         .with_detail(serde_json::json!({
             "name": new.name.as_str(),
@@ -249,6 +250,7 @@ pub async fn set_public_phone(
             what: format!("机构“{code}”"),
         });
     }
+    feed::emit(&mut tx, "organisation", code.as_str(), "updated").await?;
     audit::Change::new("org.public_phone", "organisation", code.to_string())
         .with_detail(serde_json::json!({ "public_phone": phone }))
         .commit(tx, store, actor)

@@ -883,38 +883,37 @@ pub async fn list_public(
     Ok((items, total))
 }
 
-/// Years in which a site published something, newest first (for the year filter).
+/// Years in which a site published something, newest first (for the year filter). One query:
+/// each UTC year's earliest and latest publication tell the Beijing years it holds (a record
+/// published from 16:00 UTC on 31 December belongs to the next Beijing year).
 pub async fn public_years(store: &Store, site_id: i64, at: DateTime<Utc>) -> Result<Vec<i32>> {
     let mut q = Sql::new(
-        "SELECT DISTINCT SUBSTR(r.published_at, 1, 4) AS y FROM records r WHERE r.site_id = ",
+        "SELECT SUBSTR(r.published_at, 1, 4) AS y, MIN(r.published_at) AS first,
+                MAX(r.published_at) AS last
+         FROM records r WHERE r.site_id = ",
     );
     q.int(site_id);
     push_visibility(&mut q, Visibility::LISTED, at);
-    let stamps: Vec<String> = q
-        .query()
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("y"))
-        .collect::<Result<_, _>>()?;
-    let mut years: Vec<i32> = stamps.iter().filter_map(|s| s.parse().ok()).collect();
-    // A record published in the last hours of 31 December UTC belongs to the next Beijing year.
-    let extra: Vec<i32> = years.iter().map(|y| y + 1).collect();
-    years.extend(extra);
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let mut out = Vec::new();
-    for y in years {
-        let f = PublicFilter {
-            site_id: Some(site_id),
-            year: Some(y),
-            ..PublicFilter::default()
-        };
-        if list_public(store, &f, at, 1, 1).await?.1 > 0 {
-            out.push(y);
+    q.push(" AND r.published_at IS NOT NULL GROUP BY SUBSTR(r.published_at, 1, 4)");
+    let mut years = Vec::new();
+    for row in q.query().fetch_all(store.pool()).await? {
+        let (y, first, last): (String, String, String) = (
+            row.try_get("y")?,
+            row.try_get("first")?,
+            row.try_get("last")?,
+        );
+        let Ok(y) = y.parse::<i32>() else { continue };
+        let new_year = format!("{y:04}-12-31T16:00:00.000000Z");
+        if first < new_year {
+            years.push(y);
+        }
+        if last >= new_year {
+            years.push(y + 1);
         }
     }
-    Ok(out)
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    Ok(years)
 }
 
 /// Public interpretations of a policy.
@@ -1200,16 +1199,27 @@ pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec
         .collect()
 }
 
-/// Counts a search query for 热门搜索 (normalised by the caller, at most 50 characters).
-pub async fn count_search(store: &Store, query: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO search_queries (query, hits, last_at) VALUES ($1, 1, $2)
-         ON CONFLICT (query) DO UPDATE SET hits = search_queries.hits + 1, last_at = excluded.last_at",
-    )
-    .bind(query)
-    .bind(ts(now()))
-    .execute(store.pool())
-    .await?;
+/// Adds counted search queries for 热门搜索 (each normalised by the caller, at most 50
+/// characters, with how many times it was searched) in one write transaction.
+pub async fn count_searches(store: &Store, counted: &[(String, i64)]) -> Result<()> {
+    if counted.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.begin_write().await?;
+    let at = ts(now());
+    for (query, n) in counted {
+        sqlx::query(
+            "INSERT INTO search_queries (query, hits, last_at) VALUES ($1, $2, $3)
+             ON CONFLICT (query) DO UPDATE SET hits = search_queries.hits + excluded.hits,
+             last_at = excluded.last_at",
+        )
+        .bind(query.as_str())
+        .bind(*n)
+        .bind(at.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

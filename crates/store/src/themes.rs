@@ -5,7 +5,7 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue::{Theme, default_themes};
 use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit};
+use crate::{Actor, Result, Store, StoreError, audit, feed};
 
 /// The themes of a site: the default tree with the site's renames applied, then the site's own
 /// additions, each sub-category after its parent.
@@ -78,6 +78,7 @@ pub async fn add(
         .bind(parent)
         .execute(&mut *tx)
         .await?;
+    feed::emit(&mut tx, "theme", &site_id.to_string(), "created").await?;
     audit::Change::new("theme.add", "organisation", site_id.to_string())
         .with_detail(serde_json::json!({ "code": code }))
         .commit(tx, store, actor)
@@ -119,6 +120,7 @@ pub async fn rename(
     .bind(theme.parent.clone())
     .execute(&mut *tx)
     .await?;
+    feed::emit(&mut tx, "theme", &site_id.to_string(), "updated").await?;
     audit::Change::new("theme.rename", "organisation", site_id.to_string())
         .with_detail(serde_json::json!({ "code": code, "name": name }))
         .commit(tx, store, actor)

@@ -63,3 +63,44 @@ async fn pages_cover_every_record_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn public_years_are_beijing_years_read_in_one_query() {
+    use chrono::TimeZone;
+    for engine in ENGINES {
+        let (_db, store, org) = county_on(engine).await;
+        let at = |y, m, d, h| {
+            must(
+                Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+                    .single()
+                    .ok_or("time"),
+            )
+        };
+        let rows: Vec<Imported> = [
+            // 23:00 on 31 December in Beijing: still 2023.
+            ("关于年末事项的通知", at(2023, 12, 31, 15)),
+            // 01:00 on 1 January in Beijing: 2025, though 2024 in UTC.
+            ("关于元旦事项的通知", at(2024, 12, 31, 17)),
+            ("关于年中事项的通知", at(2021, 6, 1, 8)),
+        ]
+        .into_iter()
+        .map(|(title, published_at)| notice(format!("y:{title}"), title, published_at, vec![]))
+        .collect();
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
+        assert_eq!(
+            must(records::public_years(&store, org.id, Utc::now()).await),
+            vec![2025, 2023, 2021],
+            "{engine:?}"
+        );
+        // The same years a filtered listing finds.
+        for year in [2025, 2023, 2021] {
+            let filter = PublicFilter {
+                site_id: Some(org.id),
+                year: Some(year),
+                ..PublicFilter::default()
+            };
+            let (_, n) = must(records::list_public(&store, &filter, Utc::now(), 1, 1).await);
+            assert_eq!(n, 1, "{engine:?} {year}");
+        }
+    }
+}

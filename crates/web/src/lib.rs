@@ -51,6 +51,11 @@ pub async fn serve(
         state.cache.clone(),
         stop_rx.clone(),
     ));
+    let popular = tokio::spawn(public::popular::flush(
+        state.store.clone(),
+        state.popular.clone(),
+        stop_rx.clone(),
+    ));
     gongkai_jobs::spawn(
         state.store.clone(),
         state.search.clone(),
@@ -59,10 +64,13 @@ pub async fn serve(
         stop_rx,
     );
     let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stop_tx.send(true);
         })
-        .await
+        .await;
+    // The last 热门搜索 counts are written before the process ends.
+    let _ = popular.await;
+    served
 }

@@ -89,7 +89,7 @@ impl AppState {
             }
         });
         let base = context! {
-            site => ser(&crate::site::site_context(self).await),
+            site => crate::site::context_of(self, crate::site::SiteKey::Primary).await.value,
             care => ctx.care,
             csrf_token => &ctx.csrf_token,
             current_path => &ctx.path,

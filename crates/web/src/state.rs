@@ -79,6 +79,10 @@ pub struct AppState {
     pub search: Option<Arc<gongkai_search::SearchIndex>>,
     /// Rendered public pages (derived data, cleared by the change feed).
     pub cache: Arc<crate::cache::PageCache>,
+    /// Each site's header and footer, computed once (derived data, dropped by the change feed).
+    pub sites: Arc<crate::site::kept::SiteContexts>,
+    /// 热门搜索 counted in memory, written every few seconds (`public::popular::flush`).
+    pub popular: Arc<crate::public::popular::PopularSearches>,
 }
 
 impl AppState {
@@ -110,6 +114,10 @@ impl AppState {
         Ok(Self {
             search: Some(Arc::new(search)),
             cache: Arc::new(crate::cache::PageCache::new(config.page_cache_bytes)),
+            sites: Arc::new(crate::site::kept::SiteContexts::new(
+                crate::site::kept::MAX_KEPT_SITES,
+            )),
+            popular: Arc::default(),
             store,
             templates: Arc::new(templates),
             config: Arc::new(config),

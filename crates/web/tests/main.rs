@@ -17,3 +17,4 @@ mod openapi;
 mod records;
 mod report;
 mod search;
+mod speed;

@@ -966,6 +966,9 @@ async fn letters_to_the_head_mailbox_reach_the_office_the_site_names() {
             )
             .await,
         );
+        // Written to the store directly, as another node would: this node sees the change feed
+        // move on its next read of it (every 250 ms), here at once.
+        app.state.cache.catch_up(&app.store).await;
 
         let citizen = Session::anonymous(&app).await;
         let form = citizen.get_text("/hudong/write").await;

@@ -15,12 +15,13 @@
 //! the feed's position after every unsafe request, before the answer leaves), and within
 //! [`FOLLOW_EVERY`] on every other node ([`follow`]). A render that began before a clear is never
 //! stored after it (the cache's generation). An entry older than [`MAX_AGE`] is rendered again,
-//! which bounds what changes with the clock alone or with settings that write no feed row.
+//! which bounds what changes with the clock alone or with writes that emit no feed row (a guide).
 //!
 //! This module holds the pages and knows nothing of requests; [`http`] is the middleware and the
 //! `/metrics` handler.
 
 pub mod http;
+pub mod memo;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,7 +37,7 @@ use sha2::{Digest, Sha256};
 
 /// The longest a kept page is served without being rendered again. Publication, correction and
 /// withdrawal clear the cache through the feed at once; this bounds what changes without a feed
-/// row (a consultation's period running out, a setting, 热门搜索).
+/// row (a consultation's period running out, a guide, 热门搜索).
 pub const MAX_AGE: Duration = Duration::from_secs(10);
 /// How often every node reads the change feed's position.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
@@ -291,7 +292,9 @@ impl PageCache {
         Some(entry)
     }
 
-    fn generation(&self) -> u64 {
+    /// Rises with every clear: whenever this node sees the change feed move. What is derived
+    /// from the database and kept ([`memo::Memo`]) is stamped with it.
+    pub fn generation(&self) -> u64 {
         self.lock().generation
     }
 
@@ -407,16 +410,25 @@ impl PageCache {
 
 /// Follows the change feed on this node: any new row clears the cache, so a change made on
 /// another node shows here within [`FOLLOW_EVERY`]. Stops when `stop` turns true.
-pub async fn follow(
-    store: Store,
-    cache: Arc<PageCache>,
+pub async fn follow(store: Store, cache: Arc<PageCache>, stop: tokio::sync::watch::Receiver<bool>) {
+    every(FOLLOW_EVERY, stop, || cache.catch_up(&store)).await;
+}
+
+/// Runs `work` at once and then every `period` (a late run delays the next) until `stop` turns
+/// true or its sender is gone.
+pub(crate) async fn every<F, Fut>(
+    period: Duration,
     mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    let mut tick = tokio::time::interval(FOLLOW_EVERY);
+    mut work: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = tick.tick() => cache.catch_up(&store).await,
+            _ = tick.tick() => work().await,
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     break;

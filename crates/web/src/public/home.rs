@@ -11,15 +11,16 @@ use crate::templates::ser;
 
 /// Shows the home page with the site's organisations.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    let sites = gongkai_store::orgs::sites(&state.store).await?;
-    let (departments, townships) = match sites.first() {
+    // The first site, from the site context kept in memory.
+    let site = crate::site::primary_site(&state).await?;
+    let (departments, townships) = match &site {
         Some(root) => {
             let children = gongkai_store::orgs::children(&state.store, root.id).await?;
             children.into_iter().partition(|o| o.kind != "township")
         }
         None => (Vec::new(), Vec::new()),
     };
-    let latest = match sites.first() {
+    let latest = match &site {
         Some(root) => {
             let filter = gongkai_store::records::PublicFilter {
                 site_id: Some(root.id),
@@ -34,7 +35,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
         }
         None => Vec::new(),
     };
-    let exchanges: Vec<minijinja::Value> = match sites.first() {
+    let exchanges: Vec<minijinja::Value> = match &site {
         Some(root) => {
             let allowed = crate::view::privacy::public_numbers(&state, root.id).await?;
             gongkai_store::messages::public_list(&state.store, root.id, 1, 5)
@@ -56,7 +57,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
             &ctx,
             "home.html",
             context! {
-                departments => ser(&departments), townships => ser(&townships), installed => !sites.is_empty(),
+                departments => ser(&departments), townships => ser(&townships), installed => site.is_some(),
                 latest => ser(&latest), exchanges => exchanges,
             },
         )

@@ -7,6 +7,7 @@ pub mod home;
 pub mod hudong;
 pub mod mode;
 pub mod orgs;
+pub mod popular;
 pub mod search;
 pub mod xxgk;
 pub mod ysqgk;

@@ -150,14 +150,6 @@ fn date_of(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Records a query for 热门搜索 when it found something (short, trimmed queries only).
-async fn remember(state: &AppState, q: &str, total: usize) {
-    let q = q.trim();
-    if total > 0 && !q.is_empty() && q.chars().count() <= 20 {
-        let _ = gongkai_store::records::count_search(&state.store, q).await;
-    }
-}
-
 /// `GET /search`.
 pub async fn page(
     State(state): State<AppState>,
@@ -183,9 +175,12 @@ pub async fn page(
         Some(run(idx, &query_of(&p, true)))
     };
     if let Some(r) = &results {
-        remember(&state, &p.q, r.total).await;
+        state.popular.note(&p.q, r.total);
     }
-    let popular = gongkai_store::records::popular_searches(&state.store, 10).await?;
+    let popular = state
+        .popular
+        .shown(&state.store, state.cache.generation())
+        .await?;
     let view = results.as_ref().map(|r| {
         let pages = r.total.div_ceil(r.per_page).max(1);
         let link = |page: usize| {
@@ -248,7 +243,7 @@ pub async fn page(
             &ctx,
             "search.html",
             context! {
-                p => ser(&p), r => view, popular => popular, filtered => filtered,
+                p => ser(&p), r => view, popular => ser(&*popular), filtered => filtered,
                 unfiltered_url => format!("/search?q={}&nojump=1", crate::view::urls::urlencode(&unfiltered.q)),
             },
         )
@@ -338,7 +333,7 @@ pub async fn api(
     let query = api_query(&p)?;
     let idx = index(&state)?;
     let r = run(idx, &query);
-    remember(&state, &p.q, r.total).await;
+    state.popular.note(&p.q, r.total);
     let hits = r
         .hits
         .into_iter()

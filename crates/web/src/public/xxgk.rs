@@ -75,12 +75,13 @@ pub fn line(s: Summary) -> Line {
     }
 }
 
-/// Resolves listing filters; unknown values are reported, not ignored silently.
+/// Resolves listing filters (and the name of the organisation filtered by); unknown values are
+/// reported, not ignored silently.
 async fn resolve_filter(
     state: &AppState,
     q: &ListQuery,
     site_id: i64,
-) -> Result<(PublicFilter, i64), WebError> {
+) -> Result<(PublicFilter, i64, Option<String>), WebError> {
     let mut f = PublicFilter {
         site_id: Some(site_id),
         ..PublicFilter::default()
@@ -92,10 +93,13 @@ async fn resolve_filter(
             .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
             .collect();
     }
+    let mut org_name = None;
     if !q.org.is_empty() {
         let code = OrgCode::parse(&q.org)
             .map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
-        f.org_id = Some(orgs::by_code(&state.store, &code).await?.id);
+        let org = orgs::by_code(&state.store, &code).await?;
+        f.org_id = Some(org.id);
+        org_name = Some(org.name);
     }
     if !q.theme.is_empty() {
         f.theme = Some(q.theme.clone());
@@ -117,7 +121,7 @@ async fn resolve_filter(
     }
     let page = gongkai_domain::paging::parse_page(&q.page)
         .map_err(|e| WebError::BadRequest(e.code().into()))?;
-    Ok((f, page))
+    Ok((f, page, org_name))
 }
 
 /// Page links: `(number, url)` plus previous/next.
@@ -166,7 +170,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             context! {
                 site_org => ser(&site), latest => ser(&latest.into_iter().map(line).collect::<Vec<_>>()), total => total,
                 roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years,
-                themes => ser(&gongkai_store::themes::list(&state.store, site.id).await?.into_iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
+                themes => ser(&crate::site::themes_of(&state, site.id).await?.iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
             },
         )
         .await
@@ -181,17 +185,13 @@ pub async fn list(
     let Some(site) = primary_site(&state).await? else {
         return Err(WebError::NotFound(ErrorCode::SiteNotInitialised.into()));
     };
-    let (filter, page) = resolve_filter(&state, &q, site.id).await?;
+    let (filter, page, org_name) = resolve_filter(&state, &q, site.id).await?;
     let (items, total) =
         records::list_public(&state.store, &filter, Utc::now(), page, PER_PAGE).await?;
     if page > 1 && items.is_empty() {
         return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
     }
     let column = catalogue::column(&q.column);
-    let org_name = match filter.org_id {
-        Some(id) => Some(orgs::by_id(&state.store, id).await?.name),
-        None => None,
-    };
     let mut heading: Vec<String> = Vec::new();
     if let Some(c) = column {
         heading.push(c.name.to_owned());
@@ -200,7 +200,7 @@ pub async fn list(
         heading.push(n.clone());
     }
     if !q.theme.is_empty() {
-        let themes = gongkai_store::themes::list(&state.store, site.id).await?;
+        let themes = crate::site::themes_of(&state, site.id).await?;
         heading.push(format!(
             "主题：{}",
             catalogue::theme_label(&themes, &q.theme)
@@ -389,7 +389,7 @@ pub async fn record(
             .filter(|p| p.is_public(now)),
         None => None,
     };
-    let themes = gongkai_store::themes::list(&state.store, r.site_id).await?;
+    let themes = crate::site::themes_of(&state, r.site_id).await?;
     let theme = catalogue::theme_label(&themes, &r.theme);
     let sources = PageSources {
         record: &r,

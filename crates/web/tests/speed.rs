@@ -1,0 +1,149 @@
+//! The uncached path, on both engines: the site's header and footer are computed once and kept
+//! until the change feed moves (a setting written by another process shows within a second), and
+//! 热门搜索 is counted in memory and written by the flush, not by the search request.
+
+use std::time::{Duration, Instant};
+
+use crate::support;
+
+use gongkai_store::Actor;
+use gongkai_store::testing::ENGINES;
+use support::{App, must, spawn_app_with};
+
+/// A page as a visitor without cookies sees it.
+async fn page(app: &App, path: &str) -> String {
+    must(
+        must(reqwest::get(format!("{}{path}", app.base)).await)
+            .text()
+            .await,
+    )
+}
+
+#[tokio::test]
+async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
+    for engine in ENGINES {
+        // No page cache: every page is rendered, so only the kept site context could be stale.
+        let app = spawn_app_with(engine, |c| c.page_cache_bytes = 0).await;
+        // This node has seen the feed as it stands (the fixture's organisations wrote to it).
+        app.state.cache.catch_up(&app.store).await;
+        let before = page(&app, "/xxgk/").await;
+        assert!(!before.contains("新ICP备"), "{engine:?}");
+        let loads = app.state.sites.loads();
+        page(&app, "/").await;
+        page(&app, "/xxgk/list").await;
+        assert_eq!(
+            app.state.sites.loads(),
+            loads,
+            "{engine:?}: pages without a change reuse the kept context"
+        );
+
+        // Written straight to the store, as `gongkai site set` or another node would: only
+        // the change feed tells this node.
+        app.set_setting(&Actor::cli(), "icp", "新ICP备12345678号-1")
+            .await;
+        let started = Instant::now();
+        loop {
+            if page(&app, "/xxgk/")
+                .await
+                .contains("ICP备案号：新ICP备12345678号-1")
+            {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{engine:?}: the footer still shows the old value"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(app.state.sites.loads() > loads, "{engine:?}: loaded again");
+
+        // A renamed theme is a feed row too: record pages and lists name it within a second.
+        let code = must(gongkai_domain::org::OrgCode::parse("WQX001"));
+        let site = must(gongkai_store::orgs::by_code(&app.store, &code).await);
+        let theme = must(gongkai_web::site::themes_of(&app.state, site.id).await)[0].clone();
+        must(
+            gongkai_store::themes::rename(
+                &app.store,
+                &Actor::cli(),
+                site.id,
+                &theme.code,
+                "改名主题",
+            )
+            .await,
+        );
+        let started = Instant::now();
+        while must(gongkai_web::site::themes_of(&app.state, site.id).await)[0].name != "改名主题"
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{engine:?}: the old theme name is still kept"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        // A change made through this node (the back office) shows on the very next page.
+        let admin = support::Session::login(&app, "admin").await;
+        let r = admin
+            .post(
+                "/admin/orgs/WQX004/phone",
+                &[("public_phone", "0908-4521234")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{engine:?}");
+        let loads = app.state.sites.loads();
+        page(&app, "/").await;
+        assert_eq!(
+            app.state.sites.loads(),
+            loads + 1,
+            "{engine:?}: the organisation change dropped the kept context at once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn popular_searches_are_counted_in_memory_and_written_by_the_flush() {
+    for engine in ENGINES {
+        let app = spawn_app_with(engine, |_| {}).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        support::records::publish_via(&app, &editor, &reviewer, "关于供暖保障的通知", vec![]).await;
+        support::until_found(&app.base, "供暖保障", 1).await;
+        for _ in 0..3 {
+            page(
+                &app,
+                "/api/v1/search?q=%E4%BE%9B%E6%9A%96%E4%BF%9D%E9%9A%9C",
+            )
+            .await;
+        }
+        let stored = |app: &App| {
+            let store = app.store.clone();
+            async move {
+                let n: Option<i64> =
+                    sqlx::query_scalar("SELECT hits FROM search_queries WHERE query = $1")
+                        .bind("供暖保障")
+                        .fetch_optional(store.pool())
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
+                n.unwrap_or(0)
+            }
+        };
+        // The counts wait in memory (or were just written by the periodic flush).
+        let pending = app.state.popular.pending("供暖保障");
+        assert!(
+            pending + stored(&app).await >= 3,
+            "{engine:?}: every search counted"
+        );
+        must(app.state.popular.write(&app.store).await);
+        assert_eq!(app.state.popular.pending("供暖保障"), 0);
+        let hits = stored(&app).await;
+        // until_found searched too; the three API searches are among the counts.
+        assert!(hits >= 3, "{engine:?}: {hits}");
+        must(app.state.popular.write(&app.store).await);
+        assert_eq!(
+            stored(&app).await,
+            hits,
+            "{engine:?}: counts are written once"
+        );
+        let popular = must(gongkai_store::records::popular_searches(&app.store, 10).await);
+        assert!(popular.contains(&"供暖保障".to_owned()), "{popular:?}");
+    }
+}
