@@ -497,6 +497,14 @@ const PAGES = [
     login: ly.SUPERVISOR,
     expectText: ['办理时限和审核词语', '答复时限（工作日，1 至 60）', '咨询', '建议', '需人工审核的词语', '保存'],
   },
+  { name: 'admin-report-years', path: '/admin/report', login: 'demo-supervisor', expectText: ['年度报告'] },
+  {
+    name: 'admin-report',
+    path: '/admin/report/2026',
+    login: 'demo-supervisor',
+    expectText: ['2026年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年新收政府信息公开申请数量', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）'],
+    screenshot: true,
+  },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
   // Reply-letter templates the openness office edits (per site, per outcome).
   { name: 'admin-letter-templates', path: '/admin/letter-templates', login: 'demo-supervisor', expectText: ['答复书模板', '答复类型', '属于国家秘密', '编辑'] },
