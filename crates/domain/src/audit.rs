@@ -456,6 +456,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("user.disable", "停用账号"),
     ("user.enable", "启用账号"),
     ("org.create", "新建机构"),
+    ("site.host_add", "为站点添加主机名"),
+    ("site.host_remove", "移除站点主机名"),
     ("setting.set", "修改站点设置"),
     ("theme.add", "新增主题分类"),
     ("theme.rename", "重命名主题分类"),

@@ -71,6 +71,7 @@ pub mod record;
 pub mod report;
 pub mod role;
 pub mod screening;
+pub mod site;
 pub mod throttle;
 pub mod time;
 pub mod urls;

@@ -67,6 +67,7 @@ pub async fn doc_of(store: &Store, r: &Record, allowed: &PublicNumbers) -> Resul
         year: published.map(|t| chrono::Datelike::year(&beijing_date(t))),
         url: r.index_no.as_deref().map(urls::record).unwrap_or_default(),
         content_type: "record".into(),
+        site: r.site_id.to_string(),
     })
 }
 
@@ -102,6 +103,7 @@ pub fn doc_of_message(m: &Message, allowed: &PublicNumbers) -> Doc {
         year: replied.map(|d| chrono::Datelike::year(&d)),
         url: urls::message(m.id),
         content_type: "message".into(),
+        site: m.site_id.to_string(),
     }
 }
 
@@ -229,6 +231,7 @@ pub fn consultation_doc(c: &Consultation) -> Doc {
         year: Some(chrono::Datelike::year(&beijing_date(c.opens_at))),
         url: urls::consultation(c.id),
         content_type: "consultation".into(),
+        site: c.site_id.to_string(),
     }
 }
 

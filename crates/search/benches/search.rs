@@ -81,6 +81,7 @@ fn synthetic(corpus: &[Doc], n: usize) -> Vec<Doc> {
                     * 86_400,
                 year: Some(year),
                 content_type: "record".to_owned(),
+                site: String::new(),
                 attachments_text: String::new(),
             }
         })

@@ -71,6 +71,9 @@ pub struct Doc {
     pub url: String,
     /// `record` for 主动公开 records; later content types add their own (`reply`, `dataset`, …).
     pub content_type: String,
+    /// The site the document belongs to (its root organisation's id as text), so one
+    /// deployment's sites search apart; empty for none.
+    pub site: String,
 }
 
 /// One hit of a search.
@@ -177,6 +180,7 @@ struct Fields {
     validity: Field,
     year: Field,
     content_type: Field,
+    site: Field,
     published_at: Field,
     url: Field,
     facet_org: Field,
@@ -228,6 +232,7 @@ fn schema() -> (Schema, Fields) {
         validity: b.add_text_field("validity", STRING),
         year: b.add_text_field("year", STRING),
         content_type: b.add_text_field("content_type", STRING | STORED),
+        site: b.add_text_field("site", STRING),
         published_at: b.add_i64_field("published_at", INDEXED | FAST | STORED),
         url: b.add_text_field("url", STORED),
         facet_org: b.add_text_field("facet_org", STRING | FAST),
@@ -470,6 +475,7 @@ impl SearchIndex {
         let year = doc.year.map(|y| y.to_string()).unwrap_or_default();
         d.add_text(f.year, &year);
         d.add_text(f.content_type, &doc.content_type);
+        d.add_text(f.site, &doc.site);
         d.add_i64(f.published_at, doc.published_at);
         d.add_text(f.url, &doc.url);
         d.add_text(
@@ -614,16 +620,28 @@ impl SearchIndex {
     /// The id of the one document whose 文号 or 索引号 is exactly `text` (after normalisation:
     /// full-width forms, bracket variants 〔〕[]【】(), case and spaces do not matter), so the
     /// search page can jump straight to it. `None` if no document or several documents match.
-    pub fn exact_lookup(&self, text: &str) -> Result<Option<String>, SearchError> {
+    /// With `site`, only that site's documents count.
+    pub fn exact_lookup(
+        &self,
+        text: &str,
+        site: Option<&str>,
+    ) -> Result<Option<String>, SearchError> {
         let key = lookup_key(text);
         if key.chars().count() < 4 || key.chars().count() > 128 {
             return Ok(None);
         }
         let searcher = self.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.keys, &key),
-            IndexRecordOption::Basic,
-        );
+        let term = |field: Field, value: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut parts = vec![(Occur::Must, term(self.fields.keys, &key))];
+        if let Some(site) = site {
+            parts.push((Occur::Must, term(self.fields.site, site)));
+        }
+        let query = BooleanQuery::new(parts);
         let (count, top) =
             searcher.search(&query, &(Count, TopDocs::with_limit(1).order_by_score()))?;
         if count != 1 {
@@ -740,6 +758,9 @@ impl SearchIndex {
         }
         if let Some(v) = &filters.content_type {
             out.push(term(f.content_type, v.trim()));
+        }
+        if let Some(v) = &filters.site {
+            out.push(term(f.site, v.trim()));
         }
         if let Some(y) = filters.year {
             out.push(term(f.year, &y.to_string()));

@@ -55,6 +55,7 @@
 //!     body: "为了保证食品安全，保障公众身体健康和生命安全，制定本法。".into(),
 //!     doc_number: "主席令第二十一号".into(),
 //!     content_type: "record".into(),
+//!     site: String::new(),
 //!     ..Doc::default()
 //! }])?;
 //! index.set_last_applied_feed_id(42)?;

@@ -49,6 +49,8 @@ pub struct Filters {
     pub validity: Option<String>,
     /// Content type (`record`, later `reply`, `dataset`, …), exact.
     pub content_type: Option<String>,
+    /// The site (its root organisation's id as text), exact: a site's search shows only its own.
+    pub site: Option<String>,
     /// Published at or after this instant (unix seconds).
     pub published_from: Option<i64>,
     /// Published at or before this instant (unix seconds).

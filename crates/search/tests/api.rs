@@ -41,6 +41,7 @@ fn doc(
         year: Some(year),
         url: format!("/xxgk/{id}"),
         content_type: "record".to_owned(),
+        site: String::new(),
     }
 }
 
@@ -489,7 +490,7 @@ fn exact_lookup_by_doc_number_or_index_number() {
     twin.id = "WQX001-2020-000099".to_owned();
     docs.push(twin);
     let index = index_with(&docs);
-    let lookup = |t: &str| ok(index.exact_lookup(t));
+    let lookup = |t: &str| ok(index.exact_lookup(t, None));
     for q in [
         "国办发〔2019〕54号",
         "国办发[2019]54号",

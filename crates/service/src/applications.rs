@@ -117,7 +117,7 @@ where
     E: From<ServiceError>,
 {
     let mut errors = FieldErrors::new();
-    let org = crate::organisation(intake.store, &form.org).await?;
+    let org = crate::organisation(intake.store, &form.org, intake.site).await?;
     if org.is_none() {
         errors.insert("org", ErrorCode::ApplicationOrgRequired);
     }

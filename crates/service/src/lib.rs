@@ -45,13 +45,28 @@ pub struct Intake<'a> {
     pub now: DateTime<Utc>,
     /// Submissions of one kind an address may make per hour.
     pub per_hour: i64,
+    /// The site the submission came through (its root organisation's id); an organisation of
+    /// another site is refused as unknown. `None`: the default site.
+    pub site: Option<i64>,
 }
 
 impl<'a> Intake<'a> {
     /// A submission from `ip` arriving at `now` into `store`, under `per_hour` submissions of a
     /// kind per address and hour.
     pub fn new(store: &'a Store, ip: &'a str, now: DateTime<Utc>, per_hour: i64) -> Self {
-        Self { store, ip, now, per_hour }
+        Self {
+            store,
+            ip,
+            now,
+            per_hour,
+            site: None,
+        }
+    }
+
+    /// The same intake for the site `site` (its root organisation's id).
+    #[must_use]
+    pub fn for_site(self, site: Option<i64>) -> Self {
+        Self { site, ..self }
     }
 
     /// Counts this submission against the address's hourly limit for its kind; over the limit
@@ -185,12 +200,24 @@ async fn within_limit(
 
 /// The organisation a form names by its organ code; `None` when the code is malformed or no
 /// organisation has it.
-async fn organisation(store: &Store, raw: &str) -> Result<Option<Organisation>, ServiceError> {
+async fn organisation(
+    store: &Store,
+    raw: &str,
+    site: Option<i64>,
+) -> Result<Option<Organisation>, ServiceError> {
     let Ok(code) = OrgCode::parse(raw) else {
         return Ok(None);
     };
+    let site = match site {
+        Some(id) => id,
+        None => match orgs::sites(store).await?.first() {
+            Some(first) => first.id,
+            None => return Ok(None),
+        },
+    };
     match orgs::by_code(store, &code).await {
-        Ok(org) => Ok(Some(org)),
+        Ok(org) if org.site_id == site => Ok(Some(org)),
+        Ok(_) => Ok(None),
         Err(StoreError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e.into()),
     }

@@ -57,13 +57,16 @@ impl WriteForm {
     }
 }
 
-/// The site messages go to: the first top-level government (multi-site hosts map later).
-pub async fn site(store: &Store) -> Result<Organisation, ServiceError> {
-    orgs::sites(store)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ServiceError::NoSite)
+/// The site messages go to: the site `site`, else the first top-level government.
+pub async fn site(store: &Store, site: Option<i64>) -> Result<Organisation, ServiceError> {
+    match site {
+        Some(id) => Ok(orgs::by_id(store, id).await?),
+        None => orgs::sites(store)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(ServiceError::NoSite),
+    }
 }
 
 /// Submits a message: checks every field at once (the domain's message rules, whom it is
@@ -103,9 +106,9 @@ where
     let to = form.to.trim();
     let head = to == HEAD_MAILBOX;
     let org = if head {
-        Some(site(intake.store).await?)
+        Some(site(intake.store, intake.site).await?)
     } else {
-        crate::organisation(intake.store, to).await?
+        crate::organisation(intake.store, to, intake.site).await?
     };
     if org.is_none() {
         errors.insert("to", ErrorCode::MessageRecipientRequired);

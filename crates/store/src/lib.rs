@@ -31,6 +31,7 @@ pub mod screening;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod sites;
 pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -74,6 +74,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "annual_reports",
         include_str!("../migrations/0015_annual_reports.sql"),
     ),
+    (16, "sites", include_str!("../migrations/0016_sites.sql")),
 ];
 
 /// The newest schema version this program knows.

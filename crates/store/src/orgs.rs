@@ -29,6 +29,8 @@ pub struct Organisation {
     pub parent_code: Option<String>,
     /// Public contact phone (对外联系电话): official, so never masked on public pages.
     pub public_phone: String,
+    /// The site (root government) the organisation belongs to; a root's own id.
+    pub site_id: i64,
 }
 
 /// What is needed to add an organisation.
@@ -48,17 +50,17 @@ pub struct NewOrganisation {
 
 const SELECT: &str =
     "SELECT o.id, o.code, o.name, o.short_name, o.kind, o.parent_id, p.code AS parent_code,
-    o.public_phone FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
+    o.public_phone, o.site_id FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
 column::from_row!(Organisation => id, code, name, short_name, kind, parent_id, parent_code,
-    public_phone);
+    public_phone, site_id);
 
 /// Adds an organisation, audited; refuses a taken code or an unknown parent.
 pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
     let mut tx = store.begin_write().await?;
-    let parent_id: Option<i64> = match &new.parent {
+    let parent: Option<(i64, i64)> = match &new.parent {
         Some(code) => Some(
-            sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
+            sqlx::query_as("SELECT id, site_id FROM organisations WHERE code = $1")
                 .bind(code.as_str())
                 .fetch_optional(&mut *tx)
                 .await?
@@ -68,6 +70,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         ),
         None => None,
     };
+    let parent_id = parent.map(|(id, _)| id);
     let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
         .bind(new.code.as_str())
         .fetch_optional(&mut *tx)
@@ -83,17 +86,25 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         .unwrap_or_else(|| OrgKind::infer(&new.name, parent_id.is_some()));
     let short = new.short_name.as_ref().unwrap_or(&new.name);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (code, name, short_name, kind, parent_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO organisations (code, name, short_name, kind, parent_id, site_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(new.code.as_str())
     .bind(new.name.as_str())
     .bind(short.as_str())
     .bind(kind.code())
     .bind(parent_id)
+    .bind(parent.map(|(_, site)| site))
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
+    if parent.is_none() {
+        // A new root is a new site: its own.
+        sqlx::query("UPDATE organisations SET site_id = id WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     feed::emit(&mut tx, "organisation", new.code.as_str(), "created").await?;
     audit::Change::new("org.create", "organisation", new.code.to_string())
         .with_detail(serde_json::json!({
@@ -112,6 +123,21 @@ pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.id")))
         .fetch_all(store.pool())
         .await?;
+    let all: Vec<Organisation> = rows
+        .iter()
+        .map(Organisation::from_row)
+        .collect::<Result<_>>()?;
+    Ok(tree_order(all))
+}
+
+/// The organisations of one site (its root and everything under it), as a tree.
+pub async fn of_site(store: &Store, site_id: i64) -> Result<Vec<Organisation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE o.site_id = $1 ORDER BY o.id"
+    )))
+    .bind(site_id)
+    .fetch_all(store.pool())
+    .await?;
     let all: Vec<Organisation> = rows
         .iter()
         .map(Organisation::from_row)

@@ -179,6 +179,11 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let is_api = req.uri().path().starts_with("/api/");
     let care = crate::page::care_mode_from_headers(req.headers());
     let path = req.uri().path().to_owned();
+    let site = req
+        .extensions()
+        .get::<crate::site::RequestSite>()
+        .cloned()
+        .unwrap_or_default();
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -216,9 +221,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
                 status => status.as_u16(),
                 message => info.message,
                 care => care,
-                site => crate::templates::ser(&crate::site::site_context(&state).await),
+                site => crate::site::context_of(&state, site.key).await.value,
             },
         )
+        .map(|html| crate::site::resolve::prefix_links(html, &site.prefix))
         .unwrap_or_else(|_| {
             format!(
                 "<!doctype html><html lang=\"zh-CN\"><title>出错了</title><p>{}</p></html>",

@@ -31,6 +31,8 @@ pub struct PageCtx {
     pub path: String,
     /// The signed-in staff member, when the route is a back-office one.
     pub staff: Option<gongkai_store::users::Staff>,
+    /// The site the request is for.
+    pub site: crate::site::RequestSite,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
@@ -53,6 +55,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                 .path_and_query()
                 .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
             staff,
+            site: parts
+                .extensions
+                .get::<crate::site::RequestSite>()
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -89,13 +96,14 @@ impl AppState {
             }
         });
         let base = context! {
-            site => crate::site::context_of(self, crate::site::SiteKey::Primary).await.value,
+            site => crate::site::context_of(self, ctx.site.key).await.value,
             care => ctx.care,
             csrf_token => &ctx.csrf_token,
             current_path => &ctx.path,
             staff => staff,
         };
         let html = self.render_template(name, context! { ..extra, ..base })?;
+        let html = crate::site::resolve::prefix_links(html, &ctx.site.prefix);
         Ok((
             status,
             [(header::CACHE_CONTROL, "no-cache")],

@@ -498,7 +498,7 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/search", get(public::search::api));
 
     let max_body = state.config.max_body_bytes;
-    Router::new()
+    let app = Router::new()
         .merge(public)
         .merge(staff)
         .merge(api)
@@ -544,5 +544,9 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), cache::http::layer))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state.clone());
+    // Outside routing, so a `/site/{code}` prefix is taken off before a route is chosen.
+    Router::new()
+        .fallback_service(app)
+        .layer(from_fn_with_state(state, crate::site::resolve::layer))
 }

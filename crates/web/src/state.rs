@@ -81,6 +81,8 @@ pub struct AppState {
     pub cache: Arc<crate::cache::PageCache>,
     /// Each site's header and footer, computed once (derived data, dropped by the change feed).
     pub sites: Arc<crate::site::kept::SiteContexts>,
+    /// Which host names and codes name which site (derived data, dropped by the change feed).
+    pub directory: Arc<crate::site::kept::KeptDirectory>,
     /// 热门搜索 counted in memory, written every few seconds (`public::popular::flush`).
     pub popular: Arc<crate::public::popular::PopularSearches>,
 }
@@ -117,6 +119,7 @@ impl AppState {
             sites: Arc::new(crate::site::kept::SiteContexts::new(
                 crate::site::kept::MAX_KEPT_SITES,
             )),
+            directory: Arc::new(crate::site::kept::KeptDirectory::new(1)),
             popular: Arc::default(),
             store,
             templates: Arc::new(templates),
@@ -129,7 +132,16 @@ impl AppState {
 
     /// A citizen submission from `ip` arriving at `now`, under the configured hourly limit:
     /// what the `gongkai_service` use cases take.
-    pub fn intake<'a>(&'a self, ip: &'a str, now: DateTime<Utc>) -> Intake<'a> {
-        Intake::new(&self.store, ip, now, self.config.submissions_per_hour)
+    pub fn intake<'a>(
+        &'a self,
+        site: &crate::site::kept::RequestSite,
+        ip: &'a str,
+        now: DateTime<Utc>,
+    ) -> Intake<'a> {
+        let site = match site.key {
+            crate::site::kept::SiteKey::Site(id) => Some(id),
+            crate::site::kept::SiteKey::Primary => None,
+        };
+        Intake::new(&self.store, ip, now, self.config.submissions_per_hour).for_site(site)
     }
 }

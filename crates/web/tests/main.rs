@@ -17,4 +17,5 @@ mod openapi;
 mod records;
 mod report;
 mod search;
+mod sites;
 mod speed;

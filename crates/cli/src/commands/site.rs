@@ -9,7 +9,8 @@ use crate::commands::region_arg;
 /// The `site` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
-    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url；
+    /// 设置一项站点信息：site_name、host_org、site_code、icp、psb、phone、address、error_report_url
+    /// （设置第一个站点；加 .<站点机构代码> 设置该站点，如 site_name.ATS001）；
     /// region 或 region.<站点机构代码>：适用地方节假日的地区（须已导入该地区的日历数据）；
     /// mailbox_org[.<站点机构代码>]：承办县长信箱来信的机构代码（如县政府办公室）；
     /// mailbox_name[.<站点机构代码>]：信箱名称（县长信箱、市长信箱、区长信箱等）
@@ -21,6 +22,21 @@ pub enum SiteCommand {
     },
     /// 显示站点信息
     Show,
+    /// 让站点以某个域名对外服务，如 `gongkai site add-host WQX001 www.wuqia.gov.cn`
+    /// （未登记的域名显示第一个站点；同一部署的站点也可用 /site/<站点机构代码>/ 访问）
+    AddHost {
+        /// 站点机构代码（顶级机构）
+        site: String,
+        /// 域名（不含 http:// 和路径）
+        host: String,
+    },
+    /// 移除站点的一个域名
+    RemoveHost {
+        /// 域名
+        host: String,
+    },
+    /// 列出各站点的域名
+    Hosts,
 }
 
 /// Runs one `site` subcommand.
@@ -60,14 +76,46 @@ pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
             say!("已设置 {key}。");
         }
         SiteCommand::Set { key, value } => {
-            if !keys.contains(&key.as_str()) {
+            // `site_name` (the first site) or `site_name.ATS001` (that site).
+            let (base, site) = key
+                .split_once('.')
+                .map_or((key.as_str(), None), |(b, s)| (b, Some(s)));
+            if !keys.contains(&base) {
                 return Err(CliError::Config(format!(
-                    "未知的站点设置“{key}”，可用：{}、region、mailbox_org、mailbox_name、upper_government（后四项可加 .<站点机构代码>）、review_body.<垂直管理机关代码>",
+                    "未知的站点设置“{key}”，可用：{}（均可加 .<站点机构代码>）、region、mailbox_org、mailbox_name、upper_government（后四项可加 .<站点机构代码>）、review_body.<垂直管理机关代码>",
                     keys.join("、")
                 )));
             }
+            let key = match site {
+                Some(code) => {
+                    let code = gongkai_domain::org::OrgCode::parse(code)?;
+                    gongkai_store::sites::by_code(store, &code).await?;
+                    settings::site_key(base, Some(code.as_str()))
+                }
+                None => key.clone(),
+            };
             settings::set(store, &Actor::cli(), &key, &value).await?;
             say!("已设置 {key}。");
+        }
+        SiteCommand::AddHost { site, host } => {
+            let code = gongkai_domain::org::OrgCode::parse(&site)?;
+            let host = gongkai_domain::site::HostName::parse(&host)?;
+            gongkai_store::sites::add_host(store, &Actor::cli(), &code, &host).await?;
+            say!("已登记：{host} 显示站点 {code}。");
+        }
+        SiteCommand::RemoveHost { host } => {
+            let host = gongkai_domain::site::HostName::parse(&host)?;
+            gongkai_store::sites::remove_host(store, &Actor::cli(), &host).await?;
+            say!("已移除 {host}，该域名今后显示默认站点。");
+        }
+        SiteCommand::Hosts => {
+            let hosts = gongkai_store::sites::hosts(store).await?;
+            if hosts.is_empty() {
+                say!("尚未登记域名：所有域名都显示第一个站点。");
+            }
+            for h in hosts {
+                say!("{}\t{}", h.host, h.site_code);
+            }
         }
         SiteCommand::Show => {
             for key in keys {

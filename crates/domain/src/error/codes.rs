@@ -654,6 +654,12 @@ error_codes! {
     SearchIndexUnreadable => ("search.index_unreadable", "无法打开搜索索引：{reason}"),
     SearchUnavailable => ("search.unavailable", "站内搜索暂不可用"),
     SiteNotInitialised => ("site.not_initialised", "站点尚未初始化"),
+    SiteNotFound => ("site.not_found", "该站点不存在"),
+    SiteHostInvalid => (
+        "site.host_invalid",
+        "主机名“{host}”不正确，请填写如 www.wuqia.gov.cn 的域名（不含 http:// 和路径）"
+    ),
+    SiteHostTaken => ("site.host_taken", "主机名“{host}”已由{site}使用，一个主机名只能对应一个站点"),
     SiteRequired => ("site.required", "请选择站点"),
     SiteWithoutOrgs => ("site.without_orgs", "本站尚未设置机构"),
     UploadArchiveRefused => ("upload.archive_refused", "不接受压缩包"),

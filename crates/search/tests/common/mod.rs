@@ -118,6 +118,7 @@ pub fn to_doc(n: usize, law: &Law) -> Doc {
         published_at,
         year,
         content_type: "record".to_owned(),
+        site: String::new(),
     }
 }
 

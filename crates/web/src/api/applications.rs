@@ -49,11 +49,12 @@ pub struct ApplicationReceipt {
 )]
 pub async fn create(
     State(state): State<AppState>,
+    site: crate::site::RequestSite,
     ClientIp(ip): ClientIp,
     Json(mut form): Json<ApplyForm>,
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
-    let intake = state.intake(&ip, Utc::now());
+    let intake = state.intake(&site, &ip, Utc::now());
     let outcome = service::submit(intake, &form, Files::none()).await?;
     Ok(created(outcome, "申请内容有误", |submitted| {
         let receipt = submitted.receipt;

@@ -60,11 +60,12 @@ pub struct MessageReceipt {
 )]
 pub async fn create(
     State(state): State<AppState>,
+    site: crate::site::RequestSite,
     ClientIp(ip): ClientIp,
     Json(mut form): Json<WriteForm>,
 ) -> Result<Response, WebError> {
     form.secret_again.clone_from(&form.secret);
-    let intake = state.intake(&ip, Utc::now());
+    let intake = state.intake(&site, &ip, Utc::now());
     let outcome = service::submit(intake, &form, Files::none()).await?;
     Ok(created(outcome, "留言内容有误", |r| MessageReceipt {
         due_on: r.due_on.map(|d| d.to_string()),

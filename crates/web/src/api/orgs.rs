@@ -28,17 +28,23 @@ pub struct OrgOut {
     pub parent: Option<String>,
 }
 
-/// Lists all organisations.
+/// Lists the site's organisations.
 #[utoipa::path(
     get, path = "/api/v1/organisations", operation_id = "list_organisations",
     tag = "机构", summary = "机构列表",
     responses(
-        (status = 200, description = "全部机构", body = [OrgOut]),
+        (status = 200, description = "本站全部机构", body = [OrgOut]),
         (status = 400, description = "input.control_character：查询字符串含控制字符", body = ErrorBody),
     )
 )]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<OrgOut>>, WebError> {
-    let orgs = gongkai_store::orgs::list(&state.store).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    site: crate::site::RequestSite,
+) -> Result<Json<Vec<OrgOut>>, WebError> {
+    let orgs = match crate::site::site_org(&state, &site).await? {
+        Some(site) => gongkai_store::orgs::of_site(&state.store, site.id).await?,
+        None => Vec::new(),
+    };
     Ok(Json(
         orgs.into_iter()
             .map(|o| OrgOut {

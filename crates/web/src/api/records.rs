@@ -14,7 +14,7 @@ use crate::WebError;
 use crate::api::envelope::{ErrorBody, QueryRefusal};
 use crate::api::params;
 use crate::api::schemas::{ColumnSlug, RecordKindCode};
-use crate::site::primary_site;
+use crate::site::site_org;
 use crate::state::AppState;
 use crate::view::urls::record_url;
 
@@ -164,13 +164,14 @@ fn beijing_rfc3339(t: chrono::DateTime<Utc>) -> String {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    request_site: crate::site::RequestSite,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<RecordPage>, WebError> {
     let per_page = params::per_page(&q.per_page, 20)?;
     let page = params::page(&q.page)?;
     let year = params::year(&q.year)?;
     let kind = params::record_kind(&q.kind)?;
-    let Some(site) = primary_site(&state).await? else {
+    let Some(site) = site_org(&state, &request_site).await? else {
         return Ok(Json(RecordPage {
             items: Vec::new(),
             page,
@@ -193,7 +194,15 @@ pub async fn list(
     }
     if !q.org.is_empty() {
         let code = gongkai_domain::org::OrgCode::parse(&q.org)?;
-        filter.org_id = Some(orgs::by_code(&state.store, &code).await?.id);
+        let org = orgs::by_code(&state.store, &code).await?;
+        if org.site_id != site.id {
+            // Another site's organisation is unknown here, exactly as a code nobody has.
+            return Err(gongkai_store::StoreError::NotFound {
+                what: format!("机构“{code}”"),
+            }
+            .into());
+        }
+        filter.org_id = Some(org.id);
     }
     if !q.theme.is_empty() {
         filter.theme = Some(q.theme.clone());
@@ -235,6 +244,7 @@ pub async fn list(
 )]
 pub async fn show(
     State(state): State<AppState>,
+    request_site: crate::site::RequestSite,
     Path(raw): Path<String>,
 ) -> Result<Json<RecordOut>, WebError> {
     let not_found = || WebError::NotFound(ErrorCode::ApiRecordNotFound.into());
@@ -243,7 +253,8 @@ pub async fn show(
         .await
         .map_err(|_| not_found())?;
     let now = Utc::now();
-    if !r.is_public(now) {
+    let site = site_org(&state, &request_site).await?;
+    if !r.is_public(now) || site.map(|s| s.id) != Some(r.site_id) {
         return Err(not_found());
     }
     let attachments = attachments::list(&state.store, r.id)

@@ -52,8 +52,13 @@ fn key_of(cache: &PageCache, req: &Request) -> Option<String> {
         .is_some_and(|v| v.as_bytes() == b"https");
     let care = crate::page::care_mode_from_headers(headers);
     let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+    // The same path on one host is another site's page under another prefix.
+    let prefix = req
+        .extensions()
+        .get::<crate::site::kept::RequestSite>()
+        .map_or("", |s| s.prefix.as_str());
     Some(format!(
-        "{host} {} {} {target}",
+        "{host} {} {} {prefix}{target}",
         u8::from(https),
         u8::from(care)
     ))

@@ -63,7 +63,7 @@ pub async fn throttle_first(State(state): State<AppState>, req: Request, next: N
     let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     let refused = match gate {
         Gate::Submission(kind) => state
-            .intake(&ip, Utc::now())
+            .intake(&crate::site::RequestSite::default(), &ip, Utc::now())
             .refuse_if_throttled(kind)
             .await
             .map_err(WebError::from),

@@ -6,19 +6,18 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
-use gongkai_domain::org::OrgCode;
-use gongkai_store::orgs;
 use gongkai_store::records::{self, PublicFilter};
 use minijinja::context;
 
 use crate::WebError;
-use crate::site::{base_url, primary_site};
+use crate::site::{RequestSite, org_in_site, require_site, site_base_url};
 use crate::state::AppState;
 use crate::view::urls::record_url;
 
 async fn feed(
     state: &AppState,
     headers: &HeaderMap,
+    request_site: &RequestSite,
     filter: PublicFilter,
     title: String,
     self_path: String,
@@ -38,12 +37,12 @@ async fn feed(
             }
         })
         .collect();
-    let site = crate::site::site_context(state).await;
+    let site = crate::site::context_of(state, request_site.key).await;
     let xml = state.render_template(
         "feed.xml",
         context! {
-            title => title, base => base_url(headers), self_path => self_path, alternate => alternate,
-            updated => updated, author => site.name, entries => entries,
+            title => title, base => site_base_url(headers, request_site), self_path => self_path, alternate => alternate,
+            updated => updated, author => &site.info.name, entries => entries,
         },
     )?;
     Ok((
@@ -56,15 +55,14 @@ async fn feed(
 /// `GET /feeds/lanmu/{slug}.xml`.
 pub async fn column(
     State(state): State<AppState>,
+    request_site: RequestSite,
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let slug = file.strip_suffix(".xml").unwrap_or(&file);
     let col = catalogue::column(slug)
         .ok_or_else(|| WebError::NotFound(ErrorCode::ColumnNotFound.into()))?;
-    let site = primary_site(&state)
-        .await?
-        .ok_or_else(|| WebError::NotFound(ErrorCode::SiteNotInitialised.into()))?;
+    let site = require_site(&state, &request_site).await?;
     let filter = PublicFilter {
         site_id: Some(site.id),
         columns: std::iter::once(col.slug.to_owned())
@@ -75,6 +73,7 @@ pub async fn column(
     feed(
         &state,
         &headers,
+        &request_site,
         filter,
         format!("{} - {}", col.name, site.name),
         format!("/feeds/lanmu/{}.xml", col.slug),
@@ -86,20 +85,22 @@ pub async fn column(
 /// `GET /feeds/org/{code}.xml`.
 pub async fn organisation(
     State(state): State<AppState>,
+    request_site: RequestSite,
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let raw = file.strip_suffix(".xml").unwrap_or(&file);
-    let code =
-        OrgCode::parse(raw).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
-    let org = orgs::by_code(&state.store, &code).await?;
+    let site = require_site(&state, &request_site).await?;
+    let org = org_in_site(&state, &site, raw).await?;
     let filter = PublicFilter {
+        site_id: Some(site.id),
         org_id: Some(org.id),
         ..PublicFilter::default()
     };
     feed(
         &state,
         &headers,
+        &request_site,
         filter,
         format!("{} 公开信息", org.name),
         format!("/feeds/org/{}.xml", org.code),
@@ -111,6 +112,7 @@ pub async fn organisation(
 /// `GET /sitemap.xml`: the section's pages and every public record.
 pub async fn sitemap(
     State(state): State<AppState>,
+    request_site: RequestSite,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let mut urls = vec![
@@ -122,7 +124,7 @@ pub async fn sitemap(
     for c in catalogue::COLUMNS {
         urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });
     }
-    if let Some(site) = primary_site(&state).await? {
+    if let Some(site) = crate::site::site_org(&state, &request_site).await? {
         for c in
             gongkai_store::consultations::list_public(&state.store, site.id, Utc::now()).await?
         {
@@ -148,7 +150,7 @@ pub async fn sitemap(
     }
     let xml = state.render_template(
         "sitemap.xml",
-        context! { base => base_url(&headers), urls => urls },
+        context! { base => site_base_url(&headers, &request_site), urls => urls },
     )?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

@@ -11,9 +11,10 @@ use crate::WebError;
 use crate::download::send_blob;
 use crate::state::AppState;
 
-/// Serves the bytes if the attachment's record is public.
+/// Serves the bytes if the attachment's record is public on the request's site.
 pub async fn download(
     State(state): State<AppState>,
+    site: crate::site::RequestSite,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
@@ -23,7 +24,8 @@ pub async fn download(
     let record = records::get(&state.store, a.record_id)
         .await
         .map_err(|_| not_found())?;
-    if !record.is_public(Utc::now()) {
+    let site = crate::site::site_org(&state, &site).await?;
+    if !record.is_public(Utc::now()) || site.map(|s| s.id) != Some(record.site_id) {
         return Err(not_found());
     }
     let mut resp = send_blob(&state, &a.sha256, &a.kind, &a.file_name).await?;

@@ -11,8 +11,8 @@ use crate::templates::ser;
 
 /// Shows the home page with the site's organisations.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    // The first site, from the site context kept in memory.
-    let site = crate::site::primary_site(&state).await?;
+    // The request's site, from the site context kept in memory.
+    let site = crate::site::site_org(&state, &ctx.site).await?;
     let (departments, townships) = match &site {
         Some(root) => {
             let children = gongkai_store::orgs::children(&state.store, root.id).await?;

@@ -33,9 +33,9 @@ pub const MAX_FILES: usize = 3;
 /// Exchanges per page of 留言选登.
 pub const PER_PAGE: i64 = 20;
 
-/// The site messages go to: the first top-level government (multi-site hosts map later).
-async fn site(state: &AppState) -> Result<orgs::Organisation, WebError> {
-    Ok(messages_service::site(&state.store).await?)
+/// The site of the request, whose 政民互动 these pages show.
+async fn site(state: &AppState, ctx: &PageCtx) -> Result<orgs::Organisation, WebError> {
+    crate::site::require_site(state, &ctx.site).await
 }
 
 fn kinds() -> Value {
@@ -53,7 +53,7 @@ async fn render_form(
     form: &WriteForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let all = orgs::list(&state.store).await?;
+    let all = orgs::of_site(&state.store, site(state, ctx).await?.id).await?;
     let mut limits = Vec::new();
     for k in MessageKind::ALL {
         limits.push((k.label(), messages::limit_for(&state.store, *k).await?));
@@ -102,7 +102,7 @@ pub async fn submit(
         write: || crate::forms::upload::store_files(&state, upload.files),
         refused: upload.file_error,
     };
-    let intake = state.intake(&ip, Utc::now());
+    let intake = state.intake(&ctx.site, &ip, Utc::now());
     let (status, errors) = match messages_service::submit(intake, &f, files).await {
         Ok(Ok(receipt)) => {
             return state
@@ -157,7 +157,7 @@ pub async fn index(
     ctx: PageCtx,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let site = site(&state).await?;
+    let site = site(&state, &ctx).await?;
     let page = gongkai_domain::paging::parse_page(q.page.as_deref().unwrap_or(""))
         .map_err(|e| WebError::BadRequest(e.code().into()))?;
     let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
@@ -186,7 +186,7 @@ pub async fn show(
     let id: i64 = id
         .parse()
         .map_err(|_| WebError::NotFound(ErrorCode::MessageNotFound.into()))?;
-    let site = site(&state).await?;
+    let site = site(&state, &ctx).await?;
     let m = messages::public_get(&state.store, site.id, id)
         .await
         .map_err(|e| match e {
@@ -386,7 +386,7 @@ pub async fn stats(
     ctx: PageCtx,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
-    let site = site(&state).await?;
+    let site = site(&state, &ctx).await?;
     let months: u32 = q
         .months
         .as_deref()

@@ -9,9 +9,12 @@ use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
 
-/// Lists every organisation as a tree.
+/// Lists the site's organisations as a tree.
 pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    let orgs = gongkai_store::orgs::list(&state.store).await?;
+    let orgs = match crate::site::site_org(&state, &ctx.site).await? {
+        Some(site) => gongkai_store::orgs::of_site(&state.store, site.id).await?,
+        None => Vec::new(),
+    };
     state
         .page(&ctx, "orgs.html", context! { orgs => ser(&orgs) })
         .await

@@ -65,7 +65,7 @@ pub struct SearchParams {
 }
 
 /// The API's reading of the parameters: strict, codes only (the index holds labels).
-fn api_query(p: &SearchParams) -> Result<gongkai_search::Query, WebError> {
+fn api_query(p: &SearchParams, site: Option<String>) -> Result<gongkai_search::Query, WebError> {
     let per_page = params::per_page(&p.per_page, 10)?;
     let page = params::page(&p.page)?;
     let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -78,6 +78,7 @@ fn api_query(p: &SearchParams) -> Result<gongkai_search::Query, WebError> {
             year: params::year(&p.year)?,
             validity: params::validity(&p.validity)?.map(|v| v.label().to_owned()),
             content_type: None,
+            site,
             published_from: None,
             published_to: Some(Utc::now().timestamp()),
         },
@@ -90,7 +91,7 @@ fn api_query(p: &SearchParams) -> Result<gongkai_search::Query, WebError> {
     })
 }
 
-fn query_of(p: &SearchParams, facets: bool) -> gongkai_search::Query {
+fn query_of(p: &SearchParams, site: Option<String>, facets: bool) -> gongkai_search::Query {
     let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     gongkai_search::Query {
         text: p.q.chars().take(gongkai_search::MAX_QUERY_CHARS).collect(),
@@ -101,6 +102,7 @@ fn query_of(p: &SearchParams, facets: bool) -> gongkai_search::Query {
             year: p.year.trim().parse().ok(),
             validity: some(&p.validity),
             content_type: None,
+            site,
             published_from: None,
             // Scheduled records are indexed ahead of time; only what is public shows.
             published_to: Some(Utc::now().timestamp()),
@@ -119,6 +121,16 @@ fn query_of(p: &SearchParams, facets: bool) -> gongkai_search::Query {
         per_page: p.per_page.trim().parse().unwrap_or(10),
         facets,
     }
+}
+
+/// The search index's value for the request's site: every search stays within it.
+async fn site_term(
+    state: &AppState,
+    site: &crate::site::RequestSite,
+) -> Result<Option<String>, WebError> {
+    Ok(crate::site::site_org(state, site)
+        .await?
+        .map(|s| s.id.to_string()))
 }
 
 fn index(state: &AppState) -> Result<&gongkai_search::SearchIndex, WebError> {
@@ -157,10 +169,11 @@ pub async fn page(
     Query(p): Query<SearchParams>,
 ) -> Result<Response, WebError> {
     let idx = index(&state)?;
+    let site = site_term(&state, &ctx.site).await?;
     if !p.q.trim().is_empty()
         && p.nojump != "1"
         && p.page.is_empty()
-        && let Ok(Some(id)) = idx.exact_lookup(&p.q)
+        && let Ok(Some(id)) = idx.exact_lookup(&p.q, site.as_deref())
     {
         return Ok(Redirect::to(&gongkai_jobs::search::url_of(&id)).into_response());
     }
@@ -172,7 +185,7 @@ pub async fn page(
     {
         None
     } else {
-        Some(run(idx, &query_of(&p, true)))
+        Some(run(idx, &query_of(&p, site, true)))
     };
     if let Some(r) = &results {
         state.popular.note(&p.q, r.total);
@@ -252,8 +265,11 @@ pub async fn page(
 
 /// `GET /search/advanced`: the advanced search form.
 pub async fn advanced(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    let orgs = gongkai_store::orgs::list(&state.store).await?;
-    let site = crate::site::primary_site(&state).await?;
+    let site = crate::site::site_org(&state, &ctx.site).await?;
+    let orgs = match &site {
+        Some(s) => gongkai_store::orgs::of_site(&state.store, s.id).await?,
+        None => Vec::new(),
+    };
     let themes = match &site {
         Some(s) => gongkai_store::themes::list(&state.store, s.id)
             .await?
@@ -328,9 +344,10 @@ pub struct SearchHit {
 )]
 pub async fn api(
     State(state): State<AppState>,
+    site: crate::site::RequestSite,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<SearchResults>, WebError> {
-    let query = api_query(&p)?;
+    let query = api_query(&p, site_term(&state, &site).await?)?;
     let idx = index(&state)?;
     let r = run(idx, &query);
     state.popular.note(&p.q, r.total);

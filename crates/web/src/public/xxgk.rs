@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
 use gongkai_domain::index_no::IndexNo;
-use gongkai_domain::org::OrgCode;
 use gongkai_domain::record::{InterpretationForm, RecordKind};
 use gongkai_domain::time::{display_minute, parse_storage_timestamp, storage_timestamp};
 use gongkai_store::records::{self, PublicFilter, Record, Summary};
@@ -19,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::download::file_kind;
 use crate::page::PageCtx;
-use crate::site::primary_site;
+use crate::site::{org_in_site, require_site, site_org};
 use crate::state::AppState;
 use crate::templates::ser;
 use crate::view::format::{date_of, day_of, human_size};
@@ -80,10 +79,10 @@ pub fn line(s: Summary) -> Line {
 async fn resolve_filter(
     state: &AppState,
     q: &ListQuery,
-    site_id: i64,
+    site: &orgs::Organisation,
 ) -> Result<(PublicFilter, i64, Option<String>), WebError> {
     let mut f = PublicFilter {
-        site_id: Some(site_id),
+        site_id: Some(site.id),
         ..PublicFilter::default()
     };
     if !q.column.is_empty() {
@@ -95,9 +94,7 @@ async fn resolve_filter(
     }
     let mut org_name = None;
     if !q.org.is_empty() {
-        let code = OrgCode::parse(&q.org)
-            .map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
-        let org = orgs::by_code(&state.store, &code).await?;
+        let org = org_in_site(state, site, &q.org).await?;
         f.org_id = Some(org.id);
         org_name = Some(org.name);
     }
@@ -148,7 +145,7 @@ fn pagination(q: &ListQuery, base: &str, page: i64, total: i64) -> Value {
 
 /// `GET /xxgk/`: the section index: required columns, statutory sub-columns, latest records.
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    let Some(site) = primary_site(&state).await? else {
+    let Some(site) = site_org(&state, &ctx.site).await? else {
         return state
             .page(&ctx, "xxgk/index.html", context! { empty => true })
             .await;
@@ -161,7 +158,11 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
     let (latest, total) = records::list_public(&state.store, &filter, now, 1, 10).await?;
     let roots: Vec<_> = catalogue::roots().collect();
     let statutory: Vec<_> = catalogue::children(catalogue::STATUTORY).collect();
-    let orgs_list = orgs::list(&state.store).await?;
+    let orgs_list: Vec<_> = orgs::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|o| o.site_id == site.id)
+        .collect();
     let years = records::public_years(&state.store, site.id, now).await?;
     state
         .page(
@@ -182,10 +183,8 @@ pub async fn list(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let Some(site) = primary_site(&state).await? else {
-        return Err(WebError::NotFound(ErrorCode::SiteNotInitialised.into()));
-    };
-    let (filter, page, org_name) = resolve_filter(&state, &q, site.id).await?;
+    let site = require_site(&state, &ctx.site).await?;
+    let (filter, page, org_name) = resolve_filter(&state, &q, &site).await?;
     let (items, total) =
         records::list_public(&state.store, &filter, Utc::now(), page, PER_PAGE).await?;
     if page > 1 && items.is_empty() {
@@ -363,7 +362,8 @@ pub async fn record(
         Err(e) => return Err(e.into()),
     };
     let now = Utc::now();
-    if !r.is_public(now) {
+    let site = require_site(&state, &ctx.site).await?;
+    if !r.is_public(now) || r.site_id != site.id {
         return Err(not_found());
     }
     // The consultation whose feedback report names this record as its final decision.
@@ -481,9 +481,8 @@ pub async fn guide(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let code =
-        OrgCode::parse(&code).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
-    let org = orgs::by_code(&state.store, &code).await?;
+    let site = require_site(&state, &ctx.site).await?;
+    let org = org_in_site(&state, &site, &code).await?;
     let guide = guides::get(&state.store, org.id).await?;
     state
         .page(

@@ -45,7 +45,11 @@ async fn render_form(
     form: &ApplyForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let all = orgs::list(&state.store).await?;
+    let all = orgs::of_site(
+        &state.store,
+        crate::site::require_site(state, &ctx.site).await?.id,
+    )
+    .await?;
     state
         .page_with_status(
             ctx,
@@ -113,7 +117,7 @@ pub async fn submit(
         write: || crate::forms::upload::store_files(&state, files),
         refused: file_error,
     };
-    let intake = state.intake(&ip, Utc::now());
+    let intake = state.intake(&ctx.site, &ip, Utc::now());
     match service::submit(intake, &f, files).await? {
         Ok(submitted) => {
             let receipt = submitted.receipt;
@@ -280,7 +284,7 @@ pub async fn correction(
         write: || crate::forms::upload::store_files(&state, upload.files),
         refused: upload.file_error,
     };
-    let intake = state.intake(&ip, Utc::now());
+    let intake = state.intake(&ctx.site, &ip, Utc::now());
     match service::answer_correction(intake, &app, &form, files).await? {
         Ok(updated) => {
             status_page_with(

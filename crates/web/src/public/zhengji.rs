@@ -37,11 +37,13 @@ fn not_found() -> WebError {
 /// A consultation the public may see now, or 404.
 async fn load_public(
     state: &AppState,
+    site: &crate::site::RequestSite,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Consultation, WebError> {
+    let site = crate::site::require_site(state, site).await?;
     match consultations::get(&state.store, id).await {
-        Ok(c) if c.is_public(now) => Ok(c),
+        Ok(c) if c.is_public(now) && c.site_id == site.id => Ok(c),
         Ok(_) | Err(StoreError::NotFound { .. }) => Err(not_found()),
         Err(e) => Err(e.into()),
     }
@@ -66,7 +68,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
     let now = Utc::now();
     let mut open = Vec::new();
     let mut closed = Vec::new();
-    if let Some(site) = crate::site::primary_site(&state).await? {
+    if let Some(site) = crate::site::site_org(&state, &ctx.site).await? {
         for c in consultations::list_public(&state.store, site.id, now).await? {
             let comments = consultations::comments(&state.store, c.id).await?;
             let view = summary_view(&c, &comments, now);
@@ -184,7 +186,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let c = load_public(&state, id, Utc::now()).await?;
+    let c = load_public(&state, &ctx.site, id, Utc::now()).await?;
     let form = CommentForm {
         submission_key: gongkai_store::sessions::random_token(),
         article: if q.article.trim().is_empty() {
@@ -207,8 +209,8 @@ pub async fn comment(
     Form(f): Form<CommentForm>,
 ) -> Result<Response, WebError> {
     let now = Utc::now();
-    let c = load_public(&state, id, now).await?;
-    let intake = state.intake(&ip, now);
+    let c = load_public(&state, &ctx.site, id, now).await?;
+    let intake = state.intake(&ctx.site, &ip, now);
     let submitted = match service::submit(intake, &c, &f).await? {
         Ok(submitted) => submitted,
         Err(errors) => {
@@ -276,7 +278,7 @@ pub async fn feedback(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let now = Utc::now();
-    let c = load_public(&state, id, now).await?;
+    let c = load_public(&state, &ctx.site, id, now).await?;
     if c.status != ConsultationStatus::FeedbackPublished {
         return Err(WebError::NotFound(
             ErrorCode::ConsultationFeedbackNotPublished.into(),
@@ -366,6 +368,15 @@ pub async fn lookup(
             .await;
     };
     let c = consultations::get(&state.store, m.consultation_id).await?;
+    if Some(c.site_id)
+        != crate::site::site_org(&state, &ctx.site)
+            .await?
+            .map(|s| s.id)
+    {
+        // Another site's comment: answered as not found, like an unknown code.
+        LOOKUP.failed(&state, &ip, &code).await?;
+        return Err(not_found());
+    }
     let units = rules::split_articles(&c.draft_text);
     let article = units
         .iter()
@@ -396,13 +407,14 @@ pub async fn lookup(
 /// `GET /zhengji/files/{id}/{name}`: an attachment of a public consultation.
 pub async fn file(
     State(state): State<AppState>,
+    site: crate::site::RequestSite,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     let gone = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let (cid, f) = consultations::file(&state.store, id)
         .await
         .map_err(|_| gone())?;
-    load_public(&state, cid, Utc::now())
+    load_public(&state, &site, cid, Utc::now())
         .await
         .map_err(|_| gone())?;
     // Public while the consultation is: cached like a public record's attachment.
@@ -415,9 +427,13 @@ pub async fn file(
 }
 
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
-pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn atom(
+    State(state): State<AppState>,
+    request_site: crate::site::RequestSite,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let now = Utc::now();
-    let site = crate::site::primary_site(&state).await?;
+    let site = crate::site::site_org(&state, &request_site).await?;
     let list = match &site {
         Some(s) => consultations::list_public(&state.store, s.id, now).await?,
         None => Vec::new(),
@@ -436,11 +452,15 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .first()
         .map(|c| c.opens_at.to_rfc3339())
         .unwrap_or_else(|| now.to_rfc3339());
-    let site_name = crate::site::site_context(&state).await.name;
+    let site_name = crate::site::context_of(&state, request_site.key)
+        .await
+        .info
+        .name
+        .clone();
     let xml = state.render_template(
         "feed.xml",
         context! {
-            title => format!("征求意见 - {site_name}"), base => crate::site::base_url(&headers),
+            title => format!("征求意见 - {site_name}"), base => crate::site::site_base_url(&headers, &request_site),
             self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
             updated => updated, author => site_name, entries => entries,
         },

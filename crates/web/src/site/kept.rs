@@ -1,6 +1,12 @@
 //! The kept form of a site's context: what every page shows about a site and the key it is kept
 //! under (the computing lives in [`crate::site`]).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use gongkai_domain::site::HostName;
 use gongkai_store::orgs;
 use serde::Serialize;
 
@@ -59,3 +65,68 @@ pub type SiteContexts = crate::cache::memo::Memo<SiteKey, SiteContext>;
 
 /// Sites whose context a node keeps at once (more are loaded again as they come).
 pub const MAX_KEPT_SITES: usize = 1024;
+
+/// Every site's host names and organ codes, read in two queries and kept until the change feed
+/// moves (adding a host or an organisation writes a feed row).
+#[derive(Debug, Default)]
+pub struct SiteDirectory {
+    /// Host name → site id.
+    hosts: HashMap<String, i64>,
+    /// Organ code of a site's root → site id.
+    codes: HashMap<String, i64>,
+    /// The site answering unlisted hosts: the first root organisation.
+    default: Option<i64>,
+}
+
+impl SiteDirectory {
+    /// A directory of `hosts` and root `codes` (each to its site id) and the `default` site.
+    pub fn new(
+        hosts: HashMap<String, i64>,
+        codes: HashMap<String, i64>,
+        default: Option<i64>,
+    ) -> Self {
+        Self { hosts, codes, default }
+    }
+
+    /// The site `host` names, else the default one.
+    pub fn for_host(&self, host: Option<&str>) -> SiteKey {
+        host.and_then(|h| HostName::parse(h).ok())
+            .and_then(|h| self.hosts.get(h.as_str()).copied())
+            .or(self.default)
+            .map_or(SiteKey::Primary, SiteKey::Site)
+    }
+
+    /// The site whose root has organ code `code`.
+    pub fn by_code(&self, code: &str) -> Option<i64> {
+        self.codes.get(code).copied()
+    }
+}
+
+/// The kept directory of this node.
+pub type KeptDirectory = crate::cache::memo::Memo<(), Arc<SiteDirectory>>;
+
+/// The site a request is for, as the resolving middleware found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSite {
+    /// The site.
+    pub key: SiteKey,
+    /// `/site/ATS001` when the request came by path prefix, else empty.
+    pub prefix: String,
+}
+
+impl Default for RequestSite {
+    fn default() -> Self {
+        Self {
+            key: SiteKey::Primary,
+            prefix: String::new(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestSite {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Self>().cloned().unwrap_or_default())
+    }
+}

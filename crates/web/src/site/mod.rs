@@ -5,13 +5,16 @@ use axum::http::{HeaderMap, header};
 use gongkai_store::{orgs, settings};
 
 pub mod kept;
+pub mod resolve;
 
 pub use kept::{MAX_KEPT_SITES, SiteContext, SiteContexts, SiteInfo, SiteKey};
+pub use resolve::RequestSite;
 
 use crate::WebError;
 use crate::state::AppState;
 
-/// Setting keys the footer reads; admins change them with `gongkai site set` (later in the back office).
+/// Setting keys the footer reads; admins change them with `gongkai site set KEY VALUE` (the
+/// first site) or `gongkai site set KEY.<站点机构代码> VALUE` (any site).
 pub const SITE_SETTING_KEYS: &[&str] = &[
     "site_name",
     "host_org",
@@ -24,6 +27,10 @@ pub const SITE_SETTING_KEYS: &[&str] = &[
     // The government one level up, which hears 行政复议 against the county government's acts.
     "upper_government",
 ];
+
+/// Setting keys whose deployment-wide value holds for every site unless a site sets its own;
+/// the other keys are a site's identity and the bare key is the first site's.
+pub const SHARED_SETTING_KEYS: &[&str] = &["error_report_url", "upper_government"];
 
 /// The context of the site `key`, from memory unless the change feed moved since it was
 /// computed.
@@ -60,11 +67,6 @@ pub async fn context_of(state: &AppState, key: SiteKey) -> SiteContext {
     })
 }
 
-/// The site information of the page being served (today: the first site).
-pub async fn site_context(state: &AppState) -> SiteInfo {
-    (*context_of(state, SiteKey::Primary).await.info).clone()
-}
-
 /// Where 我为政府网站找错 leads unless the `error_report_url` setting says otherwise.
 const DEFAULT_ERROR_REPORT_URL: &str = "https://zfwzzc.www.gov.cn/";
 
@@ -72,12 +74,34 @@ const DEFAULT_ERROR_REPORT_URL: &str = "https://zfwzzc.www.gov.cn/";
 /// root organisation, its themes and the head mailbox.
 async fn load(state: &AppState, key: SiteKey) -> Result<SiteContext, gongkai_store::StoreError> {
     let store = &state.store;
+    let first = orgs::sites(store).await?.into_iter().next();
     let root = match key {
-        SiteKey::Primary => orgs::sites(store).await?.into_iter().next(),
+        SiteKey::Primary => first.clone(),
         SiteKey::Site(id) => Some(orgs::by_id(store, id).await?),
     };
-    let values = settings::many(store, SITE_SETTING_KEYS).await?;
-    let get = |key: &str| values.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    // A site's own value (`site_name.ATS001`) first; the bare key is the first site's (what a
+    // one-site deployment has always set), so another county never shows its ICP number or name.
+    let is_first = root.as_ref().map(|r| r.id) == first.as_ref().map(|f| f.id);
+    let own: Vec<String> = root.as_ref().map_or_else(Vec::new, |r| {
+        SITE_SETTING_KEYS
+            .iter()
+            .map(|k| settings::site_key(k, Some(&r.code)))
+            .collect()
+    });
+    let wanted: Vec<&str> = SITE_SETTING_KEYS
+        .iter()
+        .copied()
+        .chain(own.iter().map(String::as_str))
+        .collect();
+    let values = settings::many(store, &wanted).await?;
+    let set = |key: &str| values.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    let get = |key: &str| {
+        let own = root
+            .as_ref()
+            .and_then(|r| set(&settings::site_key(key, Some(&r.code))));
+        let shared = is_first || SHARED_SETTING_KEYS.contains(&key);
+        own.or_else(|| if shared { set(key) } else { None })
+    };
     let name = get("site_name").unwrap_or_else(|| {
         root.as_ref()
             .map_or_else(|| "政务公开平台".to_owned(), |r| r.name.clone())
@@ -131,6 +155,53 @@ pub async fn themes_of(
 /// The root organisation whose portal this is (the first site), from the kept context.
 pub async fn primary_site(state: &AppState) -> Result<Option<orgs::Organisation>, WebError> {
     Ok(try_context_of(state, SiteKey::Primary).await?.org)
+}
+
+/// The root organisation of the site a request is for, from the kept context; `None` before
+/// any site exists.
+pub async fn site_org(
+    state: &AppState,
+    site: &RequestSite,
+) -> Result<Option<orgs::Organisation>, WebError> {
+    Ok(try_context_of(state, site.key).await?.org)
+}
+
+/// The request's site, or the "site not initialised" 404 when the deployment has none yet.
+pub async fn require_site(
+    state: &AppState,
+    site: &RequestSite,
+) -> Result<orgs::Organisation, WebError> {
+    site_org(state, site)
+        .await?
+        .ok_or_else(|| WebError::NotFound(gongkai_domain::ErrorCode::SiteNotInitialised.into()))
+}
+
+/// The organisation with organ code `raw` when it belongs to `site`; 404 (该机构不存在) for an
+/// unknown or malformed code and for another site's organisation alike.
+pub async fn org_in_site(
+    state: &AppState,
+    site: &orgs::Organisation,
+    raw: &str,
+) -> Result<orgs::Organisation, WebError> {
+    let not_found = || WebError::NotFound(gongkai_domain::ErrorCode::OrgNotFound.into());
+    let code = gongkai_domain::org::OrgCode::parse(raw).map_err(|_| not_found())?;
+    match orgs::by_code(&state.store, &code).await {
+        Ok(org) if owns(site, org.site_id) => Ok(org),
+        Ok(_) | Err(gongkai_store::StoreError::NotFound { .. }) => Err(not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the organisation `org` belongs to the request's site: another site's organisation,
+/// record or case is answered with 404, never shown under this site's header.
+pub fn owns(site: &orgs::Organisation, org_site_id: i64) -> bool {
+    site.id == org_site_id
+}
+
+/// The absolute base URL of the request's site: the host's, plus the `/site/{code}` prefix when
+/// the site was reached by one (for feed ids and sitemap locations).
+pub fn site_base_url(headers: &HeaderMap, site: &RequestSite) -> String {
+    format!("{}{}", base_url(headers), site.prefix)
 }
 
 /// The absolute base URL of the request (for feed ids and sitemap locations).
