@@ -3,12 +3,23 @@
 //! A theme folder (`--theme DIR`) may hold `templates/<name>` and `static/<name>` files; any
 //! file found there wins over the embedded one, so a county can change its header, colours or
 //! wording without recompiling. Theme templates are read and parsed when the server starts (a
-//! restart applies a change, and a broken template stops the start); theme static files are
-//! read on every request.
+//! restart applies a change, and a broken template stops the start).
+//!
+//! Static assets are fingerprinted once at start-up: templates link them through
+//! `{{ asset("site.css") }}`, which gives `/static/site.<hash>.css`, the hash being a prefix of
+//! the SHA-256 of the bytes as they were at start-up (embedded, or the theme's file). Those bytes
+//! are kept, gzip and brotli compressed once, and served as immutable. The plain name
+//! (`/static/site.css`) keeps working for pages and bookmarks from before, read from the theme
+//! folder on every request, and must be revalidated (`no-cache`).
 
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use axum::body::Bytes;
 use minijinja::{Environment, Value};
+use sha2::{Digest, Sha256};
 
 use crate::WebError;
 
@@ -106,10 +117,135 @@ const STATIC: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// Hex characters of the SHA-256 kept as an asset's fingerprint (64 bits).
+const FINGERPRINT_HEX: usize = 16;
+
+/// One static asset: its bytes in every coding a browser may ask for, and its fingerprint.
+#[derive(Debug)]
+pub struct Asset {
+    /// The `Content-Type` it is served with.
+    pub content_type: String,
+    /// The bytes as stored.
+    pub identity: Bytes,
+    /// The bytes gzip-compressed, for text types (images and fonts are compressed already).
+    pub gzip: Option<Bytes>,
+    /// The bytes brotli-compressed, for text types.
+    pub brotli: Option<Bytes>,
+    /// Hex SHA-256 prefix of the bytes: the fingerprint in the URL and the base of the ETag.
+    pub hash: String,
+}
+
+impl Asset {
+    /// Hashes `bytes` and compresses them when the type is text.
+    fn new(content_type: &str, identity: Bytes) -> Self {
+        let hash = hex::encode(Sha256::digest(&identity))[..FINGERPRINT_HEX].to_owned();
+        let text = content_type.starts_with("text/") || content_type.starts_with("image/svg");
+        let (gzip, brotli) = if text {
+            (gzip(&identity), brotli(&identity))
+        } else {
+            (None, None)
+        };
+        Self {
+            content_type: content_type.to_owned(),
+            identity,
+            gzip,
+            brotli,
+            hash,
+        }
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Option<Bytes> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).ok()?;
+    gz.finish().ok().map(Bytes::from)
+}
+
+fn brotli(bytes: &[u8]) -> Option<Bytes> {
+    let mut br = brotli::CompressorWriter::new(Vec::new(), 4096, 9, 22);
+    br.write_all(bytes).ok()?;
+    br.flush().ok()?;
+    Some(Bytes::from(br.into_inner()))
+}
+
+/// `site.css` with fingerprint `h` → `site.h.css` (a name without extension gets `name.h`).
+fn fingerprinted_name(name: &str, hash: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+        _ => format!("{name}.{hash}"),
+    }
+}
+
+/// The assets as fingerprinted at start-up.
+#[derive(Debug, Default)]
+struct Assets {
+    /// Plain name → the asset as it was at start-up (the theme's file, else the embedded one).
+    current: HashMap<String, Arc<Asset>>,
+    /// Fingerprinted name → plain name.
+    by_fingerprint: HashMap<String, String>,
+    /// Plain name → the embedded asset, for plain-name requests the theme does not answer.
+    embedded: HashMap<String, Arc<Asset>>,
+}
+
+impl Assets {
+    /// Reads and fingerprints every embedded asset and every file in the theme's `static/`.
+    fn load(theme: Option<&Path>) -> Self {
+        let mut assets = Self::default();
+        for (name, content_type, bytes) in STATIC {
+            let asset = Arc::new(Asset::new(content_type, Bytes::from_static(bytes)));
+            assets.embedded.insert((*name).to_owned(), asset.clone());
+            assets.current.insert((*name).to_owned(), asset);
+        }
+        let theme_files = theme
+            .and_then(|t| std::fs::read_dir(t.join("static")).ok())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok());
+        for name in theme_files {
+            let Some(path) = theme_file(theme, "static", &name) else {
+                continue;
+            };
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let asset = Asset::new(&content_type_of(&name), Bytes::from(bytes));
+                    assets.current.insert(name, Arc::new(asset));
+                }
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "theme asset unreadable")
+                }
+            }
+        }
+        for (name, asset) in &assets.current {
+            assets
+                .by_fingerprint
+                .insert(fingerprinted_name(name, &asset.hash), name.clone());
+        }
+        assets
+    }
+
+    /// `/static/<fingerprinted name>` of a known asset, else `/static/<name>`.
+    fn url(&self, name: &str) -> String {
+        match self.current.get(name) {
+            Some(asset) => format!("/static/{}", fingerprinted_name(name, &asset.hash)),
+            None => format!("/static/{name}"),
+        }
+    }
+}
+
+/// The content type of an asset by name: the embedded table's, else guessed from the extension.
+fn content_type_of(name: &str) -> String {
+    STATIC.iter().find(|(n, _, _)| *n == name).map_or_else(
+        || guess_type(name).to_owned(),
+        |(_, ct, _)| (*ct).to_owned(),
+    )
+}
+
 /// The template environment.
 pub struct Templates {
     env: Environment<'static>,
     theme: Option<PathBuf>,
+    assets: Arc<Assets>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -151,7 +287,10 @@ impl Templates {
         env.add_filter("mask_id", mask_middle);
         env.add_filter("paragraphs", paragraphs);
         env.set_formatter(escape_without_slash);
-        let templates = Self { env, theme };
+        let assets = Arc::new(Assets::load(theme.as_deref()));
+        let urls = assets.clone();
+        env.add_function("asset", move |name: String| urls.url(&name));
+        let templates = Self { env, theme, assets };
         for (name, _) in TEMPLATES {
             templates
                 .env
@@ -169,20 +308,26 @@ impl Templates {
         Ok(self.env.get_template(name)?.render(ctx)?)
     }
 
-    /// A static asset by name: theme file first, then embedded.
-    pub fn asset(&self, name: &str) -> Option<(String, Vec<u8>)> {
-        let content_type = STATIC
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, ct, _)| (*ct).to_owned());
+    /// The URL pages link an asset by: fingerprinted when the asset is known.
+    pub fn asset_url(&self, name: &str) -> String {
+        self.assets.url(name)
+    }
+
+    /// An asset by fingerprinted name (`site.<hash>.css`): the bytes fingerprinted at start-up.
+    pub fn fingerprinted_asset(&self, name: &str) -> Option<Arc<Asset>> {
+        let plain = self.assets.by_fingerprint.get(name)?;
+        self.assets.current.get(plain).cloned()
+    }
+
+    /// An asset by plain name: the theme's file as it is now (read on every request), else the
+    /// embedded one.
+    pub fn asset(&self, name: &str) -> Option<Arc<Asset>> {
         if let Some(path) = theme_file(self.theme.as_deref(), "static", name) {
-            let ct = content_type.unwrap_or_else(|| guess_type(name).to_owned());
-            return std::fs::read(path).ok().map(|b| (ct, b));
+            return std::fs::read(path)
+                .ok()
+                .map(|b| Arc::new(Asset::new(&content_type_of(name), Bytes::from(b))));
         }
-        STATIC
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, ct, bytes)| ((*ct).to_owned(), bytes.to_vec()))
+        self.assets.embedded.get(name).cloned()
     }
 }
 
@@ -271,6 +416,44 @@ mod tests {
             "653***********123X"
         );
         assert_eq!(mask_middle("123".into()), "***");
+    }
+
+    #[test]
+    fn a_theme_asset_is_fingerprinted_as_it_was_at_start_up() -> Result<(), WebError> {
+        let dir = std::env::temp_dir().join(format!("gk-theme-assets-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(dir.join("static"));
+        let _ = std::fs::write(dir.join("static/site.css"), "body { color: #123456 }");
+        let _ = std::fs::write(dir.join("static/logo.png"), [0x89, b'P', b'N', b'G']);
+        let _ = std::fs::create_dir_all(dir.join("templates"));
+        let _ = std::fs::write(
+            dir.join("templates/error.html"),
+            r#"<link href="{{ asset('site.css') }}">"#,
+        );
+        let plain = Templates::new(None)?;
+        let themed = Templates::new(Some(dir.clone()))?;
+        let url = themed.asset_url("site.css");
+        assert_ne!(
+            url,
+            plain.asset_url("site.css"),
+            "the theme's bytes, another URL"
+        );
+        let name = url.trim_start_matches("/static/");
+        let kept = themed.fingerprinted_asset(name).map(|a| a.identity.clone());
+        assert_eq!(kept.as_deref(), Some(&b"body { color: #123456 }"[..]));
+        // A file only the theme has is fingerprinted too, with its type from the extension.
+        let logo = themed.asset_url("logo.png");
+        let logo = themed.fingerprinted_asset(logo.trim_start_matches("/static/"));
+        assert_eq!(
+            logo.map(|a| a.content_type.clone()).as_deref(),
+            Some("image/png")
+        );
+        // A template links the fingerprinted name through `asset()`.
+        let out = themed.render("error.html", context! { status => 404 })?;
+        assert!(out.contains(&url), "{out}");
+        // An unknown name links the plain path.
+        assert_eq!(plain.asset_url("nothing.css"), "/static/nothing.css");
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The uncached path, on both engines: the site's header and footer are computed once and kept
 //! until the change feed moves (a setting written by another process shows within a second), and
-//! 热门搜索 is counted in memory and written by the flush, not by the search request.
+//! 热门搜索 is counted in memory and written by the flush, not by the search request. Static
+//! assets are linked by fingerprinted URLs and served as immutable.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,7 @@ use crate::support;
 
 use gongkai_store::Actor;
 use gongkai_store::testing::ENGINES;
-use support::{App, must, spawn_app_with};
+use support::{App, Session, must, spawn_app_with};
 
 /// A page as a visitor without cookies sees it.
 async fn page(app: &App, path: &str) -> String {
@@ -146,4 +147,133 @@ async fn popular_searches_are_counted_in_memory_and_written_by_the_flush() {
         let popular = must(gongkai_store::records::popular_searches(&app.store, 10).await);
         assert!(popular.contains(&"供暖保障".to_owned()), "{popular:?}");
     }
+}
+
+/// The `attr="…"` value that starts with `prefix` in `html`.
+fn link_starting(html: &str, attr: &str, prefix: &str) -> String {
+    let start = format!("{attr}=\"{prefix}");
+    let Some(at) = html.find(&start) else {
+        panic!("no {attr} starting {prefix}");
+    };
+    let rest = &html[at + attr.len() + 2..];
+    rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
+}
+
+/// Whether `url` is `/static/<stem>.<16 hex>.<ext>`.
+fn fingerprinted(url: &str, stem: &str, ext: &str) -> bool {
+    url.strip_prefix(&format!("/static/{stem}."))
+        .and_then(|r| r.strip_suffix(&format!(".{ext}")))
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn get_with(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = reqwest::Client::new().get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    must(req.send().await)
+}
+
+fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn static_assets_are_linked_by_fingerprint_and_served_as_immutable() {
+    let app = spawn_app_with(gongkai_store::Engine::Sqlite, |_| {}).await;
+    let css = include_bytes!("../static/site.css");
+    let home = page(&app, "/").await;
+    let css_url = link_starting(&home, "href", "/static/site.");
+    let icon_url = link_starting(&home, "href", "/static/favicon.");
+    assert!(fingerprinted(&css_url, "site", "css"), "{css_url}");
+    assert!(fingerprinted(&icon_url, "favicon", "svg"), "{icon_url}");
+    assert!(
+        !home.contains("\"/static/site.css\""),
+        "no page links the plain name"
+    );
+    // The back office's editor script too.
+    let editor = Session::login(&app, "editor").await;
+    let form = must(
+        must(
+            editor
+                .c
+                .get(format!("{}/admin/records/new", app.base))
+                .send()
+                .await,
+        )
+        .text()
+        .await,
+    );
+    let js_url = link_starting(&form, "src", "/static/editor.");
+    assert!(fingerprinted(&js_url, "editor", "js"), "{js_url}");
+
+    // The fingerprinted URL: the bytes, kept a year and never revalidated, with a strong ETag.
+    let r = get_with(
+        &format!("{}{css_url}", app.base),
+        &[("accept-encoding", "identity")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        header(&r, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&r, "content-type").starts_with("text/css"));
+    let tag = header(&r, "etag");
+    assert!(tag.starts_with('"') && tag.len() > 10, "strong ETag: {tag}");
+    assert_eq!(&must(r.bytes().await)[..], &css[..]);
+    let r = get_with(
+        &format!("{}{css_url}", app.base),
+        &[("accept-encoding", "identity"), ("if-none-match", &tag)],
+    )
+    .await;
+    assert_eq!(r.status(), 304);
+    // Compressed once at start-up: brotli decodes to the same bytes, under its own ETag.
+    let r = get_with(
+        &format!("{}{css_url}", app.base),
+        &[("accept-encoding", "br")],
+    )
+    .await;
+    assert_eq!(header(&r, "content-encoding"), "br");
+    assert_ne!(header(&r, "etag"), tag);
+    let mut unbrotli = Vec::new();
+    must(std::io::Read::read_to_end(
+        &mut brotli::Decompressor::new(&must(r.bytes().await)[..], 4096),
+        &mut unbrotli,
+    ));
+    assert_eq!(unbrotli, css);
+
+    // A fingerprint that is not this asset's is not found: neither made up nor another asset's.
+    let icon_hash = &icon_url["/static/favicon.".len()..icon_url.len() - ".svg".len()];
+    for wrong in [
+        "/static/site.0123456789abcdef.css".to_owned(),
+        format!("/static/site.{icon_hash}.css"),
+    ] {
+        let r = get_with(&format!("{}{wrong}", app.base), &[]).await;
+        assert_eq!(r.status(), 404, "{wrong}");
+    }
+
+    // The plain name still answers (pages and bookmarks from before), revalidated every time.
+    let r = get_with(
+        &format!("{}/static/site.css", app.base),
+        &[("accept-encoding", "identity")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "cache-control"), "no-cache");
+    let plain_tag = header(&r, "etag");
+    assert_eq!(&must(r.bytes().await)[..], &css[..]);
+    let r = get_with(
+        &format!("{}/static/site.css", app.base),
+        &[
+            ("accept-encoding", "identity"),
+            ("if-none-match", &plain_tag),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 304);
 }

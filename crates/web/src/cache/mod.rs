@@ -70,17 +70,20 @@ pub const NEVER: &[&str] = &[
 /// Default memory budget: 64 MiB.
 pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
 
-/// A content coding the cache keeps a body in.
+/// A content coding the cache keeps a body in (static assets use it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coding {
+pub(crate) enum Coding {
+    /// The bytes as they are.
     Identity,
+    /// `gzip`.
     Gzip,
+    /// `br`.
     Brotli,
 }
 
 impl Coding {
     /// The best coding `Accept-Encoding` allows: brotli, then gzip, then none.
-    fn chosen(headers: &HeaderMap) -> Self {
+    pub(crate) fn chosen(headers: &HeaderMap) -> Self {
         let (mut br, mut gzip) = (false, false);
         let offers = headers
             .get_all(header::ACCEPT_ENCODING)
@@ -111,7 +114,17 @@ impl Coding {
         }
     }
 
-    fn tag_suffix(self) -> &'static str {
+    /// The `Content-Encoding` value, `None` for identity.
+    pub(crate) fn name(self) -> Option<&'static str> {
+        match self {
+            Self::Identity => None,
+            Self::Gzip => Some("gzip"),
+            Self::Brotli => Some("br"),
+        }
+    }
+
+    /// What an ETag carries after the body's hash, so each coding has its own strong tag.
+    pub(crate) fn tag_suffix(self) -> &'static str {
         match self {
             Self::Identity => "",
             Self::Gzip => "-gz",
@@ -208,12 +221,7 @@ impl Entry {
             };
             let mut resp = Response::new(Body::from(body));
             resp.headers_mut().extend(self.headers.clone());
-            let encoding = match coding {
-                Coding::Identity => None,
-                Coding::Gzip => Some("gzip"),
-                Coding::Brotli => Some("br"),
-            };
-            if let Some(e) = encoding {
+            if let Some(e) = coding.name() {
                 resp.headers_mut()
                     .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
             }
