@@ -169,7 +169,7 @@ pub async fn workbook(
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, WebError> {
     let r = opened(&desk, year, &q).await?;
-    let title = format!("{}{year}年政府信息公开工作年度报告", r.org.name);
+    let title = report::title(&r.org.name, year);
     let bytes = gongkai_export::annual_report_xlsx(
         &title,
         &r.entries.proactive,
@@ -302,6 +302,7 @@ async fn render(
         published_at => r.published_at.map(display_minute),
         published_by => &r.published_by,
         late_reason => &r.late_reason,
+        record_url => r.record_index_no.as_ref().map(|n| format!("/xxgk/{n}")),
         due_on => r.due_on.map(|d| d.to_string()),
         overdue => r.overdue,
         orgs_counted => r.orgs_counted,
