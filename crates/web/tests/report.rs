@@ -259,5 +259,40 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         let rendered = gongkai_domain::report::Document::build(table, &published.entries);
         assert_eq!(record.body_html, rendered.to_html());
         insta::assert_snapshot!("report_record_2025", record.body_html);
+
+        // The same report as a tagged PDF: its text reads back with the extractor that screens
+        // attachments.
+        let pdf = office.get("/admin/report/2025/pdf?org=WQX001").await;
+        assert_eq!(pdf.status(), StatusCode::OK, "{engine:?}");
+        assert_eq!(
+            pdf.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/pdf")
+        );
+        let bytes = must(pdf.bytes().await);
+        let text = must(gongkai_content::extract_text(
+            gongkai_content::FileKind::Pdf,
+            &bytes,
+        ));
+        let text: String = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_has_all(
+            &text,
+            &[
+                "乌恰县人民政府2025年政府信息公开工作年度报告",
+                "三、收到和处理政府信息公开申请情况",
+                "本年度，县政府坚持以公开为常态、不公开为例外。",
+            ],
+        );
+        insta::assert_snapshot!("report_pdf_2025", text);
+        assert_eq!(
+            handler.get_status("/admin/report/2025/pdf").await,
+            StatusCode::FORBIDDEN
+        );
     }
 }

@@ -194,6 +194,42 @@ pub async fn workbook(
         .into_response())
 }
 
+/// `GET /admin/report/{year}/pdf`: the report (published, or the draft as it stands) as a
+/// tagged A4 PDF with its tables ruled.
+pub async fn pdf(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, WebError> {
+    let r = opened(&desk, year, &q).await?;
+    let title = report::title(&r.org.name, year);
+    let doc = report::Document::build(&r.table, &r.entries);
+    let fonts = desk
+        .state
+        .fonts
+        .clone()
+        .ok_or_else(|| WebError::Conflict(ErrorCode::LetterFontMissing.into()))?;
+    let (heading, author) = (title.clone(), r.org.name.clone());
+    let bytes = tokio::task::spawn_blocking(move || {
+        gongkai_export::render_report_pdf(&heading, &author, &doc, &fonts)
+    })
+    .await
+    .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
+    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&format!("{title}.pdf")),
+            ),
+            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 fn page_url(org: &Organisation, year: i32) -> String {
     format!("/admin/report/{year}?org={}", org.code)
 }
