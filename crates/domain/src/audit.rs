@@ -479,6 +479,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("record.validity", "更新有效性"),
     ("record.transition", "变更状态"),
     ("record.import", "批量导入"),
+    ("record.generate", "生成并发布"),
     ("attachment.add", "上传附件"),
     ("attachment.remove", "删除附件"),
     ("application.submit", "收到公开申请"),

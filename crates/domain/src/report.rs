@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 use crate::application::{ApplicantKind, Outcome};
 use crate::org::OrgKind;
 
+pub mod document;
+pub use document::Document;
+
+/// The title of an organisation's report of a year, as published
+/// (`乌恰县人民政府2025年政府信息公开工作年度报告`).
+pub fn title(org_name: &str, year: i32) -> String {
+    format!("{org_name}{year}年政府信息公开工作年度报告")
+}
+
 /// The six section titles, in order.
 pub const SECTION_TITLES: [&str; 6] = [
     "一、总体情况",

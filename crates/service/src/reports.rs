@@ -6,16 +6,20 @@
 //! Publication is refused while an identity fails (`report.identity_broken`) and, after the
 //! report's due date (第四十九条: a government's by 31 March, every other office's by 31 January),
 //! without a recorded reason (`report.late_reason_required`). A published report keeps section 三
-//! as it was counted then.
+//! as it was counted then. Publishing also publishes, in the same transaction, the report as a
+//! record of 政府信息公开年报 of the organisation: every section rendered as HTML with the tables
+//! of the format ([`report::Document`]), through the content sanitiser, screened like any
+//! submission.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::org::OrgKind;
+use gongkai_domain::record::{DEFAULT_DISCLOSURE_METHOD, RecordKind, RecordMeta, Validity};
 use gongkai_domain::report::{
-    self, ApplicationsTable, FORMAT_2021_FROM, HandEntries, ProactiveTables, Violation,
+    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, ProactiveTables, Violation,
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
-use gongkai_store::{Actor, Store, reports};
+use gongkai_store::{Actor, Store, records, reports};
 use serde::Serialize;
 
 use crate::{Outcome, ServiceError};
@@ -50,6 +54,9 @@ pub struct Report {
     pub published_by: String,
     /// Why it was published late (empty when on time).
     pub late_reason: String,
+    /// The 索引号 of the record in 政府信息公开年报 its publication made (its public page is
+    /// `/xxgk/<index_no>`).
+    pub record_index_no: Option<String>,
 }
 
 impl Report {
@@ -140,7 +147,12 @@ pub async fn open(
         .unwrap_or_default();
     let violations = report::violations(&table, &entries, last_year.as_ref());
     let kind = kind_of(&org);
+    let record_index_no = match stored.as_ref().and_then(|r| r.record_id) {
+        Some(id) => records::get(store, id).await?.index_no,
+        None => None,
+    };
     Ok(Report {
+        record_index_no,
         year,
         orgs_counted: counted.len(),
         table,
@@ -213,9 +225,55 @@ pub async fn publish(
         }
     }
     let reason = if draft.overdue { reason } else { "" };
-    reports::publish(store, actor, org_id, year, &draft.table, reason).await?;
+    let record = record_of(&draft, today);
+    match reports::publish(store, actor, org_id, year, &draft.table, reason, &record).await {
+        Ok(_) => {}
+        // Screening found something in the text: the staff member edits it, as any refusal.
+        Err(gongkai_store::StoreError::Conflict(r)) => return Err(refused(r)),
+        Err(e) => return Err(e.into()),
+    }
     open(store, org_id, year, today).await
 }
+
+/// The report's HTML body: every section, with the tables of the format, as the content
+/// sanitiser keeps it.
+pub fn body_html(table: &ApplicationsTable, entries: &HandEntries) -> String {
+    gongkai_content::sanitize_html(&Document::build(table, entries).to_html())
+}
+
+/// The record of 政府信息公开年报 a report becomes: titled as the format names it, written on
+/// the day it is published, by its organisation.
+fn record_of(r: &Report, today: NaiveDate) -> records::Content {
+    let title = report::title(&r.org.name, r.year);
+    let body_html = body_html(&r.table, &r.entries);
+    records::Content {
+        meta: RecordMeta {
+            summary: format!(
+                "{title}：总体情况，主动公开、依申请公开政府信息情况，行政复议、行政诉讼情况，存在的主要问题及改进情况，其他需要报告的事项。"
+            ),
+            title,
+            kind: RecordKind::Other,
+            doc_number: String::new(),
+            written_on: Some(today),
+            theme: REPORT_THEME.to_owned(),
+            genre: "报告".to_owned(),
+            keywords: "政府信息公开 年度报告".to_owned(),
+            source: r.org.name.clone(),
+            validity: Validity::Valid,
+            disclosure_method: DEFAULT_DISCLOSURE_METHOD.to_owned(),
+        },
+        body_text: gongkai_content::html_to_text(&body_html),
+        body_html,
+        columns: vec![REPORT_COLUMN.to_owned()],
+        interprets_id: None,
+        interpretation_form: None,
+    }
+}
+
+/// The column a published report appears in (政府信息公开年报).
+pub const REPORT_COLUMN: &str = "nb";
+/// The 主题分类 of a published report.
+pub const REPORT_THEME: &str = "综合政务\\政务公开";
 
 fn refused(r: Refusal) -> ServiceError {
     ServiceError::Refused(r)

@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0015_annual_reports.sql"),
     ),
     (16, "sites", include_str!("../migrations/0016_sites.sql")),
+    (
+        17,
+        "annual_report_record",
+        include_str!("../migrations/0017_annual_report_record.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -516,7 +516,7 @@ async fn reserve_serial(tx: &mut Tx, org_id: i64, year: i32, serial: i64) -> Res
 
 /// The organ code and index format for numbers of `org_id` (read before a write transaction
 /// starts, so the transaction never waits for a second pool connection).
-async fn numbering(store: &Store, org_id: i64) -> Result<(String, IndexFormat)> {
+pub(crate) async fn numbering(store: &Store, org_id: i64) -> Result<(String, IndexFormat)> {
     let org = orgs::by_id(store, org_id).await?;
     let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
     let site = orgs::by_id(store, site_id).await?;
@@ -590,6 +590,88 @@ pub async fn approve(
     .await?;
     tx.commit().await?;
     Ok(index_no)
+}
+
+/// Where a generated record is published: its site, its organ code and the site's index
+/// number format (read by [`generation_target`] before the write transaction starts).
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    site_id: i64,
+    organ_code: String,
+    format: IndexFormat,
+}
+
+/// The [`Target`] of records of `org_id`.
+pub(crate) async fn generation_target(store: &Store, org_id: i64) -> Result<Target> {
+    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let (organ_code, format) = numbering(store, org_id).await?;
+    Ok(Target {
+        site_id,
+        organ_code,
+        format,
+    })
+}
+
+/// Creates and publishes at once, inside the caller's write transaction, a 主动公开 record the
+/// platform generated from figures staff checked (the annual report): screened like any
+/// submission and refused with its findings listed (no justification can be given here; the
+/// staff member edits the text), numbered, audited (`record.generate`) and emitted on the
+/// change feed. Returns the record's id and index number.
+pub(crate) async fn publish_generated(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    org_id: i64,
+    target: &Target,
+    content: &Content,
+    at: DateTime<Utc>,
+) -> Result<(i64, IndexNo)> {
+    let m = &content.meta;
+    let stamp = ts(at);
+    let insert = sqlx::query(
+        "INSERT INTO records (site_id, org_id, kind, status, title, doc_number, written_on, theme, genre, keywords,
+            source, summary, validity, disclosure_method, body_html, body_text, created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         RETURNING id",
+    )
+    .bind(target.site_id)
+    .bind(org_id)
+    .bind(m.kind.code());
+    let id: i64 = bind_content(insert, m, &content.body_html, &content.body_text)
+        .bind(&stamp)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+    set_columns(tx, id, &content.columns).await?;
+    let found = screening::record_findings_on(tx, id, None).await?;
+    if !found.is_empty() {
+        return Err(StoreError::conflict_with(
+            ErrorCode::ReportScreeningFindings,
+            &[("findings", &describe_findings(&found))],
+        ));
+    }
+    let year = beijing_date(at).year();
+    let serial = next_serial(tx, org_id, year).await?;
+    let index_no = target.format.format(&target.organ_code, year, serial)?;
+    sqlx::query(
+        "UPDATE records SET status = 'published', index_no = $1, published_at = $2, disclosure = 'proactive',
+            publication_announced = 1 WHERE id = $3",
+    )
+    .bind(index_no.as_str())
+    .bind(&stamp)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    log(
+        tx,
+        store,
+        actor,
+        "record.generate",
+        id,
+        serde_json::json!({ "title": m.title, "index_no": index_no.as_str() }),
+    )
+    .await?;
+    Ok((id, index_no))
 }
 
 /// Replaces a published record's content with an approved correction inside `tx`: the
@@ -1158,7 +1240,7 @@ pub async fn import_batch(
 
 /// The findings of a refused row, in a line: where, what, and the matched text as screening
 /// shows it (masked).
-fn describe_findings(findings: &[gongkai_domain::screening::Finding]) -> String {
+pub(crate) fn describe_findings(findings: &[gongkai_domain::screening::Finding]) -> String {
     const SHOWN: usize = 5;
     let mut distinct: Vec<String> = Vec::new();
     for f in findings {

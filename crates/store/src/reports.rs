@@ -9,11 +9,12 @@
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{ApplicantKind, Outcome};
+use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::report::{ApplicationFacts, ApplicationsTable, HandEntries};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit, column, now, orgs, sql, ts};
+use crate::{Actor, Result, Store, StoreError, audit, column, now, orgs, records, sql, ts};
 
 /// The deepest organisation tree walked for an aggregated report (county → department →
 /// office is three levels; the bound guards against a cycle).
@@ -107,6 +108,8 @@ pub struct StoredReport {
     pub published_at: Option<chrono::DateTime<Utc>>,
     /// Who published it.
     pub published_by: String,
+    /// The record in 政府信息公开年报 its publication made.
+    pub record_id: Option<i64>,
     /// Last change.
     pub updated_at: chrono::DateTime<Utc>,
 }
@@ -138,6 +141,7 @@ fn read(r: &sqlx::any::AnyRow) -> Result<StoredReport> {
         late_reason: r.try_get("late_reason")?,
         published_at: column::opt_timestamp(r, "published_at")?,
         published_by: r.try_get("published_by")?,
+        record_id: r.try_get("record_id")?,
         updated_at: column::timestamp(r, "updated_at")?,
     })
 }
@@ -254,8 +258,11 @@ pub async fn save_entries(
 }
 
 /// Publishes an organisation's report of `year` with section 三 as counted now (`table`) and,
-/// if late, the reason; audited. The caller (the service) has checked the identities and the
-/// due date; here only that it was not published meanwhile.
+/// if late, the reason, and in the same transaction publishes `record` (the report as a record
+/// of 政府信息公开年报, screened, numbered, on the change feed; see
+/// [`records::publish_generated`]); audited. The caller (the service) has checked the
+/// identities and the due date; here only that it was not published meanwhile. Returns the
+/// record's id and index number.
 pub async fn publish(
     store: &Store,
     actor: &Actor,
@@ -263,20 +270,27 @@ pub async fn publish(
     year: i32,
     table: &ApplicationsTable,
     late_reason: &str,
-) -> Result<()> {
+    record: &records::Content,
+) -> Result<(i64, IndexNo)> {
     let org = orgs::by_id(store, org_id).await?;
+    let target = records::generation_target(store, org_id).await?;
     let json = serde_json::to_string(table).map_err(json_err)?;
     let mut tx = store.begin_write().await?;
-    let at = ts(now());
+    let now = now();
+    let at = ts(now);
     write_draft(&mut tx, org_id, year, None, &at).await?;
+    let (record_id, index_no) =
+        records::publish_generated(&mut tx, store, actor, org_id, &target, record, now).await?;
     sqlx::query(
         "UPDATE annual_reports SET status = 'published', applications = $1, late_reason = $2,
-            published_at = $3, published_by = $4, updated_at = $3 WHERE org_id = $5 AND year = $6",
+            published_at = $3, published_by = $4, updated_at = $3, record_id = $5
+         WHERE org_id = $6 AND year = $7",
     )
     .bind(&json)
     .bind(late_reason)
     .bind(&at)
     .bind(&actor.name)
+    .bind(record_id)
     .bind(org_id)
     .bind(i64::from(year))
     .execute(&mut *tx)
@@ -286,7 +300,12 @@ pub async fn publish(
         "annual_report",
         format!("{}-{year}", org.code),
     )
-    .with_detail(serde_json::json!({ "late_reason": late_reason }))
+    .with_detail(serde_json::json!({
+        "late_reason": late_reason,
+        "record_id": record_id,
+        "index_no": index_no.as_str(),
+    }))
     .commit(tx, store, actor)
-    .await
+    .await?;
+    Ok((record_id, index_no))
 }

@@ -5,12 +5,37 @@
 use chrono::{DateTime, TimeZone, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{ApplicantKind, Outcome};
+use gongkai_domain::record::{RecordKind, RecordMeta, RecordStatus, Validity};
 use gongkai_domain::report::{ApplicationsTable, Column, HandEntries, Row};
 use gongkai_store::testing::{ENGINES, add_orgs, application, plant_reply};
-use gongkai_store::{Actor, StoreError, applications, reports};
+use gongkai_store::{Actor, StoreError, applications, records, reports};
 use sqlx::Row as _;
 
 use crate::support::{county_on, must};
+
+/// The report as a record of 政府信息公开年报 with `body` as its HTML.
+fn record_content(body: &str) -> records::Content {
+    records::Content {
+        meta: RecordMeta {
+            title: "乌恰县人民政府2025年政府信息公开工作年度报告".into(),
+            kind: RecordKind::Other,
+            doc_number: String::new(),
+            written_on: None,
+            theme: "综合政务\\政务公开".into(),
+            genre: "报告".into(),
+            keywords: String::new(),
+            source: "乌恰县人民政府".into(),
+            summary: String::new(),
+            validity: Validity::Valid,
+            disclosure_method: "政府网站".into(),
+        },
+        body_html: body.into(),
+        body_text: body.replace(['<', '>', '/'], " "),
+        columns: vec!["nb".into()],
+        interprets_id: None,
+        interpretation_form: None,
+    }
+}
 
 /// A small deterministic generator, so the data set is varied but the same on every run.
 struct Lcg(u64);
@@ -218,7 +243,40 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
         );
 
         let table = ApplicationsTable::default();
-        must(reports::publish(&store, &actor, county.id, 2025, &table, "").await);
+        // Screening refuses a body with an ID number; nothing is published, no record made.
+        let leaky = record_content("<p>联系人身份证号 11010519491231002X</p>");
+        match reports::publish(&store, &actor, county.id, 2025, &table, "", &leaky).await {
+            Err(StoreError::Conflict(r)) => {
+                assert_eq!(r.code, ErrorCode::ReportScreeningFindings, "{engine:?}")
+            }
+            other => panic!("{engine:?}: {other:?}"),
+        }
+        assert_eq!(
+            must(reports::years(&store, county.id).await),
+            [(2025, false)]
+        );
+        let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
+            .fetch_one(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(made, 0, "{engine:?}: the refused record was rolled back");
+
+        let content =
+            record_content("<h2>一、总体情况</h2><p>本年度，县政府坚持以公开为常态。</p>");
+        let (record_id, index_no) =
+            must(reports::publish(&store, &actor, county.id, 2025, &table, "", &content).await);
+        let record = must(records::get(&store, record_id).await);
+        assert_eq!(record.status, RecordStatus::Published, "{engine:?}");
+        assert_eq!(record.index_no.as_deref(), Some(index_no.as_str()));
+        assert_eq!(record.columns, ["nb"]);
+        assert_eq!(record.title, "乌恰县人民政府2025年政府信息公开工作年度报告");
+        let fed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM change_feed WHERE object_type = 'record' AND change = 'record.generate'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fed, 1, "{engine:?}: the search index and caches hear of it");
         let published = must(reports::get(&store, county.id, 2025).await);
         let published = published.unwrap_or_else(|| panic!("{engine:?}: published"));
         assert_eq!(published.published_table, Some(table));
@@ -236,8 +294,10 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 2025,
                 &ApplicationsTable::default(),
                 "",
+                &content,
             )
-            .await,
+            .await
+            .map(|_| ()),
         ] {
             match refused {
                 Err(StoreError::Conflict(r)) => {

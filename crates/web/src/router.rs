@@ -381,6 +381,10 @@ pub fn build(state: AppState) -> Router {
             guarded(Permission::Supervise, get(admin::report::workbook)),
         )
         .route(
+            "/admin/report/{year}/pdf",
+            guarded(Permission::Supervise, get(admin::report::pdf)),
+        )
+        .route(
             "/admin/report/{year}/publish",
             guarded(Permission::Supervise, post(admin::report::publish)),
         )

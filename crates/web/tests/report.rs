@@ -1,12 +1,13 @@
 //! The annual report in the back office over HTTP, on both engines: only the openness office
 //! opens it; section 三 is a real table counted from the applications (snapshot of a fixed data
 //! set); a broken identity is shown beside its cell and refuses publication; a late report needs
-//! its reason; a published report is read-only.
+//! its reason; a published report is read-only and is a public record of 政府信息公开年报 whose
+//! page shows the tables (snapshot of its HTML body).
 
 use chrono::NaiveDate;
 use gongkai_domain::application::{ApplicantKind, Outcome};
 use gongkai_store::testing::{ENGINES, application, plant_reply};
-use gongkai_store::{applications, orgs};
+use gongkai_store::{applications, orgs, records, reports};
 use reqwest::StatusCode;
 
 use crate::support::{App, Session, assert_has_all, must, spawn_app, utc_at};
@@ -214,5 +215,84 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         assert_has_all(&page, &["已发布", "逾期发布原因：等待复议数据核实"]);
         assert!(!page.contains("发布年度报告</button>"));
         assert_eq!(office.post_status(url, &fixed).await, StatusCode::CONFLICT);
+
+        // Publishing made a public record of 政府信息公开年报, which the report page links to.
+        let county = org_id(&app, "WQX001").await;
+        let stored = must(reports::get(&app.store, county, 2025).await);
+        let Some(record_id) = stored.and_then(|r| r.record_id) else {
+            panic!("{engine:?}: the published report names no record");
+        };
+        let record = must(records::get(&app.store, record_id).await);
+        let Some(index_no) = record.index_no.clone() else {
+            panic!("{engine:?}: the report's record has no 索引号");
+        };
+        let record_url = format!("/xxgk/{index_no}");
+        assert!(page.contains(&format!("href=\"{record_url}\"")), "{page}");
+        assert_eq!(record.title, "乌恰县人民政府2025年政府信息公开工作年度报告");
+        assert_eq!(record.columns, ["nb"]);
+        let public = reqwest::Client::new();
+        let public_text = |path: String| {
+            let public = public.clone();
+            async move { must(must(public.get(path).send().await).text().await) }
+        };
+        let list = public_text(format!("{}/xxgk/lanmu/nb", app.base)).await;
+        assert!(list.contains(&record_url), "{engine:?}: {list}");
+        let shown = public_text(format!("{}{record_url}", app.base)).await;
+        assert_has_all(
+            &shown,
+            &[
+                "<h2>三、收到和处理政府信息公开申请情况</h2>",
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>",
+                // The counts of the fixed data set (see the section 三 snapshot).
+                "<tr><th scope=\"row\" colspan=\"3\">一、本年新收政府信息公开申请数量</th><td>3</td><td>1</td><td>1</td><td>0</td><td>1</td><td>0</td><td>6</td></tr>",
+                "<tr><th scope=\"row\" colspan=\"3\">二、上年结转政府信息公开申请数量</th><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>",
+                "<p>本年度，县政府坚持以公开为常态、不公开为例外。</p>",
+            ],
+        );
+        // The content sanitiser kept the body as rendered: every table, scope and span.
+        let Some(published) = must(reports::get(&app.store, county, 2025).await) else {
+            panic!("{engine:?}: no stored report");
+        };
+        let Some(table) = published.published_table.as_ref() else {
+            panic!("{engine:?}: no published section 三");
+        };
+        let rendered = gongkai_domain::report::Document::build(table, &published.entries);
+        assert_eq!(record.body_html, rendered.to_html());
+        insta::assert_snapshot!("report_record_2025", record.body_html);
+
+        // The same report as a tagged PDF: its text reads back with the extractor that screens
+        // attachments.
+        let pdf = office.get("/admin/report/2025/pdf?org=WQX001").await;
+        assert_eq!(pdf.status(), StatusCode::OK, "{engine:?}");
+        assert_eq!(
+            pdf.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/pdf")
+        );
+        let bytes = must(pdf.bytes().await);
+        let text = must(gongkai_content::extract_text(
+            gongkai_content::FileKind::Pdf,
+            &bytes,
+        ));
+        let text: String = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_has_all(
+            &text,
+            &[
+                "乌恰县人民政府2025年政府信息公开工作年度报告",
+                "三、收到和处理政府信息公开申请情况",
+                "本年度，县政府坚持以公开为常态、不公开为例外。",
+            ],
+        );
+        insta::assert_snapshot!("report_pdf_2025", text);
+        assert_eq!(
+            handler.get_status("/admin/report/2025/pdf").await,
+            StatusCode::FORBIDDEN
+        );
     }
 }

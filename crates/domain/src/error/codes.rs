@@ -686,6 +686,10 @@ error_codes! {
     ReportSourceRequired => ("report.source_required", "请注明“{field}”的数据来源"),
     ReportTextTooLong => ("report.text_too_long", "“{field}”不能超过 {max} 个字"),
     ReportExportFailed => ("report.export_failed", "{reason}"),
+    ReportScreeningFindings => (
+        "report.screening_findings",
+        "年度报告内容审查发现疑似敏感信息：{findings}；请修改后再发布"
+    ),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

@@ -169,7 +169,7 @@ pub async fn workbook(
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, WebError> {
     let r = opened(&desk, year, &q).await?;
-    let title = format!("{}{year}年政府信息公开工作年度报告", r.org.name);
+    let title = report::title(&r.org.name, year);
     let bytes = gongkai_export::annual_report_xlsx(
         &title,
         &r.entries.proactive,
@@ -186,6 +186,42 @@ pub async fn workbook(
             (
                 header::CONTENT_DISPOSITION,
                 disposition(&format!("{title}.xlsx")),
+            ),
+            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /admin/report/{year}/pdf`: the report (published, or the draft as it stands) as a
+/// tagged A4 PDF with its tables ruled.
+pub async fn pdf(
+    desk: Desk,
+    Path(year): Path<i32>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, WebError> {
+    let r = opened(&desk, year, &q).await?;
+    let title = report::title(&r.org.name, year);
+    let doc = report::Document::build(&r.table, &r.entries);
+    let fonts = desk
+        .state
+        .fonts
+        .clone()
+        .ok_or_else(|| WebError::Conflict(ErrorCode::LetterFontMissing.into()))?;
+    let (heading, author) = (title.clone(), r.org.name.clone());
+    let bytes = tokio::task::spawn_blocking(move || {
+        gongkai_export::render_report_pdf(&heading, &author, &doc, &fonts)
+    })
+    .await
+    .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
+    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition(&format!("{title}.pdf")),
             ),
             (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
         ],
@@ -302,6 +338,7 @@ async fn render(
         published_at => r.published_at.map(display_minute),
         published_by => &r.published_by,
         late_reason => &r.late_reason,
+        record_url => r.record_index_no.as_ref().map(|n| format!("/xxgk/{n}")),
         due_on => r.due_on.map(|d| d.to_string()),
         overdue => r.overdue,
         orgs_counted => r.orgs_counted,
