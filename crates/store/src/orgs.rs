@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::column;
-use crate::sql::{self, FromRow};
+use crate::sql;
 use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
 
 /// An organisation as stored.
@@ -120,28 +120,19 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
 
 /// All organisations, roots first, then by tree position.
 pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.id")))
-        .fetch_all(store.pool())
-        .await?;
-    let all: Vec<Organisation> = rows
-        .iter()
-        .map(Organisation::from_row)
-        .collect::<Result<_>>()?;
+    let q = format!("{SELECT} ORDER BY o.id");
+    let all = sql::all(sqlx::query(sqlx::AssertSqlSafe(q)), store.pool()).await?;
     Ok(tree_order(all))
 }
 
 /// The organisations of one site (its root and everything under it), as a tree.
 pub async fn of_site(store: &Store, site_id: i64) -> Result<Vec<Organisation>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE o.site_id = $1 ORDER BY o.id"
-    )))
-    .bind(site_id)
-    .fetch_all(store.pool())
+    let q = format!("{SELECT} WHERE o.site_id = $1 ORDER BY o.id");
+    let all = sql::all(
+        sqlx::query(sqlx::AssertSqlSafe(q)).bind(site_id),
+        store.pool(),
+    )
     .await?;
-    let all: Vec<Organisation> = rows
-        .iter()
-        .map(Organisation::from_row)
-        .collect::<Result<_>>()?;
     Ok(tree_order(all))
 }
 
