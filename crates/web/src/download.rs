@@ -51,7 +51,13 @@ pub async fn send_blob(
 ) -> Result<Response, WebError> {
     let bytes = attachments::read_blob(&state.config.data_dir, sha256).await?;
     let mime = file_kind(kind).map_or("application/octet-stream", |k| k.mime());
-    Ok((
+    Ok(private_file(mime, file_name, bytes))
+}
+
+/// `bytes` as a download named `file_name` of type `mime`, never kept by browsers or proxies
+/// (a generated report, a stored blob: callers that serve public files add their own caching).
+pub fn private_file(mime: &str, file_name: &str, bytes: impl IntoResponse) -> Response {
+    (
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (header::CONTENT_DISPOSITION, disposition(file_name)),
@@ -59,7 +65,7 @@ pub async fn send_blob(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]

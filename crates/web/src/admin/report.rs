@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
@@ -29,7 +29,7 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::admin::desk::Desk;
 use crate::auth::{check_org, scope};
-use crate::download::{PRIVATE_NO_STORE, disposition};
+use crate::download::private_file;
 use crate::templates::ser;
 
 /// Which organisation's report (`?org=CODE`; the member of staff's own by default).
@@ -177,21 +177,11 @@ pub async fn workbook(
         &r.entries.review,
     )
     .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                disposition(&format!("{title}.xlsx")),
-            ),
-            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
-        ],
+    Ok(private_file(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{title}.xlsx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// `GET /admin/report/{year}/pdf`: the report (published, or the draft as it stands) as a
@@ -216,18 +206,11 @@ pub async fn pdf(
     .await
     .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
     .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                disposition(&format!("{title}.pdf")),
-            ),
-            (header::CACHE_CONTROL, PRIVATE_NO_STORE.to_owned()),
-        ],
+    Ok(private_file(
+        "application/pdf",
+        &format!("{title}.pdf"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 fn page_url(org: &Organisation, year: i32) -> String {
