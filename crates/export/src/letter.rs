@@ -6,7 +6,6 @@ use krilla::Document;
 use krilla::geom::Point;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, SpanTag, Tag, TagGroup, TagKind, TagTree,
@@ -645,25 +644,15 @@ fn draw_line(
             None,
         ));
     }
-    if style.heavy {
-        surface.set_fill(Some(Fill::default()));
-        surface.set_stroke(Some(Stroke {
-            width: style.size * 0.025,
-            ..Stroke::default()
-        }));
-    }
-    surface.draw_glyphs(
-        Point::from_xy(line.x, baseline),
+    crate::fonts::draw_run(
+        surface,
+        font,
         &glyphs,
-        font.clone(),
         &line.text,
+        Point::from_xy(line.x, baseline),
         style.size,
-        false,
+        style.heavy,
     );
-    if style.heavy {
-        surface.set_stroke(None);
-        surface.set_fill(None);
-    }
 }
 
 #[cfg(test)]

@@ -595,23 +595,15 @@ fn draw_text(
             None,
         ));
     }
-    if op.heavy {
-        surface.set_stroke(Some(Stroke {
-            width: op.size * 0.025,
-            ..Stroke::default()
-        }));
-    }
-    surface.draw_glyphs(
-        Point::from_xy(op.x, op.baseline),
+    crate::fonts::draw_run(
+        surface,
+        font,
         &glyphs,
-        font.clone(),
         &op.text,
+        Point::from_xy(op.x, op.baseline),
         op.size,
-        false,
+        op.heavy,
     );
-    if op.heavy {
-        surface.set_stroke(None);
-    }
 }
 
 #[cfg(test)]
