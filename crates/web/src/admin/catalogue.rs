@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use crate::WebError;
 use crate::auth::check_in;
 use crate::forms::{FieldRefusals, saved};
-use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
 
@@ -35,11 +34,9 @@ pub struct GuideForm {
     postcode: String,
 }
 
-async fn org_in_scope(
-    state: &AppState,
-    staff: &gongkai_store::users::Staff,
-    code: &str,
-) -> Result<orgs::Organisation, WebError> {
+/// The organisation of `code`, if the staff member supervises it.
+async fn org_in_scope(desk: &Desk, code: &str) -> Result<orgs::Organisation, WebError> {
+    let Desk { state, staff, .. } = desk;
     let code =
         OrgCode::parse(code).map_err(|_| WebError::NotFound(ErrorCode::OrgNotFound.into()))?;
     let org = orgs::by_code(&state.store, &code).await?;
@@ -57,21 +54,20 @@ async fn render_guide(
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
     let all = orgs::list(&desk.state.store).await?;
-    desk.state
-        .page_with_status(
-            &desk.ctx,
-            status,
-            "admin/guide.html",
-            context! { org => ser(org), form => ser(form), errors => ser(errors), orgs => ser(&all) },
-        )
-        .await
+    desk.page(
+        status,
+        "admin/guide.html",
+        context! { org => ser(org), form => ser(form), errors => ser(errors), orgs => ser(&all) },
+    )
+    .await
 }
 
 /// `GET /admin/guides/{code}`: the guide form for one organisation.
 pub async fn guide_form(desk: Desk, Path(code): Path<String>) -> Result<Response, WebError> {
-    let Desk { state, staff, .. } = &desk;
-    let org = org_in_scope(state, staff, &code).await?;
-    let g = guides::get(&state.store, org.id).await?.unwrap_or_default();
+    let org = org_in_scope(&desk, &code).await?;
+    let g = guides::get(&desk.state.store, org.id)
+        .await?
+        .unwrap_or_default();
     let form = GuideForm {
         body: g.body_html,
         office_name: g.office_name,
@@ -91,8 +87,7 @@ pub async fn guide_save(
     Path(code): Path<String>,
     Form(form): Form<GuideForm>,
 ) -> Result<Response, WebError> {
-    let Desk { state, staff, .. } = &desk;
-    let org = org_in_scope(state, staff, &code).await?;
+    let org = org_in_scope(&desk, &code).await?;
     let mut errors = FieldErrors::new();
     let body_html = gongkai_content::body_html(&form.body);
     if gongkai_content::html_to_text(&body_html).trim().is_empty() {
@@ -127,7 +122,7 @@ pub async fn guide_save(
             postcode: form.postcode.trim().to_owned(),
             updated_at: String::new(),
         };
-        guides::save(&state.store, &desk.actor(), &g).await?;
+        guides::save(&desk.state.store, &desk.actor(), &g).await?;
         return Ok(Redirect::to(&format!("/xxgk/zhinan/{}", org.code)).into_response());
     }
     render_guide(&desk, StatusCode::BAD_REQUEST, &org, &form, &errors).await
@@ -141,30 +136,26 @@ pub struct TermForm {
     category: String,
 }
 
+/// The negative list of `site` with the add form as typed.
 async fn render_negative(
     desk: &Desk,
+    site: &orgs::Organisation,
     status: StatusCode,
     form: &TermForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
-    let site = site_of(state, staff).await?;
-    let terms = gongkai_store::screening::negative_terms(&state.store, site.id).await?;
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/negative.html",
-            context! { site => ser(&site), terms => ser(&terms), form => ser(form), errors => ser(errors) },
-        )
-        .await
+    let terms = gongkai_store::screening::negative_terms(&desk.state.store, site.id).await?;
+    desk.page(
+        status,
+        "admin/negative.html",
+        context! { site => ser(site), terms => ser(&terms), form => ser(form), errors => ser(errors) },
+    )
+    .await
 }
 
 /// The site (root organisation) of the staff member's home organisation.
-async fn site_of(
-    state: &AppState,
-    staff: &gongkai_store::users::Staff,
-) -> Result<orgs::Organisation, WebError> {
+async fn site_of(desk: &Desk) -> Result<orgs::Organisation, WebError> {
+    let Desk { state, staff, .. } = desk;
     let chain = orgs::chain(&state.store, staff.org_id).await?;
     let root = *chain.last().unwrap_or(&staff.org_id);
     Ok(orgs::by_id(&state.store, root).await?)
@@ -172,14 +163,15 @@ async fn site_of(
 
 /// `GET /admin/negative`: the site's negative list.
 pub async fn negative(desk: Desk) -> Result<Response, WebError> {
+    let site = site_of(&desk).await?;
     let errors = FieldErrors::new();
-    render_negative(&desk, StatusCode::OK, &TermForm::default(), &errors).await
+    render_negative(&desk, &site, StatusCode::OK, &TermForm::default(), &errors).await
 }
 
 /// `POST /admin/negative`: adds a term, audited.
 pub async fn negative_add(desk: Desk, Form(form): Form<TermForm>) -> Result<Response, WebError> {
-    let Desk { state, staff, .. } = &desk;
-    let site = site_of(state, staff).await?;
+    let site = site_of(&desk).await?;
+    let state = &desk.state;
     let mut errors = FieldErrors::new();
     if form.category.trim().is_empty() {
         errors.insert("category", ErrorCode::ScreeningCategoryRequired);
@@ -198,7 +190,7 @@ pub async fn negative_add(desk: Desk, Form(form): Form<TermForm>) -> Result<Resp
             return Ok(Redirect::to("/admin/negative").into_response());
         }
     }
-    render_negative(&desk, StatusCode::BAD_REQUEST, &form, &errors).await
+    render_negative(&desk, &site, StatusCode::BAD_REQUEST, &form, &errors).await
 }
 
 /// The theme forms: add (`name`, optional `parent`) or rename (`code`, `name`).
@@ -211,33 +203,32 @@ pub struct ThemeForm {
     code: String,
 }
 
+/// The theme tree of `site`, with why a change was refused.
 async fn render_themes(
     desk: &Desk,
+    site: &orgs::Organisation,
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
-    let site = site_of(state, staff).await?;
-    let themes = gongkai_store::themes::list(&state.store, site.id).await?;
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/themes.html",
-            context! { site => ser(&site), themes => ser(&themes), error => error },
-        )
-        .await
+    let themes = gongkai_store::themes::list(&desk.state.store, site.id).await?;
+    desk.page(
+        status,
+        "admin/themes.html",
+        context! { site => ser(site), themes => ser(&themes), error => error },
+    )
+    .await
 }
 
 /// `GET /admin/themes`: the site's theme tree (主题分类).
 pub async fn themes(desk: Desk) -> Result<Response, WebError> {
-    render_themes(&desk, StatusCode::OK, None).await
+    let site = site_of(&desk).await?;
+    render_themes(&desk, &site, StatusCode::OK, None).await
 }
 
 /// `POST /admin/themes`: adds or renames a theme for the site, audited.
 pub async fn themes_change(desk: Desk, Form(f): Form<ThemeForm>) -> Result<Response, WebError> {
-    let Desk { state, staff, .. } = &desk;
-    let site = site_of(state, staff).await?;
+    let site = site_of(&desk).await?;
+    let state = &desk.state;
     let actor = desk.actor();
     let result = if f.action == "rename" {
         gongkai_store::themes::rename(&state.store, &actor, site.id, &f.code, &f.name).await
@@ -253,5 +244,5 @@ pub async fn themes_change(desk: Desk, Form(f): Form<ThemeForm>) -> Result<Respo
         Err(StoreError::NotFound { what }) => ErrorCode::InputNotFound.render(&[("what", &what)]),
         Err(e) => return Err(e.into()),
     };
-    render_themes(&desk, StatusCode::BAD_REQUEST, Some(refused)).await
+    render_themes(&desk, &site, StatusCode::BAD_REQUEST, Some(refused)).await
 }

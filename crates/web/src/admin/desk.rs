@@ -3,11 +3,16 @@
 //! it in their signature (`Desk { state, ctx, staff, .. }: Desk`) instead of naming four extractors.
 
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::Response;
+use gongkai_domain::role::Permission;
 use gongkai_store::Actor;
+use gongkai_store::orgs::Organisation;
 use gongkai_store::users::Staff;
+use minijinja::Value;
 
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, scope};
 use crate::client_ip::ClientIp;
 use crate::error::WebError;
 use crate::page::PageCtx;
@@ -45,5 +50,22 @@ impl Desk {
     /// The signed-in staff member at the request's address, as the audit log names them.
     pub fn actor(&self) -> Actor {
         Actor::user(&self.staff.username, &self.ip)
+    }
+
+    /// The organisations where the staff member holds `permission`.
+    pub async fn scope(&self, permission: Permission) -> Result<Vec<Organisation>, WebError> {
+        scope(&self.state, &self.staff, permission).await
+    }
+
+    /// The back-office page `template` with `extra` in its context, answering with `status`.
+    pub async fn page(
+        &self,
+        status: StatusCode,
+        template: &str,
+        extra: Value,
+    ) -> Result<Response, WebError> {
+        self.state
+            .page_with_status(&self.ctx, status, template, extra)
+            .await
     }
 }

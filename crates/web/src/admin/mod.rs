@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod consultations;
 pub mod dashboard;
 pub mod desk;
+pub mod forms;
 pub mod letter_templates;
 pub mod login;
 pub mod messages;

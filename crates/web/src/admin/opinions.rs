@@ -20,6 +20,7 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
+use crate::admin::forms::{code_labels, org_named};
 use crate::auth::{check_in, scope, scope_ids};
 use crate::forms::{FieldRefusals, saved};
 use crate::page::PageCtx;
@@ -107,25 +108,20 @@ async fn render_form(
     form: &EventForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
+    let Desk { state, staff, .. } = desk;
     let all = orgs::list(&state.store).await?;
     let allowed = scope(state, staff, Permission::Supervise).await?;
-    let choices: Vec<_> = Severity::ALL
-        .iter()
-        .map(|s| (s.code(), s.label()))
-        .collect();
+    let choices = code_labels!(Severity::ALL);
     let orgs: Vec<_> = all
         .into_iter()
         .filter(|o| allowed.iter().any(|a| a.id == o.id))
         .collect();
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/opinion_form.html",
-            context! { form => ser(form), errors => ser(errors), orgs => ser(&orgs), severities => ser(&choices) },
-        )
-        .await
+    desk.page(
+        status,
+        "admin/opinion_form.html",
+        context! { form => ser(form), errors => ser(errors), orgs => ser(&orgs), severities => ser(&choices) },
+    )
+    .await
 }
 
 /// `GET /admin/yuqing/new`.
@@ -143,10 +139,7 @@ pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
 pub async fn create(desk: Desk, Form(f): Form<EventForm>) -> Result<Response, WebError> {
     let Desk { state, staff, .. } = &desk;
     let mut errors = FieldErrors::new();
-    let org = scope(state, staff, Permission::Supervise)
-        .await?
-        .into_iter()
-        .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
+    let org = org_named(state, staff, Permission::Supervise, &f.org).await?;
     if org.is_none() {
         errors.insert("org", ErrorCode::OpinionOrgRequired);
     }
@@ -213,10 +206,7 @@ async fn render(
             at => display_minute(r.at), note => &r.note, actor => &r.actor, record => record,
         });
     }
-    let kinds: Vec<_> = ResponseKind::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
+    let kinds = code_labels!(ResponseKind::ALL);
     let default_form = ResponseForm {
         at: form_minute(now),
         kind: ResponseKind::Authoritative.code().into(),

@@ -15,11 +15,11 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
+use crate::admin::forms::checked;
 use crate::auth::scope;
 use crate::forms::{FieldRefusals, saved};
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
-use gongkai_domain::error::record_field_error;
 
 /// The add form, as typed.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -40,16 +40,13 @@ async fn render(
     form: &OrgForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
-    let list = scope(state, staff, Permission::ManageOrganisations).await?;
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/orgs.html",
-            context! { orgs => ser(&list), form => ser(form), errors => ser(errors) },
-        )
-        .await
+    let list = desk.scope(Permission::ManageOrganisations).await?;
+    desk.page(
+        status,
+        "admin/orgs.html",
+        context! { orgs => ser(&list), form => ser(form), errors => ser(errors) },
+    )
+    .await
 }
 
 /// Lists organisations with an empty add form.
@@ -62,12 +59,8 @@ pub async fn list(desk: Desk) -> Result<Response, WebError> {
 pub async fn create(desk: Desk, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
     let Desk { state, staff, .. } = &desk;
     let mut errors = FieldErrors::new();
-    let code = OrgCode::parse(&form.code)
-        .map_err(|e| record_field_error(&mut errors, e))
-        .ok();
-    let name = OrgName::parse(&form.name)
-        .map_err(|e| record_field_error(&mut errors, e))
-        .ok();
+    let code = checked(&mut errors, OrgCode::parse(&form.code));
+    let name = checked(&mut errors, OrgName::parse(&form.name));
     let short_name = if form.short_name.trim().is_empty() {
         None
     } else {
@@ -84,9 +77,7 @@ pub async fn create(desk: Desk, Form(form): Form<OrgForm>) -> Result<Response, W
     let kind = if form.kind.trim().is_empty() {
         None
     } else {
-        OrgKind::parse(&form.kind)
-            .map_err(|e| record_field_error(&mut errors, e))
-            .ok()
+        checked(&mut errors, OrgKind::parse(&form.kind))
     };
     // A new organisation goes under one the administrator manages; a new site (a top-level
     // government) is the operator's to add, from the command line.
@@ -137,8 +128,7 @@ pub async fn set_public_phone(
     Path(code): Path<String>,
     Form(form): Form<PhoneForm>,
 ) -> Result<Response, WebError> {
-    let Desk { state, staff, .. } = &desk;
-    let managed = scope(state, staff, Permission::ManageOrganisations).await?;
+    let managed = desk.scope(Permission::ManageOrganisations).await?;
     let code = OrgCode::parse(&code).map_err(|_| {
         WebError::NotFound(ErrorCode::InputNotFound.refusal(&[("what", &"该机构")]))
     })?;
@@ -146,7 +136,7 @@ pub async fn set_public_phone(
         return Err(WebError::Forbidden(Permission::ManageOrganisations.label()));
     }
     let phone = &form.public_phone;
-    let set = orgs::set_public_phone(&state.store, &desk.actor(), &code, phone).await;
+    let set = orgs::set_public_phone(&desk.state.store, &desk.actor(), &code, phone).await;
     let mut errors = FieldErrors::new();
     if saved(set, &mut errors, FieldRefusals::conflict("public_phone"))?.is_some() {
         return Ok(Redirect::to("/admin/orgs").into_response());

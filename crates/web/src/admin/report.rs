@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::extract::{Path, Query};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
@@ -30,6 +31,7 @@ use crate::WebError;
 use crate::admin::desk::Desk;
 use crate::auth::{check_org, scope};
 use crate::download::private_file;
+use crate::state::AppState;
 use crate::templates::ser;
 
 /// Which organisation's report (`?org=CODE`; the member of staff's own by default).
@@ -78,19 +80,39 @@ pub async fn years(desk: Desk, Query(q): Query<OrgQuery>) -> Result<Response, We
         .await
 }
 
-/// The report of `year` of the query's organisation, opened.
-async fn opened(desk: &Desk, year: i32, q: &OrgQuery) -> Result<Report, WebError> {
-    let org = org_of(desk, q).await?;
-    Ok(usecase::open(&desk.state.store, org.id, year, today()).await?)
+/// A request for the report of the path's year of the query's organisation, opened: what the
+/// report page and its downloads are given.
+pub struct Opened {
+    desk: Desk,
+    r: Report,
+}
+
+impl FromRequestParts<AppState> for Opened {
+    /// The refusal of the desk, the path or the query as each answers it, or why the report
+    /// could not be opened.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let desk = Desk::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(year) = Path::<i32>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(q) = Query::<OrgQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let open = async {
+            let org = org_of(&desk, &q).await?;
+            Ok::<_, WebError>(usecase::open(&state.store, org.id, year, today()).await?)
+        };
+        let r = open.await.map_err(IntoResponse::into_response)?;
+        Ok(Self { desk, r })
+    }
 }
 
 /// `GET /admin/report/{year}`: the report page.
-pub async fn show(
-    desk: Desk,
-    Path(year): Path<i32>,
-    Query(q): Query<OrgQuery>,
-) -> Result<Response, WebError> {
-    let r = opened(&desk, year, &q).await?;
+pub async fn show(Opened { desk, r }: Opened) -> Result<Response, WebError> {
     render(&desk, StatusCode::OK, &r, None, &FieldErrors::new(), None).await
 }
 
@@ -163,20 +185,15 @@ pub async fn publish(
 
 /// `GET /admin/report/{year}/xlsx`: the report's tables as an Excel workbook in the official
 /// layout (section 三 as published, or as counted now for a draft).
-pub async fn workbook(
-    desk: Desk,
-    Path(year): Path<i32>,
-    Query(q): Query<OrgQuery>,
-) -> Result<Response, WebError> {
-    let r = opened(&desk, year, &q).await?;
-    let title = report::title(&r.org.name, year);
+pub async fn workbook(Opened { r, .. }: Opened) -> Result<Response, WebError> {
+    let title = report::title(&r.org.name, r.year);
     let bytes = gongkai_export::annual_report_xlsx(
         &title,
         &r.entries.proactive,
         &r.table,
         &r.entries.review,
     )
-    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    .map_err(export_failed)?;
     Ok(private_file(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{title}.xlsx"),
@@ -186,13 +203,8 @@ pub async fn workbook(
 
 /// `GET /admin/report/{year}/pdf`: the report (published, or the draft as it stands) as a
 /// tagged A4 PDF with its tables ruled.
-pub async fn pdf(
-    desk: Desk,
-    Path(year): Path<i32>,
-    Query(q): Query<OrgQuery>,
-) -> Result<Response, WebError> {
-    let r = opened(&desk, year, &q).await?;
-    let title = report::title(&r.org.name, year);
+pub async fn pdf(Opened { desk, r }: Opened) -> Result<Response, WebError> {
+    let title = report::title(&r.org.name, r.year);
     let doc = report::Document::build(&r.table, &r.entries);
     let fonts = desk
         .state
@@ -205,12 +217,17 @@ pub async fn pdf(
     })
     .await
     .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
-    .map_err(|e| WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &e)])))?;
+    .map_err(export_failed)?;
     Ok(private_file(
         "application/pdf",
         &format!("{title}.pdf"),
         bytes,
     ))
+}
+
+/// Why a download of the report could not be made.
+fn export_failed(reason: gongkai_export::ExportError) -> WebError {
+    WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &reason)]))
 }
 
 fn page_url(org: &Organisation, year: i32) -> String {
@@ -327,7 +344,5 @@ async fn render(
         orgs_counted => r.orgs_counted,
         first_year => FORMAT_2021_FROM,
     };
-    desk.state
-        .page_with_status(&desk.ctx, status, "admin/report.html", page)
-        .await
+    desk.page(status, "admin/report.html", page).await
 }

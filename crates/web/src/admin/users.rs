@@ -14,11 +14,11 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
+use crate::admin::forms::{checked, code_labels, field, parse_pairs, repeated};
 use crate::auth::{check_org, scope};
 use crate::forms::{FieldRefusals, saved};
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
-use gongkai_domain::error::record_field_error;
 
 /// The add form, as typed. Roles arrive as repeated `roles` fields.
 #[derive(Debug, Default, Serialize, Clone)]
@@ -27,10 +27,6 @@ pub struct UserForm {
     display_name: String,
     org: String,
     roles: Vec<String>,
-}
-
-fn role_choices() -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
 }
 
 /// The page: the accounts of the organisations the administrator manages (in a deployment shared
@@ -42,7 +38,7 @@ async fn render(
     errors: &FieldErrors,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
+    let Desk { state, staff, .. } = desk;
     let orgs = scope(state, staff, Permission::ManageUsers).await?;
     let list = users::list(&state.store).await?;
     let rows: Vec<_> = list
@@ -55,14 +51,12 @@ async fn render(
             }
         })
         .collect();
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/users.html",
-            context! { users => rows, orgs => ser(&orgs), roles => ser(&role_choices()), form => ser(form), errors => ser(errors), notice => notice },
-        )
-        .await
+    desk.page(
+        status,
+        "admin/users.html",
+        context! { users => rows, orgs => ser(&orgs), roles => ser(&code_labels!(Role::ALL)), form => ser(form), errors => ser(errors), notice => notice },
+    )
+    .await
 }
 
 /// Lists accounts with an empty add form.
@@ -71,39 +65,21 @@ pub async fn list(desk: Desk) -> Result<Response, WebError> {
     render(&desk, StatusCode::OK, &UserForm::default(), &errors, None).await
 }
 
-/// Parses the urlencoded body by hand because `roles` repeats.
-fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
-}
-
 /// Adds an account, or shows the form again with what was typed and what is wrong.
 pub async fn create(desk: Desk, body: axum::body::Bytes) -> Result<Response, WebError> {
     let Desk { state, staff, .. } = &desk;
+    // Read as pairs because `roles` repeats.
     let pairs = parse_pairs(&body);
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| field(&pairs, name).to_owned();
     let form = UserForm {
-        username: field("username"),
-        display_name: field("display_name"),
-        org: field("org"),
-        roles: pairs
-            .iter()
-            .filter(|(k, _)| k == "roles")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        username: get("username"),
+        display_name: get("display_name"),
+        org: get("org"),
+        roles: repeated(&pairs, "roles"),
     };
     let mut errors = FieldErrors::new();
-    let username = Username::parse(&form.username)
-        .map_err(|e| record_field_error(&mut errors, e))
-        .ok();
-    let display_name = DisplayName::parse(&form.display_name)
-        .map_err(|e| record_field_error(&mut errors, e))
-        .ok();
+    let username = checked(&mut errors, Username::parse(&form.username));
+    let display_name = checked(&mut errors, DisplayName::parse(&form.display_name));
     let org = OrgCode::parse(&form.org)
         .map_err(|_| {
             errors.insert("org", ErrorCode::UserOrgRequired);
@@ -123,9 +99,7 @@ pub async fn create(desk: Desk, body: axum::body::Bytes) -> Result<Response, Web
     if roles.is_empty() {
         errors.insert("roles", ErrorCode::UserRolesRequired);
     }
-    let password = NewPassword::parse(&field("password"))
-        .map_err(|e| record_field_error(&mut errors, e))
-        .ok();
+    let password = checked(&mut errors, NewPassword::parse(&get("password")));
     if let (true, Some(username), Some(display_name), Some(org), Some(password)) =
         (errors.is_empty(), username, display_name, org, password)
     {

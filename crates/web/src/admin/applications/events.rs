@@ -62,7 +62,7 @@ pub async fn event(
     Path(id): Path<i64>,
     Form(f): Form<EventForm>,
 ) -> Result<Response, WebError> {
-    let app = load(&desk.state, &desk.staff, id, Permission::HandleCases).await?;
+    let app = load(&desk.state, &desk.staff, id).await?;
     record(&desk, app, f, Vec::new()).await
 }
 
@@ -78,7 +78,7 @@ pub async fn reply(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let state = &desk.state;
-    let app = load(state, &desk.staff, id, Permission::HandleCases).await?;
+    let app = load(state, &desk.staff, id).await?;
     let upload = crate::forms::upload::read_form_with_files::<EventForm>(
         state,
         multipart,

@@ -25,7 +25,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::auth::{check_in, scope_ids};
+use crate::auth::{check_org, scope_ids};
 use crate::letters;
 use crate::page::PageCtx;
 use crate::state::AppState;
@@ -102,15 +102,10 @@ pub async fn list(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebE
         .await
 }
 
-async fn load(
-    state: &AppState,
-    staff: &Staff,
-    id: i64,
-    permission: Permission,
-) -> Result<Application, WebError> {
+/// The application, if the staff member handles cases in its organisation.
+async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Application, WebError> {
     let app = applications::get(&state.store, id).await?;
-    let chain = orgs::chain(&state.store, app.org_id).await?;
-    check_in(staff, permission, &chain)?;
+    check_org(state, staff, Permission::HandleCases, app.org_id).await?;
     Ok(app)
 }
 
@@ -129,7 +124,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let app = load(&state, &staff, id).await?;
     applications::log_access(&state.store, &Actor::user(&staff.username, &ip), &app).await?;
     let draft = match q.draft.trim() {
         "" => None,
@@ -268,7 +263,7 @@ pub async fn proof_file(
     Desk { state, staff, ip, .. }: Desk,
     Path((id, file)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let app = load(&state, &staff, id).await?;
     let f = applications::files(&state.store, id)
         .await?
         .into_iter()

@@ -8,7 +8,6 @@ use chrono::Utc;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::application::Outcome;
 use gongkai_domain::record::{RecordInput, RecordKind, RecordMeta};
-use gongkai_domain::role::Permission;
 use gongkai_domain::time::beijing_date;
 use gongkai_store::applications::{self};
 use gongkai_store::{Actor, records};
@@ -24,7 +23,7 @@ pub async fn reply_draft(
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let app = load(&state, &staff, id).await?;
     let outcome = Outcome::parse(q.get("outcome").map(String::as_str).unwrap_or("1"))
         .map_err(|_| WebError::BadRequest(ErrorCode::ApplicationOutcomeUnknown.into()))?;
     let body = letters::reply_draft(&state, &app, outcome, beijing_date(Utc::now())).await?;
@@ -43,7 +42,7 @@ pub async fn letter_pdf(
     Desk { state, staff, .. }: Desk,
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let app = load(&state, &staff, id).await?;
     let lid: i64 = file
         .trim_end_matches(".pdf")
         .parse()
@@ -62,7 +61,7 @@ pub async fn propose_proactive(
     Desk { state, staff, ip, .. }: Desk,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let app = load(&state, &staff, id, Permission::HandleCases).await?;
+    let app = load(&state, &staff, id).await?;
     let similar = applications::similar(&state.store, &app).await?;
     let today = beijing_date(Utc::now());
     let title = format!(

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{after, load};
 use crate::WebError;
-use crate::auth::scope;
+use crate::admin::forms::org_named;
 use crate::state::AppState;
 use crate::templates::ser;
 use gongkai_domain::FieldErrors;
@@ -48,24 +48,21 @@ pub(super) async fn render_form(
     errors: &FieldErrors,
     action: &str,
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
-    let orgs = scope(state, staff, Permission::DraftRecords).await?;
+    let orgs = desk.scope(Permission::DraftRecords).await?;
     let preview: Vec<Value> = rules::split_articles(&form.draft_text)
         .iter()
         .filter(|u| u.kind == rules::UnitKind::Article)
         .map(|u| context! { label => &u.label })
         .collect();
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/consultation_form.html",
-            context! {
-                form => ser(form), errors => ser(errors), orgs => ser(&orgs), action => action,
-                min_days => rules::MIN_PERIOD_DAYS, articles => preview,
-            },
-        )
-        .await
+    desk.page(
+        status,
+        "admin/consultation_form.html",
+        context! {
+            form => ser(form), errors => ser(errors), orgs => ser(&orgs), action => action,
+            min_days => rules::MIN_PERIOD_DAYS, articles => preview,
+        },
+    )
+    .await
 }
 
 /// `GET /admin/zhengji/new`.
@@ -90,10 +87,7 @@ pub(super) async fn parse_form(
     f: &DraftForm,
 ) -> Result<Result<NewConsultation, FieldErrors>, WebError> {
     let mut e = FieldErrors::new();
-    let org = scope(state, staff, Permission::DraftRecords)
-        .await?
-        .into_iter()
-        .find(|o| o.code.eq_ignore_ascii_case(f.org.trim()));
+    let org = org_named(state, staff, Permission::DraftRecords, &f.org).await?;
     if org.is_none() {
         e.insert("org", ErrorCode::ConsultationOrgRequired);
     }

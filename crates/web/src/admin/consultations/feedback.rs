@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::{after, load};
 use crate::WebError;
+use crate::admin::forms::{code_labels, field};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::public::zhengji::feedback_rows;
@@ -62,13 +63,7 @@ pub(super) async fn render_feedback(
     let mut rows = feedback_rows(&units, &comments, &allowed);
     let mut summary = c.feedback_summary.clone();
     if let Some(pairs) = typed {
-        let get = |k: String| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let get = |name: String| field(pairs, &name).to_owned();
         summary = get("summary".into());
         rows = rows
             .into_iter()
@@ -82,10 +77,7 @@ pub(super) async fn render_feedback(
         .iter()
         .filter(|m| m.moderation == Moderation::Pending)
         .count();
-    let choices: Vec<_> = Adoption::ALL
-        .iter()
-        .map(|a| (a.code(), a.label()))
-        .collect();
+    let choices = code_labels!(Adoption::ALL);
     state
         .page_with_status(
             ctx,
@@ -117,13 +109,7 @@ pub async fn feedback_save(
 ) -> Result<Response, WebError> {
     let Desk { state, ctx, staff, .. } = &desk;
     let c = load(state, staff, id, Permission::ReviewRecords).await?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| field(&pairs, name);
     let mut rows = Vec::new();
     for (name, value) in &pairs {
         let Some(n) = name.strip_prefix("ids_") else {

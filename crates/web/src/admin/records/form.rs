@@ -16,13 +16,12 @@ use gongkai_domain::screening::Finding;
 use gongkai_domain::time::beijing_date;
 use gongkai_store::StoreError;
 use gongkai_store::records::{self, Content, Record};
-use gongkai_store::users::Staff;
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use super::{OnRecord, site_themes};
 use crate::WebError;
-use crate::auth::scope;
+use crate::admin::forms::{code_labels, field, org_named, parse_pairs, repeated};
 use crate::forms::{FieldRefusals, saved};
 use crate::state::AppState;
 use crate::templates::ser;
@@ -57,13 +56,7 @@ pub struct RecordForm {
 
 impl RecordForm {
     pub(super) fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let get = |name: &str| field(pairs, name).to_owned();
         Self {
             title: get("title"),
             kind: get("kind"),
@@ -77,19 +70,11 @@ impl RecordForm {
             summary: get("summary"),
             validity: get("validity"),
             body: get("body"),
-            columns: pairs
-                .iter()
-                .filter(|(k, _)| k == "columns")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            columns: repeated(pairs, "columns"),
             interprets: get("interprets"),
             interpretation_form: get("interpretation_form"),
             change_note: get("change_note"),
-            disclosure_method: pairs
-                .iter()
-                .filter(|(k, _)| k == "disclosure_method")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            disclosure_method: repeated(pairs, "disclosure_method"),
             screening_note: get("screening_note"),
         }
     }
@@ -119,10 +104,6 @@ impl RecordForm {
             screening_note: String::new(),
         }
     }
-}
-
-pub(super) fn parse_pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
 /// The multipart field of the record form that carries a Word file to import as the body.
@@ -324,26 +305,11 @@ pub(super) async fn content_from_form(
 }
 
 pub(super) fn choices(themes: &[catalogue::Theme]) -> Value {
-    let kinds: Vec<_> = RecordKind::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let validities: Vec<_> = Validity::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let forms: Vec<_> = InterpretationForm::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let grounds: Vec<_> = ExemptionGround::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let disclosures: Vec<_> = Disclosure::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
+    let kinds = code_labels!(RecordKind::ALL);
+    let validities = code_labels!(Validity::ALL);
+    let forms = code_labels!(InterpretationForm::ALL);
+    let grounds = code_labels!(ExemptionGround::ALL);
+    let disclosures = code_labels!(Disclosure::ALL);
     let columns: Vec<_> = catalogue::COLUMNS
         .iter()
         .map(|c| (c.slug, c.name, c.parent.is_some()))
@@ -411,20 +377,18 @@ pub(super) async fn render_form_with_findings(
     target: FormTarget,
     findings: &[Finding],
 ) -> Result<Response, WebError> {
-    let Desk { state, ctx, staff, .. } = desk;
-    let orgs_list = scope(state, staff, Permission::DraftRecords).await?;
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/record_form.html",
-            context! {
-                form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(&site_themes(state, staff.org_id).await?),
-                action => &target.action, heading => target.heading,
-                revising => target.action.ends_with("/revise"), findings => ser(findings),
-            },
-        )
-        .await
+    let orgs_list = desk.scope(Permission::DraftRecords).await?;
+    let themes = site_themes(&desk.state, desk.staff.org_id).await?;
+    desk.page(
+        status,
+        "admin/record_form.html",
+        context! {
+            form => ser(form), errors => ser(errors), orgs => ser(&orgs_list), choices => choices(&themes),
+            action => &target.action, heading => target.heading,
+            revising => target.action.ends_with("/revise"), findings => ser(findings),
+        },
+    )
+    .await
 }
 
 /// `GET /admin/records/new`.
@@ -447,22 +411,6 @@ pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
     .await
 }
 
-pub(super) async fn org_for_form(
-    state: &AppState,
-    staff: &Staff,
-    form: &RecordForm,
-    errors: &mut FieldErrors,
-) -> Result<Option<i64>, WebError> {
-    let allowed = scope(state, staff, Permission::DraftRecords).await?;
-    let found = allowed
-        .iter()
-        .find(|o| o.code.eq_ignore_ascii_case(form.org.trim()));
-    if found.is_none() {
-        errors.insert("org", ErrorCode::RecordOrgRequired);
-    }
-    Ok(found.map(|o| o.id))
-}
-
 /// `POST /admin/records/new`: creates a draft (URL-encoded, or multipart with a Word file as
 /// the body).
 pub async fn create(desk: Desk, request: Request) -> Result<Response, WebError> {
@@ -472,7 +420,12 @@ pub async fn create(desk: Desk, request: Request) -> Result<Response, WebError> 
         .await?
         .into_form(&mut errors)
         .await;
-    let org_id = org_for_form(state, staff, &form, &mut errors).await?;
+    let org_id = org_named(state, staff, Permission::DraftRecords, &form.org)
+        .await?
+        .map(|o| o.id);
+    if org_id.is_none() {
+        errors.insert("org", ErrorCode::RecordOrgRequired);
+    }
     let themes = site_themes(state, org_id.unwrap_or(staff.org_id)).await?;
     let content = content_from_form(state, &form, &themes, &mut errors).await?;
     if let (Some(org_id), Some(content)) = (org_id, content) {

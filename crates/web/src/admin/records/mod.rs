@@ -23,6 +23,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
+use crate::admin::forms::code_labels;
 use crate::auth::{check_in, scope};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
@@ -74,10 +75,7 @@ pub async fn list(
             }
         })
         .collect();
-    let tabs: Vec<_> = RecordStatus::ALL
-        .iter()
-        .map(|s| (s.code(), s.label()))
-        .collect();
+    let tabs = code_labels!(RecordStatus::ALL);
     state
         .page(
             &ctx,

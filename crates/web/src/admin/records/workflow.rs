@@ -17,11 +17,10 @@ use gongkai_store::records::{self, Approval};
 use gongkai_store::{StoreError, corrections};
 use serde::{Deserialize, Serialize};
 
-use super::form::{
-    FormTarget, RecordForm, content_from_form, parse_pairs, render_form_with_findings,
-};
+use super::form::{FormTarget, RecordForm, content_from_form, render_form_with_findings};
 use super::{OnRecord, RecordPage, site_themes};
 use crate::WebError;
+use crate::admin::forms::parse_pairs;
 use crate::forms::{RefusalStatus, respond_step};
 use gongkai_domain::FieldErrors;
 
