@@ -35,6 +35,21 @@ async fn applied(store: &Store, org: i64, received: &str, reply: Option<(&str, O
     }
 }
 
+/// A report form holding `pairs`, read the way the handler reads its posted fields.
+fn form<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<&'a str> + 'a {
+    move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+}
+
+/// The section 四 form with `total` administrative reviews, one of them upheld.
+fn reviews(total: &str) -> [(&str, &str); 4] {
+    [
+        ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
+        ("review.upheld", "1"),
+        ("review.total", total),
+        ("review.source", "县司法局行政复议台账"),
+    ]
+}
+
 fn refusal_code(r: Result<reports::Report, ServiceError>) -> ErrorCode {
     match r {
         Err(ServiceError::Refused(r)) => r.code,
@@ -47,21 +62,15 @@ async fn a_county_report_is_counted_checked_and_published_once() {
     for (engine, _db, store) in counties().await {
         let county = org_id(&store, "WQX001").await;
         let finance = org_id(&store, "WQX002").await;
-        applied(
-            &store,
-            county,
-            "2025-02-01",
-            Some(("2025-02-10", Outcome::Disclosed)),
-        )
-        .await;
-        applied(
-            &store,
-            finance,
-            "2024-12-20",
-            Some(("2025-01-08", Outcome::NotHeld)),
-        )
-        .await;
-        applied(&store, finance, "2025-12-25", None).await;
+        #[rustfmt::skip]
+        let planted = [
+            (county, "2025-02-01", Some(("2025-02-10", Outcome::Disclosed))),
+            (finance, "2024-12-20", Some(("2025-01-08", Outcome::NotHeld))),
+            (finance, "2025-12-25", None),
+        ];
+        for (org, received, reply) in planted {
+            applied(&store, org, received, reply).await;
+        }
         let actor = Actor::user("demo-supervisor", "10.0.0.7");
         let today = day("2026-03-01");
 
@@ -85,12 +94,7 @@ async fn a_county_report_is_counted_checked_and_published_once() {
 
         // A form with a figure without its source is refused by field, nothing saved.
         let bad = [("licensing", "3")];
-        let answer = must(
-            reports::save(&store, &actor, county, 2025, today, |k| {
-                bad.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
-            })
-            .await,
-        );
+        let answer = must(reports::save(&store, &actor, county, 2025, today, form(&bad)).await);
         let errors = answer
             .err()
             .unwrap_or_else(|| panic!("{engine:?}: refused"));
@@ -100,15 +104,10 @@ async fn a_county_report_is_counted_checked_and_published_once() {
         );
 
         // Section 四 whose total is not the sum of its results blocks publication.
-        let form = [
-            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
-            ("review.upheld", "1"),
-            ("review.total", "2"),
-            ("review.source", "县司法局行政复议台账"),
-        ];
-        let get = |k: &str| form.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
-        let saved = must(reports::save(&store, &actor, county, 2025, today, get).await)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let unbalanced = reviews("2");
+        let saved =
+            must(reports::save(&store, &actor, county, 2025, today, form(&unbalanced)).await)
+                .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(saved.entries.review.review.total, 2);
         let keys: Vec<_> = saved.violations.iter().map(|v| v.key()).collect();
         assert_eq!(keys, ["四:review.total"], "{engine:?}");
@@ -119,14 +118,8 @@ async fn a_county_report_is_counted_checked_and_published_once() {
             "{engine:?}"
         );
 
-        let fixed = [
-            ("overview", "本年度，县政府坚持以公开为常态、不公开为例外。"),
-            ("review.upheld", "1"),
-            ("review.total", "1"),
-            ("review.source", "县司法局行政复议台账"),
-        ];
-        let get = |k: &str| fixed.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
-        let saved = must(reports::save(&store, &actor, county, 2025, today, get).await)
+        let fixed = reviews("1");
+        let saved = must(reports::save(&store, &actor, county, 2025, today, form(&fixed)).await)
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(saved.violations.is_empty(), "{engine:?}");
 

@@ -11,7 +11,7 @@ use gongkai_store::testing::{ENGINES, add_orgs, application, plant_reply};
 use gongkai_store::{Actor, StoreError, applications, records, reports};
 use sqlx::Row as _;
 
-use crate::support::{county_on, must};
+use crate::support::{count, county_on, must};
 
 /// The report as a record of 政府信息公开年报 with `body` as its HTML.
 fn record_content(body: &str) -> records::Content {
@@ -255,10 +255,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
             must(reports::years(&store, county.id).await),
             [(2025, false)]
         );
-        let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
-            .fetch_one(store.pool())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let made = count(&store, "SELECT COUNT(*) FROM records").await;
         assert_eq!(made, 0, "{engine:?}: the refused record was rolled back");
 
         let content =
@@ -270,12 +267,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
         assert_eq!(record.index_no.as_deref(), Some(index_no.as_str()));
         assert_eq!(record.columns, ["nb"]);
         assert_eq!(record.title, "乌恰县人民政府2025年政府信息公开工作年度报告");
-        let fed: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM change_feed WHERE object_type = 'record' AND change = 'record.generate'",
-        )
-        .fetch_one(store.pool())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        let fed = count(&store, "SELECT COUNT(*) FROM change_feed WHERE object_type = 'record' AND change = 'record.generate'").await;
         assert_eq!(fed, 1, "{engine:?}: the search index and caches hear of it");
         let published = must(reports::get(&store, county.id, 2025).await);
         let published = published.unwrap_or_else(|| panic!("{engine:?}: published"));
@@ -306,12 +298,11 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 other => panic!("{engine:?}: {other:?}"),
             }
         }
-        let audited: i64 = sqlx::query_scalar(
+        let audited = count(
+            &store,
             "SELECT COUNT(*) FROM audit_log WHERE action IN ('report.save', 'report.publish')",
         )
-        .fetch_one(store.pool())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await;
         assert_eq!(audited, 3, "{engine:?}");
     }
 }

@@ -12,6 +12,11 @@ pub fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     r.unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The number `sql` (a `SELECT COUNT(*) …` without parameters) answers.
+pub async fn count(store: &Store, sql: &'static str) -> i64 {
+    must(sqlx::query_scalar(sql).fetch_one(store.pool()).await)
+}
+
 /// A new organisation `code` named `name` under `parent`, without a short name or kind.
 pub fn new_org(code: &str, name: &str, parent: Option<&str>) -> orgs::NewOrganisation {
     orgs::NewOrganisation {

@@ -10,15 +10,11 @@ use crate::support;
 use gongkai_store::testing::ENGINES;
 use reqwest::{StatusCode, header};
 use support::records::publish_via;
-use support::{App, Session, must, spawn_app};
+use support::{App, Session, header, must};
 
 /// A counter or gauge from `/metrics`.
 async fn metric(app: &App, name: &str) -> u64 {
-    let text = must(
-        must(reqwest::get(format!("{}/metrics", app.base)).await)
-            .text()
-            .await,
-    );
+    let text = app.page("/metrics").await;
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or_else(|| panic!("no {name} in {text}"))
@@ -39,19 +35,10 @@ async fn page(app: &App, path: &str) -> String {
     must(get_raw(app, path, "identity").await.text().await)
 }
 
-fn header_of(r: &reqwest::Response, name: header::HeaderName) -> String {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let rec = publish_via(&app, &editor, &reviewer, "缓存测试通知", vec![]).await;
         let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
 
@@ -62,23 +49,23 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
             first.headers().get(header::SET_COOKIE).is_none(),
             "no form, no cookie"
         );
-        let etag = header_of(&first, header::ETAG);
+        let etag = header(&first, header::ETAG);
         assert!(
             etag.starts_with('"') && !etag.starts_with("W/"),
             "strong: {etag}"
         );
         assert_eq!(
-            header_of(&first, header::CACHE_CONTROL),
+            header(&first, header::CACHE_CONTROL),
             "public, max-age=1, must-revalidate"
         );
-        assert!(header_of(&first, header::VARY).contains("accept-encoding"));
-        assert!(!header_of(&first, header::LAST_MODIFIED).is_empty());
-        assert!(!header_of(&first, header::CONTENT_SECURITY_POLICY).is_empty());
+        assert!(header(&first, header::VARY).contains("accept-encoding"));
+        assert!(!header(&first, header::LAST_MODIFIED).is_empty());
+        assert!(!header(&first, header::CONTENT_SECURITY_POLICY).is_empty());
         let body = must(first.bytes().await);
         assert!(String::from_utf8_lossy(&body).contains("缓存测试通知"));
 
         let second = get_raw(&app, &path, "identity").await;
-        assert_eq!(header_of(&second, header::ETAG), etag);
+        assert_eq!(header(&second, header::ETAG), etag);
         assert_eq!(must(second.bytes().await), body, "the same bytes");
         assert_eq!(
             metric(&app, "gongkai_page_cache_hits_total").await,
@@ -87,14 +74,14 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
         );
 
         let gz = get_raw(&app, &path, "gzip").await;
-        assert_eq!(header_of(&gz, header::CONTENT_ENCODING), "gzip");
+        assert_eq!(header(&gz, header::CONTENT_ENCODING), "gzip");
         let mut unzipped = Vec::new();
         must(flate2::read::GzDecoder::new(&must(gz.bytes().await)[..]).read_to_end(&mut unzipped));
         assert_eq!(unzipped, body);
 
         let br = get_raw(&app, &path, "gzip, deflate, br").await;
-        assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
-        let br_tag = header_of(&br, header::ETAG);
+        assert_eq!(header(&br, header::CONTENT_ENCODING), "br");
+        let br_tag = header(&br, header::ETAG);
         assert_ne!(br_tag, etag, "each encoding has its own strong tag");
         let mut unbrotli = Vec::new();
         must(
@@ -129,7 +116,7 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
                 .await,
         );
         assert_ne!(
-            header_of(&care, header::ETAG),
+            header(&care, header::ETAG),
             etag,
             "关怀模式 is another page"
         );
@@ -139,8 +126,7 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
 #[tokio::test]
 async fn publication_correction_and_withdrawal_change_the_kept_pages_at_once() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let first = publish_via(&app, &editor, &reviewer, "第一份缓存通知", vec![]).await;
         let path = format!("/xxgk/{}", first.index_no.clone().unwrap_or_default());
         for p in ["/xxgk/list", "/", path.as_str()] {
@@ -208,8 +194,7 @@ async fn publication_correction_and_withdrawal_change_the_kept_pages_at_once() {
 #[tokio::test]
 async fn no_kept_page_carries_another_visitors_token_and_staff_go_past() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let rec = publish_via(&app, &editor, &reviewer, "令牌测试通知", vec![]).await;
         let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
         let (a, b) = (
@@ -235,8 +220,8 @@ async fn no_kept_page_carries_another_visitors_token_and_staff_go_past() {
         let misses = metric(&app, "gongkai_page_cache_misses_total").await;
         let hits = metric(&app, "gongkai_page_cache_hits_total").await;
         let form = get_raw(&app, "/ysqgk/apply", "identity").await;
-        assert!(header_of(&form, header::SET_COOKIE).starts_with("gk_csrf="));
-        assert!(header_of(&form, header::CACHE_CONTROL).contains("no-cache"));
+        assert!(header(&form, header::SET_COOKIE).starts_with("gk_csrf="));
+        assert!(header(&form, header::CACHE_CONTROL).contains("no-cache"));
         assert_eq!(
             metric(&app, "gongkai_page_cache_hits_total").await,
             hits,

@@ -20,11 +20,7 @@ const DRAFT: &str = "乌恰县城市绿化管理办法（征求意见稿）
 第三条　本办法自发布之日起施行。";
 
 fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    support::header(r, "location")
 }
 
 fn id_from(r: &reqwest::Response, prefix: &str) -> i64 {
@@ -93,8 +89,7 @@ async fn published_record(app: &App, editor: &Session, reviewer: &Session, title
 #[tokio::test]
 async fn a_consultation_runs_from_draft_to_published_feedback() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let now = Utc::now();
         let opens = form_minute(now - Duration::minutes(5));
         let closes = form_minute(now + Duration::days(30));
@@ -186,13 +181,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
             .to_owned();
         let r = anon.get(&href).await;
         assert_eq!(r.status(), StatusCode::OK, "{href}");
-        let header = |name: &str| {
-            r.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned()
-        };
+        let header = |name: &str| support::header(&r, name);
         assert_eq!(header("content-type"), "application/pdf");
         assert!(header("content-disposition").contains("filename*=UTF-8''"));
         assert_eq!(header("cache-control"), "public, max-age=86400");
@@ -468,8 +457,7 @@ async fn a_consultation_runs_from_draft_to_published_feedback() {
 #[tokio::test]
 async fn a_short_period_shows_its_reason_and_drafts_stay_private() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let now = Utc::now();
         let r = draft(
             &editor,
@@ -708,8 +696,7 @@ async fn opinion_events_run_both_clocks_and_overdue_ones_stand_out() {
 #[tokio::test]
 async fn a_comment_with_personal_data_is_flagged_to_the_moderator_and_masked_when_published() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let now = Utc::now();
         let opens = form_minute(now - Duration::minutes(5));
         let closes = form_minute(now + Duration::days(30));

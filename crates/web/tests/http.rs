@@ -483,12 +483,7 @@ async fn every_staff_route_answers_strangers_with_the_login_page() {
             let url = format!("{}{path}", app.base);
             let r = must(client().get(&url).send().await);
             let status = r.status();
-            let location = r
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
+            let location = support::header(&r, "location");
             assert!(
                 (status == StatusCode::SEE_OTHER && location.starts_with("/admin/login"))
                     || status == StatusCode::METHOD_NOT_ALLOWED,

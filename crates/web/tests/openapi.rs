@@ -299,39 +299,25 @@ async fn parameters_out_of_range_or_outside_their_set_answer_400_with_their_code
     for engine in ENGINES {
         let app = spawn_app(engine, 1024 * 1024).await;
         let c = reqwest::Client::new();
-        for (path, pair, code) in [
-            (
-                "/api/v1/records",
-                ("per_page", "101"),
-                "api.per_page_invalid",
-            ),
+        #[rustfmt::skip]
+        let cases = [
+            ("/api/v1/records", ("per_page", "101"), "api.per_page_invalid"),
             ("/api/v1/records", ("per_page", "0"), "api.per_page_invalid"),
             ("/api/v1/records", ("page", "0"), "api.page_invalid"),
-            (
-                "/api/v1/records",
-                ("page", "100001"),
-                "page.number_too_large",
-            ),
+            ("/api/v1/records", ("page", "100001"), "page.number_too_large"),
             ("/api/v1/records", ("year", "26"), "api.year_invalid"),
             ("/api/v1/records", ("year", "最近"), "api.year_invalid"),
             ("/api/v1/records", ("kind", "政策文件"), "api.kind_invalid"),
             ("/api/v1/records", ("column", "nosuch"), "column.unknown"),
-            (
-                "/api/v1/search",
-                ("per_page", "500"),
-                "api.per_page_invalid",
-            ),
+            ("/api/v1/search", ("per_page", "500"), "api.per_page_invalid"),
             ("/api/v1/search", ("page", "-1"), "api.page_invalid"),
             ("/api/v1/search", ("year", "abc"), "api.year_invalid"),
             ("/api/v1/search", ("sort", "newest"), "api.sort_invalid"),
             ("/api/v1/search", ("kind", "政策文件"), "api.kind_invalid"),
-            (
-                "/api/v1/search",
-                ("validity", "有效"),
-                "api.validity_invalid",
-            ),
+            ("/api/v1/search", ("validity", "有效"), "api.validity_invalid"),
             ("/api/v1/search", ("scope", "body"), "api.scope_invalid"),
-        ] {
+        ];
+        for (path, pair, code) in cases {
             let (status, body) =
                 call(&c, "get", &format!("{}{path}", app.base), &[pair], None).await;
             assert_eq!(
@@ -400,74 +386,36 @@ fn the_request_schemas_state_the_rules_the_handlers_enforce() {
     // Each of these is refused by the handler with 400 (a label where a code goes and an unknown
     // field are read or ignored, but the document promises codes and names every field), so the
     // document must not call it valid.
-    for (what, body) in [
-        (
-            "an ID number with a 31st of February",
-            with(&application, "id_number", json!("110105194902310021")),
-        ),
-        (
-            "a natural person without an ID number",
-            without(&application, "id_number"),
-        ),
-        (
-            "delivery by e-mail without an e-mail address",
-            without(&application, "email"),
-        ),
-        (
-            "delivery by post without an address",
-            with(&application, "delivery", json!("post")),
-        ),
-        (
-            "an organisation without a credit code",
-            with(&application, "applicant_kind", json!("commercial")),
-        ),
-        (
-            "a label for a code",
-            with(&application, "delivery", json!("电子邮件")),
-        ),
+    #[rustfmt::skip]
+    let refused_applications = [
+        ("an ID number with a 31st of February", with(&application, "id_number", json!("110105194902310021"))),
+        ("a natural person without an ID number", without(&application, "id_number")),
+        ("delivery by e-mail without an e-mail address", without(&application, "email")),
+        ("delivery by post without an address", with(&application, "delivery", json!("post"))),
+        ("an organisation without a credit code", with(&application, "applicant_kind", json!("commercial"))),
+        ("a label for a code", with(&application, "delivery", json!("电子邮件"))),
         ("a short phone", with(&application, "phone", json!("123"))),
-        (
-            "a blank name",
-            with(&application, "name", json!(" \u{3000}")),
-        ),
-        (
-            "four characters of description",
-            with(&application, "description", json!("  专项资金\n")),
-        ),
-        (
-            "a NUL in a name",
-            with(&application, "name", json!("张\u{0}三")),
-        ),
-        (
-            "a five-character password",
-            with(&application, "secret", json!("12345")),
-        ),
+        ("a blank name", with(&application, "name", json!(" \u{3000}"))),
+        ("four characters of description", with(&application, "description", json!("  专项资金\n"))),
+        ("a NUL in a name", with(&application, "name", json!("张\u{0}三"))),
+        ("a five-character password", with(&application, "secret", json!("12345"))),
         ("an unknown field", with(&application, "extra", json!("x"))),
-    ] {
-        assert!(
-            !check_request(&doc, apply, &body).is_empty(),
-            "application with {what}"
-        );
-    }
-    for (what, body) in [
+    ];
+    #[rustfmt::skip]
+    let refused_messages = [
         ("no recipient", without(&message, "to")),
         ("an unknown kind", with(&message, "kind", json!("praise"))),
-        (
-            "a title of 101 characters",
-            with(&message, "title", json!("题".repeat(101))),
-        ),
-        (
-            "content of four characters",
-            with(&message, "content", json!("建议公开")),
-        ),
-        (
-            "a malformed e-mail",
-            with(&message, "email", json!("wang@localhost")),
-        ),
-    ] {
+        ("a title of 101 characters", with(&message, "title", json!("题".repeat(101)))),
+        ("content of four characters", with(&message, "content", json!("建议公开"))),
+        ("a malformed e-mail", with(&message, "email", json!("wang@localhost"))),
+    ];
+    let refused = (refused_applications.map(|(what, body)| (apply, "application", what, body)))
+        .into_iter()
+        .chain(refused_messages.map(|(what, body)| (write, "message", what, body)));
+    for (operation, kind, what, body) in refused {
         assert!(
-            !check_request(&doc, write, &body).is_empty(),
-            "message with {what}"
+            !check_request(&doc, operation, &body).is_empty(),
+            "{kind} with {what}"
         );
     }
     // And what the handler accepts beyond the example stays valid.

@@ -118,56 +118,16 @@ async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_pag
         assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
 
         // Listed in its column, its organisation's feed, the sitemap and the API.
-        let list = must(
-            must(
-                public
-                    .get(format!("{}/xxgk/lanmu/tzgg", app.base))
-                    .send()
-                    .await,
-            )
-            .text()
-            .await,
-        );
+        let list = app.page("/xxgk/lanmu/tzgg").await;
         assert!(list.contains("关于做好2026年政务公开工作的通知"), "{list}");
-        let feed = must(
-            must(
-                public
-                    .get(format!("{}/feeds/org/WQX004.xml", app.base))
-                    .send()
-                    .await,
-            )
-            .text()
-            .await,
-        );
+        let feed = app.page("/feeds/org/WQX004.xml").await;
         assert!(feed.contains("<feed") && feed.contains(&index_no));
-        let sitemap = must(
-            must(public.get(format!("{}/sitemap.xml", app.base)).send().await)
-                .text()
-                .await,
-        );
+        let sitemap = app.page("/sitemap.xml").await;
         assert!(sitemap.contains(&format!("/xxgk/{index_no}")));
-        let api: serde_json::Value = must(
-            must(
-                public
-                    .get(format!("{}/api/v1/records?org=WQX004", app.base))
-                    .send()
-                    .await,
-            )
-            .json()
-            .await,
-        );
+        let api: serde_json::Value = app.json("/api/v1/records?org=WQX004").await;
         assert_eq!(api["total"], 1);
         assert_eq!(api["items"][0]["index_no"], index_no.as_str());
-        let one: serde_json::Value = must(
-            must(
-                public
-                    .get(format!("{}/api/v1/records/{index_no}", app.base))
-                    .send()
-                    .await,
-            )
-            .json()
-            .await,
-        );
+        let one: serde_json::Value = app.json(&format!("/api/v1/records/{index_no}")).await;
         assert_eq!(one["doc_number"], "乌财发〔2026〕7号");
 
         // Every step is in the audit log, and the chain holds.
@@ -185,8 +145,7 @@ async fn a_record_goes_from_an_editor_through_another_reviewer_to_the_public_pag
 #[tokio::test]
 async fn record_pages_revalidate_when_what_they_show_changes() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let policy = publish_via(
             &app,
             &editor,
@@ -231,16 +190,7 @@ async fn record_pages_revalidate_when_what_they_show_changes() {
         assert_eq!(r.status(), StatusCode::OK, "{engine:?}: stale 304");
         assert!(must(r.text().await).contains("乌恰县政务公开工作规范解读"));
 
-        let api: serde_json::Value = must(
-            must(
-                client
-                    .get(format!("{}/api/v1/records/{no}", app.base))
-                    .send()
-                    .await,
-            )
-            .json()
-            .await,
-        );
+        let api: serde_json::Value = app.json(&format!("/api/v1/records/{no}")).await;
         assert_eq!(api["disclosure_method"], "政府网站、政府公报");
         assert_eq!(api["theme_name"], "综合政务 › 政务公开");
     }
@@ -470,8 +420,7 @@ async fn a_record_page_lists_at_most_200_findings_and_counts_the_rest() {
 #[tokio::test]
 async fn a_correction_is_screened_and_needs_a_justification() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let id = record_id(&draft(&editor, "更正审查测试", &[]).await);
         editor
             .post(&format!("/admin/records/{id}/submit"), &[])
@@ -558,8 +507,7 @@ async fn a_correction_is_screened_and_needs_a_justification() {
 #[tokio::test]
 async fn a_refused_review_keeps_what_the_reviewer_typed() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let id =
             record_id(&draft(&editor, "审核表单保留", &[("body", "联系电话 13912345678")]).await);
         editor
@@ -784,8 +732,7 @@ async fn an_attachment_whose_text_is_over_budget_is_kept_and_the_author_is_told_
 #[tokio::test]
 async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_pages() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let publish = |title: &'static str, extra: Vec<(&'static str, String)>| {
             publish_via(&app, &editor, &reviewer, title, extra)
         };
@@ -804,11 +751,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
             ],
         )
         .await;
-        let page = must(
-            must(reqwest::get(format!("{}/xxgk/{policy_no}", app.base)).await)
-                .text()
-                .await,
-        );
+        let page = app.page(&format!("/xxgk/{policy_no}")).await;
         assert!(
             page.contains("政策解读")
                 && page.contains("财政资金管理办法解读")
@@ -846,11 +789,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = must(
-            must(reqwest::get(format!("{}/xxgk/{policy_no}", app.base)).await)
-                .text()
-                .await,
-        );
+        let page = app.page(&format!("/xxgk/{policy_no}")).await;
         let alert = page.find("本文件已废止").unwrap_or(usize::MAX);
         assert!(
             alert < page.find("<article").unwrap_or(0),
@@ -881,11 +820,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = must(
-            must(reqwest::get(format!("{}/xxgk/{newer_no}", app.base)).await)
-                .text()
-                .await,
-        );
+        let page = app.page(&format!("/xxgk/{newer_no}")).await;
         assert!(
             page.contains("更正第三条中的错别字")
                 && page.contains("第 2 版")
@@ -900,17 +835,9 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = must(
-            must(reqwest::get(format!("{}/xxgk/{newer_no}", app.base)).await)
-                .text()
-                .await,
-        );
+        let page = app.page(&format!("/xxgk/{newer_no}")).await;
         assert!(page.contains("本信息已撤回") && page.contains("内容已合并至新文件"));
-        let list: serde_json::Value = must(
-            must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
-                .json()
-                .await,
-        );
+        let list: serde_json::Value = app.json("/api/v1/records").await;
         assert_eq!(list["total"], 2);
     }
 }
@@ -918,8 +845,7 @@ async fn withdrawal_revision_interpretation_and_validity_show_on_the_public_page
 #[tokio::test]
 async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let mut ids = Vec::new();
         for (title, fields) in [
             (
@@ -973,11 +899,7 @@ async fn only_proactive_records_become_public_and_scheduled_ones_wait() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert!(must(r.text().await).contains("请选择法定依据"));
 
-        let list: serde_json::Value = must(
-            must(reqwest::get(format!("{}/api/v1/records", app.base)).await)
-                .json()
-                .await,
-        );
+        let list: serde_json::Value = app.json("/api/v1/records").await;
         assert_eq!(list["total"], 0, "none of them is public now");
         for id in &ids {
             let r = must(gongkai_store::records::get(&app.store, *id).await);
@@ -1104,11 +1026,7 @@ async fn the_openness_office_keeps_the_guides_and_the_negative_list() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = must(
-            must(reqwest::get(format!("{}/xxgk/zhinan/WQX004", app.base)).await)
-                .text()
-                .await,
-        );
+        let page = app.page("/xxgk/zhinan/WQX004").await;
         assert!(
             page.contains("乌恰县财政局办公室")
                 && page.contains("0908-1234567")
@@ -1305,8 +1223,7 @@ async fn the_national_format_column_feeds_filters_and_pages_agree() {
 #[tokio::test]
 async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let (_app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let id = record_id(&draft(&editor, "关于退回理由的测试通知", &[]).await);
         let submit = editor
             .post(&format!("/admin/records/{id}/submit"), &[])
@@ -1597,11 +1514,7 @@ async fn a_secret_marked_draft_needs_a_legal_ground_not_five_characters() {
 
 /// The body of a public record page: what its `<div class="body">` holds.
 async fn public_body(app: &support::App, index_no: &str) -> String {
-    let page = must(
-        must(reqwest::get(format!("{}/xxgk/{index_no}", app.base)).await)
-            .text()
-            .await,
-    );
+    let page = app.page(&format!("/xxgk/{index_no}")).await;
     let start = page
         .find("<div class=\"body\">")
         .unwrap_or_else(|| panic!("no body on the page: {page}"));

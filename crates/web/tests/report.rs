@@ -10,7 +10,7 @@ use gongkai_store::testing::{ENGINES, application, plant_reply};
 use gongkai_store::{applications, orgs, records, reports};
 use reqwest::StatusCode;
 
-use crate::support::{App, Session, assert_has_all, must, spawn_app, utc_at};
+use crate::support::{self, App, Session, assert_has_all, must, spawn_app, utc_at};
 
 async fn org_id(app: &App, code: &str) -> i64 {
     let code = must(gongkai_domain::org::OrgCode::parse(code));
@@ -30,50 +30,16 @@ async fn applications_of_2025(app: &App) {
     let county = org_id(app, "WQX001").await;
     let finance = org_id(app, "WQX004").await;
     let day = |s: &str| must(NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+    #[rustfmt::skip]
     let set: [Planted; 8] = [
-        (
-            county,
-            ApplicantKind::Natural,
-            (2025, 2, 3),
-            Some(("2025-02-20", Outcome::Disclosed)),
-        ),
-        (
-            county,
-            ApplicantKind::Natural,
-            (2025, 5, 6),
-            Some(("2025-05-30", Outcome::PartlyDisclosed)),
-        ),
-        (
-            county,
-            ApplicantKind::Commercial,
-            (2025, 7, 1),
-            Some(("2025-07-15", Outcome::ThirdPartyRights)),
-        ),
-        (
-            finance,
-            ApplicantKind::Natural,
-            (2024, 12, 20),
-            Some(("2025-01-10", Outcome::NotHeld)),
-        ),
-        (
-            finance,
-            ApplicantKind::LegalServices,
-            (2025, 9, 9),
-            Some(("2025-09-20", Outcome::Repeated)),
-        ),
-        (
-            finance,
-            ApplicantKind::Research,
-            (2025, 12, 28),
-            Some(("2026-01-12", Outcome::Disclosed)),
-        ),
+        (county, ApplicantKind::Natural, (2025, 2, 3), Some(("2025-02-20", Outcome::Disclosed))),
+        (county, ApplicantKind::Natural, (2025, 5, 6), Some(("2025-05-30", Outcome::PartlyDisclosed))),
+        (county, ApplicantKind::Commercial, (2025, 7, 1), Some(("2025-07-15", Outcome::ThirdPartyRights))),
+        (finance, ApplicantKind::Natural, (2024, 12, 20), Some(("2025-01-10", Outcome::NotHeld))),
+        (finance, ApplicantKind::LegalServices, (2025, 9, 9), Some(("2025-09-20", Outcome::Repeated))),
+        (finance, ApplicantKind::Research, (2025, 12, 28), Some(("2026-01-12", Outcome::Disclosed))),
         (finance, ApplicantKind::Natural, (2025, 12, 30), None),
-        (
-            county,
-            ApplicantKind::Natural,
-            (2024, 3, 1),
-            Some(("2024-03-20", Outcome::Disclosed)),
-        ),
+        (county, ApplicantKind::Natural, (2024, 3, 1), Some(("2024-03-20", Outcome::Disclosed))),
     ];
     for (org, kind, (y, m, d), reply) in set {
         let new = applications::NewApplication {
@@ -146,12 +112,7 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         // The workbook of the same tables.
         let xlsx = office.get("/admin/report/2025/xlsx?org=WQX001").await;
         assert_eq!(xlsx.status(), StatusCode::OK);
-        assert_eq!(
-            xlsx.headers()
-                .get("cache-control")
-                .and_then(|v| v.to_str().ok()),
-            Some("private, no-store")
-        );
+        assert_eq!(support::header(&xlsx, "cache-control"), "private, no-store");
         let bytes = must(xlsx.bytes().await);
         assert!(bytes.starts_with(b"PK"), "{engine:?}: a workbook (ZIP)");
         assert_eq!(
@@ -264,12 +225,7 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         // attachments.
         let pdf = office.get("/admin/report/2025/pdf?org=WQX001").await;
         assert_eq!(pdf.status(), StatusCode::OK, "{engine:?}");
-        assert_eq!(
-            pdf.headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok()),
-            Some("application/pdf")
-        );
+        assert_eq!(support::header(&pdf, "content-type"), "application/pdf");
         let bytes = must(pdf.bytes().await);
         let text = must(gongkai_content::extract_text(
             gongkai_content::FileKind::Pdf,

@@ -47,17 +47,9 @@ async fn published_records_are_found_within_a_second_and_withdrawn_ones_go() {
         // A two-character word inside a longer word is found (exact substring, not segmentation).
         assert_eq!(support::search_total(&app.base, "安全法").await.0, 1);
         assert_eq!(support::search_total(&app.base, "宣传周 -食品").await.0, 0);
-        let v: serde_json::Value = must(
-            must(
-                reqwest::get(format!(
-                    "{}/api/v1/search?q=%E9%A3%9F%E5%93%81%E5%AE%89%E5%85%A8",
-                    app.base
-                ))
-                .await,
-            )
-            .json()
-            .await,
-        );
+        let v: serde_json::Value = app
+            .json("/api/v1/search?q=%E9%A3%9F%E5%93%81%E5%AE%89%E5%85%A8")
+            .await;
         let hit = &v["hits"][0];
         assert_eq!(hit["organisation"], "乌恰县财政局");
         assert!(
@@ -150,17 +142,9 @@ async fn odd_input_gets_a_normal_page_and_popular_searches_show_on_empty_results
         let v: serde_json::Value = must(api.json().await);
         assert!(v["total"].is_u64());
     }
-    let html = must(
-        must(
-            reqwest::get(format!(
-                "{}/search?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D&nojump=1",
-                app.base
-            ))
-            .await,
-        )
-        .text()
-        .await,
-    );
+    let html = app
+        .page("/search?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D&nojump=1")
+        .await;
     assert!(html.contains("没有找到相关信息") && html.contains("浏览政务公开栏目"));
 }
 

@@ -9,16 +9,7 @@ use crate::support;
 
 use gongkai_store::Actor;
 use gongkai_store::testing::ENGINES;
-use support::{App, Session, must, spawn_app_with};
-
-/// A page as a visitor without cookies sees it.
-async fn page(app: &App, path: &str) -> String {
-    must(
-        must(reqwest::get(format!("{}{path}", app.base)).await)
-            .text()
-            .await,
-    )
-}
+use support::{App, Session, header, must, spawn_app_with};
 
 #[tokio::test]
 async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
@@ -27,11 +18,11 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
         let app = spawn_app_with(engine, |c| c.page_cache_bytes = 0).await;
         // This node has seen the feed as it stands (the fixture's organisations wrote to it).
         app.state.cache.catch_up(&app.store).await;
-        let before = page(&app, "/xxgk/").await;
+        let before = app.page("/xxgk/").await;
         assert!(!before.contains("新ICP备"), "{engine:?}");
         let loads = app.state.sites.loads();
-        page(&app, "/").await;
-        page(&app, "/xxgk/list").await;
+        app.page("/").await;
+        app.page("/xxgk/list").await;
         assert_eq!(
             app.state.sites.loads(),
             loads,
@@ -44,7 +35,8 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
             .await;
         let started = Instant::now();
         loop {
-            if page(&app, "/xxgk/")
+            if app
+                .page("/xxgk/")
                 .await
                 .contains("ICP备案号：新ICP备12345678号-1")
             {
@@ -92,7 +84,7 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
             .await;
         assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{engine:?}");
         let loads = app.state.sites.loads();
-        page(&app, "/").await;
+        app.page("/").await;
         assert_eq!(
             app.state.sites.loads(),
             loads + 1,
@@ -109,11 +101,8 @@ async fn popular_searches_are_counted_in_memory_and_written_by_the_flush() {
         support::records::publish_via(&app, &editor, &reviewer, "关于供暖保障的通知", vec![]).await;
         support::until_found(&app.base, "供暖保障", 1).await;
         for _ in 0..3 {
-            page(
-                &app,
-                "/api/v1/search?q=%E4%BE%9B%E6%9A%96%E4%BF%9D%E9%9A%9C",
-            )
-            .await;
+            app.page("/api/v1/search?q=%E4%BE%9B%E6%9A%96%E4%BF%9D%E9%9A%9C")
+                .await;
         }
         let stored = |app: &App| {
             let store = app.store.clone();
@@ -174,19 +163,11 @@ async fn get_with(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     must(req.send().await)
 }
 
-fn header(r: &reqwest::Response, name: &str) -> String {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn static_assets_are_linked_by_fingerprint_and_served_as_immutable() {
     let app = spawn_app_with(gongkai_store::Engine::Sqlite, |_| {}).await;
     let css = include_bytes!("../static/site.css");
-    let home = page(&app, "/").await;
+    let home = app.page("/").await;
     let css_url = link_starting(&home, "href", "/static/site.");
     let icon_url = link_starting(&home, "href", "/static/favicon.");
     assert!(fingerprinted(&css_url, "site", "css"), "{css_url}");
@@ -197,17 +178,7 @@ async fn static_assets_are_linked_by_fingerprint_and_served_as_immutable() {
     );
     // The back office's editor script too.
     let editor = Session::login(&app, "editor").await;
-    let form = must(
-        must(
-            editor
-                .c
-                .get(format!("{}/admin/records/new", app.base))
-                .send()
-                .await,
-        )
-        .text()
-        .await,
-    );
+    let form = editor.get_text("/admin/records/new").await;
     let js_url = link_starting(&form, "src", "/static/editor.");
     assert!(fingerprinted(&js_url, "editor", "js"), "{js_url}");
 

@@ -44,6 +44,33 @@ impl App {
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) {
         must(gongkai_store::settings::set(&self.store, actor, key, value).await);
     }
+
+    /// The page at `path` as a visitor without cookies sees it.
+    pub async fn page(&self, path: &str) -> String {
+        must(
+            must(reqwest::get(format!("{}{path}", self.base)).await)
+                .text()
+                .await,
+        )
+    }
+
+    /// The JSON answer at `path` for a visitor without cookies.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        must(
+            must(reqwest::get(format!("{}{path}", self.base)).await)
+                .json()
+                .await,
+        )
+    }
+}
+
+/// The value of the answer's header `name` (empty when it has none or it is not text).
+pub fn header(r: &reqwest::Response, name: impl reqwest::header::AsHeaderName) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub async fn spawn_app(engine: Engine, max_upload: usize) -> App {
@@ -179,6 +206,13 @@ pub struct Session {
 
 /// An editor and a reviewer of the finance bureau, signed in (the two people every record
 /// needs: the author never reviews).
+/// A fresh county on `engine` (1 MiB uploads) with its editor and reviewer signed in.
+pub async fn county_with_editor_and_reviewer(engine: Engine) -> (App, Session, Session) {
+    let app = spawn_app(engine, 1024 * 1024).await;
+    let (editor, reviewer) = editor_and_reviewer(&app).await;
+    (app, editor, reviewer)
+}
+
 pub async fn editor_and_reviewer(app: &App) -> (Session, Session) {
     (
         Session::login(app, "editor").await,
