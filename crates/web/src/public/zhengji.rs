@@ -5,8 +5,8 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
-use crate::page::PageCtx;
+use crate::page::{FeedCtx, PageCtx};
 use crate::state::AppState;
 use crate::templates::ser;
 use crate::view::privacy::{masked_comment, public_numbers};
@@ -427,13 +427,10 @@ pub async fn file(
 }
 
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
-pub async fn atom(
-    State(state): State<AppState>,
-    request_site: crate::site::RequestSite,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
+pub async fn atom(feed: FeedCtx) -> Result<Response, WebError> {
+    let state = &feed.state;
     let now = Utc::now();
-    let site = crate::site::site_org(&state, &request_site).await?;
+    let site = crate::site::site_org(state, &feed.site).await?;
     let list = match &site {
         Some(s) => consultations::list_public(&state.store, s.id, now).await?,
         None => Vec::new(),
@@ -452,22 +449,15 @@ pub async fn atom(
         .first()
         .map(|c| c.opens_at.to_rfc3339())
         .unwrap_or_else(|| now.to_rfc3339());
-    let site_name = crate::site::context_of(&state, request_site.key)
+    let site_name = crate::site::context_of(state, feed.site.key)
         .await
         .info
         .name
         .clone();
-    let xml = state.render_template(
-        "feed.xml",
-        context! {
-            title => format!("征求意见 - {site_name}"), base => crate::site::site_base_url(&headers, &request_site),
-            self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
-            updated => updated, author => site_name, entries => entries,
-        },
-    )?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
+    feed.atom(context! {
+        title => format!("征求意见 - {site_name}"),
+        self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
+        updated => updated, entries => entries,
+    })
+    .await
 }
