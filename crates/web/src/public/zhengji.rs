@@ -25,6 +25,7 @@ use crate::client_ip::ClientIp;
 use crate::page::{FeedCtx, PageCtx};
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::format::file_line;
 use crate::view::privacy::{masked_comment, public_numbers};
 use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
@@ -148,10 +149,12 @@ async fn render_show(
         .await?
         .into_iter()
         .map(|f| {
-            context! {
-                name => &f.file_name, url => format!("/zhengji/files/{}/{}", f.id, crate::view::urls::urlencode(&f.file_name)),
-                size => crate::view::format::human_size(f.size_bytes),
-            }
+            let url = format!(
+                "/zhengji/files/{}/{}",
+                f.id,
+                crate::view::urls::urlencode(&f.file_name)
+            );
+            file_line(&f.file_name, url, &f.kind, f.size_bytes)
         })
         .collect();
     let period = c.period();
