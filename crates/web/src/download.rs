@@ -41,6 +41,21 @@ pub fn disposition(name: &str) -> String {
     )
 }
 
+/// The file `id` among a case's `files` as a download (see [`send_blob`]), or 404 with
+/// `missing` when the case has no such file.
+pub async fn send_case_file(
+    state: &AppState,
+    files: Vec<gongkai_store::cases::AttachedFile>,
+    id: i64,
+    missing: gongkai_domain::ErrorCode,
+) -> Result<Response, WebError> {
+    let f = files
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| WebError::NotFound(missing.into()))?;
+    send_blob(state, &f.sha256, &f.kind, &f.file_name).await
+}
+
 /// A stored blob as a download with its original file name and the type of its stored kind
 /// (not cached: callers that serve public files add their own caching).
 pub async fn send_blob(
