@@ -24,18 +24,14 @@ use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
 
 fn choices() -> Value {
-    let kinds: Vec<_> = ApplicantKind::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let deliveries: Vec<_> = DeliveryForm::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    context! { kinds => ser(&kinds), deliveries => ser(&deliveries) }
+    context! {
+        kinds => ser(&code_labels!(ApplicantKind::ALL)),
+        deliveries => ser(&code_labels!(DeliveryForm::ALL)),
+    }
 }
 
 async fn render_form(
