@@ -41,6 +41,27 @@ pub fn disposition(name: &str) -> String {
     )
 }
 
+/// 404 for an attachment that is not public on the request's site (or does not exist).
+pub fn attachment_not_found() -> WebError {
+    WebError::NotFound(gongkai_domain::ErrorCode::AttachmentNotFound.into())
+}
+
+/// A public file (a public record's attachment, a public consultation's file) as a download
+/// that browsers and proxies may keep for a day.
+pub async fn send_public_blob(
+    state: &AppState,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+) -> Result<Response, WebError> {
+    let mut resp = send_blob(state, sha256, kind, file_name).await?;
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(resp)
+}
+
 /// The file `id` among a case's `files` as a download (see [`send_blob`]), or 404 with
 /// `missing` when the case has no such file.
 pub async fn send_case_file(

@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
@@ -22,6 +22,7 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
+use crate::download::{attachment_not_found, send_public_blob};
 use crate::page::{FeedCtx, PageCtx};
 use crate::state::AppState;
 use crate::templates::ser;
@@ -413,20 +414,14 @@ pub async fn file(
     site: crate::site::RequestSite,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let gone = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let (cid, f) = consultations::file(&state.store, id)
         .await
-        .map_err(|_| gone())?;
+        .map_err(|_| attachment_not_found())?;
     load_public(&state, &site, cid, Utc::now())
         .await
-        .map_err(|_| gone())?;
+        .map_err(|_| attachment_not_found())?;
     // Public while the consultation is: cached like a public record's attachment.
-    let mut resp = crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=86400"),
-    );
-    Ok(resp)
+    send_public_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }
 
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
