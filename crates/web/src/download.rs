@@ -41,6 +41,42 @@ pub fn disposition(name: &str) -> String {
     )
 }
 
+/// 404 for an attachment that is not public on the request's site (or does not exist).
+pub fn attachment_not_found() -> WebError {
+    WebError::NotFound(gongkai_domain::ErrorCode::AttachmentNotFound.into())
+}
+
+/// A public file (a public record's attachment, a public consultation's file) as a download
+/// that browsers and proxies may keep for a day.
+pub async fn send_public_blob(
+    state: &AppState,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+) -> Result<Response, WebError> {
+    let mut resp = send_blob(state, sha256, kind, file_name).await?;
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(resp)
+}
+
+/// The file `id` among a case's `files` as a download (see [`send_blob`]), or 404 with
+/// `missing` when the case has no such file.
+pub async fn send_case_file(
+    state: &AppState,
+    files: Vec<gongkai_store::cases::AttachedFile>,
+    id: i64,
+    missing: gongkai_domain::ErrorCode,
+) -> Result<Response, WebError> {
+    let f = files
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| WebError::NotFound(missing.into()))?;
+    send_blob(state, &f.sha256, &f.kind, &f.file_name).await
+}
+
 /// A stored blob as a download with its original file name and the type of its stored kind
 /// (not cached: callers that serve public files add their own caching).
 pub async fn send_blob(

@@ -1,9 +1,10 @@
 //! Rendering a full page: what every page needs to know about the request (elder-friendly mode,
 //! CSRF token, current path, signed-in staff) joined with the site's header and footer.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 
 use crate::WebError;
@@ -71,7 +72,7 @@ impl AppState {
         ctx: &PageCtx,
         name: &str,
         extra: Value,
-    ) -> Result<axum::response::Response, WebError> {
+    ) -> Result<Response, WebError> {
         self.page_with_status(ctx, axum::http::StatusCode::OK, name, extra)
             .await
     }
@@ -83,8 +84,7 @@ impl AppState {
         status: axum::http::StatusCode,
         name: &str,
         extra: Value,
-    ) -> Result<axum::response::Response, WebError> {
-        use axum::response::IntoResponse;
+    ) -> Result<Response, WebError> {
         let staff = ctx.staff.as_ref().map(|s| {
             context! {
                 username => &s.username,
@@ -115,5 +115,65 @@ impl AppState {
     /// Renders a template with an explicit context.
     pub fn render_template(&self, name: &str, ctx: Value) -> Result<String, WebError> {
         self.templates.render(name, ctx)
+    }
+}
+
+/// What a feed or the sitemap needs to know about the request: the state, the site it is for and
+/// its headers, whose `Host` the documents' absolute URLs are built from.
+#[derive(Clone)]
+pub struct FeedCtx {
+    /// Everything a handler may need.
+    pub state: AppState,
+    /// The site the request is for.
+    pub site: crate::site::RequestSite,
+    /// The request's headers.
+    pub headers: HeaderMap,
+}
+
+impl<S> FromRequestParts<S> for FeedCtx
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            state: AppState::from_ref(state),
+            site: parts
+                .extensions
+                .get::<crate::site::RequestSite>()
+                .cloned()
+                .unwrap_or_default(),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl FeedCtx {
+    /// An Atom feed by the site: `feed.xml` with `feed` (title, self_path, alternate, updated,
+    /// entries) and the site's name as its author.
+    pub async fn atom(&self, feed: Value) -> Result<Response, WebError> {
+        let site = crate::site::context_of(&self.state, self.site.key).await;
+        self.xml(
+            "feed.xml",
+            "application/atom+xml; charset=utf-8",
+            context! { author => &site.info.name, ..feed },
+        )
+    }
+
+    /// `template` rendered with `extra` and the site's absolute `base` URL, answered as
+    /// `content_type`.
+    pub fn xml(
+        &self,
+        template: &str,
+        content_type: &'static str,
+        extra: Value,
+    ) -> Result<Response, WebError> {
+        let base = crate::site::site_base_url(&self.headers, &self.site);
+        let xml = self
+            .state
+            .render_template(template, context! { base => base, ..extra })?;
+        Ok(([(header::CONTENT_TYPE, content_type)], xml).into_response())
     }
 }

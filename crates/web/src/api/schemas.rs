@@ -81,6 +81,16 @@ fn required_text(description: &str, min: usize, max: usize) -> ObjectBuilder {
         .max_length(Some(max))
 }
 
+/// `label`'s text, required (non-blank, the description saying `when` in brackets) where the
+/// branch sets `required`, else optional.
+fn text_required_if(required: bool, label: &str, when: &str, max: usize) -> ObjectBuilder {
+    if required {
+        required_text(&format!("{label}（{when}）"), 1, max)
+    } else {
+        text(label, max)
+    }
+}
+
 /// An object that names every field it takes (the server ignores others, but any text in them
 /// still passes the control-character check, so the document does not invite them).
 fn closed_object() -> ObjectBuilder {
@@ -243,21 +253,13 @@ fn application_branch(kinds: &[&str], delivery: &[&str]) -> ObjectBuilder {
         )
         .property(
             "contact_person",
-            if organisation {
-                required_text("联系人（法人或其他组织必填）", 1, CONTACT_CHARS)
-            } else {
-                text("联系人", CONTACT_CHARS)
-            },
+            text_required_if(organisation, "联系人", "法人或其他组织必填", CONTACT_CHARS),
         )
         .property("phone", phone())
         .property("email", email("电子邮箱（选择电子邮件方式时必填）"))
         .property(
             "address",
-            if by_post {
-                required_text("通讯地址（选择纸质邮寄时必填）", 1, ADDRESS_CHARS)
-            } else {
-                text("通讯地址", ADDRESS_CHARS)
-            },
+            text_required_if(by_post, "通讯地址", "选择纸质邮寄时必填", ADDRESS_CHARS),
         )
         .property("postcode", text("邮政编码", POSTCODE_CHARS))
         .property(

@@ -1,8 +1,7 @@
 //! Atom feeds per column and per organisation, and `sitemap.xml`.
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Path;
+use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::catalogue;
@@ -10,19 +9,47 @@ use gongkai_store::records::{self, PublicFilter};
 use minijinja::context;
 
 use crate::WebError;
-use crate::site::{RequestSite, org_in_site, require_site, site_base_url};
-use crate::state::AppState;
+use crate::page::FeedCtx;
+use crate::site::{org_in_site, require_site};
 use crate::view::urls::record_url;
 
-async fn feed(
-    state: &AppState,
-    headers: &HeaderMap,
-    request_site: &RequestSite,
-    filter: PublicFilter,
-    title: String,
-    self_path: String,
-    alternate: String,
-) -> Result<Response, WebError> {
+/// What a records feed follows.
+enum Subject<'a> {
+    /// A column with its sub-columns.
+    Column(&'static catalogue::Column),
+    /// An organisation of the site, by the organ code the path names.
+    Organisation(&'a str),
+}
+
+/// The latest 50 public records of `subject` on the request's site as Atom.
+async fn records_feed(feed: &FeedCtx, subject: Subject<'_>) -> Result<Response, WebError> {
+    let state = &feed.state;
+    let site = require_site(state, &feed.site).await?;
+    let mut filter = PublicFilter {
+        site_id: Some(site.id),
+        ..PublicFilter::default()
+    };
+    let (title, self_path, alternate) = match subject {
+        Subject::Column(col) => {
+            filter.columns = std::iter::once(col.slug.to_owned())
+                .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
+                .collect();
+            (
+                format!("{} - {}", col.name, site.name),
+                format!("/feeds/lanmu/{}.xml", col.slug),
+                format!("/xxgk/lanmu/{}", col.slug),
+            )
+        }
+        Subject::Organisation(code) => {
+            let org = org_in_site(state, &site, code).await?;
+            filter.org_id = Some(org.id);
+            (
+                format!("{} 公开信息", org.name),
+                format!("/feeds/org/{}.xml", org.code),
+                format!("/xxgk/list?org={}", org.code),
+            )
+        }
+    };
     let (items, _) = records::list_public(&state.store, &filter, Utc::now(), 1, 50).await?;
     let updated = items
         .first()
@@ -37,84 +64,33 @@ async fn feed(
             }
         })
         .collect();
-    let site = crate::site::context_of(state, request_site.key).await;
-    let xml = state.render_template(
-        "feed.xml",
-        context! {
-            title => title, base => site_base_url(headers, request_site), self_path => self_path, alternate => alternate,
-            updated => updated, author => &site.info.name, entries => entries,
-        },
-    )?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
+    feed.atom(context! {
+        title => title, self_path => self_path, alternate => alternate,
+        updated => updated, entries => entries,
+    })
+    .await
+}
+
+/// The name a feed's path gives, without its `.xml`.
+fn stem(file: &str) -> &str {
+    file.strip_suffix(".xml").unwrap_or(file)
 }
 
 /// `GET /feeds/lanmu/{slug}.xml`.
-pub async fn column(
-    State(state): State<AppState>,
-    request_site: RequestSite,
-    headers: HeaderMap,
-    Path(file): Path<String>,
-) -> Result<Response, WebError> {
-    let slug = file.strip_suffix(".xml").unwrap_or(&file);
-    let col = catalogue::column(slug)
+pub async fn column(feed: FeedCtx, Path(file): Path<String>) -> Result<Response, WebError> {
+    let col = catalogue::column(stem(&file))
         .ok_or_else(|| WebError::NotFound(ErrorCode::ColumnNotFound.into()))?;
-    let site = require_site(&state, &request_site).await?;
-    let filter = PublicFilter {
-        site_id: Some(site.id),
-        columns: std::iter::once(col.slug.to_owned())
-            .chain(catalogue::children(col.slug).map(|c| c.slug.to_owned()))
-            .collect(),
-        ..PublicFilter::default()
-    };
-    feed(
-        &state,
-        &headers,
-        &request_site,
-        filter,
-        format!("{} - {}", col.name, site.name),
-        format!("/feeds/lanmu/{}.xml", col.slug),
-        format!("/xxgk/lanmu/{}", col.slug),
-    )
-    .await
+    records_feed(&feed, Subject::Column(col)).await
 }
 
 /// `GET /feeds/org/{code}.xml`.
-pub async fn organisation(
-    State(state): State<AppState>,
-    request_site: RequestSite,
-    headers: HeaderMap,
-    Path(file): Path<String>,
-) -> Result<Response, WebError> {
-    let raw = file.strip_suffix(".xml").unwrap_or(&file);
-    let site = require_site(&state, &request_site).await?;
-    let org = org_in_site(&state, &site, raw).await?;
-    let filter = PublicFilter {
-        site_id: Some(site.id),
-        org_id: Some(org.id),
-        ..PublicFilter::default()
-    };
-    feed(
-        &state,
-        &headers,
-        &request_site,
-        filter,
-        format!("{} 公开信息", org.name),
-        format!("/feeds/org/{}.xml", org.code),
-        format!("/xxgk/list?org={}", org.code),
-    )
-    .await
+pub async fn organisation(feed: FeedCtx, Path(file): Path<String>) -> Result<Response, WebError> {
+    records_feed(&feed, Subject::Organisation(stem(&file))).await
 }
 
 /// `GET /sitemap.xml`: the section's pages and every public record.
-pub async fn sitemap(
-    State(state): State<AppState>,
-    request_site: RequestSite,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
+pub async fn sitemap(feed: FeedCtx) -> Result<Response, WebError> {
+    let state = &feed.state;
     let mut urls = vec![
         context! { loc => "/" },
         context! { loc => "/xxgk/" },
@@ -124,7 +100,7 @@ pub async fn sitemap(
     for c in catalogue::COLUMNS {
         urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });
     }
-    if let Some(site) = crate::site::site_org(&state, &request_site).await? {
+    if let Some(site) = crate::site::site_org(state, &feed.site).await? {
         for c in
             gongkai_store::consultations::list_public(&state.store, site.id, Utc::now()).await?
         {
@@ -148,13 +124,9 @@ pub async fn sitemap(
             page += 1;
         }
     }
-    let xml = state.render_template(
+    feed.xml(
         "sitemap.xml",
-        context! { base => site_base_url(&headers, &request_site), urls => urls },
-    )?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        xml,
+        "application/xml; charset=utf-8",
+        context! { urls => urls },
     )
-        .into_response())
 }

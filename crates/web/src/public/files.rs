@@ -1,14 +1,12 @@
 //! `GET /files/{id}/{name}`: downloads an attachment of a public record with its original name.
 
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::Response;
 use chrono::Utc;
-use gongkai_domain::ErrorCode;
 use gongkai_store::{attachments, records};
 
 use crate::WebError;
-use crate::download::send_blob;
+use crate::download::{attachment_not_found, send_public_blob};
 use crate::state::AppState;
 
 /// Serves the bytes if the attachment's record is public on the request's site.
@@ -17,21 +15,15 @@ pub async fn download(
     site: crate::site::RequestSite,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let not_found = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let a = attachments::get(&state.store, id)
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|_| attachment_not_found())?;
     let record = records::get(&state.store, a.record_id)
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|_| attachment_not_found())?;
     let site = crate::site::site_org(&state, &site).await?;
     if !record.is_public(Utc::now()) || site.map(|s| s.id) != Some(record.site_id) {
-        return Err(not_found());
+        return Err(attachment_not_found());
     }
-    let mut resp = send_blob(&state, &a.sha256, &a.kind, &a.file_name).await?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=86400"),
-    );
-    Ok(resp)
+    send_public_blob(&state, &a.sha256, &a.kind, &a.file_name).await
 }

@@ -25,6 +25,7 @@ use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use crate::view::mailbox::MailboxNames;
 use gongkai_domain::FieldErrors;
 
@@ -242,7 +243,7 @@ async fn status_page(
         .collect();
     let st = m.status;
     let answered = st.is_answered();
-    let ratings: Vec<_> = Rating::ALL.iter().map(|r| (r.code(), r.label())).collect();
+    let ratings = code_labels!(Rating::ALL);
     state
         .page_with_status(
             ctx,

@@ -16,12 +16,11 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::download::file_kind;
 use crate::page::PageCtx;
 use crate::site::{org_in_site, require_site, site_org};
 use crate::state::AppState;
 use crate::templates::ser;
-use crate::view::format::{date_of, day_of, human_size};
+use crate::view::format::{date_of, day_of, file_line};
 use crate::view::urls::record_url;
 
 /// Records per listing page.
@@ -428,11 +427,12 @@ pub async fn record(
         .await?
         .into_iter()
         .map(|a| {
-            context! {
-                name => &a.file_name, url => crate::view::urls::attachment_url(a.id, &a.file_name),
-                kind => file_kind(&a.kind).map(|k| k.label()).unwrap_or("文件"),
-                size => human_size(a.size_bytes),
-            }
+            file_line(
+                &a.file_name,
+                crate::view::urls::attachment_url(a.id, &a.file_name),
+                &a.kind,
+                a.size_bytes,
+            )
         })
         .collect();
     let revisions = records::revisions(&state.store, r.id).await?;

@@ -24,18 +24,14 @@ use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
 
 fn choices() -> Value {
-    let kinds: Vec<_> = ApplicantKind::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    let deliveries: Vec<_> = DeliveryForm::ALL
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
-    context! { kinds => ser(&kinds), deliveries => ser(&deliveries) }
+    context! {
+        kinds => ser(&code_labels!(ApplicantKind::ALL)),
+        deliveries => ser(&code_labels!(DeliveryForm::ALL)),
+    }
 }
 
 async fn render_form(
@@ -257,6 +253,13 @@ fn needs_lookup() -> WebError {
     WebError::NotFound(ErrorCode::ApplicationLetterNeedsLookup.into())
 }
 
+/// The application whose status session the request carries, or [`needs_lookup`].
+async fn open_application(state: &AppState, headers: &HeaderMap) -> Result<Application, WebError> {
+    cases::session_case::<Application>(state, headers)
+        .await?
+        .ok_or_else(needs_lookup)
+}
+
 /// `POST /ysqgk/correction?csrf_token=…` (multipart: `text`, files in `files`): the
 /// applicant's online answer to the correction notice, for the application whose status
 /// session is open. Recorded as the application's 补正 (the clock runs again from today);
@@ -268,9 +271,7 @@ pub async fn correction(
     ClientIp(ip): ClientIp,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let app = cases::session_case::<Application>(&state, &headers)
-        .await?
-        .ok_or_else(needs_lookup)?;
+    let app = open_application(&state, &headers).await?;
     let upload = crate::forms::upload::read_form_with_files::<service::CorrectionForm>(
         &state,
         multipart,
@@ -323,15 +324,9 @@ pub async fn released_file(
     headers: HeaderMap,
     Path((file, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let app = cases::session_case::<Application>(&state, &headers)
-        .await?
-        .ok_or_else(needs_lookup)?;
-    let f = applications::reply_files(&state.store, app.id)
-        .await?
-        .into_iter()
-        .find(|f| f.id == file)
-        .ok_or_else(|| WebError::NotFound(ErrorCode::FileNotFound.into()))?;
-    crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await
+    let app = open_application(&state, &headers).await?;
+    let released = applications::reply_files(&state.store, app.id).await?;
+    crate::download::send_case_file(&state, released, file, ErrorCode::FileNotFound).await
 }
 
 /// `GET /ysqgk/letters/{id}.pdf`: a letter as PDF, for the applicant whose session is open.
@@ -345,9 +340,7 @@ pub async fn letter_pdf(
         .trim_end_matches(".pdf")
         .parse()
         .map_err(|_| not_found())?;
-    let app = cases::session_case::<Application>(&state, &headers)
-        .await?
-        .ok_or_else(not_found)?;
+    let app = open_application(&state, &headers).await?;
     let letter = applications::letters(&state.store, app.id)
         .await?
         .into_iter()

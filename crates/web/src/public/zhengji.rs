@@ -5,8 +5,8 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::consultation::{
@@ -22,9 +22,11 @@ use serde::Deserialize;
 use crate::WebError;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
-use crate::page::PageCtx;
+use crate::download::{attachment_not_found, send_public_blob};
+use crate::page::{FeedCtx, PageCtx};
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::format::file_line;
 use crate::view::privacy::{masked_comment, public_numbers};
 use crate::view::urls::consultation_url;
 use gongkai_domain::FieldErrors;
@@ -148,10 +150,12 @@ async fn render_show(
         .await?
         .into_iter()
         .map(|f| {
-            context! {
-                name => &f.file_name, url => format!("/zhengji/files/{}/{}", f.id, crate::view::urls::urlencode(&f.file_name)),
-                size => crate::view::format::human_size(f.size_bytes),
-            }
+            let url = format!(
+                "/zhengji/files/{}/{}",
+                f.id,
+                crate::view::urls::urlencode(&f.file_name)
+            );
+            file_line(&f.file_name, url, &f.kind, f.size_bytes)
         })
         .collect();
     let period = c.period();
@@ -410,30 +414,21 @@ pub async fn file(
     site: crate::site::RequestSite,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let gone = || WebError::NotFound(ErrorCode::AttachmentNotFound.into());
     let (cid, f) = consultations::file(&state.store, id)
         .await
-        .map_err(|_| gone())?;
+        .map_err(|_| attachment_not_found())?;
     load_public(&state, &site, cid, Utc::now())
         .await
-        .map_err(|_| gone())?;
+        .map_err(|_| attachment_not_found())?;
     // Public while the consultation is: cached like a public record's attachment.
-    let mut resp = crate::download::send_blob(&state, &f.sha256, &f.kind, &f.file_name).await?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=86400"),
-    );
-    Ok(resp)
+    send_public_blob(&state, &f.sha256, &f.kind, &f.file_name).await
 }
 
 /// `GET /feeds/zhengji.xml`: new consultations as Atom.
-pub async fn atom(
-    State(state): State<AppState>,
-    request_site: crate::site::RequestSite,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
+pub async fn atom(feed: FeedCtx) -> Result<Response, WebError> {
+    let state = &feed.state;
     let now = Utc::now();
-    let site = crate::site::site_org(&state, &request_site).await?;
+    let site = crate::site::site_org(state, &feed.site).await?;
     let list = match &site {
         Some(s) => consultations::list_public(&state.store, s.id, now).await?,
         None => Vec::new(),
@@ -452,22 +447,15 @@ pub async fn atom(
         .first()
         .map(|c| c.opens_at.to_rfc3339())
         .unwrap_or_else(|| now.to_rfc3339());
-    let site_name = crate::site::context_of(&state, request_site.key)
+    let site_name = crate::site::context_of(state, feed.site.key)
         .await
         .info
         .name
         .clone();
-    let xml = state.render_template(
-        "feed.xml",
-        context! {
-            title => format!("征求意见 - {site_name}"), base => crate::site::site_base_url(&headers, &request_site),
-            self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
-            updated => updated, author => site_name, entries => entries,
-        },
-    )?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
+    feed.atom(context! {
+        title => format!("征求意见 - {site_name}"),
+        self_path => "/feeds/zhengji.xml", alternate => "/zhengji/",
+        updated => updated, entries => entries,
+    })
+    .await
 }

@@ -26,3 +26,13 @@ pub fn human_size(bytes: i64) -> String {
         format!("{bytes} 字节")
     }
 }
+
+/// A file a public page offers for download, as its templates list it: name, link, type (its
+/// label, `文件` for a kind without one) and size.
+pub fn file_line(name: &str, url: String, kind: &str, size_bytes: i64) -> minijinja::Value {
+    minijinja::context! {
+        name => name, url => url,
+        kind => crate::download::file_kind(kind).map(|k| k.label()).unwrap_or("文件"),
+        size => human_size(size_bytes),
+    }
+}
