@@ -78,3 +78,40 @@ pub mod urls;
 pub mod user;
 
 pub use error::{DomainError, ErrorCode, FieldErrors, Refusal};
+
+/// Why a typed name was refused by [`plain_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameFault {
+    /// Too short or too long.
+    Length,
+    /// It holds a control character.
+    Control,
+}
+
+/// A name typed on one line (an organisation's, a person's, a mailbox's): `raw` without
+/// surrounding white space, if it is `chars` characters long (checked first) and holds no
+/// control character.
+fn plain_name(raw: &str, chars: std::ops::RangeInclusive<usize>) -> Result<&str, NameFault> {
+    let name = raw.trim();
+    if !chars.contains(&name.chars().count()) {
+        Err(NameFault::Length)
+    } else if name.chars().any(char::is_control) {
+        Err(NameFault::Control)
+    } else {
+        Ok(name)
+    }
+}
+
+/// Helpers for the crate's unit tests.
+#[cfg(test)]
+mod testing {
+    /// Asserts, for each `(input, accepted)` of `cases`, whether `parse` accepts the input.
+    pub(crate) fn assert_accepts<T, E>(
+        parse: impl Fn(&str) -> Result<T, E>,
+        cases: &[(&str, bool)],
+    ) {
+        for &(raw, accepted) in cases {
+            assert_eq!(parse(raw).is_ok(), accepted, "{raw}");
+        }
+    }
+}
