@@ -6,11 +6,30 @@
 //! Every other crate depends on it; it depends on none of them.
 
 /// Declares a closed set of values with a stable stored code and an official Chinese label.
+///
+/// The values serialise as their variant names in snake case and read back from them; with
+/// `as_code` in front they serialise as the stored code instead, so templates and the API see
+/// exactly what the database holds.
 macro_rules! coded {
+    (as_code $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        coded!(@enum [$(#[$meta])*] $name { $($(#[$vmeta])* $variant => ($code, $label)),+ });
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        coded!(@enum [
+            $(#[$meta])*
+            #[derive(serde::Serialize, serde::Deserialize)]
+            #[serde(rename_all = "snake_case")]
+        ] $name { $($(#[$vmeta])* $variant => ($code, $label)),+ });
+    };
+    (@enum [$($attr:tt)*] $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ }) => {
+        $($attr)*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
