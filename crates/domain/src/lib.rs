@@ -6,11 +6,30 @@
 //! Every other crate depends on it; it depends on none of them.
 
 /// Declares a closed set of values with a stable stored code and an official Chinese label.
+///
+/// The values serialise as their variant names in snake case and read back from them; with
+/// `as_code` in front they serialise as the stored code instead, so templates and the API see
+/// exactly what the database holds.
 macro_rules! coded {
+    (as_code $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        coded!(@enum [$(#[$meta])*] $name { $($(#[$vmeta])* $variant => ($code, $label)),+ });
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        coded!(@enum [
+            $(#[$meta])*
+            #[derive(serde::Serialize, serde::Deserialize)]
+            #[serde(rename_all = "snake_case")]
+        ] $name { $($(#[$vmeta])* $variant => ($code, $label)),+ });
+    };
+    (@enum [$($attr:tt)*] $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ }) => {
+        $($attr)*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
@@ -78,3 +97,40 @@ pub mod urls;
 pub mod user;
 
 pub use error::{DomainError, ErrorCode, FieldErrors, Refusal};
+
+/// Why a typed name was refused by [`plain_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameFault {
+    /// Too short or too long.
+    Length,
+    /// It holds a control character.
+    Control,
+}
+
+/// A name typed on one line (an organisation's, a person's, a mailbox's): `raw` without
+/// surrounding white space, if it is `chars` characters long (checked first) and holds no
+/// control character.
+fn plain_name(raw: &str, chars: std::ops::RangeInclusive<usize>) -> Result<&str, NameFault> {
+    let name = raw.trim();
+    if !chars.contains(&name.chars().count()) {
+        Err(NameFault::Length)
+    } else if name.chars().any(char::is_control) {
+        Err(NameFault::Control)
+    } else {
+        Ok(name)
+    }
+}
+
+/// Helpers for the crate's unit tests.
+#[cfg(test)]
+mod testing {
+    /// Asserts, for each `(input, accepted)` of `cases`, whether `parse` accepts the input.
+    pub(crate) fn assert_accepts<T, E>(
+        parse: impl Fn(&str) -> Result<T, E>,
+        cases: &[(&str, bool)],
+    ) {
+        for &(raw, accepted) in cases {
+            assert_eq!(parse(raw).is_ok(), accepted, "{raw}");
+        }
+    }
+}

@@ -688,9 +688,9 @@ pub fn blocked_words_in(text: &str, list: &str) -> Vec<String> {
 /// A head mailbox's name as a site may set it (县长信箱, 市长信箱, 区长信箱 …): 2 to 10
 /// characters ending in 信箱.
 pub fn mailbox_name(raw: &str) -> Result<String, DomainError> {
-    let name = raw.trim();
-    let len = name.chars().count();
-    if (2..=10).contains(&len) && name.ends_with("信箱") && !name.chars().any(char::is_control) {
+    if let Ok(name) = crate::plain_name(raw, 2..=10)
+        && name.ends_with("信箱")
+    {
         Ok(name.to_owned())
     } else {
         Err(DomainError::with(

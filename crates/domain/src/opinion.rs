@@ -6,7 +6,7 @@
 //! instant given by the caller, which clocks are met, running, due soon or overdue.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{DomainError, ErrorCode};
 

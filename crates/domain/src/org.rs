@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::{DomainError, ErrorCode};
+use crate::{DomainError, ErrorCode, NameFault};
 
 /// An organ code (机构代码) such as `WQX001` or `K45899617`.
 ///
@@ -42,18 +42,14 @@ pub struct OrgName(String);
 impl OrgName {
     /// Parses a name: trimmed, 2–64 characters, no control characters.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let name = raw.trim();
-        let chars = name.chars().count();
-        if !(2..=64).contains(&chars) {
-            return Err(DomainError::invalid("name", ErrorCode::OrgNameLength));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(DomainError::invalid(
+        match crate::plain_name(raw, 2..=64) {
+            Ok(name) => Ok(Self(name.to_owned())),
+            Err(NameFault::Length) => Err(DomainError::invalid("name", ErrorCode::OrgNameLength)),
+            Err(NameFault::Control) => Err(DomainError::invalid(
                 "name",
                 ErrorCode::OrgNameControlCharacters,
-            ));
+            )),
         }
-        Ok(Self(name.to_owned()))
     }
 }
 
@@ -168,21 +164,32 @@ pub fn reviewing_body(kind: OrgKind, region: &ReviewRegion<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_accepts;
 
     #[test]
     fn codes_are_normalised_and_checked() {
         assert_eq!(OrgCode::parse(" wqx001 ").map(|c| c.0), Ok("WQX001".into()));
-        assert!(OrgCode::parse("K45899617").is_ok());
-        assert!(OrgCode::parse("W").is_err());
-        assert!(OrgCode::parse("乌恰").is_err());
-        assert!(OrgCode::parse("A B").is_err());
+        assert_accepts(
+            OrgCode::parse,
+            &[
+                ("K45899617", true),
+                ("W", false),
+                ("乌恰", false),
+                ("A B", false),
+            ],
+        );
     }
 
     #[test]
     fn names_are_checked() {
-        assert!(OrgName::parse("乌恰县财政局").is_ok());
-        assert!(OrgName::parse(" 县").is_err());
-        assert!(OrgName::parse(&"长".repeat(65)).is_err());
+        assert_accepts(
+            OrgName::parse,
+            &[
+                ("乌恰县财政局", true),
+                (" 县", false),
+                (&"长".repeat(65), false),
+            ],
+        );
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! back office, where staff may send it again.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 

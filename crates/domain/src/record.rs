@@ -11,50 +11,8 @@ use serde::Serialize;
 
 use crate::{DomainError, ErrorCode};
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        /// Serialises as the stored code, so templates and the API see exactly what the
-        /// database holds.
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// Stable code as stored.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// Chinese label shown to people.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Parses a stored code or a Chinese label.
-            pub fn parse(raw: &str) -> Result<Self, DomainError> {
-                let raw = raw.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.code() == raw || v.label() == raw)
-                    .ok_or_else(|| DomainError::with(stringify!($name), $crate::ErrorCode::ValueUnrecognised, &[("value", &raw)]))
-            }
-        }
-    };
-}
-
-labelled_enum! {
+coded! {
+    as_code
     /// What kind of information a record is; decides default columns and page layout.
     RecordKind {
         /// 政策文件.
@@ -92,7 +50,8 @@ impl RecordKind {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// 有效性 of a record.
     Validity {
         /// 有效.
@@ -104,7 +63,8 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// How the interpretation is presented (国办发〔2016〕19号 practice).
     InterpretationForm {
         /// 文字解读.
@@ -116,7 +76,8 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// The disclosure attribute the reviewer records (第十三–十六条).
     Disclosure {
         /// 主动公开: published on the portal.
@@ -128,7 +89,8 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// The legal ground for 不予公开 (第十四–十六条).
     ExemptionGround {
         /// 第十四条: 国家秘密.
@@ -148,7 +110,8 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// Where a record is in its life.
     RecordStatus {
         /// 草稿: the author is working on it.
@@ -238,7 +201,8 @@ impl RecordStatus {
     }
 }
 
-labelled_enum! {
+coded! {
+    as_code
     /// Where a correction of a published record is: waiting for a reviewer, or sent back to its
     /// author with a reason. An approved correction becomes the record's next revision.
     CorrectionStatus {

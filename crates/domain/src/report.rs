@@ -1031,15 +1031,25 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
     }
 
-    fn app(
-        kind: ApplicantKind,
-        received: &str,
-        reply: Option<(&str, Outcome)>,
-    ) -> ApplicationFacts {
+    /// An application received on `received` and still open.
+    fn open(kind: ApplicantKind, received: &str) -> ApplicationFacts {
         ApplicationFacts {
             kind,
             received_on: d(received),
-            reply: reply.map(|(on, o)| (d(on), o)),
+            reply: None,
+        }
+    }
+
+    /// An application received on `received` and replied to on `on` with `outcome`.
+    fn replied(
+        kind: ApplicantKind,
+        received: &str,
+        on: &str,
+        outcome: Outcome,
+    ) -> ApplicationFacts {
+        ApplicationFacts {
+            reply: Some((d(on), outcome)),
+            ..open(kind, received)
         }
     }
 
@@ -1047,23 +1057,27 @@ mod tests {
     fn rows_follow_the_format_verbatim() {
         let labels: Vec<String> = Row::all().map(Row::label).collect();
         assert_eq!(labels.len(), ROWS);
-        assert_eq!(labels[0], "一、本年新收政府信息公开申请数量");
-        assert_eq!(labels[1], "二、上年结转政府信息公开申请数量");
-        assert_eq!(labels[2], "（一）予以公开");
-        assert_eq!(
-            labels[3],
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
-        );
-        assert_eq!(labels[4], "1.属于国家秘密");
-        assert_eq!(labels[6], "3.危及“三安全一稳定”");
-        assert_eq!(labels[12], "1.本机关不掌握相关政府信息");
-        assert_eq!(
-            labels[20],
-            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
-        );
-        assert_eq!(labels[22], "3.其他");
-        assert_eq!(labels[23], "（七）总计");
-        assert_eq!(labels[24], "四、结转下年度继续办理");
+        for (i, label) in [
+            (0, "一、本年新收政府信息公开申请数量"),
+            (1, "二、上年结转政府信息公开申请数量"),
+            (2, "（一）予以公开"),
+            (
+                3,
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            ),
+            (4, "1.属于国家秘密"),
+            (6, "3.危及“三安全一稳定”"),
+            (12, "1.本机关不掌握相关政府信息"),
+            (
+                20,
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            ),
+            (22, "3.其他"),
+            (23, "（七）总计"),
+            (24, "四、结转下年度继续办理"),
+        ] {
+            assert_eq!(labels[i], label, "row {i}");
+        }
         for (i, r) in Row::all().enumerate() {
             assert_eq!(r.index(), i);
         }
@@ -1135,33 +1149,17 @@ mod tests {
         use ApplicantKind as K;
         let apps = [
             // Received and replied in 2025.
-            app(
-                K::Natural,
-                "2025-03-01",
-                Some(("2025-03-20", Outcome::Disclosed)),
-            ),
+            replied(K::Natural, "2025-03-01", "2025-03-20", Outcome::Disclosed),
             // Received 2024, open at its end, replied in 2025.
-            app(
-                K::Commercial,
-                "2024-12-30",
-                Some(("2025-01-10", Outcome::NotHeld)),
-            ),
+            replied(K::Commercial, "2024-12-30", "2025-01-10", Outcome::NotHeld),
             // Received 2024 and replied 2024: not in 2025's table.
-            app(
-                K::Natural,
-                "2024-05-01",
-                Some(("2024-05-10", Outcome::Disclosed)),
-            ),
+            replied(K::Natural, "2024-05-01", "2024-05-10", Outcome::Disclosed),
             // Received 2025, replied 2026: carried out.
-            app(
-                K::Research,
-                "2025-12-31",
-                Some(("2026-01-05", Outcome::Repeated)),
-            ),
+            replied(K::Research, "2025-12-31", "2026-01-05", Outcome::Repeated),
             // Received 2025, still open.
-            app(K::Natural, "2025-11-01", None),
+            open(K::Natural, "2025-11-01"),
             // Received 2026: not counted.
-            app(K::Natural, "2026-01-01", None),
+            open(K::Natural, "2026-01-01"),
         ];
         let t = ApplicationsTable::count(2025, &apps);
         assert_eq!(t.get(Row::New, Column::Total), 3);
@@ -1189,10 +1187,11 @@ mod tests {
         use ApplicantKind as K;
         let mut t = ApplicationsTable::count(
             2025,
-            &[app(
+            &[replied(
                 K::Natural,
                 "2025-03-01",
-                Some(("2025-03-02", Outcome::Disclosed)),
+                "2025-03-02",
+                Outcome::Disclosed,
             )],
         );
         assert!(t.violations().is_empty());

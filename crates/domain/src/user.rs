@@ -90,14 +90,8 @@ pub struct DisplayName(String);
 impl DisplayName {
     /// Parses a display name.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let name = raw.trim();
-        let n = name.chars().count();
-        if !(1..=32).contains(&n) || name.chars().any(char::is_control) {
-            return Err(DomainError::invalid(
-                "display_name",
-                ErrorCode::UserDisplayNameInvalid,
-            ));
-        }
+        let name = crate::plain_name(raw, 1..=32)
+            .map_err(|_| DomainError::invalid("display_name", ErrorCode::UserDisplayNameInvalid))?;
         Ok(Self(name.to_owned()))
     }
 }
@@ -124,13 +118,19 @@ pub fn valid_email(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_accepts;
 
     #[test]
     fn usernames() {
-        assert!(Username::parse("Editor01").is_ok());
-        assert!(Username::parse("1abc").is_err());
-        assert!(Username::parse("ab").is_err());
-        assert!(Username::parse("张三").is_err());
+        assert_accepts(
+            Username::parse,
+            &[
+                ("Editor01", true),
+                ("1abc", false),
+                ("ab", false),
+                ("张三", false),
+            ],
+        );
     }
 
     #[test]
@@ -147,9 +147,14 @@ mod tests {
 
     #[test]
     fn password_policy() {
-        assert!(NewPassword::parse("Short1!").is_err());
-        assert!(NewPassword::parse("alllowercaseletters").is_err());
-        assert!(NewPassword::parse("Wuqia-2026-demo").is_ok());
+        assert_accepts(
+            NewPassword::parse,
+            &[
+                ("Short1!", false),
+                ("alllowercaseletters", false),
+                ("Wuqia-2026-demo", true),
+            ],
+        );
         assert_eq!(
             format!("{:?}", NewPassword::parse("Wuqia-2026-demo")),
             "Ok(NewPassword(***))"

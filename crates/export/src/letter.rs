@@ -4,15 +4,13 @@ use std::num::NonZeroU16;
 
 use krilla::Document;
 use krilla::geom::Point;
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
 use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, SpanTag, Tag, TagGroup, TagKind, TagTree,
 };
-use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::fonts::Metrics;
+use crate::pdf::MM;
 use crate::{ExportError, Fonts, wrap_cjk};
 
 /// A printable official letter, e.g. a 政府信息公开申请答复书.
@@ -71,9 +69,6 @@ impl Letter {
 // margin 28 mm, 22 lines of 28 characters in 3号 (16 pt); title in 2号 (22 pt); page numbers in
 // 4号 (14 pt), the dash 7 mm below the text block.
 
-const MM: f32 = 72.0 / 25.4;
-const PAGE_W: f32 = 210.0 * MM;
-const PAGE_H: f32 = 297.0 * MM;
 const LEFT: f32 = 28.0 * MM;
 const TOP: f32 = 37.0 * MM;
 const TEXT_W: f32 = 156.0 * MM;
@@ -233,17 +228,7 @@ fn check_text(blocks: &[Block], metrics: &Metrics<'_>) -> Result<(), ExportError
             missing.push(c);
         }
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(ExportError::MissingGlyphs {
-            chars: missing
-                .chars()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .join(" "),
-        })
-    }
+    crate::pdf::check_missing(&missing)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,8 +512,7 @@ fn draw(
 ) -> Result<Vec<u8>, ExportError> {
     let font = fonts.pdf_font();
     let mut document = Document::new();
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-        .ok_or_else(|| ExportError::Pdf("页面尺寸无效".into()))?;
+    let settings = crate::pdf::a4()?;
     let mut ids: Vec<Vec<Identifier>> = vec![Vec::new(); blocks.len()];
     let folio = Style {
         size: FOLIO_SIZE,
@@ -595,16 +579,11 @@ fn draw(
     }
     document.set_tag_tree(tree);
     let title = clean(&letter.title).replace('\n', "");
-    document.set_metadata(
-        Metadata::new()
-            .title(title.trim().to_string())
-            .authors(vec![clean(&letter.signature_org).replace('\n', " ")])
-            .language("zh-CN".into())
-            .creator("gongkai".into()),
-    );
-    document
-        .finish()
-        .map_err(|e| ExportError::Pdf(format!("{e:?}")))
+    crate::pdf::finish(
+        document,
+        title.trim().to_string(),
+        clean(&letter.signature_org).replace('\n', " "),
+    )
 }
 
 /// Draws one line of text with its baseline at `baseline`, justified if asked.
@@ -629,22 +608,11 @@ fn draw_line(
         }
         _ => 0.0,
     };
-    let mut glyphs = Vec::with_capacity(n);
-    for (i, (at, c)) in line.text.char_indices().enumerate() {
-        let (gid, adv) = metrics.glyph(c).unwrap_or((0, 1.0));
+    let glyphs = crate::pdf::glyphs(metrics, &line.text, |i, adv| {
         let extra = if i + 1 < n { stretch } else { 0.0 };
-        let x_advance = (adv * style.size + style.tracking + extra) / style.size;
-        glyphs.push(KrillaGlyph::new(
-            GlyphId::new(gid),
-            x_advance,
-            0.0,
-            0.0,
-            0.0,
-            at..at + c.len_utf8(),
-            None,
-        ));
-    }
-    crate::fonts::draw_run(
+        (adv * style.size + style.tracking + extra) / style.size
+    });
+    crate::pdf::draw_run(
         surface,
         font,
         &glyphs,
@@ -658,10 +626,7 @@ fn draw_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fonts() -> Fonts {
-        Fonts::system().unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::fonts::test_fonts as fonts;
 
     #[test]
     fn blocks_normalise_text() {

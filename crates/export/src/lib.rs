@@ -17,6 +17,7 @@
 mod error;
 mod fonts;
 mod letter;
+mod pdf;
 mod report_pdf;
 mod report_xlsx;
 mod wrap;

@@ -6,22 +6,17 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use gongkai_domain::report::document::{Block, Document, Grid, Scope};
 use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, SpanTag, TableHeaderScope, Tag, TagGroup,
     TagKind, TagTree,
 };
-use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::fonts::Metrics;
+use crate::pdf::MM;
 use crate::{ExportError, Fonts, wrap_cjk};
 
-const MM: f32 = 72.0 / 25.4;
-const PAGE_W: f32 = 210.0 * MM;
-const PAGE_H: f32 = 297.0 * MM;
 const LEFT: f32 = 22.0 * MM;
 const TOP: f32 = 22.0 * MM;
 const TEXT_W: f32 = 166.0 * MM;
@@ -84,17 +79,7 @@ fn check_text(title: &str, doc: &Document, metrics: &Metrics<'_>) -> Result<(), 
             }
         }
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(ExportError::MissingGlyphs {
-            chars: missing
-                .chars()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .join(" "),
-        })
-    }
+    crate::pdf::check_missing(&missing)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,8 +438,7 @@ fn draw(
 ) -> Result<Vec<u8>, ExportError> {
     let font = fonts.pdf_font();
     let mut document = krilla::Document::new();
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-        .ok_or_else(|| ExportError::Pdf("页面尺寸无效".into()))?;
+    let settings = crate::pdf::a4()?;
     let mut ids: Vec<Option<Identifier>> = vec![None; layout.leaves];
     for (pi, page_ops) in layout.pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
@@ -564,16 +548,7 @@ fn draw(
         }
     }
     document.set_tag_tree(tree);
-    document.set_metadata(
-        Metadata::new()
-            .title(title.to_owned())
-            .authors(vec![author.to_owned()])
-            .language("zh-CN".into())
-            .creator("gongkai".into()),
-    );
-    document
-        .finish()
-        .map_err(|e| ExportError::Pdf(format!("{e:?}")))
+    crate::pdf::finish(document, title.to_owned(), author.to_owned())
 }
 
 fn draw_text(
@@ -582,20 +557,8 @@ fn draw_text(
     metrics: &Metrics<'_>,
     op: &TextOp,
 ) {
-    let mut glyphs = Vec::new();
-    for (at, c) in op.text.char_indices() {
-        let (gid, adv) = metrics.glyph(c).unwrap_or((0, 1.0));
-        glyphs.push(KrillaGlyph::new(
-            GlyphId::new(gid),
-            adv,
-            0.0,
-            0.0,
-            0.0,
-            at..at + c.len_utf8(),
-            None,
-        ));
-    }
-    crate::fonts::draw_run(
+    let glyphs = crate::pdf::glyphs(metrics, &op.text, |_, adv| adv);
+    crate::pdf::draw_run(
         surface,
         font,
         &glyphs,
@@ -609,11 +572,8 @@ fn draw_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::test_fonts as fonts;
     use gongkai_domain::report::{ApplicationsTable, HandEntries};
-
-    fn fonts() -> Fonts {
-        Fonts::system().unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn tables_stay_inside_the_text_block_and_merged_rows_on_one_page() {

@@ -126,62 +126,47 @@ impl CalendarError {
     /// The line of the error-code table this error is, and the values its wording names.
     fn entry(&self) -> (ErrorCode, Vec<(&'static str, String)>) {
         use ErrorCode as C;
-        let v = |x: &dyn std::fmt::Display| x.to_string();
+        // The values a wording names are the variant's fields, each under its own name.
+        macro_rules! named {
+            ($($field:ident),*) => {
+                vec![$((stringify!($field), $field.to_string())),*]
+            };
+        }
         match self {
-            Self::YearNotCovered { year } => (C::CalendarYearMissing, vec![("year", v(year))]),
-            Self::UnknownRegion { region } => {
-                (C::CalendarRegionUnknown, vec![("region", v(region))])
+            Self::YearNotCovered { year } => (C::CalendarYearMissing, named![year]),
+            Self::UnknownRegion { region } => (C::CalendarRegionUnknown, named![region]),
+            Self::RegionalYearNotCovered { region, year } => {
+                (C::CalendarRegionalYearMissing, named![region, year])
             }
-            Self::RegionalYearNotCovered { region, year } => (
-                C::CalendarRegionalYearMissing,
-                vec![("region", v(region)), ("year", v(year))],
-            ),
-            Self::Malformed { detail } => (C::CalendarMalformed, vec![("detail", v(detail))]),
-            Self::YearOutOfRange { year, min, max } => (
-                C::CalendarYearOutOfRange,
-                vec![("year", v(year)), ("min", v(min)), ("max", v(max))],
-            ),
-            Self::InvalidDate { value } => (C::CalendarInvalidDate, vec![("value", v(value))]),
-            Self::DayOutsideYear { year, date } => (
-                C::CalendarDayOutsideYear,
-                vec![("year", v(year)), ("date", v(date))],
-            ),
-            Self::DuplicateDay { year, date } => (
-                C::CalendarDuplicateDay,
-                vec![("year", v(year)), ("date", v(date))],
-            ),
-            Self::MissingName { date } => (C::CalendarMissingName, vec![("date", v(date))]),
-            Self::NameTooLong { date, max } => (
-                C::CalendarNameTooLong,
-                vec![("date", v(date)), ("max", v(max))],
-            ),
-            Self::NoDaysOff { year } => (C::CalendarNoDaysOff, vec![("year", v(year))]),
+            Self::Malformed { detail } => (C::CalendarMalformed, named![detail]),
+            Self::YearOutOfRange { year, min, max } => {
+                (C::CalendarYearOutOfRange, named![year, min, max])
+            }
+            Self::InvalidDate { value } => (C::CalendarInvalidDate, named![value]),
+            Self::DayOutsideYear { year, date } => (C::CalendarDayOutsideYear, named![year, date]),
+            Self::DuplicateDay { year, date } => (C::CalendarDuplicateDay, named![year, date]),
+            Self::MissingName { date } => (C::CalendarMissingName, named![date]),
+            Self::NameTooLong { date, max } => (C::CalendarNameTooLong, named![date, max]),
+            Self::NoDaysOff { year } => (C::CalendarNoDaysOff, named![year]),
             Self::ConflictingDay {
                 date,
                 first_year,
                 second_year,
             } => (
                 C::CalendarConflictingDay,
-                vec![
-                    ("date", v(date)),
-                    ("first_year", v(first_year)),
-                    ("second_year", v(second_year)),
-                ],
+                named![date, first_year, second_year],
             ),
-            Self::InvalidRegion { value } => (C::CalendarInvalidRegion, vec![("value", v(value))]),
-            Self::ExtensionTooLong { requested, max } => (
-                C::ClockExtensionTooLong,
-                vec![("requested", v(requested)), ("max", v(max))],
-            ),
-            Self::EmptyExtension => (C::ClockEmptyExtension, Vec::new()),
-            Self::InvalidPause { first_day, last_day } => (
-                C::ClockInvalidPause,
-                vec![("first_day", v(first_day)), ("last_day", v(last_day))],
-            ),
-            Self::RestartBeforeReceipt { received, corrected } => (
-                C::ClockRestartBeforeReceipt,
-                vec![("received", v(received)), ("corrected", v(corrected))],
-            ),
+            Self::InvalidRegion { value } => (C::CalendarInvalidRegion, named![value]),
+            Self::ExtensionTooLong { requested, max } => {
+                (C::ClockExtensionTooLong, named![requested, max])
+            }
+            Self::EmptyExtension => (C::ClockEmptyExtension, named![]),
+            Self::InvalidPause { first_day, last_day } => {
+                (C::ClockInvalidPause, named![first_day, last_day])
+            }
+            Self::RestartBeforeReceipt { received, corrected } => {
+                (C::ClockRestartBeforeReceipt, named![received, corrected])
+            }
         }
     }
 
