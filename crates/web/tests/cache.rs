@@ -9,7 +9,7 @@ use crate::support;
 
 use gongkai_store::testing::ENGINES;
 use reqwest::{StatusCode, header};
-use support::records::publish_via;
+use support::records::{public_path, publish_via};
 use support::{App, Session, header, must};
 
 /// A counter or gauge from `/metrics`.
@@ -40,7 +40,7 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let rec = publish_via(&app, &editor, &reviewer, "缓存测试通知", vec![]).await;
-        let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
+        let path = public_path(&rec);
 
         let hits = metric(&app, "gongkai_page_cache_hits_total").await;
         let first = get_raw(&app, &path, "identity").await;
@@ -128,7 +128,7 @@ async fn publication_correction_and_withdrawal_change_the_kept_pages_at_once() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let first = publish_via(&app, &editor, &reviewer, "第一份缓存通知", vec![]).await;
-        let path = format!("/xxgk/{}", first.index_no.clone().unwrap_or_default());
+        let path = public_path(&first);
         for p in ["/xxgk/list", "/", path.as_str()] {
             page(&app, p).await;
             page(&app, p).await;
@@ -196,7 +196,7 @@ async fn no_kept_page_carries_another_visitors_token_and_staff_go_past() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let rec = publish_via(&app, &editor, &reviewer, "令牌测试通知", vec![]).await;
-        let path = format!("/xxgk/{}", rec.index_no.clone().unwrap_or_default());
+        let path = public_path(&rec);
         let (a, b) = (
             Session::anonymous(&app).await,
             Session::anonymous(&app).await,

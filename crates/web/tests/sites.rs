@@ -14,7 +14,7 @@ use gongkai_store::{Actor, sites};
 use reqwest::StatusCode;
 use reqwest::header::HOST;
 
-use crate::support::records::publish_via;
+use crate::support::records::{public_path, publish_via};
 use crate::support::{App, Session, add_orgs, editor_and_reviewer, must, spawn_app};
 
 const ATS_HOST: &str = "ats.example";
@@ -136,8 +136,8 @@ async fn each_site_shows_only_its_own_pages_feeds_search_and_api() {
             vec![("org", "ATS002".to_owned())],
         )
         .await;
-        let wqx_page = format!("/xxgk/{}", wqx_record.index_no.clone().unwrap_or_default());
-        let ats_page = format!("/xxgk/{}", ats_record.index_no.clone().unwrap_or_default());
+        let wqx_page = public_path(&wqx_record);
+        let ats_page = public_path(&ats_record);
         assert!(
             ats_page.starts_with("/xxgk/ATS002"),
             "{engine:?}: {ats_page}"

@@ -41,17 +41,6 @@ pub fn checked<T>(errors: &mut FieldErrors, parsed: Result<T, DomainError>) -> O
     parsed.map_err(|e| record_field_error(errors, e)).ok()
 }
 
-/// The choices of a closed list (a domain type's `ALL`) as `(code, label)` pairs, as the
-/// templates' select boxes and tabs take them.
-macro_rules! code_labels {
-    ($all:expr) => {
-        $all.iter()
-            .map(|k| (k.code(), k.label()))
-            .collect::<Vec<_>>()
-    };
-}
-pub(crate) use code_labels;
-
 /// The organisation a form names by its code (case aside), if it is one where the staff member
 /// holds `permission`.
 pub async fn org_named(

@@ -20,12 +20,13 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::admin::forms::{code_labels, org_named};
+use crate::admin::forms::org_named;
 use crate::auth::{check_in, scope, scope_ids};
 use crate::forms::{FieldRefusals, saved};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
 
 /// How a clock is shown.

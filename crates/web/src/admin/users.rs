@@ -14,10 +14,11 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
-use crate::admin::forms::{checked, code_labels, field, parse_pairs, repeated};
+use crate::admin::forms::{checked, field, parse_pairs, repeated};
 use crate::auth::{check_org, scope};
 use crate::forms::{FieldRefusals, saved};
 use crate::templates::ser;
+use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
 
 /// The add form, as typed. Roles arrive as repeated `roles` fields.

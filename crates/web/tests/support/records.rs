@@ -84,3 +84,8 @@ pub async fn approve(reviewer: &Session, id: i64) {
         "{path}"
     );
 }
+
+/// The public page of a published record, `/xxgk/{索引号}`.
+pub fn public_path(record: &gongkai_store::records::Record) -> String {
+    format!("/xxgk/{}", record.index_no.as_deref().unwrap_or_default())
+}

@@ -20,12 +20,13 @@ use serde::Deserialize;
 
 use super::{after, load};
 use crate::WebError;
-use crate::admin::forms::{code_labels, field};
+use crate::admin::forms::field;
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::public::zhengji::feedback_rows;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 
 /// The moderation form.
 #[derive(Debug, Default, Deserialize)]

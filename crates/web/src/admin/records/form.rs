@@ -21,10 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{OnRecord, site_themes};
 use crate::WebError;
-use crate::admin::forms::{code_labels, field, org_named, parse_pairs, repeated};
+use crate::admin::forms::{field, org_named, parse_pairs, repeated};
 use crate::forms::{FieldRefusals, saved};
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
 
 /// The record form as typed, so it can be shown again with its errors.

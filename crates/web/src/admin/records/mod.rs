@@ -23,12 +23,12 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::WebError;
-use crate::admin::forms::code_labels;
 use crate::auth::{check_in, scope};
 use crate::forms::{RefusalStatus, respond_step};
 use crate::page::PageCtx;
 use crate::state::AppState;
 use crate::templates::ser;
+use crate::view::code_labels;
 use form::choices;
 use workflow::ReviewForm;
 
