@@ -266,8 +266,7 @@ pub async fn create_draft(
     org_id: i64,
     content: &Content,
 ) -> Result<Record> {
-    let chain = orgs::chain(store, org_id).await?;
-    let site_id = *chain.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let mut tx = store.begin_write().await?;
     check_doc_number(&mut tx, org_id, &content.meta.doc_number, None).await?;
     let at = ts(now());
@@ -518,7 +517,7 @@ async fn reserve_serial(tx: &mut Tx, org_id: i64, year: i32, serial: i64) -> Res
 /// starts, so the transaction never waits for a second pool connection).
 pub(crate) async fn numbering(store: &Store, org_id: i64) -> Result<(String, IndexFormat)> {
     let org = orgs::by_id(store, org_id).await?;
-    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     Ok((org.code, index_format(store, &site.code).await?))
 }
@@ -603,7 +602,7 @@ pub(crate) struct Target {
 
 /// The [`Target`] of records of `org_id`.
 pub(crate) async fn generation_target(store: &Store, org_id: i64) -> Result<Target> {
-    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let (organ_code, format) = numbering(store, org_id).await?;
     Ok(Target {
         site_id,
@@ -1131,8 +1130,7 @@ pub async fn import_batch(
     allow_findings: Option<&str>,
 ) -> Result<Vec<ImportOutcome>> {
     let org = orgs::by_id(store, org_id).await?;
-    let chain = orgs::chain(store, org_id).await?;
-    let site_id = *chain.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     let format = index_format(store, &site.code).await?;
     let negatives = screening::negative_terms(store, site_id).await?;
