@@ -71,11 +71,12 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         None => None,
     };
     let parent_id = parent.map(|(id, _)| id);
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
-        .bind(new.code.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if sql::exists(
+        sqlx::query("SELECT id FROM organisations WHERE code = $1").bind(new.code.as_str()),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::OrgCodeTaken,
             &[("code", &new.code)],

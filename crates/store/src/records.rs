@@ -1139,12 +1139,12 @@ pub async fn import_batch(
     let mut published_with_findings = 0usize;
     let at = ts(now());
     for row in rows {
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM records WHERE source_key = $1")
-                .bind(&row.source_key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_some() {
+        if sql::exists(
+            sqlx::query("SELECT id FROM records WHERE source_key = $1").bind(&row.source_key),
+            &mut *tx,
+        )
+        .await?
+        {
             out.push(ImportOutcome::Unchanged);
             continue;
         }
@@ -1172,19 +1172,18 @@ pub async fn import_batch(
             published_with_findings += 1;
         }
         let year = beijing_date(row.published_at).year();
-        if let Some(n) = &row.index_no {
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM records WHERE index_no = $1")
-                    .bind(n.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                out.push(ImportOutcome::Refused(format!(
-                    "索引号 {} 已被其他信息使用（索引号一经分配不再重复使用）",
-                    n.as_str()
-                )));
-                continue;
-            }
+        if let Some(n) = &row.index_no
+            && sql::exists(
+                sqlx::query("SELECT id FROM records WHERE index_no = $1").bind(n.as_str()),
+                &mut *tx,
+            )
+            .await?
+        {
+            out.push(ImportOutcome::Refused(format!(
+                "索引号 {} 已被其他信息使用（索引号一经分配不再重复使用）",
+                n.as_str()
+            )));
+            continue;
         }
         let index_no = match &row.index_no {
             Some(n) => {

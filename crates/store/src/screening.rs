@@ -240,13 +240,14 @@ pub async fn add_negative_term(
         return Err(StoreError::conflict(ErrorCode::ScreeningTermLength));
     }
     let mut tx = store.begin_write().await?;
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM negative_terms WHERE site_id = $1 AND term = $2")
+    if sql::exists(
+        sqlx::query("SELECT id FROM negative_terms WHERE site_id = $1 AND term = $2")
             .bind(site_id)
-            .bind(term)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if exists.is_some() {
+            .bind(term),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::ScreeningTermTaken,
             &[("term", &term)],

@@ -54,6 +54,14 @@ pub(crate) async fn optional<'c, T: FromRow>(
         .transpose()
 }
 
+/// Whether `query` finds a row (a code, a name or a key already taken).
+pub(crate) async fn exists<'c>(
+    query: Bound<'_>,
+    on: impl Executor<'c, Database = Any>,
+) -> Result<bool> {
+    Ok(query.fetch_optional(on).await?.is_some())
+}
+
 /// The row of `query` read as a `T`; [`StoreError::NotFound`] naming `what` (`该舆情`) when
 /// there is none.
 pub(crate) async fn one<'c, T: FromRow>(

@@ -74,11 +74,12 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     let org = orgs::by_code(store, &new.org).await?;
     let hash = hash_password(&new.password).await?;
     let mut tx = store.begin_write().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(new.username.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if sql::exists(
+        sqlx::query("SELECT id FROM users WHERE username = $1").bind(new.username.as_str()),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::UserUsernameTaken,
             &[("username", &new.username)],
