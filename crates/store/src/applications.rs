@@ -13,7 +13,6 @@ use gongkai_domain::application::{
 use gongkai_domain::calendar::{Calendar, Reckoning, RegionCode};
 use gongkai_domain::time::beijing_date;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::cases::{self, AttachedFile, Case, CaseTable, ChildTable, RecordedEvent};
 use crate::column;
@@ -164,7 +163,7 @@ pub async fn reply_files(store: &Store, id: i64) -> Result<Vec<AttachedFile>> {
 pub async fn reviewing_body(store: &Store, org_id: i64) -> Result<String> {
     let org = orgs::by_id(store, org_id).await?;
     let kind = gongkai_domain::org::OrgKind::parse(&org.kind)?;
-    let root = *orgs::chain(store, org.id).await?.last().unwrap_or(&org.id);
+    let root = orgs::site_of(store, org.id).await?;
     let site = orgs::by_id(store, root).await?;
     let upper = settings::for_site(store, "upper_government", &site.code).await?;
     let superior = settings::get(store, &format!("review_body.{}", org.code))
@@ -303,23 +302,17 @@ pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
 
 /// The receipt of an application already stored under a form's submission key.
 async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<Receipt>> {
-    let row = sqlx::query(
-        "SELECT tracking_code, received_on, due_on, due_provisional FROM applications WHERE submission_key = $1",
+    sql::optional(
+        sqlx::query(
+            "SELECT tracking_code, received_on, due_on, due_provisional FROM applications WHERE submission_key = $1",
+        )
+        .bind(submission_key),
+        store.pool(),
     )
-    .bind(submission_key)
-    .fetch_optional(store.pool())
-    .await?;
-    row.map(|r| {
-        Ok(Receipt {
-            tracking_code: r.try_get("tracking_code")?,
-            received_on: column::date(&r, "received_on")?,
-            due_on: column::opt_date(&r, "due_on")?,
-            due_provisional: column::flag(&r, "due_provisional")?,
-            repeated: true,
-        })
-    })
-    .transpose()
+    .await
 }
+
+column::from_row!(Receipt => tracking_code, received_on, due_on, due_provisional; repeated: true);
 
 /// Stores an application and returns the receipt. The row is committed (fsync'd on SQLite
 /// with `synchronous = FULL`) before this returns, so a receipt shown is never lost.
@@ -332,8 +325,7 @@ pub async fn submit(
     if let Some(r) = earlier_receipt(store, &new.submission_key).await? {
         return Ok(r);
     }
-    let chain = orgs::chain(store, new.org_id).await?;
-    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let site_id = orgs::site_of(store, new.org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;
@@ -428,9 +420,6 @@ pub async fn list_for_orgs(
     org_ids: &[i64],
     include_closed: bool,
 ) -> Result<Vec<Application>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(format!("{SELECT} WHERE a.org_id IN "));
     q.int_list(org_ids.iter().copied());
     if !include_closed {
@@ -439,7 +428,7 @@ pub async fn list_for_orgs(
     // Paused rows (no due date) after dated ones on both engines: SQLite sorts NULL first,
     // PostgreSQL last, so the order is spelled out.
     q.push(" ORDER BY CASE WHEN a.status = 'replied' THEN 1 ELSE 0 END, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id LIMIT 500");
-    sql::all(q.query(), store.pool()).await
+    sql::all_in(org_ids, &q, store.pool()).await
 }
 
 /// The events of an application in order.
@@ -750,8 +739,7 @@ pub async fn forward(store: &Store, app: &Application, to_org_id: i64) -> Result
             .bind(app.id)
             .fetch_one(store.pool())
             .await?;
-    let chain = orgs::chain(store, to_org_id).await?;
-    let site_id = *chain.last().unwrap_or(&to_org_id);
+    let site_id = orgs::site_of(store, to_org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     let region = region_of_site(store, &site.code).await?;
     let cal = calendar::load(store).await?;

@@ -183,12 +183,12 @@ column::from_row!(Attachment => id, record_id, sha256, file_name, kind, size_byt
 
 /// One attachment.
 pub async fn get(store: &Store, id: i64) -> Result<Attachment> {
-    sql::optional(
+    sql::one(
         sqlx::query("SELECT * FROM attachments WHERE id = $1").bind(id),
         store.pool(),
+        "附件",
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound { what: "附件".into() })
+    .await
 }
 
 /// Attachments of a record, in upload order.

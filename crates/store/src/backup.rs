@@ -210,20 +210,8 @@ fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
 
 /// Size and SHA-256 (hex) of a file, reporting bytes read to `progress`.
 pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<(u64, String)> {
-    let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut total = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| io_error(path, &e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        total += n as u64;
-        progress(n as u64);
-    }
-    Ok((total, hex::encode(hasher.finalize())))
+    let f = File::open(path).map_err(|e| io_error(path, &e))?;
+    read_hashed(path, f, progress, |_| Ok(()))
 }
 
 /// Copies `from` to `to` (through `to.part`, synced, then renamed), returning the size and
@@ -232,24 +220,38 @@ pub fn copy_file(from: &Path, to: &Path, progress: &mut dyn FnMut(u64)) -> Resul
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
     }
-    let mut src = File::open(from).map_err(|e| io_error(from, &e))?;
+    let src = File::open(from).map_err(|e| io_error(from, &e))?;
     let tmp = to.with_extension("part");
     let mut dst = File::create(&tmp).map_err(|e| io_error(&tmp, &e))?;
+    let copied = read_hashed(from, src, progress, |chunk| {
+        dst.write_all(chunk).map_err(|e| io_error(&tmp, &e))
+    })?;
+    dst.sync_all().map_err(|e| io_error(&tmp, &e))?;
+    std::fs::rename(&tmp, to).map_err(|e| io_error(to, &e))?;
+    Ok(copied)
+}
+
+/// Reads `file` (at `path`) to its end, handing each chunk to `chunk` and its size to
+/// `progress`; returns the size and SHA-256 (hex) of what was read.
+fn read_hashed(
+    path: &Path,
+    mut file: File,
+    progress: &mut dyn FnMut(u64),
+    mut chunk: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
-        let n = src.read(&mut buf).map_err(|e| io_error(from, &e))?;
+        let n = file.read(&mut buf).map_err(|e| io_error(path, &e))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
-        dst.write_all(&buf[..n]).map_err(|e| io_error(&tmp, &e))?;
+        chunk(&buf[..n])?;
         total += n as u64;
         progress(n as u64);
     }
-    dst.sync_all().map_err(|e| io_error(&tmp, &e))?;
-    std::fs::rename(&tmp, to).map_err(|e| io_error(to, &e))?;
     Ok((total, hex::encode(hasher.finalize())))
 }
 

@@ -144,6 +144,7 @@ code_column!(
     gongkai_domain::opinion::OpinionStatus,
     gongkai_domain::opinion::ResponseKind,
     gongkai_domain::opinion::Severity,
+    gongkai_domain::outbox::MailStatus,
     gongkai_domain::record::CorrectionStatus,
     gongkai_domain::record::Disclosure,
     gongkai_domain::record::ExemptionGround,
@@ -151,6 +152,7 @@ code_column!(
     gongkai_domain::record::RecordKind,
     gongkai_domain::record::RecordStatus,
     gongkai_domain::record::Validity,
+    gongkai_domain::role::Role,
 );
 
 /// Implements [`FromRow`](crate::sql::FromRow) for a struct whose fields are each read from the

@@ -137,8 +137,7 @@ pub async fn create(
     author_id: Option<i64>,
     new: &NewConsultation,
 ) -> Result<i64> {
-    let chain = orgs::chain(store, new.org_id).await?;
-    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let site_id = orgs::site_of(store, new.org_id).await?;
     let mut tx = store.begin_write().await?;
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -214,25 +213,20 @@ async fn status_in(tx: &mut Tx, id: i64) -> Result<ConsultationStatus> {
 
 /// One consultation.
 pub async fn get(store: &Store, id: i64) -> Result<Consultation> {
-    sql::optional(
+    sql::one(
         sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = $1"))).bind(id),
         store.pool(),
+        "该征求意见",
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: "该征求意见".into(),
-    })
+    .await
 }
 
 /// Consultations of the given organisations, newest first (staff).
 pub async fn list_for_orgs(store: &Store, org_ids: &[i64]) -> Result<Vec<Consultation>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(format!("{SELECT} WHERE c.org_id IN "));
     q.int_list(org_ids.iter().copied());
     q.push(" ORDER BY c.id DESC LIMIT 500");
-    sql::all(q.query(), store.pool()).await
+    sql::all_in(org_ids, &q, store.pool()).await
 }
 
 /// How many comments each of the consultations `ids` has, and how many of those wait for

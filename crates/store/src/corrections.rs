@@ -342,14 +342,11 @@ pub async fn pending_for(
     org_ids: &[i64],
     reviewer_id: i64,
 ) -> Result<Vec<(Record, Correction)>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(format!(
         "{SELECT} WHERE c.status = 'pending' AND r.org_id IN "
     ));
     q.int_list(org_ids.iter().copied());
     q.push(" AND c.author_id <> ").int(reviewer_id);
     q.push(" ORDER BY c.id LIMIT 50");
-    with_records(store, sql::all(q.query(), store.pool()).await?).await
+    with_records(store, sql::all_in(org_ids, &q, store.pool()).await?).await
 }

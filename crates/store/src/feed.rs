@@ -2,9 +2,7 @@
 //! transaction as the change. Derived data (the search index, page caches) follows it on every
 //! node and can always be rebuilt, so it is never the source of truth.
 
-use sqlx::Row;
-
-use crate::{Result, Store, Tx, now, ts};
+use crate::{Result, Store, Tx, column, now, sql, ts};
 
 /// One change as read back from the feed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -18,6 +16,8 @@ pub struct FeedItem {
     /// `created`, `updated`, `deleted` …
     pub change: String,
 }
+
+column::from_row!(FeedItem => id, object_type, object_id, change);
 
 /// Emits a change inside `tx`.
 pub async fn emit(tx: &mut Tx, object_type: &str, object_id: &str, change: &str) -> Result<()> {
@@ -35,23 +35,15 @@ pub async fn emit(tx: &mut Tx, object_type: &str, object_id: &str, change: &str)
 
 /// Reads up to `limit` changes after position `after`.
 pub async fn since(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedItem>> {
-    let rows = sqlx::query(
-        "SELECT id, object_type, object_id, change FROM change_feed WHERE id > $1 ORDER BY id LIMIT $2",
+    sql::all(
+        sqlx::query(
+            "SELECT id, object_type, object_id, change FROM change_feed WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit),
+        store.pool(),
     )
-    .bind(after)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(FeedItem {
-                id: r.try_get("id")?,
-                object_type: r.try_get("object_type")?,
-                object_id: r.try_get("object_id")?,
-                change: r.try_get("change")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// The position of the newest change (0 when the feed is empty).

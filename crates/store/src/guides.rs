@@ -1,10 +1,8 @@
 //! Each organisation's 政府信息公开指南 (第十二条): how information is classified and arranged,
 //! how to obtain it, and the office's name, address, hours, phone, fax and online contact.
 
+use crate::{Actor, Result, Store, audit, column, now, sql, ts};
 use serde::Serialize;
-use sqlx::Row;
-
-use crate::{Actor, Result, Store, audit, now, ts};
 
 /// A guide as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -31,27 +29,16 @@ pub struct Guide {
     pub updated_at: String,
 }
 
+column::from_row!(Guide => org_id, body_html, office_name, address, hours, phone, fax, email, postcode,
+    updated_at);
+
 /// The guide of an organisation, if written.
 pub async fn get(store: &Store, org_id: i64) -> Result<Option<Guide>> {
-    let row = sqlx::query("SELECT * FROM org_guides WHERE org_id = $1")
-        .bind(org_id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Guide {
-            org_id: r.try_get("org_id")?,
-            body_html: r.try_get("body_html")?,
-            office_name: r.try_get("office_name")?,
-            address: r.try_get("address")?,
-            hours: r.try_get("hours")?,
-            phone: r.try_get("phone")?,
-            fax: r.try_get("fax")?,
-            email: r.try_get("email")?,
-            postcode: r.try_get("postcode")?,
-            updated_at: r.try_get("updated_at")?,
-        })
-    })
-    .transpose()
+    sql::optional(
+        sqlx::query("SELECT * FROM org_guides WHERE org_id = $1").bind(org_id),
+        store.pool(),
+    )
+    .await
 }
 
 /// Writes the guide of an organisation, audited.

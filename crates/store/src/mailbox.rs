@@ -35,7 +35,7 @@ pub async fn of_site(store: &Store, site_id: i64) -> Result<HeadMailbox> {
     if let Some(code) = settings::for_site(store, "mailbox_org", site.code.as_str()).await?
         && let Ok(code) = OrgCode::parse(&code)
         && let Ok(org) = orgs::by_code(store, &code).await
-        && orgs::chain(store, org.id).await?.last() == Some(&site_id)
+        && orgs::site_of(store, org.id).await? == site_id
     {
         handler = org;
     }
@@ -56,7 +56,7 @@ pub async fn set_handler(
 ) -> Result<()> {
     let code = OrgCode::parse(org_code.trim())?;
     let org = orgs::by_code(store, &code).await?;
-    let root = *orgs::chain(store, org.id).await?.last().unwrap_or(&org.id);
+    let root = orgs::site_of(store, org.id).await?;
     if let Some(site_code) = site_code {
         let site = orgs::by_code(store, &OrgCode::parse(site_code)?).await?;
         if root != site.id {

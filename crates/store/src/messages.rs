@@ -305,8 +305,7 @@ pub async fn submit(
         return Ok(receipt_of(&m, limit, true));
     }
     let v = &new.message;
-    let chain = orgs::chain(store, new.org_id).await?;
-    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let site_id = orgs::site_of(store, new.org_id).await?;
     // 政务公开投诉 goes to the government itself (its openness office); the head's mailbox
     // to the organisation the site names as its handler (the government office by default).
     let mailbox = crate::mailbox::of_site(store, site_id).await?;
@@ -457,9 +456,6 @@ pub async fn list_for_orgs(
     org_ids: &[i64],
     include_closed: bool,
 ) -> Result<Vec<Message>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(SELECT);
     q.push(" WHERE (m.org_id IN ")
         .int_list(org_ids.iter().copied())
@@ -470,12 +466,7 @@ pub async fn list_for_orgs(
         q.push(" AND m.status NOT IN ('replied', 'closed', 'not_accepted')");
     }
     q.push(" ORDER BY m.due_on IS NULL, m.due_on, m.id");
-    q.query()
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(Message::from_row)
-        .collect()
+    sql::all_in(org_ids, &q, store.pool()).await
 }
 
 /// The handling steps of a message in order.
@@ -499,11 +490,10 @@ pub async fn record_event(
 ) -> Result<Message> {
     let before = get(store, id).await?;
     let (cal, region) = calendar_of(store, before.site_id).await?;
-    if let MessageEvent::Assign { org_id, .. } = event {
-        let chain = orgs::chain(store, *org_id).await?;
-        if chain.last() != Some(&before.site_id) {
-            return Err(StoreError::conflict(ErrorCode::MessageAssigneeOutsideSite));
-        }
+    if let MessageEvent::Assign { org_id, .. } = event
+        && orgs::site_of(store, *org_id).await? != before.site_id
+    {
+        return Err(StoreError::conflict(ErrorCode::MessageAssigneeOutsideSite));
     }
     let mut tx = store.begin_write().await?;
     let m: Message = cases::get_in(&mut tx, id).await?;
@@ -637,18 +627,16 @@ pub async fn public_list(
 
 /// A published exchange by id; `NotFound` for anything not on the public list.
 pub async fn public_get(store: &Store, site_id: i64, id: i64) -> Result<Message> {
-    sql::optional(
+    sql::one(
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{SELECT}{PUBLIC_WHERE} AND m.id = $2"
         )))
         .bind(site_id)
         .bind(id),
         store.pool(),
+        "该留言（可能未公开或不存在）",
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: "该留言（可能未公开或不存在）".into(),
-    })
+    .await
 }
 
 /// Ids of public exchanges (all sites) after `after`, in order, for rebuilding the search index.

@@ -5,11 +5,10 @@
 use chrono::{DateTime, Utc};
 use gongkai_domain::opinion::{self as rules, OpinionStatus, Response, ResponseKind, Severity};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::column;
 use crate::sql::{self, Sql};
-use crate::{Actor, Result, Store, StoreError, Tx, audit, now, orgs, ts};
+use crate::{Actor, Result, Store, Tx, audit, now, orgs, ts};
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,8 +82,7 @@ pub async fn register(
         new.first_seen,
         now_at,
     )?;
-    let chain = orgs::chain(store, new.org_id).await?;
-    let site_id = *chain.last().unwrap_or(&new.org_id);
+    let site_id = orgs::site_of(store, new.org_id).await?;
     let mut tx = store.begin_write().await?;
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -112,12 +110,12 @@ pub async fn register(
 
 /// One event.
 pub async fn get(store: &Store, id: i64) -> Result<OpinionEvent> {
-    sql::optional(
+    sql::one(
         sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1"))).bind(id),
         store.pool(),
+        "该舆情",
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound { what: "该舆情".into() })
+    .await
 }
 
 /// Events of the given organisations: open ones first, oldest first.
@@ -126,9 +124,6 @@ pub async fn list_for_orgs(
     org_ids: &[i64],
     include_closed: bool,
 ) -> Result<Vec<OpinionEvent>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(format!("{SELECT} WHERE e.org_id IN "));
     q.int_list(org_ids.iter().copied());
     if !include_closed {
@@ -137,7 +132,7 @@ pub async fn list_for_orgs(
     q.push(
         " ORDER BY CASE WHEN e.status = 'open' THEN 0 ELSE 1 END, e.first_seen_at, e.id LIMIT 500",
     );
-    sql::all(q.query(), store.pool()).await
+    sql::all_in(org_ids, &q, store.pool()).await
 }
 
 /// A recorded response.
@@ -159,6 +154,8 @@ pub struct RecordedResponse {
     pub actor: String,
 }
 
+column::from_row!(RecordedResponse => id, kind, at, note, record_id, actor);
+
 impl RecordedResponse {
     /// As the clocks need it.
     pub fn as_response(&self) -> Response {
@@ -171,24 +168,14 @@ impl RecordedResponse {
 
 /// The timeline of an event, in time order.
 pub async fn responses(store: &Store, id: i64) -> Result<Vec<RecordedResponse>> {
-    let rows = sqlx::query(
-        "SELECT id, kind, at, note, record_id, actor FROM opinion_responses WHERE event_id = $1 ORDER BY at, id",
+    sql::all(
+        sqlx::query(
+            "SELECT id, kind, at, note, record_id, actor FROM opinion_responses WHERE event_id = $1 ORDER BY at, id",
+        )
+        .bind(id),
+        store.pool(),
     )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RecordedResponse {
-                id: r.try_get("id")?,
-                kind: column::code(r, "kind", ResponseKind::parse)?,
-                at: column::timestamp(r, "at")?,
-                note: r.try_get("note")?,
-                record_id: r.try_get("record_id")?,
-                actor: r.try_get("actor")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// The clocks of an event at `now_at`.

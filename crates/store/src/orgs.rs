@@ -71,11 +71,12 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
         None => None,
     };
     let parent_id = parent.map(|(id, _)| id);
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
-        .bind(new.code.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if sql::exists(
+        sqlx::query("SELECT id FROM organisations WHERE code = $1").bind(new.code.as_str()),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::OrgCodeTaken,
             &[("code", &new.code)],
@@ -151,26 +152,22 @@ fn tree_order(all: Vec<Organisation>) -> Vec<Organisation> {
 
 /// One organisation by id.
 pub async fn by_id(store: &Store, id: i64) -> Result<Organisation> {
-    sql::optional(
+    sql::one(
         sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.id = $1"))).bind(id),
         store.pool(),
+        format!("编号为 {id} 的机构"),
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: format!("编号为 {id} 的机构"),
-    })
+    .await
 }
 
 /// One organisation by organ code.
 pub async fn by_code(store: &Store, code: &OrgCode) -> Result<Organisation> {
-    sql::optional(
+    sql::one(
         sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.code = $1"))).bind(code.as_str()),
         store.pool(),
+        format!("机构“{code}”"),
     )
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: format!("机构“{code}”"),
-    })
+    .await
 }
 
 /// The chain of ids from `id` up to its root, itself first (for authorisation).
@@ -193,6 +190,11 @@ pub async fn chain(store: &Store, id: i64) -> Result<Vec<i64>> {
         }
     }
     Ok(out)
+}
+
+/// The site (root organisation) the organisation `id` belongs to: the top of its [`chain`].
+pub async fn site_of(store: &Store, id: i64) -> Result<i64> {
+    Ok(*chain(store, id).await?.last().unwrap_or(&id))
 }
 
 /// The chain of ids from `id` up to its root, itself first, read from an already loaded list

@@ -16,14 +16,13 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::application::ClockEvent;
 use gongkai_domain::message::MessageEvent;
 use gongkai_domain::outbox::{self as rules, MailStatus};
-use gongkai_domain::role::{Grant, Grants, Permission, Role};
+use gongkai_domain::role::{Grant, Grants, Permission};
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::applications::Application;
-use crate::sql::Sql;
-use crate::{Actor, Result, Store, StoreError, Tx, audit, messages, now, ts};
+use crate::sql::{self, FromRow, Sql};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, column, messages, now, ts};
 
 pub use compose::Content;
 
@@ -56,23 +55,8 @@ pub struct OutboxMail {
     pub sent_at: Option<String>,
 }
 
-fn from_row(r: &AnyRow) -> Result<OutboxMail> {
-    let status: String = r.try_get("status")?;
-    Ok(OutboxMail {
-        id: r.try_get("id")?,
-        site_id: r.try_get("site_id")?,
-        topic: r.try_get("topic")?,
-        recipient: r.try_get("recipient")?,
-        subject: r.try_get("subject")?,
-        body: r.try_get("body")?,
-        status: MailStatus::parse(&status).map_err(|_| StoreError::Corrupt(status.clone()))?,
-        attempts: r.try_get("attempts")?,
-        next_attempt_at: r.try_get("next_attempt_at")?,
-        last_error: r.try_get("last_error")?,
-        created_at: r.try_get("created_at")?,
-        sent_at: r.try_get("sent_at")?,
-    })
-}
+column::from_row!(OutboxMail => id, site_id, topic, recipient, subject, body, status, attempts,
+    next_attempt_at, last_error, created_at, sent_at);
 
 const SELECT: &str =
     "SELECT id, site_id, topic, recipient, subject, body, status, attempts, next_attempt_at,
@@ -301,12 +285,7 @@ async fn staff_in(
     let mut staff: Vec<(i64, String, Grants)> = Vec::new();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let role: String = r.try_get("role")?;
-        let grant = Grant {
-            role: Role::parse(&role)
-                .map_err(|_| StoreError::Corrupt(format!("未知角色 {role}")))?,
-            org_id: r.try_get("org_id")?,
-        };
+        let grant = Grant::from_row(r)?;
         match staff.last_mut() {
             Some((last, _, grants)) if *last == id => grants.0.push(grant),
             _ => staff.push((id, r.try_get("email")?, Grants(vec![grant]))),
@@ -412,13 +391,12 @@ async fn by_id<'e>(
     db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: i64,
 ) -> Result<OutboxMail> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .map(|r| from_row(&r))
-        .transpose()?
-        .ok_or_else(|| StoreError::NotFound { what: "该邮件".into() })
+    sql::one(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"))).bind(id),
+        db,
+        "该邮件",
+    )
+    .await
 }
 
 /// One mail by id.
@@ -429,9 +407,6 @@ pub async fn get(store: &Store, id: i64) -> Result<OutboxMail> {
 /// The mails of the given sites not sent yet: failed ones first, then pending ones by their
 /// next attempt (at most 500).
 pub async fn unsent(store: &Store, site_ids: &[i64]) -> Result<Vec<OutboxMail>> {
-    if site_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut q = Sql::new(format!("{SELECT} WHERE status <> "));
     q.text(MailStatus::Sent.code());
     q.push(" AND site_id IN ")
@@ -439,8 +414,7 @@ pub async fn unsent(store: &Store, site_ids: &[i64]) -> Result<Vec<OutboxMail>> 
     q.push(" ORDER BY CASE WHEN status = ")
         .text(MailStatus::Failed.code());
     q.push(" THEN 0 ELSE 1 END, next_attempt_at, id LIMIT 500");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    sql::all_in(site_ids, &q, store.pool()).await
 }
 
 /// Puts a failed mail of one of `site_ids` back in line (pending, due now, attempts counted

@@ -266,8 +266,7 @@ pub async fn create_draft(
     org_id: i64,
     content: &Content,
 ) -> Result<Record> {
-    let chain = orgs::chain(store, org_id).await?;
-    let site_id = *chain.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let mut tx = store.begin_write().await?;
     check_doc_number(&mut tx, org_id, &content.meta.doc_number, None).await?;
     let at = ts(now());
@@ -518,7 +517,7 @@ async fn reserve_serial(tx: &mut Tx, org_id: i64, year: i32, serial: i64) -> Res
 /// starts, so the transaction never waits for a second pool connection).
 pub(crate) async fn numbering(store: &Store, org_id: i64) -> Result<(String, IndexFormat)> {
     let org = orgs::by_id(store, org_id).await?;
-    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     Ok((org.code, index_format(store, &site.code).await?))
 }
@@ -603,7 +602,7 @@ pub(crate) struct Target {
 
 /// The [`Target`] of records of `org_id`.
 pub(crate) async fn generation_target(store: &Store, org_id: i64) -> Result<Target> {
-    let site_id = *orgs::chain(store, org_id).await?.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let (organ_code, format) = numbering(store, org_id).await?;
     Ok(Target {
         site_id,
@@ -1131,8 +1130,7 @@ pub async fn import_batch(
     allow_findings: Option<&str>,
 ) -> Result<Vec<ImportOutcome>> {
     let org = orgs::by_id(store, org_id).await?;
-    let chain = orgs::chain(store, org_id).await?;
-    let site_id = *chain.last().unwrap_or(&org_id);
+    let site_id = orgs::site_of(store, org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
     let format = index_format(store, &site.code).await?;
     let negatives = screening::negative_terms(store, site_id).await?;
@@ -1141,12 +1139,12 @@ pub async fn import_batch(
     let mut published_with_findings = 0usize;
     let at = ts(now());
     for row in rows {
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM records WHERE source_key = $1")
-                .bind(&row.source_key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_some() {
+        if sql::exists(
+            sqlx::query("SELECT id FROM records WHERE source_key = $1").bind(&row.source_key),
+            &mut *tx,
+        )
+        .await?
+        {
             out.push(ImportOutcome::Unchanged);
             continue;
         }
@@ -1174,19 +1172,18 @@ pub async fn import_batch(
             published_with_findings += 1;
         }
         let year = beijing_date(row.published_at).year();
-        if let Some(n) = &row.index_no {
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM records WHERE index_no = $1")
-                    .bind(n.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                out.push(ImportOutcome::Refused(format!(
-                    "索引号 {} 已被其他信息使用（索引号一经分配不再重复使用）",
-                    n.as_str()
-                )));
-                continue;
-            }
+        if let Some(n) = &row.index_no
+            && sql::exists(
+                sqlx::query("SELECT id FROM records WHERE index_no = $1").bind(n.as_str()),
+                &mut *tx,
+            )
+            .await?
+        {
+            out.push(ImportOutcome::Refused(format!(
+                "索引号 {} 已被其他信息使用（索引号一经分配不再重复使用）",
+                n.as_str()
+            )));
+            continue;
         }
         let index_no = match &row.index_no {
             Some(n) => {

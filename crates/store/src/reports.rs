@@ -13,6 +13,7 @@ use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::report::{ApplicationFacts, ApplicationsTable, HandEntries};
 use serde::Serialize;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::{Actor, Result, Store, StoreError, audit, column, now, orgs, records, sql, ts};
 
@@ -49,9 +50,6 @@ pub async fn application_facts(
     org_ids: &[i64],
     year: i32,
 ) -> Result<Vec<ApplicationFacts>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let start = NaiveDate::from_ymd_opt(year, 1, 1).map(|d| d.to_string());
     let end = NaiveDate::from_ymd_opt(year, 12, 31).map(|d| d.to_string());
     let (Some(start), Some(end)) = (start, end) else {
@@ -66,17 +64,18 @@ pub async fn application_facts(
         .push(" AND (replied_on IS NULL OR replied_on >= ")
         .text(start)
         .push(") ORDER BY id");
-    let rows = q.query().fetch_all(store.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            let kind = column::code(r, "applicant_kind", ApplicantKind::parse)?;
-            let received_on = column::date(r, "received_on")?;
-            let replied_on = column::opt_date(r, "replied_on")?;
-            let outcome = column::opt_code(r, "outcome", Outcome::parse)?;
-            let reply = replied_on.zip(outcome);
-            Ok(ApplicationFacts { kind, received_on, reply })
-        })
-        .collect()
+    sql::all_in(org_ids, &q, store.pool()).await
+}
+
+impl sql::FromRow for ApplicationFacts {
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        let kind = column::code(r, "applicant_kind", ApplicantKind::parse)?;
+        let received_on = column::date(r, "received_on")?;
+        let replied_on = column::opt_date(r, "replied_on")?;
+        let outcome = column::opt_code(r, "outcome", Outcome::parse)?;
+        let reply = replied_on.zip(outcome);
+        Ok(ApplicationFacts { kind, received_on, reply })
+    }
 }
 
 /// Section 三 of `year` for the organisations `org_ids`, counted from the applications.

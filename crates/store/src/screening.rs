@@ -8,7 +8,7 @@ use gongkai_domain::screening::{self, Finding, FindingKind, NegativeTerm};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit, now, ts};
+use crate::{Actor, Result, Store, StoreError, audit, column, now, sql, ts};
 
 /// The negative list of a site.
 pub async fn negative_terms(store: &Store, site_id: i64) -> Result<Vec<NegativeTerm>> {
@@ -20,20 +20,15 @@ async fn negative_terms_on(
     conn: &mut sqlx::AnyConnection,
     site_id: i64,
 ) -> Result<Vec<NegativeTerm>> {
-    let rows =
+    sql::all(
         sqlx::query("SELECT term, category FROM negative_terms WHERE site_id = $1 ORDER BY id")
-            .bind(site_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(NegativeTerm {
-                term: r.try_get("term")?,
-                category: r.try_get("category")?,
-            })
-        })
-        .collect()
+            .bind(site_id),
+        &mut *conn,
+    )
+    .await
 }
+
+column::from_row!(NegativeTerm => term, category);
 
 /// What a record's content is screened for before the public sees it: the title and body
 /// (the record's own, or a correction's `replacement`), the text of every attachment, against
@@ -245,13 +240,14 @@ pub async fn add_negative_term(
         return Err(StoreError::conflict(ErrorCode::ScreeningTermLength));
     }
     let mut tx = store.begin_write().await?;
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM negative_terms WHERE site_id = $1 AND term = $2")
+    if sql::exists(
+        sqlx::query("SELECT id FROM negative_terms WHERE site_id = $1 AND term = $2")
             .bind(site_id)
-            .bind(term)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if exists.is_some() {
+            .bind(term),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::ScreeningTermTaken,
             &[("term", &term)],

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::users::{self, Staff};
-use crate::{Actor, Result, Store, audit, now, ts};
+use crate::{Actor, Result, Store, Tx, audit, now, ts};
 
 /// Idle time after which a session ends.
 pub const IDLE: Duration = Duration::hours(2);
@@ -48,9 +48,7 @@ pub async fn create(store: &Store, staff: &Staff, ip: &str) -> Result<String> {
         .bind(ts(at))
         .execute(&mut *tx)
         .await?;
-    audit::Change::new("user.login", "user", &staff.username)
-        .commit(tx, store, &Actor::user(&staff.username, ip))
-        .await?;
+    commit_as(tx, store, "user.login", staff, ip).await?;
     Ok(token)
 }
 
@@ -89,10 +87,14 @@ pub async fn end(store: &Store, token: &str, staff: &Staff, ip: &str) -> Result<
         .bind(hash_token(token))
         .execute(&mut *tx)
         .await?;
-    audit::Change::new("user.logout", "user", &staff.username)
+    commit_as(tx, store, "user.logout", staff, ip).await
+}
+
+/// Commits `tx`, audited as `action` (a login, a logout) by `staff` from `ip`.
+async fn commit_as(tx: Tx, store: &Store, action: &str, staff: &Staff, ip: &str) -> Result<()> {
+    audit::Change::new(action, "user", &staff.username)
         .commit(tx, store, &Actor::user(&staff.username, ip))
-        .await?;
-    Ok(())
+        .await
 }
 
 /// Opens a one-hour session for a member of the public who proved a tracking code and secret
@@ -105,7 +107,7 @@ pub(crate) async fn open_public(
     id: i64,
 ) -> Result<String> {
     let token = random_token();
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let hash = hash_token(&token);
     let at = crate::now();
     let mut tx = store.begin_write().await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -133,7 +135,7 @@ pub(crate) async fn public_owner(
     column: &'static str,
     token: &str,
 ) -> Result<Option<i64>> {
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let hash = hash_token(token);
     Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT {column} FROM {table} WHERE token_hash = $1 AND expires_at > $2"
     )))

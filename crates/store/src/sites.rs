@@ -5,9 +5,8 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::site::HostName;
 use serde::Serialize;
-use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit, feed, now, orgs, ts};
+use crate::{Actor, Result, Store, StoreError, audit, column, feed, now, orgs, sql, ts};
 
 /// A host name and the site that answers for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,23 +19,18 @@ pub struct SiteHost {
     pub site_code: String,
 }
 
+column::from_row!(SiteHost => host, site_id, site_code);
+
 /// Every host name with its site, by host.
 pub async fn hosts(store: &Store) -> Result<Vec<SiteHost>> {
-    let rows = sqlx::query(
-        "SELECT h.host, h.site_id, o.code FROM site_hosts h
-         JOIN organisations o ON o.id = h.site_id ORDER BY h.host",
+    sql::all(
+        sqlx::query(
+            "SELECT h.host, h.site_id, o.code AS site_code FROM site_hosts h
+             JOIN organisations o ON o.id = h.site_id ORDER BY h.host",
+        ),
+        store.pool(),
     )
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(SiteHost {
-                host: r.try_get("host")?,
-                site_id: r.try_get("site_id")?,
-                site_code: r.try_get("code")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// The site (root organisation) with organ code `code`; `NotFound` for an unknown code or an

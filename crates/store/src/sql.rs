@@ -8,7 +8,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
 
-use crate::Result;
+use crate::{Result, StoreError};
 
 /// A type read from one result row: a case type, a listing line (most implement it with the
 /// crate's `from_row!`, which reads each field from the column of its name).
@@ -28,6 +28,19 @@ pub(crate) async fn all<'c, T: FromRow>(
     query.fetch_all(on).await?.iter().map(T::from_row).collect()
 }
 
+/// Every row of `query`, a statement that lists `ids` in an `IN (…)`, each read as a `T`. No
+/// ids, no rows: answered without asking the database, as SQL has no empty `IN ()`.
+pub(crate) async fn all_in<'c, T: FromRow>(
+    ids: &[i64],
+    query: &Sql,
+    on: impl Executor<'c, Database = Any>,
+) -> Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    all(query.query(), on).await
+}
+
 /// The row of `query`, if there is one, read as a `T`.
 pub(crate) async fn optional<'c, T: FromRow>(
     query: Bound<'_>,
@@ -39,6 +52,26 @@ pub(crate) async fn optional<'c, T: FromRow>(
         .as_ref()
         .map(T::from_row)
         .transpose()
+}
+
+/// Whether `query` finds a row (a code, a name or a key already taken).
+pub(crate) async fn exists<'c>(
+    query: Bound<'_>,
+    on: impl Executor<'c, Database = Any>,
+) -> Result<bool> {
+    Ok(query.fetch_optional(on).await?.is_some())
+}
+
+/// The row of `query` read as a `T`; [`StoreError::NotFound`] naming `what` (`该舆情`) when
+/// there is none.
+pub(crate) async fn one<'c, T: FromRow>(
+    query: Bound<'_>,
+    on: impl Executor<'c, Database = Any>,
+    what: impl Into<String>,
+) -> Result<T> {
+    optional(query, on)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: what.into() })
 }
 
 /// A value bound to a placeholder.
@@ -87,33 +120,34 @@ impl Sql {
         self.placeholder(Arg::Text(value.into()))
     }
 
-    /// Appends `(…, …)` with one text placeholder per value.
-    pub fn text_list<I: IntoIterator<Item = S>, S: Into<String>>(
+    /// Appends `(…, …)`, a placeholder per value, each bound by `bind`.
+    fn list<T>(
         &mut self,
-        values: I,
+        values: impl IntoIterator<Item = T>,
+        bind: impl Fn(&mut Self, T) -> &mut Self,
     ) -> &mut Self {
         self.text.push('(');
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
                 self.text.push_str(", ");
             }
-            self.text(v);
+            bind(self, v);
         }
         self.text.push(')');
         self
     }
 
+    /// Appends `(…, …)` with one text placeholder per value.
+    pub fn text_list<I: IntoIterator<Item = S>, S: Into<String>>(
+        &mut self,
+        values: I,
+    ) -> &mut Self {
+        self.list(values, |q, v| q.text(v))
+    }
+
     /// Appends `(…, …)` with one integer placeholder per value.
     pub fn int_list<I: IntoIterator<Item = i64>>(&mut self, values: I) -> &mut Self {
-        self.text.push('(');
-        for (i, v) in values.into_iter().enumerate() {
-            if i > 0 {
-                self.text.push_str(", ");
-            }
-            self.int(v);
-        }
-        self.text.push(')');
-        self
+        self.list(values, Self::int)
     }
 
     /// The query with every value bound.

@@ -1,6 +1,8 @@
 //! Staff accounts: creation, passwords (argon2), roles scoped to organisations, login with
 //! throttling.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
@@ -11,7 +13,7 @@ use gongkai_domain::user::{DisplayName, NewPassword, Username};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Actor, Result, Store, StoreError, audit, now, orgs, secrets, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, column, now, orgs, secrets, sql, ts};
 
 /// A staff member as the back office sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,9 +41,7 @@ pub struct Staff {
 impl Staff {
     /// Chinese labels of the roles, for display.
     pub fn role_labels(&self) -> Vec<&'static str> {
-        let mut roles: Vec<Role> = self.grants.0.iter().map(|g| g.role).collect();
-        roles.sort();
-        roles.dedup();
+        let roles: BTreeSet<Role> = self.grants.0.iter().map(|g| g.role).collect();
         roles.into_iter().map(Role::label).collect()
     }
 }
@@ -74,11 +74,12 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     let org = orgs::by_code(store, &new.org).await?;
     let hash = hash_password(&new.password).await?;
     let mut tx = store.begin_write().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(new.username.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if sql::exists(
+        sqlx::query("SELECT id FROM users WHERE username = $1").bind(new.username.as_str()),
+        &mut *tx,
+    )
+    .await?
+    {
         return Err(StoreError::conflict_with(
             ErrorCode::UserUsernameTaken,
             &[("username", &new.username)],
@@ -96,9 +97,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
-    let mut roles = new.roles.clone();
-    roles.sort();
-    roles.dedup();
+    let roles: BTreeSet<Role> = new.roles.iter().copied().collect();
     for role in &roles {
         sqlx::query("INSERT INTO user_roles (user_id, role, org_id) VALUES ($1, $2, $3)")
             .bind(id)
@@ -118,43 +117,31 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     by_id(store, id).await
 }
 
+column::from_row!(Staff => id, username, display_name, org_id, org_code, org_name, disabled, email;
+    grants: Grants::default());
+
+column::from_row!(Grant => role, org_id);
+
 /// Loads an account with its organisation and grants.
 pub async fn by_id(store: &Store, id: i64) -> Result<Staff> {
-    let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.org_id, u.disabled, u.email, o.code AS org_code, o.name AS org_name
-         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+    let mut staff: Staff = sql::one(
+        sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.org_id, u.disabled, u.email, o.code AS org_code, o.name AS org_name
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+        )
+        .bind(id),
+        store.pool(),
+        format!("编号为 {id} 的用户"),
     )
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: format!("编号为 {id} 的用户"),
-    })?;
-    let grants = sqlx::query("SELECT role, org_id FROM user_roles WHERE user_id = $1")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok(Grant {
-                role: Role::parse(&role)
-                    .map_err(|_| StoreError::Corrupt(format!("未知角色 {role}")))?,
-                org_id: r.try_get("org_id")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Staff {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        org_id: row.try_get("org_id")?,
-        org_code: row.try_get("org_code")?,
-        org_name: row.try_get("org_name")?,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-        email: row.try_get("email")?,
-        grants: Grants(grants),
-    })
+    .await?;
+    staff.grants = Grants(
+        sql::all(
+            sqlx::query("SELECT role, org_id FROM user_roles WHERE user_id = $1").bind(id),
+            store.pool(),
+        )
+        .await?,
+    );
+    Ok(staff)
 }
 
 async fn id_of(store: &Store, username: &Username) -> Result<i64> {
@@ -165,6 +152,15 @@ async fn id_of(store: &Store, username: &Username) -> Result<i64> {
         .ok_or_else(|| StoreError::NotFound {
             what: format!("用户“{username}”"),
         })
+}
+
+/// Ends every session of the account `id` inside `tx`.
+async fn end_sessions(tx: &mut Tx, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// One account by its login name.
@@ -200,10 +196,7 @@ pub async fn set_password(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    end_sessions(&mut tx, id).await?;
     audit::Change::new("user.password", "user", username.to_string())
         .commit(tx, store, actor)
         .await
@@ -224,10 +217,7 @@ pub async fn set_disabled(
         .execute(&mut *tx)
         .await?;
     if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, id).await?;
     }
     audit::Change::new(
         if disabled {
