@@ -292,6 +292,8 @@ fn filters_and_facets() {
     assert_eq!(f.kind.len(), 5);
 
     let with = |filters: Filters, t: &str| search(&index, Query { filters, ..Query::new(t) });
+    // Browsing: the filters alone, no words.
+    let browse = |filters: Filters| with(filters, "");
     let r = with(
         Filters {
             org: Some("WQX006".into()),
@@ -303,54 +305,39 @@ fn filters_and_facets() {
     assert_eq!(r.facets.org.len(), 1);
     // Theme prefix: whole segments only.
     let theme = |t: &str| {
-        with(
-            Filters {
-                theme: Some(t.into()),
-                ..Filters::default()
-            },
-            "",
-        )
+        browse(Filters {
+            theme: Some(t.into()),
+            ..Filters::default()
+        })
         .total
     };
     assert_eq!(theme("综合政务"), 2);
     assert_eq!(theme("综合政务/政务公开"), 1);
     assert_eq!(theme("综合"), 1);
     assert_eq!(theme("市场监管/"), 2);
-    let r = with(
-        Filters {
-            year: Some(2020),
-            ..Filters::default()
-        },
-        "",
-    );
+    let r = browse(Filters {
+        year: Some(2020),
+        ..Filters::default()
+    });
     assert_eq!(ids(&r), ["WQX001-2020-000004"]);
-    let r = with(
-        Filters {
-            validity: Some("失效".into()),
-            kind: Some("计划".into()),
-            content_type: Some("record".into()),
-            ..Filters::default()
-        },
-        "",
-    );
+    let r = browse(Filters {
+        validity: Some("失效".into()),
+        kind: Some("计划".into()),
+        content_type: Some("record".into()),
+        ..Filters::default()
+    });
     assert_eq!(ids(&r), ["WQX006-2015-000003"]);
-    let r = with(
-        Filters {
-            content_type: Some("reply".into()),
-            ..Filters::default()
-        },
-        "",
-    );
+    let r = browse(Filters {
+        content_type: Some("reply".into()),
+        ..Filters::default()
+    });
     assert_eq!(r.total, 0);
     let start_2019 = (2019 - 1970) * 365 * 86_400;
-    let r = with(
-        Filters {
-            published_from: Some(start_2019),
-            published_to: Some(start_2019 + 2 * 365 * 86_400),
-            ..Filters::default()
-        },
-        "",
-    );
+    let r = browse(Filters {
+        published_from: Some(start_2019),
+        published_to: Some(start_2019 + 2 * 365 * 86_400),
+        ..Filters::default()
+    });
     assert_eq!(r.total, 2);
     // Facets can be skipped.
     let r = search(

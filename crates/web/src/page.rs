@@ -65,6 +65,42 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     }
 }
 
+/// A portal page's request: the state and the page context, with the request's site looked up
+/// on demand. Public handlers take this one value instead of `State` and `PageCtx` apart.
+pub struct Visit {
+    /// The application's state.
+    pub state: AppState,
+    /// What the page needs to know about the request.
+    pub ctx: PageCtx,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = PageCtx::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            ctx,
+        })
+    }
+}
+
+impl Visit {
+    /// The organisation heading the request's site; 404 (网站尚未初始化) while there is none.
+    pub async fn site(&self) -> Result<gongkai_store::orgs::Organisation, WebError> {
+        crate::site::require_site(&self.state, &self.ctx.site).await
+    }
+
+    /// The portal page `template` with `extra` in its context.
+    pub async fn page(&self, template: &str, extra: Value) -> Result<Response, WebError> {
+        self.state.page(&self.ctx, template, extra).await
+    }
+}
+
 impl AppState {
     /// Renders a full page: the common context (site, mode, CSRF token, staff) plus `extra`.
     pub async fn page(

@@ -321,14 +321,11 @@ async fn parameters_out_of_range_or_outside_their_set_answer_400_with_their_code
             let (status, body) =
                 call(&c, "get", &format!("{}{path}", app.base), &[pair], None).await;
             assert_eq!(
-                status, 400,
+                (status, body["error"]["code"].as_str()),
+                (400, Some(code)),
                 "{engine:?} {path}?{}={}: {body}",
-                pair.0, pair.1
-            );
-            assert_eq!(
-                body["error"]["code"], code,
-                "{path}?{}={}: {body}",
-                pair.0, pair.1
+                pair.0,
+                pair.1
             );
             let operation = &doc["paths"][path]["get"];
             assert_eq!(check(&doc, operation, 400, &body), Vec::<String>::new());

@@ -1274,9 +1274,7 @@ async fn a_returned_draft_shows_the_reviewers_reason_to_its_author() {
 #[tokio::test]
 async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         // `both` drafts and reviews: the correction's author, who must not judge it.
         let both = Session::login(&app, "both").await;
         let rec = publish_via(
@@ -1444,9 +1442,7 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
 #[tokio::test]
 async fn a_secret_marked_draft_needs_a_legal_ground_not_five_characters() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let id = record_id(
             &draft(
                 &editor,
@@ -1551,9 +1547,7 @@ async fn submit_and_approve(
 #[tokio::test]
 async fn a_plain_text_body_keeps_its_paragraphs_on_the_public_page() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         for (title, body, paragraphs) in [
             (
                 "两段的通知",
@@ -1605,9 +1599,7 @@ async fn a_word_file_as_the_body_keeps_its_structure_and_fills_the_doc_number() 
         ("body", ""),
     ];
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        let editor = Session::login(&app, "editor").await;
-        let reviewer = Session::login(&app, "reviewer").await;
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
         let plain = [fields.as_slice(), &[("title", "以 Word 文件导入的通知")]].concat();
         let r = editor
             .post_multipart(

@@ -23,6 +23,7 @@ use crate::WebError;
 use crate::cases::{self, Desk, StatusDesk};
 use crate::client_ip::ClientIp;
 use crate::page::PageCtx;
+use crate::page::Visit;
 use crate::state::AppState;
 use crate::templates::ser;
 use crate::view::code_labels;
@@ -153,25 +154,20 @@ fn public_view(m: &Message, allowed: &PublicNumbers, mailboxes: &MailboxNames) -
 }
 
 /// `GET /hudong/`: 留言选登, newest answers first.
-pub async fn index(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, WebError> {
-    let site = site(&state, &ctx).await?;
+pub async fn index(visit: Visit, Query(q): Query<PageQuery>) -> Result<Response, WebError> {
+    let site = visit.site().await?;
     let page = gongkai_domain::paging::parse_page(q.page.as_deref().unwrap_or(""))
         .map_err(|e| WebError::BadRequest(e.code().into()))?;
-    let (items, total) = messages::public_list(&state.store, site.id, page, PER_PAGE).await?;
+    let (items, total) = messages::public_list(&visit.state.store, site.id, page, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let allowed = crate::view::privacy::public_numbers(&state, site.id).await?;
-    let mailboxes = MailboxNames::load(&state, &items).await?;
+    let allowed = crate::view::privacy::public_numbers(&visit.state, site.id).await?;
+    let mailboxes = MailboxNames::load(&visit.state, &items).await?;
     let items: Vec<Value> = items
         .iter()
         .map(|m| public_view(m, &allowed, &mailboxes))
         .collect();
-    state
+    visit
         .page(
-            &ctx,
             "hudong/index.html",
             context! { items => items, total => total, page => page, pages => pages },
         )
@@ -179,16 +175,12 @@ pub async fn index(
 }
 
 /// `GET /hudong/{id}`: one published exchange.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+pub async fn show(visit: Visit, Path(id): Path<String>) -> Result<Response, WebError> {
     let id: i64 = id
         .parse()
         .map_err(|_| WebError::NotFound(ErrorCode::MessageNotFound.into()))?;
-    let site = site(&state, &ctx).await?;
-    let m = messages::public_get(&state.store, site.id, id)
+    let site = visit.site().await?;
+    let m = messages::public_get(&visit.state.store, site.id, id)
         .await
         .map_err(|e| match e {
             gongkai_store::StoreError::NotFound { .. } => {
@@ -196,12 +188,9 @@ pub async fn show(
             }
             e => e.into(),
         })?;
-    let allowed = crate::view::privacy::public_numbers(&state, site.id).await?;
-    state
-        .page(
-            &ctx,
-            "hudong/show.html",
-            context! { m => public_view(&m, &allowed, &MailboxNames::load(&state, [&m]).await?) },
+    let allowed = crate::view::privacy::public_numbers(&visit.state, site.id).await?;
+    visit.page("hudong/show.html",
+            context! { m => public_view(&m, &allowed, &MailboxNames::load(&visit.state, [&m]).await?) },
         )
         .await
 }
@@ -382,12 +371,8 @@ pub fn chart_svg(stats: &Stats) -> String {
 }
 
 /// `GET /hudong/stats`: by department and by month over the last `months` months.
-pub async fn stats(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, WebError> {
-    let site = site(&state, &ctx).await?;
+pub async fn stats(visit: Visit, Query(q): Query<StatsQuery>) -> Result<Response, WebError> {
+    let site = visit.site().await?;
     let months: u32 = q
         .months
         .as_deref()
@@ -399,9 +384,10 @@ pub async fn stats(
     let from = first_of_month
         .checked_sub_months(Months::new(months - 1))
         .unwrap_or(NaiveDate::MIN);
-    let rows = messages::stat_rows(&state.store, site.id, from, today).await?;
-    let cal = calendar::load(&state.store).await?;
-    let region = gongkai_store::applications::region_of_site(&state.store, &site.code).await?;
+    let rows = messages::stat_rows(&visit.state.store, site.id, from, today).await?;
+    let cal = calendar::load(&visit.state.store).await?;
+    let region =
+        gongkai_store::applications::region_of_site(&visit.state.store, &site.code).await?;
     let stats = rules::aggregate(&rows, &cal, region.as_ref());
     let by_org: Vec<Value> = stats
         .by_org
@@ -413,9 +399,8 @@ pub async fn stats(
         .iter()
         .map(|(name, c)| cell_view(name, c))
         .collect();
-    state
+    visit
         .page(
-            &ctx,
             "hudong/stats.html",
             context! {
                 by_org => by_org, by_month => by_month, total => cell_view("合计", &stats.total),

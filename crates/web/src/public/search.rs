@@ -17,6 +17,7 @@ use crate::api::envelope::{ErrorBody, QueryRefusal};
 use crate::api::params;
 use crate::api::schemas::{RecordKindCode, SearchScope, SearchSort, ValidityCode};
 use crate::page::PageCtx;
+use crate::page::Visit;
 use crate::state::AppState;
 use crate::templates::ser;
 
@@ -163,13 +164,9 @@ fn date_of(ts: i64) -> String {
 }
 
 /// `GET /search`.
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Query(p): Query<SearchParams>,
-) -> Result<Response, WebError> {
-    let idx = index(&state)?;
-    let site = site_term(&state, &ctx.site).await?;
+pub async fn page(visit: Visit, Query(p): Query<SearchParams>) -> Result<Response, WebError> {
+    let idx = index(&visit.state)?;
+    let site = site_term(&visit.state, &visit.ctx.site).await?;
     if !p.q.trim().is_empty()
         && p.nojump != "1"
         && p.page.is_empty()
@@ -188,11 +185,12 @@ pub async fn page(
         Some(run(idx, &query_of(&p, site, true)))
     };
     if let Some(r) = &results {
-        state.popular.note(&p.q, r.total);
+        visit.state.popular.note(&p.q, r.total);
     }
-    let popular = state
+    let popular = visit
+        .state
         .popular
-        .shown(&state.store, state.cache.generation())
+        .shown(&visit.state.store, visit.state.cache.generation())
         .await?;
     let view = results.as_ref().map(|r| {
         let pages = r.total.div_ceil(r.per_page).max(1);
@@ -251,10 +249,7 @@ pub async fn page(
     unfiltered.validity.clear();
     unfiltered.page.clear();
     unfiltered.nojump = "1".into();
-    state
-        .page(
-            &ctx,
-            "search.html",
+    visit.page("search.html",
             context! {
                 p => ser(&p), r => view, popular => ser(&*popular), filtered => filtered,
                 unfiltered_url => format!("/search?q={}&nojump=1", crate::view::urls::urlencode(&unfiltered.q)),

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::WebError;
 use crate::page::PageCtx;
+use crate::page::Visit;
 use crate::site::{org_in_site, require_site, site_org};
 use crate::state::AppState;
 use crate::templates::ser;
@@ -177,15 +178,11 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
 }
 
 /// `GET /xxgk/list?column=&org=&theme=&year=&kind=&page=`: a filtered listing.
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let site = require_site(&state, &ctx.site).await?;
-    let (filter, page, org_name) = resolve_filter(&state, &q, &site).await?;
+pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+    let site = visit.site().await?;
+    let (filter, page, org_name) = resolve_filter(&visit.state, &q, &site).await?;
     let (items, total) =
-        records::list_public(&state.store, &filter, Utc::now(), page, PER_PAGE).await?;
+        records::list_public(&visit.state.store, &filter, Utc::now(), page, PER_PAGE).await?;
     if page > 1 && items.is_empty() {
         return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
     }
@@ -198,7 +195,7 @@ pub async fn list(
         heading.push(n.clone());
     }
     if !q.theme.is_empty() {
-        let themes = crate::site::themes_of(&state, site.id).await?;
+        let themes = crate::site::themes_of(&visit.state, site.id).await?;
         heading.push(format!(
             "主题：{}",
             catalogue::theme_label(&themes, &q.theme)
@@ -223,10 +220,7 @@ pub async fn list(
     let sub_columns: Vec<_> = column
         .map(|c| catalogue::children(c.slug).collect())
         .unwrap_or_default();
-    state
-        .page(
-            &ctx,
-            "xxgk/list.html",
+    visit.page("xxgk/list.html",
             context! {
                 heading => title, items => ser(&items.into_iter().map(line).collect::<Vec<_>>()),
                 pagination => pagination(&q, "/xxgk/list", page, total), query => ser(&q),
@@ -240,13 +234,21 @@ pub async fn list(
 
 /// `GET /xxgk/lanmu/{slug}`: a column's listing (same as the filtered list).
 pub async fn column(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    visit: Visit,
     Path(slug): Path<String>,
     Query(mut q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     q.column = slug;
-    list(State(state), ctx, Query(q)).await
+    list(visit, Query(q)).await
+}
+
+/// The record a link (替代, 解读) names, when there is one and the public may see it now; a
+/// link that cannot be read is left off the page rather than failing it.
+async fn linked_public(state: &AppState, id: Option<i64>, now: DateTime<Utc>) -> Option<Record> {
+    records::get(&state.store, id?)
+        .await
+        .ok()
+        .filter(|r| r.is_public(now))
 }
 
 fn meta_rows(r: &Record, theme: &str, superseded: Option<&Record>) -> Value {
@@ -373,21 +375,9 @@ pub async fn record(
             gongkai_store::ts(c.feedback_at.unwrap_or(c.created_at)),
         )
     });
-    let superseded = match r.superseded_by {
-        Some(id) => records::get(&state.store, id)
-            .await
-            .ok()
-            .filter(|s| s.is_public(now)),
-        None => None,
-    };
+    let superseded = linked_public(&state, r.superseded_by, now).await;
     let interpreting = records::interpretations(&state.store, r.id, now).await?;
-    let policy = match r.interprets_id {
-        Some(id) => records::get(&state.store, id)
-            .await
-            .ok()
-            .filter(|p| p.is_public(now)),
-        None => None,
-    };
+    let policy = linked_public(&state, r.interprets_id, now).await;
     let themes = crate::site::themes_of(&state, r.site_id).await?;
     let theme = catalogue::theme_label(&themes, &r.theme);
     let sources = PageSources {
@@ -476,18 +466,11 @@ pub async fn record(
 }
 
 /// `GET /xxgk/zhinan/{code}`: an organisation's 政府信息公开指南 with the contact fields of 第十二条.
-pub async fn guide(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let site = require_site(&state, &ctx.site).await?;
-    let org = org_in_site(&state, &site, &code).await?;
-    let guide = guides::get(&state.store, org.id).await?;
-    state
-        .page(
-            &ctx,
-            "xxgk/guide.html",
+pub async fn guide(visit: Visit, Path(code): Path<String>) -> Result<Response, WebError> {
+    let site = visit.site().await?;
+    let org = org_in_site(&visit.state, &site, &code).await?;
+    let guide = guides::get(&visit.state.store, org.id).await?;
+    visit.page("xxgk/guide.html",
             context! {
                 org => ser(&org),
                 guide => guide.as_ref().map(|g| context! {

@@ -23,6 +23,7 @@ use crate::WebError;
 use crate::cases::LookupThrottle;
 use crate::client_ip::ClientIp;
 use crate::download::{attachment_not_found, send_public_blob};
+use crate::page::Visit;
 use crate::page::{FeedCtx, PageCtx};
 use crate::state::AppState;
 use crate::templates::ser;
@@ -66,13 +67,13 @@ pub fn summary_view(c: &Consultation, comments: &[Comment], now: DateTime<Utc>) 
 }
 
 /// `GET /zhengji/`: open consultations, then closed ones with their feedback reports.
-pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+pub async fn index(visit: Visit) -> Result<Response, WebError> {
     let now = Utc::now();
     let mut open = Vec::new();
     let mut closed = Vec::new();
-    if let Some(site) = crate::site::site_org(&state, &ctx.site).await? {
-        for c in consultations::list_public(&state.store, site.id, now).await? {
-            let comments = consultations::comments(&state.store, c.id).await?;
+    if let Some(site) = crate::site::site_org(&visit.state, &visit.ctx.site).await? {
+        for c in consultations::list_public(&visit.state.store, site.id, now).await? {
+            let comments = consultations::comments(&visit.state.store, c.id).await?;
             let view = summary_view(&c, &comments, now);
             if c.effective_status(now) == ConsultationStatus::Open {
                 open.push(view);
@@ -81,9 +82,8 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             }
         }
     }
-    state
+    visit
         .page(
-            &ctx,
             "zhengji/index.html",
             context! { open => open, closed => closed },
         )
@@ -185,12 +185,11 @@ async fn render_show(
 
 /// `GET /zhengji/{id}`: the consultation, article by article, with the comment form while open.
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    visit: Visit,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let c = load_public(&state, &ctx.site, id, Utc::now()).await?;
+    let c = load_public(&visit.state, &visit.ctx.site, id, Utc::now()).await?;
     let form = CommentForm {
         submission_key: gongkai_store::sessions::random_token(),
         article: if q.article.trim().is_empty() {
@@ -200,7 +199,15 @@ pub async fn show(
         },
         ..CommentForm::default()
     };
-    render_show(&state, &ctx, &c, StatusCode::OK, &form, &FieldErrors::new()).await
+    render_show(
+        &visit.state,
+        &visit.ctx,
+        &c,
+        StatusCode::OK,
+        &form,
+        &FieldErrors::new(),
+    )
+    .await
 }
 
 /// `POST /zhengji/{id}/comment`: checks the comment, refuses one after closing, stores it for
@@ -276,20 +283,16 @@ pub fn feedback_rows(
 }
 
 /// `GET /zhengji/{id}/feedback`: the published feedback report.
-pub async fn feedback(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn feedback(visit: Visit, Path(id): Path<i64>) -> Result<Response, WebError> {
     let now = Utc::now();
-    let c = load_public(&state, &ctx.site, id, now).await?;
+    let c = load_public(&visit.state, &visit.ctx.site, id, now).await?;
     if c.status != ConsultationStatus::FeedbackPublished {
         return Err(WebError::NotFound(
             ErrorCode::ConsultationFeedbackNotPublished.into(),
         ));
     }
-    let comments = consultations::comments(&state.store, c.id).await?;
-    let allowed = public_numbers(&state, c.site_id).await?;
+    let comments = consultations::comments(&visit.state.store, c.id).await?;
+    let allowed = public_numbers(&visit.state, c.site_id).await?;
     let units = rules::split_articles(&c.draft_text);
     let decisions: Vec<Adoption> = comments
         .iter()
@@ -298,7 +301,7 @@ pub async fn feedback(
         .collect();
     let (adopted, partly, not_adopted) = rules::totals(&decisions);
     let decision = match c.decision_record_id {
-        Some(rid) => records::get(&state.store, rid)
+        Some(rid) => records::get(&visit.state.store, rid)
             .await
             .ok()
             .filter(|r| r.is_public(now))
@@ -309,10 +312,7 @@ pub async fn feedback(
             }),
         None => None,
     };
-    state
-        .page(
-            &ctx,
-            "zhengji/feedback.html",
+    visit.page("zhengji/feedback.html",
             context! {
                 c => context! {
                     id => c.id, title => &c.title, org_name => &c.org_name, summary => &c.feedback_summary,
@@ -348,37 +348,37 @@ const LOOKUP: LookupThrottle = LookupThrottle {
 
 /// `GET /zhengji/chaxun?code=…`: what became of a comment (moderation, reason, adoption).
 pub async fn lookup(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    visit: Visit,
     ClientIp(ip): ClientIp,
     Query(q): Query<LookupQuery>,
 ) -> Result<Response, WebError> {
     let code = q.code.trim().to_ascii_uppercase();
     if code.is_empty() {
-        return state
-            .page(&ctx, "zhengji/lookup.html", context! { code => "" })
+        return visit
+            .page("zhengji/lookup.html", context! { code => "" })
             .await;
     }
-    LOOKUP.check(&state, &ip, &code).await?;
-    let Some(m) = consultations::comment_by_code(&state.store, &code).await? else {
-        LOOKUP.failed(&state, &ip, &code).await?;
-        return state
+    LOOKUP.check(&visit.state, &ip, &code).await?;
+    let Some(m) = consultations::comment_by_code(&visit.state.store, &code).await? else {
+        LOOKUP.failed(&visit.state, &ip, &code).await?;
+        return visit
+            .state
             .page_with_status(
-                &ctx,
+                &visit.ctx,
                 StatusCode::NOT_FOUND,
                 "zhengji/lookup.html",
                 context! { code => code, error => "未找到该查询码对应的意见，请核对后重试。" },
             )
             .await;
     };
-    let c = consultations::get(&state.store, m.consultation_id).await?;
+    let c = consultations::get(&visit.state.store, m.consultation_id).await?;
     if Some(c.site_id)
-        != crate::site::site_org(&state, &ctx.site)
+        != crate::site::site_org(&visit.state, &visit.ctx.site)
             .await?
             .map(|s| s.id)
     {
         // Another site's comment: answered as not found, like an unknown code.
-        LOOKUP.failed(&state, &ip, &code).await?;
+        LOOKUP.failed(&visit.state, &ip, &code).await?;
         return Err(not_found());
     }
     let units = rules::split_articles(&c.draft_text);
@@ -387,11 +387,8 @@ pub async fn lookup(
         .find(|u| u.kind == UnitKind::Article && i64::from(u.number) == m.article_no)
         .map_or_else(|| "全文".to_owned(), |u| u.label.clone());
     let feedback_out = c.status == ConsultationStatus::FeedbackPublished;
-    let allowed = public_numbers(&state, c.site_id).await?;
-    state
-        .page(
-            &ctx,
-            "zhengji/lookup.html",
+    let allowed = public_numbers(&visit.state, c.site_id).await?;
+    visit.page("zhengji/lookup.html",
             context! {
                 code => code,
                 m => context! {
