@@ -74,16 +74,16 @@ pub struct Visit {
     pub ctx: PageCtx,
 }
 
-impl FromRequestParts<AppState> for Visit {
+impl<S: Send + Sync> FromRequestParts<S> for Visit
+where
+    AppState: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = PageCtx::from_request_parts(parts, state).await?;
         Ok(Self {
-            state: state.clone(),
+            state: AppState::from_ref(state),
             ctx,
         })
     }

@@ -185,11 +185,12 @@ async fn render_show(
 
 /// `GET /zhengji/{id}`: the consultation, article by article, with the comment form while open.
 pub async fn show(
-    visit: Visit,
+    State(state): State<AppState>,
+    ctx: PageCtx,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let c = load_public(&visit.state, &visit.ctx.site, id, Utc::now()).await?;
+    let c = load_public(&state, &ctx.site, id, Utc::now()).await?;
     let form = CommentForm {
         submission_key: gongkai_store::sessions::random_token(),
         article: if q.article.trim().is_empty() {
@@ -199,15 +200,7 @@ pub async fn show(
         },
         ..CommentForm::default()
     };
-    render_show(
-        &visit.state,
-        &visit.ctx,
-        &c,
-        StatusCode::OK,
-        &form,
-        &FieldErrors::new(),
-    )
-    .await
+    render_show(&state, &ctx, &c, StatusCode::OK, &form, &FieldErrors::new()).await
 }
 
 /// `POST /zhengji/{id}/comment`: checks the comment, refuses one after closing, stores it for
