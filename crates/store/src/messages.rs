@@ -24,7 +24,8 @@ use crate::{
     Actor, Result, Store, StoreError, audit, calendar, feed, now, orgs, secrets, settings, ts,
 };
 
-/// Site setting: blocked words, one per line; a message containing one is held for review.
+/// Setting: blocked words, one per line; a message containing one is held for review. Per site as
+/// `hudong.blocked_words.<site code>`, the bare key for every site.
 pub const BLOCKED_WORDS_KEY: &str = "hudong.blocked_words";
 /// Days within which identical content counts as a duplicate.
 pub const DUPLICATE_WINDOW_DAYS: i64 = 30;
@@ -222,13 +223,28 @@ pub struct Receipt {
     pub repeated: bool,
 }
 
-/// The reply limit in working days for a kind: the site setting, else the spec's default.
-pub async fn limit_for(store: &Store, kind: MessageKind) -> Result<u32> {
-    Ok(settings::get(store, &kind.limit_setting_key())
-        .await?
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|d: &u32| (1..=60).contains(d))
-        .unwrap_or_else(|| kind.default_limit_working_days()))
+/// The reply limit in working days for a kind on the site `site_id`: the site's own setting
+/// (`hudong.limit.<kind>.<site code>`), else the deployment-wide one, else the spec's default.
+pub async fn limit_for(store: &Store, site_id: i64, kind: MessageKind) -> Result<u32> {
+    let site = orgs::by_id(store, site_id).await?;
+    Ok(
+        settings::for_site(store, &kind.limit_setting_key(), site.code.as_str())
+            .await?
+            .and_then(|v| v.parse().ok())
+            .filter(|d: &u32| (1..=60).contains(d))
+            .unwrap_or_else(|| kind.default_limit_working_days()),
+    )
+}
+
+/// The blocked words of the site `site_id`, one per line: the site's own list, else the
+/// deployment-wide one.
+pub async fn blocked_words(store: &Store, site_id: i64) -> Result<String> {
+    let site = orgs::by_id(store, site_id).await?;
+    Ok(
+        settings::for_site(store, BLOCKED_WORDS_KEY, site.code.as_str())
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// The region of a site's calendar and the calendar in force.
@@ -253,7 +269,7 @@ pub async fn recompute_provisional(store: &Store, actor: &Actor) -> Result<usize
         if !m.status.is_open() {
             continue;
         }
-        let limit = limit_for(store, m.kind).await?;
+        let limit = limit_for(store, m.site_id, m.kind).await?;
         let (cal, region) = calendar_of(store, m.site_id).await?;
         let (due, provisional) = rules::reply_due(m.received_on, limit, &cal, region.as_ref())
             .map_or((None, false), |(d, p)| (Some(d), p));
@@ -301,7 +317,7 @@ pub async fn submit(
         .await?
     {
         let m = by_tracking_code(store, &r.try_get::<String, _>("tracking_code")?).await?;
-        let limit = limit_for(store, m.kind).await?;
+        let limit = limit_for(store, m.site_id, m.kind).await?;
         return Ok(receipt_of(&m, limit, true));
     }
     let v = &new.message;
@@ -340,15 +356,13 @@ pub async fn submit(
     if !duplicates.is_empty() {
         held.push("与近期其他留言内容相同".to_owned());
     }
-    let list = settings::get(store, BLOCKED_WORDS_KEY)
-        .await?
-        .unwrap_or_default();
+    let list = blocked_words(store, site_id).await?;
     let words = rules::blocked_words_in(&format!("{}\n{}", v.title, v.content), &list);
     if !words.is_empty() {
         held.push(format!("含有需人工审核的词语：{}", words.join("、")));
     }
     let held_reason = held.join("；");
-    let limit = limit_for(store, v.kind).await?;
+    let limit = limit_for(store, site_id, v.kind).await?;
     let (cal, region) = calendar_of(store, site_id).await?;
     let received_on = beijing_date(received_at);
     // A receipt never fails for want of calendar data: a year without data gives a

@@ -4,8 +4,9 @@
 //! site, and another site's record, organisation or list is 404, never a page under the wrong
 //! header.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use gongkai_domain::message::MessageKind;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Role;
 use gongkai_domain::site::HostName;
@@ -15,7 +16,7 @@ use reqwest::StatusCode;
 use reqwest::header::HOST;
 
 use crate::support::records::{public_path, publish_via};
-use crate::support::{App, Session, add_orgs, editor_and_reviewer, must, spawn_app};
+use crate::support::{App, Session, add_orgs, editor_and_reviewer, must, spawn_app, wait_until};
 
 const ATS_HOST: &str = "ats.example";
 
@@ -54,14 +55,13 @@ async fn search_total(app: &App, host: Option<&str>, q: &str) -> u64 {
 
 /// Waits until the search follower has indexed what both sites published.
 async fn until_indexed(app: &App, host: Option<&str>, q: &str) {
-    let started = Instant::now();
-    while search_total(app, host, q).await == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{q} never indexed"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let indexed = async || search_total(app, host, q).await > 0;
+    wait_until(
+        &format!("{q} never indexed"),
+        Duration::from_secs(20),
+        indexed,
+    )
+    .await;
 }
 
 async fn apply(app: &App, host: Option<&str>, org: &str) -> StatusCode {
@@ -78,34 +78,32 @@ async fn apply(app: &App, host: Option<&str>, org: &str) -> StatusCode {
     must(req.send().await).status()
 }
 
+/// The test county with a second site beside it: 阿图什市人民政府 (ATS001) and its 财政局 (ATS002),
+/// an editor and a reviewer at the bureau and an openness office at the government.
+async fn with_atushi(engine: gongkai_store::Engine) -> App {
+    let app = spawn_app(engine, 1024 * 1024).await;
+    add_orgs(
+        &app.store,
+        &[
+            ("ATS001", "阿图什市人民政府", None),
+            ("ATS002", "阿图什市财政局", Some("ATS001")),
+        ],
+    )
+    .await;
+    for (username, name, org, role) in [
+        ("ats_editor", "阿图什编辑", "ATS002", Role::Editor),
+        ("ats_reviewer", "阿图什审核", "ATS002", Role::Reviewer),
+        ("ats_office", "阿图什公开办", "ATS001", Role::Supervisor),
+    ] {
+        add_staff(&app.store, username, name, org, vec![role]).await;
+    }
+    app
+}
+
 #[tokio::test]
 async fn each_site_shows_only_its_own_pages_feeds_search_and_api() {
     for engine in ENGINES {
-        let app = spawn_app(engine, 1024 * 1024).await;
-        add_orgs(
-            &app.store,
-            &[
-                ("ATS001", "阿图什市人民政府", None),
-                ("ATS002", "阿图什市财政局", Some("ATS001")),
-            ],
-        )
-        .await;
-        add_staff(
-            &app.store,
-            "ats_editor",
-            "阿图什编辑",
-            "ATS002",
-            vec![Role::Editor],
-        )
-        .await;
-        add_staff(
-            &app.store,
-            "ats_reviewer",
-            "阿图什审核",
-            "ATS002",
-            vec![Role::Reviewer],
-        )
-        .await;
+        let app = with_atushi(engine).await;
         let host = must(HostName::parse(ATS_HOST));
         let ats = must(OrgCode::parse("ATS001"));
         must(sites::add_host(&app.store, &Actor::cli(), &ats, &host).await);
@@ -279,13 +277,82 @@ async fn each_site_shows_only_its_own_pages_feeds_search_and_api() {
         assert_eq!(to, format!("/site/ATS001{ats_page}"), "{engine:?}");
         // The host table follows removal: the host then shows the default site.
         must(sites::remove_host(&app.store, &Actor::cli(), &host).await);
-        let started = Instant::now();
-        while visit(&app, Some(ATS_HOST), &ats_page).await.0 != StatusCode::NOT_FOUND {
-            assert!(
-                started.elapsed() < Duration::from_secs(2),
-                "{engine:?}: host still mapped"
+        let unmapped =
+            async || visit(&app, Some(ATS_HOST), &ats_page).await.0 == StatusCode::NOT_FOUND;
+        wait_until(
+            &format!("{engine:?}: host still mapped"),
+            Duration::from_secs(2),
+            unmapped,
+        )
+        .await;
+    }
+}
+
+/// 政民互动's reply limits and blocked words are each site's own: 阿图什's openness office sets
+/// them for 阿图什 alone, and a citizen's message is held, and given its limit, by the rules of
+/// the site it is written on.
+#[tokio::test]
+async fn each_site_keeps_its_own_hudong_limits_and_blocked_words() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let ats_office = Session::login(&app, "ats_office").await;
+        let page = ats_office.get_text("/admin/messages/settings").await;
+        assert!(page.contains("阿图什市人民政府"), "{engine:?}: {page}");
+        let saved = ats_office
+            .post_status(
+                "/admin/messages/settings",
+                &[("words", "代办证件"), ("limit_suggest", "10")],
+            )
+            .await;
+        assert_eq!(saved, StatusCode::OK, "{engine:?}");
+        // 乌恰's office still sees its own list and limits.
+        let office = Session::login(&app, "office").await;
+        let own = office.get_text("/admin/messages/settings").await;
+        assert!(own.contains("乌恰县人民政府"), "{engine:?}");
+        crate::support::assert_lacks(&own, "代办证件", "another site's blocked words");
+        let site_id = |code: &'static str| {
+            let store = app.store.clone();
+            async move {
+                let code = must(OrgCode::parse(code));
+                must(gongkai_store::orgs::by_code(&store, &code).await).id
+            }
+        };
+        let (ats, wqx) = (site_id("ATS001").await, site_id("WQX001").await);
+        let limit =
+            |site| gongkai_store::messages::limit_for(&app.store, site, MessageKind::Suggest);
+        assert_eq!(must(limit(ats).await), 10, "{engine:?}");
+        assert_eq!(must(limit(wqx).await), 7, "{engine:?}: the default");
+
+        // A suggestion naming the word, written on each site.
+        let citizen = Session::anonymous(&app).await;
+        for (prefix, phone, town, held, days) in [
+            ("/site/ATS001", "13911112222", "阿图什", true, "10 个工作日"),
+            ("", "13933334444", "乌恰", false, "7 个工作日"),
+        ] {
+            let content = format!("建议{town}规范代办证件服务，公开收费标准，方便群众。");
+            let key = gongkai_store::sessions::random_token();
+            let fields = [
+                ("submission_key", key.as_str()),
+                ("secret", "chaxun-456"),
+                ("secret_again", "chaxun-456"),
+                ("to", "head"),
+                ("kind", "suggest"),
+                ("title", "关于规范代办证件服务的建议"),
+                ("name", "赵六"),
+                ("content", content.as_str()),
+                ("phone", phone),
+            ];
+            let r = citizen
+                .post_multipart(&format!("{prefix}/hudong/write"), &fields, Vec::new())
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{engine:?} {prefix}");
+            let receipt = must(r.text().await);
+            assert_eq!(
+                receipt.contains("需经工作人员审核"),
+                held,
+                "{engine:?} {prefix}: {receipt}"
             );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert!(receipt.contains(days), "{engine:?} {prefix}: {receipt}");
         }
     }
 }

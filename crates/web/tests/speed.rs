@@ -3,7 +3,7 @@
 //! 热门搜索 is counted in memory and written by the flush, not by the search request. Static
 //! assets are linked by fingerprinted URLs and served as immutable.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support;
 
@@ -33,21 +33,12 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
         // the change feed tells this node.
         app.set_setting(&Actor::cli(), "icp", "新ICP备12345678号-1")
             .await;
-        let started = Instant::now();
-        loop {
-            if app
-                .page("/xxgk/")
-                .await
-                .contains("ICP备案号：新ICP备12345678号-1")
-            {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(1),
-                "{engine:?}: the footer still shows the old value"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let shown = async || {
+            let page = app.page("/xxgk/").await;
+            page.contains("ICP备案号：新ICP备12345678号-1")
+        };
+        let stale = format!("{engine:?}: the footer still shows the old value");
+        support::wait_until(&stale, Duration::from_secs(1), shown).await;
         assert!(app.state.sites.loads() > loads, "{engine:?}: loaded again");
 
         // A renamed theme is a feed row too: record pages and lists name it within a second.
@@ -64,15 +55,12 @@ async fn a_footer_setting_shows_on_the_next_uncached_page_within_a_second() {
             )
             .await,
         );
-        let started = Instant::now();
-        while must(gongkai_web::site::themes_of(&app.state, site.id).await)[0].name != "改名主题"
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(1),
-                "{engine:?}: the old theme name is still kept"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let renamed = async || {
+            let themes = must(gongkai_web::site::themes_of(&app.state, site.id).await);
+            themes[0].name == "改名主题"
+        };
+        let stale = format!("{engine:?}: the old theme name is still kept");
+        support::wait_until(&stale, Duration::from_secs(1), renamed).await;
 
         // A change made through this node (the back office) shows on the very next page.
         let admin = support::Session::login(&app, "admin").await;

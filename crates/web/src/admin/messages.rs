@@ -5,7 +5,7 @@
 
 use crate::admin::desk::Desk;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -262,46 +262,52 @@ pub async fn file(
 }
 
 /// `GET /admin/messages/settings`: time limits per kind and the blocked words.
-pub async fn settings_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-) -> Result<Response, WebError> {
-    settings_page(&state, &ctx, StatusCode::OK, None, None).await
+pub async fn settings_form(desk: Desk) -> Result<Response, WebError> {
+    let site = staff_site(&desk).await?;
+    settings_page(&desk, &site, StatusCode::OK, None, None).await
+}
+
+/// The site whose 政民互动 settings the member of staff edits: the one their organisation is in.
+async fn staff_site(desk: &Desk) -> Result<orgs::Organisation, WebError> {
+    let store = &desk.state.store;
+    let site_id = orgs::site_of(store, desk.staff.org_id).await?;
+    Ok(orgs::by_id(store, site_id).await?)
 }
 
 async fn settings_page(
-    state: &AppState,
-    ctx: &PageCtx,
+    desk: &Desk,
+    site: &orgs::Organisation,
     status: StatusCode,
     error: Option<String>,
     saved: Option<&str>,
 ) -> Result<Response, WebError> {
+    let store = &desk.state.store;
     let mut limits = Vec::new();
     for k in MessageKind::ALL {
         limits.push(context! {
             code => k.code(), label => k.label(), default => k.default_limit_working_days(),
-            value => messages::limit_for(&state.store, *k).await?,
+            value => messages::limit_for(store, site.id, *k).await?,
         });
     }
-    let words = settings::get(&state.store, BLOCKED_WORDS_KEY)
-        .await?
-        .unwrap_or_default();
-    state
-        .page_with_status(
-            ctx,
-            status,
-            "admin/message_settings.html",
-            context! { limits => limits, words => words, error => error, saved => saved },
-        )
-        .await
+    let words = messages::blocked_words(store, site.id).await?;
+    desk.page(
+        status,
+        "admin/message_settings.html",
+        context! {
+            site_name => &site.name, limits => limits, words => words, error => error, saved => saved,
+        },
+    )
+    .await
 }
 
 /// `POST /admin/messages/settings`: every `limit_<kind>` (1–60 working days) and `words`.
 pub async fn settings_save(
-    Desk { state, ctx, staff, ip }: Desk,
+    desk: Desk,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let actor = Actor::user(&staff.username, &ip);
+    let site = staff_site(&desk).await?;
+    let code = Some(site.code.as_str());
+    let (store, actor) = (&desk.state.store, desk.actor());
     let mut limits = Vec::new();
     for k in MessageKind::ALL {
         let key = format!("limit_{}", k.code());
@@ -310,8 +316,8 @@ pub async fn settings_save(
                 Ok(days) if (1..=60).contains(&days) => limits.push((*k, days)),
                 _ => {
                     return settings_page(
-                        &state,
-                        &ctx,
+                        &desk,
+                        &site,
                         StatusCode::BAD_REQUEST,
                         Some(ErrorCode::MessageTimeLimitRange.render(&[("kind", &k.label())])),
                         None,
@@ -322,13 +328,8 @@ pub async fn settings_save(
         }
     }
     for (k, days) in limits {
-        settings::set(
-            &state.store,
-            &actor,
-            &k.limit_setting_key(),
-            &days.to_string(),
-        )
-        .await?;
+        let key = settings::site_key(&k.limit_setting_key(), code);
+        settings::set(store, &actor, &key, &days.to_string()).await?;
     }
     if let Some((_, words)) = f.iter().find(|(name, _)| name == "words") {
         let cleaned: Vec<&str> = words
@@ -336,9 +337,10 @@ pub async fn settings_save(
             .map(str::trim)
             .filter(|w| !w.is_empty())
             .collect();
-        settings::set(&state.store, &actor, BLOCKED_WORDS_KEY, &cleaned.join("\n")).await?;
+        let key = settings::site_key(BLOCKED_WORDS_KEY, code);
+        settings::set(store, &actor, &key, &cleaned.join("\n")).await?;
     }
-    settings_page(&state, &ctx, StatusCode::OK, None, Some("设置已保存")).await
+    settings_page(&desk, &site, StatusCode::OK, None, Some("设置已保存")).await
 }
 
 /// Open messages of `staff`'s organisations by watch reason, for the dashboard.

@@ -55,10 +55,14 @@ async fn render_form(
     form: &WriteForm,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
-    let all = orgs::of_site(&state.store, site(state, ctx).await?.id).await?;
+    let site_id = site(state, ctx).await?.id;
+    let all = orgs::of_site(&state.store, site_id).await?;
     let mut limits = Vec::new();
     for k in MessageKind::ALL {
-        limits.push((k.label(), messages::limit_for(&state.store, *k).await?));
+        limits.push((
+            k.label(),
+            messages::limit_for(&state.store, site_id, *k).await?,
+        ));
     }
     state
         .page_with_status(

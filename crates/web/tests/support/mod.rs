@@ -408,3 +408,16 @@ pub fn code_in(html: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Waits until `done` holds, asking every 50 ms; fails with `what` once `within` has passed.
+pub async fn wait_until(
+    what: &str,
+    within: std::time::Duration,
+    mut done: impl AsyncFnMut() -> bool,
+) {
+    let started = std::time::Instant::now();
+    while !done().await {
+        assert!(started.elapsed() < within, "{what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
