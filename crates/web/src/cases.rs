@@ -167,6 +167,9 @@ pub trait StatusDesk: Case + Sync {
     /// Where its status pages live.
     const DESK: Desk;
 
+    /// The site the case was filed on: a lookup on another site does not find it.
+    fn site_id(&self) -> i64;
+
     /// The status page of one case, for the person who proved its code and secret.
     fn status_page(
         state: &AppState,
@@ -238,7 +241,11 @@ pub async fn status_lookup<C: StatusDesk>(
 ) -> Result<Response, WebError> {
     let desk = C::DESK;
     desk.throttle.check(&state, &ip, &f.tracking_code).await?;
-    match cases::lookup::<C>(&state.store, &f.tracking_code, &f.secret).await? {
+    let site = crate::site::site_org(&state, &ctx.site).await?;
+    let found = cases::lookup::<C>(&state.store, &f.tracking_code, &f.secret).await?;
+    // Another site's case is not found here: its code and password prove nothing on this site.
+    let found = found.filter(|c| site.as_ref().is_none_or(|s| s.id == c.site_id()));
+    match found {
         Some(case) => {
             let id = case.id();
             let token = cases::open_session(&state.store, &desk.sessions, id).await?;

@@ -356,3 +356,40 @@ async fn each_site_keeps_its_own_hudong_limits_and_blocked_words() {
         }
     }
 }
+
+/// A tracking code and its query password find the case only on the site it was filed on: on
+/// another site the lookup answers as for a wrong password.
+#[tokio::test]
+async fn a_case_is_looked_up_only_on_its_own_site() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let finance = must(OrgCode::parse("WQX004"));
+        let finance = must(gongkai_store::orgs::by_code(&app.store, &finance).await);
+        let new = gongkai_store::testing::application(finance.id, "申请公开2025年部门预算");
+        let at = chrono::Utc::now();
+        let receipt =
+            must(gongkai_store::applications::submit(&app.store, &new, at, "10.0.0.9").await);
+        let citizen = Session::anonymous(&app).await;
+        let lookup = [
+            ("tracking_code", receipt.tracking_code.as_str()),
+            ("secret", "chaxun-123"),
+        ];
+        for (prefix, found) in [("/site/ATS001", false), ("", true)] {
+            let r = citizen
+                .post(&format!("{prefix}/ysqgk/status"), &lookup)
+                .await;
+            let want = if found {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            assert_eq!(r.status(), want, "{engine:?} {prefix}");
+            let page = must(r.text().await);
+            assert_eq!(
+                page.contains("申请公开2025年部门预算"),
+                found,
+                "{engine:?} {prefix}"
+            );
+        }
+    }
+}

@@ -202,6 +202,10 @@ pub async fn show(visit: Visit, Path(id): Path<String>) -> Result<Response, WebE
 impl StatusDesk for Message {
     const DESK: Desk = Desk::new(messages::SESSIONS, "hudong", "gk_ly", "message-lookup-fail");
 
+    fn site_id(&self) -> i64 {
+        self.site_id
+    }
+
     async fn status_page(state: &AppState, ctx: &PageCtx, m: &Self) -> Result<Response, WebError> {
         status_page(state, ctx, m, FieldErrors::new(), StatusCode::OK).await
     }

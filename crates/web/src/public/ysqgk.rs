@@ -141,6 +141,10 @@ pub async fn submit(
 impl StatusDesk for Application {
     const DESK: Desk = Desk::new(applications::SESSIONS, "ysqgk", "gk_ysq", "lookup-fail");
 
+    fn site_id(&self) -> i64 {
+        self.site_id
+    }
+
     /// What an applicant sees about their application (no staff notes, no other applications).
     async fn status_page(
         state: &AppState,
