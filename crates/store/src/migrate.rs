@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "annual_report_record",
         include_str!("../migrations/0017_annual_report_record.sql"),
     ),
+    (
+        18,
+        "site_search_queries",
+        include_str!("../migrations/0018_site_search_queries.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

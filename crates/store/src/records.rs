@@ -1278,20 +1278,21 @@ pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec
         .collect()
 }
 
-/// Adds counted search queries for 热门搜索 (each normalised by the caller, at most 50
-/// characters, with how many times it was searched) in one write transaction.
-pub async fn count_searches(store: &Store, counted: &[(String, i64)]) -> Result<()> {
+/// Adds searches that found something to 热门搜索: `counted` holds, per site and query, how many
+/// times it was searched since the last call. One transaction.
+pub async fn count_searches(store: &Store, counted: &[((i64, String), i64)]) -> Result<()> {
     if counted.is_empty() {
         return Ok(());
     }
     let mut tx = store.begin_write().await?;
     let at = ts(now());
-    for (query, n) in counted {
+    for ((site_id, query), n) in counted {
         sqlx::query(
-            "INSERT INTO search_queries (query, hits, last_at) VALUES ($1, $2, $3)
-             ON CONFLICT (query) DO UPDATE SET hits = search_queries.hits + excluded.hits,
+            "INSERT INTO site_search_queries (site_id, query, hits, last_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (site_id, query) DO UPDATE SET hits = site_search_queries.hits + excluded.hits,
              last_at = excluded.last_at",
         )
+        .bind(*site_id)
         .bind(query.as_str())
         .bind(*n)
         .bind(at.as_str())
@@ -1302,11 +1303,13 @@ pub async fn count_searches(store: &Store, counted: &[(String, i64)]) -> Result<
     Ok(())
 }
 
-/// The most searched queries that found something, most frequent first.
-pub async fn popular_searches(store: &Store, limit: i64) -> Result<Vec<String>> {
+/// The site's most searched queries that found something, most frequent first.
+pub async fn popular_searches(store: &Store, site_id: i64, limit: i64) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT query FROM search_queries ORDER BY hits DESC, last_at DESC LIMIT $1",
+        "SELECT query FROM site_search_queries WHERE site_id = $1
+         ORDER BY hits DESC, last_at DESC LIMIT $2",
     )
+    .bind(site_id)
     .bind(limit)
     .fetch_all(store.pool())
     .await?)

@@ -231,6 +231,29 @@ async fn each_site_shows_only_its_own_pages_feeds_search_and_api() {
                 "{ctx}"
             );
         }
+        // 热门搜索 are each site's own: each counted the searches for its own record.
+        must(app.state.popular.write(&app.store).await);
+        for (code, own, other) in [
+            (
+                "WQX001",
+                "乌恰县乡村振兴专项通知",
+                "阿图什市棉花补贴专项通知",
+            ),
+            (
+                "ATS001",
+                "阿图什市棉花补贴专项通知",
+                "乌恰县乡村振兴专项通知",
+            ),
+        ] {
+            let site =
+                must(gongkai_store::orgs::by_code(&app.store, &must(OrgCode::parse(code))).await);
+            let popular = gongkai_store::records::popular_searches(&app.store, site.id, 10).await;
+            let popular = must(popular);
+            assert!(
+                popular.iter().any(|q| q == own) && !popular.iter().any(|q| q == other),
+                "{engine:?} {code}: {popular:?}"
+            );
+        }
         let ats_home = ok_page(&app, Some(ATS_HOST), "/").await;
         assert!(
             ats_home.contains("阿图什市人民政府"),

@@ -92,26 +92,30 @@ async fn popular_searches_are_counted_in_memory_and_written_by_the_flush() {
             app.page("/api/v1/search?q=%E4%BE%9B%E6%9A%96%E4%BF%9D%E9%9A%9C")
                 .await;
         }
+        let county = must(gongkai_domain::org::OrgCode::parse("WQX001"));
+        let county = must(gongkai_store::orgs::by_code(&app.store, &county).await).id;
         let stored = |app: &App| {
             let store = app.store.clone();
             async move {
-                let n: Option<i64> =
-                    sqlx::query_scalar("SELECT hits FROM search_queries WHERE query = $1")
-                        .bind("供暖保障")
-                        .fetch_optional(store.pool())
-                        .await
-                        .unwrap_or_else(|e| panic!("{e}"));
+                let n: Option<i64> = sqlx::query_scalar(
+                    "SELECT hits FROM site_search_queries WHERE site_id = $1 AND query = $2",
+                )
+                .bind(county)
+                .bind("供暖保障")
+                .fetch_optional(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
                 n.unwrap_or(0)
             }
         };
         // The counts wait in memory (or were just written by the periodic flush).
-        let pending = app.state.popular.pending("供暖保障");
+        let pending = app.state.popular.pending(county, "供暖保障");
         assert!(
             pending + stored(&app).await >= 3,
             "{engine:?}: every search counted"
         );
         must(app.state.popular.write(&app.store).await);
-        assert_eq!(app.state.popular.pending("供暖保障"), 0);
+        assert_eq!(app.state.popular.pending(county, "供暖保障"), 0);
         let hits = stored(&app).await;
         // until_found searched too; the three API searches are among the counts.
         assert!(hits >= 3, "{engine:?}: {hits}");
@@ -121,7 +125,7 @@ async fn popular_searches_are_counted_in_memory_and_written_by_the_flush() {
             hits,
             "{engine:?}: counts are written once"
         );
-        let popular = must(gongkai_store::records::popular_searches(&app.store, 10).await);
+        let popular = must(gongkai_store::records::popular_searches(&app.store, county, 10).await);
         assert!(popular.contains(&"供暖保障".to_owned()), "{popular:?}");
     }
 }

@@ -1,4 +1,5 @@
-//! 热门搜索 without a write per search: each search that found something is counted in memory,
+//! 热门搜索 without a write per search: each search that found something is counted in memory, per
+//! site (each site lists what its own visitors search for),
 //! and [`flush`] adds the counts to the database every [`FLUSH_EVERY`] in one transaction (and
 //! once more when the server stops), so a search request never waits for a write. The list the
 //! search page shows is read again at most every [`crate::cache::MAX_AGE`] (or when the change
@@ -19,50 +20,54 @@ pub const MAX_PENDING: usize = 10_000;
 pub const MAX_QUERY_CHARS: usize = 20;
 /// Queries the search page lists.
 pub const SHOWN: i64 = 10;
+/// Sites whose list is kept in memory at once (a deployment hosting more reads the rest again).
+pub const SITES_KEPT: usize = 64;
 
 /// This node's search counts not yet written, and the list last read.
 #[derive(Debug)]
 pub struct PopularSearches {
-    pending: Mutex<HashMap<String, i64>>,
-    shown: crate::cache::memo::Memo<(), Arc<Vec<String>>>,
+    pending: Mutex<HashMap<(i64, String), i64>>,
+    shown: crate::cache::memo::Memo<i64, Arc<Vec<String>>>,
 }
 
 impl Default for PopularSearches {
     fn default() -> Self {
         Self {
             pending: Mutex::new(HashMap::new()),
-            shown: crate::cache::memo::Memo::new(1),
+            shown: crate::cache::memo::Memo::new(SITES_KEPT),
         }
     }
 }
 
 impl PopularSearches {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, i64>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<(i64, String), i64>> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Counts a query that found `total` documents: trimmed, only when it found something and
-    /// is at most [`MAX_QUERY_CHARS`] long.
-    pub fn note(&self, query: &str, total: usize) {
+    /// Counts a query on the site `site_id` that found `total` documents: trimmed, only when it
+    /// found something and is at most [`MAX_QUERY_CHARS`] long.
+    pub fn note(&self, site_id: i64, query: &str, total: usize) {
         let q = query.trim();
         if total == 0 || q.is_empty() || q.chars().count() > MAX_QUERY_CHARS {
             return;
         }
+        let key = (site_id, q.to_owned());
         let mut pending = self.lock();
-        if let Some(n) = pending.get_mut(q) {
+        if let Some(n) = pending.get_mut(&key) {
             *n += 1;
         } else if pending.len() < MAX_PENDING {
-            pending.insert(q.to_owned(), 1);
+            pending.insert(key, 1);
         }
     }
 
-    /// How many searches for `query` wait to be written.
-    pub fn pending(&self, query: &str) -> i64 {
-        self.lock().get(query.trim()).copied().unwrap_or(0)
+    /// How many searches for `query` on the site `site_id` wait to be written.
+    pub fn pending(&self, site_id: i64, query: &str) -> i64 {
+        let key = (site_id, query.trim().to_owned());
+        self.lock().get(&key).copied().unwrap_or(0)
     }
 
     /// Takes the counts gathered so far.
-    fn take(&self) -> Vec<(String, i64)> {
+    fn take(&self) -> Vec<((i64, String), i64)> {
         std::mem::take(&mut *self.lock()).into_iter().collect()
     }
 
@@ -81,17 +86,17 @@ impl PopularSearches {
         Ok(())
     }
 
-    /// The most searched queries, most frequent first.
+    /// The site's most searched queries, most frequent first.
     pub async fn shown(
         &self,
         store: &Store,
+        site_id: i64,
         generation: u64,
     ) -> Result<Arc<Vec<String>>, gongkai_store::StoreError> {
         self.shown
-            .get_or_load((), generation, async {
-                Ok(Arc::new(
-                    gongkai_store::records::popular_searches(store, SHOWN).await?,
-                ))
+            .get_or_load(site_id, generation, async {
+                let shown = gongkai_store::records::popular_searches(store, site_id, SHOWN).await?;
+                Ok(Arc::new(shown))
             })
             .await
     }
@@ -121,24 +126,33 @@ mod tests {
     #[test]
     fn only_short_queries_that_found_something_are_counted() {
         let p = PopularSearches::default();
-        p.note(" 食品安全 ", 3);
-        p.note("食品安全", 1);
-        p.note("无结果", 0);
-        p.note(&"长".repeat(MAX_QUERY_CHARS + 1), 5);
-        p.note("  ", 2);
-        assert_eq!(p.take(), vec![("食品安全".to_owned(), 2)]);
+        p.note(1, " 食品安全 ", 3);
+        p.note(1, "食品安全", 1);
+        p.note(1, "无结果", 0);
+        p.note(1, &"长".repeat(MAX_QUERY_CHARS + 1), 5);
+        p.note(1, "  ", 2);
+        assert_eq!(p.take(), vec![((1, "食品安全".to_owned()), 2)]);
         assert!(p.take().is_empty(), "taken once");
+    }
+
+    #[test]
+    fn each_site_counts_its_own_queries() {
+        let p = PopularSearches::default();
+        p.note(1, "供暖", 1);
+        p.note(2, "供暖", 1);
+        p.note(2, "供暖", 1);
+        assert_eq!((p.pending(1, "供暖"), p.pending(2, "供暖")), (1, 2));
     }
 
     #[test]
     fn new_queries_wait_when_the_map_is_full() {
         let p = PopularSearches::default();
         for i in 0..MAX_PENDING + 5 {
-            p.note(&format!("q{i}"), 1);
+            p.note(1, &format!("q{i}"), 1);
         }
-        p.note("q0", 1);
+        p.note(1, "q0", 1);
         let taken = p.take();
         assert_eq!(taken.len(), MAX_PENDING);
-        assert!(taken.contains(&("q0".to_owned(), 2)));
+        assert!(taken.contains(&((1, "q0".to_owned()), 2)));
     }
 }

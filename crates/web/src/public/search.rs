@@ -124,14 +124,18 @@ fn query_of(p: &SearchParams, site: Option<String>, facets: bool) -> gongkai_sea
     }
 }
 
-/// The search index's value for the request's site: every search stays within it.
-async fn site_term(
+/// The request's site (none before the deployment has one): every search stays within it, and
+/// its 热门搜索 are its own.
+async fn site_id(
     state: &AppState,
     site: &crate::site::RequestSite,
-) -> Result<Option<String>, WebError> {
-    Ok(crate::site::site_org(state, site)
-        .await?
-        .map(|s| s.id.to_string()))
+) -> Result<Option<i64>, WebError> {
+    Ok(crate::site::site_org(state, site).await?.map(|s| s.id))
+}
+
+/// The search index's value for a site.
+fn site_term(site_id: Option<i64>) -> Option<String> {
+    site_id.map(|id| id.to_string())
 }
 
 fn index(state: &AppState) -> Result<&gongkai_search::SearchIndex, WebError> {
@@ -166,7 +170,8 @@ fn date_of(ts: i64) -> String {
 /// `GET /search`.
 pub async fn page(visit: Visit, Query(p): Query<SearchParams>) -> Result<Response, WebError> {
     let idx = index(&visit.state)?;
-    let site = site_term(&visit.state, &visit.ctx.site).await?;
+    let site_id = site_id(&visit.state, &visit.ctx.site).await?;
+    let site = site_term(site_id);
     if !p.q.trim().is_empty()
         && p.nojump != "1"
         && p.page.is_empty()
@@ -184,14 +189,21 @@ pub async fn page(visit: Visit, Query(p): Query<SearchParams>) -> Result<Respons
     } else {
         Some(run(idx, &query_of(&p, site, true)))
     };
-    if let Some(r) = &results {
-        visit.state.popular.note(&p.q, r.total);
-    }
-    let popular = visit
-        .state
-        .popular
-        .shown(&visit.state.store, visit.state.cache.generation())
-        .await?;
+    let popular = match site_id {
+        Some(site_id) => {
+            if let Some(r) = &results {
+                visit.state.popular.note(site_id, &p.q, r.total);
+            }
+            let generation = visit.state.cache.generation();
+            let store = &visit.state.store;
+            visit
+                .state
+                .popular
+                .shown(store, site_id, generation)
+                .await?
+        }
+        None => Default::default(),
+    };
     let view = results.as_ref().map(|r| {
         let pages = r.total.div_ceil(r.per_page).max(1);
         let link = |page: usize| {
@@ -342,10 +354,13 @@ pub async fn api(
     site: crate::site::RequestSite,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<SearchResults>, WebError> {
-    let query = api_query(&p, site_term(&state, &site).await?)?;
+    let site_id = site_id(&state, &site).await?;
+    let query = api_query(&p, site_term(site_id))?;
     let idx = index(&state)?;
     let r = run(idx, &query);
-    state.popular.note(&p.q, r.total);
+    if let Some(site_id) = site_id {
+        state.popular.note(site_id, &p.q, r.total);
+    }
     let hits = r
         .hits
         .into_iter()
