@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use gongkai_store::testing::{ENGINES, TestDb};
-use gongkai_store::{Engine, Store, attachments};
+use gongkai_store::{Engine, Store, blobs};
 
 use crate::support::{
     LOAD_TEST_ENV, Server, add_county, application_body, assert_says, command, data_of, gongkai,
@@ -51,10 +51,11 @@ async fn counts(url: &str) -> (i64, i64, i64) {
     c
 }
 
-/// What an upload leaves behind: the blob in the data folder and its row on the first record.
+/// What an upload leaves behind: the blob (in the data folder on SQLite, in the database on
+/// PostgreSQL) and its row on the first record.
 async fn add_attachment(db: &TestDb, bytes: &[u8]) -> String {
-    let sha = must(attachments::store_blob(&data_of(db), bytes).await);
     let store = must(Store::connect(&db.url).await);
+    let sha = must(blobs::put(&store, &data_of(db), bytes).await);
     must(
         sqlx::query(
             "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, created_at)
@@ -67,6 +68,27 @@ async fn add_attachment(db: &TestDb, bytes: &[u8]) -> String {
     );
     store.close().await;
     sha
+}
+
+/// Loses the blob `sha` where it is kept (a deleted file, or deleted rows), leaving the row that
+/// names it.
+async fn forget_blob(db: &TestDb, sha: &str) {
+    match db.engine {
+        Engine::Sqlite => must(std::fs::remove_file(blobs::path(&data_of(db), sha))),
+        Engine::Postgres => {
+            let store = must(Store::connect(&db.url).await);
+            for table in ["blob_chunks", "blobs"] {
+                let sql = format!("DELETE FROM {table} WHERE sha256 = $1");
+                must(
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(sha)
+                        .execute(store.pool())
+                        .await,
+                );
+            }
+            store.close().await;
+        }
+    }
 }
 
 /// The number of entries `audit verify` reported.
@@ -129,10 +151,7 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
         let sha = add_attachment(&source, &blob).await;
         // A row whose file is gone from the data folder: the backup says so.
         let lost = add_attachment(&source, b"lost").await;
-        must(std::fs::remove_file(attachments::blob_path(
-            &data_of(&source),
-            &lost,
-        )));
+        forget_blob(&source, &lost).await;
         let before = counts(&source.url).await;
         assert!(before.0 > 0 && before.1 > 0, "demo data: {before:?}");
 
@@ -207,14 +226,13 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
             "{source_audit} / {}",
             stdout(&verify)
         );
+        let restored = must(Store::connect(&target.url).await);
         assert_eq!(
-            must(std::fs::read(attachments::blob_path(
-                &data_of(&target),
-                &sha
-            ))),
+            must(blobs::read(&restored, &data_of(&target), &sha).await),
             blob,
             "the attachment's bytes came back"
         );
+        restored.close().await;
 
         // The restored deployment takes new writes: its id sequences came back too.
         let added = gongkai(
@@ -257,7 +275,9 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
 async fn small_backup(db: &TestDb, dir: &Path) -> String {
     succeeds(db, &["init"]);
     add_county(db);
-    let sha = must(attachments::store_blob(&data_of(db), &payload(5_000, 3)).await);
+    let store = must(Store::connect(&db.url).await);
+    let sha = must(blobs::put(&store, &data_of(db), &payload(5_000, 3)).await);
+    store.close().await;
     succeeds(db, &["backup", "--to", &dir.to_string_lossy()]);
     format!("files/{}/{sha}", &sha[..2])
 }

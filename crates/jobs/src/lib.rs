@@ -1,5 +1,5 @@
-//! Work of gongkai that is not HTTP, run beside the server on every node: the search follower
-//! ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
+//! Work of gongkai that is not HTTP, run beside the server on every node: the change feed's
+//! listener (`store::feed::listen`, PostgreSQL), the search follower ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
 //! ([`schedule`]), the daily due-soon digest ([`digest`]), the hashing of sealed query
 //! passwords (`store::secrets::hash_sealed`) and the hourly pruning of expired rate-limit counts. Requests only write to the
 //! database (the change feed, the outbox); these loops do the slow work afterwards, so a
@@ -53,6 +53,8 @@ pub fn spawn(
     checkpoint_file: Option<std::path::PathBuf>,
     stop: watch::Receiver<bool>,
 ) {
+    // On PostgreSQL, hear at once when another node (or this one) adds to the change feed.
+    tokio::spawn(gongkai_store::feed::listen(store.clone(), stop.clone()));
     if let Some(index) = index {
         // Each node keeps its own index in step with the shared change feed.
         tokio::spawn(search::follow(

@@ -353,21 +353,22 @@ pub async fn rebuild(
     Ok(done)
 }
 
-/// Follows the change feed every `every` until `stop` resolves (run by each serving node).
+/// Follows the change feed every `every`, and at once when the node hears it grow
+/// (`feed::Wakeup`), until `stop` resolves (run by each serving node).
 pub async fn follow(
     store: Store,
     index: Arc<SearchIndex>,
     every: Duration,
-    stop: tokio::sync::watch::Receiver<bool>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    crate::every(every, stop, move || {
-        let (store, index) = (store.clone(), index.clone());
-        async move {
-            catch_up(&store, &index)
-                .await
-                .map(|_| ())
-                .map_err(|e| ("search index not updated", e))
+    let mut wakeup = store.feed_wakeup();
+    loop {
+        if let Err(e) = catch_up(&store, &index).await {
+            tracing::warn!(error = %e, "search index not updated");
         }
-    })
-    .await;
+        tokio::select! {
+            _ = wakeup.after(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }

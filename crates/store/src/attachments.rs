@@ -1,11 +1,7 @@
-//! Attachments of records: metadata in the database, bytes content-addressed by SHA-256 in the
-//! data folder (`files/ab/abcdef…`), so the same file uploaded twice is stored once.
-
-use gongkai_domain::ErrorCode;
-use std::path::{Path, PathBuf};
+//! Attachments of records: metadata in the database, bytes content-addressed in the blob store
+//! ([`crate::blobs`]), so the same file uploaded twice is stored once.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use gongkai_domain::record::RecordAction;
 
@@ -32,59 +28,10 @@ pub struct Attachment {
     pub text: String,
 }
 
-/// Where the bytes of `sha256` live under `data_dir`.
-pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    let prefix = sha256.get(..2).unwrap_or("00");
-    data_dir.join("files").join(prefix).join(sha256)
-}
-
-/// The hex SHA-256 of bytes: the name a blob is stored under.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// Writes bytes to the content-addressed folder (atomically, fsync'd) and returns the hash.
-pub async fn store_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
-    let sha = sha256_hex(bytes);
-    let path = blob_path(data_dir, &sha);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(sha);
-    }
-    let io = |e: std::io::Error| {
-        StoreError::conflict_with(ErrorCode::AttachmentNotSaved, &[("reason", &e)])
-    };
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    }
-    let tmp = path.with_extension("part");
-    let data = bytes.to_vec();
-    let tmp2 = tmp.clone();
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp2)?;
-        f.write_all(&data)?;
-        f.sync_all()
-    })
-    .await
-    .map_err(|e| StoreError::conflict_with(ErrorCode::AttachmentNotSaved, &[("reason", &e)]))?
-    .map_err(io)?;
-    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-    Ok(sha)
-}
-
-/// Reads the bytes of an attachment.
-pub async fn read_blob(data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
-    tokio::fs::read(blob_path(data_dir, sha256))
-        .await
-        .map_err(|_| StoreError::NotFound {
-            what: "附件文件".into()
-        })
-}
-
 /// Metadata of a new attachment.
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
-    /// SHA-256 from [`store_blob`].
+    /// SHA-256 from [`crate::blobs::put`].
     pub sha256: String,
     /// Original name.
     pub file_name: String,

@@ -311,15 +311,23 @@ pub async fn schema_version(store: &Store) -> Result<i64> {
 }
 
 /// The blobs the database refers to (attachments of records, applications and their replies,
-/// messages and consultations), as paths relative to the data folder like [`blobs`] gives them.
+/// messages and consultations) that belong in the data folder, as paths relative to it like
+/// [`blobs`] gives them. Blobs held in the database itself (PostgreSQL, [`crate::blobs`]) are in
+/// its snapshot and are not listed.
 pub async fn referenced_blobs(store: &Store) -> Result<Vec<String>> {
-    let shas: Vec<String> = sqlx::query_scalar(
-        "SELECT sha256 FROM attachments UNION SELECT sha256 FROM application_files
+    let referenced = "SELECT sha256 FROM attachments UNION SELECT sha256 FROM application_files
          UNION SELECT sha256 FROM application_reply_files
-         UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files",
-    )
-    .fetch_all(store.pool())
-    .await?;
+         UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files";
+    let sql = match store.engine() {
+        Engine::Sqlite => referenced.to_owned(),
+        Engine::Postgres => format!(
+            "SELECT sha256 FROM ({referenced}) r WHERE NOT EXISTS \
+             (SELECT 1 FROM blobs b WHERE b.sha256 = r.sha256)"
+        ),
+    };
+    let shas: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?;
     Ok(shas
         .into_iter()
         .filter(|s| is_blob_name(s))

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod backup;
+pub mod blobs;
 pub mod calendar;
 pub mod cases;
 mod column;
@@ -156,6 +157,10 @@ pub struct Store {
     outbox: bool,
     /// The key that seals audit entries, when the deployment has one (kept outside the database).
     audit_key: Option<std::sync::Arc<gongkai_domain::audit::AuditKey>>,
+    /// Where [`feed::listen`] connects to hear that the feed grew (PostgreSQL only).
+    listen_url: Option<feed::ListenUrl>,
+    /// Counts the feed's growth as this node hears of it; followers wait on it ([`feed::Wakeup`]).
+    feed_heard: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// The SQLite URL for the database file inside a data folder.
@@ -231,6 +236,8 @@ impl Store {
             engine,
             outbox: false,
             audit_key: None,
+            listen_url: (engine == Engine::Postgres).then(|| feed::ListenUrl(url.to_owned())),
+            feed_heard: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 

@@ -164,7 +164,7 @@ pub(crate) fn list_fingerprint(negatives: &[NegativeTerm]) -> String {
         joined.push_str(&n.category);
         joined.push('\n');
     }
-    crate::attachments::sha256_hex(joined.as_bytes())
+    crate::blobs::sha256_hex(joined.as_bytes())
 }
 
 /// Screens an attachment's text (up to the extraction budget, megabytes) on a blocking thread,

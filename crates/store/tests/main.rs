@@ -3,8 +3,10 @@
 //! One test binary per crate: each file below is a module, so the suite links once instead of
 //! once per file (linking dominates a clean test build on two cores).
 
+mod blobs;
 mod cases;
 mod durability;
+mod feed;
 mod listing;
 mod public_numbers;
 mod reports;

@@ -1,9 +1,10 @@
 //! Sending stored files: the type of a stored kind, the `Content-Disposition` with the original
-//! name, and the bytes from the blob store.
+//! name, and the bytes from the blob store, streamed piece by piece.
 
+use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use gongkai_store::attachments;
+use gongkai_store::blobs;
 
 use crate::WebError;
 use crate::state::AppState;
@@ -85,9 +86,28 @@ pub async fn send_blob(
     kind: &str,
     file_name: &str,
 ) -> Result<Response, WebError> {
-    let bytes = attachments::read_blob(&state.config.data_dir, sha256).await?;
+    let blob = blobs::open(&state.store, &state.config.data_dir, sha256).await?;
+    let size = blob.size;
     let mime = file_kind(kind).map_or("application/octet-stream", |k| k.mime());
-    Ok(private_file(mime, file_name, bytes))
+    let mut resp = private_file(mime, file_name, Body::from_stream(pieces(blob)));
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, header::HeaderValue::from(size));
+    Ok(resp)
+}
+
+/// The blob's pieces as a body stream, read one at a time as the client takes them (a
+/// download never holds a whole file in memory); a read error ends the stream with that error.
+fn pieces(
+    blob: blobs::BlobReader,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, gongkai_store::StoreError>> {
+    futures_util::stream::unfold(Some(blob), |reader| async move {
+        let mut reader = reader?;
+        match reader.next_chunk().await {
+            Ok(Some(piece)) => Some((Ok(piece), Some(reader))),
+            Ok(None) => None,
+            Err(e) => Some((Err(e), None)),
+        }
+    })
 }
 
 /// `bytes` as a download named `file_name` of type `mime`, never kept by browsers or proxies

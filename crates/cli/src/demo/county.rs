@@ -454,7 +454,7 @@ async fn attach(
     let kind = gongkai_content::sniff(bytes, file_name)
         .map_err(|e| CliError::Config(format!("演示附件 {file_name} 无法识别：{e}")))?;
     let text = gongkai_content::extract_text(kind, bytes).unwrap_or_default();
-    let sha256 = attachments::store_blob(data_dir, bytes).await?;
+    let sha256 = gongkai_store::blobs::put(store, data_dir, bytes).await?;
     attachments::add(
         store,
         &user("demo-editor"),

@@ -417,9 +417,25 @@ impl PageCache {
 }
 
 /// Follows the change feed on this node: any new row clears the cache, so a change made on
-/// another node shows here within [`FOLLOW_EVERY`]. Stops when `stop` turns true.
-pub async fn follow(store: Store, cache: Arc<PageCache>, stop: tokio::sync::watch::Receiver<bool>) {
-    every(FOLLOW_EVERY, stop, || cache.catch_up(&store)).await;
+/// another node shows here within [`FOLLOW_EVERY`] (on PostgreSQL at once: the node hears the
+/// feed grow, `feed::Wakeup`). Stops when `stop` turns true.
+pub async fn follow(
+    store: Store,
+    cache: Arc<PageCache>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut wakeup = store.feed_wakeup();
+    loop {
+        cache.catch_up(&store).await;
+        tokio::select! {
+            _ = wakeup.after(FOLLOW_EVERY) => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Runs `work` at once and then every `period` (a late run delays the next) until `stop` turns

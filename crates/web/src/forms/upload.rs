@@ -40,7 +40,7 @@ pub async fn store_files(
     let mut out = Vec::with_capacity(files.len());
     for pending in files {
         let sha256 =
-            gongkai_store::attachments::store_blob(&state.config.data_dir, &pending.bytes).await?;
+            gongkai_store::blobs::put(&state.store, &state.config.data_dir, &pending.bytes).await?;
         out.push(AttachedFile { sha256, ..pending.file });
     }
     Ok(out)
@@ -135,7 +135,7 @@ pub async fn read_form_with_files<T: DeserializeOwned>(
         }
         match gongkai_content::sniff(&bytes, &file_name) {
             Ok(kind) if !kind.is_archive() => {
-                let sha256 = gongkai_store::attachments::sha256_hex(&bytes);
+                let sha256 = gongkai_store::blobs::sha256_hex(&bytes);
                 files.push(PendingFile {
                     file: AttachedFile {
                         id: 0,

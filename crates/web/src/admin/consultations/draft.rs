@@ -225,7 +225,7 @@ pub async fn upload(
             return refuse(refused).await;
         }
     };
-    let sha256 = gongkai_store::attachments::store_blob(&state.config.data_dir, &bytes).await?;
+    let sha256 = gongkai_store::blobs::put(&state.store, &state.config.data_dir, &bytes).await?;
     let f = AttachedFile {
         id: 0,
         sha256,

@@ -93,7 +93,7 @@ pub async fn upload(
         ),
         _ => (String::new(), None),
     };
-    let sha = attachments::store_blob(&state.config.data_dir, &bytes).await?;
+    let sha = gongkai_store::blobs::put(&state.store, &state.config.data_dir, &bytes).await?;
     let added = attachments::add(
         &state.store,
         &rec.desk.actor(),
