@@ -28,13 +28,18 @@ pub fn gongkai(db: &TestDb, args: &[&str]) -> Output {
 /// `gongkai` pointed at the test database (see [`gongkai`]), run in the test's folder, for
 /// callers that need more than the output (standard input, a long-running server).
 pub fn command(db: &TestDb) -> Command {
+    command_at(db, &db.url)
+}
+
+/// [`command`] reaching the test's PostgreSQL database at `url` (through a proxy, say).
+pub fn command_at(db: &TestDb, url: &str) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("GONGKAI_DATABASE_URL")
         .env_remove("GONGKAI_DATA")
         .current_dir(&db.dir);
     match db.engine {
         Engine::Sqlite => cmd.arg("--data").arg(&db.dir),
-        Engine::Postgres => cmd.arg("--database-url").arg(&db.url),
+        Engine::Postgres => cmd.arg("--database-url").arg(url),
     };
     cmd
 }
@@ -134,9 +139,14 @@ impl Server {
     /// [`Server::start`] with `env` variables set for the process (e.g. no demo corpus, no
     /// submission limit for a load test).
     pub(crate) fn start_with_env(db: &TestDb, extra: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::start_at(db, &db.url, extra, env)
+    }
+
+    /// [`Server::start_with_env`] reaching the PostgreSQL database at `url`.
+    pub(crate) fn start_at(db: &TestDb, url: &str, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let log = db.dir.join("serve-stderr.log");
         let mut child = must(
-            command(db)
+            command_at(db, url)
                 .args(["serve", "--listen", "127.0.0.1:0"])
                 .args(extra)
                 .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
@@ -198,5 +208,16 @@ impl Server {
             rest.push(line);
         }
         (status.map(|s| s.success()).unwrap_or(false), rest)
+    }
+}
+
+impl Drop for Server {
+    /// A server a failed test left running is killed, not orphaned (it would keep its port, its
+    /// database and whatever the test runner handed it).
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

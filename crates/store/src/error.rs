@@ -130,6 +130,22 @@ impl StoreError {
         }
     }
 
+    /// Whether the database could not be reached at all (refused or lost connection, no
+    /// connection free in time): a passing outage, answered with 503 and "try again", not a
+    /// fault of the request.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+
     /// Whether the error is a unique-constraint violation (same on both engines).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Database(e)) if e.is_unique_violation())

@@ -95,6 +95,7 @@ impl WebError {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 StoreError::Conflict(_) => StatusCode::CONFLICT,
                 StoreError::Domain(_) => StatusCode::BAD_REQUEST,
+                e if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -115,19 +116,26 @@ impl WebError {
             Self::Csrf => "csrf_failed",
             Self::Template(_) => "template_error",
             Self::Theme { .. } => "theme_error",
+            Self::Store(e) if e.is_unavailable() => "database_unavailable",
             Self::Store(e) => e.code(),
         }
     }
 
     /// The message people see. Internal failures get a general message; details go to the log.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            UNAVAILABLE_MESSAGE.to_owned()
+        } else if self.status().is_server_error() {
             "系统暂时无法处理您的请求，请稍后再试。如问题持续，请联系网站管理员。".to_owned()
         } else {
             self.to_string()
         }
     }
 }
+
+/// What people read while the database cannot be reached (503): nothing they did was wrong.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "系统正在恢复数据库连接，暂时无法访问，请稍后刷新重试。您此前提交的内容不受影响。";
 
 /// What the error page needs, carried from the handler to [`render_errors`].
 #[derive(Debug, Clone)]
@@ -145,6 +153,10 @@ impl IntoResponse for WebError {
             tracing::error!(error = ?self, "request failed");
         }
         let mut resp = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
         resp.extensions_mut().insert(ErrorInfo {
             code: self.code(),
             message: self.public_message(),
@@ -166,6 +178,7 @@ fn default_message(status: StatusCode) -> Option<(&'static str, &'static str)> {
             ("bad_request", "提交的内容格式不正确，请检查后重试。")
         }
         StatusCode::REQUEST_TIMEOUT => ("timeout", "请求超时，请稍后再试。"),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", UNAVAILABLE_MESSAGE),
         s if s.is_server_error() => (
             "internal_error",
             "系统暂时无法处理您的请求，请稍后再试。如问题持续，请联系网站管理员。",
