@@ -303,8 +303,9 @@ pub async fn recompute_provisional(store: &Store, actor: &Actor) -> Result<usize
 }
 
 /// Stores a message durably and returns the receipt. A repeated form returns the first
-/// receipt; identical content from the same phone within [`DUPLICATE_WINDOW_DAYS`] is refused;
-/// identical content from someone else, or a blocked word, holds it for review.
+/// receipt; identical content sent to the same site from the same phone within
+/// [`DUPLICATE_WINDOW_DAYS`] is refused; identical content from someone else, or a blocked word,
+/// holds it for review.
 pub async fn submit(
     store: &Store,
     new: &NewMessage,
@@ -334,11 +335,14 @@ pub async fn submit(
     };
     let fingerprint = rules::content_fingerprint(&v.content);
     let since = ts(received_at - Duration::days(DUPLICATE_WINDOW_DAYS));
+    // Repeats are judged within the site: the same words sent to two counties are two messages.
     let duplicates = sqlx::query(
-        "SELECT tracking_code, phone FROM messages WHERE fingerprint = $1 AND received_at > $2",
+        "SELECT tracking_code, phone FROM messages
+         WHERE fingerprint = $1 AND received_at > $2 AND site_id = $3",
     )
     .bind(&fingerprint)
     .bind(&since)
+    .bind(site_id)
     .fetch_all(store.pool())
     .await?;
     for d in &duplicates {

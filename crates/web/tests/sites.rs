@@ -377,6 +377,32 @@ async fn each_site_keeps_its_own_hudong_limits_and_blocked_words() {
             );
             assert!(receipt.contains(days), "{engine:?} {prefix}: {receipt}");
         }
+        // The same words from the same phone to two counties are two messages, each new on
+        // its site: neither refused as a repeat nor held as a copy of the other site's.
+        for prefix in ["", "/site/ATS001"] {
+            let key = gongkai_store::sessions::random_token();
+            let fields = [
+                ("submission_key", key.as_str()),
+                ("secret", "chaxun-456"),
+                ("secret_again", "chaxun-456"),
+                ("to", "head"),
+                ("kind", "suggest"),
+                ("title", "关于增开城乡公交班次的建议"),
+                ("name", "赵六"),
+                ("content", "建议增开城乡公交班次，方便农牧民进城办事。"),
+                ("phone", "13955556666"),
+            ];
+            let r = citizen
+                .post_multipart(&format!("{prefix}/hudong/write"), &fields, Vec::new())
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{engine:?} {prefix}");
+            let receipt = must(r.text().await);
+            crate::support::assert_lacks(
+                &receipt,
+                "需经工作人员审核",
+                "held as another site's copy",
+            );
+        }
     }
 }
 
