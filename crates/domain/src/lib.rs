@@ -81,6 +81,7 @@ pub mod error;
 pub mod files;
 pub mod index_no;
 pub mod message;
+pub mod monitor;
 pub mod opinion;
 pub mod org;
 pub mod outbox;

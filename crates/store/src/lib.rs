@@ -22,6 +22,7 @@ pub mod guides;
 pub mod mailbox;
 pub mod messages;
 pub mod migrate;
+pub mod monitor;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;

@@ -250,6 +250,10 @@ pub fn build(state: AppState) -> Router {
             guarded(Permission::ReviewRecords, get(admin::records::scan_all)),
         )
         .route(
+            "/admin/monitor",
+            guarded(Permission::Supervise, get(admin::monitor::show)),
+        )
+        .route(
             "/admin/guides/{code}",
             guarded(
                 Permission::Supervise,

@@ -59,6 +59,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/record.html",
     "admin/record_form.html",
     "admin/scan.html",
+    "admin/monitor.html",
     "xxgk/_list.html",
     "xxgk/index.html",
     "xxgk/list.html",

@@ -13,6 +13,7 @@ mod http;
 mod mail;
 mod messages;
 mod module_graph;
+mod monitor;
 mod openapi;
 mod records;
 mod report;

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod letter_templates;
 pub mod login;
 pub mod messages;
+pub mod monitor;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;
