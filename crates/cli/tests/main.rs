@@ -13,4 +13,5 @@ mod cli;
 mod crash;
 mod demo;
 mod import;
+mod platform_admin;
 mod two_nodes;

@@ -24,6 +24,7 @@ pub mod migrate;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;
+pub mod platform;
 pub mod publication;
 pub mod records;
 pub mod reports;
