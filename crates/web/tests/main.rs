@@ -14,6 +14,7 @@ mod mail;
 mod messages;
 mod module_graph;
 mod openapi;
+mod platform;
 mod records;
 mod report;
 mod search;

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;
+pub mod platform;
 pub mod records;
 pub mod report;
 pub mod users;
