@@ -3,6 +3,8 @@
 //! county administrators kept out of the platform pages and out of each other's counties, and a
 //! refused site (taken code, host or user name) leaving nothing half-created.
 
+use std::time::Duration;
+
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::Role;
 use gongkai_domain::site::HostName;
@@ -12,7 +14,7 @@ use gongkai_store::{Actor, audit, orgs, sites, users};
 use reqwest::StatusCode;
 
 use crate::sites::with_atushi;
-use crate::support::{App, PASSWORD, Session, assert_has_all, assert_lacks, must};
+use crate::support::{App, PASSWORD, Session, assert_has_all, assert_lacks, must, wait_until};
 
 /// 阿图什 beside 乌恰, with 阿图什's administrator and a platform administrator (recorded in
 /// 乌恰, granted nothing there).
@@ -104,6 +106,25 @@ async fn a_platform_admin_adds_a_site_whose_first_admin_sees_only_it() {
                 "{engine:?} {action}: {log:?}"
             );
         }
+
+        // The new site answers for its host on every node once the change feed moves.
+        let at_home = async || {
+            let home = reqwest::Client::new()
+                .get(format!("{}/", app.base))
+                .header(reqwest::header::HOST, "akt.example")
+                .send()
+                .await;
+            match home {
+                Ok(r) => r.text().await.is_ok_and(|t| t.contains("阿克陶县人民政府")),
+                Err(_) => false,
+            }
+        };
+        wait_until(
+            "akt.example never showed 阿克陶",
+            Duration::from_secs(10),
+            at_home,
+        )
+        .await;
 
         // The new administrator manages the new site alone.
         let akt = Session::login(&app, "akt_admin").await;
