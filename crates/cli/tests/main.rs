@@ -14,4 +14,5 @@ mod crash;
 mod demo;
 mod import;
 mod outage;
+mod platform_admin;
 mod two_nodes;

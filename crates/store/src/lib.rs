@@ -26,6 +26,7 @@ pub mod monitor;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;
+pub mod platform;
 pub mod publication;
 pub mod records;
 pub mod reports;

@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "site_search_queries",
         include_str!("../migrations/0018_site_search_queries.sql"),
     ),
+    (
+        20,
+        "platform_grants",
+        include_str!("../migrations/0020_platform_grants.sql"),
+    ),
     (21, "blobs", include_str!("../migrations/0021_blobs.sql")),
 ];
 

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::column;
 use crate::sql;
-use crate::{Actor, Result, Store, StoreError, audit, feed, now, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, ts};
 
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,11 +58,24 @@ column::from_row!(Organisation => id, code, name, short_name, kind, parent_id, p
 /// Adds an organisation, audited; refuses a taken code or an unknown parent.
 pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
     let mut tx = store.begin_write().await?;
+    let id = insert(&mut tx, store, actor, &new).await?;
+    tx.commit().await?;
+    by_id(store, id).await
+}
+
+/// Inserts the organisation `new` inside `tx` (a root becomes its own site), emits its feed row
+/// and appends `org.create`; returns its id. Refuses a taken code or an unknown parent.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    new: &NewOrganisation,
+) -> Result<i64> {
     let parent: Option<(i64, i64)> = match &new.parent {
         Some(code) => Some(
             sqlx::query_as("SELECT id, site_id FROM organisations WHERE code = $1")
                 .bind(code.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .ok_or_else(|| StoreError::NotFound {
                     what: format!("上级机构“{code}”"),
@@ -73,7 +86,7 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
     let parent_id = parent.map(|(id, _)| id);
     if sql::exists(
         sqlx::query("SELECT id FROM organisations WHERE code = $1").bind(new.code.as_str()),
-        &mut *tx,
+        &mut **tx,
     )
     .await?
     {
@@ -97,16 +110,16 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
     .bind(parent_id)
     .bind(parent.map(|(_, site)| site))
     .bind(ts(now()))
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if parent.is_none() {
         // A new root is a new site: its own.
         sqlx::query("UPDATE organisations SET site_id = id WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    feed::emit(&mut tx, "organisation", new.code.as_str(), "created").await?;
+    feed::emit(tx, "organisation", new.code.as_str(), "created").await?;
     audit::Change::new("org.create", "organisation", new.code.to_string())
         .with_detail(serde_json::json!({
             "name": new.name.as_str(),
@@ -114,9 +127,9 @@ pub async fn create(store: &Store, actor: &Actor, new: NewOrganisation) -> Resul
             "kind": kind.code(),
             "parent": new.parent.as_ref().map(|p| p.to_string()),
         }))
-        .commit(tx, store, actor)
+        .append(tx, store, actor)
         .await?;
-    by_id(store, id).await
+    Ok(id)
 }
 
 /// All organisations, roots first, then by tree position.

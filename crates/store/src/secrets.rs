@@ -91,6 +91,21 @@ pub(crate) async fn row_if_matches(
     Ok(if matches { row } else { None })
 }
 
+/// How many query passwords are still sealed, waiting for the background pass ([`hash_sealed`])
+/// to hash them: a backlog that stays above zero means no node is hashing.
+pub async fn sealed_backlog(store: &Store) -> Result<i64> {
+    let mut waiting = 0;
+    for table in TABLES {
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} WHERE secret_hash LIKE 'sealed:%'"
+        )))
+        .fetch_one(store.pool())
+        .await?;
+        waiting += n;
+    }
+    Ok(waiting)
+}
+
 /// Replaces up to `limit` sealed query passwords with their argon2 hashes, one at a time;
 /// returns how many it replaced. Several nodes may run this at once: a row is only written
 /// while it still holds the sealed value that was read, so a value is never overwritten by a

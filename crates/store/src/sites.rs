@@ -6,7 +6,7 @@ use gongkai_domain::org::OrgCode;
 use gongkai_domain::site::HostName;
 use serde::Serialize;
 
-use crate::{Actor, Result, Store, StoreError, audit, column, feed, now, orgs, sql, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, column, feed, now, orgs, sql, ts};
 
 /// A host name and the site that answers for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,13 +51,27 @@ pub async fn by_code(store: &Store, code: &OrgCode) -> Result<orgs::Organisation
 pub async fn add_host(store: &Store, actor: &Actor, site: &OrgCode, host: &HostName) -> Result<()> {
     let site = by_code(store, site).await?;
     let mut tx = store.begin_write().await?;
+    claim(&mut tx, store, actor, site.id, &site.code, host).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`add_host`] inside `tx`, for the site `site_id` (organ code `site_code`).
+pub(crate) async fn claim(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    site_id: i64,
+    site_code: &str,
+    host: &HostName,
+) -> Result<()> {
     let holder: Option<String> = sqlx::query_scalar(
         "SELECT o.name FROM site_hosts h JOIN organisations o ON o.id = h.site_id
          WHERE h.host = $1 AND h.site_id <> $2",
     )
     .bind(host.as_str())
-    .bind(site.id)
-    .fetch_optional(&mut *tx)
+    .bind(site_id)
+    .fetch_optional(&mut **tx)
     .await?;
     if let Some(holder) = holder {
         return Err(StoreError::conflict_with(
@@ -70,19 +84,20 @@ pub async fn add_host(store: &Store, actor: &Actor, site: &OrgCode, host: &HostN
          ON CONFLICT (host) DO NOTHING",
     )
     .bind(host.as_str())
-    .bind(site.id)
+    .bind(site_id)
     .bind(ts(now()))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if added == 0 {
         return Ok(());
     }
-    feed::emit(&mut tx, "site_host", host.as_str(), "added").await?;
-    audit::Change::new("site.host_add", "organisation", site.code.clone())
+    feed::emit(tx, "site_host", host.as_str(), "added").await?;
+    audit::Change::new("site.host_add", "organisation", site_code)
         .with_detail(serde_json::json!({ "host": host.as_str() }))
-        .commit(tx, store, actor)
-        .await
+        .append(tx, store, actor)
+        .await?;
+    Ok(())
 }
 
 /// Stops `host` answering for its site (it then shows the default site), audited; `NotFound`

@@ -39,6 +39,12 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// Whether the account holds a grant of the platform (平台管理员): such an account is
+    /// managed by the platform, never by a county's administrator.
+    pub fn is_platform(&self) -> bool {
+        self.grants.0.iter().any(|g| g.org_id.is_none())
+    }
+
     /// Chinese labels of the roles, for display.
     pub fn role_labels(&self) -> Vec<&'static str> {
         let roles: BTreeSet<Role> = self.grants.0.iter().map(|g| g.role).collect();
@@ -66,17 +72,24 @@ pub async fn hash_password(password: &NewPassword) -> Result<String> {
     secrets::hash(password.expose()).await
 }
 
-/// Adds an account with its roles, audited.
-pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff> {
+/// Inserts the account `new` of the organisation `org_id` (organ code `org_code`) with the
+/// password hash `hash` and its grants inside `tx`, and appends `user.create`; returns its id.
+/// Refuses an empty role list and a taken user name.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    new: &NewStaff,
+    org_code: &str,
+    org_id: i64,
+    hash: String,
+) -> Result<i64> {
     if new.roles.is_empty() {
         return Err(StoreError::conflict(ErrorCode::UserRoleRequired));
     }
-    let org = orgs::by_code(store, &new.org).await?;
-    let hash = hash_password(&new.password).await?;
-    let mut tx = store.begin_write().await?;
     if sql::exists(
         sqlx::query("SELECT id FROM users WHERE username = $1").bind(new.username.as_str()),
-        &mut *tx,
+        &mut **tx,
     )
     .await?
     {
@@ -92,28 +105,47 @@ pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff
     )
     .bind(new.username.as_str())
     .bind(new.display_name.as_str())
-    .bind(org.id)
+    .bind(org_id)
     .bind(hash)
-    .bind(at)
-    .fetch_one(&mut *tx)
+    .bind(&at)
+    .fetch_one(&mut **tx)
     .await?;
     let roles: BTreeSet<Role> = new.roles.iter().copied().collect();
     for role in &roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role, org_id) VALUES ($1, $2, $3)")
+        let grant = if role.is_platform() {
+            sqlx::query(
+                "INSERT INTO platform_grants (user_id, role, created_at) VALUES ($1, $2, $3)",
+            )
             .bind(id)
             .bind(role.code())
-            .bind(org.id)
-            .execute(&mut *tx)
-            .await?;
+            .bind(&at)
+        } else {
+            sqlx::query("INSERT INTO user_roles (user_id, role, org_id) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(role.code())
+                .bind(org_id)
+        };
+        grant.execute(&mut **tx).await?;
     }
     audit::Change::new("user.create", "user", new.username.to_string())
         .with_detail(serde_json::json!({
             "display_name": new.display_name.as_str(),
-            "org": org.code,
+            "org": org_code,
             "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
         }))
-        .commit(tx, store, actor)
+        .append(tx, store, actor)
         .await?;
+    Ok(id)
+}
+
+/// Adds an account with its roles, audited. Roles of the platform (平台管理员) are granted to
+/// the platform, the others in the account's organisation.
+pub async fn create(store: &Store, actor: &Actor, new: NewStaff) -> Result<Staff> {
+    let org = orgs::by_code(store, &new.org).await?;
+    let hash = hash_password(&new.password).await?;
+    let mut tx = store.begin_write().await?;
+    let id = insert(&mut tx, store, actor, &new, &org.code, org.id, hash).await?;
+    tx.commit().await?;
     by_id(store, id).await
 }
 
@@ -134,13 +166,17 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Staff> {
         format!("编号为 {id} 的用户"),
     )
     .await?;
-    staff.grants = Grants(
-        sql::all(
-            sqlx::query("SELECT role, org_id FROM user_roles WHERE user_id = $1").bind(id),
-            store.pool(),
+    // Grants in organisations, then the platform's (which name no organisation).
+    let grants: Vec<Grant> = sql::all(
+        sqlx::query(
+            "SELECT role, org_id FROM user_roles WHERE user_id = $1
+             UNION ALL SELECT role, NULL FROM platform_grants WHERE user_id = $1",
         )
-        .await?,
-    );
+        .bind(id),
+        store.pool(),
+    )
+    .await?;
+    staff.grants = Grants(grants);
     Ok(staff)
 }
 

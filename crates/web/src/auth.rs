@@ -151,8 +151,12 @@ pub fn capabilities(staff: &Staff) -> std::collections::BTreeMap<&'static str, b
         ("orgs", Permission::ManageOrganisations),
         ("users", Permission::ManageUsers),
         ("site", Permission::ManageSite),
+        ("platform", Permission::ManageSites),
+        ("platform_health", Permission::ViewPlatformHealth),
     ]
     .into_iter()
     .map(|(k, p)| (k, staff.grants.allows(p, &[])))
+    // Granted in some organisation: a platform administrator alone works in no county.
+    .chain([("in_site", staff.grants.0.iter().any(|g| g.org_id.is_some()))])
     .collect()
 }

@@ -36,6 +36,7 @@ fn private_layer() -> SetResponseHeaderLayer<HeaderValue> {
 
 /// Builds the application with all routes and middleware.
 pub fn build(state: AppState) -> Router {
+    admin::platform::mark_start();
     let public = Router::new()
         .route("/", get(public::home::show))
         .route("/jigou", get(public::orgs::show))
@@ -153,6 +154,25 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/admin/audit",
             guarded(Permission::ViewAudit, get(admin::audit::show)),
+        )
+        .route(
+            "/admin/platform",
+            guarded(Permission::ViewPlatformHealth, get(admin::platform::health)),
+        )
+        .route(
+            "/admin/platform/sites",
+            guarded(
+                Permission::ManageSites,
+                get(admin::platform::sites_page).post(admin::platform::add_site),
+            ),
+        )
+        .route(
+            "/admin/platform/sites/{code}/hosts",
+            guarded(Permission::ManageSites, post(admin::platform::add_host)),
+        )
+        .route(
+            "/admin/platform/hosts/remove",
+            guarded(Permission::ManageSites, post(admin::platform::remove_host)),
         )
         .route(
             "/admin/records",

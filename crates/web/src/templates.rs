@@ -54,6 +54,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/dashboard.html",
     "admin/orgs.html",
     "admin/users.html",
+    "admin/platform.html",
+    "admin/platform_sites.html",
     "admin/audit.html",
     "admin/records.html",
     "admin/record.html",

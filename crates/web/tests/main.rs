@@ -15,6 +15,7 @@ mod messages;
 mod module_graph;
 mod monitor;
 mod openapi;
+mod platform;
 mod records;
 mod report;
 mod search;

@@ -80,7 +80,7 @@ async fn apply(app: &App, host: Option<&str>, org: &str) -> StatusCode {
 
 /// The test county with a second site beside it: 阿图什市人民政府 (ATS001) and its 财政局 (ATS002),
 /// an editor and a reviewer at the bureau and an openness office at the government.
-async fn with_atushi(engine: gongkai_store::Engine) -> App {
+pub(crate) async fn with_atushi(engine: gongkai_store::Engine) -> App {
     let app = spawn_app(engine, 1024 * 1024).await;
     add_orgs(
         &app.store,

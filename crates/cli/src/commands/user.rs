@@ -22,10 +22,10 @@ pub enum UserCommand {
         /// 姓名
         #[arg(long)]
         name: String,
-        /// 所属机构代码
+        /// 所属机构代码（角色授予在该机构，及于其下级机构；平台管理员的账号也须登记一个所属机构，但其权限不及于任何机构）
         #[arg(long)]
         org: String,
-        /// 角色，可重复：editor 编辑、reviewer 审核、handler 办理、supervisor 政务公开办、admin 管理员
+        /// 角色，可重复：editor 编辑、reviewer 审核、handler 办理、supervisor 政务公开办、office_head 公开办负责人、admin 管理员、platform_admin 平台管理员（在各站点之上：添加站点及其首个管理员、查看平台运行状况，不处理任何站点的内容）
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
         /// 从标准输入读取密码（一行）

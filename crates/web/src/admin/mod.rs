@@ -16,6 +16,7 @@ pub mod monitor;
 pub mod opinions;
 pub mod orgs;
 pub mod outbox;
+pub mod platform;
 pub mod records;
 pub mod report;
 pub mod users;

@@ -1,4 +1,9 @@
 //! `/admin/users`: staff accounts: list, add, disable or enable, reset a password.
+//!
+//! A county's administrator manages the accounts of their own organisations only. An account
+//! holding a platform grant (平台管理员) is the platform's: it is not listed here and a county
+//! administrator can neither disable it nor reset its password, and the form grants only the
+//! roles of an organisation (`Role::ALL`), never a platform role.
 
 use crate::admin::desk::Desk;
 use axum::extract::Path;
@@ -9,7 +14,7 @@ use gongkai_domain::org::OrgCode;
 use gongkai_domain::role::{Permission, Role};
 use gongkai_domain::user::{DisplayName, NewPassword, Username};
 use gongkai_store::Actor;
-use gongkai_store::users::{self, NewStaff};
+use gongkai_store::users::{self, NewStaff, Staff};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +22,7 @@ use crate::WebError;
 use crate::admin::forms::{checked, field, parse_pairs, repeated};
 use crate::auth::{check_org, scope};
 use crate::forms::{FieldRefusals, saved};
+use crate::state::AppState;
 use crate::templates::ser;
 use crate::view::code_labels;
 use gongkai_domain::FieldErrors;
@@ -44,7 +50,7 @@ async fn render(
     let list = users::list(&state.store).await?;
     let rows: Vec<_> = list
         .iter()
-        .filter(|u| orgs.iter().any(|o| o.id == u.org_id))
+        .filter(|u| !u.is_platform() && orgs.iter().any(|o| o.id == u.org_id))
         .map(|u| {
             context! {
                 username => &u.username, display_name => &u.display_name, org_name => &u.org_name,
@@ -97,6 +103,9 @@ pub async fn create(desk: Desk, body: axum::body::Bytes) -> Result<Response, Web
         .iter()
         .filter_map(|r| Role::parse(r).ok())
         .collect();
+    if roles.iter().any(|r| r.is_platform()) {
+        return Err(WebError::Forbidden(Permission::ManageSites.label()));
+    }
     if roles.is_empty() {
         errors.insert("roles", ErrorCode::UserRolesRequired);
     }
@@ -120,6 +129,21 @@ pub async fn create(desk: Desk, body: axum::body::Bytes) -> Result<Response, Web
     render(&desk, StatusCode::BAD_REQUEST, &form, &errors, None).await
 }
 
+/// The account `username` if `staff` manages it: one of their organisations' accounts, and not
+/// the platform's (403 otherwise).
+async fn managed_account(
+    state: &AppState,
+    staff: &Staff,
+    username: &Username,
+) -> Result<Staff, WebError> {
+    let target = users::by_username(&state.store, username).await?;
+    check_org(state, staff, Permission::ManageUsers, target.org_id).await?;
+    if target.is_platform() {
+        return Err(WebError::Forbidden(Permission::ManageSites.label()));
+    }
+    Ok(target)
+}
+
 /// Status form: `disabled=1` disables, `disabled=0` enables.
 #[derive(Debug, Deserialize)]
 pub struct StatusForm {
@@ -134,8 +158,7 @@ pub async fn set_status(
     axum::Form(f): axum::Form<StatusForm>,
 ) -> Result<Response, WebError> {
     let username = Username::parse(&username)?;
-    let target = users::by_username(&state.store, &username).await?;
-    check_org(&state, &staff, Permission::ManageUsers, target.org_id).await?;
+    managed_account(&state, &staff, &username).await?;
     let disable = f.disabled == "1";
     if disable && username.as_str() == staff.username {
         return Err(WebError::Conflict(ErrorCode::UserCannotDisableSelf.into()));
@@ -165,8 +188,7 @@ pub async fn reset_password(
 ) -> Result<Response, WebError> {
     let Desk { state, staff, .. } = &desk;
     let username = Username::parse(&username)?;
-    let target = users::by_username(&state.store, &username).await?;
-    check_org(state, staff, Permission::ManageUsers, target.org_id).await?;
+    managed_account(state, staff, &username).await?;
     let password = NewPassword::parse(&f.password)?;
     users::set_password(&state.store, &desk.actor(), &username, &password).await?;
     let notice = format!("已为用户“{username}”设置新密码，其已登录的会话均已退出。");
