@@ -691,7 +691,12 @@ async fn screening_finds_personal_data_in_docx_and_pdf_attachments_and_approval_
                 .unwrap_or_default()
                 .contains("filename*=UTF-8''")
         );
-        assert!(app.db.dir.join("files").is_dir());
+        // Where the bytes went: the data folder on SQLite, the database on PostgreSQL.
+        assert_eq!(
+            app.db.dir.join("files").is_dir(),
+            engine == gongkai_store::Engine::Sqlite,
+            "{engine:?}"
+        );
     }
 }
 
