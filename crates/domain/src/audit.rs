@@ -440,6 +440,7 @@ pub fn object_label(kind: &str) -> &str {
         "calendar" => "节假日安排",
         "outbox" => "待发邮件",
         "annual_report" => "年度报告",
+        "work_record" => "工作台账",
         other => other,
     }
 }
@@ -464,6 +465,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("guide.save", "保存公开指南"),
     ("report.save", "保存年度报告草稿"),
     ("report.publish", "发布年度报告"),
+    ("work_record.create", "登记工作台账"),
     ("negative_term.add", "新增负面清单词语"),
     ("calendar.import", "导入节假日安排"),
     ("outbox.resend", "重新发送邮件"),

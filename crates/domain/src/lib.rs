@@ -96,6 +96,7 @@ pub mod throttle;
 pub mod time;
 pub mod urls;
 pub mod user;
+pub mod work_record;
 
 pub use error::{DomainError, ErrorCode, FieldErrors, Refusal};
 

@@ -153,6 +153,7 @@ code_column!(
     gongkai_domain::record::RecordStatus,
     gongkai_domain::record::Validity,
     gongkai_domain::role::Role,
+    gongkai_domain::work_record::WorkKind,
 );
 
 /// Implements [`FromRow`](crate::sql::FromRow) for a struct whose fields are each read from the

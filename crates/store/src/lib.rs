@@ -41,6 +41,7 @@ pub mod testing;
 pub mod themes;
 pub mod throttle;
 pub mod users;
+pub mod work_records;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -91,6 +91,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0020_platform_grants.sql"),
     ),
     (21, "blobs", include_str!("../migrations/0021_blobs.sql")),
+    (
+        22,
+        "work_records",
+        include_str!("../migrations/0022_work_records.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

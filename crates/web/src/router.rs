@@ -274,6 +274,21 @@ pub fn build(state: AppState) -> Router {
             guarded(Permission::Supervise, get(admin::monitor::show)),
         )
         .route(
+            "/admin/work-records",
+            guarded(
+                Permission::Supervise,
+                get(admin::work_records::list).post(admin::work_records::add),
+            ),
+        )
+        .route(
+            "/admin/work-records/{id}",
+            guarded(Permission::Supervise, get(admin::work_records::show)),
+        )
+        .route(
+            "/admin/work-records/{id}/file",
+            guarded(Permission::Supervise, get(admin::work_records::file)),
+        )
+        .route(
             "/admin/guides/{code}",
             guarded(
                 Permission::Supervise,

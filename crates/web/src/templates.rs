@@ -62,6 +62,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/record_form.html",
     "admin/scan.html",
     "admin/monitor.html",
+    "admin/work_records.html",
+    "admin/work_record.html",
     "xxgk/_list.html",
     "xxgk/index.html",
     "xxgk/list.html",

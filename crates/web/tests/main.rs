@@ -21,3 +21,4 @@ mod report;
 mod search;
 mod sites;
 mod speed;
+mod work_records;

@@ -20,3 +20,4 @@ pub mod platform;
 pub mod records;
 pub mod report;
 pub mod users;
+pub mod work_records;
