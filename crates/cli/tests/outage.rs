@@ -58,11 +58,13 @@ async fn get(client: &reqwest::Client, url: &str) -> (StatusCode, Option<String>
 async fn a_node_that_loses_postgresql_answers_503_and_recovers_without_a_restart() {
     let db = TestDb::new(Engine::Postgres).await;
     add_county(&db);
-    let (port, down) = proxy("127.0.0.1:5432".to_owned()).await;
-    let via_proxy = db
-        .url
-        .replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
-    assert_ne!(via_proxy, db.url, "the test database is at 127.0.0.1:5432");
+    // The database's host:port, from `postgres://user@host:port/name`.
+    let after_scheme = db.url.split("://").nth(1).unwrap_or_default();
+    let authority = after_scheme.split('/').next().unwrap_or_default();
+    let upstream = authority.rsplit('@').next().unwrap_or_default().to_owned();
+    assert!(upstream.contains(':'), "no host:port in {}", db.url);
+    let (port, down) = proxy(upstream.clone()).await;
+    let via_proxy = db.url.replacen(&upstream, &format!("127.0.0.1:{port}"), 1);
     let node = Server::start_at(
         &db,
         &via_proxy,
@@ -91,7 +93,7 @@ async fn a_node_that_loses_postgresql_answers_503_and_recovers_without_a_restart
     let (status, retry, body) = get(&client, &page()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(retry.as_deref(), Some("5"));
-    assert!(body.contains("暂时无法访问"), "{body}");
+    assert!(body.contains("暂时无法连接数据库"), "{body}");
     let (status, _, body) = get(&client, &format!("{}/healthz", node.url)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body.contains("\"unavailable\""), "{body}");

@@ -224,3 +224,36 @@ impl BlobReader {
 pub async fn read(store: &Store, data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
     open(store, data_dir, sha256).await?.read_all().await
 }
+
+/// On PostgreSQL, moves into the database every blob this node's data folder still holds from
+/// before blobs lived in the database (schema 21), so every node can serve it; a file whose bytes
+/// no longer match its name is left where it is and logged. Returns how many were moved. The
+/// files stay in the folder (a backup of that folder keeps working); on SQLite it does nothing.
+pub async fn adopt_folder(store: &Store, data_dir: &Path) -> Result<usize> {
+    if store.engine() != Engine::Postgres {
+        return Ok(0);
+    }
+    let dir = data_dir.to_path_buf();
+    let found = tokio::task::spawn_blocking(move || crate::backup::blobs(&dir))
+        .await
+        .map_err(|e| not_saved(&e))??;
+    let mut moved = 0;
+    for (relative, _) in found {
+        let Some(sha) = relative.rsplit('/').next() else {
+            continue;
+        };
+        if held_in_database(store, sha).await? {
+            continue;
+        }
+        let bytes = tokio::fs::read(data_dir.join(&relative))
+            .await
+            .map_err(|e| not_saved(&e))?;
+        if sha256_hex(&bytes) != sha {
+            tracing::warn!(file = %relative, "blob does not match its name; left in the data folder");
+            continue;
+        }
+        put_rows(store, sha, &bytes).await?;
+        moved += 1;
+    }
+    Ok(moved)
+}

@@ -130,20 +130,23 @@ impl StoreError {
         }
     }
 
-    /// Whether the database could not be reached at all (refused or lost connection, no
-    /// connection free in time): a passing outage, answered with 503 and "try again", not a
-    /// fault of the request.
+    /// Whether the database could not be reached or could not take the request now (refused or
+    /// lost connection, the server shutting down or starting up — SQLSTATE classes 08 and 57P —,
+    /// no connection free in time): a passing condition, answered with 503 and "try again", not
+    /// a fault of the request.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Self::Database(
                 sqlx::Error::Io(_)
-                    | sqlx::Error::Tls(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::WorkerCrashed
-            )
-        )
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed,
+            ) => true,
+            Self::Database(sqlx::Error::Database(e)) => e
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        }
     }
 
     /// Whether the error is a unique-constraint violation (same on both engines).

@@ -124,7 +124,7 @@ pub async fn listen(store: Store, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             Err(e) = hear(&store, &url.0) => {
-                tracing::debug!(error = %e, "change feed: cannot listen; trying again in 1 s");
+                tracing::warn!(error = %e, "change feed: cannot listen; trying again in 1 s");
             }
             _ = stop.changed() => return,
         }
@@ -149,7 +149,11 @@ async fn hear(
         // `None`: the connection was lost (it is opened again on the next call) and whatever was
         // sent meanwhile was not heard, so the followers read the feed either way.
         if listener.try_recv().await?.is_none() {
-            tracing::debug!("change feed: listening connection lost; reconnecting");
+            tracing::warn!("change feed: listening connection lost; reconnecting in 1 s");
+            store.feed_grew();
+            // A server that keeps dropping the connection is not hammered.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
         }
         store.feed_grew();
     }

@@ -72,7 +72,7 @@ async fn an_unknown_blob_is_not_found() {
 }
 
 #[tokio::test]
-async fn a_postgresql_deployment_still_reads_blobs_it_kept_in_its_data_folder() {
+async fn a_postgresql_deployment_reads_and_then_adopts_blobs_it_kept_in_its_data_folder() {
     let db = TestDb::new(Engine::Postgres).await;
     let store = must(Store::open(&db.url).await);
     // As written before blobs moved into the database.
@@ -82,5 +82,19 @@ async fn a_postgresql_deployment_still_reads_blobs_it_kept_in_its_data_folder() 
     must(std::fs::create_dir_all(path.parent().unwrap_or(&db.dir)));
     must(std::fs::write(&path, &data));
     assert_eq!(must(blobs::read(&store, &db.dir, &sha).await), data);
+    // A damaged one beside it (bytes that no longer match the name) is left alone.
+    let damaged = blobs::sha256_hex(b"the original");
+    let damaged_path = blobs::path(&db.dir, &damaged);
+    must(std::fs::create_dir_all(
+        damaged_path.parent().unwrap_or(&db.dir),
+    ));
+    must(std::fs::write(&damaged_path, b"changed on disk"));
+    // Moved into the database, so a node without this folder serves it too.
+    assert_eq!(must(blobs::adopt_folder(&store, &db.dir).await), 1);
+    assert!(must(blobs::held_in_database(&store, &sha).await));
+    assert!(!must(blobs::held_in_database(&store, &damaged).await));
+    let elsewhere = db.dir.join("another-node");
+    assert_eq!(must(blobs::read(&store, &elsewhere, &sha).await), data);
+    assert_eq!(must(blobs::adopt_folder(&store, &db.dir).await), 0, "once");
     store.close().await;
 }

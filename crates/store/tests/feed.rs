@@ -58,3 +58,45 @@ async fn on_sqlite_there_is_nothing_to_listen_to() {
     must(tokio::time::timeout(Duration::from_secs(1), feed::listen(store.clone(), stop)).await);
     store.close().await;
 }
+
+#[tokio::test]
+async fn two_nodes_announcing_due_publications_at_once_announce_each_once() {
+    use gongkai_domain::record::{Disclosure, RecordStatus};
+    let (db, a, org) = crate::support::county_on(Engine::Postgres).await;
+    let b = must(Store::connect(&db.url).await);
+    let past = gongkai_store::ts(chrono::Utc::now() - chrono::Duration::minutes(1));
+    for n in 0..20 {
+        must(
+            sqlx::query(
+                "INSERT INTO records (site_id, org_id, kind, status, title, disclosure, body_html,
+                    body_text, published_at, publication_announced, created_at, updated_at)
+                 VALUES ($1, $1, 'notice', $2, $3, $4, '', '', $5, 0, $5, $5)",
+            )
+            .bind(org.id)
+            .bind(RecordStatus::Published.code())
+            .bind(format!("定时发布 {n}"))
+            .bind(Disclosure::Proactive.code())
+            .bind(&past)
+            .execute(a.pool())
+            .await,
+        );
+    }
+    let now = chrono::Utc::now();
+    let (on_a, on_b) = tokio::join!(
+        gongkai_store::publication::announce_due(&a, now),
+        gongkai_store::publication::announce_due(&b, now)
+    );
+    assert_eq!(
+        must(on_a) + must(on_b),
+        20,
+        "each record announced by one node"
+    );
+    let rows: i64 = must(
+        sqlx::query_scalar("SELECT COUNT(*) FROM change_feed WHERE change = 'published'")
+            .fetch_one(a.pool())
+            .await,
+    );
+    assert_eq!(rows, 20, "one feed row per record");
+    a.close().await;
+    b.close().await;
+}

@@ -133,9 +133,10 @@ impl WebError {
     }
 }
 
-/// What people read while the database cannot be reached (503): nothing they did was wrong.
+/// What people read while the database cannot be reached or is saturated (503): nothing they
+/// did was wrong.
 pub const UNAVAILABLE_MESSAGE: &str =
-    "系统正在恢复数据库连接，暂时无法访问，请稍后刷新重试。您此前提交的内容不受影响。";
+    "系统繁忙或暂时无法连接数据库，请稍后刷新重试。您此前提交的内容不受影响。";
 
 /// What the error page needs, carried from the handler to [`render_errors`].
 #[derive(Debug, Clone)]

@@ -51,6 +51,18 @@ pub async fn serve(
         state.cache.clone(),
         stop_rx.clone(),
     ));
+    // Blobs a PostgreSQL node kept in its own folder before they lived in the database.
+    let (store, data_dir) = (state.store.clone(), state.config.data_dir.clone());
+    tokio::spawn(async move {
+        match gongkai_store::blobs::adopt_folder(&store, &data_dir).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                moved = n,
+                "blobs moved from the data folder into the database"
+            ),
+            Err(e) => tracing::warn!(error = %e, "blobs not moved into the database"),
+        }
+    });
     let popular = tokio::spawn(public::popular::flush(
         state.store.clone(),
         state.popular.clone(),
