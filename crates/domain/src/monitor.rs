@@ -135,19 +135,15 @@ pub enum InternalLink {
     File(i64),
 }
 
-/// The record and attachment links of a body (`href="/xxgk/…"`, `href="/files/…"`, also with
-/// the site's `/site/{code}` prefix), at most [`MAX_LINKS_PER_RECORD`]. Other links are not
-/// judged here: their targets are pages the router always answers.
+/// The record and attachment links of a body (`href="/xxgk/…"`, `href="/files/…"`), at most
+/// [`MAX_LINKS_PER_RECORD`]. Other links are not judged here: their targets are pages the router
+/// always answers, or (`/site/{code}/…`) pages of a site this one cannot tell apart from another.
 pub fn internal_links(html: &str) -> Vec<InternalLink> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .filter_map(|href| {
-            let path = match href.strip_prefix("/site/") {
-                Some(after) => &after[after.find('/')?..],
-                None => href,
-            };
-            let path = path.split(['?', '#']).next()?;
+            let path = href.split(['?', '#']).next()?;
             if let Some(index_no) = path.strip_prefix("/xxgk/") {
                 let looks_like_index =
                     !index_no.is_empty() && !index_no.contains('/') && index_no.contains('-');
@@ -227,7 +223,6 @@ mod tests {
             internal_links(html),
             vec![
                 InternalLink::Record("WQX001-2026-00001".into()),
-                InternalLink::Record("ATS001-2026-00002".into()),
                 InternalLink::File(17),
             ]
         );

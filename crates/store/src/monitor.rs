@@ -2,7 +2,7 @@
 //! publication, its columns' counts, its unanswered messages, its interpretations and their
 //! policies, and the record links and attachments of its published pages that lead nowhere.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,6 +22,12 @@ use crate::{Result, Store, blobs};
 pub const MAX_RECORDS_READ: i64 = 5_000;
 /// The most unanswered messages listed.
 pub const MAX_MESSAGES_LISTED: i64 = 500;
+/// The most links one look checks.
+pub const MAX_LINKS_CHECKED: usize = 20_000;
+/// Records read per query when their bodies are read.
+const BATCH: i64 = 200;
+/// Values per `IN (…)` list.
+const IN_LIST_CHUNK: usize = 500;
 
 /// A column of the disclosure section as the site fills it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +56,7 @@ pub struct OpenMessage {
 /// A published interpretation and the policy it explains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterpretationFact {
-    /// The interpretation's title and index number.
+    /// The interpretation's title.
     pub title: String,
     /// Its index number.
     pub index_no: String,
@@ -80,8 +86,10 @@ pub struct SiteFacts {
     pub last_publication: Option<NaiveDate>,
     /// Every column that takes records, in display order.
     pub columns: Vec<ColumnFact>,
-    /// Open messages, oldest first.
+    /// Open messages, oldest first (at most [`MAX_MESSAGES_LISTED`]).
     pub unanswered: Vec<OpenMessage>,
+    /// How many messages are open in all.
+    pub open_messages: i64,
     /// Listed interpretations whose policy is listed too.
     pub interpretations: Vec<InterpretationFact>,
     /// Record links in published bodies whose target is not a page of the site.
@@ -121,7 +129,7 @@ pub async fn facts(
          FROM records r JOIN record_columns rc ON rc.record_id = r.id",
     );
     q.push(" GROUP BY rc.column_slug");
-    let mut counted = std::collections::HashMap::new();
+    let mut counted = HashMap::new();
     for row in q.query().fetch_all(store.pool()).await? {
         let slug: String = row.try_get("slug")?;
         let items: i64 = row.try_get("items")?;
@@ -147,11 +155,21 @@ pub async fn facts(
         MessageStatus::Replied,
         MessageStatus::Closed,
     ];
-    let mut q = Sql::new("SELECT tracking_code, title, received_on FROM messages WHERE site_id = ");
-    q.int(site_id)
-        .push(" AND status NOT IN ")
-        .text_list(closed.iter().map(|s| s.code()))
-        .push(" ORDER BY received_on, id LIMIT ")
+    let open_messages = |select: &str| {
+        let mut q = Sql::new(select);
+        q.push(" WHERE site_id = ")
+            .int(site_id)
+            .push(" AND status NOT IN ")
+            .text_list(closed.iter().map(|s| s.code()));
+        q
+    };
+    let open_count: i64 = open_messages("SELECT COUNT(*) AS n FROM messages")
+        .query()
+        .fetch_one(store.pool())
+        .await?
+        .try_get("n")?;
+    let mut q = open_messages("SELECT tracking_code, title, received_on FROM messages");
+    q.push(" ORDER BY received_on, id LIMIT ")
         .int(MAX_MESSAGES_LISTED);
     let mut unanswered = Vec::new();
     for row in q.query().fetch_all(store.pool()).await? {
@@ -165,19 +183,32 @@ pub async fn facts(
         }
     }
 
-    let mut q = listed(
-        "SELECT r.title, r.index_no, r.published_at, p.title AS policy_title, \
-         p.published_at AS policy_published_at \
-         FROM records r JOIN records p ON p.id = r.interprets_id",
-    );
-    q.push(" AND p.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT ")
+    // Listed interpretations, then their policies under the same rule (listed, same site).
+    let mut q =
+        listed("SELECT r.title, r.index_no, r.published_at, r.interprets_id FROM records r");
+    q.push(" AND r.interprets_id IS NOT NULL ORDER BY r.published_at DESC LIMIT ")
         .int(MAX_RECORDS_READ);
+    let readings = q.query().fetch_all(store.pool()).await?;
+    let policy_ids: Vec<i64> = readings
+        .iter()
+        .map(|r| r.try_get("interprets_id"))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut policies = HashMap::new();
+    for ids in policy_ids.chunks(IN_LIST_CHUNK) {
+        let mut q = listed("SELECT r.id, r.title, r.published_at FROM records r");
+        q.push(" AND r.id IN ").int_list(ids.iter().copied());
+        for row in q.query().fetch_all(store.pool()).await? {
+            let id: i64 = row.try_get("id")?;
+            let title: String = row.try_get("title")?;
+            policies.insert(id, (title, day_of(row.try_get("published_at")?)));
+        }
+    }
     let mut interpretations = Vec::new();
-    for row in q.query().fetch_all(store.pool()).await? {
-        let (Some(published_on), Some(policy_published_on)) = (
-            day_of(row.try_get("published_at")?),
-            day_of(row.try_get("policy_published_at")?),
-        ) else {
+    for row in &readings {
+        let policy: i64 = row.try_get("interprets_id")?;
+        let (Some(published_on), Some((policy_title, Some(policy_published_on)))) =
+            (day_of(row.try_get("published_at")?), policies.get(&policy))
+        else {
             continue;
         };
         interpretations.push(InterpretationFact {
@@ -186,44 +217,75 @@ pub async fn facts(
                 .try_get::<Option<String>, _>("index_no")?
                 .unwrap_or_default(),
             published_on,
-            policy_title: row.try_get("policy_title")?,
-            policy_published_on,
+            policy_title: policy_title.clone(),
+            policy_published_on: *policy_published_on,
         });
     }
 
-    let mut q = listed("SELECT r.title, r.index_no, r.body_html FROM records r");
-    q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
-        .int(MAX_RECORDS_READ);
-    let pages = q.query().fetch_all(store.pool()).await?;
+    // The newest listed bodies, a batch at a time, keeping only their links.
     let mut links = Vec::new();
-    for row in &pages {
-        let title: String = row.try_get("title")?;
-        let index_no: String = row
-            .try_get::<Option<String>, _>("index_no")?
-            .unwrap_or_default();
-        let body: String = row.try_get("body_html")?;
-        for link in internal_links(&body) {
-            links.push((title.clone(), index_no.clone(), link));
+    let mut records_read = 0usize;
+    let mut before: Option<i64> = None;
+    while records_read < MAX_RECORDS_READ as usize && links.len() < MAX_LINKS_CHECKED {
+        let mut q = listed("SELECT r.id, r.title, r.index_no, r.body_html FROM records r");
+        if let Some(id) = before {
+            q.push(" AND r.id < ").int(id);
+        }
+        q.push(" ORDER BY r.id DESC LIMIT ").int(BATCH);
+        let batch = q.query().fetch_all(store.pool()).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in &batch {
+            before = Some(row.try_get("id")?);
+            let title: String = row.try_get("title")?;
+            let index_no: String = row
+                .try_get::<Option<String>, _>("index_no")?
+                .unwrap_or_default();
+            let body: String = row.try_get("body_html")?;
+            for link in internal_links(&body) {
+                links.push((title.clone(), index_no.clone(), link));
+            }
+        }
+        records_read += batch.len();
+    }
+    links.truncate(MAX_LINKS_CHECKED);
+    // Only the targets the links name are looked up, under the same rule.
+    let named_pages: Vec<String> = links
+        .iter()
+        .filter_map(|(_, _, l)| match l {
+            InternalLink::Record(no) => Some(no.clone()),
+            InternalLink::File(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let named_files: Vec<i64> = links
+        .iter()
+        .filter_map(|(_, _, l)| match l {
+            InternalLink::File(id) => Some(*id),
+            InternalLink::Record(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut listed_pages = HashSet::new();
+    for chunk in named_pages.chunks(IN_LIST_CHUNK) {
+        let mut q = listed("SELECT r.index_no FROM records r");
+        q.push(" AND r.index_no IN ")
+            .text_list(chunk.iter().cloned());
+        for row in q.query().fetch_all(store.pool()).await? {
+            listed_pages.insert(row.try_get::<String, _>("index_no")?);
         }
     }
-    let mut q = listed("SELECT r.index_no FROM records r");
-    q.push(" AND r.index_no IS NOT NULL");
-    let listed_pages: HashSet<String> = q
-        .query()
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("index_no"))
-        .collect::<std::result::Result<_, _>>()?;
-    // Every attachment of a listed record: the links' targets, and each one's bytes.
-    let mut q = listed(
-        "SELECT a.id, r.title, r.index_no, a.file_name, a.sha256 \
-         FROM attachments a JOIN records r ON r.id = a.record_id",
-    );
-    q.push(" ORDER BY a.id DESC LIMIT ")
-        .int(MAX_RECORDS_READ * 4);
-    let files: Vec<FileRow> = crate::sql::all(q.query(), store.pool()).await?;
-    let public_files: HashSet<i64> = files.iter().map(|f| f.id).collect();
+    let mut public_files = HashSet::new();
+    for chunk in named_files.chunks(IN_LIST_CHUNK) {
+        let mut q = listed("SELECT a.id FROM attachments a JOIN records r ON r.id = a.record_id");
+        q.push(" AND a.id IN ").int_list(chunk.iter().copied());
+        for row in q.query().fetch_all(store.pool()).await? {
+            public_files.insert(row.try_get::<i64, _>("id")?);
+        }
+    }
     let broken_links = links
         .into_iter()
         .filter_map(|(title, index_no, link)| {
@@ -235,23 +297,35 @@ pub async fn facts(
         })
         .collect();
 
-    let in_database: HashSet<String> = match store.engine() {
-        crate::Engine::Sqlite => HashSet::new(),
-        crate::Engine::Postgres => sqlx::query_scalar("SELECT sha256 FROM blobs")
-            .fetch_all(store.pool())
-            .await?
-            .into_iter()
-            .collect(),
+    // Every attachment of a listed record (the newest first, bounded): are its bytes held?
+    let held_column = match store.engine() {
+        crate::Engine::Sqlite => "CAST(0 AS BIGINT)",
+        crate::Engine::Postgres => {
+            "CAST(CASE WHEN EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = a.sha256) \
+             THEN 1 ELSE 0 END AS BIGINT)"
+        }
     };
-    let missing_files = files
-        .into_iter()
-        .filter(|f| !in_database.contains(&f.sha256) && !blobs::path(data_dir, &f.sha256).exists())
-        .map(|f| Dangling {
-            title: f.title,
-            index_no: f.index_no.unwrap_or_default(),
-            target: f.file_name,
-        })
-        .collect();
+    let mut q = listed(&format!(
+        "SELECT r.title, r.index_no, a.file_name, a.sha256, {held_column} AS held \
+         FROM attachments a JOIN records r ON r.id = a.record_id"
+    ));
+    q.push(" ORDER BY a.id DESC LIMIT ")
+        .int(MAX_RECORDS_READ * 4);
+    let files: Vec<FileRow> = crate::sql::all(q.query(), store.pool()).await?;
+    let mut missing_files = Vec::new();
+    for f in files {
+        let held = f.held != 0
+            || tokio::fs::try_exists(blobs::path(data_dir, &f.sha256))
+                .await
+                .unwrap_or(false);
+        if !held {
+            missing_files.push(Dangling {
+                title: f.title,
+                index_no: f.index_no.unwrap_or_default(),
+                target: f.file_name,
+            });
+        }
+    }
 
     Ok(SiteFacts {
         last_publication,
@@ -260,17 +334,18 @@ pub async fn facts(
         interpretations,
         broken_links,
         missing_files,
-        records_read: pages.len(),
+        records_read,
+        open_messages: open_count,
     })
 }
 
 /// An attachment row as the monitor reads it.
 struct FileRow {
-    id: i64,
     title: String,
     index_no: Option<String>,
     file_name: String,
     sha256: String,
+    held: i64,
 }
 
-crate::column::from_row!(FileRow => id, title, index_no, file_name, sha256);
+crate::column::from_row!(FileRow => title, index_no, file_name, sha256, held);

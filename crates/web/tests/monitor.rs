@@ -70,6 +70,14 @@ async fn the_monitor_names_what_an_inspection_would_fail() {
                 .status(),
             StatusCode::SEE_OTHER
         );
+        // A second file that stays whole.
+        assert_eq!(
+            editor
+                .upload(reading, "解读说明.docx", gongkai_content::fixtures::docx())
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
         submit(&editor, reading).await;
         // The sample workbook carries a 内部资料 mark: the reviewer names the ground.
         let r = reviewer
@@ -152,8 +160,11 @@ async fn the_monitor_names_what_an_inspection_would_fail() {
                 // The message, past three months: a veto.
                 &format!("关于维修村道的建议（{long_ago} 收到，单项否决）"),
                 // The interpretation, late.
-                "晚 ",
-                "个工作日",
+                &format!(
+                    "政策《关于规范村级财务管理的通知》{} 发布，解读 {} 发布，晚 ",
+                    gongkai_domain::time::beijing_date(now - chrono::Duration::days(30)),
+                    gongkai_domain::time::beijing_date(now - chrono::Duration::days(20)),
+                ),
                 // The dead link, and the lost file; the link to the policy is fine.
                 "链接无法访问 /xxgk/WQX004-2026-99999",
                 "附件文件缺失 解读数据.xlsx",
@@ -162,5 +173,10 @@ async fn the_monitor_names_what_an_inspection_would_fail() {
         assert!(!page.contains("网站尚未发布任何信息"), "{engine:?}");
         let policy_link = format!("链接无法访问 /xxgk/{}", policy.index_no.unwrap_or_default());
         crate::support::assert_lacks(&page, &policy_link, "a link to a published page is fine");
+        crate::support::assert_lacks(
+            &page,
+            "解读说明.docx",
+            "a file whose bytes are held is fine",
+        );
     }
 }

@@ -150,7 +150,7 @@ pub async fn show(desk: Desk) -> Result<Response, WebError> {
             messages,
             format!(
                 "未办结留言 {} 件，其中需关注或已超期 {} 件。",
-                facts.unanswered.len(),
+                facts.open_messages,
                 judged.len()
             ),
             message_items,
