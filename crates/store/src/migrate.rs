@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "site_search_queries",
         include_str!("../migrations/0018_site_search_queries.sql"),
     ),
+    (
+        19,
+        "audit_site",
+        include_str!("../migrations/0019_audit_site.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

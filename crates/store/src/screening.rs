@@ -263,6 +263,7 @@ pub async fn add_negative_term(
     .execute(&mut *tx)
     .await?;
     audit::Change::new("negative_term.add", "organisation", site_id.to_string())
+        .in_org(site_id)
         .with_detail(serde_json::json!({ "term": term, "category": category.trim() }))
         .commit(tx, store, actor)
         .await

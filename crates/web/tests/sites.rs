@@ -82,6 +82,12 @@ async fn apply(app: &App, host: Option<&str>, org: &str) -> StatusCode {
 /// an editor and a reviewer at the bureau and an openness office at the government.
 async fn with_atushi(engine: gongkai_store::Engine) -> App {
     let app = spawn_app(engine, 1024 * 1024).await;
+    add_atushi(&app).await;
+    app
+}
+
+/// Adds the second site of [`with_atushi`] to `app`.
+async fn add_atushi(app: &App) {
     add_orgs(
         &app.store,
         &[
@@ -97,7 +103,6 @@ async fn with_atushi(engine: gongkai_store::Engine) -> App {
     ] {
         add_staff(&app.store, username, name, org, vec![role]).await;
     }
-    app
 }
 
 #[tokio::test]
@@ -414,5 +419,115 @@ async fn a_case_is_looked_up_only_on_its_own_site() {
                 "{engine:?} {prefix}"
             );
         }
+    }
+}
+
+// --- per-site audit, scan, themes ---
+
+/// The id of the site (root organisation) with organ code `code`.
+async fn site_id(app: &App, code: &str) -> i64 {
+    let code = must(OrgCode::parse(code));
+    must(gongkai_store::orgs::by_code(&app.store, &code).await).id
+}
+
+/// A record of each site, published over HTTP: 乌恰's (at WQX004) and 阿图什's (at ATS002).
+async fn a_record_on_each_site(
+    app: &App,
+    wqx_title: &str,
+    ats_title: &str,
+) -> (
+    gongkai_store::records::Record,
+    gongkai_store::records::Record,
+) {
+    let (editor, reviewer) = editor_and_reviewer(app).await;
+    let wqx = publish_via(app, &editor, &reviewer, wqx_title, vec![]).await;
+    let ats_editor = Session::login(app, "ats_editor").await;
+    let ats_reviewer = Session::login(app, "ats_reviewer").await;
+    let org = vec![("org", "ATS002".to_owned())];
+    let ats = publish_via(app, &ats_editor, &ats_reviewer, ats_title, org).await;
+    (wqx, ats)
+}
+
+/// The audit log is one hash chain for the deployment, but each entry belongs to a site: 阿图什's
+/// openness office reads the entries of 阿图什's settings, staff, records and negative list and
+/// none of 乌恰's or of the platform's; 乌恰's office reads its own and the platform's. Both see
+/// the whole chain verified.
+#[tokio::test]
+async fn each_site_reads_only_its_own_audit_entries() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let cli = Actor::cli();
+        app.set_setting(&cli, "icp.ATS001", "新ICP备00000002号")
+            .await;
+        app.set_setting(&cli, "site_name.WQX001", "乌恰县人民政府门户网站")
+            .await;
+        // A shared setting belongs to no site: the platform's.
+        app.set_setting(&cli, "upper_government", "克孜勒苏柯尔克孜自治州人民政府")
+            .await;
+        let (wqx_record, ats_record) =
+            a_record_on_each_site(&app, "乌恰县审计范围通知", "阿图什市审计范围通知").await;
+        // The negative list names its site by id, not by code: still 阿图什's entry.
+        let ats = site_id(&app, "ATS001").await;
+        must(
+            gongkai_store::screening::add_negative_term(&app.store, &cli, ats, "审计范围", "测试")
+                .await,
+        );
+
+        let ats_page = Session::login(&app, "ats_office")
+            .await
+            .get_text("/admin/audit")
+            .await;
+        let wqx_page = Session::login(&app, "office")
+            .await
+            .get_text("/admin/audit")
+            .await;
+        let record = |id: i64| format!("<td>政府信息：{id}</td>");
+        for page in [&ats_page, &wqx_page] {
+            assert!(page.contains("哈希链校验通过"), "{engine:?}: {page}");
+        }
+        crate::support::assert_has_all(
+            &ats_page,
+            &[
+                "<td>站点设置：icp.ATS001</td>",
+                "<td>账号：ats_office</td>",
+                &record(ats_record.id),
+                "新增负面清单词语",
+                "阿图什市人民政府的操作记录",
+            ],
+        );
+        for other in [
+            "site_name.WQX001",
+            "upper_government",
+            "<td>账号：office</td>",
+            &record(wqx_record.id),
+            "平台级",
+        ] {
+            crate::support::assert_lacks(&ats_page, other, "乌恰's or the platform's entry");
+        }
+        crate::support::assert_has_all(
+            &wqx_page,
+            &[
+                "<td>站点设置：site_name.WQX001</td>",
+                "<td>站点设置：upper_government</td>",
+                "<td>账号：office</td>",
+                &record(wqx_record.id),
+            ],
+        );
+        for other in [
+            "icp.ATS001",
+            "ats_",
+            &record(ats_record.id),
+            "新增负面清单词语",
+        ] {
+            crate::support::assert_lacks(&wqx_page, other, "阿图什's entry");
+        }
+        // The site is kept beside the chain, not in it: the chain still verifies.
+        assert!(
+            matches!(
+                must(gongkai_store::audit::verify(&app.store).await),
+                gongkai_store::audit::Verification::Intact(_)
+            ),
+            "{engine:?}"
+        );
     }
 }
