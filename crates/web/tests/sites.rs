@@ -531,3 +531,39 @@ async fn each_site_reads_only_its_own_audit_entries() {
         );
     }
 }
+
+/// 网站自查 re-screens only the member of staff's own records: with a negative-list word that
+/// both sites' records contain, 阿图什's reviewer is shown 阿图什's record and 乌恰's reviewer
+/// 乌恰's, never the other's.
+#[tokio::test]
+async fn each_site_scans_only_its_own_records() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let (wqx_title, ats_title) = ("乌恰县自查范围通知", "阿图什市自查范围通知");
+        a_record_on_each_site(&app, wqx_title, ats_title).await;
+        let cli = Actor::cli();
+        for code in ["WQX001", "ATS001"] {
+            let site = site_id(&app, code).await;
+            let added = gongkai_store::screening::add_negative_term(
+                &app.store,
+                &cli,
+                site,
+                "自查范围",
+                "测试",
+            );
+            must(added.await);
+        }
+        for (user, own, other) in [
+            ("ats_reviewer", ats_title, wqx_title),
+            ("ats_office", ats_title, wqx_title),
+            ("reviewer", wqx_title, ats_title),
+        ] {
+            let page = Session::login(&app, user)
+                .await
+                .get_text("/admin/scan")
+                .await;
+            assert!(page.contains(own), "{engine:?} {user}: {page}");
+            crate::support::assert_lacks(&page, other, "another site's finding");
+        }
+    }
+}
