@@ -567,3 +567,24 @@ async fn each_site_scans_only_its_own_records() {
         }
     }
 }
+
+/// The dashboard counts the organisations and staff accounts of the member of staff's own site.
+#[tokio::test]
+async fn the_dashboard_counts_only_its_own_site() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let wqx = site_id(&app, "WQX001").await;
+        let wqx_orgs = must(gongkai_store::orgs::of_site(&app.store, wqx).await).len();
+        let all_staff = must(gongkai_store::users::list(&app.store).await).len();
+        for (user, orgs, staff) in [("ats_office", 2, 3), ("office", wqx_orgs, all_staff - 3)] {
+            let page = Session::login(&app, user).await.get_text("/admin").await;
+            crate::support::assert_has_all(
+                &page,
+                &[
+                    &format!("<dt>本站机构数</dt><dd>{orgs}</dd>"),
+                    &format!("<dt>工作人员账号数</dt><dd>{staff}</dd>"),
+                ],
+            );
+        }
+    }
+}
