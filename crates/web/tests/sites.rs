@@ -588,3 +588,47 @@ async fn the_dashboard_counts_only_its_own_site() {
         }
     }
 }
+
+/// A reply-letter template is its site's own: 阿图什's office edits it for 阿图什, and 乌恰's
+/// page and 乌恰's reply drafts keep the built-in text, while 阿图什's drafts follow the edit.
+#[tokio::test]
+async fn each_site_keeps_its_own_letter_templates() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let ats_office = Session::login(&app, "ats_office").await;
+        let office = Session::login(&app, "office").await;
+        let marker = "阿图什市专用答复";
+        let template = format!("{{申请人}}：\n\n{marker}，同意公开（查询码 {{查询码}}）。");
+        let saved = ats_office
+            .post_status("/admin/letter-templates/1", &[("template", &template)])
+            .await;
+        assert_eq!(saved, StatusCode::SEE_OTHER, "{engine:?}");
+        let own = ats_office.get_text("/admin/letter-templates/1").await;
+        assert!(own.contains(marker), "{engine:?}: {own}");
+        let other = office.get_text("/admin/letter-templates/1").await;
+        crate::support::assert_lacks(&other, marker, "another site's template");
+        assert!(
+            other.contains("{救济途径}"),
+            "{engine:?}: the built-in text"
+        );
+
+        for (org, session, follows) in [("ATS002", &ats_office, true), ("WQX004", &office, false)] {
+            let org = must(OrgCode::parse(org));
+            let org = must(gongkai_store::orgs::by_code(&app.store, &org).await);
+            let new = gongkai_store::testing::application(org.id, "申请公开2025年部门决算");
+            let at = chrono::Utc::now();
+            let receipt =
+                must(gongkai_store::applications::submit(&app.store, &new, at, "10.0.0.9").await);
+            let id: i64 = must(
+                sqlx::query_scalar("SELECT id FROM applications WHERE tracking_code = $1")
+                    .bind(&receipt.tracking_code)
+                    .fetch_one(app.store.pool())
+                    .await,
+            );
+            let draft = session
+                .get_text(&format!("/admin/applications/{id}/reply-draft?outcome=1"))
+                .await;
+            assert_eq!(draft.contains(marker), follows, "{engine:?}: {draft}");
+        }
+    }
+}
