@@ -632,3 +632,85 @@ async fn each_site_keeps_its_own_letter_templates() {
         }
     }
 }
+
+/// A theme folder of one site: `DIR/sites/ATS001/` overrides `base.html` and `site.css` for
+/// 阿图什 alone. 阿图什's pages (and its error page) use them, with the stylesheet under its own
+/// fingerprint; 乌恰's pages keep the built-in ones; both fingerprinted URLs answer; a link in
+/// the site's folder that points outside the theme is never followed.
+#[tokio::test]
+async fn a_sites_theme_folder_serves_that_site_alone() {
+    for engine in ENGINES {
+        let token = gongkai_store::sessions::random_token();
+        let root = std::env::temp_dir().join(format!("gk-site-theme-{}", &token[..12]));
+        let theme = root.join("theme");
+        let own = theme.join("sites/ATS001");
+        must(std::fs::create_dir_all(own.join("templates")));
+        must(std::fs::create_dir_all(own.join("static")));
+        let marker = "<p>阿图什主题页脚</p>";
+        let base =
+            include_str!("../templates/base.html").replace("</body>", &format!("{marker}</body>"));
+        must(std::fs::write(own.join("templates/base.html"), base));
+        let css = "body { color: #a70d15 }";
+        must(std::fs::write(own.join("static/site.css"), css));
+        let secret = root.join("secret.css");
+        must(std::fs::write(&secret, "outside the theme"));
+        #[cfg(unix)]
+        must(std::os::unix::fs::symlink(
+            &secret,
+            own.join("static/leak.css"),
+        ));
+
+        let dir = theme.clone();
+        let app = crate::support::spawn_app_with(engine, move |c| c.theme = Some(dir)).await;
+        add_atushi(&app).await;
+        must(
+            sites::add_host(
+                &app.store,
+                &Actor::cli(),
+                &must(OrgCode::parse("ATS001")),
+                &must(HostName::parse(ATS_HOST)),
+            )
+            .await,
+        );
+
+        let stylesheet = |page: &str| {
+            let start = page.find("/static/site.").unwrap_or(0);
+            let end = page[start..].find('"').map_or(start, |e| start + e);
+            page[start..end].to_owned()
+        };
+        let ats_home = ok_page(&app, Some(ATS_HOST), "/").await;
+        let wqx_home = ok_page(&app, None, "/").await;
+        assert!(ats_home.contains(marker), "{engine:?}: {ats_home}");
+        crate::support::assert_lacks(&wqx_home, marker, "another site's theme");
+        for path in ["/site/ATS001/xxgk/list", "/site/ATS001/no-such-page"] {
+            let (_, page) = visit(&app, None, path).await;
+            assert!(page.contains(marker), "{engine:?} {path}: {page}");
+        }
+        let (ats_css, wqx_css) = (stylesheet(&ats_home), stylesheet(&wqx_home));
+        assert!(
+            ats_css.ends_with(".css") && wqx_css.ends_with(".css"),
+            "{ats_css} {wqx_css}"
+        );
+        assert_ne!(ats_css, wqx_css, "{engine:?}: each site's own fingerprint");
+        assert_eq!(ok_page(&app, None, &ats_css).await, css, "{engine:?}");
+        let builtin = ok_page(&app, Some(ATS_HOST), &wqx_css).await;
+        assert_eq!(builtin, include_str!("../static/site.css"), "{engine:?}");
+        // The plain name answers each site's own file.
+        assert_eq!(ok_page(&app, Some(ATS_HOST), "/static/site.css").await, css);
+        assert_eq!(
+            ok_page(&app, None, "/static/site.css").await,
+            include_str!("../static/site.css")
+        );
+        for path in [
+            "/static/leak.css",
+            "/static/..%2Fsecret.css",
+            "/static/%2E%2E%2Fsecret.css",
+        ] {
+            let (status, body) = visit(&app, Some(ATS_HOST), path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{engine:?} {path}");
+            crate::support::assert_lacks(&body, "outside the theme", "a file outside the theme");
+        }
+        drop(app);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
