@@ -7,6 +7,12 @@ use gongkai_store::{Actor, Store, applications, audit, screening, settings};
 
 use crate::support::{county_on, must};
 
+/// A second site beside the county: 阿图什市人民政府 and its 财政局.
+const ATUSHI: &[(&str, &str, Option<&str>)] = &[
+    ("ATS001", "阿图什市人民政府", None),
+    ("ATS002", "阿图什市财政局", Some("ATS001")),
+];
+
 /// `(action, object id, site)` of every entry, in order.
 async fn sites_of_entries(store: &Store) -> Vec<(String, String, Option<i64>)> {
     let rows: Vec<(String, String, Option<i64>)> =
@@ -41,14 +47,7 @@ async fn backfill(store: &Store) {
 async fn an_entry_belongs_to_the_site_of_what_it_changed_before_and_after_the_migration() {
     for engine in ENGINES {
         let (_db, store, wqx) = county_on(engine).await;
-        add_orgs(
-            &store,
-            &[
-                ("ATS001", "阿图什市人民政府", None),
-                ("ATS002", "阿图什市财政局", Some("ATS001")),
-            ],
-        )
-        .await;
+        add_orgs(&store, ATUSHI).await;
         add_staff(
             &store,
             "ats_editor",
