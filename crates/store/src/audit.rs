@@ -42,7 +42,7 @@ pub struct Change<'a> {
     /// Extra detail (no secrets).
     pub detail: serde_json::Value,
     /// The organisation the change belongs to when the object does not say (its site is the
-    /// entry's site); see [`site_of`].
+    /// entry's site), as `site_of` reads it.
     pub org_id: Option<i64>,
 }
 
