@@ -8,6 +8,15 @@
 //! [`verify`] checks the seals; [`head`] and [`check_checkpoints`] compare the chain with heads
 //! recorded in a file outside the database. [`load_or_create_key`] keeps the key in the data
 //! folder.
+//!
+//! Each entry also knows the site (集约化) it belongs to, so a county's staff read only their own
+//! site's entries ([`recent_in_sites`]): [`append`] fills `site_id` from the changed object (a
+//! record, case, consultation, user, organisation, report or per-site setting), else from the
+//! organisation the caller names ([`Change::in_org`]), else from the acting member of staff's
+//! organisation; what belongs to no site (the national calendar, the command line acting on
+//! nothing of a site) is the platform's (`NULL`). The column is kept outside the hash chain,
+//! so entries written before it existed verify as they always did; migration 0019 filled it for
+//! them by the same rules.
 
 use std::path::Path;
 
@@ -18,7 +27,7 @@ use gongkai_domain::audit::{
 use sqlx::Row;
 
 use crate::column;
-use crate::sql::FromRow;
+use crate::sql::{FromRow, Sql};
 use crate::{Actor, Result, Store, StoreError, Tx, now, ts};
 
 /// What is being recorded, besides who and when.
@@ -32,6 +41,9 @@ pub struct Change<'a> {
     pub object_id: String,
     /// Extra detail (no secrets).
     pub detail: serde_json::Value,
+    /// The organisation the change belongs to when the object does not say (its site is the
+    /// entry's site), as `site_of` reads it.
+    pub org_id: Option<i64>,
 }
 
 impl<'a> Change<'a> {
@@ -42,6 +54,17 @@ impl<'a> Change<'a> {
             object_type,
             object_id: object_id.into(),
             detail: serde_json::Value::Object(serde_json::Map::new()),
+            org_id: None,
+        }
+    }
+
+    /// The same change, belonging to the site of the organisation `org_id` (for an object
+    /// whose identifier does not name its site, such as a site's theme tree by the site's id).
+    #[must_use]
+    pub fn in_org(self, org_id: i64) -> Self {
+        Self {
+            org_id: Some(org_id),
+            ..self
         }
     }
 
@@ -98,9 +121,10 @@ pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_
         Some(key) if seq >= key.since() => key.seal(&hash),
         _ => String::new(),
     };
+    let site_id = site_of(tx, actor, &change).await?;
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac, site_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(seq)
     .bind(at)
@@ -113,9 +137,92 @@ pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_
     .bind(prev_hash)
     .bind(hash)
     .bind(mac)
+    .bind(site_id)
     .execute(&mut **tx)
     .await?;
     Ok(seq)
+}
+
+/// Actor names that are not staff accounts, whatever accounts happen to be called.
+const NOT_STAFF: [&str; 2] = ["public", "system"];
+
+/// The site an entry belongs to: the changed object's, else that of the organisation the caller
+/// named, else the acting member of staff's; `None` for the platform. Migration 0019 applies
+/// the same rules to the entries written before.
+async fn site_of(tx: &mut Tx, actor: &Actor, change: &Change<'_>) -> Result<Option<i64>> {
+    let id = change.object_id.as_str();
+    let by_id = |table: &str| format!("SELECT site_id FROM {table} WHERE id = $1");
+    let numeric = id.parse::<i64>().ok();
+    let found: Option<i64> = match (change.object_type, numeric) {
+        ("record", Some(n)) => scalar(tx, &by_id("records"), n).await?,
+        ("consultation", Some(n)) => scalar(tx, &by_id("consultations"), n).await?,
+        ("opinion_event", Some(n)) => scalar(tx, &by_id("opinion_events"), n).await?,
+        ("outbox", Some(n)) => scalar(tx, &by_id("outbox"), n).await?,
+        ("application", _) => {
+            scalar(
+                tx,
+                "SELECT site_id FROM applications WHERE tracking_code = $1",
+                id,
+            )
+            .await?
+        }
+        ("message", _) => {
+            scalar(
+                tx,
+                "SELECT site_id FROM messages WHERE tracking_code = $1",
+                id,
+            )
+            .await?
+        }
+        ("user", _) => scalar(tx, STAFF_SITE, id).await?,
+        ("organisation", _) if change.org_id.is_none() => scalar(tx, CODE_SITE, id).await?,
+        // `<organ code>-<year>`; a code may itself hold `-`.
+        ("annual_report", _) => match id.rsplit_once('-') {
+            Some((code, _)) => scalar(tx, CODE_SITE, code).await?,
+            None => None,
+        },
+        // A per-site key names its site's (or an organisation's) code: `icp.ATS001`,
+        // `letter_template.ATS001.reply.1`, `review_body.WQX004`.
+        ("setting", _) => {
+            let mut site = None;
+            for segment in id.split('.').skip(1).take(8) {
+                site = scalar(tx, CODE_SITE, segment).await?;
+                if site.is_some() {
+                    break;
+                }
+            }
+            site
+        }
+        _ => None,
+    };
+    if found.is_some() {
+        return Ok(found);
+    }
+    if let Some(org) = change.org_id {
+        return scalar(tx, &by_id("organisations"), org).await;
+    }
+    if NOT_STAFF.contains(&actor.name.as_str()) {
+        return Ok(None);
+    }
+    scalar(tx, STAFF_SITE, actor.name.as_str()).await
+}
+
+/// The site of the organisation with the organ code `$1`.
+const CODE_SITE: &str = "SELECT site_id FROM organisations WHERE code = $1";
+/// The site of the staff account `$1`'s organisation.
+const STAFF_SITE: &str = "SELECT o.site_id FROM users u JOIN organisations o ON o.id = u.org_id
+     WHERE u.username = $1";
+
+/// The one nullable integer `sql` selects with `arg` bound, if a row has it.
+async fn scalar<'q, T>(tx: &mut Tx, sql: &str, arg: T) -> Result<Option<i64>>
+where
+    T: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    let row: Option<Option<i64>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(arg)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.flatten())
 }
 
 column::from_row!(AuditEntry => seq, at, actor, action, object_type, object_id, detail, ip,
@@ -187,6 +294,33 @@ pub async fn recent(
             .await?
         }
     };
+    rows.iter().map(AuditEntry::from_row).collect()
+}
+
+/// The most recent entries of the sites `site_ids`, and with `platform` also those of no site,
+/// newest first: what one member of staff may read.
+pub async fn recent_in_sites(
+    store: &Store,
+    limit: i64,
+    site_ids: &[i64],
+    platform: bool,
+) -> Result<Vec<AuditEntry>> {
+    let mut q = Sql::new(format!("SELECT {COLUMNS} FROM audit_log WHERE "));
+    match (site_ids.is_empty(), platform) {
+        (true, false) => return Ok(Vec::new()),
+        (true, true) => {
+            q.push("site_id IS NULL");
+        }
+        (false, with_platform) => {
+            q.push("(site_id IN ").int_list(site_ids.iter().copied());
+            if with_platform {
+                q.push(" OR site_id IS NULL");
+            }
+            q.push(")");
+        }
+    }
+    q.push(" ORDER BY seq DESC LIMIT ").int(limit);
+    let rows = q.query().fetch_all(store.pool()).await?;
     rows.iter().map(AuditEntry::from_row).collect()
 }
 

@@ -64,6 +64,7 @@ pub async fn save(store: &Store, actor: &Actor, guide: &Guide) -> Result<()> {
     .execute(&mut *tx)
     .await?;
     audit::Change::new("guide.save", "organisation", guide.org_id.to_string())
+        .in_org(guide.org_id)
         .with_detail(serde_json::json!({ "office_name": guide.office_name }))
         .commit(tx, store, actor)
         .await

@@ -86,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0018_site_search_queries.sql"),
     ),
     (
+        19,
+        "audit_site",
+        include_str!("../migrations/0019_audit_site.sql"),
+    ),
+    (
         20,
         "platform_grants",
         include_str!("../migrations/0020_platform_grants.sql"),

@@ -321,3 +321,18 @@ pub async fn public_numbers(store: &Store, site_id: i64) -> Result<PublicNumbers
     }
     Ok(PublicNumbers::from_texts(texts.iter().map(String::as_str)))
 }
+
+/// How many organisations, and how many staff accounts at them, the sites `site_ids` have: the
+/// dashboard's counts, each member of staff seeing their own sites'.
+pub async fn counts_in_sites(store: &Store, site_ids: &[i64]) -> Result<(i64, i64)> {
+    if site_ids.is_empty() {
+        return Ok((0, 0));
+    }
+    let mut q = sql::Sql::new("SELECT (SELECT COUNT(*) FROM organisations WHERE site_id IN ");
+    q.int_list(site_ids.iter().copied())
+        .push(") AS orgs, (SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id WHERE o.site_id IN ")
+        .int_list(site_ids.iter().copied())
+        .push(") AS users");
+    let row = q.query().fetch_one(store.pool()).await?;
+    Ok((row.try_get("orgs")?, row.try_get("users")?))
+}

@@ -263,6 +263,7 @@ pub async fn add_negative_term(
     .execute(&mut *tx)
     .await?;
     audit::Change::new("negative_term.add", "organisation", site_id.to_string())
+        .in_org(site_id)
         .with_detail(serde_json::json!({ "term": term, "category": category.trim() }))
         .commit(tx, store, actor)
         .await
@@ -301,21 +302,28 @@ pub struct ScanReport {
     pub organisations: Vec<OrgFindings>,
 }
 
-/// Re-screens every published or withdrawn record (title, body, attachment text).
-pub async fn scan_published(store: &Store) -> Result<ScanReport> {
+/// Re-screens every published or withdrawn record (title, body, attachment text); with `orgs`,
+/// only the records of those organisations (a member of staff's scope: their own site's).
+pub async fn scan_published(store: &Store, orgs: Option<&[i64]>) -> Result<ScanReport> {
     let mut by_org: BTreeMap<String, OrgFindings> = BTreeMap::new();
     let mut negatives: BTreeMap<i64, Vec<NegativeTerm>> = BTreeMap::new();
     let mut scanned = 0;
     let mut after = 0_i64;
     loop {
-        let rows = sqlx::query(
+        let mut q = sql::Sql::new(
             "SELECT r.id, r.site_id, r.index_no, r.title, r.body_text, o.name AS org_name
              FROM records r JOIN organisations o ON o.id = r.org_id
-             WHERE r.status IN ('published', 'withdrawn') AND r.id > $1 ORDER BY r.id LIMIT 500",
-        )
-        .bind(after)
-        .fetch_all(store.pool())
-        .await?;
+             WHERE r.status IN ('published', 'withdrawn') AND r.id > ",
+        );
+        q.int(after);
+        if let Some(orgs) = orgs {
+            if orgs.is_empty() {
+                break;
+            }
+            q.push(" AND r.org_id IN ").int_list(orgs.iter().copied());
+        }
+        q.push(" ORDER BY r.id LIMIT 500");
+        let rows = q.query().fetch_all(store.pool()).await?;
         if rows.is_empty() {
             break;
         }

@@ -80,6 +80,7 @@ pub async fn add(
         .await?;
     feed::emit(&mut tx, "theme", &site_id.to_string(), "created").await?;
     audit::Change::new("theme.add", "organisation", site_id.to_string())
+        .in_org(site_id)
         .with_detail(serde_json::json!({ "code": code }))
         .commit(tx, store, actor)
         .await?;
@@ -122,6 +123,7 @@ pub async fn rename(
     .await?;
     feed::emit(&mut tx, "theme", &site_id.to_string(), "updated").await?;
     audit::Change::new("theme.rename", "organisation", site_id.to_string())
+        .in_org(site_id)
         .with_detail(serde_json::json!({ "code": code, "name": name }))
         .commit(tx, store, actor)
         .await

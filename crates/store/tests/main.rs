@@ -3,6 +3,7 @@
 //! One test binary per crate: each file below is a module, so the suite links once instead of
 //! once per file (linking dominates a clean test build on two cores).
 
+mod audit_sites;
 mod blobs;
 mod cases;
 mod durability;

@@ -227,15 +227,17 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         let body = serde_json::json!({ "error": { "code": info.code, "message": info.message } });
         return (status, axum::Json(body)).into_response();
     }
+    let context = crate::site::context_of(&state, site.key).await;
     let html = state
         .templates
-        .render(
+        .render_for(
+            context.org.as_ref().map(|o| o.code.as_str()),
             "error.html",
             minijinja::context! {
                 status => status.as_u16(),
                 message => info.message,
                 care => care,
-                site => crate::site::context_of(&state, site.key).await.value,
+                site => context.value,
             },
         )
         .map(|html| crate::site::resolve::prefix_links(html, &site.prefix))

@@ -131,14 +131,18 @@ impl AppState {
                 can => ser(&crate::auth::capabilities(s)),
             }
         });
+        let site = crate::site::context_of(self, ctx.site.key).await;
         let base = context! {
-            site => crate::site::context_of(self, ctx.site.key).await.value,
+            site => site.value,
             care => ctx.care,
             csrf_token => &ctx.csrf_token,
             current_path => &ctx.path,
             staff => staff,
         };
-        let html = self.render_template(name, context! { ..extra, ..base })?;
+        let code = site.org.as_ref().map(|o| o.code.as_str());
+        let html = self
+            .templates
+            .render_for(code, name, context! { ..extra, ..base })?;
         let html = crate::site::resolve::prefix_links(html, &ctx.site.prefix);
         Ok((
             status,

@@ -2,8 +2,14 @@
 //!
 //! A theme folder (`--theme DIR`) may hold `templates/<name>` and `static/<name>` files; any
 //! file found there wins over the embedded one, so a county can change its header, colours or
-//! wording without recompiling. Theme templates are read and parsed when the server starts (a
-//! restart applies a change, and a broken template stops the start).
+//! wording without recompiling. In a deployment of several sites, `DIR/sites/<site code>/`
+//! holds the same two folders for one site only: that site's pages read a file there first,
+//! then `DIR`'s own, then the embedded one. Such a page is rendered under the name
+//! `@<site code>/<name>`, and every template it extends, includes or imports resolves under the
+//! same prefix, so another site never renders through it. Theme templates are read and parsed
+//! when the server starts (a restart applies a change, and a broken template stops the start).
+//! A theme path never leaves the theme folder: names with `..`, a leading `/`, a backslash or
+//! NUL are refused, and a file is used only when its real path (links followed) is inside it.
 //!
 //! Static assets are fingerprinted once at start-up: templates link them through
 //! `{{ asset("site.css") }}`, which gives `/static/site.<hash>.css`, the hash being a prefix of
@@ -12,7 +18,8 @@
 //! (`/static/site.css`) keeps working for pages and bookmarks from before, read from the theme
 //! folder on every request, and must be revalidated (`no-cache`).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -186,52 +193,75 @@ fn fingerprinted_name(name: &str, hash: &str) -> String {
 struct Assets {
     /// Plain name → the asset as it was at start-up (the theme's file, else the embedded one).
     current: HashMap<String, Arc<Asset>>,
-    /// Fingerprinted name → plain name.
-    by_fingerprint: HashMap<String, String>,
+    /// Site code → plain name → the site's own file as it was at start-up.
+    sites: HashMap<String, HashMap<String, Arc<Asset>>>,
+    /// Fingerprinted name → the asset (of the deployment or of any site: the fingerprint is
+    /// taken from the bytes, so one name never means two files).
+    by_fingerprint: HashMap<String, Arc<Asset>>,
     /// Plain name → the embedded asset, for plain-name requests the theme does not answer.
     embedded: HashMap<String, Arc<Asset>>,
 }
 
+/// Every file in `theme`'s `static/` folder (of the site `site`, when given), by name.
+fn read_static(theme: Option<&Path>, site: Option<&str>) -> HashMap<String, Arc<Asset>> {
+    let mut out = HashMap::new();
+    let Some(dir) = theme.and_then(|t| theme_dir(t, site)) else {
+        return out;
+    };
+    let names = std::fs::read_dir(dir.join("static"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok());
+    for name in names {
+        let Some(path) = theme_file(theme, site, "static", &name) else {
+            continue;
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let asset = Asset::new(&content_type_of(&name), Bytes::from(bytes));
+                out.insert(name, Arc::new(asset));
+            }
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "theme asset unreadable")
+            }
+        }
+    }
+    out
+}
+
 impl Assets {
-    /// Reads and fingerprints every embedded asset and every file in the theme's `static/`.
-    fn load(theme: Option<&Path>) -> Self {
+    /// Reads and fingerprints every embedded asset, every file in the theme's `static/` and in
+    /// the `static/` of each site in `sites`.
+    fn load(theme: Option<&Path>, sites: &BTreeSet<String>) -> Self {
         let mut assets = Self::default();
         for (name, content_type, bytes) in STATIC {
             let asset = Arc::new(Asset::new(content_type, Bytes::from_static(bytes)));
             assets.embedded.insert((*name).to_owned(), asset.clone());
             assets.current.insert((*name).to_owned(), asset);
         }
-        let theme_files = theme
-            .and_then(|t| std::fs::read_dir(t.join("static")).ok())
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok());
-        for name in theme_files {
-            let Some(path) = theme_file(theme, "static", &name) else {
-                continue;
-            };
-            match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let asset = Asset::new(&content_type_of(&name), Bytes::from(bytes));
-                    assets.current.insert(name, Arc::new(asset));
-                }
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "theme asset unreadable")
-                }
-            }
+        assets.current.extend(read_static(theme, None));
+        for code in sites {
+            assets
+                .sites
+                .insert(code.clone(), read_static(theme, Some(code)));
         }
-        for (name, asset) in &assets.current {
+        let every = assets.current.iter().chain(assets.sites.values().flatten());
+        for (name, asset) in every {
             assets
                 .by_fingerprint
-                .insert(fingerprinted_name(name, &asset.hash), name.clone());
+                .insert(fingerprinted_name(name, &asset.hash), asset.clone());
         }
         assets
     }
 
-    /// `/static/<fingerprinted name>` of a known asset, else `/static/<name>`.
-    fn url(&self, name: &str) -> String {
-        match self.current.get(name) {
+    /// `/static/<fingerprinted name>` of a known asset as the site `site` has it (its own file,
+    /// else the deployment's), else `/static/<name>`.
+    fn url(&self, site: Option<&str>, name: &str) -> String {
+        let own = site
+            .and_then(|code| self.sites.get(code))
+            .and_then(|files| files.get(name));
+        match own.or_else(|| self.current.get(name)) {
             Some(asset) => format!("/static/{}", fingerprinted_name(name, &asset.hash)),
             None => format!("/static/{name}"),
         }
@@ -249,7 +279,10 @@ fn content_type_of(name: &str) -> String {
 /// The template environment.
 pub struct Templates {
     env: Environment<'static>,
+    /// The theme folder, as its real path.
     theme: Option<PathBuf>,
+    /// Codes of the sites with a folder of their own in the theme (`DIR/sites/<code>/`).
+    sites: BTreeSet<String>,
     assets: Arc<Assets>,
 }
 
@@ -257,26 +290,85 @@ impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
             .field("theme", &self.theme)
+            .field("sites", &self.sites)
             .finish()
     }
 }
 
-fn theme_file(theme: Option<&Path>, kind: &str, name: &str) -> Option<PathBuf> {
-    // Names come from code, but refuse anything that could leave the theme folder anyway.
-    if name.contains("..") || name.starts_with('/') {
+/// Whether `code` can name a site's theme folder: an organ code's characters (capitals,
+/// digits, `-`), nothing that could name another folder.
+fn is_site_code(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The folder of the site `site` in the theme, or the theme itself.
+fn theme_dir(theme: &Path, site: Option<&str>) -> Option<PathBuf> {
+    match site {
+        None => Some(theme.to_path_buf()),
+        Some(code) if is_site_code(code) => Some(theme.join("sites").join(code)),
+        Some(_) => None,
+    }
+}
+
+/// The theme's `kind` file `name` (of the site `site`, when given), if there is one inside the
+/// theme folder. Names come from code or from a request's path: anything that could leave the
+/// folder is refused, and so is a file whose real path (links followed) lies outside it.
+fn theme_file(theme: Option<&Path>, site: Option<&str>, kind: &str, name: &str) -> Option<PathBuf> {
+    if name.is_empty()
+        || name.contains("..")
+        || name.starts_with('/')
+        || name.contains(['\\', '\0'])
+    {
         return None;
     }
-    let path = theme?.join(kind).join(name);
-    path.is_file().then_some(path)
+    let theme = theme?;
+    let path = theme_dir(theme, site)?.join(kind).join(name);
+    let real = path.canonicalize().ok()?;
+    (real.starts_with(theme) && real.is_file()).then_some(real)
+}
+
+/// The site codes with a folder under `DIR/sites/`.
+fn theme_sites(theme: Option<&Path>) -> BTreeSet<String> {
+    theme
+        .and_then(|t| std::fs::read_dir(t.join("sites")).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|code| is_site_code(code))
+        .collect()
+}
+
+/// `(site code, name)` of a template named `@<site code>/<name>`.
+fn split_site(name: &str) -> Option<(&str, &str)> {
+    name.strip_prefix('@')?.split_once('/')
 }
 
 impl Templates {
-    /// Builds the environment; every template is parsed once so a broken theme fails at start.
+    /// Builds the environment; every template is parsed once (for every site with a theme
+    /// folder of its own, too) so a broken theme fails at start.
     pub fn new(theme: Option<PathBuf>) -> Result<Self, WebError> {
+        // The real path, so that a file's real path can be checked to lie inside it.
+        let theme = theme.map(|t| t.canonicalize().unwrap_or(t));
+        let sites = theme_sites(theme.as_deref());
         let mut env = Environment::new();
         let loader_theme = theme.clone();
+        let loader_sites = sites.clone();
         env.set_loader(move |name| {
-            if let Some(path) = theme_file(loader_theme.as_deref(), "templates", name) {
+            let (site, name) = match split_site(name) {
+                Some((code, rest)) if loader_sites.contains(code) => (Some(code), rest),
+                Some(_) => return Ok(None),
+                None => (None, name),
+            };
+            let theme = loader_theme.as_deref();
+            let found = site
+                .and_then(|code| theme_file(theme, Some(code), "templates", name))
+                .or_else(|| theme_file(theme, None, "templates", name));
+            if let Some(path) = found {
                 return std::fs::read_to_string(&path).map(Some).map_err(|e| {
                     minijinja::Error::new(
                         minijinja::ErrorKind::InvalidOperation,
@@ -289,50 +381,99 @@ impl Templates {
                 .find(|(n, _)| *n == name)
                 .map(|(_, src)| (*src).to_owned()))
         });
+        // A site's page extends, includes and imports its site's templates.
+        env.set_path_join_callback(|name, parent| match split_site(parent) {
+            Some((code, _)) if !name.starts_with('@') => Cow::Owned(format!("@{code}/{name}")),
+            _ => Cow::Borrowed(name),
+        });
         env.add_filter("mask_id", mask_middle);
         env.add_filter("paragraphs", paragraphs);
         env.set_formatter(escape_without_slash);
-        let assets = Arc::new(Assets::load(theme.as_deref()));
+        let assets = Arc::new(Assets::load(theme.as_deref(), &sites));
         let urls = assets.clone();
-        env.add_function("asset", move |name: String| urls.url(&name));
-        let templates = Self { env, theme, assets };
-        for (name, _) in TEMPLATES {
-            templates
-                .env
-                .get_template(name)
-                .map_err(|e| WebError::Theme {
-                    name: (*name).to_owned(),
-                    reason: e.to_string(),
-                })?;
+        env.add_function("asset", move |state: &minijinja::State, name: String| {
+            urls.url(split_site(state.name()).map(|(code, _)| code), &name)
+        });
+        let templates = Self {
+            env,
+            theme,
+            sites,
+            assets,
+        };
+        let prefixes = std::iter::once(String::new())
+            .chain(templates.sites.iter().map(|code| format!("@{code}/")));
+        for prefix in prefixes {
+            for (name, _) in TEMPLATES {
+                templates
+                    .env
+                    .get_template(&format!("{prefix}{name}"))
+                    .map_err(|e| WebError::Theme {
+                        name: format!("{prefix}{name}"),
+                        reason: e.to_string(),
+                    })?;
+            }
         }
         Ok(templates)
     }
 
-    /// Renders a template with a context.
+    /// The name `name` is rendered under for the site `site`: prefixed when the site has a
+    /// theme folder of its own.
+    fn name_for<'a>(&self, site: Option<&str>, name: &'a str) -> Cow<'a, str> {
+        match site {
+            Some(code) if self.sites.contains(code) => Cow::Owned(format!("@{code}/{name}")),
+            _ => Cow::Borrowed(name),
+        }
+    }
+
+    /// Renders a template with a context, as the deployment's theme has it.
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, WebError> {
-        Ok(self.env.get_template(name)?.render(ctx)?)
+        self.render_for(None, name, ctx)
+    }
+
+    /// Renders a template with a context for the site whose code is `site`: its own theme
+    /// files first, then the deployment's, then the embedded ones.
+    pub fn render_for(
+        &self,
+        site: Option<&str>,
+        name: &str,
+        ctx: Value,
+    ) -> Result<String, WebError> {
+        Ok(self
+            .env
+            .get_template(&self.name_for(site, name))?
+            .render(ctx)?)
     }
 
     /// The URL pages link an asset by: fingerprinted when the asset is known.
     pub fn asset_url(&self, name: &str) -> String {
-        self.assets.url(name)
+        self.assets.url(None, name)
     }
 
-    /// An asset by fingerprinted name (`site.<hash>.css`): the bytes fingerprinted at start-up.
+    /// An asset by fingerprinted name (`site.<hash>.css`): the bytes fingerprinted at start-up,
+    /// whichever site's they are.
     pub fn fingerprinted_asset(&self, name: &str) -> Option<Arc<Asset>> {
-        let plain = self.assets.by_fingerprint.get(name)?;
-        self.assets.current.get(plain).cloned()
+        self.assets.by_fingerprint.get(name).cloned()
     }
 
-    /// An asset by plain name: the theme's file as it is now (read on every request), else the
-    /// embedded one.
-    pub fn asset(&self, name: &str) -> Option<Arc<Asset>> {
-        if let Some(path) = theme_file(self.theme.as_deref(), "static", name) {
+    /// An asset by plain name for the site `site`: the site's theme file as it is now (read on
+    /// every request), else the deployment theme's, else the embedded one.
+    pub fn asset(&self, site: Option<&str>, name: &str) -> Option<Arc<Asset>> {
+        let theme = self.theme.as_deref();
+        let site = site.filter(|code| self.sites.contains(*code));
+        let found = site
+            .and_then(|code| theme_file(theme, Some(code), "static", name))
+            .or_else(|| theme_file(theme, None, "static", name));
+        if let Some(path) = found {
             return std::fs::read(path)
                 .ok()
                 .map(|b| Arc::new(Asset::new(&content_type_of(name), Bytes::from(b))));
         }
         self.assets.embedded.get(name).cloned()
+    }
+
+    /// Whether some site has a theme folder of its own.
+    pub fn has_site_themes(&self) -> bool {
+        !self.sites.is_empty()
     }
 }
 
@@ -459,6 +600,80 @@ mod tests {
         assert_eq!(plain.asset_url("nothing.css"), "/static/nothing.css");
         let _ = std::fs::remove_dir_all(dir);
         Ok(())
+    }
+
+    #[test]
+    fn a_sites_theme_folder_wins_for_that_site_alone() -> Result<(), WebError> {
+        let dir = std::env::temp_dir().join(format!("gk-theme-sites-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(dir.join("templates"));
+        let _ = std::fs::create_dir_all(dir.join("sites/ATS001/templates"));
+        let _ = std::fs::create_dir_all(dir.join("sites/not a code/templates"));
+        let _ = std::fs::write(dir.join("templates/error.html"), "COUNTY {{ status }}");
+        let page = r#"ATS {{ status }} {% include "orgs_note.html" %}"#;
+        let _ = std::fs::write(dir.join("sites/ATS001/templates/error.html"), page);
+        // Included by the site's page: the site's copy, else the deployment's.
+        let _ = std::fs::write(dir.join("templates/orgs_note.html"), "county note");
+        let t = Templates::new(Some(dir.clone()))?;
+        let ctx = || context! { status => 404 };
+        assert_eq!(
+            t.render_for(Some("ATS001"), "error.html", ctx())?,
+            "ATS 404 county note"
+        );
+        let _ = std::fs::write(
+            dir.join("sites/ATS001/templates/orgs_note.html"),
+            "ATS note",
+        );
+        let t = Templates::new(Some(dir.clone()))?;
+        assert_eq!(
+            t.render_for(Some("ATS001"), "error.html", ctx())?,
+            "ATS 404 ATS note"
+        );
+        assert_eq!(
+            t.render_for(Some("WQX001"), "error.html", ctx())?,
+            "COUNTY 404"
+        );
+        assert_eq!(t.render("error.html", ctx())?, "COUNTY 404");
+        // Only folders named like an organ code are sites.
+        assert_eq!(t.sites.iter().collect::<Vec<_>>(), ["ATS001"]);
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+
+    #[test]
+    fn a_theme_path_never_leaves_the_theme_folder() {
+        let root = std::env::temp_dir().join(format!("gk-theme-escape-{}", std::process::id()));
+        let theme = root.join("theme");
+        let _ = std::fs::create_dir_all(theme.join("static"));
+        let _ = std::fs::create_dir_all(theme.join("sites/ATS001/static"));
+        let _ = std::fs::write(root.join("secret.css"), "secret");
+        let _ = std::fs::write(theme.join("static/site.css"), "ok");
+        #[cfg(unix)]
+        let _ = std::os::unix::fs::symlink(
+            root.join("secret.css"),
+            theme.join("sites/ATS001/static/leak.css"),
+        );
+        let theme = theme.canonicalize().unwrap_or(theme);
+        let t = Some(theme.as_path());
+        assert!(theme_file(t, None, "static", "site.css").is_some());
+        for name in [
+            "../secret.css",
+            "/etc/passwd",
+            "a\\b.css",
+            "x\0.css",
+            "",
+            "leak.css",
+        ] {
+            assert_eq!(theme_file(t, None, "static", name), None, "{name:?}");
+        }
+        assert_eq!(theme_file(t, Some("ATS001"), "static", "leak.css"), None);
+        for site in ["..", "../theme", "ats001", "A/B", "X"] {
+            assert_eq!(
+                theme_file(t, Some(site), "static", "site.css"),
+                None,
+                "{site}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(root);
     }
 
     #[test]

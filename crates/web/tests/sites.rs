@@ -82,6 +82,12 @@ async fn apply(app: &App, host: Option<&str>, org: &str) -> StatusCode {
 /// an editor and a reviewer at the bureau and an openness office at the government.
 pub(crate) async fn with_atushi(engine: gongkai_store::Engine) -> App {
     let app = spawn_app(engine, 1024 * 1024).await;
+    add_atushi(&app).await;
+    app
+}
+
+/// Adds the second site of [`with_atushi`] to `app`.
+async fn add_atushi(app: &App) {
     add_orgs(
         &app.store,
         &[
@@ -97,7 +103,6 @@ pub(crate) async fn with_atushi(engine: gongkai_store::Engine) -> App {
     ] {
         add_staff(&app.store, username, name, org, vec![role]).await;
     }
-    app
 }
 
 #[tokio::test]
@@ -440,5 +445,298 @@ async fn a_case_is_looked_up_only_on_its_own_site() {
                 "{engine:?} {prefix}"
             );
         }
+    }
+}
+
+// --- per-site audit, scan, themes ---
+
+/// The id of the site (root organisation) with organ code `code`.
+async fn site_id(app: &App, code: &str) -> i64 {
+    let code = must(OrgCode::parse(code));
+    must(gongkai_store::orgs::by_code(&app.store, &code).await).id
+}
+
+/// A record of each site, published over HTTP: 乌恰's (at WQX004) and 阿图什's (at ATS002).
+async fn a_record_on_each_site(
+    app: &App,
+    wqx_title: &str,
+    ats_title: &str,
+) -> (
+    gongkai_store::records::Record,
+    gongkai_store::records::Record,
+) {
+    let (editor, reviewer) = editor_and_reviewer(app).await;
+    let wqx = publish_via(app, &editor, &reviewer, wqx_title, vec![]).await;
+    let ats_editor = Session::login(app, "ats_editor").await;
+    let ats_reviewer = Session::login(app, "ats_reviewer").await;
+    let org = vec![("org", "ATS002".to_owned())];
+    let ats = publish_via(app, &ats_editor, &ats_reviewer, ats_title, org).await;
+    (wqx, ats)
+}
+
+/// The audit log is one hash chain for the deployment, but each entry belongs to a site: 阿图什's
+/// openness office reads the entries of 阿图什's settings, staff, records and negative list and
+/// none of 乌恰's or of the platform's; 乌恰's office reads its own and the platform's. Both see
+/// the whole chain verified.
+#[tokio::test]
+async fn each_site_reads_only_its_own_audit_entries() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let cli = Actor::cli();
+        app.set_setting(&cli, "icp.ATS001", "新ICP备00000002号")
+            .await;
+        app.set_setting(&cli, "site_name.WQX001", "乌恰县人民政府门户网站")
+            .await;
+        // A shared setting belongs to no site: the platform's.
+        app.set_setting(&cli, "upper_government", "克孜勒苏柯尔克孜自治州人民政府")
+            .await;
+        let (wqx_record, ats_record) =
+            a_record_on_each_site(&app, "乌恰县审计范围通知", "阿图什市审计范围通知").await;
+        // The negative list names its site by id, not by code: still 阿图什's entry.
+        let ats = site_id(&app, "ATS001").await;
+        must(
+            gongkai_store::screening::add_negative_term(&app.store, &cli, ats, "审计范围", "测试")
+                .await,
+        );
+
+        let ats_page = Session::login(&app, "ats_office")
+            .await
+            .get_text("/admin/audit")
+            .await;
+        let wqx_page = Session::login(&app, "office")
+            .await
+            .get_text("/admin/audit")
+            .await;
+        let record = |id: i64| format!("<td>政府信息：{id}</td>");
+        for page in [&ats_page, &wqx_page] {
+            assert!(page.contains("哈希链校验通过"), "{engine:?}: {page}");
+        }
+        crate::support::assert_has_all(
+            &ats_page,
+            &[
+                "<td>站点设置：icp.ATS001</td>",
+                "<td>账号：ats_office</td>",
+                &record(ats_record.id),
+                "新增负面清单词语",
+                "阿图什市人民政府的操作记录",
+            ],
+        );
+        for other in [
+            "site_name.WQX001",
+            "upper_government",
+            "<td>账号：office</td>",
+            &record(wqx_record.id),
+            "平台级",
+        ] {
+            crate::support::assert_lacks(&ats_page, other, "乌恰's or the platform's entry");
+        }
+        crate::support::assert_has_all(
+            &wqx_page,
+            &[
+                "<td>站点设置：site_name.WQX001</td>",
+                "<td>站点设置：upper_government</td>",
+                "<td>账号：office</td>",
+                &record(wqx_record.id),
+            ],
+        );
+        for other in [
+            "icp.ATS001",
+            "ats_",
+            &record(ats_record.id),
+            "新增负面清单词语",
+        ] {
+            crate::support::assert_lacks(&wqx_page, other, "阿图什's entry");
+        }
+        // The site is kept beside the chain, not in it: the chain still verifies.
+        assert!(
+            matches!(
+                must(gongkai_store::audit::verify(&app.store).await),
+                gongkai_store::audit::Verification::Intact(_)
+            ),
+            "{engine:?}"
+        );
+    }
+}
+
+/// 网站自查 re-screens only the member of staff's own records: with a negative-list word that
+/// both sites' records contain, 阿图什's reviewer is shown 阿图什's record and 乌恰's reviewer
+/// 乌恰's, never the other's.
+#[tokio::test]
+async fn each_site_scans_only_its_own_records() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let (wqx_title, ats_title) = ("乌恰县自查范围通知", "阿图什市自查范围通知");
+        a_record_on_each_site(&app, wqx_title, ats_title).await;
+        let cli = Actor::cli();
+        for code in ["WQX001", "ATS001"] {
+            let site = site_id(&app, code).await;
+            let added = gongkai_store::screening::add_negative_term(
+                &app.store,
+                &cli,
+                site,
+                "自查范围",
+                "测试",
+            );
+            must(added.await);
+        }
+        for (user, own, other) in [
+            ("ats_reviewer", ats_title, wqx_title),
+            ("ats_office", ats_title, wqx_title),
+            ("reviewer", wqx_title, ats_title),
+        ] {
+            let page = Session::login(&app, user)
+                .await
+                .get_text("/admin/scan")
+                .await;
+            assert!(page.contains(own), "{engine:?} {user}: {page}");
+            crate::support::assert_lacks(&page, other, "another site's finding");
+        }
+    }
+}
+
+/// The dashboard counts the organisations and staff accounts of the member of staff's own site.
+#[tokio::test]
+async fn the_dashboard_counts_only_its_own_site() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let wqx = site_id(&app, "WQX001").await;
+        let wqx_orgs = must(gongkai_store::orgs::of_site(&app.store, wqx).await).len();
+        let all_staff = must(gongkai_store::users::list(&app.store).await).len();
+        for (user, orgs, staff) in [("ats_office", 2, 3), ("office", wqx_orgs, all_staff - 3)] {
+            let page = Session::login(&app, user).await.get_text("/admin").await;
+            crate::support::assert_has_all(
+                &page,
+                &[
+                    &format!("<dt>本站机构数</dt><dd>{orgs}</dd>"),
+                    &format!("<dt>工作人员账号数</dt><dd>{staff}</dd>"),
+                ],
+            );
+        }
+    }
+}
+
+/// A reply-letter template is its site's own: 阿图什's office edits it for 阿图什, and 乌恰's
+/// page and 乌恰's reply drafts keep the built-in text, while 阿图什's drafts follow the edit.
+#[tokio::test]
+async fn each_site_keeps_its_own_letter_templates() {
+    for engine in ENGINES {
+        let app = with_atushi(engine).await;
+        let ats_office = Session::login(&app, "ats_office").await;
+        let office = Session::login(&app, "office").await;
+        let marker = "阿图什市专用答复";
+        let template = format!("{{申请人}}：\n\n{marker}，同意公开（查询码 {{查询码}}）。");
+        let saved = ats_office
+            .post_status("/admin/letter-templates/1", &[("template", &template)])
+            .await;
+        assert_eq!(saved, StatusCode::SEE_OTHER, "{engine:?}");
+        let own = ats_office.get_text("/admin/letter-templates/1").await;
+        assert!(own.contains(marker), "{engine:?}: {own}");
+        let other = office.get_text("/admin/letter-templates/1").await;
+        crate::support::assert_lacks(&other, marker, "another site's template");
+        assert!(
+            other.contains("{救济途径}"),
+            "{engine:?}: the built-in text"
+        );
+
+        for (org, session, follows) in [("ATS002", &ats_office, true), ("WQX004", &office, false)] {
+            let org = must(OrgCode::parse(org));
+            let org = must(gongkai_store::orgs::by_code(&app.store, &org).await);
+            let new = gongkai_store::testing::application(org.id, "申请公开2025年部门决算");
+            let at = chrono::Utc::now();
+            let receipt =
+                must(gongkai_store::applications::submit(&app.store, &new, at, "10.0.0.9").await);
+            let id: i64 = must(
+                sqlx::query_scalar("SELECT id FROM applications WHERE tracking_code = $1")
+                    .bind(&receipt.tracking_code)
+                    .fetch_one(app.store.pool())
+                    .await,
+            );
+            let draft = session
+                .get_text(&format!("/admin/applications/{id}/reply-draft?outcome=1"))
+                .await;
+            assert_eq!(draft.contains(marker), follows, "{engine:?}: {draft}");
+        }
+    }
+}
+
+/// A theme folder of one site: `DIR/sites/ATS001/` overrides `base.html` and `site.css` for
+/// 阿图什 alone. 阿图什's pages (and its error page) use them, with the stylesheet under its own
+/// fingerprint; 乌恰's pages keep the built-in ones; both fingerprinted URLs answer; a link in
+/// the site's folder that points outside the theme is never followed.
+#[tokio::test]
+async fn a_sites_theme_folder_serves_that_site_alone() {
+    for engine in ENGINES {
+        let token = gongkai_store::sessions::random_token();
+        let root = std::env::temp_dir().join(format!("gk-site-theme-{}", &token[..12]));
+        let theme = root.join("theme");
+        let own = theme.join("sites/ATS001");
+        must(std::fs::create_dir_all(own.join("templates")));
+        must(std::fs::create_dir_all(own.join("static")));
+        let marker = "<p>阿图什主题页脚</p>";
+        let base =
+            include_str!("../templates/base.html").replace("</body>", &format!("{marker}</body>"));
+        must(std::fs::write(own.join("templates/base.html"), base));
+        let css = "body { color: #a70d15 }";
+        must(std::fs::write(own.join("static/site.css"), css));
+        let secret = root.join("secret.css");
+        must(std::fs::write(&secret, "outside the theme"));
+        #[cfg(unix)]
+        must(std::os::unix::fs::symlink(
+            &secret,
+            own.join("static/leak.css"),
+        ));
+
+        let dir = theme.clone();
+        let app = crate::support::spawn_app_with(engine, move |c| c.theme = Some(dir)).await;
+        add_atushi(&app).await;
+        must(
+            sites::add_host(
+                &app.store,
+                &Actor::cli(),
+                &must(OrgCode::parse("ATS001")),
+                &must(HostName::parse(ATS_HOST)),
+            )
+            .await,
+        );
+
+        let stylesheet = |page: &str| {
+            let start = page.find("/static/site.").unwrap_or(0);
+            let end = page[start..].find('"').map_or(start, |e| start + e);
+            page[start..end].to_owned()
+        };
+        let ats_home = ok_page(&app, Some(ATS_HOST), "/").await;
+        let wqx_home = ok_page(&app, None, "/").await;
+        assert!(ats_home.contains(marker), "{engine:?}: {ats_home}");
+        crate::support::assert_lacks(&wqx_home, marker, "another site's theme");
+        for path in ["/site/ATS001/xxgk/list", "/site/ATS001/no-such-page"] {
+            let (_, page) = visit(&app, None, path).await;
+            assert!(page.contains(marker), "{engine:?} {path}: {page}");
+        }
+        let (ats_css, wqx_css) = (stylesheet(&ats_home), stylesheet(&wqx_home));
+        assert!(
+            ats_css.ends_with(".css") && wqx_css.ends_with(".css"),
+            "{ats_css} {wqx_css}"
+        );
+        assert_ne!(ats_css, wqx_css, "{engine:?}: each site's own fingerprint");
+        assert_eq!(ok_page(&app, None, &ats_css).await, css, "{engine:?}");
+        let builtin = ok_page(&app, Some(ATS_HOST), &wqx_css).await;
+        assert_eq!(builtin, include_str!("../static/site.css"), "{engine:?}");
+        // The plain name answers each site's own file.
+        assert_eq!(ok_page(&app, Some(ATS_HOST), "/static/site.css").await, css);
+        assert_eq!(
+            ok_page(&app, None, "/static/site.css").await,
+            include_str!("../static/site.css")
+        );
+        for path in [
+            "/static/leak.css",
+            "/static/..%2Fsecret.css",
+            "/static/%2E%2E%2Fsecret.css",
+        ] {
+            let (status, body) = visit(&app, Some(ATS_HOST), path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{engine:?} {path}");
+            crate::support::assert_lacks(&body, "outside the theme", "a file outside the theme");
+        }
+        drop(app);
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

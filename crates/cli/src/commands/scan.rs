@@ -17,7 +17,7 @@ pub struct ScanArgs {
 
 /// Runs the scan and prints its report, as text or JSON.
 pub async fn run(store: &Store, args: ScanArgs) -> Result<(), CliError> {
-    let report = gongkai_store::screening::scan_published(store).await?;
+    let report = gongkai_store::screening::scan_published(store, None).await?;
     if args.json {
         say_json(&report, "{}");
         return Ok(());

@@ -7,10 +7,17 @@ use minijinja::context;
 
 use crate::WebError;
 
-/// Shows who is signed in, for which organisation and in which roles, with the site's counts.
-pub async fn show(Desk { state, ctx, staff, .. }: Desk) -> Result<Response, WebError> {
-    let orgs = gongkai_store::orgs::list(&state.store).await?.len();
-    let users = gongkai_store::users::list(&state.store).await?.len();
+/// Shows who is signed in, for which organisation and in which roles, with their sites' counts.
+pub async fn show(desk: Desk) -> Result<Response, WebError> {
+    // The organisations and accounts of the member of staff's own sites, never the deployment's.
+    let sites: Vec<i64> = desk
+        .sites(Permission::EnterBackOffice)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let Desk { state, ctx, staff, .. } = desk;
+    let (orgs, users) = gongkai_store::orgs::counts_in_sites(&state.store, &sites).await?;
     let applications_due: Vec<_> = super::applications::due_watch(&state, &staff)
         .await?
         .into_iter()

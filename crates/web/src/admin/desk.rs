@@ -57,6 +57,18 @@ impl Desk {
         scope(&self.state, &self.staff, permission).await
     }
 
+    /// The sites (root organisations) where the staff member holds `permission` somewhere, by
+    /// id: what per-site pages such as the audit log show them.
+    pub async fn sites(&self, permission: Permission) -> Result<Vec<Organisation>, WebError> {
+        let scope = self.scope(permission).await?;
+        let ids: std::collections::BTreeSet<i64> = scope.iter().map(|o| o.site_id).collect();
+        Ok(gongkai_store::orgs::sites(&self.state.store)
+            .await?
+            .into_iter()
+            .filter(|s| ids.contains(&s.id))
+            .collect())
+    }
+
     /// The back-office page `template` with `extra` in its context, answering with `status`.
     pub async fn page(
         &self,

@@ -10,6 +10,7 @@ use gongkai_domain::ErrorCode;
 
 use crate::WebError;
 use crate::cache::Coding;
+use crate::site::RequestSite;
 use crate::state::AppState;
 use crate::templates::Asset;
 
@@ -19,18 +20,25 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
 
 /// `GET /static/{name}`: by fingerprinted name (`site.<hash>.css`, immutable) or by plain name
-/// (`site.css`, revalidated); a fingerprint that matches no asset is 404.
+/// (`site.css`, revalidated, the request's site's own theme file first); a fingerprint that
+/// matches no asset is 404.
 pub async fn serve(
     State(state): State<AppState>,
+    site: RequestSite,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     if let Some(asset) = state.templates.fingerprinted_asset(&name) {
         return Ok(answer(&asset, IMMUTABLE, &headers));
     }
+    let code = if state.templates.has_site_themes() {
+        crate::site::site_org(&state, &site).await?.map(|o| o.code)
+    } else {
+        None
+    };
     let asset = state
         .templates
-        .asset(&name)
+        .asset(code.as_deref(), &name)
         .ok_or_else(|| WebError::NotFound(ErrorCode::FileNotFound.into()))?;
     Ok(answer(&asset, REVALIDATE, &headers))
 }
@@ -89,9 +97,10 @@ fn answer(asset: &Arc<Asset>, cache_control: &'static str, request: &HeaderMap) 
 /// `GET /favicon.ico`: the SVG icon.
 pub async fn favicon(
     State(state): State<AppState>,
+    site: RequestSite,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    serve(State(state), Path("favicon.svg".to_owned()), headers).await
+    serve(State(state), site, Path("favicon.svg".to_owned()), headers).await
 }
 
 /// `GET /robots.txt`: the portal may be indexed; the back office may not.

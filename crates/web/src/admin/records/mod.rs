@@ -6,7 +6,7 @@ pub mod form;
 pub mod workflow;
 
 use crate::admin::desk::Desk;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
@@ -301,12 +301,17 @@ fn secret_marked(findings: &[Finding]) -> bool {
         .any(|f| f.kind == FindingKind::SecretMarking)
 }
 
-/// `GET /admin/scan`: 网站自查: every published record re-screened, findings by organisation.
-pub async fn scan_all(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
-    let report = gongkai_store::screening::scan_published(&state.store).await?;
-    state
-        .page(&ctx, "admin/scan.html", context! { report => ser(&report) })
-        .await
+/// `GET /admin/scan`: 网站自查: every published record of the organisations where the member of
+/// staff reviews (their own site's, or their department's) re-screened, findings by organisation.
+pub async fn scan_all(desk: Desk) -> Result<Response, WebError> {
+    let ids = crate::auth::scope_ids(&desk.state, &desk.staff, Permission::ReviewRecords).await?;
+    let report = gongkai_store::screening::scan_published(&desk.state.store, Some(&ids)).await?;
+    desk.page(
+        StatusCode::OK,
+        "admin/scan.html",
+        context! { report => ser(&report) },
+    )
+    .await
 }
 
 /// The theme tree of the site an organisation belongs to.
