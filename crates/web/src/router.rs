@@ -2,13 +2,14 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use gongkai_domain::role::Permission;
 use gongkai_store::applications::Application;
 use gongkai_store::messages::Message;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -585,7 +586,15 @@ pub fn build(state: AppState) -> Router {
         // Inside compression: a kept page is answered already compressed, everything else is
         // compressed on the way out as before.
         .layer(from_fn_with_state(state.clone(), cache::http::layer))
-        .layer(CompressionLayer::new())
+        // Downloads (`Content-Disposition`) go out as stored: PDFs, Office files and images
+        // are compressed already, and a streamed file keeps its exact length.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                    !headers.contains_key(header::CONTENT_DISPOSITION)
+                },
+            )),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     // Outside routing, so a `/site/{code}` prefix is taken off before a route is chosen.

@@ -124,24 +124,14 @@ async fn the_monitor_names_what_an_inspection_would_fail() {
 
         // A message received a hundred days ago and never answered.
         let citizen = Session::anonymous(&app).await;
-        let key = gongkai_store::sessions::random_token();
-        let r = citizen
-            .post_multipart(
-                "/hudong/write",
-                &[
-                    ("submission_key", key.as_str()),
-                    ("secret", "chaxun-456"),
-                    ("secret_again", "chaxun-456"),
-                    ("to", "head"),
-                    ("kind", "suggest"),
-                    ("title", "关于维修村道的建议"),
-                    ("name", "赵六"),
-                    ("content", "建议尽快维修村道，方便群众出行。"),
-                    ("phone", "13977778888"),
-                ],
-                Vec::new(),
-            )
-            .await;
+        let r = crate::support::write_suggestion(
+            &citizen,
+            "",
+            "关于维修村道的建议",
+            "建议尽快维修村道，方便群众出行。",
+            "13977778888",
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine:?}");
         let long_ago =
             (gongkai_domain::time::beijing_date(now) - chrono::Duration::days(100)).to_string();

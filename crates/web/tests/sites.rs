@@ -358,21 +358,14 @@ async fn each_site_keeps_its_own_hudong_limits_and_blocked_words() {
             ("", "13933334444", "乌恰", false, "7 个工作日"),
         ] {
             let content = format!("建议{town}规范代办证件服务，公开收费标准，方便群众。");
-            let key = gongkai_store::sessions::random_token();
-            let fields = [
-                ("submission_key", key.as_str()),
-                ("secret", "chaxun-456"),
-                ("secret_again", "chaxun-456"),
-                ("to", "head"),
-                ("kind", "suggest"),
-                ("title", "关于规范代办证件服务的建议"),
-                ("name", "赵六"),
-                ("content", content.as_str()),
-                ("phone", phone),
-            ];
-            let r = citizen
-                .post_multipart(&format!("{prefix}/hudong/write"), &fields, Vec::new())
-                .await;
+            let r = crate::support::write_suggestion(
+                &citizen,
+                prefix,
+                "关于规范代办证件服务的建议",
+                &content,
+                phone,
+            )
+            .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{engine:?} {prefix}");
             let receipt = must(r.text().await);
             assert_eq!(
@@ -385,21 +378,14 @@ async fn each_site_keeps_its_own_hudong_limits_and_blocked_words() {
         // The same words from the same phone to two counties are two messages, each new on
         // its site: neither refused as a repeat nor held as a copy of the other site's.
         for prefix in ["", "/site/ATS001"] {
-            let key = gongkai_store::sessions::random_token();
-            let fields = [
-                ("submission_key", key.as_str()),
-                ("secret", "chaxun-456"),
-                ("secret_again", "chaxun-456"),
-                ("to", "head"),
-                ("kind", "suggest"),
-                ("title", "关于增开城乡公交班次的建议"),
-                ("name", "赵六"),
-                ("content", "建议增开城乡公交班次，方便农牧民进城办事。"),
-                ("phone", "13955556666"),
-            ];
-            let r = citizen
-                .post_multipart(&format!("{prefix}/hudong/write"), &fields, Vec::new())
-                .await;
+            let r = crate::support::write_suggestion(
+                &citizen,
+                prefix,
+                "关于增开城乡公交班次的建议",
+                "建议增开城乡公交班次，方便农牧民进城办事。",
+                "13955556666",
+            )
+            .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{engine:?} {prefix}");
             let receipt = must(r.text().await);
             crate::support::assert_lacks(

@@ -9,6 +9,20 @@ use reqwest::StatusCode;
 
 use crate::support::{Session, assert_has_all, county_with_editor_and_reviewer, must};
 
+/// Posts the work-record form with `fields` and, when given, one file.
+async fn record(
+    office: &Session,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let files = file
+        .map(|(name, bytes)| vec![("file", name, bytes)])
+        .unwrap_or_default();
+    office
+        .post_multipart("/admin/work-records", fields, files)
+        .await
+}
+
 async fn org_id(app: &crate::support::App, code: &str) -> i64 {
     let code = must(gongkai_domain::org::OrgCode::parse(code));
     must(orgs::by_code(&app.store, &code).await).id
@@ -36,9 +50,7 @@ async fn the_office_keeps_its_training_sessions_and_meetings_with_their_material
             (att_finance.as_str(), "12"),
         ];
         // Without its material: refused, the form kept.
-        let r = office
-            .post_multipart("/admin/work-records", &training, Vec::new())
-            .await;
+        let r = record(&office, &training, None).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         let page = must(r.text().await);
         assert_has_all(
@@ -48,13 +60,7 @@ async fn the_office_keeps_its_training_sessions_and_meetings_with_their_material
                 "2026 年政务公开业务培训",
             ],
         );
-        let r = office
-            .post_multipart(
-                "/admin/work-records",
-                &training,
-                vec![("file", "签到表.xlsx", sheet.clone())],
-            )
-            .await;
+        let r = record(&office, &training, Some(("签到表.xlsx", sheet.clone()))).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
 
         // A meeting without its chair: refused; with it: kept.
@@ -64,23 +70,11 @@ async fn the_office_keeps_its_training_sessions_and_meetings_with_their_material
             ("topic", "县政府常务会议听取政务公开工作汇报"),
             ("decisions", "一、加强政策解读；二、按时发布年度报告。"),
         ];
-        let r = office
-            .post_multipart(
-                "/admin/work-records",
-                &meeting,
-                vec![("file", "会议纪要.xlsx", sheet.clone())],
-            )
-            .await;
+        let r = record(&office, &meeting, Some(("会议纪要.xlsx", sheet.clone()))).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         assert!(must(r.text().await).contains("专题会议请填写主持人"));
         meeting.push(("chair", "县长"));
-        let r = office
-            .post_multipart(
-                "/admin/work-records",
-                &meeting,
-                vec![("file", "会议纪要.xlsx", sheet.clone())],
-            )
-            .await;
+        let r = record(&office, &meeting, Some(("会议纪要.xlsx", sheet.clone()))).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
         // A training nobody attended: refused.
         let nobody = [
@@ -88,13 +82,7 @@ async fn the_office_keeps_its_training_sessions_and_meetings_with_their_material
             ("held_on", "2026-05-06"),
             ("topic", "培训"),
         ];
-        let r = office
-            .post_multipart(
-                "/admin/work-records",
-                &nobody,
-                vec![("file", "a.xlsx", sheet.clone())],
-            )
-            .await;
+        let r = record(&office, &nobody, Some(("a.xlsx", sheet.clone()))).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
 
         let list = office.get_text("/admin/work-records?year=2026").await;
@@ -118,10 +106,25 @@ async fn the_office_keeps_its_training_sessions_and_meetings_with_their_material
             &detail,
             &["参训情况（共 15 人）", "乌恰县财政局", "签到表.xlsx"],
         );
-        let file = office
-            .get(&format!("/admin/work-records/{href}/file"))
-            .await;
+        // Sent as stored, piece by piece, with its length: never compressed on the way, even
+        // to a browser that accepts gzip (a stored file is not squeezed twice, nor cut short).
+        let file = must(
+            office
+                .c
+                .get(format!("{}/admin/work-records/{href}/file", office.base))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await,
+        );
         assert_eq!(file.status(), StatusCode::OK);
+        assert!(
+            file.headers().get("content-encoding").is_none(),
+            "{engine:?}"
+        );
+        assert_eq!(
+            crate::support::header(&file, "content-length"),
+            sheet.len().to_string()
+        );
         assert_eq!(must(file.bytes().await).as_ref(), sheet.as_slice());
         // Another year is empty; the entries are audited.
         assert!(

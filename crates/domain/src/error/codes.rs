@@ -690,21 +690,21 @@ error_codes! {
         "report.screening_findings",
         "年度报告内容审查发现疑似敏感信息：{findings}；请修改后再发布"
     ),
-    WorkRecordTopicRequired => ("work_record.topic_required", "请填写主题（不超过 200 个字）"),
+    WorkRecordTopicRequired => ("ledger.topic_required", "请填写主题（不超过 200 个字）"),
     WorkRecordDateInvalid => (
-        "work_record.date_invalid",
+        "ledger.date_invalid",
         "请填写举办日期（年-月-日，2000 年以后，不晚于今天）"
     ),
     WorkRecordChairRequired => (
-        "work_record.chair_required",
+        "ledger.chair_required",
         "专题会议请填写主持人（不超过 50 个字）和议定事项（不超过 2000 个字）"
     ),
     WorkRecordAttendanceRequired => (
-        "work_record.attendance_required",
+        "ledger.attendance_required",
         "业务培训请至少为一个机构填写参训人数（每个机构 1 至 10000 人）"
     ),
     WorkRecordFileRequired => (
-        "work_record.file_required",
+        "ledger.file_required",
         "请上传培训通知、签到表或会议纪要等材料（一个文件）"
     ),
 }

@@ -421,3 +421,29 @@ pub async fn wait_until(
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A suggestion to the head's mailbox written by 赵六 on the site at `prefix` (`""` or
+/// `/site/ATS001`), with its own submission key; the answer is the form's.
+pub async fn write_suggestion(
+    citizen: &Session,
+    prefix: &str,
+    title: &str,
+    content: &str,
+    phone: &str,
+) -> reqwest::Response {
+    let key = gongkai_store::sessions::random_token();
+    let fields = [
+        ("submission_key", key.as_str()),
+        ("secret", "chaxun-456"),
+        ("secret_again", "chaxun-456"),
+        ("to", "head"),
+        ("kind", "suggest"),
+        ("title", title),
+        ("name", "赵六"),
+        ("content", content),
+        ("phone", phone),
+    ];
+    citizen
+        .post_multipart(&format!("{prefix}/hudong/write"), &fields, Vec::new())
+        .await
+}
