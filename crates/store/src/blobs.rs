@@ -7,7 +7,7 @@
 //! holds its bytes in pieces of [`CHUNK_BYTES`], written in one transaction and read back one
 //! piece at a time, so no shared folder is needed and a download never holds a whole file in
 //! memory. A PostgreSQL deployment that kept blobs in its data folder before (schema 21) still
-//! reads them from there.
+//! reads them from there until [`adopt_folder`] (run by each node at start) moves them in.
 
 use std::path::{Path, PathBuf};
 

@@ -69,6 +69,14 @@ impl Desk {
             .collect())
     }
 
+    /// The site the staff member's own organisation belongs to: the one whose settings, monitor
+    /// and work records they see.
+    pub async fn home_site(&self) -> Result<Organisation, WebError> {
+        let store = &self.state.store;
+        let site_id = gongkai_store::orgs::site_of(store, self.staff.org_id).await?;
+        Ok(gongkai_store::orgs::by_id(store, site_id).await?)
+    }
+
     /// The back-office page `template` with `extra` in its context, answering with `status`.
     pub async fn page(
         &self,

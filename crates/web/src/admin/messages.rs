@@ -269,9 +269,7 @@ pub async fn settings_form(desk: Desk) -> Result<Response, WebError> {
 
 /// The site whose 政民互动 settings the member of staff edits: the one their organisation is in.
 async fn staff_site(desk: &Desk) -> Result<orgs::Organisation, WebError> {
-    let store = &desk.state.store;
-    let site_id = orgs::site_of(store, desk.staff.org_id).await?;
-    Ok(orgs::by_id(store, site_id).await?)
+    desk.home_site().await
 }
 
 async fn settings_page(

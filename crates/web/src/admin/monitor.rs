@@ -7,7 +7,7 @@ use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::monitor::{self as rules, Level};
 use gongkai_domain::time::beijing_date;
-use gongkai_store::{applications, calendar, monitor, orgs};
+use gongkai_store::{applications, calendar, monitor};
 use minijinja::context;
 
 use crate::WebError;
@@ -30,7 +30,7 @@ fn indicator(
 /// Judges the staff member's site today and shows every indicator, the worst first.
 pub async fn show(desk: Desk) -> Result<Response, WebError> {
     let store = &desk.state.store;
-    let site = orgs::by_id(store, orgs::site_of(store, desk.staff.org_id).await?).await?;
+    let site = desk.home_site().await?;
     let now = Utc::now();
     let today = beijing_date(now);
     let facts = monitor::facts(store, site.id, &desk.state.config.data_dir, now).await?;

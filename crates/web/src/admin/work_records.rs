@@ -33,7 +33,7 @@ async fn attending_orgs(desk: &Desk) -> Result<Vec<orgs::Organisation>, WebError
 }
 
 async fn site_of(desk: &Desk) -> Result<i64, WebError> {
-    Ok(orgs::site_of(&desk.state.store, desk.staff.org_id).await?)
+    Ok(desk.home_site().await?.id)
 }
 
 async fn page(
