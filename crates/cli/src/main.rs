@@ -237,7 +237,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Org(c) => cmd::org::run(&open_store(&config).await?, c).await,
         Command::User(c) => cmd::user::run(&open_store(&config).await?, c).await,
         Command::Audit(c) => cmd::audit::run(&config, c).await,
-        Command::Site(c) => cmd::site::run(&open_store(&config).await?, c).await,
+        Command::Site(c) => cmd::site::run(&config, &open_store(&config).await?, c).await,
         Command::Import(args) => cmd::import::run(&open_store(&config).await?, args).await,
         Command::Scan(args) => cmd::scan::run(&open_store(&config).await?, args).await,
         Command::Reindex => cmd::reindex::run(&config).await,

@@ -15,4 +15,5 @@ mod demo;
 mod import;
 mod outage;
 mod platform_admin;
+mod site_move;
 mod two_nodes;

@@ -12,14 +12,14 @@
 //! was once seen at.
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One audited state change, as hashed and stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// Position in the chain, 1-based, gapless.
     pub seq: i64,
@@ -294,6 +294,51 @@ impl ChainVerifier {
     }
 }
 
+/// A run of entries taken out of a chain — one site's entries, carried to another deployment by
+/// `gongkai site import` — checked and summed up as they are read.
+///
+/// The entries of a segment are not consecutive (other sites' entries sat between them in the old
+/// chain), so the links cannot be followed; each entry's hash must still match its content, the
+/// sequence numbers must rise, and the digest over every hash in order is what the importing
+/// deployment records in its own chain: a segment changed afterwards no longer sums to it.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentDigest {
+    hasher: Sha256,
+    last_seq: i64,
+    count: u64,
+}
+
+impl SegmentDigest {
+    /// Adds the next entry, refusing one whose hash does not match its content or whose
+    /// sequence number does not rise.
+    pub fn add(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
+        if entry.seq <= self.last_seq {
+            return Err(ChainBreak::Gap {
+                expected: self.last_seq + 1,
+                found: entry.seq,
+            });
+        }
+        if entry.expected_hash() != entry.hash {
+            return Err(ChainBreak::ContentChanged { seq: entry.seq });
+        }
+        self.hasher.update((entry.hash.len() as u64).to_be_bytes());
+        self.hasher.update(entry.hash.as_bytes());
+        self.last_seq = entry.seq;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// How many entries were added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The digest of the entries added so far (hex SHA-256).
+    pub fn finish(&self) -> String {
+        hex::encode(self.hasher.clone().finalize())
+    }
+}
+
 /// Verifies a whole chain held in memory.
 pub fn verify_chain<'a>(
     entries: impl IntoIterator<Item = &'a AuditEntry>,
@@ -563,6 +608,38 @@ mod tests {
                 e
             })
             .collect()
+    }
+
+    #[test]
+    fn a_segment_sums_its_entries_and_refuses_edits_and_disorder() {
+        let c = chain(6);
+        let digest_of = |entries: &[&AuditEntry]| {
+            let mut d = SegmentDigest::default();
+            for e in entries {
+                d.add(e)?;
+            }
+            Ok::<_, ChainBreak>((d.count(), d.finish()))
+        };
+        // Every other entry: not consecutive, still a valid segment.
+        let picked = [&c[0], &c[2], &c[5]];
+        let Ok((count, digest)) = digest_of(&picked) else {
+            panic!("a valid segment is refused")
+        };
+        assert_eq!(count, 3);
+        assert_ne!(
+            Ok((3, digest)),
+            digest_of(&[&c[0], &c[2]]).map(|(_, d)| (3, d))
+        );
+        assert_eq!(
+            digest_of(&[&c[2], &c[0]]),
+            Err(ChainBreak::Gap { expected: 4, found: 1 })
+        );
+        let mut edited = c[2].clone();
+        edited.detail = "{\"x\":1}".into();
+        assert_eq!(
+            digest_of(&[&c[0], &edited]),
+            Err(ChainBreak::ContentChanged { seq: 3 })
+        );
     }
 
     #[test]

@@ -311,13 +311,14 @@ pub async fn schema_version(store: &Store) -> Result<i64> {
 }
 
 /// The blobs the database refers to (attachments of records, applications and their replies,
-/// messages and consultations) that belong in the data folder, as paths relative to it like
+/// messages, consultations and work records) that belong in the data folder, as paths relative to it like
 /// [`blobs`] gives them. Blobs held in the database itself (PostgreSQL, [`crate::blobs`]) are in
 /// its snapshot and are not listed.
 pub async fn referenced_blobs(store: &Store) -> Result<Vec<String>> {
     let referenced = "SELECT sha256 FROM attachments UNION SELECT sha256 FROM application_files
          UNION SELECT sha256 FROM application_reply_files
-         UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files";
+         UNION SELECT sha256 FROM message_files UNION SELECT sha256 FROM consultation_files
+         UNION SELECT file_sha256 FROM work_records";
     let sql = match store.engine() {
         Engine::Sqlite => referenced.to_owned(),
         Engine::Postgres => format!(

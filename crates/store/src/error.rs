@@ -68,6 +68,14 @@ pub enum StoreError {
         /// Why, in Chinese, or the tool's own last lines.
         reason: String,
     },
+    /// A site archive (`gongkai site export` / `import`) cannot be written or read, or is not
+    /// what its manifest says.
+    #[error("站点迁移文件无法使用：{0}")]
+    SiteArchive(String),
+    /// A site archive cannot be imported here (a code, user name or host is taken, the schema
+    /// is newer, a row points outside the archive).
+    #[error("无法导入站点：{0}")]
+    SiteImport(String),
     /// A backup's `manifest.json` cannot be read or is not one this program wrote.
     #[error("备份清单 manifest.json 无法使用：{0}")]
     BackupManifest(String),
@@ -127,6 +135,8 @@ impl StoreError {
             Self::BackupManifest(_) => "backup_manifest_unusable",
             Self::BackupFile { .. } => "backup_file_mismatch",
             Self::BackupIo { .. } => "backup_io_error",
+            Self::SiteArchive(_) => "site_archive_unusable",
+            Self::SiteImport(_) => "site_import_refused",
         }
     }
 

@@ -34,6 +34,7 @@ pub mod screening;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod site_export;
 pub mod sites;
 pub mod sql;
 #[cfg(feature = "testing")]

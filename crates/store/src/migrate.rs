@@ -101,6 +101,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "work_records",
         include_str!("../migrations/0022_work_records.sql"),
     ),
+    (
+        23,
+        "imported_audit",
+        include_str!("../migrations/0023_imported_audit.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -91,6 +91,12 @@ pub(crate) async fn row_if_matches(
     Ok(if matches { row } else { None })
 }
 
+/// Whether a stored query secret is still sealed (not yet hashed by [`hash_sealed`]): such a
+/// value opens only with this deployment's key.
+pub fn is_sealed(stored: &str) -> bool {
+    stored.starts_with(SEALED_PREFIX)
+}
+
 /// How many query passwords are still sealed, waiting for the background pass ([`hash_sealed`])
 /// to hash them: a backlog that stays above zero means no node is hashing.
 pub async fn sealed_backlog(store: &Store) -> Result<i64> {

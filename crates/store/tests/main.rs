@@ -12,6 +12,7 @@ mod listing;
 mod public_numbers;
 mod reports;
 mod secrets;
+mod site_export;
 mod story;
 mod support;
 mod throttle;

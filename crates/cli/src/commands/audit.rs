@@ -65,6 +65,20 @@ pub async fn run(config: &Config, cmd: AuditCommand) -> Result<(), CliError> {
                     say!("未找到检查点文件，未比对检查点（可用 gongkai audit checkpoint 记录）。")
                 }
             }
+            // The history sites brought with them when they were imported.
+            for segment in gongkai_store::site_export::verify_imported(store).await? {
+                if !segment.intact {
+                    return Err(CliError::AuditBroken(format!(
+                        "导入站点时带入的审计记录（摘要 {}）与导入时记录的摘要不符：记录被修改、删除或调换",
+                        segment.digest
+                    )));
+                }
+                say!(
+                    "导入站点时带入的 {} 条审计记录（摘要 {}）校验通过。",
+                    segment.entries,
+                    segment.digest
+                );
+            }
             Ok(())
         }
         AuditCommand::Checkpoint { file } => {

@@ -83,6 +83,19 @@ pub(crate) fn byte_bar(total: u64) -> indicatif::ProgressBar {
     bar
 }
 
+/// A progress bar over items (rows, files) with a message naming the stage, on standard error
+/// and hidden when that is not a terminal.
+pub(crate) fn item_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(1), draw_target());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:24} {bar:40} {pos}/{len}  {per_sec}  预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// A spinner with `message` for work of unknown length, hidden like [`byte_bar`].
 pub(crate) fn spinner(message: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(None, draw_target());

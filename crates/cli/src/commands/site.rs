@@ -3,8 +3,13 @@
 use clap::Subcommand;
 use gongkai_store::{Actor, Store, orgs, settings};
 
+use std::path::{Path, PathBuf};
+
+use gongkai_store::site_export::{self, Progress};
+
 use crate::CliError;
-use crate::commands::region_arg;
+use crate::commands::{item_bar, region_arg};
+use crate::config::Config;
 
 /// The `site` subcommands.
 #[derive(Debug, Subcommand)]
@@ -37,12 +42,30 @@ pub enum SiteCommand {
     },
     /// 列出各站点的域名
     Hosts,
+    /// 把一个站点（县及其部门的机构、账号、信息和附件、依申请公开、政民互动、意见征集、设置和审计记录）
+    /// 导出为一个迁移文件，供另一部署用 `gongkai site import` 导入，
+    /// 如 `gongkai site export ATS001 --to /srv/ats001.gksite`（本部署中的站点保持不变）
+    Export {
+        /// 站点机构代码（顶级机构）
+        site: String,
+        /// 迁移文件的保存位置（文件不能已存在）
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// 导入 `gongkai site export` 写出的迁移文件，作为本部署中的一个新站点
+    /// （各项编号重新分配；追踪码、索引号、机构代码和用户名保持不变，已被本部署使用时拒绝导入）
+    Import {
+        /// 迁移文件
+        file: PathBuf,
+    },
 }
 
 /// Runs one `site` subcommand.
-pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
     let keys = gongkai_web::site::SITE_SETTING_KEYS;
     match cmd {
+        SiteCommand::Export { site, to } => export(config, store, &site, &to).await?,
+        SiteCommand::Import { file } => import(config, store, &file).await?,
         SiteCommand::Set { key, value } if key == "region" || key.starts_with("region.") => {
             // The region whose holidays count: checked against the calendar, then every
             // open deadline is recomputed (both audited).
@@ -143,5 +166,101 @@ pub async fn run(store: &Store, cmd: SiteCommand) -> Result<(), CliError> {
             }
         }
     }
+    Ok(())
+}
+
+/// Keys whose bare value is the first site's own (its footer identity), not every site's
+/// default: an export of another site leaves them behind.
+fn keys_of_first_site() -> Vec<&'static str> {
+    gongkai_web::site::SITE_SETTING_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !gongkai_web::site::SHARED_SETTING_KEYS.contains(k))
+        .collect()
+}
+
+/// A progress callback drawing `bar`.
+fn draw(bar: &indicatif::ProgressBar) -> impl FnMut(Progress<'_>) + '_ {
+    move |p: Progress<'_>| {
+        bar.set_length(p.total.max(1));
+        bar.set_position(p.done);
+        bar.set_message(stage_label(p.stage));
+    }
+}
+
+fn stage_label(stage: &str) -> String {
+    match stage {
+        "files" => "附件文件".into(),
+        "audit" => "审计记录".into(),
+        "feed" | "done" => "收尾".into(),
+        table => format!("数据表 {table}"),
+    }
+}
+
+/// `gongkai site export SITE --to FILE`.
+async fn export(config: &Config, store: &Store, site: &str, to: &Path) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let bar = item_bar();
+    let keys = keys_of_first_site();
+    let manifest = site_export::export(
+        store,
+        &config.data,
+        site,
+        &keys,
+        to,
+        &Actor::cli(),
+        &mut draw(&bar),
+    )
+    .await;
+    bar.finish_and_clear();
+    let manifest = manifest?;
+    let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+    let bytes: u64 = manifest.files.iter().map(|f| f.size).sum();
+    say!(
+        "已导出站点 {}（{}）到 {}：{rows} 行数据、{} 个附件文件（{:.1} MB）、{} 条审计记录，用时 {:.1} 秒。",
+        manifest.site_code,
+        manifest.site_name,
+        to.display(),
+        manifest.files.len(),
+        bytes as f64 / 1_048_576.0,
+        manifest.audit.entries,
+        started.elapsed().as_secs_f64()
+    );
+    if !manifest.audit.source_chain_intact {
+        say!("注意：导出时本部署的审计日志未通过校验（请运行 gongkai audit verify 查看）。");
+    }
+    say!("在目标部署导入：gongkai site import {}", to.display());
+    Ok(())
+}
+
+/// `gongkai site import FILE`.
+async fn import(config: &Config, store: &Store, file: &Path) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let bar = item_bar();
+    let result =
+        site_export::import(store, &config.data, file, &Actor::cli(), &mut draw(&bar)).await;
+    bar.finish_and_clear();
+    let imported = result?;
+    let m = &imported.manifest;
+    say!(
+        "已导入站点 {}（{}）：{} 行数据、{} 个附件文件、{} 条审计记录（已校验），用时 {:.1} 秒。",
+        m.site_code,
+        m.site_name,
+        m.tables.iter().map(|t| t.rows).sum::<u64>(),
+        m.files.len(),
+        m.audit.entries,
+        started.elapsed().as_secs_f64()
+    );
+    for (column, n) in &imported.cleared {
+        say!("{column}：{n} 处指向站点以外的数据，已置空。");
+    }
+    if !m.audit.source_chain_intact {
+        say!("注意：原部署导出时其审计日志未通过校验；带入的本站记录各自校验通过。");
+    }
+    say!(
+        "站点可通过 /site/{}/ 访问；为其登记域名：gongkai site add-host {} <域名>（迁移文件中的域名已一并导入）。",
+        m.site_code,
+        m.site_code
+    );
     Ok(())
 }
