@@ -386,6 +386,13 @@ async fn move_between(from: Engine, to: Engine) {
     let (status, desk) = text(&admin, &format!("{base}/admin")).await;
     assert_eq!(status, StatusCode::OK);
     assert_says(&desk, "乌恰县人民政府");
+    let (_, log) = text(&admin, &format!("{base}/admin/audit")).await;
+    assert_says(&log, "从迁移文件导入站点");
+    assert_says(&log, "迁入本平台前的操作记录");
+    assert!(
+        !log.contains("ATS001"),
+        "乌恰's staff read none of 阿图什's entries: {log}"
+    );
     drop(server);
 }
 

@@ -504,6 +504,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("org.create", "新建机构"),
     ("site.host_add", "为站点添加主机名"),
     ("site.host_remove", "移除站点主机名"),
+    ("site.export", "导出站点迁移文件"),
+    ("site.import", "从迁移文件导入站点"),
     ("setting.set", "修改站点设置"),
     ("theme.add", "新增主题分类"),
     ("theme.rename", "重命名主题分类"),

@@ -324,6 +324,25 @@ pub async fn recent_in_sites(
     rows.iter().map(AuditEntry::from_row).collect()
 }
 
+/// The most recent entries that the sites `site_ids` brought with them when they were imported
+/// from another deployment (`gongkai site import`; their old sequence numbers), newest first.
+pub async fn recent_imported(
+    store: &Store,
+    limit: i64,
+    site_ids: &[i64],
+) -> Result<Vec<AuditEntry>> {
+    if site_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(format!(
+        "SELECT {COLUMNS} FROM imported_audit WHERE site_id IN "
+    ));
+    q.int_list(site_ids.iter().copied());
+    q.push(" ORDER BY id DESC LIMIT ").int(limit);
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter().map(AuditEntry::from_row).collect()
+}
+
 /// The chain's head now: the last entry's sequence number and hash (`0` and the genesis hash
 /// for an empty log).
 pub async fn head(store: &Store) -> Result<Checkpoint> {

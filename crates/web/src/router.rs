@@ -161,6 +161,10 @@ pub fn build(state: AppState) -> Router {
             guarded(Permission::ViewPlatformHealth, get(admin::platform::health)),
         )
         .route(
+            "/admin/platform/audit",
+            guarded(Permission::ViewPlatformHealth, get(admin::audit::platform)),
+        )
+        .route(
             "/admin/platform/sites",
             guarded(
                 Permission::ManageSites,

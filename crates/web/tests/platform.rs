@@ -87,6 +87,32 @@ async fn a_platform_admin_adds_a_site_whose_first_admin_sees_only_it() {
             ],
         );
 
+        // The platform's own entries (a shared setting changed on the command line) are read
+        // here and by no county's staff; no county's entries are.
+        app.set_setting(
+            &gongkai_store::Actor::cli(),
+            "upper_government",
+            "克孜勒苏柯尔克孜自治州人民政府",
+        )
+        .await;
+        let log = platform.get_text("/admin/platform/audit").await;
+        assert_has_all(
+            &log,
+            &["平台级操作记录", "<td>站点设置：upper_government</td>"],
+        );
+        assert_lacks(&log, "<td>账号：office</td>", "a county's entry");
+        let county = Session::login(&app, "office").await;
+        assert_lacks(
+            &county.get_text("/admin/audit").await,
+            "upper_government",
+            "the platform's entry on a county's page",
+        );
+        assert_eq!(
+            county.get("/admin/platform/audit").await.status(),
+            StatusCode::FORBIDDEN,
+            "{engine:?}"
+        );
+
         let form = new_site("AKT001", "akt.example", "akt_admin");
         let added = platform.post("/admin/platform/sites", &form).await;
         assert_eq!(added.status(), StatusCode::SEE_OTHER, "{engine:?}");
