@@ -151,11 +151,6 @@ impl AppState {
         )
             .into_response())
     }
-
-    /// Renders a template with an explicit context.
-    pub fn render_template(&self, name: &str, ctx: Value) -> Result<String, WebError> {
-        self.templates.render(name, ctx)
-    }
 }
 
 /// What a feed or the sitemap needs to know about the request: the state, the site it is for and
@@ -200,20 +195,24 @@ impl FeedCtx {
             "application/atom+xml; charset=utf-8",
             context! { author => &site.info.name, ..feed },
         )
+        .await
     }
 
     /// `template` rendered with `extra` and the site's absolute `base` URL, answered as
-    /// `content_type`.
-    pub fn xml(
+    /// `content_type`; from the site's own theme folder when it has one, like its pages.
+    pub async fn xml(
         &self,
         template: &str,
         content_type: &'static str,
         extra: Value,
     ) -> Result<Response, WebError> {
         let base = crate::site::site_base_url(&self.headers, &self.site);
-        let xml = self
-            .state
-            .render_template(template, context! { base => base, ..extra })?;
+        let site = crate::site::context_of(&self.state, self.site.key).await;
+        let code = site.org.as_ref().map(|o| o.code.as_str());
+        let xml =
+            self.state
+                .templates
+                .render_for(code, template, context! { base => base, ..extra })?;
         Ok(([(header::CONTENT_TYPE, content_type)], xml).into_response())
     }
 }

@@ -646,8 +646,8 @@ async fn each_site_keeps_its_own_letter_templates() {
     }
 }
 
-/// A theme folder of one site: `DIR/sites/ATS001/` overrides `base.html` and `site.css` for
-/// 阿图什 alone. 阿图什's pages (and its error page) use them, with the stylesheet under its own
+/// A theme folder of one site: `DIR/sites/ATS001/` overrides `base.html`, `sitemap.xml` and
+/// `site.css` for 阿图什 alone. 阿图什's pages (its error page and sitemap too) use them, with the stylesheet under its own
 /// fingerprint; 乌恰's pages keep the built-in ones; both fingerprinted URLs answer; a link in
 /// the site's folder that points outside the theme is never followed.
 #[tokio::test]
@@ -665,6 +665,10 @@ async fn a_sites_theme_folder_serves_that_site_alone() {
         must(std::fs::write(own.join("templates/base.html"), base));
         let css = "body { color: #a70d15 }";
         must(std::fs::write(own.join("static/site.css"), css));
+        // The site's own sitemap template (feeds and the sitemap follow the site's folder too).
+        let sitemap = include_str!("../templates/sitemap.xml")
+            .replace("</urlset>", "<!-- 阿图什站点地图 --></urlset>");
+        must(std::fs::write(own.join("templates/sitemap.xml"), sitemap));
         let secret = root.join("secret.css");
         must(std::fs::write(&secret, "outside the theme"));
         #[cfg(unix)]
@@ -699,6 +703,14 @@ async fn a_sites_theme_folder_serves_that_site_alone() {
             let (_, page) = visit(&app, None, path).await;
             assert!(page.contains(marker), "{engine:?} {path}: {page}");
         }
+        let ats_map = ok_page(&app, Some(ATS_HOST), "/sitemap.xml").await;
+        assert!(ats_map.contains("阿图什站点地图"), "{engine:?}: {ats_map}");
+        let wqx_map = ok_page(&app, None, "/sitemap.xml").await;
+        crate::support::assert_lacks(
+            &wqx_map,
+            "阿图什站点地图",
+            "another site's sitemap template",
+        );
         let (ats_css, wqx_css) = (stylesheet(&ats_home), stylesheet(&wqx_home));
         assert!(
             ats_css.ends_with(".css") && wqx_css.ends_with(".css"),

@@ -129,4 +129,5 @@ pub async fn sitemap(feed: FeedCtx) -> Result<Response, WebError> {
         "application/xml; charset=utf-8",
         context! { urls => urls },
     )
+    .await
 }
