@@ -59,6 +59,22 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
         let server = Server::start(&db, &["--demo"]);
         let url = server.url.clone();
 
+        // The 主动公开基本目录: departments with late and with missing items for this year,
+        // as the openness office reads them, and the public 目录 page of a department.
+        let office = crate::support::login(&url, "demo-supervisor").await;
+        let (_, timeliness) =
+            crate::support::text(&office, &format!("{url}/admin/mulu/timeliness?year=2026")).await;
+        for needle in [
+            "<strong>未公开</strong>",
+            "<strong>逾期</strong>",
+            "乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告",
+            "县环保局",
+        ] {
+            assert!(timeliness.contains(needle), "{needle}: {timeliness}");
+        }
+        let mulu = page(&format!("{url}/xxgk/mulu/WQX004")).await;
+        assert!(mulu.contains("乌恰县2025年县级财政决算公开"), "{mulu}");
+
         // No column the county keeps is empty.
         for column in COLUMNS {
             let html = page(&format!("{url}/xxgk/lanmu/{}", column.slug)).await;

@@ -14,12 +14,9 @@ use gongkai_store::{Engine, Store, blobs};
 use reqwest::StatusCode;
 
 use crate::support::{
-    LOAD_TEST_ENV, Server, application_body, assert_says, data_of, gongkai, must, stderr, stdout,
-    succeeds,
+    LOAD_TEST_ENV, Server, application_body, assert_says, client, csrf_of, data_of, gongkai, login,
+    must, stderr, stdout, succeeds, text,
 };
-
-/// The demo's staff password (see `Server::start_at`).
-const DEMO_PASSWORD: &str = "Demo-2026-wuqia";
 
 async fn scalar_i64(url: &str, sql: &str) -> i64 {
     let store = must(Store::connect(url).await);
@@ -114,25 +111,6 @@ fn rewrite_entry(from: &Path, to: &Path, name: &str, change: impl Fn(Vec<u8>) ->
     must(out.finish());
 }
 
-/// A client keeping cookies, following redirects.
-fn client() -> reqwest::Client {
-    must(reqwest::Client::builder().cookie_store(true).build())
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    page.split(marker)
-        .nth(1)
-        .map(|rest| rest.chars().take_while(|c| *c != '"').collect())
-        .unwrap_or_else(|| panic!("no token: {page}"))
-}
-
-async fn text(c: &reqwest::Client, url: &str) -> (StatusCode, String) {
-    let r = must(c.get(url).send().await);
-    let status = r.status();
-    (status, must(r.text().await))
-}
-
 /// Looks an application up by tracking code and query password on `base`'s status form.
 async fn look_up(base: &str, code: &str, secret: &str) -> String {
     let c = client();
@@ -150,31 +128,6 @@ async fn look_up(base: &str, code: &str, secret: &str) -> String {
             .await,
     );
     must(r.text().await)
-}
-
-/// Signs `username` in with the demo password on `base`; the client carries the session.
-async fn login(base: &str, username: &str) -> reqwest::Client {
-    let c = client();
-    let (_, form) = text(&c, &format!("{base}/admin/login")).await;
-    let token = csrf_of(&form);
-    let r = must(
-        c.post(format!("{base}/admin/login"))
-            .header("Origin", base)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", username),
-                ("password", DEMO_PASSWORD),
-            ])
-            .send()
-            .await,
-    );
-    assert_eq!(r.status(), StatusCode::OK, "login of {username}");
-    let page = must(r.text().await);
-    assert!(
-        !page.contains("用户名或密码"),
-        "login of {username}: {page}"
-    );
-    c
 }
 
 struct Archive(PathBuf);

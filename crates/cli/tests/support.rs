@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use gongkai_store::testing::TestDb;
 use gongkai_store::{Engine, Store};
+use reqwest::StatusCode;
 
 /// The `gongkai` binary cargo built for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
@@ -120,6 +121,53 @@ pub async fn execute(db: &TestDb, sql: &str) {
     store.close().await;
 }
 
+/// The demo's staff password (see [`Server::start_at`]).
+pub const DEMO_PASSWORD: &str = "Demo-2026-wuqia";
+
+/// A client keeping cookies, following redirects.
+pub fn client() -> reqwest::Client {
+    must(reqwest::Client::builder().cookie_store(true).build())
+}
+
+pub fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    page.split(marker)
+        .nth(1)
+        .map(|rest| rest.chars().take_while(|c| *c != '"').collect())
+        .unwrap_or_else(|| panic!("no token: {page}"))
+}
+
+pub async fn text(c: &reqwest::Client, url: &str) -> (StatusCode, String) {
+    let r = must(c.get(url).send().await);
+    let status = r.status();
+    (status, must(r.text().await))
+}
+
+/// Signs `username` in with the demo password on `base`; the client carries the session.
+pub async fn login(base: &str, username: &str) -> reqwest::Client {
+    let c = client();
+    let (_, form) = text(&c, &format!("{base}/admin/login")).await;
+    let token = csrf_of(&form);
+    let r = must(
+        c.post(format!("{base}/admin/login"))
+            .header("Origin", base)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", username),
+                ("password", DEMO_PASSWORD),
+            ])
+            .send()
+            .await,
+    );
+    assert_eq!(r.status(), StatusCode::OK, "login of {username}");
+    let page = must(r.text().await);
+    assert!(
+        !page.contains("用户名或密码"),
+        "login of {username}: {page}"
+    );
+    c
+}
+
 /// A running `gongkai serve` process whose stdout is read line by line; its stderr (the log)
 /// goes to a file in the test's folder.
 pub(crate) struct Server {
@@ -149,7 +197,7 @@ impl Server {
             command_at(db, url)
                 .args(["serve", "--listen", "127.0.0.1:0"])
                 .args(extra)
-                .env("GONGKAI_DEMO_PASSWORD", "Demo-2026-wuqia")
+                .env("GONGKAI_DEMO_PASSWORD", DEMO_PASSWORD)
                 .envs(env.iter().copied())
                 .env_remove("GONGKAI_LOG")
                 .stdout(Stdio::piped())

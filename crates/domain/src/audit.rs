@@ -486,6 +486,7 @@ pub fn object_label(kind: &str) -> &str {
         "outbox" => "待发邮件",
         "annual_report" => "年度报告",
         "work_record" => "工作台账",
+        "catalogue_item" => "基本目录事项",
         other => other,
     }
 }
@@ -513,6 +514,12 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("report.save", "保存年度报告草稿"),
     ("report.publish", "发布年度报告"),
     ("work_record.create", "登记工作台账"),
+    ("catalogue.item_add", "新增基本目录事项"),
+    ("catalogue.item_save", "修改基本目录事项"),
+    ("catalogue.seed", "载入标准目录事项"),
+    ("catalogue.assign", "指定目录事项的公开机构"),
+    ("catalogue.file", "将信息归入目录事项"),
+    ("catalogue.unfile", "将信息移出目录事项"),
     ("negative_term.add", "新增负面清单词语"),
     ("calendar.import", "导入节假日安排"),
     ("outbox.resend", "重新发送邮件"),

@@ -73,6 +73,7 @@ macro_rules! text_newtype {
 
 pub mod application;
 pub mod audit;
+pub mod basic_catalogue;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;

@@ -133,6 +133,9 @@ macro_rules! code_column {
 code_column!(
     gongkai_domain::application::ApplicantKind,
     gongkai_domain::application::ApplicationStatus,
+    gongkai_domain::basic_catalogue::Audience,
+    gongkai_domain::basic_catalogue::Level,
+    gongkai_domain::basic_catalogue::Method,
     gongkai_domain::application::DeliveryForm,
     gongkai_domain::application::Outcome,
     gongkai_domain::consultation::Adoption,

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod backup;
+pub mod basic_catalogue;
 pub mod blobs;
 pub mod calendar;
 pub mod cases;

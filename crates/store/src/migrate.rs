@@ -106,6 +106,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imported_audit",
         include_str!("../migrations/0023_imported_audit.sql"),
     ),
+    (
+        27,
+        "basic_catalogue",
+        include_str!("../migrations/0027_basic_catalogue.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
@@ -137,18 +142,20 @@ pub async fn run(store: &Store) -> Result<Vec<i64>> {
         )",
     )
     .await?;
-    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
-        .fetch_one(&mut *tx)
+    let done: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
         .await?;
-    let current = current.unwrap_or(0);
+    let current = done.iter().copied().max().unwrap_or(0);
     if current > latest_version() {
         return Err(StoreError::SchemaTooNew {
             found: current,
             supported: latest_version(),
         });
     }
+    // Every migration not yet recorded, in order — also one numbered below the newest applied
+    // (numbers are reserved ahead by work that lands later), so none is ever skipped.
     let mut applied = Vec::new();
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !done.contains(&m.0)) {
         tx.execute(sqlx::AssertSqlSafe(dialect(sql, store.engine())))
             .await?;
         sqlx::query(

@@ -1314,3 +1314,16 @@ pub async fn popular_searches(store: &Store, site_id: i64, limit: i64) -> Result
     .fetch_all(store.pool())
     .await?)
 }
+
+/// The index number of the first published record titled `title` of the organisation
+/// `org_id`, if any (the demo files its records under catalogue rows by title).
+pub async fn index_no_by_title(store: &Store, org_id: i64, title: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT index_no FROM records WHERE title = $1 AND org_id = $2
+         AND status = 'published' AND index_no IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .bind(title)
+    .bind(org_id)
+    .fetch_optional(store.pool())
+    .await?)
+}

@@ -219,11 +219,17 @@ pub const TABLES: &[Table] = &[
         "work_record_id IN (SELECT id FROM work_records WHERE site_id = $1)",
     )
     .refs(&[("work_record_id", "work_records"), ORG]),
+    Table::new("catalogue_items", Some("id"), "site_id = $1").refs(&[SITE]),
+    Table::new("catalogue_item_orgs", None, CATALOGUE_ROWS)
+        .refs(&[("item_id", "catalogue_items"), ORG]),
+    Table::new("record_catalogue_items", None, CATALOGUE_ROWS)
+        .refs(&[("record_id", "records"), ("item_id", "catalogue_items")]),
     // History the site brought from an earlier move goes along with it.
     Table::new("imported_audit", Some("id"), "site_id = $1").refs(&[SITE]),
 ];
 
 const APPLICATION_ROWS: &str = "application_id IN (SELECT id FROM applications WHERE site_id = $1)";
+const CATALOGUE_ROWS: &str = "item_id IN (SELECT id FROM catalogue_items WHERE site_id = $1)";
 const MESSAGE_ROWS: &str = "message_id IN (SELECT id FROM messages WHERE site_id = $1)";
 const CONSULTATION_ROWS: &str =
     "consultation_id IN (SELECT id FROM consultations WHERE site_id = $1)";

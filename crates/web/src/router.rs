@@ -50,6 +50,8 @@ pub fn build(state: AppState) -> Router {
         .route("/xxgk/list", get(public::xxgk::list))
         .route("/xxgk/lanmu/{slug}", get(public::xxgk::column))
         .route("/xxgk/zhinan/{code}", get(public::xxgk::guide))
+        .route("/xxgk/mulu", get(public::mulu::index))
+        .route("/xxgk/mulu/{code}", get(public::mulu::org))
         .route("/xxgk/{*index_no}", get(public::xxgk::record))
         .route("/files/{id}/{name}", get(public::files::download))
         .route("/feeds/lanmu/{file}", get(public::feeds::column))
@@ -277,6 +279,53 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/admin/monitor",
             guarded(Permission::Supervise, get(admin::monitor::show)),
+        )
+        .route(
+            "/admin/mulu",
+            guarded(Permission::Supervise, get(admin::basic_catalogue::list)),
+        )
+        .route(
+            "/admin/mulu/seed",
+            guarded(Permission::Supervise, post(admin::basic_catalogue::seed)),
+        )
+        .route(
+            "/admin/mulu/new",
+            guarded(
+                Permission::Supervise,
+                get(admin::basic_catalogue::new_form).post(admin::basic_catalogue::add),
+            ),
+        )
+        .route(
+            "/admin/mulu/timeliness",
+            guarded(
+                Permission::Supervise,
+                get(admin::basic_catalogue::timeliness),
+            ),
+        )
+        .route(
+            "/admin/mulu/{id}",
+            guarded(
+                Permission::Supervise,
+                get(admin::basic_catalogue::show).post(admin::basic_catalogue::save),
+            ),
+        )
+        .route(
+            "/admin/mulu/{id}/orgs",
+            guarded(Permission::Supervise, post(admin::basic_catalogue::assign)),
+        )
+        .route(
+            "/admin/mulu/{id}/records",
+            guarded(
+                Permission::Supervise,
+                post(admin::basic_catalogue::file_record),
+            ),
+        )
+        .route(
+            "/admin/mulu/{id}/records/{record}/remove",
+            guarded(
+                Permission::Supervise,
+                post(admin::basic_catalogue::unfile_record),
+            ),
         )
         .route(
             "/admin/work-records",

@@ -6,6 +6,7 @@
 mod support;
 
 mod applications;
+mod basic_catalogue;
 mod cache;
 mod consultations;
 mod error_codes;

@@ -6,6 +6,7 @@
 //! part goes through the store's real use cases, so the states it shows are reached by the rules.
 
 mod applications;
+mod catalogue;
 mod consultations;
 mod county;
 mod messages;
@@ -35,6 +36,7 @@ pub async fn load(
 ) -> Result<(Vec<DemoAccount>, DemoContent), CliError> {
     let staff = sites::load(store, password).await?;
     let content = records::load(store, &staff, data_dir).await?;
+    catalogue::load(store, gongkai_domain::time::beijing_date(Utc::now())).await?;
     applications::load(store).await?;
     messages::load(store).await?;
     consultations::load(store).await?;

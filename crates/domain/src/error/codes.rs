@@ -690,6 +690,18 @@ error_codes! {
         "report.screening_findings",
         "年度报告内容审查发现疑似敏感信息：{findings}；请修改后再发布"
     ),
+    CatalogueFieldInvalid => (
+        "catalogue.field_invalid",
+        "请填写公开事项（一级、二级各不超过 60 个字）、公开内容和公开主体；各项内容不超过 1000 个字"
+    ),
+    CatalogueLimitInvalid => (
+        "catalogue.limit_invalid",
+        "公开时限请填写 1 至 250 之间的工作日数（如 20，即信息形成之日起 20 个工作日内）"
+    ),
+    CatalogueRecordUnknown => (
+        "catalogue.record_unknown",
+        "未找到索引号为“{index_no}”的本站已发布信息"
+    ),
     WorkRecordTopicRequired => ("ledger.topic_required", "请填写主题（不超过 200 个字）"),
     WorkRecordDateInvalid => (
         "ledger.date_invalid",

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod basic_catalogue;
 pub mod calendar;
 pub mod catalogue;
 pub mod consultations;

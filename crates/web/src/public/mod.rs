@@ -6,6 +6,7 @@ pub mod files;
 pub mod home;
 pub mod hudong;
 pub mod mode;
+pub mod mulu;
 pub mod orgs;
 pub mod popular;
 pub mod search;
