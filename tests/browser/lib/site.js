@@ -505,6 +505,16 @@ const PAGES = [
     expectText: ['2026年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年新收政府信息公开申请数量', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）'],
     screenshot: true,
   },
+  // 主动公开基本目录: the rows, each office's timeliness for the year, and an office's public 目录.
+  { name: 'admin-mulu', path: '/admin/mulu', login: 'demo-supervisor', expectText: ['主动公开基本目录', '财政预决算', '部门决算', '县财政局'] },
+  {
+    name: 'admin-mulu-timeliness',
+    path: '/admin/mulu/timeliness?year=2026',
+    login: 'demo-supervisor',
+    expectText: ['2026 年主动公开时效', '未公开', '逾期', '乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告'],
+    screenshot: true,
+  },
+  { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
   // Reply-letter templates the openness office edits (per site, per outcome).
   { name: 'admin-letter-templates', path: '/admin/letter-templates', login: 'demo-supervisor', expectText: ['答复书模板', '答复类型', '属于国家秘密', '编辑'] },
