@@ -1091,6 +1091,107 @@ pub fn validate_form(f: &ApplicationInput<'_>) -> Result<ValidApplication, Field
     }
 }
 
+coded! {
+    /// Which challenge an applicant brought against the answer (the three groups of the annual
+    /// report's section 四).
+    ChallengeKind {
+        /// 行政复议.
+        Review => ("review", "行政复议"),
+        /// 行政诉讼，未经复议直接起诉.
+        DirectSuit => ("direct_suit", "行政诉讼（未经复议直接起诉）"),
+        /// 行政诉讼，复议后起诉.
+        SuitAfterReview => ("suit_after_review", "行政诉讼（复议后起诉）"),
+    }
+}
+
+coded! {
+    /// How a challenge ended (尚未审结 while it runs).
+    ChallengeResult {
+        /// 结果维持.
+        Upheld => ("upheld", "维持"),
+        /// 结果纠正.
+        Corrected => ("corrected", "纠正"),
+        /// 其他结果 (withdrawn, dismissed on procedure, settled …).
+        Other => ("other", "其他"),
+        /// 尚未审结.
+        Pending => ("pending", "尚未审结"),
+    }
+}
+
+/// A 行政复议 or 行政诉讼 brought over an application's answer, as the handling office records
+/// it: the annual report's section 四 is counted from these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// Its kind.
+    pub kind: ChallengeKind,
+    /// The day it was filed (Beijing date).
+    pub filed_on: NaiveDate,
+    /// Its result ([`ChallengeResult::Pending`] until decided).
+    pub result: ChallengeResult,
+    /// The day it was decided, once it was.
+    pub decided_on: Option<NaiveDate>,
+}
+
+impl Challenge {
+    /// A challenge filed on `filed_on` (typed as `YYYY-MM-DD`) over an application received on
+    /// `received_on`, checked as of `today`: not before the application, not in the future.
+    pub fn filed(
+        kind: &str,
+        filed_on: &str,
+        received_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let kind = ChallengeKind::parse(kind)?;
+        let filed_on = NaiveDate::parse_from_str(filed_on.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= received_on && *d <= today)
+            .ok_or_else(|| DomainError::invalid("filed_on", ErrorCode::ChallengeDateInvalid))?;
+        Ok(Self {
+            kind,
+            filed_on,
+            result: ChallengeResult::Pending,
+            decided_on: None,
+        })
+    }
+
+    /// The challenge decided with `result` on `decided_on` (typed), checked as of `today`: a
+    /// result other than 尚未审结 needs a day from the filing to today; 尚未审结 clears it.
+    pub fn decide(
+        &self,
+        result: &str,
+        decided_on: &str,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let result = ChallengeResult::parse(result)?;
+        if result == ChallengeResult::Pending {
+            return Ok(Self {
+                result,
+                decided_on: None,
+                ..self.clone()
+            });
+        }
+        let day = NaiveDate::parse_from_str(decided_on.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= self.filed_on && *d <= today)
+            .ok_or_else(|| {
+                DomainError::invalid("decided_on", ErrorCode::ChallengeDecisionDateInvalid)
+            })?;
+        Ok(Self {
+            result,
+            decided_on: Some(day),
+            ..self.clone()
+        })
+    }
+
+    /// Its result as of the end of `year`: decided by 31 December, or 尚未审结.
+    pub fn result_at_end_of(&self, year: i32) -> ChallengeResult {
+        match self.decided_on {
+            Some(d) if d.year() <= year => self.result,
+            _ => ChallengeResult::Pending,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -790,6 +790,79 @@ impl ReviewLitigation {
     }
 }
 
+/// Where section 四's recorded part comes from, shown beside its figures.
+pub const RECORDED_CHALLENGES_SOURCE: &str = "依申请公开办件中登记的行政复议、行政诉讼";
+
+impl ResultGroup {
+    fn count(&mut self, result: crate::application::ChallengeResult) {
+        use crate::application::ChallengeResult as R;
+        match result {
+            R::Upheld => self.upheld += 1,
+            R::Corrected => self.corrected += 1,
+            R::Other => self.other += 1,
+            R::Pending => self.pending += 1,
+        }
+        self.total += 1;
+    }
+
+    fn plus(self, o: Self) -> Self {
+        Self {
+            upheld: self.upheld + o.upheld,
+            corrected: self.corrected + o.corrected,
+            other: self.other + o.other,
+            pending: self.pending + o.pending,
+            total: self.total + o.total,
+        }
+    }
+}
+
+impl ReviewLitigation {
+    /// Section 四 counted from the challenges recorded on applications: each challenge filed in
+    /// `year` (Beijing date) in its group, under its result as of 31 December (尚未审结 if it was
+    /// not decided by then).
+    pub fn counted<'a>(
+        challenges: impl IntoIterator<Item = &'a crate::application::Challenge>,
+        year: i32,
+    ) -> Self {
+        use crate::application::ChallengeKind as K;
+        let mut out = Self {
+            source: RECORDED_CHALLENGES_SOURCE.to_owned(),
+            ..Self::default()
+        };
+        for c in challenges.into_iter().filter(|c| c.filed_on.year() == year) {
+            let group = match c.kind {
+                K::Review => &mut out.review,
+                K::DirectSuit => &mut out.direct_suit,
+                K::SuitAfterReview => &mut out.suit_after_review,
+            };
+            group.count(c.result_at_end_of(year));
+        }
+        out
+    }
+
+    /// Whether every number is 0.
+    pub fn is_empty(&self) -> bool {
+        self.values().iter().all(|v| *v == 0)
+    }
+
+    /// The numbers of both added up (the recorded challenges and those entered by hand, which
+    /// the platform does not hold), the sources joined.
+    pub fn plus(&self, other: &Self) -> Self {
+        let source = [&self.source, &other.source]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("；");
+        Self {
+            review: self.review.plus(other.review),
+            direct_suit: self.direct_suit.plus(other.direct_suit),
+            suit_after_review: self.suit_after_review.plus(other.suit_after_review),
+            source,
+        }
+    }
+}
+
 /// The prose sections: 一 (总体情况), 五 (存在的主要问题及改进情况) and 六 (其他需要报告的事项).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prose {
@@ -1025,6 +1098,53 @@ pub fn is_late(kind: OrgKind, year: i32, today: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_4_counts_challenges_filed_in_the_year_by_their_result_at_its_end() {
+        use crate::application::{Challenge, ChallengeKind as K, ChallengeResult as R};
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
+        let c = |kind, filed: &str, result, decided: Option<&str>| Challenge {
+            kind,
+            filed_on: day(filed),
+            result,
+            decided_on: decided.map(day),
+        };
+        let cases = [
+            c(K::Review, "2026-02-01", R::Upheld, Some("2026-04-01")),
+            c(K::Review, "2026-03-01", R::Corrected, Some("2026-05-01")),
+            // Decided the next year: still open at the end of 2026.
+            c(K::Review, "2026-11-01", R::Upheld, Some("2027-01-10")),
+            c(K::DirectSuit, "2026-06-01", R::Pending, None),
+            c(
+                K::SuitAfterReview,
+                "2026-07-01",
+                R::Other,
+                Some("2026-09-01"),
+            ),
+            // Filed the year before: not this year's.
+            c(K::Review, "2025-12-30", R::Upheld, Some("2026-01-15")),
+        ];
+        let t = ReviewLitigation::counted(&cases, 2026);
+        assert_eq!(t.review.values(), [1, 1, 0, 1, 3]);
+        assert_eq!(t.direct_suit.values(), [0, 0, 0, 1, 1]);
+        assert_eq!(t.suit_after_review.values(), [0, 0, 1, 0, 1]);
+        assert!(t.violations().is_empty());
+        assert_eq!(t.source, RECORDED_CHALLENGES_SOURCE);
+        // With what staff entered by hand, added up.
+        let mut hand = ReviewLitigation {
+            source: "县司法局统计".into(),
+            ..ReviewLitigation::default()
+        };
+        hand.review.upheld = 2;
+        hand.review.total = 2;
+        let both = t.plus(&hand);
+        assert_eq!(both.review.values(), [3, 1, 0, 1, 5]);
+        assert_eq!(
+            both.source,
+            format!("{RECORDED_CHALLENGES_SOURCE}；县司法局统计")
+        );
+        assert!(ReviewLitigation::counted(&cases, 2024).is_empty());
+    }
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -690,6 +690,14 @@ error_codes! {
         "report.screening_findings",
         "年度报告内容审查发现疑似敏感信息：{findings}；请修改后再发布"
     ),
+    ChallengeDateInvalid => (
+        "application.challenge_date_invalid",
+        "请填写提起日期（年-月-日，不早于申请收到之日，不晚于今天）"
+    ),
+    ChallengeDecisionDateInvalid => (
+        "application.challenge_decision_date_invalid",
+        "请填写审结日期（年-月-日，不早于提起之日，不晚于今天）；尚未审结的不填"
+    ),
     CatalogueFieldInvalid => (
         "catalogue.field_invalid",
         "请填写公开事项（一级、二级各不超过 60 个字）、公开内容和公开主体；各项内容不超过 1000 个字"
