@@ -248,6 +248,8 @@ async fn move_between(from: Engine, to: Engine) {
     // The import.
     let out = succeeds(&target, &["site", "import", &file_arg]);
     assert_says(&stdout(&out), "已导入站点 WQX001（乌恰县人民政府）");
+    let archive_sha = must(gongkai_store::site_export::file_sha256(&file));
+    assert_says(&stdout(&out), &format!("迁移文件 SHA-256：{archive_sha}"));
     let target_counts = [
         scalar_i64(&target.url, "SELECT COUNT(*) FROM records").await - 1,
         scalar_i64(&target.url, "SELECT COUNT(*) FROM applications").await,
@@ -277,7 +279,6 @@ async fn move_between(from: Engine, to: Engine) {
         "a changed imported entry is found"
     );
     assert_says(&stderr(&broken), "与导入时记录的摘要不符");
-
     // On the target's pages: the county under its own name and prefix, 阿图什 untouched.
     let server = Server::start_with_env(&target, &[], &[("GONGKAI_DEMO_CORPUS", "/nonexistent")]);
     let base = server.url.clone();
@@ -346,6 +347,14 @@ async fn move_between(from: Engine, to: Engine) {
         !log.contains("ATS001"),
         "乌恰's staff read none of 阿图什's entries: {log}"
     );
+    // So is the whole history deleted.
+    run_sql(&target.url, "DELETE FROM imported_audit").await;
+    let gone = gongkai(&target, &["audit", "verify"]);
+    assert!(
+        !gone.status.success(),
+        "a deleted imported history is found"
+    );
+    assert_says(&stderr(&gone), "与导入时记录的摘要不符");
     drop(server);
 }
 

@@ -116,13 +116,11 @@ const SITE_USERS: &str = "org_id IN {orgs} AND id NOT IN (SELECT user_id FROM pl
 pub const TABLES: &[Table] = &[
     Table::new("organisations", Some("id"), "site_id = $1")
         .refs(&[("parent_id", "organisations"), ("site_id", "organisations")]),
-    // A platform administrator belongs to the deployment, not to the site.
     Table::new("users", Some("id"), SITE_USERS).refs(&[ORG]),
     Table::new(
         "user_roles",
         None,
-        "user_id IN (SELECT id FROM users WHERE org_id IN {orgs}
-            AND id NOT IN (SELECT user_id FROM platform_grants))",
+        "user_id IN (SELECT id FROM users WHERE org_id IN {orgs})",
     )
     .refs(&[("user_id", "users"), ORG]),
     Table::new("site_hosts", None, "site_id = $1").refs(&[SITE]),
@@ -207,7 +205,8 @@ pub const TABLES: &[Table] = &[
         "event_id IN (SELECT id FROM opinion_events WHERE site_id = $1)",
     )
     .refs(&[("event_id", "opinion_events"), ("record_id", "records")]),
-    Table::new("outbox", Some("id"), "site_id = $1").refs(&[SITE]),
+    // Mail still waiting is sent by the deployment it was written on, never twice.
+    Table::new("outbox", Some("id"), "site_id = $1 AND status <> 'pending'").refs(&[SITE]),
     Table::new("annual_reports", Some("id"), "org_id IN {orgs}")
         .refs(&[ORG, ("record_id", "records")]),
     Table::new("work_records", Some("id"), "site_id = $1")
@@ -344,6 +343,8 @@ pub struct Imported {
     pub site_id: i64,
     /// Ids that pointed outside the archive and were cleared, per `table.column`.
     pub cleared: Vec<(String, u64)>,
+    /// The archive's SHA-256, to compare with the one the export printed and audited.
+    pub archive_sha256: String,
 }
 
 /// A value of one column, as an archive holds it.
@@ -747,7 +748,13 @@ async fn write_archive(
             break;
         }
     }
-    let head = audit::head(store).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let head = match head {
+        Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
+        None => (0, gongkai_domain::audit::GENESIS_HASH.to_owned()),
+    };
     tx.commit().await?;
     // The files, each once.
     let mut entries = Vec::new();
@@ -782,7 +789,7 @@ async fn write_archive(
         audit: Segment {
             entries: digest.count(),
             digest: digest.finish(),
-            source_head: (head.seq, head.hash),
+            source_head: head,
             source_chain_intact: intact,
         },
     };
@@ -930,6 +937,77 @@ impl ArchiveReader {
     }
 }
 
+/// The lines of one archive entry, read a batch at a time so that no table is ever held whole
+/// in memory; the count is checked against the manifest's at the end.
+struct Batches<'a> {
+    name: String,
+    reader: BufReader<zip::read::ZipFile<'a, File>>,
+    expected: u64,
+    seen: u64,
+}
+
+/// Rows per batch, and bytes per batch, whichever comes first.
+const BATCH_ROWS: usize = 500;
+const BATCH_BYTES: u64 = 64 * 1024 * 1024;
+
+impl ArchiveReader {
+    fn batches(&mut self, name: &str, expected: u64) -> Result<Batches<'_>> {
+        let entry = self
+            .zip
+            .by_name(name)
+            .map_err(|e| archive_error(format!("缺少 {name}（{e}）")))?;
+        Ok(Batches {
+            name: name.to_owned(),
+            reader: BufReader::new(entry),
+            expected,
+            seen: 0,
+        })
+    }
+}
+
+impl Batches<'_> {
+    /// The next rows (empty at the end, after checking the count).
+    fn next_batch(&mut self) -> Result<Vec<Value>> {
+        let name = &self.name;
+        let mut out = Vec::new();
+        let mut bytes = 0_u64;
+        let mut line = Vec::new();
+        while out.len() < BATCH_ROWS && bytes < BATCH_BYTES {
+            line.clear();
+            let n = (&mut self.reader)
+                .take(MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|e| archive_error(format!("{name}：{e}")))?;
+            if n == 0 {
+                break;
+            }
+            if n as u64 > MAX_LINE_BYTES {
+                return Err(archive_error(format!("{name} 第 {} 行过长", self.seen + 1)));
+            }
+            self.seen += 1;
+            bytes += n as u64;
+            if self.seen > self.expected {
+                return Err(archive_error(format!(
+                    "{name} 的行数多于清单所记的 {} 行",
+                    self.expected
+                )));
+            }
+            out.push(
+                serde_json::from_slice(&line).map_err(|e| {
+                    archive_error(format!("{name} 第 {} 行无法读取：{e}", self.seen))
+                })?,
+            );
+        }
+        if out.is_empty() && self.seen != self.expected {
+            return Err(archive_error(format!(
+                "{name} 只有 {} 行，清单记为 {} 行",
+                self.seen, self.expected
+            )));
+        }
+        Ok(out)
+    }
+}
+
 /// Reads the manifest of the archive at `path` (and nothing else), checking its format.
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
     let mut archive = ArchiveReader::open(path)?;
@@ -950,10 +1028,12 @@ fn manifest_of(archive: &mut ArchiveReader) -> Result<Manifest> {
 }
 
 /// Reads the archive at `path` into this deployment as a new site; see the module's
-/// documentation. Everything is checked first (the manifest, the codes, user names and host
-/// names already used here, every file against its hash); then the rows go in with the site's
-/// audit segment in one write transaction, audited as `site.import` — nothing is imported
-/// unless all of it is.
+/// documentation. The codes, user names and host names already used here are checked first;
+/// then, in one write transaction, the rows (read a batch at a time, each file a row names
+/// checked against the manifest), the site's own settings, the audit segment (checked entry by
+/// entry and against its digest) and the files (streamed, each checked against its SHA-256 and
+/// size) go in, audited as `site.import` — nothing is imported unless all of it is. On SQLite the
+/// transaction holds the database's write lock throughout, so the portal's writes wait.
 pub async fn import(
     store: &Store,
     data_dir: &Path,
@@ -961,6 +1041,7 @@ pub async fn import(
     actor: &Actor,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Imported> {
+    let archive_sha256 = file_sha256(path)?;
     let mut archive = ArchiveReader::open(path)?;
     let manifest = manifest_of(&mut archive)?;
     let here = crate::backup::schema_version(store).await?;
@@ -991,37 +1072,27 @@ pub async fn import(
             return Err(archive_error(format!("缺少 {name}")));
         }
     }
-    check_free(store, &mut archive, &manifest).await?;
-    let total = manifest.items();
-    let mut done = 0_u64;
-    // The files first: each checked against its name and size, then stored (content-addressed,
-    // so a file this deployment holds already is not written twice).
+    let mut declared: HashMap<&str, u64> = HashMap::new();
     for f in &manifest.files {
-        progress(Progress {
-            done,
-            total,
-            stage: "files",
-        });
         if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(archive_error(format!("文件名 {} 不是 SHA-256", f.sha256)));
         }
         if f.size > MAX_BLOB_BYTES {
             return Err(archive_error(format!("文件 {} 过大", f.sha256)));
         }
-        let name = format!("files/{}", f.sha256);
-        let bytes = archive.read_all(&name, f.size)?;
-        if bytes.len() as u64 != f.size || blobs::sha256_hex(&bytes) != f.sha256 {
-            return Err(archive_error(format!(
-                "{name} 与清单不符（文件被改动或不完整），已拒绝导入"
-            )));
+        if !archive.has(&format!("files/{}", f.sha256)) {
+            return Err(archive_error(format!("缺少 files/{}", f.sha256)));
         }
-        blobs::put(store, data_dir, &bytes).await?;
-        done += 1;
+        declared.insert(f.sha256.as_str(), f.size);
     }
-    let mut tx = store.begin_write().await?;
+    check_free(store, &mut archive, &manifest).await?;
+    let total = manifest.items();
+    let mut done = 0_u64;
     let engine = store.engine();
+    let mut tx = store.begin_write().await?;
     let mut ids: HashMap<&'static str, HashMap<i64, i64>> = HashMap::new();
     let mut cleared: HashMap<String, u64> = HashMap::new();
+    let mut named_files: BTreeSet<String> = BTreeSet::new();
     for table in TABLES {
         let Some(expected) = manifest.rows_of(table.name) else {
             continue;
@@ -1032,50 +1103,68 @@ pub async fn import(
             stage: table.name,
         });
         let info = columns(&mut tx, engine, table.name).await?;
-        let rows = read_rows(&mut archive, table.name, expected, &info)?;
         let mut later: Vec<(i64, &str, i64)> = Vec::new();
         let mut map = HashMap::new();
-        for mut row in rows {
-            let old_id = table.id.and_then(|c| match row.get(c) {
-                Some(Cell::Int(i)) => Some(*i),
-                _ => None,
-            });
-            for (column, target) in table.refs {
-                let Some(Cell::Int(old)) = row.get(*column).cloned() else {
-                    continue;
-                };
-                if table.self_ref(column) {
-                    // Filled in once every row of the table has its new id.
-                    later.push((old_id.unwrap_or(0), column, old));
-                    row.insert((*column).to_owned(), Cell::Null);
-                    continue;
-                }
-                let new = ids.get(target).and_then(|m| m.get(&old)).copied();
-                match new {
-                    Some(new) => {
-                        row.insert((*column).to_owned(), Cell::Int(new));
+        let mut batches = archive.batches(&format!("tables/{}.jsonl", table.name), expected)?;
+        loop {
+            let batch = batches.next_batch()?;
+            if batch.is_empty() {
+                break;
+            }
+            for value in batch {
+                let mut row = typed_row(table.name, value, &info)?;
+                if let Some(column) = table.file
+                    && let Some(Cell::Text(sha)) = row.get(column)
+                {
+                    if !declared.contains_key(sha.as_str()) {
+                        return Err(archive_error(format!(
+                            "{} 的一行指向清单之外的文件 {sha}，已拒绝导入",
+                            table.name
+                        )));
                     }
-                    None => {
-                        let nullable = info.iter().any(|c| c.name == *column && c.nullable);
-                        if !nullable {
-                            return Err(refused(format!(
-                                "{} 的一行的 {column} 指向迁移文件之外的数据（{target} {old}）",
-                                table.name
-                            )));
-                        }
+                    named_files.insert(sha.clone());
+                }
+                let old_id = table.id.and_then(|c| match row.get(c) {
+                    Some(Cell::Int(i)) => Some(*i),
+                    _ => None,
+                });
+                for (column, target) in table.refs {
+                    let Some(Cell::Int(old)) = row.get(*column).cloned() else {
+                        continue;
+                    };
+                    if table.self_ref(column) {
+                        // Filled in once every row of the table has its new id.
+                        later.push((old_id.unwrap_or(0), column, old));
                         row.insert((*column).to_owned(), Cell::Null);
-                        *cleared
-                            .entry(format!("{}.{column}", table.name))
-                            .or_default() += 1;
+                        continue;
+                    }
+                    match ids.get(target).and_then(|m| m.get(&old)).copied() {
+                        Some(new) => {
+                            row.insert((*column).to_owned(), Cell::Int(new));
+                        }
+                        None => {
+                            let nullable = info.iter().any(|c| c.name == *column && c.nullable);
+                            if !nullable {
+                                return Err(refused(format!(
+                                    "{} 的一行的 {column} 指向迁移文件之外的数据（{target} {old}）",
+                                    table.name
+                                )));
+                            }
+                            row.insert((*column).to_owned(), Cell::Null);
+                            *cleared
+                                .entry(format!("{}.{column}", table.name))
+                                .or_default() += 1;
+                        }
                     }
                 }
+                let new_id = insert(&mut tx, table, &info, &row).await?;
+                if let (Some(old), Some(new)) = (old_id, new_id) {
+                    map.insert(old, new);
+                }
+                done += 1;
             }
-            let new_id = insert(&mut tx, table, &info, &row).await?;
-            if let (Some(old), Some(new)) = (old_id, new_id) {
-                map.insert(old, new);
-            }
-            done += 1;
         }
+        drop(batches);
         for (old_id, column, old_target) in later {
             let (Some(&id), Some(&target)) = (map.get(&old_id), map.get(&old_target)) else {
                 *cleared
@@ -1102,7 +1191,14 @@ pub async fn import(
             .await?
             .ok_or_else(|| archive_error("迁移文件中没有清单所记的站点机构"))?;
     rewrite_file_links(&mut tx, &ids).await?;
-    done += import_settings(&mut tx, &mut archive, &manifest).await?;
+    let codes: HashSet<String> =
+        sqlx::query_scalar("SELECT code FROM organisations WHERE site_id = $1")
+            .bind(site_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    done += import_settings(&mut tx, &mut archive, &manifest, &codes).await?;
     // The audit segment, checked entry by entry against the manifest's digest.
     progress(Progress {
         done,
@@ -1110,42 +1206,62 @@ pub async fn import(
         stage: "audit",
     });
     let mut digest = SegmentDigest::default();
-    let mut entries = Vec::new();
-    archive.lines(AUDIT, manifest.audit.entries, |v| {
-        let entry: AuditEntry =
-            serde_json::from_value(v).map_err(|e| archive_error(format!("{AUDIT}：{e}")))?;
-        digest
-            .add(&entry)
-            .map_err(|e| archive_error(format!("审计记录未通过校验，已拒绝导入：{e}")))?;
-        entries.push(entry);
-        Ok(())
-    })?;
+    let mut batches = archive.batches(AUDIT, manifest.audit.entries)?;
+    loop {
+        let batch = batches.next_batch()?;
+        if batch.is_empty() {
+            break;
+        }
+        for value in batch {
+            let e: AuditEntry = serde_json::from_value(value)
+                .map_err(|e| archive_error(format!("{AUDIT}：{e}")))?;
+            digest
+                .add(&e)
+                .map_err(|e| archive_error(format!("审计记录未通过校验，已拒绝导入：{e}")))?;
+            sqlx::query(
+                "INSERT INTO imported_audit (site_id, segment, seq, at, actor, action, object_type,
+                    object_id, detail, ip, prev_hash, hash, mac)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(site_id)
+            .bind(&manifest.audit.digest)
+            .bind(e.seq)
+            .bind(&e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.object_type)
+            .bind(&e.object_id)
+            .bind(&e.detail)
+            .bind(&e.ip)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .bind(&e.mac)
+            .execute(&mut *tx)
+            .await?;
+            done += 1;
+        }
+    }
+    drop(batches);
     if digest.finish() != manifest.audit.digest {
         return Err(archive_error(
             "审计记录与清单所记的摘要不符（记录被改动、删除或调换），已拒绝导入",
         ));
     }
-    for e in &entries {
-        sqlx::query(
-            "INSERT INTO imported_audit (site_id, segment, seq, at, actor, action, object_type,
-                object_id, detail, ip, prev_hash, hash, mac)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(site_id)
-        .bind(&manifest.audit.digest)
-        .bind(e.seq)
-        .bind(&e.at)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.object_type)
-        .bind(&e.object_id)
-        .bind(&e.detail)
-        .bind(&e.ip)
-        .bind(&e.prev_hash)
-        .bind(&e.hash)
-        .bind(&e.mac)
-        .execute(&mut *tx)
-        .await?;
+    // The files the rows name, streamed and checked (a file no row names is not taken).
+    for sha in &named_files {
+        progress(Progress {
+            done,
+            total,
+            stage: "files",
+        });
+        let size = declared.get(sha.as_str()).copied().unwrap_or(0);
+        let entry = archive
+            .zip
+            .by_name(&format!("files/{sha}"))
+            .map_err(|e| archive_error(format!("缺少 files/{sha}（{e}）")))?;
+        blobs::put_checked(&mut tx, engine, data_dir, sha, size, entry.take(size + 1))
+            .await
+            .map_err(|e| archive_error(format!("files/{sha} 与清单不符，已拒绝导入（{e}）")))?;
         done += 1;
     }
     progress(Progress {
@@ -1173,11 +1289,11 @@ pub async fn import(
     audit::Change::new("site.import", "organisation", manifest.site_code.clone())
         .in_org(site_id)
         .with_detail(serde_json::json!({
-            "archive_sha256": file_sha256(path)?,
+            "archive_sha256": archive_sha256,
             "source_version": manifest.gongkai_version,
             "created_at": manifest.created_at,
             "rows": manifest.tables.iter().map(|t| t.rows).sum::<u64>(),
-            "files": manifest.files.len(),
+            "files": named_files.len(),
             "audit_entries": manifest.audit.entries,
             "audit_digest": manifest.audit.digest,
             "source_head": manifest.audit.source_head,
@@ -1194,6 +1310,7 @@ pub async fn import(
         manifest,
         site_id,
         cleared,
+        archive_sha256,
     })
 }
 
@@ -1248,42 +1365,33 @@ async fn check_free(store: &Store, archive: &mut ArchiveReader, manifest: &Manif
     Ok(())
 }
 
-/// The rows of `table` in the archive, each value checked against the column's type here.
-fn read_rows(
-    archive: &mut ArchiveReader,
-    table: &str,
-    expected: u64,
-    info: &[ColumnInfo],
-) -> Result<Vec<HashMap<String, Cell>>> {
-    let by_name: HashMap<&str, &ColumnInfo> = info.iter().map(|c| (c.name.as_str(), c)).collect();
-    let mut rows = Vec::new();
-    archive.lines(&format!("tables/{table}.jsonl"), expected, |v| {
-        let Value::Object(object) = v else {
-            return Err(archive_error(format!("{table} 的一行不是对象")));
+/// One row of `table` from the archive, each value checked against the column's type here.
+fn typed_row(table: &str, value: Value, info: &[ColumnInfo]) -> Result<HashMap<String, Cell>> {
+    let Value::Object(object) = value else {
+        return Err(archive_error(format!("{table} 的一行不是对象")));
+    };
+    let mut row = HashMap::new();
+    for (name, value) in object {
+        // A column is named only if this database has it, so no name from the archive ever
+        // reaches an SQL statement unchecked.
+        let Some(column) = info.iter().find(|c| c.name == name) else {
+            return Err(refused(format!(
+                "{table} 的列 {name} 在本部署中不存在：请先升级本部署的 gongkai"
+            )));
         };
-        let mut row = HashMap::new();
-        for (name, value) in object {
-            let Some(column) = by_name.get(name.as_str()) else {
-                return Err(refused(format!(
-                    "{table} 的列 {name} 在本部署中不存在：请先升级本部署的 gongkai"
-                )));
-            };
-            let cell = match (value, column.integer) {
-                (Value::Null, _) => Cell::Null,
-                (Value::Number(n), true) => Cell::Int(
-                    n.as_i64()
-                        .ok_or_else(|| archive_error(format!("{table}.{name} 不是整数")))?,
-                ),
-                (Value::String(s), false) => Cell::Text(s),
-                (Value::Number(n), false) => Cell::Text(n.to_string()),
-                _ => return Err(archive_error(format!("{table}.{name} 的值类型不符"))),
-            };
-            row.insert(name, cell);
-        }
-        rows.push(row);
-        Ok(())
-    })?;
-    Ok(rows)
+        let cell = match (value, column.integer) {
+            (Value::Null, _) => Cell::Null,
+            (Value::Number(n), true) => Cell::Int(
+                n.as_i64()
+                    .ok_or_else(|| archive_error(format!("{table}.{name} 不是整数")))?,
+            ),
+            (Value::String(s), false) => Cell::Text(s),
+            (Value::Number(n), false) => Cell::Text(n.to_string()),
+            _ => return Err(archive_error(format!("{table}.{name} 的值类型不符"))),
+        };
+        row.insert(name, cell);
+    }
+    Ok(row)
 }
 
 /// Inserts one row (without its old id); returns the new id when the table has one.
@@ -1336,7 +1444,8 @@ async fn insert(
     }
 }
 
-/// Links to attachments inside record bodies (`/files/<id>/…`) name the new ids.
+/// Links to attachments inside record bodies (`href="/files/<id>/…"`, `src=…`) name the new
+/// ids: in the records, their pending corrections and their kept revisions.
 async fn rewrite_file_links(
     tx: &mut Tx,
     ids: &HashMap<&'static str, HashMap<i64, i64>>,
@@ -1347,32 +1456,59 @@ async fn rewrite_file_links(
     if files.is_empty() {
         return Ok(());
     }
-    for &id in records.values() {
-        let body: String = sqlx::query_scalar("SELECT body_html FROM records WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut **tx)
+    for table in ["records", "record_corrections", "record_revisions"] {
+        let key = if table == "records" {
+            "id"
+        } else {
+            "record_id"
+        };
+        for &record in records.values() {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id, body_html FROM {table} WHERE {key} = $1"
+            )))
+            .bind(record)
+            .fetch_all(&mut **tx)
             .await?;
-        if !body.contains("/files/") {
-            continue;
-        }
-        let rewritten = rewrite_links(&body, files);
-        if rewritten != body {
-            sqlx::query("UPDATE records SET body_html = $1 WHERE id = $2")
-                .bind(rewritten)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            for row in rows {
+                let id: i64 = row.try_get("id")?;
+                let body: String = row.try_get("body_html")?;
+                if !body.contains("/files/") {
+                    continue;
+                }
+                let rewritten = rewrite_links(&body, files);
+                if rewritten != body {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE {table} SET body_html = $1 WHERE id = $2"
+                    )))
+                    .bind(rewritten)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
         }
     }
     Ok(())
 }
 
-/// `/files/<old id>/` becomes `/files/<new id>/` for every attachment id in `map`.
+/// `href="/files/<old id>/` (and `src=`, with either quote) becomes the new id for every
+/// attachment id in `map`; other paths and other sites' addresses stay as they are.
 fn rewrite_links(body: &str, map: &HashMap<i64, i64>) -> String {
+    const OPENERS: [&str; 4] = [
+        "href=\"/files/",
+        "src=\"/files/",
+        "href='/files/",
+        "src='/files/",
+    ];
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
-    while let Some(at) = rest.find("/files/") {
-        let (before, after) = rest.split_at(at + "/files/".len());
+    loop {
+        let next = OPENERS
+            .iter()
+            .filter_map(|o| rest.find(o).map(|at| (at, o.len())))
+            .min();
+        let Some((at, len)) = next else { break };
+        let (before, after) = rest.split_at(at + len);
         out.push_str(before);
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let mapped = after[..digits]
@@ -1390,133 +1526,187 @@ fn rewrite_links(body: &str, map: &HashMap<i64, i64>) -> String {
     out
 }
 
-/// The site's settings (its own value wins over one already here) and its region's calendar
-/// years (a year this deployment already holds is kept); returns the rows read.
+/// The site's settings and its region's calendar years; returns the rows read. Only keys that
+/// name one of the imported organisations' codes as a part are taken (an archive never changes
+/// another site's or the deployment's settings), and only the calendar of the region the site's
+/// own `region.<code>` names, where this deployment does not hold that year already.
 async fn import_settings(
     tx: &mut Tx,
     archive: &mut ArchiveReader,
     manifest: &Manifest,
+    codes: &HashSet<String>,
 ) -> Result<u64> {
     let mut read = 0_u64;
-    let mut settings = Vec::new();
+    let mut region = None;
     if let Some(n) = manifest.rows_of("settings") {
-        archive.lines("tables/settings.jsonl", n, |v| {
-            let key = v.get("key").and_then(Value::as_str);
-            let value = v.get("value").and_then(Value::as_str);
-            match (key, value) {
-                (Some(k), Some(v)) => settings.push((k.to_owned(), v.to_owned())),
-                _ => return Err(archive_error("settings 的一行缺少 key 或 value")),
+        let mut batches = archive.batches("tables/settings.jsonl", n)?;
+        loop {
+            let batch = batches.next_batch()?;
+            if batch.is_empty() {
+                break;
             }
-            Ok(())
-        })?;
-    }
-    for (key, value) in &settings {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut **tx)
-        .await?;
-        read += 1;
-    }
-    let mut years = Vec::new();
-    if let Some(n) = manifest.rows_of("calendar_years") {
-        archive.lines("tables/calendar_years.jsonl", n, |v| {
-            let scope = v.get("scope").and_then(Value::as_str);
-            let year = v.get("year").and_then(Value::as_i64);
-            let data = v.get("data").and_then(Value::as_str);
-            let updated = v.get("updated_at").and_then(Value::as_str);
-            match (scope, year, data, updated) {
-                (Some(s), Some(y), Some(d), Some(u)) => {
-                    years.push((s.to_owned(), y, d.to_owned(), u.to_owned()));
+            for v in batch {
+                let key = v.get("key").and_then(Value::as_str);
+                let value = v.get("value").and_then(Value::as_str);
+                let (Some(key), Some(value)) = (key, value) else {
+                    return Err(archive_error("settings 的一行缺少 key 或 value"));
+                };
+                if !key.split('.').any(|part| codes.contains(part)) {
+                    return Err(archive_error(format!(
+                        "设置 {key} 不属于迁入的站点，已拒绝导入"
+                    )));
                 }
-                _ => return Err(archive_error("calendar_years 的一行不完整")),
+                if key == format!("region.{}", manifest.site_code) {
+                    region = Some(value.to_owned());
+                }
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&mut **tx)
+                .await?;
+                read += 1;
             }
-            Ok(())
-        })?;
+        }
     }
-    for (scope, year, data, updated) in &years {
-        sqlx::query(
-            "INSERT INTO calendar_years (scope, year, data, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (scope, year) DO NOTHING",
-        )
-        .bind(scope)
-        .bind(year)
-        .bind(data)
-        .bind(updated)
-        .execute(&mut **tx)
-        .await?;
-        read += 1;
+    if let Some(n) = manifest.rows_of("calendar_years") {
+        let mut batches = archive.batches("tables/calendar_years.jsonl", n)?;
+        loop {
+            let batch = batches.next_batch()?;
+            if batch.is_empty() {
+                break;
+            }
+            for v in batch {
+                let scope = v.get("scope").and_then(Value::as_str);
+                let year = v.get("year").and_then(Value::as_i64);
+                let data = v.get("data").and_then(Value::as_str);
+                let updated = v.get("updated_at").and_then(Value::as_str);
+                let (Some(scope), Some(year), Some(data), Some(updated)) =
+                    (scope, year, data, updated)
+                else {
+                    return Err(archive_error("calendar_years 的一行不完整"));
+                };
+                if region.as_deref() != Some(scope) {
+                    return Err(archive_error(format!(
+                        "节假日数据 {scope} 不是迁入站点所在地区的，已拒绝导入"
+                    )));
+                }
+                sqlx::query(
+                    "INSERT INTO calendar_years (scope, year, data, updated_at)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (scope, year) DO NOTHING",
+                )
+                .bind(scope)
+                .bind(year)
+                .bind(data)
+                .bind(updated)
+                .execute(&mut **tx)
+                .await?;
+                read += 1;
+            }
+        }
     }
     Ok(read)
 }
 
-/// One imported audit segment of a site, checked again: its entries' hashes and digest
-/// against the `site.import` entry of this deployment's chain that brought it.
+/// One imported audit segment of a site, checked again against the `site.import` entry that
+/// brought it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedSegment {
     /// The segment's digest.
     pub digest: String,
     /// Entries held.
     pub entries: u64,
-    /// Whether every entry still matches its hash and the whole still sums to the digest
-    /// recorded by an import entry (of this chain, or of a segment imported earlier).
+    /// Whether the segment is whole: every entry still matches its hash, the entries sum to
+    /// the digest, their number is the one the import recorded, they belong to the site the
+    /// import was for, and an import recorded it at all.
     pub intact: bool,
 }
 
-/// Checks every imported audit segment of the deployment (see [`ImportedSegment`]).
+/// Checks every imported audit segment: one for each `site.import` entry that carried entries
+/// (of this chain, or carried itself in an earlier site's history), and any segment no import
+/// names (which is not intact). A segment deleted, shortened, changed or moved to another site
+/// is found.
 pub async fn verify_imported(store: &Store) -> Result<Vec<ImportedSegment>> {
-    let segments: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT segment FROM imported_audit ORDER BY segment")
-            .fetch_all(store.pool())
-            .await?;
-    let anchors: Vec<String> = sqlx::query_scalar(
-        "SELECT detail FROM audit_log WHERE action = 'site.import'
-         UNION ALL SELECT detail FROM imported_audit WHERE action = 'site.import'",
+    let mut anchors: Vec<(String, u64, Option<i64>)> = Vec::new();
+    let rows = sqlx::query(
+        "SELECT detail, site_id FROM audit_log WHERE action = 'site.import'
+         UNION ALL SELECT detail, site_id FROM imported_audit WHERE action = 'site.import'",
     )
     .fetch_all(store.pool())
     .await?;
-    let anchored: HashSet<String> = anchors
-        .iter()
-        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-        .filter_map(|v| v.get("audit_digest")?.as_str().map(str::to_owned))
-        .collect();
-    let mut out = Vec::new();
-    for segment in segments {
-        let mut digest = SegmentDigest::default();
-        let mut intact = true;
-        let mut after = i64::MIN;
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, actor, action, object_type, object_id, detail, ip, prev_hash,
-                    hash, mac FROM imported_audit WHERE segment = $1 AND seq > $2
-                 ORDER BY seq LIMIT 1000",
-            )
-            .bind(&segment)
-            .bind(after)
+    for row in &rows {
+        let detail: String = row.try_get("detail")?;
+        let site: Option<i64> = row.try_get("site_id")?;
+        let Ok(v) = serde_json::from_str::<Value>(&detail) else {
+            continue;
+        };
+        let entries = v.get("audit_entries").and_then(Value::as_u64).unwrap_or(0);
+        if let (Some(digest), true) = (v.get("audit_digest").and_then(Value::as_str), entries > 0) {
+            anchors.push((digest.to_owned(), entries, site));
+        }
+    }
+    let held: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT segment FROM imported_audit ORDER BY segment")
             .fetch_all(store.pool())
             .await?;
-            for row in &rows {
-                let entry = <AuditEntry as crate::sql::FromRow>::from_row(row)?;
-                after = entry.seq;
-                if digest.add(&entry).is_err() {
-                    intact = false;
-                }
-            }
-            if rows.len() < 1000 {
-                break;
-            }
-        }
-        intact = intact && digest.finish() == segment && anchored.contains(&segment);
+    let mut out = Vec::new();
+    for (digest, expected, site) in &anchors {
+        let (count, sum, sites) = sum_segment(store, digest).await?;
+        // The import entry belongs to the site it brought (a carried one is kept under the
+        // same site as the entries it anchors).
+        let site_ok = site.is_some_and(|s| sites.iter().all(|x| *x == s));
         out.push(ImportedSegment {
-            digest: segment,
-            entries: digest.count(),
-            intact,
+            digest: digest.clone(),
+            entries: count,
+            intact: count == *expected && sum == *digest && site_ok,
+        });
+    }
+    for segment in held.iter().filter(|h| !anchors.iter().any(|a| &a.0 == *h)) {
+        let (count, _, _) = sum_segment(store, segment).await?;
+        out.push(ImportedSegment {
+            digest: segment.clone(),
+            entries: count,
+            intact: false,
         });
     }
     Ok(out)
+}
+
+/// The entries of a segment: how many, their digest (a changed entry breaks it), and the sites
+/// they are kept under.
+async fn sum_segment(store: &Store, segment: &str) -> Result<(u64, String, Vec<i64>)> {
+    let mut digest = SegmentDigest::default();
+    let mut broken = false;
+    let mut after = i64::MIN;
+    let mut sites = BTreeSet::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash,
+                mac, site_id FROM imported_audit WHERE segment = $1 AND seq > $2
+             ORDER BY seq LIMIT 1000",
+        )
+        .bind(segment)
+        .bind(after)
+        .fetch_all(store.pool())
+        .await?;
+        for row in &rows {
+            let entry = <AuditEntry as crate::sql::FromRow>::from_row(row)?;
+            sites.insert(row.try_get::<i64, _>("site_id")?);
+            after = entry.seq;
+            broken |= digest.add(&entry).is_err();
+        }
+        if rows.len() < 1000 {
+            break;
+        }
+    }
+    let sum = if broken {
+        String::new()
+    } else {
+        digest.finish()
+    };
+    Ok((digest.count(), sum, sites.into_iter().collect()))
 }
 
 #[cfg(test)]
@@ -1528,13 +1718,19 @@ mod tests {
         let map = HashMap::from([(3, 41), (12, 7)]);
         assert_eq!(
             rewrite_links(
-                r#"<a href="/files/3/a.pdf">a</a> <a href="/files/12/b.doc">b</a>"#,
+                r#"<a href="/files/3/a.pdf">a</a> <img src='/files/12/b.png'>"#,
                 &map
             ),
-            r#"<a href="/files/41/a.pdf">a</a> <a href="/files/7/b.doc">b</a>"#
+            r#"<a href="/files/41/a.pdf">a</a> <img src='/files/7/b.png'>"#
         );
-        // Unknown ids, ids without a following slash and other paths stay as they are.
-        for body in ["/files/99/x", "/files/3", "/files/abc/", "/xxgk/files/3x/"] {
+        // Unknown ids, ids without a following slash, other paths and other sites stay.
+        for body in [
+            r#"<a href="/files/99/x">"#,
+            r#"<a href="/files/3">"#,
+            r#"<a href="/ysqgk/files/3/x">"#,
+            r#"<a href="https://example.org/files/3/x">"#,
+            "正文 /files/3/ 不是链接",
+        ] {
             assert_eq!(rewrite_links(body, &map), body);
         }
     }

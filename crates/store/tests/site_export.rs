@@ -38,3 +38,43 @@ async fn every_table_is_moved_with_its_site_or_left_behind_on_purpose() {
         store.close().await;
     }
 }
+
+/// Every column of a moved table that holds another row's id — a foreign key, or an integer
+/// column named `…_id` (some, like `consultations.author_id`, have no key) — is rewritten on
+/// import: listed in the table's `refs`. A new one that is not would be copied with its old id
+/// and point at another site's row.
+#[tokio::test]
+async fn every_id_column_of_a_moved_table_is_rewritten() {
+    let db = TestDb::new(gongkai_store::Engine::Sqlite).await;
+    let store = must(Store::open(&db.url).await);
+    let mut missing = Vec::new();
+    for table in TABLES {
+        let keys: Vec<String> = must(
+            sqlx::query_scalar(r#"SELECT "from" FROM pragma_foreign_key_list($1)"#)
+                .bind(table.name)
+                .fetch_all(store.pool())
+                .await,
+        );
+        let columns: Vec<(String, String)> = must(
+            sqlx::query_as("SELECT name, type FROM pragma_table_info($1)")
+                .bind(table.name)
+                .fetch_all(store.pool())
+                .await,
+        );
+        for (name, kind) in columns {
+            let id_like = kind.to_ascii_uppercase().contains("INT") && name.ends_with("_id");
+            let is_ref = keys.contains(&name) || id_like;
+            if is_ref
+                && Some(name.as_str()) != table.id
+                && !table.refs.iter().any(|(c, _)| *c == name)
+            {
+                missing.push(format!("{}.{name}", table.name));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add to the table's refs in site_export::TABLES: {missing:?}"
+    );
+    store.close().await;
+}

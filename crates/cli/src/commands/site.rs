@@ -229,6 +229,9 @@ async fn export(config: &Config, store: &Store, site: &str, to: &Path) -> Result
     if !manifest.audit.source_chain_intact {
         say!("注意：导出时本部署的审计日志未通过校验（请运行 gongkai audit verify 查看）。");
     }
+    let sha256 = site_export::file_sha256(to)?;
+    say!("迁移文件 SHA-256：{sha256}（已记入本部署的审计日志；导入时会再次显示，请核对一致）");
+    say!("迁移文件含有个人信息和密码摘要，请妥善保管，导入后删除。");
     say!("在目标部署导入：gongkai site import {}", to.display());
     Ok(())
 }
@@ -251,6 +254,10 @@ async fn import(config: &Config, store: &Store, file: &Path) -> Result<(), CliEr
         m.audit.entries,
         started.elapsed().as_secs_f64()
     );
+    say!(
+        "迁移文件 SHA-256：{}（请与导出时显示并记入原部署审计日志的值核对一致）",
+        imported.archive_sha256
+    );
     for (column, n) in &imported.cleared {
         say!("{column}：{n} 处指向站点以外的数据，已置空。");
     }
@@ -258,7 +265,8 @@ async fn import(config: &Config, store: &Store, file: &Path) -> Result<(), CliEr
         say!("注意：原部署导出时其审计日志未通过校验；带入的本站记录各自校验通过。");
     }
     say!(
-        "站点可通过 /site/{}/ 访问；为其登记域名：gongkai site add-host {} <域名>（迁移文件中的域名已一并导入）。",
+        "站点可通过 /site/{}/ 访问；为其登记域名：gongkai site add-host {} <域名>（迁移文件中的域名已一并导入）。站点自己的主题文件夹（主题目录下 sites/{}/）不在迁移文件中，请另行复制并重启各节点。",
+        m.site_code,
         m.site_code,
         m.site_code
     );
