@@ -514,6 +514,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("report.save", "保存年度报告草稿"),
     ("report.publish", "发布年度报告"),
     ("work_record.create", "登记工作台账"),
+    ("application.challenge_add", "登记行政复议或行政诉讼"),
+    ("application.challenge_decide", "登记行政复议或行政诉讼结果"),
     ("catalogue.item_add", "新增基本目录事项"),
     ("catalogue.item_save", "修改基本目录事项"),
     ("catalogue.seed", "载入标准目录事项"),

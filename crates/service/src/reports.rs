@@ -15,7 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::org::OrgKind;
 use gongkai_domain::record::{DEFAULT_DISCLOSURE_METHOD, RecordKind, RecordMeta, Validity};
 use gongkai_domain::report::{
-    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, ProactiveTables, Violation,
+    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, ProactiveTables,
+    ReviewLitigation, Violation,
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
@@ -38,8 +39,15 @@ pub struct Report {
     pub orgs_counted: usize,
     /// Section 三: as published, or counted now for a draft.
     pub table: ApplicationsTable,
-    /// What staff entered.
+    /// Everything but section 三: what staff entered, with section 四 being the challenges
+    /// recorded on the applications counted ([`Report::recorded_review`]) plus those entered
+    /// by hand ([`Report::hand_review`]); frozen as such once published.
     pub entries: HandEntries,
+    /// Section 四 as counted from the 行政复议 and 行政诉讼 recorded on the applications the
+    /// report counts (all 0 once published: the sum is frozen in `entries`).
+    pub recorded_review: ReviewLitigation,
+    /// Section 四 as entered by hand (cases the platform does not hold).
+    pub hand_review: ReviewLitigation,
     /// Last year's section 二, which 现行有效 carries over from (none without a saved report).
     pub last_year: Option<ProactiveTables>,
     /// Every broken identity, each with its cell.
@@ -141,10 +149,21 @@ pub async fn open(
         Some(t) => t,
         None => reports::count_applications(store, &counted, year).await?,
     };
-    let entries = stored
+    let mut entries = stored
         .as_ref()
         .map(|r| r.entries.clone())
         .unwrap_or_default();
+    let hand_review = entries.review.clone();
+    let published = stored.as_ref().is_some_and(|r| r.published_at.is_some());
+    let recorded_review = if published {
+        ReviewLitigation::default()
+    } else {
+        let challenges = gongkai_store::challenges::filed_in(store, &counted, year).await?;
+        ReviewLitigation::counted(&challenges, year)
+    };
+    if !recorded_review.is_empty() {
+        entries.review = recorded_review.plus(&hand_review);
+    }
     let violations = report::violations(&table, &entries, last_year.as_ref());
     let kind = kind_of(&org);
     let record_index_no = match stored.as_ref().and_then(|r| r.record_id) {
@@ -157,6 +176,8 @@ pub async fn open(
         orgs_counted: counted.len(),
         table,
         entries,
+        recorded_review,
+        hand_review,
         last_year,
         violations,
         due_on: report::due_on(kind, year),
@@ -226,7 +247,8 @@ pub async fn publish(
     }
     let reason = if draft.overdue { reason } else { "" };
     let record = record_of(&draft, today);
-    match reports::publish(store, actor, org_id, year, &draft.table, reason, &record).await {
+    let frozen = (&draft.table, &draft.entries);
+    match reports::publish(store, actor, org_id, year, frozen, reason, &record).await {
         Ok(_) => {}
         // Screening found something in the text: the staff member edits it, as any refusal.
         Err(gongkai_store::StoreError::Conflict(r)) => return Err(refused(r)),

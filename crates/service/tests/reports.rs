@@ -159,3 +159,107 @@ async fn a_county_report_is_counted_checked_and_published_once() {
         assert_eq!(refusal_code(too_early), ErrorCode::ReportYearOutOfRange);
     }
 }
+
+/// Section 四 counted from the 行政复议 and 行政诉讼 recorded on the applications a report counts:
+/// each in its group under its result at the end of the year, added to the cases entered by
+/// hand, and frozen as the sum when the report is published (a result recorded later changes
+/// nothing).
+#[tokio::test]
+async fn section_4_counts_the_challenges_recorded_on_applications() {
+    use gongkai_domain::application::Challenge;
+    use gongkai_store::challenges;
+    for (engine, _db, store) in counties().await {
+        let county = org_id(&store, "WQX001").await;
+        let finance = org_id(&store, "WQX002").await;
+        let at = Utc.with_ymd_and_hms(2025, 2, 1, 4, 0, 0).single();
+        let at = at.unwrap_or_else(|| panic!("a valid time"));
+        let r = must(
+            applications::submit(
+                &store,
+                &application(finance, "申请公开预算"),
+                at,
+                "10.0.0.7",
+            )
+            .await,
+        );
+        plant_reply(
+            &store,
+            &r.tracking_code,
+            Outcome::NotHeld,
+            day("2025-02-10"),
+        )
+        .await;
+        let app = must(applications::by_tracking_code(&store, &r.tracking_code).await);
+        let actor = Actor::user("demo-handler", "10.0.0.7");
+        let today = day("2026-03-01");
+        let review = must(Challenge::filed(
+            "review",
+            "2025-03-01",
+            app.received_on,
+            today,
+        ));
+        let id = must(challenges::add(&store, &actor, app.id, &r.tracking_code, &review).await);
+        let corrected = must(review.decide("corrected", "2025-05-20", today));
+        must(challenges::decide(&store, &actor, app.id, &r.tracking_code, id, &corrected).await);
+        let suit = must(Challenge::filed(
+            "direct_suit",
+            "2025-11-01",
+            app.received_on,
+            today,
+        ));
+        let suit_id = must(challenges::add(&store, &actor, app.id, &r.tracking_code, &suit).await);
+        // Refusals: filed before the application arrived, decided before it was filed.
+        assert!(Challenge::filed("review", "2025-01-01", app.received_on, today).is_err());
+        assert!(review.decide("upheld", "2025-02-01", today).is_err());
+
+        let draft = must(reports::open(&store, county, 2025, today).await);
+        assert_eq!(
+            draft.recorded_review.review.values(),
+            [0, 1, 0, 0, 1],
+            "{engine:?}"
+        );
+        assert_eq!(draft.recorded_review.direct_suit.values(), [0, 0, 0, 1, 1]);
+        assert_eq!(draft.entries.review.review.values(), [0, 1, 0, 0, 1]);
+        // One upheld case entered by hand (the platform does not hold it) is added.
+        let supervisor = Actor::user("demo-supervisor", "10.0.0.7");
+        let saved = must(
+            reports::save(
+                &store,
+                &supervisor,
+                county,
+                2025,
+                today,
+                form(&reviews("1")),
+            )
+            .await,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            saved.hand_review.review.values(),
+            [1, 0, 0, 0, 1],
+            "{engine:?}"
+        );
+        assert_eq!(saved.entries.review.review.values(), [1, 1, 0, 0, 2]);
+        assert!(
+            saved.violations.is_empty(),
+            "{engine:?}: {:?}",
+            saved.violations
+        );
+        assert!(saved.entries.review.source.contains("依申请公开办件中登记"));
+
+        let published = must(reports::publish(&store, &supervisor, county, 2025, today, "").await);
+        assert_eq!(published.entries.review.review.values(), [1, 1, 0, 0, 2]);
+        // The suit decided afterwards does not change the published report.
+        let decided = must(suit.decide("upheld", "2026-02-01", today));
+        must(challenges::decide(&store, &actor, app.id, &r.tracking_code, suit_id, &decided).await);
+        let reopened = must(reports::open(&store, county, 2025, today).await);
+        assert_eq!(
+            reopened.entries.review, published.entries.review,
+            "{engine:?}"
+        );
+        assert_eq!(
+            reopened.entries.review.direct_suit.values(),
+            [0, 0, 0, 1, 1]
+        );
+    }
+}

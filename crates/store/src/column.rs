@@ -133,6 +133,8 @@ macro_rules! code_column {
 code_column!(
     gongkai_domain::application::ApplicantKind,
     gongkai_domain::application::ApplicationStatus,
+    gongkai_domain::application::ChallengeKind,
+    gongkai_domain::application::ChallengeResult,
     gongkai_domain::basic_catalogue::Audience,
     gongkai_domain::basic_catalogue::Level,
     gongkai_domain::basic_catalogue::Method,

@@ -14,6 +14,7 @@ pub mod basic_catalogue;
 pub mod blobs;
 pub mod calendar;
 pub mod cases;
+pub mod challenges;
 mod column;
 pub mod consultations;
 pub mod corrections;

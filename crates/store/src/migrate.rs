@@ -111,6 +111,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "basic_catalogue",
         include_str!("../migrations/0027_basic_catalogue.sql"),
     ),
+    (
+        28,
+        "application_challenges",
+        include_str!("../migrations/0028_application_challenges.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

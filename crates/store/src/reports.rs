@@ -256,7 +256,8 @@ pub async fn save_entries(
     .await
 }
 
-/// Publishes an organisation's report of `year` with section 三 as counted now (`table`) and,
+/// Publishes an organisation's report of `year` with section 三 as counted now (`table`) and
+/// everything else as it stands (`entries`, section 四 with the challenges recorded now), and,
 /// if late, the reason, and in the same transaction publishes `record` (the report as a record
 /// of 政府信息公开年报, screened, numbered, on the change feed; see
 /// [`records::publish_generated`]); audited. The caller (the service) has checked the
@@ -267,7 +268,7 @@ pub async fn publish(
     actor: &Actor,
     org_id: i64,
     year: i32,
-    table: &ApplicationsTable,
+    (table, entries): (&ApplicationsTable, &HandEntries),
     late_reason: &str,
     record: &records::Content,
 ) -> Result<(i64, IndexNo)> {
@@ -277,7 +278,7 @@ pub async fn publish(
     let mut tx = store.begin_write().await?;
     let now = now();
     let at = ts(now);
-    write_draft(&mut tx, org_id, year, None, &at).await?;
+    write_draft(&mut tx, org_id, year, Some(entries), &at).await?;
     let (record_id, index_no) =
         records::publish_generated(&mut tx, store, actor, org_id, &target, record, now).await?;
     sqlx::query(

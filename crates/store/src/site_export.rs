@@ -177,6 +177,8 @@ pub const TABLES: &[Table] = &[
     Table::new("application_reply_files", Some("id"), APPLICATION_ROWS)
         .refs(&[("application_id", "applications")])
         .file("sha256"),
+    Table::new("application_challenges", Some("id"), APPLICATION_ROWS)
+        .refs(&[("application_id", "applications")]),
     Table::new("messages", Some("id"), "site_id = $1").refs(&[
         SITE,
         ORG,

@@ -245,7 +245,17 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
         let table = ApplicationsTable::default();
         // Screening refuses a body with an ID number; nothing is published, no record made.
         let leaky = record_content("<p>联系人身份证号 11010519491231002X</p>");
-        match reports::publish(&store, &actor, county.id, 2025, &table, "", &leaky).await {
+        match reports::publish(
+            &store,
+            &actor,
+            county.id,
+            2025,
+            (&table, &entries),
+            "",
+            &leaky,
+        )
+        .await
+        {
             Err(StoreError::Conflict(r)) => {
                 assert_eq!(r.code, ErrorCode::ReportScreeningFindings, "{engine:?}")
             }
@@ -260,8 +270,18 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
 
         let content =
             record_content("<h2>一、总体情况</h2><p>本年度，县政府坚持以公开为常态。</p>");
-        let (record_id, index_no) =
-            must(reports::publish(&store, &actor, county.id, 2025, &table, "", &content).await);
+        let (record_id, index_no) = must(
+            reports::publish(
+                &store,
+                &actor,
+                county.id,
+                2025,
+                (&table, &entries),
+                "",
+                &content,
+            )
+            .await,
+        );
         let record = must(records::get(&store, record_id).await);
         assert_eq!(record.status, RecordStatus::Published, "{engine:?}");
         assert_eq!(record.index_no.as_deref(), Some(index_no.as_str()));
@@ -284,7 +304,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 &actor,
                 county.id,
                 2025,
-                &ApplicationsTable::default(),
+                (&ApplicationsTable::default(), &entries),
                 "",
                 &content,
             )

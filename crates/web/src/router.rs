@@ -404,6 +404,20 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/applications/{id}/challenges",
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::challenges::add),
+            ),
+        )
+        .route(
+            "/admin/applications/{id}/challenges/{challenge}",
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::challenges::decide),
+            ),
+        )
+        .route(
             "/admin/applications/{id}/files/{file}",
             guarded(
                 Permission::HandleCases,

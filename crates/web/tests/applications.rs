@@ -2046,3 +2046,64 @@ async fn reply_letters_name_the_one_body_that_hears_a_review() {
         );
     }
 }
+
+/// The handler records a 行政复议 brought over an answer and then its result on the application
+/// page; a filing day before the application arrived or a decision before the filing is refused
+/// with the reason; the annual report's section 四 shows what was recorded.
+#[tokio::test]
+async fn a_review_over_an_answer_is_recorded_and_counted_in_the_report() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let (id, _) = stored(&app, "申请公开2026年部门预算", 20).await;
+        let received = received_on(&app, id).await;
+        let handler = Session::login(&app, "handler").await;
+        let path = format!("/admin/applications/{id}/challenges");
+        let before = (received - Duration::days(1)).to_string();
+        let r = handler
+            .post(&path, &[("kind", "review"), ("filed_on", before.as_str())])
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("不早于申请收到之日"));
+        let filed = received.to_string();
+        let r = handler
+            .post(&path, &[("kind", "review"), ("filed_on", filed.as_str())])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let page = handler.get_text(&format!("/admin/applications/{id}")).await;
+        support::assert_has_all(&page, &["行政复议、行政诉讼", "尚未审结", &filed]);
+        let recorded = must(gongkai_store::challenges::of_application(&app.store, id).await);
+        let cid = recorded.first().map(|c| c.id).unwrap_or_default();
+        let decide = format!("{path}/{cid}");
+        let r = handler
+            .post(
+                &decide,
+                &[("result", "corrected"), ("decided_on", before.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+        assert!(must(r.text().await).contains("不早于提起之日"));
+        let r = handler
+            .post(
+                &decide,
+                &[("result", "corrected"), ("decided_on", filed.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let page = handler.get_text(&format!("/admin/applications/{id}")).await;
+        assert!(
+            page.contains(&format!("纠正（{filed} 审结）")),
+            "{engine:?}"
+        );
+
+        // The county's report of the year shows it as recorded.
+        let office = Session::login(&app, "office").await;
+        let year = chrono::Datelike::year(&received);
+        let report = office.get_text(&format!("/admin/report/{year}")).await;
+        assert!(report.contains("按办件登记计算"), "{engine:?}");
+        let log = must(gongkai_store::audit::recent(&app.store, 5, None).await);
+        assert!(
+            log.iter()
+                .any(|e| e.action == "application.challenge_decide")
+        );
+    }
+}

@@ -265,6 +265,7 @@ pub fn section3_view(table: &report::ApplicationsTable, violations: &[Violation]
 /// Every hand-entered field's text: as typed when the form is shown again, else as stored.
 fn field_values(
     entries: &HandEntries,
+    hand_review: &report::ReviewLitigation,
     typed: Option<BTreeMap<String, String>>,
 ) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
@@ -274,13 +275,10 @@ fn field_values(
         values.insert((*field).to_owned(), figure.value.to_string());
         values.insert((*source_field).to_owned(), figure.source.clone());
     }
-    for (field, value) in REVIEW_FIELDS.iter().zip(entries.review.values()) {
+    for (field, value) in REVIEW_FIELDS.iter().zip(hand_review.values()) {
         values.insert((*field).to_owned(), value.to_string());
     }
-    values.insert(
-        REVIEW_SOURCE_FIELD.to_owned(),
-        entries.review.source.clone(),
-    );
+    values.insert(REVIEW_SOURCE_FIELD.to_owned(), hand_review.source.clone());
     values.insert("overview".to_owned(), entries.prose.overview.clone());
     values.insert("problems".to_owned(), entries.prose.problems.clone());
     values.insert(
@@ -329,7 +327,9 @@ async fn render(
         review_fields => REVIEW_FIELDS,
         review_source_field => REVIEW_SOURCE_FIELD,
         fees_wan_yuan => report::wan_yuan(r.entries.proactive.fees_yuan.value),
-        values => ser(&field_values(&r.entries, typed)),
+        values => ser(&field_values(&r.entries, &r.hand_review, typed)),
+        recorded_review => (!r.recorded_review.is_empty()).then(|| r.recorded_review.values()),
+        total_review => r.entries.review.values(),
         notes => ser(&notes),
         violations => r.violations.iter().map(|v| context! { key => v.key(), message => v.message() }).collect::<Vec<_>>(),
         errors => ser(errors),

@@ -2,6 +2,7 @@
 //! near-due and overdue marks, the application with its clock and how the due date was
 //! computed, every clock event as an audited action, the reply letter, similar requests.
 
+pub mod challenges;
 pub mod events;
 pub mod replies;
 
@@ -12,8 +13,8 @@ use axum::response::Response;
 use chrono::Utc;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{
-    ApplicationStatus, ClockEvent, FeeBasis, IdCardNo, Outcome, effective_status, fee,
-    open_consultation,
+    ApplicationStatus, ChallengeKind, ChallengeResult, ClockEvent, FeeBasis, IdCardNo, Outcome,
+    effective_status, fee, open_consultation,
 };
 use gongkai_domain::calendar::PauseReason;
 use gongkai_domain::role::Permission;
@@ -230,6 +231,25 @@ async fn render_with(
         .into_iter()
         .map(file_view)
         .collect();
+    let challenge_kinds: Vec<_> = ChallengeKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    let challenge_results: Vec<_> = ChallengeResult::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect();
+    let challenges: Vec<Value> = gongkai_store::challenges::of_application(&state.store, app.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            context! {
+                id => c.id, kind => c.kind.label(), filed_on => c.filed_on.to_string(),
+                result => c.result.code(), result_label => c.result.label(),
+                decided_on => c.decided_on.map(|d| d.to_string()),
+            }
+        })
+        .collect();
     state
         .page_with_status(
             ctx,
@@ -246,6 +266,8 @@ async fn render_with(
                 can_extend => staff.grants.has_role(gongkai_domain::role::Role::OfficeHead),
                 piece_fee => fee(FeeBasis::Piece { nth }).0, nth => nth, proof => proof, released => released,
                 acting => acting,
+                challenges => challenges, challenge_kinds => ser(&challenge_kinds),
+                challenge_results => ser(&challenge_results),
                 draft_outcome => draft.as_ref().map(|(o, _)| o.code()),
                 draft_letter => draft.map(|(_, body)| body),
                 consultation => consultation.map(|(reason, until)| context! {
