@@ -211,8 +211,9 @@ pub async fn save<'a>(
     Ok(Ok(open(store, org_id, year, today).await?))
 }
 
-/// Publishes the report: refused while an identity fails, and after the due date without a
-/// reason (`late_reason`, at most [`LATE_REASON_MAX_CHARS`]).
+/// Publishes the report, with `files` (its PDF and workbook, stored by the caller from the same
+/// draft) attached to the record it becomes: refused while an identity fails, and after the
+/// due date without a reason (`late_reason`, at most [`LATE_REASON_MAX_CHARS`]).
 pub async fn publish(
     store: &Store,
     actor: &Actor,
@@ -220,6 +221,7 @@ pub async fn publish(
     year: i32,
     today: NaiveDate,
     late_reason: &str,
+    files: &[gongkai_store::attachments::NewAttachment],
 ) -> Result<Report, ServiceError> {
     let draft = open(store, org_id, year, today).await?;
     if draft.is_published() {
@@ -248,7 +250,7 @@ pub async fn publish(
     let reason = if draft.overdue { reason } else { "" };
     let record = record_of(&draft, today);
     let frozen = (&draft.table, &draft.entries);
-    match reports::publish(store, actor, org_id, year, frozen, reason, &record).await {
+    match reports::publish(store, actor, org_id, year, frozen, reason, &record, files).await {
         Ok(_) => {}
         // Screening found something in the text: the staff member edits it, as any refusal.
         Err(gongkai_store::StoreError::Conflict(r)) => return Err(refused(r)),

@@ -111,7 +111,7 @@ async fn a_county_report_is_counted_checked_and_published_once() {
         assert_eq!(saved.entries.review.review.total, 2);
         let keys: Vec<_> = saved.violations.iter().map(|v| v.key()).collect();
         assert_eq!(keys, ["四:review.total"], "{engine:?}");
-        let refused = reports::publish(&store, &actor, county, 2025, today, "").await;
+        let refused = reports::publish(&store, &actor, county, 2025, today, "", &[]).await;
         assert_eq!(
             refusal_code(refused),
             ErrorCode::ReportIdentityBroken,
@@ -125,14 +125,23 @@ async fn a_county_report_is_counted_checked_and_published_once() {
 
         // After 31 March the county's report needs a reason.
         let late = day("2026-04-02");
-        let refused = reports::publish(&store, &actor, county, 2025, late, "  ").await;
+        let refused = reports::publish(&store, &actor, county, 2025, late, "  ", &[]).await;
         assert_eq!(
             refusal_code(refused),
             ErrorCode::ReportLateReasonRequired,
             "{engine:?}"
         );
         let published = must(
-            reports::publish(&store, &actor, county, 2025, late, "等待县司法局复议数据").await,
+            reports::publish(
+                &store,
+                &actor,
+                county,
+                2025,
+                late,
+                "等待县司法局复议数据",
+                &[],
+            )
+            .await,
         );
         assert!(published.is_published());
         assert_eq!(published.late_reason, "等待县司法局复议数据");
@@ -148,7 +157,7 @@ async fn a_county_report_is_counted_checked_and_published_once() {
         let reopened = must(reports::open(&store, county, 2025, late).await);
         assert_eq!(reopened.table, published.table, "{engine:?}");
         assert_eq!(reopened.table.get(Row::New, Column::Total), 2);
-        let again = reports::publish(&store, &actor, county, 2025, late, "再次").await;
+        let again = reports::publish(&store, &actor, county, 2025, late, "再次", &[]).await;
         assert_eq!(refusal_code(again), ErrorCode::ReportAlreadyPublished);
 
         // The list of years, and a year the 2021 format does not cover.
@@ -247,7 +256,8 @@ async fn section_4_counts_the_challenges_recorded_on_applications() {
         );
         assert!(saved.entries.review.source.contains("依申请公开办件中登记"));
 
-        let published = must(reports::publish(&store, &supervisor, county, 2025, today, "").await);
+        let published =
+            must(reports::publish(&store, &supervisor, county, 2025, today, "", &[]).await);
         assert_eq!(published.entries.review.review.values(), [1, 1, 0, 0, 2]);
         // The suit decided afterwards does not change the published report.
         let decided = must(suit.decide("upheld", "2026-02-01", today));

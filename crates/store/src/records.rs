@@ -614,8 +614,9 @@ pub(crate) async fn generation_target(store: &Store, org_id: i64) -> Result<Targ
 /// Creates and publishes at once, inside the caller's write transaction, a 主动公开 record the
 /// platform generated from figures staff checked (the annual report): screened like any
 /// submission and refused with its findings listed (no justification can be given here; the
-/// staff member edits the text), numbered, audited (`record.generate`) and emitted on the
-/// change feed. Returns the record's id and index number.
+/// staff member edits the text), with `files` made from the same figures as its attachments,
+/// numbered, audited (`record.generate`) and emitted on the change feed. Returns the record's
+/// id and index number.
 pub(crate) async fn publish_generated(
     tx: &mut Tx,
     store: &Store,
@@ -623,6 +624,7 @@ pub(crate) async fn publish_generated(
     org_id: i64,
     target: &Target,
     content: &Content,
+    files: &[crate::attachments::NewAttachment],
     at: DateTime<Utc>,
 ) -> Result<(i64, IndexNo)> {
     let m = &content.meta;
@@ -648,6 +650,22 @@ pub(crate) async fn publish_generated(
             ErrorCode::ReportScreeningFindings,
             &[("findings", &describe_findings(&found))],
         ));
+    }
+    // The files made from the same figures (the report's PDF and workbook), as attachments.
+    for f in files {
+        sqlx::query(
+            "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text,
+                created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&f.sha256)
+        .bind(gongkai_domain::files::clean_file_name(&f.file_name))
+        .bind(&f.kind)
+        .bind(f.size_bytes)
+        .bind(&f.text)
+        .bind(&stamp)
+        .execute(&mut **tx)
+        .await?;
     }
     let year = beijing_date(at).year();
     let serial = next_serial(tx, org_id, year).await?;

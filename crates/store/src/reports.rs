@@ -258,8 +258,8 @@ pub async fn save_entries(
 
 /// Publishes an organisation's report of `year` with section 三 as counted now (`table`) and
 /// everything else as it stands (`entries`, section 四 with the challenges recorded now), and,
-/// if late, the reason, and in the same transaction publishes `record` (the report as a record
-/// of 政府信息公开年报, screened, numbered, on the change feed; see
+/// if late, the reason, and in the same transaction publishes `record` with `files` attached (the
+/// report as a record of 政府信息公开年报, its PDF and workbook as attachments, screened, numbered, on the change feed; see
 /// [`records::publish_generated`]); audited. The caller (the service) has checked the
 /// identities and the due date; here only that it was not published meanwhile. Returns the
 /// record's id and index number.
@@ -271,6 +271,7 @@ pub async fn publish(
     (table, entries): (&ApplicationsTable, &HandEntries),
     late_reason: &str,
     record: &records::Content,
+    files: &[crate::attachments::NewAttachment],
 ) -> Result<(i64, IndexNo)> {
     let org = orgs::by_id(store, org_id).await?;
     let target = records::generation_target(store, org_id).await?;
@@ -280,7 +281,8 @@ pub async fn publish(
     let at = ts(now);
     write_draft(&mut tx, org_id, year, Some(entries), &at).await?;
     let (record_id, index_no) =
-        records::publish_generated(&mut tx, store, actor, org_id, &target, record, now).await?;
+        records::publish_generated(&mut tx, store, actor, org_id, &target, record, files, now)
+            .await?;
     sqlx::query(
         "UPDATE annual_reports SET status = 'published', applications = $1, late_reason = $2,
             published_at = $3, published_by = $4, updated_at = $3, record_id = $5

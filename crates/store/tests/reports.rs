@@ -253,6 +253,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
             (&table, &entries),
             "",
             &leaky,
+            &[],
         )
         .await
         {
@@ -279,6 +280,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 (&table, &entries),
                 "",
                 &content,
+                &[],
             )
             .await,
         );
@@ -307,6 +309,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 (&ApplicationsTable::default(), &entries),
                 "",
                 &content,
+                &[],
             )
             .await
             .map(|_| ()),

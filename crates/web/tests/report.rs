@@ -210,6 +210,26 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
                 "<p>本年度，县政府坚持以公开为常态、不公开为例外。</p>",
             ],
         );
+        // The record carries the report's PDF and workbook, which anyone downloads.
+        let mut kinds = Vec::new();
+        for file in shown.split("href=\"/files/").skip(1) {
+            let path = file.split('"').next().unwrap_or_default();
+            let r = must(public.get(format!("{}/files/{path}", app.base)).send().await);
+            assert_eq!(r.status(), StatusCode::OK, "{engine:?} {path}");
+            let bytes = must(r.bytes().await);
+            if bytes.starts_with(b"%PDF-") {
+                kinds.push("pdf");
+            } else if bytes.starts_with(b"PK") {
+                kinds.push("xlsx");
+            }
+        }
+        kinds.sort_unstable();
+        let expected: &[&str] = if app.state.fonts.is_some() {
+            &["pdf", "xlsx"]
+        } else {
+            &["xlsx"]
+        };
+        assert_eq!(kinds, expected, "{engine:?}: {shown}");
         // The content sanitiser kept the body as rendered: every table, scope and span.
         let Some(published) = must(reports::get(&app.store, county, 2025).await) else {
             panic!("{engine:?}: no stored report");

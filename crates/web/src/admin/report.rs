@@ -23,6 +23,8 @@ use gongkai_domain::time::{beijing_date, display_minute};
 use gongkai_domain::{FieldErrors, Refusal};
 use gongkai_service::ServiceError;
 use gongkai_service::reports::{self as usecase, Report};
+use gongkai_store::attachments::NewAttachment;
+use gongkai_store::blobs;
 use gongkai_store::orgs::{self, Organisation};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -156,6 +158,14 @@ pub async fn publish(
 ) -> Result<Response, WebError> {
     let org = org_of(&desk, &q).await?;
     let store = &desk.state.store;
+    // The PDF and the workbook, made from the same draft the service publishes (a refusal
+    // leaves them unused in the content-addressed store, named by no row).
+    let draft = usecase::open(store, org.id, year, today()).await?;
+    let files = if draft.is_published() || !draft.violations.is_empty() {
+        Vec::new()
+    } else {
+        report_files(&desk.state, &draft).await?
+    };
     let answer = usecase::publish(
         store,
         &desk.actor(),
@@ -163,6 +173,7 @@ pub async fn publish(
         year,
         today(),
         &form.late_reason,
+        &files,
     )
     .await;
     match answer {
@@ -181,6 +192,44 @@ pub async fn publish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The report's tagged PDF (when the CJK font is installed) and its workbook, stored as files to
+/// attach to the record its publication makes.
+async fn report_files(state: &AppState, r: &Report) -> Result<Vec<NewAttachment>, WebError> {
+    let title = report::title(&r.org.name, r.year);
+    let mut made: Vec<(String, &'static str, Vec<u8>)> = Vec::new();
+    if let Some(fonts) = state.fonts.clone() {
+        let doc = report::Document::build(&r.table, &r.entries);
+        let (heading, author) = (title.clone(), r.org.name.clone());
+        let pdf = tokio::task::spawn_blocking(move || {
+            gongkai_export::render_report_pdf(&heading, &author, &doc, &fonts)
+        })
+        .await
+        .map_err(|_| WebError::Conflict(ErrorCode::LetterPdfFailed.into()))?
+        .map_err(export_failed)?;
+        made.push((format!("{title}.pdf"), "pdf", pdf));
+    }
+    let xlsx = gongkai_export::annual_report_xlsx(
+        &title,
+        &r.entries.proactive,
+        &r.table,
+        &r.entries.review,
+    )
+    .map_err(export_failed)?;
+    made.push((format!("{title}.xlsx"), "xlsx", xlsx));
+    let mut out = Vec::new();
+    for (file_name, kind, bytes) in made {
+        let sha256 = blobs::put(&state.store, &state.config.data_dir, &bytes).await?;
+        out.push(NewAttachment {
+            sha256,
+            file_name,
+            kind: kind.to_owned(),
+            size_bytes: bytes.len() as i64,
+            text: String::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// `GET /admin/report/{year}/xlsx`: the report's tables as an Excel workbook in the official
