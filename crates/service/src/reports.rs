@@ -250,7 +250,7 @@ pub async fn publish(
     let reason = if draft.overdue { reason } else { "" };
     let record = record_of(&draft, today);
     let frozen = (&draft.table, &draft.entries);
-    match reports::publish(store, actor, org_id, year, frozen, reason, &record, files).await {
+    match reports::publish(store, actor, org_id, year, frozen, reason, (&record, files)).await {
         Ok(_) => {}
         // Screening found something in the text: the staff member edits it, as any refusal.
         Err(gongkai_store::StoreError::Conflict(r)) => return Err(refused(r)),

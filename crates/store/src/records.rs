@@ -623,8 +623,7 @@ pub(crate) async fn publish_generated(
     actor: &Actor,
     org_id: i64,
     target: &Target,
-    content: &Content,
-    files: &[crate::attachments::NewAttachment],
+    (content, files): (&Content, &[crate::attachments::NewAttachment]),
     at: DateTime<Utc>,
 ) -> Result<(i64, IndexNo)> {
     let m = &content.meta;

@@ -270,8 +270,7 @@ pub async fn publish(
     year: i32,
     (table, entries): (&ApplicationsTable, &HandEntries),
     late_reason: &str,
-    record: &records::Content,
-    files: &[crate::attachments::NewAttachment],
+    (record, files): (&records::Content, &[crate::attachments::NewAttachment]),
 ) -> Result<(i64, IndexNo)> {
     let org = orgs::by_id(store, org_id).await?;
     let target = records::generation_target(store, org_id).await?;
@@ -281,7 +280,7 @@ pub async fn publish(
     let at = ts(now);
     write_draft(&mut tx, org_id, year, Some(entries), &at).await?;
     let (record_id, index_no) =
-        records::publish_generated(&mut tx, store, actor, org_id, &target, record, files, now)
+        records::publish_generated(&mut tx, store, actor, org_id, &target, (record, files), now)
             .await?;
     sqlx::query(
         "UPDATE annual_reports SET status = 'published', applications = $1, late_reason = $2,

@@ -252,8 +252,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
             2025,
             (&table, &entries),
             "",
-            &leaky,
-            &[],
+            (&leaky, &[]),
         )
         .await
         {
@@ -279,8 +278,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 2025,
                 (&table, &entries),
                 "",
-                &content,
-                &[],
+                (&content, &[]),
             )
             .await,
         );
@@ -308,8 +306,7 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
                 2025,
                 (&ApplicationsTable::default(), &entries),
                 "",
-                &content,
-                &[],
+                (&content, &[]),
             )
             .await
             .map(|_| ()),

@@ -214,7 +214,12 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         let mut kinds = Vec::new();
         for file in shown.split("href=\"/files/").skip(1) {
             let path = file.split('"').next().unwrap_or_default();
-            let r = must(public.get(format!("{}/files/{path}", app.base)).send().await);
+            let r = must(
+                public
+                    .get(format!("{}/files/{path}", app.base))
+                    .send()
+                    .await,
+            );
             assert_eq!(r.status(), StatusCode::OK, "{engine:?} {path}");
             let bytes = must(r.bytes().await);
             if bytes.starts_with(b"%PDF-") {
