@@ -1070,6 +1070,84 @@ impl HandEntries {
     }
 }
 
+/// What the platform knows of an office's year, for the first draft of section 一 (总体情况).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OverviewFacts {
+    /// The office's name.
+    pub org_name: String,
+    /// The report year.
+    pub year: i32,
+    /// Records published in the year (主动公开, the office and those below it).
+    pub published: i64,
+    /// Of which 政策解读.
+    pub interpretations: i64,
+    /// Of which 规范性文件.
+    pub normative: i64,
+    /// Applications received in the year (section 三, 一 总计).
+    pub applications_new: i64,
+    /// Applications answered in the year (（七）总计).
+    pub applications_answered: i64,
+    /// Applications carried into next year (四).
+    pub applications_carried: i64,
+    /// 行政复议 and 行政诉讼 of the year (section 四's three totals).
+    pub challenges: i64,
+    /// Of which corrected.
+    pub corrected: i64,
+    /// Training sessions held, and attendances.
+    pub trainings: i64,
+    /// Attendances at them.
+    pub attendees: i64,
+    /// Leadership meetings on openness work.
+    pub meetings: i64,
+}
+
+/// A first draft of section 一 from the year's figures, for staff to edit: one paragraph each on
+/// 主动公开, 依申请公开, 复议诉讼 and 平台与队伍建设, every figure the platform's own.
+pub fn overview_draft(f: &OverviewFacts) -> String {
+    let mut out = Vec::new();
+    out.push(format!(
+        "{}年，{}坚持以公开为常态、不公开为例外，依照《中华人民共和国政府信息公开条例》做好政府信息公开工作。",
+        f.year, f.org_name
+    ));
+    let mut proactive = format!(
+        "（一）主动公开。全年通过政府网站主动公开政府信息{}条",
+        f.published
+    );
+    if f.normative > 0 || f.interpretations > 0 {
+        proactive.push_str(&format!(
+            "，其中规范性文件{}件、政策解读{}篇",
+            f.normative, f.interpretations
+        ));
+    }
+    proactive.push('。');
+    out.push(proactive);
+    out.push(format!(
+        "（二）依申请公开。全年新收政府信息公开申请{}件，办结{}件，结转下年度继续办理{}件，均在法定期限内办理。",
+        f.applications_new, f.applications_answered, f.applications_carried
+    ));
+    out.push(if f.challenges == 0 {
+        "（三）行政复议、行政诉讼。全年未发生因政府信息公开引起的行政复议、行政诉讼案件。".to_owned()
+    } else {
+        format!(
+            "（三）行政复议、行政诉讼。全年因政府信息公开引起行政复议、行政诉讼{}件，其中被纠错{}件。",
+            f.challenges, f.corrected
+        )
+    });
+    let mut team = "（四）平台和队伍建设。依托政务公开平台统一发布政府信息".to_owned();
+    if f.trainings > 0 {
+        team.push_str(&format!(
+            "，组织政务公开业务培训{}次、参训{}人次",
+            f.trainings, f.attendees
+        ));
+    }
+    if f.meetings > 0 {
+        team.push_str(&format!("，召开政务公开专题会议{}次", f.meetings));
+    }
+    team.push('。');
+    out.push(team);
+    out.join("\n\n")
+}
+
 /// Every identity a report breaks: section 三's table, section 二 against last year's, section
 /// 四's totals.
 pub fn violations(
@@ -1098,6 +1176,38 @@ pub fn is_late(kind: OrgKind, year: i32, today: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overview_draft_states_the_years_figures() {
+        let f = OverviewFacts {
+            org_name: "乌恰县人民政府".into(),
+            year: 2026,
+            published: 120,
+            interpretations: 6,
+            normative: 4,
+            applications_new: 7,
+            applications_answered: 6,
+            applications_carried: 1,
+            challenges: 2,
+            corrected: 1,
+            trainings: 2,
+            attendees: 85,
+            meetings: 1,
+        };
+        let text = overview_draft(&f);
+        for needle in [
+            "2026年，乌恰县人民政府坚持以公开为常态",
+            "主动公开政府信息120条，其中规范性文件4件、政策解读6篇。",
+            "新收政府信息公开申请7件，办结6件，结转下年度继续办理1件",
+            "行政复议、行政诉讼2件，其中被纠错1件。",
+            "组织政务公开业务培训2次、参训85人次，召开政务公开专题会议1次。",
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        let quiet = overview_draft(&OverviewFacts::default());
+        assert!(quiet.contains("未发生因政府信息公开引起的行政复议"));
+        assert!(!quiet.contains("其中规范性文件"));
+    }
 
     #[test]
     fn section_4_counts_challenges_filed_in_the_year_by_their_result_at_its_end() {

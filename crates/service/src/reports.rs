@@ -15,8 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::org::OrgKind;
 use gongkai_domain::record::{DEFAULT_DISCLOSURE_METHOD, RecordKind, RecordMeta, Validity};
 use gongkai_domain::report::{
-    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, ProactiveTables,
-    ReviewLitigation, Violation,
+    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, OverviewFacts,
+    ProactiveTables, ReviewLitigation, Violation,
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
@@ -189,6 +189,42 @@ pub async fn open(
             .unwrap_or_default(),
         late_reason: stored.map(|r| r.late_reason).unwrap_or_default(),
         org,
+    })
+}
+
+/// The year's figures for the first draft of section 一 ([`report::overview_draft`]): the
+/// records the office and those below it published, section 三's and section 四's totals, the
+/// site's training sessions and meetings on openness work.
+pub async fn overview_facts(store: &Store, r: &Report) -> Result<OverviewFacts, ServiceError> {
+    use report::{Column, Row};
+    let counted = reports::subtree(store, r.org.id).await?;
+    let (published, interpretations, normative) =
+        reports::published_counts(store, &counted, r.year, Utc::now()).await?;
+    let site = orgs::site_of(store, r.org.id).await?;
+    let work = gongkai_store::work_records::list(store, site, r.year).await?;
+    let trainings = work
+        .iter()
+        .filter(|w| w.kind == gongkai_domain::work_record::WorkKind::Training);
+    let groups = r.entries.review.groups();
+    Ok(OverviewFacts {
+        org_name: r.org.name.clone(),
+        year: r.year,
+        published,
+        interpretations,
+        normative,
+        applications_new: i64::try_from(r.table.get(Row::New, Column::Total)).unwrap_or(i64::MAX),
+        applications_answered: i64::try_from(r.table.get(Row::Total, Column::Total))
+            .unwrap_or(i64::MAX),
+        applications_carried: i64::try_from(r.table.get(Row::CarriedOut, Column::Total))
+            .unwrap_or(i64::MAX),
+        challenges: groups.iter().map(|g| g.total).sum(),
+        corrected: groups.iter().map(|g| g.corrected).sum(),
+        trainings: trainings.clone().count() as i64,
+        attendees: trainings.map(|w| w.attendees).sum(),
+        meetings: work
+            .iter()
+            .filter(|w| w.kind == gongkai_domain::work_record::WorkKind::Meeting)
+            .count() as i64,
     })
 }
 

@@ -310,3 +310,37 @@ pub async fn publish(
     .await?;
     Ok((record_id, index_no))
 }
+
+/// How many records the organisations `org_ids` published in the Beijing year `year` that the
+/// public may see, and of them how many are 政策解读 and 规范性文件.
+pub async fn published_counts(
+    store: &Store,
+    org_ids: &[i64],
+    year: i32,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, i64, i64)> {
+    if org_ids.is_empty() {
+        return Ok((0, 0, 0));
+    }
+    let mut q = crate::sql::Sql::new(
+        "SELECT COUNT(*) AS total,
+            CAST(COALESCE(SUM(CASE WHEN r.kind = 'interpretation' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                AS interpretations,
+            CAST(COALESCE(SUM(CASE WHEN r.kind = 'normative' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                AS normative
+         FROM records r WHERE r.org_id IN ",
+    );
+    q.int_list(org_ids.iter().copied());
+    records::push_visibility(&mut q, gongkai_domain::record::Visibility::LISTED, at);
+    // Beijing year: the UTC instants from 16:00 on 31 December of the year before.
+    q.push(" AND r.published_at >= ")
+        .text(format!("{:04}-12-31T16:00:00.000000Z", year - 1));
+    q.push(" AND r.published_at < ")
+        .text(format!("{year:04}-12-31T16:00:00.000000Z"));
+    let row = q.query().fetch_one(store.pool()).await?;
+    Ok((
+        row.try_get("total")?,
+        row.try_get("interpretations")?,
+        row.try_get("normative")?,
+    ))
+}

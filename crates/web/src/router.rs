@@ -484,6 +484,10 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/report/{year}/overview-draft",
+            guarded(Permission::Supervise, get(admin::report::overview_draft)),
+        )
+        .route(
             "/admin/report/{year}/xlsx",
             guarded(Permission::Supervise, get(admin::report::workbook)),
         )

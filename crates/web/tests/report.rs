@@ -108,6 +108,22 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         );
         let table = section3(&page);
         insta::assert_snapshot!("report_section3_2025", table);
+        // A first draft of section 一 from the year's figures, in the field, nothing saved.
+        let drafted = office
+            .get_text("/admin/report/2025/overview-draft?org=WQX001")
+            .await;
+        assert_has_all(
+            &drafted,
+            &[
+                "2025年，乌恰县人民政府坚持以公开为常态、不公开为例外",
+                "全年新收政府信息公开申请6件",
+                "未发生因政府信息公开引起的行政复议、行政诉讼案件",
+            ],
+        );
+        assert!(
+            must(reports::get(&app.store, org_id(&app, "WQX001").await, 2025).await).is_none(),
+            "{engine:?}: a draft is not saved"
+        );
 
         // The workbook of the same tables.
         let xlsx = office.get("/admin/report/2025/xlsx?org=WQX001").await;

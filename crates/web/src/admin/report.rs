@@ -118,6 +118,24 @@ pub async fn show(Opened { desk, r }: Opened) -> Result<Response, WebError> {
     render(&desk, StatusCode::OK, &r, None, &FieldErrors::new(), None).await
 }
 
+/// `GET /admin/report/{year}/overview-draft`: the report page with a first draft of section 一
+/// written from the year's figures into its field, for staff to edit and save (nothing is
+/// saved until they do).
+pub async fn overview_draft(Opened { desk, r }: Opened) -> Result<Response, WebError> {
+    let facts = usecase::overview_facts(&desk.state.store, &r).await?;
+    let mut typed = BTreeMap::new();
+    typed.insert("overview".to_owned(), report::overview_draft(&facts));
+    render(
+        &desk,
+        StatusCode::OK,
+        &r,
+        Some(typed),
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
 /// `POST /admin/report/{year}`: saves the hand entries; a form with problems is shown again
 /// with what was typed.
 pub async fn save(
