@@ -18,6 +18,7 @@ pub mod consultations;
 pub mod corrections;
 mod error;
 pub mod feed;
+pub mod findings;
 pub mod guides;
 pub mod mailbox;
 pub mod messages;
@@ -37,6 +38,7 @@ pub mod settings;
 pub mod site_export;
 pub mod sites;
 pub mod sql;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod themes;

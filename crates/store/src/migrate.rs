@@ -106,6 +106,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imported_audit",
         include_str!("../migrations/0023_imported_audit.sql"),
     ),
+    (24, "tasks", include_str!("../migrations/0024_tasks.sql")),
+    (
+        25,
+        "audit_findings",
+        include_str!("../migrations/0025_audit_findings.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
