@@ -5,9 +5,7 @@
 //! state they need inside the transaction that changes it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::task::{
-    self as rules, NewTask, ReportState, ReportStep, TaskKind, TaskStatus,
-};
+use gongkai_domain::task::{self as rules, NewTask, ReportState, ReportStep, TaskKind, TaskStatus};
 use serde::Serialize;
 
 use crate::sql::{self, Sql};
@@ -210,12 +208,11 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     set_orgs(&mut tx, id, cooperating).await?;
-    let change = audit::Change::new("task.create", "task", id.to_string()).with_detail(
-        serde_json::json!({
+    let change =
+        audit::Change::new("task.create", "task", id.to_string()).with_detail(serde_json::json!({
             "kind": new.kind.code(), "title": new.title, "year": new.year,
             "starts_on": new.starts_on.to_string(), "cooperating": cooperating,
-        }),
-    );
+        }));
     finish(tx, store, actor, change, lead_org_id, id).await?;
     Ok(id)
 }
@@ -307,12 +304,12 @@ pub async fn list(store: &Store, filter: &TaskFilter) -> Result<Vec<Task>> {
 
 /// The years the site `site_id` has tasks in, newest first.
 pub async fn years(store: &Store, site_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT year FROM tasks WHERE site_id = $1 ORDER BY year DESC",
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT year FROM tasks WHERE site_id = $1 ORDER BY year DESC")
+            .bind(site_id)
+            .fetch_all(store.pool())
+            .await?,
     )
-    .bind(site_id)
-    .fetch_all(store.pool())
-    .await?)
 }
 
 /// The co-operating organisations of task `id`: id and name, in organisation order.
@@ -366,16 +363,13 @@ pub async fn complete_milestone(
     let mut tx = store.begin_write().await?;
     let task = get_in(&mut tx, id).await?;
     rules::check_open(task.status)?;
-    let title: String = sqlx::query_scalar(
-        "SELECT title FROM task_milestones WHERE id = $1 AND task_id = $2",
-    )
-    .bind(milestone)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| crate::StoreError::NotFound {
-        what: "该节点".into(),
-    })?;
+    let title: String =
+        sqlx::query_scalar("SELECT title FROM task_milestones WHERE id = $1 AND task_id = $2")
+            .bind(milestone)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| crate::StoreError::NotFound { what: "该节点".into() })?;
     sqlx::query("UPDATE task_milestones SET done_on = $1 WHERE id = $2")
         .bind(done_on.to_string())
         .bind(milestone)
@@ -478,8 +472,7 @@ pub async fn report_step(
     .bind(report)
     .bind(id);
     let r: ProgressReport = sql::one(q, &mut *tx, "该工作进展").await?;
-    let next =
-        rules::apply_report_step(r.state, task.status, step, r.author_id, actor_id, reason)?;
+    let next = rules::apply_report_step(r.state, task.status, step, r.author_id, actor_id, reason)?;
     let (reviewer, reason, published) = match step {
         ReportStep::Submit => (String::new(), String::new(), None),
         ReportStep::Approve => (actor.name.clone(), String::new(), Some(ts(now()))),
@@ -545,12 +538,12 @@ pub async fn link_record(store: &Store, actor: &Actor, id: i64, record_id: i64) 
 
 /// The ids of the records linked to task `id`, in the order they were linked.
 pub async fn linked_records(store: &Store, id: i64) -> Result<Vec<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT record_id FROM task_records WHERE task_id = $1 ORDER BY record_id")
-            .bind(id)
-            .fetch_all(store.pool())
-            .await?,
+    Ok(sqlx::query_scalar(
+        "SELECT record_id FROM task_records WHERE task_id = $1 ORDER BY record_id",
     )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?)
 }
 
 /// Publishes the `result` of task `id` and closes it as completed on `on`; refused once
