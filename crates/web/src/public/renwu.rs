@@ -177,7 +177,7 @@ pub async fn atom(feed: FeedCtx) -> Result<Response, WebError> {
         ..TaskFilter::default()
     };
     let mut list = tasks::list(&feed.state.store, &filter).await?;
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    list.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
     list.truncate(50);
     let updated = list
         .first()

@@ -108,7 +108,7 @@ pub async fn atom(feed: FeedCtx) -> Result<Response, WebError> {
     let site = crate::site::require_site(&feed.state, &feed.site).await?;
     let store = &feed.state.store;
     let mut list = findings::list_reports(store, site.id, None).await?;
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    list.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
     list.truncate(50);
     let updated = list
         .first()
