@@ -525,6 +525,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("task.report_return", "退回工作进展"),
     ("task.link_record", "关联公开信息"),
     ("task.complete", "公布完成情况并办结任务"),
+    ("task.evaluation_add", "登记第三方评估或调查"),
     ("audit_report.create", "登记审计或督查报告"),
     ("audit_report.finding_add", "登记整改事项"),
     ("audit_report.finding_step", "更新整改情况"),

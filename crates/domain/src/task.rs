@@ -51,6 +51,16 @@ coded! {
     }
 }
 
+coded! {
+    /// How a task's results were evaluated (the seed's 第三方评估).
+    EvaluationKind {
+        /// 第三方评估: an evaluation by an independent body.
+        ThirdParty => ("third_party", "第三方评估"),
+        /// 满意度调查: a survey of the people served.
+        Survey => ("survey", "满意度调查"),
+    }
+}
+
 /// A step on a progress report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportStep {
@@ -257,6 +267,63 @@ pub fn check_result(status: TaskStatus, result: &str) -> Result<String, DomainEr
         .ok_or_else(|| DomainError::invalid("result", ErrorCode::TaskResultRequired))
 }
 
+/// A results evaluation or survey as typed, checked by [`EvaluationDraft::check`].
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationDraft {
+    /// An [`EvaluationKind`] code or label.
+    pub kind: String,
+    /// Who evaluated (the third party, or who ran the survey).
+    pub evaluator: String,
+    /// The day it was concluded, `YYYY-MM-DD`.
+    pub concluded_on: String,
+    /// Its conclusion, as published.
+    pub conclusion: String,
+}
+
+/// A checked evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvaluation {
+    /// Evaluation or survey.
+    pub kind: EvaluationKind,
+    /// Who evaluated.
+    pub evaluator: String,
+    /// The day it was concluded.
+    pub concluded_on: NaiveDate,
+    /// Its conclusion.
+    pub conclusion: String,
+}
+
+impl EvaluationDraft {
+    /// Checks the evaluation as of `today`: a known kind, who evaluated, a date not after
+    /// today and the conclusion. A closed task may still be evaluated (that is when it is).
+    pub fn check(&self, today: NaiveDate) -> Result<NewEvaluation, DomainError> {
+        let kind = EvaluationKind::parse(&self.kind)
+            .map_err(|_| DomainError::invalid("kind", ErrorCode::TaskEvaluatorRequired))?;
+        let evaluator = bounded(&self.evaluator, MAX_TITLE_CHARS)
+            .ok_or_else(|| DomainError::invalid("evaluator", ErrorCode::TaskEvaluatorRequired))?;
+        let concluded_on = parse_date(
+            &self.concluded_on,
+            "concluded_on",
+            ErrorCode::TaskEvaluationDateInvalid,
+        )?;
+        if concluded_on > today {
+            return Err(DomainError::invalid(
+                "concluded_on",
+                ErrorCode::TaskEvaluationDateInvalid,
+            ));
+        }
+        let conclusion = bounded(&self.conclusion, MAX_TEXT_CHARS).ok_or_else(|| {
+            DomainError::invalid("conclusion", ErrorCode::TaskEvaluationConclusionRequired)
+        })?;
+        Ok(NewEvaluation {
+            kind,
+            evaluator,
+            concluded_on,
+            conclusion,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +437,45 @@ mod tests {
         );
         let closed = apply_report_step(S::Pending, TaskStatus::Completed, P::Approve, 7, 8, "");
         assert_eq!(code(closed), Some(ErrorCode::TaskClosed));
+    }
+
+    #[test]
+    fn an_evaluation_names_its_evaluator_a_past_date_and_its_conclusion() {
+        let today = day("2026-12-04");
+        let draft = EvaluationDraft {
+            kind: "第三方评估".into(),
+            evaluator: "新疆大学公共管理学院".into(),
+            concluded_on: "2026-11-30".into(),
+            conclusion: "群众满意度 96.2%。".into(),
+        };
+        assert_eq!(
+            draft.check(today).map(|e| e.kind),
+            Ok(EvaluationKind::ThirdParty)
+        );
+        let future = EvaluationDraft {
+            concluded_on: "2026-12-05".into(),
+            ..draft.clone()
+        };
+        assert_eq!(
+            code(future.check(today)),
+            Some(ErrorCode::TaskEvaluationDateInvalid)
+        );
+        let anonymous = EvaluationDraft {
+            evaluator: " ".into(),
+            ..draft.clone()
+        };
+        assert_eq!(
+            code(anonymous.check(today)),
+            Some(ErrorCode::TaskEvaluatorRequired)
+        );
+        let empty = EvaluationDraft {
+            conclusion: String::new(),
+            ..draft
+        };
+        assert_eq!(
+            code(empty.check(today)),
+            Some(ErrorCode::TaskEvaluationConclusionRequired)
+        );
     }
 
     #[test]

@@ -230,6 +230,12 @@ pub async fn task_doc(store: &Store, id: i64) -> Result<Doc, gongkai_store::Stor
     let mut body = vec![t.measures.clone()];
     body.extend(reports.into_iter().map(|r| r.body));
     body.push(t.result.clone());
+    body.extend(
+        tasks::evaluations(store, id)
+            .await?
+            .into_iter()
+            .map(|e| format!("{} {}", e.evaluator, e.conclusion)),
+    );
     Ok(Doc {
         id: task_key(id),
         title: t.title.clone(),

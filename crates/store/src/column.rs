@@ -157,6 +157,7 @@ code_column!(
     gongkai_domain::task::TaskKind,
     gongkai_domain::task::TaskStatus,
     gongkai_domain::task::ReportState,
+    gongkai_domain::task::EvaluationKind,
     gongkai_domain::finding::FindingSource,
     gongkai_domain::finding::FindingStatus,
 );

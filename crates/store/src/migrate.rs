@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_findings",
         include_str!("../migrations/0025_audit_findings.sql"),
     ),
+    (
+        26,
+        "task_evaluations",
+        include_str!("../migrations/0026_task_evaluations.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

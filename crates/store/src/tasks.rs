@@ -5,7 +5,10 @@
 //! state they need inside the transaction that changes it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::task::{self as rules, NewTask, ReportState, ReportStep, TaskKind, TaskStatus};
+use gongkai_domain::task::{
+    self as rules, EvaluationKind, NewEvaluation, NewTask, ReportState, ReportStep, TaskKind,
+    TaskStatus,
+};
 use serde::Serialize;
 
 use crate::sql::{self, Sql};
@@ -568,6 +571,71 @@ pub async fn complete(
     let change = audit::Change::new("task.complete", "task", id.to_string())
         .with_detail(serde_json::json!({ "completed_on": on.to_string() }));
     finish(tx, store, actor, change, task.lead_org_id, id).await
+}
+
+/// A results evaluation or survey of a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// Database id.
+    pub id: i64,
+    /// Evaluation or survey.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub kind: EvaluationKind,
+    /// Who evaluated.
+    pub evaluator: String,
+    /// The day it was concluded.
+    pub concluded_on: NaiveDate,
+    /// Its conclusion.
+    pub conclusion: String,
+    /// The published record of the full report, if linked.
+    pub record_id: Option<i64>,
+}
+
+column::from_row!(Evaluation => id, kind, evaluator, concluded_on, conclusion, record_id);
+
+/// Attaches the evaluation `new` (with its report's record `record_id`, if given) to task `id`,
+/// under way or completed. Audited as `task.evaluation_add`. Returns its id.
+pub async fn add_evaluation(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    new: &NewEvaluation,
+    record_id: Option<i64>,
+) -> Result<i64> {
+    let mut tx = store.begin_write().await?;
+    let task = get_in(&mut tx, id).await?;
+    let evaluation: i64 = sqlx::query_scalar(
+        "INSERT INTO task_evaluations (task_id, kind, evaluator, concluded_on, conclusion,
+            record_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(id)
+    .bind(new.kind.code())
+    .bind(&new.evaluator)
+    .bind(new.concluded_on.to_string())
+    .bind(&new.conclusion)
+    .bind(record_id)
+    .bind(&actor.name)
+    .bind(ts(now()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let change = audit::Change::new("task.evaluation_add", "task", id.to_string()).with_detail(
+        serde_json::json!({
+            "evaluation": evaluation, "kind": new.kind.code(), "evaluator": new.evaluator,
+        }),
+    );
+    finish(tx, store, actor, change, task.lead_org_id, id).await?;
+    Ok(evaluation)
+}
+
+/// The evaluations of task `id`, by the day they were concluded.
+pub async fn evaluations(store: &Store, id: i64) -> Result<Vec<Evaluation>> {
+    let q = sqlx::query(
+        "SELECT id, kind, evaluator, concluded_on, conclusion, record_id FROM task_evaluations
+         WHERE task_id = $1 ORDER BY concluded_on, id",
+    )
+    .bind(id);
+    sql::all(q, store.pool()).await
 }
 
 /// Up to `limit` task ids after `after`: every task is public, for rebuilding the index.

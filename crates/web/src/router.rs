@@ -322,6 +322,13 @@ pub fn build(state: AppState) -> Router {
             guarded(Permission::DraftRecords, post(admin::tasks::link_record)),
         )
         .route(
+            "/admin/renwu/{id}/evaluations",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::tasks::add_evaluation),
+            ),
+        )
+        .route(
             "/admin/renwu/{id}/complete",
             guarded(Permission::DraftRecords, post(admin::tasks::complete)),
         )

@@ -212,6 +212,35 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
             &["正在办理施工许可", "主体结构已封顶"],
         );
 
+        // A published record of the site is linked; an unknown 索引号 is refused.
+        let notice = crate::support::records::publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "城北幼儿园建设项目开工公告",
+            Vec::new(),
+        )
+        .await;
+        let index_no = notice.index_no.clone().unwrap_or_default();
+        let link = format!("{admin_page}/records");
+        let unknown = [("index_no", "000000000-0000-00-0000")];
+        refused(
+            &editor,
+            &link,
+            &unknown,
+            StatusCode::BAD_REQUEST,
+            "未找到索引号",
+        )
+        .await;
+        assert_eq!(
+            editor.post_status(&link, &[("index_no", &index_no)]).await,
+            StatusCode::SEE_OTHER
+        );
+        assert_has_all(
+            &anyone.get_text(&public).await,
+            &["城北幼儿园建设项目开工公告", &format!("/xxgk/{index_no}")],
+        );
+
         // The overdue milestone is done; the result closes the task; nothing more is reported.
         let done = format!("{milestones}/{}/done", overdue_id(&app, id).await);
         assert_eq!(
@@ -238,8 +267,40 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
             "该任务已办结",
         )
         .await;
+        // A third-party evaluation attaches to the completed task (the office's), dated no
+        // later than today.
+        let evaluations = format!("{admin_page}/evaluations");
+        let mut evaluation = vec![
+            ("kind", "third_party"),
+            ("evaluator", "新疆大学公共管理学院"),
+            ("concluded_on", "2099-01-01"),
+            ("conclusion", "群众满意度 96.2%。"),
+        ];
+        refused(
+            &office,
+            &evaluations,
+            &evaluation,
+            StatusCode::BAD_REQUEST,
+            "不晚于今天",
+        )
+        .await;
+        let yesterday = day(-1);
+        evaluation[2] = ("concluded_on", &yesterday);
+        assert_eq!(
+            office.post_status(&evaluations, &evaluation).await,
+            StatusCode::SEE_OTHER
+        );
         let page = anyone.get_text(&public).await;
-        assert_has_all(&page, &["已完成", "新增学位 360 个", "<svg"]);
+        assert_has_all(
+            &page,
+            &[
+                "已完成",
+                "新增学位 360 个",
+                "<svg",
+                "第三方评估",
+                "群众满意度 96.2%",
+            ],
+        );
 
         // The list by year with its filters, the feed, the sitemap and the search.
         let list = anyone
@@ -258,7 +319,7 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
             &anyone.get_text("/sitemap.xml").await,
             &[&public, "/zhenggai/"],
         );
-        let hits = until_found(&app.base, "城北幼儿园", 1).await.1;
+        let hits = until_found(&app.base, "新建城北幼儿园", 1).await.1;
         assert!(hits.contains(&public), "{hits}");
 
         // Every step audited in the county's site.
@@ -271,6 +332,8 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
             ("task.report_approve", 2),
             ("task.milestone_done", 1),
             ("task.complete", 1),
+            ("task.link_record", 1),
+            ("task.evaluation_add", 1),
         ] {
             assert_eq!(audited(&app, action).await, n, "{action} {engine:?}");
         }

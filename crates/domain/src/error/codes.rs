@@ -731,6 +731,18 @@ error_codes! {
     TaskReviewerIsAuthor => ("task.reviewer_is_author", "不能审核自己撰写的工作进展，请由其他审核人员审核"),
     TaskReturnReasonRequired => ("task.return_reason_required", "退回时请填写退回理由"),
     TaskResultRequired => ("task.result_required", "请填写完成情况（不超过 5000 个字）"),
+    TaskEvaluatorRequired => (
+        "task.evaluator_required",
+        "请选择评估方式并填写评估或调查单位（不超过 200 个字）"
+    ),
+    TaskEvaluationDateInvalid => (
+        "task.evaluation_date_invalid",
+        "请填写评估完成日期（年-月-日，不晚于今天）"
+    ),
+    TaskEvaluationConclusionRequired => (
+        "task.evaluation_conclusion_required",
+        "请填写评估结论（不超过 5000 个字）"
+    ),
     TaskRecordNotPublic => ("task.record_not_public", "未找到索引号为“{index_no}”的已公开信息"),
 
     // Audit results and 督查 findings with their rectification.

@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Utc};
 use gongkai_domain::index_no::IndexNo;
 use gongkai_domain::role::Permission;
-use gongkai_domain::task::{self as rules, ReportState, ReportStep, TaskDraft, TaskKind};
+use gongkai_domain::task::{
+    self as rules, EvaluationDraft, EvaluationKind, ReportState, ReportStep, TaskDraft, TaskKind,
+};
 use gongkai_domain::time::beijing_date;
 use gongkai_domain::{DomainError, ErrorCode};
 use gongkai_store::orgs::{self, Organisation};
@@ -273,6 +275,12 @@ async fn task_page(desk: &Desk, task: &Task, refused: Refused) -> Result<Respons
         let r = records::get(store, id).await?;
         linked.push(context! { title => r.title, index_no => r.index_no });
     }
+    let evaluations: Vec<Value> = tasks::evaluations(store, task.id)
+        .await?
+        .into_iter()
+        .map(|e| context! { kind_label => e.kind.label(), ..ser(&e) })
+        .collect();
+    let can_evaluate = can_draft || may(desk, task, Permission::Supervise).await?;
     let coop = tasks::cooperating(store, task.id).await?;
     let typed = [
         ("kind", task.kind.code().to_owned()),
@@ -309,6 +317,7 @@ async fn task_page(desk: &Desk, task: &Task, refused: Refused) -> Result<Respons
             open => task.status == rules::TaskStatus::Underway,
             cooperating => coop.into_iter().map(|(_, n)| n).collect::<Vec<_>>(),
             milestones, reports, linked, can_draft, can_review, error, today => today.to_string(),
+            evaluations, can_evaluate, evaluation_kinds => code_labels!(EvaluationKind::ALL),
             form => task_form(&typed), kinds => code_labels!(TaskKind::ALL), leads, orgs,
         },
     )
@@ -498,6 +507,43 @@ pub async fn complete(desk: Desk, Path(id): Path<i64>, body: Bytes) -> Result<Re
     )
     .await;
     answer(&desk, id, done).await
+}
+
+/// `POST /admin/renwu/{id}/evaluations`: attaches a third-party evaluation or survey (`kind`,
+/// `evaluator`, `concluded_on`, `conclusion`, `index_no` of its published report), by drafting
+/// staff of the lead organisation or the openness office; a completed task too.
+pub async fn add_evaluation(
+    desk: Desk,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let task = on_site(&desk, id).await?;
+    if !may(&desk, &task, Permission::DraftRecords).await? {
+        check_org(
+            &desk.state,
+            &desk.staff,
+            Permission::Supervise,
+            task.lead_org_id,
+        )
+        .await?;
+    }
+    let pairs = parse_pairs(&body);
+    let draft = EvaluationDraft {
+        kind: field(&pairs, "kind").into(),
+        evaluator: field(&pairs, "evaluator").into(),
+        concluded_on: field(&pairs, "concluded_on").into(),
+        conclusion: field(&pairs, "conclusion").into(),
+    };
+    let new = match draft.check(beijing_date(Utc::now())) {
+        Ok(new) => new,
+        Err(e) => return refuse(&desk, &task, &e).await,
+    };
+    let record = match public_record(&desk, task.site_id, field(&pairs, "index_no")).await? {
+        Ok(record) => record,
+        Err(e) => return refuse(&desk, &task, &e).await,
+    };
+    let added = tasks::add_evaluation(&desk.state.store, &desk.actor(), id, &new, record).await;
+    answer(&desk, id, added).await
 }
 
 /// The milestones overdue today of the tasks led within the member's 督办 scope, for the

@@ -152,6 +152,20 @@ pub async fn show(visit: Visit, Path(id): Path<i64>) -> Result<Response, WebErro
             linked.push(context! { title => &r.title, url => urls::record(no) });
         }
     }
+    let mut evaluations = Vec::new();
+    for e in tasks::evaluations(store, id).await? {
+        let report = match e.record_id {
+            Some(record) => {
+                let r = records::get(store, record).await?;
+                r.index_no
+                    .as_deref()
+                    .filter(|_| r.is_public(now))
+                    .map(urls::record)
+            }
+            None => None,
+        };
+        evaluations.push(context! { kind => e.kind.label(), report, ..ser(&e) });
+    }
     let cooperating: Vec<String> = tasks::cooperating(store, id)
         .await?
         .into_iter()
@@ -163,7 +177,7 @@ pub async fn show(visit: Visit, Path(id): Path<i64>) -> Result<Response, WebErro
             context! {
                 t => ser(&task), kind => task.kind.label(), status => task.status.label(),
                 completed => task.status == TaskStatus::Completed,
-                cooperating, timeline, reports, linked, chart,
+                cooperating, timeline, reports, linked, chart, evaluations,
             },
         )
         .await
