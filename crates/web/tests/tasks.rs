@@ -102,8 +102,20 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
             "{engine:?}"
         );
 
-        // Milestones: none before the start; one overdue, one ahead.
+        // Another site's staff neither see nor change it.
+        let ats_editor = Session::login(&app, "ats_editor").await;
+        assert_eq!(
+            ats_editor.get_status(&admin_page).await,
+            StatusCode::NOT_FOUND
+        );
+        let late = [("title", "完成选址"), ("due_on", "2099-01-01")];
         let milestones = format!("{admin_page}/milestones");
+        assert_eq!(
+            ats_editor.post_status(&milestones, &late).await,
+            StatusCode::NOT_FOUND
+        );
+
+        // Milestones: none before the start; one overdue, one ahead.
         let early = [("title", "完成选址"), ("due_on", &day(-61))];
         refused(
             &editor,
@@ -173,6 +185,13 @@ async fn a_task_goes_public_from_creation_through_milestones_and_reviewed_report
                 .await,
         );
         let approve = [("step", "approve")];
+        // An editor without review rights may not publish a report at all.
+        assert_eq!(
+            editor
+                .post_status(&format!("{reports}/{second}"), &approve)
+                .await,
+            StatusCode::FORBIDDEN
+        );
         refused(
             &both,
             &format!("{reports}/{second}"),
