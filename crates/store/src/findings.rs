@@ -168,8 +168,10 @@ pub async fn add_finding(
     title: &str,
     deadline: NaiveDate,
 ) -> Result<i64> {
-    let report = get_report(store, id).await?;
     let mut tx = store.begin_write().await?;
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE a.id = ").int(id);
+    let report: AuditReport = sql::one(q.query(), &mut *tx, "该报告").await?;
     let at = ts(now());
     let finding: i64 = sqlx::query_scalar(
         "INSERT INTO findings (audit_report_id, org_id, title, deadline, status, created_at,
@@ -217,8 +219,10 @@ pub async fn step_finding(
     step: &FindingStep,
     evidence_record_id: Option<i64>,
 ) -> Result<()> {
-    let before = get_finding(store, id).await?;
     let mut tx = store.begin_write().await?;
+    let mut q = Sql::new(FINDINGS);
+    q.push(" WHERE f.id = ").int(id);
+    let before: Finding = sql::one(q.query(), &mut *tx, "该整改事项").await?;
     sqlx::query(
         "UPDATE findings SET status = $1, measures = $2, evidence = $3, evidence_record_id = $4,
             accountability = $5, updated_at = $6 WHERE id = $7",

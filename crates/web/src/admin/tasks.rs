@@ -549,15 +549,15 @@ pub async fn add_evaluation(
 /// The milestones overdue today of the tasks led within the member's 督办 scope, for the
 /// dashboard (empty without `Supervise`).
 pub async fn overdue_for_dashboard(
-    desk_state: &crate::state::AppState,
+    state: &crate::state::AppState,
     staff: &gongkai_store::users::Staff,
 ) -> Result<Vec<Value>, WebError> {
     if !staff.grants.allows(Permission::Supervise, &[]) {
         return Ok(Vec::new());
     }
-    let ids = crate::auth::scope_ids(desk_state, staff, Permission::Supervise).await?;
+    let ids = crate::auth::scope_ids(state, staff, Permission::Supervise).await?;
     let today = beijing_date(Utc::now());
-    Ok(tasks::overdue_milestones(&desk_state.store, &ids, today)
+    Ok(tasks::overdue_milestones(&state.store, &ids, today)
         .await?
         .into_iter()
         .map(|m| {
