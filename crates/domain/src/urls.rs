@@ -11,6 +11,16 @@ pub fn consultation(id: i64) -> String {
     format!("/zhengji/{id}")
 }
 
+/// The public page of a key task (重点工作).
+pub fn task(id: i64) -> String {
+    format!("/renwu/{id}")
+}
+
+/// The public 审计整改 page of an audit report or inspection notice.
+pub fn audit_report(id: i64) -> String {
+    format!("/zhenggai/{id}")
+}
+
 /// The public page of a 政民互动 exchange.
 pub fn message(id: i64) -> String {
     format!("/hudong/{id}")

@@ -17,7 +17,7 @@ use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
-use gongkai_store::{Store, attachments, feed, orgs, records};
+use gongkai_store::{Store, attachments, feed, findings, orgs, records, tasks};
 
 use crate::JobsError;
 
@@ -122,6 +122,14 @@ impl Pass<'_> {
             "record" => self.record(id).await,
             "message" => self.message(id).await,
             "consultation" => self.consultation(id).await,
+            "task" => {
+                let doc = existing(task_doc(self.store, id).await)?;
+                upsert_or_delete(self.index, &task_key(id), doc)
+            }
+            "audit_report" => {
+                let doc = existing(audit_report_doc(self.store, id).await)?;
+                upsert_or_delete(self.index, &audit_report_key(id), doc)
+            }
             _ => Ok(()),
         }
     }
@@ -194,10 +202,102 @@ pub fn consultation_key(id: i64) -> String {
     format!("zhengji-{id}")
 }
 
+/// The search key of a key task (重点工作).
+pub fn task_key(id: i64) -> String {
+    format!("renwu-{id}")
+}
+
+/// The search key of an audit report or 督查 notice.
+pub fn audit_report_key(id: i64) -> String {
+    format!("zhenggai-{id}")
+}
+
+/// A timestamp of a Beijing date's start, for a document dated by a day.
+fn day_start(day: chrono::NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| {
+            t.and_local_timezone(gongkai_domain::time::beijing())
+                .single()
+        })
+        .map_or(0, |t| t.timestamp())
+}
+
+/// The search document of a task: its title, measures, published progress reports and result
+/// (every task is public; a report only once a reviewer published it).
+pub async fn task_doc(store: &Store, id: i64) -> Result<Doc, gongkai_store::StoreError> {
+    let t = tasks::get(store, id).await?;
+    let reports = tasks::published_reports(store, id).await?;
+    let mut body = vec![t.measures.clone()];
+    body.extend(reports.into_iter().map(|r| r.body));
+    body.push(t.result.clone());
+    body.extend(
+        tasks::evaluations(store, id)
+            .await?
+            .into_iter()
+            .map(|e| format!("{} {}", e.evaluator, e.conclusion)),
+    );
+    Ok(Doc {
+        id: task_key(id),
+        title: t.title.clone(),
+        body: body.join("\n"),
+        attachments_text: String::new(),
+        doc_number: String::new(),
+        org_code: t.lead_org_code.clone(),
+        org_name: t.lead_org_name.clone(),
+        theme: String::new(),
+        kind: t.kind.label().into(),
+        validity: String::new(),
+        published_at: day_start(t.starts_on),
+        year: i32::try_from(t.year).ok(),
+        url: urls::task(id),
+        content_type: "task".into(),
+        site: t.site_id.to_string(),
+    })
+}
+
+/// The search document of an audit report or 督查 notice: its title, summary and every
+/// finding with its measures, evidence, accountability and status.
+pub async fn audit_report_doc(store: &Store, id: i64) -> Result<Doc, gongkai_store::StoreError> {
+    let r = findings::get_report(store, id).await?;
+    let mut body = vec![r.summary.clone()];
+    for f in findings::findings(store, id).await? {
+        body.push(format!(
+            "{}（{}，{}）{} {} {}",
+            f.title,
+            f.org_name,
+            f.status.label(),
+            f.measures,
+            f.evidence,
+            f.accountability
+        ));
+    }
+    Ok(Doc {
+        id: audit_report_key(id),
+        title: r.title.clone(),
+        body: body.join("\n"),
+        attachments_text: String::new(),
+        doc_number: String::new(),
+        org_code: String::new(),
+        org_name: r.org_name.clone(),
+        theme: String::new(),
+        kind: format!("{}整改", r.source.label()),
+        validity: String::new(),
+        published_at: r.updated_at.timestamp(),
+        year: i32::try_from(r.year).ok(),
+        url: urls::audit_report(id),
+        content_type: "audit_report".into(),
+        site: r.site_id.to_string(),
+    })
+}
+
 /// The page of a search document, from its key: a consultation's `/zhengji/…`, an exchange's
-/// `/hudong/…` or a record's `/xxgk/…`.
+/// `/hudong/…`, a task's `/renwu/…`, an audit report's `/zhenggai/…` or a record's `/xxgk/…`.
 pub fn url_of(key: &str) -> String {
-    if let Some(id) = key.strip_prefix("zhengji-") {
+    if let Some(id) = key.strip_prefix("renwu-") {
+        urls::task(id.parse().unwrap_or_default())
+    } else if let Some(id) = key.strip_prefix("zhenggai-") {
+        urls::audit_report(id.parse().unwrap_or_default())
+    } else if let Some(id) = key.strip_prefix("zhengji-") {
         urls::consultation(id.parse().unwrap_or_default())
     } else if let Some(id) = key.strip_prefix("message:") {
         urls::message(id.parse().unwrap_or_default())
@@ -267,12 +367,15 @@ pub async fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, JobsE
     Ok(applied)
 }
 
-/// What the index holds: records, published exchanges and public consultations.
+/// What the index holds: records, published exchanges, public consultations, key tasks and
+/// audit reports.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Record,
     Message,
     Consultation,
+    Task,
+    AuditReport,
 }
 
 impl Kind {
@@ -282,6 +385,8 @@ impl Kind {
             Self::Record => records::searchable_ids(store, after, 500).await?,
             Self::Message => messages::public_ids(store, after, 500).await?,
             Self::Consultation => consultations::searchable_ids(store, after, 500).await?,
+            Self::Task => tasks::searchable_ids(store, after, 500).await?,
+            Self::AuditReport => findings::searchable_ids(store, after, 500).await?,
         })
     }
 
@@ -302,6 +407,8 @@ impl Kind {
                 Ok(doc_of_message(&m, &*numbers.of(store, m.site_id).await?))
             }
             Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
+            Self::Task => Ok(task_doc(store, id).await?),
+            Self::AuditReport => Ok(audit_report_doc(store, id).await?),
         }
     }
 }
@@ -343,7 +450,13 @@ pub async fn rebuild(
     let position = feed::latest(store).await?;
     index.clear()?;
     let mut done = 0;
-    for kind in [Kind::Record, Kind::Message, Kind::Consultation] {
+    for kind in [
+        Kind::Record,
+        Kind::Message,
+        Kind::Consultation,
+        Kind::Task,
+        Kind::AuditReport,
+    ] {
         add_all(store, index, kind, &mut done, &mut progress).await?;
     }
     index.set_last_applied_feed_id(position)?;

@@ -159,6 +159,12 @@ code_column!(
     gongkai_domain::record::Validity,
     gongkai_domain::role::Role,
     gongkai_domain::work_record::WorkKind,
+    gongkai_domain::task::TaskKind,
+    gongkai_domain::task::TaskStatus,
+    gongkai_domain::task::ReportState,
+    gongkai_domain::task::EvaluationKind,
+    gongkai_domain::finding::FindingSource,
+    gongkai_domain::finding::FindingStatus,
 );
 
 /// Implements [`FromRow`](crate::sql::FromRow) for a struct whose fields are each read from the

@@ -20,6 +20,7 @@ pub mod consultations;
 pub mod corrections;
 mod error;
 pub mod feed;
+pub mod findings;
 pub mod guides;
 pub mod mailbox;
 pub mod messages;
@@ -39,6 +40,7 @@ pub mod settings;
 pub mod site_export;
 pub mod sites;
 pub mod sql;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod themes;

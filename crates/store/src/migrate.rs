@@ -106,6 +106,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imported_audit",
         include_str!("../migrations/0023_imported_audit.sql"),
     ),
+    (24, "tasks", include_str!("../migrations/0024_tasks.sql")),
+    (
+        25,
+        "audit_findings",
+        include_str!("../migrations/0025_audit_findings.sql"),
+    ),
+    (
+        26,
+        "task_evaluations",
+        include_str!("../migrations/0026_task_evaluations.sql"),
+    ),
     (
         27,
         "basic_catalogue",

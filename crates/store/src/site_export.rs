@@ -225,12 +225,37 @@ pub const TABLES: &[Table] = &[
         .refs(&[("item_id", "catalogue_items"), ORG]),
     Table::new("record_catalogue_items", None, CATALOGUE_ROWS)
         .refs(&[("record_id", "records"), ("item_id", "catalogue_items")]),
+    Table::new("tasks", Some("id"), "site_id = $1").refs(&[SITE, ("lead_org_id", "organisations")]),
+    Table::new("task_orgs", None, TASK_ROWS).refs(&[("task_id", "tasks"), ORG]),
+    Table::new("task_milestones", Some("id"), TASK_ROWS).refs(&[("task_id", "tasks")]),
+    Table::new("task_reports", Some("id"), TASK_ROWS)
+        .refs(&[("task_id", "tasks"), ("author_id", "users")]),
+    Table::new("task_records", None, TASK_ROWS)
+        .refs(&[("task_id", "tasks"), ("record_id", "records")]),
+    Table::new("task_evaluations", Some("id"), TASK_ROWS)
+        .refs(&[("task_id", "tasks"), ("record_id", "records")]),
+    Table::new("audit_reports", Some("id"), "site_id = $1").refs(&[
+        SITE,
+        ORG,
+        ("record_id", "records"),
+    ]),
+    Table::new(
+        "findings",
+        Some("id"),
+        "audit_report_id IN (SELECT id FROM audit_reports WHERE site_id = $1)",
+    )
+    .refs(&[
+        ("audit_report_id", "audit_reports"),
+        ORG,
+        ("evidence_record_id", "records"),
+    ]),
     // History the site brought from an earlier move goes along with it.
     Table::new("imported_audit", Some("id"), "site_id = $1").refs(&[SITE]),
 ];
 
 const APPLICATION_ROWS: &str = "application_id IN (SELECT id FROM applications WHERE site_id = $1)";
 const CATALOGUE_ROWS: &str = "item_id IN (SELECT id FROM catalogue_items WHERE site_id = $1)";
+const TASK_ROWS: &str = "task_id IN (SELECT id FROM tasks WHERE site_id = $1)";
 const MESSAGE_ROWS: &str = "message_id IN (SELECT id FROM messages WHERE site_id = $1)";
 const CONSULTATION_ROWS: &str =
     "consultation_id IN (SELECT id FROM consultations WHERE site_id = $1)";

@@ -15,5 +15,6 @@ mod secrets;
 mod site_export;
 mod story;
 mod support;
+mod tasks;
 mod throttle;
 mod visibility;

@@ -112,6 +112,14 @@ pub fn build(state: AppState) -> Router {
         .route("/zhengji/{id}/comment", post(public::zhengji::comment))
         .route("/zhengji/{id}/feedback", get(public::zhengji::feedback))
         .route("/feeds/zhengji.xml", get(public::zhengji::atom))
+        .route("/renwu/", get(public::renwu::index))
+        .route("/renwu", get(public::renwu::index))
+        .route("/renwu/{id}", get(public::renwu::show))
+        .route("/feeds/renwu.xml", get(public::renwu::atom))
+        .route("/zhenggai/", get(public::zhenggai::index))
+        .route("/zhenggai", get(public::zhenggai::index))
+        .route("/zhenggai/{id}", get(public::zhenggai::show))
+        .route("/feeds/zhenggai.xml", get(public::zhenggai::atom))
         .route("/search", get(public::search::page))
         .route("/search/advanced", get(public::search::advanced));
 
@@ -325,6 +333,74 @@ pub fn build(state: AppState) -> Router {
             guarded(
                 Permission::Supervise,
                 post(admin::basic_catalogue::unfile_record),
+            ),
+        )
+        .route(
+            "/admin/renwu",
+            guarded(
+                Permission::EnterBackOffice,
+                get(admin::tasks::list).post(admin::tasks::create),
+            ),
+        )
+        .route(
+            "/admin/renwu/{id}",
+            guarded(Permission::EnterBackOffice, get(admin::tasks::show)),
+        )
+        .route(
+            "/admin/renwu/{id}/edit",
+            guarded(Permission::DraftRecords, post(admin::tasks::edit)),
+        )
+        .route(
+            "/admin/renwu/{id}/milestones",
+            guarded(Permission::DraftRecords, post(admin::tasks::add_milestone)),
+        )
+        .route(
+            "/admin/renwu/{id}/milestones/{milestone}/done",
+            guarded(Permission::DraftRecords, post(admin::tasks::milestone_done)),
+        )
+        .route(
+            "/admin/renwu/{id}/reports",
+            guarded(Permission::DraftRecords, post(admin::tasks::add_report)),
+        )
+        .route(
+            "/admin/renwu/{id}/reports/{report}",
+            guarded(Permission::EnterBackOffice, post(admin::tasks::report_step)),
+        )
+        .route(
+            "/admin/renwu/{id}/records",
+            guarded(Permission::DraftRecords, post(admin::tasks::link_record)),
+        )
+        .route(
+            "/admin/renwu/{id}/evaluations",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::tasks::add_evaluation),
+            ),
+        )
+        .route(
+            "/admin/renwu/{id}/complete",
+            guarded(Permission::DraftRecords, post(admin::tasks::complete)),
+        )
+        .route(
+            "/admin/zhenggai",
+            guarded(
+                Permission::EnterBackOffice,
+                get(admin::findings::list).post(admin::findings::create),
+            ),
+        )
+        .route(
+            "/admin/zhenggai/{id}",
+            guarded(Permission::EnterBackOffice, get(admin::findings::show)),
+        )
+        .route(
+            "/admin/zhenggai/{id}/findings",
+            guarded(Permission::Supervise, post(admin::findings::add_finding)),
+        )
+        .route(
+            "/admin/zhenggai/{id}/findings/{finding}",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::findings::finding_step),
             ),
         )
         .route(

@@ -22,4 +22,5 @@ mod report;
 mod search;
 mod sites;
 mod speed;
+mod tasks;
 mod work_records;

@@ -727,6 +727,58 @@ error_codes! {
         "ledger.file_required",
         "请上传培训通知、签到表或会议纪要等材料（一个文件）"
     ),
+
+    // Key tasks (重点工作 / 重大项目 / 民生实事) and their progress.
+    TaskKindRequired => ("task.kind_required", "请选择任务类型（重点工作、重大项目或民生实事）"),
+    TaskTitleRequired => ("task.title_required", "请填写任务名称（不超过 200 个字）"),
+    TaskYearInvalid => ("task.year_invalid", "年度应为 2000 年至 2100 年之间的四位数字"),
+    TaskStartInvalid => ("task.start_invalid", "请填写开始日期（年-月-日）"),
+    TaskMeasuresRequired => ("task.measures_required", "请填写工作措施（不超过 5000 个字）"),
+    TaskLeadOrgRequired => ("task.lead_org_required", "请选择牵头单位"),
+    TaskOrgOutOfScope => (
+        "task.org_out_of_scope",
+        "“{org}”不在您的管理范围内，只能为您所在机构及下属机构登记任务、审计报告和整改事项"
+    ),
+    TaskClosed => ("task.closed", "该任务已办结，不能再添加节点、提交进展或修改"),
+    TaskMilestoneTitleRequired => ("task.milestone_title_required", "请填写节点名称（不超过 200 个字）"),
+    TaskMilestoneDueInvalid => ("task.milestone_due_invalid", "请填写节点的完成时限（年-月-日）"),
+    TaskMilestoneBeforeStart => (
+        "task.milestone_before_start",
+        "节点完成时限不能早于任务开始日期（{start}）"
+    ),
+    TaskReportTextRequired => ("task.report_text_required", "请填写工作进展（不超过 5000 个字）"),
+    TaskReportStepNotAllowed => ("task.report_step_not_allowed", "该进展当前为“{state}”，不能进行此操作"),
+    TaskReviewerIsAuthor => ("task.reviewer_is_author", "不能审核自己撰写的工作进展，请由其他审核人员审核"),
+    TaskReturnReasonRequired => ("task.return_reason_required", "退回时请填写退回理由"),
+    TaskResultRequired => ("task.result_required", "请填写完成情况（不超过 5000 个字）"),
+    TaskEvaluatorRequired => (
+        "task.evaluator_required",
+        "请选择评估方式并填写评估或调查单位（不超过 200 个字）"
+    ),
+    TaskEvaluationDateInvalid => (
+        "task.evaluation_date_invalid",
+        "请填写评估完成日期（年-月-日，不晚于今天）"
+    ),
+    TaskEvaluationConclusionRequired => (
+        "task.evaluation_conclusion_required",
+        "请填写评估结论（不超过 5000 个字）"
+    ),
+    TaskRecordNotPublic => ("task.record_not_public", "未找到索引号为“{index_no}”的已公开信息"),
+
+    // Audit results and 督查 findings with their rectification.
+    FindingSourceRequired => ("finding.source_required", "请选择来源（审计或督查）"),
+    FindingTitleRequired => ("finding.title_required", "请填写标题或问题（不超过 200 个字）"),
+    FindingDeadlineInvalid => ("finding.deadline_invalid", "请填写整改期限（年-月-日）"),
+    FindingStatusRequired => ("finding.status_required", "请选择整改状态（未整改、整改中或已整改）"),
+    FindingTextTooLong => ("finding.text_too_long", "内容不能超过 {max} 个字"),
+    FindingRectifiedWithoutMeasures => (
+        "finding.rectified_without_measures",
+        "标记为“已整改”前请填写整改措施"
+    ),
+    FindingRectifiedWithoutEvidence => (
+        "finding.rectified_without_evidence",
+        "标记为“已整改”前请填写整改佐证材料，或关联已公开的整改信息"
+    ),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

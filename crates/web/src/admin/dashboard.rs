@@ -77,6 +77,7 @@ pub async fn show(desk: Desk) -> Result<Response, WebError> {
     } else {
         Vec::new()
     };
+    let milestones_overdue = super::tasks::overdue_for_dashboard(&state, &staff).await?;
     state
         .page(
             &ctx,
@@ -86,7 +87,7 @@ pub async fn show(desk: Desk) -> Result<Response, WebError> {
                 messages_overdue => messages_overdue, messages_near_line => messages_near_line,
                 opinion_alerts => opinion_alerts, missing_year => missing_year,
                 returned => returned, to_review => to_review, applications_due => applications_due,
-                to_moderate => to_moderate,
+                to_moderate => to_moderate, milestones_overdue => milestones_overdue,
             },
         )
         .await

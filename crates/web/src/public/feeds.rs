@@ -96,6 +96,8 @@ pub async fn sitemap(feed: FeedCtx) -> Result<Response, WebError> {
         context! { loc => "/xxgk/" },
         context! { loc => "/jigou" },
         context! { loc => "/zhengji/" },
+        context! { loc => "/renwu/" },
+        context! { loc => "/zhenggai/" },
     ];
     for c in catalogue::COLUMNS {
         urls.push(context! { loc => format!("/xxgk/lanmu/{}", c.slug) });
@@ -105,6 +107,20 @@ pub async fn sitemap(feed: FeedCtx) -> Result<Response, WebError> {
             gongkai_store::consultations::list_public(&state.store, site.id, Utc::now()).await?
         {
             urls.push(context! { loc => crate::view::urls::consultation_url(c.id) });
+        }
+        let tasks = gongkai_store::tasks::TaskFilter {
+            site_id: site.id,
+            ..Default::default()
+        };
+        for t in gongkai_store::tasks::list(&state.store, &tasks).await? {
+            let lastmod = gongkai_domain::time::beijing_date(t.updated_at).to_string();
+            urls.push(context! { loc => gongkai_domain::urls::task(t.id), lastmod => lastmod });
+        }
+        for r in gongkai_store::findings::list_reports(&state.store, site.id, None).await? {
+            let lastmod = gongkai_domain::time::beijing_date(r.updated_at).to_string();
+            urls.push(
+                context! { loc => gongkai_domain::urls::audit_report(r.id), lastmod => lastmod },
+            );
         }
         let filter = PublicFilter {
             site_id: Some(site.id),

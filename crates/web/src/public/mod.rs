@@ -9,9 +9,11 @@ pub mod mode;
 pub mod mulu;
 pub mod orgs;
 pub mod popular;
+pub mod renwu;
 pub mod search;
 pub mod xxgk;
 pub mod ysqgk;
+pub mod zhenggai;
 pub mod zhengji;
 
 /// The fallback for unknown paths: a bare 404, which `render_errors` answers with the Chinese
