@@ -75,6 +75,15 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
         let mulu = page(&format!("{url}/xxgk/mulu/WQX004")).await;
         assert!(mulu.contains("乌恰县2025年县级财政决算公开"), "{mulu}");
 
+        // Key work in public: the task with its published report, the audit's findings at
+        // each stage, and the overdue milestone on the openness office's dashboard.
+        let renwu = page(&format!("{url}/renwu/")).await;
+        assert!(renwu.contains("2026年县城老旧小区供暖管网改造"), "{renwu}");
+        let zhenggai = page(&format!("{url}/zhenggai/")).await;
+        assert!(zhenggai.contains("2025年度县级预算执行"), "{zhenggai}");
+        let (_, desk) = crate::support::text(&office, &format!("{url}/admin")).await;
+        assert!(desk.contains("完成第一批管网更换"), "{desk}");
+
         // No column the county keeps is empty.
         for column in COLUMNS {
             let html = page(&format!("{url}/xxgk/lanmu/{}", column.slug)).await;

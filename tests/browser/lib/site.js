@@ -514,6 +514,9 @@ const PAGES = [
     expectText: ['2026 年主动公开时效', '未公开', '逾期', '乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告'],
     screenshot: true,
   },
+  // 重点工作 and 审计整改 in public.
+  { name: 'renwu-index', path: '/renwu/', expectText: ['2026年县城老旧小区供暖管网改造'] },
+  { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
   // Reply-letter templates the openness office edits (per site, per outcome).

@@ -14,6 +14,7 @@ mod opinions;
 mod records;
 mod reprints;
 mod sites;
+mod tasks;
 
 use chrono::{DateTime, TimeZone, Utc};
 use gongkai_domain::org::OrgCode;
@@ -41,6 +42,12 @@ pub async fn load(
     messages::load(store).await?;
     consultations::load(store).await?;
     opinions::load(store).await?;
+    tasks::load(
+        store,
+        &staff,
+        gongkai_domain::time::beijing_date(Utc::now()),
+    )
+    .await?;
     Ok((staff.accounts, content))
 }
 
