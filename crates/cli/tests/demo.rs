@@ -65,7 +65,7 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
         let (_, timeliness) =
             crate::support::text(&office, &format!("{url}/admin/mulu/timeliness?year=2026")).await;
         for needle in [
-            "<strong>未公开</strong>",
+            "<strong>暂无公开</strong>",
             "<strong>逾期</strong>",
             "乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告",
             "县环保局",

@@ -8,7 +8,7 @@
 //! The 26 areas of the grassroots standard catalogue (国办发〔2019〕54号) ship as a starting set
 //! ([`STARTING_SET`]), a few common rows per area; a site renames, adds and assigns its own.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{Calendar, CalendarError, RegionCode};
 use crate::{DomainError, ErrorCode};
@@ -176,11 +176,16 @@ pub fn timeliness(
     let Some(formed) = formed else {
         return Ok(Timeliness::NoDate);
     };
-    let (due, _) = calendar.due_date_or_provisional(formed, limit_days, region)?;
+    // Years without calendar data (before 2007, a region's missing year) count as provisional
+    // weekdays-only years, for the due day and the days late alike.
+    let first = formed.year().min(published.year());
+    let last = formed.year().max(published.year()).saturating_add(1);
+    let (filled, _) = calendar.with_provisional_years(first..=last, region);
+    let due = filled.due_date(formed, limit_days, region)?;
     if published <= due {
         return Ok(Timeliness::OnTime);
     }
-    let by = calendar.working_days_between(due, published, region)?;
+    let by = filled.working_days_between(due, published, region)?;
     Ok(Timeliness::Late {
         by: u32::try_from(by).unwrap_or(u32::MAX).max(1),
     })
@@ -538,6 +543,9 @@ mod tests {
         let october =
             |published: &str| timeliness(&cal, None, Some(day("2026-09-30")), day(published), 1);
         assert_eq!(october("2026-10-08"), Ok(Timeliness::OnTime));
+        // A year without calendar data counts weekdays, never an error.
+        let old = timeliness(&cal, None, Some(day("2005-03-01")), day("2005-06-01"), 20);
+        assert!(matches!(old, Ok(Timeliness::Late { .. })), "{old:?}");
         assert_eq!(october("2026-10-09"), Ok(Timeliness::Late { by: 1 }));
     }
 

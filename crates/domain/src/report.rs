@@ -1085,6 +1085,8 @@ pub struct OverviewFacts {
     pub normative: i64,
     /// Applications received in the year (section 三, 一 总计).
     pub applications_new: i64,
+    /// Applications carried over from the year before (二).
+    pub applications_carried_in: i64,
     /// Applications answered in the year (（七）总计).
     pub applications_answered: i64,
     /// Applications carried into next year (四).
@@ -1122,8 +1124,8 @@ pub fn overview_draft(f: &OverviewFacts) -> String {
     proactive.push('。');
     out.push(proactive);
     out.push(format!(
-        "（二）依申请公开。全年新收政府信息公开申请{}件，办结{}件，结转下年度继续办理{}件，均在法定期限内办理。",
-        f.applications_new, f.applications_answered, f.applications_carried
+        "（二）依申请公开。全年新收政府信息公开申请{}件，上年结转{}件，办结{}件，结转下年度继续办理{}件。",
+        f.applications_new, f.applications_carried_in, f.applications_answered, f.applications_carried
     ));
     out.push(if f.challenges == 0 {
         "（三）行政复议、行政诉讼。全年未发生因政府信息公开引起的行政复议、行政诉讼案件。".to_owned()
@@ -1186,6 +1188,7 @@ mod tests {
             interpretations: 6,
             normative: 4,
             applications_new: 7,
+            applications_carried_in: 0,
             applications_answered: 6,
             applications_carried: 1,
             challenges: 2,
@@ -1198,7 +1201,7 @@ mod tests {
         for needle in [
             "2026年，乌恰县人民政府坚持以公开为常态",
             "主动公开政府信息120条，其中规范性文件4件、政策解读6篇。",
-            "新收政府信息公开申请7件，办结6件，结转下年度继续办理1件",
+            "新收政府信息公开申请7件，上年结转0件，办结6件，结转下年度继续办理1件",
             "行政复议、行政诉讼2件，其中被纠错1件。",
             "组织政务公开业务培训2次、参训85人次，召开政务公开专题会议1次。",
         ] {

@@ -201,7 +201,12 @@ pub async fn overview_facts(store: &Store, r: &Report) -> Result<OverviewFacts, 
     let (published, interpretations, normative) =
         reports::published_counts(store, &counted, r.year, Utc::now()).await?;
     let site = orgs::site_of(store, r.org.id).await?;
-    let work = gongkai_store::work_records::list(store, site, r.year).await?;
+    // The sessions and meetings held by the office or one below it.
+    let work: Vec<_> = gongkai_store::work_records::list(store, site, r.year)
+        .await?
+        .into_iter()
+        .filter(|w| counted.contains(&w.org_id))
+        .collect();
     let trainings = work
         .iter()
         .filter(|w| w.kind == gongkai_domain::work_record::WorkKind::Training);
@@ -213,6 +218,8 @@ pub async fn overview_facts(store: &Store, r: &Report) -> Result<OverviewFacts, 
         interpretations,
         normative,
         applications_new: i64::try_from(r.table.get(Row::New, Column::Total)).unwrap_or(i64::MAX),
+        applications_carried_in: i64::try_from(r.table.get(Row::CarriedIn, Column::Total))
+            .unwrap_or(i64::MAX),
         applications_answered: i64::try_from(r.table.get(Row::Total, Column::Total))
             .unwrap_or(i64::MAX),
         applications_carried: i64::try_from(r.table.get(Row::CarriedOut, Column::Total))

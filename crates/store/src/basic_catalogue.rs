@@ -82,7 +82,7 @@ pub async fn item(store: &Store, site_id: i64, id: i64) -> Result<CatalogueItem>
 }
 
 fn taken() -> StoreError {
-    StoreError::conflict_with(ErrorCode::CatalogueFieldInvalid, &[])
+    StoreError::conflict_with(ErrorCode::CatalogueItemExists, &[])
 }
 
 async fn insert(tx: &mut Tx, site_id: i64, item: &Item) -> Result<i64> {
@@ -310,14 +310,8 @@ pub async fn file_record(
 ) -> Result<i64> {
     let mut tx = store.begin_write().await?;
     item_in(&mut tx, site_id, item_id).await?;
-    let record: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM records WHERE index_no = $1 AND site_id = $2 AND status = 'published'",
-    )
-    .bind(index_no.trim())
-    .bind(site_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(record) = record else {
+    let record = filable(&mut tx, site_id, index_no).await?;
+    let Some((record, _)) = record else {
         return Err(StoreError::conflict_with(
             ErrorCode::CatalogueRecordUnknown,
             &[("index_no", &index_no.trim())],
@@ -338,6 +332,30 @@ pub async fn file_record(
         .commit(tx, store, actor)
         .await?;
     Ok(record)
+}
+
+/// The id and organisation of the site's published, 主动公开 record with index number
+/// `index_no` (what the public sees, so what a row can count).
+async fn filable(tx: &mut Tx, site_id: i64, index_no: &str) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT id, org_id FROM records WHERE index_no = $1 AND site_id = $2
+         AND status = 'published' AND disclosure = 'proactive'",
+    )
+    .bind(index_no.trim())
+    .bind(site_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("org_id")?)))
+        .transpose()
+}
+
+/// The organisation of the site's published record with index number `index_no`, if any (the
+/// caller checks it is in the staff member's scope before filing).
+pub async fn record_org(store: &Store, site_id: i64, index_no: &str) -> Result<Option<i64>> {
+    let mut tx = store.pool().begin().await?;
+    let found = filable(&mut tx, site_id, index_no).await?;
+    tx.commit().await?;
+    Ok(found.map(|(_, org)| org))
 }
 
 /// Takes the record `record_id` out of the row `item_id` (audited as `catalogue.unfile`).

@@ -183,10 +183,10 @@ async fn a_catalogue_row_shows_each_office_on_time_late_or_missing() {
         assert_has_all(
             &t,
             &[
-                "<strong>1</strong> 项应公开而未公开",
+                "<strong>1</strong> 项全年暂无公开信息",
                 "<strong>1</strong> 条逾期公开",
                 "1 条按时公开",
-                "<strong>未公开</strong>",
+                "<strong>暂无公开</strong>",
                 "财政预决算 · 部门决算",
                 "<strong>逾期</strong>",
                 "县级财政专项资金管理办法",

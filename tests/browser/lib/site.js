@@ -511,7 +511,7 @@ const PAGES = [
     name: 'admin-mulu-timeliness',
     path: '/admin/mulu/timeliness?year=2026',
     login: 'demo-supervisor',
-    expectText: ['2026 年主动公开时效', '未公开', '逾期', '乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告'],
+    expectText: ['2026 年主动公开时效', '暂无公开', '逾期', '乌恰县2026年财政衔接推进乡村振兴补助资金分配结果公告'],
     screenshot: true,
   },
   // 重点工作 and 审计整改 in public.

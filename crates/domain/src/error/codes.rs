@@ -708,7 +708,11 @@ error_codes! {
     ),
     CatalogueRecordUnknown => (
         "catalogue.record_unknown",
-        "未找到索引号为“{index_no}”的本站已发布信息"
+        "未找到索引号为“{index_no}”的本站已主动公开的信息"
+    ),
+    CatalogueItemExists => (
+        "catalogue.item_exists",
+        "本站基本目录中已有这个一级、二级事项，请修改已有事项或换用其他名称"
     ),
     WorkRecordTopicRequired => ("ledger.topic_required", "请填写主题（不超过 200 个字）"),
     WorkRecordDateInvalid => (

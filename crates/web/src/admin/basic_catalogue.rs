@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::WebError;
 use crate::admin::desk::Desk;
+use crate::auth::check_org;
 use crate::templates::ser;
 
 /// The fields of a catalogue row as typed.
@@ -121,6 +122,18 @@ async fn site_id(desk: &Desk) -> Result<i64, WebError> {
     Ok(desk.home_site().await?.id)
 }
 
+/// The site, when the member of staff supervises all of it: the rows and their limits are the
+/// whole site's (an office supervising one department reads them, and files and assigns within
+/// its scope, but does not change them).
+async fn site_for_rows(desk: &Desk) -> Result<i64, WebError> {
+    let site = site_id(desk).await?;
+    check_org(&desk.state, &desk.staff, Permission::Supervise, site).await?;
+    Ok(site)
+}
+
+/// The longest index number read from the filing form.
+const MAX_INDEX_NO_CHARS: usize = 64;
+
 /// The names of the site's organisations by id.
 async fn org_names(desk: &Desk, site: i64) -> Result<HashMap<i64, String>, WebError> {
     Ok(orgs::of_site(&desk.state.store, site)
@@ -156,7 +169,7 @@ pub async fn list(desk: Desk) -> Result<Response, WebError> {
 
 /// `POST /admin/mulu/seed`: adds the 26 grassroots areas' rows the site does not have yet.
 pub async fn seed(desk: Desk) -> Result<Response, WebError> {
-    let site = site_id(&desk).await?;
+    let site = site_for_rows(&desk).await?;
     catalogue::add_starting_set(&desk.state.store, &desk.actor(), site).await?;
     Ok(Redirect::to("/admin/mulu").into_response())
 }
@@ -206,7 +219,7 @@ pub async fn new_form(desk: Desk) -> Result<Response, WebError> {
 
 /// `POST /admin/mulu/new`: adds the row; a refusal shows the form again as typed.
 pub async fn add(desk: Desk, Form(form): Form<ItemForm>) -> Result<Response, WebError> {
-    let site = site_id(&desk).await?;
+    let site = site_for_rows(&desk).await?;
     let result = match form.draft().check() {
         Ok(item) => catalogue::add(&desk.state.store, &desk.actor(), site, &item).await,
         Err(e) => Err(e.into()),
@@ -240,7 +253,7 @@ pub async fn save(
     Path(id): Path<i64>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, WebError> {
-    let site = site_id(&desk).await?;
+    let site = site_for_rows(&desk).await?;
     let store = &desk.state.store;
     let item = catalogue::item(store, site, id).await?;
     let result = match form.draft().check() {
@@ -281,10 +294,13 @@ pub async fn assign(
         .iter()
         .map(|o| o.id)
         .collect();
-    let ticked: Vec<i64> = pairs
+    let in_scope: std::collections::BTreeSet<i64> = in_scope.into_iter().collect();
+    // Only offices in the scope count, each once, so the form can name no more than the
+    // scope holds however long it is.
+    let ticked: std::collections::BTreeSet<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "org")
-        .filter_map(|(_, v)| v.parse().ok())
+        .filter_map(|(_, v)| v.trim().parse().ok())
         .filter(|o| in_scope.contains(o))
         .collect();
     // Offices outside the scope keep their assignment.
@@ -313,7 +329,17 @@ pub async fn file_record(
     let site = site_id(&desk).await?;
     let store = &desk.state.store;
     let item = catalogue::item(store, site, id).await?;
-    match catalogue::file_record(store, &desk.actor(), site, id, &form.index_no).await {
+    let index_no: String = form
+        .index_no
+        .trim()
+        .chars()
+        .take(MAX_INDEX_NO_CHARS)
+        .collect();
+    // A record of an office outside the member's scope is not theirs to file.
+    if let Some(org) = catalogue::record_org(store, site, &index_no).await? {
+        check_org(&desk.state, &desk.staff, Permission::Supervise, org).await?;
+    }
+    match catalogue::file_record(store, &desk.actor(), site, id, &index_no).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/mulu/{id}")).into_response()),
         Err(e) => match refusal(&e) {
             Some(msg) => {
@@ -338,6 +364,10 @@ pub async fn unfile_record(
     Path((id, record)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     let site = site_id(&desk).await?;
+    let org = gongkai_store::records::get(&desk.state.store, record)
+        .await?
+        .org_id;
+    check_org(&desk.state, &desk.staff, Permission::Supervise, org).await?;
     catalogue::unfile_record(&desk.state.store, &desk.actor(), site, id, record).await?;
     Ok(Redirect::to(&format!("/admin/mulu/{id}")).into_response())
 }

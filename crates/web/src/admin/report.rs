@@ -179,7 +179,10 @@ pub async fn publish(
     // The PDF and the workbook, made from the same draft the service publishes (a refusal
     // leaves them unused in the content-addressed store, named by no row).
     let draft = usecase::open(store, org.id, year, today()).await?;
-    let files = if draft.is_published() || !draft.violations.is_empty() {
+    let refused = draft.is_published()
+        || !draft.violations.is_empty()
+        || (draft.overdue && form.late_reason.trim().is_empty());
+    let files = if refused {
         Vec::new()
     } else {
         report_files(&desk.state, &draft).await?
