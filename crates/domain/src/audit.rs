@@ -518,6 +518,10 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("work_record.create", "登记工作台账"),
     ("application.challenge_add", "登记行政复议或行政诉讼"),
     ("application.challenge_decide", "登记行政复议或行政诉讼结果"),
+    (
+        "application.challenge_remove",
+        "删除登记有误的行政复议或行政诉讼",
+    ),
     ("catalogue.item_add", "新增基本目录事项"),
     ("catalogue.item_save", "修改基本目录事项"),
     ("catalogue.seed", "载入标准目录事项"),

@@ -159,3 +159,34 @@ pub async fn decide(
         .commit(tx, store, actor)
         .await
 }
+
+/// Removes the challenge `id` of the application (tracking code `code`) recorded in error,
+/// audited as `application.challenge_remove` with what it held.
+pub async fn remove(
+    store: &Store,
+    actor: &Actor,
+    application_id: i64,
+    code: &str,
+    id: i64,
+) -> Result<()> {
+    let removed = get(store, application_id, id).await?;
+    let mut tx = store.begin_write().await?;
+    let done =
+        sqlx::query("DELETE FROM application_challenges WHERE id = $1 AND application_id = $2")
+            .bind(id)
+            .bind(application_id)
+            .execute(&mut *tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "该复议或诉讼记录".into(),
+        });
+    }
+    audit::Change::new("application.challenge_remove", "application", code)
+        .with_detail(serde_json::json!({
+            "challenge": id, "kind": removed.kind.code(), "filed_on": removed.filed_on,
+            "result": removed.result.code(),
+        }))
+        .commit(tx, store, actor)
+        .await
+}

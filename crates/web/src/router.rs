@@ -494,6 +494,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/applications/{id}/challenges/{challenge}/remove",
+            guarded(
+                Permission::HandleCases,
+                post(admin::applications::challenges::remove),
+            ),
+        )
+        .route(
             "/admin/applications/{id}/files/{file}",
             guarded(
                 Permission::HandleCases,

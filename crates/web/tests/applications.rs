@@ -2105,5 +2105,14 @@ async fn a_review_over_an_answer_is_recorded_and_counted_in_the_report() {
             log.iter()
                 .any(|e| e.action == "application.challenge_decide")
         );
+        // One recorded in error is removed, audited with what it held.
+        let r = handler.post(&format!("{decide}/remove"), &[]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert!(must(gongkai_store::challenges::of_application(&app.store, id).await).is_empty());
+        let log = must(gongkai_store::audit::recent(&app.store, 5, None).await);
+        assert!(
+            log.iter()
+                .any(|e| e.action == "application.challenge_remove")
+        );
     }
 }

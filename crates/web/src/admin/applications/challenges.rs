@@ -86,3 +86,21 @@ pub async fn decide(
         Err(e) => render(&desk, &app, StatusCode::BAD_REQUEST, Some(e.to_string())).await,
     }
 }
+
+/// `POST /admin/applications/{id}/challenges/{challenge}/remove`: removes a challenge recorded
+/// in error (audited with what it held).
+pub async fn remove(
+    desk: Desk,
+    Path((id, challenge)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let app = load(&desk.state, &desk.staff, id).await?;
+    challenges::remove(
+        &desk.state.store,
+        &desk.actor(),
+        app.id,
+        &app.tracking_code,
+        challenge,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/applications/{id}#challenges")).into_response())
+}
