@@ -1150,6 +1150,38 @@ pub fn overview_draft(f: &OverviewFacts) -> String {
     out.join("\n\n")
 }
 
+/// The 信息处理费 of a year from an application's events: each payment (已缴费) made in `year`
+/// counts the amount of the fee notice before it, in yuan.
+pub fn fees_paid_in<'a>(
+    events: impl IntoIterator<Item = &'a crate::application::ClockEvent>,
+    year: i32,
+) -> i64 {
+    use crate::application::ClockEvent as E;
+    let mut noticed = 0;
+    let mut paid = 0;
+    for e in events {
+        match e {
+            E::FeeNotice { amount_yuan, .. } => noticed = *amount_yuan,
+            E::FeePaid { on } if on.year() == year => paid += noticed,
+            _ => {}
+        }
+    }
+    paid
+}
+
+/// A first draft of section 六 (其他需要报告的事项): the 信息处理费 collected in the year under
+/// 国办函〔2020〕109号.
+pub fn other_matters_draft(year: i32, fees_yuan: i64) -> String {
+    if fees_yuan == 0 {
+        format!("{year}年，本机关未收取政府信息公开信息处理费。")
+    } else {
+        format!(
+            "{year}年，本机关依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费{}万元（{fees_yuan}元）。",
+            wan_yuan(fees_yuan)
+        )
+    }
+}
+
 /// Every identity a report breaks: section 三's table, section 二 against last year's, section
 /// 四's totals.
 pub fn violations(
@@ -1178,6 +1210,25 @@ pub fn is_late(kind: OrgKind, year: i32, today: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fees_count_payments_of_the_year_at_the_noticed_amount() {
+        use crate::application::ClockEvent as E;
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
+        let events = [
+            E::FeeNotice {
+                on: day("2025-12-20"),
+                amount_yuan: 100,
+                basis: "按件".into(),
+                pay_by: None,
+            },
+            E::FeePaid { on: day("2026-01-05") },
+        ];
+        assert_eq!(fees_paid_in(&events, 2026), 100);
+        assert_eq!(fees_paid_in(&events, 2025), 0);
+        assert!(other_matters_draft(2026, 0).contains("未收取"));
+        assert!(other_matters_draft(2026, 100).contains("收取信息处理费0.0100万元（100元）"));
+    }
 
     #[test]
     fn the_overview_draft_states_the_years_figures() {

@@ -235,6 +235,14 @@ pub async fn overview_facts(store: &Store, r: &Report) -> Result<OverviewFacts, 
     })
 }
 
+/// A first draft of section 六 from the 信息处理费 the office and those below it collected in
+/// the year ([`report::other_matters_draft`]).
+pub async fn other_matters_draft(store: &Store, r: &Report) -> Result<String, ServiceError> {
+    let counted = reports::subtree(store, r.org.id).await?;
+    let fees = reports::fees_collected(store, &counted, r.year).await?;
+    Ok(report::other_matters_draft(r.year, fees))
+}
+
 /// Saves the hand entries read from a form (`get` answers a field's raw text); the form's
 /// problems come back by field and nothing is saved. Refused once published.
 pub async fn save<'a>(

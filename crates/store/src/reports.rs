@@ -344,3 +344,35 @@ pub async fn published_counts(
         row.try_get("normative")?,
     ))
 }
+
+/// The 信息处理费 the organisations `org_ids` collected in `year`: every payment made in the year,
+/// at the amount of the fee notice before it ([`gongkai_domain::report::fees_paid_in`]).
+pub async fn fees_collected(store: &Store, org_ids: &[i64], year: i32) -> Result<i64> {
+    use gongkai_domain::application::ClockEvent;
+    if org_ids.is_empty() {
+        return Ok(0);
+    }
+    let mut q = crate::sql::Sql::new(
+        "SELECT e.application_id, e.event FROM application_events e
+         JOIN applications a ON a.id = e.application_id WHERE a.org_id IN ",
+    );
+    q.int_list(org_ids.iter().copied());
+    q.push(" AND (e.event LIKE '%fee_notice%' OR e.event LIKE '%fee_paid%')");
+    q.push(" ORDER BY e.application_id, e.id");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    let mut by_application: std::collections::BTreeMap<i64, Vec<ClockEvent>> =
+        std::collections::BTreeMap::new();
+    for row in &rows {
+        let text: String = row.try_get("event")?;
+        let event: ClockEvent = serde_json::from_str(&text)
+            .map_err(|e| crate::StoreError::Corrupt(format!("办理记录：{e}")))?;
+        by_application
+            .entry(row.try_get("application_id")?)
+            .or_default()
+            .push(event);
+    }
+    Ok(by_application
+        .values()
+        .map(|events| gongkai_domain::report::fees_paid_in(events, year))
+        .sum())
+}

@@ -1156,6 +1156,12 @@ async fn fees_by_piece_count_the_applicants_month_and_wait_for_payment() {
         );
         assert_eq!(status_of(&app, eleventh).await.0, "in_progress");
         assert!(status_of(&app, eleventh).await.2.is_some());
+        // The annual report's section 六 draft reads the fee paid this year.
+        // Paid today (Beijing date).
+        let year = chrono::Datelike::year(&gongkai_domain::time::beijing_date(Utc::now()));
+        let finance = org_id(&app, "WQX004").await;
+        let paid = must(gongkai_store::reports::fees_collected(&app.store, &[finance], year).await);
+        assert_eq!(paid, 100, "{engine:?}");
     }
 }
 

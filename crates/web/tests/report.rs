@@ -118,6 +118,7 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
                 "2025年，乌恰县人民政府坚持以公开为常态、不公开为例外",
                 "全年新收政府信息公开申请6件",
                 "未发生因政府信息公开引起的行政复议、行政诉讼案件",
+                "2025年，本机关未收取政府信息公开信息处理费。",
             ],
         );
         assert!(

@@ -118,13 +118,17 @@ pub async fn show(Opened { desk, r }: Opened) -> Result<Response, WebError> {
     render(&desk, StatusCode::OK, &r, None, &FieldErrors::new(), None).await
 }
 
-/// `GET /admin/report/{year}/overview-draft`: the report page with a first draft of section 一
-/// written from the year's figures into its field, for staff to edit and save (nothing is
-/// saved until they do).
+/// `GET /admin/report/{year}/overview-draft`: the report page with first drafts of sections 一
+/// and 六 written from the year's figures (六: the 信息处理费 collected) into their fields, for
+/// staff to edit and save (nothing is saved until they do).
 pub async fn overview_draft(Opened { desk, r }: Opened) -> Result<Response, WebError> {
     let facts = usecase::overview_facts(&desk.state.store, &r).await?;
     let mut typed = BTreeMap::new();
     typed.insert("overview".to_owned(), report::overview_draft(&facts));
+    typed.insert(
+        "other_matters".to_owned(),
+        usecase::other_matters_draft(&desk.state.store, &r).await?,
+    );
     render(
         &desk,
         StatusCode::OK,
