@@ -381,13 +381,25 @@ pub async fn unfile_record(
         .await
 }
 
+/// Which filed records to read: all of the site's, or those of one row or one organisation,
+/// optionally only those published in `[from, to)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filed {
+    /// Only the records filed under this row.
+    pub item: Option<i64>,
+    /// Only the records of this organisation.
+    pub org: Option<i64>,
+    /// Only the records published in this window.
+    pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
 /// The records of the site filed under its rows that the public may see at `at` (listed:
-/// published, 主动公开, publication time passed), optionally only those published in
-/// `[from, to)` (storage timestamps), by row and publication time.
+/// published, 主动公开, publication time passed), as `only` narrows them, by row and
+/// publication time (a page reads only its row's or organisation's, not the whole site's).
 pub async fn filed_records(
     store: &Store,
     site_id: i64,
-    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    only: Filed,
     at: DateTime<Utc>,
 ) -> Result<Vec<FiledRecord>> {
     let mut q = Sql::new(
@@ -399,32 +411,18 @@ pub async fn filed_records(
     );
     q.int(site_id);
     crate::records::push_visibility(&mut q, Visibility::LISTED, at);
-    if let Some((from, to)) = window {
+    if let Some(item) = only.item {
+        q.push(" AND f.item_id = ").int(item);
+    }
+    if let Some(org) = only.org {
+        q.push(" AND r.org_id = ").int(org);
+    }
+    if let Some((from, to)) = only.window {
         q.push(" AND r.published_at >= ").text(ts(from));
         q.push(" AND r.published_at < ").text(ts(to));
     }
     q.push(" ORDER BY f.item_id, r.published_at DESC, r.id DESC");
     sql::all(q.query(), store.pool()).await
-}
-
-/// The ids of the rows each record of `record_ids` is filed under.
-pub async fn items_of_records(
-    store: &Store,
-    record_ids: &[i64],
-) -> Result<BTreeMap<i64, Vec<i64>>> {
-    let mut out: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    if record_ids.is_empty() {
-        return Ok(out);
-    }
-    let mut q =
-        Sql::new("SELECT record_id, item_id FROM record_catalogue_items WHERE record_id IN ");
-    q.int_list(record_ids.iter().copied());
-    for r in q.query().fetch_all(store.pool()).await? {
-        out.entry(r.try_get("record_id")?)
-            .or_default()
-            .push(r.try_get("item_id")?);
-    }
-    Ok(out)
 }
 
 /// One office's standing on one row it is assigned, for a year.
@@ -467,7 +465,11 @@ pub async fn standings(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
-    let filed = filed_records(store, site_id, Some((from, to)), at).await?;
+    let window = Filed {
+        window: Some((from, to)),
+        ..Filed::default()
+    };
+    let filed = filed_records(store, site_id, window, at).await?;
     let calendar = crate::calendar::load(store).await?;
     let mut out = Vec::new();
     for (item_id, org_id) in assignments(store, site_id).await? {

@@ -186,11 +186,16 @@ async fn form_page(
     let (assigned, filed) = match item {
         Some(i) => {
             let assigned = catalogue::assigned_orgs(store, i.id).await?;
-            let filed: Vec<_> = catalogue::filed_records(store, site, None, Utc::now())
-                .await?
-                .into_iter()
-                .filter(|r| r.item_id == i.id)
-                .collect();
+            let filed: Vec<_> = catalogue::filed_records(
+                store,
+                site,
+                catalogue::Filed {
+                    item: Some(i.id),
+                    ..catalogue::Filed::default()
+                },
+                Utc::now(),
+            )
+            .await?;
             (assigned, filed)
         }
         None => (Vec::new(), Vec::new()),

@@ -51,7 +51,11 @@ pub async fn org(visit: Visit, Path(code): Path<String>) -> Result<Response, Web
         .filter(|(_, o)| *o == org.id)
         .map(|(item, _)| item)
         .collect();
-    let filed = catalogue::filed_records(store, site.id, None, Utc::now()).await?;
+    let only = catalogue::Filed {
+        org: Some(org.id),
+        ..catalogue::Filed::default()
+    };
+    let filed = catalogue::filed_records(store, site.id, only, Utc::now()).await?;
     let rows: Vec<Value> = catalogue::items(store, site.id)
         .await?
         .into_iter()
