@@ -754,5 +754,10 @@ pub fn build(state: AppState) -> Router {
     // Outside routing, so a `/site/{code}` prefix is taken off before a route is chosen.
     Router::new()
         .fallback_service(app)
-        .layer(from_fn_with_state(state, crate::site::resolve::layer))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::site::resolve::layer,
+        ))
+        // Outermost: a kept page is answered before the site is resolved or anything traced.
+        .layer(from_fn_with_state(state, cache::http::answer_kept))
 }

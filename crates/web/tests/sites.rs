@@ -280,6 +280,29 @@ async fn each_site_shows_only_its_own_pages_feeds_search_and_api() {
                 "href=\"/static/",
             ],
         );
+        // A second visit is answered from the page cache before the site is resolved, under the
+        // path as asked (prefix and all): the same prefixed page, and the bare path stays 乌恰's.
+        let hits = |text: String| -> u64 {
+            text.lines()
+                .find_map(|l| {
+                    l.strip_prefix("gongkai_page_cache_hits_total ")?
+                        .parse()
+                        .ok()
+                })
+                .unwrap_or_default()
+        };
+        let before = hits(app.page("/metrics").await);
+        let again = ok_page(&app, None, &format!("/site/ATS001{ats_page}")).await;
+        assert_eq!(
+            again, prefixed,
+            "{engine:?}: the kept page is the prefixed one"
+        );
+        assert_eq!(
+            hits(app.page("/metrics").await),
+            before + 1,
+            "{engine:?}: the second visit is a hit"
+        );
+        missing(&app, None, &ats_page).await;
         missing(&app, None, &format!("/site/ATS001{wqx_page}")).await;
         missing(&app, None, "/site/NOPE01/").await;
         missing(&app, None, "/site/WQX004/").await;

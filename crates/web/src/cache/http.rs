@@ -100,6 +100,25 @@ fn storable(resp: &Response, max: usize) -> bool {
             .is_some_and(|n| n as usize <= max)
 }
 
+/// A request the outermost layer looked up under this key and did not find, so the inner layer
+/// does not look again.
+#[derive(Debug, Clone)]
+struct LookedUp(String);
+
+/// The outermost middleware: a kept page is answered before anything else runs (no site
+/// resolution, tracing or compression), from the bodies and headers built when it was kept.
+/// The key is the same as [`layer`]'s, since a `/site/{code}` prefix is still on the path here.
+pub async fn answer_kept(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(key) = key_of(&state.cache, &req) {
+        if let Some(entry) = state.cache.get(&key) {
+            state.cache.hits.fetch_add(1, Ordering::Relaxed);
+            return entry.answer(Coding::chosen(req.headers()), req.headers());
+        }
+        req.extensions_mut().insert(LookedUp(key));
+    }
+    next.run(req).await
+}
+
 /// The middleware: answers kept pages, keeps new ones, and after every unsafe request reads the
 /// feed so this node's own change shows at once.
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -113,7 +132,11 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         return resp;
     };
     let coding = Coding::chosen(req.headers());
-    if let Some(entry) = cache.get(&key) {
+    let looked_up = req
+        .extensions()
+        .get::<LookedUp>()
+        .is_some_and(|l| l.0 == key);
+    if !looked_up && let Some(entry) = cache.get(&key) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         return entry.answer(coding, req.headers());
     }

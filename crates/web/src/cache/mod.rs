@@ -123,6 +123,18 @@ impl Coding {
         }
     }
 
+    /// Every coding, in [`Coding::slot`] order.
+    const ALL: [Coding; 3] = [Self::Identity, Self::Gzip, Self::Brotli];
+
+    /// Where this coding's body and headers sit in an entry.
+    fn slot(self) -> usize {
+        match self {
+            Self::Identity => 0,
+            Self::Gzip => 1,
+            Self::Brotli => 2,
+        }
+    }
+
     /// What an ETag carries after the body's hash, so each coding has its own strong tag.
     pub(crate) fn tag_suffix(self) -> &'static str {
         match self {
@@ -133,15 +145,16 @@ impl Coding {
     }
 }
 
-/// One kept page: the handler's headers and the body in each coding.
+/// One kept page: the body in each coding, and for each coding the whole set of answer headers
+/// built once when the page is kept, so a hit only clones them.
 #[derive(Debug)]
 struct Entry {
-    headers: HeaderMap,
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
-    /// Hex SHA-256 prefix of the uncompressed body.
-    hash: String,
+    /// The bodies, indexed by [`Coding::slot`].
+    bodies: [Bytes; 3],
+    /// The answer headers for each coding (the handler's, the encoding, the validators, caching).
+    headers: [HeaderMap; 3],
+    /// The strong ETag of each coding, as sent.
+    etags: [HeaderValue; 3],
     last_modified: HeaderValue,
     stored: Instant,
     size: usize,
@@ -172,36 +185,42 @@ impl Entry {
         br.flush()?;
         let brotli = Bytes::from(br.into_inner());
         let hash = hex::encode(&Sha256::digest(&body)[..16]);
-        let size = body.len() + gzip.len() + brotli.len() + key_len + 512;
+        let size = body.len() + gzip.len() + brotli.len() + key_len + 1536;
+        let etags = Coding::ALL.map(|c| {
+            HeaderValue::from_str(&format!("\"{hash}{}\"", c.tag_suffix()))
+                .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+        });
+        let headers = Coding::ALL.map(|c| {
+            let mut h = headers.clone();
+            if let Some(e) = c.name() {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+            }
+            h.insert(header::ETAG, etags[c.slot()].clone());
+            h.insert(header::LAST_MODIFIED, last_modified.clone());
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            );
+            h.insert(header::VARY, HeaderValue::from_static(VARY));
+            h
+        });
         Ok(Self {
+            bodies: [body, gzip, brotli],
             headers,
-            identity: body,
-            gzip,
-            brotli,
-            hash,
+            etags,
             last_modified,
             stored: Instant::now(),
             size,
         })
     }
 
-    fn etag(&self, coding: Coding) -> String {
-        format!("\"{}{}\"", self.hash, coding.tag_suffix())
-    }
-
     /// Whether the request's validators still match this page (then 304).
     fn not_modified(&self, request: &HeaderMap) -> bool {
-        if let Some(tags) = request
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-        {
-            return tags.split(',').any(|t| {
-                let t = t.trim();
-                let t = t.strip_prefix("W/").unwrap_or(t);
-                t == "*"
-                    || [Coding::Identity, Coding::Gzip, Coding::Brotli]
-                        .iter()
-                        .any(|c| t == self.etag(*c))
+        if let Some(tags) = request.get(header::IF_NONE_MATCH) {
+            return tags.as_bytes().split(|b| *b == b',').any(|t| {
+                let t = t.trim_ascii();
+                let t = t.strip_prefix(b"W/").unwrap_or(t);
+                t == b"*" || self.etags.iter().any(|e| e.as_bytes() == t)
             });
         }
         request
@@ -211,32 +230,21 @@ impl Entry {
 
     /// The answer for a request asking in `coding` with the validators in `request`.
     fn answer(&self, coding: Coding, request: &HeaderMap) -> Response {
-        let mut resp = if self.not_modified(request) {
-            StatusCode::NOT_MODIFIED.into_response()
-        } else {
-            let body = match coding {
-                Coding::Identity => self.identity.clone(),
-                Coding::Gzip => self.gzip.clone(),
-                Coding::Brotli => self.brotli.clone(),
-            };
-            let mut resp = Response::new(Body::from(body));
-            resp.headers_mut().extend(self.headers.clone());
-            if let Some(e) = coding.name() {
-                resp.headers_mut()
-                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
-            }
-            resp
-        };
-        let h = resp.headers_mut();
-        if let Ok(tag) = HeaderValue::from_str(&self.etag(coding)) {
-            h.insert(header::ETAG, tag);
+        let slot = coding.slot();
+        if self.not_modified(request) {
+            let mut resp = StatusCode::NOT_MODIFIED.into_response();
+            let h = resp.headers_mut();
+            h.insert(header::ETAG, self.etags[slot].clone());
+            h.insert(header::LAST_MODIFIED, self.last_modified.clone());
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            );
+            h.insert(header::VARY, HeaderValue::from_static(VARY));
+            return resp;
         }
-        h.insert(header::LAST_MODIFIED, self.last_modified.clone());
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL),
-        );
-        h.insert(header::VARY, HeaderValue::from_static(VARY));
+        let mut resp = Response::new(Body::from(self.bodies[slot].clone()));
+        *resp.headers_mut() = self.headers[slot].clone();
         resp
     }
 }
