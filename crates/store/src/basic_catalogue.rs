@@ -352,7 +352,7 @@ async fn filable(tx: &mut Tx, site_id: i64, index_no: &str) -> Result<Option<(i6
 /// The organisation of the site's published record with index number `index_no`, if any (the
 /// caller checks it is in the staff member's scope before filing).
 pub async fn record_org(store: &Store, site_id: i64, index_no: &str) -> Result<Option<i64>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_read().await?;
     let found = filable(&mut tx, site_id, index_no).await?;
     tx.commit().await?;
     Ok(found.map(|(_, org)| org))

@@ -61,8 +61,51 @@ pub use error::StoreError;
 /// Result alias for the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A transaction on either engine.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction on either engine: it derefs to the connection (`&mut *tx` is what queries
+/// run on) and ends with [`Tx::commit`] or [`Tx::rollback`] (dropped, it rolls back).
+///
+/// A SQLite write transaction also holds this process's writer turn ([`Store::begin_write`]):
+/// SQLite lets one writer in at a time, and writers that wait in SQLite's busy handler sleep
+/// (1, 2, 5, 10 … ms) and miss the moment the lock frees, while writers queued here take it in
+/// turn at once.
+#[derive(Debug)]
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    /// Released after the transaction ends (fields drop in order).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    fn new(inner: sqlx::Transaction<'static, sqlx::Any>) -> Self {
+        Self { inner, _turn: None }
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    /// Rolls the transaction back.
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+/// How long a SQLite writer waits for its turn before giving up, as SQLite's own busy timeout.
+const WRITER_TURN_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The lock key of schema migrations (see [`serialise`]).
 pub(crate) const LOCK_MIGRATIONS: i64 = 730_001;
@@ -169,6 +212,8 @@ pub struct Store {
     listen_url: Option<feed::ListenUrl>,
     /// Counts the feed's growth as this node hears of it; followers wait on it ([`feed::Wakeup`]).
     feed_heard: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// This process's SQLite writers take turns here (see [`Tx`]); unused on PostgreSQL.
+    writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The SQLite URL for the database file inside a data folder.
@@ -246,6 +291,7 @@ impl Store {
             audit_key: None,
             listen_url: (engine == Engine::Postgres).then(|| feed::ListenUrl(url.to_owned())),
             feed_heard: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
+            writer_turn: std::sync::Arc::default(),
         })
     }
 
@@ -297,13 +343,36 @@ impl Store {
 
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes never fails half-way with a
-    /// stale snapshot; on PostgreSQL the audit append serialises on an advisory lock.
+    /// stale snapshot, after waiting its turn among this process's writers (see [`Tx`]); on
+    /// PostgreSQL the audit append serialises on an advisory lock.
     pub async fn begin_write(&self) -> Result<Tx> {
-        let tx = match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+        match self.engine {
+            Engine::Sqlite => {
+                let turn = tokio::time::timeout(
+                    WRITER_TURN_TIMEOUT,
+                    self.writer_turn.clone().lock_owned(),
+                )
+                .await
+                .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx { inner, _turn: Some(turn) })
+            }
+            Engine::Postgres => Ok(Tx::new(self.pool.begin().await?)),
+        }
+    }
+
+    /// A transaction for reading only, one consistent snapshot (on PostgreSQL `REPEATABLE
+    /// READ READ ONLY`); it takes no writer turn.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        let inner = match self.engine {
+            Engine::Sqlite => self.pool.begin().await?,
+            Engine::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
         };
-        Ok(tx)
+        Ok(Tx::new(inner))
     }
 
     /// Whether the database holds no organisations yet (a fresh install).

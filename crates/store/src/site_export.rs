@@ -609,15 +609,7 @@ async fn write_archive(
 ) -> Result<Manifest> {
     let engine = store.engine();
     // One snapshot for every table, so a row never points at one written after it was read.
-    let mut tx = match engine {
-        Engine::Sqlite => store.pool().begin().await?,
-        Engine::Postgres => {
-            store
-                .pool()
-                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                .await?
-        }
-    };
+    let mut tx = store.begin_read().await?;
     let schema_version = crate::backup::schema_version(store).await?;
     let existing: HashSet<String> = table_names(store).await?.into_iter().collect();
     let mut counts = Vec::new();
