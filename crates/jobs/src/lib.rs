@@ -38,6 +38,14 @@ pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
 pub const HASH_SEALED_EVERY: Duration = Duration::from_secs(1);
 /// How many sealed query passwords one pass hashes per table (one at a time, on one core).
 pub const HASH_SEALED_BATCH: i64 = 64;
+/// While query passwords keep arriving (one within the last 3 seconds), the pass hashes only
+/// those sealed more than 10 minutes ago: the argon2 work waits for a quiet moment instead of
+/// taking a core from a burst of citizens submitting (see `store::secrets::Deferral`).
+pub const HASH_SEALED_DEFERRAL: gongkai_store::secrets::Deferral =
+    gongkai_store::secrets::Deferral {
+        quiet: chrono::Duration::seconds(3),
+        longest: chrono::Duration::minutes(10),
+    };
 /// How often expired rate-limit counts are deleted (`store::throttle::prune`).
 pub const PRUNE_THROTTLE_EVERY: Duration = Duration::from_secs(60 * 60);
 /// How often the audit chain's head is appended to the checkpoint file (and once at start).
@@ -95,10 +103,15 @@ pub fn spawn(
         tokio::spawn(every(HASH_SEALED_EVERY, stop.clone(), move || {
             let store = store.clone();
             async move {
-                gongkai_store::secrets::hash_sealed(&store, HASH_SEALED_BATCH)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| ("sealed query passwords not hashed", JobsError::from(e)))
+                gongkai_store::secrets::hash_sealed_when_quiet(
+                    &store,
+                    HASH_SEALED_BATCH,
+                    HASH_SEALED_DEFERRAL,
+                    chrono::Utc::now(),
+                )
+                .await
+                .map(|_| ())
+                .map_err(|e| ("sealed query passwords not hashed", JobsError::from(e)))
             }
         }));
     }

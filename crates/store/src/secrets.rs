@@ -117,15 +117,60 @@ pub async fn sealed_backlog(store: &Store) -> Result<i64> {
 /// while it still holds the sealed value that was read, so a value is never overwritten by a
 /// stale one. A sealed value that does not open (sealed under another key) is left as it is.
 pub async fn hash_sealed(store: &Store, limit: i64) -> Result<usize> {
+    hash_sealed_before(store, limit, None).await
+}
+
+/// How the background pass yields to a burst of submissions: while query passwords keep
+/// arriving (one sealed within [`Deferral::quiet`]), it hashes only those sealed longer than
+/// [`Deferral::longest`] ago, so the argon2 work — tens of milliseconds of a core each — runs
+/// when the server is quiet instead of taking a core from the citizens still submitting. A
+/// sealed value is as safe at rest as a hash against a copy of the database alone (it needs the
+/// key file); the deferral only bounds how long it stays sealed under a sustained flood.
+#[derive(Debug, Clone, Copy)]
+pub struct Deferral {
+    /// How recent the newest sealed value must be for the server to count as busy.
+    pub quiet: chrono::Duration,
+    /// The longest a value stays sealed while the server is busy.
+    pub longest: chrono::Duration,
+}
+
+/// [`hash_sealed`], yielding to a burst of submissions as `deferral` says; `now` is the time.
+pub async fn hash_sealed_when_quiet(
+    store: &Store,
+    limit: i64,
+    deferral: Deferral,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    if sealing_key(store).is_none() {
+        return Ok(0);
+    }
+    let mut newest: Option<String> = None;
+    for table in TABLES {
+        let at: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT MAX(created_at) FROM {table} WHERE secret_hash LIKE 'sealed:%'"
+        )))
+        .fetch_one(store.pool())
+        .await?;
+        newest = newest.max(at);
+    }
+    let busy = newest.is_some_and(|at| at > crate::ts(now - deferral.quiet));
+    let before = busy.then(|| crate::ts(now - deferral.longest));
+    hash_sealed_before(store, limit, before.as_deref()).await
+}
+
+/// [`hash_sealed`] for values stored before `before` (a storage timestamp), or all.
+async fn hash_sealed_before(store: &Store, limit: i64, before: Option<&str>) -> Result<usize> {
     let Some(key) = sealing_key(store) else {
         return Ok(0);
     };
     let mut replaced = 0;
     for table in TABLES {
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT id, secret_hash FROM {table} WHERE secret_hash LIKE 'sealed:%' ORDER BY id LIMIT $1"
+            "SELECT id, secret_hash FROM {table} WHERE secret_hash LIKE 'sealed:%' \
+             AND ($2 IS NULL OR created_at < $2) ORDER BY id LIMIT $1"
         )))
         .bind(limit)
+        .bind(before)
         .fetch_all(store.pool())
         .await?;
         for row in rows {
