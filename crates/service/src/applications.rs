@@ -13,6 +13,7 @@ use gongkai_domain::time::beijing_date;
 use gongkai_domain::{ErrorCode, FieldErrors, Refusal};
 use gongkai_store::applications::{self, Application, NewApplication, Receipt};
 use gongkai_store::cases::AttachedFile;
+use gongkai_store::throttle::Admission;
 use gongkai_store::{Actor, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -102,10 +103,11 @@ pub struct Submitted {
 }
 
 /// Submits an application: checks every field at once (the domain's form rules, the addressed
-/// organisation, the query password, a refused proof file), counts it against the address's
-/// hourly limit, writes the proof files and stores the application (idempotent on the form's
-/// submission key; the audit entry, the change-feed row and the receipt mail are written in the
-/// same transaction). Field errors write nothing.
+/// organisation, the query password, a refused proof file), writes the proof files and stores
+/// the application, counted against the address's hourly limit in the same transaction
+/// (idempotent on the form's submission key, and a repeated form is not counted again; the
+/// audit entry, the change-feed row and the receipt mail are written in that transaction too).
+/// Field errors write nothing.
 pub async fn submit<W, Fut, E>(
     intake: Intake<'_>,
     form: &ApplyForm,
@@ -136,9 +138,13 @@ where
     let (Some(org), Some(v), true) = (org, fields, errors.is_empty()) else {
         return Ok(Err(errors));
     };
-    intake
-        .within_hourly_limit(crate::Submission::Application)
-        .await?;
+    // A read-only look at the limit first, so a refused submission writes no file; the
+    // submission is counted in the transaction that stores it.
+    let limits = [intake.hourly_limit(crate::Submission::Application)];
+    crate::refuse_if_used_up(intake.store, &limits, |_| {
+        intake.over_limit(crate::Submission::Application)
+    })
+    .await?;
     // Only now, with the form valid and within the limit, are the files written.
     let files = files.write().await?;
     let new = NewApplication {
@@ -159,9 +165,17 @@ where
         secret: form.secret.clone(),
         files,
     };
-    let receipt = applications::submit(intake.store, &new, intake.now, intake.ip)
-        .await
-        .map_err(ServiceError::from)?;
+    let limits = [intake.hourly_limit(crate::Submission::Application)];
+    let receipt =
+        match applications::submit_within(intake.store, &new, intake.now, intake.ip, &limits)
+            .await
+            .map_err(ServiceError::from)?
+        {
+            Admission::Stored(receipt) => receipt,
+            Admission::OverLimit(_) => {
+                return Err(intake.over_limit(crate::Submission::Application).into());
+            }
+        };
     Ok(Ok(Submitted {
         receipt,
         org_name: org.name,

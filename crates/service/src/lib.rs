@@ -82,6 +82,21 @@ impl<'a> Intake<'a> {
         .await
     }
 
+    /// The hourly limit of `kind` for this address, for a store function that counts the
+    /// submission in the transaction that stores it.
+    pub(crate) fn hourly_limit(&self, kind: Submission) -> throttle::Limit {
+        throttle::Limit {
+            key: kind.key(self.ip),
+            limit: self.per_hour,
+            window: Duration::hours(1),
+        }
+    }
+
+    /// The refusal of a submission of `kind` over this address's hourly limit.
+    pub(crate) fn over_limit(&self, kind: Submission) -> ServiceError {
+        ServiceError::Throttled(kind.refusal().refusal(&[("limit", &self.per_hour)]))
+    }
+
     /// Refuses at once, counting nothing, when the address has already used up its hourly limit
     /// for `kind`: read-only, so a form's body need not be read (or even received) for a client
     /// that would be refused anyway. The counting check at submission still decides.
@@ -196,6 +211,22 @@ async fn within_limit(
             refusal.refusal(&[("limit", &limit)]),
         ))
     }
+}
+
+/// Refuses, counting nothing, when one of `limits` is already used up (`refusal` of its index):
+/// the read-only look before a submission's files are written, so a refused submission leaves
+/// no file behind. The storing transaction counts the submission and still decides.
+async fn refuse_if_used_up(
+    store: &Store,
+    limits: &[throttle::Limit],
+    refusal: impl Fn(usize) -> ServiceError,
+) -> Result<(), ServiceError> {
+    for (i, limit) in limits.iter().enumerate() {
+        if throttle::used_up(store, &limit.key, limit.limit, limit.window).await? {
+            return Err(refusal(i));
+        }
+    }
+    Ok(())
 }
 
 /// The organisation a form names by its organ code; `None` when the code is malformed or no

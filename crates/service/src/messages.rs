@@ -12,6 +12,7 @@ use gongkai_store::Store;
 use gongkai_store::cases::AttachedFile;
 use gongkai_store::messages::{self, NewMessage, Receipt};
 use gongkai_store::orgs::{self, Organisation};
+use gongkai_store::throttle::{self, Admission};
 use serde::{Deserialize, Serialize};
 
 use crate::{Files, Intake, Outcome, ServiceError};
@@ -125,18 +126,24 @@ where
     let (Some(org), Some(message), true) = (org, valid, errors.is_empty()) else {
         return Ok(Err(errors));
     };
-    intake
-        .within_hourly_limit(crate::Submission::Message)
-        .await?;
     let digits: String = message.phone.chars().filter(char::is_ascii_digit).collect();
-    crate::within_limit(
-        intake.store,
-        &format!("message-contact:{digits}"),
-        PER_CONTACT_PER_DAY,
-        Duration::days(1),
-        ErrorCode::MessagePhoneRateLimited,
-    )
-    .await?;
+    // The address's hourly limit and the contact's daily one: looked at (read-only) first, so a
+    // refused message writes no file, and counted in the transaction that stores the message.
+    let limits = [
+        intake.hourly_limit(crate::Submission::Message),
+        throttle::Limit {
+            key: format!("message-contact:{digits}"),
+            limit: PER_CONTACT_PER_DAY,
+            window: Duration::days(1),
+        },
+    ];
+    let refusal = |over: usize| match over {
+        0 => intake.over_limit(crate::Submission::Message),
+        _ => ServiceError::Throttled(
+            ErrorCode::MessagePhoneRateLimited.refusal(&[("limit", &PER_CONTACT_PER_DAY)]),
+        ),
+    };
+    crate::refuse_if_used_up(intake.store, &limits, refusal).await?;
     // Only now, with the form valid and within the limits, are the files written.
     let files = files.write().await?;
     let new = NewMessage {
@@ -148,8 +155,11 @@ where
         secret: form.secret.clone(),
         files,
     };
-    let receipt = messages::submit(intake.store, &new, intake.now, intake.ip)
+    match messages::submit_within(intake.store, &new, intake.now, intake.ip, &limits)
         .await
-        .map_err(ServiceError::from)?;
-    Ok(Ok(receipt))
+        .map_err(ServiceError::from)?
+    {
+        Admission::Stored(receipt) => Ok(Ok(receipt)),
+        Admission::OverLimit(over) => Err(refusal(over).into()),
+    }
 }

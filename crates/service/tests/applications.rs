@@ -84,6 +84,46 @@ async fn an_invalid_application_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_repeated_form_returns_its_receipt_and_is_counted_once() {
+    for (engine, _db, store) in counties().await {
+        let repeated = ApplyForm {
+            submission_key: "a1".repeat(32),
+            ..form()
+        };
+        let mut codes = Vec::new();
+        for _ in 0..PER_HOUR + 1 {
+            let receipt = must(
+                applications::submit(intake(&store), &repeated, Files::none())
+                    .await
+                    .map_err(|e| e.to_string()),
+            );
+            codes.push(
+                must(receipt.map_err(|e| format!("{e:?}")))
+                    .receipt
+                    .tracking_code,
+            );
+        }
+        assert!(
+            codes.windows(2).all(|w| w[0] == w[1]),
+            "{engine:?}: {codes:?}"
+        );
+        // Counted in the transaction that stored it: once, whatever the repeats.
+        let counted = must(
+            gongkai_store::throttle::count(&store, "apply:10.0.0.7", chrono::Duration::hours(1))
+                .await,
+        );
+        assert_eq!(counted, 1, "{engine:?}");
+        // The limit still holds for new forms: PER_HOUR − 1 more, then refused.
+        for _ in 1..PER_HOUR {
+            let ok = must(applications::submit(intake(&store), &form(), Files::none()).await);
+            assert!(ok.is_ok(), "{engine:?}: {ok:?}");
+        }
+        let refused = applications::submit(intake(&store), &form(), Files::none()).await;
+        assert_throttled(refused, &format!("最多提交 {PER_HOUR} 件申请"), engine);
+    }
+}
+
+#[tokio::test]
 async fn the_address_is_refused_past_its_hourly_limit() {
     for (engine, _db, store) in counties().await {
         for _ in 0..PER_HOUR {

@@ -322,8 +322,27 @@ pub async fn submit(
     received_at: DateTime<Utc>,
     ip: &str,
 ) -> Result<Receipt> {
+    match submit_within(store, new, received_at, ip, &[]).await? {
+        crate::throttle::Admission::Stored(receipt) => Ok(receipt),
+        crate::throttle::Admission::OverLimit(_) => Err(StoreError::Corrupt(
+            "no limit was given, yet one was over".into(),
+        )),
+    }
+}
+
+/// [`submit`], counting the submission against `limits` in its own transaction (one commit
+/// for both): over a limit, nothing is stored or counted and the answer says which limit. A
+/// repeated form (the same submission key) returns the first receipt without counting again.
+pub async fn submit_within(
+    store: &Store,
+    new: &NewApplication,
+    received_at: DateTime<Utc>,
+    ip: &str,
+    limits: &[crate::throttle::Limit],
+) -> Result<crate::throttle::Admission<Receipt>> {
+    use crate::throttle::Admission;
     if let Some(r) = earlier_receipt(store, &new.submission_key).await? {
-        return Ok(r);
+        return Ok(Admission::Stored(r));
     }
     let site_id = orgs::site_of(store, new.org_id).await?;
     let site = orgs::by_id(store, site_id).await?;
@@ -333,6 +352,10 @@ pub async fn submit(
     let (due, due_provisional) = first_due(received_on, region, &cal);
     let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
+    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
+        tx.rollback().await?;
+        return Ok(Admission::OverLimit(over));
+    }
     let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
     let at = ts(now());
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
@@ -374,7 +397,7 @@ pub async fn submit(
             // submission key is unique), and its receipt is this one's too.
             let _ = tx.rollback().await;
             return match earlier_receipt(store, &new.submission_key).await? {
-                Some(r) => Ok(r),
+                Some(r) => Ok(Admission::Stored(r)),
                 None => Err(e.into()),
             };
         }
@@ -395,13 +418,13 @@ pub async fn submit(
     .await?;
     crate::outbox::application_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
-    Ok(Receipt {
+    Ok(Admission::Stored(Receipt {
         tracking_code: code,
         received_on,
         due_on: due,
         due_provisional,
         repeated: false,
-    })
+    }))
 }
 
 /// One application by id.

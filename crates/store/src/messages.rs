@@ -312,6 +312,25 @@ pub async fn submit(
     received_at: DateTime<Utc>,
     ip: &str,
 ) -> Result<Receipt> {
+    match submit_within(store, new, received_at, ip, &[]).await? {
+        crate::throttle::Admission::Stored(receipt) => Ok(receipt),
+        crate::throttle::Admission::OverLimit(_) => Err(StoreError::Corrupt(
+            "no limit was given, yet one was over".into(),
+        )),
+    }
+}
+
+/// [`submit`], counting the message against `limits` in the transaction that stores it (one
+/// commit for both): over a limit nothing is stored or counted and the answer says which. A
+/// repeated form, or a message refused as a duplicate, is not counted.
+pub async fn submit_within(
+    store: &Store,
+    new: &NewMessage,
+    received_at: DateTime<Utc>,
+    ip: &str,
+    limits: &[crate::throttle::Limit],
+) -> Result<crate::throttle::Admission<Receipt>> {
+    use crate::throttle::Admission;
     if let Some(r) = sqlx::query("SELECT tracking_code FROM messages WHERE submission_key = $1")
         .bind(&new.submission_key)
         .fetch_optional(store.pool())
@@ -319,7 +338,7 @@ pub async fn submit(
     {
         let m = by_tracking_code(store, &r.try_get::<String, _>("tracking_code")?).await?;
         let limit = limit_for(store, m.site_id, m.kind).await?;
-        return Ok(receipt_of(&m, limit, true));
+        return Ok(Admission::Stored(receipt_of(&m, limit, true)));
     }
     let v = &new.message;
     let site_id = orgs::site_of(store, new.org_id).await?;
@@ -380,6 +399,10 @@ pub async fn submit(
     };
     let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
+    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
+        tx.rollback().await?;
+        return Ok(Admission::OverLimit(over));
+    }
     let code = cases::new_tracking_code(&mut tx, &Message::TABLE).await?;
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -429,7 +452,7 @@ pub async fn submit(
     if m.mailbox == "head" {
         receipt.org_name = mailbox.name;
     }
-    Ok(receipt)
+    Ok(Admission::Stored(receipt))
 }
 
 fn receipt_of(m: &Message, limit: u32, repeated: bool) -> Receipt {

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::{Result, Store, now, ts};
+use crate::{Result, Store, Tx, now, ts};
 
 /// The advisory-lock key of a scope on PostgreSQL: FNV-1a of the text, so every node takes
 /// the same lock for the same scope. Different scopes may share a key now and then; that only
@@ -17,6 +17,26 @@ fn lock_key(scope: &str) -> i64 {
     i64::from_ne_bytes(hash.to_ne_bytes())
 }
 
+/// A rate limit a submission is counted against: at most `limit` uses of `key` within `window`.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    /// The scope counted (`apply:10.0.0.1`).
+    pub key: String,
+    /// The most uses allowed within the window.
+    pub limit: i64,
+    /// How far back uses count.
+    pub window: Duration,
+}
+
+/// What a submission counted against limits came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission<T> {
+    /// Stored (or found stored before, for a repeated form).
+    Stored(T),
+    /// Refused: the limit at this index was used up; nothing was stored or counted.
+    OverLimit(usize),
+}
+
 /// Records one use of `key` if fewer than `limit` uses happened within `window`; returns
 /// whether this use is allowed.
 ///
@@ -26,32 +46,61 @@ fn lock_key(scope: &str) -> i64 {
 /// can never pass the limit, on one node or several.
 pub async fn hit(store: &Store, key: &str, limit: i64, window: Duration) -> Result<bool> {
     let mut tx = store.begin_write().await?;
-    crate::serialise(&mut tx, store.engine(), lock_key(key)).await?;
+    let limit = Limit {
+        key: key.to_owned(),
+        limit,
+        window,
+    };
+    if !hit_in(&mut tx, store, &limit).await? {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// [`hit`] inside the caller's write transaction `tx`, so a submission and its count land (or
+/// not) together and cost one commit; on PostgreSQL the scope's lock is held until `tx` ends.
+pub(crate) async fn hit_in(tx: &mut Tx, store: &Store, limit: &Limit) -> Result<bool> {
+    crate::serialise(tx, store.engine(), lock_key(&limit.key)).await?;
     // The time is read once the lock is held, so counts and rows follow the order of the lock.
     let at = now();
     let used: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM form_submissions WHERE scope_key = $1 AND at > $2",
     )
-    .bind(key)
-    .bind(ts(at - window))
-    .fetch_one(&mut *tx)
+    .bind(&limit.key)
+    .bind(ts(at - limit.window))
+    .fetch_one(&mut **tx)
     .await?;
-    if used >= limit {
+    if used >= limit.limit {
         return Ok(false);
     }
     sqlx::query("INSERT INTO form_submissions (scope_key, at) VALUES ($1, $2)")
-        .bind(key)
+        .bind(&limit.key)
         .bind(ts(at))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     // This scope's expired uses go now (by the index); other scopes' in [`prune`].
     sqlx::query("DELETE FROM form_submissions WHERE scope_key = $1 AND at < $2")
-        .bind(key)
+        .bind(&limit.key)
         .bind(ts(at - KEPT))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(true)
+}
+
+/// Counts one use of each of `limits` inside `tx`; the index of the first one already used up
+/// (nothing more is counted then, and the caller rolls `tx` back).
+pub(crate) async fn hit_all_in(
+    tx: &mut Tx,
+    store: &Store,
+    limits: &[Limit],
+) -> Result<Option<usize>> {
+    for (i, limit) in limits.iter().enumerate() {
+        if !hit_in(tx, store, limit).await? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
 }
 
 /// How long a recorded use is kept: longer than any window a limit counts over.
