@@ -352,10 +352,6 @@ pub async fn submit_within(
     let (due, due_provisional) = first_due(received_on, region, &cal);
     let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
-    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
-        tx.rollback().await?;
-        return Ok(Admission::OverLimit(over));
-    }
     let code = cases::new_tracking_code(&mut tx, &Application::TABLE).await?;
     let at = ts(now());
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
@@ -404,6 +400,12 @@ pub async fn submit_within(
     };
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
+    }
+    // Counted last, just before the audit entry that serialises every writer anyway: on
+    // PostgreSQL the scope's lock is then held only for the end of the transaction.
+    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
+        tx.rollback().await?;
+        return Ok(Admission::OverLimit(over));
     }
     audit::Change::new("application.submit", "application", &code)
         .with_detail(serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }))

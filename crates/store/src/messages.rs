@@ -399,10 +399,6 @@ pub async fn submit_within(
     };
     let secret_hash = secrets::protect(store, &new.secret).await?;
     let mut tx = store.begin_write().await?;
-    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
-        tx.rollback().await?;
-        return Ok(Admission::OverLimit(over));
-    }
     let code = cases::new_tracking_code(&mut tx, &Message::TABLE).await?;
     let at = ts(now());
     let id: i64 = sqlx::query_scalar(
@@ -437,6 +433,12 @@ pub async fn submit_within(
     .await?;
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
+    }
+    // Counted last, just before the audit entry that serialises every writer anyway: on
+    // PostgreSQL the scope's lock is then held only for the end of the transaction.
+    if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
+        tx.rollback().await?;
+        return Ok(Admission::OverLimit(over));
     }
     audit::Change::new("message.submit", "message", &code)
         .with_detail(
