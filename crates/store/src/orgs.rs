@@ -185,22 +185,22 @@ pub async fn by_code(store: &Store, code: &OrgCode) -> Result<Organisation> {
 
 /// The chain of ids from `id` up to its root, itself first (for authorisation).
 pub async fn chain(store: &Store, id: i64) -> Result<Vec<i64>> {
-    let mut out = vec![id];
-    let mut current = id;
-    // A tree is shallow (county → department → office); the bound guards against a cycle.
-    for _ in 0..16 {
-        let parent: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1")
-                .bind(current)
-                .fetch_optional(store.pool())
-                .await?;
-        match parent.flatten() {
-            Some(p) => {
-                out.push(p);
-                current = p;
-            }
-            None => break,
-        }
+    // One recursive query instead of one per level. A tree is shallow (county → department →
+    // office); the depth bound guards against a cycle.
+    let mut out: Vec<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE up(id, parent_id, depth) AS (
+             SELECT id, parent_id, 0 FROM organisations WHERE id = $1
+             UNION ALL
+             SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o
+             JOIN up ON o.id = up.parent_id WHERE up.depth < 16
+         )
+         SELECT id FROM up ORDER BY depth",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    if out.is_empty() {
+        out.push(id);
     }
     Ok(out)
 }

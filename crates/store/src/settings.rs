@@ -38,11 +38,20 @@ pub fn site_key(key: &str, site_code: Option<&str>) -> String {
 /// A setting of the site `site_code`, falling back to the deployment-wide `key`; trimmed, and
 /// `None` when unset or blank. The one rule for every per-site setting.
 pub async fn for_site(store: &Store, key: &str, site_code: &str) -> Result<Option<String>> {
-    let v = match get(store, &site_key(key, Some(site_code))).await? {
-        Some(v) => Some(v),
-        None => get(store, key).await?,
-    };
-    Ok(v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
+    let own = site_key(key, Some(site_code));
+    // Both keys in one query; the site's own value wins.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key = $1 OR key = $2")
+            .bind(&own)
+            .bind(key)
+            .fetch_all(store.pool())
+            .await?;
+    let v = rows
+        .iter()
+        .find(|(k, _)| *k == own)
+        .or_else(|| rows.iter().find(|(k, _)| k == key))
+        .map(|(_, v)| v.trim().to_owned());
+    Ok(v.filter(|s| !s.is_empty()))
 }
 
 /// Writes a setting, audited, with a change-feed row (`setting`, the key) in the same
