@@ -15,8 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::org::OrgKind;
 use gongkai_domain::record::{DEFAULT_DISCLOSURE_METHOD, RecordKind, RecordMeta, Validity};
 use gongkai_domain::report::{
-    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, OverviewFacts,
-    ProactiveTables, ReviewLitigation, Violation,
+    self, ApplicationsTable, CountedDocuments, Document, FORMAT_2021_FROM, HandEntries,
+    OverviewFacts, ProactiveTables, ReviewLitigation, Violation,
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
@@ -50,6 +50,10 @@ pub struct Report {
     pub hand_review: ReviewLitigation,
     /// Last year's section 二, which 现行有效 carries over from (none without a saved report).
     pub last_year: Option<ProactiveTables>,
+    /// Section 二's 行政规范性文件 row as counted from the records the organisation and those
+    /// below it published, offered to staff beside their entries (none once published): a
+    /// draft they confirm or override, since documents made before the platform are missing.
+    pub counted_documents: Option<CountedDocuments>,
     /// Every broken identity, each with its cell.
     pub violations: Vec<Violation>,
     /// The day the report is due.
@@ -165,6 +169,12 @@ pub async fn open(
         entries.review = recorded_review.plus(&hand_review);
     }
     let violations = report::violations(&table, &entries, last_year.as_ref());
+    let counted_documents = if published {
+        None
+    } else {
+        let docs = reports::document_facts(store, &counted, Utc::now()).await?;
+        Some(CountedDocuments::count(year, &docs))
+    };
     let kind = kind_of(&org);
     let record_index_no = match stored.as_ref().and_then(|r| r.record_id) {
         Some(id) => records::get(store, id).await?.index_no,
@@ -179,6 +189,7 @@ pub async fn open(
         recorded_review,
         hand_review,
         last_year,
+        counted_documents,
         violations,
         due_on: report::due_on(kind, year),
         overdue: report::is_late(kind, year, today),

@@ -294,3 +294,153 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
         );
     }
 }
+
+#[tokio::test]
+async fn section_two_offers_the_normative_documents_counted_from_the_records() {
+    use gongkai_domain::record::{RecordKind, RecordMeta, Validity};
+    use gongkai_domain::report::PUBLISHED_DOCUMENTS_SOURCE;
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let county = org_id(&app, "WQX001").await;
+        let finance = org_id(&app, "WQX004").await;
+        let day = |s: &str| must(NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+        let doc = |key: &str, written: &str| records::Imported {
+            source_key: format!("report-test:{key}"),
+            meta: RecordMeta {
+                title: format!("关于印发第{key}号管理办法的通知"),
+                kind: RecordKind::Normative,
+                doc_number: format!("乌政规〔2026〕{key}号"),
+                written_on: Some(day(written)),
+                theme: "综合政务\\政务公开".into(),
+                genre: "通知".into(),
+                keywords: String::new(),
+                source: "乌恰县人民政府".into(),
+                summary: String::new(),
+                validity: Validity::Valid,
+                disclosure_method: "政府网站".into(),
+            },
+            body_html: "<p>正文</p>".into(),
+            body_text: "正文".into(),
+            published_at: utc_at(2026, 6, 1, 2),
+            columns: vec!["zcwj".into()],
+            index_no: None,
+        };
+        let actor = gongkai_store::Actor::cli();
+        let rows = [
+            doc("1", "2024-03-01"),
+            doc("2", "2026-02-01"),
+            doc("3", "2026-05-01"),
+        ];
+        must(records::import_batch(&app.store, &actor, county, &rows, None).await);
+        must(
+            records::import_batch(&app.store, &actor, finance, &[doc("4", "2026-04-01")], None)
+                .await,
+        );
+        let repealed: i64 =
+            sqlx::query_scalar("SELECT id FROM records WHERE source_key = 'report-test:1'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        must(
+            records::set_validity(
+                &app.store,
+                &actor,
+                repealed,
+                Validity::Repealed,
+                day("2026-09-01"),
+                None,
+            )
+            .await,
+        );
+        // Records published earlier (the demo's, if any) count too: the expected figures are
+        // the seeded ones on top of what the subtree held before.
+        let subtree = must(reports::subtree(&app.store, county).await);
+        let docs = must(reports::document_facts(&app.store, &subtree, chrono::Utc::now()).await);
+        let counted = gongkai_domain::report::CountedDocuments::count(2026, &docs);
+        assert!(
+            counted.made >= 3 && counted.repealed >= 1,
+            "{engine:?}: {counted:?}"
+        );
+
+        // Last year's report held 5 in force; this year's hand entry is empty.
+        let office = Session::login(&app, "office").await;
+        let last = [
+            ("normative.in_force", "5"),
+            ("normative.in_force.source", "2025年年度报告"),
+        ];
+        assert_eq!(
+            office
+                .post_status("/admin/report/2025?org=WQX001", &last)
+                .await,
+            StatusCode::SEE_OTHER
+        );
+        let url = "/admin/report/2026?org=WQX001";
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                &format!(
+                    "平台统计 <strong>{}</strong>（{PUBLISHED_DOCUMENTS_SOURCE}）",
+                    counted.made
+                ),
+                &format!("平台统计 <strong>{}</strong>", counted.in_force),
+                "name=\"take\" value=\"normative.made\"",
+                "平台尚无分类清单",
+            ],
+        );
+        // Taking a computed figure saves it with its source, and what else was typed with it.
+        let typed = [
+            ("normative.made", "0"),
+            ("problems", "个别部门发布不及时。"),
+            ("take", "normative.made"),
+        ];
+        assert_eq!(office.post_status(url, &typed).await, StatusCode::SEE_OTHER);
+        let saved = must(reports::get(&app.store, county, 2026).await);
+        let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
+        let made = &saved.entries.proactive.normative.made;
+        assert_eq!(
+            (made.value, made.source.as_str()),
+            (counted.made, PUBLISHED_DOCUMENTS_SOURCE)
+        );
+        assert_eq!(saved.entries.prose.problems, "个别部门发布不及时。");
+        // Taking 现行有效 too: the documents made before the platform are missing, so the
+        // carried-over identity fails and is shown beside the cell, as for a typed figure.
+        let mut fields: Vec<(&str, String)> = vec![
+            ("normative.made", counted.made.to_string()),
+            (
+                "normative.made.source",
+                PUBLISHED_DOCUMENTS_SOURCE.to_owned(),
+            ),
+            ("take", "normative.in_force".to_owned()),
+        ];
+        fields.push(("problems", "个别部门发布不及时。".to_owned()));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            office.post_status(url, &fields).await,
+            StatusCode::SEE_OTHER
+        );
+        let page = office.get_text(url).await;
+        let expected = 5 + counted.made;
+        assert_ne!(
+            counted.in_force, expected,
+            "{engine:?}: the seeded set breaks it"
+        );
+        assert!(
+                page.contains(&format!(
+                    "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数（应为 {expected}，现为 {}）",
+                    counted.in_force
+                )),
+                "{engine:?}: {page}"
+            );
+        // An unknown field to take changes nothing but what was typed.
+        let other = [
+            ("take", "licensing"),
+            ("licensing", "3"),
+            ("licensing.source", "县政务服务中心"),
+        ];
+        assert_eq!(office.post_status(url, &other).await, StatusCode::SEE_OTHER);
+        let saved = must(reports::get(&app.store, county, 2026).await);
+        let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
+        assert_eq!(saved.entries.proactive.licensing.value, 3);
+    }
+}

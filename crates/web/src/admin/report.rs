@@ -149,6 +149,20 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let org = org_of(&desk, &q).await?;
+    let mut fields = fields;
+    // "采用" beside a computed figure: the form is saved with that figure and its source.
+    let take = fields
+        .iter()
+        .find(|(n, _)| n == "take")
+        .map(|(_, v)| v.clone());
+    if let Some(take) = take.as_deref() {
+        let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
+        if let Some(figure) = r.counted_documents.and_then(|c| c.figure(take)) {
+            fields.retain(|(n, _)| n != take && *n != format!("{take}.source"));
+            fields.push((take.to_owned(), figure.value.to_string()));
+            fields.push((format!("{take}.source"), figure.source));
+        }
+    }
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let answer =
         usecase::save(&desk.state.store, &desk.actor(), org.id, year, today(), get).await?;
@@ -401,6 +415,14 @@ async fn render(
         review_fields => REVIEW_FIELDS,
         review_source_field => REVIEW_SOURCE_FIELD,
         fees_wan_yuan => report::wan_yuan(r.entries.proactive.fees_yuan.value),
+        computed => r.counted_documents.map(|c| {
+            report::COMPUTED_FIELDS
+                .iter()
+                .filter_map(|f| c.figure(f).map(|fig| ((*f).to_owned(), fig.value)))
+                .collect::<BTreeMap<_, _>>()
+        }),
+        computed_undated => r.counted_documents.map_or(0, |c| c.undated),
+        computed_source => report::PUBLISHED_DOCUMENTS_SOURCE,
         values => ser(&field_values(&r.entries, &r.hand_review, typed)),
         recorded_review => (!r.recorded_review.is_empty()).then(|| r.recorded_review.values()),
         total_review => r.entries.review.values(),
