@@ -13,7 +13,9 @@ use crate::application::{ApplicantKind, Outcome};
 use crate::org::OrgKind;
 
 pub mod document;
+pub mod past;
 pub use document::Document;
+pub use past::{Format, OLDEST_YEAR, PastReport};
 
 /// The title of an organisation's report of a year, as published
 /// (`乌恰县人民政府2025年政府信息公开工作年度报告`).
@@ -978,6 +980,10 @@ pub struct HandEntries {
     pub proactive: ProactiveTables,
     /// Section 四.
     pub review: ReviewLitigation,
+    /// For a report of 2019 or 2020, in the older format: its own section 二 and the section 三
+    /// typed in from the report as published (section 二 above stays empty). None from 2021.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past: Option<PastReport>,
 }
 
 /// The form field names of section 二's figures (the source of each is the same name with
@@ -1080,6 +1086,40 @@ fn text(
 }
 
 impl HandEntries {
+    /// Reads the hand entries of `year`'s report from a form: [`HandEntries::parse`], and for a
+    /// year of the older format ([`Format::Y2019`]) its own section 二 and the section 三 table
+    /// instead of the 2021 section 二 ([`PastReport::parse`]).
+    pub fn parse_for<'a>(
+        year: i32,
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, crate::FieldErrors> {
+        if Format::of(year) == Format::Y2021 {
+            return Self::parse(get);
+        }
+        let mut errors = crate::FieldErrors::new();
+        let past = PastReport::parse(&get, &mut errors);
+        // The 2021 section 二 has no fields on an older report's form.
+        let own = |k: &str| {
+            if PROACTIVE_FIELDS.iter().any(|(f, s, _)| *f == k || *s == k) {
+                None
+            } else {
+                get(k)
+            }
+        };
+        let mut out = match Self::parse(own) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.extend(e);
+                HandEntries::default()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        out.past = Some(past);
+        Ok(out)
+    }
+
     /// Reads the hand entries from a form (`get` answers a field's raw text): every number a
     /// whole number from 0, every non-zero figure with its source, prose within
     /// [`PROSE_MAX_CHARS`]. All problems at once, by field.

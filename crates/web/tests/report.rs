@@ -91,7 +91,7 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
             ],
         );
         assert_eq!(
-            office.get_status("/admin/report/2020").await,
+            office.get_status("/admin/report/2018").await,
             StatusCode::NOT_FOUND
         );
 
@@ -442,5 +442,196 @@ async fn section_two_offers_the_normative_documents_counted_from_the_records() {
         let saved = must(reports::get(&app.store, county, 2026).await);
         let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
         assert_eq!(saved.entries.proactive.licensing.value, 3);
+    }
+}
+
+#[tokio::test]
+async fn a_2020_report_is_typed_in_and_published_in_the_older_format() {
+    use gongkai_domain::report::past::{SECTION2_SOURCE_FIELD_2019, SECTION3_FIELDS_2019};
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        // Applications of 2020 on the platform are not counted into an imported report.
+        applications_of_2025(&app).await;
+        let office = Session::login(&app, "office").await;
+        let list = office.get_text("/admin/report").await;
+        assert_has_all(
+            &list,
+            &["/admin/report/2020?org=WQX001", "2019 年格式，历史报告录入"],
+        );
+        let url = "/admin/report/2020?org=WQX001";
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "国办公开办函〔2019〕60号",
+                "本年新制作数量",
+                "第二十条第（九）项",
+                "政府集中采购",
+                "（六）其他处理",
+                "name=\"t3.new.natural\"",
+            ],
+        );
+        for label in [
+            "本年制发件数",
+            "行政规范性文件",
+            "1.申请人无正当理由逾期不补正",
+            "平台统计",
+        ] {
+            assert!(
+                !page.contains(label),
+                "{engine:?}: {label} on the 2020 page"
+            );
+        }
+        // The report as published in 2021: 7 new, 1 carried in, 6 answered, 2 carried out.
+        let mut fields: Vec<(String, String)> = vec![
+            (
+                "overview".into(),
+                "2020年，县政府认真贯彻落实《中华人民共和国政府信息公开条例》。".into(),
+            ),
+            ("p19.0".into(), "0".into()),
+            ("p19.1".into(), "0".into()),
+            ("p19.2".into(), "0".into()),
+            ("p19.3".into(), "3".into()),
+            ("p19.4".into(), "3".into()),
+            ("p19.5".into(), "41".into()),
+            ("p19.7".into(), "-2".into()),
+            ("p19.20".into(), "4".into()),
+            ("p19.21".into(), "356.8".into()),
+            (
+                SECTION2_SOURCE_FIELD_2019.into(),
+                "乌恰县人民政府2020年政府信息公开工作年度报告原文".into(),
+            ),
+        ];
+        let cell = |row: &str, col: &str, v: u32| (format!("t3.{row}.{col}"), v.to_string());
+        for (row, natural, commercial) in [
+            ("new", 6, 1),
+            ("carried_in", 1, 0),
+            ("o1", 3, 1),
+            ("o3-4", 1, 0),
+            ("o6-3", 1, 0),
+            ("total", 5, 1),
+            ("carried_out", 2, 0),
+        ] {
+            fields.push(cell(row, "natural", natural));
+            fields.push(cell(row, "commercial", commercial));
+            fields.push(cell(row, "total", natural + commercial));
+        }
+        // A typo in a total: saved, shown beside its cell, publication refused.
+        let mut broken = fields.clone();
+        broken.retain(|(k, _)| k != "t3.carried_out.total");
+        broken.push(("t3.carried_out.total".into(), "3".into()));
+        let as_pairs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
+        let post = |v: Vec<(String, String)>| {
+            let office = &office;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                office.post_status(url, &pairs).await
+            }
+        };
+        assert_eq!(
+            post(as_pairs(&broken)).await,
+            StatusCode::SEE_OTHER,
+            "{engine:?}"
+        );
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "第一项加第二项之和应等于第三项（七）总计加第四项之和（应为 2，现为 3）",
+                "总计应等于六类申请人之和（应为 2，现为 3）",
+                "value=\"356.8\"",
+            ],
+        );
+        let publish = "/admin/report/2020/publish?org=WQX001";
+        let refused = office
+            .post(publish, &[("late_reason", "历史报告录入")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT, "{engine:?}");
+        // A figure that is no number is refused on its field.
+        let bad = [("p19.3", "三件"), (SECTION2_SOURCE_FIELD_2019, "原文")];
+        let answer = office.post(url, &bad).await;
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            must(answer.text().await).contains("“规范性文件 本年新制作数量”应按原报告填写数字")
+        );
+
+        assert_eq!(
+            post(as_pairs(&fields)).await,
+            StatusCode::SEE_OTHER,
+            "{engine:?}"
+        );
+        let page = office.get_text(url).await;
+        assert!(!page.contains("不符合勾稽关系"), "{engine:?}: {page}");
+        // Published long after its due date: with the reason.
+        let done = office
+            .post(publish, &[("late_reason", "历史报告录入")])
+            .await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let county = org_id(&app, "WQX001").await;
+        let stored = must(reports::get(&app.store, county, 2020).await);
+        let stored = stored.unwrap_or_else(|| panic!("{engine:?}: stored"));
+        let table = stored
+            .published_table
+            .clone()
+            .unwrap_or_else(|| panic!("published"));
+        for c in SECTION3_FIELDS_2019.iter() {
+            let typed = fields
+                .iter()
+                .find(|(k, _)| k == c.field)
+                .map_or("0", |(_, v)| v.as_str());
+            assert_eq!(
+                table.get(c.row, c.column).to_string(),
+                typed,
+                "{engine:?} {}",
+                c.field
+            );
+        }
+        let record = must(records::get(&app.store, stored.record_id.unwrap_or_default()).await);
+        assert_eq!(record.title, "乌恰县人民政府2020年政府信息公开工作年度报告");
+        let html = record.body_html.clone();
+        for label in [
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+            "上一年项目数量",
+            "本年增/减",
+            "处理决定数量",
+            "第二十条第（九）项",
+            "政府集中采购",
+            "<th scope=\"row\" colspan=\"2\">（六）其他处理</th>",
+        ] {
+            assert!(html.contains(label), "{engine:?}: {label}");
+        }
+        for label in [
+            "本年制发件数",
+            "现行有效件数",
+            "行政规范性文件",
+            "本年处理决定数量",
+            "1.申请人无正当理由逾期不补正",
+            "3.其他",
+        ] {
+            assert!(
+                !html.contains(label),
+                "{engine:?}: the 2021 label {label} in 2020"
+            );
+        }
+        insta::assert_snapshot!("report_record_2020", html);
+        // Its workbook and PDF are in the same format.
+        let xlsx = office.get("/admin/report/2020/xlsx?org=WQX001").await;
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        let bytes = must(xlsx.bytes().await);
+        assert!(bytes.starts_with(b"PK"));
+        if app.state.fonts.is_some() {
+            let pdf = office.get("/admin/report/2020/pdf?org=WQX001").await;
+            assert_eq!(pdf.status(), StatusCode::OK, "{engine:?}");
+            let bytes = must(pdf.bytes().await);
+            let text = must(gongkai_content::extract_text(
+                gongkai_content::FileKind::Pdf,
+                &bytes,
+            ));
+            assert_has_all(&text, &["本年新制作数量", "政府集中采购", "（六）其他处理"]);
+            assert!(!text.contains("本年制发件数"));
+        }
     }
 }
