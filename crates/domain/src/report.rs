@@ -453,6 +453,22 @@ impl ApplicationsTable {
     }
 }
 
+impl ApplicationsTable {
+    /// Per column, 二、上年结转 against `last_year`'s 四、结转下年度继续办理 (shown at 二).
+    pub fn carried_in_violations(&self, last_year: &ApplicationsTable) -> Vec<Violation> {
+        Column::ALL
+            .iter()
+            .filter_map(|c| {
+                let expected = last_year.get(Row::CarriedOut, *c);
+                let found = self.get(Row::CarriedIn, *c);
+                (expected != found).then(|| {
+                    Violation::new(Row::CarriedIn, *c, Identity::CarriedIn, expected, found)
+                })
+            })
+            .collect()
+    }
+}
+
 fn kinds_sum(t: &ApplicationsTable, row: Row) -> u64 {
     ApplicantKind::ALL
         .iter()
@@ -474,6 +490,9 @@ pub enum Identity {
     InForceCarried,
     /// Section 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
     GroupTotal,
+    /// Section 三 across years: 二、上年结转 = last year's 四、结转下年度继续办理 (checked between
+    /// reports typed in; counted ones agree by construction).
+    CarriedIn,
 }
 
 impl Identity {
@@ -487,6 +506,9 @@ impl Identity {
                 "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数"
             }
             Identity::GroupTotal => "总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
+            Identity::CarriedIn => {
+                "上年结转政府信息公开申请数量应等于上年度报告的结转下年度继续办理数量"
+            }
         }
     }
 }
@@ -1740,6 +1762,22 @@ mod tests {
             }
             prop_assert!(now.violations(Some(&last)).is_empty());
         }
+    }
+
+    #[test]
+    fn carried_in_is_last_years_carried_out() {
+        let mut last = ApplicationsTable::default();
+        last.set(Row::CarriedOut, Column::Kind(ApplicantKind::Natural), 2);
+        last.set(Row::CarriedOut, Column::Total, 2);
+        let mut this = ApplicationsTable::default();
+        this.set(Row::CarriedIn, Column::Kind(ApplicantKind::Natural), 2);
+        this.set(Row::CarriedIn, Column::Total, 2);
+        assert!(this.carried_in_violations(&last).is_empty());
+        this.set(Row::CarriedIn, Column::Kind(ApplicantKind::Natural), 1);
+        let v = this.carried_in_violations(&last);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].key(), "三:carried_in:natural");
+        assert_eq!((v[0].expected, v[0].found), (2, 1));
     }
 
     #[test]

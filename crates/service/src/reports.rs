@@ -189,7 +189,19 @@ pub async fn open(
     if !recorded_review.is_empty() {
         entries.review = recorded_review.plus(&hand_review);
     }
-    let violations = report::violations(&table, &entries, last_year.as_ref());
+    let mut violations = report::violations(&table, &entries, last_year.as_ref());
+    // Reports typed in from history: 上年结转 is the report before's 结转下年度, when that one is
+    // here too (counted tables agree by construction).
+    if format == Format::Y2019
+        && let Some(before) = reports::get(store, org_id, year - 1).await?
+    {
+        let last_table = before
+            .published_table
+            .or_else(|| before.entries.past.map(|p| p.applications));
+        if let Some(last_table) = last_table {
+            violations.extend(table.carried_in_violations(&last_table));
+        }
+    }
     let counted_documents = if published || format == Format::Y2019 {
         None
     } else {

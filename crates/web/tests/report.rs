@@ -516,6 +516,20 @@ async fn a_2020_report_is_typed_in_and_published_in_the_older_format() {
             fields.push(cell(row, "commercial", commercial));
             fields.push(cell(row, "total", natural + commercial));
         }
+        // The 2019 report typed in before it carried 2 natural persons' applications over.
+        let y2019 = "/admin/report/2019?org=WQX001";
+        let report_2019 = |n: &'static str| {
+            [
+                ("t3.new.natural", n),
+                ("t3.new.total", n),
+                ("t3.carried_out.natural", n),
+                ("t3.carried_out.total", n),
+            ]
+        };
+        assert_eq!(
+            office.post_status(y2019, &report_2019("2")).await,
+            StatusCode::SEE_OTHER
+        );
         // A typo in a total: saved, shown beside its cell, publication refused.
         let mut broken = fields.clone();
         broken.retain(|(k, _)| k != "t3.carried_out.total");
@@ -540,6 +554,7 @@ async fn a_2020_report_is_typed_in_and_published_in_the_older_format() {
             &[
                 "第一项加第二项之和应等于第三项（七）总计加第四项之和（应为 2，现为 3）",
                 "总计应等于六类申请人之和（应为 2，现为 3）",
+                "上年结转政府信息公开申请数量应等于上年度报告的结转下年度继续办理数量（应为 2，现为 1）",
                 "value=\"356.8\"",
             ],
         );
@@ -560,6 +575,10 @@ async fn a_2020_report_is_typed_in_and_published_in_the_older_format() {
             post(as_pairs(&fields)).await,
             StatusCode::SEE_OTHER,
             "{engine:?}"
+        );
+        assert_eq!(
+            office.post_status(y2019, &report_2019("1")).await,
+            StatusCode::SEE_OTHER
         );
         let page = office.get_text(url).await;
         assert!(!page.contains("不符合勾稽关系"), "{engine:?}: {page}");
