@@ -13,7 +13,9 @@ use crate::application::{ApplicantKind, Outcome};
 use crate::org::OrgKind;
 
 pub mod document;
+pub mod past;
 pub use document::Document;
+pub use past::{Format, OLDEST_YEAR, PastReport};
 
 /// The title of an organisation's report of a year, as published
 /// (`乌恰县人民政府2025年政府信息公开工作年度报告`).
@@ -451,6 +453,22 @@ impl ApplicationsTable {
     }
 }
 
+impl ApplicationsTable {
+    /// Per column, 二、上年结转 against `last_year`'s 四、结转下年度继续办理 (shown at 二).
+    pub fn carried_in_violations(&self, last_year: &ApplicationsTable) -> Vec<Violation> {
+        Column::ALL
+            .iter()
+            .filter_map(|c| {
+                let expected = last_year.get(Row::CarriedOut, *c);
+                let found = self.get(Row::CarriedIn, *c);
+                (expected != found).then(|| {
+                    Violation::new(Row::CarriedIn, *c, Identity::CarriedIn, expected, found)
+                })
+            })
+            .collect()
+    }
+}
+
 fn kinds_sum(t: &ApplicationsTable, row: Row) -> u64 {
     ApplicantKind::ALL
         .iter()
@@ -472,6 +490,9 @@ pub enum Identity {
     InForceCarried,
     /// Section 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
     GroupTotal,
+    /// Section 三 across years: 二、上年结转 = last year's 四、结转下年度继续办理 (checked between
+    /// reports typed in; counted ones agree by construction).
+    CarriedIn,
 }
 
 impl Identity {
@@ -485,6 +506,9 @@ impl Identity {
                 "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数"
             }
             Identity::GroupTotal => "总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
+            Identity::CarriedIn => {
+                "上年结转政府信息公开申请数量应等于上年度报告的结转下年度继续办理数量"
+            }
         }
     }
 }
@@ -676,6 +700,93 @@ impl ProactiveTables {
             }
         }
         out
+    }
+}
+
+/// The source text of a figure of section 二 the platform counted from its own records, shown
+/// beside the computed value and saved with it when staff take it.
+pub const PUBLISHED_DOCUMENTS_SOURCE: &str = "据本平台已发布文件统计";
+
+/// The fields of section 二 the platform can compute (行政规范性文件 made, repealed, in force);
+/// 规章 has no record kind of its own and 行政许可 / 处罚 / 强制 no typed lists yet, so those stay
+/// hand-entered.
+pub const COMPUTED_FIELDS: [&str; 3] =
+    ["normative.made", "normative.repealed", "normative.in_force"];
+
+/// What section 二 needs to know of one published 行政规范性文件 record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// The Beijing date it was made: its 成文日期, or the day it was published when none is
+    /// recorded.
+    pub made_on: NaiveDate,
+    /// Its 有效性 now.
+    pub validity: crate::record::Validity,
+    /// The day 有效性 changed (失效 or 废止), if recorded.
+    pub changed_on: Option<NaiveDate>,
+}
+
+/// Section 二's 行政规范性文件 row counted from the records the platform published: made in the
+/// year (by 成文日期), repealed in the year (废止 or 失效, by the date it took effect) and in force
+/// on 31 December. Counted this way the figures satisfy the carried-over identity from one year
+/// to the next by construction; they still miss every document made before the platform held
+/// it, which is why staff confirm or override them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CountedDocuments {
+    /// 本年制发件数.
+    pub made: i64,
+    /// 本年废止件数 (废止 and 失效).
+    pub repealed: i64,
+    /// 现行有效件数 on 31 December.
+    pub in_force: i64,
+    /// Documents made by the year's end that are 失效 or 废止 without a recorded date: left out
+    /// of all three figures (the year they left force is unknown), and named on the page.
+    pub undated: i64,
+}
+
+impl CountedDocuments {
+    /// The figures of `year` from `docs`. A change of 有效性 dated before the document was made
+    /// is read as on the day it was made.
+    pub fn count<'a>(year: i32, docs: impl IntoIterator<Item = &'a DocumentFacts>) -> Self {
+        let mut out = Self::default();
+        for d in docs {
+            if d.made_on.year() > year {
+                continue;
+            }
+            let ended = if d.validity == crate::record::Validity::Valid {
+                None
+            } else {
+                match d.changed_on {
+                    Some(on) => Some(on.max(d.made_on)),
+                    None => {
+                        out.undated += 1;
+                        continue;
+                    }
+                }
+            };
+            if d.made_on.year() == year {
+                out.made += 1;
+            }
+            match ended {
+                Some(on) if on.year() == year => out.repealed += 1,
+                Some(on) if on.year() < year => {}
+                _ => out.in_force += 1,
+            }
+        }
+        out
+    }
+
+    /// The computed figure of a field of [`COMPUTED_FIELDS`], with its source, as staff take it.
+    pub fn figure(&self, field: &str) -> Option<Figure> {
+        let value = match field {
+            "normative.made" => self.made,
+            "normative.repealed" => self.repealed,
+            "normative.in_force" => self.in_force,
+            _ => return None,
+        };
+        Some(Figure {
+            value,
+            source: PUBLISHED_DOCUMENTS_SOURCE.to_owned(),
+        })
     }
 }
 
@@ -891,6 +1002,10 @@ pub struct HandEntries {
     pub proactive: ProactiveTables,
     /// Section 四.
     pub review: ReviewLitigation,
+    /// For a report of 2019 or 2020, in the older format: its own section 二 and the section 三
+    /// typed in from the report as published (section 二 above stays empty). None from 2021.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past: Option<PastReport>,
 }
 
 /// The form field names of section 二's figures (the source of each is the same name with
@@ -993,6 +1108,40 @@ fn text(
 }
 
 impl HandEntries {
+    /// Reads the hand entries of `year`'s report from a form: [`HandEntries::parse`], and for a
+    /// year of the older format ([`Format::Y2019`]) its own section 二 and the section 三 table
+    /// instead of the 2021 section 二 ([`PastReport::parse`]).
+    pub fn parse_for<'a>(
+        year: i32,
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, crate::FieldErrors> {
+        if Format::of(year) == Format::Y2021 {
+            return Self::parse(get);
+        }
+        let mut errors = crate::FieldErrors::new();
+        let past = PastReport::parse(&get, &mut errors);
+        // The 2021 section 二 has no fields on an older report's form.
+        let own = |k: &str| {
+            if PROACTIVE_FIELDS.iter().any(|(f, s, _)| *f == k || *s == k) {
+                None
+            } else {
+                get(k)
+            }
+        };
+        let mut out = match Self::parse(own) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.extend(e);
+                HandEntries::default()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        out.past = Some(past);
+        Ok(out)
+    }
+
     /// Reads the hand entries from a form (`get` answers a field's raw text): every number a
     /// whole number from 0, every non-zero figure with its source, prose within
     /// [`PROSE_MAX_CHARS`]. All problems at once, by field.
@@ -1527,6 +1676,108 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].key(), "二:normative.in_force");
         assert_eq!((v[0].expected, v[0].found), (12, 13));
+    }
+
+    #[test]
+    fn normative_documents_are_counted_by_their_dates() {
+        use crate::record::Validity as V;
+        let doc = |made: &str, validity, changed: Option<&str>| DocumentFacts {
+            made_on: d(made),
+            validity,
+            changed_on: changed.map(d),
+        };
+        let docs = [
+            doc("2024-05-01", V::Valid, None),
+            // Made 2024, repealed 2026.
+            doc("2024-06-01", V::Repealed, Some("2026-03-01")),
+            doc("2026-01-01", V::Valid, None),
+            doc("2026-12-31", V::Valid, None),
+            // Made and expired in 2026.
+            doc("2026-02-01", V::Expired, Some("2026-11-30")),
+            // Repealed with no date: counted nowhere, named.
+            doc("2025-02-01", V::Repealed, None),
+            // Made in 2027: not yet.
+            doc("2027-01-01", V::Valid, None),
+            // Repealed in 2025.
+            doc("2023-01-01", V::Repealed, Some("2025-07-01")),
+        ];
+        let y2026 = CountedDocuments::count(2026, &docs);
+        assert_eq!(
+            y2026,
+            CountedDocuments {
+                made: 3,
+                repealed: 2,
+                in_force: 3,
+                undated: 1
+            }
+        );
+        let y2025 = CountedDocuments::count(2025, &docs);
+        assert_eq!((y2025.made, y2025.repealed, y2025.in_force), (0, 1, 2));
+        // The carried-over identity holds between the computed years.
+        assert_eq!(y2025.in_force + y2026.made - y2026.repealed, y2026.in_force);
+        let taken = y2026.figure("normative.in_force");
+        assert_eq!(
+            taken,
+            Some(Figure {
+                value: 3,
+                source: PUBLISHED_DOCUMENTS_SOURCE.into()
+            })
+        );
+        assert_eq!(y2026.figure("rules.made"), None);
+    }
+
+    fn document_facts() -> impl Strategy<Value = DocumentFacts> {
+        (
+            0i64..(365 * 5),
+            0usize..3,
+            proptest::option::of(-30i64..(365 * 3)),
+        )
+            .prop_map(|(day, v, change)| {
+                let made_on = d("2021-01-01") + chrono::Duration::days(day);
+                let validity = crate::record::Validity::ALL[v];
+                DocumentFacts {
+                    made_on,
+                    validity,
+                    changed_on: change.map(|c| made_on + chrono::Duration::days(c)),
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn computed_documents_carry_over_from_year_to_year(
+            docs in proptest::collection::vec(document_facts(), 0..60),
+            year in 2022i32..2027,
+        ) {
+            let before = CountedDocuments::count(year - 1, &docs);
+            let this = CountedDocuments::count(year, &docs);
+            prop_assert_eq!(before.in_force + this.made - this.repealed, this.in_force);
+            let mut last = ProactiveTables::default();
+            last.normative.in_force.value = before.in_force;
+            let mut now = ProactiveTables::default();
+            for field in COMPUTED_FIELDS {
+                if let (Some(slot), Some(f)) = (now.field_mut(field), this.figure(field)) {
+                    *slot = f;
+                }
+            }
+            prop_assert!(now.violations(Some(&last)).is_empty());
+        }
+    }
+
+    #[test]
+    fn carried_in_is_last_years_carried_out() {
+        let mut last = ApplicationsTable::default();
+        last.set(Row::CarriedOut, Column::Kind(ApplicantKind::Natural), 2);
+        last.set(Row::CarriedOut, Column::Total, 2);
+        let mut this = ApplicationsTable::default();
+        this.set(Row::CarriedIn, Column::Kind(ApplicantKind::Natural), 2);
+        this.set(Row::CarriedIn, Column::Total, 2);
+        assert!(this.carried_in_violations(&last).is_empty());
+        this.set(Row::CarriedIn, Column::Kind(ApplicantKind::Natural), 1);
+        let v = this.carried_in_violations(&last);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].key(), "三:carried_in:natural");
+        assert_eq!((v[0].expected, v[0].found), (2, 1));
     }
 
     #[test]

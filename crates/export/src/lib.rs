@@ -26,5 +26,5 @@ pub use error::ExportError;
 pub use fonts::{CANDIDATE_FONTS, Fonts, SYSTEM_FONT_DIRS};
 pub use letter::{Letter, render_letter_pdf};
 pub use report_pdf::render_report_pdf;
-pub use report_xlsx::{SHEETS as REPORT_SHEETS, annual_report_xlsx};
+pub use report_xlsx::{SHEETS as REPORT_SHEETS, annual_report_xlsx, document_xlsx};
 pub use wrap::{is_closing, is_opening, wrap_cjk};

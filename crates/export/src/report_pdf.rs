@@ -34,10 +34,14 @@ const MAX_CHARS: usize = 200_000;
 /// Renders the report `doc` titled `title`, by `author` (the organisation), as an A4 PDF set in
 /// `fonts`: the title centred, each section heading, paragraphs with a two-character indent,
 /// tables ruled cell by cell with the format's merged cells (a table starts on a new page when
-/// it does not fit, and breaks only between rows no merged cell spans), "— 1 —" page numbers.
+/// it does not fit, and breaks only between rows no merged cell spans, its header rows repeated
+/// on each page it continues on), "— 1 —" page numbers.
 ///
 /// Tagged with language zh-CN: headings, paragraphs, and tables as Table / THead / TBody / TR /
-/// TH (with scope and spans) / TD; borders and page numbers are artifacts.
+/// TH (with scope and spans) / TD; borders and page numbers are artifacts. A table that runs
+/// onto another page draws its header rows again at the top of it (kept with the first body rows
+/// on the page it starts on); the repetition is a pagination artifact, so the header is tagged
+/// once, in THead.
 ///
 /// Errors: [`ExportError::MissingGlyphs`] when the text has characters the font cannot print,
 /// [`ExportError::TooLong`] beyond 200,000 characters. CPU-bound: call from a blocking task.
@@ -98,6 +102,9 @@ struct TextOp {
 #[derive(Default)]
 struct Page {
     texts: Vec<TextOp>,
+    /// Text drawn again where a table continues from the page before (its header rows): a
+    /// pagination artifact, not content, so it is read once, in the table's THead.
+    repeated: Vec<TextOp>,
     borders: Vec<Rect>,
 }
 
@@ -243,6 +250,93 @@ fn positions(grid: &Grid) -> Vec<Vec<(usize, usize)>> {
     out
 }
 
+/// Where a table's columns and rows fall and each cell's wrapped lines.
+struct Geometry<'a> {
+    lefts: &'a [f32],
+    widths: &'a [f32],
+    pos: &'a [Vec<(usize, usize)>],
+    wrapped: &'a [Vec<Vec<String>>],
+    heights: &'a [f32],
+}
+
+/// Draws rows `from..to` of `grid` from the cursor down, their borders and text, and moves the
+/// cursor below them. The rows' cells come back for the tag tree, except when `repeated` (a
+/// header drawn again on a later page): then their text is a pagination artifact and nothing is
+/// tagged.
+fn draw_rows(
+    cur: &mut Cursor<'_>,
+    grid: &Grid,
+    g: &Geometry<'_>,
+    (from, to): (usize, usize),
+    repeated: bool,
+) -> Vec<Vec<CellNode>> {
+    let cols = grid.columns as usize;
+    let span_width =
+        |c: usize, n: u32| -> f32 { g.widths[c..(c + n as usize).min(cols)].iter().sum() };
+    let mut tops = Vec::new();
+    for h in &g.heights[from..to] {
+        tops.push(cur.y);
+        cur.y += h;
+    }
+    let mut out = Vec::new();
+    for rr in from..to {
+        let mut row_nodes = Vec::new();
+        for (i, cell) in grid.rows[rr].iter().enumerate() {
+            let c = g.pos[rr][i].1;
+            let x = g.lefts.get(c).copied().unwrap_or(LEFT);
+            let w = span_width(c, cell.colspan);
+            // A span is cut where the rows drawn end (a repeated header is drawn whole).
+            let last = (rr + cell.rowspan as usize).min(to);
+            let h: f32 = g.heights[rr..last].iter().sum();
+            let top = tops[rr - from];
+            if let Some(rect) = Rect::from_xywh(x, top, w, h)
+                && let Some(page) = cur.pages.last_mut()
+            {
+                page.borders.push(rect);
+            }
+            let lines = &g.wrapped[rr][i];
+            let block = lines.len() as f32 * CELL_PITCH;
+            let mut y = top + (h - block) / 2.0;
+            let mut leaves = Vec::new();
+            for line in lines {
+                let lw = cur.width(line, CELL_SIZE);
+                // Row labels read from the left; headings and numbers are centred.
+                let lx = if cell.scope == Some(Scope::Row) && lines.len() > 1
+                    || cell.scope == Some(Scope::Row) && lw > w * 0.6
+                {
+                    x + CELL_PAD
+                } else {
+                    x + (w - lw).max(0.0) / 2.0
+                };
+                let baseline = y + CELL_PITCH / 2.0 + 0.36 * CELL_SIZE;
+                if repeated {
+                    if let Some(page) = cur.pages.last_mut() {
+                        page.repeated.push(TextOp {
+                            leaf: usize::MAX,
+                            text: line.clone(),
+                            x: lx,
+                            baseline,
+                            size: CELL_SIZE,
+                            heavy: false,
+                        });
+                    }
+                } else {
+                    leaves.push(cur.text(line.clone(), lx, baseline, CELL_SIZE, false));
+                }
+                y += CELL_PITCH;
+            }
+            row_nodes.push(CellNode {
+                scope: cell.scope,
+                rowspan: cell.rowspan,
+                colspan: cell.colspan,
+                leaves,
+            });
+        }
+        out.push(row_nodes);
+    }
+    if repeated { Vec::new() } else { out }
+}
+
 fn table(cur: &mut Cursor<'_>, grid: &Grid) -> Node {
     let cols = grid.columns as usize;
     let weights: Vec<f32> = if grid.weights.len() == cols {
@@ -313,62 +407,40 @@ fn table(cur: &mut Cursor<'_>, grid: &Grid) -> Node {
             }
         }
     }
-    let mut nodes: Vec<Vec<CellNode>> = Vec::new();
+    let geom = Geometry {
+        lefts: &lefts,
+        widths: &widths,
+        pos: &pos,
+        wrapped: &wrapped,
+        heights: &heights,
+    };
+    let head_rows = grid.head_rows.min(grid.rows.len());
+    // The chunks a break may come between: each runs to the next row no span crosses.
+    let mut chunks = Vec::new();
     let mut r = 0;
     while r < grid.rows.len() {
         let mut end = r + 1;
         while end < grid.rows.len() && !breakable[end] {
             end += 1;
         }
-        let chunk: f32 = heights[r..end].iter().sum();
-        cur.ensure(chunk);
-        let mut tops = Vec::new();
-        for h in &heights[r..end] {
-            tops.push(cur.y);
-            cur.y += h;
-        }
-        for rr in r..end {
-            let mut row_nodes = Vec::new();
-            for (i, cell) in grid.rows[rr].iter().enumerate() {
-                let c = pos[rr][i].1;
-                let x = lefts.get(c).copied().unwrap_or(LEFT);
-                let w = span_width(c, cell.colspan);
-                let last = (rr + cell.rowspan as usize).min(grid.rows.len());
-                let h: f32 = heights[rr..last].iter().sum();
-                let top = tops[rr - r];
-                if let Some(rect) = Rect::from_xywh(x, top, w, h)
-                    && let Some(page) = cur.pages.last_mut()
-                {
-                    page.borders.push(rect);
-                }
-                let lines = &wrapped[rr][i];
-                let block = lines.len() as f32 * CELL_PITCH;
-                let mut y = top + (h - block) / 2.0;
-                let mut leaves = Vec::new();
-                for line in lines {
-                    let lw = cur.width(line, CELL_SIZE);
-                    // Row labels read from the left; headings and numbers are centred.
-                    let lx = if cell.scope == Some(Scope::Row) && lines.len() > 1
-                        || cell.scope == Some(Scope::Row) && lw > w * 0.6
-                    {
-                        x + CELL_PAD
-                    } else {
-                        x + (w - lw).max(0.0) / 2.0
-                    };
-                    let baseline = y + CELL_PITCH / 2.0 + 0.36 * CELL_SIZE;
-                    leaves.push(cur.text(line.clone(), lx, baseline, CELL_SIZE, false));
-                    y += CELL_PITCH;
-                }
-                row_nodes.push(CellNode {
-                    scope: cell.scope,
-                    rowspan: cell.rowspan,
-                    colspan: cell.colspan,
-                    leaves,
-                });
-            }
-            nodes.push(row_nodes);
-        }
+        chunks.push((r, end));
         r = end;
+    }
+    let mut nodes: Vec<Vec<CellNode>> = Vec::new();
+    for (i, &(r, end)) in chunks.iter().enumerate() {
+        let chunk: f32 = heights[r..end].iter().sum();
+        // The header rows keep the first rows of the body with them.
+        let keep = match chunks.get(i + 1) {
+            Some(&(a, b)) if end == head_rows && head_rows > 0 => heights[a..b].iter().sum(),
+            _ => 0.0,
+        };
+        let pages = cur.pages.len();
+        cur.ensure(chunk + keep);
+        // On a page the table continues on, its header rows come first again.
+        if cur.pages.len() > pages && head_rows > 0 && r >= head_rows {
+            draw_rows(cur, grid, &geom, (0, head_rows), true);
+        }
+        nodes.extend(draw_rows(cur, grid, &geom, (r, end), false));
     }
     let body = nodes.split_off(grid.head_rows.min(nodes.len()));
     cur.y += BODY_SIZE;
@@ -459,6 +531,15 @@ fn draw(
             }
             surface.set_stroke(None);
             surface.set_fill(Some(Fill::default()));
+            surface.end_tagged();
+        }
+        if !page_ops.repeated.is_empty() {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::PaginationOther,
+            )));
+            for op in &page_ops.repeated {
+                draw_text(&mut surface, &font, metrics, op);
+            }
             surface.end_tagged();
         }
         for op in &page_ops.texts {
@@ -609,6 +690,83 @@ mod tests {
         };
         assert!(page_of("（一）予以公开").is_some());
         assert_eq!(page_of("（一）予以公开"), page_of("（七）总计"));
+    }
+
+    #[test]
+    fn a_table_that_breaks_across_pages_repeats_its_header_as_an_artifact() {
+        let fonts = fonts();
+        let metrics = fonts.metrics().unwrap_or_else(|e| panic!("{e}"));
+        let title = "乌恰县人民政府2025年政府信息公开工作年度报告";
+        let page_of = |layout: &Layout, label: &str| {
+            layout
+                .pages
+                .iter()
+                .position(|p| p.texts.iter().any(|t| t.text.starts_with(label)))
+        };
+        // An overview long enough that section 三 starts on one page and ends on the next.
+        let mut found = None;
+        for n in 0..200 {
+            let mut entries = HandEntries::default();
+            entries.prose.overview = "本年度，县政府坚持以公开为常态、不公开为例外。".repeat(n);
+            let doc = Document::build(&ApplicationsTable::default(), &entries);
+            let layout = lay_out(title, &doc, &metrics);
+            let first = page_of(&layout, "一、本年新收政府信息公开申请数量");
+            let last = page_of(&layout, "四、结转下年度继续办理");
+            if let (Some(a), Some(b)) = (first, last)
+                && b > a
+            {
+                found = Some((doc, layout, a, b));
+                break;
+            }
+        }
+        let Some((doc, layout, a, b)) = found else {
+            panic!("no overview length breaks section 三 across pages");
+        };
+        let header = ["申请人情况", "自然人", "总计"];
+        for label in header {
+            // Content once, on the page the table starts on; drawn again on the next page as
+            // a pagination artifact, which is not in the tag tree.
+            let tagged: Vec<usize> = layout
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.texts.iter().any(|t| t.text == label))
+                .map(|(i, _)| i)
+                .collect();
+            assert!(tagged.contains(&a), "{label}: {tagged:?}");
+            assert!(
+                layout.pages[b].repeated.iter().any(|t| t.text == label),
+                "{label} not repeated on page {b}"
+            );
+        }
+        assert!(
+            layout.pages[b]
+                .repeated
+                .iter()
+                .any(|t| t.text.starts_with("（本列数据"))
+        );
+        assert!(layout.pages[a].repeated.is_empty());
+        // The header rows sit at the top of the continued page, above the rows that follow.
+        let header_bottom = layout.pages[b]
+            .repeated
+            .iter()
+            .map(|t| t.baseline)
+            .fold(0.0f32, f32::max);
+        let continued = layout.pages[b]
+            .texts
+            .iter()
+            .filter(|t| t.text.starts_with("四、结转下年度继续办理"))
+            .map(|t| t.baseline)
+            .fold(f32::MAX, f32::min);
+        assert!(header_bottom < continued);
+        // The PDF's text, as the extractor that screens attachments reads it, has the header on
+        // both pages.
+        let pdf = render_report_pdf(title, "乌恰县人民政府", &doc, &fonts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = gongkai_content::extract_text(gongkai_content::FileKind::Pdf, &pdf)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(text.matches("申请人情况").count(), 2, "{text}");
+        assert_eq!(text.matches("四、结转下年度继续办理").count(), 1);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! and the 勾稽关系 note in the top-left cell of section 三. The layout is the domain's
 //! ([`gongkai_domain::report::section3_layout`]), so the page and the workbook agree.
 
+use gongkai_domain::report::document::{Document, Grid};
 use gongkai_domain::report::{
     self, ApplicationsTable, Column, HeadCell, LABEL_COLUMNS, ProactiveTables, RESULT_LABELS,
     ReviewLitigation, SECTION2_TABLES, SECTION4_GROUPS,
@@ -161,6 +162,80 @@ pub fn annual_report_xlsx(
     book.save_to_buffer().map_err(xlsx)
 }
 
+/// Writes `grid` from sheet row `top`: every cell at the first column not taken by a span from
+/// above, merged over its span; a data cell that reads as a number is written as one.
+fn grid(ws: &mut Worksheet, top: u32, grid: &Grid) -> Result<(), XlsxError> {
+    let f = cell_format();
+    let width = usize::try_from(grid.columns).unwrap_or(1);
+    let mut taken = vec![vec![false; width]; grid.rows.len()];
+    for (r, line) in grid.rows.iter().enumerate() {
+        let mut col = 0usize;
+        for cell in line {
+            while col < width && taken[r][col] {
+                col += 1;
+            }
+            let rows = usize::try_from(cell.rowspan.max(1)).unwrap_or(1);
+            let cols = usize::try_from(cell.colspan.max(1)).unwrap_or(1);
+            for slot_row in taken.iter_mut().skip(r).take(rows) {
+                for slot in slot_row.iter_mut().skip(col).take(cols) {
+                    *slot = true;
+                }
+            }
+            let row = top + u32::try_from(r).unwrap_or(0);
+            let at = u16::try_from(col).unwrap_or(0);
+            let number = cell
+                .text
+                .parse::<f64>()
+                .ok()
+                .filter(|_| !cell.is_header() && rows == 1 && cols == 1);
+            match number {
+                Some(n) => {
+                    ws.write_number_with_format(row, at, n, &f)?;
+                }
+                None => head(
+                    ws,
+                    row,
+                    at,
+                    &HeadCell {
+                        text: cell.text.clone(),
+                        rowspan: cell.rowspan,
+                        colspan: cell.colspan,
+                    },
+                    &f,
+                )?,
+            }
+            col += cols;
+        }
+    }
+    let total: u32 = grid.weights.iter().sum::<u32>().max(1);
+    for (c, w) in grid.weights.iter().enumerate() {
+        let chars = f64::from(*w) * 120.0 / f64::from(total);
+        ws.set_column_width(u16::try_from(c).unwrap_or(0), chars.clamp(8.0, 40.0))?;
+    }
+    Ok(())
+}
+
+/// The workbook of a report in whatever format its [`Document`] lays out (the older format of
+/// 2019–2020 reports): sheets [`SHEETS`] with the document's three tables as drawn, merged cells
+/// included, section 三 under the title `title`.
+pub fn document_xlsx(title: &str, doc: &Document) -> Result<Vec<u8>, ExportError> {
+    let mut book = Workbook::new();
+    let title_format = Format::new().set_bold().set_align(FormatAlign::Center);
+    for (i, (name, table)) in SHEETS.iter().zip(doc.tables()).enumerate() {
+        let ws = book.add_worksheet().set_name(*name).map_err(xlsx)?;
+        let top = if i == 1 {
+            let last = u16::try_from(table.columns.max(1) - 1).unwrap_or(0);
+            ws.merge_range(0, 0, 0, last, title, &title_format)
+                .map_err(xlsx)?;
+            1
+        } else {
+            0
+        };
+        grid(ws, top, table).map_err(xlsx)?;
+    }
+    book.save_to_buffer().map_err(xlsx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +359,57 @@ mod tests {
         assert_eq!(text(&s4, 1, 10), "复议后起诉");
         assert_eq!(text(&s4, 2, 4), "总计");
         assert_eq!(text(&s4, 3, 0), "2");
+    }
+
+    #[test]
+    fn an_older_report_reads_back_in_its_own_layout() {
+        use gongkai_domain::report::{HandEntries, PastReport, past};
+        let (_, t, r) = sample();
+        let mut figures = vec![String::new(); past::SECTION2_FIGURES_2019];
+        figures[0] = "3".into();
+        figures[7] = "-2".into();
+        figures[21] = "1234.56".into();
+        let entries = HandEntries {
+            review: r,
+            past: Some(PastReport {
+                figures,
+                source: "2020年年度报告原文".into(),
+                applications: t.clone(),
+            }),
+            ..HandEntries::default()
+        };
+        let doc = Document::build(&t, &entries);
+        let bytes = document_xlsx("乌恰县人民政府2020年政府信息公开工作年度报告", &doc)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
+        let s2 = book
+            .worksheet_range(SHEETS[0])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(text(&s2, 0, 0), "第二十条第（一）项");
+        assert_eq!(text(&s2, 1, 1), "本年新制作数量");
+        assert_eq!(text(&s2, 1, 3), "对外公开总数量");
+        assert_eq!(text(&s2, 3, 0), "规范性文件");
+        assert_eq!(text(&s2, 2, 1), "3");
+        assert_eq!(text(&s2, 6, 2), "-2");
+        let all: Vec<String> = s2.cells().map(|(_, _, d)| d.to_string()).collect();
+        for label in [
+            "第二十条第（九）项",
+            "政府集中采购",
+            "采购总金额",
+            "其他对外管理服务事项",
+        ] {
+            assert!(all.iter().any(|c| c == label), "{label}: {all:?}");
+        }
+        assert!(all.iter().any(|c| c == "1234.56"), "{all:?}");
+        assert!(!all.iter().any(|c| c == "本年制发件数"));
+        let s3 = book
+            .worksheet_range(SHEETS[1])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(text(&s3, 1, 0), report::SECTION3_NOTE);
+        let labels: Vec<String> = s3.cells().map(|(_, _, d)| d.to_string()).collect();
+        assert!(labels.iter().any(|c| c == "（六）其他处理"));
+        assert!(!labels.iter().any(|c| c.starts_with("1.申请人无正当理由")));
+        assert_eq!(text(&s3, 4, 0), "一、本年新收政府信息公开申请数量");
+        assert_eq!(text(&s3, 4, 3), "5");
     }
 }

@@ -15,8 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_domain::org::OrgKind;
 use gongkai_domain::record::{DEFAULT_DISCLOSURE_METHOD, RecordKind, RecordMeta, Validity};
 use gongkai_domain::report::{
-    self, ApplicationsTable, Document, FORMAT_2021_FROM, HandEntries, OverviewFacts,
-    ProactiveTables, ReviewLitigation, Violation,
+    self, ApplicationsTable, CountedDocuments, Document, Format, HandEntries, OLDEST_YEAR,
+    OverviewFacts, ProactiveTables, ReviewLitigation, Violation,
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
@@ -35,6 +35,9 @@ pub struct Report {
     pub org: Organisation,
     /// The report year.
     pub year: i32,
+    /// The format it follows: for 2019 and 2020 the older one, typed in by hand (section 三 and
+    /// the older section 二 are in [`HandEntries::past`]).
+    pub format: Format,
     /// How many organisations section 三 counts (the organisation and those below it).
     pub orgs_counted: usize,
     /// Section 三: as published, or counted now for a draft.
@@ -50,6 +53,10 @@ pub struct Report {
     pub hand_review: ReviewLitigation,
     /// Last year's section 二, which 现行有效 carries over from (none without a saved report).
     pub last_year: Option<ProactiveTables>,
+    /// Section 二's 行政规范性文件 row as counted from the records the organisation and those
+    /// below it published, offered to staff beside their entries (none once published): a
+    /// draft they confirm or override, since documents made before the platform are missing.
+    pub counted_documents: Option<CountedDocuments>,
     /// Every broken identity, each with its cell.
     pub violations: Vec<Violation>,
     /// The day the report is due.
@@ -85,6 +92,8 @@ pub struct YearEntry {
     pub published: bool,
     /// The day it is due.
     pub due_on: Option<NaiveDate>,
+    /// The format it follows (2019 and 2020: the older one).
+    pub format: Format,
 }
 
 /// The kind of organisation the due date depends on: a site's root or a government is a
@@ -98,7 +107,7 @@ fn kind_of(org: &Organisation) -> OrgKind {
 }
 
 fn check_year(year: i32, today: NaiveDate) -> Result<(), ServiceError> {
-    if (FORMAT_2021_FROM..=today.year()).contains(&year) {
+    if (OLDEST_YEAR..=today.year()).contains(&year) {
         Ok(())
     } else {
         Err(ServiceError::Refused(
@@ -107,8 +116,9 @@ fn check_year(year: i32, today: NaiveDate) -> Result<(), ServiceError> {
     }
 }
 
-/// The years an organisation can report on (2021, the first year of the 2021 format, to this
-/// year), newest first, with what is saved.
+/// The years an organisation can report on (2019, the first year of the older format, to this
+/// year; 2019 and 2020 are imported history in their own format), newest first, with what is
+/// saved.
 pub async fn years(
     store: &Store,
     org_id: i64,
@@ -116,7 +126,7 @@ pub async fn years(
 ) -> Result<Vec<YearEntry>, ServiceError> {
     let org = orgs::by_id(store, org_id).await?;
     let saved = reports::years(store, org_id).await?;
-    Ok((FORMAT_2021_FROM..=today.year())
+    Ok((OLDEST_YEAR..=today.year())
         .rev()
         .map(|year| {
             let stored = saved.iter().find(|(y, _)| *y == year);
@@ -125,6 +135,7 @@ pub async fn years(
                 saved: stored.is_some(),
                 published: stored.is_some_and(|(_, p)| *p),
                 due_on: report::due_on(kind_of(&org), year),
+                format: Format::of(year),
             }
         })
         .collect())
@@ -141,21 +152,35 @@ pub async fn open(
     check_year(year, today)?;
     let org = orgs::by_id(store, org_id).await?;
     let stored = reports::get(store, org_id, year).await?;
-    let last_year = reports::get(store, org_id, year - 1)
-        .await?
-        .map(|r| r.entries.proactive);
-    let counted = reports::subtree(store, org_id).await?;
-    let table = match stored.as_ref().and_then(|r| r.published_table.clone()) {
-        Some(t) => t,
-        None => reports::count_applications(store, &counted, year).await?,
+    let format = Format::of(year);
+    // 现行有效 carries over from a report in the 2021 format only: the older one has no such
+    // column (对外公开总数量 counts something else).
+    let last_year = if Format::of(year - 1) == Format::Y2021 {
+        reports::get(store, org_id, year - 1)
+            .await?
+            .map(|r| r.entries.proactive)
+    } else {
+        None
     };
+    let counted = reports::subtree(store, org_id).await?;
     let mut entries = stored
         .as_ref()
         .map(|r| r.entries.clone())
         .unwrap_or_default();
+    if format == Format::Y2019 && entries.past.is_none() {
+        entries.past = Some(report::PastReport::default());
+    }
+    let table = match stored.as_ref().and_then(|r| r.published_table.clone()) {
+        Some(t) => t,
+        // An older report is history typed in, not counted.
+        None => match &entries.past {
+            Some(past) => past.applications.clone(),
+            None => reports::count_applications(store, &counted, year).await?,
+        },
+    };
     let hand_review = entries.review.clone();
     let published = stored.as_ref().is_some_and(|r| r.published_at.is_some());
-    let recorded_review = if published {
+    let recorded_review = if published || format == Format::Y2019 {
         ReviewLitigation::default()
     } else {
         let challenges = gongkai_store::challenges::filed_in(store, &counted, year).await?;
@@ -164,7 +189,25 @@ pub async fn open(
     if !recorded_review.is_empty() {
         entries.review = recorded_review.plus(&hand_review);
     }
-    let violations = report::violations(&table, &entries, last_year.as_ref());
+    let mut violations = report::violations(&table, &entries, last_year.as_ref());
+    // Reports typed in from history: 上年结转 is the report before's 结转下年度, when that one is
+    // here too (counted tables agree by construction).
+    if format == Format::Y2019
+        && let Some(before) = reports::get(store, org_id, year - 1).await?
+    {
+        let last_table = before
+            .published_table
+            .or_else(|| before.entries.past.map(|p| p.applications));
+        if let Some(last_table) = last_table {
+            violations.extend(table.carried_in_violations(&last_table));
+        }
+    }
+    let counted_documents = if published || format == Format::Y2019 {
+        None
+    } else {
+        let docs = reports::document_facts(store, &counted, Utc::now()).await?;
+        Some(CountedDocuments::count(year, &docs))
+    };
     let kind = kind_of(&org);
     let record_index_no = match stored.as_ref().and_then(|r| r.record_id) {
         Some(id) => records::get(store, id).await?.index_no,
@@ -173,12 +216,14 @@ pub async fn open(
     Ok(Report {
         record_index_no,
         year,
+        format,
         orgs_counted: counted.len(),
         table,
         entries,
         recorded_review,
         hand_review,
         last_year,
+        counted_documents,
         violations,
         due_on: report::due_on(kind, year),
         overdue: report::is_late(kind, year, today),
@@ -254,7 +299,7 @@ pub async fn save<'a>(
     get: impl Fn(&str) -> Option<&'a str>,
 ) -> Result<Outcome<Report>, ServiceError> {
     check_year(year, today)?;
-    let entries = match HandEntries::parse(get) {
+    let entries = match HandEntries::parse_for(year, get) {
         Ok(e) => e,
         Err(errors) => return Ok(Err(errors)),
     };

@@ -160,11 +160,11 @@ async fn a_county_report_is_counted_checked_and_published_once() {
         let again = reports::publish(&store, &actor, county, 2025, late, "再次", &[]).await;
         assert_eq!(refusal_code(again), ErrorCode::ReportAlreadyPublished);
 
-        // The list of years, and a year the 2021 format does not cover.
+        // The list of years, and a year before the oldest format (2019) a report can be entered in.
         let years = must(reports::years(&store, county, late).await);
         assert_eq!(years.first().map(|y| y.year), Some(2026));
         assert!(years.iter().any(|y| y.year == 2025 && y.published));
-        let too_early = reports::open(&store, county, 2020, late).await;
+        let too_early = reports::open(&store, county, 2018, late).await;
         assert_eq!(refusal_code(too_early), ErrorCode::ReportYearOutOfRange);
     }
 }

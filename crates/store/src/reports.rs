@@ -10,7 +10,8 @@ use chrono::{NaiveDate, Utc};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::application::{ApplicantKind, Outcome};
 use gongkai_domain::index_no::IndexNo;
-use gongkai_domain::report::{ApplicationFacts, ApplicationsTable, HandEntries};
+use gongkai_domain::record::{RecordKind, Validity, Visibility};
+use gongkai_domain::report::{ApplicationFacts, ApplicationsTable, DocumentFacts, HandEntries};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -75,6 +76,41 @@ impl sql::FromRow for ApplicationFacts {
         let outcome = column::opt_code(r, "outcome", Outcome::parse)?;
         let reply = replied_on.zip(outcome);
         Ok(ApplicationFacts { kind, received_on, reply })
+    }
+}
+
+/// What every published 行政规范性文件 of the organisations `org_ids` the public may see at `at`
+/// contributes to section 二: the Beijing date it was made (成文日期, or the publication day when
+/// none is recorded) and its 有效性 with the date that changed. Records of other kinds, drafts and
+/// withdrawn records count nowhere.
+pub async fn document_facts(
+    store: &Store,
+    org_ids: &[i64],
+    at: chrono::DateTime<Utc>,
+) -> Result<Vec<DocumentFacts>> {
+    let mut q = sql::Sql::new(
+        "SELECT r.written_on, r.published_at, r.validity, r.validity_changed_on FROM records r WHERE r.org_id IN ",
+    );
+    q.int_list(org_ids.iter().copied())
+        .push(" AND r.kind = ")
+        .text(RecordKind::Normative.code());
+    records::push_visibility(&mut q, Visibility::LISTED, at);
+    q.push(" ORDER BY r.id");
+    sql::all_in(org_ids, &q, store.pool()).await
+}
+
+impl sql::FromRow for DocumentFacts {
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        let written_on = column::opt_date(r, "written_on")?;
+        let published_at = column::opt_timestamp(r, "published_at")?;
+        let made_on = written_on
+            .or_else(|| published_at.map(gongkai_domain::time::beijing_date))
+            .ok_or_else(|| StoreError::Corrupt("规范性文件没有成文日期和发布时间".to_owned()))?;
+        Ok(DocumentFacts {
+            made_on,
+            validity: column::code(r, "validity", Validity::parse)?,
+            changed_on: column::opt_date(r, "validity_changed_on")?,
+        })
     }
 }
 

@@ -326,3 +326,148 @@ async fn hand_entries_are_saved_and_a_published_report_is_frozen() {
         assert_eq!(audited, 3, "{engine:?}");
     }
 }
+
+/// A published record of `kind` imported for `org_id`, made (成文日期) on `written_on` or, without
+/// one, published on `published`.
+fn imported(
+    key: &str,
+    kind: RecordKind,
+    written_on: Option<&str>,
+    published: DateTime<Utc>,
+) -> records::Imported {
+    let day = |s: &str| must(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+    records::Imported {
+        source_key: format!("test:{key}"),
+        meta: RecordMeta {
+            title: format!("关于印发第{key}号管理办法的通知"),
+            kind,
+            doc_number: format!("乌政规〔2026〕{key}号"),
+            written_on: written_on.map(day),
+            theme: "综合政务\\政务公开".into(),
+            genre: "通知".into(),
+            keywords: String::new(),
+            source: "乌恰县人民政府".into(),
+            summary: String::new(),
+            validity: Validity::Valid,
+            disclosure_method: "政府网站".into(),
+        },
+        body_html: "<p>正文</p>".into(),
+        body_text: "正文".into(),
+        published_at: published,
+        columns: vec!["zcwj".into()],
+        index_no: None,
+    }
+}
+
+#[tokio::test]
+async fn section_two_counts_normative_documents_by_their_dates_and_validity() {
+    use gongkai_domain::report::CountedDocuments;
+    for engine in ENGINES {
+        let (_db, store, county) = county_on(engine).await;
+        add_orgs(
+            &store,
+            &[
+                ("WQX004", "乌恰县财政局", Some("WQX001")),
+                ("ATS001", "阿图什市人民政府", None),
+            ],
+        )
+        .await;
+        let finance = must(reports::subtree(&store, county.id).await)[1];
+        let other_site: i64 =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE code = 'ATS001'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        let at = |y, m, d, h| {
+            Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+                .single()
+                .unwrap_or_else(|| panic!("a valid instant"))
+        };
+        let actor = Actor::cli();
+        let n = RecordKind::Normative;
+        let county_rows = [
+            // In force since 2024.
+            imported("1", n, Some("2024-05-01"), at(2024, 5, 3, 2)),
+            // Made 2024, repealed 2026.
+            imported("2", n, Some("2024-06-01"), at(2024, 6, 3, 2)),
+            // Made 2026 (成文日期), published 2026.
+            imported("3", n, Some("2026-01-05"), at(2026, 1, 6, 2)),
+            // No 成文日期: published 2025-12-31 17:00 UTC, 2026-01-01 in Beijing → made 2026.
+            imported("4", n, None, at(2025, 12, 31, 17)),
+            // Made 2026, expired 2026.
+            imported("5", n, Some("2026-02-01"), at(2026, 2, 2, 2)),
+            // Not a normative document: never counted.
+            imported(
+                "6",
+                RecordKind::Policy,
+                Some("2026-03-01"),
+                at(2026, 3, 2, 2),
+            ),
+            // Repealed with no date recorded.
+            imported("7", n, Some("2025-03-01"), at(2025, 3, 2, 2)),
+        ];
+        must(records::import_batch(&store, &actor, county.id, &county_rows, None).await);
+        // A department's document counts in the county's report; another site's never.
+        let finance_rows = [imported("8", n, Some("2026-04-01"), at(2026, 4, 2, 2))];
+        must(records::import_batch(&store, &actor, finance, &finance_rows, None).await);
+        let other_rows = [imported("9", n, Some("2026-04-01"), at(2026, 4, 2, 2))];
+        must(records::import_batch(&store, &actor, other_site, &other_rows, None).await);
+        let id_of = |key: &'static str| {
+            let store = store.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM records WHERE source_key = $1")
+                    .bind(format!("test:{key}"))
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+            }
+        };
+        let day = |s: &str| must(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+        let changes = [
+            ("2", Validity::Repealed, "2026-03-01"),
+            ("5", Validity::Expired, "2026-11-30"),
+        ];
+        for (key, validity, on) in changes {
+            let id = id_of(key).await;
+            must(records::set_validity(&store, &actor, id, validity, day(on), None).await);
+        }
+        // 有效性 without a date, as an old import may hold it.
+        sqlx::query("UPDATE records SET validity = 'repealed' WHERE source_key = 'test:7'")
+            .execute(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        let subtree = must(reports::subtree(&store, county.id).await);
+        let now = at(2027, 1, 10, 2);
+        let docs = must(reports::document_facts(&store, &subtree, now).await);
+        assert_eq!(
+            docs.len(),
+            7,
+            "{engine:?}: six of the county's, one of finance"
+        );
+        let y2026 = CountedDocuments::count(2026, &docs);
+        assert_eq!(
+            y2026,
+            CountedDocuments {
+                made: 4,
+                repealed: 2,
+                in_force: 4,
+                undated: 1
+            },
+            "{engine:?}"
+        );
+        let y2025 = CountedDocuments::count(2025, &docs);
+        assert_eq!(
+            (y2025.made, y2025.repealed, y2025.in_force),
+            (0, 0, 2),
+            "{engine:?}"
+        );
+        assert_eq!(y2025.in_force + y2026.made - y2026.repealed, y2026.in_force);
+        // The department alone.
+        let dept = must(reports::document_facts(&store, &[finance], now).await);
+        assert_eq!(CountedDocuments::count(2026, &dept).made, 1, "{engine:?}");
+        // A record not yet public at the moment asked about is not counted.
+        let before = must(reports::document_facts(&store, &subtree, at(2026, 1, 1, 0)).await);
+        assert_eq!(before.len(), 4, "{engine:?}");
+    }
+}

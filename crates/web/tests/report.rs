@@ -91,7 +91,7 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
             ],
         );
         assert_eq!(
-            office.get_status("/admin/report/2020").await,
+            office.get_status("/admin/report/2018").await,
             StatusCode::NOT_FOUND
         );
 
@@ -292,5 +292,365 @@ async fn the_openness_office_checks_and_publishes_the_annual_report() {
             handler.get_status("/admin/report/2025/pdf").await,
             StatusCode::FORBIDDEN
         );
+    }
+}
+
+#[tokio::test]
+async fn section_two_offers_the_normative_documents_counted_from_the_records() {
+    use gongkai_domain::record::{RecordKind, RecordMeta, Validity};
+    use gongkai_domain::report::PUBLISHED_DOCUMENTS_SOURCE;
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let county = org_id(&app, "WQX001").await;
+        let finance = org_id(&app, "WQX004").await;
+        let day = |s: &str| must(NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+        let doc = |key: &str, written: &str| records::Imported {
+            source_key: format!("report-test:{key}"),
+            meta: RecordMeta {
+                title: format!("关于印发第{key}号管理办法的通知"),
+                kind: RecordKind::Normative,
+                doc_number: format!("乌政规〔2026〕{key}号"),
+                written_on: Some(day(written)),
+                theme: "综合政务\\政务公开".into(),
+                genre: "通知".into(),
+                keywords: String::new(),
+                source: "乌恰县人民政府".into(),
+                summary: String::new(),
+                validity: Validity::Valid,
+                disclosure_method: "政府网站".into(),
+            },
+            body_html: "<p>正文</p>".into(),
+            body_text: "正文".into(),
+            published_at: utc_at(2026, 6, 1, 2),
+            columns: vec!["zcwj".into()],
+            index_no: None,
+        };
+        let actor = gongkai_store::Actor::cli();
+        let rows = [
+            doc("1", "2024-03-01"),
+            doc("2", "2026-02-01"),
+            doc("3", "2026-05-01"),
+        ];
+        must(records::import_batch(&app.store, &actor, county, &rows, None).await);
+        must(
+            records::import_batch(&app.store, &actor, finance, &[doc("4", "2026-04-01")], None)
+                .await,
+        );
+        let repealed: i64 =
+            sqlx::query_scalar("SELECT id FROM records WHERE source_key = 'report-test:1'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        must(
+            records::set_validity(
+                &app.store,
+                &actor,
+                repealed,
+                Validity::Repealed,
+                day("2026-09-01"),
+                None,
+            )
+            .await,
+        );
+        // Records published earlier (the demo's, if any) count too: the expected figures are
+        // the seeded ones on top of what the subtree held before.
+        let subtree = must(reports::subtree(&app.store, county).await);
+        let docs = must(reports::document_facts(&app.store, &subtree, chrono::Utc::now()).await);
+        let counted = gongkai_domain::report::CountedDocuments::count(2026, &docs);
+        assert!(
+            counted.made >= 3 && counted.repealed >= 1,
+            "{engine:?}: {counted:?}"
+        );
+
+        // Last year's report held 5 in force; this year's hand entry is empty.
+        let office = Session::login(&app, "office").await;
+        let last = [
+            ("normative.in_force", "5"),
+            ("normative.in_force.source", "2025年年度报告"),
+        ];
+        assert_eq!(
+            office
+                .post_status("/admin/report/2025?org=WQX001", &last)
+                .await,
+            StatusCode::SEE_OTHER
+        );
+        let url = "/admin/report/2026?org=WQX001";
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                &format!(
+                    "平台统计 <strong>{}</strong>（{PUBLISHED_DOCUMENTS_SOURCE}）",
+                    counted.made
+                ),
+                &format!("平台统计 <strong>{}</strong>", counted.in_force),
+                "name=\"take\" value=\"normative.made\"",
+                "平台尚无分类清单",
+            ],
+        );
+        // Taking a computed figure saves it with its source, and what else was typed with it.
+        let typed = [
+            ("normative.made", "0"),
+            ("problems", "个别部门发布不及时。"),
+            ("take", "normative.made"),
+        ];
+        assert_eq!(office.post_status(url, &typed).await, StatusCode::SEE_OTHER);
+        let saved = must(reports::get(&app.store, county, 2026).await);
+        let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
+        let made = &saved.entries.proactive.normative.made;
+        assert_eq!(
+            (made.value, made.source.as_str()),
+            (counted.made, PUBLISHED_DOCUMENTS_SOURCE)
+        );
+        assert_eq!(saved.entries.prose.problems, "个别部门发布不及时。");
+        // Taking 现行有效 too: the documents made before the platform are missing, so the
+        // carried-over identity fails and is shown beside the cell, as for a typed figure.
+        let mut fields: Vec<(&str, String)> = vec![
+            ("normative.made", counted.made.to_string()),
+            (
+                "normative.made.source",
+                PUBLISHED_DOCUMENTS_SOURCE.to_owned(),
+            ),
+            ("take", "normative.in_force".to_owned()),
+        ];
+        fields.push(("problems", "个别部门发布不及时。".to_owned()));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            office.post_status(url, &fields).await,
+            StatusCode::SEE_OTHER
+        );
+        let page = office.get_text(url).await;
+        let expected = 5 + counted.made;
+        assert_ne!(
+            counted.in_force, expected,
+            "{engine:?}: the seeded set breaks it"
+        );
+        assert!(
+                page.contains(&format!(
+                    "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数（应为 {expected}，现为 {}）",
+                    counted.in_force
+                )),
+                "{engine:?}: {page}"
+            );
+        // An unknown field to take changes nothing but what was typed.
+        let other = [
+            ("take", "licensing"),
+            ("licensing", "3"),
+            ("licensing.source", "县政务服务中心"),
+        ];
+        assert_eq!(office.post_status(url, &other).await, StatusCode::SEE_OTHER);
+        let saved = must(reports::get(&app.store, county, 2026).await);
+        let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
+        assert_eq!(saved.entries.proactive.licensing.value, 3);
+    }
+}
+
+#[tokio::test]
+async fn a_2020_report_is_typed_in_and_published_in_the_older_format() {
+    use gongkai_domain::report::past::{SECTION2_SOURCE_FIELD_2019, SECTION3_FIELDS_2019};
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        // Applications of 2020 on the platform are not counted into an imported report.
+        applications_of_2025(&app).await;
+        let office = Session::login(&app, "office").await;
+        let list = office.get_text("/admin/report").await;
+        assert_has_all(
+            &list,
+            &["/admin/report/2020?org=WQX001", "2019 年格式，历史报告录入"],
+        );
+        let url = "/admin/report/2020?org=WQX001";
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "国办公开办函〔2019〕60号",
+                "本年新制作数量",
+                "第二十条第（九）项",
+                "政府集中采购",
+                "（六）其他处理",
+                "name=\"t3.new.natural\"",
+            ],
+        );
+        for label in [
+            "本年制发件数",
+            "行政规范性文件",
+            "1.申请人无正当理由逾期不补正",
+            "平台统计",
+        ] {
+            assert!(
+                !page.contains(label),
+                "{engine:?}: {label} on the 2020 page"
+            );
+        }
+        // The report as published in 2021: 7 new, 1 carried in, 6 answered, 2 carried out.
+        let mut fields: Vec<(String, String)> = vec![
+            (
+                "overview".into(),
+                "2020年，县政府认真贯彻落实《中华人民共和国政府信息公开条例》。".into(),
+            ),
+            ("p19.0".into(), "0".into()),
+            ("p19.1".into(), "0".into()),
+            ("p19.2".into(), "0".into()),
+            ("p19.3".into(), "3".into()),
+            ("p19.4".into(), "3".into()),
+            ("p19.5".into(), "41".into()),
+            ("p19.7".into(), "-2".into()),
+            ("p19.20".into(), "4".into()),
+            ("p19.21".into(), "356.8".into()),
+            (
+                SECTION2_SOURCE_FIELD_2019.into(),
+                "乌恰县人民政府2020年政府信息公开工作年度报告原文".into(),
+            ),
+        ];
+        let cell = |row: &str, col: &str, v: u32| (format!("t3.{row}.{col}"), v.to_string());
+        for (row, natural, commercial) in [
+            ("new", 6, 1),
+            ("carried_in", 1, 0),
+            ("o1", 3, 1),
+            ("o3-4", 1, 0),
+            ("o6-3", 1, 0),
+            ("total", 5, 1),
+            ("carried_out", 2, 0),
+        ] {
+            fields.push(cell(row, "natural", natural));
+            fields.push(cell(row, "commercial", commercial));
+            fields.push(cell(row, "total", natural + commercial));
+        }
+        // The 2019 report typed in before it carried 2 natural persons' applications over.
+        let y2019 = "/admin/report/2019?org=WQX001";
+        let report_2019 = |n: &'static str| {
+            [
+                ("t3.new.natural", n),
+                ("t3.new.total", n),
+                ("t3.carried_out.natural", n),
+                ("t3.carried_out.total", n),
+            ]
+        };
+        assert_eq!(
+            office.post_status(y2019, &report_2019("2")).await,
+            StatusCode::SEE_OTHER
+        );
+        // A typo in a total: saved, shown beside its cell, publication refused.
+        let mut broken = fields.clone();
+        broken.retain(|(k, _)| k != "t3.carried_out.total");
+        broken.push(("t3.carried_out.total".into(), "3".into()));
+        let as_pairs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
+        let post = |v: Vec<(String, String)>| {
+            let office = &office;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                office.post_status(url, &pairs).await
+            }
+        };
+        assert_eq!(
+            post(as_pairs(&broken)).await,
+            StatusCode::SEE_OTHER,
+            "{engine:?}"
+        );
+        let page = office.get_text(url).await;
+        assert_has_all(
+            &page,
+            &[
+                "第一项加第二项之和应等于第三项（七）总计加第四项之和（应为 2，现为 3）",
+                "总计应等于六类申请人之和（应为 2，现为 3）",
+                "上年结转政府信息公开申请数量应等于上年度报告的结转下年度继续办理数量（应为 2，现为 1）",
+                "value=\"356.8\"",
+            ],
+        );
+        let publish = "/admin/report/2020/publish?org=WQX001";
+        let refused = office
+            .post(publish, &[("late_reason", "历史报告录入")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT, "{engine:?}");
+        // A figure that is no number is refused on its field.
+        let bad = [("p19.3", "三件"), (SECTION2_SOURCE_FIELD_2019, "原文")];
+        let answer = office.post(url, &bad).await;
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            must(answer.text().await).contains("“规范性文件 本年新制作数量”应按原报告填写数字")
+        );
+
+        assert_eq!(
+            post(as_pairs(&fields)).await,
+            StatusCode::SEE_OTHER,
+            "{engine:?}"
+        );
+        assert_eq!(
+            office.post_status(y2019, &report_2019("1")).await,
+            StatusCode::SEE_OTHER
+        );
+        let page = office.get_text(url).await;
+        assert!(!page.contains("不符合勾稽关系"), "{engine:?}: {page}");
+        // Published long after its due date: with the reason.
+        let done = office
+            .post(publish, &[("late_reason", "历史报告录入")])
+            .await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let county = org_id(&app, "WQX001").await;
+        let stored = must(reports::get(&app.store, county, 2020).await);
+        let stored = stored.unwrap_or_else(|| panic!("{engine:?}: stored"));
+        let table = stored
+            .published_table
+            .clone()
+            .unwrap_or_else(|| panic!("published"));
+        for c in SECTION3_FIELDS_2019.iter() {
+            let typed = fields
+                .iter()
+                .find(|(k, _)| k == c.field)
+                .map_or("0", |(_, v)| v.as_str());
+            assert_eq!(
+                table.get(c.row, c.column).to_string(),
+                typed,
+                "{engine:?} {}",
+                c.field
+            );
+        }
+        let record = must(records::get(&app.store, stored.record_id.unwrap_or_default()).await);
+        assert_eq!(record.title, "乌恰县人民政府2020年政府信息公开工作年度报告");
+        let html = record.body_html.clone();
+        for label in [
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+            "上一年项目数量",
+            "本年增/减",
+            "处理决定数量",
+            "第二十条第（九）项",
+            "政府集中采购",
+            "<th scope=\"row\" colspan=\"2\">（六）其他处理</th>",
+        ] {
+            assert!(html.contains(label), "{engine:?}: {label}");
+        }
+        for label in [
+            "本年制发件数",
+            "现行有效件数",
+            "行政规范性文件",
+            "本年处理决定数量",
+            "1.申请人无正当理由逾期不补正",
+            "3.其他",
+        ] {
+            assert!(
+                !html.contains(label),
+                "{engine:?}: the 2021 label {label} in 2020"
+            );
+        }
+        insta::assert_snapshot!("report_record_2020", html);
+        // Its workbook and PDF are in the same format.
+        let xlsx = office.get("/admin/report/2020/xlsx?org=WQX001").await;
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        let bytes = must(xlsx.bytes().await);
+        assert!(bytes.starts_with(b"PK"));
+        if app.state.fonts.is_some() {
+            let pdf = office.get("/admin/report/2020/pdf?org=WQX001").await;
+            assert_eq!(pdf.status(), StatusCode::OK, "{engine:?}");
+            let bytes = must(pdf.bytes().await);
+            let text = must(gongkai_content::extract_text(
+                gongkai_content::FileKind::Pdf,
+                &bytes,
+            ));
+            assert_has_all(&text, &["本年新制作数量", "政府集中采购", "（六）其他处理"]);
+            assert!(!text.contains("本年制发件数"));
+        }
     }
 }

@@ -502,9 +502,11 @@ const PAGES = [
     name: 'admin-report',
     path: '/admin/report/2026',
     login: 'demo-supervisor',
-    expectText: ['2026年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年新收政府信息公开申请数量', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）'],
+    expectText: ['2026年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年新收政府信息公开申请数量', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', '平台统计'],
     screenshot: true,
   },
+  // A past report typed in, in the 2019 format (its own section 二, （六）其他处理 as one row).
+  { name: 'admin-report-2020', path: '/admin/report/2020', login: 'demo-supervisor', expectText: ['2020年政府信息公开工作年度报告', '本年新制作数量', '政府集中采购', '（六）其他处理'] },
   // 主动公开基本目录: the rows, each office's timeliness for the year, and an office's public 目录.
   { name: 'admin-mulu', path: '/admin/mulu', login: 'demo-supervisor', expectText: ['主动公开基本目录', '财政预决算', '部门决算', '县财政局'] },
   {

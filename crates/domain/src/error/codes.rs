@@ -681,7 +681,11 @@ error_codes! {
         "本年度报告已超过法定发布时限（{due}），请填写逾期发布的原因"
     ),
     ReportAlreadyPublished => ("report.already_published", "该年度报告已发布，不能再修改"),
-    ReportYearOutOfRange => ("report.year_out_of_range", "年度应为 2021 年至 {max} 年"),
+    ReportYearOutOfRange => ("report.year_out_of_range", "年度应为 2019 年至 {max} 年"),
+    ReportPastFigureInvalid => (
+        "report.past_figure_invalid",
+        "“{field}”应按原报告填写数字（可带负号或小数）"
+    ),
     ReportNumberInvalid => ("report.number_invalid", "“{field}”应填写不小于 0 的整数"),
     ReportSourceRequired => ("report.source_required", "请注明“{field}”的数据来源"),
     ReportTextTooLong => ("report.text_too_long", "“{field}”不能超过 {max} 个字"),

@@ -5,9 +5,11 @@
 
 use serde::Serialize;
 
+use super::past::{PastReport, SECTION2_TABLES_2019, section3_layout_2019};
 use super::{
-    ApplicationsTable, Column, HandEntries, LITIGATION_LABEL, RESULT_LABELS, SECTION_TITLES,
-    SECTION2_TABLES, SECTION4_GROUPS, section3_header, section3_layout, wan_yuan,
+    ApplicationsTable, Column, HandEntries, HeadCell, LITIGATION_LABEL, RESULT_LABELS,
+    Row as TableRow, SECTION_TITLES, SECTION2_TABLES, SECTION4_GROUPS, section3_header,
+    section3_layout, wan_yuan,
 };
 
 /// What a header cell heads (the HTML `scope`).
@@ -165,9 +167,43 @@ fn section2(entries: &HandEntries) -> Grid {
     }
 }
 
+/// Section 二 of the older format (2019–2020): five items of 第二十条, each a heading row over
+/// its column headers and its rows, the figures as printed; the grid is four columns wide and a
+/// table with two figures a row lets its last one span the rest.
+fn section2_2019(past: &PastReport) -> Grid {
+    let mut rows = Vec::new();
+    let mut next = 0usize;
+    for (heading, columns, labels) in SECTION2_TABLES_2019 {
+        rows.push(vec![GridCell::head(heading, Scope::ColGroup, 1, 4)]);
+        let last = columns.len() - 1;
+        let span = |i: usize| if i == last { 4 - last as u32 } else { 1 };
+        rows.push(
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| GridCell::head(*c, Scope::Col, 1, span(i)))
+                .collect(),
+        );
+        for label in labels {
+            let mut row = vec![GridCell::head(*label, Scope::Row, 1, 1)];
+            for i in 1..columns.len() {
+                row.push(GridCell::data(past.figure(next), span(i)));
+                next += 1;
+            }
+            rows.push(row);
+        }
+    }
+    Grid {
+        columns: 4,
+        head_rows: 0,
+        weights: vec![3, 2, 2, 2],
+        rows,
+    }
+}
+
 /// Section 三: the three header rows (the 勾稽关系 note over the label columns) and one row per
 /// line of the format, the label cells merged as it merges them.
-fn section3(table: &ApplicationsTable) -> Grid {
+fn section3(table: &ApplicationsTable, layout: Vec<(TableRow, Vec<HeadCell>)>) -> Grid {
     let mut rows: Vec<Vec<GridCell>> = section3_header()
         .into_iter()
         .map(|hr| {
@@ -183,7 +219,7 @@ fn section3(table: &ApplicationsTable) -> Grid {
                 .collect()
         })
         .collect();
-    for (row, heads) in section3_layout() {
+    for (row, heads) in layout {
         let mut cells: Vec<GridCell> = heads
             .into_iter()
             .map(|h| {
@@ -241,16 +277,22 @@ fn section4(entries: &HandEntries) -> Grid {
 }
 
 impl Document {
-    /// The report of `table` (section 三) and `entries` (everything else), section by section.
+    /// The report of `table` (section 三) and `entries` (everything else), section by section:
+    /// in the older format when `entries` hold an older report ([`HandEntries::past`]), its
+    /// section 二 and its section 三 rows.
     pub fn build(table: &ApplicationsTable, entries: &HandEntries) -> Self {
         let mut blocks = Vec::new();
         let heading = |i: usize| Block::Heading(SECTION_TITLES[i].to_owned());
         blocks.push(heading(0));
         paragraphs(&mut blocks, &entries.prose.overview);
         blocks.push(heading(1));
-        blocks.push(Block::Table(section2(entries)));
+        let (proactive, layout) = match &entries.past {
+            Some(past) => (section2_2019(past), section3_layout_2019()),
+            None => (section2(entries), section3_layout()),
+        };
+        blocks.push(Block::Table(proactive));
         blocks.push(heading(2));
-        blocks.push(Block::Table(section3(table)));
+        blocks.push(Block::Table(section3(table, layout)));
         blocks.push(heading(3));
         blocks.push(Block::Table(section4(entries)));
         blocks.push(heading(4));

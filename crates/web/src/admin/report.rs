@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::report::{
-    self, Column, FORMAT_2021_FROM, HandEntries, PROACTIVE_FIELDS, RESULT_LABELS, REVIEW_FIELDS,
-    REVIEW_SOURCE_FIELD, SECTION2_TABLES, SECTION4_GROUPS, Violation,
+    self, Column, FORMAT_2021_FROM, Format, HandEntries, PROACTIVE_FIELDS, RESULT_LABELS,
+    REVIEW_FIELDS, REVIEW_SOURCE_FIELD, SECTION2_TABLES, SECTION4_GROUPS, Violation,
 };
 use gongkai_domain::role::Permission;
 use gongkai_domain::time::{beijing_date, display_minute};
@@ -149,6 +149,20 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let org = org_of(&desk, &q).await?;
+    let mut fields = fields;
+    // "采用" beside a computed figure: the form is saved with that figure and its source.
+    let take = fields
+        .iter()
+        .find(|(n, _)| n == "take")
+        .map(|(_, v)| v.clone());
+    if let Some(take) = take.as_deref() {
+        let r = usecase::open(&desk.state.store, org.id, year, today()).await?;
+        if let Some(figure) = r.counted_documents.and_then(|c| c.figure(take)) {
+            fields.retain(|(n, _)| n != take && *n != format!("{take}.source"));
+            fields.push((take.to_owned(), figure.value.to_string()));
+            fields.push((format!("{take}.source"), figure.source));
+        }
+    }
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let answer =
         usecase::save(&desk.state.store, &desk.actor(), org.id, year, today(), get).await?;
@@ -235,13 +249,7 @@ async fn report_files(state: &AppState, r: &Report) -> Result<Vec<NewAttachment>
         .map_err(export_failed)?;
         made.push((format!("{title}.pdf"), "pdf", pdf));
     }
-    let xlsx = gongkai_export::annual_report_xlsx(
-        &title,
-        &r.entries.proactive,
-        &r.table,
-        &r.entries.review,
-    )
-    .map_err(export_failed)?;
+    let xlsx = workbook_of(&title, r)?;
     made.push((format!("{title}.xlsx"), "xlsx", xlsx));
     let mut out = Vec::new();
     for (file_name, kind, bytes) in made {
@@ -261,13 +269,7 @@ async fn report_files(state: &AppState, r: &Report) -> Result<Vec<NewAttachment>
 /// layout (section 三 as published, or as counted now for a draft).
 pub async fn workbook(Opened { r, .. }: Opened) -> Result<Response, WebError> {
     let title = report::title(&r.org.name, r.year);
-    let bytes = gongkai_export::annual_report_xlsx(
-        &title,
-        &r.entries.proactive,
-        &r.table,
-        &r.entries.review,
-    )
-    .map_err(export_failed)?;
+    let bytes = workbook_of(&title, &r)?;
     Ok(private_file(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{title}.xlsx"),
@@ -299,6 +301,22 @@ pub async fn pdf(Opened { desk, r }: Opened) -> Result<Response, WebError> {
     ))
 }
 
+/// The report's workbook: the 2021 format's official layout, or an older report's own tables.
+fn workbook_of(title: &str, r: &Report) -> Result<Vec<u8>, WebError> {
+    match r.format {
+        Format::Y2021 => gongkai_export::annual_report_xlsx(
+            title,
+            &r.entries.proactive,
+            &r.table,
+            &r.entries.review,
+        ),
+        Format::Y2019 => {
+            gongkai_export::document_xlsx(title, &report::Document::build(&r.table, &r.entries))
+        }
+    }
+    .map_err(export_failed)
+}
+
 /// Why a download of the report could not be made.
 fn export_failed(reason: gongkai_export::ExportError) -> WebError {
     WebError::Conflict(ErrorCode::ReportExportFailed.refusal(&[("reason", &reason)]))
@@ -319,15 +337,27 @@ fn notes_at(violations: &[Violation], key: &str) -> Vec<String> {
 
 /// The section 三 table as the template draws it: the header rows and, per row, the label cells
 /// that start on it and the seven counts, each with the broken identities at that cell.
-pub fn section3_view(table: &report::ApplicationsTable, violations: &[Violation]) -> Value {
-    let rows: Vec<Value> = report::section3_layout()
+///
+/// For a report in the older format the rows are its own (（六）其他处理 as one row) and each
+/// count is an input (`t3.<row>.<column>`) holding what was typed or stored.
+pub fn section3_view(
+    table: &report::ApplicationsTable,
+    violations: &[Violation],
+    format: Format,
+) -> Value {
+    let layout = match format {
+        Format::Y2019 => report::past::section3_layout_2019(),
+        Format::Y2021 => report::section3_layout(),
+    };
+    let rows: Vec<Value> = layout
         .into_iter()
         .map(|(row, heads)| {
             let cells: Vec<Value> = Column::ALL
                 .iter()
                 .map(|c| {
                     let key = format!("三:{}:{}", row.code(), c.code());
-                    context! { value => table.get(row, *c), notes => notes_at(violations, &key), id => format!("c-{}-{}", row.code(), c.code()) }
+                    let label = format!("{} {}", report::past::row_label_2019(row), c.label());
+                    context! { value => table.get(row, *c), notes => notes_at(violations, &key), id => format!("c-{}-{}", row.code(), c.code()), field => format!("t3.{}.{}", row.code(), c.code()), label => label }
                 })
                 .collect();
             context! { code => row.code(), heads => ser(&heads), cells => cells }
@@ -369,6 +399,48 @@ fn field_values(
     values
 }
 
+/// An older report's section 二 as the template draws it (each table with its inputs: field,
+/// label, value as typed or stored) and section 三's typed cells.
+fn past_view(past: &report::PastReport, typed: Option<&BTreeMap<String, String>>) -> Value {
+    let value =
+        |field: &str, stored: String| typed.and_then(|t| t.get(field).cloned()).unwrap_or(stored);
+    let fields = &*report::past::SECTION2_FIELDS_2019;
+    let mut next = 0usize;
+    let tables: Vec<Value> = report::past::SECTION2_TABLES_2019
+        .iter()
+        .map(|(heading, columns, rows)| {
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|label| {
+                    let cells: Vec<Value> = columns[1..]
+                        .iter()
+                        .filter_map(|_| {
+                            let f = fields.get(next)?;
+                            let v = value(f.field, past.figure(next).to_owned());
+                            next += 1;
+                            Some(context! { field => f.field, label => &f.label, value => v })
+                        })
+                        .collect();
+                    context! { label => *label, cells => cells }
+                })
+                .collect();
+            context! { heading => *heading, columns => ser(columns), rows => rows }
+        })
+        .collect();
+    let cells: BTreeMap<String, String> = report::past::SECTION3_FIELDS_2019
+        .iter()
+        .map(|c| {
+            let stored = past.applications.get(c.row, c.column).to_string();
+            (c.field.to_owned(), value(c.field, stored))
+        })
+        .collect();
+    context! {
+        tables => tables,
+        source => value(report::past::SECTION2_SOURCE_FIELD_2019, past.source.clone()),
+        cells => cells,
+    }
+}
+
 async fn render(
     desk: &Desk,
     status: StatusCode,
@@ -377,6 +449,7 @@ async fn render(
     errors: &FieldErrors,
     refusal: Option<Refusal>,
 ) -> Result<Response, WebError> {
+    let typed_ref = typed.clone();
     let notes: BTreeMap<String, Vec<String>> = r
         .violations
         .iter()
@@ -392,7 +465,9 @@ async fn render(
         year => r.year,
         url => page_url(&r.org, r.year),
         titles => report::SECTION_TITLES,
-        section3 => section3_view(&r.table, &r.violations),
+        section3 => section3_view(&r.table, &r.violations, r.format),
+        past => r.entries.past.as_ref().map(|p| past_view(p, typed_ref.as_ref())),
+        past_source_field => report::past::SECTION2_SOURCE_FIELD_2019,
         section2 => section2,
         proactive_fields => ser(&PROACTIVE_FIELDS.iter().map(|(f, s, l)| (f, s, l)).collect::<Vec<_>>()),
         groups => ser(&SECTION4_GROUPS),
@@ -401,6 +476,14 @@ async fn render(
         review_fields => REVIEW_FIELDS,
         review_source_field => REVIEW_SOURCE_FIELD,
         fees_wan_yuan => report::wan_yuan(r.entries.proactive.fees_yuan.value),
+        computed => r.counted_documents.map(|c| {
+            report::COMPUTED_FIELDS
+                .iter()
+                .filter_map(|f| c.figure(f).map(|fig| ((*f).to_owned(), fig.value)))
+                .collect::<BTreeMap<_, _>>()
+        }),
+        computed_undated => r.counted_documents.map_or(0, |c| c.undated),
+        computed_source => report::PUBLISHED_DOCUMENTS_SOURCE,
         values => ser(&field_values(&r.entries, &r.hand_review, typed)),
         recorded_review => (!r.recorded_review.is_empty()).then(|| r.recorded_review.values()),
         total_review => r.entries.review.values(),
@@ -417,6 +500,7 @@ async fn render(
         overdue => r.overdue,
         orgs_counted => r.orgs_counted,
         first_year => FORMAT_2021_FROM,
+        older_format => r.format == Format::Y2019,
     };
     desk.page(status, "admin/report.html", page).await
 }
