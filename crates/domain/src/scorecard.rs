@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::error::{DomainError, ErrorCode};
+use crate::error::{DomainError, ErrorCode, FieldErrors};
 
 coded! {
     /// What a scorecard measures, in display order.
@@ -133,9 +133,9 @@ impl Weights {
     /// [`MAX_WEIGHT`]; a missing field keeps the default. Every bad field is refused by name.
     pub fn parse<'a>(
         typed: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, Vec<DomainError>> {
+    ) -> Result<Self, FieldErrors> {
         let mut weights = Self::default();
-        let mut errors = Vec::new();
+        let mut errors = FieldErrors::new();
         for (field, raw) in typed {
             let Ok(indicator) = Indicator::parse(field) else {
                 continue;
@@ -144,11 +144,14 @@ impl Weights {
                 Ok(w) if w <= MAX_WEIGHT => {
                     weights.0.insert(indicator.code(), w);
                 }
-                _ => errors.push(DomainError::with(
+                _ => errors.insert(
                     indicator.code(),
-                    ErrorCode::ScorecardWeightInvalid,
-                    &[("name", &indicator.label()), ("max", &MAX_WEIGHT)],
-                )),
+                    DomainError::with(
+                        indicator.code(),
+                        ErrorCode::ScorecardWeightInvalid,
+                        &[("name", &indicator.label()), ("max", &MAX_WEIGHT)],
+                    ),
+                ),
             }
         }
         if errors.is_empty() {
@@ -652,26 +655,28 @@ pub struct Evaluation {
 pub fn check_evaluation<'a>(
     rating_of: impl Fn(&str) -> Option<&'a str>,
     comment: &str,
-) -> Result<Evaluation, Vec<DomainError>> {
-    let mut errors = Vec::new();
+) -> Result<Evaluation, FieldErrors> {
+    let mut errors = FieldErrors::new();
     let mut ratings = [0u8; 3];
     for (slot, (code, label)) in ratings.iter_mut().zip(EVALUATION_ITEMS) {
         match rating_of(code).map(str::trim).map(str::parse::<u8>) {
             Some(Ok(n @ 1..=5)) => *slot = n,
-            _ => errors.push(DomainError::with(
+            _ => errors.insert(
                 code,
-                ErrorCode::EvaluationRatingRequired,
-                &[("item", &label)],
-            )),
+                DomainError::with(code, ErrorCode::EvaluationRatingRequired, &[("item", &label)]),
+            ),
         }
     }
     let comment = comment.trim();
     if comment.chars().count() > MAX_EVALUATION_COMMENT_CHARS {
-        errors.push(DomainError::with(
+        errors.insert(
             "comment",
-            ErrorCode::EvaluationCommentTooLong,
-            &[("max", &MAX_EVALUATION_COMMENT_CHARS)],
-        ));
+            DomainError::with(
+                "comment",
+                ErrorCode::EvaluationCommentTooLong,
+                &[("max", &MAX_EVALUATION_COMMENT_CHARS)],
+            ),
+        );
     }
     if errors.is_empty() {
         Ok(Evaluation {
@@ -915,7 +920,8 @@ mod tests {
             let refused = Weights::parse([("coverage", bad)]);
             let errors = refused.err().unwrap_or_default();
             assert_eq!(errors.len(), 1, "{bad}");
-            assert!(errors[0].to_string().contains("基本目录覆盖"), "{bad}");
+            let message = errors.get("coverage").unwrap_or_default();
+            assert!(message.contains("基本目录覆盖"), "{bad}: {message}");
         }
         assert!(Weights::parse([("coverage", " 0 ")]).is_ok());
     }
@@ -958,11 +964,11 @@ mod tests {
         );
         let errors = check_evaluation(all("6"), "").err().unwrap_or_default();
         assert_eq!(errors.len(), 3);
-        assert!(errors[0].to_string().contains("公开及时"));
+        assert!(errors.get("timely").unwrap_or_default().contains("公开及时"));
         let long = "评".repeat(MAX_EVALUATION_COMMENT_CHARS + 1);
         let errors = check_evaluation(all("3"), &long).err().unwrap_or_default();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].to_string().contains("500"));
+        assert!(errors.get("comment").unwrap_or_default().contains("500"));
         let none = check_evaluation(|_| None, "").err().unwrap_or_default();
         assert_eq!(none.len(), 3);
     }
