@@ -790,6 +790,8 @@ error_codes! {
         "scorecard.period_invalid",
         "考核期间应为年份（如 2026）或季度（如 2026Q3）"
     ),
+    ScorecardExportFailed => ("scorecard.export_failed", "{reason}"),
+    EvaluationNotFound => ("evaluation.not_found", "未找到该次社会评议，可能尚未发布或地址有误。"),
     EvaluationRatingRequired => ("evaluation.rating_required", "请为“{item}”评分（1 至 5 分）"),
     EvaluationCommentTooLong => ("evaluation.comment_too_long", "意见建议不能超过 {max} 个字"),
     EvaluationOrgUnknown => ("evaluation.org_unknown", "请选择本次评议中的被评议单位"),
