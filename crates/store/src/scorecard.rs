@@ -70,7 +70,7 @@ fn count(n: i64) -> u32 {
 
 /// What every organisation of the site `site_id` did in `period`, by organisation id, as it
 /// stands at `at` (open applications and messages count as late once their due day is before
-/// `at`'s Beijing date). Organisations with nothing counted are absent.
+/// `at`'s Beijing date). Every organisation of the site has an entry.
 pub async fn facts(
     store: &Store,
     site_id: i64,
@@ -78,7 +78,11 @@ pub async fn facts(
     period: Period,
     at: DateTime<Utc>,
 ) -> Result<BTreeMap<i64, Facts>> {
-    let mut out: BTreeMap<i64, Facts> = BTreeMap::new();
+    let mut out: BTreeMap<i64, Facts> = orgs::of_site(store, site_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, Facts::default()))
+        .collect();
     let from = period.first_day();
     let end = period.end();
     let window = (beijing_start(from), beijing_start(end));
