@@ -51,18 +51,14 @@ impl Indicator {
     /// The rule that turns the measured value into the score, as the page states it.
     pub fn rule(self) -> &'static str {
         match self {
-            Self::Proactive => {
-                "按时发布条数 ÷ 已发布条数 × 分值（无成文日期的按不及时计）"
-            }
+            Self::Proactive => "按时发布条数 ÷ 已发布条数 × 分值（无成文日期的按不及时计）",
             Self::Coverage => "有发布的事项数 ÷ 指定本单位的事项数 × 分值",
             Self::Interpretation => "3 个工作日内发布的解读数 ÷ 解读数 × 分值",
             Self::Applications => {
                 "按期答复件数 ÷（期内答复件数 + 期内到期仍未答复件数）× 分值；答复结果只列示、不计分"
             }
             Self::Challenges => "（已审结件数 − 被纠正件数）÷ 已审结件数 × 分值",
-            Self::Messages => {
-                "按期答复件数 ÷（期内答复件数 + 期内到期仍未答复件数）× 分值"
-            }
+            Self::Messages => "按期答复件数 ÷（期内答复件数 + 期内到期仍未答复件数）× 分值",
             Self::Satisfaction => {
                 "评价得分平均（非常满意 4、满意 3、基本满意 2、不满意 1、非常不满意 0）÷ 4 × 分值"
             }
@@ -192,10 +188,7 @@ pub struct Period {
 impl Period {
     /// The whole year `year`.
     pub fn year(year: i32) -> Self {
-        Self {
-            year,
-            quarter: None,
-        }
+        Self { year, quarter: None }
     }
 
     /// Reads `2026` or `2026Q3` (also `2026-Q3`, lower case); years from 2008 to 9999.
@@ -663,7 +656,11 @@ pub fn check_evaluation<'a>(
             Some(Ok(n @ 1..=5)) => *slot = n,
             _ => errors.insert(
                 code,
-                DomainError::with(code, ErrorCode::EvaluationRatingRequired, &[("item", &label)]),
+                DomainError::with(
+                    code,
+                    ErrorCode::EvaluationRatingRequired,
+                    &[("item", &label)],
+                ),
             ),
         }
     }
@@ -942,7 +939,10 @@ mod tests {
         let q = q.unwrap_or(year());
         assert_eq!(q.first_day().to_string(), "2026-07-01");
         assert_eq!(q.last_day().to_string(), "2026-09-30");
-        assert_eq!(Period::parse("2026-Q4").map(|p| p.end().to_string()), Ok("2027-01-01".into()));
+        assert_eq!(
+            Period::parse("2026-Q4").map(|p| p.end().to_string()),
+            Ok("2027-01-01".into())
+        );
         assert_eq!(year().last_day().to_string(), "2026-12-31");
         assert!(year().contains(q.first_day()));
         for bad in ["", "26", "2026Q5", "2026Q0", "1999", "abc"] {
@@ -964,7 +964,12 @@ mod tests {
         );
         let errors = check_evaluation(all("6"), "").err().unwrap_or_default();
         assert_eq!(errors.len(), 3);
-        assert!(errors.get("timely").unwrap_or_default().contains("公开及时"));
+        assert!(
+            errors
+                .get("timely")
+                .unwrap_or_default()
+                .contains("公开及时")
+        );
         let long = "评".repeat(MAX_EVALUATION_COMMENT_CHARS + 1);
         let errors = check_evaluation(all("3"), &long).err().unwrap_or_default();
         assert_eq!(errors.len(), 1);

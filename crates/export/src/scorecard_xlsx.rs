@@ -40,7 +40,11 @@ pub fn scorecard_xlsx(
     build(title, weights, lines).map_err(xlsx)
 }
 
-fn build(title: &str, weights: &Weights, lines: &[ScorecardLine<'_>]) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    title: &str,
+    weights: &Weights,
+    lines: &[ScorecardLine<'_>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet().set_name(SCORECARD_SHEET)?;
     let cell = Format::new()
@@ -79,7 +83,11 @@ fn build(title: &str, weights: &Weights, lines: &[ScorecardLine<'_>]) -> Result<
         ws.write_number_with_format(row, last, tenths(line.card.total_tenths), &number)?;
     }
     let mut row = 5 + u32::try_from(lines.len()).unwrap_or(0);
-    ws.write_string(row, 0, "计分规则（期内无可考核事项的指标为“不适用”，按满分计）：")?;
+    ws.write_string(
+        row,
+        0,
+        "计分规则（期内无可考核事项的指标为“不适用”，按满分计）：",
+    )?;
     for i in Indicator::ALL {
         row += 1;
         ws.write_string(row, 0, format!("{}：{}", i.label(), i.rule()))?;
@@ -110,8 +118,16 @@ mod tests {
         let a = score(&f, &w, Period::year(2026));
         let b = score(&Facts::default(), &w, Period::year(2026));
         let lines = [
-            ScorecardLine { rank: 1, org: "乌恰县教育局", card: &b },
-            ScorecardLine { rank: 2, org: "乌恰县财政局", card: &a },
+            ScorecardLine {
+                rank: 1,
+                org: "乌恰县教育局",
+                card: &b,
+            },
+            ScorecardLine {
+                rank: 2,
+                org: "乌恰县财政局",
+                card: &a,
+            },
         ];
         let bytes = scorecard_xlsx("乌恰县2026年政务公开考核得分", &w, &lines)
             .unwrap_or_else(|e| panic!("{e}"));

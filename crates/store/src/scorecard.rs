@@ -36,10 +36,12 @@ const MAX_INTERPRETATIONS: i64 = 20_000;
 
 /// The weights of the site `site_code` (the defaults until its office sets them).
 pub async fn weights(store: &Store, site_code: &str) -> Result<Weights> {
-    Ok(settings::get(store, &settings::site_key(WEIGHTS_KEY, Some(site_code)))
-        .await?
-        .map(|raw| Weights::from_json(&raw))
-        .unwrap_or_default())
+    Ok(
+        settings::get(store, &settings::site_key(WEIGHTS_KEY, Some(site_code)))
+            .await?
+            .map(|raw| Weights::from_json(&raw))
+            .unwrap_or_default(),
+    )
 }
 
 /// Sets the weights of the site `site_code`, audited as a setting with the new values.
@@ -116,7 +118,10 @@ pub async fn facts(
     )
     .await?;
     let mut covered: HashSet<(i64, i64)> = HashSet::new();
-    for r in filed.iter().filter(|r| assigned.contains(&(r.item_id, r.org_id))) {
+    for r in filed
+        .iter()
+        .filter(|r| assigned.contains(&(r.item_id, r.org_id)))
+    {
         let limit = items
             .get(&r.item_id)
             .and_then(|l| u32::try_from(*l).ok())
@@ -182,8 +187,7 @@ pub async fn facts(
         let f = out.entry(row.try_get("org_id")?).or_default();
         f.interpretations += 1;
         // A span the calendar cannot count is not held against the office.
-        if let Ok(Some(_)) = interpretation_delay(*policy_on, beijing_date(on), &calendar, region)
-        {
+        if let Ok(Some(_)) = interpretation_delay(*policy_on, beijing_date(on), &calendar, region) {
             f.interpretations_late += 1;
         }
     }
@@ -429,11 +433,7 @@ pub async fn scoreboard(
         c.rank = r;
     }
     cards.sort_by_key(|c| c.rank);
-    Ok(Scoreboard {
-        period,
-        weights,
-        cards,
-    })
+    Ok(Scoreboard { period, weights, cards })
 }
 
 /// One organisation in a published 社会评议 summary (by code, so the summary survives a site
@@ -516,8 +516,7 @@ fn round_of(row: &sqlx::any::AnyRow) -> Result<Round> {
     })
 }
 
-const ROUND: &str =
-    "SELECT id, site_id, period, summary, published_by, published_at, closed_at FROM evaluation_rounds";
+const ROUND: &str = "SELECT id, site_id, period, summary, published_by, published_at, closed_at FROM evaluation_rounds";
 
 /// The site's published 社会评议, newest period first.
 pub async fn rounds(store: &Store, site_id: i64) -> Result<Vec<Round>> {
@@ -556,13 +555,12 @@ pub async fn publish_round(
     let summary: Vec<SummaryLine> = board.cards.iter().map(SummaryLine::of).collect();
     let json = serde_json::to_string(&summary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut tx = store.begin_write().await?;
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM evaluation_rounds WHERE site_id = $1 AND period = $2",
-    )
-    .bind(site_id)
-    .bind(board.period.code())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM evaluation_rounds WHERE site_id = $1 AND period = $2")
+            .bind(site_id)
+            .bind(board.period.code())
+            .fetch_optional(&mut *tx)
+            .await?;
     if taken.is_some() {
         return Err(StoreError::conflict(ErrorCode::EvaluationAlreadyPublished));
     }
@@ -750,9 +748,8 @@ pub async fn tallies(store: &Store, round_id: i64) -> Result<HashMap<i64, (u32, 
     .await?;
     let mut out = HashMap::new();
     for row in rows {
-        let sum = |k: &str| -> Result<u32> {
-            Ok(count(row.try_get::<Option<i64>, _>(k)?.unwrap_or(0)))
-        };
+        let sum =
+            |k: &str| -> Result<u32> { Ok(count(row.try_get::<Option<i64>, _>(k)?.unwrap_or(0))) };
         out.insert(
             row.try_get("org_id")?,
             (count(row.try_get("n")?), [sum("a")?, sum("b")?, sum("c")?]),
@@ -791,12 +788,14 @@ pub async fn moderate(
     } else {
         (CommentStatus::Hidden, "evaluation.comment_hide")
     };
-    sqlx::query("UPDATE evaluation_responses SET comment_status = $1, moderated_by = $2 WHERE id = $3")
-        .bind(status.code())
-        .bind(&actor.name)
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE evaluation_responses SET comment_status = $1, moderated_by = $2 WHERE id = $3",
+    )
+    .bind(status.code())
+    .bind(&actor.name)
+    .bind(response_id)
+    .execute(&mut *tx)
+    .await?;
     audit::Change::new(action, "evaluation", round_id.to_string())
         .in_org(site_id)
         .with_detail(serde_json::json!({ "response": response_id, "comment": comment }))

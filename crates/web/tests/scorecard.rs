@@ -105,10 +105,12 @@ async fn training(app: &App, site: i64, held_on: &str, attending: &[i64]) {
 
 async fn audited(app: &App, action: &str) -> i64 {
     must(
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND site_id IS NOT NULL")
-            .bind(action)
-            .fetch_one(app.store.pool())
-            .await,
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND site_id IS NOT NULL",
+        )
+        .bind(action)
+        .fetch_one(app.store.pool())
+        .await,
     )
 }
 
@@ -186,8 +188,22 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         )
         .await;
         // Two publications, one approved over a screening finding.
-        publish(&app, finance, "sc-1", "2026年财政预算公开", day("2026-05-01")).await;
-        let flagged = publish(&app, finance, "sc-2", "2026年财政决算公开", day("2026-05-02")).await;
+        publish(
+            &app,
+            finance,
+            "sc-1",
+            "2026年财政预算公开",
+            day("2026-05-01"),
+        )
+        .await;
+        let flagged = publish(
+            &app,
+            finance,
+            "sc-2",
+            "2026年财政决算公开",
+            day("2026-05-02"),
+        )
+        .await;
         must(
             sqlx::query("UPDATE records SET screening_note = $1 WHERE id = $2")
                 .bind("所含电话为单位对外公开的办公电话")
@@ -202,14 +218,22 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         let (due, on_time) = applications_counted(&app, finance).await;
         assert_eq!((due, on_time), (3, 1), "{engine:?}");
         // 15 × 1/3 = 5.0; 复议 0 of 10; screening 5 × 1/2; training 5 × 1/2; the rest 不适用.
-        let expected_finance = 200 + 100 + 100 + 15 * 10 * on_time / due + 0 + 100 + 50 + 25 + 25 + 100;
+        let expected_finance =
+            200 + 100 + 100 + 15 * 10 * on_time / due + 0 + 100 + 50 + 25 + 25 + 100;
         assert_eq!(expected_finance, 750);
 
         let office = Session::login(&app, "office").await;
         let board = office.get_text("/admin/kaohe?period=2026").await;
         assert_has_all(
             &board,
-            &["2026年政务公开考核", "乌恰县财政局", "乌恰县教育局", "75.0", "95.0", "不适用"],
+            &[
+                "2026年政务公开考核",
+                "乌恰县财政局",
+                "乌恰县教育局",
+                "75.0",
+                "95.0",
+                "不适用",
+            ],
         );
         assert!(
             board.find("乌恰县教育局") < board.find("乌恰县财政局"),
@@ -229,12 +253,17 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         );
         // A quarter counts only its own months: the first quarter has the on-time answer and
         // the open one due in March, not the answer of June.
-        let q1 = office.get_text("/admin/kaohe/org/WQX004?period=2026Q1").await;
+        let q1 = office
+            .get_text("/admin/kaohe/org/WQX004?period=2026Q1")
+            .await;
         assert_has_all(&q1, &["2026年第一季度", "应答复 2 件，按期 1 件"]);
 
         // Weights: a negative one is refused by name; a saved change is audited and warned.
         let refused = office
-            .post("/admin/kaohe/weights", &[("coverage", "-1"), ("applications", "15")])
+            .post(
+                "/admin/kaohe/weights",
+                &[("coverage", "-1"), ("applications", "15")],
+            )
             .await;
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         assert_has_all(
@@ -280,32 +309,56 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         assert!(merged.contains(&((1, 2), (1, 11))), "{merged:?}");
 
         // 社会评议: published once, then rated by the public.
-        let published = office.post("/admin/kaohe/pingyi", &[("period", "2026")]).await;
+        let published = office
+            .post("/admin/kaohe/pingyi", &[("period", "2026")])
+            .await;
         assert_eq!(published.status(), StatusCode::SEE_OTHER, "{engine:?}");
         let round = header(&published, reqwest::header::LOCATION)
             .trim_start_matches("/admin/kaohe/pingyi/")
             .to_owned();
-        let again = office.post("/admin/kaohe/pingyi", &[("period", "2026")]).await;
+        let again = office
+            .post("/admin/kaohe/pingyi", &[("period", "2026")])
+            .await;
         assert_eq!(again.status(), StatusCode::CONFLICT);
         assert_eq!(audited(&app, "evaluation.publish").await, 1);
 
         let citizen = Session::anonymous(&app).await;
         let page = citizen.get_text("/pingyi/").await;
-        assert_has_all(&page, &["2026年政务公开工作社会评议", "乌恰县财政局", "75.0", "提交评议"]);
+        assert_has_all(
+            &page,
+            &[
+                "2026年政务公开工作社会评议",
+                "乌恰县财政局",
+                "75.0",
+                "提交评议",
+            ],
+        );
         let path = format!("/pingyi/{round}");
         let bad = citizen
-            .post(&path, &[("org", "WQX004"), ("timely", "6"), ("responsive", "3")])
+            .post(
+                &path,
+                &[("org", "WQX004"), ("timely", "6"), ("responsive", "3")],
+            )
             .await;
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         assert_has_all(
             &must(bad.text().await),
-            &["请为“公开及时”评分（1 至 5 分）", "请为“内容完整”评分（1 至 5 分）"],
+            &[
+                "请为“公开及时”评分（1 至 5 分）",
+                "请为“内容完整”评分（1 至 5 分）",
+            ],
         );
         let long = "长".repeat(501);
         let too_long = citizen
             .post(
                 &path,
-                &[("org", "WQX001"), ("timely", "5"), ("complete", "5"), ("responsive", "5"), ("comment", &long)],
+                &[
+                    ("org", "WQX001"),
+                    ("timely", "5"),
+                    ("complete", "5"),
+                    ("responsive", "5"),
+                    ("comment", &long),
+                ],
             )
             .await;
         assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
@@ -317,17 +370,31 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         let rated = citizen
             .post(
                 &path,
-                &[("org", "WQX004"), ("timely", "5"), ("complete", "4"), ("responsive", "3"), ("comment", comment)],
+                &[
+                    ("org", "WQX004"),
+                    ("timely", "5"),
+                    ("complete", "4"),
+                    ("responsive", "3"),
+                    ("comment", comment),
+                ],
             )
             .await;
         assert_eq!(rated.status(), StatusCode::CREATED, "{engine:?}");
-        assert_has_all(&must(rated.text().await), &["感谢您的评议", "留言经审核后公开"]);
+        assert_has_all(
+            &must(rated.text().await),
+            &["感谢您的评议", "留言经审核后公开"],
+        );
         assert_eq!(audited(&app, "evaluation.submit").await, 1);
         // Without CSRF the form is refused.
         let forged = must(
             reqwest::Client::new()
                 .post(format!("{}{path}", app.base))
-                .form(&[("org", "WQX004"), ("timely", "1"), ("complete", "1"), ("responsive", "1")])
+                .form(&[
+                    ("org", "WQX004"),
+                    ("timely", "1"),
+                    ("complete", "1"),
+                    ("responsive", "1"),
+                ])
                 .send()
                 .await,
         );
@@ -335,7 +402,9 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
 
         // The comment waits for moderation.
         assert_lacks(&citizen.get_text(&path).await, comment, "not approved yet");
-        let admin_round = office.get_text(&format!("/admin/kaohe/pingyi/{round}")).await;
+        let admin_round = office
+            .get_text(&format!("/admin/kaohe/pingyi/{round}"))
+            .await;
         assert_has_all(&admin_round, &[comment, "待审核", "5.00"]);
         let response: i64 = must(
             sqlx::query_scalar("SELECT id FROM evaluation_responses WHERE comment = $1")
@@ -374,7 +443,15 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
             .await;
         assert_eq!(closed.status(), StatusCode::SEE_OTHER);
         let late = citizen
-            .post(&path, &[("org", "WQX004"), ("timely", "5"), ("complete", "5"), ("responsive", "5")])
+            .post(
+                &path,
+                &[
+                    ("org", "WQX004"),
+                    ("timely", "5"),
+                    ("complete", "5"),
+                    ("responsive", "5"),
+                ],
+            )
             .await;
         assert_eq!(late.status(), StatusCode::CONFLICT);
         assert_has_all(&must(late.text().await), &["本次社会评议已结束"]);

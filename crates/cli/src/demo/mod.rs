@@ -50,7 +50,12 @@ pub async fn load(
         gongkai_domain::time::beijing_date(Utc::now()),
     )
     .await?;
-    scorecard::load(store, data_dir, gongkai_domain::time::beijing_date(Utc::now())).await?;
+    scorecard::load(
+        store,
+        data_dir,
+        gongkai_domain::time::beijing_date(Utc::now()),
+    )
+    .await?;
     Ok((staff.accounts, content))
 }
 

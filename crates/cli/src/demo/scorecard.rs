@@ -18,7 +18,13 @@ const TRAININGS: [(&str, &str, &[(&str, u32)]); 2] = [
     (
         "2026-04-15",
         "2026年政务公开业务培训（基本目录和依申请公开）",
-        &[("WQX002", 3), ("WQX003", 2), ("WQX004", 4), ("WQX010", 2), ("WQX015", 2)],
+        &[
+            ("WQX002", 3),
+            ("WQX003", 2),
+            ("WQX004", 4),
+            ("WQX010", 2),
+            ("WQX015", 2),
+        ],
     ),
     (
         "2026-09-18",
@@ -29,16 +35,35 @@ const TRAININGS: [(&str, &str, &[(&str, u32)]); 2] = [
 
 /// Ratings of the 2026 summary: department, 公开及时 / 内容完整 / 回应满意, comment, approved.
 const RATINGS: [(&str, [u8; 3], &str, bool); 6] = [
-    ("WQX004", [5, 5, 4], "预算决算公开及时，表格清楚，点赞。", true),
+    (
+        "WQX004",
+        [5, 5, 4],
+        "预算决算公开及时，表格清楚，点赞。",
+        true,
+    ),
     ("WQX004", [4, 4, 4], "", false),
-    ("WQX010", [3, 4, 2], "社保政策解读希望多用问答形式，办事指南再细一些。", true),
-    ("WQX015", [2, 3, 2], "老旧小区改造的进度公开不够及时。", false),
+    (
+        "WQX010",
+        [3, 4, 2],
+        "社保政策解读希望多用问答形式，办事指南再细一些。",
+        true,
+    ),
+    (
+        "WQX015",
+        [2, 3, 2],
+        "老旧小区改造的进度公开不够及时。",
+        false,
+    ),
     ("WQX003", [4, 3, 4], "", false),
     ("WQX002", [5, 4, 5], "", false),
 ];
 
 /// Loads the trainings and publishes the 2026 社会评议 with its ratings.
-pub async fn load(store: &Store, data_dir: &std::path::Path, today: NaiveDate) -> Result<(), CliError> {
+pub async fn load(
+    store: &Store,
+    data_dir: &std::path::Path,
+    today: NaiveDate,
+) -> Result<(), CliError> {
     let county = org(store, COUNTY.0).await?;
     let office = user("demo-supervisor");
     let sheet = "乌恰县政务公开业务培训签到表\n（演示数据）\n".as_bytes();
@@ -48,7 +73,9 @@ pub async fn load(store: &Store, data_dir: &std::path::Path, today: NaiveDate) -
         for (code, n) in attending {
             attendance.push((org(store, code).await?.id, n.to_string()));
         }
-        let held = NaiveDate::parse_from_str(held_on, "%Y-%m-%d").unwrap_or(today).min(today);
+        let held = NaiveDate::parse_from_str(held_on, "%Y-%m-%d")
+            .unwrap_or(today)
+            .min(today);
         let new = WorkRecordDraft {
             kind: "training".into(),
             held_on: held.to_string(),

@@ -127,7 +127,11 @@ async fn render(
         .await
 }
 
-async fn other_rounds(state: &AppState, ctx: &PageCtx, except: i64) -> Result<Vec<Value>, WebError> {
+async fn other_rounds(
+    state: &AppState,
+    ctx: &PageCtx,
+    except: i64,
+) -> Result<Vec<Value>, WebError> {
     let site = crate::site::require_site(state, &ctx.site).await?;
     Ok(scores::rounds(&state.store, site.id)
         .await?
