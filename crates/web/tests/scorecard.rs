@@ -218,8 +218,17 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
         let (due, on_time) = applications_counted(&app, finance).await;
         assert_eq!((due, on_time), (3, 1), "{engine:?}");
         // 15 × 1/3 = 5.0; 复议 0 of 10; screening 5 × 1/2; training 5 × 1/2; the rest 不适用.
-        let expected_finance =
-            200 + 100 + 100 + 15 * 10 * on_time / due + 0 + 100 + 50 + 25 + 25 + 100;
+        let challenges_corrected = 0;
+        let expected_finance = 200
+            + 100
+            + 100
+            + 15 * 10 * on_time / due
+            + challenges_corrected
+            + 100
+            + 50
+            + 25
+            + 25
+            + 100;
         assert_eq!(expected_finance, 750);
 
         let office = Session::login(&app, "office").await;

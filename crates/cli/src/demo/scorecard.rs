@@ -13,8 +13,11 @@ use super::sites::COUNTY;
 use super::{org, user};
 use crate::CliError;
 
+/// The departments attending a session, each with its number of attendees.
+type Attending = &'static [(&'static str, u32)];
+
 /// Training sessions: the day, the topic, and the attending departments with their numbers.
-const TRAININGS: [(&str, &str, &[(&str, u32)]); 2] = [
+const TRAININGS: [(&str, &str, Attending); 2] = [
     (
         "2026-04-15",
         "2026年政务公开业务培训（基本目录和依申请公开）",
