@@ -3,7 +3,8 @@
 //! ratings, publications over screening findings, training attendance, 社会评议) — one query
 //! per indicator for all the site's organisations — and scored by `gongkai_domain::scorecard`;
 //! the weights each site sets; and 社会评议: a period's summary published for the public to
-//! rate, the public's evaluations, and the moderation of their comments.
+//! rate, the public's evaluations, and the moderation of their comments (each with a change-feed
+//! row, so the page cache drops `/pingyi/` pages that showed the state before).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -25,7 +26,7 @@ use crate::basic_catalogue::{self as catalogue, Filed};
 use crate::orgs::{self, Organisation};
 use crate::records::push_visibility;
 use crate::sql::Sql;
-use crate::{Actor, Result, Store, StoreError, audit, now, settings, ts};
+use crate::{Actor, Result, Store, StoreError, audit, feed, now, settings, ts};
 
 /// Setting: a site's weights, as `kaohe.weights.<site code>` (JSON, code → points).
 pub const WEIGHTS_KEY: &str = "kaohe.weights";
@@ -575,6 +576,7 @@ pub async fn publish_round(
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
+    feed::emit(&mut tx, "evaluation", &id.to_string(), "published").await?;
     audit::Change::new("evaluation.publish", "evaluation", id.to_string())
         .in_org(site_id)
         .with_detail(serde_json::json!({
@@ -602,6 +604,7 @@ pub async fn close_round(store: &Store, actor: &Actor, site_id: i64, id: i64) ->
             what: "可结束的社会评议".into(),
         });
     }
+    feed::emit(&mut tx, "evaluation", &id.to_string(), "closed").await?;
     audit::Change::new("evaluation.close", "evaluation", id.to_string())
         .in_org(site_id)
         .commit(tx, store, actor)
@@ -669,6 +672,7 @@ pub async fn add_response(
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
+    feed::emit(&mut tx, "evaluation", &round_id.to_string(), "rated").await?;
     audit::Change::new("evaluation.submit", "evaluation", round_id.to_string())
         .in_org(org_id)
         .with_detail(serde_json::json!({
@@ -796,6 +800,7 @@ pub async fn moderate(
     .bind(response_id)
     .execute(&mut *tx)
     .await?;
+    feed::emit(&mut tx, "evaluation", &round_id.to_string(), "moderated").await?;
     audit::Change::new(action, "evaluation", round_id.to_string())
         .in_org(site_id)
         .with_detail(serde_json::json!({ "response": response_id, "comment": comment }))
