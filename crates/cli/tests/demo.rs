@@ -84,6 +84,28 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
         let (_, desk) = crate::support::text(&office, &format!("{url}/admin")).await;
         assert!(desk.contains("完成第一批管网更换"), "{desk}");
 
+        // The 2026 scorecards and the published 社会评议: approved comments shown, the one
+        // waiting for moderation not.
+        let (_, kaohe) =
+            crate::support::text(&office, &format!("{url}/admin/kaohe?period=2026")).await;
+        for needle in [
+            "2026年政务公开考核",
+            "乌恰县财政局",
+            "业务培训参加",
+            "不适用",
+        ] {
+            assert!(kaohe.contains(needle), "{needle}: {kaohe}");
+        }
+        let pingyi = page(&format!("{url}/pingyi/")).await;
+        assert!(
+            pingyi.contains("预算决算公开及时，表格清楚，点赞。"),
+            "{pingyi}"
+        );
+        assert!(
+            !pingyi.contains("老旧小区改造的进度公开不够及时"),
+            "{pingyi}"
+        );
+
         // No column the county keeps is empty.
         for column in COLUMNS {
             let html = page(&format!("{url}/xxgk/lanmu/{}", column.slug)).await;

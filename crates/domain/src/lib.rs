@@ -92,6 +92,7 @@ pub mod pii;
 pub mod record;
 pub mod report;
 pub mod role;
+pub mod scorecard;
 pub mod screening;
 pub mod site;
 pub mod task;

@@ -2,6 +2,8 @@
 //!
 //! - [`annual_report_xlsx`]: the 年度报告's tables (sections 二, 三, 四) in the official layout,
 //!   merged header cells and the 勾稽关系 note included.
+//! - [`scorecard_xlsx`]: 考核 scorecards, one row per organisation under a merged header and
+//!   the weights row.
 //! - [`render_report_pdf`]: the 年度报告 as a tagged A4 PDF, its tables ruled with merged cells.
 //! - [`Letter`] and [`render_letter_pdf`]: 答复书, 告知书 and other notices on A4, laid out in
 //!   the spirit of GB/T 9704-2012 (党政机关公文格式), with page numbers and page breaks.
@@ -20,6 +22,7 @@ mod letter;
 mod pdf;
 mod report_pdf;
 mod report_xlsx;
+mod scorecard_xlsx;
 mod wrap;
 
 pub use error::ExportError;
@@ -27,4 +30,5 @@ pub use fonts::{CANDIDATE_FONTS, Fonts, SYSTEM_FONT_DIRS};
 pub use letter::{Letter, render_letter_pdf};
 pub use report_pdf::render_report_pdf;
 pub use report_xlsx::{SHEETS as REPORT_SHEETS, annual_report_xlsx, document_xlsx};
+pub use scorecard_xlsx::{SCORECARD_SHEET, ScorecardLine, scorecard_xlsx};
 pub use wrap::{is_closing, is_opening, wrap_cjk};

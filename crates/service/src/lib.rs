@@ -1,6 +1,6 @@
 //! Citizen submissions as use cases: submitting an application (依申请公开), writing a message
 //! (政民互动) and commenting on a consultation (征求意见); and the annual report (年度报告):
-//! opening, saving and publishing it ([`reports`]).
+//! opening, saving and publishing it ([`reports`]); 考核 scorecards and 社会评议 ([`scorecard`]).
 //!
 //! Each module has the form as typed and one `submit` call that validates it with the domain's
 //! rules (lookups such as "does this organisation exist" happen here), applies the public-form
@@ -17,6 +17,7 @@ pub mod comments;
 mod error;
 pub mod messages;
 pub mod reports;
+pub mod scorecard;
 
 use std::future::{Future, Ready, ready};
 
@@ -126,6 +127,8 @@ pub enum Submission {
     Message,
     /// A comment on a consultation (征求意见).
     Comment,
+    /// An evaluation in a 社会评议.
+    Evaluation,
 }
 
 impl Submission {
@@ -135,6 +138,7 @@ impl Submission {
             Self::Application => "apply",
             Self::Message => "message",
             Self::Comment => "comment",
+            Self::Evaluation => "evaluation",
         };
         format!("{prefix}:{ip}")
     }
@@ -145,6 +149,7 @@ impl Submission {
             Self::Application => ErrorCode::ApplicationRateLimited,
             Self::Message => ErrorCode::MessageRateLimited,
             Self::Comment => ErrorCode::CommentRateLimited,
+            Self::Evaluation => ErrorCode::EvaluationRateLimited,
         }
     }
 }

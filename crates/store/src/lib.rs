@@ -33,6 +33,7 @@ pub mod platform;
 pub mod publication;
 pub mod records;
 pub mod reports;
+pub mod scorecard;
 pub mod screening;
 pub mod secrets;
 pub mod sessions;

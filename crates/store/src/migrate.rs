@@ -127,6 +127,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "application_challenges",
         include_str!("../migrations/0028_application_challenges.sql"),
     ),
+    (
+        29,
+        "social_evaluation",
+        include_str!("../migrations/0029_social_evaluation.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -225,6 +225,13 @@ pub const TABLES: &[Table] = &[
         .refs(&[("item_id", "catalogue_items"), ORG]),
     Table::new("record_catalogue_items", None, CATALOGUE_ROWS)
         .refs(&[("record_id", "records"), ("item_id", "catalogue_items")]),
+    Table::new("evaluation_rounds", Some("id"), "site_id = $1").refs(&[SITE]),
+    Table::new(
+        "evaluation_responses",
+        Some("id"),
+        "round_id IN (SELECT id FROM evaluation_rounds WHERE site_id = $1)",
+    )
+    .refs(&[("round_id", "evaluation_rounds"), ORG]),
     Table::new("tasks", Some("id"), "site_id = $1").refs(&[SITE, ("lead_org_id", "organisations")]),
     Table::new("task_orgs", None, TASK_ROWS).refs(&[("task_id", "tasks"), ORG]),
     Table::new("task_milestones", Some("id"), TASK_ROWS).refs(&[("task_id", "tasks")]),

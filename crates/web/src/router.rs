@@ -120,6 +120,12 @@ pub fn build(state: AppState) -> Router {
         .route("/zhenggai", get(public::zhenggai::index))
         .route("/zhenggai/{id}", get(public::zhenggai::show))
         .route("/feeds/zhenggai.xml", get(public::zhenggai::atom))
+        .route("/pingyi/", get(public::pingyi::index))
+        .route("/pingyi", get(public::pingyi::index))
+        .route(
+            "/pingyi/{id}",
+            get(public::pingyi::show).post(public::pingyi::evaluate),
+        )
         .route("/search", get(public::search::page))
         .route("/search/advanced", get(public::search::advanced));
 
@@ -402,6 +408,44 @@ pub fn build(state: AppState) -> Router {
                 Permission::EnterBackOffice,
                 post(admin::findings::finding_step),
             ),
+        )
+        .route(
+            "/admin/kaohe",
+            guarded(Permission::Supervise, get(admin::scorecard::show)),
+        )
+        .route(
+            "/admin/kaohe/xlsx",
+            guarded(Permission::Supervise, get(admin::scorecard::workbook)),
+        )
+        .route(
+            "/admin/kaohe/org/{code}",
+            guarded(Permission::Supervise, get(admin::scorecard::org)),
+        )
+        .route(
+            "/admin/kaohe/weights",
+            guarded(
+                Permission::Supervise,
+                get(admin::scorecard::weights_form).post(admin::scorecard::save_weights),
+            ),
+        )
+        .route(
+            "/admin/kaohe/pingyi",
+            guarded(
+                Permission::Supervise,
+                get(admin::scorecard::rounds).post(admin::scorecard::publish),
+            ),
+        )
+        .route(
+            "/admin/kaohe/pingyi/{id}",
+            guarded(Permission::Supervise, get(admin::scorecard::round)),
+        )
+        .route(
+            "/admin/kaohe/pingyi/{id}/close",
+            guarded(Permission::Supervise, post(admin::scorecard::close)),
+        )
+        .route(
+            "/admin/kaohe/pingyi/{id}/comments/{response}",
+            guarded(Permission::Supervise, post(admin::scorecard::moderate)),
         )
         .route(
             "/admin/work-records",

@@ -19,6 +19,7 @@ mod openapi;
 mod platform;
 mod records;
 mod report;
+mod scorecard;
 mod search;
 mod sites;
 mod speed;

@@ -520,6 +520,19 @@ const PAGES = [
   { name: 'renwu-index', path: '/renwu/', expectText: ['2026年县城老旧小区供暖管网改造'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
+  // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one
+  // department's breakdown, the weights, the published 社会评议 and its public evaluation page.
+  {
+    name: 'admin-kaohe',
+    path: '/admin/kaohe?period=2026',
+    login: 'demo-supervisor',
+    expectText: ['2026年政务公开考核', '乌恰县财政局', '主动公开及时', '业务培训参加', '社会评议'],
+    screenshot: true,
+  },
+  { name: 'admin-kaohe-org', path: '/admin/kaohe/org/WQX004?period=2026', login: 'demo-supervisor', expectText: ['乌恰县财政局 · 2026年考核得分', '计分规则'] },
+  { name: 'admin-kaohe-weights', path: '/admin/kaohe/weights', login: 'demo-supervisor', expectText: ['考核指标分值', '保存分值'] },
+  { name: 'admin-kaohe-pingyi', path: '/admin/kaohe/pingyi', login: 'demo-supervisor', expectText: ['发布得分汇总并开始评议', '2026年社会评议'] },
+  { name: 'pingyi', path: '/pingyi/', expectText: ['2026年政务公开工作社会评议', '预算决算公开及时，表格清楚，点赞。', '提交评议'] },
   { name: 'admin-calendar', path: '/admin/calendar', login: 'demo-admin', expectText: ['工作日日历', '内置全国节假日安排', '导入一年的安排'] },
   // Reply-letter templates the openness office edits (per site, per outcome).
   { name: 'admin-letter-templates', path: '/admin/letter-templates', login: 'demo-supervisor', expectText: ['答复书模板', '答复类型', '属于国家秘密', '编辑'] },

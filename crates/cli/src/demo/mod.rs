@@ -2,8 +2,9 @@
 //! plan and its townships, one account per role and the site footer (`sites`), then published
 //! records, the county's own documents with attachments (`records`, `county`), laws republished
 //! from the corpus (`reprints`), applications for disclosure (`applications`), messages
-//! (`messages`), consultations (`consultations`) and public-opinion events (`opinions`). Every
-//! part goes through the store's real use cases, so the states it shows are reached by the rules.
+//! (`messages`), consultations (`consultations`), public-opinion events (`opinions`), key tasks
+//! (`tasks`) and the 2026 openness assessment with its 社会评议 (`scorecard`). Every part goes
+//! through the store's real use cases, so the states it shows are reached by the rules.
 
 mod applications;
 mod catalogue;
@@ -13,6 +14,7 @@ mod messages;
 mod opinions;
 mod records;
 mod reprints;
+mod scorecard;
 mod sites;
 mod tasks;
 
@@ -45,6 +47,12 @@ pub async fn load(
     tasks::load(
         store,
         &staff,
+        gongkai_domain::time::beijing_date(Utc::now()),
+    )
+    .await?;
+    scorecard::load(
+        store,
+        data_dir,
         gongkai_domain::time::beijing_date(Utc::now()),
     )
     .await?;

@@ -787,6 +787,24 @@ error_codes! {
         "finding.rectified_without_evidence",
         "标记为“已整改”前请填写整改佐证材料，或关联已公开的整改信息"
     ),
+
+    // 考核 scorecards and 社会评议.
+    ScorecardWeightInvalid => ("scorecard.weight_invalid", "“{name}”的分值应为 0 至 {max} 之间的整数"),
+    ScorecardPeriodInvalid => (
+        "scorecard.period_invalid",
+        "考核期间应为年份（如 2026）或季度（如 2026Q3）"
+    ),
+    ScorecardExportFailed => ("scorecard.export_failed", "{reason}"),
+    EvaluationNotFound => ("evaluation.not_found", "未找到该次社会评议，可能尚未发布或地址有误。"),
+    EvaluationRatingRequired => ("evaluation.rating_required", "请为“{item}”评分（1 至 5 分）"),
+    EvaluationCommentTooLong => ("evaluation.comment_too_long", "意见建议不能超过 {max} 个字"),
+    EvaluationOrgUnknown => ("evaluation.org_unknown", "请选择本次评议中的被评议单位"),
+    EvaluationClosed => ("evaluation.closed", "本次社会评议已结束，不再接受评议"),
+    EvaluationRateLimited => (
+        "evaluation.rate_limited",
+        "同一网络地址一小时内最多提交 {limit} 份评议，请稍后再试。"
+    ),
+    EvaluationAlreadyPublished => ("evaluation.already_published", "该期间的社会评议已经发布"),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod platform;
 pub mod records;
 pub mod report;
+pub mod scorecard;
 pub mod tasks;
 pub mod users;
 pub mod work_records;

@@ -41,6 +41,12 @@ fn gate_of(path: &str) -> Option<Gate> {
         "/ysqgk/status" => Gate::Lookup(Application::DESK.throttle),
         "/hudong/status" => Gate::Lookup(Message::DESK.throttle),
         p if p
+            .strip_prefix("/pingyi/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            Gate::Submission(Submission::Evaluation)
+        }
+        p if p
             .strip_prefix("/zhengji/")
             .and_then(|rest| rest.strip_suffix("/comment"))
             .is_some_and(|id| !id.is_empty() && !id.contains('/')) =>

@@ -8,6 +8,7 @@ pub mod hudong;
 pub mod mode;
 pub mod mulu;
 pub mod orgs;
+pub mod pingyi;
 pub mod popular;
 pub mod renwu;
 pub mod search;
