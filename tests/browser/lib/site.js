@@ -504,6 +504,7 @@ const PAGES = [
     login: 'demo-supervisor',
     expectText: ['2026年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况', '本年新收政府信息公开申请数量', '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', '平台统计'],
     screenshot: true,
+    docs: { 'admin-report-normal': 'annual-report.png' },
   },
   // A past report typed in, in the 2019 format (its own section 二, （六）其他处理 as one row).
   { name: 'admin-report-2020', path: '/admin/report/2020', login: 'demo-supervisor', expectText: ['2020年政府信息公开工作年度报告', '本年新制作数量', '政府集中采购', '（六）其他处理'] },
@@ -528,6 +529,7 @@ const PAGES = [
     login: 'demo-supervisor',
     expectText: ['2026年政务公开考核', '乌恰县财政局', '主动公开及时', '业务培训参加', '社会评议'],
     screenshot: true,
+    docs: { 'admin-kaohe-normal': 'scorecard.png' },
   },
   { name: 'admin-kaohe-org', path: '/admin/kaohe/org/WQX004?period=2026', login: 'demo-supervisor', expectText: ['乌恰县财政局 · 2026年考核得分', '计分规则'] },
   { name: 'admin-kaohe-weights', path: '/admin/kaohe/weights', login: 'demo-supervisor', expectText: ['考核指标分值', '保存分值'] },
