@@ -401,7 +401,15 @@ pub async fn submit_within(
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
     }
-    // Counted last, just before the audit entry that serialises every writer anyway: on
+    feed::emit(
+        &mut tx,
+        "application",
+        &id.to_string(),
+        "application.submit",
+    )
+    .await?;
+    crate::outbox::application_submitted(store, &mut tx, id).await?;
+    // Counted last, with the audit entry (whose lock serialises every writer anyway): on
     // PostgreSQL the scope's lock is then held only for the end of the transaction.
     if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
         tx.rollback().await?;
@@ -411,14 +419,6 @@ pub async fn submit_within(
         .with_detail(serde_json::json!({ "org_id": new.org_id, "kind": new.applicant_kind.code() }))
         .append(&mut tx, store, &Actor::user("public", ip))
         .await?;
-    feed::emit(
-        &mut tx,
-        "application",
-        &id.to_string(),
-        "application.submit",
-    )
-    .await?;
-    crate::outbox::application_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
     Ok(Admission::Stored(Receipt {
         tracking_code: code,

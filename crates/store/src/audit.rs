@@ -91,6 +91,9 @@ impl<'a> Change<'a> {
 /// Appends an entry for `change` by `actor` inside `tx`; returns its sequence number.
 /// The entry is sealed when the store has an audit key.
 pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_>) -> Result<i64> {
+    // Read before the lock: the lock below serialises every writer until its commit, so what
+    // need not be inside it stays out.
+    let site_id = site_of(tx, actor, &change).await?;
     // Appenders one at a time, so the chain never forks.
     crate::serialise(tx, store.engine(), crate::LOCK_AUDIT).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -121,7 +124,6 @@ pub async fn append(tx: &mut Tx, store: &Store, actor: &Actor, change: Change<'_
         Some(key) if seq >= key.since() => key.seal(&hash),
         _ => String::new(),
     };
-    let site_id = site_of(tx, actor, &change).await?;
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, ip, prev_hash, hash, mac, site_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",

@@ -434,7 +434,9 @@ pub async fn submit_within(
     for f in &new.files {
         cases::add_file(&mut tx, &FILES, id, f).await?;
     }
-    // Counted last, just before the audit entry that serialises every writer anyway: on
+    feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
+    crate::outbox::message_submitted(store, &mut tx, id).await?;
+    // Counted last, with the audit entry (whose lock serialises every writer anyway): on
     // PostgreSQL the scope's lock is then held only for the end of the transaction.
     if let Some(over) = crate::throttle::hit_all_in(&mut tx, store, limits).await? {
         tx.rollback().await?;
@@ -446,8 +448,6 @@ pub async fn submit_within(
         )
         .append(&mut tx, store, &Actor::user("public", ip))
         .await?;
-    feed::emit(&mut tx, "message", &id.to_string(), "message.submit").await?;
-    crate::outbox::message_submitted(store, &mut tx, id).await?;
     tx.commit().await?;
     let m = get(store, id).await?;
     let mut receipt = receipt_of(&m, limit, false);
