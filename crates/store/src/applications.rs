@@ -322,12 +322,9 @@ pub async fn submit(
     received_at: DateTime<Utc>,
     ip: &str,
 ) -> Result<Receipt> {
-    match submit_within(store, new, received_at, ip, &[]).await? {
-        crate::throttle::Admission::Stored(receipt) => Ok(receipt),
-        crate::throttle::Admission::OverLimit(_) => Err(StoreError::Corrupt(
-            "no limit was given, yet one was over".into(),
-        )),
-    }
+    submit_within(store, new, received_at, ip, &[])
+        .await?
+        .stored_without_limits()
 }
 
 /// [`submit`], counting the submission against `limits` in its own transaction (one commit

@@ -37,6 +37,18 @@ pub enum Admission<T> {
     OverLimit(usize),
 }
 
+impl<T> Admission<T> {
+    /// What was stored, for a caller that gave no limits (so none can be over).
+    pub(crate) fn stored_without_limits(self) -> Result<T> {
+        match self {
+            Self::Stored(v) => Ok(v),
+            Self::OverLimit(_) => Err(crate::StoreError::Corrupt(
+                "未设限额的提交被判为超限".into(),
+            )),
+        }
+    }
+}
+
 /// Records one use of `key` if fewer than `limit` uses happened within `window`; returns
 /// whether this use is allowed.
 ///
