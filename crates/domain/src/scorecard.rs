@@ -51,7 +51,9 @@ impl Indicator {
     /// The rule that turns the measured value into the score, as the page states it.
     pub fn rule(self) -> &'static str {
         match self {
-            Self::Proactive => "按时发布条数 ÷ 已发布条数 × 分值（无成文日期的按不及时计）",
+            Self::Proactive => {
+                "按时发布条数 ÷ 已发布条数 × 分值（无成文日期的按不及时计；有指定事项而无发布的，得 0 分）"
+            }
             Self::Coverage => "有发布的事项数 ÷ 指定本单位的事项数 × 分值",
             Self::Interpretation => "3 个工作日内发布的解读数 ÷ 解读数 × 分值",
             Self::Applications => {
@@ -463,7 +465,8 @@ pub const RATING_POINTS: [u32; 5] = [4, 3, 2, 1, 0];
 /// Scores `f` under `weights`. Each indicator's rule is [`Indicator::rule`]:
 ///
 /// - 主动公开及时: on-time share of the catalogue publications (no 成文日期 counts as not on
-///   time, as it cannot be shown to be) × weight; none published → 不适用.
+///   time, as it cannot be shown to be) × weight; none published → 0 when catalogue rows are
+///   assigned to the organisation, else 不适用.
 /// - 基本目录覆盖: share of assigned rows with a publication × weight; none assigned → 不适用.
 /// - 政策解读及时: share of interpretations within 3 working days × weight; none → 不适用.
 /// - 依申请按时答复: on-time share of the answers due (answered in the period, or due in it and
@@ -481,10 +484,17 @@ pub fn score(f: &Facts, weights: &Weights, period: Period) -> Card {
     let mut rows = Vec::with_capacity(Indicator::ALL.len());
 
     let published = f.proactive_on_time + f.proactive_late + f.proactive_no_date;
+    // Catalogue rows assigned and nothing published is no timely publication at all, not an
+    // indicator without anything to measure (that would score doing nothing above doing late).
+    let proactive = if published == 0 && f.rows_assigned > 0 {
+        Some(0)
+    } else {
+        share(f.proactive_on_time, published, w(Indicator::Proactive))
+    };
     rows.push(row(
         Indicator::Proactive,
         w(Indicator::Proactive),
-        share(f.proactive_on_time, published, w(Indicator::Proactive)),
+        proactive,
         format!(
             "按时 {} 条、逾期 {} 条、无成文日期 {} 条（按时率 {}）",
             f.proactive_on_time,
@@ -976,5 +986,28 @@ mod tests {
         assert!(errors.get("comment").unwrap_or_default().contains("500"));
         let none = check_evaluation(|_| None, "").err().unwrap_or_default();
         assert_eq!(none.len(), 3);
+    }
+
+    #[test]
+    fn assigned_rows_with_nothing_published_score_nothing_for_timeliness() {
+        let idle = Facts {
+            rows_assigned: 3,
+            ..Facts::default()
+        };
+        let card = score(&idle, &Weights::default(), Period::year(2026));
+        let proactive = card
+            .rows
+            .iter()
+            .find(|r| r.indicator == Indicator::Proactive)
+            .map(|r| (r.tenths, r.not_applicable));
+        assert_eq!(proactive, Some((0, false)));
+        // Nothing assigned and nothing published: nothing to measure.
+        let card = score(&Facts::default(), &Weights::default(), Period::year(2026));
+        let proactive = card
+            .rows
+            .iter()
+            .find(|r| r.indicator == Indicator::Proactive)
+            .map(|r| r.not_applicable);
+        assert_eq!(proactive, Some(true));
     }
 }

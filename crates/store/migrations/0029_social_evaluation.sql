@@ -27,3 +27,6 @@ CREATE TABLE evaluation_responses (
     created_at TEXT NOT NULL
 );
 CREATE INDEX evaluation_responses_round ON evaluation_responses (round_id, org_id);
+-- The scorecards count a site's applications answered or due in a period.
+CREATE INDEX applications_site_replied ON applications (site_id, replied_on);
+CREATE INDEX applications_site_due ON applications (site_id, due_on);

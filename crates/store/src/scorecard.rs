@@ -519,10 +519,10 @@ fn round_of(row: &sqlx::any::AnyRow) -> Result<Round> {
 
 const ROUND: &str = "SELECT id, site_id, period, summary, published_by, published_at, closed_at FROM evaluation_rounds";
 
-/// The site's published 社会评议, newest period first.
+/// The site's published 社会评议, the most recently published first.
 pub async fn rounds(store: &Store, site_id: i64) -> Result<Vec<Round>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{ROUND} WHERE site_id = $1 ORDER BY period DESC, id DESC LIMIT 200"
+        "{ROUND} WHERE site_id = $1 ORDER BY published_at DESC, id DESC LIMIT 200"
     )))
     .bind(site_id)
     .fetch_all(store.pool())
@@ -672,7 +672,8 @@ pub async fn add_response(
     .bind(ts(now()))
     .fetch_one(&mut *tx)
     .await?;
-    feed::emit(&mut tx, "evaluation", &round_id.to_string(), "rated").await?;
+    // No change-feed row: an open round's page carries the form and is never kept, so a rating
+    // changes no kept page, and a row per rating would let anyone empty every page cache.
     audit::Change::new("evaluation.submit", "evaluation", round_id.to_string())
         .in_org(org_id)
         .with_detail(serde_json::json!({

@@ -17,7 +17,7 @@ use gongkai_domain::scorecard::{
     EVALUATION_ITEMS, FULL_MARKS, Indicator, Period, Weights, average_text,
 };
 use gongkai_domain::time::beijing_date;
-use gongkai_domain::{ErrorCode, FieldErrors};
+use gongkai_domain::{DomainError, ErrorCode, FieldErrors};
 use gongkai_service::scorecard as service;
 use gongkai_store::orgs::Organisation;
 use gongkai_store::scorecard::{self as scores, Round, Scoreboard, Scored};
@@ -65,7 +65,17 @@ async fn whole_site(desk: &Desk) -> Result<Organisation, WebError> {
 
 /// The scoreboard of the member's site for `period`, cut to the organisations they supervise.
 async fn board(desk: &Desk, site: &Organisation, period: Period) -> Result<Scoreboard, WebError> {
+    Ok(ranked_board(desk, site, period).await?.0)
+}
+
+/// [`board`], with how many organisations the whole site ranks (the ranks are site-wide).
+async fn ranked_board(
+    desk: &Desk,
+    site: &Organisation,
+    period: Period,
+) -> Result<(Scoreboard, usize), WebError> {
     let mut board = service::scoreboard(&desk.state.store, site, period, Utc::now()).await?;
+    let ranked = board.cards.len();
     let in_scope: HashSet<i64> = desk
         .scope(Permission::Supervise)
         .await?
@@ -73,7 +83,7 @@ async fn board(desk: &Desk, site: &Organisation, period: Period) -> Result<Score
         .map(|o| o.id)
         .collect();
     board.cards.retain(|c| in_scope.contains(&c.org.id));
-    Ok(board)
+    Ok((board, ranked))
 }
 
 /// Where the page that lists what `indicator` counts is, if there is one.
@@ -164,7 +174,7 @@ pub async fn org(
 ) -> Result<Response, WebError> {
     let period = q.period();
     let site = site(&desk).await?;
-    let board = board(&desk, &site, period).await?;
+    let (board, ranked) = ranked_board(&desk, &site, period).await?;
     let round = round_of(&desk, site.id, period).await?.map(|r| r.id);
     let scored = board
         .cards
@@ -177,7 +187,7 @@ pub async fn org(
         context! {
             period => context! { code => period.code(), label => period.label() },
             periods => period_choices(period), card => card_view(scored, period, round),
-            of => board.cards.len(), total_weight => board.weights.total(),
+            of => ranked, total_weight => board.weights.total(),
         },
     )
     .await
@@ -314,13 +324,22 @@ pub struct PublishForm {
 pub async fn publish(desk: Desk, Form(f): Form<PublishForm>) -> Result<Response, WebError> {
     let site = whole_site(&desk).await?;
     let period = Period::parse(&f.period).map_err(|e| WebError::BadRequest(e.into()))?;
+    // Only a period that has begun and that the scorecards cover (a future one would publish
+    // every department at full marks).
+    let this_year = beijing_date(Utc::now()).year();
+    if !(FIRST_YEAR..=this_year).contains(&period.year) {
+        return Err(WebError::BadRequest(
+            DomainError::invalid("period", ErrorCode::ScorecardPeriodInvalid).into(),
+        ));
+    }
     let id = service::publish(&desk.state.store, &desk.actor(), &site, period, Utc::now()).await?;
     Ok(Redirect::to(&format!("/admin/kaohe/pingyi/{id}")).into_response())
 }
 
 /// `GET /admin/kaohe/pingyi/{id}`: the ratings per organisation and every comment to moderate.
 pub async fn round(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let site = site(&desk).await?;
+    // Every department's comments (pending and hidden ones too): the whole site's supervisors only.
+    let site = whole_site(&desk).await?;
     let store = &desk.state.store;
     let round = scores::round(store, site.id, id).await?;
     let tallies = scores::tallies(store, id).await?;

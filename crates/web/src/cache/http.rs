@@ -42,10 +42,11 @@ fn key_of(cache: &PageCache, req: &Request) -> Option<String> {
     if personal {
         return None;
     }
+    // Without a Host header the site is chosen from the request line's host, which the key
+    // would not hold: such a request is never answered from or kept in the cache.
     let host = headers
         .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
+        .and_then(|h| h.to_str().ok())?
         .to_ascii_lowercase();
     let https = headers
         .get("x-forwarded-proto")
