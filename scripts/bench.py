@@ -8,7 +8,7 @@ Subcommands:
                                        corpus plus common words, one per line
   search GK_URL GR_URL QUERIES ROUNDS  runs every query against both servers in alternating rounds,
                                        checks equal totals, prints p50/p99 of each and their ratios
-  rss PID                              the resident set size of a process, in MB
+  rss PID                              a process's resident set size, anonymous and file-backed parts, in MB
 """
 
 import gzip
@@ -139,12 +139,18 @@ def search(gk_url, gr_url, queries_file, rounds):
 
 
 def rss(pid):
+    """Prints the resident set size, its anonymous part (heap, stacks) and its file-backed part
+    (mapped files: the binary and the search index, which the kernel may drop and read again)."""
+    fields = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                print(int(line.split()[1]) // 1024)
-                return 0
-    return 1
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                fields[key] = int(value.split()[0]) // 1024
+    if "VmRSS" not in fields:
+        return 1
+    print(fields["VmRSS"], fields.get("RssAnon", 0), fields.get("RssFile", 0) + fields.get("RssShmem", 0))
+    return 0
 
 
 def main(argv):
