@@ -835,8 +835,9 @@ pub async fn revisions(store: &Store, id: i64) -> Result<Vec<Revision>> {
     sql::all(q.bind(id), store.pool()).await
 }
 
-/// What a public listing filters on. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
+/// What a public listing filters on. Empty fields do not filter. Hashable, so a listing's total
+/// can be kept per filter by the web layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PublicFilter {
     /// Site (root organisation) id.
     pub site_id: Option<i64>,
@@ -940,9 +941,26 @@ pub async fn list_public(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Summary>, i64)> {
+    let total = count_listed(store, filter, at).await?;
+    Ok((page_public(store, filter, at, page, per_page).await?, total))
+}
+
+/// How many public records match `filter` (the total a listing pages through).
+pub async fn count_listed(store: &Store, filter: &PublicFilter, at: DateTime<Utc>) -> Result<i64> {
     let mut count = Sql::new("SELECT COUNT(*) AS n FROM records r");
     push_public_conditions(&mut count, filter, at);
-    let total: i64 = count.query().fetch_one(store.pool()).await?.try_get("n")?;
+    Ok(count.query().fetch_one(store.pool()).await?.try_get("n")?)
+}
+
+/// One page of the public records matching `filter`, newest first, without counting them all
+/// (the home page's latest and the feeds need no total).
+pub async fn page_public(
+    store: &Store,
+    filter: &PublicFilter,
+    at: DateTime<Utc>,
+    page: i64,
+    per_page: i64,
+) -> Result<Vec<Summary>> {
     let mut q = Sql::new(
         "SELECT r.id, r.index_no, r.title, r.doc_number, o.name AS org_name, r.published_at, r.kind, r.validity,
                 r.theme, r.summary, SUBSTR(r.body_text, 1, 120) AS excerpt
@@ -955,8 +973,7 @@ pub async fn list_public(
         .push(" OFFSET ")
         .int(gongkai_domain::paging::offset(page, per_page).unwrap_or(i64::MAX));
     let rows = q.query().fetch_all(store.pool()).await?;
-    let items = rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let summary: String = r.try_get("summary")?;
             let excerpt: String = r.try_get("excerpt")?;
@@ -977,8 +994,7 @@ pub async fn list_public(
                 summary: if summary.is_empty() { excerpt } else { summary },
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((items, total))
+        .collect()
 }
 
 /// Years in which a site published something, newest first (for the year filter). One query:

@@ -83,6 +83,8 @@ pub struct AppState {
     pub sites: Arc<crate::site::kept::SiteContexts>,
     /// Which host names and codes name which site (derived data, dropped by the change feed).
     pub directory: Arc<crate::site::kept::KeptDirectory>,
+    /// Public listings' totals and year lists (derived data, dropped by the change feed).
+    pub listings: Arc<crate::cache::listing::ListingCounts>,
     /// 热门搜索 counted in memory, written every few seconds (`public::popular::flush`).
     pub popular: Arc<crate::public::popular::PopularSearches>,
 }
@@ -120,6 +122,7 @@ impl AppState {
                 crate::site::kept::MAX_KEPT_SITES,
             )),
             directory: Arc::new(crate::site::kept::KeptDirectory::new(1)),
+            listings: Arc::default(),
             popular: Arc::default(),
             store,
             templates: Arc::new(templates),

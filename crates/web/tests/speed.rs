@@ -240,3 +240,56 @@ async fn static_assets_are_linked_by_fingerprint_and_served_as_immutable() {
     .await;
     assert_eq!(r.status(), 304);
 }
+
+/// The "共 N 条" of the public list, as the page shows it.
+fn shown_total(html: &str) -> i64 {
+    let start = html.find("共 ").map(|i| i + "共 ".len()).unwrap_or(0);
+    let digits: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(-1)
+}
+
+#[tokio::test]
+async fn listing_totals_are_counted_once_and_follow_publication_and_withdrawal() {
+    for engine in ENGINES {
+        // No page cache: every list page is rendered, so only the kept totals could be stale.
+        let app = spawn_app_with(engine, |c| c.page_cache_bytes = 0).await;
+        let (editor, reviewer) = support::editor_and_reviewer(&app).await;
+        let first =
+            support::records::publish_via(&app, &editor, &reviewer, "第一份计数通知", vec![]).await;
+        app.state.cache.catch_up(&app.store).await;
+        let before = shown_total(&app.page("/xxgk/list").await);
+        assert!(before >= 1, "{engine:?}: {before}");
+        let loads = app.state.listings.loads();
+        for path in ["/xxgk/list", "/xxgk/list?page=1", "/xxgk/"] {
+            app.page(path).await;
+        }
+        // `/xxgk/` counts the same filter as the list and adds the site's years once.
+        assert!(
+            app.state.listings.loads() <= loads + 1,
+            "{engine:?}: an unchanged listing is not counted again"
+        );
+
+        // A publication through this node shows in the total on the very next page.
+        support::records::publish_via(&app, &editor, &reviewer, "第二份计数通知", vec![]).await;
+        let list = app.page("/xxgk/list").await;
+        assert_eq!(shown_total(&list), before + 1, "{engine:?}");
+        assert!(list.contains("第二份计数通知"), "{engine:?}");
+
+        // A withdrawal takes it off the total at once.
+        let r = reviewer
+            .post(
+                &format!("/admin/records/{}/withdraw", first.id),
+                &[("reason", "计数撤回测试")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{engine:?}");
+        assert_eq!(
+            shown_total(&app.page("/xxgk/list").await),
+            before,
+            "{engine:?}: the withdrawn record left the total"
+        );
+    }
+}

@@ -21,6 +21,7 @@
 //! `/metrics` handler.
 
 pub mod http;
+pub mod listing;
 pub mod memo;
 
 use std::io::Write;

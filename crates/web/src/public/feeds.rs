@@ -50,7 +50,7 @@ async fn records_feed(feed: &FeedCtx, subject: Subject<'_>) -> Result<Response, 
             )
         }
     };
-    let (items, _) = records::list_public(&state.store, &filter, Utc::now(), 1, 50).await?;
+    let items = records::page_public(&state.store, &filter, Utc::now(), 1, 50).await?;
     let updated = items
         .first()
         .map(|i| i.published_at.to_rfc3339())

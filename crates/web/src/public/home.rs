@@ -26,9 +26,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
                 site_id: Some(root.id),
                 ..Default::default()
             };
-            gongkai_store::records::list_public(&state.store, &filter, chrono::Utc::now(), 1, 8)
+            gongkai_store::records::page_public(&state.store, &filter, chrono::Utc::now(), 1, 8)
                 .await?
-                .0
                 .into_iter()
                 .map(super::xxgk::line)
                 .collect()

@@ -150,12 +150,11 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             .page(&ctx, "xxgk/index.html", context! { empty => true })
             .await;
     };
-    let now = Utc::now();
     let filter = PublicFilter {
         site_id: Some(site.id),
         ..PublicFilter::default()
     };
-    let (latest, total) = records::list_public(&state.store, &filter, now, 1, 10).await?;
+    let (latest, total) = crate::cache::listing::page(&state, &filter, 1, 10).await?;
     let roots: Vec<_> = catalogue::roots().collect();
     let statutory: Vec<_> = catalogue::children(catalogue::STATUTORY).collect();
     let orgs_list: Vec<_> = orgs::list(&state.store)
@@ -163,14 +162,14 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
         .into_iter()
         .filter(|o| o.site_id == site.id)
         .collect();
-    let years = records::public_years(&state.store, site.id, now).await?;
+    let years = crate::cache::listing::years(&state, site.id).await?;
     state
         .page(
             &ctx,
             "xxgk/index.html",
             context! {
                 site_org => ser(&site), latest => ser(&latest.into_iter().map(line).collect::<Vec<_>>()), total => total,
-                roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years,
+                roots => ser(&roots), statutory => ser(&statutory), orgs => ser(&orgs_list), years => years.to_vec(),
                 themes => ser(&crate::site::themes_of(&state, site.id).await?.iter().filter(|t| t.parent.is_none()).collect::<Vec<_>>()),
             },
         )
@@ -181,8 +180,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
 pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
     let site = visit.site().await?;
     let (filter, page, org_name) = resolve_filter(&visit.state, &q, &site).await?;
-    let (items, total) =
-        records::list_public(&visit.state.store, &filter, Utc::now(), page, PER_PAGE).await?;
+    let (items, total) = crate::cache::listing::page(&visit.state, &filter, page, PER_PAGE).await?;
     if page > 1 && items.is_empty() {
         return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
     }
