@@ -65,11 +65,14 @@ pub struct EvaluationForm {
     pub responsive: String,
     /// An optional comment, shown only once approved.
     pub comment: String,
+    /// The form's idempotency key (a repeated form is stored once).
+    pub submission_key: String,
 }
 
 /// A citizen's evaluation of one organisation in the 社会评议 `round`: every item rated 1–5,
 /// the comment bounded, the organisation one the round names; then the address's hourly
-/// limit; then stored (a comment held for moderation) and audited. Field errors write nothing.
+/// limit; then stored (a comment held for moderation) and audited. Field errors write nothing;
+/// a form sent again under its submission key is stored and counted once.
 pub async fn evaluate(
     intake: Intake<'_>,
     round: &Round,
@@ -111,6 +114,10 @@ pub async fn evaluate(
     let (Some(evaluation), Some(org), true) = (evaluation, org, errors.is_empty()) else {
         return Ok(Err(errors));
     };
+    let key = crate::submission_key(&form.submission_key);
+    if let Some(first) = store::response_by_key(intake.store, &key).await? {
+        return Ok(Ok(first));
+    }
     intake
         .within_hourly_limit(crate::Submission::Evaluation)
         .await?;
@@ -120,6 +127,7 @@ pub async fn evaluate(
         round.id,
         org.id,
         &evaluation,
+        &key,
         intake.ip,
     )
     .await?;

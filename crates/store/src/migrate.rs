@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "social_evaluation",
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
+    (
+        33,
+        "evaluation_submission_key",
+        include_str!("../migrations/0033_evaluation_submission_key.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -26,7 +26,7 @@ use crate::basic_catalogue::{self as catalogue, Filed};
 use crate::orgs::{self, Organisation};
 use crate::records::push_visibility;
 use crate::sql::Sql;
-use crate::{Actor, Result, Store, StoreError, audit, feed, now, settings, ts};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, feed, now, settings, ts};
 
 /// Setting: a site's weights, as `kaohe.weights.<site code>` (JSON, code → points).
 pub const WEIGHTS_KEY: &str = "kaohe.weights";
@@ -613,16 +613,21 @@ pub async fn close_round(store: &Store, actor: &Actor, site_id: i64, id: i64) ->
 
 /// Stores a citizen's evaluation of the organisation `org_id` in the 社会评议 `round_id` of
 /// the site `site_id`, audited in the same transaction: the round must be open and name the
-/// organisation (checked inside the transaction); a comment waits for moderation.
+/// organisation (checked inside the transaction); a comment waits for moderation. A form sent
+/// again under the same `submission_key` (a double click) is stored once: the first one's id.
 pub async fn add_response(
     store: &Store,
     site_id: i64,
     round_id: i64,
     org_id: i64,
     evaluation: &Evaluation,
+    submission_key: &str,
     ip: &str,
 ) -> Result<i64> {
     let mut tx = store.begin_write().await?;
+    if let Some(first) = response_by_key_in(&mut tx, submission_key).await? {
+        return Ok(first);
+    }
     let row = sqlx::query(
         "SELECT closed_at, summary FROM evaluation_rounds WHERE id = $1 AND site_id = $2",
     )
@@ -658,8 +663,8 @@ pub async fn add_response(
     let [timely, complete, responsive] = evaluation.ratings;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO evaluation_responses (round_id, org_id, timely, complete, responsive,
-            comment, comment_status, ip, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            comment, comment_status, ip, created_at, submission_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(round_id)
     .bind(org_id)
@@ -670,6 +675,7 @@ pub async fn add_response(
     .bind(status.code())
     .bind(ip)
     .bind(ts(now()))
+    .bind(submission_key)
     .fetch_one(&mut *tx)
     .await?;
     // No change-feed row: an open round's page carries the form and is never kept, so a rating
@@ -682,6 +688,26 @@ pub async fn add_response(
         .commit(tx, store, &Actor::user("public", ip))
         .await?;
     Ok(id)
+}
+
+/// The evaluation already stored under a form's submission key, if any (so a repeated form
+/// is neither counted against the hourly limit nor stored twice).
+pub async fn response_by_key(store: &Store, submission_key: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM evaluation_responses WHERE submission_key = $1")
+            .bind(submission_key)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}
+
+async fn response_by_key_in(tx: &mut Tx, submission_key: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM evaluation_responses WHERE submission_key = $1")
+            .bind(submission_key)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// A citizen's evaluation as staff read it.

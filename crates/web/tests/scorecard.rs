@@ -376,23 +376,25 @@ async fn a_scorecard_counts_the_stores_and_the_public_rates_it() {
             &["意见建议不能超过 500 个字", "请选择本次评议中的被评议单位"],
         );
         let comment = "希望财政预算公开得更早一些";
-        let rated = citizen
-            .post(
-                &path,
-                &[
-                    ("org", "WQX004"),
-                    ("timely", "5"),
-                    ("complete", "4"),
-                    ("responsive", "3"),
-                    ("comment", comment),
-                ],
-            )
-            .await;
+        let key = citizen.field_from(&path, "submission_key").await;
+        assert_eq!(key.len(), 64, "{engine:?}: the form carries a fresh key");
+        let form = [
+            ("org", "WQX004"),
+            ("timely", "5"),
+            ("complete", "4"),
+            ("responsive", "3"),
+            ("comment", comment),
+            ("submission_key", key.as_str()),
+        ];
+        let rated = citizen.post(&path, &form).await;
         assert_eq!(rated.status(), StatusCode::CREATED, "{engine:?}");
         assert_has_all(
             &must(rated.text().await),
             &["感谢您的评议", "留言经审核后公开"],
         );
+        // The same form again (a double click) thanks the citizen and is stored once.
+        let again = citizen.post(&path, &form).await;
+        assert_eq!(again.status(), StatusCode::CREATED, "{engine:?}");
         assert_eq!(audited(&app, "evaluation.submit").await, 1);
         // Without CSRF the form is refused.
         let forged = must(

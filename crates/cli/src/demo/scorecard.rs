@@ -106,8 +106,16 @@ pub async fn load(
             ratings,
             comment: comment.to_owned(),
         };
-        let id =
-            scorecard::add_response(store, county.id, round, rated.id, &evaluation, "").await?;
+        let id = scorecard::add_response(
+            store,
+            county.id,
+            round,
+            rated.id,
+            &evaluation,
+            &gongkai_store::sessions::random_token(),
+            "",
+        )
+        .await?;
         if approve {
             scorecard::moderate(store, &office, county.id, round, id, true).await?;
         }

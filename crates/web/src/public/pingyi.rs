@@ -120,7 +120,11 @@ async fn render(
                     published_at => &round.published_at,
                 },
                 headers, lines, comments, items, others,
-                form => context! { org => form.org.trim(), comment => &form.comment },
+                // A form shown empty gets a fresh idempotency key; one shown again keeps its own.
+                form => context! {
+                    org => form.org.trim(), comment => &form.comment,
+                    submission_key => gongkai_service::submission_key(&form.submission_key),
+                },
                 errors => ser(errors), max_comment => MAX_EVALUATION_COMMENT_CHARS,
             },
         )
