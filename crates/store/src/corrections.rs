@@ -313,6 +313,43 @@ pub async fn return_to_author(
     Ok(())
 }
 
+/// Discards the open correction of `record_id`, so the record keeps its published text and a
+/// new correction may be written: its author may discard it, pending or returned; a reviewer
+/// (`as_reviewer`) may discard one returned to someone else, so a correction whose author has
+/// gone does not block the record for good. Audited with what was discarded.
+pub async fn discard(
+    store: &Store,
+    actor: &Actor,
+    user_id: i64,
+    record_id: i64,
+    as_reviewer: bool,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let Some(open) = open_on(&mut tx, record_id).await? else {
+        return Err(StoreError::conflict(ErrorCode::RecordCorrectionMissing));
+    };
+    let may = open.author_id == user_id
+        || (as_reviewer && open.status == CorrectionStatus::Returned);
+    if !may {
+        return Err(StoreError::conflict(
+            ErrorCode::RecordCorrectionDiscardNotAllowed,
+        ));
+    }
+    sqlx::query("DELETE FROM record_corrections WHERE id = $1")
+        .bind(open.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::Change::new("record.correction.discard", "record", record_id.to_string())
+        .with_detail(serde_json::json!({
+            "title": open.meta.title,
+            "change_note": open.change_note,
+            "status": open.status.code(),
+            "correction_author": open.author_name,
+        }))
+        .commit(tx, store, actor)
+        .await
+}
+
 /// Each correction with the record it corrects.
 async fn with_records(
     store: &Store,

@@ -249,6 +249,13 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/records/{id}/correction/discard",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::records::workflow::discard_correction),
+            ),
+        )
+        .route(
             "/admin/records/{id}/revise",
             guarded(
                 Permission::DraftRecords,

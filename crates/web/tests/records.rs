@@ -1445,6 +1445,92 @@ async fn a_correction_goes_public_only_after_another_reviewer_approves_it() {
 }
 
 #[tokio::test]
+async fn an_open_correction_can_be_discarded_by_its_author_or_once_returned_by_a_reviewer() {
+    for engine in ENGINES {
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
+        let both = Session::login(&app, "both").await;
+        let rec = publish_via(&app, &editor, &reviewer, "关于县城供暖时间的通知", vec![]).await;
+        let id = rec.id;
+        let correction = |body: &'static str| {
+            vec![
+                ("title", "关于县城供暖时间的通知（更正）"),
+                ("kind", "notice"),
+                ("written_on", "2026-11-20"),
+                ("theme", "综合政务\\政务公开"),
+                ("body", body),
+                ("columns", "tzgg"),
+                ("change_note", "更正供暖开始日期"),
+            ]
+        };
+        let revise = format!("/admin/records/{id}/revise");
+        let discard = format!("/admin/records/{id}/correction/discard");
+        let r = both
+            .post(&revise, &correction("供暖自10月15日开始。"))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        assert!(
+            both.get_text(&format!("/admin/records/{id}"))
+                .await
+                .contains("放弃这项更正")
+        );
+
+        // Nobody else discards a correction waiting for review, not even a reviewer.
+        for other in [&editor, &reviewer] {
+            let r = other.post(&discard, &[]).await;
+            assert_eq!(r.status(), StatusCode::CONFLICT, "{engine:?}");
+            assert!(must(r.text().await).contains("只有更正的提交人可以放弃这项更正"));
+        }
+        // Its author may: the record keeps its text and a new correction may be written.
+        assert_eq!(
+            both.post(&discard, &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert!(must(gongkai_store::corrections::open_of(&app.store, id).await).is_none());
+        let r = editor
+            .post(&revise, &correction("供暖自10月20日开始。"))
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{engine:?}: no longer blocked"
+        );
+
+        // Once returned, a reviewer may discard it for an author who does not come back.
+        let path = format!("/admin/records/{id}/correction");
+        let r = reviewer
+            .post(&path, &[("decision", "return"), ("reason", "请核对日期")])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            reviewer
+                .get_text(&format!("/admin/records/{id}"))
+                .await
+                .contains("放弃这项更正")
+        );
+        assert_eq!(
+            reviewer.post(&discard, &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert!(must(gongkai_store::corrections::open_of(&app.store, id).await).is_none());
+        let r = reviewer.post(&discard, &[]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "nothing left to discard");
+        let rec = must(gongkai_store::records::get(&app.store, id).await);
+        assert_eq!(
+            (rec.revision, rec.title.as_str()),
+            (1, "关于县城供暖时间的通知")
+        );
+        let audit = must(
+            gongkai_store::audit::recent(&app.store, 30, Some(("record", &id.to_string()))).await,
+        );
+        let discarded = audit
+            .iter()
+            .filter(|e| e.action == "record.correction.discard")
+            .count();
+        assert_eq!(discarded, 2, "{engine:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_secret_marked_draft_needs_a_legal_ground_not_five_characters() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;

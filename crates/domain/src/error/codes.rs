@@ -131,6 +131,10 @@ error_codes! {
         "record.correction_return_reason_required",
         "退回更正时请填写退回原因"
     ),
+    RecordCorrectionDiscardNotAllowed => (
+        "record.correction_discard_not_allowed",
+        "只有更正的提交人可以放弃这项更正；已退回的更正也可由审核人员放弃"
+    ),
     AttachmentNotSaved => ("attachment.not_saved", "无法保存附件：{reason}"),
 
     // Index numbers (索引号).

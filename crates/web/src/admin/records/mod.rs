@@ -261,6 +261,8 @@ async fn show_record_page(
             findings_total => correction_findings.len(),
             secret_marked => secret_marked(&correction_findings),
             can_review => can_review && c.status == CorrectionStatus::Pending && c.author_id != staff.id,
+            // The one rule is `corrections::discard`'s; this only decides whether to offer it.
+            can_discard => c.author_id == staff.id || (can_review && c.status == CorrectionStatus::Returned),
         }
     });
     let grounds: Vec<_> = SecretGround::ALL

@@ -159,6 +159,17 @@ pub async fn review_correction(
     answer_review(&rec, result, &f).await
 }
 
+/// `POST /admin/records/{id}/correction/discard`: the author discards their open correction,
+/// or a reviewer one that was returned (the record keeps its published text).
+pub async fn discard_correction(desk: Desk, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let rec = OnRecord::visible(desk, id).await?;
+    let Desk { state, staff, .. } = &rec.desk;
+    let as_reviewer = staff.grants.allows(Permission::ReviewRecords, &rec.chain);
+    let actor = rec.desk.actor();
+    let result = corrections::discard(&state.store, &actor, staff.id, id, as_reviewer).await;
+    rec.after(result, StatusCode::CONFLICT).await
+}
+
 /// `POST /admin/records/{id}/revise`: a correction of a published record with a change note,
 /// saved for review; the public text stays as it is until another reviewer approves it.
 pub async fn revise(
