@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "social_evaluation",
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
+    (
+        32,
+        "datastore",
+        include_str!("../migrations/0032_datastore.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

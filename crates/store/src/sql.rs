@@ -79,6 +79,10 @@ pub(crate) async fn one<'c, T: FromRow>(
 enum Arg {
     Int(i64),
     Text(String),
+    Float(f64),
+    MaybeInt(Option<i64>),
+    MaybeFloat(Option<f64>),
+    MaybeText(Option<String>),
 }
 
 /// SQL text with numbered placeholders and their values.
@@ -120,6 +124,32 @@ impl Sql {
         self.placeholder(Arg::Text(value.into()))
     }
 
+    /// Appends a placeholder bound to a floating-point number.
+    pub fn float(&mut self, value: f64) -> &mut Self {
+        self.placeholder(Arg::Float(value))
+    }
+
+    /// Appends a placeholder bound to an integer or a NULL typed as one (PostgreSQL refuses
+    /// a NULL of another type for the column).
+    pub fn opt_int(&mut self, value: Option<i64>) -> &mut Self {
+        self.placeholder(Arg::MaybeInt(value))
+    }
+
+    /// Appends a placeholder bound to a floating-point number or a NULL typed as one.
+    pub fn opt_float(&mut self, value: Option<f64>) -> &mut Self {
+        self.placeholder(Arg::MaybeFloat(value))
+    }
+
+    /// Appends a placeholder bound to text or a NULL typed as text.
+    pub fn opt_text(&mut self, value: Option<String>) -> &mut Self {
+        self.placeholder(Arg::MaybeText(value))
+    }
+
+    /// How many values are bound so far.
+    pub fn bound(&self) -> usize {
+        self.args.len()
+    }
+
     /// Appends `(…, …)`, a placeholder per value, each bound by `bind`.
     fn list<T>(
         &mut self,
@@ -157,6 +187,10 @@ impl Sql {
             q = match a {
                 Arg::Int(i) => q.bind(*i),
                 Arg::Text(t) => q.bind(t.as_str()),
+                Arg::Float(f) => q.bind(*f),
+                Arg::MaybeInt(i) => q.bind(*i),
+                Arg::MaybeFloat(f) => q.bind(*f),
+                Arg::MaybeText(t) => q.bind(t.as_deref()),
             };
         }
         q
