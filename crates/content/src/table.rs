@@ -278,6 +278,15 @@ pub fn open_csv<R: Read + Seek + Send + 'static>(
     limits: &TableLimits,
 ) -> Result<TableReader, ContentError> {
     let io = |e: std::io::Error| ContentError::malformed("CSV 文件", e);
+    // A file known to be too large is refused before a byte of it is read.
+    let size = source.seek(SeekFrom::End(0)).map_err(io)?;
+    if size > limits.max_bytes {
+        return Err(too_large(format!(
+            "文件超过 {}",
+            human_bytes(limits.max_bytes)
+        )));
+    }
+    source.seek(SeekFrom::Start(0)).map_err(io)?;
     let mut head = Vec::with_capacity(SAMPLE_BYTES);
     (&mut source)
         .take(SAMPLE_BYTES as u64)

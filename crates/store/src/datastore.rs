@@ -273,17 +273,17 @@ async fn load(
             break;
         }
         let mut tx = store.begin_write().await?;
-        for chunk in batch.chunks(per_insert) {
-            let mut sql = Sql::new(format!("INSERT INTO {staging} (_id"));
+        for chunk in batch.chunks_mut(per_insert) {
+            let mut sql = Sql::positional(format!("INSERT INTO {staging} (_id"), store.engine());
             for i in 0..types.len() {
                 sql.push(&format!(", c{i}"));
             }
             sql.push(") VALUES ");
-            for (r, row) in chunk.iter().enumerate() {
+            for (r, row) in chunk.iter_mut().enumerate() {
                 sql.push(if r == 0 { "(" } else { ", (" });
                 sql.int(next_id);
                 next_id += 1;
-                for (cell, t) in row.iter().zip(&types) {
+                for (cell, t) in row.drain(..).zip(&types) {
                     sql.push(", ");
                     bind_cell(&mut sql, cell, *t);
                 }
@@ -308,14 +308,14 @@ async fn load(
     })
 }
 
-fn bind_cell(sql: &mut Sql, cell: &Cell, t: FieldType) {
+fn bind_cell(sql: &mut Sql, cell: Cell, t: FieldType) {
     match (t, cell) {
-        (FieldType::Int, Cell::Int(i)) => sql.opt_int(Some(*i)),
+        (FieldType::Int, Cell::Int(i)) => sql.opt_int(Some(i)),
         (FieldType::Int, _) => sql.opt_int(None),
-        (FieldType::Numeric, Cell::Numeric(f)) => sql.opt_float(Some(*f)),
-        (FieldType::Numeric, Cell::Int(i)) => sql.opt_float(Some(*i as f64)),
+        (FieldType::Numeric, Cell::Numeric(f)) => sql.opt_float(Some(f)),
+        (FieldType::Numeric, Cell::Int(i)) => sql.opt_float(Some(i as f64)),
         (FieldType::Numeric, _) => sql.opt_float(None),
-        (_, Cell::Text(s)) => sql.opt_text(Some(s.clone())),
+        (_, Cell::Text(s)) => sql.opt_text(Some(s)),
         (_, Cell::Int(i)) => sql.opt_text(Some(i.to_string())),
         (_, Cell::Numeric(f)) => sql.opt_text(Some(f.to_string())),
         (_, Cell::Null) => sql.opt_text(None),

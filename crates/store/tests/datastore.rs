@@ -275,8 +275,9 @@ async fn bad_parameters_are_validation_errors_never_sql() {
     }
 }
 
-/// Serves `first` until it has been rewound twice (the reader's sample and first pass), then
-/// `second`: a file that changes between the passes, so a load fails after rows were stored.
+/// Serves `first` until it has been rewound to its start three times (after the size check, for
+/// the first pass, for the rows), then `second`: a file that changes between the passes, so a
+/// load fails after rows were stored.
 struct Changing {
     first: Cursor<Vec<u8>>,
     second: Cursor<Vec<u8>>,
@@ -285,7 +286,7 @@ struct Changing {
 
 impl Read for Changing {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.rewinds >= 2 {
+        if self.rewinds >= 3 {
             self.second.read(buf)
         } else {
             self.first.read(buf)
@@ -295,7 +296,9 @@ impl Read for Changing {
 
 impl Seek for Changing {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        self.rewinds += 1;
+        if pos == SeekFrom::Start(0) {
+            self.rewinds += 1;
+        }
         self.first.seek(pos)?;
         self.second.seek(pos)
     }

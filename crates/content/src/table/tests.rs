@@ -227,6 +227,19 @@ fn byte_row_and_cell_limits() {
     assert!(
         matches!(err, Some(ContentError::TableTooLarge { limit }) if limit.contains("文件超过"))
     );
+    // Refused by its size alone, before it is read (a 2 GB upload).
+    let err = open_csv(
+        Cursor::new(vec![b'x'; 200_001]),
+        &TableLimits {
+            max_bytes: 200_000,
+            ..TableLimits::default()
+        },
+    )
+    .err();
+    assert!(
+        matches!(&err, Some(ContentError::TableTooLarge { limit }) if limit.contains("文件超过")),
+        "{err:?}"
+    );
     let many: String = (0..20).map(|i| format!("{i}\n")).collect();
     assert!(
         matches!(open(many.into_bytes()), Some(ContentError::TableTooLarge { limit }) if limit.contains("数据行"))
