@@ -34,6 +34,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::commands::audit::AuditCommand;
 use crate::commands::backup::BackupArgs;
 use crate::commands::calendar::CalendarCommand;
+use crate::commands::datastore::DatastoreCommand;
 use crate::commands::import::ImportArgs;
 use crate::commands::notify::NotifyCommand;
 use crate::commands::org::OrgCommand;
@@ -112,6 +113,9 @@ enum Command {
     Backup(BackupArgs),
     /// 从备份恢复到空的数据库和数据文件夹（先校验清单中的哈希）
     Restore(RestoreArgs),
+    /// 开放数据的数据表：将 CSV/XLSX 导入为可检索的数据表，并按 datastore_search 的规则检索
+    #[command(subcommand)]
+    Datastore(DatastoreCommand),
 }
 
 /// One line for a command-line usage error, in Chinese.
@@ -245,5 +249,6 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Notify(c) => cmd::notify::run(&config, c).await,
         Command::Backup(args) => cmd::backup::run(&config, args).await,
         Command::Restore(args) => cmd::restore::run(&config, args).await,
+        Command::Datastore(c) => cmd::datastore::run(&open_store(&config).await?, c).await,
     }
 }

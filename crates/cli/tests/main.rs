@@ -11,6 +11,7 @@ mod backup;
 mod calendar_region;
 mod cli;
 mod crash;
+mod datastore;
 mod demo;
 mod import;
 mod outage;

@@ -69,6 +69,14 @@ pub enum ContentError {
         /// The budget that was reached, in words (e.g. "16 MB 解压内容").
         limit: String,
     },
+
+    /// A table (CSV or XLSX for the datastore) passes one of its [`crate::TableLimits`]: too
+    /// many bytes, rows, columns, or too long a cell or row. Nothing of it is stored.
+    #[error("表格超出导入上限：{limit}，已拒绝导入，请拆分或精简后重新上传。")]
+    TableTooLarge {
+        /// The limit in words (e.g. "列数 10000 超过 1000 列").
+        limit: String,
+    },
 }
 
 impl ContentError {
@@ -83,6 +91,7 @@ impl ContentError {
             Self::TooLarge { .. } => "too_large_unpacked",
             Self::TextTooLarge { .. } => "attachment.text_too_large",
             Self::NotDocx { .. } => "body_not_docx",
+            Self::TableTooLarge { .. } => "table_too_large",
         }
     }
 

@@ -9,6 +9,9 @@
 //! - [`sniff`] and [`FileKind`]: attachment types decided by content, not by name.
 //! - [`extract_text`]: the text of PDF, Word, Excel, PowerPoint and OFD attachments for
 //!   screening and search, with zip-bomb [`Limits`].
+//! - [`table`]: CSV and XLSX files read as typed tables for the datastore (encoding, delimiter,
+//!   header and column types found by looking), within [`TableLimits`]; [`neutralise_formula`]
+//!   for every spreadsheet export.
 //!
 //! The crate does no I/O beyond the bytes and strings it is given: no database, no network, no
 //! files. Every parser of untrusted input runs behind a panic guard, so a hostile file yields a
@@ -25,6 +28,7 @@ mod html;
 mod ooxml;
 mod pdf_budget;
 mod sniff;
+pub mod table;
 
 pub use archive::Limits;
 pub use docx_html::{DocxBody, docx_to_html, docx_to_html_with_limits};
@@ -32,6 +36,7 @@ pub use error::ContentError;
 pub use extract::{extract_text, extract_text_with_limits};
 pub use html::{body_html, html_to_text, looks_like_html, sanitize_html, text_to_html};
 pub use sniff::{FileKind, sniff};
+pub use table::{TableLimits, neutralise_formula};
 
 /// Runs a parser of untrusted bytes, turning a panic inside a third-party library into
 /// [`ContentError::Malformed`] for `label`.

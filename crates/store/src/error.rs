@@ -76,6 +76,14 @@ pub enum StoreError {
     /// is newer, a row points outside the archive).
     #[error("无法导入站点：{0}")]
     SiteImport(String),
+    /// A datastore request that cannot be answered as asked (an unknown field, a value of the
+    /// wrong type, a sort or limit that is not one): the messages by parameter, as CKAN's
+    /// "Validation Error" carries them (the web layer answers 409).
+    #[error("数据查询参数有误：{0}")]
+    DatastoreValidation(crate::datastore::FieldErrors),
+    /// A table file (CSV or XLSX) for the datastore could not be read or passes a limit.
+    #[error(transparent)]
+    Table(#[from] gongkai_content::ContentError),
     /// A backup's `manifest.json` cannot be read or is not one this program wrote.
     #[error("备份清单 manifest.json 无法使用：{0}")]
     BackupManifest(String),
@@ -137,6 +145,8 @@ impl StoreError {
             Self::BackupIo { .. } => "backup_io_error",
             Self::SiteArchive(_) => "site_archive_unusable",
             Self::SiteImport(_) => "site_import_refused",
+            Self::DatastoreValidation(_) => "validation_error",
+            Self::Table(e) => e.code(),
         }
     }
 

@@ -133,6 +133,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
     (
+        32,
+        "datastore",
+        include_str!("../migrations/0032_datastore.sql"),
+    ),
+    (
         33,
         "evaluation_submission_key",
         include_str!("../migrations/0033_evaluation_submission_key.sql"),

@@ -21,6 +21,10 @@ async fn every_table_is_moved_with_its_site_or_left_behind_on_purpose() {
             .filter(|n| !TABLES.iter().any(|t| t.name == n.as_str()))
             .filter(|n| !NOT_MOVED.contains(&n.as_str()))
             .filter(|n| !n.starts_with("sqlite_"))
+            // The datastore's per-resource tables (`datastore_r<id>`, made by
+            // `datastore::ingest` at run time) are data rebuilt from a resource's file, not
+            // schema; the registry `datastore_tables` is classified like any table.
+            .filter(|n| !n.starts_with("datastore_r"))
             .collect();
         assert!(
             unclassified.is_empty(),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod datastore;
 pub mod import;
 pub mod init;
 pub mod notify;
