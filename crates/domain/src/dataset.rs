@@ -766,6 +766,19 @@ mod tests {
     use super::*;
     use crate::testing::assert_accepts;
 
+    /// The value, or the test fails with the refusal.
+    fn ok<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+        r.unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// The refusal, or the test fails.
+    fn refused<T: std::fmt::Debug, E>(r: Result<T, E>) -> E {
+        match r {
+            Ok(v) => panic!("accepted: {v:?}"),
+            Err(e) => e,
+        }
+    }
+
     fn draft() -> DatasetDraft {
         DatasetDraft {
             name: "wqx-budget-2026".into(),
@@ -798,7 +811,7 @@ mod tests {
 
     #[test]
     fn a_good_draft_is_accepted_without_repeats() {
-        let d = draft().check().unwrap();
+        let d = ok(draft().check());
         assert_eq!(d.groups, vec![OpenTheme::Finance]);
         assert_eq!(d.tags, vec!["预算".to_owned(), "财政".to_owned()]);
         assert_eq!(d.license.id, "cc-by");
@@ -817,7 +830,7 @@ mod tests {
             tags: vec!["<script>".into()],
             ..DatasetDraft::default()
         };
-        let errors = bad.check().unwrap_err();
+        let errors = refused(bad.check());
         let fields: Vec<&str> = errors.iter().map(DomainError::field).collect();
         for f in [
             "name",
@@ -843,12 +856,12 @@ mod tests {
         let mut d = draft();
         d.openness = "closed".into();
         d.conditions = "实名申请".into();
-        let errors = d.check().unwrap_err();
+        let errors = refused(d.check());
         assert_eq!(errors[0].field(), "legal_ground");
         d.legal_ground = "《中华人民共和国个人信息保护法》第十三条".into();
-        let ok = d.check().unwrap();
-        assert!(ok.conditions.is_empty());
-        assert!(!ok.legal_ground.is_empty());
+        let checked = ok(d.check());
+        assert!(checked.conditions.is_empty());
+        assert!(!checked.legal_ground.is_empty());
     }
 
     #[test]
@@ -895,14 +908,16 @@ mod tests {
     #[test]
     fn filter_queries() {
         assert_eq!(
-            parse_fq("organization:wqx004 +tags:\"公共 服务\"  res_format:CSV").unwrap(),
+            ok(parse_fq(
+                "organization:wqx004 +tags:\"公共 服务\"  res_format:CSV"
+            )),
             vec![
                 ("organization".to_owned(), "wqx004".to_owned()),
                 ("tags".to_owned(), "公共 服务".to_owned()),
                 ("res_format".to_owned(), "CSV".to_owned()),
             ]
         );
-        assert_eq!(parse_fq("").unwrap(), vec![]);
+        assert_eq!(ok(parse_fq("")), vec![]);
         for bad in [
             "tags",
             "tags:",
@@ -933,7 +948,7 @@ mod tests {
             terms in proptest::collection::vec(("[a-z_]{1,12}", "[^\\s\\p{C}\"()\\[\\]{}*\\\\]{1,12}"), 0..8)
         ) {
             let raw: Vec<String> = terms.iter().map(|(f, v)| format!("{f}:{v}")).collect();
-            let read = parse_fq(&raw.join(" ")).unwrap();
+            let read = ok(parse_fq(&raw.join(" ")));
             let expected: Vec<(String, String)> =
                 terms.iter().map(|(f, v)| (f.clone(), v.trim().to_owned())).collect();
             proptest::prop_assert_eq!(read, expected);
@@ -942,7 +957,7 @@ mod tests {
 
     #[test]
     fn formats_and_tags() {
-        assert_eq!(parse_format(".csv").unwrap(), "CSV");
+        assert_eq!(ok(parse_format(".csv")), "CSV");
         assert!(parse_format("c s v").is_err());
         assert!(parse_tag("民生 服务-2026").is_ok());
         assert!(parse_tag("a,b").is_err());

@@ -18,6 +18,7 @@ pub mod challenges;
 mod column;
 pub mod consultations;
 pub mod corrections;
+pub mod datasets;
 mod error;
 pub mod feed;
 pub mod findings;

@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "social_evaluation",
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
+    (
+        31,
+        "open_data",
+        include_str!("../migrations/0031_open_data.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
