@@ -8,6 +8,7 @@ mod support;
 mod applications;
 mod basic_catalogue;
 mod cache;
+mod ckan;
 mod consultations;
 mod error_codes;
 mod http;
