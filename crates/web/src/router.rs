@@ -112,6 +112,13 @@ pub fn build(state: AppState) -> Router {
         .route("/zhengji/{id}/comment", post(public::zhengji::comment))
         .route("/zhengji/{id}/feedback", get(public::zhengji::feedback))
         .route("/feeds/zhengji.xml", get(public::zhengji::atom))
+        .route("/data/", get(public::data::index))
+        .route("/data", get(public::data::index))
+        .route("/data/{name}", get(public::data::show))
+        .route(
+            "/data/{name}/resources/{id}/download",
+            get(public::data::download),
+        )
         .route("/renwu/", get(public::renwu::index))
         .route("/renwu", get(public::renwu::index))
         .route("/renwu/{id}", get(public::renwu::show))

@@ -10,6 +10,7 @@ mod basic_catalogue;
 mod cache;
 mod ckan;
 mod consultations;
+mod data;
 mod error_codes;
 mod http;
 mod mail;
