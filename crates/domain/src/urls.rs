@@ -26,6 +26,17 @@ pub fn message(id: i64) -> String {
     format!("/hudong/{id}")
 }
 
+/// The public page of an open-data dataset, by its name (slug).
+pub fn dataset(name: &str) -> String {
+    format!("/data/{name}")
+}
+
+/// The download of a dataset's resource (counted), by the dataset's name and the resource's
+/// public id.
+pub fn resource_download(dataset: &str, resource: &str) -> String {
+    format!("/data/{dataset}/resources/{resource}/download")
+}
+
 /// Longest redirect target followed; a longer one falls back to the default.
 pub const MAX_REDIRECT_LEN: usize = 2048;
 

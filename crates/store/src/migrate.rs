@@ -133,6 +133,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
     (
+        31,
+        "open_data",
+        include_str!("../migrations/0031_open_data.sql"),
+    ),
+    (
         32,
         "datastore",
         include_str!("../migrations/0032_datastore.sql"),

@@ -256,12 +256,19 @@ pub const TABLES: &[Table] = &[
         ORG,
         ("evidence_record_id", "records"),
     ]),
+    Table::new("datasets", Some("id"), "site_id = $1").refs(&[SITE, ORG, ("author_id", "users")]),
+    Table::new("dataset_groups", None, DATASET_ROWS).refs(&[("dataset_id", "datasets")]),
+    Table::new("dataset_tags", None, DATASET_ROWS).refs(&[("dataset_id", "datasets")]),
+    Table::new("dataset_resources", Some("id"), DATASET_ROWS)
+        .refs(&[("dataset_id", "datasets")])
+        .file("sha256"),
     // History the site brought from an earlier move goes along with it.
     Table::new("imported_audit", Some("id"), "site_id = $1").refs(&[SITE]),
 ];
 
 const APPLICATION_ROWS: &str = "application_id IN (SELECT id FROM applications WHERE site_id = $1)";
 const CATALOGUE_ROWS: &str = "item_id IN (SELECT id FROM catalogue_items WHERE site_id = $1)";
+const DATASET_ROWS: &str = "dataset_id IN (SELECT id FROM datasets WHERE site_id = $1)";
 const TASK_ROWS: &str = "task_id IN (SELECT id FROM tasks WHERE site_id = $1)";
 const MESSAGE_ROWS: &str = "message_id IN (SELECT id FROM messages WHERE site_id = $1)";
 const CONSULTATION_ROWS: &str =
@@ -287,6 +294,9 @@ pub const NOT_MOVED: &[&str] = &[
     // Rebuilt from the resource's file by `datastore::ingest`; the tables it names
     // (`datastore_r<id>`) are made at run time and not in the schema's list either.
     "datastore_tables",
+    // A CKAN client's write token is a credential like a session: staff make new ones where
+    // the site now lives.
+    "api_tokens",
 ];
 
 /// What an archive holds, so that an import can check everything it reads.

@@ -6,6 +6,7 @@
 mod audit_sites;
 mod blobs;
 mod cases;
+mod datasets;
 mod datastore;
 mod durability;
 mod feed;

@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod cases;
+pub mod ckan;
 pub mod client_ip;
 pub mod csrf;
 pub mod download;

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, any, get, post};
 use gongkai_domain::role::Permission;
 use gongkai_store::applications::Application;
 use gongkai_store::messages::Message;
@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{admin, api, auth, cache, cases, csrf, edge, error, public};
+use crate::{admin, api, auth, cache, cases, ckan, csrf, edge, error, public};
 
 /// A back-office route that requires `permission`; every staff route goes through this.
 fn guarded(permission: Permission, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
@@ -112,6 +112,13 @@ pub fn build(state: AppState) -> Router {
         .route("/zhengji/{id}/comment", post(public::zhengji::comment))
         .route("/zhengji/{id}/feedback", get(public::zhengji::feedback))
         .route("/feeds/zhengji.xml", get(public::zhengji::atom))
+        .route("/data/", get(public::data::index))
+        .route("/data", get(public::data::index))
+        .route("/data/{name}", get(public::data::show))
+        .route(
+            "/data/{name}/resources/{id}/download",
+            get(public::data::download),
+        )
         .route("/renwu/", get(public::renwu::index))
         .route("/renwu", get(public::renwu::index))
         .route("/renwu/{id}", get(public::renwu::show))
@@ -744,7 +751,10 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/records/{*index_no}", get(api::records::show))
         .route("/api/v1/applications", post(api::applications::create))
         .route("/api/v1/messages", post(api::messages::create))
-        .route("/api/v1/search", get(public::search::api));
+        .route("/api/v1/search", get(public::search::api))
+        // The CKAN Action API, at both addresses CKAN serves it.
+        .route("/api/3/action/{name}", any(ckan::action))
+        .route("/api/action/{name}", any(ckan::action));
 
     let max_body = state.config.max_body_bytes;
     let app = Router::new()

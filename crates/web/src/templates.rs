@@ -89,6 +89,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/task.html",
     "admin/audit_reports.html",
     "admin/audit_report.html",
+    "data/index.html",
+    "data/show.html",
     "renwu/_chart.html",
     "renwu/index.html",
     "renwu/show.html",

@@ -809,6 +809,52 @@ error_codes! {
         "同一网络地址一小时内最多提交 {limit} 份评议，请稍后再试。"
     ),
     EvaluationAlreadyPublished => ("evaluation.already_published", "该期间的社会评议已经发布"),
+
+    // Open government data (政府数据开放): datasets, their resources and API tokens.
+    DatasetNameInvalid => (
+        "dataset.name_invalid",
+        "标识名应为 2 至 100 个小写英文字母、数字、连字符（-）或下划线（_）"
+    ),
+    DatasetNameTaken => ("dataset.name_taken", "标识名“{name}”已被其他数据集使用"),
+    DatasetTitleRequired => ("dataset.title_required", "请填写数据集名称（不超过 200 个字）"),
+    DatasetTextTooLong => ("dataset.text_too_long", "内容不能超过 {max} 个字，且不能含有控制字符"),
+    DatasetDateInvalid => ("dataset.date_invalid", "请按“年-月-日”填写日期"),
+    DatasetCoverageReversed => ("dataset.coverage_reversed", "时间范围的结束日期不能早于开始日期"),
+    DatasetGroupUnknown => ("dataset.group_unknown", "无法识别开放主题“{group}”"),
+    DatasetTooManyGroups => ("dataset.too_many_groups", "开放主题不能超过 {max} 个"),
+    DatasetTagInvalid => (
+        "dataset.tag_invalid",
+        "标签“{tag}”不符合要求：应为 1 至 100 个文字、数字、空格、连字符、下划线或点"
+    ),
+    DatasetTooManyTags => ("dataset.too_many_tags", "标签不能超过 {max} 个"),
+    DatasetLicenceUnknown => ("dataset.licence_unknown", "请从许可协议列表中选择许可协议"),
+    DatasetFrequencyRequired => ("dataset.frequency_required", "请选择更新频率"),
+    DatasetOpennessRequired => (
+        "dataset.openness_required",
+        "请选择开放属性（无条件开放、有条件开放或不予开放）"
+    ),
+    DatasetConditionsRequired => ("dataset.conditions_required", "有条件开放的数据集请写明开放条件"),
+    DatasetLegalGroundRequired => ("dataset.legal_ground_required", "不予开放的数据集请写明法律依据"),
+    DatasetThemeUnknown => ("dataset.theme_unknown", "无法识别主题分类“{theme}”"),
+    DatasetOrgRequired => ("dataset.org_required", "请选择数据提供单位"),
+    DatasetStepNotAllowed => ("dataset.step_not_allowed", "该数据集当前为“{state}”，不能进行此操作"),
+    DatasetReviewerIsAuthor => (
+        "dataset.reviewer_is_author",
+        "不能审核自己提交的数据集，请由其他审核人员审核"
+    ),
+    DatasetReturnReasonRequired => ("dataset.return_reason_required", "退回时请填写退回理由"),
+    DatasetNotFound => ("dataset.not_found", "未找到该数据集，可能尚未发布或地址有误。"),
+    DatasetLinkInvalid => ("dataset.link_invalid", "链接应为以 http:// 或 https:// 开头的网址"),
+    DatasetFormatInvalid => ("dataset.format_invalid", "格式应为不超过 20 个字符的英文字母或数字"),
+    DatasetResourceNameRequired => ("dataset.resource_name_required", "请填写资源名称（不超过 200 个字）"),
+    DatasetResourceTypeRefused => (
+        "dataset.resource_type_refused",
+        "数据资源只接受 CSV、XLSX、JSON 或 PDF 文件：{reason}"
+    ),
+    DatasetTooManyResources => ("dataset.too_many_resources", "一个数据集最多包含 {max} 个资源"),
+    DatasetResourceNotFound => ("dataset.resource_not_found", "未找到该数据资源"),
+    ApiTokenNameRequired => ("token.name_required", "请填写令牌用途（不超过 100 个字）"),
+    ApiTokenInvalid => ("token.invalid", "API 令牌无效或已撤销"),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

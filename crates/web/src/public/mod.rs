@@ -1,6 +1,7 @@
 //! The public portal.
 
 pub mod assets;
+pub mod data;
 pub mod feeds;
 pub mod files;
 pub mod home;
