@@ -8,6 +8,7 @@
 //! [`spawn`] starts the loops; `web::serve` calls it, and `gongkai reindex` / `gongkai notify
 //! digest` use the modules directly.
 
+pub mod datastore;
 pub mod digest;
 mod error;
 pub mod mail;
@@ -28,6 +29,8 @@ use tokio::sync::watch;
 pub use error::JobsError;
 pub use mail::{Mailer, SmtpConfig};
 
+/// How often the datastore loader looks for uploaded tables to load.
+pub const DATASTORE_EVERY: Duration = Duration::from_secs(3);
 /// How often the search follower reads the change feed.
 pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
 /// How often the sender looks for due mail.
@@ -140,6 +143,24 @@ pub fn spawn(
 
 /// Runs `work` every `period` until `stop` changes; a failure is logged and tried again next
 /// time.
+/// Starts the datastore loader ([`datastore::load_pending`]) on this node: uploaded CSV and
+/// XLSX resources become queryable tables without a request waiting for them.
+pub fn spawn_datastore_loader(
+    store: Store,
+    data_dir: std::path::PathBuf,
+    stop: watch::Receiver<bool>,
+) {
+    tokio::spawn(every(DATASTORE_EVERY, stop, move || {
+        let (store, data_dir) = (store.clone(), data_dir.clone());
+        async move {
+            datastore::load_pending(&store, &data_dir)
+                .await
+                .map(|_| ())
+                .map_err(|e| ("uploaded tables not loaded", e))
+        }
+    }));
+}
+
 async fn every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, work: F)
 where
     F: Fn() -> Fut,

@@ -328,8 +328,8 @@ pub async fn discard(
     let Some(open) = open_on(&mut tx, record_id).await? else {
         return Err(StoreError::conflict(ErrorCode::RecordCorrectionMissing));
     };
-    let may = open.author_id == user_id
-        || (as_reviewer && open.status == CorrectionStatus::Returned);
+    let may =
+        open.author_id == user_id || (as_reviewer && open.status == CorrectionStatus::Returned);
     if !may {
         return Err(StoreError::conflict(
             ErrorCode::RecordCorrectionDiscardNotAllowed,

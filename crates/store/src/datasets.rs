@@ -138,13 +138,18 @@ pub struct Resource {
     /// When its file or link last changed.
     #[serde(serialize_with = "crate::column::ser_timestamp")]
     pub last_modified: DateTime<Utc>,
+    /// Whether its rows are in the datastore (a CSV or XLSX file loaded into a table that
+    /// `datastore_search` reads).
+    pub datastore_active: bool,
 }
 
 column::from_row!(Resource => id, uuid, dataset_id, position, name, description, format, url,
-    sha256, file_name, size, downloads, created_at, last_modified);
+    sha256, file_name, size, downloads, created_at, last_modified, datastore_active);
 
 const RESOURCE_COLUMNS: &str = "id, uuid, dataset_id, position, name, description, format, url, \
-     sha256, file_name, size, downloads, created_at, last_modified";
+     sha256, file_name, size, downloads, created_at, last_modified, \
+     (SELECT COUNT(*) FROM datastore_tables t WHERE t.resource_id = dataset_resources.id \
+      AND t.status = 'active') AS datastore_active";
 
 /// Who writes a dataset: the member of staff's user id and name.
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
 
-use gongkai_content::table::{Cell, CsvWriter, FieldType, TableReader};
+use gongkai_content::table::{Cell, CsvWriter, FieldType, TableReader, TableShape};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -213,7 +213,12 @@ pub async fn ingest(
     let staging = format!("{live}_load");
     let loaded = load(store, &staging, source, progress).await;
     let outcome = match loaded {
-        Ok(summary) => swap(store, actor, resource_id, &live, &staging, source, summary).await,
+        Ok(summary) => {
+            // The shape is copied out: a reader is not shared across an await (it is not
+            // `Sync`), so an ingest can run on a spawned task.
+            let shape = source.shape().clone();
+            swap(store, actor, resource_id, &live, &staging, &shape, summary).await
+        }
         Err(e) => Err(e),
     };
     if let Err(e) = &outcome {
@@ -328,10 +333,9 @@ async fn swap(
     resource_id: i64,
     live: &str,
     staging: &str,
-    source: &TableReader,
+    shape: &TableShape,
     summary: IngestSummary,
 ) -> Result<IngestSummary> {
-    let shape = source.shape();
     let fields: Vec<DatastoreField> = shape
         .fields
         .iter()
@@ -392,7 +396,14 @@ async fn swap(
     Ok(summary)
 }
 
-async fn record_failure(store: &Store, actor: &Actor, resource_id: i64, error: &str) -> Result<()> {
+/// Records that a load of `resource_id` failed with `error` (an older table, if any, stays), so
+/// the file is not loaded again until it changes.
+pub async fn record_failure(
+    store: &Store,
+    actor: &Actor,
+    resource_id: i64,
+    error: &str,
+) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE datastore_tables SET error = $2, updated_at = $3 WHERE resource_id = $1",
@@ -1221,4 +1232,143 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+}
+
+/// An uploaded CSV or XLSX resource whose table is missing or older than its file, and which
+/// no node is loading (or whose loader stopped beating: see [`claim`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingLoad {
+    /// The resource.
+    pub resource_id: i64,
+    /// Its file.
+    pub sha256: String,
+    /// `CSV` or `XLSX`.
+    pub format: String,
+    /// Its size in bytes.
+    pub size: i64,
+}
+
+/// How long a load's heartbeat may be silent before another node takes it over.
+pub const LOAD_STALE_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Up to `limit` resources waiting to be loaded, oldest first. A load that failed is tried
+/// again only when its file changes.
+pub async fn pending_loads(store: &Store, limit: i64) -> Result<Vec<PendingLoad>> {
+    let stale = ts(now() - LOAD_STALE_AFTER);
+    let rows = sqlx::query(
+        "SELECT r.id, r.sha256, UPPER(r.format) AS format, COALESCE(r.size, 0) AS size
+         FROM dataset_resources r
+         LEFT JOIN datastore_tables t ON t.resource_id = r.id
+         LEFT JOIN datastore_loads l ON l.resource_id = r.id
+         WHERE r.sha256 IS NOT NULL AND UPPER(r.format) IN ('CSV', 'XLSX')
+           AND (t.resource_id IS NULL OR t.updated_at < r.last_modified)
+           AND (l.resource_id IS NULL OR l.heartbeat_at < $1)
+         ORDER BY r.id LIMIT $2",
+    )
+    .bind(stale)
+    .bind(limit.clamp(1, 100))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PendingLoad {
+                resource_id: r.try_get("id")?,
+                sha256: r.try_get("sha256")?,
+                format: r.try_get("format")?,
+                size: r.try_get("size")?,
+            })
+        })
+        .collect()
+}
+
+/// Claims the load of `resource_id` for this node: true when no other node holds it (a claim
+/// whose heartbeat stopped [`LOAD_STALE_AFTER`] ago is taken over).
+pub async fn claim(store: &Store, resource_id: i64, bytes_total: i64) -> Result<bool> {
+    let at = now();
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM datastore_loads WHERE resource_id = $1 AND heartbeat_at < $2")
+        .bind(resource_id)
+        .bind(ts(at - LOAD_STALE_AFTER))
+        .execute(&mut *tx)
+        .await?;
+    let claimed = sqlx::query(
+        "INSERT INTO datastore_loads (resource_id, started_at, heartbeat_at, bytes_total)
+         VALUES ($1, $2, $2, $3) ON CONFLICT (resource_id) DO NOTHING",
+    )
+    .bind(resource_id)
+    .bind(ts(at))
+    .bind(bytes_total)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Notes how far the load of `resource_id` has come (and that its node is alive).
+pub async fn beat(store: &Store, resource_id: i64, done: Progress) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "UPDATE datastore_loads SET heartbeat_at = $2, bytes_done = $3, rows_done = $4
+         WHERE resource_id = $1",
+    )
+    .bind(resource_id)
+    .bind(ts(now()))
+    .bind(i64::try_from(done.bytes).unwrap_or(i64::MAX))
+    .bind(i64::try_from(done.rows).unwrap_or(i64::MAX))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the claim on `resource_id` (the load finished, or failed and said so).
+pub async fn release(store: &Store, resource_id: i64) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM datastore_loads WHERE resource_id = $1")
+        .bind(resource_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A load in progress, as a page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LoadProgress {
+    /// Bytes of the file read so far.
+    pub bytes_done: i64,
+    /// The file's size.
+    pub bytes_total: i64,
+    /// Rows stored so far.
+    pub rows_done: i64,
+}
+
+impl LoadProgress {
+    /// Per cent of the file read (0–100).
+    pub fn percent(&self) -> i64 {
+        if self.bytes_total <= 0 {
+            return 0;
+        }
+        (self.bytes_done.saturating_mul(100) / self.bytes_total).clamp(0, 100)
+    }
+}
+
+/// The load of `resource_id` in progress, if one is.
+pub async fn load_progress(store: &Store, resource_id: i64) -> Result<Option<LoadProgress>> {
+    let row = sqlx::query(
+        "SELECT bytes_done, bytes_total, rows_done FROM datastore_loads WHERE resource_id = $1",
+    )
+    .bind(resource_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| {
+        Ok(LoadProgress {
+            bytes_done: r.try_get("bytes_done")?,
+            bytes_total: r.try_get("bytes_total")?,
+            rows_done: r.try_get("rows_done")?,
+        })
+    })
+    .transpose()
 }

@@ -147,6 +147,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "evaluation_submission_key",
         include_str!("../migrations/0033_evaluation_submission_key.sql"),
     ),
+    (
+        34,
+        "datastore_loads",
+        include_str!("../migrations/0034_datastore_loads.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -294,6 +294,8 @@ pub const NOT_MOVED: &[&str] = &[
     // Rebuilt from the resource's file by `datastore::ingest`; the tables it names
     // (`datastore_r<id>`) are made at run time and not in the schema's list either.
     "datastore_tables",
+    // A load in progress belongs to the node running it; the new deployment loads the file again.
+    "datastore_loads",
     // A CKAN client's write token is a credential like a session: staff make new ones where
     // the site now lives.
     "api_tokens",

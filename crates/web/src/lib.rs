@@ -69,6 +69,11 @@ pub async fn serve(
         state.popular.clone(),
         stop_rx.clone(),
     ));
+    gongkai_jobs::spawn_datastore_loader(
+        state.store.clone(),
+        state.config.data_dir.clone(),
+        stop_rx.clone(),
+    );
     gongkai_jobs::spawn(
         state.store.clone(),
         state.search.clone(),

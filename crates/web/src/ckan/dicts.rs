@@ -121,7 +121,7 @@ pub fn resource(base: &str, d: &Dataset, r: &Resource) -> Value {
         "last_modified": ckan_time(r.last_modified),
         "metadata_modified": ckan_time(r.last_modified),
         "state": "active",
-        "datastore_active": false,
+        "datastore_active": r.datastore_active,
         "download_count": r.downloads,
     })
 }

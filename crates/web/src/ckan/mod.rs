@@ -15,9 +15,11 @@
 //! creates or changes is submitted for review, not published: a reviewer approves it in the
 //! back office as every dataset is.
 //!
-//! `datastore_search` is not answered here yet: the parsed tables arrive with the datastore, and
-//! it joins the table in [`dispatch`] then.
+//! `datastore_search` reads the table an uploaded CSV or XLSX resource was loaded into
+//! (`store::datastore`, loaded in the background by `jobs::datastore`), for the resources whose
+//! files the caller may download.
 
+mod datastore;
 mod dicts;
 mod params;
 mod read;
@@ -148,6 +150,7 @@ const READ_ACTIONS: &[&str] = &[
     "tag_list",
     "resource_show",
     "license_list",
+    "datastore_search",
 ];
 
 /// The actions that write.
@@ -173,7 +176,7 @@ async fn dispatch(ctx: &Ctx<'_>, name: &str, params: &Params) -> Result<Value, C
         "package_create" => write::package_create(ctx, params).await,
         "package_patch" => write::package_patch(ctx, params).await,
         "resource_create" => write::resource_create(ctx, params).await,
-        // `datastore_search` joins here once the datastore lands.
+        "datastore_search" => datastore::datastore_search(ctx, params).await,
         _ => Err(unknown_action(name)),
     }
 }

@@ -79,6 +79,11 @@ impl Params {
         }
     }
 
+    /// Every parameter as given.
+    pub fn map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key).filter(|v| !v.is_null())

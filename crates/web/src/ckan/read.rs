@@ -30,12 +30,13 @@ pub async fn status_show(ctx: &Ctx<'_>) -> Result<Value, CkanError> {
 }
 
 /// Whether `caller` may see `d` (published, or of an organisation they draft or review in).
-fn visible(ctx: &Ctx<'_>, d: &Dataset) -> bool {
+/// Whether the caller may see dataset `d` (published, or theirs to draft or review).
+pub(super) fn visible(ctx: &Ctx<'_>, d: &Dataset) -> bool {
     d.site_id == ctx.site.id
         && (d.status == rules::DatasetStatus::Published || ctx.caller.read_orgs.contains(&d.org_id))
 }
 
-fn not_found(what: &str) -> CkanError {
+pub(super) fn not_found(what: &str) -> CkanError {
     CkanError::NotFound(format!("Not found: {what}"))
 }
 
