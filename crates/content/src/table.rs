@@ -227,7 +227,8 @@ impl TableReader {
                     if !read_record(reader, record, limits)? {
                         return Ok(None);
                     }
-                    if std::mem::take(header_pending) || is_blank(record.iter()) {
+                    // Blank rows first: the first pass skipped them before choosing its header.
+                    if is_blank(record.iter()) || std::mem::take(header_pending) {
                         continue;
                     }
                     let line = record.position().map_or(0, |p| p.line());
@@ -361,6 +362,7 @@ fn sniff_delimiter(sample: &str) -> u8 {
             .records()
             .take(100)
             .map_while(Result::ok)
+            .filter(|r| !is_blank(r.iter()))
             .map(|r| r.len())
             .collect();
         if cut && widths.len() > 1 {

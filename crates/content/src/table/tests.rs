@@ -262,6 +262,13 @@ fn byte_row_and_cell_limits() {
 }
 
 #[test]
+fn blank_rows_before_the_header_are_skipped() {
+    let t = csv("\t\n,,\n名称,金额\n甲,1\n".as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(t.shape().has_header);
+    assert_eq!(all_rows(t), [vec![text("甲"), Cell::Int(1)]]);
+}
+
+#[test]
 fn empty_files_are_refused() {
     assert_eq!(csv(b"").err(), Some(ContentError::Empty));
     assert_eq!(csv(b"\n\n , \n").err(), Some(ContentError::Empty));
