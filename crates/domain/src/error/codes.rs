@@ -70,6 +70,37 @@ error_codes! {
         "未知的角色“{role}”，可用角色：editor（编辑）、reviewer（审核）、handler（办理）、supervisor（政务公开办）、office_head（公开办负责人）、admin（管理员）"
     ),
 
+    // Typed public lists (权力清单, 办事指南, 执法公示, 公示 …).
+    ListFieldRequired => ("list.field_required", "请填写“{label}”"),
+    ListFieldTooLong => ("list.field_too_long", "“{label}”不能超过 {max} 个字"),
+    ListFieldControlCharacter => ("list.field_control_character", "“{label}”含有无法识别的控制字符，请删除后重试"),
+    ListDateInvalid => ("list.date_invalid", "“{label}”应为日期，例如 2026-11-25"),
+    ListNumberInvalid => ("list.number_invalid", "“{label}”应为数字，例如 12 或 3.5"),
+    ListMoneyInvalid => ("list.money_invalid", "“{label}”应为以元为单位的金额，最多两位小数，例如 1234.50"),
+    ListOptionUnknown => ("list.option_unknown", "“{label}”应为以下之一：{options}"),
+    ListOrgInvalid => ("list.org_invalid", "“{label}”应为本网站机构的机构代码"),
+    ListOrgUnknown => ("list.org_unknown", "“{label}”中的机构代码“{code}”不是本网站的机构"),
+    ListAttachmentInvalid => ("list.attachment_invalid", "“{label}”应为已上传的附件"),
+    ListFieldUnknown => ("list.field_unknown", "本清单没有“{name}”这一栏"),
+    ListSchemaCodeInvalid => ("list.schema_code_invalid", "清单代码应为 2 至 32 位，以小写英文字母开头，只含小写字母、数字和连字符"),
+    ListSchemaNameInvalid => ("list.schema_name_invalid", "清单名称应为 2 至 40 个字"),
+    ListSchemaFieldCount => ("list.schema_field_count", "清单应有 1 至 {max} 个字段"),
+    ListSchemaKeyInvalid => ("list.schema_key_invalid", "字段代码“{key}”应以小写英文字母开头，只含小写字母、数字和下划线，不超过 32 个字符"),
+    ListSchemaLabelInvalid => ("list.schema_label_invalid", "字段“{key}”的名称应为 1 至 32 个字"),
+    ListSchemaKeyDuplicate => ("list.schema_key_duplicate", "字段“{key}”重复"),
+    ListSchemaOptions => ("list.schema_options", "选项字段“{label}”应有 1 至 {max} 个不重复的选项，每项 1 至 32 个字"),
+    ListSchemaTitleUnknown => ("list.schema_title_unknown", "标题字段和发布必备字段必须是本清单的字段"),
+    ListGongshiDays => ("list.gongshi_days", "公示期应为 1 至 {max} 天"),
+    ListMissingElements => ("list.missing_elements", "缺少法定要素：{elements}，补齐后才能发布"),
+    ListRowAuthorOnly => ("list.row_author_only", "草稿只能由起草人修改或提交审核"),
+    ListRowSelfReview => ("list.row_self_review", "审核人不能审核自己起草或修改的条目，请由其他审核人员审核"),
+    ListRowActionNotAllowed => ("list.row_action_not_allowed", "“{status}”状态的条目不能“{action}”"),
+    ListRowStale => ("list.row_stale", "该条目已被他人修改，请刷新后在最新内容上重新修改"),
+    ListCodeTaken => ("list.code_taken", "清单代码“{code}”已被使用"),
+    ListUnknown => ("list.unknown", "没有代码为“{code}”的清单"),
+    ListOrgOutOfScope => ("list.org_out_of_scope", "只能为您有权限的机构填写清单条目"),
+    ListCodeBuiltin => ("list.code_builtin", "“{code}”是内置清单的代码，请换一个"),
+
     // Records (主动公开) and their workflow.
     RecordDraftAuthorOnly => (
         "record.draft_author_only",
