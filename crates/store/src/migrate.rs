@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "social_evaluation",
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
+    (
+        30,
+        "typed_lists",
+        include_str!("../migrations/0030_typed_lists.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
