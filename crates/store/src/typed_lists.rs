@@ -384,7 +384,90 @@ pub async fn update(
     let status = cur
         .status
         .apply(RowAction::Edit, cur.author_id == Some(editor_id))?;
-    let d = derive(&mut tx, site_id, input).await?;
+    edit(&mut tx, site_id, id, version, editor_id, status, input).await?;
+    feed::emit(&mut tx, FEED_TYPE, &id.to_string(), "save").await?;
+    audit::Change::new("list.row_save", "list_row", id.to_string())
+        .in_org(site_id)
+        .with_detail(serde_json::json!({ "version": version + 1, "from": cur.status.code() }))
+        .commit(tx, store, actor)
+        .await
+}
+
+/// How many rows an import added and changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Imported {
+    /// New drafts.
+    pub added: usize,
+    /// Rows changed (back to 草稿 under the importer, as an edit).
+    pub changed: usize,
+}
+
+/// Imports checked rows into the site's list as `author_id`, all or nothing in one
+/// transaction: a row without a number is added as a draft, a row with one changes that row
+/// of this list by the edit rule (a draft only by its author; a published row goes back to
+/// 草稿); a number not found or not editable refuses the whole import, naming it. Audited
+/// once as `list.import` with the counts.
+pub async fn import(
+    store: &Store,
+    actor: &Actor,
+    author_id: i64,
+    site_id: i64,
+    rows: &[(Option<i64>, Cells)],
+    base: &RowInput<'_>,
+) -> Result<Imported> {
+    let mut tx = store.begin_write().await?;
+    let mut done = Imported::default();
+    for (id, cells) in rows {
+        let input = RowInput { cells, ..base.clone() };
+        let Some(id) = *id else {
+            let new = insert(&mut tx, Some(author_id), site_id, &input, RowStatus::Draft).await?;
+            feed::emit(&mut tx, FEED_TYPE, &new.to_string(), "create").await?;
+            done.added += 1;
+            continue;
+        };
+        let refused = |reason: String| {
+            StoreError::conflict_with(
+                ErrorCode::ListImportRowRefused,
+                &[("id", &id), ("reason", &reason)],
+            )
+        };
+        let listed: Option<String> =
+            sqlx::query_scalar("SELECT type_code FROM list_rows WHERE id = $1 AND site_id = $2")
+                .bind(id)
+                .bind(site_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if listed.as_deref() != Some(input.schema.code.as_str()) {
+            return Err(refused("本清单中没有该编号".into()));
+        }
+        let cur = current(&mut tx, site_id, id).await?;
+        let status = cur
+            .status
+            .apply(RowAction::Edit, cur.author_id == Some(author_id))
+            .map_err(|e| refused(e.to_string()))?;
+        edit(&mut tx, site_id, id, cur.version, author_id, status, &input).await?;
+        feed::emit(&mut tx, FEED_TYPE, &id.to_string(), "save").await?;
+        done.changed += 1;
+    }
+    audit::Change::new("list.import", "list_type", &base.schema.code)
+        .in_org(site_id)
+        .with_detail(serde_json::json!({ "added": done.added, "changed": done.changed }))
+        .commit(tx, store, actor)
+        .await?;
+    Ok(done)
+}
+
+/// Writes an edit on `version` (refused as stale when the row moved on).
+async fn edit(
+    tx: &mut Tx,
+    site_id: i64,
+    id: i64,
+    version: i64,
+    editor_id: i64,
+    status: RowStatus,
+    input: &RowInput<'_>,
+) -> Result<()> {
+    let d = derive(tx, site_id, input).await?;
     let done = sqlx::query(
         "UPDATE list_rows SET org_id = $1, title = $2, cells = $3, public_text = $4,
             validity = $5, decision_kind = $6, decided_on = $7, status = $8, author_id = $9,
@@ -405,17 +488,12 @@ pub async fn update(
     .bind(ts(now()))
     .bind(id)
     .bind(version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::conflict(ErrorCode::ListRowStale));
     }
-    feed::emit(&mut tx, FEED_TYPE, &id.to_string(), "save").await?;
-    audit::Change::new("list.row_save", "list_row", id.to_string())
-        .in_org(site_id)
-        .with_detail(serde_json::json!({ "version": version + 1, "from": cur.status.code() }))
-        .commit(tx, store, actor)
-        .await
+    Ok(())
 }
 
 /// Asks for review of a draft (its author only), audited as `list.row_submit`.

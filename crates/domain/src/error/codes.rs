@@ -100,6 +100,8 @@ error_codes! {
     ListUnknown => ("list.unknown", "没有代码为“{code}”的清单"),
     ListOrgOutOfScope => ("list.org_out_of_scope", "只能为您有权限的机构填写清单条目"),
     ListCodeBuiltin => ("list.code_builtin", "“{code}”是内置清单的代码，请换一个"),
+    ListWorkbookRefused => ("list.workbook_refused", "{reason}"),
+    ListImportRowRefused => ("list.import_row_refused", "编号为 {id} 的条目不能导入修改：{reason}"),
 
     // Records (主动公开) and their workflow.
     RecordDraftAuthorOnly => (
