@@ -99,6 +99,7 @@ pub mod site;
 pub mod task;
 pub mod throttle;
 pub mod time;
+pub mod typed_list;
 pub mod urls;
 pub mod user;
 pub mod work_record;

@@ -61,4 +61,9 @@ pub enum ExportError {
     /// The PDF library refused to write the document (a bug, not a user error).
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),
+
+    /// A workbook given to import could not be read as a whole (not an .xlsx file, too large,
+    /// too many rows or columns); problems of single cells are listed instead.
+    #[error("{0}")]
+    Workbook(String),
 }

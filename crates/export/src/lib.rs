@@ -4,6 +4,8 @@
 //!   merged header cells and the 勾稽关系 note included.
 //! - [`scorecard_xlsx`]: 考核 scorecards, one row per organisation under a merged header and
 //!   the weights row.
+//! - [`list_xlsx`] and [`read_list_xlsx`]: a typed list's rows as a workbook and back, every
+//!   problem of an edited workbook named by sheet, row and column.
 //! - [`render_report_pdf`]: the 年度报告 as a tagged A4 PDF, its tables ruled with merged cells.
 //! - [`Letter`] and [`render_letter_pdf`]: 答复书, 告知书 and other notices on A4, laid out in
 //!   the spirit of GB/T 9704-2012 (党政机关公文格式), with page numbers and page breaks.
@@ -19,6 +21,7 @@
 mod error;
 mod fonts;
 mod letter;
+mod list_xlsx;
 mod pdf;
 mod report_pdf;
 mod report_xlsx;
@@ -28,6 +31,10 @@ mod wrap;
 pub use error::ExportError;
 pub use fonts::{CANDIDATE_FONTS, Fonts, SYSTEM_FONT_DIRS};
 pub use letter::{Letter, render_letter_pdf};
+pub use list_xlsx::{
+    ExportRow, ID_HEADING, MAX_ROWS, MAX_XLSX_BYTES, Problem, ReadList, ReadRow, column_letters,
+    list_xlsx, read_list_xlsx,
+};
 pub use report_pdf::render_report_pdf;
 pub use report_xlsx::{SHEETS as REPORT_SHEETS, annual_report_xlsx, document_xlsx};
 pub use scorecard_xlsx::{SCORECARD_SHEET, ScorecardLine, scorecard_xlsx};

@@ -1,6 +1,7 @@
 //! Citizen submissions as use cases: submitting an application (依申请公开), writing a message
 //! (政民互动) and commenting on a consultation (征求意见); and the annual report (年度报告):
-//! opening, saving and publishing it ([`reports`]); 考核 scorecards and 社会评议 ([`scorecard`]).
+//! opening, saving and publishing it ([`reports`]); 考核 scorecards and 社会评议 ([`scorecard`]);
+//! a typed list's rows to a workbook and back ([`lists`]).
 //!
 //! Each module has the form as typed and one `submit` call that validates it with the domain's
 //! rules (lookups such as "does this organisation exist" happen here), applies the public-form
@@ -15,6 +16,7 @@
 pub mod applications;
 pub mod comments;
 mod error;
+pub mod lists;
 pub mod messages;
 pub mod reports;
 pub mod scorecard;

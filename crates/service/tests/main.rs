@@ -6,6 +6,7 @@
 
 mod applications;
 mod comments;
+mod lists;
 mod messages;
 mod reports;
 mod support;

@@ -168,6 +168,7 @@ code_column!(
     gongkai_domain::task::EvaluationKind,
     gongkai_domain::finding::FindingSource,
     gongkai_domain::finding::FindingStatus,
+    gongkai_domain::typed_list::RowStatus,
 );
 
 /// Implements [`FromRow`](crate::sql::FromRow) for a struct whose fields are each read from the

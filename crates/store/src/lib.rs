@@ -48,6 +48,7 @@ pub mod tasks;
 pub mod testing;
 pub mod themes;
 pub mod throttle;
+pub mod typed_lists;
 pub mod users;
 pub mod work_records;
 

@@ -133,6 +133,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0029_social_evaluation.sql"),
     ),
     (
+        30,
+        "typed_lists",
+        include_str!("../migrations/0030_typed_lists.sql"),
+    ),
+    (
         31,
         "open_data",
         include_str!("../migrations/0031_open_data.sql"),

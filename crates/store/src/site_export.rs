@@ -225,6 +225,13 @@ pub const TABLES: &[Table] = &[
         .refs(&[("item_id", "catalogue_items"), ORG]),
     Table::new("record_catalogue_items", None, CATALOGUE_ROWS)
         .refs(&[("record_id", "records"), ("item_id", "catalogue_items")]),
+    Table::new("list_types", Some("id"), "site_id = $1").refs(&[SITE]),
+    Table::new("list_rows", Some("id"), "site_id = $1").refs(&[
+        SITE,
+        ORG,
+        ("author_id", "users"),
+        ("reviewer_id", "users"),
+    ]),
     Table::new("evaluation_rounds", Some("id"), "site_id = $1").refs(&[SITE]),
     Table::new(
         "evaluation_responses",

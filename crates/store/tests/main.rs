@@ -19,4 +19,5 @@ mod story;
 mod support;
 mod tasks;
 mod throttle;
+mod typed_lists;
 mod visibility;
