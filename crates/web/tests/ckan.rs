@@ -333,7 +333,7 @@ async fn writes_need_a_token_and_refusals_are_ckans_errors() {
         add_orgs(&app.store, &[("WQX010", "乌恰县民政局", Some("WQX001"))]).await;
         let token = catalogue(&app).await;
 
-        // The datastore is not here yet: an action CKAN would not know either.
+        // `datastore_search` of a resource nobody has is CKAN's Not Found Error.
         let r = must(
             reqwest::get(format!(
                 "{}/api/3/action/datastore_search?resource_id=x",
@@ -341,12 +341,9 @@ async fn writes_need_a_token_and_refusals_are_ckans_errors() {
             ))
             .await,
         );
-        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
         let body: Value = must(r.json().await);
-        assert_eq!(
-            body,
-            json!("Bad request: Action name not known: datastore_search")
-        );
+        assert_eq!(body["error"]["__type"], "Not Found Error");
 
         // A write by GET is refused as CKAN refuses it.
         let r =

@@ -20,7 +20,13 @@ async fn id_of(app: &App, sql: &str, name: &str) -> i64 {
 }
 
 /// A dataset of the finance bureau named `name`, published when `publish`.
-async fn dataset(app: &App, name: &str, title: &str, openness: &str, publish: bool) -> i64 {
+pub(crate) async fn dataset(
+    app: &App,
+    name: &str,
+    title: &str,
+    openness: &str,
+    publish: bool,
+) -> i64 {
     let editor = id_of(app, "SELECT id FROM users WHERE username = $1", "editor").await;
     let reviewer = id_of(app, "SELECT id FROM users WHERE username = $1", "reviewer").await;
     let site = id_of(

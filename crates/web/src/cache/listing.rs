@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use gongkai_store::records::{self, PublicFilter};
+use gongkai_store::{Store, StoreError};
 
 use super::memo::Memo;
-use crate::state::AppState;
 
 /// How many filters' totals are kept at once (past that the memo starts afresh).
 const MAX_FILTERS: usize = 4096;
@@ -39,50 +39,51 @@ impl ListingCounts {
     pub fn loads(&self) -> u64 {
         self.totals.loads() + self.years.loads()
     }
-}
 
-/// How many public records match `filter`, counted once per feed generation.
-pub async fn total(
-    state: &AppState,
-    filter: &PublicFilter,
-) -> Result<i64, gongkai_store::StoreError> {
-    let generation = state.cache.generation();
-    state
-        .listings
-        .totals
-        .get_or_load(
-            filter.clone(),
-            generation,
-            records::count_listed(&state.store, filter, Utc::now()),
-        )
-        .await
-}
+    /// How many public records match `filter`, counted once per feed `generation`.
+    pub async fn total(
+        &self,
+        store: &Store,
+        generation: u64,
+        filter: &PublicFilter,
+    ) -> Result<i64, StoreError> {
+        self.totals
+            .get_or_load(
+                filter.clone(),
+                generation,
+                records::count_listed(store, filter, Utc::now()),
+            )
+            .await
+    }
 
-/// One page of the public records matching `filter` and their total (kept as in [`total`]).
-pub async fn page(
-    state: &AppState,
-    filter: &PublicFilter,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<records::Summary>, i64), gongkai_store::StoreError> {
-    let items = records::page_public(&state.store, filter, Utc::now(), page, per_page).await?;
-    Ok((items, total(state, filter).await?))
-}
+    /// One page of the public records matching `filter` and their total (kept as in
+    /// [`Self::total`]).
+    pub async fn page(
+        &self,
+        store: &Store,
+        generation: u64,
+        filter: &PublicFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<(Vec<records::Summary>, i64), StoreError> {
+        let items = records::page_public(store, filter, Utc::now(), page, per_page).await?;
+        Ok((items, self.total(store, generation, filter).await?))
+    }
 
-/// The Beijing years in which the site published something, newest first, counted once per
-/// feed generation.
-pub async fn years(
-    state: &AppState,
-    site_id: i64,
-) -> Result<Arc<Vec<i32>>, gongkai_store::StoreError> {
-    let generation = state.cache.generation();
-    state
-        .listings
-        .years
-        .get_or_load(site_id, generation, async {
-            Ok(Arc::new(
-                records::public_years(&state.store, site_id, Utc::now()).await?,
-            ))
-        })
-        .await
+    /// The Beijing years in which the site published something, newest first, counted once
+    /// per feed `generation`.
+    pub async fn years(
+        &self,
+        store: &Store,
+        generation: u64,
+        site_id: i64,
+    ) -> Result<Arc<Vec<i32>>, StoreError> {
+        self.years
+            .get_or_load(site_id, generation, async {
+                Ok(Arc::new(
+                    records::public_years(store, site_id, Utc::now()).await?,
+                ))
+            })
+            .await
+    }
 }

@@ -154,7 +154,10 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
         site_id: Some(site.id),
         ..PublicFilter::default()
     };
-    let (latest, total) = crate::cache::listing::page(&state, &filter, 1, 10).await?;
+    let (latest, total) = state
+        .listings
+        .page(&state.store, state.cache.generation(), &filter, 1, 10)
+        .await?;
     let roots: Vec<_> = catalogue::roots().collect();
     let statutory: Vec<_> = catalogue::children(catalogue::STATUTORY).collect();
     let orgs_list: Vec<_> = orgs::list(&state.store)
@@ -162,7 +165,10 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
         .into_iter()
         .filter(|o| o.site_id == site.id)
         .collect();
-    let years = crate::cache::listing::years(&state, site.id).await?;
+    let years = state
+        .listings
+        .years(&state.store, state.cache.generation(), site.id)
+        .await?;
     state
         .page(
             &ctx,
@@ -180,7 +186,17 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
 pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
     let site = visit.site().await?;
     let (filter, page, org_name) = resolve_filter(&visit.state, &q, &site).await?;
-    let (items, total) = crate::cache::listing::page(&visit.state, &filter, page, PER_PAGE).await?;
+    let (items, total) = visit
+        .state
+        .listings
+        .page(
+            &visit.state.store,
+            visit.state.cache.generation(),
+            &filter,
+            page,
+            PER_PAGE,
+        )
+        .await?;
     if page > 1 && items.is_empty() {
         return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
     }
