@@ -76,4 +76,10 @@ pub enum CliError {
     /// The audit chain is broken.
     #[error("审计日志校验失败：{0}")]
     AuditBroken(String),
+    /// An API token was asked for an account that is disabled.
+    #[error("账号 {username} 已停用，不能为其创建令牌；请先启用该账号")]
+    AccountDisabled {
+        /// The account's login name.
+        username: String,
+    },
 }

@@ -42,6 +42,7 @@ use crate::commands::restore::RestoreArgs;
 use crate::commands::scan::ScanArgs;
 use crate::commands::serve::ServeArgs;
 use crate::commands::site::SiteCommand;
+use crate::commands::token::TokenCommand;
 use crate::commands::user::UserCommand;
 use crate::commands::{self as cmd, open_store};
 use crate::config::{Config, FlagOverrides, LogFormat};
@@ -116,6 +117,9 @@ enum Command {
     /// 开放数据的数据表：将 CSV/XLSX 导入为可检索的数据表，并按 datastore_search 的规则检索
     #[command(subcommand)]
     Datastore(DatastoreCommand),
+    /// 开放数据接口（CKAN API）令牌：为工作人员账号创建、列出、吊销
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 /// One line for a command-line usage error, in Chinese.
@@ -250,5 +254,6 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Backup(args) => cmd::backup::run(&config, args).await,
         Command::Restore(args) => cmd::restore::run(&config, args).await,
         Command::Datastore(c) => cmd::datastore::run(&open_store(&config).await?, c).await,
+        Command::Token(c) => cmd::token::run(&open_store(&config).await?, c).await,
     }
 }

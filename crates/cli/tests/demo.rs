@@ -185,6 +185,40 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
             }
         }
         assert!(pdf && docx, "pdf {pdf}, docx {docx}");
+
+        // Open data: the published datasets in the public catalogue and the CKAN API, a
+        // conditional and a closed one with their terms, and downloadable generated resources.
+        let catalogue = page(&format!("{url}/data/")).await;
+        for title in [
+            "乌恰县2025年县级部门支出预算表",
+            "乌恰县城乡最低生活保障统计（按乡镇、月份）",
+            "乌恰县公共资源交易成交项目信息",
+            "乌恰县城区空气质量月度统计",
+        ] {
+            assert!(catalogue.contains(title), "{title}: {catalogue}");
+        }
+        let list: serde_json::Value = must(
+            must(reqwest::get(format!("{url}/api/3/action/package_list")).await)
+                .json()
+                .await,
+        );
+        let names = list["result"].as_array().map(Vec::len).unwrap_or_default();
+        assert!(names >= 12, "{list}");
+        let conditional = page(&format!("{url}/data/enterprise-credit-risk")).await;
+        assert!(conditional.contains("仅向从事信用研究"), "{conditional}");
+        let closed = page(&format!("{url}/data/traffic-accident-records")).await;
+        assert!(closed.contains("第十四条"), "{closed}");
+        let budget = page(&format!("{url}/data/county-budget-2025")).await;
+        let download = budget
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|h| h.split('"').next())
+            .find(|h| h.ends_with("/download"))
+            .unwrap_or_default()
+            .to_owned();
+        let r = must(reqwest::get(format!("{url}{download}")).await);
+        assert_eq!(r.status(), 200, "{download}");
+        assert!(must(r.bytes().await).starts_with(b"PK"), "an XLSX workbook");
         let _ = server.terminate();
     }
 }

@@ -17,4 +17,5 @@ mod import;
 mod outage;
 mod platform_admin;
 mod site_move;
+mod token;
 mod two_nodes;

@@ -14,6 +14,7 @@ pub mod restore;
 pub mod scan;
 pub mod serve;
 pub mod site;
+pub mod token;
 pub mod user;
 
 use gongkai_store::Store;

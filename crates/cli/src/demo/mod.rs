@@ -3,7 +3,7 @@
 //! records, the county's own documents with attachments (`records`, `county`), laws republished
 //! from the corpus (`reprints`), applications for disclosure (`applications`), messages
 //! (`messages`), consultations (`consultations`), public-opinion events (`opinions`), key tasks
-//! (`tasks`) and the 2026 openness assessment with its 社会评议 (`scorecard`). Every part goes
+//! (`tasks`), open-data datasets with generated CSV/XLSX resources (`open_data`) and the 2026 openness assessment with its 社会评议 (`scorecard`). Every part goes
 //! through the store's real use cases, so the states it shows are reached by the rules.
 
 mod applications;
@@ -11,6 +11,7 @@ mod catalogue;
 mod consultations;
 mod county;
 mod messages;
+mod open_data;
 mod opinions;
 mod records;
 mod reprints;
@@ -39,6 +40,7 @@ pub async fn load(
 ) -> Result<(Vec<DemoAccount>, DemoContent), CliError> {
     let staff = sites::load(store, password).await?;
     let content = records::load(store, &staff, data_dir).await?;
+    open_data::load(store, &staff, data_dir).await?;
     catalogue::load(store, gongkai_domain::time::beijing_date(Utc::now())).await?;
     applications::load(store).await?;
     messages::load(store).await?;
