@@ -155,48 +155,57 @@ async fn site_of(tx: &mut Tx, actor: &Actor, change: &Change<'_>) -> Result<Opti
     let id = change.object_id.as_str();
     let by_id = |table: &str| format!("SELECT site_id FROM {table} WHERE id = $1");
     let numeric = id.parse::<i64>().ok();
-    let found: Option<i64> = match (change.object_type, numeric) {
-        ("record", Some(n)) => scalar(tx, &by_id("records"), n).await?,
-        ("consultation", Some(n)) => scalar(tx, &by_id("consultations"), n).await?,
-        ("opinion_event", Some(n)) => scalar(tx, &by_id("opinion_events"), n).await?,
-        ("outbox", Some(n)) => scalar(tx, &by_id("outbox"), n).await?,
-        ("application", _) => {
-            scalar(
+    let found: Option<i64> =
+        match (change.object_type, numeric) {
+            ("record", Some(n)) => scalar(tx, &by_id("records"), n).await?,
+            ("consultation", Some(n)) => scalar(tx, &by_id("consultations"), n).await?,
+            ("opinion_event", Some(n)) => scalar(tx, &by_id("opinion_events"), n).await?,
+            ("outbox", Some(n)) => scalar(tx, &by_id("outbox"), n).await?,
+            // A datastore table is named by its resource; the resource's dataset names the site.
+            ("datastore", Some(n)) => scalar(
                 tx,
-                "SELECT site_id FROM applications WHERE tracking_code = $1",
-                id,
+                "SELECT d.site_id FROM dataset_resources r JOIN datasets d ON d.id = r.dataset_id
+                 WHERE r.id = $1",
+                n,
             )
-            .await?
-        }
-        ("message", _) => {
-            scalar(
-                tx,
-                "SELECT site_id FROM messages WHERE tracking_code = $1",
-                id,
-            )
-            .await?
-        }
-        ("user", _) => scalar(tx, STAFF_SITE, id).await?,
-        ("organisation", _) if change.org_id.is_none() => scalar(tx, CODE_SITE, id).await?,
-        // `<organ code>-<year>`; a code may itself hold `-`.
-        ("annual_report", _) => match id.rsplit_once('-') {
-            Some((code, _)) => scalar(tx, CODE_SITE, code).await?,
-            None => None,
-        },
-        // A per-site key names its site's (or an organisation's) code: `icp.ATS001`,
-        // `letter_template.ATS001.reply.1`, `review_body.WQX004`.
-        ("setting", _) => {
-            let mut site = None;
-            for segment in id.split('.').skip(1).take(8) {
-                site = scalar(tx, CODE_SITE, segment).await?;
-                if site.is_some() {
-                    break;
-                }
+            .await?,
+            ("application", _) => {
+                scalar(
+                    tx,
+                    "SELECT site_id FROM applications WHERE tracking_code = $1",
+                    id,
+                )
+                .await?
             }
-            site
-        }
-        _ => None,
-    };
+            ("message", _) => {
+                scalar(
+                    tx,
+                    "SELECT site_id FROM messages WHERE tracking_code = $1",
+                    id,
+                )
+                .await?
+            }
+            ("user", _) => scalar(tx, STAFF_SITE, id).await?,
+            ("organisation", _) if change.org_id.is_none() => scalar(tx, CODE_SITE, id).await?,
+            // `<organ code>-<year>`; a code may itself hold `-`.
+            ("annual_report", _) => match id.rsplit_once('-') {
+                Some((code, _)) => scalar(tx, CODE_SITE, code).await?,
+                None => None,
+            },
+            // A per-site key names its site's (or an organisation's) code: `icp.ATS001`,
+            // `letter_template.ATS001.reply.1`, `review_body.WQX004`.
+            ("setting", _) => {
+                let mut site = None;
+                for segment in id.split('.').skip(1).take(8) {
+                    site = scalar(tx, CODE_SITE, segment).await?;
+                    if site.is_some() {
+                        break;
+                    }
+                }
+                site
+            }
+            _ => None,
+        };
     if found.is_some() {
         return Ok(found);
     }
