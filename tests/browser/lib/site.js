@@ -521,6 +521,7 @@ const PAGES = [
   { name: 'renwu-index', path: '/renwu/', expectText: ['2026年县城老旧小区供暖管网改造'] },
   { name: 'data-index', path: '/data/', expectText: ['政府数据开放'] },
   { name: 'data-index-filtered', path: '/data/?q=%E9%A2%84%E7%AE%97&open=unconditional', expectText: ['已选条件'] },
+  { name: 'data-dataset', path: '/data/dibao-by-township-month', expectText: ['乌恰县城乡最低生活保障统计（按乡镇、月份）', '数据资源'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one
