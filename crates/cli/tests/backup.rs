@@ -146,6 +146,7 @@ async fn a_demo_deployment_backed_up_while_serving_restores_whole_on_both_engine
     for engine in ENGINES {
         let source = TestDb::new(engine).await;
         let server = Server::start_with_env(&source, &["--demo"], LOAD_TEST_ENV);
+        crate::support::wait_for_tables_loaded(&source.url).await;
         let base = server.url.clone();
         let blob = payload(300_000, 7);
         let sha = add_attachment(&source, &blob).await;

@@ -142,6 +142,7 @@ async fn move_between(from: Engine, to: Engine) {
     // The source: the demo county, serving, with an application filed over the API.
     let source = TestDb::new(from).await;
     let server = Server::start_with_env(&source, &["--demo"], LOAD_TEST_ENV);
+    crate::support::wait_for_tables_loaded(&source.url).await;
     let c = client();
     let filed: serde_json::Value = must(
         must(

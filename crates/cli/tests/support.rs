@@ -269,3 +269,27 @@ impl Drop for Server {
         }
     }
 }
+
+/// Waits until a serving demo has loaded every uploaded table: the datastore loader runs beside
+/// the server and writes tables and audit entries, so a test that counts rows or entries while
+/// the server runs must not race it.
+pub async fn wait_for_tables_loaded(url: &str) {
+    let store = must(Store::connect(url).await);
+    for _ in 0..300 {
+        let waiting: i64 = must(
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM dataset_resources r
+                 WHERE r.sha256 IS NOT NULL AND UPPER(r.format) IN ('CSV', 'XLSX')
+                   AND NOT EXISTS (SELECT 1 FROM datastore_tables t WHERE t.resource_id = r.id)",
+            )
+            .fetch_one(store.pool())
+            .await,
+        );
+        if waiting == 0 {
+            store.close().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the demo's tables were not loaded within 30 s");
+}

@@ -1,8 +1,8 @@
 //! Loading uploaded CSV and XLSX resources into the datastore, off every request: a pass finds a
 //! resource whose table is missing or older than its file ([`store::datastore::pending_loads`]),
 //! claims it (so two nodes never load one file at once), reads its file (on SQLite the blob file
-//! itself; on PostgreSQL the blob's rows spooled to a temporary file first, so the reader can
-//! seek) and loads it with [`store::datastore::ingest`], noting its progress every two seconds
+//! itself; on PostgreSQL the blob's rows spooled to `tmp/` in the data folder first, so the
+//! reader can seek) and loads it with [`store::datastore::ingest`], noting its progress every two seconds
 //! for the pages that show it. A file that cannot be read as a table is recorded as a failed
 //! load with its reason, and is not tried again until it changes.
 
@@ -26,11 +26,28 @@ const BEAT_EVERY: Duration = Duration::from_secs(2);
 pub async fn load_pending(store: &Store, data_dir: &Path) -> Result<usize, JobsError> {
     let mut done = 0;
     for pending in store_ds::pending_loads(store, 10).await? {
-        if !store_ds::claim(store, pending.resource_id, pending.size).await? {
+        let Some(owner) = store_ds::claim(store, pending.resource_id, pending.size).await? else {
             continue;
-        }
-        let outcome = load_one(store, data_dir, &pending).await;
-        let released = store_ds::release(store, pending.resource_id).await;
+        };
+        // Each load runs in its own task: a panic in a reader ends that load (the claim is
+        // released below), not the loader.
+        let load = tokio::spawn({
+            let (store, data_dir, pending, owner) = (
+                store.clone(),
+                data_dir.to_owned(),
+                pending.clone(),
+                owner.clone(),
+            );
+            async move { load_one(&store, &data_dir, &pending, &owner).await }
+        });
+        let outcome = match load.await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(resource = pending.resource_id, error = %e, "datastore load stopped");
+                Ok(())
+            }
+        };
+        let released = store_ds::release(store, pending.resource_id, &owner).await;
         outcome?;
         released?;
         done += 1;
@@ -38,8 +55,22 @@ pub async fn load_pending(store: &Store, data_dir: &Path) -> Result<usize, JobsE
     Ok(done)
 }
 
+/// Stops the heartbeat task when the load ends, however it ends.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Loads one claimed resource; a file that is not a readable table is recorded as failed.
-async fn load_one(store: &Store, data_dir: &Path, pending: &PendingLoad) -> Result<(), JobsError> {
+async fn load_one(
+    store: &Store,
+    data_dir: &Path,
+    pending: &PendingLoad,
+    owner: &str,
+) -> Result<(), JobsError> {
     let actor = Actor::system();
     let format = if pending.format == "XLSX" {
         TableFormat::Xlsx
@@ -72,13 +103,9 @@ async fn load_one(store: &Store, data_dir: &Path, pending: &PendingLoad) -> Resu
     // BEAT_EVERY, so the claim stays alive and pages can show a progress bar.
     let bytes = Arc::new(AtomicU64::new(0));
     let rows = Arc::new(AtomicU64::new(0));
-    let beating = {
-        let (store, bytes, rows, id) = (
-            store.clone(),
-            bytes.clone(),
-            rows.clone(),
-            pending.resource_id,
-        );
+    let beating = Heartbeat({
+        let (store, bytes, rows) = (store.clone(), bytes.clone(), rows.clone());
+        let (id, owner) = (pending.resource_id, owner.to_owned());
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(BEAT_EVERY).await;
@@ -86,18 +113,18 @@ async fn load_one(store: &Store, data_dir: &Path, pending: &PendingLoad) -> Resu
                     rows: rows.load(Ordering::Relaxed),
                     bytes: bytes.load(Ordering::Relaxed),
                 };
-                if let Err(e) = store_ds::beat(&store, id, done).await {
+                if let Err(e) = store_ds::beat(&store, id, &owner, done).await {
                     tracing::warn!(error = %e, "datastore load progress not noted");
                 }
             }
         })
-    };
+    });
     let mut note = |p: Progress| {
         bytes.store(p.bytes, Ordering::Relaxed);
         rows.store(p.rows, Ordering::Relaxed);
     };
     let loaded = store_ds::ingest(store, &actor, pending.resource_id, &mut reader, &mut note).await;
-    beating.abort();
+    drop(beating);
     drop(reader);
     remove_spooled(spooled);
     match loaded {
@@ -129,13 +156,21 @@ async fn local_file(
     if store.engine() == gongkai_store::Engine::Sqlite && direct.exists() {
         return Ok((direct, None));
     }
-    let spool = std::env::temp_dir().join(format!(
-        "gongkai-datastore-{}-{}.part",
-        std::process::id(),
-        &sha256[..sha256.len().min(16)]
-    ));
+    // Spooled beside the data (not in a memory-backed /tmp); a copy a crash left behind has the
+    // same name and is overwritten by the next load of that file.
+    let folder = data_dir.join("tmp");
+    std::fs::create_dir_all(&folder).map_err(io)?;
+    let spool = folder.join(format!("datastore-{sha256}.part"));
     let mut out = std::fs::File::create(&spool).map_err(io)?;
-    while let Some(piece) = blob.next_chunk().await? {
+    loop {
+        let piece = match blob.next_chunk().await {
+            Ok(Some(piece)) => piece,
+            Ok(None) => break,
+            Err(e) => {
+                remove_spooled(Some(spool));
+                return Err(e.into());
+            }
+        };
         if let Err(e) = out.write_all(&piece) {
             remove_spooled(Some(spool));
             return Err(io(e));

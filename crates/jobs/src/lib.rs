@@ -141,8 +141,6 @@ pub fn spawn(
     }));
 }
 
-/// Runs `work` every `period` until `stop` changes; a failure is logged and tried again next
-/// time.
 /// Starts the datastore loader ([`datastore::load_pending`]) on this node: uploaded CSV and
 /// XLSX resources become queryable tables without a request waiting for them.
 pub fn spawn_datastore_loader(
@@ -161,6 +159,8 @@ pub fn spawn_datastore_loader(
     }));
 }
 
+/// Runs `work` every `period` until `stop` changes; a failure is logged and tried again next
+/// time.
 async fn every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, work: F)
 where
     F: Fn() -> Fut,

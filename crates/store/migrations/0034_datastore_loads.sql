@@ -3,6 +3,8 @@
 -- stopped over ten minutes ago is taken over), and pages can show how far the load has come.
 CREATE TABLE datastore_loads (
     resource_id BIGINT PRIMARY KEY,
+    -- A random token of the claim: only its holder notes progress or ends it.
+    owner TEXT NOT NULL,
     started_at TEXT NOT NULL,
     heartbeat_at TEXT NOT NULL,
     bytes_total BIGINT NOT NULL DEFAULT 0,

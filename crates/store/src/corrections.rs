@@ -335,10 +335,17 @@ pub async fn discard(
             ErrorCode::RecordCorrectionDiscardNotAllowed,
         ));
     }
-    sqlx::query("DELETE FROM record_corrections WHERE id = $1")
+    // Only the correction as read, in the state read: one approved or resubmitted meanwhile is
+    // not discarded behind its author's back.
+    let gone = sqlx::query("DELETE FROM record_corrections WHERE id = $1 AND status = $2")
         .bind(open.id)
+        .bind(open.status.code())
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if gone != 1 {
+        return Err(StoreError::conflict(ErrorCode::RecordCorrectionMissing));
+    }
     audit::Change::new("record.correction.discard", "record", record_id.to_string())
         .with_detail(serde_json::json!({
             "title": open.meta.title,

@@ -43,8 +43,10 @@ const MAX_BINDS: usize = 30_000;
 const MAX_ROWS_PER_INSERT: usize = 500;
 /// Most rows read per page while exporting.
 const EXPORT_PAGE: i64 = 1000;
-/// Most values one filter may list, and most `q` fields.
+/// Most values one filter may list, and most `q` fields, listed fields and sort keys.
 const MAX_FILTER_VALUES: usize = 1000;
+/// Most values bound in one search, all filters and searched columns together.
+const MAX_BINDS_PER_SEARCH: usize = 10_000;
 
 /// Messages by parameter (`filters`, `sort`, `fields`, `q`, `limit` …), as CKAN's "Validation
 /// Error" lists them.
@@ -224,7 +226,11 @@ pub async fn ingest(
     if let Err(e) = &outcome {
         // Best effort: the half-loaded table goes; the old one (if any) stays.
         let _ = drop_table(store, &staging).await;
-        record_failure(store, actor, resource_id, &e.to_string()).await?;
+        // What the file caused is recorded, so the file is not loaded again until it changes;
+        // a passing failure of the database or the disk is not, so the next pass tries again.
+        if !matches!(e, StoreError::Database(_) | StoreError::Io(_)) {
+            record_failure(store, actor, resource_id, &e.to_string()).await?;
+        }
     }
     outcome
 }
@@ -758,8 +764,16 @@ enum Condition {
 /// [`StoreError::NotFound`].
 pub async fn search(store: &Store, query: &DatastoreQuery) -> Result<DatastoreResult> {
     check_resource_id(query.resource_id)?;
-    let info = info(store, query.resource_id)
+    // The registry row and the rows are read in one snapshot, so a load swapping the table in
+    // meanwhile cannot leave the query naming columns the table no longer has.
+    let mut tx = store.begin_read().await?;
+    let info = sqlx::query("SELECT * FROM datastore_tables WHERE resource_id = $1")
+        .bind(query.resource_id)
+        .fetch_optional(&mut *tx)
         .await?
+        .as_ref()
+        .map(DatastoreInfo::from_row)
+        .transpose()?
         .filter(DatastoreInfo::is_active)
         .ok_or_else(|| StoreError::NotFound {
             what: format!("资源 {} 的数据表", query.resource_id),
@@ -834,7 +848,12 @@ pub async fn search(store: &Store, query: &DatastoreQuery) -> Result<DatastoreRe
 
     let mut order = Vec::new();
     if let Some(sort) = &query.sort {
-        for part in sort.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for part in sort
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .take(MAX_FILTER_VALUES)
+        {
             let (name, descending) = split_sort(part);
             match find(name) {
                 Some(column) => order.push((column.clone(), descending)),
@@ -875,6 +894,28 @@ pub async fn search(store: &Store, query: &DatastoreQuery) -> Result<DatastoreRe
     if query.offset < 0 {
         errors.add("offset", "须为不小于 0 的整数");
     }
+    // Every value and every searched column is one bound parameter; the engines refuse a
+    // statement past 32,766 (SQLite) or 65,535 (PostgreSQL), so the whole query is bounded.
+    let binds: usize = conditions
+        .iter()
+        .map(|c| match c {
+            Condition::In(_, values) => values.len(),
+            Condition::Contains(columns, _) => columns.len(),
+        })
+        .sum();
+    if binds > MAX_BINDS_PER_SEARCH {
+        errors.add(
+            "filters",
+            format!("筛选和检索条件合计不能超过 {MAX_BINDS_PER_SEARCH} 个值"),
+        );
+    }
+    if query
+        .fields
+        .as_ref()
+        .is_some_and(|f| f.len() > MAX_FILTER_VALUES)
+    {
+        errors.add("fields", format!("最多列出 {MAX_FILTER_VALUES} 个字段"));
+    }
     errors.into_result()?;
 
     let table = table_name(query.resource_id);
@@ -910,7 +951,6 @@ pub async fn search(store: &Store, query: &DatastoreQuery) -> Result<DatastoreRe
     select.push(" OFFSET ");
     select.int(query.offset);
 
-    let mut tx = store.begin_read().await?;
     let rows = select.query().fetch_all(&mut *tx).await?;
     let total = if query.include_total {
         let mut count = Sql::new(format!("SELECT COUNT(*) FROM {table}"));
@@ -1281,9 +1321,11 @@ pub async fn pending_loads(store: &Store, limit: i64) -> Result<Vec<PendingLoad>
         .collect()
 }
 
-/// Claims the load of `resource_id` for this node: true when no other node holds it (a claim
-/// whose heartbeat stopped [`LOAD_STALE_AFTER`] ago is taken over).
-pub async fn claim(store: &Store, resource_id: i64, bytes_total: i64) -> Result<bool> {
+/// Claims the load of `resource_id` for this node: its claim token when no other node holds it
+/// (a claim whose heartbeat stopped [`LOAD_STALE_AFTER`] ago is taken over), `None` otherwise.
+/// Only the token's holder notes progress ([`beat`]) or ends the claim ([`release`]).
+pub async fn claim(store: &Store, resource_id: i64, bytes_total: i64) -> Result<Option<String>> {
+    let owner = crate::sessions::random_token();
     let at = now();
     let mut tx = store.begin_write().await?;
     sqlx::query("DELETE FROM datastore_loads WHERE resource_id = $1 AND heartbeat_at < $2")
@@ -1292,10 +1334,11 @@ pub async fn claim(store: &Store, resource_id: i64, bytes_total: i64) -> Result<
         .execute(&mut *tx)
         .await?;
     let claimed = sqlx::query(
-        "INSERT INTO datastore_loads (resource_id, started_at, heartbeat_at, bytes_total)
-         VALUES ($1, $2, $2, $3) ON CONFLICT (resource_id) DO NOTHING",
+        "INSERT INTO datastore_loads (resource_id, owner, started_at, heartbeat_at, bytes_total)
+         VALUES ($1, $2, $3, $3, $4) ON CONFLICT (resource_id) DO NOTHING",
     )
     .bind(resource_id)
+    .bind(&owner)
     .bind(ts(at))
     .bind(bytes_total)
     .execute(&mut *tx)
@@ -1303,31 +1346,34 @@ pub async fn claim(store: &Store, resource_id: i64, bytes_total: i64) -> Result<
     .rows_affected()
         == 1;
     tx.commit().await?;
-    Ok(claimed)
+    Ok(claimed.then_some(owner))
 }
 
-/// Notes how far the load of `resource_id` has come (and that its node is alive).
-pub async fn beat(store: &Store, resource_id: i64, done: Progress) -> Result<()> {
+/// Notes how far the load of `resource_id` claimed as `owner` has come (and that its node is
+/// alive).
+pub async fn beat(store: &Store, resource_id: i64, owner: &str, done: Progress) -> Result<()> {
     let mut tx = store.begin_write().await?;
     sqlx::query(
         "UPDATE datastore_loads SET heartbeat_at = $2, bytes_done = $3, rows_done = $4
-         WHERE resource_id = $1",
+         WHERE resource_id = $1 AND owner = $5",
     )
     .bind(resource_id)
     .bind(ts(now()))
     .bind(i64::try_from(done.bytes).unwrap_or(i64::MAX))
     .bind(i64::try_from(done.rows).unwrap_or(i64::MAX))
+    .bind(owner)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Ends the claim on `resource_id` (the load finished, or failed and said so).
-pub async fn release(store: &Store, resource_id: i64) -> Result<()> {
+/// Ends the claim `owner` holds on `resource_id` (the load finished, or failed and said so).
+pub async fn release(store: &Store, resource_id: i64, owner: &str) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    sqlx::query("DELETE FROM datastore_loads WHERE resource_id = $1")
+    sqlx::query("DELETE FROM datastore_loads WHERE resource_id = $1 AND owner = $2")
         .bind(resource_id)
+        .bind(owner)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

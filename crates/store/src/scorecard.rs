@@ -661,7 +661,7 @@ pub async fn add_response(
         CommentStatus::Pending
     };
     let [timely, complete, responsive] = evaluation.ratings;
-    let id: i64 = sqlx::query_scalar(
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO evaluation_responses (round_id, org_id, timely, complete, responsive,
             comment, comment_status, ip, created_at, submission_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -677,7 +677,19 @@ pub async fn add_response(
     .bind(ts(now()))
     .bind(submission_key)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) => {
+            // The same form sent twice at once: the other request stored it first (the key is
+            // unique), and its evaluation is this one's too.
+            let _ = tx.rollback().await;
+            return match response_by_key(store, submission_key).await? {
+                Some(first) => Ok(first),
+                None => Err(e.into()),
+            };
+        }
+    };
     // No change-feed row: an open round's page carries the form and is never kept, so a rating
     // changes no kept page, and a row per rating would let anyone empty every page cache.
     audit::Change::new("evaluation.submit", "evaluation", round_id.to_string())

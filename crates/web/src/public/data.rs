@@ -346,7 +346,9 @@ async fn previews(
     for r in d
         .resources
         .iter()
-        .filter(|r| r.sha256.is_some())
+        .filter(|r| {
+            r.sha256.is_some() && matches!(r.format.to_ascii_uppercase().as_str(), "CSV" | "XLSX")
+        })
         .take(PREVIEWED_TABLES)
     {
         if !r.datastore_active {
@@ -357,11 +359,14 @@ async fn previews(
             }
             continue;
         }
+        // The total is the registry's row count, not a count of the table on every view.
         let query = DatastoreQuery {
             limit: Some(PREVIEW_ROWS),
             records_format: RecordsFormat::Lists,
+            include_total: false,
             ..DatastoreQuery::new(r.id)
         };
+        let total = ds::info(store, r.id).await?.map(|i| i.row_count);
         let found = match ds::search(store, &query).await {
             Ok(found) => found,
             // A table dropped between the two reads: no preview, not an error page.
@@ -385,7 +390,7 @@ async fn previews(
         let shown = rows.len();
         out.push(context! {
             name => &r.name, loading => false, columns, rows, shown,
-            total => found.total,
+            total,
             api => format!("/api/3/action/datastore_search?resource_id={}", r.uuid),
         });
     }

@@ -24,6 +24,9 @@ use crate::templates::ser;
 use crate::view::format::{date_of, day_of, file_line};
 use crate::view::urls::record_url;
 
+/// The longest theme a listing filters by (主题分类 codes are a few dozen characters).
+const MAX_THEME_CHARS: usize = 100;
+
 /// Records per listing page.
 pub const PER_PAGE: i64 = 20;
 
@@ -99,6 +102,10 @@ async fn resolve_filter(
         org_name = Some(org.name);
     }
     if !q.theme.is_empty() {
+        // A theme code is short; a long one names nothing, and would only grow the kept totals.
+        if q.theme.chars().count() > MAX_THEME_CHARS {
+            return Err(WebError::NotFound(ErrorCode::PageOutOfRange.into()));
+        }
         f.theme = Some(q.theme.clone());
     }
     if !q.year.is_empty() {
