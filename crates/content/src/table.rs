@@ -879,9 +879,16 @@ pub fn open_xlsx<R: Read>(source: R, limits: &TableLimits) -> Result<TableReader
     })
 }
 
-/// The first visible worksheet's non-empty rows, each as text cells from column A, merged
-/// cells filled in.
-fn xlsx_rows(bytes: &[u8], limits: &TableLimits) -> Result<Vec<(u64, Vec<String>)>, ContentError> {
+/// Checks a workbook's ZIP container before a reader unpacks it (calamine holds parts in
+/// memory): the entry count, the declared unpacked size and then the real one, within
+/// `limits.max_unpacked_bytes` and `limits.max_xlsx_time` — so a small upload cannot unpack into
+/// gigabytes. Every reader of an uploaded XLSX calls it first.
+pub fn check_xlsx_container(bytes: &[u8], limits: &TableLimits) -> Result<(), ContentError> {
+    checked_container(bytes, limits).map(|_| ())
+}
+
+/// [`check_xlsx_container`], returning the deadline the rest of the reading keeps.
+fn checked_container(bytes: &[u8], limits: &TableLimits) -> Result<Deadline, ContentError> {
     const LABEL: &str = "Excel 表格";
     let zip_limits = Limits {
         max_unpacked_bytes: limits.max_unpacked_bytes,
@@ -890,6 +897,14 @@ fn xlsx_rows(bytes: &[u8], limits: &TableLimits) -> Result<Vec<(u64, Vec<String>
     };
     let deadline = Deadline::start(&zip_limits);
     Zip::open(bytes, LABEL, zip_limits, deadline)?.verify_all()?;
+    Ok(deadline)
+}
+
+/// The first visible worksheet's non-empty rows, each as text cells from column A, merged
+/// cells filled in.
+fn xlsx_rows(bytes: &[u8], limits: &TableLimits) -> Result<Vec<(u64, Vec<String>)>, ContentError> {
+    const LABEL: &str = "Excel 表格";
+    let deadline = checked_container(bytes, limits)?;
     let malformed = |e: calamine::XlsxError| ContentError::malformed(LABEL, e);
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(malformed)?;
     let name = book

@@ -4,6 +4,7 @@
 //! rest (`good_rows_only`).
 
 use gongkai_domain::ErrorCode;
+pub use gongkai_export::MAX_XLSX_BYTES;
 use gongkai_export::{ExportError, ExportRow, Problem, list_xlsx, read_list_xlsx};
 use gongkai_store::Store;
 use gongkai_store::typed_lists::{self, Imported, MAX_PAGE_ROWS, RowFilter, RowInput};
@@ -51,6 +52,32 @@ pub async fn export(
         })
         .collect();
     list_xlsx(&schema, &export).map_err(refused)
+}
+
+/// Refuses a workbook over [`MAX_XLSX_BYTES`] or whose ZIP container would unpack past the
+/// table limits (declared and real sizes, `gongkai_content::table::check_xlsx_container`),
+/// before calamine reads any of it.
+pub fn check_upload(bytes: &[u8]) -> Result<(), ServiceError> {
+    if bytes.len() > MAX_XLSX_BYTES {
+        return Err(too_large());
+    }
+    gongkai_content::table::check_xlsx_container(bytes, &gongkai_content::TableLimits::default())
+        .map_err(|e| {
+            ServiceError::Refused(
+                ErrorCode::ListWorkbookRefused.refusal(&[("reason", &e.to_string())]),
+            )
+        })
+}
+
+/// The refusal of a workbook over [`MAX_XLSX_BYTES`], in Chinese.
+pub fn too_large() -> ServiceError {
+    ServiceError::Refused(ErrorCode::ListWorkbookRefused.refusal(&[(
+        "reason",
+        &format!(
+            "文件超过 {} MB，请分成几个文件导入",
+            MAX_XLSX_BYTES / 1024 / 1024
+        ),
+    )]))
 }
 
 /// What an import did.
@@ -102,6 +129,7 @@ pub async fn import(
     good_rows_only: bool,
 ) -> Result<ImportOutcome, ServiceError> {
     let schema = typed_lists::schema(store, to.site_id, to.code).await?;
+    check_upload(bytes)?;
     let read = read_list_xlsx(&schema, bytes).map_err(refused)?;
     if !read.problems.is_empty() && !good_rows_only {
         return Ok(ImportOutcome::Refused {

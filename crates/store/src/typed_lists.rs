@@ -785,6 +785,46 @@ pub async fn list(
     Ok((sql::all(q.query(), store.pool()).await?, total))
 }
 
+/// How many rows one list holds in one state (a line of the back office's overview).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    /// The list's code.
+    pub type_code: String,
+    /// The state.
+    #[serde(serialize_with = "crate::column::ser_code")]
+    pub status: RowStatus,
+    /// How many rows.
+    pub rows: i64,
+}
+
+/// How many rows each list of the site holds in each state, of the organisations `org_ids`
+/// (a member of staff's scope).
+pub async fn status_counts(
+    store: &Store,
+    site_id: i64,
+    org_ids: &[i64],
+) -> Result<Vec<StatusCount>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q =
+        Sql::new("SELECT l.type_code, l.status, COUNT(*) AS n FROM list_rows l WHERE l.site_id = ");
+    q.int(site_id)
+        .push(" AND l.org_id IN ")
+        .int_list(org_ids.iter().copied())
+        .push(" GROUP BY l.type_code, l.status");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StatusCount {
+                type_code: r.try_get("type_code")?,
+                status: column::Column::read(r, "status")?,
+                rows: r.try_get("n")?,
+            })
+        })
+        .collect()
+}
+
 /// Records the end of every 公示 that has passed by `at` and is not yet recorded: one
 /// transaction each with a `list.gongshi_end` audit entry and a feed row, so the public pages,
 /// the feeds and the search index drop the row (they already stop showing it at its end by

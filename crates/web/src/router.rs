@@ -301,6 +301,92 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/lists",
+            guarded(Permission::EnterBackOffice, get(admin::lists::index)),
+        )
+        .route(
+            "/admin/lists/types/new",
+            guarded(
+                Permission::ManageSite,
+                get(admin::lists::types::new_form).post(admin::lists::types::define),
+            ),
+        )
+        .route(
+            "/admin/lists/{type}",
+            guarded(Permission::EnterBackOffice, get(admin::lists::rows)),
+        )
+        .route(
+            "/admin/lists/{type}/new",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::lists::form::new_form).post(admin::lists::form::create),
+            )
+            // Attachment cells are uploaded with the form, each at most an attachment's size.
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 256 * 1024,
+            )),
+        )
+        .route(
+            "/admin/lists/{type}/export.xlsx",
+            guarded(
+                Permission::EnterBackOffice,
+                private(get(admin::lists::excel::export)),
+            ),
+        )
+        .route(
+            "/admin/lists/{type}/import",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::lists::excel::import_form).post(admin::lists::excel::import),
+            )
+            // The handler refuses a workbook over 8 MB itself, in words; this only bounds the rest.
+            .layer(DefaultBodyLimit::max(
+                gongkai_service::lists::MAX_XLSX_BYTES + 1024 * 1024,
+            )),
+        )
+        .route(
+            "/admin/lists/{type}/{id}",
+            guarded(Permission::EnterBackOffice, get(admin::lists::show)),
+        )
+        .route(
+            "/admin/lists/{type}/{id}/edit",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::lists::form::edit_form).post(admin::lists::form::update),
+            )
+            .layer(DefaultBodyLimit::max(
+                state.config.max_upload_bytes + 256 * 1024,
+            )),
+        )
+        .route(
+            "/admin/lists/{type}/{id}/files/{key}",
+            guarded(
+                Permission::EnterBackOffice,
+                private(get(admin::lists::file)),
+            ),
+        )
+        .route(
+            "/admin/lists/{type}/{id}/submit",
+            guarded(
+                Permission::DraftRecords,
+                post(admin::lists::workflow::submit),
+            ),
+        )
+        .route(
+            "/admin/lists/{type}/{id}/review",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::lists::workflow::review),
+            ),
+        )
+        .route(
+            "/admin/lists/{type}/{id}/withdraw",
+            guarded(
+                Permission::ReviewRecords,
+                post(admin::lists::workflow::withdraw),
+            ),
+        )
+        .route(
             "/admin/scan",
             guarded(Permission::ReviewRecords, get(admin::records::scan_all)),
         )

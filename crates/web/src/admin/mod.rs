@@ -12,6 +12,7 @@ pub mod desk;
 pub mod findings;
 pub mod forms;
 pub mod letter_templates;
+pub mod lists;
 pub mod login;
 pub mod messages;
 pub mod monitor;
