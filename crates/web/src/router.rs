@@ -859,10 +859,13 @@ pub fn build(state: AppState) -> Router {
             crate::forms::gate::throttle_first,
         ))
         .layer(DefaultBodyLimit::max(max_body))
-        // The hard limit allows an attachment upload; every extractor is held to `max_body`
-        // by `DefaultBodyLimit` except the upload route, which sets its own.
+        // The hard limit allows an attachment upload and a list workbook (the import refuses
+        // one over 8 MB itself, in words); every extractor is held to `max_body` by
+        // `DefaultBodyLimit` except the upload routes, which set their own.
         .layer(RequestBodyLimitLayer::new(
-            max_body.max(state.config.max_upload_bytes + 64 * 1024),
+            max_body
+                .max(state.config.max_upload_bytes + 64 * 1024)
+                .max(gongkai_service::lists::MAX_XLSX_BYTES + 1024 * 1024),
         ))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -14,6 +14,7 @@ mod data;
 mod datastore;
 mod error_codes;
 mod http;
+mod lists;
 mod mail;
 mod messages;
 mod module_graph;
