@@ -128,6 +128,13 @@ async fn an_administrator_defines_a_list_type_with_its_fields() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
         assert_has_all(&must(r.text().await), &["字段“金额2”重复", "专项资金分配"]);
         fields.truncate(fields.len() - 4);
+        fields.extend([
+            ("key_3", "doc"),
+            ("label_3", "分配文件"),
+            ("kind_3", "attachment"),
+            ("masking_3", "none"),
+            ("public_3", "1"),
+        ]);
         let r = admin.post("/admin/lists/types/new", &fields).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
         assert_eq!(r.headers()["location"], "/admin/lists/zijin");
@@ -153,6 +160,26 @@ async fn an_administrator_defines_a_list_type_with_its_fields() {
             .get_text(&format!("/admin/lists/zijin/{id}/edit"))
             .await;
         assert!(edit.contains("value=\"1,234.50\""), "money shown in yuan");
+        // A file chosen in the form is the attachment cell, downloadable by staff.
+        let doc = gongkai_content::fixtures::docx();
+        let r = editor
+            .post_multipart(
+                "/admin/lists/zijin/new",
+                &[("cell_project", "校舍维修"), ("cell_level", "乡级")],
+                vec![("file_doc", "分配文件.docx", doc.clone())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let with_file = row_id(&r, "zijin");
+        let page = editor
+            .get_text(&format!("/admin/lists/zijin/{with_file}"))
+            .await;
+        assert!(page.contains("下载分配文件"), "{page}");
+        let r = editor
+            .get(&format!("/admin/lists/zijin/{with_file}/files/doc"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
+        assert_eq!(must(r.bytes().await).to_vec(), doc);
         // A bad amount and an unknown option: each named beside its field, the input kept.
         let r = editor
             .post(
