@@ -220,6 +220,11 @@ const PAGES = [
 
   // Proactive disclosure: the back office.
   { name: 'admin-records', path: '/admin/records?status=pending', login: 'demo-editor', expectText: ['待审核', rec.DEMO.pending.title] },
+  // Typed lists in the back office, as an editor of the demo sees them (the pages pass with the
+  // lists empty as well as with the demo's rows).
+  { name: 'admin-lists', path: '/admin/lists', login: 'demo-editor', expectText: ['公开清单', '权力清单', '办事指南', '执法公示', '缺少法定要素'] },
+  { name: 'admin-list-rows', path: '/admin/lists/quanli', login: 'demo-editor', expectText: ['权力清单', '新增条目', '从 Excel 导入', '导出 Excel', '筛选'] },
+  { name: 'admin-list-row-form', path: '/admin/lists/banshi/new', login: 'demo-editor', expectText: ['办事指南：新增条目', '事项名称', '实施机构', '办理时限', '有效性', '保存为草稿'] },
   { name: 'admin-record-new', path: '/admin/records/new', login: 'demo-editor', expectText: ['起草信息', '所属栏目', '保存草稿'] },
   {
     // The author's view of a draft: 修改草稿, the attachment upload form, 提交审核. The draft is
