@@ -475,3 +475,19 @@ proptest! {
         prop_assert_eq!(rows, expected);
     }
 }
+
+#[test]
+fn a_workbook_that_would_unpack_past_the_limit_is_refused_before_it_is_read() {
+    let book = crate::fixtures::xlsx();
+    assert!(check_xlsx_container(&book, &TableLimits::default()).is_ok());
+    let tight = TableLimits {
+        max_unpacked_bytes: 100,
+        ..TableLimits::default()
+    };
+    let refused = check_xlsx_container(&book, &tight);
+    assert!(
+        matches!(refused, Err(ContentError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    assert!(check_xlsx_container(b"not a zip", &TableLimits::default()).is_err());
+}
