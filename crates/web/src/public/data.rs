@@ -182,6 +182,7 @@ pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Resp
     // The text is searched through the site search; without an index, by the catalogue's own
     // substring match.
     let ids = found_in_index(&visit, site.id, &q.q);
+    let from_index = ids.is_some();
     let words: Vec<String> = if ids.is_some() {
         Vec::new()
     } else {
@@ -253,7 +254,7 @@ pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Resp
         .iter()
         .map(|(k, f, v)| context! { label => label(*f, v, &org_names), remove => with(k, "") })
         .collect();
-    visit
+    let mut resp = visit
         .page(
             "data/index.html",
             context! {
@@ -264,7 +265,15 @@ pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Resp
                 facets, chosen => chosen_view, clear,
             },
         )
-        .await
+        .await?;
+    // The index trails the change feed, so a page that read it is not kept (as `/search`).
+    if from_index {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    Ok(resp)
 }
 
 fn not_found() -> WebError {

@@ -196,7 +196,7 @@ pub fn dataset(base: &str, d: &Dataset) -> Node {
                 "dcat:mediaType",
                 Obj::Iri(format!(
                     "http://www.iana.org/assignments/media-types/{}",
-                    format.mime()
+                    format.mime().split(';').next().unwrap_or_default().trim()
                 )),
             );
         }
@@ -493,6 +493,34 @@ mod tests {
         );
         assert_eq!(turtle_string("x\u{7}"), "\"x\\u0007\"");
         assert_eq!(turtle_string("县财政局"), "\"县财政局\"");
+    }
+
+    #[test]
+    fn a_middle_page_links_first_last_previous_and_next() {
+        let page = |n: i64| CataloguePage {
+            base: "http://h",
+            site_name: "乌恰县",
+            path: "/catalog.ttl",
+            page: n,
+            per_page: 100,
+            total: 250,
+            datasets: &[],
+        };
+        let nodes = catalogue(&page(2));
+        let doc = to_json_ld(&nodes);
+        let paging = &doc["@graph"][1];
+        assert_eq!(paging["@type"], "hydra:PagedCollection");
+        assert_eq!(paging["@id"], "http://h/catalog.ttl?page=2");
+        assert_eq!(paging["hydra:firstPage"], "http://h/catalog.ttl?page=1");
+        assert_eq!(paging["hydra:lastPage"], "http://h/catalog.ttl?page=3");
+        assert_eq!(paging["hydra:previousPage"], "http://h/catalog.ttl?page=1");
+        assert_eq!(paging["hydra:nextPage"], "http://h/catalog.ttl?page=3");
+        assert_eq!(paging["hydra:totalItems"]["@value"], "250");
+        let last = to_json_ld(&catalogue(&page(3)));
+        assert!(last["@graph"][1].get("hydra:nextPage").is_none());
+        let first = to_turtle(&catalogue(&page(1)));
+        assert!(first.contains("hydra:nextPage \"http://h/catalog.ttl?page=2\""));
+        assert!(!first.contains("hydra:previousPage"));
     }
 
     #[test]
