@@ -1051,6 +1051,19 @@ pub async fn token_user(store: &Store, token: &str) -> Result<Option<i64>> {
         .transpose()
 }
 
+/// Up to `limit` ids of published datasets after `after`, in id order (the search index's
+/// rebuild).
+pub async fn published_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM datasets WHERE id > $1 AND status = $2 ORDER BY id LIMIT $3",
+    )
+    .bind(after)
+    .bind(DatasetStatus::Published.code())
+    .bind(limit.clamp(0, 10_000))
+    .fetch_all(store.pool())
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1070,17 +1083,4 @@ mod tests {
         assert_eq!(Sort::parse_ckan("title_string  asc"), Some(Sort::TitleAsc));
         assert_eq!(Sort::parse_ckan("id; DROP TABLE datasets"), None);
     }
-}
-
-/// Up to `limit` ids of published datasets after `after`, in id order (the search index's
-/// rebuild).
-pub async fn published_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM datasets WHERE id > $1 AND status = $2 ORDER BY id LIMIT $3",
-    )
-    .bind(after)
-    .bind(DatasetStatus::Published.code())
-    .bind(limit.clamp(0, 10_000))
-    .fetch_all(store.pool())
-    .await?)
 }
