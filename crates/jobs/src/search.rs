@@ -21,6 +21,8 @@ use gongkai_store::{Store, attachments, feed, findings, orgs, records, tasks};
 
 use crate::JobsError;
 
+pub mod datasets;
+
 /// Each site's public phone numbers, read once per pass over the feed or the store: they are
 /// the same for every document of a site, and reading them costs three queries.
 #[derive(Default)]
@@ -129,6 +131,10 @@ impl Pass<'_> {
             "audit_report" => {
                 let doc = existing(audit_report_doc(self.store, id).await)?;
                 upsert_or_delete(self.index, &audit_report_key(id), doc)
+            }
+            "dataset" => {
+                let doc = datasets::current(self.store, id).await?;
+                upsert_or_delete(self.index, &datasets::key(id), doc)
             }
             _ => Ok(()),
         }
@@ -376,6 +382,7 @@ enum Kind {
     Consultation,
     Task,
     AuditReport,
+    Dataset,
 }
 
 impl Kind {
@@ -387,6 +394,7 @@ impl Kind {
             Self::Consultation => consultations::searchable_ids(store, after, 500).await?,
             Self::Task => tasks::searchable_ids(store, after, 500).await?,
             Self::AuditReport => findings::searchable_ids(store, after, 500).await?,
+            Self::Dataset => gongkai_store::datasets::published_ids(store, after, 500).await?,
         })
     }
 
@@ -409,6 +417,9 @@ impl Kind {
             Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
             Self::Task => Ok(task_doc(store, id).await?),
             Self::AuditReport => Ok(audit_report_doc(store, id).await?),
+            Self::Dataset => Ok(datasets::doc(
+                &gongkai_store::datasets::get(store, id).await?,
+            )),
         }
     }
 }
@@ -456,6 +467,7 @@ pub async fn rebuild(
         Kind::Consultation,
         Kind::Task,
         Kind::AuditReport,
+        Kind::Dataset,
     ] {
         add_all(store, index, kind, &mut done, &mut progress).await?;
     }

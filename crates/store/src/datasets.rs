@@ -325,10 +325,15 @@ pub struct DatasetQuery {
     pub rows: i64,
     /// How many to skip.
     pub start: i64,
+    /// When set, only these datasets (the ones the site search found for the text query).
+    pub ids: Option<Vec<i64>>,
 }
 
 /// The most words and terms one search may hold.
 pub const MAX_QUERY_TERMS: usize = 32;
+
+/// The most dataset ids a search may be restricted to.
+pub const MAX_FOUND_IDS: usize = 1000;
 
 /// `%word%` for a `LIKE … ESCAPE '\'`, the word lower-cased and its wildcards escaped.
 fn like(word: &str) -> String {
@@ -359,6 +364,16 @@ impl DatasetQuery {
                     q.push(" OR d.org_id IN ").int_list(orgs.iter().copied());
                 }
                 q.push(")");
+            }
+        }
+        match self.ids.as_deref() {
+            None => {}
+            Some([]) => {
+                q.push(" AND 1 = 0");
+            }
+            Some(ids) => {
+                q.push(" AND d.id IN ")
+                    .int_list(ids.iter().copied().take(MAX_FOUND_IDS));
             }
         }
         for w in self.words.iter().take(MAX_QUERY_TERMS) {
@@ -1034,6 +1049,19 @@ pub async fn token_user(store: &Store, token: &str) -> Result<Option<i64>> {
             .await?;
     row.map(|r| r.try_get("user_id").map_err(StoreError::from))
         .transpose()
+}
+
+/// Up to `limit` ids of published datasets after `after`, in id order (the search index's
+/// rebuild).
+pub async fn published_ids(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM datasets WHERE id > $1 AND status = $2 ORDER BY id LIMIT $3",
+    )
+    .bind(after)
+    .bind(DatasetStatus::Published.code())
+    .bind(limit.clamp(0, 10_000))
+    .fetch_all(store.pool())
+    .await?)
 }
 
 #[cfg(test)]

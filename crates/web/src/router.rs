@@ -119,6 +119,12 @@ pub fn build(state: AppState) -> Router {
             "/data/{name}/resources/{id}/download",
             get(public::data::download),
         )
+        .route(
+            "/data/{name}/resources/{id}/chart",
+            get(public::data::chart::show),
+        )
+        .route("/catalog.jsonld", get(public::dcat::json_ld))
+        .route("/catalog.ttl", get(public::dcat::turtle))
         .route("/renwu/", get(public::renwu::index))
         .route("/renwu", get(public::renwu::index))
         .route("/renwu/{id}", get(public::renwu::show))

@@ -97,6 +97,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "admin/audit_report.html",
     "data/index.html",
     "data/show.html",
+    "data/chart.html",
     "renwu/_chart.html",
     "renwu/index.html",
     "renwu/show.html",

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 
 use crate::support::{App, assert_has_all, header, must, spawn_app};
 
-async fn id_of(app: &App, sql: &str, name: &str) -> i64 {
+pub(crate) async fn id_of(app: &App, sql: &str, name: &str) -> i64 {
     must(
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
             .bind(name)
@@ -144,6 +144,8 @@ async fn the_catalogue_lists_facets_and_serves_counted_downloads() {
                 "清除全部",
             ],
         );
+        // The text query reads the site search, which follows the change feed.
+        crate::support::until_found(&app.base, "各乡镇低保人数统计", 1).await;
         let searched = must(
             get(format!("{}/data/?q=%E5%90%84%E4%B9%A1%E9%95%87", app.base))
                 .await

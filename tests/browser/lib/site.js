@@ -527,6 +527,26 @@ const PAGES = [
   { name: 'data-index', path: '/data/', expectText: ['政府数据开放'] },
   { name: 'data-index-filtered', path: '/data/?q=%E9%A2%84%E7%AE%97&open=unconditional', expectText: ['已选条件'] },
   { name: 'data-dataset', path: '/data/dibao-by-township-month', expectText: ['乌恰县城乡最低生活保障统计（按乡镇、月份）', '数据资源'] },
+  {
+    // A demo table's chart: 保障人数 summed by 月份 as bars (server-drawn SVG with a title and a
+    // description), the same numbers as a captioned table beside it, and the form to choose again.
+    name: 'data-chart',
+    path: '/data/dibao-by-township-month/resources/<resource>/chart',
+    resolve: async (page) => {
+      for (let i = 0; i < 150; i++) {
+        const r = await page.request.get('/api/3/action/package_show?id=dibao-by-township-month');
+        const res = (await r.json()).result.resources[0];
+        if (res.datastore_active) {
+          const q = `x=${encodeURIComponent('月份')}&y=${encodeURIComponent('保障人数')}&kind=bar`;
+          return `/data/dibao-by-township-month/resources/${res.id}/chart?${q}`;
+        }
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      throw new Error('the demo table dibao-by-township-month was not loaded within 30 s');
+    },
+    expectText: ['生成图表', '图表数据：月份 与 保障人数（合计）', '2025-01'],
+    screenshot: true,
+  },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one

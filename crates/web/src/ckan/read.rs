@@ -180,6 +180,7 @@ pub async fn package_search(ctx: &Ctx<'_>, params: &Params) -> Result<Value, Cka
         sort,
         rows,
         start,
+        ids: None,
     };
     let found = datasets::search(&ctx.state.store, &query).await?;
     let orgs: HashMap<String, String> = gongkai_store::orgs::of_site(&ctx.state.store, ctx.site.id)

@@ -16,9 +16,12 @@ use gongkai_store::orgs;
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+pub mod chart;
+
 use crate::WebError;
 use crate::page::Visit;
 use crate::templates::ser;
+use crate::view::dcat;
 use crate::view::format::human_size;
 use crate::view::urls::urlencode;
 
@@ -125,19 +128,73 @@ fn line(d: &Dataset) -> Value {
     }
 }
 
+/// The ids of the site's datasets whose search document holds `text` (exact substrings, as the
+/// site search reads it), at most [`datasets::MAX_FOUND_IDS`]; `None` for no text or no index.
+fn found_in_index(visit: &Visit, site_id: i64, text: &str) -> Option<Vec<i64>> {
+    use gongkai_jobs::search::datasets as docs;
+    let text: String = text
+        .trim()
+        .chars()
+        .take(gongkai_search::MAX_QUERY_CHARS)
+        .collect();
+    let index = visit.state.search.as_deref()?;
+    if text.is_empty() {
+        return None;
+    }
+    let per_page = gongkai_search::MAX_PER_PAGE;
+    let mut ids = Vec::new();
+    for page in 1..=datasets::MAX_FOUND_IDS.div_ceil(per_page) {
+        let query = gongkai_search::Query {
+            text: text.clone(),
+            filters: gongkai_search::Filters {
+                content_type: Some(docs::CONTENT_TYPE.to_owned()),
+                site: Some(site_id.to_string()),
+                ..gongkai_search::Filters::default()
+            },
+            sort: gongkai_search::Sort::DateDesc,
+            page,
+            per_page,
+            facets: false,
+            ..gongkai_search::Query::default()
+        };
+        let found = match index.search(&query) {
+            Ok(found) => found,
+            Err(e) => {
+                // A failure inside the index falls back to the catalogue's own match.
+                tracing::warn!(error = %e, "dataset search failed");
+                return None;
+            }
+        };
+        let last = found.hits.len() < per_page;
+        ids.extend(found.hits.iter().filter_map(|h| docs::id_of_key(&h.id)));
+        if last {
+            break;
+        }
+    }
+    Some(ids)
+}
+
 /// `GET /data/`: the catalogue of the request's site.
 pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Response, WebError> {
     let site = visit.site().await?;
     let store = &visit.state.store;
     let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, MAX_PAGE);
-    let words: Vec<String> =
+    // The text is searched through the site search; without an index, by the catalogue's own
+    // substring match.
+    let ids = found_in_index(&visit, site.id, &q.q);
+    let from_index = ids.is_some();
+    let words: Vec<String> = if ids.is_some() {
+        Vec::new()
+    } else {
         q.q.split_whitespace()
             .take(datasets::MAX_QUERY_TERMS / 2)
             .map(|w| w.chars().take(50).collect())
-            .collect();
+            .collect()
+    };
     let chosen = selected(&q);
     let query = DatasetQuery {
         site_id: site.id,
+        ids,
         words,
         terms: chosen.iter().map(|(_, f, v)| (*f, v.clone())).collect(),
         rows: PER_PAGE,
@@ -197,7 +254,7 @@ pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Resp
         .iter()
         .map(|(k, f, v)| context! { label => label(*f, v, &org_names), remove => with(k, "") })
         .collect();
-    visit
+    let mut resp = visit
         .page(
             "data/index.html",
             context! {
@@ -208,7 +265,15 @@ pub async fn index(visit: Visit, Query(q): Query<CatalogueQuery>) -> Result<Resp
                 facets, chosen => chosen_view, clear,
             },
         )
-        .await
+        .await?;
+    // The index trails the change feed, so a page that read it is not kept (as `/search`).
+    if from_index {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    Ok(resp)
 }
 
 fn not_found() -> WebError {
@@ -276,6 +341,12 @@ pub async fn show(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Response, WebError> {
+    // `/data/{name}.jsonld` and `.ttl`: the dataset in DCAT-AP.
+    if let Some((stem, syntax)) = dcat::Syntax::split(&name) {
+        let d = published(&visit, stem).await?;
+        let base = crate::site::site_base_url(&headers, &visit.ctx.site);
+        return Ok(syntax.respond(&[dcat::dataset(&base, &d)]));
+    }
     let d = published(&visit, &name).await?;
     let base = crate::site::site_base_url(&headers, &visit.ctx.site);
     let licence = rules::licence(&d.license_id);
@@ -388,9 +459,16 @@ async fn previews(
             .map(|row| row.iter().skip(1).map(cell).collect())
             .collect();
         let shown = rows.len();
+        let chart = chart::form(
+            format!("{}/resources/{}/chart", urls::dataset(&d.name), r.uuid),
+            &found.fields,
+            "",
+            "",
+            gongkai_domain::data_chart::ChartKind::Bar,
+        );
         out.push(context! {
             name => &r.name, loading => false, columns, rows, shown,
-            total,
+            total, chart,
             api => format!("/api/3/action/datastore_search?resource_id={}", r.uuid),
         });
     }

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod data;
+pub mod dcat;
 pub mod feeds;
 pub mod files;
 pub mod home;

@@ -2,6 +2,7 @@
 //! addresses, formatting and masking of personal data.
 
 pub mod chart;
+pub mod dcat;
 pub mod format;
 pub mod mailbox;
 pub mod privacy;
