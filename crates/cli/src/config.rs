@@ -33,6 +33,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Largest accepted attachment, in bytes (default 50 MB).
     pub max_upload_bytes: usize,
+    /// Largest accepted open-data file (a dataset's resource), in bytes (default 200 MB).
+    pub max_dataset_upload_bytes: usize,
     /// Accept ZIP archives as attachments.
     pub allow_zip: bool,
     /// Outgoing mail (`[smtp]` table); without a host no mail is sent.
@@ -61,6 +63,7 @@ impl Default for Config {
             secure_cookies: false,
             log_format: LogFormat::Text,
             max_upload_bytes: 50 * 1024 * 1024,
+            max_dataset_upload_bytes: 200 * 1024 * 1024,
             allow_zip: false,
             smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,
@@ -138,6 +141,7 @@ const ENV_KEYS: &[&str] = &[
     "secure_cookies",
     "log_format",
     "max_upload_bytes",
+    "max_dataset_upload_bytes",
     "allow_zip",
     "submissions_per_hour",
     "audit_key_file",

@@ -217,6 +217,71 @@ pub async fn put_checked(
     Ok(())
 }
 
+/// Stores the blob `sha256` of `size` bytes from the file `spooled` (an upload streamed to the
+/// data folder and hashed on the way), and removes that file whatever happens. On SQLite the
+/// file is fsync'd and renamed into place (same folder tree, no second copy); on PostgreSQL its
+/// pieces are written in one transaction by [`put_checked`], which hashes them again. A blob
+/// already held is not written again.
+pub async fn put_spooled(
+    store: &Store,
+    data_dir: &Path,
+    spooled: &Path,
+    sha256: &str,
+    size: u64,
+) -> Result<()> {
+    let result = put_spooled_inner(store, data_dir, spooled, sha256, size).await;
+    let _ = tokio::fs::remove_file(spooled).await;
+    result
+}
+
+async fn put_spooled_inner(
+    store: &Store,
+    data_dir: &Path,
+    spooled: &Path,
+    sha256: &str,
+    size: u64,
+) -> Result<()> {
+    let io = |e: std::io::Error| not_saved(&e);
+    match store.engine() {
+        Engine::Sqlite => {
+            let target = path(data_dir, sha256);
+            if tokio::fs::try_exists(&target).await.unwrap_or(false) {
+                return Ok(());
+            }
+            if let Some(dir) = target.parent() {
+                tokio::fs::create_dir_all(dir).await.map_err(io)?;
+            }
+            let file = tokio::fs::File::open(spooled).await.map_err(io)?;
+            let len = file.metadata().await.map_err(io)?.len();
+            if len != size {
+                return Err(not_saved(&format!("{sha256}：大小与上传不符")));
+            }
+            file.sync_all().await.map_err(io)?;
+            drop(file);
+            tokio::fs::rename(spooled, &target).await.map_err(io)?;
+            Ok(())
+        }
+        Engine::Postgres => {
+            if held_in_database(store, sha256).await? {
+                return Ok(());
+            }
+            let file = std::fs::File::open(spooled).map_err(io)?;
+            let mut tx = store.begin_write().await?;
+            put_checked(
+                &mut tx,
+                Engine::Postgres,
+                data_dir,
+                sha256,
+                size,
+                std::io::BufReader::new(file),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+    }
+}
+
 /// A short random suffix for a temporary file name.
 fn uuid_like() -> String {
     format!("{:016x}", rand::random::<u64>())

@@ -589,8 +589,8 @@ pub async fn published_names(
         .collect()
 }
 
-/// Every dataset of the organisations `org_ids` on site `site_id`, last changed first: the
-/// back office's list.
+/// Every dataset of the organisations `org_ids` on site `site_id` (at most 1,000), last changed
+/// first, with their themes, tags and resources: the back office's list.
 pub async fn of_orgs(store: &Store, site_id: i64, org_ids: &[i64]) -> Result<Vec<Dataset>> {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE d.site_id = ")
@@ -598,7 +598,8 @@ pub async fn of_orgs(store: &Store, site_id: i64, org_ids: &[i64]) -> Result<Vec
         .push(" AND d.org_id IN ")
         .int_list(org_ids.iter().copied())
         .push(" ORDER BY d.updated_at DESC, d.id DESC LIMIT 1000");
-    sql::all_in(org_ids, &q, store.pool()).await
+    let found = sql::all_in(org_ids, &q, store.pool()).await?;
+    fill(store, found).await
 }
 
 /// The resource whose public id (UUID) is `uuid`, with the id of its dataset.

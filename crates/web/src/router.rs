@@ -808,6 +808,59 @@ pub fn build(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/data",
+            guarded(Permission::EnterBackOffice, get(admin::data::list)),
+        )
+        .route(
+            "/admin/data/new",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::data::form::new_form).post(admin::data::form::create),
+            ),
+        )
+        .route(
+            "/admin/data/tokens",
+            guarded(
+                Permission::EnterBackOffice,
+                get(admin::data::tokens::list).post(admin::data::tokens::create),
+            ),
+        )
+        .route(
+            "/admin/data/tokens/{id}/revoke",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::data::tokens::revoke),
+            ),
+        )
+        .route(
+            "/admin/data/{id}",
+            guarded(Permission::EnterBackOffice, get(admin::data::show)),
+        )
+        .route(
+            "/admin/data/{id}/edit",
+            guarded(
+                Permission::DraftRecords,
+                get(admin::data::form::edit_form).post(admin::data::form::update),
+            ),
+        )
+        .route(
+            "/admin/data/{id}/step",
+            guarded(
+                Permission::EnterBackOffice,
+                post(admin::data::workflow::step),
+            ),
+        )
+        .route(
+            "/admin/data/{id}/links",
+            guarded(Permission::DraftRecords, post(admin::data::files::add_link)),
+        )
+        .route(
+            "/admin/data/{id}/resources",
+            guarded(Permission::DraftRecords, post(admin::data::files::upload)).layer(
+                DefaultBodyLimit::max(crate::forms::dataset_file::body_limit(&state)),
+            ),
+        )
+        .route(
             "/admin/yuqing",
             guarded(Permission::Supervise, get(admin::opinions::list)),
         )
@@ -845,8 +898,18 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/messages", post(api::messages::create))
         .route("/api/v1/search", get(public::search::api))
         // The CKAN Action API, at both addresses CKAN serves it.
-        .route("/api/3/action/{name}", any(ckan::action))
-        .route("/api/action/{name}", any(ckan::action));
+        .route(
+            "/api/3/action/{name}",
+            any(ckan::action).layer(DefaultBodyLimit::max(
+                crate::forms::dataset_file::body_limit(&state),
+            )),
+        )
+        .route(
+            "/api/action/{name}",
+            any(ckan::action).layer(DefaultBodyLimit::max(
+                crate::forms::dataset_file::body_limit(&state),
+            )),
+        );
 
     let max_body = state.config.max_body_bytes;
     let app = Router::new()
@@ -865,13 +928,15 @@ pub fn build(state: AppState) -> Router {
             crate::forms::gate::throttle_first,
         ))
         .layer(DefaultBodyLimit::max(max_body))
-        // The hard limit allows an attachment upload and a list workbook (the import refuses
-        // one over 8 MB itself, in words); every extractor is held to `max_body` by
-        // `DefaultBodyLimit` except the upload routes, which set their own.
+        // The hard limit allows an attachment upload, a list workbook (the import refuses one
+        // over 8 MB itself, in words) and an open-data file; every extractor is held to
+        // `max_body` by `DefaultBodyLimit` except the upload routes, which set their own (the
+        // CKAN API reads its JSON body to `max_body` itself).
         .layer(RequestBodyLimitLayer::new(
             max_body
                 .max(state.config.max_upload_bytes + 64 * 1024)
-                .max(gongkai_service::lists::MAX_XLSX_BYTES + 1024 * 1024),
+                .max(gongkai_service::lists::MAX_XLSX_BYTES + 1024 * 1024)
+                .max(crate::forms::dataset_file::body_limit(&state)),
         ))
         .layer(from_fn_with_state(state.clone(), error::render_errors))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -26,6 +26,9 @@ pub struct WebConfig {
     pub data_dir: PathBuf,
     /// Largest accepted attachment, in bytes.
     pub max_upload_bytes: usize,
+    /// Largest accepted open-data file (a dataset's resource, streamed to the data folder), in
+    /// bytes.
+    pub max_dataset_upload_bytes: usize,
     /// Whether ZIP archives may be attached.
     pub allow_zip: bool,
     /// SMTP settings for notifications (empty host: none sent).
@@ -49,6 +52,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             data_dir: PathBuf::from("gongkai-data"),
             max_upload_bytes: 50 * 1024 * 1024,
+            max_dataset_upload_bytes: 200 * 1024 * 1024,
             allow_zip: false,
             smtp: gongkai_jobs::SmtpConfig::default(),
             submissions_per_hour: 20,

@@ -547,6 +547,21 @@ const PAGES = [
     expectText: ['生成图表', '图表数据：月份 与 保障人数（合计）', '2025-01'],
     screenshot: true,
   },
+  // Open data in the back office as demo-editor (县财政局) sees it: the list with each table's load
+  // state, the bureau's budget dataset (resources, the loaded table's preview, the upload and link
+  // forms, its history) and the dataset form.
+  { name: 'admin-data', path: '/admin/data', login: 'demo-editor', expectText: ['开放数据', '乌恰县2025年县级部门支出预算表', '数据表载入'] },
+  {
+    name: 'admin-data-dataset',
+    path: '/admin/data/<county-budget-2025>',
+    login: 'demo-editor',
+    resolve: async (page) => {
+      await page.goto('/admin/data');
+      return page.getByRole('link', { name: '乌恰县2025年县级部门支出预算表' }).getAttribute('href');
+    },
+    expectText: ['乌恰县2025年县级部门支出预算表', '数据资源', '已载入', '上传数据文件', '处理记录'],
+  },
+  { name: 'admin-data-form', path: '/admin/data/new', login: 'demo-editor', expectText: ['新建数据集', '开放属性', '开放条件'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one

@@ -92,6 +92,7 @@ pub async fn run(config: Config, demo_requested: bool) -> Result<(), CliError> {
             secure_cookies: config.secure_cookies,
             data_dir: config.data.clone(),
             max_upload_bytes: config.max_upload_bytes,
+            max_dataset_upload_bytes: config.max_dataset_upload_bytes,
             allow_zip: config.allow_zip,
             smtp: config.smtp.clone(),
             submissions_per_hour: config.submissions_per_hour,

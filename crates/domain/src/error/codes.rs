@@ -889,6 +889,14 @@ error_codes! {
         "dataset.resource_type_refused",
         "数据资源只接受 CSV、XLSX、JSON 或 PDF 文件：{reason}"
     ),
+    DatasetUploadTooLarge => (
+        "dataset.upload_too_large",
+        "数据文件不能超过 {limit}，本次上传未保存任何内容"
+    ),
+    DatasetXlsxTooLarge => (
+        "dataset.xlsx_too_large",
+        "XLSX 文件不能超过 {limit}；更大的表格请另存为 CSV 后上传"
+    ),
     DatasetTooManyResources => ("dataset.too_many_resources", "一个数据集最多包含 {max} 个资源"),
     DatasetResourceNotFound => ("dataset.resource_not_found", "未找到该数据资源"),
     ApiTokenNameRequired => ("token.name_required", "请填写令牌用途（不超过 100 个字）"),

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod consultations;
 pub mod dashboard;
+pub mod data;
 pub mod desk;
 pub mod findings;
 pub mod forms;

@@ -25,7 +25,6 @@ mod params;
 mod read;
 mod write;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -300,16 +299,30 @@ async fn caller(
     })
 }
 
+/// Whether a request is `resource_create` with a multipart body: a file upload, read as a
+/// stream by `write::resource_upload` rather than into memory.
+fn is_upload(name: &str, headers: &HeaderMap) -> bool {
+    name == "resource_create"
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
 /// `GET|POST /api/3/action/{name}` and `/api/action/{name}`.
 pub async fn action(
     State(state): State<AppState>,
     site: RequestSite,
     Path(name): Path<String>,
     client: crate::client_ip::ClientIp,
-    parts: axum::http::request::Parts,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> Response {
-    let (method, headers, query) = (parts.method, parts.headers, parts.uri.query());
+    let (method, headers, query) = (
+        request.method().clone(),
+        request.headers().clone(),
+        request.uri().query().map(str::to_owned),
+    );
+    let mut request = Some(request);
     let base = crate::site::site_base_url(&headers, &site);
     let shown: String = crate::view::urls::urlencode(&name.chars().take(100).collect::<String>());
     let help = format!("{base}/api/3/action/help_show?name={shown}");
@@ -326,9 +339,16 @@ pub async fn action(
                 ),
             );
         }
-        Params::from_query(query.unwrap_or_default())
+        Params::from_query(query.as_deref().unwrap_or_default())
+    } else if is_upload(&name, &headers) {
+        Ok(Params::default())
     } else {
-        Params::from_body(&headers, &body)
+        // The JSON or form body, to the ordinary limit (the route allows an upload's size).
+        let body = request.take().map(|r| r.into_body()).unwrap_or_default();
+        match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+            Ok(body) => Params::from_body(&headers, &body),
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
     };
     let params = match params {
         Ok(p) => p,
@@ -349,7 +369,11 @@ pub async fn action(
         caller,
         ip: client.0.to_string(),
     };
-    match dispatch(&ctx, &name, &params).await {
+    let result = match request.take().filter(|_| is_upload(&name, &headers)) {
+        Some(request) => write::resource_upload(&ctx, request).await,
+        None => dispatch(&ctx, &name, &params).await,
+    };
+    match result {
         Ok(result) => json_answer(
             StatusCode::OK,
             &json!({ "help": help, "success": true, "result": result }),

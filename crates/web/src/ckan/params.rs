@@ -22,7 +22,8 @@ impl Params {
         Self::from_pairs(pairs)
     }
 
-    fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CkanError> {
+    /// The input of a form: each key's value, a list when the key is repeated.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CkanError> {
         let mut map = Map::new();
         for (k, v) in pairs {
             if map.len() >= MAX_KEYS && !map.contains_key(&k) {
@@ -61,7 +62,8 @@ impl Params {
         }
         if kind.starts_with("multipart/form-data") {
             return Err(CkanError::BadRequest(
-                "JSON Error: file uploads through the API are not accepted; give the resource's `url`, or upload the file in the back office".into(),
+                "JSON Error: only resource_create accepts a file upload (the `upload` field)"
+                    .into(),
             ));
         }
         match serde_json::from_slice::<Value>(body) {

@@ -1,6 +1,7 @@
 //! Forms: reading public multipart forms with their files, and the one answer to a submitted
 //! back-office step (redirect when done, the page again with the reason when refused).
 
+pub mod dataset_file;
 pub mod gate;
 pub mod upload;
 

@@ -6,6 +6,7 @@ pub mod dcat;
 pub mod format;
 pub mod mailbox;
 pub mod privacy;
+pub mod tables;
 pub mod urls;
 
 /// Every value of an enum's `ALL` as `(code, label)` pairs, the way a choice list (options,

@@ -11,15 +11,14 @@ use axum::response::Response;
 use gongkai_domain::ErrorCode;
 use gongkai_domain::data_chart::{self, Chart, ChartKind, MAX_POINTS};
 use gongkai_domain::dataset::Openness;
-use gongkai_store::datastore::{
-    self as ds, DatastoreField, DatastoreQuery, Records, RecordsFormat,
-};
+use gongkai_store::datastore::{self as ds, DatastoreQuery, Records, RecordsFormat};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::WebError;
 use crate::page::Visit;
+use crate::view::tables::{choices, form};
 
 /// The most rows read for one chart (summed; the page says when there were more).
 pub const ROWS_READ: i64 = 10_000;
@@ -36,48 +35,6 @@ pub struct ChartQuery {
     /// `bar` or `line`.
     #[serde(default)]
     pub kind: String,
-}
-
-/// Whether a column holds numbers.
-fn numeric(f: &DatastoreField) -> bool {
-    matches!(f.field_type.as_str(), "int" | "numeric")
-}
-
-/// The columns a chart may use: every column for x (dates and categories first), the numeric
-/// ones for y; `_id` never.
-pub fn choices(fields: &[DatastoreField]) -> (Vec<String>, Vec<String>) {
-    let columns = fields.iter().filter(|f| f.id != "_id");
-    let mut xs: Vec<&DatastoreField> = columns.clone().collect();
-    xs.sort_by_key(|f| match f.field_type.as_str() {
-        "date" => 0,
-        "text" => 1,
-        _ => 2,
-    });
-    (
-        xs.into_iter().map(|f| f.id.clone()).collect(),
-        columns
-            .filter(|f| numeric(f))
-            .map(|f| f.id.clone())
-            .collect(),
-    )
-}
-
-/// The chart form's values for a table with `fields`, or `None` when it has no numeric column.
-pub fn form(
-    action: String,
-    fields: &[DatastoreField],
-    x: &str,
-    y: &str,
-    kind: ChartKind,
-) -> Option<Value> {
-    let (xs, ys) = choices(fields);
-    if ys.is_empty() || xs.is_empty() {
-        return None;
-    }
-    Some(context! {
-        action, xs, ys, x, y, kind => kind.code(),
-        kinds => [ChartKind::Bar, ChartKind::Line].map(|k| context! { code => k.code(), label => k.label() }),
-    })
 }
 
 fn cell_text(v: &Json) -> Option<String> {
