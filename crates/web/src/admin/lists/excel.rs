@@ -75,7 +75,7 @@ async fn render(
 
 /// `GET /admin/lists/{type}/import`: the upload form.
 pub async fn import_form(desk: Desk, Path(code): Path<String>) -> Result<Response, WebError> {
-    let scope = drafting(&desk).await?;
+    let scope = ListScope::drafting(&desk).await?;
     let schema = schema_of(&desk, scope.site_id, &code).await?;
     render(
         &desk,
@@ -85,16 +85,6 @@ pub async fn import_form(desk: Desk, Path(code): Path<String>) -> Result<Respons
         StatusCode::OK,
     )
     .await
-}
-
-async fn drafting(desk: &Desk) -> Result<ListScope, WebError> {
-    let scope = ListScope::of(desk).await?;
-    if scope.draft.is_empty() {
-        return Err(WebError::Forbidden(
-            gongkai_domain::role::Permission::DraftRecords.label(),
-        ));
-    }
-    Ok(scope)
 }
 
 /// The refusal of a file over the limit, in Chinese.
@@ -175,7 +165,7 @@ pub async fn import(
     Path(code): Path<String>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let scope = drafting(&desk).await?;
+    let scope = ListScope::drafting(&desk).await?;
     let schema = schema_of(&desk, scope.site_id, &code).await?;
     let (code, name) = (schema.code.as_str(), schema.name.as_str());
     let refuse = |message: String| Outcome {

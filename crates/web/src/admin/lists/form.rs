@@ -213,24 +213,13 @@ async fn render(
 
 /// `GET /admin/lists/{type}/new`: an empty row form.
 pub async fn new_form(desk: Desk, Path(code): Path<String>) -> Result<Response, WebError> {
-    let scope = drafting(&desk).await?;
+    let scope = ListScope::drafting(&desk).await?;
     let schema = schema_of(&desk, scope.site_id, &code).await?;
     let shown = Shown {
         validity: Validity::Valid.code().to_owned(),
         ..Shown::default()
     };
     render(&desk, &scope, &schema, None, &shown, StatusCode::OK).await
-}
-
-/// The scope of a member of staff who drafts somewhere (403 otherwise).
-async fn drafting(desk: &Desk) -> Result<ListScope, WebError> {
-    let scope = ListScope::of(desk).await?;
-    if scope.draft.is_empty() {
-        return Err(WebError::Forbidden(
-            gongkai_domain::role::Permission::DraftRecords.label(),
-        ));
-    }
-    Ok(scope)
 }
 
 /// What a save needs checked: the cells, or the form again with each field's problem.
@@ -286,7 +275,7 @@ pub async fn create(
     Path(code): Path<String>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let scope = drafting(&desk).await?;
+    let scope = ListScope::drafting(&desk).await?;
     let schema = schema_of(&desk, scope.site_id, &code).await?;
     let posted = Posted::read(&desk, request).await?;
     let (mut shown, checked) = check(&schema, &posted);

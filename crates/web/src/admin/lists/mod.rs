@@ -66,6 +66,16 @@ impl ListScope {
         })
     }
 
+    /// The scope of a member of staff who drafts somewhere in their site (403 otherwise): who
+    /// may write rows, import and open the row form.
+    pub async fn drafting(desk: &Desk) -> Result<Self, WebError> {
+        let scope = Self::of(desk).await?;
+        if scope.draft.is_empty() {
+            return Err(WebError::Forbidden(Permission::DraftRecords.label()));
+        }
+        Ok(scope)
+    }
+
     /// Every organisation of the scope, by id.
     pub fn ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self
