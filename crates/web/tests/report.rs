@@ -385,7 +385,7 @@ async fn section_two_offers_the_normative_documents_counted_from_the_records() {
                 ),
                 &format!("平台统计 <strong>{}</strong>", counted.in_force),
                 "name=\"take\" value=\"normative.made\"",
-                "平台尚无分类清单",
+                "行政强制的处理决定数量平台尚未统计",
             ],
         );
         // Taking a computed figure saves it with its source, and what else was typed with it.
