@@ -20,6 +20,7 @@ mod module_graph;
 mod monitor;
 mod openapi;
 mod platform;
+mod qingdan;
 mod records;
 mod report;
 mod scorecard;
