@@ -219,6 +219,40 @@ async fn the_demo_is_a_believable_county_on_both_engines() {
         let r = must(reqwest::get(format!("{url}{download}")).await);
         assert_eq!(r.status(), 200, "{download}");
         assert!(must(r.bytes().await).starts_with(b"PK"), "an XLSX workbook");
+
+        // Typed lists: a few hundred 权力清单 rows, ten complete 办事指南 (the eleventh, without
+        // its 收费标准, still a draft), the 执法公示 decisions and a running 低保 公示, masked.
+        let lists = page(&format!("{url}/xxgk/qingdan/")).await;
+        let count_of = |name: &str| -> usize {
+            lists
+                .split(&format!(">{name}</a> <span class=\"muted\">（"))
+                .nth(1)
+                .and_then(|t| t.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_default()
+        };
+        assert!(count_of("权力清单") >= 200, "{lists}");
+        assert_eq!(count_of("办事指南"), 10, "{lists}");
+        assert_eq!(count_of("执法公示"), 9, "{lists}");
+        assert_eq!(count_of("救助对象公示"), 6, "{lists}");
+        let guides = page(&format!("{url}/xxgk/qingdan/banshi")).await;
+        assert!(!guides.contains("特种设备使用登记"), "a draft: {guides}");
+        let guide = guides
+            .split("href=\"/xxgk/qingdan/banshi/")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let guide = page(&format!("{url}/xxgk/qingdan/banshi/{guide}")).await;
+        for element in ["10. 监督电话", "1. 事项名称", "7. 收费标准"] {
+            assert!(guide.contains(element), "{element}: {guide}");
+        }
+        let gongshi = page(&format!("{url}/xxgk/qingdan/jiuzhu")).await;
+        assert!(
+            gongshi.contains("王**") && !gongshi.contains("王秀兰"),
+            "{gongshi}"
+        );
+        assert!(gongshi.contains("公示期 7 天"), "{gongshi}");
         let _ = server.terminate();
     }
 }

@@ -707,11 +707,20 @@ impl ProactiveTables {
 /// beside the computed value and saved with it when staff take it.
 pub const PUBLISHED_DOCUMENTS_SOURCE: &str = "据本平台已发布文件统计";
 
-/// The fields of section 二 the platform can compute (行政规范性文件 made, repealed, in force);
-/// 规章 has no record kind of its own and 行政许可 / 处罚 / 强制 no typed lists yet, so those stay
-/// hand-entered.
-pub const COMPUTED_FIELDS: [&str; 3] =
-    ["normative.made", "normative.repealed", "normative.in_force"];
+/// The source text of section 二's 行政许可 and 行政处罚 figures counted from the platform's
+/// 执法公示 list.
+pub const ENFORCEMENT_LIST_SOURCE: &str = "据本平台执法公示清单统计";
+
+/// The fields of section 二 the platform can compute (行政规范性文件 made, repealed, in force,
+/// from the records; 行政许可 and 行政处罚 decisions, from the 执法公示 list); 规章 has no record
+/// kind of its own and 行政强制 is not counted, so those stay hand-entered.
+pub const COMPUTED_FIELDS: [&str; 5] = [
+    "normative.made",
+    "normative.repealed",
+    "normative.in_force",
+    "licensing",
+    "penalties",
+];
 
 /// What section 二 needs to know of one published 行政规范性文件 record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -741,6 +750,10 @@ pub struct CountedDocuments {
     /// Documents made by the year's end that are 失效 or 废止 without a recorded date: left out
     /// of all three figures (the year they left force is unknown), and named on the page.
     pub undated: i64,
+    /// 行政许可 decisions of the year published on the 执法公示 list.
+    pub licensing: i64,
+    /// 行政处罚 decisions of the year published on the 执法公示 list.
+    pub penalties: i64,
 }
 
 impl CountedDocuments {
@@ -775,17 +788,29 @@ impl CountedDocuments {
         out
     }
 
+    /// The same figures with the year's 行政许可 and 行政处罚 decisions counted from the
+    /// 执法公示 list.
+    pub fn with_decisions(self, licensing: i64, penalties: i64) -> Self {
+        Self {
+            licensing,
+            penalties,
+            ..self
+        }
+    }
+
     /// The computed figure of a field of [`COMPUTED_FIELDS`], with its source, as staff take it.
     pub fn figure(&self, field: &str) -> Option<Figure> {
-        let value = match field {
-            "normative.made" => self.made,
-            "normative.repealed" => self.repealed,
-            "normative.in_force" => self.in_force,
+        let (value, source) = match field {
+            "normative.made" => (self.made, PUBLISHED_DOCUMENTS_SOURCE),
+            "normative.repealed" => (self.repealed, PUBLISHED_DOCUMENTS_SOURCE),
+            "normative.in_force" => (self.in_force, PUBLISHED_DOCUMENTS_SOURCE),
+            "licensing" => (self.licensing, ENFORCEMENT_LIST_SOURCE),
+            "penalties" => (self.penalties, ENFORCEMENT_LIST_SOURCE),
             _ => return None,
         };
         Some(Figure {
             value,
-            source: PUBLISHED_DOCUMENTS_SOURCE.to_owned(),
+            source: source.to_owned(),
         })
     }
 }
@@ -1708,7 +1733,8 @@ mod tests {
                 made: 3,
                 repealed: 2,
                 in_force: 3,
-                undated: 1
+                undated: 1,
+                ..CountedDocuments::default()
             }
         );
         let y2025 = CountedDocuments::count(2025, &docs);
@@ -1724,6 +1750,24 @@ mod tests {
             })
         );
         assert_eq!(y2026.figure("rules.made"), None);
+    }
+
+    #[test]
+    fn decisions_from_the_enforcement_list_are_offered_with_their_source() {
+        let counted = CountedDocuments::default().with_decisions(4, 2);
+        assert_eq!(
+            counted.figure("licensing"),
+            Some(Figure {
+                value: 4,
+                source: ENFORCEMENT_LIST_SOURCE.into()
+            })
+        );
+        assert_eq!(counted.figure("penalties").map(|f| f.value), Some(2));
+        // 行政强制 is not counted from the list.
+        assert_eq!(counted.figure("coercion"), None);
+        for field in COMPUTED_FIELDS {
+            assert!(counted.figure(field).is_some(), "{field}");
+        }
     }
 
     fn document_facts() -> impl Strategy<Value = DocumentFacts> {

@@ -37,6 +37,24 @@ pub fn resource_download(dataset: &str, resource: &str) -> String {
     format!("/data/{dataset}/resources/{resource}/download")
 }
 
+/// The index of the typed public lists (权力清单, 办事指南, 执法公示 …).
+pub const LISTS: &str = "/xxgk/qingdan/";
+
+/// The public page of a typed list, by its code.
+pub fn list(code: &str) -> String {
+    format!("/xxgk/qingdan/{code}")
+}
+
+/// The public page of one row of a typed list.
+pub fn list_row(code: &str, id: i64) -> String {
+    format!("/xxgk/qingdan/{code}/{id}")
+}
+
+/// The Atom feed of a typed list's public rows.
+pub fn list_feed(code: &str) -> String {
+    format!("/feeds/qingdan/{code}.xml")
+}
+
 /// Longest redirect target followed; a longer one falls back to the default.
 pub const MAX_REDIRECT_LEN: usize = 2048;
 
@@ -108,6 +126,9 @@ mod tests {
         );
         assert_eq!(consultation(7), "/zhengji/7");
         assert_eq!(message(9), "/hudong/9");
+        assert_eq!(list("quanli"), "/xxgk/qingdan/quanli");
+        assert_eq!(list_row("banshi", 3), "/xxgk/qingdan/banshi/3");
+        assert_eq!(list_feed("jiuzhu"), "/feeds/qingdan/jiuzhu.xml");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Work of gongkai that is not HTTP, run beside the server on every node: the change feed's
 //! listener (`store::feed::listen`, PostgreSQL), the search follower ([`search`]), the mail outbox sender ([`outbox`], over [`mail`]), scheduled publication
-//! ([`schedule`]), the daily due-soon digest ([`digest`]), the hashing of sealed query
+//! and the end of a typed list's 公示 ([`schedule`]), the daily due-soon digest ([`digest`]), the hashing of sealed query
 //! passwords (`store::secrets::hash_sealed`) and the hourly pruning of expired rate-limit counts. Requests only write to the
 //! database (the change feed, the outbox); these loops do the slow work afterwards, so a
 //! citizen's request never waits for a mail server.
@@ -37,6 +37,8 @@ pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
 pub const MAIL_EVERY: Duration = Duration::from_secs(1);
 /// How often scheduled publications are checked.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
+/// How often ended 公示 of the typed lists are looked for and recorded.
+pub const GONGSHI_EVERY: Duration = Duration::from_secs(60);
 /// How often sealed query passwords are looked for and hashed (see `store::secrets`).
 pub const HASH_SEALED_EVERY: Duration = Duration::from_secs(1);
 /// How many sealed query passwords one pass hashes per table (one at a time, on one core).
@@ -127,6 +129,20 @@ pub fn spawn(
                     .await
                     .map(|_| ())
                     .map_err(|e| ("expired rate-limit counts not deleted", JobsError::from(e)))
+            }
+        }));
+    }
+    {
+        // A 公示 leaves the public side at its end by the store's rule; recording it writes
+        // the feed row the search index and the page cache follow, and the audit entry.
+        let store = store.clone();
+        tokio::spawn(every(GONGSHI_EVERY, stop.clone(), move || {
+            let store = store.clone();
+            async move {
+                schedule::end_gongshi(&store, chrono::Utc::now())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| ("ended 公示 not recorded", e))
             }
         }));
     }

@@ -17,11 +17,12 @@ use gongkai_search::{Doc, SearchIndex};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::messages::{self, Message};
 use gongkai_store::records::Record;
-use gongkai_store::{Store, attachments, feed, findings, orgs, records, tasks};
+use gongkai_store::{Store, attachments, feed, findings, orgs, records, tasks, typed_lists};
 
 use crate::JobsError;
 
 pub mod datasets;
+mod list_rows;
 
 /// Each site's public phone numbers, read once per pass over the feed or the store: they are
 /// the same for every document of a site, and reading them costs three queries.
@@ -136,6 +137,7 @@ impl Pass<'_> {
                 let doc = datasets::current(self.store, id).await?;
                 upsert_or_delete(self.index, &datasets::key(id), doc)
             }
+            typed_lists::FEED_TYPE => list_rows::apply(self.store, self.index, id).await,
             _ => Ok(()),
         }
     }
@@ -299,7 +301,9 @@ pub async fn audit_report_doc(store: &Store, id: i64) -> Result<Doc, gongkai_sto
 /// The page of a search document, from its key: a consultation's `/zhengji/…`, an exchange's
 /// `/hudong/…`, a task's `/renwu/…`, an audit report's `/zhenggai/…` or a record's `/xxgk/…`.
 pub fn url_of(key: &str) -> String {
-    if let Some(id) = key.strip_prefix("renwu-") {
+    if let Some(url) = list_rows::url_of(key) {
+        url
+    } else if let Some(id) = key.strip_prefix("renwu-") {
         urls::task(id.parse().unwrap_or_default())
     } else if let Some(id) = key.strip_prefix("zhenggai-") {
         urls::audit_report(id.parse().unwrap_or_default())
@@ -471,6 +475,7 @@ pub async fn rebuild(
     ] {
         add_all(store, index, kind, &mut done, &mut progress).await?;
     }
+    list_rows::add_all(store, index, &mut done, &mut progress).await?;
     index.set_last_applied_feed_id(position)?;
     index.commit()?;
     // Changes made while rebuilding are applied too.

@@ -20,7 +20,7 @@ use gongkai_domain::report::{
 };
 use gongkai_domain::{ErrorCode, Refusal};
 use gongkai_store::orgs::{self, Organisation};
-use gongkai_store::{Actor, Store, records, reports};
+use gongkai_store::{Actor, Store, records, reports, typed_lists};
 use serde::Serialize;
 
 use crate::{Outcome, ServiceError};
@@ -141,6 +141,20 @@ pub async fn years(
         .collect())
 }
 
+/// The 行政许可 and 行政处罚 decisions of the year the organisations `counted` published on the
+/// 执法公示 list, by the calendar and region of `org`'s site.
+async fn enforcement_decisions(
+    store: &Store,
+    org: &Organisation,
+    counted: &[i64],
+    year: i32,
+) -> Result<typed_lists::Decisions, ServiceError> {
+    let calendar = gongkai_store::calendar::load(store).await?;
+    let site = orgs::by_id(store, org.site_id).await?;
+    let region = gongkai_store::applications::region_of_site(store, &site.code).await?;
+    Ok(typed_lists::decisions(store, counted, year, &calendar, region.as_ref()).await?)
+}
+
 /// The report of an organisation and year: the published one, or the draft with section 三
 /// counted now, and every broken identity.
 pub async fn open(
@@ -206,7 +220,11 @@ pub async fn open(
         None
     } else {
         let docs = reports::document_facts(store, &counted, Utc::now()).await?;
-        Some(CountedDocuments::count(year, &docs))
+        let decisions = enforcement_decisions(store, &org, &counted, year).await?;
+        Some(CountedDocuments::count(year, &docs).with_decisions(
+            i64::from(decisions.licences.total),
+            i64::from(decisions.penalties.total),
+        ))
     };
     let kind = kind_of(&org);
     let record_index_no = match stored.as_ref().and_then(|r| r.record_id) {

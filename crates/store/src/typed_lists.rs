@@ -825,6 +825,44 @@ pub async fn status_counts(
         .collect()
 }
 
+/// How many rows of each list the public sees at `at` on the site, by list code (lists
+/// without public rows left out).
+pub async fn public_counts(
+    store: &Store,
+    site_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>> {
+    let mut q = Sql::new("SELECT l.type_code, COUNT(*) AS n FROM list_rows l WHERE l.site_id = ");
+    q.int(site_id);
+    push_public(&mut q, at);
+    q.push(" GROUP BY l.type_code ORDER BY l.type_code");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("type_code")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// The organisations (id, code, name) that public rows of the site's list `code` are filed
+/// under at `at`, by name: the choices of the public list's organisation filter.
+pub async fn public_orgs(
+    store: &Store,
+    site_id: i64,
+    code: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut q = Sql::new(
+        "SELECT DISTINCT o.id, o.code, o.name FROM list_rows l \
+         JOIN organisations o ON o.id = l.org_id WHERE l.site_id = ",
+    );
+    q.int(site_id).push(" AND l.type_code = ").text(code);
+    push_public(&mut q, at);
+    q.push(" ORDER BY o.name, o.id");
+    let rows = q.query().fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("name")?)))
+        .collect()
+}
+
 /// Records the end of every 公示 that has passed by `at` and is not yet recorded: one
 /// transaction each with a `list.gongshi_end` audit entry and a feed row, so the public pages,
 /// the feeds and the search index drop the row (they already stop showing it at its end by

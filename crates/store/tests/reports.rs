@@ -452,7 +452,8 @@ async fn section_two_counts_normative_documents_by_their_dates_and_validity() {
                 made: 4,
                 repealed: 2,
                 in_force: 4,
-                undated: 1
+                undated: 1,
+                ..CountedDocuments::default()
             },
             "{engine:?}"
         );

@@ -24,6 +24,7 @@ mod module_graph;
 mod monitor;
 mod openapi;
 mod platform;
+mod qingdan;
 mod records;
 mod report;
 mod scorecard;

@@ -385,7 +385,7 @@ async fn section_two_offers_the_normative_documents_counted_from_the_records() {
                 ),
                 &format!("平台统计 <strong>{}</strong>", counted.in_force),
                 "name=\"take\" value=\"normative.made\"",
-                "平台尚无分类清单",
+                "行政强制的处理决定数量平台尚未统计",
             ],
         );
         // Taking a computed figure saves it with its source, and what else was typed with it.
@@ -434,14 +434,14 @@ async fn section_two_offers_the_normative_documents_counted_from_the_records() {
             );
         // An unknown field to take changes nothing but what was typed.
         let other = [
-            ("take", "licensing"),
-            ("licensing", "3"),
-            ("licensing.source", "县政务服务中心"),
+            ("take", "coercion"),
+            ("coercion", "3"),
+            ("coercion.source", "县政务服务中心"),
         ];
         assert_eq!(office.post_status(url, &other).await, StatusCode::SEE_OTHER);
         let saved = must(reports::get(&app.store, county, 2026).await);
         let saved = saved.unwrap_or_else(|| panic!("{engine:?}: saved"));
-        assert_eq!(saved.entries.proactive.licensing.value, 3);
+        assert_eq!(saved.entries.proactive.coercion.value, 3);
     }
 }
 

@@ -563,6 +563,22 @@ const PAGES = [
   },
   { name: 'admin-data-form', path: '/admin/data/new', login: 'demo-editor', expectText: ['新建数据集', '开放属性', '开放条件'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
+  // 清单公开: the lists with public rows, the county's 权力清单 (filters, a wide table), a
+  // 办事指南 row with its ten statutory elements, and the running 低保 公示 with masked names.
+  { name: 'qingdan-index', path: '/xxgk/qingdan/', expectText: ['清单公开', '权力清单', '办事指南', '执法公示', '救助对象公示'] },
+  { name: 'qingdan-list', path: '/xxgk/qingdan/quanli', expectText: ['权力清单', '事项类别', '实施主体', '下一页'] },
+  {
+    name: 'qingdan-row',
+    path: '/xxgk/qingdan/banshi/<a guide>',
+    resolve: async (page) => {
+      await page.goto('/xxgk/qingdan/banshi?q=%E9%A3%9F%E5%93%81%E7%BB%8F%E8%90%A5');
+      const href = await page.locator('a[href^="/xxgk/qingdan/banshi/"]').first().getAttribute('href');
+      assert.ok(href, 'the demo guide 食品经营许可 should be public');
+      return href;
+    },
+    expectText: ['食品经营许可', '办事要素', '1. 事项名称', '10. 监督电话'],
+  },
+  { name: 'qingdan-gongshi', path: '/xxgk/qingdan/jiuzhu', expectText: ['救助对象公示', '公示期 7 天', '王**', '公示截止'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one
   // department's breakdown, the weights, the published 社会评议 and its public evaluation page.

@@ -3,13 +3,14 @@
 //! records, the county's own documents with attachments (`records`, `county`), laws republished
 //! from the corpus (`reprints`), applications for disclosure (`applications`), messages
 //! (`messages`), consultations (`consultations`), public-opinion events (`opinions`), key tasks
-//! (`tasks`), open-data datasets with generated CSV/XLSX resources (`open_data`) and the 2026 openness assessment with its 社会评议 (`scorecard`). Every part goes
+//! (`tasks`), open-data datasets with generated CSV/XLSX resources (`open_data`), the typed lists (`lists`: 权力清单, 办事指南, 执法公示, a 低保 公示) and the 2026 openness assessment with its 社会评议 (`scorecard`). Every part goes
 //! through the store's real use cases, so the states it shows are reached by the rules.
 
 mod applications;
 mod catalogue;
 mod consultations;
 mod county;
+mod lists;
 mod messages;
 mod open_data;
 mod opinions;
@@ -41,6 +42,12 @@ pub async fn load(
     let staff = sites::load(store, password).await?;
     let content = records::load(store, &staff, data_dir).await?;
     open_data::load(store, &staff, data_dir).await?;
+    lists::load(
+        store,
+        &staff,
+        gongkai_domain::time::beijing_date(Utc::now()),
+    )
+    .await?;
     catalogue::load(store, gongkai_domain::time::beijing_date(Utc::now())).await?;
     applications::load(store).await?;
     messages::load(store).await?;

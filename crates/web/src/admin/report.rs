@@ -483,7 +483,12 @@ async fn render(
                 .collect::<BTreeMap<_, _>>()
         }),
         computed_undated => r.counted_documents.map_or(0, |c| c.undated),
-        computed_source => report::PUBLISHED_DOCUMENTS_SOURCE,
+        computed_sources => r.counted_documents.map(|c| {
+            report::COMPUTED_FIELDS
+                .iter()
+                .filter_map(|f| c.figure(f).map(|fig| ((*f).to_owned(), fig.source)))
+                .collect::<BTreeMap<_, _>>()
+        }),
         values => ser(&field_values(&r.entries, &r.hand_review, typed)),
         recorded_review => (!r.recorded_review.is_empty()).then(|| r.recorded_review.values()),
         total_review => r.entries.review.values(),

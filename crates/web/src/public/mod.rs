@@ -12,6 +12,7 @@ pub mod mulu;
 pub mod orgs;
 pub mod pingyi;
 pub mod popular;
+pub mod qingdan;
 pub mod renwu;
 pub mod search;
 pub mod xxgk;
