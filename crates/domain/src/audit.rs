@@ -575,7 +575,6 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("data_access.refuse", "不予同意数据使用申请"),
     ("data_access.token", "生成数据使用凭证"),
     ("data_access.download", "凭数据使用凭证使用数据"),
-    ("data_access.limit", "设置数据使用申请答复时限"),
     ("datastore.ingest", "载入数据表"),
     ("datastore.ingest_failed", "数据表载入失败"),
     ("datastore.drop", "删除数据表"),

@@ -7,6 +7,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, any, get, post};
 use gongkai_domain::role::Permission;
 use gongkai_store::applications::Application;
+use gongkai_store::data_access::DataAccessRequest;
 use gongkai_store::messages::Message;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
@@ -117,7 +118,23 @@ pub fn build(state: AppState) -> Router {
         .route("/data/{name}", get(public::data::show))
         .route(
             "/data/{name}/resources/{id}/download",
-            get(public::data::download),
+            private(get(public::data::download)),
+        )
+        .route(
+            "/data/{name}/apply",
+            get(public::sjkf::form).post(public::sjkf::submit),
+        )
+        .route(
+            "/sjkf/status",
+            private(
+                get(cases::status_form::<DataAccessRequest>)
+                    .post(cases::status_lookup::<DataAccessRequest>),
+            ),
+        )
+        .route("/sjkf/token", private(post(public::sjkf::token)))
+        .route(
+            "/sjkf/download/{resource}",
+            private(get(public::sjkf::download)),
         )
         .route("/renwu/", get(public::renwu::index))
         .route("/renwu", get(public::renwu::index))
@@ -568,6 +585,22 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/admin/messages",
             guarded(Permission::HandleCases, get(admin::messages::list)),
+        )
+        .route(
+            "/admin/data-access",
+            guarded(Permission::HandleCases, get(admin::data_access::list)),
+        )
+        .route(
+            "/admin/data-access/limit",
+            guarded(Permission::Supervise, post(admin::data_access::set_limit)),
+        )
+        .route(
+            "/admin/data-access/{id}",
+            guarded(Permission::HandleCases, get(admin::data_access::show)),
+        )
+        .route(
+            "/admin/data-access/{id}/decide",
+            guarded(Permission::HandleCases, post(admin::data_access::decide)),
         )
         .route(
             "/admin/messages/settings",

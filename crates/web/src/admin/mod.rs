@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod consultations;
 pub mod dashboard;
+pub mod data_access;
 pub mod desk;
 pub mod findings;
 pub mod forms;

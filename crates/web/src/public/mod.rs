@@ -13,6 +13,7 @@ pub mod pingyi;
 pub mod popular;
 pub mod renwu;
 pub mod search;
+pub mod sjkf;
 pub mod xxgk;
 pub mod ysqgk;
 pub mod zhenggai;
