@@ -121,6 +121,10 @@ pub fn build(state: AppState) -> Router {
             private(get(public::data::download)),
         )
         .route(
+            "/data/demand",
+            get(public::sjkf::demand_form).post(public::sjkf::demand),
+        )
+        .route(
             "/data/{name}/apply",
             get(public::sjkf::form).post(public::sjkf::submit),
         )

@@ -92,6 +92,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "data/index.html",
     "data/show.html",
     "sjkf/apply.html",
+    "sjkf/demand.html",
     "admin/data_access.html",
     "admin/data_access_show.html",
     "sjkf/receipt.html",

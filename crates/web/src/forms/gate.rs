@@ -38,7 +38,9 @@ fn gate_of(path: &str) -> Option<Gate> {
         "/ysqgk/apply" | "/ysqgk/correction" | "/api/v1/applications" => {
             Gate::Submission(Submission::Application)
         }
-        "/hudong/write" | "/api/v1/messages" => Gate::Submission(Submission::Message),
+        "/hudong/write" | "/api/v1/messages" | "/data/demand" => {
+            Gate::Submission(Submission::Message)
+        }
         "/ysqgk/status" => Gate::Lookup(Application::DESK.throttle),
         "/hudong/status" => Gate::Lookup(Message::DESK.throttle),
         "/sjkf/status" => Gate::Lookup(DataAccessRequest::DESK.throttle),

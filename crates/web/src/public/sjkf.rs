@@ -239,3 +239,133 @@ pub async fn download(
         None => Ok(Redirect::to(&res.url).into_response()),
     }
 }
+
+/// Which dataset a 数据开放需求 is asked from, if any.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DemandQuery {
+    /// The dataset's name.
+    dataset: String,
+}
+
+/// Where a 数据开放需求 goes: the dataset's organisation when asked from a published dataset's
+/// page, else the site itself (its openness office), with the dataset's title.
+async fn demand_target(
+    state: &AppState,
+    ctx: &PageCtx,
+    dataset: &str,
+) -> Result<(String, String, Option<String>), WebError> {
+    let site = crate::site::require_site(state, &ctx.site).await?;
+    let name = dataset.trim();
+    if !name.is_empty()
+        && let Some(d) = datasets::find(&state.store, site.id, name).await?
+        && d.status == DatasetStatus::Published
+    {
+        return Ok((
+            d.org_code.clone(),
+            d.org_name.clone(),
+            Some(d.title.clone()),
+        ));
+    }
+    Ok((site.code.to_string(), site.name.clone(), None))
+}
+
+async fn render_demand(
+    state: &AppState,
+    ctx: &PageCtx,
+    status: StatusCode,
+    form: &gongkai_service::messages::WriteForm,
+    dataset: &str,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
+    let (_, org_name, title) = demand_target(state, ctx, dataset).await?;
+    state
+        .page_with_status(
+            ctx,
+            status,
+            "sjkf/demand.html",
+            context! {
+                form => ser(form), errors => ser(errors), org_name, dataset_title => title,
+                dataset => dataset.trim(),
+            },
+        )
+        .await
+}
+
+/// `GET /data/demand[?dataset=…]`: the 数据开放需求 form.
+pub async fn demand_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    axum::extract::Query(q): axum::extract::Query<DemandQuery>,
+) -> Result<Response, WebError> {
+    let form = gongkai_service::messages::WriteForm {
+        submission_key: gongkai_store::sessions::random_token(),
+        ..Default::default()
+    };
+    render_demand(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        &form,
+        &q.dataset,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// The 数据开放需求 form as posted: a message's fields and the dataset it was asked from.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DemandForm {
+    /// The message's fields.
+    #[serde(flatten)]
+    message: gongkai_service::messages::WriteForm,
+    /// The dataset's name, if asked from its page.
+    dataset: String,
+}
+
+/// `POST /data/demand`: sends the demand through the 政民互动 use case as a message of the kind
+/// 数据开放需求 to the dataset's organisation or the site, and shows the message's receipt.
+pub async fn demand(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<DemandForm>,
+) -> Result<Response, WebError> {
+    let (to, _, _) = demand_target(&state, &ctx, &f.dataset).await?;
+    let mut form = f.message;
+    form.to = to;
+    form.kind = gongkai_domain::message::MessageKind::DataDemand
+        .code()
+        .into();
+    let intake = state.intake(&ctx.site, &ip, Utc::now());
+    let files = gongkai_service::Files::none();
+    let (status, errors) =
+        match gongkai_service::messages::submit::<_, _, gongkai_service::ServiceError>(
+            intake, &form, files,
+        )
+        .await
+        {
+            Ok(Ok(receipt)) => {
+                return state
+                    .page_with_status(
+                        &ctx,
+                        StatusCode::CREATED,
+                        "hudong/receipt.html",
+                        context! { r => ser(&receipt) },
+                    )
+                    .await;
+            }
+            Ok(Err(errors)) => (StatusCode::BAD_REQUEST, errors),
+            Err(gongkai_service::ServiceError::Store(gongkai_store::StoreError::Conflict(
+                message,
+            ))) => (
+                StatusCode::CONFLICT,
+                FieldErrors::from([("content", message)]),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    form.secret.clear();
+    form.secret_again.clear();
+    render_demand(&state, &ctx, status, &form, &f.dataset, &errors).await
+}
