@@ -11,6 +11,7 @@ mod cache;
 mod ckan;
 mod consultations;
 mod data;
+mod data_access;
 mod datastore;
 mod error_codes;
 mod http;
