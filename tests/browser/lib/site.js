@@ -522,6 +522,10 @@ const PAGES = [
   { name: 'data-index', path: '/data/', expectText: ['政府数据开放'] },
   { name: 'data-index-filtered', path: '/data/?q=%E9%A2%84%E7%AE%97&open=unconditional', expectText: ['已选条件'] },
   { name: 'data-dataset', path: '/data/dibao-by-township-month', expectText: ['乌恰县城乡最低生活保障统计（按乡镇、月份）', '数据资源'] },
+  // 有条件开放: the request form of the demo's conditional dataset, the lookup, the back-office list.
+  { name: 'data-apply', path: '/data/enterprise-credit-risk/apply', expectText: ['申请使用“乌恰县企业信用风险分类结果”', '开放条件', '数据用途', '使用期限结束日期'] },
+  { name: 'sjkf-status', path: '/sjkf/status', dropCookies: ['gk_sj'], expectText: ['数据使用申请查询', '查询码', '查询密码'] },
+  { name: 'admin-data-access', path: '/admin/data-access', login: ly.SUPERVISOR, expectText: ['数据使用申请', '答复期限'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   { name: 'xxgk-mulu', path: '/xxgk/mulu/WQX004', expectText: ['乌恰县财政局主动公开基本目录', '部门决算', '乌恰县2025年县级财政决算公开'] },
   // 考核 and 社会评议: the 2026 scorecards of the demo departments (the scorecard screenshot), one
