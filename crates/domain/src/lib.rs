@@ -78,6 +78,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod consultation;
+pub mod data_access;
 pub mod data_chart;
 pub mod dataset;
 pub mod error;

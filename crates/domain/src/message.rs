@@ -32,6 +32,8 @@ coded! {
         Other => ("other", "其他"),
         /// 政务公开投诉: a complaint about disclosure work (第四十七条), routed to the openness office.
         DisclosureComplaint => ("disclosure_complaint", "政务公开投诉"),
+        /// 数据开放需求: a request that a dataset be opened (公众数据需求), sent from `/data/`.
+        DataDemand => ("data_demand", "数据开放需求"),
     }
 }
 

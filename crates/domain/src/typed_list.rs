@@ -451,6 +451,8 @@ impl Schema {
     pub fn public_text(&self, cells: &Cells) -> String {
         self.public_cells(cells)
             .into_iter()
+            // An attachment's cell is its file's hash: a key to the file, not text to show.
+            .filter(|(f, _)| f.kind != FieldKind::Attachment)
             .map(|(f, v)| format!("{}：{v}", f.label))
             .collect::<Vec<_>>()
             .join("\n")

@@ -1,7 +1,8 @@
 //! Citizen submissions as use cases: submitting an application (依申请公开), writing a message
 //! (政民互动) and commenting on a consultation (征求意见); and the annual report (年度报告):
 //! opening, saving and publishing it ([`reports`]); 考核 scorecards and 社会评议 ([`scorecard`]);
-//! a typed list's rows to a workbook and back ([`lists`]).
+//! a typed list's rows to a workbook and back ([`lists`]); a request for access to a 有条件开放
+//! dataset ([`data_access`]).
 //!
 //! Each module has the form as typed and one `submit` call that validates it with the domain's
 //! rules (lookups such as "does this organisation exist" happen here), applies the public-form
@@ -15,6 +16,7 @@
 
 pub mod applications;
 pub mod comments;
+pub mod data_access;
 mod error;
 pub mod lists;
 pub mod messages;
@@ -131,6 +133,8 @@ pub enum Submission {
     Comment,
     /// An evaluation in a 社会评议.
     Evaluation,
+    /// A request for access to a 有条件开放 dataset.
+    DataAccess,
 }
 
 impl Submission {
@@ -141,6 +145,7 @@ impl Submission {
             Self::Message => "message",
             Self::Comment => "comment",
             Self::Evaluation => "evaluation",
+            Self::DataAccess => "data-access",
         };
         format!("{prefix}:{ip}")
     }
@@ -152,6 +157,7 @@ impl Submission {
             Self::Message => ErrorCode::MessageRateLimited,
             Self::Comment => ErrorCode::CommentRateLimited,
             Self::Evaluation => ErrorCode::EvaluationRateLimited,
+            Self::DataAccess => ErrorCode::DataAccessRateLimited,
         }
     }
 }

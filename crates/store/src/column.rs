@@ -143,6 +143,7 @@ code_column!(
     gongkai_domain::consultation::Adoption,
     gongkai_domain::consultation::ConsultationStatus,
     gongkai_domain::consultation::Moderation,
+    gongkai_domain::data_access::AccessStatus,
     gongkai_domain::message::MessageKind,
     gongkai_domain::message::MessageStatus,
     gongkai_domain::message::Rating,

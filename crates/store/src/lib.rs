@@ -18,6 +18,7 @@ pub mod challenges;
 mod column;
 pub mod consultations;
 pub mod corrections;
+pub mod data_access;
 pub mod datasets;
 pub mod datastore;
 mod error;

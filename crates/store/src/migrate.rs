@@ -157,6 +157,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "datastore_loads",
         include_str!("../migrations/0034_datastore_loads.sql"),
     ),
+    (
+        35,
+        "data_access_requests",
+        include_str!("../migrations/0035_data_access_requests.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

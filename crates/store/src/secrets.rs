@@ -25,7 +25,7 @@ const SEAL_PURPOSE: &str = "query-secret-seal";
 /// Bound to every sealed value, so a sealed value made for anything else does not open here.
 const SEAL_AAD: &[u8] = b"gongkai query password";
 /// The tables whose `secret_hash` may hold sealed values (fixed names, put into SQL as they are).
-const TABLES: [&str; 2] = ["applications", "messages"];
+const TABLES: [&str; 3] = ["applications", "messages", "data_access_requests"];
 
 /// A fixed hash verified against when a tracking code is unknown, so timing does not reveal
 /// which codes exist (and, for logins, which user names exist).

@@ -271,10 +271,19 @@ pub const TABLES: &[Table] = &[
         .file("sha256"),
     // History the site brought from an earlier move goes along with it.
     Table::new("imported_audit", Some("id"), "site_id = $1").refs(&[SITE]),
+    Table::new("data_access_requests", Some("id"), "site_id = $1").refs(&[
+        SITE,
+        ORG,
+        ("dataset_id", "datasets"),
+    ]),
+    Table::new("data_access_events", Some("id"), DATA_ACCESS_ROWS)
+        .refs(&[("data_access_request_id", "data_access_requests")]),
 ];
 
 const APPLICATION_ROWS: &str = "application_id IN (SELECT id FROM applications WHERE site_id = $1)";
 const CATALOGUE_ROWS: &str = "item_id IN (SELECT id FROM catalogue_items WHERE site_id = $1)";
+const DATA_ACCESS_ROWS: &str =
+    "data_access_request_id IN (SELECT id FROM data_access_requests WHERE site_id = $1)";
 const DATASET_ROWS: &str = "dataset_id IN (SELECT id FROM datasets WHERE site_id = $1)";
 const TASK_ROWS: &str = "task_id IN (SELECT id FROM tasks WHERE site_id = $1)";
 const MESSAGE_ROWS: &str = "message_id IN (SELECT id FROM messages WHERE site_id = $1)";
@@ -295,6 +304,7 @@ pub const NOT_MOVED: &[&str] = &[
     "sessions",
     "applicant_sessions",
     "message_sessions",
+    "data_access_sessions",
     "login_failures",
     "form_submissions",
     "platform_grants",

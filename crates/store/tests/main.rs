@@ -6,6 +6,7 @@
 mod audit_sites;
 mod blobs;
 mod cases;
+mod data_access;
 mod datasets;
 mod datastore;
 mod durability;

@@ -78,6 +78,35 @@ pub async fn send_case_file(
     send_blob(state, &f.sha256, &f.kind, &f.file_name).await
 }
 
+/// A dataset's uploaded resource as a download: its file name (or the resource's name with the
+/// format's extension) and the format's type. A link resource is `None` (the caller redirects).
+pub async fn send_resource(
+    state: &AppState,
+    r: &gongkai_store::datasets::Resource,
+) -> Result<Option<Response>, WebError> {
+    use gongkai_domain::dataset::UploadFormat;
+    let Some(sha) = &r.sha256 else {
+        return Ok(None);
+    };
+    let format = UploadFormat::parse(&r.format).ok();
+    let file_name = if r.file_name.is_empty() {
+        format!(
+            "{}.{}",
+            r.name,
+            format.map_or("bin", UploadFormat::extension)
+        )
+    } else {
+        r.file_name.clone()
+    };
+    let mut resp = send_blob(state, sha, "", &file_name).await?;
+    if let Some(mime) = format.map(UploadFormat::mime)
+        && let Ok(v) = header::HeaderValue::from_str(mime)
+    {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    Ok(Some(resp))
+}
+
 /// A stored blob as a download with its original file name and the type of its stored kind
 /// (not cached: callers that serve public files add their own caching).
 pub async fn send_blob(

@@ -28,6 +28,9 @@ pub enum WebError {
     /// Signed in but not allowed (403).
     #[error("您没有{0}的权限")]
     Forbidden(&'static str),
+    /// Refused for a reason of its own (403), e.g. a data-access token outside its period.
+    #[error("{0}")]
+    Denied(Refusal),
     /// A form failed the CSRF check (403).
     #[error("页面已过期或请求来源无法确认，请返回上一页刷新后重新提交")]
     Csrf,
@@ -85,7 +88,7 @@ impl WebError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Denied(_) | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -110,7 +113,8 @@ impl WebError {
             | Self::NotFound(r)
             | Self::Conflict(r)
             | Self::TooManyRequests(r)
-            | Self::TooLarge(r) => r.code.code(),
+            | Self::TooLarge(r)
+            | Self::Denied(r) => r.code.code(),
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::Csrf => "csrf_failed",

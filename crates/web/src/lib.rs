@@ -22,6 +22,7 @@ pub mod download;
 pub mod edge;
 pub mod error;
 pub mod forms;
+pub mod grants;
 pub mod letters;
 pub mod page;
 pub mod public;

@@ -7,6 +7,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, any, get, post};
 use gongkai_domain::role::Permission;
 use gongkai_store::applications::Application;
+use gongkai_store::data_access::DataAccessRequest;
 use gongkai_store::messages::Message;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
@@ -56,6 +57,10 @@ pub fn build(state: AppState) -> Router {
         .route("/xxgk/qingdan", get(public::qingdan::index))
         .route("/xxgk/qingdan/{code}", get(public::qingdan::list))
         .route("/xxgk/qingdan/{code}/{id}", get(public::qingdan::row))
+        .route(
+            "/xxgk/qingdan/{code}/{id}/files/{key}",
+            get(public::qingdan::file),
+        )
         .route("/feeds/qingdan/{file}", get(public::qingdan::atom))
         .route("/xxgk/{*index_no}", get(public::xxgk::record))
         .route("/files/{id}/{name}", get(public::files::download))
@@ -122,7 +127,27 @@ pub fn build(state: AppState) -> Router {
         .route("/data/{name}", get(public::data::show))
         .route(
             "/data/{name}/resources/{id}/download",
-            get(public::data::download),
+            private(get(public::data::download)),
+        )
+        .route(
+            "/data/demand",
+            get(public::sjkf::demand_form).post(public::sjkf::demand),
+        )
+        .route(
+            "/data/{name}/apply",
+            get(public::sjkf::form).post(public::sjkf::submit),
+        )
+        .route(
+            "/sjkf/status",
+            private(
+                get(cases::status_form::<DataAccessRequest>)
+                    .post(cases::status_lookup::<DataAccessRequest>),
+            ),
+        )
+        .route("/sjkf/token", private(post(public::sjkf::token)))
+        .route(
+            "/sjkf/download/{resource}",
+            private(get(public::sjkf::download)),
         )
         .route(
             "/data/{name}/resources/{id}/chart",
@@ -665,6 +690,22 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/admin/messages",
             guarded(Permission::HandleCases, get(admin::messages::list)),
+        )
+        .route(
+            "/admin/data-access",
+            guarded(Permission::HandleCases, get(admin::data_access::list)),
+        )
+        .route(
+            "/admin/data-access/limit",
+            guarded(Permission::Supervise, post(admin::data_access::set_limit)),
+        )
+        .route(
+            "/admin/data-access/{id}",
+            guarded(Permission::HandleCases, get(admin::data_access::show)),
+        )
+        .route(
+            "/admin/data-access/{id}/decide",
+            guarded(Permission::HandleCases, post(admin::data_access::decide)),
         )
         .route(
             "/admin/messages/settings",

@@ -11,6 +11,7 @@ mod cache;
 mod ckan;
 mod consultations;
 mod data;
+mod data_access;
 mod data_admin;
 mod data_open;
 mod datastore;

@@ -562,6 +562,10 @@ const PAGES = [
     expectText: ['乌恰县2025年县级部门支出预算表', '数据资源', '已载入', '上传数据文件', '处理记录'],
   },
   { name: 'admin-data-form', path: '/admin/data/new', login: 'demo-editor', expectText: ['新建数据集', '开放属性', '开放条件'] },
+  // 有条件开放: the request form of the demo's conditional dataset, the lookup, the back-office list.
+  { name: 'data-apply', path: '/data/enterprise-credit-risk/apply', expectText: ['申请使用“乌恰县企业信用风险分类结果”', '开放条件', '数据用途', '使用期限结束日期'] },
+  { name: 'sjkf-status', path: '/sjkf/status', dropCookies: ['gk_sj'], expectText: ['数据使用申请查询', '查询码', '查询密码'] },
+  { name: 'admin-data-access', path: '/admin/data-access', login: ly.SUPERVISOR, expectText: ['数据使用申请', '答复期限'] },
   { name: 'zhenggai-index', path: '/zhenggai/', expectText: ['2025年度县级预算执行'] },
   // 清单公开: the lists with public rows, the county's 权力清单 (filters, a wide table), a
   // 办事指南 row with its ten statutory elements, and the running 低保 公示 with masked names.

@@ -901,6 +901,23 @@ error_codes! {
     DatasetResourceNotFound => ("dataset.resource_not_found", "未找到该数据资源"),
     ApiTokenNameRequired => ("token.name_required", "请填写令牌用途（不超过 100 个字）"),
     ApiTokenInvalid => ("token.invalid", "API 令牌无效或已撤销"),
+
+    // 有条件开放: requests for access to a conditionally open dataset.
+    DataAccessNotConditional => ("access.not_conditional", "只有“有条件开放”的数据集需要申请使用"),
+    DataAccessPurposeRequired => ("access.purpose_required", "请写明数据用途（至少 {min} 个字）"),
+    DataAccessUseRequired => ("access.use_required", "请写明使用方式和使用范围（至少 {min} 个字）"),
+    DataAccessPeriodInvalid => ("access.period_invalid", "请按“年-月-日”填写使用期限的起止日期"),
+    DataAccessPeriodReversed => ("access.period_reversed", "使用期限的结束日期不能早于开始日期"),
+    DataAccessPeriodPast => ("access.period_past", "使用期限的结束日期不能早于今天"),
+    DataAccessPeriodTooLong => ("access.period_too_long", "使用期限最长为 {days} 天，如需更长期限请到期后再次申请"),
+    DataAccessRateLimited => ("access.rate_limited", "同一网络地址一小时内最多提交 {limit} 份数据使用申请，请稍后再试。"),
+    DataAccessAlreadyDecided => ("access.already_decided", "该申请当前为“{status}”，不能再作决定"),
+    DataAccessReasonRequired => ("access.reason_required", "不予同意时请写明理由"),
+    DataAccessTokenExpired => ("access.token_expired", "该数据使用凭证不在批准的使用期限内（{from} 至 {to}），不能下载数据；如需继续使用，请重新申请。"),
+    DataAccessTokenOtherDataset => ("access.token_other_dataset", "该数据使用凭证只能用于批准使用的数据集“{title}”，不能用于本数据集。"),
+    DataAccessTokenInvalid => ("access.token_invalid", "数据使用凭证无效，请核对后重试；凭证可在申请进度查询页面重新生成。"),
+    DataAccessNeedsGrant => ("access.needs_grant", "该数据集为有条件开放，请先提出使用申请，获批后凭数据使用凭证下载。"),
+    DataAccessLimitRange => ("access.limit_range", "数据使用申请的答复时限应为 1 至 60 个工作日"),
 }
 
 /// A value named in a message: `("max", &200)` fills `{max}`.

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod consultations;
 pub mod dashboard;
 pub mod data;
+pub mod data_access;
 pub mod desk;
 pub mod findings;
 pub mod forms;

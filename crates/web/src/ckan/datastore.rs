@@ -1,6 +1,7 @@
 //! `datastore_search`: the rows of a resource's table, CKAN's way. The resource is named by its
 //! public id (a UUID, as CKAN's); the rows are served only where the file itself may be
-//! downloaded — a published 无条件开放 dataset, or one the caller drafts or reviews — so the
+//! downloaded — a published 无条件开放 dataset, a 有条件开放 one with a data-access token of it in
+//! its period, or one the caller drafts or reviews — so the
 //! datastore never shows what the download refuses.
 
 use gongkai_domain::dataset::Openness;
@@ -29,7 +30,23 @@ pub async fn datastore_search(ctx: &Ctx<'_>, params: &Params) -> Result<Value, C
         return Err(missing());
     }
     let own = ctx.caller.read_orgs.contains(&dataset.org_id);
-    if dataset.openness != Openness::Unconditional && !own {
+    if dataset.openness == Openness::Conditional
+        && !own
+        && let Some(token) = &ctx.caller.access_token
+    {
+        // A 有条件开放 dataset's rows with a data-access token of that dataset, in its period.
+        let grant = crate::grants::usable(store, token, &dataset)
+            .await?
+            .map_err(|r| CkanError::Forbidden(r.message))?;
+        gongkai_store::data_access::record_use(
+            store,
+            &grant,
+            &resource.uuid,
+            "datastore_search",
+            &ctx.ip,
+        )
+        .await?;
+    } else if dataset.openness != Openness::Unconditional && !own {
         return Err(CkanError::Forbidden(
             "该数据集不是无条件开放，数据表不能公开查询".into(),
         ));

@@ -109,6 +109,8 @@ pub struct Caller {
     pub draft_orgs: Vec<i64>,
     /// The organisations of the site where they draft or review (what they may read unpublished).
     pub read_orgs: Vec<i64>,
+    /// A data-access token (有条件开放) the request carries instead of an API token.
+    pub access_token: Option<String>,
 }
 
 impl Caller {
@@ -266,6 +268,12 @@ async fn caller(
     let Some(token) = token_of(headers) else {
         return Ok(Caller::default());
     };
+    if token.starts_with(gongkai_store::data_access::TOKEN_PREFIX) {
+        return Ok(Caller {
+            access_token: Some(token),
+            ..Caller::default()
+        });
+    }
     let Some(user_id) = gongkai_store::datasets::token_user(&state.store, &token).await? else {
         return Ok(Caller::default());
     };
@@ -296,6 +304,7 @@ async fn caller(
         staff: Some(staff),
         draft_orgs: draft,
         read_orgs: read,
+        access_token: None,
     })
 }
 

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gongkai_service::Submission;
 use gongkai_store::applications::Application;
+use gongkai_store::data_access::DataAccessRequest;
 use gongkai_store::messages::Message;
 
 use crate::WebError;
@@ -37,9 +38,19 @@ fn gate_of(path: &str) -> Option<Gate> {
         "/ysqgk/apply" | "/ysqgk/correction" | "/api/v1/applications" => {
             Gate::Submission(Submission::Application)
         }
-        "/hudong/write" | "/api/v1/messages" => Gate::Submission(Submission::Message),
+        "/hudong/write" | "/api/v1/messages" | "/data/demand" => {
+            Gate::Submission(Submission::Message)
+        }
         "/ysqgk/status" => Gate::Lookup(Application::DESK.throttle),
         "/hudong/status" => Gate::Lookup(Message::DESK.throttle),
+        "/sjkf/status" => Gate::Lookup(DataAccessRequest::DESK.throttle),
+        p if p
+            .strip_prefix("/data/")
+            .and_then(|rest| rest.strip_suffix("/apply"))
+            .is_some_and(|name| !name.is_empty() && !name.contains('/')) =>
+        {
+            Gate::Submission(Submission::DataAccess)
+        }
         p if p
             .strip_prefix("/pingyi/")
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())) =>

@@ -6,10 +6,10 @@
 //! is 404.
 
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
-use gongkai_domain::dataset::{self as rules, DatasetStatus, OpenTheme, Openness, UploadFormat};
+use gongkai_domain::dataset::{self as rules, DatasetStatus, OpenTheme, Openness};
 use gongkai_domain::urls;
 use gongkai_store::datasets::{self, Dataset, DatasetQuery, Field};
 use gongkai_store::orgs;
@@ -19,6 +19,7 @@ use serde::Deserialize;
 pub mod chart;
 
 use crate::WebError;
+use crate::client_ip::ClientIp;
 use crate::page::Visit;
 use crate::templates::ser;
 use crate::view::dcat;
@@ -376,6 +377,11 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let granted = if d.openness == Openness::Conditional {
+        gongkai_store::data_access::granted_count(&visit.state.store, d.id).await?
+    } else {
+        0
+    };
     let coverage = match (d.temporal_start, d.temporal_end) {
         (None, None) => String::new(),
         (s, e) => format!(
@@ -390,7 +396,7 @@ pub async fn show(
             context! {
                 d => ser(&d), resources, themes, coverage, previews,
                 openness => d.openness.label(), open,
-                conditional => d.openness == Openness::Conditional,
+                conditional => d.openness == Openness::Conditional, granted,
                 closed => d.openness == Openness::Closed,
                 frequency => d.frequency.label(),
                 licence => licence.map(|l| context! { title => l.title, url => l.url }),
@@ -403,10 +409,14 @@ pub async fn show(
         .await
 }
 
-/// `GET /data/{name}/resources/{id}/download`: a resource of an unconditionally open dataset,
-/// counted — an uploaded file with its type and name, or a redirect to a link.
+/// `GET /data/{name}/resources/{id}/download`: a resource, counted — an uploaded file with its
+/// type and name, or a redirect to a link. A 有条件开放 dataset's resource only with a
+/// data-access token of that dataset within its period in the `Authorization` header (never in
+/// the address), each use audited (`data_access.download`).
 pub async fn download(
     visit: Visit,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     Path((name, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let d = published(&visit, &name).await?;
@@ -415,28 +425,23 @@ pub async fn download(
         .iter()
         .find(|r| r.uuid == id)
         .ok_or_else(|| WebError::NotFound(ErrorCode::DatasetResourceNotFound.into()))?;
-    if d.openness != Openness::Unconditional {
-        return Err(WebError::Forbidden("下载该数据集（非无条件开放）"));
+    let store = &visit.state.store;
+    match d.openness {
+        Openness::Unconditional => {}
+        Openness::Conditional => {
+            let Some(token) = crate::grants::token_in(&headers) else {
+                return Err(WebError::Denied(ErrorCode::DataAccessNeedsGrant.into()));
+            };
+            let grant = crate::grants::usable(store, &token, &d)
+                .await?
+                .map_err(WebError::Denied)?;
+            gongkai_store::data_access::record_use(store, &grant, &r.uuid, "download", &ip).await?;
+        }
+        Openness::Closed => return Err(WebError::Forbidden("下载该数据集（不予开放）")),
     }
-    datasets::count_download(&visit.state.store, r.id).await?;
-    let Some(sha) = &r.sha256 else {
-        return Ok(Redirect::to(&r.url).into_response());
-    };
-    let format = UploadFormat::parse(&r.format).ok();
-    let file_name = if r.file_name.is_empty() {
-        format!(
-            "{}.{}",
-            r.name,
-            format.map_or("bin", UploadFormat::extension)
-        )
-    } else {
-        r.file_name.clone()
-    };
-    let mut resp = crate::download::send_blob(&visit.state, sha, "", &file_name).await?;
-    if let Some(mime) = format.map(UploadFormat::mime)
-        && let Ok(v) = HeaderValue::from_str(mime)
-    {
-        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    datasets::count_download(store, r.id).await?;
+    match crate::download::send_resource(&visit.state, r).await? {
+        Some(resp) => Ok(resp),
+        None => Ok(Redirect::to(&r.url).into_response()),
     }
-    Ok(resp)
 }

@@ -15,6 +15,7 @@ pub mod popular;
 pub mod qingdan;
 pub mod renwu;
 pub mod search;
+pub mod sjkf;
 pub mod xxgk;
 pub mod ysqgk;
 pub mod zhenggai;

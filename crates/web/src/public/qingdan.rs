@@ -247,14 +247,20 @@ fn title_of(schema: &Schema, row: &ListRow) -> String {
 
 /// The public fields of a row in page order: the publication elements (办事指南's ten) first
 /// in their statutory order, then the other public fields in the schema's.
+/// An attachment is a download link (`row_url` + `/files/{key}`), never its stored hash.
 fn ordered_fields(
     schema: &Schema,
     cells: &Cells,
     names: &HashMap<String, String>,
+    row_url: &str,
 ) -> (Vec<Value>, Vec<Value>) {
     let shown = schema.public_cells(cells);
     let view = |key: &str| {
         shown.iter().find(|(f, _)| f.key == key).map(|(f, v)| {
+            if f.kind == FieldKind::Attachment {
+                let url = format!("{row_url}/files/{}", urlencode(&f.key));
+                return context! { label => &f.label, text => "下载附件", url };
+            }
             context! { label => &f.label, ..cell_view(f.kind, v, names) }
         })
     };
@@ -272,6 +278,28 @@ fn ordered_fields(
     (elements, others)
 }
 
+/// `GET /xxgk/qingdan/{code}/{id}/files/{key}`: the file a public attachment field of a public
+/// row names (404 for a staff-only field, a row the public does not see, or no file).
+pub async fn file(
+    visit: Visit,
+    Path((code, id, key)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let site = visit.site().await?;
+    let store = &visit.state.store;
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let schema = schema_of(store, site.id, &code).await?;
+    let row = typed_lists::public_row(store, site.id, &schema.code, id, Utc::now())
+        .await?
+        .ok_or_else(not_found)?;
+    let field = schema
+        .field(&key)
+        .filter(|f| f.public && f.kind == FieldKind::Attachment);
+    let (Some(field), Some(sha)) = (field, row.cells.get(&key)) else {
+        return Err(crate::download::attachment_not_found());
+    };
+    crate::download::send_public_blob(&visit.state, sha, "", &field.label).await
+}
+
 /// `GET /xxgk/qingdan/{code}/{id}`: a public row with every public field by its heading.
 pub async fn row(
     visit: Visit,
@@ -285,7 +313,8 @@ pub async fn row(
         .await?
         .ok_or_else(not_found)?;
     let names = org_names(store, site.id).await?;
-    let (elements, others) = ordered_fields(&schema, &row.cells, &names);
+    let row_url = urls::list_row(&schema.code, row.id);
+    let (elements, others) = ordered_fields(&schema, &row.cells, &names, &row_url);
     visit
         .page(
             "qingdan/row.html",
