@@ -37,8 +37,10 @@ pub const SEARCH_EVERY: Duration = Duration::from_millis(300);
 pub const MAIL_EVERY: Duration = Duration::from_secs(1);
 /// How often scheduled publications are checked.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(5);
-/// How often ended 公示 of the typed lists are looked for and recorded.
-pub const GONGSHI_EVERY: Duration = Duration::from_secs(60);
+/// How often ended 公示 of the typed lists are looked for and recorded: the pages stop showing
+/// a row at its end by themselves; the search index drops it when this pass records the end, so
+/// it is run as often as scheduled publication.
+pub const GONGSHI_EVERY: Duration = Duration::from_secs(5);
 /// How often sealed query passwords are looked for and hashed (see `store::secrets`).
 pub const HASH_SEALED_EVERY: Duration = Duration::from_secs(1);
 /// How many sealed query passwords one pass hashes per table (one at a time, on one core).

@@ -314,10 +314,10 @@ pub async fn decide(
         AccessEvent::Refused { reason, .. } => (None, None, reason.clone(), "data_access.refuse"),
         _ => (None, None, String::new(), "data_access.decide"),
     };
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE data_access_requests SET status = $1, decided_on = $2, decided_by = $3,
             granted_from = $4, granted_to = $5, refusal_reason = $6, updated_at = $7
-         WHERE id = $8",
+         WHERE id = $8 AND status = $9",
     )
     .bind(status.code())
     .bind(today.to_string())
@@ -327,8 +327,20 @@ pub async fn decide(
     .bind(&reason)
     .bind(ts(now()))
     .bind(id)
+    .bind(r.status.code())
     .execute(&mut *tx)
     .await?;
+    // Another member of staff decided it since it was read (PostgreSQL reads without a lock):
+    // the first decision stands.
+    if done.rows_affected() == 0 {
+        let decided = get(store, id).await?;
+        return Err(gongkai_domain::DomainError::with(
+            "decision",
+            gongkai_domain::ErrorCode::DataAccessAlreadyDecided,
+            &[("status", &decided.status.label())],
+        )
+        .into());
+    }
     cases::append_event(&mut tx, &EVENTS, id, &event, &actor.name).await?;
     feed::emit(&mut tx, "dataset", &r.dataset_id.to_string(), action).await?;
     audit::Change::new(action, "data_access", &r.tracking_code)

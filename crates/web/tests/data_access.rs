@@ -245,6 +245,53 @@ async fn a_conditional_dataset_is_used_with_an_approved_request_and_its_token() 
         .await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
+        // CKAN clients may send the key as `X-CKAN-API-Key`: read alike.
+        let ckan_key = must(
+            reqwest::Client::new()
+                .get(format!("{}{search}", app.base))
+                .header("X-CKAN-API-Key", &token)
+                .send()
+                .await,
+        );
+        assert_eq!(
+            ckan_key.status(),
+            StatusCode::OK,
+            "{engine:?}: X-CKAN-API-Key"
+        );
+
+        // A dataset taken off the catalogue ends every grant on it, through every way in.
+        let set_status = async |status: &str| {
+            must(
+                sqlx::query("UPDATE datasets SET status = $1 WHERE name = 'wqx-cond'")
+                    .bind(status)
+                    .execute(app.store.pool())
+                    .await,
+            );
+        };
+        set_status("draft").await;
+        assert_eq!(
+            applicant
+                .get_status(&format!("/sjkf/download/{uuid}"))
+                .await,
+            StatusCode::FORBIDDEN,
+            "{engine:?}: the session download of a withdrawn dataset"
+        );
+        assert!(
+            !applicant
+                .get_text("/sjkf/status")
+                .await
+                .contains("/sjkf/download/")
+        );
+        assert_ne!(
+            with_token(&app, &download, &token).await.status(),
+            StatusCode::OK
+        );
+        assert_ne!(
+            with_token(&app, &search, &token).await.status(),
+            StatusCode::OK
+        );
+        set_status("published").await;
+
         // Past its period (the end written into the past): refused, shown as 已过期.
         let past = (today - chrono::Days::new(1)).to_string();
         must(

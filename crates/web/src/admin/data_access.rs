@@ -174,6 +174,8 @@ pub async fn set_limit(desk: Desk, Form(f): Form<LimitForm>) -> Result<Response,
         _ => return Err(WebError::BadRequest(ErrorCode::DataAccessLimitRange.into())),
     };
     let site = desk.home_site().await?;
+    // The limit is the site's: only one who supervises the site itself sets it.
+    crate::auth::check_org(&desk.state, &desk.staff, Permission::Supervise, site.id).await?;
     let key = settings::site_key(LIMIT_SETTING_KEY, Some(site.code.as_str()));
     settings::set(&desk.state.store, &desk.actor(), &key, &days.to_string()).await?;
     Ok(Redirect::to("/admin/data-access").into_response())

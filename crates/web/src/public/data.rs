@@ -6,7 +6,7 @@
 //! is 404.
 
 use axum::extract::{Path, Query};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::ErrorCode;
 use gongkai_domain::dataset::{self as rules, DatasetStatus, OpenTheme, Openness};

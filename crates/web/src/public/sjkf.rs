@@ -146,12 +146,11 @@ async fn status_page(
         .map(|s| context! { at => crate::view::format::day_of(s.at), label => s.event.describe() })
         .collect();
     let today = beijing_date(Utc::now());
-    let usable =
-        gongkai_domain::data_access::grant_usable(r.status, r.granted_from, r.granted_to, today)
-            .is_ok();
+    let dataset = datasets::get(&state.store, r.dataset_id).await?;
+    // The same judgement as a download: a withdrawn or reclassified dataset lists no files.
+    let usable = crate::grants::judge(r, &dataset).is_ok();
     let files: Vec<Value> = if usable {
-        datasets::get(&state.store, r.dataset_id)
-            .await?
+        dataset
             .resources
             .iter()
             .map(|res| {
