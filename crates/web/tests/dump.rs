@@ -109,6 +109,19 @@ async fn a_loaded_table_dumps_as_csv_and_xlsx_with_formulas_neutralised() {
         assert_eq!(cell(2, 2), "30");
         assert_eq!(range.height(), 4, "{engine:?}: heading and three rows");
 
+        // The dataset's page links both.
+        let (_, _, page) = get("/data/wqx-zhichu").await;
+        let page = String::from_utf8_lossy(&page);
+        assert!(
+            page.contains(&format!(
+                "href=\"/datastore/dump/{open}\" download>下载全表（CSV）"
+            )),
+            "{page}"
+        );
+        assert!(page.contains(&format!(
+            "href=\"/datastore/dump/{open}?format=xlsx\" download>下载全表（Excel）"
+        )));
+
         // Refusals.
         let (status, _, body) = get(&format!("/datastore/dump/{closed}")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{engine:?}");
@@ -118,5 +131,34 @@ async fn a_loaded_table_dumps_as_csv_and_xlsx_with_formulas_neutralised() {
         let (status, _, body) = get(&format!("/datastore/dump/{open}?fields=nope")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{engine:?}");
         assert!(String::from_utf8_lossy(&body).contains("下载条件有误"));
+    }
+}
+
+#[tokio::test]
+async fn a_datasets_search_document_masks_personal_numbers_but_the_sites_public_phone() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        let id = dataset_with_csv(&app, "wqx-mask", "联系人名单", "unconditional", true, CSV).await;
+        must(
+            sqlx::query("UPDATE datasets SET notes = $1, title = $2 WHERE id = $3")
+                .bind("咨询请致电 13912345678 或 0908-4520000，身份证 650102198001011234")
+                .bind("联系人 13912345678")
+                .bind(id)
+                .execute(app.store.pool())
+                .await,
+        );
+        let d = must(datasets::get(&app.store, id).await);
+        let public = gongkai_domain::pii::PublicNumbers::from_texts(["0908-4520000"]);
+        let doc = gongkai_jobs::search::datasets::doc(&d, &public);
+        for text in [&doc.title, &doc.body] {
+            assert!(!text.contains("13912345678"), "{engine:?}: {text}");
+            assert!(!text.contains("650102198001011234"), "{engine:?}: {text}");
+        }
+        assert!(
+            doc.body.contains("0908-4520000"),
+            "{engine:?}: {}",
+            doc.body
+        );
+        assert!(doc.body.contains("咨询请致电"), "{}", doc.body);
     }
 }
