@@ -1076,6 +1076,13 @@ impl<W: Write> CsvWriter<W> {
         })
     }
 
+    /// Goes on with a file already started (no BOM): the next piece of a streamed file.
+    pub fn continuing(out: W) -> Self {
+        Self {
+            inner: csv::WriterBuilder::new().from_writer(out),
+        }
+    }
+
     /// Writes the header row.
     pub fn write_header<'a>(
         &mut self,

@@ -58,6 +58,13 @@ pub enum ExportError {
     #[error("生成 Excel 工作簿失败：{0}")]
     Xlsx(String),
 
+    /// A table has more rows than one Excel sheet holds.
+    #[error("数据超过 Excel 单个工作表的上限（{max} 行），请改为下载 CSV 格式的全表")]
+    TooManyRows {
+        /// The most data rows a sheet holds.
+        max: u64,
+    },
+
     /// The PDF library refused to write the document (a bug, not a user error).
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),

@@ -26,6 +26,7 @@ mod pdf;
 mod report_pdf;
 mod report_xlsx;
 mod scorecard_xlsx;
+mod table_xlsx;
 mod wrap;
 
 pub use error::ExportError;
@@ -38,4 +39,5 @@ pub use list_xlsx::{
 pub use report_pdf::render_report_pdf;
 pub use report_xlsx::{SHEETS as REPORT_SHEETS, annual_report_xlsx, document_xlsx};
 pub use scorecard_xlsx::{SCORECARD_SHEET, ScorecardLine, scorecard_xlsx};
+pub use table_xlsx::{MAX_DATA_ROWS, table_xlsx};
 pub use wrap::{is_closing, is_opening, wrap_cjk};

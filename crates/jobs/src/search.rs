@@ -134,7 +134,7 @@ impl Pass<'_> {
                 upsert_or_delete(self.index, &audit_report_key(id), doc)
             }
             "dataset" => {
-                let doc = datasets::current(self.store, id).await?;
+                let doc = datasets::current(self.store, id, &mut self.numbers).await?;
                 upsert_or_delete(self.index, &datasets::key(id), doc)
             }
             typed_lists::FEED_TYPE => list_rows::apply(self.store, self.index, id).await,
@@ -421,9 +421,10 @@ impl Kind {
             Self::Consultation => Ok(consultation_doc(&consultations::get(store, id).await?)),
             Self::Task => Ok(task_doc(store, id).await?),
             Self::AuditReport => Ok(audit_report_doc(store, id).await?),
-            Self::Dataset => Ok(datasets::doc(
-                &gongkai_store::datasets::get(store, id).await?,
-            )),
+            Self::Dataset => {
+                let d = gongkai_store::datasets::get(store, id).await?;
+                Ok(datasets::doc(&d, &*numbers.of(store, d.site_id).await?))
+            }
         }
     }
 }

@@ -1235,6 +1235,50 @@ pub async fn export_csv<W: Write>(store: &Store, resource_id: i64, out: W) -> Re
     Ok(written)
 }
 
+/// One page of a dump (CKAN's `/datastore/dump`): the rows [`search`] finds for `query`
+/// (its fields, filters, q, sort, limit and offset; the total is not counted), with the names
+/// of the returned columns, each value as a [`Cell`] of its column's type.
+pub async fn dump_page(
+    store: &Store,
+    query: &DatastoreQuery,
+) -> Result<(Vec<String>, Vec<Vec<Cell>>)> {
+    let mut query = query.clone();
+    query.records_format = RecordsFormat::Lists;
+    query.include_total = false;
+    let found = search(store, &query).await?;
+    let types: Vec<bool> = found.fields.iter().map(|f| f.field_type == "int").collect();
+    let names = found.fields.into_iter().map(|f| f.id).collect();
+    let Records::Lists(rows) = found.records else {
+        return Ok((names, Vec::new()));
+    };
+    let cells = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .zip(&types)
+                .map(|(v, &int)| match v {
+                    Value::Null => Cell::Null,
+                    Value::Number(n) if int => n.as_i64().map_or(Cell::Null, Cell::Int),
+                    Value::Number(n) => n.as_f64().map_or(Cell::Null, Cell::Numeric),
+                    Value::String(t) => Cell::Text(t),
+                    other => Cell::Text(other.to_string()),
+                })
+                .collect()
+        })
+        .collect();
+    Ok((names, cells))
+}
+
+/// How many rows match `query`'s filters and q (before its limit and offset).
+pub async fn count_matching(store: &Store, query: &DatastoreQuery) -> Result<i64> {
+    let mut query = query.clone();
+    query.records_format = RecordsFormat::Lists;
+    query.include_total = true;
+    query.limit = Some(0);
+    query.offset = 0;
+    Ok(search(store, &query).await?.total.unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

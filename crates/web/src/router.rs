@@ -153,6 +153,7 @@ pub fn build(state: AppState) -> Router {
             "/data/{name}/resources/{id}/chart",
             get(public::data::chart::show),
         )
+        .route("/datastore/dump/{id}", get(public::data::dump::dump))
         .route("/catalog.jsonld", get(public::dcat::json_ld))
         .route("/catalog.ttl", get(public::dcat::turtle))
         .route("/renwu/", get(public::renwu::index))

@@ -27,6 +27,19 @@ pub(crate) async fn dataset(
     openness: &str,
     publish: bool,
 ) -> i64 {
+    let csv = "乡镇,人数\n乌恰镇,120\n黑孜苇乡,85\n";
+    dataset_with_csv(app, name, title, openness, publish, csv).await
+}
+
+/// As [`dataset`], its one CSV resource holding `csv`.
+pub(crate) async fn dataset_with_csv(
+    app: &App,
+    name: &str,
+    title: &str,
+    openness: &str,
+    publish: bool,
+    csv: &str,
+) -> i64 {
     let editor = id_of(app, "SELECT id FROM users WHERE username = $1", "editor").await;
     let reviewer = id_of(app, "SELECT id FROM users WHERE username = $1", "reviewer").await;
     let site = id_of(
@@ -64,7 +77,7 @@ pub(crate) async fn dataset(
     };
     let editor_actor = Actor::user("editor", "::1");
     let d = must(datasets::create(&app.store, &editor_actor, &author, site, org, &new, true).await);
-    let csv = "乡镇,人数\n乌恰镇,120\n黑孜苇乡,85\n".as_bytes();
+    let csv = csv.as_bytes();
     let sha = must(blobs::put(&app.store, &app.state.config.data_dir, csv).await);
     let file = NewResource {
         name: "低保人数".into(),

@@ -20,7 +20,7 @@ fn enc(value: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn resource_uuid(store: &Store, name: &str) -> String {
+pub(crate) async fn resource_uuid(store: &Store, name: &str) -> String {
     must(
         sqlx::query_scalar(
             "SELECT r.uuid FROM dataset_resources r JOIN datasets d ON d.id = r.dataset_id

@@ -16,6 +16,7 @@ mod data_admin;
 mod data_open;
 mod datastore;
 mod dcat;
+mod dump;
 mod error_codes;
 mod http;
 mod lists;

@@ -526,7 +526,7 @@ const PAGES = [
   { name: 'renwu-index', path: '/renwu/', expectText: ['2026年县城老旧小区供暖管网改造'] },
   { name: 'data-index', path: '/data/', expectText: ['政府数据开放'] },
   { name: 'data-index-filtered', path: '/data/?q=%E9%A2%84%E7%AE%97&open=unconditional', expectText: ['已选条件'] },
-  { name: 'data-dataset', path: '/data/dibao-by-township-month', expectText: ['乌恰县城乡最低生活保障统计（按乡镇、月份）', '数据资源'] },
+  { name: 'data-dataset', path: '/data/dibao-by-township-month', expectText: ['乌恰县城乡最低生活保障统计（按乡镇、月份）', '数据资源', '下载全表（CSV）', '下载全表（Excel）'] },
   {
     // A demo table's chart: 保障人数 summed by 月份 as bars (server-drawn SVG with a title and a
     // description), the same numbers as a captioned table beside it, and the form to choose again.

@@ -899,6 +899,11 @@ error_codes! {
     ),
     DatasetTooManyResources => ("dataset.too_many_resources", "一个数据集最多包含 {max} 个资源"),
     DatasetResourceNotFound => ("dataset.resource_not_found", "未找到该数据资源"),
+    DatasetDumpQueryInvalid => ("dataset.dump_query_invalid", "下载条件有误：{reason}"),
+    DatasetDumpTooManyRows => (
+        "dataset.dump_too_many_rows",
+        "该表共 {rows} 行，超过 Excel 单个工作表的上限（{max} 行），请下载 CSV 格式的全表"
+    ),
     ApiTokenNameRequired => ("token.name_required", "请填写令牌用途（不超过 100 个字）"),
     ApiTokenInvalid => ("token.invalid", "API 令牌无效或已撤销"),
 

@@ -3,11 +3,14 @@
 //! published leaves the index.
 
 use gongkai_domain::dataset::{DatasetStatus, OpenTheme};
+use gongkai_domain::pii::{self, PublicNumbers};
 use gongkai_domain::time::beijing_date;
 use gongkai_domain::urls;
 use gongkai_search::Doc;
 use gongkai_store::datasets::{self, Dataset};
 use gongkai_store::{Store, StoreError};
+
+use crate::JobsError;
 
 /// The content type of a dataset's document.
 pub const CONTENT_TYPE: &str = "dataset";
@@ -23,8 +26,9 @@ pub fn id_of_key(key: &str) -> Option<i64> {
 }
 
 /// The search document of a dataset: its title, description, name, tags, themes and
-/// resources' names and descriptions; dated by its publication.
-pub fn doc(d: &Dataset) -> Doc {
+/// resources' names and descriptions; dated by its publication. Its text is masked as a
+/// record's: no personal number reaches the index, except the site's public ones, `allowed`.
+pub fn doc(d: &Dataset, allowed: &PublicNumbers) -> Doc {
     let mut body = vec![d.notes.clone(), d.name.clone(), d.tags.join(" ")];
     body.extend(
         d.groups
@@ -38,8 +42,8 @@ pub fn doc(d: &Dataset) -> Doc {
     let published = d.published_at.unwrap_or(d.updated_at);
     Doc {
         id: key(d.id),
-        title: d.title.clone(),
-        body: body.join("\n"),
+        title: pii::mask_except(&d.title, allowed),
+        body: pii::mask_except(&body.join("\n"), allowed),
         attachments_text: String::new(),
         doc_number: String::new(),
         org_code: d.org_code.clone(),
@@ -57,10 +61,17 @@ pub fn doc(d: &Dataset) -> Doc {
 
 /// The document of the dataset `id` when it is published; `None` when it is not (or no longer
 /// exists), so it leaves the index.
-pub async fn current(store: &Store, id: i64) -> Result<Option<Doc>, StoreError> {
+pub(super) async fn current(
+    store: &Store,
+    id: i64,
+    numbers: &mut super::NumbersBySite,
+) -> Result<Option<Doc>, JobsError> {
     match datasets::get(store, id).await {
-        Ok(d) if d.status == DatasetStatus::Published => Ok(Some(doc(&d))),
+        Ok(d) if d.status == DatasetStatus::Published => {
+            let allowed = numbers.of(store, d.site_id).await?;
+            Ok(Some(doc(&d, &allowed)))
+        }
         Ok(_) | Err(StoreError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

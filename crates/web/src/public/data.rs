@@ -17,6 +17,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 pub mod chart;
+pub mod dump;
 
 use crate::WebError;
 use crate::client_ip::ClientIp;

@@ -84,6 +84,7 @@ pub async fn previews(
         out.push(context! {
             name => &r.name, loading => false, columns, rows, shown,
             total, chart,
+            dump => charts.then(|| format!("/datastore/dump/{}", r.uuid)),
             api => format!("/api/3/action/datastore_search?resource_id={}", r.uuid),
         });
     }
