@@ -7,7 +7,7 @@ use gongkai_domain::ErrorCode;
 pub use gongkai_export::MAX_XLSX_BYTES;
 use gongkai_export::{ExportError, ExportRow, Problem, list_xlsx, read_list_xlsx};
 use gongkai_store::Store;
-use gongkai_store::typed_lists::{self, Imported, MAX_PAGE_ROWS, RowFilter, RowInput};
+use gongkai_store::typed_lists::{self, ImportRow, Imported, MAX_PAGE_ROWS, RowFilter, RowInput};
 
 use crate::ServiceError;
 
@@ -54,19 +54,27 @@ pub async fn export(
     list_xlsx(&schema, &export).map_err(refused)
 }
 
-/// Refuses a workbook over [`MAX_XLSX_BYTES`] or whose ZIP container would unpack past the
-/// table limits (declared and real sizes, `gongkai_content::table::check_xlsx_container`),
-/// before calamine reads any of it.
+/// The limits a list workbook is read under: fit for a file of at most [`MAX_XLSX_BYTES`]
+/// (64 MB unpacked, 20 s), far below the open-data tables' defaults.
+pub fn workbook_limits() -> gongkai_content::TableLimits {
+    gongkai_content::TableLimits {
+        max_xlsx_bytes: MAX_XLSX_BYTES as u64,
+        max_unpacked_bytes: 64 * 1024 * 1024,
+        max_xlsx_time: std::time::Duration::from_secs(20),
+        ..gongkai_content::TableLimits::default()
+    }
+}
+
+/// Refuses a workbook over [`MAX_XLSX_BYTES`] or whose ZIP container would unpack past
+/// [`workbook_limits`] (declared and real sizes, `gongkai_content::table::check_xlsx_container`),
+/// before calamine reads any of it. Blocking: call it off the async runtime.
 pub fn check_upload(bytes: &[u8]) -> Result<(), ServiceError> {
     if bytes.len() > MAX_XLSX_BYTES {
         return Err(too_large());
     }
-    gongkai_content::table::check_xlsx_container(bytes, &gongkai_content::TableLimits::default())
-        .map_err(|e| {
-            ServiceError::Refused(
-                ErrorCode::ListWorkbookRefused.refusal(&[("reason", &e.to_string())]),
-            )
-        })
+    gongkai_content::table::check_xlsx_container(bytes, &workbook_limits()).map_err(|e| {
+        ServiceError::Refused(ErrorCode::ListWorkbookRefused.refusal(&[("reason", &e.to_string())]))
+    })
 }
 
 /// The refusal of a workbook over [`MAX_XLSX_BYTES`], in Chinese.
@@ -129,8 +137,17 @@ pub async fn import(
     good_rows_only: bool,
 ) -> Result<ImportOutcome, ServiceError> {
     let schema = typed_lists::schema(store, to.site_id, to.code).await?;
-    check_upload(bytes)?;
-    let read = read_list_xlsx(&schema, bytes).map_err(refused)?;
+    if bytes.len() > MAX_XLSX_BYTES {
+        return Err(too_large());
+    }
+    // Unpacking and reading the workbook is CPU work: off the async runtime.
+    let (owned, of) = (bytes.to_vec(), schema.clone());
+    let read = tokio::task::spawn_blocking(move || {
+        check_upload(&owned)?;
+        read_list_xlsx(&of, &owned).map_err(refused)
+    })
+    .await
+    .map_err(|_| refused(ExportError::Workbook("读取工作簿时出错，请重新导入".into())))??;
     if !read.problems.is_empty() && !good_rows_only {
         return Ok(ImportOutcome::Refused {
             good: read.good.len(),
@@ -138,7 +155,15 @@ pub async fn import(
             more: read.more_problems,
         });
     }
-    let rows: Vec<_> = read.good.into_iter().map(|r| (r.id, r.cells)).collect();
+    let rows: Vec<ImportRow> = read
+        .good
+        .into_iter()
+        .map(|r| ImportRow {
+            place: format!("工作表“{}”第 {} 行：", r.sheet, r.row),
+            id: r.id,
+            cells: r.cells,
+        })
+        .collect();
     let empty = Default::default();
     let base = RowInput {
         schema: &schema,

@@ -339,11 +339,15 @@ struct Current {
     status: RowStatus,
     author_id: Option<i64>,
     version: i64,
+    org_id: i64,
+    cells: String,
+    validity: String,
 }
 
 async fn current(tx: &mut Tx, site_id: i64, id: i64) -> Result<Current> {
     let row = sqlx::query(
-        "SELECT status, author_id, version FROM list_rows WHERE id = $1 AND site_id = $2",
+        "SELECT status, author_id, version, org_id, cells, validity FROM list_rows \
+         WHERE id = $1 AND site_id = $2",
     )
     .bind(id)
     .bind(site_id)
@@ -354,7 +358,24 @@ async fn current(tx: &mut Tx, site_id: i64, id: i64) -> Result<Current> {
         status: column::Column::read(&row, "status")?,
         author_id: row.try_get("author_id")?,
         version: row.try_get("version")?,
+        org_id: row.try_get("org_id")?,
+        cells: row.try_get("cells")?,
+        validity: row.try_get("validity")?,
     })
+}
+
+impl Current {
+    /// Whether the writer's scope holds the organisation the row is filed under now (a row of
+    /// another organisation is never taken over by naming one's own in its cells).
+    fn in_scope(&self, scope: Option<&[i64]>) -> bool {
+        scope.is_none_or(|s| s.contains(&self.org_id))
+    }
+
+    /// The stored cells.
+    fn cells(&self) -> Result<Cells> {
+        serde_json::from_str(&self.cells)
+            .map_err(|e| StoreError::Corrupt(format!("list_rows.cells：{e}")))
+    }
 }
 
 fn not_found() -> StoreError {
@@ -378,6 +399,9 @@ pub async fn update(
 ) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let cur = current(&mut tx, site_id, id).await?;
+    if !cur.in_scope(input.scope) {
+        return Err(StoreError::conflict(ErrorCode::ListOrgOutOfScope));
+    }
     if cur.version != version {
         return Err(StoreError::conflict(ErrorCode::ListRowStale));
     }
@@ -393,43 +417,86 @@ pub async fn update(
         .await
 }
 
-/// How many rows an import added and changed.
+/// How many rows an import added, changed and left as they were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Imported {
     /// New drafts.
     pub added: usize,
     /// Rows changed (back to 草稿 under the importer, as an edit).
     pub changed: usize,
+    /// Rows with a 编号 whose cells and validity were those stored (not touched).
+    pub unchanged: usize,
+}
+
+/// One row of an import: where it stands in the workbook (e.g. `工作表“清单”第 3 行`, named
+/// in a refusal), its 编号 when it changes an existing row, and its checked cells.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// Its sheet and row, as a refusal names them.
+    pub place: String,
+    /// Its 编号, if it changes an existing row.
+    pub id: Option<i64>,
+    /// Its checked cells.
+    pub cells: Cells,
 }
 
 /// Imports checked rows into the site's list as `author_id`, all or nothing in one
 /// transaction: a row without a number is added as a draft, a row with one changes that row
 /// of this list by the edit rule (a draft only by its author; a published row goes back to
-/// 草稿); a number not found or not editable refuses the whole import, naming it. Audited
-/// once as `list.import` with the counts.
+/// 草稿) unless its cells and validity are those stored (then it is left alone and counted as
+/// unchanged). A number not found, a row filed under an organisation outside the importer's
+/// scope, a row not editable, or an attachment cell that is not the row's stored file refuses
+/// the whole import, naming the sheet and row. Audited once as `list.import` with the counts.
 pub async fn import(
     store: &Store,
     actor: &Actor,
     author_id: i64,
     site_id: i64,
-    rows: &[(Option<i64>, Cells)],
+    rows: &[ImportRow],
     base: &RowInput<'_>,
 ) -> Result<Imported> {
     let mut tx = store.begin_write().await?;
     let mut done = Imported::default();
-    for (id, cells) in rows {
-        let input = RowInput { cells, ..base.clone() };
-        let Some(id) = *id else {
+    let attachments: Vec<&typed_list::Field> = base
+        .schema
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Attachment)
+        .collect();
+    for row in rows {
+        let input = RowInput {
+            cells: &row.cells,
+            ..base.clone()
+        };
+        let refused = |id: &(dyn std::fmt::Display + Sync), reason: String| {
+            StoreError::conflict_with(
+                ErrorCode::ListImportRowRefused,
+                &[("place", &row.place), ("id", id), ("reason", &reason)],
+            )
+        };
+        // An attachment cell names a stored file by its SHA-256: an import may only keep the
+        // file a row already has, never name another (hashes of public files are known).
+        let attached = |stored: Option<&Cells>, id: &(dyn std::fmt::Display + Sync)| {
+            for f in &attachments {
+                let given = row.cells.get(&f.key);
+                if given.is_some() && given != stored.and_then(|c| c.get(&f.key)) {
+                    return Err(refused(
+                        id,
+                        format!(
+                            "“{}”只能保留条目原有的附件，新附件请在条目页面上传",
+                            f.label
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        };
+        let Some(id) = row.id else {
+            attached(None, &"（新）")?;
             let new = insert(&mut tx, Some(author_id), site_id, &input, RowStatus::Draft).await?;
             feed::emit(&mut tx, FEED_TYPE, &new.to_string(), "create").await?;
             done.added += 1;
             continue;
-        };
-        let refused = |reason: String| {
-            StoreError::conflict_with(
-                ErrorCode::ListImportRowRefused,
-                &[("id", &id), ("reason", &reason)],
-            )
         };
         let listed: Option<String> =
             sqlx::query_scalar("SELECT type_code FROM list_rows WHERE id = $1 AND site_id = $2")
@@ -438,20 +505,31 @@ pub async fn import(
                 .fetch_optional(&mut *tx)
                 .await?;
         if listed.as_deref() != Some(input.schema.code.as_str()) {
-            return Err(refused("本清单中没有该编号".into()));
+            return Err(refused(&id, "本清单中没有该编号".into()));
         }
         let cur = current(&mut tx, site_id, id).await?;
+        if !cur.in_scope(input.scope) {
+            return Err(refused(&id, "该条目属于您无权限的机构".into()));
+        }
+        let stored = cur.cells()?;
+        attached(Some(&stored), &id)?;
+        if stored == row.cells && cur.validity == input.validity.code() {
+            done.unchanged += 1;
+            continue;
+        }
         let status = cur
             .status
             .apply(RowAction::Edit, cur.author_id == Some(author_id))
-            .map_err(|e| refused(e.to_string()))?;
+            .map_err(|e| refused(&id, e.to_string()))?;
         edit(&mut tx, site_id, id, cur.version, author_id, status, &input).await?;
         feed::emit(&mut tx, FEED_TYPE, &id.to_string(), "save").await?;
         done.changed += 1;
     }
     audit::Change::new("list.import", "list_type", &base.schema.code)
         .in_org(site_id)
-        .with_detail(serde_json::json!({ "added": done.added, "changed": done.changed }))
+        .with_detail(serde_json::json!({
+            "added": done.added, "changed": done.changed, "unchanged": done.unchanged,
+        }))
         .commit(tx, store, actor)
         .await?;
     Ok(done)

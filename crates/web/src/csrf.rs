@@ -49,7 +49,8 @@ fn valid_token(t: &str) -> bool {
     t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+/// Whether two strings are equal, compared in time independent of where they differ.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -180,6 +180,66 @@ async fn an_administrator_defines_a_list_type_with_its_fields() {
             .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
         assert_eq!(must(r.bytes().await).to_vec(), doc);
+        // The file's SHA-256 typed as the cell, no file chosen: not taken (no other stored
+        // file can be named).
+        let doc_sha = gongkai_store::blobs::sha256_hex(&doc);
+        let r = editor
+            .post(
+                "/admin/lists/zijin/new",
+                &[
+                    ("cell_project", "操场维修"),
+                    ("cell_level", "乡级"),
+                    ("cell_doc", doc_sha.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let named = row_id(&r, "zijin");
+        assert_eq!(
+            editor
+                .get_status(&format!("/admin/lists/zijin/{named}/files/doc"))
+                .await,
+            StatusCode::NOT_FOUND,
+            "{engine:?}"
+        );
+        // An edit without a file keeps the row's own attachment.
+        let edit_path = format!("/admin/lists/zijin/{with_file}/edit");
+        let version = editor.field_from(&edit_path, "version").await;
+        let r = editor
+            .post(
+                &edit_path,
+                &[
+                    ("version", version.as_str()),
+                    ("cell_project", "校舍维修加固"),
+                    ("cell_level", "乡级"),
+                    ("cell_doc", "0".repeat(64).as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine:?}");
+        let r = editor
+            .get(&format!("/admin/lists/zijin/{with_file}/files/doc"))
+            .await;
+        assert_eq!(must(r.bytes().await).to_vec(), doc, "{engine:?}");
+        // An import naming a file in an attachment cell other than the row's own: refused,
+        // naming sheet, row and column.
+        let with_file_id = with_file.to_string();
+        let other_sha = "ab".repeat(32);
+        for row in [
+            vec![
+                with_file_id.as_str(),
+                "校舍维修加固",
+                "",
+                "乡级",
+                other_sha.as_str(),
+            ],
+            vec!["", "新项目", "", "乡级", doc_sha.as_str()],
+        ] {
+            let bytes = workbook(&[vec!["编号", "项目名称", "金额", "级别", "分配文件"], row]);
+            let (status, page) = import(&editor, "zijin", bytes).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{engine:?}: {page}");
+            assert_has_all(&page, &["第 2 行", "“分配文件”只能保留条目原有的附件"]);
+        }
         // A bad amount and an unknown option: each named beside its field, the input kept.
         let r = editor
             .post(
@@ -254,6 +314,12 @@ async fn a_power_list_row_goes_from_draft_to_publication_and_is_withdrawn() {
         let pending = reviewer
             .get_text("/admin/lists/quanli?status=pending")
             .await;
+        assert!(
+            reviewer.get_text(&path).await.contains(
+                "<input id=\"f-reason\" name=\"reason\" type=\"text\" required aria-required=\"true\">"
+            ),
+            "the return reason is required"
+        );
         assert!(pending.contains("建设工程规划许可证核发"), "{engine:?}");
         let r = reviewer
             .post(&format!("{path}/review"), &[("decision", "approve")])
@@ -349,13 +415,17 @@ async fn a_list_round_trips_through_excel_and_bad_rows_wait_for_the_choice() {
         assert_eq!(r.status(), StatusCode::OK, "{engine:?}");
         assert!(crate::support::header(&r, "cache-control").contains("no-store"));
         let exported = must(r.bytes().await).to_vec();
-        // The workbook as exported goes back in: both rows changed, none added.
+        // The workbook as exported goes back in: nothing changed, none added, no row
+        // touched (still version 1).
         let (status, page) = import(&editor, "quanli", exported).await;
         assert_eq!(status, StatusCode::OK, "{engine:?}: {page}");
         assert!(
-            page.contains("已导入 0 条新条目，均为草稿；修改 2 条已有条目"),
+            page.contains("已导入 0 条新条目，均为草稿；未变更 2 条")
+                && !page.contains("修改 2 条"),
             "{page}"
         );
+        let listed = editor.get_text("/admin/lists/quanli").await;
+        assert!(listed.contains("共 2 条"), "{engine:?}");
 
         // Five rows, three of them bad: every problem named, nothing stored.
         let heading = vec!["事项名称", "事项类别", "设定依据", "实施主体"];
@@ -386,7 +456,29 @@ async fn a_list_round_trips_through_excel_and_bad_rows_wait_for_the_choice() {
         let listed = editor.get_text("/admin/lists/quanli").await;
         assert!(listed.contains("共 2 条"), "nothing stored: {engine:?}");
         let sha = hidden_value(&page, "sha");
-        assert_eq!(sha.len(), 64);
+        assert!(
+            sha.len() > 64 && sha.contains('.'),
+            "a sealed ticket: {sha}"
+        );
+        // A bare SHA-256 (of any stored blob), a forged seal, or the ticket in another
+        // member of staff's hands: refused, nothing read.
+        let other = outsider(&_app).await;
+        let forged = format!("{}.{}", &sha[..64], "0".repeat(70));
+        for (who, ticket) in [
+            (&editor, &sha[..64]),
+            (&editor, forged.as_str()),
+            (&other, sha.as_str()),
+        ] {
+            let r = who
+                .post_multipart(
+                    "/admin/lists/quanli/import",
+                    &[("sha", ticket), ("good_rows_only", "1")],
+                    vec![],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{engine:?}");
+            assert!(must(r.text().await).contains("找不到刚才上传的文件"));
+        }
         let r = editor
             .post_multipart(
                 "/admin/lists/quanli/import",
@@ -410,6 +502,19 @@ async fn a_list_round_trips_through_excel_and_bad_rows_wait_for_the_choice() {
         let (status, page) = import(&editor, "quanli", b"not a workbook".to_vec()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{engine:?}");
         assert!(page.contains("Excel"), "{page}");
+        // A small workbook that unpacks past the list's limit (64 MB): refused unread.
+        let big = vec![b'a'; 80 * 1024 * 1024];
+        let bomb = gongkai_content::fixtures::zip_of(&[
+            ("[Content_Types].xml", b"<x/>"),
+            ("xl/workbook.xml", b"<x/>"),
+            ("xl/sharedStrings.xml", &big),
+        ]);
+        drop(big);
+        assert!(bomb.len() < 1024 * 1024);
+        let (status, _page) = import(&editor, "quanli", bomb).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{engine:?}");
+        let listed = editor.get_text("/admin/lists/quanli").await;
+        assert!(listed.contains("共 4 条"), "nothing stored: {engine:?}");
     }
 }
 
@@ -464,6 +569,24 @@ async fn staff_of_another_organisation_cannot_see_or_edit_a_row() {
                 .await
                 .contains("城镇污水")
         );
+        // Importing the editor's 编号 with the outsider's organisation: refused, naming the
+        // row; the row unchanged.
+        let id_text = id.to_string();
+        let bytes = workbook(&[
+            vec!["编号", "事项名称", "事项类别", "设定依据", "实施主体"],
+            vec![
+                id_text.as_str(),
+                "已被接管",
+                "行政许可",
+                "《某法》",
+                "WQX005",
+            ],
+        ]);
+        let (status, page) = import(&other, "quanli", bytes).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{engine:?}: {page}");
+        assert_has_all(&page, &["第 2 行", "该条目属于您无权限的机构"]);
+        let page = editor.get_text(&path).await;
+        assert!(page.contains("城镇污水排入排水管网许可") && !page.contains("已被接管"));
         // Filing a row under an organisation outside the scope is refused.
         let r = other
             .post(

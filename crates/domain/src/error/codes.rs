@@ -101,7 +101,7 @@ error_codes! {
     ListOrgOutOfScope => ("list.org_out_of_scope", "只能为您有权限的机构填写清单条目"),
     ListCodeBuiltin => ("list.code_builtin", "“{code}”是内置清单的代码，请换一个"),
     ListWorkbookRefused => ("list.workbook_refused", "{reason}"),
-    ListImportRowRefused => ("list.import_row_refused", "编号为 {id} 的条目不能导入修改：{reason}"),
+    ListImportRowRefused => ("list.import_row_refused", "{place}编号为 {id} 的条目不能导入：{reason}"),
     ListRowFormInvalid => ("list.row_form_invalid", "条目未保存，请按各项旁的提示更正后重新保存"),
     ListImportEmpty => ("list.import_empty", "请选择要导入的 Excel 文件（.xlsx）"),
     ListImportExpired => ("list.import_expired", "找不到刚才上传的文件，请重新选择文件导入"),

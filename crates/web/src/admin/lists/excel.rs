@@ -3,13 +3,16 @@
 //! [`MAX_XLSX_BYTES`] (refused before more is read) and its ZIP container is checked before the
 //! workbook is read (`service::lists::check_upload`). While any row has a problem nothing is
 //! stored and the page lists every problem by sheet, row and column; the file is then kept as a
-//! blob named by its SHA-256 in a hidden field, so "只导入无误的行" imports the good rows of the
-//! same file on an explicit second submit.
+//! blob and named in a hidden field by a ticket — its SHA-256, an expiry and an HMAC over both
+//! and the member of staff's id ([`ticket`]) — so "只导入无误的行" imports the good rows of the
+//! same file on an explicit second submit by the same person within the hour, and no other
+//! stored blob can be named.
 
 use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use gongkai_domain::ErrorCode;
+use gongkai_domain::audit::AuditKey;
 use gongkai_export::Problem;
 use gongkai_service::ServiceError;
 use gongkai_service::lists::{self, ImportFor, ImportOutcome, MAX_XLSX_BYTES};
@@ -46,6 +49,7 @@ struct Outcome {
     sha: Option<String>,
     added: Option<usize>,
     changed: usize,
+    unchanged: usize,
 }
 
 async fn render(
@@ -67,7 +71,7 @@ async fn render(
             list => context! { code => code, name => name },
             error => outcome.error, problems => problems, more => outcome.more,
             good => outcome.good, sha => outcome.sha, added => outcome.added,
-            changed => outcome.changed, max_mb => MAX_XLSX_BYTES / 1024 / 1024,
+            changed => outcome.changed, unchanged => outcome.unchanged, max_mb => MAX_XLSX_BYTES / 1024 / 1024,
         },
     )
     .await
@@ -92,7 +96,7 @@ fn too_large() -> String {
     lists::too_large().to_string()
 }
 
-/// The upload as posted: the file (`None` past the limit), the kept file's SHA-256 and whether
+/// The upload as posted: the file (`None` past the limit), the kept file's ticket and whether
 /// the good rows were chosen.
 struct Posted {
     file: Option<Vec<u8>>,
@@ -144,12 +148,12 @@ async fn read(desk: &Desk, request: Request) -> Result<Posted, WebError> {
     Ok(posted)
 }
 
-/// A short text part (at most 128 bytes are kept).
+/// A short text part (at most 256 bytes are kept).
 async fn bounded_text(part: &mut axum::extract::multipart::Field<'_>) -> Result<String, WebError> {
     let incomplete = |_| WebError::BadRequest(ErrorCode::UploadIncomplete.into());
     let mut buf = Vec::new();
     while let Some(chunk) = part.chunk().await.map_err(incomplete)? {
-        if buf.len() + chunk.len() > 128 {
+        if buf.len() + chunk.len() > 256 {
             return Err(WebError::BadRequest(ErrorCode::FormMalformed.into()));
         }
         buf.extend_from_slice(&chunk);
@@ -201,13 +205,26 @@ pub async fn import(
     let state = &desk.state;
     let bytes = match posted.file {
         Some(bytes) => bytes,
-        None if is_sha(&posted.sha) => {
-            match gongkai_store::blobs::read(&state.store, &state.config.data_dir, &posted.sha)
-                .await
-            {
-                Ok(bytes) => bytes,
+        None if !posted.sha.is_empty() => {
+            let msg = ErrorCode::ListImportExpired.message();
+            let Some(sha) = redeem(&desk, &posted.sha, chrono::Utc::now().timestamp()) else {
+                return render(&desk, code, name, refuse(msg), StatusCode::BAD_REQUEST).await;
+            };
+            let store = &state.store;
+            match gongkai_store::blobs::open(store, &state.config.data_dir, &sha).await {
+                // The size is known before any of it is read.
+                Ok(blob) if blob.size > MAX_XLSX_BYTES as u64 => {
+                    return render(
+                        &desk,
+                        code,
+                        name,
+                        refuse(too_large()),
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                    )
+                    .await;
+                }
+                Ok(blob) => blob.read_all().await?,
                 Err(StoreError::NotFound { .. }) => {
-                    let msg = ErrorCode::ListImportExpired.message();
                     return render(&desk, code, name, refuse(msg), StatusCode::BAD_REQUEST).await;
                 }
                 Err(e) => return Err(e.into()),
@@ -242,7 +259,7 @@ pub async fn import(
                 problems,
                 more,
                 good,
-                sha: Some(sha),
+                sha: Some(ticket(&desk, &sha, chrono::Utc::now().timestamp())),
                 ..Outcome::default()
             };
             return render(&desk, code, name, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -251,6 +268,7 @@ pub async fn import(
             problems: left_out,
             added: Some(counts.added),
             changed: counts.changed,
+            unchanged: counts.unchanged,
             ..Outcome::default()
         },
         Err(ServiceError::Refused(r)) => {
@@ -279,6 +297,41 @@ pub async fn import(
         Err(e) => return Err(e.into()),
     };
     render(&desk, code, name, outcome, StatusCode::OK).await
+}
+
+/// How long a kept file may be chosen for "只导入无误的行" (seconds).
+const TICKET_SECS: i64 = 3600;
+
+/// The key tickets are sealed under: derived from the store's audit key when it has one, else
+/// a random key of this process (a ticket then holds only on the node that wrote it).
+fn ticket_key(desk: &Desk) -> AuditKey {
+    static FALLBACK: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let secret = match desk.state.store.audit_key() {
+        Some(key) => key.derive("list-import-ticket"),
+        None => *FALLBACK.get_or_init(rand::random),
+    };
+    AuditKey::new(secret, 0)
+}
+
+/// The ticket naming the kept file `sha` for this member of staff until an hour from `now`:
+/// `sha.until.mac`, the MAC over the three.
+fn ticket(desk: &Desk, sha: &str, now: i64) -> String {
+    let until = now + TICKET_SECS;
+    let mac = ticket_key(desk).seal(&format!("{sha}.{until}.{}", desk.staff.id));
+    format!("{sha}.{until}.{mac}")
+}
+
+/// The SHA-256 a ticket names, when it was written for this member of staff and has not
+/// expired at `now`.
+fn redeem(desk: &Desk, text: &str, now: i64) -> Option<String> {
+    let mut parts = text.splitn(3, '.');
+    let (sha, until, mac) = (parts.next()?, parts.next()?, parts.next()?);
+    let until_at: i64 = until.parse().ok()?;
+    if !is_sha(sha) || until_at < now || until_at > now + TICKET_SECS {
+        return None;
+    }
+    let expected = ticket_key(desk).seal(&format!("{sha}.{until}.{}", desk.staff.id));
+    crate::csrf::constant_time_eq(&expected, mac).then(|| sha.to_ascii_lowercase())
 }
 
 fn is_sha(text: &str) -> bool {

@@ -99,7 +99,19 @@ impl Posted {
                     continue;
                 }
                 let clean = gongkai_domain::files::clean_file_name(&chosen);
-                match gongkai_content::sniff(&bytes, &clean) {
+                // Sniffing up to the upload limit is CPU work: off the async runtime.
+                let sniffed = tokio::task::spawn_blocking(move || {
+                    let kind = gongkai_content::sniff(&bytes, &clean);
+                    (bytes, kind)
+                })
+                .await;
+                let Ok((bytes, sniffed)) = sniffed else {
+                    posted
+                        .file_errors
+                        .insert(key, ErrorCode::UploadIncomplete.message());
+                    continue;
+                };
+                match sniffed {
                     Ok(kind) if kind.is_archive() => {
                         posted
                             .file_errors
@@ -127,18 +139,23 @@ impl Posted {
         Ok(posted)
     }
 
-    /// The cells as typed, by field key: an attachment field holds the SHA-256 of a newly
-    /// chosen file, else the one it had.
-    fn typed(&self, schema: &Schema) -> BTreeMap<String, String> {
+    /// The cells as typed, by field key: an attachment field holds the SHA-256 of a file
+    /// chosen in this request, else the one the row has (`current`); text posted for it is
+    /// never taken, so no other stored file can be named.
+    fn typed(&self, schema: &Schema, current: Option<&Cells>) -> BTreeMap<String, String> {
         schema
             .fields
             .iter()
             .filter_map(|f| {
                 let value = match self.files.get(&f.key) {
-                    Some(bytes) if f.kind == FieldKind::Attachment => {
-                        gongkai_store::blobs::sha256_hex(bytes)
+                    _ if f.kind != FieldKind::Attachment => {
+                        field(&self.pairs, &cell_name(&f.key)).to_owned()
                     }
-                    _ => field(&self.pairs, &cell_name(&f.key)).to_owned(),
+                    Some(bytes) => gongkai_store::blobs::sha256_hex(bytes),
+                    None => current
+                        .and_then(|c| c.get(&f.key))
+                        .cloned()
+                        .unwrap_or_default(),
                 };
                 (!value.trim().is_empty()).then(|| (f.key.clone(), value))
             })
@@ -223,8 +240,12 @@ pub async fn new_form(desk: Desk, Path(code): Path<String>) -> Result<Response, 
 }
 
 /// What a save needs checked: the cells, or the form again with each field's problem.
-fn check(schema: &Schema, posted: &Posted) -> (Shown, Option<(Cells, Validity)>) {
-    let typed = posted.typed(schema);
+fn check(
+    schema: &Schema,
+    posted: &Posted,
+    current: Option<&Cells>,
+) -> (Shown, Option<(Cells, Validity)>) {
+    let typed = posted.typed(schema, current);
     let mut shown = Shown {
         validity: field(&posted.pairs, "validity").to_owned(),
         version: field(&posted.pairs, "version").to_owned(),
@@ -249,11 +270,19 @@ fn check(schema: &Schema, posted: &Posted) -> (Shown, Option<(Cells, Validity)>)
     (shown, cells.map(|c| (c, validity)))
 }
 
-/// Writes the chosen files once the row is valid (content-addressed: the cell already names
-/// each by its SHA-256).
-async fn store_files(desk: &Desk, posted: &Posted) -> Result<(), WebError> {
-    for bytes in posted.files.values() {
-        gongkai_store::blobs::put(&desk.state.store, &desk.state.config.data_dir, bytes).await?;
+/// Writes the files chosen for the schema's attachment fields once the row is valid
+/// (content-addressed: the cell already names each by its SHA-256); a file posted under any
+/// other name is not stored.
+async fn store_files(desk: &Desk, schema: &Schema, posted: &Posted) -> Result<(), WebError> {
+    for f in schema
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Attachment)
+    {
+        if let Some(bytes) = posted.files.get(&f.key) {
+            gongkai_store::blobs::put(&desk.state.store, &desk.state.config.data_dir, bytes)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -278,7 +307,7 @@ pub async fn create(
     let scope = ListScope::drafting(&desk).await?;
     let schema = schema_of(&desk, scope.site_id, &code).await?;
     let posted = Posted::read(&desk, request).await?;
-    let (mut shown, checked) = check(&schema, &posted);
+    let (mut shown, checked) = check(&schema, &posted, None);
     let Some((cells, validity)) = checked else {
         return render(
             &desk,
@@ -290,7 +319,7 @@ pub async fn create(
         )
         .await;
     };
-    store_files(&desk, &posted).await?;
+    store_files(&desk, &schema, &posted).await?;
     let ids = scope.draft_ids();
     let input = RowInput {
         schema: &schema,
@@ -362,7 +391,7 @@ pub async fn update(
     )
     .await?;
     let posted = Posted::read(&on.desk, request).await?;
-    let (mut shown, checked) = check(&on.schema, &posted);
+    let (mut shown, checked) = check(&on.schema, &posted, Some(&on.row.cells));
     let Some((cells, validity)) = checked else {
         return render(
             &on.desk,
@@ -386,7 +415,7 @@ pub async fn update(
         )
         .await;
     };
-    store_files(&on.desk, &posted).await?;
+    store_files(&on.desk, &on.schema, &posted).await?;
     let ids = on.scope.draft_ids();
     let input = RowInput {
         schema: &on.schema,
