@@ -714,66 +714,84 @@ async fn staff_of_another_organisation_cannot_touch_a_dataset() {
             StatusCode::SEE_OTHER
         );
         let refused = |s: StatusCode| s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND;
-
-        for path in [
-            format!("/admin/data/{id}"),
-            format!("/admin/data/{id}/edit"),
-        ] {
-            let s = outsider.get_status(&path).await;
-            assert!(refused(s), "{engine:?} GET {path}: {s}");
-        }
-        let fields = dataset_fields("wqx-own", "外单位改的标题", &[]);
-        let s = outsider
-            .post_status(&format!("/admin/data/{id}/edit"), &fields)
-            .await;
-        assert!(refused(s), "{engine:?} edit: {s}");
-        let s = step(&outsider, id, "approve", "").await.status();
-        assert!(refused(s), "{engine:?} step: {s}");
-        let s = outsider
-            .post_status(
-                &format!("/admin/data/{id}/links"),
-                &[
-                    ("url", "https://example.gov.cn/x"),
-                    ("name", "外链"),
-                    ("format", "API"),
-                ],
-            )
-            .await;
-        assert!(refused(s), "{engine:?} links: {s}");
-        let s = outsider
-            .post_multipart(
-                &format!("/admin/data/{id}/resources"),
-                &[("name", "外单位文件")],
-                vec![("file", "x.csv", CSV.as_bytes().to_vec())],
-            )
-            .await
-            .status();
-        assert!(refused(s), "{engine:?} resources: {s}");
-
-        // CKAN with the outsider's own token: a link and an upload, both CKAN's 403.
         let token = api_token(&outsider, "外单位").await;
-        let link =
-            json!({"package_id": "wqx-own", "url": "https://example.gov.cn/x", "name": "外链"});
-        let (status, body) = ckan(&app, &token, "resource_create", link).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{engine:?}: {body}");
-        assert_eq!(body["error"]["__type"], "Authorization Error");
-        let form = reqwest::multipart::Form::new()
-            .text("package_id", "wqx-own")
-            .part(
-                "upload",
-                reqwest::multipart::Part::bytes(CSV.as_bytes().to_vec()).file_name("x.csv"),
+        let reviewer = Session::login(&app, "reviewer").await;
+
+        // Submitted (hidden from outsiders), then published (public, yet not theirs to change).
+        for published in [false, true] {
+            if published {
+                assert_eq!(
+                    step(&reviewer, id, "approve", "").await.status(),
+                    StatusCode::SEE_OTHER
+                );
+            }
+            for path in [format!("/admin/data/{id}/edit")]
+                .into_iter()
+                .chain((!published).then(|| format!("/admin/data/{id}")))
+            {
+                let s = outsider.get_status(&path).await;
+                assert!(refused(s), "{engine:?} GET {path}: {s}");
+            }
+            let fields = dataset_fields("wqx-own", "外单位改的标题", &[]);
+            let s = outsider
+                .post_status(&format!("/admin/data/{id}/edit"), &fields)
+                .await;
+            assert!(refused(s), "{engine:?} edit: {s}");
+            for st in ["approve", "return", "submit"] {
+                let s = step(&outsider, id, st, "外单位").await.status();
+                assert!(refused(s), "{engine:?} step {st}: {s}");
+            }
+            let s = outsider
+                .post_status(
+                    &format!("/admin/data/{id}/links"),
+                    &[
+                        ("url", "https://example.gov.cn/x"),
+                        ("name", "外链"),
+                        ("format", "API"),
+                    ],
+                )
+                .await;
+            assert!(refused(s), "{engine:?} links: {s}");
+            let s = outsider
+                .post_multipart(
+                    &format!("/admin/data/{id}/resources"),
+                    &[("name", "外单位文件")],
+                    vec![("file", "x.csv", CSV.as_bytes().to_vec())],
+                )
+                .await
+                .status();
+            assert!(refused(s), "{engine:?} resources: {s}");
+
+            // CKAN with the outsider's own token: a link and an upload are refused — CKAN's
+            // 403 once the dataset is public, its 404 while the dataset is hidden from them.
+            let want = if published {
+                (StatusCode::FORBIDDEN, "Authorization Error")
+            } else {
+                (StatusCode::NOT_FOUND, "Not Found Error")
+            };
+            let link =
+                json!({"package_id": "wqx-own", "url": "https://example.gov.cn/x", "name": "外链"});
+            let (status, body) = ckan(&app, &token, "resource_create", link).await;
+            assert_eq!(status, want.0, "{engine:?}: {body}");
+            assert_eq!(body["error"]["__type"], want.1);
+            let form = reqwest::multipart::Form::new()
+                .text("package_id", "wqx-own")
+                .part(
+                    "upload",
+                    reqwest::multipart::Part::bytes(CSV.as_bytes().to_vec()).file_name("x.csv"),
+                );
+            let r = must(
+                reqwest::Client::new()
+                    .post(format!("{}/api/3/action/resource_create", app.base))
+                    .header("Authorization", &token)
+                    .multipart(form)
+                    .send()
+                    .await,
             );
-        let r = must(
-            reqwest::Client::new()
-                .post(format!("{}/api/3/action/resource_create", app.base))
-                .header("Authorization", &token)
-                .multipart(form)
-                .send()
-                .await,
-        );
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine:?}");
-        let body: Value = must(r.json().await);
-        assert_eq!(body["error"]["__type"], "Authorization Error", "{body}");
+            assert_eq!(r.status(), want.0, "{engine:?}");
+            let body: Value = must(r.json().await);
+            assert_eq!(body["error"]["__type"], want.1, "{body}");
+        }
 
         // Nothing changed: no resource, the title and status as they were, no stray blob.
         let rows: i64 = must(
@@ -789,7 +807,7 @@ async fn staff_of_another_organisation_cannot_touch_a_dataset() {
                 .await,
         );
         assert_eq!(title, "财政局的数据");
-        assert_eq!(status, "submitted");
+        assert_eq!(status, "published");
         assert_nothing_stored(&app, "an outsider's upload").await;
     }
 }
