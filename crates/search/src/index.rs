@@ -27,8 +27,10 @@ use crate::snippet::{highlight_all, lead, snippet};
 use crate::tokenize::{BIGRAM, GramTokenizer, JIEBA, JiebaTokenizer, UNIGRAM, jieba_spans};
 
 /// Identifies this crate's index layout inside the commit payload; an index written by another
-/// layout version is rebuilt (it is derived data) instead of being misread.
-const LAYOUT: &str = "gongkai-search/1";
+/// layout version is rebuilt (it is derived data) instead of being misread. Version 2: datasets
+/// are indexed — an index of version 1 had moved past the datasets' feed rows without them, so it
+/// is rebuilt once and refilled from the whole feed.
+const LAYOUT: &str = "gongkai-search/2";
 /// Weight of a jieba word found in the title relative to one found in the body.
 const TITLE_BOOST: f32 = 3.0;
 /// Score added per query term that the title contains exactly.

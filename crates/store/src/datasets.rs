@@ -146,6 +146,37 @@ pub struct Resource {
 column::from_row!(Resource => id, uuid, dataset_id, position, name, description, format, url,
     sha256, file_name, size, downloads, created_at, last_modified, datastore_active);
 
+/// What of a resource the public may see — the one rule the dataset page, DCAT and the CKAN
+/// dictionaries follow: only an unconditionally open (无条件开放) dataset gives its download
+/// address, a link's address and an uploaded file's checksum (a checksum is also a blob's key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicResource<'a> {
+    /// The counted download address (site-relative): the file, or a redirect to the link.
+    pub download: Option<String>,
+    /// A linked resource's own address.
+    pub link: Option<&'a str>,
+    /// An uploaded file's SHA-256.
+    pub sha256: Option<&'a str>,
+}
+
+impl Dataset {
+    /// What of `r`, one of this dataset's resources, the public may see.
+    pub fn public_resource<'a>(&self, r: &'a Resource) -> PublicResource<'a> {
+        if self.openness != Openness::Unconditional {
+            return PublicResource {
+                download: None,
+                link: None,
+                sha256: None,
+            };
+        }
+        PublicResource {
+            download: Some(gongkai_domain::urls::resource_download(&self.name, &r.uuid)),
+            link: r.sha256.is_none().then_some(r.url.as_str()),
+            sha256: r.sha256.as_deref(),
+        }
+    }
+}
+
 const RESOURCE_COLUMNS: &str = "id, uuid, dataset_id, position, name, description, format, url, \
      sha256, file_name, size, downloads, created_at, last_modified, \
      (SELECT COUNT(*) FROM datastore_tables t WHERE t.resource_id = dataset_resources.id \

@@ -490,3 +490,43 @@ async fn writes_need_a_token_and_refusals_are_ckans_errors() {
         assert!(audited >= 8, "{audited}");
     }
 }
+
+#[tokio::test]
+async fn a_conditional_datasets_resources_give_no_address_and_no_hash() {
+    for engine in ENGINES {
+        let app = spawn_app(engine, 1024 * 1024).await;
+        crate::data::dataset(&app, "wqx-open", "无条件开放的数据", "unconditional", true).await;
+        let cond =
+            crate::data::dataset(&app, "wqx-cond", "有条件开放的数据", "conditional", true).await;
+        crate::data::add_link(&app, cond, "https://data.example.gov.cn/secret-link.html").await;
+
+        let open = result(get(&app, "package_show", "id=wqx-open").await);
+        let res = &open["resources"][0];
+        assert!(
+            res["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/download")),
+            "{res}"
+        );
+        assert_eq!(res["hash"].as_str().map(str::len), Some(64), "{res}");
+
+        let shown = result(get(&app, "package_show", "id=wqx-cond").await);
+        let resources = shown["resources"].as_array().cloned().unwrap_or_default();
+        assert_eq!(resources.len(), 2, "{engine:?}: {shown}");
+        for res in &resources {
+            assert_eq!(res["url"], json!(""), "{engine:?}: {res}");
+            assert_eq!(res["hash"], json!(""), "{engine:?}: {res}");
+            let one = result(
+                get(
+                    &app,
+                    "resource_show",
+                    &format!("id={}", res["id"].as_str().unwrap_or_default()),
+                )
+                .await,
+            );
+            assert_eq!(one["url"], json!(""), "{one}");
+            assert_eq!(one["hash"], json!(""), "{one}");
+        }
+        assert!(!shown.to_string().contains("secret-link"), "{shown}");
+    }
+}

@@ -107,6 +107,29 @@ pub(crate) async fn dataset_with_csv(
     d.id
 }
 
+/// Adds a link resource to dataset `id` and approves it again (a change returns it for review).
+pub(crate) async fn add_link(app: &App, id: i64, url: &str) {
+    let reviewer = id_of(app, "SELECT id FROM users WHERE username = $1", "reviewer").await;
+    let link = NewResource {
+        name: "外部链接".into(),
+        description: String::new(),
+        format: "HTML".into(),
+        source: Source::Link(url.into()),
+    };
+    must(datasets::add_resource(&app.store, &Actor::user("editor", "::1"), id, &link).await);
+    must(
+        datasets::step(
+            &app.store,
+            &Actor::user("reviewer", "::1"),
+            reviewer,
+            id,
+            ReviewStep::Approve,
+            "",
+        )
+        .await,
+    );
+}
+
 #[tokio::test]
 async fn the_catalogue_lists_facets_and_serves_counted_downloads() {
     for engine in ENGINES {

@@ -690,3 +690,124 @@ async fn ckan_resource_create_takes_a_multipart_upload() {
         assert_eq!(rows, 1);
     }
 }
+
+#[tokio::test]
+async fn staff_of_another_organisation_cannot_touch_a_dataset() {
+    use gongkai_domain::role::Role;
+    use gongkai_store::testing::{add_orgs, add_staff};
+    for engine in ENGINES {
+        let app = spawn_app_with(engine, config(4 * 1024 * 1024)).await;
+        add_orgs(&app.store, &[("WQX010", "乌恰县民政局", Some("WQX001"))]).await;
+        add_staff(
+            &app.store,
+            "outsider",
+            "outsider",
+            "WQX010",
+            vec![Role::Editor, Role::Reviewer],
+        )
+        .await;
+        let editor = Session::login(&app, "editor").await;
+        let outsider = Session::login(&app, "outsider").await;
+        let id = create(&editor, "wqx-own", "财政局的数据").await;
+        assert_eq!(
+            step(&editor, id, "submit", "").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let refused = |s: StatusCode| s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND;
+        let token = api_token(&outsider, "外单位").await;
+        let reviewer = Session::login(&app, "reviewer").await;
+
+        // Submitted (hidden from outsiders), then published (public, yet not theirs to change).
+        for published in [false, true] {
+            if published {
+                assert_eq!(
+                    step(&reviewer, id, "approve", "").await.status(),
+                    StatusCode::SEE_OTHER
+                );
+            }
+            for path in [format!("/admin/data/{id}/edit")]
+                .into_iter()
+                .chain((!published).then(|| format!("/admin/data/{id}")))
+            {
+                let s = outsider.get_status(&path).await;
+                assert!(refused(s), "{engine:?} GET {path}: {s}");
+            }
+            let fields = dataset_fields("wqx-own", "外单位改的标题", &[]);
+            let s = outsider
+                .post_status(&format!("/admin/data/{id}/edit"), &fields)
+                .await;
+            assert!(refused(s), "{engine:?} edit: {s}");
+            for st in ["approve", "return", "submit"] {
+                let s = step(&outsider, id, st, "外单位").await.status();
+                assert!(refused(s), "{engine:?} step {st}: {s}");
+            }
+            let s = outsider
+                .post_status(
+                    &format!("/admin/data/{id}/links"),
+                    &[
+                        ("url", "https://example.gov.cn/x"),
+                        ("name", "外链"),
+                        ("format", "API"),
+                    ],
+                )
+                .await;
+            assert!(refused(s), "{engine:?} links: {s}");
+            let s = outsider
+                .post_multipart(
+                    &format!("/admin/data/{id}/resources"),
+                    &[("name", "外单位文件")],
+                    vec![("file", "x.csv", CSV.as_bytes().to_vec())],
+                )
+                .await
+                .status();
+            assert!(refused(s), "{engine:?} resources: {s}");
+
+            // CKAN with the outsider's own token: a link and an upload are refused — CKAN's
+            // 403 once the dataset is public, its 404 while the dataset is hidden from them.
+            let want = if published {
+                (StatusCode::FORBIDDEN, "Authorization Error")
+            } else {
+                (StatusCode::NOT_FOUND, "Not Found Error")
+            };
+            let link =
+                json!({"package_id": "wqx-own", "url": "https://example.gov.cn/x", "name": "外链"});
+            let (status, body) = ckan(&app, &token, "resource_create", link).await;
+            assert_eq!(status, want.0, "{engine:?}: {body}");
+            assert_eq!(body["error"]["__type"], want.1);
+            let form = reqwest::multipart::Form::new()
+                .text("package_id", "wqx-own")
+                .part(
+                    "upload",
+                    reqwest::multipart::Part::bytes(CSV.as_bytes().to_vec()).file_name("x.csv"),
+                );
+            let r = must(
+                reqwest::Client::new()
+                    .post(format!("{}/api/3/action/resource_create", app.base))
+                    .header("Authorization", &token)
+                    .multipart(form)
+                    .send()
+                    .await,
+            );
+            assert_eq!(r.status(), want.0, "{engine:?}");
+            let body: Value = must(r.json().await);
+            assert_eq!(body["error"]["__type"], want.1, "{body}");
+        }
+
+        // Nothing changed: no resource, the title and status as they were, no stray blob.
+        let rows: i64 = must(
+            sqlx::query_scalar("SELECT COUNT(*) FROM dataset_resources")
+                .fetch_one(app.store.pool())
+                .await,
+        );
+        assert_eq!(rows, 0, "{engine:?}");
+        let (title, status): (String, String) = must(
+            sqlx::query_as("SELECT title, status FROM datasets WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.store.pool())
+                .await,
+        );
+        assert_eq!(title, "财政局的数据");
+        assert_eq!(status, "published");
+        assert_nothing_stored(&app, "an outsider's upload").await;
+    }
+}

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::data::dataset;
+use crate::data::{add_link, dataset};
 use crate::support::{App, assert_has_all, header, must, spawn_app};
 use gongkai_store::testing::ENGINES;
 
@@ -41,12 +41,18 @@ async fn the_catalogue_is_dcat_in_json_ld_and_turtle_with_paging() {
             true,
         )
         .await;
-        dataset(
+        let quote_id = dataset(
             &app,
             "wqx-quote",
             "标题含\"引号\"与\\反斜杠",
             "conditional",
             true,
+        )
+        .await;
+        add_link(
+            &app,
+            quote_id,
+            "https://data.example.gov.cn/secret-link.html",
         )
         .await;
         dataset(&app, "wqx-draft", "未发布的数据集", "unconditional", false).await;
@@ -122,7 +128,29 @@ async fn the_catalogue_is_dcat_in_json_ld_and_turtle_with_paging() {
             .find(|d| d["@id"] == format!("{}/data/wqx-quote", app.base))
             .copied()
             .unwrap_or(&Value::Null);
-        assert!(quote["dcat:distribution"].get("dcat:downloadURL").is_none());
+        // Nor its link, nor any checksum (the page hides them alike).
+        let dists = quote["dcat:distribution"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(dists.len(), 2, "{engine:?}: a file and a link");
+        for dist in &dists {
+            assert!(dist.get("dcat:downloadURL").is_none(), "{dist}");
+            assert!(dist.get("spdx:checksum").is_none(), "{dist}");
+            assert_eq!(
+                dist["dcat:accessURL"]["@id"],
+                format!("{}/data/wqx-quote", app.base),
+                "{dist}"
+            );
+        }
+        let ttl_one = must(
+            get(format!("{}/data/wqx-quote.ttl", app.base))
+                .await
+                .text()
+                .await,
+        );
+        assert!(!ttl_one.contains("secret-link"), "{ttl_one}");
+        assert!(!ttl_one.contains("spdx:checksum"), "{ttl_one}");
         assert_eq!(quote["dct:description"], "第一行\n第二行\t\"说明\"");
 
         // A page past the last: no datasets, a link back.

@@ -93,13 +93,11 @@ pub fn license_list() -> Value {
 /// The CKAN resource dictionary of `r` in dataset `d`, its address absolute under `base`.
 pub fn resource(base: &str, d: &Dataset, r: &Resource) -> Value {
     let uploaded = r.sha256.is_some();
-    let url = if uploaded {
-        format!(
-            "{base}{}",
-            gongkai_domain::urls::resource_download(&d.name, &r.uuid)
-        )
-    } else {
-        r.url.clone()
+    let public = d.public_resource(r);
+    let url = match (public.link, &public.download) {
+        (Some(link), _) => link.to_owned(),
+        (None, Some(download)) => format!("{base}{download}"),
+        (None, None) => String::new(),
     };
     let mimetype = rules::UploadFormat::parse(&r.format)
         .ok()
@@ -115,7 +113,7 @@ pub fn resource(base: &str, d: &Dataset, r: &Resource) -> Value {
         "url_type": if uploaded { Value::String("upload".into()) } else { Value::Null },
         "mimetype": mimetype,
         "size": r.size,
-        "hash": r.sha256.clone().unwrap_or_default(),
+        "hash": public.sha256.unwrap_or_default(),
         "position": r.position,
         "created": ckan_time(r.created_at),
         "last_modified": ckan_time(r.last_modified),

@@ -160,7 +160,11 @@ fn extension(name: &str) -> Option<String> {
 /// How much of a file's start is read to tell its type.
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// What a spooled file is, by its content: PDF, XLSX (an Office Open XML workbook, checked as
+/// How far into a file the PDF header (`%PDF-`) may lie, as PDF readers accept it.
+const PDF_HEADER_WITHIN: usize = 1024;
+
+/// What a spooled file is, by its content: a web page refused first, PDF (`%PDF-` within the
+/// first kilobyte), XLSX (an Office Open XML workbook, checked as
 /// other uploads are), JSON (the whole file parsed, streamed) or CSV (text: no NUL or other
 /// control bytes but tab and line breaks, not HTML); a name whose extension says otherwise is
 /// refused, as other uploads are.
@@ -192,28 +196,33 @@ fn format_of(path: &Path, name: &str, size: u64, max_xlsx: usize) -> Result<Uplo
             Ok(other) => return Err(refused(&format!("该文件是{}", other.label()))),
             Err(e) => return Err(refused(&e)),
         }
-    } else if head.windows(5).any(|w| w == b"%PDF-") {
-        UploadFormat::Pdf
     } else {
+        // A web page is refused whatever its name, before anything else is looked for.
         let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-        if text
-            .iter()
-            .any(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')))
-        {
-            return Err(refused(&"无法识别的文件内容"));
-        }
         let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
         if first == Some(b'<') {
             return Err(refused(&"该文件是网页或 XML"));
         }
-        let looks_json = matches!(first, Some(b'{' | b'['));
-        if ext.as_deref() == Some("json") || (looks_json && ext.is_none()) {
-            let reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
-            serde_json::from_reader::<_, serde::de::IgnoredAny>(reader)
-                .map_err(|e| refused(&format!("JSON 格式有误（第 {} 行）", e.line())))?;
-            UploadFormat::Json
+        // As PDF readers do: the header within the first kilobyte.
+        let pdf_head = &head[..PDF_HEADER_WITHIN.min(head.len())];
+        if pdf_head.windows(5).any(|w| w == b"%PDF-") {
+            UploadFormat::Pdf
         } else {
-            UploadFormat::Csv
+            if text
+                .iter()
+                .any(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')))
+            {
+                return Err(refused(&"无法识别的文件内容"));
+            }
+            let looks_json = matches!(first, Some(b'{' | b'['));
+            if ext.as_deref() == Some("json") || (looks_json && ext.is_none()) {
+                let reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+                serde_json::from_reader::<_, serde::de::IgnoredAny>(reader)
+                    .map_err(|e| refused(&format!("JSON 格式有误（第 {} 行）", e.line())))?;
+                UploadFormat::Json
+            } else {
+                UploadFormat::Csv
+            }
         }
     };
     let fits = match (found, ext.as_deref()) {
@@ -271,4 +280,38 @@ pub async fn store(
             size: i64::try_from(spooled.size).unwrap_or(i64::MAX),
         },
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The format `bytes` named `name` is found to be, or the refusal's message.
+    fn format(name: &str, bytes: &[u8]) -> Result<UploadFormat, String> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("gongkai-format-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join("f");
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        let found = format_of(&path, name, bytes.len() as u64, 1024 * 1024).map_err(|r| r.message);
+        let _ = std::fs::remove_dir_all(&dir);
+        found
+    }
+
+    #[test]
+    fn a_web_page_named_pdf_is_refused_and_a_csv_mentioning_pdf_is_text() {
+        let page = b"<!DOCTYPE html><html><body>%PDF-1.7 </body></html>";
+        assert!(format("report.pdf", page).is_err_and(|m| m.contains("网页")));
+        let mut csv = "说明,值\n".repeat(200).into_bytes();
+        csv.extend_from_slice(b"note,%PDF-1.4 is a header\n");
+        assert!(csv.len() > PDF_HEADER_WITHIN);
+        assert_eq!(format("data.csv", &csv), Ok(UploadFormat::Csv));
+        let mut pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+        pdf.extend_from_slice(&[0u8; 64]);
+        assert_eq!(format("a.pdf", &pdf), Ok(UploadFormat::Pdf));
+        let mut late = vec![b' '; 512];
+        late.extend_from_slice(&pdf);
+        assert_eq!(format("late.pdf", &late), Ok(UploadFormat::Pdf));
+    }
 }

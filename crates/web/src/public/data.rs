@@ -368,7 +368,7 @@ pub async fn show(
                 name => &r.name, description => &r.description, format => &r.format,
                 size => r.size.map(human_size), downloads => r.downloads,
                 link => r.sha256.is_none(),
-                url => open.then(|| urls::resource_download(&d.name, &r.uuid)),
+                url => d.public_resource(r).download,
                 modified => crate::view::format::day_of(r.last_modified),
             }
         })

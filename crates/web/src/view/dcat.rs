@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use gongkai_domain::dataset::{self as rules, Frequency, OpenTheme, Openness, UploadFormat};
+use gongkai_domain::dataset::{self as rules, Frequency, OpenTheme, UploadFormat};
 use gongkai_domain::urls;
 use gongkai_store::datasets::Dataset;
 use serde_json::{Map, Value, json};
@@ -170,7 +170,6 @@ pub fn dataset(base: &str, d: &Dataset) -> Node {
     );
     n.text("owl:versionInfo", &d.version);
     n.text("dct:accessRights", d.openness.label());
-    let open = d.openness == Openness::Unconditional;
     for r in &d.resources {
         let mut dist = Node::new(
             Some(format!("{page}/resources/{}", r.uuid)),
@@ -180,13 +179,15 @@ pub fn dataset(base: &str, d: &Dataset) -> Node {
             .text("dct:title", &r.name)
             .text("dct:description", &r.description)
             .text("dct:format", &r.format);
-        let download = format!("{base}{}", urls::resource_download(&d.name, &r.uuid));
-        if r.sha256.is_none() {
-            dist.add("dcat:accessURL", Obj::Iri(r.url.clone()));
+        let public = d.public_resource(r);
+        if let Some(link) = public.link {
+            dist.add("dcat:accessURL", Obj::Iri(link.to_owned()));
         } else {
             dist.add("dcat:accessURL", Obj::Iri(page.clone()));
-            if open {
-                dist.add("dcat:downloadURL", Obj::Iri(download));
+            if r.sha256.is_some()
+                && let Some(download) = &public.download
+            {
+                dist.add("dcat:downloadURL", Obj::Iri(format!("{base}{download}")));
             }
         }
         if r.sha256.is_some()
@@ -206,7 +207,7 @@ pub fn dataset(base: &str, d: &Dataset) -> Node {
                 Obj::Typed(size.to_string(), "xsd:nonNegativeInteger"),
             );
         }
-        if let Some(sha) = &r.sha256 {
+        if let Some(sha) = public.sha256 {
             let mut sum = Node::new(None, "spdx:Checksum");
             sum.add(
                 "spdx:algorithm",
@@ -214,7 +215,7 @@ pub fn dataset(base: &str, d: &Dataset) -> Node {
             )
             .add(
                 "spdx:checksumValue",
-                Obj::Typed(sha.clone(), "xsd:hexBinary"),
+                Obj::Typed(sha.to_owned(), "xsd:hexBinary"),
             );
             dist.add("spdx:checksum", Obj::Node(Box::new(sum)));
         }
