@@ -297,6 +297,10 @@ pub async fn file(
     let (Some(field), Some(sha)) = (field, row.cells.get(&key)) else {
         return Err(crate::download::attachment_not_found());
     };
+    // A 公示 row leaves the public side at its end: its file is never kept by a proxy past it.
+    if schema.gongshi_days.is_some() {
+        return crate::download::send_blob(&visit.state, sha, "", &field.label).await;
+    }
     crate::download::send_public_blob(&visit.state, sha, "", &field.label).await
 }
 
