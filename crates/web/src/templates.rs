@@ -220,10 +220,7 @@ fn gzip(bytes: &[u8]) -> Option<Bytes> {
 }
 
 fn brotli(bytes: &[u8]) -> Option<Bytes> {
-    let mut br = brotli::CompressorWriter::new(Vec::new(), 4096, 9, 22);
-    br.write_all(bytes).ok()?;
-    br.flush().ok()?;
-    Some(Bytes::from(br.into_inner()))
+    crate::cache::brotli_compress(bytes).ok().map(Bytes::from)
 }
 
 /// `site.css` with fingerprint `h` → `site.h.css` (a name without extension gets `name.h`).

@@ -251,3 +251,35 @@ async fn no_kept_page_carries_another_visitors_token_and_staff_go_past() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_crowd_asking_for_a_page_not_kept_renders_it_once() {
+    for engine in ENGINES {
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
+        let rec = publish_via(&app, &editor, &reviewer, "人群同时访问的通知", vec![]).await;
+        let path = public_path(&rec);
+        let misses = metric(&app, "gongkai_page_cache_misses_total").await;
+        let crowd: Vec<_> = (0..32)
+            .map(|_| {
+                let (base, path) = (app.base.clone(), path.clone());
+                tokio::spawn(async move {
+                    must(reqwest::get(format!("{base}{path}")).await)
+                        .text()
+                        .await
+                })
+            })
+            .collect();
+        for visitor in crowd {
+            let page = must(must(visitor.await));
+            assert!(
+                page.contains("人群同时访问的通知"),
+                "{engine:?}: every visitor gets the page"
+            );
+        }
+        assert_eq!(
+            metric(&app, "gongkai_page_cache_misses_total").await - misses,
+            1,
+            "{engine:?}: one render served all 32 visitors"
+        );
+    }
+}

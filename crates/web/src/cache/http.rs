@@ -10,7 +10,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{Coding, Entry, NEVER, PageCache};
+use super::{Coding, Entry, Flight, Lookup, NEVER, PageCache};
 use crate::state::AppState;
 
 /// Cookies that may come with a request answered from the cache; any other cookie (a staff or a
@@ -102,20 +102,39 @@ fn storable(resp: &Response, max: usize) -> bool {
 }
 
 /// A request the outermost layer looked up under this key and did not find, so the inner layer
-/// does not look again.
+/// does not look again; with the flight when this request is the one rendering the page.
 #[derive(Debug, Clone)]
-struct LookedUp(String);
+struct LookedUp {
+    key: String,
+    flight: Option<Arc<Flight>>,
+}
 
 /// The outermost middleware: a kept page is answered before anything else runs (no site
 /// resolution, tracing or compression), from the bodies and headers built when it was kept.
 /// The key is the same as [`layer`]'s, since a `/site/{code}` prefix is still on the path here.
+/// Of many requests for a page not kept, one renders it and the others wait for that render
+/// ([`PageCache::lookup`]).
 pub async fn answer_kept(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if let Some(key) = key_of(&state.cache, &req) {
-        if let Some(entry) = state.cache.get(&key) {
-            state.cache.hits.fetch_add(1, Ordering::Relaxed);
-            return entry.answer(Coding::chosen(req.headers()), req.headers());
+        let mut lookup = state.cache.lookup(&key);
+        if let Lookup::Wait(mut rendering) = lookup {
+            // The render ends (kept or not) when its flight is dropped.
+            let _ = tokio::time::timeout(Flight::WAIT_AT_MOST, rendering.changed()).await;
+            lookup = match state.cache.lookup(&key) {
+                // Still rendered by another: this request renders it too, unshared.
+                Lookup::Wait(_) => Lookup::Wait(rendering),
+                other => other,
+            };
         }
-        req.extensions_mut().insert(LookedUp(key));
+        let flight = match lookup {
+            Lookup::Kept(entry) => {
+                state.cache.hits.fetch_add(1, Ordering::Relaxed);
+                return entry.answer(Coding::chosen(req.headers()), req.headers());
+            }
+            Lookup::Render(flight) => Some(flight),
+            Lookup::Wait(_) => None,
+        };
+        req.extensions_mut().insert(LookedUp { key, flight });
     }
     next.run(req).await
 }
@@ -133,11 +152,15 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         return resp;
     };
     let coding = Coding::chosen(req.headers());
+    // The outermost layer's lookup, and this request's flight if it is the one rendering.
     let looked_up = req
-        .extensions()
-        .get::<LookedUp>()
-        .is_some_and(|l| l.0 == key);
-    if !looked_up && let Some(entry) = cache.get(&key) {
+        .extensions_mut()
+        .remove::<LookedUp>()
+        .filter(|l| l.key == key);
+    let flight = looked_up.as_ref().and_then(|l| l.flight.clone());
+    if looked_up.is_none()
+        && let Some(entry) = cache.get(&key)
+    {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         return entry.answer(coding, req.headers());
     }
@@ -150,15 +173,21 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     req.headers_mut().remove(header::IF_NONE_MATCH);
     req.headers_mut().remove(header::IF_MODIFIED_SINCE);
     let resp = next.run(req).await;
+    let not_kept = |resp: Response| {
+        if let Some(f) = &flight {
+            f.not_kept();
+        }
+        resp
+    };
     if !storable(&resp, cache.max_entry()) {
-        return resp;
+        return not_kept(resp);
     }
     let (parts, body) = resp.into_parts();
     let body = match to_bytes(body, cache.max_entry()).await {
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %e, "page cache: body unreadable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return not_kept(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
     let key_len = key.len();
@@ -166,12 +195,16 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     match tokio::task::spawn_blocking(move || Entry::new(key_len, headers, kept)).await {
         Ok(Ok(entry)) => {
             let entry = Arc::new(entry);
-            cache.put(key, entry.clone(), generation);
+            if !cache.put(key, entry.clone(), generation)
+                && let Some(f) = &flight
+            {
+                f.not_kept();
+            }
             entry.answer(coding, &validators)
         }
         failed => {
             tracing::warn!(?failed, "page cache: compression failed; answered uncached");
-            Response::from_parts(parts, Body::from(body))
+            not_kept(Response::from_parts(parts, Body::from(body)))
         }
     }
 }

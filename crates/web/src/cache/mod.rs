@@ -146,10 +146,31 @@ impl Coding {
     }
 }
 
+/// `bytes` compressed with brotli, with a window no larger than the bytes need. brotli's
+/// encoder sizes its match finder by quality and window: at quality 9 with the usual 4 MiB
+/// window it allocates about 32 MiB per call, so a burst of pages compressed at once cost the
+/// server gigabytes. A body of up to 64 KiB (every ordinary page) keeps quality 9 in a window
+/// of at most 64 KiB, whose match finder is about 1 MiB; a larger body is compressed at quality
+/// 6 (about 2 MiB), a few per cent larger on the wire.
+pub(crate) fn brotli_compress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    /// brotli's smallest and largest window (in bits); a window holds `(1 << bits) - 16` bytes.
+    const WINDOW_BITS: std::ops::RangeInclusive<u32> = 10..=22;
+    let needed = WINDOW_BITS
+        .clone()
+        .find(|bits| (1usize << bits) - 16 >= bytes.len())
+        .unwrap_or(*WINDOW_BITS.end());
+    let quality = if needed <= 16 { 9 } else { 6 };
+    let mut br =
+        brotli::CompressorWriter::new(Vec::with_capacity(bytes.len() / 4), 4096, quality, needed);
+    br.write_all(bytes)?;
+    br.flush()?;
+    Ok(br.into_inner())
+}
+
 /// One kept page: the body in each coding, and for each coding the whole set of answer headers
 /// built once when the page is kept, so a hit only clones them.
 #[derive(Debug)]
-struct Entry {
+pub(crate) struct Entry {
     /// The bodies, indexed by [`Coding::slot`].
     bodies: [Bytes; 3],
     /// The answer headers for each coding (the handler's, the encoding, the validators, caching).
@@ -181,10 +202,7 @@ impl Entry {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&body)?;
         let gzip = Bytes::from(gz.finish()?);
-        let mut br = brotli::CompressorWriter::new(Vec::new(), 4096, 9, 22);
-        br.write_all(&body)?;
-        br.flush()?;
-        let brotli = Bytes::from(br.into_inner());
+        let brotli = Bytes::from(brotli_compress(&body)?);
         let hash = hex::encode(&Sha256::digest(&body)[..16]);
         let size = body.len() + gzip.len() + brotli.len() + key_len + 1536;
         let etags = Coding::ALL.map(|c| {
@@ -250,9 +268,56 @@ impl Entry {
     }
 }
 
+/// What [`PageCache::lookup`] tells a request to do.
+#[derive(Debug)]
+pub(crate) enum Lookup {
+    /// Answer with this page.
+    Kept(Arc<Entry>),
+    /// Render the page; holding the flight makes others wait for this render.
+    Render(Arc<Flight>),
+    /// Another request is rendering the page: wait until its render ends
+    /// ([`Flight::WAIT_AT_MOST`]), then look again.
+    Wait(tokio::sync::watch::Receiver<()>),
+}
+
+/// One request's render of a page others wait for. Dropping it (the render kept, not kept,
+/// failed or cancelled) ends the flight and wakes the waiting requests.
+#[derive(Debug)]
+pub(crate) struct Flight {
+    cache: Arc<PageCache>,
+    /// The page's key.
+    pub(crate) key: String,
+    /// Whether an expired page is still answered while this render runs: if the new render is
+    /// not kept, that page must go too.
+    pub(crate) replaces_stale: bool,
+    _done: tokio::sync::watch::Sender<()>,
+}
+
+impl Flight {
+    /// The longest a request waits for another's render before rendering the page itself.
+    pub(crate) const WAIT_AT_MOST: Duration = Duration::from_secs(5);
+
+    /// Ends the flight for a render that was not kept: an expired page it was to replace is
+    /// no longer answered.
+    pub(crate) fn not_kept(&self) {
+        if self.replaces_stale {
+            self.cache.forget(&self.key);
+        }
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        self.cache.lock().flights.remove(&self.key);
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     pages: LruCache<String, Arc<Entry>>,
+    /// The pages being rendered now, each by one request ([`Flight`]); the others asking for
+    /// the same page wait for it (or, while it renders an expired page again, get that page).
+    flights: std::collections::HashMap<String, tokio::sync::watch::Receiver<()>>,
     bytes: usize,
     /// Raised by every clear; a render stores only under the generation it began in.
     generation: u64,
@@ -278,6 +343,7 @@ impl PageCache {
             budget,
             inner: Mutex::new(Inner {
                 pages: LruCache::unbounded(),
+                flights: std::collections::HashMap::new(),
                 bytes: 0,
                 generation: 0,
                 seen: 0,
@@ -298,6 +364,40 @@ impl PageCache {
         self.budget / 8
     }
 
+    /// What a request for `key` should do: answer a kept page, render it (one request per
+    /// page at a time), or wait for the request rendering it. A page older than [`MAX_AGE`] is
+    /// rendered again by one request while the others are still answered with it, so a busy
+    /// page never sends a crowd of requests to render it at once (each render costs a core
+    /// several milliseconds and the compressors' memory).
+    pub(crate) fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
+        let mut inner = self.lock();
+        let kept = inner.pages.get(key).cloned();
+        let rendering = inner.flights.get(key).cloned();
+        match (kept, rendering) {
+            (Some(entry), _) if entry.stored.elapsed() <= MAX_AGE => Lookup::Kept(entry),
+            (Some(entry), Some(_)) => Lookup::Kept(entry),
+            (None, Some(rendering)) => Lookup::Wait(rendering),
+            (stale, None) => {
+                let (done, rendering) = tokio::sync::watch::channel(());
+                inner.flights.insert(key.to_owned(), rendering);
+                Lookup::Render(Arc::new(Flight {
+                    cache: Arc::clone(self),
+                    key: key.to_owned(),
+                    replaces_stale: stale.is_some(),
+                    _done: done,
+                }))
+            }
+        }
+    }
+
+    /// Drops the page kept under `key` (an expired page whose new render may not be kept).
+    fn forget(&self, key: &str) {
+        let mut inner = self.lock();
+        if let Some(old) = inner.pages.pop(key) {
+            inner.bytes -= old.size;
+        }
+    }
+
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let mut inner = self.lock();
         let entry = inner.pages.get(key)?.clone();
@@ -315,14 +415,15 @@ impl PageCache {
         self.lock().generation
     }
 
-    /// Keeps `entry` unless the cache was cleared since `generation`; evicts to the budget.
-    fn put(&self, key: String, entry: Arc<Entry>, generation: u64) {
+    /// Keeps `entry` unless the cache was cleared since `generation` or the page is too large,
+    /// evicting to the budget; whether it was kept.
+    fn put(&self, key: String, entry: Arc<Entry>, generation: u64) -> bool {
         if entry.size > self.max_entry() {
-            return;
+            return false;
         }
         let mut inner = self.lock();
         if inner.generation != generation {
-            return;
+            return false;
         }
         inner.bytes += entry.size;
         if let Some(old) = inner.pages.put(key, entry) {
@@ -335,6 +436,7 @@ impl PageCache {
             inner.bytes -= old.size;
             self.evictions.fetch_add(1, Ordering::Relaxed);
         }
+        true
     }
 
     /// Drops every page (a later render of one that began before this is not kept).
@@ -520,5 +622,62 @@ mod tests {
         cache.clear();
         cache.put("a".into(), entry("旧"), generation);
         assert!(cache.get("a").is_none());
+    }
+
+    #[test]
+    fn one_request_renders_a_missing_page_while_the_others_wait() {
+        let cache = Arc::new(PageCache::new(DEFAULT_BUDGET));
+        let Lookup::Render(flight) = cache.lookup("p") else {
+            panic!("the first request renders");
+        };
+        let Lookup::Wait(rendering) = cache.lookup("p") else {
+            panic!("a second request waits for that render");
+        };
+        assert!(
+            matches!(cache.lookup("q"), Lookup::Render(_)),
+            "other pages are not held up"
+        );
+        cache.put("p".into(), entry("页"), cache.generation());
+        drop(flight);
+        assert!(
+            rendering.has_changed().is_err(),
+            "the waiting request is woken"
+        );
+        assert!(matches!(cache.lookup("p"), Lookup::Kept(_)));
+    }
+
+    #[test]
+    fn an_expired_page_is_answered_while_one_request_renders_it_again() {
+        let cache = Arc::new(PageCache::new(DEFAULT_BUDGET));
+        let mut old = Entry::new(1, HeaderMap::new(), Bytes::from_static("旧".as_bytes()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        old.stored = Instant::now()
+            .checked_sub(MAX_AGE + Duration::from_secs(1))
+            .unwrap_or_else(Instant::now);
+        cache.put("p".into(), Arc::new(old), cache.generation());
+        let Lookup::Render(flight) = cache.lookup("p") else {
+            panic!("the first request after expiry renders the page again");
+        };
+        assert!(flight.replaces_stale);
+        assert!(
+            matches!(cache.lookup("p"), Lookup::Kept(_)),
+            "meanwhile the others get the expired page"
+        );
+        // The new render could not be kept (say the page now sets a cookie): the expired page
+        // is not answered any longer.
+        flight.not_kept();
+        drop(flight);
+        assert!(matches!(cache.lookup("p"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn brotli_keeps_its_window_to_the_body() {
+        let body = "政务公开".repeat(2000);
+        let packed = brotli_compress(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let mut unpacked = Vec::new();
+        brotli::BrotliDecompress(&mut packed.as_slice(), &mut unpacked)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unpacked, body.as_bytes());
+        assert!(packed.len() < body.len() / 10);
     }
 }
