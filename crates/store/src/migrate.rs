@@ -162,6 +162,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "data_access_requests",
         include_str!("../migrations/0035_data_access_requests.sql"),
     ),
+    (
+        37,
+        "records_unannounced",
+        include_str!("../migrations/0037_records_unannounced.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
