@@ -250,6 +250,10 @@ impl Store {
             })
             .acquire_timeout(Duration::from_secs(10));
         if engine == Engine::Sqlite {
+            // A SQLite connection is a file handle on a thread of its own: it cannot drop like a
+            // network connection, and sqlx's check before every acquire (a ping sent to that
+            // thread and back) doubled the thread switches of every read.
+            pool = pool.test_before_acquire(false);
             pool = pool.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL for concurrent readers; FULL sync so a committed receipt survives a crash.

@@ -115,6 +115,16 @@ impl Record {
 }
 
 const SELECT: &str = "SELECT r.*, o.name AS org_name, o.code AS org_code FROM records r JOIN organisations o ON o.id = r.org_id";
+/// [`SELECT`] without the plain text of the body (`body_text` comes back empty), for what shows
+/// a record but no part of that text: the public record page and the interpretations it lists. At
+/// 16 KB a record on the bench's corpus, the text was most of what a page read from the database.
+const SELECT_WITHOUT_TEXT: &str = "SELECT r.id, r.site_id, r.org_id, r.kind, r.status, r.index_no, r.title,
+    r.doc_number, r.written_on, r.published_at, r.theme, r.genre, r.keywords, r.source, r.summary,
+    r.validity, r.validity_changed_on, r.superseded_by, r.disclosure, r.exemption, r.disclosure_method,
+    r.body_html, '' AS body_text, r.interprets_id, r.interpretation_form, r.author_id, r.reviewer_id,
+    r.screening_note, r.withdrawn_reason, r.change_note, r.source_key, r.revision, r.created_at,
+    r.updated_at, o.name AS org_name, o.code AS org_code
+    FROM records r JOIN organisations o ON o.id = r.org_id";
 
 column::from_row!(Record => id, site_id, org_id, org_name, org_code, kind, status, index_no, title,
     doc_number, written_on, published_at, theme, genre, keywords, source, summary, validity,
@@ -137,7 +147,20 @@ async fn one_where<'q, V>(store: &Store, condition: &str, value: V, what: String
 where
     V: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
-    let q = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE {condition}"))).bind(value);
+    one_of(store, SELECT, condition, value, what).await
+}
+
+async fn one_of<'q, V>(
+    store: &Store,
+    select: &str,
+    condition: &str,
+    value: V,
+    what: String,
+) -> Result<Record>
+where
+    V: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE {condition}"))).bind(value);
     let mut r: Record = sql::optional(q, store.pool())
         .await?
         .ok_or(StoreError::NotFound { what })?;
@@ -154,6 +177,20 @@ pub async fn get(store: &Store, id: i64) -> Result<Record> {
 pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
     let what = format!("索引号为 {index_no} 的信息");
     one_where(store, "r.index_no = $1", index_no.as_str(), what).await
+}
+
+/// One record by index number for its public page: everything but the plain text of the body
+/// (`body_text` is empty; the page shows the HTML).
+pub async fn page_by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
+    let what = format!("索引号为 {index_no} 的信息");
+    one_of(
+        store,
+        SELECT_WITHOUT_TEXT,
+        "r.index_no = $1",
+        index_no.as_str(),
+        what,
+    )
+    .await
 }
 
 /// The body and metadata of a draft or a revision.
@@ -827,12 +864,17 @@ pub struct Revision {
 
 column::from_row!(Revision => revision, title, change_note, replaced_at);
 
-/// The history of a record.
-pub async fn revisions(store: &Store, id: i64) -> Result<Vec<Revision>> {
+/// The history of a record: its earlier revisions, newest first. A record still at its first
+/// revision has none (a correction archives the old text and raises the number in one
+/// transaction), so nothing is read for it.
+pub async fn revisions(store: &Store, record: &Record) -> Result<Vec<Revision>> {
+    if record.revision <= 1 {
+        return Ok(Vec::new());
+    }
     let q = sqlx::query(
         "SELECT revision, title, change_note, replaced_at FROM record_revisions WHERE record_id = $1 ORDER BY revision DESC",
     );
-    sql::all(q.bind(id), store.pool()).await
+    sql::all(q.bind(record.id), store.pool()).await
 }
 
 /// What a public listing filters on. Empty fields do not filter. Hashable, so a listing's total
@@ -1030,13 +1072,13 @@ pub async fn public_years(store: &Store, site_id: i64, at: DateTime<Utc>) -> Res
     Ok(years)
 }
 
-/// Public interpretations of a policy.
+/// Public interpretations of a policy, without their plain text (`body_text` is empty).
 pub async fn interpretations(
     store: &Store,
     policy_id: i64,
     at: DateTime<Utc>,
 ) -> Result<Vec<Record>> {
-    let mut q = Sql::new(format!("{SELECT} WHERE r.interprets_id = "));
+    let mut q = Sql::new(format!("{SELECT_WITHOUT_TEXT} WHERE r.interprets_id = "));
     q.int(policy_id);
     push_visibility(&mut q, Visibility::LISTED, at);
     q.push(" ORDER BY r.published_at");

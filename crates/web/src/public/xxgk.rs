@@ -378,7 +378,7 @@ pub async fn record(
 ) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound(ErrorCode::RecordNotFound.into());
     let index_no = IndexNo::parse(&raw).map_err(|_| not_found())?;
-    let r = match records::by_index_no(&state.store, &index_no).await {
+    let r = match records::page_by_index_no(&state.store, &index_no).await {
         Ok(r) => r,
         Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
         Err(e) => return Err(e.into()),
@@ -446,7 +446,7 @@ pub async fn record(
             )
         })
         .collect();
-    let revisions = records::revisions(&state.store, r.id).await?;
+    let revisions = records::revisions(&state.store, &r).await?;
     let columns: Vec<_> = r
         .columns
         .iter()
