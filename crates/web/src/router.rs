@@ -1027,5 +1027,8 @@ pub fn build(state: AppState) -> Router {
             crate::site::resolve::layer,
         ))
         // Outermost: a kept page is answered before the site is resolved or anything traced.
-        .layer(from_fn_with_state(state, cache::http::answer_kept))
+        .layer(from_fn_with_state(
+            state.cache.clone(),
+            cache::http::answer_kept,
+        ))
 }

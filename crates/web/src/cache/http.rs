@@ -114,13 +114,20 @@ struct LookedUp {
 /// The key is the same as [`layer`]'s, since a `/site/{code}` prefix is still on the path here.
 /// Of many requests for a page not kept, one renders it and the others wait for that render
 /// ([`PageCache::lookup`]).
-pub async fn answer_kept(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Some(key) = key_of(&state.cache, &req) {
-        let mut lookup = state.cache.lookup(&key);
+///
+/// It holds the cache alone, not the application's state: a hit then costs one reference count,
+/// not one for each of the state's shared parts.
+pub async fn answer_kept(
+    State(cache): State<Arc<PageCache>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if let Some(key) = key_of(&cache, &req) {
+        let mut lookup = cache.lookup(&key);
         if let Lookup::Wait(mut rendering) = lookup {
             // The render ends (kept or not) when its flight is dropped.
             let _ = tokio::time::timeout(Flight::WAIT_AT_MOST, rendering.changed()).await;
-            lookup = match state.cache.lookup(&key) {
+            lookup = match cache.lookup(&key) {
                 // Still rendered by another: this request renders it too, unshared.
                 Lookup::Wait(_) => Lookup::Wait(rendering),
                 other => other,
@@ -128,7 +135,7 @@ pub async fn answer_kept(State(state): State<AppState>, mut req: Request, next: 
         }
         let flight = match lookup {
             Lookup::Kept(entry) => {
-                state.cache.hits.fetch_add(1, Ordering::Relaxed);
+                cache.hits.fetch_add(1, Ordering::Relaxed);
                 return entry.answer(Coding::chosen(req.headers()), req.headers());
             }
             Lookup::Render(flight) => Some(flight),
