@@ -276,10 +276,38 @@ async fn a_crowd_asking_for_a_page_not_kept_renders_it_once() {
                 "{engine:?}: every visitor gets the page"
             );
         }
-        assert_eq!(
-            metric(&app, "gongkai_page_cache_misses_total").await - misses,
-            1,
-            "{engine:?}: one render served all 32 visitors"
+        // One render serves them all; a render slower than a waiting request's 5 s on a busy
+        // machine may add one more, never one each.
+        let rendered = metric(&app, "gongkai_page_cache_misses_total").await - misses;
+        assert!(
+            (1..=2).contains(&rendered),
+            "{engine:?}: {rendered} renders for 32 visitors"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_crowd_at_a_form_each_gets_their_own_token_at_once() {
+    for engine in ENGINES {
+        let (app, _editor, _reviewer) = support::county_with_editor_and_reviewer(engine).await;
+        let mut visitors = Vec::new();
+        for _ in 0..12 {
+            visitors.push(Session::anonymous(&app).await);
+        }
+        let pages =
+            futures_util::future::join_all(visitors.iter().map(|v| v.get_text("/ysqgk/apply")))
+                .await;
+        for (page, visitor) in pages.iter().zip(&visitors) {
+            assert!(
+                page.contains(&visitor.token),
+                "{engine:?}: the form carries its visitor's token"
+            );
+            for other in visitors.iter().filter(|o| o.token != visitor.token) {
+                assert!(
+                    !page.contains(&other.token),
+                    "{engine:?}: a form carries another visitor's token"
+                );
+            }
+        }
     }
 }

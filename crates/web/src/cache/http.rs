@@ -139,7 +139,7 @@ pub async fn answer_kept(
                 return entry.answer(Coding::chosen(req.headers()), req.headers());
             }
             Lookup::Render(flight) => Some(flight),
-            Lookup::Wait(_) => None,
+            Lookup::Wait(_) | Lookup::Pass => None,
         };
         req.extensions_mut().insert(LookedUp { key, flight });
     }
@@ -187,7 +187,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         resp
     };
     if !storable(&resp, cache.max_entry()) {
-        return not_kept(resp);
+        if let Some(f) = &flight {
+            f.not_storable();
+        }
+        return resp;
     }
     let (parts, body) = resp.into_parts();
     let body = match to_bytes(body, cache.max_entry()).await {

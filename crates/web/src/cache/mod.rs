@@ -36,9 +36,10 @@ use gongkai_store::Store;
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
-/// The longest a kept page is served without being rendered again. Publication, correction and
-/// withdrawal clear the cache through the feed at once; this bounds what changes without a feed
-/// row (a consultation's period running out, a guide, 热门搜索).
+/// The longest a kept page is served before it is rendered again (while one request renders it
+/// again, the others still get it, at most [`Flight::WAIT_AT_MOST`] longer). Publication,
+/// correction and withdrawal clear the cache through the feed at once; this bounds what changes
+/// without a feed row (a consultation's period running out, a guide, 热门搜索).
 pub const MAX_AGE: Duration = Duration::from_secs(10);
 /// How often every node reads the change feed's position.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
@@ -68,6 +69,8 @@ pub const NEVER: &[&str] = &[
     "/zhengji/chaxun",
     "/zhengji/files/",
 ];
+/// Pages remembered as not keepable ([`Inner::passes`]); the oldest is forgotten first.
+const PASSES_KEPT: std::num::NonZeroUsize = std::num::NonZeroUsize::MIN.saturating_add(4095);
 /// Default memory budget: 64 MiB.
 pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
 
@@ -278,6 +281,9 @@ pub(crate) enum Lookup {
     /// Another request is rendering the page: wait until its render ends
     /// ([`Flight::WAIT_AT_MOST`]), then look again.
     Wait(tokio::sync::watch::Receiver<()>),
+    /// The page's last answer could not be kept (a form, a cookie, an error): render it without
+    /// waiting for anyone.
+    Pass,
 }
 
 /// One request's render of a page others wait for. Dropping it (the render kept, not kept,
@@ -304,6 +310,17 @@ impl Flight {
             self.cache.forget(&self.key);
         }
     }
+
+    /// Ends the flight for an answer that may never be kept (a form with the visitor's token,
+    /// an answer setting a cookie, an error): as [`Flight::not_kept`], and for [`MAX_AGE`] the
+    /// requests for this page render it each on their own instead of waiting for one another.
+    pub(crate) fn not_storable(&self) {
+        self.not_kept();
+        self.cache
+            .lock()
+            .passes
+            .put(self.key.clone(), Instant::now());
+    }
 }
 
 impl Drop for Flight {
@@ -318,6 +335,9 @@ struct Inner {
     /// The pages being rendered now, each by one request ([`Flight`]); the others asking for
     /// the same page wait for it (or, while it renders an expired page again, get that page).
     flights: std::collections::HashMap<String, tokio::sync::watch::Receiver<()>>,
+    /// Pages whose last answer could not be kept, and since when: for [`MAX_AGE`] their
+    /// requests neither wait nor make others wait ([`Lookup::Pass`]).
+    passes: LruCache<String, Instant>,
     bytes: usize,
     /// Raised by every clear; a render stores only under the generation it began in.
     generation: u64,
@@ -344,6 +364,7 @@ impl PageCache {
             inner: Mutex::new(Inner {
                 pages: LruCache::unbounded(),
                 flights: std::collections::HashMap::new(),
+                passes: LruCache::new(PASSES_KEPT),
                 bytes: 0,
                 generation: 0,
                 seen: 0,
@@ -372,11 +393,22 @@ impl PageCache {
     pub(crate) fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
         let mut inner = self.lock();
         let kept = inner.pages.get(key).cloned();
+        if kept.is_none()
+            && let Some(since) = inner.passes.get(key)
+        {
+            if since.elapsed() <= MAX_AGE {
+                return Lookup::Pass;
+            }
+            inner.passes.pop(key);
+        }
         let rendering = inner.flights.get(key).cloned();
+        // While one request renders an expired page again the others get that page, but not
+        // for longer than a waiting request would wait: past that they wait too.
+        let servable = |entry: &Entry| entry.stored.elapsed() <= MAX_AGE + Flight::WAIT_AT_MOST;
         match (kept, rendering) {
             (Some(entry), _) if entry.stored.elapsed() <= MAX_AGE => Lookup::Kept(entry),
-            (Some(entry), Some(_)) => Lookup::Kept(entry),
-            (None, Some(rendering)) => Lookup::Wait(rendering),
+            (Some(entry), Some(_)) if servable(&entry) => Lookup::Kept(entry),
+            (_, Some(rendering)) => Lookup::Wait(rendering),
             (stale, None) => {
                 let (done, rendering) = tokio::sync::watch::channel(());
                 inner.flights.insert(key.to_owned(), rendering);
@@ -668,6 +700,22 @@ mod tests {
         flight.not_kept();
         drop(flight);
         assert!(matches!(cache.lookup("p"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn a_page_that_could_not_be_kept_makes_nobody_wait() {
+        let cache = Arc::new(PageCache::new(DEFAULT_BUDGET));
+        let Lookup::Render(flight) = cache.lookup("form") else {
+            panic!("the first request renders");
+        };
+        flight.not_storable();
+        drop(flight);
+        assert!(matches!(cache.lookup("form"), Lookup::Pass));
+        assert!(
+            matches!(cache.lookup("form"), Lookup::Pass),
+            "nor does anyone start a flight"
+        );
+        assert!(matches!(cache.lookup("page"), Lookup::Render(_)));
     }
 
     #[test]
