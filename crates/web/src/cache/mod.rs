@@ -393,6 +393,13 @@ impl PageCache {
     pub(crate) fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
         let mut inner = self.lock();
         let kept = inner.pages.get(key).cloned();
+        // The hot path, a fresh page, reads the clock once and nothing else.
+        let age = kept.as_ref().map(|entry| entry.stored.elapsed());
+        if let (Some(entry), Some(age)) = (&kept, age)
+            && age <= MAX_AGE
+        {
+            return Lookup::Kept(Arc::clone(entry));
+        }
         if kept.is_none()
             && let Some(since) = inner.passes.get(key)
         {
@@ -401,13 +408,12 @@ impl PageCache {
             }
             inner.passes.pop(key);
         }
-        let rendering = inner.flights.get(key).cloned();
-        // While one request renders an expired page again the others get that page, but not
-        // for longer than a waiting request would wait: past that they wait too.
-        let servable = |entry: &Entry| entry.stored.elapsed() <= MAX_AGE + Flight::WAIT_AT_MOST;
-        match (kept, rendering) {
-            (Some(entry), _) if entry.stored.elapsed() <= MAX_AGE => Lookup::Kept(entry),
-            (Some(entry), Some(_)) if servable(&entry) => Lookup::Kept(entry),
+        match (kept, inner.flights.get(key).cloned()) {
+            // While one request renders an expired page again the others get that page, but
+            // not for longer than a waiting request would wait: past that they wait too.
+            (Some(entry), Some(_)) if age.is_some_and(|a| a <= MAX_AGE + Flight::WAIT_AT_MOST) => {
+                Lookup::Kept(entry)
+            }
             (_, Some(rendering)) => Lookup::Wait(rendering),
             (stale, None) => {
                 let (done, rendering) = tokio::sync::watch::channel(());
