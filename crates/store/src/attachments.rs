@@ -138,6 +138,16 @@ pub async fn get(store: &Store, id: i64) -> Result<Attachment> {
     .await
 }
 
+/// Attachments of a record for its public page, in upload order: everything but the extracted
+/// text (`text` is empty), read on the SQLite read lane ([`sql::read`]).
+pub async fn listed(store: &Store, record_id: i64) -> Result<Vec<Attachment>> {
+    let mut q = sql::Sql::new(
+        "SELECT id, record_id, sha256, file_name, kind, size_bytes, '' AS text FROM attachments WHERE record_id = ",
+    );
+    q.int(record_id).push(" ORDER BY id");
+    sql::read(store, &q).await
+}
+
 /// Attachments of a record, in upload order.
 pub async fn list(store: &Store, record_id: i64) -> Result<Vec<Attachment>> {
     sql::all(

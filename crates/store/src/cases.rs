@@ -311,10 +311,10 @@ fn events_sql(events: &ChildTable) -> String {
 }
 
 impl<E: DeserializeOwned> FromRow for RecordedEvent<E> {
-    fn from_row(r: &AnyRow) -> Result<Self> {
+    fn from_row(r: &impl crate::column::Cells) -> Result<Self> {
         Ok(RecordedEvent {
-            event: event_of(&r.try_get::<String, _>("event")?)?,
-            actor: r.try_get("actor")?,
+            event: event_of(&r.cell::<String>("event")?)?,
+            actor: r.cell("actor")?,
             at: crate::column::timestamp(r, "created_at")?,
         })
     }

@@ -286,11 +286,10 @@ pub async fn searchable_ids(store: &Store, after: i64, limit: i64) -> Result<Vec
 
 /// The consultation whose final decision is `record_id`, if any.
 pub async fn by_decision_record(store: &Store, record_id: i64) -> Result<Option<Consultation>> {
-    let q = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.decision_record_id = $1 AND c.status = 'feedback' ORDER BY c.id LIMIT 1"
-    )))
-    .bind(record_id);
-    sql::optional(q, store.pool()).await
+    let mut q = Sql::new(format!("{SELECT} WHERE c.decision_record_id = "));
+    q.int(record_id)
+        .push(" AND c.status = 'feedback' ORDER BY c.id LIMIT 1");
+    sql::read_optional(store, &q).await
 }
 
 async fn audit_and_feed(
@@ -452,7 +451,7 @@ impl Case for Comment {
 // Written by this program only; a value it cannot read shows no findings.
 column::from_row!(Comment(r) => id, consultation_id, tracking_code, article_no, body, name,
     contact, moderation, reject_reason, adoption, adoption_reason, created_at;
-    findings: serde_json::from_str(&r.try_get::<String, _>("findings")?).unwrap_or_default());
+    findings: serde_json::from_str(&r.cell::<String>("findings")?).unwrap_or_default());
 
 /// A comment as sent by a member of the public.
 #[derive(Debug, Clone)]

@@ -12,8 +12,6 @@ use gongkai_domain::ErrorCode;
 use gongkai_domain::record::{CorrectionStatus, RecordAction, RecordMeta};
 use gongkai_domain::screening::Justification;
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::records::{self, Content, Record};
 use crate::sql::{self, Sql};
@@ -115,8 +113,8 @@ column::from_row!(Correction(row) => id, record_id, status, body_html, body_text
     return_reason; meta: RecordMeta::from_row(row)?, columns: column_slugs(row)?);
 
 /// The corrected columns, stored one slug a line.
-fn column_slugs(row: &AnyRow) -> Result<Vec<String>> {
-    let slugs: String = row.try_get("column_slugs")?;
+fn column_slugs(row: &impl column::Cells) -> Result<Vec<String>> {
+    let slugs: String = row.cell("column_slugs")?;
     Ok(slugs
         .split('\n')
         .filter(|c| !c.is_empty())

@@ -60,6 +60,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误：{0}")]
     Database(#[from] sqlx::Error),
+    /// A read on the SQLite read lane ([`crate::lane`]) failed.
+    #[error("数据库错误：{0}")]
+    Read(#[from] rusqlite::Error),
     /// A PostgreSQL client tool (`pg_dump`, `pg_restore`) is missing or failed.
     #[error("{tool} 无法完成：{reason}")]
     BackupTool {
@@ -138,7 +141,7 @@ impl StoreError {
             Self::Password => "password_error",
             Self::Corrupt(_) => "corrupt_data",
             Self::Io(_) => "io_error",
-            Self::Database(_) => "database_error",
+            Self::Database(_) | Self::Read(_) => "database_error",
             Self::BackupTool { .. } => "backup_tool_failed",
             Self::BackupManifest(_) => "backup_manifest_unusable",
             Self::BackupFile { .. } => "backup_file_mismatch",
@@ -165,6 +168,13 @@ impl StoreError {
             Self::Database(sqlx::Error::Database(e)) => e
                 .code()
                 .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            // The file held past the busy timeout, or could not be opened.
+            Self::Read(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::CannotOpen
+            ),
             _ => false,
         }
     }

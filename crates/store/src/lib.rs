@@ -25,6 +25,7 @@ mod error;
 pub mod feed;
 pub mod findings;
 pub mod guides;
+mod lane;
 pub mod mailbox;
 pub mod messages;
 pub mod migrate;
@@ -219,6 +220,21 @@ pub struct Store {
     feed_heard: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     /// This process's SQLite writers take turns here (see [`Tx`]); unused on PostgreSQL.
     writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite on a file: the read lane for a page's point reads ([`sql::read`]).
+    lane: Option<std::sync::Arc<lane::ReadLane>>,
+}
+
+/// The read lane for a SQLite file (none for PostgreSQL or an in-memory database).
+fn read_lane(url: &str) -> Option<std::sync::Arc<lane::ReadLane>> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path.starts_with("file:") {
+        return None;
+    }
+    Some(std::sync::Arc::new(lane::ReadLane::new(path)))
 }
 
 /// The SQLite URL for the database file inside a data folder.
@@ -301,6 +317,7 @@ impl Store {
             listen_url: (engine == Engine::Postgres).then(|| feed::ListenUrl(url.to_owned())),
             feed_heard: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
             writer_turn: std::sync::Arc::default(),
+            lane: read_lane(url),
         })
     }
 
@@ -309,6 +326,11 @@ impl Store {
         let store = Self::connect(url).await?;
         migrate::run(&store).await?;
         Ok(store)
+    }
+
+    /// The SQLite read lane, when the database is a SQLite file.
+    pub(crate) fn lane(&self) -> Option<&lane::ReadLane> {
+        self.lane.as_deref()
     }
 
     /// The engine in use.

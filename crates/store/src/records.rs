@@ -181,17 +181,32 @@ pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
 
 /// One record by index number for its public page: everything but the plain text of the body
 /// (`body_text` is empty; the page shows the HTML).
+/// Read on the SQLite read lane ([`sql::read`]): a record page is the portal's most read page.
 pub async fn page_by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
-    let what = format!("索引号为 {index_no} 的信息");
-    one_of(
-        store,
-        SELECT_WITHOUT_TEXT,
-        "r.index_no = $1",
-        index_no.as_str(),
-        what,
-    )
-    .await
+    let mut q = Sql::new(format!("{SELECT_WITHOUT_TEXT} WHERE r.index_no = "));
+    q.text(index_no.as_str());
+    let mut r: Record =
+        sql::read_optional(store, &q)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("索引号为 {index_no} 的信息"),
+            })?;
+    let mut q = Sql::new("SELECT column_slug FROM record_columns WHERE record_id = ");
+    q.int(r.id).push(" ORDER BY column_slug");
+    r.columns = sql::read::<ColumnSlug>(store, &q)
+        .await?
+        .into_iter()
+        .map(|c| c.column_slug)
+        .collect();
+    Ok(r)
 }
+
+/// A column a record appears in, as [`page_by_index_no`] reads it.
+struct ColumnSlug {
+    column_slug: String,
+}
+
+column::from_row!(ColumnSlug => column_slug);
 
 /// The body and metadata of a draft or a revision.
 #[derive(Debug, Clone)]
@@ -871,10 +886,11 @@ pub async fn revisions(store: &Store, record: &Record) -> Result<Vec<Revision>> 
     if record.revision <= 1 {
         return Ok(Vec::new());
     }
-    let q = sqlx::query(
-        "SELECT revision, title, change_note, replaced_at FROM record_revisions WHERE record_id = $1 ORDER BY revision DESC",
+    let mut q = Sql::new(
+        "SELECT revision, title, change_note, replaced_at FROM record_revisions WHERE record_id = ",
     );
-    sql::all(q.bind(record.id), store.pool()).await
+    q.int(record.id).push(" ORDER BY revision DESC");
+    sql::read(store, &q).await
 }
 
 /// What a public listing filters on. Empty fields do not filter. Hashable, so a listing's total
@@ -1082,7 +1098,7 @@ pub async fn interpretations(
     q.int(policy_id);
     push_visibility(&mut q, Visibility::LISTED, at);
     q.push(" ORDER BY r.published_at");
-    sql::all(q.query(), store.pool()).await
+    sql::read(store, &q).await
 }
 
 /// Records in the given organisations with one of the statuses, newest change first (staff lists).

@@ -14,7 +14,6 @@ use gongkai_domain::record::{RecordKind, Validity, Visibility};
 use gongkai_domain::report::{ApplicationFacts, ApplicationsTable, DocumentFacts, HandEntries};
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::{Actor, Result, Store, StoreError, audit, column, now, orgs, records, sql, ts};
 
@@ -69,7 +68,7 @@ pub async fn application_facts(
 }
 
 impl sql::FromRow for ApplicationFacts {
-    fn from_row(r: &AnyRow) -> Result<Self> {
+    fn from_row(r: &impl column::Cells) -> Result<Self> {
         let kind = column::code(r, "applicant_kind", ApplicantKind::parse)?;
         let received_on = column::date(r, "received_on")?;
         let replied_on = column::opt_date(r, "replied_on")?;
@@ -100,7 +99,7 @@ pub async fn document_facts(
 }
 
 impl sql::FromRow for DocumentFacts {
-    fn from_row(r: &AnyRow) -> Result<Self> {
+    fn from_row(r: &impl column::Cells) -> Result<Self> {
         let written_on = column::opt_date(r, "written_on")?;
         let published_at = column::opt_timestamp(r, "published_at")?;
         let made_on = written_on

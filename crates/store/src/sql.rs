@@ -4,17 +4,17 @@
 //! rejects. [`Sql`] numbers its placeholders `$1, $2, …` (accepted by SQLite too) and binds
 //! the values in order, so a filter built at run time is one text for both engines.
 
-use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
 
-use crate::{Result, StoreError};
+use crate::{Result, Store, StoreError};
 
 /// A type read from one result row: a case type, a listing line (most implement it with the
 /// crate's `from_row!`, which reads each field from the column of its name).
 pub trait FromRow: Sized {
-    /// Reads `row`.
-    fn from_row(row: &AnyRow) -> Result<Self>;
+    /// Reads `row`, from sqlx or from the SQLite read lane.
+    fn from_row(row: &impl crate::column::Cells) -> Result<Self>;
 }
 
 /// A statement with its values bound (`sqlx::query(…).bind(…)`, [`Sql::query`]).
@@ -26,6 +26,22 @@ pub(crate) async fn all<'c, T: FromRow>(
     on: impl Executor<'c, Database = Any>,
 ) -> Result<Vec<T>> {
     query.fetch_all(on).await?.iter().map(T::from_row).collect()
+}
+
+/// Every row of `query`, a point read a public page makes (a handful of rows found by an
+/// index): on SQLite at once on this thread through the read lane ([`crate::lane`]), which
+/// saves the hand-offs to sqlx's connection thread; on PostgreSQL through the pool. Never for a
+/// statement that may scan a table: the lane holds the thread while it runs.
+pub(crate) async fn read<T: FromRow>(store: &Store, query: &Sql) -> Result<Vec<T>> {
+    match store.lane() {
+        Some(lane) => lane.all(query),
+        None => all(query.query(), store.pool()).await,
+    }
+}
+
+/// The row of `query` if there is one, a point read as for [`read`].
+pub(crate) async fn read_optional<T: FromRow>(store: &Store, query: &Sql) -> Result<Option<T>> {
+    Ok(read(store, query).await?.into_iter().next())
 }
 
 /// Every row of `query`, a statement that lists `ids` in an `IN (…)`, each read as a `T`. No
@@ -76,7 +92,7 @@ pub(crate) async fn one<'c, T: FromRow>(
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
-enum Arg {
+pub(crate) enum Arg {
     Int(i64),
     Text(String),
     Float(f64),
@@ -214,9 +230,14 @@ impl Sql {
         q
     }
 
-    /// The text, for tests.
+    /// The text, with its placeholders.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The values bound, in the order of their placeholders.
+    pub(crate) fn args(&self) -> &[Arg] {
+        &self.args
     }
 }
 

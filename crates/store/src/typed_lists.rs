@@ -176,8 +176,8 @@ column::from_row!(ListRow(row) => id, site_id, type_code, org_id, org_name, titl
     gongshi_until, gongshi_ended, decision_kind, decided_on, version, updated_at;
     cells: read_cells(row)?);
 
-fn read_cells(row: &sqlx::any::AnyRow) -> Result<Cells> {
-    let json: String = row.try_get("cells")?;
+fn read_cells(row: &impl crate::column::Cells) -> Result<Cells> {
+    let json: String = row.cell("cells")?;
     serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("list_rows.cells：{e}")))
 }
 

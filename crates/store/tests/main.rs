@@ -11,6 +11,7 @@ mod datasets;
 mod datastore;
 mod durability;
 mod feed;
+mod lane;
 mod listing;
 mod public_numbers;
 mod reports;

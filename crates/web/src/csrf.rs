@@ -154,7 +154,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let carries = bytes.windows(token.len()).any(|w| w == token.as_bytes());
+    // One pass over the page (a window-by-window comparison was 8 % of an uncached page).
+    let carries = memchr::memmem::find(&bytes, token.as_bytes()).is_some();
     if carries {
         parts.extensions.insert(PerVisitor);
         if existing.is_none() {

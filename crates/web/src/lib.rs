@@ -34,7 +34,7 @@ pub mod view;
 
 pub use error::WebError;
 pub use router::build as router;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, SharedState, WebConfig};
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -63,9 +63,30 @@ impl Default for WebConfig {
     }
 }
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need: one reference-counted pointer, so a clone (every middleware
+/// layer clones the state for every request) is one count, not one per part. Its parts are
+/// read through it (`state.store`); a part set before serving (`state.login_policy = …` in a
+/// test) copies the parts if the state is already shared.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut SharedState {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Clone)]
+pub struct SharedState {
     /// The database.
     pub store: Store,
     /// Template renderer.
@@ -119,7 +140,7 @@ impl AppState {
         if let gongkai_search::OpenState::Rebuilt(why) = search.open_state() {
             tracing::warn!(reason = %why, "search index was unreadable and starts empty; it catches up from the change feed");
         }
-        Ok(Self {
+        Ok(Self(Arc::new(SharedState {
             search: Some(Arc::new(search)),
             cache: Arc::new(crate::cache::PageCache::new(config.page_cache_bytes)),
             sites: Arc::new(crate::site::kept::SiteContexts::new(
@@ -134,7 +155,7 @@ impl AppState {
             login_policy: LoginPolicy::default(),
             mailer,
             fonts,
-        })
+        })))
     }
 
     /// A citizen submission from `ip` arriving at `now`, under the configured hourly limit:

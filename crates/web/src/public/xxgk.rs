@@ -434,7 +434,7 @@ pub async fn record(
             }
         })
         .collect();
-    let files: Vec<Value> = attachments::list(&state.store, r.id)
+    let files: Vec<Value> = attachments::listed(&state.store, r.id)
         .await?
         .into_iter()
         .map(|a| {

@@ -1,0 +1,65 @@
+//! A public page's point reads go through `sql::read`: on SQLite the read lane (rusqlite, on the
+//! request's thread), on PostgreSQL the pool. Either way the page must get the record the rest
+//! of the store reads, and see a change the moment it commits.
+
+use chrono::{Duration, Utc};
+use gongkai_domain::catalogue::COLUMNS;
+use gongkai_domain::index_no::IndexNo;
+use gongkai_store::Actor;
+use gongkai_store::records;
+use gongkai_store::testing::ENGINES;
+
+use crate::support::{county_on, must, notice};
+
+#[tokio::test]
+async fn the_record_page_reads_the_record_the_store_reads_and_sees_a_commit_at_once() {
+    for engine in ENGINES {
+        let (_db, store, org) = county_on(engine).await;
+        let published_at = Utc::now() - Duration::days(2);
+        let columns = vec![COLUMNS[3].slug.to_owned(), COLUMNS[1].slug.to_owned()];
+        let rows = vec![notice("lane:1".into(), "通读的通知", published_at, columns)];
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
+        let index_no: String = must(
+            sqlx::query_scalar("SELECT index_no FROM records")
+                .fetch_one(store.pool())
+                .await,
+        );
+        let index_no = must(IndexNo::parse(&index_no));
+
+        let stored = must(records::by_index_no(&store, &index_no).await);
+        let page = must(records::page_by_index_no(&store, &index_no).await);
+        assert_eq!(page.columns.len(), 2, "{engine:?}");
+        assert!(
+            page.body_text.is_empty(),
+            "{engine:?}: the page reads no plain text"
+        );
+        assert_eq!(
+            page,
+            records::Record {
+                body_text: String::new(),
+                ..stored.clone()
+            },
+            "{engine:?}: every field the page reads is the field the store reads"
+        );
+
+        // A change committed through the pool is on the page's next read.
+        must(
+            sqlx::query("UPDATE records SET title = $1 WHERE id = $2")
+                .bind("改过的通知")
+                .bind(stored.id)
+                .execute(store.pool())
+                .await,
+        );
+        let again = must(records::page_by_index_no(&store, &index_no).await);
+        assert_eq!(again.title, "改过的通知", "{engine:?}");
+
+        let missing = must(IndexNo::parse("WQX001-2026-999999"));
+        assert!(
+            matches!(
+                records::page_by_index_no(&store, &missing).await,
+                Err(gongkai_store::StoreError::NotFound { .. })
+            ),
+            "{engine:?}"
+        );
+    }
+}
