@@ -18,6 +18,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
+use crate::directory::IndexDirectory;
 use crate::error::SearchError;
 use crate::facets::{FacetCollector, Facets, ORG_SEPARATOR};
 use crate::normalize::lookup_key;
@@ -335,7 +336,10 @@ impl SearchIndex {
             let index = Self::create_in(dir)?;
             return Self::from_index(index, options, OpenState::Created, Some(dir));
         }
-        let reason = match Index::open_in_dir(dir) {
+        let opened = IndexDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open);
+        let reason = match opened {
             Ok(index) => {
                 let (schema, _) = schema();
                 let payload = index.load_metas().map(|m| m.payload);
@@ -372,10 +376,8 @@ impl SearchIndex {
 
     fn create_in(dir: &Path) -> Result<Index, SearchError> {
         let (schema, _) = schema();
-        Ok(Index::builder()
-            .schema(schema)
-            .settings(IndexSettings::default())
-            .create_in_dir(dir)?)
+        let directory = IndexDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        Ok(Index::create(directory, schema, IndexSettings::default())?)
     }
 
     fn from_index(

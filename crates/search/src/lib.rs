@@ -67,6 +67,7 @@
 //! # Ok(()) }
 //! ```
 
+mod directory;
 mod error;
 mod facets;
 mod index;
