@@ -38,8 +38,9 @@
 //!   two cores this cut p99 from 14 ms to 7.7 ms and p50 from 1.12 ms to 0.93 ms in the benchmark.
 //! - **Memory**: the writer buffers up to [`Options::writer_memory`] (default 64 MB per thread)
 //!   before flushing a segment; [`SearchIndex::wait_for_merges`] releases it. The jieba
-//!   dictionary (about 30 MB) is loaded once per process, on first use. Index files are
-//!   memory-mapped: the OS page cache holds what is hot.
+//!   dictionary (about 30 MB) is loaded once per process, on first use. Postings, positions
+//!   and stored documents are read with `pread`, the rest of the index is memory-mapped: the
+//!   OS page cache holds what is hot, outside the process (`directory`).
 //! - **Bulk reindex**: [`Options`] with a larger budget (e.g. 1 GB), upsert in chunks, one
 //!   commit, then [`wait_for_merges`](SearchIndex::wait_for_merges).
 //!

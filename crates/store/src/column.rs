@@ -24,12 +24,6 @@ impl Value for i64 {
     }
 }
 
-impl Value for f64 {
-    fn from_lane(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        rusqlite::types::FromSql::column_result(value)
-    }
-}
-
 impl Value for String {
     /// Text checked with SIMD: a record's body is mostly three-byte characters, which the
     /// standard library's check takes one at a time (9 % of an uncached record page).
@@ -82,7 +76,7 @@ impl Cells for LaneRow<'_> {
             .position(|n| n == column)
             .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?;
         let value = self.row.get_ref(index)?;
-        T::from_lane(value).map_err(|e| corrupt(column, &e.to_string()))
+        T::from_lane(value).map_err(|e| StoreError::Corrupt(format!("{column}：{e}")))
     }
 }
 
@@ -113,12 +107,12 @@ pub(crate) fn opt_code<T>(
     }
 }
 
-/// A `YYYY-MM-DD` column that must hold a date.
 /// A yes/no column, stored as `0`/`1` on both engines.
 pub(crate) fn flag(row: &impl Cells, column: &str) -> Result<bool> {
     Ok(row.cell::<i64>(column)? != 0)
 }
 
+/// A `YYYY-MM-DD` column that must hold a date.
 pub(crate) fn date(row: &impl Cells, column: &str) -> Result<NaiveDate> {
     opt_date(row, column)?.ok_or_else(|| corrupt(column, ""))
 }

@@ -51,8 +51,9 @@ impl ReadLane {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        // A checkpoint or a writer's commit can hold the file for a moment.
-        conn.busy_timeout(Duration::from_secs(15))?;
+        // A reader in WAL mode waits only on recovery after a crash; it waits here on the
+        // request's thread, so briefly, and a page that cannot wait is answered 503.
+        conn.busy_timeout(Duration::from_millis(500))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
@@ -61,6 +62,14 @@ impl ReadLane {
     pub(crate) fn all<T: FromRow>(&self, query: &Sql) -> Result<Vec<T>> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(query.as_str())?;
+            // Values are bound by position: `Sql` numbers its placeholders in order, each once.
+            if stmt.parameter_count() != query.args().len() {
+                return Err(rusqlite::Error::InvalidParameterCount(
+                    stmt.parameter_count(),
+                    query.args().len(),
+                )
+                .into());
+            }
             for (i, arg) in query.args().iter().enumerate() {
                 let at = i + 1;
                 match arg {
@@ -80,6 +89,13 @@ impl ReadLane {
             }
             Ok(out)
         })
+    }
+
+    /// Closes the idle connections (the server is stopping; see [`crate::Store::close`]).
+    pub(crate) fn close(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
     }
 
     /// Runs `read` on a connection of the lane, opening one when none is idle.

@@ -231,7 +231,7 @@ fn read_lane(url: &str) -> Option<std::sync::Arc<lane::ReadLane>> {
     }
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
     let path = options.get_filename();
-    if path.as_os_str().is_empty() || path.starts_with("file:") {
+    if path.as_os_str().is_empty() || path.to_str().is_some_and(|p| p.starts_with("file:")) {
         return None;
     }
     Some(std::sync::Arc::new(lane::ReadLane::new(path)))
@@ -414,8 +414,13 @@ impl Store {
         Ok(n == 0)
     }
 
-    /// Closes the pool, waiting for connections to finish.
+    /// Closes the read lane and the pool, waiting for connections to finish. The lane goes
+    /// first: SQLite checkpoints the WAL into the database file when its last connection
+    /// closes, and a read-only lane connection left open would keep the pool's from being last.
     pub async fn close(&self) {
+        if let Some(lane) = &self.lane {
+            lane.close();
+        }
         self.pool.close().await;
     }
 }

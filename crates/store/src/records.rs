@@ -181,6 +181,7 @@ pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
 
 /// One record by index number for its public page: everything but the plain text of the body
 /// (`body_text` is empty; the page shows the HTML).
+///
 /// Read on the SQLite read lane ([`sql::read`]): a record page is the portal's most read page.
 pub async fn page_by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
     let mut q = Sql::new(format!("{SELECT_WITHOUT_TEXT} WHERE r.index_no = "));

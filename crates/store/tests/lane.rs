@@ -63,3 +63,24 @@ async fn the_record_page_reads_the_record_the_store_reads_and_sees_a_commit_at_o
         );
     }
 }
+
+#[tokio::test]
+async fn a_closed_store_leaves_its_commits_in_the_database_file() {
+    let (db, store, org) = county_on(gongkai_store::Engine::Sqlite).await;
+    let rows = vec![notice("lane:2".into(), "关闭前的通知", Utc::now(), vec![])];
+    must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
+    let index_no: String = must(
+        sqlx::query_scalar("SELECT index_no FROM records")
+            .fetch_one(store.pool())
+            .await,
+    );
+    // A page read opens a lane connection, which stays idle afterwards.
+    must(records::page_by_index_no(&store, &must(IndexNo::parse(&index_no))).await);
+    store.close().await;
+    // The last connection to close checkpoints the WAL into the file and removes it; a lane
+    // connection still open would have kept the pool's from being the last.
+    assert!(
+        !db.dir.join("gongkai.db-wal").exists(),
+        "the WAL is still beside the database after close"
+    );
+}

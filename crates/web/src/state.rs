@@ -65,8 +65,7 @@ impl Default for WebConfig {
 
 /// Everything a handler may need: one reference-counted pointer, so a clone (every middleware
 /// layer clones the state for every request) is one count, not one per part. Its parts are
-/// read through it (`state.store`); a part set before serving (`state.login_policy = …` in a
-/// test) copies the parts if the state is already shared.
+/// read through it (`state.store`) and fixed once it is built.
 #[derive(Clone)]
 pub struct AppState(Arc<SharedState>);
 
@@ -78,9 +77,12 @@ impl std::ops::Deref for AppState {
     }
 }
 
-impl std::ops::DerefMut for AppState {
-    fn deref_mut(&mut self) -> &mut SharedState {
-        Arc::make_mut(&mut self.0)
+impl AppState {
+    /// The state with another login throttling policy (tests use a tight one).
+    #[must_use]
+    pub fn with_login_policy(mut self, policy: LoginPolicy) -> Self {
+        Arc::make_mut(&mut self.0).login_policy = policy;
+        self
     }
 }
 

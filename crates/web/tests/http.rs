@@ -30,8 +30,7 @@ async fn spawn_app_with_policy(
     let (db, store) = support::county_db(engine).await;
     add_user(&store, "admin", "WQX001", Role::Admin).await;
     add_user(&store, "editor", "WQX004", Role::Editor).await;
-    let mut state = must(AppState::new(store.clone(), WebConfig::default()));
-    state.login_policy = policy;
+    let state = must(AppState::new(store.clone(), WebConfig::default())).with_login_policy(policy);
     support::serve(db, store, state).await
 }
 
