@@ -132,13 +132,15 @@ column::from_row!(Record => id, site_id, org_id, org_name, org_code, kind, statu
     body_text, interprets_id, interpretation_form, author_id, reviewer_id, screening_note,
     withdrawn_reason, change_note, source_key, revision, created_at, updated_at; columns: Vec::new());
 
+/// Fills in the columns a record appears in (a point read: on the SQLite read lane).
 async fn load_columns(store: &Store, record: &mut Record) -> Result<()> {
-    record.columns = sqlx::query_scalar(
-        "SELECT column_slug FROM record_columns WHERE record_id = $1 ORDER BY column_slug",
-    )
-    .bind(record.id)
-    .fetch_all(store.pool())
-    .await?;
+    let mut q = Sql::new("SELECT column_slug FROM record_columns WHERE record_id = ");
+    q.int(record.id).push(" ORDER BY column_slug");
+    record.columns = sql::read::<ColumnSlug>(store, &q)
+        .await?
+        .into_iter()
+        .map(|c| c.column_slug)
+        .collect();
     Ok(())
 }
 
@@ -147,20 +149,7 @@ async fn one_where<'q, V>(store: &Store, condition: &str, value: V, what: String
 where
     V: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
-    one_of(store, SELECT, condition, value, what).await
-}
-
-async fn one_of<'q, V>(
-    store: &Store,
-    select: &str,
-    condition: &str,
-    value: V,
-    what: String,
-) -> Result<Record>
-where
-    V: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
-{
-    let q = sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE {condition}"))).bind(value);
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE {condition}"))).bind(value);
     let mut r: Record = sql::optional(q, store.pool())
         .await?
         .ok_or(StoreError::NotFound { what })?;
@@ -192,17 +181,11 @@ pub async fn page_by_index_no(store: &Store, index_no: &IndexNo) -> Result<Recor
             .ok_or_else(|| StoreError::NotFound {
                 what: format!("索引号为 {index_no} 的信息"),
             })?;
-    let mut q = Sql::new("SELECT column_slug FROM record_columns WHERE record_id = ");
-    q.int(r.id).push(" ORDER BY column_slug");
-    r.columns = sql::read::<ColumnSlug>(store, &q)
-        .await?
-        .into_iter()
-        .map(|c| c.column_slug)
-        .collect();
+    load_columns(store, &mut r).await?;
     Ok(r)
 }
 
-/// A column a record appears in, as [`page_by_index_no`] reads it.
+/// A column a record appears in, as [`load_columns`] reads it.
 struct ColumnSlug {
     column_slug: String,
 }
