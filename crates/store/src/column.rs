@@ -63,18 +63,36 @@ impl Cells for AnyRow {
 /// own lookup by name asks SQLite for every column's name, then compares them ignoring case).
 pub(crate) struct LaneRow<'a> {
     /// The row.
-    pub(crate) row: &'a rusqlite::Row<'a>,
+    row: &'a rusqlite::Row<'a>,
     /// The statement's column names, in order.
-    pub(crate) names: &'a [String],
+    names: &'a [Box<str>],
+    /// Where the next column is looked for first: rows are mostly read in the statement's order.
+    next: std::cell::Cell<usize>,
+}
+
+impl<'a> LaneRow<'a> {
+    /// A row of a statement whose columns are `names`.
+    pub(crate) fn new(row: &'a rusqlite::Row<'a>, names: &'a [Box<str>]) -> Self {
+        Self {
+            row,
+            names,
+            next: std::cell::Cell::new(0),
+        }
+    }
 }
 
 impl Cells for LaneRow<'_> {
     fn cell<T: Value>(&self, column: &str) -> Result<T> {
-        let index = self
-            .names
-            .iter()
-            .position(|n| n == column)
-            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?;
+        let next = self.next.get();
+        let index = if self.names.get(next).is_some_and(|n| &**n == column) {
+            next
+        } else {
+            self.names
+                .iter()
+                .position(|n| &**n == column)
+                .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?
+        };
+        self.next.set(index + 1);
         let value = self.row.get_ref(index)?;
         T::from_lane(value).map_err(|e| StoreError::Corrupt(format!("{column}：{e}")))
     }

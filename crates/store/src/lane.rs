@@ -9,9 +9,17 @@
 //!
 //! In WAL mode a statement outside a transaction reads the last committed state, so a page read
 //! here sees a publication the moment its transaction commits on the sqlx pool.
+//!
+//! A page that makes several reads makes them in one read transaction ([`crate::Store::read_together`]):
+//! each transaction begins and ends with a lock on the WAL index (a `fcntl` and a mutex every
+//! connection of the process shares), which was a tenth of a record page's cost when each of its
+//! five statements took and released it; the page also reads from one snapshot.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -27,6 +35,50 @@ const KEEP_IDLE: usize = 8;
 pub(crate) struct ReadLane {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// Set by [`ReadLane::close`]: a connection lent after it is closed, not kept.
+    closed: AtomicBool,
+    /// Each statement's column names, by its SQL, read once (a record has forty columns: reading
+    /// their names for every row was forty allocations a read).
+    names: Mutex<HashMap<Box<str>, ColumnNames>>,
+}
+
+/// A statement's column names, in order.
+type ColumnNames = Arc<[Box<str>]>;
+
+/// At most this many statements' column names are kept (the store has a few hundred statements).
+const NAMES_KEPT: usize = 1024;
+
+tokio::task_local! {
+    /// The connection a [`crate::Store::read_together`] scope reads on.
+    static TOGETHER: RefCell<Together>;
+}
+
+/// One scope's connection, its read transaction open from the first read on; the transaction
+/// ends and the connection goes back to its lane when the scope ends (or is dropped midway).
+pub(crate) struct Together {
+    lane: Arc<ReadLane>,
+    conn: Option<Connection>,
+}
+
+impl Together {
+    /// Runs `fut` with every lane read of `lane` in it on one connection, in one transaction.
+    pub(crate) async fn scope<F: Future>(lane: Arc<ReadLane>, fut: F) -> F::Output {
+        TOGETHER
+            .scope(RefCell::new(Self { lane, conn: None }), fut)
+            .await
+    }
+}
+
+impl Drop for Together {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // A read transaction commits without writing; a connection that cannot end it is
+            // not lent again.
+            if conn.execute_batch("COMMIT").is_ok() {
+                self.lane.give_back(conn);
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for ReadLane {
@@ -43,6 +95,8 @@ impl ReadLane {
         Self {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+            names: Mutex::new(HashMap::new()),
         }
     }
 
@@ -81,37 +135,94 @@ impl ReadLane {
                     Arg::MaybeText(v) => stmt.raw_bind_parameter(at, v)?,
                 }
             }
-            let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let names = self.column_names(query.as_str(), &stmt);
             let mut rows = stmt.raw_query();
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                out.push(T::from_row(&LaneRow { row, names: &names })?);
+                out.push(T::from_row(&LaneRow::new(row, &names))?);
             }
             Ok(out)
         })
     }
 
-    /// Closes the idle connections (the server is stopping; see [`crate::Store::close`]).
+    /// The column names of `stmt`, prepared from `sql`.
+    fn column_names(&self, sql: &str, stmt: &rusqlite::Statement<'_>) -> ColumnNames {
+        if let Some(names) = self.names.lock().ok().and_then(|n| n.get(sql).cloned()) {
+            return names;
+        }
+        let names: ColumnNames = stmt.column_names().into_iter().map(Box::from).collect();
+        if let Ok(mut kept) = self.names.lock()
+            && kept.len() < NAMES_KEPT
+        {
+            kept.insert(sql.into(), names.clone());
+        }
+        names
+    }
+
+    /// Closes the idle connections, and each lent one when it comes back (the server is
+    /// stopping; see [`crate::Store::close`]).
     pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         if let Ok(mut idle) = self.idle.lock() {
             idle.clear();
         }
     }
 
-    /// Runs `read` on a connection of the lane, opening one when none is idle.
+    /// Runs `read` on the connection of the [`Together`] scope it is in, if that scope is this
+    /// lane's; else on an idle connection of the lane, opening one when none is idle.
     fn with<R>(&self, read: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
-        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.open()?,
+        let mut read = Some(read);
+        let together = TOGETHER.try_with(|cell| {
+            let mut together = cell.borrow_mut();
+            if !std::ptr::eq(Arc::as_ptr(&together.lane), self) {
+                return None;
+            }
+            if together.conn.is_none() {
+                let begun = self.lend().and_then(|conn| {
+                    conn.execute_batch("BEGIN")?;
+                    Ok(conn)
+                });
+                match begun {
+                    Ok(conn) => together.conn = Some(conn),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            let conn = together.conn.as_ref()?;
+            read.take().map(|read| read(conn))
+        });
+        if let Ok(Some(result)) = together {
+            return result;
+        }
+        let Some(read) = read.take() else {
+            return Err(crate::StoreError::Corrupt(
+                "read lane: a read was lost in its scope".to_owned(),
+            ));
         };
+        let conn = self.lend()?;
         let result = read(&conn);
+        self.give_back(conn);
+        result
+    }
+
+    /// An idle connection, or a new one when none is idle.
+    fn lend(&self) -> Result<Connection> {
+        match self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            Some(conn) => Ok(conn),
+            None => self.open(),
+        }
+    }
+
+    /// Keeps a lent connection idle for the next read, unless enough are idle or the lane is
+    /// closed.
+    fn give_back(&self, conn: Connection) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < KEEP_IDLE
         {
             idle.push(conn);
         }
-        result
     }
 }
 

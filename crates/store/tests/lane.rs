@@ -84,3 +84,76 @@ async fn a_closed_store_leaves_its_commits_in_the_database_file() {
         "the WAL is still beside the database after close"
     );
 }
+
+#[tokio::test]
+async fn a_page_reads_together_from_one_snapshot_and_gives_its_connection_back() {
+    for engine in ENGINES {
+        let (db, store, org) = county_on(engine).await;
+        let rows = vec![notice("lane:3".into(), "一起读的通知", Utc::now(), vec![])];
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
+        let (id, index_no): (i64, String) = must(
+            sqlx::query_as("SELECT id, index_no FROM records")
+                .fetch_one(store.pool())
+                .await,
+        );
+        let index_no = must(IndexNo::parse(&index_no));
+        let rename = |title: &'static str| {
+            sqlx::query("UPDATE records SET title = $1 WHERE id = $2")
+                .bind(title)
+                .bind(id)
+                .execute(store.pool())
+        };
+
+        let (first, second) = store
+            .read_together(async {
+                let first = must(records::page_by_index_no(&store, &index_no).await);
+                // Committed between the page's two reads.
+                must(rename("读到一半时改过").await);
+                let second = must(records::page_by_index_no(&store, &index_no).await);
+                (first.title, second.title)
+            })
+            .await;
+        assert_eq!(first, "一起读的通知", "{engine:?}");
+        match engine {
+            // One read transaction: the second read sees the snapshot of the first.
+            gongkai_store::Engine::Sqlite => assert_eq!(second, "一起读的通知"),
+            // No lane: each read is its own statement on the pool.
+            gongkai_store::Engine::Postgres => assert_eq!(second, "读到一半时改过"),
+        }
+        // After the scope, the next read sees the commit.
+        let after = must(records::page_by_index_no(&store, &index_no).await);
+        assert_eq!(after.title, "读到一半时改过", "{engine:?}");
+
+        // A scope dropped midway (the visitor went away) ends its transaction too: a commit
+        // after it is seen at once by every later read.
+        let abandoned = store.read_together(async {
+            must(records::page_by_index_no(&store, &index_no).await);
+            std::future::pending::<()>().await;
+        });
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(20), abandoned)
+                .await
+                .is_err()
+        );
+        must(rename("放弃之后又改过").await);
+        for _ in 0..3 {
+            let read = must(records::page_by_index_no(&store, &index_no).await);
+            assert_eq!(read.title, "放弃之后又改过", "{engine:?}");
+        }
+        // A missing record inside a scope is NotFound, and the scope's connection still ends.
+        let missing = must(IndexNo::parse("WQX001-2026-999999"));
+        let not_found = store
+            .read_together(records::page_by_index_no(&store, &missing))
+            .await;
+        assert!(
+            matches!(not_found, Err(gongkai_store::StoreError::NotFound { .. })),
+            "{engine:?}"
+        );
+
+        if engine == gongkai_store::Engine::Sqlite {
+            // Every lane connection came back idle and closes with the store.
+            store.close().await;
+            assert!(!db.dir.join("gongkai.db-wal").exists());
+        }
+    }
+}

@@ -83,6 +83,12 @@ pub async fn serve(
         stop_rx,
     );
     let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+    // A page goes out in one write; without Nagle's delay nothing waits on the client's ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -368,6 +368,18 @@ fn not_modified(headers: &HeaderMap, etag: &str, last_modified: Option<DateTime<
     }
 }
 
+/// What the record page reads, in one read transaction.
+struct RecordReads {
+    r: Record,
+    consultation: Option<gongkai_store::consultations::Consultation>,
+    superseded: Option<Record>,
+    interpreting: Vec<Record>,
+    policy: Option<Record>,
+    themes: std::sync::Arc<Vec<gongkai_domain::catalogue::Theme>>,
+    files: Vec<attachments::Attachment>,
+    revisions: Vec<records::Revision>,
+}
+
 /// `GET /xxgk/{索引号}`: the record page with its metadata table, body, attachments and
 /// interpretations; a 失效/废止 record says so at the top and links its successor.
 pub async fn record(
@@ -378,28 +390,47 @@ pub async fn record(
 ) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound(ErrorCode::RecordNotFound.into());
     let index_no = IndexNo::parse(&raw).map_err(|_| not_found())?;
-    let r = match records::page_by_index_no(&state.store, &index_no).await {
-        Ok(r) => r,
-        Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
-        Err(e) => return Err(e.into()),
-    };
     let now = Utc::now();
-    let site = require_site(&state, &ctx.site).await?;
-    if !r.is_public(now) || r.site_id != site.id {
-        return Err(not_found());
-    }
-    // The consultation whose feedback report names this record as its final decision.
-    let consultation = gongkai_store::consultations::by_decision_record(&state.store, r.id).await?;
+    // The page's reads in one read transaction: one snapshot, one lock of the database.
+    let reads = state.store.read_together(async {
+        let r = match records::page_by_index_no(&state.store, &index_no).await {
+            Ok(r) => r,
+            Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
+            Err(e) => return Err(e.into()),
+        };
+        let site = require_site(&state, &ctx.site).await?;
+        if !r.is_public(now) || r.site_id != site.id {
+            return Err(not_found());
+        }
+        Ok(RecordReads {
+            // The consultation whose feedback report names this record as its final decision.
+            consultation: gongkai_store::consultations::by_decision_record(&state.store, r.id)
+                .await?,
+            superseded: linked_public(&state, r.superseded_by, now).await,
+            interpreting: records::interpretations(&state.store, r.id, now).await?,
+            policy: linked_public(&state, r.interprets_id, now).await,
+            themes: crate::site::themes_of(&state, r.site_id).await?,
+            files: attachments::listed(&state.store, r.id).await?,
+            revisions: records::revisions(&state.store, &r).await?,
+            r,
+        })
+    });
+    let RecordReads {
+        r,
+        consultation,
+        superseded,
+        interpreting,
+        policy,
+        themes,
+        files,
+        revisions,
+    } = reads.await?;
     let consultation_updated = consultation.as_ref().map(|c| {
         (
             c.id,
             gongkai_store::ts(c.feedback_at.unwrap_or(c.created_at)),
         )
     });
-    let superseded = linked_public(&state, r.superseded_by, now).await;
-    let interpreting = records::interpretations(&state.store, r.id, now).await?;
-    let policy = linked_public(&state, r.interprets_id, now).await;
-    let themes = crate::site::themes_of(&state, r.site_id).await?;
     let theme = catalogue::theme_label(&themes, &r.theme);
     let sources = PageSources {
         record: &r,
@@ -434,8 +465,7 @@ pub async fn record(
             }
         })
         .collect();
-    let files: Vec<Value> = attachments::listed(&state.store, r.id)
-        .await?
+    let files: Vec<Value> = files
         .into_iter()
         .map(|a| {
             file_line(
@@ -446,7 +476,6 @@ pub async fn record(
             )
         })
         .collect();
-    let revisions = records::revisions(&state.store, &r).await?;
     let columns: Vec<_> = r
         .columns
         .iter()
