@@ -302,14 +302,11 @@ pub async fn explain(store: &Store, app: &Application) -> Result<Vec<String>> {
 
 /// The receipt of an application already stored under a form's submission key.
 async fn earlier_receipt(store: &Store, submission_key: &str) -> Result<Option<Receipt>> {
-    sql::optional(
-        sqlx::query(
-            "SELECT tracking_code, received_on, due_on, due_provisional FROM applications WHERE submission_key = $1",
-        )
-        .bind(submission_key),
-        store.pool(),
-    )
-    .await
+    let mut q = sql::Sql::new(
+        "SELECT tracking_code, received_on, due_on, due_provisional FROM applications WHERE submission_key = ",
+    );
+    q.text(submission_key);
+    sql::read_optional(store, &q).await
 }
 
 column::from_row!(Receipt => tracking_code, received_on, due_on, due_provisional; repeated: true);

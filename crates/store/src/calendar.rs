@@ -14,12 +14,13 @@ pub const NATIONAL: &str = "national";
 /// or replace years), then stored regional years.
 pub async fn load(store: &Store) -> Result<Calendar> {
     let mut cal = Calendar::national();
-    let rows = sqlx::query("SELECT scope, data FROM calendar_years ORDER BY scope, year")
-        .fetch_all(store.pool())
-        .await?;
-    for row in rows {
-        let scope: String = row.try_get("scope")?;
-        let data: String = row.try_get("data")?;
+    // A short table read for every deadline dated (each public submission): on the read lane.
+    let rows: Vec<StoredYear> = crate::sql::read(
+        store,
+        &crate::sql::Sql::new("SELECT scope, data FROM calendar_years ORDER BY scope, year"),
+    )
+    .await?;
+    for StoredYear { scope, data } in rows {
         let year =
             YearSchedule::from_json(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         if scope == NATIONAL {
@@ -34,6 +35,14 @@ pub async fn load(store: &Store) -> Result<Calendar> {
     }
     Ok(cal)
 }
+
+/// One stored year of calendar data: its scope and its schedule as JSON.
+struct StoredYear {
+    scope: String,
+    data: String,
+}
+
+crate::column::from_row!(StoredYear => scope, data);
 
 /// Adds or replaces one year of calendar data (`region` `None` = national), after checking it
 /// against the calendar in force. Returns whether an earlier version was replaced.

@@ -22,7 +22,7 @@ mod schedule;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
@@ -131,18 +131,78 @@ struct IndexedDay {
 }
 
 /// The schedules of one authority (the nation, or one region) and their days by date.
+///
+/// Both are shared between copies: a calendar is loaded for every deadline it dates (each
+/// public submission), and copying twenty years of days each time was most of that load.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Layer {
-    years: BTreeMap<i32, YearSchedule>,
-    days: HashMap<NaiveDate, IndexedDay>,
+    years: BTreeMap<i32, Arc<YearSchedule>>,
+    days: Arc<HashMap<NaiveDate, IndexedDay>>,
 }
 
 impl Layer {
     /// Adds or replaces one year; refuses it, changing nothing, if it contradicts another year
     /// about a shared day (a December day listed by both its own year and the next).
+    ///
+    /// The same schedule again changes nothing, and a year not yet held adds its days to the
+    /// index as they are; only a changed year (or a contradiction, to name it) rebuilds the
+    /// index, which every other case equals ([`Layer::rebuilt_with`]).
     fn insert(&mut self, schedule: YearSchedule) -> Result<Option<YearSchedule>, CalendarError> {
+        match self.years.get(&schedule.year()) {
+            Some(present) if **present == schedule => Ok(Some(schedule)),
+            None if self.agrees_with(&schedule) => {
+                self.add(schedule);
+                Ok(None)
+            }
+            _ => {
+                let (rebuilt, previous) = self.rebuilt_with(schedule)?;
+                *self = rebuilt;
+                Ok(previous)
+            }
+        }
+    }
+
+    /// Whether no day of `schedule` is listed by another year with the other meaning.
+    fn agrees_with(&self, schedule: &YearSchedule) -> bool {
+        schedule.days().iter().all(|day| {
+            self.days
+                .get(&day.date)
+                .is_none_or(|seen| seen.is_off_day == day.is_off_day)
+        })
+    }
+
+    /// Adds the schedule of a year not yet held that [`Layer::agrees_with`] it: a day another
+    /// year lists too is indexed under the earlier year, as a rebuild does.
+    fn add(&mut self, schedule: YearSchedule) {
+        let year = schedule.year();
+        if !schedule.days().is_empty() {
+            let days = Arc::make_mut(&mut self.days);
+            for day in schedule.days() {
+                let entry = IndexedDay {
+                    name: day.name.clone(),
+                    is_off_day: day.is_off_day,
+                    schedule_year: year,
+                };
+                match days.get_mut(&day.date) {
+                    Some(seen) if seen.schedule_year > year => *seen = entry,
+                    Some(_) => {}
+                    None => {
+                        days.insert(day.date, entry);
+                    }
+                }
+            }
+        }
+        self.years.insert(year, Arc::new(schedule));
+    }
+
+    /// The layer with `schedule` added or replaced and its index built again from every year,
+    /// and the schedule it replaced; the first contradiction in year order is the error.
+    fn rebuilt_with(
+        &self,
+        schedule: YearSchedule,
+    ) -> Result<(Self, Option<YearSchedule>), CalendarError> {
         let mut years = self.years.clone();
-        let previous = years.insert(schedule.year(), schedule);
+        let previous = years.insert(schedule.year(), Arc::new(schedule));
         let mut days: HashMap<NaiveDate, IndexedDay> = HashMap::new();
         for (year, schedule) in &years {
             for day in schedule.days() {
@@ -166,9 +226,11 @@ impl Layer {
                 }
             }
         }
-        self.years = years;
-        self.days = days;
-        Ok(previous)
+        let layer = Self {
+            years,
+            days: Arc::new(days),
+        };
+        Ok((layer, previous.map(Arc::unwrap_or_clone)))
     }
 }
 
@@ -283,7 +345,7 @@ impl Calendar {
 
     /// The national schedule of `year`, if loaded.
     pub fn year(&self, year: i32) -> Option<&YearSchedule> {
-        self.national.years.get(&year)
+        self.national.years.get(&year).map(Arc::as_ref)
     }
 
     /// The regions with regional data.
@@ -293,7 +355,7 @@ impl Calendar {
 
     /// The regional schedule of `region` for `year`, if loaded.
     pub fn regional_year(&self, region: &RegionCode, year: i32) -> Option<&YearSchedule> {
-        self.regional.get(region)?.years.get(&year)
+        self.regional.get(region)?.years.get(&year).map(Arc::as_ref)
     }
 
     /// What kind of day `date` is for `region` (national rules only for `None`).

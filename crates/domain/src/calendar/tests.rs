@@ -829,3 +829,73 @@ fn a_due_date_over_a_missing_year_is_provisional() {
         (date("2026-10-15"), false)
     );
 }
+
+/// Schedules of 2024–2027 with a few days each, some in the December before (so neighbouring
+/// years share days, agreeing or not), some empty.
+fn random_schedules() -> impl Strategy<Value = Vec<YearSchedule>> {
+    let one = (
+        2024_i32..=2027,
+        proptest::collection::vec(
+            (
+                0_u64..40,
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+                0_usize..2,
+            ),
+            0..6,
+        ),
+    )
+        .prop_map(|(year, picks)| {
+            let december = |y: i32| {
+                NaiveDate::from_ymd_opt(y, 12, 1).unwrap_or_else(|| panic!("December of {y}"))
+            };
+            let mut days = BTreeMap::new();
+            for (offset, before, is_off_day, name) in picks {
+                // The December before and the first days of the year, or the year's own
+                // December: where neighbouring years overlap.
+                let date = if before {
+                    december(year - 1) + Days::new(offset)
+                } else {
+                    december(year) + Days::new(offset % 31)
+                };
+                days.insert(date, (is_off_day, ["元旦", "春节"][name]));
+            }
+            let days = days
+                .into_iter()
+                .map(|(date, (is_off_day, name))| SpecialDay {
+                    name: name.to_owned(),
+                    date,
+                    is_off_day,
+                })
+                .collect();
+            YearSchedule::new(year, Vec::new(), days).unwrap_or_else(|e| panic!("{e}"))
+        });
+    proptest::collection::vec(one, 1..12)
+}
+
+proptest! {
+    /// Adding a year, or the same year again, without rebuilding the index gives the layer, the
+    /// answer and the error a rebuild gives.
+    #[test]
+    fn a_layer_built_year_by_year_equals_one_rebuilt_each_time(schedules in random_schedules()) {
+        let mut layer = Layer::default();
+        for schedule in schedules {
+            let rebuilt = layer.rebuilt_with(schedule.clone());
+            let before = layer.clone();
+            let inserted = layer.insert(schedule);
+            match (rebuilt, inserted) {
+                (Ok((expected, previous)), Ok(replaced)) => {
+                    prop_assert_eq!(&layer, &expected);
+                    prop_assert_eq!(replaced, previous);
+                }
+                (Err(expected), Err(refused)) => {
+                    prop_assert_eq!(refused, expected);
+                    prop_assert_eq!(&layer, &before);
+                }
+                (rebuilt, inserted) => {
+                    prop_assert!(false, "rebuilt {rebuilt:?}, inserted {inserted:?}");
+                }
+            }
+        }
+    }
+}
