@@ -37,7 +37,6 @@ pub use router::build as router;
 pub use state::{AppState, SharedState, WebConfig};
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 /// Serves `state` on an already bound listener until `shutdown` resolves, then drains
 /// in-flight requests. The background work (`gongkai_jobs`: search follower, mail sender,
@@ -82,7 +81,12 @@ pub async fn serve(
         state.config.audit_checkpoint_file.clone(),
         stop_rx,
     );
-    let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+    let front = router::build(state);
+    let app = tower::service_fn(move |incoming: axum::serve::IncomingStream<'_, _>| {
+        std::future::ready(Ok::<_, std::convert::Infallible>(
+            front.for_peer(*incoming.remote_addr()),
+        ))
+    });
     // A page goes out in one write; without Nagle's delay nothing waits on the client's ACK.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(e) = tcp.set_nodelay(true) {

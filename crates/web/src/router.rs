@@ -37,7 +37,7 @@ fn private_layer() -> SetResponseHeaderLayer<HeaderValue> {
 }
 
 /// Builds the application with all routes and middleware.
-pub fn build(state: AppState) -> Router {
+pub fn build(state: AppState) -> cache::http::Front {
     admin::platform::mark_start();
     let public = Router::new()
         .route("/", get(public::home::show))
@@ -1020,15 +1020,12 @@ pub fn build(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
     // Outside routing, so a `/site/{code}` prefix is taken off before a route is chosen.
-    Router::new()
+    let sited = Router::new()
         .fallback_service(app)
         .layer(from_fn_with_state(
             state.clone(),
             crate::site::resolve::layer,
-        ))
-        // Outermost: a kept page is answered before the site is resolved or anything traced.
-        .layer(from_fn_with_state(
-            state.cache.clone(),
-            cache::http::answer_kept,
-        ))
+        ));
+    // Outermost: a kept page is answered before the site is resolved or anything traced.
+    cache::http::Front::new(state.cache.clone(), sited)
 }

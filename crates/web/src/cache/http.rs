@@ -1,11 +1,18 @@
 //! The page cache as middleware: answers kept pages, keeps new ones, and after every unsafe
 //! request reads the feed so this node's own change shows at once; and `GET /metrics`.
 
+use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::Poll;
+
+use axum::Router;
+use futures_util::future::{BoxFuture, Either, Ready, ready};
+use tower::ServiceExt;
 
 use axum::body::{Body, HttpBody, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -109,20 +116,45 @@ struct LookedUp {
     flight: Option<Arc<Flight>>,
 }
 
-/// The outermost middleware: a kept page is answered before anything else runs (no site
-/// resolution, tracing or compression), from the bodies and headers built when it was kept.
-/// The key is the same as [`layer`]'s, since a `/site/{code}` prefix is still on the path here.
-/// Of many requests for a page not kept, one renders it and the others wait for that render
+/// The outermost service: a kept page is answered before anything else runs (no routing, site
+/// resolution, tracing or compression), from the bodies and headers built when it was kept. The
+/// key is the same as [`layer`]'s, since a `/site/{code}` prefix is still on the path here. Of
+/// many requests for a page not kept, one renders it and the others wait for that render
 /// ([`PageCache::lookup`]).
 ///
-/// It holds the cache alone, not the application's state: a hit then costs one reference count,
-/// not one for each of the state's shared parts.
-pub async fn answer_kept(
-    State(cache): State<Arc<PageCache>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if let Some(key) = key_of(&cache, &req) {
+/// A fresh page is answered in [`Front::call`] itself, with nothing boxed: the cost of a hit is
+/// the key, one lookup and the answer's headers.
+#[derive(Clone)]
+pub struct Front {
+    cache: Arc<PageCache>,
+    app: Router,
+    /// The connection's peer, given to every request it sends past the cache as
+    /// `ConnectInfo` (what axum's `into_make_service_with_connect_info` does for a router).
+    peer: Option<SocketAddr>,
+}
+
+impl Front {
+    /// `app` behind the page cache `cache`.
+    pub fn new(cache: Arc<PageCache>, app: Router) -> Self {
+        Self { cache, app, peer: None }
+    }
+
+    /// This front for one connection from `peer`.
+    pub fn for_peer(&self, peer: SocketAddr) -> Self {
+        Self {
+            peer: Some(peer),
+            ..self.clone()
+        }
+    }
+
+    /// A request the cache may answer whose page was not fresh: an expired page while another
+    /// request renders it, a wait for another's render, or this request's own render.
+    async fn look_up(
+        cache: Arc<PageCache>,
+        app: Router,
+        key: String,
+        mut req: Request,
+    ) -> Response {
         let mut lookup = cache.lookup(&key);
         if let Lookup::Wait(mut rendering) = lookup {
             // The render ends (kept or not) when its flight is dropped.
@@ -142,8 +174,41 @@ pub async fn answer_kept(
             Lookup::Wait(_) | Lookup::Pass => None,
         };
         req.extensions_mut().insert(LookedUp { key, flight });
+        let Ok(resp) = app.oneshot(req).await;
+        resp
     }
-    next.run(req).await
+}
+
+impl tower::Service<Request> for Front {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<
+        Ready<Result<Response, Infallible>>,
+        BoxFuture<'static, Result<Response, Infallible>>,
+    >;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let app = self.app.clone();
+        let Some(key) = key_of(&self.cache, &req) else {
+            return Either::Right(Box::pin(app.oneshot(req)));
+        };
+        if let Some(entry) = self.cache.fresh(&key) {
+            self.cache.hits.fetch_add(1, Ordering::Relaxed);
+            let resp = entry.answer(Coding::chosen(req.headers()), req.headers());
+            return Either::Left(ready(Ok(resp)));
+        }
+        let cache = Arc::clone(&self.cache);
+        Either::Right(Box::pin(async move {
+            Ok(Self::look_up(cache, app, key, req).await)
+        }))
+    }
 }
 
 /// The middleware: answers kept pages, keeps new ones, and after every unsafe request reads the

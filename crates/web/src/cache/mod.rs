@@ -436,6 +436,14 @@ impl PageCache {
         }
     }
 
+    /// The page kept under `key` if it is fresh; an expired page stays for [`PageCache::lookup`]
+    /// to answer while it is rendered again.
+    pub(crate) fn fresh(&self, key: &str) -> Option<Arc<Entry>> {
+        let mut inner = self.lock();
+        let entry = inner.pages.get(key)?;
+        (entry.stored.elapsed() <= MAX_AGE).then(|| Arc::clone(entry))
+    }
+
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let mut inner = self.lock();
         let entry = inner.pages.get(key)?.clone();
