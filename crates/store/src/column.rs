@@ -64,18 +64,16 @@ impl Cells for AnyRow {
 pub(crate) struct LaneRow<'a> {
     /// The row.
     row: &'a rusqlite::Row<'a>,
-    /// The statement's column names, in order.
-    names: &'a [Box<str>],
     /// Where the next column is looked for first: rows are mostly read in the statement's order.
+    /// (A lane statement names each column once.)
     next: std::cell::Cell<usize>,
 }
 
 impl<'a> LaneRow<'a> {
-    /// A row of a statement whose columns are `names`.
-    pub(crate) fn new(row: &'a rusqlite::Row<'a>, names: &'a [Box<str>]) -> Self {
+    /// A row of a statement on the read lane.
+    pub(crate) fn new(row: &'a rusqlite::Row<'a>) -> Self {
         Self {
             row,
-            names,
             next: std::cell::Cell::new(0),
         }
     }
@@ -83,13 +81,16 @@ impl<'a> LaneRow<'a> {
 
 impl Cells for LaneRow<'_> {
     fn cell<T: Value>(&self, column: &str) -> Result<T> {
+        // The names are the statement's own, read as it stands (not kept between statements:
+        // a `c.*` gains a column when a migration adds one while the server runs).
+        let stmt = self.row.as_ref();
+        let named = |i: usize| stmt.column_name(i).is_ok_and(|n| n == column);
         let next = self.next.get();
-        let index = if self.names.get(next).is_some_and(|n| &**n == column) {
+        let index = if next < stmt.column_count() && named(next) {
             next
         } else {
-            self.names
-                .iter()
-                .position(|n| &**n == column)
+            (0..stmt.column_count())
+                .find(|&i| named(i))
                 .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?
         };
         self.next.set(index + 1);

@@ -16,7 +16,6 @@
 //! five statements took and released it; the page also reads from one snapshot.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,16 +36,7 @@ pub(crate) struct ReadLane {
     idle: Mutex<Vec<Connection>>,
     /// Set by [`ReadLane::close`]: a connection lent after it is closed, not kept.
     closed: AtomicBool,
-    /// Each statement's column names, by its SQL, read once (a record has forty columns: reading
-    /// their names for every row was forty allocations a read).
-    names: Mutex<HashMap<Box<str>, ColumnNames>>,
 }
-
-/// A statement's column names, in order.
-type ColumnNames = Arc<[Box<str>]>;
-
-/// At most this many statements' column names are kept (the store has a few hundred statements).
-const NAMES_KEPT: usize = 1024;
 
 tokio::task_local! {
     /// The connection a [`crate::Store::read_together`] scope reads on.
@@ -96,7 +86,6 @@ impl ReadLane {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
-            names: Mutex::new(HashMap::new()),
         }
     }
 
@@ -135,35 +124,21 @@ impl ReadLane {
                     Arg::MaybeText(v) => stmt.raw_bind_parameter(at, v)?,
                 }
             }
-            let names = self.column_names(query.as_str(), &stmt);
             let mut rows = stmt.raw_query();
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                out.push(T::from_row(&LaneRow::new(row, &names))?);
+                out.push(T::from_row(&LaneRow::new(row))?);
             }
             Ok(out)
         })
     }
 
-    /// The column names of `stmt`, prepared from `sql`.
-    fn column_names(&self, sql: &str, stmt: &rusqlite::Statement<'_>) -> ColumnNames {
-        if let Some(names) = self.names.lock().ok().and_then(|n| n.get(sql).cloned()) {
-            return names;
-        }
-        let names: ColumnNames = stmt.column_names().into_iter().map(Box::from).collect();
-        if let Ok(mut kept) = self.names.lock()
-            && kept.len() < NAMES_KEPT
-        {
-            kept.insert(sql.into(), names.clone());
-        }
-        names
-    }
-
     /// Closes the idle connections, and each lent one when it comes back (the server is
     /// stopping; see [`crate::Store::close`]).
     pub(crate) fn close(&self) {
-        self.closed.store(true, Ordering::Release);
+        // Under the idle list's lock, so no connection is given back between the two.
         if let Ok(mut idle) = self.idle.lock() {
+            self.closed.store(true, Ordering::Release);
             idle.clear();
         }
     }
@@ -173,7 +148,8 @@ impl ReadLane {
     fn with<R>(&self, read: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
         let mut read = Some(read);
         let together = TOGETHER.try_with(|cell| {
-            let mut together = cell.borrow_mut();
+            // A read never reads again inside itself; if one ever did, it reads on its own.
+            let mut together = cell.try_borrow_mut().ok()?;
             if !std::ptr::eq(Arc::as_ptr(&together.lane), self) {
                 return None;
             }
@@ -215,11 +191,9 @@ impl ReadLane {
     /// Keeps a lent connection idle for the next read, unless enough are idle or the lane is
     /// closed.
     fn give_back(&self, conn: Connection) {
-        if self.closed.load(Ordering::Acquire) {
-            return;
-        }
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < KEEP_IDLE
+            && !self.closed.load(Ordering::Acquire)
         {
             idle.push(conn);
         }

@@ -333,12 +333,13 @@ impl Store {
         self.lane.as_deref()
     }
 
-    /// Runs `reads`, a page's reads, with every point read in it made on one connection in one
-    /// read transaction (SQLite file; elsewhere `reads` runs as it is): one snapshot for the
-    /// page, and one lock of the WAL index instead of one per statement.
+    /// Runs `reads`, a page's reads, with every read lane read in it ([`sql::read`]) made on one
+    /// connection in one read transaction (SQLite file; elsewhere `reads` runs as it is): one
+    /// snapshot for those reads, and one lock of the WAL index instead of one per statement.
     ///
-    /// Only for reads: a write committed inside the scope is not seen by the reads after it
-    /// (they read the snapshot of the first), and the connection is held to the scope's end.
+    /// Only for lane reads: a read through the pool inside is outside the snapshot, a write
+    /// committed inside is not seen by the lane reads after it, and the connection is held to
+    /// the scope's end, so nothing slow belongs inside.
     pub async fn read_together<F: std::future::Future>(&self, reads: F) -> F::Output {
         match &self.lane {
             Some(lane) => lane::Together::scope(lane.clone(), reads).await,

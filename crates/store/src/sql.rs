@@ -28,10 +28,11 @@ pub(crate) async fn all<'c, T: FromRow>(
     query.fetch_all(on).await?.iter().map(T::from_row).collect()
 }
 
-/// Every row of `query`, a point read a public page makes (a handful of rows found by an
-/// index): on SQLite at once on this thread through the read lane ([`crate::lane`]), which
-/// saves the hand-offs to sqlx's connection thread; on PostgreSQL through the pool. Never for a
-/// statement that may scan a table: the lane holds the thread while it runs.
+/// Every row of `query`, a point read a public page or a submission makes (a handful of rows
+/// found by an index, or a table of a few dozen rows such as the stored calendar years): on
+/// SQLite at once on this thread through the read lane ([`crate::lane`]), which saves the
+/// hand-offs to sqlx's connection thread; on PostgreSQL through the pool. Never for a statement
+/// that may scan a large table: the lane holds the thread while it runs.
 pub(crate) async fn read<T: FromRow>(store: &Store, query: &Sql) -> Result<Vec<T>> {
     match store.lane() {
         Some(lane) => lane.all(query),

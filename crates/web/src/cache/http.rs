@@ -195,16 +195,15 @@ impl tower::Service<Request> for Front {
         if let Some(peer) = self.peer {
             req.extensions_mut().insert(ConnectInfo(peer));
         }
-        let app = self.app.clone();
         let Some(key) = key_of(&self.cache, &req) else {
-            return Either::Right(Box::pin(app.oneshot(req)));
+            return Either::Right(Box::pin(self.app.clone().oneshot(req)));
         };
         if let Some(entry) = self.cache.fresh(&key) {
             self.cache.hits.fetch_add(1, Ordering::Relaxed);
             let resp = entry.answer(Coding::chosen(req.headers()), req.headers());
             return Either::Left(ready(Ok(resp)));
         }
-        let cache = Arc::clone(&self.cache);
+        let (cache, app) = (Arc::clone(&self.cache), self.app.clone());
         Either::Right(Box::pin(async move {
             Ok(Self::look_up(cache, app, key, req).await)
         }))

@@ -368,14 +368,11 @@ fn not_modified(headers: &HeaderMap, etag: &str, last_modified: Option<DateTime<
     }
 }
 
-/// What the record page reads, in one read transaction.
+/// What the record page reads of the record's own rows, in one read transaction.
 struct RecordReads {
     r: Record,
     consultation: Option<gongkai_store::consultations::Consultation>,
-    superseded: Option<Record>,
     interpreting: Vec<Record>,
-    policy: Option<Record>,
-    themes: std::sync::Arc<Vec<gongkai_domain::catalogue::Theme>>,
     files: Vec<attachments::Attachment>,
     revisions: Vec<records::Revision>,
 }
@@ -391,14 +388,16 @@ pub async fn record(
     let not_found = || WebError::NotFound(ErrorCode::RecordNotFound.into());
     let index_no = IndexNo::parse(&raw).map_err(|_| not_found())?;
     let now = Utc::now();
-    // The page's reads in one read transaction: one snapshot, one lock of the database.
+    let site = require_site(&state, &ctx.site).await?;
+    // The record's own rows in one read transaction (on SQLite): one snapshot of them, and one
+    // lock of the database instead of one a statement. Only lane reads go inside: the scope
+    // holds its connection until it ends.
     let reads = state.store.read_together(async {
         let r = match records::page_by_index_no(&state.store, &index_no).await {
             Ok(r) => r,
             Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
             Err(e) => return Err(e.into()),
         };
-        let site = require_site(&state, &ctx.site).await?;
         if !r.is_public(now) || r.site_id != site.id {
             return Err(not_found());
         }
@@ -406,10 +405,7 @@ pub async fn record(
             // The consultation whose feedback report names this record as its final decision.
             consultation: gongkai_store::consultations::by_decision_record(&state.store, r.id)
                 .await?,
-            superseded: linked_public(&state, r.superseded_by, now).await,
             interpreting: records::interpretations(&state.store, r.id, now).await?,
-            policy: linked_public(&state, r.interprets_id, now).await,
-            themes: crate::site::themes_of(&state, r.site_id).await?,
             files: attachments::listed(&state.store, r.id).await?,
             revisions: records::revisions(&state.store, &r).await?,
             r,
@@ -418,13 +414,13 @@ pub async fn record(
     let RecordReads {
         r,
         consultation,
-        superseded,
         interpreting,
-        policy,
-        themes,
         files,
         revisions,
     } = reads.await?;
+    let superseded = linked_public(&state, r.superseded_by, now).await;
+    let policy = linked_public(&state, r.interprets_id, now).await;
+    let themes = crate::site::themes_of(&state, r.site_id).await?;
     let consultation_updated = consultation.as_ref().map(|c| {
         (
             c.id,
