@@ -202,6 +202,68 @@ impl ReadLane {
 
 #[cfg(test)]
 mod tests {
+    use super::ReadLane;
+    use crate::sql::Sql;
+
+    /// A row read by column name: `a` from the table, `tag` after the table's columns.
+    #[derive(Debug, PartialEq)]
+    struct Tagged {
+        a: i64,
+        tag: String,
+    }
+    crate::column::from_row!(Tagged => a, tag);
+
+    /// The same row with the column a migration added.
+    #[derive(Debug, PartialEq)]
+    struct Widened {
+        b: String,
+        tag: String,
+    }
+    crate::column::from_row!(Widened => b, tag);
+
+    #[test]
+    fn a_column_added_while_serving_does_not_shift_the_names_read() {
+        let dir = std::env::temp_dir().join(format!(
+            "gongkai-lane-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let path = dir.join("lane.db");
+        let run = || -> Result<(), Box<dyn std::error::Error>> {
+            std::fs::create_dir_all(&dir)?;
+            let writer = rusqlite::Connection::open(&path)?;
+            writer.execute_batch("CREATE TABLE t (a INTEGER); INSERT INTO t (a) VALUES (7);")?;
+            let lane = ReadLane::new(&path);
+            let query = Sql::new("SELECT t.*, 'x' AS tag FROM t");
+            let expected = vec![Tagged {
+                a: 7,
+                tag: "x".to_owned(),
+            }];
+            assert_eq!(lane.all::<Tagged>(&query)?, expected);
+            // A migration adds a column while the lane's statement is prepared and cached:
+            // `t.*` now ends one column later, and `tag` must still be read as `tag`.
+            writer.execute_batch("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'added';")?;
+            assert_eq!(lane.all::<Tagged>(&query)?, expected);
+            // The same statement text now has the new column in the middle.
+            let widened = lane.all::<Widened>(&query)?;
+            assert_eq!(
+                widened,
+                vec![Widened {
+                    b: "added".to_owned(),
+                    tag: "x".to_owned()
+                }]
+            );
+            Ok(())
+        };
+        let result = run();
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+    }
+
     #[test]
     fn only_a_sqlite_file_has_a_lane() {
         assert!(crate::read_lane("sqlite:///var/lib/gongkai/gongkai.db?mode=rwc").is_some());
