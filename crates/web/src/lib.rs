@@ -87,12 +87,8 @@ pub async fn serve(
             front.for_peer(*incoming.remote_addr()),
         ))
     });
-    // A page goes out in one write; without Nagle's delay nothing waits on the client's ACK.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set");
-        }
-    });
+    // Kept bodies go out with sendfile; every socket gets TCP_NODELAY.
+    let listener = cache::sendfile::Listener(listener);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

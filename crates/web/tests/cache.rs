@@ -1,5 +1,6 @@
 //! The cache of rendered public pages over real HTTP, on both engines: a second visit is
-//! answered from memory with the same bytes (gzip and brotli decode to the page), validators
+//! answered from memory with the same bytes, sent from the page's memory file (gzip and brotli
+//! decode to the page), validators
 //! answer 304, a publication, a correction and a withdrawal each change the kept record page and
 //! list at once, no kept page carries another visitor's CSRF token, and staff go past the cache.
 
@@ -39,7 +40,18 @@ async fn page(app: &App, path: &str) -> String {
 async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
-        let rec = publish_via(&app, &editor, &reviewer, "缓存测试通知", vec![]).await;
+        // A long notice, as most record pages are: over 8 KiB, so it is sent from a file.
+        let body: String = (1..=60)
+            .map(|n| format!("<p>第{n}条　为做好政务公开工作，各单位应当按照规定及时、准确地公开政府信息。</p>"))
+            .collect();
+        let rec = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "缓存测试通知",
+            vec![("body", body)],
+        )
+        .await;
         let path = public_path(&rec);
 
         let hits = metric(&app, "gongkai_page_cache_hits_total").await;
@@ -64,9 +76,17 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
         let body = must(first.bytes().await);
         assert!(String::from_utf8_lossy(&body).contains("缓存测试通知"));
 
+        let from_files = metric(&app, "gongkai_page_cache_sendfile_bytes_total").await;
         let second = get_raw(&app, &path, "identity").await;
         assert_eq!(header(&second, header::ETAG), etag);
         assert_eq!(must(second.bytes().await), body, "the same bytes");
+        // A kept page of 8 KiB or more goes out from its memory file, not copied.
+        assert!(body.len() >= 8192, "a record page is {} bytes", body.len());
+        assert!(
+            metric(&app, "gongkai_page_cache_sendfile_bytes_total").await
+                >= from_files + body.len() as u64,
+            "{engine:?}: the second visit's body was sent with sendfile"
+        );
         assert_eq!(
             metric(&app, "gongkai_page_cache_hits_total").await,
             hits + 1,

@@ -51,10 +51,7 @@ fn key_of(cache: &PageCache, req: &Request) -> Option<String> {
     }
     // Without a Host header the site is chosen from the request line's host, which the key
     // would not hold: such a request is never answered from or kept in the cache.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())?
-        .to_ascii_lowercase();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
     let https = headers
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes() == b"https");
@@ -65,11 +62,18 @@ fn key_of(cache: &PageCache, req: &Request) -> Option<String> {
         .extensions()
         .get::<crate::site::kept::RequestSite>()
         .map_or("", |s| s.prefix.as_str());
-    Some(format!(
-        "{host} {} {} {prefix}{target}",
-        u8::from(https),
-        u8::from(care)
-    ))
+    // One allocation: the host lower-cased into the key as it is written.
+    let mut key = String::with_capacity(host.len() + prefix.len() + target.len() + 5);
+    key.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    key.push_str(match (https, care) {
+        (false, false) => " 0 0 ",
+        (false, true) => " 0 1 ",
+        (true, false) => " 1 0 ",
+        (true, true) => " 1 1 ",
+    });
+    key.push_str(prefix);
+    key.push_str(target);
+    Some(key)
 }
 
 /// Whether an answer may be kept and shared with every visitor.

@@ -23,6 +23,7 @@
 pub mod http;
 pub mod listing;
 pub mod memo;
+pub mod sendfile;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -207,7 +208,14 @@ impl Entry {
         let gzip = Bytes::from(gz.finish()?);
         let brotli = Bytes::from(brotli_compress(&body)?);
         let hash = hex::encode(&Sha256::digest(&body)[..16]);
-        let size = body.len() + gzip.len() + brotli.len() + key_len + 1536;
+        // A body mirrored into a file for sendfile is held twice.
+        let bodies = [body, gzip, brotli].map(sendfile::mirrored);
+        let size = bodies
+            .iter()
+            .map(|b| b.len() * if sendfile::is_mirrored(b) { 2 } else { 1 })
+            .sum::<usize>()
+            + key_len
+            + 1536;
         let etags = Coding::ALL.map(|c| {
             HeaderValue::from_str(&format!("\"{hash}{}\"", c.tag_suffix()))
                 .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
@@ -227,7 +235,7 @@ impl Entry {
             h
         });
         Ok(Self {
-            bodies: [body, gzip, brotli],
+            bodies,
             headers,
             etags,
             last_modified,
@@ -557,6 +565,12 @@ impl PageCache {
                 "gauge",
                 "Bytes kept now (all encodings).",
                 bytes as u64,
+            ),
+            (
+                "gongkai_page_cache_sendfile_bytes_total",
+                "counter",
+                "Bytes of kept pages sent from their memory files with sendfile, not copied.",
+                sendfile::sent_from_files(),
             ),
             (
                 "gongkai_page_cache_budget_bytes",
