@@ -196,17 +196,20 @@ impl tower::Service<Request> for Front {
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        if let Some(peer) = self.peer {
-            req.extensions_mut().insert(ConnectInfo(peer));
-        }
-        let Some(key) = key_of(&self.cache, &req) else {
-            return Either::Right(Box::pin(self.app.clone().oneshot(req)));
-        };
-        if let Some(entry) = self.cache.fresh(&key) {
+        let key = key_of(&self.cache, &req);
+        if let Some(entry) = key.as_deref().and_then(|k| self.cache.fresh(k)) {
             self.cache.hits.fetch_add(1, Ordering::Relaxed);
             let resp = entry.answer(Coding::chosen(req.headers()), req.headers());
             return Either::Left(ready(Ok(resp)));
         }
+        // Only a request that goes on needs its peer (a hit would allocate the extensions for
+        // nothing).
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let Some(key) = key else {
+            return Either::Right(Box::pin(self.app.clone().oneshot(req)));
+        };
         let (cache, app) = (Arc::clone(&self.cache), self.app.clone());
         Either::Right(Box::pin(async move {
             Ok(Self::look_up(cache, app, key, req).await)
