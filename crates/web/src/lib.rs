@@ -81,6 +81,7 @@ pub async fn serve(
         state.config.audit_checkpoint_file.clone(),
         stop_rx,
     );
+    let sent_from_files = state.cache.sent_from_files();
     let front = router::build(state);
     let app = tower::service_fn(move |incoming: axum::serve::IncomingStream<'_, _>| {
         std::future::ready(Ok::<_, std::convert::Infallible>(
@@ -88,7 +89,7 @@ pub async fn serve(
         ))
     });
     // Kept bodies go out with sendfile; every socket gets TCP_NODELAY.
-    let listener = cache::sendfile::Listener(listener);
+    let listener = cache::sendfile::Listener::new(listener, sent_from_files);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -273,7 +273,8 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     };
     let key_len = key.len();
     let (headers, kept) = (parts.headers.clone(), body.clone());
-    match tokio::task::spawn_blocking(move || Entry::new(key_len, headers, kept)).await {
+    let max_entry = cache.max_entry();
+    match tokio::task::spawn_blocking(move || Entry::new(key_len, headers, kept, max_entry)).await {
         Ok(Ok(entry)) => {
             let entry = Arc::new(entry);
             if !cache.put(key, entry.clone(), generation)

@@ -187,8 +187,15 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// Compresses `body` both ways (CPU work: run it on a blocking thread).
-    fn new(key_len: usize, mut headers: HeaderMap, body: Bytes) -> std::io::Result<Self> {
+    /// Compresses `body` both ways (CPU work: run it on a blocking thread). A body is mirrored
+    /// into a file for sendfile only while the page stays within `max_entry`, the largest the
+    /// cache keeps.
+    fn new(
+        key_len: usize,
+        mut headers: HeaderMap,
+        body: Bytes,
+        max_entry: usize,
+    ) -> std::io::Result<Self> {
         let last_modified = headers.remove(header::LAST_MODIFIED).unwrap_or_else(|| {
             let now = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT");
             HeaderValue::from_str(&now.to_string())
@@ -208,14 +215,20 @@ impl Entry {
         let gzip = Bytes::from(gz.finish()?);
         let brotli = Bytes::from(brotli_compress(&body)?);
         let hash = hex::encode(&Sha256::digest(&body)[..16]);
-        // A body mirrored into a file for sendfile is held twice.
-        let bodies = [body, gzip, brotli].map(sendfile::mirrored);
-        let size = bodies
-            .iter()
-            .map(|b| b.len() * if sendfile::is_mirrored(b) { 2 } else { 1 })
-            .sum::<usize>()
-            + key_len
-            + 1536;
+        // A body mirrored into a file for sendfile is held twice (the file in whole pages), and
+        // only while the page still fits the largest entry the cache keeps.
+        let mut size = body.len() + gzip.len() + brotli.len() + key_len + 1536;
+        let bodies = [body, gzip, brotli].map(|b| {
+            let file = sendfile::file_size(b.len());
+            if size + file > max_entry {
+                return b;
+            }
+            let b = sendfile::mirrored(b);
+            if sendfile::is_mirrored(&b) {
+                size += file;
+            }
+            b
+        });
         let etags = Coding::ALL.map(|c| {
             HeaderValue::from_str(&format!("\"{hash}{}\"", c.tag_suffix()))
                 .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
@@ -362,6 +375,8 @@ pub struct PageCache {
     misses: AtomicU64,
     evictions: AtomicU64,
     clears: AtomicU64,
+    /// Bytes of kept bodies this server sent from their files ([`sendfile::Listener`]).
+    sent_from_files: Arc<AtomicU64>,
 }
 
 impl PageCache {
@@ -381,7 +396,13 @@ impl PageCache {
             misses: AtomicU64::new(0),
             evictions: AtomicU64::new(0),
             clears: AtomicU64::new(0),
+            sent_from_files: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// The counter this server's connections add the bytes they send from files to.
+    pub fn sent_from_files(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.sent_from_files)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -439,9 +460,12 @@ impl PageCache {
     /// Drops the page kept under `key` (an expired page whose new render may not be kept).
     fn forget(&self, key: &str) {
         let mut inner = self.lock();
-        if let Some(old) = inner.pages.pop(key) {
+        let gone = inner.pages.pop(key);
+        if let Some(old) = &gone {
             inner.bytes -= old.size;
         }
+        drop(inner);
+        drop(gone);
     }
 
     /// The page kept under `key` if it is fresh; an expired page stays for [`PageCache::lookup`]
@@ -456,8 +480,10 @@ impl PageCache {
         let mut inner = self.lock();
         let entry = inner.pages.get(key)?.clone();
         if entry.stored.elapsed() > MAX_AGE {
-            inner.pages.pop(key);
+            let gone = inner.pages.pop(key);
             inner.bytes -= entry.size;
+            drop(inner);
+            drop(gone);
             return None;
         }
         Some(entry)
@@ -475,6 +501,9 @@ impl PageCache {
         if entry.size > self.max_entry() {
             return false;
         }
+        // Pages let go are dropped after the lock: the last drop of a body sent from a file
+        // closes that file.
+        let mut gone = Vec::new();
         let mut inner = self.lock();
         if inner.generation != generation {
             return false;
@@ -482,6 +511,7 @@ impl PageCache {
         inner.bytes += entry.size;
         if let Some(old) = inner.pages.put(key, entry) {
             inner.bytes -= old.size;
+            gone.push(old);
         }
         while inner.bytes > self.budget {
             let Some((_, old)) = inner.pages.pop_lru() else {
@@ -489,31 +519,45 @@ impl PageCache {
             };
             inner.bytes -= old.size;
             self.evictions.fetch_add(1, Ordering::Relaxed);
+            gone.push(old);
         }
+        drop(inner);
+        drop(gone);
         true
     }
 
     /// Drops every page (a later render of one that began before this is not kept).
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.pages.clear();
+        let gone = {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            self.emptied(&mut inner)
+        };
+        drop(gone);
+    }
+
+    /// Empties `inner` and returns its pages, for the caller to drop after the lock (closing
+    /// the files of bodies sent with sendfile waits for no request).
+    fn emptied(&self, inner: &mut Inner) -> LruCache<String, Arc<Entry>> {
         inner.bytes = 0;
-        inner.generation += 1;
         self.clears.fetch_add(1, Ordering::Relaxed);
+        std::mem::replace(&mut inner.pages, LruCache::unbounded())
     }
 
     /// Clears the cache if the change feed has moved past the last position seen.
     pub async fn catch_up(&self, store: &Store) {
         match gongkai_store::feed::latest(store).await {
             Ok(latest) => {
-                let mut inner = self.lock();
-                if latest > inner.seen {
+                let gone = {
+                    let mut inner = self.lock();
+                    if latest <= inner.seen {
+                        return;
+                    }
                     inner.seen = latest;
-                    inner.pages.clear();
-                    inner.bytes = 0;
                     inner.generation += 1;
-                    self.clears.fetch_add(1, Ordering::Relaxed);
-                }
+                    self.emptied(&mut inner)
+                };
+                drop(gone);
             }
             Err(e) => {
                 tracing::debug!(error = %e, "page cache: change feed unreadable; cache cleared");
@@ -570,7 +614,7 @@ impl PageCache {
                 "gongkai_page_cache_sendfile_bytes_total",
                 "counter",
                 "Bytes of kept pages sent from their memory files with sendfile, not copied.",
-                sendfile::sent_from_files(),
+                self.sent_from_files.load(Ordering::Relaxed),
             ),
             (
                 "gongkai_page_cache_budget_bytes",
@@ -644,6 +688,30 @@ mod tests {
     }
 
     #[test]
+    fn a_body_is_mirrored_only_while_the_page_fits_the_largest_entry() {
+        // Hardly compressible text: the identity body alone is over the mirroring threshold.
+        let text: String = (0..6000u32)
+            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20000).unwrap_or('字'))
+            .collect();
+        let body = Bytes::from(text);
+        let entry = |max| match Entry::new(1, HeaderMap::new(), body.clone(), max) {
+            Ok(e) => e,
+            Err(e) => panic!("{e}"),
+        };
+        let roomy = entry(usize::MAX);
+        assert!(sendfile::is_mirrored(&roomy.bodies[0]));
+        assert_eq!(roomy.bodies[0], body, "the same bytes");
+        let plain = roomy.bodies.iter().map(Bytes::len).sum::<usize>() + 1 + 1536;
+        let file = sendfile::file_size(body.len());
+        assert!(file >= body.len());
+        assert!(roomy.size >= plain + file, "the file is counted");
+        // Just too little room for the identity body's file: it is kept plain, within the limit.
+        let tight = entry(plain + file - 1);
+        assert!(!sendfile::is_mirrored(&tight.bodies[0]));
+        assert!(tight.size < plain + file);
+    }
+
+    #[test]
     fn the_coding_follows_accept_encoding() {
         assert_eq!(accepting("gzip, deflate, br"), Coding::Brotli);
         assert_eq!(accepting("gzip"), Coding::Gzip);
@@ -653,7 +721,12 @@ mod tests {
     }
 
     fn entry(body: &'static str) -> Arc<Entry> {
-        match Entry::new(10, HeaderMap::new(), Bytes::from_static(body.as_bytes())) {
+        match Entry::new(
+            10,
+            HeaderMap::new(),
+            Bytes::from_static(body.as_bytes()),
+            usize::MAX,
+        ) {
             Ok(e) => Arc::new(e),
             Err(e) => panic!("{e}"),
         }
@@ -709,8 +782,13 @@ mod tests {
     #[test]
     fn an_expired_page_is_answered_while_one_request_renders_it_again() {
         let cache = Arc::new(PageCache::new(DEFAULT_BUDGET));
-        let mut old = Entry::new(1, HeaderMap::new(), Bytes::from_static("旧".as_bytes()))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut old = Entry::new(
+            1,
+            HeaderMap::new(),
+            Bytes::from_static("旧".as_bytes()),
+            usize::MAX,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         old.stored = Instant::now()
             .checked_sub(MAX_AGE + Duration::from_secs(1))
             .unwrap_or_else(Instant::now);
