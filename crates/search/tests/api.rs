@@ -674,3 +674,28 @@ fn the_index_can_be_shared_between_threads() {
     shared::<SearchIndex>();
     shared::<gongkai_search::SearchError>();
 }
+
+#[test]
+fn warming_an_index_changes_no_answer() {
+    let empty = ok(SearchIndex::in_memory());
+    ok(empty.warm());
+    assert_eq!(text(&empty, "通知").total, 0);
+    let index = index_with(&sample());
+    let before: Vec<(usize, Vec<String>)> = ["食品安全", "通知", "2019"]
+        .iter()
+        .map(|t| {
+            let r = text(&index, t);
+            (r.total, ids(&r).iter().map(|s| s.to_string()).collect())
+        })
+        .collect();
+    ok(index.warm());
+    let after: Vec<(usize, Vec<String>)> = ["食品安全", "通知", "2019"]
+        .iter()
+        .map(|t| {
+            let r = text(&index, t);
+            (r.total, ids(&r).iter().map(|s| s.to_string()).collect())
+        })
+        .collect();
+    assert_eq!(before, after);
+    assert!(before[0].0 > 0, "the sample has food-safety documents");
+}

@@ -64,6 +64,20 @@ pub async fn serve(
             Err(e) => tracing::warn!(error = %e, "blobs not moved into the database"),
         }
     });
+    // The first searches after a start would each open part of a large index; a few common ones
+    // open it all in the background. A small one (the demo, a test) opens quickly as it is used.
+    if let Some(index) = state.search.clone().filter(|i| i.doc_count() >= 10_000) {
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            match index.warm() {
+                Ok(()) => tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "search index warmed"
+                ),
+                Err(e) => tracing::warn!(error = %e, "search index not warmed"),
+            }
+        });
+    }
     let popular = tokio::spawn(public::popular::flush(
         state.store.clone(),
         state.popular.clone(),
