@@ -681,21 +681,17 @@ fn warming_an_index_changes_no_answer() {
     ok(empty.warm());
     assert_eq!(text(&empty, "通知").total, 0);
     let index = index_with(&sample());
-    let before: Vec<(usize, Vec<String>)> = ["食品安全", "通知", "2019"]
-        .iter()
-        .map(|t| {
-            let r = text(&index, t);
-            (r.total, ids(&r).iter().map(|s| s.to_string()).collect())
-        })
-        .collect();
+    let answers = |index: &SearchIndex| -> Vec<(usize, Vec<String>)> {
+        ["食品安全", "通知", "2019"]
+            .iter()
+            .map(|t| {
+                let r = text(index, t);
+                (r.total, ids(&r).iter().map(|s| s.to_string()).collect())
+            })
+            .collect()
+    };
+    let before = answers(&index);
     ok(index.warm());
-    let after: Vec<(usize, Vec<String>)> = ["食品安全", "通知", "2019"]
-        .iter()
-        .map(|t| {
-            let r = text(&index, t);
-            (r.total, ids(&r).iter().map(|s| s.to_string()).collect())
-        })
-        .collect();
-    assert_eq!(before, after);
+    assert_eq!(before, answers(&index));
     assert!(before[0].0 > 0, "the sample has food-safety documents");
 }
