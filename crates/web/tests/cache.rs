@@ -143,6 +143,94 @@ async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
     }
 }
 
+/// The head of one HTTP/1.1 answer at the start of `bytes`: its status line and `Content-Length`,
+/// and where its body starts.
+fn answer_head(bytes: &[u8]) -> (String, usize, usize) {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no end of head in {:?}", String::from_utf8_lossy(bytes)))
+        + 4;
+    let head = String::from_utf8_lossy(&bytes[..end]).to_string();
+    let status = head.lines().next().unwrap_or_default().to_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no content-length in {head}"));
+    (status, length, end)
+}
+
+#[tokio::test]
+async fn a_head_and_pipelined_gets_of_a_page_sent_from_its_file_keep_the_connection_in_step() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for engine in ENGINES {
+        let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
+        let body: String = (1..=60)
+            .map(|n| format!("<p>第{n}条　各单位应当在规定时限内主动公开本单位的政府信息。</p>"))
+            .collect();
+        let rec = publish_via(
+            &app,
+            &editor,
+            &reviewer,
+            "流水线测试通知",
+            vec![("body", body)],
+        )
+        .await;
+        let path = public_path(&rec);
+        let page = must(get_raw(&app, &path, "identity").await.bytes().await);
+        assert!(page.len() >= 8192, "{} bytes", page.len());
+        let from_files = metric(&app, "gongkai_page_cache_sendfile_bytes_total").await;
+
+        // A HEAD, then two GETs, in one write on one connection.
+        let host = app.base.trim_start_matches("http://");
+        let mut tcp = must(tokio::net::TcpStream::connect(host).await);
+        let ask = |method: &str, last: bool| {
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n{}\r\n",
+                if last { "Connection: close\r\n" } else { "" }
+            )
+        };
+        let requests = ask("HEAD", false) + &ask("GET", false) + &ask("GET", true);
+        must(tcp.write_all(requests.as_bytes()).await);
+        let mut got = Vec::new();
+        must(
+            tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                tcp.read_to_end(&mut got),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("{engine:?}: the answers did not end")),
+        );
+
+        let (status, length, at) = answer_head(&got);
+        assert_eq!(status, "HTTP/1.1 200 OK", "{engine:?}: HEAD");
+        assert_eq!(length, page.len(), "HEAD tells the length");
+        let mut rest = &got[at..];
+        for n in 1..=2 {
+            let (status, length, at) = answer_head(rest);
+            assert_eq!(status, "HTTP/1.1 200 OK", "{engine:?}: GET {n}");
+            assert_eq!(length, page.len());
+            assert!(
+                rest[at..at + length] == page[..],
+                "{engine:?}: GET {n} carries the page exactly (the HEAD sent no body)"
+            );
+            rest = &rest[at + length..];
+        }
+        assert!(rest.is_empty(), "{engine:?}: nothing after the last answer");
+        assert!(
+            metric(&app, "gongkai_page_cache_sendfile_bytes_total").await
+                >= from_files + 2 * page.len() as u64,
+            "{engine:?}: both GETs went out from the file"
+        );
+    }
+}
+
 #[tokio::test]
 async fn publication_correction_and_withdrawal_change_the_kept_pages_at_once() {
     for engine in ENGINES {
