@@ -36,23 +36,24 @@ async fn page(app: &App, path: &str) -> String {
     must(get_raw(app, path, "identity").await.text().await)
 }
 
+/// Publishes a long notice, as most record pages are (over 8 KiB, so it is sent from a file);
+/// its public path.
+async fn publish_long(app: &App, editor: &Session, reviewer: &Session, title: &str) -> String {
+    let body: String = (1..=60)
+        .map(|n| {
+            format!(
+                "<p>第{n}条　为做好政务公开工作，各单位应当按照规定及时、准确地公开政府信息。</p>"
+            )
+        })
+        .collect();
+    public_path(&publish_via(app, editor, reviewer, title, vec![("body", body)]).await)
+}
+
 #[tokio::test]
 async fn a_second_visit_is_answered_from_memory_in_every_encoding() {
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
-        // A long notice, as most record pages are: over 8 KiB, so it is sent from a file.
-        let body: String = (1..=60)
-            .map(|n| format!("<p>第{n}条　为做好政务公开工作，各单位应当按照规定及时、准确地公开政府信息。</p>"))
-            .collect();
-        let rec = publish_via(
-            &app,
-            &editor,
-            &reviewer,
-            "缓存测试通知",
-            vec![("body", body)],
-        )
-        .await;
-        let path = public_path(&rec);
+        let path = publish_long(&app, &editor, &reviewer, "缓存测试通知").await;
 
         let hits = metric(&app, "gongkai_page_cache_hits_total").await;
         let first = get_raw(&app, &path, "identity").await;
@@ -171,18 +172,7 @@ async fn a_head_and_pipelined_gets_of_a_page_sent_from_its_file_keep_the_connect
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     for engine in ENGINES {
         let (app, editor, reviewer) = support::county_with_editor_and_reviewer(engine).await;
-        let body: String = (1..=60)
-            .map(|n| format!("<p>第{n}条　各单位应当在规定时限内主动公开本单位的政府信息。</p>"))
-            .collect();
-        let rec = publish_via(
-            &app,
-            &editor,
-            &reviewer,
-            "流水线测试通知",
-            vec![("body", body)],
-        )
-        .await;
-        let path = public_path(&rec);
+        let path = publish_long(&app, &editor, &reviewer, "流水线测试通知").await;
         let page = must(get_raw(&app, &path, "identity").await.bytes().await);
         assert!(page.len() >= 8192, "{} bytes", page.len());
         let from_files = metric(&app, "gongkai_page_cache_sendfile_bytes_total").await;
