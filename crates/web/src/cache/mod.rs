@@ -220,14 +220,12 @@ impl Entry {
         let mut size = body.len() + gzip.len() + brotli.len() + key_len + 1536;
         let bodies = [body, gzip, brotli].map(|b| {
             let file = sendfile::file_size(b.len());
-            if size + file > max_entry {
+            if file == 0 || size + file > max_entry {
                 return b;
             }
-            let b = sendfile::mirrored(b);
-            if sendfile::is_mirrored(&b) {
-                size += file;
-            }
-            b
+            sendfile::mirrored(b)
+                .inspect(|_| size += file)
+                .unwrap_or_else(|b| b)
         });
         let etags = Coding::ALL.map(|c| {
             HeaderValue::from_str(&format!("\"{hash}{}\"", c.tag_suffix()))

@@ -86,22 +86,22 @@ impl Drop for Mirrored {
     }
 }
 
-/// `body`, mirrored into a sealed memory file when it is long enough and a descriptor is free;
-/// otherwise `body` itself. The bytes are the same either way.
-pub(crate) fn mirrored(body: Bytes) -> Bytes {
+/// `body` mirrored into a sealed memory file (`Ok`), or `body` itself (`Err`) when it is too short
+/// or no descriptor is free. The bytes are the same either way.
+pub(crate) fn mirrored(body: Bytes) -> Result<Bytes, Bytes> {
     if body.len() < MIRROR_AT_LEAST {
-        return body;
+        return Err(body);
     }
     if FILES.fetch_add(1, Ordering::Relaxed) >= file_cap() {
         FILES.fetch_sub(1, Ordering::Relaxed);
-        return body;
+        return Err(body);
     }
     let file = match sealed_file(&body) {
         Ok(file) => Arc::new(file),
         Err(e) => {
             FILES.fetch_sub(1, Ordering::Relaxed);
             tracing::debug!(error = %e, "page cache: body not mirrored into a file");
-            return body;
+            return Err(body);
         }
     };
     let bytes: Box<[u8]> = Vec::from(body).into_boxed_slice();
@@ -109,10 +109,11 @@ pub(crate) fn mirrored(body: Bytes) -> Bytes {
         .write()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(bytes.as_ptr().addr(), Region { len: bytes.len(), file });
-    Bytes::from_owner(Mirrored { bytes })
+    Ok(Bytes::from_owner(Mirrored { bytes }))
 }
 
 /// Whether `body` is sent from a file ([`mirrored`] made it so).
+#[cfg(test)]
 pub(crate) fn is_mirrored(body: &[u8]) -> bool {
     region_of(body).is_some()
 }
@@ -349,7 +350,7 @@ mod tests {
     async fn a_mirrored_body_goes_out_from_its_file_byte_for_byte() {
         // Large enough that the socket fills and the body goes out in several writes.
         let body = page(3 << 20, 7);
-        let kept = mirrored(Bytes::from(body.clone()));
+        let kept = mirrored(Bytes::from(body.clone())).unwrap_or_else(|_| panic!("not mirrored"));
         assert_eq!(kept.as_ref(), body.as_slice());
         assert!(is_mirrored(&kept));
         // A slice inside the body is found too; a copy of it is not.
@@ -400,8 +401,9 @@ mod tests {
     #[tokio::test]
     async fn a_short_body_is_not_mirrored_and_a_dropped_one_is_forgotten() {
         let short = mirrored(Bytes::from(page(MIRROR_AT_LEAST - 1, 1)));
-        assert!(!is_mirrored(&short));
-        let kept = mirrored(Bytes::from(page(MIRROR_AT_LEAST, 2)));
+        assert!(short.as_ref().is_err_and(|b| !is_mirrored(b)));
+        let kept = mirrored(Bytes::from(page(MIRROR_AT_LEAST, 2)))
+            .unwrap_or_else(|_| panic!("a body of MIRROR_AT_LEAST bytes is mirrored"));
         let file = match region_of(&kept) {
             Some((file, 0)) => Arc::downgrade(&file),
             _ => panic!("a body of MIRROR_AT_LEAST bytes is mirrored, found at offset 0"),
