@@ -412,7 +412,7 @@ pub async fn record(
         })
     });
     let RecordReads {
-        r,
+        mut r,
         consultation,
         interpreting,
         files,
@@ -443,7 +443,7 @@ pub async fn record(
     };
     let tag = sources.etag();
     let modified = sources.last_modified();
-    let last_modified = modified.map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    let last_modified = modified.map(|t| httpdate::fmt_http_date(t.into()));
     if not_modified(&headers, &tag, modified) {
         let mut resp = (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
         if let Some(lm) = last_modified.and_then(|s| HeaderValue::from_str(&s).ok()) {
@@ -451,6 +451,8 @@ pub async fn record(
         }
         return Ok(resp);
     }
+    // The body goes into the page as it was read: copying it was the page's largest memcpy.
+    let body_html = Value::from_safe_string(std::mem::take(&mut r.body_html));
     let interpretations: Vec<Value> = interpreting
         .iter()
         .map(|i| {
@@ -483,7 +485,7 @@ pub async fn record(
             "xxgk/record.html",
             context! {
                 r => context! {
-                    title => &r.title, body_html => Value::from_safe_string(r.body_html.clone()),
+                    title => &r.title, body_html => body_html,
                     status => r.status.code(), withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
                     revision => r.revision, summary => &r.summary,
                 },
