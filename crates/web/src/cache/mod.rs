@@ -197,8 +197,8 @@ impl Entry {
         max_entry: usize,
     ) -> std::io::Result<Self> {
         let last_modified = headers.remove(header::LAST_MODIFIED).unwrap_or_else(|| {
-            let now = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT");
-            HeaderValue::from_str(&now.to_string())
+            let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+            HeaderValue::from_str(&now)
                 .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"))
         });
         for name in [
