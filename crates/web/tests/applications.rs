@@ -81,6 +81,21 @@ async fn stored_at(app: &App, description: &str, at: chrono::DateTime<Utc>) -> (
     (a.id, r.tracking_code)
 }
 
+/// A receipt time one day before the latest working day up to today (Beijing time), so that a
+/// working day lies between receipt and today: a correction received today then restarts the
+/// clock later than the receipt did, on any day of the week and in any holiday.
+async fn received_the_day_before_a_working_day(app: &App) -> chrono::DateTime<Utc> {
+    let calendar = must(gongkai_store::calendar::load(&app.store).await);
+    let mut day = Utc::now();
+    for _ in 0..30 {
+        if must(calendar.is_working_day(gongkai_domain::time::beijing_date(day), None)) {
+            return day - Duration::days(1);
+        }
+        day -= Duration::days(1);
+    }
+    panic!("no working day in the 30 days up to today")
+}
+
 async fn act(s: &Session, id: i64, fields: &[(&str, &str)]) -> reqwest::Response {
     s.post(&format!("/admin/applications/{id}/events"), fields)
         .await
@@ -307,7 +322,12 @@ async fn every_clock_event_and_every_outcome_through_the_workbench() {
         let office = Session::login(&app, "office").await;
 
         // 补正: asked once, the clock restarts from the corrected application.
-        let (a, _) = stored(&app, "申请公开某项目批复文件", 2).await;
+        let (a, _) = stored_at(
+            &app,
+            "申请公开某项目批复文件",
+            received_the_day_before_a_working_day(&app).await,
+        )
+        .await;
         assert_eq!(
             act(&handler, a, &[("kind", "reply"), ("outcome", "1")])
                 .await
