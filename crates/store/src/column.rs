@@ -64,16 +64,19 @@ impl Cells for AnyRow {
 pub(crate) struct LaneRow<'a> {
     /// The row.
     row: &'a rusqlite::Row<'a>,
+    /// The statement's column names, in order (see `ReadLane::column_names`).
+    names: &'a [Box<str>],
     /// Where the next column is looked for first: rows are mostly read in the statement's order.
     /// (A lane statement names each column once.)
     next: std::cell::Cell<usize>,
 }
 
 impl<'a> LaneRow<'a> {
-    /// A row of a statement on the read lane.
-    pub(crate) fn new(row: &'a rusqlite::Row<'a>) -> Self {
+    /// A row of a statement on the read lane whose columns are called `names`.
+    pub(crate) fn new(row: &'a rusqlite::Row<'a>, names: &'a [Box<str>]) -> Self {
         Self {
             row,
+            names,
             next: std::cell::Cell::new(0),
         }
     }
@@ -81,15 +84,12 @@ impl<'a> LaneRow<'a> {
 
 impl Cells for LaneRow<'_> {
     fn cell<T: Value>(&self, column: &str) -> Result<T> {
-        // The names are the statement's own, read as it stands (not kept between statements:
-        // a `c.*` gains a column when a migration adds one while the server runs).
-        let stmt = self.row.as_ref();
-        let named = |i: usize| stmt.column_name(i).is_ok_and(|n| n == column);
+        let named = |i: usize| self.names.get(i).is_some_and(|n| **n == *column);
         let next = self.next.get();
-        let index = if next < stmt.column_count() && named(next) {
+        let index = if named(next) {
             next
         } else {
-            (0..stmt.column_count())
+            (0..self.names.len())
                 .find(|&i| named(i))
                 .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?
         };

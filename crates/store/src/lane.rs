@@ -16,6 +16,7 @@
 //! five statements took and released it; the page also reads from one snapshot.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,7 +37,13 @@ pub(crate) struct ReadLane {
     idle: Mutex<Vec<Connection>>,
     /// Set by [`ReadLane::close`]: a connection lent after it is closed, not kept.
     closed: AtomicBool,
+    /// The column names of each statement text, as last read from a prepared statement.
+    names: Mutex<HashMap<String, Arc<[Box<str>]>>>,
 }
+
+/// Statement texts whose column names are kept at once (past that the map starts afresh; the
+/// store has a few dozen lane statements).
+const KEEP_NAMES: usize = 512;
 
 tokio::task_local! {
     /// The connection a [`crate::Store::read_together`] scope reads on.
@@ -86,6 +93,7 @@ impl ReadLane {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            names: Mutex::new(HashMap::new()),
         }
     }
 
@@ -126,11 +134,46 @@ impl ReadLane {
             }
             let mut rows = stmt.raw_query();
             let mut out = Vec::new();
+            // The names after the first step: a statement prepared before a schema change is
+            // prepared again by that step, and only then shows its new columns.
+            let mut names = None;
             while let Some(row) = rows.next()? {
-                out.push(T::from_row(&LaneRow::new(row))?);
+                let names =
+                    names.get_or_insert_with(|| self.column_names(query.as_str(), row.as_ref()));
+                out.push(T::from_row(&LaneRow::new(row, names))?);
             }
             Ok(out)
         })
+    }
+
+    /// The names of `stmt`'s columns: kept per statement text, since asking SQLite for each
+    /// name of each cell (with its UTF-8 check) was a tenth of a record page's instructions.
+    /// A kept list is used only while the statement still has as many columns with the same
+    /// first and last names, so a column added while the server runs (a `c.*` grows, and what
+    /// follows it moves) is read again, not misread.
+    fn column_names(&self, sql: &str, stmt: &rusqlite::Statement<'_>) -> Arc<[Box<str>]> {
+        let count = stmt.column_count();
+        let name = |i: usize| stmt.column_name(i).unwrap_or_default();
+        let kept = self
+            .names
+            .lock()
+            .ok()
+            .and_then(|names| names.get(sql).cloned());
+        if let Some(names) = kept
+            && names.len() == count
+            && names.first().is_none_or(|n| **n == *name(0))
+            && names.last().is_none_or(|n| **n == *name(count - 1))
+        {
+            return names;
+        }
+        let names: Arc<[Box<str>]> = (0..count).map(|i| Box::from(name(i))).collect();
+        if let Ok(mut kept) = self.names.lock() {
+            if kept.len() >= KEEP_NAMES {
+                kept.clear();
+            }
+            kept.insert(sql.to_owned(), Arc::clone(&names));
+        }
+        names
     }
 
     /// Closes the idle connections, and each lent one when it comes back (the server is
@@ -220,6 +263,29 @@ mod tests {
         tag: String,
     }
     crate::column::from_row!(Widened => b, tag);
+
+    /// The bundled SQLite is built as `.cargo/config.toml` says: without memory statistics and
+    /// without the shared page-cache group, each of which put a process-wide mutex on every
+    /// read (a build that lost the setting would be slower and nothing else would tell).
+    #[test]
+    fn sqlite_is_built_without_the_process_wide_mutexes() -> rusqlite::Result<()> {
+        let conn = rusqlite::Connection::open_in_memory()?;
+        let mut stmt = conn.prepare("PRAGMA compile_options")?;
+        let options: Vec<String> = stmt
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+        let memstatus: i64 = conn.query_row(
+            "SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')",
+            [],
+            |row| row.get(0),
+        )?;
+        assert_eq!(memstatus, 1, "{options:?}");
+        Ok(())
+    }
 
     #[test]
     fn a_column_added_while_serving_does_not_shift_the_names_read() {

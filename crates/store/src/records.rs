@@ -115,16 +115,24 @@ impl Record {
 }
 
 const SELECT: &str = "SELECT r.*, o.name AS org_name, o.code AS org_code FROM records r JOIN organisations o ON o.id = r.org_id";
-/// [`SELECT`] without the plain text of the body (`body_text` comes back empty), for what shows
-/// a record but no part of that text: the public record page and the interpretations it lists. At
-/// 16 KB a record on the bench's corpus, the text was most of what a page read from the database.
-const SELECT_WITHOUT_TEXT: &str = "SELECT r.id, r.site_id, r.org_id, r.kind, r.status, r.index_no, r.title,
+/// The select list of [`SELECT_WITHOUT_TEXT`], to which the record page adds its own.
+macro_rules! columns_without_text {
+    () => {
+        "SELECT r.id, r.site_id, r.org_id, r.kind, r.status, r.index_no, r.title,
     r.doc_number, r.written_on, r.published_at, r.theme, r.genre, r.keywords, r.source, r.summary,
     r.validity, r.validity_changed_on, r.superseded_by, r.disclosure, r.exemption, r.disclosure_method,
     r.body_html, '' AS body_text, r.interprets_id, r.interpretation_form, r.author_id, r.reviewer_id,
     r.screening_note, r.withdrawn_reason, r.change_note, r.source_key, r.revision, r.created_at,
-    r.updated_at, o.name AS org_name, o.code AS org_code
-    FROM records r JOIN organisations o ON o.id = r.org_id";
+    r.updated_at, o.name AS org_name, o.code AS org_code"
+    };
+}
+/// [`SELECT`] without the plain text of the body (`body_text` comes back empty), for what shows
+/// a record but no part of that text: the public record page and the interpretations it lists. At
+/// 16 KB a record on the bench's corpus, the text was most of what a page read from the database.
+const SELECT_WITHOUT_TEXT: &str = concat!(
+    columns_without_text!(),
+    " FROM records r JOIN organisations o ON o.id = r.org_id"
+);
 
 column::from_row!(Record => id, site_id, org_id, org_name, org_code, kind, status, index_no, title,
     doc_number, written_on, published_at, theme, genre, keywords, source, summary, validity,
@@ -173,16 +181,90 @@ pub async fn by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
 ///
 /// Read on the SQLite read lane ([`sql::read`]): a record page is the portal's most read page.
 pub async fn page_by_index_no(store: &Store, index_no: &IndexNo) -> Result<Record> {
-    let mut q = Sql::new(format!("{SELECT_WITHOUT_TEXT} WHERE r.index_no = "));
+    Ok(page_read(store, index_no).await?.record)
+}
+
+/// What the record page shows besides the record itself, as counted in the record's own
+/// statement: a page reads only the lists that have rows (most records have no interpretation,
+/// no consultation and often no attachment), one statement instead of five.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// Records that interpret this one (any status: the list read after applies visibility).
+    pub interpretations: i64,
+    /// Attachments.
+    pub files: i64,
+    /// Consultations whose feedback report names this record as the final decision.
+    pub consultations: i64,
+}
+
+/// A record as its public page reads it ([`page_by_index_no`]) with what links to it.
+#[derive(Debug, Clone)]
+pub struct PageRead {
+    /// The record, with its columns and without the plain text of its body.
+    pub record: Record,
+    /// How many of each related row there are.
+    pub links: PageLinks,
+}
+
+/// The record page's statement: the record, its columns and the counts of what links to it.
+const PAGE_SELECT: &str = concat!(
+    columns_without_text!(),
+    ",
+    (SELECT string_agg(c.column_slug, ',' ORDER BY c.column_slug) FROM record_columns c
+        WHERE c.record_id = r.id) AS column_slugs,
+    (SELECT COUNT(*) FROM records i WHERE i.interprets_id = r.id) AS interpretation_count,
+    (SELECT COUNT(*) FROM attachments a WHERE a.record_id = r.id) AS file_count,
+    (SELECT COUNT(*) FROM consultations k WHERE k.decision_record_id = r.id AND k.status = 'feedback')
+        AS consultation_count
+    FROM records r JOIN organisations o ON o.id = r.org_id WHERE r.index_no = "
+);
+
+/// A row of [`page_read`]'s statement.
+struct PageRow {
+    record: Record,
+    column_slugs: Option<String>,
+    interpretation_count: i64,
+    file_count: i64,
+    consultation_count: i64,
+}
+
+impl sql::FromRow for PageRow {
+    fn from_row(row: &impl column::Cells) -> Result<Self> {
+        Ok(Self {
+            record: <Record as sql::FromRow>::from_row(row)?,
+            column_slugs: row.cell("column_slugs")?,
+            interpretation_count: row.cell("interpretation_count")?,
+            file_count: row.cell("file_count")?,
+            consultation_count: row.cell("consultation_count")?,
+        })
+    }
+}
+
+/// The record with index number `index_no` as its public page shows it, its columns and the
+/// counts of what links to it, in one statement (on the SQLite read lane).
+pub async fn page_read(store: &Store, index_no: &IndexNo) -> Result<PageRead> {
+    let mut q = Sql::new(PAGE_SELECT);
     q.text(index_no.as_str());
-    let mut r: Record =
+    let row: PageRow =
         sql::read_optional(store, &q)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 what: format!("索引号为 {index_no} 的信息"),
             })?;
-    load_columns(store, &mut r).await?;
-    Ok(r)
+    let mut record = row.record;
+    // Slugs are catalogue codes (ASCII letters and digits), so a comma parts them.
+    record.columns = row
+        .column_slugs
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(PageRead {
+        record,
+        links: PageLinks {
+            interpretations: row.interpretation_count,
+            files: row.file_count,
+            consultations: row.consultation_count,
+        },
+    })
 }
 
 /// A column a record appears in, as [`load_columns`] reads it.

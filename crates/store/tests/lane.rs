@@ -157,3 +157,71 @@ async fn a_page_reads_together_from_one_snapshot_and_gives_its_connection_back()
         }
     }
 }
+
+#[tokio::test]
+async fn the_page_read_counts_what_links_to_the_record_in_its_own_statement() {
+    for engine in ENGINES {
+        let (_db, store, org) = county_on(engine).await;
+        let rows = vec![
+            notice("lane:4".into(), "有附件的通知", Utc::now(), vec![]),
+            notice("lane:5".into(), "没有附件的通知", Utc::now(), vec![]),
+        ];
+        must(records::import_batch(&store, &Actor::system(), org.id, &rows, None).await);
+        let ids: Vec<(i64, String)> = must(
+            sqlx::query_as("SELECT id, index_no FROM records ORDER BY id")
+                .fetch_all(store.pool())
+                .await,
+        );
+        let [(linked, linked_no), (plain, plain_no)] = [ids[0].clone(), ids[1].clone()];
+        let at = "2026-12-01T00:00:00.000000Z";
+        for name in ["a.pdf", "b.pdf"] {
+            must(
+                sqlx::query(
+                    "INSERT INTO attachments (record_id, sha256, file_name, kind, size_bytes, text, created_at)
+                     VALUES ($1, 'x', $2, 'PDF', 1, '', $3)",
+                )
+                .bind(linked)
+                .bind(name)
+                .bind(at)
+                .execute(store.pool())
+                .await,
+            );
+        }
+        must(
+            sqlx::query("UPDATE records SET interprets_id = $1 WHERE id = $2")
+                .bind(linked)
+                .bind(plain)
+                .execute(store.pool())
+                .await,
+        );
+        for status in ["feedback", "open"] {
+            must(
+                sqlx::query(
+                    "INSERT INTO consultations (site_id, org_id, title, draft_text, opens_at, closes_at, status,
+                        decision_record_id, created_at, updated_at)
+                     VALUES ($1, $1, '征求意见', '草案', $2, $2, $3, $4, $2, $2)",
+                )
+                .bind(org.id)
+                .bind(at)
+                .bind(status)
+                .bind(linked)
+                .execute(store.pool())
+                .await,
+            );
+        }
+
+        let read = must(records::page_read(&store, &must(IndexNo::parse(&linked_no))).await);
+        assert_eq!(
+            read.links,
+            records::PageLinks {
+                interpretations: 1,
+                files: 2,
+                consultations: 1,
+            },
+            "{engine:?}: only a consultation with its feedback published names the decision"
+        );
+        let read = must(records::page_read(&store, &must(IndexNo::parse(&plain_no))).await);
+        assert_eq!(read.links, records::PageLinks::default(), "{engine:?}");
+        assert!(read.record.columns.is_empty(), "{engine:?}");
+    }
+}
