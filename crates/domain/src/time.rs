@@ -4,7 +4,7 @@
 //! (UTC+8, also the official time in Xinjiang). A form sent at 23:30 Beijing time was received
 //! that Beijing day.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Timelike, Utc};
 
 /// The UTC+8 offset (checked at compile time).
 pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -29,7 +29,17 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
 
 /// How times are shown on pages: `YYYY-MM-DD HH:MM` in Beijing time (national site rules).
 pub fn display_minute(t: DateTime<Utc>) -> String {
-    to_beijing(t).format("%Y-%m-%d %H:%M").to_string()
+    // Written from the fields: a `format` string is parsed again on every call, and pages show
+    // several such times each.
+    let b = to_beijing(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        b.year(),
+        b.month(),
+        b.day(),
+        b.hour(),
+        b.minute()
+    )
 }
 
 /// Parses a Beijing wall-clock time as typed in forms (`YYYY-MM-DDTHH:MM` from a
@@ -100,6 +110,19 @@ mod tests {
         assert_eq!(parse_beijing_minute("2026-11-26 00:30:00"), Some(t));
         assert_eq!(form_minute(t), "2026-11-26T00:30");
         assert_eq!(parse_beijing_minute("明天"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn display_minute_is_the_beijing_minute_as_strftime_writes_it(
+            secs in 0i64..253_402_300_000 - 9 * 3600
+        ) {
+            let t = DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or_default();
+            proptest::prop_assert_eq!(
+                display_minute(t),
+                to_beijing(t).format("%Y-%m-%d %H:%M").to_string()
+            );
+        }
     }
 
     #[test]

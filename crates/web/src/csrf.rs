@@ -33,6 +33,12 @@ pub struct CsrfToken(pub String);
 #[derive(Debug, Clone, Copy)]
 pub struct PerVisitor;
 
+/// Set on an answer by a renderer that knows whether it shows the visitor's token (a full page,
+/// `crate::page`, knows whether its template read the token): the guard then takes its word
+/// instead of looking for the token in the body.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenShown(pub bool);
+
 /// Reads a cookie from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -135,29 +141,29 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             }
         }
     }
-    let resp = next.run(Request::from_parts(parts, body)).await;
-    let is_page = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html"));
-    if !is_page {
-        return resp;
-    }
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
     // A page that carries the token is this visitor's alone; only such a page (a form) needs the
     // cookie, so pages without forms set none and may be shared by every visitor and cache.
-    let (mut parts, body) = resp.into_parts();
-    let bytes = match to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::warn!(error = %e, "page body unreadable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let carries = match resp.extensions().get::<TokenShown>() {
+        Some(TokenShown(shown)) => *shown,
+        None if is_html(&resp) => {
+            let (parts, body) = resp.into_parts();
+            let bytes = match to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "page body unreadable");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            };
+            // One pass over the page (a window-by-window comparison was 8 % of an uncached page).
+            let carries = memchr::memmem::find(&bytes, token.as_bytes()).is_some();
+            resp = Response::from_parts(parts, Body::from(bytes));
+            carries
         }
+        None => false,
     };
-    // One pass over the page (a window-by-window comparison was 8 % of an uncached page).
-    let carries = memchr::memmem::find(&bytes, token.as_bytes()).is_some();
     if carries {
-        parts.extensions.insert(PerVisitor);
+        resp.extensions_mut().insert(PerVisitor);
         if existing.is_none() {
             let secure = if state.config.secure_cookies {
                 "; Secure"
@@ -167,11 +173,19 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             if let Ok(v) = HeaderValue::from_str(&format!(
                 "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
             )) {
-                parts.headers.append(header::SET_COOKIE, v);
+                resp.headers_mut().append(header::SET_COOKIE, v);
             }
         }
     }
-    Response::from_parts(parts, Body::from(bytes))
+    resp
+}
+
+/// Whether an answer is an HTML page (only a page can carry a form's token).
+fn is_html(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"))
 }
 
 #[cfg(test)]

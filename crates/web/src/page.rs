@@ -5,6 +5,8 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use minijinja::{Value, context};
 
 use crate::WebError;
@@ -121,6 +123,34 @@ impl AppState {
         name: &str,
         extra: Value,
     ) -> Result<Response, WebError> {
+        self.render_page(ctx, status, name, extra, None).await
+    }
+
+    /// Renders a full page whose `extra` shows [`late_body_marker`] where `body` (safe HTML, a
+    /// record's body) goes: the body is put in once the rest is rendered, in one copy.
+    ///
+    /// The template engine writes into a buffer that grows by doubling, copying all it holds
+    /// each time; a 17 KB body written through it was copied three more times and was a tenth
+    /// of an uncached record page.
+    pub async fn page_with_body(
+        &self,
+        ctx: &PageCtx,
+        name: &str,
+        extra: Value,
+        body: String,
+    ) -> Result<Response, WebError> {
+        self.render_page(ctx, axum::http::StatusCode::OK, name, extra, Some(body))
+            .await
+    }
+
+    async fn render_page(
+        &self,
+        ctx: &PageCtx,
+        status: axum::http::StatusCode,
+        name: &str,
+        extra: Value,
+        body: Option<String>,
+    ) -> Result<Response, WebError> {
         let staff = ctx.staff.as_ref().map(|s| {
             context! {
                 username => &s.username,
@@ -132,24 +162,132 @@ impl AppState {
             }
         });
         let site = crate::site::context_of(self, ctx.site.key).await;
-        let base = context! {
-            site => site.value,
-            care => ctx.care,
-            csrf_token => &ctx.csrf_token,
-            current_path => &ctx.path,
-            staff => staff,
-        };
+        let context = Value::from_object(PageContext {
+            extra,
+            site: site.value,
+            care: Value::from(ctx.care),
+            csrf_token: Value::from(ctx.csrf_token.as_str()),
+            current_path: Value::from(ctx.path.as_str()),
+            staff: Value::from(staff),
+            token_read: AtomicBool::new(false),
+        });
         let code = site.org.as_ref().map(|o| o.code.as_str());
-        let html = self
-            .templates
-            .render_for(code, name, context! { ..extra, ..base })?;
+        let mut html = self.templates.render_for(code, name, context.clone())?;
+        if let Some(body) = body {
+            html = spliced(html, late_body_marker(), &body);
+        }
         let html = crate::site::resolve::prefix_links(html, &ctx.site.prefix);
-        Ok((
+        let mut resp = (
             status,
             [(header::CACHE_CONTROL, "no-cache")],
             axum::response::Html(html),
         )
-            .into_response())
+            .into_response();
+        // A page that never read the token cannot show it: the CSRF guard need not look for
+        // it in the body. (One that read it is looked through, as any other answer is.)
+        let token_read = context
+            .downcast_object_ref::<PageContext>()
+            .is_none_or(|c| c.token_read.load(Ordering::Relaxed));
+        if !token_read {
+            resp.extensions_mut().insert(crate::csrf::TokenShown(false));
+        }
+        Ok(resp)
+    }
+}
+
+/// What a template shows where [`AppState::page_with_body`] puts the body in: an HTML comment
+/// with a random part chosen at start-up, so no stored text can stand for it.
+pub fn late_body_marker() -> &'static str {
+    static MARKER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "<!--gk-body-{}-->",
+            &gongkai_store::sessions::random_token()[..16]
+        )
+    });
+    &MARKER
+}
+
+/// `html` with every `marker` in it replaced by `body`, written into a buffer of the final
+/// size.
+fn spliced(html: String, marker: &str, body: &str) -> String {
+    let at: Vec<usize> = memchr::memmem::find_iter(html.as_bytes(), marker).collect();
+    if at.is_empty() {
+        return html;
+    }
+    let mut out =
+        String::with_capacity(html.len() - at.len() * marker.len() + at.len() * body.len());
+    let mut from = 0;
+    for i in at {
+        out.push_str(&html[from..i]);
+        out.push_str(body);
+        from = i + marker.len();
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
+/// The context a full page renders with: the handler's values (`extra`), then what every page
+/// has. One object instead of a merge of two maps: each name a template looks up is found with
+/// one scan of the handler's values and one `match`, where the merge scanned both maps for every
+/// name the page has in common.
+#[derive(Debug)]
+struct PageContext {
+    /// The handler's values; they win over the common ones of the same name.
+    extra: Value,
+    site: Value,
+    care: Value,
+    csrf_token: Value,
+    current_path: Value,
+    staff: Value,
+    /// Whether the template looked the CSRF token up (only then can the page show it).
+    token_read: AtomicBool,
+}
+
+impl PageContext {
+    /// The common values by name.
+    const COMMON: [&'static str; 5] = ["site", "care", "csrf_token", "current_path", "staff"];
+
+    fn common(&self, key: &str) -> Option<&Value> {
+        match key {
+            "site" => Some(&self.site),
+            "care" => Some(&self.care),
+            "csrf_token" => Some(&self.csrf_token),
+            "current_path" => Some(&self.current_path),
+            "staff" => Some(&self.staff),
+            _ => None,
+        }
+    }
+}
+
+impl minijinja::value::Object for PageContext {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        if key == "csrf_token" {
+            self.token_read.store(true, Ordering::Relaxed);
+        }
+        let own = match self.extra.as_object() {
+            Some(extra) => extra.get_value_by_str(key),
+            None => self.extra.get_attr(key).ok(),
+        };
+        own.filter(|v| !v.is_undefined())
+            .or_else(|| self.common(key).cloned())
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let mut keys: Vec<Value> = self
+            .extra
+            .try_iter()
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        for key in Self::COMMON.map(Value::from) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        minijinja::value::Enumerator::Values(keys)
     }
 }
 
@@ -214,5 +352,108 @@ impl FeedCtx {
                 .templates
                 .render_for(code, template, context! { base => base, ..extra })?;
         Ok(([(header::CONTENT_TYPE, content_type)], xml).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(template: &str, context: PageContext) -> String {
+        let mut env = minijinja::Environment::new();
+        env.add_global("asset", "global");
+        env.render_str(template, Value::from_object(context))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn page_context(extra: Value) -> PageContext {
+        PageContext {
+            extra,
+            site: context! { name => "某某县人民政府" },
+            care: Value::from(true),
+            csrf_token: Value::from("token"),
+            current_path: Value::from("/xxgk/"),
+            staff: Value::from(()),
+            token_read: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn a_page_sees_its_own_values_the_common_ones_and_the_globals() {
+        let html = rendered(
+            "{{ title }}|{{ site.name }}|{{ care }}|{{ csrf_token }}|{{ current_path }}|{{ staff is none }}|{{ asset }}|{{ missing is undefined }}",
+            page_context(context! { title => "政务公开" }),
+        );
+        assert_eq!(
+            html,
+            "政务公开|某某县人民政府|True|token|/xxgk/|True|global|True"
+        );
+    }
+
+    #[test]
+    fn the_handler_s_value_wins_over_the_common_one_of_the_same_name() {
+        let html = rendered(
+            "{{ site.name }}|{{ care }}",
+            page_context(
+                context! { site => context! { name => "某某镇" }, care => Value::UNDEFINED },
+            ),
+        );
+        assert_eq!(
+            html, "某某镇|True",
+            "an undefined value of its own falls back"
+        );
+    }
+
+    #[test]
+    fn the_context_knows_whether_the_token_was_read() {
+        for (template, read) in [
+            ("{{ site.name }}", false),
+            ("<input value=\"{{ csrf_token }}\">", true),
+        ] {
+            let context = Value::from_object(page_context(context! {}));
+            let env = minijinja::Environment::new();
+            let _ = env.render_str(template, context.clone());
+            let seen = context
+                .downcast_object_ref::<PageContext>()
+                .map(|c| c.token_read.load(Ordering::Relaxed));
+            assert_eq!(seen, Some(read), "{template}");
+        }
+    }
+
+    #[test]
+    fn the_body_goes_where_each_marker_is_and_nowhere_else() {
+        let marker = late_body_marker();
+        assert!(marker.starts_with("<!--gk-body-") && marker.len() > 24);
+        let html = format!("<h1>标题</h1>{marker}<p>尾</p>{marker}");
+        assert_eq!(
+            spliced(html, marker, "<p>正文</p>"),
+            "<h1>标题</h1><p>正文</p><p>尾</p><p>正文</p>"
+        );
+        assert_eq!(
+            spliced("<p>没有正文</p>".into(), marker, "x"),
+            "<p>没有正文</p>"
+        );
+    }
+
+    #[test]
+    fn the_context_lists_every_name_once() {
+        let context = Value::from_object(page_context(context! { title => "x", site => "y" }));
+        let mut names: Vec<String> = context
+            .try_iter()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|k| k.to_string())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "care",
+                "csrf_token",
+                "current_path",
+                "site",
+                "staff",
+                "title"
+            ]
+        );
     }
 }

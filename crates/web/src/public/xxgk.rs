@@ -392,21 +392,31 @@ pub async fn record(
     // The record's own rows in one read transaction (on SQLite): one snapshot of them, and one
     // lock of the database instead of one a statement. Only lane reads go inside: the scope
     // holds its connection until it ends.
+    // The record's statement counts what links to it, so only the lists it has are read.
     let reads = state.store.read_together(async {
-        let r = match records::page_by_index_no(&state.store, &index_no).await {
-            Ok(r) => r,
-            Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
-            Err(e) => return Err(e.into()),
-        };
+        let records::PageRead { record: r, links } =
+            match records::page_read(&state.store, &index_no).await {
+                Ok(read) => read,
+                Err(gongkai_store::StoreError::NotFound { .. }) => return Err(not_found()),
+                Err(e) => return Err(e.into()),
+            };
         if !r.is_public(now) || r.site_id != site.id {
             return Err(not_found());
         }
         Ok(RecordReads {
             // The consultation whose feedback report names this record as its final decision.
-            consultation: gongkai_store::consultations::by_decision_record(&state.store, r.id)
-                .await?,
-            interpreting: records::interpretations(&state.store, r.id, now).await?,
-            files: attachments::listed(&state.store, r.id).await?,
+            consultation: match links.consultations {
+                0 => None,
+                _ => gongkai_store::consultations::by_decision_record(&state.store, r.id).await?,
+            },
+            interpreting: match links.interpretations {
+                0 => Vec::new(),
+                _ => records::interpretations(&state.store, r.id, now).await?,
+            },
+            files: match links.files {
+                0 => Vec::new(),
+                _ => attachments::listed(&state.store, r.id).await?,
+            },
             revisions: records::revisions(&state.store, &r).await?,
             r,
         })
@@ -451,8 +461,8 @@ pub async fn record(
         }
         return Ok(resp);
     }
-    // The body goes into the page as it was read: copying it was the page's largest memcpy.
-    let body_html = Value::from_safe_string(std::mem::take(&mut r.body_html));
+    // The body goes into the page as it was read, after the rest is rendered.
+    let body_html = std::mem::take(&mut r.body_html);
     let interpretations: Vec<Value> = interpreting
         .iter()
         .map(|i| {
@@ -480,12 +490,12 @@ pub async fn record(
         .filter_map(|c| catalogue::column(c))
         .collect();
     let mut resp = state
-        .page(
+        .page_with_body(
             &ctx,
             "xxgk/record.html",
             context! {
                 r => context! {
-                    title => &r.title, body_html => body_html,
+                    title => &r.title, body_html => Value::from_safe_string(crate::page::late_body_marker().to_owned()),
                     status => r.status.code(), withdrawn_reason => &r.withdrawn_reason, change_note => &r.change_note,
                     revision => r.revision, summary => &r.summary,
                 },
@@ -500,6 +510,7 @@ pub async fn record(
                 revisions => ser(&revisions),
                 columns => ser(&columns),
             },
+            body_html,
         )
         .await?;
     let h = resp.headers_mut();
