@@ -38,8 +38,11 @@ pub(crate) struct ReadLane {
     /// Set by [`ReadLane::close`]: a connection lent after it is closed, not kept.
     closed: AtomicBool,
     /// The column names of each statement text, as last read from a prepared statement.
-    names: Mutex<HashMap<String, Arc<[Box<str>]>>>,
+    names: Mutex<ColumnNames>,
 }
+
+/// Statement text → its column names, in order.
+type ColumnNames = HashMap<String, Arc<[Box<str>]>, foldhash::fast::RandomState>;
 
 /// Statement texts whose column names are kept at once (past that the map starts afresh; the
 /// store has a few dozen lane statements).
@@ -71,11 +74,17 @@ impl Drop for Together {
         if let Some(conn) = self.conn.take() {
             // A read transaction commits without writing; a connection that cannot end it is
             // not lent again.
-            if conn.execute_batch("COMMIT").is_ok() {
+            if run_cached(&conn, "COMMIT").is_ok() {
                 self.lane.give_back(conn);
             }
         }
     }
+}
+
+/// Runs a statement without parameters or rows (`BEGIN`, `COMMIT`) from the connection's
+/// statement cache: `execute_batch` prepared it again each time, two preparations a page.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 impl std::fmt::Debug for ReadLane {
@@ -93,7 +102,7 @@ impl ReadLane {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
-            names: Mutex::new(HashMap::new()),
+            names: Mutex::new(HashMap::default()),
         }
     }
 
@@ -198,7 +207,7 @@ impl ReadLane {
             }
             if together.conn.is_none() {
                 let begun = self.lend().and_then(|conn| {
-                    conn.execute_batch("BEGIN")?;
+                    run_cached(&conn, "BEGIN")?;
                     Ok(conn)
                 });
                 match begun {

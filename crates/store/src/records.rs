@@ -210,7 +210,7 @@ pub struct PageRead {
 const PAGE_SELECT: &str = concat!(
     columns_without_text!(),
     ",
-    (SELECT string_agg(c.column_slug, ',' ORDER BY c.column_slug) FROM record_columns c
+    (SELECT string_agg(c.column_slug, ',') FROM record_columns c
         WHERE c.record_id = r.id) AS column_slugs,
     (SELECT COUNT(*) FROM records i WHERE i.interprets_id = r.id) AS interpretation_count,
     (SELECT COUNT(*) FROM attachments a WHERE a.record_id = r.id) AS file_count,
@@ -252,11 +252,13 @@ pub async fn page_read(store: &Store, index_no: &IndexNo) -> Result<PageRead> {
                 what: format!("索引号为 {index_no} 的信息"),
             })?;
     let mut record = row.record;
-    // Slugs are catalogue codes (ASCII letters and digits), so a comma parts them.
+    // Slugs are catalogue codes (ASCII letters and digits), so a comma parts them. Sorted here:
+    // an `ORDER BY` inside the aggregate made SQLite build a sorter for every page.
     record.columns = row
         .column_slugs
         .map(|s| s.split(',').map(str::to_owned).collect())
         .unwrap_or_default();
+    record.columns.sort_unstable();
     Ok(PageRead {
         record,
         links: PageLinks {
