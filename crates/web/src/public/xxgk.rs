@@ -391,8 +391,8 @@ pub async fn record(
     let site = require_site(&state, &ctx.site).await?;
     // The record's own rows in one read transaction (on SQLite): one snapshot of them, and one
     // lock of the database instead of one a statement. Only lane reads go inside: the scope
-    // holds its connection until it ends.
-    // The record's statement counts what links to it, so only the lists it has are read.
+    // holds its connection until it ends. The record's statement counts what links to it, so
+    // only the lists it has are read.
     let reads = state.store.read_together(async {
         let records::PageRead { record: r, links } =
             match records::page_read(&state.store, &index_no).await {
